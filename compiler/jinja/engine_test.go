@@ -1,0 +1,91 @@
+package jinja
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/flosch/pongo2/v6"
+	"github.com/stretchr/testify/require"
+)
+
+func render(t *testing.T, e *Engine, src string, ctx pongo2.Context) string {
+	t.Helper()
+	tpl, err := e.Parse("models/m.sql", src)
+	require.NoError(t, err)
+	out, err := tpl.Render(ctx)
+	require.NoError(t, err)
+	return out
+}
+
+func TestTemplateFeatures(t *testing.T) {
+	e := NewEngine()
+	require.NoError(t, e.AddMacros([]File{{Path: "macros/m.sql", Src: `
+{% macro cents(col, scale=2) -%}
+round({{ col }} / 100.0, {{ scale }})
+{%- endmacro %}
+{% macro cols() %}{{ return(['a', 'b']) }}{% endmacro %}
+{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}
+`}}, nil))
+	cfg := map[string]any{}
+	ctx := pongo2.Context{
+		"config": func(args ...*pongo2.Value) string {
+			_, kw := SplitArgs(args)
+			for k, v := range kw {
+				cfg[k] = Native(v)
+			}
+			return ""
+		},
+		"ref": func(args ...*pongo2.Value) string { return "REF_" + args[len(args)-1].String() },
+	}
+	cases := []struct{ in, want string }{
+		{`{{ config(materialized="incremental", unique_key=["a", "b"], tags=['x']) }}x`, "x"},
+		{"{{ config(\n  materialized='table',\n  meta={'owner': 'bob', 'n': [1, 2]}\n) }}y", "y"},
+		{`{{ cents('amount') }}|{{ cents('amount', scale=4) }}|{{ cents(col='x', scale=0) }}`, "round(amount / 100.0, 2)|round(amount / 100.0, 4)|round(x / 100.0, 0)"},
+		{`{% set xs = ["a", "b", "c"] %}{% for x in xs %}{{ loop.index }}{{ x }}{% if not loop.last %}, {% endif %}{% endfor %}`, "1a, 2b, 3c"},
+		{`{% set d = {"k": 1, 'j': "v"} %}{{ d.k }}{{ d['j'] }}`, "1v"},
+		{"{%- if false -%} no {%- elif true -%}\n  yes  \n{%- else -%} no {%- endif -%}", "yes"},
+		{`{{ "a" ~ "b" }} {{ 'x' | upper }} {{ ['a','b'] | join(', ') }} {{ none is none }} {{ 1 is not none }}`, "ab X a, b True True"},
+		{`{% for c in cols() %}{{ c }}{% endfor %}`, "ab"},
+		{`{{ "<b>&" }}`, "<b>&"},
+		{`{% set s %}select {{ 1 }}{% endset %}{{ s | trim }}`, "select 1"},
+		{`{{ ref('stg') }} {{ ref('pkg', "stg2") }}`, "REF_stg REF_stg2"},
+		{`{{ "Hello".lower() }} {{ "a,b".split(",") | length }} {{ {'a': 1}.get('b', 7) }}`, "hello 2 7"},
+		{`{% for x in [] %}x{% else %}empty{% endfor %}`, "empty"},
+		{`{{ test_is_positive('t', 'c') }}`, "select * from t where c < 0"},
+		{`{# a comment
+spanning lines #}z`, "z"},
+		{`{% raw %}{{ not rendered }}{% endraw %}`, "{{ not rendered }}"},
+		{`{{ var_missing | default('dflt') }}`, "dflt"},
+		{`{{ True and not False }}`, "True"},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			require.Equal(t, c.want, render(t, e, c.in, ctx))
+		})
+	}
+	require.Equal(t, []any{"a", "b"}, cfg["unique_key"])
+	require.Equal(t, map[string]any{"owner": "bob", "n": []any{1, 2}}, cfg["meta"])
+}
+
+func TestErrorsMapToSource(t *testing.T) {
+	e := NewEngine()
+	cases := []struct{ in, want string }{
+		{"select 1\n{{ foo( }}", "models/m.sql:2:"},
+		{"select\n\n  {% if x %}\nopen", "models/m.sql:"},
+		{"a\n{% endfor %}", "models/m.sql:2:1: unexpected {% endfor %}"},
+		{"x {{ 'abc }}", "unterminated string"},
+		{"{{\n  config(\n materialized='x',\n bad=) }}", "models/m.sql:"},
+	}
+	for _, c := range cases {
+		_, err := e.Parse("models/m.sql", c.in)
+		if err == nil {
+			tpl, _ := e.Parse("models/m.sql", c.in)
+			_, err = tpl.Render(nil)
+		}
+		require.Error(t, err, c.in)
+		require.Contains(t, err.Error(), c.want, c.in)
+		fmt.Println(err)
+	}
+	_ = strings.TrimSpace
+}
