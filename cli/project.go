@@ -1,0 +1,217 @@
+package cli
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/compiler/selector"
+)
+
+// selection flags shared by commands that pick nodes.
+type selection struct {
+	selects  []string
+	excludes []string
+	state    string
+}
+
+func (s *selection) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVarP(&s.selects, "select", "s", nil, "nodes to include (dbt selector syntax; repeatable)")
+	cmd.Flags().StringArrayVar(&s.excludes, "exclude", nil, "nodes to exclude (dbt selector syntax; repeatable)")
+	cmd.Flags().StringVar(&s.state, "state", "", "directory with a previous manifest.json (for state:modified)")
+	// dbt users type --models/-m for run/compile
+	cmd.Flags().StringArrayVarP(&s.selects, "models", "m", nil, "alias of --select")
+	_ = cmd.Flags().MarkHidden("models")
+}
+
+func newInvocationID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// compileProject compiles the project and prints its diagnostics. An error
+// in the project returns an exitError with ExitBadInput.
+func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler.Result, error) {
+	vars, err := g.parseVars()
+	if err != nil {
+		return nil, err
+	}
+	res, diags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
+		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation})
+	g.printDiagnostics(diags)
+	if diags.HasErrors() {
+		n := len(diags.Errors())
+		return nil, &exitError{ExitBadInput, fmt.Errorf("%d error%s in the project; nothing was changed", n, plural(n))}
+	}
+	return res, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func (g *globals) printDiagnostics(diags compiler.Diagnostics) {
+	for _, d := range diags {
+		if g.logFormat == "json" {
+			g.event("diagnostic", map[string]any{"severity": d.Severity, "file": d.File, "line": d.Line,
+				"column": d.Col, "summary": d.Summary, "detail": d.Detail})
+			continue
+		}
+		fmt.Fprintln(g.stderr, d.String())
+	}
+}
+
+// selectNodes applies --select/--exclude to the compiled graph.
+func selectNodes(res *compiler.Result, s *selection, indirectTests bool) ([]string, error) {
+	g := toSelectorGraph(res.Manifest)
+	opt := selector.Options{IndirectTests: indirectTests}
+	if s.state != "" {
+		prev, err := compiler.ReadManifest(s.state + "/manifest.json")
+		if err != nil {
+			return nil, &exitError{ExitBadInput, fmt.Errorf("--state: %v", err)}
+		}
+		opt.State = toSelectorGraph(prev).Nodes
+	}
+	ids, err := selector.Select(g, s.selects, s.excludes, opt)
+	if err != nil {
+		return nil, &exitError{ExitBadInput, err}
+	}
+	return ids, nil
+}
+
+func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
+	g := &selector.Graph{Nodes: map[string]*selector.Node{}}
+	for _, id := range m.AllIDs() {
+		n := m.Node(id)
+		g.Nodes[id] = &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
+			FQN: n.FQN, Tags: n.Tags, Config: n.Config, SourceName: n.SourceName, Package: n.Package,
+			TestType: n.TestType, DependsOn: n.DependsOn.Nodes, Checksum: n.Checksum.Checksum}
+	}
+	return g
+}
+
+func compileCmd(g *globals) *cobra.Command {
+	var sel selection
+	cmd := &cobra.Command{
+		Use:   "compile",
+		Short: "Render every selected model to target/compiled/ and write target/manifest.json",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := g.compileProject(false, newInvocationID())
+			if err != nil {
+				return err
+			}
+			ids, err := selectNodes(res, &sel, false)
+			if err != nil {
+				return err
+			}
+			if err := res.WriteCompiled(ids); err != nil {
+				return &exitError{ExitFailure, fmt.Errorf("writing compiled SQL: %v", err)}
+			}
+			if err := res.WriteManifest(); err != nil {
+				return &exitError{ExitFailure, fmt.Errorf("writing manifest: %v", err)}
+			}
+			counts := map[string]int{}
+			for _, id := range ids {
+				counts[res.Manifest.Node(id).ResourceType]++
+			}
+			if g.logFormat == "json" {
+				g.event("compiled", map[string]any{"selected": len(ids), "counts": counts, "manifest": res.Project.TargetPath + "/manifest.json"})
+				return nil
+			}
+			fmt.Fprintf(g.stdout, "Compiled %s to %s/compiled and wrote %s/manifest.json\n", summarize(counts), res.Project.TargetPath, res.Project.TargetPath)
+			return nil
+		},
+	}
+	sel.register(cmd)
+	return cmd
+}
+
+func summarize(counts map[string]int) string {
+	order := []string{"model", "seed", "snapshot", "test", "unit_test", "source"}
+	var parts []string
+	for _, k := range order {
+		if n := counts[k]; n > 0 {
+			name := k
+			if k == "unit_test" {
+				name = "unit test"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s%s", n, name, plural(n)))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func lsCmd(g *globals) *cobra.Command {
+	var sel selection
+	var types []string
+	var output string
+	cmd := &cobra.Command{
+		Use:     "ls",
+		Aliases: []string{"list"},
+		Short:   "List the project's nodes",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "name" && output != "path" && output != "json" && output != "selector" {
+				return &exitError{ExitBadInput, fmt.Errorf("--output must be name, path, json or selector, not %q", output)}
+			}
+			res, err := g.compileProject(false, newInvocationID())
+			if err != nil {
+				return err
+			}
+			ids, err := selectNodes(res, &sel, false)
+			if err != nil {
+				return err
+			}
+			want := map[string]bool{}
+			for _, t := range types {
+				for _, x := range strings.Split(t, ",") {
+					want[strings.TrimSpace(x)] = true
+				}
+			}
+			var lines []string
+			for _, id := range ids {
+				n := res.Manifest.Node(id)
+				if len(want) > 0 && !want[n.ResourceType] && !(want["all"]) {
+					continue
+				}
+				switch output {
+				case "name":
+					lines = append(lines, n.Name)
+				case "path":
+					lines = append(lines, n.Path)
+				case "selector":
+					lines = append(lines, strings.Join(n.FQN, "."))
+				case "json":
+					b, _ := jsonLine(map[string]any{"unique_id": n.UniqueID, "name": n.Name, "resource_type": n.ResourceType,
+						"path": n.Path, "tags": n.Tags, "config": n.Config, "depends_on": n.DependsOn, "relation_name": n.Relation})
+					lines = append(lines, b)
+				}
+			}
+			if output != "json" {
+				sort.Strings(lines)
+			}
+			for _, l := range lines {
+				fmt.Fprintln(g.stdout, l)
+			}
+			return nil
+		},
+	}
+	sel.register(cmd)
+	cmd.Flags().StringArrayVar(&types, "resource-type", nil, "only these resource types (model, seed, snapshot, test, source, unit_test)")
+	cmd.Flags().StringVarP(&output, "output", "o", "selector", "name, path, json or selector")
+	return cmd
+}

@@ -1,0 +1,622 @@
+package compiler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mart-dev/mart/compiler/jinja"
+)
+
+// Options configure one compilation.
+type Options struct {
+	ProjectDir   string
+	ProfilesDir  string
+	Target       string
+	Vars         map[string]any
+	FullRefresh  bool
+	RunStartedAt string
+	InvocationID string
+}
+
+// Result is a compiled project: the manifest and what later steps need to
+// render a node again (e.g. with is_incremental() true at build time).
+type Result struct {
+	Project  *Project
+	Target   *Target
+	Dialect  Dialect
+	Manifest *Manifest
+	Graph    *Graph
+	c        *compilation
+}
+
+type compilation struct {
+	opt          Options
+	project      *Project
+	target       *Target
+	dialect      Dialect
+	engine       *jinja.Engine
+	nodes        []*Node          // every node, enabled or not
+	byName       map[string]*Node // enabled models, seeds, snapshots by name
+	disabled     map[string]*Node
+	sources      map[string]*Node // "source.table"
+	docs         map[string]string
+	props        []*properties
+	targetValue  map[string]any
+	crossdb      map[string]any
+	adapterValue map[string]any
+	states       map[string]*renderState
+
+	schemaCache sync.Map
+
+	mu    sync.Mutex
+	diags Diagnostics
+}
+
+func (c *compilation) addDiag(d Diagnostic) {
+	c.mu.Lock()
+	c.diags = append(c.diags, d)
+	c.mu.Unlock()
+}
+
+// Compile loads, renders and resolves a project. The returned diagnostics
+// hold warnings even on success; on error the Result is nil.
+func Compile(opt Options) (*Result, Diagnostics) {
+	if opt.ProjectDir == "" {
+		opt.ProjectDir = "."
+	}
+	if opt.RunStartedAt == "" {
+		opt.RunStartedAt = time.Now().UTC().Format("2006-01-02 15:04:05.000000+00:00")
+	}
+	proj, diags := LoadProject(opt.ProjectDir, opt.Vars)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Vars: proj.Vars})
+	diags = append(diags, tdiags...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	d, err := DialectFor(tgt.Type)
+	if err != nil {
+		return nil, append(diags, errorf(tgt.File, 0, 0, "%v", err))
+	}
+	c := &compilation{opt: opt, project: proj, target: tgt, dialect: d, engine: jinja.NewEngine(),
+		byName: map[string]*Node{}, disabled: map[string]*Node{}, sources: map[string]*Node{}, docs: map[string]string{},
+		states: map[string]*renderState{}}
+	c.diags = diags
+	c.targetValue = tgt.TemplateValue()
+	c.crossdb = crossDBFuncs(d)
+	c.adapterValue = map[string]any{
+		"quote":   func(s string) string { return d.QuoteIdent(s) },
+		"type":    func() string { return d.Name() },
+		"dispatch": func(name string) (any, error) {
+			return nil, fmt.Errorf("adapter.dispatch(%q) is not supported: call the macro directly", name)
+		},
+	}
+	c.run()
+	c.diags.Sort()
+	if c.diags.HasErrors() {
+		return nil, c.diags
+	}
+	res := &Result{Project: proj, Target: tgt, Dialect: d, c: c}
+	res.Manifest = c.manifest()
+	res.Graph = newGraph(res.Manifest)
+	if cyc := res.Graph.Cycle(); cyc != nil {
+		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
+	}
+	return res, c.diags
+}
+
+func (c *compilation) run() {
+	files, err := c.scan()
+	if err != nil {
+		c.addDiag(errorf(c.project.File, 0, 0, "%v", err))
+		return
+	}
+	c.loadMacros(files)
+	c.loadDocs(files)
+	c.loadProperties(files)
+	if c.diags.HasErrors() {
+		return
+	}
+	c.loadSources()
+	c.loadNodes(files)
+	c.applyPatches()
+	if c.diags.HasErrors() {
+		return
+	}
+	c.renderAll(c.renderable())
+	c.finishConfigs()
+	c.addGenericTests()
+	c.addUnitTests()
+	if c.diags.HasErrors() {
+		return
+	}
+	c.resolveRefs()
+	c.resolveSQL()
+}
+
+// projectFile is one file found under the project's paths.
+type projectFile struct {
+	kind string // models, seeds, macros, tests, snapshots, docs
+	root string // the path root it was found under (e.g. "models")
+	rel  string // slash path from the project dir
+	data []byte
+}
+
+// scan finds and reads every project file, in parallel.
+func (c *compilation) scan() ([]*projectFile, error) {
+	var files []*projectFile
+	roots := []struct {
+		kind  string
+		paths []string
+	}{{"models", c.project.ModelPaths}, {"seeds", c.project.SeedPaths}, {"macros", c.project.MacroPaths},
+		{"tests", c.project.TestPaths}, {"snapshots", c.project.SnapshotPaths}, {"docs", c.project.DocsPaths}}
+	for _, r := range roots {
+		for _, p := range r.paths {
+			dir := filepath.Join(c.project.Dir, p)
+			err := filepath.WalkDir(dir, func(fp string, d fs.DirEntry, err error) error {
+				if err != nil {
+					if errors.Is(err, fs.ErrNotExist) {
+						return nil
+					}
+					return err
+				}
+				if d.IsDir() {
+					if strings.HasPrefix(d.Name(), ".") && fp != dir {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				rel, _ := filepath.Rel(c.project.Dir, fp)
+				files = append(files, &projectFile{kind: r.kind, root: p, rel: filepath.ToSlash(rel)})
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
+	var firstErr error
+	var once sync.Once
+	parallel(len(files), func(i int) {
+		f := files[i]
+		if f.kind == "seeds" && strings.HasSuffix(f.rel, ".csv") {
+			return // seeds are read by the build, not the compiler
+		}
+		data, err := os.ReadFile(filepath.Join(c.project.Dir, f.rel))
+		if err != nil {
+			once.Do(func() { firstErr = err })
+		}
+		f.data = data
+	})
+	return files, firstErr
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS workers.
+func parallel(n int, fn func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, 256)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+var testBlockRE = regexp.MustCompile(`\{%-?\s*test\s+`)
+
+func (c *compilation) loadMacros(files []*projectFile) {
+	var mf []jinja.File
+	entries, _ := builtinFS.ReadDir("builtin")
+	for _, e := range entries {
+		data, _ := builtinFS.ReadFile("builtin/" + e.Name())
+		mf = append(mf, jinja.File{Path: "<builtin>/" + e.Name(), Src: string(data)})
+	}
+	for _, f := range files {
+		if !strings.HasSuffix(f.rel, ".sql") {
+			continue
+		}
+		if f.kind == "macros" || f.kind == "tests" && testBlockRE.Match(f.data) {
+			mf = append(mf, jinja.File{Path: f.rel, Src: string(f.data)})
+		}
+	}
+	// project macros override builtin ones of the same name
+	seen := map[string]bool{}
+	for i := len(mf) - 1; i >= 0; i-- {
+		for _, m := range macroNamesIn(mf[i].Src) {
+			if strings.HasPrefix(mf[i].Path, "<builtin>") && seen[m] {
+				mf[i].Src = removeMacro(mf[i].Src, m)
+			}
+			seen[m] = true
+		}
+	}
+	if err := c.engine.AddMacros(mf, c.crossdb); err != nil {
+		c.addTemplateError(err)
+	}
+}
+
+var macroDefRE = regexp.MustCompile(`\{%-?\s*(?:macro|test)\s+([A-Za-z_][A-Za-z0-9_]*)`)
+
+func macroNamesIn(src string) []string {
+	var out []string
+	for _, m := range macroDefRE.FindAllStringSubmatch(src, -1) {
+		name := m[1]
+		if strings.Contains(m[0], "test") {
+			name = "test_" + name
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// removeMacro deletes one builtin macro definition overridden by the project.
+func removeMacro(src, name string) string {
+	re := regexp.MustCompile(`(?s)\{%-?\s*macro\s+` + regexp.QuoteMeta(name) + `\s*\(.*?\{%-?\s*endmacro\s*-?%\}`)
+	return re.ReplaceAllString(src, "")
+}
+
+func (c *compilation) addTemplateError(err error) {
+	var list interface{ Unwrap() []error }
+	if errors.As(err, &list) {
+		for _, e := range list.Unwrap() {
+			c.addTemplateError(e)
+		}
+		return
+	}
+	var je *jinja.Error
+	if errors.As(err, &je) {
+		c.addDiag(errorf(je.File, je.Line, je.Col, "%s", je.Msg))
+		return
+	}
+	c.addDiag(errorf("", 0, 0, "%v", err))
+}
+
+func (c *compilation) loadDocs(files []*projectFile) {
+	for _, f := range files {
+		if (f.kind == "models" || f.kind == "docs") && strings.HasSuffix(f.rel, ".md") {
+			for k, v := range parseDocsBlocks(string(f.data)) {
+				c.docs[k] = v
+			}
+		}
+	}
+}
+
+func (c *compilation) loadProperties(files []*projectFile) {
+	for _, f := range files {
+		if f.kind != "models" && f.kind != "seeds" && f.kind != "snapshots" {
+			continue
+		}
+		if !strings.HasSuffix(f.rel, ".yml") && !strings.HasSuffix(f.rel, ".yaml") {
+			continue
+		}
+		p, diags := parseProperties(f.rel, f.data, c.project.Vars)
+		for _, d := range diags {
+			c.addDiag(d)
+		}
+		if p != nil {
+			c.props = append(c.props, p)
+		}
+	}
+}
+
+func checksum(data []byte) Checksum {
+	h := sha256.Sum256(data)
+	return Checksum{Name: "sha256", Checksum: hex.EncodeToString(h[:])}
+}
+
+// fqnFor builds a node's fully qualified name from its path under root.
+func (c *compilation) fqnFor(root, rel, name string) []string {
+	sub := strings.TrimPrefix(rel, root+"/")
+	dir := path.Dir(sub)
+	fqn := []string{c.project.Name}
+	if dir != "." {
+		fqn = append(fqn, strings.Split(dir, "/")...)
+	}
+	return append(fqn, name)
+}
+
+var snapshotNameRE = regexp.MustCompile(`\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}`)
+
+func (c *compilation) loadNodes(files []*projectFile) {
+	for _, f := range files {
+		base := path.Base(f.rel)
+		switch {
+		case f.kind == "models" && strings.HasSuffix(base, ".sql"):
+			name := strings.TrimSuffix(base, ".sql")
+			n := c.newNode(TypeModel, name, f)
+			n.Config = Config(c.project.folderConfig("models", n.FQN))
+			if n.Config["materialized"] == nil {
+				n.Config["materialized"] = "view"
+			}
+			c.nodes = append(c.nodes, n)
+		case f.kind == "snapshots" && strings.HasSuffix(base, ".sql"):
+			ms := snapshotNameRE.FindAllStringSubmatch(string(f.data), -1)
+			if len(ms) == 0 {
+				c.addDiag(errorf(f.rel, 1, 1, "snapshot file has no {%% snapshot name %%} block"))
+				continue
+			}
+			n := c.newNode(TypeSnapshot, ms[0][1], f)
+			n.Config = Config(c.project.folderConfig("snapshots", n.FQN))
+			n.Config["materialized"] = "snapshot"
+			c.nodes = append(c.nodes, n)
+		case f.kind == "seeds" && strings.HasSuffix(base, ".csv"):
+			name := strings.TrimSuffix(base, ".csv")
+			n := c.newNode(TypeSeed, name, f)
+			n.SeedPath = f.rel
+			n.Config = Config(c.project.folderConfig("seeds", n.FQN))
+			n.Config["materialized"] = "seed"
+			if st, err := os.Stat(filepath.Join(c.project.Dir, f.rel)); err == nil {
+				n.Checksum = Checksum{Name: "path+size", Checksum: fmt.Sprintf("%s:%d:%d", f.rel, st.Size(), st.ModTime().UnixNano())}
+			}
+			c.nodes = append(c.nodes, n)
+		case f.kind == "tests" && strings.HasSuffix(base, ".sql") && !testBlockRE.Match(f.data):
+			name := strings.TrimSuffix(base, ".sql")
+			n := c.newNode(TypeTest, name, f)
+			n.TestType = "singular"
+			n.Config = Config(c.project.folderConfig("tests", n.FQN))
+			n.Config["materialized"] = "test"
+			c.nodes = append(c.nodes, n)
+		}
+	}
+}
+
+func (c *compilation) newNode(kind, name string, f *projectFile) *Node {
+	n := &Node{ResourceType: kind, Name: name, Package: c.project.Name, Path: f.rel,
+		UniqueID: kind + "." + c.project.Name + "." + name, Language: "sql",
+		Columns: map[string]*Column{}, Meta: map[string]any{}}
+	n.FQN = c.fqnFor(f.root, f.rel, name)
+	if kind != TypeSeed {
+		n.RawCode = string(f.data)
+		n.Checksum = checksum(f.data)
+	}
+	return n
+}
+
+// applyPatches merges YAML properties into the nodes they describe.
+func (c *compilation) applyPatches() {
+	index := map[string]*Node{}
+	for _, n := range c.nodes {
+		key := n.ResourceType + ":" + n.Name
+		if prev, ok := index[key]; ok {
+			d := errorf(n.Path, 1, 1, "duplicate %s name %q: also defined in %s", n.ResourceType, n.Name, prev.Path)
+			d.Detail = "names must be unique across the project: rename one of the files"
+			c.addDiag(d)
+			continue
+		}
+		index[key] = n
+	}
+	for _, p := range c.props {
+		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
+			for _, e := range entries {
+				n := index[kind+":"+e.Name]
+				if n == nil {
+					var names []string
+					for k := range index {
+						if strings.HasPrefix(k, kind+":") {
+							names = append(names, strings.TrimPrefix(k, kind+":"))
+						}
+					}
+					d := warnf(p.file, e.Line, 0, "%s %q is described here but no such %s exists", kind, e.Name, kind)
+					d.Detail = didYouMean(e.Name, names)
+					c.addDiag(d)
+					continue
+				}
+				if n.PatchPath != "" {
+					c.addDiag(errorf(p.file, e.Line, 0, "%s %q is described twice (also in %s)", kind, e.Name, n.PatchPath))
+					continue
+				}
+				n.PatchPath = p.file
+				n.yamlFile, n.yamlLine = p.file, e.Line
+				n.Description = c.renderDescription(p.file, e.Line, e.Description)
+				n.Columns = columnsFrom(c, p.file, e.Columns)
+				for k := range e.Rest {
+					if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "constraints" {
+						continue
+					}
+					d := warnf(p.file, e.Line, 0, "unknown property %q on %s %q", k, kind, e.Name)
+					d.Detail = didYouMean(k, []string{"name", "description", "config", "columns", "data_tests", "tests", "meta", "docs"})
+					c.addDiag(d)
+				}
+				for k := range e.Config {
+					if !knownConfig[normalizeConfigKey(k)] {
+						d := warnf(p.file, e.Line, 0, "unknown config key %q on %s %q", k, kind, e.Name)
+						d.Detail = didYouMean(k, knownConfigNames())
+						c.addDiag(d)
+					}
+				}
+				mergeConfig(n.Config, e.Config)
+				if e.Meta != nil {
+					mergeConfig(n.Config, map[string]any{"meta": e.Meta})
+				}
+			}
+		}
+	}
+}
+
+// renderable returns the nodes whose text is a template.
+func (c *compilation) renderable() []*Node {
+	var out []*Node
+	for _, n := range c.nodes {
+		if n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// renderAll parses and renders nodes in parallel.
+func (c *compilation) renderAll(nodes []*Node) {
+	// provisional relations so ref('x').identifier works during rendering
+	for _, n := range c.nodes {
+		c.setRelation(n)
+		if n.Enabled() {
+			if _, ok := c.byName[n.Name]; !ok || n.ResourceType != TypeTest {
+				if n.ResourceType != TypeTest {
+					c.byName[n.Name] = n
+				}
+			}
+		}
+	}
+	states := make([]*renderState, len(nodes))
+	parallel(len(nodes), func(i int) {
+		n := nodes[i]
+		st := &renderState{node: n, config: map[string]any(n.Config)}
+		states[i] = st
+		if n.tpl == nil {
+			tpl, err := c.engine.Parse(n.Path, n.RawCode)
+			if err != nil {
+				c.addTemplateError(err)
+				return
+			}
+			n.tpl = tpl
+		}
+		out, err := n.tpl.Render(c.renderContext(st, RenderOptions{}))
+		if err != nil {
+			c.addTemplateError(err)
+			return
+		}
+		for _, msg := range st.errs {
+			line, col := findCall(n.RawCode, "config", "")
+			d := warnf(n.Path, line, col, "%s", msg)
+			c.addDiag(d)
+		}
+		n.CompiledCode = strings.TrimSpace(out)
+		n.Config = Config(st.config)
+	})
+	c.mu.Lock()
+	for i, n := range nodes {
+		if states[i] != nil {
+			c.states[n.UniqueID] = states[i]
+		}
+	}
+	c.mu.Unlock()
+}
+
+// findCall locates the first call of fn (optionally with a given first
+// string argument) in a template's raw text, for error positions.
+func findCall(src, fn, arg string) (int, int) {
+	re := fn + `\s*\(`
+	if arg != "" {
+		re += `\s*(?:['"][^'"]*['"]\s*,\s*)?['"]` + regexp.QuoteMeta(arg) + `['"]`
+	}
+	loc := regexp.MustCompile(re).FindStringIndex(src)
+	if loc == nil {
+		return 1, 1
+	}
+	return jinja.LineCol(src, loc[0])
+}
+
+// finishConfigs settles enabled flags, schemas, aliases and relation names.
+func (c *compilation) finishConfigs() {
+	c.byName = map[string]*Node{}
+	for _, n := range c.nodes {
+		n.Tags = tagsOf(n.Config)
+		if n.Tags == nil {
+			n.Tags = []string{}
+		}
+		if m, ok := n.Config["meta"].(map[string]any); ok {
+			n.Meta = m
+		}
+		if !n.Enabled() {
+			c.disabled[n.Name] = n
+			continue
+		}
+		c.setRelation(n)
+		if n.ResourceType != TypeTest {
+			c.byName[n.Name] = n
+		}
+	}
+}
+
+// setRelation computes database, schema, alias and the relation name.
+func (c *compilation) setRelation(n *Node) {
+	switch n.ResourceType {
+	case TypeSource:
+		return
+	case TypeTest:
+		n.Database = c.target.Database
+		n.Schema = c.target.Schema + "_" + firstNonEmpty(n.Config.String("schema"), "dbt_test__audit")
+		n.Alias = firstNonEmpty(n.Config.String("alias"), n.Name)
+		if len(n.Alias) > 60 {
+			n.Alias = n.Alias[:50] + "_" + n.Checksum.Checksum[:8]
+		}
+		n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Alias)
+		return
+	}
+	n.Database = firstNonEmpty(n.Config.String("database"), c.target.Database)
+	if n.ResourceType == TypeSnapshot && n.Config.String("target_schema") != "" {
+		n.Schema = n.Config.String("target_schema")
+	} else {
+		n.Schema = c.schemaName(n.Config.String("schema"))
+	}
+	if n.ResourceType == TypeSnapshot && n.Config.String("target_database") != "" {
+		n.Database = n.Config.String("target_database")
+	}
+	n.Alias = firstNonEmpty(n.Config.String("alias"), n.Name)
+	n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Alias)
+}
+
+// schemaName implements dbt's generate_schema_name default, unless the
+// project overrides the macro.
+func (c *compilation) schemaName(custom string) string {
+	if m := c.engine.Macro("generate_schema_name"); m != nil && m.File != "" && !strings.HasPrefix(m.File, "<builtin>") {
+		out, err := c.callMacro("generate_schema_name", custom)
+		if err == nil {
+			return strings.TrimSpace(out)
+		}
+		c.addTemplateError(err)
+	}
+	if custom == "" {
+		return c.target.Schema
+	}
+	return c.target.Schema + "_" + strings.TrimSpace(custom)
+}
+
+// callMacro renders a project macro with one string argument (and none for node).
+func (c *compilation) callMacro(name, arg string) (string, error) {
+	key := name + "\x00" + arg
+	if v, ok := c.schemaCache.Load(key); ok {
+		return v.(string), nil
+	}
+	src := fmt.Sprintf("{{ %s(__arg, none) }}", name)
+	if arg == "" {
+		src = fmt.Sprintf("{{ %s(none, none) }}", name)
+	}
+	tpl, err := c.engine.Parse("<"+name+">", src)
+	if err != nil {
+		return "", err
+	}
+	out, err := tpl.Render(map[string]any{"__arg": arg, "target": c.targetValue, "var": varFunc(c.project.Vars), "env_var": envVar})
+	if err != nil {
+		return "", err
+	}
+	c.schemaCache.Store(key, out)
+	return out, nil
+}

@@ -1,0 +1,148 @@
+package compiler
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Config is a node's resolved configuration (materialized, schema, tags...).
+type Config map[string]any
+
+// String returns a config value as a string ("" when absent).
+func (c Config) String(key string) string {
+	switch v := c[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// Bool returns a config value as a bool (def when absent).
+func (c Config) Bool(key string, def bool) bool {
+	switch v := c[key].(type) {
+	case bool:
+		return v
+	case string:
+		switch strings.ToLower(v) {
+		case "true", "yes", "1":
+			return true
+		case "false", "no", "0":
+			return false
+		}
+	}
+	return def
+}
+
+// Strings returns a config value that may be a string or a list of strings.
+func (c Config) Strings(key string) []string { return toStrings(c[key]) }
+
+func toStrings(v any) []string {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case string:
+		if t == "" {
+			return nil
+		}
+		return []string{t}
+	case []string:
+		return t
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, x := range t {
+			if x != nil {
+				out = append(out, fmt.Sprint(x))
+			}
+		}
+		return out
+	}
+	return []string{fmt.Sprint(v)}
+}
+
+// knownConfig lists every config key mart understands (dbt's names).
+var knownConfig = map[string]bool{}
+
+// dictConfig keys take a mapping as their value.
+var dictConfig = map[string]bool{"meta": true, "docs": true, "column_types": true, "partition_by": true,
+	"labels": true, "persist_docs": true, "grants": true, "contract": true, "quoting": true,
+	"snapshot_meta_column_names": true, "hard_deletes": false}
+
+func init() {
+	for _, k := range strings.Fields(`materialized schema database alias tags enabled pre_hook post_hook
+		unique_key incremental_strategy on_schema_change full_refresh persist_docs meta docs grants contract
+		partition_by cluster_by merge_update_columns merge_exclude_columns incremental_predicates event_time
+		batch_size lookback begin column_types quote_columns delimiter severity warn_if error_if where limit
+		store_failures store_failures_as fail_calc strategy updated_at check_cols target_schema target_database
+		invalidate_hard_deletes hard_deletes snapshot_meta_column_names dbt_valid_to_current sql_header labels
+		require_partition_filter partition_expiration_days kms_key_name description access group
+		on_configuration_change transient quoting copy_grants dedupe partitions docs_paths enforced
+		loaded_at_field freshness identifier packages threads`) {
+		knownConfig[k] = true
+	}
+}
+
+func knownConfigNames() []string { return sortedKeys(knownConfig) }
+
+func normalizeConfigKey(k string) string {
+	switch k {
+	case "pre-hook":
+		return "pre_hook"
+	case "post-hook":
+		return "post_hook"
+	}
+	return k
+}
+
+// additive keys accumulate across config levels instead of being replaced.
+var additive = map[string]bool{"tags": true, "pre_hook": true, "post_hook": true}
+
+// mergeConfig applies src over dst with dbt's rules: tags and hooks add up,
+// meta merges key by key, everything else is replaced.
+func mergeConfig(dst, src map[string]any) {
+	for k, v := range src {
+		k = normalizeConfigKey(k)
+		switch {
+		case additive[k]:
+			seen := map[string]bool{}
+			var out []any
+			for _, x := range append(toStrings(dst[k]), toStrings(v)...) {
+				if !seen[x] {
+					seen[x] = true
+					out = append(out, x)
+				}
+			}
+			dst[k] = out
+		case k == "meta":
+			m, _ := dst[k].(map[string]any)
+			merged := map[string]any{}
+			for mk, mv := range m {
+				merged[mk] = mv
+			}
+			if sm, ok := v.(map[string]any); ok {
+				for mk, mv := range sm {
+					merged[mk] = mv
+				}
+			}
+			dst[k] = merged
+		default:
+			dst[k] = v
+		}
+	}
+}
+
+// tagsOf returns the sorted, unique tags of a config.
+func tagsOf(c Config) []string {
+	tags := toStrings(c["tags"])
+	sort.Strings(tags)
+	out := tags[:0]
+	for i, t := range tags {
+		if i == 0 || t != tags[i-1] {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,166 @@
+package compiler
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// ManifestVersion is the version of target/manifest.json's shape
+// (documented in docs/manifest.md). Bump it on any incompatible change.
+const ManifestVersion = "mart/manifest/v1"
+
+// Manifest is every node of the project; it is written to
+// target/manifest.json and read back for state comparison.
+type Manifest struct {
+	Metadata  ManifestMetadata    `json:"metadata"`
+	Nodes     map[string]*Node    `json:"nodes"`
+	Sources   map[string]*Node    `json:"sources"`
+	UnitTests map[string]*Node    `json:"unit_tests"`
+	Macros    map[string]MacroRef `json:"macros"`
+	Docs      map[string]string   `json:"docs"`
+	Disabled  map[string][]string `json:"disabled"`
+	ParentMap map[string][]string `json:"parent_map"`
+	ChildMap  map[string][]string `json:"child_map"`
+}
+
+// ManifestMetadata describes the run that wrote the manifest.
+type ManifestMetadata struct {
+	SchemaVersion string `json:"mart_schema_version"`
+	ProjectName   string `json:"project_name"`
+	AdapterType   string `json:"adapter_type"`
+	TargetName    string `json:"target_name"`
+	InvocationID  string `json:"invocation_id,omitempty"`
+	GeneratedAt   string `json:"generated_at,omitempty"`
+}
+
+// MacroRef locates a macro definition.
+type MacroRef struct {
+	Name string `json:"name"`
+	Path string `json:"original_file_path"`
+	Line int    `json:"line"`
+}
+
+// Node returns a node, source or unit test by unique id (nil if unknown).
+func (m *Manifest) Node(id string) *Node {
+	if n, ok := m.Nodes[id]; ok {
+		return n
+	}
+	if n, ok := m.Sources[id]; ok {
+		return n
+	}
+	return m.UnitTests[id]
+}
+
+// AllIDs returns the unique ids of nodes, sources and unit tests, sorted.
+func (m *Manifest) AllIDs() []string {
+	out := make([]string, 0, len(m.Nodes)+len(m.Sources)+len(m.UnitTests))
+	for id := range m.Nodes {
+		out = append(out, id)
+	}
+	for id := range m.Sources {
+		out = append(out, id)
+	}
+	for id := range m.UnitTests {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *compilation) manifest() *Manifest {
+	m := &Manifest{
+		Metadata: ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: c.project.Name,
+			AdapterType: c.target.Type, TargetName: c.target.Name, InvocationID: c.opt.InvocationID},
+		Nodes: map[string]*Node{}, Sources: map[string]*Node{}, UnitTests: map[string]*Node{},
+		Macros: map[string]MacroRef{}, Docs: c.docs, Disabled: map[string][]string{},
+		ParentMap: map[string][]string{}, ChildMap: map[string][]string{},
+	}
+	for _, n := range c.nodes {
+		if !n.Enabled() {
+			m.Disabled[n.UniqueID] = append(m.Disabled[n.UniqueID], n.Path)
+			continue
+		}
+		if n.DependsOn.Nodes == nil {
+			n.DependsOn.Nodes = []string{}
+		}
+		if n.DependsOn.Macros == nil {
+			n.DependsOn.Macros = []string{}
+		}
+		if n.Refs == nil {
+			n.Refs = []RefCall{}
+		}
+		if n.Sources == nil {
+			n.Sources = [][]string{}
+		}
+		if n.ResourceType == TypeUnitTest {
+			m.UnitTests[n.UniqueID] = n
+			continue
+		}
+		m.Nodes[n.UniqueID] = n
+	}
+	for _, s := range c.sources {
+		s.DependsOn = DependsOn{Nodes: []string{}, Macros: []string{}}
+		s.Refs, s.Sources = []RefCall{}, [][]string{}
+		if s.Tags == nil {
+			s.Tags = []string{}
+		}
+		m.Sources[s.UniqueID] = s
+	}
+	for _, name := range c.engine.MacroNames() {
+		mac := c.engine.Macro(name)
+		m.Macros["macro."+c.project.Name+"."+name] = MacroRef{Name: name, Path: mac.File, Line: mac.Line}
+	}
+	for _, id := range m.AllIDs() {
+		m.ParentMap[id] = append([]string{}, m.Node(id).DependsOn.Nodes...)
+		m.ChildMap[id] = []string{}
+	}
+	for _, id := range m.AllIDs() {
+		for _, p := range m.Node(id).DependsOn.Nodes {
+			if _, ok := m.ChildMap[p]; ok {
+				m.ChildMap[p] = append(m.ChildMap[p], id)
+			}
+		}
+	}
+	return m
+}
+
+// WriteJSON writes v as indented JSON through a temporary file, so a reader
+// never sees half a file.
+func WriteJSON(file string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	tmp := file + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, file)
+}
+
+// ReadManifest reads a manifest written by WriteJSON.
+func ReadManifest(file string) (*Manifest, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}

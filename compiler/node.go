@@ -1,0 +1,140 @@
+package compiler
+
+import (
+	"github.com/mart-dev/mart/compiler/jinja"
+)
+
+// Resource types.
+const (
+	TypeModel    = "model"
+	TypeSeed     = "seed"
+	TypeSnapshot = "snapshot"
+	TypeTest     = "test"
+	TypeSource   = "source"
+	TypeUnitTest = "unit_test"
+)
+
+// Column documents one column of a model, seed, snapshot or source.
+type Column struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	DataType    string         `json:"data_type,omitempty"`
+	Meta        map[string]any `json:"meta,omitempty"`
+	Tags        []string       `json:"tags,omitempty"`
+	Quote       bool           `json:"quote,omitempty"`
+}
+
+// DependsOn lists a node's parents.
+type DependsOn struct {
+	Nodes  []string `json:"nodes"`
+	Macros []string `json:"macros"`
+}
+
+// TestMetadata describes a generic test instance.
+type TestMetadata struct {
+	Name      string         `json:"name"`
+	Kwargs    map[string]any `json:"kwargs"`
+	Namespace string         `json:"namespace,omitempty"`
+}
+
+// UnitTestSpec is a unit test's given inputs and expected rows.
+type UnitTestSpec struct {
+	Model  string          `json:"model"`
+	Given  []UnitTestInput `json:"given"`
+	Expect UnitTestInput   `json:"expect"`
+}
+
+// UnitTestInput is a mocked input (or the expectation) of a unit test.
+type UnitTestInput struct {
+	Input   string           `json:"input,omitempty"`
+	Format  string           `json:"format,omitempty"`
+	Rows    []map[string]any `json:"rows,omitempty"`
+	Fixture string           `json:"fixture,omitempty"`
+	CSV     string           `json:"csv,omitempty"`
+}
+
+// Node is one vertex of the graph: a model, seed, snapshot, test, source or
+// unit test. Field names follow dbt's manifest so tools that read one can
+// read the other.
+type Node struct {
+	UniqueID     string             `json:"unique_id"`
+	ResourceType string             `json:"resource_type"`
+	Name         string             `json:"name"`
+	Package      string             `json:"package_name"`
+	Path         string             `json:"original_file_path"`
+	PatchPath    string             `json:"patch_path,omitempty"`
+	FQN          []string           `json:"fqn"`
+	Database     string             `json:"database"`
+	Schema       string             `json:"schema"`
+	Alias        string             `json:"alias"`
+	Relation     string             `json:"relation_name,omitempty"`
+	RawCode      string             `json:"raw_code"`
+	CompiledCode string             `json:"compiled_code,omitempty"`
+	CompiledPath string             `json:"compiled_path,omitempty"`
+	Language     string             `json:"language,omitempty"`
+	Checksum     Checksum           `json:"checksum"`
+	Config       Config             `json:"config"`
+	Tags         []string           `json:"tags"`
+	Description  string             `json:"description"`
+	Columns      map[string]*Column `json:"columns"`
+	Meta         map[string]any     `json:"meta"`
+	DependsOn    DependsOn          `json:"depends_on"`
+	Refs         []RefCall          `json:"refs"`
+	Sources      [][]string         `json:"sources"`
+
+	// tests
+	TestMetadata *TestMetadata `json:"test_metadata,omitempty"`
+	ColumnName   string        `json:"column_name,omitempty"`
+	AttachedNode string        `json:"attached_node,omitempty"`
+	TestType     string        `json:"test_type,omitempty"`
+
+	// seeds
+	SeedPath string `json:"seed_path,omitempty"`
+
+	// sources
+	SourceName    string `json:"source_name,omitempty"`
+	Identifier    string `json:"identifier,omitempty"`
+	LoadedAtField string `json:"loaded_at_field,omitempty"`
+
+	// unit tests
+	UnitTest *UnitTestSpec `json:"unit_test,omitempty"`
+
+	// yaml position of the properties entry, for errors
+	yamlFile string
+	yamlLine int
+
+	tpl       *jinja.Template
+	refLocs   map[string][2]int // ref name -> line, col in Path
+	ephemeral []string          // ephemeral ancestors to inline, in order
+}
+
+// RefCall is one ref() call: package (optional), name, version (optional).
+type RefCall struct {
+	Package string `json:"package,omitempty"`
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+}
+
+// Checksum identifies a node's source text.
+type Checksum struct {
+	Name     string `json:"name"`
+	Checksum string `json:"checksum"`
+}
+
+// Materialized returns the node's materialization.
+func (n *Node) Materialized() string { return n.Config.String("materialized") }
+
+// Enabled reports whether the node is enabled.
+func (n *Node) Enabled() bool { return n.Config.Bool("enabled", true) }
+
+// IsExecutable reports whether the node creates or checks something in the
+// warehouse (sources and ephemeral models do not).
+func (n *Node) IsExecutable() bool {
+	switch n.ResourceType {
+	case TypeSource:
+		return false
+	case TypeModel:
+		return n.Materialized() != "ephemeral"
+	}
+	return true
+}

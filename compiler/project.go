@@ -1,0 +1,252 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Project is the parsed project file (mart.yml, or dbt_project.yml when
+// mart.yml is absent).
+type Project struct {
+	Dir           string // absolute project directory
+	File          string // "mart.yml" or "dbt_project.yml"
+	Name          string
+	Profile       string
+	ModelPaths    []string
+	SeedPaths     []string
+	MacroPaths    []string
+	TestPaths     []string
+	SnapshotPaths []string
+	DocsPaths     []string
+	TargetPath    string
+	Vars          map[string]any
+	OnRunStart    []string
+	OnRunEnd      []string
+
+	configs map[string]*configTree // resource kind (models, seeds, snapshots, tests, sources) -> tree
+}
+
+// configTree holds folder-level configs: conf applies to everything below.
+type configTree struct {
+	conf     map[string]any
+	children map[string]*configTree
+}
+
+// LoadProject reads mart.yml (or dbt_project.yml) from dir.
+func LoadProject(dir string, cliVars map[string]any) (*Project, Diagnostics) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, Diagnostics{errorf(dir, 0, 0, "cannot resolve project directory: %v", err)}
+	}
+	p := &Project{Dir: abs, configs: map[string]*configTree{}}
+	var data []byte
+	for _, name := range []string{"mart.yml", "mart.yaml", "dbt_project.yml"} {
+		data, err = os.ReadFile(filepath.Join(abs, name))
+		if err == nil {
+			p.File = name
+			break
+		}
+	}
+	if p.File == "" {
+		return nil, Diagnostics{{Severity: SevError, File: dir, Summary: "no mart.yml (or dbt_project.yml) found in the project directory",
+			Detail: "run mart from a project directory or pass --project-dir"}}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, Diagnostics{yamlError(p.File, err)}
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, Diagnostics{errorf(p.File, 1, 1, "expected a mapping with at least `name:`")}
+	}
+	var diags Diagnostics
+	top := root.Content[0]
+	envCtx := &yamlRender{file: p.File, vars: cliVars}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch k.Value {
+		case "name":
+			p.Name = envCtx.str(v, &diags)
+		case "profile":
+			p.Profile = envCtx.str(v, &diags)
+		case "model-paths", "source-paths":
+			p.ModelPaths = strList(v)
+		case "seed-paths", "data-paths":
+			p.SeedPaths = strList(v)
+		case "macro-paths":
+			p.MacroPaths = strList(v)
+		case "test-paths":
+			p.TestPaths = strList(v)
+		case "snapshot-paths":
+			p.SnapshotPaths = strList(v)
+		case "docs-paths":
+			p.DocsPaths = strList(v)
+		case "target-path":
+			p.TargetPath = envCtx.str(v, &diags)
+		case "vars":
+			var vars map[string]any
+			if err := v.Decode(&vars); err != nil {
+				diags = append(diags, errorf(p.File, v.Line, v.Column, "vars: expected a mapping: %v", err))
+			}
+			p.Vars = vars
+		case "on-run-start", "on-run-end":
+			hooks := strList(v)
+			if k.Value == "on-run-start" {
+				p.OnRunStart = hooks
+			} else {
+				p.OnRunEnd = hooks
+			}
+		case "models", "seeds", "snapshots", "tests", "data_tests", "sources", "unit_tests":
+			kind := k.Value
+			if kind == "data_tests" {
+				kind = "tests"
+			}
+			p.configs[kind] = parseConfigTree(p.File, v, kind, &diags)
+		case "version", "config-version", "require-dbt-version", "clean-targets", "analysis-paths",
+			"packages-install-path", "log-path", "quoting", "flags", "query-comment", "dispatch",
+			"restrict-access", "asset-paths", "semantic-models", "saved-queries", "metrics", "exposures", "analyses":
+			// accepted for dbt compatibility; not used by mart
+		default:
+			diags = append(diags, warnf(p.File, k.Line, k.Column, "unknown key %q in %s ignored", k.Value, p.File))
+		}
+	}
+	if p.Name == "" {
+		diags = append(diags, errorf(p.File, 1, 1, "missing `name:` (the project's name)"))
+	}
+	if p.Profile == "" {
+		p.Profile = p.Name
+	}
+	def := func(xs *[]string, d string) {
+		if len(*xs) == 0 {
+			*xs = []string{d}
+		}
+	}
+	def(&p.ModelPaths, "models")
+	def(&p.SeedPaths, "seeds")
+	def(&p.MacroPaths, "macros")
+	def(&p.TestPaths, "tests")
+	def(&p.SnapshotPaths, "snapshots")
+	if p.TargetPath == "" {
+		p.TargetPath = "target"
+	}
+	if p.Vars == nil {
+		p.Vars = map[string]any{}
+	}
+	for k, v := range cliVars {
+		p.Vars[k] = v
+	}
+	return p, diags
+}
+
+func strList(n *yaml.Node) []string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Value == "" {
+			return nil
+		}
+		return []string{n.Value}
+	case yaml.SequenceNode:
+		var out []string
+		for _, c := range n.Content {
+			out = append(out, c.Value)
+		}
+		return out
+	}
+	return nil
+}
+
+func yamlError(file string, err error) Diagnostic {
+	msg := err.Error()
+	line := 0
+	// yaml.v3 messages look like "yaml: line 7: mapping values are not allowed in this context"
+	if i := strings.Index(msg, "line "); i >= 0 {
+		fmt.Sscanf(msg[i:], "line %d", &line)
+		if j := strings.Index(msg[i:], ": "); j >= 0 {
+			msg = msg[i+j+2:]
+		}
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	return errorf(file, line, 0, "invalid YAML: %s", msg)
+}
+
+// parseConfigTree reads a folder-config block such as
+// `models: {soda: {staging: {+materialized: view}}}`.
+func parseConfigTree(file string, n *yaml.Node, kind string, diags *Diagnostics) *configTree {
+	t := &configTree{conf: map[string]any{}, children: map[string]*configTree{}}
+	if n.Kind != yaml.MappingNode {
+		if n.Kind != yaml.ScalarNode || n.Value != "" {
+			*diags = append(*diags, errorf(file, n.Line, n.Column, "%s: expected a mapping of folders and configs", kind))
+		}
+		return t
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := k.Value
+		plus := strings.HasPrefix(key, "+")
+		name := normalizeConfigKey(strings.TrimPrefix(key, "+"))
+		if plus || (knownConfig[name] && (v.Kind != yaml.MappingNode || dictConfig[name])) {
+			var val any
+			if err := v.Decode(&val); err != nil {
+				*diags = append(*diags, errorf(file, v.Line, v.Column, "%s: %v", key, err))
+				continue
+			}
+			if !knownConfig[name] {
+				d := warnf(file, k.Line, k.Column, "unknown config key %q", strings.TrimPrefix(key, "+"))
+				d.Detail = didYouMean(name, knownConfigNames())
+				*diags = append(*diags, d)
+			}
+			t.conf[name] = val
+			continue
+		}
+		if v.Kind != yaml.MappingNode {
+			d := warnf(file, k.Line, k.Column, "unknown config key %q (a folder needs a mapping below it)", key)
+			d.Detail = didYouMean(name, knownConfigNames())
+			*diags = append(*diags, d)
+			continue
+		}
+		t.children[key] = parseConfigTree(file, v, kind, diags)
+	}
+	return t
+}
+
+// folderConfig merges the folder configs that apply to a node with the
+// given fqn (package, folders..., name), outermost first.
+func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
+	out := map[string]any{}
+	t := p.configs[kind]
+	if t == nil {
+		return out
+	}
+	mergeConfig(out, t.conf)
+	path := fqn
+	if len(path) > 0 {
+		if c, ok := t.children[path[0]]; ok {
+			t = c
+			mergeConfig(out, t.conf)
+		}
+		path = path[1:]
+	}
+	for _, part := range path {
+		c, ok := t.children[part]
+		if !ok {
+			break
+		}
+		t = c
+		mergeConfig(out, t.conf)
+	}
+	return out
+}
+
+// sortedKeys returns the keys of a map, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,237 @@
+package compiler
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// properties are the contents of one models/**/*.yml file.
+type properties struct {
+	file      string
+	Models    []*propEntry  `yaml:"models"`
+	Seeds     []*propEntry  `yaml:"seeds"`
+	Snapshots []*propEntry  `yaml:"snapshots"`
+	Sources   []*propSource `yaml:"sources"`
+	UnitTests []*propUnit   `yaml:"unit_tests"`
+}
+
+// propEntry describes a model, seed or snapshot in YAML.
+type propEntry struct {
+	Name        string         `yaml:"name"`
+	Description string         `yaml:"description"`
+	Config      map[string]any `yaml:"config"`
+	Columns     []*propColumn  `yaml:"columns"`
+	Tests       []yaml.Node    `yaml:"tests"`
+	DataTests   []yaml.Node    `yaml:"data_tests"`
+	Meta        map[string]any `yaml:"meta"`
+	Docs        map[string]any `yaml:"docs"`
+	Line        int            `yaml:"-"`
+	Rest        map[string]any `yaml:",inline"`
+}
+
+func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
+	type plain propEntry
+	if err := n.Decode((*plain)(e)); err != nil {
+		return err
+	}
+	e.Line = n.Line
+	return nil
+}
+
+func (e *propEntry) tests() []yaml.Node { return append(append([]yaml.Node{}, e.DataTests...), e.Tests...) }
+
+type propColumn struct {
+	Name        string         `yaml:"name"`
+	Description string         `yaml:"description"`
+	DataType    string         `yaml:"data_type"`
+	Meta        map[string]any `yaml:"meta"`
+	Tags        []string       `yaml:"tags"`
+	Quote       bool           `yaml:"quote"`
+	Tests       []yaml.Node    `yaml:"tests"`
+	DataTests   []yaml.Node    `yaml:"data_tests"`
+	Line        int            `yaml:"-"`
+}
+
+func (c *propColumn) UnmarshalYAML(n *yaml.Node) error {
+	type plain propColumn
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	c.Line = n.Line
+	return nil
+}
+
+func (c *propColumn) tests() []yaml.Node { return append(append([]yaml.Node{}, c.DataTests...), c.Tests...) }
+
+type propSource struct {
+	Name          string         `yaml:"name"`
+	Description   string         `yaml:"description"`
+	Database      string         `yaml:"database"`
+	Schema        string         `yaml:"schema"`
+	Loader        string         `yaml:"loader"`
+	LoadedAtField string         `yaml:"loaded_at_field"`
+	Config        map[string]any `yaml:"config"`
+	Meta          map[string]any `yaml:"meta"`
+	Tags          []string       `yaml:"tags"`
+	Tables        []*propTable   `yaml:"tables"`
+	Freshness     any            `yaml:"freshness"`
+	Extract       any            `yaml:"extract"`
+	Line          int            `yaml:"-"`
+}
+
+func (s *propSource) UnmarshalYAML(n *yaml.Node) error {
+	type plain propSource
+	if err := n.Decode((*plain)(s)); err != nil {
+		return err
+	}
+	s.Line = n.Line
+	return nil
+}
+
+type propTable struct {
+	Name          string         `yaml:"name"`
+	Identifier    string         `yaml:"identifier"`
+	Description   string         `yaml:"description"`
+	LoadedAtField string         `yaml:"loaded_at_field"`
+	Config        map[string]any `yaml:"config"`
+	Meta          map[string]any `yaml:"meta"`
+	Tags          []string       `yaml:"tags"`
+	Columns       []*propColumn  `yaml:"columns"`
+	Tests         []yaml.Node    `yaml:"tests"`
+	DataTests     []yaml.Node    `yaml:"data_tests"`
+	Freshness     any            `yaml:"freshness"`
+	Extract       any            `yaml:"extract"`
+	Line          int            `yaml:"-"`
+}
+
+func (t *propTable) UnmarshalYAML(n *yaml.Node) error {
+	type plain propTable
+	if err := n.Decode((*plain)(t)); err != nil {
+		return err
+	}
+	t.Line = n.Line
+	return nil
+}
+
+type propUnit struct {
+	Name        string         `yaml:"name"`
+	Model       string         `yaml:"model"`
+	Description string         `yaml:"description"`
+	Given       []propUnitIO   `yaml:"given"`
+	Expect      propUnitIO     `yaml:"expect"`
+	Config      map[string]any `yaml:"config"`
+	Overrides   map[string]any `yaml:"overrides"`
+	Line        int            `yaml:"-"`
+}
+
+func (u *propUnit) UnmarshalYAML(n *yaml.Node) error {
+	type plain propUnit
+	if err := n.Decode((*plain)(u)); err != nil {
+		return err
+	}
+	u.Line = n.Line
+	return nil
+}
+
+type propUnitIO struct {
+	Input   string    `yaml:"input"`
+	Format  string    `yaml:"format"`
+	Rows    yaml.Node `yaml:"rows"`
+	Fixture string    `yaml:"fixture"`
+	Line    int       `yaml:"-"`
+}
+
+func (u *propUnitIO) UnmarshalYAML(n *yaml.Node) error {
+	type plain propUnitIO
+	if err := n.Decode((*plain)(u)); err != nil {
+		return err
+	}
+	u.Line = n.Line
+	return nil
+}
+
+func parseProperties(file string, data []byte, vars map[string]any) (*properties, Diagnostics) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, Diagnostics{yamlError(file, err)}
+	}
+	p := &properties{file: file}
+	if len(root.Content) == 0 {
+		return p, nil
+	}
+	top := root.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return nil, Diagnostics{errorf(file, top.Line, top.Column, "expected a mapping with models:, sources:, seeds:, snapshots: or unit_tests:")}
+	}
+	var diags Diagnostics
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k := top.Content[i]
+		switch k.Value {
+		case "version", "models", "seeds", "snapshots", "sources", "unit_tests", "macros", "exposures",
+			"metrics", "semantic_models", "saved_queries", "groups", "analyses", "data_tests":
+		default:
+			d := warnf(file, k.Line, k.Column, "unknown top-level key %q ignored", k.Value)
+			d.Detail = didYouMean(k.Value, []string{"models", "seeds", "snapshots", "sources", "unit_tests"})
+			diags = append(diags, d)
+		}
+	}
+	if err := top.Decode(p); err != nil {
+		return nil, append(diags, yamlError(file, err))
+	}
+	return p, diags
+}
+
+// docsBlockRE finds {% docs name %}...{% enddocs %} blocks in .md files.
+var docsBlockRE = regexp.MustCompile(`(?s)\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}(.*?)\{%-?\s*enddocs\s*-?%\}`)
+
+func parseDocsBlocks(src string) map[string]string {
+	out := map[string]string{}
+	for _, m := range docsBlockRE.FindAllStringSubmatch(src, -1) {
+		out[m[1]] = strings.TrimSpace(m[2])
+	}
+	return out
+}
+
+// docRE matches {{ doc("name") }} in descriptions.
+var docRE = regexp.MustCompile(`\{\{-?\s*doc\(\s*["']([^"']+)["']\s*\)\s*-?\}\}`)
+
+// renderDescription expands doc() references in a description.
+func (c *compilation) renderDescription(file string, line int, desc string) string {
+	if !strings.Contains(desc, "{{") {
+		return desc
+	}
+	out := docRE.ReplaceAllStringFunc(desc, func(m string) string {
+		name := docRE.FindStringSubmatch(m)[1]
+		if d, ok := c.docs[name]; ok {
+			return d
+		}
+		diag := errorf(file, line, 0, "doc(%q) not found", name)
+		diag.Detail = didYouMean(name, sortedKeys(c.docs))
+		c.addDiag(diag)
+		return m
+	})
+	if strings.Contains(out, "{{") {
+		if r, err := renderPlain(file, out, c.project.Vars); err == nil {
+			out = r
+		}
+	}
+	return out
+}
+
+func columnsFrom(c *compilation, file string, cols []*propColumn) map[string]*Column {
+	out := map[string]*Column{}
+	for _, col := range cols {
+		if col.Name == "" {
+			c.addDiag(errorf(file, col.Line, 0, "column entry without `name:`"))
+			continue
+		}
+		out[col.Name] = &Column{Name: col.Name, Description: c.renderDescription(file, col.Line, col.Description),
+			DataType: col.DataType, Meta: col.Meta, Tags: col.Tags, Quote: col.Quote}
+	}
+	return out
+}
+
+func nodeLabel(kind, name string) string { return fmt.Sprintf("%s %q", kind, name) }

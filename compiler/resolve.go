@@ -1,0 +1,176 @@
+package compiler
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// resolveRefs maps every ref() and source() call to a node and fills
+// depends_on; unknown names are errors that point at the call.
+func (c *compilation) resolveRefs() {
+	for _, n := range c.nodes {
+		st := c.states[n.UniqueID]
+		if st == nil || !n.Enabled() {
+			continue
+		}
+		deps := map[string]bool{}
+		n.Refs = append([]RefCall{}, st.refs...)
+		n.Sources = append([][]string{}, st.sources...)
+		for _, r := range st.refs {
+			t := c.byName[r.Name]
+			if t == nil || t.ResourceType == TypeTest {
+				c.unknownRef(n, r.Name)
+				continue
+			}
+			deps[t.UniqueID] = true
+		}
+		for _, s := range st.sources {
+			src := c.sources[s[0]+"."+s[1]]
+			if src == nil {
+				c.unknownSource(n, s[0], s[1])
+				continue
+			}
+			deps[src.UniqueID] = true
+		}
+		n.DependsOn.Nodes = sortedKeys(deps)
+		n.DependsOn.Macros = []string{}
+		if n.ResourceType == TypeTest && n.AttachedNode == "" && len(n.DependsOn.Nodes) == 1 {
+			n.AttachedNode = n.DependsOn.Nodes[0]
+		}
+	}
+}
+
+func (c *compilation) position(n *Node, fn, arg string) (string, int, int) {
+	if n.yamlFile != "" && n.ResourceType == TypeTest && n.TestType == "generic" {
+		return n.yamlFile, n.yamlLine, 0
+	}
+	line, col := findCall(n.RawCode, fn, arg)
+	return n.Path, line, col
+}
+
+func (c *compilation) unknownRef(n *Node, name string) {
+	file, line, col := c.position(n, "ref", name)
+	if d := c.disabled[name]; d != nil {
+		diag := errorf(file, line, col, "%s %q refs %s %q, which is disabled", n.ResourceType, n.Name, d.ResourceType, name)
+		diag.Detail = fmt.Sprintf("%s sets enabled=false; enable it or remove the ref", d.Path)
+		c.addDiag(diag)
+		return
+	}
+	var names []string
+	for k, t := range c.byName {
+		if t.ResourceType != TypeTest {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	diag := errorf(file, line, col, "%s %q refs %q, which does not exist", n.ResourceType, n.Name, name)
+	diag.Detail = didYouMean(name, names)
+	c.addDiag(diag)
+}
+
+func (c *compilation) unknownSource(n *Node, src, table string) {
+	file, line, col := c.position(n, "source", table)
+	var names []string
+	for k := range c.sources {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	diag := errorf(file, line, col, "%s %q uses source(%q, %q), which is not declared", n.ResourceType, n.Name, src, table)
+	if s := didYouMean(src+"."+table, names); s != "" {
+		diag.Detail = s
+	} else {
+		diag.Detail = "declare it under sources: in a models/*.yml file"
+	}
+	c.addDiag(diag)
+}
+
+// resolveSQL replaces placeholders and inlines ephemeral models as CTEs.
+func (c *compilation) resolveSQL() {
+	done := map[string]bool{}
+	for _, n := range c.nodes {
+		if st := c.states[n.UniqueID]; st != nil && n.Enabled() {
+			n.CompiledCode = c.finalize(n, st, n.CompiledCode, done)
+		}
+	}
+}
+
+func cteName(name string) string { return "__mart__cte__" + name }
+
+// finalize resolves one rendering of a node into runnable SQL.
+func (c *compilation) finalize(n *Node, st *renderState, sql string, done map[string]bool) string {
+	names := make([]string, len(st.targets))
+	var ephemerals []*Node
+	for i, key := range st.targets {
+		switch {
+		case key == "this":
+			names[i] = n.Relation
+		case strings.HasPrefix(key, "ref:"):
+			t := c.byName[strings.TrimPrefix(key, "ref:")]
+			if t == nil {
+				continue
+			}
+			if t.ResourceType == TypeModel && t.Materialized() == "ephemeral" {
+				names[i] = cteName(t.Name)
+				ephemerals = append(ephemerals, t)
+			} else {
+				names[i] = t.Relation
+			}
+		case strings.HasPrefix(key, "source:"):
+			if s := c.sources[strings.TrimPrefix(key, "source:")]; s != nil {
+				names[i] = s.Relation
+			}
+		}
+	}
+	sql = resolvePlaceholders(sql, names)
+	if len(ephemerals) == 0 || n.Materialized() == "ephemeral" {
+		return sql
+	}
+	// collect every ephemeral ancestor, dependencies first
+	var order []*Node
+	seen := map[string]bool{}
+	var visit func(e *Node)
+	visit = func(e *Node) {
+		if seen[e.UniqueID] {
+			return
+		}
+		seen[e.UniqueID] = true
+		if est := c.states[e.UniqueID]; est != nil {
+			for _, key := range est.targets {
+				if t := c.byName[strings.TrimPrefix(key, "ref:")]; strings.HasPrefix(key, "ref:") && t != nil &&
+					t.ResourceType == TypeModel && t.Materialized() == "ephemeral" {
+					visit(t)
+				}
+			}
+		}
+		order = append(order, e)
+	}
+	for _, e := range ephemerals {
+		visit(e)
+	}
+	ctes := make([]string, 0, len(order))
+	for _, e := range order {
+		body := e.CompiledCode
+		if est := c.states[e.UniqueID]; est != nil && !done[e.UniqueID] {
+			body = c.finalize(e, est, e.CompiledCode, done)
+			e.CompiledCode = body
+			done[e.UniqueID] = true
+		}
+		ctes = append(ctes, cteName(e.Name)+" as (\n"+body+"\n)")
+	}
+	return injectCTEs(sql, ctes)
+}
+
+var leadingWith = regexp.MustCompile(`(?is)^((?:\s|--[^\n]*\n|/\*.*?\*/)*)with(\s+recursive)?\s`)
+
+// injectCTEs puts ephemeral CTEs in front of a query, merging with its own
+// WITH clause if it has one.
+func injectCTEs(sql string, ctes []string) string {
+	list := strings.Join(ctes, ",\n")
+	if m := leadingWith.FindStringSubmatchIndex(sql); m != nil {
+		head := sql[:m[1]]
+		return head + list + ",\n" + sql[m[1]:]
+	}
+	return "with " + list + "\n" + sql
+}

@@ -1,0 +1,85 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Render renders a node again, e.g. with is_incremental() true at build
+// time, and resolves it into runnable SQL.
+func (r *Result) Render(id string, opt RenderOptions) (string, error) {
+	n := r.Manifest.Node(id)
+	if n == nil {
+		return "", fmt.Errorf("unknown node %s", id)
+	}
+	if n.tpl == nil {
+		return n.CompiledCode, nil
+	}
+	conf := map[string]any{}
+	mergeConfig(conf, n.Config)
+	st := &renderState{node: n, config: conf}
+	out, err := n.tpl.Render(r.c.renderContext(st, opt))
+	if err != nil {
+		return "", err
+	}
+	return r.c.finalize(n, st, strings.TrimSpace(out), map[string]bool{}), nil
+}
+
+// CompiledPath returns where a node's compiled SQL is written, relative to
+// the target directory.
+func CompiledPath(n *Node) string {
+	p := n.Path
+	if n.ResourceType == TypeTest && n.TestType == "generic" {
+		p = path.Join(path.Dir(n.Path), n.Name+".sql")
+	}
+	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
+		return ""
+	}
+	return path.Join("compiled", p)
+}
+
+// TargetDir returns the absolute target directory.
+func (r *Result) TargetDir() string {
+	if filepath.IsAbs(r.Project.TargetPath) {
+		return r.Project.TargetPath
+	}
+	return filepath.Join(r.Project.Dir, r.Project.TargetPath)
+}
+
+// WriteCompiled writes the compiled SQL of the given nodes under
+// target/compiled/ and records each node's compiled path.
+func (r *Result) WriteCompiled(ids []string) error {
+	dir := r.TargetDir()
+	var mu sync.Mutex
+	var firstErr error
+	parallel(len(ids), func(i int) {
+		n := r.Manifest.Node(ids[i])
+		rel := CompiledPath(n)
+		if rel == "" || n.CompiledCode == "" {
+			return
+		}
+		n.CompiledPath = filepath.ToSlash(filepath.Join(r.Project.TargetPath, rel))
+		file := filepath.Join(dir, filepath.FromSlash(rel))
+		err := os.MkdirAll(filepath.Dir(file), 0o755)
+		if err == nil {
+			err = os.WriteFile(file, []byte(n.CompiledCode+"\n"), 0o644)
+		}
+		if err != nil {
+			mu.Lock()
+			if firstErr == nil {
+				firstErr = err
+			}
+			mu.Unlock()
+		}
+	})
+	return firstErr
+}
+
+// WriteManifest writes target/manifest.json.
+func (r *Result) WriteManifest() error {
+	return WriteJSON(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
+}

@@ -1,0 +1,46 @@
+package compiler
+
+// loadSources turns `sources:` YAML entries into source nodes.
+func (c *compilation) loadSources() {
+	for _, p := range c.props {
+		for _, s := range p.Sources {
+			if s.Name == "" {
+				c.addDiag(errorf(p.file, s.Line, 0, "source entry without `name:`"))
+				continue
+			}
+			for _, t := range s.Tables {
+				if t.Name == "" {
+					c.addDiag(errorf(p.file, t.Line, 0, "table entry of source %q without `name:`", s.Name))
+					continue
+				}
+				key := s.Name + "." + t.Name
+				if prev, ok := c.sources[key]; ok {
+					c.addDiag(errorf(p.file, t.Line, 0, "source table %s is declared twice (also in %s)", key, prev.PatchPath))
+					continue
+				}
+				n := &Node{ResourceType: TypeSource, Name: t.Name, SourceName: s.Name, Package: c.project.Name,
+					UniqueID: "source." + c.project.Name + "." + key, Path: p.file, PatchPath: p.file,
+					FQN: []string{c.project.Name, s.Name, t.Name}, Columns: columnsFrom(c, p.file, t.Columns),
+					Meta: map[string]any{}, yamlFile: p.file, yamlLine: t.Line}
+				n.Config = Config(c.project.folderConfig("sources", n.FQN))
+				mergeConfig(n.Config, s.Config)
+				mergeConfig(n.Config, t.Config)
+				mergeConfig(n.Config, map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)})
+				n.Tags = tagsOf(n.Config)
+				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))
+				n.Database = firstNonEmpty(s.Database, c.target.Database)
+				n.Schema = firstNonEmpty(s.Schema, s.Name)
+				n.Identifier = firstNonEmpty(t.Identifier, t.Name)
+				n.Alias = n.Identifier
+				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
+				n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Identifier)
+				n.Checksum = checksum([]byte(n.Relation))
+				if s.Meta != nil || t.Meta != nil {
+					mergeConfig(n.Meta, s.Meta)
+					mergeConfig(n.Meta, t.Meta)
+				}
+				c.sources[key] = n
+			}
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/flosch/pongo2/v6"
+	"gopkg.in/yaml.v3"
+
+	"github.com/mart-dev/mart/compiler/jinja"
+)
+
+// plainEngine renders YAML values: env_var() and var() only, no macros.
+var plainEngine = jinja.NewEngine()
+
+// yamlRender renders `{{ env_var("X") }}` in YAML scalar values.
+type yamlRender struct {
+	file string
+	vars map[string]any
+}
+
+func (r *yamlRender) str(n *yaml.Node, diags *Diagnostics) string {
+	if !strings.Contains(n.Value, "{{") {
+		return n.Value
+	}
+	out, err := renderPlain(r.file, n.Value, r.vars)
+	if err != nil {
+		*diags = append(*diags, errorf(r.file, n.Line, n.Column, "%v", err))
+		return n.Value
+	}
+	return out
+}
+
+// renderPlain renders a short template with env_var and var.
+func renderPlain(file, src string, vars map[string]any) (string, error) {
+	tpl, err := plainEngine.Parse(file, src)
+	if err != nil {
+		return "", err
+	}
+	return tpl.Render(pongo2.Context{"env_var": envVar, "var": varFunc(vars)})
+}
+
+// renderYAMLNode renders every scalar below n in place.
+func renderYAMLNode(file string, n *yaml.Node, vars map[string]any, diags *Diagnostics) {
+	if n.Kind == yaml.ScalarNode {
+		if strings.Contains(n.Value, "{{") {
+			out, err := renderPlain(file, n.Value, vars)
+			if err != nil {
+				*diags = append(*diags, errorf(file, n.Line, n.Column, "%v", err))
+				return
+			}
+			n.Value = out
+			n.Tag = ""
+			n.Style = 0
+		}
+		return
+	}
+	for _, c := range n.Content {
+		renderYAMLNode(file, c, vars, diags)
+	}
+}
+
+func envVar(args ...*pongo2.Value) (any, error) {
+	pos, kw := jinja.SplitArgs(args)
+	if len(pos) == 0 {
+		return nil, fmt.Errorf("env_var() needs the variable's name")
+	}
+	name := pos[0].String()
+	if v, ok := os.LookupEnv(name); ok {
+		return v, nil
+	}
+	if len(pos) > 1 {
+		return pos[1].Interface(), nil
+	}
+	if d, ok := kw["default"]; ok {
+		return d.Interface(), nil
+	}
+	return nil, fmt.Errorf("env var %q is not set and env_var() has no default", name)
+}
+
+func varFunc(vars map[string]any) func(args ...*pongo2.Value) (any, error) {
+	return func(args ...*pongo2.Value) (any, error) {
+		pos, kw := jinja.SplitArgs(args)
+		if len(pos) == 0 {
+			return nil, fmt.Errorf("var() needs the variable's name")
+		}
+		name := pos[0].String()
+		if v, ok := vars[name]; ok {
+			return v, nil
+		}
+		if len(pos) > 1 {
+			return pos[1].Interface(), nil
+		}
+		if d, ok := kw["default"]; ok {
+			return d.Interface(), nil
+		}
+		return nil, fmt.Errorf("required var %q is not set: define it under vars: in the project file, pass --vars, or give var() a default", name)
+	}
+}
