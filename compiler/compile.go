@@ -99,8 +99,8 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	c.targetValue = tgt.TemplateValue()
 	c.crossdb = crossDBFuncs(d)
 	c.adapterValue = map[string]any{
-		"quote":   func(s string) string { return d.QuoteIdent(s) },
-		"type":    func() string { return d.Name() },
+		"quote": func(s string) string { return d.QuoteIdent(s) },
+		"type":  func() string { return d.Name() },
 		"dispatch": func(name string) (any, error) {
 			return nil, fmt.Errorf("adapter.dispatch(%q) is not supported: call the macro directly", name)
 		},

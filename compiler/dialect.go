@@ -43,7 +43,9 @@ func (duckdbDialect) Name() string { return "duckdb" }
 func (duckdbDialect) QuoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
-func (duckdbDialect) QuoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func (duckdbDialect) QuoteString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
 func (d duckdbDialect) RelationName(db, schema, name string) string {
 	if db == "" {
 		return d.QuoteIdent(schema) + "." + d.QuoteIdent(name)

@@ -41,7 +41,9 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-func (e *propEntry) tests() []yaml.Node { return append(append([]yaml.Node{}, e.DataTests...), e.Tests...) }
+func (e *propEntry) tests() []yaml.Node {
+	return append(append([]yaml.Node{}, e.DataTests...), e.Tests...)
+}
 
 type propColumn struct {
 	Name        string         `yaml:"name"`
@@ -64,7 +66,9 @@ func (c *propColumn) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-func (c *propColumn) tests() []yaml.Node { return append(append([]yaml.Node{}, c.DataTests...), c.Tests...) }
+func (c *propColumn) tests() []yaml.Node {
+	return append(append([]yaml.Node{}, c.DataTests...), c.Tests...)
+}
 
 type propSource struct {
 	Name          string         `yaml:"name"`

@@ -263,8 +263,8 @@ func (c *compilation) addGenericTests() {
 		h := md5.Sum([]byte(td.target.file + "\x00" + src))
 		n := &Node{ResourceType: TypeTest, Name: name, Package: c.project.Name, TestType: "generic",
 			UniqueID: "test." + c.project.Name + "." + name + "." + hex.EncodeToString(h[:])[:10],
-			Path: td.target.file, PatchPath: td.target.file, RawCode: src, Checksum: checksum([]byte(src)),
-			FQN: append(append([]string{}, td.target.node.FQN[:len(td.target.node.FQN)-1]...), name),
+			Path:     td.target.file, PatchPath: td.target.file, RawCode: src, Checksum: checksum([]byte(src)),
+			FQN:     append(append([]string{}, td.target.node.FQN[:len(td.target.node.FQN)-1]...), name),
 			Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: td.column,
 			AttachedNode: td.target.node.UniqueID, yamlFile: td.target.file, yamlLine: spec.Line,
 			TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: testKwargs(ts, td.column)}}
