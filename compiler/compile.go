@@ -145,7 +145,24 @@ func (c *compilation) run() {
 		return
 	}
 	c.resolveRefs()
+	c.linkSeededSources()
 	c.resolveSQL()
+}
+
+// linkSeededSources makes a source that reads a seed's table depend on the
+// seed, so a build loads the seed before the models that select from it.
+func (c *compilation) linkSeededSources() {
+	seeds := map[string]string{}
+	for _, n := range c.nodes {
+		if n.ResourceType == TypeSeed && n.Enabled() {
+			seeds[n.Relation] = n.UniqueID
+		}
+	}
+	for _, s := range c.sources {
+		if id, ok := seeds[s.Relation]; ok {
+			s.DependsOn.Nodes = []string{id}
+		}
+	}
 }
 
 // projectFile is one file found under the project's paths.

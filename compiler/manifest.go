@@ -101,7 +101,10 @@ func (c *compilation) manifest() *Manifest {
 		m.Nodes[n.UniqueID] = n
 	}
 	for _, s := range c.sources {
-		s.DependsOn = DependsOn{Nodes: []string{}, Macros: []string{}}
+		if s.DependsOn.Nodes == nil {
+			s.DependsOn.Nodes = []string{}
+		}
+		s.DependsOn.Macros = []string{}
 		s.Refs, s.Sources = []RefCall{}, [][]string{}
 		if s.Tags == nil {
 			s.Tags = []string{}

@@ -83,3 +83,27 @@ func (r *Result) WriteCompiled(ids []string) error {
 func (r *Result) WriteManifest() error {
 	return WriteJSON(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
 }
+
+// RenderText renders a Jinja snippet (a hook) in the context of a node, or
+// of the project when id is "".
+func (r *Result) RenderText(id, name, text string) (string, error) {
+	if !strings.Contains(text, "{{") && !strings.Contains(text, "{%") {
+		return text, nil
+	}
+	n := r.Manifest.Node(id)
+	if n == nil {
+		n = &Node{Name: r.Project.Name, UniqueID: "project." + r.Project.Name, Config: Config{}}
+	}
+	tpl, err := r.c.engine.Parse(name, text)
+	if err != nil {
+		return "", err
+	}
+	conf := map[string]any{}
+	mergeConfig(conf, n.Config)
+	st := &renderState{node: n, config: conf}
+	out, err := tpl.Render(r.c.renderContext(st, RenderOptions{}))
+	if err != nil {
+		return "", err
+	}
+	return r.c.finalize(n, st, strings.TrimSpace(out), map[string]bool{}), nil
+}

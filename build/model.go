@@ -1,0 +1,113 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// sqlError names the node and its compiled file in a database error.
+func sqlError(n *compiler.Node, err error) error {
+	where := n.CompiledPath
+	if where == "" {
+		where = n.Path
+	}
+	return fmt.Errorf("database error in %s %s (compiled SQL: %s): %w", n.ResourceType, n.Name, where, err)
+}
+
+func tableOptions(n *compiler.Node) warehouse.TableOptions {
+	opt := warehouse.TableOptions{PartitionBy: n.Config["partition_by"], ClusterBy: n.Config.Strings("cluster_by")}
+	if persist, ok := n.Config["persist_docs"].(map[string]any); ok {
+		if b, _ := persist["relation"].(bool); b {
+			opt.Description = n.Description
+		}
+		if b, _ := persist["columns"].(bool); b {
+			opt.ColumnDescriptions = map[string]string{}
+			for name, c := range n.Columns {
+				if c.Description != "" {
+					opt.ColumnDescriptions[name] = c.Description
+				}
+			}
+		}
+	}
+	if labels, ok := n.Config["labels"].(map[string]any); ok {
+		opt.Labels = map[string]string{}
+		for k, v := range labels {
+			opt.Labels[k] = fmt.Sprint(v)
+		}
+	}
+	return opt
+}
+
+func (r *Runner) runModel(ctx context.Context, n *compiler.Node, res *NodeResult) error {
+	mat := n.Materialized()
+	if mat == "ephemeral" {
+		return nil
+	}
+	if err := r.nodeHooks(ctx, n, "pre_hook"); err != nil {
+		return err
+	}
+	rel := relationOf(n)
+	switch mat {
+	case "view":
+		if err := r.wh.CreateView(ctx, rel, n.CompiledCode); err != nil {
+			return sqlError(n, err)
+		}
+		res.Message = "CREATE VIEW"
+	case "table":
+		rows, err := r.wh.CreateTable(ctx, rel, n.CompiledCode, tableOptions(n))
+		if err != nil {
+			return sqlError(n, err)
+		}
+		res.RowsAffected = rows
+		res.Message = fmt.Sprintf("CREATE TABLE (%d rows)", rows)
+	case "incremental":
+		if err := r.runIncremental(ctx, n, res); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("model %s: unknown materialization %q (expected view, table, incremental or ephemeral)", n.Name, mat)
+	}
+	return r.nodeHooks(ctx, n, "post_hook")
+}
+
+// nodeHooks renders and runs a node's pre_hook or post_hook statements.
+func (r *Runner) nodeHooks(ctx context.Context, n *compiler.Node, key string) error {
+	for i, h := range n.Config.Strings(key) {
+		sql, err := r.res.RenderText(n.UniqueID, fmt.Sprintf("%s %s[%d]", n.Path, key, i), h)
+		if err != nil {
+			return fmt.Errorf("%s %d of %s: %w", key, i+1, n.Name, err)
+		}
+		if strings.TrimSpace(sql) == "" {
+			continue
+		}
+		if _, err := r.wh.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("%s %d of %s failed: %w", key, i+1, n.Name, err)
+		}
+	}
+	return nil
+}
+
+func (r *Runner) runSeed(ctx context.Context, n *compiler.Node, res *NodeResult) error {
+	opt := warehouse.SeedOptions{FullRefresh: r.opt.FullRefresh || n.Config.Bool("full_refresh", false),
+		QuoteColumns: n.Config.Bool("quote_columns", false)}
+	if ct, ok := n.Config["column_types"].(map[string]any); ok {
+		opt.ColumnTypes = map[string]string{}
+		for k, v := range ct {
+			opt.ColumnTypes[k] = fmt.Sprint(v)
+		}
+	}
+	if d := n.Config.String("delimiter"); d != "" {
+		opt.Delimiter = []rune(d)[0]
+	}
+	rows, err := r.wh.LoadSeed(ctx, relationOf(n), r.res.Project.Dir+"/"+n.SeedPath, opt)
+	if err != nil {
+		return fmt.Errorf("seed %s: %w", n.Name, err)
+	}
+	res.RowsAffected = rows
+	res.Message = fmt.Sprintf("INSERT %d", rows)
+	return nil
+}

@@ -1,0 +1,16 @@
+package build
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mart-dev/mart/compiler"
+)
+
+func (r *Runner) runSnapshot(ctx context.Context, n *compiler.Node, res *NodeResult) error {
+	return fmt.Errorf("snapshot %s: snapshots are not implemented yet", n.Name)
+}
+
+func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeResult) error {
+	return fmt.Errorf("unit test %s: unit tests are not implemented yet", n.Name)
+}

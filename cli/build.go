@@ -1,0 +1,400 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mart-dev/mart/build"
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse"
+	"github.com/mart-dev/mart/warehouse/duckdb"
+)
+
+func init() {
+	extraCommandFuncs = append(extraCommandFuncs,
+		func(g *globals) *cobra.Command {
+			return runLikeCmd(g, "run", "Build the selected models", []string{compiler.TypeModel}, false)
+		},
+		func(g *globals) *cobra.Command {
+			return runLikeCmd(g, "seed", "Load the selected CSV seeds", []string{compiler.TypeSeed}, false)
+		},
+		func(g *globals) *cobra.Command {
+			return runLikeCmd(g, "snapshot", "Take the selected snapshots", []string{compiler.TypeSnapshot}, false)
+		},
+		func(g *globals) *cobra.Command {
+			return runLikeCmd(g, "test", "Run the data tests and unit tests of the selected nodes",
+				[]string{compiler.TypeTest, compiler.TypeUnitTest}, true)
+		},
+		func(g *globals) *cobra.Command {
+			return runLikeCmd(g, "build", "Seed, run, snapshot and test the selected nodes in DAG order",
+				[]string{compiler.TypeSeed, compiler.TypeModel, compiler.TypeSnapshot, compiler.TypeTest, compiler.TypeUnitTest}, true)
+		},
+	)
+}
+
+type runFlags struct {
+	sel            selection
+	threads        int
+	fullRefresh    bool
+	failFast       bool
+	storeFailures  bool
+	eventTimeStart string
+	eventTimeEnd   string
+}
+
+func runLikeCmd(g *globals, name, short string, kinds []string, indirectTests bool) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   name,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.runNodes(name, kinds, indirectTests, &f)
+		},
+	}
+	f.sel.register(cmd)
+	cmd.Flags().IntVar(&f.threads, "threads", 0, "nodes to run at once (default: the profile's threads)")
+	cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild incremental models and reload seeds from scratch")
+	cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
+	if name == "test" || name == "build" {
+		cmd.Flags().BoolVar(&f.storeFailures, "store-failures", false, "save every failing test's rows to a table")
+	}
+	if name == "run" || name == "build" {
+		cmd.Flags().StringVar(&f.eventTimeStart, "event-time-start", "", "microbatch: first event time to (re)build, e.g. 2026-03-01")
+		cmd.Flags().StringVar(&f.eventTimeEnd, "event-time-end", "", "microbatch: event time to stop before")
+	}
+	return cmd
+}
+
+func parseEventTime(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05", time.RFC3339, "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, &exitError{ExitBadInput, fmt.Errorf("--%s: expected a date like 2026-03-01 or a timestamp, got %q", flag, s)}
+}
+
+func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) error {
+	start, err := parseEventTime("event-time-start", f.eventTimeStart)
+	if err != nil {
+		return err
+	}
+	end, err := parseEventTime("event-time-end", f.eventTimeEnd)
+	if err != nil {
+		return err
+	}
+	invocation := newInvocationID()
+	res, err := g.compileProject(f.fullRefresh, invocation)
+	if err != nil {
+		return err
+	}
+	ids, err := selectNodes(res, &f.sel, indirectTests)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, k := range kinds {
+		want[k] = true
+	}
+	var work []string
+	for _, id := range ids {
+		if want[res.Manifest.Node(id).ResourceType] {
+			work = append(work, id)
+		}
+	}
+	if err := res.WriteCompiled(work); err != nil {
+		return &exitError{ExitFailure, fmt.Errorf("writing compiled SQL: %v", err)}
+	}
+	if err := res.WriteManifest(); err != nil {
+		return &exitError{ExitFailure, fmt.Errorf("writing manifest: %v", err)}
+	}
+	if len(work) == 0 {
+		g.say("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", "))
+		return nil
+	}
+	wh, err := openWarehouse(g.ctx, res)
+	if err != nil {
+		return &exitError{ExitBadInput, err}
+	}
+	defer wh.Close()
+	threads := f.threads
+	if threads <= 0 {
+		threads = res.Target.Threads
+	}
+	if g.logFormat == "text" {
+		fmt.Fprintf(g.stdout, "Running %s with %d thread%s on %s target %q\n", summarizeIDs(res, work), threads, plural(threads), res.Target.Type, res.Target.Name)
+	}
+	runner := build.NewRunner(res, wh, build.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
+		StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
+		OnFinish: func(r *build.NodeResult, i, total int) { g.printNodeResult(res, r, i, total) }})
+	rr, runErr := runner.Run(g.ctx, work)
+	if rr != nil {
+		if err := build.WriteResults(res, rr, command, invocation, map[string]any{"select": f.sel.selects,
+			"exclude": f.sel.excludes, "full_refresh": f.fullRefresh, "threads": threads}); err != nil {
+			fmt.Fprintln(g.stderr, "error: writing run_results.json:", err)
+		}
+		g.printSummary(rr)
+	}
+	if runErr != nil {
+		return &exitError{ExitFailure, runErr}
+	}
+	if rr.Interrupted || g.ctx.Err() != nil {
+		return &exitError{130, fmt.Errorf("interrupted: running statements were cancelled")}
+	}
+	if rr.Failed() {
+		return &exitError{ExitFailure, nil}
+	}
+	return nil
+}
+
+func summarizeIDs(res *compiler.Result, ids []string) string {
+	counts := map[string]int{}
+	for _, id := range ids {
+		n := res.Manifest.Node(id)
+		if n.IsExecutable() {
+			counts[n.ResourceType]++
+		}
+	}
+	return summarize(counts)
+}
+
+// openWarehouse connects to the target's warehouse.
+func openWarehouse(ctx context.Context, res *compiler.Result) (warehouse.Warehouse, error) {
+	t := res.Target
+	switch t.Type {
+	case "duckdb":
+		path := t.Path
+		if path != ":memory:" && !filepath.IsAbs(path) {
+			path = filepath.Join(res.Project.Dir, path)
+		}
+		if path == ":memory:" {
+			path = ""
+		}
+		settings := map[string]string{}
+		if s, ok := t.Settings["settings"].(map[string]any); ok {
+			for k, v := range s {
+				settings[k] = fmt.Sprint(v)
+			}
+		}
+		wh, err := duckdb.Open(ctx, duckdb.Config{Path: path, Schema: t.Schema, Settings: settings})
+		if err != nil {
+			where := "the built-in default target"
+			if t.File != "" {
+				where = fmt.Sprintf("target %q in %s", t.Name, t.File)
+			}
+			return nil, fmt.Errorf("%v (path: from %s)", err, where)
+		}
+		return wh, nil
+	}
+	return nil, fmt.Errorf("target %q: the %s adapter is not available yet", t.Name, t.Type)
+}
+
+func (g *globals) say(format string, args ...any) {
+	if g.logFormat == "json" {
+		g.event("info", map[string]any{"message": fmt.Sprintf(format, args...)})
+		return
+	}
+	fmt.Fprintf(g.stdout, format+"\n", args...)
+}
+
+func displayRelation(n *compiler.Node) string {
+	if n.Schema == "" {
+		return n.Alias
+	}
+	return n.Schema + "." + n.Alias
+}
+
+func (g *globals) printNodeResult(res *compiler.Result, r *build.NodeResult, i, total int) {
+	n := res.Manifest.Node(r.UniqueID)
+	if g.logFormat == "json" {
+		ev := map[string]any{"unique_id": r.UniqueID, "name": r.Name, "resource_type": r.ResourceType, "status": r.Status,
+			"index": i, "total": total, "execution_time": r.ExecutionTime, "message": r.Message, "relation": r.Relation}
+		if r.RowsAffected >= 0 {
+			ev["rows_affected"] = r.RowsAffected
+		}
+		if r.Failures != nil {
+			ev["failures"] = *r.Failures
+		}
+		if r.CompiledPath != "" {
+			ev["compiled_path"] = r.CompiledPath
+		}
+		if r.StoredIn != "" {
+			ev["stored_failures"] = r.StoredIn
+		}
+		g.event("node_finished", ev)
+		return
+	}
+	var what string
+	switch r.ResourceType {
+	case compiler.TypeTest, compiler.TypeUnitTest:
+		what = r.Name
+		if r.ResourceType == compiler.TypeUnitTest {
+			what = "unit test " + n.UnitTest.Model + "::" + r.Name
+		}
+	case compiler.TypeSeed:
+		what = "seed " + displayRelation(n)
+	case compiler.TypeSnapshot:
+		what = "snapshot " + displayRelation(n)
+	default:
+		what = r.Materialized + " " + displayRelation(n)
+	}
+	var status, info string
+	secs := fmt.Sprintf("%.2fs", r.ExecutionTime)
+	switch r.Status {
+	case build.StatusSuccess:
+		status = "OK"
+		if r.RowsAffected >= 0 {
+			info = fmt.Sprintf("[%s rows in %s]", thousands(r.RowsAffected), secs)
+		} else {
+			info = fmt.Sprintf("[%s in %s]", firstWord(r.Message, "done"), secs)
+		}
+	case build.StatusPass:
+		status, info = "PASS", fmt.Sprintf("[in %s]", secs)
+	case build.StatusWarn:
+		status, info = "WARN", fmt.Sprintf("[%s in %s]", r.Message, secs)
+	case build.StatusFail:
+		status, info = "FAIL", fmt.Sprintf("[%s in %s]", r.Message, secs)
+	case build.StatusError:
+		status, info = "ERROR", fmt.Sprintf("[in %s]", secs)
+	case build.StatusSkipped:
+		status, info = "SKIP", "("+r.SkipReason+")"
+	}
+	fmt.Fprintf(g.stdout, "%d of %d %s %s %s\n", i, total, status, what, info)
+	if r.Status == build.StatusError {
+		fmt.Fprintln(g.stdout, indent(r.Message, "    "))
+	}
+	if (r.Status == build.StatusFail || r.Status == build.StatusWarn) && r.FailingRows != nil {
+		fmt.Fprintln(g.stdout, indent(formatRows(r.FailingRows), "    "))
+		if r.Failures != nil && *r.Failures > int64(len(r.FailingRows.Values)) {
+			fmt.Fprintf(g.stdout, "    (first %d of %d failing rows)\n", len(r.FailingRows.Values), *r.Failures)
+		}
+	}
+	if r.StoredIn != "" && r.Status != build.StatusPass {
+		fmt.Fprintf(g.stdout, "    failing rows stored in %s\n", r.StoredIn)
+	}
+}
+
+func firstWord(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func indent(s, pad string) string {
+	return pad + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+pad)
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func (g *globals) printSummary(rr *build.Results) {
+	counts := map[build.Status]int{}
+	for _, r := range rr.Results {
+		if r.ResourceType == compiler.TypeModel && r.Materialized == "ephemeral" {
+			continue
+		}
+		counts[r.Status]++
+	}
+	ok := counts[build.StatusSuccess] + counts[build.StatusPass]
+	total := ok + counts[build.StatusWarn] + counts[build.StatusError] + counts[build.StatusFail] + counts[build.StatusSkipped]
+	if g.logFormat == "json" {
+		g.event("summary", map[string]any{"ok": ok, "warn": counts[build.StatusWarn], "error": counts[build.StatusError],
+			"fail": counts[build.StatusFail], "skip": counts[build.StatusSkipped], "total": total, "elapsed": rr.Elapsed,
+			"interrupted": rr.Interrupted})
+		return
+	}
+	verdict := "Completed successfully"
+	switch {
+	case rr.Interrupted:
+		verdict = "Interrupted"
+	case counts[build.StatusError]+counts[build.StatusFail] > 0:
+		verdict = "Completed with errors"
+	case counts[build.StatusWarn] > 0:
+		verdict = "Completed with warnings"
+	}
+	fmt.Fprintf(g.stdout, "\n%s in %.2fs: OK=%d WARN=%d ERROR=%d FAIL=%d SKIP=%d TOTAL=%d\n", verdict, rr.Elapsed,
+		ok, counts[build.StatusWarn], counts[build.StatusError], counts[build.StatusFail], counts[build.StatusSkipped], total)
+}
+
+// formatRows renders rows as an aligned text table.
+func formatRows(rows *warehouse.Rows) string {
+	cells := [][]string{{}}
+	for _, c := range rows.Columns {
+		cells[0] = append(cells[0], c.Name)
+	}
+	for _, r := range rows.Values {
+		line := make([]string, len(r))
+		for i, v := range r {
+			if v == nil {
+				line[i] = "NULL"
+			} else {
+				line[i] = fmt.Sprint(v)
+			}
+			if t, ok := v.(time.Time); ok {
+				line[i] = t.Format("2006-01-02 15:04:05")
+				if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+					line[i] = t.Format("2006-01-02")
+				}
+			}
+		}
+		cells = append(cells, line)
+	}
+	widths := make([]int, len(cells[0]))
+	for _, r := range cells {
+		for i, c := range r {
+			if i < len(widths) && len(c) > widths[i] {
+				widths[i] = len(c)
+			}
+		}
+	}
+	var b strings.Builder
+	for ri, r := range cells {
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString(" | ")
+			}
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-len(c)))
+			}
+		}
+		b.WriteByte('\n')
+		if ri == 0 {
+			for i, w := range widths {
+				if i > 0 {
+					b.WriteString("-+-")
+				}
+				b.WriteString(strings.Repeat("-", w))
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+var _ = os.Getenv

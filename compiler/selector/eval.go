@@ -1,0 +1,220 @@
+package selector
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ErrNoState and ErrNoResults are wrapped by Select's error when a selector
+// needs a previous manifest (state:) or previous run results (result:) and
+// Options does not carry them.
+var (
+	ErrNoState   = errors.New("no previous state was given")
+	ErrNoResults = errors.New("no previous run results were given")
+)
+
+// Select returns the selected unique ids, sorted. An empty include selects
+// every node. Each element of include and exclude is one CLI argument, which
+// may hold several space-separated selectors (`-s "a b"` is `-s a -s b`).
+// Exclusion is subtracted after inclusion. As in dbt, excluding a node also
+// excludes the tests attached to it, and with opt.IndirectTests every atom
+// of include also selects the tests of what it matched. Disabled nodes
+// (config enabled: false) are never selected. Selecting nothing is not an
+// error.
+func Select(g *Graph, include, exclude []string, opt Options) ([]string, error) {
+	inc, err := parseArgs(include)
+	if err != nil {
+		return nil, err
+	}
+	exc, err := parseArgs(exclude)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkInputs(include, inc, &opt); err != nil {
+		return nil, err
+	}
+	if err := checkInputs(exclude, exc, &opt); err != nil {
+		return nil, err
+	}
+
+	ix := buildIndex(g, &opt)
+	sel := newBitset(len(ix.ids))
+	if len(inc) == 0 {
+		for i := range ix.ids {
+			sel.set(int32(i))
+		}
+	}
+	for _, e := range inc {
+		sel.or(ix.eval(e, opt.IndirectTests))
+	}
+	for _, e := range exc {
+		sel.andNot(ix.eval(e, true))
+	}
+	out := make([]string, 0, 64)
+	for _, i := range sel.appendTo(nil) {
+		if enabled(ix.nodes[i]) {
+			out = append(out, ix.ids[i])
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func parseArgs(args []string) ([]Expr, error) {
+	out := make([]Expr, len(args))
+	for i, arg := range args {
+		e, err := Parse(arg)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// checkInputs fails when an atom needs state or results that opt lacks.
+func checkInputs(raw []string, exprs []Expr, opt *Options) error {
+	for k, e := range exprs {
+		var err error
+		atoms(e, func(a *Atom) {
+			switch {
+			case err != nil:
+			case a.Method == "state" && opt.State == nil:
+				err = fmt.Errorf("selector %q: state:%s compares with the manifest of a previous run: %w",
+					raw[k], a.Value, ErrNoState)
+			case a.Method == "result" && opt.Results == nil:
+				err = fmt.Errorf("selector %q: result:%s reads the results of a previous run: %w",
+					raw[k], a.Value, ErrNoResults)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eval returns the nodes e selects; with tests, each atom also selects the
+// tests attached to what it selected.
+func (ix *index) eval(e Expr, tests bool) bitset {
+	switch x := e.(type) {
+	case *Atom:
+		return ix.evalAtom(x, tests)
+	case Intersection:
+		s := ix.eval(x[0], tests)
+		for _, a := range x[1:] {
+			s.and(ix.eval(a, tests))
+		}
+		return s
+	case Union:
+		s := newBitset(len(ix.ids))
+		for _, m := range x {
+			s.or(ix.eval(m, tests))
+		}
+		return s
+	}
+	return newBitset(len(ix.ids))
+}
+
+func (ix *index) evalAtom(a *Atom, tests bool) bitset {
+	matched := newBitset(len(ix.ids))
+	m := ix.compile(a)
+	switch cands, ok := ix.candidates(a); {
+	case m == nil:
+		for i := range ix.ids {
+			matched.set(int32(i))
+		}
+	case ok:
+		for _, i := range cands {
+			if m(int(i)) {
+				matched.set(i)
+			}
+		}
+	default:
+		for i := range ix.ids {
+			if m(i) {
+				matched.set(int32(i))
+			}
+		}
+	}
+	out := matched
+	if a.ChildrensParents || a.Parents || a.Children {
+		ix.edges()
+		out = matched.clone()
+	}
+	if a.ChildrensParents {
+		out.or(ix.walk(ix.walk(matched, ix.children, Unlimited), ix.parents, Unlimited))
+	}
+	if a.Parents {
+		out.or(ix.walk(matched, ix.parents, a.ParentsDepth))
+	}
+	if a.Children {
+		out.or(ix.walk(matched, ix.children, a.ChildrenDepth))
+	}
+	if tests {
+		ix.addTests(out)
+	}
+	return out
+}
+
+// compile returns the atom's matcher, or nil when it matches every node (a
+// bare "*").
+func (ix *index) compile(a *Atom) matcher {
+	if a.Method != "" {
+		return methods[a.Method].compile(a, ix)
+	}
+	switch defaultMethod(a.Value) {
+	case "*":
+		return nil
+	case "path":
+		return pathMatcher(a.Value, ix)
+	case "file":
+		return fileMatcher(a.Value, ix)
+	}
+	return fqnMatcher(a.Value, ix)
+}
+
+// defaultMethod is dbt's choice for a value without a method: a value with
+// a "/" is a path, one ending in .sql/.py/.csv a file name, anything else a
+// name or FQN. A bare "*" selects everything.
+func defaultMethod(v string) string {
+	switch {
+	case v == "*":
+		return "*"
+	case strings.Contains(v, "/"):
+		return "path"
+	case strings.HasSuffix(v, ".sql") || strings.HasSuffix(v, ".py") || strings.HasSuffix(v, ".csv"):
+		return "file"
+	}
+	return "fqn"
+}
+
+// candidates returns the only nodes a wildcard-free name, FQN or unique id
+// can match, so that long lists of names do not each scan the graph. ok is
+// false when every node must be tested.
+func (ix *index) candidates(a *Atom) (cands []int32, ok bool) {
+	if strings.ContainsAny(a.Value, `*?[\`) {
+		return nil, false
+	}
+	switch {
+	case a.Method == "unique_id":
+		if p, found := ix.pos[a.Value]; found {
+			return []int32{p}, true
+		}
+		return nil, true
+	case a.Method == "fqn" || a.Method == "" && defaultMethod(a.Value) == "fqn":
+		// Building the word index costs a few scans; do it once names repeat.
+		if ix.fqnScans++; ix.fqnScans <= 4 {
+			return nil, false
+		}
+		words := ix.words()
+		cands = words[a.Value]
+		if first, _, dotted := strings.Cut(a.Value, "."); dotted {
+			cands = append(slices.Clip(cands), words[first]...)
+		}
+		return cands, true
+	}
+	return nil, false
+}

@@ -1,0 +1,37 @@
+package selector
+
+// Node is what selection reads of one graph node.
+type Node struct {
+	UniqueID     string         // "model.soda.stg_members", "source.soda.raw.members", ...
+	Name         string         // "stg_members"; for sources the table name
+	ResourceType string         // model | seed | snapshot | test | source | unit_test | analysis
+	Path         string         // slash path relative to the project root: "models/staging/stg_members.sql"
+	FQN          []string       // ["soda","staging","stg_members"]; sources: ["soda","raw","members"]
+	Tags         []string       // resolved tags
+	Config       map[string]any // resolved config: string, bool, float64, int, []any, map[string]any values
+	SourceName   string         // sources only: the source's name ("raw")
+	Package      string         // project (package) name
+	TestType     string         // tests: "generic" | "singular"; unit tests: "unit"
+	DependsOn    []string       // unique ids of parents
+	Checksum     string         // content checksum, for state:modified
+}
+
+// Graph is the dependency graph selection runs over. Children are derived from
+// Node.DependsOn.
+type Graph struct {
+	Nodes map[string]*Node // by unique id
+}
+
+// Options carries what some methods and modes need besides the graph.
+type Options struct {
+	// State holds the nodes of a previous manifest, by unique id, for
+	// state:new / state:modified. nil means no state was given.
+	State map[string]*Node
+	// Results maps unique id to the status of a previous run ("success",
+	// "error", "fail", "warn", "skipped", "pass") for result:<status>. nil
+	// means no results were given.
+	Results map[string]string
+	// IndirectTests turns on dbt's eager indirect selection: every test and
+	// unit test with any selected parent is selected too, unless excluded.
+	IndirectTests bool
+}
