@@ -10,7 +10,3 @@ import (
 func (r *Runner) runSnapshot(ctx context.Context, n *compiler.Node, res *NodeResult) error {
 	return fmt.Errorf("snapshot %s: snapshots are not implemented yet", n.Name)
 }
-
-func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeResult) error {
-	return fmt.Errorf("unit test %s: unit tests are not implemented yet", n.Name)
-}

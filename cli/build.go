@@ -353,7 +353,7 @@ func formatRows(rows *warehouse.Rows) string {
 			if v == nil {
 				line[i] = "NULL"
 			} else {
-				line[i] = fmt.Sprint(v)
+				line[i] = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(fmt.Sprint(v))
 			}
 			if t, ok := v.(time.Time); ok {
 				line[i] = t.Format("2006-01-02 15:04:05")

@@ -42,6 +42,9 @@ type UnitTestSpec struct {
 	Model  string          `json:"model"`
 	Given  []UnitTestInput `json:"given"`
 	Expect UnitTestInput   `json:"expect"`
+	// Incremental renders the model with is_incremental() true
+	// (overrides: {macros: {is_incremental: true}}).
+	Incremental bool `json:"incremental,omitempty"`
 }
 
 // UnitTestInput is a mocked input (or the expectation) of a unit test.

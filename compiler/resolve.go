@@ -100,9 +100,22 @@ func cteName(name string) string { return "__mart__cte__" + name }
 
 // finalize resolves one rendering of a node into runnable SQL.
 func (c *compilation) finalize(n *Node, st *renderState, sql string, done map[string]bool) string {
+	return c.finalizeWith(n, st, sql, done, nil)
+}
+
+// finalizeWith is finalize where some targets ("ref:x", "source:s.t",
+// "this") are replaced by mock CTEs (unit tests): mocks maps the target to
+// the CTE's select statement.
+func (c *compilation) finalizeWith(n *Node, st *renderState, sql string, done map[string]bool, mocks map[string]string) string {
 	names := make([]string, len(st.targets))
 	var ephemerals []*Node
+	var mockCTEs []string
 	for i, key := range st.targets {
+		if m, ok := mocks[key]; ok {
+			names[i] = mockCTEName(key)
+			mockCTEs = append(mockCTEs, names[i]+" as (\n"+m+"\n)")
+			continue
+		}
 		switch {
 		case key == "this":
 			names[i] = n.Relation
@@ -125,6 +138,9 @@ func (c *compilation) finalize(n *Node, st *renderState, sql string, done map[st
 	}
 	sql = resolvePlaceholders(sql, names)
 	if len(ephemerals) == 0 || n.Materialized() == "ephemeral" {
+		if len(mockCTEs) > 0 {
+			return injectCTEs(sql, mockCTEs)
+		}
 		return sql
 	}
 	// collect every ephemeral ancestor, dependencies first
@@ -159,8 +175,12 @@ func (c *compilation) finalize(n *Node, st *renderState, sql string, done map[st
 		}
 		ctes = append(ctes, cteName(e.Name)+" as (\n"+body+"\n)")
 	}
-	return injectCTEs(sql, ctes)
+	return injectCTEs(sql, append(mockCTEs, ctes...))
 }
+
+var nonWord = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+
+func mockCTEName(key string) string { return "__mart_unit__" + nonWord.ReplaceAllString(key, "_") }
 
 var leadingWith = regexp.MustCompile(`(?is)^((?:\s|--[^\n]*\n|/\*.*?\*/)*)with(\s+recursive)?\s`)
 

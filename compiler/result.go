@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"regexp"
 	"os"
 	"path"
 	"path/filepath"
@@ -107,3 +108,46 @@ func (r *Result) RenderText(id, name, text string) (string, error) {
 	}
 	return r.c.finalize(n, st, strings.TrimSpace(out), map[string]bool{}), nil
 }
+
+// RenderMocked renders a model with some of its inputs replaced by mock
+// queries (unit tests). Keys of mocks are "ref:<name>", "source:<s>.<t>"
+// or "this"; values are select statements.
+func (r *Result) RenderMocked(id string, incremental bool, mocks map[string]string) (string, error) {
+	n := r.Manifest.Node(id)
+	if n == nil || n.tpl == nil {
+		return "", fmt.Errorf("unknown model %s", id)
+	}
+	conf := map[string]any{}
+	mergeConfig(conf, n.Config)
+	st := &renderState{node: n, config: conf}
+	out, err := n.tpl.Render(r.c.renderContext(st, RenderOptions{Incremental: incremental}))
+	if err != nil {
+		return "", err
+	}
+	return r.c.finalizeWith(n, st, strings.TrimSpace(out), map[string]bool{}, mocks), nil
+}
+
+// InputKey returns the mock key of a unit test input such as
+// "ref('stg_x')" or "source('raw', 'members')".
+func InputKey(input string) (string, error) {
+	m := inputRE.FindStringSubmatch(strings.TrimSpace(input))
+	if m == nil {
+		if strings.TrimSpace(input) == "this" {
+			return "this", nil
+		}
+		return "", fmt.Errorf("input %q: expected ref('model') or source('source', 'table')", input)
+	}
+	args := argRE.FindAllStringSubmatch(m[2], -1)
+	switch {
+	case m[1] == "ref" && len(args) >= 1:
+		return "ref:" + args[len(args)-1][1], nil
+	case m[1] == "source" && len(args) == 2:
+		return "source:" + args[0][1] + "." + args[1][1], nil
+	}
+	return "", fmt.Errorf("input %q: expected ref('model') or source('source', 'table')", input)
+}
+
+var (
+	inputRE = regexp.MustCompile(`^(ref|source)\s*\((.*)\)$`)
+	argRE   = regexp.MustCompile(`['"]([^'"]+)['"]`)
+)

@@ -341,6 +341,9 @@ func (c *compilation) addUnitTests() {
 				continue
 			}
 			spec := &UnitTestSpec{Model: u.Model}
+			if macros, ok := u.Overrides["macros"].(map[string]any); ok {
+				spec.Incremental, _ = macros["is_incremental"].(bool)
+			}
 			for _, g := range u.Given {
 				in, err := unitIO(g)
 				if err != nil {

@@ -1,0 +1,333 @@
+package build
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// runUnitTest renders the model with its inputs replaced by the test's
+// given rows (as CTEs: no real table is read or written) and compares the
+// result with the expected rows, order-insensitively.
+func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeResult) error {
+	spec := n.UnitTest
+	where := fmt.Sprintf("unit test %s (%s)", n.Name, n.Path)
+	mocks := map[string]string{}
+	for _, g := range spec.Given {
+		key, err := compiler.InputKey(g.Input)
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		rows, err := inputRows(g)
+		if err != nil {
+			return fmt.Errorf("%s: given %s: %w", where, g.Input, err)
+		}
+		cols, err := r.inputColumns(ctx, key)
+		if err != nil {
+			return fmt.Errorf("%s: given %s: %w", where, g.Input, err)
+		}
+		sql, err := r.rowsSQL(rows, cols, nil)
+		if err != nil {
+			return fmt.Errorf("%s: given %s: %w", where, g.Input, err)
+		}
+		mocks[key] = sql
+	}
+	model := r.res.Manifest.Node(n.AttachedNode)
+	sql, err := r.res.RenderMocked(model.UniqueID, spec.Incremental, mocks)
+	if err != nil {
+		return fmt.Errorf("%s: rendering %s: %w", where, model.Name, err)
+	}
+	actual, err := r.wh.Query(ctx, sql, 0)
+	if err != nil {
+		return fmt.Errorf("%s: running %s on the given rows: %w", where, model.Name, err)
+	}
+	expRows, err := inputRows(spec.Expect)
+	if err != nil {
+		return fmt.Errorf("%s: expect: %w", where, err)
+	}
+	cols := expectedColumns(expRows)
+	types := map[string]string{}
+	for _, c := range actual.Columns {
+		types[strings.ToLower(c.Name)] = c.Type
+	}
+	var typed []warehouse.Column
+	for _, c := range cols {
+		t, ok := types[strings.ToLower(c)]
+		if !ok {
+			var have []string
+			for _, ac := range actual.Columns {
+				have = append(have, ac.Name)
+			}
+			return fmt.Errorf("%s: expected column %q is not in %s's output (columns: %s)", where, c, model.Name, strings.Join(have, ", "))
+		}
+		typed = append(typed, warehouse.Column{Name: c, Type: t})
+	}
+	var expected *warehouse.Rows
+	if len(expRows) > 0 {
+		esql, err := r.rowsSQL(expRows, typed, nil)
+		if err != nil {
+			return fmt.Errorf("%s: expect: %w", where, err)
+		}
+		if expected, err = r.wh.Query(ctx, esql, 0); err != nil {
+			return fmt.Errorf("%s: expected rows do not fit %s's column types: %w", where, model.Name, err)
+		}
+	} else {
+		expected = &warehouse.Rows{}
+	}
+	missing, extra := diffRows(project(actual, cols), project(expected, cols))
+	zero := int64(len(missing) + len(extra))
+	res.Failures = &zero
+	if zero == 0 {
+		res.Status = StatusPass
+		res.Message = fmt.Sprintf("%d row%s as expected", len(expRows), plural(int64(len(expRows))))
+		return nil
+	}
+	res.Status = StatusFail
+	res.Message = fmt.Sprintf("actual differs from expected (%d missing, %d unexpected)", len(missing), len(extra))
+	diff := &warehouse.Rows{Columns: append([]warehouse.Column{{Name: "diff"}}, typed...)}
+	for _, m := range missing {
+		diff.Values = append(diff.Values, append([]any{"- expected"}, strAny(m)...))
+	}
+	for _, e := range extra {
+		diff.Values = append(diff.Values, append([]any{"+ actual"}, strAny(e)...))
+	}
+	res.FailingRows = diff
+	return nil
+}
+
+func strAny(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// inputRows returns the rows of a given or expect block.
+func inputRows(in compiler.UnitTestInput) ([]map[string]any, error) {
+	switch in.Format {
+	case "", "dict":
+		return in.Rows, nil
+	case "csv":
+		rd := csv.NewReader(strings.NewReader(strings.TrimSpace(in.CSV)))
+		recs, err := rd.ReadAll()
+		if err != nil {
+			return nil, fmt.Errorf("csv rows: %v", err)
+		}
+		if len(recs) == 0 {
+			return nil, nil
+		}
+		var out []map[string]any
+		for _, rec := range recs[1:] {
+			m := map[string]any{}
+			for i, h := range recs[0] {
+				h = strings.TrimSpace(h)
+				if i < len(rec) {
+					if rec[i] == "" {
+						m[h] = nil
+					} else {
+						m[h] = rec[i]
+					}
+				}
+			}
+			out = append(out, m)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("format %q is not supported (use dict or csv)", in.Format)
+}
+
+func expectedColumns(rows []map[string]any) []string {
+	seen := map[string]bool{}
+	var cols []string
+	for _, r := range rows {
+		keys := make([]string, 0, len(r))
+		for k := range r {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				cols = append(cols, k)
+			}
+		}
+	}
+	return cols
+}
+
+// inputColumns returns the real columns of a mocked input, when it exists.
+func (r *Runner) inputColumns(ctx context.Context, key string) ([]warehouse.Column, error) {
+	var n *compiler.Node
+	m := r.res.Manifest
+	switch {
+	case strings.HasPrefix(key, "ref:"):
+		name := strings.TrimPrefix(key, "ref:")
+		for _, id := range m.AllIDs() {
+			if x := m.Node(id); x.Name == name && x.ResourceType != compiler.TypeTest && x.ResourceType != compiler.TypeSource && x.ResourceType != compiler.TypeUnitTest {
+				n = x
+			}
+		}
+	case strings.HasPrefix(key, "source:"):
+		for _, s := range m.Sources {
+			if "source:"+s.SourceName+"."+s.Name == key {
+				n = s
+			}
+		}
+	}
+	if n == nil || (n.ResourceType == compiler.TypeModel && n.Materialized() == "ephemeral") {
+		return nil, nil
+	}
+	rel := warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias}
+	if n.ResourceType == compiler.TypeSource {
+		rel.Name = n.Identifier
+	}
+	cols, _, err := r.wh.Describe(ctx, rel)
+	return cols, err
+}
+
+// rowsSQL writes rows as a select statement. With known columns every
+// column is present (missing values are NULL) and cast to its type, and a
+// key that is not a column is an error.
+func (r *Runner) rowsSQL(rows []map[string]any, cols []warehouse.Column, _ any) (string, error) {
+	if len(cols) == 0 {
+		names := expectedColumns(rows)
+		for _, c := range names {
+			cols = append(cols, warehouse.Column{Name: c})
+		}
+	}
+	if len(cols) == 0 {
+		return "", fmt.Errorf("no rows and no known columns: give at least one row, or build the input first")
+	}
+	known := map[string]bool{}
+	var names []string
+	for _, c := range cols {
+		known[strings.ToLower(c.Name)] = true
+		names = append(names, c.Name)
+	}
+	for i, row := range rows {
+		for k := range row {
+			if !known[strings.ToLower(k)] {
+				return "", fmt.Errorf("row %d has column %q, which the input does not have (its columns: %s)", i+1, k, strings.Join(names, ", "))
+			}
+		}
+	}
+	lower := func(row map[string]any) map[string]any {
+		out := make(map[string]any, len(row))
+		for k, v := range row {
+			out[strings.ToLower(k)] = v
+		}
+		return out
+	}
+	var selects []string
+	emit := func(row map[string]any) {
+		parts := make([]string, len(cols))
+		for i, c := range cols {
+			lit := r.literal(row[strings.ToLower(c.Name)])
+			if c.Type != "" {
+				lit = "cast(" + lit + " as " + c.Type + ")"
+			}
+			parts[i] = lit + " as " + r.wh.QuoteIdent(c.Name)
+		}
+		selects = append(selects, "select "+strings.Join(parts, ", "))
+	}
+	if len(rows) == 0 {
+		emit(map[string]any{})
+		return selects[0] + " where 1 = 0", nil
+	}
+	for _, row := range rows {
+		emit(lower(row))
+	}
+	return strings.Join(selects, "\nunion all\n"), nil
+}
+
+func (r *Runner) literal(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		if t {
+			return "true"
+		}
+		return "false"
+	case int, int64, float64:
+		return fmt.Sprint(t)
+	case time.Time:
+		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+			return r.wh.QuoteString(t.Format("2006-01-02"))
+		}
+		return r.wh.QuoteString(t.Format("2006-01-02 15:04:05.999999"))
+	case string:
+		return r.wh.QuoteString(t)
+	}
+	return r.wh.QuoteString(fmt.Sprint(v))
+}
+
+// project keeps the named columns of rows, as comparable strings.
+func project(rows *warehouse.Rows, cols []string) [][]string {
+	idx := make([]int, len(cols))
+	for i, c := range cols {
+		idx[i] = -1
+		for j, rc := range rows.Columns {
+			if strings.EqualFold(rc.Name, c) {
+				idx[i] = j
+			}
+		}
+	}
+	out := make([][]string, 0, len(rows.Values))
+	for _, v := range rows.Values {
+		line := make([]string, len(cols))
+		for i, j := range idx {
+			if j >= 0 {
+				line[i] = cell(v[j])
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func cell(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "NULL"
+	case time.Time:
+		return t.Format("2006-01-02 15:04:05.999999")
+	case float64:
+		return strconv.FormatFloat(t, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// diffRows returns the rows of want missing from got, and the rows of got
+// not in want, as multisets.
+func diffRows(got, want [][]string) (missing, extra [][]string) {
+	key := func(r []string) string { return strings.Join(r, "\x00") }
+	count := map[string]int{}
+	for _, r := range got {
+		count[key(r)]++
+	}
+	for _, r := range want {
+		k := key(r)
+		if count[k] > 0 {
+			count[k]--
+		} else {
+			missing = append(missing, r)
+		}
+	}
+	for _, r := range got {
+		k := key(r)
+		if count[k] > 0 {
+			count[k]--
+			extra = append(extra, r)
+		}
+	}
+	return missing, extra
+}

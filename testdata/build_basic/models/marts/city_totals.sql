@@ -1,0 +1,3 @@
+select city, sum(total) as total
+from {{ ref('people_summary') }}
+group by city
