@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/flosch/pongo2/v6"
 
@@ -48,14 +49,33 @@ func (s *renderState) addTarget(key string) int {
 // RenderOptions change how a node renders (build time vs compile time).
 type RenderOptions struct {
 	Incremental bool // is_incremental() returns true
+	// BatchStart and BatchEnd, when set, render one microbatch: ref() and
+	// source() of an input with an event_time config read only the rows
+	// with BatchStart <= event_time < BatchEnd, and model.batch holds the
+	// window.
+	BatchStart, BatchEnd time.Time
+}
+
+func (o RenderOptions) batched() bool { return !o.BatchStart.IsZero() && !o.BatchEnd.IsZero() }
+
+// batchFilter wraps an input relation so it yields only the batch's rows.
+func (c *compilation) batchFilter(rel Relation, eventTime string, opt RenderOptions) Relation {
+	if !opt.batched() || eventTime == "" {
+		return rel
+	}
+	lit := func(t time.Time) string {
+		return "cast(" + c.dialect.QuoteString(t.UTC().Format("2006-01-02 15:04:05")) + " as timestamp)"
+	}
+	rel["__text"] = fmt.Sprintf("(select * from %s where %s >= %s and %s < %s)", rel["__text"], eventTime, lit(opt.BatchStart), eventTime, lit(opt.BatchEnd))
+	return rel
 }
 
 // renderContext builds the template variables for one node.
 func (c *compilation) renderContext(st *renderState, opt RenderOptions) pongo2.Context {
 	n := st.node
 	ctx := pongo2.Context{
-		"ref":    c.refFunc(st),
-		"source": c.sourceFunc(st),
+		"ref":    c.refFunc(st, opt),
+		"source": c.sourceFunc(st, opt),
 		"config": c.configFunc(st),
 		"__config_get": func(args ...*pongo2.Value) any {
 			pos, _ := jinja.SplitArgs(args)
@@ -97,7 +117,7 @@ func (c *compilation) renderContext(st *renderState, opt RenderOptions) pongo2.C
 		"target":         c.targetValue,
 		"run_started_at": c.opt.RunStartedAt,
 		"invocation_id":  c.opt.InvocationID,
-		"model":          map[string]any{"name": n.Name, "unique_id": n.UniqueID, "resource_type": n.ResourceType, "path": n.Path},
+		"model":          c.modelValue(n, opt),
 		"execute":        true,
 		"flags":          map[string]any{"FULL_REFRESH": c.opt.FullRefresh},
 		"project_name":   c.project.Name,
@@ -116,7 +136,17 @@ func (c *compilation) renderContext(st *renderState, opt RenderOptions) pongo2.C
 	return ctx
 }
 
-func (c *compilation) refFunc(st *renderState) func(args ...*pongo2.Value) (Relation, error) {
+func (c *compilation) modelValue(n *Node, opt RenderOptions) map[string]any {
+	m := map[string]any{"name": n.Name, "unique_id": n.UniqueID, "resource_type": n.ResourceType, "path": n.Path}
+	if opt.batched() {
+		m["batch"] = map[string]any{"event_time_start": opt.BatchStart.UTC().Format("2006-01-02 15:04:05"),
+			"event_time_end": opt.BatchEnd.UTC().Format("2006-01-02 15:04:05"),
+			"id":             opt.BatchStart.UTC().Format("20060102T150405")}
+	}
+	return m
+}
+
+func (c *compilation) refFunc(st *renderState, opt RenderOptions) func(args ...*pongo2.Value) (Relation, error) {
 	return func(args ...*pongo2.Value) (Relation, error) {
 		pos, kw := jinja.SplitArgs(args)
 		var r RefCall
@@ -147,12 +177,13 @@ func (c *compilation) refFunc(st *renderState) func(args ...*pongo2.Value) (Rela
 		rel := Relation{"__text": placeholder(st.addTarget("ref:" + r.Name)), "name": r.Name, "identifier": r.Name}
 		if t := c.byName[r.Name]; t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
+			rel = c.batchFilter(rel, t.Config.String("event_time"), opt)
 		}
 		return rel, nil
 	}
 }
 
-func (c *compilation) sourceFunc(st *renderState) func(args ...*pongo2.Value) (Relation, error) {
+func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) func(args ...*pongo2.Value) (Relation, error) {
 	return func(args ...*pongo2.Value) (Relation, error) {
 		pos, _ := jinja.SplitArgs(args)
 		if len(pos) != 2 {
@@ -173,6 +204,7 @@ func (c *compilation) sourceFunc(st *renderState) func(args ...*pongo2.Value) (R
 		rel := Relation{"__text": placeholder(st.addTarget("source:" + s + "." + t)), "name": t, "identifier": t}
 		if src := c.sources[s+"."+t]; src != nil {
 			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, src.Database
+			rel = c.batchFilter(rel, src.Config.String("event_time"), opt)
 		}
 		return rel, nil
 	}
