@@ -1,0 +1,485 @@
+package duckdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/mart-dev/mart/warehouse"
+)
+
+func openTemp(t *testing.T, cfg Config) *Warehouse {
+	t.Helper()
+	if cfg.Path == "" {
+		cfg.Path = filepath.Join(t.TempDir(), "target", "dev.duckdb")
+	}
+	w, err := Open(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = w.Close() })
+	return w
+}
+
+func TestOpenCreatesParentAndPersists(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a", "b", "x.duckdb")
+	w, err := Open(ctx, Config{Path: path})
+	require.NoError(t, err)
+	_, err = w.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select 42 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	assert.FileExists(t, path)
+
+	w, err = Open(ctx, Config{Path: path})
+	require.NoError(t, err)
+	defer w.Close()
+	rows, err := w.Query(ctx, "select id from t", 0)
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{int32(42)}}, rows.Values)
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+
+	// The parent "directory" is a file.
+	p := filepath.Join(file, "x.duckdb")
+	_, err := Open(ctx, Config{Path: p})
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "cannot open DuckDB database "+p+": not a directory"), err.Error())
+
+	// The database path is a directory: DuckDB's own message is kept.
+	_, err = Open(ctx, Config{Path: dir})
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "cannot open DuckDB database "+dir+": IO Error: "), err.Error())
+	t.Log(err)
+
+	_, err = Open(ctx, Config{Path: filepath.Join(dir, "x.duckdb"), Settings: map[string]string{"no_such_option": "1"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no_such_option")
+
+	_, err = Open(ctx, Config{Path: filepath.Join(dir, "what?.duckdb")})
+	assert.ErrorContains(t, err, "must not contain '?'")
+}
+
+func TestOpenPermissionDenied(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root ignores file permissions")
+	}
+	dir := filepath.Join(t.TempDir(), "ro")
+	require.NoError(t, os.Mkdir(dir, 0o555))
+	p := filepath.Join(dir, "target", "x.duckdb")
+	_, err := Open(context.Background(), Config{Path: p})
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "cannot open DuckDB database "+p+": permission denied"), err.Error())
+	assert.ErrorIs(t, err, fs.ErrPermission)
+
+	// The directory exists but is read-only: DuckDB itself fails.
+	p = filepath.Join(dir, "x.duckdb")
+	_, err = Open(context.Background(), Config{Path: p})
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "cannot open DuckDB database "+p+": "), err.Error())
+	assert.Contains(t, strings.ToLower(err.Error()), "permission denied")
+	t.Log(err)
+}
+
+func TestConfig(t *testing.T) {
+	ctx := context.Background()
+	w := openTemp(t, Config{Threads: 1, Schema: "analytics", Settings: map[string]string{"memory_limit": "512MB"}})
+	rows, err := w.Query(ctx, "select current_setting('threads'), current_setting('memory_limit'), current_schema()", 0)
+	require.NoError(t, err)
+	require.Len(t, rows.Values, 1)
+	assert.Equal(t, "1", fmt.Sprint(rows.Values[0][0]))
+	assert.Contains(t, rows.Values[0][1], "MiB")
+	assert.Equal(t, "analytics", rows.Values[0][2])
+
+	assert.Equal(t, `"analytics"."t"`, w.RelationSQL(warehouse.Relation{Name: "t"}))
+	_, err = w.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select 1 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	// Unqualified names resolve to the default schema on every pooled
+	// connection, including ones opened concurrently.
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = w.Query(ctx, "select id from t", 0)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		assert.NoError(t, err)
+	}
+	rels, err := w.ListRelations(ctx, "", "")
+	require.NoError(t, err)
+	assert.Equal(t, []warehouse.Relation{{Schema: "analytics", Name: "t"}}, rels)
+
+	mem, err := Open(ctx, Config{})
+	require.NoError(t, err)
+	defer mem.Close()
+	assert.Equal(t, "duckdb", mem.Type())
+	n, err := mem.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select * from range(3)", warehouse.TableOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), n)
+}
+
+func TestQuote(t *testing.T) {
+	w := &Warehouse{schema: "main"}
+	assert.Equal(t, `"a""b"`, w.QuoteIdent(`a"b`))
+	assert.Equal(t, `'it''s'`, w.QuoteString(`it's`))
+	assert.Equal(t, `'a\b'`, w.QuoteString(`a\b`))
+	assert.Equal(t, `"db"."s"."t"`, w.RelationSQL(warehouse.Relation{Database: "db", Schema: "s", Name: "t"}))
+	assert.Equal(t, `"s"."t"`, w.RelationSQL(warehouse.Relation{Schema: "s", Name: "t"}))
+	assert.Equal(t, `"main"."t"`, w.RelationSQL(warehouse.Relation{Name: "t"}))
+}
+
+// TestErrorsKeepDuckDBText checks that engine errors are wrapped, not
+// replaced: the build prints them as they are.
+func TestErrorsKeepDuckDBText(t *testing.T) {
+	ctx := context.Background()
+	w := openTemp(t, Config{})
+	_, err := w.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select cast('x' as integer) as id", warehouse.TableOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "create table main.t: Conversion Error: Could not convert string 'x' to INT32")
+	var de *duckdb.Error
+	require.True(t, errors.As(err, &de))
+	assert.Equal(t, duckdb.ErrorTypeConversion, de.Type)
+
+	_, err = w.Query(ctx, "select nope", 0)
+	assert.ErrorContains(t, err, `Binder Error: Referenced column "nope" was not found`)
+	_, err = w.Exec(ctx, "create tabel x")
+	assert.ErrorContains(t, err, "Parser Error")
+	err = w.CreateView(ctx, warehouse.Relation{Name: "v"}, "select * from missing_table")
+	assert.ErrorContains(t, err, "Catalog Error: Table with name missing_table does not exist")
+}
+
+func TestIsConflict(t *testing.T) {
+	// Provoke a real conflict: concurrent CREATE SCHEMA of one schema,
+	// bypassing EnsureSchema's mutex.
+	ctx := context.Background()
+	w := openTemp(t, Config{})
+	var conflict error
+	for round := 0; round < 50 && conflict == nil; round++ {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := w.DB().ExecContext(ctx, fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS s%d", round))
+				if err != nil {
+					mu.Lock()
+					conflict = err
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	if conflict == nil {
+		t.Skip("could not provoke a conflict")
+	}
+	assert.True(t, isConflict(conflict), "%v", conflict)
+	assert.True(t, isConflict(fmt.Errorf("wrapped: %w", conflict)))
+
+	_, err := w.DB().ExecContext(ctx, "select * from missing_table")
+	assert.False(t, isConflict(err), "%v", err)
+	_, err = w.DB().ExecContext(ctx, "select cast('conflict' as integer)")
+	assert.False(t, isConflict(err), "the word in a message is not enough: %v", err)
+	assert.False(t, isConflict(context.Canceled))
+	assert.False(t, isConflict(errors.New("write-write conflict")), "only DuckDB errors")
+	assert.False(t, isConflict(nil))
+}
+
+func TestRetry(t *testing.T) {
+	ctx := context.Background()
+	conflict := &duckdb.Error{Type: duckdb.ErrorTypeTransaction, Msg: `TransactionContext Error: Catalog write-write conflict on create with "x"`}
+	calls := 0
+	err := retry(ctx, func() error {
+		calls++
+		if calls < 3 {
+			return conflict
+		}
+		return nil
+	})
+	assert.NoError(t, err)
+	assert.Equal(t, 3, calls)
+
+	calls = 0
+	err = retry(ctx, func() error { calls++; return conflict })
+	assert.ErrorIs(t, err, conflict)
+	assert.Equal(t, maxAttempts, calls)
+
+	calls = 0
+	other := &duckdb.Error{Type: duckdb.ErrorTypeCatalog, Msg: "Catalog Error: nope"}
+	err = retry(ctx, func() error { calls++; return other })
+	assert.ErrorIs(t, err, other)
+	assert.Equal(t, 1, calls)
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	calls = 0
+	_ = retry(cctx, func() error { calls++; return conflict })
+	assert.Equal(t, 1, calls, "no retry after cancellation")
+}
+
+func TestCaseInsensitiveCatalog(t *testing.T) {
+	ctx := context.Background()
+	w := openTemp(t, Config{})
+	require.NoError(t, w.EnsureSchema(ctx, "", "Staging"))
+	require.NoError(t, w.EnsureSchema(ctx, "", "staging"))
+	_, err := w.CreateTable(ctx, warehouse.Relation{Schema: "Staging", Name: "Orders"}, "select 1 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	cols, kind, err := w.Describe(ctx, warehouse.Relation{Schema: "staging", Name: "orders"})
+	require.NoError(t, err)
+	assert.Equal(t, "table", kind)
+	assert.Len(t, cols, 1)
+	// Replacing with a differently cased name replaces the same table.
+	_, err = w.CreateTable(ctx, warehouse.Relation{Schema: "STAGING", Name: "ORDERS"}, "select 2 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	rels, err := w.ListRelations(ctx, "", "staging")
+	require.NoError(t, err)
+	require.Len(t, rels, 1)
+	assert.Equal(t, "ORDERS", rels[0].Name)
+}
+
+func TestOtherDatabase(t *testing.T) {
+	ctx := context.Background()
+	w := openTemp(t, Config{})
+	other := filepath.Join(t.TempDir(), "other.duckdb")
+	_, err := w.Exec(ctx, "ATTACH "+w.QuoteString(other)+" AS other")
+	require.NoError(t, err)
+	require.NoError(t, w.EnsureSchema(ctx, "other", "raw"))
+	r := warehouse.Relation{Database: "other", Schema: "raw", Name: "t"}
+	assert.Equal(t, `"other"."raw"."t"`, w.RelationSQL(r))
+	_, err = w.CreateTable(ctx, r, "select 1 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	_, err = w.CreateTable(ctx, r, "select 1 as id union all select 2", warehouse.TableOptions{})
+	require.NoError(t, err)
+	_, kind, err := w.Describe(ctx, r)
+	require.NoError(t, err)
+	assert.Equal(t, "table", kind)
+	_, kind, err = w.Describe(ctx, warehouse.Relation{Schema: "raw", Name: "t"})
+	require.NoError(t, err)
+	assert.Equal(t, "", kind, "not in the current database")
+	rels, err := w.ListRelations(ctx, "other", "raw")
+	require.NoError(t, err)
+	assert.Equal(t, []warehouse.Relation{r}, rels)
+	require.NoError(t, w.CreateView(ctx, r, "select 3 as id"))
+	require.NoError(t, w.Drop(ctx, r))
+	temps, err := w.TempRelations(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, temps)
+}
+
+func TestComments(t *testing.T) {
+	ctx := context.Background()
+	w := openTemp(t, Config{})
+	_, err := w.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select 1 as id, 'x' as name", warehouse.TableOptions{
+		Description:        "it's a table",
+		ColumnDescriptions: map[string]string{"ID": "the key", "nope": "ignored"},
+		Labels:             map[string]string{"ignored": "by duckdb"},
+		ClusterBy:          []string{"id"},
+		PartitionBy:        map[string]any{"field": "id"},
+	})
+	require.NoError(t, err)
+	rows, err := w.Query(ctx, "select comment from duckdb_tables() where table_name = 't'", 0)
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"it's a table"}}, rows.Values)
+	rows, err = w.Query(ctx, "select column_name, comment from duckdb_columns() where table_name = 't' order by column_index", 0)
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"id", "the key"}, {"name", nil}}, rows.Values)
+}
+
+func TestQueryValuesAndLimit(t *testing.T) {
+	ctx := context.Background()
+	w := openTemp(t, Config{})
+	rows, err := w.Query(ctx, `select 1.50::decimal(10,2) as d, 170141183460469231731687303715884105727::hugeint as h,
+		'3d0ef8a8-1e2a-4f5c-9a7b-0123456789ab'::uuid as u, interval 1 day as i, [1.5::decimal(4,1)] as l,
+		{'k': 2.25::decimal(4,2)} as s, 'x'::blob as b`, 0)
+	require.NoError(t, err)
+	require.Len(t, rows.Values, 1)
+	v := rows.Values[0]
+	assert.Equal(t, "1.50", v[0])
+	assert.Equal(t, "170141183460469231731687303715884105727", v[1])
+	assert.Equal(t, "3d0ef8a8-1e2a-4f5c-9a7b-0123456789ab", v[2])
+	assert.Equal(t, "0 months 1 days 0 microseconds", v[3])
+	assert.Equal(t, []any{"1.5"}, v[4])
+	assert.Equal(t, map[string]any{"k": "2.25"}, v[5])
+	assert.Equal(t, []byte("x"), v[6])
+	assert.Equal(t, "DECIMAL(10,2)", rows.Columns[0].Type)
+	for in, want := range map[int64]string{0: "0.000", 5: "0.005", -5: "-0.005", 12345: "12.345", -12345: "-12.345"} {
+		assert.Equal(t, want, decimalString(duckdb.Decimal{Width: 10, Scale: 3, Value: big.NewInt(in)}))
+	}
+	assert.Equal(t, "-7", decimalString(duckdb.Decimal{Width: 10, Scale: 0, Value: big.NewInt(-7)}))
+
+	// Statements that cannot be wrapped in a subquery still honour limit.
+	_, err = w.CreateTable(ctx, warehouse.Relation{Name: "a"}, "select 1 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	_, err = w.CreateTable(ctx, warehouse.Relation{Name: "b"}, "select 1 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	rows, err = w.Query(ctx, "show tables", 1)
+	require.NoError(t, err)
+	assert.Len(t, rows.Values, 1)
+	rows, err = w.Query(ctx, "pragma version", 1)
+	require.NoError(t, err)
+	assert.Len(t, rows.Values, 1)
+	rows, err = w.Query(ctx, "-- a comment\nfrom range(10) -- trailing comment", 3)
+	require.NoError(t, err)
+	assert.Len(t, rows.Values, 3)
+	_, err = w.Query(ctx, "select from where", 3)
+	assert.ErrorContains(t, err, "Parser Error")
+}
+
+// TestCancelCleansUp cancels CreateTable at several points of its
+// transaction and checks that no temporary table survives.
+func TestCancelCleansUp(t *testing.T) {
+	w := openTemp(t, Config{})
+	ctx := context.Background()
+	_, err := w.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select 1 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	for _, sql := range []string{
+		"select count(*) as id from range(10000000000)",
+		"select * from range(3000000) t(id)",
+		"select 2 as id",
+	} {
+		for _, delay := range []int{0, 1, 5, 20, 60} {
+			cctx, cancel := context.WithTimeout(ctx, delayMillis(delay))
+			_, _ = w.CreateTable(cctx, warehouse.Relation{Name: "t"}, sql, warehouse.TableOptions{})
+			cancel()
+			temps, err := w.TempRelations(ctx)
+			require.NoError(t, err)
+			require.Empty(t, temps, "sql %q, cancelled after %dms", sql, delay)
+			_, kind, err := w.Describe(ctx, warehouse.Relation{Name: "t"})
+			require.NoError(t, err)
+			require.Equal(t, "table", kind)
+		}
+	}
+}
+
+func delayMillis(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+
+// TestContention builds overlapping transactions: many tables in a few
+// schemas from 8 goroutines, and repeated replacement of one table from 6.
+// Neither may fail, and the per-relation locks should make conflict retries
+// rare.
+func TestContention(t *testing.T) {
+	w := openTemp(t, Config{})
+	ctx := context.Background()
+	before := retries.Load()
+	var g errgroup.Group
+	for i := range 6 {
+		g.Go(func() error {
+			for j := range 3 {
+				sql := fmt.Sprintf("select %d as id from range(300000)", i*10+j)
+				if _, err := w.CreateTable(ctx, warehouse.Relation{Name: "same"}, sql, warehouse.TableOptions{}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	require.NoError(t, g.Wait())
+
+	g.SetLimit(8)
+	for i := range 30 {
+		g.Go(func() error {
+			s := fmt.Sprintf("s%d", i%3)
+			if err := w.EnsureSchema(ctx, "", s); err != nil {
+				return err
+			}
+			r := warehouse.Relation{Schema: s, Name: fmt.Sprintf("t%d", i)}
+			if _, err := w.CreateTable(ctx, r, fmt.Sprintf("select %d as id from range(300000)", i), warehouse.TableOptions{}); err != nil {
+				return err
+			}
+			if err := w.CreateView(ctx, warehouse.Relation{Schema: s, Name: fmt.Sprintf("v%d", i)}, "select * from "+w.RelationSQL(r)); err != nil {
+				return err
+			}
+			_, err := w.Insert(ctx, r, "select 1")
+			return err
+		})
+	}
+	require.NoError(t, g.Wait())
+	t.Logf("conflict retries: %d", retries.Load()-before)
+	temps, err := w.TempRelations(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, temps)
+}
+
+func TestLoadSeedCancel(t *testing.T) {
+	w := openTemp(t, Config{})
+	ctx := context.Background()
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.csv")
+	require.NoError(t, os.WriteFile(small, []byte("id\n1\n"), 0o644))
+	_, err := w.LoadSeed(ctx, warehouse.Relation{Name: "s"}, small, warehouse.SeedOptions{})
+	require.NoError(t, err)
+
+	big := filepath.Join(dir, "big.csv")
+	var sb strings.Builder
+	sb.WriteString("id,name,ts\n")
+	for i := range 300_000 {
+		fmt.Fprintf(&sb, "%d,name %d,2024-01-01 10:00:%02d\n", i, i, i%60)
+	}
+	require.NoError(t, os.WriteFile(big, []byte(sb.String()), 0o644))
+	for _, delay := range []int{0, 5, 30, 100} {
+		cctx, cancel := context.WithTimeout(ctx, delayMillis(delay))
+		n, err := w.LoadSeed(cctx, warehouse.Relation{Name: "s"}, big, warehouse.SeedOptions{})
+		cancel()
+		rows, qerr := w.Query(ctx, "select count(*) from s", 0)
+		require.NoError(t, qerr)
+		if err == nil {
+			// Finished before the deadline: the new rows are in.
+			t.Logf("load finished within %dms", delay)
+			assert.Equal(t, int64(300_000), n)
+			assert.Equal(t, "300000", fmt.Sprint(rows.Values[0][0]))
+			_, err = w.LoadSeed(ctx, warehouse.Relation{Name: "s"}, small, warehouse.SeedOptions{})
+			require.NoError(t, err)
+			continue
+		}
+		t.Logf("cancelled after %dms: %v", delay, err)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, "1", fmt.Sprint(rows.Values[0][0]), "previous seed intact after cancel at %dms", delay)
+		temps, err := w.TempRelations(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, temps)
+	}
+}
+
+func TestSeedTypesOverride(t *testing.T) {
+	w := openTemp(t, Config{})
+	ctx := context.Background()
+	p := filepath.Join(t.TempDir(), "x.csv")
+	require.NoError(t, os.WriteFile(p, []byte("price,at,n\n1.50,2024-01-01 10:00:00+02,7\n"), 0o644))
+	_, err := w.LoadSeed(ctx, warehouse.Relation{Name: "x"}, p, warehouse.SeedOptions{
+		ColumnTypes: map[string]string{"price": "decimal(10,2)", "AT": "timestamptz", "n": "integer"},
+	})
+	require.NoError(t, err)
+	cols, _, err := w.Describe(ctx, warehouse.Relation{Name: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, []warehouse.Column{{Name: "price", Type: "DECIMAL(10,2)"}, {Name: "at", Type: "TIMESTAMP WITH TIME ZONE"}, {Name: "n", Type: "INTEGER"}}, cols)
+	rows, err := w.Query(ctx, "select price from x", 0)
+	require.NoError(t, err)
+	assert.Equal(t, "1.50", rows.Values[0][0])
+
+	// A value that does not fit the override: DuckDB's message comes through.
+	_, err = w.LoadSeed(ctx, warehouse.Relation{Name: "x"}, p, warehouse.SeedOptions{ColumnTypes: map[string]string{"at": "integer"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "load seed "+p+" into main.x: ")
+	assert.Contains(t, err.Error(), "Conversion Error")
+}

@@ -1,0 +1,208 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// CreateTable builds selectSQL into a temporary table and swaps it in for r
+// in one transaction (see the package doc). Description and
+// ColumnDescriptions become DuckDB comments; the other options are ignored.
+func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selectSQL string, opt warehouse.TableOptions) (int64, error) {
+	r = w.resolve(r)
+	body := "(\n" + warehouse.TrimStatement(selectSQL) + "\n)"
+	n, err := w.buildAndSwap(ctx, r, opt, func(tx *sql.Tx, tmp string) error {
+		_, err := tx.ExecContext(ctx, "CREATE TABLE "+tmp+" AS "+body)
+		return err
+	})
+	if err != nil {
+		return 0, fail(ctx, "create table", r, err)
+	}
+	return n, nil
+}
+
+// buildAndSwap runs build to create the table named by its second argument
+// (a quoted temporary relation next to r), then replaces r with it, all in
+// one transaction, retried on conflicts. It returns the new table's row
+// count. On failure nothing has changed and the temporary table is gone.
+func (w *Warehouse) buildAndSwap(ctx context.Context, r warehouse.Relation, opt warehouse.TableOptions,
+	build func(tx *sql.Tx, tmp string) error) (int64, error) {
+	unlock, err := w.locks.lock(ctx, r)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	var rows int64
+	err = retry(ctx, func() error {
+		tmp := r
+		tmp.Name = warehouse.TempName(r.Name)
+		err := w.inTx(ctx, func(tx *sql.Tx) error {
+			tmpSQL := w.RelationSQL(tmp)
+			if err := build(tx, tmpSQL); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+tmpSQL).Scan(&rows); err != nil {
+				return err
+			}
+			if err := w.dropIn(ctx, tx, r); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "ALTER TABLE "+tmpSQL+" RENAME TO "+w.QuoteIdent(r.Name)); err != nil {
+				return err
+			}
+			return w.comment(ctx, tx, r, opt)
+		})
+		if err != nil {
+			w.removeLeftover(tmp)
+		}
+		return err
+	})
+	return rows, err
+}
+
+// removeLeftover drops tmp if it exists, with a fresh context: the caller's
+// may be cancelled. The rollback in inTx should already have removed it;
+// this only matters if the connection died half-way.
+func (w *Warehouse) removeLeftover(tmp warehouse.Relation) {
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
+	if kind, err := w.kind(ctx, w.db, tmp); err == nil && kind == "table" {
+		_, _ = w.db.ExecContext(ctx, "DROP TABLE IF EXISTS "+w.RelationSQL(tmp))
+	}
+}
+
+// comment stores the table and column descriptions as DuckDB comments.
+// Column descriptions for names that are not columns of r are ignored.
+func (w *Warehouse) comment(ctx context.Context, tx *sql.Tx, r warehouse.Relation, opt warehouse.TableOptions) error {
+	rel := w.RelationSQL(r)
+	if opt.Description != "" {
+		if _, err := tx.ExecContext(ctx, "COMMENT ON TABLE "+rel+" IS "+w.QuoteString(opt.Description)); err != nil {
+			return err
+		}
+	}
+	if len(opt.ColumnDescriptions) == 0 {
+		return nil
+	}
+	byLower := make(map[string]string, len(opt.ColumnDescriptions))
+	for name, desc := range opt.ColumnDescriptions {
+		byLower[strings.ToLower(name)] = desc
+	}
+	rows, err := tx.QueryContext(ctx,
+		`SELECT column_name FROM information_schema.columns WHERE `+whereTable+` ORDER BY ordinal_position`,
+		r.Database, r.Schema, r.Name)
+	if err != nil {
+		return err
+	}
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return err
+		}
+		cols = append(cols, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range cols {
+		desc, ok := byLower[strings.ToLower(c)]
+		if !ok || desc == "" {
+			continue
+		}
+		stmt := "COMMENT ON COLUMN " + rel + "." + w.QuoteIdent(c) + " IS " + w.QuoteString(desc)
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateView creates or replaces the view r; a table of that name is
+// dropped in the same transaction.
+func (w *Warehouse) CreateView(ctx context.Context, r warehouse.Relation, selectSQL string) error {
+	r = w.resolve(r)
+	stmt := "CREATE OR REPLACE VIEW " + w.RelationSQL(r) + " AS (\n" + warehouse.TrimStatement(selectSQL) + "\n)"
+	unlock, err := w.locks.lock(ctx, r)
+	if err != nil {
+		return fail(ctx, "create view", r, err)
+	}
+	defer unlock()
+	err = retry(ctx, func() error {
+		return w.inTx(ctx, func(tx *sql.Tx) error {
+			kind, err := w.kind(ctx, tx, r)
+			if err != nil {
+				return err
+			}
+			if kind == "table" {
+				if _, err := tx.ExecContext(ctx, "DROP TABLE "+w.RelationSQL(r)); err != nil {
+					return err
+				}
+			}
+			_, err = tx.ExecContext(ctx, stmt)
+			return err
+		})
+	})
+	if err != nil {
+		return fail(ctx, "create view", r, err)
+	}
+	return nil
+}
+
+// Insert appends the rows of selectSQL to r, matching columns by position.
+func (w *Warehouse) Insert(ctx context.Context, r warehouse.Relation, selectSQL string) (int64, error) {
+	r = w.resolve(r)
+	stmt := "INSERT INTO " + w.RelationSQL(r) + " SELECT * FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n)"
+	var n int64
+	unlock, err := w.locks.lock(ctx, r)
+	if err != nil {
+		return 0, fail(ctx, "insert into", r, err)
+	}
+	defer unlock()
+	// A single auto-committed statement: a conflicting attempt inserted
+	// nothing, so it can be retried.
+	err = retry(ctx, func() error {
+		res, err := w.db.ExecContext(ctx, stmt)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fail(ctx, "insert into", r, err)
+	}
+	return n, nil
+}
+
+// Drop drops r, whether table or view, if it exists.
+func (w *Warehouse) Drop(ctx context.Context, r warehouse.Relation) error {
+	r = w.resolve(r)
+	unlock, err := w.locks.lock(ctx, r)
+	if err != nil {
+		return fail(ctx, "drop", r, err)
+	}
+	defer unlock()
+	err = retry(ctx, func() error {
+		return w.inTx(ctx, func(tx *sql.Tx) error { return w.dropIn(ctx, tx, r) })
+	})
+	if err != nil {
+		return fail(ctx, "drop", r, err)
+	}
+	return nil
+}
+
+// dropIn drops r inside tx, using the statement that matches its kind
+// (DuckDB refuses DROP VIEW on a table and vice versa).
+func (w *Warehouse) dropIn(ctx context.Context, tx *sql.Tx, r warehouse.Relation) error {
+	kind, err := w.kind(ctx, tx, r)
+	if err != nil || kind == "" {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "DROP "+strings.ToUpper(kind)+" "+w.RelationSQL(r))
+	return err
+}
