@@ -2,7 +2,9 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/mart-dev/mart/compiler"
@@ -103,8 +105,12 @@ func (r *Runner) runSeed(ctx context.Context, n *compiler.Node, res *NodeResult)
 	if d := n.Config.String("delimiter"); d != "" {
 		opt.Delimiter = []rune(d)[0]
 	}
-	rows, err := r.wh.LoadSeed(ctx, relationOf(n), r.res.Project.Dir+"/"+n.SeedPath, opt)
+	rows, err := r.wh.LoadSeed(ctx, relationOf(n), filepath.Join(r.res.Project.Dir, n.SeedPath), opt)
 	if err != nil {
+		var se *warehouse.SeedError
+		if errors.As(err, &se) {
+			se.File = n.SeedPath // the path as the user knows it
+		}
 		return fmt.Errorf("seed %s: %w", n.Name, err)
 	}
 	res.RowsAffected = rows
