@@ -1,0 +1,1 @@
+select * from {{ ref('accounts_seed') }}
