@@ -134,6 +134,7 @@ const (
 	noShowFeeCents    = 1500
 	cleaningBuffer    = 15 * time.Minute
 	activeWithinHours = 6 // bookings ending this close to Cutoff are still active
+	foundingDays      = 180
 )
 
 // table wraps a CSV writer and reports the first write error.
@@ -277,8 +278,14 @@ func (g *generator) genCars() error {
 		if i < nz {
 			// One car per zone joins early and never retires, so every zone
 			// has a car and there is always a car to fall back on.
+			// They join a day apart, or closer when there are more than
+			// foundingDays zones.
 			c.zone = i + 1
-			c.added = fleetStart.Add(time.Duration(i)*24*time.Hour + 6*time.Hour)
+			offset := time.Duration(i) * 24 * time.Hour
+			if nz > foundingDays {
+				offset = (time.Duration(i) * foundingDays * 24 * time.Hour / time.Duration(nz)).Truncate(time.Minute)
+			}
+			c.added = fleetStart.Add(offset + 6*time.Hour)
 		} else {
 			c.zone = r.between(1, nz)
 			c.added = fleetStart.Add(minutes(r.intn(int(day(2026, 2, 15).Sub(fleetStart).Minutes()))))
@@ -477,6 +484,13 @@ func (g *generator) genReservations() error {
 			return err
 		}
 		res.updated = later(res.updated, last)
+		// The booking service also records what the app reports about the
+		// trip, so updated_at covers the trip's events too: the incremental
+		// fct_reservations never misses a late telemetry ping or rating.
+		if last, err = g.tripEvents(er, res, m, c); err != nil {
+			return err
+		}
+		res.updated = later(res.updated, last)
 
 		if res.status != "active" && r.chance(0.03) {
 			// An older change-data-capture version of the same reservation,
@@ -490,9 +504,6 @@ func (g *generator) genReservations() error {
 			}
 		}
 		if err := g.out["raw_reservations"].row(res.row(res.status, res.returned, res.cancelled, res.distanceTenths, res.updated)...); err != nil {
-			return err
-		}
-		if err := g.tripEvents(er, res, m, c); err != nil {
 			return err
 		}
 	}
@@ -572,7 +583,12 @@ func (g *generator) event(at time.Time, memberID int, kind, payload string) erro
 
 // tripEvents writes what the app reported around one reservation. Payloads
 // are JSON documents as the app's MongoDB service stores them.
-func (g *generator) tripEvents(r *rng, res *reservation, m *member, c *car) error {
+func (g *generator) tripEvents(r *rng, res *reservation, m *member, c *car) (time.Time, error) {
+	var last time.Time
+	event := func(at time.Time, kind, payload string) error {
+		last = later(last, at)
+		return g.event(at, m.id, kind, payload)
+	}
 	z := g.zoneTab[c.zone-1]
 	sec := func() time.Duration { return time.Duration(r.intn(60)) * time.Second }
 	pos := func() string {
@@ -581,18 +597,18 @@ func (g *generator) tripEvents(r *rng, res *reservation, m *member, c *car) erro
 	app := fmt.Sprintf(`"app_version":"%s"`, m.appVersion)
 	if r.chance(0.3) {
 		at := later(res.created.Add(-minutes(r.between(2, 15))+sec()), m.signup)
-		if err := g.event(at, m.id, "open_app", fmt.Sprintf(`{%s,"os":"%s"}`, app, m.os)); err != nil {
-			return err
+		if err := event(at, "open_app", fmt.Sprintf(`{%s,"os":"%s"}`, app, m.os)); err != nil {
+			return last, err
 		}
 	}
 	at := later(res.created.Add(-sec()), m.signup)
-	if err := g.event(at, m.id, "search", fmt.Sprintf(`{"zone_id":%d,"results":%d,%s,"os":"%s"}`, z.id, r.between(1, 8), app, m.os)); err != nil {
-		return err
+	if err := event(at, "search", fmt.Sprintf(`{"zone_id":%d,"results":%d,%s,"os":"%s"}`, z.id, r.between(1, 8), app, m.os)); err != nil {
+		return last, err
 	}
 	trip := fmt.Sprintf(`"reservation_id":%d,"car_id":%d`, res.id, c.id)
 	started := res.status == "completed" || (res.status == "active" && res.start.Before(Cutoff))
 	if !started {
-		return nil
+		return last, nil
 	}
 	unlock := res.start.Add(minutes(r.between(0, 9)) + sec())
 	if res.status == "completed" && !unlock.Before(res.returned) {
@@ -601,11 +617,11 @@ func (g *generator) tripEvents(r *rng, res *reservation, m *member, c *car) erro
 	if unlock.After(Cutoff) {
 		unlock = res.start
 	}
-	if err := g.event(unlock, m.id, "unlock", fmt.Sprintf(`{%s,%s,%s}`, trip, pos(), app)); err != nil {
-		return err
+	if err := event(unlock, "unlock", fmt.Sprintf(`{%s,%s,%s}`, trip, pos(), app)); err != nil {
+		return last, err
 	}
 	if res.status != "completed" {
-		return nil
+		return last, nil
 	}
 	driven := res.returned.Sub(unlock)
 	pings := 1
@@ -619,21 +635,21 @@ func (g *generator) tripEvents(r *rng, res *reservation, m *member, c *car) erro
 			energy = fmt.Sprintf(`"battery_pct":%d`, r.between(15, 100))
 		}
 		payload := fmt.Sprintf(`{%s,%s,"speed_kmh":%d,%s,%s}`, trip, energy, r.between(0, 110), pos(), app)
-		if err := g.event(at, m.id, "telemetry", payload); err != nil {
-			return err
+		if err := event(at, "telemetry", payload); err != nil {
+			return last, err
 		}
 	}
-	if err := g.event(res.returned.Add(sec()), m.id, "lock", fmt.Sprintf(`{%s,%s,%s}`, trip, pos(), app)); err != nil {
-		return err
+	if err := event(res.returned.Add(sec()), "lock", fmt.Sprintf(`{%s,%s,%s}`, trip, pos(), app)); err != nil {
+		return last, err
 	}
 	if r.chance(0.2) {
 		rating := 1 + r.weighted([]int{3, 5, 12, 35, 45})
 		at := res.returned.Add(minutes(r.between(1, 30)) + sec())
-		if err := g.event(at, m.id, "rate_trip", fmt.Sprintf(`{"reservation_id":%d,"rating":%d,%s}`, res.id, rating, app)); err != nil {
-			return err
+		if err := event(at, "rate_trip", fmt.Sprintf(`{"reservation_id":%d,"rating":%d,%s}`, res.id, rating, app)); err != nil {
+			return last, err
 		}
 	}
-	return nil
+	return last, nil
 }
 
 // memberEvents writes each member's first app open, right after sign-up.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -213,8 +214,42 @@ func checkInvariants(t *testing.T, d Data) {
 		if err := json.Unmarshal([]byte(e["payload"]), &payload); err != nil {
 			errorf("event %s: payload is not JSON: %v", e["event_id"], err)
 		}
+		if id, ok := payload["reservation_id"]; ok {
+			r := byID[fmt.Sprint(id)]
+			if r == nil || e["occurred_at"] > r["updated_at"] {
+				errorf("event %s: unknown reservation or after its updated_at", e["event_id"])
+			}
+		}
 		if parseTS(e["occurred_at"]).Before(signup[e["member_id"]]) {
 			errorf("event %s: before the member signed up", e["event_id"])
+		}
+	}
+}
+
+// At large scales there are hundreds of zones, each with a founding car:
+// they must all join the fleet long before the first reservation.
+func TestFoundingCarsJoinEarly(t *testing.T) {
+	var buf bytes.Buffer
+	g := &generator{seed: DefaultSeed, sizes: SizesFor(5000), out: map[string]*table{}}
+	for _, name := range []string{"raw_zones", "raw_cars"} {
+		tb, err := newTable(&buf, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.out[name] = tb
+	}
+	if err := g.genZones(); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.genCars(); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.zoneTab) <= foundingDays {
+		t.Fatalf("only %d zones: the test needs more than %d", len(g.zoneTab), foundingDays)
+	}
+	for _, c := range g.carTab[:len(g.zoneTab)] {
+		if !c.added.Before(windowStart) || !c.retired.IsZero() {
+			t.Fatalf("founding car %d: added %v, retired %v", c.id, c.added, c.retired)
 		}
 	}
 }
