@@ -504,7 +504,12 @@ func (c *compilation) renderAll(nodes []*Node) {
 	states := make([]*renderState, len(nodes))
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]
-		st := &renderState{node: n, config: map[string]any(n.Config)}
+		// the render writes its own copy: other renders may read n.Config
+		conf := make(map[string]any, len(n.Config)+4)
+		for k, v := range n.Config {
+			conf[k] = v
+		}
+		st := &renderState{node: n, config: conf}
 		states[i] = st
 		if n.tpl == nil {
 			tpl, err := c.engine.Parse(n.Path, n.RawCode)

@@ -177,7 +177,9 @@ func (c *compilation) refFunc(st *renderState, opt RenderOptions) func(args ...*
 		rel := Relation{"__text": placeholder(st.addTarget("ref:" + r.Name)), "name": r.Name, "identifier": r.Name}
 		if t := c.byName[r.Name]; t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
-			rel = c.batchFilter(rel, t.Config.String("event_time"), opt)
+			if opt.batched() { // build time only: configs are final and no render writes them
+				rel = c.batchFilter(rel, t.Config.String("event_time"), opt)
+			}
 		}
 		return rel, nil
 	}
@@ -204,7 +206,9 @@ func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) func(args .
 		rel := Relation{"__text": placeholder(st.addTarget("source:" + s + "." + t)), "name": t, "identifier": t}
 		if src := c.sources[s+"."+t]; src != nil {
 			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, src.Database
-			rel = c.batchFilter(rel, src.Config.String("event_time"), opt)
+			if opt.batched() {
+				rel = c.batchFilter(rel, src.Config.String("event_time"), opt)
+			}
 		}
 		return rel, nil
 	}
