@@ -52,11 +52,12 @@ func Select(g *Graph, include, exclude []string, opt Options) ([]string, error) 
 	for _, e := range exc {
 		sel.andNot(ix.eval(e, true))
 	}
+	if len(inc) == 0 {
+		ix.dropDisabled(sel)
+	}
 	out := make([]string, 0, 64)
 	for _, i := range sel.appendTo(nil) {
-		if enabled(ix.nodes[i]) {
-			out = append(out, ix.ids[i])
-		}
+		out = append(out, ix.ids[i])
 	}
 	slices.Sort(out)
 	return out, nil
@@ -105,7 +106,11 @@ func (ix *index) eval(e Expr, tests bool) bitset {
 	case Intersection:
 		s := ix.eval(x[0], tests)
 		for _, a := range x[1:] {
-			s.and(ix.eval(a, tests))
+			if a.ChildrensParents || a.Parents || a.Children {
+				s.and(ix.eval(a, tests))
+			} else {
+				ix.narrow(s, a, tests)
+			}
 		}
 		return s
 	case Union:
@@ -116,6 +121,36 @@ func (ix *index) eval(e Expr, tests bool) bitset {
 		return s
 	}
 	return newBitset(len(ix.ids))
+}
+
+// narrow intersects s with what the atom (which has no graph operators)
+// selects, testing only the nodes that can matter: those of s and, with
+// tests, the parents of the tests in s.
+func (ix *index) narrow(s bitset, a *Atom, tests bool) {
+	m := ix.compile(a)
+	if m == nil { // "*": s holds only enabled nodes already
+		return
+	}
+	cands := s.appendTo(nil)
+	if tests {
+		ix.edges()
+		for _, i := range cands {
+			if rt := ix.nodes[i].ResourceType; rt == "test" || rt == "unit_test" {
+				cands = append(cands, ix.parents.of(i)...)
+			}
+		}
+	}
+	matched := newBitset(len(ix.ids))
+	for _, i := range cands {
+		if m(int(i)) {
+			matched.set(i)
+		}
+	}
+	ix.dropDisabled(matched)
+	if tests {
+		ix.addTests(matched)
+	}
+	s.and(matched)
 }
 
 func (ix *index) evalAtom(a *Atom, tests bool) bitset {
@@ -139,6 +174,7 @@ func (ix *index) evalAtom(a *Atom, tests bool) bitset {
 			}
 		}
 	}
+	ix.dropDisabled(matched)
 	out := matched
 	if a.ChildrensParents || a.Parents || a.Children {
 		ix.edges()
@@ -200,7 +236,7 @@ func (ix *index) candidates(a *Atom) (cands []int32, ok bool) {
 	}
 	switch {
 	case a.Method == "unique_id":
-		if p, found := ix.pos[a.Value]; found {
+		if p, found := ix.position(a.Value); found {
 			return []int32{p}, true
 		}
 		return nil, true

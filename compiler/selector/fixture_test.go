@@ -74,7 +74,7 @@ var fixture = map[string]*Node{
 		Path: "analyses/trip_report.sql", FQN: []string{"soda", "analysis", "trip_report"}, Package: "soda",
 		DependsOn: []string{"model.soda.fct_trips"}, Checksum: "c-an",
 	},
-	"legacy_members": withConfig(model("staging", "legacy_members", "view", nil, "stg_members"),
+	"legacy_members": withConfig(model("staging", "legacy_members", "view", nil, "stg_members", "members_snapshot"),
 		map[string]any{"enabled": false}),
 	"date_spine": {
 		UniqueID: "model.utils.date_spine", Name: "date_spine", ResourceType: "model",

@@ -12,11 +12,12 @@ import (
 type index struct {
 	ids   []string
 	nodes []*Node
-	pos   map[string]int32
+	pos   map[string]int32 // built by position
 	opt   *Options
+	state []uint8 // per node: 0 not yet known, 1 enabled, 2 disabled; see off
 
-	parents  [][]int32          // built by edges
-	children [][]int32          // built by edges
+	parents  *adjacency         // built by edges
+	children *adjacency         // built by edges
 	flat     [][]string         // FQNs with dotted segments split, built by flatFQN
 	byWord   map[string][]int32 // built by words
 	fqnScans int                // FQN atoms evaluated by scanning, see candidates
@@ -29,10 +30,9 @@ func buildIndex(g *Graph, opt *Options) *index {
 	}
 	ix.ids = make([]string, 0, len(g.Nodes))
 	ix.nodes = make([]*Node, 0, len(g.Nodes))
-	ix.pos = make(map[string]int32, len(g.Nodes))
+	ix.state = make([]uint8, len(g.Nodes))
 	for id, n := range g.Nodes {
 		if n != nil {
-			ix.pos[id] = int32(len(ix.ids))
 			ix.ids = append(ix.ids, id)
 			ix.nodes = append(ix.nodes, n)
 		}
@@ -40,56 +40,94 @@ func buildIndex(g *Graph, opt *Options) *index {
 	return ix
 }
 
-// edges builds parents and children from DependsOn, in two flat backing
-// arrays (CSR layout). Unknown ids (macros, missing nodes) are ignored.
+// position returns the number of the node with unique id id.
+func (ix *index) position(id string) (int32, bool) {
+	if ix.pos == nil {
+		ix.pos = make(map[string]int32, len(ix.ids))
+		for i, id := range ix.ids {
+			ix.pos[id] = int32(i)
+		}
+	}
+	p, ok := ix.pos[id]
+	return p, ok
+}
+
+// edges builds parents and children from DependsOn. Unknown ids (macros,
+// missing nodes) are ignored. Disabled nodes keep their edges; walk and
+// addTests never step onto them.
 func (ix *index) edges() {
 	if ix.parents != nil {
 		return
 	}
 	n := len(ix.nodes)
-	ix.parents = make([][]int32, n)
-	ix.children = make([][]int32, n)
-	npar := make([]int, n)
-	nchild := make([]int, n)
-	var edges []int32
+	par := &adjacency{off: make([]int32, n+1)}
+	nchild := make([]int32, n+1)
 	for i, node := range ix.nodes {
-		start := len(edges)
+		start := len(par.to)
 		for _, dep := range node.DependsOn {
-			if p, ok := ix.pos[dep]; ok && !slices.Contains(edges[start:], p) {
-				edges = append(edges, p)
-				nchild[p]++
+			if p, ok := ix.position(dep); ok && !slices.Contains(par.to[start:], p) {
+				par.to = append(par.to, p)
+				nchild[p+1]++
 			}
 		}
-		npar[i] = len(edges) - start
+		par.off[i+1] = int32(len(par.to))
 	}
-	off := 0
-	for i, k := range npar {
-		ix.parents[i] = edges[off : off+k : off+k]
-		off += k
+	// Children: counting sort of the same edges by parent.
+	for i := range n {
+		nchild[i+1] += nchild[i]
 	}
-	back := make([]int32, len(edges))
-	off = 0
-	for i, c := range nchild {
-		ix.children[i] = back[off : off : off+c]
-		off += c
-	}
-	for i, ps := range ix.parents {
-		for _, p := range ps {
-			ix.children[p] = append(ix.children[p], int32(i))
+	ch := &adjacency{off: nchild, to: make([]int32, len(par.to))}
+	fill := slices.Clone(nchild[:n])
+	for i := range n {
+		for _, p := range par.of(int32(i)) {
+			ch.to[fill[p]] = int32(i)
+			fill[p]++
 		}
 	}
+	ix.parents, ix.children = par, ch
 }
 
-// enabled is false only for nodes whose config says enabled: false; dbt
-// never selects disabled nodes.
+// adjacency lists the neighbours of every node in one array: those of node
+// i are to[off[i]:off[i+1]].
+type adjacency struct {
+	off []int32
+	to  []int32
+}
+
+func (a *adjacency) of(i int32) []int32 { return a.to[a.off[i]:a.off[i+1]] }
+
+// enabled is false only for nodes whose config says enabled: false.
 func enabled(n *Node) bool {
 	b, ok := n.Config["enabled"].(bool)
 	return !ok || b
 }
 
+// off reports whether node i is disabled. dbt leaves disabled nodes out of
+// the graph: they are never matched and no edge leads through them. The
+// answer is cached, so only nodes selection touches pay for the lookup.
+func (ix *index) off(i int32) bool {
+	if ix.state[i] == 0 {
+		ix.state[i] = 1
+		if !enabled(ix.nodes[i]) {
+			ix.state[i] = 2
+		}
+	}
+	return ix.state[i] == 2
+}
+
+// dropDisabled removes disabled nodes from s.
+func (ix *index) dropDisabled(s bitset) {
+	for _, i := range s.appendTo(nil) {
+		if ix.off(i) {
+			s.clear(i)
+		}
+	}
+}
+
 // walk returns seeds plus every node reachable from them along adj within
-// depth steps (Unlimited: any number), as one multi-source BFS.
-func (ix *index) walk(seeds bitset, adj [][]int32, depth int) bitset {
+// depth steps (Unlimited: any number) without passing through a disabled
+// node, as one multi-source BFS.
+func (ix *index) walk(seeds bitset, adj *adjacency, depth int) bitset {
 	out := seeds.clone()
 	if depth == 0 {
 		return out
@@ -99,8 +137,8 @@ func (ix *index) walk(seeds bitset, adj [][]int32, depth int) bitset {
 	for d := 0; len(frontier) > 0 && (depth < 0 || d < depth); d++ {
 		next = next[:0]
 		for _, i := range frontier {
-			for _, j := range adj[i] {
-				if !out.has(j) {
+			for _, j := range adj.of(i) {
+				if !out.has(j) && !ix.off(j) {
 					out.set(j)
 					next = append(next, j)
 				}
@@ -117,8 +155,8 @@ func (ix *index) addTests(s bitset) {
 	ix.edges()
 	var add []int32
 	for _, i := range s.appendTo(nil) {
-		for _, c := range ix.children[i] {
-			if rt := ix.nodes[c].ResourceType; (rt == "test" || rt == "unit_test") && !s.has(c) {
+		for _, c := range ix.children.of(i) {
+			if rt := ix.nodes[c].ResourceType; (rt == "test" || rt == "unit_test") && !s.has(c) && !ix.off(c) {
 				add = append(add, c)
 			}
 		}
@@ -195,6 +233,7 @@ type bitset []uint64
 func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
 
 func (b bitset) set(i int32)      { b[i>>6] |= 1 << (uint(i) & 63) }
+func (b bitset) clear(i int32)    { b[i>>6] &^= 1 << (uint(i) & 63) }
 func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
 func (b bitset) clone() bitset    { return slices.Clone(b) }
 

@@ -177,14 +177,6 @@ func tagMatcher(a *Atom, ix *index) matcher {
 	return func(i int) bool { return g.matchAny(ix.nodes[i].Tags) }
 }
 
-func configMatcher(a *Atom, ix *index) matcher {
-	fold := len(a.Args) == 1 && a.Args[0] == "severity"
-	return func(i int) bool {
-		v, ok := configLookup(ix.nodes[i].Config, a.Args)
-		return ok && configMatches(v, a.Value, fold)
-	}
-}
-
 func sourceMatcher(a *Atom, ix *index) matcher {
 	parts := strings.Split(a.Value, ".")
 	pkg, src, table := "*", parts[0], "*"
@@ -232,7 +224,7 @@ func packageMatcher(a *Atom, ix *index) matcher {
 func uniqueIDMatcher(a *Atom, ix *index) matcher {
 	g := compileGlob(a.Value)
 	if !g.meta {
-		p, ok := ix.pos[a.Value]
+		p, ok := ix.position(a.Value)
 		return func(i int) bool { return ok && i == int(p) }
 	}
 	return func(i int) bool { return g.match(ix.ids[i]) }
@@ -270,50 +262,5 @@ func unitTestMatcher(a *Atom, ix *index) matcher {
 	return func(i int) bool {
 		n := ix.nodes[i]
 		return n.ResourceType == "unit_test" && gp.match(n.Package) && gn.match(n.Name)
-	}
-}
-
-func resultMatcher(a *Atom, ix *index) matcher {
-	return func(i int) bool {
-		st, ok := ix.opt.Results[ix.ids[i]]
-		return ok && st == a.Value
-	}
-}
-
-// stateMatcher compares nodes with the previous manifest. As in dbt, a node
-// absent from the previous manifest counts as modified.
-func stateMatcher(a *Atom, ix *index) matcher {
-	body := func(old, n *Node) bool { return old.Checksum != n.Checksum }
-	configs := func(old, n *Node) bool { return !valuesEqual(old.Config, n.Config) }
-	var changed func(old, n *Node) bool
-	switch a.Value {
-	case "new":
-		changed = func(_, _ *Node) bool { return false }
-	case "old":
-		changed = func(_, _ *Node) bool { return true }
-	case "modified", "unmodified":
-		changed = func(old, n *Node) bool { return body(old, n) || configs(old, n) }
-	case "modified.body":
-		changed = body
-	case "modified.configs":
-		changed = configs
-	case "modified.relation":
-		changed = func(old, n *Node) bool {
-			for _, k := range []string{"database", "schema", "alias"} {
-				if !valuesEqual(old.Config[k], n.Config[k]) {
-					return true
-				}
-			}
-			return false
-		}
-	}
-	isNewMatch := a.Value != "old" && a.Value != "unmodified"
-	negate := a.Value == "unmodified"
-	return func(i int) bool {
-		old := ix.opt.State[ix.ids[i]]
-		if old == nil {
-			return isNewMatch
-		}
-		return changed(old, ix.nodes[i]) != negate
 	}
 }

@@ -1,7 +1,6 @@
 package selector
 
 import (
-	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -160,6 +159,12 @@ func TestSelectGraphOperators(t *testing.T) {
 		{name: "at on a leaf", include: []string{"@dim_members"},
 			want: []string{"dim_members", "t_rel_trips", "fct_trips", "stg_members", "src_members", "country_codes",
 				"int_member_trips", "int_car_usage", "stg_cars", "stg_trips", "src_cars", "src_trips", "date_spine"}},
+		{name: "at does not pass through disabled nodes", include: []string{"@stg_members"},
+			want: []string{"stg_members", "src_members", "int_member_trips", "dim_members", "fct_trips", "t_nn_members",
+				"t_uq_members", "t_rel_trips", "t_positive", "ut_dedup", "trip_report", "stg_trips", "src_trips",
+				"int_car_usage", "stg_cars", "src_cars", "country_codes", "date_spine"}},
+		{name: "disabled child is not a descendant", include: []string{"members_snapshot+"}, want: []string{"members_snapshot"}},
+		{name: "disabled node is not a starting point", include: []string{"+legacy_members+"}, want: nil},
 		{name: "operators on a method", include: []string{"+tag:staging"},
 			want: []string{"stg_members", "stg_cars", "stg_trips", "src_members", "src_cars", "src_trips"}},
 		{name: "star with operators", include: []string{"+*+"}, want: allBut()},
@@ -220,73 +225,6 @@ func TestSelectIndirectTests(t *testing.T) {
 	})
 }
 
-func TestSelectState(t *testing.T) {
-	state := map[string]*Node{}
-	for _, n := range fixture {
-		old := *n
-		old.Config = maps.Clone(n.Config)
-		state[n.UniqueID] = &old
-	}
-	delete(state, id["stg_cars"])                                        // new
-	state[id["fct_trips"]].Checksum = "old-body"                         // body changed
-	state[id["dim_members"]].Config["schema"] = "legacy_core"            // config (relation) changed
-	state[id["int_car_usage"]].Config["materialized"] = "view"           // config changed
-	state[id["fct_trips"]].Config["batch_size"] = 1000                   // int vs float64: not a change
-	state[id["t_positive"]].Config = map[string]any{"severity": "error"} // unchanged
-	opt := Options{State: state}
-	runSelectCases(t, []selectCase{
-		{name: "new", include: []string{"state:new"}, opt: opt, want: []string{"stg_cars"}},
-		{name: "old", include: []string{"state:old"}, opt: opt, want: allBut("stg_cars")},
-		{name: "modified", include: []string{"state:modified"}, opt: opt,
-			want: []string{"stg_cars", "fct_trips", "dim_members", "int_car_usage"}},
-		{name: "modified.body", include: []string{"state:modified.body"}, opt: opt, want: []string{"stg_cars", "fct_trips"}},
-		{name: "modified.configs", include: []string{"state:modified.configs"}, opt: opt,
-			want: []string{"stg_cars", "dim_members", "int_car_usage"}},
-		{name: "modified.relation", include: []string{"state:modified.relation"}, opt: opt,
-			want: []string{"stg_cars", "dim_members"}},
-		{name: "unmodified", include: []string{"state:unmodified"}, opt: opt,
-			want: allBut("stg_cars", "fct_trips", "dim_members", "int_car_usage")},
-		{name: "modified and children", include: []string{"state:modified.body+1"}, opt: opt,
-			want: []string{"stg_cars", "fct_trips", "int_car_usage", "t_nn_cars", "t_rel_trips", "t_positive",
-				"ut_dedup", "trip_report"}},
-		{name: "empty state: everything is new", include: []string{"state:new"}, opt: Options{State: map[string]*Node{}},
-			want: allBut()},
-	})
-}
-
-func TestSelectResult(t *testing.T) {
-	opt := Options{Results: map[string]string{
-		id["stg_members"]: "success", id["fct_trips"]: "error", id["t_positive"]: "fail", id["t_nn_cars"]: "warn",
-		id["dim_members"]: "skipped",
-	}}
-	runSelectCases(t, []selectCase{
-		{name: "error", include: []string{"result:error"}, opt: opt, want: []string{"fct_trips"}},
-		{name: "error and children", include: []string{"result:error+"}, opt: opt,
-			want: []string{"fct_trips", "t_rel_trips", "t_positive", "ut_dedup", "trip_report"}},
-		{name: "union of statuses", include: []string{"result:fail result:warn"}, opt: opt,
-			want: []string{"t_positive", "t_nn_cars"}},
-		{name: "rerun failures and skips", include: []string{"result:error+ result:skipped+"}, exclude: []string{"result:fail"}, opt: opt,
-			want: []string{"fct_trips", "dim_members", "t_rel_trips", "ut_dedup", "trip_report"}},
-		{name: "unknown status", include: []string{"result:pass"}, opt: opt, want: nil},
-	})
-}
-
-func TestSelectNeedsStateAndResults(t *testing.T) {
-	g := fixtureGraph()
-	_, err := Select(g, []string{"stg_members state:modified+"}, nil, Options{})
-	require.ErrorIs(t, err, ErrNoState)
-	assert.Equal(t, `selector "stg_members state:modified+": state:modified compares with the manifest of a previous run: no previous state was given`, err.Error())
-
-	_, err = Select(g, nil, []string{"result:error"}, Options{State: map[string]*Node{}})
-	require.ErrorIs(t, err, ErrNoResults)
-	assert.Contains(t, err.Error(), `selector "result:error"`)
-
-	_, err = Select(g, []string{"stg_members"}, []string{"tag:"}, Options{})
-	var pe *ParseError
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "tag:", pe.Expr)
-}
-
 func TestSelectNilGraph(t *testing.T) {
 	got, err := Select(nil, []string{"a"}, nil, Options{})
 	require.NoError(t, err)
@@ -303,10 +241,37 @@ func TestSelectDanglingAndCyclicEdges(t *testing.T) {
 		"model.p.c": {Name: "c", ResourceType: "model", DependsOn: []string{"model.p.b"}},
 		"model.p.d": nil,
 	}}
+	g.Nodes["model.p.off"] = &Node{Name: "off", Config: map[string]any{"enabled": false}, DependsOn: []string{"model.p.c"}}
+	g.Nodes["model.p.e"] = &Node{Name: "e", DependsOn: []string{"model.p.off"}}
 	got, err := Select(g, []string{"a+"}, nil, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"model.p.a", "model.p.b", "model.p.c"}, got)
+	got, err = Select(g, []string{"+e"}, nil, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"model.p.e"}, got, "disabled parents are not in the graph")
 	got, err = Select(g, []string{"+b+1"}, nil, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"model.p.a", "model.p.b", "model.p.c"}, got)
+}
+
+// Intersections test later atoms only against the nodes already selected;
+// this must give the same result as evaluating every atom over the graph.
+func TestIntersectionNarrowing(t *testing.T) {
+	atomsToTry := []string{"tag:nightly", "resource_type:test", "fct_trips", "marts", "stg_*", "config.materialized:table",
+		"source:raw", "test_type:unit", "*", "path:models/staging", "package:soda", "stg_members+", "+fct_trips", "@dim_members"}
+	g := fixtureGraph()
+	for _, tests := range []bool{false, true} {
+		for _, x := range atomsToTry {
+			for _, y := range atomsToTry {
+				expr := x + "," + y
+				e, err := Parse(expr)
+				require.NoError(t, err)
+				ix := buildIndex(g, &Options{})
+				got := ix.eval(e, tests)
+				want := ix.evalAtom(e.(Intersection)[0], tests)
+				want.and(ix.evalAtom(e.(Intersection)[1], tests))
+				assert.Equal(t, want, got, "%s (tests %v)", expr, tests)
+			}
+		}
+	}
 }

@@ -1,0 +1,108 @@
+package selector
+
+import "fmt"
+
+// resultMatcher is result:<status>: nodes whose previous run ended so.
+func resultMatcher(a *Atom, ix *index) matcher {
+	return func(i int) bool {
+		st, ok := ix.opt.Results[ix.ids[i]]
+		return ok && st == a.Value
+	}
+}
+
+// stateMatcher compares nodes with the previous manifest. As in dbt, a node
+// absent from the previous manifest counts as modified.
+func stateMatcher(a *Atom, ix *index) matcher {
+	body := func(old, n *Node) bool { return old.Checksum != n.Checksum }
+	configs := func(old, n *Node) bool { return !valuesEqual(old.Config, n.Config) }
+	var changed func(old, n *Node) bool
+	switch a.Value {
+	case "new":
+		changed = func(_, _ *Node) bool { return false }
+	case "old":
+		changed = func(_, _ *Node) bool { return true }
+	case "modified", "unmodified":
+		changed = func(old, n *Node) bool { return body(old, n) || configs(old, n) }
+	case "modified.body":
+		changed = body
+	case "modified.configs":
+		changed = configs
+	case "modified.relation":
+		changed = func(old, n *Node) bool {
+			for _, k := range []string{"database", "schema", "alias"} {
+				if !valuesEqual(old.Config[k], n.Config[k]) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	isNewMatch := a.Value != "old" && a.Value != "unmodified"
+	negate := a.Value == "unmodified"
+	return func(i int) bool {
+		old := ix.opt.State[ix.ids[i]]
+		if old == nil {
+			return isNewMatch
+		}
+		return changed(old, ix.nodes[i]) != negate
+	}
+}
+
+// valuesEqual compares two config values structurally; numbers compare by
+// value whatever their Go type (YAML ints vs JSON float64s).
+func valuesEqual(a, b any) bool {
+	if fa, ok := toFloat(a); ok {
+		fb, ok := toFloat(b)
+		return ok && fa == fb
+	}
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !valuesEqual(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !valuesEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case []string:
+		y, ok := b.([]string)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if x[i] != y[i] {
+				return false
+			}
+		}
+		return true
+	case map[string]string:
+		y, ok := b.(map[string]string)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			if w, ok := y[k]; !ok || w != v {
+				return false
+			}
+		}
+		return true
+	case string, bool, nil:
+		return a == b
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}
