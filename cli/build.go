@@ -98,7 +98,7 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if err != nil {
 		return err
 	}
-	ids, err := selectNodes(res, &f.sel, indirectTests)
+	ids, err := g.selectNodes(res, &f.sel, indirectTests)
 	if err != nil {
 		return err
 	}

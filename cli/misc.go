@@ -37,7 +37,7 @@ func showCmd(g *globals) *cobra.Command {
 				}
 				label = "inline query"
 			} else {
-				ids, err := selectNodes(res, &sel, false)
+				ids, err := g.selectNodes(res, &sel, false)
 				if err != nil {
 					return err
 				}

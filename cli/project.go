@@ -3,7 +3,11 @@ package cli
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -72,21 +76,53 @@ func (g *globals) printDiagnostics(diags compiler.Diagnostics) {
 }
 
 // selectNodes applies --select/--exclude to the compiled graph.
-func selectNodes(res *compiler.Result, s *selection, indirectTests bool) ([]string, error) {
+func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests bool) ([]string, error) {
 	g := toSelectorGraph(res.Manifest)
 	opt := selector.Options{IndirectTests: indirectTests}
 	if s.state != "" {
-		prev, err := compiler.ReadManifest(s.state + "/manifest.json")
+		prev, err := compiler.ReadManifest(filepath.Join(s.state, "manifest.json"))
 		if err != nil {
 			return nil, &exitError{ExitBadInput, fmt.Errorf("--state: %v", err)}
 		}
 		opt.State = toSelectorGraph(prev).Nodes
+		if results, err := readResultStatuses(filepath.Join(s.state, "run_results.json")); err == nil {
+			opt.Results = results
+		}
 	}
 	ids, err := selector.Select(g, s.selects, s.excludes, opt)
 	if err != nil {
+		if errors.Is(err, selector.ErrNoResults) {
+			err = fmt.Errorf("%v: result: needs --state DIR holding a run_results.json", err)
+		}
 		return nil, &exitError{ExitBadInput, err}
 	}
+	if len(ids) == 0 && len(s.selects) > 0 {
+		g.printDiagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
+			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(s.selects, " "))}})
+	}
 	return ids, nil
+}
+
+// readResultStatuses reads unique id -> status from a run_results.json.
+func readResultStatuses(file string) (map[string]string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var rr struct {
+		Results []struct {
+			UniqueID string `json:"unique_id"`
+			Status   string `json:"status"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(data, &rr); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, r := range rr.Results {
+		out[r.UniqueID] = r.Status
+	}
+	return out, nil
 }
 
 func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
@@ -111,7 +147,7 @@ func compileCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ids, err := selectNodes(res, &sel, false)
+			ids, err := g.selectNodes(res, &sel, false)
 			if err != nil {
 				return err
 			}
@@ -172,7 +208,7 @@ func lsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ids, err := selectNodes(res, &sel, false)
+			ids, err := g.selectNodes(res, &sel, false)
 			if err != nil {
 				return err
 			}
