@@ -77,7 +77,7 @@ func (g *globals) printDiagnostics(diags compiler.Diagnostics) {
 
 // selectNodes applies --select/--exclude to the compiled graph.
 func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests bool) ([]string, error) {
-	g := toSelectorGraph(res.Manifest)
+	sg := toSelectorGraph(res.Manifest)
 	opt := selector.Options{IndirectTests: indirectTests}
 	if s.state != "" {
 		prev, err := compiler.ReadManifest(filepath.Join(s.state, "manifest.json"))
@@ -89,7 +89,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 			opt.Results = results
 		}
 	}
-	ids, err := selector.Select(g, s.selects, s.excludes, opt)
+	ids, err := selector.Select(sg, s.selects, s.excludes, opt)
 	if err != nil {
 		if errors.Is(err, selector.ErrNoResults) {
 			err = fmt.Errorf("%v: result: needs --state DIR holding a run_results.json", err)
