@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -63,6 +64,15 @@ func (g *globals) parseVars() (map[string]any, error) {
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// MART_CPUPROFILE=file writes a CPU profile of the whole run (for
+	// `go tool pprof`); it is how the figures in bench/results were explained.
+	if f := os.Getenv("MART_CPUPROFILE"); f != "" {
+		if out, err := os.Create(f); err == nil {
+			if err := pprof.StartCPUProfile(out); err == nil {
+				defer func() { pprof.StopCPUProfile(); out.Close() }()
+			}
+		}
+	}
 	return Run(ctx, args, stdin, stdout, stderr)
 }
 

@@ -37,6 +37,17 @@ func isConflict(err error) bool {
 	return strings.Contains(msg, "write-write conflict") || strings.Contains(msg, "transaction conflict")
 }
 
+// isKindMismatch reports DuckDB's refusal to replace a relation of the
+// other kind ("Existing object main.x is of type View, trying to replace
+// with type Table"). It is recognised by the catalog error type plus that
+// phrase because DuckDB gives no other signal short of a catalog scan; a
+// miss only means the caller reports the error instead of replacing.
+func isKindMismatch(err error) bool {
+	var de *duckdb.Error
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeCatalog &&
+		strings.Contains(de.Msg, "trying to replace with type")
+}
+
 // isParserError reports whether err is a DuckDB syntax error.
 func isParserError(err error) bool {
 	var de *duckdb.Error

@@ -8,20 +8,52 @@ import (
 	"github.com/mart-dev/mart/warehouse"
 )
 
-// CreateTable builds selectSQL into a temporary table and swaps it in for r
-// in one transaction (see the package doc). Description and
-// ColumnDescriptions become DuckDB comments; the other options are ignored.
+// CreateTable creates or replaces the table r from selectSQL atomically:
+// CREATE OR REPLACE TABLE runs inside one transaction, so a failing or
+// cancelled select rolls back and leaves the previous table (or view, or
+// nothing) exactly as it was. DuckDB's transactional DDL gives the same
+// guarantee as building under a temporary name and renaming, with one
+// statement instead of five and no catalog scan (the scan to find the old
+// relation's kind costs ~10 ms per model once a database holds 1,000
+// relations). Only when a view of that name exists is it dropped first, in
+// the same transaction. Description and ColumnDescriptions become DuckDB
+// comments; the other options are ignored.
 func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selectSQL string, opt warehouse.TableOptions) (int64, error) {
 	r = w.resolve(r)
-	body := "(\n" + warehouse.TrimStatement(selectSQL) + "\n)"
-	n, err := w.buildAndSwap(ctx, r, opt, func(tx *sql.Tx, tmp string) error {
-		_, err := tx.ExecContext(ctx, "CREATE TABLE "+tmp+" AS "+body)
-		return err
-	})
+	rel := w.RelationSQL(r)
+	stmt := "CREATE OR REPLACE TABLE " + rel + " AS (\n" + warehouse.TrimStatement(selectSQL) + "\n)"
+	unlock, err := w.locks.lock(ctx, r)
 	if err != nil {
 		return 0, fail(ctx, "create table", r, err)
 	}
-	return n, nil
+	defer unlock()
+	var rows int64
+	replace := func(dropView bool) error {
+		return retry(ctx, func() error {
+			return w.inTx(ctx, func(tx *sql.Tx) error {
+				if dropView {
+					if _, err := tx.ExecContext(ctx, "DROP VIEW "+rel); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return err
+				}
+				if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&rows); err != nil {
+					return err
+				}
+				return w.comment(ctx, tx, r, opt)
+			})
+		})
+	}
+	err = replace(false)
+	if isKindMismatch(err) {
+		err = replace(true)
+	}
+	if err != nil {
+		return 0, fail(ctx, "create table", r, err)
+	}
+	return rows, nil
 }
 
 // buildAndSwap runs build to create the table named by its second argument
@@ -122,31 +154,35 @@ func (w *Warehouse) comment(ctx context.Context, tx *sql.Tx, r warehouse.Relatio
 	return nil
 }
 
-// CreateView creates or replaces the view r; a table of that name is
-// dropped in the same transaction.
+// CreateView creates or replaces the view r in one transaction; a table of
+// that name is dropped in the same transaction (tried only when DuckDB
+// refuses to replace a table with a view, to avoid a catalog scan).
 func (w *Warehouse) CreateView(ctx context.Context, r warehouse.Relation, selectSQL string) error {
 	r = w.resolve(r)
-	stmt := "CREATE OR REPLACE VIEW " + w.RelationSQL(r) + " AS (\n" + warehouse.TrimStatement(selectSQL) + "\n)"
+	rel := w.RelationSQL(r)
+	stmt := "CREATE OR REPLACE VIEW " + rel + " AS (\n" + warehouse.TrimStatement(selectSQL) + "\n)"
 	unlock, err := w.locks.lock(ctx, r)
 	if err != nil {
 		return fail(ctx, "create view", r, err)
 	}
 	defer unlock()
-	err = retry(ctx, func() error {
-		return w.inTx(ctx, func(tx *sql.Tx) error {
-			kind, err := w.kind(ctx, tx, r)
-			if err != nil {
-				return err
-			}
-			if kind == "table" {
-				if _, err := tx.ExecContext(ctx, "DROP TABLE "+w.RelationSQL(r)); err != nil {
-					return err
+	replace := func(dropTable bool) error {
+		return retry(ctx, func() error {
+			return w.inTx(ctx, func(tx *sql.Tx) error {
+				if dropTable {
+					if _, err := tx.ExecContext(ctx, "DROP TABLE "+rel); err != nil {
+						return err
+					}
 				}
-			}
-			_, err = tx.ExecContext(ctx, stmt)
-			return err
+				_, err := tx.ExecContext(ctx, stmt)
+				return err
+			})
 		})
-	})
+	}
+	err = replace(false)
+	if isKindMismatch(err) {
+		err = replace(true)
+	}
 	if err != nil {
 		return fail(ctx, "create view", r, err)
 	}
