@@ -116,12 +116,13 @@ type Warehouse interface {
 	// CreateView atomically creates or replaces the view r. If a table of
 	// that name exists it is replaced in the same transaction.
 	CreateView(ctx context.Context, r Relation, selectSQL string) error
-	// CreateTable atomically creates or replaces the table r from selectSQL:
-	// the table is built under a temporary name (see [TempName]) and swapped
-	// in within one transaction. On any failure, including cancellation of
-	// ctx, whatever was at r before (table, view or nothing) is left exactly
-	// as it was and no temporary relation remains. It returns the row count
-	// of the new table.
+	// CreateTable atomically creates or replaces the table r from selectSQL,
+	// with the engine's cheapest all-or-nothing form: on DuckDB one
+	// transactional CREATE OR REPLACE; where DDL is not transactional, a
+	// build under a temporary name (see [TempName]) swapped in at the end.
+	// On any failure, including cancellation of ctx, whatever was at r
+	// before (table, view or nothing) is left exactly as it was and no
+	// temporary relation remains. It returns the row count of the new table.
 	CreateTable(ctx context.Context, r Relation, selectSQL string, opt TableOptions) (rows int64, err error)
 	// Insert appends the rows of selectSQL to the existing table r
 	// (positionally) and returns how many were inserted.

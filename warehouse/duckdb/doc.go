@@ -25,13 +25,15 @@
 //
 // # Atomic replacement
 //
-// CreateTable and LoadSeed build the new table under a temporary name
-// (warehouse.TempName) and, in the same transaction, drop the old table or
-// view and rename the new table into place. DuckDB transactions cover DDL, so
-// a failure or a cancellation at any point rolls everything back: the old
-// relation is untouched and the temporary table never becomes visible. As a
-// belt-and-braces measure a leftover temporary table is dropped with a fresh
-// background context after a failure. Cancelling the context interrupts the
+// DuckDB transactions cover DDL, so a failure or a cancellation at any point
+// of a transaction rolls everything back. CreateTable and CreateView run one
+// CREATE OR REPLACE inside a transaction (dropping a relation of the other
+// kind first, in the same transaction, only when DuckDB refuses the
+// replacement): one statement per model and no catalog scan. LoadSeed
+// builds the new table under a temporary name (warehouse.TempName) and, in
+// the same transaction, drops the old relation and renames the new table
+// into place; as a belt-and-braces measure a leftover temporary table is
+// dropped with a fresh background context after a failure. Cancelling the context interrupts the
 // running DuckDB query (duckdb-go calls duckdb_interrupt).
 //
 // Views in DuckDB do not pin the tables they select from, so replacing a
