@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse/bigquery"
 )
 
 func init() {
@@ -129,7 +130,7 @@ func debugCmd(g *globals) *cobra.Command {
 			var shown []string
 			for _, k := range keys {
 				v := fmt.Sprint(tgt.Settings[k])
-				if isSecretKey(k) {
+				if compiler.IsSecretKey(k) {
 					v = "****"
 				}
 				shown = append(shown, k+"="+v)
@@ -151,15 +152,25 @@ func debugCmd(g *globals) *cobra.Command {
 				return &exitError{ExitFailure, nil}
 			}
 			defer wh.Close()
-			if _, err := wh.Query(g.ctx, "select 1", 1); err != nil {
-				line("FAIL", "connection: %v", err)
-				return &exitError{ExitFailure, nil}
+			if bq, isBQ := wh.(*bigquery.Warehouse); isBQ {
+				chk, err := bq.Check(g.ctx)
+				if err != nil {
+					line("FAIL", "%v", err)
+					return &exitError{ExitFailure, nil}
+				}
+				line("OK", "credentials can run jobs in project %q", tgt.Database)
+				if chk.DatasetExists {
+					line("OK", "dataset %q exists (location %s)", tgt.Schema, chk.DatasetLocation)
+				} else {
+					line("OK", "dataset %q does not exist yet: mart build creates it", tgt.Schema)
+				}
+			} else {
+				if _, err := wh.Query(g.ctx, "select 1", 1); err != nil {
+					line("FAIL", "connection: %v", err)
+					return &exitError{ExitFailure, nil}
+				}
+				line("OK", "connection to duckdb file %s", tgt.Path)
 			}
-			where := tgt.Type
-			if tgt.Type == "duckdb" {
-				where = "duckdb file " + tgt.Path
-			}
-			line("OK", "connection to %s", where)
 			if !ok {
 				return &exitError{ExitFailure, nil}
 			}
@@ -167,16 +178,6 @@ func debugCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-func isSecretKey(k string) bool {
-	k = strings.ToLower(k)
-	for _, s := range []string{"password", "secret", "token", "keyfile", "private_key"} {
-		if strings.Contains(k, s) {
-			return true
-		}
-	}
-	return false
 }
 
 func cleanCmd(g *globals) *cobra.Command {

@@ -23,15 +23,27 @@ type Target struct {
 	File     string         // profiles.yml it came from ("" = built-in default)
 }
 
-// secretKeys are never exposed to templates, logs or artifacts.
-var secretKeys = map[string]bool{"password": true, "pass": true, "keyfile": true, "keyfile_json": true,
-	"token": true, "refresh_token": true, "client_secret": true, "private_key": true, "private_key_passphrase": true}
+// IsSecretKey reports whether a profile key holds a secret (a password, a
+// token, a key file...): such values never reach templates, logs or
+// artifacts.
+func IsSecretKey(k string) bool {
+	k = strings.ToLower(k)
+	if k == "pass" {
+		return true
+	}
+	for _, s := range []string{"password", "secret", "token", "keyfile", "private_key"} {
+		if strings.Contains(k, s) {
+			return true
+		}
+	}
+	return false
+}
 
 // TemplateValue is the `target` variable templates see (no secrets).
 func (t *Target) TemplateValue() map[string]any {
 	out := map[string]any{}
 	for k, v := range t.Settings {
-		if !secretKeys[k] {
+		if !IsSecretKey(k) {
 			out[k] = v
 		}
 	}
