@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -59,6 +60,9 @@ type compilation struct {
 	states       map[string]*renderState
 
 	schemaCache sync.Map
+	templates   sync.Map // unique id -> *jinja.Template, parsed again after the compile
+	sharedOnce  sync.Once
+	shared      map[string]any // template variables common to every render
 
 	mu    sync.Mutex
 	diags Diagnostics
@@ -141,10 +145,11 @@ func (c *compilation) run() {
 	c.finishConfigs()
 	c.addGenericTests()
 	c.addUnitTests()
+	c.props = nil   // the YAML is no longer needed: let the GC have it
+	c.resolveRefs() // also with errors, to report every unknown ref at once
 	if c.diags.HasErrors() {
 		return
 	}
-	c.resolveRefs()
 	c.linkSeededSources()
 	c.resolveSQL()
 }
@@ -171,6 +176,7 @@ type projectFile struct {
 	root string // the path root it was found under (e.g. "models")
 	rel  string // slash path from the project dir
 	data []byte
+	sum  Checksum // seeds: the CSV's checksum (their data is not kept)
 }
 
 // scan finds and reads every project file, in parallel.
@@ -212,7 +218,13 @@ func (c *compilation) scan() ([]*projectFile, error) {
 	parallel(len(files), func(i int) {
 		f := files[i]
 		if f.kind == "seeds" && strings.HasSuffix(f.rel, ".csv") {
-			return // seeds are read by the build, not the compiler
+			// seeds are loaded by the build; the compiler only hashes them
+			sum, err := fileChecksum(filepath.Join(c.project.Dir, f.rel))
+			if err != nil {
+				once.Do(func() { firstErr = err })
+			}
+			f.sum = sum
+			return
 		}
 		data, err := os.ReadFile(filepath.Join(c.project.Dir, f.rel))
 		if err != nil {
@@ -264,39 +276,28 @@ func (c *compilation) loadMacros(files []*projectFile) {
 			mf = append(mf, jinja.File{Path: f.rel, Src: string(f.data)})
 		}
 	}
-	// project macros override builtin ones of the same name
-	seen := map[string]bool{}
-	for i := len(mf) - 1; i >= 0; i-- {
-		for _, m := range macroNamesIn(mf[i].Src) {
-			if strings.HasPrefix(mf[i].Path, "<builtin>") && seen[m] {
-				mf[i].Src = removeMacro(mf[i].Src, m)
-			}
-			seen[m] = true
-		}
-	}
+	// project macros replace builtin ones of the same name (see AddMacros)
 	if err := c.engine.AddMacros(mf, c.crossdb); err != nil {
 		c.addTemplateError(err)
 	}
 }
 
-var macroDefRE = regexp.MustCompile(`\{%-?\s*(?:macro|test)\s+([A-Za-z_][A-Za-z0-9_]*)`)
-
-func macroNamesIn(src string) []string {
-	var out []string
-	for _, m := range macroDefRE.FindAllStringSubmatch(src, -1) {
-		name := m[1]
-		if strings.Contains(m[0], "test") {
-			name = "test_" + name
-		}
-		out = append(out, name)
+// template returns a node's parsed template, parsing it once per
+// compilation when a render after the compile (a build) asks for it. Nodes
+// without a template of their own (seeds, sources, generic tests) give nil.
+func (c *compilation) template(n *Node) (*jinja.Template, error) {
+	if !n.rerender {
+		return nil, nil
 	}
-	return out
-}
-
-// removeMacro deletes one builtin macro definition overridden by the project.
-func removeMacro(src, name string) string {
-	re := regexp.MustCompile(`(?s)\{%-?\s*macro\s+` + regexp.QuoteMeta(name) + `\s*\(.*?\{%-?\s*endmacro\s*-?%\}`)
-	return re.ReplaceAllString(src, "")
+	if t, ok := c.templates.Load(n.UniqueID); ok {
+		return t.(*jinja.Template), nil
+	}
+	t, err := c.engine.Parse(n.Path, n.RawCode)
+	if err != nil {
+		return nil, err
+	}
+	c.templates.Store(n.UniqueID, t)
+	return t, nil
 }
 
 func (c *compilation) addTemplateError(err error) {
@@ -309,7 +310,9 @@ func (c *compilation) addTemplateError(err error) {
 	}
 	var je *jinja.Error
 	if errors.As(err, &je) {
-		c.addDiag(errorf(je.File, je.Line, je.Col, "%s", je.Msg))
+		d := errorf(je.File, je.Line, je.Col, "%s", je.Msg)
+		d.Detail = je.Detail
+		c.addDiag(d)
 		return
 	}
 	c.addDiag(errorf("", 0, 0, "%v", err))
@@ -326,21 +329,42 @@ func (c *compilation) loadDocs(files []*projectFile) {
 }
 
 func (c *compilation) loadProperties(files []*projectFile) {
+	var yml []*projectFile
 	for _, f := range files {
 		if f.kind != "models" && f.kind != "seeds" && f.kind != "snapshots" {
 			continue
 		}
-		if !strings.HasSuffix(f.rel, ".yml") && !strings.HasSuffix(f.rel, ".yaml") {
-			continue
-		}
-		p, diags := parseProperties(f.rel, f.data, c.project.Vars)
-		for _, d := range diags {
-			c.addDiag(d)
-		}
-		if p != nil {
-			c.props = append(c.props, p)
+		if strings.HasSuffix(f.rel, ".yml") || strings.HasSuffix(f.rel, ".yaml") {
+			yml = append(yml, f)
 		}
 	}
+	props := make([]*properties, len(yml))
+	diags := make([]Diagnostics, len(yml))
+	parallel(len(yml), func(i int) {
+		props[i], diags[i] = parseProperties(yml[i].rel, yml[i].data, c.project.Vars)
+	})
+	for i := range yml {
+		for _, d := range diags[i] {
+			c.addDiag(d)
+		}
+		if props[i] != nil {
+			c.props = append(c.props, props[i])
+		}
+	}
+}
+
+// fileChecksum hashes a file without holding it in memory.
+func fileChecksum(path string) (Checksum, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Checksum{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return Checksum{}, err
+	}
+	return Checksum{Name: "sha256", Checksum: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 func checksum(data []byte) Checksum {
@@ -389,9 +413,7 @@ func (c *compilation) loadNodes(files []*projectFile) {
 			n.SeedPath = f.rel
 			n.Config = Config(c.project.folderConfig("seeds", n.FQN))
 			n.Config["materialized"] = "seed"
-			if st, err := os.Stat(filepath.Join(c.project.Dir, f.rel)); err == nil {
-				n.Checksum = Checksum{Name: "path+size", Checksum: fmt.Sprintf("%s:%d:%d", f.rel, st.Size(), st.ModTime().UnixNano())}
-			}
+			n.Checksum = f.sum
 			c.nodes = append(c.nodes, n)
 		case f.kind == "tests" && strings.HasSuffix(base, ".sql") && !testBlockRE.Match(f.data):
 			name := strings.TrimSuffix(base, ".sql")
@@ -511,25 +533,36 @@ func (c *compilation) renderAll(nodes []*Node) {
 		}
 		st := &renderState{node: n, config: conf}
 		states[i] = st
-		if n.tpl == nil {
-			tpl, err := c.engine.Parse(n.Path, n.RawCode)
+		if n.testCall != nil {
+			out, err := c.renderTestCall(st, n.testCall)
 			if err != nil {
 				c.addTemplateError(err)
 				return
 			}
-			n.tpl = tpl
+			st.macros = out.Macros
+			n.CompiledCode = strings.TrimSpace(out.Text)
+			n.Config = Config(st.config)
+			return
 		}
-		out, err := n.tpl.Render(c.renderContext(st, RenderOptions{}))
+		// the template is parsed again if a build needs it (see template):
+		// keeping 10,000 parsed templates costs more memory than re-parsing
+		// the few that are rendered again
+		tpl, err := c.engine.Parse(n.Path, n.RawCode)
 		if err != nil {
 			c.addTemplateError(err)
 			return
 		}
-		for _, msg := range st.errs {
-			line, col := findCall(n.RawCode, "config", "")
-			d := warnf(n.Path, line, col, "%s", msg)
+		n.rerender = true
+		out, err := tpl.Exec(c.localContext(st, RenderOptions{}), c.sharedContext())
+		if err != nil {
+			c.addTemplateError(err)
+			return
+		}
+		for _, d := range st.warnings {
 			c.addDiag(d)
 		}
-		n.CompiledCode = strings.TrimSpace(out)
+		st.macros = out.Macros
+		n.CompiledCode = strings.TrimSpace(out.Text)
 		n.Config = Config(st.config)
 	})
 	c.mu.Lock()
@@ -539,20 +572,6 @@ func (c *compilation) renderAll(nodes []*Node) {
 		}
 	}
 	c.mu.Unlock()
-}
-
-// findCall locates the first call of fn (optionally with a given first
-// string argument) in a template's raw text, for error positions.
-func findCall(src, fn, arg string) (int, int) {
-	re := fn + `\s*\(`
-	if arg != "" {
-		re += `\s*(?:['"][^'"]*['"]\s*,\s*)?['"]` + regexp.QuoteMeta(arg) + `['"]`
-	}
-	loc := regexp.MustCompile(re).FindStringIndex(src)
-	if loc == nil {
-		return 1, 1
-	}
-	return jinja.LineCol(src, loc[0])
 }
 
 // finishConfigs settles enabled flags, schemas, aliases and relation names.

@@ -108,14 +108,16 @@ func mergeConfig(dst, src map[string]any) {
 		switch {
 		case additive[k]:
 			seen := map[string]bool{}
-			var out []any
+			out := []any{}
 			for _, x := range append(toStrings(dst[k]), toStrings(v)...) {
 				if !seen[x] {
 					seen[x] = true
 					out = append(out, x)
 				}
 			}
-			dst[k] = out
+			if _, had := dst[k]; had || len(out) > 0 {
+				dst[k] = out
+			}
 		case k == "meta":
 			m, _ := dst[k].(map[string]any)
 			merged := map[string]any{}

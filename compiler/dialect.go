@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flosch/pongo2/v6"
-
 	"github.com/mart-dev/mart/compiler/jinja"
 )
 
@@ -102,36 +100,62 @@ func (duckdbDialect) CrossDB(name string, a []string) (string, error) {
 type bigqueryDialect struct{}
 
 func (bigqueryDialect) Name() string { return "bigquery" }
-func (bigqueryDialect) QuoteIdent(s string) string {
-	return "`" + strings.ReplaceAll(s, "`", "\\`") + "`"
-}
-func (bigqueryDialect) QuoteString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`)
-	return "'" + r.Replace(s) + "'"
-}
+
+// QuoteIdent quotes with backticks; backslashes and backticks are escaped.
+func (d bigqueryDialect) QuoteIdent(s string) string { return "`" + d.escape(s, '`') + "`" }
+
+// QuoteString quotes with single quotes and GoogleSQL's backslash escapes,
+// so that any text round-trips.
+func (d bigqueryDialect) QuoteString(s string) string { return "'" + d.escape(s, '\'') + "'" }
+
+// RelationName is one backticked path, `project.dataset.table` (the
+// dataset's when db is empty: the job's project then applies).
 func (d bigqueryDialect) RelationName(db, schema, name string) string {
 	if db == "" {
-		return "`" + schema + "." + name + "`"
+		return "`" + d.escape(schema, '`') + "." + d.escape(name, '`') + "`"
 	}
-	return "`" + db + "." + schema + "." + name + "`"
+	return "`" + d.escape(db, '`') + "." + d.escape(schema, '`') + "." + d.escape(name, '`') + "`"
 }
 
-func (bigqueryDialect) CrossDB(name string, a []string) (string, error) {
+func (bigqueryDialect) escape(s string, q byte) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == q:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// CrossDB renders dbt's cross-database macros as dbt-bigquery does.
+func (d bigqueryDialect) CrossDB(name string, a []string) (string, error) {
 	switch name {
 	case "date_trunc":
-		return fmt.Sprintf("timestamp_trunc(cast(%s as timestamp), %s)", a[1], strings.ToLower(unquote(a[0]))), nil
+		return fmt.Sprintf("timestamp_trunc(cast(%s as timestamp), %s)", a[1], d.datePart(a[0])), nil
 	case "dateadd":
-		return fmt.Sprintf("datetime_add(cast(%s as datetime), interval %s %s)", a[2], a[1], unquote(a[0])), nil
+		return fmt.Sprintf("datetime_add(cast(%s as datetime), interval (%s) %s)", a[2], a[1], d.datePart(a[0])), nil
 	case "datediff":
-		return fmt.Sprintf("datetime_diff(cast(%s as datetime), cast(%s as datetime), %s)", a[1], a[0], unquote(a[2])), nil
+		return fmt.Sprintf("datetime_diff(cast(%s as datetime), cast(%s as datetime), %s)", a[1], a[0], d.datePart(a[2])), nil
 	case "safe_cast":
 		return fmt.Sprintf("safe_cast(%s as %s)", a[0], bqType(a[1])), nil
 	case "cast":
 		return fmt.Sprintf("cast(%s as %s)", a[0], bqType(a[1])), nil
 	case "hash":
 		return fmt.Sprintf("to_hex(md5(cast(%s as string)))", a[0]), nil
-	case "concat":
-		return "concat(" + strings.Join(a, ", ") + ")", nil
+	case "concat": // BigQuery's concat takes strings only
+		return "concat(" + strings.Join(castAll(a, "string"), ", ") + ")", nil
 	case "type_string":
 		return "string", nil
 	case "type_int", "type_bigint":
@@ -146,10 +170,13 @@ func (bigqueryDialect) CrossDB(name string, a []string) (string, error) {
 		return "bool", nil
 	case "current_timestamp":
 		return "current_timestamp()", nil
-	case "split_part":
+	case "split_part": // part_number counts from 1; negative counts from the end
+		if n := strings.TrimSpace(a[2]); strings.HasPrefix(n, "-") {
+			return fmt.Sprintf("array_reverse(split(%s, %s))[safe_ordinal(%s)]", a[0], a[1], strings.TrimPrefix(n, "-")), nil
+		}
 		return fmt.Sprintf("split(%s, %s)[safe_ordinal(%s)]", a[0], a[1], a[2]), nil
 	case "last_day":
-		return fmt.Sprintf("last_day(%s)", a[0]), nil
+		return fmt.Sprintf("last_day(cast(%s as date))", a[0]), nil
 	case "listagg":
 		return fmt.Sprintf("string_agg(%s, %s)", a[0], a[1]), nil
 	case "bool_or":
@@ -162,17 +189,41 @@ func (bigqueryDialect) CrossDB(name string, a []string) (string, error) {
 	return "", fmt.Errorf("unknown cross-database macro %s", name)
 }
 
-// bqType maps common SQL type names to BigQuery's.
+// datePart turns a datepart argument ('day', "MONTH", day) into BigQuery's
+// unquoted part name.
+func (bigqueryDialect) datePart(s string) string {
+	p := strings.ToLower(unquote(s))
+	switch p {
+	case "dow", "dayofweek":
+		return "dayofweek"
+	case "doy", "dayofyear":
+		return "dayofyear"
+	}
+	return p
+}
+
+// bqType maps common SQL type names to BigQuery's, keeping parameters where
+// BigQuery has them (numeric(10, 2)).
 func bqType(t string) string {
-	switch strings.ToLower(strings.TrimSpace(t)) {
-	case "integer", "int", "bigint", "smallint":
+	base, params, _ := strings.Cut(strings.TrimSpace(t), "(")
+	if params != "" {
+		params = "(" + params
+	}
+	switch strings.ToLower(strings.TrimSpace(base)) {
+	case "integer", "int", "bigint", "smallint", "tinyint", "byteint", "int64":
 		return "int64"
-	case "varchar", "text", "string":
+	case "varchar", "text", "string", "char", "character varying", "uuid":
 		return "string"
-	case "double", "float", "real":
+	case "double", "double precision", "float", "float8", "real", "float64":
 		return "float64"
 	case "boolean", "bool":
 		return "bool"
+	case "decimal", "numeric":
+		return "numeric" + params
+	case "timestamptz", "timestamp with time zone":
+		return "timestamp"
+	case "blob", "bytea", "binary", "varbinary":
+		return "bytes"
 	}
 	return t
 }
@@ -197,34 +248,32 @@ var crossDBArity = map[string]int{"date_trunc": 2, "dateadd": 3, "datediff": 3, 
 func crossDBFuncs(d Dialect) map[string]any {
 	out := map[string]any{}
 	for name, arity := range crossDBArity {
-		name, arity := name, arity
-		out[name] = func(args ...*pongo2.Value) (*pongo2.Value, error) {
-			pos, kw := jinja.SplitArgs(args)
-			strs := make([]string, 0, len(pos)+len(kw))
-			for _, p := range pos {
-				strs = append(strs, p.String())
+		out[name] = jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			strs := make([]string, 0, len(args)+len(kw))
+			for _, p := range args {
+				strs = append(strs, jinja.Str(p))
 			}
 			for _, k := range crossDBKwOrder[name] {
 				if v, ok := kw[k]; ok {
-					strs = append(strs, v.String())
+					strs = append(strs, jinja.Str(v))
 				}
 			}
 			if arity >= 0 && len(strs) != arity {
 				return nil, fmt.Errorf("%s() takes %d arguments, got %d", name, arity, len(strs))
 			}
-			s, err := d.CrossDB(name, strs)
-			if err != nil {
-				return nil, err
-			}
-			return pongo2.AsSafeValue(s), nil
-		}
+			return d.CrossDB(name, strs)
+		})
 	}
-	out["__quote_literal"] = func(v *pongo2.Value) string {
-		if v.IsNumber() || v.IsBool() {
-			return v.String()
+	out["__quote_literal"] = jinja.Func(func(args []any, _ map[string]any) (any, error) {
+		if len(args) != 1 {
+			return nil, fmt.Errorf("__quote_literal takes one value")
 		}
-		return d.QuoteString(v.String())
-	}
+		switch v := args[0].(type) {
+		case int, float64, bool:
+			return jinja.Str(v), nil
+		}
+		return d.QuoteString(jinja.Str(args[0])), nil
+	})
 	return out
 }
 

@@ -113,7 +113,7 @@ func (c *compilation) manifest() *Manifest {
 	}
 	for _, name := range c.engine.MacroNames() {
 		mac := c.engine.Macro(name)
-		m.Macros["macro."+c.project.Name+"."+name] = MacroRef{Name: name, Path: mac.File, Line: mac.Line}
+		m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line}
 	}
 	for _, id := range m.AllIDs() {
 		m.ParentMap[id] = append([]string{}, m.Node(id).DependsOn.Nodes...)

@@ -1,9 +1,5 @@
 package compiler
 
-import (
-	"github.com/mart-dev/mart/compiler/jinja"
-)
-
 // Resource types.
 const (
 	TypeModel    = "model"
@@ -106,9 +102,8 @@ type Node struct {
 	yamlFile string
 	yamlLine int
 
-	tpl       *jinja.Template
-	refLocs   map[string][2]int // ref name -> line, col in Path
-	ephemeral []string          // ephemeral ancestors to inline, in order
+	rerender bool      // the node has a template that later renders may run again
+	testCall *testCall // generic tests: the macro call, made without a template
 }
 
 // RefCall is one ref() call: package (optional), name, version (optional).
@@ -141,3 +136,7 @@ func (n *Node) IsExecutable() bool {
 	}
 	return true
 }
+
+// Declared returns where a node generated from YAML (a generic test, a
+// unit test, a source) is declared: the properties file and line.
+func (n *Node) Declared() (file string, line int) { return n.yamlFile, n.yamlLine }

@@ -170,7 +170,34 @@ func yamlError(file string, err error) Diagnostic {
 		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	return errorf(file, line, 0, "invalid YAML: %s", msg)
+	d := errorf(file, line, 0, "invalid YAML: %s", msg)
+	if line > 0 && !strings.Contains(err.Error(), "unmarshal errors") && !yamlScannerProblems[msg] {
+		// yaml.v3 reports a parser error at the 0-based line of the block
+		// it was reading, not at the line that broke it
+		d.Line = line + 1
+		d.Detail = "the problem is in the YAML block that starts on this line"
+	}
+	return d
+}
+
+// yamlScannerProblems are the messages of yaml.v3's scanner, which reports
+// the (1-based) line of the problem itself.
+var yamlScannerProblems = map[string]bool{}
+
+func init() {
+	for _, m := range []string{"block sequence entries are not allowed in this context", "could not find expected ':'",
+		"could not find expected directive name", "did not find expected alphabetic or numeric character",
+		"did not find expected comment or line break", "did not find expected digit or '.' character",
+		"did not find expected hexdecimal number", "did not find expected version number",
+		"did not find expected whitespace or line break", "did not find expected whitespace", "did not find the expected '>'",
+		"found a tab character that violates indentation", "found a tab character where an indentation space is expected",
+		"found an indentation indicator equal to 0", "found character that cannot start any token",
+		"found extremely long version number", "found invalid Unicode character escape code",
+		"found unexpected document indicator", "found unexpected end of stream", "found unexpected non-alphabetical character",
+		"found unknown directive name", "found unknown escape character", "mapping keys are not allowed in this context",
+		"mapping values are not allowed in this context"} {
+		yamlScannerProblems[m] = true
+	}
 }
 
 // parseConfigTree reads a folder-config block such as

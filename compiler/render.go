@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/flosch/pongo2/v6"
-
 	"github.com/mart-dev/mart/compiler/jinja"
 )
 
@@ -31,9 +29,28 @@ type renderState struct {
 	config   map[string]any
 	refs     []RefCall
 	sources  [][]string
-	targets  []string // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
-	errs     []string
+	targets  []string    // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
+	warnings Diagnostics // e.g. unknown config keys, at the config() call
 	usedThis bool
+	callPos  []callPos // where each ref() and source() target was first called
+	macros   []string  // the engine macros the render called
+}
+
+type callPos struct {
+	key string // "ref:x" or "source:s.t"
+	at  jinja.Pos
+}
+
+func (s *renderState) setCallPos(key string, at jinja.Pos) {
+	if at.Line == 0 {
+		return
+	}
+	for _, p := range s.callPos {
+		if p.key == key {
+			return
+		}
+	}
+	s.callPos = append(s.callPos, callPos{key, at})
 }
 
 func (s *renderState) addTarget(key string) int {
@@ -70,70 +87,138 @@ func (c *compilation) batchFilter(rel Relation, eventTime string, opt RenderOpti
 	return rel
 }
 
-// renderContext builds the template variables for one node.
-func (c *compilation) renderContext(st *renderState, opt RenderOptions) pongo2.Context {
+// renderContext builds every template variable of one node's render.
+func (c *compilation) renderContext(st *renderState, opt RenderOptions) map[string]any {
+	ctx := c.localContext(st, opt)
+	for k, v := range c.sharedContext() {
+		if _, ok := ctx[k]; !ok {
+			ctx[k] = v
+		}
+	}
+	return ctx
+}
+
+// localContext holds the variables that differ between renders; the rest
+// are in sharedContext.
+func (c *compilation) localContext(st *renderState, opt RenderOptions) map[string]any {
 	n := st.node
-	ctx := pongo2.Context{
+	incremental := isFalse
+	if opt.Incremental {
+		incremental = isTrue
+	}
+	return map[string]any{
 		"ref":    c.refFunc(st, opt),
 		"source": c.sourceFunc(st, opt),
-		"config": c.configFunc(st),
-		"__config_get": func(args ...*pongo2.Value) any {
-			pos, _ := jinja.SplitArgs(args)
-			if len(pos) == 0 {
-				return nil
-			}
-			st.mu.Lock()
-			defer st.mu.Unlock()
-			if v, ok := st.config[pos[0].String()]; ok {
-				return v
-			}
-			if len(pos) > 1 {
-				return pos[1].Interface()
-			}
-			return nil
-		},
-		"__config_require": func(args ...*pongo2.Value) (any, error) {
-			pos, _ := jinja.SplitArgs(args)
-			if len(pos) == 0 {
-				return nil, fmt.Errorf("config.require() needs a key")
-			}
-			st.mu.Lock()
-			defer st.mu.Unlock()
-			if v, ok := st.config[pos[0].String()]; ok {
-				return v, nil
-			}
-			return nil, fmt.Errorf("config %q is required", pos[0].String())
-		},
-		"var":     varFunc(c.project.Vars),
-		"env_var": envVar,
+		"config": &configObject{c: c, st: st},
 		"this": func() Relation {
 			st.usedThis = true
 			return Relation{"__text": placeholder(st.addTarget("this")), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database}
 		}(),
-		"is_incremental": func() bool { return opt.Incremental },
-		"should_full_refresh": func() bool {
-			return c.opt.FullRefresh
-		},
-		"target":         c.targetValue,
-		"run_started_at": c.opt.RunStartedAt,
-		"invocation_id":  c.opt.InvocationID,
+		"is_incremental": incremental,
 		"model":          c.modelValue(n, opt),
-		"execute":        true,
-		"flags":          map[string]any{"FULL_REFRESH": c.opt.FullRefresh},
-		"project_name":   c.project.Name,
-		"log":            func(args ...*pongo2.Value) string { return "" },
-		"print":          func(args ...*pongo2.Value) string { return "" },
-		"exceptions": map[string]any{
-			"raise_compiler_error": func(msg *pongo2.Value) (string, error) { return "", fmt.Errorf("%s", msg.String()) },
-			"warn":                 func(msg *pongo2.Value) string { return "" },
-		},
-		"__where": func(rel *pongo2.Value, cond *pongo2.Value) string {
-			return "(select * from " + rel.String() + " where " + cond.String() + ") dbt_subquery"
-		},
-		"dbt":     c.crossdb,
-		"adapter": c.adapterValue,
 	}
-	return ctx
+}
+
+var (
+	isTrue  = jinja.Func(func([]any, map[string]any) (any, error) { return true, nil })
+	isFalse = jinja.Func(func([]any, map[string]any) (any, error) { return false, nil })
+)
+
+// sharedContext holds the variables that are the same for every render of
+// the compilation.
+func (c *compilation) sharedContext() map[string]any {
+	c.sharedOnce.Do(func() {
+		fullRefresh := isFalse
+		if c.opt.FullRefresh {
+			fullRefresh = isTrue
+		}
+		c.shared = map[string]any{
+			"var":                 varFunc(c.project.Vars),
+			"env_var":             envVar,
+			"should_full_refresh": fullRefresh,
+			"target":              c.targetValue,
+			"run_started_at":      c.opt.RunStartedAt,
+			"invocation_id":       c.opt.InvocationID,
+			"execute":             true,
+			"flags":               map[string]any{"FULL_REFRESH": c.opt.FullRefresh},
+			"project_name":        c.project.Name,
+			"log":                 noOutput,
+			"print":               noOutput,
+			"exceptions":          exceptionsValue,
+			"__where": jinja.Func(func(args []any, _ map[string]any) (any, error) {
+				if len(args) != 2 {
+					return nil, fmt.Errorf("__where takes a relation and a condition")
+				}
+				return "(select * from " + jinja.Str(args[0]) + " where " + jinja.Str(args[1]) + ") dbt_subquery", nil
+			}),
+			"dbt":     c.crossdb,
+			"adapter": c.adapterValue,
+		}
+	})
+	return c.shared
+}
+
+// noOutput is log() and print(): compile output stays SQL only.
+var noOutput = jinja.Func(func([]any, map[string]any) (any, error) { return "", nil })
+
+// exceptionsValue is dbt's `exceptions` namespace.
+var exceptionsValue = map[string]any{
+	"raise_compiler_error": jinja.Func(func(args []any, _ map[string]any) (any, error) {
+		msg := "compilation error"
+		if len(args) > 0 {
+			msg = jinja.Str(args[0])
+		}
+		return nil, fmt.Errorf("%s", msg)
+	}),
+	"warn": noOutput,
+}
+
+// configObject is `config` in templates: config(materialized='table')
+// sets keys, config.get('key', default) and config.require('key') read them.
+type configObject struct {
+	c  *compilation
+	st *renderState
+}
+
+func (o *configObject) CallAt(at jinja.Pos, args []any, kw map[string]any) (any, error) {
+	return o.c.setConfig(o.st, at, args, kw)
+}
+
+func (o *configObject) Attr(name string) (any, bool) {
+	st := o.st
+	switch name {
+	case "get":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("config.get() needs a key")
+			}
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if v, ok := st.config[jinja.Str(args[0])]; ok {
+				return v, nil
+			}
+			if len(args) > 1 {
+				return args[1], nil
+			}
+			if d, ok := kw["default"]; ok {
+				return d, nil
+			}
+			return nil, nil
+		}), true
+	case "require":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("config.require() needs a key")
+			}
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if v, ok := st.config[jinja.Str(args[0])]; ok {
+				return v, nil
+			}
+			return nil, fmt.Errorf("config %q is required", jinja.Str(args[0]))
+		}), true
+	}
+	return nil, false
 }
 
 func (c *compilation) modelValue(n *Node, opt RenderOptions) map[string]any {
@@ -146,22 +231,21 @@ func (c *compilation) modelValue(n *Node, opt RenderOptions) map[string]any {
 	return m
 }
 
-func (c *compilation) refFunc(st *renderState, opt RenderOptions) func(args ...*pongo2.Value) (Relation, error) {
-	return func(args ...*pongo2.Value) (Relation, error) {
-		pos, kw := jinja.SplitArgs(args)
+func (c *compilation) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
+	return func(at jinja.Pos, args []any, kw map[string]any) (any, error) {
 		var r RefCall
-		switch len(pos) {
+		switch len(args) {
 		case 1:
-			r.Name = pos[0].String()
+			r.Name = jinja.Str(args[0])
 		case 2:
-			r.Package, r.Name = pos[0].String(), pos[1].String()
+			r.Package, r.Name = jinja.Str(args[0]), jinja.Str(args[1])
 		default:
-			return nil, fmt.Errorf("ref() takes a model name, or a package and a model name (got %d arguments)", len(pos))
+			return nil, fmt.Errorf("ref() takes a model name, or a package and a model name (got %d arguments)", len(args))
 		}
 		if v, ok := kw["version"]; ok {
-			r.Version = v.String()
+			r.Version = jinja.Str(v)
 		} else if v, ok := kw["v"]; ok {
-			r.Version = v.String()
+			r.Version = jinja.Str(v)
 		}
 		st.mu.Lock()
 		defer st.mu.Unlock()
@@ -173,6 +257,7 @@ func (c *compilation) refFunc(st *renderState, opt RenderOptions) func(args ...*
 		}
 		if !seen {
 			st.refs = append(st.refs, r)
+			st.setCallPos("ref:"+r.Name, at)
 		}
 		rel := Relation{"__text": placeholder(st.addTarget("ref:" + r.Name)), "name": r.Name, "identifier": r.Name}
 		if t := c.byName[r.Name]; t != nil {
@@ -185,13 +270,12 @@ func (c *compilation) refFunc(st *renderState, opt RenderOptions) func(args ...*
 	}
 }
 
-func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) func(args ...*pongo2.Value) (Relation, error) {
-	return func(args ...*pongo2.Value) (Relation, error) {
-		pos, _ := jinja.SplitArgs(args)
-		if len(pos) != 2 {
-			return nil, fmt.Errorf("source() takes a source name and a table name (got %d arguments)", len(pos))
+func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
+	return func(at jinja.Pos, args []any, kw map[string]any) (any, error) {
+		if len(args) != 2 {
+			return nil, fmt.Errorf("source() takes a source name and a table name (got %d arguments)", len(args))
 		}
-		s, t := pos[0].String(), pos[1].String()
+		s, t := jinja.Str(args[0]), jinja.Str(args[1])
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		seen := false
@@ -202,6 +286,7 @@ func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) func(args .
 		}
 		if !seen {
 			st.sources = append(st.sources, []string{s, t})
+			st.setCallPos("source:"+s+"."+t, at)
 		}
 		rel := Relation{"__text": placeholder(st.addTarget("source:" + s + "." + t)), "name": t, "identifier": t}
 		if src := c.sources[s+"."+t]; src != nil {
@@ -214,31 +299,30 @@ func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) func(args .
 	}
 }
 
-func (c *compilation) configFunc(st *renderState) func(args ...*pongo2.Value) (string, error) {
-	return func(args ...*pongo2.Value) (string, error) {
-		pos, kw := jinja.SplitArgs(args)
-		st.mu.Lock()
-		defer st.mu.Unlock()
-		for _, p := range pos {
-			m, ok := jinja.Native(p).(map[string]any)
-			if !ok {
-				return "", fmt.Errorf("config() takes keyword arguments, e.g. config(materialized='table')")
-			}
-			mergeConfig(st.config, m)
+// setConfig is config(...): keyword arguments (or a dict) merged into the
+// node's config; unknown keys are warnings at the call.
+func (c *compilation) setConfig(st *renderState, at jinja.Pos, args []any, kw map[string]any) (any, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, p := range args {
+		m, ok := jinja.Native(p).(map[string]any)
+		if !ok {
+			return "", fmt.Errorf("config() takes keyword arguments, e.g. config(materialized='table')")
 		}
-		for _, k := range sortedKeys(kw) {
-			name := normalizeConfigKey(k)
-			if !knownConfig[name] {
-				msg := fmt.Sprintf("unknown config key %q", k)
-				if s := didYouMean(name, knownConfigNames()); s != "" {
-					msg += ": " + s
-				}
-				st.errs = append(st.errs, msg)
-			}
-			mergeConfig(st.config, map[string]any{name: jinja.Native(kw[k])})
-		}
-		return "", nil
+		mergeConfig(st.config, m)
 	}
+	for _, k := range sortedKeys(kw) {
+		name := normalizeConfigKey(k)
+		if !knownConfig[name] {
+			msg := fmt.Sprintf("unknown config key %q", k)
+			if s := didYouMean(name, knownConfigNames()); s != "" {
+				msg += ": " + s
+			}
+			st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
+		}
+		mergeConfig(st.config, map[string]any{name: jinja.Native(kw[k])})
+	}
+	return "", nil
 }
 
 // resolvePlaceholders swaps placeholders in sql for the relations they name.

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/mart-dev/mart/compiler/jinja"
 )
 
 // resolveRefs maps every ref() and source() call to a node and fills
@@ -35,23 +37,53 @@ func (c *compilation) resolveRefs() {
 			deps[src.UniqueID] = true
 		}
 		n.DependsOn.Nodes = sortedKeys(deps)
-		n.DependsOn.Macros = []string{}
+		n.DependsOn.Macros = c.macroIDs(st.macros)
 		if n.ResourceType == TypeTest && n.AttachedNode == "" && len(n.DependsOn.Nodes) == 1 {
 			n.AttachedNode = n.DependsOn.Nodes[0]
 		}
 	}
 }
 
-func (c *compilation) position(n *Node, fn, arg string) (string, int, int) {
+// position is where a node called ref() or source() (key "ref:x" or
+// "source:s.t"): the call in its file (or in a macro it called), or the
+// YAML entry of a generic test.
+// macroIDs returns the unique ids of macros, as the manifest lists them.
+func (c *compilation) macroIDs(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		if m := c.engine.Macro(name); m != nil {
+			out = append(out, macroID(c.project.Name, m))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// macroID is a macro's unique id: macro.<project>.<name>, or
+// macro.mart.<name> for the macros mart ships.
+func macroID(project string, m *jinja.Macro) string {
+	if strings.HasPrefix(m.File, "<builtin>") {
+		return "macro.mart." + m.Name
+	}
+	return "macro." + project + "." + m.Name
+}
+
+func (c *compilation) position(n *Node, key string) (string, int, int) {
 	if n.yamlFile != "" && n.ResourceType == TypeTest && n.TestType == "generic" {
 		return n.yamlFile, n.yamlLine, 0
 	}
-	line, col := findCall(n.RawCode, fn, arg)
-	return n.Path, line, col
+	if st := c.states[n.UniqueID]; st != nil {
+		for _, p := range st.callPos {
+			if p.key == key {
+				return p.at.File, p.at.Line, p.at.Col
+			}
+		}
+	}
+	return n.Path, 1, 1
 }
 
 func (c *compilation) unknownRef(n *Node, name string) {
-	file, line, col := c.position(n, "ref", name)
+	file, line, col := c.position(n, "ref:"+name)
 	if d := c.disabled[name]; d != nil {
 		diag := errorf(file, line, col, "%s %q refs %s %q, which is disabled", n.ResourceType, n.Name, d.ResourceType, name)
 		diag.Detail = fmt.Sprintf("%s sets enabled=false; enable it or remove the ref", d.Path)
@@ -71,7 +103,7 @@ func (c *compilation) unknownRef(n *Node, name string) {
 }
 
 func (c *compilation) unknownSource(n *Node, src, table string) {
-	file, line, col := c.position(n, "source", table)
+	file, line, col := c.position(n, "source:"+src+"."+table)
 	var names []string
 	for k := range c.sources {
 		names = append(names, k)

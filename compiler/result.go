@@ -2,12 +2,10 @@ package compiler
 
 import (
 	"fmt"
-	"regexp"
-	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
-	"sync"
 )
 
 // Render renders a node again, e.g. with is_incremental() true at build
@@ -17,13 +15,17 @@ func (r *Result) Render(id string, opt RenderOptions) (string, error) {
 	if n == nil {
 		return "", fmt.Errorf("unknown node %s", id)
 	}
-	if n.tpl == nil {
+	tpl, err := r.c.template(n)
+	if err != nil {
+		return "", err
+	}
+	if tpl == nil {
 		return n.CompiledCode, nil
 	}
 	conf := map[string]any{}
 	mergeConfig(conf, n.Config)
 	st := &renderState{node: n, config: conf}
-	out, err := n.tpl.Render(r.c.renderContext(st, opt))
+	out, err := tpl.Render(r.c.renderContext(st, opt))
 	if err != nil {
 		return "", err
 	}
@@ -53,36 +55,11 @@ func (r *Result) TargetDir() string {
 
 // WriteCompiled writes the compiled SQL of the given nodes under
 // target/compiled/ and records each node's compiled path.
-func (r *Result) WriteCompiled(ids []string) error {
-	dir := r.TargetDir()
-	var mu sync.Mutex
-	var firstErr error
-	parallel(len(ids), func(i int) {
-		n := r.Manifest.Node(ids[i])
-		rel := CompiledPath(n)
-		if rel == "" || n.CompiledCode == "" {
-			return
-		}
-		n.CompiledPath = filepath.ToSlash(filepath.Join(r.Project.TargetPath, rel))
-		file := filepath.Join(dir, filepath.FromSlash(rel))
-		err := os.MkdirAll(filepath.Dir(file), 0o755)
-		if err == nil {
-			err = os.WriteFile(file, []byte(n.CompiledCode+"\n"), 0o644)
-		}
-		if err != nil {
-			mu.Lock()
-			if firstErr == nil {
-				firstErr = err
-			}
-			mu.Unlock()
-		}
-	})
-	return firstErr
-}
+func (r *Result) WriteCompiled(ids []string) error { return r.writeCompiled(ids) }
 
 // WriteManifest writes target/manifest.json.
 func (r *Result) WriteManifest() error {
-	return WriteJSON(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
+	return writeManifest(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
 }
 
 // RenderText renders a Jinja snippet (a hook) in the context of a node, or
@@ -114,13 +91,20 @@ func (r *Result) RenderText(id, name, text string) (string, error) {
 // or "this"; values are select statements.
 func (r *Result) RenderMocked(id string, incremental bool, mocks map[string]string) (string, error) {
 	n := r.Manifest.Node(id)
-	if n == nil || n.tpl == nil {
+	if n == nil {
+		return "", fmt.Errorf("unknown model %s", id)
+	}
+	tpl, err := r.c.template(n)
+	if err != nil {
+		return "", err
+	}
+	if tpl == nil {
 		return "", fmt.Errorf("unknown model %s", id)
 	}
 	conf := map[string]any{}
 	mergeConfig(conf, n.Config)
 	st := &renderState{node: n, config: conf}
-	out, err := n.tpl.Render(r.c.renderContext(st, RenderOptions{Incremental: incremental}))
+	out, err := tpl.Render(r.c.renderContext(st, RenderOptions{Incremental: incremental}))
 	if err != nil {
 		return "", err
 	}

@@ -1,5 +1,26 @@
 package compiler
 
+import "strings"
+
+// renderField renders {{ target.* }}, var() and env_var() in a source's
+// database, schema or identifier, as dbt does (e.g. schema:
+// "{{ target.schema }}_raw", so one project works on every target).
+func (c *compilation) renderField(file string, line int, v string) string {
+	if !strings.Contains(v, "{{") {
+		return v
+	}
+	tpl, err := plainEngine.Parse(file, v)
+	if err == nil {
+		var out string
+		out, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(c.project.Vars), "target": c.targetValue})
+		if err == nil {
+			return strings.TrimSpace(out)
+		}
+	}
+	c.addDiag(errorf(file, line, 0, "%v", err))
+	return v
+}
+
 // loadSources turns `sources:` YAML entries into source nodes.
 func (c *compilation) loadSources() {
 	for _, p := range c.props {
@@ -28,9 +49,9 @@ func (c *compilation) loadSources() {
 				mergeConfig(n.Config, map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)})
 				n.Tags = tagsOf(n.Config)
 				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))
-				n.Database = firstNonEmpty(s.Database, c.target.Database)
-				n.Schema = firstNonEmpty(s.Schema, s.Name)
-				n.Identifier = firstNonEmpty(t.Identifier, t.Name)
+				n.Database = firstNonEmpty(c.renderField(p.file, s.Line, s.Database), c.target.Database)
+				n.Schema = firstNonEmpty(c.renderField(p.file, s.Line, s.Schema), s.Name)
+				n.Identifier = firstNonEmpty(c.renderField(p.file, t.Line, t.Identifier), t.Name)
 				n.Alias = n.Identifier
 				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
 				n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Identifier)

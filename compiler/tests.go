@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mart-dev/mart/compiler/jinja"
 )
 
 // testConfigKeys may appear beside a generic test's arguments (dbt's older
@@ -185,11 +187,18 @@ type testTarget struct {
 // addGenericTests creates a test node for every test declared in YAML.
 func (c *compilation) addGenericTests() {
 	type pending struct {
-		target testTarget
+		target *testTarget
 		column string
-		spec   yaml.Node
+		spec   *yaml.Node
 	}
 	var todo []pending
+	add := func(tt *testTarget, column string, lists ...[]yaml.Node) {
+		for _, l := range lists {
+			for i := range l {
+				todo = append(todo, pending{tt, column, &l[i]})
+			}
+		}
+	}
 	for _, p := range c.props {
 		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
 			for _, e := range entries {
@@ -197,14 +206,10 @@ func (c *compilation) addGenericTests() {
 				if n == nil || n.ResourceType != kind {
 					continue
 				}
-				tt := testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: p.file, nodeName: e.Name}
-				for _, t := range e.tests() {
-					todo = append(todo, pending{tt, "", t})
-				}
+				tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: p.file, nodeName: e.Name}
+				add(tt, "", e.DataTests, e.Tests)
 				for _, col := range e.Columns {
-					for _, t := range col.tests() {
-						todo = append(todo, pending{tt, col.Name, t})
-					}
+					add(tt, col.Name, col.DataTests, col.Tests)
 				}
 			}
 		}
@@ -214,14 +219,10 @@ func (c *compilation) addGenericTests() {
 				if src == nil {
 					continue
 				}
-				tt := testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name}
-				for _, x := range append(append([]yaml.Node{}, t.DataTests...), t.Tests...) {
-					todo = append(todo, pending{tt, "", x})
-				}
+				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name}
+				add(tt, "", t.DataTests, t.Tests)
 				for _, col := range t.Columns {
-					for _, x := range col.tests() {
-						todo = append(todo, pending{tt, col.Name, x})
-					}
+					add(tt, col.Name, col.DataTests, col.Tests)
 				}
 			}
 		}
@@ -232,54 +233,25 @@ func (c *compilation) addGenericTests() {
 		}
 		return todo[i].spec.Line < todo[j].spec.Line
 	})
+	// build the test nodes in parallel, then keep them in order, reporting
+	// problems and duplicates
+	built := make([]*Node, len(todo))
+	problems := make([]*Diagnostic, len(todo))
+	parallel(len(todo), func(i int) {
+		built[i], problems[i] = c.genericTest(todo[i].target, todo[i].column, todo[i].spec)
+	})
 	var tests []*Node
 	seen := map[string]*Node{}
-	for _, td := range todo {
-		spec := td.spec
-		ts, err := parseTestSpec(&spec)
-		if err != nil {
-			c.addDiag(errorf(td.target.file, spec.Line, spec.Column, "%v", err))
+	for i, n := range built {
+		if problems[i] != nil {
+			c.addDiag(*problems[i])
 			continue
 		}
-		macro := "test_" + ts.name
-		if c.engine.Macro(macro) == nil {
-			var known []string
-			for _, m := range c.engine.MacroNames() {
-				if strings.HasPrefix(m, "test_") {
-					known = append(known, strings.TrimPrefix(m, "test_"))
-				}
-			}
-			d := errorf(td.target.file, spec.Line, spec.Column, "unknown test %q", ts.name)
-			if s := didYouMean(ts.name, known); s != "" {
-				d.Detail = s
-			} else {
-				d.Detail = "define it with {% test " + ts.name + "(model, column_name) %} in macros/ or tests/generic/"
-			}
-			c.addDiag(d)
-			continue
-		}
-		name := testName(ts, td.target.nodeName, td.column)
-		src := c.testTemplate(macro, td.target, td.column, ts)
-		h := md5.Sum([]byte(td.target.file + "\x00" + src))
-		n := &Node{ResourceType: TypeTest, Name: name, Package: c.project.Name, TestType: "generic",
-			UniqueID: "test." + c.project.Name + "." + name + "." + hex.EncodeToString(h[:])[:10],
-			Path:     td.target.file, PatchPath: td.target.file, RawCode: src, Checksum: checksum([]byte(src)),
-			FQN:     append(append([]string{}, td.target.node.FQN[:len(td.target.node.FQN)-1]...), name),
-			Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: td.column,
-			AttachedNode: td.target.node.UniqueID, yamlFile: td.target.file, yamlLine: spec.Line,
-			TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: testKwargs(ts, td.column)}}
 		if prev := seen[n.UniqueID]; prev != nil {
-			c.addDiag(warnf(td.target.file, spec.Line, 0, "test %s is declared twice (also at line %d)", name, prev.yamlLine))
+			c.addDiag(warnf(n.yamlFile, n.yamlLine, 0, "test %s is declared twice (also at line %d)", n.Name, prev.yamlLine))
 			continue
 		}
 		seen[n.UniqueID] = n
-		n.Config = Config(c.project.folderConfig("tests", n.FQN))
-		mergeConfig(n.Config, ts.config)
-		n.Config["materialized"] = "test"
-		if n.Config["severity"] == nil {
-			n.Config["severity"] = "ERROR"
-		}
-		n.Config["severity"] = strings.ToUpper(n.Config.String("severity"))
 		tests = append(tests, n)
 	}
 	c.nodes = append(c.nodes, tests...)
@@ -293,6 +265,57 @@ func (c *compilation) addGenericTests() {
 	}
 }
 
+// genericTest builds the node of one test declared in YAML, or says what
+// is wrong with the declaration.
+func (c *compilation) genericTest(target *testTarget, column string, spec *yaml.Node) (*Node, *Diagnostic) {
+	ts, err := parseTestSpec(spec)
+	if err != nil {
+		d := errorf(target.file, spec.Line, spec.Column, "%v", err)
+		return nil, &d
+	}
+	macro := "test_" + ts.name
+	if c.engine.Macro(macro) == nil {
+		var known []string
+		for _, m := range c.engine.MacroNames() {
+			if strings.HasPrefix(m, "test_") {
+				known = append(known, strings.TrimPrefix(m, "test_"))
+			}
+		}
+		d := errorf(target.file, spec.Line, spec.Column, "unknown test %q", ts.name)
+		if s := didYouMean(ts.name, known); s != "" {
+			d.Detail = s
+		} else {
+			d.Detail = "define it with {% test " + ts.name + "(model, column_name) %} in macros/ or tests/generic/"
+		}
+		return nil, &d
+	}
+	name := testName(ts, target.nodeName, column)
+	src := c.testTemplate(macro, *target, column, ts)
+	h := md5.Sum([]byte(target.file + "\x00" + src))
+	n := &Node{ResourceType: TypeTest, Name: name, Package: c.project.Name, TestType: "generic",
+		UniqueID: "test." + c.project.Name + "." + name + "." + hex.EncodeToString(h[:])[:10],
+		Path:     target.file, PatchPath: target.file, RawCode: src, Checksum: checksum([]byte(src)),
+		FQN:     append(append([]string{}, target.node.FQN[:len(target.node.FQN)-1]...), name),
+		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
+		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
+		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: testKwargs(ts, column)}}
+	if !hasExpr(ts.args) {
+		n.testCall = &testCall{macro: macro, target: *target, column: column, args: ts.args,
+			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}
+		if w, ok := ts.config["where"].(string); ok {
+			n.testCall.where = w
+		}
+	}
+	n.Config = Config(c.project.folderConfig("tests", n.FQN))
+	mergeConfig(n.Config, ts.config)
+	n.Config["materialized"] = "test"
+	if n.Config["severity"] == nil {
+		n.Config["severity"] = "ERROR"
+	}
+	n.Config["severity"] = strings.ToUpper(n.Config.String("severity"))
+	return n, nil
+}
+
 func testKwargs(ts *testSpec, column string) map[string]any {
 	kw := map[string]any{}
 	for k, v := range ts.args {
@@ -302,6 +325,66 @@ func testKwargs(ts *testSpec, column string) map[string]any {
 		kw["column_name"] = column
 	}
 	return kw
+}
+
+// testCall is a generic test's macro call. When every argument is a plain
+// value (no ref() or source() in them) the test renders by calling the
+// macro directly, without parsing its template text.
+type testCall struct {
+	macro  string
+	target testTarget
+	column string
+	where  string
+	args   map[string]any
+	pos    jinja.Pos
+}
+
+// hasExpr reports whether a YAML value holds a ref() or source() call.
+func hasExpr(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return refCallRE.MatchString(t)
+	case []any:
+		for _, x := range t {
+			if hasExpr(x) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, x := range t {
+			if hasExpr(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// renderTestCall renders a generic test through its testCall.
+func (c *compilation) renderTestCall(st *renderState, tc *testCall) (jinja.Output, error) {
+	opt := RenderOptions{}
+	var model any
+	var err error
+	if n := tc.target.node; n.ResourceType == TypeSource {
+		model, err = c.sourceFunc(st, opt)(tc.pos, []any{n.SourceName, n.Name}, nil)
+	} else {
+		model, err = c.refFunc(st, opt)(tc.pos, []any{n.Name}, nil)
+	}
+	if err != nil {
+		return jinja.Output{}, err
+	}
+	if tc.where != "" {
+		model = "(select * from " + jinja.Str(model) + " where " + tc.where + ") dbt_subquery"
+	}
+	kw := make(map[string]any, len(tc.args)+2)
+	for k, v := range tc.args {
+		kw[k] = v
+	}
+	kw["model"] = model
+	if tc.column != "" {
+		kw["column_name"] = tc.column
+	}
+	return c.engine.Call(tc.pos, tc.macro, c.localContext(st, opt), c.sharedContext(), nil, kw)
 }
 
 // testTemplate writes the Jinja text that calls a generic test's macro.

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/flosch/pongo2/v6"
 	"gopkg.in/yaml.v3"
 
 	"github.com/mart-dev/mart/compiler/jinja"
@@ -38,7 +37,7 @@ func renderPlain(file, src string, vars map[string]any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return tpl.Render(pongo2.Context{"env_var": envVar, "var": varFunc(vars)})
+	return tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(vars)})
 }
 
 // renderYAMLNode renders every scalar below n in place.
@@ -61,39 +60,41 @@ func renderYAMLNode(file string, n *yaml.Node, vars map[string]any, diags *Diagn
 	}
 }
 
-func envVar(args ...*pongo2.Value) (any, error) {
-	pos, kw := jinja.SplitArgs(args)
-	if len(pos) == 0 {
+// envVar is env_var(name, default): the environment variable, or the
+// default, or an error.
+var envVar = jinja.Func(func(args []any, kw map[string]any) (any, error) {
+	if len(args) == 0 {
 		return nil, fmt.Errorf("env_var() needs the variable's name")
 	}
-	name := pos[0].String()
+	name := jinja.Str(args[0])
 	if v, ok := os.LookupEnv(name); ok {
 		return v, nil
 	}
-	if len(pos) > 1 {
-		return pos[1].Interface(), nil
+	if len(args) > 1 {
+		return args[1], nil
 	}
 	if d, ok := kw["default"]; ok {
-		return d.Interface(), nil
+		return d, nil
 	}
 	return nil, fmt.Errorf("env var %q is not set and env_var() has no default", name)
-}
+})
 
-func varFunc(vars map[string]any) func(args ...*pongo2.Value) (any, error) {
-	return func(args ...*pongo2.Value) (any, error) {
-		pos, kw := jinja.SplitArgs(args)
-		if len(pos) == 0 {
+// varFunc is var(name, default): the project's (or --vars') variable, or
+// the default, or an error.
+func varFunc(vars map[string]any) jinja.Func {
+	return func(args []any, kw map[string]any) (any, error) {
+		if len(args) == 0 {
 			return nil, fmt.Errorf("var() needs the variable's name")
 		}
-		name := pos[0].String()
+		name := jinja.Str(args[0])
 		if v, ok := vars[name]; ok {
 			return v, nil
 		}
-		if len(pos) > 1 {
-			return pos[1].Interface(), nil
+		if len(args) > 1 {
+			return args[1], nil
 		}
 		if d, ok := kw["default"]; ok {
-			return d.Interface(), nil
+			return d, nil
 		}
 		return nil, fmt.Errorf("required var %q is not set: define it under vars: in the project file, pass --vars, or give var() a default", name)
 	}

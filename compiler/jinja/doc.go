@@ -1,13 +1,29 @@
-// Package jinja renders dbt-flavoured Jinja templates with pongo2.
+// Package jinja renders dbt-flavoured Jinja templates, with pongo2 as the
+// template skeleton and Jinja's own expression language on top.
 //
-// dbt users write Jinja: keyword arguments, list and dict literals, loop.index,
-// `is none`, `~`, filters with parenthesised arguments, `{% set %}` blocks and
-// macros called with keyword arguments. pongo2 speaks a Django dialect without
-// those. This package owns the gap: a pre-pass (Rewrite) that turns the Jinja
-// text into pongo2 text while keeping a source map back to the user's file, the
-// custom tags and helper functions that the rewritten text calls, and an Engine
-// that parses macro files once and renders model templates against them.
+// dbt users write Jinja: keyword arguments, list and dict literals, `~`,
+// `a or b` that returns an operand, true division, loop.index, `is none`,
+// Python methods ("a,b".split(",")), `{% set %}` scoped to loop
+// iterations, namespace(), macros with defaults and return(). pongo2 speaks
+// a Django dialect whose expressions differ in all of those, so this
+// package parses and evaluates every expression itself:
 //
-// Nothing here knows about models, refs or warehouses: callers pass those in as
-// context values (see Engine.Render).
+//   - Rewrite (prepass.go) is the pre-pass. It scans the template's text,
+//     tags and comments (whitespace control included), parses each
+//     expression and statement with Jinja's grammar and precedence
+//     (parse.go, lex.go), checks that blocks are closed and filters and
+//     tests exist, and emits pongo2 text in which every Jinja construct is
+//     a small marker tag, `{% print 3 %}` or `{% for 4 %}`, that refers to
+//     the parsed item. Errors name the original file, line and column.
+//   - pongo2 parses that text; the marker tags (tags.go) evaluate the
+//     parsed items (ast.go) with Python's semantics (value.go): printing
+//     0.5 as 0.5 and none as None, no HTML escaping, errors for unknown
+//     functions, filters and tests.
+//   - Engine parses macro files once and renders model templates against
+//     them; Template.Exec reports which macros a render called. Values from
+//     Go reach templates as Func, FuncAt, Object, Callable or plain data;
+//     Str and Native convert template values back.
+//
+// Nothing here knows about models, refs or warehouses: callers pass those
+// in as context values (see Template.RenderWith).
 package jinja

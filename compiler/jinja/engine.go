@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/flosch/pongo2/v6"
 )
@@ -18,72 +19,64 @@ type File struct {
 	Src  string
 }
 
+// builtinPrefix marks macro files that ship with mart; a project macro of
+// the same name replaces a builtin one.
+const builtinPrefix = "<builtin>"
+
 // Engine holds the project's macros and parses and renders templates. It is
 // safe for concurrent use once the macros are added.
 type Engine struct {
-	macros map[string]*Macro
-	table  map[string]any // name -> callable, exposed to templates as __macros
-	names  map[string]bool
-	maps   sync.Map // path -> *SourceMap, for errors raised in any template
+	macros  map[string]*Macro
+	builtin map[string]any // Go functions callable by name (cross-database macros)
 }
 
 // NewEngine returns an engine with no macros.
 func NewEngine() *Engine {
-	return &Engine{macros: map[string]*Macro{}, table: map[string]any{}, names: map[string]bool{}}
+	return &Engine{macros: map[string]*Macro{}, builtin: map[string]any{}}
 }
 
-var macroNameRE = regexp.MustCompile(`\{%-?\s*(macro|test|materialization)\s+([A-Za-z_][A-Za-z0-9_]*)`)
-
-// AddMacros parses macro files ({% macro %} and {% test %} definitions) and
-// makes every macro callable from any template parsed afterwards. Extra names
-// (builtin macros provided as Go functions) are routed the same way.
+// AddMacros parses macro files ({% macro %} and {% test %} definitions,
+// each file once) and makes every macro callable from any template. Files
+// whose path starts with "<builtin>" hold mart's own macros, which project
+// macros of the same name replace. builtin adds Go functions callable by
+// name (project macros win over them too).
 func (e *Engine) AddMacros(files []File, builtin map[string]any) error {
-	for _, f := range files {
-		for _, m := range macroNameRE.FindAllStringSubmatch(f.Src, -1) {
-			name := m[2]
-			if m[1] == "test" {
-				name = "test_" + name
-			}
-			e.names[name] = true
-		}
-	}
 	for name, fn := range builtin {
-		if !e.names[name] {
-			e.table[name] = fn
-			e.names[name] = true
-		}
+		e.builtin[name] = fn
 	}
-	var errs []error
-	for _, f := range files {
-		tpl, err := e.Parse(f.Path, f.Src)
-		if err != nil {
-			errs = append(errs, err)
+	tpls := make([]*Template, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, f := range files {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			tpls[i], errs[i] = e.Parse(f.Path, f.Src)
+		}()
+	}
+	wg.Wait()
+	var out []error
+	for i, t := range tpls {
+		if errs[i] != nil {
+			out = append(out, errs[i])
 			continue
 		}
-		reg := &macroRegistry{}
-		if _, err := tpl.tpl.Execute(pongo2.Context{registryKey: reg}); err != nil {
-			errs = append(errs, e.mapError(f.Path, err))
-			continue
-		}
-		for _, m := range reg.macros {
-			if prev, ok := e.macros[m.Name]; ok {
-				errs = append(errs, &Error{File: f.Path, Line: e.origLine(f.Path, m.Line), Col: 1,
-					Msg: fmt.Sprintf("macro %q is defined twice (also in %s:%d)", m.Name, prev.File, e.origLine(prev.File, prev.Line))})
-				continue
+		for _, m := range t.macros {
+			prev, dup := e.macros[m.Name]
+			switch {
+			case !dup, strings.HasPrefix(prev.File, builtinPrefix):
+				e.macros[m.Name] = m
+			case strings.HasPrefix(m.File, builtinPrefix):
+				// the project's macro wins
+			default:
+				out = append(out, &Error{File: m.File, Line: m.Line, Col: 1,
+					Msg: fmt.Sprintf("macro %q is defined twice (also in %s:%d)", m.Name, prev.File, prev.Line)})
 			}
-			e.macros[m.Name] = m
-			e.table[m.Name] = m.Func()
 		}
 	}
-	return errors.Join(errs...)
-}
-
-func (e *Engine) origLine(path string, line int) int {
-	if sm, ok := e.maps.Load(path); ok {
-		l, _ := sm.(*SourceMap).Original(line, 1)
-		return l
-	}
-	return line
+	return errors.Join(out...)
 }
 
 // Macro returns a macro by name, or nil.
@@ -99,109 +92,156 @@ func (e *Engine) MacroNames() []string {
 	return out
 }
 
-// IsMacro reports whether name is routed to the macro table.
-func (e *Engine) IsMacro(name string) bool { return e.names[name] }
+// Output is what a render produced.
+type Output struct {
+	Text   string
+	Macros []string // the engine's macros it called, directly or not, sorted
+}
+
+func (e *env) output(text string) Output {
+	out := Output{Text: text}
+	if len(e.used) > 0 {
+		out.Macros = sortedMapKeys(e.used)
+	}
+	return out
+}
+
+// Call calls a macro with Go values, as {{ name(args..., k=v...) }} would
+// in a template rendered with Exec(local, shared), and returns its output
+// (or the value it returned, as text). at is shown as the call site in
+// errors.
+func (e *Engine) Call(at Pos, name string, local, shared map[string]any, args []any, kw map[string]any) (Output, error) {
+	m := e.macros[name]
+	if m == nil {
+		return Output{}, &Error{File: at.File, Line: at.Line, Col: at.Col, Msg: fmt.Sprintf("unknown macro %s", name)}
+	}
+	ev := &env{engine: e, globals: local, shared: shared, sc: &scope{}, caller: &at}
+	ev.ctx = &pongo2.ExecutionContext{Public: pongo2.Context{envKey: ev}, Private: pongo2.Context{}}
+	v, err := ev.call(0, m, args, kw)
+	if err != nil {
+		if _, ok := err.(*Error); !ok {
+			err = &Error{File: at.File, Line: at.Line, Col: at.Col, Msg: err.Error()}
+		}
+		return Output{}, err
+	}
+	return ev.output(Str(v)), nil
+}
 
 // Template is a parsed template.
 type Template struct {
 	Path   string
 	engine *Engine
 	tpl    *pongo2.Template
+	macros []*Macro
 }
 
-// oneFile is a pongo2 loader that serves a single rewritten file.
-type oneFile struct{ path, src string }
+// registryLoader serves rewritten templates to pongo2 by their unique name.
+type registryLoader struct{}
 
-func (l oneFile) Abs(base, name string) string { return name }
-func (l oneFile) Get(path string) (io.Reader, error) {
-	if path != l.path {
-		return nil, fmt.Errorf("templates cannot load other files (%s)", path)
+func (registryLoader) Abs(base, name string) string { return name }
+
+func (registryLoader) Get(name string) (io.Reader, error) {
+	p, ok := texts.Load(name)
+	if !ok {
+		return nil, fmt.Errorf("templates cannot load other files (%s)", name)
 	}
-	return strings.NewReader(l.src), nil
+	return strings.NewReader(p.(string)), nil
 }
+
+var (
+	texts  sync.Map     // unique name -> rewritten text, while parsing
+	parseN atomic.Int64 // for unique names
+	// sets are pongo2 template sets, reused: a set is not safe for
+	// concurrent parsing, and creating one per template is wasteful.
+	sets = sync.Pool{New: func() any { return pongo2.NewSet("mart", registryLoader{}) }}
+)
 
 // Parse rewrites and parses one template.
 func (e *Engine) Parse(path, src string) (*Template, error) {
-	out, sm, err := Rewrite(src, e.IsMacro)
+	rw, err := Rewrite(path, src)
 	if err != nil {
-		var je *Error
-		if errors.As(err, &je) {
-			je.File = path
-		}
 		return nil, err
 	}
-	e.maps.Store(path, sm)
-	set := pongo2.NewSet(path, oneFile{path, out})
-	tpl, err := set.FromFile(path)
+	tpl, err := rw.parse()
 	if err != nil {
-		return nil, e.mapError(path, err)
+		return nil, err
 	}
-	return &Template{Path: path, engine: e, tpl: tpl}, nil
+	return &Template{Path: path, engine: e, tpl: tpl, macros: rw.prog.macros}, nil
 }
 
-// Render executes the template with the given context values.
-func (t *Template) Render(ctx pongo2.Context) (string, error) {
-	full := make(pongo2.Context, len(ctx)+8)
-	for k, v := range builtinCtx {
-		full[k] = v
-	}
-	for k, v := range ctx {
-		full[k] = v
-	}
-	full["__macros"] = t.engine.table
-	out, err := t.tpl.Execute(full)
+// parse hands the rewritten text to pongo2.
+func (rw *Rewritten) parse() (*pongo2.Template, error) {
+	name := rw.prog.src.path + "\x00" + strconv.FormatInt(parseN.Add(1), 10)
+	texts.Store(name, rw.Text)
+	programs.Store(name, rw.prog)
+	defer func() {
+		texts.Delete(name)
+		programs.Delete(name)
+	}()
+	set := sets.Get().(*pongo2.TemplateSet)
+	defer sets.Put(set)
+	tpl, err := set.FromFile(name)
 	if err != nil {
-		return "", t.engine.mapError(t.Path, err)
+		return nil, rw.mapError(err)
 	}
-	return out, nil
+	return tpl, nil
 }
 
-var builtinCtx = builtins()
+// Render executes the template with the given context values (functions,
+// objects, data) and returns its output.
+func (t *Template) Render(ctx map[string]any) (string, error) {
+	return t.RenderWith(ctx, nil)
+}
 
-// mapError converts a pongo2 error into an *Error in the user's file.
-func (e *Engine) mapError(path string, err error) error {
+// RenderWith is Render with two layers of values: local ones for this
+// render and shared ones (the same for many renders); local ones win.
+func (t *Template) RenderWith(local, shared map[string]any) (string, error) {
+	out, err := t.Exec(local, shared)
+	return out.Text, err
+}
+
+// Exec is RenderWith that also reports which macros the render called.
+func (t *Template) Exec(local, shared map[string]any) (Output, error) {
+	e := &env{engine: t.engine, globals: local, shared: shared, sc: &scope{}}
+	out, err := t.tpl.Execute(pongo2.Context{envKey: e})
+	if err != nil {
+		return Output{}, t.renderError(err)
+	}
+	return e.output(out), nil
+}
+
+func (t *Template) renderError(err error) error {
+	var pe *pongo2.Error
+	if errors.As(err, &pe) {
+		switch inner := unwrapPongo(pe).(type) {
+		case *Error:
+			return inner
+		case returnSignal, loopSignal:
+			return &Error{File: t.Path, Line: 1, Col: 1, Msg: inner.Error()}
+		}
+		line, col := pe.Line, pe.Column
+		if line <= 0 {
+			line, col = 1, 1
+		}
+		return &Error{File: t.Path, Line: line, Col: col, Msg: unwrapPongo(pe).Error()}
+	}
+	return &Error{File: t.Path, Line: 1, Col: 1, Msg: err.Error()}
+}
+
+// mapError converts a pongo2 parse error into an *Error in the user's file.
+func (rw *Rewritten) mapError(err error) error {
+	path := rw.prog.src.path
 	var pe *pongo2.Error
 	if !errors.As(err, &pe) {
-		var je *Error
-		if errors.As(err, &je) {
-			return je
-		}
 		return &Error{File: path, Line: 1, Col: 1, Msg: err.Error()}
 	}
-	file := pe.Filename
-	if file == "" || file == "<string>" {
-		file = path
-	}
-	line, col := pe.Line, pe.Column
-	if sm, ok := e.maps.Load(file); ok {
-		line, col = sm.(*SourceMap).Original(line, col)
-	}
-	msg := "template error"
-	if pe.OrigError != nil {
-		msg = cleanMessage(pe.OrigError)
-	}
+	line, col := rw.Map.Original(pe.Line, pe.Column)
 	if line <= 0 {
 		line, col = 1, 1
 	}
-	return &Error{File: file, Line: line, Col: col, Msg: msg}
-}
-
-// cleanMessage turns pongo2's wording into ours, unwrapping nested errors.
-func cleanMessage(err error) string {
-	var inner *pongo2.Error
-	if errors.As(err, &inner) && inner.OrigError != nil && inner.OrigError != err {
-		return cleanMessage(inner.OrigError)
+	msg := "template error"
+	if pe.OrigError != nil {
+		msg = unwrapPongo(pe).Error()
 	}
-	var je *Error
-	if errors.As(err, &je) {
-		return je.Error()
-	}
-	msg := err.Error()
-	msg = strings.ReplaceAll(msg, "__macros.", "")
-	msg = strings.ReplaceAll(msg, "__kw", "keyword argument")
-	msg = strings.ReplaceAll(msg, "__list", "list")
-	msg = strings.ReplaceAll(msg, "__dict", "dict")
-	msg = strings.ReplaceAll(msg, "forloop.Counter0", "loop.index0")
-	msg = strings.ReplaceAll(msg, "forloop.Counter", "loop.index")
-	return msg
+	return &Error{File: path, Line: line, Col: col, Msg: msg}
 }

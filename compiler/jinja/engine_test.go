@@ -1,15 +1,13 @@
 package jinja
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/flosch/pongo2/v6"
 	"github.com/stretchr/testify/require"
 )
 
-func render(t *testing.T, e *Engine, src string, ctx pongo2.Context) string {
+func render(t *testing.T, e *Engine, src string, ctx map[string]any) string {
 	t.Helper()
 	tpl, err := e.Parse("models/m.sql", src)
 	require.NoError(t, err)
@@ -18,7 +16,8 @@ func render(t *testing.T, e *Engine, src string, ctx pongo2.Context) string {
 	return out
 }
 
-func TestTemplateFeatures(t *testing.T) {
+func testEngine(t *testing.T) *Engine {
+	t.Helper()
 	e := NewEngine()
 	require.NoError(t, e.AddMacros([]File{{Path: "macros/m.sql", Src: `
 {% macro cents(col, scale=2) -%}
@@ -27,16 +26,20 @@ round({{ col }} / 100.0, {{ scale }})
 {% macro cols() %}{{ return(['a', 'b']) }}{% endmacro %}
 {% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}
 `}}, nil))
+	return e
+}
+
+func TestJinjaTemplateFeatures(t *testing.T) {
+	e := testEngine(t)
 	cfg := map[string]any{}
-	ctx := pongo2.Context{
-		"config": func(args ...*pongo2.Value) string {
-			_, kw := SplitArgs(args)
+	ctx := map[string]any{
+		"config": Func(func(args []any, kw map[string]any) (any, error) {
 			for k, v := range kw {
 				cfg[k] = Native(v)
 			}
-			return ""
-		},
-		"ref": func(args ...*pongo2.Value) string { return "REF_" + args[len(args)-1].String() },
+			return "", nil
+		}),
+		"ref": Func(func(args []any, kw map[string]any) (any, error) { return "REF_" + Str(args[len(args)-1]), nil }),
 	}
 	cases := []struct{ in, want string }{
 		{`{{ config(materialized="incremental", unique_key=["a", "b"], tags=['x']) }}x`, "x"},
@@ -53,8 +56,7 @@ round({{ col }} / 100.0, {{ scale }})
 		{`{{ "Hello".lower() }} {{ "a,b".split(",") | length }} {{ {'a': 1}.get('b', 7) }}`, "hello 2 7"},
 		{`{% for x in [] %}x{% else %}empty{% endfor %}`, "empty"},
 		{`{{ test_is_positive('t', 'c') }}`, "select * from t where c < 0"},
-		{`{# a comment
-spanning lines #}z`, "z"},
+		{"{# a comment\nspanning lines #}z", "z"},
 		{`{% raw %}{{ not rendered }}{% endraw %}`, "{{ not rendered }}"},
 		{`{{ var_missing | default('dflt') }}`, "dflt"},
 		{`{{ True and not False }}`, "True"},
@@ -68,14 +70,14 @@ spanning lines #}z`, "z"},
 	require.Equal(t, map[string]any{"owner": "bob", "n": []any{1, 2}}, cfg["meta"])
 }
 
-func TestErrorsMapToSource(t *testing.T) {
+func TestJinjaErrorsMapToSource(t *testing.T) {
 	e := NewEngine()
 	cases := []struct{ in, want string }{
 		{"select 1\n{{ foo( }}", "models/m.sql:2:"},
-		{"select\n\n  {% if x %}\nopen", "models/m.sql:"},
+		{"select\n\n  {% if x %}\nopen", "models/m.sql:3:3: {% if %} is never closed: expected {% endif %}"},
 		{"a\n{% endfor %}", "models/m.sql:2:1: unexpected {% endfor %}"},
 		{"x {{ 'abc }}", "unterminated string"},
-		{"{{\n  config(\n materialized='x',\n bad=) }}", "models/m.sql:"},
+		{"{{\n  config(\n materialized='x',\n bad=) }}", "models/m.sql:4:6: expected a value, got ')'"},
 	}
 	for _, c := range cases {
 		_, err := e.Parse("models/m.sql", c.in)
@@ -85,7 +87,6 @@ func TestErrorsMapToSource(t *testing.T) {
 		}
 		require.Error(t, err, c.in)
 		require.Contains(t, err.Error(), c.want, c.in)
-		fmt.Println(err)
 	}
 	_ = strings.TrimSpace
 }

@@ -11,6 +11,7 @@ type Error struct {
 	File      string
 	Line, Col int
 	Msg       string
+	Detail    string // e.g. where a failing macro was called from
 }
 
 func (e *Error) Error() string {
@@ -20,30 +21,93 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 
-// rewriter turns Jinja text into pongo2 text.
-type rewriter struct {
-	src    string
-	out    strings.Builder
-	sm     *SourceMap
-	macros func(string) bool
-	blocks []string // open block tags, to map for/else to for/empty
+// Rewritten is the pre-pass's output: pongo2 template text whose tags refer
+// to the expressions and statements the pre-pass parsed.
+type Rewritten struct {
+	Text string     // pongo2 text
+	Map  *SourceMap // positions in Text back to the original source
+	prog *program
 }
 
-// Rewrite converts dbt-flavoured Jinja into pongo2 text. isMacro reports
-// whether a name is a project macro: calls to it are routed through the
-// shared macro table. The SourceMap converts positions in the result back to
-// positions in src.
-func Rewrite(src string, isMacro func(string) bool) (string, *SourceMap, error) {
-	if isMacro == nil {
-		isMacro = func(string) bool { return false }
+// program holds what the tags of one rewritten template refer to.
+type program struct {
+	src    *source
+	items  []any    // exprItem, forItem, setItem, filterItem, seqItem, *Macro
+	macros []*Macro // top-level macro definitions, in order
+}
+
+type (
+	exprItem struct {
+		off int
+		x   expr
 	}
-	r := &rewriter{src: src, sm: &SourceMap{src: src}, macros: isMacro}
-	r.out.Grow(len(src) + len(src)/8)
+	forItem struct {
+		off     int
+		targets []target
+		iter    expr
+		cond    expr
+	}
+	setItem struct {
+		off     int
+		targets []target
+		value   expr // nil: {% set x %}...{% endset %}
+	}
+	filterItem struct {
+		off   int
+		chain []*filterExpr
+	}
+	// seqItem is a run of literal text and printed values.
+	seqItem struct{ parts []seqPart }
+	seqPart struct {
+		text string
+		x    *exprItem // nil for text
+	}
+)
+
+// rewriter turns Jinja text into pongo2 text plus a program.
+type rewriter struct {
+	src      string
+	prog     *program
+	pieces   []piece
+	blocks   []block
+	lastText bool // the previous source item was text (for {%- trimming)
+	trimNext bool // trim the next text's leading whitespace (-%})
+}
+
+// piece is one part of the output: literal text, a value to print, or a
+// pongo2 tag. Runs of text and prints become one {% seq %} tag.
+type piece struct {
+	s      string    // text, or the tag
+	off    int       // offset in the source
+	isText bool      // literal text
+	print  *exprItem // {{ x }} (or a raw block's text in s)
+	idx    int       // tags: the item number, or -1
+}
+
+func (p piece) inline() bool { return p.isText || p.print != nil }
+
+// block is an open block tag.
+type block struct {
+	name    string
+	off     int
+	sawElse bool
+	macro   *Macro
+}
+
+// Rewrite converts dbt-flavoured Jinja into pongo2 text. Every expression
+// is parsed here (with Jinja's grammar) and evaluated by mart's own tags, so
+// pongo2 only sees text and {% tag N %} markers. Errors are *Error with
+// the original line and column.
+func Rewrite(path, src string) (*Rewritten, error) {
+	r := &rewriter{src: src, prog: &program{src: &source{path: path, text: src}}}
 	if err := r.run(); err != nil {
-		return "", nil, err
+		if je, ok := err.(*Error); ok {
+			je.File = path
+		}
+		return nil, err
 	}
-	r.sm.out = r.out.String()
-	return r.sm.out, r.sm, nil
+	text, sm := r.serialize()
+	return &Rewritten{Text: text, Map: sm, prog: r.prog}, nil
 }
 
 func (r *rewriter) errAt(off int, format string, args ...any) error {
@@ -51,9 +115,13 @@ func (r *rewriter) errAt(off int, format string, args ...any) error {
 	return &Error{Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (r *rewriter) emit(s string, in int) {
-	r.sm.add(r.out.Len(), in)
-	r.out.WriteString(s)
+func (r *rewriter) posErr(pe *posError) error {
+	return r.errAt(pe.off, "%s", pe.msg)
+}
+
+func (r *rewriter) item(it any) int {
+	r.prog.items = append(r.prog.items, it)
+	return len(r.prog.items) - 1
 }
 
 func (r *rewriter) run() error {
@@ -62,11 +130,11 @@ func (r *rewriter) run() error {
 	for i < len(s) {
 		j := nextOpen(s, i)
 		if j < 0 {
-			r.emit(s[i:], i)
+			r.text(i, len(s))
 			break
 		}
 		if j > i {
-			r.emit(s[i:j], i)
+			r.text(i, j)
 		}
 		var err error
 		switch s[j+1] {
@@ -81,8 +149,9 @@ func (r *rewriter) run() error {
 			return err
 		}
 	}
-	if len(r.blocks) > 0 {
-		return r.errAt(len(s), "unexpected end of template: {%% %s %%} is never closed (expected {%% end%s %%})", r.blocks[len(r.blocks)-1], r.blocks[len(r.blocks)-1])
+	if n := len(r.blocks); n > 0 {
+		b := r.blocks[n-1]
+		return r.errAt(b.off, "{%% %s %%} is never closed: expected {%% end%s %%}", b.name, b.name)
 	}
 	return nil
 }
@@ -103,23 +172,74 @@ func nextOpen(s string, i int) int {
 	}
 }
 
+const spaceChars = " \t\r\n\f\v"
+
+// text adds src[from:to] as literal output.
+func (r *rewriter) text(from, to int) {
+	s := r.src[from:to]
+	if r.trimNext {
+		t := strings.TrimLeft(s, spaceChars)
+		from += len(s) - len(t)
+		s = t
+		r.trimNext = false
+	}
+	if to == len(r.src) {
+		// like Jinja, drop a single trailing newline of the template
+		if strings.HasSuffix(s, "\r\n") {
+			s = s[:len(s)-2]
+		} else {
+			s = strings.TrimSuffix(s, "\n")
+		}
+	}
+	r.lastText = true
+	if s != "" {
+		r.pieces = append(r.pieces, piece{s: s, off: from, isText: true})
+	}
+}
+
+// trimLeft applies a {%- or {{- to the text before it.
+func (r *rewriter) trimLeft() {
+	if !r.lastText {
+		return
+	}
+	if n := len(r.pieces); n > 0 && r.pieces[n-1].isText {
+		t := strings.TrimRight(r.pieces[n-1].s, spaceChars)
+		if t == "" {
+			r.pieces = r.pieces[:n-1]
+		} else {
+			r.pieces[n-1].s = t
+		}
+	}
+}
+
+// open is called for every tag, variable or comment before it emits.
+func (r *rewriter) open(ltrim bool) {
+	if ltrim {
+		r.trimLeft()
+	}
+	r.lastText = false
+	r.trimNext = false
+}
+
+func (r *rewriter) close(rtrim bool) { r.trimNext = rtrim }
+
+func (r *rewriter) emitTag(off int, name string, idx int) {
+	r.pieces = append(r.pieces, piece{s: name, off: off, idx: idx})
+}
+
 func (r *rewriter) comment(start int) (int, error) {
 	end := strings.Index(r.src[start+2:], "#}")
 	if end < 0 {
 		return 0, r.errAt(start, "unclosed comment: expected #}")
 	}
 	end += start + 2
-	if r.src[start+2] == '-' {
-		r.emit(`{{- "" }}`, start)
-	}
-	if end > start+2 && r.src[end-1] == '-' {
-		r.emit(`{{ "" -}}`, end)
-	}
+	r.open(r.src[start+2] == '-')
+	r.close(end > start+2 && r.src[end-1] == '-')
 	return end + 2, nil
 }
 
 // scan finds the end of a tag opened at start ("{{" or "{%") whose closing
-// delimiter is closer ("}}" or "%}"), honouring strings and nested braces.
+// delimiter is closer ("}}" or "%}"), honouring strings and brackets.
 func (r *rewriter) scan(start int, closer string) (bs, be, next int, ltrim, rtrim bool, err error) {
 	s := r.src
 	bs = start + 2
@@ -169,36 +289,50 @@ func (r *rewriter) scan(start int, closer string) (bs, be, next int, ltrim, rtri
 	return 0, 0, 0, false, false, r.errAt(start, "unclosed %s: expected %s", s[start:start+2], closer)
 }
 
-func trims(lt, rt bool, open, closer string) (string, string) {
-	if lt {
-		open += "-"
-	}
-	if rt {
-		closer = "-" + closer
-	}
-	return open, closer
-}
-
 func (r *rewriter) variable(start int) (int, error) {
 	bs, be, next, lt, rt, err := r.scan(start, "}}")
 	if err != nil {
 		return 0, err
 	}
-	open, closer := trims(lt, rt, "{{", "}}")
 	if strings.TrimSpace(r.src[bs:be]) == "" {
 		return 0, r.errAt(start, "empty expression: expected a value between {{ and }}")
 	}
-	r.emit(open+" ", start)
-	if err := r.expr(bs, be, false); err != nil {
+	x, err := r.parseExpr(bs, be, true)
+	if err != nil {
 		return 0, err
 	}
-	r.emit(" "+closer, be)
+	r.open(lt)
+	r.pieces = append(r.pieces, piece{off: start, print: &exprItem{off: x.offset(), x: x}})
+	r.close(rt)
 	return next, nil
 }
 
-// blockTags open a block that an end tag closes.
-var blockTags = map[string]bool{"if": true, "for": true, "macro": true, "test": true, "set": true,
-	"snapshot": true, "materialization": true, "docs": true, "call": true, "filter": true}
+// parseExpr parses src[from:to] as one expression (or a tuple).
+func (r *rewriter) parseExpr(from, to int, withCond bool) (expr, error) {
+	p, perr := newParser(r.src, from, to)
+	if perr != nil {
+		return nil, r.posErr(perr)
+	}
+	if p.peek().kind == tEOF {
+		return nil, r.errAt(from, "expected an expression")
+	}
+	x, perr := p.parseTuple(withCond)
+	if perr == nil {
+		perr = p.end()
+	}
+	if perr != nil {
+		return nil, r.posErr(perr)
+	}
+	return x, nil
+}
+
+// maxBlocks bounds how deeply block tags may nest.
+const maxBlocks = 100
+
+// knownTags are the statements mart templates understand.
+var knownTags = []string{"if", "elif", "else", "endif", "for", "endfor", "set", "endset", "do", "macro", "endmacro",
+	"test", "endtest", "materialization", "endmaterialization", "raw", "endraw", "snapshot", "endsnapshot",
+	"docs", "enddocs", "filter", "endfilter", "break", "continue"}
 
 func (r *rewriter) tag(start int) (int, error) {
 	bs, be, next, lt, rt, err := r.scan(start, "%}")
@@ -206,204 +340,240 @@ func (r *rewriter) tag(start int) (int, error) {
 		return 0, err
 	}
 	body := r.src[bs:be]
-	lead := len(body) - len(strings.TrimLeft(body, " \t\r\n"))
-	body = strings.TrimLeft(body, " \t\r\n")
+	lead := len(body) - len(strings.TrimLeft(body, spaceChars))
+	body = body[lead:]
 	nameEnd := 0
 	for nameEnd < len(body) && isIdent(body[nameEnd], nameEnd > 0) {
 		nameEnd++
 	}
 	name := body[:nameEnd]
-	restOff := bs + lead + nameEnd
-	open, closer := trims(lt, rt, "{%", "%}")
+	rest := bs + lead + nameEnd
 	if name == "" {
 		return 0, r.errAt(start, "expected a tag name after {%%")
 	}
-	if strings.HasPrefix(name, "end") {
-		return next, r.endTag(start, name, open, closer, restOff, be)
+	r.open(lt)
+	if len(r.blocks) >= maxBlocks {
+		return 0, r.errAt(start, "blocks nested too deeply (over %d levels)", maxBlocks)
 	}
 	switch name {
 	case "raw":
-		return r.raw(next, lt, rt)
-	case "if", "elif", "do":
-		if name == "if" {
-			r.blocks = append(r.blocks, "if")
-		} else if name == "elif" && r.top() != "if" {
+		if strings.TrimSpace(r.src[rest:be]) != "" {
+			return 0, r.errAt(rest, "{%% raw %%} takes no arguments")
+		}
+		return r.raw(start, next, rt)
+	case "docs":
+		return r.skipBlock(start, next, "docs")
+	case "if":
+		x, err := r.parseExpr(rest, be, false)
+		if err != nil {
+			return 0, err
+		}
+		r.blocks = append(r.blocks, block{name: "if", off: start})
+		r.emitTag(start, "if", r.item(&exprItem{off: x.offset(), x: x}))
+	case "elif":
+		top := r.top()
+		if top == nil || top.name != "if" {
 			return 0, r.errAt(start, "{%% elif %%} outside of an {%% if %%} block")
 		}
-		r.emit(open+" "+name+" ", start)
-		if err := r.expr(restOff, be, false); err != nil {
+		if top.sawElse {
+			return 0, r.errAt(start, "{%% elif %%} after {%% else %%}")
+		}
+		x, err := r.parseExpr(rest, be, false)
+		if err != nil {
 			return 0, err
 		}
+		r.emitTag(start, "elif", r.item(&exprItem{off: x.offset(), x: x}))
 	case "else":
-		if r.top() == "for" {
-			name = "empty"
+		top := r.top()
+		if top == nil || top.name != "if" && top.name != "for" {
+			return 0, r.errAt(start, "{%% else %%} outside of an {%% if %%} or {%% for %%} block")
 		}
-		r.emit(open+" "+name+" ", start)
+		if top.sawElse {
+			return 0, r.errAt(start, "a second {%% else %%} in the same {%% %s %%} block", top.name)
+		}
+		if strings.TrimSpace(r.src[rest:be]) != "" {
+			return 0, r.errAt(rest, "{%% else %%} takes no condition (did you mean {%% elif ... %%}?)")
+		}
+		top.sawElse = true
+		r.emitTag(start, "else", -1)
 	case "for":
-		r.blocks = append(r.blocks, "for")
-		in := findKeyword(r.src[restOff:be], "in")
-		if in < 0 {
-			return 0, r.errAt(restOff, "expected 'in' in for loop: {%% for x in items %%}")
-		}
-		r.emit(open+" for "+strings.TrimSpace(r.src[restOff:restOff+in])+" in ", start)
-		exprStart := restOff + in + 2
-		exprEnd := be
-		if k := findKeyword(r.src[exprStart:be], "if"); k >= 0 {
-			return 0, r.errAt(exprStart+k, "loop filtering ({%% for x in xs if cond %%}) is not supported: put an {%% if %%} inside the loop")
-		}
-		if err := r.expr(exprStart, exprEnd, false); err != nil {
+		it, err := r.parseFor(start, rest, be)
+		if err != nil {
 			return 0, err
 		}
+		r.blocks = append(r.blocks, block{name: "for", off: start})
+		r.emitTag(start, "for", r.item(it))
 	case "set":
-		eq := strings.IndexByte(r.src[restOff:be], '=')
-		if eq < 0 {
-			r.blocks = append(r.blocks, "set")
-			r.emit(open+" set "+strings.TrimSpace(r.src[restOff:be]), start)
+		it, err := r.parseSet(rest, be)
+		if err != nil {
+			return 0, err
+		}
+		if it.value == nil {
+			r.blocks = append(r.blocks, block{name: "set", off: start})
+		}
+		r.emitTag(start, "set", r.item(it))
+	case "do":
+		x, err := r.parseExpr(rest, be, true)
+		if err != nil {
+			return 0, err
+		}
+		r.emitTag(start, "do", r.item(&exprItem{off: x.offset(), x: x}))
+	case "macro", "test", "materialization":
+		m, err := r.parseMacro(name, rest, be)
+		if err != nil {
+			return 0, err
+		}
+		m.top = len(r.blocks) == 0
+		r.blocks = append(r.blocks, block{name: name, off: start, macro: m})
+		r.emitTag(start, "macro", r.item(m))
+	case "snapshot":
+		r.blocks = append(r.blocks, block{name: "snapshot", off: start})
+	case "filter":
+		it, err := r.parseFilterBlock(rest, be)
+		if err != nil {
+			return 0, err
+		}
+		r.blocks = append(r.blocks, block{name: "filter", off: start})
+		r.emitTag(start, "filter", r.item(it))
+	case "break", "continue":
+		if !r.inLoop() {
+			return 0, r.errAt(start, "{%% %s %%} outside of a {%% for %%} loop", name)
+		}
+		if strings.TrimSpace(r.src[rest:be]) != "" {
+			return 0, r.errAt(rest, "{%% %s %%} takes no arguments", name)
+		}
+		r.emitTag(start, name, -1)
+	case "call":
+		return 0, r.errAt(start, "{%% call %%} blocks are not supported by mart (they run statements at build time): call the macro with {{ ... }} instead")
+	case "include", "extends", "block", "import", "from", "with", "autoescape", "trans":
+		return 0, r.errAt(start, "{%% %s %%} is not supported in mart templates: put shared SQL in a {%% macro %%} under macros/", name)
+	default:
+		if strings.HasPrefix(name, "end") {
+			if err := r.endTag(start, name, rest, be); err != nil {
+				return 0, err
+			}
 			break
 		}
-		r.emit(open+" set "+strings.TrimSpace(r.src[restOff:restOff+eq])+" = ", start)
-		if err := r.expr(restOff+eq+1, be, false); err != nil {
-			return 0, err
+		msg := fmt.Sprintf("unknown tag {%% %s %%}", name)
+		if s := suggest(name, knownTags); s != "" {
+			msg += ": " + s
 		}
-	case "macro", "test", "materialization":
-		r.blocks = append(r.blocks, name)
-		prefix := ""
-		if name == "test" {
-			prefix = "test_"
-		}
-		r.emit(open+" macro "+prefix, start)
-		if err := r.expr(restOff, be, true); err != nil {
-			return 0, err
-		}
-	case "snapshot":
-		r.blocks = append(r.blocks, "snapshot")
-		r.emit(open+" snapshotblock "+strings.TrimSpace(r.src[restOff:be]), start)
-	case "call", "filter", "include", "extends", "block", "import", "from":
-		return 0, r.errAt(start, "{%% %s %%} is not supported in mart templates", name)
-	default:
-		r.emit(open+" "+name+" ", start)
-		if err := r.expr(restOff, be, false); err != nil {
-			return 0, err
-		}
+		return 0, r.errAt(start, "%s", msg)
 	}
-	r.emit(" "+closer, be)
+	r.close(rt)
 	return next, nil
 }
 
-func (r *rewriter) top() string {
+func (r *rewriter) top() *block {
 	if len(r.blocks) == 0 {
-		return ""
+		return nil
 	}
-	return r.blocks[len(r.blocks)-1]
+	return &r.blocks[len(r.blocks)-1]
 }
 
-func (r *rewriter) endTag(start int, name, open, closer string, restOff, be int) error {
+func (r *rewriter) inLoop() bool {
+	for i := len(r.blocks) - 1; i >= 0; i-- {
+		switch r.blocks[i].name {
+		case "for":
+			return true
+		case "macro", "test", "materialization":
+			return false
+		}
+	}
+	return false
+}
+
+func (r *rewriter) endTag(start int, name string, rest, be int) error {
 	want := strings.TrimPrefix(name, "end")
-	if r.top() != want {
-		if r.top() == "" {
+	top := r.top()
+	if top == nil || top.name != want {
+		known := false
+		for _, t := range knownTags {
+			known = known || t == want
+		}
+		switch {
+		case !known:
+			msg := fmt.Sprintf("unknown tag {%% %s %%}", name)
+			if s := suggest(name, knownTags); s != "" {
+				msg += ": " + s
+			}
+			return r.errAt(start, "%s", msg)
+		case top == nil:
 			return r.errAt(start, "unexpected {%% %s %%}: no {%% %s %%} is open", name, want)
 		}
-		return r.errAt(start, "unexpected {%% %s %%}: expected {%% end%s %%} first", name, r.top())
+		return r.errAt(start, "unexpected {%% %s %%}: expected {%% end%s %%} first", name, top.name)
+	}
+	if strings.TrimSpace(r.src[rest:be]) != "" && want != "macro" && want != "test" {
+		return r.errAt(rest, "{%% %s %%} takes no arguments", name)
 	}
 	r.blocks = r.blocks[:len(r.blocks)-1]
 	switch want {
-	case "test", "materialization":
-		name = "endmacro"
+	case "macro", "test", "materialization":
+		body := r.src[top.off:start]
+		top.macro.varargs = containsWord(body, "varargs")
+		top.macro.kwargs = containsWord(body, "kwargs")
+		r.emitTag(start, "endmacro", -1)
 	case "snapshot":
-		name = "endsnapshotblock"
+		// the snapshot's body is its SQL
+	default:
+		r.emitTag(start, name, -1)
 	}
-	r.emit(open+" "+name+" "+closer, start)
 	return nil
 }
 
-// raw copies everything up to {% endraw %} as literal text.
-func (r *rewriter) raw(from int, lt, rt bool) (int, error) {
-	s := r.src
-	i := from
-	for {
-		j := strings.Index(s[i:], "{%")
-		if j < 0 {
-			return 0, r.errAt(from, "{%% raw %%} is never closed: expected {%% endraw %%}")
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		k := strings.Index(s[i:], w)
+		if k < 0 {
+			return false
 		}
-		j += i
-		k := j + 2
-		for k < len(s) && (s[k] == '-' || s[k] == ' ') {
-			k++
+		k += i
+		if (k == 0 || !isIdent(s[k-1], true)) && (k+len(w) == len(s) || !isIdent(s[k+len(w)], true)) {
+			return true
 		}
-		if strings.HasPrefix(s[k:], "endraw") {
-			end := strings.Index(s[k:], "%}")
-			if end < 0 {
-				return 0, r.errAt(j, "unclosed {%%: expected %%}")
-			}
-			r.literal(from, j)
-			return k + end + 2, nil
-		}
-		i = j + 2
+		i = k + len(w)
 	}
 }
 
-// literal emits src[from:to] so that pongo2 prints it verbatim.
-func (r *rewriter) literal(from, to int) {
-	lines := strings.SplitAfter(r.src[from:to], "\n")
-	off := from
-	for _, ln := range lines {
-		text := strings.TrimSuffix(ln, "\n")
-		if text != "" {
-			r.emit("{{ "+quoteString(text)+" }}", off)
-		}
-		if len(text) < len(ln) {
-			r.emit("\n", off+len(text))
-		}
-		off += len(ln)
-	}
-}
-
-func quoteString(s string) string {
+// serialize joins the pieces into pongo2 text: tags as they are, and each
+// run of text and printed values as one {% seq N %} tag, so pongo2 lexes
+// and walks only the template's structure.
+func (r *rewriter) serialize() (string, *SourceMap) {
+	sm := &SourceMap{src: r.src, anchors: make([]anchor, 0, len(r.pieces))}
 	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '"', '\\':
-			b.WriteByte('\\')
+	b.Grow(16 * len(r.pieces))
+	tag := func(name string, idx int) {
+		b.WriteString("{% ")
+		b.WriteString(name)
+		if idx >= 0 {
+			b.WriteByte(' ')
+			b.WriteString(strconv.Itoa(idx))
 		}
-		b.WriteByte(s[i])
+		b.WriteString(" %}")
 	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// findKeyword finds a standalone keyword outside strings and brackets.
-func findKeyword(s, kw string) int {
-	var quote byte
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if quote != 0 {
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
+	for i := 0; i < len(r.pieces); {
+		p := r.pieces[i]
+		if !p.inline() {
+			sm.add(b.Len(), p.off)
+			tag(p.s, p.idx)
+			i++
 			continue
 		}
-		switch c {
-		case '\'', '"':
-			quote = c
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			depth--
+		seq := &seqItem{}
+		for ; i < len(r.pieces) && r.pieces[i].inline(); i++ {
+			q := r.pieces[i]
+			if q.print != nil {
+				seq.parts = append(seq.parts, seqPart{x: q.print})
+			} else if q.s != "" {
+				seq.parts = append(seq.parts, seqPart{text: q.s})
+			}
 		}
-		if depth == 0 && strings.HasPrefix(s[i:], kw) && (i == 0 || !isIdent(s[i-1], true)) &&
-			(i+len(kw) == len(s) || !isIdent(s[i+len(kw)], true)) {
-			return i
+		if len(seq.parts) == 0 {
+			continue
 		}
+		sm.add(b.Len(), p.off)
+		tag("seq", r.item(seq))
 	}
-	return -1
+	sm.out = b.String()
+	return sm.out, sm
 }
-
-func isIdent(c byte, notFirst bool) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || notFirst && c >= '0' && c <= '9'
-}
-
-var _ = strconv.Quote

@@ -1,0 +1,360 @@
+package jinja
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// percentFormat implements Python's "fmt % args" (also the format filter).
+func percentFormat(format string, args any) (string, error) {
+	var pos []any
+	var named any
+	switch {
+	case isTuple(args):
+		pos = args.(*List).Items
+	case isMapping(args):
+		named = args
+		pos = []any{args}
+	default:
+		pos = []any{args}
+	}
+	var b strings.Builder
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(format) {
+			return "", fmt.Errorf("incomplete format")
+		}
+		if format[i] == '%' {
+			b.WriteByte('%')
+			continue
+		}
+		var arg any
+		haveArg := false
+		if format[i] == '(' {
+			end := strings.IndexByte(format[i:], ')')
+			if end < 0 {
+				return "", fmt.Errorf("incomplete format key")
+			}
+			key := format[i+1 : i+end]
+			i += end + 1
+			if named == nil {
+				return "", fmt.Errorf("format requires a mapping")
+			}
+			v, ok, _ := mapGet(named, key)
+			if !ok {
+				return "", fmt.Errorf("missing key '%s'", key)
+			}
+			arg, haveArg = v, true
+		}
+		j := i
+		for j < len(format) && strings.IndexByte("-+ #0", format[j]) >= 0 {
+			j++
+		}
+		flags := format[i:j]
+		k := j
+		for k < len(format) && (format[k] >= '0' && format[k] <= '9' || format[k] == '.') {
+			k++
+		}
+		widthPrec := format[j:k]
+		if len(widthPrec) > 6 {
+			return "", fmt.Errorf("format width or precision too large")
+		}
+		if k >= len(format) {
+			return "", fmt.Errorf("incomplete format")
+		}
+		verb := format[k]
+		i = k
+		if !haveArg {
+			if next >= len(pos) {
+				return "", fmt.Errorf("not enough arguments for format string")
+			}
+			arg = pos[next]
+			next++
+		}
+		s, err := formatOne(arg, flags, widthPrec, verb)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(s)
+	}
+	if named == nil && next < len(pos) {
+		return "", fmt.Errorf("not all arguments converted during string formatting")
+	}
+	return b.String(), nil
+}
+
+func formatOne(arg any, flags, widthPrec string, verb byte) (string, error) {
+	switch verb {
+	case 's':
+		return fmt.Sprintf("%"+flags+widthPrec+"s", Str(arg)), nil
+	case 'r':
+		return fmt.Sprintf("%"+flags+widthPrec+"s", repr(arg)), nil
+	case 'd', 'i', 'u':
+		i, f, isF, ok := number(arg)
+		if !ok {
+			return "", fmt.Errorf("%%%c format: a number is required, not %s", verb, typeName(arg))
+		}
+		if isF {
+			i = int(f)
+		}
+		return fmt.Sprintf("%"+flags+widthPrec+"d", i), nil
+	case 'f', 'F', 'e', 'E', 'g', 'G':
+		f, ok := toFloat(arg)
+		if !ok {
+			return "", fmt.Errorf("%%%c format: a number is required, not %s", verb, typeName(arg))
+		}
+		if !strings.Contains(widthPrec, ".") && (verb == 'f' || verb == 'F' || verb == 'e' || verb == 'E') {
+			widthPrec += ".6"
+		}
+		return fmt.Sprintf("%"+flags+widthPrec+string(verb), f), nil
+	case 'x', 'X', 'o':
+		i, ok := toInt(arg)
+		if !ok {
+			return "", fmt.Errorf("%%%c format: an integer is required, not %s", verb, typeName(arg))
+		}
+		return fmt.Sprintf("%"+flags+widthPrec+string(verb), i), nil
+	case 'c':
+		if s, ok := arg.(string); ok && utf8.RuneCountInString(s) == 1 {
+			return s, nil
+		}
+		if i, ok := toInt(arg); ok {
+			return string(rune(i)), nil
+		}
+		return "", fmt.Errorf("%%c requires an int or a character")
+	}
+	return "", fmt.Errorf("unsupported format character '%c'", verb)
+}
+
+// strFormat implements Python's str.format with {}, {0}, {name} and a
+// format spec such as {:.2f} or {:>10}.
+func strFormat(format string, args []any, kw map[string]any) (string, error) {
+	var b strings.Builder
+	auto := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		switch {
+		case c == '{' && i+1 < len(format) && format[i+1] == '{':
+			b.WriteByte('{')
+			i++
+			continue
+		case c == '}' && i+1 < len(format) && format[i+1] == '}':
+			b.WriteByte('}')
+			i++
+			continue
+		case c != '{':
+			b.WriteByte(c)
+			continue
+		}
+		end := strings.IndexByte(format[i:], '}')
+		if end < 0 {
+			return "", fmt.Errorf("single '{' encountered in format string")
+		}
+		field := format[i+1 : i+end]
+		i += end
+		spec := ""
+		if k := strings.IndexByte(field, ':'); k >= 0 {
+			field, spec = field[:k], field[k+1:]
+		}
+		conv := ""
+		if k := strings.IndexByte(field, '!'); k >= 0 {
+			field, conv = field[:k], field[k+1:]
+		}
+		var v any
+		switch {
+		case field == "":
+			if auto >= len(args) {
+				return "", fmt.Errorf("replacement index %d out of range", auto)
+			}
+			v = args[auto]
+			auto++
+		case field[0] >= '0' && field[0] <= '9':
+			n, err := strconv.Atoi(field)
+			if err != nil || n >= len(args) {
+				return "", fmt.Errorf("replacement index %s out of range", field)
+			}
+			v = args[n]
+		default:
+			name, rest, _ := strings.Cut(field, ".")
+			x, ok := kw[name]
+			if !ok {
+				return "", fmt.Errorf("missing keyword argument '%s'", name)
+			}
+			for rest != "" {
+				var attr string
+				attr, rest, _ = strings.Cut(rest, ".")
+				x = getAttr(x, attr)
+			}
+			v = x
+		}
+		if conv == "r" {
+			v = repr(v)
+		}
+		s, err := formatSpec(v, spec)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(s)
+	}
+	return b.String(), nil
+}
+
+// formatSpec applies a Python format spec: [[fill]align][sign][0][width][,][.prec][type].
+func formatSpec(v any, spec string) (string, error) {
+	if spec == "" {
+		return Str(v), nil
+	}
+	fill, align := " ", byte(0)
+	if r, size := utf8.DecodeRuneInString(spec); len(spec) > size && strings.IndexByte("<>^=", spec[size]) >= 0 {
+		fill, align, spec = string(r), spec[size], spec[size+1:]
+	} else if len(spec) >= 1 && strings.IndexByte("<>^=", spec[0]) >= 0 {
+		align, spec = spec[0], spec[1:]
+	}
+	sign := ""
+	if spec != "" && strings.IndexByte("+- ", spec[0]) >= 0 {
+		sign, spec = spec[:1], spec[1:]
+	}
+	if spec != "" && spec[0] == '0' {
+		fill = "0"
+		if align == 0 {
+			align = '='
+		}
+		spec = spec[1:]
+	}
+	i := 0
+	for i < len(spec) && spec[i] >= '0' && spec[i] <= '9' {
+		i++
+	}
+	width, _ := strconv.Atoi(spec[:i])
+	if i > 7 || width > maxLen {
+		return "", fmt.Errorf("format width too large")
+	}
+	spec = spec[i:]
+	comma := false
+	if spec != "" && (spec[0] == ',' || spec[0] == '_') {
+		comma, spec = true, spec[1:]
+	}
+	prec := -1
+	if spec != "" && spec[0] == '.' {
+		j := 1
+		for j < len(spec) && spec[j] >= '0' && spec[j] <= '9' {
+			j++
+		}
+		prec, _ = strconv.Atoi(spec[1:j])
+		if j > 4 {
+			return "", fmt.Errorf("format precision too large")
+		}
+		spec = spec[j:]
+	}
+	typ := byte(0)
+	if spec != "" {
+		typ = spec[0]
+	}
+	var s string
+	numeric := false
+	switch typ {
+	case 'd':
+		n, f, isF, ok := number(v)
+		if !ok || isF && f != math.Trunc(f) {
+			return "", fmt.Errorf("format code 'd' needs an integer, not %s", typeName(v))
+		}
+		if isF {
+			n = int(f)
+		}
+		s, numeric = strconv.Itoa(n), true
+	case 'f', 'F', 'e', 'E', 'g', 'G', '%':
+		f, ok := toFloat(v)
+		if !ok {
+			return "", fmt.Errorf("format code '%c' needs a number, not %s", typ, typeName(v))
+		}
+		if prec < 0 {
+			prec = 6
+		}
+		if typ == '%' {
+			s = strconv.FormatFloat(f*100, 'f', prec, 64) + "%"
+		} else {
+			s = strconv.FormatFloat(f, typ|0x20, prec, 64)
+			if typ == 'E' || typ == 'G' {
+				s = strings.ToUpper(s)
+			}
+		}
+		numeric = true
+	case 's', 0:
+		if isNumber(v) && typ == 0 {
+			numeric = true
+			if f, isF := v.(float64); isF && prec >= 0 {
+				s = strconv.FormatFloat(f, 'g', prec, 64)
+			} else {
+				s = Str(v)
+			}
+		} else {
+			s = Str(v)
+			if prec >= 0 && utf8.RuneCountInString(s) > prec {
+				s = string([]rune(s)[:prec])
+			}
+		}
+	default:
+		return "", fmt.Errorf("unsupported format code '%c'", typ)
+	}
+	if numeric {
+		neg := strings.HasPrefix(s, "-")
+		if neg {
+			s = s[1:]
+		}
+		if comma {
+			s = groupThousands(s)
+		}
+		switch {
+		case neg:
+			s = "-" + s
+		case sign == "+":
+			s = "+" + s
+		case sign == " ":
+			s = " " + s
+		}
+		if align == 0 {
+			align = '>'
+		}
+	} else if align == 0 {
+		align = '<'
+	}
+	pad := width - utf8.RuneCountInString(s)
+	if pad <= 0 {
+		return s, nil
+	}
+	switch align {
+	case '<':
+		return s + strings.Repeat(fill, pad), nil
+	case '^':
+		return strings.Repeat(fill, pad/2) + s + strings.Repeat(fill, pad-pad/2), nil
+	case '=':
+		if s != "" && (s[0] == '-' || s[0] == '+' || s[0] == ' ') {
+			return s[:1] + strings.Repeat(fill, pad) + s[1:], nil
+		}
+	}
+	return strings.Repeat(fill, pad) + s, nil
+}
+
+func groupThousands(s string) string {
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}

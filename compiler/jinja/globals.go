@@ -1,0 +1,154 @@
+package jinja
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+)
+
+// maxRange bounds range() so a typo cannot build a huge list.
+const maxRange = 100_000
+
+// globalFuncs are the functions every template sees: Jinja's globals and
+// the helpers dbt adds that need no project (return, tojson, zip, ...).
+var globalFuncs map[string]any
+
+func init() {
+	globalFuncs = map[string]any{
+		"range": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("range", args, 1, 3); err != nil {
+				return nil, err
+			}
+			ints := make([]int, len(args))
+			for i, a := range args {
+				n, ok := toInt(a)
+				if !ok {
+					return nil, fmt.Errorf("range() needs integers, not %s", typeName(a))
+				}
+				ints[i] = n
+			}
+			start, stop, step := 0, ints[0], 1
+			if len(ints) > 1 {
+				start, stop = ints[0], ints[1]
+			}
+			if len(ints) > 2 {
+				step = ints[2]
+			}
+			if step == 0 {
+				return nil, fmt.Errorf("range() step must not be zero")
+			}
+			var out []any
+			for i := start; step > 0 && i < stop || step < 0 && i > stop; i += step {
+				if len(out) >= maxRange {
+					return nil, fmt.Errorf("range() is limited to %d items", maxRange)
+				}
+				out = append(out, i)
+			}
+			return &List{Items: out}, nil
+		}),
+		"dict": Func(func(args []any, kw map[string]any) (any, error) {
+			d := NewDict()
+			for _, a := range args {
+				if isMapping(a) {
+					keys, _ := seq(a)
+					for _, k := range keys {
+						v, _, _ := mapGet(a, k)
+						d.Set(k, v)
+					}
+					continue
+				}
+				pairs, ok := seq(a)
+				if !ok {
+					return nil, fmt.Errorf("dict() needs a mapping or (key, value) pairs")
+				}
+				for _, p := range pairs {
+					kv, ok := seq(p)
+					if !ok || len(kv) != 2 {
+						return nil, fmt.Errorf("dict() needs (key, value) pairs")
+					}
+					d.Set(kv[0], kv[1])
+				}
+			}
+			for _, k := range sortedMapKeys(kw) {
+				d.Set(k, kw[k])
+			}
+			return d, nil
+		}),
+		"namespace": Func(func(args []any, kw map[string]any) (any, error) {
+			d := NewDict()
+			d.ns = true
+			for _, a := range args {
+				if !isMapping(a) {
+					return nil, fmt.Errorf("namespace() takes a dict or keyword arguments")
+				}
+				keys, _ := seq(a)
+				for _, k := range keys {
+					v, _, _ := mapGet(a, k)
+					d.Set(k, v)
+				}
+			}
+			for _, k := range sortedMapKeys(kw) {
+				d.Set(k, kw[k])
+			}
+			return d, nil
+		}),
+		"zip": Func(func(args []any, kw map[string]any) (any, error) {
+			var lists [][]any
+			for _, a := range args {
+				xs, ok := seq(a)
+				if !ok {
+					return nil, fmt.Errorf("zip() needs sequences, not %s", typeName(a))
+				}
+				lists = append(lists, xs)
+			}
+			var out []any
+			for i := 0; len(lists) > 0; i++ {
+				row := make([]any, len(lists))
+				for j, l := range lists {
+					if i >= len(l) {
+						return &List{Items: out}, nil
+					}
+					row[j] = l[i]
+				}
+				out = append(out, &List{Items: row, Tuple: true})
+			}
+			return &List{Items: out}, nil
+		}),
+		"tojson": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("tojson", args, 1, 1); err != nil {
+				return nil, err
+			}
+			return toJSON(args[0], nil)
+		}),
+		"fromjson": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("fromjson", args, 1, 2); err != nil {
+				return nil, err
+			}
+			v, err := fromJSON(Str(args[0]))
+			if err != nil {
+				if len(args) > 1 {
+					return args[1], nil
+				}
+				return nil, fmt.Errorf("fromjson: %v", err)
+			}
+			return v, nil
+		}),
+		"local_md5": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("local_md5", args, 1, 1); err != nil {
+				return nil, err
+			}
+			h := md5.Sum([]byte(Str(args[0])))
+			return hex.EncodeToString(h[:]), nil
+		}),
+		"return": envFunc(func(e *env, off int, args []any, kw map[string]any) (any, error) {
+			if e.frame == nil {
+				return nil, fmt.Errorf("return() used outside of a macro")
+			}
+			if err := wantArgs("return", args, 1, 1); err != nil {
+				return nil, err
+			}
+			e.frame.ret, e.frame.hasRet = args[0], true
+			return nil, returnSignal{}
+		}),
+	}
+}

@@ -1,0 +1,476 @@
+package jinja
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/flosch/pongo2/v6"
+)
+
+// Func is a Go function that templates can call: args are the positional
+// arguments, kwargs the keyword arguments (nil when there are none).
+// Values are template values (see Native and Str to convert them).
+type Func func(args []any, kwargs map[string]any) (any, error)
+
+// FuncAt is a Func that is also told where in which file it was called.
+type FuncAt func(at Pos, args []any, kwargs map[string]any) (any, error)
+
+// Pos is a position in a template file (1-based line and column).
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+// Object is a Go value whose attributes templates can read (obj.name).
+type Object interface {
+	Attr(name string) (any, bool)
+}
+
+// Callable is a Go value that templates can call like a function.
+type Callable interface {
+	Call(args []any, kwargs map[string]any) (any, error)
+}
+
+// CallableAt is a Callable that is also told where it was called.
+type CallableAt interface {
+	CallAt(at Pos, args []any, kwargs map[string]any) (any, error)
+}
+
+// envFunc is a builtin that needs the render's state (return, caller).
+type envFunc func(e *env, off int, args []any, kw map[string]any) (any, error)
+
+// source is one template file.
+type source struct {
+	path string
+	text string
+}
+
+func (s *source) pos(off int) Pos {
+	line, col := LineCol(s.text, off)
+	return Pos{File: s.path, Line: line, Col: col}
+}
+
+// locate turns an evaluation error into an *Error in this file; errors that
+// already carry a file (raised inside a macro) and control-flow signals pass
+// through unchanged. fallback is used when err has no offset.
+func (s *source) locate(err error, fallback int) error {
+	var pe *posError
+	switch t := err.(type) {
+	case *Error, returnSignal, loopSignal:
+		return err
+	case *posError:
+		pe = t
+	default:
+		var je *Error
+		if errors.As(err, &je) {
+			return je
+		}
+		if errors.As(err, &pe) {
+			return s.locate(pe, fallback)
+		}
+		pe = &posError{off: fallback, msg: err.Error()}
+	}
+	p := s.pos(pe.off)
+	return &Error{File: p.File, Line: p.Line, Col: p.Col, Msg: pe.msg}
+}
+
+// env is the state of one render.
+type env struct {
+	engine  *Engine
+	globals map[string]any // this render's values
+	shared  map[string]any // values shared by many renders
+	sc      *scope
+	src     *source // the file whose tags are running
+	ctx     *pongo2.ExecutionContext
+	frame   *macroFrame // the innermost macro call
+	depth   int
+	loops   int
+	caller  *Pos            // call site of Engine.Call, when no template is running
+	used    map[string]bool // engine macros called, for Output.Macros
+	steps   int             // loop iterations and macro calls so far
+}
+
+// MaxSteps bounds the loop iterations and macro calls of one render, so a
+// runaway template fails instead of hanging the compile.
+var MaxSteps = 10_000_000
+
+func (e *env) step() error {
+	e.steps++
+	if e.steps > MaxSteps {
+		return fmt.Errorf("the template does too much work (over %d loop iterations and macro calls)", MaxSteps)
+	}
+	return nil
+}
+
+// scope holds the variables set in a template, a macro call or one
+// iteration of a for loop; lookups walk up to the parent.
+type scope struct {
+	vars   map[string]any
+	parent *scope
+}
+
+func (s *scope) set(name string, v any) {
+	if s.vars == nil {
+		s.vars = make(map[string]any, 4)
+	}
+	s.vars[name] = v
+}
+
+type macroFrame struct {
+	ret    any
+	hasRet bool
+}
+
+// returnSignal unwinds a macro body when it calls return().
+type returnSignal struct{}
+
+func (returnSignal) Error() string { return "return() used outside of a macro" }
+
+// loopSignal unwinds a loop body on {% break %} or {% continue %}.
+type loopSignal struct{ brk bool }
+
+func (s loopSignal) Error() string {
+	if s.brk {
+		return "{% break %} used outside of a loop"
+	}
+	return "{% continue %} used outside of a loop"
+}
+
+const envKey = "__mart_env"
+
+// maxDepth bounds macro recursion.
+const maxDepth = 256
+
+func envOf(ctx *pongo2.ExecutionContext) *env {
+	e := ctx.Public[envKey].(*env)
+	if e.ctx == nil {
+		e.ctx = ctx
+	}
+	return e
+}
+
+func (e *env) lookup(name string) (any, bool) {
+	for s := e.sc; s != nil; s = s.parent {
+		if v, ok := s.vars[name]; ok {
+			return v, true
+		}
+	}
+	if v, ok := e.globals[name]; ok {
+		return v, true
+	}
+	if v, ok := e.shared[name]; ok {
+		return v, true
+	}
+	if e.engine != nil {
+		if m, ok := e.engine.macros[name]; ok {
+			return m, true
+		}
+		if v, ok := e.engine.builtin[name]; ok {
+			return v, true
+		}
+	}
+	if v, ok := globalFuncs[name]; ok {
+		return v, true
+	}
+	return nil, false
+}
+
+// names lists every name visible to the template, for suggestions.
+func (e *env) names() []string {
+	seen := map[string]bool{}
+	for s := e.sc; s != nil; s = s.parent {
+		for k := range s.vars {
+			seen[k] = true
+		}
+	}
+	for k := range e.globals {
+		seen[k] = true
+	}
+	for k := range e.shared {
+		seen[k] = true
+	}
+	if e.engine != nil {
+		for k := range e.engine.macros {
+			seen[k] = true
+		}
+		for k := range e.engine.builtin {
+			seen[k] = true
+		}
+	}
+	for k := range globalFuncs {
+		seen[k] = true
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		if !strings.HasPrefix(k, "__") {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (e *env) pos(off int) Pos {
+	if e.src == nil {
+		if e.caller != nil {
+			return *e.caller
+		}
+		return Pos{Line: 1, Col: 1}
+	}
+	return e.src.pos(off)
+}
+
+// call calls a template value.
+func (e *env) call(off int, fn any, args []any, kw map[string]any) (any, error) {
+	switch f := fn.(type) {
+	case Func:
+		return f(args, kw)
+	case func([]any, map[string]any) (any, error):
+		return f(args, kw)
+	case FuncAt:
+		return f(e.pos(off), args, kw)
+	case envFunc:
+		return f(e, off, args, kw)
+	case *method:
+		return f.fn(e, f.recv, args, kw)
+	case *Macro:
+		if e.used == nil {
+			e.used = map[string]bool{}
+		}
+		e.used[f.Name] = true
+		return e.callMacro(off, f, nil, args, kw)
+	case *boundMacro:
+		return e.callMacro(off, f.m, f.closure, args, kw)
+	case CallableAt:
+		return f.CallAt(e.pos(off), args, kw)
+	case Callable:
+		return f.Call(args, kw)
+	case nil:
+		return nil, fmt.Errorf("none is not callable")
+	}
+	rv := reflect.ValueOf(fn)
+	if rv.Kind() == reflect.Func {
+		return callReflect(rv, args, kw)
+	}
+	return nil, fmt.Errorf("a %s value is not callable", typeName(fn))
+}
+
+// callReflect calls a plain Go function, converting arguments to its
+// parameter types (string, int, float64, bool or any).
+func callReflect(fn reflect.Value, args []any, kw map[string]any) (any, error) {
+	t := fn.Type()
+	if len(kw) > 0 {
+		return nil, fmt.Errorf("this function takes no keyword arguments")
+	}
+	n := t.NumIn()
+	if !t.IsVariadic() && len(args) != n || t.IsVariadic() && len(args) < n-1 {
+		return nil, fmt.Errorf("takes %d arguments, got %d", n, len(args))
+	}
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		var pt reflect.Type
+		if t.IsVariadic() && i >= n-1 {
+			pt = t.In(n - 1).Elem()
+		} else {
+			pt = t.In(i)
+		}
+		v, err := convertArg(a, pt)
+		if err != nil {
+			return nil, fmt.Errorf("argument %d: %v", i+1, err)
+		}
+		in[i] = v
+	}
+	out := fn.Call(in)
+	switch len(out) {
+	case 0:
+		return nil, nil
+	case 1:
+		if t.Out(0).Implements(reflect.TypeOf((*error)(nil)).Elem()) {
+			err, _ := out[0].Interface().(error)
+			return nil, err
+		}
+		return out[0].Interface(), nil
+	}
+	err, _ := out[len(out)-1].Interface().(error)
+	return out[0].Interface(), err
+}
+
+func convertArg(a any, t reflect.Type) (reflect.Value, error) {
+	switch t.Kind() {
+	case reflect.String:
+		return reflect.ValueOf(Str(a)).Convert(t), nil
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		i, f, isF, ok := number(a)
+		if !ok {
+			return reflect.Value{}, fmt.Errorf("expected a number, got %s", typeName(a))
+		}
+		if isF {
+			i = int(f)
+		}
+		return reflect.ValueOf(i).Convert(t), nil
+	case reflect.Float64, reflect.Float32:
+		f, ok := toFloat(a)
+		if !ok {
+			return reflect.Value{}, fmt.Errorf("expected a number, got %s", typeName(a))
+		}
+		return reflect.ValueOf(f).Convert(t), nil
+	case reflect.Bool:
+		return reflect.ValueOf(Truth(a)), nil
+	case reflect.Interface:
+		if a == nil {
+			return reflect.Zero(t), nil
+		}
+		v := reflect.ValueOf(Native(a))
+		if v.Type().AssignableTo(t) {
+			return v, nil
+		}
+	}
+	v := reflect.ValueOf(a)
+	if a != nil && v.Type().AssignableTo(t) {
+		return v, nil
+	}
+	return reflect.Value{}, fmt.Errorf("expected %s, got %s", t, typeName(a))
+}
+
+// boundMacro is a macro defined inside a template, with the scope it was
+// defined in.
+type boundMacro struct {
+	m       *Macro
+	closure *scope
+}
+
+// callMacro runs a macro body with the given arguments and returns its
+// output, or the value it passed to return().
+func (e *env) callMacro(off int, m *Macro, closure *scope, args []any, kw map[string]any) (any, error) {
+	if e.depth >= maxDepth {
+		return nil, fmt.Errorf("macro %s: recursion deeper than %d calls", m.Name, maxDepth)
+	}
+	if err := e.step(); err != nil {
+		return nil, err
+	}
+	if len(args) > len(m.Params) && !m.varargs {
+		return nil, fmt.Errorf("macro %s takes %d argument%s (%s), got %d", m.Name, len(m.Params), plural(len(m.Params)),
+			strings.Join(m.Params, ", "), len(args))
+	}
+	sc := &scope{vars: make(map[string]any, len(m.Params)+2), parent: closure}
+	bound := 0
+	for i, v := range args {
+		if i < len(m.Params) {
+			sc.vars[m.Params[i]] = v
+			bound++
+		}
+	}
+	if m.varargs {
+		var extra []any
+		if len(args) > len(m.Params) {
+			extra = append(extra, args[len(m.Params):]...)
+		}
+		sc.vars["varargs"] = &List{Items: extra, Tuple: true}
+	}
+	var extraKw *Dict
+	if m.kwargs {
+		extraKw = NewDict()
+		sc.vars["kwargs"] = extraKw
+	}
+	if len(kw) > 0 {
+		for _, k := range sortedMapKeys(kw) {
+			i := indexOf(m.Params, k)
+			switch {
+			case i < 0 && extraKw != nil:
+				extraKw.Set(k, kw[k])
+				continue
+			case i < 0:
+				msg := fmt.Sprintf("macro %s has no argument '%s' (arguments: %s)", m.Name, k, strings.Join(m.Params, ", "))
+				if s := suggest(k, m.Params); s != "" {
+					msg += "; " + s
+				}
+				return nil, errors.New(msg)
+			case i < len(args):
+				return nil, fmt.Errorf("macro %s got argument '%s' twice", m.Name, k)
+			}
+			sc.vars[k] = kw[k]
+		}
+	}
+	savedSc, savedSrc, savedFrame := e.sc, e.src, e.frame
+	callSite := e.pos(off)
+	frame := &macroFrame{}
+	e.sc, e.src, e.frame = sc, m.src, frame
+	e.depth++
+	defer func() {
+		e.sc, e.src, e.frame = savedSc, savedSrc, savedFrame
+		e.depth--
+	}()
+	for i, p := range m.Params {
+		if _, ok := sc.vars[p]; ok {
+			continue
+		}
+		if d := m.defaults[i]; d != nil {
+			v, err := d.eval(e)
+			if err != nil {
+				return nil, withCallSite(m.src.locate(err, d.offset()), m, callSite)
+			}
+			sc.vars[p] = v
+		} else {
+			sc.vars[p] = Undefined{Name: p}
+		}
+	}
+	var b strings.Builder
+	if perr := m.body.Execute(e.ctx, &b); perr != nil {
+		err := unwrapPongo(perr)
+		if _, ok := err.(returnSignal); ok && frame.hasRet {
+			return frame.ret, nil
+		}
+		return nil, withCallSite(err, m, callSite)
+	}
+	if frame.hasRet {
+		return frame.ret, nil
+	}
+	return b.String(), nil
+}
+
+// withCallSite records in an error raised inside a macro where the macro
+// was called from.
+func withCallSite(err error, m *Macro, at Pos) error {
+	je, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	c := *je
+	line := fmt.Sprintf("in macro %s, called from %s:%d:%d", m.Name, at.File, at.Line, at.Col)
+	if c.Detail == "" {
+		c.Detail = line
+	} else {
+		c.Detail += "\n" + line
+	}
+	return &c
+}
+
+func unwrapPongo(perr *pongo2.Error) error {
+	if perr.OrigError != nil {
+		var inner *pongo2.Error
+		if errors.As(perr.OrigError, &inner) && inner != perr {
+			return unwrapPongo(inner)
+		}
+		return perr.OrigError
+	}
+	return perr
+}
+
+func indexOf(xs []string, s string) int {
+	for i, x := range xs {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

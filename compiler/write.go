@@ -1,0 +1,243 @@
+package compiler
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+)
+
+// ioWorkers is how many files are written at once: writes wait on the
+// disk far more than on the CPU.
+const ioWorkers = 16
+
+// writeCompiled writes each node's compiled SQL under dir (the target
+// directory), skipping files that already hold the same text so a warm
+// compile touches only what changed.
+func (r *Result) writeCompiled(ids []string) error {
+	dir := r.TargetDir()
+	type job struct {
+		file string
+		data []byte
+	}
+	jobs := make([]job, 0, len(ids))
+	dirs := map[string]bool{}
+	for _, id := range ids {
+		n := r.Manifest.Node(id)
+		if n == nil {
+			continue
+		}
+		rel := CompiledPath(n)
+		if rel == "" || n.CompiledCode == "" {
+			continue
+		}
+		n.CompiledPath = filepath.ToSlash(filepath.Join(r.Project.TargetPath, rel))
+		file := filepath.Join(dir, filepath.FromSlash(rel))
+		dirs[filepath.Dir(file)] = true
+		jobs = append(jobs, job{file: file, data: []byte(n.CompiledCode + "\n")})
+	}
+	for _, d := range sortedKeys(dirs) {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	errs := make([]error, len(jobs))
+	parallelN(len(jobs), ioWorkers, func(i int) {
+		j := jobs[i]
+		if old, err := os.ReadFile(j.file); err == nil && bytes.Equal(old, j.data) {
+			return
+		}
+		errs[i] = os.WriteFile(j.file, j.data, 0o644)
+	})
+	return errors.Join(errs...)
+}
+
+// parallelN runs fn(0..n-1) on the given number of workers.
+func parallelN(n, workers int, fn func(i int)) {
+	if workers > n {
+		workers = n
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, 256)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// writeManifest writes m as compact JSON to file, through a temporary file
+// so a reader never sees half a manifest. Nodes are encoded in parallel and
+// streamed out; the bytes are those of json.Marshal(m) without HTML
+// escaping.
+func writeManifest(file string, m *Manifest) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	tmp := file + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	err = encodeManifest(w, m)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, file)
+}
+
+// encodeManifest writes the manifest's JSON; its fields in struct order.
+func encodeManifest(w *bufio.Writer, m *Manifest) error {
+	fields := []struct {
+		key string
+		v   any
+	}{
+		{"metadata", m.Metadata}, {"nodes", m.Nodes}, {"sources", m.Sources}, {"unit_tests", m.UnitTests},
+		{"macros", m.Macros}, {"docs", m.Docs}, {"disabled", m.Disabled},
+		{"parent_map", m.ParentMap}, {"child_map", m.ChildMap},
+	}
+	w.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		key, _ := compactJSON(f.key)
+		w.Write(key)
+		w.WriteByte(':')
+		var err error
+		if nodes, ok := f.v.(map[string]*Node); ok {
+			err = encodeNodes(w, nodes)
+		} else {
+			var b []byte
+			if b, err = compactJSON(f.v); err == nil {
+				_, err = w.Write(b)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	w.WriteByte('}')
+	_, err := w.WriteString("\n")
+	return err
+}
+
+// encodeNodes writes a map of nodes as a JSON object, keys sorted, with the
+// nodes encoded in parallel.
+func encodeNodes(w *bufio.Writer, nodes map[string]*Node) error {
+	if nodes == nil {
+		_, err := w.WriteString("null")
+		return err
+	}
+	ids := make([]string, 0, len(nodes))
+	for id := range nodes {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	// Chunks of consecutive ids are encoded in parallel and written in
+	// order as they finish, with a bounded number in flight, through
+	// reused buffers.
+	const chunk = 64
+	n := (len(ids) + chunk - 1) / chunk
+	type encoded struct {
+		buf *bytes.Buffer
+		err error
+	}
+	results := make([]chan encoded, n)
+	for i := range results {
+		results[i] = make(chan encoded, 1)
+	}
+	inFlight := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+	go func() {
+		for c := 0; c < n; c++ {
+			inFlight <- struct{}{}
+			go func() {
+				b := jsonBufs.Get().(*bytes.Buffer)
+				b.Reset()
+				results[c] <- encoded{b, encodeChunk(b, ids, nodes, c*chunk, min(len(ids), (c+1)*chunk))}
+			}()
+		}
+	}()
+	w.WriteByte('{')
+	var firstErr error
+	for c := 0; c < n; c++ {
+		r := <-results[c]
+		if r.err != nil && firstErr == nil {
+			firstErr = r.err
+		}
+		if firstErr == nil {
+			w.Write(r.buf.Bytes())
+		}
+		jsonBufs.Put(r.buf)
+		<-inFlight
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	_, err := w.WriteString("}")
+	return err
+}
+
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encodeChunk writes `"id":node` pairs for ids[from:to], comma separated
+// (with a leading comma unless from is 0).
+func encodeChunk(b *bytes.Buffer, ids []string, nodes map[string]*Node, from, to int) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	for i := from; i < to; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := enc.Encode(ids[i]); err != nil {
+			return err
+		}
+		trimNewline(b)
+		b.WriteByte(':')
+		if err := enc.Encode(nodes[ids[i]]); err != nil {
+			return err
+		}
+		trimNewline(b)
+	}
+	return nil
+}
+
+// trimNewline drops the newline json.Encoder writes after each value.
+func trimNewline(b *bytes.Buffer) {
+	if n := b.Len(); n > 0 && b.Bytes()[n-1] == '\n' {
+		b.Truncate(n - 1)
+	}
+}
+
+// compactJSON is json.Marshal without HTML escaping.
+func compactJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}

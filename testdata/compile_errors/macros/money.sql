@@ -1,0 +1,3 @@
+{% macro money(column) -%}
+    round({{ column }} / 100.0, 2)
+{%- endmacro %}

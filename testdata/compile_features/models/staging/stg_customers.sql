@@ -1,0 +1,3 @@
+select customer_id, name, region
+from {{ source("shop", "customers") }}
+where region = '{{ var("region") }}'

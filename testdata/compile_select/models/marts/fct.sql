@@ -1,0 +1,2 @@
+{{ config(tags=['nightly', 'finance']) }}
+select id from {{ ref('int_ab') }}

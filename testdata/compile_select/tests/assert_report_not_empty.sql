@@ -1,0 +1,1 @@
+select 1 from {{ ref('report') }} having count(*) = 0

@@ -1,0 +1,18 @@
+with source as (
+
+    select * from "raw"."customers"
+
+),
+
+renamed as (
+
+    select
+        id as customer_id,
+        first_name,
+        last_name
+
+    from source
+
+)
+
+select * from renamed
