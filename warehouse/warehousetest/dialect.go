@@ -29,4 +29,20 @@ var dialects = map[string]dialect{
 		},
 		nastyIdents: []string{`we"ird`, `with space`, `it's`, `ünïcödé ☃`, `semi;colon`, `dot.ted`, `select`, `MiXeD Case`},
 	},
+	"bigquery": {
+		// 10^10 rows: many seconds of slots.
+		longQuery:  "select count(*) as n from unnest(generate_array(1, 100000)) as a cross join unnest(generate_array(1, 100000)) as b",
+		stringType: "STRING",
+		seedTypes: map[warehouse.SeedType]string{
+			warehouse.SeedInteger:   "INT64",
+			warehouse.SeedDouble:    "FLOAT64",
+			warehouse.SeedBoolean:   "BOOL",
+			warehouse.SeedDate:      "DATE",
+			warehouse.SeedTimestamp: "DATETIME",
+			warehouse.SeedString:    "STRING",
+		},
+		// Table names allow letters, marks, numbers, connectors, dashes and
+		// spaces only.
+		nastyIdents: []string{`with space`, `ünïcödé`, `select`, `MiXeD Case`, `da-sh`},
+	},
 }

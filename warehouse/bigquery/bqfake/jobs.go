@@ -1,0 +1,285 @@
+package bqfake
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"time"
+
+	bq "google.golang.org/api/bigquery/v2"
+)
+
+// Job is a recorded job.
+type Job struct {
+	ID, Project, Location string
+	Type                  string // QUERY or LOAD
+	Query                 string // the statement or script of a query job
+	DryRun                bool
+	Labels                map[string]string
+	MaximumBytesBilled    int64
+	Priority              string // INTERACTIVE, BATCH or ""
+	JobTimeoutMs          int64
+	// Destination is project.dataset.table of a load job or of a query job
+	// with a destination table.
+	Destination                         string
+	WriteDisposition, CreateDisposition string
+	// Inserts counts the jobs.insert calls that carried this job id: more
+	// than one means the client retried the insert.
+	Inserts int
+	// State is PENDING, RUNNING or DONE; ErrorReason and ErrorMessage are
+	// set when a DONE job failed.
+	State                     string
+	ErrorReason, ErrorMessage string
+	Cancelled                 bool
+	StatementType             string
+	BytesProcessed            int64
+	BytesBilled               int64
+	Load                      *Load
+}
+
+// Load is the configuration and data of a load job.
+type Load struct {
+	SourceFormat        string
+	Schema              []Field
+	SkipLeadingRows     int64
+	FieldDelimiter      string
+	AllowQuotedNewlines bool
+	Data                []byte
+	// Upload is "multipart" or "resumable".
+	Upload string
+}
+
+type job struct {
+	Job
+	cfg     *bq.JobConfiguration
+	stmts   []*stmt
+	result  *Result
+	doneAt  time.Time
+	created time.Time
+	stats   *bq.JobStatistics
+	err     *apiError
+}
+
+// Jobs returns every job inserted so far, dry runs included, in order.
+func (s *Server) Jobs() []Job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Job, len(s.jobs))
+	for i, j := range s.jobs {
+		s.advance(j)
+		out[i] = j.Job
+		out[i].Labels = maps.Clone(j.Labels)
+	}
+	return out
+}
+
+// Queries returns the statement of every query job that was not a dry run,
+// in the order they were inserted.
+func (s *Server) Queries() []string {
+	var out []string
+	for _, j := range s.Jobs() {
+		if j.Type == "QUERY" && !j.DryRun {
+			out = append(out, j.Query)
+		}
+	}
+	return out
+}
+
+// ResetJobs forgets the recorded jobs (the catalog stays).
+func (s *Server) ResetJobs() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.jobs = nil
+	s.byID = map[string]*job{}
+}
+
+// jobs.insert (without media)
+func (s *Server) insertJob(w http.ResponseWriter, r *http.Request, p []string) {
+	var in bq.Job
+	if err := readJSON(r, &in); err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	out, err := s.startJob(p[0], &in, nil, "")
+	if err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	writeJSON(w, out)
+}
+
+// startJob records and starts (or, without a running time, completes) a
+// job and returns its representation.
+func (s *Server) startJob(projectID string, in *bq.Job, data []byte, upload string) (*bq.Job, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.projects[projectID] == nil {
+		return nil, &apiError{http.StatusForbidden, "accessDenied", fmt.Sprintf(
+			"Access Denied: Project %s: User does not have bigquery.jobs.create permission in project %s.", projectID, projectID)}
+	}
+	if in.Configuration == nil || (in.Configuration.Query == nil && in.Configuration.Load == nil) {
+		return nil, &apiError{http.StatusBadRequest, "invalid", "Job configuration must contain exactly one job-specific configuration object (e.g., query, load, extract, copy)."}
+	}
+	ref := in.JobReference
+	if ref == nil {
+		ref = &bq.JobReference{}
+	}
+	if ref.JobId == "" {
+		s.nextID++
+		ref.JobId = fmt.Sprintf("bqfake_job_%d", s.nextID)
+	}
+	if ref.Location == "" {
+		ref.Location = "US"
+	}
+	key := projectID + ":" + ref.JobId
+	if old := s.byID[key]; old != nil && !in.Configuration.DryRun {
+		old.Inserts++
+		return nil, &apiError{http.StatusConflict, "duplicate", fmt.Sprintf("Already Exists: Job %s:%s.%s", projectID, ref.Location, ref.JobId)}
+	}
+	j := s.newJob(projectID, ref, in.Configuration)
+	s.jobs = append(s.jobs, j)
+	if !j.DryRun {
+		s.byID[key] = j
+	}
+	if cfg := in.Configuration.Load; cfg != nil {
+		s.startLoad(j, cfg, data, upload)
+	} else {
+		s.startQuery(j)
+	}
+	return j.api(), nil
+}
+
+func (s *Server) newJob(projectID string, ref *bq.JobReference, cfg *bq.JobConfiguration) *job {
+	now := s.now()
+	j := &job{cfg: cfg, created: now}
+	j.ID, j.Project, j.Location = ref.JobId, projectID, ref.Location
+	j.DryRun, j.Labels, j.JobTimeoutMs, j.Inserts = cfg.DryRun, cfg.Labels, cfg.JobTimeoutMs, 1
+	j.State = "RUNNING"
+	if q := cfg.Query; q != nil {
+		j.Type, j.Query, j.MaximumBytesBilled, j.Priority = "QUERY", q.Query, q.MaximumBytesBilled, q.Priority
+		j.Destination = tableName(q.DestinationTable)
+		j.WriteDisposition, j.CreateDisposition = q.WriteDisposition, q.CreateDisposition
+	}
+	return j
+}
+
+func tableName(t *bq.TableReference) string {
+	if t == nil {
+		return ""
+	}
+	return t.ProjectId + "." + t.DatasetId + "." + t.TableId
+}
+
+// finish marks j done with err (nil: success) and fills its statistics.
+func (s *Server) finish(j *job, err *apiError, processed int64, extra func(*bq.JobStatistics)) {
+	now := s.now()
+	j.State = "DONE"
+	j.err = err
+	if err != nil {
+		j.ErrorReason, j.ErrorMessage = err.Reason, err.Message
+	}
+	billed := billedBytes(processed)
+	if j.DryRun || (err != nil && err.Reason == "bytesBilledLimitExceeded") {
+		billed = 0
+	}
+	j.BytesProcessed, j.BytesBilled = processed, billed
+	j.stats = &bq.JobStatistics{
+		CreationTime:        j.created.UnixMilli(),
+		StartTime:           j.created.UnixMilli(),
+		EndTime:             now.UnixMilli(),
+		TotalBytesProcessed: processed,
+		TotalSlotMs:         slotMs(processed),
+	}
+	if j.DryRun {
+		j.stats.StartTime, j.stats.EndTime = 0, 0
+	}
+	if extra != nil {
+		extra(j.stats)
+	}
+}
+
+// billedBytes rounds up to whole MiB with the 10 MiB minimum per query.
+func billedBytes(processed int64) int64 {
+	const mib = 1 << 20
+	if processed <= 0 {
+		return 0
+	}
+	b := (processed + mib - 1) / mib * mib
+	return max(b, 10*mib)
+}
+
+func slotMs(processed int64) int64 {
+	if processed == 0 {
+		return 0
+	}
+	return 10 + processed/100000
+}
+
+func (j *job) api() *bq.Job {
+	out := &bq.Job{
+		Kind:          "bigquery#job",
+		Id:            j.Project + ":" + j.Location + "." + j.ID,
+		JobReference:  &bq.JobReference{ProjectId: j.Project, JobId: j.ID, Location: j.Location},
+		Configuration: j.cfg,
+		Status:        &bq.JobStatus{State: j.State},
+		Statistics:    j.stats,
+		UserEmail:     "bqfake@example.com",
+	}
+	if j.DryRun {
+		out.JobReference.JobId, out.Id = "", ""
+	}
+	if j.err != nil {
+		ep := &bq.ErrorProto{Reason: j.err.Reason, Message: j.err.Message}
+		out.Status.ErrorResult, out.Status.Errors = ep, []*bq.ErrorProto{ep}
+	}
+	if out.Statistics == nil {
+		out.Statistics = &bq.JobStatistics{CreationTime: j.created.UnixMilli(), StartTime: j.created.UnixMilli()}
+	}
+	return out
+}
+
+// lookupJob finds a job for jobs.get and friends; location, if given, must
+// match.
+func (s *Server) lookupJob(projectID, id, location string) (*job, *apiError) {
+	j := s.byID[projectID+":"+id]
+	if j == nil || (location != "" && location != j.Location) {
+		return nil, notFound("Not found: Job %s:%s", projectID, id)
+	}
+	s.advance(j)
+	return j, nil
+}
+
+// advance completes a running job whose time has come.
+func (s *Server) advance(j *job) {
+	if j.State == "RUNNING" && !j.doneAt.IsZero() && !s.now().Before(j.doneAt) {
+		s.complete(j)
+	}
+}
+
+// jobs.get
+func (s *Server) getJob(w http.ResponseWriter, r *http.Request, p []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j, err := s.lookupJob(p[0], p[1], r.URL.Query().Get("location"))
+	if err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	writeJSON(w, j.api())
+}
+
+// jobs.cancel
+func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request, p []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j, err := s.lookupJob(p[0], p[1], r.URL.Query().Get("location"))
+	if err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	if j.State != "DONE" {
+		j.Cancelled = true
+		s.finish(j, &apiError{http.StatusBadRequest, "stopped", "Job execution was cancelled: User requested cancellation"}, 0, nil)
+	}
+	writeJSON(w, &bq.JobCancelResponse{Kind: "bigquery#jobCancelResponse", Job: j.api()})
+}

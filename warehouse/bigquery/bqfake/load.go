@@ -1,0 +1,213 @@
+package bqfake
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	bq "google.golang.org/api/bigquery/v2"
+)
+
+// upload is a resumable upload session.
+type upload struct {
+	project string
+	job     bq.Job
+	data    []byte
+}
+
+// uploadJob serves jobs.insert with media: uploadType=multipart (job and
+// data in one multipart/related body) and uploadType=resumable (a session
+// started with the job, then chunks posted to the session URL).
+func (s *Server) uploadJob(w http.ResponseWriter, r *http.Request, p []string) {
+	q := r.URL.Query()
+	switch {
+	case q.Get("upload_id") != "":
+		s.uploadChunk(w, r, q.Get("upload_id"))
+	case q.Get("uploadType") == "multipart":
+		s.uploadMultipart(w, r, p[0])
+	case q.Get("uploadType") == "resumable":
+		var in bq.Job
+		if err := readJSON(r, &in); err != nil {
+			writeAPIError(w, err)
+			return
+		}
+		s.mu.Lock()
+		s.nextID++
+		id := strconv.Itoa(s.nextID)
+		s.uploads[id] = &upload{project: p[0], job: in}
+		s.mu.Unlock()
+		w.Header().Set("Location", s.URL()+"/upload/bigquery/v2/projects/"+p[0]+"/jobs?uploadType=resumable&upload_id="+id)
+		w.WriteHeader(http.StatusOK)
+	default:
+		writeError(w, http.StatusBadRequest, "invalid", "bqfake: unsupported uploadType "+q.Get("uploadType"))
+	}
+}
+
+func (s *Server) uploadMultipart(w http.ResponseWriter, r *http.Request, projectID string) {
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "bqfake: bad multipart Content-Type: "+err.Error())
+		return
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	var parts [][]byte
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "invalid", "bqfake: bad multipart body: "+err.Error())
+			return
+		}
+		b, _ := io.ReadAll(part)
+		parts = append(parts, b)
+	}
+	if len(parts) != 2 {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("bqfake: multipart upload has %d parts, want 2", len(parts)))
+		return
+	}
+	var in bq.Job
+	if err := json.Unmarshal(parts[0], &in); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "bqfake: bad job JSON: "+err.Error())
+		return
+	}
+	out, aerr := s.startJob(projectID, &in, parts[1], "multipart")
+	if aerr != nil {
+		writeAPIError(w, aerr)
+		return
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) uploadChunk(w http.ResponseWriter, r *http.Request, id string) {
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	up := s.uploads[id]
+	if up != nil {
+		up.data = append(up.data, body...)
+	}
+	s.mu.Unlock()
+	if up == nil {
+		writeError(w, http.StatusNotFound, "notFound", "bqfake: no upload session "+id)
+		return
+	}
+	// "bytes 0-99/*" is a middle chunk; "bytes 0-99/100" and "bytes */100"
+	// are final.
+	if strings.HasSuffix(r.Header.Get("Content-Range"), "/*") {
+		w.Header().Set("X-Http-Status-Code-Override", "308")
+		w.Header().Set("Range", fmt.Sprintf("bytes=0-%d", len(up.data)-1))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	s.mu.Lock()
+	delete(s.uploads, id)
+	s.mu.Unlock()
+	out, err := s.startJob(up.project, &up.job, up.data, "resumable")
+	if err != nil {
+		writeAPIError(w, err)
+		return
+	}
+	writeJSON(w, out)
+}
+
+func (s *Server) startLoad(j *job, cfg *bq.JobConfigurationLoad, data []byte, upload string) {
+	j.Type = "LOAD"
+	j.Destination = tableName(cfg.DestinationTable)
+	j.WriteDisposition, j.CreateDisposition = cfg.WriteDisposition, cfg.CreateDisposition
+	delim := cfg.FieldDelimiter
+	if delim == "" {
+		delim = ","
+	}
+	j.Load = &Load{SourceFormat: cfg.SourceFormat, Schema: fromAPISchema(cfg.Schema), SkipLeadingRows: cfg.SkipLeadingRows,
+		FieldDelimiter: delim, AllowQuotedNewlines: cfg.AllowQuotedNewlines, Data: data, Upload: upload}
+	s.complete(j)
+}
+
+func (s *Server) completeLoad(j *job) {
+	ref := j.cfg.Load.DestinationTable
+	n, err := s.load(j, ref)
+	s.finish(j, err, 0, func(st *bq.JobStatistics) {
+		st.Load = &bq.JobStatistics3{InputFiles: 1, InputFileBytes: int64(len(j.Load.Data)), OutputRows: n, OutputBytes: int64(len(j.Load.Data))}
+	})
+}
+
+// load applies a load job to its destination table and returns the rows
+// loaded.
+func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
+	if ref == nil {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "Load configuration must specify a destination table"}
+	}
+	if f := s.failureFor("LOAD "+tableName(ref), false); f != nil {
+		return 0, &apiError{failureCode(f.Reason), f.Reason, f.Message}
+	}
+	ds, err := s.findDataset(ref.ProjectId, ref.DatasetId, j.Location)
+	if err != nil {
+		return 0, err
+	}
+	n, cerr := countCSV(j.Load, len(j.Load.Schema))
+	if cerr != nil {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "Error while reading data, error message: " + cerr.Error()}
+	}
+	t := ds.tables[ref.TableId]
+	switch {
+	case t == nil && j.CreateDisposition == "CREATE_NEVER":
+		return 0, notFound("Not found: Table %s:%s.%s", ref.ProjectId, ref.DatasetId, ref.TableId)
+	case t == nil:
+		t = &table{project: ref.ProjectId, dataset: ref.DatasetId, id: ref.TableId, kind: "TABLE", createdMs: s.now().UnixMilli()}
+		ds.tables[ref.TableId] = t
+	case t.kind != "TABLE":
+		return 0, invalidQuery("%s:%s.%s is a view; load jobs need a table", ref.ProjectId, ref.DatasetId, ref.TableId)
+	case j.WriteDisposition == "WRITE_TRUNCATE":
+		t.numRows = 0
+	case j.WriteDisposition != "WRITE_APPEND" && t.numRows > 0:
+		return 0, &apiError{http.StatusConflict, "duplicate", "Already Exists: Table " + ref.ProjectId + ":" + ref.DatasetId + "." + ref.TableId}
+	}
+	if j.Load.Schema != nil {
+		t.schema = j.Load.Schema
+	}
+	t.numRows += n
+	return n, nil
+}
+
+// countCSV counts the data records of a CSV load and checks their width.
+func countCSV(l *Load, width int) (int64, error) {
+	if l.SourceFormat != "" && l.SourceFormat != "CSV" {
+		return 0, nil
+	}
+	cr := csv.NewReader(bytes.NewReader(l.Data))
+	cr.Comma = []rune(l.FieldDelimiter)[0]
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = false
+	var n int64
+	for row := int64(1); ; row++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		if row <= l.SkipLeadingRows {
+			continue
+		}
+		if width > 0 && len(rec) != width {
+			return 0, fmt.Errorf("CSV table references column position %d, but line starting at position:%d contains only %d columns", width-1, row, len(rec))
+		}
+		if !l.AllowQuotedNewlines {
+			for _, f := range rec {
+				if strings.ContainsAny(f, "\r\n") {
+					return 0, fmt.Errorf("Error detected while parsing row starting at position: %d. Error: Missing close double quote (\") character", row)
+				}
+			}
+		}
+		n++
+	}
+}

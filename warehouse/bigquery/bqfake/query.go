@@ -1,0 +1,249 @@
+package bqfake
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	bq "google.golang.org/api/bigquery/v2"
+)
+
+// startQuery parses a query job and completes it now, or later when a
+// scripted running time is due.
+func (s *Server) startQuery(j *job) {
+	stmts, err := parseScript(j.Query)
+	if err != nil {
+		j.StatementType = ""
+		s.finish(j, invalidQuery("%s", err.Error()), 0, nil)
+		return
+	}
+	j.stmts = stmts
+	j.StatementType = statementType(stmts)
+	var wait time.Duration
+	for _, st := range flatten(stmts) {
+		if res, ok := s.resultFor(st.src); ok {
+			wait = max(wait, res.Duration)
+		}
+	}
+	if wait > 0 && !j.DryRun {
+		j.doneAt = s.now().Add(wait)
+		return
+	}
+	s.complete(j)
+}
+
+// complete runs a job's effects and marks it done.
+func (s *Server) complete(j *job) {
+	if j.Type == "LOAD" {
+		s.completeLoad(j)
+		return
+	}
+	processed := s.estimate(j.stmts)
+	if !j.DryRun && j.MaximumBytesBilled > 0 && billedBytes(processed) > j.MaximumBytesBilled {
+		s.finish(j, &apiError{http.StatusBadRequest, "bytesBilledLimitExceeded", fmt.Sprintf(
+			"Query exceeded limit for bytes billed: %d. %d or higher required.", j.MaximumBytesBilled, billedBytes(processed))}, processed, nil)
+		return
+	}
+	rn := s.newRun(j.Project, j.Location, j.DryRun)
+	err := rn.script(j.stmts)
+	if rn.last != nil {
+		if res, ok := s.resultFor(rn.last.src); ok {
+			j.result = &res
+		}
+	}
+	s.finish(j, err, processed, func(st *bq.JobStatistics) {
+		q := &bq.JobStatistics2{
+			StatementType:       j.StatementType,
+			TotalBytesProcessed: processed,
+			TotalBytesBilled:    billedBytes(processed),
+			TotalSlotMs:         slotMs(processed),
+		}
+		if j.DryRun {
+			q.TotalBytesBilled = 0
+		}
+		if j.result != nil {
+			q.Schema = apiSchema(j.result.Schema)
+		}
+		if n := rn.dml[0] + rn.dml[1] + rn.dml[2]; n > 0 || isDML(j.StatementType) {
+			q.NumDmlAffectedRows = n
+			q.DmlStats = &bq.DmlStatistics{InsertedRowCount: rn.dml[0], UpdatedRowCount: rn.dml[1], DeletedRowCount: rn.dml[2]}
+		}
+		st.Query = q
+	})
+}
+
+func isDML(statementType string) bool {
+	switch statementType {
+	case "INSERT", "MERGE", "UPDATE", "DELETE":
+		return true
+	}
+	return false
+}
+
+// estimate is the bytes a script processes: scripted per statement, else
+// 1 MiB per distinct table a statement reads (a backticked three-part name
+// that is not the statement's DDL or INSERT target).
+func (s *Server) estimate(stmts []*stmt) int64 {
+	var total int64
+	for _, st := range flatten(stmts) {
+		if res, ok := s.resultFor(st.src); ok && res.BytesProcessed > 0 {
+			total += res.BytesProcessed
+			continue
+		}
+		reads := map[string]bool{}
+		first := true
+		for i := 0; i < len(st.toks); i++ {
+			if st.toks[i].kind != 'q' || (i > 0 && st.toks[i-1].text == ".") {
+				continue
+			}
+			parts, _, next := path(st.toks, i)
+			i = next - 1
+			if len(parts) != 3 {
+				continue
+			}
+			if first {
+				first = false
+				switch st.toks[0].text {
+				case "CREATE", "DROP", "ALTER", "INSERT":
+					continue
+				}
+			}
+			reads[strings.Join(parts, ".")] = true
+		}
+		total += int64(len(reads)) << 20
+	}
+	return total
+}
+
+// jobs.getQueryResults
+func (s *Server) getQueryResults(w http.ResponseWriter, r *http.Request, p []string) {
+	q := r.URL.Query()
+	wait := 200 * time.Millisecond
+	if ms, err := strconv.Atoi(q.Get("timeoutMs")); err == nil {
+		wait = min(wait, time.Duration(ms)*time.Millisecond)
+	}
+	deadline := time.Now().Add(wait)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var j *job
+	for {
+		var err *apiError
+		j, err = s.lookupJob(p[0], p[1], q.Get("location"))
+		if err != nil {
+			writeAPIError(w, err)
+			return
+		}
+		if j.State == "DONE" || time.Now().After(deadline) || r.Context().Err() != nil {
+			break
+		}
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
+	out := &bq.GetQueryResultsResponse{
+		Kind:         "bigquery#getQueryResultsResponse",
+		JobReference: &bq.JobReference{ProjectId: j.Project, JobId: j.ID, Location: j.Location},
+		JobComplete:  j.State == "DONE",
+	}
+	if !out.JobComplete {
+		writeJSON(w, out)
+		return
+	}
+	if j.err != nil {
+		writeAPIError(w, j.err)
+		return
+	}
+	if j.stats != nil && j.stats.Query != nil {
+		out.NumDmlAffectedRows = j.stats.Query.NumDmlAffectedRows
+	}
+	if j.result == nil || j.result.Schema == nil {
+		writeJSON(w, out)
+		return
+	}
+	res := j.result
+	out.Schema = apiSchema(res.Schema)
+	out.TotalRows = uint64(len(res.Rows))
+	start, _ := strconv.Atoi(q.Get("startIndex"))
+	if tok := q.Get("pageToken"); tok != "" {
+		start, _ = strconv.Atoi(tok)
+	}
+	size := len(res.Rows)
+	if v := q.Get("maxResults"); v != "" {
+		size, _ = strconv.Atoi(v)
+	}
+	int64TS := q.Get("formatOptions.useInt64Timestamp") == "true"
+	end := min(start+size, len(res.Rows))
+	for i := start; i < end; i++ {
+		out.Rows = append(out.Rows, encodeRow(res.Schema, res.Rows[i], int64TS))
+	}
+	if end < len(res.Rows) && size > 0 {
+		out.PageToken = strconv.Itoa(end)
+	}
+	writeJSON(w, out)
+}
+
+func encodeRow(schema []Field, row []any, int64TS bool) *bq.TableRow {
+	out := &bq.TableRow{}
+	for i, f := range schema {
+		var v any
+		if i < len(row) {
+			v = row[i]
+		}
+		out.F = append(out.F, &bq.TableCell{V: encodeCell(f, v, int64TS)})
+	}
+	return out
+}
+
+// encodeCell renders a value of field f: a scalar's string, a STRUCT's
+// {"f": [cells]}, a REPEATED field's [{"v": ...}].
+func encodeCell(f Field, v any, int64TS bool) any {
+	if f.Mode == "REPEATED" {
+		cells := []any{}
+		xs, _ := v.([]any)
+		elem := f
+		elem.Mode = ""
+		for _, x := range xs {
+			cells = append(cells, map[string]any{"v": encodeCell(elem, x, int64TS)})
+		}
+		return cells
+	}
+	if f.Fields != nil {
+		xs, ok := v.([]any)
+		if !ok {
+			return nil
+		}
+		return encodeRow(f.Fields, xs, int64TS)
+	}
+	return encodeValue(f.Type, v, int64TS)
+}
+
+// encodeValue renders a Go value the way BigQuery sends it: a string (or
+// null).
+func encodeValue(typ string, v any, int64TS bool) any {
+	if v == nil {
+		return nil
+	}
+	switch x := v.(type) {
+	case time.Time:
+		switch apiType(typ) {
+		case "DATE":
+			return x.Format("2006-01-02")
+		case "DATETIME":
+			return x.Format("2006-01-02T15:04:05.999999")
+		case "TIMESTAMP":
+			if int64TS {
+				return strconv.FormatInt(x.UnixMicro(), 10)
+			}
+			return strconv.FormatFloat(float64(x.UnixMicro())/1e6, 'E', -1, 64)
+		}
+		return x.String()
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,31 @@
+DECLARE mart_dup_keys INT64 DEFAULT 0;
+DECLARE mart_dup_rows INT64 DEFAULT 0;
+DECLARE mart_dup_examples ARRAY<STRUCT<k ARRAY<STRING>, n INT64>> DEFAULT [];
+DECLARE mart_outside INT64 DEFAULT 0;
+DECLARE mart_rows INT64 DEFAULT 0;
+DECLARE mart_deleted INT64 DEFAULT 0;
+CREATE TEMP TABLE mart_batch AS (
+SELECT rental_id, store_id, customer_id, amount, rented_at, DATE(rented_at) AS rental_date
+FROM `proj.raw.rentals`
+WHERE rented_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 3 DAY)
+);
+SET mart_outside = (
+  SELECT COUNT(*) FROM mart_batch
+  WHERE NOT IFNULL(`rented_at` >= TIMESTAMP '2026-03-02 00:00:00+00' AND `rented_at` < TIMESTAMP '2026-03-03 00:00:00+00', FALSE)
+);
+IF mart_outside = 0 THEN
+  BEGIN
+    BEGIN TRANSACTION;
+    DELETE FROM `proj.mart.fct_rentals` AS DBT_INTERNAL_DEST
+    WHERE DBT_INTERNAL_DEST.`rented_at` >= TIMESTAMP '2026-03-02 00:00:00+00' AND DBT_INTERNAL_DEST.`rented_at` < TIMESTAMP '2026-03-03 00:00:00+00';
+    SET mart_deleted = @@row_count;
+    INSERT INTO `proj.mart.fct_rentals` (`rental_id`, `store_id`, `customer_id`, `amount`, `rented_at`, `rental_date`)
+    SELECT `rental_id`, `store_id`, `customer_id`, `amount`, `rented_at`, `rental_date` FROM mart_batch;
+    SET mart_rows = @@row_count;
+    COMMIT TRANSACTION;
+  EXCEPTION WHEN ERROR THEN
+    ROLLBACK TRANSACTION;
+    RAISE;
+  END;
+END IF;
+SELECT mart_dup_keys AS dup_keys, mart_dup_rows AS dup_rows, mart_dup_examples AS dup_examples, mart_outside AS outside, mart_rows AS rows_written, mart_deleted AS rows_deleted

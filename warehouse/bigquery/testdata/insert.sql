@@ -1,0 +1,6 @@
+INSERT INTO `proj.mart.fct_rentals`
+SELECT * FROM (
+SELECT rental_id, store_id, customer_id, amount, rented_at, DATE(rented_at) AS rental_date
+FROM `proj.raw.rentals`
+WHERE rented_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 3 DAY)
+)

@@ -1,0 +1,54 @@
+DECLARE mart_dup_keys INT64 DEFAULT 0;
+DECLARE mart_dup_rows INT64 DEFAULT 0;
+DECLARE mart_dup_examples ARRAY<STRUCT<k ARRAY<STRING>, n INT64>> DEFAULT [];
+DECLARE mart_inserted INT64 DEFAULT 0;
+DECLARE mart_closed INT64 DEFAULT 0;
+CREATE TEMP TABLE mart_batch AS (
+SELECT id, name, email, updated_at FROM `proj.raw.customers`
+);
+SET (mart_dup_keys, mart_dup_rows) = (
+  SELECT AS STRUCT COUNT(*), IFNULL(SUM(n), 0)
+  FROM (SELECT COUNT(*) AS n FROM mart_batch GROUP BY `id`, `email` HAVING COUNT(*) > 1)
+);
+SET mart_dup_examples = ARRAY(
+  SELECT AS STRUCT [IFNULL(CAST(`id` AS STRING), 'NULL'), IFNULL(CAST(`email` AS STRING), 'NULL')] AS k, COUNT(*) AS n
+  FROM mart_batch GROUP BY `id`, `email` HAVING COUNT(*) > 1
+  ORDER BY n DESC, `id`, `email`
+  LIMIT 5
+);
+IF mart_dup_keys = 0 THEN
+  CREATE TEMP TABLE mart_changes AS
+  SELECT DBT_INTERNAL_SOURCE.*,
+    TIMESTAMP '2026-03-10 04:05:06+00' AS mart_valid_from,
+    TIMESTAMP '2026-03-10 04:05:06+00' AS mart_updated_at,
+    DBT_INTERNAL_DEST.mart_found IS NOT NULL AS mart_close
+  FROM mart_batch AS DBT_INTERNAL_SOURCE
+  LEFT JOIN (
+    SELECT *, TRUE AS mart_found FROM `proj.mart.customers_snapshot` AS DBT_INTERNAL_DEST WHERE (DBT_INTERNAL_DEST.`dbt_valid_to` IS NULL OR DBT_INTERNAL_DEST.`dbt_valid_to` = CAST(TIMESTAMP '9999-12-31 00:00:00+00' AS TIMESTAMP))
+  ) AS DBT_INTERNAL_DEST
+    ON TO_JSON_STRING(STRUCT(DBT_INTERNAL_SOURCE.`id`, DBT_INTERNAL_SOURCE.`email`)) = TO_JSON_STRING(STRUCT(DBT_INTERNAL_DEST.`id`, DBT_INTERNAL_DEST.`email`))
+  WHERE DBT_INTERNAL_DEST.mart_found IS NULL
+    OR (DBT_INTERNAL_SOURCE.`name` IS DISTINCT FROM DBT_INTERNAL_DEST.`name`
+      OR DBT_INTERNAL_SOURCE.`updated_at` IS DISTINCT FROM DBT_INTERNAL_DEST.`updated_at`);
+  BEGIN
+    BEGIN TRANSACTION;
+    UPDATE `proj.mart.customers_snapshot` AS DBT_INTERNAL_DEST
+    SET `dbt_valid_to` = DBT_INTERNAL_SOURCE.mart_valid_from
+    FROM mart_changes AS DBT_INTERNAL_SOURCE
+    WHERE DBT_INTERNAL_SOURCE.mart_close AND DBT_INTERNAL_SOURCE.`id` IS NOT DISTINCT FROM DBT_INTERNAL_DEST.`id` AND DBT_INTERNAL_SOURCE.`email` IS NOT DISTINCT FROM DBT_INTERNAL_DEST.`email` AND (DBT_INTERNAL_DEST.`dbt_valid_to` IS NULL OR DBT_INTERNAL_DEST.`dbt_valid_to` = CAST(TIMESTAMP '9999-12-31 00:00:00+00' AS TIMESTAMP));
+    SET mart_closed = @@row_count;
+    INSERT INTO `proj.mart.customers_snapshot` (`id`, `name`, `email`, `updated_at`, `dbt_scd_id`, `dbt_updated_at`, `dbt_valid_from`, `dbt_valid_to`)
+    SELECT `id`, `name`, `email`, `updated_at`,
+      TO_HEX(MD5(CONCAT(IFNULL(CAST(`id` AS STRING), ''), '|', IFNULL(CAST(`email` AS STRING), ''), '|', IFNULL(CAST(mart_valid_from AS STRING), '')))),
+      mart_updated_at,
+      mart_valid_from,
+      CAST(TIMESTAMP '9999-12-31 00:00:00+00' AS TIMESTAMP)
+    FROM mart_changes;
+    SET mart_inserted = @@row_count;
+    COMMIT TRANSACTION;
+  EXCEPTION WHEN ERROR THEN
+    ROLLBACK TRANSACTION;
+    RAISE;
+  END;
+END IF;
+SELECT mart_dup_keys AS dup_keys, mart_dup_rows AS dup_rows, mart_dup_examples AS dup_examples, mart_inserted AS rows_inserted, mart_closed AS rows_closed

@@ -1,0 +1,7 @@
+CREATE OR REPLACE TABLE `proj.mart.fct_rentals`
+PARTITION BY RANGE_BUCKET(`store_id`, GENERATE_ARRAY(0, 1000, 10))
+AS (
+SELECT rental_id, store_id, customer_id, amount, rented_at, DATE(rented_at) AS rental_date
+FROM `proj.raw.rentals`
+WHERE rented_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 3 DAY)
+)
