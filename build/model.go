@@ -21,7 +21,7 @@ func sqlError(n *compiler.Node, err error) error {
 }
 
 func tableOptions(n *compiler.Node) warehouse.TableOptions {
-	opt := warehouse.TableOptions{PartitionBy: n.Config["partition_by"], ClusterBy: n.Config.Strings("cluster_by")}
+	opt := warehouse.TableOptions{PartitionBy: partitionBy(n), ClusterBy: n.Config.Strings("cluster_by")}
 	if persist, ok := n.Config["persist_docs"].(map[string]any); ok {
 		if b, _ := persist["relation"].(bool); b {
 			opt.Description = n.Description
@@ -42,6 +42,28 @@ func tableOptions(n *compiler.Node) warehouse.TableOptions {
 		}
 	}
 	return opt
+}
+
+// partitionBy returns the model's partition_by config with the partition
+// options dbt keeps beside it (partition_expiration_days,
+// require_partition_filter) folded in, as the BigQuery adapter reads them.
+func partitionBy(n *compiler.Node) any {
+	pb, ok := n.Config["partition_by"].(map[string]any)
+	if !ok {
+		return n.Config["partition_by"]
+	}
+	out := make(map[string]any, len(pb)+2)
+	for k, v := range pb {
+		out[k] = v
+	}
+	for _, k := range []string{"partition_expiration_days", "require_partition_filter"} {
+		if v, ok := n.Config[k]; ok {
+			if _, set := out[k]; !set {
+				out[k] = v
+			}
+		}
+	}
+	return out
 }
 
 func (r *Runner) runModel(ctx context.Context, n *compiler.Node, res *NodeResult) error {

@@ -31,9 +31,11 @@ const (
 
 // Options configure a run.
 type Options struct {
-	Threads     int
-	FullRefresh bool
-	FailFast    bool
+	// InvocationID labels every warehouse job of the run.
+	InvocationID string
+	Threads      int
+	FullRefresh  bool
+	FailFast     bool
 	// EventTimeStart and EventTimeEnd bound microbatch backfills.
 	EventTimeStart, EventTimeEnd time.Time
 	// StoreFailures forces store_failures on every test.
@@ -331,6 +333,9 @@ func (r *Runner) finish(n *compiler.Node, res *NodeResult) {
 func (r *Runner) execute(ctx context.Context, n *compiler.Node) *NodeResult {
 	res := r.newResult(n)
 	res.Started = time.Now()
+	ctx = warehouse.WithJobLabels(ctx, map[string]string{warehouse.LabelModel: n.Name,
+		warehouse.LabelInvocationID: r.opt.InvocationID, warehouse.LabelTarget: r.res.Target.Name})
+	ctx, jobs := warehouse.WithJobLog(ctx)
 	var err error
 	switch n.ResourceType {
 	case compiler.TypeModel:
@@ -358,6 +363,25 @@ func (r *Runner) execute(ctx context.Context, n *compiler.Node) *NodeResult {
 	} else if res.Status == "" {
 		res.Status = StatusSuccess
 	}
+	recordJobs(res, jobs)
 	r.finish(n, res)
 	return res
+}
+
+// recordJobs puts the warehouse jobs a node ran (BigQuery) into its result:
+// bytes processed and billed, slot time and job ids.
+func recordJobs(res *NodeResult, jobs *warehouse.JobLog) {
+	js := jobs.Jobs()
+	if len(js) == 0 {
+		return
+	}
+	total := jobs.Total()
+	ids := make([]string, len(js))
+	for i, j := range js {
+		ids[i] = j.JobID
+	}
+	res.AdapterResp["bytes_processed"] = total.BytesProcessed
+	res.AdapterResp["bytes_billed"] = total.BytesBilled
+	res.AdapterResp["slot_ms"] = total.SlotMillis
+	res.AdapterResp["job_ids"] = ids
 }

@@ -63,8 +63,8 @@ func (r *Runner) runTest(ctx context.Context, n *compiler.Node, res *NodeResult)
 
 func (r *Runner) testError(n *compiler.Node, err error) error {
 	e := sqlError(n, err)
-	if n.TestType == "generic" && n.PatchPath != "" {
-		return fmt.Errorf("%w\n  the test is declared in %s", e, n.PatchPath)
+	if file, line := n.Declared(); n.TestType == "generic" && file != "" {
+		return fmt.Errorf("%w\n  the test is declared in %s:%d", e, file, line)
 	}
 	return e
 }

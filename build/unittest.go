@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +27,7 @@ func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeRes
 		if err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
-		rows, err := inputRows(g)
+		rows, err := r.inputRows(g)
 		if err != nil {
 			return fmt.Errorf("%s: given %s: %w", where, g.Input, err)
 		}
@@ -48,7 +50,7 @@ func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeRes
 	if err != nil {
 		return fmt.Errorf("%s: running %s on the given rows: %w", where, model.Name, err)
 	}
-	expRows, err := inputRows(spec.Expect)
+	expRows, err := r.inputRows(spec.Expect)
 	if err != nil {
 		return fmt.Errorf("%s: expect: %w", where, err)
 	}
@@ -110,8 +112,25 @@ func strAny(xs []string) []any {
 	return out
 }
 
-// inputRows returns the rows of a given or expect block.
-func inputRows(in compiler.UnitTestInput) ([]map[string]any, error) {
+// inputRows returns the rows of a given or expect block: inline rows, CSV
+// text, or a CSV fixture file (dbt's fixture: name, read from
+// <test-path>/fixtures/name.csv).
+func (r *Runner) inputRows(in compiler.UnitTestInput) ([]map[string]any, error) {
+	if in.Fixture != "" {
+		var tried []string
+		for _, tp := range r.res.Project.TestPaths {
+			p := filepath.Join(r.res.Project.Dir, tp, "fixtures", in.Fixture+".csv")
+			data, err := os.ReadFile(p)
+			if err == nil {
+				in.Format, in.CSV = "csv", string(data)
+				break
+			}
+			tried = append(tried, filepath.ToSlash(filepath.Join(tp, "fixtures", in.Fixture+".csv")))
+		}
+		if in.CSV == "" {
+			return nil, fmt.Errorf("fixture %q not found (looked for %s)", in.Fixture, strings.Join(tried, ", "))
+		}
+	}
 	switch in.Format {
 	case "", "dict":
 		return in.Rows, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/mart-dev/mart/build"
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/warehouse"
+	"github.com/mart-dev/mart/warehouse/bigquery"
 	"github.com/mart-dev/mart/warehouse/duckdb"
 )
 
@@ -46,6 +47,7 @@ type runFlags struct {
 	storeFailures  bool
 	eventTimeStart string
 	eventTimeEnd   string
+	dryRun         bool
 }
 
 func runLikeCmd(g *globals, name, short string, kinds []string, indirectTests bool) *cobra.Command {
@@ -66,6 +68,7 @@ func runLikeCmd(g *globals, name, short string, kinds []string, indirectTests bo
 		cmd.Flags().BoolVar(&f.storeFailures, "store-failures", false, "save every failing test's rows to a table")
 	}
 	if name == "run" || name == "build" {
+		cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "change nothing: dry-run every selected statement and print the bytes it would process and its cost (BigQuery)")
 		cmd.Flags().StringVar(&f.eventTimeStart, "event-time-start", "", "microbatch: first event time to (re)build, e.g. 2026-03-01")
 		cmd.Flags().StringVar(&f.eventTimeEnd, "event-time-end", "", "microbatch: event time to stop before")
 	}
@@ -134,7 +137,11 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if g.logFormat == "text" {
 		fmt.Fprintf(g.stdout, "Running %s with %d thread%s on %s target %q\n", summarizeIDs(res, work), threads, plural(threads), res.Target.Type, res.Target.Name)
 	}
+	if f.dryRun {
+		return g.plan(res, wh, work)
+	}
 	runner := build.NewRunner(res, wh, build.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
+		InvocationID:  invocation,
 		StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
 		OnFinish: func(r *build.NodeResult, i, total int) { g.printNodeResult(res, r, i, total) }})
 	rr, runErr := runner.Run(g.ctx, work)
@@ -195,8 +202,18 @@ func openWarehouse(ctx context.Context, res *compiler.Result) (warehouse.Warehou
 			return nil, fmt.Errorf("%v (path: from %s)", err, where)
 		}
 		return wh, nil
+	case "bigquery":
+		cfg, err := bigquery.ConfigFromSettings(t.Settings)
+		if err != nil {
+			return nil, fmt.Errorf("target %q in %s: %v", t.Name, t.File, err)
+		}
+		wh, err := bigquery.Open(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("target %q in %s: %v", t.Name, t.File, err)
+		}
+		return wh, nil
 	}
-	return nil, fmt.Errorf("target %q: the %s adapter is not available yet", t.Name, t.Type)
+	return nil, fmt.Errorf("target %q: unsupported warehouse type %q", t.Name, t.Type)
 }
 
 func (g *globals) say(format string, args ...any) {
@@ -230,6 +247,9 @@ func (g *globals) printNodeResult(res *compiler.Result, r *build.NodeResult, i, 
 		}
 		if r.StoredIn != "" {
 			ev["stored_failures"] = r.StoredIn
+		}
+		for k, v := range r.AdapterResp {
+			ev[k] = v
 		}
 		g.event("node_finished", ev)
 		return
@@ -268,6 +288,9 @@ func (g *globals) printNodeResult(res *compiler.Result, r *build.NodeResult, i, 
 		status, info = "ERROR", fmt.Sprintf("[in %s]", secs)
 	case build.StatusSkipped:
 		status, info = "SKIP", "("+r.SkipReason+")"
+	}
+	if b, ok := r.AdapterResp["bytes_processed"].(int64); ok && r.Status != build.StatusSkipped {
+		info = strings.TrimSuffix(info, "]") + ", " + humanBytes(b) + " processed]"
 	}
 	fmt.Fprintf(g.stdout, "%d of %d %s %s %s\n", i, total, status, what, info)
 	if r.Status == build.StatusError {

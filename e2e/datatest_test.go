@@ -34,6 +34,7 @@ func TestDataTestsOutcomes(t *testing.T) {
 	require.Equal(t, "XX", scalar(t, dir, `select from_field from main_dbt_test__audit.relationships_accounts_country__code__ref_countries_`))
 	// unit tests: one passes, one fails with a diff
 	require.Contains(t, out, "PASS unit test balances::balances_multiplies")
+	require.Contains(t, out, "PASS unit test balances::balances_from_fixture", "given rows from tests/fixtures/*.csv")
 	require.Contains(t, out, "FAIL unit test balances::balances_wrong_on_purpose [actual differs from expected (1 missing, 1 unexpected)")
 	require.Contains(t, out, "- expected | 1          | 11")
 	require.Contains(t, out, "+ actual   | 1          | 10")
@@ -56,7 +57,7 @@ func TestTestSelection(t *testing.T) {
 	require.Contains(t, r.Stdout, "Running 1 test ")
 
 	r = mart(t, dir, "test", "--select", "test_type:unit")
-	require.Contains(t, r.Stdout, "Running 2 unit tests")
+	require.Contains(t, r.Stdout, "Running 3 unit tests")
 
 	r = mart(t, dir, "test", "--select", "test_type:generic", "--exclude", "unique_accounts_account_id", "assert_*")
 	require.NotContains(t, r.Stdout, "FAIL unique_accounts_account_id")
@@ -100,7 +101,7 @@ models:
 	r = mart(t, dir, "test", "--select", "not_null_balances_no_such_column")
 	require.Equal(t, 1, r.Code, r.String())
 	require.Contains(t, r.Stdout, "no_such_column")
-	require.Contains(t, r.Stdout, "declared in models/more.yml")
+	require.Contains(t, r.Stdout, "declared in models/more.yml:6")
 
 	// given rows that do not fit the input's columns say which
 	writeFile(t, dir, "models/more.yml", `version: 2

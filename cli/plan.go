@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// onDemandUSDPerTiB is BigQuery's on-demand query price used for the
+// estimate (US multi-region list price; the real bill depends on region,
+// editions and discounts).
+const onDemandUSDPerTiB = 6.25
+
+// plan dry-runs every selected statement and prints what it would process.
+func (g *globals) plan(res *compiler.Result, wh warehouse.Warehouse, ids []string) error {
+	dr, ok := wh.(warehouse.DryRunner)
+	if !ok {
+		return &exitError{ExitBadInput, fmt.Errorf("--dry-run: the %s adapter cannot estimate a statement's cost without running it", wh.Type())}
+	}
+	order, err := res.Graph.Order()
+	if err != nil {
+		return &exitError{ExitBadInput, err}
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	var total int64
+	var failed int
+	for _, id := range order {
+		n := res.Manifest.Node(id)
+		if !want[id] || !n.IsExecutable() || n.ResourceType == compiler.TypeSeed || n.ResourceType == compiler.TypeUnitTest {
+			continue
+		}
+		sql := n.CompiledCode
+		bytes, err := dr.DryRun(g.ctx, sql)
+		if g.logFormat == "json" {
+			ev := map[string]any{"unique_id": id, "bytes_processed": bytes}
+			if err != nil {
+				ev["error"] = err.Error()
+			}
+			g.event("dry_run", ev)
+		} else if err != nil {
+			fmt.Fprintf(g.stdout, "  %-8s %-50s %v\n", "ERROR", n.ResourceType+" "+n.Name, firstLine(err.Error()))
+		} else {
+			fmt.Fprintf(g.stdout, "  %10s  %s %s\n", humanBytes(bytes), n.ResourceType, n.Name)
+		}
+		if err != nil {
+			failed++
+			continue
+		}
+		total += bytes
+	}
+	cost := float64(total) / (1 << 40) * onDemandUSDPerTiB
+	if g.logFormat == "json" {
+		g.event("dry_run_summary", map[string]any{"bytes_processed": total, "estimated_usd": cost, "failed": failed})
+	} else {
+		fmt.Fprintf(g.stdout, "Total: %s processed, about $%.2f at $%.2f/TiB on-demand; nothing was changed.\n", humanBytes(total), cost, onDemandUSDPerTiB)
+		if failed > 0 {
+			fmt.Fprintf(g.stdout, "%d statement%s could not be estimated (often: a parent relation is not built yet).\n", failed, plural(failed))
+		}
+	}
+	if failed > 0 {
+		return &exitError{ExitFailure, nil}
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
