@@ -273,9 +273,13 @@ func (g *globals) printNodeResult(res *compiler.Result, r *build.NodeResult, i, 
 	switch r.Status {
 	case build.StatusSuccess:
 		status = "OK"
-		if r.RowsAffected >= 0 {
+		switch {
+		case r.Materialized == "incremental" || r.ResourceType == compiler.TypeSnapshot:
+			// what the strategy did: MERGE n, MICROBATCH k batches ..., CREATE TABLE (n rows)
+			info = fmt.Sprintf("[%s in %s]", firstWord(r.Message, "done"), secs)
+		case r.RowsAffected >= 0:
 			info = fmt.Sprintf("[%s rows in %s]", thousands(r.RowsAffected), secs)
-		} else {
+		default:
 			info = fmt.Sprintf("[%s in %s]", firstWord(r.Message, "done"), secs)
 		}
 	case build.StatusPass:
