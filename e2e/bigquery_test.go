@@ -151,7 +151,7 @@ func TestBigQueryLiveDemo(t *testing.T) {
 	defer client.Close()
 	t.Cleanup(func() {
 		for _, suffix := range []string{"", "_raw", "_staging", "_marts", "_dbt_test__audit"} {
-			_ = client.Dataset(dataset+suffix).DeleteWithContents(ctx)
+			_ = client.Dataset(dataset + suffix).DeleteWithContents(ctx)
 		}
 		_ = client.Dataset("snapshots").Table("members_tier_snapshot").Delete(ctx)
 	})
