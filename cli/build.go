@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -424,4 +423,3 @@ func formatRows(rows *warehouse.Rows) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-var _ = os.Getenv

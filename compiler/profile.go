@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -191,4 +190,3 @@ func firstNonEmpty(xs ...string) string {
 	return ""
 }
 
-var _ = sort.Strings
