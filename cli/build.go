@@ -422,4 +422,3 @@ func formatRows(rows *warehouse.Rows) string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
-

@@ -189,4 +189,3 @@ func firstNonEmpty(xs ...string) string {
 	}
 	return ""
 }
-
