@@ -27,7 +27,7 @@ func (r *Runner) runTest(ctx context.Context, n *compiler.Node, res *NodeResult)
 	errorIf := firstNonEmpty(n.Config.String("error_if"), "!= 0")
 	q := fmt.Sprintf("select %s as failures, case when %s %s then 1 else 0 end as should_warn, case when %s %s then 1 else 0 end as should_error from (\n%s\n) dbt_internal_test",
 		failCalc, failCalc, warnIf, failCalc, errorIf, inner)
-	rows, err := r.wh.Query(ctx, q, 1)
+	rows, err := r.wh.Query(ctx, q, 0) // one row by construction: no LIMIT wrapper needed
 	if err != nil {
 		return r.testError(n, err)
 	}

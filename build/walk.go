@@ -63,7 +63,9 @@ func walk(ctx context.Context, ids []string, parents map[string][]string, thread
 		// propagate to children; a skipped or failed vertex blocks them
 		for _, ch := range children[id] {
 			if !ok {
-				if _, already := blocked[ch]; !already {
+				// the smallest failed ancestor id, so the reason does not
+				// depend on which parent happened to finish first
+				if prev, already := blocked[ch]; !already || cause < prev {
 					blocked[ch] = cause
 				}
 			}

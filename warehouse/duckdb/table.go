@@ -36,10 +36,8 @@ func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selec
 						return err
 					}
 				}
-				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return err
-				}
-				if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&rows); err != nil {
+				// CREATE TABLE AS answers with the number of rows it wrote
+				if err := tx.QueryRowContext(ctx, stmt).Scan(&rows); err != nil {
 					return err
 				}
 				return w.comment(ctx, tx, r, opt)
