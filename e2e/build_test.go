@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -241,11 +243,16 @@ func TestCancellationLeavesNoTempTables(t *testing.T) {
 	cmd := exec.Command(martBin, "run", "--select", "people_summary")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "MART_PROFILES_DIR=")
-	var out strings.Builder
+	var out syncBuffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	require.NoError(t, cmd.Start())
-	time.Sleep(1500 * time.Millisecond)
+	// interrupt once the model is running, however slow the machine is
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(out.String(), "Running ") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(700 * time.Millisecond)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	errc := make(chan error, 1)
 	go func() { errc <- cmd.Wait() }()
@@ -296,4 +303,22 @@ func TestUnwritableDatabasePath(t *testing.T) {
 	require.Equal(t, 2, r.Code, r.String())
 	require.Contains(t, r.Stderr, "/proc/mart/x.duckdb")
 	require.Contains(t, r.Stderr, "profiles.yml")
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a process writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
