@@ -114,11 +114,8 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 			work = append(work, id)
 		}
 	}
-	if err := res.WriteCompiled(work); err != nil {
-		return &exitError{ExitFailure, fmt.Errorf("writing compiled SQL: %v", err)}
-	}
-	if err := res.WriteManifest(); err != nil {
-		return &exitError{ExitFailure, fmt.Errorf("writing manifest: %v", err)}
+	if err := res.WriteTarget(work); err != nil {
+		return &exitError{ExitFailure, err}
 	}
 	if len(work) == 0 {
 		g.say("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", "))

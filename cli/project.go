@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mart-dev/mart/internal/phase"
 	"os"
 	"path/filepath"
 	"sort"
@@ -136,6 +137,27 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 	return g
 }
 
+// compiledFiles is what `mart compile` writes to target/compiled: every
+// selected node, except that without --select the generic tests declared in
+// YAML are left out. They are most of a project's nodes and the costliest
+// part of a compile to write (a file each), their compiled SQL is in
+// manifest.json, and `mart test`/`mart build` write each one as it runs, so
+// a failing test always points at its file. `mart compile --select
+// <test or resource_type:test>` writes them.
+func compiledFiles(res *compiler.Result, ids []string, sel *selection) []string {
+	if len(sel.selects) > 0 {
+		return ids
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if n := res.Manifest.Node(id); n != nil && n.ResourceType == compiler.TypeTest && n.TestType == "generic" {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
 func compileCmd(g *globals) *cobra.Command {
 	var sel selection
 	cmd := &cobra.Command{
@@ -151,12 +173,11 @@ func compileCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := res.WriteCompiled(ids); err != nil {
-				return &exitError{ExitFailure, fmt.Errorf("writing compiled SQL: %v", err)}
+			phase.Mark("select")
+			if err := res.WriteTarget(compiledFiles(res, ids, &sel)); err != nil {
+				return &exitError{ExitFailure, err}
 			}
-			if err := res.WriteManifest(); err != nil {
-				return &exitError{ExitFailure, fmt.Errorf("writing manifest: %v", err)}
-			}
+			phase.Mark("write target")
 			counts := map[string]int{}
 			for _, id := range ids {
 				counts[res.Manifest.Node(id).ResourceType]++

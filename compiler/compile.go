@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/mart-dev/mart/internal/phase"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mart-dev/mart/compiler/jinja"
@@ -83,6 +85,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if opt.RunStartedAt == "" {
 		opt.RunStartedAt = time.Now().UTC().Format("2006-01-02 15:04:05.000000+00:00")
 	}
+	phase.Mark("start")
 	proj, diags := LoadProject(opt.ProjectDir, opt.Vars)
 	if diags.HasErrors() {
 		return nil, diags
@@ -116,7 +119,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	}
 	res := &Result{Project: proj, Target: tgt, Dialect: d, c: c}
 	res.Manifest = c.manifest()
+	phase.Mark("manifest")
 	res.Graph = newGraph(res.Manifest)
+	phase.Mark("graph")
 	if cyc := res.Graph.Cycle(); cyc != nil {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
@@ -129,22 +134,28 @@ func (c *compilation) run() {
 		c.addDiag(errorf(c.project.File, 0, 0, "%v", err))
 		return
 	}
+	phase.Mark("scan")
 	c.loadMacros(files)
 	c.loadDocs(files)
+	phase.Mark("macros+docs")
 	c.loadProperties(files)
+	phase.Mark("properties")
 	if c.diags.HasErrors() {
 		return
 	}
 	c.loadSources()
 	c.loadNodes(files)
 	c.applyPatches()
+	phase.Mark("load nodes")
 	if c.diags.HasErrors() {
 		return
 	}
 	c.renderAll(c.renderable())
+	phase.Mark("render")
 	c.finishConfigs()
 	c.addGenericTests()
 	c.addUnitTests()
+	phase.Mark("tests")
 	c.props = nil   // the YAML is no longer needed: let the GC have it
 	c.resolveRefs() // also with errors, to report every unknown ref at once
 	if c.diags.HasErrors() {
@@ -152,6 +163,7 @@ func (c *compilation) run() {
 	}
 	c.linkSeededSources()
 	c.resolveSQL()
+	phase.Mark("resolve")
 }
 
 // linkSeededSources makes a source that reads a seed's table depend on the
@@ -226,7 +238,7 @@ func (c *compilation) scan() ([]*projectFile, error) {
 			f.sum = sum
 			return
 		}
-		data, err := os.ReadFile(filepath.Join(c.project.Dir, f.rel))
+		data, err := readFile(filepath.Join(c.project.Dir, f.rel))
 		if err != nil {
 			once.Do(func() { firstErr = err })
 		}
@@ -241,21 +253,32 @@ func parallel(n int, fn func(i int)) {
 	if workers > n {
 		workers = n
 	}
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	// workers take chunks of consecutive indexes off a counter: cheaper
+	// than a channel send per item when items take microseconds
+	chunk := int64(max(1, min(64, n/(workers*16))))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	next := make(chan int, 256)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				fn(i)
+			for {
+				start := next.Add(chunk) - chunk
+				if start >= int64(n) {
+					return
+				}
+				for i := start; i < min(start+chunk, int64(n)); i++ {
+					fn(int(i))
+				}
 			}
 		}()
 	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 )
 
 // ManifestVersion is the version of target/manifest.json's shape
@@ -23,6 +24,9 @@ type Manifest struct {
 	Disabled  map[string][]string `json:"disabled"`
 	ParentMap map[string][]string `json:"parent_map"`
 	ChildMap  map[string][]string `json:"child_map"`
+
+	idsOnce sync.Once
+	ids     []string // AllIDs, sorted once: the maps do not change after a manifest is made or read
 }
 
 // ManifestMetadata describes the run that wrote the manifest.
@@ -54,7 +58,13 @@ func (m *Manifest) Node(id string) *Node {
 }
 
 // AllIDs returns the unique ids of nodes, sources and unit tests, sorted.
+// The slice is shared: do not modify it.
 func (m *Manifest) AllIDs() []string {
+	m.idsOnce.Do(func() { m.ids = m.sortedIDs() })
+	return m.ids
+}
+
+func (m *Manifest) sortedIDs() []string {
 	out := make([]string, 0, len(m.Nodes)+len(m.Sources)+len(m.UnitTests))
 	for id := range m.Nodes {
 		out = append(out, id)
@@ -115,14 +125,19 @@ func (c *compilation) manifest() *Manifest {
 		mac := c.engine.Macro(name)
 		m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line}
 	}
-	for _, id := range m.AllIDs() {
-		m.ParentMap[id] = append([]string{}, m.Node(id).DependsOn.Nodes...)
+	all := m.AllIDs()
+	deps := make([][]string, len(all))
+	m.ParentMap = make(map[string][]string, len(all))
+	m.ChildMap = make(map[string][]string, len(all))
+	for i, id := range all {
+		deps[i] = m.Node(id).DependsOn.Nodes
+		m.ParentMap[id] = deps[i]
 		m.ChildMap[id] = []string{}
 	}
-	for _, id := range m.AllIDs() {
-		for _, p := range m.Node(id).DependsOn.Nodes {
-			if _, ok := m.ChildMap[p]; ok {
-				m.ChildMap[p] = append(m.ChildMap[p], id)
+	for i, id := range all {
+		for _, p := range deps[i] {
+			if ch, ok := m.ChildMap[p]; ok {
+				m.ChildMap[p] = append(ch, id)
 			}
 		}
 	}

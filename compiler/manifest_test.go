@@ -16,9 +16,13 @@ import (
 func TestCompileManifestEncoding(t *testing.T) {
 	t.Setenv("MART_E2E_COLOR", "blue")
 	t.Setenv("MART_PROFILES_DIR", "")
-	for _, project := range []string{"compile_features", "compile_dbt", "compile_select"} {
+	for _, project := range []string{"compile_features", "compile_dbt", "compile_select", "tests_basic", "build_basic", "incremental_orders", "snapshot_members", ".."} {
 		t.Run(project, func(t *testing.T) {
-			res, diags := Compile(Options{ProjectDir: filepath.Join("..", "testdata", project), InvocationID: "x"})
+			dir := filepath.Join("..", "testdata", project)
+			if project == ".." {
+				dir = ".." // the SODA Store demo
+			}
+			res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x"})
 			require.False(t, diags.HasErrors(), "%v", diags)
 
 			var want bytes.Buffer
@@ -39,5 +43,25 @@ func TestCompileManifestEncoding(t *testing.T) {
 			require.Equal(t, ManifestVersion, back.Metadata.SchemaVersion)
 			require.Equal(t, res.Manifest.AllIDs(), back.AllIDs())
 		})
+	}
+}
+
+// TestAppendStringMatchesEncodingJSON: the manifest's string encoder agrees
+// with encoding/json (HTML escaping off) on every awkward byte.
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	cases := []string{"", "plain", "quote \" and \\ backslash", "tab\tnew\nline\rret\bbs\fff",
+		"\x00\x01\x1f\x7f", "<html> & 'x'", "caf\u00e9 \u65e5\u672c", "\u2028\u2029", "bad \xff\xfe utf8", "\xe2\x82", "emoji \U0001F600"}
+	for _, s := range cases {
+		want, err := compactJSON(s)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendString(nil, s)), "%q", s)
+	}
+	for _, v := range []any{map[string]any{"b": 1.5, "a": []any{"x", true, nil, int64(3)}, "c": map[string]any{}},
+		[]string(nil), map[string]any(nil), 1e21, 0.000001, uint8(3)} {
+		want, err := compactJSON(v)
+		require.NoError(t, err)
+		got, err := appendAny(nil, v)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "%#v", v)
 	}
 }

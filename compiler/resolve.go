@@ -12,10 +12,11 @@ import (
 // resolveRefs maps every ref() and source() call to a node and fills
 // depends_on; unknown names are errors that point at the call.
 func (c *compilation) resolveRefs() {
-	for _, n := range c.nodes {
+	parallel(len(c.nodes), func(i int) {
+		n := c.nodes[i]
 		st := c.states[n.UniqueID]
 		if st == nil || !n.Enabled() {
-			continue
+			return
 		}
 		deps := map[string]bool{}
 		n.Refs = append([]RefCall{}, st.refs...)
@@ -41,7 +42,7 @@ func (c *compilation) resolveRefs() {
 		if n.ResourceType == TypeTest && n.AttachedNode == "" && len(n.DependsOn.Nodes) == 1 {
 			n.AttachedNode = n.DependsOn.Nodes[0]
 		}
-	}
+	})
 }
 
 // position is where a node called ref() or source() (key "ref:x" or
@@ -119,13 +120,28 @@ func (c *compilation) unknownSource(n *Node, src, table string) {
 }
 
 // resolveSQL replaces placeholders and inlines ephemeral models as CTEs.
+// Ephemeral models come first, one at a time, as their dependents inline
+// them; then every other node, in parallel, reading them.
 func (c *compilation) resolveSQL() {
 	done := map[string]bool{}
+	var rest []*Node
 	for _, n := range c.nodes {
-		if st := c.states[n.UniqueID]; st != nil && n.Enabled() {
-			n.CompiledCode = c.finalize(n, st, n.CompiledCode, done)
+		st := c.states[n.UniqueID]
+		switch {
+		case st == nil || !n.Enabled():
+		case n.ResourceType == TypeModel && n.Materialized() == "ephemeral":
+			if !done[n.UniqueID] {
+				n.CompiledCode = c.finalize(n, st, n.CompiledCode, done)
+				done[n.UniqueID] = true
+			}
+		default:
+			rest = append(rest, n)
 		}
 	}
+	parallel(len(rest), func(i int) {
+		n := rest[i]
+		n.CompiledCode = c.finalize(n, c.states[n.UniqueID], n.CompiledCode, done)
+	})
 }
 
 func cteName(name string) string { return "__mart__cte__" + name }

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"github.com/mart-dev/mart/internal/phase"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -56,6 +57,26 @@ func (r *Result) TargetDir() string {
 // WriteCompiled writes the compiled SQL of the given nodes under
 // target/compiled/ and records each node's compiled path.
 func (r *Result) WriteCompiled(ids []string) error { return r.writeCompiled(ids) }
+
+// WriteTarget writes the compiled SQL of the given nodes and
+// target/manifest.json, at the same time.
+func (r *Result) WriteTarget(ids []string) error {
+	write, err := r.prepareCompiled(ids)
+	if err != nil {
+		return fmt.Errorf("writing compiled SQL: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { err := write(); phase.Mark("compiled files"); done <- err }()
+	merr := r.WriteManifest()
+	phase.Mark("manifest.json")
+	if err := <-done; err != nil {
+		return fmt.Errorf("writing compiled SQL: %v", err)
+	}
+	if merr != nil {
+		return fmt.Errorf("writing manifest: %v", merr)
+	}
+	return nil
+}
 
 // WriteManifest writes target/manifest.json.
 func (r *Result) WriteManifest() error {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,15 +19,28 @@ const ioWorkers = 16
 
 // writeCompiled writes each node's compiled SQL under dir (the target
 // directory), skipping files that already hold the same text so a warm
-// compile touches only what changed.
+// compile touches only what changed. Each directory is listed once, so a
+// file that is not there yet costs no failed open.
 func (r *Result) writeCompiled(ids []string) error {
+	write, err := r.prepareCompiled(ids)
+	if err != nil {
+		return err
+	}
+	return write()
+}
+
+// prepareCompiled records each node's compiled path and makes the
+// directories; the function it returns writes the files, and may run while
+// the manifest (which holds the paths) is written.
+func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	dir := r.TargetDir()
 	type job struct {
-		file string
-		data []byte
+		file   string
+		data   []byte
+		exists bool
 	}
 	jobs := make([]job, 0, len(ids))
-	dirs := map[string]bool{}
+	dirs := map[string]map[string]bool{}
 	for _, id := range ids {
 		n := r.Manifest.Node(id)
 		if n == nil {
@@ -38,23 +52,39 @@ func (r *Result) writeCompiled(ids []string) error {
 		}
 		n.CompiledPath = filepath.ToSlash(filepath.Join(r.Project.TargetPath, rel))
 		file := filepath.Join(dir, filepath.FromSlash(rel))
-		dirs[filepath.Dir(file)] = true
+		dirs[filepath.Dir(file)] = nil
 		jobs = append(jobs, job{file: file, data: []byte(n.CompiledCode + "\n")})
 	}
 	for _, d := range sortedKeys(dirs) {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return err
+		entries, err := os.ReadDir(d)
+		if errors.Is(err, fs.ErrNotExist) {
+			err = os.MkdirAll(d, 0o755)
 		}
+		if err != nil {
+			return nil, err
+		}
+		names := make(map[string]bool, len(entries))
+		for _, e := range entries {
+			names[e.Name()] = true
+		}
+		dirs[d] = names
 	}
-	errs := make([]error, len(jobs))
-	parallelN(len(jobs), ioWorkers, func(i int) {
-		j := jobs[i]
-		if old, err := os.ReadFile(j.file); err == nil && bytes.Equal(old, j.data) {
-			return
-		}
-		errs[i] = os.WriteFile(j.file, j.data, 0o644)
-	})
-	return errors.Join(errs...)
+	for i := range jobs {
+		jobs[i].exists = dirs[filepath.Dir(jobs[i].file)][filepath.Base(jobs[i].file)]
+	}
+	return func() error {
+		errs := make([]error, len(jobs))
+		parallelN(len(jobs), ioWorkers, func(i int) {
+			j := jobs[i]
+			if j.exists {
+				if old, err := os.ReadFile(j.file); err == nil && bytes.Equal(old, j.data) {
+					return
+				}
+			}
+			errs[i] = writeFile(j.file, j.data)
+		})
+		return errors.Join(errs...)
+	}, nil
 }
 
 // parallelN runs fn(0..n-1) on the given number of workers.
@@ -129,6 +159,8 @@ func encodeManifest(w *bufio.Writer, m *Manifest) error {
 		var err error
 		if nodes, ok := f.v.(map[string]*Node); ok {
 			err = encodeNodes(w, nodes)
+		} else if lists, ok := f.v.(map[string][]string); ok {
+			_, err = w.Write(appendStringsMap(nil, lists))
 		} else {
 			var b []byte
 			if b, err = compactJSON(f.v); err == nil {
@@ -205,22 +237,19 @@ var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // encodeChunk writes `"id":node` pairs for ids[from:to], comma separated
 // (with a leading comma unless from is 0).
 func encodeChunk(b *bytes.Buffer, ids []string, nodes map[string]*Node, from, to int) error {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
+	buf := b.AvailableBuffer()
 	for i := from; i < to; i++ {
 		if i > 0 {
-			b.WriteByte(',')
+			buf = append(buf, ',')
 		}
-		if err := enc.Encode(ids[i]); err != nil {
+		buf = appendString(buf, ids[i])
+		buf = append(buf, ':')
+		var err error
+		if buf, err = appendNode(buf, nodes[ids[i]]); err != nil {
 			return err
 		}
-		trimNewline(b)
-		b.WriteByte(':')
-		if err := enc.Encode(nodes[ids[i]]); err != nil {
-			return err
-		}
-		trimNewline(b)
 	}
+	b.Write(buf)
 	return nil
 }
 

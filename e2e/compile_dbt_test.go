@@ -29,6 +29,14 @@ func TestCompileDBTProject(t *testing.T) {
 	for _, name := range names {
 		golden(t, "compile/dbt/"+name, files[name])
 	}
+	// the generic tests' files are written when they are selected
+	r = mart(t, dir, "compile", "--select", "resource_type:test")
+	require.Equal(t, 0, r.Code, r.String())
+	withTests, files := compiledFiles(t, dir)
+	require.Len(t, withTests, len(names)+10) // the singular test was written already
+	for _, name := range withTests {
+		golden(t, "compile/dbt/"+name, files[name])
+	}
 
 	m := readManifest(t, dir)
 	require.Equal(t, "jaffle", m.Metadata["project_name"])

@@ -53,6 +53,20 @@ func TestCompileFeatures(t *testing.T) {
 		"child_map":  pick(m.ChildMap, "model.features.stg_orders", "model.features.eph_base", "source.features.shop.customers"),
 	}))
 	require.Equal(t, "mart/manifest/v1", meta["mart_schema_version"])
+
+	// Without --select, the generic tests' SQL is only in the manifest
+	// (asserted by files.txt above); selecting them writes their files.
+	require.NotContains(t, names, "models/staging/unique_stg_orders_order_id.sql")
+	r = martEnv(t, dir, env, "compile", "--vars", "{from_cli: hello}", "--select", "resource_type:test")
+	require.Equal(t, 0, r.Code, r.String())
+	testNames, files := compiledFiles(t, dir)
+	for _, name := range []string{"models/staging/not_null_stg_orders_order_id.sql", "models/staging/unique_stg_orders_order_id.sql"} {
+		require.Contains(t, testNames, name)
+		golden(t, "compile/features/"+name, sanitize(files[name]))
+	}
+	m = readManifest(t, dir)
+	require.Equal(t, "target/compiled/models/staging/unique_stg_orders_order_id.sql",
+		m.excerpt(t, "test.features.unique_stg_orders_order_id.4bb6d49682", "compiled_path")["compiled_path"])
 }
 
 func pick(m map[string][]string, keys ...string) map[string][]string {

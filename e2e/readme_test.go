@@ -96,7 +96,7 @@ func TestNewcomerPath(t *testing.T) {
 		t.Skip("runs go run on a copy of the repository")
 	}
 	dir := t.TempDir()
-	for _, p := range []string{"go.mod", "go.sum", "cmd", "cli", "compiler", "build", "warehouse", "mart.yml", "models", "macros", "seeds", "snapshots", "tests"} {
+	for _, p := range []string{"go.mod", "go.sum", "cmd", "cli", "compiler", "build", "warehouse", "internal", "mart.yml", "models", "macros", "seeds", "snapshots", "tests"} {
 		src := filepath.Join(repoRoot, p)
 		st, err := os.Stat(src)
 		if err != nil {
