@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/mart-dev/mart/internal/phase"
 	"path/filepath"
 	"strings"
 	"time"
@@ -125,7 +126,8 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if err != nil {
 		return &exitError{ExitBadInput, err}
 	}
-	defer wh.Close()
+	phase.Mark("open warehouse")
+	defer func() { wh.Close(); phase.Mark("close warehouse") }()
 	threads := f.threads
 	if threads <= 0 {
 		threads = res.Target.Threads
@@ -141,12 +143,14 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 		StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
 		OnFinish: func(r *build.NodeResult, i, total int) { g.printNodeResult(res, r, i, total) }})
 	rr, runErr := runner.Run(g.ctx, work)
+	phase.Mark("run nodes")
 	if rr != nil {
 		if err := build.WriteResults(res, rr, command, invocation, map[string]any{"select": f.sel.selects,
 			"exclude": f.sel.excludes, "full_refresh": f.fullRefresh, "threads": threads}); err != nil {
 			fmt.Fprintln(g.stderr, "error: writing run_results.json:", err)
 		}
 		g.printSummary(rr)
+		phase.Mark("run results")
 	}
 	if runErr != nil {
 		return &exitError{ExitFailure, runErr}

@@ -9,7 +9,8 @@ import (
 )
 
 // CreateTable creates or replaces the table r from selectSQL atomically:
-// CREATE OR REPLACE TABLE runs inside one transaction, so a failing or
+// CREATE OR REPLACE TABLE is one auto-committed statement (or, with
+// comments to set or a view to drop first, one transaction), so a failing or
 // cancelled select rolls back and leaves the previous table (or view, or
 // nothing) exactly as it was. DuckDB's transactional DDL gives the same
 // guarantee as building under a temporary name and renaming, with one
@@ -28,8 +29,14 @@ func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selec
 	}
 	defer unlock()
 	var rows int64
+	single := opt.Description == "" && len(opt.ColumnDescriptions) == 0
 	replace := func(dropView bool) error {
 		return retry(ctx, func() error {
+			if single && !dropView {
+				// one auto-committed statement is as atomic as a
+				// transaction, without BEGIN and COMMIT around it
+				return w.db.QueryRowContext(ctx, stmt).Scan(&rows)
+			}
 			return w.inTx(ctx, func(tx *sql.Tx) error {
 				if dropView {
 					if _, err := tx.ExecContext(ctx, "DROP VIEW "+rel); err != nil {
@@ -152,8 +159,8 @@ func (w *Warehouse) comment(ctx context.Context, tx *sql.Tx, r warehouse.Relatio
 	return nil
 }
 
-// CreateView creates or replaces the view r in one transaction; a table of
-// that name is dropped in the same transaction (tried only when DuckDB
+// CreateView creates or replaces the view r in one statement; a table of
+// that name is dropped in a transaction with it (tried only when DuckDB
 // refuses to replace a table with a view, to avoid a catalog scan).
 func (w *Warehouse) CreateView(ctx context.Context, r warehouse.Relation, selectSQL string) error {
 	r = w.resolve(r)
@@ -166,6 +173,10 @@ func (w *Warehouse) CreateView(ctx context.Context, r warehouse.Relation, select
 	defer unlock()
 	replace := func(dropTable bool) error {
 		return retry(ctx, func() error {
+			if !dropTable {
+				_, err := w.db.ExecContext(ctx, stmt)
+				return err
+			}
 			return w.inTx(ctx, func(tx *sql.Tx) error {
 				if dropTable {
 					if _, err := tx.ExecContext(ctx, "DROP TABLE "+rel); err != nil {
