@@ -371,6 +371,7 @@ func (c *compilation) loadProperties(files []*projectFile) {
 			c.addDiag(d)
 		}
 		if props[i] != nil {
+			props[i].root = yml[i].root
 			c.props = append(c.props, props[i])
 		}
 	}
@@ -447,6 +448,43 @@ func (c *compilation) loadNodes(files []*projectFile) {
 			c.nodes = append(c.nodes, n)
 		}
 	}
+	c.loadYAMLSnapshots()
+}
+
+// relationRE is what a YAML snapshot's relation may be: one ref() or
+// source() call, as in dbt.
+var relationRE = regexp.MustCompile(`^\s*(ref|source)\s*\(.*\)\s*$`)
+
+// loadYAMLSnapshots makes a snapshot node of every YAML snapshot entry with
+// a relation: (dbt 1.9's way: snapshots/*.yml, no SQL file). Its SQL is
+// `select * from {{ <relation> }}`; config, description and columns are
+// applied by applyPatches like those of any other node.
+func (c *compilation) loadYAMLSnapshots() {
+	for _, p := range c.props {
+		for _, e := range p.Snapshots {
+			rel, ok := e.Rest["relation"]
+			if !ok {
+				continue
+			}
+			text, _ := rel.(string)
+			if e.Name == "" {
+				c.addDiag(errorf(p.file, e.Line, 0, "snapshot entry with relation: but no name:"))
+				continue
+			}
+			if !relationRE.MatchString(text) {
+				c.addDiag(errorf(p.file, e.RelationAt[0], e.RelationAt[1], "snapshot %q: relation must be ref('model') or source('source', 'table'), not %q", e.Name, fmt.Sprint(rel)))
+				continue
+			}
+			code := "select * from {{ " + strings.TrimSpace(text) + " }}"
+			f := &projectFile{kind: "snapshots", root: p.root, rel: p.file, data: []byte(code)}
+			n := c.newNode(TypeSnapshot, e.Name, f)
+			n.Config = Config(c.project.folderConfig("snapshots", n.FQN))
+			n.Config["materialized"] = "snapshot"
+			n.yamlFile, n.yamlLine = p.file, e.Line
+			n.relationAt = e.RelationAt
+			c.nodes = append(c.nodes, n)
+		}
+	}
 }
 
 func (c *compilation) newNode(kind, name string, f *projectFile) *Node {
@@ -478,6 +516,9 @@ func (c *compilation) applyPatches() {
 		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
 			for _, e := range entries {
 				n := index[kind+":"+e.Name]
+				if n == nil && kind == TypeSnapshot && e.Rest["relation"] != nil {
+					continue // a YAML snapshot whose relation: was reported
+				}
 				if n == nil {
 					var names []string
 					for k := range index {
@@ -499,7 +540,8 @@ func (c *compilation) applyPatches() {
 				n.Description = c.renderDescription(p.file, e.Line, e.Description)
 				n.Columns = columnsFrom(c, p.file, e.Columns)
 				for k := range e.Rest {
-					if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "constraints" {
+					if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "constraints" ||
+						(k == "relation" && kind == TypeSnapshot) {
 						continue
 					}
 					d := warnf(p.file, e.Line, 0, "unknown property %q on %s %q", k, kind, e.Name)

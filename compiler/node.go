@@ -101,6 +101,8 @@ type Node struct {
 	// yaml position of the properties entry, for errors
 	yamlFile string
 	yamlLine int
+	// YAML snapshots: where their relation: is, for errors in it
+	relationAt [2]int
 
 	rerender bool      // the node has a template that later renders may run again
 	testCall *testCall // generic tests: the macro call, made without a template

@@ -11,6 +11,7 @@ import (
 // properties are the contents of one models/**/*.yml file.
 type properties struct {
 	file      string
+	root      string // the path root the file was found under (e.g. "snapshots")
 	Models    []*propEntry  `yaml:"models"`
 	Seeds     []*propEntry  `yaml:"seeds"`
 	Snapshots []*propEntry  `yaml:"snapshots"`
@@ -30,6 +31,8 @@ type propEntry struct {
 	Docs        map[string]any `yaml:"docs"`
 	Line        int            `yaml:"-"`
 	Rest        map[string]any `yaml:",inline"`
+	// RelationAt is where a YAML snapshot's relation: value is.
+	RelationAt [2]int `yaml:"-"`
 }
 
 func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
@@ -38,6 +41,11 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	e.Line = n.Line
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "relation" {
+			e.RelationAt = [2]int{n.Content[i+1].Line, n.Content[i+1].Column}
+		}
+	}
 	return nil
 }
 

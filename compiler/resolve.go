@@ -73,6 +73,9 @@ func (c *compilation) position(n *Node, key string) (string, int, int) {
 	if n.yamlFile != "" && n.ResourceType == TypeTest && n.TestType == "generic" {
 		return n.yamlFile, n.yamlLine, 0
 	}
+	if n.relationAt[0] > 0 {
+		return n.Path, n.relationAt[0], n.relationAt[1]
+	}
 	if st := c.states[n.UniqueID]; st != nil {
 		for _, p := range st.callPos {
 			if p.key == key {

@@ -163,6 +163,16 @@ func TestCompileErrors(t *testing.T) {
 			stderr: "models/orders.sql:1:29: error: division by zero\n" + summary1,
 		},
 		{
+			name:   "YAML snapshot with a relation that is not ref() or source()",
+			files:  map[string]string{"snapshots/snaps.yml": "snapshots:\n  - name: orders_history\n    relation: raw.orders\n    config: {unique_key: id, strategy: check, check_cols: all}\n"},
+			stderr: "snapshots/snaps.yml:3:15: error: snapshot \"orders_history\": relation must be ref('model') or source('source', 'table'), not \"raw.orders\"\n" + summary1,
+		},
+		{
+			name:   "YAML snapshot of an unknown model",
+			files:  map[string]string{"snapshots/snaps.yml": "snapshots:\n  - name: orders_history\n    relation: ref('ordrs')\n    config: {unique_key: id, strategy: check, check_cols: all}\n"},
+			stderr: "snapshots/snaps.yml:3:15: error: snapshot \"orders_history\" refs \"ordrs\", which does not exist\n  did you mean \"orders\"?\n" + summary1,
+		},
+		{
 			name: "two errors",
 			files: map[string]string{
 				"models/orders.sql":    "select {{ ref('nope') }}\n",

@@ -49,6 +49,14 @@ func TestSnapshotMembers(t *testing.T) {
 		}
 		return out
 	}
+	yamlOnly := func() []string {
+		var out []string
+		for _, r := range query(t, dir, `select member_id, region, tier, dbt_valid_from, dbt_valid_to
+			from main_snapshots.members_yaml order by all`) {
+			out = append(out, joinAny(r[0], r[1], r[2], when(r[3]), when(r[4])))
+		}
+		return out
+	}
 	tiers := func() []string {
 		var out []string
 		for _, r := range query(t, dir, `select member_key, tier, valid_from, valid_to, seen_at = valid_from, length(version_id)
@@ -64,6 +72,7 @@ func TestSnapshotMembers(t *testing.T) {
 		"1|us|gold|a@example.com|run 1|9999-12-31 00:00:00|False",
 		"2|eu|basic|b@example.com|run 1|9999-12-31 00:00:00|False",
 	}, check())
+	require.Equal(t, []string{"1|eu|basic|run 1|NULL", "1|us|gold|run 1|NULL", "2|eu|basic|run 1|NULL"}, yamlOnly())
 
 	// 1/eu changes email only (a check on all columns sees it; the tier
 	// snapshot's updated_at did not move), 1/us goes gold -> platinum,
@@ -83,6 +92,9 @@ func TestSnapshotMembers(t *testing.T) {
 		"1us|platinum|2026-03-05 00:00:00|NULL|true|32",
 		"2eu|basic|2026-03-01 00:00:00|run 2|true|32",
 	}, tiers())
+	// tier is the only checked column; 2/eu's deletion closes its row
+	require.Equal(t, []string{"1|eu|basic|run 1|NULL", "1|us|gold|run 1|run 2", "1|us|platinum|run 2|NULL",
+		"2|eu|basic|run 1|run 2"}, yamlOnly())
 
 	// 2/eu comes back.
 	build("1,eu,basic,a2@example.com,2026-03-01 00:00:00\n1,us,platinum,a@example.com,2026-03-05 00:00:00\n2,eu,silver,b@example.com,2026-03-09 00:00:00\n")
