@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"sort"
 	"strconv"
 	"unicode/utf8"
 )
@@ -147,71 +146,61 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-func appendColumns(b []byte, cols map[string]*Column) ([]byte, error) {
-	if cols == nil {
+// appendObject appends m as a JSON object, keys sorted as encoding/json
+// sorts them, each value written by val.
+func appendObject[V any](b []byte, m map[string]V, val func([]byte, V) ([]byte, error)) ([]byte, error) {
+	if m == nil {
 		return append(b, "null"...), nil
 	}
-	names := make([]string, 0, len(cols))
-	for name := range cols {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	b = append(b, '{')
-	for i, name := range names {
+	for i, k := range sortedKeys(m) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, name)
+		b = appendString(b, k)
 		b = append(b, ':')
-		c := cols[name]
-		if c == nil {
-			b = append(b, "null"...)
-			continue
+		var err error
+		if b, err = val(b, m[k]); err != nil {
+			return b, err
 		}
-		b = append(b, `{"name":`...)
-		b = appendString(b, c.Name)
-		b = append(b, `,"description":`...)
-		b = appendString(b, c.Description)
-		b = appendOptString(b, `,"data_type":`, c.DataType)
-		if len(c.Meta) > 0 {
-			b = append(b, `,"meta":`...)
-			var err error
-			if b, err = appendAny(b, c.Meta); err != nil {
-				return b, err
-			}
+	}
+	return append(b, '}'), nil
+}
+
+func appendColumns(b []byte, cols map[string]*Column) ([]byte, error) {
+	return appendObject(b, cols, appendColumn)
+}
+
+func appendColumn(b []byte, c *Column) ([]byte, error) {
+	if c == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, `{"name":`...)
+	b = appendString(b, c.Name)
+	b = append(b, `,"description":`...)
+	b = appendString(b, c.Description)
+	b = appendOptString(b, `,"data_type":`, c.DataType)
+	if len(c.Meta) > 0 {
+		b = append(b, `,"meta":`...)
+		var err error
+		if b, err = appendAny(b, c.Meta); err != nil {
+			return b, err
 		}
-		if len(c.Tags) > 0 {
-			b = append(b, `,"tags":`...)
-			b = appendStrings(b, c.Tags)
-		}
-		if c.Quote {
-			b = append(b, `,"quote":true`...)
-		}
-		b = append(b, '}')
+	}
+	if len(c.Tags) > 0 {
+		b = append(b, `,"tags":`...)
+		b = appendStrings(b, c.Tags)
+	}
+	if c.Quote {
+		b = append(b, `,"quote":true`...)
 	}
 	return append(b, '}'), nil
 }
 
 // appendStringsMap appends a map of string lists, keys sorted.
 func appendStringsMap(b []byte, m map[string][]string) []byte {
-	if m == nil {
-		return append(b, "null"...)
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k)
-		b = append(b, ':')
-		b = appendStrings(b, m[k])
-	}
-	return append(b, '}')
+	b, _ = appendObject(b, m, func(b []byte, ss []string) ([]byte, error) { return appendStrings(b, ss), nil })
+	return b
 }
 
 // appendAny appends the common YAML-shaped values itself and the rest
@@ -246,27 +235,7 @@ func appendAny(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case map[string]any:
-		if v == nil {
-			return append(b, "null"...), nil
-		}
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			var err error
-			if b, err = appendAny(b, v[k]); err != nil {
-				return b, err
-			}
-		}
-		return append(b, '}'), nil
+		return appendObject(b, v, appendAny)
 	}
 	return appendJSON(b, v)
 }

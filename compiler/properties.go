@@ -11,7 +11,7 @@ import (
 // properties are the contents of one models/**/*.yml file.
 type properties struct {
 	file      string
-	root      string // the path root the file was found under (e.g. "snapshots")
+	root      string        // the path root the file was found under (e.g. "snapshots")
 	Models    []*propEntry  `yaml:"models"`
 	Seeds     []*propEntry  `yaml:"seeds"`
 	Snapshots []*propEntry  `yaml:"snapshots"`
