@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/flosch/pongo2/v6"
 )
@@ -46,11 +47,25 @@ type envFunc func(e *env, off int, args []any, kw map[string]any) (any, error)
 type source struct {
 	path string
 	text string
+
+	once  sync.Once
+	lines []int // offsets where lines start, made on the first pos call
 }
 
+// pos turns an offset into a position. Every call of ref(), source() and
+// the like asks for one, so line starts are found once and searched.
 func (s *source) pos(off int) Pos {
-	line, col := LineCol(s.text, off)
-	return Pos{File: s.path, Line: line, Col: col}
+	s.once.Do(func() {
+		s.lines = append(s.lines, 0)
+		for i := 0; i < len(s.text); i++ {
+			if s.text[i] == '\n' {
+				s.lines = append(s.lines, i+1)
+			}
+		}
+	})
+	off = max(0, min(off, len(s.text)))
+	line := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) // 1-based: lines[line-1] <= off
+	return Pos{File: s.path, Line: line, Col: off - s.lines[line-1] + 1}
 }
 
 // locate turns an evaluation error into an *Error in this file; errors that
