@@ -189,6 +189,17 @@ type projectFile struct {
 	rel  string // slash path from the project dir
 	data []byte
 	sum  Checksum // seeds: the CSV's checksum (their data is not kept)
+
+	// properties files, parsed as soon as they are read, while other
+	// workers still read the rest of the project
+	props     *properties
+	propDiags Diagnostics
+}
+
+// isProperties says f is a YAML properties file (models:, sources:, ...).
+func (f *projectFile) isProperties() bool {
+	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots") &&
+		(strings.HasSuffix(f.rel, ".yml") || strings.HasSuffix(f.rel, ".yaml"))
 }
 
 // scan finds and reads every project file, in parallel.
@@ -241,8 +252,12 @@ func (c *compilation) scan() ([]*projectFile, error) {
 		data, err := readFile(filepath.Join(c.project.Dir, f.rel))
 		if err != nil {
 			once.Do(func() { firstErr = err })
+			return
 		}
 		f.data = data
+		if f.isProperties() {
+			f.props, f.propDiags = parseProperties(f.rel, f.data, c.project.Vars)
+		}
 	})
 	return files, firstErr
 }
@@ -352,27 +367,16 @@ func (c *compilation) loadDocs(files []*projectFile) {
 }
 
 func (c *compilation) loadProperties(files []*projectFile) {
-	var yml []*projectFile
 	for _, f := range files {
-		if f.kind != "models" && f.kind != "seeds" && f.kind != "snapshots" {
+		if !f.isProperties() {
 			continue
 		}
-		if strings.HasSuffix(f.rel, ".yml") || strings.HasSuffix(f.rel, ".yaml") {
-			yml = append(yml, f)
-		}
-	}
-	props := make([]*properties, len(yml))
-	diags := make([]Diagnostics, len(yml))
-	parallel(len(yml), func(i int) {
-		props[i], diags[i] = parseProperties(yml[i].rel, yml[i].data, c.project.Vars)
-	})
-	for i := range yml {
-		for _, d := range diags[i] {
+		for _, d := range f.propDiags {
 			c.addDiag(d)
 		}
-		if props[i] != nil {
-			props[i].root = yml[i].root
-			c.props = append(c.props, props[i])
+		if f.props != nil {
+			f.props.root = f.root
+			c.props = append(c.props, f.props)
 		}
 	}
 }

@@ -194,7 +194,7 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node) error {
 	const chunk = 64
 	n := (len(ids) + chunk - 1) / chunk
 	type encoded struct {
-		buf *bytes.Buffer
+		buf *[]byte
 		err error
 	}
 	results := make([]chan encoded, n)
@@ -206,9 +206,10 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node) error {
 		for c := 0; c < n; c++ {
 			inFlight <- struct{}{}
 			go func() {
-				b := jsonBufs.Get().(*bytes.Buffer)
-				b.Reset()
-				results[c] <- encoded{b, encodeChunk(b, ids, nodes, c*chunk, min(len(ids), (c+1)*chunk))}
+				b := jsonBufs.Get().(*[]byte)
+				var err error
+				*b, err = encodeChunk((*b)[:0], ids, nodes, c*chunk, min(len(ids), (c+1)*chunk))
+				results[c] <- encoded{b, err}
 			}()
 		}
 	}()
@@ -220,7 +221,7 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node) error {
 			firstErr = r.err
 		}
 		if firstErr == nil {
-			w.Write(r.buf.Bytes())
+			w.Write(*r.buf)
 		}
 		jsonBufs.Put(r.buf)
 		<-inFlight
@@ -232,12 +233,11 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node) error {
 	return err
 }
 
-var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+var jsonBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// encodeChunk writes `"id":node` pairs for ids[from:to], comma separated
-// (with a leading comma unless from is 0).
-func encodeChunk(b *bytes.Buffer, ids []string, nodes map[string]*Node, from, to int) error {
-	buf := b.AvailableBuffer()
+// encodeChunk appends `"id":node` pairs for ids[from:to] to buf, comma
+// separated (with a leading comma unless from is 0).
+func encodeChunk(buf []byte, ids []string, nodes map[string]*Node, from, to int) ([]byte, error) {
 	for i := from; i < to; i++ {
 		if i > 0 {
 			buf = append(buf, ',')
@@ -246,19 +246,12 @@ func encodeChunk(b *bytes.Buffer, ids []string, nodes map[string]*Node, from, to
 		buf = append(buf, ':')
 		var err error
 		if buf, err = appendNode(buf, nodes[ids[i]]); err != nil {
-			return err
+			return buf, err
 		}
 	}
-	b.Write(buf)
-	return nil
+	return buf, nil
 }
 
-// trimNewline drops the newline json.Encoder writes after each value.
-func trimNewline(b *bytes.Buffer) {
-	if n := b.Len(); n > 0 && b.Bytes()[n-1] == '\n' {
-		b.Truncate(n - 1)
-	}
-}
 
 // compactJSON is json.Marshal without HTML escaping.
 func compactJSON(v any) ([]byte, error) {
