@@ -252,7 +252,6 @@ func encodeChunk(buf []byte, ids []string, nodes map[string]*Node, from, to int)
 	return buf, nil
 }
 
-
 // compactJSON is json.Marshal without HTML escaping.
 func compactJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
