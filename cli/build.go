@@ -87,7 +87,7 @@ func parseEventTime(flag, s string) (time.Time, error) {
 	return time.Time{}, &exitError{ExitBadInput, fmt.Errorf("--%s: expected a date like 2026-03-01 or a timestamp, got %q", flag, s)}
 }
 
-func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) error {
+func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) (rerr error) {
 	start, err := parseEventTime("event-time-start", f.eventTimeStart)
 	if err != nil {
 		return err
@@ -115,9 +115,18 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 			work = append(work, id)
 		}
 	}
-	if err := res.WriteTarget(work); err != nil {
+	// target/ is written while the nodes run: the first build of a fresh
+	// checkout creates a file per node, which takes a second per few
+	// thousand nodes on a slow disk
+	wait, err := res.StartWriteTarget(work)
+	if err != nil {
 		return &exitError{ExitFailure, err}
 	}
+	defer func() {
+		if werr := wait(); werr != nil && rerr == nil {
+			rerr = &exitError{ExitFailure, werr}
+		}
+	}()
 	if len(work) == 0 {
 		g.say("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", "))
 		return nil

@@ -52,6 +52,7 @@ type compilation struct {
 	engine       *jinja.Engine
 	nodes        []*Node          // every node, enabled or not
 	byName       map[string]*Node // enabled models, seeds, snapshots by name
+	resolved     bool             // resolveSQL is done: every node's SQL is final
 	disabled     map[string]*Node
 	sources      map[string]*Node // "source.table"
 	docs         map[string]string

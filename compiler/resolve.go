@@ -145,6 +145,7 @@ func (c *compilation) resolveSQL() {
 		n := rest[i]
 		n.CompiledCode = c.finalize(n, c.states[n.UniqueID], n.CompiledCode, done)
 	})
+	c.resolved = true
 }
 
 func cteName(name string) string { return "__mart__cte__" + name }
@@ -219,7 +220,9 @@ func (c *compilation) finalizeWith(n *Node, st *renderState, sql string, done ma
 	ctes := make([]string, 0, len(order))
 	for _, e := range order {
 		body := e.CompiledCode
-		if est := c.states[e.UniqueID]; est != nil && !done[e.UniqueID] {
+		// once resolveSQL is over, ephemerals hold their final SQL: later
+		// renders (build time, from several goroutines) only read it
+		if est := c.states[e.UniqueID]; est != nil && !done[e.UniqueID] && !c.resolved {
 			body = c.finalize(e, est, e.CompiledCode, done)
 			e.CompiledCode = body
 			done[e.UniqueID] = true

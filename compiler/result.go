@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Render renders a node again, e.g. with is_incremental() true at build
@@ -61,21 +62,35 @@ func (r *Result) WriteCompiled(ids []string) error { return r.writeCompiled(ids)
 // WriteTarget writes the compiled SQL of the given nodes and
 // target/manifest.json, at the same time.
 func (r *Result) WriteTarget(ids []string) error {
+	wait, err := r.StartWriteTarget(ids)
+	if err != nil {
+		return err
+	}
+	return wait()
+}
+
+// StartWriteTarget records the compiled path of the given nodes, makes
+// their directories, and writes their compiled SQL and target/manifest.json
+// in the background; wait returns when both are written. The nodes must
+// not change until then (a build only reads them).
+func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	write, err := r.prepareCompiled(ids)
 	if err != nil {
-		return fmt.Errorf("writing compiled SQL: %v", err)
+		return nil, fmt.Errorf("writing compiled SQL: %v", err)
 	}
-	done := make(chan error, 1)
-	go func() { err := write(); phase.Mark("compiled files"); done <- err }()
-	merr := r.WriteManifest()
-	phase.Mark("manifest.json")
-	if err := <-done; err != nil {
-		return fmt.Errorf("writing compiled SQL: %v", err)
-	}
-	if merr != nil {
-		return fmt.Errorf("writing manifest: %v", merr)
-	}
-	return nil
+	files, manifest := make(chan error, 1), make(chan error, 1)
+	go func() { err := write(); phase.Mark("compiled files"); files <- err }()
+	go func() { err := r.WriteManifest(); phase.Mark("manifest.json"); manifest <- err }()
+	return sync.OnceValue(func() error {
+		ferr, merr := <-files, <-manifest
+		if ferr != nil {
+			return fmt.Errorf("writing compiled SQL: %v", ferr)
+		}
+		if merr != nil {
+			return fmt.Errorf("writing manifest: %v", merr)
+		}
+		return nil
+	}), nil
 }
 
 // WriteManifest writes target/manifest.json.
