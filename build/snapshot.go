@@ -54,12 +54,6 @@ func snapshotOptions(n *compiler.Node) (warehouse.SnapshotOptions, error) {
 		HardDeletes:    c.String("hard_deletes"),
 		ValidToCurrent: c.String("dbt_valid_to_current"),
 	}
-	for _, k := range opt.UniqueKey {
-		if strings.ContainsAny(k, "()|'+*/:,") {
-			return opt, fmt.Errorf("unique_key %q is an expression; mart compares snapshot keys by column: select it as a column "+
-				"(e.g. %s as snapshot_key) and set unique_key to that name, or list the columns (unique_key=[\"a\", \"b\"])", k, k)
-		}
-	}
 	if opt.HardDeletes == "" && c.Bool("invalidate_hard_deletes", false) {
 		opt.HardDeletes = warehouse.HardDeletesInvalidate
 	}

@@ -55,6 +55,13 @@ func TestSnapshotMembers(t *testing.T) {
 			from main_snapshots.members_yaml order by all`) {
 			out = append(out, joinAny(r[0], r[1], r[2], when(r[3]), when(r[4])))
 		}
+		// members_expr is keyed by an expression: the same history
+		var expr []string
+		for _, r := range query(t, dir, `select member_id, region, tier, dbt_valid_from, dbt_valid_to
+			from main_snapshots.members_expr order by all`) {
+			expr = append(expr, joinAny(r[0], r[1], r[2], when(r[3]), when(r[4])))
+		}
+		require.Equal(t, out, expr)
 		return out
 	}
 	tiers := func() []string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -131,8 +132,10 @@ type IncrementalResult struct {
 
 // SnapshotOptions configure an SCD type 2 snapshot (dbt's config names).
 type SnapshotOptions struct {
-	Strategy    string   // "timestamp" or "check"
-	UniqueKey   []string // one or more columns
+	Strategy string // "timestamp" or "check"
+	// UniqueKey is one or more columns, or SQL expressions over the
+	// columns (`id || '-' || kind`, as dbt allows): see KeyParts.
+	UniqueKey   []string
 	UpdatedAt   string   // timestamp strategy: the column that says a row changed
 	CheckCols   []string // check strategy: columns compared; nil or ["all"] = all but the key
 	HardDeletes string   // "ignore" (default), "invalidate" or "new_record"
@@ -147,6 +150,42 @@ type SnapshotOptions struct {
 	// check strategy, and the valid_to of rows closed by a hard delete.
 	// Zero means the current time.
 	Now time.Time
+}
+
+// KeyPart is one part of a snapshot's unique key as an adapter compares
+// it: Column names it, in the staged rows and (unless Expr is set) in the
+// table; for an expression, Column is a staging column the adapter adds
+// (prefix + index) and Expr is evaluated on the table's rows to compare.
+type KeyPart struct {
+	Column string
+	Expr   string
+}
+
+// IsKeyExpression says a unique_key entry is an SQL expression, not a
+// column name: it holds an operator, a call, a cast or a literal.
+func IsKeyExpression(k string) bool { return strings.ContainsAny(k, "()|'+*/:,") }
+
+// KeyParts returns the unique key's parts; expression parts are staged as
+// the columns prefix0, prefix1, ...
+func (o SnapshotOptions) KeyParts(prefix string) []KeyPart {
+	out := make([]KeyPart, len(o.UniqueKey))
+	for i, k := range o.UniqueKey {
+		out[i] = KeyPart{Column: k}
+		if IsKeyExpression(k) {
+			out[i] = KeyPart{Column: prefix + strconv.Itoa(i), Expr: k}
+		}
+	}
+	return out
+}
+
+// HasKeyExpression says some part of the unique key is an expression.
+func (o SnapshotOptions) HasKeyExpression() bool {
+	for _, k := range o.UniqueKey {
+		if IsKeyExpression(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // Snapshot strategies and hard_deletes modes.

@@ -251,6 +251,17 @@ func goldenCases() []goldenCase {
 			e.snapshot(warehouse.SnapshotOptions{Strategy: warehouse.SnapshotCheck, UniqueKey: []string{"id", "email"},
 				ValidToCurrent: "TIMESTAMP '9999-12-31 00:00:00+00'"})
 		}},
+		{"snapshot_key_expression_new_record", func(e *fakeEnv) {
+			e.table("customers_snapshot", append(append([]bqfake.Field{}, customerCols...), snapshotMeta...))
+			e.batch(customersSQL, customerCols)
+			e.snapshot(warehouse.SnapshotOptions{Strategy: warehouse.SnapshotCheck, UniqueKey: []string{"CAST(id AS STRING) || '-' || email"},
+				CheckCols: []string{"name"}, HardDeletes: warehouse.HardDeletesNewRecord})
+		}},
+		{"snapshot_key_expression_first_run", func(e *fakeEnv) {
+			e.batch(customersSQL, customerCols)
+			e.snapshot(warehouse.SnapshotOptions{Strategy: warehouse.SnapshotTimestamp, UniqueKey: []string{"CAST(id AS STRING) || '-' || email"},
+				UpdatedAt: "updated_at"})
+		}},
 	}
 	return cases
 }

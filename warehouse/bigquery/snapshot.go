@@ -36,7 +36,8 @@ func (w *Warehouse) Snapshot(ctx context.Context, r warehouse.Relation, selectSQ
 		return res, opError("snapshot", r, err)
 	}
 	defer unlock()
-	sn := &snapshotScript{target: relationSQL(r), opt: opt, meta: opt.Columns(), now: now.UTC().Truncate(time.Microsecond)}
+	sn := &snapshotScript{target: relationSQL(r), opt: opt, meta: opt.Columns(), now: now.UTC().Truncate(time.Microsecond),
+		keys: opt.KeyParts(keyPrefix)}
 	if err := w.planSnapshot(ctx, r, selectSQL, sn, &res); err != nil {
 		return warehouse.SnapshotResult{}, incrementalError("snapshot", r, err)
 	}
@@ -131,7 +132,13 @@ func (sn *snapshotScript) checkBatch(batch []warehouse.Column) error {
 		return nil // unknown (first run against a fake)
 	}
 	const where = "the snapshot's query"
-	if err := requireColumns(batch, "unique_key", where, sn.opt.UniqueKey...); err != nil {
+	var keyCols []string
+	for _, k := range sn.keys {
+		if k.Expr == "" {
+			keyCols = append(keyCols, k.Column)
+		}
+	}
+	if err := requireColumns(batch, "unique_key", where, keyCols...); err != nil {
 		return err
 	}
 	if sn.opt.Strategy == warehouse.SnapshotTimestamp {
@@ -183,7 +190,7 @@ func (sn *snapshotScript) checkedColumns() []string {
 	var out []string
 	for _, c := range sn.written {
 		isKey := false
-		for _, k := range sn.opt.UniqueKey {
+		for _, k := range sn.keyColumns() {
 			isKey = isKey || strings.EqualFold(k, c)
 		}
 		if !isKey {

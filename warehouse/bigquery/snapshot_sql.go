@@ -26,6 +26,46 @@ type snapshotScript struct {
 	checked    []string // check strategy: the columns compared
 	alters     []string // columns added before the change
 	undo       []string
+	// keys are the unique key's parts; an expression part is staged as a
+	// column of its own and evaluated on the table's rows to compare.
+	keys []warehouse.KeyPart
+}
+
+// keyPrefix names the staging columns of unique_key expressions.
+const keyPrefix = "mart_key_"
+
+// keyColumns are the names the key parts are compared under.
+func (sn *snapshotScript) keyColumns() []string {
+	out := make([]string, len(sn.keys))
+	for i, k := range sn.keys {
+		out[i] = k.Column
+	}
+	return out
+}
+
+// exprColumnsSQL is ", (expr) AS key_column" for each expression part.
+func (sn *snapshotScript) exprColumnsSQL() string {
+	var b strings.Builder
+	for _, k := range sn.keys {
+		if k.Expr != "" {
+			b.WriteString(", (" + k.Expr + ") AS " + sn.q(k.Column))
+		}
+	}
+	return b.String()
+}
+
+// exceptKeysSQL leaves the staged expression columns out of SELECT *.
+func (sn *snapshotScript) exceptKeysSQL() string {
+	var names []string
+	for _, k := range sn.keys {
+		if k.Expr != "" {
+			names = append(names, sn.q(k.Column))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " EXCEPT (" + strings.Join(names, ", ") + ")"
 }
 
 func (sn *snapshotScript) script(selectSQL string) string {
@@ -35,9 +75,9 @@ func (sn *snapshotScript) script(selectSQL string) string {
 		"DECLARE mart_dup_examples ARRAY<STRUCT<k ARRAY<STRING>, n INT64>> DEFAULT []",
 		"DECLARE mart_inserted INT64 DEFAULT 0",
 		"DECLARE mart_closed INT64 DEFAULT 0",
-		"CREATE TEMP TABLE " + stageTable + " AS " + body(selectSQL),
+		"CREATE TEMP TABLE " + stageTable + " AS " + body(sn.stagedSQL(selectSQL)),
 	}
-	keys := &batchScript{opt: warehouse.IncrementalOptions{UniqueKey: sn.opt.UniqueKey}}
+	keys := &batchScript{opt: warehouse.IncrementalOptions{UniqueKey: sn.keyColumns()}}
 	s = append(s, keys.duplicatesSQL()...)
 	var changes []string
 	if sn.first {
@@ -57,6 +97,15 @@ func (sn *snapshotScript) script(selectSQL string) string {
 }
 
 func (sn *snapshotScript) q(name string) string { return quoteIdent(name) }
+
+// stagedSQL is the snapshot's query with a column for each key expression.
+func (sn *snapshotScript) stagedSQL(selectSQL string) string {
+	exprs := sn.exprColumnsSQL()
+	if exprs == "" {
+		return selectSQL
+	}
+	return "SELECT *" + exprs + " FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n) AS mart_snapshot_rows"
+}
 
 // nowSQL is the snapshot time as a value of the time columns' type.
 func (sn *snapshotScript) nowSQL() string { return timeLiteral(sn.now, sn.timeType) }
@@ -79,8 +128,9 @@ func (sn *snapshotScript) isCurrent(alias string) string {
 }
 
 func (sn *snapshotScript) keyMatch(a, b string) string {
-	parts := make([]string, len(sn.opt.UniqueKey))
-	for i, k := range sn.opt.UniqueKey {
+	keys := sn.keyColumns()
+	parts := make([]string, len(keys))
+	for i, k := range keys {
 		parts[i] = a + "." + sn.q(k) + " IS NOT DISTINCT FROM " + b + "." + sn.q(k)
 	}
 	return strings.Join(parts, " AND ")
@@ -89,7 +139,7 @@ func (sn *snapshotScript) keyMatch(a, b string) string {
 // scdIDSQL hashes the unique key and the version's start, as dbt does.
 func (sn *snapshotScript) scdIDSQL(alias, validFrom string) string {
 	var parts []string
-	for _, k := range sn.opt.UniqueKey {
+	for _, k := range sn.keyColumns() {
 		col := sn.q(k)
 		if alias != "" {
 			col = alias + "." + col
@@ -115,7 +165,7 @@ func (sn *snapshotScript) createSQL() string {
 	if sn.hasDeleted {
 		cols = append(cols, "'False' AS "+sn.q(sn.meta.IsDeleted))
 	}
-	return "CREATE TABLE " + sn.target + " AS\nSELECT *,\n  " + strings.Join(cols, ",\n  ") + "\nFROM " + stageTable
+	return "CREATE TABLE " + sn.target + " AS\nSELECT *" + sn.exceptKeysSQL() + ",\n  " + strings.Join(cols, ",\n  ") + "\nFROM " + stageTable
 }
 
 // changesSQL stages the rows that start a new version: new keys, changed
@@ -150,11 +200,17 @@ func (sn *snapshotScript) changesSQL() string {
 	if revived != "" {
 		where += "\n  OR " + revived
 	}
+	curSCD := ""
+	if sn.exprColumnsSQL() != "" {
+		// the versions to close are found by their scd id: the key
+		// expression cannot be evaluated on the table in an UPDATE
+		curSCD = ",\n  " + cur + "." + sn.q(sn.meta.SCDID) + " AS mart_cur_scd"
+	}
 	return "CREATE TEMP TABLE mart_changes AS\nSELECT " + src + ".*,\n  " +
 		vf + " AS mart_valid_from,\n  " + upd + " AS mart_updated_at,\n  " +
-		cur + ".mart_found IS NOT NULL AS mart_close\nFROM " + stageTable + " AS " + src +
-		"\nLEFT JOIN (\n  SELECT *, TRUE AS mart_found FROM " + sn.target + " AS " + cur + " WHERE " + sn.isCurrent(cur) +
-		"\n) AS " + cur + "\n  ON " + keyJoin(sn.opt.UniqueKey, src, cur) + "\nWHERE " + where
+		cur + ".mart_found IS NOT NULL AS mart_close" + curSCD + "\nFROM " + stageTable + " AS " + src +
+		"\nLEFT JOIN (\n  SELECT *, TRUE AS mart_found" + sn.exprColumnsSQL() + " FROM " + sn.target + " AS " + cur + " WHERE " + sn.isCurrent(cur) +
+		"\n) AS " + cur + "\n  ON " + keyJoin(sn.keyColumns(), src, cur) + "\nWHERE " + where
 }
 
 // goneSQL stages the current versions whose key the rows no longer hold
@@ -165,8 +221,12 @@ func (sn *snapshotScript) goneSQL() string {
 	if sn.hasDeleted {
 		where += "\n  AND " + cur + "." + sn.q(sn.meta.IsDeleted) + " IS DISTINCT FROM 'True'"
 	}
-	return "CREATE TEMP TABLE mart_gone AS\nSELECT * FROM " + sn.target + " AS " + cur + "\nWHERE " + where +
-		"\n  AND NOT EXISTS (SELECT 1 FROM " + stageTable + " AS " + sourceAlias + " WHERE " + keyJoin(sn.opt.UniqueKey, sourceAlias, cur) + ")"
+	from := sn.target
+	if exprs := sn.exprColumnsSQL(); exprs != "" {
+		from = "(SELECT *" + exprs + " FROM " + sn.target + ")"
+	}
+	return "CREATE TEMP TABLE mart_gone AS\nSELECT * FROM " + from + " AS " + cur + "\nWHERE " + where +
+		"\n  AND NOT EXISTS (SELECT 1 FROM " + stageTable + " AS " + sourceAlias + " WHERE " + keyJoin(sn.keyColumns(), sourceAlias, cur) + ")"
 }
 
 // applySQL closes the versions that ended and inserts the new ones; every
@@ -174,14 +234,20 @@ func (sn *snapshotScript) goneSQL() string {
 func (sn *snapshotScript) applySQL() []string {
 	dest, src := destAlias, sourceAlias
 	vt := sn.q(sn.meta.ValidTo)
+	closeMatch, goneMatch := sn.keyMatch(src, dest), sn.keyMatch(src, dest)
+	if sn.exprColumnsSQL() != "" {
+		scd := sn.q(sn.meta.SCDID)
+		closeMatch = dest + "." + scd + " = " + src + ".mart_cur_scd"
+		goneMatch = dest + "." + scd + " = " + src + "." + scd
+	}
 	out := []string{
 		"UPDATE " + sn.target + " AS " + dest + "\nSET " + vt + " = " + src + ".mart_valid_from\nFROM mart_changes AS " + src +
-			"\nWHERE " + src + ".mart_close AND " + sn.keyMatch(src, dest) + " AND " + sn.isCurrent(dest),
+			"\nWHERE " + src + ".mart_close AND " + closeMatch + " AND " + sn.isCurrent(dest),
 		"SET mart_closed = @@row_count",
 	}
 	if sn.opt.HardDeletes != warehouse.HardDeletesIgnore {
 		out = append(out, "UPDATE "+sn.target+" AS "+dest+"\nSET "+vt+" = "+sn.nowSQL()+"\nFROM mart_gone AS "+src+
-			"\nWHERE "+sn.keyMatch(src, dest)+" AND "+sn.isCurrent(dest),
+			"\nWHERE "+goneMatch+" AND "+sn.isCurrent(dest),
 			"SET mart_closed = mart_closed + @@row_count")
 	}
 	metaCols := []string{sn.q(sn.meta.SCDID), sn.q(sn.meta.UpdatedAt), sn.q(sn.meta.ValidFrom), vt}

@@ -442,6 +442,11 @@ func TestSnapshotMatchesHistory(t *testing.T) {
 					testSnapshotHistory(t, seed, steps, warehouse.SnapshotOptions{Strategy: strategy, UniqueKey: []string{"id"},
 						UpdatedAt: "upd", CheckCols: []string{"v"}, HardDeletes: hd})
 				})
+				// the key as an expression (one-to-one with id): the same history
+				t.Run(fmt.Sprintf("%s/%s/key-expression/seed=%d", strategy, hd, seed), func(t *testing.T) {
+					testSnapshotHistory(t, seed, steps, warehouse.SnapshotOptions{Strategy: strategy, UniqueKey: []string{"(id * 7 + 3)"},
+						UpdatedAt: "upd", CheckCols: []string{"v"}, HardDeletes: hd})
+				})
 			}
 		}
 	}

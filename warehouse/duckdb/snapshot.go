@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func (w *Warehouse) Snapshot(ctx context.Context, r warehouse.Relation, selectSQ
 	var res warehouse.SnapshotResult
 	err := w.changeTable(ctx, r, func(s *session) error {
 		sn := &snapshotSQL{w: w, target: w.RelationSQL(r), stage: w.tempTable(r.Name), opt: opt,
-			meta: opt.Columns(), now: now.UTC().Truncate(time.Microsecond)}
+			meta: opt.Columns(), now: now.UTC().Truncate(time.Microsecond), keys: opt.KeyParts(keyPrefix)}
 		var err error
 		res, err = sn.run(s, r, selectSQL)
 		return err
@@ -72,6 +73,55 @@ type snapshotSQL struct {
 	timeType string
 	// hasDeleted says the table has the is_deleted column.
 	hasDeleted bool
+	// keys are the unique key's parts; an expression part is staged as a
+	// column of its own and evaluated on the table's rows to compare.
+	keys []warehouse.KeyPart
+}
+
+// keyPrefix names the staging columns of unique_key expressions.
+const keyPrefix = "__mart_key_"
+
+// keyColumns are the names the key parts are compared under.
+func (sn *snapshotSQL) keyColumns() []string {
+	out := make([]string, len(sn.keys))
+	for i, k := range sn.keys {
+		out[i] = k.Column
+	}
+	return out
+}
+
+// exprKeys are the key parts that are expressions.
+func (sn *snapshotSQL) exprKeys() []warehouse.KeyPart {
+	var out []warehouse.KeyPart
+	for _, k := range sn.keys {
+		if k.Expr != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// exprColumnsSQL is ", (expr) AS key_column" for each expression part.
+func (sn *snapshotSQL) exprColumnsSQL() string {
+	var b strings.Builder
+	for _, k := range sn.exprKeys() {
+		b.WriteString(", (" + k.Expr + ") AS " + sn.q(k.Column))
+	}
+	return b.String()
+}
+
+// exceptKeysSQL is the EXCLUDE clause that leaves the staged expression
+// columns out of SELECT *.
+func (sn *snapshotSQL) exceptKeysSQL() string {
+	ks := sn.exprKeys()
+	if len(ks) == 0 {
+		return ""
+	}
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = sn.q(k.Column)
+	}
+	return " EXCLUDE (" + strings.Join(names, ", ") + ")"
 }
 
 func (sn *snapshotSQL) q(name string) string { return sn.w.QuoteIdent(name) }
@@ -79,13 +129,22 @@ func (sn *snapshotSQL) q(name string) string { return sn.w.QuoteIdent(name) }
 func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (warehouse.SnapshotResult, error) {
 	var res warehouse.SnapshotResult
 	stage := &batchSQL{w: sn.w, target: sn.target, stage: sn.stage,
-		opt: warehouse.IncrementalOptions{Strategy: warehouse.StrategyMerge, UniqueKey: sn.opt.UniqueKey}}
+		opt: warehouse.IncrementalOptions{Strategy: warehouse.StrategyMerge, UniqueKey: sn.keyColumns()}}
+	if exprs := sn.exprColumnsSQL(); exprs != "" {
+		selectSQL = "SELECT *" + exprs + " FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n) AS __mart_snapshot_rows"
+	}
 	if _, err := s.exec(stage.stageSQL(selectSQL)); err != nil {
 		return res, err
 	}
-	batch, err := s.columns(sn.stage)
+	staged, err := s.columns(sn.stage)
 	if err != nil {
 		return res, err
+	}
+	var batch []warehouse.Column // the query's own columns
+	for _, c := range staged {
+		if !sn.isExprKey(c.Name) {
+			batch = append(batch, c)
+		}
 	}
 	if err := sn.checkBatch(s, r, stage, batch); err != nil {
 		return res, err
@@ -161,7 +220,13 @@ func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (
 // checkBatch checks that the staged rows have the configured columns, none
 // named like a metadata column, and each unique key once.
 func (sn *snapshotSQL) checkBatch(s *session, r warehouse.Relation, stage *batchSQL, batch []warehouse.Column) error {
-	if err := requireColumns(batch, "unique_key", "the snapshot's query", sn.opt.UniqueKey...); err != nil {
+	var keyCols []string
+	for _, k := range sn.keys {
+		if k.Expr == "" {
+			keyCols = append(keyCols, k.Column)
+		}
+	}
+	if err := requireColumns(batch, "unique_key", "the snapshot's query", keyCols...); err != nil {
 		return err
 	}
 	if sn.opt.Strategy == warehouse.SnapshotTimestamp {
@@ -180,7 +245,21 @@ func (sn *snapshotSQL) checkBatch(s *session, r warehouse.Relation, stage *batch
 		}
 	}
 	_, err := stage.checkKeys(s, r, batch)
+	var dup *warehouse.DuplicateKeyError
+	if errors.As(err, &dup) {
+		dup.Key = sn.opt.UniqueKey // the expressions, not their staging columns
+	}
 	return err
+}
+
+// isExprKey says name is the staging column of an expression key part.
+func (sn *snapshotSQL) isExprKey(name string) bool {
+	for _, k := range sn.exprKeys() {
+		if strings.EqualFold(k.Column, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func (sn *snapshotSQL) metaNames() []string {
@@ -258,7 +337,7 @@ func (sn *snapshotSQL) checkedColumns(written []warehouse.Column) []string {
 	var out []string
 	for _, c := range written {
 		isKey := false
-		for _, k := range sn.opt.UniqueKey {
+		for _, k := range sn.keyColumns() {
 			isKey = isKey || strings.EqualFold(k, c.Name)
 		}
 		if !isKey {
@@ -295,8 +374,9 @@ func (sn *snapshotSQL) isCurrent(alias string) string {
 }
 
 func (sn *snapshotSQL) keyMatch(a, b string) string {
-	parts := make([]string, len(sn.opt.UniqueKey))
-	for i, k := range sn.opt.UniqueKey {
+	keys := sn.keyColumns()
+	parts := make([]string, len(keys))
+	for i, k := range keys {
 		parts[i] = a + "." + sn.q(k) + " IS NOT DISTINCT FROM " + b + "." + sn.q(k)
 	}
 	return strings.Join(parts, " AND ")
@@ -305,7 +385,7 @@ func (sn *snapshotSQL) keyMatch(a, b string) string {
 // scdIDSQL hashes the unique key and the version's start as dbt does.
 func (sn *snapshotSQL) scdIDSQL(validFrom string) string {
 	var parts []string
-	for _, k := range sn.opt.UniqueKey {
+	for _, k := range sn.keyColumns() {
 		parts = append(parts, "coalesce(CAST("+sn.q(k)+" AS VARCHAR), '')")
 	}
 	parts = append(parts, "coalesce(CAST("+validFrom+" AS VARCHAR), '')")
@@ -327,7 +407,7 @@ func (sn *snapshotSQL) createSQL() string {
 	if sn.hasDeleted {
 		cols = append(cols, "'False' AS "+sn.q(sn.meta.IsDeleted))
 	}
-	return "CREATE TABLE " + sn.target + " AS\nSELECT *,\n  " + strings.Join(cols, ",\n  ") + "\nFROM " + sn.stage
+	return "CREATE TABLE " + sn.target + " AS\nSELECT *" + sn.exceptKeysSQL() + ",\n  " + strings.Join(cols, ",\n  ") + "\nFROM " + sn.stage
 }
 
 // changesSQL stages the rows that start a new version: new keys, changed
@@ -362,10 +442,16 @@ func (sn *snapshotSQL) changesSQL(ins string, checked []string) string {
 	if revived != "" {
 		where += "\n  OR " + revived
 	}
+	curSCD := ""
+	if len(sn.exprKeys()) > 0 {
+		// the versions to close are found by their scd id: the key
+		// expression cannot be evaluated on the table in an UPDATE
+		curSCD = ",\n  " + cur + "." + sn.q(sn.meta.SCDID) + " AS __mart_cur_scd"
+	}
 	return "CREATE TEMP TABLE " + ins + " AS\nSELECT " + src + ".*,\n  " +
 		vf + " AS __mart_valid_from,\n  " + upd + " AS __mart_updated_at,\n  " +
-		cur + ".__mart_found IS NOT NULL AS __mart_close\nFROM " + sn.stage + " AS " + src +
-		"\nLEFT JOIN (\n  SELECT *, true AS __mart_found FROM " + sn.target + " AS " + cur + " WHERE " + sn.isCurrent(cur) +
+		cur + ".__mart_found IS NOT NULL AS __mart_close" + curSCD + "\nFROM " + sn.stage + " AS " + src +
+		"\nLEFT JOIN (\n  SELECT *, true AS __mart_found" + sn.exprColumnsSQL() + " FROM " + sn.target + " AS " + cur + " WHERE " + sn.isCurrent(cur) +
 		"\n) AS " + cur + "\n  ON " + sn.keyMatch(src, cur) + "\nWHERE " + where
 }
 
@@ -378,7 +464,11 @@ func (sn *snapshotSQL) goneSQL(gone string) string {
 	if sn.hasDeleted {
 		where += "\n  AND " + cur + "." + sn.q(sn.meta.IsDeleted) + " IS DISTINCT FROM 'True'"
 	}
-	return "CREATE TEMP TABLE " + gone + " AS\nSELECT * FROM " + sn.target + " AS " + cur + "\nWHERE " + where +
+	from := sn.target
+	if exprs := sn.exprColumnsSQL(); exprs != "" {
+		from = "(SELECT *" + exprs + " FROM " + sn.target + ")"
+	}
+	return "CREATE TEMP TABLE " + gone + " AS\nSELECT * FROM " + from + " AS " + cur + "\nWHERE " + where +
 		"\n  AND NOT EXISTS (SELECT 1 FROM " + sn.stage + " AS " + sourceAlias + " WHERE " + sn.keyMatch(sourceAlias, cur) + ")"
 }
 
@@ -388,12 +478,18 @@ func (sn *snapshotSQL) goneSQL(gone string) string {
 func (sn *snapshotSQL) applySQL(ins, gone string, written, data []warehouse.Column) []statement {
 	dest, src := destAlias, sourceAlias
 	vt := sn.q(sn.meta.ValidTo)
+	closeMatch, goneMatch := sn.keyMatch(src, dest), sn.keyMatch(src, dest)
+	if len(sn.exprKeys()) > 0 {
+		scd := sn.q(sn.meta.SCDID)
+		closeMatch = dest + "." + scd + " = " + src + ".__mart_cur_scd"
+		goneMatch = dest + "." + scd + " = " + src + "." + scd
+	}
 	out := []statement{{counts: "closed", sql: "UPDATE " + sn.target + " AS " + dest + "\nSET " + vt + " = " + src + ".__mart_valid_from\nFROM " + ins + " AS " + src +
-		"\nWHERE " + src + ".__mart_close AND " + sn.keyMatch(src, dest) + " AND " + sn.isCurrent(dest)}}
+		"\nWHERE " + src + ".__mart_close AND " + closeMatch + " AND " + sn.isCurrent(dest)}}
 	del := sn.opt.HardDeletes
 	if del != warehouse.HardDeletesIgnore {
 		out = append(out, statement{counts: "closed", sql: "UPDATE " + sn.target + " AS " + dest + "\nSET " + vt + " = " + sn.nowSQL() + "\nFROM " + gone + " AS " + src +
-			"\nWHERE " + sn.keyMatch(src, dest) + " AND " + sn.isCurrent(dest)})
+			"\nWHERE " + goneMatch + " AND " + sn.isCurrent(dest)})
 	}
 	metaCols := []string{sn.q(sn.meta.SCDID), sn.q(sn.meta.UpdatedAt), sn.q(sn.meta.ValidFrom), vt}
 	if sn.hasDeleted {

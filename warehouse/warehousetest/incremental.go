@@ -38,6 +38,7 @@ func RunIncremental(t *testing.T, open func(t *testing.T) warehouse.Warehouse) {
 		{"FailureAndCancelKeepTable", testIncFailure},
 		{"SnapshotTimestamp", testSnapTimestamp},
 		{"SnapshotCheckNewRecord", testSnapCheck},
+		{"SnapshotKeyExpression", testSnapKeyExpression},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -376,5 +377,46 @@ func testSnapCheck(e *incEnv) {
 		"1:A:3:-:False", "1:a:1:3:False",
 		"2:b:1:3:False", "2:b:3:5:True", "2:b:5:-:False",
 	}, e.history("s", ", dbt_is_deleted"))
+	e.noTemps()
+}
+
+// testSnapKeyExpression is testSnapCheck with the key given as an SQL
+// expression (dbt allows one): the history is the same, the table gets no
+// column for the expression, and a repeated key names the expression.
+func testSnapKeyExpression(e *incEnv) {
+	key := "cast(id as string) || '#'"
+	opt := warehouse.SnapshotOptions{Strategy: warehouse.SnapshotCheck, UniqueKey: []string{key}, CheckCols: []string{"v"},
+		HardDeletes: warehouse.HardDeletesNewRecord}
+	snap := func(day int, rows ...string) (warehouse.SnapshotResult, error) {
+		opt.Now = time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC)
+		return e.inc.Snapshot(e.ctx, e.rel("s"), snapSQL(rows...), opt)
+	}
+	must := func(day int, rows ...string) warehouse.SnapshotResult {
+		res, err := snap(day, rows...)
+		require.NoError(e.t, err)
+		return res
+	}
+	assert.Equal(e.t, warehouse.SnapshotResult{Created: true, Inserted: 2}, must(1, "1:a:1", "2:b:1"))
+	assert.Equal(e.t, warehouse.SnapshotResult{}, must(2, "1:a:2", "2:b:1"))
+	assert.Equal(e.t, warehouse.SnapshotResult{Inserted: 2, Closed: 2}, must(3, "1:A:3"))
+	assert.Equal(e.t, warehouse.SnapshotResult{}, must(4, "1:A:3"))
+	assert.Equal(e.t, warehouse.SnapshotResult{Inserted: 1, Closed: 1}, must(5, "1:A:3", "2:b:5"))
+	assert.Equal(e.t, []string{
+		"1:A:3:-:False", "1:a:1:3:False",
+		"2:b:1:3:False", "2:b:3:5:True", "2:b:5:-:False",
+	}, e.history("s", ", dbt_is_deleted"))
+	described, _, err := e.w.Describe(e.ctx, e.rel("s"))
+	require.NoError(e.t, err)
+	var cols []string
+	for _, c := range described {
+		cols = append(cols, strings.ToLower(c.Name))
+	}
+	assert.Equal(e.t, []string{"id", "v", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "dbt_is_deleted"}, cols)
+
+	_, err = snap(6, "1:A:3", "1:B:3")
+	var dup *warehouse.DuplicateKeyError
+	require.ErrorAs(e.t, err, &dup)
+	assert.Equal(e.t, []string{key}, dup.Key)
+	assert.Equal(e.t, [][]string{{"1#"}}, dup.Examples)
 	e.noTemps()
 }
