@@ -510,7 +510,11 @@ func (c *compilation) applyPatches() {
 	for _, n := range c.nodes {
 		key := n.ResourceType + ":" + n.Name
 		if prev, ok := index[key]; ok {
-			d := errorf(n.Path, 1, 1, "duplicate %s name %q: also defined in %s", n.ResourceType, n.Name, prev.Path)
+			line, col := 1, 1
+			if n.relationAt[0] > 0 { // a YAML snapshot: its entry
+				line, col = n.yamlLine, 0
+			}
+			d := errorf(n.Path, line, col, "duplicate %s name %q: also defined in %s", n.ResourceType, n.Name, prev.Path)
 			d.Detail = "names must be unique across the project: rename one of the files"
 			c.addDiag(d)
 			continue
@@ -521,7 +525,7 @@ func (c *compilation) applyPatches() {
 		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
 			for _, e := range entries {
 				n := index[kind+":"+e.Name]
-				if n == nil && kind == TypeSnapshot && e.Rest["relation"] != nil {
+				if _, declared := e.Rest["relation"]; n == nil && kind == TypeSnapshot && declared {
 					continue // a YAML snapshot whose relation: was reported
 				}
 				if n == nil {

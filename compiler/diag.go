@@ -78,7 +78,9 @@ func (ds Diagnostics) Error() string {
 	return strings.Join(parts, "\n")
 }
 
-// Sort orders diagnostics by file, line and column for stable output.
+// Sort orders diagnostics by file, line and column, then text, so that
+// the output does not depend on the order parallel workers found them in
+// (a ref() inside a macro fails at the same position for every model).
 func (ds Diagnostics) Sort() {
 	sort.SliceStable(ds, func(i, j int) bool {
 		a, b := ds[i], ds[j]
@@ -88,7 +90,13 @@ func (ds Diagnostics) Sort() {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
-		return a.Col < b.Col
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		if a.Summary != b.Summary {
+			return a.Summary < b.Summary
+		}
+		return a.Detail < b.Detail
 	})
 }
 

@@ -38,7 +38,8 @@ func (r *Result) Render(id string, opt RenderOptions) (string, error) {
 // the target directory.
 func CompiledPath(n *Node) string {
 	p := n.Path
-	if n.ResourceType == TypeTest && n.TestType == "generic" {
+	if n.ResourceType == TypeTest && n.TestType == "generic" || n.ResourceType == TypeSnapshot && n.relationAt[0] > 0 {
+		// declared in YAML: a file per node beside the YAML file
 		p = path.Join(path.Dir(n.Path), n.Name+".sql")
 	}
 	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
@@ -78,16 +79,31 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("writing compiled SQL: %v", err)
 	}
-	files, manifest := make(chan error, 1), make(chan error, 1)
+	type staged struct {
+		commit func(keep bool) error
+		err    error
+	}
+	files, manifest := make(chan error, 1), make(chan staged, 1)
 	go func() { err := write(); phase.Mark("compiled files"); files <- err }()
-	go func() { err := r.WriteManifest(); phase.Mark("manifest.json"); manifest <- err }()
+	go func() {
+		commit, err := stageManifest(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
+		phase.Mark("manifest.json")
+		manifest <- staged{commit, err}
+	}()
 	return sync.OnceValue(func() error {
-		ferr, merr := <-files, <-manifest
+		ferr, m := <-files, <-manifest
 		if ferr != nil {
+			// the manifest would name files that are not there
+			if m.err == nil {
+				m.commit(false)
+			}
 			return fmt.Errorf("writing compiled SQL: %v", ferr)
 		}
-		if merr != nil {
-			return fmt.Errorf("writing manifest: %v", merr)
+		if m.err == nil {
+			m.err = m.commit(true)
+		}
+		if m.err != nil {
+			return fmt.Errorf("writing manifest: %v", m.err)
 		}
 		return nil
 	}), nil

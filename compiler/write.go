@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,6 +42,7 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	}
 	jobs := make([]job, 0, len(ids))
 	dirs := map[string]map[string]bool{}
+	owner := make(map[string]string, len(ids))
 	for _, id := range ids {
 		n := r.Manifest.Node(id)
 		if n == nil {
@@ -52,6 +54,10 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		}
 		n.CompiledPath = filepath.ToSlash(filepath.Join(r.Project.TargetPath, rel))
 		file := filepath.Join(dir, filepath.FromSlash(rel))
+		if prev, ok := owner[file]; ok {
+			return nil, fmt.Errorf("%s and %s would both be written to %s", prev, id, n.CompiledPath)
+		}
+		owner[file] = id
 		dirs[filepath.Dir(file)] = nil
 		jobs = append(jobs, job{file: file, data: []byte(n.CompiledCode + "\n")})
 	}
@@ -115,13 +121,23 @@ func parallelN(n, workers int, fn func(i int)) {
 // streamed out; the bytes are those of json.Marshal(m) without HTML
 // escaping.
 func writeManifest(file string, m *Manifest) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+	commit, err := stageManifest(file, m)
+	if err != nil {
 		return err
+	}
+	return commit(true)
+}
+
+// stageManifest writes m to a temporary file beside file; commit(true)
+// renames it into place, commit(false) removes it.
+func stageManifest(file string, m *Manifest) (commit func(keep bool) error, err error) {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return nil, err
 	}
 	tmp := file + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	err = encodeManifest(w, m)
@@ -133,9 +149,14 @@ func writeManifest(file string, m *Manifest) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return err
+		return nil, err
 	}
-	return os.Rename(tmp, file)
+	return func(keep bool) error {
+		if !keep {
+			return os.Remove(tmp)
+		}
+		return os.Rename(tmp, file)
+	}, nil
 }
 
 // encodeManifest writes the manifest's JSON; its fields in struct order.

@@ -74,6 +74,11 @@ func TestSnapshotMembers(t *testing.T) {
 	}
 
 	build("") // the project's seed: 1/eu basic, 1/us gold, 2/eu basic, all on 03-01
+	// snapshots declared in YAML get a compiled file each, beside the YAML
+	_, files := compiledFiles(t, dir)
+	require.Equal(t, `select * from "main_raw"."raw_members"`, strings.TrimSpace(files["snapshots/members_yaml.sql"]))
+	require.Equal(t, `select * from "main_raw"."raw_members"`, strings.TrimSpace(files["snapshots/members_expr.sql"]))
+	require.NotContains(t, files, "snapshots/_snapshots.yml")
 	require.Equal(t, []string{
 		"1|eu|basic|a@example.com|run 1|9999-12-31 00:00:00|False",
 		"1|us|gold|a@example.com|run 1|9999-12-31 00:00:00|False",

@@ -35,7 +35,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selec
 			if single && !dropView {
 				// one auto-committed statement is as atomic as a
 				// transaction, without BEGIN and COMMIT around it
-				return w.db.QueryRowContext(ctx, stmt).Scan(&rows)
+				return w.createAutocommit(ctx, stmt, &rows)
 			}
 			return w.inTx(ctx, func(tx *sql.Tx) error {
 				if dropView {
@@ -59,6 +59,27 @@ func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selec
 		return 0, fail(ctx, "create table", r, err)
 	}
 	return rows, nil
+}
+
+// createAutocommit runs one CREATE ... AS statement on its own. The driver
+// returns from the query once DuckDB has run and committed it (an
+// interrupted or failed statement is an error there, and changed nothing),
+// so a cancellation noticed only while reading the row count it answers
+// with is not a failure: the new table is in place and its count unknown
+// (-1).
+func (w *Warehouse) createAutocommit(ctx context.Context, stmt string, rows *int64) error {
+	rs, err := w.db.QueryContext(ctx, stmt)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	*rows = -1
+	if rs.Next() {
+		if err := rs.Scan(rows); err != nil {
+			*rows = -1
+		}
+	}
+	return nil
 }
 
 // buildAndSwap runs build to create the table named by its second argument
