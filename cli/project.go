@@ -127,8 +127,9 @@ func readResultStatuses(file string) (map[string]string, error) {
 }
 
 func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
-	g := &selector.Graph{Nodes: map[string]*selector.Node{}}
-	for _, id := range m.AllIDs() {
+	all := m.AllIDs()
+	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(all))}
+	for _, id := range all {
 		n := m.Node(id)
 		g.Nodes[id] = &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
 			FQN: n.FQN, Tags: n.Tags, Config: n.Config, SourceName: n.SourceName, Package: n.Package,

@@ -415,46 +415,63 @@ func (c *compilation) fqnFor(root, rel, name string) []string {
 var snapshotNameRE = regexp.MustCompile(`\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}`)
 
 func (c *compilation) loadNodes(files []*projectFile) {
-	for _, f := range files {
-		base := path.Base(f.rel)
-		switch {
-		case f.kind == "models" && strings.HasSuffix(base, ".sql"):
-			name := strings.TrimSuffix(base, ".sql")
-			n := c.newNode(TypeModel, name, f)
-			n.Config = Config(c.project.folderConfig("models", n.FQN))
-			if n.Config["materialized"] == nil {
-				n.Config["materialized"] = "view"
-			}
-			c.nodes = append(c.nodes, n)
-		case f.kind == "snapshots" && strings.HasSuffix(base, ".sql"):
-			ms := snapshotNameRE.FindAllStringSubmatch(string(f.data), -1)
-			if len(ms) == 0 {
-				c.addDiag(errorf(f.rel, 1, 1, "snapshot file has no {%% snapshot name %%} block"))
-				continue
-			}
-			n := c.newNode(TypeSnapshot, ms[0][1], f)
-			n.Config = Config(c.project.folderConfig("snapshots", n.FQN))
-			n.Config["materialized"] = "snapshot"
-			c.nodes = append(c.nodes, n)
-		case f.kind == "seeds" && strings.HasSuffix(base, ".csv"):
-			name := strings.TrimSuffix(base, ".csv")
-			n := c.newNode(TypeSeed, name, f)
-			n.SeedPath = f.rel
-			n.Config = Config(c.project.folderConfig("seeds", n.FQN))
-			n.Config["materialized"] = "seed"
-			n.Checksum = f.sum
-			c.nodes = append(c.nodes, n)
-		case f.kind == "tests" && strings.HasSuffix(base, ".sql") && !testBlockRE.Match(f.data):
-			name := strings.TrimSuffix(base, ".sql")
-			n := c.newNode(TypeTest, name, f)
-			n.TestType = "singular"
-			n.Config = Config(c.project.folderConfig("tests", n.FQN))
-			n.Config["materialized"] = "test"
-			c.nodes = append(c.nodes, n)
+	// a node per file, made in parallel (hashing and folder configs), kept
+	// in file order
+	made := make([]*Node, len(files))
+	problems := make([]*Diagnostic, len(files))
+	parallel(len(files), func(i int) { made[i], problems[i] = c.fileNode(files[i]) })
+	for i := range files {
+		if problems[i] != nil {
+			c.addDiag(*problems[i])
+		}
+		if made[i] != nil {
+			c.nodes = append(c.nodes, made[i])
 		}
 	}
 	c.loadYAMLSnapshots()
 }
+
+// fileNode makes the node a project file defines, if any.
+func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
+	base := path.Base(f.rel)
+	switch {
+	case f.kind == "models" && strings.HasSuffix(base, ".sql"):
+		name := strings.TrimSuffix(base, ".sql")
+		n := c.newNode(TypeModel, name, f)
+		n.Config = Config(c.project.folderConfig("models", n.FQN))
+		if n.Config["materialized"] == nil {
+			n.Config["materialized"] = "view"
+		}
+		return n, nil
+	case f.kind == "snapshots" && strings.HasSuffix(base, ".sql"):
+		ms := snapshotNameRE.FindAllStringSubmatch(string(f.data), -1)
+		if len(ms) == 0 {
+			d := errorf(f.rel, 1, 1, "snapshot file has no {%% snapshot name %%} block")
+			return nil, &d
+		}
+		n := c.newNode(TypeSnapshot, ms[0][1], f)
+		n.Config = Config(c.project.folderConfig("snapshots", n.FQN))
+		n.Config["materialized"] = "snapshot"
+		return n, nil
+	case f.kind == "seeds" && strings.HasSuffix(base, ".csv"):
+		name := strings.TrimSuffix(base, ".csv")
+		n := c.newNode(TypeSeed, name, f)
+		n.SeedPath = f.rel
+		n.Config = Config(c.project.folderConfig("seeds", n.FQN))
+		n.Config["materialized"] = "seed"
+		n.Checksum = f.sum
+		return n, nil
+	case f.kind == "tests" && strings.HasSuffix(base, ".sql") && !testBlockRE.Match(f.data):
+		name := strings.TrimSuffix(base, ".sql")
+		n := c.newNode(TypeTest, name, f)
+		n.TestType = "singular"
+		n.Config = Config(c.project.folderConfig("tests", n.FQN))
+		n.Config["materialized"] = "test"
+		return n, nil
+	}
+	return nil, nil
+}
+
 
 // relationRE is what a YAML snapshot's relation may be: one ref() or
 // source() call, as in dbt.

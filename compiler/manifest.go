@@ -83,7 +83,7 @@ func (c *compilation) manifest() *Manifest {
 	m := &Manifest{
 		Metadata: ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: c.project.Name,
 			AdapterType: c.target.Type, TargetName: c.target.Name, InvocationID: c.opt.InvocationID},
-		Nodes: map[string]*Node{}, Sources: map[string]*Node{}, UnitTests: map[string]*Node{},
+		Nodes: make(map[string]*Node, len(c.nodes)), Sources: make(map[string]*Node, len(c.sources)), UnitTests: map[string]*Node{},
 		Macros: map[string]MacroRef{}, Docs: c.docs, Disabled: map[string][]string{},
 		ParentMap: map[string][]string{}, ChildMap: map[string][]string{},
 	}
