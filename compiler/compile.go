@@ -472,7 +472,6 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 	return nil, nil
 }
 
-
 // relationRE is what a YAML snapshot's relation may be: one ref() or
 // source() call, as in dbt.
 var relationRE = regexp.MustCompile(`^\s*(ref|source)\s*\(.*\)\s*$`)
