@@ -151,6 +151,7 @@ func (c *compilation) run() {
 	if c.diags.HasErrors() {
 		return
 	}
+	c.provisionalRelations()
 	c.renderAll(c.renderable())
 	phase.Mark("render")
 	c.finishConfigs()
@@ -600,19 +601,20 @@ func (c *compilation) renderable() []*Node {
 	return out
 }
 
-// renderAll parses and renders nodes in parallel.
-func (c *compilation) renderAll(nodes []*Node) {
-	// provisional relations so ref('x').identifier works during rendering
+// provisionalRelations names every node's relation from the config known
+// before rendering, so ref('x').identifier works during rendering, and
+// indexes the enabled models, seeds and snapshots by name.
+func (c *compilation) provisionalRelations() {
 	for _, n := range c.nodes {
 		c.setRelation(n)
-		if n.Enabled() {
-			if _, ok := c.byName[n.Name]; !ok || n.ResourceType != TypeTest {
-				if n.ResourceType != TypeTest {
-					c.byName[n.Name] = n
-				}
-			}
+		if n.Enabled() && n.ResourceType != TypeTest {
+			c.byName[n.Name] = n
 		}
 	}
+}
+
+// renderAll parses and renders nodes in parallel.
+func (c *compilation) renderAll(nodes []*Node) {
 	states := make([]*renderState, len(nodes))
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]

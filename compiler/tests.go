@@ -255,14 +255,16 @@ func (c *compilation) addGenericTests() {
 		tests = append(tests, n)
 	}
 	c.nodes = append(c.nodes, tests...)
+	parallel(len(tests), func(i int) { c.setRelation(tests[i]) }) // what {{ this }} names while rendering
 	c.renderAll(tests)
-	for _, n := range tests {
+	parallel(len(tests), func(i int) {
+		n := tests[i]
 		n.Tags = tagsOf(n.Config)
 		if n.Tags == nil {
 			n.Tags = []string{}
 		}
-		c.setRelation(n)
-	}
+		c.setRelation(n) // again: config() may have set schema or alias
+	})
 }
 
 // genericTest builds the node of one test declared in YAML, or says what
