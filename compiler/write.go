@@ -14,9 +14,9 @@ import (
 	"sync"
 )
 
-// ioWorkers is how many files are written at once: writes wait on the
-// disk far more than on the CPU.
-const ioWorkers = 16
+// ioWorkers is how many directories are written at once: writes wait on
+// the disk more than on the CPU.
+const ioWorkers = 8
 
 // writeCompiled writes each node's compiled SQL under dir (the target
 // directory), skipping files that already hold the same text so a warm
@@ -78,16 +78,30 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	for i := range jobs {
 		jobs[i].exists = dirs[filepath.Dir(jobs[i].file)][filepath.Base(jobs[i].file)]
 	}
+	// A worker takes a whole directory: files created in one directory at
+	// once wait for each other on the directory's lock, and the kernel
+	// spins while they wait (a fifth of a 10,000-model compile's CPU).
+	byDir := map[string][]int{}
+	for i, j := range jobs {
+		d := filepath.Dir(j.file)
+		byDir[d] = append(byDir[d], i)
+	}
+	groups := make([][]int, 0, len(byDir))
+	for _, d := range sortedKeys(byDir) {
+		groups = append(groups, byDir[d])
+	}
 	return func() error {
 		errs := make([]error, len(jobs))
-		parallelN(len(jobs), ioWorkers, func(i int) {
-			j := jobs[i]
-			if j.exists {
-				if old, err := os.ReadFile(j.file); err == nil && bytes.Equal(old, j.data) {
-					return
+		parallelN(len(groups), ioWorkers, func(g int) {
+			for _, i := range groups[g] {
+				j := jobs[i]
+				if j.exists {
+					if old, err := os.ReadFile(j.file); err == nil && bytes.Equal(old, j.data) {
+						continue
+					}
 				}
+				errs[i] = writeFile(j.file, j.data)
 			}
-			errs[i] = writeFile(j.file, j.data)
 		})
 		return errors.Join(errs...)
 	}, nil
