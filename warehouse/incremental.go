@@ -165,10 +165,13 @@ type KeyPart struct {
 // column name: it holds an operator, a call, a cast or a literal.
 func IsKeyExpression(k string) bool { return strings.ContainsAny(k, "()|'+*/:,") }
 
+// SnapshotKey is a snapshot's unique key as an adapter compares it.
+type SnapshotKey []KeyPart
+
 // KeyParts returns the unique key's parts; expression parts are staged as
 // the columns prefix0, prefix1, ...
-func (o SnapshotOptions) KeyParts(prefix string) []KeyPart {
-	out := make([]KeyPart, len(o.UniqueKey))
+func (o SnapshotOptions) KeyParts(prefix string) SnapshotKey {
+	out := make(SnapshotKey, len(o.UniqueKey))
 	for i, k := range o.UniqueKey {
 		out[i] = KeyPart{Column: k}
 		if IsKeyExpression(k) {
@@ -176,6 +179,49 @@ func (o SnapshotOptions) KeyParts(prefix string) []KeyPart {
 		}
 	}
 	return out
+}
+
+// Columns are the names the parts are compared under.
+func (k SnapshotKey) Columns() []string {
+	out := make([]string, len(k))
+	for i, p := range k {
+		out[i] = p.Column
+	}
+	return out
+}
+
+// QueryColumns are the parts that must be columns of the snapshot's query.
+func (k SnapshotKey) QueryColumns() []string {
+	var out []string
+	for _, p := range k {
+		if p.Expr == "" {
+			out = append(out, p.Column)
+		}
+	}
+	return out
+}
+
+// IsStaged says name is the staging column of an expression part.
+func (k SnapshotKey) IsStaged(name string) bool {
+	for _, p := range k {
+		if p.Expr != "" && strings.EqualFold(p.Column, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// StagedSQL is ", (expr) AS column" for each expression part, to append to
+// a SELECT *, and the quoted staging columns (nil when there are none).
+func (k SnapshotKey) StagedSQL(quote func(string) string) (selectList string, columns []string) {
+	var b strings.Builder
+	for _, p := range k {
+		if p.Expr != "" {
+			b.WriteString(", (" + p.Expr + ") AS " + quote(p.Column))
+			columns = append(columns, quote(p.Column))
+		}
+	}
+	return b.String(), columns
 }
 
 // HasKeyExpression says some part of the unique key is an expression.

@@ -132,13 +132,7 @@ func (sn *snapshotScript) checkBatch(batch []warehouse.Column) error {
 		return nil // unknown (first run against a fake)
 	}
 	const where = "the snapshot's query"
-	var keyCols []string
-	for _, k := range sn.keys {
-		if k.Expr == "" {
-			keyCols = append(keyCols, k.Column)
-		}
-	}
-	if err := requireColumns(batch, "unique_key", where, keyCols...); err != nil {
+	if err := requireColumns(batch, "unique_key", where, sn.keys.QueryColumns()...); err != nil {
 		return err
 	}
 	if sn.opt.Strategy == warehouse.SnapshotTimestamp {
@@ -190,7 +184,7 @@ func (sn *snapshotScript) checkedColumns() []string {
 	var out []string
 	for _, c := range sn.written {
 		isKey := false
-		for _, k := range sn.keyColumns() {
+		for _, k := range sn.keys.Columns() {
 			isKey = isKey || strings.EqualFold(k, c)
 		}
 		if !isKey {

@@ -28,44 +28,24 @@ type snapshotScript struct {
 	undo       []string
 	// keys are the unique key's parts; an expression part is staged as a
 	// column of its own and evaluated on the table's rows to compare.
-	keys []warehouse.KeyPart
+	keys warehouse.SnapshotKey
 }
 
 // keyPrefix names the staging columns of unique_key expressions.
 const keyPrefix = "mart_key_"
 
-// keyColumns are the names the key parts are compared under.
-func (sn *snapshotScript) keyColumns() []string {
-	out := make([]string, len(sn.keys))
-	for i, k := range sn.keys {
-		out[i] = k.Column
-	}
-	return out
-}
-
 // exprColumnsSQL is ", (expr) AS key_column" for each expression part.
 func (sn *snapshotScript) exprColumnsSQL() string {
-	var b strings.Builder
-	for _, k := range sn.keys {
-		if k.Expr != "" {
-			b.WriteString(", (" + k.Expr + ") AS " + sn.q(k.Column))
-		}
-	}
-	return b.String()
+	list, _ := sn.keys.StagedSQL(sn.q)
+	return list
 }
 
 // exceptKeysSQL leaves the staged expression columns out of SELECT *.
 func (sn *snapshotScript) exceptKeysSQL() string {
-	var names []string
-	for _, k := range sn.keys {
-		if k.Expr != "" {
-			names = append(names, sn.q(k.Column))
-		}
+	if _, cols := sn.keys.StagedSQL(sn.q); len(cols) > 0 {
+		return " EXCEPT (" + strings.Join(cols, ", ") + ")"
 	}
-	if len(names) == 0 {
-		return ""
-	}
-	return " EXCEPT (" + strings.Join(names, ", ") + ")"
+	return ""
 }
 
 func (sn *snapshotScript) script(selectSQL string) string {
@@ -77,7 +57,7 @@ func (sn *snapshotScript) script(selectSQL string) string {
 		"DECLARE mart_closed INT64 DEFAULT 0",
 		"CREATE TEMP TABLE " + stageTable + " AS " + body(sn.stagedSQL(selectSQL)),
 	}
-	keys := &batchScript{opt: warehouse.IncrementalOptions{UniqueKey: sn.keyColumns()}}
+	keys := &batchScript{opt: warehouse.IncrementalOptions{UniqueKey: sn.keys.Columns()}}
 	s = append(s, keys.duplicatesSQL()...)
 	var changes []string
 	if sn.first {
@@ -128,7 +108,7 @@ func (sn *snapshotScript) isCurrent(alias string) string {
 }
 
 func (sn *snapshotScript) keyMatch(a, b string) string {
-	keys := sn.keyColumns()
+	keys := sn.keys.Columns()
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = a + "." + sn.q(k) + " IS NOT DISTINCT FROM " + b + "." + sn.q(k)
@@ -139,7 +119,7 @@ func (sn *snapshotScript) keyMatch(a, b string) string {
 // scdIDSQL hashes the unique key and the version's start, as dbt does.
 func (sn *snapshotScript) scdIDSQL(alias, validFrom string) string {
 	var parts []string
-	for _, k := range sn.keyColumns() {
+	for _, k := range sn.keys.Columns() {
 		col := sn.q(k)
 		if alias != "" {
 			col = alias + "." + col
@@ -210,7 +190,7 @@ func (sn *snapshotScript) changesSQL() string {
 		vf + " AS mart_valid_from,\n  " + upd + " AS mart_updated_at,\n  " +
 		cur + ".mart_found IS NOT NULL AS mart_close" + curSCD + "\nFROM " + stageTable + " AS " + src +
 		"\nLEFT JOIN (\n  SELECT *, TRUE AS mart_found" + sn.exprColumnsSQL() + " FROM " + sn.target + " AS " + cur + " WHERE " + sn.isCurrent(cur) +
-		"\n) AS " + cur + "\n  ON " + keyJoin(sn.keyColumns(), src, cur) + "\nWHERE " + where
+		"\n) AS " + cur + "\n  ON " + keyJoin(sn.keys.Columns(), src, cur) + "\nWHERE " + where
 }
 
 // goneSQL stages the current versions whose key the rows no longer hold
@@ -226,7 +206,7 @@ func (sn *snapshotScript) goneSQL() string {
 		from = "(SELECT *" + exprs + " FROM " + sn.target + ")"
 	}
 	return "CREATE TEMP TABLE mart_gone AS\nSELECT * FROM " + from + " AS " + cur + "\nWHERE " + where +
-		"\n  AND NOT EXISTS (SELECT 1 FROM " + stageTable + " AS " + sourceAlias + " WHERE " + keyJoin(sn.keyColumns(), sourceAlias, cur) + ")"
+		"\n  AND NOT EXISTS (SELECT 1 FROM " + stageTable + " AS " + sourceAlias + " WHERE " + keyJoin(sn.keys.Columns(), sourceAlias, cur) + ")"
 }
 
 // applySQL closes the versions that ended and inserts the new ones; every

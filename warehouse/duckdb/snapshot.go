@@ -75,53 +75,25 @@ type snapshotSQL struct {
 	hasDeleted bool
 	// keys are the unique key's parts; an expression part is staged as a
 	// column of its own and evaluated on the table's rows to compare.
-	keys []warehouse.KeyPart
+	keys warehouse.SnapshotKey
 }
 
 // keyPrefix names the staging columns of unique_key expressions.
 const keyPrefix = "__mart_key_"
 
-// keyColumns are the names the key parts are compared under.
-func (sn *snapshotSQL) keyColumns() []string {
-	out := make([]string, len(sn.keys))
-	for i, k := range sn.keys {
-		out[i] = k.Column
-	}
-	return out
-}
-
-// exprKeys are the key parts that are expressions.
-func (sn *snapshotSQL) exprKeys() []warehouse.KeyPart {
-	var out []warehouse.KeyPart
-	for _, k := range sn.keys {
-		if k.Expr != "" {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // exprColumnsSQL is ", (expr) AS key_column" for each expression part.
 func (sn *snapshotSQL) exprColumnsSQL() string {
-	var b strings.Builder
-	for _, k := range sn.exprKeys() {
-		b.WriteString(", (" + k.Expr + ") AS " + sn.q(k.Column))
-	}
-	return b.String()
+	list, _ := sn.keys.StagedSQL(sn.q)
+	return list
 }
 
 // exceptKeysSQL is the EXCLUDE clause that leaves the staged expression
 // columns out of SELECT *.
 func (sn *snapshotSQL) exceptKeysSQL() string {
-	ks := sn.exprKeys()
-	if len(ks) == 0 {
-		return ""
+	if _, cols := sn.keys.StagedSQL(sn.q); len(cols) > 0 {
+		return " EXCLUDE (" + strings.Join(cols, ", ") + ")"
 	}
-	names := make([]string, len(ks))
-	for i, k := range ks {
-		names[i] = sn.q(k.Column)
-	}
-	return " EXCLUDE (" + strings.Join(names, ", ") + ")"
+	return ""
 }
 
 func (sn *snapshotSQL) q(name string) string { return sn.w.QuoteIdent(name) }
@@ -129,7 +101,7 @@ func (sn *snapshotSQL) q(name string) string { return sn.w.QuoteIdent(name) }
 func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (warehouse.SnapshotResult, error) {
 	var res warehouse.SnapshotResult
 	stage := &batchSQL{w: sn.w, target: sn.target, stage: sn.stage,
-		opt: warehouse.IncrementalOptions{Strategy: warehouse.StrategyMerge, UniqueKey: sn.keyColumns()}}
+		opt: warehouse.IncrementalOptions{Strategy: warehouse.StrategyMerge, UniqueKey: sn.keys.Columns()}}
 	if exprs := sn.exprColumnsSQL(); exprs != "" {
 		selectSQL = "SELECT *" + exprs + " FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n) AS __mart_snapshot_rows"
 	}
@@ -142,7 +114,7 @@ func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (
 	}
 	var batch []warehouse.Column // the query's own columns
 	for _, c := range staged {
-		if !sn.isExprKey(c.Name) {
+		if !sn.keys.IsStaged(c.Name) {
 			batch = append(batch, c)
 		}
 	}
@@ -220,13 +192,7 @@ func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (
 // checkBatch checks that the staged rows have the configured columns, none
 // named like a metadata column, and each unique key once.
 func (sn *snapshotSQL) checkBatch(s *session, r warehouse.Relation, stage *batchSQL, batch []warehouse.Column) error {
-	var keyCols []string
-	for _, k := range sn.keys {
-		if k.Expr == "" {
-			keyCols = append(keyCols, k.Column)
-		}
-	}
-	if err := requireColumns(batch, "unique_key", "the snapshot's query", keyCols...); err != nil {
+	if err := requireColumns(batch, "unique_key", "the snapshot's query", sn.keys.QueryColumns()...); err != nil {
 		return err
 	}
 	if sn.opt.Strategy == warehouse.SnapshotTimestamp {
@@ -250,16 +216,6 @@ func (sn *snapshotSQL) checkBatch(s *session, r warehouse.Relation, stage *batch
 		dup.Key = sn.opt.UniqueKey // the expressions, not their staging columns
 	}
 	return err
-}
-
-// isExprKey says name is the staging column of an expression key part.
-func (sn *snapshotSQL) isExprKey(name string) bool {
-	for _, k := range sn.exprKeys() {
-		if strings.EqualFold(k.Column, name) {
-			return true
-		}
-	}
-	return false
 }
 
 func (sn *snapshotSQL) metaNames() []string {
@@ -337,7 +293,7 @@ func (sn *snapshotSQL) checkedColumns(written []warehouse.Column) []string {
 	var out []string
 	for _, c := range written {
 		isKey := false
-		for _, k := range sn.keyColumns() {
+		for _, k := range sn.keys.Columns() {
 			isKey = isKey || strings.EqualFold(k, c.Name)
 		}
 		if !isKey {
@@ -374,7 +330,7 @@ func (sn *snapshotSQL) isCurrent(alias string) string {
 }
 
 func (sn *snapshotSQL) keyMatch(a, b string) string {
-	keys := sn.keyColumns()
+	keys := sn.keys.Columns()
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = a + "." + sn.q(k) + " IS NOT DISTINCT FROM " + b + "." + sn.q(k)
@@ -385,7 +341,7 @@ func (sn *snapshotSQL) keyMatch(a, b string) string {
 // scdIDSQL hashes the unique key and the version's start as dbt does.
 func (sn *snapshotSQL) scdIDSQL(validFrom string) string {
 	var parts []string
-	for _, k := range sn.keyColumns() {
+	for _, k := range sn.keys.Columns() {
 		parts = append(parts, "coalesce(CAST("+sn.q(k)+" AS VARCHAR), '')")
 	}
 	parts = append(parts, "coalesce(CAST("+validFrom+" AS VARCHAR), '')")
@@ -443,7 +399,7 @@ func (sn *snapshotSQL) changesSQL(ins string, checked []string) string {
 		where += "\n  OR " + revived
 	}
 	curSCD := ""
-	if len(sn.exprKeys()) > 0 {
+	if sn.exprColumnsSQL() != "" {
 		// the versions to close are found by their scd id: the key
 		// expression cannot be evaluated on the table in an UPDATE
 		curSCD = ",\n  " + cur + "." + sn.q(sn.meta.SCDID) + " AS __mart_cur_scd"
@@ -479,7 +435,7 @@ func (sn *snapshotSQL) applySQL(ins, gone string, written, data []warehouse.Colu
 	dest, src := destAlias, sourceAlias
 	vt := sn.q(sn.meta.ValidTo)
 	closeMatch, goneMatch := sn.keyMatch(src, dest), sn.keyMatch(src, dest)
-	if len(sn.exprKeys()) > 0 {
+	if sn.exprColumnsSQL() != "" {
 		scd := sn.q(sn.meta.SCDID)
 		closeMatch = dest + "." + scd + " = " + src + ".__mart_cur_scd"
 		goneMatch = dest + "." + scd + " = " + src + "." + scd
