@@ -173,6 +173,19 @@ func TestCompileErrors(t *testing.T) {
 			stderr: "snapshots/snaps.yml:3:15: error: snapshot \"orders_history\" refs \"ordrs\", which does not exist\n  did you mean \"orders\"?\n" + summary1,
 		},
 		{
+			name:   "YAML snapshot with an empty relation",
+			files:  map[string]string{"snapshots/snaps.yml": "snapshots:\n  - name: orders_history\n    relation:\n    config: {unique_key: id, strategy: check}\n"},
+			stderr: "snapshots/snaps.yml:3:14: error: snapshot \"orders_history\": relation must be ref('model') or source('source', 'table'), not \"<nil>\"\n" + summary1,
+		},
+		{
+			name: "YAML snapshot named like a SQL snapshot",
+			files: map[string]string{
+				"snapshots/orders_history.sql": "{% snapshot orders_history %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}\n",
+				"snapshots/snaps.yml":          "snapshots:\n  - name: orders_history\n    relation: ref('orders')\n    config: {unique_key: id, strategy: check}\n",
+			},
+			stderr: "snapshots/snaps.yml:2: error: duplicate snapshot name \"orders_history\": also defined in snapshots/orders_history.sql\n  names must be unique across the project: rename one of the files\n" + summary1,
+		},
+		{
 			name: "two errors",
 			files: map[string]string{
 				"models/orders.sql":    "select {{ ref('nope') }}\n",
