@@ -195,20 +195,7 @@ func catConcurrency(e *env) {
 
 func catDescribeList(e *env) {
 	t, w := e.t, e.w
-	e.make("b_table", 1)
-	require.NoError(t, w.CreateView(e.ctx, e.rel("a_view"), idsSQL(1)))
-	e.make("c_table", 1)
-	rels, err := w.ListRelations(e.ctx, "", e.schema)
-	require.NoError(t, err)
-	require.Len(t, rels, 3)
-	assert.Equal(t, []string{"a_view", "b_table", "c_table"}, []string{rels[0].Name, rels[1].Name, rels[2].Name})
-	for _, r := range rels {
-		assert.Equal(t, e.schema, r.Schema)
-		assert.Equal(t, "", r.Database)
-	}
-	rels, err = w.ListRelations(e.ctx, "", uniqueName("no_such_schema"))
-	require.NoError(t, err)
-	assert.Empty(t, rels)
+	checkListRelations(e, func(name string) { e.make(name, 1) })
 	cols, kind, err := w.Describe(e.ctx, e.rel("missing"))
 	require.NoError(t, err)
 	assert.Equal(t, "", kind)

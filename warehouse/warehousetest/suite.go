@@ -281,10 +281,16 @@ func testDescribe(e *env) {
 }
 
 func testListRelations(e *env) {
+	checkListRelations(e, func(name string) { e.createIDs(name, 1) })
+}
+
+// checkListRelations lists a schema holding two tables (made by create)
+// and a view, then a schema that does not exist.
+func checkListRelations(e *env, create func(name string)) {
 	t, w := e.t, e.w
-	e.createIDs("b_table", 1)
+	create("b_table")
 	require.NoError(t, w.CreateView(e.ctx, e.rel("a_view"), idsSQL(1)))
-	e.createIDs("c_table", 1)
+	create("c_table")
 	rels, err := w.ListRelations(e.ctx, "", e.schema)
 	require.NoError(t, err)
 	require.Len(t, rels, 3)
