@@ -37,7 +37,9 @@ func TestCompileManifestEncoding(t *testing.T) {
 			require.Equal(t, want.String(), got.String())
 
 			file := filepath.Join(t.TempDir(), "manifest.json")
-			require.NoError(t, writeManifest(file, res.Manifest))
+			commit, err := stageManifest(file, res.Manifest)
+			require.NoError(t, err)
+			require.NoError(t, commit(true))
 			back, err := ReadManifest(file)
 			require.NoError(t, err)
 			require.Equal(t, ManifestVersion, back.Metadata.SchemaVersion)

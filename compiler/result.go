@@ -56,10 +56,6 @@ func (r *Result) TargetDir() string {
 	return filepath.Join(r.Project.Dir, r.Project.TargetPath)
 }
 
-// WriteCompiled writes the compiled SQL of the given nodes under
-// target/compiled/ and records each node's compiled path.
-func (r *Result) WriteCompiled(ids []string) error { return r.writeCompiled(ids) }
-
 // WriteTarget writes the compiled SQL of the given nodes and
 // target/manifest.json, at the same time.
 func (r *Result) WriteTarget(ids []string) error {
@@ -107,11 +103,6 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		}
 		return nil
 	}), nil
-}
-
-// WriteManifest writes target/manifest.json.
-func (r *Result) WriteManifest() error {
-	return writeManifest(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
 }
 
 // RenderText renders a Jinja snippet (a hook) in the context of a node, or

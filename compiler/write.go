@@ -18,21 +18,11 @@ import (
 // the disk more than on the CPU.
 const ioWorkers = 8
 
-// writeCompiled writes each node's compiled SQL under dir (the target
-// directory), skipping files that already hold the same text so a warm
-// compile touches only what changed. Each directory is listed once, so a
-// file that is not there yet costs no failed open.
-func (r *Result) writeCompiled(ids []string) error {
-	write, err := r.prepareCompiled(ids)
-	if err != nil {
-		return err
-	}
-	return write()
-}
-
 // prepareCompiled records each node's compiled path and makes the
-// directories; the function it returns writes the files, and may run while
-// the manifest (which holds the paths) is written.
+// directories; the function it returns writes the files, skipping those
+// that already hold the same text so a warm compile touches only what
+// changed (each directory is listed once, so a new file costs no failed
+// open). It may run while the manifest, which holds the paths, is written.
 func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	dir := r.TargetDir()
 	type job struct {
@@ -128,18 +118,6 @@ func parallelN(n, workers int, fn func(i int)) {
 	}
 	close(next)
 	wg.Wait()
-}
-
-// writeManifest writes m as compact JSON to file, through a temporary file
-// so a reader never sees half a manifest. Nodes are encoded in parallel and
-// streamed out; the bytes are those of json.Marshal(m) without HTML
-// escaping.
-func writeManifest(file string, m *Manifest) error {
-	commit, err := stageManifest(file, m)
-	if err != nil {
-		return err
-	}
-	return commit(true)
 }
 
 // stageManifest writes m to a temporary file beside file; commit(true)
