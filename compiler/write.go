@@ -86,7 +86,7 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 			for _, i := range groups[g] {
 				j := jobs[i]
 				if j.exists {
-					if old, err := os.ReadFile(j.file); err == nil && bytes.Equal(old, j.data) {
+					if old, err := readFile(j.file); err == nil && bytes.Equal(old, j.data) {
 						continue
 					}
 				}
