@@ -1,6 +1,8 @@
 // Package phase prints how long each phase of a mart run took, to stderr,
-// when MART_TIMINGS is set. It is how the compile and build figures in
-// bench/results are taken apart; it costs one branch when unset.
+// when MART_TIMINGS is set: wall time, and the CPU time the whole process
+// used meanwhile (so cpu/wall tells how parallel the phase was). It is how
+// the compile and build figures in bench/results are taken apart; it costs
+// one branch when unset.
 package phase
 
 import (
@@ -11,10 +13,11 @@ import (
 )
 
 var (
-	on    = os.Getenv("MART_TIMINGS") != ""
-	mu    sync.Mutex
-	start = time.Now()
-	last  = start
+	on      = os.Getenv("MART_TIMINGS") != ""
+	mu      sync.Mutex
+	start   = time.Now()
+	last    = start
+	lastCPU time.Duration
 )
 
 // Mark records that the phase named name ended now.
@@ -25,7 +28,10 @@ func Mark(name string) {
 	mu.Lock()
 	defer mu.Unlock()
 	now := time.Now()
-	fmt.Fprintf(os.Stderr, "mart timing: %-22s %7.1f ms (at %7.1f ms)\n", name,
-		float64(now.Sub(last).Microseconds())/1000, float64(now.Sub(start).Microseconds())/1000)
-	last = now
+	cpu := cpuTime()
+	fmt.Fprintf(os.Stderr, "mart timing: %-22s %7.1f ms (at %7.1f ms)  cpu %7.1f ms\n", name,
+		ms(now.Sub(last)), ms(now.Sub(start)), ms(cpu-lastCPU))
+	last, lastCPU = now, cpu
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
