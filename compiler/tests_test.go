@@ -1,0 +1,83 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestBuiltinTestSQL: the SQL builtinTestSQL writes for unique and
+// not_null equals what the macros of builtin/tests.sql render, with the
+// same macro dependencies, on the test projects, on the demo and on a
+// project with a where config, a source and a project-defined test.
+func TestBuiltinTestSQL(t *testing.T) {
+	t.Setenv("MART_E2E_COLOR", "blue")
+	t.Setenv("MART_PROFILES_DIR", "")
+	extra := t.TempDir()
+	files := map[string]string{
+		"mart.yml":            "name: extra\n",
+		"models/a.sql":        "select 1 as id, 'x' as name",
+		"models/b.sql":        "select * from {{ ref('a') }}",
+		"macros/not_null.sql": "{% test not_null(model, column_name) %}select * from {{ model }} where {{ column_name }} is null and 1 = 1{% endtest %}",
+		"models/schema.yml": `version: 2
+sources:
+  - name: raw
+    tables:
+      - name: events
+        columns:
+          - name: id
+            data_tests: [unique]
+models:
+  - name: a
+    columns:
+      - name: id
+        data_tests:
+          - unique:
+              config: {where: "id > 0"}
+          - not_null
+      - name: name
+        data_tests: [unique, accepted_values: {values: [x]}]
+  - name: b
+    data_tests:
+      - unique: {column_name: id}
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(extra, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	compile := func(dir string) map[string]*Node {
+		res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
+		require.False(t, diags.HasErrors(), "%v", diags)
+		tests := map[string]*Node{}
+		for id, n := range res.Manifest.Nodes {
+			if n.ResourceType == TypeTest && n.TestType == "generic" {
+				tests[id] = n
+			}
+		}
+		return tests
+	}
+	fast := 0
+	for _, dir := range []string{"../testdata/tests_basic", "../testdata/compile_features", "../testdata/compile_dbt", "..", extra} {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			got := compile(dir)
+			builtinTestFastPath = false
+			want := compile(dir)
+			builtinTestFastPath = true
+			require.Equal(t, len(want), len(got))
+			for id, w := range want {
+				g := got[id]
+				require.NotNil(t, g, id)
+				require.Equal(t, w.CompiledCode, g.CompiledCode, id)
+				require.Equal(t, w.DependsOn, g.DependsOn, id)
+				if g.TestMetadata.Name == "unique" || g.TestMetadata.Name == "not_null" {
+					fast++
+				}
+			}
+		})
+	}
+	require.Greater(t, fast, 10)
+}
