@@ -668,8 +668,9 @@ func (c *compilation) renderAll(nodes []*Node) {
 
 // finishConfigs settles enabled flags, schemas, aliases and relation names.
 func (c *compilation) finishConfigs() {
-	c.byName = map[string]*Node{}
-	for _, n := range c.nodes {
+	enabled := make([]bool, len(c.nodes))
+	parallel(len(c.nodes), func(i int) {
+		n := c.nodes[i]
 		n.Tags = tagsOf(n.Config)
 		if n.Tags == nil {
 			n.Tags = []string{}
@@ -677,12 +678,16 @@ func (c *compilation) finishConfigs() {
 		if m, ok := n.Config["meta"].(map[string]any); ok {
 			n.Meta = m
 		}
-		if !n.Enabled() {
-			c.disabled[n.Name] = n
-			continue
+		if enabled[i] = n.Enabled(); enabled[i] {
+			c.setRelation(n)
 		}
-		c.setRelation(n)
-		if n.ResourceType != TypeTest {
+	})
+	c.byName = make(map[string]*Node, len(c.nodes))
+	for i, n := range c.nodes {
+		switch {
+		case !enabled[i]:
+			c.disabled[n.Name] = n
+		case n.ResourceType != TypeTest:
 			c.byName[n.Name] = n
 		}
 	}
