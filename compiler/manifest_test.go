@@ -67,3 +67,18 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		require.Equal(t, string(want), string(got), "%#v", v)
 	}
 }
+
+// FuzzAppendString: the manifest's string encoder (with its 8-byte skip)
+// writes what encoding/json writes, for any bytes.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain ascii text longer than eight", "0123456\"89abcdef", "0123456789abcde\\",
+		"tab\there and a long tail", "caf\u00e9 long enough \u65e5", "\u2028\u2029 and more text", "bad \xff\xfe utf8 tail",
+		"\x1f1234567\x7f", "12345678 12345678 \x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := compactJSON(s)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendString(nil, s)), "%q", s)
+	})
+}
