@@ -128,7 +128,34 @@ func jinjaLiteral(v any) string {
 	return strconv.Quote(fmt.Sprint(v))
 }
 
-var nonIdent = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+// identOnly replaces each run of characters other than ASCII letters,
+// digits and _ with one _ (as the regexp [^A-Za-z0-9_]+ would), without a
+// copy in the common case where there are none.
+func identOnly(s string) string {
+	isIdent := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+	}
+	i := 0
+	for i < len(s) && isIdent(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s[:i])
+	for i < len(s) {
+		if isIdent(s[i]) {
+			b = append(b, s[i])
+			i++
+			continue
+		}
+		b = append(b, '_')
+		for i < len(s) && !isIdent(s[i]) {
+			i++
+		}
+	}
+	return string(b)
+}
 
 // testName builds dbt's name for a generic test instance.
 func testName(ts *testSpec, model, column string) string {
@@ -150,7 +177,7 @@ func testName(ts *testSpec, model, column string) string {
 	if len(argParts) > 0 {
 		name += "__" + strings.Join(argParts, "__")
 	}
-	name = nonIdent.ReplaceAllString(name, "_")
+	name = identOnly(name)
 	if len(name) > 63 {
 		h := md5.Sum([]byte(name))
 		name = name[:50] + "_" + hex.EncodeToString(h[:])[:12]
@@ -418,21 +445,27 @@ var builtinTestFastPath = true
 
 // testTemplate writes the Jinja text that calls a generic test's macro.
 func (c *compilation) testTemplate(macro string, tt testTarget, column string, ts *testSpec) string {
-	model := tt.expr
+	var b strings.Builder
+	b.Grow(64 + len(macro) + len(tt.expr) + len(column))
+	b.WriteString("{{ " + macro + "(model=")
 	if w, ok := ts.config["where"].(string); ok && w != "" {
-		model = fmt.Sprintf("__where(%s, %s)", tt.expr, strconv.Quote(w))
+		b.WriteString("__where(" + tt.expr + ", " + strconv.Quote(w) + ")")
+	} else {
+		b.WriteString(tt.expr)
 	}
-	args := []string{"model=" + model}
 	if column != "" {
-		args = append(args, "column_name="+strconv.Quote(column))
+		b.WriteString(", column_name=" + strconv.Quote(column))
 	}
-	for _, k := range sortedKeys(ts.args) {
-		if k == "column_name" && column != "" {
-			continue
+	if len(ts.args) > 0 {
+		for _, k := range sortedKeys(ts.args) {
+			if k == "column_name" && column != "" {
+				continue
+			}
+			b.WriteString(", " + k + "=" + jinjaLiteral(ts.args[k]))
 		}
-		args = append(args, k+"="+jinjaLiteral(ts.args[k]))
 	}
-	return "{{ " + macro + "(" + strings.Join(args, ", ") + ") }}"
+	b.WriteString(") }}")
+	return b.String()
 }
 
 // addUnitTests creates a node for every unit test declared in YAML.

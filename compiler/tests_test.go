@@ -3,6 +3,7 @@ package compiler
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -80,4 +81,15 @@ models:
 		})
 	}
 	require.Greater(t, fast, 10)
+}
+
+// FuzzIdentOnly: identOnly does what the regexp it replaced did.
+func FuzzIdentOnly(f *testing.F) {
+	re := regexp.MustCompile(`[^A-Za-z0-9_]+`)
+	for _, s := range []string{"", "unique_orders_id", "accepted_values_orders_status__a__b", "a.b-c", "--x--", "é_x", "a  b", "__"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		require.Equal(t, re.ReplaceAllString(s, "_"), identOnly(s), "%q", s)
+	})
 }
