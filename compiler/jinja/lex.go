@@ -47,7 +47,11 @@ const oneCharOps = "+-*/%~()[]{}.,:|=<>"
 
 // lex splits src[from:to] into tokens; errors carry the offending offset.
 func lex(src string, from, to int) ([]token, *posError) {
-	toks := make([]token, 0, (to-from)/4+2)
+	return lexInto(make([]token, 0, (to-from)/4+2), src, from, to)
+}
+
+// lexInto is lex appending to toks.
+func lexInto(toks []token, src string, from, to int) ([]token, *posError) {
 	i := from
 	for i < to {
 		c := src[i]

@@ -70,6 +70,7 @@ type rewriter struct {
 	prog     *program
 	pieces   []piece
 	blocks   []block
+	toks     []token // parseExpr's tokens, reused from one expression to the next
 	lastText bool // the previous source item was text (for {%- trimming)
 	trimNext bool // trim the next text's leading whitespace (-%})
 }
@@ -99,7 +100,8 @@ type block struct {
 // pongo2 only sees text and {% tag N %} markers. Errors are *Error with
 // the original line and column.
 func Rewrite(path, src string) (*Rewritten, error) {
-	r := &rewriter{src: src, prog: &program{src: &source{path: path, text: src}}}
+	r := &rewriter{src: src, prog: &program{src: &source{path: path, text: src}},
+		pieces: make([]piece, 0, 2*strings.Count(src, "{")+4)} // text and a tag or print for each
 	if err := r.run(); err != nil {
 		if je, ok := err.(*Error); ok {
 			je.File = path
@@ -309,10 +311,12 @@ func (r *rewriter) variable(start int) (int, error) {
 
 // parseExpr parses src[from:to] as one expression (or a tuple).
 func (r *rewriter) parseExpr(from, to int, withCond bool) (expr, error) {
-	p, perr := newParser(r.src, from, to)
+	toks, perr := lexInto(r.toks[:0], r.src, from, to)
 	if perr != nil {
 		return nil, r.posErr(perr)
 	}
+	r.toks = toks // the tree keeps no token: the next expression may reuse them
+	p := &parser{toks: toks}
 	if p.peek().kind == tEOF {
 		return nil, r.errAt(from, "expected an expression")
 	}
