@@ -35,7 +35,6 @@ type parser struct {
 	lines []line
 	i     int
 	ok    bool
-	slab  []yaml.Node // nodes are taken from here: one allocation per 256
 	// stack holds the children of the containers being parsed; each gets
 	// a slice of its exact size when it ends
 	stack []*yaml.Node
@@ -54,13 +53,7 @@ func (p *parser) children(n *yaml.Node, base int) {
 
 // node returns a new node with the given fields.
 func (p *parser) node(kind yaml.Kind, tag, value string, l *line, off int) *yaml.Node {
-	if len(p.slab) == 0 {
-		p.slab = make([]yaml.Node, 256)
-	}
-	n := &p.slab[0]
-	p.slab = p.slab[1:]
-	n.Kind, n.Tag, n.Value, n.Line, n.Column = kind, tag, value, l.num, col(l, off)
-	return n
+	return &yaml.Node{Kind: kind, Tag: tag, Value: value, Line: l.num, Column: col(l, off)}
 }
 
 // Parse returns the root node of the document in data (a mapping), or
