@@ -71,8 +71,8 @@ type rewriter struct {
 	pieces   []piece
 	blocks   []block
 	toks     []token // parseExpr's tokens, reused from one expression to the next
-	lastText bool // the previous source item was text (for {%- trimming)
-	trimNext bool // trim the next text's leading whitespace (-%})
+	lastText bool    // the previous source item was text (for {%- trimming)
+	trimNext bool    // trim the next text's leading whitespace (-%})
 }
 
 // piece is one part of the output: literal text, a value to print, or a
