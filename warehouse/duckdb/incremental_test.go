@@ -298,8 +298,15 @@ func TestIncrementalDuplicateKeys(t *testing.T) {
 			"id=1 (3 rows), id=6 (2 rows), id=NULL (2 rows); fix the model or set dedupe: true to keep one row per key", err.Error())
 		assert.Equal(t, before, e.rows("SELECT * FROM t ORDER BY ALL"))
 	}
+	// Repeated NULL keys alone are repeats too; one NULL key is not.
+	_, err := e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT * FROM (VALUES (NULL, 'a'), (2, 'b'), (NULL, 'c')) v(id, v)`,
+		warehouse.IncrementalOptions{Strategy: "merge", UniqueKey: []string{"id"}})
+	require.ErrorContains(t, err, "holds 1 value(s) of unique_key (id) more than once (2 rows): id=NULL (2 rows);")
+	_, err = e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT * FROM (VALUES (NULL, 'a'), (2, 'b'), (2, 'c')) v(id, v)`,
+		warehouse.IncrementalOptions{Strategy: "merge", UniqueKey: []string{"id"}})
+	require.ErrorContains(t, err, "holds 1 value(s) of unique_key (id) more than once (2 rows): id=2 (2 rows);")
 	// Composite keys name every part.
-	_, err := e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT 1 AS id, 'a' AS v UNION ALL SELECT 1, 'a' UNION ALL SELECT 1, 'b'`,
+	_, err = e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT 1 AS id, 'a' AS v UNION ALL SELECT 1, 'a' UNION ALL SELECT 1, 'b'`,
 		warehouse.IncrementalOptions{Strategy: "merge", UniqueKey: []string{"id", "v"}})
 	require.ErrorContains(t, err, "holds 1 value(s) of unique_key (id, v) more than once (2 rows): id=1 v=a (2 rows);")
 	// The first run is checked too.

@@ -4,8 +4,8 @@ SELECT * FROM (VALUES (NULL, 'N', 1, NULL), (1, 'A', 11, NULL)) v(id, v, n, ts)
 
 SELECT column_name, column_type FROM (DESCRIBE temp.main."t__mart_tmp_1");
 
-SELECT count(*) FILTER (WHERE k IS NOT DISTINCT FROM prev), count(*) FILTER (WHERE has_null) FROM (
-  SELECT row("id") AS k, lag(row("id")) OVER (ORDER BY "id") AS prev, "id" IS NULL AS has_null
+SELECT count(*) FILTER (WHERE k = prev) + greatest(count(*) FILTER (WHERE k IS NULL) - 1, 0), count(*) FILTER (WHERE k IS NULL) FROM (
+  SELECT "id" AS k, lag("id") OVER (ORDER BY "id" NULLS LAST) AS prev
   FROM temp.main."t__mart_tmp_1"
 );
 

@@ -6,8 +6,8 @@ SELECT 1 AS id, 'a' AS v, TIMESTAMP '2026-03-02' AS updated_at
 
 SELECT column_name, column_type FROM (DESCRIBE temp.main."s__mart_tmp_1");
 
-SELECT count(*) FILTER (WHERE k IS NOT DISTINCT FROM prev), count(*) FILTER (WHERE has_null) FROM (
-  SELECT row("__mart_key_0") AS k, lag(row("__mart_key_0")) OVER (ORDER BY "__mart_key_0") AS prev, "__mart_key_0" IS NULL AS has_null
+SELECT count(*) FILTER (WHERE k = prev) + greatest(count(*) FILTER (WHERE k IS NULL) - 1, 0), count(*) FILTER (WHERE k IS NULL) FROM (
+  SELECT "__mart_key_0" AS k, lag("__mart_key_0") OVER (ORDER BY "__mart_key_0" NULLS LAST) AS prev
   FROM temp.main."s__mart_tmp_1"
 );
 
