@@ -58,16 +58,20 @@ func incrementalError(ctx context.Context, op string, r warehouse.Relation, err 
 
 func (w *Warehouse) applyBatch(s *session, r warehouse.Relation, selectSQL string, opt warehouse.IncrementalOptions) (warehouse.IncrementalResult, error) {
 	var res warehouse.IncrementalResult
-	kind, err := w.kind(s.ctx, s.tx, r)
+	b := &batchSQL{w: w, target: w.RelationSQL(r), stage: w.tempTable(r.Name), opt: opt, nullKeys: true}
+	if err := s.stage(b.stageSQL(selectSQL), b.stage); err != nil {
+		return res, err
+	}
+	tx, err := s.tx()
+	if err != nil {
+		return res, err
+	}
+	kind, err := w.kind(s.ctx, tx, r)
 	if err != nil {
 		return res, err
 	}
 	if kind == "view" && !opt.Replace {
 		return res, fmt.Errorf("%s is a view, not a table: run with --full-refresh to replace it", r)
-	}
-	b := &batchSQL{w: w, target: w.RelationSQL(r), stage: w.tempTable(r.Name), opt: opt, nullKeys: true}
-	if _, err := s.exec(b.stageSQL(selectSQL)); err != nil {
-		return res, err
 	}
 	batch, err := s.columns(b.stage)
 	if err != nil {
@@ -100,7 +104,11 @@ func (w *Warehouse) replaceFromBatch(s *session, r warehouse.Relation, b *batchS
 	if res.Rows, err = s.count("SELECT count(*) FROM " + b.target); err != nil {
 		return err
 	}
-	if err := w.comment(s.ctx, s.tx, r, b.opt.Table); err != nil {
+	tx, err := s.tx()
+	if err != nil {
+		return err
+	}
+	if err := w.comment(s.ctx, tx, r, b.opt.Table); err != nil {
 		return err
 	}
 	res.Created = true

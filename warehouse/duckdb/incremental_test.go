@@ -548,3 +548,40 @@ func TestIncrementalConflictRetries(t *testing.T) {
 	}
 	assert.Equal(t, []string{"4"}, e.rows("SELECT count(*) FROM c"))
 }
+
+// TestIncrementalStageDropped: the batch is staged before the transaction
+// begins, so a rollback does not remove it; with one pooled connection (so
+// every session and the check below share it), no staged table may outlive
+// a failed, cancelled or successful run.
+func TestIncrementalStageDropped(t *testing.T) {
+	e := newIncEnv(t)
+	e.w.db.SetMaxOpenConns(1)
+	e.exec(base...)
+	opt := warehouse.IncrementalOptions{Strategy: "merge", UniqueKey: []string{"id"}}
+	_, err := e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT * FROM (VALUES (1, 'x'), (1, 'y')) v(id, v)`, opt)
+	require.ErrorAs(t, err, new(*warehouse.DuplicateKeyError))
+	assertNoTemps(t, e.w)
+	_, err = e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT 1 AS id, 'x' AS nope_no_column`, warehouse.IncrementalOptions{
+		Strategy: "merge", UniqueKey: []string{"id"}, OnSchemaChange: "fail"})
+	require.Error(t, err)
+	assertNoTemps(t, e.w)
+	for stop := 1; stop < 4; stop++ {
+		ctx, cancel := context.WithCancel(e.ctx)
+		seen := 0
+		_, err := e.w.Incremental(withTrace(ctx, func(string) {
+			if seen++; seen == stop {
+				cancel()
+			}
+		}), warehouse.Relation{Name: "t"}, batch, opt)
+		cancel()
+		require.ErrorIs(t, err, context.Canceled)
+		assertNoTemps(t, e.w)
+	}
+	_, err = e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, batch, opt)
+	require.NoError(t, err)
+	assertNoTemps(t, e.w)
+	_, err = e.w.Snapshot(e.ctx, warehouse.Relation{Name: "snap"}, `SELECT * FROM (VALUES (1, 'x'), (1, 'y')) v(id, v)`,
+		warehouse.SnapshotOptions{Strategy: "check", UniqueKey: []string{"id"}, CheckCols: []string{"v"}})
+	require.Error(t, err)
+	assertNoTemps(t, e.w)
+}

@@ -20,16 +20,56 @@ func withTrace(ctx context.Context, fn func(stmt string)) context.Context {
 	return context.WithValue(ctx, traceKey{}, fn)
 }
 
-// session is one transaction of a multi-statement table change.
+// session is one transaction of a multi-statement table change, on one
+// connection. The transaction begins with the first statement run through
+// exec, queryStrings, count or columns (or tx); stage may run before it.
 type session struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	conn  *sql.Conn
+	tx_   *sql.Tx
 	trace func(string)
+	temps []string // temporary tables stage made: dropped when the session ends
 }
 
-func newSession(ctx context.Context, tx *sql.Tx) *session {
+func newSession(ctx context.Context, conn *sql.Conn) *session {
 	fn, _ := ctx.Value(traceKey{}).(func(string))
-	return &session{ctx: ctx, tx: tx, trace: fn}
+	return &session{ctx: ctx, conn: conn, trace: fn}
+}
+
+// tx returns the session's transaction, begun now if it was not yet. It is
+// begun with a background context: database/sql would otherwise roll back
+// and discard the connection on its own when ctx is cancelled, racing with
+// the statement being interrupted. Statements use ctx, so cancelling it
+// interrupts the running one; the rollback then runs in inSession.
+func (s *session) tx() (*sql.Tx, error) {
+	if s.tx_ == nil {
+		tx, err := s.conn.BeginTx(context.Background(), nil)
+		if err != nil {
+			return nil, err
+		}
+		s.tx_ = tx
+	}
+	return s.tx_, nil
+}
+
+// stage runs create, which makes the temporary table name (the batch),
+// before the transaction begins, in a transaction of its own. DuckDB reads a
+// temporary table made inside the transaction that uses it from that
+// transaction's local storage, which is slower: on a batch of 1M rows the
+// key check took 38-47 ms instead of 27. The table lives on this connection
+// only, is never written to the database file, and is dropped when the
+// session ends, whatever its outcome. The relation's lock, held for the
+// whole session, keeps the batch and the table it is applied to in step.
+func (s *session) stage(create, name string) error {
+	if s.tx_ != nil {
+		return fmt.Errorf("internal error: staging %s inside the transaction", name)
+	}
+	s.observe(create)
+	if _, err := s.conn.ExecContext(s.ctx, create); err != nil {
+		return err
+	}
+	s.temps = append(s.temps, name)
+	return nil
 }
 
 func (s *session) observe(stmt string) {
@@ -40,8 +80,12 @@ func (s *session) observe(stmt string) {
 
 // exec runs one statement and returns the rows it affected.
 func (s *session) exec(stmt string) (int64, error) {
+	tx, err := s.tx()
+	if err != nil {
+		return 0, err
+	}
 	s.observe(stmt)
-	res, err := s.tx.ExecContext(s.ctx, stmt)
+	res, err := tx.ExecContext(s.ctx, stmt)
 	if err != nil {
 		return 0, err
 	}
@@ -51,8 +95,12 @@ func (s *session) exec(stmt string) (int64, error) {
 // queryStrings runs a query and returns its values as strings ("NULL" for
 // NULL); the query should cast what it selects to VARCHAR or BIGINT.
 func (s *session) queryStrings(q string) ([][]string, error) {
+	tx, err := s.tx()
+	if err != nil {
+		return nil, err
+	}
 	s.observe(q)
-	rows, err := s.tx.QueryContext(s.ctx, q)
+	rows, err := tx.QueryContext(s.ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -85,9 +133,13 @@ func (s *session) queryStrings(q string) ([][]string, error) {
 
 // count runs a query that returns one integer.
 func (s *session) count(q string) (int64, error) {
+	tx, err := s.tx()
+	if err != nil {
+		return 0, err
+	}
 	s.observe(q)
 	var n int64
-	err := s.tx.QueryRowContext(s.ctx, q).Scan(&n)
+	err = tx.QueryRowContext(s.ctx, q).Scan(&n)
 	return n, err
 }
 
@@ -113,9 +165,41 @@ func (w *Warehouse) changeTable(ctx context.Context, r warehouse.Relation, fn fu
 		return err
 	}
 	defer unlock()
-	return retry(ctx, func() error {
-		return w.inTx(ctx, func(tx *sql.Tx) error { return fn(newSession(ctx, tx)) })
-	})
+	return retry(ctx, func() error { return w.inSession(ctx, fn) })
+}
+
+// inSession runs fn in a session on a dedicated connection, commits if fn
+// succeeds and ctx is still live (otherwise rolls back), and drops the
+// temporary tables the session staged.
+func (w *Warehouse) inSession(ctx context.Context, fn func(s *session) error) error {
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	s := newSession(ctx, conn)
+	err = fn(s)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if s.tx_ != nil {
+		if err != nil {
+			_ = s.tx_.Rollback()
+		} else {
+			err = s.tx_.Commit()
+		}
+	}
+	if len(s.temps) > 0 {
+		// a pooled connection outlives the session: leave it as it was
+		cctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+		defer cancel()
+		for _, t := range s.temps {
+			if _, derr := conn.ExecContext(cctx, "DROP TABLE IF EXISTS "+t); derr != nil && err == nil {
+				err = derr
+			}
+		}
+	}
+	return err
 }
 
 // tempTable returns the quoted name of a fresh connection-local temporary

@@ -105,7 +105,7 @@ func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (
 	if exprs := sn.exprColumnsSQL(); exprs != "" {
 		selectSQL = "SELECT *" + exprs + " FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n) AS __mart_snapshot_rows"
 	}
-	if _, err := s.exec(stage.stageSQL(selectSQL)); err != nil {
+	if err := s.stage(stage.stageSQL(selectSQL), sn.stage); err != nil {
 		return res, err
 	}
 	staged, err := s.columns(sn.stage)
@@ -121,7 +121,11 @@ func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (
 	if err := sn.checkBatch(s, r, stage, batch); err != nil {
 		return res, err
 	}
-	kind, err := sn.w.kind(s.ctx, s.tx, r)
+	tx, err := s.tx()
+	if err != nil {
+		return res, err
+	}
+	kind, err := sn.w.kind(s.ctx, tx, r)
 	if err != nil {
 		return res, err
 	}
