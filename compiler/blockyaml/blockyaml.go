@@ -35,6 +35,7 @@ type parser struct {
 	lines []line
 	i     int
 	ok    bool
+	depth int // containers being parsed
 	// stack holds the children of the containers being parsed; each gets
 	// a slice of its exact size when it ends
 	stack []*yaml.Node
@@ -164,8 +165,25 @@ func (p *parser) block(ind int) *yaml.Node {
 	return p.mapping(ind)
 }
 
+// maxDepth bounds nesting. yaml.v3 refuses documents nested more than
+// 10,000 levels deep; properties files nest a handful.
+const maxDepth = 1000
+
+// enter counts a level of nesting, and fails past maxDepth.
+func (p *parser) enter() bool {
+	p.depth++
+	if p.depth > maxDepth {
+		p.ok = false
+	}
+	return p.ok
+}
+
 // mapping parses a block mapping whose keys start at byte ind.
 func (p *parser) mapping(ind int) *yaml.Node {
+	defer func() { p.depth-- }()
+	if !p.enter() {
+		return nil
+	}
 	first := p.cur()
 	n := p.node(yaml.MappingNode, "!!map", "", first, ind)
 	base := len(p.stack)
@@ -232,6 +250,10 @@ func (p *parser) nested(l *line, after, ind int, inMapping bool) *yaml.Node {
 
 // sequence parses a block sequence whose "-" are at byte ind.
 func (p *parser) sequence(ind int) *yaml.Node {
+	defer func() { p.depth-- }()
+	if !p.enter() {
+		return nil
+	}
 	first := p.cur()
 	base := len(p.stack)
 	n := p.node(yaml.SequenceNode, "!!seq", "", first, ind)
