@@ -3,6 +3,8 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -127,4 +129,32 @@ func requireNoTargetCompiled(t *testing.T, dir string) {
 	t.Helper()
 	names, _ := compiledFilesIfAny(dir)
 	require.Empty(t, names, "mart ls must not write compiled SQL")
+}
+
+// TestSelectAllMatchesSelector: `mart ls` without a selection (which skips
+// the selector) lists exactly what `--select '*'` and an exclusion that
+// matches nothing list, also for sources disabled by a string.
+func TestSelectAllMatchesSelector(t *testing.T) {
+	dir := project(t, "compile_select")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "models", "more_sources.yml"), []byte(`version: 2
+sources:
+  - name: extra
+    tables:
+      - name: off_string
+        config: {enabled: "false"}
+      - name: off_no
+        config: {enabled: no}
+      - name: off_bool
+        config: {enabled: false}
+      - name: on
+`), 0o644))
+	all := mart(t, dir, "ls")
+	require.Equal(t, 0, all.Code, all.String())
+	require.Contains(t, all.Stdout, "extra.on\n")
+	require.NotContains(t, all.Stdout, "off_")
+	for _, args := range [][]string{{"ls", "-s", "*"}, {"ls", "--exclude", "no_such_node"}} {
+		r := mart(t, dir, args...)
+		require.Equal(t, 0, r.Code, r.String())
+		require.Equal(t, all.Stdout, r.Stdout, "%v", args)
+	}
 }

@@ -96,10 +96,11 @@ type adjacency struct {
 
 func (a *adjacency) of(i int32) []int32 { return a.to[a.off[i]:a.off[i+1]] }
 
-// enabled is false only for nodes whose config says enabled: false.
+// enabled is false for nodes marked Disabled or whose config says
+// enabled: false.
 func enabled(n *Node) bool {
 	b, ok := n.Config["enabled"].(bool)
-	return !ok || b
+	return !n.Disabled && (!ok || b)
 }
 
 // off reports whether node i is disabled. dbt leaves disabled nodes out of

@@ -14,6 +14,9 @@ type Node struct {
 	TestType     string         // tests: "generic" | "singular"; unit tests: "unit"
 	DependsOn    []string       // unique ids of parents
 	Checksum     string         // content checksum, for state:modified
+	// Disabled is set by callers that know better than Config alone (the
+	// compiler also reads enabled: "false" and "no" as disabled)
+	Disabled bool
 }
 
 // Graph is the dependency graph selection runs over. Children are derived from
