@@ -40,26 +40,30 @@ func (b *batchSQL) dropStageSQL() string { return "DROP TABLE " + b.stage }
 // the rows with a NULL in their key. Sorting beats hashing here (a GROUP BY
 // over a million distinct keys takes several times longer), and this is
 // what every merge pays; the details of duplicatesSQL are only fetched
-// when there are repeats. The key is compared as one row value, so NULL
-// parts compare equal and the first row (whose predecessor is NULL, not a
-// row of NULLs) never counts. A key of one column, the common case, is
-// compared as itself, which sorts faster; its NULLs sort last and all but
-// the first of them count as repeats.
+// when there are repeats. Each key column is compared as itself, with its
+// collation, as the merge's ON clause and duplicatesSQL's GROUP BY compare
+// it (a row() of the columns would compare them byte by byte, so 'A' and
+// 'a' under NOCASE would pass the check and then match the same row). A key
+// of one column, the common case, sorts its NULLs last, and all but the
+// first of them count as repeats. A key of several columns compares parts
+// NULL-safely, and its first row, which has no row before it, never counts.
 func (b *batchSQL) repeatedKeysSQL() string {
 	if len(b.opt.UniqueKey) == 1 {
 		k := b.w.QuoteIdent(b.opt.UniqueKey[0])
 		return "SELECT count(*) FILTER (WHERE k = prev) + greatest(count(*) FILTER (WHERE k IS NULL) - 1, 0), count(*) FILTER (WHERE k IS NULL) FROM (\n  SELECT " +
 			k + " AS k, lag(" + k + ") OVER (ORDER BY " + k + " NULLS LAST) AS prev\n  FROM " + b.stage + "\n)"
 	}
-	keys := make([]string, len(b.opt.UniqueKey))
-	nulls := make([]string, len(b.opt.UniqueKey))
+	n := len(b.opt.UniqueKey)
+	keys, cols, same, nulls := make([]string, n), make([]string, 0, 2*n+1), make([]string, n), make([]string, n)
 	for i, k := range b.opt.UniqueKey {
 		keys[i] = b.w.QuoteIdent(k)
-		nulls[i] = keys[i] + " IS NULL"
+		cols = append(cols, fmt.Sprintf("%s AS k%d, lag(%s) OVER w AS p%d", keys[i], i, keys[i], i))
+		same[i] = fmt.Sprintf("k%d IS NOT DISTINCT FROM p%d", i, i)
+		nulls[i] = fmt.Sprintf("k%d IS NULL", i)
 	}
-	list := strings.Join(keys, ", ")
-	return "SELECT count(*) FILTER (WHERE k IS NOT DISTINCT FROM prev), count(*) FILTER (WHERE has_null) FROM (\n  SELECT row(" + list +
-		") AS k, lag(row(" + list + ")) OVER (ORDER BY " + list + ") AS prev, " + strings.Join(nulls, " OR ") + " AS has_null\n  FROM " + b.stage + "\n)"
+	cols = append(cols, "lag(true) OVER w IS NOT NULL AS has_prev")
+	return "SELECT count(*) FILTER (WHERE has_prev AND " + strings.Join(same, " AND ") + "), count(*) FILTER (WHERE " + strings.Join(nulls, " OR ") +
+		") FROM (\n  SELECT " + strings.Join(cols, ", ") + "\n  FROM " + b.stage + "\n  WINDOW w AS (ORDER BY " + strings.Join(keys, ", ") + ")\n)"
 }
 
 // duplicatesSQL finds unique key values that occur more than once in the

@@ -305,6 +305,14 @@ func TestIncrementalDuplicateKeys(t *testing.T) {
 	_, err = e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT * FROM (VALUES (NULL, 'a'), (2, 'b'), (2, 'c')) v(id, v)`,
 		warehouse.IncrementalOptions{Strategy: "merge", UniqueKey: []string{"id"}})
 	require.ErrorContains(t, err, "holds 1 value(s) of unique_key (id) more than once (2 rows): id=2 (2 rows);")
+	// Keys compare with their collation, as the merge matches them, also
+	// in a composite key.
+	nocase := `SELECT * FROM (VALUES ('A', 1, 'x'), ('a', 1, 'y')) v(k, n, v)`
+	for _, key := range [][]string{{"k"}, {"k", "n"}} {
+		_, err = e.w.Incremental(e.ctx, warehouse.Relation{Name: "nocase"}, "SELECT k COLLATE NOCASE AS k, n, v FROM ("+nocase+")",
+			warehouse.IncrementalOptions{Strategy: "merge", UniqueKey: key})
+		require.ErrorAs(t, err, new(*warehouse.DuplicateKeyError), "%v", key)
+	}
 	// Composite keys name every part.
 	_, err = e.w.Incremental(e.ctx, warehouse.Relation{Name: "t"}, `SELECT 1 AS id, 'a' AS v UNION ALL SELECT 1, 'a' UNION ALL SELECT 1, 'b'`,
 		warehouse.IncrementalOptions{Strategy: "merge", UniqueKey: []string{"id", "v"}})

@@ -4,9 +4,10 @@ SELECT * FROM (VALUES (2, 'b', 22, TIMESTAMP '2026-03-03 00:00:00'), (2, 'x', 0,
 
 SELECT column_name, column_type FROM (DESCRIBE temp.main."t__mart_tmp_1");
 
-SELECT count(*) FILTER (WHERE k IS NOT DISTINCT FROM prev), count(*) FILTER (WHERE has_null) FROM (
-  SELECT row("id", "v") AS k, lag(row("id", "v")) OVER (ORDER BY "id", "v") AS prev, "id" IS NULL OR "v" IS NULL AS has_null
+SELECT count(*) FILTER (WHERE has_prev AND k0 IS NOT DISTINCT FROM p0 AND k1 IS NOT DISTINCT FROM p1), count(*) FILTER (WHERE k0 IS NULL OR k1 IS NULL) FROM (
+  SELECT "id" AS k0, lag("id") OVER w AS p0, "v" AS k1, lag("v") OVER w AS p1, lag(true) OVER w IS NOT NULL AS has_prev
   FROM temp.main."t__mart_tmp_1"
+  WINDOW w AS (ORDER BY "id", "v")
 );
 
 SELECT column_name, column_type FROM (DESCRIBE "main"."t");
