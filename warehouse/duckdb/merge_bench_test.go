@@ -25,7 +25,9 @@ import (
 // ratio mart/bare (1.00 = no overhead). MART_MERGE_BENCH_ROWS scales the
 // table (default 10000000; the batch is a tenth of it).
 //
-//	go test ./warehouse/duckdb -run '^$' -bench Merge1M -benchtime 3x
+//	go test ./warehouse/duckdb -run '^$' -bench Merge1M -benchtime 10x
+//
+// (10 pairs at least: a single pair varies by 10% on a shared 2-core machine)
 //
 // Two sub-benchmarks: "file" is a database file as users have it, where
 // the commit (the WAL write of a million changed rows) is most of the time
