@@ -31,9 +31,8 @@ type renderState struct {
 	sources  [][]string
 	targets  []string    // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
 	warnings Diagnostics // e.g. unknown config keys, at the config() call
-	usedThis bool
-	callPos  []callPos // where each ref() and source() target was first called
-	macros   []string  // the engine macros the render called
+	callPos  []callPos   // where each ref() and source() target was first called
+	macros   []string    // the engine macros the render called
 }
 
 type callPos struct {
@@ -107,13 +106,10 @@ func (c *compilation) localContext(st *renderState, opt RenderOptions) map[strin
 		incremental = isTrue
 	}
 	return map[string]any{
-		"ref":    c.refFunc(st, opt),
-		"source": c.sourceFunc(st, opt),
-		"config": &configObject{c: c, st: st},
-		"this": func() Relation {
-			st.usedThis = true
-			return Relation{"__text": placeholder(st.addTarget("this")), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database}
-		}(),
+		"ref":            c.refFunc(st, opt),
+		"source":         c.sourceFunc(st, opt),
+		"config":         &configObject{c: c, st: st},
+		"this":           Relation{"__text": placeholder(st.addTarget("this")), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database},
 		"is_incremental": incremental,
 		"model":          c.modelValue(n, opt),
 	}
