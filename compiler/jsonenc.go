@@ -197,10 +197,22 @@ func appendColumn(b []byte, c *Column) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// appendStringsMap appends a map of string lists, keys sorted.
-func appendStringsMap(b []byte, m map[string][]string) []byte {
-	b, _ = appendObject(b, m, func(b []byte, ss []string) ([]byte, error) { return appendStrings(b, ss), nil })
-	return b
+// appendListsInOrder appends a map of string lists as a JSON object, with
+// the keys in the order of sorted (see keysInOrder).
+func appendListsInOrder(b []byte, m map[string][]string, sorted []string) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	for i, k := range keysInOrder(m, sorted) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendStrings(b, m[k])
+	}
+	return append(b, '}')
 }
 
 // appendAny appends the common YAML-shaped values itself and the rest
