@@ -132,6 +132,7 @@ type Template struct {
 	Path   string
 	engine *Engine
 	tpl    *pongo2.Template
+	prog   *program // the items tpl's tags refer to
 	macros []*Macro
 }
 
@@ -166,11 +167,46 @@ func (e *Engine) Parse(path, src string) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Template{Path: path, engine: e, tpl: tpl, macros: rw.prog.macros}, nil
+	return &Template{Path: path, engine: e, tpl: tpl, prog: rw.prog, macros: rw.prog.macros}, nil
 }
 
-// parse hands the rewritten text to pongo2.
+// skeletons holds the pongo2 templates parsed so far, by their text. The
+// text is only the template's structure (a tag per statement and per run of
+// text and values, each naming an item of its program by number), so files
+// written alike share it: on the bench project's 10,000 models, one or a few
+// texts. Tags find their items in the running program (env.prog), so one
+// parsed template serves every program with the same text, and pongo2
+// lexes and parses it once. Programs that define macros are parsed on
+// their own: their macro tags bind the macros' bodies as they are parsed.
+var skeletons sync.Map // text -> *pongo2.Template
+
+// parse hands the rewritten text to pongo2, or finds it parsed already.
 func (rw *Rewritten) parse() (*pongo2.Template, error) {
+	shared := !rw.prog.definesMacros()
+	if shared {
+		if tpl, ok := skeletons.Load(rw.Text); ok {
+			return tpl.(*pongo2.Template), nil
+		}
+	}
+	tpl, err := rw.parseNew()
+	if err == nil && shared {
+		skeletons.Store(rw.Text, tpl)
+	}
+	return tpl, err
+}
+
+// definesMacros reports whether the program has {% macro %} definitions.
+func (p *program) definesMacros() bool {
+	for _, it := range p.items {
+		if _, ok := it.(*Macro); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// parseNew has pongo2 parse the rewritten text.
+func (rw *Rewritten) parseNew() (*pongo2.Template, error) {
 	name := rw.prog.src.path + "\x00" + strconv.FormatInt(parseN.Add(1), 10)
 	texts.Store(name, rw.Text)
 	programs.Store(name, rw.prog)
@@ -202,7 +238,7 @@ func (t *Template) RenderWith(local, shared map[string]any) (string, error) {
 
 // Exec is RenderWith that also reports which macros the render called.
 func (t *Template) Exec(local, shared map[string]any) (Output, error) {
-	e := &env{engine: t.engine, globals: local, shared: shared, sc: &scope{}}
+	e := &env{engine: t.engine, globals: local, shared: shared, sc: &scope{}, prog: t.prog, src: t.prog.src}
 	out, err := t.tpl.Execute(pongo2.Context{envKey: e})
 	if err != nil {
 		return Output{}, t.renderError(err)

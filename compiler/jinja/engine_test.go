@@ -1,9 +1,12 @@
 package jinja
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -89,4 +92,61 @@ func TestJinjaErrorsMapToSource(t *testing.T) {
 		require.Contains(t, err.Error(), c.want, c.in)
 	}
 	_ = strings.TrimSpace
+}
+
+// TestSharedSkeletons: templates written alike share one parsed pongo2
+// template, and each still renders its own values, calls macros of other
+// files, and reports errors in its own file, also when rendered at once.
+func TestSharedSkeletons(t *testing.T) {
+	e := NewEngine()
+	require.NoError(t, e.AddMacros([]File{{Path: "macros/m.sql",
+		Src: `{% macro wrap(x) %}{% if x %}[{{ x }}]{% endif %}{% endmacro %}`}}, nil))
+	const n = 40
+	tpls := make([]*Template, n)
+	for i := range tpls {
+		src := fmt.Sprintf("{%% set v = %d %%}{%% for i in [1, 2] %%}{{ v * i }}{%% if not loop.last %%},{%% endif %%}{%% endfor %%}\n{{ wrap('t%d') }} {{ 10 // (v - 7) }}", i, i)
+		tpl, err := e.Parse(fmt.Sprintf("models/m%d.sql", i), src)
+		require.NoError(t, err)
+		tpls[i] = tpl
+	}
+	for i := range tpls {
+		require.Same(t, tpls[0].tpl, tpls[i].tpl, "template %d", i)
+	}
+	var wg sync.WaitGroup
+	outs, errs := make([]string, n), make([]error, n)
+	for i := range tpls {
+		wg.Go(func() { outs[i], errs[i] = tpls[i].Render(nil) })
+	}
+	wg.Wait()
+	for i := range tpls {
+		if i == 7 {
+			var je *Error
+			require.ErrorAs(t, errs[i], &je)
+			assert.Equal(t, "models/m7.sql", je.File)
+			assert.Equal(t, 2, je.Line)
+			continue
+		}
+		require.NoError(t, errs[i], "template %d", i)
+		assert.Equal(t, fmt.Sprintf("%d,%d\n[t%d] %d", i, 2*i, i, pyFloorDiv(10, i-7)), outs[i])
+	}
+	// a template that defines a macro is parsed on its own
+	a, err := e.Parse("models/a.sql", `{% macro m() %}a{% endmacro %}{{ m() }}`)
+	require.NoError(t, err)
+	b, err := e.Parse("models/b.sql", `{% macro m() %}b{% endmacro %}{{ m() }}`)
+	require.NoError(t, err)
+	require.NotSame(t, a.tpl, b.tpl)
+	for want, tpl := range map[string]*Template{"a": a, "b": b} {
+		out, err := tpl.Render(nil)
+		require.NoError(t, err)
+		assert.Equal(t, want, out)
+	}
+}
+
+// pyFloorDiv is Python's // on ints.
+func pyFloorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
 }

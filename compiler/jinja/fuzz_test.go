@@ -45,7 +45,7 @@ func FuzzRewrite(f *testing.F) {
 			t.Fatalf("the rewritten text does not parse: %v\nsource: %q\nrewritten: %q", err, src, rw.Text)
 		}
 		e := NewEngine()
-		_, err = (&Template{Path: "models/f.sql", engine: e, tpl: tpl}).Render(nil)
+		_, err = (&Template{Path: "models/f.sql", engine: e, tpl: tpl, prog: rw.prog}).Render(nil)
 		if err != nil {
 			checkError(t, src, err)
 		}
@@ -102,7 +102,7 @@ func FuzzExpr(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the rewritten text does not parse: %v\nsource: %q\nrewritten: %q", err, src, rw.Text)
 		}
-		_, err = (&Template{Path: "models/f.sql", engine: NewEngine(), tpl: tpl}).Render(map[string]any{
+		_, err = (&Template{Path: "models/f.sql", engine: NewEngine(), tpl: tpl, prog: rw.prog}).Render(map[string]any{
 			"x": 1, "y": []any{1, "a"}, "z": map[string]any{"k": 2.5}})
 		if err != nil {
 			checkError(t, src, err)

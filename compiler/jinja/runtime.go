@@ -98,7 +98,8 @@ type env struct {
 	globals map[string]any // this render's values
 	shared  map[string]any // values shared by many renders
 	sc      *scope
-	src     *source // the file whose tags are running
+	src     *source  // the file whose tags are running
+	prog    *program // the program whose tags are running (their items)
 	ctx     *pongo2.ExecutionContext
 	frame   *macroFrame // the innermost macro call
 	depth   int
@@ -409,13 +410,13 @@ func (e *env) callMacro(off int, m *Macro, closure *scope, args []any, kw map[st
 			sc.vars[k] = kw[k]
 		}
 	}
-	savedSc, savedSrc, savedFrame := e.sc, e.src, e.frame
+	savedSc, savedSrc, savedProg, savedFrame := e.sc, e.src, e.prog, e.frame
 	callSite := e.pos(off)
 	frame := &macroFrame{}
-	e.sc, e.src, e.frame = sc, m.src, frame
+	e.sc, e.src, e.prog, e.frame = sc, m.src, m.prog, frame
 	e.depth++
 	defer func() {
-		e.sc, e.src, e.frame = savedSc, savedSrc, savedFrame
+		e.sc, e.src, e.prog, e.frame = savedSc, savedSrc, savedProg, savedFrame
 		e.depth--
 	}()
 	for i, p := range m.Params {

@@ -80,7 +80,7 @@ func (r *rewriter) parseMacro(kind string, from, to int) (*Macro, error) {
 		return nil, r.errAt(n.off, "expected the %s's name, got %s", kind, n.describe())
 	}
 	line, _ := LineCol(r.src, n.off)
-	m := &Macro{Name: n.s, File: r.prog.src.path, Line: line, src: r.prog.src}
+	m := &Macro{Name: n.s, File: r.prog.src.path, Line: line, src: r.prog.src, prog: r.prog}
 	switch kind {
 	case "test":
 		m.Name = "test_" + n.s

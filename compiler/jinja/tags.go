@@ -35,22 +35,39 @@ func mustTag(err error) {
 // while it is being parsed.
 var programs sync.Map
 
-// itemOf returns the program and item a tag refers to.
-func itemOf(start *pongo2.Token, args *pongo2.Parser) (*program, any, *pongo2.Error) {
+// itemOf returns the program a tag is parsed for, the item it refers to
+// and the item's number. Tags keep the number only and find the item in
+// the running program (env.prog) when they execute: templates with the
+// same tags share one parsed pongo2 template (see Rewritten.parse).
+func itemOf(start *pongo2.Token, args *pongo2.Parser) (*program, any, int, *pongo2.Error) {
 	p, ok := programs.Load(start.Filename)
 	if !ok {
-		return nil, nil, args.Error("mart tags are only valid in templates rewritten by mart", start)
+		return nil, nil, 0, args.Error("mart tags are only valid in templates rewritten by mart", start)
 	}
 	prog := p.(*program)
 	t := args.MatchType(pongo2.TokenNumber)
 	if t == nil || args.Remaining() > 0 {
-		return nil, nil, args.Error("malformed mart tag", start)
+		return nil, nil, 0, args.Error("malformed mart tag", start)
 	}
 	i, err := strconv.Atoi(t.Val)
 	if err != nil || i < 0 || i >= len(prog.items) {
-		return nil, nil, args.Error("malformed mart tag", start)
+		return nil, nil, 0, args.Error("malformed mart tag", start)
 	}
-	return prog, prog.items[i], nil
+	return prog, prog.items[i], i, nil
+}
+
+// item returns item number i of the running program as a T. A program
+// shares a parsed template only with programs of the same text, whose items
+// are of the same kinds, so the item is a T; if it ever were not, the tag
+// fails rather than the process.
+func item[T any](e *env, i int) (T, *pongo2.Error) {
+	if i < len(e.prog.items) {
+		if it, ok := e.prog.items[i].(T); ok {
+			return it, nil
+		}
+	}
+	var zero T
+	return zero, &pongo2.Error{Sender: "mart", OrigError: fmt.Errorf("internal error: item %d of %s does not match its tag", i, e.prog.src.path)}
 }
 
 func fail(src *source, err error, off int) *pongo2.Error {
@@ -58,37 +75,35 @@ func fail(src *source, err error, off int) *pongo2.Error {
 }
 
 // seqNode writes a run of literal text and printed values ({{ x }}).
-type seqNode struct {
-	src   *source
-	parts []seqPart
-}
+type seqNode struct{ idx int }
 
 func parseSeq(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
-	prog, it, err := itemOf(start, args)
+	_, it, idx, err := itemOf(start, args)
 	if err != nil {
 		return nil, err
 	}
-	seq, ok := it.(*seqItem)
-	if !ok {
+	if _, ok := it.(*seqItem); !ok {
 		return nil, args.Error("malformed mart tag", start)
 	}
-	return &seqNode{src: prog.src, parts: seq.parts}, nil
+	return &seqNode{idx: idx}, nil
 }
 
 func (n *seqNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
-	var e *env
-	for _, p := range n.parts {
+	e := envOf(ctx)
+	it, perr := item[*seqItem](e, n.idx)
+	if perr != nil {
+		return perr
+	}
+	src := e.prog.src
+	for _, p := range it.parts {
 		if p.x == nil {
 			w.WriteString(p.text)
 			continue
 		}
-		if e == nil {
-			e = envOf(ctx)
-		}
-		e.src = n.src
+		e.src = src
 		v, err := p.x.x.eval(e)
 		if err != nil {
-			return fail(n.src, err, p.x.off)
+			return fail(src, err, p.x.off)
 		}
 		if s, ok := v.(string); ok {
 			w.WriteString(s)
@@ -100,50 +115,48 @@ func (n *seqNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 }
 
 // doNode is {% do x %}.
-type doNode struct {
-	src *source
-	it  *exprItem
-}
+type doNode struct{ idx int }
 
 func parseDo(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
-	prog, it, err := itemOf(start, args)
+	_, it, idx, err := itemOf(start, args)
 	if err != nil {
 		return nil, err
 	}
-	x, ok := it.(*exprItem)
-	if !ok {
+	if _, ok := it.(*exprItem); !ok {
 		return nil, args.Error("malformed mart tag", start)
 	}
-	return &doNode{src: prog.src, it: x}, nil
+	return &doNode{idx: idx}, nil
 }
 
 func (n *doNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
 	e := envOf(ctx)
-	e.src = n.src
-	if _, err := n.it.x.eval(e); err != nil {
-		return fail(n.src, err, n.it.off)
+	it, perr := item[*exprItem](e, n.idx)
+	if perr != nil {
+		return perr
+	}
+	e.src = e.prog.src
+	if _, err := it.x.eval(e); err != nil {
+		return fail(e.src, err, it.off)
 	}
 	return nil
 }
 
 // ifNode is {% if %}...{% elif %}...{% else %}...{% endif %}.
 type ifNode struct {
-	src    *source
-	conds  []*exprItem
+	conds  []int // items: *exprItem
 	bodies []*pongo2.NodeWrapper
 	orElse *pongo2.NodeWrapper
 }
 
 func parseIf(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
-	prog, it, err := itemOf(start, args)
+	_, it, idx, err := itemOf(start, args)
 	if err != nil {
 		return nil, err
 	}
-	cond, ok := it.(*exprItem)
-	if !ok {
+	if _, ok := it.(*exprItem); !ok {
 		return nil, args.Error("malformed mart tag", start)
 	}
-	n := &ifNode{src: prog.src, conds: []*exprItem{cond}}
+	n := &ifNode{conds: []int{idx}}
 	for {
 		body, end, err := doc.WrapUntilTag("elif", "else", "endif")
 		if err != nil {
@@ -152,15 +165,14 @@ func parseIf(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pong
 		n.bodies = append(n.bodies, body)
 		switch body.Endtag {
 		case "elif":
-			_, it, err := itemOf(start, end)
+			_, it, idx, err := itemOf(start, end)
 			if err != nil {
 				return nil, err
 			}
-			c, ok := it.(*exprItem)
-			if !ok {
+			if _, ok := it.(*exprItem); !ok {
 				return nil, args.Error("malformed mart tag", start)
 			}
-			n.conds = append(n.conds, c)
+			n.conds = append(n.conds, idx)
 			continue
 		case "else":
 			body, _, err := doc.WrapUntilTag("endif")
@@ -175,11 +187,16 @@ func parseIf(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pong
 
 func (n *ifNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
 	e := envOf(ctx)
-	for i, c := range n.conds {
-		e.src = n.src
+	src := e.prog.src
+	for i, ci := range n.conds {
+		c, perr := item[*exprItem](e, ci)
+		if perr != nil {
+			return perr
+		}
+		e.src = src
 		v, err := c.x.eval(e)
 		if err != nil {
-			return fail(n.src, err, c.off)
+			return fail(src, err, c.off)
 		}
 		if Truth(v) {
 			return n.bodies[i].Execute(ctx, w)
@@ -193,22 +210,20 @@ func (n *ifNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) 
 
 // forNode is {% for targets in iter [if cond] %}...{% else %}...{% endfor %}.
 type forNode struct {
-	src    *source
-	it     *forItem
+	idx    int // item: *forItem
 	body   *pongo2.NodeWrapper
 	orElse *pongo2.NodeWrapper
 }
 
 func parseFor(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
-	prog, it, err := itemOf(start, args)
+	_, it, idx, err := itemOf(start, args)
 	if err != nil {
 		return nil, err
 	}
-	fi, ok := it.(*forItem)
-	if !ok {
+	if _, ok := it.(*forItem); !ok {
 		return nil, args.Error("malformed mart tag", start)
 	}
-	n := &forNode{src: prog.src, it: fi}
+	n := &forNode{idx: idx}
 	body, _, err := doc.WrapUntilTag("else", "endfor")
 	if err != nil {
 		return nil, err
@@ -224,31 +239,36 @@ func parseFor(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pon
 
 func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
 	e := envOf(ctx)
-	e.src = n.src
-	v, err := n.it.iter.eval(e)
+	it, perr := item[*forItem](e, n.idx)
+	if perr != nil {
+		return perr
+	}
+	src := e.prog.src
+	e.src = src
+	v, err := it.iter.eval(e)
 	if err != nil {
-		return fail(n.src, err, n.it.iter.offset())
+		return fail(src, err, it.iter.offset())
 	}
 	items, ok := seq(v)
 	if !ok {
-		return fail(n.src, errorf(n.it.iter.offset(), "cannot loop over a %s value", typeName(v)), n.it.off)
+		return fail(src, errorf(it.iter.offset(), "cannot loop over a %s value", typeName(v)), it.off)
 	}
 	saved := e.sc
 	defer func() { e.sc = saved }()
-	if n.it.cond != nil {
+	if it.cond != nil {
 		var kept []any
 		for _, x := range items {
 			if err := e.step(); err != nil {
-				return fail(n.src, err, n.it.off)
+				return fail(src, err, it.off)
 			}
 			sc := &scope{parent: saved}
-			if err := bindTargets(sc, n.it.targets, x); err != nil {
-				return fail(n.src, err, n.it.off)
+			if err := bindTargets(sc, it.targets, x); err != nil {
+				return fail(src, err, it.off)
 			}
-			e.sc, e.src = sc, n.src
-			c, err := n.it.cond.eval(e)
+			e.sc, e.src = sc, src
+			c, err := it.cond.eval(e)
 			if err != nil {
-				return fail(n.src, err, n.it.cond.offset())
+				return fail(src, err, it.cond.offset())
 			}
 			if Truth(c) {
 				kept = append(kept, x)
@@ -270,11 +290,11 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	loop := &loopInfo{items: items, depth: e.loops}
 	for i, x := range items {
 		if err := e.step(); err != nil {
-			return fail(n.src, err, n.it.off)
+			return fail(src, err, it.off)
 		}
-		sc := &scope{vars: make(map[string]any, len(n.it.targets)+1), parent: saved}
-		if err := bindTargets(sc, n.it.targets, x); err != nil {
-			return fail(n.src, err, n.it.off)
+		sc := &scope{vars: make(map[string]any, len(it.targets)+1), parent: saved}
+		if err := bindTargets(sc, it.targets, x); err != nil {
+			return fail(src, err, it.off)
 		}
 		loop.index0 = i
 		sc.vars["loop"] = loop
@@ -314,13 +334,12 @@ func bindTargets(sc *scope, targets []target, v any) error {
 // setNode is {% set x = v %}, {% set a, b = ... %}, {% set ns.x = v %} and
 // the block form {% set x %}...{% endset %}.
 type setNode struct {
-	src  *source
-	it   *setItem
+	idx  int // item: *setItem
 	body *pongo2.NodeWrapper
 }
 
 func parseSet(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
-	prog, it, err := itemOf(start, args)
+	_, it, idx, err := itemOf(start, args)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +347,7 @@ func parseSet(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pon
 	if !ok {
 		return nil, args.Error("malformed mart tag", start)
 	}
-	n := &setNode{src: prog.src, it: si}
+	n := &setNode{idx: idx}
 	if si.value == nil {
 		if n.body, _, err = doc.WrapUntilTag("endset"); err != nil {
 			return nil, err
@@ -339,33 +358,41 @@ func parseSet(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pon
 
 func (n *setNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
 	e := envOf(ctx)
+	it, perr := item[*setItem](e, n.idx)
+	if perr != nil {
+		return perr
+	}
+	if (n.body != nil) == (it.value != nil) {
+		return &pongo2.Error{Sender: "mart", OrigError: fmt.Errorf("internal error: item %d of %s does not match its tag", n.idx, e.prog.src.path)}
+	}
+	src := e.prog.src
 	if n.body != nil {
 		var b strings.Builder
 		if err := n.body.Execute(ctx, &b); err != nil {
 			return err
 		}
-		e.sc.set(n.it.targets[0].name, b.String())
+		e.sc.set(it.targets[0].name, b.String())
 		return nil
 	}
-	e.src = n.src
-	v, err := n.it.value.eval(e)
+	e.src = src
+	v, err := it.value.eval(e)
 	if err != nil {
-		return fail(n.src, err, n.it.off)
+		return fail(src, err, it.off)
 	}
-	targets := n.it.targets
+	targets := it.targets
 	if len(targets) == 1 {
 		if err := assign(e, targets[0], v); err != nil {
-			return fail(n.src, err, n.it.off)
+			return fail(src, err, it.off)
 		}
 		return nil
 	}
 	xs, ok := seq(v)
 	if !ok || isMapping(v) || len(xs) != len(targets) {
-		return fail(n.src, errorf(n.it.off, "cannot unpack a %s value into %d names", typeName(v), len(targets)), n.it.off)
+		return fail(src, errorf(it.off, "cannot unpack a %s value into %d names", typeName(v), len(targets)), it.off)
 	}
 	for i, t := range targets {
 		if err := assign(e, t, xs[i]); err != nil {
-			return fail(n.src, err, n.it.off)
+			return fail(src, err, it.off)
 		}
 	}
 	return nil
@@ -394,16 +421,17 @@ type Macro struct {
 	defaults []expr // per param; nil means required
 	body     *pongo2.NodeWrapper
 	src      *source
-	top      bool // defined at the top level of its file
-	varargs  bool // the body uses varargs
-	kwargs   bool // the body uses kwargs
+	prog     *program // the program of the file it is defined in: its body's items
+	top      bool     // defined at the top level of its file
+	varargs  bool     // the body uses varargs
+	kwargs   bool     // the body uses kwargs
 }
 
 // macroNode defines a macro where it stands (macros in model files).
 type macroNode struct{ m *Macro }
 
 func parseMacro(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
-	prog, it, err := itemOf(start, args)
+	prog, it, _, err := itemOf(start, args)
 	if err != nil {
 		return nil, err
 	}
@@ -428,21 +456,19 @@ func (n *macroNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWrite
 
 // filterNode is {% filter upper %}...{% endfilter %}.
 type filterNode struct {
-	src  *source
-	it   *filterItem
+	idx  int // item: *filterItem
 	body *pongo2.NodeWrapper
 }
 
 func parseFilterTag(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
-	prog, it, err := itemOf(start, args)
+	_, it, idx, err := itemOf(start, args)
 	if err != nil {
 		return nil, err
 	}
-	fi, ok := it.(*filterItem)
-	if !ok {
+	if _, ok := it.(*filterItem); !ok {
 		return nil, args.Error("malformed mart tag", start)
 	}
-	n := &filterNode{src: prog.src, it: fi}
+	n := &filterNode{idx: idx}
 	if n.body, _, err = doc.WrapUntilTag("endfilter"); err != nil {
 		return nil, err
 	}
@@ -455,12 +481,17 @@ func (n *filterNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWrit
 	if err := n.body.Execute(ctx, &b); err != nil {
 		return err
 	}
-	e.src = n.src
+	it, perr := item[*filterItem](e, n.idx)
+	if perr != nil {
+		return perr
+	}
+	src := e.prog.src
+	e.src = src
 	var v any = b.String()
-	for _, f := range n.it.chain {
+	for _, f := range it.chain {
 		var err error
 		if v, err = f.apply(e, v); err != nil {
-			return fail(n.src, err, f.off)
+			return fail(src, err, f.off)
 		}
 	}
 	w.WriteString(Str(v))
