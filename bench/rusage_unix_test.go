@@ -19,3 +19,6 @@ func peakRSS(ps *os.ProcessState) int64 {
 	}
 	return int64(ru.Maxrss) * 1024 // kilobytes on Linux and the BSDs
 }
+
+// syncDisks writes dirty pages back to disk.
+func syncDisks() { syscall.Sync() }
