@@ -10,12 +10,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// testdataEnv sets the environment the projects under testdata/ read
+// (env_var() calls) and keeps the user's profiles out.
+func testdataEnv(t *testing.T) {
+	t.Setenv("MART_E2E_COLOR", "blue")
+	t.Setenv("MART_PROFILES_DIR", "")
+}
+
 // TestManifestEncoding: the parallel, streaming manifest writer produces
 // exactly what encoding/json produces for the Manifest (compact, no HTML
 // escaping), so adding a field to Manifest or Node cannot be forgotten.
 func TestCompileManifestEncoding(t *testing.T) {
-	t.Setenv("MART_E2E_COLOR", "blue")
-	t.Setenv("MART_PROFILES_DIR", "")
+	testdataEnv(t)
 	for _, project := range []string{"compile_features", "compile_dbt", "compile_select", "tests_basic", "build_basic", "incremental_orders", "snapshot_members", ".."} {
 		t.Run(project, func(t *testing.T) {
 			dir := filepath.Join("..", "testdata", project)

@@ -14,8 +14,7 @@ import (
 // same macro dependencies, on the test projects, on the demo and on a
 // project with a where config, a source and a project-defined test.
 func TestBuiltinTestSQL(t *testing.T) {
-	t.Setenv("MART_E2E_COLOR", "blue")
-	t.Setenv("MART_PROFILES_DIR", "")
+	testdataEnv(t)
 	extra := t.TempDir()
 	files := map[string]string{
 		"mart.yml":            "name: extra\n",
