@@ -150,3 +150,20 @@ func pyFloorDiv(a, b int) int {
 	}
 	return q
 }
+
+// TestSharedSkeletonsSetForms: a value set and a block set must not share
+// a skeleton (they parse to different trees), in either order.
+func TestSharedSkeletonsSetForms(t *testing.T) {
+	a := "{% set cols = ['a'] %}\n{% set q %}\nselect 1\n{% endset %}\n{{ q }}"
+	b := "{% set q %}\n{% set cols = ['a'] %}\nselect 1\n{% endset %}\n{{ q }}"
+	for _, order := range [][]string{{a, b}, {b, a}} {
+		e := NewEngine()
+		for i, src := range order {
+			tpl, err := e.Parse(fmt.Sprintf("models/m%d.sql", i), src)
+			require.NoError(t, err)
+			out, err := tpl.Render(nil)
+			require.NoError(t, err, "%q", src)
+			assert.Contains(t, out, "\nselect 1\n")
+		}
+	}
+}

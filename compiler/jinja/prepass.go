@@ -412,10 +412,12 @@ func (r *rewriter) tag(start int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
+		tag := "set"
 		if it.value == nil {
 			r.blocks = append(r.blocks, block{name: "set", off: start})
+			tag = "setblock" // the skeleton text must tell the two apart: it is shared by its text
 		}
-		r.emitTag(start, "set", r.item(it))
+		r.emitTag(start, tag, r.item(it))
 	case "do":
 		x, err := r.parseExpr(rest, be, true)
 		if err != nil {

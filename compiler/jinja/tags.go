@@ -19,7 +19,7 @@ func init() {
 		"macro": parseMacro, "filter": parseFilterTag} {
 		mustTag(pongo2.ReplaceTag(name, fn))
 	}
-	for name, fn := range map[string]pongo2.TagParser{"seq": parseSeq, "do": parseDo,
+	for name, fn := range map[string]pongo2.TagParser{"seq": parseSeq, "do": parseDo, "setblock": parseSet,
 		"break": parseLoopControl, "continue": parseLoopControl} {
 		mustTag(pongo2.RegisterTag(name, fn))
 	}
@@ -344,7 +344,7 @@ func parseSet(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pon
 		return nil, err
 	}
 	si, ok := it.(*setItem)
-	if !ok {
+	if !ok || (start.Val == "setblock") != (si.value == nil) {
 		return nil, args.Error("malformed mart tag", start)
 	}
 	n := &setNode{idx: idx}
