@@ -88,3 +88,21 @@ func FuzzAppendString(f *testing.F) {
 		require.Equal(t, string(want), string(appendString(nil, s)), "%q", s)
 	})
 }
+
+// TestManifestEncodingOddKeys: the encoder keys maps in the manifest's
+// sorted ids only when those hold exactly the map's keys; an id in two
+// node maps, or a map key that is no id, still gives encoding/json's bytes.
+func TestManifestEncodingOddKeys(t *testing.T) {
+	n := &Node{UniqueID: "a", Config: Config{}}
+	m := &Manifest{Nodes: map[string]*Node{"a": n}, Sources: map[string]*Node{"a": n},
+		ParentMap: map[string][]string{"a": {}, "b": {"a"}}, ChildMap: map[string][]string{"c": nil}}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(m))
+	var got bytes.Buffer
+	w := bufio.NewWriter(&got)
+	require.NoError(t, encodeManifest(w, m))
+	require.NoError(t, w.Flush())
+	require.Equal(t, want.String(), got.String())
+}

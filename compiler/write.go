@@ -253,11 +253,14 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node, sorted []string) error
 }
 
 // keysInOrder returns the keys of m in the order of sorted, which should
-// hold them all and be sorted; if it does not, it sorts the keys.
+// hold them all, sorted and each once; if it does not, it sorts the keys.
 func keysInOrder[V any](m map[string]V, sorted []string) []string {
 	ids := make([]string, 0, len(m))
 	for _, id := range sorted {
 		if _, ok := m[id]; ok {
+			if len(ids) > 0 && id <= ids[len(ids)-1] {
+				return sortedKeys(m) // not sorted, or twice
+			}
 			ids = append(ids, id)
 		}
 	}
