@@ -178,6 +178,9 @@ func (e *Engine) Parse(path, src string) (*Template, error) {
 // parsed template serves every program with the same text, and pongo2
 // lexes and parses it once. Programs that define macros are parsed on
 // their own: their macro tags bind the macros' bodies as they are parsed.
+// The map only grows, by one small tree per distinct structure, for the
+// life of the process (a command); it keeps no program alive.
+// TestSharedSkeletonsMatchOwnParse renders random templates both ways.
 var skeletons sync.Map // text -> *pongo2.Template
 
 // parse hands the rewritten text to pongo2, or finds it parsed already.

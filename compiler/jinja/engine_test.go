@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -165,5 +166,100 @@ func TestSharedSkeletonsSetForms(t *testing.T) {
 			require.NoError(t, err, "%q", src)
 			assert.Contains(t, out, "\nselect 1\n")
 		}
+	}
+}
+
+// genStatements appends up to three random statements (text, prints, sets
+// of both forms, do, if/elif/else, for/else with break and continue,
+// filter, a macro call, a division that may fail) nested up to depth 3.
+func genStatements(r *rand.Rand, depth int, inLoop bool, b *strings.Builder) {
+	for range r.IntN(4) {
+		k := r.IntN(11)
+		if depth >= 3 && k >= 4 && k <= 7 {
+			k = r.IntN(4)
+		}
+		v := fmt.Sprintf("v%d", r.IntN(3))
+		switch k {
+		case 0:
+			b.WriteString("t")
+		case 1:
+			b.WriteString("{{ " + v + " }}")
+		case 2:
+			fmt.Fprintf(b, "{%% set %s = %d %%}", v, r.IntN(5))
+		case 3:
+			switch {
+			case inLoop && r.IntN(2) == 0:
+				b.WriteString([]string{"{% break %}", "{% continue %}"}[r.IntN(2)])
+			default:
+				b.WriteString("{% do [" + v + "] %}")
+			}
+		case 4:
+			b.WriteString("{% set " + v + " %}")
+			genStatements(r, depth+1, false, b)
+			b.WriteString("{% endset %}")
+		case 5:
+			b.WriteString("{% if " + v + " %}")
+			genStatements(r, depth+1, inLoop, b)
+			if r.IntN(2) == 0 {
+				b.WriteString("{% elif " + v + " > 1 %}")
+				genStatements(r, depth+1, inLoop, b)
+			}
+			if r.IntN(2) == 0 {
+				b.WriteString("{% else %}")
+				genStatements(r, depth+1, inLoop, b)
+			}
+			b.WriteString("{% endif %}")
+		case 6:
+			b.WriteString("{% for " + v + " in [1, 2] %}")
+			genStatements(r, depth+1, true, b)
+			if r.IntN(2) == 0 {
+				b.WriteString("{% else %}")
+				genStatements(r, depth+1, inLoop, b)
+			}
+			b.WriteString("{% endfor %}")
+		case 7:
+			b.WriteString("{% filter upper %}")
+			genStatements(r, depth+1, inLoop, b)
+			b.WriteString("{% endfilter %}")
+		case 8:
+			b.WriteString("{{ " + v + " ~ 'x' }}")
+		case 9:
+			b.WriteString("{{ 1 // " + v + " }}")
+		case 10:
+			b.WriteString("{{ mm(" + v + ") }}")
+		}
+	}
+}
+
+// TestSharedSkeletonsMatchOwnParse renders random templates through the
+// shared skeletons and through a parse of their own: output and errors
+// (file, line, column, message) must be the same.
+func TestSharedSkeletonsMatchOwnParse(t *testing.T) {
+	e := NewEngine()
+	require.NoError(t, e.AddMacros([]File{{Path: "macros/m.sql",
+		Src: "{% macro mm(a) %}{% set q %}{{ a }}{% endset %}{% for i in [a] %}{{ q }}{% endfor %}{% endmacro %}"}}, nil))
+	r := rand.New(rand.NewPCG(3, 5))
+	n := 20_000
+	if testing.Short() {
+		n = 2_000
+	}
+	for i := range n {
+		var b strings.Builder
+		b.WriteString("{% set v0 = 0 %}{% set v1 = 1 %}{% set v2 = 2 %}")
+		genStatements(r, 0, false, &b)
+		src := b.String()
+		path := fmt.Sprintf("models/m%d.sql", i)
+		rw, err := Rewrite(path, src)
+		if err != nil {
+			continue
+		}
+		shared, err := e.Parse(path, src)
+		require.NoError(t, err, src)
+		own, err := rw.parseNew()
+		require.NoError(t, err, src)
+		got, gotErr := shared.Render(nil)
+		want, wantErr := (&Template{Path: path, engine: e, tpl: own, prog: rw.prog}).Render(nil)
+		require.Equal(t, fmt.Sprint(wantErr), fmt.Sprint(gotErr), src)
+		require.Equal(t, want, got, src)
 	}
 }
