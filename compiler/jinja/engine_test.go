@@ -173,6 +173,10 @@ func TestSharedSkeletonsSetForms(t *testing.T) {
 // of both forms, do, if/elif/else, for/else with break and continue,
 // filter, a macro call, a division that may fail) nested up to depth 3.
 func genStatements(r *rand.Rand, depth int, inLoop bool, b *strings.Builder) {
+	block := func(open string, loop bool) { // a tag, then its body
+		b.WriteString(open)
+		genStatements(r, depth+1, loop, b)
+	}
 	for range r.IntN(4) {
 		k := r.IntN(11)
 		if depth >= 3 && k >= 4 && k <= 7 {
@@ -194,32 +198,25 @@ func genStatements(r *rand.Rand, depth int, inLoop bool, b *strings.Builder) {
 				b.WriteString("{% do [" + v + "] %}")
 			}
 		case 4:
-			b.WriteString("{% set " + v + " %}")
-			genStatements(r, depth+1, false, b)
+			block("{% set "+v+" %}", false)
 			b.WriteString("{% endset %}")
 		case 5:
-			b.WriteString("{% if " + v + " %}")
-			genStatements(r, depth+1, inLoop, b)
+			block("{% if "+v+" %}", inLoop)
 			if r.IntN(2) == 0 {
-				b.WriteString("{% elif " + v + " > 1 %}")
-				genStatements(r, depth+1, inLoop, b)
+				block("{% elif "+v+" > 1 %}", inLoop)
 			}
 			if r.IntN(2) == 0 {
-				b.WriteString("{% else %}")
-				genStatements(r, depth+1, inLoop, b)
+				block("{% else %}", inLoop)
 			}
 			b.WriteString("{% endif %}")
 		case 6:
-			b.WriteString("{% for " + v + " in [1, 2] %}")
-			genStatements(r, depth+1, true, b)
+			block("{% for "+v+" in [1, 2] %}", true)
 			if r.IntN(2) == 0 {
-				b.WriteString("{% else %}")
-				genStatements(r, depth+1, inLoop, b)
+				block("{% else %}", inLoop)
 			}
 			b.WriteString("{% endfor %}")
 		case 7:
-			b.WriteString("{% filter upper %}")
-			genStatements(r, depth+1, inLoop, b)
+			block("{% filter upper %}", inLoop)
 			b.WriteString("{% endfilter %}")
 		case 8:
 			b.WriteString("{{ " + v + " ~ 'x' }}")
