@@ -149,11 +149,16 @@ func appendStrings(b []byte, ss []string) []byte {
 // appendObject appends m as a JSON object, keys sorted as encoding/json
 // sorts them, each value written by val.
 func appendObject[V any](b []byte, m map[string]V, val func([]byte, V) ([]byte, error)) ([]byte, error) {
+	return appendObjectKeys(b, m, sortedKeys(m), val)
+}
+
+// appendObjectKeys is appendObject with m's keys given, in order.
+func appendObjectKeys[V any](b []byte, m map[string]V, keys []string, val func([]byte, V) ([]byte, error)) ([]byte, error) {
 	if m == nil {
 		return append(b, "null"...), nil
 	}
 	b = append(b, '{')
-	for i, k := range sortedKeys(m) {
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -200,19 +205,8 @@ func appendColumn(b []byte, c *Column) ([]byte, error) {
 // appendListsInOrder appends a map of string lists as a JSON object, with
 // the keys in the order of sorted (see keysInOrder).
 func appendListsInOrder(b []byte, m map[string][]string, sorted []string) []byte {
-	if m == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '{')
-	for i, k := range keysInOrder(m, sorted) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k)
-		b = append(b, ':')
-		b = appendStrings(b, m[k])
-	}
-	return append(b, '}')
+	b, _ = appendObjectKeys(b, m, keysInOrder(m, sorted), func(b []byte, ss []string) ([]byte, error) { return appendStrings(b, ss), nil })
+	return b
 }
 
 // appendAny appends the common YAML-shaped values itself and the rest
