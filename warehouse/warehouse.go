@@ -31,6 +31,17 @@ type Column struct {
 	Name, Type string
 }
 
+// FindColumn looks a column up by name case-insensitively, as DuckDB and
+// BigQuery resolve column names.
+func FindColumn(cols []Column, name string) (Column, bool) {
+	for _, c := range cols {
+		if strings.EqualFold(c.Name, name) {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
 // Rows is a fully read query result.
 //
 // Values holds plain Go values: nil for NULL, bool, signed integers,

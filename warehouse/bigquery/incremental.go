@@ -94,7 +94,7 @@ func (w *Warehouse) planBatch(ctx context.Context, r warehouse.Relation, selectS
 		}
 	}
 	if opt.Strategy == warehouse.StrategyMicrobatch {
-		c, ok := findColumn(batch, opt.EventTime)
+		c, ok := warehouse.FindColumn(batch, opt.EventTime)
 		if !ok && batch != nil {
 			return nil, requireColumns(batch, "event_time", "the new batch", opt.EventTime)
 		}
@@ -149,7 +149,7 @@ func (b *batchScript) planPartitions(batch []warehouse.Column) error {
 		return fmt.Errorf("insert_overwrite needs partition_by to say what the partitions are")
 	}
 	if _, isName := b.opt.PartitionBy.(string); isName {
-		if c, ok := findColumn(batch, p.Field); ok {
+		if c, ok := warehouse.FindColumn(batch, p.Field); ok {
 			p.DataType = "column"
 			b.partType = c.Type
 		}

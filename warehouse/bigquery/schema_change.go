@@ -96,7 +96,7 @@ func planSchemaChange(r warehouse.Relation, target string, table, batch []wareho
 // case-insensitively, as BigQuery resolves them).
 func diffColumns(table, batch []warehouse.Column) (added, removed []warehouse.Column, changed []warehouse.TypeChange) {
 	for _, c := range batch {
-		t, ok := findColumn(table, c.Name)
+		t, ok := warehouse.FindColumn(table, c.Name)
 		switch {
 		case !ok:
 			added = append(added, c)
@@ -105,7 +105,7 @@ func diffColumns(table, batch []warehouse.Column) (added, removed []warehouse.Co
 		}
 	}
 	for _, c := range table {
-		if _, ok := findColumn(batch, c.Name); !ok {
+		if _, ok := warehouse.FindColumn(batch, c.Name); !ok {
 			removed = append(removed, c)
 		}
 	}
@@ -117,27 +117,18 @@ func diffColumns(table, batch []warehouse.Column) (added, removed []warehouse.Co
 func writable(table, batch []warehouse.Column) []string {
 	var out []string
 	for _, c := range table {
-		if _, ok := findColumn(batch, c.Name); ok {
+		if _, ok := warehouse.FindColumn(batch, c.Name); ok {
 			out = append(out, c.Name)
 		}
 	}
 	return out
 }
 
-func findColumn(cols []warehouse.Column, name string) (warehouse.Column, bool) {
-	for _, c := range cols {
-		if strings.EqualFold(c.Name, name) {
-			return c, true
-		}
-	}
-	return warehouse.Column{}, false
-}
-
 // requireColumns checks that every name is a column of cols.
 func requireColumns(cols []warehouse.Column, what, where string, names ...string) error {
 	var missing []string
 	for _, n := range names {
-		if _, ok := findColumn(cols, n); !ok {
+		if _, ok := warehouse.FindColumn(cols, n); !ok {
 			missing = append(missing, strconv.Quote(n))
 		}
 	}

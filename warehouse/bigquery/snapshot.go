@@ -89,20 +89,20 @@ func (w *Warehouse) planSnapshot(ctx context.Context, r warehouse.Relation, sele
 	sn.timeType = "TIMESTAMP"
 	if old == nil {
 		sn.first = true
-		if c, ok := findColumn(batch, sn.opt.UpdatedAt); ok && sn.opt.Strategy == warehouse.SnapshotTimestamp {
+		if c, ok := warehouse.FindColumn(batch, sn.opt.UpdatedAt); ok && sn.opt.Strategy == warehouse.SnapshotTimestamp {
 			sn.timeType = c.Type
 		}
 		sn.hasDeleted = sn.opt.HardDeletes == warehouse.HardDeletesNewRecord
 		return nil
 	}
 	for _, m := range []string{sn.meta.ValidFrom, sn.meta.ValidTo, sn.meta.SCDID, sn.meta.UpdatedAt} {
-		if _, ok := findColumn(table, m); !ok {
+		if _, ok := warehouse.FindColumn(table, m); !ok {
 			return fmt.Errorf("%s is not a snapshot table with these snapshot_meta_column_names: it has no column %s", r, m)
 		}
 	}
-	vf, _ := findColumn(table, sn.meta.ValidFrom)
+	vf, _ := warehouse.FindColumn(table, sn.meta.ValidFrom)
 	sn.timeType = vf.Type
-	_, sn.hasDeleted = findColumn(table, sn.meta.IsDeleted)
+	_, sn.hasDeleted = warehouse.FindColumn(table, sn.meta.IsDeleted)
 	added, _, _ := diffColumns(data, batch)
 	alter := "ALTER TABLE " + sn.target + " "
 	for _, c := range added {

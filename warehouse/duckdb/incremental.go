@@ -82,7 +82,7 @@ func (w *Warehouse) applyBatch(s *session, r warehouse.Relation, selectSQL strin
 	}
 	etType := ""
 	if opt.Strategy == warehouse.StrategyMicrobatch {
-		c, _ := findColumn(batch, opt.EventTime)
+		c, _ := warehouse.FindColumn(batch, opt.EventTime)
 		etType = c.Type
 	}
 
@@ -169,7 +169,7 @@ func (b *batchSQL) checkBatch(s *session, r warehouse.Relation, batch []warehous
 		}
 	}
 	if opt.Strategy == warehouse.StrategyMicrobatch {
-		c, ok := findColumn(batch, opt.EventTime)
+		c, ok := warehouse.FindColumn(batch, opt.EventTime)
 		if !ok {
 			return 0, requireColumns(batch, "event_time", "the new batch", opt.EventTime)
 		}

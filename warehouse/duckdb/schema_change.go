@@ -20,7 +20,7 @@ type schemaDiff struct {
 func diffSchemas(table, batch []warehouse.Column) schemaDiff {
 	var d schemaDiff
 	for _, c := range batch {
-		t, ok := findColumn(table, c.Name)
+		t, ok := warehouse.FindColumn(table, c.Name)
 		switch {
 		case !ok:
 			d.added = append(d.added, c)
@@ -29,7 +29,7 @@ func diffSchemas(table, batch []warehouse.Column) schemaDiff {
 		}
 	}
 	for _, c := range table {
-		if _, ok := findColumn(batch, c.Name); !ok {
+		if _, ok := warehouse.FindColumn(batch, c.Name); !ok {
 			d.removed = append(d.removed, c)
 		}
 	}
@@ -122,7 +122,7 @@ func (w *Warehouse) planSchemaChange(r warehouse.Relation, target string, table,
 func writable(table, batch []warehouse.Column) []warehouse.Column {
 	var out []warehouse.Column
 	for _, c := range table {
-		if _, ok := findColumn(batch, c.Name); ok {
+		if _, ok := warehouse.FindColumn(batch, c.Name); ok {
 			out = append(out, c)
 		}
 	}

@@ -215,22 +215,11 @@ func (w *Warehouse) tempTable(name string) string {
 	return "temp.main." + w.QuoteIdent(warehouse.TempName(name))
 }
 
-// findColumn looks a column up by name the way DuckDB resolves identifiers:
-// case-insensitively.
-func findColumn(cols []warehouse.Column, name string) (warehouse.Column, bool) {
-	for _, c := range cols {
-		if strings.EqualFold(c.Name, name) {
-			return c, true
-		}
-	}
-	return warehouse.Column{}, false
-}
-
 // requireColumns checks that every name is a column of cols.
 func requireColumns(cols []warehouse.Column, what, where string, names ...string) error {
 	var missing []string
 	for _, n := range names {
-		if _, ok := findColumn(cols, n); !ok {
+		if _, ok := warehouse.FindColumn(cols, n); !ok {
 			missing = append(missing, n)
 		}
 	}

@@ -135,7 +135,7 @@ func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (
 	if kind == "" {
 		sn.timeType = "TIMESTAMP"
 		if sn.opt.Strategy == warehouse.SnapshotTimestamp {
-			c, _ := findColumn(batch, sn.opt.UpdatedAt)
+			c, _ := warehouse.FindColumn(batch, sn.opt.UpdatedAt)
 			sn.timeType = c.Type
 		}
 		sn.hasDeleted = sn.opt.HardDeletes == warehouse.HardDeletesNewRecord
@@ -210,7 +210,7 @@ func (sn *snapshotSQL) checkBatch(s *session, r warehouse.Relation, stage *batch
 		}
 	}
 	for _, m := range sn.metaNames() {
-		if _, ok := findColumn(batch, m); ok {
+		if _, ok := warehouse.FindColumn(batch, m); ok {
 			return fmt.Errorf("the snapshot's query selects a column named %s, which the snapshot adds itself", m)
 		}
 	}
@@ -237,13 +237,13 @@ func (sn *snapshotSQL) checkAll() bool {
 // returns the data columns (all but the metadata columns).
 func (sn *snapshotSQL) prepareTable(s *session, r warehouse.Relation, table, batch []warehouse.Column, res *warehouse.SnapshotResult) ([]warehouse.Column, error) {
 	for _, m := range []string{sn.meta.ValidFrom, sn.meta.ValidTo, sn.meta.SCDID, sn.meta.UpdatedAt} {
-		if _, ok := findColumn(table, m); !ok {
+		if _, ok := warehouse.FindColumn(table, m); !ok {
 			return nil, fmt.Errorf("%s is not a snapshot table with these snapshot_meta_column_names: it has no column %s", r, m)
 		}
 	}
-	vf, _ := findColumn(table, sn.meta.ValidFrom)
+	vf, _ := warehouse.FindColumn(table, sn.meta.ValidFrom)
 	sn.timeType = vf.Type
-	_, sn.hasDeleted = findColumn(table, sn.meta.IsDeleted)
+	_, sn.hasDeleted = warehouse.FindColumn(table, sn.meta.IsDeleted)
 	var data []warehouse.Column
 	for _, c := range table {
 		if !sn.isMeta(c.Name) {
