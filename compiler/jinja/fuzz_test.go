@@ -34,22 +34,7 @@ func FuzzRewrite(f *testing.F) {
 	old := MaxSteps
 	MaxSteps = 20_000
 	defer func() { MaxSteps = old }()
-	f.Fuzz(func(t *testing.T, src string) {
-		rw, err := Rewrite("models/f.sql", src)
-		if err != nil {
-			checkError(t, src, err)
-			return
-		}
-		tpl, err := rw.parse()
-		if err != nil {
-			t.Fatalf("the rewritten text does not parse: %v\nsource: %q\nrewritten: %q", err, src, rw.Text)
-		}
-		e := NewEngine()
-		_, err = (&Template{Path: "models/f.sql", engine: e, tpl: tpl, prog: rw.prog}).Render(nil)
-		if err != nil {
-			checkError(t, src, err)
-		}
-	})
+	f.Fuzz(func(t *testing.T, src string) { rewriteAndRender(t, src, nil) })
 }
 
 func checkError(t *testing.T, src string, err error) {
@@ -92,20 +77,25 @@ func FuzzExpr(f *testing.F) {
 		if strings.Contains(x, "}}") {
 			return
 		}
-		src := "{{ " + x + " }}"
-		rw, err := Rewrite("models/f.sql", src)
-		if err != nil {
-			checkError(t, src, err)
-			return
-		}
-		tpl, err := rw.parse()
-		if err != nil {
-			t.Fatalf("the rewritten text does not parse: %v\nsource: %q\nrewritten: %q", err, src, rw.Text)
-		}
-		_, err = (&Template{Path: "models/f.sql", engine: NewEngine(), tpl: tpl, prog: rw.prog}).Render(map[string]any{
-			"x": 1, "y": []any{1, "a"}, "z": map[string]any{"k": 2.5}})
-		if err != nil {
-			checkError(t, src, err)
-		}
+		rewriteAndRender(t, "{{ "+x+" }}", map[string]any{"x": 1, "y": []any{1, "a"}, "z": map[string]any{"k": 2.5}})
 	})
+}
+
+// rewriteAndRender runs src through the pre-pass, pongo2's parse and a
+// render with ctx: an error must be an *Error inside the file, and the
+// rewritten text must always parse.
+func rewriteAndRender(t *testing.T, src string, ctx map[string]any) {
+	rw, err := Rewrite("models/f.sql", src)
+	if err != nil {
+		checkError(t, src, err)
+		return
+	}
+	tpl, err := rw.parse()
+	if err != nil {
+		t.Fatalf("the rewritten text does not parse: %v\nsource: %q\nrewritten: %q", err, src, rw.Text)
+	}
+	_, err = (&Template{Path: "models/f.sql", engine: NewEngine(), tpl: tpl, prog: rw.prog}).Render(ctx)
+	if err != nil {
+		checkError(t, src, err)
+	}
 }
