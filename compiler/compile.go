@@ -731,7 +731,7 @@ func (c *compilation) setRelation(n *Node) {
 // schemaName implements dbt's generate_schema_name default, unless the
 // project overrides the macro.
 func (c *compilation) schemaName(custom string) string {
-	if m := c.engine.Macro("generate_schema_name"); m != nil && m.File != "" && !strings.HasPrefix(m.File, "<builtin>") {
+	if m := c.engine.Macro("generate_schema_name"); m != nil && m.File != "" && !m.Builtin() {
 		out, err := c.callMacro("generate_schema_name", custom)
 		if err == nil {
 			return strings.TrimSpace(out)

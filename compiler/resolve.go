@@ -63,7 +63,7 @@ func (c *compilation) macroIDs(names []string) []string {
 // macroID is a macro's unique id: macro.<project>.<name>, or
 // macro.mart.<name> for the macros mart ships.
 func macroID(project string, m *jinja.Macro) string {
-	if strings.HasPrefix(m.File, "<builtin>") {
+	if m.Builtin() {
 		return "macro.mart." + m.Name
 	}
 	return "macro." + project + "." + m.Name

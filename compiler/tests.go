@@ -428,7 +428,7 @@ func (c *compilation) builtinTestSQL(tc *testCall, model string) (string, bool) 
 	if !builtinTestFastPath || tc.column == "" || len(tc.args) > 0 || tc.macro != "test_unique" && tc.macro != "test_not_null" {
 		return "", false
 	}
-	if m := c.engine.Macro(tc.macro); m == nil || !strings.HasPrefix(m.File, "<builtin>") {
+	if m := c.engine.Macro(tc.macro); m == nil || !m.Builtin() {
 		return "", false
 	}
 	col := tc.column

@@ -66,9 +66,9 @@ func (e *Engine) AddMacros(files []File, builtin map[string]any) error {
 		for _, m := range t.macros {
 			prev, dup := e.macros[m.Name]
 			switch {
-			case !dup, strings.HasPrefix(prev.File, builtinPrefix):
+			case !dup, prev.Builtin():
 				e.macros[m.Name] = m
-			case strings.HasPrefix(m.File, builtinPrefix):
+			case m.Builtin():
 				// the project's macro wins
 			default:
 				out = append(out, &Error{File: m.File, Line: m.Line, Col: 1,
@@ -78,6 +78,9 @@ func (e *Engine) AddMacros(files []File, builtin map[string]any) error {
 	}
 	return errors.Join(out...)
 }
+
+// Builtin reports whether the macro ships with mart (compiler/builtin).
+func (m *Macro) Builtin() bool { return strings.HasPrefix(m.File, builtinPrefix) }
 
 // Macro returns a macro by name, or nil.
 func (e *Engine) Macro(name string) *Macro { return e.macros[name] }
