@@ -349,21 +349,8 @@ func (p *parser) inline(l *line, off int) *yaml.Node {
 	var end int
 	switch t[0] {
 	case '"', '\'':
-		var v string
-		var ok bool
-		if t[0] == '"' {
-			v, end, ok = doubleQuoted(t)
-		} else {
-			v, end, ok = singleQuoted(t)
-		}
-		if !ok {
+		if n, end = p.quoted(l, off); n == nil {
 			return nil
-		}
-		n = p.node(yaml.ScalarNode, "!!str", v, l, off)
-		if t[0] == '"' {
-			n.Style = yaml.DoubleQuotedStyle
-		} else {
-			n.Style = yaml.SingleQuotedStyle
 		}
 	case '[':
 		n, end = p.flowSeq(l, off)
@@ -384,11 +371,8 @@ func (p *parser) inline(l *line, off int) *yaml.Node {
 				return nil // "a: b: c"
 			}
 		}
-		v := strings.TrimRight(t[:end], " ")
-		n = p.node(yaml.ScalarNode, "", v, l, off)
-		n.Tag = n.ShortTag()
-		if v == "<<" {
-			return nil // yaml.v3 tags it !!merge
+		if n = p.plain(l, off, strings.TrimRight(t[:end], " ")); n == nil {
+			return nil
 		}
 	}
 	// after the value: spaces, then a comment or the end of the line
@@ -397,6 +381,39 @@ func (p *parser) inline(l *line, off int) *yaml.Node {
 	if trimmed != "" && (trimmed[0] != '#' || len(trimmed) == len(rest)) {
 		return nil
 	}
+	return n
+}
+
+// quoted parses the single- or double-quoted scalar at byte off of l, which
+// must end on the line, and returns it with the length of its text, or nil.
+func (p *parser) quoted(l *line, off int) (*yaml.Node, int) {
+	t := l.text[off:]
+	var v string
+	var end int
+	var ok bool
+	style := yaml.SingleQuotedStyle
+	if t[0] == '"' {
+		v, end, ok = doubleQuoted(t)
+		style = yaml.DoubleQuotedStyle
+	} else {
+		v, end, ok = singleQuoted(t)
+	}
+	if !ok {
+		return nil, 0
+	}
+	n := p.node(yaml.ScalarNode, "!!str", v, l, off)
+	n.Style = style
+	return n, end
+}
+
+// plain makes the plain scalar v at byte off of l, tagged as yaml.v3 tags
+// it, or nil for "<<", which yaml.v3 tags !!merge.
+func (p *parser) plain(l *line, off int, v string) *yaml.Node {
+	if v == "<<" {
+		return nil
+	}
+	n := p.node(yaml.ScalarNode, "", v, l, off)
+	n.Tag = n.ShortTag()
 	return n
 }
 
@@ -425,22 +442,9 @@ func (p *parser) flowSeq(l *line, off int) (*yaml.Node, int) {
 		var item *yaml.Node
 		switch t[i] {
 		case '"', '\'':
-			var v string
 			var end int
-			var ok bool
-			if t[i] == '"' {
-				v, end, ok = doubleQuoted(t[i:])
-			} else {
-				v, end, ok = singleQuoted(t[i:])
-			}
-			if !ok {
+			if item, end = p.quoted(l, off+i); item == nil {
 				return nil, 0
-			}
-			item = p.node(yaml.ScalarNode, "!!str", v, l, off+i)
-			if t[i] == '"' {
-				item.Style = yaml.DoubleQuotedStyle
-			} else {
-				item.Style = yaml.SingleQuotedStyle
 			}
 			i += end
 		default:
@@ -463,10 +467,7 @@ func (p *parser) flowSeq(l *line, off int) (*yaml.Node, int) {
 				}
 				i++
 			}
-			v := strings.TrimRight(t[start:i], " ")
-			item = p.node(yaml.ScalarNode, "", v, l, off+start)
-			item.Tag = item.ShortTag()
-			if v == "<<" {
+			if item = p.plain(l, off+start, strings.TrimRight(t[start:i], " ")); item == nil {
 				return nil, 0
 			}
 		}
