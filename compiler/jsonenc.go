@@ -116,6 +116,12 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	b = appendOptString(b, `,"source_name":`, n.SourceName)
 	b = appendOptString(b, `,"identifier":`, n.Identifier)
 	b = appendOptString(b, `,"loaded_at_field":`, n.LoadedAtField)
+	if len(n.Extract) > 0 {
+		b = append(b, `,"extract":`...)
+		if b, err = appendAny(b, n.Extract); err != nil {
+			return b, err
+		}
+	}
 	if n.UnitTest != nil {
 		b = append(b, `,"unit_test":`...)
 		if b, err = appendJSON(b, n.UnitTest); err != nil {

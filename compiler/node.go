@@ -94,6 +94,11 @@ type Node struct {
 	SourceName    string `json:"source_name,omitempty"`
 	Identifier    string `json:"identifier,omitempty"`
 	LoadedAtField string `json:"loaded_at_field,omitempty"`
+	// Extract is the source table's `extract:` block (mart extract): the
+	// source's keys with the table's over them, as written in YAML.
+	// Templates in it (a dsn's env_var) are left unrendered, so a secret
+	// read from the environment never reaches the manifest.
+	Extract map[string]any `json:"extract,omitempty"`
 
 	// unit tests
 	UnitTest *UnitTestSpec `json:"unit_test,omitempty"`

@@ -54,6 +54,7 @@ func (c *compilation) loadSources() {
 				n.Identifier = firstNonEmpty(c.renderField(p.file, t.Line, t.Identifier), t.Name)
 				n.Alias = n.Identifier
 				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
+				n.Extract = c.extractBlock(p.file, s, t)
 				n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Identifier)
 				n.Checksum = checksum([]byte(n.Relation))
 				if s.Meta != nil || t.Meta != nil {
@@ -64,4 +65,31 @@ func (c *compilation) loadSources() {
 			}
 		}
 	}
+}
+
+// extractBlock merges a source's and a table's `extract:` mappings (the
+// table's keys win). The values stay as written: they are read by `mart
+// extract`, which renders env_var() in them when it runs.
+func (c *compilation) extractBlock(file string, s *propSource, t *propTable) map[string]any {
+	var out map[string]any
+	for _, b := range []struct {
+		v    any
+		line int
+	}{{s.Extract, s.Line}, {t.Extract, t.Line}} {
+		if b.v == nil {
+			continue
+		}
+		m, ok := b.v.(map[string]any)
+		if !ok {
+			c.addDiag(errorf(file, b.line, 0, "extract: expected a mapping such as {from: postgres, dsn: ...}, got %v", b.v))
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(m))
+		}
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
