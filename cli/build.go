@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mart-dev/mart/build"
+	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/warehouse"
 	"github.com/mart-dev/mart/warehouse/bigquery"
@@ -147,14 +147,14 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if f.dryRun {
 		return g.plan(res, wh, work)
 	}
-	runner := build.NewRunner(res, wh, build.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
+	rn := runner.NewRunner(res, wh, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
 		InvocationID:  invocation,
 		StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
-		OnFinish: func(r *build.NodeResult, i, total int) { g.printNodeResult(res, r, i, total) }})
-	rr, runErr := runner.Run(g.ctx, work)
+		OnFinish: func(r *runner.NodeResult, i, total int) { g.printNodeResult(res, r, i, total) }})
+	rr, runErr := rn.Run(g.ctx, work)
 	phase.Mark("run nodes")
 	if rr != nil {
-		if err := build.WriteResults(res, rr, command, invocation, map[string]any{"select": f.sel.selects,
+		if err := runner.WriteResults(res, rr, command, invocation, map[string]any{"select": f.sel.selects,
 			"exclude": f.sel.excludes, "full_refresh": f.fullRefresh, "threads": threads}); err != nil {
 			fmt.Fprintln(g.stderr, "error: writing run_results.json:", err)
 		}
@@ -240,7 +240,7 @@ func displayRelation(n *compiler.Node) string {
 	return n.Schema + "." + n.Alias
 }
 
-func (g *globals) printNodeResult(res *compiler.Result, r *build.NodeResult, i, total int) {
+func (g *globals) printNodeResult(res *compiler.Result, r *runner.NodeResult, i, total int) {
 	n := res.Manifest.Node(r.UniqueID)
 	if g.logFormat == "json" {
 		ev := map[string]any{"unique_id": r.UniqueID, "name": r.Name, "resource_type": r.ResourceType, "status": r.Status,
@@ -280,7 +280,7 @@ func (g *globals) printNodeResult(res *compiler.Result, r *build.NodeResult, i, 
 	var status, info string
 	secs := fmt.Sprintf("%.2fs", r.ExecutionTime)
 	switch r.Status {
-	case build.StatusSuccess:
+	case runner.StatusSuccess:
 		status = "OK"
 		switch {
 		case r.Materialized == "incremental" || r.ResourceType == compiler.TypeSnapshot:
@@ -291,31 +291,31 @@ func (g *globals) printNodeResult(res *compiler.Result, r *build.NodeResult, i, 
 		default:
 			info = fmt.Sprintf("[%s in %s]", firstWord(r.Message, "done"), secs)
 		}
-	case build.StatusPass:
+	case runner.StatusPass:
 		status, info = "PASS", fmt.Sprintf("[in %s]", secs)
-	case build.StatusWarn:
+	case runner.StatusWarn:
 		status, info = "WARN", fmt.Sprintf("[%s in %s]", r.Message, secs)
-	case build.StatusFail:
+	case runner.StatusFail:
 		status, info = "FAIL", fmt.Sprintf("[%s in %s]", r.Message, secs)
-	case build.StatusError:
+	case runner.StatusError:
 		status, info = "ERROR", fmt.Sprintf("[in %s]", secs)
-	case build.StatusSkipped:
+	case runner.StatusSkipped:
 		status, info = "SKIP", "("+r.SkipReason+")"
 	}
-	if b, ok := r.AdapterResp["bytes_processed"].(int64); ok && r.Status != build.StatusSkipped {
+	if b, ok := r.AdapterResp["bytes_processed"].(int64); ok && r.Status != runner.StatusSkipped {
 		info = strings.TrimSuffix(info, "]") + ", " + humanBytes(b) + " processed]"
 	}
 	fmt.Fprintf(g.stdout, "%d of %d %s %s %s\n", i, total, status, what, info)
-	if r.Status == build.StatusError {
+	if r.Status == runner.StatusError {
 		fmt.Fprintln(g.stdout, indent(r.Message, "    "))
 	}
-	if (r.Status == build.StatusFail || r.Status == build.StatusWarn) && r.FailingRows != nil {
+	if (r.Status == runner.StatusFail || r.Status == runner.StatusWarn) && r.FailingRows != nil {
 		fmt.Fprintln(g.stdout, indent(formatRows(r.FailingRows), "    "))
 		if r.Failures != nil && *r.Failures > int64(len(r.FailingRows.Values)) {
 			fmt.Fprintf(g.stdout, "    (first %d of %d failing rows)\n", len(r.FailingRows.Values), *r.Failures)
 		}
 	}
-	if r.StoredIn != "" && r.Status != build.StatusPass {
+	if r.StoredIn != "" && r.Status != runner.StatusPass {
 		fmt.Fprintf(g.stdout, "    failing rows stored in %s\n", r.StoredIn)
 	}
 }
@@ -348,19 +348,19 @@ func thousands(n int64) string {
 	return b.String()
 }
 
-func (g *globals) printSummary(rr *build.Results) {
-	counts := map[build.Status]int{}
+func (g *globals) printSummary(rr *runner.Results) {
+	counts := map[runner.Status]int{}
 	for _, r := range rr.Results {
 		if r.ResourceType == compiler.TypeModel && r.Materialized == "ephemeral" {
 			continue
 		}
 		counts[r.Status]++
 	}
-	ok := counts[build.StatusSuccess] + counts[build.StatusPass]
-	total := ok + counts[build.StatusWarn] + counts[build.StatusError] + counts[build.StatusFail] + counts[build.StatusSkipped]
+	ok := counts[runner.StatusSuccess] + counts[runner.StatusPass]
+	total := ok + counts[runner.StatusWarn] + counts[runner.StatusError] + counts[runner.StatusFail] + counts[runner.StatusSkipped]
 	if g.logFormat == "json" {
-		g.event("summary", map[string]any{"ok": ok, "warn": counts[build.StatusWarn], "error": counts[build.StatusError],
-			"fail": counts[build.StatusFail], "skip": counts[build.StatusSkipped], "total": total, "elapsed": rr.Elapsed,
+		g.event("summary", map[string]any{"ok": ok, "warn": counts[runner.StatusWarn], "error": counts[runner.StatusError],
+			"fail": counts[runner.StatusFail], "skip": counts[runner.StatusSkipped], "total": total, "elapsed": rr.Elapsed,
 			"interrupted": rr.Interrupted})
 		return
 	}
@@ -368,13 +368,13 @@ func (g *globals) printSummary(rr *build.Results) {
 	switch {
 	case rr.Interrupted:
 		verdict = "Interrupted"
-	case counts[build.StatusError]+counts[build.StatusFail] > 0:
+	case counts[runner.StatusError]+counts[runner.StatusFail] > 0:
 		verdict = "Completed with errors"
-	case counts[build.StatusWarn] > 0:
+	case counts[runner.StatusWarn] > 0:
 		verdict = "Completed with warnings"
 	}
 	fmt.Fprintf(g.stdout, "\n%s in %.2fs: OK=%d WARN=%d ERROR=%d FAIL=%d SKIP=%d TOTAL=%d\n", verdict, rr.Elapsed,
-		ok, counts[build.StatusWarn], counts[build.StatusError], counts[build.StatusFail], counts[build.StatusSkipped], total)
+		ok, counts[runner.StatusWarn], counts[runner.StatusError], counts[runner.StatusFail], counts[runner.StatusSkipped], total)
 }
 
 // formatRows renders rows as an aligned text table.

@@ -1,7 +1,7 @@
 // Package warehouse is the boundary between mart's build engine and the
 // database engines it builds into.
 //
-// The build engine (package build) never writes dialect SQL of its own: it
+// The build engine (package runner) never writes dialect SQL of its own: it
 // compiles each model to a plain SELECT and hands it to a [Warehouse], which
 // owns everything that differs between engines:
 //

@@ -1,9 +1,9 @@
-// Package build runs a compiled DAG against a warehouse: it materializes
+// Package runner runs a compiled DAG against a warehouse: it materializes
 // models (view, table, incremental, ephemeral), loads seeds, takes snapshots
 // and runs data tests, several nodes at once in dependency order, and
 // records what happened in run results. All SQL dialect work is delegated
 // to the warehouse.Warehouse it is given.
-package build
+package runner
 
 import (
 	"context"
