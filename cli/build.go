@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/warehouse"
 	"github.com/mart-dev/mart/warehouse/bigquery"
 	"github.com/mart-dev/mart/warehouse/duckdb"
