@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/mart-dev/mart/internal/suggest"
 )
 
 // Severity of a diagnostic.
@@ -108,59 +110,7 @@ func warnf(file string, line, col int, format string, args ...any) Diagnostic {
 	return Diagnostic{Severity: SevWarning, File: file, Line: line, Col: col, Summary: fmt.Sprintf(format, args...)}
 }
 
-// closest returns up to n candidates nearest to s by edit distance.
-func closest(s string, candidates []string, n int) []string {
-	type scored struct {
-		s string
-		d int
-	}
-	var xs []scored
-	for _, c := range candidates {
-		d := levenshtein(strings.ToLower(s), strings.ToLower(c))
-		if d <= max(2, len(s)/2) || strings.Contains(c, s) || strings.Contains(s, c) {
-			xs = append(xs, scored{c, d})
-		}
-	}
-	sort.Slice(xs, func(i, j int) bool {
-		if xs[i].d != xs[j].d {
-			return xs[i].d < xs[j].d
-		}
-		return xs[i].s < xs[j].s
-	})
-	var out []string
-	for i := 0; i < len(xs) && i < n; i++ {
-		out = append(out, xs[i].s)
-	}
-	return out
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-func didYouMean(s string, candidates []string) string {
-	c := closest(s, candidates, 3)
-	if len(c) == 0 {
-		return ""
-	}
-	return "did you mean " + strings.Join(quoteAll(c), ", ") + "?"
-}
+func didYouMean(s string, candidates []string) string { return suggest.Hint(s, candidates, 3) }
 
 func quoteAll(xs []string) []string {
 	out := make([]string, len(xs))

@@ -131,10 +131,7 @@ func TestParseErrorString(t *testing.T) {
 	require.EqualError(t, err, `selector "tag:": expected a value after "tag:" (at column 5)`)
 }
 
-func TestLevenshtein(t *testing.T) {
-	assert.Equal(t, 0, levenshtein("tag", "tag"))
-	assert.Equal(t, 1, levenshtein("tagg", "tag"))
-	assert.Equal(t, 3, levenshtein("kitten", "sitting"))
-	assert.Equal(t, 5, levenshtein("", "state"))
+func TestSuggest(t *testing.T) {
+	assert.Equal(t, ` did you mean "tag"?`, suggest("tagg", methodNames))
 	assert.Equal(t, "", suggest("zzzzzzzz", methodNames))
 }
