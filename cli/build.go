@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/mart-dev/mart/internal/phase"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,8 +12,6 @@ import (
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/warehouse"
-	"github.com/mart-dev/mart/warehouse/bigquery"
-	"github.com/mart-dev/mart/warehouse/duckdb"
 )
 
 func init() {
@@ -186,43 +183,7 @@ func summarizeIDs(res *compiler.Result, ids []string) string {
 
 // openWarehouse connects to the target's warehouse.
 func openWarehouse(ctx context.Context, res *compiler.Result) (warehouse.Warehouse, error) {
-	t := res.Target
-	switch t.Type {
-	case "duckdb":
-		path := t.Path
-		if path != ":memory:" && !filepath.IsAbs(path) {
-			path = filepath.Join(res.Project.Dir, path)
-		}
-		if path == ":memory:" {
-			path = ""
-		}
-		settings := map[string]string{}
-		if s, ok := t.Settings["settings"].(map[string]any); ok {
-			for k, v := range s {
-				settings[k] = fmt.Sprint(v)
-			}
-		}
-		wh, err := duckdb.Open(ctx, duckdb.Config{Path: path, Schema: t.Schema, Settings: settings})
-		if err != nil {
-			where := "the built-in default target"
-			if t.File != "" {
-				where = fmt.Sprintf("target %q in %s", t.Name, t.File)
-			}
-			return nil, fmt.Errorf("%v (path: from %s)", err, where)
-		}
-		return wh, nil
-	case "bigquery":
-		cfg, err := bigquery.ConfigFromSettings(t.Settings)
-		if err != nil {
-			return nil, fmt.Errorf("target %q in %s: %v", t.Name, t.File, err)
-		}
-		wh, err := bigquery.Open(ctx, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("target %q in %s: %v", t.Name, t.File, err)
-		}
-		return wh, nil
-	}
-	return nil, fmt.Errorf("target %q: unsupported warehouse type %q", t.Name, t.Type)
+	return res.Target.Open(ctx, res.Project.Dir)
 }
 
 func (g *globals) say(format string, args ...any) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mart-dev/mart/compiler"
-	"github.com/mart-dev/mart/warehouse/bigquery"
 )
 
 func init() {
@@ -152,24 +152,16 @@ func debugCmd(g *globals) *cobra.Command {
 				return &exitError{ExitFailure, nil}
 			}
 			defer wh.Close()
-			if bq, isBQ := wh.(*bigquery.Warehouse); isBQ {
-				chk, err := bq.Check(g.ctx)
-				if err != nil {
-					line("FAIL", "%v", err)
-					return &exitError{ExitFailure, nil}
-				}
-				line("OK", "credentials can run jobs in project %q", tgt.Database)
-				if chk.DatasetExists {
-					line("OK", "dataset %q exists (location %s)", tgt.Schema, chk.DatasetLocation)
-				} else {
-					line("OK", "dataset %q does not exist yet: mart build creates it", tgt.Schema)
-				}
+			d, ok := wh.(diagnoser)
+			if !ok {
+				line("OK", "opened the %s warehouse (the adapter has no further checks)", wh.Name())
+			} else if lines, err := d.Diagnose(g.ctx); err != nil {
+				line("FAIL", "%v", err)
+				return &exitError{ExitFailure, nil}
 			} else {
-				if _, err := wh.Query(g.ctx, "select 1", 1); err != nil {
-					line("FAIL", "connection: %v", err)
-					return &exitError{ExitFailure, nil}
+				for _, l := range lines {
+					line("OK", "%s", l)
 				}
-				line("OK", "connection to duckdb file %s", tgt.Path)
 			}
 			if !ok {
 				return &exitError{ExitFailure, nil}
@@ -178,6 +170,12 @@ func debugCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// diagnoser is a warehouse that can check its connection and say what it
+// verified (the lines `mart debug` prints).
+type diagnoser interface {
+	Diagnose(ctx context.Context) ([]string, error)
 }
 
 func cleanCmd(g *globals) *cobra.Command {

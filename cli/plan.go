@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -8,16 +9,17 @@ import (
 	"github.com/mart-dev/mart/warehouse"
 )
 
-// onDemandUSDPerTiB is BigQuery's on-demand query price used for the
-// estimate (US multi-region list price; the real bill depends on region,
-// editions and discounts).
-const onDemandUSDPerTiB = 6.25
+// estimator is a warehouse that can tell what a statement would cost
+// without running it (BigQuery's dry runs).
+type estimator interface {
+	Estimate(ctx context.Context, sql string) (warehouse.Estimate, error)
+}
 
 // plan dry-runs every selected statement and prints what it would process.
 func (g *globals) plan(res *compiler.Result, wh warehouse.Warehouse, ids []string) error {
-	dr, ok := wh.(warehouse.DryRunner)
+	dr, ok := wh.(estimator)
 	if !ok {
-		return &exitError{ExitBadInput, fmt.Errorf("--dry-run: the %s adapter cannot estimate a statement's cost without running it", wh.Type())}
+		return &exitError{ExitBadInput, fmt.Errorf("--dry-run: the %s adapter cannot estimate a statement's cost without running it", wh.Name())}
 	}
 	order, err := res.Graph.Order()
 	if err != nil {
@@ -28,6 +30,8 @@ func (g *globals) plan(res *compiler.Result, wh warehouse.Warehouse, ids []strin
 		want[id] = true
 	}
 	var total int64
+	var usd float64
+	var pricing string
 	var failed int
 	for _, id := range order {
 		n := res.Manifest.Node(id)
@@ -35,7 +39,8 @@ func (g *globals) plan(res *compiler.Result, wh warehouse.Warehouse, ids []strin
 			continue
 		}
 		sql := n.CompiledCode
-		bytes, err := dr.DryRun(g.ctx, sql)
+		est, err := dr.Estimate(g.ctx, sql)
+		bytes := est.BytesProcessed
 		if g.logFormat == "json" {
 			ev := map[string]any{"unique_id": id, "bytes_processed": bytes}
 			if err != nil {
@@ -52,12 +57,14 @@ func (g *globals) plan(res *compiler.Result, wh warehouse.Warehouse, ids []strin
 			continue
 		}
 		total += bytes
+		usd += est.USD
+		pricing = est.Pricing
 	}
-	cost := float64(total) / (1 << 40) * onDemandUSDPerTiB
+	cost := usd
 	if g.logFormat == "json" {
 		g.event("dry_run_summary", map[string]any{"bytes_processed": total, "estimated_usd": cost, "failed": failed})
 	} else {
-		fmt.Fprintf(g.stdout, "Total: %s processed, about $%.2f at $%.2f/TiB on-demand; nothing was changed.\n", humanBytes(total), cost, onDemandUSDPerTiB)
+		fmt.Fprintf(g.stdout, "Total: %s processed, about $%.2f at %s; nothing was changed.\n", humanBytes(total), cost, pricing)
 		if failed > 0 {
 			fmt.Fprintf(g.stdout, "%d statement%s could not be estimated (often: a parent relation is not built yet).\n", failed, plural(failed))
 		}

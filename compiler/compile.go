@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mart-dev/mart/compiler/jinja"
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // Options configure one compilation.
@@ -38,7 +39,7 @@ type Options struct {
 type Result struct {
 	Project  *Project
 	Target   *Target
-	Dialect  Dialect
+	Dialect  warehouse.Dialect
 	Manifest *Manifest
 	Graph    *Graph
 	c        *compilation
@@ -48,7 +49,7 @@ type compilation struct {
 	opt          Options
 	project      *Project
 	target       *Target
-	dialect      Dialect
+	dialect      warehouse.Dialect
 	engine       *jinja.Engine
 	nodes        []*Node          // every node, enabled or not
 	byName       map[string]*Node // enabled models, seeds, snapshots by name
@@ -96,10 +97,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	d, err := DialectFor(tgt.Type)
-	if err != nil {
-		return nil, append(diags, errorf(tgt.File, 0, 0, "%v", err))
-	}
+	d := tgt.Adapter.Dialect()
 	c := &compilation{opt: opt, project: proj, target: tgt, dialect: d, engine: jinja.NewEngine(),
 		byName: map[string]*Node{}, disabled: map[string]*Node{}, sources: map[string]*Node{}, docs: map[string]string{},
 		states: map[string]*renderState{}}

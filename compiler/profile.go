@@ -1,25 +1,29 @@
 package compiler
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mart-dev/mart/warehouse"
 )
 
-// Target is one output of a profile: where and how models are built.
+// Target is one output of a profile: where and how models are built. The
+// adapter registered for its type read its settings (warehouse.Target:
+// default database and schema, and the adapter's own config).
 type Target struct {
 	Name     string         // dev, prod, ...
 	Profile  string         // the profile's name
-	Type     string         // duckdb | bigquery
-	Schema   string         // default schema (BigQuery: dataset)
-	Database string         // DuckDB catalog or BigQuery project ("" = current)
+	Type     string         // the adapter's name: duckdb, bigquery, ...
 	Threads  int            // parallel nodes
-	Path     string         // DuckDB database file, relative to the project dir
 	Settings map[string]any // every key of the output, as written (may hold secrets: never log it)
 	File     string         // profiles.yml it came from ("" = built-in default)
+	Adapter  warehouse.Adapter
+	warehouse.Target
 }
 
 // IsSecretKey reports whether a profile key holds a secret (a password, a
@@ -46,17 +50,29 @@ func (t *Target) TemplateValue() map[string]any {
 			out[k] = v
 		}
 	}
+	for k, v := range t.Template {
+		out[k] = v
+	}
 	out["name"] = t.Name
 	out["type"] = t.Type
 	out["schema"] = t.Schema
 	out["database"] = t.Database
 	out["threads"] = t.Threads
 	out["profile_name"] = t.Profile
-	if t.Type == "bigquery" {
-		out["project"] = t.Database
-		out["dataset"] = t.Schema
-	}
 	return out
+}
+
+// Open connects to the target's warehouse.
+func (t *Target) Open(ctx context.Context, projectDir string) (warehouse.Warehouse, error) {
+	wh, err := t.Adapter.Open(ctx, t.Target, warehouse.OpenOptions{ProjectDir: projectDir})
+	if err != nil {
+		where := "the built-in default target"
+		if t.File != "" {
+			where = fmt.Sprintf("target %q in %s", t.Name, t.File)
+		}
+		return nil, fmt.Errorf("%w (%s)", err, where)
+	}
+	return wh, nil
 }
 
 // ProfileOptions says where to look for profiles.yml and which target to use.
@@ -67,18 +83,16 @@ type ProfileOptions struct {
 }
 
 // LoadTarget finds profiles.yml and resolves the project's profile and target.
-// Without any profiles.yml it returns the embedded DuckDB default.
+// Without any profiles.yml it returns the embedded DuckDB default. Only the
+// chosen output is rendered (env_var), as dbt does: another target's
+// missing variable does not matter.
 func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 	file := findProfiles(p.Dir, opt.ProfilesDir)
 	if file == "" {
 		if opt.ProfilesDir != "" {
 			return nil, Diagnostics{errorf(opt.ProfilesDir, 0, 0, "no profiles.yml in --profiles-dir %s", opt.ProfilesDir)}
 		}
-		name := opt.Target
-		if name == "" {
-			name = "dev"
-		}
-		return defaultTarget(p.Profile, name), nil
+		return defaultTarget(p.Profile, firstNonEmpty(opt.Target, "dev"))
 	}
 	shown := file
 	if rel, err := filepath.Rel(p.Dir, file); err == nil && !strings.HasPrefix(rel, "..") {
@@ -92,17 +106,12 @@ func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, Diagnostics{yamlError(shown, err)}
 	}
-	var diags Diagnostics
 	if len(root.Content) == 0 {
-		return defaultTarget(p.Profile, firstNonEmpty(opt.Target, "dev")), nil
-	}
-	renderYAMLNode(shown, root.Content[0], opt.Vars, &diags)
-	if diags.HasErrors() {
-		return nil, diags
+		return defaultTarget(p.Profile, firstNonEmpty(opt.Target, "dev"))
 	}
 	var profiles map[string]struct {
-		Target  string                    `yaml:"target"`
-		Outputs map[string]map[string]any `yaml:"outputs"`
+		Target  yaml.Node            `yaml:"target"`
+		Outputs map[string]yaml.Node `yaml:"outputs"`
 	}
 	if err := root.Content[0].Decode(&profiles); err != nil {
 		return nil, Diagnostics{errorf(shown, 1, 1, "profiles.yml: expected <profile>: {target: ..., outputs: {...}}: %v", err)}
@@ -114,40 +123,82 @@ func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 		d.Detail = fmt.Sprintf("profiles defined there: %s", strings.Join(names, ", "))
 		return nil, Diagnostics{d}
 	}
-	name := firstNonEmpty(opt.Target, prof.Target, "dev")
-	out, ok := prof.Outputs[name]
+	var diags Diagnostics
+	renderYAMLNode(shown, &prof.Target, opt.Vars, &diags)
+	name := firstNonEmpty(opt.Target, prof.Target.Value, "dev")
+	node, ok := prof.Outputs[name]
 	if !ok {
-		d := errorf(shown, 1, 1, "target %q not found in profile %q", name, p.Profile)
-		outs := sortedKeys(prof.Outputs)
-		d.Detail = fmt.Sprintf("targets: %s", strings.Join(outs, ", "))
-		return nil, Diagnostics{d}
+		d := errorf(shown, prof.Target.Line, prof.Target.Column, "target %q not found in profile %q", name, p.Profile)
+		d.Detail = fmt.Sprintf("targets: %s", strings.Join(sortedKeys(prof.Outputs), ", "))
+		return nil, append(diags, d)
 	}
-	t := &Target{Name: name, Profile: p.Profile, Settings: out, File: shown}
-	t.Type = strings.ToLower(fmt.Sprint(out["type"]))
-	switch t.Type {
-	case "duckdb":
-		t.Path = firstNonEmpty(str(out["path"]), "target/mart.duckdb")
-		t.Schema = firstNonEmpty(str(out["schema"]), "main")
-		t.Database = str(out["database"])
-	case "bigquery":
-		t.Database = firstNonEmpty(str(out["project"]), str(out["database"]))
-		t.Schema = firstNonEmpty(str(out["dataset"]), str(out["schema"]))
-		if t.Schema == "" {
-			diags = append(diags, errorf(shown, 0, 0, "target %q: bigquery needs `dataset:`", name))
+	renderYAMLNode(shown, &node, opt.Vars, &diags)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	var out map[string]any
+	if err := node.Decode(&out); err != nil || node.Kind != yaml.MappingNode {
+		return nil, Diagnostics{errorf(shown, node.Line, node.Column, "target %q: expected a mapping of settings such as {type: duckdb, path: ...}", name)}
+	}
+	return newTarget(&Target{Name: name, Profile: p.Profile, Settings: out, File: shown}, keyPositions(&node))
+}
+
+// keyPositions maps each key of a YAML mapping to where it is written.
+func keyPositions(n *yaml.Node) map[string][2]int {
+	out := map[string][2]int{"": {n.Line, n.Column}}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out[n.Content[i].Value] = [2]int{n.Content[i].Line, n.Content[i].Column}
+	}
+	return out
+}
+
+// newTarget reads t.Settings through the adapter of its type. pos says
+// where each key is written, for the diagnostics.
+func newTarget(t *Target, pos map[string][2]int) (*Target, Diagnostics) {
+	at := func(key string) (int, int) {
+		if p, ok := pos[key]; ok {
+			return p[0], p[1]
 		}
-	default:
-		diags = append(diags, errorf(shown, 0, 0, "target %q: unsupported type %q (expected duckdb or bigquery)", name, t.Type))
+		return pos[""][0], pos[""][1]
 	}
+	var diags Diagnostics
+	t.Type = strings.ToLower(str(t.Settings["type"]))
+	a, err := warehouse.Lookup(t.Type)
+	if err != nil {
+		line, col := at("type")
+		return nil, Diagnostics{errorf(t.File, line, col, "target %q: %v", t.Name, err)}
+	}
+	t.Adapter = a
 	t.Threads = 4
-	if n, ok := out["threads"].(int); ok && n > 0 {
+	if v, ok := t.Settings["threads"]; ok {
+		n, isInt := v.(int)
+		if !isInt || n < 1 {
+			line, col := at("threads")
+			return nil, Diagnostics{errorf(t.File, line, col, "target %q: threads must be a whole number of at least 1, got %v", t.Name, v)}
+		}
 		t.Threads = n
 	}
+	wt, err := a.ParseTarget(warehouse.Settings(t.Settings))
+	for _, e := range warehouse.SettingErrors(err) {
+		line, col := at(e.Key)
+		diags = append(diags, errorf(t.File, line, col, "target %q: %v", t.Name, e))
+	}
+	for _, w := range wt.Warnings {
+		line, col := at(w.Key)
+		diags = append(diags, warnf(t.File, line, col, "target %q: %v", t.Name, w))
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	t.Target = wt
 	return t, diags
 }
 
-func defaultTarget(profile, name string) *Target {
-	return &Target{Name: name, Profile: profile, Type: "duckdb", Path: "target/mart.duckdb", Schema: "main", Threads: 4,
-		Settings: map[string]any{"type": "duckdb", "path": "target/mart.duckdb", "schema": "main"}}
+// defaultTarget is the target of a project without profiles.yml: the
+// default adapter with its default settings (DuckDB: target/mart.duckdb,
+// schema main).
+func defaultTarget(profile, name string) (*Target, Diagnostics) {
+	return newTarget(&Target{Name: name, Profile: profile, Settings: map[string]any{"type": warehouse.DefaultType}}, map[string][2]int{"": {0, 0}})
 }
 
 func findProfiles(projectDir, flagDir string) string {

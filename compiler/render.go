@@ -79,9 +79,7 @@ func (c *compilation) batchFilter(rel Relation, eventTime string, opt RenderOpti
 	if !opt.batched() || eventTime == "" {
 		return rel
 	}
-	lit := func(t time.Time) string {
-		return "cast(" + c.dialect.QuoteString(t.UTC().Format("2006-01-02 15:04:05")) + " as timestamp)"
-	}
+	lit := c.dialect.TimestampLiteral
 	rel["__text"] = fmt.Sprintf("(select * from %s where %s >= %s and %s < %s)", rel["__text"], eventTime, lit(opt.BatchStart), eventTime, lit(opt.BatchEnd))
 	return rel
 }

@@ -20,7 +20,7 @@ import (
 func (r *Runner) runIncremental(ctx context.Context, n *compiler.Node, res *NodeResult) error {
 	inc, ok := r.wh.(warehouse.Incrementer)
 	if !ok {
-		return fmt.Errorf("model %s: the %s adapter does not support incremental models", n.Name, r.wh.Type())
+		return fmt.Errorf("model %s: the %s adapter does not support incremental models", n.Name, r.wh.Name())
 	}
 	opt, err := incrementalOptions(n)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 func (r *Runner) runSnapshot(ctx context.Context, n *compiler.Node, res *NodeResult) error {
 	inc, ok := r.wh.(warehouse.Incrementer)
 	if !ok {
-		return fmt.Errorf("snapshot %s: the %s adapter does not support snapshots", n.Name, r.wh.Type())
+		return fmt.Errorf("snapshot %s: the %s adapter does not support snapshots", n.Name, r.wh.Name())
 	}
 	opt, err := snapshotOptions(n)
 	if err != nil {

@@ -79,9 +79,15 @@ func (l *JobLog) Total() JobStats {
 	return t
 }
 
-// DryRunner is implemented by adapters that can estimate a statement's cost
-// without running it (BigQuery). The build's --dry-run uses it.
-type DryRunner interface {
-	// DryRun validates sql and returns the bytes it would process.
-	DryRun(ctx context.Context, sql string) (bytes int64, err error)
+// Estimate is what a statement would cost, found without running it (a
+// BigQuery dry run). Adapters that can tell have a method
+// Estimate(ctx, sql) (Estimate, error); `mart build --dry-run` shows it.
+type Estimate struct {
+	// BytesProcessed is what the statement would read.
+	BytesProcessed int64
+	// USD is the price of those bytes at the engine's list price, and
+	// Pricing says which ("$6.25/TiB on-demand"): the real bill depends on
+	// the account's region, editions and discounts.
+	USD     float64
+	Pricing string
 }

@@ -97,13 +97,9 @@ type SeedOptions struct {
 // Errors coming from the engine are wrapped with %w and keep the engine's
 // own message text, which the build prints as is.
 type Warehouse interface {
-	// Type is the adapter name, e.g. "duckdb".
-	Type() string
-	// QuoteIdent quotes an identifier so that any text, including quotes,
-	// spaces and non-ASCII letters, round-trips ("a""b" in DuckDB).
-	QuoteIdent(s string) string
-	// QuoteString quotes a string literal ('it''s').
-	QuoteString(s string) string
+	// Dialect is the engine's SQL text; Name is the adapter's name, e.g.
+	// "duckdb".
+	Dialect
 	// RelationSQL renders r fully quoted for use in SQL. An empty Database is
 	// omitted; an empty Schema means the adapter's default schema.
 	RelationSQL(r Relation) string

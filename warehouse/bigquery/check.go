@@ -35,3 +35,16 @@ func (w *Warehouse) Check(ctx context.Context) (CheckResult, error) {
 	res.DatasetExists, res.DatasetLocation = true, md.Location
 	return res, w.checkLocation(r, md.Location)
 }
+
+// Diagnose is Check as the lines `mart debug` prints: what was verified.
+func (w *Warehouse) Diagnose(ctx context.Context) ([]string, error) {
+	chk, err := w.Check(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lines := []string{fmt.Sprintf("credentials can run jobs in project %q", w.cfg.Project)}
+	if chk.DatasetExists {
+		return append(lines, fmt.Sprintf("dataset %q exists (location %s)", w.cfg.Dataset, chk.DatasetLocation)), nil
+	}
+	return append(lines, fmt.Sprintf("dataset %q does not exist yet: mart build creates it", w.cfg.Dataset)), nil
+}

@@ -3,13 +3,13 @@ package bigquery
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // Methods of authentication (the profile's `method`).
@@ -60,11 +60,11 @@ type Config struct {
 
 // settingKeys are the keys a bigquery output in profiles.yml may have
 // (type and threads are read by the CLI).
-var settingKeys = map[string]bool{
-	"type": true, "threads": true, "project": true, "database": true, "dataset": true, "schema": true,
-	"location": true, "method": true, "keyfile": true, "keyfile_json": true, "priority": true,
-	"job_timeout": true, "job_execution_timeout_seconds": true, "timeout_seconds": true,
-	"job_retries": true, "maximum_bytes_billed": true, "labels": true, "api_endpoint": true,
+var settingKeys = []string{
+	"type", "threads", "project", "database", "dataset", "schema",
+	"location", "method", "keyfile", "keyfile_json", "priority",
+	"job_timeout", "job_execution_timeout_seconds", "timeout_seconds",
+	"job_retries", "maximum_bytes_billed", "labels", "api_endpoint",
 }
 
 // ConfigFromSettings reads a profiles.yml output of type bigquery (the
@@ -72,10 +72,9 @@ var settingKeys = map[string]bool{
 // key.
 func ConfigFromSettings(s map[string]any) (Config, error) {
 	c := Config{JobRetries: 1}
-	for _, k := range slices.Sorted(maps.Keys(s)) {
-		if !settingKeys[k] {
-			return Config{}, fmt.Errorf("bigquery profile: unknown key %q%s", k, suggest(k))
-		}
+	if bad := warehouse.CheckKeys(s, settingKeys); len(bad) > 0 {
+		bad[0].Err = fmt.Errorf("bigquery profile: %w", bad[0].Err)
+		return Config{}, bad[0]
 	}
 	var err error
 	str := func(keys ...string) string {
@@ -87,7 +86,7 @@ func ConfigFromSettings(s map[string]any) (Config, error) {
 				case int, int64, float64, bool:
 					return fmt.Sprint(x)
 				}
-				err = fmt.Errorf("bigquery profile: %s must be a string, got %T", k, v)
+				err = keyError(k, "%s must be a string, got %T", k, v)
 			}
 		}
 		return ""
@@ -129,7 +128,7 @@ func ConfigFromSettings(s map[string]any) (Config, error) {
 	if v, ok := s["labels"]; ok && v != nil {
 		m, ok := v.(map[string]any)
 		if !ok {
-			return Config{}, fmt.Errorf("bigquery profile: labels must be a mapping of names to values, got %T", v)
+			return Config{}, keyError("labels", "labels must be a mapping of names to values, got %T", v)
 		}
 		c.Labels = make(map[string]string, len(m))
 		for k, v := range m {
@@ -143,35 +142,35 @@ func ConfigFromSettings(s map[string]any) (Config, error) {
 func (c *Config) validate() error {
 	switch {
 	case c.Project == "":
-		return fmt.Errorf("bigquery profile: project is required (the Google Cloud project that runs the jobs)")
+		return keyError("project", "project is required (the Google Cloud project that runs the jobs)")
 	case c.Dataset == "":
-		return fmt.Errorf("bigquery profile: dataset is required (the default dataset models are built in)")
+		return keyError("dataset", "dataset is required (the default dataset models are built in)")
 	}
 	switch c.Method {
 	case "", MethodOAuth:
 	case MethodServiceAccount:
 		if c.Keyfile == "" {
-			return fmt.Errorf("bigquery profile: method service-account needs keyfile (the path of a service account key file)")
+			return keyError("method", "method service-account needs keyfile (the path of a service account key file)")
 		}
 	case MethodServiceAccountJSON:
 		if c.KeyfileJSON == "" {
-			return fmt.Errorf("bigquery profile: method service-account-json needs keyfile_json (the key itself)")
+			return keyError("method", "method service-account-json needs keyfile_json (the key itself)")
 		}
 	default:
-		return fmt.Errorf("bigquery profile: method %q is not one of oauth, service-account, service-account-json", c.Method)
+		return keyError("method", "method %q is not one of oauth, service-account, service-account-json", c.Method)
 	}
 	switch c.Priority {
 	case "", "interactive", "batch":
 	default:
-		return fmt.Errorf("bigquery profile: priority %q is not one of interactive, batch", c.Priority)
+		return keyError("priority", "priority %q is not one of interactive, batch", c.Priority)
 	}
 	switch {
 	case c.JobRetries < 0:
-		return fmt.Errorf("bigquery profile: job_retries must be 0 or more, got %d", c.JobRetries)
+		return keyError("job_retries", "job_retries must be 0 or more, got %d", c.JobRetries)
 	case c.JobTimeout < 0:
-		return fmt.Errorf("bigquery profile: job_timeout must not be negative")
+		return keyError("job_timeout", "job_timeout must not be negative")
 	case c.MaximumBytesBilled < 0:
-		return fmt.Errorf("bigquery profile: maximum_bytes_billed must not be negative")
+		return keyError("maximum_bytes_billed", "maximum_bytes_billed must not be negative")
 	}
 	return nil
 }
@@ -183,11 +182,11 @@ func keyfileJSON(v any) (string, error) {
 	case map[string]any:
 		b, err := json.Marshal(x)
 		if err != nil {
-			return "", fmt.Errorf("bigquery profile: keyfile_json: %w", err)
+			return "", keyError("keyfile_json", "keyfile_json: %w", err)
 		}
 		return string(b), nil
 	}
-	return "", fmt.Errorf("bigquery profile: keyfile_json must be the key as a mapping or a JSON string, got %T", v)
+	return "", keyError("keyfile_json", "keyfile_json must be the key as a mapping or a JSON string, got %T", v)
 }
 
 func integer(key string, v any) (int64, error) {
@@ -205,7 +204,7 @@ func integer(key string, v any) (int64, error) {
 			return n, nil
 		}
 	}
-	return 0, fmt.Errorf("bigquery profile: %s must be a whole number, got %v", key, v)
+	return 0, keyError(key, "%s must be a whole number, got %v", key, v)
 }
 
 // duration reads seconds (a number) or a Go duration string ("10m").
@@ -220,7 +219,7 @@ func duration(key string, v any) (time.Duration, error) {
 	}
 	n, err := integer(key, v)
 	if err != nil {
-		return 0, fmt.Errorf("bigquery profile: %s must be seconds or a duration like 10m, got %v", key, v)
+		return 0, keyError(key, "%s must be seconds or a duration like 10m, got %v", key, v)
 	}
 	return time.Duration(n) * time.Second, nil
 }
@@ -242,41 +241,12 @@ func byteCount(key string, v any) (int64, error) {
 	unit, ok := byteUnits[strings.ToLower(strings.TrimSpace(s[i:]))]
 	n, err := strconv.ParseFloat(s[:i], 64)
 	if !ok || err != nil || i == 0 {
-		return 0, fmt.Errorf("bigquery profile: %s must be a number of bytes such as 10000000000 or \"10 GB\", got %q", key, s)
+		return 0, keyError(key, "%s must be a number of bytes such as 10000000000 or \"10 GB\", got %q", key, s)
 	}
 	return int64(n * float64(unit)), nil
 }
 
-// suggest returns ` (did you mean "x"?)` for the known key closest to k.
-func suggest(k string) string {
-	best, bestD := "", 4
-	for known := range settingKeys {
-		if d := editDistance(k, known); d < bestD {
-			best, bestD = known, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+// keyError is a problem with the profile key key.
+func keyError(key, format string, args ...any) error {
+	return &warehouse.SettingError{Key: key, Err: fmt.Errorf("bigquery profile: "+format, args...)}
 }

@@ -6,18 +6,20 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // TestDemoCompilesToGoogleSQL compiles the demo project (the repository
 // root) for a BigQuery target, as `mart compile --target prod` does without
 // credentials, and parses every compiled model, test and snapshot with
-// GoogleSQL's parser. It checks the compile-time BigQuery dialect
-// (compiler/dialect.go: quoting, relation names, cross-database macros).
+// GoogleSQL's parser. It checks the BigQuery dialect the compiler uses
+// (dialect.go: quoting, relation names, cross-database macros).
 func TestDemoCompilesToGoogleSQL(t *testing.T) {
 	s := startZetaSQL(t)
 	root, err := repoRoot()
@@ -48,8 +50,7 @@ func TestDemoCompilesToGoogleSQL(t *testing.T) {
 // TestCrossDBMacrosParse renders every cross-database macro for BigQuery
 // and parses it in a SELECT.
 func TestCrossDBMacrosParse(t *testing.T) {
-	d, err := compiler.DialectFor("bigquery")
-	require.NoError(t, err)
+	d := Dialect{}
 	cases := map[string][]string{
 		"date_trunc":          {"'month'", "created_at"},
 		"dateadd":             {"'day'", "-30", "created_at"},
@@ -80,4 +81,26 @@ func TestCrossDBMacrosParse(t *testing.T) {
 	assert.Equal(t, "`a\\`b`", d.QuoteIdent("a`b"))
 	assert.Equal(t, `'it\'s\n\\'`, d.QuoteString("it's\n\\"))
 	assert.Equal(t, "`p.d.t`", d.RelationName("p", "d", "t"))
+}
+
+// TestDialectQueriesParse parses the queries the runner asks the dialect
+// for: test wrappers, literal rows (also none), limits and timestamps.
+func TestDialectQueriesParse(t *testing.T) {
+	d := Dialect{}
+	s := startZetaSQL(t)
+	cols := []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "it's", Type: "STRING"}, {Name: "d", Type: "DATE"},
+		{Name: "ts", Type: "TIMESTAMP"}, {Name: "untyped"}}
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for name, sql := range map[string]string{
+		"simple test":    d.TestQuery(warehouse.TestQuery{SQL: "select * from t where x is null"}),
+		"custom test":    d.TestQuery(warehouse.TestQuery{SQL: "select * from t;", Limit: 5, FailCalc: "sum(n)", WarnIf: "> 10", ErrorIf: ">= 100"}),
+		"limit":          d.LimitQuery("select 1 as x", 3),
+		"values":         d.ValuesQuery(cols, [][]any{{1, "a'b\\c", day, day.Add(90 * time.Minute), nil}, {int64(2), nil, nil, nil, true}}),
+		"no values":      d.ValuesQuery(cols, nil),
+		"timestamp":      "select " + d.TimestampLiteral(day.Add(time.Second/2)) + " as t",
+		"select all":     d.SelectAll(d.RelationName("p", "d", "t")),
+		"no db relation": d.SelectAll(d.RelationName("", "d", "t")),
+	} {
+		assert.NoError(t, s.Parse(context.Background(), sql), "%s: %s", name, sql)
+	}
 }

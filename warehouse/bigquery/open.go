@@ -18,9 +18,11 @@ import (
 
 // Warehouse is a BigQuery project seen through one client. It implements
 // [warehouse.Warehouse], [warehouse.Incrementer],
-// [warehouse.TempRelationLister] and [warehouse.DryRunner] and is safe for
+// [warehouse.TempRelationLister], estimates costs ([Warehouse.Estimate])
+// and checks its connection ([Warehouse.Diagnose]); it is safe for
 // concurrent use.
 type Warehouse struct {
+	Dialect
 	client *bigquery.Client
 	cfg    Config
 
@@ -44,7 +46,6 @@ var (
 	_ warehouse.Warehouse          = (*Warehouse)(nil)
 	_ warehouse.Incrementer        = (*Warehouse)(nil)
 	_ warehouse.TempRelationLister = (*Warehouse)(nil)
-	_ warehouse.DryRunner          = (*Warehouse)(nil)
 )
 
 // Open makes a client for cfg. It checks the configuration and finds the
@@ -113,9 +114,6 @@ func credentialsError(cfg Config, err error) error {
 		"run `gcloud auth application-default login`, set GOOGLE_APPLICATION_CREDENTIALS to a key file, "+
 		"or use method: service-account with keyfile: %w", err)
 }
-
-// Type is "bigquery".
-func (w *Warehouse) Type() string { return "bigquery" }
 
 // Config returns the configuration the warehouse was opened with.
 func (w *Warehouse) Config() Config { return w.cfg }

@@ -142,6 +142,21 @@ func (w *Warehouse) DryRun(ctx context.Context, sql string) (int64, error) {
 	return d.stats.BytesProcessed, nil
 }
 
+// onDemandUSDPerTiB is BigQuery's on-demand query price used for
+// estimates (US multi-region list price).
+const onDemandUSDPerTiB = 6.25
+
+// Estimate dry-runs sql and prices the bytes it would process at the
+// on-demand list price.
+func (w *Warehouse) Estimate(ctx context.Context, sql string) (warehouse.Estimate, error) {
+	b, err := w.DryRun(ctx, sql)
+	if err != nil {
+		return warehouse.Estimate{}, err
+	}
+	return warehouse.Estimate{BytesProcessed: b, USD: float64(b) / (1 << 40) * onDemandUSDPerTiB,
+		Pricing: fmt.Sprintf("$%.2f/TiB on-demand", onDemandUSDPerTiB)}, nil
+}
+
 // dryRunSchema returns the columns sql would produce, from a dry run.
 func (w *Warehouse) dryRunSchema(ctx context.Context, sql string) ([]warehouse.Column, error) {
 	d, err := w.query(ctx, dryRunJob, sql)

@@ -34,13 +34,7 @@ func escape(s string, q byte) string {
 	return b.String()
 }
 
-// QuoteIdent quotes an identifier with backticks (`a\`b`).
-func (w *Warehouse) QuoteIdent(s string) string { return quoteIdent(s) }
-
 func quoteIdent(s string) string { return "`" + escape(s, '`') + "`" }
-
-// QuoteString quotes a string literal ('it\'s').
-func (w *Warehouse) QuoteString(s string) string { return quoteString(s) }
 
 func quoteString(s string) string { return "'" + escape(s, '\'') + "'" }
 

@@ -132,7 +132,7 @@ func TestConfig(t *testing.T) {
 	mem, err := Open(ctx, Config{})
 	require.NoError(t, err)
 	defer mem.Close()
-	assert.Equal(t, "duckdb", mem.Type())
+	assert.Equal(t, "duckdb", mem.Name())
 	n, err := mem.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select * from range(3)", warehouse.TableOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), n)

@@ -39,6 +39,7 @@ type Config struct {
 // Warehouse is a DuckDB database. It implements [warehouse.Warehouse] and
 // [warehouse.TempRelationLister] and is safe for concurrent use.
 type Warehouse struct {
+	Dialect
 	db     *sql.DB
 	path   string
 	schema string
@@ -139,9 +140,6 @@ func (w *Warehouse) initConn(ex driver.ExecerContext) error {
 	return nil
 }
 
-// Type returns "duckdb".
-func (w *Warehouse) Type() string { return "duckdb" }
-
 // Path returns the database file path ("" for in-memory).
 func (w *Warehouse) Path() string { return w.path }
 
@@ -155,3 +153,19 @@ func (w *Warehouse) DB() *sql.DB { return w.db }
 
 // Close closes the connection pool and the database.
 func (w *Warehouse) Close() error { return w.db.Close() }
+
+// Diagnose checks the connection with a query, for `mart debug`.
+func (w *Warehouse) Diagnose(ctx context.Context) ([]string, error) {
+	if err := w.db.PingContext(ctx); err != nil {
+		return nil, err
+	}
+	var one int
+	if err := w.db.QueryRowContext(ctx, "select 1").Scan(&one); err != nil {
+		return nil, err
+	}
+	where := w.path
+	if where == "" {
+		where = ":memory:"
+	}
+	return []string{"connection to DuckDB database " + where}, nil
+}

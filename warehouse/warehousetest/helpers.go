@@ -28,9 +28,9 @@ func newEnv(t *testing.T, open func(t *testing.T) warehouse.Warehouse, suffix st
 	w := open(t)
 	require.NotNil(t, w)
 	t.Cleanup(func() { _ = w.Close() })
-	d, ok := dialects[w.Type()]
+	d, ok := dialects[w.Name()]
 	if !ok {
-		t.Fatalf("warehousetest has no dialect profile for %q: add one in dialect.go", w.Type())
+		t.Fatalf("warehousetest has no dialect profile for %q: add one in dialect.go", w.Name())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) warehouse.Warehouse) {
 		fn   func(e *env)
 	}{
 		{"Quoting", testQuoting},
+		{"DialectSQL", testDialectSQL},
 		{"ReplaceTable", testReplaceTable},
 		{"FailedCreateTableKeepsPrevious", testFailedCreateTable},
 		{"ViewTableSwaps", testViewTableSwaps},

@@ -1,0 +1,195 @@
+package bigquery
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// Dialect is BigQuery's SQL text (GoogleSQL): backtick quoting with
+// backslash escapes, `project.dataset.table` names, dbt-bigquery's
+// cross-database macros and type names. The zero value is ready to use;
+// [Warehouse] embeds it.
+type Dialect struct{}
+
+var _ warehouse.Dialect = Dialect{}
+
+// Name returns "bigquery".
+func (Dialect) Name() string { return "bigquery" }
+
+// QuoteIdent quotes an identifier with backticks (`a\`b`).
+func (Dialect) QuoteIdent(s string) string { return quoteIdent(s) }
+
+// QuoteString quotes a string literal ('it\'s') with GoogleSQL's backslash
+// escapes, so that any text round-trips.
+func (Dialect) QuoteString(s string) string { return quoteString(s) }
+
+// RelationName is one backticked path, `project.dataset.table` (the
+// dataset's when db is empty: the job's project then applies).
+func (Dialect) RelationName(db, schema, name string) string {
+	if db == "" {
+		return "`" + escape(schema, '`') + "." + escape(name, '`') + "`"
+	}
+	return relationSQL(warehouse.Relation{Database: db, Schema: schema, Name: name})
+}
+
+// TimestampLiteral is TIMESTAMP 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC.
+func (Dialect) TimestampLiteral(t time.Time) string {
+	return "timestamp " + quoteString(t.UTC().Format("2006-01-02 15:04:05.999999"))
+}
+
+// TestQuery is dbt's test wrapper.
+func (d Dialect) TestQuery(q warehouse.TestQuery) string {
+	return warehouse.StandardTestQuery(q, d.LimitQuery)
+}
+
+// LimitQuery keeps the first n rows.
+func (Dialect) LimitQuery(sql string, n int) string { return warehouse.StandardLimitQuery(sql, n) }
+
+// SelectAll reads every row of relation.
+func (Dialect) SelectAll(relation string) string { return "select * from " + relation }
+
+// ValuesQuery writes literal rows as SELECTs joined by UNION ALL. Without
+// rows it selects typed NULLs from a one-row subquery filtered out:
+// GoogleSQL allows no WHERE without a FROM.
+func (d Dialect) ValuesQuery(cols []warehouse.Column, rows [][]any) string {
+	sel := func(row []any) string {
+		parts := make([]string, len(cols))
+		for i, c := range cols {
+			var v any
+			if i < len(row) {
+				v = row[i]
+			}
+			lit := d.literal(v)
+			if c.Type != "" {
+				lit = "cast(" + lit + " as " + c.Type + ")"
+			}
+			parts[i] = lit + " as " + quoteIdent(c.Name)
+		}
+		return "select " + strings.Join(parts, ", ")
+	}
+	if len(rows) == 0 {
+		return "select * from (" + sel(nil) + ") where false"
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = sel(r)
+	}
+	return strings.Join(out, "\nunion all\n")
+}
+
+func (Dialect) literal(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		if t {
+			return "true"
+		}
+		return "false"
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return fmt.Sprint(t)
+	case time.Time:
+		if warehouse.IsMidnight(t) {
+			return "date " + quoteString(t.Format("2006-01-02"))
+		}
+		return "datetime " + quoteString(t.Format("2006-01-02 15:04:05.999999"))
+	case string:
+		return quoteString(t)
+	}
+	return quoteString(fmt.Sprint(v))
+}
+
+// CrossDB renders dbt's cross-database macros as dbt-bigquery does.
+func (d Dialect) CrossDB(name string, a []string) (string, error) {
+	switch name {
+	case "date_trunc":
+		return fmt.Sprintf("timestamp_trunc(cast(%s as timestamp), %s)", a[1], datePart(a[0])), nil
+	case "dateadd":
+		return fmt.Sprintf("datetime_add(cast(%s as datetime), interval (%s) %s)", a[2], a[1], datePart(a[0])), nil
+	case "datediff":
+		return fmt.Sprintf("datetime_diff(cast(%s as datetime), cast(%s as datetime), %s)", a[1], a[0], datePart(a[2])), nil
+	case "safe_cast":
+		return fmt.Sprintf("safe_cast(%s as %s)", a[0], sqlTypeName(a[1])), nil
+	case "cast":
+		return fmt.Sprintf("cast(%s as %s)", a[0], sqlTypeName(a[1])), nil
+	case "hash":
+		return fmt.Sprintf("to_hex(md5(cast(%s as string)))", a[0]), nil
+	case "concat": // BigQuery's concat takes strings only
+		return "concat(" + strings.Join(castAll(a, "string"), ", ") + ")", nil
+	case "split_part": // part_number counts from 1; negative counts from the end
+		if n := strings.TrimSpace(a[2]); strings.HasPrefix(n, "-") {
+			return fmt.Sprintf("array_reverse(split(%s, %s))[safe_ordinal(%s)]", a[0], a[1], strings.TrimPrefix(n, "-")), nil
+		}
+		return fmt.Sprintf("split(%s, %s)[safe_ordinal(%s)]", a[0], a[1], a[2]), nil
+	case "last_day":
+		return fmt.Sprintf("last_day(cast(%s as date))", a[0]), nil
+	case "listagg":
+		return fmt.Sprintf("string_agg(%s, %s)", a[0], a[1]), nil
+	case "bool_or":
+		return fmt.Sprintf("logical_or(%s)", a[0]), nil
+	case "any_value":
+		return fmt.Sprintf("any_value(%s)", a[0]), nil
+	case "json_extract_scalar":
+		return fmt.Sprintf("json_value(%s, %s)", a[0], a[1]), nil
+	case "current_timestamp":
+		return "current_timestamp()", nil
+	}
+	if t, ok := crossDBTypes[name]; ok {
+		return t, nil
+	}
+	return "", fmt.Errorf("unknown cross-database macro %s", name)
+}
+
+// crossDBTypes are the type_* macros.
+var crossDBTypes = map[string]string{"type_string": "string", "type_int": "int64", "type_bigint": "int64",
+	"type_numeric": "numeric", "type_float": "float64", "type_timestamp": "timestamp", "type_boolean": "bool"}
+
+// datePart turns a datepart argument ('day', "MONTH", day) into BigQuery's
+// unquoted part name.
+func datePart(s string) string {
+	p := strings.ToLower(warehouse.Unquote(s))
+	switch p {
+	case "dow", "dayofweek":
+		return "dayofweek"
+	case "doy", "dayofyear":
+		return "dayofyear"
+	}
+	return p
+}
+
+// sqlTypeName maps common SQL type names to BigQuery's, keeping parameters
+// where BigQuery has them (numeric(10, 2)).
+func sqlTypeName(t string) string {
+	base, params, _ := strings.Cut(strings.TrimSpace(t), "(")
+	if params != "" {
+		params = "(" + params
+	}
+	switch strings.ToLower(strings.TrimSpace(base)) {
+	case "integer", "int", "bigint", "smallint", "tinyint", "byteint", "int64":
+		return "int64"
+	case "varchar", "text", "string", "char", "character varying", "uuid":
+		return "string"
+	case "double", "double precision", "float", "float8", "real", "float64":
+		return "float64"
+	case "boolean", "bool":
+		return "bool"
+	case "decimal", "numeric":
+		return "numeric" + params
+	case "timestamptz", "timestamp with time zone":
+		return "timestamp"
+	case "blob", "bytea", "binary", "varbinary":
+		return "bytes"
+	}
+	return t
+}
+
+func castAll(xs []string, typ string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = fmt.Sprintf("cast(%s as %s)", x, typ)
+	}
+	return out
+}
