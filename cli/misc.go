@@ -57,7 +57,7 @@ func showCmd(g *globals) *cobra.Command {
 				label = n.ResourceType + " " + n.Name
 				sql = n.CompiledCode
 				if n.ResourceType == compiler.TypeSeed || n.ResourceType == compiler.TypeSnapshot {
-					sql = "select * from " + n.Relation
+					sql = res.Dialect.SelectAll(n.Relation)
 				}
 			}
 			wh, err := openWarehouse(g.ctx, res)

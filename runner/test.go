@@ -3,9 +3,11 @@ package runner
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // failingRowsShown is how many failing rows a failed test prints.
@@ -15,29 +17,23 @@ func (r *Runner) storeFailures(n *compiler.Node) bool {
 	return r.opt.StoreFailures || n.Config.Bool("store_failures", false)
 }
 
-// runTest runs a data test: its query returns the failing rows.
+// runTest runs a data test: its query returns the failing rows. The
+// warehouse's dialect wraps it (fail_calc, warn_if, error_if, limit).
 func (r *Runner) runTest(ctx context.Context, n *compiler.Node, res *NodeResult) error {
-	body := strings.TrimRight(strings.TrimSpace(n.CompiledCode), ";")
-	inner := body
+	q := warehouse.TestQuery{SQL: n.CompiledCode, FailCalc: n.Config.String("fail_calc"),
+		WarnIf: n.Config.String("warn_if"), ErrorIf: n.Config.String("error_if")}
 	if lim := n.Config.String("limit"); lim != "" {
-		inner = "select * from (\n" + body + "\n) dbt_limited limit " + lim
+		l, err := strconv.Atoi(lim)
+		if err != nil || l < 0 {
+			return fmt.Errorf("test %s: limit must be a whole number, got %q", n.Name, lim)
+		}
+		q.Limit = l
 	}
-	failCalc := firstNonEmpty(n.Config.String("fail_calc"), "count(*)")
-	warnIf := firstNonEmpty(n.Config.String("warn_if"), "!= 0")
-	errorIf := firstNonEmpty(n.Config.String("error_if"), "!= 0")
-	// The common case, count(*) compared with 0, is one aggregate for the
-	// database to plan; custom fail_calc/warn_if/error_if are evaluated by
-	// it, in dbt's shape.
-	simple := failCalc == "count(*)" && strings.ReplaceAll(warnIf, " ", "") == "!=0" && strings.ReplaceAll(errorIf, " ", "") == "!=0"
-	q := fmt.Sprintf("select %s as failures, case when %s %s then 1 else 0 end as should_warn, case when %s %s then 1 else 0 end as should_error from (\n%s\n) dbt_internal_test",
-		failCalc, failCalc, warnIf, failCalc, errorIf, inner)
-	if simple {
-		q = "select count(*) as failures from (\n" + inner + "\n) dbt_internal_test"
-	}
-	rows, err := r.wh.Query(ctx, q, 0) // one row by construction: no LIMIT wrapper needed
+	rows, err := r.wh.Query(ctx, r.wh.TestQuery(q), 0) // one row by construction
 	if err != nil {
 		return r.testError(n, err)
 	}
+	simple := q.Simple()
 	if len(rows.Values) != 1 || (simple && len(rows.Values[0]) != 1) || (!simple && len(rows.Values[0]) != 3) {
 		return fmt.Errorf("test %s: the test query returned no result row", n.Name)
 	}
@@ -57,13 +53,17 @@ func (r *Runner) runTest(ctx context.Context, n *compiler.Node, res *NodeResult)
 		res.Status = StatusPass
 	}
 	res.Message = fmt.Sprintf("%d failing row%s", failures, plural(failures))
+	failing := n.CompiledCode
+	if q.Limit > 0 {
+		failing = r.wh.LimitQuery(failing, q.Limit)
+	}
 	if failures > 0 {
-		if shown, err := r.wh.Query(ctx, inner, failingRowsShown); err == nil {
+		if shown, err := r.wh.Query(ctx, failing, failingRowsShown); err == nil {
 			res.FailingRows = shown
 		}
 	}
 	if r.storeFailures(n) {
-		if _, err := r.wh.CreateTable(ctx, relationOf(n), inner, tableOptions(n)); err != nil {
+		if _, err := r.wh.CreateTable(ctx, relationOf(n), failing, tableOptions(n)); err != nil {
 			return r.testError(n, err)
 		}
 		res.StoredIn = n.Relation

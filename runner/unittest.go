@@ -35,7 +35,7 @@ func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeRes
 		if err != nil {
 			return fmt.Errorf("%s: given %s: %w", where, g.Input, err)
 		}
-		sql, err := r.rowsSQL(rows, cols, nil)
+		sql, err := r.rowsSQL(rows, cols)
 		if err != nil {
 			return fmt.Errorf("%s: given %s: %w", where, g.Input, err)
 		}
@@ -73,7 +73,7 @@ func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeRes
 	}
 	var expected *warehouse.Rows
 	if len(expRows) > 0 {
-		esql, err := r.rowsSQL(expRows, typed, nil)
+		esql, err := r.rowsSQL(expRows, typed)
 		if err != nil {
 			return fmt.Errorf("%s: expect: %w", where, err)
 		}
@@ -212,81 +212,37 @@ func (r *Runner) inputColumns(ctx context.Context, key string) ([]warehouse.Colu
 	return cols, err
 }
 
-// rowsSQL writes rows as a select statement. With known columns every
-// column is present (missing values are NULL) and cast to its type, and a
-// key that is not a column is an error.
-func (r *Runner) rowsSQL(rows []map[string]any, cols []warehouse.Column, _ any) (string, error) {
+// rowsSQL writes rows as a query of literal rows (the warehouse's
+// dialect writes it). With known columns every column is present (missing
+// values are NULL) and cast to its type, and a key that is not a column is
+// an error.
+func (r *Runner) rowsSQL(rows []map[string]any, cols []warehouse.Column) (string, error) {
 	if len(cols) == 0 {
-		names := expectedColumns(rows)
-		for _, c := range names {
+		for _, c := range expectedColumns(rows) {
 			cols = append(cols, warehouse.Column{Name: c})
 		}
 	}
 	if len(cols) == 0 {
 		return "", fmt.Errorf("no rows and no known columns: give at least one row, or build the input first")
 	}
-	known := map[string]bool{}
-	var names []string
-	for _, c := range cols {
-		known[strings.ToLower(c.Name)] = true
-		names = append(names, c.Name)
+	index := make(map[string]int, len(cols))
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		index[strings.ToLower(c.Name)] = i
+		names[i] = c.Name
 	}
+	values := make([][]any, len(rows))
 	for i, row := range rows {
-		for k := range row {
-			if !known[strings.ToLower(k)] {
+		values[i] = make([]any, len(cols))
+		for k, v := range row {
+			j, ok := index[strings.ToLower(k)]
+			if !ok {
 				return "", fmt.Errorf("row %d has column %q, which the input does not have (its columns: %s)", i+1, k, strings.Join(names, ", "))
 			}
+			values[i][j] = v
 		}
 	}
-	lower := func(row map[string]any) map[string]any {
-		out := make(map[string]any, len(row))
-		for k, v := range row {
-			out[strings.ToLower(k)] = v
-		}
-		return out
-	}
-	var selects []string
-	emit := func(row map[string]any) {
-		parts := make([]string, len(cols))
-		for i, c := range cols {
-			lit := r.literal(row[strings.ToLower(c.Name)])
-			if c.Type != "" {
-				lit = "cast(" + lit + " as " + c.Type + ")"
-			}
-			parts[i] = lit + " as " + r.wh.QuoteIdent(c.Name)
-		}
-		selects = append(selects, "select "+strings.Join(parts, ", "))
-	}
-	if len(rows) == 0 {
-		emit(map[string]any{})
-		return selects[0] + " where 1 = 0", nil
-	}
-	for _, row := range rows {
-		emit(lower(row))
-	}
-	return strings.Join(selects, "\nunion all\n"), nil
-}
-
-func (r *Runner) literal(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		if t {
-			return "true"
-		}
-		return "false"
-	case int, int64, float64:
-		return fmt.Sprint(t)
-	case time.Time:
-		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
-			return r.wh.QuoteString(t.Format("2006-01-02"))
-		}
-		return r.wh.QuoteString(t.Format("2006-01-02 15:04:05.999999"))
-	case string:
-		return r.wh.QuoteString(t)
-	}
-	return r.wh.QuoteString(fmt.Sprint(v))
+	return r.wh.ValuesQuery(cols, values), nil
 }
 
 // project keeps the named columns of rows, as comparable strings.
