@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -102,15 +103,10 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if err != nil {
 		return err
 	}
-	want := map[string]bool{}
-	for _, k := range kinds {
-		want[k] = true
-	}
-	var work []string
-	for _, id := range ids {
-		if want[res.Manifest.Node(id).ResourceType] {
-			work = append(work, id)
-		}
+	p := plan.New(res, ids, plan.Options{Kinds: kinds, StoreFailures: f.storeFailures, Hooks: true})
+	work := make([]string, len(p.Steps))
+	for i, s := range p.Steps {
+		work[i] = s.ID
 	}
 	// target/ is written while the nodes run: the first build of a fresh
 	// checkout creates a file per node, which takes a second per few
@@ -142,16 +138,16 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 		fmt.Fprintf(g.stdout, "Running %s with %d thread%s on %s target %q\n", summarizeIDs(res, work), threads, plural(threads), res.Target.Type, res.Target.Name)
 	}
 	if f.dryRun {
-		return g.plan(res, wh, work)
+		return g.plan(res, wh, p)
 	}
-	rn := runner.NewRunner(res, wh, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
-		InvocationID:  invocation,
-		StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
+	rn := runner.New(res.Manifest, wh, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
+		InvocationID: invocation, Target: res.Target.Name, ProjectDir: res.Project.Dir, TestPaths: res.Project.TestPaths,
+		Renderer: res.Renderer, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
 		OnFinish: func(r *runner.NodeResult, i, total int) { g.printNodeResult(res, r, i, total) }})
-	rr, runErr := rn.Run(g.ctx, work)
+	rr, runErr := rn.Run(g.ctx, p)
 	phase.Mark("run nodes")
 	if rr != nil {
-		if err := runner.WriteResults(res, rr, command, invocation, map[string]any{"select": f.sel.selects,
+		if err := runner.WriteResults(res.TargetDir(), rr, command, invocation, res.Target.Name, map[string]any{"select": f.sel.selects,
 			"exclude": f.sel.excludes, "full_refresh": f.fullRefresh, "threads": threads}); err != nil {
 			fmt.Fprintln(g.stderr, "error: writing run_results.json:", err)
 		}

@@ -32,7 +32,7 @@ func showCmd(g *globals) *cobra.Command {
 			}
 			var sql, label string
 			if inline != "" {
-				sql, err = res.RenderText("", "--inline", inline)
+				sql, err = res.Renderer.RenderText(g.ctx, "", "--inline", inline, compiler.RenderOptions{})
 				if err != nil {
 					return &exitError{ExitBadInput, fmt.Errorf("--inline: %v", err)}
 				}

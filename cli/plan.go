@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/warehouse"
 )
 
@@ -16,26 +17,19 @@ type estimator interface {
 }
 
 // plan dry-runs every selected statement and prints what it would process.
-func (g *globals) plan(res *compiler.Result, wh warehouse.Warehouse, ids []string) error {
+func (g *globals) plan(res *compiler.Result, wh warehouse.Warehouse, p *plan.Plan) error {
 	dr, ok := wh.(estimator)
 	if !ok {
 		return &exitError{ExitBadInput, fmt.Errorf("--dry-run: the %s adapter cannot estimate a statement's cost without running it", wh.Name())}
-	}
-	order, err := res.Graph.Order()
-	if err != nil {
-		return &exitError{ExitBadInput, err}
-	}
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
 	}
 	var total int64
 	var usd float64
 	var pricing string
 	var failed int
-	for _, id := range order {
+	for _, s := range p.Steps {
+		id := s.ID
 		n := res.Manifest.Node(id)
-		if !want[id] || !n.IsExecutable() || n.ResourceType == compiler.TypeSeed || n.ResourceType == compiler.TypeUnitTest {
+		if !n.IsExecutable() || n.ResourceType == compiler.TypeSeed || n.ResourceType == compiler.TypeUnitTest {
 			continue
 		}
 		sql := n.CompiledCode

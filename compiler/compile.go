@@ -34,39 +34,30 @@ type Options struct {
 	InvocationID string
 }
 
-// Result is a compiled project: the manifest and what later steps need to
-// render a node again (e.g. with is_incremental() true at build time).
+// Result is a compiled project: the project, the target, the manifest and
+// its graph, all plain values that later steps read and never change, and
+// the Renderer that renders templates again at run time.
 type Result struct {
 	Project  *Project
 	Target   *Target
 	Dialect  warehouse.Dialect
 	Manifest *Manifest
 	Graph    *Graph
-	c        *compilation
+	Renderer *Renderer
 }
 
+// compilation is one compile's working state. Its scope (macros, shared
+// variables, relation names) outlives it in the Renderer.
 type compilation struct {
-	opt          Options
-	project      *Project
-	target       *Target
-	dialect      warehouse.Dialect
-	engine       *jinja.Engine
-	nodes        []*Node          // every node, enabled or not
-	byName       map[string]*Node // enabled models, seeds, snapshots by name
-	resolved     bool             // resolveSQL is done: every node's SQL is final
-	disabled     map[string]*Node
-	sources      map[string]*Node // "source.table"
-	docs         map[string]string
-	props        []*properties
-	targetValue  map[string]any
-	crossdb      map[string]any
-	adapterValue map[string]any
-	states       map[string]*renderState
+	*scope
+	target   *Target
+	nodes    []*Node // every node, enabled or not
+	disabled map[string]*Node
+	docs     map[string]string
+	props    []*properties
+	states   map[string]*renderState
 
 	schemaCache sync.Map
-	templates   sync.Map // unique id -> *jinja.Template, parsed again after the compile
-	sharedOnce  sync.Once
-	shared      map[string]any // template variables common to every render
 
 	mu    sync.Mutex
 	diags Diagnostics
@@ -98,9 +89,10 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		return nil, diags
 	}
 	d := tgt.Adapter.Dialect()
-	c := &compilation{opt: opt, project: proj, target: tgt, dialect: d, engine: jinja.NewEngine(),
-		byName: map[string]*Node{}, disabled: map[string]*Node{}, sources: map[string]*Node{}, docs: map[string]string{},
-		states: map[string]*renderState{}}
+	c := &compilation{scope: &scope{opt: opt, project: proj, dialect: d, engine: jinja.NewEngine(),
+		byName: map[string]*Node{}, sources: map[string]*Node{}},
+		target: tgt, disabled: map[string]*Node{}, docs: map[string]string{}, states: map[string]*renderState{}}
+	c.stateOf = func(id string) *renderState { return c.states[id] }
 	c.diags = diags
 	c.targetValue = tgt.TemplateValue()
 	c.crossdb = crossDBFuncs(d)
@@ -116,8 +108,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if c.diags.HasErrors() {
 		return nil, c.diags
 	}
-	res := &Result{Project: proj, Target: tgt, Dialect: d, c: c}
+	res := &Result{Project: proj, Target: tgt, Dialect: d}
 	res.Manifest = c.manifest()
+	res.Renderer = c.renderer(res.Manifest)
 	phase.Mark("manifest")
 	// the parent and child maps and the graph are the same edges in two
 	// shapes, each a few hundred thousand map operations on a large
@@ -325,24 +318,6 @@ func (c *compilation) loadMacros(files []*projectFile) {
 	if err := c.engine.AddMacros(mf, c.crossdb); err != nil {
 		c.addTemplateError(err)
 	}
-}
-
-// template returns a node's parsed template, parsing it once per
-// compilation when a render after the compile (a build) asks for it. Nodes
-// without a template of their own (seeds, sources, generic tests) give nil.
-func (c *compilation) template(n *Node) (*jinja.Template, error) {
-	if !n.rerender {
-		return nil, nil
-	}
-	if t, ok := c.templates.Load(n.UniqueID); ok {
-		return t.(*jinja.Template), nil
-	}
-	t, err := c.engine.Parse(n.Path, n.RawCode)
-	if err != nil {
-		return nil, err
-	}
-	c.templates.Store(n.UniqueID, t)
-	return t, nil
 }
 
 func (c *compilation) addTemplateError(err error) {

@@ -3,6 +3,7 @@ package compiler
 import (
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -106,6 +107,9 @@ func (c *compilation) manifest() *Manifest {
 		}
 		if n.Sources == nil {
 			n.Sources = [][]string{}
+		}
+		if rel := compiledPath(n); rel != "" && n.CompiledCode != "" {
+			n.CompiledPath = path.Join(c.project.TargetPath, rel)
 		}
 	})
 	for i, n := range c.nodes {

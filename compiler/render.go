@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mart-dev/mart/compiler/jinja"
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // Relation is what ref(), source() and this return to templates: it prints
@@ -65,6 +66,13 @@ func (s *renderState) addTarget(key string) int {
 // RenderOptions change how a node renders (build time vs compile time).
 type RenderOptions struct {
 	Incremental bool // is_incremental() returns true
+	// Mocks replaces some of the node's inputs by queries (unit tests):
+	// keys are "ref:<name>", "source:<source>.<table>" or "this"; values are
+	// select statements, inlined as CTEs.
+	Mocks map[string]string
+	// Warehouse is the live warehouse at run time (nil when compiling),
+	// for templates that query it.
+	Warehouse warehouse.Warehouse
 	// BatchStart and BatchEnd, when set, render one microbatch: ref() and
 	// source() of an input with an event_time config read only the rows
 	// with BatchStart <= event_time < BatchEnd, and model.batch holds the
@@ -75,19 +83,19 @@ type RenderOptions struct {
 func (o RenderOptions) batched() bool { return !o.BatchStart.IsZero() && !o.BatchEnd.IsZero() }
 
 // batchFilter wraps an input relation so it yields only the batch's rows.
-func (c *compilation) batchFilter(rel Relation, eventTime string, opt RenderOptions) Relation {
+func (s *scope) batchFilter(rel Relation, eventTime string, opt RenderOptions) Relation {
 	if !opt.batched() || eventTime == "" {
 		return rel
 	}
-	lit := c.dialect.TimestampLiteral
+	lit := s.dialect.TimestampLiteral
 	rel["__text"] = fmt.Sprintf("(select * from %s where %s >= %s and %s < %s)", rel["__text"], eventTime, lit(opt.BatchStart), eventTime, lit(opt.BatchEnd))
 	return rel
 }
 
 // renderContext builds every template variable of one node's render.
-func (c *compilation) renderContext(st *renderState, opt RenderOptions) map[string]any {
-	ctx := c.localContext(st, opt)
-	for k, v := range c.sharedContext() {
+func (s *scope) renderContext(st *renderState, opt RenderOptions) map[string]any {
+	ctx := s.localContext(st, opt)
+	for k, v := range s.sharedContext() {
 		if _, ok := ctx[k]; !ok {
 			ctx[k] = v
 		}
@@ -97,19 +105,19 @@ func (c *compilation) renderContext(st *renderState, opt RenderOptions) map[stri
 
 // localContext holds the variables that differ between renders; the rest
 // are in sharedContext.
-func (c *compilation) localContext(st *renderState, opt RenderOptions) map[string]any {
+func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any {
 	n := st.node
 	incremental := isFalse
 	if opt.Incremental {
 		incremental = isTrue
 	}
 	return map[string]any{
-		"ref":            c.refFunc(st, opt),
-		"source":         c.sourceFunc(st, opt),
-		"config":         &configObject{c: c, st: st},
+		"ref":            s.refFunc(st, opt),
+		"source":         s.sourceFunc(st, opt),
+		"config":         &configObject{s: s, st: st},
 		"this":           Relation{"__text": placeholder(st.addTarget("this")), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database},
 		"is_incremental": incremental,
-		"model":          c.modelValue(n, opt),
+		"model":          s.modelValue(n, opt),
 	}
 }
 
@@ -120,22 +128,22 @@ var (
 
 // sharedContext holds the variables that are the same for every render of
 // the compilation.
-func (c *compilation) sharedContext() map[string]any {
-	c.sharedOnce.Do(func() {
+func (s *scope) sharedContext() map[string]any {
+	s.sharedOnce.Do(func() {
 		fullRefresh := isFalse
-		if c.opt.FullRefresh {
+		if s.opt.FullRefresh {
 			fullRefresh = isTrue
 		}
-		c.shared = map[string]any{
-			"var":                 varFunc(c.project.Vars),
+		s.shared = map[string]any{
+			"var":                 varFunc(s.project.Vars),
 			"env_var":             envVar,
 			"should_full_refresh": fullRefresh,
-			"target":              c.targetValue,
-			"run_started_at":      c.opt.RunStartedAt,
-			"invocation_id":       c.opt.InvocationID,
+			"target":              s.targetValue,
+			"run_started_at":      s.opt.RunStartedAt,
+			"invocation_id":       s.opt.InvocationID,
 			"execute":             true,
-			"flags":               map[string]any{"FULL_REFRESH": c.opt.FullRefresh},
-			"project_name":        c.project.Name,
+			"flags":               map[string]any{"FULL_REFRESH": s.opt.FullRefresh},
+			"project_name":        s.project.Name,
 			"log":                 noOutput,
 			"print":               noOutput,
 			"exceptions":          exceptionsValue,
@@ -145,11 +153,11 @@ func (c *compilation) sharedContext() map[string]any {
 				}
 				return "(select * from " + jinja.Str(args[0]) + " where " + jinja.Str(args[1]) + ") dbt_subquery", nil
 			}),
-			"dbt":     c.crossdb,
-			"adapter": c.adapterValue,
+			"dbt":     s.crossdb,
+			"adapter": s.adapterValue,
 		}
 	})
-	return c.shared
+	return s.shared
 }
 
 // noOutput is log() and print(): compile output stays SQL only.
@@ -170,12 +178,12 @@ var exceptionsValue = map[string]any{
 // configObject is `config` in templates: config(materialized='table')
 // sets keys, config.get('key', default) and config.require('key') read them.
 type configObject struct {
-	c  *compilation
+	s  *scope
 	st *renderState
 }
 
 func (o *configObject) CallAt(at jinja.Pos, args []any, kw map[string]any) (any, error) {
-	return o.c.setConfig(o.st, at, args, kw)
+	return o.s.setConfig(o.st, at, args, kw)
 }
 
 func (o *configObject) Attr(name string) (any, bool) {
@@ -215,7 +223,7 @@ func (o *configObject) Attr(name string) (any, bool) {
 	return nil, false
 }
 
-func (c *compilation) modelValue(n *Node, opt RenderOptions) map[string]any {
+func (s *scope) modelValue(n *Node, opt RenderOptions) map[string]any {
 	m := map[string]any{"name": n.Name, "unique_id": n.UniqueID, "resource_type": n.ResourceType, "path": n.Path}
 	if opt.batched() {
 		m["batch"] = map[string]any{"event_time_start": opt.BatchStart.UTC().Format("2006-01-02 15:04:05"),
@@ -225,7 +233,7 @@ func (c *compilation) modelValue(n *Node, opt RenderOptions) map[string]any {
 	return m
 }
 
-func (c *compilation) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
+func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 	return func(at jinja.Pos, args []any, kw map[string]any) (any, error) {
 		var r RefCall
 		switch len(args) {
@@ -254,17 +262,17 @@ func (c *compilation) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 			st.setCallPos("ref:"+r.Name, at)
 		}
 		rel := Relation{"__text": placeholder(st.addTarget("ref:" + r.Name)), "name": r.Name, "identifier": r.Name}
-		if t := c.byName[r.Name]; t != nil {
+		if t := s.byName[r.Name]; t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
 			if opt.batched() { // build time only: configs are final and no render writes them
-				rel = c.batchFilter(rel, t.Config.String("event_time"), opt)
+				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)
 			}
 		}
 		return rel, nil
 	}
 }
 
-func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
+func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 	return func(at jinja.Pos, args []any, kw map[string]any) (any, error) {
 		if len(args) != 2 {
 			return nil, fmt.Errorf("source() takes a source name and a table name (got %d arguments)", len(args))
@@ -283,10 +291,10 @@ func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncA
 			st.setCallPos("source:"+s+"."+t, at)
 		}
 		rel := Relation{"__text": placeholder(st.addTarget("source:" + s + "." + t)), "name": t, "identifier": t}
-		if src := c.sources[s+"."+t]; src != nil {
+		if src := sc.sources[s+"."+t]; src != nil {
 			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, src.Database
 			if opt.batched() {
-				rel = c.batchFilter(rel, src.Config.String("event_time"), opt)
+				rel = sc.batchFilter(rel, src.Config.String("event_time"), opt)
 			}
 		}
 		return rel, nil
@@ -295,7 +303,7 @@ func (c *compilation) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncA
 
 // setConfig is config(...): keyword arguments (or a dict) merged into the
 // node's config; unknown keys are warnings at the call.
-func (c *compilation) setConfig(st *renderState, at jinja.Pos, args []any, kw map[string]any) (any, error) {
+func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[string]any) (any, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, p := range args {

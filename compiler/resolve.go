@@ -151,14 +151,14 @@ func (c *compilation) resolveSQL() {
 func cteName(name string) string { return "__mart__cte__" + name }
 
 // finalize resolves one rendering of a node into runnable SQL.
-func (c *compilation) finalize(n *Node, st *renderState, sql string, done map[string]bool) string {
-	return c.finalizeWith(n, st, sql, done, nil)
+func (s *scope) finalize(n *Node, st *renderState, sql string, done map[string]bool) string {
+	return s.finalizeWith(n, st, sql, done, nil)
 }
 
 // finalizeWith is finalize where some targets ("ref:x", "source:s.t",
 // "this") are replaced by mock CTEs (unit tests): mocks maps the target to
 // the CTE's select statement.
-func (c *compilation) finalizeWith(n *Node, st *renderState, sql string, done map[string]bool, mocks map[string]string) string {
+func (s *scope) finalizeWith(n *Node, st *renderState, sql string, done map[string]bool, mocks map[string]string) string {
 	names := make([]string, len(st.targets))
 	var ephemerals []*Node
 	var mockCTEs []string
@@ -172,7 +172,7 @@ func (c *compilation) finalizeWith(n *Node, st *renderState, sql string, done ma
 		case key == "this":
 			names[i] = n.Relation
 		case strings.HasPrefix(key, "ref:"):
-			t := c.byName[strings.TrimPrefix(key, "ref:")]
+			t := s.byName[strings.TrimPrefix(key, "ref:")]
 			if t == nil {
 				continue
 			}
@@ -183,8 +183,8 @@ func (c *compilation) finalizeWith(n *Node, st *renderState, sql string, done ma
 				names[i] = t.Relation
 			}
 		case strings.HasPrefix(key, "source:"):
-			if s := c.sources[strings.TrimPrefix(key, "source:")]; s != nil {
-				names[i] = s.Relation
+			if src := s.sources[strings.TrimPrefix(key, "source:")]; src != nil {
+				names[i] = src.Relation
 			}
 		}
 	}
@@ -204,9 +204,9 @@ func (c *compilation) finalizeWith(n *Node, st *renderState, sql string, done ma
 			return
 		}
 		seen[e.UniqueID] = true
-		if est := c.states[e.UniqueID]; est != nil {
+		if est := s.stateOf(e.UniqueID); est != nil {
 			for _, key := range est.targets {
-				if t := c.byName[strings.TrimPrefix(key, "ref:")]; strings.HasPrefix(key, "ref:") && t != nil &&
+				if t := s.byName[strings.TrimPrefix(key, "ref:")]; strings.HasPrefix(key, "ref:") && t != nil &&
 					t.ResourceType == TypeModel && t.Materialized() == "ephemeral" {
 					visit(t)
 				}
@@ -222,8 +222,8 @@ func (c *compilation) finalizeWith(n *Node, st *renderState, sql string, done ma
 		body := e.CompiledCode
 		// once resolveSQL is over, ephemerals hold their final SQL: later
 		// renders (build time, from several goroutines) only read it
-		if est := c.states[e.UniqueID]; est != nil && !done[e.UniqueID] && !c.resolved {
-			body = c.finalize(e, est, e.CompiledCode, done)
+		if est := s.stateOf(e.UniqueID); est != nil && !done[e.UniqueID] && !s.resolved {
+			body = s.finalize(e, est, e.CompiledCode, done)
 			e.CompiledCode = body
 			done[e.UniqueID] = true
 		}

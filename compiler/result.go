@@ -10,33 +10,9 @@ import (
 	"sync"
 )
 
-// Render renders a node again, e.g. with is_incremental() true at build
-// time, and resolves it into runnable SQL.
-func (r *Result) Render(id string, opt RenderOptions) (string, error) {
-	n := r.Manifest.Node(id)
-	if n == nil {
-		return "", fmt.Errorf("unknown node %s", id)
-	}
-	tpl, err := r.c.template(n)
-	if err != nil {
-		return "", err
-	}
-	if tpl == nil {
-		return n.CompiledCode, nil
-	}
-	conf := map[string]any{}
-	mergeConfig(conf, n.Config)
-	st := &renderState{node: n, config: conf}
-	out, err := tpl.Render(r.c.renderContext(st, opt))
-	if err != nil {
-		return "", err
-	}
-	return r.c.finalize(n, st, strings.TrimSpace(out), map[string]bool{}), nil
-}
-
-// CompiledPath returns where a node's compiled SQL is written, relative to
-// the target directory.
-func CompiledPath(n *Node) string {
+// compiledPath returns where a node's compiled SQL is written, relative to
+// the target directory ("" for nodes without a file of compiled SQL).
+func compiledPath(n *Node) string {
 	p := n.Path
 	if n.ResourceType == TypeTest && n.TestType == "generic" || n.ResourceType == TypeSnapshot && n.relationAt[0] > 0 {
 		// declared in YAML: a file per node beside the YAML file
@@ -66,10 +42,10 @@ func (r *Result) WriteTarget(ids []string) error {
 	return wait()
 }
 
-// StartWriteTarget records the compiled path of the given nodes, makes
-// their directories, and writes their compiled SQL and target/manifest.json
-// in the background; wait returns when both are written. The nodes must
-// not change until then (a build only reads them).
+// StartWriteTarget makes the directories of the given nodes' compiled
+// files and writes their compiled SQL and target/manifest.json in the
+// background; wait returns when both are written. It changes no node: a
+// build reads them meanwhile.
 func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	write, err := r.prepareCompiled(ids)
 	if err != nil {
@@ -103,55 +79,6 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		}
 		return nil
 	}), nil
-}
-
-// RenderText renders a Jinja snippet (a hook) in the context of a node, or
-// of the project when id is "".
-func (r *Result) RenderText(id, name, text string) (string, error) {
-	if !strings.Contains(text, "{{") && !strings.Contains(text, "{%") {
-		return text, nil
-	}
-	n := r.Manifest.Node(id)
-	if n == nil {
-		n = &Node{Name: r.Project.Name, UniqueID: "project." + r.Project.Name, Config: Config{}}
-	}
-	tpl, err := r.c.engine.Parse(name, text)
-	if err != nil {
-		return "", err
-	}
-	conf := map[string]any{}
-	mergeConfig(conf, n.Config)
-	st := &renderState{node: n, config: conf}
-	out, err := tpl.Render(r.c.renderContext(st, RenderOptions{}))
-	if err != nil {
-		return "", err
-	}
-	return r.c.finalize(n, st, strings.TrimSpace(out), map[string]bool{}), nil
-}
-
-// RenderMocked renders a model with some of its inputs replaced by mock
-// queries (unit tests). Keys of mocks are "ref:<name>", "source:<s>.<t>"
-// or "this"; values are select statements.
-func (r *Result) RenderMocked(id string, incremental bool, mocks map[string]string) (string, error) {
-	n := r.Manifest.Node(id)
-	if n == nil {
-		return "", fmt.Errorf("unknown model %s", id)
-	}
-	tpl, err := r.c.template(n)
-	if err != nil {
-		return "", err
-	}
-	if tpl == nil {
-		return "", fmt.Errorf("unknown model %s", id)
-	}
-	conf := map[string]any{}
-	mergeConfig(conf, n.Config)
-	st := &renderState{node: n, config: conf}
-	out, err := tpl.Render(r.c.renderContext(st, RenderOptions{Incremental: incremental}))
-	if err != nil {
-		return "", err
-	}
-	return r.c.finalizeWith(n, st, strings.TrimSpace(out), map[string]bool{}, mocks), nil
 }
 
 // InputKey returns the mock key of a unit test input such as

@@ -17,8 +17,8 @@ import (
 // the disk more than on the CPU.
 const ioWorkers = 8
 
-// prepareCompiled records each node's compiled path and makes the
-// directories; the function it returns writes the files, skipping those
+// prepareCompiled makes the directories of the nodes' compiled files (their
+// CompiledPath, set by the compile); the function it returns writes them, skipping those
 // that already hold the same text so a warm compile touches only what
 // changed (each directory is listed once, so a new file costs no failed
 // open). It may run while the manifest, which holds the paths, is written.
@@ -37,11 +37,10 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		if n == nil {
 			continue
 		}
-		rel := CompiledPath(n)
-		if rel == "" || n.CompiledCode == "" {
+		rel := compiledPath(n)
+		if rel == "" || n.CompiledPath == "" {
 			continue
 		}
-		n.CompiledPath = filepath.ToSlash(filepath.Join(r.Project.TargetPath, rel))
 		file := filepath.Join(dir, filepath.FromSlash(rel))
 		if prev, ok := owner[file]; ok {
 			return nil, fmt.Errorf("%s and %s would both be written to %s", prev, id, n.CompiledPath)

@@ -38,7 +38,7 @@ func (r *Runner) runIncremental(ctx context.Context, n *compiler.Node, res *Node
 	sql := n.CompiledCode
 	if kind != "table" || full {
 		opt.Replace = true
-	} else if sql, err = r.res.Render(n.UniqueID, compiler.RenderOptions{Incremental: true}); err != nil {
+	} else if sql, err = r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Incremental: true, Warehouse: r.wh}); err != nil {
 		return fmt.Errorf("rendering %s for an incremental run: %w", n.Name, err)
 	}
 	out, err := inc.Incremental(ctx, rel, sql, opt)
@@ -263,7 +263,8 @@ func (r *Runner) runMicrobatch(ctx context.Context, n *compiler.Node, res *NodeR
 }
 
 func (r *Runner) runBatch(ctx context.Context, inc warehouse.Incrementer, n *compiler.Node, opt warehouse.IncrementalOptions) (warehouse.IncrementalResult, error) {
-	sql, err := r.res.Render(n.UniqueID, compiler.RenderOptions{Incremental: !opt.Replace, BatchStart: opt.BatchStart, BatchEnd: opt.BatchEnd})
+	sql, err := r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Incremental: !opt.Replace,
+		BatchStart: opt.BatchStart, BatchEnd: opt.BatchEnd, Warehouse: r.wh})
 	if err != nil {
 		return warehouse.IncrementalResult{}, fmt.Errorf("rendering %s: %w", n.Name, err)
 	}

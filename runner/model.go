@@ -101,7 +101,8 @@ func (r *Runner) runModel(ctx context.Context, n *compiler.Node, res *NodeResult
 // nodeHooks renders and runs a node's pre_hook or post_hook statements.
 func (r *Runner) nodeHooks(ctx context.Context, n *compiler.Node, key string) error {
 	for i, h := range n.Config.Strings(key) {
-		sql, err := r.res.RenderText(n.UniqueID, fmt.Sprintf("%s %s[%d]", n.Path, key, i), h)
+		sql, err := r.opt.Renderer.RenderText(ctx, n.UniqueID, fmt.Sprintf("%s %s[%d]", n.Path, key, i), h,
+			compiler.RenderOptions{Warehouse: r.wh})
 		if err != nil {
 			return fmt.Errorf("%s %d of %s: %w", key, i+1, n.Name, err)
 		}
@@ -127,7 +128,7 @@ func (r *Runner) runSeed(ctx context.Context, n *compiler.Node, res *NodeResult)
 	if d := n.Config.String("delimiter"); d != "" {
 		opt.Delimiter = []rune(d)[0]
 	}
-	rows, err := r.wh.LoadSeed(ctx, relationOf(n), filepath.Join(r.res.Project.Dir, n.SeedPath), opt)
+	rows, err := r.wh.LoadSeed(ctx, relationOf(n), filepath.Join(r.opt.ProjectDir, n.SeedPath), opt)
 	if err != nil {
 		var se *warehouse.SeedError
 		if errors.As(err, &se) {

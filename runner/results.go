@@ -23,19 +23,19 @@ type runResultsFile struct {
 	Args    map[string]any `json:"args"`
 }
 
-// WriteResults writes target/run_results.json.
-func WriteResults(res *compiler.Result, rr *Results, command, invocationID string, args map[string]any) error {
+// WriteResults writes a run's results to targetDir/run_results.json.
+func WriteResults(targetDir string, rr *Results, command, invocationID, target string, args map[string]any) error {
 	var f runResultsFile
 	f.Metadata.SchemaVersion = RunResultsVersion
 	f.Metadata.InvocationID = invocationID
 	f.Metadata.GeneratedAt = time.Now().UTC().Format(time.RFC3339Nano)
 	f.Metadata.Command = command
-	f.Metadata.Target = res.Target.Name
+	f.Metadata.Target = target
 	f.Results = rr.Results
 	if f.Results == nil {
 		f.Results = []*NodeResult{}
 	}
 	f.Elapsed = rr.Elapsed
 	f.Args = args
-	return compiler.WriteJSON(filepath.Join(res.TargetDir(), "run_results.json"), f)
+	return compiler.WriteJSON(filepath.Join(targetDir, "run_results.json"), f)
 }

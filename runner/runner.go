@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/warehouse"
 )
 
@@ -31,8 +32,17 @@ const (
 
 // Options configure a run.
 type Options struct {
-	// InvocationID labels every warehouse job of the run.
+	// InvocationID labels every warehouse job of the run, and Target (the
+	// target's name) too.
 	InvocationID string
+	Target       string
+	// ProjectDir is the project's directory: seeds' files and unit tests'
+	// fixtures are found from it (TestPaths: the project's test paths).
+	ProjectDir string
+	TestPaths  []string
+	// Renderer renders templates at run time.
+	Renderer Renderer
+	// Threads is how many steps run at once (at least 1).
 	Threads      int
 	FullRefresh  bool
 	FailFast     bool
@@ -94,9 +104,18 @@ func (r *Results) Failed() bool {
 	return false
 }
 
-// Runner executes nodes of a compiled project.
+// Renderer renders templates at run time, with the live warehouse in its
+// options (compiler.Renderer implements it): a model again with
+// is_incremental() true or for one microbatch, a unit test's model over
+// mocked inputs, hooks.
+type Renderer interface {
+	RenderNode(ctx context.Context, id string, opt compiler.RenderOptions) (string, error)
+	RenderText(ctx context.Context, id, name, text string, opt compiler.RenderOptions) (string, error)
+}
+
+// Runner executes the steps of a plan.
 type Runner struct {
-	res *compiler.Result
+	m   *compiler.Manifest
 	wh  warehouse.Warehouse
 	opt Options
 
@@ -106,42 +125,36 @@ type Runner struct {
 	results  map[string]*NodeResult
 }
 
-// NewRunner prepares a run of res against wh.
-func NewRunner(res *compiler.Result, wh warehouse.Warehouse, opt Options) *Runner {
+// New prepares runs of the manifest's nodes against wh.
+func New(m *compiler.Manifest, wh warehouse.Warehouse, opt Options) *Runner {
 	if opt.Threads <= 0 {
-		opt.Threads = res.Target.Threads
+		opt.Threads = 1
 	}
-	return &Runner{res: res, wh: wh, opt: opt, results: map[string]*NodeResult{}}
+	return &Runner{m: m, wh: wh, opt: opt, results: map[string]*NodeResult{}}
 }
 
-// Run executes the given nodes (unique ids) in dependency order. Tests among
-// them run after the nodes they check and, in a build, block the dependents
-// of those nodes when they fail with severity error.
-func (r *Runner) Run(ctx context.Context, ids []string) (*Results, error) {
+// Run executes a plan: its schemas first, its on-run-start hooks, then its
+// steps, each after its parents, Threads at once. A failed step (or a
+// failing test with severity error) skips the steps that wait for it.
+func (r *Runner) Run(ctx context.Context, p *plan.Plan) (*Results, error) {
 	start := time.Now()
-	m := r.res.Manifest
-	var work []string
-	for _, id := range ids {
-		n := m.Node(id)
-		if n == nil || n.ResourceType == compiler.TypeSource {
-			continue
-		}
-		work = append(work, id)
-	}
-	sort.Strings(work)
-	for _, id := range work {
-		if n := m.Node(id); n.IsExecutable() {
-			r.total++
+	m := r.m
+	r.total = p.Running()
+	for _, s := range p.Schemas {
+		if err := r.wh.EnsureSchema(ctx, s.Database, s.Schema); err != nil {
+			return nil, fmt.Errorf("creating schema %s: %w", s.Schema, err)
 		}
 	}
-	if err := r.ensureSchemas(ctx, work); err != nil {
+	if err := r.runHooks(ctx, "on-run-start", p.OnRunStart); err != nil {
 		return nil, err
 	}
-	if err := r.runHooks(ctx, "on-run-start", r.res.Project.OnRunStart); err != nil {
-		return nil, err
+	ids := make([]string, len(p.Steps))
+	parents := make(map[string][]string, len(p.Steps))
+	for i, s := range p.Steps {
+		ids[i] = s.ID
+		parents[s.ID] = s.Parents
 	}
-	parents := r.walkParents(work)
-	walk(ctx, work, parents, r.opt.Threads, r.opt.FailFast, func(ctx context.Context, id string) bool {
+	walk(ctx, ids, parents, r.opt.Threads, r.opt.FailFast, func(ctx context.Context, id string) bool {
 		res := r.execute(ctx, m.Node(id))
 		return res.Status != StatusError && res.Status != StatusFail && res.Status != StatusSkipped
 	}, func(id, by string) {
@@ -161,137 +174,29 @@ func (r *Runner) Run(ctx context.Context, ids []string) (*Results, error) {
 		r.finish(n, res)
 	})
 	out := &Results{Elapsed: time.Since(start).Seconds(), Interrupted: ctx.Err() != nil}
-	for _, id := range work {
+	sorted := append([]string{}, ids...)
+	sort.Strings(sorted)
+	for _, id := range sorted {
 		if res, ok := r.results[id]; ok {
 			out.Results = append(out.Results, res)
 		}
 	}
 	sort.SliceStable(out.Results, func(i, j int) bool { return out.Results[i].Completed.Before(out.Results[j].Completed) })
 	if ctx.Err() == nil {
-		if err := r.runHooks(ctx, "on-run-end", r.res.Project.OnRunEnd); err != nil {
+		if err := r.runHooks(ctx, "on-run-end", p.OnRunEnd); err != nil {
 			return out, err
 		}
 	}
 	return out, nil
 }
 
-// walkParents returns each node's parents within the walk. Ephemeral
-// models and nodes outside the selection are looked through, so a selected
-// child still waits for its selected grandparents. Tests of a node block
-// that node's children (dbt build semantics).
-func (r *Runner) walkParents(work []string) map[string][]string {
-	m := r.res.Manifest
-	in := map[string]bool{}
-	for _, id := range work {
-		in[id] = true
-	}
-	memo := map[string][]string{}
-	var effective func(id string, seen map[string]bool) []string
-	effective = func(id string, seen map[string]bool) []string {
-		if v, ok := memo[id]; ok {
-			return v
-		}
-		var out []string
-		for _, p := range m.Node(id).DependsOn.Nodes {
-			if seen[p] || m.Node(p) == nil {
-				continue
-			}
-			seen[p] = true
-			if in[p] {
-				out = append(out, p)
-			} else {
-				out = append(out, effective(p, seen)...)
-			}
-		}
-		memo[id] = out
-		return out
-	}
-	parents := map[string][]string{}
-	for _, id := range work {
-		parents[id] = effective(id, map[string]bool{})
-	}
-	// tests block the children of the node they test
-	testsOf := map[string][]string{}
-	for _, id := range work {
-		n := m.Node(id)
-		if n.ResourceType != compiler.TypeTest || n.AttachedNode == "" || !in[n.AttachedNode] {
-			continue
-		}
-		testsOf[n.AttachedNode] = append(testsOf[n.AttachedNode], id)
-	}
-	if len(testsOf) == 0 {
-		return parents
-	}
-	ancestors := func(ids []string) map[string]bool {
-		seen := map[string]bool{}
-		stack := append([]string{}, ids...)
-		for len(stack) > 0 {
-			x := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if seen[x] {
-				continue
-			}
-			seen[x] = true
-			stack = append(stack, parents[x]...)
-		}
-		return seen
-	}
-	for _, id := range work {
-		n := m.Node(id)
-		if n.ResourceType == compiler.TypeTest || n.ResourceType == compiler.TypeUnitTest {
-			continue
-		}
-		for _, p := range parents[id] {
-			for _, t := range testsOf[p] {
-				tn := m.Node(t)
-				if len(tn.DependsOn.Nodes) > 1 && ancestors(parents[t])[id] {
-					continue // the test reads this node itself: no cycle
-				}
-				parents[id] = append(parents[id], t)
-			}
-		}
-	}
-	return parents
-}
-
 func relationOf(n *compiler.Node) warehouse.Relation {
 	return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias}
 }
 
-// ensureSchemas creates every schema the run writes to, before any model
-// runs, so concurrent models never race on catalog changes.
-func (r *Runner) ensureSchemas(ctx context.Context, work []string) error {
-	seen := map[[2]string]bool{}
-	var keys [][2]string
-	for _, id := range work {
-		n := r.res.Manifest.Node(id)
-		if !n.IsExecutable() {
-			continue
-		}
-		if n.ResourceType == compiler.TypeTest && !r.storeFailures(n) {
-			continue
-		}
-		if n.ResourceType == compiler.TypeUnitTest {
-			continue
-		}
-		k := [2]string{n.Database, n.Schema}
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][1] < keys[j][1] })
-	for _, k := range keys {
-		if err := r.wh.EnsureSchema(ctx, k[0], k[1]); err != nil {
-			return fmt.Errorf("creating schema %s: %w", k[1], err)
-		}
-	}
-	return nil
-}
-
 func (r *Runner) runHooks(ctx context.Context, name string, hooks []string) error {
 	for i, h := range hooks {
-		sql, err := r.res.RenderText("", fmt.Sprintf("%s[%d]", name, i), h)
+		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Warehouse: r.wh})
 		if err != nil {
 			return fmt.Errorf("%s hook %d: %w", name, i+1, err)
 		}
@@ -334,7 +239,7 @@ func (r *Runner) execute(ctx context.Context, n *compiler.Node) *NodeResult {
 	res := r.newResult(n)
 	res.Started = time.Now()
 	ctx = warehouse.WithJobLabels(ctx, map[string]string{warehouse.LabelModel: n.Name,
-		warehouse.LabelInvocationID: r.opt.InvocationID, warehouse.LabelTarget: r.res.Target.Name})
+		warehouse.LabelInvocationID: r.opt.InvocationID, warehouse.LabelTarget: r.opt.Target})
 	ctx, jobs := warehouse.WithJobLog(ctx)
 	var err error
 	switch n.ResourceType {

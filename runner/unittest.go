@@ -41,8 +41,9 @@ func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeRes
 		}
 		mocks[key] = sql
 	}
-	model := r.res.Manifest.Node(n.AttachedNode)
-	sql, err := r.res.RenderMocked(model.UniqueID, spec.Incremental, mocks)
+	model := r.m.Node(n.AttachedNode)
+	sql, err := r.opt.Renderer.RenderNode(ctx, model.UniqueID, compiler.RenderOptions{Incremental: spec.Incremental,
+		Mocks: mocks, Warehouse: r.wh})
 	if err != nil {
 		return fmt.Errorf("%s: rendering %s: %w", where, model.Name, err)
 	}
@@ -118,8 +119,8 @@ func strAny(xs []string) []any {
 func (r *Runner) inputRows(in compiler.UnitTestInput) ([]map[string]any, error) {
 	if in.Fixture != "" {
 		var tried []string
-		for _, tp := range r.res.Project.TestPaths {
-			p := filepath.Join(r.res.Project.Dir, tp, "fixtures", in.Fixture+".csv")
+		for _, tp := range r.opt.TestPaths {
+			p := filepath.Join(r.opt.ProjectDir, tp, "fixtures", in.Fixture+".csv")
 			data, err := os.ReadFile(p)
 			if err == nil {
 				in.Format, in.CSV = "csv", string(data)
@@ -185,7 +186,7 @@ func expectedColumns(rows []map[string]any) []string {
 // inputColumns returns the real columns of a mocked input, when it exists.
 func (r *Runner) inputColumns(ctx context.Context, key string) ([]warehouse.Column, error) {
 	var n *compiler.Node
-	m := r.res.Manifest
+	m := r.m
 	switch {
 	case strings.HasPrefix(key, "ref:"):
 		name := strings.TrimPrefix(key, "ref:")

@@ -10,7 +10,9 @@ import (
 // the DuckDB schema or the BigQuery dataset and may be "" for the adapter's
 // default schema.
 type Relation struct {
-	Database, Schema, Name string
+	Database string `json:"database,omitempty"`
+	Schema   string `json:"schema"`
+	Name     string `json:"name"`
 }
 
 // String renders r unquoted, dot-separated and without empty parts, for

@@ -1,0 +1,84 @@
+package compiler
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Renderer renders a compiled project's templates again at run time: a
+// node with is_incremental() true or for one microbatch window, a unit
+// test's model over mocked inputs, a hook. It holds the project's parsed
+// macros and the names of the manifest's relations, never changes the
+// manifest, and is safe for concurrent use. The runner reaches it through
+// an interface of its own (runner.Renderer).
+type Renderer struct {
+	s        *scope
+	manifest *Manifest
+}
+
+// renderer freezes the compilation's scope for renders after the compile.
+// Ephemeral models keep the targets their render recorded, so a later
+// render can inline them (and their own ephemeral parents) as CTEs.
+func (c *compilation) renderer(m *Manifest) *Renderer {
+	ephemerals := map[string]*renderState{}
+	for id, st := range c.states {
+		if n := st.node; n.ResourceType == TypeModel && n.Materialized() == "ephemeral" && n.Enabled() {
+			ephemerals[id] = &renderState{node: n, targets: st.targets}
+		}
+	}
+	s := c.scope
+	s.stateOf = func(id string) *renderState { return ephemerals[id] }
+	s.resolved = true
+	return &Renderer{s: s, manifest: m}
+}
+
+// RenderNode renders node id's own template with opt and resolves it into
+// runnable SQL. A node without a template of its own (a seed, a generic
+// test) gives its compiled SQL.
+func (r *Renderer) RenderNode(ctx context.Context, id string, opt RenderOptions) (string, error) {
+	n := r.manifest.Node(id)
+	if n == nil {
+		return "", fmt.Errorf("unknown node %s", id)
+	}
+	tpl, err := r.s.template(n)
+	if err != nil {
+		return "", err
+	}
+	if tpl == nil {
+		if len(opt.Mocks) > 0 {
+			return "", fmt.Errorf("%s %s has no template to render over mocked inputs", n.ResourceType, n.Name)
+		}
+		return n.CompiledCode, nil
+	}
+	return r.render(n, opt, func(ctx map[string]any) (string, error) { return tpl.Render(ctx) })
+}
+
+// RenderText renders a snippet (a hook) in the context of node id, or of
+// the project when id is ""; name labels it in errors.
+func (r *Renderer) RenderText(ctx context.Context, id, name, text string, opt RenderOptions) (string, error) {
+	if !strings.Contains(text, "{{") && !strings.Contains(text, "{%") {
+		return text, nil
+	}
+	n := r.manifest.Node(id)
+	if n == nil {
+		n = &Node{Name: r.s.project.Name, UniqueID: "project." + r.s.project.Name, Config: Config{}}
+	}
+	tpl, err := r.s.engine.Parse(name, text)
+	if err != nil {
+		return "", err
+	}
+	return r.render(n, opt, func(ctx map[string]any) (string, error) { return tpl.Render(ctx) })
+}
+
+// render runs exec with n's render context and resolves the output.
+func (r *Renderer) render(n *Node, opt RenderOptions, exec func(map[string]any) (string, error)) (string, error) {
+	conf := map[string]any{}
+	mergeConfig(conf, n.Config)
+	st := &renderState{node: n, config: conf}
+	out, err := exec(r.s.renderContext(st, opt))
+	if err != nil {
+		return "", err
+	}
+	return r.s.finalizeWith(n, st, strings.TrimSpace(out), map[string]bool{}, opt.Mocks), nil
+}

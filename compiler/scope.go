@@ -1,0 +1,52 @@
+package compiler
+
+import (
+	"sync"
+
+	"github.com/mart-dev/mart/compiler/jinja"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// scope is what rendering a template needs besides the template itself:
+// the project's macros and the variables every render shares, and the
+// relations ref() and source() name. A compilation fills it; at the end of
+// a compile it lives on, read-only, in the Renderer.
+type scope struct {
+	opt          Options
+	project      *Project
+	dialect      warehouse.Dialect
+	engine       *jinja.Engine
+	byName       map[string]*Node // enabled models, seeds, snapshots by name
+	sources      map[string]*Node // "source.table"
+	targetValue  map[string]any
+	crossdb      map[string]any
+	adapterValue map[string]any
+
+	// stateOf returns what a node's render recorded (its ref() and
+	// source() targets): finalize reads it to inline ephemeral ancestors.
+	stateOf func(id string) *renderState
+	// resolved: every node's SQL is final; later renders only read it.
+	resolved bool
+
+	sharedOnce sync.Once
+	shared     map[string]any // template variables common to every render
+	templates  sync.Map       // unique id -> *jinja.Template, parsed again after the compile
+}
+
+// template returns a node's parsed template, parsing it once when a render
+// after the compile (a build) asks for it. Nodes without a template of
+// their own (seeds, sources, generic tests) give nil.
+func (s *scope) template(n *Node) (*jinja.Template, error) {
+	if !n.rerender {
+		return nil, nil
+	}
+	if t, ok := s.templates.Load(n.UniqueID); ok {
+		return t.(*jinja.Template), nil
+	}
+	t, err := s.engine.Parse(n.Path, n.RawCode)
+	if err != nil {
+		return nil, err
+	}
+	s.templates.Store(n.UniqueID, t)
+	return t, nil
+}

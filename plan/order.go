@@ -1,0 +1,150 @@
+package plan
+
+import (
+	"container/heap"
+
+	"github.com/mart-dev/mart/compiler"
+)
+
+// walkParents returns each node's parents within the plan. Ephemeral
+// models and nodes outside the selection are looked through, so a selected
+// child still waits for its selected grandparents. Tests of a node block
+// that node's children (dbt build semantics), unless the child is among
+// what the test itself reads.
+func walkParents(m *compiler.Manifest, work []string) map[string][]string {
+	in := make(map[string]bool, len(work))
+	for _, id := range work {
+		in[id] = true
+	}
+	memo := map[string][]string{}
+	var effective func(id string, seen map[string]bool) []string
+	effective = func(id string, seen map[string]bool) []string {
+		if v, ok := memo[id]; ok {
+			return v
+		}
+		var out []string
+		for _, p := range m.Node(id).DependsOn.Nodes {
+			if seen[p] || m.Node(p) == nil {
+				continue
+			}
+			seen[p] = true
+			if in[p] {
+				out = append(out, p)
+			} else {
+				out = append(out, effective(p, seen)...)
+			}
+		}
+		memo[id] = out
+		return out
+	}
+	parents := make(map[string][]string, len(work))
+	for _, id := range work {
+		parents[id] = effective(id, map[string]bool{})
+	}
+	testsBlockChildren(m, work, in, parents)
+	return parents
+}
+
+// testsBlockChildren makes the children of a node wait for its tests.
+func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool, parents map[string][]string) {
+	testsOf := map[string][]string{}
+	for _, id := range work {
+		n := m.Node(id)
+		if n.ResourceType != compiler.TypeTest || n.AttachedNode == "" || !in[n.AttachedNode] {
+			continue
+		}
+		testsOf[n.AttachedNode] = append(testsOf[n.AttachedNode], id)
+	}
+	if len(testsOf) == 0 {
+		return
+	}
+	ancestors := func(ids []string) map[string]bool {
+		seen := map[string]bool{}
+		stack := append([]string{}, ids...)
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[x] {
+				continue
+			}
+			seen[x] = true
+			stack = append(stack, parents[x]...)
+		}
+		return seen
+	}
+	for _, id := range work {
+		n := m.Node(id)
+		if n.ResourceType == compiler.TypeTest || n.ResourceType == compiler.TypeUnitTest {
+			continue
+		}
+		for _, p := range parents[id] {
+			for _, t := range testsOf[p] {
+				tn := m.Node(t)
+				if len(tn.DependsOn.Nodes) > 1 && ancestors(parents[t])[id] {
+					continue // the test reads this node itself: no cycle
+				}
+				parents[id] = append(parents[id], t)
+			}
+		}
+	}
+}
+
+// order sorts work topologically by parents, taking the smallest ready
+// unique id first: the order in which a one-thread run starts the steps.
+func order(work []string, parents map[string][]string) []string {
+	waiting := make(map[string]int, len(work))
+	children := make(map[string][]string, len(work))
+	in := make(map[string]bool, len(work))
+	for _, id := range work {
+		in[id] = true
+	}
+	for _, id := range work {
+		for _, p := range parents[id] {
+			if in[p] && p != id {
+				waiting[id]++
+				children[p] = append(children[p], id)
+			}
+		}
+	}
+	ready := &idHeap{}
+	for _, id := range work {
+		if waiting[id] == 0 {
+			heap.Push(ready, id)
+		}
+	}
+	out := make([]string, 0, len(work))
+	for ready.Len() > 0 {
+		id := heap.Pop(ready).(string)
+		out = append(out, id)
+		for _, c := range children[id] {
+			if waiting[c]--; waiting[c] == 0 {
+				heap.Push(ready, c)
+			}
+		}
+	}
+	if len(out) < len(work) { // a cycle, which the compile rejects: keep every step
+		done := make(map[string]bool, len(out))
+		for _, id := range out {
+			done[id] = true
+		}
+		for _, id := range work {
+			if !done[id] {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+type idHeap []string
+
+func (h idHeap) Len() int           { return len(h) }
+func (h idHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h idHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *idHeap) Push(x any)        { *h = append(*h, x.(string)) }
+func (h *idHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
