@@ -43,9 +43,9 @@ type Options struct {
 	// Renderer renders templates at run time.
 	Renderer Renderer
 	// Threads is how many steps run at once (at least 1).
-	Threads      int
-	FullRefresh  bool
-	FailFast     bool
+	Threads     int
+	FullRefresh bool
+	FailFast    bool
 	// EventTimeStart and EventTimeEnd bound microbatch backfills.
 	EventTimeStart, EventTimeEnd time.Time
 	// StoreFailures forces store_failures on every test.
