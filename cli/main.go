@@ -1,6 +1,7 @@
-// Package cli is mart's command line: it parses flags, calls one package per
-// command (compiler, build, docsite) and renders the result for a person or,
-// with --log-format json, for a machine. It holds no pipeline logic itself.
+// Package cli is mart's command line: it parses flags, calls one package
+// per step (compiler, plan, runner) and hands every result, warning and
+// error to a view (cli/view) that renders it for a person or, with
+// --log-format json, as JSON lines. It holds no pipeline logic itself.
 package cli
 
 import (
@@ -16,13 +17,16 @@ import (
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
+
+	"github.com/mart-dev/mart/cli/view"
 )
 
 // Exit codes.
 const (
-	ExitOK       = 0
-	ExitFailure  = 1 // a node failed
-	ExitBadInput = 2 // the project, a flag or a profile is wrong
+	ExitOK          = 0
+	ExitFailure     = 1   // a node failed
+	ExitBadInput    = 2   // the project, a flag or a profile is wrong: nothing was changed
+	ExitInterrupted = 130 // Ctrl-C: running statements were cancelled
 )
 
 // exitError carries an exit code out of a command.
@@ -38,16 +42,22 @@ func (e *exitError) Error() string {
 	return e.err.Error()
 }
 
-// globals are the flags every command takes.
+func (e *exitError) Unwrap() error { return e.err }
+
+// badInput is an error in what the user gave: exit code 2.
+func badInput(format string, args ...any) error {
+	return &exitError{ExitBadInput, fmt.Errorf(format, args...)}
+}
+
+// globals are the flags every command takes, and the view they report to.
 type globals struct {
 	projectDir  string
 	profilesDir string
 	target      string
 	vars        string
 	logFormat   string
-	stdout      io.Writer
-	stderr      io.Writer
 	ctx         context.Context
+	v           view.View
 }
 
 func (g *globals) parseVars() (map[string]any, error) {
@@ -56,7 +66,7 @@ func (g *globals) parseVars() (map[string]any, error) {
 	}
 	var m map[string]any
 	if err := yaml.Unmarshal([]byte(g.vars), &m); err != nil {
-		return nil, &exitError{ExitBadInput, fmt.Errorf("--vars: expected a YAML mapping such as '{key: value}': %v", err)}
+		return nil, badInput("--vars: expected a YAML mapping such as '{key: value}': %v", err)
 	}
 	return m, nil
 }
@@ -96,7 +106,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // Run is Main with a caller-provided context (cancelling it acts as Ctrl-C).
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	g := &globals{stdout: stdout, stderr: stderr, ctx: ctx}
+	g := &globals{ctx: ctx}
+	// the view is needed before cobra parses the flags, to report a flag
+	// error in the format asked for
+	format := logFormatArg(args)
+	g.v = view.New(format, stdout, stderr)
 	root := &cobra.Command{
 		Use:           "mart",
 		Short:         "mart builds SQL data marts: templated models compiled into a DAG and built into a warehouse",
@@ -115,13 +129,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.StringVar(&g.logFormat, "log-format", "text", "output format: text or json")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if g.logFormat != "text" && g.logFormat != "json" {
-			return &exitError{ExitBadInput, fmt.Errorf("--log-format must be text or json, not %q", g.logFormat)}
+			return badInput("--log-format must be text or json, not %q", g.logFormat)
 		}
 		return nil
 	}
-	root.AddCommand(compileCmd(g), lsCmd(g))
-	for _, c := range extraCommands(g) {
-		root.AddCommand(c)
+	for _, f := range commands {
+		root.AddCommand(f(g))
 	}
 	err := root.Execute()
 	if err == nil {
@@ -130,25 +143,33 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(stderr, "error:", ee.err)
+			g.v.Error(ee.err)
 		}
 		return ee.code
 	}
 	// flag and usage errors from cobra
-	fmt.Fprintln(stderr, "error:", err)
+	g.v.Error(err)
 	return ExitBadInput
 }
 
-// extraCommands is filled by the files that define more commands.
-var extraCommandFuncs []func(g *globals) *cobra.Command
-
-func extraCommands(g *globals) []*cobra.Command {
-	var out []*cobra.Command
-	for _, f := range extraCommandFuncs {
-		out = append(out, f(g))
+// logFormatArg finds --log-format's value in args ("text" when absent).
+func logFormatArg(args []string) string {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return "text"
+		case a == "--log-format" && i+1 < len(args):
+			return args[i+1]
+		case len(a) > len("--log-format=") && a[:len("--log-format=")] == "--log-format=":
+			return a[len("--log-format="):]
+		}
 	}
-	return out
+	return "text"
 }
+
+// commands makes each of mart's commands; the files that define them add
+// themselves here.
+var commands []func(g *globals) *cobra.Command
 
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {

@@ -1,21 +1,21 @@
 package cli
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mart-dev/mart/internal/phase"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/compiler/selector"
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // selection flags shared by commands that pick nodes.
@@ -50,10 +50,10 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 	}
 	res, diags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
 		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation})
-	g.printDiagnostics(diags)
+	g.v.Diagnostics(diags)
 	if diags.HasErrors() {
 		n := len(diags.Errors())
-		return nil, &exitError{ExitBadInput, fmt.Errorf("%d error%s in the project; nothing was changed", n, plural(n))}
+		return nil, badInput("%d error%s in the project; nothing was changed", n, plural(n))
 	}
 	return res, nil
 }
@@ -65,15 +65,13 @@ func plural(n int) string {
 	return "s"
 }
 
-func (g *globals) printDiagnostics(diags compiler.Diagnostics) {
-	for _, d := range diags {
-		if g.logFormat == "json" {
-			g.event("diagnostic", map[string]any{"severity": d.Severity, "file": d.File, "line": d.Line,
-				"column": d.Col, "summary": d.Summary, "detail": d.Detail})
-			continue
-		}
-		fmt.Fprintln(g.stderr, d.String())
+// openWarehouse connects to the target's warehouse.
+func openWarehouse(ctx context.Context, res *compiler.Result) (warehouse.Warehouse, error) {
+	wh, err := res.Target.Open(ctx, res.Project.Dir)
+	if err != nil {
+		return nil, badInput("%v", err)
 	}
+	return wh, nil
 }
 
 // selectNodes applies --select/--exclude to the compiled graph.
@@ -103,7 +101,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 	if s.state != "" {
 		prev, err := compiler.ReadManifest(filepath.Join(s.state, "manifest.json"))
 		if err != nil {
-			return nil, &exitError{ExitBadInput, fmt.Errorf("--state: %v", err)}
+			return nil, badInput("--state: %v", err)
 		}
 		opt.State = toSelectorGraph(prev).Nodes
 		if results, err := readResultStatuses(filepath.Join(s.state, "run_results.json")); err == nil {
@@ -118,7 +116,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		return nil, &exitError{ExitBadInput, err}
 	}
 	if len(ids) == 0 && len(s.selects) > 0 {
-		g.printDiagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
+		g.v.Diagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
 			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(s.selects, " "))}})
 	}
 	return ids, nil
@@ -158,138 +156,3 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 	return g
 }
 
-// compiledFiles is what `mart compile` writes to target/compiled: every
-// selected node, except that without --select the generic tests declared in
-// YAML are left out. They are most of a project's nodes and the costliest
-// part of a compile to write (a file each), their compiled SQL is in
-// manifest.json, and `mart test`/`mart build` write each one as it runs, so
-// a failing test always points at its file. `mart compile --select
-// <test or resource_type:test>` writes them.
-func compiledFiles(res *compiler.Result, ids []string, sel *selection) []string {
-	if len(sel.selects) > 0 {
-		return ids
-	}
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if n := res.Manifest.Node(id); n != nil && n.ResourceType == compiler.TypeTest && n.TestType == "generic" {
-			continue
-		}
-		out = append(out, id)
-	}
-	return out
-}
-
-func compileCmd(g *globals) *cobra.Command {
-	var sel selection
-	cmd := &cobra.Command{
-		Use:   "compile",
-		Short: "Render every selected model to target/compiled/ and write target/manifest.json",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := g.compileProject(false, newInvocationID())
-			if err != nil {
-				return err
-			}
-			ids, err := g.selectNodes(res, &sel, false)
-			if err != nil {
-				return err
-			}
-			phase.Mark("select")
-			if err := res.WriteTarget(compiledFiles(res, ids, &sel)); err != nil {
-				return &exitError{ExitFailure, err}
-			}
-			phase.Mark("write target")
-			counts := map[string]int{}
-			for _, id := range ids {
-				counts[res.Manifest.Node(id).ResourceType]++
-			}
-			if g.logFormat == "json" {
-				g.event("compiled", map[string]any{"selected": len(ids), "counts": counts, "manifest": res.Project.TargetPath + "/manifest.json"})
-				return nil
-			}
-			fmt.Fprintf(g.stdout, "Compiled %s to %s/compiled and wrote %s/manifest.json\n", summarize(counts), res.Project.TargetPath, res.Project.TargetPath)
-			return nil
-		},
-	}
-	sel.register(cmd)
-	return cmd
-}
-
-func summarize(counts map[string]int) string {
-	order := []string{"model", "seed", "snapshot", "test", "unit_test", "source"}
-	var parts []string
-	for _, k := range order {
-		if n := counts[k]; n > 0 {
-			name := k
-			if k == "unit_test" {
-				name = "unit test"
-			}
-			parts = append(parts, fmt.Sprintf("%d %s%s", n, name, plural(n)))
-		}
-	}
-	if len(parts) == 0 {
-		return "nothing"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func lsCmd(g *globals) *cobra.Command {
-	var sel selection
-	var types []string
-	var output string
-	cmd := &cobra.Command{
-		Use:     "ls",
-		Aliases: []string{"list"},
-		Short:   "List the project's nodes",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "name" && output != "path" && output != "json" && output != "selector" {
-				return &exitError{ExitBadInput, fmt.Errorf("--output must be name, path, json or selector, not %q", output)}
-			}
-			res, err := g.compileProject(false, newInvocationID())
-			if err != nil {
-				return err
-			}
-			ids, err := g.selectNodes(res, &sel, false)
-			if err != nil {
-				return err
-			}
-			want := map[string]bool{}
-			for _, t := range types {
-				for _, x := range strings.Split(t, ",") {
-					want[strings.TrimSpace(x)] = true
-				}
-			}
-			var lines []string
-			for _, id := range ids {
-				n := res.Manifest.Node(id)
-				if len(want) > 0 && !want[n.ResourceType] && !(want["all"]) {
-					continue
-				}
-				switch output {
-				case "name":
-					lines = append(lines, n.Name)
-				case "path":
-					lines = append(lines, n.Path)
-				case "selector":
-					lines = append(lines, strings.Join(n.FQN, "."))
-				case "json":
-					b, _ := jsonLine(map[string]any{"unique_id": n.UniqueID, "name": n.Name, "resource_type": n.ResourceType,
-						"path": n.Path, "tags": n.Tags, "config": n.Config, "depends_on": n.DependsOn, "relation_name": n.Relation})
-					lines = append(lines, b)
-				}
-			}
-			if output != "json" {
-				sort.Strings(lines)
-			}
-			for _, l := range lines {
-				fmt.Fprintln(g.stdout, l)
-			}
-			return nil
-		},
-	}
-	sel.register(cmd)
-	cmd.Flags().StringArrayVar(&types, "resource-type", nil, "only these resource types (model, seed, snapshot, test, source, unit_test)")
-	cmd.Flags().StringVarP(&output, "output", "o", "selector", "name, path, json or selector")
-	return cmd
-}

@@ -77,6 +77,19 @@ type NodeResult struct {
 	SkipReason    string          `json:"-"`
 	Interrupted   bool            `json:"-"`
 	AdapterResp   map[string]any  `json:"adapter_response"`
+	// Error says why a node errored, for machines.
+	Error *NodeError `json:"error,omitempty"`
+}
+
+// NodeError is why a node errored: the node, its relation, and where in
+// its compiled SQL the engine located the problem, when it did.
+type NodeError struct {
+	UniqueID     string `json:"unique_id"`
+	Relation     string `json:"relation,omitempty"`
+	CompiledPath string `json:"compiled_path,omitempty"`
+	Line         int    `json:"line,omitempty"`
+	Column       int    `json:"column,omitempty"`
+	Message      string `json:"message"`
 }
 
 // Timing is one phase of a node's execution.
@@ -264,6 +277,10 @@ func (r *Runner) execute(ctx context.Context, n *compiler.Node) *NodeResult {
 		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 			res.Interrupted = true
 			res.Message = "interrupted: " + err.Error()
+		}
+		res.Error = &NodeError{UniqueID: n.UniqueID, Relation: n.Relation, CompiledPath: n.CompiledPath, Message: res.Message}
+		if l, c, ok := warehouse.ErrorPosition(err); ok {
+			res.Error.Line, res.Error.Column = l, c
 		}
 	} else if res.Status == "" {
 		res.Status = StatusSuccess

@@ -34,3 +34,7 @@ func (adapter) Open(ctx context.Context, t warehouse.Target, _ warehouse.OpenOpt
 	}
 	return Open(ctx, cfg)
 }
+
+// EstimatesCosts says that BigQuery warehouses estimate what a statement
+// would cost ([Warehouse.Estimate]): `mart build --dry-run` connects.
+func (adapter) EstimatesCosts() bool { return true }

@@ -42,10 +42,11 @@ func (w *Warehouse) Query(ctx context.Context, sqlText string, limit int) (*ware
 		wrapped := fmt.Sprintf("SELECT * FROM (\n%s\n) LIMIT %d", warehouse.TrimStatement(sqlText), limit)
 		rows, err := w.query(ctx, wrapped, limit)
 		if err == nil || !isParserError(err) {
-			return rows, err
+			return rows, located(err, wrapped, sqlText)
 		}
 	}
-	return w.query(ctx, sqlText, limit)
+	rows, err := w.query(ctx, sqlText, limit)
+	return rows, located(err, sqlText, sqlText)
 }
 
 func (w *Warehouse) query(ctx context.Context, sqlText string, limit int) (*warehouse.Rows, error) {

@@ -59,8 +59,9 @@ func incrementalError(ctx context.Context, op string, r warehouse.Relation, err 
 func (w *Warehouse) applyBatch(s *session, r warehouse.Relation, selectSQL string, opt warehouse.IncrementalOptions) (warehouse.IncrementalResult, error) {
 	var res warehouse.IncrementalResult
 	b := &batchSQL{w: w, target: w.RelationSQL(r), stage: w.tempTable(r.Name), opt: opt, nullKeys: true}
-	if err := s.stage(b.stageSQL(selectSQL), b.stage); err != nil {
-		return res, err
+	stmt := b.stageSQL(selectSQL)
+	if err := s.stage(stmt, b.stage); err != nil {
+		return res, located(err, stmt, selectSQL)
 	}
 	tx, err := s.tx()
 	if err != nil {

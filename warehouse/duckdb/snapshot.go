@@ -102,11 +102,13 @@ func (sn *snapshotSQL) run(s *session, r warehouse.Relation, selectSQL string) (
 	var res warehouse.SnapshotResult
 	stage := &batchSQL{w: sn.w, target: sn.target, stage: sn.stage,
 		opt: warehouse.IncrementalOptions{Strategy: warehouse.StrategyMerge, UniqueKey: sn.keys.Columns()}}
+	userSQL := selectSQL
 	if exprs := sn.exprColumnsSQL(); exprs != "" {
 		selectSQL = "SELECT *" + exprs + " FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n) AS __mart_snapshot_rows"
 	}
-	if err := s.stage(stage.stageSQL(selectSQL), sn.stage); err != nil {
-		return res, err
+	stmt := stage.stageSQL(selectSQL)
+	if err := s.stage(stmt, sn.stage); err != nil {
+		return res, located(err, stmt, userSQL)
 	}
 	staged, err := s.columns(sn.stage)
 	if err != nil {

@@ -56,7 +56,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selec
 		err = replace(true)
 	}
 	if err != nil {
-		return 0, fail(ctx, "create table", r, err)
+		return 0, fail(ctx, "create table", r, located(err, stmt, selectSQL))
 	}
 	return rows, nil
 }
@@ -214,7 +214,7 @@ func (w *Warehouse) CreateView(ctx context.Context, r warehouse.Relation, select
 		err = replace(true)
 	}
 	if err != nil {
-		return fail(ctx, "create view", r, err)
+		return fail(ctx, "create view", r, located(err, stmt, selectSQL))
 	}
 	return nil
 }

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/mart-dev/mart/cli/view"
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/internal/phase"
+)
+
+func init() { commands = append(commands, compileCmd, lsCmd) }
+
+// compiledFiles is what `mart compile` writes to target/compiled: every
+// selected node, except that without --select the generic tests declared in
+// YAML are left out. They are most of a project's nodes and the costliest
+// part of a compile to write (a file each), their compiled SQL is in
+// manifest.json, and `mart test`/`mart build` write each one as it runs, so
+// a failing test always points at its file. `mart compile --select
+// <test or resource_type:test>` writes them.
+func compiledFiles(res *compiler.Result, ids []string, sel *selection) []string {
+	if len(sel.selects) > 0 {
+		return ids
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if n := res.Manifest.Node(id); n != nil && n.ResourceType == compiler.TypeTest && n.TestType == "generic" {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func compileCmd(g *globals) *cobra.Command {
+	var sel selection
+	cmd := &cobra.Command{
+		Use:   "compile",
+		Short: "Render every selected model to target/compiled/ and write target/manifest.json",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := g.compileProject(false, newInvocationID())
+			if err != nil {
+				return err
+			}
+			ids, err := g.selectNodes(res, &sel, false)
+			if err != nil {
+				return err
+			}
+			phase.Mark("select")
+			if err := res.WriteTarget(compiledFiles(res, ids, &sel)); err != nil {
+				return &exitError{ExitFailure, err}
+			}
+			phase.Mark("write target")
+			counts := map[string]int{}
+			for _, id := range ids {
+				counts[res.Manifest.Node(id).ResourceType]++
+			}
+			g.v.Compiled(view.Compiled{Counts: counts, Selected: len(ids), TargetDir: res.Project.TargetPath})
+			return nil
+		},
+	}
+	sel.register(cmd)
+	return cmd
+}
+
+func lsCmd(g *globals) *cobra.Command {
+	var sel selection
+	var types []string
+	var output string
+	cmd := &cobra.Command{
+		Use:     "ls",
+		Aliases: []string{"list"},
+		Short:   "List the project's nodes",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "name" && output != "path" && output != "json" && output != "selector" {
+				return badInput("--output must be name, path, json or selector, not %q", output)
+			}
+			kinds, err := resourceTypes(types)
+			if err != nil {
+				return err
+			}
+			res, err := g.compileProject(false, newInvocationID())
+			if err != nil {
+				return err
+			}
+			ids, err := g.selectNodes(res, &sel, false)
+			if err != nil {
+				return err
+			}
+			p := newPlan(res, ids, kinds, false)
+			nodes := make([]*compiler.Node, len(p.Steps))
+			for i, s := range p.Steps {
+				nodes[i] = res.Manifest.Node(s.ID)
+			}
+			g.v.Listed(nodes, output)
+			return nil
+		},
+	}
+	sel.register(cmd)
+	cmd.Flags().StringArrayVar(&types, "resource-type", nil, "only these resource types (model, seed, snapshot, test, source, unit_test; all)")
+	cmd.Flags().StringVarP(&output, "output", "o", "selector", "name, path, json or selector")
+	return cmd
+}

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mart-dev/mart/cli/view"
+	"github.com/mart-dev/mart/compiler"
+)
+
+func init() { commands = append(commands, debugCmd) }
+
+// diagnoser is a warehouse that can check its connection and say what it
+// verified (the lines `mart debug` prints).
+type diagnoser interface {
+	Diagnose(ctx context.Context) ([]string, error)
+}
+
+func debugCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "debug",
+		Short: "Check the project, the profile and the warehouse connection",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return g.debug() },
+	}
+}
+
+func (g *globals) debug() error {
+	vars, err := g.parseVars()
+	if err != nil {
+		return err
+	}
+	check := func(status, format string, a ...any) {
+		g.v.Check(view.Check{Status: status, Message: fmt.Sprintf(format, a...)})
+	}
+	proj, diags := compiler.LoadProject(g.projectDir, vars)
+	if diags.HasErrors() {
+		g.v.Diagnostics(diags)
+		return badInput("the project file is invalid")
+	}
+	check("OK", "project %q (%s in %s)", proj.Name, proj.File, proj.Dir)
+	tgt, diags := compiler.LoadTarget(proj, compiler.ProfileOptions{ProfilesDir: g.profilesDir, Target: g.target, Vars: proj.Vars})
+	g.v.Diagnostics(diags)
+	if diags.HasErrors() {
+		return badInput("the profile is invalid")
+	}
+	src := tgt.File
+	if src == "" {
+		src = "built-in default (no profiles.yml found)"
+	}
+	check("OK", "profile %q, target %q from %s", tgt.Profile, tgt.Name, src)
+	check("", "settings: %s", shownSettings(tgt.Settings))
+	res, cdiags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars})
+	if cdiags.HasErrors() {
+		check("FAIL", "project does not compile (%d errors): run mart compile", len(cdiags.Errors()))
+		return &exitError{ExitBadInput, nil}
+	}
+	check("OK", "project compiles: %d nodes", len(res.Manifest.Nodes))
+	wh, err := res.Target.Open(g.ctx, res.Project.Dir)
+	if err != nil {
+		check("FAIL", "connection: %v", err)
+		return &exitError{ExitFailure, nil}
+	}
+	defer wh.Close()
+	d, ok := wh.(diagnoser)
+	if !ok {
+		check("OK", "opened the %s warehouse (the adapter has no further checks)", wh.Name())
+	} else if lines, err := d.Diagnose(g.ctx); err != nil {
+		check("FAIL", "%v", err)
+		return &exitError{ExitFailure, nil}
+	} else {
+		for _, l := range lines {
+			check("OK", "%s", l)
+		}
+	}
+	g.v.Info("All checks passed.")
+	return nil
+}
+
+// shownSettings lists a target's settings as key=value, secrets masked.
+func shownSettings(settings map[string]any) string {
+	keys := make([]string, 0, len(settings))
+	for k := range settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	shown := make([]string, len(keys))
+	for i, k := range keys {
+		v := fmt.Sprint(settings[k])
+		if compiler.IsSecretKey(k) {
+			v = "****"
+		}
+		shown[i] = k + "=" + v
+	}
+	return strings.Join(shown, " ")
+}

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mart-dev/mart/cli/view"
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/internal/phase"
+	"github.com/mart-dev/mart/plan"
+	"github.com/mart-dev/mart/runner"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+func init() {
+	commands = append(commands,
+		runLike("run", "Build the selected models", []string{compiler.TypeModel}, false),
+		runLike("seed", "Load the selected CSV seeds", []string{compiler.TypeSeed}, false),
+		runLike("snapshot", "Take the selected snapshots", []string{compiler.TypeSnapshot}, false),
+		runLike("test", "Run the data tests and unit tests of the selected nodes",
+			[]string{compiler.TypeTest, compiler.TypeUnitTest}, true),
+		runLike("build", "Seed, run, snapshot and test the selected nodes in DAG order",
+			[]string{compiler.TypeSeed, compiler.TypeModel, compiler.TypeSnapshot, compiler.TypeTest, compiler.TypeUnitTest}, true),
+	)
+}
+
+type runFlags struct {
+	sel            selection
+	threads        int
+	fullRefresh    bool
+	failFast       bool
+	storeFailures  bool
+	eventTimeStart string
+	eventTimeEnd   string
+	dryRun         bool
+}
+
+// runLike makes a command that runs the plan of the selected nodes of the
+// given kinds.
+func runLike(name, short string, kinds []string, indirectTests bool) func(g *globals) *cobra.Command {
+	return func(g *globals) *cobra.Command {
+		var f runFlags
+		cmd := &cobra.Command{
+			Use:   name,
+			Short: short,
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if cmd.Flags().Changed("threads") && f.threads < 1 {
+					return badInput("--threads must be at least 1, got %d", f.threads)
+				}
+				return g.runNodes(name, kinds, indirectTests, &f)
+			},
+		}
+		f.sel.register(cmd)
+		cmd.Flags().IntVar(&f.threads, "threads", 0, "nodes to run at once (default: the profile's threads)")
+		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild incremental models and reload seeds from scratch")
+		cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
+		cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "change nothing: print the plan (and, on BigQuery, the bytes each statement would process and its cost)")
+		if name == "test" || name == "build" {
+			cmd.Flags().BoolVar(&f.storeFailures, "store-failures", false, "save every failing test's rows to a table")
+		}
+		if name == "run" || name == "build" {
+			cmd.Flags().StringVar(&f.eventTimeStart, "event-time-start", "", "microbatch: first event time to (re)build, e.g. 2026-03-01")
+			cmd.Flags().StringVar(&f.eventTimeEnd, "event-time-end", "", "microbatch: event time to stop before")
+		}
+		return cmd
+	}
+}
+
+func parseEventTime(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05", time.RFC3339, "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, badInput("--%s: expected a date like 2026-03-01 or a timestamp, got %q", flag, s)
+}
+
+func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) (rerr error) {
+	start, err := parseEventTime("event-time-start", f.eventTimeStart)
+	if err != nil {
+		return err
+	}
+	end, err := parseEventTime("event-time-end", f.eventTimeEnd)
+	if err != nil {
+		return err
+	}
+	invocation := newInvocationID()
+	res, err := g.compileProject(f.fullRefresh, invocation)
+	if err != nil {
+		return err
+	}
+	ids, err := g.selectNodes(res, &f.sel, indirectTests)
+	if err != nil {
+		return err
+	}
+	p := newPlan(res, ids, kinds, f.storeFailures)
+	// target/ is written while the nodes run: the first build of a fresh
+	// checkout creates a file per node, which takes a second per few
+	// thousand nodes on a slow disk
+	work := make([]string, len(p.Steps))
+	for i, s := range p.Steps {
+		work[i] = s.ID
+	}
+	wait, err := res.StartWriteTarget(work)
+	if err != nil {
+		return &exitError{ExitFailure, err}
+	}
+	defer func() {
+		if werr := wait(); werr != nil && rerr == nil {
+			rerr = &exitError{ExitFailure, werr}
+		}
+	}()
+	if len(p.Steps) == 0 {
+		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
+		return nil
+	}
+	threads := f.threads
+	if threads <= 0 {
+		threads = res.Target.Threads
+	}
+	if f.dryRun {
+		return g.dryRun(res, p)
+	}
+	wh, err := openWarehouse(g.ctx, res)
+	if err != nil {
+		return err
+	}
+	phase.Mark("open warehouse")
+	defer func() { wh.Close(); phase.Mark("close warehouse") }()
+	g.v.RunStarted(view.RunStart{Command: command, Counts: stepCounts(p), Threads: threads,
+		TargetType: res.Target.Type, TargetName: res.Target.Name})
+	rr, runErr := g.run(res, wh, p, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
+		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end})
+	if rr != nil {
+		if err := runner.WriteResults(res.TargetDir(), rr, command, invocation, res.Target.Name, map[string]any{"select": f.sel.selects,
+			"exclude": f.sel.excludes, "full_refresh": f.fullRefresh, "threads": threads}); err != nil {
+			g.v.Error(fmt.Errorf("writing run_results.json: %w", err))
+		}
+		g.v.RunFinished(rr)
+		phase.Mark("run results")
+	}
+	switch {
+	case runErr != nil:
+		return &exitError{ExitFailure, runErr}
+	case rr.Interrupted || g.ctx.Err() != nil:
+		return &exitError{ExitInterrupted, fmt.Errorf("interrupted: running statements were cancelled")}
+	case rr.Failed():
+		return &exitError{ExitFailure, nil}
+	}
+	return nil
+}
+
+// run runs a plan, reporting each node to the view as it finishes.
+func (g *globals) run(res *compiler.Result, wh warehouse.Warehouse, p *plan.Plan, opt runner.Options) (*runner.Results, error) {
+	opt.Target, opt.ProjectDir, opt.TestPaths = res.Target.Name, res.Project.Dir, res.Project.TestPaths
+	opt.Renderer = res.Renderer
+	opt.OnFinish = func(r *runner.NodeResult, i, total int) { g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total) }
+	rr, err := runner.New(res.Manifest, wh, opt).Run(g.ctx, p)
+	phase.Mark("run nodes")
+	return rr, err
+}
+
+// stepCounts counts the steps that run, by resource type.
+func stepCounts(p *plan.Plan) map[string]int {
+	counts := map[string]int{}
+	for _, s := range p.Steps {
+		if s.Action.Runs() {
+			counts[s.ResourceType]++
+		}
+	}
+	return counts
+}

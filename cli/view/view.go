@@ -1,0 +1,88 @@
+// Package view renders what mart's commands report, for a person (text,
+// Human) or for a machine (one JSON object per line, JSON), like
+// Terraform's views: a command computes a result and hands it to its View;
+// no other code prints. With JSON, every line mart writes on stdout and
+// stderr is a JSON object with an "event" and a "ts".
+//
+// Both views write results on stdout, and problems (diagnostics, the
+// fatal error of a command) on stderr.
+package view
+
+import (
+	"io"
+
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/plan"
+	"github.com/mart-dev/mart/runner"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// View is how a command reports.
+type View interface {
+	// Diagnostics reports problems found in the project or its flags.
+	Diagnostics(ds compiler.Diagnostics)
+	// Error reports the error a command stops with.
+	Error(err error)
+	// Info reports progress or an outcome in a sentence.
+	Info(msg string)
+
+	// Compiled reports what `mart compile` wrote.
+	Compiled(c Compiled)
+	// Listed reports the nodes `mart ls` selected, in the given --output
+	// form (name, path, selector or json).
+	Listed(nodes []*compiler.Node, output string)
+	// RunStarted introduces a run; NodeFinished reports each node as it
+	// ends (index of total); RunFinished sums the run up.
+	RunStarted(r RunStart)
+	NodeFinished(n *compiler.Node, r *runner.NodeResult, index, total int)
+	RunFinished(rr *runner.Results)
+	// Planned reports a plan that was not run (--dry-run), with the cost
+	// estimates of its steps where the warehouse gives them.
+	Planned(p PlanReport)
+	// Rows reports a preview of rows (`mart show`).
+	Rows(label string, limit int, rows *warehouse.Rows)
+	// Check reports one check of `mart debug`.
+	Check(c Check)
+}
+
+// New returns the view for a --log-format value ("text" or "json").
+func New(format string, stdout, stderr io.Writer) View {
+	if format == "json" {
+		return &JSON{out: stdout, err: stderr}
+	}
+	return &Human{out: stdout, err: stderr}
+}
+
+// Compiled is what `mart compile` wrote.
+type Compiled struct {
+	Counts    map[string]int // selected nodes by resource type
+	Selected  int
+	TargetDir string // the target path as the project names it
+}
+
+// RunStart introduces a run of a plan.
+type RunStart struct {
+	Command    string
+	Counts     map[string]int // executable steps by resource type
+	Threads    int
+	TargetType string
+	TargetName string
+}
+
+// PlanReport is a plan printed instead of run.
+type PlanReport struct {
+	Plan       *plan.Plan
+	TargetType string
+	TargetName string
+	// Estimates holds, by unique id, what running a step would cost; nil
+	// when the warehouse cannot tell. Failed holds the steps it could not
+	// estimate, with why (often: a parent relation is not built yet).
+	Estimates map[string]warehouse.Estimate
+	Failed    map[string]error
+}
+
+// Check is one line of `mart debug`.
+type Check struct {
+	Status  string // OK, FAIL or "" for a detail line
+	Message string
+}
