@@ -155,4 +155,3 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 	}
 	return g
 }
-
