@@ -155,6 +155,7 @@ func (c *compilation) run() {
 	c.finishConfigs()
 	c.addGenericTests()
 	c.addUnitTests()
+	c.checkConfigs()
 	phase.Mark("tests")
 	c.props = nil   // the YAML is no longer needed: let the GC have it
 	c.resolveRefs() // also with errors, to report every unknown ref at once

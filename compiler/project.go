@@ -34,6 +34,7 @@ type Project struct {
 // configTree holds folder-level configs: conf applies to everything below.
 type configTree struct {
 	conf     map[string]any
+	at       map[string][2]int // where each conf key is written (line, column)
 	children map[string]*configTree
 }
 
@@ -203,7 +204,7 @@ func init() {
 // parseConfigTree reads a folder-config block such as
 // `models: {soda: {staging: {+materialized: view}}}`.
 func parseConfigTree(file string, n *yaml.Node, kind string, diags *Diagnostics) *configTree {
-	t := &configTree{conf: map[string]any{}, children: map[string]*configTree{}}
+	t := &configTree{conf: map[string]any{}, at: map[string][2]int{}, children: map[string]*configTree{}}
 	if n.Kind != yaml.MappingNode {
 		if n.Kind != yaml.ScalarNode || n.Value != "" {
 			*diags = append(*diags, errorf(file, n.Line, n.Column, "%s: expected a mapping of folders and configs", kind))
@@ -227,6 +228,7 @@ func parseConfigTree(file string, n *yaml.Node, kind string, diags *Diagnostics)
 				*diags = append(*diags, d)
 			}
 			t.conf[name] = val
+			t.at[name] = [2]int{k.Line, k.Column}
 			continue
 		}
 		if v.Kind != yaml.MappingNode {
@@ -266,6 +268,33 @@ func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
 		mergeConfig(out, t.conf)
 	}
 	return out
+}
+
+// folderConfigAt returns where the folder config that sets key for a node
+// of the given fqn is written (the innermost folder that sets it).
+func (p *Project) folderConfigAt(kind string, fqn []string, key string) (line, col int, ok bool) {
+	t := p.configs[kind]
+	if t == nil {
+		return 0, 0, false
+	}
+	found := func(t *configTree) {
+		if at, set := t.at[key]; set {
+			line, col, ok = at[0], at[1], true
+		}
+	}
+	found(t)
+	for i, part := range fqn {
+		c, exists := t.children[part]
+		if !exists {
+			if i == 0 {
+				continue // the project's own name may be left out
+			}
+			break
+		}
+		t = c
+		found(t)
+	}
+	return line, col, ok
 }
 
 // sortedKeys returns the keys of a map, sorted.

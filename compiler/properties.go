@@ -35,6 +35,8 @@ type propEntry struct {
 	Rest        map[string]any `yaml:",inline"`
 	// RelationAt is where a YAML snapshot's relation: value is.
 	RelationAt [2]int `yaml:"-"`
+	// ConfigAt is where each key of config: is written.
+	ConfigAt map[string][2]int `yaml:"-"`
 }
 
 func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
@@ -44,8 +46,16 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 	}
 	e.Line = n.Line
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == "relation" {
-			e.RelationAt = [2]int{n.Content[i+1].Line, n.Content[i+1].Column}
+		switch k, v := n.Content[i], n.Content[i+1]; k.Value {
+		case "relation":
+			e.RelationAt = [2]int{v.Line, v.Column}
+		case "config":
+			for j := 0; j+1 < len(v.Content) && v.Kind == yaml.MappingNode; j += 2 {
+				if e.ConfigAt == nil {
+					e.ConfigAt = map[string][2]int{}
+				}
+				e.ConfigAt[normalizeConfigKey(v.Content[j].Value)] = [2]int{v.Content[j].Line, v.Content[j].Column}
+			}
 		}
 	}
 	return nil

@@ -30,10 +30,11 @@ type renderState struct {
 	config   map[string]any
 	refs     []RefCall
 	sources  [][]string
-	targets  []string    // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
-	warnings Diagnostics // e.g. unknown config keys, at the config() call
-	callPos  []callPos   // where each ref() and source() target was first called
-	macros   []string    // the engine macros the render called
+	targets  []string             // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
+	warnings Diagnostics          // e.g. unknown config keys, at the config() call
+	callPos  []callPos            // where each ref() and source() target was first called
+	configAt map[string]jinja.Pos // where config() set each key
+	macros   []string             // the engine macros the render called
 }
 
 type callPos struct {
@@ -323,6 +324,10 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 			st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
 		}
 		mergeConfig(st.config, map[string]any{name: jinja.Native(kw[k])})
+		if st.configAt == nil {
+			st.configAt = map[string]jinja.Pos{}
+		}
+		st.configAt[name] = at
 	}
 	return "", nil
 }

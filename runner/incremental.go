@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,10 @@ func incrementalOptions(n *compiler.Node) (warehouse.IncrementalOptions, error) 
 		Dedupe:                c.Bool("dedupe", false),
 		EventTime:             c.String("event_time"),
 		Table:                 tableOptions(n),
+	}
+	if !slices.Contains(warehouse.SchemaChangeModes, opt.OnSchemaChange) {
+		// the compile warned: dbt ignores schema changes then, and so does mart
+		opt.OnSchemaChange = warehouse.SchemaIgnore
 	}
 	if opt.Strategy == "" || opt.Strategy == "default" {
 		opt.Strategy = warehouse.StrategyAppend

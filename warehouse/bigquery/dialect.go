@@ -193,3 +193,33 @@ func castAll(xs []string, typ string) []string {
 	}
 	return out
 }
+
+// CheckConfig checks the configs that only BigQuery reads, when a project
+// compiles: partition_by's shape and cluster_by's columns (the compiler's
+// ConfigChecker).
+func (Dialect) CheckConfig(materialized, key string, v any) error {
+	switch key {
+	case "partition_by":
+		_, err := parsePartitionBy(v)
+		return err
+	case "cluster_by":
+		var cols []string
+		switch t := v.(type) {
+		case string:
+			cols = []string{t}
+		case []any:
+			for _, x := range t {
+				s, ok := x.(string)
+				if !ok {
+					return fmt.Errorf("cluster_by must list column names, got %v", x)
+				}
+				cols = append(cols, s)
+			}
+		default:
+			return fmt.Errorf("cluster_by must be a column name or a list of them, got %v", v)
+		}
+		_, err := parseClusterBy(cols)
+		return err
+	}
+	return nil
+}

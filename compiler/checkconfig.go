@@ -1,0 +1,193 @@
+package compiler
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// Materializations a model may have.
+var modelMaterializations = []string{"view", "table", "incremental", "ephemeral"}
+
+// ConfigChecker is implemented by a warehouse dialect that checks the
+// configs only it reads (BigQuery: partition_by, cluster_by). An error is
+// a value that can never work on that engine.
+type ConfigChecker interface {
+	CheckConfig(materialized, key string, value any) error
+}
+
+// checkConfigs checks every enabled node's final config, so that a value
+// that can never work fails the compile (exit 2, nothing built) at the
+// config() call, YAML key or folder config that set it. A value that dbt
+// accepts until a later run uses it is a warning: such projects still
+// build as they do in dbt.
+func (c *compilation) checkConfigs() {
+	for _, n := range c.nodes {
+		if !n.Enabled() {
+			continue
+		}
+		switch n.ResourceType {
+		case TypeModel:
+			c.checkModelConfig(n)
+		case TypeSnapshot:
+			c.checkSnapshotConfig(n)
+		case TypeTest:
+			c.checkTestConfig(n)
+		}
+		if cc, ok := c.dialect.(ConfigChecker); ok && n.ResourceType != TypeTest {
+			for _, key := range []string{"partition_by", "cluster_by"} {
+				if v, set := n.Config[key]; set && v != nil {
+					if err := cc.CheckConfig(n.Materialized(), key, v); err != nil {
+						c.addDiag(*c.configDiag(n, key, true, "%s %q: %v", n.ResourceType, n.Name, err))
+					}
+				}
+			}
+		}
+	}
+}
+
+func (c *compilation) checkModelConfig(n *Node) {
+	mat := n.Materialized()
+	if !slices.Contains(modelMaterializations, mat) {
+		d := c.configDiag(n, "materialized", true, "model %q: unknown materialization %q (mart builds view, table, incremental and ephemeral models)", n.Name, mat)
+		d.Detail = didYouMean(mat, modelMaterializations)
+		c.addDiag(*d)
+	}
+	c.checkUniqueKey(n)
+	if mat != "incremental" {
+		return
+	}
+	strategy := n.Config.String("incremental_strategy")
+	if strategy != "" && strategy != "default" && !slices.Contains(warehouse.Strategies, strategy) {
+		d := c.configDiag(n, "incremental_strategy", false, "model %q: unknown incremental_strategy %q (expected %s); an incremental run of it fails",
+			n.Name, strategy, strings.Join(warehouse.Strategies, ", "))
+		d.Detail = didYouMean(strategy, warehouse.Strategies)
+		c.addDiag(*d)
+	}
+	if osc := n.Config.String("on_schema_change"); osc != "" && !slices.Contains(warehouse.SchemaChangeModes, osc) {
+		d := c.configDiag(n, "on_schema_change", false, "model %q: unknown on_schema_change %q (expected %s); mart ignores schema changes, as dbt does",
+			n.Name, osc, strings.Join(warehouse.SchemaChangeModes, ", "))
+		d.Detail = didYouMean(osc, warehouse.SchemaChangeModes)
+		c.addDiag(*d)
+	}
+	if strategy == warehouse.StrategyMicrobatch {
+		for _, key := range []string{"event_time", "batch_size"} {
+			if n.Config.String(key) == "" {
+				c.addDiag(*c.configDiag(n, "incremental_strategy", true, "model %q: incremental_strategy microbatch needs %s", n.Name, key))
+			}
+		}
+		if bs := strings.ToLower(n.Config.String("batch_size")); bs != "" && !slices.Contains([]string{"hour", "day", "month", "year"}, bs) {
+			c.addDiag(*c.configDiag(n, "batch_size", true, "model %q: unknown batch_size %q (expected hour, day, month or year)", n.Name, bs))
+		}
+	}
+}
+
+// checkUniqueKey: a unique_key is a column (or expression) or a list of
+// them.
+func (c *compilation) checkUniqueKey(n *Node) {
+	v, set := n.Config["unique_key"]
+	if !set || v == nil {
+		return
+	}
+	ok := true
+	switch t := v.(type) {
+	case string:
+		ok = strings.TrimSpace(t) != ""
+	case []any:
+		for _, x := range t {
+			if s, isStr := x.(string); !isStr || strings.TrimSpace(s) == "" {
+				ok = false
+			}
+		}
+	case []string:
+	default:
+		ok = false
+	}
+	if !ok {
+		c.addDiag(*c.configDiag(n, "unique_key", true, "%s %q: unique_key must be a column name or a list of column names, got %v",
+			n.ResourceType, n.Name, v))
+	}
+}
+
+func (c *compilation) checkSnapshotConfig(n *Node) {
+	strategy := n.Config.String("strategy")
+	switch strategy {
+	case "timestamp":
+		if n.Config.String("updated_at") == "" {
+			c.addDiag(*c.configDiag(n, "strategy", true, "snapshot %q: strategy timestamp needs updated_at (the column that says a row changed)", n.Name))
+		}
+	case "check":
+		if len(n.Config.Strings("check_cols")) == 0 {
+			c.addDiag(*c.configDiag(n, "strategy", true, "snapshot %q: strategy check needs check_cols (a list of columns, or 'all')", n.Name))
+		}
+	case "":
+		c.addDiag(*c.configDiag(n, "strategy", true, "snapshot %q needs a strategy (timestamp or check)", n.Name))
+	default:
+		d := c.configDiag(n, "strategy", true, "snapshot %q: unknown strategy %q (expected timestamp or check)", n.Name, strategy)
+		d.Detail = didYouMean(strategy, []string{"timestamp", "check"})
+		c.addDiag(*d)
+	}
+	if len(n.Config.Strings("unique_key")) == 0 {
+		c.addDiag(*c.configDiag(n, "unique_key", true, "snapshot %q needs a unique_key", n.Name))
+	}
+	c.checkUniqueKey(n)
+}
+
+func (c *compilation) checkTestConfig(n *Node) {
+	if sev := n.Config.String("severity"); sev != "" && !strings.EqualFold(sev, "error") && !strings.EqualFold(sev, "warn") {
+		c.addDiag(*c.configDiag(n, "severity", true, "test %q: severity must be error or warn, got %q", n.Name, sev))
+	}
+	if lim := n.Config.String("limit"); lim != "" {
+		var l int
+		if _, err := fmt.Sscan(lim, &l); err != nil || l < 0 || fmt.Sprint(l) != strings.TrimSpace(lim) {
+			c.addDiag(*c.configDiag(n, "limit", true, "test %q: limit must be a whole number, got %q", n.Name, lim))
+		}
+	}
+}
+
+// configDiag makes a diagnostic, for the caller to add, at the place that
+// set a node's config key: its config() call, the key under config: in
+// YAML, or the folder config in the project file; else the node's own file
+// or YAML entry.
+func (c *compilation) configDiag(n *Node, key string, isError bool, format string, args ...any) *Diagnostic {
+	file, line, col := c.configAt(n, key)
+	d := warnf(file, line, col, format, args...)
+	if isError {
+		d.Severity = SevError
+	}
+	return &d
+}
+
+// configAt finds where a node's config key was set; the last of config(),
+// YAML and folder config to set it wins, as in the merge.
+func (c *compilation) configAt(n *Node, key string) (string, int, int) {
+	if st := c.states[n.UniqueID]; st != nil {
+		if at, ok := st.configAt[key]; ok && at.Line > 0 {
+			return at.File, at.Line, at.Col
+		}
+	}
+	if n.PatchPath != "" {
+		for _, p := range c.props {
+			if p.file != n.PatchPath {
+				continue
+			}
+			for _, e := range append(append(append([]*propEntry{}, p.Models...), p.Seeds...), p.Snapshots...) {
+				if e.Name == n.Name {
+					if at, ok := e.ConfigAt[key]; ok {
+						return p.file, at[0], at[1]
+					}
+				}
+			}
+		}
+	}
+	kind := map[string]string{TypeModel: "models", TypeSeed: "seeds", TypeSnapshot: "snapshots", TypeTest: "tests"}[n.ResourceType]
+	if line, col, ok := c.project.folderConfigAt(kind, n.FQN, key); ok {
+		return c.project.File, line, col
+	}
+	if n.yamlFile != "" {
+		return n.yamlFile, n.yamlLine, 0
+	}
+	return n.Path, 1, 1
+}

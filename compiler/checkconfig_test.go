@@ -1,0 +1,85 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// writeProject writes files (path -> content) into a new project dir.
+func writeProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, content := range files {
+		full := filepath.Join(dir, p)
+		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+		require.NoError(t, os.WriteFile(full, []byte(content), 0o644))
+	}
+	return dir
+}
+
+func compileDiags(t *testing.T, files map[string]string) (*Result, []string) {
+	t.Helper()
+	t.Setenv("MART_PROFILES_DIR", "")
+	res, diags := Compile(Options{ProjectDir: writeProject(t, files)})
+	var out []string
+	for _, d := range diags {
+		out = append(out, strings.SplitN(d.String(), "\n", 2)[0])
+	}
+	return res, out
+}
+
+// Config values that can never work are errors at the place that set them;
+// values dbt accepts until a later run uses them are warnings.
+func TestConfigCheckedAtCompileTime(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+		ok    bool // compiles (warnings only)
+	}{
+		{"materialized in config()", map[string]string{"models/m.sql": "\n{{ config(materialized='tabel') }}\nselect 1 as id"},
+			`models/m.sql:2:4: error: model "m": unknown materialization "tabel"`, false},
+		{"materialized in YAML", map[string]string{"models/m.sql": "select 1 as id",
+			"models/m.yml": "version: 2\nmodels:\n  - name: m\n    config:\n      materialized: tabel\n"},
+			`models/m.yml:5:7: error: model "m": unknown materialization "tabel"`, false},
+		{"materialized in a folder config", map[string]string{"models/marts/m.sql": "select 1 as id",
+			"mart.yml": "name: p\nmodels:\n  p:\n    marts:\n      +materialized: tabel\n"},
+			`mart.yml:5:7: error: model "m": unknown materialization "tabel"`, false},
+		{"unknown strategy is a warning", map[string]string{"models/m.sql": "{{ config(materialized='incremental', incremental_strategy='merj', unique_key='id') }}\nselect 1 as id"},
+			`models/m.sql:1:4: warning: model "m": unknown incremental_strategy "merj"`, true},
+		{"unknown on_schema_change is a warning", map[string]string{"models/m.sql": "{{ config(materialized='incremental', on_schema_change='sync') }}\nselect 1 as id"},
+			`models/m.sql:1:4: warning: model "m": unknown on_schema_change "sync"`, true},
+		{"unique_key shape", map[string]string{"models/m.sql": "{{ config(materialized='incremental', unique_key={'a': 1}) }}\nselect 1 as id"},
+			`models/m.sql:1:4: error: model "m": unique_key must be a column name or a list of column names`, false},
+		{"microbatch needs event_time", map[string]string{"models/m.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch', batch_size='day') }}\nselect 1 as id"},
+			`models/m.sql:1:4: error: model "m": incremental_strategy microbatch needs event_time`, false},
+		{"snapshot strategy", map[string]string{"snapshots/s.sql": "{% snapshot s %}\n{{ config(unique_key='id', strategy='timestamps', updated_at='u') }}\nselect 1 as id\n{% endsnapshot %}"},
+			`snapshots/s.sql:2:4: error: snapshot "s": unknown strategy "timestamps"`, false},
+		{"test severity", map[string]string{"models/m.sql": "select 1 as id",
+			"models/m.yml": "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - unique: {config: {severity: fatal}}\n"},
+			`models/m.yml:7: error: test "unique_m_id": severity must be error or warn, got "FATAL"`, false},
+		{"bigquery partition_by", map[string]string{"models/m.sql": "{{ config(materialized='table', partition_by={'field': 'd', 'data_type': 'datetme'}) }}\nselect 1 as id",
+			"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, project: x, dataset: y}\n"},
+			`models/m.sql:1:4: error: model "m": partition_by.data_type "datetme" is not one of date, timestamp, datetime, int64`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := tc.files["mart.yml"]; !ok {
+				tc.files["mart.yml"] = "name: p\n"
+			}
+			res, diags := compileDiags(t, tc.files)
+			assert.Equal(t, tc.ok, res != nil, "%v", diags)
+			found := false
+			for _, d := range diags {
+				if strings.HasPrefix(d, tc.want) {
+					found = true
+				}
+			}
+			assert.True(t, found, "want %q in %q", tc.want, diags)
+		})
+	}
+}
