@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"cloud.google.com/go/bigquery"
 	"google.golang.org/api/googleapi"
+
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // JobError is an error BigQuery reported for a job or an API call, with
@@ -107,4 +111,24 @@ func notFound(err error) bool {
 // opError prefixes err with the operation and relation.
 func opError(op string, r fmt.Stringer, err error) error {
 	return fmt.Errorf("%s %s: %w", op, r, err)
+}
+
+// errAt finds where BigQuery located a problem in a query: "... at [3:5]".
+var errAt = regexp.MustCompile(`at \[(\d+):(\d+)\]`)
+
+// located adds to an error about stmt the position BigQuery gives, moved
+// into selectSQL (the compiled SQL that stmt holds), so the user sees the
+// line of their own file.
+func located(err error, stmt, selectSQL string) error {
+	var je *JobError
+	if err == nil || !errors.As(err, &je) {
+		return err
+	}
+	m := errAt.FindStringSubmatch(je.Message)
+	if m == nil {
+		return err
+	}
+	line, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	return warehouse.InSQL(err, stmt, selectSQL, line, col)
 }

@@ -45,12 +45,13 @@ func (w *Warehouse) Incremental(ctx context.Context, r warehouse.Relation, selec
 	if err != nil {
 		return res, incrementalError("incremental", r, err)
 	}
-	d, err := w.query(ctx, atomicJob, b.script(selectSQL))
+	job := b.script(selectSQL)
+	d, err := w.query(ctx, atomicJob, job)
 	if b.create != nil && !b.create.inPlace {
 		defer w.dropQuietly(warehouse.Relation{Database: r.Database, Schema: r.Schema, Name: b.create.tmpName})
 	}
 	if err != nil {
-		return res, opError("incremental", r, err)
+		return res, opError("incremental", r, located(err, job, selectSQL))
 	}
 	c, err := w.counters(ctx, d)
 	if err != nil {

@@ -94,7 +94,7 @@ func (w *Warehouse) Exec(ctx context.Context, sql string) (int64, error) {
 func (w *Warehouse) Query(ctx context.Context, sql string, limit int) (*warehouse.Rows, error) {
 	d, err := w.query(ctx, atomicJob, sql)
 	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+		return nil, fmt.Errorf("query: %w", located(err, sql, sql))
 	}
 	rows, err := w.read(ctx, d.job, limit)
 	if err != nil {

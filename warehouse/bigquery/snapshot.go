@@ -41,9 +41,10 @@ func (w *Warehouse) Snapshot(ctx context.Context, r warehouse.Relation, selectSQ
 	if err := w.planSnapshot(ctx, r, selectSQL, sn, &res); err != nil {
 		return warehouse.SnapshotResult{}, incrementalError("snapshot", r, err)
 	}
-	d, err := w.query(ctx, atomicJob, sn.script(selectSQL))
+	job := sn.script(selectSQL)
+	d, err := w.query(ctx, atomicJob, job)
 	if err != nil {
-		return warehouse.SnapshotResult{}, opError("snapshot", r, err)
+		return warehouse.SnapshotResult{}, opError("snapshot", r, located(err, job, selectSQL))
 	}
 	c, err := w.counters(ctx, d)
 	if err != nil {

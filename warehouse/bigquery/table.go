@@ -56,11 +56,12 @@ func (w *Warehouse) createTable(ctx context.Context, r warehouse.Relation, selec
 			swapSQL(rel, kindOf(old), relationSQL(tmp), r.Name))
 	}
 	stmts = append(stmts, columnDescriptionsSQL(rel, spec.opt.ColumnDescriptions)...)
-	if _, err := w.query(ctx, atomicJob, script(stmts...)); err != nil {
+	job := script(stmts...)
+	if _, err := w.query(ctx, atomicJob, job); err != nil {
 		if tmp.Name != "" {
 			w.dropQuietly(tmp)
 		}
-		return 0, err
+		return 0, located(err, job, selectSQL)
 	}
 	md, err := w.metadata(ctx, r)
 	if err != nil || md == nil {
@@ -92,7 +93,7 @@ func (w *Warehouse) CreateView(ctx context.Context, r warehouse.Relation, select
 		defer w.restoreAside(r, aside)
 	}
 	if _, err := w.query(ctx, atomicJob, sql); err != nil {
-		return opError("create view", r, err)
+		return opError("create view", r, located(err, sql, selectSQL))
 	}
 	return nil
 }
