@@ -67,7 +67,7 @@ func incrementalOptions(n *compiler.Node) (warehouse.IncrementalOptions, error) 
 		EventTime:             c.String("event_time"),
 		Table:                 tableOptions(n),
 	}
-	if !slices.Contains(warehouse.SchemaChangeModes, opt.OnSchemaChange) {
+	if opt.OnSchemaChange != "" && !slices.Contains(warehouse.SchemaChangeModes, opt.OnSchemaChange) {
 		// the compile warned: dbt ignores schema changes then, and so does mart
 		opt.OnSchemaChange = warehouse.SchemaIgnore
 	}

@@ -59,8 +59,9 @@ func TestIncrementalConfig(t *testing.T) {
 	assert.ErrorContains(t, err, "needs an event_time column")
 	_, err = incrementalOptions(node(compiler.Config{"incremental_strategy": "microbatch", "event_time": "ts"}))
 	assert.NoError(t, err)
-	_, err = incrementalOptions(node(compiler.Config{"on_schema_change": "sync"}))
-	assert.ErrorContains(t, err, `unknown on_schema_change "sync"`)
+	opt, err = incrementalOptions(node(compiler.Config{"on_schema_change": "sync"}))
+	require.NoError(t, err, "an unknown on_schema_change is ignored, as dbt does (the compile warns)")
+	assert.Equal(t, warehouse.SchemaIgnore, opt.OnSchemaChange)
 
 	mb, err := microbatchConfig(node(compiler.Config{"batch_size": "Day", "lookback": 3, "begin": "2026-03-01"}))
 	require.NoError(t, err)
