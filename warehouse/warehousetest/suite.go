@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) warehouse.Warehouse) {
 	}{
 		{"Quoting", testQuoting},
 		{"DialectSQL", testDialectSQL},
+		{"CrossDB", testCrossDB},
 		{"ReplaceTable", testReplaceTable},
 		{"FailedCreateTableKeepsPrevious", testFailedCreateTable},
 		{"ViewTableSwaps", testViewTableSwaps},
