@@ -149,9 +149,14 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(all))}
 	for _, id := range all {
 		n := m.Node(id)
-		g.Nodes[id] = &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
+		sn := &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
 			FQN: n.FQN, Tags: n.Tags, Config: n.Config, SourceName: n.SourceName, Package: n.Package,
-			TestType: n.TestType, DependsOn: n.DependsOn.Nodes, Checksum: n.Checksum.Checksum, Disabled: !n.Enabled()}
+			TestType: n.TestType, DependsOn: n.DependsOn.Nodes, Checksum: n.Checksum.Checksum, Disabled: !n.Enabled(),
+			Contract: n.ContractChecksum(), PersistedDocs: n.PersistedDocsChecksum()}
+		if f := n.Fingerprint; f != nil {
+			sn.Macros, sn.Vars = f.Macros, f.Vars
+		}
+		g.Nodes[id] = sn
 	}
 	return g
 }

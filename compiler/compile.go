@@ -56,6 +56,8 @@ type compilation struct {
 	docs     map[string]string
 	props    []*properties
 	states   map[string]*renderState
+	// macroFacts holds each macro's checksum and the vars it reads.
+	macroFacts map[string]macroFacts
 
 	schemaCache sync.Map
 
@@ -319,6 +321,7 @@ func (c *compilation) loadMacros(files []*projectFile) {
 	if err := c.engine.AddMacros(mf, c.crossdb); err != nil {
 		c.addTemplateError(err)
 	}
+	c.learnMacros(mf)
 }
 
 func (c *compilation) addTemplateError(err error) {

@@ -64,7 +64,28 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	b = appendStrings(b, n.DependsOn.Nodes)
 	b = append(b, `,"macros":`...)
 	b = appendStrings(b, n.DependsOn.Macros)
-	b = append(b, `},"refs":`...)
+	b = append(b, '}')
+	if f := n.Fingerprint; f != nil {
+		b = append(b, `,"fingerprint":{`...)
+		sep := ""
+		for _, kv := range [...]struct{ k, v string }{{`"macros":`, f.Macros}, {`"vars":`, f.Vars}} {
+			if kv.v != "" {
+				b = appendString(append(append(b, sep...), kv.k...), kv.v)
+				sep = ","
+			}
+		}
+		for _, kv := range [...]struct {
+			k string
+			v []string
+		}{{`"var_names":`, f.VarNames}, {`"env_var_names":`, f.EnvVarNames}} {
+			if len(kv.v) > 0 {
+				b = appendStrings(append(append(b, sep...), kv.k...), kv.v)
+				sep = ","
+			}
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `,"refs":`...)
 	if n.Refs == nil {
 		b = append(b, "null"...)
 	} else {

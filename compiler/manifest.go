@@ -42,9 +42,10 @@ type ManifestMetadata struct {
 
 // MacroRef locates a macro definition.
 type MacroRef struct {
-	Name string `json:"name"`
-	Path string `json:"original_file_path"`
-	Line int    `json:"line"`
+	Name     string `json:"name"`
+	Path     string `json:"original_file_path"`
+	Line     int    `json:"line"`
+	Checksum string `json:"checksum,omitempty"` // of its text
 }
 
 // Node returns a node, source or unit test by unique id (nil if unknown).
@@ -135,7 +136,8 @@ func (c *compilation) manifest() *Manifest {
 	}
 	for _, name := range c.engine.MacroNames() {
 		mac := c.engine.Macro(name)
-		m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line}
+		m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line,
+			Checksum: c.macroFacts[name].checksum}
 	}
 	m.AllIDs()
 	return m

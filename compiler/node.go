@@ -78,6 +78,8 @@ type Node struct {
 	Columns      map[string]*Column `json:"columns"`
 	Meta         map[string]any     `json:"meta"`
 	DependsOn    DependsOn          `json:"depends_on"`
+	// Fingerprint: the macros and vars the compiled SQL depends on.
+	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
 	Refs         []RefCall          `json:"refs"`
 	Sources      [][]string         `json:"sources"`
 

@@ -39,6 +39,7 @@ func (c *compilation) resolveRefs() {
 		}
 		n.DependsOn.Nodes = sortedKeys(deps)
 		n.DependsOn.Macros = c.macroIDs(st.macros)
+		n.Fingerprint = c.fingerprint(n, st.macros)
 		if n.ResourceType == TypeTest && n.AttachedNode == "" && len(n.DependsOn.Nodes) == 1 {
 			n.AttachedNode = n.DependsOn.Nodes[0]
 		}

@@ -97,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{in: "config.meta.:x", offset: 12, msg: `expected a key after "config.meta."`},
 		{in: "tag.x:y", offset: 3, contains: []string{`method "tag" takes no ".<argument>"`}},
 		{in: "state:modifed", offset: 6, contains: []string{`unknown state "modifed"; did you mean "modified"?`,
-			"new, old, modified, modified.body, modified.configs, modified.relation, unmodified"}},
+			"new, old, modified, modified.body, modified.configs, modified.relation, modified.macros, modified.vars, modified.contract, modified.persisted_descriptions, unmodified"}},
 		{in: "resource_type:modle", offset: 14, contains: []string{`did you mean "model"?`}},
 		{in: "test_type:unitt", offset: 10, contains: []string{`unknown test type "unitt"; did you mean "unit"?`}},
 		{in: "access:secret", offset: 7, contains: []string{`unknown access "secret"`}},

@@ -15,6 +15,10 @@ func resultMatcher(a *Atom, ix *index) matcher {
 func stateMatcher(a *Atom, ix *index) matcher {
 	body := func(old, n *Node) bool { return old.Checksum != n.Checksum }
 	configs := func(old, n *Node) bool { return !valuesEqual(old.Config, n.Config) }
+	macros := func(old, n *Node) bool { return old.Macros != n.Macros }
+	vars := func(old, n *Node) bool { return old.Vars != n.Vars }
+	contract := func(old, n *Node) bool { return old.Contract != n.Contract }
+	docs := func(old, n *Node) bool { return old.PersistedDocs != n.PersistedDocs }
 	var changed func(old, n *Node) bool
 	switch a.Value {
 	case "new":
@@ -22,11 +26,21 @@ func stateMatcher(a *Atom, ix *index) matcher {
 	case "old":
 		changed = func(_, _ *Node) bool { return true }
 	case "modified", "unmodified":
-		changed = func(old, n *Node) bool { return body(old, n) || configs(old, n) }
+		changed = func(old, n *Node) bool {
+			return body(old, n) || configs(old, n) || macros(old, n) || vars(old, n) || contract(old, n) || docs(old, n)
+		}
 	case "modified.body":
 		changed = body
 	case "modified.configs":
 		changed = configs
+	case "modified.macros":
+		changed = macros
+	case "modified.vars":
+		changed = vars
+	case "modified.contract":
+		changed = contract
+	case "modified.persisted_descriptions":
+		changed = docs
 	case "modified.relation":
 		changed = func(old, n *Node) bool {
 			for _, k := range []string{"database", "schema", "alias"} {

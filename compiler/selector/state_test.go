@@ -42,6 +42,29 @@ func TestSelectState(t *testing.T) {
 	})
 }
 
+// Modified macros, vars, contracts and persisted descriptions each have
+// their own state selector, and all of them count as modified.
+func TestSelectStateFingerprints(t *testing.T) {
+	state := map[string]*Node{}
+	for _, n := range fixture {
+		old := *n
+		state[n.UniqueID] = &old
+	}
+	state[id["fct_trips"]].Macros = "old-macros"
+	state[id["dim_members"]].Vars = "old-vars"
+	state[id["int_car_usage"]].Contract = "old-contract"
+	state[id["stg_members"]].PersistedDocs = "old-docs"
+	opt := Options{State: state}
+	runSelectCases(t, []selectCase{
+		{name: "macros", include: []string{"state:modified.macros"}, opt: opt, want: []string{"fct_trips"}},
+		{name: "vars", include: []string{"state:modified.vars"}, opt: opt, want: []string{"dim_members"}},
+		{name: "contract", include: []string{"state:modified.contract"}, opt: opt, want: []string{"int_car_usage"}},
+		{name: "persisted descriptions", include: []string{"state:modified.persisted_descriptions"}, opt: opt, want: []string{"stg_members"}},
+		{name: "modified: any of them", include: []string{"state:modified"}, opt: opt,
+			want: []string{"fct_trips", "dim_members", "int_car_usage", "stg_members"}},
+	})
+}
+
 func TestSelectResult(t *testing.T) {
 	opt := Options{Results: map[string]string{
 		id["stg_members"]: "success", id["fct_trips"]: "error", id["t_positive"]: "fail", id["t_nn_cars"]: "warn",

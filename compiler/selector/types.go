@@ -14,6 +14,10 @@ type Node struct {
 	TestType     string         // tests: "generic" | "singular"; unit tests: "unit"
 	DependsOn    []string       // unique ids of parents
 	Checksum     string         // content checksum, for state:modified
+	// Macros, Vars, Contract and PersistedDocs fingerprint what else the
+	// node depends on (compiler.Fingerprint and the compiler.Node methods):
+	// state:modified.macros|vars|contract|persisted_descriptions.
+	Macros, Vars, Contract, PersistedDocs string
 	// Disabled is set by callers that know better than Config alone (the
 	// compiler also reads enabled: "false" and "no" as disabled)
 	Disabled bool

@@ -1,0 +1,203 @@
+package compiler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/mart-dev/mart/compiler/jinja"
+)
+
+// Fingerprint holds checksums of what a node's compiled SQL depends on
+// besides its own text (Node.Checksum): the macros it calls, directly or
+// through other macros, and the vars and env vars that its text and those
+// macros read. state:modified.macros and state:modified.vars compare them
+// with a previous manifest's. Env var values are hashed, and those whose
+// names look secret (password, token, key...) are not read at all: no
+// value reaches the manifest.
+type Fingerprint struct {
+	Macros      string   `json:"macros,omitempty"`
+	Vars        string   `json:"vars,omitempty"`
+	VarNames    []string `json:"var_names,omitempty"`
+	EnvVarNames []string `json:"env_var_names,omitempty"`
+}
+
+// macroFacts is what the fingerprints need of one macro.
+type macroFacts struct {
+	checksum string
+	vars     []string // var('x') names its text reads
+	envVars  []string // env_var('X') names
+}
+
+// learnMacros records each engine macro's checksum and the vars it reads,
+// from its text: the lines from its definition to the next definition of
+// its file (or the file's end).
+func (c *compilation) learnMacros(files []jinja.File) {
+	src := make(map[string]string, len(files))
+	for _, f := range files {
+		src[f.Path] = f.Src
+	}
+	byFile := map[string][]*jinja.Macro{}
+	for _, name := range c.engine.MacroNames() {
+		m := c.engine.Macro(name)
+		byFile[m.File] = append(byFile[m.File], m)
+	}
+	c.macroFacts = make(map[string]macroFacts, len(c.engine.MacroNames()))
+	for file, ms := range byFile {
+		sort.Slice(ms, func(i, j int) bool { return ms[i].Line < ms[j].Line })
+		lines := strings.SplitAfter(src[file], "\n")
+		for i, m := range ms {
+			end := len(lines)
+			if i+1 < len(ms) {
+				end = ms[i+1].Line - 1
+			}
+			start := min(max(m.Line-1, 0), len(lines))
+			text := strings.Join(lines[start:max(start, min(end, len(lines)))], "")
+			sum := sha256.Sum256([]byte(text))
+			c.macroFacts[m.Name] = macroFacts{checksum: hex.EncodeToString(sum[:]),
+				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var")}
+		}
+	}
+}
+
+// fingerprint computes a node's fingerprint from the macros its render
+// called.
+func (c *compilation) fingerprint(n *Node, macros []string) *Fingerprint {
+	f := &Fingerprint{}
+	vars := map[string]bool{}
+	envs := map[string]bool{}
+	for _, v := range scanCalls(n.RawCode, "var") {
+		vars[v] = true
+	}
+	for _, v := range scanCalls(n.RawCode, "env_var") {
+		envs[v] = true
+	}
+	if len(macros) > 0 {
+		h := sha256.New()
+		for _, name := range macros { // sorted by the engine
+			facts := c.macroFacts[name]
+			h.Write([]byte(name + "=" + facts.checksum + "\n"))
+			for _, v := range facts.vars {
+				vars[v] = true
+			}
+			for _, v := range facts.envVars {
+				envs[v] = true
+			}
+		}
+		f.Macros = hex.EncodeToString(h.Sum(nil))
+	}
+	f.VarNames, f.EnvVarNames = sortedKeys(vars), sortedKeys(envs)
+	if len(f.VarNames)+len(f.EnvVarNames) > 0 {
+		h := sha256.New()
+		for _, v := range f.VarNames {
+			val := "<unset>"
+			if x, ok := c.project.Vars[v]; ok {
+				b, _ := json.Marshal(x)
+				val = string(b)
+			}
+			h.Write([]byte("var " + v + "=" + val + "\n"))
+		}
+		for _, e := range f.EnvVarNames {
+			h.Write([]byte("env " + e + "=" + envFingerprint(e) + "\n"))
+		}
+		f.Vars = hex.EncodeToString(h.Sum(nil))
+	}
+	if f.Macros == "" && f.Vars == "" {
+		return nil
+	}
+	return f
+}
+
+// envFingerprint stands for an env var's value in a fingerprint: a hash,
+// "<unset>", or "<secret>" for names that look secret (their changes do
+// not mark nodes modified).
+func envFingerprint(name string) string {
+	if IsSecretKey(name) {
+		return "<secret>"
+	}
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return "<unset>"
+	}
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:8])
+}
+
+// scanCalls returns the names that calls fn('name' or fn("name" in text
+// pass as their first argument (a literal), sorted. Calls with a computed
+// name are not seen.
+func scanCalls(text, fn string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for rest := text; ; {
+		i := strings.Index(rest, fn+"(")
+		if i < 0 {
+			break
+		}
+		before := byte(' ')
+		if i > 0 {
+			before = rest[i-1]
+		}
+		rest = rest[i+len(fn)+1:]
+		if isIdentByte(before) || before == '.' {
+			continue // env_var( when looking for var(, or x.var(
+		}
+		arg := strings.TrimLeft(rest, " \t\n")
+		if arg == "" || (arg[0] != '\'' && arg[0] != '"') {
+			continue
+		}
+		end := strings.IndexByte(arg[1:], arg[0])
+		if end < 0 {
+			continue
+		}
+		if name := arg[1 : 1+end]; !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isIdentByte(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// ContractChecksum fingerprints a model's contract when it is enforced:
+// its columns' names and data types. "" when no contract is enforced.
+func (n *Node) ContractChecksum() string {
+	c, _ := n.Config["contract"].(map[string]any)
+	if enforced, _ := c["enforced"].(bool); !enforced {
+		return ""
+	}
+	h := sha256.New()
+	for _, name := range sortedKeys(n.Columns) {
+		h.Write([]byte(name + " " + strings.ToLower(n.Columns[name].DataType) + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// PersistedDocsChecksum fingerprints the descriptions a build writes into
+// the warehouse (persist_docs): the node's when persist_docs.relation, its
+// columns' when persist_docs.columns. "" when nothing is persisted.
+func (n *Node) PersistedDocsChecksum() string {
+	p, _ := n.Config["persist_docs"].(map[string]any)
+	rel, _ := p["relation"].(bool)
+	cols, _ := p["columns"].(bool)
+	if !rel && !cols {
+		return ""
+	}
+	h := sha256.New()
+	if rel {
+		h.Write([]byte(n.Description + "\n"))
+	}
+	if cols {
+		for _, name := range sortedKeys(n.Columns) {
+			h.Write([]byte(name + ": " + n.Columns[name].Description + "\n"))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
