@@ -80,8 +80,8 @@ type Node struct {
 	DependsOn    DependsOn          `json:"depends_on"`
 	// Fingerprint: the macros and vars the compiled SQL depends on.
 	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
-	Refs         []RefCall          `json:"refs"`
-	Sources      [][]string         `json:"sources"`
+	Refs        []RefCall    `json:"refs"`
+	Sources     [][]string   `json:"sources"`
 
 	// tests
 	TestMetadata *TestMetadata `json:"test_metadata,omitempty"`

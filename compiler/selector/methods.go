@@ -63,8 +63,8 @@ var (
 	resourceTypes = []string{"analysis", "doc", "exposure", "fixture", "group", "macro", "metric", "model",
 		"operation", "rpc", "saved_query", "seed", "semantic_model", "snapshot", "source", "sql_operation",
 		"test", "unit_test"}
-	testTypes    = []string{"generic", "singular", "unit", "data", "schema"}
-	stateValues  = []string{"new", "old", "modified", "modified.body", "modified.configs", "modified.relation", "modified.macros",
+	testTypes   = []string{"generic", "singular", "unit", "data", "schema"}
+	stateValues = []string{"new", "old", "modified", "modified.body", "modified.configs", "modified.relation", "modified.macros",
 		"modified.vars", "modified.contract", "modified.persisted_descriptions", "unmodified"}
 	accessValues = []string{"public", "protected", "private"}
 )
