@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/compiler/selector"
+	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/warehouse"
 )
 
@@ -124,22 +123,13 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 
 // readResultStatuses reads unique id -> status from a run_results.json.
 func readResultStatuses(file string) (map[string]string, error) {
-	data, err := os.ReadFile(file)
+	rr, err := runner.ReadResults(file)
 	if err != nil {
-		return nil, err
-	}
-	var rr struct {
-		Results []struct {
-			UniqueID string `json:"unique_id"`
-			Status   string `json:"status"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal(data, &rr); err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
 	for _, r := range rr.Results {
-		out[r.UniqueID] = r.Status
+		out[r.UniqueID] = string(r.Status)
 	}
 	return out, nil
 }

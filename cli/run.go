@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -17,13 +18,11 @@ import (
 
 func init() {
 	commands = append(commands,
-		runLike("run", "Build the selected models", []string{compiler.TypeModel}, false),
-		runLike("seed", "Load the selected CSV seeds", []string{compiler.TypeSeed}, false),
-		runLike("snapshot", "Take the selected snapshots", []string{compiler.TypeSnapshot}, false),
-		runLike("test", "Run the data tests and unit tests of the selected nodes",
-			[]string{compiler.TypeTest, compiler.TypeUnitTest}, true),
-		runLike("build", "Seed, run, snapshot and test the selected nodes in DAG order",
-			[]string{compiler.TypeSeed, compiler.TypeModel, compiler.TypeSnapshot, compiler.TypeTest, compiler.TypeUnitTest}, true),
+		runLike("run", "Build the selected models", false),
+		runLike("seed", "Load the selected CSV seeds", false),
+		runLike("snapshot", "Take the selected snapshots", false),
+		runLike("test", "Run the data tests and unit tests of the selected nodes", true),
+		runLike("build", "Seed, run, snapshot and test the selected nodes in DAG order", true),
 	)
 }
 
@@ -38,9 +37,10 @@ type runFlags struct {
 	dryRun         bool
 }
 
-// runLike makes a command that runs the plan of the selected nodes of the
-// given kinds.
-func runLike(name, short string, kinds []string, indirectTests bool) func(g *globals) *cobra.Command {
+// runLike makes a command that runs the plan of the selected nodes of its
+// kinds (commandKinds).
+func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Command {
+	kinds := commandKinds[name]
 	return func(g *globals) *cobra.Command {
 		var f runFlags
 		cmd := &cobra.Command{
@@ -82,13 +82,41 @@ func parseEventTime(flag, s string) (time.Time, error) {
 	return time.Time{}, badInput("--%s: expected a date like 2026-03-01 or a timestamp, got %q", flag, s)
 }
 
-func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) (rerr error) {
-	start, err := parseEventTime("event-time-start", f.eventTimeStart)
-	if err != nil {
+// runArgs are a run's flags, recorded in run_results.json's args so that
+// `mart retry` runs again with the same ones.
+type runArgs struct {
+	Select         []string `json:"select"`
+	Exclude        []string `json:"exclude"`
+	State          string   `json:"state,omitempty"`
+	FullRefresh    bool     `json:"full_refresh"`
+	Threads        int      `json:"threads"`
+	FailFast       bool     `json:"fail_fast,omitempty"`
+	StoreFailures  bool     `json:"store_failures,omitempty"`
+	EventTimeStart string   `json:"event_time_start,omitempty"`
+	EventTimeEnd   string   `json:"event_time_end,omitempty"`
+	Target         string   `json:"target,omitempty"`
+	Vars           string   `json:"vars,omitempty"`
+	RetryOf        string   `json:"retry_of,omitempty"`
+}
+
+func (a runArgs) asMap() map[string]any {
+	b, _ := json.Marshal(a)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+func (f *runFlags) args(g *globals, threads int) runArgs {
+	return runArgs{Select: f.sel.selects, Exclude: f.sel.excludes, State: f.sel.state, FullRefresh: f.fullRefresh,
+		Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
+		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: g.vars}
+}
+
+func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) error {
+	if _, err := parseEventTime("event-time-start", f.eventTimeStart); err != nil {
 		return err
 	}
-	end, err := parseEventTime("event-time-end", f.eventTimeEnd)
-	if err != nil {
+	if _, err := parseEventTime("event-time-end", f.eventTimeEnd); err != nil {
 		return err
 	}
 	invocation := newInvocationID()
@@ -100,6 +128,14 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if err != nil {
 		return err
 	}
+	return g.runSelected(command, kinds, res, invocation, ids, f, "")
+}
+
+// runSelected runs the plan of the selected nodes of the given kinds.
+// retryOf is the invocation a retry re-runs ("" otherwise).
+func (g *globals) runSelected(command string, kinds []string, res *compiler.Result, invocation string, ids []string, f *runFlags, retryOf string) (rerr error) {
+	start, _ := parseEventTime("event-time-start", f.eventTimeStart)
+	end, _ := parseEventTime("event-time-end", f.eventTimeEnd)
 	p := newPlan(res, ids, kinds, f.storeFailures)
 	// target/ is written while the nodes run: the first build of a fresh
 	// checkout creates a file per node, which takes a second per few
@@ -139,8 +175,9 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	rr, runErr := g.run(res, wh, p, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
 		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end})
 	if rr != nil {
-		if err := runner.WriteResults(res.TargetDir(), rr, command, invocation, res.Target.Name, map[string]any{"select": f.sel.selects,
-			"exclude": f.sel.excludes, "full_refresh": f.fullRefresh, "threads": threads}); err != nil {
+		args := f.args(g, threads)
+		args.RetryOf = retryOf
+		if err := runner.WriteResults(res.TargetDir(), rr, command, invocation, res.Target.Name, args.asMap()); err != nil {
 			g.v.Error(fmt.Errorf("writing run_results.json: %w", err))
 		}
 		g.v.RunFinished(rr)

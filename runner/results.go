@@ -1,6 +1,9 @@
 package runner
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -10,7 +13,8 @@ import (
 // RunResultsVersion is the version of target/run_results.json's shape.
 const RunResultsVersion = "mart/run-results/v1"
 
-type runResultsFile struct {
+// ResultsFile is target/run_results.json.
+type ResultsFile struct {
 	Metadata struct {
 		SchemaVersion string `json:"mart_schema_version"`
 		InvocationID  string `json:"invocation_id"`
@@ -23,9 +27,22 @@ type runResultsFile struct {
 	Args    map[string]any `json:"args"`
 }
 
+// ReadResults reads a run_results.json.
+func ReadResults(file string) (*ResultsFile, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var f ResultsFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return &f, nil
+}
+
 // WriteResults writes a run's results to targetDir/run_results.json.
 func WriteResults(targetDir string, rr *Results, command, invocationID, target string, args map[string]any) error {
-	var f runResultsFile
+	var f ResultsFile
 	f.Metadata.SchemaVersion = RunResultsVersion
 	f.Metadata.InvocationID = invocationID
 	f.Metadata.GeneratedAt = time.Now().UTC().Format(time.RFC3339Nano)

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/runner"
+)
+
+func init() { commands = append(commands, retryCmd) }
+
+// commandKinds are the resource types each run-like command runs.
+var commandKinds = map[string][]string{
+	"run":      {compiler.TypeModel},
+	"seed":     {compiler.TypeSeed},
+	"snapshot": {compiler.TypeSnapshot},
+	"test":     {compiler.TypeTest, compiler.TypeUnitTest},
+	"build":    {compiler.TypeSeed, compiler.TypeModel, compiler.TypeSnapshot, compiler.TypeTest, compiler.TypeUnitTest},
+}
+
+func retryCmd(g *globals) *cobra.Command {
+	var threads int
+	cmd := &cobra.Command{
+		Use:   "retry",
+		Short: "Run again, with the same flags, the nodes of the last run that errored or failed, and those it skipped because of them",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("threads") && threads < 1 {
+				return badInput("--threads must be at least 1, got %d", threads)
+			}
+			return g.retry(threads)
+		},
+	}
+	cmd.Flags().IntVar(&threads, "threads", 0, "nodes to run at once (default: the last run's)")
+	return cmd
+}
+
+func (g *globals) retry(threads int) error {
+	proj, diags := compiler.LoadProject(g.projectDir, nil)
+	if diags.HasErrors() {
+		g.v.Diagnostics(diags)
+		return badInput("the project file is invalid")
+	}
+	dir := proj.TargetPath
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(proj.Dir, dir)
+	}
+	last, err := runner.ReadResults(filepath.Join(dir, "run_results.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return badInput("nothing to retry: there is no %s/run_results.json (run mart build first)", proj.TargetPath)
+	} else if err != nil {
+		return badInput("reading the last run's results: %v", err)
+	}
+	command := last.Metadata.Command
+	kinds, ok := commandKinds[command]
+	if !ok {
+		return badInput("the last run was %q, which mart retry cannot run again", command)
+	}
+	var prev runArgs
+	b, _ := json.Marshal(last.Args)
+	_ = json.Unmarshal(b, &prev)
+	var ids []string
+	for _, r := range last.Results {
+		if r.Status == runner.StatusError || r.Status == runner.StatusFail || r.Status == runner.StatusSkipped {
+			ids = append(ids, r.UniqueID)
+		}
+	}
+	if len(ids) == 0 {
+		g.v.Info(fmt.Sprintf("Nothing to retry: the last run (mart %s) had no errors, failures or skipped nodes.", command))
+		return nil
+	}
+	if g.target == "" {
+		g.target = prev.Target
+	}
+	if g.vars == "" {
+		g.vars = prev.Vars
+	}
+	f := &runFlags{threads: prev.Threads, fullRefresh: prev.FullRefresh, failFast: prev.FailFast,
+		storeFailures: prev.StoreFailures, eventTimeStart: prev.EventTimeStart, eventTimeEnd: prev.EventTimeEnd,
+		sel: selection{selects: prev.Select, excludes: prev.Exclude, state: prev.State}}
+	if threads > 0 {
+		f.threads = threads
+	}
+	invocation := newInvocationID()
+	res, err := g.compileProject(f.fullRefresh, invocation)
+	if err != nil {
+		return err
+	}
+	var known []string
+	for _, id := range ids {
+		if res.Manifest.Node(id) != nil && !slices.Contains(known, id) {
+			known = append(known, id)
+		}
+	}
+	return g.runSelected(command, kinds, res, invocation, known, f, last.Metadata.InvocationID)
+}
