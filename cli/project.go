@@ -22,6 +22,20 @@ type selection struct {
 	selects  []string
 	excludes []string
 	state    string
+
+	stateManifest *compiler.Manifest // read once, by stateManifestOf
+}
+
+// stateManifestOf reads --state's manifest.json.
+func (s *selection) stateManifestOf() (*compiler.Manifest, error) {
+	if s.stateManifest == nil {
+		m, err := compiler.ReadManifest(filepath.Join(s.state, "manifest.json"))
+		if err != nil {
+			return nil, badInput("--state: %v", err)
+		}
+		s.stateManifest = m
+	}
+	return s.stateManifest, nil
 }
 
 func (s *selection) register(cmd *cobra.Command) {
@@ -98,9 +112,9 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 	sg := toSelectorGraph(res.Manifest)
 	opt := selector.Options{IndirectTests: indirectTests}
 	if s.state != "" {
-		prev, err := compiler.ReadManifest(filepath.Join(s.state, "manifest.json"))
+		prev, err := s.stateManifestOf()
 		if err != nil {
-			return nil, badInput("--state: %v", err)
+			return nil, err
 		}
 		opt.State = toSelectorGraph(prev).Nodes
 		if results, err := readResultStatuses(filepath.Join(s.state, "run_results.json")); err == nil {

@@ -84,7 +84,8 @@ func (g *globals) retry(threads int) error {
 	}
 	f := &runFlags{threads: prev.Threads, fullRefresh: prev.FullRefresh, failFast: prev.FailFast,
 		storeFailures: prev.StoreFailures, eventTimeStart: prev.EventTimeStart, eventTimeEnd: prev.EventTimeEnd,
-		sel: selection{selects: prev.Select, excludes: prev.Exclude, state: prev.State}}
+		sel:       selection{selects: prev.Select, excludes: prev.Exclude, state: prev.State},
+		deferring: deferFlags{enabled: prev.Defer, favorState: prev.FavorState}}
 	if threads > 0 {
 		f.threads = threads
 	}

@@ -28,6 +28,7 @@ func init() {
 
 type runFlags struct {
 	sel            selection
+	deferring      deferFlags
 	threads        int
 	fullRefresh    bool
 	failFast       bool
@@ -55,6 +56,7 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 			},
 		}
 		f.sel.register(cmd)
+		f.deferring.register(cmd)
 		cmd.Flags().IntVar(&f.threads, "threads", 0, "nodes to run at once (default: the profile's threads)")
 		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild incremental models and reload seeds from scratch")
 		cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
@@ -96,6 +98,8 @@ type runArgs struct {
 	EventTimeEnd   string   `json:"event_time_end,omitempty"`
 	Target         string   `json:"target,omitempty"`
 	Vars           string   `json:"vars,omitempty"`
+	Defer          bool     `json:"defer,omitempty"`
+	FavorState     bool     `json:"favor_state,omitempty"`
 	RetryOf        string   `json:"retry_of,omitempty"`
 }
 
@@ -109,7 +113,7 @@ func (a runArgs) asMap() map[string]any {
 func (f *runFlags) args(g *globals, threads int) runArgs {
 	return runArgs{Select: f.sel.selects, Exclude: f.sel.excludes, State: f.sel.state, FullRefresh: f.fullRefresh,
 		Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
-		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: g.vars}
+		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: g.vars, Defer: f.deferring.enabled, FavorState: f.deferring.favorState}
 }
 
 func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) error {
@@ -137,6 +141,31 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	start, _ := parseEventTime("event-time-start", f.eventTimeStart)
 	end, _ := parseEventTime("event-time-end", f.eventTimeEnd)
 	p := newPlan(res, ids, kinds, f.storeFailures)
+	if len(p.Steps) == 0 {
+		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
+		return res.WriteTarget(nil)
+	}
+	threads := f.threads
+	if threads <= 0 {
+		threads = res.Target.Threads
+	}
+	var wh warehouse.Warehouse
+	if !f.dryRun || f.deferring.enabled {
+		w, err := openWarehouse(g.ctx, res)
+		if err != nil {
+			return err
+		}
+		phase.Mark("open warehouse")
+		defer func() { w.Close(); phase.Mark("close warehouse") }()
+		wh = w
+	}
+	if f.deferring.enabled {
+		deferred, err := g.deferTo(res, wh, ids, &f.sel, f.deferring)
+		if err != nil {
+			return err
+		}
+		res, p = deferred, newPlan(deferred, ids, kinds, f.storeFailures)
+	}
 	// target/ is written while the nodes run: the first build of a fresh
 	// checkout creates a file per node, which takes a second per few
 	// thousand nodes on a slow disk
@@ -153,23 +182,9 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 			rerr = &exitError{ExitFailure, werr}
 		}
 	}()
-	if len(p.Steps) == 0 {
-		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
-		return nil
-	}
-	threads := f.threads
-	if threads <= 0 {
-		threads = res.Target.Threads
-	}
 	if f.dryRun {
 		return g.dryRun(res, p)
 	}
-	wh, err := openWarehouse(g.ctx, res)
-	if err != nil {
-		return err
-	}
-	phase.Mark("open warehouse")
-	defer func() { wh.Close(); phase.Mark("close warehouse") }()
 	g.v.RunStarted(view.RunStart{Command: command, Counts: stepCounts(p), Threads: threads,
 		TargetType: res.Target.Type, TargetName: res.Target.Name})
 	rr, runErr := g.run(res, wh, p, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,

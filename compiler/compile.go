@@ -48,6 +48,11 @@ type Result struct {
 
 // compilation is one compile's working state. Its scope (macros, shared
 // variables, relation names) outlives it in the Renderer.
+// locator is an adapter that says where a target builds (warehouse.StateLocation).
+type locator interface {
+	Locate(t warehouse.Target, opt warehouse.OpenOptions) map[string]string
+}
+
 type compilation struct {
 	*scope
 	target   *Target
@@ -112,6 +117,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	}
 	res := &Result{Project: proj, Target: tgt, Dialect: d}
 	res.Manifest = c.manifest()
+	if l, ok := tgt.Adapter.(locator); ok {
+		res.Manifest.Metadata.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})
+	}
 	res.Renderer = c.renderer(res.Manifest)
 	phase.Mark("manifest")
 	// the parent and child maps and the graph are the same edges in two

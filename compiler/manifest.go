@@ -38,6 +38,10 @@ type ManifestMetadata struct {
 	TargetName    string `json:"target_name"`
 	InvocationID  string `json:"invocation_id,omitempty"`
 	GeneratedAt   string `json:"generated_at,omitempty"`
+	// Location is where the target builds, in its adapter's terms (a
+	// DuckDB file's path, a BigQuery project): a later run that reads this
+	// one's relations (--defer, diff, clone) finds them there.
+	Location map[string]string `json:"location,omitempty"`
 }
 
 // MacroRef locates a macro definition.

@@ -15,6 +15,14 @@ import (
 type Renderer struct {
 	s        *scope
 	manifest *Manifest
+	rewrite  *strings.Replacer // relation names read elsewhere (--defer); nil for none
+}
+
+// withReplacer returns a renderer whose output has rep applied.
+func (r *Renderer) withReplacer(rep *strings.Replacer) *Renderer {
+	c := *r
+	c.rewrite = rep
+	return &c
 }
 
 // renderer freezes the compilation's scope for renders after the compile.
@@ -49,6 +57,9 @@ func (r *Renderer) RenderNode(ctx context.Context, id string, opt RenderOptions)
 		if len(opt.Mocks) > 0 {
 			return "", fmt.Errorf("%s %s has no template to render over mocked inputs", n.ResourceType, n.Name)
 		}
+		if r.rewrite != nil {
+			return r.rewrite.Replace(n.CompiledCode), nil
+		}
 		return n.CompiledCode, nil
 	}
 	return r.render(n, opt, func(ctx map[string]any) (string, error) { return tpl.Render(ctx) })
@@ -80,5 +91,9 @@ func (r *Renderer) render(n *Node, opt RenderOptions, exec func(map[string]any) 
 	if err != nil {
 		return "", err
 	}
-	return r.s.finalizeWith(n, st, strings.TrimSpace(out), map[string]bool{}, opt.Mocks), nil
+	sql := r.s.finalizeWith(n, st, strings.TrimSpace(out), map[string]bool{}, opt.Mocks)
+	if r.rewrite != nil {
+		sql = r.rewrite.Replace(sql)
+	}
+	return sql, nil
 }

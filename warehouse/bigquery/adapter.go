@@ -38,3 +38,12 @@ func (adapter) Open(ctx context.Context, t warehouse.Target, _ warehouse.OpenOpt
 // EstimatesCosts says that BigQuery warehouses estimate what a statement
 // would cost ([Warehouse.Estimate]): `mart build --dry-run` connects.
 func (adapter) EstimatesCosts() bool { return true }
+
+// Locate records the target's project: a later run reads this one's
+// relations there (their names in the manifest carry it already).
+func (adapter) Locate(t warehouse.Target, _ warehouse.OpenOptions) map[string]string {
+	if cfg, ok := t.Config.(Config); ok {
+		return map[string]string{"project": cfg.Project}
+	}
+	return nil
+}
