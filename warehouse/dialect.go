@@ -45,6 +45,12 @@ type Dialect interface {
 	ValuesQuery(cols []Column, rows [][]any) string
 	// SelectAll reads every row of a relation given by its RelationName.
 	SelectAll(relation string) string
+	// DiffQuery compares two relations' rows in the warehouse, in one
+	// query whose rows ReadDiff reads: kind, n (the kind's count), example
+	// (a key or row as JSON text, or NULL) and changed_columns (a changed
+	// example's differing columns, ", "-separated). One row per kind at
+	// least; the unchanged rows are counted, never listed.
+	DiffQuery(d DiffSpec) string
 }
 
 // TestQuery is a data test to run (see [Dialect.TestQuery]).

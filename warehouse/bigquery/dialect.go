@@ -223,3 +223,19 @@ func (Dialect) CheckConfig(materialized, key string, v any) error {
 	}
 	return nil
 }
+
+// DiffQuery compares two relations (see warehouse.DiffSpec): keys and
+// rows as JSON text (to_json_string of a struct), changed columns by
+// array_to_string, which leaves NULLs out.
+func (Dialect) DiffQuery(s warehouse.DiffSpec) string {
+	return warehouse.StandardDiffQuery(s, warehouse.DiffDialect{Quote: quoteIdent, QuoteStr: quoteString, TextType: "string",
+		JSON: func(cols []string) string {
+			parts := make([]string, len(cols))
+			for i, c := range cols {
+				parts[i] = quoteIdent(c)
+			}
+			return "to_json_string(struct(" + strings.Join(parts, ", ") + "))"
+		},
+		JoinNames: func(names []string) string { return "array_to_string([" + strings.Join(names, ", ") + "], ', ')" },
+	})
+}

@@ -100,6 +100,10 @@ func TestDialectQueriesParse(t *testing.T) {
 		"timestamp":      "select " + d.TimestampLiteral(day.Add(time.Second/2)) + " as t",
 		"select all":     d.SelectAll(d.RelationName("p", "d", "t")),
 		"no db relation": d.SelectAll(d.RelationName("", "d", "t")),
+		"diff by key": d.DiffQuery(warehouse.DiffSpec{New: d.RelationName("p", "pr_1", "t"), Old: d.RelationName("p", "prod", "t"),
+			Key: []string{"id", "it's"}, Columns: []string{"id", "it's", "amount"}, Examples: 5}),
+		"diff by key only": d.DiffQuery(warehouse.DiffSpec{New: "`p.a.t`", Old: "`p.b.t`", Key: []string{"id"}, Columns: []string{"id"}, Examples: 3}),
+		"diff of rows":     d.DiffQuery(warehouse.DiffSpec{New: "`p.a.t`", Old: "`p.b.t`", Columns: []string{"id", "x"}, Examples: 3}),
 	} {
 		assert.NoError(t, s.Parse(context.Background(), sql), "%s: %s", name, sql)
 	}

@@ -150,3 +150,18 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 // crossDBTypes are the type_* macros.
 var crossDBTypes = map[string]string{"type_string": "varchar", "type_int": "bigint", "type_bigint": "bigint",
 	"type_numeric": "decimal(28,6)", "type_float": "double", "type_timestamp": "timestamp", "type_boolean": "boolean"}
+
+// DiffQuery compares two relations (see warehouse.DiffSpec): keys and
+// rows as JSON text (to_json of a struct), changed columns by concat_ws.
+func (d Dialect) DiffQuery(s warehouse.DiffSpec) string {
+	return warehouse.StandardDiffQuery(s, warehouse.DiffDialect{Quote: d.QuoteIdent, QuoteStr: d.QuoteString, TextType: "varchar",
+		JSON: func(cols []string) string {
+			parts := make([]string, len(cols))
+			for i, c := range cols {
+				parts[i] = d.QuoteIdent(c) + " := " + d.QuoteIdent(c)
+			}
+			return "cast(to_json(struct_pack(" + strings.Join(parts, ", ") + ")) as varchar)"
+		},
+		JoinNames: func(names []string) string { return "concat_ws(', ', " + strings.Join(names, ", ") + ")" },
+	})
+}
