@@ -103,7 +103,7 @@ func (r *Result) Defer(ids []string, opt DeferOptions) (*Result, []Deferral) {
 		rewritten[id] = n
 	}
 	res := *r
-	res.Manifest = m.with(rewritten)
+	res.Manifest = m.With(rewritten)
 	res.Renderer = r.Renderer.withReplacer(rep)
 	return &res, out
 }
@@ -120,9 +120,9 @@ func deferComment(sql string, ds []Deferral) string {
 	return "\n/* mart --defer:" + strings.ReplaceAll(b.String(), "*/", "* /") + "\n*/"
 }
 
-// with returns a copy of m in which the given nodes replace those of the
+// With returns a copy of m in which the given nodes replace those of the
 // same unique id; m is not changed.
-func (m *Manifest) with(nodes map[string]*Node) *Manifest {
+func (m *Manifest) With(nodes map[string]*Node) *Manifest {
 	out := &Manifest{Metadata: m.Metadata, Nodes: copyNodes(m.Nodes), Sources: copyNodes(m.Sources),
 		UnitTests: copyNodes(m.UnitTests), Macros: m.Macros, Docs: m.Docs, Disabled: m.Disabled,
 		ParentMap: m.ParentMap, ChildMap: m.ChildMap}

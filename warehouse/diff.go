@@ -30,13 +30,13 @@ const (
 // DiffResult is what a diff query found.
 type DiffResult struct {
 	// Counts has a count per kind (added, removed, changed, same).
-	Counts map[string]int64
+	Counts map[string]int64 `json:"counts"`
 	// Examples holds, per kind, example keys (with a key) or rows (without)
 	// as the engine writes them in JSON, in key order.
-	Examples map[string][]string
+	Examples map[string][]string `json:"examples,omitempty"`
 	// ChangedColumns holds, for each changed example (by its key), the
 	// columns whose values differ.
-	ChangedColumns map[string][]string
+	ChangedColumns map[string][]string `json:"changed_columns,omitempty"`
 }
 
 // Differs reports whether any row differs.

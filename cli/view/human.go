@@ -203,3 +203,9 @@ func firstNonEmpty(s, def string) string {
 	}
 	return s
 }
+
+func (h *Human) Diffed(d ModelDiff) {
+	for _, l := range diffLines(d) {
+		fmt.Fprintln(h.out, l)
+	}
+}

@@ -151,3 +151,11 @@ func (j *JSON) Rows(label string, limit int, rows *warehouse.Rows) {
 func (j *JSON) Check(c Check) {
 	j.emit(j.out, "check", map[string]any{"status": c.Status, "message": c.Message})
 }
+
+func (j *JSON) Diffed(d ModelDiff) {
+	b, _ := json.Marshal(d)
+	var ev map[string]any
+	_ = json.Unmarshal(b, &ev)
+	ev["differs"] = d.Differs()
+	j.emit(j.out, "diff", ev)
+}

@@ -43,6 +43,8 @@ type View interface {
 	Rows(label string, limit int, rows *warehouse.Rows)
 	// Check reports one check of `mart debug`.
 	Check(c Check)
+	// Diffed reports one model's diff (mart diff, mart verify).
+	Diffed(d ModelDiff)
 }
 
 // New returns the view for a --log-format value ("text" or "json").
