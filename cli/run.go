@@ -36,6 +36,7 @@ type runFlags struct {
 	eventTimeStart string
 	eventTimeEnd   string
 	dryRun         bool
+	summaryFile    string
 }
 
 // runLike makes a command that runs the plan of the selected nodes of its
@@ -60,6 +61,7 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 		cmd.Flags().IntVar(&f.threads, "threads", 0, "nodes to run at once (default: the profile's threads)")
 		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild incremental models and reload seeds from scratch")
 		cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
+		cmd.Flags().StringVar(&f.summaryFile, "summary-file", "", "also append a markdown summary of the run to this file (e.g. $GITHUB_STEP_SUMMARY)")
 		cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "change nothing: print the plan (and, on BigQuery, the bytes each statement would process and its cost)")
 		if name == "test" || name == "build" {
 			cmd.Flags().BoolVar(&f.storeFailures, "store-failures", false, "save every failing test's rows to a table")
@@ -196,6 +198,11 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 			g.v.Error(fmt.Errorf("writing run_results.json: %w", err))
 		}
 		g.v.RunFinished(rr)
+		if f.summaryFile != "" {
+			if err := appendFile(f.summaryFile, view.MarkdownRun(command, res.Target.Name, rr)+"\n"); err != nil {
+				g.v.Error(fmt.Errorf("--summary-file: %w", err))
+			}
+		}
 		phase.Mark("run results")
 	}
 	switch {
