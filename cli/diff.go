@@ -22,6 +22,7 @@ type diffFlags struct {
 	format   string
 	summary  string
 	failOn   bool
+	ignore   []string
 }
 
 func (f *diffFlags) register(cmd *cobra.Command, failHelp string) {
@@ -30,6 +31,7 @@ func (f *diffFlags) register(cmd *cobra.Command, failHelp string) {
 	cmd.Flags().StringVar(&f.format, "format", "text", "text or markdown (a PR comment; JSON with --log-format json)")
 	cmd.Flags().StringVar(&f.summary, "summary-file", "", "also append the result as markdown to this file (e.g. $GITHUB_STEP_SUMMARY)")
 	cmd.Flags().BoolVar(&f.failOn, "fail-on-diff", false, failHelp)
+	cmd.Flags().StringSliceVar(&f.ignore, "ignore-columns", nil, "columns to leave out of the comparison, e.g. a load timestamp (comma-separated, repeatable)")
 }
 
 func (f *diffFlags) check() error {
@@ -92,7 +94,7 @@ func (g *globals) diff(f *diffFlags) error {
 			d.Status = "new"
 		} else {
 			oldRel := name(warehouse.Relation{Database: old.Database, Schema: old.Schema, Name: old.Alias})
-			d = g.diffRelations(wh, n, *s.Writes, oldRel, f.examples)
+			d = g.diffRelations(wh, n, *s.Writes, oldRel, f)
 		}
 		g.v.Diffed(d)
 		diffs = append(diffs, d)
@@ -130,7 +132,7 @@ func (g *globals) diffOutcome(title string, diffs []view.ModelDiff, f *diffFlags
 // diffRelations compares a node's relation in this target (newRel) with
 // oldRel: columns from the catalog, rows in the warehouse by the node's
 // unique_key when both relations have its columns, else by whole rows.
-func (g *globals) diffRelations(wh warehouse.Warehouse, n *compiler.Node, newRel, oldRel warehouse.Relation, examples int) view.ModelDiff {
+func (g *globals) diffRelations(wh warehouse.Warehouse, n *compiler.Node, newRel, oldRel warehouse.Relation, f *diffFlags) view.ModelDiff {
 	d := view.ModelDiff{UniqueID: n.UniqueID, Name: n.Name, New: relationName(newRel), Old: relationName(oldRel), Status: "compared"}
 	newCols, kind, err := wh.Describe(g.ctx, newRel)
 	if err == nil && kind == "" {
@@ -146,7 +148,7 @@ func (g *globals) diffRelations(wh warehouse.Warehouse, n *compiler.Node, newRel
 		d.Status, d.Error = "error", err.Error()
 		return d
 	}
-	common := compareColumns(&d, newCols, oldCols)
+	common := compareColumns(&d, without(newCols, f.ignore), without(oldCols, f.ignore))
 	for _, k := range n.Config.Strings("unique_key") {
 		if !slices.ContainsFunc(common, func(c string) bool { return strings.EqualFold(c, k) }) {
 			d.Key = nil
@@ -154,7 +156,7 @@ func (g *globals) diffRelations(wh warehouse.Warehouse, n *compiler.Node, newRel
 		}
 		d.Key = append(d.Key, k)
 	}
-	spec := warehouse.DiffSpec{New: wh.RelationSQL(newRel), Old: wh.RelationSQL(oldRel), Key: d.Key, Columns: common, Examples: examples}
+	spec := warehouse.DiffSpec{New: wh.RelationSQL(newRel), Old: wh.RelationSQL(oldRel), Key: d.Key, Columns: common, Examples: f.examples}
 	rows, err := wh.Query(g.ctx, wh.DiffQuery(spec), 0)
 	if err == nil {
 		var r warehouse.DiffResult
@@ -192,6 +194,20 @@ func compareColumns(d *view.ModelDiff, newCols, oldCols []warehouse.Column) []st
 }
 
 func relationName(r warehouse.Relation) string { return r.String() }
+
+// without leaves the named columns out (case-insensitively).
+func without(cols []warehouse.Column, names []string) []warehouse.Column {
+	if len(names) == 0 {
+		return cols
+	}
+	out := make([]warehouse.Column, 0, len(cols))
+	for _, c := range cols {
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(strings.TrimSpace(n), c.Name) }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 func firstErr(errs ...error) error {
 	for _, e := range errs {

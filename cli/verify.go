@@ -58,7 +58,7 @@ func (g *globals) verify(f *diffFlags) error {
 		if s.Action != plan.Incremental {
 			continue
 		}
-		d := g.verifyModel(res, wh, res.Manifest.Node(s.ID), *s.Writes, f.examples)
+		d := g.verifyModel(res, wh, res.Manifest.Node(s.ID), *s.Writes, f)
 		g.v.Diffed(d)
 		diffs = append(diffs, d)
 	}
@@ -73,7 +73,7 @@ func (g *globals) verify(f *diffFlags) error {
 // does (its strategy's checks, microbatches from begin), into a scratch
 // relation beside it, without its hooks, and compares the two by the
 // model's unique key. The scratch relation is dropped at the end.
-func (g *globals) verifyModel(res *compiler.Result, wh warehouse.Warehouse, n *compiler.Node, rel warehouse.Relation, examples int) view.ModelDiff {
+func (g *globals) verifyModel(res *compiler.Result, wh warehouse.Warehouse, n *compiler.Node, rel warehouse.Relation, f *diffFlags) view.ModelDiff {
 	if _, kind, err := wh.Describe(g.ctx, rel); err == nil && kind == "" {
 		return view.ModelDiff{UniqueID: n.UniqueID, Name: n.Name, New: rel.String(), Status: "not built"}
 	}
@@ -103,7 +103,7 @@ func (g *globals) verifyModel(res *compiler.Result, wh warehouse.Warehouse, n *c
 	if err != nil {
 		return view.ModelDiff{UniqueID: n.UniqueID, Name: n.Name, New: rel.String(), Status: "error", Error: err.Error()}
 	}
-	d := g.diffRelations(wh, n, rel, scratch, examples)
+	d := g.diffRelations(wh, n, rel, scratch, f)
 	d.Old = "a full rebuild"
 	return d
 }
