@@ -76,7 +76,7 @@ func TestPullRequestWorkflow(t *testing.T) {
 		writeFile(t, dir, file, strings.Replace(text, old, new, 1))
 	}
 	edit("models/marts/agg_revenue_by_channel.sql", "    p.paid_date,\n", "    p.paid_date,\n    1 as pr_version,\n")
-	edit("macros/cents_to_currency.sql", "/ 100.0", "/ 100.00")                          // same values
+	edit("macros/cents_to_currency.sql", "/ 100.0", "/ 100.00")                                                         // same values
 	edit("models/marts/_marts.yml", "  - name: dim_cars\n", "  - name: dim_cars\n    config: {meta: {owner: fleet}}\n") // a config only
 	edit("mart.yml", "late_return_grace_minutes: 15", "late_return_grace_minutes: 20")
 
