@@ -336,7 +336,7 @@ const maxBlocks = 100
 // knownTags are the statements mart templates understand.
 var knownTags = []string{"if", "elif", "else", "endif", "for", "endfor", "set", "endset", "do", "macro", "endmacro",
 	"test", "endtest", "materialization", "endmaterialization", "raw", "endraw", "snapshot", "endsnapshot",
-	"docs", "enddocs", "filter", "endfilter", "break", "continue"}
+	"docs", "enddocs", "filter", "endfilter", "break", "continue", "call", "endcall"}
 
 func (r *rewriter) tag(start int) (int, error) {
 	bs, be, next, lt, rt, err := r.scan(start, "%}")
@@ -450,7 +450,12 @@ func (r *rewriter) tag(start int) (int, error) {
 		}
 		r.emitTag(start, name, -1)
 	case "call":
-		return 0, r.errAt(start, "{%% call %%} blocks are not supported by mart (they run statements at build time): call the macro with {{ ... }} instead")
+		it, err := r.parseCallBlock(start, rest, be)
+		if err != nil {
+			return 0, err
+		}
+		r.blocks = append(r.blocks, block{name: "call", off: start})
+		r.emitTag(start, "call", r.item(it))
 	case "include", "extends", "block", "import", "from", "with", "autoescape", "trans":
 		return 0, r.errAt(start, "{%% %s %%} is not supported in mart templates: put shared SQL in a {%% macro %%} under macros/", name)
 	default:

@@ -361,6 +361,12 @@ type boundMacro struct {
 // callMacro runs a macro body with the given arguments and returns its
 // output, or the value it passed to return().
 func (e *env) callMacro(off int, m *Macro, closure *scope, args []any, kw map[string]any) (any, error) {
+	return e.callMacroWith(off, m, closure, args, kw, nil)
+}
+
+// callMacroWith is callMacro with extra variables in the macro's scope
+// (`caller` in a call block).
+func (e *env) callMacroWith(off int, m *Macro, closure *scope, args []any, kw map[string]any, extra map[string]any) (any, error) {
 	if e.depth >= maxDepth {
 		return nil, fmt.Errorf("macro %s: recursion deeper than %d calls", m.Name, maxDepth)
 	}
@@ -371,7 +377,10 @@ func (e *env) callMacro(off int, m *Macro, closure *scope, args []any, kw map[st
 		return nil, fmt.Errorf("macro %s takes %d argument%s (%s), got %d", m.Name, len(m.Params), plural(len(m.Params)),
 			strings.Join(m.Params, ", "), len(args))
 	}
-	sc := &scope{vars: make(map[string]any, len(m.Params)+2), parent: closure}
+	sc := &scope{vars: make(map[string]any, len(m.Params)+2+len(extra)), parent: closure}
+	for k, v := range extra {
+		sc.vars[k] = v
+	}
 	bound := 0
 	for i, v := range args {
 		if i < len(m.Params) {

@@ -20,7 +20,7 @@ func init() {
 		mustTag(pongo2.ReplaceTag(name, fn))
 	}
 	for name, fn := range map[string]pongo2.TagParser{"seq": parseSeq, "do": parseDo, "setblock": parseSet,
-		"break": parseLoopControl, "continue": parseLoopControl} {
+		"break": parseLoopControl, "continue": parseLoopControl, "call": parseCallTag} {
 		mustTag(pongo2.RegisterTag(name, fn))
 	}
 }
