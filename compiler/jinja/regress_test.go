@@ -189,7 +189,6 @@ func TestJinjaDictLiteralsKeepTheirOrder(t *testing.T) {
 
 func TestJinjaUnsupportedTagsSayWhat(t *testing.T) {
 	for src, want := range map[string]string{
-		"{% call statement('x') %}{% endcall %}":  "{% call %} blocks are not supported",
 		"{% include 'x.sql' %}":                   "{% include %} is not supported",
 		"{% for x in xs recursive %}{% endfor %}": "recursive loops are not supported",
 	} {
