@@ -119,10 +119,7 @@ func (e *env) callWithCaller(off int, fn any, args []any, kw map[string]any, c *
 	caller := Func(func(args []any, kw map[string]any) (any, error) { return c.render(e, args, kw) })
 	switch f := fn.(type) {
 	case *Macro:
-		if e.used == nil {
-			e.used = map[string]bool{}
-		}
-		e.used[f.Name] = true
+		e.markUsed(f)
 		return e.callMacroWith(off, f, nil, args, kw, map[string]any{"caller": caller})
 	case *boundMacro:
 		return e.callMacroWith(off, f.m, f.closure, args, kw, map[string]any{"caller": caller})

@@ -17,6 +17,9 @@ import (
 type File struct {
 	Path string // as shown to users, e.g. models/staging/stg_members.sql
 	Src  string
+	// Package is the package whose macros the file holds ("" for the root
+	// project and mart's builtins).
+	Package string
 }
 
 // builtinPrefix marks macro files that ship with mart; a project macro of
@@ -26,13 +29,14 @@ const builtinPrefix = "<builtin>"
 // Engine holds the project's macros and parses and renders templates. It is
 // safe for concurrent use once the macros are added.
 type Engine struct {
-	macros  map[string]*Macro
-	builtin map[string]any // Go functions callable by name (cross-database macros)
+	macros   map[string]*Macro            // the root project's and mart's
+	packages map[string]map[string]*Macro // each package's own, by package
+	builtin  map[string]any               // Go functions callable by name (cross-database macros)
 }
 
 // NewEngine returns an engine with no macros.
 func NewEngine() *Engine {
-	return &Engine{macros: map[string]*Macro{}, builtin: map[string]any{}}
+	return &Engine{macros: map[string]*Macro{}, packages: map[string]map[string]*Macro{}, builtin: map[string]any{}}
 }
 
 // AddMacros parses macro files ({% macro %} and {% test %} definitions,
@@ -64,6 +68,20 @@ func (e *Engine) AddMacros(files []File, builtin map[string]any) error {
 			continue
 		}
 		for _, m := range t.macros {
+			m.Package = files[i].Package
+			if m.Package != "" {
+				ns := e.packages[m.Package]
+				if ns == nil {
+					ns = map[string]*Macro{}
+					e.packages[m.Package] = ns
+				}
+				if prev, dup := ns[m.Name]; dup {
+					out = append(out, &Error{File: m.File, Line: m.Line, Col: 1,
+						Msg: fmt.Sprintf("macro %q is defined twice in package %s (also in %s:%d)", m.Name, m.Package, prev.File, prev.Line)})
+				}
+				ns[m.Name] = m
+				continue
+			}
 			prev, dup := e.macros[m.Name]
 			switch {
 			case !dup, prev.Builtin():
@@ -82,8 +100,25 @@ func (e *Engine) AddMacros(files []File, builtin map[string]any) error {
 // Builtin reports whether the macro ships with mart (compiler/builtin).
 func (m *Macro) Builtin() bool { return strings.HasPrefix(m.File, builtinPrefix) }
 
-// Macro returns a macro by name, or nil.
+// Macro returns a macro of the root project (or mart's) by name, or nil.
 func (e *Engine) Macro(name string) *Macro { return e.macros[name] }
+
+// MacroIn returns a package's macro by name, or nil; pkg "" is the root
+// project.
+func (e *Engine) MacroIn(pkg, name string) *Macro {
+	if pkg == "" {
+		return e.macros[name]
+	}
+	return e.packages[pkg][name]
+}
+
+// PackageMacros returns the names of a package's macros, sorted.
+func (e *Engine) PackageMacros(pkg string) []string {
+	return sortedMapKeys(e.packages[pkg])
+}
+
+// Packages returns the names of the packages with macros, sorted.
+func (e *Engine) Packages() []string { return sortedMapKeys(e.packages) }
 
 // MacroNames returns the names of all macros, sorted.
 func (e *Engine) MacroNames() []string {
@@ -98,7 +133,7 @@ func (e *Engine) MacroNames() []string {
 // Output is what a render produced.
 type Output struct {
 	Text   string
-	Macros []string // the engine's macros it called, directly or not, sorted
+	Macros []string // the engine's macros it called, directly or not, sorted (QualifiedName)
 }
 
 func (e *env) output(text string) Output {
@@ -111,10 +146,13 @@ func (e *env) output(text string) Output {
 
 // Call calls a macro with Go values, as {{ name(args..., k=v...) }} would
 // in a template rendered with Exec(local, shared), and returns its output
-// (or the value it returned, as text). at is shown as the call site in
-// errors.
+// (or the value it returned, as text). name is a root macro's name or a
+// package's macro as package.name. at is shown as the call site in errors.
 func (e *Engine) Call(at Pos, name string, local, shared map[string]any, args []any, kw map[string]any) (Output, error) {
 	m := e.macros[name]
+	if pkg, n, ok := strings.Cut(name, "."); ok {
+		m = e.MacroIn(pkg, n)
+	}
 	if m == nil {
 		return Output{}, &Error{File: at.File, Line: at.Line, Col: at.Col, Msg: fmt.Sprintf("unknown macro %s", name)}
 	}

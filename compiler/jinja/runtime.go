@@ -105,6 +105,7 @@ type env struct {
 	depth   int
 	loops   int
 	caller  *Pos            // call site of Engine.Call, when no template is running
+	pkg     string          // the package of the running macro: its macros come first
 	used    map[string]bool // engine macros called, for Output.Macros
 	steps   int             // loop iterations and macro calls so far
 }
@@ -181,6 +182,11 @@ func (e *env) lookup(name string) (any, bool) {
 		return v, true
 	}
 	if e.engine != nil {
+		if e.pkg != "" {
+			if m, ok := e.engine.packages[e.pkg][name]; ok {
+				return m, true
+			}
+		}
 		if m, ok := e.engine.macros[name]; ok {
 			return m, true
 		}
@@ -253,10 +259,7 @@ func (e *env) call(off int, fn any, args []any, kw map[string]any) (any, error) 
 	case *method:
 		return f.fn(e, f.recv, args, kw)
 	case *Macro:
-		if e.used == nil {
-			e.used = map[string]bool{}
-		}
-		e.used[f.Name] = true
+		e.markUsed(f)
 		return e.callMacro(off, f, nil, args, kw)
 	case *boundMacro:
 		return e.callMacro(off, f.m, f.closure, args, kw)
@@ -351,6 +354,24 @@ func convertArg(a any, t reflect.Type) (reflect.Value, error) {
 	return reflect.Value{}, fmt.Errorf("expected %s, got %s", t, typeName(a))
 }
 
+// markUsed records an engine macro the render called (Output.Macros):
+// by name, or package.name for a package's.
+func (e *env) markUsed(m *Macro) {
+	if e.used == nil {
+		e.used = map[string]bool{}
+	}
+	e.used[m.QualifiedName()] = true
+}
+
+// QualifiedName is the macro's name, prefixed by its package's for a
+// package's macro ("dbt_utils.star").
+func (m *Macro) QualifiedName() string {
+	if m.Package == "" {
+		return m.Name
+	}
+	return m.Package + "." + m.Name
+}
+
 // boundMacro is a macro defined inside a template, with the scope it was
 // defined in.
 type boundMacro struct {
@@ -419,13 +440,13 @@ func (e *env) callMacroWith(off int, m *Macro, closure *scope, args []any, kw ma
 			sc.vars[k] = kw[k]
 		}
 	}
-	savedSc, savedSrc, savedProg, savedFrame := e.sc, e.src, e.prog, e.frame
+	savedSc, savedSrc, savedProg, savedFrame, savedPkg := e.sc, e.src, e.prog, e.frame, e.pkg
 	callSite := e.pos(off)
 	frame := &macroFrame{}
-	e.sc, e.src, e.prog, e.frame = sc, m.src, m.prog, frame
+	e.sc, e.src, e.prog, e.frame, e.pkg = sc, m.src, m.prog, frame, m.Package
 	e.depth++
 	defer func() {
-		e.sc, e.src, e.prog, e.frame = savedSc, savedSrc, savedProg, savedFrame
+		e.sc, e.src, e.prog, e.frame, e.pkg = savedSc, savedSrc, savedProg, savedFrame, savedPkg
 		e.depth--
 	}()
 	for i, p := range m.Params {

@@ -417,6 +417,7 @@ type Macro struct {
 	Name     string
 	File     string
 	Line     int
+	Package  string // "" for the root project's and mart's
 	Params   []string
 	defaults []expr // per param; nil means required
 	body     *pongo2.NodeWrapper
