@@ -40,7 +40,7 @@ func (g *globals) attachState(wh warehouse.Warehouse, sel *selection) (func(ware
 	if !ok {
 		return nil, nil, badInput("the %s adapter cannot read another environment's relations", wh.Name())
 	}
-	name, err := a.AttachState(g.ctx, warehouse.StateLocation{Dir: sel.state, Recorded: prev.Metadata.Location})
+	name, err := a.AttachState(g.ctx, warehouse.StateLocation{Dir: sel.state, Recorded: prev.Metadata.Location, ProjectDir: g.projectDir})
 	if err != nil {
 		return nil, nil, badInput("--state: %v", err)
 	}

@@ -104,11 +104,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	c.targetValue = tgt.TemplateValue()
 	c.crossdb = crossDBFuncs(d)
 	c.adapterValue = map[string]any{
-		"quote": func(s string) string { return d.QuoteIdent(s) },
-		"type":  func() string { return d.Name() },
-		"dispatch": func(name string) (any, error) {
-			return nil, fmt.Errorf("adapter.dispatch(%q) is not supported: call the macro directly", name)
-		},
+		"quote":    func(s string) string { return d.QuoteIdent(s) },
+		"type":     func() string { return d.Name() },
+		"dispatch": jinja.Func(c.dispatch),
 	}
 	c.run()
 	c.diags.Sort()
@@ -195,8 +193,9 @@ func (c *compilation) linkSeededSources() {
 
 // projectFile is one file found under the project's paths.
 type projectFile struct {
-	kind string // models, seeds, macros, tests, snapshots, docs
-	root string // the path root it was found under (e.g. "models")
+	kind string   // models, seeds, macros, tests, snapshots, docs
+	proj *Project // the project (the root or a package) it belongs to
+	root string   // the path root it was found under (e.g. "models"), from the root project's dir
 	rel  string // slash path from the project dir
 	data []byte
 	sum  Checksum // seeds: the CSV's checksum (their data is not kept)
@@ -216,14 +215,27 @@ func (f *projectFile) isProperties() bool {
 // scan finds and reads every project file, in parallel.
 func (c *compilation) scan() ([]*projectFile, error) {
 	var files []*projectFile
+	for _, proj := range c.project.projects() {
+		found, err := c.scanProject(proj)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, found...)
+	}
+	return c.readFiles(files)
+}
+
+// scanProject lists the files of one project (the root or a package).
+func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
+	var files []*projectFile
 	roots := []struct {
 		kind  string
 		paths []string
-	}{{"models", c.project.ModelPaths}, {"seeds", c.project.SeedPaths}, {"macros", c.project.MacroPaths},
-		{"tests", c.project.TestPaths}, {"snapshots", c.project.SnapshotPaths}, {"docs", c.project.DocsPaths}}
+	}{{"models", proj.ModelPaths}, {"seeds", proj.SeedPaths}, {"macros", proj.MacroPaths},
+		{"tests", proj.TestPaths}, {"snapshots", proj.SnapshotPaths}, {"docs", proj.DocsPaths}}
 	for _, r := range roots {
 		for _, p := range r.paths {
-			dir := filepath.Join(c.project.Dir, p)
+			dir := filepath.Join(proj.Dir, p)
 			err := filepath.WalkDir(dir, func(fp string, d fs.DirEntry, err error) error {
 				if err != nil {
 					if errors.Is(err, fs.ErrNotExist) {
@@ -238,7 +250,7 @@ func (c *compilation) scan() ([]*projectFile, error) {
 					return nil
 				}
 				rel, _ := filepath.Rel(c.project.Dir, fp)
-				files = append(files, &projectFile{kind: r.kind, root: p, rel: filepath.ToSlash(rel)})
+				files = append(files, &projectFile{kind: r.kind, proj: proj, root: proj.path(p), rel: filepath.ToSlash(rel)})
 				return nil
 			})
 			if err != nil {
@@ -246,6 +258,12 @@ func (c *compilation) scan() ([]*projectFile, error) {
 			}
 		}
 	}
+	return files, nil
+}
+
+// readFiles reads the files found, in parallel, and parses the YAML
+// properties files among them.
+func (c *compilation) readFiles(files []*projectFile) ([]*projectFile, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
 	var firstErr error
 	var once sync.Once
@@ -267,7 +285,10 @@ func (c *compilation) scan() ([]*projectFile, error) {
 		}
 		f.data = data
 		if f.isProperties() {
-			f.props, f.propDiags = parseProperties(f.rel, f.data, c.project.Vars)
+			f.props, f.propDiags = parseProperties(f.rel, f.data, c.project.packageVars(f.proj))
+			if f.props != nil {
+				f.props.pkg = f.proj
+			}
 		}
 	})
 	return files, firstErr
@@ -322,7 +343,7 @@ func (c *compilation) loadMacros(files []*projectFile) {
 			continue
 		}
 		if f.kind == "macros" || f.kind == "tests" && testBlockRE.Match(f.data) {
-			mf = append(mf, jinja.File{Path: f.rel, Src: string(f.data)})
+			mf = append(mf, jinja.File{Path: f.rel, Src: string(f.data), Package: c.packageOf(f.proj)})
 		}
 	}
 	// project macros replace builtin ones of the same name (see AddMacros)
@@ -394,11 +415,20 @@ func checksum(data []byte) Checksum {
 	return Checksum{Name: "sha256", Checksum: hex.EncodeToString(h[:])}
 }
 
+// packageOf is the package name of a project's macros for the engine: ""
+// for the root project.
+func (c *compilation) packageOf(p *Project) string {
+	if p == nil || p == c.project {
+		return ""
+	}
+	return p.Name
+}
+
 // fqnFor builds a node's fully qualified name from its path under root.
-func (c *compilation) fqnFor(root, rel, name string) []string {
+func (c *compilation) fqnFor(proj *Project, root, rel, name string) []string {
 	sub := strings.TrimPrefix(rel, root+"/")
 	dir := path.Dir(sub)
-	fqn := []string{c.project.Name}
+	fqn := []string{proj.Name}
 	if dir != "." {
 		fqn = append(fqn, strings.Split(dir, "/")...)
 	}
@@ -431,7 +461,7 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 	case f.kind == "models" && strings.HasSuffix(base, ".sql"):
 		name := strings.TrimSuffix(base, ".sql")
 		n := c.newNode(TypeModel, name, f)
-		n.Config = Config(c.project.folderConfig("models", n.FQN))
+		n.Config = c.folderConfig(f.proj, "models", n.FQN)
 		if n.Config["materialized"] == nil {
 			n.Config["materialized"] = "view"
 		}
@@ -443,14 +473,14 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 			return nil, &d
 		}
 		n := c.newNode(TypeSnapshot, ms[0][1], f)
-		n.Config = Config(c.project.folderConfig("snapshots", n.FQN))
+		n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
 		n.Config["materialized"] = "snapshot"
 		return n, nil
 	case f.kind == "seeds" && strings.HasSuffix(base, ".csv"):
 		name := strings.TrimSuffix(base, ".csv")
 		n := c.newNode(TypeSeed, name, f)
 		n.SeedPath = f.rel
-		n.Config = Config(c.project.folderConfig("seeds", n.FQN))
+		n.Config = c.folderConfig(f.proj, "seeds", n.FQN)
 		n.Config["materialized"] = "seed"
 		n.Checksum = f.sum
 		return n, nil
@@ -458,7 +488,7 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 		name := strings.TrimSuffix(base, ".sql")
 		n := c.newNode(TypeTest, name, f)
 		n.TestType = "singular"
-		n.Config = Config(c.project.folderConfig("tests", n.FQN))
+		n.Config = c.folderConfig(f.proj, "tests", n.FQN)
 		n.Config["materialized"] = "test"
 		return n, nil
 	}
@@ -490,9 +520,9 @@ func (c *compilation) loadYAMLSnapshots() {
 				continue
 			}
 			code := "select * from {{ " + strings.TrimSpace(text) + " }}"
-			f := &projectFile{kind: "snapshots", root: p.root, rel: p.file, data: []byte(code)}
+			f := &projectFile{kind: "snapshots", proj: p.pkg, root: p.root, rel: p.file, data: []byte(code)}
 			n := c.newNode(TypeSnapshot, e.Name, f)
-			n.Config = Config(c.project.folderConfig("snapshots", n.FQN))
+			n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
 			n.Config["materialized"] = "snapshot"
 			n.yamlFile, n.yamlLine = p.file, e.Line
 			n.relationAt = e.RelationAt
@@ -502,10 +532,10 @@ func (c *compilation) loadYAMLSnapshots() {
 }
 
 func (c *compilation) newNode(kind, name string, f *projectFile) *Node {
-	n := &Node{ResourceType: kind, Name: name, Package: c.project.Name, Path: f.rel,
-		UniqueID: kind + "." + c.project.Name + "." + name, Language: "sql",
+	n := &Node{ResourceType: kind, Name: name, Package: f.proj.Name, Path: f.rel,
+		UniqueID: kind + "." + f.proj.Name + "." + name, Language: "sql",
 		Columns: map[string]*Column{}, Meta: map[string]any{}}
-	n.FQN = c.fqnFor(f.root, f.rel, name)
+	n.FQN = c.fqnFor(f.proj, f.root, f.rel, name)
 	if kind != TypeSeed {
 		n.RawCode = string(f.data)
 		n.Checksum = checksum(f.data)

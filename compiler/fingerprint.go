@@ -45,6 +45,12 @@ func (c *compilation) learnMacros(files []jinja.File) {
 		m := c.engine.Macro(name)
 		byFile[m.File] = append(byFile[m.File], m)
 	}
+	for _, pkg := range c.engine.Packages() {
+		for _, name := range c.engine.PackageMacros(pkg) {
+			m := c.engine.MacroIn(pkg, name)
+			byFile[m.File] = append(byFile[m.File], m)
+		}
+	}
 	c.macroFacts = make(map[string]macroFacts, len(c.engine.MacroNames()))
 	for file, ms := range byFile {
 		sort.Slice(ms, func(i, j int) bool { return ms[i].Line < ms[j].Line })
@@ -57,7 +63,7 @@ func (c *compilation) learnMacros(files []jinja.File) {
 			start := min(max(m.Line-1, 0), len(lines))
 			text := strings.Join(lines[start:max(start, min(end, len(lines)))], "")
 			sum := sha256.Sum256([]byte(text))
-			c.macroFacts[m.Name] = macroFacts{checksum: hex.EncodeToString(sum[:]),
+			c.macroFacts[m.QualifiedName()] = macroFacts{checksum: hex.EncodeToString(sum[:]),
 				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var")}
 		}
 	}

@@ -143,6 +143,13 @@ func (c *compilation) manifest() *Manifest {
 		m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line,
 			Checksum: c.macroFacts[name].checksum}
 	}
+	for _, pkg := range c.engine.Packages() {
+		for _, name := range c.engine.PackageMacros(pkg) {
+			mac := c.engine.MacroIn(pkg, name)
+			m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line,
+				Checksum: c.macroFacts[mac.QualifiedName()].checksum}
+		}
+	}
 	m.AllIDs()
 	return m
 }

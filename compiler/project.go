@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,6 +28,15 @@ type Project struct {
 	Vars          map[string]any
 	OnRunStart    []string
 	OnRunEnd      []string
+	// PackagesInstallPath is where `mart deps` installs packages (default
+	// dbt_packages); Packages are the ones installed there, each a project
+	// of its own whose PackageDir is its directory relative to this one.
+	PackagesInstallPath string
+	Packages            []*Project
+	PackageDir          string
+	// Dispatch is the dispatch: config: the packages adapter.dispatch
+	// searches for each macro namespace.
+	Dispatch map[string][]string
 
 	configs map[string]*configTree // resource kind (models, seeds, snapshots, tests, sources) -> tree
 }
@@ -38,8 +48,19 @@ type configTree struct {
 	children map[string]*configTree
 }
 
-// LoadProject reads mart.yml (or dbt_project.yml) from dir.
+// LoadProject reads mart.yml (or dbt_project.yml) from dir, and the
+// packages installed in its packages-install-path.
 func LoadProject(dir string, cliVars map[string]any) (*Project, Diagnostics) {
+	p, diags := loadProject(dir, "", cliVars)
+	if p == nil || diags.HasErrors() {
+		return p, diags
+	}
+	return p, append(diags, p.loadPackages()...)
+}
+
+// loadProject reads one project file; label prefixes the file name in
+// diagnostics (a package's directory).
+func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnostics) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, Diagnostics{errorf(dir, 0, 0, "cannot resolve project directory: %v", err)}
@@ -49,7 +70,7 @@ func LoadProject(dir string, cliVars map[string]any) (*Project, Diagnostics) {
 	for _, name := range []string{"mart.yml", "mart.yaml", "dbt_project.yml"} {
 		data, err = os.ReadFile(filepath.Join(abs, name))
 		if err == nil {
-			p.File = name
+			p.File = path.Join(label, name)
 			break
 		}
 	}
@@ -107,8 +128,12 @@ func LoadProject(dir string, cliVars map[string]any) (*Project, Diagnostics) {
 				kind = "tests"
 			}
 			p.configs[kind] = parseConfigTree(p.File, v, kind, &diags)
+		case "packages-install-path":
+			p.PackagesInstallPath = envCtx.str(v, &diags)
+		case "dispatch":
+			p.Dispatch = parseDispatch(p.File, v, &diags)
 		case "version", "config-version", "require-dbt-version", "clean-targets", "analysis-paths",
-			"packages-install-path", "log-path", "quoting", "flags", "query-comment", "dispatch",
+			"log-path", "quoting", "flags", "query-comment",
 			"restrict-access", "asset-paths", "semantic-models", "saved-queries", "metrics", "exposures", "analyses":
 			// accepted for dbt compatibility; not used by mart
 		default:
@@ -133,6 +158,9 @@ func LoadProject(dir string, cliVars map[string]any) (*Project, Diagnostics) {
 	def(&p.SnapshotPaths, "snapshots")
 	if p.TargetPath == "" {
 		p.TargetPath = "target"
+	}
+	if p.PackagesInstallPath == "" {
+		p.PackagesInstallPath = "dbt_packages"
 	}
 	if p.Vars == nil {
 		p.Vars = map[string]any{}

@@ -13,6 +13,7 @@ import (
 // properties are the contents of one models/**/*.yml file.
 type properties struct {
 	file      string
+	pkg       *Project      // the project (root or package) the file belongs to
 	root      string        // the path root the file was found under (e.g. "snapshots")
 	Models    []*propEntry  `yaml:"models"`
 	Seeds     []*propEntry  `yaml:"seeds"`

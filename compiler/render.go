@@ -112,7 +112,7 @@ func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any 
 	if opt.Incremental {
 		incremental = isTrue
 	}
-	return map[string]any{
+	ctx := map[string]any{
 		"ref":            s.refFunc(st, opt),
 		"source":         s.sourceFunc(st, opt),
 		"config":         &configObject{s: s, st: st},
@@ -120,6 +120,10 @@ func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any 
 		"is_incremental": incremental,
 		"model":          s.modelValue(n, opt),
 	}
+	if n.Package != "" && n.Package != s.project.Name {
+		ctx["var"] = s.packageVarFunc(n.Package)
+	}
+	return ctx
 }
 
 var (
@@ -156,6 +160,11 @@ func (s *scope) sharedContext() map[string]any {
 			}),
 			"dbt":     s.crossdb,
 			"adapter": s.adapterValue,
+		}
+		for name, ns := range s.namespaces() {
+			if _, taken := s.shared[name]; !taken {
+				s.shared[name] = ns
+			}
 		}
 	})
 	return s.shared

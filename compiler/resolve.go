@@ -53,7 +53,7 @@ func (c *compilation) resolveRefs() {
 func (c *compilation) macroIDs(names []string) []string {
 	out := make([]string, 0, len(names))
 	for _, name := range names {
-		if m := c.engine.Macro(name); m != nil {
+		if m := c.macroByQualifiedName(name); m != nil {
 			out = append(out, macroID(c.project.Name, m))
 		}
 	}
@@ -61,13 +61,24 @@ func (c *compilation) macroIDs(names []string) []string {
 	return out
 }
 
-// macroID is a macro's unique id: macro.<project>.<name>, or
+// macroID is a macro's unique id: macro.<project or package>.<name>, or
 // macro.mart.<name> for the macros mart ships.
 func macroID(project string, m *jinja.Macro) string {
-	if m.Builtin() {
+	switch {
+	case m.Builtin():
 		return "macro.mart." + m.Name
+	case m.Package != "":
+		return "macro." + m.Package + "." + m.Name
 	}
 	return "macro." + project + "." + m.Name
+}
+
+// macroByQualifiedName finds a macro by its QualifiedName.
+func (c *compilation) macroByQualifiedName(name string) *jinja.Macro {
+	if pkg, n, ok := strings.Cut(name, "."); ok {
+		return c.engine.MacroIn(pkg, n)
+	}
+	return c.engine.Macro(name)
 }
 
 func (c *compilation) position(n *Node, key string) (string, int, int) {

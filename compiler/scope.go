@@ -31,6 +31,7 @@ type scope struct {
 	sharedOnce sync.Once
 	shared     map[string]any // template variables common to every render
 	templates  sync.Map       // unique id -> *jinja.Template, parsed again after the compile
+	varFuncs   sync.Map       // package name -> its var()
 }
 
 // template returns a node's parsed template, parsing it once when a render

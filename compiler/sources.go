@@ -39,11 +39,11 @@ func (c *compilation) loadSources() {
 					c.addDiag(errorf(p.file, t.Line, 0, "source table %s is declared twice (also in %s)", key, prev.PatchPath))
 					continue
 				}
-				n := &Node{ResourceType: TypeSource, Name: t.Name, SourceName: s.Name, Package: c.project.Name,
-					UniqueID: "source." + c.project.Name + "." + key, Path: p.file, PatchPath: p.file,
-					FQN: []string{c.project.Name, s.Name, t.Name}, Columns: columnsFrom(c, p.file, t.Columns),
+				n := &Node{ResourceType: TypeSource, Name: t.Name, SourceName: s.Name, Package: p.pkg.Name,
+					UniqueID: "source." + p.pkg.Name + "." + key, Path: p.file, PatchPath: p.file,
+					FQN: []string{p.pkg.Name, s.Name, t.Name}, Columns: columnsFrom(c, p.file, t.Columns),
 					Meta: map[string]any{}, yamlFile: p.file, yamlLine: t.Line}
-				n.Config = Config(c.project.folderConfig("sources", n.FQN))
+				n.Config = c.folderConfig(p.pkg, "sources", n.FQN)
 				mergeConfig(n.Config, s.Config)
 				mergeConfig(n.Config, t.Config)
 				mergeConfig(n.Config, map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)})

@@ -162,7 +162,11 @@ func testName(ts *testSpec, model, column string) string {
 	if ts.customName != "" {
 		return ts.customName
 	}
-	parts := []string{ts.name, model}
+	first := ts.name
+	if ts.namespace != "" {
+		first = ts.namespace + "_" + ts.name
+	}
+	parts := []string{first, model}
 	if column != "" {
 		parts = append(parts, column)
 	}
@@ -302,8 +306,8 @@ func (c *compilation) genericTest(target *testTarget, column string, spec *yaml.
 		d := errorf(target.file, spec.Line, spec.Column, "%v", err)
 		return nil, &d
 	}
-	macro := "test_" + ts.name
-	if c.engine.Macro(macro) == nil {
+	macro := c.testMacro(ts, target.node.Package)
+	if macro == "" {
 		var known []string
 		for _, m := range c.engine.MacroNames() {
 			if strings.HasPrefix(m, "test_") {
@@ -321,8 +325,9 @@ func (c *compilation) genericTest(target *testTarget, column string, spec *yaml.
 	name := testName(ts, target.nodeName, column)
 	src := c.testTemplate(macro, *target, column, ts)
 	h := md5.Sum([]byte(target.file + "\x00" + src))
-	n := &Node{ResourceType: TypeTest, Name: name, Package: c.project.Name, TestType: "generic",
-		UniqueID: "test." + c.project.Name + "." + name + "." + hex.EncodeToString(h[:])[:10],
+	pkg := target.node.Package
+	n := &Node{ResourceType: TypeTest, Name: name, Package: pkg, TestType: "generic",
+		UniqueID: "test." + pkg + "." + name + "." + hex.EncodeToString(h[:])[:10],
 		Path:     target.file, PatchPath: target.file, RawCode: src, Checksum: checksum([]byte(src)),
 		FQN:     append(append([]string{}, target.node.FQN[:len(target.node.FQN)-1]...), name),
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
@@ -335,7 +340,7 @@ func (c *compilation) genericTest(target *testTarget, column string, spec *yaml.
 			n.testCall.where = w
 		}
 	}
-	n.Config = Config(c.project.folderConfig("tests", n.FQN))
+	n.Config = c.folderConfig(c.project.Package(pkg), "tests", n.FQN)
 	mergeConfig(n.Config, ts.config)
 	n.Config["materialized"] = "test"
 	if n.Config["severity"] == nil {
@@ -502,8 +507,8 @@ func (c *compilation) addUnitTests() {
 				c.addDiag(errorf(p.file, u.Expect.Line, 0, "unit test %q: %v", u.Name, err))
 			}
 			spec.Expect = exp
-			n := &Node{ResourceType: TypeUnitTest, Name: u.Name, Package: c.project.Name, TestType: "unit",
-				UniqueID: "unit_test." + c.project.Name + "." + u.Model + "." + u.Name, Path: p.file, PatchPath: p.file,
+			n := &Node{ResourceType: TypeUnitTest, Name: u.Name, Package: model.Package, TestType: "unit",
+				UniqueID: "unit_test." + model.Package + "." + u.Model + "." + u.Name, Path: p.file, PatchPath: p.file,
 				FQN: append(append([]string{}, model.FQN...), u.Name), Columns: map[string]*Column{}, Meta: map[string]any{},
 				Description: u.Description, AttachedNode: model.UniqueID, UnitTest: spec, yamlFile: p.file, yamlLine: u.Line,
 				Checksum: checksum([]byte(fmt.Sprintf("%v", spec)))}
@@ -539,4 +544,30 @@ func unitIO(io propUnitIO) (UnitTestInput, error) {
 		return in, fmt.Errorf("rows: expected a list of mappings or CSV text")
 	}
 	return in, nil
+}
+
+// testMacro finds the macro of a generic test: test_<name> in the named
+// namespace (dbt_utils.accepted_range), or in the package of the tested
+// node, then the root project and mart's. It returns the macro as
+// Engine.Call names it (package.test_name for a package's), or "".
+func (c *compilation) testMacro(ts *testSpec, nodePackage string) string {
+	name := "test_" + ts.name
+	var search []string
+	switch {
+	case ts.namespace != "" && ts.namespace != c.project.Name:
+		search = []string{ts.namespace}
+	case nodePackage != "" && nodePackage != c.project.Name:
+		search = []string{nodePackage, ""}
+	default:
+		search = []string{""}
+	}
+	for _, pkg := range search {
+		if c.engine.MacroIn(pkg, name) != nil {
+			if pkg == "" {
+				return name
+			}
+			return pkg + "." + name
+		}
+	}
+	return ""
 }

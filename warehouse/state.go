@@ -9,6 +9,9 @@ package warehouse
 type StateLocation struct {
 	Dir      string
 	Recorded map[string]string
+	// ProjectDir is this run's project: recorded relative paths are
+	// relative to it.
+	ProjectDir string
 }
 
 // A Warehouse that can read a previous run's relations has a method

@@ -88,16 +88,13 @@ func (adapter) Open(ctx context.Context, t warehouse.Target, opt warehouse.OpenO
 	return Open(ctx, cfg)
 }
 
-// Locate records the database file's absolute path, for a later run that
-// reads this one's relations (--defer, diff, clone).
+// Locate records the database file's path as the profile gives it
+// (relative to the project unless absolute), for a later run that reads
+// this one's relations (--defer, diff, clone).
 func (adapter) Locate(t warehouse.Target, opt warehouse.OpenOptions) map[string]string {
 	cfg, ok := t.Config.(Config)
 	if !ok || cfg.Path == ":memory:" || cfg.Path == "" {
 		return nil
 	}
-	p := cfg.Path
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(opt.ProjectDir, p)
-	}
-	return map[string]string{"path": filepath.Clean(p)}
+	return map[string]string{"path": filepath.ToSlash(filepath.Clean(cfg.Path))}
 }

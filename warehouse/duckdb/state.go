@@ -43,6 +43,9 @@ func (w *Warehouse) AttachState(ctx context.Context, loc warehouse.StateLocation
 // statePath finds the state's database file.
 func statePath(loc warehouse.StateLocation) (string, error) {
 	if p := loc.Recorded["path"]; p != "" {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(loc.ProjectDir, p)
+		}
 		if _, err := os.Stat(p); err == nil {
 			return p, nil
 		}
