@@ -196,7 +196,7 @@ type projectFile struct {
 	kind string   // models, seeds, macros, tests, snapshots, docs
 	proj *Project // the project (the root or a package) it belongs to
 	root string   // the path root it was found under (e.g. "models"), from the root project's dir
-	rel  string // slash path from the project dir
+	rel  string   // slash path from the project dir
 	data []byte
 	sum  Checksum // seeds: the CSV's checksum (their data is not kept)
 

@@ -3,10 +3,10 @@ package compiler
 import (
 	"fmt"
 	"os"
-	"strings"
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -234,4 +234,3 @@ func (s *scope) dispatchOrder(ns string) []string {
 	}
 	return []string{ns}
 }
-
