@@ -3,7 +3,6 @@ package bigquery
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -12,19 +11,25 @@ import (
 	"github.com/mart-dev/mart/warehouse/warehousetest"
 )
 
-// TestConformanceFake runs the catalog part of the conformance suite
-// against the fake: it keeps datasets, tables and views but runs no SELECT,
-// so the statements the suite expects to fail are scripted to fail, and its
-// long query to run for a minute.
+// openFake opens the adapter on a fresh fake, which runs the SQL it is
+// sent (on DuckDB): nothing is scripted, failures and cancellation are
+// the engine's own.
+func openFake(t *testing.T) warehouse.Warehouse {
+	fake := bqfake.New()
+	t.Cleanup(fake.Close)
+	fake.AddDataset("proj", "mart", "EU")
+	w, err := Open(context.Background(), Config{Project: "proj", Dataset: "mart", Location: "EU", APIEndpoint: fake.URL()})
+	require.NoError(t, err)
+	return w
+}
+
+// TestConformanceFake runs the whole conformance suite against the fake.
 func TestConformanceFake(t *testing.T) {
-	warehousetest.RunCatalog(t, func(t *testing.T) warehouse.Warehouse {
-		fake := bqfake.New()
-		t.Cleanup(fake.Close)
-		fake.AddDataset("proj", "mart", "EU")
-		fake.FailJob(`not a number|no_such_column|from from|no_such_type`, bqfake.Failure{Message: "bqfake: this statement fails"})
-		fake.OnQuery(`generate_array\(1, 100000\)`, bqfake.Result{Duration: time.Minute})
-		w, err := Open(context.Background(), Config{Project: "proj", Dataset: "mart", Location: "EU", APIEndpoint: fake.URL()})
-		require.NoError(t, err)
-		return w
-	})
+	warehousetest.Run(t, openFake)
+}
+
+// TestIncrementalConformanceFake runs the incremental strategies and
+// snapshots of the conformance suite against the fake.
+func TestIncrementalConformanceFake(t *testing.T) {
+	warehousetest.RunIncremental(t, openFake)
 }
