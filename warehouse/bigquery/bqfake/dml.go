@@ -64,6 +64,9 @@ func (r *run) dmlStatement(st *stmt) *apiError {
 	}
 	before := int64(-1)
 	if kind == "MERGE" && target != nil && target.stored {
+		if err := r.recount(target); err != nil {
+			return err
+		}
 		before = target.numRows
 	}
 	n, err := r.duckExec(q)
@@ -71,7 +74,7 @@ func (r *run) dmlStatement(st *stmt) *apiError {
 		return err
 	}
 	r.rowCount = &n
-	if err := r.refresh(target); err != nil {
+	if err := r.recount(target); err != nil {
 		return err
 	}
 	switch kind {

@@ -58,6 +58,24 @@ func (r *run) duckDescribe(q string) ([]Field, *apiError) {
 	return out, r.duckError(err)
 }
 
+// recount reads a table's row count back from DuckDB into the catalog
+// after DML changed its rows.
+func (r *run) recount(t *table) *apiError {
+	if t == nil || !t.stored {
+		return nil
+	}
+	var n int64
+	if err := r.unlocked(func() error {
+		var err error
+		n, err = count(r.ctx, r.conn, duckRel(t.project, t.dataset, t.id))
+		return err
+	}); err != nil {
+		return r.duckError(err)
+	}
+	t.numRows = n
+	return nil
+}
+
 // refresh reads a table's schema and row count back from DuckDB into the
 // catalog after a statement changed it.
 func (r *run) refresh(t *table) *apiError {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	_ "github.com/duckdb/duckdb-go/v2" // the fake's storage and executor
 )
@@ -63,6 +64,65 @@ func openEngine() (*engine, error) {
 }
 
 func (e *engine) close() { _ = e.db.Close() }
+
+// engines are databases of closed fakes, reset, for the next New:
+// opening DuckDB and setting it up costs tens of milliseconds, which a
+// test suite making a fake per test would pay a hundred times.
+var engines struct {
+	sync.Mutex
+	idle []*engine
+}
+
+// acquireEngine returns a reset database from the pool, or a new one.
+func acquireEngine() (*engine, error) {
+	engines.Lock()
+	if n := len(engines.idle); n > 0 {
+		e := engines.idle[n-1]
+		engines.idle = engines.idle[:n-1]
+		engines.Unlock()
+		return e, nil
+	}
+	engines.Unlock()
+	return openEngine()
+}
+
+// release resets the database (drops every dataset) and pools it; one
+// that cannot be reset is closed.
+func (e *engine) release() {
+	if err := e.reset(); err != nil {
+		e.close()
+		return
+	}
+	engines.Lock()
+	engines.idle = append(engines.idle, e)
+	engines.Unlock()
+}
+
+func (e *engine) reset() error {
+	rows, err := e.db.Query("SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database() AND NOT internal AND schema_name <> 'main'")
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		drops = append(drops, "DROP SCHEMA "+duckIdent(name)+" CASCADE")
+	}
+	rows.Close()
+	if err := e.exec(drops...); err != nil {
+		return err
+	}
+	var left int
+	if err := e.db.QueryRow("SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()) + " +
+		"(SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT internal)").Scan(&left); err != nil || left > 0 {
+		return fmt.Errorf("bqfake: database not empty after reset")
+	}
+	return nil
+}
 
 // exec runs statements outside any job (catalog calls and test hooks).
 func (e *engine) exec(stmts ...string) error {

@@ -38,7 +38,7 @@ type Server struct {
 // New starts a fake with no projects; add them with [Server.AddProject] or
 // [Server.AddDataset]. Call Close when done.
 func New() *Server {
-	eng, err := openEngine()
+	eng, err := acquireEngine()
 	if err != nil {
 		panic(err)
 	}
@@ -56,19 +56,17 @@ func New() *Server {
 // URL is the API endpoint to give the client (Config.APIEndpoint).
 func (s *Server) URL() string { return s.srv.URL }
 
-// Close stops the server, cancels the jobs still running and closes the
-// database.
+// Close cancels the jobs still running, stops the server and gives the
+// database back to the pool (see engine.release).
 func (s *Server) Close() {
-	s.srv.Close()
 	s.mu.Lock()
 	for _, j := range s.jobs {
-		if j.cancel != nil {
-			j.cancel()
-		}
+		j.cancel()
 	}
 	s.mu.Unlock()
+	s.srv.Close()
 	s.jobsWG.Wait()
-	s.eng.close()
+	s.eng.release()
 }
 
 // Requests returns the HTTP calls served so far, as "METHOD /path".
