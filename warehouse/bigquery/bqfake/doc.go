@@ -5,7 +5,8 @@
 // credentials).
 //
 // It serves the calls cloud.google.com/go/bigquery makes for query jobs
-// (jobs.insert, jobs.get, jobs.getQueryResults, jobs.cancel), dry runs,
+// (jobs.insert, jobs.get, jobs.getQueryResults, jobs.cancel, and
+// jobs.query, which Query.Read uses), dry runs,
 // load jobs (multipart and resumable media uploads), datasets
 // (get/insert/delete), tables (get/list/insert/delete) and tabledata.list,
 // and it records every job: statement, labels, dry-run flag, maximum bytes

@@ -147,69 +147,6 @@ func (s *Server) estimate(stmts []*stmt) int64 {
 	return total
 }
 
-// jobs.getQueryResults
-func (s *Server) getQueryResults(w http.ResponseWriter, r *http.Request, p []string) {
-	q := r.URL.Query()
-	wait := 10 * time.Second
-	if ms, err := strconv.Atoi(q.Get("timeoutMs")); err == nil {
-		wait = min(wait, time.Duration(ms)*time.Millisecond)
-	}
-	s.mu.Lock()
-	j, err := s.lookupJob(p[0], p[1], q.Get("location"))
-	s.mu.Unlock()
-	if err != nil {
-		writeAPIError(w, err)
-		return
-	}
-	select {
-	case <-j.done:
-	case <-time.After(wait):
-	case <-r.Context().Done():
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := &bq.GetQueryResultsResponse{
-		Kind:         "bigquery#getQueryResultsResponse",
-		JobReference: &bq.JobReference{ProjectId: j.Project, JobId: j.ID, Location: j.Location},
-		JobComplete:  j.State == "DONE",
-	}
-	if !out.JobComplete {
-		writeJSON(w, out)
-		return
-	}
-	if j.err != nil {
-		writeAPIError(w, j.err)
-		return
-	}
-	if j.stats != nil && j.stats.Query != nil {
-		out.NumDmlAffectedRows = j.stats.Query.NumDmlAffectedRows
-	}
-	if j.result == nil || j.result.Schema == nil {
-		writeJSON(w, out)
-		return
-	}
-	res := j.result
-	out.Schema = apiSchema(res.Schema)
-	out.TotalRows = uint64(len(res.Rows))
-	start, _ := strconv.Atoi(q.Get("startIndex"))
-	if tok := q.Get("pageToken"); tok != "" {
-		start, _ = strconv.Atoi(tok)
-	}
-	size := len(res.Rows)
-	if v := q.Get("maxResults"); v != "" {
-		size, _ = strconv.Atoi(v)
-	}
-	int64TS := q.Get("formatOptions.useInt64Timestamp") == "true"
-	end := min(start+size, len(res.Rows))
-	for i := start; i < end; i++ {
-		out.Rows = append(out.Rows, encodeRow(res.Schema, res.Rows[i], int64TS))
-	}
-	if end < len(res.Rows) && size > 0 {
-		out.PageToken = strconv.Itoa(end)
-	}
-	writeJSON(w, out)
-}
-
 func encodeRow(schema []Field, row []any, int64TS bool) *bq.TableRow {
 	out := &bq.TableRow{}
 	for i, f := range schema {

@@ -97,6 +97,7 @@ var routes = []route{
 	{"GET", regexp.MustCompile(`^/projects/([^/]+)/jobs/([^/]+)$`), (*Server).getJob},
 	{"POST", regexp.MustCompile(`^/projects/([^/]+)/jobs/([^/]+)/cancel$`), (*Server).cancelJob},
 	{"GET", regexp.MustCompile(`^/projects/([^/]+)/queries/([^/]+)$`), (*Server).getQueryResults},
+	{"POST", regexp.MustCompile(`^/projects/([^/]+)/queries$`), (*Server).runQuery},
 	{"POST", regexp.MustCompile(`^/upload/projects/([^/]+)/jobs$`), (*Server).uploadJob},
 }
 

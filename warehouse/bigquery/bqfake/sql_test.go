@@ -255,3 +255,24 @@ func TestCancelAndDryRun(t *testing.T) {
 	assert.True(t, cancelled.Cancelled)
 	assert.Equal(t, "stopped", cancelled.ErrorReason)
 }
+
+// Query.Read takes jobs.query, BigQuery's synchronous path.
+func TestQueryRead(t *testing.T) {
+	e := newEnv(t)
+	it, err := e.c.Query("SELECT x, x * 2 AS y FROM UNNEST(GENERATE_ARRAY(1, 3)) AS x ORDER BY x").Read(e.ctx)
+	require.NoError(t, err)
+	var got [][]bigquery.Value
+	for {
+		var row []bigquery.Value
+		err := it.Next(&row)
+		if errors.Is(err, iterator.Done) {
+			break
+		}
+		require.NoError(t, err)
+		got = append(got, row)
+	}
+	assert.Equal(t, [][]bigquery.Value{{int64(1), int64(2)}, {int64(2), int64(4)}, {int64(3), int64(6)}}, got)
+	_, err = e.c.Query("SELECT nope").Read(e.ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nope")
+}

@@ -78,12 +78,12 @@ func TestTranslate(t *testing.T) {
 // What the fake does not implement fails, naming it.
 func TestTranslateRefuses(t *testing.T) {
 	for in, want := range map[string]string{
-		"SELECT FOO(1)":                                  "function FOO is not supported",
-		"SELECT NET.HOST(x)":                             "function NET.HOST is not supported",
-		"SELECT 1 % 2":                                   `the "%" operator is not supported`,
-		"SELECT @param":                                  "query parameters (@param) are not supported",
-		"SELECT @@nope":                                  "system variable @@nope is not supported",
-		"SELECT UNNEST(x)":                               "UNNEST is only supported in FROM and after IN",
+		"SELECT FOO(1)":      "function FOO is not supported",
+		"SELECT NET.HOST(x)": "function NET.HOST is not supported",
+		"SELECT 1 % 2":       `the "%" operator is not supported`,
+		"SELECT @param":      "query parameters (@param) are not supported",
+		"SELECT @@nope":      "system variable @@nope is not supported",
+		"SELECT UNNEST(x)":   "UNNEST is only supported in FROM and after IN",
 		"SELECT * FROM t TABLESAMPLE SYSTEM (1 PERCENT)": "TABLESAMPLE is not supported",
 		"SELECT * FROM `a.b.c.d`":                        "table name a.b.c.d is not supported",
 		"SELECT CAST(x AS ARRAY<ARRAY<INT64>>)":          "Arrays of arrays are not supported",
