@@ -62,6 +62,11 @@ func (r *run) dmlStatement(st *stmt) *apiError {
 	if err := r.checkMatches(st); err != nil {
 		return err
 	}
+	if kind == "INSERT" {
+		if err := r.checkInsertTypes(st, target); err != nil {
+			return err
+		}
+	}
 	before := int64(-1)
 	if kind == "MERGE" && target != nil && target.stored {
 		if err := r.recount(target); err != nil {

@@ -66,9 +66,14 @@
 // never guesses. Words that are not GoogleSQL keywords are names, so
 // DuckDB-only syntax (ILIKE, FILTER, ::) is refused too.
 //
+// An INSERT ... SELECT of a column of another kind of type than the
+// table's (a STRING into an INT64, a TIMESTAMP into a DATETIME) is refused
+// as BigQuery refuses it, where DuckDB would cast.
+//
 // Limits: DuckDB is the engine, so some results differ from BigQuery's
-// at the edges: type coercion is looser (DuckDB casts where BigQuery
-// would refuse a type, e.g. inserting a STRING into an INT64 column),
+// at the edges: type coercion is looser elsewhere (between numeric types
+// in INSERT, in MERGE's INSERT and UPDATE, in comparisons), DuckDB types
+// some expressions otherwise (NUMERIC / NUMERIC is a FLOAT64),
 // table and dataset names are case-insensitive, BIGNUMERIC holds 38
 // digits (DECIMAL(38, 18)), FARM_FINGERPRINT is DuckDB's hash, DATE_DIFF
 // and DATETIME_DIFF count part boundaries and TIMESTAMP_DIFF whole parts,

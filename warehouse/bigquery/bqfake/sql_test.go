@@ -174,6 +174,10 @@ func TestRefusals(t *testing.T) {
 	e.fails("UPDATE ds.t AS d SET v = s.v FROM (SELECT 1 AS id, 'x' AS v UNION ALL SELECT 1, 'y') AS s WHERE d.id = s.id",
 		"UPDATE/MERGE must match at most one source row for each target row")
 	e.fails("ALTER TABLE ds.t ALTER COLUMN v SET DATA TYPE INT64", "is assignable to the new type")
+	e.fails("INSERT ds.t (id, v) SELECT v, v FROM ds.t", "Query column 1 has type STRING which cannot be inserted into column id, which has type INT64")
+	e.fails("INSERT ds.t SELECT id, id FROM ds.t", "Query column 2 has type INT64 which cannot be inserted into column v, which has type STRING")
+	e.fails("INSERT ds.t SELECT id FROM ds.t", "Inserted row has wrong column count; Has 1, 2 are expected")
+	e.exec("INSERT ds.t (id, v) SELECT NULL, NULL UNION ALL SELECT id + 1, 'b' FROM ds.t")
 	e.fails("CREATE TABLE ds.t AS SELECT 1 AS id", "Already Exists: Table proj:ds.t")
 	e.fails("EXECUTE IMMEDIATE 'SELECT 1'", "bqfake: EXECUTE statements are not supported")
 }
