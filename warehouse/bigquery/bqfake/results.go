@@ -71,10 +71,7 @@ func rowValue(f Field, v any) any {
 		}
 		return out
 	}
-	if f.Type == "JSON" {
-		if s, ok := v.(string); ok && json.Valid([]byte(s)) {
-			return s
-		}
+	if f.Type == "JSON" { // the driver parses JSON values
 		b, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Sprint(v)

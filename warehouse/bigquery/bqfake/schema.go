@@ -41,6 +41,9 @@ func (r *run) createSchema(st *stmt, i int) *apiError {
 	default:
 		return invalidQuery("Syntax error: expected a dataset name after CREATE SCHEMA")
 	}
+	if r.inTx {
+		return invalidQuery("CREATE SCHEMA is not supported inside a multi-statement transaction")
+	}
 	if r.s.lookupDataset(proj, name) != nil {
 		if ifNotExists {
 			return nil

@@ -93,7 +93,7 @@ func TestQueryValues(t *testing.T) {
 	schema, rows := e.rows(`SELECT 1 AS i, 1.5 AS f, 'x' AS s, TRUE AS b, NUMERIC '1.50' AS n, DATE '2024-01-31' AS d,
 		TIMESTAMP '2024-01-31 10:00:00.5+00' AS ts, DATETIME '2024-01-31 10:00:00' AS dt, [1, 2] AS arr,
 		STRUCT(1 AS a, 'b' AS b) AS st, CAST(NULL AS STRING) AS z, b'ab' AS bytes, JSON '{"a": 1}' AS j,
-		TIME '10:11:12' AS tm, SUM(3) AS total`)
+		TIME '10:11:12' AS tm, SUM(3) AS total, JSON '"1"' AS js`)
 	var types []string
 	for _, f := range schema {
 		ty := string(f.Type)
@@ -103,7 +103,7 @@ func TestQueryValues(t *testing.T) {
 		types = append(types, f.Name+" "+ty)
 	}
 	assert.Equal(t, []string{"i INTEGER", "f FLOAT", "s STRING", "b BOOLEAN", "n NUMERIC", "d DATE", "ts TIMESTAMP",
-		"dt DATETIME", "arr ARRAY<INTEGER>", "st RECORD", "z STRING", "bytes BYTES", "j JSON", "tm TIME", "total INTEGER"}, types)
+		"dt DATETIME", "arr ARRAY<INTEGER>", "st RECORD", "z STRING", "bytes BYTES", "j JSON", "tm TIME", "total INTEGER", "js JSON"}, types)
 	require.Len(t, rows, 1)
 	r := rows[0]
 	assert.Equal(t, int64(1), r[0])
@@ -121,6 +121,7 @@ func TestQueryValues(t *testing.T) {
 	assert.JSONEq(t, `{"a": 1}`, r[12].(string))
 	assert.Equal(t, civil.Time{Hour: 10, Minute: 11, Second: 12}, r[13])
 	assert.Equal(t, int64(3), r[14])
+	assert.Equal(t, `"1"`, r[15], "a JSON string keeps its quotes")
 }
 
 // Scripts: variables, IF branches evaluated, exception handlers,
