@@ -281,3 +281,27 @@ func TestQueryRead(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "nope")
 }
+
+// Date and time functions give BigQuery's answers (examples of its
+// reference).
+func TestTimeFunctions(t *testing.T) {
+	e := newEnv(t)
+	_, rows := e.rows(`SELECT
+		TIMESTAMP_DIFF(TIMESTAMP '2010-07-07 10:20:00+00', TIMESTAMP '2008-12-25 15:30:00+00', HOUR),
+		DATETIME_DIFF(DATETIME '2010-07-07 10:20:00', DATETIME '2008-12-25 15:30:00', DAY),
+		DATE_DIFF(DATE '2010-07-07', DATE '2008-12-25', DAY),
+		DATE_ADD(DATE '2008-12-25', INTERVAL 5 DAY),
+		DATE_TRUNC(DATE '2024-01-10', WEEK), DATE_TRUNC(DATE '2024-01-10', ISOWEEK), DATE_TRUNC(DATE '2024-02-15', MONTH),
+		EXTRACT(DAYOFWEEK FROM DATE '2024-01-07'), EXTRACT(WEEK FROM DATE '2024-01-07'), EXTRACT(ISOWEEK FROM DATE '2024-01-07'),
+		TIMESTAMP_TRUNC(TIMESTAMP '2024-01-10 10:11:12+00', HOUR),
+		CAST(TIMESTAMP '2024-01-10 10:11:12.5+00' AS STRING), CAST(NUMERIC '1.50' AS STRING), CAST(300.0 AS STRING),
+		DATE(TIMESTAMP '2024-01-10 23:59:59+00'), UNIX_SECONDS(TIMESTAMP '1970-01-02 00:00:00+00')`)
+	assert.Equal(t, []bigquery.Value{
+		int64(13410), int64(559), int64(559), civil.Date{Year: 2008, Month: 12, Day: 30},
+		civil.Date{Year: 2024, Month: 1, Day: 7}, civil.Date{Year: 2024, Month: 1, Day: 8}, civil.Date{Year: 2024, Month: 2, Day: 1},
+		int64(1), int64(1), int64(1),
+		time.Date(2024, 1, 10, 10, 0, 0, 0, time.UTC),
+		"2024-01-10 10:11:12.5+00", "1.5", "300",
+		civil.Date{Year: 2024, Month: 1, Day: 10}, int64(86400),
+	}, rows[0])
+}
