@@ -24,8 +24,8 @@
 // BigQuery's types and JSON encoding; DML reports numDmlAffectedRows and
 // sets @@row_count; load jobs (CSV) land real rows. Jobs run one at a
 // time (a serial history BigQuery could have produced); jobs.insert
-// answers when a job finishes quickly, and jobs.cancel interrupts a
-// running query.
+// answers when a job finishes quickly, jobs.cancel interrupts a running
+// query, and a job over its jobTimeoutMs is stopped.
 //
 // The catalog keeps what DuckDB has no place for, and BigQuery's rules:
 // datasets' locations (a job only sees datasets in its location),

@@ -1,6 +1,8 @@
 package bqfake
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -110,6 +112,9 @@ var stoppedError = &apiError{http.StatusBadRequest, "stopped", "Job execution wa
 func (r *run) duckError(err error) *apiError {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(r.ctx.Err(), context.DeadlineExceeded) {
+		return &apiError{http.StatusBadRequest, "timeout", "Job execution was cancelled: Job timed out (job_timeout)"}
 	}
 	if r.ctx.Err() != nil {
 		return stoppedError

@@ -175,7 +175,11 @@ func (s *Server) startJob(projectID string, in *bq.Job, data []byte, upload stri
 func (s *Server) newJob(projectID string, ref *bq.JobReference, cfg *bq.JobConfiguration) *job {
 	now := s.now()
 	j := &job{cfg: cfg, created: now, done: make(chan struct{})}
-	j.ctx, j.cancel = context.WithCancel(context.Background())
+	if cfg.JobTimeoutMs > 0 { // job_timeout: BigQuery stops the job
+		j.ctx, j.cancel = context.WithTimeout(context.Background(), time.Duration(cfg.JobTimeoutMs)*time.Millisecond)
+	} else {
+		j.ctx, j.cancel = context.WithCancel(context.Background())
+	}
 	j.ID, j.Project, j.Location = ref.JobId, projectID, ref.Location
 	j.DryRun, j.Labels, j.JobTimeoutMs, j.Inserts = cfg.DryRun, cfg.Labels, cfg.JobTimeoutMs, 1
 	j.State = "RUNNING"

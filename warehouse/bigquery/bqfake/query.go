@@ -18,6 +18,7 @@ func (s *Server) startQuery(j *job) {
 	if err != nil {
 		j.StatementType = ""
 		s.finish(j, invalidQuery("%s", err.Error()), 0, nil)
+		j.cancel()
 		close(j.done)
 		return
 	}
@@ -42,6 +43,7 @@ func (s *Server) startQuery(j *job) {
 func (s *Server) runJob(j *job, wait time.Duration) {
 	defer s.jobsWG.Done()
 	defer close(j.done)
+	defer j.cancel()
 	if wait > 0 {
 		select {
 		case <-time.After(wait):

@@ -305,3 +305,25 @@ func TestTimeFunctions(t *testing.T) {
 		civil.Date{Year: 2024, Month: 1, Day: 10}, int64(86400),
 	}, rows[0])
 }
+
+// A job over its job timeout is stopped.
+func TestJobTimeout(t *testing.T) {
+	e := newEnv(t)
+	q := e.c.Query("SELECT COUNT(*) FROM UNNEST(GENERATE_ARRAY(1, 100000)) AS a CROSS JOIN UNNEST(GENERATE_ARRAY(1, 100000)) AS b")
+	q.JobTimeout = 200 * time.Millisecond
+	start := time.Now()
+	_, err := func() (*bigquery.Job, error) {
+		job, err := q.Run(e.ctx)
+		if err != nil {
+			return nil, err
+		}
+		status, err := job.Wait(e.ctx)
+		if err != nil {
+			return nil, err
+		}
+		return job, status.Err()
+	}()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "timed out")
+	assert.Less(t, time.Since(start), 10*time.Second)
+}
