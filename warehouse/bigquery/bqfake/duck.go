@@ -107,17 +107,23 @@ func (r *run) refresh(t *table) *apiError {
 // stoppedError is what a cancelled job reports.
 var stoppedError = &apiError{http.StatusBadRequest, "stopped", "Job execution was cancelled: User requested cancellation"}
 
+// stopError is the error of a job whose context ended: cancelled, or
+// over its job timeout.
+func stopError(ctxErr error) *apiError {
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
+		return &apiError{http.StatusBadRequest, "timeout", "Job execution was cancelled: Job timed out (job_timeout)"}
+	}
+	return stoppedError
+}
+
 // duckError turns a DuckDB error into BigQuery's invalidQuery, keeping
 // DuckDB's first line (the rest points into the translated SQL).
 func (r *run) duckError(err error) *apiError {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(r.ctx.Err(), context.DeadlineExceeded) {
-		return &apiError{http.StatusBadRequest, "timeout", "Job execution was cancelled: Job timed out (job_timeout)"}
-	}
 	if r.ctx.Err() != nil {
-		return stoppedError
+		return stopError(r.ctx.Err())
 	}
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	// ERROR(message) fails with message, as in BigQuery.

@@ -57,6 +57,10 @@ func (s *Server) runJob(j *job, wait time.Duration) {
 	if j.State == "DONE" { // cancelled
 		return
 	}
+	if err := j.ctx.Err(); err != nil { // timed out while waiting
+		s.finish(j, stopError(err), 0, nil)
+		return
+	}
 	if j.Type == "LOAD" {
 		s.completeLoad(j)
 		return
