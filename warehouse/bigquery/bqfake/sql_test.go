@@ -295,7 +295,9 @@ func TestTimeFunctions(t *testing.T) {
 		EXTRACT(DAYOFWEEK FROM DATE '2024-01-07'), EXTRACT(WEEK FROM DATE '2024-01-07'), EXTRACT(ISOWEEK FROM DATE '2024-01-07'),
 		TIMESTAMP_TRUNC(TIMESTAMP '2024-01-10 10:11:12+00', HOUR),
 		CAST(TIMESTAMP '2024-01-10 10:11:12.5+00' AS STRING), CAST(NUMERIC '1.50' AS STRING), CAST(300.0 AS STRING),
-		DATE(TIMESTAMP '2024-01-10 23:59:59+00'), UNIX_SECONDS(TIMESTAMP '1970-01-02 00:00:00+00')`)
+		DATE(TIMESTAMP '2024-01-10 23:59:59+00'), UNIX_SECONDS(TIMESTAMP '1970-01-02 00:00:00+00'),
+		DATE_DIFF(DATE '2017-12-18', DATE '2017-12-17', WEEK), DATE_DIFF(DATE '2017-12-18', DATE '2017-12-17', ISOWEEK),
+		DATE_DIFF(DATE '2017-12-17', DATE '2017-12-16', WEEK), DATE_DIFF(DATE '2017-12-30', DATE '2017-12-01', MONTH)`)
 	assert.Equal(t, []bigquery.Value{
 		int64(13410), int64(559), int64(559), civil.Date{Year: 2008, Month: 12, Day: 30},
 		civil.Date{Year: 2024, Month: 1, Day: 7}, civil.Date{Year: 2024, Month: 1, Day: 8}, civil.Date{Year: 2024, Month: 2, Day: 1},
@@ -303,6 +305,7 @@ func TestTimeFunctions(t *testing.T) {
 		time.Date(2024, 1, 10, 10, 0, 0, 0, time.UTC),
 		"2024-01-10 10:11:12.5+00", "1.5", "300",
 		civil.Date{Year: 2024, Month: 1, Day: 10}, int64(86400),
+		int64(0), int64(1), int64(1), int64(0),
 	}, rows[0])
 }
 

@@ -93,7 +93,7 @@ func TestTranslateRefuses(t *testing.T) {
 		"SELECT CAST(x AS GEOGRAPHY)":                    "Type not found: GEOGRAPHY",
 		"SELECT * FROM ML.PREDICT(MODEL m, TABLE t)":     "table-valued function ML.PREDICT is not supported",
 		"SELECT TIMESTAMP_TRUNC(x, DAY, 'UTC')":          "time zone arguments of _TRUNC functions are not supported",
-		"SELECT DATE_DIFF(a, b, WEEK)":                   `date part "WEEK" is not supported in _DIFF`,
+		"SELECT TIMESTAMP_DIFF(a, b, WEEK)":              `date part "WEEK" is not supported in _DIFF`,
 		"SELECT IF(a, 1)":                                "No matching signature for function IF",
 	} {
 		_, err := translate(t, in)

@@ -106,10 +106,17 @@ func diff(duck string) fn {
 			return w.t.fail("No matching signature: _DIFF takes two values and a date part")
 		}
 		part, sunday, ok := duckPart(parts[2])
-		if !ok || sunday {
+		if !ok || (sunday && duck != "date_diff") {
 			return w.t.fail("bqfake: date part %s is not supported in _DIFF", describeNode(parts[2][0]))
 		}
-		return duck + "('" + part + "', " + w.t.seq(parts[1]) + ", " + w.t.seq(parts[0]) + ")"
+		a, b := w.t.seq(parts[0]), w.t.seq(parts[1])
+		if part == "week" { // DuckDB counts weeks as 7 days, not boundaries
+			if sunday { // weeks start on Sunday: shift DuckDB's Monday weeks by a day
+				a, b = "("+a+") + INTERVAL 1 DAY", "("+b+") + INTERVAL 1 DAY"
+			}
+			return "(date_diff('day', date_trunc('week', " + b + "), date_trunc('week', " + a + ")) // 7)"
+		}
+		return duck + "('" + part + "', " + b + ", " + a + ")"
 	}
 }
 
