@@ -94,6 +94,8 @@ func TestTranslateRefuses(t *testing.T) {
 		"SELECT * FROM ML.PREDICT(MODEL m, TABLE t)":     "table-valued function ML.PREDICT is not supported",
 		"SELECT TIMESTAMP_TRUNC(x, DAY, 'UTC')":          "time zone arguments of _TRUNC functions are not supported",
 		"SELECT TIMESTAMP_DIFF(a, b, WEEK)":              `date part "WEEK" is not supported in _DIFF`,
+		"SELECT * FROM a NATURAL JOIN b":                 "NATURAL is not supported",
+		"SELECT * EXCLUDE (a) FROM t":                    "EXCLUDE is not supported",
 		"SELECT IF(a, 1)":                                "No matching signature for function IF",
 	} {
 		_, err := translate(t, in)

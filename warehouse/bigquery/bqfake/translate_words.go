@@ -24,7 +24,7 @@ var syntaxWords = setOf(`ROW FIRST LAST OFFSET MATCHED SOURCE TARGET SETS`)
 // unsupported are reserved words of GoogleSQL syntax the fake does not
 // implement.
 var unsupported = setOf(`COLLATE TABLESAMPLE LATERAL LOOKUP HASH PROTO NEW TREAT ASSERT_ROWS_MODIFIED DEFINE
-	ENUM CONTAINS FETCH GROUPS WITHIN`)
+	ENUM CONTAINS FETCH GROUPS WITHIN NATURAL EXCLUDE`)
 
 func setOf(words string) map[string]bool {
 	m := map[string]bool{}
