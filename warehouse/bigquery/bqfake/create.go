@@ -146,6 +146,15 @@ func (r *run) runCreate(st *stmt, c *createStmt, rel string) *apiError {
 	if err := r.translated(t); err != nil {
 		return err
 	}
+	if query := createQuery(ns, c.after); query != nil && !scripted {
+		fields, err := r.duckDescribe(t.query(query))
+		if err != nil {
+			return err
+		}
+		if err := checkNamed(c.kind, query, fields); err != nil {
+			return err
+		}
+	}
 	if _, err := r.duckExec(q); err != nil {
 		return err
 	}

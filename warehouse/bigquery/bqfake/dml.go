@@ -19,20 +19,21 @@ func (r *run) selectStatement(st *stmt) *apiError {
 	if err != nil {
 		return err
 	}
+	ns, _ := tree(st.toks)
 	if r.dryRun {
 		schema, err := r.duckDescribe(q)
 		if err != nil {
 			return err
 		}
 		r.result = &Result{Schema: schema}
-		return nil
+		return nameResult(ns, schema)
 	}
 	res, err := r.duckQuery(q)
 	if err != nil {
 		return err
 	}
 	r.result = res
-	return nil
+	return nameResult(ns, res.Schema)
 }
 
 // dmlStatement runs INSERT, UPDATE, DELETE, MERGE or TRUNCATE TABLE and

@@ -66,6 +66,10 @@
 // never guesses. Words that are not GoogleSQL keywords are names, so
 // DuckDB-only syntax (ILIKE, FILTER, ::) is refused too.
 //
+// Results name anonymous columns f0_, f1_, ...; duplicate column names,
+// and a CREATE TABLE or VIEW ... AS with an anonymous column, are refused,
+// as in BigQuery.
+//
 // An INSERT ... SELECT of a column of another kind of type than the
 // table's (a STRING into an INT64, a TIMESTAMP into a DATETIME) is refused
 // as BigQuery refuses it, where DuckDB would cast.
@@ -77,8 +81,7 @@
 // table and dataset names are case-insensitive, BIGNUMERIC holds 38
 // digits (DECIMAL(38, 18)), FARM_FINGERPRINT is DuckDB's hash, DATE_DIFF
 // and DATETIME_DIFF count part boundaries and TIMESTAMP_DIFF whole parts,
-// anonymous result columns keep DuckDB's names instead of f0_, column
-// descriptions are not kept, expiration is recorded but never applies,
+// column descriptions are not kept, expiration is recorded but never applies,
 // and bytes processed are an estimate (1 MiB per table a statement
 // reads). Views created with tables.insert, query parameters,
 // INFORMATION_SCHEMA, EXECUTE IMMEDIATE, loops and non-CSV loads are not

@@ -124,6 +124,18 @@ func TestQueryValues(t *testing.T) {
 	assert.Equal(t, `"1"`, r[15], "a JSON string keeps its quotes")
 }
 
+// Columns are named as BigQuery names them.
+func TestResultNames(t *testing.T) {
+	e := newEnv(t)
+	e.exec("CREATE TABLE ds.t AS SELECT 1 AS id, 'a' AS v")
+	schema, _ := e.rows("SELECT 1, t.id, v AS w, COUNT(*) n, id + 1 FROM ds.t AS t GROUP BY id, v")
+	var names []string
+	for _, f := range schema {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"f0_", "id", "w", "n", "f1_"}, names)
+}
+
 // Scripts: variables, IF branches evaluated, exception handlers,
 // transactions rolled back, RAISE with an expression.
 func TestScripts(t *testing.T) {
@@ -181,6 +193,9 @@ func TestRefusals(t *testing.T) {
 	e.exec("INSERT ds.t (id, v) SELECT NULL, NULL UNION ALL SELECT id + 1, 'b' FROM ds.t")
 	e.fails("CREATE TABLE ds.t AS SELECT 1 AS id", "Already Exists: Table proj:ds.t")
 	e.fails("EXECUTE IMMEDIATE 'SELECT 1'", "bqfake: EXECUTE statements are not supported")
+	e.fails("CREATE TABLE ds.x AS SELECT id, 1 + 1 FROM ds.t", "CREATE TABLE columns must be named, but column 2 has no name")
+	e.fails("CREATE VIEW ds.x AS SELECT id, v AS id FROM ds.t", "Duplicate column names in the result are not supported. Found duplicate(s): id")
+	e.fails("SELECT 1 AS a, 2 AS A", "Duplicate column names in the result are not supported. Found duplicate(s): A")
 }
 
 // DML changes real rows and reports them.

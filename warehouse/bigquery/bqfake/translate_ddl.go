@@ -38,6 +38,20 @@ func (t *translator) createSQL(ns []node, after int, head string, view bool) str
 	return b.String()
 }
 
+// createQuery returns the query of a CREATE ... AS (ns[after:]), or nil.
+func createQuery(ns []node, after int) []node {
+	for i := after; i < len(ns); i++ {
+		if ns[i].is("AS") {
+			q := ns[i+1:]
+			if len(q) == 1 && q[0].isGroup("(") {
+				return q[0].kids
+			}
+			return q
+		}
+	}
+	return nil
+}
+
 // columnDefs translates a CREATE TABLE column list: name type [NOT NULL]
 // [DEFAULT expr] [OPTIONS(...)].
 func (t *translator) columnDefs(ns []node) string {
