@@ -51,6 +51,12 @@ func (r *run) dmlStatement(st *stmt) *apiError {
 		r.rowCount = &n
 		return nil
 	}
+	kind := st.toks[0].text
+	if kind == "DELETE" || kind == "UPDATE" {
+		if ns, _ := tree(st.toks); indexWord(ns, "WHERE") < 0 {
+			return invalidQuery("%s must have a WHERE clause", kind)
+		}
+	}
 	if r.dryRun {
 		return nil
 	}
@@ -59,7 +65,6 @@ func (r *run) dmlStatement(st *stmt) *apiError {
 		return err
 	}
 	target := r.dmlTarget(st)
-	kind := st.toks[0].text
 	if err := r.checkMatches(st); err != nil {
 		return err
 	}

@@ -195,6 +195,7 @@ func TestRefusals(t *testing.T) {
 	e.fails("EXECUTE IMMEDIATE 'SELECT 1'", "bqfake: EXECUTE statements are not supported")
 	e.fails("CREATE TABLE ds.x AS SELECT id, 1 + 1 FROM ds.t", "CREATE TABLE columns must be named, but column 2 has no name")
 	e.fails("CREATE VIEW ds.x AS SELECT id, v AS id FROM ds.t", "Duplicate column names in the result are not supported. Found duplicate(s): id")
+	e.fails("DELETE FROM ds.t", "DELETE must have a WHERE clause")
 	e.fails("SELECT 1 AS a, 2 AS A", "Duplicate column names in the result are not supported. Found duplicate(s): A")
 }
 

@@ -71,6 +71,7 @@ type walker struct {
 	table      bool // a table expression comes next
 	merge      bool // in a MERGE statement, whose USING names a table
 	insertCols bool // after INSERT INTO t, a group is a column list
+	filtered   bool // WHERE, GROUP BY or HAVING came (QUALIFY needs one)
 }
 
 // seq translates nodes at one level of an expression or query.

@@ -82,7 +82,19 @@ func init() {
 		"CURRENT_TIME":      bareFunction("CAST(current_timestamp AS TIME)"),
 	}
 	for _, clause := range strings.Fields("WHERE GROUP HAVING QUALIFY WINDOW ORDER LIMIT ON SET WHEN VALUES") {
-		keywords[clause] = func(w *walker) { w.i++; w.emit(clause); w.fromList = false }
+		keywords[clause] = func(w *walker) {
+			w.i++
+			w.emit(clause)
+			w.fromList = false
+			switch clause {
+			case "WHERE", "GROUP", "HAVING":
+				w.filtered = true
+			case "QUALIFY":
+				if !w.filtered {
+					w.t.fail("QUALIFY clause must be used in conjunction with WHERE or GROUP BY or HAVING clause")
+				}
+			}
+		}
 	}
 	for _, typed := range strings.Fields("DATE DATETIME TIMESTAMP TIME NUMERIC BIGNUMERIC BIGDECIMAL DECIMAL JSON RANGE IF LEFT RIGHT") {
 		keywords[typed] = (*walker).typedLiteral
