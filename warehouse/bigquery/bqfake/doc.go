@@ -66,26 +66,28 @@
 // never guesses. Words that are not GoogleSQL keywords are names, so
 // DuckDB-only syntax (ILIKE, FILTER, ::) is refused too.
 //
-// Results name anonymous columns f0_, f1_, ...; duplicate column names,
-// and a CREATE TABLE or VIEW ... AS with an anonymous column, are refused,
-// as in BigQuery.
-//
-// An INSERT ... SELECT of a column of another kind of type than the
-// table's (a STRING into an INT64, a TIMESTAMP into a DATETIME) is refused
-// as BigQuery refuses it, where DuckDB would cast.
+// BigQuery's rules that DuckDB does not have are applied: results name
+// anonymous columns f0_, f1_, ...; duplicate column names, CREATE TABLE
+// or VIEW ... AS with an anonymous column, DELETE or UPDATE without WHERE,
+// QUALIFY without WHERE, GROUP BY or HAVING, an INSERT ... SELECT of a
+// column of another kind of type than the table's (a STRING into an
+// INT64, a TIMESTAMP into a DATETIME), DDL in a transaction and ALTER
+// COLUMN SET DATA TYPE other than a widening are refused.
 //
 // Limits: DuckDB is the engine, so some results differ from BigQuery's
-// at the edges: type coercion is looser elsewhere (between numeric types
-// in INSERT, in MERGE's INSERT and UPDATE, in comparisons), DuckDB types
-// some expressions otherwise (NUMERIC / NUMERIC is a FLOAT64),
-// table and dataset names are case-insensitive, BIGNUMERIC holds 38
-// digits (DECIMAL(38, 18)), FARM_FINGERPRINT is DuckDB's hash, DATE_DIFF
-// and DATETIME_DIFF count part boundaries and TIMESTAMP_DIFF whole parts,
-// column descriptions are not kept, expiration is recorded but never applies,
-// and bytes processed are an estimate (1 MiB per table a statement
-// reads). Views created with tables.insert, query parameters,
-// INFORMATION_SCHEMA, EXECUTE IMMEDIATE, loops and non-CSV loads are not
-// supported.
+// at the edges. Type checking is looser elsewhere: between numeric types
+// in INSERT, in MERGE's INSERT and UPDATE, in comparisons (DuckDB casts a
+// STRING compared with an INT64), and GROUP BY, ORDER BY or DISTINCT on
+// ARRAY, STRUCT or JSON values are allowed. DuckDB types some expressions
+// otherwise (NUMERIC / NUMERIC is a FLOAT64). Table and dataset names are
+// case-insensitive; variables are not scoped to their block. BIGNUMERIC
+// holds 38 digits (DECIMAL(38, 18)); FARM_FINGERPRINT is DuckDB's hash,
+// not FarmHash's values; DATE_DIFF and DATETIME_DIFF count part
+// boundaries and TIMESTAMP_DIFF whole parts, as in BigQuery's examples.
+// Column descriptions are not kept, expiration is recorded but never
+// applies, and bytes processed are an estimate. Views created with
+// tables.insert, query parameters, INFORMATION_SCHEMA, EXECUTE IMMEDIATE,
+// loops, CALL, ASSERT and non-CSV loads are not supported.
 //
 // # Scripting by tests
 //
