@@ -27,6 +27,7 @@ type table struct {
 	expirationMs         int64
 	viewQuery            string
 	createdMs            int64
+	stored               bool // DuckDB has it (a test's table without a schema has not)
 }
 
 // Partitioning is a table's partitioning spec: Type DAY, HOUR, MONTH or
@@ -85,16 +86,24 @@ func (s *Server) project(id string) *project {
 
 // AddDataset creates a dataset (and its project) in location.
 func (s *Server) AddDataset(projectID, name, location string) {
+	s.work.Lock()
+	defer s.work.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.project(projectID)
-	if p.datasets[name] == nil {
-		p.datasets[name] = &dataset{project: projectID, id: name, location: location, tables: map[string]*table{}}
+	if s.lookupDataset(projectID, name) == nil {
+		if _, err := s.createDataset(projectID, name, location); err != nil {
+			panic("bqfake: AddDataset: " + err.Error())
+		}
 	}
 }
 
-// AddTable creates or replaces a table (or view) in an existing dataset.
+// AddTable creates or replaces a table (or view) in an existing dataset:
+// an empty one with the given schema (a view of no rows), and NumRows as
+// its row count until a statement changes it. A table without a schema is
+// only in the catalog: statements that read it fail.
 func (s *Server) AddTable(t Table) {
+	s.work.Lock()
+	defer s.work.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ds := s.projects[t.Project].datasets[t.Dataset]
@@ -102,9 +111,17 @@ func (s *Server) AddTable(t Table) {
 	if kind == "" {
 		kind = "TABLE"
 	}
+	if old := ds.tables[t.Name]; old != nil {
+		if err := s.eng.drop(t.Project, t.Dataset, t.Name, old.kind); err != nil {
+			panic("bqfake: AddTable: " + err.Error())
+		}
+	}
+	if err := s.eng.createTable(t.Project, t.Dataset, t.Name, t.Schema, kind == "VIEW"); err != nil {
+		panic("bqfake: AddTable: " + err.Error())
+	}
 	ds.tables[t.Name] = &table{project: t.Project, dataset: t.Dataset, id: t.Name, kind: kind,
 		schema: slices.Clone(t.Schema), numRows: t.NumRows, partition: t.Partitioning,
-		clustering: slices.Clone(t.Clustering), createdMs: s.now().UnixMilli()}
+		clustering: slices.Clone(t.Clustering), createdMs: s.now().UnixMilli(), stored: len(t.Schema) > 0}
 }
 
 // Dataset returns the dataset, if it exists.

@@ -1,6 +1,7 @@
 package bqfake
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"net/http"
@@ -54,10 +55,13 @@ type job struct {
 	cfg     *bq.JobConfiguration
 	stmts   []*stmt
 	result  *Result
-	doneAt  time.Time
 	created time.Time
 	stats   *bq.JobStatistics
 	err     *apiError
+	ctx     context.Context // ends when the job is cancelled
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when the job has finished
+	delayed bool          // a rule gives it a running time
 }
 
 // Jobs returns every job inserted so far, dry runs included, in order.
@@ -66,7 +70,6 @@ func (s *Server) Jobs() []Job {
 	defer s.mu.Unlock()
 	out := make([]Job, len(s.jobs))
 	for i, j := range s.jobs {
-		s.advance(j)
 		out[i] = j.Job
 		out[i].Labels = maps.Clone(j.Labels)
 	}
@@ -100,17 +103,37 @@ func (s *Server) insertJob(w http.ResponseWriter, r *http.Request, p []string) {
 		writeAPIError(w, err)
 		return
 	}
-	out, err := s.startJob(p[0], &in, nil, "")
+	j, err := s.startJob(p[0], &in, nil, "")
 	if err != nil {
 		writeAPIError(w, err)
 		return
 	}
+	s.respondJob(w, r, j)
+}
+
+// insertWait is how long jobs.insert waits for a job to finish before it
+// answers that the job is running (the client then polls).
+const insertWait = 10 * time.Second
+
+// respondJob answers a jobs.insert: with the finished job if it finishes
+// soon (a job with a scripted running time is answered at once), so that
+// the client need not poll for quick jobs.
+func (s *Server) respondJob(w http.ResponseWriter, r *http.Request, j *job) {
+	if !j.delayed {
+		select {
+		case <-j.done:
+		case <-r.Context().Done():
+		case <-time.After(insertWait):
+		}
+	}
+	s.mu.Lock()
+	out := j.api()
+	s.mu.Unlock()
 	writeJSON(w, out)
 }
 
-// startJob records and starts (or, without a running time, completes) a
-// job and returns its representation.
-func (s *Server) startJob(projectID string, in *bq.Job, data []byte, upload string) (*bq.Job, *apiError) {
+// startJob records a job and starts running it.
+func (s *Server) startJob(projectID string, in *bq.Job, data []byte, upload string) (*job, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.projects[projectID] == nil {
@@ -146,12 +169,17 @@ func (s *Server) startJob(projectID string, in *bq.Job, data []byte, upload stri
 	} else {
 		s.startQuery(j)
 	}
-	return j.api(), nil
+	return j, nil
 }
 
 func (s *Server) newJob(projectID string, ref *bq.JobReference, cfg *bq.JobConfiguration) *job {
 	now := s.now()
-	j := &job{cfg: cfg, created: now}
+	j := &job{cfg: cfg, created: now, done: make(chan struct{})}
+	if cfg.JobTimeoutMs > 0 { // job_timeout: BigQuery stops the job
+		j.ctx, j.cancel = context.WithTimeout(context.Background(), time.Duration(cfg.JobTimeoutMs)*time.Millisecond)
+	} else {
+		j.ctx, j.cancel = context.WithCancel(context.Background())
+	}
 	j.ID, j.Project, j.Location = ref.JobId, projectID, ref.Location
 	j.DryRun, j.Labels, j.JobTimeoutMs, j.Inserts = cfg.DryRun, cfg.Labels, cfg.JobTimeoutMs, 1
 	j.State = "RUNNING"
@@ -245,15 +273,7 @@ func (s *Server) lookupJob(projectID, id, location string) (*job, *apiError) {
 	if j == nil || (location != "" && location != j.Location) {
 		return nil, notFound("Not found: Job %s:%s", projectID, id)
 	}
-	s.advance(j)
 	return j, nil
-}
-
-// advance completes a running job whose time has come.
-func (s *Server) advance(j *job) {
-	if j.State == "RUNNING" && !j.doneAt.IsZero() && !s.now().Before(j.doneAt) {
-		s.complete(j)
-	}
 }
 
 // jobs.get
@@ -279,7 +299,8 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request, p []string) {
 	}
 	if j.State != "DONE" {
 		j.Cancelled = true
-		s.finish(j, &apiError{http.StatusBadRequest, "stopped", "Job execution was cancelled: User requested cancellation"}, 0, nil)
+		s.finish(j, stoppedError, 0, nil)
+		j.cancel()
 	}
 	writeJSON(w, &bq.JobCancelResponse{Kind: "bigquery#jobCancelResponse", Job: j.api()})
 }

@@ -2,6 +2,7 @@ package bqfake
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -10,9 +11,10 @@ import (
 // punctuation. Comments and whitespace are dropped.
 type token struct {
 	kind  byte   // 'w' word, 'q' quoted identifier, 's' string, 'n' number, 'p' punctuation
-	text  string // word upper-cased; quoted identifier unquoted; punctuation as is
+	text  string // word upper-cased; quoted identifier and string unescaped; punctuation as is
 	start int    // byte offset in the source
 	end   int
+	bytes bool // a bytes literal (b'...')
 }
 
 func (t token) is(word string) bool { return t.kind == 'w' && t.text == word }
@@ -37,23 +39,19 @@ func lex(src string) ([]token, error) {
 			}
 			i += end + 4
 		case c == '`':
-			end, text, err := quoted(src, i, "`")
+			end, text, err := quoted(src, i, "`", false)
 			if err != nil {
 				return nil, err
 			}
-			toks = append(toks, token{'q', text, i, end})
+			toks = append(toks, token{kind: 'q', text: text, start: i, end: end})
 			i = end
 		case c == '\'' || c == '"':
-			q := string(c)
-			if strings.HasPrefix(src[i:], q+q+q) {
-				q = q + q + q
-			}
-			end, text, err := quoted(src, i, q)
+			tok, err := stringLiteral(src, i, "")
 			if err != nil {
 				return nil, err
 			}
-			toks = append(toks, token{'s', text, i, end})
-			i = end
+			toks = append(toks, tok)
+			i = tok.end
 		case isWordStart(c):
 			j := i
 			for j < len(src) && isWordPart(src[j]) {
@@ -62,29 +60,61 @@ func lex(src string) ([]token, error) {
 			word := strings.ToUpper(src[i:j])
 			// String prefixes: r'..', b'..', rb'..'.
 			if j < len(src) && (src[j] == '\'' || src[j] == '"') && (word == "R" || word == "B" || word == "RB" || word == "BR") {
-				i = j
+				tok, err := stringLiteral(src, j, word)
+				if err != nil {
+					return nil, err
+				}
+				tok.start = i
+				toks = append(toks, tok)
+				i = tok.end
 				continue
 			}
-			toks = append(toks, token{'w', word, i, j})
+			toks = append(toks, token{kind: 'w', text: word, start: i, end: j})
 			i = j
-		case c >= '0' && c <= '9':
+		case c >= '0' && c <= '9' || (c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9'):
 			j := i
-			for j < len(src) && (isWordPart(src[j]) || src[j] == '.') {
+			for j < len(src) && (isWordPart(src[j]) || src[j] == '.' ||
+				((src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E') && !strings.HasPrefix(src[i:], "0x"))) {
 				j++
 			}
-			toks = append(toks, token{'n', src[i:j], i, j})
+			toks = append(toks, token{kind: 'n', text: src[i:j], start: i, end: j})
 			i = j
 		default:
-			toks = append(toks, token{'p', string(c), i, i + 1})
-			i++
+			n := 1
+			for _, op := range operators {
+				if strings.HasPrefix(src[i:], op) {
+					n = len(op)
+					break
+				}
+			}
+			toks = append(toks, token{kind: 'p', text: src[i : i+n], start: i, end: i + n})
+			i += n
 		}
 	}
 	return toks, nil
 }
 
+// operators are the punctuation tokens longer than one character.
+var operators = []string{"||", "<=", ">=", "<>", "!=", "=>"}
+
+// stringLiteral scans a string literal whose quote opens at src[i], with
+// its prefix (R, B, RB or BR).
+func stringLiteral(src string, i int, prefix string) (token, error) {
+	q := src[i : i+1]
+	if strings.HasPrefix(src[i:], q+q+q) {
+		q = q + q + q
+	}
+	end, text, err := quoted(src, i, q, strings.Contains(prefix, "R"))
+	if err != nil {
+		return token{}, err
+	}
+	return token{kind: 's', text: text, start: i, end: end, bytes: strings.Contains(prefix, "B")}, nil
+}
+
 // quoted scans a literal or quoted identifier opening at src[i] with the
-// delimiter q and returns its end offset and unescaped text.
-func quoted(src string, i int, q string) (int, string, error) {
+// delimiter q and returns its end offset and unescaped text (raw: escapes
+// are kept as written).
+func quoted(src string, i int, q string, raw bool) (int, string, error) {
 	var b strings.Builder
 	j := i + len(q)
 	for j < len(src) {
@@ -92,17 +122,16 @@ func quoted(src string, i int, q string) (int, string, error) {
 			return j + len(q), b.String(), nil
 		}
 		if src[j] == '\\' && j+1 < len(src) {
-			switch src[j+1] {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			default:
-				b.WriteByte(src[j+1])
+			if raw {
+				b.WriteString(src[j : j+2])
+				j += 2
+				continue
 			}
-			j += 2
+			n, err := unescapeSeq(src[j:], &b)
+			if err != nil {
+				return 0, "", fmt.Errorf("Syntax error: %v at [%s]", err, position(src, j))
+			}
+			j += n
 			continue
 		}
 		if len(q) == 1 && src[j] == '\n' && q != "`" {
@@ -166,4 +195,46 @@ func rawPath(src string, toks []token, i int) ([]string, int) {
 		}
 	}
 	return parts, next
+}
+
+// unescapeSeq writes the character of the escape sequence at s[0] ('\\') and
+// returns the sequence's length.
+func unescapeSeq(s string, b *strings.Builder) (int, error) {
+	simple := map[byte]byte{'a': 7, 'b': 8, 'f': 12, 'n': '\n', 'r': '\r', 't': '\t', 'v': 11,
+		'\\': '\\', '?': '?', '"': '"', '\'': '\'', '`': '`'}
+	c := s[1]
+	if r, ok := simple[c]; ok {
+		b.WriteByte(r)
+		return 2, nil
+	}
+	digits, base := 0, 16
+	switch {
+	case c == 'x' || c == 'X':
+		digits = 2
+	case c == 'u':
+		digits = 4
+	case c == 'U':
+		digits = 8
+	case c >= '0' && c <= '7':
+		digits, base = 3, 8
+	default:
+		return 0, fmt.Errorf("Illegal escape sequence: \\%c", c)
+	}
+	start := 2
+	if base == 8 {
+		start = 1
+	}
+	if len(s) < start+digits {
+		return 0, fmt.Errorf("Illegal escape sequence: %s", s)
+	}
+	v, err := strconv.ParseUint(s[start:start+digits], base, 32)
+	if err != nil {
+		return 0, fmt.Errorf("Illegal escape sequence: %s", s[:start+digits])
+	}
+	if c == 'x' || c == 'X' || base == 8 {
+		b.WriteByte(byte(v))
+	} else {
+		b.WriteRune(rune(v))
+	}
+	return start + digits, nil
 }

@@ -79,12 +79,12 @@ func (s *Server) uploadMultipart(w http.ResponseWriter, r *http.Request, project
 		writeError(w, http.StatusBadRequest, "invalid", "bqfake: bad job JSON: "+err.Error())
 		return
 	}
-	out, aerr := s.startJob(projectID, &in, parts[1], "multipart")
+	j, aerr := s.startJob(projectID, &in, parts[1], "multipart")
 	if aerr != nil {
 		writeAPIError(w, aerr)
 		return
 	}
-	writeJSON(w, out)
+	s.respondJob(w, r, j)
 }
 
 func (s *Server) uploadChunk(w http.ResponseWriter, r *http.Request, id string) {
@@ -110,12 +110,12 @@ func (s *Server) uploadChunk(w http.ResponseWriter, r *http.Request, id string) 
 	s.mu.Lock()
 	delete(s.uploads, id)
 	s.mu.Unlock()
-	out, err := s.startJob(up.project, &up.job, up.data, "resumable")
+	j, err := s.startJob(up.project, &up.job, up.data, "resumable")
 	if err != nil {
 		writeAPIError(w, err)
 		return
 	}
-	writeJSON(w, out)
+	s.respondJob(w, r, j)
 }
 
 func (s *Server) startLoad(j *job, cfg *bq.JobConfigurationLoad, data []byte, upload string) {
@@ -128,9 +128,11 @@ func (s *Server) startLoad(j *job, cfg *bq.JobConfigurationLoad, data []byte, up
 	}
 	j.Load = &Load{SourceFormat: cfg.SourceFormat, Schema: fromAPISchema(cfg.Schema), SkipLeadingRows: cfg.SkipLeadingRows,
 		FieldDelimiter: delim, AllowQuotedNewlines: cfg.AllowQuotedNewlines, Data: data, Upload: upload}
-	s.complete(j)
+	s.jobsWG.Add(1)
+	go s.runJob(j, 0)
 }
 
+// completeLoad runs a load job (s.work and s.mu held).
 func (s *Server) completeLoad(j *job) {
 	ref := j.cfg.Load.DestinationTable
 	n, err := s.load(j, ref)
@@ -140,7 +142,7 @@ func (s *Server) completeLoad(j *job) {
 }
 
 // load applies a load job to its destination table and returns the rows
-// loaded.
+// loaded: the CSV records become rows of the table, in one transaction.
 func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	if ref == nil {
 		return 0, &apiError{http.StatusBadRequest, "invalid", "Load configuration must specify a destination table"}
@@ -152,7 +154,10 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	if err != nil {
 		return 0, err
 	}
-	n, cerr := countCSV(j.Load, len(j.Load.Schema))
+	if j.Load.SourceFormat != "" && j.Load.SourceFormat != "CSV" {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: only CSV loads are supported"}
+	}
+	records, cerr := readCSV(j.Load, len(j.Load.Schema))
 	if cerr != nil {
 		return 0, &apiError{http.StatusBadRequest, "invalid", "Error while reading data, error message: " + cerr.Error()}
 	}
@@ -160,54 +165,58 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	switch {
 	case t == nil && j.CreateDisposition == "CREATE_NEVER":
 		return 0, notFound("Not found: Table %s:%s.%s", ref.ProjectId, ref.DatasetId, ref.TableId)
-	case t == nil:
-		t = &table{project: ref.ProjectId, dataset: ref.DatasetId, id: ref.TableId, kind: "TABLE", createdMs: s.now().UnixMilli()}
-		ds.tables[ref.TableId] = t
-	case t.kind != "TABLE":
+	case t != nil && t.kind != "TABLE":
 		return 0, invalidQuery("%s:%s.%s is a view; load jobs need a table", ref.ProjectId, ref.DatasetId, ref.TableId)
-	case j.WriteDisposition == "WRITE_TRUNCATE":
-		t.numRows = 0
-	case j.WriteDisposition != "WRITE_APPEND" && t.numRows > 0:
+	case t != nil && j.WriteDisposition != "WRITE_APPEND" && j.WriteDisposition != "WRITE_TRUNCATE" && t.numRows > 0:
 		return 0, &apiError{http.StatusConflict, "duplicate", "Already Exists: Table " + ref.ProjectId + ":" + ref.DatasetId + "." + ref.TableId}
 	}
-	if j.Load.Schema != nil {
-		t.schema = j.Load.Schema
+	schema := j.Load.Schema
+	if schema == nil && t != nil {
+		schema = t.schema
 	}
-	t.numRows += n
-	return n, nil
+	if len(schema) == 0 {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: a load needs a schema (autodetect is not supported)"}
+	}
+	if t == nil {
+		t = &table{project: ref.ProjectId, dataset: ref.DatasetId, id: ref.TableId, kind: "TABLE", createdMs: s.now().UnixMilli()}
+	}
+	n, lerr := s.eng.loadRows(j.ctx, t, schema, records, t.stored && j.WriteDisposition == "WRITE_APPEND")
+	if lerr != nil {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "Error while reading data, error message: " + lerr.Error()}
+	}
+	t.schema, t.numRows, t.stored = schema, n, true
+	ds.tables[ref.TableId] = t
+	return int64(len(records)), nil
 }
 
-// countCSV counts the data records of a CSV load and checks their width.
-func countCSV(l *Load, width int) (int64, error) {
-	if l.SourceFormat != "" && l.SourceFormat != "CSV" {
-		return 0, nil
-	}
+// readCSV reads the data records of a CSV load and checks their width.
+func readCSV(l *Load, width int) ([][]string, error) {
 	cr := csv.NewReader(bytes.NewReader(l.Data))
 	cr.Comma = []rune(l.FieldDelimiter)[0]
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
-	var n int64
+	var out [][]string
 	for row := int64(1); ; row++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return n, nil
+			return out, nil
 		}
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if row <= l.SkipLeadingRows {
 			continue
 		}
 		if width > 0 && len(rec) != width {
-			return 0, fmt.Errorf("CSV table references column position %d, but line starting at position:%d contains only %d columns", width-1, row, len(rec))
+			return nil, fmt.Errorf("CSV table references column position %d, but line starting at position:%d contains only %d columns", width-1, row, len(rec))
 		}
 		if !l.AllowQuotedNewlines {
 			for _, f := range rec {
 				if strings.ContainsAny(f, "\r\n") {
-					return 0, fmt.Errorf("Error detected while parsing row starting at position: %d. Error: Missing close double quote (\") character", row)
+					return nil, fmt.Errorf("Error detected while parsing row starting at position: %d. Error: Missing close double quote (\") character", row)
 				}
 			}
 		}
-		n++
+		out = append(out, rec)
 	}
 }

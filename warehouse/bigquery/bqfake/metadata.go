@@ -37,6 +37,8 @@ func (s *Server) insertDataset(w http.ResponseWriter, r *http.Request, p []strin
 		writeAPIError(w, err)
 		return
 	}
+	s.work.Lock()
+	defer s.work.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	prj := s.projects[p[0]]
@@ -57,13 +59,18 @@ func (s *Server) insertDataset(w http.ResponseWriter, r *http.Request, p []strin
 	if loc == "" {
 		loc = "US"
 	}
-	ds := &dataset{project: p[0], id: id, location: loc, tables: map[string]*table{}}
-	prj.datasets[id] = ds
+	ds, err := s.createDataset(p[0], id, loc)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internalError", "bqfake: "+err.Error())
+		return
+	}
 	writeJSON(w, ds.api())
 }
 
 // datasets.delete
 func (s *Server) deleteDataset(w http.ResponseWriter, r *http.Request, p []string) {
+	s.work.Lock()
+	defer s.work.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ds, err := s.findDataset(p[0], p[1], "")
@@ -75,7 +82,10 @@ func (s *Server) deleteDataset(w http.ResponseWriter, r *http.Request, p []strin
 		writeError(w, http.StatusBadRequest, "resourceInUse", "Dataset "+p[0]+":"+p[1]+" is still in use")
 		return
 	}
-	delete(s.projects[p[0]].datasets, p[1])
+	if err := s.dropDataset(p[0], p[1]); err != nil {
+		writeError(w, http.StatusInternalServerError, "internalError", "bqfake: "+err.Error())
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -117,6 +127,8 @@ func (s *Server) insertTable(w http.ResponseWriter, r *http.Request, p []string)
 		writeAPIError(w, err)
 		return
 	}
+	s.work.Lock()
+	defer s.work.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ds, err := s.findDataset(p[0], p[1], "")
@@ -137,6 +149,8 @@ func (s *Server) insertTable(w http.ResponseWriter, r *http.Request, p []string)
 		expirationMs: in.ExpirationTime, createdMs: s.now().UnixMilli()}
 	if in.View != nil {
 		t.kind, t.viewQuery = "VIEW", in.View.Query
+		writeError(w, http.StatusBadRequest, "invalid", "bqfake: creating views with tables.insert is not supported (use CREATE VIEW)")
+		return
 	}
 	if tp := in.TimePartitioning; tp != nil {
 		t.partition = &Partitioning{Type: tp.Type, Field: tp.Field}
@@ -147,6 +161,11 @@ func (s *Server) insertTable(w http.ResponseWriter, r *http.Request, p []string)
 	if in.Clustering != nil {
 		t.clustering = in.Clustering.Fields
 	}
+	if err := s.eng.createTable(p[0], p[1], id, t.schema, false); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "bqfake: "+err.Error())
+		return
+	}
+	t.stored = len(t.schema) > 0
 	ds.tables[id] = t
 	writeJSON(w, t.api(ds.location))
 }
@@ -165,10 +184,17 @@ func (s *Server) getTable(w http.ResponseWriter, r *http.Request, p []string) {
 
 // tables.delete
 func (s *Server) deleteTable(w http.ResponseWriter, r *http.Request, p []string) {
+	s.work.Lock()
+	defer s.work.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.findTable(p[0], p[1], p[2], ""); err != nil {
+	t, err := s.findTable(p[0], p[1], p[2], "")
+	if err != nil {
 		writeAPIError(w, err)
+		return
+	}
+	if err := s.eng.drop(p[0], p[1], p[2], t.kind); err != nil {
+		writeError(w, http.StatusInternalServerError, "internalError", "bqfake: "+err.Error())
 		return
 	}
 	delete(s.projects[p[0]].datasets[p[1]].tables, p[2])

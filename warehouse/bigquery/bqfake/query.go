@@ -3,6 +3,7 @@ package bqfake
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,13 +12,14 @@ import (
 	bq "google.golang.org/api/bigquery/v2"
 )
 
-// startQuery parses a query job and completes it now, or later when a
-// scripted running time is due.
+// startQuery parses a query job and starts running it.
 func (s *Server) startQuery(j *job) {
 	stmts, err := parseScript(j.Query)
 	if err != nil {
 		j.StatementType = ""
 		s.finish(j, invalidQuery("%s", err.Error()), 0, nil)
+		j.cancel()
+		close(j.done)
 		return
 	}
 	j.stmts = stmts
@@ -28,32 +30,65 @@ func (s *Server) startQuery(j *job) {
 			wait = max(wait, res.Duration)
 		}
 	}
-	if wait > 0 && !j.DryRun {
-		j.doneAt = s.now().Add(wait)
+	if j.DryRun {
+		wait = 0
+	}
+	j.delayed = wait > 0
+	s.jobsWG.Add(1)
+	go s.runJob(j, wait)
+}
+
+// runJob runs a job, after its scripted running time, unless it is
+// cancelled first. Jobs run one at a time (Server.work).
+func (s *Server) runJob(j *job, wait time.Duration) {
+	defer s.jobsWG.Done()
+	defer close(j.done)
+	defer j.cancel()
+	if wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-j.ctx.Done():
+		}
+	}
+	s.work.Lock()
+	defer s.work.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if j.State == "DONE" { // cancelled
+		return
+	}
+	if err := j.ctx.Err(); err != nil { // timed out while waiting
+		s.finish(j, stopError(err), 0, nil)
+		return
+	}
+	if j.Type == "LOAD" {
+		s.completeLoad(j)
 		return
 	}
 	s.complete(j)
 }
 
-// complete runs a job's effects and marks it done.
+// complete runs a query job's script and marks it done (s.work and s.mu
+// held).
 func (s *Server) complete(j *job) {
-	if j.Type == "LOAD" {
-		s.completeLoad(j)
-		return
-	}
 	processed := s.estimate(j.stmts)
 	if !j.DryRun && j.MaximumBytesBilled > 0 && billedBytes(processed) > j.MaximumBytesBilled {
 		s.finish(j, &apiError{http.StatusBadRequest, "bytesBilledLimitExceeded", fmt.Sprintf(
 			"Query exceeded limit for bytes billed: %d. %d or higher required.", j.MaximumBytesBilled, billedBytes(processed))}, processed, nil)
 		return
 	}
-	rn := s.newRun(j.Project, j.Location, j.DryRun)
-	err := rn.script(j.stmts)
-	if rn.last != nil {
-		if res, ok := s.resultFor(rn.last.src); ok {
-			j.result = &res
-		}
+	conn, cerr := s.eng.db.Conn(j.ctx)
+	if cerr != nil {
+		s.finish(j, &apiError{http.StatusInternalServerError, "internalError", "bqfake: " + cerr.Error()}, 0, nil)
+		return
 	}
+	rn := s.newRun(j.ctx, conn, j.Project, j.Location, j.DryRun)
+	err := rn.script(j.stmts)
+	_ = conn.Close()
+	if j.State == "DONE" { // cancelled meanwhile
+		return
+	}
+	j.result = rn.result
 	s.finish(j, err, processed, func(st *bq.JobStatistics) {
 		q := &bq.JobStatistics2{
 			StatementType:       j.StatementType,
@@ -118,73 +153,6 @@ func (s *Server) estimate(stmts []*stmt) int64 {
 	return total
 }
 
-// jobs.getQueryResults
-func (s *Server) getQueryResults(w http.ResponseWriter, r *http.Request, p []string) {
-	q := r.URL.Query()
-	wait := 200 * time.Millisecond
-	if ms, err := strconv.Atoi(q.Get("timeoutMs")); err == nil {
-		wait = min(wait, time.Duration(ms)*time.Millisecond)
-	}
-	deadline := time.Now().Add(wait)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var j *job
-	for {
-		var err *apiError
-		j, err = s.lookupJob(p[0], p[1], q.Get("location"))
-		if err != nil {
-			writeAPIError(w, err)
-			return
-		}
-		if j.State == "DONE" || time.Now().After(deadline) || r.Context().Err() != nil {
-			break
-		}
-		s.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
-		s.mu.Lock()
-	}
-	out := &bq.GetQueryResultsResponse{
-		Kind:         "bigquery#getQueryResultsResponse",
-		JobReference: &bq.JobReference{ProjectId: j.Project, JobId: j.ID, Location: j.Location},
-		JobComplete:  j.State == "DONE",
-	}
-	if !out.JobComplete {
-		writeJSON(w, out)
-		return
-	}
-	if j.err != nil {
-		writeAPIError(w, j.err)
-		return
-	}
-	if j.stats != nil && j.stats.Query != nil {
-		out.NumDmlAffectedRows = j.stats.Query.NumDmlAffectedRows
-	}
-	if j.result == nil || j.result.Schema == nil {
-		writeJSON(w, out)
-		return
-	}
-	res := j.result
-	out.Schema = apiSchema(res.Schema)
-	out.TotalRows = uint64(len(res.Rows))
-	start, _ := strconv.Atoi(q.Get("startIndex"))
-	if tok := q.Get("pageToken"); tok != "" {
-		start, _ = strconv.Atoi(tok)
-	}
-	size := len(res.Rows)
-	if v := q.Get("maxResults"); v != "" {
-		size, _ = strconv.Atoi(v)
-	}
-	int64TS := q.Get("formatOptions.useInt64Timestamp") == "true"
-	end := min(start+size, len(res.Rows))
-	for i := start; i < end; i++ {
-		out.Rows = append(out.Rows, encodeRow(res.Schema, res.Rows[i], int64TS))
-	}
-	if end < len(res.Rows) && size > 0 {
-		out.PageToken = strconv.Itoa(end)
-	}
-	writeJSON(w, out)
-}
-
 func encodeRow(schema []Field, row []any, int64TS bool) *bq.TableRow {
 	out := &bq.TableRow{}
 	for i, f := range schema {
@@ -231,6 +199,8 @@ func encodeValue(typ string, v any, int64TS bool) any {
 		switch apiType(typ) {
 		case "DATE":
 			return x.Format("2006-01-02")
+		case "TIME":
+			return x.Format("15:04:05.999999")
 		case "DATETIME":
 			return x.Format("2006-01-02T15:04:05.999999")
 		case "TIMESTAMP":
@@ -241,6 +211,12 @@ func encodeValue(typ string, v any, int64TS bool) any {
 		}
 		return x.String()
 	case float64:
+		switch {
+		case math.IsInf(x, 1):
+			return "Infinity"
+		case math.IsInf(x, -1):
+			return "-Infinity"
+		}
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)

@@ -6,9 +6,8 @@ import (
 )
 
 // stmt is one statement of a script. Blocks (BEGIN ... [EXCEPTION WHEN
-// ERROR THEN ...] END) and IF statements (body: the first branch; handler:
-// the others) hold statement lists; everything else is "simple" text up to
-// its semicolon.
+// ERROR THEN ...] END) and IF statements (branches) hold statement lists;
+// everything else is "simple" text up to its semicolon.
 type stmt struct {
 	src        string  // the statement's text, without the semicolon
 	toks       []token // its tokens, offsets relative to src
@@ -16,6 +15,13 @@ type stmt struct {
 	body       []*stmt
 	handler    []*stmt
 	hasHandler bool
+	branches   []branch // IF: in order; the ELSE branch has no condition
+}
+
+// branch is one branch of an IF statement.
+type branch struct {
+	cond *stmt // the condition as an expression statement; nil for ELSE
+	body []*stmt
 }
 
 // parseScript splits a query or script into statements.
@@ -27,6 +33,9 @@ func parseScript(src string) ([]*stmt, error) {
 	p := &parser{src: src, toks: toks}
 	list, err := p.list(func(t token) bool { return false })
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDeclares(list, true); err != nil {
 		return nil, err
 	}
 	if len(list) == 0 {
@@ -164,30 +173,27 @@ func (p *parser) block() (*stmt, error) {
 }
 
 // ifStatement parses IF cond THEN ... [ELSEIF cond THEN ...] [ELSE ...]
-// END IF. The fake cannot evaluate conditions: it runs the first branch
-// (the adapter's scripts put the normal path there).
+// END IF.
 func (p *parser) ifStatement() (*stmt, error) {
 	start := p.toks[p.i]
 	st := &stmt{kind: "if"}
 	branchEnd := func(t token) bool { return t.is("ELSEIF") || t.is("ELSE") || t.is("END") }
-	for first := true; ; first = false {
-		// the condition, up to THEN
+	for {
+		p.i++ // IF or ELSEIF
+		from := p.i
 		for p.i < len(p.toks) && !p.toks[p.i].is("THEN") {
 			p.i++
 		}
-		if p.i >= len(p.toks) {
-			return nil, p.errorf(start, "IF without THEN")
+		if p.i >= len(p.toks) || p.i == from {
+			return nil, p.errorf(start, "IF without a condition and THEN")
 		}
+		cond := p.sub(from, p.i)
 		p.i++
 		list, err := p.list(branchEnd)
 		if err != nil {
 			return nil, err
 		}
-		if first {
-			st.body = list
-		} else {
-			st.handler = append(st.handler, list...)
-		}
+		st.branches = append(st.branches, branch{cond: cond, body: list})
 		if p.i < len(p.toks) && p.toks[p.i].is("ELSEIF") {
 			continue
 		}
@@ -199,7 +205,7 @@ func (p *parser) ifStatement() (*stmt, error) {
 		if err != nil {
 			return nil, err
 		}
-		st.handler = append(st.handler, list...)
+		st.branches = append(st.branches, branch{body: list})
 	}
 	if p.i+1 >= len(p.toks) || !p.toks[p.i].is("END") || !p.toks[p.i+1].is("IF") {
 		return nil, p.errorf(start, "IF without END IF")
@@ -216,8 +222,52 @@ func (p *parser) ifStatement() (*stmt, error) {
 	return st, nil
 }
 
+// sub makes a simple statement of the tokens [from, to).
+func (p *parser) sub(from, to int) *stmt {
+	first, last := p.toks[from], p.toks[to-1]
+	st := &stmt{src: p.src[first.start:last.end], kind: "simple"}
+	for _, tok := range p.toks[from:to] {
+		tok.start -= first.start
+		tok.end -= first.start
+		st.toks = append(st.toks, tok)
+	}
+	return st
+}
+
 func (p *parser) errorf(t token, format string, args ...any) error {
 	return fmt.Errorf("Syntax error: %s at [%s]", fmt.Sprintf(format, args...), position(p.src, t.start))
+}
+
+// checkDeclares refuses DECLARE after other statements of a script or
+// block (atStart), and anywhere else (IF branches, exception handlers), as
+// BigQuery does.
+func checkDeclares(list []*stmt, atStart bool) error {
+	for _, st := range list {
+		isDeclare := st.kind == "simple" && len(st.toks) > 0 && st.toks[0].is("DECLARE")
+		switch {
+		case isDeclare && !atStart:
+			return fmt.Errorf("Syntax error: Variable declarations are allowed only at the start of a block or script: %s", st.src)
+		case !isDeclare:
+			atStart = false
+		}
+		var err error
+		switch st.kind {
+		case "block":
+			if err = checkDeclares(st.body, true); err == nil {
+				err = checkDeclares(st.handler, false)
+			}
+		case "if":
+			for _, b := range st.branches {
+				if err == nil {
+					err = checkDeclares(b.body, false)
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // flatten lists the simple statements of a script in order, blocks'
@@ -225,10 +275,15 @@ func (p *parser) errorf(t token, format string, args ...any) error {
 func flatten(list []*stmt) []*stmt {
 	var out []*stmt
 	for _, st := range list {
-		if st.kind == "block" || st.kind == "if" {
+		switch st.kind {
+		case "if":
+			for _, b := range st.branches {
+				out = append(out, flatten(b.body)...)
+			}
+		case "block":
 			out = append(out, flatten(st.body)...)
 			out = append(out, flatten(st.handler)...)
-		} else {
+		default:
 			out = append(out, st)
 		}
 	}

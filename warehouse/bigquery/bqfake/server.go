@@ -16,6 +16,11 @@ import (
 // Server is a running fake. All methods are safe for concurrent use.
 type Server struct {
 	srv *httptest.Server
+	eng *engine
+	// work serializes the use of the database: jobs, and the calls that
+	// change the catalog. Take it before mu, never while holding mu.
+	work   sync.Mutex
+	jobsWG sync.WaitGroup
 
 	mu       sync.Mutex
 	projects map[string]*project
@@ -33,7 +38,12 @@ type Server struct {
 // New starts a fake with no projects; add them with [Server.AddProject] or
 // [Server.AddDataset]. Call Close when done.
 func New() *Server {
+	eng, err := acquireEngine()
+	if err != nil {
+		panic(err)
+	}
 	s := &Server{
+		eng:      eng,
 		projects: map[string]*project{},
 		byID:     map[string]*job{},
 		uploads:  map[string]*upload{},
@@ -46,8 +56,18 @@ func New() *Server {
 // URL is the API endpoint to give the client (Config.APIEndpoint).
 func (s *Server) URL() string { return s.srv.URL }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// Close cancels the jobs still running, stops the server and gives the
+// database back to the pool (see engine.release).
+func (s *Server) Close() {
+	s.mu.Lock()
+	for _, j := range s.jobs {
+		j.cancel()
+	}
+	s.mu.Unlock()
+	s.srv.Close()
+	s.jobsWG.Wait()
+	s.eng.release()
+}
 
 // Requests returns the HTTP calls served so far, as "METHOD /path".
 func (s *Server) Requests() []string {
@@ -72,10 +92,12 @@ var routes = []route{
 	{"POST", regexp.MustCompile(`^/projects/([^/]+)/datasets/([^/]+)/tables$`), (*Server).insertTable},
 	{"GET", regexp.MustCompile(`^/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$`), (*Server).getTable},
 	{"DELETE", regexp.MustCompile(`^/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$`), (*Server).deleteTable},
+	{"GET", regexp.MustCompile(`^/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)/data$`), (*Server).listTableData},
 	{"POST", regexp.MustCompile(`^/projects/([^/]+)/jobs$`), (*Server).insertJob},
 	{"GET", regexp.MustCompile(`^/projects/([^/]+)/jobs/([^/]+)$`), (*Server).getJob},
 	{"POST", regexp.MustCompile(`^/projects/([^/]+)/jobs/([^/]+)/cancel$`), (*Server).cancelJob},
 	{"GET", regexp.MustCompile(`^/projects/([^/]+)/queries/([^/]+)$`), (*Server).getQueryResults},
+	{"POST", regexp.MustCompile(`^/projects/([^/]+)/queries$`), (*Server).runQuery},
 	{"POST", regexp.MustCompile(`^/upload/projects/([^/]+)/jobs$`), (*Server).uploadJob},
 }
 
