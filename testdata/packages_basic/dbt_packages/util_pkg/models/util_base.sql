@@ -1,0 +1,1 @@
+select {{ var('n') }} as amount, '{{ var('greeting') }}' as greeting
