@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mart-dev/mart/compiler/jinja"
+	"github.com/mart-dev/mart/deps"
 )
 
 // loadPackages reads the projects installed in packages-install-path (by
@@ -23,13 +24,14 @@ func (p *Project) loadPackages() Diagnostics {
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil // no packages
+		return p.uninstalled() // no packages
 	}
 	var diags Diagnostics
 	seen := map[string]string{p.Name: p.File}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if e.IsDir() {
+		// local packages are symbolic links to their directory
+		if st, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && st.IsDir() && !strings.HasPrefix(e.Name(), ".") {
 			names = append(names, e.Name())
 		}
 	}
@@ -57,7 +59,30 @@ func (p *Project) loadPackages() Diagnostics {
 		seen[pkg.Name] = pkg.File
 		p.Packages = append(p.Packages, pkg)
 	}
+	if len(p.Packages) == 0 {
+		diags = append(diags, p.uninstalled()...)
+	}
 	return diags
+}
+
+// uninstalled warns when packages.yml declares packages and none is
+// installed.
+func (p *Project) uninstalled() Diagnostics {
+	specs, err := deps.ReadSpecs(p.Dir)
+	if err != nil || len(specs.Packages) == 0 {
+		return nil
+	}
+	d := warnf(specs.File, 1, 1, "%s declares %d package%s, and none is installed in %s", specs.File,
+		len(specs.Packages), pluralS(len(specs.Packages)), p.PackagesInstallPath)
+	d.Detail = "run mart deps to install them"
+	return Diagnostics{d}
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 func hasProjectFile(dir string) bool {

@@ -1,0 +1,62 @@
+package deps
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// fetchGit clones a git package at its revision (a tag, branch or commit;
+// the default branch without one) and returns the package's directory
+// (its subdirectory, if given) and the commit checked out.
+func fetchGit(ctx context.Context, s Spec) (dir, commit string, cleanup func(), err error) {
+	tmp, err := os.MkdirTemp("", "mart-git-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(tmp) }
+	repo := filepath.Join(tmp, "repo")
+	if _, err := git(ctx, "", "clone", "--quiet", s.Git, repo); err != nil {
+		return "", "", cleanup, fmt.Errorf("git package %s: %w", s.Git, err)
+	}
+	if s.Revision != "" {
+		if _, err := git(ctx, repo, "checkout", "--quiet", s.Revision); err != nil {
+			return "", "", cleanup, fmt.Errorf("git package %s: revision %s: %w", s.Git, s.Revision, err)
+		}
+	}
+	out, err := git(ctx, repo, "rev-parse", "HEAD")
+	if err != nil {
+		return "", "", cleanup, fmt.Errorf("git package %s: %w", s.Git, err)
+	}
+	os.RemoveAll(filepath.Join(repo, ".git"))
+	dir = repo
+	if s.Subdirectory != "" {
+		dir = filepath.Join(repo, filepath.FromSlash(s.Subdirectory))
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return "", "", cleanup, fmt.Errorf("git package %s: no subdirectory %s at %s", s.Git, s.Subdirectory, strings.TrimSpace(out))
+		}
+	}
+	return dir, strings.TrimSpace(out), cleanup, nil
+}
+
+// git runs a git command without prompting for credentials; errors carry
+// git's own message.
+func git(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(errb.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return "", fmt.Errorf("git %s: %s", args[0], msg)
+	}
+	return out.String(), nil
+}
