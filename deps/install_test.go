@@ -58,7 +58,7 @@ func TestInstallLocalAndGit(t *testing.T) {
 	root := t.TempDir()
 	project := filepath.Join(root, "project")
 	write(t, root, map[string]string{
-		"project/packages.yml": "packages:\n  - local: ../localpkg\n  - git: " + repo + "\n    revision: v1\n    subdirectory: pkg\n",
+		"project/packages.yml":     "packages:\n  - local: ../localpkg\n  - git: " + repo + "\n    revision: v1\n    subdirectory: pkg\n",
 		"localpkg/dbt_project.yml": "name: localpkg\n",
 		"localpkg/packages.yml":    "packages:\n  - local: ../nested\n",
 		"nested/dbt_project.yml":   "name: nested\n",
@@ -125,7 +125,9 @@ func TestInstallFromHub(t *testing.T) {
 	hub = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/api/v1/acme/utils.json":
-			v := func(x string) string { return `"` + x + `": {"downloads": {"tarball": "` + hub.URL + `/tar/` + x + `"}}` }
+			v := func(x string) string {
+				return `"` + x + `": {"downloads": {"tarball": "` + hub.URL + `/tar/` + x + `"}}`
+			}
 			w.Write([]byte(`{"latest": "2.0.0", "versions": {` + v("1.1.0") + `, ` + v("1.2.3") + `, ` + v("2.0.0") + `}}`))
 		case strings.HasPrefix(r.URL.Path, "/tar/"):
 			w.Write(tarball(strings.TrimPrefix(r.URL.Path, "/tar/")))
