@@ -109,8 +109,15 @@ func getItem(v any, key any) any {
 			return Undefined{Name: Str(key)}
 		}
 		return string(r[i])
-	case *loopInfo, Object:
+	case *loopInfo:
 		return getAttr(v, Str(key))
+	case Object:
+		if _, isSeq := v.(Sequence); !isSeq {
+			return getAttr(v, Str(key))
+		}
+		if _, isInt := toInt(key); !isInt {
+			return getAttr(v, Str(key))
+		}
 	}
 	if isSequence(v) {
 		i, ok := toInt(key)

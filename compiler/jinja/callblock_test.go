@@ -40,3 +40,10 @@ func TestCallBlocks(t *testing.T) {
 	_, err = e.Parse("models/bad.sql", "{% call wrap('b') %}x")
 	require.Error(t, err)
 }
+
+func TestYAMLHelpers(t *testing.T) {
+	e := NewEngine()
+	assert.Equal(t, "2 b", render(t, e, `{% set d = fromyaml("a: 2\nxs: [a, b]") %}{{ d.a }} {{ d.xs[1] }}`, nil))
+	assert.Equal(t, "a: 1\n", render(t, e, `{{ toyaml({'a': 1}) }}`, nil))
+	assert.Equal(t, "none", render(t, e, `{{ fromyaml("{", 'none') }}`, nil))
+}

@@ -4,6 +4,8 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+
+	"gopkg.in/yaml.v3"
 )
 
 // maxRange bounds range() so a typo cannot build a huge list.
@@ -132,6 +134,29 @@ func init() {
 				return nil, fmt.Errorf("fromjson: %v", err)
 			}
 			return v, nil
+		}),
+		"fromyaml": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("fromyaml", args, 1, 2); err != nil {
+				return nil, err
+			}
+			var v any
+			if err := yaml.Unmarshal([]byte(Str(args[0])), &v); err != nil {
+				if len(args) > 1 {
+					return args[1], nil
+				}
+				return nil, fmt.Errorf("fromyaml: %v", err)
+			}
+			return templateValue(v), nil
+		}),
+		"toyaml": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("toyaml", args, 1, 1); err != nil {
+				return nil, err
+			}
+			b, err := yaml.Marshal(Native(args[0]))
+			if err != nil {
+				return nil, fmt.Errorf("toyaml: %v", err)
+			}
+			return string(b), nil
 		}),
 		"local_md5": Func(func(args []any, kw map[string]any) (any, error) {
 			if err := wantArgs("local_md5", args, 1, 1); err != nil {

@@ -123,6 +123,8 @@ func seq(v any) ([]any, bool) {
 	switch t := v.(type) {
 	case *List:
 		return t.Items, true
+	case Sequence:
+		return t.Items(), true
 	case []any:
 		return t, true
 	case *Dict:
@@ -214,7 +216,7 @@ func isMapping(v any) bool {
 // isSequence reports whether v is a list-like value (not a string).
 func isSequence(v any) bool {
 	switch v.(type) {
-	case *List, []any, []string:
+	case *List, []any, []string, Sequence:
 		return true
 	case nil, string:
 		return false

@@ -30,6 +30,12 @@ type Object interface {
 	Attr(name string) (any, bool)
 }
 
+// Sequence is a Go value that templates can iterate over, take the length
+// of and index by number (an Object for everything else): a query's rows.
+type Sequence interface {
+	Items() []any
+}
+
 // Callable is a Go value that templates can call like a function.
 type Callable interface {
 	Call(args []any, kwargs map[string]any) (any, error)
