@@ -47,6 +47,9 @@ func compileCmd(g *globals) *cobra.Command {
 				return err
 			}
 			phase.Mark("select")
+			if res, err = g.renderWithWarehouse(res, nil, ids); err != nil {
+				return err
+			}
 			if err := res.WriteTarget(compiledFiles(res, ids, &sel)); err != nil {
 				return &exitError{ExitFailure, err}
 			}

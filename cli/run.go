@@ -219,6 +219,7 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 // run runs a plan, reporting each node to the view as it finishes.
 func (g *globals) run(res *compiler.Result, wh warehouse.Warehouse, p *plan.Plan, opt runner.Options) (*runner.Results, error) {
 	opt.Target, opt.ProjectDir, opt.TestPaths = res.Target.Name, res.Project.Dir, res.Project.TestPaths
+	opt.TargetDir, opt.TargetPath = res.TargetDir(), res.Project.TargetPath
 	opt.Renderer = res.Renderer
 	opt.OnFinish = func(r *runner.NodeResult, i, total int) { g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total) }
 	rr, err := runner.New(res.Manifest, wh, opt).Run(g.ctx, p)

@@ -26,15 +26,24 @@ func showCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sql, label, err := g.showQuery(res, &sel, inline)
-			if err != nil {
-				return err
-			}
 			wh, err := openWarehouse(g.ctx, res)
 			if err != nil {
 				return err
 			}
 			defer wh.Close()
+			if inline == "" {
+				ids, err := g.selectNodes(res, &sel, false)
+				if err != nil {
+					return err
+				}
+				if res, err = g.renderWithWarehouse(res, wh, ids); err != nil {
+					return err
+				}
+			}
+			sql, label, err := g.showQuery(res, &sel, inline)
+			if err != nil {
+				return err
+			}
 			rows, err := wh.Query(g.ctx, sql, limit)
 			if err != nil {
 				return &exitError{ExitFailure, fmt.Errorf("%s: %w", label, err)}

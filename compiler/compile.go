@@ -640,34 +640,15 @@ func (c *compilation) renderAll(nodes []*Node) {
 	states := make([]*renderState, len(nodes))
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]
-		// the render writes its own copy: other renders may read n.Config
-		conf := make(map[string]any, len(n.Config)+4)
-		for k, v := range n.Config {
-			conf[k] = v
+		st, err := c.renderNode(n, RenderOptions{})
+		if st != nil && st.needsWarehouse {
+			// the template queries the warehouse: render it as dbt parses
+			// it, to learn its refs and configs; the runner renders it
+			// again with the warehouse
+			n.RunTimeRender = true
+			st, err = c.renderNode(n, RenderOptions{parse: true})
 		}
-		st := &renderState{node: n, config: conf}
 		states[i] = st
-		if n.testCall != nil {
-			out, err := c.renderTestCall(st, n.testCall)
-			if err != nil {
-				c.addTemplateError(err)
-				return
-			}
-			st.macros = out.Macros
-			n.CompiledCode = strings.TrimSpace(out.Text)
-			n.Config = Config(st.config)
-			return
-		}
-		// the template is parsed again if a build needs it (see template):
-		// keeping 10,000 parsed templates costs more memory than re-parsing
-		// the few that are rendered again
-		tpl, err := c.engine.Parse(n.Path, n.RawCode)
-		if err != nil {
-			c.addTemplateError(err)
-			return
-		}
-		n.rerender = true
-		out, err := tpl.Exec(c.localContext(st, RenderOptions{}), c.sharedContext())
 		if err != nil {
 			c.addTemplateError(err)
 			return
@@ -675,9 +656,6 @@ func (c *compilation) renderAll(nodes []*Node) {
 		for _, d := range st.warnings {
 			c.addDiag(d)
 		}
-		st.macros = out.Macros
-		n.CompiledCode = strings.TrimSpace(out.Text)
-		n.Config = Config(st.config)
 	})
 	c.mu.Lock()
 	for i, n := range nodes {
@@ -686,6 +664,39 @@ func (c *compilation) renderAll(nodes []*Node) {
 		}
 	}
 	c.mu.Unlock()
+}
+
+// renderNode renders one node's template (or generic test call) and keeps
+// its compiled SQL and config.
+func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, error) {
+	// the render writes its own copy: other renders may read n.Config
+	conf := make(map[string]any, len(n.Config)+4)
+	for k, v := range n.Config {
+		conf[k] = v
+	}
+	st := &renderState{node: n, config: conf}
+	var out jinja.Output
+	var err error
+	if n.testCall != nil {
+		out, err = c.renderTestCall(st, n.testCall, opt)
+	} else {
+		// the template is parsed again if a build needs it (see template):
+		// keeping 10,000 parsed templates costs more memory than re-parsing
+		// the few that are rendered again
+		var tpl *jinja.Template
+		if tpl, err = c.engine.Parse(n.Path, n.RawCode); err != nil {
+			return nil, err
+		}
+		n.rerender = true
+		out, err = tpl.Exec(c.localContext(st, opt), c.sharedContext())
+	}
+	if err != nil {
+		return st, err
+	}
+	st.macros = out.Macros
+	n.CompiledCode = strings.TrimSpace(out.Text)
+	n.Config = Config(st.config)
+	return st, nil
 }
 
 // finishConfigs settles enabled flags, schemas, aliases and relation names.

@@ -39,6 +39,9 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	b = appendString(b, n.RawCode)
 	b = appendOptString(b, `,"compiled_code":`, n.CompiledCode)
 	b = appendOptString(b, `,"compiled_path":`, n.CompiledPath)
+	if n.RunTimeRender {
+		b = append(b, `,"run_time_render":true`...)
+	}
 	b = appendOptString(b, `,"language":`, n.Language)
 	b = append(b, `,"checksum":{"name":`...)
 	b = appendString(b, n.Checksum.Name)

@@ -70,6 +70,11 @@ type Node struct {
 	RawCode      string             `json:"raw_code"`
 	CompiledCode string             `json:"compiled_code,omitempty"`
 	CompiledPath string             `json:"compiled_path,omitempty"`
+	// RunTimeRender: the template queries the warehouse while it renders
+	// (run_query, statement, adapter.get_columns_in_relation...): its
+	// compiled SQL here is dbt's parse-time render, and the runner renders
+	// it again with the warehouse before running it.
+	RunTimeRender bool `json:"run_time_render,omitempty"`
 	Language     string             `json:"language,omitempty"`
 	Checksum     Checksum           `json:"checksum"`
 	Config       Config             `json:"config"`

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,6 +35,8 @@ type renderState struct {
 	warnings Diagnostics          // e.g. unknown config keys, at the config() call
 	callPos  []callPos            // where each ref() and source() target was first called
 	configAt map[string]jinja.Pos // where config() set each key
+	// needsWarehouse: the render asked the warehouse and had none.
+	needsWarehouse bool
 	macros   []string             // the engine macros the render called
 }
 
@@ -72,8 +75,13 @@ type RenderOptions struct {
 	// select statements, inlined as CTEs.
 	Mocks map[string]string
 	// Warehouse is the live warehouse at run time (nil when compiling),
-	// for templates that query it.
+	// for templates that query it; Context bounds their queries.
 	Warehouse warehouse.Warehouse
+	Context   context.Context
+
+	// parse renders as dbt parses (execute is false): for a node whose
+	// template needs the warehouse when there is none.
+	parse bool
 	// BatchStart and BatchEnd, when set, render one microbatch: ref() and
 	// source() of an input with an event_time config read only the rows
 	// with BatchStart <= event_time < BatchEnd, and model.batch holds the
@@ -123,6 +131,7 @@ func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any 
 	if n.Package != "" && n.Package != s.project.Name {
 		ctx["var"] = s.packageVarFunc(n.Package)
 	}
+	s.introspectionContext(ctx, st, opt)
 	return ctx
 }
 
@@ -160,6 +169,8 @@ func (s *scope) sharedContext() map[string]any {
 			}),
 			"dbt":     s.crossdb,
 			"adapter": s.adapterValue,
+			"api":     map[string]any{"Relation": map[string]any{"create": jinja.Func(s.createRelation)}},
+			"modules": modulesValue,
 		}
 		for name, ns := range s.namespaces() {
 			if _, taken := s.shared[name]; !taken {

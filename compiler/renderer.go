@@ -45,9 +45,18 @@ func (c *compilation) renderer(m *Manifest) *Renderer {
 // runnable SQL. A node without a template of its own (a seed, a generic
 // test) gives its compiled SQL.
 func (r *Renderer) RenderNode(ctx context.Context, id string, opt RenderOptions) (string, error) {
+	if opt.Context == nil {
+		opt.Context = ctx
+	}
 	n := r.manifest.Node(id)
 	if n == nil {
 		return "", fmt.Errorf("unknown node %s", id)
+	}
+	if n.testCall != nil && n.RunTimeRender {
+		return r.render(n, opt, func(st *renderState) (string, error) {
+			out, err := r.s.renderTestCall(st, n.testCall, opt)
+			return out.Text, err
+		})
 	}
 	tpl, err := r.s.template(n)
 	if err != nil {
@@ -62,12 +71,15 @@ func (r *Renderer) RenderNode(ctx context.Context, id string, opt RenderOptions)
 		}
 		return n.CompiledCode, nil
 	}
-	return r.render(n, opt, func(ctx map[string]any) (string, error) { return tpl.Render(ctx) })
+	return r.render(n, opt, func(st *renderState) (string, error) { return tpl.Render(r.s.renderContext(st, opt)) })
 }
 
 // RenderText renders a snippet (a hook) in the context of node id, or of
 // the project when id is ""; name labels it in errors.
 func (r *Renderer) RenderText(ctx context.Context, id, name, text string, opt RenderOptions) (string, error) {
+	if opt.Context == nil {
+		opt.Context = ctx
+	}
 	if !strings.Contains(text, "{{") && !strings.Contains(text, "{%") {
 		return text, nil
 	}
@@ -79,15 +91,15 @@ func (r *Renderer) RenderText(ctx context.Context, id, name, text string, opt Re
 	if err != nil {
 		return "", err
 	}
-	return r.render(n, opt, func(ctx map[string]any) (string, error) { return tpl.Render(ctx) })
+	return r.render(n, opt, func(st *renderState) (string, error) { return tpl.Render(r.s.renderContext(st, opt)) })
 }
 
-// render runs exec with n's render context and resolves the output.
-func (r *Renderer) render(n *Node, opt RenderOptions, exec func(map[string]any) (string, error)) (string, error) {
+// render runs exec with a render state of n and resolves the output.
+func (r *Renderer) render(n *Node, opt RenderOptions, exec func(*renderState) (string, error)) (string, error) {
 	conf := map[string]any{}
 	mergeConfig(conf, n.Config)
 	st := &renderState{node: n, config: conf}
-	out, err := exec(r.s.renderContext(st, opt))
+	out, err := exec(st)
 	if err != nil {
 		return "", err
 	}

@@ -395,14 +395,13 @@ func hasExpr(v any) bool {
 }
 
 // renderTestCall renders a generic test through its testCall.
-func (c *compilation) renderTestCall(st *renderState, tc *testCall) (jinja.Output, error) {
-	opt := RenderOptions{}
+func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions) (jinja.Output, error) {
 	var model any
 	var err error
 	if n := tc.target.node; n.ResourceType == TypeSource {
-		model, err = c.sourceFunc(st, opt)(tc.pos, []any{n.SourceName, n.Name}, nil)
+		model, err = s.sourceFunc(st, opt)(tc.pos, []any{n.SourceName, n.Name}, nil)
 	} else {
-		model, err = c.refFunc(st, opt)(tc.pos, []any{n.Name}, nil)
+		model, err = s.refFunc(st, opt)(tc.pos, []any{n.Name}, nil)
 	}
 	if err != nil {
 		return jinja.Output{}, err
@@ -410,7 +409,7 @@ func (c *compilation) renderTestCall(st *renderState, tc *testCall) (jinja.Outpu
 	if tc.where != "" {
 		model = "(select * from " + jinja.Str(model) + " where " + tc.where + ") dbt_subquery"
 	}
-	if sql, ok := c.builtinTestSQL(tc, jinja.Str(model)); ok {
+	if sql, ok := s.builtinTestSQL(tc, jinja.Str(model)); ok {
 		return jinja.Output{Text: sql, Macros: []string{tc.macro}}, nil
 	}
 	kw := make(map[string]any, len(tc.args)+2)
@@ -421,7 +420,7 @@ func (c *compilation) renderTestCall(st *renderState, tc *testCall) (jinja.Outpu
 	if tc.column != "" {
 		kw["column_name"] = tc.column
 	}
-	return c.engine.Call(tc.pos, tc.macro, c.localContext(st, opt), c.sharedContext(), nil, kw)
+	return s.engine.Call(tc.pos, tc.macro, s.localContext(st, opt), s.sharedContext(), nil, kw)
 }
 
 // builtinTestSQL writes the SQL of mart's own unique and not_null tests
@@ -429,11 +428,11 @@ func (c *compilation) renderTestCall(st *renderState, tc *testCall) (jinja.Outpu
 // builtin/tests.sql render it (TestBuiltinTestSQL compares the two), at a
 // tenth of the cost. It declines (false) when the project defines the
 // macro or the test has other arguments.
-func (c *compilation) builtinTestSQL(tc *testCall, model string) (string, bool) {
+func (s *scope) builtinTestSQL(tc *testCall, model string) (string, bool) {
 	if !builtinTestFastPath || tc.column == "" || len(tc.args) > 0 || tc.macro != "test_unique" && tc.macro != "test_not_null" {
 		return "", false
 	}
-	if m := c.engine.Macro(tc.macro); m == nil || !m.Builtin() {
+	if m := s.engine.Macro(tc.macro); m == nil || !m.Builtin() {
 		return "", false
 	}
 	col := tc.column

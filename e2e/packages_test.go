@@ -22,6 +22,19 @@ func TestPackagesBuild(t *testing.T) {
 	require.Len(t, rows, 1)
 	assert.Equal(t, []any{int32(4), 4.0, "root:a+b", "root:c+d", "X", "hi"}, []any{rows[0][0], toFloat(rows[0][1]), rows[0][2], rows[0][3], rows[0][4], rows[0][5]})
 
+	// a model whose template queries the warehouse (run_query, a statement
+	// block, adapter.get_columns_in_relation) renders when it runs
+	assert.Contains(t, r.Stdout, "OK table main.introspective")
+	rows = query(t, dir, "select * from main.introspective")
+	require.Len(t, rows, 1)
+	cols := query(t, dir, "select column_name from information_schema.columns where table_name = 'introspective' order by ordinal_position")
+	assert.Equal(t, [][]any{{"amount"}, {"amount_eur"}, {"shouted"}, {"greeting"}, {"n_base"}, {"greetings"}}, cols,
+		"star() read orders' columns, leaving out ab and cd")
+	assert.Equal(t, []any{int32(1), "hi"}, rows[0][4:])
+	assert.Contains(t, readFile(t, dir, "target/run/models/introspective.sql"), `"amount", "amount_eur"`)
+	man := readFile(t, dir, "target/manifest.json")
+	assert.Contains(t, man, `"run_time_render":true`)
+
 	r = mart(t, dir, "ls", "--select", "package:util_pkg", "--output", "name")
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Equal(t, []string{"util_base"}, lines(r.Stdout))

@@ -36,9 +36,12 @@ func (r *Runner) runIncremental(ctx context.Context, n *compiler.Node, res *Node
 	if opt.Strategy == warehouse.StrategyMicrobatch {
 		return r.runMicrobatch(ctx, n, res, inc, opt, kind != "table" || full)
 	}
-	sql := n.CompiledCode
+	var sql string
 	if kind != "table" || full {
 		opt.Replace = true
+		if sql, err = r.sqlOf(ctx, n, res); err != nil {
+			return err
+		}
 	} else if sql, err = r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Incremental: true, Warehouse: r.wh}); err != nil {
 		return fmt.Errorf("rendering %s for an incremental run: %w", n.Name, err)
 	}

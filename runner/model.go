@@ -77,12 +77,20 @@ func (r *Runner) runModel(ctx context.Context, n *compiler.Node, res *NodeResult
 	rel := relationOf(n)
 	switch mat {
 	case "view":
-		if err := r.wh.CreateView(ctx, rel, n.CompiledCode); err != nil {
+		sql, err := r.sqlOf(ctx, n, res)
+		if err != nil {
+			return err
+		}
+		if err := r.wh.CreateView(ctx, rel, sql); err != nil {
 			return sqlError(n, err)
 		}
 		res.Message = "CREATE VIEW"
 	case "table":
-		rows, err := r.wh.CreateTable(ctx, rel, n.CompiledCode, tableOptions(n))
+		sql, err := r.sqlOf(ctx, n, res)
+		if err != nil {
+			return err
+		}
+		rows, err := r.wh.CreateTable(ctx, rel, sql, tableOptions(n))
 		if err != nil {
 			return sqlError(n, err)
 		}

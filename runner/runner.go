@@ -40,6 +40,10 @@ type Options struct {
 	// fixtures are found from it (TestPaths: the project's test paths).
 	ProjectDir string
 	TestPaths  []string
+	// TargetDir is the target directory (absolute) and TargetPath the
+	// project's name for it ("target"): SQL rendered at run time is
+	// written under it, in run/.
+	TargetDir, TargetPath string
 	// Renderer renders templates at run time.
 	Renderer Renderer
 	// Threads is how many steps run at once (at least 1).

@@ -27,7 +27,11 @@ func (r *Runner) runSnapshot(ctx context.Context, n *compiler.Node, res *NodeRes
 	if err := r.nodeHooks(ctx, n, "pre_hook"); err != nil {
 		return err
 	}
-	out, err := inc.Snapshot(ctx, relationOf(n), n.CompiledCode, opt)
+	sql, err := r.sqlOf(ctx, n, res)
+	if err != nil {
+		return err
+	}
+	out, err := inc.Snapshot(ctx, relationOf(n), sql, opt)
 	if err != nil {
 		return sqlError(n, err)
 	}

@@ -20,7 +20,11 @@ func (r *Runner) storeFailures(n *compiler.Node) bool {
 // runTest runs a data test: its query returns the failing rows. The
 // warehouse's dialect wraps it (fail_calc, warn_if, error_if, limit).
 func (r *Runner) runTest(ctx context.Context, n *compiler.Node, res *NodeResult) error {
-	q := warehouse.TestQuery{SQL: n.CompiledCode, FailCalc: n.Config.String("fail_calc"),
+	body, err := r.sqlOf(ctx, n, res)
+	if err != nil {
+		return err
+	}
+	q := warehouse.TestQuery{SQL: body, FailCalc: n.Config.String("fail_calc"),
 		WarnIf: n.Config.String("warn_if"), ErrorIf: n.Config.String("error_if")}
 	if lim := n.Config.String("limit"); lim != "" {
 		l, err := strconv.Atoi(lim)
@@ -53,7 +57,7 @@ func (r *Runner) runTest(ctx context.Context, n *compiler.Node, res *NodeResult)
 		res.Status = StatusPass
 	}
 	res.Message = fmt.Sprintf("%d failing row%s", failures, plural(failures))
-	failing := n.CompiledCode
+	failing := body
 	if q.Limit > 0 {
 		failing = r.wh.LimitQuery(failing, q.Limit)
 	}

@@ -400,6 +400,11 @@ const maxLen = 1 << 22
 
 // arith applies a binary arithmetic operator with Python's semantics.
 func arith(op string, l, r any) (any, error) {
+	if a, ok := l.(Arithmetic); ok {
+		if v, ok, err := a.Arith(op, r); ok || err != nil {
+			return v, err
+		}
+	}
 	li, lf, lF, lok := number(l)
 	ri, rf, rF, rok := number(r)
 	if lok && rok {

@@ -36,6 +36,12 @@ type Sequence interface {
 	Items() []any
 }
 
+// Arithmetic is a Go value with its own + and - (dates and durations):
+// Arith returns ok false for an operation it does not define.
+type Arithmetic interface {
+	Arith(op string, r any) (v any, ok bool, err error)
+}
+
 // Callable is a Go value that templates can call like a function.
 type Callable interface {
 	Call(args []any, kwargs map[string]any) (any, error)

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// runTimeRendered lists the selected nodes whose templates query the
+// warehouse while they render.
+func runTimeRendered(res *compiler.Result, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if n := res.Manifest.Node(id); n != nil && n.RunTimeRender {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// renderWithWarehouse renders those nodes again with the warehouse, as dbt
+// compiles them, and returns the result with their SQL; a node that cannot
+// be rendered (often: a parent is not built yet) keeps its parse-time SQL,
+// with a warning. wh nil opens the target's warehouse.
+func (g *globals) renderWithWarehouse(res *compiler.Result, wh warehouse.Warehouse, ids []string) (*compiler.Result, error) {
+	nodes := runTimeRendered(res, ids)
+	if len(nodes) == 0 {
+		return res, nil
+	}
+	if wh == nil {
+		w, err := openWarehouse(g.ctx, res)
+		if err != nil {
+			return nil, err
+		}
+		defer w.Close()
+		wh = w
+	}
+	rendered := map[string]*compiler.Node{}
+	var diags compiler.Diagnostics
+	for _, id := range nodes {
+		n := res.Manifest.Node(id)
+		sql, err := res.Renderer.RenderNode(g.ctx, id, compiler.RenderOptions{Warehouse: wh})
+		if err != nil {
+			diags = append(diags, compiler.Diagnostic{Severity: compiler.SevWarning, File: n.Path,
+				Summary: fmt.Sprintf("%s %s queries the warehouse while it renders, and that failed: its compiled SQL is the parse-time render", n.ResourceType, n.Name),
+				Detail:  err.Error()})
+			continue
+		}
+		c := *n
+		c.CompiledCode = sql
+		rendered[id] = &c
+	}
+	g.v.Diagnostics(diags)
+	g.v.Info(fmt.Sprintf("%d of the selected nodes query the %s warehouse while they render: rendered against target %q.",
+		len(nodes), res.Target.Type, res.Target.Name))
+	out := *res
+	out.Manifest = res.Manifest.With(rendered)
+	return &out, nil
+}
