@@ -56,33 +56,33 @@ type UnitTestInput struct {
 // unit test. Field names follow dbt's manifest so tools that read one can
 // read the other.
 type Node struct {
-	UniqueID     string             `json:"unique_id"`
-	ResourceType string             `json:"resource_type"`
-	Name         string             `json:"name"`
-	Package      string             `json:"package_name"`
-	Path         string             `json:"original_file_path"`
-	PatchPath    string             `json:"patch_path,omitempty"`
-	FQN          []string           `json:"fqn"`
-	Database     string             `json:"database"`
-	Schema       string             `json:"schema"`
-	Alias        string             `json:"alias"`
-	Relation     string             `json:"relation_name,omitempty"`
-	RawCode      string             `json:"raw_code"`
-	CompiledCode string             `json:"compiled_code,omitempty"`
-	CompiledPath string             `json:"compiled_path,omitempty"`
+	UniqueID     string   `json:"unique_id"`
+	ResourceType string   `json:"resource_type"`
+	Name         string   `json:"name"`
+	Package      string   `json:"package_name"`
+	Path         string   `json:"original_file_path"`
+	PatchPath    string   `json:"patch_path,omitempty"`
+	FQN          []string `json:"fqn"`
+	Database     string   `json:"database"`
+	Schema       string   `json:"schema"`
+	Alias        string   `json:"alias"`
+	Relation     string   `json:"relation_name,omitempty"`
+	RawCode      string   `json:"raw_code"`
+	CompiledCode string   `json:"compiled_code,omitempty"`
+	CompiledPath string   `json:"compiled_path,omitempty"`
 	// RunTimeRender: the template queries the warehouse while it renders
 	// (run_query, statement, adapter.get_columns_in_relation...): its
 	// compiled SQL here is dbt's parse-time render, and the runner renders
 	// it again with the warehouse before running it.
-	RunTimeRender bool `json:"run_time_render,omitempty"`
-	Language     string             `json:"language,omitempty"`
-	Checksum     Checksum           `json:"checksum"`
-	Config       Config             `json:"config"`
-	Tags         []string           `json:"tags"`
-	Description  string             `json:"description"`
-	Columns      map[string]*Column `json:"columns"`
-	Meta         map[string]any     `json:"meta"`
-	DependsOn    DependsOn          `json:"depends_on"`
+	RunTimeRender bool               `json:"run_time_render,omitempty"`
+	Language      string             `json:"language,omitempty"`
+	Checksum      Checksum           `json:"checksum"`
+	Config        Config             `json:"config"`
+	Tags          []string           `json:"tags"`
+	Description   string             `json:"description"`
+	Columns       map[string]*Column `json:"columns"`
+	Meta          map[string]any     `json:"meta"`
+	DependsOn     DependsOn          `json:"depends_on"`
 	// Fingerprint: the macros and vars the compiled SQL depends on.
 	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
 	Refs        []RefCall    `json:"refs"`

@@ -37,7 +37,7 @@ type renderState struct {
 	configAt map[string]jinja.Pos // where config() set each key
 	// needsWarehouse: the render asked the warehouse and had none.
 	needsWarehouse bool
-	macros   []string             // the engine macros the render called
+	macros         []string // the engine macros the render called
 }
 
 type callPos struct {
