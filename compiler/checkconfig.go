@@ -36,6 +36,7 @@ func (c *compilation) checkConfigs() {
 		case TypeTest:
 			c.checkTestConfig(n)
 		}
+		c.checkAirflowConfig(n)
 		if cc, ok := c.dialect.(ConfigChecker); ok && n.ResourceType != TypeTest {
 			for _, key := range []string{"partition_by", "cluster_by"} {
 				if v, set := n.Config[key]; set && v != nil {

@@ -27,6 +27,8 @@ type Project struct {
 	Vars          map[string]any
 	OnRunStart    []string
 	OnRunEnd      []string
+	// Airflow is the `airflow:` key, for `mart airflow generate` (nil when absent).
+	Airflow *Airflow
 
 	configs map[string]*configTree // resource kind (models, seeds, snapshots, tests, sources) -> tree
 }
@@ -101,6 +103,8 @@ func LoadProject(dir string, cliVars map[string]any) (*Project, Diagnostics) {
 			} else {
 				p.OnRunEnd = hooks
 			}
+		case "airflow":
+			p.Airflow = parseAirflow(p.File, v, &diags)
 		case "models", "seeds", "snapshots", "tests", "data_tests", "sources", "unit_tests":
 			kind := k.Value
 			if kind == "data_tests" {
