@@ -223,3 +223,10 @@ func (Dialect) CheckConfig(materialized, key string, v any) error {
 	}
 	return nil
 }
+
+// FreshnessQuery selects max(loadedAt) as a TIMESTAMP (a DATE or DATETIME
+// column is read as UTC) and current_timestamp().
+func (Dialect) FreshnessQuery(relation, loadedAt, filter string) string {
+	return warehouse.StandardFreshnessQuery(relation, loadedAt, filter, "current_timestamp()",
+		func(s string) string { return "cast(" + s + " as timestamp)" })
+}

@@ -150,3 +150,9 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 // crossDBTypes are the type_* macros.
 var crossDBTypes = map[string]string{"type_string": "varchar", "type_int": "bigint", "type_bigint": "bigint",
 	"type_numeric": "decimal(28,6)", "type_float": "double", "type_timestamp": "timestamp", "type_boolean": "boolean"}
+
+// FreshnessQuery selects max(loadedAt) and current_timestamp (the check of
+// `mart source freshness`). A TIMESTAMP column is read as UTC, as dbt does.
+func (Dialect) FreshnessQuery(relation, loadedAt, filter string) string {
+	return warehouse.StandardFreshnessQuery(relation, loadedAt, filter, "current_timestamp", func(s string) string { return s })
+}

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) warehouse.Warehouse) {
 		{"Quoting", testQuoting},
 		{"DialectSQL", testDialectSQL},
 		{"CrossDB", testCrossDB},
+		{"Freshness", testFreshness},
 		{"ReplaceTable", testReplaceTable},
 		{"FailedCreateTableKeepsPrevious", testFailedCreateTable},
 		{"ViewTableSwaps", testViewTableSwaps},
