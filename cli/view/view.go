@@ -10,8 +10,10 @@ package view
 
 import (
 	"io"
+	"time"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/freshness"
 	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/warehouse"
@@ -43,6 +45,16 @@ type View interface {
 	Rows(label string, limit int, rows *warehouse.Rows)
 	// Check reports one check of `mart debug`.
 	Check(c Check)
+
+	// Warn reports a problem that does not stop the command (a lineage
+	// endpoint that does not answer).
+	Warn(msg string)
+	// DAGWritten reports the Airflow DAG file `mart airflow generate` wrote.
+	DAGWritten(d DAGReport)
+	// FreshnessChecked reports one source of `mart source freshness`;
+	// FreshnessFinished sums them up.
+	FreshnessChecked(r *freshness.Result, index, total int)
+	FreshnessFinished(results []*freshness.Result, elapsed time.Duration)
 }
 
 // New returns the view for a --log-format value ("text" or "json").
@@ -85,4 +97,12 @@ type PlanReport struct {
 type Check struct {
 	Status  string // OK, FAIL or "" for a detail line
 	Message string
+}
+
+// DAGReport is the Airflow DAG file `mart airflow generate` wrote.
+type DAGReport struct {
+	File   string
+	DagID  string
+	Counts map[string]int // tasks by kind: extract, freshness, build, test
+	Edges  int
 }
