@@ -36,6 +36,7 @@ type runFlags struct {
 	eventTimeStart string
 	eventTimeEnd   string
 	dryRun         bool
+	openLineageURL string
 }
 
 // runLike makes a command that runs the plan of the selected nodes of the
@@ -58,6 +59,7 @@ func runLike(name, short string, kinds []string, indirectTests bool) func(g *glo
 		cmd.Flags().IntVar(&f.threads, "threads", 0, "nodes to run at once (default: the profile's threads)")
 		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild incremental models and reload seeds from scratch")
 		cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
+		cmd.Flags().StringVar(&f.openLineageURL, "openlineage-url", "", "send OpenLineage run events to this endpoint (default: $OPENLINEAGE_URL)")
 		cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "change nothing: print the plan (and, on BigQuery, the bytes each statement would process and its cost)")
 		if name == "test" || name == "build" {
 			cmd.Flags().BoolVar(&f.storeFailures, "store-failures", false, "save every failing test's rows to a table")
@@ -88,6 +90,10 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 		return err
 	}
 	end, err := parseEventTime("event-time-end", f.eventTimeEnd)
+	if err != nil {
+		return err
+	}
+	endpoint, err := lineageEndpoint(f.openLineageURL)
 	if err != nil {
 		return err
 	}
@@ -136,8 +142,12 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	defer func() { wh.Close(); phase.Mark("close warehouse") }()
 	g.v.RunStarted(view.RunStart{Command: command, Counts: stepCounts(p), Threads: threads,
 		TargetType: res.Target.Type, TargetName: res.Target.Name})
-	rr, runErr := g.run(res, wh, p, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
-		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end})
+	opt := runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
+		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end}
+	lin := g.startLineage(endpoint, res, p, wh, command, invocation)
+	lin.hook(&opt)
+	rr, runErr := g.run(res, wh, p, opt)
+	lin.finish(rr, runErr)
 	if rr != nil {
 		if err := runner.WriteResults(res.TargetDir(), rr, command, invocation, res.Target.Name, map[string]any{"select": f.sel.selects,
 			"exclude": f.sel.excludes, "full_refresh": f.fullRefresh, "threads": threads}); err != nil {
@@ -161,7 +171,13 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 func (g *globals) run(res *compiler.Result, wh warehouse.Warehouse, p *plan.Plan, opt runner.Options) (*runner.Results, error) {
 	opt.Target, opt.ProjectDir, opt.TestPaths = res.Target.Name, res.Project.Dir, res.Project.TestPaths
 	opt.Renderer = res.Renderer
-	opt.OnFinish = func(r *runner.NodeResult, i, total int) { g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total) }
+	also := opt.OnFinish
+	opt.OnFinish = func(r *runner.NodeResult, i, total int) {
+		g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total)
+		if also != nil {
+			also(r, i, total)
+		}
+	}
 	rr, err := runner.New(res.Manifest, wh, opt).Run(g.ctx, p)
 	phase.Mark("run nodes")
 	return rr, err
