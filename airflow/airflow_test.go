@@ -74,6 +74,22 @@ func TestSynthetic1000DAG(t *testing.T) {
 	assert.Len(t, g.dag.Tasks, 1001, "a task per model and one for the seed")
 }
 
+// Grouping can make groups wait for each other: the demo's finance and
+// core tags do. That is bad input, named.
+func TestGroupCycle(t *testing.T) {
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	t.Setenv("MART_PROFILES_DIR", "")
+	res, diags := compiler.Compile(compiler.Options{ProjectDir: root})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	p := plan.New(res, res.Manifest.AllIDs(), plan.Options{Kinds: allKinds})
+	_, err = Build(p, res.Manifest, Options{GroupBy: ByTag})
+	require.EqualError(t, err, "these groups would wait for each other: tag_finance -> tag_core -> tag_finance; "+
+		"group by node, or move the models so each folder or tag only reads the ones before it")
+	_, err = Build(p, res.Manifest, Options{GroupBy: "schema"})
+	require.EqualError(t, err, `--group-by must be node, folder or tag, not "schema"`)
+}
+
 func (g generated) check(t *testing.T) {
 	t.Helper()
 	checkPython(t, g.file, g.dag)

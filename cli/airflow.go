@@ -51,7 +51,7 @@ func airflowGenerateCmd(g *globals) *cobra.Command {
 				return badInput("--group-by %s: %v", groupBy, err)
 			}
 			data := dag.Python(airflow.FileOptions{Project: res.Project.Name, Airflow: res.Project.Airflow,
-				Target: g.target, Vars: g.vars, Regenerate: regenerateCommand(&sel, groupBy, out)})
+				Target: g.target, Vars: g.vars, Regenerate: regenerateCommand(g, &sel, groupBy, out)})
 			if err := writeFileAtomic(out, data); err != nil {
 				return &exitError{ExitFailure, err}
 			}
@@ -78,8 +78,14 @@ func dagReport(d *airflow.DAG, p *compiler.Project, file string) view.DAGReport 
 }
 
 // regenerateCommand is the command line the DAG file names as its origin.
-func regenerateCommand(sel *selection, groupBy, out string) string {
+func regenerateCommand(g *globals, sel *selection, groupBy, out string) string {
 	parts := []string{"mart airflow generate"}
+	if g.target != "" {
+		parts = append(parts, "--target "+shellWord(g.target))
+	}
+	if g.vars != "" {
+		parts = append(parts, "--vars "+shellWord(g.vars))
+	}
 	for _, s := range sel.selects {
 		parts = append(parts, "--select "+shellWord(s))
 	}
