@@ -235,19 +235,38 @@ func AirflowOverrides(n *Node) AirflowTask {
 
 // checkAirflowConfig checks a node's `airflow:` config at compile time.
 func (c *compilation) checkAirflowConfig(n *Node) {
-	v, ok := n.Config["airflow"]
-	if !ok || v == nil {
-		return
+	for _, msg := range airflowConfigErrors(n) {
+		c.addDiag(*c.configDiag(n, "airflow", true, "%s", msg))
 	}
-	m, isMap := v.(map[string]any)
-	if !isMap {
-		c.addDiag(*c.configDiag(n, "airflow", true, "%s %q: airflow: expected a mapping such as {retries: 3, pool: heavy}", n.ResourceType, n.Name))
-		return
-	}
-	var t AirflowTask
-	for _, k := range sortedKeys(m) {
-		if err := t.set(k, m[k]); err != nil {
-			c.addDiag(*c.configDiag(n, "airflow", true, "%s %q: airflow.%s: %v", n.ResourceType, n.Name, k, err))
+}
+
+// checkSourcesAirflowConfig checks the `airflow:` config of source tables
+// (their extract and freshness tasks), at the table's YAML entry.
+func (c *compilation) checkSourcesAirflowConfig() {
+	for _, key := range sortedKeys(c.sources) {
+		n := c.sources[key]
+		for _, msg := range airflowConfigErrors(n) {
+			c.addDiag(errorf(n.yamlFile, n.yamlLine, 0, "%s", msg))
 		}
 	}
+}
+
+func airflowConfigErrors(n *Node) []string {
+	v, ok := n.Config["airflow"]
+	if !ok || v == nil {
+		return nil
+	}
+	label := fmt.Sprintf("%s %q", n.ResourceType, n.Name)
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		return []string{label + ": airflow: expected a mapping such as {retries: 3, pool: heavy}"}
+	}
+	var t AirflowTask
+	var out []string
+	for _, k := range sortedKeys(m) {
+		if err := t.set(k, m[k]); err != nil {
+			out = append(out, fmt.Sprintf("%s: airflow.%s: %v", label, k, err))
+		}
+	}
+	return out
 }

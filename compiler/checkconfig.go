@@ -24,6 +24,7 @@ type ConfigChecker interface {
 // accepts until a later run uses it is a warning: such projects still
 // build as they do in dbt.
 func (c *compilation) checkConfigs() {
+	c.checkSourcesAirflowConfig()
 	for _, n := range c.nodes {
 		if !n.Enabled() {
 			continue

@@ -33,18 +33,23 @@ func TestAirflowConfig(t *testing.T) {
 }
 
 func TestAirflowConfigErrors(t *testing.T) {
-	for _, tc := range []struct{ name, yml, model, want string }{
-		{"bad retries", "name: p\nairflow:\n  retries: many\n", "", `mart.yml:3:12: error: airflow.retries: expected a whole number of at least 0, got many`},
-		{"unknown key", "name: p\nairflow:\n  retires: 2\n", "", `mart.yml:3:3: error: airflow: unknown key "retires"`},
-		{"bad dag id", "name: p\nairflow:\n  dag_id: my dag\n", "", `mart.yml:3:11: error: airflow.dag_id: "my dag" is not a DAG id: letters, digits, _, . and - only`},
-		{"bad date", "name: p\nairflow:\n  start_date: soon\n", "", `mart.yml:3:15: error: airflow.start_date: expected a date such as 2026-01-01, got "soon"`},
-		{"bad node override", "name: p\n", "{{ config(airflow={'retry_delay': 'later'}) }}\nselect 1 as id",
+	source := "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        config: {airflow: {pool: 3}}\n"
+	for _, tc := range []struct{ name, yml, model, sources, want string }{
+		{"bad retries", "name: p\nairflow:\n  retries: many\n", "", "", `mart.yml:3:12: error: airflow.retries: expected a whole number of at least 0, got many`},
+		{"unknown key", "name: p\nairflow:\n  retires: 2\n", "", "", `mart.yml:3:3: error: airflow: unknown key "retires"`},
+		{"bad dag id", "name: p\nairflow:\n  dag_id: my dag\n", "", "", `mart.yml:3:11: error: airflow.dag_id: "my dag" is not a DAG id: letters, digits, _, . and - only`},
+		{"bad date", "name: p\nairflow:\n  start_date: soon\n", "", "", `mart.yml:3:15: error: airflow.start_date: expected a date such as 2026-01-01, got "soon"`},
+		{"bad node override", "name: p\n", "{{ config(airflow={'retry_delay': 'later'}) }}\nselect 1 as id", "",
 			`models/m.sql:1:4: error: model "m": airflow.retry_delay: expected a duration such as 5m, 1h30m or 300 (seconds), got later`},
+		{"bad source override", "name: p\n", "", source, `models/src.yml:5: error: source "t": airflow.pool: expected a name, got 3`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			files := map[string]string{"mart.yml": tc.yml, "models/m.sql": "select 1 as id"}
 			if tc.model != "" {
 				files["models/m.sql"] = tc.model
+			}
+			if tc.sources != "" {
+				files["models/src.yml"] = tc.sources
 			}
 			_, diags := compileDiags(t, files)
 			assert.Contains(t, diags, tc.want)
