@@ -11,9 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/openlineage"
-	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/warehouse"
 )
 
@@ -81,7 +79,7 @@ func TestStartJob(t *testing.T) {
 	c, err := openlineage.NewClient(r.srv.URL, openlineage.ClientOptions{})
 	require.NoError(t, err)
 	e := openlineage.NewEmitter(c, openlineage.Options{Project: "soda", Command: "extract", InvocationID: openlineage.NewRunID(),
-		Manifest: &compiler.Manifest{}, Plan: &plan.Plan{}, TargetType: "duckdb"})
+		TargetType: "duckdb"})
 	e.StartInvocation()
 	run := e.StartJob("extract.raw.members", "EXTRACT", []openlineage.Dataset{{Namespace: "postgres://db:5432", Name: "members.public.members"}},
 		[]openlineage.Dataset{e.Dataset(warehouse.Relation{Schema: "main_raw", Name: "members"})})

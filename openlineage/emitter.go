@@ -27,8 +27,10 @@ type Options struct {
 	Project, Command string
 	// InvocationID is the invocation's run id (a UUID).
 	InvocationID string
-	Manifest     *compiler.Manifest
-	Plan         *plan.Plan
+	// Manifest and Plan are the run's (nil for a command that only uses
+	// StartJob).
+	Manifest *compiler.Manifest
+	Plan     *plan.Plan
 	// Namer names datasets; nil names them <type>://<relation>.
 	Namer      Namer
 	TargetType string
@@ -50,6 +52,12 @@ type Emitter struct {
 func NewEmitter(c *Client, opt Options) *Emitter {
 	if opt.Namespace == "" {
 		opt.Namespace = "default"
+	}
+	if opt.Manifest == nil {
+		opt.Manifest = &compiler.Manifest{}
+	}
+	if opt.Plan == nil {
+		opt.Plan = &plan.Plan{} // StartJob only, as mart extract uses it
 	}
 	e := &Emitter{c: c, opt: opt, steps: map[string]*plan.Step{}, runs: map[string]string{}, byRel: relationNodes(opt.Manifest)}
 	for i := range opt.Plan.Steps {
