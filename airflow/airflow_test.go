@@ -58,6 +58,11 @@ func TestDemoDAG(t *testing.T) {
 			g := generate(t, root, by)
 			golden(t, "soda_store_by_"+by+".py", g.file)
 			g.check(t)
+			if by == ByNode {
+				up := g.dag.Task("dim_members").Upstream
+				assert.Contains(t, up, "fct_reservations")
+				assert.NotContains(t, up, "stg_payments", "implied: fct_payments, upstream of fct_reservations, waits for it")
+			}
 			again := generate(t, root, by)
 			assert.Equal(t, string(g.file), string(again.file), "the same project gives the same bytes")
 		})

@@ -106,6 +106,7 @@ func Build(p *plan.Plan, m *compiler.Manifest, opt Options) (*DAG, error) {
 			}
 		}
 	}
+	reduce(d.Tasks)
 	return d, nil
 }
 
