@@ -46,6 +46,7 @@ else
 	# several; -count repeats give benchstat its samples.
 	bench '^BenchmarkCompile' 3x
 	bench '^Benchmark(BuildChain1k|DirectDuckDB1k|BuildThreads200)$' 2x
+	bench '^Benchmark(BuildOneModel1k|DirectOneModel1k)$' 10x
 fi
 
 # Means over the -count runs, checked against the targets in README.md.

@@ -121,8 +121,14 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 			opt.Results = results
 		}
 	}
+	if err := sourceStatusOptions(res, s, &opt); err != nil {
+		return nil, err
+	}
 	ids, err := selector.Select(sg, s.selects, s.excludes, opt)
 	if err != nil {
+		if errors.Is(err, selector.ErrNoSources) {
+			err = fmt.Errorf("%v: source_status: needs --state DIR holding the sources.json of an earlier `mart source freshness`", err)
+		}
 		if errors.Is(err, selector.ErrNoResults) {
 			err = fmt.Errorf("%v: result: needs --state DIR holding a run_results.json", err)
 		}

@@ -37,6 +37,7 @@ type runFlags struct {
 	eventTimeEnd   string
 	dryRun         bool
 	summaryFile    string
+	openLineageURL string
 }
 
 // runLike makes a command that runs the plan of the selected nodes of its
@@ -62,6 +63,7 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild incremental models and reload seeds from scratch")
 		cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
 		cmd.Flags().StringVar(&f.summaryFile, "summary-file", "", "also append a markdown summary of the run to this file (e.g. $GITHUB_STEP_SUMMARY)")
+		cmd.Flags().StringVar(&f.openLineageURL, "openlineage-url", "", "send OpenLineage run events to this endpoint (default: $OPENLINEAGE_URL)")
 		cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "change nothing: print the plan (and, on BigQuery, the bytes each statement would process and its cost)")
 		if name == "test" || name == "build" {
 			cmd.Flags().BoolVar(&f.storeFailures, "store-failures", false, "save every failing test's rows to a table")
@@ -125,6 +127,9 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if _, err := parseEventTime("event-time-end", f.eventTimeEnd); err != nil {
 		return err
 	}
+	if _, err := lineageEndpoint(f.openLineageURL); err != nil {
+		return err
+	}
 	invocation := newInvocationID()
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
@@ -142,6 +147,10 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 func (g *globals) runSelected(command string, kinds []string, res *compiler.Result, invocation string, ids []string, f *runFlags, retryOf string) (rerr error) {
 	start, _ := parseEventTime("event-time-start", f.eventTimeStart)
 	end, _ := parseEventTime("event-time-end", f.eventTimeEnd)
+	endpoint, err := lineageEndpoint(f.openLineageURL)
+	if err != nil {
+		return err
+	}
 	p := newPlan(res, ids, kinds, f.storeFailures)
 	if len(p.Steps) == 0 {
 		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
@@ -189,8 +198,12 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	}
 	g.v.RunStarted(view.RunStart{Command: command, Counts: stepCounts(p), Threads: threads,
 		TargetType: res.Target.Type, TargetName: res.Target.Name})
-	rr, runErr := g.run(res, wh, p, runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
-		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end})
+	opt := runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
+		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end}
+	lin := g.startLineage(endpoint, res, p, wh, command, invocation)
+	lin.hook(&opt)
+	rr, runErr := g.run(res, wh, p, opt)
+	lin.finish(rr, runErr)
 	if rr != nil {
 		args := f.args(g, threads)
 		args.RetryOf = retryOf
@@ -221,7 +234,13 @@ func (g *globals) run(res *compiler.Result, wh warehouse.Warehouse, p *plan.Plan
 	opt.Target, opt.ProjectDir, opt.TestPaths = res.Target.Name, res.Project.Dir, res.Project.TestPaths
 	opt.TargetDir, opt.TargetPath = res.TargetDir(), res.Project.TargetPath
 	opt.Renderer = res.Renderer
-	opt.OnFinish = func(r *runner.NodeResult, i, total int) { g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total) }
+	also := opt.OnFinish
+	opt.OnFinish = func(r *runner.NodeResult, i, total int) {
+		g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total)
+		if also != nil {
+			also(r, i, total)
+		}
+	}
 	rr, err := runner.New(res.Manifest, wh, opt).Run(g.ctx, p)
 	phase.Mark("run nodes")
 	return rr, err

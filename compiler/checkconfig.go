@@ -24,6 +24,7 @@ type ConfigChecker interface {
 // accepts until a later run uses it is a warning: such projects still
 // build as they do in dbt.
 func (c *compilation) checkConfigs() {
+	c.checkSourcesAirflowConfig()
 	for _, n := range c.nodes {
 		if !n.Enabled() {
 			continue
@@ -36,6 +37,7 @@ func (c *compilation) checkConfigs() {
 		case TypeTest:
 			c.checkTestConfig(n)
 		}
+		c.checkAirflowConfig(n)
 		if cc, ok := c.dialect.(ConfigChecker); ok && n.ResourceType != TypeTest {
 			for _, key := range []string{"partition_by", "cluster_by"} {
 				if v, set := n.Config[key]; set && v != nil {

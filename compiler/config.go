@@ -69,7 +69,7 @@ var knownConfig = map[string]bool{}
 // dictConfig keys take a mapping as their value.
 var dictConfig = map[string]bool{"meta": true, "docs": true, "column_types": true, "partition_by": true,
 	"labels": true, "persist_docs": true, "grants": true, "contract": true, "quoting": true,
-	"snapshot_meta_column_names": true, "hard_deletes": false}
+	"snapshot_meta_column_names": true, "airflow": true, "freshness": true, "hard_deletes": false}
 
 func init() {
 	for _, k := range strings.Fields(`materialized schema database alias tags enabled pre_hook post_hook
@@ -80,7 +80,7 @@ func init() {
 		invalidate_hard_deletes hard_deletes snapshot_meta_column_names dbt_valid_to_current sql_header labels
 		require_partition_filter partition_expiration_days kms_key_name description access group
 		on_configuration_change transient quoting copy_grants dedupe partitions docs_paths enforced
-		loaded_at_field freshness identifier packages threads`) {
+		loaded_at_field freshness identifier packages threads airflow`) {
 		knownConfig[k] = true
 	}
 }

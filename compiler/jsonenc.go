@@ -140,6 +140,12 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	b = appendOptString(b, `,"source_name":`, n.SourceName)
 	b = appendOptString(b, `,"identifier":`, n.Identifier)
 	b = appendOptString(b, `,"loaded_at_field":`, n.LoadedAtField)
+	if n.Freshness != nil {
+		b = append(b, `,"freshness":`...)
+		if b, err = appendJSON(b, n.Freshness); err != nil {
+			return b, err
+		}
+	}
 	if len(n.Extract) > 0 {
 		b = append(b, `,"extract":`...)
 		if b, err = appendAny(b, n.Extract); err != nil {

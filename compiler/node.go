@@ -101,6 +101,9 @@ type Node struct {
 	SourceName    string `json:"source_name,omitempty"`
 	Identifier    string `json:"identifier,omitempty"`
 	LoadedAtField string `json:"loaded_at_field,omitempty"`
+	// Freshness is the table's freshness check (source and table merged),
+	// nil when it has none.
+	Freshness *Freshness `json:"freshness,omitempty"`
 	// Extract is the source table's `extract:` block (mart extract): the
 	// source's keys with the table's over them, as written in YAML.
 	// Templates in it (a dsn's env_var) are left unrendered, so a secret

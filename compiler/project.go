@@ -37,6 +37,8 @@ type Project struct {
 	// Dispatch is the dispatch: config: the packages adapter.dispatch
 	// searches for each macro namespace.
 	Dispatch map[string][]string
+	// Airflow is the `airflow:` key, for `mart airflow generate` (nil when absent).
+	Airflow *Airflow
 
 	configs map[string]*configTree // resource kind (models, seeds, snapshots, tests, sources) -> tree
 }
@@ -122,6 +124,8 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 			} else {
 				p.OnRunEnd = hooks
 			}
+		case "airflow":
+			p.Airflow = parseAirflow(p.File, v, &diags)
 		case "models", "seeds", "snapshots", "tests", "data_tests", "sources", "unit_tests":
 			kind := k.Value
 			if kind == "data_tests" {

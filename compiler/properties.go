@@ -105,6 +105,8 @@ type propSource struct {
 	Freshness     any            `yaml:"freshness"`
 	Extract       any            `yaml:"extract"`
 	Line          int            `yaml:"-"`
+	// FreshnessAt is the line of the freshness: key (0: absent).
+	FreshnessAt int `yaml:"-"`
 }
 
 func (s *propSource) UnmarshalYAML(n *yaml.Node) error {
@@ -112,8 +114,18 @@ func (s *propSource) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode((*plain)(s)); err != nil {
 		return err
 	}
-	s.Line = n.Line
+	s.Line, s.FreshnessAt = n.Line, keyLine(n, "freshness")
 	return nil
+}
+
+// keyLine is the line of a key of a YAML mapping, 0 when it is absent.
+func keyLine(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content) && n.Kind == yaml.MappingNode; i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return 0
 }
 
 type propTable struct {
@@ -130,6 +142,9 @@ type propTable struct {
 	Freshness     any            `yaml:"freshness"`
 	Extract       any            `yaml:"extract"`
 	Line          int            `yaml:"-"`
+	// FreshnessAt is the line of the freshness: key (0: absent; with a
+	// null value it turns the source's freshness off for this table).
+	FreshnessAt int `yaml:"-"`
 }
 
 func (t *propTable) UnmarshalYAML(n *yaml.Node) error {
@@ -137,7 +152,7 @@ func (t *propTable) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode((*plain)(t)); err != nil {
 		return err
 	}
-	t.Line = n.Line
+	t.Line, t.FreshnessAt = n.Line, keyLine(n, "freshness")
 	return nil
 }
 

@@ -55,6 +55,7 @@ func (c *compilation) loadSources() {
 				n.Alias = n.Identifier
 				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
 				n.Extract = c.extractBlock(p.file, s, t)
+				n.Freshness = c.freshnessOf(p.file, s, t)
 				n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Identifier)
 				n.Checksum = checksum([]byte(n.Relation))
 				if s.Meta != nil || t.Meta != nil {

@@ -57,6 +57,9 @@ type Options struct {
 	// OnFinish is called once per node as it finishes (from several
 	// goroutines, one call at a time).
 	OnFinish func(r *NodeResult, index, total int)
+	// OnStart is called as a node starts executing (from several
+	// goroutines at once); a skipped node never starts.
+	OnStart func(n *compiler.Node)
 }
 
 // NodeResult is what happened to one node.
@@ -255,6 +258,9 @@ func (r *Runner) finish(n *compiler.Node, res *NodeResult) {
 func (r *Runner) execute(ctx context.Context, n *compiler.Node) *NodeResult {
 	res := r.newResult(n)
 	res.Started = time.Now()
+	if r.opt.OnStart != nil {
+		r.opt.OnStart(n)
+	}
 	ctx = warehouse.WithJobLabels(ctx, map[string]string{warehouse.LabelModel: n.Name,
 		warehouse.LabelInvocationID: r.opt.InvocationID, warehouse.LabelTarget: r.opt.Target})
 	ctx, jobs := warehouse.WithJobLog(ctx)

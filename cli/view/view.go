@@ -10,8 +10,10 @@ package view
 
 import (
 	"io"
+	"time"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/freshness"
 	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/warehouse"
@@ -45,6 +47,16 @@ type View interface {
 	Check(c Check)
 	// Diffed reports one model's diff (mart diff, mart verify).
 	Diffed(d ModelDiff)
+
+	// Warn reports a problem that does not stop the command (a lineage
+	// endpoint that does not answer).
+	Warn(msg string)
+	// DAGWritten reports the Airflow DAG file `mart airflow generate` wrote.
+	DAGWritten(d DAGReport)
+	// FreshnessChecked reports one source of `mart source freshness`;
+	// FreshnessFinished sums them up.
+	FreshnessChecked(r *freshness.Result, index, total int)
+	FreshnessFinished(results []*freshness.Result, elapsed time.Duration)
 }
 
 // New returns the view for a --log-format value ("text" or "json").
@@ -87,4 +99,12 @@ type PlanReport struct {
 type Check struct {
 	Status  string // OK, FAIL or "" for a detail line
 	Message string
+}
+
+// DAGReport is the Airflow DAG file `mart airflow generate` wrote.
+type DAGReport struct {
+	File   string
+	DagID  string
+	Counts map[string]int // tasks by kind: extract, freshness, build, test
+	Edges  int
 }

@@ -13,6 +13,8 @@ import (
 var (
 	ErrNoState   = errors.New("no previous state was given")
 	ErrNoResults = errors.New("no previous run results were given")
+	// ErrNoSources is wrapped when source_status: lacks a sources.json.
+	ErrNoSources = errors.New("no source freshness results were given")
 )
 
 // Select returns the selected unique ids, sorted. An empty include selects
@@ -85,6 +87,9 @@ func checkInputs(raw []string, exprs []Expr, opt *Options) error {
 			case a.Method == "state" && opt.State == nil:
 				err = fmt.Errorf("selector %q: state:%s compares with the manifest of a previous run: %w",
 					raw[k], a.Value, ErrNoState)
+			case a.Method == "source_status" && (opt.SourcesLoadedAt == nil || opt.StateSourcesLoadedAt == nil):
+				err = fmt.Errorf("selector %q: source_status:%s compares target/sources.json with the one in --state DIR: %w",
+					raw[k], a.Value, ErrNoSources)
 			case a.Method == "result" && opt.Results == nil:
 				err = fmt.Errorf("selector %q: result:%s reads the results of a previous run: %w",
 					raw[k], a.Value, ErrNoResults)

@@ -31,6 +31,7 @@ var methods = map[string]methodSpec{
 	"test_type":     {check: checkOneOf("test type", testTypes), compile: testTypeMatcher},
 	"package":       {compile: packageMatcher},
 	"state":         {check: checkOneOf("state", stateValues), compile: stateMatcher},
+	"source_status": {check: checkOneOf("source status", []string{"fresher"}), compile: sourceStatusMatcher},
 	"result":        {compile: resultMatcher},
 	"unique_id":     {compile: uniqueIDMatcher},
 	"group":         {compile: groupMatcher},
@@ -51,7 +52,6 @@ var methodNames = func() []string {
 // unsupportedMethods are dbt methods mart knows of but cannot evaluate.
 var unsupportedMethods = map[string]string{
 	"test_name":      "the selection graph has no generic-test metadata",
-	"source_status":  "source freshness results are not tracked",
 	"exposure":       "mart has no exposures",
 	"metric":         "mart has no metrics",
 	"semantic_model": "mart has no semantic models",

@@ -10,6 +10,20 @@ func resultMatcher(a *Atom, ix *index) matcher {
 	}
 }
 
+// sourceStatusMatcher is source_status:fresher: sources whose newest
+// loaded_at value is newer now than in the previous state's sources.json,
+// or that the previous state did not check, as in dbt.
+func sourceStatusMatcher(a *Atom, ix *index) matcher {
+	return func(i int) bool {
+		now, ok := ix.opt.SourcesLoadedAt[ix.ids[i]]
+		if !ok || ix.nodes[i].ResourceType != "source" {
+			return false
+		}
+		before, had := ix.opt.StateSourcesLoadedAt[ix.ids[i]]
+		return !had || now.After(before)
+	}
+}
+
 // stateMatcher compares nodes with the previous manifest. As in dbt, a node
 // absent from the previous manifest counts as modified.
 func stateMatcher(a *Atom, ix *index) matcher {

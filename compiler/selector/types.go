@@ -1,5 +1,7 @@
 package selector
 
+import "time"
+
 // Node is what selection reads of one graph node.
 type Node struct {
 	UniqueID     string         // "model.soda.stg_members", "source.soda.raw.members", ...
@@ -41,4 +43,9 @@ type Options struct {
 	// IndirectTests turns on dbt's eager indirect selection: every test and
 	// unit test with any selected parent is selected too, unless excluded.
 	IndirectTests bool
+	// SourcesLoadedAt and StateSourcesLoadedAt map a source's unique id to
+	// the newest loaded_at value `mart source freshness` found, now
+	// (target/sources.json) and in the previous state (--state DIR), for
+	// source_status:fresher. nil means the file was not given.
+	SourcesLoadedAt, StateSourcesLoadedAt map[string]time.Time
 }

@@ -239,3 +239,10 @@ func (Dialect) DiffQuery(s warehouse.DiffSpec) string {
 		JoinNames: func(names []string) string { return "array_to_string([" + strings.Join(names, ", ") + "], ', ')" },
 	})
 }
+
+// FreshnessQuery selects max(loadedAt) as a TIMESTAMP (a DATE or DATETIME
+// column is read as UTC) and current_timestamp().
+func (Dialect) FreshnessQuery(relation, loadedAt, filter string) string {
+	return warehouse.StandardFreshnessQuery(relation, loadedAt, filter, "current_timestamp()",
+		func(s string) string { return "cast(" + s + " as timestamp)" })
+}

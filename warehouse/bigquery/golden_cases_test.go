@@ -80,9 +80,21 @@ func (e *fakeEnv) snapshot(opt warehouse.SnapshotOptions) {
 	require.NoError(e.t, err)
 }
 
+// freshness runs the source freshness query of `mart source freshness`
+// on the rentals source table.
+func (e *fakeEnv) freshness(filter, loadedAt string) {
+	q := Dialect{}.FreshnessQuery(Dialect{}.RelationName("proj", "raw", "rentals"), loadedAt, filter)
+	e.batch(q, []bqfake.Field{{Name: "max_loaded_at", Type: "TIMESTAMP"}, {Name: "snapshotted_at", Type: "TIMESTAMP"}})
+	_, err := e.w.Query(e.ctx, q, 0)
+	require.NoError(e.t, err)
+}
+
 func goldenCases() []goldenCase {
 	plusFlag := append(append([]bqfake.Field{}, rentalCols...), bqfake.Field{Name: "is_late", Type: "BOOL"})
 	var cases = []goldenCase{
+		{"freshness", func(e *fakeEnv) { e.freshness("", "rented_at") }},
+		{"freshness_filter", func(e *fakeEnv) { e.freshness("store_id = 1 and rented_at >= '2026-01-01'", "rented_at") }},
+		{"freshness_date_column", func(e *fakeEnv) { e.freshness("", "date(rented_at)") }},
 		{"table_create", func(e *fakeEnv) {
 			_, err := e.w.CreateTable(e.ctx, rel("fct_rentals"), rentalsSQL, rentalsTable)
 			require.NoError(e.t, err)

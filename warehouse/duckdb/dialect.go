@@ -165,3 +165,9 @@ func (d Dialect) DiffQuery(s warehouse.DiffSpec) string {
 		JoinNames: func(names []string) string { return "concat_ws(', ', " + strings.Join(names, ", ") + ")" },
 	})
 }
+
+// FreshnessQuery selects max(loadedAt) and current_timestamp (the check of
+// `mart source freshness`). A TIMESTAMP column is read as UTC, as dbt does.
+func (Dialect) FreshnessQuery(relation, loadedAt, filter string) string {
+	return warehouse.StandardFreshnessQuery(relation, loadedAt, filter, "current_timestamp", func(s string) string { return s })
+}

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) warehouse.Warehouse) {
 		{"DialectSQL", testDialectSQL},
 		{"CrossDB", testCrossDB},
 		{"Diff", testDiff},
+		{"Freshness", testFreshness},
 		{"ReplaceTable", testReplaceTable},
 		{"FailedCreateTableKeepsPrevious", testFailedCreateTable},
 		{"ViewTableSwaps", testViewTableSwaps},
