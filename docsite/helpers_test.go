@@ -14,7 +14,7 @@ import (
 	"github.com/mart-dev/mart/warehouse"
 )
 
-var demo struct {
+var demoCompiled struct {
 	once sync.Once
 	data []byte
 	err  error
@@ -24,18 +24,18 @@ var demo struct {
 // (once; each call decodes a fresh copy, so a test may change it).
 func demoManifest(t testing.TB) *compiler.Manifest {
 	t.Helper()
-	demo.once.Do(func() {
+	demoCompiled.once.Do(func() {
 		res, diags := compiler.Compile(compiler.Options{ProjectDir: "..", RunStartedAt: "2026-04-01 00:00:00.000000+00:00",
 			InvocationID: "00000000-0000-0000-0000-000000000000"})
 		if diags.HasErrors() {
-			demo.err = diags
+			demoCompiled.err = diags
 			return
 		}
-		demo.data, demo.err = json.Marshal(res.Manifest)
+		demoCompiled.data, demoCompiled.err = json.Marshal(res.Manifest)
 	})
-	require.NoError(t, demo.err)
+	require.NoError(t, demoCompiled.err)
 	var m compiler.Manifest
-	require.NoError(t, json.Unmarshal(demo.data, &m))
+	require.NoError(t, json.Unmarshal(demoCompiled.data, &m))
 	return &m
 }
 

@@ -14,7 +14,7 @@ class SelectorError extends Error {
 }
 
 const METHODS = ['access', 'config', 'file', 'fqn', 'group', 'package', 'path', 'resource_type', 'result',
-  'source', 'state', 'test_type', 'unique_id', 'unit_test'];
+  'source', 'state', 'tag', 'test_type', 'unique_id', 'unit_test'];
 const RESOURCE_TYPES = ['analysis', 'doc', 'exposure', 'fixture', 'group', 'macro', 'metric', 'model', 'operation',
   'rpc', 'saved_query', 'seed', 'semantic_model', 'snapshot', 'source', 'sql_operation', 'test', 'unit_test'];
 const isSpace = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
