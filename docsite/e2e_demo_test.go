@@ -147,3 +147,18 @@ func TestLineageDepthAndFilter(t *testing.T) {
 }
 
 func urlQuery(s string) string { return strings.ReplaceAll(s, "+", "%2B") }
+
+// The site works from a web server too (mart docs serve, or any static
+// host).
+func TestDemoSiteOverHTTP(t *testing.T) {
+	d := demoSite(t)
+	base := serveSite(t, d.dir)
+	p := openSite(t, d.dir)
+	p.root = base + "/index.html"
+	p.open("#/node/model.soda.dim_members", "node")
+	assert.Contains(t, p.text("main h1"), "dim_members")
+	assert.Positive(t, p.count("table.columns tbody tr"))
+	p.do(chromedp.SendKeys(chromedp.CSS("#q"), "members"))
+	p.do(chromedp.WaitVisible(chromedp.CSS("#q-results li a")))
+	assert.Positive(t, p.count("#q-results li a"))
+}
