@@ -13,7 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mart-dev/mart/docsite/internal/headless"
+	"github.com/mart-dev/mart/internal/headless"
 )
 
 // The browser tests share one headless Chromium, started on first use and

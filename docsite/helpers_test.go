@@ -1,10 +1,10 @@
 package docsite
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"testing"
 
@@ -56,18 +56,19 @@ func compileProject(t testing.TB, files map[string]string) *compiler.Manifest {
 	return res.Manifest
 }
 
+// dataFileRE is the shape dataFile writes.
+var dataFileRE = regexp.MustCompile(`(?s)^martDocs\.\w+\((?:\d+,)?JSON\.parse\('(.*)'\)\);\n$`)
+
 // readData decodes the payload of a data file written by dataFile.
 func readData(t testing.TB, path string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	open := bytes.IndexByte(b, '(')
-	require.True(t, bytes.HasPrefix(b, []byte("martDocs.")) && open > 0, "not a data file: %.40s", b)
-	b = bytes.TrimSuffix(b[open+1:], []byte(");\n"))
-	if comma := bytes.IndexByte(b, ','); comma > 0 && bytes.IndexFunc(b[:comma], func(r rune) bool { return r < '0' || r > '9' }) < 0 {
-		b = b[comma+1:] // a shard's number
-	}
-	require.NoError(t, json.Unmarshal(b, v))
+	m := dataFileRE.FindSubmatch(b)
+	require.NotNil(t, m, "not a data file: %.60s", b)
+	// undo the string literal's escapes: \\ and \'
+	text := regexp.MustCompile(`\\([\\'])`).ReplaceAll(m[1], []byte("$1"))
+	require.NoError(t, json.Unmarshal(text, v))
 }
 
 // warehouseStats is a short way to write what a warehouse says of one

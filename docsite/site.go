@@ -9,10 +9,13 @@ import (
 )
 
 const (
-	// shardSize is how many nodes of one folder share a data/n/<k>.js.
-	shardSize = 32
+	// shardSize is how many nodes share a data/n/<k>.js: neighbours in
+	// folder order, so a folder's nodes are in one or two files. Fewer,
+	// larger files make Generate faster (creating files is a good part of
+	// its time) and cost a page ~100 KB of JavaScript at most.
+	shardSize = 64
 	// testShardSize is about how many tests share a data/t/<k>.js.
-	testShardSize = 64
+	testShardSize = 128
 )
 
 // site is the project as the site shows it: the graph's nodes in a stable
@@ -95,9 +98,8 @@ func dir(n *compiler.Node) string {
 	return d
 }
 
-// assignShards puts the nodes of each folder, by unique id, into shards
-// of at most shardSize, numbered in folder order, and sizes the test
-// shards.
+// assignShards cuts the nodes, in folder order and by unique id within a
+// folder, into shards of shardSize, and sizes the test shards.
 func (s *site) assignShards() {
 	order := make([]int, len(s.nodes))
 	for i := range order {
@@ -113,13 +115,10 @@ func (s *site) assignShards() {
 		return a - b
 	})
 	s.shardOf = make([]int, len(s.nodes))
-	prev := "\x00"
 	for _, i := range order {
-		d := dir(s.nodes[i])
-		if k := len(s.shards) - 1; d != prev || len(s.shards[k]) == shardSize {
+		if k := len(s.shards) - 1; k < 0 || len(s.shards[k]) == shardSize {
 			s.shards = append(s.shards, nil)
 		}
-		prev = d
 		k := len(s.shards) - 1
 		s.shards[k] = append(s.shards[k], i)
 		s.shardOf[i] = k

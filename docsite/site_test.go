@@ -93,8 +93,8 @@ func TestDetailMergesDocsCatalogTestsAndRun(t *testing.T) {
 
 	assert.Equal(t, "<p>The <strong>a</strong> facts.</p>\n", d.Description)
 	assert.Equal(t, "data-team@example.com", d.Owner)
-	assert.Contains(t, d.Raw, `<span class="nf">ref</span>`)
-	assert.Contains(t, d.Compiled, `<span class="k">select</span>`)
+	assert.Contains(t, d.Raw, `<span class=nf>ref</span>`)
+	assert.Contains(t, d.Compiled, `<span class=k>select </span>`)
 	assert.Equal(t, &runDetail{Status: "success", Rows: 42, Seconds: 0.5, CompletedAt: "2026-04-01T01:02:03Z"}, d.Run)
 	assert.Equal(t, &statsDetail{Kind: "table", Relation: "main.fct_a", Rows: int64(42)}, d.Stats)
 

@@ -21,8 +21,10 @@ window.martDocs = {
   search(rows) { M.searchRows = rows; prepareSearchText(); },
   shard(_k, d) { for (const id in d) M.details.set(id, d[id]); },
   tests(_k, d) { for (const id in d) M.testDetails.set(id, d[id]); },
-  // for tests and benchmarks: the unique ids a selector selects
+  // for tests and benchmarks: the unique ids a selector selects, and what
+  // has been loaded so far
   select(include, exclude) { return selectIds(include, exclude || '').map((i) => M.nodes[i].id); },
+  loaded() { return { nodes: M.nodes.length, search: M.searchRows !== null, details: M.details.size, errors: M.errors.slice() }; },
 };
 
 // loadScript adds <script src> once per src and resolves when it ran.
@@ -89,8 +91,10 @@ function nodeHref(id, query) {
   return '#/node/' + encodeURIComponent(id) + (query ? '?' + query : '');
 }
 
+const INT_FORMAT = new Intl.NumberFormat('en-US'); // toLocaleString makes one per call: slow
+
 function fmtInt(n) {
-  return Number(n).toLocaleString('en-US');
+  return INT_FORMAT.format(Number(n));
 }
 
 function fmtBytes(n) {

@@ -32,11 +32,12 @@ function fqnMatcher(value) {
   const parts = value.split('.').map(compileGlob);
   return (n) => {
     if (n.type === 'source') return false;
-    if (name.match(n.name) || (n.fqn.length && name.match(n.fqn[n.fqn.length - 1]))) return true;
-    const f = flatFQN(n.fqn);
+    const fqn = fqnOf(n);
+    if (name.match(n.name) || (fqn.length && name.match(fqn[fqn.length - 1]))) return true;
+    const f = flatFQN(fqn);
     if (fqnPrefix(f, parts)) return true;
-    if (!n.fqn.length) return false;
-    const skip = n.fqn[0].split('.').length;
+    if (!fqn.length) return false;
+    const skip = fqn[0].split('.').length;
     return skip <= f.length && fqnPrefix(f.slice(skip), parts);
   };
 }

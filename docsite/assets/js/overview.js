@@ -3,13 +3,6 @@
 
 const TYPE_ORDER = ['model', 'source', 'seed', 'snapshot', 'test', 'unit_test', 'analysis'];
 
-// layerOf is a node's layer: a source's source, else the first two levels
-// of its folder (models/staging).
-function layerOf(n) {
-  if (n.type === 'source') return 'source:' + n.src;
-  return n.dir ? n.dir.split('/').slice(0, 2).join('/') : '(root)';
-}
-
 function overviewPage() {
   const d = M.idx;
   const counts = Object.keys(d.counts).sort((a, b) => TYPE_ORDER.indexOf(a) - TYPE_ORDER.indexOf(b));
@@ -39,18 +32,23 @@ function catalogSummary(c) {
     c.errors.length ? el('span', { cls: 'error' }, ' Not read: ' + c.errors.join('; ')) : null);
 }
 
+// layerGraph draws the layers (data.js: a source's source, else the first
+// two levels of a folder, models/staging) and which read which.
 function layerGraph() {
-  const groups = new Map(), edges = new Map();
+  const groups = new Map(), reads = new Map();
   for (const n of M.nodes) {
-    const g = layerOf(n);
+    const g = n.layer;
     groups.set(g, (groups.get(g) || 0) + 1);
     for (const p of n.parents) {
-      const pg = layerOf(M.nodes[p]);
-      if (pg !== g) edges.set(pg + '\n' + g, [pg, g]);
+      const pg = M.nodes[p].layer;
+      if (pg === g) continue;
+      if (!reads.has(pg)) reads.set(pg, new Set());
+      reads.get(pg).add(g);
     }
   }
-  const ids = [...groups.keys()].sort();
-  const lay = layout(ids, [...edges.values()], { label: (k) => k, priority: () => 0, caps: () => 200 });
+  const ids = [...groups.keys()].sort(), edges = [];
+  for (const [pg, gs] of reads) for (const g of gs) edges.push([pg, g]);
+  const lay = layout(ids, edges, { label: (k) => k, priority: () => 0, caps: () => 200 });
   lay.edges = lay.edges.map(([a, b]) => [a, b, false]);
   return el('div', { cls: 'graph-wrap' }, drawGraph(lay, {
     label: 'Layers of the project',
@@ -64,11 +62,12 @@ function layerGraph() {
 
 // folderTree lists every folder with the number of nodes below it.
 function folderTree() {
-  const below = new Map();
-  for (const n of M.nodes) {
-    const parts = n.dir ? n.dir.split('/') : [];
-    for (let k = 1; k <= parts.length; k++) { const f = parts.slice(0, k).join('/'); below.set(f, (below.get(f) || 0) + 1); }
-  }
+  const inDir = new Array(M.idx.dirs.length).fill(0), below = new Map();
+  for (const n of M.nodes) inDir[n.dirIndex]++;
+  M.idx.dirs.forEach((dir, k) => {
+    const parts = dir ? dir.split('/') : [];
+    for (let j = 1; j <= parts.length; j++) { const f = parts.slice(0, j).join('/'); below.set(f, (below.get(f) || 0) + inDir[k]); }
+  });
   const kids = new Map();
   for (const f of [...below.keys()].sort()) {
     const parent = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '';
@@ -85,7 +84,7 @@ function folderTree() {
 const FOLDER_LIMIT = 1000;
 
 function folderPage(folder) {
-  const inside = M.nodes.filter((n) => n.dir === folder || n.dir.startsWith(folder + '/') || (folder.startsWith('source:') && layerOf(n) === folder));
+  const inside = M.nodes.filter((n) => n.dir === folder || n.dir.startsWith(folder + '/') || (folder.startsWith('source:') && n.layer === folder));
   const rows = inside.slice(0, FOLDER_LIMIT).map((n) => el('tr', {},
     el('td', {}, el('a', { href: nodeHref(n.id) }, n.name)), el('td', {}, typeBadge(n.type)), el('td', {}, n.materialized),
     el('td', {}, statusBadge(n.status)), el('td', { cls: 'desc', 'data-i': n.i }, M.searchRows ? clipText(M.searchRows[n.i][0], 140) : '')));
