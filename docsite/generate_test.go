@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -123,4 +124,19 @@ func TestEveryScriptIsInTheBundle(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	assert.ElementsMatch(t, names, scriptOrder)
+}
+
+func TestAnEmptyProjectHasASite(t *testing.T) {
+	m := compileProject(t, map[string]string{"mart.yml": "name: empty\n"})
+	dir := filepath.Join(t.TempDir(), "docs")
+	st, err := Generate(dir, Input{Manifest: m})
+	require.NoError(t, err)
+	assert.Zero(t, st.Nodes)
+	p := openSite(t, dir)
+	p.open("", "overview")
+	assert.Equal(t, "empty", p.text("main h1"))
+	p.do(chromedp.SendKeys(chromedp.CSS("#q"), "x"))
+	assert.Contains(t, p.text("#q-results"), "No match")
+	p.open("#/lineage?select=*", "lineage")
+	p.open("#/node/model.empty.x", "missing")
 }

@@ -72,6 +72,15 @@ func (in *interner[T]) id(key string, v T) int {
 	return len(in.list) - 1
 }
 
+// values lists the values in order of first use ([] rather than null
+// when there are none).
+func (in *interner[T]) values() []T {
+	if in.list == nil {
+		return []T{}
+	}
+	return in.list
+}
+
 // index builds data/index.js's payload. A node row is
 //
 //	[name, type, package, dir, file, fqn prefix, tag set, config, shard, status, parents(, extra)]
@@ -125,8 +134,8 @@ func (s *site) index() (*indexData, error) {
 		}
 		d.Nodes[i] = row
 	}
-	d.Types, d.Packages, d.Dirs, d.FQNs = types.list, pkgs.list, dirs.list, fqns.list
-	d.Tags, d.TagSets, d.Configs, d.Statuses = tags.list, tagsets.list, configs.list, statuses.list
+	d.Types, d.Packages, d.Dirs, d.FQNs = types.values(), pkgs.values(), dirs.values(), fqns.values()
+	d.Tags, d.TagSets, d.Configs, d.Statuses = tags.values(), tagsets.values(), configs.values(), statuses.values()
 	d.Run, d.Catalog, d.Freshness = s.runSummary(), s.catalogSummary(), s.freshnessSummary()
 	d.TestParents = s.testParents()
 	return d, nil
@@ -143,10 +152,7 @@ func (s *site) testParents() [][]int {
 			sets.id(intsKey(ps), ps)
 		}
 	}
-	if sets.list == nil {
-		return [][]int{}
-	}
-	return sets.list
+	return sets.values()
 }
 
 // fileField is 0 when the node's file is its name plus the usual

@@ -114,7 +114,7 @@ function place(ranks, cols, overflow, edges, rank) {
   });
   return {
     boxes, overflow, edges,
-    width: PAD * 2 + ranks.length * (BOX_W + COL_GAP) - COL_GAP,
+    width: PAD * 2 + Math.max(0, ranks.length * (BOX_W + COL_GAP) - COL_GAP),
     height: PAD * 2 + tallest * step - ROW_GAP,
   };
 }
