@@ -42,6 +42,10 @@ func (m *markdown) render(src string) string {
 	if out, ok := m.cache.Load(src); ok {
 		return out.(string)
 	}
+	if plainParagraph(src) {
+		// what goldmark makes of it, without parsing: a tenth of the time
+		return "<p>" + string(util.EscapeHTML([]byte(src))) + "</p>\n"
+	}
 	var buf bytes.Buffer
 	if err := m.md.Convert([]byte(src), &buf); err != nil {
 		// goldmark fails only when its writer does; a bytes.Buffer does not
@@ -52,6 +56,32 @@ func (m *markdown) render(src string) string {
 	m.cache.Store(src, out)
 	return out
 }
+
+// plainParagraph reports whether markdown would make src one paragraph of
+// its text, unchanged but escaped: one line that starts with a letter, of
+// ASCII letters, digits, spaces and punctuation that means nothing to
+// CommonMark or GFM; an underscore only between two letters or digits
+// (inside a word it cannot emphasise); nothing that GFM turns into a link
+// (://, www., @). FuzzPlainParagraph holds it to goldmark's output.
+func plainParagraph(src string) bool {
+	if len(src) == 0 || !isLetter(src[0]) || src[len(src)-1] == ' ' ||
+		strings.Contains(src, "://") || strings.Contains(src, "www.") || strings.Contains(src, "  ") {
+		return false
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case isLetter(c) || isDigitByte(c) || strings.IndexByte(" ,.;:()'\"/?%$=+-", c) >= 0:
+		case c == '_' && i > 0 && i+1 < len(src) && isAlnum(src[i-1]) && isAlnum(src[i+1]):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+func isAlnum(c byte) bool  { return isLetter(c) || isDigitByte(c) }
 
 // rawHTMLAsText renders inline HTML and HTML blocks as escaped text.
 type rawHTMLAsText struct{}

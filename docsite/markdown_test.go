@@ -1,11 +1,13 @@
 package docsite
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestMarkdownRendersWhatAnalystsWrite(t *testing.T) {
@@ -70,11 +72,48 @@ func TestSafeURL(t *testing.T) {
 
 func TestMarkdownCachesByText(t *testing.T) {
 	md := newMarkdown()
-	a := md.render("Row key.")
-	b := md.render("Row key.")
+	a := md.render("Row **key**.")
+	b := md.render("Row **key**.")
 	assert.Equal(t, a, b)
 	n := 0
 	md.cache.Range(func(_, _ any) bool { n++; return true })
 	assert.Equal(t, 1, n)
 	assert.True(t, strings.HasPrefix(a, "<p>"))
+}
+
+// goldmarkHTML is what goldmark makes of src, without the fast path.
+func goldmarkHTML(t testing.TB, md *markdown, src string) string {
+	var buf bytes.Buffer
+	require.NoError(t, md.md.Convert([]byte(src), &buf))
+	return buf.String()
+}
+
+func TestPlainParagraphsRenderAsGoldmarkDoes(t *testing.T) {
+	md := newMarkdown()
+	for _, src := range []string{
+		"Synthetic model m_5000 in layer_3/g_0: joins m_3765 on id",
+		`One row per member; "tier" is 'gold' or (rarely) 50% off = a + b - c?`,
+		"Row key, unique in every model.",
+	} {
+		require.True(t, plainParagraph(src), src)
+		assert.Equal(t, goldmarkHTML(t, md, src), md.render(src))
+	}
+	for _, src := range []string{"_a_", "a_ b", "see https://x.org", "www.x.org", "a@b.co", "1. first", "- item", "# h",
+		"a  b", "a\nb", "a *b*", "a <b>", "a & b", "a [x](y)", "é", " a", "a ", "a\tb", "x|y", "~~x~~", "a\\b", "`c`"} {
+		assert.False(t, plainParagraph(src), src)
+	}
+}
+
+func FuzzPlainParagraph(f *testing.F) {
+	for _, s := range []string{"Row key.", "m_5000 in a/b: c", "a_b_c", "x (y) 'z' \"w\"", "a - b + c = d"} {
+		f.Add(s)
+	}
+	md := newMarkdown()
+	f.Fuzz(func(t *testing.T, src string) {
+		if plainParagraph(src) {
+			if want := goldmarkHTML(t, md, src); md.render(src) != want {
+				t.Fatalf("%q: fast path %q, goldmark %q", src, md.render(src), want)
+			}
+		}
+	})
 }

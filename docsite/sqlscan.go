@@ -95,7 +95,13 @@ func sqlToken(src string, i int) (tokenKind, int) {
 // scanJinja emits the tag that starts at src[i] ("{{", "{%" or "{#") and
 // returns where it ends; an unclosed tag runs to the end of src.
 func scanJinja(src string, i int, emit func(tokenKind, string)) int {
-	closer := map[byte]string{'{': "}}", '%': "%}", '#': "#}"}[src[i+1]]
+	closer := "}}"
+	switch src[i+1] {
+	case '%':
+		closer = "%}"
+	case '#':
+		closer = "#}"
+	}
 	open := i + 2
 	if open < len(src) && (src[open] == '-' || src[open] == '+') {
 		open++
