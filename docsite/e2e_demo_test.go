@@ -47,6 +47,7 @@ func demoSite(t *testing.T) demoFixture {
 	cat := EmptyCatalog(mustTime(t, "2026-04-01T06:05:00Z"))
 	cat.Nodes["model.soda.fct_reservations"] = catalogEntry("model.soda.fct_reservations", "", (&warehouseStats{
 		name: "fct_reservations", kind: "table", rows: &rows, cols: [][2]string{{"reservation_id", "BIGINT"}, {"status", "VARCHAR"}}}).build())
+	cat.Nodes["model.soda.fct_reservations"].Metadata.Schema = "main_marts"
 	fresh := &Freshness{Results: []FreshnessResult{{UniqueID: "source.soda.raw.members", Status: "warn",
 		MaxLoadedAt: "2026-03-31T20:00:00Z", AgeSeconds: 36000}}}
 	dir := filepath.Join(t.TempDir(), "docs")

@@ -19,7 +19,7 @@ func TestScreenshot(t *testing.T) {
 		t.Skip("pass -screenshot to regenerate docs/img/lineage.png")
 	}
 	p := openSite(t, demoSite(t).dir)
-	p.do(chromedp.EmulateViewport(1280, 760))
+	p.do(chromedp.EmulateViewport(1280, 820))
 	p.open("#/node/model.soda.fct_reservations", "node")
 	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 	require.NoError(t, err)

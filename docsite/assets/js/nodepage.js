@@ -7,10 +7,15 @@ function nodePage(id, params) {
   const n = M.byId.get(id);
   if (!n) return testPage(id);
   document.title = n.name + ' · ' + M.idx.project;
-  const body = el('div', { cls: 'detail' }, el('p', { cls: 'loading' }, 'Loading details…'));
-  setPage('node', nodeHeader(n), lineagePanel(n, params), body);
+  // what the node means and how it last went come first, its lineage
+  // (drawn at once from data/index.js) next, the rest after
+  const summary = el('div', { cls: 'summary' }, el('p', { cls: 'loading' }, 'Loading details…'));
+  const body = el('div', { cls: 'detail' });
+  setPage('node', nodeHeader(n), summary, lineagePanel(n, params), body);
   detailOf(n).then((d) => {
-    body.replaceChildren(...nodeDetails(n, d).filter(Boolean));
+    summary.replaceChildren(d.description_html ? html('div', 'description', d.description_html) : el('p', { cls: 'hint' }, 'No description.'),
+      facts(n, d));
+    body.replaceChildren(...nodeDetails(d).filter(Boolean));
     pageReady();
   }).catch(reportError);
 }
@@ -23,10 +28,8 @@ function nodeHeader(n) {
     n.tags.length ? el('p', { cls: 'tags' }, n.tags.map((t) => el('a', { cls: 'tag', href: '#/lineage?select=' + encodeURIComponent('tag:' + t) }, t))) : null);
 }
 
-function nodeDetails(n, d) {
+function nodeDetails(d) {
   return [
-    d.description_html ? html('div', 'description', d.description_html) : el('p', { cls: 'hint' }, 'No description.'),
-    facts(n, d),
     columnsTable(d),
     testsList(d.tests),
     sqlSection(d),
