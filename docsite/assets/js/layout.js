@@ -25,8 +25,15 @@ function layout(ids, edges, opts) {
   }
   const ranks = [...cols.keys()].sort((a, b) => a - b);
   const kept = new Set(), overflow = new Map();
-  for (const r of ranks) {
-    const col = cols.get(r).sort((a, b) => (opts.priority(a) - opts.priority(b)) || cmp(opts.label(a), opts.label(b)));
+  // Cut columns from the focus outwards, keeping first the nodes joined to
+  // a node already kept in the column before (so what is drawn stays
+  // connected), then by priority and label.
+  const outwards = ranks.slice().sort((a, b) => Math.abs(a) - Math.abs(b) || a - b);
+  for (const r of outwards) {
+    const toward = opts.focus === undefined ? inn : r < 0 ? out : inn;
+    const linked = (k) => (toward.get(k).some((x) => kept.has(x)) ? 0 : 1);
+    const col = cols.get(r).sort((a, b) => linked(a) - linked(b) || opts.priority(a) - opts.priority(b) ||
+      LABELS.compare(opts.label(a), opts.label(b)));
     const cap = opts.caps(r);
     if (col.length > cap) overflow.set(r, { count: col.length - cap });
     cols.set(r, col.slice(0, cap));
@@ -37,6 +44,9 @@ function layout(ids, edges, opts) {
 }
 
 function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+// LABELS orders names as people do: m_2 before m_10.
+const LABELS = new Intl.Collator('en', { numeric: true });
 
 // topoOrder is a topological order of ids (Kahn), with the nodes left on
 // cycles appended in input order.

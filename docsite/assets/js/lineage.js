@@ -107,6 +107,7 @@ function lineagePanel(n, params) {
   const redraw = () => {
     try {
       body.replaceChildren(drawLineage(n, state, note, redraw));
+      centreOn(body, body.querySelector('a.box.focus'));
     } catch (err) {
       body.replaceChildren(el('p', { cls: 'error' }, err.message));
       note.replaceChildren();
@@ -120,6 +121,17 @@ function lineagePanel(n, params) {
   const section = el('section', { cls: 'lineage' }, el('h2', {}, 'Lineage'), form, body, note);
   redraw();
   return section;
+}
+
+// centreOn scrolls the drawing so that box is in the middle of it (the
+// focus sits halfway down columns of hundreds).
+function centreOn(wrap, box) {
+  if (!box) return;
+  requestAnimationFrame(() => {
+    const b = box.getBBox(), m = box.transform.baseVal.consolidate().matrix;
+    wrap.scrollTop = Math.max(0, m.f + b.height / 2 - wrap.clientHeight / 2);
+    wrap.scrollLeft = Math.max(0, m.e + b.width / 2 - wrap.clientWidth / 2);
+  });
 }
 
 function depthParam(v, dflt) {
