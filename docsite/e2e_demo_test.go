@@ -66,6 +66,7 @@ func TestDemoSiteAsAReaderUsesIt(t *testing.T) {
 	assert.Equal(t, "soda", p.text("main h1"))
 	assert.Contains(t, p.text(".counts"), "18 models")
 	assert.Contains(t, p.text(".run"), "fail")
+	assert.Contains(t, p.text("main"), "Catalog read 2026-04-01 06:05:00 UTC: 1 relation.")
 	assert.Positive(t, p.count(`svg.graph a.box.layer`), "the layers are drawn")
 
 	// search as you type, then open the first result with Enter

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -129,12 +130,13 @@ func TestEveryScriptIsInTheBundle(t *testing.T) {
 func TestAnEmptyProjectHasASite(t *testing.T) {
 	m := compileProject(t, map[string]string{"mart.yml": "name: empty\n"})
 	dir := filepath.Join(t.TempDir(), "docs")
-	st, err := Generate(dir, Input{Manifest: m})
+	st, err := Generate(dir, Input{Manifest: m, Catalog: EmptyCatalog(time.Now())})
 	require.NoError(t, err)
 	assert.Zero(t, st.Nodes)
 	p := openSite(t, dir)
 	p.open("", "overview")
 	assert.Equal(t, "empty", p.text("main h1"))
+	assert.Contains(t, p.text("main"), "No warehouse catalog (generated with --empty-catalog")
 	p.do(chromedp.SendKeys(chromedp.CSS("#q"), "x"))
 	assert.Contains(t, p.text("#q-results"), "No match")
 	p.open("#/lineage?select=*", "lineage")

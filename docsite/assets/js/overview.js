@@ -27,8 +27,10 @@ function runSummary(run) {
 }
 
 function catalogSummary(c) {
-  if (!c) return el('p', { cls: 'hint' }, 'No warehouse catalog (generated with --empty-catalog, or not yet built): column types and row counts are missing.');
-  return el('p', { cls: 'meta' }, `Catalog read ${fmtTime(c.generated_at)}: ${fmtInt(c.relations)} relations.`,
+  if (!c || (!c.relations && !c.errors.length)) {
+    return el('p', { cls: 'hint' }, 'No warehouse catalog (generated with --empty-catalog, or nothing built yet): column types and row counts are missing.');
+  }
+  return el('p', { cls: 'meta' }, `Catalog read ${fmtTime(c.generated_at)}: ${fmtInt(c.relations)} relation${c.relations === 1 ? '' : 's'}.`,
     c.errors.length ? el('span', { cls: 'error' }, ' Not read: ' + c.errors.join('; ')) : null);
 }
 
