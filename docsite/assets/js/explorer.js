@@ -32,8 +32,7 @@ function explorerBody(select, exclude) {
     return el('div', {}, el('p', { cls: 'hint' }, `${fmtInt(ids.length)} nodes selected: the explorer draws at most ${EXPLORER_LIMIT}. Narrow the selection (for example with a depth, 2+name+1, or an intersection, tag:x,path:models/marts). The first 100:`),
       el('ul', { cls: 'plain' }, ids.slice(0, 100).map((i) => el('li', {}, el('a', { href: nodeHref(M.nodes[i].id) }, M.nodes[i].name), ' ', typeBadge(M.nodes[i].type)))));
   }
-  const shown = new Set(ids), edges = [];
-  for (const i of ids) for (const p of M.nodes[i].parents) if (shown.has(p)) edges.push([p, i, false]);
+  const edges = directEdges(new Set(ids));
   const caps = new Map();
   const wrap = el('div', { cls: 'graph-wrap tall' });
   const draw = () => {

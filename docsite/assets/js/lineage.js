@@ -54,6 +54,13 @@ function visibleEdges(shown, inHood) {
   return edges;
 }
 
+// directEdges are the edges between the nodes of shown.
+function directEdges(shown) {
+  const edges = [];
+  for (const i of shown) for (const p of M.nodes[i].parents) if (shown.has(p)) edges.push([p, i, false]);
+  return edges;
+}
+
 // drawGraph renders a layout as SVG: a box per node linking to its page, a
 // box per overflowing column that shows more when clicked.
 function drawGraph(lay, opts) {
@@ -106,8 +113,9 @@ function lineagePanel(n, params) {
     depthSelect('up', 'Upstream'), depthSelect('down', 'Downstream'), filter, el('button', { type: 'submit' }, 'Filter'));
   const redraw = () => {
     try {
-      body.replaceChildren(drawLineage(n, state, note, redraw));
-      centreOn(body, body.querySelector('a.box.focus'));
+      const { graph, focusAt } = drawLineage(n, state, note, redraw);
+      body.replaceChildren(graph);
+      centreOn(body, focusAt);
     } catch (err) {
       body.replaceChildren(el('p', { cls: 'error' }, err.message));
       note.replaceChildren();
@@ -123,14 +131,13 @@ function lineagePanel(n, params) {
   return section;
 }
 
-// centreOn scrolls the drawing so that box is in the middle of it (the
-// focus sits halfway down columns of hundreds).
-function centreOn(wrap, box) {
-  if (!box) return;
+// centreOn scrolls the drawing so that the box at (x, y) is in its middle
+// (the focus sits halfway down columns of hundreds).
+function centreOn(wrap, at) {
+  if (!at) return;
   requestAnimationFrame(() => {
-    const b = box.getBBox(), m = box.transform.baseVal.consolidate().matrix;
-    wrap.scrollTop = Math.max(0, m.f + b.height / 2 - wrap.clientHeight / 2);
-    wrap.scrollLeft = Math.max(0, m.e + b.width / 2 - wrap.clientWidth / 2);
+    wrap.scrollTop = Math.max(0, at.y + BOX_H / 2 - wrap.clientHeight / 2);
+    wrap.scrollLeft = Math.max(0, at.x + BOX_W / 2 - wrap.clientWidth / 2);
   });
 }
 
@@ -147,22 +154,22 @@ function drawLineage(n, state, note, redraw) {
     const sel = new Set(selectIds(state.filter, ''));
     shown = new Set([...shown].filter((i) => i === n.i || sel.has(i)));
   }
-  const edges = visibleEdges(shown, hood);
+  const edges = state.filter ? visibleEdges(shown, hood) : directEdges(shown);
   const lay = layout([...shown], edges, {
     focus: n.i, label: (i) => M.nodes[i].name, priority: (i) => Math.abs(hood.get(i)),
     caps: (r) => state.caps.get(r) || COLUMN_CAP,
   });
-  lay.edges = edges.filter(([a, b]) => lay.boxes.has(a) && lay.boxes.has(b));
   const hidden = shown.size - lay.boxes.size;
   note.replaceChildren(`${fmtInt(lay.boxes.size)} of ${fmtInt(shown.size)} nodes drawn`,
     hidden ? ` (${fmtInt(hidden)} in columns cut short: click “more” to draw them)` : '',
     state.filter ? `; filtered by ${state.filter}, dashed lines pass through hidden nodes` : '', '. ',
     el('a', { href: '#/lineage?select=' + encodeURIComponent(lineageSelector(n, state)) }, 'Open in the lineage explorer'));
-  return drawGraph(lay, {
+  const graph = drawGraph(lay, {
     label: 'Lineage of ' + n.name,
     box: (i, b) => nodeBox(M.nodes[i], b, i === n.i),
     more: (r) => { state.caps.set(r, (state.caps.get(r) || COLUMN_CAP) + MORE_STEP); redraw(); },
   });
+  return { graph, focusAt: lay.boxes.get(n.i) };
 }
 
 // lineageSelector is the selector of a node's neighbourhood, for the
