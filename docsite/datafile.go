@@ -15,37 +15,64 @@ import (
 // key when key < 0. Browsers run it when it is added as a <script>, also
 // from file://, where fetch() of a local file is refused. The payload is
 // JSON in a single-quoted string: V8 parses JSON text faster than the same
-// object literal, and JSON's own quotes need no escaping there (only \
+// object literal, and JSON's own quotes need no escaping there (only \\
 // and '). encoding/json escapes U+2028, U+2029 and control characters, and
 // the file is never inlined into HTML, so "<" needs no escaping.
 func dataFile(fn string, key int, payload any) ([]byte, error) {
-	var js bytes.Buffer
-	enc := json.NewEncoder(&js)
+	var out bytes.Buffer
+	if err := appendDataFile(&out, new(bytes.Buffer), fn, key, payload); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// appendDataFile writes the data file to out, encoding through scratch.
+func appendDataFile(out, scratch *bytes.Buffer, fn string, key int, payload any) error {
+	enc := json.NewEncoder(scratch)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(payload); err != nil {
-		return nil, fmt.Errorf("encode %s data: %w", fn, err)
+		return fmt.Errorf("encode %s data: %w", fn, err)
 	}
-	text := bytes.TrimSuffix(js.Bytes(), []byte("\n"))
-	buf := bytes.NewBuffer(make([]byte, 0, len(text)+len(text)/16+64))
-	buf.WriteString("martDocs.")
-	buf.WriteString(fn)
-	buf.WriteByte('(')
+	text := bytes.TrimSuffix(scratch.Bytes(), []byte("\n"))
+	out.Grow(len(text) + len(text)/16 + 64)
+	out.WriteString("martDocs.")
+	out.WriteString(fn)
+	out.WriteByte('(')
 	if key >= 0 {
-		buf.WriteString(strconv.Itoa(key))
-		buf.WriteByte(',')
+		out.WriteString(strconv.Itoa(key))
+		out.WriteByte(',')
 	}
-	buf.WriteString("JSON.parse('")
+	out.WriteString("JSON.parse('")
 	last := 0
 	for i, c := range text {
 		if c == '\\' || c == '\'' {
-			buf.Write(text[last:i])
-			buf.WriteByte('\\')
+			out.Write(text[last:i])
+			out.WriteByte('\\')
 			last = i
 		}
 	}
-	buf.Write(text[last:])
-	buf.WriteString("'));\n")
-	return buf.Bytes(), nil
+	out.Write(text[last:])
+	out.WriteString("'));\n")
+	return nil
+}
+
+// buffers are reused by the shard writers: a shard is a few hundred KB,
+// and growing a fresh buffer for each was most of Generate's allocation.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeDataFile renders a data file (see dataFile) and writes it to rel.
+func (w *writer) writeDataFile(rel, fn string, key int, payload any) error {
+	out, scratch := buffers.Get().(*bytes.Buffer), buffers.Get().(*bytes.Buffer)
+	defer func() {
+		out.Reset()
+		scratch.Reset()
+		buffers.Put(out)
+		buffers.Put(scratch)
+	}()
+	if err := appendDataFile(out, scratch, fn, key, payload); err != nil {
+		return err
+	}
+	return w.write(rel, out.Bytes())
 }
 
 // writer writes files under a directory and counts them. Safe for

@@ -131,11 +131,7 @@ func (s *site) writeNodeShard(w *writer, k int, members []int) error {
 	for _, i := range members {
 		details[s.nodes[i].UniqueID] = s.detail(s.nodes[i])
 	}
-	data, err := dataFile("shard", k, details)
-	if err != nil {
-		return err
-	}
-	return w.write("data/n/"+strconv.Itoa(k)+".js", data)
+	return w.writeDataFile("data/n/"+strconv.Itoa(k)+".js", "shard", k, details)
 }
 
 func (s *site) writeTestShard(w *writer, k int, members []int) error {
@@ -143,11 +139,7 @@ func (s *site) writeTestShard(w *writer, k int, members []int) error {
 	for _, i := range members {
 		details[s.tests[i].UniqueID] = s.testDetail(s.tests[i])
 	}
-	data, err := dataFile("tests", k, details)
-	if err != nil {
-		return err
-	}
-	return w.write("data/t/"+strconv.Itoa(k)+".js", data)
+	return w.writeDataFile("data/t/"+strconv.Itoa(k)+".js", "tests", k, details)
 }
 
 // checkReplaceable fails when dir holds something other than a site

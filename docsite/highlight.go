@@ -26,7 +26,7 @@ const (
 // one. Class names are bare words, so the attribute needs no quotes.
 func highlightSQL(src string, jinja bool) string {
 	var b strings.Builder
-	b.Grow(len(src) * 2)
+	b.Grow(len(src)*3 + 64) // spans make the HTML two to three times the SQL
 	open := ""
 	scanSQL(src, jinja, func(k tokenKind, text string) {
 		cls := kindClasses[k]
