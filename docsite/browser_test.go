@@ -91,7 +91,16 @@ func (p *page) do(steps ...chromedp.Action[chromedp.Void]) {
 // open loads index.html<hash> and waits for a page of kind to be ready.
 func (p *page) open(hash, kind string) {
 	p.t.Helper()
-	p.do(chromedp.Navigate(p.root + hash))
+	p.follow(kind, chromedp.Navigate(p.root+hash))
+}
+
+// follow runs an action that leads to another page (a click, a key, a new
+// address) and waits until a page of kind is ready. The page on screen is
+// marked stale first: a change of the address's #part is handled after
+// the action returns, and the old page may be of the same kind.
+func (p *page) follow(kind string, action chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	p.do(chromedp.Evaluate[chromedp.Void](`(() => { const m = document.getElementById('main'); if (m) m.dataset.state = 'stale'; })()`), action)
 	p.waitPage(kind)
 }
 

@@ -73,8 +73,7 @@ func TestDemoSiteAsAReaderUsesIt(t *testing.T) {
 	p.do(chromedp.Click(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "fct_res"))
 	p.do(chromedp.WaitVisible(chromedp.CSS("#q-results li a")))
 	assert.Contains(t, p.text("#q-results li:first-child .name"), "fct_reservations")
-	p.do(chromedp.SendKeys(chromedp.CSS("#q"), kb.Enter))
-	p.waitPage("node")
+	p.follow("node", chromedp.SendKeys(chromedp.CSS("#q"), kb.Enter))
 	assert.Equal(t, "#/node/model.soda.fct_reservations", p.hash())
 	assert.True(t, strings.HasPrefix(p.text("main h1"), "fct_reservations"))
 	assert.Contains(t, p.text(".description"), "One row per reservation")
@@ -90,15 +89,13 @@ func TestDemoSiteAsAReaderUsesIt(t *testing.T) {
 	// up the lineage to a parent...
 	parent := `svg.graph a.box[data-id="model.soda.stg_reservations"]`
 	require.Equal(t, 1, p.count(parent))
-	p.do(chromedp.Click(chromedp.CSS(parent)))
-	p.waitPage("node")
+	p.follow("node", chromedp.Click(chromedp.CSS(parent)))
 	assert.Equal(t, "#/node/model.soda.stg_reservations", p.hash())
 	assert.True(t, strings.HasPrefix(p.text("main h1"), "stg_reservations"))
 	// ...and down to another of its children
 	child := `svg.graph a.box[data-id="model.soda.int_member_activity"]`
 	require.Equal(t, 1, p.count(child), "stg_reservations's children are drawn")
-	p.do(chromedp.Click(chromedp.CSS(child)))
-	p.waitPage("node")
+	p.follow("node", chromedp.Click(chromedp.CSS(child)))
 	assert.Equal(t, "#/node/model.soda.int_member_activity", p.hash())
 	assert.Contains(t, p.text(".node-head"), "ephemeral")
 

@@ -78,8 +78,7 @@ func TestHostileTextShowsAsTextAndRunsNothing(t *testing.T) {
 	}
 	assert.Contains(t, p.content("pre.sql.raw"), "-- "+scriptTag)
 
-	p.do(chromedp.Click(chromedp.CSS(`svg.graph a.box:not(.focus)`)))
-	p.waitPage("node")
+	p.follow("node", chromedp.Click(chromedp.CSS(`svg.graph a.box:not(.focus)`)))
 	check("the child's page")
 	assert.Contains(t, p.text("main h1"), `<img src=y onerror="window.pwned = 1">child`)
 
