@@ -83,3 +83,13 @@ func TestConfigCheckedAtCompileTime(t *testing.T) {
 		})
 	}
 }
+
+// A Python model is named, not dropped: a warning at its file, and an
+// error that says what it is at each ref() of it.
+func TestPythonModels(t *testing.T) {
+	_, diags := compileDiags(t, map[string]string{"mart.yml": "name: p\n",
+		"models/py_model.py": "def model(dbt, session):\n    return dbt.ref('a')\n",
+		"models/b.sql":       "select * from {{ ref('py_model') }}"})
+	assert.Contains(t, diags, `models/py_model.py:1:1: warning: Python model "py_model" is not built: mart runs SQL models only`)
+	assert.Contains(t, diags, `models/b.sql:1:18: error: model "b" refs "py_model", a Python model (models/py_model.py): mart does not run Python models`)
+}

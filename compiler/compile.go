@@ -63,6 +63,10 @@ type compilation struct {
 	states   map[string]*renderState
 	// macroFacts holds each macro's checksum and the vars it reads.
 	macroFacts map[string]macroFacts
+	// pythonModels are the .py models mart does not build, by name.
+	pythonModels map[string]string
+	// macroSources is each root macro's source text, by name.
+	macroSources map[string]string
 
 	schemaCache sync.Map
 
@@ -458,6 +462,18 @@ func (c *compilation) loadNodes(files []*projectFile) {
 func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 	base := path.Base(f.rel)
 	switch {
+	case f.kind == "models" && strings.HasSuffix(base, ".py"):
+		// mart runs SQL only: say so here, and at every ref() of it
+		name := strings.TrimSuffix(base, ".py")
+		c.mu.Lock()
+		if c.pythonModels == nil {
+			c.pythonModels = map[string]string{}
+		}
+		c.pythonModels[name] = f.rel
+		c.mu.Unlock()
+		d := warnf(f.rel, 1, 1, "Python model %q is not built: mart runs SQL models only", name)
+		d.Detail = "write it as a .sql model, or keep it for dbt; a model that refs it cannot build in mart"
+		return nil, &d
 	case f.kind == "models" && strings.HasSuffix(base, ".sql"):
 		name := strings.TrimSuffix(base, ".sql")
 		n := c.newNode(TypeModel, name, f)
@@ -741,53 +757,105 @@ func (c *compilation) setRelation(n *Node) {
 		n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Alias)
 		return
 	}
-	n.Database = firstNonEmpty(n.Config.String("database"), c.target.Database)
+	n.Database = c.namingMacro("generate_database_name", n.Config.String("database"), n, func(custom string) string {
+		return firstNonEmpty(custom, c.target.Database)
+	})
 	if n.ResourceType == TypeSnapshot && n.Config.String("target_schema") != "" {
 		n.Schema = n.Config.String("target_schema")
 	} else {
-		n.Schema = c.schemaName(n.Config.String("schema"))
+		n.Schema = c.schemaName(n.Config.String("schema"), n)
 	}
 	if n.ResourceType == TypeSnapshot && n.Config.String("target_database") != "" {
 		n.Database = n.Config.String("target_database")
 	}
-	n.Alias = firstNonEmpty(n.Config.String("alias"), n.Name)
+	n.Alias = c.namingMacro("generate_alias_name", n.Config.String("alias"), n, func(custom string) string {
+		return firstNonEmpty(custom, n.Name)
+	})
 	n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Alias)
 }
 
 // schemaName implements dbt's generate_schema_name default, unless the
 // project overrides the macro.
-func (c *compilation) schemaName(custom string) string {
-	if m := c.engine.Macro("generate_schema_name"); m != nil && m.File != "" && !m.Builtin() {
-		out, err := c.callMacro("generate_schema_name", custom)
+func (c *compilation) schemaName(custom string, n *Node) string {
+	return c.namingMacro("generate_schema_name", custom, n, func(custom string) string {
+		if custom == "" {
+			return c.target.Schema
+		}
+		return c.target.Schema + "_" + strings.TrimSpace(custom)
+	})
+}
+
+// namingMacro calls the project's override of one of dbt's naming macros
+// (generate_schema_name, generate_alias_name, generate_database_name) and
+// falls back to the built-in rule when the project has none.
+func (c *compilation) namingMacro(name, custom string, n *Node, builtin func(string) string) string {
+	if m := c.engine.Macro(name); m != nil && m.File != "" && !m.Builtin() {
+		out, err := c.callMacro(name, custom, n)
 		if err == nil {
 			return strings.TrimSpace(out)
 		}
 		c.addTemplateError(err)
 	}
-	if custom == "" {
-		return c.target.Schema
-	}
-	return c.target.Schema + "_" + strings.TrimSpace(custom)
+	return builtin(custom)
 }
 
-// callMacro renders a project macro with one string argument (and none for node).
-func (c *compilation) callMacro(name, arg string) (string, error) {
+// callMacro renders a project's naming macro (generate_schema_name...) with
+// the custom value (none when "") and the node, as dbt calls it: node.name,
+// node.fqn, node.resource_type, node.config, node.package_name... Results
+// are cached by the value alone when the macro's text does not read node.
+func (c *compilation) callMacro(name, arg string, n *Node) (string, error) {
+	usesNode := strings.Contains(c.macroText(name), "node")
 	key := name + "\x00" + arg
-	if v, ok := c.schemaCache.Load(key); ok {
-		return v.(string), nil
+	if !usesNode {
+		if v, ok := c.schemaCache.Load(key); ok {
+			return v.(string), nil
+		}
 	}
-	src := fmt.Sprintf("{{ %s(__arg, none) }}", name)
+	src := fmt.Sprintf("{{ %s(__arg, __node) }}", name)
 	if arg == "" {
-		src = fmt.Sprintf("{{ %s(none, none) }}", name)
+		src = fmt.Sprintf("{{ %s(none, __node) }}", name)
 	}
 	tpl, err := c.engine.Parse("<"+name+">", src)
 	if err != nil {
 		return "", err
 	}
-	out, err := tpl.Render(map[string]any{"__arg": arg, "target": c.targetValue, "var": varFunc(c.project.Vars), "env_var": envVar})
+	vars := c.project.Vars
+	if n != nil && n.Package != c.project.Name {
+		vars = c.project.packageVars(c.project.Package(n.Package))
+	}
+	out, err := tpl.Render(map[string]any{"__arg": arg, "__node": nodeValue(n), "target": c.targetValue, "var": varFunc(vars), "env_var": envVar})
 	if err != nil {
 		return "", err
 	}
-	c.schemaCache.Store(key, out)
+	if !usesNode {
+		c.schemaCache.Store(key, out)
+	}
 	return out, nil
+}
+
+// macroText is a root macro's source text ("" when unknown).
+func (c *compilation) macroText(name string) string {
+	m := c.engine.Macro(name)
+	if m == nil {
+		return ""
+	}
+	return c.macroSources[name]
+}
+
+// nodeValue is a node as macros see it (dbt's node context).
+func nodeValue(n *Node) any {
+	if n == nil {
+		return nil
+	}
+	fqn := make([]any, len(n.FQN))
+	for i, x := range n.FQN {
+		fqn[i] = x
+	}
+	tags := make([]any, len(n.Tags))
+	for i, x := range n.Tags {
+		tags[i] = x
+	}
+	return map[string]any{"name": n.Name, "unique_id": n.UniqueID, "resource_type": n.ResourceType, "package_name": n.Package,
+		"fqn": &jinja.List{Items: fqn}, "path": n.Path, "original_file_path": n.Path, "config": map[string]any(n.Config),
+		"tags": &jinja.List{Items: tags}, "alias": n.Alias, "schema": n.Schema, "database": n.Database}
 }

@@ -62,6 +62,12 @@ func (c *compilation) learnMacros(files []jinja.File) {
 			}
 			start := min(max(m.Line-1, 0), len(lines))
 			text := strings.Join(lines[start:max(start, min(end, len(lines)))], "")
+			if m.Package == "" {
+				if c.macroSources == nil {
+					c.macroSources = map[string]string{}
+				}
+				c.macroSources[m.Name] = text
+			}
 			sum := sha256.Sum256([]byte(text))
 			c.macroFacts[m.QualifiedName()] = macroFacts{checksum: hex.EncodeToString(sum[:]),
 				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var")}

@@ -100,6 +100,12 @@ func (c *compilation) position(n *Node, key string) (string, int, int) {
 
 func (c *compilation) unknownRef(n *Node, name string) {
 	file, line, col := c.position(n, "ref:"+name)
+	if py, ok := c.pythonModels[name]; ok {
+		diag := errorf(file, line, col, "%s %q refs %q, a Python model (%s): mart does not run Python models", n.ResourceType, n.Name, name, py)
+		diag.Detail = "write " + name + " as a .sql model to build this in mart"
+		c.addDiag(diag)
+		return
+	}
 	if d := c.disabled[name]; d != nil {
 		diag := errorf(file, line, col, "%s %q refs %s %q, which is disabled", n.ResourceType, n.Name, d.ResourceType, name)
 		diag.Detail = fmt.Sprintf("%s sets enabled=false; enable it or remove the ref", d.Path)

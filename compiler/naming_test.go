@@ -1,0 +1,34 @@
+package compiler
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A project's generate_schema_name, generate_alias_name and
+// generate_database_name overrides get the node, as in dbt.
+func TestNamingMacroOverrides(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{
+		"mart.yml": "name: p\n",
+		"macros/naming.sql": `{% macro generate_schema_name(custom_schema_name, node) -%}
+  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_alias_name(custom_alias_name=none, node=none) -%}
+  {%- if custom_alias_name -%}{{ custom_alias_name }}{%- else -%}{{ node.fqn[1] }}__{{ node.name }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_database_name(custom_database_name=none, node=none) -%}
+  {{ custom_database_name or target.database }}
+{%- endmacro %}`,
+		"models/staging/stg_a.sql": "{{ config(schema='staging') }}select 1 as id",
+		"models/marts/a.sql":       "{{ config(alias='the_a') }}select * from {{ ref('stg_a') }}",
+	})
+	require.Empty(t, diags)
+	stg, a := res.Manifest.Nodes["model.p.stg_a"], res.Manifest.Nodes["model.p.a"]
+	require.NotNil(t, stg)
+	assert.Equal(t, "staging", stg.Schema, "custom schema, not target_custom")
+	assert.Equal(t, "staging__stg_a", stg.Alias, "alias from node.fqn")
+	assert.Equal(t, "the_a", a.Alias)
+	assert.Equal(t, res.Target.Database, a.Database)
+}
