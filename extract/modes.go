@@ -155,7 +155,7 @@ func (j *Job) chunks(ctx context.Context, r Reader, order []string, from any) er
 			break
 		}
 		st := j.NewState()
-		st.Order, st.Position, st.Columns = order, values(b.last), stateColumns(b.cols)
+		st.Order, st.Position, st.Columns = order, values(j.furthest(order, b.last)), stateColumns(b.cols)
 		if err := j.Commit(ctx, st, warehouse.LandCommit{}); err != nil {
 			return err
 		}
@@ -173,6 +173,27 @@ func (j *Job) chunks(ctx context.Context, r Reader, order []string, from any) er
 		return j.Commit(ctx, st, warehouse.LandCommit{NoBatch: true})
 	}
 	return nil
+}
+
+// furthest returns pos, or the stored position when that is further: a
+// chunk re-read behind it (the lookback) must not move the stream back,
+// or a run that finds nothing new would rewrite its state.
+func (j *Job) furthest(order []string, pos []any) []any {
+	prev := j.State()
+	if prev == nil || !slices.Equal(prev.Order, order) || len(prev.Position) != len(pos) {
+		return pos
+	}
+	stored := plain(prev.Position)
+	for i := range pos {
+		c, err := compareValues(pos[i], stored[i])
+		if err != nil || c > 0 {
+			return pos
+		}
+		if c < 0 {
+			return stored
+		}
+	}
+	return pos
 }
 
 // reconcile stages the primary keys of every source row, read in keyset
