@@ -82,6 +82,10 @@ func widenLanded(have, want string) (string, bool) {
 	case strings.HasSuffix(h, "[]") && strings.HasSuffix(w, "[]"):
 		e, ok := widenLanded(h[:len(h)-2], w[:len(w)-2])
 		return e + "[]", ok
+	case w == "DOUBLE" && intDigits[h] > 0:
+		// exact up to 2^53 only, but a source whose integers turn into
+		// fractions (MongoDB's numbers, a CSV column) needs it
+		return want, true
 	}
 	hd, hok := decimalDigits(h)
 	wd, wok := decimalDigits(w)
