@@ -87,7 +87,9 @@ func oid(n byte) bson.ObjectID {
 	return id
 }
 
-func hexID(n byte) string { return "0000000000000000000000" + string("0123456789abcdef"[n>>4]) + string("0123456789abcdef"[n&15]) }
+func hexID(n byte) string {
+	return "0000000000000000000000" + string("0123456789abcdef"[n>>4]) + string("0123456789abcdef"[n&15])
+}
 
 const duckEvents = `SELECT _id, ts, kind, n, ctx::varchar, ok FROM raw_app.events ORDER BY _id`
 

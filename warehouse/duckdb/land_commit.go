@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/mart-dev/mart/warehouse"
@@ -216,12 +217,22 @@ func (a *landApply) exec(q string) (int64, error) {
 	return res.RowsAffected()
 }
 
-// writeState replaces the stream's row in the state table.
+// writeState replaces the stream's row in the state table, unless it
+// already holds this state (a re-run that found nothing new changes
+// nothing, not even the row's updated_at).
 func (a *landApply) writeState() error {
-	del, ins := a.sql.stateSQL(a.l.t.State)
+	get, del, ins := a.sql.stateSQL(a.l.t.State)
+	var old string
+	err := a.tx.QueryRowContext(a.ctx, get, a.l.t.Stream).Scan(&old)
+	switch {
+	case err == nil && old == string(a.c.State):
+		return nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
 	if _, err := a.tx.ExecContext(a.ctx, del, a.l.t.Stream); err != nil {
 		return err
 	}
-	_, err := a.tx.ExecContext(a.ctx, ins, a.l.t.Stream, string(a.c.State))
+	_, err = a.tx.ExecContext(a.ctx, ins, a.l.t.Stream, string(a.c.State))
 	return err
 }

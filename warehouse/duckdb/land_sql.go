@@ -247,11 +247,12 @@ func (s *landSQL) alterTypeSQL(name, typ string) string {
 	return "ALTER TABLE " + s.target + " ALTER COLUMN " + s.q(name) + " SET DATA TYPE " + typ
 }
 
-// stateSQL replaces the stream's state row: two statements, each taking
-// the stream (and the state and time) as parameters.
-func (s *landSQL) stateSQL(state warehouse.Relation) (del, ins string) {
+// stateSQL reads and replaces the stream's state row; each statement
+// takes the stream (and the state) as parameters.
+func (s *landSQL) stateSQL(state warehouse.Relation) (get, del, ins string) {
 	rel := s.w.RelationSQL(state)
-	return "DELETE FROM " + rel + " WHERE stream = ?", "INSERT INTO " + rel + " (stream, state, updated_at) VALUES (?, ?, " + s.ts + ")"
+	return "SELECT CAST(state AS VARCHAR) FROM " + rel + " WHERE stream = ?", "DELETE FROM " + rel + " WHERE stream = ?",
+		"INSERT INTO " + rel + " (stream, state, updated_at) VALUES (?, ?, " + s.ts + ")"
 }
 
 func typeChangeError(col, have, want string) error {
