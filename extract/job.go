@@ -147,6 +147,10 @@ func (j *Job) Commit(ctx context.Context, st *State, c warehouse.LandCommit) err
 	return nil
 }
 
+// CountRows counts rows a kind landed without Stage (files the
+// warehouse read itself).
+func (j *Job) CountRows(n int64) { j.meter.rows.Add(n) }
+
 // AddBytes counts bytes read from the source.
 func (j *Job) AddBytes(n int64) { j.meter.bytes.Add(n) }
 

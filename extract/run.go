@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -100,9 +101,13 @@ func runTable(ctx context.Context, opt Options, n *compiler.Node, info TableInfo
 		opt.Events.TableStarted(info)
 	}
 	rel := warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Identifier}
+	projectDir, err := filepath.Abs(opt.ProjectDir)
+	if err != nil {
+		projectDir = opt.ProjectDir
+	}
 	j := &Job{
 		Info: info, Config: cfg, Object: firstNonEmpty(cfg.Table, n.Identifier, n.Name), FullRefresh: opt.FullRefresh,
-		ProjectDir: opt.ProjectDir, node: n, vars: opt.Vars, wh: opt.Warehouse, events: opt.Events,
+		ProjectDir: projectDir, node: n, vars: opt.Vars, wh: opt.Warehouse, events: opt.Events,
 		lt: warehouse.LandTable{Table: rel, State: warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: warehouse.ExtractStateTable},
 			Stream: n.SourceName + "." + n.Name},
 		meter: newMeter(info, opt.Events), throttle: newThrottle(cfg.MaxRowsPerSecond),
@@ -110,7 +115,7 @@ func runTable(ctx context.Context, opt Options, n *compiler.Node, info TableInfo
 	}
 	mctx, stop := context.WithCancel(ctx)
 	go j.meter.run(mctx, opt.ProgressInterval)
-	err := extractTable(ctx, j)
+	err = extractTable(ctx, j)
 	stop()
 	err = errors.Join(err, j.close())
 	j.flushRows()
