@@ -63,7 +63,8 @@ func columns(ctx context.Context, conn *pgx.Conn, oid uint32) ([]column, error) 
 		       coalesce(b.typtype, t.typtype)::text,
 		       coalesce(b.typelem, t.typelem),
 		       format_type(a.atttypid, a.atttypmod),
-		       coalesce(e.typtype, '')::text
+		       coalesce(e.typtype, '')::text,
+		       a.atttypid, a.atttypmod
 		FROM pg_attribute a
 		JOIN pg_type t ON t.oid = a.atttypid
 		LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype
@@ -78,16 +79,48 @@ func columns(ctx context.Context, conn *pgx.Conn, oid uint32) ([]column, error) 
 	for rows.Next() {
 		var name, elemType string
 		var ct catalogType
-		if err := rows.Scan(&name, &ct.oid, &ct.typmod, &ct.typtype, &ct.elem, &ct.format, &elemType); err != nil {
+		var att uint32
+		var attmod int32
+		if err := rows.Scan(&name, &ct.oid, &ct.typmod, &ct.typtype, &ct.elem, &ct.format, &elemType, &att, &attmod); err != nil {
 			return nil, err
 		}
 		var elem *catalogType
 		if elemType != "" {
 			elem = &catalogType{oid: ct.elem, typtype: elemType}
 		}
-		out = append(out, columnFor(name, ct, elem))
+		c := columnFor(name, ct, elem)
+		c.attType, c.attTypmod = att, attmod
+		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// typeColumn plans a column of type oid (typmod) as a relation message
+// describes it, reading the type from the catalog.
+func typeColumn(ctx context.Context, conn *pgx.Conn, name string, oid uint32, typmod int32) (column, error) {
+	var ct catalogType
+	var elemType string
+	err := conn.QueryRow(ctx, `
+		SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END,
+		       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE $2 END,
+		       coalesce(b.typtype, t.typtype)::text,
+		       coalesce(b.typelem, t.typelem),
+		       format_type($1, $2),
+		       coalesce(e.typtype, '')::text
+		FROM pg_type t
+		LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype
+		LEFT JOIN pg_type e ON e.oid = coalesce(b.typelem, t.typelem) AND coalesce(b.typcategory, t.typcategory) = 'A'
+		WHERE t.oid = $1`, oid, typmod).Scan(&ct.oid, &ct.typmod, &ct.typtype, &ct.elem, &ct.format, &elemType)
+	if err != nil {
+		return column{}, fmt.Errorf("read type %d of column %q: %w", oid, name, err)
+	}
+	var elem *catalogType
+	if elemType != "" {
+		elem = &catalogType{oid: ct.elem, typtype: elemType}
+	}
+	c := columnFor(name, ct, elem)
+	c.attType, c.attTypmod = oid, typmod
+	return c, nil
 }
 
 func (t *table) schema() *extract.Schema {
