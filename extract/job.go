@@ -33,7 +33,7 @@ type Job struct {
 	prev        *State // the committed state when the job began (nil: none, or a full refresh)
 	prevBytes   []byte
 	committed   []byte // the state last committed by the job
-	truncate    bool   // the next commit empties the table first (full refresh)
+	truncate    bool   // no commit yet on a full refresh: the next one rebuilds the table
 	secrets     secrets
 	meter       *meter
 	events      Events
@@ -69,6 +69,7 @@ func (j *Job) render(key, tpl string) (string, error) {
 // guarantees it unique), and reads the stream's committed state.
 func (j *Job) Open(ctx context.Context, key []string, enforced bool) error {
 	j.lt.PrimaryKey, j.lt.KeyEnforced, j.lt.KeepDeleted = key, enforced, j.Config.KeepDeleted
+	j.lt.ExtractedAt, j.lt.Rebuild = j.extractedAt, j.FullRefresh
 	if j.Config.KeepDeleted && len(key) == 0 {
 		return fmt.Errorf("keep_deleted needs a primary key: the table has none; set extract.primary_key")
 	}
@@ -110,13 +111,15 @@ func (j *Job) Landing() warehouse.Landing { return j.land }
 // paced by max_rows_per_second, and appended.
 func (j *Job) Stage(ctx context.Context, kind warehouse.BatchKind, cols []warehouse.LandColumn, fill func(add func(row []any) error) error) (int64, error) {
 	return j.land.Stage(ctx, warehouse.Batch{Kind: kind, Columns: cols}, func(add func(row []any) error) error {
-		return fill(func(row []any) error {
-			if err := j.throttle.row(ctx); err != nil {
-				return err
-			}
-			j.meter.rows.Add(1)
-			return add(row)
-		})
+		return pipe(ctx, func(add func(row []any) error) error {
+			return fill(func(row []any) error {
+				if err := j.throttle.row(ctx); err != nil {
+					return err
+				}
+				j.meter.rows.Add(1)
+				return add(row)
+			})
+		}, add)
 	})
 }
 
@@ -134,7 +137,7 @@ func (j *Job) Commit(ctx context.Context, st *State, c warehouse.LandCommit) err
 	if !c.NoBatch {
 		failpoint("staged")
 	}
-	c.State, c.ExtractedAt, c.Truncate = b, j.extractedAt, c.Truncate || j.truncate
+	c.State = b
 	n, err := j.land.Commit(ctx, c)
 	if err != nil {
 		return err

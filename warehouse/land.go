@@ -127,6 +127,11 @@ type LandTable struct {
 	// KeepDeleted keeps rows deleted in the source, with DeletedAtColumn
 	// set, instead of deleting them.
 	KeepDeleted bool
+	// ExtractedAt stamps the rows the session's commits insert or change.
+	ExtractedAt time.Time
+	// Rebuild replaces the table (a full refresh): the session's first
+	// commit drops the table's rows and columns, in its transaction.
+	Rebuild bool
 }
 
 // BatchKind says what a staged batch holds.
@@ -162,15 +167,11 @@ type Batch struct {
 type LandCommit struct {
 	// State is the stream's new state, written in the same transaction.
 	State []byte
-	// ExtractedAt stamps the rows the commit inserts or changes.
-	ExtractedAt time.Time
 	// Whole says the staged batch (rows or keys) is the whole source
 	// table: table rows whose key is not staged are deleted (or marked, see
 	// LandTable.KeepDeleted); a table without a primary key is replaced
 	// by the staged rows.
 	Whole bool
-	// Truncate empties the table first (a full refresh).
-	Truncate bool
 	// NoBatch commits the state alone; the staged batch is left unused.
 	NoBatch bool
 	// DeleteFiles deletes the rows whose FileColumn is one of these names
@@ -184,7 +185,8 @@ type LandCounts struct {
 }
 
 // Landing is a session that lands one stream into one raw table. It is
-// used by one goroutine at a time.
+// used by one goroutine at a time (fill's add may run on another
+// goroutine than Stage's caller, never at the same time as another call).
 //
 // Each Commit is one transaction: it creates the table or evolves it to
 // the staged columns (new columns are added, a type widens where the engine

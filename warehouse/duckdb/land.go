@@ -24,6 +24,12 @@ type landing struct {
 	batch      warehouse.Batch    // what is staged
 	stagedCols []warehouse.Column // the staged columns as they land (JSON as JSON), without _mart_op
 	files      []string           // names of the files staged by StageFiles
+
+	// direct: Stage appended the batch straight into a new raw table, in
+	// a transaction still open on conn, which Commit completes
+	direct     bool
+	directRows int64
+	rebuilt    bool // a commit happened: Rebuild is done
 }
 
 var _ warehouse.Landing = (*landing)(nil)
@@ -86,6 +92,9 @@ func (l *landing) State(ctx context.Context) ([]byte, error) {
 func (l *landing) Close() error {
 	if l.conn == nil {
 		return nil
+	}
+	if l.direct {
+		l.rollback()
 	}
 	err := l.dropStage()
 	err = errors.Join(err, l.conn.Close())

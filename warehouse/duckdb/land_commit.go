@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 
@@ -14,6 +15,9 @@ import (
 // transaction conflict (another stream of the schema writing the state
 // table at the same moment) rolls it back and it is run again.
 func (l *landing) Commit(ctx context.Context, c warehouse.LandCommit) (warehouse.LandCounts, error) {
+	if l.direct && !c.NoBatch {
+		return l.commitDirect(ctx, c)
+	}
 	if !c.NoBatch && l.stage == "" {
 		return warehouse.LandCounts{}, fmt.Errorf("commit to %s: nothing is staged", l.t.Table)
 	}
@@ -28,7 +32,60 @@ func (l *landing) Commit(ctx context.Context, c warehouse.LandCommit) (warehouse
 	if err != nil {
 		return warehouse.LandCounts{}, fail(ctx, "land", l.t.Table, err)
 	}
+	l.rebuilt = true
 	return counts, nil
+}
+
+// commitDirect completes the transaction in which Stage appended the
+// rows straight into a new table (see stageDirect): it drops the
+// extraction time's default, checks the key, writes the state and commits.
+// On failure it rolls back, the new table with it.
+func (l *landing) commitDirect(ctx context.Context, c warehouse.LandCommit) (warehouse.LandCounts, error) {
+	l.direct = false
+	counts := warehouse.LandCounts{Inserted: l.directRows}
+	a := &landApply{l: l, ctx: ctx, tx: l.conn, c: c, counts: &counts, sql: l.sqlFor(l.w.RelationSQL(l.t.Table))}
+	a.sql.stage = a.sql.target // the rows are in the table itself
+	err := func() error {
+		if _, err := a.exec(a.sql.unstampSQL()); err != nil {
+			return err
+		}
+
+		if len(l.t.PrimaryKey) > 0 && !l.t.KeyEnforced {
+			if err := a.checkKeys(); err != nil {
+				return err
+			}
+		}
+		if err := a.writeState(); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, err := l.conn.ExecContext(ctx, "COMMIT")
+		return err
+	}()
+	if err != nil {
+		l.rollback()
+		return warehouse.LandCounts{}, fail(ctx, "land", l.t.Table, err)
+	}
+	l.rebuilt = true
+	return counts, nil
+}
+
+// rollback ends the transaction stageDirect opened, with a fresh context.
+func (l *landing) rollback() {
+	l.direct = false
+	cctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
+	if _, err := l.conn.ExecContext(cctx, "ROLLBACK"); err != nil {
+		_ = l.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+}
+
+// sqlFor renders statements against the staging table stage.
+func (l *landing) sqlFor(stage string) *landSQL {
+	return &landSQL{w: l.w, t: l.t, target: l.w.RelationSQL(l.t.Table), stage: stage, cols: l.stagedCols,
+		ts: timeLiteral(l.t.ExtractedAt, "TIMESTAMPTZ")}
 }
 
 // inTx runs fn in a transaction on the landing's connection (see
@@ -53,7 +110,7 @@ func (l *landing) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 type landApply struct {
 	l      *landing
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     queryer // the transaction (or the connection in one)
 	c      warehouse.LandCommit
 	counts *warehouse.LandCounts
 	sql    *landSQL
@@ -63,8 +120,7 @@ type landApply struct {
 
 func (a *landApply) run() error {
 	l := a.l
-	a.sql = &landSQL{w: l.w, t: l.t, target: l.w.RelationSQL(l.t.Table), stage: l.stageSQL(), cols: l.stagedCols,
-		ts: timeLiteral(a.c.ExtractedAt, "TIMESTAMPTZ")}
+	a.sql = l.sqlFor(l.stageSQL())
 	have, kind, err := l.w.describeIn(a.ctx, a.tx, l.t.Table)
 	if err != nil {
 		return err
@@ -73,7 +129,7 @@ func (a *landApply) run() error {
 		return fmt.Errorf("%s is a view, not a raw table", l.t.Table)
 	}
 	a.exists = kind != ""
-	if a.c.Truncate && a.exists {
+	if l.t.Rebuild && !l.rebuilt && a.exists {
 		if _, err := a.exec("DROP TABLE " + a.sql.target); err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func (w *Warehouse) describeIn(ctx context.Context, q queryer, r warehouse.Relat
 // type change fails naming the column.
 func (a *landApply) ensureTable(have []warehouse.Column) error {
 	if !a.exists {
-		if _, err := a.exec(a.sql.createSQL()); err != nil {
+		if _, err := a.exec(a.sql.createSQL(false)); err != nil {
 			return err
 		}
 		a.exists, a.fresh = true, true

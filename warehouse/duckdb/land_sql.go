@@ -30,13 +30,19 @@ func (s *landSQL) value(a string, c warehouse.Column) string {
 	return v
 }
 
-// createSQL creates the raw table with the staged columns and mart's own.
-func (s *landSQL) createSQL() string {
+// createSQL creates the raw table with the staged columns and mart's own;
+// stamped gives the extraction time column the commit's time as its
+// default (rows appended straight into a new table get it so).
+func (s *landSQL) createSQL(stamped bool) string {
 	defs := make([]string, 0, len(s.cols)+2)
 	for _, c := range s.cols {
 		defs = append(defs, s.q(c.Name)+" "+c.Type)
 	}
-	defs = append(defs, s.q(warehouse.ExtractedAtColumn)+" TIMESTAMP WITH TIME ZONE")
+	stamp := s.q(warehouse.ExtractedAtColumn) + " TIMESTAMP WITH TIME ZONE"
+	if stamped {
+		stamp += " DEFAULT " + s.ts
+	}
+	defs = append(defs, stamp)
 	if s.t.KeepDeleted && len(s.t.PrimaryKey) > 0 {
 		defs = append(defs, s.q(warehouse.DeletedAtColumn)+" TIMESTAMP WITH TIME ZONE")
 	}
@@ -241,6 +247,11 @@ func (s *landSQL) deleteFilesSQL(names []string) string {
 // addColumnSQL and alterTypeSQL evolve the table to the staged columns.
 func (s *landSQL) addColumnSQL(c warehouse.Column) string {
 	return "ALTER TABLE " + s.target + " ADD COLUMN " + s.q(c.Name) + " " + c.Type
+}
+
+// unstampSQL drops the default createSQL(true) gave.
+func (s *landSQL) unstampSQL() string {
+	return "ALTER TABLE " + s.target + " ALTER COLUMN " + s.q(warehouse.ExtractedAtColumn) + " DROP DEFAULT"
 }
 
 func (s *landSQL) alterTypeSQL(name, typ string) string {

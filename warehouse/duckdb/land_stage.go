@@ -18,11 +18,23 @@ const opColumn = "_mart_op"
 // Stage replaces the staged batch with the rows fill adds, appended with
 // DuckDB's appender to a temporary table of the batch's columns.
 func (l *landing) Stage(ctx context.Context, b warehouse.Batch, fill func(add func(row []any) error) error) (int64, error) {
+	if l.direct {
+		l.rollback() // a batch staged and never committed
+	}
 	if err := l.dropStage(); err != nil {
 		return 0, fail(ctx, "stage for", l.t.Table, err)
 	}
 	if len(b.Columns) == 0 {
 		return 0, fmt.Errorf("stage for %s: a batch needs columns", l.t.Table)
+	}
+	if b.Kind == warehouse.BatchRows {
+		kind, err := l.w.kind(ctx, l.conn, l.t.Table)
+		if err != nil {
+			return 0, fail(ctx, "stage for", l.t.Table, err)
+		}
+		if (kind == "" || kind == "table" && l.t.Rebuild && !l.rebuilt) && !hasJSON(b.Columns) {
+			return l.stageDirect(ctx, b, kind != "", fill)
+		}
 	}
 	defs := make([]string, 0, len(b.Columns)+1)
 	landed := make([]warehouse.Column, len(b.Columns))
@@ -44,7 +56,9 @@ func (l *landing) Stage(ctx context.Context, b warehouse.Batch, fill func(add fu
 		return 0, fail(ctx, "stage for", l.t.Table, err)
 	}
 	l.batch, l.stagedCols = b, landed
-	n, err := l.appendRows(ctx, len(defs), fill)
+	n, err := l.appendRows(ctx, len(defs), func(dc driver.Conn) (*duckdb.Appender, error) {
+		return duckdb.NewAppender(dc, "temp", "main", l.stage)
+	}, fill)
 	if err != nil {
 		_ = l.dropStage()
 		return 0, fail(ctx, "stage for", l.t.Table, err)
@@ -52,16 +66,70 @@ func (l *landing) Stage(ctx context.Context, b warehouse.Batch, fill func(add fu
 	return n, nil
 }
 
-// appendRows runs fill with an add function that appends to the staging
-// table, and flushes the appender.
-func (l *landing) appendRows(ctx context.Context, width int, fill func(add func(row []any) error) error) (int64, error) {
+// stageDirect appends a batch of rows straight into the raw table, new
+// (or rebuilt: dropped first), in a transaction that Commit completes:
+// the rows are written once, not staged then copied. DuckDB writes a large
+// transaction's rows to the database file as they come, so memory stays
+// bounded.
+func (l *landing) stageDirect(ctx context.Context, b warehouse.Batch, exists bool, fill func(add func(row []any) error) error) (int64, error) {
+	l.stagedCols = make([]warehouse.Column, len(b.Columns))
+	names := make([]string, len(b.Columns))
+	for i, c := range b.Columns {
+		lt, err := landTypeSQL(c.Type)
+		if err != nil {
+			return 0, fmt.Errorf("stage for %s: column %q: %w", l.t.Table, c.Name, err)
+		}
+		l.stagedCols[i], names[i] = warehouse.Column{Name: c.Name, Type: lt}, c.Name
+	}
+	s := l.sqlFor("")
+	stmts := []string{"BEGIN", s.createSQL(true)}
+	if exists {
+		stmts = []string{"BEGIN", "DROP TABLE " + s.target, s.createSQL(true)}
+	}
+	l.direct, l.batch = true, b
+	for _, q := range stmts {
+		if _, err := l.conn.ExecContext(ctx, q); err != nil {
+			l.rollback()
+			return 0, fail(ctx, "stage for", l.t.Table, err)
+		}
+	}
+	r := l.w.resolve(l.t.Table)
+	n, err := l.appendRows(ctx, len(names), func(dc driver.Conn) (*duckdb.Appender, error) {
+		return duckdb.NewAppenderWithColumns(dc, r.Database, r.Schema, r.Name, names)
+	}, fill)
+	if err != nil {
+		l.rollback()
+		return 0, fail(ctx, "stage for", l.t.Table, err)
+	}
+	l.directRows = n
+	return n, nil
+}
+
+// hasJSON reports a JSON column. Such a batch goes through the staging
+// table: the appender would encode a Go string as a JSON string literal,
+// and appending text to a VARCHAR column later turned to JSON is no way
+// out: DuckDB 1.5.6 cannot replay `ALTER COLUMN ... SET DATA TYPE JSON`
+// from its WAL after a crash (the database no longer opens).
+func hasJSON(cols []warehouse.LandColumn) bool {
+	for _, c := range cols {
+		if c.Type.Kind == warehouse.LandJSON || c.Type.Kind == warehouse.LandList && c.Type.Elem != nil && c.Type.Elem.Kind == warehouse.LandJSON {
+			return true
+		}
+	}
+	return false
+}
+
+// appendRows runs fill with an add function that appends rows of width
+// values through the appender open makes, and flushes it.
+func (l *landing) appendRows(ctx context.Context, width int, open func(driver.Conn) (*duckdb.Appender, error),
+	fill func(add func(row []any) error) error) (int64, error) {
 	var n int64
 	err := l.conn.Raw(func(dc any) error {
 		conn, ok := dc.(driver.Conn)
 		if !ok {
 			return fmt.Errorf("internal error: %T is not a driver connection", dc)
 		}
-		a, err := duckdb.NewAppender(conn, "temp", "main", l.stage)
+		a, err := open(conn)
 		if err != nil {
 			return err
 		}
