@@ -220,7 +220,7 @@ func pgEnsureTable(b *testing.B, conn *pgx.Conn, table string, n int) {
 
 func myEnsureTable(b *testing.B, db *sql.DB, table string, n int) {
 	var have int64
-	if err := db.QueryRow("SELECT count(*) FROM "+table).Scan(&have); err == nil && have == int64(n) {
+	if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&have); err == nil && have == int64(n) {
 		return
 	}
 	start := time.Now()
