@@ -151,11 +151,15 @@ func (j *Job) chunks(ctx context.Context, r Reader, order []string, from any) er
 		if err := r.ReadChunk(ctx, q, j.stager(ctx, b, order)); err != nil {
 			return err
 		}
-		if b.rows == 0 {
+		if b.rows == 0 && (committed || j.prev != nil) {
 			break
 		}
+		// an empty first batch still lands: it makes the (empty) table
 		st := j.NewState()
-		st.Order, st.Position, st.Columns = order, values(j.furthest(order, b.last)), stateColumns(b.cols)
+		st.Order, st.Columns = order, stateColumns(b.cols)
+		if b.rows > 0 {
+			st.Position = values(j.furthest(order, b.last))
+		}
 		if err := j.Commit(ctx, st, warehouse.LandCommit{}); err != nil {
 			return err
 		}
@@ -164,13 +168,6 @@ func (j *Job) chunks(ctx context.Context, r Reader, order []string, from any) er
 			break
 		}
 		after = b.last
-	}
-	if !committed && j.prev == nil {
-		// nothing to read: record the stream (and empty the table on a
-		// full refresh)
-		st := j.NewState()
-		st.Order = order
-		return j.Commit(ctx, st, warehouse.LandCommit{NoBatch: true})
 	}
 	return nil
 }

@@ -112,3 +112,18 @@ func TestExtractThenChanges(t *testing.T) {
 	}, lines(t, dir))
 	requireSame(t, dir, conn)
 }
+
+// TestEmptySource: an empty table lands as an empty table, in every mode.
+func TestEmptySource(t *testing.T) {
+	dir, conn := shop(t)
+	extracttest.PgExec(t, conn, `DELETE FROM orders`, `DELETE FROM customers`)
+	assert.Equal(t, []string{
+		"shop.customers success rows=0 inserted=0 updated=0 deleted=0",
+		"shop.orders success rows=0 inserted=0 updated=0 deleted=0",
+	}, lines(t, dir))
+	assert.Equal(t, [][]any{{int64(0), int64(0)}}, extracttest.Query(t, dir,
+		`SELECT (SELECT count(*) FROM raw_shop.orders), (SELECT count(*) FROM raw_shop.customers)`))
+	extracttest.PgExec(t, conn, `INSERT INTO orders (id, customer_id, amount, status) VALUES (1, 1, 1, 'new')`)
+	lines(t, dir)
+	requireSame(t, dir, conn)
+}
