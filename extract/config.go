@@ -153,6 +153,12 @@ func (r *configReader) check(c *Config) {
 	case c.From == "mongodb" && c.Database == "":
 		r.errorf("database", "missing: a mongodb source needs the database its collections are in")
 	}
+	for _, d := range [][2]string{{"dsn", c.DSN}, {"replica_dsn", c.ReplicaDSN}} {
+		if !strings.Contains(d[1], "{{") && hasPassword(d[1]) {
+			// the block is written to target/manifest.json as it is
+			r.errorf(d[0], "holds a password: read the DSN from the environment, such as \"{{ env_var('MY_DSN') }}\"")
+		}
+	}
 	if c.Mode == ModeIncremental && c.Cursor == "" {
 		r.errorf("cursor", "missing: mode incremental needs a cursor column that grows on every insert and update")
 	}

@@ -15,6 +15,9 @@ func TestParseConfigDefaults(t *testing.T) {
 		LookbackDuration: 10 * time.Minute, Deletes: DeletesNone, ChunkSize: DefaultChunkSize, MaxRowsPerSecond: 500,
 		StatementTimeout: time.Minute, LockTimeout: DefaultLockTimeout, PrimaryKey: []string{"a", "b"}, ApplicationName: "mart extract"}, c)
 
+	_, errs = ParseConfig(map[string]any{"from": "mysql", "dsn": "root@tcp(127.0.0.1:3306)/app"})
+	assert.Empty(t, errs, "a DSN without a password may be written as it is")
+
 	c, errs = ParseConfig(map[string]any{"from": "postgres", "dsn": "x", "mode": "cdc"})
 	assert.Empty(t, errs)
 	assert.Equal(t, DeletesCDC, c.Deletes)
@@ -47,6 +50,9 @@ func TestParseConfigErrors(t *testing.T) {
 				`extract.primary_key: expected a list of column names, got 1`, `extract.keep_deleted: expected true or false, got "yes"`}},
 		{map[string]any{"from": "files", "path": "x", "chunksize": 3}, []string{`extract: unknown key "chunksize" (did you mean "chunk_size"?)`}},
 		{map[string]any{"from": "files"}, []string{`extract.path: missing: a files source needs a path such as "data/fleet/*.csv"`}},
+		{map[string]any{"from": "postgres", "dsn": "postgres://u:secret@h/db", "replica_dsn": "host=h password=x"}, []string{
+			`extract.dsn: holds a password: read the DSN from the environment, such as "{{ env_var('MY_DSN') }}"`,
+			`extract.replica_dsn: holds a password: read the DSN from the environment, such as "{{ env_var('MY_DSN') }}"`}},
 	} {
 		_, errs := ParseConfig(tc.m)
 		got := make([]string, len(errs))

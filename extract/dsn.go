@@ -67,6 +67,16 @@ func passwords(dsn string) []string {
 	return out
 }
 
+// hasPassword reports whether a DSN carries a password.
+func hasPassword(dsn string) bool {
+	for _, p := range passwords(strings.TrimSpace(dsn)) {
+		if p != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // redact replaces every secret in msg with "xxxxx".
 func (s *secrets) redact(msg string) string {
 	for _, w := range s.words {
