@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mart-dev/mart/compiler"
@@ -31,7 +32,6 @@ type Job struct {
 	land        warehouse.Landing
 	lt          warehouse.LandTable
 	prev        *State // the committed state when the job began (nil: none, or a full refresh)
-	prevBytes   []byte
 	committed   []byte // the state last committed by the job
 	truncate    bool   // no commit yet on a full refresh: the next one rebuilds the table
 	secrets     secrets
@@ -58,6 +58,7 @@ func (j *Job) render(key, tpl string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("extract.%s: %w", key, err)
 	}
+	s = strings.TrimSpace(s)
 	j.secrets.add(s)
 	if s == "" {
 		return "", fmt.Errorf("extract.%s renders empty", key)
@@ -90,7 +91,7 @@ func (j *Job) Open(ctx context.Context, key []string, enforced bool) error {
 	if err != nil {
 		return err
 	}
-	j.prev, j.prevBytes, j.committed = st, b, b
+	j.prev, j.committed = st, b
 	return nil
 }
 
