@@ -31,6 +31,16 @@ func (r *yamlRender) str(n *yaml.Node, diags *Diagnostics) string {
 	return out
 }
 
+// RenderValue renders `{{ env_var("X") }}` and `{{ var("x") }}` in a value
+// read from YAML (file names it in errors), for steps that render at run
+// time what the compiler leaves unrendered, such as an extract: block's dsn.
+func RenderValue(file, src string, vars map[string]any) (string, error) {
+	if !strings.Contains(src, "{{") && !strings.Contains(src, "{%") {
+		return src, nil
+	}
+	return renderPlain(file, src, vars)
+}
+
 // renderPlain renders a short template with env_var and var.
 func renderPlain(file, src string, vars map[string]any) (string, error) {
 	tpl, err := plainEngine.Parse(file, src)

@@ -1,0 +1,235 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/mart-dev/mart/extract"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// reader reads one table on one connection, in one consistent snapshot.
+type reader struct {
+	db   *sql.DB
+	conn *sql.Conn
+	t    *table
+	j    *extract.Job
+}
+
+var _ extract.Reader = (*reader)(nil)
+
+func openReader(ctx context.Context, j *extract.Job) (*reader, error) {
+	dsn, err := j.ReplicaDSN()
+	if err == nil && dsn == "" {
+		dsn, err = j.DSN()
+	}
+	if err != nil {
+		return nil, err
+	}
+	db, conn, err := connect(ctx, j.Config, dsn)
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{db: db, conn: conn, j: j}
+	if r.t, err = describe(ctx, conn, j.Object); err != nil {
+		_ = r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *reader) Describe(ctx context.Context) (*extract.Schema, error) { return r.t.schemaOf(), nil }
+
+// ReadAll streams one SELECT of the whole table.
+func (r *reader) ReadAll(ctx context.Context, stage extract.Stager) error {
+	q := "SELECT " + selectList(r.t.cols) + " FROM " + r.t.rel
+	return stage(landColumns(r.t.cols), func(add func([]any) error) error {
+		return r.query(ctx, q, nil, r.t.cols, add)
+	})
+}
+
+// ReadChunk runs one keyset query.
+func (r *reader) ReadChunk(ctx context.Context, q extract.Chunk, stage extract.Stager) error {
+	cols := r.t.cols
+	if q.Columns != nil {
+		cols = make([]column, len(q.Columns))
+		for i, name := range q.Columns {
+			c, err := r.t.find(name)
+			if err != nil {
+				return err
+			}
+			cols[i] = c
+		}
+	}
+	order := make([]column, len(q.Order))
+	for i, o := range q.Order {
+		c, err := r.t.find(o)
+		if err != nil {
+			return err
+		}
+		order[i] = c
+	}
+	sql, args, err := chunkSQL(r.t.rel, cols, order, q)
+	if err != nil {
+		return err
+	}
+	return stage(landColumns(cols), func(add func([]any) error) error {
+		return r.query(ctx, sql, args, cols, add)
+	})
+}
+
+func selectList(cols []column) string {
+	sels := make([]string, len(cols))
+	for i, c := range cols {
+		sels[i] = c.sel
+	}
+	return strings.Join(sels, ", ")
+}
+
+// chunkSQL renders the keyset query: rows after the position, in the
+// form MySQL turns into an index range on the first column
+// (a >= x AND (a > x OR (b >= y AND (b > y OR c > z)))).
+func chunkSQL(rel string, cols, order []column, q extract.Chunk) (string, []any, error) {
+	first := quoteIdent(order[0].name)
+	where := first + " IS NOT NULL"
+	var args []any
+	switch {
+	case q.After != nil:
+		cond, a, err := after(order, q.After)
+		if err != nil {
+			return "", nil, err
+		}
+		where += " AND " + cond
+		args = a
+	case q.From != nil:
+		v, err := param(order[0], q.From)
+		if err != nil {
+			return "", nil, err
+		}
+		where += " AND " + first + " >= ?"
+		args = []any{v}
+	}
+	names := make([]string, len(order))
+	for i, c := range order {
+		names[i] = quoteIdent(c.name)
+	}
+	s := "SELECT " + selectList(cols) + " FROM " + rel + " WHERE " + where + " ORDER BY " + strings.Join(names, ", ")
+	if q.Limit > 0 {
+		s += " LIMIT " + strconv.Itoa(q.Limit)
+	}
+	return s, args, nil
+}
+
+func after(order []column, pos []any) (string, []any, error) {
+	c := order[0]
+	v, err := param(c, pos[0])
+	if err != nil {
+		return "", nil, err
+	}
+	name := quoteIdent(c.name)
+	if len(order) == 1 {
+		return name + " > ?", []any{v}, nil
+	}
+	rest, args, err := after(order[1:], pos[1:])
+	if err != nil {
+		return "", nil, err
+	}
+	return name + " >= ? AND (" + name + " > ? OR (" + rest + "))", append([]any{v, v}, args...), nil
+}
+
+// param turns a position value into a query argument of the column's type.
+func param(c column, v any) (any, error) {
+	switch x := v.(type) {
+	case int64:
+		if c.land.Kind == warehouse.LandDecimal {
+			return scaled(big.NewInt(x), c.land.Scale), nil
+		}
+		return x, nil
+	case *big.Int:
+		return scaled(x, c.land.Scale), nil
+	case nil:
+		return nil, fmt.Errorf("position of %s: NULL", c.name)
+	}
+	return v, nil
+}
+
+func scaled(v *big.Int, scale int) string {
+	s := new(big.Int).Abs(v).String()
+	if scale > 0 {
+		if len(s) <= scale {
+			s = strings.Repeat("0", scale-len(s)+1) + s
+		}
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if v.Sign() < 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+// query streams a query's rows, decoding the text protocol's values.
+func (r *reader) query(ctx context.Context, q string, args []any, cols []column, add func([]any) error) error {
+	rows, err := r.conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", r.t.rel, err)
+	}
+	defer rows.Close()
+	raw := make([]sql.RawBytes, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	row := make([]any, len(cols))
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("read %s: %w", r.t.rel, err)
+		}
+		var n int64
+		for i, b := range raw {
+			n += int64(len(b))
+			if b == nil {
+				row[i] = nil
+				continue
+			}
+			v, err := cols[i].decode(b)
+			switch {
+			case errors.Is(err, errZeroDate):
+				v = nil
+			case err != nil:
+				return fmt.Errorf("column %q: %w", cols[i].name, err)
+			}
+			row[i] = v
+		}
+		r.j.AddBytes(n)
+		if err := add(row); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", r.t.rel, err)
+	}
+	return nil
+}
+
+// Max returns the column's greatest value.
+func (r *reader) Max(ctx context.Context, name string) (any, error) {
+	c, err := r.t.find(name)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	mc := c
+	mc.sel = "max(" + c.sel + ")"
+	err = r.query(ctx, "SELECT "+mc.sel+" FROM "+r.t.rel, nil, []column{mc}, func(row []any) error { out = row[0]; return nil })
+	return out, err
+}
+
+func (r *reader) Close() error {
+	_ = r.conn.Close()
+	return r.db.Close()
+}
