@@ -219,7 +219,7 @@ type querier interface {
 // one transaction: appended, or replacing the table (and its schema).
 // Empty fields are NULL; other fields are cast from their text to the
 // column's type. It returns the table's row count.
-func (e *engine) loadRows(ctx context.Context, t *table, schema []Field, records [][]string, appendRows bool) (int64, error) {
+func (e *engine) loadRows(ctx context.Context, t *table, schema []Field, records [][]*string, appendRows bool) (int64, error) {
 	conn, err := e.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -237,6 +237,9 @@ func (e *engine) loadRows(ctx context.Context, t *table, schema []Field, records
 		cols[i] = duckIdent(f.Name) + " " + typ
 		stage[i] = fmt.Sprintf("c%d VARCHAR", i+1)
 		casts[i] = fmt.Sprintf("CAST(c%d AS %s)", i+1, typ)
+		if typ == "BLOB" { // loads carry bytes as base64
+			casts[i] = fmt.Sprintf("from_base64(c%d)", i+1)
+		}
 	}
 	stmts := []string{"BEGIN TRANSACTION", "CREATE TEMP TABLE bqfake_load (" + strings.Join(stage, ", ") + ")"}
 	if !appendRows {
@@ -248,8 +251,8 @@ func (e *engine) loadRows(ctx context.Context, t *table, schema []Field, records
 			vals := make([]string, len(rec))
 			for i, v := range rec {
 				vals[i] = "NULL"
-				if v != "" {
-					vals[i] = duckString(v)
+				if v != nil {
+					vals[i] = duckString(*v)
 				}
 			}
 			rows = append(rows, "("+strings.Join(vals, ", ")+")")

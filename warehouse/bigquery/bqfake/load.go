@@ -154,10 +154,21 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	if err != nil {
 		return 0, err
 	}
-	if j.Load.SourceFormat != "" && j.Load.SourceFormat != "CSV" {
-		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: only CSV loads are supported"}
+	t0 := ds.tables[ref.TableId]
+	var records [][]*string
+	var cerr error
+	switch j.Load.SourceFormat {
+	case "", "CSV":
+		records, cerr = readCSV(j.Load, len(j.Load.Schema))
+	case "NEWLINE_DELIMITED_JSON":
+		schema := j.Load.Schema
+		if schema == nil && t0 != nil {
+			schema = t0.schema
+		}
+		records, cerr = readNDJSON(j.Load.Data, schema)
+	default:
+		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: only CSV and NEWLINE_DELIMITED_JSON loads are supported"}
 	}
-	records, cerr := readCSV(j.Load, len(j.Load.Schema))
 	if cerr != nil {
 		return 0, &apiError{http.StatusBadRequest, "invalid", "Error while reading data, error message: " + cerr.Error()}
 	}
@@ -189,13 +200,44 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	return int64(len(records)), nil
 }
 
-// readCSV reads the data records of a CSV load and checks their width.
-func readCSV(l *Load, width int) ([][]string, error) {
+// readNDJSON reads the rows of a newline-delimited JSON load as records
+// in the schema's column order: a missing key or a null is NULL, a nested
+// value (a JSON column's) its JSON text.
+func readNDJSON(data []byte, schema []Field) ([][]*string, error) {
+	var out [][]*string
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(line, &obj); err != nil {
+			return nil, fmt.Errorf("JSON parsing error in row starting at position %d: %v", i+1, err)
+		}
+		rec := make([]*string, len(schema))
+		for c, f := range schema {
+			raw, ok := obj[f.Name]
+			if !ok || string(raw) == "null" {
+				continue
+			}
+			var v string
+			if json.Unmarshal(raw, &v) != nil || apiType(f.Type) == "JSON" && raw[0] != '"' {
+				v = string(raw)
+			}
+			rec[c] = &v
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// readCSV reads the data records of a CSV load and checks their width; an
+// empty field is NULL.
+func readCSV(l *Load, width int) ([][]*string, error) {
 	cr := csv.NewReader(bytes.NewReader(l.Data))
 	cr.Comma = []rune(l.FieldDelimiter)[0]
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
-	var out [][]string
+	var out [][]*string
 	for row := int64(1); ; row++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -217,6 +259,12 @@ func readCSV(l *Load, width int) ([][]string, error) {
 				}
 			}
 		}
-		out = append(out, rec)
+		nullable := make([]*string, len(rec))
+		for i := range rec {
+			if rec[i] != "" {
+				nullable[i] = &rec[i]
+			}
+		}
+		out = append(out, nullable)
 	}
 }
