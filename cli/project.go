@@ -63,6 +63,9 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 	}
 	res, diags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
 		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation})
+	if res != nil {
+		diags = append(diags, extractDiagnostics(res)...)
+	}
 	g.v.Diagnostics(diags)
 	if diags.HasErrors() {
 		n := len(diags.Errors())

@@ -116,6 +116,8 @@ type Node struct {
 	// yaml position of the properties entry, for errors
 	yamlFile string
 	yamlLine int
+	// extractAt is where each key of the extract: block is written.
+	extractAt map[string][2]int
 	// YAML snapshots: where their relation: is, for errors in it
 	relationAt [2]int
 
@@ -157,3 +159,13 @@ func (n *Node) IsExecutable() bool {
 // Declared returns where a node generated from YAML (a generic test, a
 // unit test, a source) is declared: the properties file and line.
 func (n *Node) Declared() (file string, line int) { return n.yamlFile, n.yamlLine }
+
+// ExtractAt is where a source's extract: key is written (the table's own
+// block, or its source's), or where the table is declared when the key is
+// not written (col 0).
+func (n *Node) ExtractAt(key string) (file string, line, col int) {
+	if at, ok := n.extractAt[key]; ok {
+		return n.yamlFile, at[0], at[1]
+	}
+	return n.yamlFile, n.yamlLine, 0
+}

@@ -107,6 +107,8 @@ type propSource struct {
 	Line          int            `yaml:"-"`
 	// FreshnessAt is the line of the freshness: key (0: absent).
 	FreshnessAt int `yaml:"-"`
+	// ExtractAt is where each key of extract: is written.
+	ExtractAt map[string][2]int `yaml:"-"`
 }
 
 func (s *propSource) UnmarshalYAML(n *yaml.Node) error {
@@ -114,7 +116,7 @@ func (s *propSource) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode((*plain)(s)); err != nil {
 		return err
 	}
-	s.Line, s.FreshnessAt = n.Line, keyLine(n, "freshness")
+	s.Line, s.FreshnessAt, s.ExtractAt = n.Line, keyLine(n, "freshness"), keysAt(n, "extract")
 	return nil
 }
 
@@ -126,6 +128,21 @@ func keyLine(n *yaml.Node, key string) int {
 		}
 	}
 	return 0
+}
+
+// keysAt is where each key of a YAML mapping's mapping value is written
+// (line, column), nil when key is absent or not a mapping.
+func keysAt(n *yaml.Node, key string) map[string][2]int {
+	for i := 0; i+1 < len(n.Content) && n.Kind == yaml.MappingNode; i += 2 {
+		if v := n.Content[i+1]; n.Content[i].Value == key && v.Kind == yaml.MappingNode {
+			out := make(map[string][2]int, len(v.Content)/2)
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				out[v.Content[j].Value] = [2]int{v.Content[j].Line, v.Content[j].Column}
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 type propTable struct {
@@ -145,6 +162,8 @@ type propTable struct {
 	// FreshnessAt is the line of the freshness: key (0: absent; with a
 	// null value it turns the source's freshness off for this table).
 	FreshnessAt int `yaml:"-"`
+	// ExtractAt is where each key of extract: is written.
+	ExtractAt map[string][2]int `yaml:"-"`
 }
 
 func (t *propTable) UnmarshalYAML(n *yaml.Node) error {
@@ -152,7 +171,7 @@ func (t *propTable) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode((*plain)(t)); err != nil {
 		return err
 	}
-	t.Line, t.FreshnessAt = n.Line, keyLine(n, "freshness")
+	t.Line, t.FreshnessAt, t.ExtractAt = n.Line, keyLine(n, "freshness"), keysAt(n, "extract")
 	return nil
 }
 

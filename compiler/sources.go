@@ -54,7 +54,7 @@ func (c *compilation) loadSources() {
 				n.Identifier = firstNonEmpty(c.renderField(p.file, t.Line, t.Identifier), t.Name)
 				n.Alias = n.Identifier
 				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
-				n.Extract = c.extractBlock(p.file, s, t)
+				n.Extract = c.extractBlock(p.file, s, t, n)
 				n.Freshness = c.freshnessOf(p.file, s, t)
 				n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Identifier)
 				n.Checksum = checksum([]byte(n.Relation))
@@ -71,12 +71,13 @@ func (c *compilation) loadSources() {
 // extractBlock merges a source's and a table's `extract:` mappings (the
 // table's keys win). The values stay as written: they are read by `mart
 // extract`, which renders env_var() in them when it runs.
-func (c *compilation) extractBlock(file string, s *propSource, t *propTable) map[string]any {
+func (c *compilation) extractBlock(file string, s *propSource, t *propTable, n *Node) map[string]any {
 	var out map[string]any
 	for _, b := range []struct {
 		v    any
 		line int
-	}{{s.Extract, s.Line}, {t.Extract, t.Line}} {
+		at   map[string][2]int
+	}{{s.Extract, s.Line, s.ExtractAt}, {t.Extract, t.Line, t.ExtractAt}} {
 		if b.v == nil {
 			continue
 		}
@@ -90,6 +91,12 @@ func (c *compilation) extractBlock(file string, s *propSource, t *propTable) map
 		}
 		for k, v := range m {
 			out[k] = v
+			if at, ok := b.at[k]; ok {
+				if n.extractAt == nil {
+					n.extractAt = map[string][2]int{}
+				}
+				n.extractAt[k] = at
+			}
 		}
 	}
 	return out

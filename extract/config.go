@@ -396,9 +396,10 @@ func Validate(nodes []*compiler.Node) compiler.Diagnostics {
 	var ds compiler.Diagnostics
 	for _, n := range nodes {
 		if _, errs := nodeConfig(n); len(errs) > 0 {
-			file, line := n.Declared()
 			for _, e := range errs {
-				ds = append(ds, compiler.Diagnostic{Severity: compiler.SevError, File: file, Line: line,
+				key, _, _ := strings.Cut(e.Key, ".")
+				file, line, col := n.ExtractAt(key)
+				ds = append(ds, compiler.Diagnostic{Severity: compiler.SevError, File: file, Line: line, Col: col,
 					Summary: fmt.Sprintf("source %s, table %s: %s", n.SourceName, n.Name, e)})
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/extract"
 	"github.com/mart-dev/mart/freshness"
 	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/runner"
@@ -57,6 +58,14 @@ type View interface {
 	// FreshnessFinished sums them up.
 	FreshnessChecked(r *freshness.Result, index, total int)
 	FreshnessFinished(results []*freshness.Result, elapsed time.Duration)
+
+	// The events of `mart extract` (extract.Events, called from the
+	// tables running at once) and its summary.
+	ExtractStarted(t extract.TableInfo)
+	ExtractProgress(p extract.Progress)
+	ExtractWarning(t extract.TableInfo, msg string)
+	ExtractFinished(r extract.TableResult)
+	ExtractSummary(res *extract.Results)
 }
 
 // New returns the view for a --log-format value ("text" or "json").
