@@ -228,21 +228,34 @@ func (s *scope) relationValue(rel warehouse.Relation) Relation {
 
 // adapterObject is `adapter` in one render: the shared helpers and the
 // warehouse's catalog.
-func (s *scope) adapterObject(in *introspection) map[string]any {
-	out := make(map[string]any, len(s.adapterValue)+3)
-	for k, v := range s.adapterValue {
-		out[k] = v
+func (s *scope) adapterObject(in *introspection) jinja.Object { return &adapterObject{s: s, in: in} }
+
+// adapterObject is a render's `adapter`: the compilation's adapter
+// methods, and those that read the warehouse through this render. Its
+// methods are made when a template asks for one: most renders never do.
+type adapterObject struct {
+	s  *scope
+	in *introspection
+}
+
+func (a *adapterObject) Attr(name string) (any, bool) {
+	s, in := a.s, a.in
+	switch name {
+	case "get_columns_in_relation":
+		return jinja.Func(in.columnsIn), true
+	case "get_relation":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) { return in.getRelation(s, args, kw) }), true
+	case "already_exists":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			if len(args) != 2 {
+				return nil, fmt.Errorf("adapter.already_exists() takes a schema and an identifier")
+			}
+			r, err := in.lookup(s, warehouse.Relation{Schema: jinja.Str(args[0]), Name: jinja.Str(args[1])})
+			return r != nil, err
+		}), true
 	}
-	out["get_columns_in_relation"] = jinja.Func(in.columnsIn)
-	out["get_relation"] = jinja.Func(func(args []any, kw map[string]any) (any, error) { return in.getRelation(s, args, kw) })
-	out["already_exists"] = jinja.Func(func(args []any, kw map[string]any) (any, error) {
-		if len(args) != 2 {
-			return nil, fmt.Errorf("adapter.already_exists() takes a schema and an identifier")
-		}
-		r, err := in.lookup(s, warehouse.Relation{Schema: jinja.Str(args[0]), Name: jinja.Str(args[1])})
-		return r != nil, err
-	})
-	return out
+	v, ok := s.adapterValue[name]
+	return v, ok
 }
 
 // introspectionContext adds the warehouse-reading values to a render's

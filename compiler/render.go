@@ -120,14 +120,13 @@ func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any 
 	if opt.Incremental {
 		incremental = isTrue
 	}
-	ctx := map[string]any{
-		"ref":            s.refFunc(st, opt),
-		"source":         s.sourceFunc(st, opt),
-		"config":         &configObject{s: s, st: st},
-		"this":           Relation{"__text": placeholder(st.addTarget("this")), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database},
-		"is_incremental": incremental,
-		"model":          s.modelValue(n, opt),
-	}
+	ctx := make(map[string]any, 16) // these and introspection's
+	ctx["ref"] = s.refFunc(st, opt)
+	ctx["source"] = s.sourceFunc(st, opt)
+	ctx["config"] = &configObject{s: s, st: st}
+	ctx["this"] = Relation{"__text": placeholder(st.addTarget("this")), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database}
+	ctx["is_incremental"] = incremental
+	ctx["model"] = s.modelValue(n, opt)
 	if n.Package != "" && n.Package != s.project.Name {
 		ctx["var"] = s.packageVarFunc(n.Package)
 	}

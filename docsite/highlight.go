@@ -1,13 +1,6 @@
 package docsite
 
-import (
-	"bytes"
-	"strings"
-
-	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
-)
+import "strings"
 
 // highlightStyle is the chroma style of the site's SQL, and pageText the
 // colour of text on the page (--fg in assets/app.css), which the style
@@ -60,43 +53,13 @@ func isBlank(s string) bool {
 	return true
 }
 
-// kindClasses is the class of each token kind, "" where highlightStyle
-// shows it as plain text: in the page's text colour, on the code's
-// background, neither bold, italic nor underlined.
-var kindClasses = func() (out [kindCount]string) {
-	style := styles.Get(highlightStyle)
-	bg := style.Get(chroma.Background).Background
-	for k, t := range kindTypes {
-		e := style.Get(t)
-		plain := t == chroma.Text || (!e.Colour.IsSet() || e.Colour.String() == pageText) && e.Background == bg &&
-			e.Bold != chroma.Yes && e.Italic != chroma.Yes && e.Underline != chroma.Yes
-		if !plain {
-			out[k] = tokenClass(t)
-		}
-	}
-	return out
-}()
-
-// tokenClass is chroma's CSS class for t.
-func tokenClass(t chroma.TokenType) string {
-	for ; t != 0; t = t.Parent() {
-		if cls, ok := chroma.StandardTypes[t]; ok {
-			return cls
-		}
-	}
-	return ""
-}
-
 // highlightCSS is the stylesheet of highlightStyle's classes under
-// .chroma, as chroma writes it.
-func highlightCSS() (string, error) {
-	var buf bytes.Buffer
-	f := chromahtml.New(chromahtml.WithClasses(true))
-	if err := f.WriteCSS(&buf, styles.Get(highlightStyle)); err != nil {
-		return "", err
-	}
-	return buf.String(), nil
-}
+// .chroma, as chroma writes it. It and kindClasses, the class of each token
+// kind, are computed from chroma's style by a test and kept in
+// highlight_style.go (`go test ./docsite -run TestHighlightStyle -update-style`):
+// chroma's styles package parses all its styles when a program starts,
+// 6 ms and 40,000 allocations of every mart command.
+func highlightCSS() (string, error) { return chromaCSS, nil }
 
 // escapeText writes s to b as HTML text: &, < and > escaped (quotes need
 // no escaping outside attributes).
