@@ -81,6 +81,9 @@ var Froms = []string{"postgres", "mysql", "mongodb", "files"}
 // the block) and what is wrong.
 type ConfigError struct {
 	Key, Msg string
+	// At is the key whose place in the YAML the error points at, when it
+	// is not Key (an unknown key names no key of its own).
+	At string
 }
 
 func (e ConfigError) Error() string {
@@ -108,7 +111,7 @@ func ParseConfig(m map[string]any) (Config, []ConfigError) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !contains(configKeys, k) {
-			r.errorf("", "unknown key %q%s", k, hint(k, configKeys))
+			r.errs = append(r.errs, ConfigError{Msg: fmt.Sprintf("unknown key %q%s", k, hint(k, configKeys)), At: k})
 		}
 	}
 	c := Config{
@@ -397,7 +400,7 @@ func Validate(nodes []*compiler.Node) compiler.Diagnostics {
 	for _, n := range nodes {
 		if _, errs := nodeConfig(n); len(errs) > 0 {
 			for _, e := range errs {
-				key, _, _ := strings.Cut(e.Key, ".")
+				key, _, _ := strings.Cut(firstNonEmpty(e.At, e.Key), ".")
 				file, line, col := n.ExtractAt(key)
 				ds = append(ds, compiler.Diagnostic{Severity: compiler.SevError, File: file, Line: line, Col: col,
 					Summary: fmt.Sprintf("source %s, table %s: %s", n.SourceName, n.Name, e)})

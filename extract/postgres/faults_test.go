@@ -146,10 +146,11 @@ sources:
 	_, err := extracttest.Extract(context.Background(), dir, extracttest.RunOptions{})
 	require.Error(t, err)
 	msg := err.Error()
-	assert.Contains(t, msg, `models/sources.yml:9: error: source shop, table orders: extract: unknown key "cursr" (did you mean "cursor"?)`)
-	assert.Contains(t, msg, `models/sources.yml:9: error: source shop, table orders: extract.from: unknown value "postgress" (did you mean "postgres"?)`)
-	assert.Contains(t, msg, `extract.mode: unknown value "incremntal" (did you mean "incremental"?)`)
-	assert.Contains(t, msg, `extract.chunk_size: expected a whole number >= 1, got -1`)
+	// each error at the key that is wrong, in the table's block or its source's
+	assert.Contains(t, msg, `models/sources.yml:10:37: error: source shop, table orders: extract: unknown key "cursr" (did you mean "cursor"?)`)
+	assert.Contains(t, msg, `models/sources.yml:5:7: error: source shop, table orders: extract.from: unknown value "postgress" (did you mean "postgres"?)`)
+	assert.Contains(t, msg, `models/sources.yml:10:19: error: source shop, table orders: extract.mode: unknown value "incremntal" (did you mean "incremental"?)`)
+	assert.Contains(t, msg, `models/sources.yml:7:7: error: source shop, table orders: extract.chunk_size: expected a whole number >= 1, got -1`)
 	var ds interface{ HasErrors() bool }
 	assert.ErrorAs(t, err, &ds)
 }
