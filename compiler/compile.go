@@ -100,7 +100,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		return nil, diags
 	}
 	d := tgt.Adapter.Dialect()
-	c := &compilation{scope: &scope{opt: opt, project: proj, dialect: d, engine: jinja.NewEngine(),
+	c := &compilation{scope: &scope{opt: opt, project: proj, dialect: d, catalog: tgt.Catalog, engine: jinja.NewEngine(),
 		byName: map[string]*Node{}, sources: map[string]*Node{}},
 		target: tgt, disabled: map[string]*Node{}, docs: map[string]string{}, states: map[string]*renderState{}}
 	c.stateOf = func(id string) *renderState { return c.states[id] }
@@ -754,7 +754,8 @@ func (c *compilation) setRelation(n *Node) {
 		if len(n.Alias) > 60 {
 			n.Alias = n.Alias[:50] + "_" + n.Checksum.Checksum[:8]
 		}
-		n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Alias)
+		n.Database = c.databaseFor(n.Database, n.Schema)
+		n.Relation = c.relationName(n.Database, n.Schema, n.Alias)
 		return
 	}
 	n.Database = c.namingMacro("generate_database_name", n.Config.String("database"), n, func(custom string) string {
@@ -771,7 +772,8 @@ func (c *compilation) setRelation(n *Node) {
 	n.Alias = c.namingMacro("generate_alias_name", n.Config.String("alias"), n, func(custom string) string {
 		return firstNonEmpty(custom, n.Name)
 	})
-	n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Alias)
+	n.Database = c.databaseFor(n.Database, n.Schema)
+	n.Relation = c.relationName(n.Database, n.Schema, n.Alias)
 }
 
 // schemaName implements dbt's generate_schema_name default, unless the

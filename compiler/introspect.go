@@ -222,7 +222,7 @@ func (in *introspection) lookup(s *scope, rel warehouse.Relation) (any, error) {
 
 // relationValue is a relation as templates see it (api.Relation.create).
 func (s *scope) relationValue(rel warehouse.Relation) Relation {
-	return Relation{"__text": s.dialect.RelationName(rel.Database, rel.Schema, rel.Name), "database": rel.Database,
+	return Relation{"__text": s.relationName(rel.Database, rel.Schema, rel.Name), "database": rel.Database,
 		"schema": rel.Schema, "identifier": rel.Name, "name": rel.Name}
 }
 

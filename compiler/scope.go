@@ -15,6 +15,7 @@ type scope struct {
 	opt          Options
 	project      *Project
 	dialect      warehouse.Dialect
+	catalog      string // warehouse.Target.Catalog
 	engine       *jinja.Engine
 	byName       map[string]*Node // enabled models, seeds, snapshots by name
 	sources      map[string]*Node // "source.table"
@@ -32,6 +33,21 @@ type scope struct {
 	shared     map[string]any // template variables common to every render
 	templates  sync.Map       // unique id -> *jinja.Template, parsed again after the compile
 	varFuncs   sync.Map       // package name -> its var()
+}
+
+// relationName is the dialect's name of a relation, qualified with the
+// database when a two-part name would be ambiguous (warehouse.Target.Catalog).
+func (s *scope) relationName(db, schema, name string) string {
+	return s.dialect.RelationName(s.databaseFor(db, schema), schema, name)
+}
+
+// databaseFor is the database of a relation in schema: db, or the
+// connection's own when a two-part name would be ambiguous.
+func (s *scope) databaseFor(db, schema string) string {
+	if db == "" && s.catalog != "" && schema == s.catalog {
+		return s.catalog
+	}
+	return db
 }
 
 // template returns a node's parsed template, parsing it once when a render

@@ -56,7 +56,8 @@ func (c *compilation) loadSources() {
 				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
 				n.Extract = c.extractBlock(p.file, s, t, n)
 				n.Freshness = c.freshnessOf(p.file, s, t)
-				n.Relation = c.dialect.RelationName(n.Database, n.Schema, n.Identifier)
+				n.Database = c.databaseFor(n.Database, n.Schema)
+				n.Relation = c.relationName(n.Database, n.Schema, n.Identifier)
 				n.Checksum = checksum([]byte(n.Relation))
 				if s.Meta != nil || t.Meta != nil {
 					mergeConfig(n.Meta, s.Meta)

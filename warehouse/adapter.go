@@ -51,6 +51,11 @@ type Target struct {
 	Database string
 	// Schema is the default schema (BigQuery: dataset).
 	Schema string
+	// Catalog is the name of the connection's own database when two-part
+	// names (schema.name) could take a schema of that name for it (DuckDB:
+	// the file's stem; "dev.orders" is ambiguous in dev.duckdb when a
+	// schema dev exists). Relations in such a schema are qualified with it.
+	Catalog string
 	// Template holds engine-specific values that templates see under
 	// `target` besides the common ones (BigQuery: project and dataset).
 	Template map[string]any

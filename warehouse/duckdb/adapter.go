@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -66,6 +67,9 @@ func (adapter) ParseTarget(s warehouse.Settings) (warehouse.Target, error) {
 			cfg.Settings[k] = fmt.Sprint(v)
 		}
 	}
+	if t.Database == "" {
+		t.Catalog = catalogName(cfg.Path)
+	}
 	cfg.Schema = t.Schema
 	t.Config = cfg
 	return t, errors.Join(errs...)
@@ -97,4 +101,17 @@ func (adapter) Locate(t warehouse.Target, opt warehouse.OpenOptions) map[string]
 		return nil
 	}
 	return map[string]string{"path": filepath.ToSlash(filepath.Clean(cfg.Path))}
+}
+
+// catalogName is the name DuckDB gives the database it opens at path: the
+// file's name up to its first dot ("memory" in memory).
+func catalogName(path string) string {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, ":memory:") {
+		return "memory"
+	}
+	base := filepath.Base(path)
+	if i := strings.IndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	return base
 }

@@ -1,0 +1,52 @@
+package e2e
+
+import (
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// queryFile runs SQL on a DuckDB file of a project (read-only).
+func queryFile(t *testing.T, file, q string) [][]any {
+	t.Helper()
+	db, err := sql.Open("duckdb", file+"?access_mode=read_only")
+	require.NoError(t, err)
+	defer db.Close()
+	rows, err := db.Query(q)
+	require.NoError(t, err, q)
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		require.NoError(t, rows.Scan(ptrs...))
+		out = append(out, vals)
+	}
+	return out
+}
+
+// A dbt-duckdb profile whose file is named like its schema (dev.duckdb,
+// schema dev): two-part names would be ambiguous in DuckDB ("Ambiguous
+// reference to catalog or schema"), so mart qualifies them with the
+// catalog, and the project builds and tests as dbt-duckdb's does.
+func TestDuckDBFileNamedLikeItsSchema(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "dbt_project.yml", "name: amb\nprofile: amb\nmodels:\n  amb:\n    +materialized: table\n")
+	writeFile(t, dir, "profiles.yml", "amb:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: dev.duckdb, schema: dev}\n")
+	writeFile(t, dir, "models/a.sql", "select 1 as id")
+	writeFile(t, dir, "models/b.sql", "select id from {{ ref('a') }}")
+	writeFile(t, dir, "models/schema.yml", "version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        tests: [unique, not_null]\n")
+	r := martEnv(t, dir, []string{"MART_PROFILES_DIR=" + dir}, "build")
+	require.Equal(t, 0, r.Code, "%s", r)
+	assert.Contains(t, readFile(t, dir, "target/compiled/models/b.sql"), `"dev"."dev"."a"`)
+	assert.Equal(t, [][]any{{int32(1)}}, queryFile(t, filepath.Join(dir, "dev.duckdb"), `select id from dev.dev.b`))
+	r = martEnv(t, dir, []string{"MART_PROFILES_DIR=" + dir}, "build")
+	require.Equal(t, 0, r.Code, "a second build replaces the tables\n%s", r)
+}
