@@ -32,3 +32,15 @@ func TestNamingMacroOverrides(t *testing.T) {
 	assert.Equal(t, "the_a", a.Alias)
 	assert.Equal(t, res.Target.Database, a.Database)
 }
+
+// external_location is dbt-duckdb's: another adapter says it cannot read
+// files in place, at the source table.
+func TestExternalLocationNeedsAnEngineThatReadsFiles(t *testing.T) {
+	_, diags := compileDiags(t, map[string]string{
+		"mart.yml":     "name: p\nprofile: p\n",
+		"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, method: oauth, project: proj, dataset: ds}\n",
+		"models/sources.yml": "version: 2\nsources:\n  - name: files\n    meta: {external_location: 'data/{name}.csv'}\n" +
+			"    tables:\n      - name: orders\n",
+	})
+	assert.Contains(t, diags, "models/sources.yml:6: error: source files.orders: external_location reads files in place, which the bigquery adapter cannot do")
+}

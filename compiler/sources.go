@@ -1,6 +1,11 @@
 package compiler
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mart-dev/mart/warehouse"
+)
 
 // renderField renders {{ target.* }}, var() and env_var() in a source's
 // database, schema or identifier, as dbt does (e.g. schema:
@@ -63,6 +68,9 @@ func (c *compilation) loadSources() {
 					mergeConfig(n.Meta, s.Meta)
 					mergeConfig(n.Meta, t.Meta)
 				}
+				if loc := c.externalLocation(p.file, t.Line, n); loc != "" {
+					n.Relation = loc
+				}
 				c.sources[key] = n
 			}
 		}
@@ -101,4 +109,68 @@ func (c *compilation) extractBlock(file string, s *propSource, t *propTable, n *
 		}
 	}
 	return out
+}
+
+// externalLocation is the relation of a dbt-duckdb source whose files are
+// read in place: meta (or config) external_location, a path, glob, URL or
+// table function call with {name}, {identifier}, {schema}, {database},
+// {source_name} and the table's meta keys filled in. "" when the source
+// has none.
+func (c *compilation) externalLocation(file string, line int, n *Node) string {
+	tmpl, _ := n.Meta["external_location"].(string)
+	if tmpl == "" {
+		tmpl, _ = n.Config["external_location"].(string)
+	}
+	if tmpl == "" {
+		return ""
+	}
+	ext, ok := c.dialect.(warehouse.ExternalDialect)
+	if !ok {
+		c.addDiag(errorf(file, line, 0, "source %s.%s: external_location reads files in place, which the %s adapter cannot do",
+			n.SourceName, n.Name, c.dialect.Name()))
+		return ""
+	}
+	fields := map[string]string{"name": n.Name, "identifier": n.Identifier, "schema": n.Schema, "database": n.Database,
+		"source_name": n.SourceName}
+	for k, v := range n.Meta {
+		if _, taken := fields[k]; !taken {
+			if s, ok := v.(string); ok {
+				fields[k] = s
+			}
+		}
+	}
+	loc, err := formatMap(tmpl, fields)
+	if err != nil {
+		c.addDiag(errorf(file, line, 0, "source %s.%s: external_location %q: %v", n.SourceName, n.Name, tmpl, err))
+		return ""
+	}
+	return ext.ExternalRelation(loc)
+}
+
+// formatMap fills Python str.format_map placeholders ({key}; {{ and }}
+// are braces).
+func formatMap(tmpl string, fields map[string]string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(tmpl); i++ {
+		switch ch := tmpl[i]; {
+		case ch == '{' && i+1 < len(tmpl) && tmpl[i+1] == '{', ch == '}' && i+1 < len(tmpl) && tmpl[i+1] == '}':
+			b.WriteByte(ch)
+			i++
+		case ch == '{':
+			end := strings.IndexByte(tmpl[i:], '}')
+			if end < 0 {
+				return "", fmt.Errorf("unclosed {")
+			}
+			key := tmpl[i+1 : i+end]
+			v, ok := fields[key]
+			if !ok {
+				return "", fmt.Errorf("unknown placeholder {%s} (known: %s)", key, strings.Join(sortedKeys(fields), ", "))
+			}
+			b.WriteString(v)
+			i += end
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String(), nil
 }

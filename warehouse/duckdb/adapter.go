@@ -89,6 +89,19 @@ func (adapter) Open(ctx context.Context, t warehouse.Target, opt warehouse.OpenO
 		cfg.Path = filepath.Join(opt.ProjectDir, cfg.Path)
 	}
 	cfg.Schema = t.Schema
+	if _, set := cfg.Settings["file_search_path"]; !set && opt.ProjectDir != "" {
+		// files named in SQL (external sources, read_csv('data/x.csv'))
+		// are the project's, wherever mart runs from
+		abs, err := filepath.Abs(opt.ProjectDir)
+		if err == nil {
+			settings := make(map[string]string, len(cfg.Settings)+1)
+			for k, v := range cfg.Settings {
+				settings[k] = v
+			}
+			settings["file_search_path"] = abs
+			cfg.Settings = settings
+		}
+	}
 	return Open(ctx, cfg)
 }
 

@@ -171,3 +171,14 @@ func (d Dialect) DiffQuery(s warehouse.DiffSpec) string {
 func (Dialect) FreshnessQuery(relation, loadedAt, filter string) string {
 	return warehouse.StandardFreshnessQuery(relation, loadedAt, filter, "current_timestamp", func(s string) string { return s })
 }
+
+// ExternalRelation reads files in place: a table function call as written,
+// a path (glob, URL) as a string literal, which DuckDB reads by its
+// extension (csv, parquet, json); relative paths are relative to the
+// project (file_search_path).
+func (d Dialect) ExternalRelation(location string) string {
+	if strings.Contains(location, "(") || strings.HasPrefix(location, "'") {
+		return location
+	}
+	return d.QuoteString(location)
+}
