@@ -101,7 +101,7 @@ func lsCmd(g *globals) *cobra.Command {
 		},
 	}
 	sel.register(cmd)
-	cmd.Flags().StringArrayVar(&types, "resource-type", nil, "only these resource types (model, seed, snapshot, test, source, unit_test; all)")
+	cmd.Flags().StringArrayVar(&types, "resource-type", nil, "only these resource types (model, seed, snapshot, test, source, unit_test, analysis; all)")
 	cmd.Flags().StringVarP(&output, "output", "o", "selector", "name, path, json or selector")
 	return cmd
 }

@@ -11,7 +11,7 @@ import (
 
 // allKinds are the resource types, in the order a plan lists them.
 var allKinds = []string{compiler.TypeSeed, compiler.TypeModel, compiler.TypeSnapshot, compiler.TypeTest,
-	compiler.TypeUnitTest, compiler.TypeSource}
+	compiler.TypeUnitTest, compiler.TypeSource, compiler.TypeAnalysis}
 
 // resourceTypes reads --resource-type values (repeatable, comma-separated,
 // "all"); none means every type.
@@ -26,7 +26,7 @@ func resourceTypes(flags []string) ([]string, error) {
 			case slices.Contains(allKinds, t):
 				out = append(out, t)
 			default:
-				msg := "--resource-type: unknown type %q (expected model, seed, snapshot, test, unit_test, source or all)"
+				msg := "--resource-type: unknown type %q (expected model, seed, snapshot, test, unit_test, source, analysis or all)"
 				if h := suggest.Hint(t, append(allKinds, "all"), 1); h != "" {
 					msg += "; " + h
 				}

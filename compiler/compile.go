@@ -236,7 +236,8 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 		kind  string
 		paths []string
 	}{{"models", proj.ModelPaths}, {"seeds", proj.SeedPaths}, {"macros", proj.MacroPaths},
-		{"tests", proj.TestPaths}, {"snapshots", proj.SnapshotPaths}, {"docs", proj.DocsPaths}}
+		{"tests", proj.TestPaths}, {"snapshots", proj.SnapshotPaths}, {"docs", proj.DocsPaths},
+		{"analyses", proj.AnalysisPaths}}
 	for _, r := range roots {
 		for _, p := range r.paths {
 			dir := filepath.Join(proj.Dir, p)
@@ -482,6 +483,11 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 			n.Config["materialized"] = "view"
 		}
 		return n, nil
+	case f.kind == "analyses" && strings.HasSuffix(base, ".sql"):
+		n := c.newNode(TypeAnalysis, strings.TrimSuffix(base, ".sql"), f)
+		n.Config = c.folderConfig(f.proj, "analyses", n.FQN)
+		n.Config["materialized"] = "view" // as dbt records it; never built
+		return n, nil
 	case f.kind == "snapshots" && strings.HasSuffix(base, ".sql"):
 		ms := snapshotNameRE.FindAllStringSubmatch(string(f.data), -1)
 		if len(ms) == 0 {
@@ -632,7 +638,7 @@ func (c *compilation) applyPatches() {
 func (c *compilation) renderable() []*Node {
 	var out []*Node
 	for _, n := range c.nodes {
-		if n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest {
+		if n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis {
 			out = append(out, n)
 		}
 	}
@@ -645,7 +651,7 @@ func (c *compilation) renderable() []*Node {
 func (c *compilation) provisionalRelations() {
 	for _, n := range c.nodes {
 		c.setRelation(n)
-		if n.Enabled() && n.ResourceType != TypeTest {
+		if n.Enabled() && n.ResourceType != TypeTest && n.ResourceType != TypeAnalysis {
 			c.byName[n.Name] = n
 		}
 	}
@@ -736,7 +742,7 @@ func (c *compilation) finishConfigs() {
 		switch {
 		case !enabled[i]:
 			c.disabled[n.Name] = n
-		case n.ResourceType != TypeTest:
+		case n.ResourceType != TypeTest && n.ResourceType != TypeAnalysis: // analyses cannot be ref'd
 			c.byName[n.Name] = n
 		}
 	}
@@ -745,7 +751,7 @@ func (c *compilation) finishConfigs() {
 // setRelation computes database, schema, alias and the relation name.
 func (c *compilation) setRelation(n *Node) {
 	switch n.ResourceType {
-	case TypeSource:
+	case TypeSource, TypeAnalysis:
 		return
 	case TypeTest:
 		n.Database = c.target.Database

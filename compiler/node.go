@@ -8,6 +8,8 @@ const (
 	TypeTest     = "test"
 	TypeSource   = "source"
 	TypeUnitTest = "unit_test"
+	// TypeAnalysis is a SQL file under analyses/: compiled, never run.
+	TypeAnalysis = "analysis"
 )
 
 // Column documents one column of a model, seed, snapshot or source.

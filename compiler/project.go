@@ -24,6 +24,7 @@ type Project struct {
 	TestPaths     []string
 	SnapshotPaths []string
 	DocsPaths     []string
+	AnalysisPaths []string
 	TargetPath    string
 	Vars          map[string]any
 	OnRunStart    []string
@@ -109,6 +110,8 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 			p.SnapshotPaths = strList(v)
 		case "docs-paths":
 			p.DocsPaths = strList(v)
+		case "analysis-paths":
+			p.AnalysisPaths = strList(v)
 		case "target-path":
 			p.TargetPath = envCtx.str(v, &diags)
 		case "vars":
@@ -126,7 +129,7 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 			}
 		case "airflow":
 			p.Airflow = parseAirflow(p.File, v, &diags)
-		case "models", "seeds", "snapshots", "tests", "data_tests", "sources", "unit_tests":
+		case "models", "seeds", "snapshots", "tests", "data_tests", "sources", "unit_tests", "analyses":
 			kind := k.Value
 			if kind == "data_tests" {
 				kind = "tests"
@@ -136,9 +139,9 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 			p.PackagesInstallPath = envCtx.str(v, &diags)
 		case "dispatch":
 			p.Dispatch = parseDispatch(p.File, v, &diags)
-		case "version", "config-version", "require-dbt-version", "clean-targets", "analysis-paths",
+		case "version", "config-version", "require-dbt-version", "clean-targets",
 			"log-path", "quoting", "flags", "query-comment",
-			"restrict-access", "asset-paths", "semantic-models", "saved-queries", "metrics", "exposures", "analyses":
+			"restrict-access", "asset-paths", "semantic-models", "saved-queries", "metrics", "exposures":
 			// accepted for dbt compatibility; not used by mart
 		default:
 			diags = append(diags, warnf(p.File, k.Line, k.Column, "unknown key %q in %s ignored", k.Value, p.File))
@@ -160,6 +163,7 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	def(&p.MacroPaths, "macros")
 	def(&p.TestPaths, "tests")
 	def(&p.SnapshotPaths, "snapshots")
+	def(&p.AnalysisPaths, "analyses")
 	if p.TargetPath == "" {
 		p.TargetPath = "target"
 	}

@@ -100,6 +100,13 @@ func (c *compilation) position(n *Node, key string) (string, int, int) {
 
 func (c *compilation) unknownRef(n *Node, name string) {
 	file, line, col := c.position(n, "ref:"+name)
+	for _, a := range c.nodes {
+		if a.ResourceType == TypeAnalysis && a.Name == name {
+			c.addDiag(errorf(file, line, col, "%s %q refs %q, an analysis (%s): analyses are compiled, never built, so nothing can ref them",
+				n.ResourceType, n.Name, name, a.Path))
+			return
+		}
+	}
 	if py, ok := c.pythonModels[name]; ok {
 		diag := errorf(file, line, col, "%s %q refs %q, a Python model (%s): mart does not run Python models", n.ResourceType, n.Name, name, py)
 		diag.Detail = "write " + name + " as a .sql model to build this in mart"

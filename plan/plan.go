@@ -28,10 +28,11 @@ const (
 	Test        Action = "test"        // count a data test's failing rows
 	UnitTest    Action = "unit_test"   // run a model over given rows and compare with expected rows
 	Source      Action = "source"      // nothing runs: a relation the project reads
+	Analysis    Action = "analysis"    // nothing runs: SQL compiled for people to read or run (analyses/)
 )
 
 // Runs reports whether the step executes anything in the warehouse.
-func (a Action) Runs() bool { return a != Ephemeral && a != Source }
+func (a Action) Runs() bool { return a != Ephemeral && a != Source && a != Analysis }
 
 // Step is one node of the plan.
 type Step struct {

@@ -36,6 +36,8 @@ func newStep(m *compiler.Manifest, n *compiler.Node, parents []string, opt Optio
 		}
 	case compiler.TypeSource:
 		s.Action = Source
+	case compiler.TypeAnalysis:
+		s.Action = Analysis
 	default:
 		switch mat := n.Materialized(); mat {
 		case "ephemeral":

@@ -13,9 +13,12 @@ import (
 // Summarize is counts by resource type in words: "3 models, 1 seed".
 func Summarize(counts map[string]int) string {
 	var parts []string
-	for _, k := range []string{"model", "seed", "snapshot", "test", "unit_test", "source"} {
+	for _, k := range []string{"model", "seed", "snapshot", "test", "unit_test", "source", "analysis"} {
 		if n := counts[k]; n > 0 {
 			name := strings.ReplaceAll(k, "_", " ")
+			if k == "analysis" && n > 1 {
+				name = "analyse" // analyses
+			}
 			parts = append(parts, fmt.Sprintf("%d %s%s", n, name, plural(n)))
 		}
 	}
