@@ -87,6 +87,11 @@ type RenderOptions struct {
 	// with BatchStart <= event_time < BatchEnd, and model.batch holds the
 	// window.
 	BatchStart, BatchEnd time.Time
+	// Values are more template variables (run-operation's arguments).
+	Values map[string]any
+	// Log, when set, receives what templates log() with info=True and
+	// print(); otherwise they print nothing.
+	Log func(msg string)
 }
 
 func (o RenderOptions) batched() bool { return !o.BatchStart.IsZero() && !o.BatchEnd.IsZero() }
@@ -129,6 +134,26 @@ func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any 
 	ctx["model"] = s.modelValue(n, opt)
 	if n.Package != "" && n.Package != s.project.Name {
 		ctx["var"] = s.packageVarFunc(n.Package)
+	}
+	if opt.Log != nil {
+		ctx["log"] = jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			info := len(args) > 1 && jinja.Truth(args[1]) || kw["info"] != nil && jinja.Truth(kw["info"])
+			if len(args) > 0 && info {
+				opt.Log(jinja.Str(args[0]))
+			}
+			return "", nil
+		})
+		ctx["print"] = jinja.Func(func(args []any, _ map[string]any) (any, error) {
+			parts := make([]string, len(args))
+			for i, a := range args {
+				parts[i] = jinja.Str(a)
+			}
+			opt.Log(strings.Join(parts, " "))
+			return "", nil
+		})
+	}
+	for k, v := range opt.Values {
+		ctx[k] = v
 	}
 	s.introspectionContext(ctx, st, opt)
 	return ctx

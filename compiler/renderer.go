@@ -3,7 +3,10 @@ package compiler
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
+
+	"github.com/mart-dev/mart/internal/suggest"
 )
 
 // Renderer renders a compiled project's templates again at run time: a
@@ -108,4 +111,55 @@ func (r *Renderer) render(n *Node, opt RenderOptions, exec func(*renderState) (s
 		sql = r.rewrite.Replace(sql)
 	}
 	return sql, nil
+}
+
+// RunOperation calls a macro of the project or of a package (name or
+// package.name) with keyword arguments, as `dbt run-operation` does: with
+// the live warehouse in opt, so that run_query() and statement blocks run.
+// What the macro renders is discarded; log(..., info=True) and print()
+// go to opt.Log. An unknown macro is an *UnknownMacroError.
+func (r *Renderer) RunOperation(ctx context.Context, name string, args map[string]any, opt RenderOptions) error {
+	pkg, short, qualified := strings.Cut(name, ".")
+	if !qualified {
+		pkg, short = "", name
+	}
+	if pkg == r.s.project.Name {
+		pkg = ""
+	}
+	if r.s.engine.MacroIn(pkg, short) == nil {
+		return &UnknownMacroError{Name: name, Hint: suggest.Hint(name, r.s.engine.MacroNames(), 3)}
+	}
+	var call strings.Builder
+	call.WriteString("{{ " + name + "(")
+	values := make(map[string]any, len(args))
+	for i, k := range sortedKeys(args) {
+		if !jinjaIdent.MatchString(k) {
+			return fmt.Errorf("--args: %q is not a macro argument name", k)
+		}
+		if i > 0 {
+			call.WriteString(", ")
+		}
+		call.WriteString(k + "=__operation_" + k)
+		values["__operation_"+k] = args[k]
+	}
+	call.WriteString(") }}")
+	opt.Values = values
+	_, err := r.RenderText(ctx, "", "run-operation "+name, call.String(), opt)
+	return err
+}
+
+var jinjaIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// UnknownMacroError is a run-operation of a macro that does not exist.
+type UnknownMacroError struct {
+	Name string
+	Hint string // "did you mean ...?", or ""
+}
+
+func (e *UnknownMacroError) Error() string {
+	msg := fmt.Sprintf("no macro named %q in the project or its packages", e.Name)
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
 }
