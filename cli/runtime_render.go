@@ -52,7 +52,7 @@ func (g *globals) renderWithWarehouse(res *compiler.Result, wh warehouse.Warehou
 		rendered[id] = &c
 	}
 	g.v.Diagnostics(diags)
-	g.v.Info(fmt.Sprintf("%d of the selected nodes query the %s warehouse while they render: rendered against target %q.",
+	g.v.Info(fmt.Sprintf("%d of the selected nodes query the warehouse or read graph while they render: rendered against the %s target %q.",
 		len(nodes), res.Target.Type, res.Target.Name))
 	out := *res
 	out.Manifest = res.Manifest.With(rendered)

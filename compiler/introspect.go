@@ -264,6 +264,7 @@ func (s *scope) introspectionContext(ctx map[string]any, st *renderState, opt Re
 	in := newIntrospection(s, st, opt)
 	ctx["execute"] = !opt.parse
 	ctx["run_query"] = jinja.Func(in.runQuery)
+	ctx["graph"] = &graphObject{s: s, in: in}
 	ctx["statement"] = jinja.Func(in.statement)
 	ctx["load_result"] = jinja.Func(in.loadResult)
 	ctx["adapter"] = s.adapterObject(in)

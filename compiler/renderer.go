@@ -41,6 +41,7 @@ func (c *compilation) renderer(m *Manifest) *Renderer {
 	s := c.scope
 	s.stateOf = func(id string) *renderState { return ephemerals[id] }
 	s.resolved = true
+	s.graph = graphOnce(m)
 	return &Renderer{s: s, manifest: m}
 }
 

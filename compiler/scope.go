@@ -26,6 +26,8 @@ type scope struct {
 	// stateOf returns what a node's render recorded (its ref() and
 	// source() targets): finalize reads it to inline ephemeral ancestors.
 	stateOf func(id string) *renderState
+	// graph is the `graph` variable's dicts, once the compile is done.
+	graph func() map[string]any
 	// resolved: every node's SQL is final; later renders only read it.
 	resolved bool
 
