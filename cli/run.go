@@ -234,6 +234,7 @@ func (g *globals) run(res *compiler.Result, wh warehouse.Warehouse, p *plan.Plan
 	opt.Target, opt.ProjectDir, opt.TestPaths = res.Target.Name, res.Project.Dir, res.Project.TestPaths
 	opt.TargetDir, opt.TargetPath = res.TargetDir(), res.Project.TargetPath
 	opt.Renderer = res.Renderer
+	opt.Log = g.v.Info
 	also := opt.OnFinish
 	opt.OnFinish = func(r *runner.NodeResult, i, total int) {
 		g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total)

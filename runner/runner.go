@@ -32,6 +32,9 @@ const (
 
 // Options configure a run.
 type Options struct {
+	// Log receives what templates rendered at run time log(..., info=True)
+	// or print() (nil: nothing is printed).
+	Log func(msg string)
 	// InvocationID labels every warehouse job of the run, and Target (the
 	// target's name) too.
 	InvocationID string
@@ -216,7 +219,7 @@ func relationOf(n *compiler.Node) warehouse.Relation {
 
 func (r *Runner) runHooks(ctx context.Context, name string, hooks []string) error {
 	for i, h := range hooks {
-		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Warehouse: r.wh})
+		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Log: r.opt.Log, Warehouse: r.wh})
 		if err != nil {
 			return fmt.Errorf("%s hook %d: %w", name, i+1, err)
 		}
