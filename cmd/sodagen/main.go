@@ -1,21 +1,26 @@
 // Command sodagen writes the raw data of the SODA Store demo project, a
-// car-sharing company, as CSV seeds.
+// car-sharing company, as CSV seeds, or loads it into the company's
+// operational stores for the pipeline (docs/soda-store.md).
 //
 //	go run ./cmd/sodagen                      # scale 1 into seeds/ (committed)
 //	go run ./cmd/sodagen --scale 1000 --out /tmp/soda   # millions of rows
 //	go run ./cmd/sodagen -check               # verify seeds/ and the documented facts
 //	go run ./cmd/sodagen -facts               # print the facts of the data in --out
+//	go run ./cmd/sodagen --load --pg-dsn ... --mysql-dsn ... --mongo-uri ... --files-dir pipeline/data/fleet
 //
 // The output depends only on --scale and --seed: the same flags give the
-// same bytes on every machine and Go release.
+// same bytes on every machine and Go release, and the same rows in the
+// stores (--load replaces the tables it writes).
 package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 )
 
@@ -25,10 +30,22 @@ func main() {
 	seed := flag.Uint64("seed", DefaultSeed, "random seed; the documented facts hold for the default")
 	check := flag.Bool("check", false, "verify that the CSVs in --out are the scale-1 data and hold the documented facts")
 	facts := flag.Bool("facts", false, "print the facts of the CSVs in --out as a Markdown table")
+	load := flag.Bool("load", false, "load the data at --scale into the stores named below (replacing their tables) instead of writing CSVs")
+	var lo loadOptions
+	flag.StringVar(&lo.PostgresDSN, "pg-dsn", os.Getenv(envPostgres), "--load: PostgreSQL URL for members and reservations (default $"+envPostgres+")")
+	flag.StringVar(&lo.MySQLDSN, "mysql-dsn", os.Getenv(envMariaDB), "--load: MariaDB/MySQL DSN (user@tcp(host:port)/db) for payments (default $"+envMariaDB+")")
+	flag.StringVar(&lo.MongoURI, "mongo-uri", os.Getenv(envMongoDB), "--load: MongoDB URI for app_events (default $"+envMongoDB+")")
+	flag.StringVar(&lo.MongoDatabase, "mongo-db", "soda", "--load: MongoDB database of app_events")
+	flag.StringVar(&lo.FilesDir, "files-dir", "", "--load: directory for the fleet files zones.csv and cars.jsonl")
 	flag.Parse()
 
 	var err error
 	switch {
+	case *load:
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		lo.Scale, lo.Seed, lo.Out = *scale, *seed, os.Stdout
+		err = runLoad(ctx, lo)
 	case *check:
 		err = runCheck(*out, *seed)
 	case *facts:
@@ -45,6 +62,16 @@ func main() {
 func csvPath(dir, name string) string { return filepath.Join(dir, name+".csv") }
 
 func writeDir(dir string, scale float64, seed uint64) error {
+	if err := generateDir(dir, scale, seed); err != nil {
+		return err
+	}
+	s := SizesFor(scale)
+	fmt.Printf("wrote %d zones, %d cars, %d members, %d reservations (+ payments, app events) to %s\n", s.Zones, s.Cars, s.Members, s.Reservations, dir)
+	return nil
+}
+
+// generateDir writes the CSV of every table into dir.
+func generateDir(dir string, scale float64, seed uint64) error {
 	if scale <= 0 {
 		return fmt.Errorf("--scale must be positive, got %v", scale)
 	}
@@ -64,12 +91,7 @@ func writeDir(dir string, scale float64, seed uint64) error {
 			err = cerr
 		}
 	}
-	if err != nil {
-		return err
-	}
-	s := SizesFor(scale)
-	fmt.Printf("wrote %d zones, %d cars, %d members, %d reservations (+ payments, app events) to %s\n", s.Zones, s.Cars, s.Members, s.Reservations, dir)
-	return nil
+	return err
 }
 
 func readDir(dir string) (Data, error) {

@@ -1,6 +1,8 @@
 -- App events with the fields of their JSON payload pulled out. The payload is
 -- a MongoDB document; which keys exist depends on event_type, so every
--- extracted column is nullable and cast with safe_cast.
+-- extracted column is nullable and cast with safe_cast. occurred_at may be
+-- an instant (a MongoDB date, landed by mart extract): utc_timestamp keeps it
+-- in UTC whatever the session's time zone.
 {%- set int_fields = ['reservation_id', 'car_id', 'zone_id', 'results', 'battery_pct', 'fuel_pct', 'speed_kmh', 'rating'] %}
 
 with source as (
@@ -12,8 +14,8 @@ with source as (
 select
     cast(event_id as bigint) as event_id,
     cast(member_id as bigint) as member_id,
-    cast(occurred_at as timestamp) as occurred_at,
-    cast({{ dbt.date_trunc('day', 'occurred_at') }} as date) as event_date,
+    {{ utc_timestamp('occurred_at') }} as occurred_at,
+    cast({{ dbt.date_trunc('day', utc_timestamp('occurred_at')) }} as date) as event_date,
     lower(event_type) as event_type,
     {%- for field in int_fields %}
     {{ dbt.safe_cast(json_value('payload', field), 'bigint') }} as {{ field }},
@@ -26,5 +28,5 @@ select
 from source
 {%- if target.name == 'sample' %}
 -- the 'sample' target only builds the last week of events
-where cast(occurred_at as date) >= cast({{ dbt.dateadd('day', -7, as_of_timestamp()) }} as date)
+where cast({{ utc_timestamp('occurred_at') }} as date) >= cast({{ dbt.dateadd('day', -7, as_of_timestamp()) }} as date)
 {%- endif %}
