@@ -165,6 +165,7 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 		sn := &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
 			FQN: n.FQN, Tags: n.Tags, Config: n.Config, SourceName: n.SourceName, Package: n.Package,
 			TestType: n.TestType, DependsOn: n.DependsOn.Nodes, Checksum: n.Checksum.Checksum, Disabled: !n.Enabled(),
+			Version: n.Version, LatestVersion: n.LatestVersion,
 			Contract: n.ContractChecksum(), PersistedDocs: n.PersistedDocsChecksum()}
 		if f := n.Fingerprint; f != nil {
 			sn.Macros, sn.Vars = f.Macros, f.Vars

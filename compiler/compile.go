@@ -156,6 +156,7 @@ func (c *compilation) run() {
 	}
 	c.loadSources()
 	c.loadNodes(files)
+	c.applyVersions()
 	c.applyPatches()
 	phase.Mark("load nodes")
 	if c.diags.HasErrors() {
@@ -568,8 +569,13 @@ func (c *compilation) newNode(kind, name string, f *projectFile) *Node {
 // applyPatches merges YAML properties into the nodes they describe.
 func (c *compilation) applyPatches() {
 	index := map[string]*Node{}
+	versions := map[string][]*Node{} // a versioned model's nodes, by name
 	for _, n := range c.nodes {
 		key := n.ResourceType + ":" + n.Name
+		if n.Version != "" {
+			versions[key] = append(versions[key], n)
+			key += "@v" + n.Version
+		}
 		if prev, ok := index[key]; ok {
 			line, col := 1, 1
 			if n.relationAt[0] > 0 { // a YAML snapshot: its entry
@@ -586,6 +592,13 @@ func (c *compilation) applyPatches() {
 		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
 			for _, e := range entries {
 				n := index[kind+":"+e.Name]
+				if vs := versions[kind+":"+e.Name]; len(vs) > 0 {
+					for _, v := range vs {
+						c.applyPatch(p, kind, e, v)
+						c.applyVersionSpec(p.file, e.Line, v)
+					}
+					continue
+				}
 				if _, declared := e.Rest["relation"]; n == nil && kind == TypeSnapshot && declared {
 					continue // a YAML snapshot whose relation: was reported
 				}
@@ -601,36 +614,42 @@ func (c *compilation) applyPatches() {
 					c.addDiag(d)
 					continue
 				}
-				if n.PatchPath != "" {
-					c.addDiag(errorf(p.file, e.Line, 0, "%s %q is described twice (also in %s)", kind, e.Name, n.PatchPath))
-					continue
-				}
-				n.PatchPath = p.file
-				n.yamlFile, n.yamlLine = p.file, e.Line
-				n.Description = c.renderDescription(p.file, e.Line, e.Description)
-				n.Columns = columnsFrom(c, p.file, e.Columns)
-				for k := range e.Rest {
-					if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "constraints" ||
-						(k == "relation" && kind == TypeSnapshot) {
-						continue
-					}
-					d := warnf(p.file, e.Line, 0, "unknown property %q on %s %q", k, kind, e.Name)
-					d.Detail = didYouMean(k, []string{"name", "description", "config", "columns", "data_tests", "tests", "meta", "docs"})
-					c.addDiag(d)
-				}
-				for k := range e.Config {
-					if !knownConfig[normalizeConfigKey(k)] {
-						d := warnf(p.file, e.Line, 0, "unknown config key %q on %s %q", k, kind, e.Name)
-						d.Detail = didYouMean(k, knownConfigNames())
-						c.addDiag(d)
-					}
-				}
-				mergeConfig(n.Config, e.Config)
-				if e.Meta != nil {
-					mergeConfig(n.Config, map[string]any{"meta": e.Meta})
-				}
+				c.applyPatch(p, kind, e, n)
 			}
 		}
+	}
+}
+
+// applyPatch applies a YAML entry (description, columns, config, meta) to
+// its node.
+func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *Node) {
+	if n.PatchPath != "" {
+		c.addDiag(errorf(p.file, e.Line, 0, "%s %q is described twice (also in %s)", kind, e.Name, n.PatchPath))
+		return
+	}
+	n.PatchPath = p.file
+	n.yamlFile, n.yamlLine = p.file, e.Line
+	n.Description = c.renderDescription(p.file, e.Line, e.Description)
+	n.Columns = columnsFrom(c, p.file, e.Columns)
+	for k := range e.Rest {
+		if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "constraints" ||
+			(k == "relation" && kind == TypeSnapshot) {
+			continue
+		}
+		d := warnf(p.file, e.Line, 0, "unknown property %q on %s %q", k, kind, e.Name)
+		d.Detail = didYouMean(k, []string{"name", "description", "config", "columns", "data_tests", "tests", "meta", "docs"})
+		c.addDiag(d)
+	}
+	for k := range e.Config {
+		if !knownConfig[normalizeConfigKey(k)] {
+			d := warnf(p.file, e.Line, 0, "unknown config key %q on %s %q", k, kind, e.Name)
+			d.Detail = didYouMean(k, knownConfigNames())
+			c.addDiag(d)
+		}
+	}
+	mergeConfig(n.Config, e.Config)
+	if e.Meta != nil {
+		mergeConfig(n.Config, map[string]any{"meta": e.Meta})
 	}
 }
 
@@ -652,7 +671,7 @@ func (c *compilation) provisionalRelations() {
 	for _, n := range c.nodes {
 		c.setRelation(n)
 		if n.Enabled() && n.ResourceType != TypeTest && n.ResourceType != TypeAnalysis {
-			c.byName[n.Name] = n
+			c.index(n)
 		}
 	}
 }
@@ -738,13 +757,33 @@ func (c *compilation) finishConfigs() {
 		}
 	})
 	c.byName = make(map[string]*Node, len(c.nodes))
+	c.versions = nil
 	for i, n := range c.nodes {
 		switch {
 		case !enabled[i]:
 			c.disabled[n.Name] = n
 		case n.ResourceType != TypeTest && n.ResourceType != TypeAnalysis: // analyses cannot be ref'd
-			c.byName[n.Name] = n
+			c.index(n)
 		}
+	}
+}
+
+// index makes n what ref() of its name finds: a versioned model by its
+// version, and by its name when it is the latest.
+func (c *compilation) index(n *Node) {
+	if n.Version == "" {
+		c.byName[n.Name] = n
+		return
+	}
+	if c.versions == nil {
+		c.versions = map[string]map[string]*Node{}
+	}
+	if c.versions[n.Name] == nil {
+		c.versions[n.Name] = map[string]*Node{}
+	}
+	c.versions[n.Name][n.Version] = n
+	if n.Version == n.LatestVersion {
+		c.byName[n.Name] = n
 	}
 }
 
@@ -776,6 +815,9 @@ func (c *compilation) setRelation(n *Node) {
 		n.Database = n.Config.String("target_database")
 	}
 	n.Alias = c.namingMacro("generate_alias_name", n.Config.String("alias"), n, func(custom string) string {
+		if custom == "" && n.Version != "" {
+			return n.Name + "_v" + strings.ReplaceAll(n.Version, ".", "_")
+		}
 		return firstNonEmpty(custom, n.Name)
 	})
 	n.Database = c.databaseFor(n.Database, n.Schema)

@@ -50,7 +50,7 @@ func (in *introspection) resolve(sql string) string {
 		case key == "this":
 			names[i] = in.st.node.Relation
 		case strings.HasPrefix(key, "ref:"):
-			if t := in.s.byName[strings.TrimPrefix(key, "ref:")]; t != nil {
+			if t := in.s.refTarget(strings.TrimPrefix(key, "ref:")); t != nil {
 				names[i] = t.Relation
 			}
 		case strings.HasPrefix(key, "source:"):

@@ -35,6 +35,8 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	b = append(b, `,"alias":`...)
 	b = appendString(b, n.Alias)
 	b = appendOptString(b, `,"relation_name":`, n.Relation)
+	b = appendOptString(b, `,"version":`, n.Version)
+	b = appendOptString(b, `,"latest_version":`, n.LatestVersion)
 	b = append(b, `,"raw_code":`...)
 	b = appendString(b, n.RawCode)
 	b = appendOptString(b, `,"compiled_code":`, n.CompiledCode)

@@ -69,9 +69,13 @@ type Node struct {
 	Schema       string   `json:"schema"`
 	Alias        string   `json:"alias"`
 	Relation     string   `json:"relation_name,omitempty"`
-	RawCode      string   `json:"raw_code"`
-	CompiledCode string   `json:"compiled_code,omitempty"`
-	CompiledPath string   `json:"compiled_path,omitempty"`
+	// Version and LatestVersion: a versioned model's version (versions:
+	// in YAML, ref('m', v=2)) and its model's latest.
+	Version       string `json:"version,omitempty"`
+	LatestVersion string `json:"latest_version,omitempty"`
+	RawCode       string `json:"raw_code"`
+	CompiledCode  string `json:"compiled_code,omitempty"`
+	CompiledPath  string `json:"compiled_path,omitempty"`
 	// RunTimeRender: the template queries the warehouse while it renders
 	// (run_query, statement, adapter.get_columns_in_relation...): its
 	// compiled SQL here is dbt's parse-time render, and the runner renders
@@ -118,6 +122,8 @@ type Node struct {
 	// yaml position of the properties entry, for errors
 	yamlFile string
 	yamlLine int
+	// versionSpec is a versioned model's entry in its versions: list.
+	versionSpec *versionSpec
 	// extractAt is where each key of the extract: block is written.
 	extractAt map[string][2]int
 	// YAML snapshots: where their relation: is, for errors in it

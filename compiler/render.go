@@ -302,12 +302,13 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 				seen = true
 			}
 		}
+		key := refKey(r.Name, r.Version)
 		if !seen {
 			st.refs = append(st.refs, r)
-			st.setCallPos("ref:"+r.Name, at)
+			st.setCallPos("ref:"+key, at)
 		}
-		rel := Relation{"__text": placeholder(st.addTarget("ref:" + r.Name)), "name": r.Name, "identifier": r.Name}
-		if t := s.byName[r.Name]; t != nil {
+		rel := Relation{"__text": placeholder(st.addTarget("ref:" + key)), "name": r.Name, "identifier": r.Name}
+		if t := s.refTarget(key); t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
 			if opt.batched() { // build time only: configs are final and no render writes them
 				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)

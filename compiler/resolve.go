@@ -22,9 +22,9 @@ func (c *compilation) resolveRefs() {
 		n.Refs = append([]RefCall{}, st.refs...)
 		n.Sources = append([][]string{}, st.sources...)
 		for _, r := range st.refs {
-			t := c.byName[r.Name]
+			t := c.refTarget(refKey(r.Name, r.Version))
 			if t == nil || t.ResourceType == TypeTest {
-				c.unknownRef(n, r.Name)
+				c.unknownRef(n, r)
 				continue
 			}
 			deps[t.UniqueID] = true
@@ -98,8 +98,22 @@ func (c *compilation) position(n *Node, key string) (string, int, int) {
 	return n.Path, 1, 1
 }
 
-func (c *compilation) unknownRef(n *Node, name string) {
-	file, line, col := c.position(n, "ref:"+name)
+func (c *compilation) unknownRef(n *Node, r RefCall) {
+	name := r.Name
+	file, line, col := c.position(n, "ref:"+refKey(r.Name, r.Version))
+	if vs := c.versions[name]; r.Version != "" && vs != nil || r.Version != "" && c.byName[name] != nil {
+		var have []string
+		for v := range vs {
+			have = append(have, v)
+		}
+		sort.Slice(have, func(i, j int) bool { return versionLess(have[i], have[j]) })
+		what := "is not versioned"
+		if len(have) > 0 {
+			what = "has versions " + strings.Join(have, ", ")
+		}
+		c.addDiag(errorf(file, line, col, "%s %q refs version %s of model %q, which %s", n.ResourceType, n.Name, r.Version, name, what))
+		return
+	}
 	for _, a := range c.nodes {
 		if a.ResourceType == TypeAnalysis && a.Name == name {
 			c.addDiag(errorf(file, line, col, "%s %q refs %q, an analysis (%s): analyses are compiled, never built, so nothing can ref them",
@@ -197,7 +211,7 @@ func (s *scope) finalizeWith(n *Node, st *renderState, sql string, done map[stri
 		case key == "this":
 			names[i] = n.Relation
 		case strings.HasPrefix(key, "ref:"):
-			t := s.byName[strings.TrimPrefix(key, "ref:")]
+			t := s.refTarget(strings.TrimPrefix(key, "ref:"))
 			if t == nil {
 				continue
 			}
@@ -231,7 +245,7 @@ func (s *scope) finalizeWith(n *Node, st *renderState, sql string, done map[stri
 		seen[e.UniqueID] = true
 		if est := s.stateOf(e.UniqueID); est != nil {
 			for _, key := range est.targets {
-				if t := s.byName[strings.TrimPrefix(key, "ref:")]; strings.HasPrefix(key, "ref:") && t != nil &&
+				if t := s.refTarget(strings.TrimPrefix(key, "ref:")); strings.HasPrefix(key, "ref:") && t != nil &&
 					t.ResourceType == TypeModel && t.Materialized() == "ephemeral" {
 					visit(t)
 				}

@@ -17,8 +17,9 @@ type scope struct {
 	dialect      warehouse.Dialect
 	catalog      string // warehouse.Target.Catalog
 	engine       *jinja.Engine
-	byName       map[string]*Node // enabled models, seeds, snapshots by name
-	sources      map[string]*Node // "source.table"
+	byName       map[string]*Node            // enabled models, seeds, snapshots by name (a versioned model's latest)
+	versions     map[string]map[string]*Node // versioned models: name -> version -> node
+	sources      map[string]*Node            // "source.table"
 	targetValue  map[string]any
 	crossdb      map[string]any
 	adapterValue map[string]any

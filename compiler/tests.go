@@ -233,6 +233,20 @@ func (c *compilation) addGenericTests() {
 	for _, p := range c.props {
 		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
 			for _, e := range entries {
+				if vs := c.versions[e.Name]; kind == TypeModel && len(vs) > 0 {
+					// each version is tested (dbt: not_null_orders_v2_id)
+					for _, v := range sortedKeys(vs) {
+						n := vs[v]
+						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, nodeName: e.Name + "_v" + strings.ReplaceAll(v, ".", "_")}
+						add(tt, "", e.DataTests, e.Tests)
+						for _, col := range e.Columns {
+							if versionKeeps(n, col.Name) {
+								add(tt, col.Name, col.DataTests, col.Tests)
+							}
+						}
+					}
+					continue
+				}
 				n := c.byName[e.Name]
 				if n == nil || n.ResourceType != kind {
 					continue
@@ -400,6 +414,8 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 	var err error
 	if n := tc.target.node; n.ResourceType == TypeSource {
 		model, err = s.sourceFunc(st, opt)(tc.pos, []any{n.SourceName, n.Name}, nil)
+	} else if n.Version != "" {
+		model, err = s.refFunc(st, opt)(tc.pos, []any{n.Name}, map[string]any{"v": n.Version})
 	} else {
 		model, err = s.refFunc(st, opt)(tc.pos, []any{n.Name}, nil)
 	}

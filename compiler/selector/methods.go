@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -37,6 +38,7 @@ var methods = map[string]methodSpec{
 	"group":         {compile: groupMatcher},
 	"access":        {check: checkOneOf("access", accessValues), compile: accessMatcher},
 	"unit_test":     {check: checkDotted(2, "unit_test_name or package.unit_test_name"), compile: unitTestMatcher},
+	"version":       {check: checkOneOf("version", []string{"latest", "prerelease", "old", "none"}), compile: versionMatcher},
 }
 
 // methodNames lists the supported methods, sorted, for error messages.
@@ -56,7 +58,6 @@ var unsupportedMethods = map[string]string{
 	"metric":         "mart has no metrics",
 	"semantic_model": "mart has no semantic models",
 	"saved_query":    "mart has no saved queries",
-	"version":        "mart has no versioned models",
 }
 
 var (
@@ -252,6 +253,39 @@ func accessMatcher(a *Atom, ix *index) matcher {
 		}
 		return s == a.Value
 	}
+}
+
+// versionMatcher matches models by version: latest, prerelease (newer
+// than the latest), old (older) or none (not versioned).
+func versionMatcher(a *Atom, ix *index) matcher {
+	return func(i int) bool {
+		n := ix.nodes[i]
+		if n.ResourceType != "model" {
+			return false
+		}
+		if n.Version == "" {
+			return a.Value == "none"
+		}
+		switch a.Value {
+		case "latest":
+			return n.Version == n.LatestVersion
+		case "prerelease":
+			return versionLess(n.LatestVersion, n.Version)
+		case "old":
+			return versionLess(n.Version, n.LatestVersion)
+		}
+		return false
+	}
+}
+
+// versionLess orders versions as numbers when both are, else as text.
+func versionLess(a, b string) bool {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	if errA == nil && errB == nil {
+		return x < y
+	}
+	return a < b
 }
 
 func unitTestMatcher(a *Atom, ix *index) matcher {

@@ -16,6 +16,8 @@ type Node struct {
 	TestType     string         // tests: "generic" | "singular"; unit tests: "unit"
 	DependsOn    []string       // unique ids of parents
 	Checksum     string         // content checksum, for state:modified
+	// Version and LatestVersion: a versioned model's (version: method)
+	Version, LatestVersion string
 	// Macros, Vars, Contract and PersistedDocs fingerprint what else the
 	// node depends on (compiler.Fingerprint and the compiler.Node methods):
 	// state:modified.macros|vars|contract|persisted_descriptions.

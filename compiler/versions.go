@@ -1,0 +1,216 @@
+package compiler
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Model versions, as dbt has them: a YAML entry with versions: (each with
+// v, and optionally defined_in, config, columns, description) and
+// latest_version. Each version is its own node (model.p.name.v2), in the
+// file <name>_v<v>.sql unless defined_in names another; ref('name') is the
+// latest version (latest_version, or the greatest v), ref('name', v=1) a
+// given one; each builds as <name>_v<v> unless its config gives an alias.
+
+// versionSpec is one entry of a model's versions: list.
+type versionSpec struct {
+	V         string
+	DefinedIn string
+	Config    map[string]any
+	Columns   []any // include/exclude and column entries, as written
+	Desc      string
+	Tests     []any
+}
+
+// refKey is how a render records ref(name) or ref(name, v=version).
+func refKey(name, version string) string {
+	if version == "" {
+		return name
+	}
+	return name + "@v" + version
+}
+
+// refTarget is the node ref() names with key (refKey's): a version of a
+// versioned model, else the model, seed or snapshot of that name.
+func (s *scope) refTarget(key string) *Node {
+	name, version, versioned := strings.Cut(key, "@v")
+	if versioned {
+		return s.versions[name][version]
+	}
+	return s.byName[name]
+}
+
+// scalarText is a YAML scalar (2, 1.5, "beta") as text; "" for none.
+func scalarText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// versionLess orders versions as numbers when both are, else as text.
+func versionLess(a, b string) bool {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	if errA == nil && errB == nil {
+		return x < y
+	}
+	return a < b
+}
+
+// applyVersions turns the files of versioned models into their versions'
+// nodes, before YAML properties are applied to them.
+func (c *compilation) applyVersions() {
+	byFile := map[string]*Node{} // package + model name (its file's) -> node
+	for _, n := range c.nodes {
+		if n.ResourceType == TypeModel {
+			byFile[n.Package+"\x00"+n.Name] = n
+		}
+	}
+	for _, p := range c.props {
+		for _, e := range p.Models {
+			raw, ok := e.Rest["versions"]
+			if !ok {
+				continue
+			}
+			list, ok := raw.([]any)
+			if !ok || len(list) == 0 {
+				c.addDiag(errorf(p.file, e.Line, 0, "model %q: versions: expected a list of {v: ...} entries", e.Name))
+				continue
+			}
+			var specs []*versionSpec
+			for _, item := range list {
+				m, _ := item.(map[string]any)
+				vs := &versionSpec{V: scalarText(m["v"])}
+				if vs.V == "" {
+					c.addDiag(errorf(p.file, e.Line, 0, "model %q: each entry of versions: needs v: (its version)", e.Name))
+					continue
+				}
+				vs.DefinedIn, _ = m["defined_in"].(string)
+				vs.Config, _ = m["config"].(map[string]any)
+				vs.Columns, _ = m["columns"].([]any)
+				vs.Desc, _ = m["description"].(string)
+				vs.Tests, _ = m["data_tests"].([]any)
+				if t, ok := m["tests"].([]any); ok {
+					vs.Tests = append(vs.Tests, t...)
+				}
+				specs = append(specs, vs)
+			}
+			if len(specs) == 0 {
+				continue
+			}
+			latest := scalarText(e.Rest["latest_version"])
+			if latest == "" {
+				latest = specs[0].V
+				for _, vs := range specs[1:] {
+					if versionLess(latest, vs.V) {
+						latest = vs.V
+					}
+				}
+			} else if !hasVersion(specs, latest) {
+				c.addDiag(errorf(p.file, e.Line, 0, "model %q: latest_version %s is not one of its versions (%s)", e.Name, latest, versionList(specs)))
+				continue
+			}
+			for _, vs := range specs {
+				file := vs.DefinedIn
+				if file == "" {
+					file = e.Name + "_v" + vs.V
+				}
+				n := byFile[p.pkg.Name+"\x00"+file]
+				if n == nil || n.Version != "" {
+					d := errorf(p.file, e.Line, 0, "model %q version %s: no model file %s.sql", e.Name, vs.V, file)
+					d.Detail = "each version is a file named <model>_v<version>.sql, or the file its defined_in: names"
+					c.addDiag(d)
+					continue
+				}
+				n.Name, n.Version, n.LatestVersion, n.versionSpec = e.Name, vs.V, latest, vs
+				n.UniqueID = TypeModel + "." + n.Package + "." + e.Name + ".v" + vs.V
+				n.FQN = append(append(append([]string{}, n.FQN[:len(n.FQN)-1]...), e.Name), "v"+vs.V)
+			}
+		}
+	}
+}
+
+func hasVersion(specs []*versionSpec, v string) bool {
+	for _, s := range specs {
+		if s.V == v {
+			return true
+		}
+	}
+	return false
+}
+
+func versionList(specs []*versionSpec) string {
+	vs := make([]string, len(specs))
+	for i, s := range specs {
+		vs[i] = s.V
+	}
+	sort.Slice(vs, func(i, j int) bool { return versionLess(vs[i], vs[j]) })
+	return strings.Join(vs, ", ")
+}
+
+// applyVersionSpec applies a version's own config, description and columns
+// (include: all or a list, exclude: a list, then its column entries) over
+// what its model's entry gave.
+func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
+	vs := n.versionSpec
+	if vs == nil {
+		return
+	}
+	mergeConfig(n.Config, vs.Config)
+	if vs.Desc != "" {
+		n.Description = c.renderDescription(file, line, vs.Desc)
+	}
+	for _, item := range vs.Columns {
+		m, _ := item.(map[string]any)
+		if m == nil {
+			continue
+		}
+		if inc, ok := m["include"]; ok {
+			keep := map[string]bool{}
+			if list, ok := inc.([]any); ok {
+				for _, x := range list {
+					keep[scalarText(x)] = true
+				}
+				for name := range n.Columns {
+					if !keep[name] {
+						delete(n.Columns, name)
+					}
+				}
+			}
+			if ex, ok := m["exclude"].([]any); ok {
+				for _, x := range ex {
+					delete(n.Columns, scalarText(x))
+				}
+			}
+			continue
+		}
+		name := scalarText(m["name"])
+		if name == "" {
+			continue
+		}
+		col := &Column{Name: name, Meta: map[string]any{}}
+		if d, ok := m["description"].(string); ok {
+			col.Description = c.renderDescription(file, line, d)
+		}
+		col.DataType, _ = m["data_type"].(string)
+		n.Columns[name] = col
+	}
+}
+
+// versionedColumns says which of a model entry's columns a version keeps
+// (for its column tests): all but those its include/exclude drop.
+func versionKeeps(n *Node, column string) bool {
+	if n.versionSpec == nil {
+		return true
+	}
+	_, ok := n.Columns[column]
+	return ok
+}
