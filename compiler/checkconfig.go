@@ -32,6 +32,7 @@ func (c *compilation) checkConfigs() {
 		switch n.ResourceType {
 		case TypeModel:
 			c.checkModelConfig(n)
+			c.checkContract(n)
 		case TypeSnapshot:
 			c.checkSnapshotConfig(n)
 		case TypeTest:

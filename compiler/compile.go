@@ -631,6 +631,14 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 	n.yamlFile, n.yamlLine = p.file, e.Line
 	n.Description = c.renderDescription(p.file, e.Line, e.Description)
 	n.Columns = columnsFrom(c, p.file, e.Columns)
+	if cs, ok := e.Rest["constraints"].([]any); ok {
+		n.Constraints = nil
+		for _, x := range cs {
+			if m, ok := x.(map[string]any); ok {
+				n.Constraints = append(n.Constraints, m)
+			}
+		}
+	}
 	for k := range e.Rest {
 		if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "constraints" ||
 			(k == "relation" && kind == TypeSnapshot) {

@@ -61,6 +61,12 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	if b, err = appendColumns(b, n.Columns); err != nil {
 		return b, err
 	}
+	if len(n.Constraints) > 0 {
+		b = append(b, `,"constraints":`...)
+		if b, err = appendAny(b, n.Constraints); err != nil {
+			return b, err
+		}
+	}
 	b = append(b, `,"meta":`...)
 	if b, err = appendAny(b, n.Meta); err != nil {
 		return b, err
@@ -236,6 +242,13 @@ func appendColumn(b []byte, c *Column) ([]byte, error) {
 	}
 	if c.Quote {
 		b = append(b, `,"quote":true`...)
+	}
+	if len(c.Constraints) > 0 {
+		b = append(b, `,"constraints":`...)
+		var err error
+		if b, err = appendAny(b, c.Constraints); err != nil {
+			return b, err
+		}
 	}
 	return append(b, '}'), nil
 }

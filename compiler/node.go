@@ -20,6 +20,11 @@ type Column struct {
 	Meta        map[string]any `json:"meta,omitempty"`
 	Tags        []string       `json:"tags,omitempty"`
 	Quote       bool           `json:"quote,omitempty"`
+	// Constraints are the column's contract constraints as written
+	// ({type: not_null}, {type: check, expression: "x > 0"}, ...).
+	Constraints []map[string]any `json:"constraints,omitempty"`
+
+	pos int // its place in the YAML list (a contract's column order)
 }
 
 // DependsOn lists a node's parents.
@@ -87,8 +92,11 @@ type Node struct {
 	Tags          []string           `json:"tags"`
 	Description   string             `json:"description"`
 	Columns       map[string]*Column `json:"columns"`
-	Meta          map[string]any     `json:"meta"`
-	DependsOn     DependsOn          `json:"depends_on"`
+	// Constraints are a model's table-level contract constraints, as
+	// written in YAML (primary_key on columns: [a, b], foreign_key...).
+	Constraints []map[string]any `json:"constraints,omitempty"`
+	Meta        map[string]any   `json:"meta"`
+	DependsOn   DependsOn        `json:"depends_on"`
 	// Fingerprint: the macros and vars the compiled SQL depends on.
 	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
 	Refs        []RefCall    `json:"refs"`

@@ -67,15 +67,16 @@ func (e *propEntry) tests() []yaml.Node {
 }
 
 type propColumn struct {
-	Name        string         `yaml:"name"`
-	Description string         `yaml:"description"`
-	DataType    string         `yaml:"data_type"`
-	Meta        map[string]any `yaml:"meta"`
-	Tags        []string       `yaml:"tags"`
-	Quote       bool           `yaml:"quote"`
-	Tests       []yaml.Node    `yaml:"tests"`
-	DataTests   []yaml.Node    `yaml:"data_tests"`
-	Line        int            `yaml:"-"`
+	Name        string           `yaml:"name"`
+	Description string           `yaml:"description"`
+	DataType    string           `yaml:"data_type"`
+	Meta        map[string]any   `yaml:"meta"`
+	Tags        []string         `yaml:"tags"`
+	Quote       bool             `yaml:"quote"`
+	Constraints []map[string]any `yaml:"constraints"`
+	Tests       []yaml.Node      `yaml:"tests"`
+	DataTests   []yaml.Node      `yaml:"data_tests"`
+	Line        int              `yaml:"-"`
 }
 
 func (c *propColumn) UnmarshalYAML(n *yaml.Node) error {
@@ -287,13 +288,13 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 
 func columnsFrom(c *compilation, file string, cols []*propColumn) map[string]*Column {
 	out := map[string]*Column{}
-	for _, col := range cols {
+	for i, col := range cols {
 		if col.Name == "" {
 			c.addDiag(errorf(file, col.Line, 0, "column entry without `name:`"))
 			continue
 		}
 		out[col.Name] = &Column{Name: col.Name, Description: c.renderDescription(file, col.Line, col.Description),
-			DataType: col.DataType, Meta: col.Meta, Tags: col.Tags, Quote: col.Quote}
+			DataType: col.DataType, Meta: col.Meta, Tags: col.Tags, Quote: col.Quote, Constraints: col.Constraints, pos: i}
 	}
 	return out
 }

@@ -45,6 +45,9 @@ func (r *Runner) runIncremental(ctx context.Context, n *compiler.Node, res *Node
 	} else if sql, err = r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Incremental: true, Warehouse: r.wh}); err != nil {
 		return fmt.Errorf("rendering %s for an incremental run: %w", n.Name, err)
 	}
+	if _, err := r.checkContract(ctx, n, sql, false); err != nil {
+		return err
+	}
 	out, err := inc.Incremental(ctx, rel, sql, opt)
 	if err != nil {
 		return sqlError(n, err)

@@ -81,6 +81,9 @@ func (r *Runner) runModel(ctx context.Context, n *compiler.Node, res *NodeResult
 		if err != nil {
 			return err
 		}
+		if _, err := r.checkContract(ctx, n, sql, false); err != nil {
+			return err
+		}
 		if err := r.wh.CreateView(ctx, rel, sql); err != nil {
 			return sqlError(n, err)
 		}
@@ -90,7 +93,11 @@ func (r *Runner) runModel(ctx context.Context, n *compiler.Node, res *NodeResult
 		if err != nil {
 			return err
 		}
-		rows, err := r.wh.CreateTable(ctx, rel, sql, tableOptions(n))
+		opt := tableOptions(n)
+		if opt.Contract, err = r.checkContract(ctx, n, sql, true); err != nil {
+			return err
+		}
+		rows, err := r.wh.CreateTable(ctx, rel, sql, opt)
 		if err != nil {
 			return sqlError(n, err)
 		}
@@ -147,4 +154,30 @@ func (r *Runner) runSeed(ctx context.Context, n *compiler.Node, res *NodeResult)
 	res.RowsAffected = rows
 	res.Message = fmt.Sprintf("INSERT %d", rows)
 	return nil
+}
+
+// checkContract compares the columns a model's query returns with its
+// enforced contract, before anything changes, and returns the contract
+// (nil when none). With constraints (a table), it says which of the
+// contract's constraints the engine does not enforce.
+func (r *Runner) checkContract(ctx context.Context, n *compiler.Node, sql string, constraints bool) (*warehouse.Contract, error) {
+	c := n.Contract()
+	if c == nil {
+		return nil, nil
+	}
+	cw, ok := r.wh.(warehouse.ContractWarehouse)
+	if !ok {
+		return nil, fmt.Errorf("model %s enforces a contract, which the %s adapter cannot check", n.Name, r.wh.Name())
+	}
+	if err := warehouse.CheckContract(ctx, cw, r.wh, c, sql); err != nil {
+		return nil, fmt.Errorf("model %s: %w", n.Name, err)
+	}
+	if constraints && r.opt.Log != nil {
+		_, unenforced := warehouse.ContractDDL(r.wh, c, cw.Enforces, "")
+		for _, k := range unenforced {
+			r.opt.Log(fmt.Sprintf("warning: model %s: the %s constraint %s is not enforced by %s; it is not created",
+				n.Name, k.Type, firstNonEmpty(k.Name, strings.Join(k.Columns, ", "), k.Expression), r.wh.Name()))
+		}
+	}
+	return c, nil
 }

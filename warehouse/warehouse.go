@@ -71,6 +71,10 @@ type TableOptions struct {
 	// ColumnDescriptions documents columns by name. Names that are not
 	// columns of the new table are ignored.
 	ColumnDescriptions map[string]string
+	// Contract, when set, is the model's enforced contract: the table is
+	// created with its columns, in its order, and the constraints the
+	// engine enforces (ContractWarehouse), then filled from the query.
+	Contract *Contract
 }
 
 // SeedOptions control [Warehouse.LoadSeed].

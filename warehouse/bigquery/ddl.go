@@ -26,6 +26,17 @@ func body(selectSQL string) string {
 func createTableSQL(rel string, spec *tableSpec, selectSQL string, temp bool) string {
 	var b strings.Builder
 	b.WriteString("CREATE OR REPLACE TABLE " + rel)
+	if c := spec.opt.Contract; c != nil {
+		// the contract's columns and the constraints BigQuery enforces,
+		// filled from the query by name
+		defs, _ := warehouse.ContractDDL(Dialect{}, c, enforces, "")
+		b.WriteString(" (\n  " + strings.Join(defs, ",\n  ") + "\n)")
+		names := make([]string, len(c.Columns))
+		for i, col := range c.Columns {
+			names[i] = quoteIdent(col.Name)
+		}
+		selectSQL = "SELECT " + strings.Join(names, ", ") + " FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n)"
+	}
 	if p := spec.part; p != nil {
 		b.WriteString("\nPARTITION BY " + p.expr(quoteIdent(p.Field)))
 	}
@@ -130,3 +141,7 @@ func viewOverTableSQL(rel, name, aside, asideName, selectSQL string) string {
 func script(stmts ...string) string {
 	return strings.Join(stmts, ";\n")
 }
+
+// enforces: BigQuery enforces NOT NULL only; its primary and foreign keys
+// are declared NOT ENFORCED, and it has no unique or check constraints.
+func enforces(constraintType string) bool { return constraintType == "not_null" }

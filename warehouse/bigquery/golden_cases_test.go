@@ -99,6 +99,28 @@ func goldenCases() []goldenCase {
 			_, err := e.w.CreateTable(e.ctx, rel("fct_rentals"), rentalsSQL, rentalsTable)
 			require.NoError(e.t, err)
 		}},
+		{"table_contract", func(e *fakeEnv) {
+			opt := warehouse.TableOptions{Contract: &warehouse.Contract{
+				Columns: []warehouse.ContractColumn{
+					{Name: "id", Type: "INT64", Constraints: []warehouse.Constraint{{Type: "not_null"}, {Type: "primary_key"}}},
+					{Name: "name", Type: "STRING"},
+					{Name: "email", Type: "STRING", Constraints: []warehouse.Constraint{{Type: "check", Expression: "email LIKE '%@%'"}}},
+					{Name: "updated_at", Type: "TIMESTAMP"},
+				}}}
+			require.NoError(e.t, warehouse.CheckContract(e.ctx, e.w, e.w, opt.Contract, customersSQL))
+			_, err := e.w.CreateTable(e.ctx, rel("dim_customers"), customersSQL, opt)
+			require.NoError(e.t, err)
+			rows, err := e.w.Query(e.ctx, "SELECT COUNT(*) FROM `proj.mart.dim_customers`", 0)
+			require.NoError(e.t, err)
+			require.Len(e.t, rows.Values, 1)
+			cols, _, err := e.w.Describe(e.ctx, rel("dim_customers"))
+			require.NoError(e.t, err)
+			require.Equal(e.t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "name", Type: "STRING"}, {Name: "email", Type: "STRING"},
+				{Name: "updated_at", Type: "TIMESTAMP"}}, cols)
+			mismatch := &warehouse.Contract{Columns: []warehouse.ContractColumn{{Name: "id", Type: "STRING"}}}
+			err = warehouse.CheckContract(e.ctx, e.w, e.w, mismatch, customersSQL)
+			require.ErrorContains(e.t, err, "data type differs")
+		}},
 		{"table_replace", func(e *fakeEnv) {
 			e.table("fct_rentals", rentalCols, func(t *bqfake.Table) {
 				t.Partitioning = &bqfake.Partitioning{Type: "DAY", Field: "rented_at"}

@@ -165,3 +165,11 @@ func (w *Warehouse) dryRunSchema(ctx context.Context, sql string) ([]warehouse.C
 	}
 	return schemaColumns(d.queryStats().Schema), nil
 }
+
+// QueryColumns is the columns a query returns, from a dry run.
+func (w *Warehouse) QueryColumns(ctx context.Context, sql string) ([]warehouse.Column, error) {
+	return w.dryRunSchema(ctx, sql)
+}
+
+// Enforces reports whether BigQuery enforces a constraint type.
+func (w *Warehouse) Enforces(constraintType string) bool { return enforces(constraintType) }

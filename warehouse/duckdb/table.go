@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/mart-dev/mart/warehouse"
@@ -29,7 +30,20 @@ func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selec
 	}
 	defer unlock()
 	var rows int64
-	single := opt.Description == "" && len(opt.ColumnDescriptions) == 0
+	single := opt.Description == "" && len(opt.ColumnDescriptions) == 0 && opt.Contract == nil
+	var contractStmts []string
+	if c := opt.Contract; c != nil {
+		// the table as the contract declares it, then the query's rows
+		defs, _ := warehouse.ContractDDL(w.Dialect, c, w.Enforces, "")
+		names := make([]string, len(c.Columns))
+		for i, col := range c.Columns {
+			names[i] = w.QuoteIdent(col.Name)
+		}
+		list := strings.Join(names, ", ")
+		contractStmts = []string{"CREATE OR REPLACE TABLE " + rel + " (\n  " + strings.Join(defs, ",\n  ") + "\n)",
+			"INSERT INTO " + rel + " (" + list + ")\nSELECT " + list + " FROM (\n" + warehouse.TrimStatement(selectSQL) + "\n) AS mart_contract"}
+		stmt = contractStmts[1]
+	}
 	replace := func(dropView bool) error {
 		return retry(ctx, func() error {
 			if single && !dropView {
@@ -43,7 +57,12 @@ func (w *Warehouse) CreateTable(ctx context.Context, r warehouse.Relation, selec
 						return err
 					}
 				}
-				// CREATE TABLE AS answers with the number of rows it wrote
+				if len(contractStmts) > 0 {
+					if _, err := tx.ExecContext(ctx, contractStmts[0]); err != nil {
+						return err
+					}
+				}
+				// CREATE TABLE AS (and INSERT) answers with the number of rows it wrote
 				if err := tx.QueryRowContext(ctx, stmt).Scan(&rows); err != nil {
 					return err
 				}
@@ -271,4 +290,39 @@ func (w *Warehouse) dropIn(ctx context.Context, tx *sql.Tx, r warehouse.Relation
 	}
 	_, err = tx.ExecContext(ctx, "DROP "+strings.ToUpper(kind)+" "+w.RelationSQL(r))
 	return err
+}
+
+// QueryColumns is the columns a query returns, as DuckDB types them,
+// without running it (DESCRIBE binds the query only).
+func (w *Warehouse) QueryColumns(ctx context.Context, query string) ([]warehouse.Column, error) {
+	rows, err := w.db.QueryContext(ctx, "DESCRIBE "+warehouse.TrimStatement(query))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names, _ := rows.Columns()
+	var out []warehouse.Column
+	for rows.Next() {
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, warehouse.Column{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
+	}
+	return out, rows.Err()
+}
+
+// Enforces: DuckDB enforces not null, unique, primary key and check
+// constraints. Foreign keys are left out: DuckDB would then refuse to
+// replace the referenced table, which every build of it does.
+func (w *Warehouse) Enforces(constraintType string) bool {
+	switch constraintType {
+	case "not_null", "unique", "primary_key", "check", "custom":
+		return true
+	}
+	return false
 }

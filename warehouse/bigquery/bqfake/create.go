@@ -142,7 +142,7 @@ func (r *run) runCreate(st *stmt, c *createStmt, rel string) *apiError {
 		return invalidQuery("%v", terr)
 	}
 	t := r.translator(st)
-	q := t.createSQL(ns, c.after, c.head(rel), c.kind == "VIEW")
+	q, fill := t.createSQL(ns, c.after, c.head(rel), c.kind == "VIEW")
 	if err := r.translated(t); err != nil {
 		return err
 	}
@@ -155,7 +155,13 @@ func (r *run) runCreate(st *stmt, c *createStmt, rel string) *apiError {
 			return err
 		}
 	}
-	if _, err := r.duckExec(q); err != nil {
+	if fill != "" {
+		// all or nothing, as BigQuery's one statement
+		if _, err := r.duckExec("BEGIN TRANSACTION", q, fill, "COMMIT"); err != nil {
+			_, _ = r.duckExec("ROLLBACK")
+			return err
+		}
+	} else if _, err := r.duckExec(q); err != nil {
 		return err
 	}
 	if scripted && c.kind == "TABLE" && rule.Schema != nil {

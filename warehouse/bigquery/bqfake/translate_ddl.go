@@ -6,15 +6,21 @@ import "strings"
 // its name (ns[after:]) and prepends head ("CREATE OR REPLACE TABLE
 // rel"): a column list, and AS query. PARTITION BY, CLUSTER BY and
 // OPTIONS are the catalog's business and are left out.
-func (t *translator) createSQL(ns []node, after int, head string, view bool) string {
+//
+// A table with both a column list and AS query (an enforced contract's)
+// is two DuckDB statements, which DuckDB has no single form for: the
+// table, then INSERT of the query's rows; fill is the second ("" else).
+func (t *translator) createSQL(ns []node, after int, head string, view bool) (create, fill string) {
 	var b strings.Builder
 	b.WriteString(head)
 	i := after
+	columns := false
 	if i < len(ns) && ns[i].isGroup("(") {
 		if view {
 			b.WriteString(" (" + t.nameList(ns[i].kids) + ")")
 		} else {
 			b.WriteString(" (" + t.columnDefs(ns[i].kids) + ")")
+			columns = true
 		}
 		i++
 	}
@@ -22,20 +28,28 @@ func (t *translator) createSQL(ns []node, after int, head string, view bool) str
 		switch {
 		case ns[i].is("AS"):
 			q := ns[i+1:]
-			if len(q) == 1 && q[0].isGroup("(") {
-				b.WriteString(" AS (" + t.query(q[0].kids) + ")")
+			paren := len(q) == 1 && q[0].isGroup("(")
+			if paren {
+				q = q[0].kids
+			}
+			if columns {
+				rel := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(head, "CREATE OR REPLACE TABLE "), "CREATE TABLE "))
+				return b.String(), "INSERT INTO " + rel + " SELECT * FROM (" + t.query(q) + ")"
+			}
+			if paren {
+				b.WriteString(" AS (" + t.query(q) + ")")
 			} else {
 				b.WriteString(" AS " + t.query(q))
 			}
-			return b.String()
+			return b.String(), ""
 		case ns[i].is("COPY") || ns[i].is("CLONE") || ns[i].is("LIKE"):
-			return t.fail("bqfake: CREATE TABLE ... %s is not supported", ns[i].tok.text)
+			return t.fail("bqfake: CREATE TABLE ... %s is not supported", ns[i].tok.text), ""
 		}
 	}
 	if view {
-		return t.fail("Syntax error: CREATE VIEW needs AS and a query")
+		return t.fail("Syntax error: CREATE VIEW needs AS and a query"), ""
 	}
-	return b.String()
+	return b.String(), ""
 }
 
 // createQuery returns the query of a CREATE ... AS (ns[after:]), or nil.
@@ -61,7 +75,10 @@ func (t *translator) columnDefs(ns []node) string {
 			return t.fail("Syntax error: expected a column name and type")
 		}
 		if col[0].is("PRIMARY") || col[0].is("FOREIGN") || col[0].is("CONSTRAINT") {
-			return t.fail("bqfake: table constraints are not supported")
+			if hasNotEnforced(col) {
+				continue // metadata only in BigQuery
+			}
+			return t.fail("Syntax error: BigQuery's primary and foreign keys are declared NOT ENFORCED")
 		}
 		typ, i := t.parseType(col, 1)
 		duck, err := typ.duck()
@@ -90,4 +107,14 @@ func (t *translator) columnDefs(ns []node) string {
 		out = append(out, def)
 	}
 	return strings.Join(out, ", ")
+}
+
+// hasNotEnforced says a constraint is declared NOT ENFORCED.
+func hasNotEnforced(ns []node) bool {
+	for i := 0; i+1 < len(ns); i++ {
+		if ns[i].is("NOT") && ns[i+1].is("ENFORCED") {
+			return true
+		}
+	}
+	return false
 }

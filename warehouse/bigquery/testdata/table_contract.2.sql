@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM `proj.mart.dim_customers`
