@@ -483,3 +483,25 @@ func TestSeedTypesOverride(t *testing.T) {
 	assert.Contains(t, err.Error(), "load seed "+p+" into main.x: ")
 	assert.Contains(t, err.Error(), "Conversion Error")
 }
+
+// settings: {TimeZone: ...} applies to every connection of the pool, so a
+// build's timestamp casts do not depend on the machine's time zone.
+func TestTimeZoneSetting(t *testing.T) {
+	t.Setenv("TZ", "Europe/Berlin")
+	w := openTemp(t, Config{Settings: map[string]string{"TimeZone": "UTC"}})
+	ctx := context.Background()
+	var g errgroup.Group
+	for range 4 { // several connections at once
+		g.Go(func() error {
+			rows, err := w.Query(ctx, "select current_setting('TimeZone'), cast(cast(timestamptz '2024-01-01 00:00:00+00' as timestamp) as varchar)", 0)
+			if err != nil {
+				return err
+			}
+			if got := fmt.Sprint(rows.Values); got != "[[UTC 2024-01-01 00:00:00]]" {
+				return fmt.Errorf("got %s", got)
+			}
+			return nil
+		})
+	}
+	require.NoError(t, g.Wait())
+}

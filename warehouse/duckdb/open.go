@@ -40,9 +40,10 @@ type Config struct {
 // [warehouse.TempRelationLister] and is safe for concurrent use.
 type Warehouse struct {
 	Dialect
-	db     *sql.DB
-	path   string
-	schema string
+	db       *sql.DB
+	path     string
+	schema   string
+	timeZone string // settings' TimeZone, set on every connection
 
 	// schemaMu serializes EnsureSchema. initConn uses initMu instead:
 	// EnsureSchema may need a new pool connection while holding schemaMu.
@@ -61,6 +62,13 @@ var (
 // Open opens (creating if needed) the DuckDB database described by cfg.
 func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 	w := &Warehouse{path: cfg.Path, schema: cfg.Schema}
+	for k, v := range cfg.Settings {
+		if strings.EqualFold(k, "timezone") {
+			// ICU's setting cannot be given when the database opens (the
+			// extension loads later): every connection sets it
+			w.timeZone = v
+		}
+	}
 	if w.schema == "" {
 		w.schema = "main"
 	}
@@ -105,7 +113,9 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 func dsn(cfg Config) string {
 	q := url.Values{}
 	for k, v := range cfg.Settings {
-		q.Set(k, v)
+		if !strings.EqualFold(k, "timezone") {
+			q.Set(k, v)
+		}
 	}
 	if cfg.Threads > 0 {
 		q.Set("threads", strconv.Itoa(cfg.Threads))
@@ -120,10 +130,15 @@ func dsn(cfg Config) string {
 // default schema the connection's current schema, creating the schema if it
 // does not exist (the first connection of a new database does that).
 func (w *Warehouse) initConn(ex driver.ExecerContext) error {
+	ctx := context.Background()
+	if w.timeZone != "" {
+		if _, err := ex.ExecContext(ctx, "SET TimeZone = "+w.QuoteString(w.timeZone), nil); err != nil {
+			return fmt.Errorf("settings: TimeZone %s: %w", w.timeZone, err)
+		}
+	}
 	if w.schema == "main" {
 		return nil
 	}
-	ctx := context.Background()
 	set := "SET schema = " + w.QuoteString(w.schema)
 	if _, err := ex.ExecContext(ctx, set, nil); err == nil {
 		return nil
