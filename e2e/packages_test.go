@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +51,45 @@ func toFloat(v any) float64 {
 		return float64(t)
 	}
 	return -1
+}
+
+// TestGitPackage installs the package from a git repository made here (a
+// tag, a subdirectory), as a team's packages.yml names it, and builds
+// with it; the lock pins the commit, and a build of a checkout whose
+// dbt_packages/ is filled needs no `mart deps`.
+func TestGitPackage(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	copyTree(t, filepath.Join(repoRoot, "testdata", "packages_basic", "dbt_packages", "util_pkg"), filepath.Join(repo, "packages", "util_pkg"))
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(out))
+	}
+	git("init", "--quiet", "-b", "main")
+	git("add", "-A")
+	git("commit", "--quiet", "-m", "util_pkg")
+	git("tag", "v1.0.0")
+
+	dir := project(t, "packages_basic")
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, "dbt_packages")))
+	writeFile(t, dir, "packages.yml", "packages:\n  - git: \"file://"+repo+"\"\n    revision: v1.0.0\n    subdirectory: packages/util_pkg\n")
+	r := mart(t, dir, "build")
+	require.NotEqual(t, 0, r.Code, "without mart deps the package is missing\n%s", r)
+	assert.Contains(t, r.String(), "mart deps")
+
+	r = mart(t, dir, "deps")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, readFile(t, dir, "package-lock.yml"), "revision: ")
+	r = mart(t, dir, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "OK table main.util_base")
+	assert.Contains(t, r.Stdout, "PASS util_pkg_is_even_orders_amount")
+	assert.Contains(t, r.Stdout, "OK table main.introspective")
+	rows := query(t, dir, "select ab, cd, greeting from main.orders")
+	assert.Equal(t, [][]any{{"root:a+b", "root:c+d", "hi"}}, rows)
 }
