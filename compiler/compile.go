@@ -61,8 +61,10 @@ type compilation struct {
 	docs     map[string]string
 	props    []*properties
 	states   map[string]*renderState
-	// macroFacts holds each macro's checksum and the vars it reads.
+	// macroFacts holds each macro's checksum and the vars it reads;
+	// macroSets what each set of macros called together adds up to.
 	macroFacts map[string]macroFacts
+	macroSets  sync.Map
 	// pythonModels are the .py models mart does not build, by name.
 	pythonModels map[string]string
 	// macroSources is each root macro's source text, by name.

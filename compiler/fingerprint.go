@@ -79,29 +79,16 @@ func (c *compilation) learnMacros(files []jinja.File) {
 // called.
 func (c *compilation) fingerprint(n *Node, macros []string) *Fingerprint {
 	f := &Fingerprint{}
-	vars := map[string]bool{}
-	envs := map[string]bool{}
-	for _, v := range scanCalls(n.RawCode, "var") {
-		vars[v] = true
-	}
-	for _, v := range scanCalls(n.RawCode, "env_var") {
-		envs[v] = true
-	}
+	var ms *macroSetFacts
 	if len(macros) > 0 {
-		h := sha256.New()
-		for _, name := range macros { // sorted by the engine
-			facts := c.macroFacts[name]
-			h.Write([]byte(name + "=" + facts.checksum + "\n"))
-			for _, v := range facts.vars {
-				vars[v] = true
-			}
-			for _, v := range facts.envVars {
-				envs[v] = true
-			}
-		}
-		f.Macros = hex.EncodeToString(h.Sum(nil))
+		ms = c.macroSet(macros)
+		f.Macros = ms.hash
 	}
-	f.VarNames, f.EnvVarNames = sortedKeys(vars), sortedKeys(envs)
+	nodeVars, nodeEnvs := scanCalls(n.RawCode, "var"), scanCalls(n.RawCode, "env_var")
+	if ms != nil {
+		nodeVars, nodeEnvs = union(nodeVars, ms.vars), union(nodeEnvs, ms.envVars)
+	}
+	f.VarNames, f.EnvVarNames = nodeVars, nodeEnvs
 	if len(f.VarNames)+len(f.EnvVarNames) > 0 {
 		h := sha256.New()
 		for _, v := range f.VarNames {
@@ -121,6 +108,61 @@ func (c *compilation) fingerprint(n *Node, macros []string) *Fingerprint {
 		return nil
 	}
 	return f
+}
+
+// macroSetFacts is what a set of macros adds to a fingerprint: the hash of
+// their checksums and the vars and env vars they read.
+type macroSetFacts struct {
+	hash          string
+	vars, envVars []string
+}
+
+// macroSet computes a macro set's facts once: thousands of nodes share a
+// set (every not_null test calls test_not_null alone).
+func (c *compilation) macroSet(macros []string) *macroSetFacts {
+	key := strings.Join(macros, "\x00")
+	if v, ok := c.macroSets.Load(key); ok {
+		return v.(*macroSetFacts)
+	}
+	ms := &macroSetFacts{}
+	h := sha256.New()
+	for _, name := range macros { // sorted by the engine
+		facts := c.macroFacts[name]
+		h.Write([]byte(name + "=" + facts.checksum + "\n"))
+		ms.vars = union(ms.vars, facts.vars)
+		ms.envVars = union(ms.envVars, facts.envVars)
+	}
+	ms.hash = hex.EncodeToString(h.Sum(nil))
+	v, _ := c.macroSets.LoadOrStore(key, ms)
+	return v.(*macroSetFacts)
+}
+
+// union is the sorted union of two sorted, duplicate-free lists (nil when
+// both are empty).
+func union(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]string, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
 }
 
 // envFingerprint stands for an env var's value in a fingerprint: a hash,
@@ -143,7 +185,7 @@ func envFingerprint(name string) string {
 // name are not seen.
 func scanCalls(text, fn string) []string {
 	var out []string
-	seen := map[string]bool{}
+	var seen map[string]bool
 	for rest := text; ; {
 		i := strings.Index(rest, fn+"(")
 		if i < 0 {
@@ -166,6 +208,9 @@ func scanCalls(text, fn string) []string {
 			continue
 		}
 		if name := arg[1 : 1+end]; !seen[name] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[name] = true
 			out = append(out, name)
 		}

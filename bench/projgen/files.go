@@ -13,6 +13,10 @@ func (p *project) files() []file {
 		{"mart.yml", p.martYML},
 		{"seeds/base.csv", seedCSV},
 	}
+	if p.opt.Package {
+		fs = append(fs, file{"dbt_packages/bench_utils/dbt_project.yml", func() []byte { return []byte("name: bench_utils\n") }},
+			file{"dbt_packages/bench_utils/macros/safe_divide.sql", packageMacros})
+	}
 	for f := range p.macroFiles {
 		fs = append(fs, file{macroFilePath(f), func() []byte { return macroFile(f) }})
 	}
@@ -27,8 +31,12 @@ func (p *project) files() []file {
 }
 
 func (p *project) marker() []byte {
-	return fmt.Appendf(nil, "projgen models=%d seed=%d macros-files=%d layers=%d materialized=%q chain=%t\n",
-		p.opt.Models, p.opt.Seed, p.macroFiles, p.opt.Layers, p.opt.Materialized, p.opt.Chain)
+	pkg := ""
+	if p.opt.Package {
+		pkg = " package=true"
+	}
+	return fmt.Appendf(nil, "projgen models=%d seed=%d macros-files=%d layers=%d materialized=%q chain=%t%s\n",
+		p.opt.Models, p.opt.Seed, p.macroFiles, p.opt.Layers, p.opt.Materialized, p.opt.Chain, pkg)
 }
 
 func layerTag(k, layers int) string {
@@ -103,4 +111,16 @@ func seedCSV() []byte {
 		fmt.Fprintf(&b, "%d,name_%d,%d\n", id, id, id*37%1000)
 	}
 	return b.Bytes()
+}
+
+// packageMacros is the bench package's macro: dispatched, as dbt_utils'.
+func packageMacros() []byte {
+	return []byte(`{% macro safe_divide(numerator, denominator) -%}
+  {{ return(adapter.dispatch('safe_divide', 'bench_utils')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__safe_divide(numerator, denominator) -%}
+  case when ({{ denominator }}) = 0 then null else ({{ numerator }}) / ({{ denominator }}) end
+{%- endmacro %}
+`)
 }

@@ -78,6 +78,9 @@ func (p *project) modelSQL(m *model) []byte {
 			b.WriteString("    p1.name,\n")
 		}
 	}
+	if p.opt.Package {
+		b.WriteString("    {{ bench_utils.safe_divide('p1.id', '2') }} as half_id,\n")
+	}
 	fmt.Fprintf(&b, "    cast((%s) %% 1000 as integer) as amount\n", p.amountExpr(m))
 	fmt.Fprintf(&b, "from %s\n", from[0])
 	for _, f := range from[1:] {

@@ -42,6 +42,10 @@ type Options struct {
 	// m_0 reads the seed): a linear chain, for build-overhead benchmarks
 	// where no two models can run at once.
 	Chain bool
+	// Package installs a package (dbt_packages/bench_utils) whose macro
+	// dispatches through adapter.dispatch, and every model calls it once
+	// (bench_utils.safe_divide): the cost of a package macro per model.
+	Package bool
 }
 
 const (

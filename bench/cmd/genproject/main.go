@@ -30,6 +30,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opt.MacrosFiles, "macros-files", 0, "number of macros/*.sql files (0: default, <0: none)")
 	fs.StringVar(&opt.Materialized, "materialized", "", `"view" or "table" for every model; empty for the default mix`)
 	fs.BoolVar(&opt.Chain, "chain", false, "make a linear chain: each model refs only the previous one")
+	fs.BoolVar(&opt.Package, "package", false, "install a package whose dispatched macro every model calls")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
