@@ -1,36 +1,12 @@
 package e2e
 
 import (
-	"database/sql"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// queryFile runs SQL on a DuckDB file of a project (read-only).
-func queryFile(t *testing.T, file, q string) [][]any {
-	t.Helper()
-	db, err := sql.Open("duckdb", file+"?access_mode=read_only")
-	require.NoError(t, err)
-	defer db.Close()
-	rows, err := db.Query(q)
-	require.NoError(t, err, q)
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		require.NoError(t, rows.Scan(ptrs...))
-		out = append(out, vals)
-	}
-	return out
-}
 
 // A dbt-duckdb profile whose file is named like its schema (dev.duckdb,
 // schema dev): two-part names would be ambiguous in DuckDB ("Ambiguous

@@ -147,7 +147,13 @@ func readFile(t testing.TB, dir, rel string) string {
 // query runs SQL on a project's DuckDB file (read-only) and returns the rows.
 func query(t testing.TB, dir, q string) [][]any {
 	t.Helper()
-	db, err := sql.Open("duckdb", filepath.Join(dir, "target", "mart.duckdb")+"?access_mode=read_only")
+	return queryFile(t, filepath.Join(dir, "target", "mart.duckdb"), q)
+}
+
+// queryFile runs SQL on a DuckDB file (read-only) and returns the rows.
+func queryFile(t testing.TB, file, q string) [][]any {
+	t.Helper()
+	db, err := sql.Open("duckdb", file+"?access_mode=read_only")
 	require.NoError(t, err)
 	defer db.Close()
 	rows, err := db.Query(q)
