@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,16 +12,19 @@ import (
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/extract"
 	_ "github.com/mart-dev/mart/extract/sources" // postgres, mysql, mongodb, files
+	"github.com/mart-dev/mart/openlineage"
 	"github.com/mart-dev/mart/runner"
+	"github.com/mart-dev/mart/warehouse"
 )
 
 func init() { commands = append(commands, extractCmd) }
 
 type extractFlags struct {
-	sel         selection
-	threads     int
-	fullRefresh bool
-	dryRun      bool
+	sel            selection
+	threads        int
+	fullRefresh    bool
+	dryRun         bool
+	openLineageURL string
 }
 
 func extractCmd(g *globals) *cobra.Command {
@@ -44,12 +48,17 @@ state, and a re-run with nothing new changes nothing.`,
 	cmd.Flags().IntVar(&f.threads, "threads", 0, "tables to extract at once, one source connection each (default: the profile's threads)")
 	cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "reload every selected table from scratch, ignoring its stored state")
 	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "check the extract: blocks and list the tables, without connecting to anything")
+	cmd.Flags().StringVar(&f.openLineageURL, "openlineage-url", "", "send OpenLineage run events to this endpoint (default: $OPENLINEAGE_URL)")
 	return cmd
 }
 
 // extract runs `mart extract`: the selected source tables that have an
 // extract: block, into the target's warehouse.
 func (g *globals) extract(f *extractFlags) error {
+	endpoint, err := lineageEndpoint(f.openLineageURL)
+	if err != nil {
+		return err
+	}
 	invocation := newInvocationID()
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
@@ -94,8 +103,29 @@ func (g *globals) extract(f *extractFlags) error {
 		interval = 5 * time.Second // a line per table every few seconds in a log
 	}
 	start := time.Now()
+	events := &extractEvents{v: g.v}
+	lin := g.startLineage(endpoint, res, nil, wh, "extract", invocation)
+	if lin != nil {
+		events.lin, events.runs, events.vars = lin.emitter, map[string]*openlineage.JobRun{}, res.Project.Vars
+		events.nodes = make(map[string]*compiler.Node, len(tables))
+		for _, n := range tables {
+			events.nodes[n.UniqueID] = n
+		}
+	}
 	out, err := extract.Run(g.ctx, extract.Options{Sources: tables, ProjectDir: res.Project.Dir, Vars: res.Project.Vars,
-		Threads: threads, FullRefresh: f.fullRefresh, Warehouse: lander, Events: extractEvents{g.v}, ProgressInterval: interval})
+		Threads: threads, FullRefresh: f.fullRefresh, Warehouse: lander, Events: events, ProgressInterval: interval})
+	if lin != nil {
+		why := ""
+		switch {
+		case err != nil:
+			why = err.Error()
+		case g.ctx.Err() != nil:
+			why = "interrupted"
+		case out.Err() != nil:
+			why = "a table failed"
+		}
+		lin.finishWith(why)
+	}
 	if err != nil {
 		if ds, ok := err.(compiler.Diagnostics); ok {
 			g.v.Diagnostics(ds)
@@ -117,13 +147,55 @@ func (g *globals) extract(f *extractFlags) error {
 	return nil
 }
 
-// extractEvents hands extract's events to the view.
-type extractEvents struct{ v view.View }
+// extractEvents hands extract's events to the view and, with an
+// OpenLineage endpoint, sends a run per table: the store's table in, the
+// raw table out.
+type extractEvents struct {
+	v     view.View
+	lin   *openlineage.Emitter
+	nodes map[string]*compiler.Node
+	vars  map[string]any
 
-func (e extractEvents) TableStarted(t extract.TableInfo)             { e.v.ExtractStarted(t) }
-func (e extractEvents) TableProgress(p extract.Progress)             { e.v.ExtractProgress(p) }
-func (e extractEvents) TableWarning(t extract.TableInfo, msg string) { e.v.ExtractWarning(t, msg) }
-func (e extractEvents) TableFinished(r extract.TableResult)          { e.v.ExtractFinished(r) }
+	mu   sync.Mutex
+	runs map[string]*openlineage.JobRun
+}
+
+func (e *extractEvents) TableStarted(t extract.TableInfo) {
+	e.v.ExtractStarted(t)
+	if e.lin == nil {
+		return
+	}
+	n := e.nodes[t.UniqueID]
+	var in []openlineage.Dataset
+	if ns, name, err := extract.Dataset(n, e.vars); err == nil {
+		in = append(in, openlineage.Dataset{Namespace: ns, Name: name})
+	}
+	out := []openlineage.Dataset{e.lin.Dataset(warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Identifier})}
+	run := e.lin.StartJob(t.UniqueID, "EXTRACT", in, out)
+	e.mu.Lock()
+	e.runs[t.UniqueID] = run
+	e.mu.Unlock()
+}
+
+func (e *extractEvents) TableProgress(p extract.Progress)             { e.v.ExtractProgress(p) }
+func (e *extractEvents) TableWarning(t extract.TableInfo, msg string) { e.v.ExtractWarning(t, msg) }
+
+func (e *extractEvents) TableFinished(r extract.TableResult) {
+	e.v.ExtractFinished(r)
+	if e.lin == nil {
+		return
+	}
+	e.mu.Lock()
+	run := e.runs[r.UniqueID]
+	e.mu.Unlock()
+	switch {
+	case run == nil:
+	case r.Err != nil:
+		run.Fail(r.Err.Error())
+	default:
+		run.Complete(r.Inserted + r.Updated + r.Deleted)
+	}
+}
 
 // extractResults are an extract's results as run_results.json holds them:
 // rows_affected counts the raw table's changes, adapter_response the rest.

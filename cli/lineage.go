@@ -77,6 +77,12 @@ func (l *lineage) finish(rr *runner.Results, runErr error) {
 	case rr.Failed():
 		why = "a node failed"
 	}
+	l.finishWith(why)
+}
+
+// finishWith sends the invocation's end (failed when why is not "") and
+// waits a few seconds at most for the queue to drain.
+func (l *lineage) finishWith(why string) {
 	l.emitter.FinishInvocation(why != "", why)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
