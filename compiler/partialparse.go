@@ -373,7 +373,7 @@ func (c *compilation) cachedState(n *Node, key string) *renderState {
 	}
 	st := &renderState{node: n, config: restoredMap(e.Config), refs: append([]RefCall(nil), e.Refs...),
 		targets: append([]string(nil), e.Targets...), warnings: append(Diagnostics(nil), e.Warnings...),
-		macros: append([]string(nil), e.Macros...)}
+		macros: append([]string(nil), e.Macros...), fingerprint: f, fingerprinted: true}
 	for _, s := range e.Sources {
 		st.sources = append(st.sources, append([]string(nil), s...))
 	}
@@ -419,6 +419,7 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 		return
 	}
 	f := c.fingerprint(n, st.macros)
+	st.fingerprint, st.fingerprinted = f, true
 	if f != nil {
 		for _, e := range f.EnvVarNames {
 			if IsSecretKey(e) {
