@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -56,8 +57,10 @@ type globals struct {
 	target      string
 	vars        string
 	logFormat   string
-	ctx         context.Context
-	v           view.View
+	// noPartialParse: --no-partial-parse, or MART_NO_PARTIAL_PARSE set
+	noPartialParse bool
+	ctx            context.Context
+	v              view.View
 }
 
 func (g *globals) parseVars() (map[string]any, error) {
@@ -127,6 +130,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.StringVarP(&g.target, "target", "t", "", "profile target to use (default: the profile's target)")
 	pf.StringVar(&g.vars, "vars", "", "YAML mapping of variables, e.g. '{start_date: 2026-01-01}'")
 	pf.StringVar(&g.logFormat, "log-format", "text", "output format: text or json")
+	pf.BoolVar(&g.noPartialParse, "no-partial-parse", envFlag("MART_NO_PARTIAL_PARSE"),
+		"render every template again instead of reusing target/partial_parse.gob (also MART_NO_PARTIAL_PARSE=1)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if g.logFormat != "text" && g.logFormat != "json" {
 			return badInput("--log-format must be text or json, not %q", g.logFormat)
@@ -170,6 +175,16 @@ func logFormatArg(args []string) string {
 // commands makes each of mart's commands; the files that define them add
 // themselves here.
 var commands []func(g *globals) *cobra.Command
+
+// envFlag reads a boolean environment variable: set, and not "", "0",
+// "false" or "no".
+func envFlag(k string) bool {
+	switch strings.ToLower(os.Getenv(k)) {
+	case "", "0", "false", "no":
+		return false
+	}
+	return true
+}
 
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {

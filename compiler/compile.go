@@ -32,6 +32,9 @@ type Options struct {
 	FullRefresh  bool
 	RunStartedAt string
 	InvocationID string
+	// PartialParse reuses the renders kept in target/partial_parse.gob
+	// whose inputs did not change, and keeps this compile's (partialparse.go).
+	PartialParse bool
 }
 
 // Result is a compiled project: the project, the target, the manifest and
@@ -44,6 +47,8 @@ type Result struct {
 	Manifest *Manifest
 	Graph    *Graph
 	Renderer *Renderer
+
+	parseCache *pendingCache // written with target/ (partialparse.go)
 }
 
 // compilation is one compile's working state. Its scope (macros, shared
@@ -72,6 +77,8 @@ type compilation struct {
 
 	schemaCache sync.Map
 
+	pp *partialParse // nil without partial parsing
+
 	mu    sync.Mutex
 	diags Diagnostics
 }
@@ -81,6 +88,9 @@ func (c *compilation) addDiag(d Diagnostic) {
 	c.diags = append(c.diags, d)
 	c.mu.Unlock()
 }
+
+// compileHook, when set (by tests), sees each compilation once it ran.
+var compileHook func(*compilation)
 
 // Compile loads, renders and resolves a project. The returned diagnostics
 // hold warnings even on success; on error the Result is nil.
@@ -115,6 +125,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		"dispatch": jinja.Func(c.dispatch),
 	}
 	c.run()
+	if compileHook != nil {
+		compileHook(c)
+	}
 	c.diags.Sort()
 	if c.diags.HasErrors() {
 		return nil, c.diags
@@ -138,10 +151,14 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if cyc != nil {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
+	res.parseCache = c.pendingParseCache()
 	return res, c.diags
 }
 
 func (c *compilation) run() {
+	if c.opt.PartialParse {
+		c.startPartialParse()
+	}
 	files, err := c.scan()
 	if err != nil {
 		c.addDiag(errorf(c.project.File, 0, 0, "%v", err))
@@ -149,6 +166,9 @@ func (c *compilation) run() {
 	}
 	phase.Mark("scan")
 	c.loadMacros(files)
+	if c.pp != nil {
+		c.usePartialParse()
+	}
 	c.loadDocs(files)
 	phase.Mark("macros+docs")
 	c.loadProperties(files)
@@ -166,7 +186,11 @@ func (c *compilation) run() {
 	}
 	c.provisionalRelations()
 	c.renderAll(c.renderable())
-	phase.Mark("render")
+	if c.pp != nil {
+		phase.Mark(fmt.Sprintf("render (%d reused)", c.pp.hits))
+	} else {
+		phase.Mark("render")
+	}
 	c.finishConfigs()
 	c.addGenericTests()
 	c.addUnitTests()
@@ -691,6 +715,14 @@ func (c *compilation) renderAll(nodes []*Node) {
 	states := make([]*renderState, len(nodes))
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]
+		key := c.renderKey(n)
+		if st := c.cachedState(n, key); st != nil {
+			states[i] = st
+			for _, d := range st.warnings {
+				c.addDiag(d)
+			}
+			return
+		}
 		st, err := c.renderNode(n, RenderOptions{})
 		if st != nil && st.needsWarehouse {
 			// the template queries the warehouse: render it as dbt parses
@@ -707,6 +739,7 @@ func (c *compilation) renderAll(nodes []*Node) {
 		for _, d := range st.warnings {
 			c.addDiag(d)
 		}
+		c.keepRender(n, key, st)
 	})
 	c.mu.Lock()
 	for i, n := range nodes {

@@ -30,6 +30,7 @@ type macroFacts struct {
 	checksum string
 	vars     []string // var('x') names its text reads
 	envVars  []string // env_var('X') names
+	volatile bool     // its text may render differently with the same inputs (volatileText)
 }
 
 // learnMacros records each engine macro's checksum and the vars it reads,
@@ -70,7 +71,7 @@ func (c *compilation) learnMacros(files []jinja.File) {
 			}
 			sum := sha256.Sum256([]byte(text))
 			c.macroFacts[m.QualifiedName()] = macroFacts{checksum: hex.EncodeToString(sum[:]),
-				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var")}
+				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var"), volatile: volatileText(text)}
 		}
 	}
 }

@@ -38,6 +38,10 @@ type renderState struct {
 	// needsWarehouse: the render asked the warehouse and had none.
 	needsWarehouse bool
 	macros         []string // the engine macros the render called
+	// fingerprint is the node's Fingerprint once partial parsing computed
+	// it (fingerprinted says so: nil is a fingerprint too)
+	fingerprint   *Fingerprint
+	fingerprinted bool
 }
 
 type callPos struct {

@@ -39,7 +39,11 @@ func (c *compilation) resolveRefs() {
 		}
 		n.DependsOn.Nodes = sortedKeys(deps)
 		n.DependsOn.Macros = c.macroIDs(st.macros)
-		n.Fingerprint = c.fingerprint(n, st.macros)
+		if st.fingerprinted {
+			n.Fingerprint = st.fingerprint // partial parsing computed it from the same inputs
+		} else {
+			n.Fingerprint = c.fingerprint(n, st.macros)
+		}
 		if n.ResourceType == TypeTest && n.AttachedNode == "" && len(n.DependsOn.Nodes) == 1 {
 			n.AttachedNode = n.DependsOn.Nodes[0]
 		}

@@ -43,8 +43,8 @@ func (r *Result) WriteTarget(ids []string) error {
 }
 
 // StartWriteTarget makes the directories of the given nodes' compiled
-// files and writes their compiled SQL and target/manifest.json in the
-// background; wait returns when both are written. It changes no node: a
+// files and writes their compiled SQL, target/manifest.json and the
+// partial-parse cache in the background; wait returns when all are written. It changes no node: a
 // build reads them meanwhile.
 func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	write, err := r.prepareCompiled(ids)
@@ -55,8 +55,17 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		commit func(keep bool) error
 		err    error
 	}
-	files, manifest := make(chan error, 1), make(chan staged, 1)
+	files, manifest, cache := make(chan error, 1), make(chan staged, 1), make(chan struct{})
 	go func() { err := write(); phase.Mark("compiled files"); files <- err }()
+	go func() {
+		// a cache that cannot be written costs the next compile time,
+		// never correctness: no error for it
+		if pc := r.parseCache; pc != nil {
+			_ = writeParseCache(pc.file, pc.pc)
+			phase.Mark("partial-parse cache")
+		}
+		close(cache)
+	}()
 	go func() {
 		commit, err := stageManifest(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
 		phase.Mark("manifest.json")
@@ -64,6 +73,7 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	}()
 	return sync.OnceValue(func() error {
 		ferr, m := <-files, <-manifest
+		<-cache
 		if ferr != nil {
 			// the manifest would name files that are not there
 			if m.err == nil {

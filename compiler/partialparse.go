@@ -1,0 +1,612 @@
+package compiler
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/mart-dev/mart/compiler/jinja"
+)
+
+// Partial parsing: target/partial_parse.gob keeps what each template's
+// render recorded (its compiled text with ref() placeholders, config,
+// refs, sources, macros called, warnings), with the facts that render
+// depended on. A later compile re-renders only the templates whose facts
+// changed; every other step (relation names, generic tests, ref
+// resolution, ephemeral inlining, the manifest) runs as in a cold compile,
+// from the same values, so the output is the same bytes.
+//
+// A cached render is used only when all of these hold:
+//   - the cache's global key matches: its format, the mart binary, the
+//     project's settings (mart.yml without its vars, packages), the
+//     target, --full-refresh, and the names of every macro (which macro a
+//     call or adapter.dispatch finds);
+//   - the node's own key matches: its file's checksum, path, unique id,
+//     version, the config it has before rendering (folder and YAML
+//     config) and the relation `this` names;
+//   - its Fingerprint (the macros it called, transitively, by checksum;
+//     the vars and env vars their text and its own read, by value) is the
+//     one it had, and each macro is still where it was (file, line);
+//   - every ref() and source() it called finds the same relation.
+//
+// A render that may read something else is never kept: one that needs
+// the warehouse or `graph` (RunTimeRender), one whose text or macros name
+// run_started_at, invocation_id or modules, call var() or env_var() with
+// a computed name (or use them as values), or read a secret-looking env
+// var (its value is not fingerprinted), or a config value of a type the
+// cache cannot carry exactly. Generic tests are not cached (they are
+// rendered from YAML without a template, mostly as SQL text already).
+
+// ParseCacheFile is the partial-parse cache's name in the target directory.
+const ParseCacheFile = "partial_parse.gob"
+
+// parseCacheMagic starts the file; the format version follows it. Bump
+// parseCacheFormat whenever what is cached, or how, changes.
+const (
+	parseCacheMagic  = "mart partial-parse cache\n"
+	parseCacheFormat = 1
+)
+
+// parseCache is the file's content.
+type parseCache struct {
+	Build   string // the mart binary that wrote it (buildIdentity)
+	Project string // the project's directory
+	Global  string // globalParseKey
+	Entries map[string]*cachedRender
+}
+
+// cachedRender is one node's render and the facts it depended on.
+type cachedRender struct {
+	Key         string // nodeRenderKey
+	Observed    string // observedKey: the relations its ref() and source() found
+	Extra       string // depsExtra: macro positions, var values in its package
+	Fingerprint Fingerprint
+	HasPrint    bool // Fingerprint was not nil
+	Macros      []string
+
+	Code     string
+	Config   map[string]any
+	Refs     []RefCall
+	Sources  [][]string
+	Targets  []string
+	Warnings Diagnostics
+	CallPos  []cachedPos
+	ConfigAt map[string]jinja.Pos
+}
+
+type cachedPos struct {
+	Key string
+	At  jinja.Pos
+}
+
+func init() {
+	gob.Register([]any{})
+	gob.Register(map[string]any{})
+	gob.Register([]string{})
+}
+
+// partialParse is one compile's use of the cache.
+type partialParse struct {
+	file    string
+	loaded  chan struct{} // closed when old (or note) is set
+	old     *parseCache
+	note    string // why the cache on disk is ignored ("" when it is not, or when there is none)
+	global  string
+	entries map[string]*cachedRender // what this compile keeps, by unique id
+	hits    int
+	mu      sync.Mutex
+}
+
+// startPartialParse starts reading the cache of the project's target
+// directory, in the background.
+func (c *compilation) startPartialParse() {
+	dir := c.project.TargetPath
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(c.project.Dir, dir)
+	}
+	pp := &partialParse{file: filepath.Join(dir, ParseCacheFile), loaded: make(chan struct{}), entries: map[string]*cachedRender{}}
+	c.pp = pp
+	go func() {
+		defer close(pp.loaded)
+		pc, err := readParseCache(pp.file)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			pp.note = err.Error()
+		case pc.Build != buildIdentity():
+			pp.note = "it was written by another mart binary"
+		case pc.Project != c.project.Dir:
+			pp.note = "it was written for another project (" + pc.Project + ")"
+		default:
+			pp.old = pc
+		}
+	}()
+}
+
+// usePartialParse waits for the cache and keeps its entries when its
+// global key is this compile's. Called once the macros are known.
+func (c *compilation) usePartialParse() {
+	pp := c.pp
+	<-pp.loaded
+	pp.global = c.globalParseKey()
+	if pp.note != "" {
+		rel, err := filepath.Rel(c.project.Dir, pp.file)
+		if err != nil {
+			rel = pp.file
+		}
+		c.addDiag(warnf(filepath.ToSlash(rel), 0, 0, "partial-parse cache ignored: %s; every template is rendered", pp.note))
+	}
+	if pp.global == "" {
+		c.pp = nil // the settings cannot be hashed: no cache this time
+		return
+	}
+	if pp.old != nil && pp.old.Global != pp.global {
+		pp.old = nil
+	}
+}
+
+// readParseCache reads and decodes a cache file.
+func readParseCache(file string) (*parseCache, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	head := parseCacheMagic + strconv.Itoa(parseCacheFormat) + "\n"
+	if !bytes.HasPrefix(data, []byte(head)) {
+		if bytes.HasPrefix(data, []byte(parseCacheMagic)) {
+			return nil, fmt.Errorf("it has another format version")
+		}
+		return nil, fmt.Errorf("it is not a mart partial-parse cache")
+	}
+	var pc parseCache
+	if err := gob.NewDecoder(bytes.NewReader(data[len(head):])).Decode(&pc); err != nil {
+		return nil, fmt.Errorf("it is unreadable (%v)", err)
+	}
+	if pc.Entries == nil {
+		pc.Entries = map[string]*cachedRender{}
+	}
+	return &pc, nil
+}
+
+// writeParseCache writes a cache file through a temporary file, renamed
+// into place: a reader never sees half a file, and concurrent writers
+// leave one whole file.
+func writeParseCache(file string, pc *parseCache) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), ParseCacheFile+".*.tmp")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	_, err = io.WriteString(w, parseCacheMagic+strconv.Itoa(parseCacheFormat)+"\n")
+	if err == nil {
+		err = gob.NewEncoder(w).Encode(pc)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// buildIdentity names the running mart binary: its module version and VCS
+// revision, and the executable's path, size and modification time, so a
+// rebuilt binary never trusts an older one's renders.
+var buildIdentity = sync.OnceValue(func() string {
+	var b strings.Builder
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		b.WriteString(bi.GoVersion + " " + bi.Main.Path + "@" + bi.Main.Version)
+		for _, s := range bi.Settings {
+			if strings.HasPrefix(s.Key, "vcs.") {
+				b.WriteString(" " + s.Key + "=" + s.Value)
+			}
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			fmt.Fprintf(&b, " %s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return b.String()
+})
+
+// globalParseKey hashes what every render may read besides its own
+// inputs: the project's settings without its vars (those are compared per
+// node), installed packages, the target, --full-refresh, the dialect and
+// the names of every macro.
+func (c *compilation) globalParseKey() string {
+	h := sha256.New()
+	proj := *c.project
+	proj.Vars = nil
+	t := c.target
+	for _, v := range []any{proj, []any{t.Name, t.Profile, t.Type, t.Threads, t.Settings, t.File, t.Target, c.targetValue},
+		[]any{c.opt.FullRefresh, c.dialect.Name()}} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return "" // cannot be compared: no cache
+		}
+		fmt.Fprintf(h, "%d\n", len(b))
+		h.Write(b)
+	}
+	for _, name := range c.engine.MacroNames() {
+		fmt.Fprintf(h, "macro %s %v\n", name, c.engine.Macro(name).Builtin())
+	}
+	for _, pkg := range c.engine.Packages() {
+		for _, name := range c.engine.PackageMacros(pkg) {
+			fmt.Fprintf(h, "macro %s.%s\n", pkg, name)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// renderKey is nodeRenderKey when the node's render may be cached ("" when
+// not: no cache, or a generic test, which has no template).
+func (c *compilation) renderKey(n *Node) string {
+	if c.pp == nil || n.testCall != nil {
+		return ""
+	}
+	key, _ := nodeRenderKey(n)
+	return key
+}
+
+// nodeRenderKey hashes a node's own render inputs: its text (checksum),
+// identity, path, version, config before rendering, and the relation
+// `this` names.
+func nodeRenderKey(n *Node) (string, bool) {
+	b := make([]byte, 0, 512)
+	for _, s := range []string{n.UniqueID, n.ResourceType, n.Name, n.Package, n.Path, n.Version, n.LatestVersion,
+		n.Checksum.Name, n.Checksum.Checksum, n.Database, n.Schema, n.Alias, n.Relation} {
+		b = appendString(b, s)
+		b = append(b, ',')
+	}
+	b = appendStrings(b, n.FQN)
+	b = fmt.Appendf(b, ",%d,%d,", n.relationAt[0], n.relationAt[1])
+	var err error
+	if b, err = appendAny(b, map[string]any(n.Config)); err != nil {
+		return "", false
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), true
+}
+
+// observedKey hashes what the node's ref() and source() calls found: the
+// relation each target names while templates render (before final
+// configs), as ref('x').identifier and friends read it.
+func (c *compilation) observedKey(targets []string) string {
+	h := sha256.New()
+	for _, key := range targets {
+		switch {
+		case key == "this":
+			continue // in the node's key
+		case strings.HasPrefix(key, "ref:"):
+			if t := c.refTarget(strings.TrimPrefix(key, "ref:")); t != nil {
+				fmt.Fprintf(h, "%q=%q %q %q %q\n", key, t.UniqueID, t.Database, t.Schema, t.Alias)
+				continue
+			}
+		case strings.HasPrefix(key, "source:"):
+			if s := c.sources[strings.TrimPrefix(key, "source:")]; s != nil {
+				fmt.Fprintf(h, "%q=%q %q %q %q\n", key, s.UniqueID, s.Database, s.Schema, s.Identifier)
+				continue
+			}
+		}
+		fmt.Fprintf(h, "%q=<none>\n", key)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// depsExtra hashes what the Fingerprint leaves out: where each macro the
+// render called is (a warning inside one names its file and line), and
+// the values of the vars it reads as the node's package sees them.
+func (c *compilation) depsExtra(n *Node, macros []string, f *Fingerprint) (string, bool) {
+	h := sha256.New()
+	for _, name := range macros {
+		m := c.macroByQualifiedName(name)
+		if m == nil {
+			return "", false
+		}
+		fmt.Fprintf(h, "macro %q %q %d\n", name, m.File, m.Line)
+	}
+	if f != nil && len(f.VarNames) > 0 {
+		vars := c.project.Vars
+		if n.Package != "" && n.Package != c.project.Name {
+			vars = c.project.packageVars(c.project.Package(n.Package))
+		}
+		for _, v := range f.VarNames {
+			val, ok := vars[v]
+			if !ok {
+				fmt.Fprintf(h, "var %q unset\n", v)
+				continue
+			}
+			b, err := json.Marshal(val)
+			if err != nil {
+				return "", false
+			}
+			fmt.Fprintf(h, "var %q=%s\n", v, b)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// cachedState returns the node's render from the cache when every fact it
+// depended on is unchanged, else nil.
+// key is nodeRenderKey(n), taken before anything renders n.
+func (c *compilation) cachedState(n *Node, key string) *renderState {
+	pp := c.pp
+	if pp == nil || pp.old == nil || key == "" {
+		return nil
+	}
+	e := pp.old.Entries[n.UniqueID]
+	if e == nil || e.Key != key {
+		return nil
+	}
+	if c.observedKey(e.Targets) != e.Observed {
+		return nil
+	}
+	f := c.fingerprint(n, e.Macros)
+	if (f != nil) != e.HasPrint || f != nil && !sameFingerprint(*f, e.Fingerprint) {
+		return nil
+	}
+	if extra, ok := c.depsExtra(n, e.Macros, f); !ok || extra != e.Extra {
+		return nil
+	}
+	st := &renderState{node: n, config: restoredMap(e.Config), refs: append([]RefCall(nil), e.Refs...),
+		targets: append([]string(nil), e.Targets...), warnings: append(Diagnostics(nil), e.Warnings...),
+		macros: append([]string(nil), e.Macros...), fingerprint: f, fingerprinted: true}
+	for _, s := range e.Sources {
+		st.sources = append(st.sources, append([]string(nil), s...))
+	}
+	for _, p := range e.CallPos {
+		st.callPos = append(st.callPos, callPos{key: p.Key, at: p.At})
+	}
+	if e.ConfigAt != nil {
+		st.configAt = make(map[string]jinja.Pos, len(e.ConfigAt))
+		for k, v := range e.ConfigAt {
+			st.configAt[k] = v
+		}
+	}
+	n.CompiledCode = e.Code
+	n.Config = Config(st.config)
+	n.rerender = true
+	pp.mu.Lock()
+	pp.entries[n.UniqueID] = e
+	pp.hits++
+	pp.mu.Unlock()
+	return st
+}
+
+func sameFingerprint(a, b Fingerprint) bool {
+	return a.Macros == b.Macros && a.Vars == b.Vars && strings.Join(a.VarNames, "\x00") == strings.Join(b.VarNames, "\x00") &&
+		strings.Join(a.EnvVarNames, "\x00") == strings.Join(b.EnvVarNames, "\x00")
+}
+
+// keepRender records a fresh render in the cache, unless it may depend on
+// something the cache's keys do not cover. Called right after the render,
+// while ref() targets still name what the render saw; key is the node's
+// nodeRenderKey from before the render (which changes its config).
+func (c *compilation) keepRender(n *Node, key string, st *renderState) {
+	pp := c.pp
+	if pp == nil || key == "" || st.needsWarehouse || n.RunTimeRender || volatileText(n.RawCode) {
+		return
+	}
+	for _, name := range st.macros {
+		if c.macroFacts[name].volatile {
+			return
+		}
+	}
+	if !cacheableValue(st.config) {
+		return
+	}
+	f := c.fingerprint(n, st.macros)
+	st.fingerprint, st.fingerprinted = f, true
+	if f != nil {
+		for _, e := range f.EnvVarNames {
+			if IsSecretKey(e) {
+				return // its value is not in the fingerprint
+			}
+		}
+	}
+	extra, ok := c.depsExtra(n, st.macros, f)
+	if !ok {
+		return
+	}
+	e := &cachedRender{Key: key, Observed: c.observedKey(st.targets), Extra: extra, Macros: st.macros,
+		Code: n.CompiledCode, Config: deepCopyMap(st.config), Refs: append([]RefCall(nil), st.refs...),
+		Targets: append([]string(nil), st.targets...), Warnings: append(Diagnostics(nil), st.warnings...)}
+	if f != nil {
+		e.Fingerprint, e.HasPrint = *f, true
+	}
+	for _, s := range st.sources {
+		e.Sources = append(e.Sources, append([]string(nil), s...))
+	}
+	for _, p := range st.callPos {
+		e.CallPos = append(e.CallPos, cachedPos{Key: p.key, At: p.at})
+	}
+	if st.configAt != nil {
+		e.ConfigAt = make(map[string]jinja.Pos, len(st.configAt))
+		for k, v := range st.configAt {
+			e.ConfigAt[k] = v
+		}
+	}
+	pp.mu.Lock()
+	pp.entries[n.UniqueID] = e
+	pp.mu.Unlock()
+}
+
+// pendingParseCache is the cache to write with target/ after a successful
+// compile (nil when it would not change).
+func (c *compilation) pendingParseCache() *pendingCache {
+	pp := c.pp
+	if pp == nil {
+		return nil
+	}
+	if pp.old != nil && pp.hits == len(pp.entries) && len(pp.old.Entries) == pp.hits {
+		return nil // every render reused, none gone: the file holds this already
+	}
+	return &pendingCache{file: pp.file, pc: &parseCache{Build: buildIdentity(), Project: c.project.Dir, Global: pp.global, Entries: pp.entries}}
+}
+
+// pendingCache is a cache a Result writes with target/ (WriteTarget): a
+// command that fails or writes nothing leaves target/ as it was.
+type pendingCache struct {
+	file string
+	pc   *parseCache
+}
+
+// cacheableValue reports whether v holds only types the cache carries
+// exactly (gob keeps each concrete type: int stays int, int64 int64).
+func cacheableValue(v any) bool {
+	switch x := v.(type) {
+	case nil, string, bool, int, int64, float64:
+		return true
+	case []string:
+		return x != nil
+	case []any:
+		if x == nil {
+			return false
+		}
+		for _, e := range x {
+			if !cacheableValue(e) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		if x == nil {
+			return false
+		}
+		for _, e := range x {
+			if !cacheableValue(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// restoredMap is a deep copy of a config read from the cache, where gob
+// turned empty lists and maps into nil ones: cacheableValue keeps nil ones
+// out of the cache, so each nil was an empty one.
+func restoredMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = restoredValue(v)
+	}
+	return out
+}
+
+func restoredValue(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = restoredValue(e)
+		}
+		return out
+	case []string:
+		return append([]string{}, x...)
+	case map[string]any:
+		return restoredMap(x)
+	}
+	return v
+}
+
+func deepCopyMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = deepCopy(v)
+	}
+	return out
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case []any:
+		if x == nil {
+			return x
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	case []string:
+		if x == nil {
+			return x
+		}
+		return append([]string{}, x...)
+	case map[string]any:
+		return deepCopyMap(x)
+	}
+	return v
+}
+
+// volatileWords are names whose value may change between two compiles of
+// the same files: a render that mentions one is never cached.
+var volatileWords = []string{"run_started_at", "invocation_id", "modules", "graph"}
+
+// volatileText reports whether a template or macro text may render
+// differently with the same files, vars and env vars: it names a value
+// that changes between runs, or calls var() or env_var() other than with
+// a literal name (a computed name is not in the Fingerprint), or uses
+// them as values.
+func volatileText(text string) bool {
+	for _, w := range volatileWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return nonLiteralCall(text, "var") || nonLiteralCall(text, "env_var")
+}
+
+// nonLiteralCall reports a use of the name fn (as a whole word, not after
+// a dot) that is not fn( followed by a quoted literal.
+func nonLiteralCall(text, fn string) bool {
+	for rest := text; ; {
+		i := strings.Index(rest, fn)
+		if i < 0 {
+			return false
+		}
+		before := byte(' ')
+		if i > 0 {
+			before = rest[i-1]
+		}
+		rest = rest[i+len(fn):]
+		if isIdentByte(before) || before == '.' || rest != "" && isIdentByte(rest[0]) {
+			continue
+		}
+		arg := strings.TrimLeft(rest, " \t\r\n")
+		if arg == "" || arg[0] != '(' {
+			return true
+		}
+		arg = strings.TrimLeft(arg[1:], " \t\r\n")
+		if arg == "" || arg[0] != '\'' && arg[0] != '"' {
+			return true
+		}
+	}
+}

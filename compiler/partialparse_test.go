@@ -1,0 +1,442 @@
+package compiler
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mart-dev/mart/bench/projgen"
+	"github.com/mart-dev/mart/compiler/jinja"
+)
+
+// TestPartialParseWarmEqualsCold edits random files of a generated project
+// over many steps and, after each, compiles it warm (with the cache the
+// previous warm compile left) and cold: the manifests must be the same
+// bytes (compiled SQL included) and the diagnostics the same.
+// PP_STEPS and PP_SEEDS make it longer.
+func TestPartialParseWarmEqualsCold(t *testing.T) {
+	steps, seeds := envInt("PP_STEPS", 60), envInt("PP_SEEDS", 3)
+	if testing.Short() {
+		steps, seeds = 15, 1
+	}
+	for seed := 1; seed <= seeds; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Setenv("MART_PROFILES_DIR", "")
+			t.Setenv("PP_TEST_ENV", "a")
+			p := newMutatedProject(t, int64(seed))
+			hits, failed := 0, false
+			for step := 0; step < steps; step++ {
+				did := p.mutate(1 + p.rng.Intn(3))
+				if failed && p.rng.Intn(3) == 0 {
+					did = append(did, p.restoreAll())
+				}
+				var h int
+				h, failed = p.compareWarmCold(step, did)
+				hits += h
+			}
+			require.Positive(t, hits, "no render was ever reused")
+			t.Logf("%d steps, %d renders reused", steps, hits)
+		})
+	}
+}
+
+func envInt(k string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(k)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+type mutatedProject struct {
+	t        *testing.T
+	dir      string
+	rng      *rand.Rand
+	n        int               // mutations so far (names new things)
+	trash    map[string][]byte // deleted files, to bring back
+	settings struct {
+		v, w         int
+		layer2       string
+		layer1Schema string
+	}
+}
+
+func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
+	dir := t.TempDir()
+	require.NoError(t, projgen.Generate(dir, projgen.Options{Models: 60, Seed: seed, Layers: 3, MacrosFiles: 3, Package: true}))
+	p := &mutatedProject{t: t, dir: dir, rng: rand.New(rand.NewSource(seed)), trash: map[string][]byte{}}
+	p.settings.v, p.settings.w, p.settings.layer2 = 1, 5, "view"
+	p.writeMartYML()
+	for name, text := range map[string]string{
+		"models/extra/eph.sql":      "{{ config(materialized='ephemeral') }}\nselect id, name, amount from {{ ref('m_0') }}\n",
+		"models/extra/uses_eph.sql": "select id from {{ ref('eph') }} where '{{ ref('m_1').identifier }}' <> '{{ this.schema }}'\n",
+		"models/extra/cfg.sql": "{{ config(schema='custom', materialized='table', colour='red') }}\n" +
+			"select {{ var('w', 5) }} as w, '{{ env_var('PP_TEST_ENV', 'x') }}' as e, {{ my_thing() }} as t from {{ ref('m_2') }}\n",
+		"models/extra/volatile.sql": "select '{{ run_started_at }}' as t, {{ var('v') }} as v\n",
+		"models/extra/src.sql":      "select * from {{ source('raw', 'things') }}\n",
+		"models/extra/empties.sql":  "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",
+		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +
+			"models:\n  - name: src\n    description: reads raw things\n    config:\n      materialized: table\n",
+		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
+			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}\n{%- endmacro %}\n",
+		"macros/disp.sql": "{% macro my_thing() %}{{ return(adapter.dispatch('my_thing')()) }}{% endmacro %}\n" +
+			"{% macro default__my_thing() %}1{% endmacro %}\n",
+		"tests/assert_positive.sql": "select * from {{ ref('m_3') }} where amount < 0\n",
+		"analyses/look.sql":         "select count(*) from {{ ref('m_4') }}\n",
+	} {
+		p.write(name, text)
+	}
+	return p
+}
+
+func (p *mutatedProject) writeMartYML() {
+	s := p.settings
+	text := fmt.Sprintf(`name: synth
+version: "1.0.0"
+model-paths: ["models"]
+macro-paths: ["macros"]
+seed-paths: ["seeds"]
+test-paths: ["tests"]
+analysis-paths: ["analyses"]
+vars:
+  v: %d
+  w: %d
+models:
+  synth:
+    layer_0:
+      +materialized: view
+    layer_1:
+      +materialized: table
+%s    layer_2:
+      +materialized: %s
+`, s.v, s.w, schemaLine(s.layer1Schema), s.layer2)
+	p.write("mart.yml", text)
+}
+
+func schemaLine(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "      +schema: " + s + "\n"
+}
+
+func (p *mutatedProject) write(rel, text string) {
+	full := filepath.Join(p.dir, rel)
+	require.NoError(p.t, os.MkdirAll(filepath.Dir(full), 0o755))
+	require.NoError(p.t, os.WriteFile(full, []byte(text), 0o644))
+}
+
+func (p *mutatedProject) read(rel string) string {
+	b, err := os.ReadFile(filepath.Join(p.dir, rel))
+	require.NoError(p.t, err)
+	return string(b)
+}
+
+// files lists the project's files under a folder with a suffix, sorted.
+func (p *mutatedProject) files(under, suffix string) []string {
+	var out []string
+	_ = filepath.WalkDir(filepath.Join(p.dir, under), func(fp string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(fp, suffix) {
+			rel, _ := filepath.Rel(p.dir, fp)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func (p *mutatedProject) pick(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return xs[p.rng.Intn(len(xs))]
+}
+
+var modelNameRE = regexp.MustCompile(`([A-Za-z0-9_]+)\.sql$`)
+
+// modelNames are the names of the project's model files.
+func (p *mutatedProject) modelNames() []string {
+	var out []string
+	for _, f := range p.files("models", ".sql") {
+		out = append(out, modelNameRE.FindStringSubmatch(f)[1])
+	}
+	return out
+}
+
+// mutate applies k random edits and says what they were.
+func (p *mutatedProject) mutate(k int) []string {
+	var did []string
+	for i := 0; i < k; i++ {
+		p.n++
+		did = append(did, p.mutateOnce())
+	}
+	return did
+}
+
+func (p *mutatedProject) mutateOnce() string {
+	r := p.rng
+	model := p.pick(p.files("models", ".sql"))
+	switch r.Intn(20) {
+	case 0: // a comment in a model
+		p.write(model, p.read(model)+fmt.Sprintf("\n-- edit %d\n", p.n))
+		return "comment " + model
+	case 1: // a config() call
+		opts := []string{"materialized='table'", "materialized='view'", "alias='al_" + strconv.Itoa(p.n) + "'",
+			"schema='s" + strconv.Itoa(r.Intn(3)) + "'", "enabled=false", "tags=['x']", "tags=[]", "meta={}", "post_hook=[]", "persist_docs={'relation': true}", "unique_key=['id', 'name'], materialized='incremental'", "colour='blue'", "materialized='ephemeral'"}
+		opt := p.pick(opts)
+		p.write(model, "{{ config("+opt+") }}\n"+p.read(model))
+		return "config(" + opt + ") " + model
+	case 2: // drop the config() calls of a model
+		re := regexp.MustCompile(`\{\{ config\([^}]*\) \}\}\n?`)
+		p.write(model, re.ReplaceAllString(p.read(model), ""))
+		return "no config " + model
+	case 3: // a var read by some models
+		text := p.read(model)
+		p.write(model, strings.Replace(text, "select", fmt.Sprintf("select {{ var('v', 1) }} + %d as vv%d,", p.n, p.n), 1))
+		return "var read " + model
+	case 4: // the vars' values
+		p.settings.v, p.settings.w = 1+r.Intn(3), 5+r.Intn(2)
+		p.writeMartYML()
+		return fmt.Sprintf("vars v=%d w=%d", p.settings.v, p.settings.w)
+	case 5: // folder configs
+		p.settings.layer2 = p.pick([]string{"view", "table"})
+		p.settings.layer1Schema = p.pick([]string{"", "inter", "other"})
+		p.writeMartYML()
+		return "folder config " + p.settings.layer2 + " " + p.settings.layer1Schema
+	case 6: // a macro body
+		f := p.pick(p.files("macros", ".sql"))
+		text := p.read(f)
+		text = strings.Replace(text, "* {{ factor }})", fmt.Sprintf("* {{ factor }} * %d)", 1+r.Intn(2)), 1)
+		text = strings.Replace(text, "least(greatest", "least( greatest", 1)
+		p.write(f, text)
+		return "macro body " + f
+	case 7: // lines above macros (their positions change)
+		f := p.pick(p.files("macros", ".sql"))
+		p.write(f, "{# moved #}\n"+p.read(f))
+		return "macro lines " + f
+	case 8: // a new macro file, sometimes overriding or dispatching
+		name := p.pick([]string{"duckdb__my_thing", "extra_m", "generate_alias_name"})
+		body := "2"
+		if name == "generate_alias_name" {
+			body = "{%- if custom_alias_name -%}{{ custom_alias_name }}{%- else -%}{{ node.name }}_a{%- endif -%}"
+			p.write("macros/new_"+name+".sql", "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}"+body+"{%- endmacro %}\n")
+		} else {
+			p.write("macros/new_"+name+".sql", "{% macro "+name+"(x=1, step=1) %}("+body+" + {{ x }}){% endmacro %}\n")
+		}
+		return "macro file " + name
+	case 9: // remove an added macro file
+		var added []string
+		for _, f := range p.files("macros", ".sql") {
+			if strings.Contains(f, "/new_") {
+				added = append(added, f)
+			}
+		}
+		if f := p.pick(added); f != "" {
+			require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+			return "rm " + f
+		}
+		return "nothing"
+	case 10: // the naming macro
+		text := p.read("macros/naming.sql")
+		if strings.Contains(text, "}}_{{") {
+			text = strings.Replace(text, "}}_{{", "}}__{{", 1)
+		} else {
+			text = strings.Replace(text, "}}__{{", "}}_{{", 1)
+		}
+		p.write("macros/naming.sql", text)
+		return "naming macro"
+	case 11: // YAML properties: a description, a model's config
+		f := p.pick(p.files("models", ".yml"))
+		text := p.read(f)
+		text = strings.Replace(text, "description: \"Synthetic", fmt.Sprintf("description: \"Edited %d", p.n), 1)
+		if strings.Contains(text, "    config:\n      materialized: ") && r.Intn(2) == 0 {
+			text = regexp.MustCompile(`    config:\n      materialized: \w+\n`).ReplaceAllString(text, "")
+		} else if names := regexp.MustCompile(`(?m)^  - name: m_\d+\n`).FindAllString(text, -1); len(names) > 0 {
+			entry := p.pick(names)
+			text = strings.Replace(text, entry, entry+"    config:\n      materialized: "+p.pick([]string{"table", "view"})+"\n", 1)
+		}
+		p.write(f, text)
+		return "yaml " + f
+	case 12: // the source's schema
+		for _, f := range p.files("models", ".yml") {
+			if text := p.read(f); strings.Contains(text, "schema: raw_") {
+				text = regexp.MustCompile(`schema: raw_\w+`).ReplaceAllString(text, "schema: raw_"+strconv.Itoa(r.Intn(3)))
+				p.write(f, text)
+				return "source schema " + f
+			}
+		}
+		return "nothing"
+	case 13: // an env var
+		os.Setenv("PP_TEST_ENV", p.pick([]string{"a", "b"}))
+		return "env"
+	case 14: // delete a model
+		if model == "" {
+			return "nothing"
+		}
+		p.trash[model] = []byte(p.read(model))
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, model)))
+		return "rm " + model
+	case 15: // bring one back
+		for _, f := range sortedKeys(p.trash) {
+			p.write(f, string(p.trash[f]))
+			delete(p.trash, f)
+			return "restore " + f
+		}
+		return "nothing"
+	case 16: // a new model
+		names := p.modelNames()
+		name := fmt.Sprintf("new_%d", p.n)
+		p.write("models/extra/"+name+".sql", fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pick(names)))
+		return "new model " + name
+	case 17: // rename a folder
+		dirs := map[string]bool{}
+		for _, f := range p.files("models", ".sql") {
+			dirs[filepath.Dir(f)] = true
+		}
+		d := p.pick(sortedKeys(dirs))
+		to := fmt.Sprintf("%s_r%d", d, p.n)
+		require.NoError(p.t, os.Rename(filepath.Join(p.dir, d), filepath.Join(p.dir, to)))
+		return "mv " + d + " " + to
+	case 18: // a ref to another model
+		names := p.modelNames()
+		ref := p.pick(names)
+		p.write(model, p.read(model)+fmt.Sprintf("\n-- {{ ref('%s') }}\n", ref))
+		return "ref " + ref + " in " + model
+	default: // nothing changes
+		return "no change"
+	}
+}
+
+// restoreAll brings every deleted model back.
+func (p *mutatedProject) restoreAll() string {
+	for f, data := range p.trash {
+		p.write(f, string(data))
+	}
+	p.trash = map[string][]byte{}
+	for _, f := range p.files("models", ".sql") {
+		if text := p.read(f); strings.Contains(text, "enabled=false") {
+			p.write(f, strings.ReplaceAll(text, "{{ config(enabled=false) }}", ""))
+		}
+	}
+	return "restore all"
+}
+
+// compareWarmCold compiles warm and cold and fails on any difference. It
+// returns how many renders the warm compile reused, and whether the
+// compile failed.
+func (p *mutatedProject) compareWarmCold(step int, did []string) (int, bool) {
+	t := p.t
+	t.Helper()
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", RunStartedAt: fmt.Sprintf("2026-12-02 00:00:%02d", step%60)}
+	warmOpt := opt
+	warmOpt.PartialParse = true
+	warm, wd, hits := compileWithHits(warmOpt)
+	cold, cd := Compile(opt)
+	what := fmt.Sprintf("step %d (%s)", step, strings.Join(did, "; "))
+	if os.Getenv("PP_VERBOSE") != "" {
+		t.Logf("%s: %d reused, %d diagnostics, failed=%v", what, hits, len(wd), warm == nil)
+		if len(wd) > 0 {
+			t.Logf("  %s", wd[0].String())
+		}
+	}
+	require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics differ after %s", what)
+	require.Equal(t, cold == nil, warm == nil, "one compile failed after %s", what)
+	if cold == nil {
+		return hits, true
+	}
+	require.NoError(t, warm.WriteTarget(nil)) // and the cache
+	if c, w := manifestBytes(t, cold.Manifest), manifestBytes(t, warm.Manifest); !bytes.Equal(c, w) {
+		i := 0
+		for i < len(c) && i < len(w) && c[i] == w[i] {
+			i++
+		}
+		from := max(0, i-300)
+		t.Fatalf("manifests differ after %s, at byte %d:\ncold: %s\nwarm: %s", what, i, c[from:min(len(c), i+200)], w[from:min(len(w), i+200)])
+	}
+	return hits, false
+}
+
+// compileWithHits is Compile, and how many renders came from the cache.
+func compileWithHits(opt Options) (*Result, Diagnostics, int) {
+	hits := 0
+	compileHook = func(c *compilation) {
+		if c.pp != nil {
+			hits = c.pp.hits
+		}
+	}
+	defer func() { compileHook = nil }()
+	res, diags := Compile(opt)
+	return res, diags, hits
+}
+
+func diagLines(ds Diagnostics) []string {
+	out := make([]string, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.String())
+	}
+	return out
+}
+
+func manifestBytes(t *testing.T, m *Manifest) []byte {
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	require.NoError(t, encodeManifest(w, m))
+	require.NoError(t, w.Flush())
+	return b.Bytes()
+}
+
+// A cache that is not one (or is damaged) is ignored with a note, and
+// replaced by a good one.
+func TestPartialParseCorruptCache(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := writeProject(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/a.sql": "select 1 as id\n",
+		"models/b.sql": "select * from {{ ref('a') }}\n",
+	})
+	opt := Options{ProjectDir: dir, InvocationID: "i", RunStartedAt: "t", PartialParse: true}
+	cold, _ := Compile(Options{ProjectDir: dir, InvocationID: "i", RunStartedAt: "t"})
+	file := filepath.Join(dir, "target", ParseCacheFile)
+	for _, junk := range [][]byte{[]byte("not a cache"), []byte(parseCacheMagic + "1\n\x00\x01garbage"), []byte(parseCacheMagic + "999\n")} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
+		require.NoError(t, os.WriteFile(file, junk, 0o644))
+		res, diags := Compile(opt)
+		require.NotNil(t, res)
+		require.Len(t, diags, 1)
+		require.Contains(t, diags[0].String(), "partial-parse cache ignored")
+		require.Equal(t, manifestBytes(t, cold.Manifest), manifestBytes(t, res.Manifest))
+		require.NoError(t, res.WriteTarget(nil))
+		res, diags = Compile(opt) // the cache was rewritten
+		require.NotNil(t, res)
+		require.Empty(t, diags)
+	}
+}
+
+// Config values the cache accepts come back with the same types and
+// values (gob keeps int, int64 and float64 apart).
+func TestParseCacheRoundTrip(t *testing.T) {
+	conf := map[string]any{"a": 1, "b": int64(2), "c": 1.5, "d": "x", "e": true, "f": nil,
+		"g": []any{nil, 1, "y", []any{}, map[string]any{"k": nil}}, "h": map[string]any{"m": []string{"p"}}, "i": []any{}}
+	require.True(t, cacheableValue(conf))
+	require.False(t, cacheableValue(map[string]any{"t": struct{}{}}))
+	file := filepath.Join(t.TempDir(), ParseCacheFile)
+	pc := &parseCache{Build: "b", Project: "p", Global: "g", Entries: map[string]*cachedRender{"model.p.a": {Key: "k", Config: conf,
+		Warnings: Diagnostics{warnf("f", 1, 2, "w")}, ConfigAt: map[string]jinja.Pos{"x": {File: "f", Line: 1, Col: 2}}}}}
+	require.NoError(t, writeParseCache(file, pc))
+	back, err := readParseCache(file)
+	require.NoError(t, err)
+	require.Equal(t, conf, restoredMap(back.Entries["model.p.a"].Config))
+	back.Entries["model.p.a"].Config = conf
+	require.Equal(t, pc, back)
+}
