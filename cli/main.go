@@ -57,8 +57,10 @@ type globals struct {
 	target      string
 	vars        string
 	logFormat   string
-	// noPartialParse: --no-partial-parse, or MART_NO_PARTIAL_PARSE set
-	noPartialParse bool
+	// partialParse: --partial-parse or MART_PARTIAL_PARSE, unless
+	// --no-partial-parse or MART_NO_PARTIAL_PARSE. Off by default: the cache
+	// does not pay for itself yet (bench/results/2026-12-02-partial-parse.txt).
+	partialParse, noPartialParse bool
 	ctx            context.Context
 	v              view.View
 }
@@ -130,8 +132,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.StringVarP(&g.target, "target", "t", "", "profile target to use (default: the profile's target)")
 	pf.StringVar(&g.vars, "vars", "", "YAML mapping of variables, e.g. '{start_date: 2026-01-01}'")
 	pf.StringVar(&g.logFormat, "log-format", "text", "output format: text or json")
+	pf.BoolVar(&g.partialParse, "partial-parse", envFlag("MART_PARTIAL_PARSE"),
+		"reuse the renders kept in target/partial_parse.gob whose inputs did not change (also MART_PARTIAL_PARSE=1; experimental, off by default)")
 	pf.BoolVar(&g.noPartialParse, "no-partial-parse", envFlag("MART_NO_PARTIAL_PARSE"),
-		"render every template again instead of reusing target/partial_parse.gob (also MART_NO_PARTIAL_PARSE=1)")
+		"render every template again, even with --partial-parse (also MART_NO_PARTIAL_PARSE=1)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if g.logFormat != "text" && g.logFormat != "json" {
 			return badInput("--log-format must be text or json, not %q", g.logFormat)

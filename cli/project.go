@@ -62,7 +62,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 		return nil, err
 	}
 	res, diags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
-		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: !g.noPartialParse})
+		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse})
 	if res != nil {
 		diags = append(diags, extractDiagnostics(res)...)
 	}
