@@ -61,8 +61,8 @@ type globals struct {
 	// --no-partial-parse or MART_NO_PARTIAL_PARSE. Off by default: the cache
 	// does not pay for itself yet (bench/results/2026-12-02-partial-parse.txt).
 	partialParse, noPartialParse bool
-	ctx            context.Context
-	v              view.View
+	ctx                          context.Context
+	v                            view.View
 }
 
 func (g *globals) parseVars() (map[string]any, error) {
