@@ -45,7 +45,7 @@ func (g *globals) clone(sel *selection, fullRefresh bool) error {
 	if err != nil {
 		return err
 	}
-	wh, err := openWarehouse(g.ctx, res)
+	wh, err := g.openWarehouse(res)
 	if err != nil {
 		return err
 	}

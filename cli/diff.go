@@ -74,7 +74,7 @@ func (g *globals) diff(f *diffFlags) error {
 	if err != nil {
 		return err
 	}
-	wh, err := openWarehouse(g.ctx, res)
+	wh, err := g.openWarehouse(res)
 	if err != nil {
 		return err
 	}

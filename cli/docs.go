@@ -80,7 +80,7 @@ func (g *globals) catalog(res *compiler.Result, empty bool) (*docsite.Catalog, e
 	if empty {
 		return docsite.EmptyCatalog(time.Now()), nil
 	}
-	wh, err := openWarehouse(g.ctx, res)
+	wh, err := g.openWarehouse(res)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (g *globals) dryRun(res *compiler.Result, p *plan.Plan) error {
 	report := view.PlanReport{Plan: p, TargetType: res.Target.Type, TargetName: res.Target.Name}
 	var probe warehouse.Warehouse
 	if ca, ok := res.Target.Adapter.(costAdapter); ok && ca.EstimatesCosts() {
-		w, err := openWarehouse(g.ctx, res)
+		w, err := g.openWarehouse(res)
 		if err != nil {
 			return err
 		}

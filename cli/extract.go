@@ -85,7 +85,7 @@ func (g *globals) extract(f *extractFlags) error {
 		}
 		return nil
 	}
-	wh, err := openWarehouse(g.ctx, res)
+	wh, err := g.openWarehouse(res)
 	if err != nil {
 		return err
 	}

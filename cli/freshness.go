@@ -68,7 +68,7 @@ func (g *globals) sourceFreshness(sel *selection) error {
 		g.v.Info("Nothing to check: no selected source has a freshness: block (warn_after or error_after) and a loaded_at_field.")
 		return nil
 	}
-	wh, err := openWarehouse(g.ctx, res)
+	wh, err := g.openWarehouse(res)
 	if err != nil {
 		return err
 	}

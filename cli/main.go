@@ -63,6 +63,11 @@ type globals struct {
 	partialParse, noPartialParse bool
 	ctx                          context.Context
 	v                            view.View
+	// preopen: the command opens the warehouse after compiling, so
+	// compileProject starts opening it as soon as the target is known
+	// (preopen.go); pre is that opening, until openWarehouse takes it.
+	preopen bool
+	pre     *preopened
 }
 
 func (g *globals) parseVars() (map[string]any, error) {
@@ -146,6 +151,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		root.AddCommand(f(g))
 	}
 	err := root.Execute()
+	g.releasePreopened()
 	if err == nil {
 		return ExitOK
 	}

@@ -34,11 +34,12 @@ func (g *globals) runOperation(name, rawArgs string) error {
 			return badInput("--args: expected a YAML mapping such as '{table: orders}', got %q", rawArgs)
 		}
 	}
+	g.preopen = true
 	res, err := g.compileProject(false, newInvocationID())
 	if err != nil {
 		return err
 	}
-	wh, err := openWarehouse(g.ctx, res)
+	wh, err := g.openWarehouse(res)
 	if err != nil {
 		return err
 	}

@@ -61,8 +61,12 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 	if err != nil {
 		return nil, err
 	}
-	res, diags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
-		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse})
+	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
+		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse}
+	if g.preopen {
+		opt.OnTarget = g.startPreopen
+	}
+	res, diags := compiler.Compile(opt)
 	if res != nil {
 		diags = append(diags, extractDiagnostics(res)...)
 	}
@@ -79,6 +83,15 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// openWarehouse connects to the target's warehouse: the one opened while
+// the project compiled when there is one (preopen.go).
+func (g *globals) openWarehouse(res *compiler.Result) (warehouse.Warehouse, error) {
+	if wh := g.takePreopened(res.Target); wh != nil {
+		return wh, nil
+	}
+	return openWarehouse(g.ctx, res)
 }
 
 // openWarehouse connects to the target's warehouse.

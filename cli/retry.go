@@ -90,6 +90,7 @@ func (g *globals) retry(threads int) error {
 		f.threads = threads
 	}
 	invocation := newInvocationID()
+	g.preopen = !f.dryRun || f.deferring.enabled
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err

@@ -131,6 +131,7 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 		return err
 	}
 	invocation := newInvocationID()
+	g.preopen = !f.dryRun || f.deferring.enabled
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err
@@ -162,7 +163,7 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	}
 	var wh warehouse.Warehouse
 	if !f.dryRun || f.deferring.enabled {
-		w, err := openWarehouse(g.ctx, res)
+		w, err := g.openWarehouse(res)
 		if err != nil {
 			return err
 		}

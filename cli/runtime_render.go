@@ -29,7 +29,7 @@ func (g *globals) renderWithWarehouse(res *compiler.Result, wh warehouse.Warehou
 		return res, nil
 	}
 	if wh == nil {
-		w, err := openWarehouse(g.ctx, res)
+		w, err := g.openWarehouse(res)
 		if err != nil {
 			return nil, err
 		}

@@ -22,11 +22,12 @@ func showCmd(g *globals) *cobra.Command {
 			if limit < 1 {
 				return badInput("--limit must be at least 1, got %d", limit)
 			}
+			g.preopen = true
 			res, err := g.compileProject(false, newInvocationID())
 			if err != nil {
 				return err
 			}
-			wh, err := openWarehouse(g.ctx, res)
+			wh, err := g.openWarehouse(res)
 			if err != nil {
 				return err
 			}

@@ -48,7 +48,7 @@ func (g *globals) verify(f *diffFlags) error {
 	if err != nil {
 		return err
 	}
-	wh, err := openWarehouse(g.ctx, res)
+	wh, err := g.openWarehouse(res)
 	if err != nil {
 		return err
 	}

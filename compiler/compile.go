@@ -35,6 +35,10 @@ type Options struct {
 	// PartialParse reuses the renders kept in target/partial_parse.gob
 	// whose inputs did not change, and keeps this compile's (partialparse.go).
 	PartialParse bool
+	// OnTarget, when set, is called with the target as soon as it is
+	// known, before the project is rendered: the CLI starts opening the
+	// warehouse then, in parallel with the rest of the compile.
+	OnTarget func(*Project, *Target)
 }
 
 // Result is a compiled project: the project, the target, the manifest and
@@ -110,6 +114,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	diags = append(diags, tdiags...)
 	if diags.HasErrors() {
 		return nil, diags
+	}
+	if opt.OnTarget != nil {
+		opt.OnTarget(proj, tgt)
 	}
 	d := tgt.Adapter.Dialect()
 	c := &compilation{scope: &scope{opt: opt, project: proj, dialect: d, catalog: tgt.Catalog, engine: jinja.NewEngine(),

@@ -71,6 +71,13 @@ type OpenOptions struct {
 	// ProjectDir is the project's directory: relative paths in a profile
 	// are relative to it.
 	ProjectDir string
+	// Speculative opens ahead of need (mart opens the warehouse while the
+	// project compiles, so that neither waits for the other): the adapter
+	// opens only what already exists and changes nothing, not even to
+	// create a database file or a schema, and fails instead. A failure
+	// means nothing: the caller opens again the usual way once the
+	// project compiled.
+	Speculative bool
 }
 
 // SettingError is a problem with one key of a profile's output. Its

@@ -89,6 +89,7 @@ func (adapter) Open(ctx context.Context, t warehouse.Target, opt warehouse.OpenO
 		cfg.Path = filepath.Join(opt.ProjectDir, cfg.Path)
 	}
 	cfg.Schema = t.Schema
+	cfg.Speculative = opt.Speculative
 	if _, set := cfg.Settings["file_search_path"]; !set && opt.ProjectDir != "" {
 		// files named in SQL (external sources, read_csv('data/x.csv'))
 		// are the project's, wherever mart runs from

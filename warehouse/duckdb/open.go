@@ -34,6 +34,9 @@ type Config struct {
 	// Settings are DuckDB configuration options set when the database is
 	// opened, e.g. {"memory_limit": "4GB"}.
 	Settings map[string]string
+	// Speculative opens only an existing database file whose default
+	// schema exists, creating nothing (warehouse.OpenOptions.Speculative).
+	Speculative bool
 }
 
 // Warehouse is a DuckDB database. It implements [warehouse.Warehouse] and
@@ -44,6 +47,8 @@ type Warehouse struct {
 	path     string
 	schema   string
 	timeZone string // settings' TimeZone, set on every connection
+	// speculative: initConn fails rather than create the default schema
+	speculative bool
 
 	// schemaMu serializes EnsureSchema. initConn uses initMu instead:
 	// EnsureSchema may need a new pool connection while holding schemaMu.
@@ -61,7 +66,7 @@ var (
 
 // Open opens (creating if needed) the DuckDB database described by cfg.
 func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
-	w := &Warehouse{path: cfg.Path, schema: cfg.Schema}
+	w := &Warehouse{path: cfg.Path, schema: cfg.Schema, speculative: cfg.Speculative}
 	for k, v := range cfg.Settings {
 		if strings.EqualFold(k, "timezone") {
 			// ICU's setting cannot be given when the database opens (the
@@ -86,6 +91,15 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 			return fmt.Errorf("cannot open DuckDB database %s: %w", shown, de)
 		}
 		return fmt.Errorf("cannot open DuckDB database %s: %w", shown, err)
+	}
+	if cfg.Speculative {
+		// in memory there is nothing to open ahead of need
+		if cfg.Path == "" {
+			return nil, errors.New("duckdb: nothing to open ahead in memory")
+		}
+		if _, err := os.Stat(cfg.Path); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Path != "" {
 		if strings.ContainsRune(cfg.Path, '?') {
@@ -142,6 +156,8 @@ func (w *Warehouse) initConn(ex driver.ExecerContext) error {
 	set := "SET schema = " + w.QuoteString(w.schema)
 	if _, err := ex.ExecContext(ctx, set, nil); err == nil {
 		return nil
+	} else if w.speculative {
+		return err
 	}
 	// Serialized: concurrent CREATE SCHEMA of one schema conflict.
 	w.initMu.Lock()
