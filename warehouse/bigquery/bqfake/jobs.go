@@ -45,6 +45,8 @@ type Load struct {
 	SkipLeadingRows     int64
 	FieldDelimiter      string
 	AllowQuotedNewlines bool
+	Autodetect          bool
+	IgnoreUnknownValues bool
 	Data                []byte
 	// Upload is "multipart" or "resumable".
 	Upload string
