@@ -152,14 +152,23 @@ func TestLandFiles(t *testing.T) {
 	j := write("a.jsonl", `{"id": 1, "tags": ["a", "b"], "info": {"k": 1}, "v": 1, "at": "2024-01-02T10:00:00Z"}
 {"id": 2, "tags": [], "info": null, "v": "x"}
 `)
+	j2 := write("b.jsonl", `{"id": 3, "v": 7}`+"\n")
 	keyed := table("events")
 	keyed.PrimaryKey = []string{"id"}
-	cols, counts = land(keyed, warehouse.FormatJSON, []string{j}, []string{"a.jsonl"}, warehouse.LandCommit{State: []byte(`{}`)})
+	e.fake.ResetJobs()
+	cols, counts = land(keyed, warehouse.FormatJSON, []string{j, j2}, []string{"a.jsonl", "b.jsonl"}, warehouse.LandCommit{State: []byte(`{}`)})
 	assert.Equal(t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "tags", Type: "JSON"}, {Name: "info", Type: "JSON"},
 		{Name: "v", Type: "JSON"}, {Name: "at", Type: "TIMESTAMP"}, {Name: warehouse.FileColumn, Type: "STRING"}}, cols)
-	assert.Equal(t, warehouse.LandCounts{Inserted: 2}, counts)
-	assert.Equal(t, []string{`1 ["a","b"] {"k":1} 1 2024-01-02 10:00:00 +0000 UTC`, `2 [] <nil> "x" <nil>`},
+	assert.Equal(t, warehouse.LandCounts{Inserted: 3}, counts)
+	assert.Equal(t, []string{`1 ["a","b"] {"k":1} 1 2024-01-02 10:00:00 +0000 UTC`, `2 [] <nil> "x" <nil>`, `3 <nil> <nil> 7 <nil>`},
 		read("SELECT id, TO_JSON_STRING(tags), TO_JSON_STRING(info), TO_JSON_STRING(v), `at` FROM raw.events ORDER BY id"))
+	i = 0
+	for _, j := range e.fake.Jobs() {
+		if j.Type == "QUERY" && (strings.HasPrefix(j.Query, "INSERT") || strings.Contains(j.Query, "BEGIN TRANSACTION")) {
+			i++
+			checkGolden(t, filepath.Join("testdata", "land", fmt.Sprintf("files_json.%d.sql", i)), normalizeSQL(j.Query)+"\n")
+		}
+	}
 
 	// Parquet: the file's own types
 	p := filepath.Join(dir, "a.parquet")
