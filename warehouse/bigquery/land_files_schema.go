@@ -28,7 +28,7 @@ import (
 // do: BOOL, INT64, FLOAT64, DATE, TIME, DATETIME (a timestamp without
 // zone), TIMESTAMP (with a zone or offset), else STRING. JSON objects and
 // arrays, and JSON columns whose values are of several kinds, are JSON.
-// A column of NULLs only is STRING.
+// A column of NULLs only is STRING in a CSV file, JSON in a JSON file.
 
 // fileKind is a column's inferred type: a lattice from none (no value
 // seen) up to STRING (CSV) or JSON (JSON files).
@@ -113,13 +113,10 @@ func mergeText(a, b fileKind) fileKind {
 	case a > b:
 		a, b = b, a
 	}
-	switch {
-	case a == kInt && b == kFloat:
+	if a == kInt && b == kFloat {
 		return kFloat
-	case a == kDate && (b == kDatetime || b == kTimestamp), a == kDatetime && b == kTimestamp:
-		return b
 	}
-	return kString
+	return kString // as DuckDB: dates mixed with date-times are text
 }
 
 // mergeJSON is the kind that holds values of kinds a and b in a JSON
@@ -166,6 +163,9 @@ func fileColumns(format warehouse.FileFormat, path string) ([]warehouse.Column, 
 	cols := make([]warehouse.Column, len(names))
 	for i, n := range names {
 		cols[i] = warehouse.Column{Name: n, Type: fileKindTypes[kinds[i]]}
+		if kinds[i] == kNone && format == warehouse.FormatJSON {
+			cols[i].Type = "JSON"
+		}
 	}
 	return cols, nil
 }

@@ -29,7 +29,7 @@ func TestFileColumns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "price", Type: "FLOAT64"}, {Name: "flag", Type: "BOOL"},
 		{Name: "day", Type: "DATE"}, {Name: "at", Type: "DATETIME"}, {Name: "seen", Type: "TIMESTAMP"}, {Name: "clock", Type: "TIME"},
-		{Name: "name", Type: "STRING"}, {Name: "big", Type: "FLOAT64"}, {Name: "mixed", Type: "DATETIME"},
+		{Name: "name", Type: "STRING"}, {Name: "big", Type: "FLOAT64"}, {Name: "mixed", Type: "STRING"},
 		{Name: "column10", Type: "STRING"}, {Name: "id_1", Type: "INT64"}, {Name: "empty", Type: "STRING"}}, cols)
 
 	jsonPath := filepath.Join(dir, "a.jsonl")
@@ -41,7 +41,7 @@ func TestFileColumns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "price", Type: "FLOAT64"}, {Name: "flag", Type: "BOOL"},
 		{Name: "day", Type: "DATE"}, {Name: "obj", Type: "JSON"}, {Name: "arr", Type: "JSON"}, {Name: "mixed", Type: "JSON"},
-		{Name: "n", Type: "STRING"}, {Name: "s", Type: "STRING"}, {Name: "late", Type: "TIMESTAMP"}}, cols)
+		{Name: "n", Type: "JSON"}, {Name: "s", Type: "STRING"}, {Name: "late", Type: "TIMESTAMP"}}, cols)
 
 	require.NoError(t, os.WriteFile(jsonPath, []byte("{\"id\":1}\n[1]\n"), 0o644))
 	_, err = fileColumns(warehouse.FormatJSON, jsonPath)
