@@ -3,6 +3,7 @@ package bigquery
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -144,6 +145,14 @@ func fileColumns(format warehouse.FileFormat, path string) ([]warehouse.Column, 
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
+	if magic, _ := r.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) { // gzip, which load jobs read too
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		defer zr.Close()
+		r = bufio.NewReaderSize(zr, 1<<20)
+	}
 	if bom, _ := r.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
 		_, _ = r.Discard(3)
 	}

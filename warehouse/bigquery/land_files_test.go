@@ -1,6 +1,8 @@
 package bigquery
 
 import (
+	"bytes"
+	"compress/gzip"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -42,6 +44,16 @@ func TestFileColumns(t *testing.T) {
 	assert.Equal(t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "price", Type: "FLOAT64"}, {Name: "flag", Type: "BOOL"},
 		{Name: "day", Type: "DATE"}, {Name: "obj", Type: "JSON"}, {Name: "arr", Type: "JSON"}, {Name: "mixed", Type: "JSON"},
 		{Name: "n", Type: "JSON"}, {Name: "s", Type: "STRING"}, {Name: "late", Type: "TIMESTAMP"}}, cols)
+
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte("id,name\n1,a\n"))
+	require.NoError(t, zw.Close())
+	gzPath := filepath.Join(dir, "a.csv.gz")
+	require.NoError(t, os.WriteFile(gzPath, gz.Bytes(), 0o644))
+	cols, err = fileColumns(warehouse.FormatCSV, gzPath)
+	require.NoError(t, err)
+	assert.Equal(t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "name", Type: "STRING"}}, cols, "gzip files are read decompressed")
 
 	require.NoError(t, os.WriteFile(jsonPath, []byte("{\"id\":1}\n[1]\n"), 0o644))
 	_, err = fileColumns(warehouse.FormatJSON, jsonPath)
@@ -202,4 +214,33 @@ func TestLandFilesBadFile(t *testing.T) {
 	require.ErrorContains(t, err, "data/bad.jsonl: read")
 	_, err = l.Commit(e.ctx, warehouse.LandCommit{State: []byte(`{}`)})
 	require.ErrorContains(t, err, "nothing is staged")
+}
+
+// A gzip-compressed file is uploaded as it is: its schema is derived from
+// its decompressed text and the load job reads it decompressed.
+func TestLandFilesGzip(t *testing.T) {
+	e := newFake(t)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(`{"id": 1, "name": "a"}` + "\n"))
+	require.NoError(t, zw.Close())
+	p := filepath.Join(t.TempDir(), "a.jsonl.gz")
+	require.NoError(t, os.WriteFile(p, gz.Bytes(), 0o644))
+	l, err := e.w.Land(e.ctx, landTable())
+	require.NoError(t, err)
+	defer l.Close()
+	e.fake.ResetJobs()
+	cols, n, err := l.(warehouse.FileStager).StageFiles(e.ctx, warehouse.FormatJSON, []string{p}, []string{"a.jsonl.gz"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
+	assert.Equal(t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "name", Type: "STRING"},
+		{Name: warehouse.FileColumn, Type: "STRING"}}, cols)
+	for _, j := range e.fake.Jobs() {
+		if j.Load != nil {
+			assert.Equal(t, gz.Bytes(), j.Load.Data, "uploaded compressed")
+		}
+	}
+	counts, err := l.Commit(e.ctx, warehouse.LandCommit{State: []byte(`{}`)})
+	require.NoError(t, err)
+	assert.Equal(t, warehouse.LandCounts{Inserted: 1}, counts)
 }

@@ -23,7 +23,7 @@
 // through jobs.getQueryResults (and tables through tabledata.list) with
 // BigQuery's types and JSON encoding; DML reports numDmlAffectedRows and
 // sets @@row_count; load jobs land real rows: CSV and newline-delimited
-// JSON in the schema the job gives (a JSON column takes each raw JSON
+// JSON (gzip-compressed or not) in the schema the job gives (a JSON column takes each raw JSON
 // value; an unknown key fails the load unless ignoreUnknownValues), and
 // Parquet in the file's own schema, converted as BigQuery converts
 // Parquet's types (load_parquet.go; flat columns only). Jobs run one at a

@@ -2,6 +2,7 @@ package bqfake
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -159,21 +160,25 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	if j.Load.Autodetect {
 		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: schema autodetection is not supported: give the load a schema"}
 	}
+	src := *j.Load // the job keeps the data as sent
+	if err := gunzip(&src); err != nil {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "Error while reading data, error message: " + err.Error()}
+	}
 	t0 := ds.tables[ref.TableId]
 	var records [][]*string
 	var fileSchema []Field // a Parquet file's own
 	var cerr error
-	switch j.Load.SourceFormat {
+	switch src.SourceFormat {
 	case "", "CSV":
-		records, cerr = readCSV(j.Load, len(j.Load.Schema))
+		records, cerr = readCSV(&src, len(src.Schema))
 	case "NEWLINE_DELIMITED_JSON":
-		schema := j.Load.Schema
+		schema := src.Schema
 		if schema == nil && t0 != nil {
 			schema = t0.schema
 		}
-		records, cerr = readNDJSON(j.Load.Data, schema, j.Load.IgnoreUnknownValues)
+		records, cerr = readNDJSON(src.Data, schema, src.IgnoreUnknownValues)
 	case "PARQUET":
-		fileSchema, records, cerr = readParquet(j.ctx, j.Load.Data)
+		fileSchema, records, cerr = readParquet(j.ctx, src.Data)
 	default:
 		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: only CSV, NEWLINE_DELIMITED_JSON and PARQUET loads are supported"}
 	}
@@ -214,6 +219,24 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	t.schema, t.numRows, t.stored = schema, n, true
 	ds.tables[ref.TableId] = t
 	return int64(len(records)), nil
+}
+
+// gunzip decompresses a gzip-compressed CSV or JSON load, as BigQuery
+// reads them (Parquet compresses inside the file instead).
+func gunzip(l *Load) error {
+	if l.SourceFormat == "PARQUET" || !bytes.HasPrefix(l.Data, []byte{0x1f, 0x8b}) {
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(l.Data))
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	l.Data = data
+	return nil
 }
 
 // readNDJSON reads the rows of a newline-delimited JSON load as records

@@ -1,6 +1,8 @@
 package bqfake_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"database/sql"
 	"errors"
 	"os"
@@ -80,6 +82,21 @@ func TestLoadNDJSONValues(t *testing.T) {
 	err = e.load("auto", src)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "autodetection is not supported")
+}
+
+// A gzip-compressed CSV or JSON load is read decompressed.
+func TestLoadGzip(t *testing.T) {
+	e := newEnv(t)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write([]byte("id,name\n1,a\n2,b\n"))
+	require.NoError(t, zw.Close())
+	src := bigquery.NewReaderSource(bytes.NewReader(buf.Bytes()))
+	src.SkipLeadingRows = 1
+	src.Schema = bigquery.Schema{{Name: "id", Type: bigquery.IntegerFieldType}, {Name: "name", Type: bigquery.StringFieldType}}
+	require.NoError(t, e.load("z", src))
+	_, rows := e.rows("SELECT id, name FROM ds.z ORDER BY id")
+	assert.Equal(t, [][]bigquery.Value{{int64(1), "a"}, {int64(2), "b"}}, rows)
 }
 
 // A Parquet load takes the file's own schema, converted as BigQuery
