@@ -156,8 +156,24 @@ func TestExtractFilesBigQuery(t *testing.T) {
 	assert.Equal(t, state, rows(stateQ))
 	assert.Equal(t, before, rows(stamps))
 
-	// b.csv changed: only its rows are replaced
+	// b.csv changed, and mart is killed between its load and the merge:
+	// the table and the state are as they were, the staging tables expire
 	writeFile(t, dir, "data/zones/b.csv", "zone_id,name,area_km2,opened\n3,east,3.5,2024-03-04\n4,west,1,2024-04-05\n")
+	r = martEnv(t, dir, []string{"MART_EXTRACT_FAILPOINT=staged"}, "extract", "--select", "source:fleet.zones")
+	require.NotEqual(t, 0, r.Code, r.String())
+	assert.Equal(t, []string{"1 north 12.5 2024-01-02 data/zones/a.csv", "2 south 8 2024-02-03 data/zones/a.csv",
+		"3 east 3.25 2024-03-04 data/zones/b.csv"}, rows(zones))
+	assert.Equal(t, state, rows(stateQ))
+	leftover := map[string]bool{}
+	for _, tb := range fake.Tables("fleet-prod", "raw_fleet") {
+		if strings.Contains(tb.Name, "__mart_tmp") {
+			assert.True(t, tb.Expires, "a staging table left by a crash expires: %s", tb.Name)
+			leftover[tb.Name] = true
+		}
+	}
+	assert.NotEmpty(t, leftover)
+
+	// the re-run: only b.csv's rows are replaced
 	fake.ResetJobs()
 	r = mart(t, dir, "extract")
 	require.Equal(t, 0, r.Code, r.String())
@@ -178,6 +194,8 @@ func TestExtractFilesBigQuery(t *testing.T) {
 	assert.Equal(t, []string{"3 east 3.5 2024-03-04 data/zones/b.csv", "4 west 1 2024-04-05 data/zones/b.csv"}, rows(zones))
 	assert.NotContains(t, strings.Join(rows(stateQ), "\n"), "a.csv")
 	for _, tb := range fake.Tables("fleet-prod", "raw_fleet") {
-		assert.NotContains(t, tb.Name, "__mart_tmp", "no staging table is left")
+		if strings.Contains(tb.Name, "__mart_tmp") {
+			assert.True(t, leftover[tb.Name], "a run that ends drops its staging tables: %s", tb.Name)
+		}
 	}
 }
