@@ -70,8 +70,14 @@ func (l *landing) StageFiles(ctx context.Context, format warehouse.FileFormat, p
 		parts = append(parts, part)
 		err := l.w.loadFile(ctx, part, path, func(src *bigquery.ReaderSource) {
 			src.SourceFormat, src.Schema = srcFormat, schema
-			if format == warehouse.FormatCSV {
+			switch format {
+			case warehouse.FormatCSV:
 				src.SkipLeadingRows, src.AllowQuotedNewlines = 1, true
+			case warehouse.FormatParquet:
+				// ENUM as STRING (not BYTES), a LIST as a REPEATED column of
+				// its elements (not a RECORD of list.element), which lands as
+				// the JSON array DuckDB's list would print
+				src.ParquetOptions = &bigquery.ParquetOptions{EnumAsString: true, EnableListInference: true}
 			}
 		})
 		if err != nil {

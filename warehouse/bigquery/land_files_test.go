@@ -190,7 +190,14 @@ func TestLandFiles(t *testing.T) {
 	_, err = db.Exec(`COPY (SELECT 1 AS id, 12.50::DECIMAL(10,2) AS amount, TIMESTAMPTZ '2024-01-02 03:04:05+00' AS ts,
 		TIMESTAMP '2024-01-02 03:04:05' AS local_ts, 'z' AS name) TO '` + p + `' (FORMAT parquet)`)
 	require.NoError(t, err)
+	e.fake.ResetJobs()
 	cols, counts = land(table("pq"), warehouse.FormatParquet, []string{p}, []string{"a.parquet"}, warehouse.LandCommit{State: []byte(`{}`)})
+	for _, j := range e.fake.Jobs() {
+		if j.Load != nil {
+			assert.Equal(t, "PARQUET", j.Load.SourceFormat)
+			assert.True(t, j.Load.ParquetEnumAsString && j.Load.ParquetListInference, "ENUM as STRING, LIST as REPEATED")
+		}
+	}
 	assert.Equal(t, []warehouse.Column{{Name: "id", Type: "INT64"}, {Name: "amount", Type: "NUMERIC"}, {Name: "ts", Type: "TIMESTAMP"},
 		{Name: "local_ts", Type: "DATETIME"}, {Name: "name", Type: "STRING"}, {Name: warehouse.FileColumn, Type: "STRING"}}, cols)
 	assert.Equal(t, warehouse.LandCounts{Inserted: 1}, counts)

@@ -47,7 +47,11 @@ type Load struct {
 	AllowQuotedNewlines bool
 	Autodetect          bool
 	IgnoreUnknownValues bool
-	Data                []byte
+	// ParquetEnumAsString and ParquetListInference are the Parquet
+	// options sent (recorded only: the fake reads ENUM as STRING and
+	// refuses nested columns either way).
+	ParquetEnumAsString, ParquetListInference bool
+	Data                                      []byte
 	// Upload is "multipart" or "resumable".
 	Upload string
 }

@@ -131,6 +131,9 @@ func (s *Server) startLoad(j *job, cfg *bq.JobConfigurationLoad, data []byte, up
 	j.Load = &Load{SourceFormat: cfg.SourceFormat, Schema: fromAPISchema(cfg.Schema), SkipLeadingRows: cfg.SkipLeadingRows,
 		FieldDelimiter: delim, AllowQuotedNewlines: cfg.AllowQuotedNewlines, Autodetect: cfg.Autodetect,
 		IgnoreUnknownValues: cfg.IgnoreUnknownValues, Data: data, Upload: upload}
+	if po := cfg.ParquetOptions; po != nil {
+		j.Load.ParquetEnumAsString, j.Load.ParquetListInference = po.EnumAsString, po.EnableListInference
+	}
 	s.jobsWG.Add(1)
 	go s.runJob(j, 0)
 }
