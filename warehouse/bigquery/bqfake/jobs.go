@@ -47,13 +47,13 @@ type Load struct {
 	AllowQuotedNewlines bool
 	Autodetect          bool
 	IgnoreUnknownValues bool
+	Data                []byte
+	// Upload is "multipart" or "resumable".
+	Upload string
 	// ParquetEnumAsString and ParquetListInference are the Parquet
 	// options sent (recorded only: the fake reads ENUM as STRING and
 	// refuses nested columns either way).
 	ParquetEnumAsString, ParquetListInference bool
-	Data                                      []byte
-	// Upload is "multipart" or "resumable".
-	Upload string
 }
 
 type job struct {
