@@ -215,11 +215,12 @@ const (
 )
 
 // FileStager is implemented by a Landing whose engine reads files itself
-// (DuckDB's read_csv, read_json and read_parquet). StageFiles replaces the
-// staged batch with the rows of the files, each with FileColumn set to the
-// name it is given in names, and returns the batch's columns as the engine
-// inferred them (FileColumn last). A commit of such a batch first deletes
-// the table's rows whose FileColumn is one of names.
+// (DuckDB's read_csv, read_json and read_parquet; BigQuery's load jobs).
+// StageFiles replaces the staged batch with the rows of the files, each
+// with FileColumn set to the name it is given in names, and returns the
+// batch's columns as the engine inferred them (FileColumn last). A commit
+// of such a batch first deletes the table's rows whose FileColumn is one
+// of names.
 type FileStager interface {
 	StageFiles(ctx context.Context, format FileFormat, paths, names []string) (cols []Column, rows int64, err error)
 }

@@ -1,10 +1,11 @@
 // Package files is mart extract's files source: a table per file pattern
 // (path:, relative to the project), in CSV, newline-delimited JSON or
 // Parquet, read by the warehouse's own readers (DuckDB's read_csv,
-// read_json and read_parquet). Each file lands once: the state records
-// every landed file's path, size and SHA-256, so a re-run loads only new
-// and changed files (a changed file's rows replace its old ones), and
-// with deletes: reconcile drops the rows of files that are gone.
+// read_json and read_parquet; BigQuery's load jobs). Each file lands
+// once: the state records every landed file's path, size and SHA-256, so
+// a re-run loads only new and changed files (a changed file's rows
+// replace its old ones), and with deletes: reconcile drops the rows of
+// files that are gone.
 package files
 
 import (

@@ -22,6 +22,7 @@ type landing struct {
 	stage   warehouse.Relation // the staging table ("" name: none)
 	batch   warehouse.Batch
 	cols    []warehouse.Column // the batch's columns as they land
+	files   []string           // the names of the files StageFiles staged
 	rebuilt bool               // a commit happened: Rebuild is done
 }
 
@@ -79,6 +80,7 @@ func (l *landing) dropStage() {
 		l.w.dropQuietly(l.stage)
 		l.stage = warehouse.Relation{}
 	}
+	l.files = nil
 }
 
 // tempFile makes the local file a batch is written to before its upload.

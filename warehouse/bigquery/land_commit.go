@@ -21,7 +21,7 @@ func (l *landing) Commit(ctx context.Context, c warehouse.LandCommit) (warehouse
 	}
 	s := &landScript{t: l.t, target: relationSQL(l.t.Table), c: c, ts: timeLiteral(l.t.ExtractedAt, "TIMESTAMP")}
 	if !c.NoBatch {
-		s.stage, s.kind, s.cols = relationSQL(l.stage), l.batch.Kind, l.cols
+		s.stage, s.kind, s.cols, s.files = relationSQL(l.stage), l.batch.Kind, l.cols, l.files
 		s.checkKeys = len(l.t.PrimaryKey) > 0 && !l.t.KeyEnforced && s.kind == warehouse.BatchRows
 	}
 	if err := l.plan(ctx, s); err != nil {

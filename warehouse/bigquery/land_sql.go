@@ -30,6 +30,7 @@ type landScript struct {
 	ts        string // the extraction time, a literal
 	exists    bool   // the table exists (after the DDL)
 	checkKeys bool
+	files     []string // the staged files (StageFiles): their old rows are deleted first
 }
 
 func (s *landScript) keyMatch(a, b string) string { return keyJoin(s.t.PrimaryKey, a, b) }
@@ -149,7 +150,11 @@ func (s *landScript) countSQL() []string {
 			" AS s WHERE " + s.keyMatch("s", "t") + ")" + s.goneGuard() + ")"}
 	}
 	if len(s.t.PrimaryKey) == 0 {
-		return []string{"SET mart_deleted = (SELECT COUNT(*) FROM " + s.target + ")", "SET mart_inserted = (SELECT COUNT(*) FROM " + s.stage + ")"}
+		ins := "SET mart_inserted = (SELECT COUNT(*) FROM " + s.stage + ")"
+		if !s.c.Whole {
+			return []string{ins}
+		}
+		return []string{"SET mart_deleted = (SELECT COUNT(*) FROM " + s.target + ")", ins}
 	}
 	first := "t." + quoteIdent(s.t.PrimaryKey[0])
 	if s.kind != warehouse.BatchChanges {
@@ -224,6 +229,15 @@ func (s *landScript) stateSQL(state string) []string {
 	}
 }
 
+// deleteFilesSQL deletes the rows that came from the named files.
+func (s *landScript) deleteFilesSQL(files []string) string {
+	list := make([]string, len(files))
+	for i, f := range files {
+		list[i] = quoteString(f)
+	}
+	return "DELETE FROM " + s.target + " WHERE " + quoteIdent(warehouse.FileColumn) + " IN (" + strings.Join(list, ", ") + ")"
+}
+
 // script is the whole commit.
 func (s *landScript) script(state string) string {
 	parts := []string{"DECLARE mart_inserted, mart_updated, mart_deleted, mart_bad_keys INT64 DEFAULT 0",
@@ -231,16 +245,14 @@ func (s *landScript) script(state string) string {
 	parts = append(parts, s.ddl...)
 	var tx []string
 	if s.stage != "" && s.exists {
+		if len(s.files) > 0 {
+			tx = append(tx, s.deleteFilesSQL(s.files), "SET mart_deleted = @@row_count")
+		}
 		tx = append(tx, s.countSQL()...)
 		tx = append(tx, s.applySQL()...)
 	}
 	if len(s.c.DeleteFiles) > 0 && s.exists {
-		list := make([]string, len(s.c.DeleteFiles))
-		for i, f := range s.c.DeleteFiles {
-			list[i] = quoteString(f)
-		}
-		tx = append(tx, "DELETE FROM "+s.target+" WHERE "+quoteIdent(warehouse.FileColumn)+" IN ("+strings.Join(list, ", ")+")",
-			"SET mart_deleted = mart_deleted + @@row_count")
+		tx = append(tx, s.deleteFilesSQL(s.c.DeleteFiles), "SET mart_deleted = mart_deleted + @@row_count")
 	}
 	tx = append(tx, s.stateSQL(state)...)
 	if s.checkKeys {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"cloud.google.com/go/bigquery"
-	"google.golang.org/api/googleapi"
 
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -107,36 +106,9 @@ func writeNDJSON(f *os.File, b warehouse.Batch, cols []warehouse.Column, fill fu
 	return n, err
 }
 
-// load runs the load job of the file into the staging table, its insert
-// retried with the same job id like a seed's (see startLoad).
+// load runs the load job of the NDJSON file into the staging table.
 func (l *landing) load(ctx context.Context, path string, schema bigquery.Schema) error {
-	labels := l.w.labels(ctx)
-	_, err := l.w.runJob(ctx, atomicJob, func(ctx context.Context, id string) (*bigquery.Job, error) {
-		for attempt := 0; ; attempt++ {
-			f, err := os.Open(path)
-			if err != nil {
-				return nil, err
-			}
-			src := bigquery.NewReaderSource(f)
-			src.SourceFormat = bigquery.JSON
-			src.Schema = schema
-			ld := l.w.table(l.stage).LoaderFrom(src)
-			ld.JobID, ld.Location, ld.Labels, ld.JobTimeout = id, l.w.cfg.Location, labels, l.w.cfg.JobTimeout
-			ld.WriteDisposition, ld.CreateDisposition = bigquery.WriteTruncate, bigquery.CreateNever
-			if l.w.uploadChunk > 0 {
-				ld.MediaOptions = []googleapi.MediaOption{googleapi.ChunkSize(l.w.uploadChunk)}
-			}
-			job, err := ld.Run(ctx)
-			f.Close()
-			if err == nil || isDuplicate(err) || attempt >= l.w.cfg.JobRetries+2 || !transient(l.w.apiError(err, id)) {
-				return job, err
-			}
-			select {
-			case <-time.After(l.w.backoff(attempt + 1)):
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-		}
+	return l.w.loadFile(ctx, l.stage, path, func(src *bigquery.ReaderSource) {
+		src.SourceFormat, src.Schema = bigquery.JSON, schema
 	})
-	return err
 }

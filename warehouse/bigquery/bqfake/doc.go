@@ -22,7 +22,11 @@
 // to DuckDB SQL (translate*.go) and executed; query results come back
 // through jobs.getQueryResults (and tables through tabledata.list) with
 // BigQuery's types and JSON encoding; DML reports numDmlAffectedRows and
-// sets @@row_count; load jobs (CSV) land real rows. Jobs run one at a
+// sets @@row_count; load jobs land real rows: CSV and newline-delimited
+// JSON (gzip-compressed or not) in the schema the job gives (a JSON column takes each raw JSON
+// value; an unknown key fails the load unless ignoreUnknownValues), and
+// Parquet in the file's own schema, converted as BigQuery converts
+// Parquet's types (load_parquet.go; flat columns only). Jobs run one at a
 // time (a serial history BigQuery could have produced); jobs.insert
 // answers when a job finishes quickly, jobs.cancel interrupts a running
 // query, and a job over its jobTimeoutMs is stopped.
@@ -87,7 +91,8 @@
 // Column descriptions are not kept, expiration is recorded but never
 // applies, and bytes processed are an estimate. Views created with
 // tables.insert, query parameters, INFORMATION_SCHEMA, EXECUTE IMMEDIATE,
-// loops, CALL, ASSERT and non-CSV loads are not supported.
+// loops, CALL, ASSERT, schema autodetection in loads, loads of Avro, ORC
+// or nested Parquet columns are not supported.
 //
 // # Scripting by tests
 //

@@ -45,9 +45,15 @@ type Load struct {
 	SkipLeadingRows     int64
 	FieldDelimiter      string
 	AllowQuotedNewlines bool
+	Autodetect          bool
+	IgnoreUnknownValues bool
 	Data                []byte
 	// Upload is "multipart" or "resumable".
 	Upload string
+	// ParquetEnumAsString and ParquetListInference are the Parquet
+	// options sent (recorded only: the fake reads ENUM as STRING and
+	// refuses nested columns either way).
+	ParquetEnumAsString, ParquetListInference bool
 }
 
 type job struct {

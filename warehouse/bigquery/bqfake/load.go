@@ -2,6 +2,7 @@ package bqfake
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -127,7 +129,11 @@ func (s *Server) startLoad(j *job, cfg *bq.JobConfigurationLoad, data []byte, up
 		delim = ","
 	}
 	j.Load = &Load{SourceFormat: cfg.SourceFormat, Schema: fromAPISchema(cfg.Schema), SkipLeadingRows: cfg.SkipLeadingRows,
-		FieldDelimiter: delim, AllowQuotedNewlines: cfg.AllowQuotedNewlines, Data: data, Upload: upload}
+		FieldDelimiter: delim, AllowQuotedNewlines: cfg.AllowQuotedNewlines, Autodetect: cfg.Autodetect,
+		IgnoreUnknownValues: cfg.IgnoreUnknownValues, Data: data, Upload: upload}
+	if po := cfg.ParquetOptions; po != nil {
+		j.Load.ParquetEnumAsString, j.Load.ParquetListInference = po.EnumAsString, po.EnableListInference
+	}
 	s.jobsWG.Add(1)
 	go s.runJob(j, 0)
 }
@@ -154,20 +160,30 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	if err != nil {
 		return 0, err
 	}
+	if j.Load.Autodetect {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: schema autodetection is not supported: give the load a schema"}
+	}
+	src := *j.Load // the job keeps the data as sent
+	if err := gunzip(&src); err != nil {
+		return 0, &apiError{http.StatusBadRequest, "invalid", "Error while reading data, error message: " + err.Error()}
+	}
 	t0 := ds.tables[ref.TableId]
 	var records [][]*string
+	var fileSchema []Field // a Parquet file's own
 	var cerr error
-	switch j.Load.SourceFormat {
+	switch src.SourceFormat {
 	case "", "CSV":
-		records, cerr = readCSV(j.Load, len(j.Load.Schema))
+		records, cerr = readCSV(&src, len(src.Schema))
 	case "NEWLINE_DELIMITED_JSON":
-		schema := j.Load.Schema
+		schema := src.Schema
 		if schema == nil && t0 != nil {
 			schema = t0.schema
 		}
-		records, cerr = readNDJSON(j.Load.Data, schema)
+		records, cerr = readNDJSON(src.Data, schema, src.IgnoreUnknownValues)
+	case "PARQUET":
+		fileSchema, records, cerr = readParquet(j.ctx, src.Data)
 	default:
-		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: only CSV and NEWLINE_DELIMITED_JSON loads are supported"}
+		return 0, &apiError{http.StatusBadRequest, "invalid", "bqfake: only CSV, NEWLINE_DELIMITED_JSON and PARQUET loads are supported"}
 	}
 	if cerr != nil {
 		return 0, &apiError{http.StatusBadRequest, "invalid", "Error while reading data, error message: " + cerr.Error()}
@@ -182,6 +198,14 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 		return 0, &apiError{http.StatusConflict, "duplicate", "Already Exists: Table " + ref.ProjectId + ":" + ref.DatasetId + "." + ref.TableId}
 	}
 	schema := j.Load.Schema
+	if fileSchema != nil {
+		// Parquet is self-describing: the file's schema applies (a given
+		// one must name the same columns).
+		if schema != nil && !sameNames(schema, fileSchema) {
+			return 0, &apiError{http.StatusBadRequest, "invalid", "Provided Schema does not match Table. Field names differ from the Parquet file's"}
+		}
+		schema = fileSchema
+	}
 	if schema == nil && t != nil {
 		schema = t.schema
 	}
@@ -200,10 +224,30 @@ func (s *Server) load(j *job, ref *bq.TableReference) (int64, *apiError) {
 	return int64(len(records)), nil
 }
 
+// gunzip decompresses a gzip-compressed CSV or JSON load, as BigQuery
+// reads them (Parquet compresses inside the file instead).
+func gunzip(l *Load) error {
+	if l.SourceFormat == "PARQUET" || !bytes.HasPrefix(l.Data, []byte{0x1f, 0x8b}) {
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(l.Data))
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	l.Data = data
+	return nil
+}
+
 // readNDJSON reads the rows of a newline-delimited JSON load as records
-// in the schema's column order: a missing key or a null is NULL, a nested
-// value (a JSON column's) its JSON text.
-func readNDJSON(data []byte, schema []Field) ([][]*string, error) {
+// in the schema's column order: a missing key or a null is NULL, a JSON
+// column's value its JSON text ("fields declared as JSON type load the
+// raw JSON value", a string included). A key that is not in the schema
+// fails the load unless ignoreUnknownValues is set, as in BigQuery.
+func readNDJSON(data []byte, schema []Field, ignoreUnknown bool) ([][]*string, error) {
 	var out [][]*string
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -213,6 +257,13 @@ func readNDJSON(data []byte, schema []Field) ([][]*string, error) {
 		if err := json.Unmarshal(line, &obj); err != nil {
 			return nil, fmt.Errorf("JSON parsing error in row starting at position %d: %v", i+1, err)
 		}
+		if !ignoreUnknown {
+			for k := range obj {
+				if !slices.ContainsFunc(schema, func(f Field) bool { return strings.EqualFold(f.Name, k) }) {
+					return nil, fmt.Errorf("JSON table encountered too many errors, giving up. Rows: %d; errors: 1. Please look into the errors[] collection for more details. No such field: %s.", len(out)+1, k)
+				}
+			}
+		}
 		rec := make([]*string, len(schema))
 		for c, f := range schema {
 			raw, ok := obj[f.Name]
@@ -220,7 +271,7 @@ func readNDJSON(data []byte, schema []Field) ([][]*string, error) {
 				continue
 			}
 			var v string
-			if json.Unmarshal(raw, &v) != nil || apiType(f.Type) == "JSON" && raw[0] != '"' {
+			if apiType(f.Type) == "JSON" || json.Unmarshal(raw, &v) != nil {
 				v = string(raw)
 			}
 			rec[c] = &v
