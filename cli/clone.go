@@ -37,6 +37,7 @@ func (g *globals) clone(sel *selection, fullRefresh bool) error {
 	if sel.state == "" {
 		return badInput("mart clone needs --state DIR, the target directory of the run to clone from")
 	}
+	g.preopen = true
 	res, err := g.compileProject(false, newInvocationID())
 	if err != nil {
 		return err

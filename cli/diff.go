@@ -66,6 +66,7 @@ func (g *globals) diff(f *diffFlags) error {
 	if len(f.sel.selects) == 0 {
 		f.sel.selects = []string{"state:modified"}
 	}
+	g.preopen = true
 	res, err := g.compileProject(false, newInvocationID())
 	if err != nil {
 		return err

@@ -42,6 +42,7 @@ func docsCmd(g *globals) *cobra.Command {
 }
 
 func (g *globals) docsGenerate(emptyCatalog bool) error {
+	g.preopen = !emptyCatalog
 	res, err := g.compileProject(false, newInvocationID())
 	if err != nil {
 		return err

@@ -60,6 +60,7 @@ func (g *globals) extract(f *extractFlags) error {
 		return err
 	}
 	invocation := newInvocationID()
+	g.preopen = !f.dryRun
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err

@@ -38,6 +38,7 @@ func freshnessCmd(g *globals) *cobra.Command {
 // a freshness: block without loaded_at_field is bad input (exit 2).
 func (g *globals) sourceFreshness(sel *selection) error {
 	invocation := newInvocationID()
+	g.preopen = true
 	res, err := g.compileProject(false, invocation)
 	if err != nil {
 		return err

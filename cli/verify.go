@@ -40,6 +40,7 @@ func (g *globals) verify(f *diffFlags) error {
 	if len(f.sel.selects) == 0 {
 		f.sel.selects = []string{"config.materialized:incremental"}
 	}
+	g.preopen = true
 	res, err := g.compileProject(true, newInvocationID())
 	if err != nil {
 		return err
