@@ -2,7 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -113,7 +115,7 @@ func (g *globals) extract(f *extractFlags) error {
 			events.nodes[n.UniqueID] = n
 		}
 	}
-	out, err := extract.Run(g.ctx, extract.Options{Sources: tables, ProjectDir: res.Project.Dir, Vars: res.Project.Vars,
+	out, err := extract.Run(g.ctx, extract.Options{Sources: tables, ProjectDir: res.Project.Dir, Destination: extractDestination(res), Vars: res.Project.Vars,
 		Threads: threads, FullRefresh: f.fullRefresh, Warehouse: lander, Events: events, ProgressInterval: interval})
 	if lin != nil {
 		why := ""
@@ -239,4 +241,29 @@ func extractDiagnostics(res *compiler.Result) compiler.Diagnostics {
 	}
 	sort.Slice(tables, func(i, k int) bool { return tables[i].UniqueID < tables[k].UniqueID })
 	return extract.Validate(tables)
+}
+
+// extractDestination names the warehouse an extract lands in: the target's
+// type and location (manifest.json's metadata.location), a relative
+// database path made absolute, so that two checkouts' database files are
+// two destinations (extract.Options.Destination).
+func extractDestination(res *compiler.Result) string {
+	loc := res.Manifest.Metadata.Location
+	keys := make([]string, 0, len(loc))
+	for k := range loc {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(res.Target.Type)
+	for _, k := range keys {
+		v := loc[k]
+		if k == "path" && !filepath.IsAbs(v) {
+			if dir, err := filepath.Abs(res.Project.Dir); err == nil {
+				v = filepath.Join(dir, filepath.FromSlash(v))
+			}
+		}
+		b.WriteString(" " + k + "=" + v)
+	}
+	return b.String()
 }

@@ -25,6 +25,8 @@ type Job struct {
 	// ProjectDir is the project's root (files sources' paths are
 	// relative to it).
 	ProjectDir string
+	// Destination names the warehouse the rows land in (Options.Destination).
+	Destination string
 
 	node        *compiler.Node
 	vars        map[string]any

@@ -27,6 +27,11 @@ type Options struct {
 	Sources []*compiler.Node
 	// ProjectDir is the project's root directory.
 	ProjectDir string
+	// Destination names the warehouse the run lands in (the target's
+	// type and location, a database file's absolute path): what a
+	// source-side name that must be one per consumer (a PostgreSQL
+	// replication slot) is derived from, with the raw table.
+	Destination string
 	// Vars are the project's vars (with --vars applied), for var() in DSNs.
 	Vars map[string]any
 	// Threads is how many tables run at once (default 1). Each table uses
@@ -107,7 +112,7 @@ func runTable(ctx context.Context, opt Options, n *compiler.Node, info TableInfo
 	}
 	j := &Job{
 		Info: info, Config: cfg, Object: firstNonEmpty(cfg.Table, n.Identifier, n.Name), FullRefresh: opt.FullRefresh,
-		ProjectDir: projectDir, node: n, vars: opt.Vars, wh: opt.Warehouse, events: opt.Events,
+		ProjectDir: projectDir, Destination: opt.Destination, node: n, vars: opt.Vars, wh: opt.Warehouse, events: opt.Events,
 		lt: warehouse.LandTable{Table: rel, State: warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: warehouse.ExtractStateTable},
 			Stream: n.SourceName + "." + n.Name},
 		meter: newMeter(info, opt.Events), throttle: newThrottle(cfg.MaxRowsPerSecond),

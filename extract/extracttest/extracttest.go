@@ -94,7 +94,9 @@ func Extract(ctx context.Context, dir string, o RunOptions) (*extract.Results, e
 		return nil, err
 	}
 	defer w.Close()
-	return extract.Run(ctx, extract.Options{Sources: nodes, ProjectDir: dir, Threads: o.Threads, FullRefresh: o.FullRefresh,
+	// as the CLI names it: the database file (each test's project has its own)
+	dest := "duckdb path=" + WarehousePath(dir)
+	return extract.Run(ctx, extract.Options{Sources: nodes, ProjectDir: dir, Destination: dest, Threads: o.Threads, FullRefresh: o.FullRefresh,
 		Warehouse: w, Events: o.Events, ProgressInterval: -1})
 }
 

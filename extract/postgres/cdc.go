@@ -54,7 +54,11 @@ func extractCDC(ctx context.Context, j *extract.Job) error {
 	if err := j.Open(ctx, key, true); err != nil {
 		return err
 	}
-	names := cdcNames(j, t)
+	var database string
+	if err := conn.QueryRow(ctx, "SELECT current_database()").Scan(&database); err != nil {
+		return fmt.Errorf("read the database's name: %w", err)
+	}
+	names := cdcNames(j, database)
 	if err := ensurePublication(ctx, conn, names.publication, t.rel); err != nil {
 		return err
 	}
@@ -69,8 +73,13 @@ func extractCDC(ctx context.Context, j *extract.Job) error {
 		if start, err = initialCopy(ctx, j, conn, repl, t, names.slot); err != nil {
 			return err
 		}
-	} else if start, err = resumeSlot(ctx, conn, prev); err != nil {
-		return err
+	} else {
+		// the stored LSN is the stored slot's position, whatever the
+		// slot of a new stream would be called today
+		names.slot = prev.Slot
+		if start, err = resumeSlot(ctx, conn, prev); err != nil {
+			return err
+		}
 	}
 	var target pglogrepl.LSN
 	if err := conn.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&target); err != nil {
@@ -109,11 +118,17 @@ type cdcNaming struct{ slot, publication string }
 
 var nonIdent = regexp.MustCompile(`[^a-z0-9_]+`)
 
-// cdcNames are the slot and publication of the table: extract's slot and
-// publication, else "mart_<schema>_<table>" plus a hash of the stream (a
-// slot name is at most 63 characters of [a-z0-9_]).
-func cdcNames(j *extract.Job, t *table) cdcNaming {
-	sum := sha256.Sum256([]byte(j.Info.UniqueID))
+// cdcNames are the slot and publication of a new stream of the table:
+// extract's slot and publication, else "mart_<source>_<table>" plus a hash
+// of the stream (a slot name is at most 63 characters of [a-z0-9_]). A
+// slot is a consumer's position in the server's WAL, and slot names are
+// the server's, across its databases: the hash covers the source database
+// and where the rows land (the warehouse and the raw table), so that a dev
+// and a prod warehouse fed from one server, or two databases with the same
+// tables, never share a slot; one would confirm changes the other has not
+// applied, and a first run drops a slot of its name.
+func cdcNames(j *extract.Job, database string) cdcNaming {
+	sum := sha256.Sum256([]byte(j.Info.UniqueID + "\x00" + database + "\x00" + j.Destination + "\x00" + j.Info.Relation))
 	base := nonIdent.ReplaceAllString(strings.ToLower("mart_"+j.Info.Source+"_"+j.Info.Table), "_")
 	if len(base) > 50 {
 		base = base[:50]
@@ -218,7 +233,7 @@ func initialCopy(ctx context.Context, j *extract.Job, conn *pgx.Conn, repl *pgco
 // stored LSN to stream from.
 func resumeSlot(ctx context.Context, conn *pgx.Conn, st *extract.State) (pglogrepl.LSN, error) {
 	var ok bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND wal_status IS DISTINCT FROM 'lost')",
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database() AND wal_status IS DISTINCT FROM 'lost')",
 		st.Slot).Scan(&ok); err != nil {
 		return 0, fmt.Errorf("read replication slot %s: %w", st.Slot, err)
 	}

@@ -44,6 +44,30 @@ func cdcShop(t *testing.T, yaml string) (string, *pgx.Conn) {
 	return extracttest.Project(t, yaml), conn
 }
 
+// Two warehouses fed from one source (a dev and a prod project, two
+// checkouts) are two consumers: each has a replication slot of its own, so
+// neither's first run drops the other's slot, nor does one confirm
+// changes the other has not applied.
+func TestCDCTwoWarehouses(t *testing.T) {
+	prod, conn := cdcShop(t, cdcYAML)
+	dev := extracttest.Project(t, cdcYAML)
+	extracttest.MustExtract(t, prod, extracttest.RunOptions{})
+	extracttest.MustExtract(t, dev, extracttest.RunOptions{})
+	slots := extracttest.Query(t, prod, "SELECT json_extract_string(state, '$.slot') FROM raw_shop._mart_extract_state ORDER BY 1")
+	devSlots := extracttest.Query(t, dev, "SELECT json_extract_string(state, '$.slot') FROM raw_shop._mart_extract_state ORDER BY 1")
+	require.Len(t, slots, 2)
+	assert.NotEqual(t, slots, devSlots)
+
+	extracttest.PgExec(t, conn, `UPDATE orders SET status = 'shipped' WHERE id = 3`, `DELETE FROM customers WHERE id = 3`)
+	extracttest.MustExtract(t, prod, extracttest.RunOptions{})
+	requireSame(t, prod, conn)
+	extracttest.PgExec(t, conn, `INSERT INTO customers VALUES (4, 'Dee', 'dee@example.com')`)
+	extracttest.MustExtract(t, dev, extracttest.RunOptions{})
+	requireSame(t, dev, conn)
+	extracttest.MustExtract(t, prod, extracttest.RunOptions{})
+	requireSame(t, prod, conn)
+}
+
 func TestCDC(t *testing.T) {
 	dir, conn := cdcShop(t, cdcYAML)
 	assert.Equal(t, []string{
