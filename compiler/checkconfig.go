@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/mart-dev/mart/warehouse"
@@ -25,6 +26,7 @@ type ConfigChecker interface {
 // build as they do in dbt.
 func (c *compilation) checkConfigs() {
 	c.checkSourcesAirflowConfig()
+	c.checkRelations()
 	for _, n := range c.nodes {
 		if !n.Enabled() {
 			continue
@@ -193,4 +195,71 @@ func (c *compilation) configAt(n *Node, key string) (string, int, int) {
 		return n.yamlFile, n.yamlLine, 0
 	}
 	return n.Path, 1, 1
+}
+
+// checkRelations refuses two nodes that build one relation: they would
+// overwrite each other, in an order that depends on the DAG walk. dbt
+// refuses such a project too ("two resources with the database
+// representation"). A source whose table `mart extract` lands is written
+// by mart as well: landing it where a model, seed or snapshot builds is the
+// same conflict (a source that only reads a seed's table is not).
+func (c *compilation) checkRelations() {
+	var builders []*Node
+	for _, n := range c.nodes {
+		if !n.Enabled() || n.Relation == "" {
+			continue
+		}
+		switch n.ResourceType {
+		case TypeModel:
+			if n.Materialized() == "ephemeral" {
+				continue
+			}
+		case TypeSeed, TypeSnapshot:
+		default:
+			continue
+		}
+		builders = append(builders, n)
+	}
+	sort.Slice(builders, func(i, k int) bool {
+		if builders[i].Path != builders[k].Path {
+			return builders[i].Path < builders[k].Path
+		}
+		return builders[i].UniqueID < builders[k].UniqueID
+	})
+	built := make(map[string]*Node, len(builders))
+	for _, n := range builders {
+		key := strings.ToLower(n.Relation)
+		prev, ok := built[key]
+		if !ok {
+			built[key] = n
+			continue
+		}
+		at := "alias"
+		if _, set := n.Config["alias"]; !set {
+			if _, set := n.Config["schema"]; set {
+				at = "schema"
+			}
+		}
+		d := c.configDiag(n, at, true, "%s %q builds %s, which %s %q (%s) builds too", n.ResourceType, n.Name, n.Relation, prev.ResourceType, prev.Name, prev.Path)
+		d.Detail = "two nodes cannot build one relation: give one of them another alias or schema"
+		c.addDiag(*d)
+	}
+	keys := make([]string, 0, len(c.sources))
+	for k, s := range c.sources {
+		if len(s.Extract) > 0 && s.Enabled() {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		s := c.sources[k]
+		prev, ok := built[strings.ToLower(s.Relation)]
+		if !ok {
+			continue
+		}
+		file, line, col := s.ExtractAt("")
+		d := errorf(file, line, col, "source %s, table %s: mart extract would land it in %s, which %s %q (%s) builds", s.SourceName, s.Name, s.Relation, prev.ResourceType, prev.Name, prev.Path)
+		d.Detail = "a table mart extract lands must be the source's own: give the source another schema, or the table another identifier"
+		c.addDiag(d)
+	}
 }
