@@ -106,15 +106,26 @@ func shellWord(s string) string {
 }
 
 // writeFileAtomic writes a file through a temporary file in its directory.
+// The file gets the mode of the file it replaces, else 0644: a DAG file is
+// read by Airflow's scheduler, which seldom runs as the user who wrote it
+// (os.CreateTemp alone would leave it 0600).
 func writeFileAtomic(file string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(file); err == nil {
+		mode = fi.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err

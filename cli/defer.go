@@ -47,6 +47,22 @@ func (g *globals) attachState(wh warehouse.Warehouse, sel *selection) (func(ware
 	return name, prev, nil
 }
 
+// attachStateIfGiven attaches --state's relations, when the command was
+// given --state and the warehouse can read another environment's, for
+// commands that only query: a view built with --defer, or cloned, reads
+// them (on DuckDB, the attached catalog mart_state) and cannot be queried
+// without. A state without a database to attach is not an error here:
+// the command then reads this target only, as it would without --state.
+func (g *globals) attachStateIfGiven(wh warehouse.Warehouse, sel *selection) {
+	if sel.state == "" {
+		return
+	}
+	if _, ok := wh.(stateAttacher); !ok {
+		return
+	}
+	_, _, _ = g.attachState(wh, sel)
+}
+
 // deferTo applies --defer to a compiled result for a run of ids on wh.
 func (g *globals) deferTo(res *compiler.Result, wh warehouse.Warehouse, ids []string, sel *selection, d deferFlags) (*compiler.Result, error) {
 	name, prev, err := g.attachState(wh, sel)

@@ -32,6 +32,7 @@ func showCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer wh.Close()
+			g.attachStateIfGiven(wh, &sel)
 			if inline == "" {
 				ids, err := g.selectNodes(res, &sel, false)
 				if err != nil {

@@ -54,6 +54,7 @@ func (g *globals) verify(f *diffFlags) error {
 		return err
 	}
 	defer wh.Close()
+	g.attachStateIfGiven(wh, &f.sel)
 	var diffs []view.ModelDiff
 	for _, s := range newPlan(res, ids, []string{compiler.TypeModel}, false).Steps {
 		if s.Action != plan.Incremental {

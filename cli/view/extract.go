@@ -111,8 +111,8 @@ func (h *Human) ExtractSummary(res *extract.Results) {
 	fmt.Fprintf(h.out, "\nFinished extracting %d table%s in %.2fs. %s: OK=%d ERROR=%d SKIP=%d\n", len(res.Tables), plural(len(res.Tables)),
 		res.Elapsed.Seconds(), verdict, c[extract.StatusSuccess], c[extract.StatusError], c[extract.StatusSkipped])
 	for _, s := range bySource(res) {
-		fmt.Fprintf(h.out, "  %s: %d table%s, %s rows read, %d inserted, %d updated, %d deleted\n", s.name, s.tables, plural(s.tables),
-			thousands(s.rows), s.inserted, s.updated, s.deleted)
+		fmt.Fprintf(h.out, "  %s: %d table%s, %s rows read, %s inserted, %s updated, %s deleted\n", s.name, s.tables, plural(s.tables),
+			thousands(s.rows), thousands(s.inserted), thousands(s.updated), thousands(s.deleted))
 	}
 }
 

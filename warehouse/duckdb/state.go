@@ -20,7 +20,7 @@ const StateCatalog = "mart_state"
 // state directory) attached read-only as StateCatalog. When it is this
 // warehouse's own file, nothing is attached.
 func (w *Warehouse) AttachState(ctx context.Context, loc warehouse.StateLocation) (func(warehouse.Relation) warehouse.Relation, error) {
-	path, err := statePath(loc)
+	path, err := statePath(loc, w.path)
 	if err != nil {
 		return nil, err
 	}
@@ -40,17 +40,29 @@ func (w *Warehouse) AttachState(ctx context.Context, loc warehouse.StateLocation
 	}, nil
 }
 
-// statePath finds the state's database file.
-func statePath(loc warehouse.StateLocation) (string, error) {
+// statePath finds the state's database file: the path the state's manifest
+// recorded, unless that is this warehouse's own file (own) while the state
+// directory holds a database of its own. That is a pull request's CI job:
+// production and the PR build the same relative path (target/mart.duckdb)
+// in checkouts at the same place, and production's file is downloaded into
+// the state directory.
+func statePath(loc warehouse.StateLocation, own string) (string, error) {
+	recorded := ""
 	if p := loc.Recorded["path"]; p != "" {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(loc.ProjectDir, p)
 		}
 		if _, err := os.Stat(p); err == nil {
-			return p, nil
+			if !same(p, own) {
+				return p, nil
+			}
+			recorded = p
 		}
 	}
 	matches, _ := filepath.Glob(filepath.Join(loc.Dir, "*.duckdb"))
+	if recorded != "" && (len(matches) != 1 || same(matches[0], own)) {
+		return recorded, nil
+	}
 	switch len(matches) {
 	case 1:
 		return matches[0], nil
