@@ -60,7 +60,12 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 		f.sel.register(cmd)
 		f.deferring.register(cmd)
 		cmd.Flags().IntVar(&f.threads, "threads", 0, "nodes to run at once (default: the profile's threads)")
-		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "rebuild incremental models and reload seeds from scratch")
+		refreshHelp := "rebuild incremental models and reload seeds from scratch"
+		if name == "test" || name == "snapshot" {
+			// accepted, as dbt's wrappers pass it to every command; nothing to rebuild
+			refreshHelp = "no effect on " + name + "s (accepted so that scripts may pass it to every command)"
+		}
+		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, refreshHelp)
 		cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
 		cmd.Flags().StringVar(&f.summaryFile, "summary-file", "", "also append a markdown summary of the run to this file (e.g. $GITHUB_STEP_SUMMARY)")
 		cmd.Flags().StringVar(&f.openLineageURL, "openlineage-url", "", "send OpenLineage run events to this endpoint (default: $OPENLINEAGE_URL)")
