@@ -53,6 +53,10 @@ type Result struct {
 	Renderer *Renderer
 
 	parseCache *pendingCache // written with target/ (partialparse.go)
+	// written, when set, is the manifest target/manifest.json gets instead
+	// of Manifest: a --defer run's, with the deferred nodes' own relations
+	// and their defer_relation (Defer).
+	written *Manifest
 }
 
 // compilation is one compile's working state. Its scope (macros, shared

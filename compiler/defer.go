@@ -19,6 +19,14 @@ type DeferOptions struct {
 	Exists func(n *Node) bool
 }
 
+// DeferRelation is the state's relation a --defer run read for a node.
+type DeferRelation struct {
+	Database     string `json:"database"`
+	Schema       string `json:"schema"`
+	Alias        string `json:"alias"`
+	RelationName string `json:"relation_name"`
+}
+
 // Deferral is one relation a run reads from the state.
 type Deferral struct {
 	UniqueID string `json:"unique_id"`
@@ -41,7 +49,8 @@ func (r *Result) Defer(ids []string, opt DeferOptions) (*Result, []Deferral) {
 		selected[id] = true
 	}
 	var out []Deferral
-	moved := map[string]*Node{} // deferred parents, with the state's relation
+	moved := map[string]*Node{}    // deferred parents, with the state's relation
+	recorded := map[string]*Node{} // the same, as manifest.json records them
 	seen := map[string]bool{}
 	var visit func(id string)
 	visit = func(id string) {
@@ -69,6 +78,9 @@ func (r *Result) Defer(ids []string, opt DeferOptions) (*Result, []Deferral) {
 		c := *n
 		c.Database, c.Schema, c.Alias, c.Relation = opt.Relation(prod)
 		moved[id] = &c
+		own := *n
+		own.DeferRelation = &DeferRelation{Database: c.Database, Schema: c.Schema, Alias: c.Alias, RelationName: c.Relation}
+		recorded[id] = &own
 		out = append(out, Deferral{UniqueID: id, From: n.Relation, To: c.Relation})
 	}
 	for _, id := range ids {
@@ -104,6 +116,12 @@ func (r *Result) Defer(ids []string, opt DeferOptions) (*Result, []Deferral) {
 	}
 	res := *r
 	res.Manifest = m.With(rewritten)
+	for id, n := range rewritten {
+		if recorded[id] == nil {
+			recorded[id] = n
+		}
+	}
+	res.written = m.With(recorded)
 	res.Renderer = r.Renderer.withReplacer(rep)
 	return &res, out
 }

@@ -35,6 +35,17 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	b = append(b, `,"alias":`...)
 	b = appendString(b, n.Alias)
 	b = appendOptString(b, `,"relation_name":`, n.Relation)
+	if d := n.DeferRelation; d != nil {
+		b = append(b, `,"defer_relation":{"database":`...)
+		b = appendString(b, d.Database)
+		b = append(b, `,"schema":`...)
+		b = appendString(b, d.Schema)
+		b = append(b, `,"alias":`...)
+		b = appendString(b, d.Alias)
+		b = append(b, `,"relation_name":`...)
+		b = appendString(b, d.RelationName)
+		b = append(b, '}')
+	}
 	b = appendOptString(b, `,"version":`, n.Version)
 	b = appendOptString(b, `,"latest_version":`, n.LatestVersion)
 	b = append(b, `,"raw_code":`...)

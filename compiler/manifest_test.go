@@ -30,6 +30,15 @@ func TestCompileManifestEncoding(t *testing.T) {
 			}
 			res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x"})
 			require.False(t, diags.HasErrors(), "%v", diags)
+			// a --defer run's manifest: one node with the state's relation
+			for _, id := range res.Manifest.AllIDs() {
+				if n := res.Manifest.Nodes[id]; n != nil && n.Relation != "" {
+					c := *n
+					c.DeferRelation = &DeferRelation{Database: "prod", Schema: "main \"x\"", Alias: n.Alias, RelationName: "mart_state." + n.Relation}
+					res.Manifest = res.Manifest.With(map[string]*Node{id: &c})
+					break
+				}
+			}
 
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)

@@ -74,6 +74,12 @@ type Node struct {
 	Schema       string   `json:"schema"`
 	Alias        string   `json:"alias"`
 	Relation     string   `json:"relation_name,omitempty"`
+	// DeferRelation is set in the manifest.json a --defer run writes, on
+	// each node the run read from the state instead of building: the
+	// state's relation (dbt's defer_relation). Relation stays this
+	// target's, so the manifest describes the target and can be a later
+	// run's --state.
+	DeferRelation *DeferRelation `json:"defer_relation,omitempty"`
 	// Version and LatestVersion: a versioned model's version (versions:
 	// in YAML, ref('m', v=2)) and its model's latest.
 	Version       string `json:"version,omitempty"`

@@ -67,7 +67,11 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		close(cache)
 	}()
 	go func() {
-		commit, err := stageManifest(filepath.Join(r.TargetDir(), "manifest.json"), r.Manifest)
+		m := r.Manifest
+		if r.written != nil {
+			m = r.written
+		}
+		commit, err := stageManifest(filepath.Join(r.TargetDir(), "manifest.json"), m)
 		phase.Mark("manifest.json")
 		manifest <- staged{commit, err}
 	}()
