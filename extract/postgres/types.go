@@ -13,7 +13,7 @@ type column struct {
 	sel    string  // the select-list expression: the quoted name, or name::text
 	decode decoder // of the binary value sel yields
 	block  blockDecoder
-	cast   string  // the column's type, to cast a text parameter to
+	cast   string // the column's type, to cast a text parameter to
 	// attType and attTypmod are the attribute's own type (a domain, not
 	// its base type), as logical replication's relation messages give it.
 	attType   uint32
