@@ -53,15 +53,74 @@ func (r *reader) ReadAll(ctx context.Context, stage extract.Stager) error {
 	})
 }
 
-// ReadChunk runs one keyset query.
-func (r *reader) ReadChunk(ctx context.Context, q extract.Chunk, stage extract.Stager) error {
+// ReadAllBlocks is ReadAll decoding into blocks.
+func (r *reader) ReadAllBlocks(ctx context.Context, stage extract.BlockStager) error {
+	q := "SELECT " + selectList(r.t.cols) + " FROM " + r.t.rel
+	return stage(landColumns(r.t.cols), func(w *extract.BlockWriter) error {
+		return r.queryBlocks(ctx, q, nil, r.t.cols, w)
+	})
+}
+
+// ReadChunkBlocks is ReadChunk decoding into blocks.
+func (r *reader) ReadChunkBlocks(ctx context.Context, q extract.Chunk, stage extract.BlockStager) error {
+	cols, sql, args, err := r.chunkQuery(q)
+	if err != nil {
+		return err
+	}
+	return stage(landColumns(cols), func(w *extract.BlockWriter) error {
+		return r.queryBlocks(ctx, sql, args, cols, w)
+	})
+}
+
+// queryBlocks streams a query's rows into w's blocks.
+func (r *reader) queryBlocks(ctx context.Context, q string, args []any, cols []column, w *extract.BlockWriter) error {
+	rows, err := r.conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", r.t.rel, err)
+	}
+	defer rows.Close()
+	raw := make([]sql.RawBytes, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("read %s: %w", r.t.rel, err)
+		}
+		var n int64
+		blk := w.Block()
+		for i, b := range raw {
+			n += int64(len(b))
+			if b == nil {
+				blk.Cols[i].AppendNull()
+				continue
+			}
+			if err := cols[i].block(&blk.Cols[i], b); err != nil {
+				return fmt.Errorf("column %q: %w", cols[i].name, err)
+			}
+		}
+		r.j.AddBytes(n)
+		if err := w.RowDone(); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", r.t.rel, err)
+	}
+	return nil
+}
+
+// chunkQuery returns the columns, the SQL and the arguments of a keyset
+// chunk.
+func (r *reader) chunkQuery(q extract.Chunk) ([]column, string, []any, error) {
 	cols := r.t.cols
 	if q.Columns != nil {
 		cols = make([]column, len(q.Columns))
 		for i, name := range q.Columns {
 			c, err := r.t.find(name)
 			if err != nil {
-				return err
+				return nil, "", nil, err
 			}
 			cols[i] = c
 		}
@@ -70,11 +129,17 @@ func (r *reader) ReadChunk(ctx context.Context, q extract.Chunk, stage extract.S
 	for i, o := range q.Order {
 		c, err := r.t.find(o)
 		if err != nil {
-			return err
+			return nil, "", nil, err
 		}
 		order[i] = c
 	}
 	sql, args, err := chunkSQL(r.t.rel, cols, order, q)
+	return cols, sql, args, err
+}
+
+// ReadChunk runs one keyset query.
+func (r *reader) ReadChunk(ctx context.Context, q extract.Chunk, stage extract.Stager) error {
+	cols, sql, args, err := r.chunkQuery(q)
 	if err != nil {
 		return err
 	}
