@@ -69,8 +69,9 @@ func blockDecoderFor(c column, dataType string) blockDecoder {
 			return nil
 		}
 	case warehouse.LandDate, warehouse.LandTimestamp, warehouse.LandTimestampTZ:
+		withTime := c.land.Kind != warehouse.LandDate
 		return func(bc *warehouse.BlockColumn, b []byte) error {
-			us, ok := parseDateTime(b)
+			us, ok := parseDateTime(b, withTime)
 			if !ok {
 				return boxed(bc, b)
 			}
@@ -156,12 +157,12 @@ func parseDecimal(b []byte, scale int) (int64, bool) {
 	return int64(u), true
 }
 
-// parseDateTime parses "YYYY-MM-DD" or "YYYY-MM-DD hh:mm:ss[.ffffff]" (a
-// DATE, DATETIME or TIMESTAMP in UTC) into microseconds since the Unix
-// epoch; false for anything else (zero dates included), which the exact
-// decoder then decides.
-func parseDateTime(b []byte) (int64, bool) {
-	if len(b) != 10 && len(b) < 19 || len(b) > 26 || len(b) == 20 {
+// parseDateTime parses "YYYY-MM-DD" (a DATE) or, withTime, "YYYY-MM-DD
+// hh:mm:ss[.ffffff]" (a DATETIME or TIMESTAMP, in UTC) into microseconds
+// since the Unix epoch; false for anything else (zero dates included),
+// which the exact decoder then decides.
+func parseDateTime(b []byte, withTime bool) (int64, bool) {
+	if !withTime && len(b) != 10 || withTime && (len(b) < 19 || len(b) > 26 || len(b) == 20) {
 		return 0, false
 	}
 	num := func(s []byte) (int, bool) {
