@@ -108,15 +108,23 @@ func blockTypeInfo(t warehouse.LandType) (duckdb.TypeInfo, error) {
 	return duckdb.NewTypeInfo(tt)
 }
 
-// blockFunc returns the name of the Warehouse's table function, registering
-// it on the landing's connection the first time.
-func (l *landing) blockFunc() (string, error) {
-	w := l.w
+// blockFunc returns the name of the Warehouse's table function,
+// registering it the first time. It is registered on a connection of its
+// own, outside any transaction, before the landing begins one: DuckDB's
+// catalog is transactional, so a function registered inside a
+// transaction would go with its rollback, and one registered after a
+// transaction began is not seen by it.
+func (w *Warehouse) blockFunc(ctx context.Context) (string, error) {
 	w.blockMu.Lock()
 	defer w.blockMu.Unlock()
 	if w.blockFn != "" {
 		return w.blockFn, nil
 	}
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
 	name := "mart_blocks_" + strconv.FormatInt(blockFuncID.Add(1), 10)
 	bigint, err := duckdb.NewTypeInfo(duckdb.TYPE_BIGINT)
 	if err != nil {
@@ -141,7 +149,7 @@ func (l *landing) blockFunc() (string, error) {
 			return s, nil
 		},
 	}
-	if err := duckdb.RegisterTableUDF(l.conn, name, f); err != nil {
+	if err := duckdb.RegisterTableUDF(conn, name, f); err != nil {
 		return "", fmt.Errorf("register the table function landing blocks: %w", err)
 	}
 	w.blockFn = name
@@ -151,9 +159,9 @@ func (l *landing) blockFunc() (string, error) {
 // insertBlocks inserts the rows of the blocks next returns into into
 // ("table (columns)"), of columns cols.
 func (l *landing) insertBlocks(ctx context.Context, into string, cols []warehouse.LandColumn, next func() (*warehouse.Block, error)) (int64, error) {
-	fn, err := l.blockFunc()
-	if err != nil {
-		return 0, err
+	fn := l.w.blockFn // registered by Land
+	if fn == "" {
+		return 0, errors.New("internal error: the table function landing blocks is not registered")
 	}
 	s := &blockStream{cols: cols, next: next, infos: make([]duckdb.ColumnInfo, len(cols))}
 	for i, c := range cols {
@@ -166,7 +174,7 @@ func (l *landing) insertBlocks(ctx context.Context, into string, cols []warehous
 	id := blockStreamID.Add(1)
 	blockStreams.Store(id, s)
 	defer blockStreams.Delete(id)
-	_, err = l.conn.ExecContext(ctx, "INSERT INTO "+into+" SELECT * FROM "+fn+"("+strconv.FormatInt(id, 10)+")")
+	_, err := l.conn.ExecContext(ctx, "INSERT INTO "+into+" SELECT * FROM "+fn+"("+strconv.FormatInt(id, 10)+")")
 	if s.err != nil {
 		return 0, s.err // the source's error, not DuckDB's rendering of it
 	}
