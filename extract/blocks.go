@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -178,7 +179,7 @@ func (j *Job) blockStager(ctx context.Context, b *batch, order []string) BlockSt
 		b.cols = cols
 		for _, o := range order {
 			if findColumn(cols, o) < 0 {
-				return errors.New("internal error: the batch has no column " + o + " to order by")
+				return fmt.Errorf("internal error: the batch has no column %q to order by", o)
 			}
 		}
 		_, err := j.StageBlocks(ctx, warehouse.BatchRows, cols, fill, b.trackBlock)

@@ -38,11 +38,11 @@ type blockStream struct {
 	infos []duckdb.ColumnInfo
 	next  func() (*warehouse.Block, error)
 
-	cur  *warehouse.Block
-	off  int   // rows of cur already landed
-	rows int64 // rows landed
-	err  error // the error next returned: the source's, returned as it is
-	used bool  // a bind took the stream: it is read once
+	cur     *warehouse.Block
+	off     int   // rows of cur already landed
+	rows    int64 // rows landed
+	err     error // the error next returned: the source's, returned as it is
+	started bool  // DuckDB began reading it: it is read once
 }
 
 // blockable reports whether the table function can land columns cols:
@@ -142,10 +142,9 @@ func (w *Warehouse) blockFunc(ctx context.Context) (string, error) {
 				return nil, fmt.Errorf("%s: no block stream %d", name, id)
 			}
 			s := v.(*blockStream)
-			if s.used {
+			if s.started { // a bind again (DuckDB rebinds a statement whose catalog changed) is fine before that
 				return nil, fmt.Errorf("%s: block stream %d was read", name, id)
 			}
-			s.used = true
 			return s, nil
 		},
 	}
@@ -181,7 +180,7 @@ func (l *landing) insertBlocks(ctx context.Context, into string, cols []warehous
 	if err != nil {
 		return 0, err
 	}
-	if !s.used {
+	if !s.started {
 		return 0, errors.New("internal error: the block stream was not read")
 	}
 	return s.rows, nil
@@ -194,7 +193,7 @@ func (s *blockStream) ColumnInfos() []duckdb.ColumnInfo { return s.infos }
 func (s *blockStream) Cardinality() *duckdb.CardinalityInfo { return nil }
 
 // Init implements duckdb.ChunkTableSource.
-func (s *blockStream) Init() {}
+func (s *blockStream) Init() { s.started = true }
 
 // FillChunk implements duckdb.ChunkTableSource: it fills chunk with the
 // next rows of the current block, taking the next block when it is done.
