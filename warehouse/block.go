@@ -25,8 +25,9 @@ type Block struct {
 // NULL):
 //
 //   - Ints: the integer kinds; LandDecimal up to 18 digits (unscaled);
-//     LandDate, LandTime, LandTimestamp and LandTimestampTZ as microseconds
-//     since 1970-01-01 00:00 UTC (a time of day: since midnight)
+//     LandDate as days since 1970-01-01 (every date PostgreSQL holds fits);
+//     LandTime, LandTimestamp and LandTimestampTZ as microseconds since
+//     1970-01-01 00:00 UTC (a time of day: since midnight)
 //   - Floats: LandFloat32, LandFloat64
 //   - Bools: LandBool
 //   - Bytes and Ends: LandText, LandJSON, LandBytes, LandUUID, the values
@@ -196,6 +197,15 @@ func (c *BlockColumn) Append(v any) error {
 		case int:
 			c.AppendInt(int64(x))
 		case time.Time:
+			if c.Type.Kind == LandDate {
+				sec := x.Unix()
+				days := sec / 86400
+				if sec%86400 < 0 {
+					days--
+				}
+				c.AppendInt(days)
+				break
+			}
 			if c.Type.Kind == LandTime {
 				x = x.UTC()
 				c.AppendInt(int64(x.Hour())*3600e6 + int64(x.Minute())*60e6 + int64(x.Second())*1e6 + int64(x.Nanosecond()/1e3))
@@ -247,7 +257,9 @@ func (c *BlockColumn) Value(i int) any {
 	switch c.Store {
 	case StoreInts:
 		switch c.Type.Kind {
-		case LandDate, LandTime, LandTimestamp, LandTimestampTZ:
+		case LandDate:
+			return time.Unix(c.Ints[i]*86400, 0).UTC()
+		case LandTime, LandTimestamp, LandTimestampTZ:
 			return time.UnixMicro(c.Ints[i]).UTC()
 		}
 		return c.Ints[i]

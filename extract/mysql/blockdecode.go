@@ -75,6 +75,9 @@ func blockDecoderFor(c column, dataType string) blockDecoder {
 			if !ok {
 				return boxed(bc, b)
 			}
+			if !withTime {
+				us /= 86400e6 // a date is held as days (midnight: exact)
+			}
 			bc.AppendInt(us)
 			return nil
 		}

@@ -13,8 +13,12 @@ import (
 // boxed per field.
 type blockDecoder func(c *warehouse.BlockColumn, b []byte) error
 
-// pgEpochMicros is PostgreSQL's epoch in microseconds since the Unix one.
-const pgEpochMicros = 946684800 * 1e6
+// pgEpochMicros and pgEpochDays are PostgreSQL's epoch in microseconds
+// and days since the Unix one.
+const (
+	pgEpochMicros = 946684800 * 1e6
+	pgEpochDays   = 10957
+)
 
 var errTimestampRange = errors.New("timestamp out of range (beyond the year 294246)")
 
@@ -105,7 +109,7 @@ func blockDecoderFor(oid uint32, t warehouse.LandType) blockDecoder {
 			if d == math.MaxInt32 || d == math.MinInt32 {
 				return errInfinity
 			}
-			c.AppendInt(pgEpochMicros + int64(d)*86400e6)
+			c.AppendInt(pgEpochDays + int64(d))
 			return nil
 		}
 	case oidTimestamp, oidTimestampTZ:

@@ -247,7 +247,17 @@ func fillColumn(chunk duckdb.DataChunk, j int, c *warehouse.BlockColumn, off, n 
 	case warehouse.StoreInts:
 		vals := c.Ints[off : off+n]
 		switch c.Type.Kind {
-		case warehouse.LandDate, warehouse.LandTime, warehouse.LandTimestamp, warehouse.LandTimestampTZ:
+		case warehouse.LandDate:
+			for i, v := range vals {
+				if null[i] {
+					if !set(i, chunk.SetValue(j, i, nil)) {
+						return err
+					}
+				} else if !set(i, duckdb.SetChunkValue(chunk, j, i, time.Unix(v*86400, 0).UTC())) {
+					return err
+				}
+			}
+		case warehouse.LandTime, warehouse.LandTimestamp, warehouse.LandTimestampTZ:
 			for i, v := range vals {
 				if null[i] {
 					if !set(i, chunk.SetValue(j, i, nil)) {

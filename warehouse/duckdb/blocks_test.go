@@ -49,7 +49,7 @@ func blockRows() [][]any {
 			make([]byte, 16), midnight(1969, 12, 31), time.Unix(86400, 0).UTC(), time.Date(1900, 1, 1, 0, 0, 0, 1000, time.UTC),
 			time.Date(1969, 12, 31, 23, 59, 59, 999999000, time.UTC), []any{}},
 		{int64(4), int64(0), int64(0), float64(float32(-0.25)), -1e300, int64(-1), big.NewInt(-1), true, "multi\nline", []byte{},
-			uid, midnight(1, 1, 1), time.Unix(0, 0).UTC(), time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC),
+			uid, midnight(300000, 1, 1), time.Unix(0, 0).UTC(), time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC),
 			time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), nil},
 	}
 	for i := range 5000 { // more than a data chunk's rows
@@ -119,9 +119,10 @@ func TestStageBlocksLandsAsRows(t *testing.T) {
 	assert.Equal(t, [][]any{{int64(len(rows)), int64(0), int64(0)}}, queryAll(t, w, `select (select count(*) from raw.by_blocks),
 		(select count(*) from (select * from raw.by_rows except all select * from raw.by_blocks)),
 		(select count(*) from (select * from raw.by_blocks except all select * from raw.by_rows))`))
-	assert.Equal(t, [][]any{{"changed", "1969-12-31", "1900-01-01 00:00:00.000001", "00:00:00"}},
+	assert.Equal(t, [][]any{{"changed", "1969-12-31", "1900-01-01 00:00:00.000001", "00:00:00", "300000-01-01"}},
 		queryAll(t, w, `select (select label from raw.by_blocks where id = 1), (select day::varchar from raw.by_blocks where id = 3),
-		(select "at"::varchar from raw.by_blocks where id = 3), (select clock::varchar from raw.by_blocks where id = 3)`))
+		(select "at"::varchar from raw.by_blocks where id = 3), (select clock::varchar from raw.by_blocks where id = 3),
+		(select day::varchar from raw.by_blocks where id = 4)`))
 }
 
 // TestStageBlocksSourceError: the source's error is returned as it is,
