@@ -52,11 +52,7 @@ func (r *reader) Describe(ctx context.Context) (*extract.Schema, error) { return
 
 // ReadAll streams the table with COPY ... TO STDOUT (FORMAT binary).
 func (r *reader) ReadAll(ctx context.Context, stage extract.Stager) error {
-	sels := make([]string, len(r.t.cols))
-	for i, c := range r.t.cols {
-		sels[i] = c.sel
-	}
-	q := "COPY (SELECT " + strings.Join(sels, ", ") + " FROM " + r.t.rel + ") TO STDOUT (FORMAT binary)"
+	q := r.copySQL()
 	return stage(landColumns(r.t.cols), func(add func([]any) error) error {
 		cr := newCopyReader(r.t.cols, add, r.j.AddBytes)
 		if _, err := r.conn.PgConn().CopyTo(ctx, cr, q); err != nil {
@@ -150,16 +146,9 @@ func (r *reader) chunkColumns(q extract.Chunk) ([]column, error) {
 
 // ReadChunk runs one keyset query, its rows streamed in binary.
 func (r *reader) ReadChunk(ctx context.Context, q extract.Chunk, stage extract.Stager) error {
-	cols := r.t.cols
-	if q.Columns != nil {
-		cols = make([]column, len(q.Columns))
-		for i, name := range q.Columns {
-			c, err := r.t.find(name)
-			if err != nil {
-				return err
-			}
-			cols[i] = c
-		}
+	cols, err := r.chunkColumns(q)
+	if err != nil {
+		return err
 	}
 	sql, params, err := r.chunkSQL(cols, q)
 	if err != nil {
