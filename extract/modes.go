@@ -79,7 +79,13 @@ func (j *Job) resolveKey(s *Schema) ([]string, bool, error) {
 // the source are deleted (or the table replaced, without a key).
 func (j *Job) full(ctx context.Context, r Reader, s *Schema) error {
 	b := &batch{}
-	if err := r.ReadAll(ctx, j.stager(ctx, b, nil)); err != nil {
+	var err error
+	if br, ok := r.(BlockReader); ok {
+		err = br.ReadAllBlocks(ctx, j.blockStager(ctx, b, nil))
+	} else {
+		err = r.ReadAll(ctx, j.stager(ctx, b, nil))
+	}
+	if err != nil {
 		return err
 	}
 	st := j.NewState()
@@ -148,7 +154,13 @@ func (j *Job) chunks(ctx context.Context, r Reader, order []string, from any) er
 		if after == nil {
 			q.From = from
 		}
-		if err := r.ReadChunk(ctx, q, j.stager(ctx, b, order)); err != nil {
+		var err error
+		if br, ok := r.(BlockReader); ok {
+			err = br.ReadChunkBlocks(ctx, q, j.blockStager(ctx, b, order))
+		} else {
+			err = r.ReadChunk(ctx, q, j.stager(ctx, b, order))
+		}
+		if err != nil {
 			return err
 		}
 		if b.rows == 0 && (committed || j.prev != nil) {
@@ -265,18 +277,24 @@ func (b *batch) track(row []any) {
 	if b.order == nil {
 		return
 	}
-	if b.idx == nil {
-		b.idx = make([]int, len(b.order))
-		for i, o := range b.order {
-			b.idx[i] = findColumn(b.cols, o)
-		}
-		b.last = make([]any, len(b.order))
-	}
+	b.index()
 	for i, c := range b.idx {
 		if c >= 0 {
 			b.last[i] = row[c]
 		}
 	}
+}
+
+// index finds the order columns in the batch's, once.
+func (b *batch) index() {
+	if b.idx != nil {
+		return
+	}
+	b.idx = make([]int, len(b.order))
+	for i, o := range b.order {
+		b.idx[i] = findColumn(b.cols, o)
+	}
+	b.last = make([]any, len(b.order))
 }
 
 // stager stages a reader's batch through the job, following it in b.

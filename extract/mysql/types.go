@@ -21,6 +21,7 @@ type column struct {
 	land   warehouse.LandType
 	sel    string // the select-list expression
 	decode decoder
+	block  blockDecoder
 }
 
 // catalogColumn is a column as information_schema.columns describes it.
@@ -77,6 +78,7 @@ func columnFor(c catalogColumn) column {
 			out.sel = "ST_AsText(" + quoteIdent(c.name) + ")"
 		}
 	}
+	out.block = blockDecoderFor(out, strings.ToLower(c.dataType))
 	return out
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+
+	"github.com/mart-dev/mart/extract"
 )
 
 // copySignature starts PostgreSQL's binary COPY format.
@@ -16,6 +18,7 @@ type copyReader struct {
 	cols    []column
 	row     []any
 	add     func(row []any) error
+	w       *extract.BlockWriter // decode into its blocks instead of rows (add)
 	onBytes func(n int64)
 
 	buf    []byte // unparsed bytes (a partial tuple)
@@ -25,6 +28,11 @@ type copyReader struct {
 
 func newCopyReader(cols []column, add func([]any) error, onBytes func(int64)) *copyReader {
 	return &copyReader{cols: cols, row: make([]any, len(cols)), add: add, onBytes: onBytes}
+}
+
+// newCopyBlockReader decodes the tuples into w's blocks.
+func newCopyBlockReader(cols []column, w *extract.BlockWriter, onBytes func(int64)) *copyReader {
+	return &copyReader{cols: cols, w: w, onBytes: onBytes}
 }
 
 // Write parses as many whole tuples as p completes.
@@ -105,6 +113,25 @@ func (r *copyReader) tuple(b []byte) (int, error) {
 		}
 	}
 	pos := 2
+	if r.w != nil {
+		blk := r.w.Block()
+		for i := range nf {
+			l := int(int32(be.Uint32(b[pos:])))
+			pos += 4
+			if l < 0 {
+				blk.Cols[i].AppendNull()
+				continue
+			}
+			if err := r.cols[i].block(&blk.Cols[i], b[pos:pos+l]); err != nil {
+				return 0, fmt.Errorf("column %q: %w", r.cols[i].name, err)
+			}
+			pos += l
+		}
+		if err := r.w.RowDone(); err != nil {
+			return 0, err
+		}
+		return off, nil
+	}
 	for i := range nf {
 		l := int(int32(be.Uint32(b[pos:])))
 		pos += 4

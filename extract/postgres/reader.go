@@ -52,11 +52,7 @@ func (r *reader) Describe(ctx context.Context) (*extract.Schema, error) { return
 
 // ReadAll streams the table with COPY ... TO STDOUT (FORMAT binary).
 func (r *reader) ReadAll(ctx context.Context, stage extract.Stager) error {
-	sels := make([]string, len(r.t.cols))
-	for i, c := range r.t.cols {
-		sels[i] = c.sel
-	}
-	q := "COPY (SELECT " + strings.Join(sels, ", ") + " FROM " + r.t.rel + ") TO STDOUT (FORMAT binary)"
+	q := r.copySQL()
 	return stage(landColumns(r.t.cols), func(add func([]any) error) error {
 		cr := newCopyReader(r.t.cols, add, r.j.AddBytes)
 		if _, err := r.conn.PgConn().CopyTo(ctx, cr, q); err != nil {
@@ -69,18 +65,90 @@ func (r *reader) ReadAll(ctx context.Context, stage extract.Stager) error {
 	})
 }
 
+// ReadAllBlocks is ReadAll decoding into blocks.
+func (r *reader) ReadAllBlocks(ctx context.Context, stage extract.BlockStager) error {
+	q := r.copySQL()
+	return stage(landColumns(r.t.cols), func(w *extract.BlockWriter) error {
+		cr := newCopyBlockReader(r.t.cols, w, r.j.AddBytes)
+		if _, err := r.conn.PgConn().CopyTo(ctx, cr, q); err != nil {
+			return fmt.Errorf("copy %s: %w", r.t.rel, err)
+		}
+		if !cr.done {
+			return fmt.Errorf("copy %s: the data ended early", r.t.rel)
+		}
+		return nil
+	})
+}
+
+// copySQL is the COPY of the whole table.
+func (r *reader) copySQL() string {
+	sels := make([]string, len(r.t.cols))
+	for i, c := range r.t.cols {
+		sels[i] = c.sel
+	}
+	return "COPY (SELECT " + strings.Join(sels, ", ") + " FROM " + r.t.rel + ") TO STDOUT (FORMAT binary)"
+}
+
+// ReadChunkBlocks is ReadChunk decoding into blocks.
+func (r *reader) ReadChunkBlocks(ctx context.Context, q extract.Chunk, stage extract.BlockStager) error {
+	cols, err := r.chunkColumns(q)
+	if err != nil {
+		return err
+	}
+	sql, params, err := r.chunkSQL(cols, q)
+	if err != nil {
+		return err
+	}
+	return stage(landColumns(cols), func(w *extract.BlockWriter) error {
+		rr := r.conn.PgConn().ExecParams(ctx, sql, params, nil, nil, []int16{1})
+		var err error
+		for err == nil && rr.NextRow() {
+			var n int64
+			blk := w.Block()
+			for i, b := range rr.Values() {
+				n += int64(len(b))
+				if b == nil {
+					blk.Cols[i].AppendNull()
+					continue
+				}
+				if err = cols[i].block(&blk.Cols[i], b); err != nil {
+					err = fmt.Errorf("column %q: %w", cols[i].name, err)
+					break
+				}
+			}
+			r.j.AddBytes(n)
+			if err == nil {
+				err = w.RowDone()
+			}
+		}
+		if _, cerr := rr.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("read %s: %w", r.t.rel, cerr)
+		}
+		return err
+	})
+}
+
+// chunkColumns returns the columns a chunk reads.
+func (r *reader) chunkColumns(q extract.Chunk) ([]column, error) {
+	if q.Columns == nil {
+		return r.t.cols, nil
+	}
+	cols := make([]column, len(q.Columns))
+	for i, name := range q.Columns {
+		c, err := r.t.find(name)
+		if err != nil {
+			return nil, err
+		}
+		cols[i] = c
+	}
+	return cols, nil
+}
+
 // ReadChunk runs one keyset query, its rows streamed in binary.
 func (r *reader) ReadChunk(ctx context.Context, q extract.Chunk, stage extract.Stager) error {
-	cols := r.t.cols
-	if q.Columns != nil {
-		cols = make([]column, len(q.Columns))
-		for i, name := range q.Columns {
-			c, err := r.t.find(name)
-			if err != nil {
-				return err
-			}
-			cols[i] = c
-		}
+	cols, err := r.chunkColumns(q)
+	if err != nil {
+		return err
 	}
 	sql, params, err := r.chunkSQL(cols, q)
 	if err != nil {

@@ -12,7 +12,8 @@ type column struct {
 	land   warehouse.LandType
 	sel    string  // the select-list expression: the quoted name, or name::text
 	decode decoder // of the binary value sel yields
-	cast   string  // the column's type, to cast a text parameter to
+	block  blockDecoder
+	cast   string // the column's type, to cast a text parameter to
 	// attType and attTypmod are the attribute's own type (a domain, not
 	// its base type), as logical replication's relation messages give it.
 	attType   uint32
@@ -122,16 +123,24 @@ func numericTypmod(typmod int32) (p, s int) {
 func columnFor(name string, ct catalogType, elem *catalogType) column {
 	c := column{name: name, sel: pgx.Identifier{name}.Sanitize(), cast: ct.format}
 	if lt, dec, ok := scalar(ct.oid, ct.typmod, ct.typtype); ok {
-		c.land, c.decode = lt, dec
+		c.land, c.decode, c.block = lt, dec, blockDecoderFor(ct.oid, lt)
+		switch {
+		case c.block == nil && ct.typtype == "e": // an enum's label
+			c.block = blockBytes
+		case c.block == nil:
+			c.block = boxedBlock(dec)
+		}
 		return c
 	}
 	if elem != nil {
 		if et, dec, ok := scalar(elem.oid, ct.typmod, elem.typtype); ok && et.Kind != warehouse.LandJSON {
 			c.land = warehouse.LandType{Kind: warehouse.LandList, Elem: &et}
 			c.decode = arrayDecoder(dec)
+			c.block = boxedBlock(c.decode)
 			return c
 		}
 	}
 	c.land, c.decode, c.sel = warehouse.LandType{Kind: warehouse.LandText}, decodeText, c.sel+"::text"
+	c.block = blockBytes
 	return c
 }

@@ -48,6 +48,9 @@ func (w *Warehouse) Land(ctx context.Context, t warehouse.LandTable) (warehouse.
 	if err := w.ensureStateTable(ctx, t.State); err != nil {
 		return nil, err
 	}
+	if _, err := w.blockFunc(ctx); err != nil {
+		return nil, fail(ctx, "land", t.Table, err)
+	}
 	unlock, err := w.locks.lock(ctx, t.Table)
 	if err != nil {
 		return nil, fail(ctx, "land", t.Table, err)

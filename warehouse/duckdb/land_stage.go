@@ -18,6 +18,47 @@ const opColumn = "_mart_op"
 // Stage replaces the staged batch with the rows fill adds, appended with
 // DuckDB's appender to a temporary table of the batch's columns.
 func (l *landing) Stage(ctx context.Context, b warehouse.Batch, fill func(add func(row []any) error) error) (int64, error) {
+	return l.stageWith(ctx, b, func(_ string, open func(driver.Conn) (*duckdb.Appender, error)) (int64, error) {
+		width := len(b.Columns)
+		if b.Kind == warehouse.BatchChanges {
+			width++
+		}
+		return l.appendRows(ctx, width, open, fill)
+	})
+}
+
+// StageBlocks replaces the staged batch with the rows of the blocks next
+// returns, inserted by a table function that fills DuckDB's data chunks
+// from them (see blocks.go). It stages where Stage would. A batch of
+// changes, or one with a list of JSON, goes through Stage.
+func (l *landing) StageBlocks(ctx context.Context, b warehouse.Batch, next func() (*warehouse.Block, error)) (int64, error) {
+	if b.Kind == warehouse.BatchChanges || !blockable(b.Columns) {
+		return l.Stage(ctx, b, func(add func(row []any) error) error {
+			var row []any
+			for {
+				blk, err := next()
+				if err != nil || blk == nil {
+					return err
+				}
+				for i := range blk.Len {
+					row = blk.Row(i, row)
+					if err := add(row); err != nil {
+						return err
+					}
+				}
+			}
+		})
+	}
+	return l.stageWith(ctx, b, func(into string, _ func(driver.Conn) (*duckdb.Appender, error)) (int64, error) {
+		return l.insertBlocks(ctx, into, b.Columns, next)
+	})
+}
+
+// stageWith stages a batch: it makes the staging table (or, for the first
+// batch of a new or rebuilt table, begins the transaction that appends
+// straight into the table) and has put fill it, given the INSERT target
+// ("table (columns)") and a function opening an appender on it.
+func (l *landing) stageWith(ctx context.Context, b warehouse.Batch, put func(into string, open func(driver.Conn) (*duckdb.Appender, error)) (int64, error)) (int64, error) {
 	if l.direct {
 		l.rollback() // a batch staged and never committed
 	}
@@ -33,7 +74,7 @@ func (l *landing) Stage(ctx context.Context, b warehouse.Batch, fill func(add fu
 			return 0, fail(ctx, "stage for", l.t.Table, err)
 		}
 		if (kind == "" || kind == "table" && l.t.Rebuild && !l.rebuilt) && !hasJSON(b.Columns) {
-			return l.stageDirect(ctx, b, kind != "", fill)
+			return l.stageDirect(ctx, b, kind != "", put)
 		}
 	}
 	defs := make([]string, 0, len(b.Columns)+1)
@@ -56,9 +97,9 @@ func (l *landing) Stage(ctx context.Context, b warehouse.Batch, fill func(add fu
 		return 0, fail(ctx, "stage for", l.t.Table, err)
 	}
 	l.batch, l.stagedCols = b, landed
-	n, err := l.appendRows(ctx, len(defs), func(dc driver.Conn) (*duckdb.Appender, error) {
+	n, err := put(l.stageSQL(), func(dc driver.Conn) (*duckdb.Appender, error) {
 		return duckdb.NewAppender(dc, "temp", "main", l.stage)
-	}, fill)
+	})
 	if err != nil {
 		_ = l.dropStage()
 		return 0, fail(ctx, "stage for", l.t.Table, err)
@@ -71,7 +112,7 @@ func (l *landing) Stage(ctx context.Context, b warehouse.Batch, fill func(add fu
 // the rows are written once, not staged then copied. DuckDB writes a large
 // transaction's rows to the database file as they come, so memory stays
 // bounded.
-func (l *landing) stageDirect(ctx context.Context, b warehouse.Batch, exists bool, fill func(add func(row []any) error) error) (int64, error) {
+func (l *landing) stageDirect(ctx context.Context, b warehouse.Batch, exists bool, put func(into string, open func(driver.Conn) (*duckdb.Appender, error)) (int64, error)) (int64, error) {
 	l.stagedCols = make([]warehouse.Column, len(b.Columns))
 	names := make([]string, len(b.Columns))
 	for i, c := range b.Columns {
@@ -94,9 +135,13 @@ func (l *landing) stageDirect(ctx context.Context, b warehouse.Batch, exists boo
 		}
 	}
 	r := l.w.resolve(l.t.Table)
-	n, err := l.appendRows(ctx, len(names), func(dc driver.Conn) (*duckdb.Appender, error) {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = l.w.QuoteIdent(n)
+	}
+	n, err := put(s.target+" ("+strings.Join(quoted, ", ")+")", func(dc driver.Conn) (*duckdb.Appender, error) {
 		return duckdb.NewAppenderWithColumns(dc, r.Database, r.Schema, r.Name, names)
-	}, fill)
+	})
 	if err != nil {
 		l.rollback()
 		return 0, fail(ctx, "stage for", l.t.Table, err)

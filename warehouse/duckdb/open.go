@@ -57,6 +57,11 @@ type Warehouse struct {
 
 	// locks serializes changes to the same relation (see relationLocks).
 	locks relationLocks
+
+	// blockFn is the table function landing blocks (see blocks.go), once
+	// registered.
+	blockMu sync.Mutex
+	blockFn string
 }
 
 var (
