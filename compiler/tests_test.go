@@ -92,3 +92,60 @@ func FuzzIdentOnly(f *testing.F) {
 		require.Equal(t, re.ReplaceAllString(s, "_"), identOnly(s), "%q", s)
 	})
 }
+
+// TestColumnQuoteTrue: a column with `quote: true` reaches its generic
+// tests quoted by the dialect (as dbt's adapter.quote does), both through
+// the builtin fast path and through a test macro, on model and source
+// columns; the test's name and column_name stay the written name.
+func TestColumnQuoteTrue(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"mart.yml":     "name: q\n",
+		"models/a.sql": `select 1 as "Weird ""col"";x"`,
+		"models/schema.yml": `version: 2
+sources:
+  - name: raw
+    tables:
+      - name: events
+        columns:
+          - name: 'Weird "col";x'
+            quote: true
+            data_tests: [not_null]
+models:
+  - name: a
+    columns:
+      - name: 'Weird "col";x'
+        quote: true
+        data_tests: [unique, not_null, {accepted_values: {values: [1]}}]
+      - name: plain
+        data_tests: [not_null]
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	for _, fast := range []bool{true, false} {
+		builtinTestFastPath = fast
+		res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
+		builtinTestFastPath = true
+		require.False(t, diags.HasErrors(), "%v", diags)
+		n := 0
+		for id, nd := range res.Manifest.Nodes {
+			if nd.ResourceType != TypeTest {
+				continue
+			}
+			n++
+			if nd.ColumnName == "plain" {
+				require.Contains(t, nd.CompiledCode, "plain is null", id)
+				continue
+			}
+			require.Equal(t, `Weird "col";x`, nd.ColumnName, id)
+			require.NotContains(t, nd.Name, `"`, id)
+			require.Contains(t, nd.CompiledCode, `"Weird ""col"";x"`, "fast path %v: %s", fast, id)
+			require.NotContains(t, regexp.MustCompile(`"Weird ""col"";x"`).ReplaceAllString(nd.CompiledCode, ""), `Weird`, "fast path %v: %s", fast, id)
+		}
+		require.Equal(t, 5, n)
+	}
+}
