@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -525,10 +526,26 @@ func (c *compilation) addUnitTests() {
 			if macros, ok := u.Overrides["macros"].(map[string]any); ok {
 				spec.Incremental, _ = macros["is_incremental"].(bool)
 			}
+			st := c.states[model.UniqueID]
 			for _, g := range u.Given {
 				in, err := unitIO(g)
 				if err != nil {
 					c.addDiag(errorf(p.file, g.Line, 0, "unit test %q: %v", u.Name, err))
+					continue
+				}
+				// a given the model does not read would leave the real
+				// relation in the test, silently
+				key, err := InputKey(in.Input)
+				if err != nil {
+					c.addDiag(errorf(p.file, g.Line, 0, "unit test %q: %v", u.Name, err))
+					continue
+				}
+				if inputs := modelInputs(st); st != nil && key != "this" && !slices.Contains(inputs.keys, key) {
+					d := errorf(p.file, g.Line, 0, "unit test %q: given %s is not an input of model %q", u.Name, in.Input, model.Name)
+					if len(inputs.shown) > 0 {
+						d.Summary += " (it reads " + strings.Join(inputs.shown, ", ") + ")"
+					}
+					c.addDiag(d)
 					continue
 				}
 				spec.Given = append(spec.Given, in)
@@ -553,6 +570,34 @@ func (c *compilation) addUnitTests() {
 			c.nodes = append(c.nodes, n)
 		}
 	}
+}
+
+// unitInputs are the relations a model reads, as unit test mock keys and
+// as a user writes them.
+type unitInputs struct {
+	keys, shown []string
+}
+
+func modelInputs(st *renderState) unitInputs {
+	var in unitInputs
+	if st == nil {
+		return in
+	}
+	for _, r := range st.refs {
+		in.keys = append(in.keys, "ref:"+refKey(r.Name, r.Version))
+		s := "ref('" + r.Name + "'"
+		if r.Version != "" {
+			s += ", v=" + r.Version
+		}
+		in.shown = append(in.shown, s+")")
+	}
+	for _, s := range st.sources {
+		if len(s) == 2 {
+			in.keys = append(in.keys, "source:"+s[0]+"."+s[1])
+			in.shown = append(in.shown, "source('"+s[0]+"', '"+s[1]+"')")
+		}
+	}
+	return in
 }
 
 func unitIO(io propUnitIO) (UnitTestInput, error) {

@@ -149,3 +149,65 @@ models:
 		require.Equal(t, 5, n)
 	}
 }
+
+// TestUnitTestGivenMustBeAnInput: a unit test's given input that the model
+// does not read would leave the real relation in the test, silently: it is
+// an error at the given's line. Quoted names and versions parse whole.
+func TestUnitTestGivenMustBeAnInput(t *testing.T) {
+	unit := func(input string) string {
+		return "version: 2\nunit_tests:\n  - name: u\n    model: m\n    given:\n      - input: " + input +
+			"\n        rows: [{id: 1}]\n    expect:\n      rows: [{id: 1}]\n"
+	}
+	base := map[string]string{
+		"mart.yml":       "name: p\n",
+		"models/a.sql":   "select 1 as id",
+		"models/o.sql":   "select 1 as id",
+		"models/q'q.sql": "select 1 as id",
+		"models/m.sql":   "select * from {{ ref('a') }} union all select * from {{ ref(\"q'q\") }} union all select * from {{ source('raw', 'ev') }}",
+		"models/src.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: ev\n",
+	}
+	for _, tc := range []struct{ input, want string }{
+		{`"ref('a')"`, ""},
+		{`ref("a")`, ""},
+		{`"ref(\"q'q\")"`, ""},
+		{`"source('raw', 'ev')"`, ""},
+		{`"ref('o')"`, `models/u.yml:6: error: unit test "u": given ref('o') is not an input of model "m" (it reads ref('a'), ref('q'q'), source('raw', 'ev'))`},
+		{`"ref('nope')"`, `models/u.yml:6: error: unit test "u": given ref('nope') is not an input of model "m"`},
+		{`"source('raw', 'other')"`, `models/u.yml:6: error: unit test "u": given source('raw', 'other') is not an input of model "m"`},
+		{`"table_a"`, `models/u.yml:6: error: unit test "u": input "table_a": expected ref('model') or source('source', 'table')`},
+	} {
+		t.Run(tc.input, func(t *testing.T) {
+			files := map[string]string{"models/u.yml": unit(tc.input)}
+			for k, v := range base {
+				files[k] = v
+			}
+			_, diags := compileDiags(t, files)
+			if tc.want == "" {
+				require.Empty(t, diags)
+				return
+			}
+			require.Len(t, diags, 1)
+			require.Contains(t, diags[0], tc.want)
+		})
+	}
+}
+
+func TestInputKey(t *testing.T) {
+	for in, want := range map[string]string{
+		`ref('a')`:              "ref:a",
+		`ref("q'q")`:            "ref:q'q",
+		`ref('pkg', "m")`:       "ref:m",
+		`ref('m', v=2)`:         "ref:m@v2",
+		`ref('m', version='3')`: "ref:m@v3",
+		`source("s'", 't')`:     "source:s'.t",
+		`this`:                  "this",
+	} {
+		got, err := InputKey(in)
+		if want == "" {
+			require.Error(t, err, in)
+			continue
+		}
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+}
