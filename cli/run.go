@@ -102,6 +102,7 @@ type runArgs struct {
 	EventTimeEnd   string   `json:"event_time_end,omitempty"`
 	Target         string   `json:"target,omitempty"`
 	Vars           string   `json:"vars,omitempty"`
+	VarsRedacted   bool     `json:"vars_redacted,omitempty"` // secrets in Vars were masked (redactVars)
 	Defer          bool     `json:"defer,omitempty"`
 	FavorState     bool     `json:"favor_state,omitempty"`
 	RetryOf        string   `json:"retry_of,omitempty"`
@@ -115,9 +116,11 @@ func (a runArgs) asMap() map[string]any {
 }
 
 func (f *runFlags) args(g *globals, threads int) runArgs {
+	vars, redacted := redactVars(g.vars)
 	return runArgs{Select: f.sel.selects, Exclude: f.sel.excludes, State: f.sel.state, FullRefresh: f.fullRefresh,
 		Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
-		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: g.vars, Defer: f.deferring.enabled, FavorState: f.deferring.favorState}
+		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: vars, VarsRedacted: redacted, Defer: f.deferring.enabled,
+		FavorState: f.deferring.favorState}
 }
 
 func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) error {
