@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -216,6 +217,9 @@ func source(s Spec) string {
 	return s.Package
 }
 
+// packageNameRE is what dbt accepts as a project name.
+var packageNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 // projectName reads a package's name from its project file.
 func projectName(dir string) (string, error) {
 	for _, f := range []string{"dbt_project.yml", "mart.yml", "mart.yaml"} {
@@ -231,6 +235,11 @@ func projectName(dir string) (string, error) {
 		}
 		if err := yaml.Unmarshal(data, &p); err != nil || p.Name == "" {
 			return "", fmt.Errorf("%s has no name: (%v)", f, err)
+		}
+		// the name is the package's directory in dbt_packages/: a name its
+		// author wrote as a path (../../x) would install it anywhere
+		if !packageNameRE.MatchString(p.Name) {
+			return "", fmt.Errorf("%s: name %q is not a valid package name (letters, digits and underscores, not starting with a digit, as dbt requires)", f, p.Name)
 		}
 		return p.Name, nil
 	}

@@ -197,3 +197,35 @@ func TestLockPinsTheCommit(t *testing.T) {
 	macro, _ := os.ReadFile(filepath.Join(project, "dbt_packages", "gitpkg", "macros", "m.sql"))
 	assert.Contains(t, string(macro), "9")
 }
+
+// A package's name comes from its own project file, which a package's
+// author writes: a name that is not a plain project name (../../x, an
+// absolute path) is an error, and nothing is written outside
+// dbt_packages/.
+func TestInstallRefusesPackageNamesThatAreNotNames(t *testing.T) {
+	for _, name := range []string{"../../../escaped", "/tmp/abs_escaped", "a/b", "..", "x y", `"quoted"`} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			project := filepath.Join(root, "a", "b", "c", "project")
+			write(t, root, map[string]string{
+				"a/b/c/project/mart.yml":     "name: p\n",
+				"a/b/c/project/packages.yml": "packages:\n  - local: ../evil\n",
+				"a/b/c/evil/dbt_project.yml": "name: '" + name + "'\n",
+				"a/b/c/evil/macros/m.sql":    "{% macro v() %}1{% endmacro %}\n",
+			})
+			_, err := Install(context.Background(), Options{ProjectDir: project})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "not a valid package name")
+			entries, _ := os.ReadDir(filepath.Join(root, "a", "b", "c"))
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			assert.ElementsMatch(t, []string{"project", "evil"}, names)
+			_, err = os.Lstat("/tmp/abs_escaped")
+			assert.True(t, os.IsNotExist(err))
+			_, err = os.Stat(filepath.Join(project, "dbt_packages"))
+			assert.True(t, os.IsNotExist(err), "nothing installed")
+		})
+	}
+}
