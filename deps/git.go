@@ -20,11 +20,11 @@ func fetchGit(ctx context.Context, s Spec) (dir, commit string, cleanup func(), 
 	}
 	cleanup = func() { os.RemoveAll(tmp) }
 	repo := filepath.Join(tmp, "repo")
-	if _, err := git(ctx, "", "clone", "--quiet", s.Git, repo); err != nil {
+	if _, err := git(ctx, "", "clone", "--quiet", "--", s.Git, repo); err != nil {
 		return "", "", cleanup, fmt.Errorf("git package %s: %w", s.Git, err)
 	}
 	if s.Revision != "" {
-		if _, err := git(ctx, repo, "checkout", "--quiet", s.Revision); err != nil {
+		if _, err := git(ctx, repo, "checkout", "--quiet", s.Revision, "--"); err != nil {
 			return "", "", cleanup, fmt.Errorf("git package %s: revision %s: %w", s.Git, s.Revision, err)
 		}
 	}

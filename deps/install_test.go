@@ -229,3 +229,20 @@ func TestInstallRefusesPackageNamesThatAreNotNames(t *testing.T) {
 		})
 	}
 }
+
+// A git URL or revision that git would read as an option (a package's own
+// packages.yml is written by its author) is an error, never passed to git.
+func TestGitSpecsThatLookLikeOptions(t *testing.T) {
+	for _, spec := range []string{
+		`git: "--upload-pack=touch /tmp/x; git-upload-pack"`,
+		`git: "-uevil"`,
+		"git: https://example.com/r.git\n    revision: --orphan=x",
+	} {
+		project := t.TempDir()
+		write(t, project, map[string]string{"packages.yml": "packages:\n  - " + spec + "\n"})
+		_, err := ReadSpecs(project)
+		require.Error(t, err, spec)
+		assert.Contains(t, err.Error(), "packages.yml:2: ", spec)
+		assert.Contains(t, err.Error(), "would be read as an option", spec)
+	}
+}
