@@ -21,7 +21,20 @@ func compiledPath(n *Node) string {
 	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
 		return ""
 	}
-	return path.Join("compiled", p)
+	return path.Join("compiled", inside(p))
+}
+
+// inside makes a node's path (relative to the project, which a model path
+// outside the project makes ../shared/m.sql) a path that stays below the
+// directory it is joined to: each ".." becomes "__", a leading / goes.
+func inside(p string) string {
+	parts := strings.Split(strings.TrimPrefix(path.Clean(filepath.ToSlash(p)), "/"), "/")
+	for i, s := range parts {
+		if s == ".." {
+			parts[i] = "__"
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // TargetDir returns the absolute target directory.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -209,5 +210,49 @@ func TestInputKey(t *testing.T) {
 		}
 		require.NoError(t, err, in)
 		require.Equal(t, want, got, in)
+	}
+}
+
+// A model path outside the project (model-paths: ["../shared"]) is read
+// from there, but its compiled SQL stays under target/compiled: mart
+// writes nothing outside target/, and never over a project file.
+func TestCompiledPathsStayInTarget(t *testing.T) {
+	root := t.TempDir()
+	project := filepath.Join(root, "a", "project")
+	for p, text := range map[string]string{
+		"a/project/mart.yml":            "name: p\nmodel-paths: [models, ../../shared/models]\n",
+		"a/project/models/keep.sql":     "select 1 as id",
+		"a/project/shared/models/m.sql": "-- the project's own file\nselect 0 as id",
+		"shared/models/m.sql":           "select 2 as id",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, p), []byte(text), 0o644))
+	}
+	t.Setenv("MART_PROFILES_DIR", "")
+	res, diags := Compile(Options{ProjectDir: project})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	var ids []string
+	for id := range res.Manifest.Nodes {
+		ids = append(ids, id)
+	}
+	require.NoError(t, res.WriteTarget(ids))
+	mine, err := os.ReadFile(filepath.Join(project, "shared", "models", "m.sql"))
+	require.NoError(t, err)
+	require.Equal(t, "-- the project's own file\nselect 0 as id", string(mine), "a project file was overwritten")
+	var outside []string
+	require.NoError(t, filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		rel, _ := filepath.Rel(project, p)
+		if err == nil && !d.IsDir() && !strings.HasPrefix(rel, "target"+string(filepath.Separator)) {
+			outside = append(outside, rel)
+		}
+		return err
+	}))
+	require.ElementsMatch(t, []string{"mart.yml", filepath.FromSlash("models/keep.sql"), filepath.FromSlash("shared/models/m.sql"),
+		filepath.FromSlash("../../shared/models/m.sql")}, outside)
+	for _, n := range res.Manifest.Nodes {
+		if n.CompiledPath != "" {
+			require.True(t, strings.HasPrefix(n.CompiledPath, "target/compiled/"), n.CompiledPath)
+			require.NotContains(t, n.CompiledPath, "..", n.CompiledPath)
+		}
 	}
 }
