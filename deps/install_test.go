@@ -246,3 +246,42 @@ func TestGitSpecsThatLookLikeOptions(t *testing.T) {
 		assert.Contains(t, err.Error(), "would be read as an option", spec)
 	}
 }
+
+// mart deps replaces the install path whole: pointed at the project, a
+// folder above it or a folder of the project's own files, it refuses, and
+// nothing is removed.
+func TestInstallPathMustBeADirectoryOfPackages(t *testing.T) {
+	for _, path := range []string{".", "..", "models", "./models/../"} {
+		t.Run(path, func(t *testing.T) {
+			root := t.TempDir()
+			project := filepath.Join(root, "project")
+			write(t, root, map[string]string{
+				"project/mart.yml":     "name: p\n",
+				"project/packages.yml": "packages:\n  - local: ../pkg\n",
+				"project/models/m.sql": "select 1 as id",
+				"pkg/dbt_project.yml":  "name: pk\n",
+				"pkg/macros/m.sql":     "{% macro v() %}1{% endmacro %}\n",
+			})
+			_, err := Install(context.Background(), Options{ProjectDir: project, InstallPath: path})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "packages-install-path")
+			for _, f := range []string{"project/mart.yml", "project/models/m.sql", "pkg/dbt_project.yml"} {
+				_, err := os.Stat(filepath.Join(root, f))
+				assert.NoError(t, err, "%s is still there", f)
+			}
+		})
+	}
+	// a directory of packages (a previous install) is replaced as before
+	root := t.TempDir()
+	project := filepath.Join(root, "project")
+	write(t, root, map[string]string{
+		"project/mart.yml":                     "name: p\n",
+		"project/packages.yml":                 "packages:\n  - local: ../pkg\n",
+		"project/deps/old_pkg/dbt_project.yml": "name: old_pkg\n",
+		"pkg/dbt_project.yml":                  "name: pk\n",
+	})
+	_, err := Install(context.Background(), Options{ProjectDir: project, InstallPath: "deps"})
+	require.NoError(t, err)
+	_, err = os.Stat(filepath.Join(project, "deps", "pk", "dbt_project.yml"))
+	assert.NoError(t, err)
+}
