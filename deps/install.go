@@ -212,7 +212,7 @@ func source(s Spec) string {
 	case s.Local != "":
 		return s.Local
 	case s.Git != "":
-		src := s.Git
+		src := shownGit(s.Git)
 		if s.Subdirectory != "" {
 			src += "//" + s.Subdirectory
 		}

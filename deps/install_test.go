@@ -285,3 +285,21 @@ func TestInstallPathMustBeADirectoryOfPackages(t *testing.T) {
 	_, err = os.Stat(filepath.Join(project, "deps", "pk", "dbt_project.yml"))
 	assert.NoError(t, err)
 }
+
+// A token in a git package's URL (https://user:token@host/...) never
+// shows in mart deps' errors or progress lines.
+func TestGitCredentialsAreNotShown(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	project := t.TempDir()
+	write(t, project, map[string]string{"packages.yml": "packages:\n  - git: \"https://user:TOKSECRET@127.0.0.1:1/org/repo.git\"\n"})
+	var logs []string
+	_, err := Install(context.Background(), Options{ProjectDir: project, Log: func(m string) { logs = append(logs, m) }})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "https://user:xxxxx@127.0.0.1:1/org/repo.git")
+	assert.NotContains(t, err.Error(), "TOKSECRET")
+	assert.NotContains(t, strings.Join(logs, "\n"), "TOKSECRET")
+	assert.Equal(t, "https://user:xxxxx@h/r.git//sub", source(Spec{Git: "https://user:TOKSECRET@h/r.git", Subdirectory: "sub"}))
+	assert.Equal(t, "git@github.com:org/r.git", source(Spec{Git: "git@github.com:org/r.git"}))
+}
