@@ -34,7 +34,7 @@ func IsSecretKey(k string) bool {
 	if k == "pass" {
 		return true
 	}
-	for _, s := range []string{"password", "secret", "token", "keyfile", "private_key"} {
+	for _, s := range []string{"password", "secret", "token", "keyfile", "private_key", "api_key", "apikey", "credential"} {
 		if strings.Contains(k, s) {
 			return true
 		}

@@ -144,3 +144,15 @@ func TestSecretEnvVarsOnlyInProfiles(t *testing.T) {
 		})
 	}
 }
+
+// Names that look secret, as docs/ci.md lists them (PASSWORD, TOKEN,
+// KEY...): API keys and credentials too, not the keys of a table.
+func TestIsSecretKey(t *testing.T) {
+	for _, k := range []string{"password", "DB_PASSWORD", "pass", "token", "GITHUB_TOKEN", "client_secret", "keyfile", "keyfile_json",
+		"private_key", "api_key", "MY_API_KEY", "apikey", "OPENAI_APIKEY", "credentials", "GOOGLE_APPLICATION_CREDENTIALS"} {
+		assert.True(t, IsSecretKey(k), k)
+	}
+	for _, k := range []string{"path", "schema", "unique_key", "primary_key", "partition_key", "key", "keys", "s3_region", "passive"} {
+		assert.False(t, IsSecretKey(k), k)
+	}
+}
