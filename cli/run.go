@@ -2,7 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -160,6 +162,9 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
 		return res.WriteTarget(nil)
 	}
+	if err := g.checkSeeds(res, p, f.fullRefresh); err != nil {
+		return err
+	}
 	threads := f.threads
 	if threads <= 0 {
 		threads = res.Target.Threads
@@ -260,4 +265,29 @@ func stepCounts(p *plan.Plan) map[string]int {
 		}
 	}
 	return counts
+}
+
+// checkSeeds validates the CSV files of the plan's seeds before anything
+// runs: a file that is not valid CSV (or does not fit its column_types) is
+// bad input, reported at its row, and nothing is changed. Loading scans
+// the file again; seeds are small.
+func (g *globals) checkSeeds(res *compiler.Result, p *plan.Plan, fullRefresh bool) error {
+	bad := 0
+	for _, s := range p.Steps {
+		n := res.Manifest.Node(s.ID)
+		if n == nil || n.ResourceType != compiler.TypeSeed || n.SeedPath == "" {
+			continue
+		}
+		_, err := warehouse.ScanSeed(g.ctx, filepath.Join(res.Project.Dir, n.SeedPath), runner.SeedOptions(n, fullRefresh))
+		var se *warehouse.SeedError
+		if errors.As(err, &se) {
+			se.File = n.SeedPath // the path as the user knows it
+			g.v.Error(fmt.Errorf("seed %s: %w", n.Name, err))
+			bad++
+		}
+	}
+	if bad > 0 {
+		return badInput("%d seed file%s cannot be loaded; nothing was changed", bad, plural(bad))
+	}
+	return nil
 }
