@@ -90,7 +90,7 @@ func shownSettings(settings map[string]any) string {
 	sort.Strings(keys)
 	shown := make([]string, len(keys))
 	for i, k := range keys {
-		v := fmt.Sprint(settings[k])
+		v := fmt.Sprint(compiler.MaskSecrets(settings[k], "****"))
 		if compiler.IsSecretKey(k) {
 			v = "****"
 		}

@@ -31,6 +31,9 @@ func depsCmd(g *globals) *cobra.Command {
 				g.v.Info("No packages.yml or dependencies.yml: nothing to install.")
 				return nil
 			}
+			if err := deps.CheckInstallPath(proj.Dir, proj.PackagesInstallPath); err != nil {
+				return badInput("%s: %v", proj.File, err)
+			}
 			installed, err := deps.Install(g.ctx, deps.Options{ProjectDir: proj.Dir, InstallPath: proj.PackagesInstallPath,
 				HubURL: envOr("MART_HUB_URL", deps.DefaultHub), Upgrade: upgrade, Log: g.v.Info})
 			if err != nil {

@@ -80,6 +80,9 @@ func (g *globals) retry(threads int) error {
 		g.target = prev.Target
 	}
 	if g.vars == "" {
+		if prev.VarsRedacted {
+			return badInput("the last run's --vars held secrets, which run_results.json does not keep: pass --vars again, as the last run did")
+		}
 		g.vars = prev.Vars
 	}
 	f := &runFlags{threads: prev.Threads, fullRefresh: prev.FullRefresh, failFast: prev.FailFast,

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -107,6 +109,7 @@ type runArgs struct {
 	EventTimeEnd   string   `json:"event_time_end,omitempty"`
 	Target         string   `json:"target,omitempty"`
 	Vars           string   `json:"vars,omitempty"`
+	VarsRedacted   bool     `json:"vars_redacted,omitempty"` // secrets in Vars were masked (redactVars)
 	Defer          bool     `json:"defer,omitempty"`
 	FavorState     bool     `json:"favor_state,omitempty"`
 	RetryOf        string   `json:"retry_of,omitempty"`
@@ -120,9 +123,11 @@ func (a runArgs) asMap() map[string]any {
 }
 
 func (f *runFlags) args(g *globals, threads int) runArgs {
+	vars, redacted := redactVars(g.vars)
 	return runArgs{Select: f.sel.selects, Exclude: f.sel.excludes, State: f.sel.state, FullRefresh: f.fullRefresh,
 		Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
-		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: g.vars, Defer: f.deferring.enabled, FavorState: f.deferring.favorState}
+		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: vars, VarsRedacted: redacted, Defer: f.deferring.enabled,
+		FavorState: f.deferring.favorState}
 }
 
 func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) error {
@@ -161,6 +166,9 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	if len(p.Steps) == 0 {
 		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
 		return res.WriteTarget(nil)
+	}
+	if err := g.checkSeeds(res, p, f.fullRefresh); err != nil {
+		return err
 	}
 	threads := f.threads
 	if threads <= 0 {
@@ -262,4 +270,29 @@ func stepCounts(p *plan.Plan) map[string]int {
 		}
 	}
 	return counts
+}
+
+// checkSeeds validates the CSV files of the plan's seeds before anything
+// runs: a file that is not valid CSV (or does not fit its column_types) is
+// bad input, reported at its row, and nothing is changed. Loading scans
+// the file again; seeds are small.
+func (g *globals) checkSeeds(res *compiler.Result, p *plan.Plan, fullRefresh bool) error {
+	bad := 0
+	for _, s := range p.Steps {
+		n := res.Manifest.Node(s.ID)
+		if n == nil || n.ResourceType != compiler.TypeSeed || n.SeedPath == "" {
+			continue
+		}
+		_, err := warehouse.ScanSeed(g.ctx, filepath.Join(res.Project.Dir, n.SeedPath), runner.SeedOptions(n, fullRefresh))
+		var se *warehouse.SeedError
+		if errors.As(err, &se) {
+			se.File = n.SeedPath // the path as the user knows it
+			g.v.Error(fmt.Errorf("seed %s: %w", n.Name, err))
+			bad++
+		}
+	}
+	if bad > 0 {
+		return badInput("%d seed file%s cannot be loaded; nothing was changed", bad, plural(bad))
+	}
+	return nil
 }

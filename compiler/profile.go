@@ -34,7 +34,7 @@ func IsSecretKey(k string) bool {
 	if k == "pass" {
 		return true
 	}
-	for _, s := range []string{"password", "secret", "token", "keyfile", "private_key"} {
+	for _, s := range []string{"password", "secret", "token", "keyfile", "private_key", "api_key", "apikey", "credential"} {
 		if strings.Contains(k, s) {
 			return true
 		}
@@ -42,14 +42,48 @@ func IsSecretKey(k string) bool {
 	return false
 }
 
-// TemplateValue is the `target` variable templates see (no secrets).
-func (t *Target) TemplateValue() map[string]any {
-	out := map[string]any{}
-	for k, v := range t.Settings {
-		if !IsSecretKey(k) {
-			out[k] = v
+// MaskSecrets returns v with the value of every secret key (IsSecretKey)
+// in it, at any depth of maps and lists, replaced by mask, or left out
+// when mask is "". v itself is not changed.
+func MaskSecrets(v any, mask string) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			switch {
+			case !IsSecretKey(k):
+				out[k] = MaskSecrets(x, mask)
+			case mask != "":
+				out[k] = mask
+			}
 		}
+		return out
+	case map[any]any:
+		out := make(map[any]any, len(t))
+		for k, x := range t {
+			ks, _ := k.(string)
+			switch {
+			case !IsSecretKey(ks):
+				out[k] = MaskSecrets(x, mask)
+			case mask != "":
+				out[k] = mask
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = MaskSecrets(x, mask)
+		}
+		return out
 	}
+	return v
+}
+
+// TemplateValue is the `target` variable templates see (no secrets, also
+// none nested in a setting's value).
+func (t *Target) TemplateValue() map[string]any {
+	out := MaskSecrets(t.Settings, "").(map[string]any)
 	for k, v := range t.Template {
 		out[k] = v
 	}

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -279,8 +280,13 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 		return m
 	})
 	if strings.Contains(out, "{{") {
-		if r, err := renderPlain(file, out, c.project.Vars); err == nil {
+		r, err := renderPlain(file, out, c.project.Vars, false)
+		var secret *SecretEnvError
+		switch {
+		case err == nil:
 			out = r
+		case errors.As(err, &secret) || strings.Contains(err.Error(), SecretEnvPrefix):
+			c.addDiag(errorf(file, line, 0, "%v", err))
 		}
 	}
 	return out

@@ -21,7 +21,20 @@ func compiledPath(n *Node) string {
 	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
 		return ""
 	}
-	return path.Join("compiled", p)
+	return path.Join("compiled", inside(p))
+}
+
+// inside makes a node's path (relative to the project, which a model path
+// outside the project makes ../shared/m.sql) a path that stays below the
+// directory it is joined to: each ".." becomes "__", a leading / goes.
+func inside(p string) string {
+	parts := strings.Split(strings.TrimPrefix(path.Clean(filepath.ToSlash(p)), "/"), "/")
+	for i, s := range parts {
+		if s == ".." {
+			parts[i] = "__"
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // TargetDir returns the absolute target directory.
@@ -96,26 +109,52 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 }
 
 // InputKey returns the mock key of a unit test input such as
-// "ref('stg_x')" or "source('raw', 'members')".
+// "ref('stg_x')", "ref('m', v=2)" or "source('raw', 'members')". Names are
+// quoted strings, read whole (a name may hold the other quote).
 func InputKey(input string) (string, error) {
-	m := inputRE.FindStringSubmatch(strings.TrimSpace(input))
+	input = strings.TrimSpace(input)
+	if input == "this" {
+		return "this", nil
+	}
+	bad := fmt.Errorf("input %q: expected ref('model') or source('source', 'table')", input)
+	m := inputRE.FindStringSubmatch(input)
 	if m == nil {
-		if strings.TrimSpace(input) == "this" {
-			return "this", nil
+		return "", bad
+	}
+	var pos []string
+	kw := map[string]string{}
+	rest := strings.TrimSpace(m[2])
+	for rest != "" {
+		a := inputArgRE.FindStringSubmatch(rest)
+		if a == nil {
+			return "", bad
 		}
-		return "", fmt.Errorf("input %q: expected ref('model') or source('source', 'table')", input)
+		v := a[2] + a[3] + a[4]
+		if a[1] != "" {
+			kw[a[1]] = v
+		} else {
+			if len(kw) > 0 {
+				return "", bad
+			}
+			pos = append(pos, v)
+		}
+		rest = strings.TrimSpace(rest[len(a[0]):])
 	}
-	args := argRE.FindAllStringSubmatch(m[2], -1)
 	switch {
-	case m[1] == "ref" && len(args) >= 1:
-		return "ref:" + args[len(args)-1][1], nil
-	case m[1] == "source" && len(args) == 2:
-		return "source:" + args[0][1] + "." + args[1][1], nil
+	case m[1] == "ref" && (len(pos) == 1 || len(pos) == 2):
+		version := kw["v"]
+		if version == "" {
+			version = kw["version"]
+		}
+		return "ref:" + refKey(pos[len(pos)-1], version), nil
+	case m[1] == "source" && len(pos) == 2 && len(kw) == 0:
+		return "source:" + pos[0] + "." + pos[1], nil
 	}
-	return "", fmt.Errorf("input %q: expected ref('model') or source('source', 'table')", input)
+	return "", bad
 }
 
 var (
 	inputRE = regexp.MustCompile(`^(ref|source)\s*\((.*)\)$`)
-	argRE   = regexp.MustCompile(`['"]([^'"]+)['"]`)
+	// one argument and its comma: [name=]'text', "text" or a number
+	inputArgRE = regexp.MustCompile(`^(?:(\w+)\s*=\s*)?(?:'([^']*)'|"([^"]*)"|([0-9][0-9.]*))\s*(?:,|$)`)
 )

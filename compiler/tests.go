@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -219,14 +220,22 @@ type testTarget struct {
 func (c *compilation) addGenericTests() {
 	type pending struct {
 		target *testTarget
-		column string
+		column testColumn
 		spec   *yaml.Node
 	}
 	var todo []pending
-	add := func(tt *testTarget, column string, lists ...[]yaml.Node) {
+	add := func(tt *testTarget, col *propColumn, lists ...[]yaml.Node) {
+		var tc testColumn
+		if col != nil {
+			tc = testColumn{name: col.Name, sql: col.Name}
+			if col.Quote {
+				// dbt: a column with quote: true reaches its tests as adapter.quote(name)
+				tc.sql = c.dialect.QuoteIdent(col.Name)
+			}
+		}
 		for _, l := range lists {
 			for i := range l {
-				todo = append(todo, pending{tt, column, &l[i]})
+				todo = append(todo, pending{tt, tc, &l[i]})
 			}
 		}
 	}
@@ -238,10 +247,10 @@ func (c *compilation) addGenericTests() {
 					for _, v := range sortedKeys(vs) {
 						n := vs[v]
 						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, nodeName: e.Name + "_v" + strings.ReplaceAll(v, ".", "_")}
-						add(tt, "", e.DataTests, e.Tests)
+						add(tt, nil, e.DataTests, e.Tests)
 						for _, col := range e.Columns {
 							if versionKeeps(n, col.Name) {
-								add(tt, col.Name, col.DataTests, col.Tests)
+								add(tt, col, col.DataTests, col.Tests)
 							}
 						}
 					}
@@ -252,9 +261,9 @@ func (c *compilation) addGenericTests() {
 					continue
 				}
 				tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: p.file, nodeName: e.Name}
-				add(tt, "", e.DataTests, e.Tests)
+				add(tt, nil, e.DataTests, e.Tests)
 				for _, col := range e.Columns {
-					add(tt, col.Name, col.DataTests, col.Tests)
+					add(tt, col, col.DataTests, col.Tests)
 				}
 			}
 		}
@@ -265,9 +274,9 @@ func (c *compilation) addGenericTests() {
 					continue
 				}
 				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name}
-				add(tt, "", t.DataTests, t.Tests)
+				add(tt, nil, t.DataTests, t.Tests)
 				for _, col := range t.Columns {
-					add(tt, col.Name, col.DataTests, col.Tests)
+					add(tt, col, col.DataTests, col.Tests)
 				}
 			}
 		}
@@ -314,7 +323,15 @@ func (c *compilation) addGenericTests() {
 
 // genericTest builds the node of one test declared in YAML, or says what
 // is wrong with the declaration.
-func (c *compilation) genericTest(target *testTarget, column string, spec *yaml.Node) (*Node, *Diagnostic) {
+// testColumn is the column a generic test is declared under: its name as
+// written (the test's name, column_name in the manifest) and as the test's
+// SQL sees it (quoted by the dialect when the column says quote: true).
+type testColumn struct {
+	name, sql string
+}
+
+func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml.Node) (*Node, *Diagnostic) {
+	column := col.name
 	ts, err := parseTestSpec(spec)
 	if err != nil {
 		d := errorf(target.file, spec.Line, spec.Column, "%v", err)
@@ -337,7 +354,7 @@ func (c *compilation) genericTest(target *testTarget, column string, spec *yaml.
 		return nil, &d
 	}
 	name := testName(ts, target.nodeName, column)
-	src := c.testTemplate(macro, *target, column, ts)
+	src := c.testTemplate(macro, *target, col.sql, ts)
 	h := md5.Sum([]byte(target.file + "\x00" + src))
 	pkg := target.node.Package
 	n := &Node{ResourceType: TypeTest, Name: name, Package: pkg, TestType: "generic",
@@ -346,9 +363,9 @@ func (c *compilation) genericTest(target *testTarget, column string, spec *yaml.
 		FQN:     append(append([]string{}, target.node.FQN[:len(target.node.FQN)-1]...), name),
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
-		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: testKwargs(ts, column)}}
+		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: testKwargs(ts, col.sql)}}
 	if !hasExpr(ts.args) {
-		n.testCall = &testCall{macro: macro, target: *target, column: column, args: ts.args,
+		n.testCall = &testCall{macro: macro, target: *target, column: col.sql, args: ts.args,
 			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}
 		if w, ok := ts.config["where"].(string); ok {
 			n.testCall.where = w
@@ -509,10 +526,26 @@ func (c *compilation) addUnitTests() {
 			if macros, ok := u.Overrides["macros"].(map[string]any); ok {
 				spec.Incremental, _ = macros["is_incremental"].(bool)
 			}
+			st := c.states[model.UniqueID]
 			for _, g := range u.Given {
 				in, err := unitIO(g)
 				if err != nil {
 					c.addDiag(errorf(p.file, g.Line, 0, "unit test %q: %v", u.Name, err))
+					continue
+				}
+				// a given the model does not read would leave the real
+				// relation in the test, silently
+				key, err := InputKey(in.Input)
+				if err != nil {
+					c.addDiag(errorf(p.file, g.Line, 0, "unit test %q: %v", u.Name, err))
+					continue
+				}
+				if inputs := modelInputs(st); st != nil && key != "this" && !slices.Contains(inputs.keys, key) {
+					d := errorf(p.file, g.Line, 0, "unit test %q: given %s is not an input of model %q", u.Name, in.Input, model.Name)
+					if len(inputs.shown) > 0 {
+						d.Summary += " (it reads " + strings.Join(inputs.shown, ", ") + ")"
+					}
+					c.addDiag(d)
 					continue
 				}
 				spec.Given = append(spec.Given, in)
@@ -537,6 +570,34 @@ func (c *compilation) addUnitTests() {
 			c.nodes = append(c.nodes, n)
 		}
 	}
+}
+
+// unitInputs are the relations a model reads, as unit test mock keys and
+// as a user writes them.
+type unitInputs struct {
+	keys, shown []string
+}
+
+func modelInputs(st *renderState) unitInputs {
+	var in unitInputs
+	if st == nil {
+		return in
+	}
+	for _, r := range st.refs {
+		in.keys = append(in.keys, "ref:"+refKey(r.Name, r.Version))
+		s := "ref('" + r.Name + "'"
+		if r.Version != "" {
+			s += ", v=" + r.Version
+		}
+		in.shown = append(in.shown, s+")")
+	}
+	for _, s := range st.sources {
+		if len(s) == 2 {
+			in.keys = append(in.keys, "source:"+s[0]+"."+s[1])
+			in.shown = append(in.shown, "source('"+s[0]+"', '"+s[1]+"')")
+		}
+	}
+	return in
 }
 
 func unitIO(io propUnitIO) (UnitTestInput, error) {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -91,4 +92,167 @@ func FuzzIdentOnly(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		require.Equal(t, re.ReplaceAllString(s, "_"), identOnly(s), "%q", s)
 	})
+}
+
+// TestColumnQuoteTrue: a column with `quote: true` reaches its generic
+// tests quoted by the dialect (as dbt's adapter.quote does), both through
+// the builtin fast path and through a test macro, on model and source
+// columns; the test's name and column_name stay the written name.
+func TestColumnQuoteTrue(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"mart.yml":     "name: q\n",
+		"models/a.sql": `select 1 as "Weird ""col"";x"`,
+		"models/schema.yml": `version: 2
+sources:
+  - name: raw
+    tables:
+      - name: events
+        columns:
+          - name: 'Weird "col";x'
+            quote: true
+            data_tests: [not_null]
+models:
+  - name: a
+    columns:
+      - name: 'Weird "col";x'
+        quote: true
+        data_tests: [unique, not_null, {accepted_values: {values: [1]}}]
+      - name: plain
+        data_tests: [not_null]
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	for _, fast := range []bool{true, false} {
+		builtinTestFastPath = fast
+		res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
+		builtinTestFastPath = true
+		require.False(t, diags.HasErrors(), "%v", diags)
+		n := 0
+		for id, nd := range res.Manifest.Nodes {
+			if nd.ResourceType != TypeTest {
+				continue
+			}
+			n++
+			if nd.ColumnName == "plain" {
+				require.Contains(t, nd.CompiledCode, "plain is null", id)
+				continue
+			}
+			require.Equal(t, `Weird "col";x`, nd.ColumnName, id)
+			require.NotContains(t, nd.Name, `"`, id)
+			require.Contains(t, nd.CompiledCode, `"Weird ""col"";x"`, "fast path %v: %s", fast, id)
+			require.NotContains(t, regexp.MustCompile(`"Weird ""col"";x"`).ReplaceAllString(nd.CompiledCode, ""), `Weird`, "fast path %v: %s", fast, id)
+		}
+		require.Equal(t, 5, n)
+	}
+}
+
+// TestUnitTestGivenMustBeAnInput: a unit test's given input that the model
+// does not read would leave the real relation in the test, silently: it is
+// an error at the given's line. Quoted names and versions parse whole.
+func TestUnitTestGivenMustBeAnInput(t *testing.T) {
+	unit := func(input string) string {
+		return "version: 2\nunit_tests:\n  - name: u\n    model: m\n    given:\n      - input: " + input +
+			"\n        rows: [{id: 1}]\n    expect:\n      rows: [{id: 1}]\n"
+	}
+	base := map[string]string{
+		"mart.yml":       "name: p\n",
+		"models/a.sql":   "select 1 as id",
+		"models/o.sql":   "select 1 as id",
+		"models/q'q.sql": "select 1 as id",
+		"models/m.sql":   "select * from {{ ref('a') }} union all select * from {{ ref(\"q'q\") }} union all select * from {{ source('raw', 'ev') }}",
+		"models/src.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: ev\n",
+	}
+	for _, tc := range []struct{ input, want string }{
+		{`"ref('a')"`, ""},
+		{`ref("a")`, ""},
+		{`"ref(\"q'q\")"`, ""},
+		{`"source('raw', 'ev')"`, ""},
+		{`"ref('o')"`, `models/u.yml:6: error: unit test "u": given ref('o') is not an input of model "m" (it reads ref('a'), ref('q'q'), source('raw', 'ev'))`},
+		{`"ref('nope')"`, `models/u.yml:6: error: unit test "u": given ref('nope') is not an input of model "m"`},
+		{`"source('raw', 'other')"`, `models/u.yml:6: error: unit test "u": given source('raw', 'other') is not an input of model "m"`},
+		{`"table_a"`, `models/u.yml:6: error: unit test "u": input "table_a": expected ref('model') or source('source', 'table')`},
+	} {
+		t.Run(tc.input, func(t *testing.T) {
+			files := map[string]string{"models/u.yml": unit(tc.input)}
+			for k, v := range base {
+				files[k] = v
+			}
+			_, diags := compileDiags(t, files)
+			if tc.want == "" {
+				require.Empty(t, diags)
+				return
+			}
+			require.Len(t, diags, 1)
+			require.Contains(t, diags[0], tc.want)
+		})
+	}
+}
+
+func TestInputKey(t *testing.T) {
+	for in, want := range map[string]string{
+		`ref('a')`:              "ref:a",
+		`ref("q'q")`:            "ref:q'q",
+		`ref('pkg', "m")`:       "ref:m",
+		`ref('m', v=2)`:         "ref:m@v2",
+		`ref('m', version='3')`: "ref:m@v3",
+		`source("s'", 't')`:     "source:s'.t",
+		`this`:                  "this",
+	} {
+		got, err := InputKey(in)
+		if want == "" {
+			require.Error(t, err, in)
+			continue
+		}
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+}
+
+// A model path outside the project (model-paths: ["../shared"]) is read
+// from there, but its compiled SQL stays under target/compiled: mart
+// writes nothing outside target/, and never over a project file.
+func TestCompiledPathsStayInTarget(t *testing.T) {
+	root := t.TempDir()
+	project := filepath.Join(root, "a", "project")
+	for p, text := range map[string]string{
+		"a/project/mart.yml":            "name: p\nmodel-paths: [models, ../../shared/models]\n",
+		"a/project/models/keep.sql":     "select 1 as id",
+		"a/project/shared/models/m.sql": "-- the project's own file\nselect 0 as id",
+		"shared/models/m.sql":           "select 2 as id",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(root, p), []byte(text), 0o644))
+	}
+	t.Setenv("MART_PROFILES_DIR", "")
+	res, diags := Compile(Options{ProjectDir: project})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	var ids []string
+	for id := range res.Manifest.Nodes {
+		ids = append(ids, id)
+	}
+	require.NoError(t, res.WriteTarget(ids))
+	mine, err := os.ReadFile(filepath.Join(project, "shared", "models", "m.sql"))
+	require.NoError(t, err)
+	require.Equal(t, "-- the project's own file\nselect 0 as id", string(mine), "a project file was overwritten")
+	var outside []string
+	require.NoError(t, filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		rel, _ := filepath.Rel(project, p)
+		if err == nil && !d.IsDir() && !strings.HasPrefix(rel, "target"+string(filepath.Separator)) {
+			outside = append(outside, rel)
+		}
+		return err
+	}))
+	require.ElementsMatch(t, []string{"mart.yml", filepath.FromSlash("models/keep.sql"), filepath.FromSlash("shared/models/m.sql"),
+		filepath.FromSlash("../../shared/models/m.sql")}, outside)
+	for _, n := range res.Manifest.Nodes {
+		if n.CompiledPath != "" {
+			require.True(t, strings.HasPrefix(n.CompiledPath, "target/compiled/"), n.CompiledPath)
+			require.NotContains(t, n.CompiledPath, "..", n.CompiledPath)
+		}
+	}
 }

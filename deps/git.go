@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,27 +21,41 @@ func fetchGit(ctx context.Context, s Spec) (dir, commit string, cleanup func(), 
 	}
 	cleanup = func() { os.RemoveAll(tmp) }
 	repo := filepath.Join(tmp, "repo")
-	if _, err := git(ctx, "", "clone", "--quiet", s.Git, repo); err != nil {
-		return "", "", cleanup, fmt.Errorf("git package %s: %w", s.Git, err)
+	if _, err := git(ctx, "", "clone", "--quiet", "--", s.Git, repo); err != nil {
+		return "", "", cleanup, fmt.Errorf("git package %s: %w", shownGit(s.Git), err)
 	}
 	if s.Revision != "" {
-		if _, err := git(ctx, repo, "checkout", "--quiet", s.Revision); err != nil {
-			return "", "", cleanup, fmt.Errorf("git package %s: revision %s: %w", s.Git, s.Revision, err)
+		if _, err := git(ctx, repo, "checkout", "--quiet", s.Revision, "--"); err != nil {
+			return "", "", cleanup, fmt.Errorf("git package %s: revision %s: %w", shownGit(s.Git), s.Revision, err)
 		}
 	}
 	out, err := git(ctx, repo, "rev-parse", "HEAD")
 	if err != nil {
-		return "", "", cleanup, fmt.Errorf("git package %s: %w", s.Git, err)
+		return "", "", cleanup, fmt.Errorf("git package %s: %w", shownGit(s.Git), err)
 	}
 	os.RemoveAll(filepath.Join(repo, ".git"))
 	dir = repo
 	if s.Subdirectory != "" {
 		dir = filepath.Join(repo, filepath.FromSlash(s.Subdirectory))
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return "", "", cleanup, fmt.Errorf("git package %s: no subdirectory %s at %s", s.Git, s.Subdirectory, strings.TrimSpace(out))
+			return "", "", cleanup, fmt.Errorf("git package %s: no subdirectory %s at %s", shownGit(s.Git), s.Subdirectory, strings.TrimSpace(out))
 		}
 	}
 	return dir, strings.TrimSpace(out), cleanup, nil
+}
+
+// shownGit is a git URL as messages show it: a password or token in it
+// (https://user:token@host/...) is masked.
+func shownGit(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.User == nil {
+		return u
+	}
+	if _, ok := p.User.Password(); !ok {
+		return u
+	}
+	p.User = url.UserPassword(p.User.Username(), "xxxxx")
+	return p.String()
 }
 
 // git runs a git command without prompting for credentials; errors carry

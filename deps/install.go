@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -72,6 +74,9 @@ func Install(ctx context.Context, opt Options) ([]Installed, error) {
 	}
 	if !filepath.IsAbs(dest) {
 		dest = filepath.Join(opt.ProjectDir, dest)
+	}
+	if err := CheckInstallPath(opt.ProjectDir, opt.InstallPath); err != nil {
+		return nil, err
 	}
 	staging, err := os.MkdirTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".installing-")
 	if err != nil {
@@ -207,7 +212,7 @@ func source(s Spec) string {
 	case s.Local != "":
 		return s.Local
 	case s.Git != "":
-		src := s.Git
+		src := shownGit(s.Git)
 		if s.Subdirectory != "" {
 			src += "//" + s.Subdirectory
 		}
@@ -215,6 +220,9 @@ func source(s Spec) string {
 	}
 	return s.Package
 }
+
+// packageNameRE is what dbt accepts as a project name.
+var packageNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // projectName reads a package's name from its project file.
 func projectName(dir string) (string, error) {
@@ -232,9 +240,51 @@ func projectName(dir string) (string, error) {
 		if err := yaml.Unmarshal(data, &p); err != nil || p.Name == "" {
 			return "", fmt.Errorf("%s has no name: (%v)", f, err)
 		}
+		// the name is the package's directory in dbt_packages/: a name its
+		// author wrote as a path (../../x) would install it anywhere
+		if !packageNameRE.MatchString(p.Name) {
+			return "", fmt.Errorf("%s: name %q is not a valid package name (letters, digits and underscores, not starting with a digit, as dbt requires)", f, p.Name)
+		}
 		return p.Name, nil
 	}
 	return "", fmt.Errorf("%s holds no dbt_project.yml: not a dbt package", dir)
+}
+
+// checkInstallPath refuses an install path that is not a directory of
+// packages: Install replaces it whole, so the project, a folder holding
+// it, or a folder with files of its own (models/, target/) would be
+// deleted.
+func CheckInstallPath(projectDir, as string) error {
+	if as == "" {
+		as = "dbt_packages"
+	}
+	dest := as
+	if !filepath.IsAbs(dest) {
+		dest = filepath.Join(projectDir, dest)
+	}
+	proj, err := filepath.Abs(projectDir)
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(abs, proj); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("packages-install-path %q is the project or a folder holding it: mart deps replaces that folder whole; use a folder of its own such as dbt_packages", as)
+	}
+	entries, err := os.ReadDir(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			return fmt.Errorf("packages-install-path %q holds the file %s, so it is not a folder of packages: mart deps replaces that folder whole; use a folder of its own such as dbt_packages", as, e.Name())
+		}
+	}
+	return nil
 }
 
 // replaceDir puts staging's packages at dest, replacing dest.

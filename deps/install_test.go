@@ -197,3 +197,109 @@ func TestLockPinsTheCommit(t *testing.T) {
 	macro, _ := os.ReadFile(filepath.Join(project, "dbt_packages", "gitpkg", "macros", "m.sql"))
 	assert.Contains(t, string(macro), "9")
 }
+
+// A package's name comes from its own project file, which a package's
+// author writes: a name that is not a plain project name (../../x, an
+// absolute path) is an error, and nothing is written outside
+// dbt_packages/.
+func TestInstallRefusesPackageNamesThatAreNotNames(t *testing.T) {
+	for _, name := range []string{"../../../escaped", "/tmp/abs_escaped", "a/b", "..", "x y", `"quoted"`} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			project := filepath.Join(root, "a", "b", "c", "project")
+			write(t, root, map[string]string{
+				"a/b/c/project/mart.yml":     "name: p\n",
+				"a/b/c/project/packages.yml": "packages:\n  - local: ../evil\n",
+				"a/b/c/evil/dbt_project.yml": "name: '" + name + "'\n",
+				"a/b/c/evil/macros/m.sql":    "{% macro v() %}1{% endmacro %}\n",
+			})
+			_, err := Install(context.Background(), Options{ProjectDir: project})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "not a valid package name")
+			entries, _ := os.ReadDir(filepath.Join(root, "a", "b", "c"))
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			assert.ElementsMatch(t, []string{"project", "evil"}, names)
+			_, err = os.Lstat("/tmp/abs_escaped")
+			assert.True(t, os.IsNotExist(err))
+			_, err = os.Stat(filepath.Join(project, "dbt_packages"))
+			assert.True(t, os.IsNotExist(err), "nothing installed")
+		})
+	}
+}
+
+// A git URL or revision that git would read as an option (a package's own
+// packages.yml is written by its author) is an error, never passed to git.
+func TestGitSpecsThatLookLikeOptions(t *testing.T) {
+	for _, spec := range []string{
+		`git: "--upload-pack=touch /tmp/x; git-upload-pack"`,
+		`git: "-uevil"`,
+		"git: https://example.com/r.git\n    revision: --orphan=x",
+	} {
+		project := t.TempDir()
+		write(t, project, map[string]string{"packages.yml": "packages:\n  - " + spec + "\n"})
+		_, err := ReadSpecs(project)
+		require.Error(t, err, spec)
+		assert.Contains(t, err.Error(), "packages.yml:2: ", spec)
+		assert.Contains(t, err.Error(), "would be read as an option", spec)
+	}
+}
+
+// mart deps replaces the install path whole: pointed at the project, a
+// folder above it or a folder of the project's own files, it refuses, and
+// nothing is removed.
+func TestInstallPathMustBeADirectoryOfPackages(t *testing.T) {
+	for _, path := range []string{".", "..", "models", "./models/../"} {
+		t.Run(path, func(t *testing.T) {
+			root := t.TempDir()
+			project := filepath.Join(root, "project")
+			write(t, root, map[string]string{
+				"project/mart.yml":     "name: p\n",
+				"project/packages.yml": "packages:\n  - local: ../pkg\n",
+				"project/models/m.sql": "select 1 as id",
+				"pkg/dbt_project.yml":  "name: pk\n",
+				"pkg/macros/m.sql":     "{% macro v() %}1{% endmacro %}\n",
+			})
+			_, err := Install(context.Background(), Options{ProjectDir: project, InstallPath: path})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "packages-install-path")
+			for _, f := range []string{"project/mart.yml", "project/models/m.sql", "pkg/dbt_project.yml"} {
+				_, err := os.Stat(filepath.Join(root, f))
+				assert.NoError(t, err, "%s is still there", f)
+			}
+		})
+	}
+	// a directory of packages (a previous install) is replaced as before
+	root := t.TempDir()
+	project := filepath.Join(root, "project")
+	write(t, root, map[string]string{
+		"project/mart.yml":                     "name: p\n",
+		"project/packages.yml":                 "packages:\n  - local: ../pkg\n",
+		"project/deps/old_pkg/dbt_project.yml": "name: old_pkg\n",
+		"pkg/dbt_project.yml":                  "name: pk\n",
+	})
+	_, err := Install(context.Background(), Options{ProjectDir: project, InstallPath: "deps"})
+	require.NoError(t, err)
+	_, err = os.Stat(filepath.Join(project, "deps", "pk", "dbt_project.yml"))
+	assert.NoError(t, err)
+}
+
+// A token in a git package's URL (https://user:token@host/...) never
+// shows in mart deps' errors or progress lines.
+func TestGitCredentialsAreNotShown(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	project := t.TempDir()
+	write(t, project, map[string]string{"packages.yml": "packages:\n  - git: \"https://user:TOKSECRET@127.0.0.1:1/org/repo.git\"\n"})
+	var logs []string
+	_, err := Install(context.Background(), Options{ProjectDir: project, Log: func(m string) { logs = append(logs, m) }})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "https://user:xxxxx@127.0.0.1:1/org/repo.git")
+	assert.NotContains(t, err.Error(), "TOKSECRET")
+	assert.NotContains(t, strings.Join(logs, "\n"), "TOKSECRET")
+	assert.Equal(t, "https://user:xxxxx@h/r.git//sub", source(Spec{Git: "https://user:TOKSECRET@h/r.git", Subdirectory: "sub"}))
+	assert.Equal(t, "git@github.com:org/r.git", source(Spec{Git: "git@github.com:org/r.git"}))
+}

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -76,6 +77,13 @@ func (s Spec) kind() (string, error) {
 	}
 	if len(kinds) != 1 {
 		return "", fmt.Errorf("each package needs exactly one of local:, git: or package:, got %d", len(kinds))
+	}
+	// git would read these as options (--upload-pack=... runs a command)
+	if strings.HasPrefix(s.Git, "-") {
+		return "", fmt.Errorf("git: %q would be read as an option by git: expected a repository URL", s.Git)
+	}
+	if strings.HasPrefix(s.Revision, "-") {
+		return "", fmt.Errorf("revision: %q would be read as an option by git: expected a tag, branch or commit", s.Revision)
 	}
 	return kinds[0], nil
 }

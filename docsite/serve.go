@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -51,7 +52,11 @@ func ServeListener(ctx context.Context, dir string, ln net.Listener) error {
 		ln.Close()
 		return fmt.Errorf("serve docs: no site in %s (run mart docs generate first): %w", dir, err)
 	}
-	srv := &http.Server{Handler: Handler(dir), ReadHeaderTimeout: 10 * time.Second}
+	h := Handler(dir)
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
+		h = loopbackOnly(h)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -81,6 +86,26 @@ func Handler(dir string) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-cache")
 		files.ServeHTTP(w, r)
+	})
+}
+
+// loopbackOnly answers only requests whose Host is a loopback name or
+// address. A site served on the loopback is for this machine's browser;
+// a page on another site whose host name was re-pointed at 127.0.0.1 (DNS
+// rebinding) would otherwise read the project's SQL through it.
+func loopbackOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if hh, _, err := net.SplitHostPort(host); err == nil {
+			host = hh
+		}
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		ip := net.ParseIP(host)
+		if !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+			http.Error(w, "mart docs serve answers only requests to localhost or 127.0.0.1 (--host sets another address)", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,4 +79,28 @@ func TestServeFailsOnAPortInUse(t *testing.T) {
 	defer ln.Close()
 	err = Serve(context.Background(), t.TempDir(), "", ln.Addr().(*net.TCPAddr).Port)
 	require.ErrorContains(t, err, "address already in use")
+}
+
+// On the loopback, the site answers only requests made to a loopback name
+// or address: a web page whose host name was re-pointed at 127.0.0.1 (DNS
+// rebinding) cannot read the project's SQL through the visitor's browser.
+func TestServeRefusesOtherHostNamesOnTheLoopback(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "docs")
+	_, err := Generate(dir, demoInput(t))
+	require.NoError(t, err)
+	base := serveSite(t, dir)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port: http.StatusOK, "localhost:" + port: http.StatusOK, "[::1]:" + port: http.StatusOK,
+		"127.0.0.1": http.StatusOK, "LOCALHOST": http.StatusOK,
+		"evil.example:" + port: http.StatusForbidden, "evil.example": http.StatusForbidden, "10.0.0.1:" + port: http.StatusForbidden,
+	} {
+		req, err := http.NewRequest("GET", base+"/data/index.js", nil)
+		require.NoError(t, err)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, host)
+	}
 }

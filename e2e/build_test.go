@@ -141,12 +141,13 @@ func TestSeedsAwkwardCSV(t *testing.T) {
 	require.Equal(t, "DATE", types["joined"])
 	require.Equal(t, "BOOLEAN", types["active"])
 
-	// a ragged row names the file and the row, and leaves the old table alone
+	// a ragged row is bad input: it names the file and the row before
+	// anything runs (exit 2), and leaves the old table alone
 	writeFile(t, dir, "seeds/orders.csv", "order_id,person_id,amount_cents\n10,1,1500\n11,1\n")
 	r = mart(t, dir, "seed")
-	require.Equal(t, 1, r.Code, r.String())
-	require.Contains(t, r.Stdout, "orders.csv")
-	require.Contains(t, r.Stdout, "row 3")
+	require.Equal(t, 2, r.Code, r.String())
+	require.Contains(t, r.Stderr, "seeds/orders.csv: row 3 has 2 fields")
+	require.NotContains(t, r.Stdout, "OK seed", "no seed ran")
 	require.Equal(t, int64(4), scalar(t, dir, "select count(*) from main_raw.orders"))
 }
 

@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,6 +67,10 @@ type Config struct {
 	// publication (default: derived from the raw table's name).
 	Slot, Publication string
 }
+
+// pgName is a replication slot or publication name mart can write into a
+// replication command as it is.
+var pgName = regexp.MustCompile(`^[a-z0-9_]{1,63}$`)
 
 // configKeys are the keys of an extract: block, in the order documented.
 var configKeys = []string{
@@ -173,6 +178,13 @@ func (r *configReader) check(c *Config) {
 	}
 	if c.Mode == ModeCDC && c.Deletes == DeletesReconcile {
 		r.errorf("deletes", "cdc sees deletes itself; leave deletes out or set it to cdc")
+	}
+	// PostgreSQL CDC writes them into replication commands (slot names
+	// allow only these; publication_names folds an unquoted name to lowercase)
+	for _, n := range [][2]string{{"slot", c.Slot}, {"publication", c.Publication}} {
+		if n[1] != "" && !pgName.MatchString(n[1]) {
+			r.errorf(n[0], "%q is not a name PostgreSQL CDC can use: lowercase letters, digits and underscores, at most 63", n[1])
+		}
 	}
 	if c.From == "files" && c.Mode != ModeFull {
 		r.errorf("mode", "a files source loads each new or changed file whole; leave mode out (full)")

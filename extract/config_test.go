@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,13 @@ func TestParseConfigErrors(t *testing.T) {
 		{map[string]any{"from": "postgres", "dsn": "postgres://u:secret@h/db", "replica_dsn": "host=h password=x"}, []string{
 			`extract.dsn: holds a password: read the DSN from the environment, such as "{{ env_var('MY_DSN') }}"`,
 			`extract.replica_dsn: holds a password: read the DSN from the environment, such as "{{ env_var('MY_DSN') }}"`}},
+		// the slot and publication are written into replication commands
+		{map[string]any{"from": "postgres", "dsn": "x", "mode": "cdc", "publication": "pub'x", "slot": "My Slot"}, []string{
+			`extract.publication: "pub'x" is not a name PostgreSQL CDC can use: lowercase letters, digits and underscores, at most 63`,
+			`extract.slot: "My Slot" is not a name PostgreSQL CDC can use: lowercase letters, digits and underscores, at most 63`}},
+		{map[string]any{"from": "postgres", "dsn": "x", "mode": "cdc", "publication": "Pub", "slot": strings.Repeat("s", 64)}, []string{
+			`extract.publication: "Pub" is not a name PostgreSQL CDC can use: lowercase letters, digits and underscores, at most 63`,
+			`extract.slot: "` + strings.Repeat("s", 64) + `" is not a name PostgreSQL CDC can use: lowercase letters, digits and underscores, at most 63`}},
 	} {
 		_, errs := ParseConfig(tc.m)
 		got := make([]string, len(errs))

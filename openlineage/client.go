@@ -25,6 +25,7 @@ import (
 // Client posts events to an OpenLineage HTTP endpoint in the background.
 type Client struct {
 	url   string
+	shown string // url without its credentials, for messages
 	http  *http.Client
 	queue chan []byte
 	warn  func(string)
@@ -64,7 +65,7 @@ func NewClient(endpoint string, opt ClientOptions) (*Client, error) {
 	if opt.Warn == nil {
 		opt.Warn = func(string) {}
 	}
-	c := &Client{url: u, http: &http.Client{Timeout: opt.Timeout}, queue: make(chan []byte, opt.QueueSize),
+	c := &Client{url: u, shown: shownURL(u), http: &http.Client{Timeout: opt.Timeout}, queue: make(chan []byte, opt.QueueSize),
 		warn: opt.Warn, done: make(chan struct{})}
 	go c.send()
 	return c, nil
@@ -75,7 +76,8 @@ func NewClient(endpoint string, opt ClientOptions) (*Client, error) {
 func EndpointURL(endpoint string) (string, error) {
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("expected an http(s) URL such as http://localhost:5000, got %q", endpoint)
+		// the URL may carry credentials: it is not repeated
+		return "", fmt.Errorf("expected an http(s) URL such as http://localhost:5000 (the URL given is not one)")
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = "/api/v1/lineage"
@@ -120,7 +122,7 @@ func (c *Client) send() {
 		}
 		c.mu.Unlock()
 		if err != nil && err != errDown {
-			c.warnOnce(fmt.Sprintf("OpenLineage: cannot send events to %s: %v; the run goes on without lineage", c.url, err))
+			c.warnOnce(fmt.Sprintf("OpenLineage: cannot send events to %s: %v; the run goes on without lineage", c.shown, err))
 		}
 	}
 }
@@ -135,6 +137,11 @@ func (c *Client) post(b []byte) error {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
+		// *url.Error repeats the URL, with its query (an api_key)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return ue.Err
+		}
 		return err
 	}
 	defer resp.Body.Close()
@@ -142,6 +149,27 @@ func (c *Client) post(b []byte) error {
 		return fmt.Errorf("the endpoint answered %s", resp.Status)
 	}
 	return nil
+}
+
+// shownURL is an endpoint URL as messages show it: without the password
+// and with the query's values masked (an api_key or token often rides
+// there).
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the OpenLineage endpoint"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"xxxxx"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 func (c *Client) warnOnce(msg string) {

@@ -2,6 +2,7 @@ package openlineage_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -91,4 +92,33 @@ func TestStartJob(t *testing.T) {
 	assert.Equal(t, []string{"START", "START", "COMPLETE", "COMPLETE"}, types(evs))
 	assert.Equal(t, "duckdb://", evs[2].Outputs[0].Namespace)
 	assert.JSONEq(t, `{"rowCount":42}`, withoutBase(t, evs[2].Outputs[0].OutputFacets["outputStatistics"]))
+}
+
+// Credentials in the endpoint URL (a password, an api_key in the query)
+// never show in warnings or errors.
+func TestEndpointCredentialsAreNotShown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := ln.Addr().String()
+	ln.Close()
+	for _, u := range []string{
+		"http://user:OLSECRET1@" + dead + "/api/v1/lineage",
+		"http://" + dead + "/api/v1/lineage?api_key=OLSECRET2",
+		"http://user:OLSECRET1@" + dead + "?token=OLSECRET2&x=1",
+	} {
+		var warnings []string
+		c, err := openlineage.NewClient(u, openlineage.ClientOptions{Warn: func(m string) { warnings = append(warnings, m) }})
+		require.NoError(t, err)
+		c.Emit(map[string]int{})
+		c.Close(context.Background())
+		require.Len(t, warnings, 1)
+		assert.Contains(t, warnings[0], "cannot send events to http://")
+		assert.Contains(t, warnings[0], dead)
+		assert.NotContains(t, warnings[0], "OLSECRET", u)
+	}
+	for _, u := range []string{"ht!tp://user:OLSECRET3@[bad", "ftp://user:OLSECRET3@host/x"} {
+		_, err := openlineage.NewClient(u, openlineage.ClientOptions{})
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "OLSECRET", u)
+	}
 }

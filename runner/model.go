@@ -131,8 +131,10 @@ func (r *Runner) nodeHooks(ctx context.Context, n *compiler.Node, key string) er
 	return nil
 }
 
-func (r *Runner) runSeed(ctx context.Context, n *compiler.Node, res *NodeResult) error {
-	opt := warehouse.SeedOptions{FullRefresh: r.opt.FullRefresh || n.Config.Bool("full_refresh", false),
+// SeedOptions are the options a seed node loads with (its config, and
+// the run's --full-refresh).
+func SeedOptions(n *compiler.Node, fullRefresh bool) warehouse.SeedOptions {
+	opt := warehouse.SeedOptions{FullRefresh: fullRefresh || n.Config.Bool("full_refresh", false),
 		QuoteColumns: n.Config.Bool("quote_columns", false)}
 	if ct, ok := n.Config["column_types"].(map[string]any); ok {
 		opt.ColumnTypes = map[string]string{}
@@ -143,6 +145,11 @@ func (r *Runner) runSeed(ctx context.Context, n *compiler.Node, res *NodeResult)
 	if d := n.Config.String("delimiter"); d != "" {
 		opt.Delimiter = []rune(d)[0]
 	}
+	return opt
+}
+
+func (r *Runner) runSeed(ctx context.Context, n *compiler.Node, res *NodeResult) error {
+	opt := SeedOptions(n, r.opt.FullRefresh)
 	rows, err := r.wh.LoadSeed(ctx, relationOf(n), filepath.Join(r.opt.ProjectDir, n.SeedPath), opt)
 	if err != nil {
 		var se *warehouse.SeedError

@@ -2,6 +2,7 @@ package view
 
 import (
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/mart-dev/mart/warehouse"
@@ -122,10 +123,31 @@ func MarkdownDiffs(title string, diffs []ModelDiff) string {
 		if d.Rows == nil || !d.Rows.Differs() {
 			continue
 		}
-		fmt.Fprintf(&b, "\n<details><summary><code>%s</code>: example rows</summary>\n\n```\n%s\n```\n</details>\n", d.Name,
-			strings.Join(diffLines(d)[1:], "\n"))
+		rows := strings.Join(diffLines(d)[1:], "\n")
+		fence := codeFence(rows)
+		fmt.Fprintf(&b, "\n<details><summary><code>%s</code>: example rows</summary>\n\n%s\n%s\n%s\n</details>\n", html.EscapeString(d.Name),
+			fence, rows, fence)
 	}
 	return b.String()
 }
 
-func mdCell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
+// mdCell is text from the warehouse or the project (a message quoting
+// data) as a markdown table cell: shown as text, never as HTML.
+func mdCell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(html.EscapeString(s), "|", `\|`), "\n", " ")
+}
+
+// codeFence is a fence for a code block holding text: longer than any run
+// of backticks in it, so the text cannot close the block.
+func codeFence(text string) string {
+	longest, run := 0, 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return strings.Repeat("`", max(3, longest+1))
+}

@@ -51,6 +51,12 @@ func (adapter) ParseTarget(s warehouse.Settings) (warehouse.Target, error) {
 	}
 	if p := str("path"); p != "" {
 		cfg.Path = p
+		if strings.ContainsRune(p, '?') {
+			// what follows is a connection string's options, a token often:
+			// refused here, before the path reaches the manifest, and not repeated
+			errs = append(errs, &warehouse.SettingError{Key: "path",
+				Err: errors.New("duckdb profile: path must not contain '?' (DuckDB options go under settings:)")})
+		}
 	}
 	if sc := str("schema"); sc != "" {
 		t.Schema = sc

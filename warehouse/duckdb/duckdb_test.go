@@ -505,3 +505,17 @@ func TestTimeZoneSetting(t *testing.T) {
 	}
 	require.NoError(t, g.Wait())
 }
+
+// A path with '?' (a connection string such as md:db?motherduck_token=...)
+// is refused when the profile is read, at the path key and without
+// repeating what follows the '?', so no token reaches the manifest's
+// location or an error.
+func TestPathWithQueryIsRefusedWhenTheProfileIsRead(t *testing.T) {
+	_, err := adapter{}.ParseTarget(warehouse.Settings{"type": "duckdb", "path": "md:db?motherduck_token=MDTOK123"})
+	require.Error(t, err)
+	var se *warehouse.SettingError
+	require.True(t, errors.As(err, &se), "%v", err)
+	assert.Equal(t, "path", se.Key)
+	assert.Contains(t, err.Error(), "must not contain '?'")
+	assert.NotContains(t, err.Error(), "MDTOK123")
+}
