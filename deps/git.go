@@ -21,8 +21,8 @@ func fetchGit(ctx context.Context, s Spec) (dir, commit string, cleanup func(), 
 	}
 	cleanup = func() { os.RemoveAll(tmp) }
 	repo := filepath.Join(tmp, "repo")
-	if _, err := git(ctx, "", "clone", "--quiet", "--", s.Git, repo); err != nil {
-		return "", "", cleanup, fmt.Errorf("git package %s: %w", shownGit(s.Git), err)
+	if _, err := git(ctx, "", "clone", "--quiet", "--", s.cloneURL(), repo); err != nil {
+		return "", "", cleanup, fmt.Errorf("git package %s: %s", shownGit(s.Git), s.redact(err.Error()))
 	}
 	if s.Revision != "" {
 		if _, err := git(ctx, repo, "checkout", "--quiet", s.Revision, "--"); err != nil {
@@ -56,6 +56,24 @@ func shownGit(u string) string {
 	}
 	p.User = url.UserPassword(p.User.Username(), "xxxxx")
 	return p.String()
+}
+
+// redact takes the rendered URL's credentials out of git's message: the
+// URL as written (an env_var() call) is what messages show.
+func (s Spec) redact(msg string) string {
+	u := s.cloneURL()
+	if u == s.Git {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, u, shownGit(s.Git))
+	if p, err := url.Parse(u); err == nil && p.User != nil && p.User.String() != "" {
+		msg = strings.ReplaceAll(msg, p.User.String(), "xxxxx")
+		if pw, ok := p.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+		msg = strings.ReplaceAll(msg, p.User.Username(), "xxxxx")
+	}
+	return msg
 }
 
 // git runs a git command without prompting for credentials; errors carry

@@ -303,3 +303,44 @@ func TestGitCredentialsAreNotShown(t *testing.T) {
 	assert.Equal(t, "https://user:xxxxx@h/r.git//sub", source(Spec{Git: "https://user:TOKSECRET@h/r.git", Subdirectory: "sub"}))
 	assert.Equal(t, "git@github.com:org/r.git", source(Spec{Git: "git@github.com:org/r.git"}))
 }
+
+// packages.yml's values may call env_var(), as in dbt; a git URL that
+// reads a secret is handed to git rendered but shown and locked as written.
+func TestPackagesYAMLRendersEnvVar(t *testing.T) {
+	repo := gitRepo(t)
+	project := t.TempDir()
+	t.Setenv("DBT_ENV_SECRET_PKG_REPO", repo)
+	t.Setenv("PKG_REV", "v1")
+	write(t, project, map[string]string{"packages.yml": "packages:\n" +
+		"  - git: \"{{ env_var('DBT_ENV_SECRET_PKG_REPO') }}\"\n    revision: \"{{ env_var('PKG_REV') }}\"\n" +
+		"    subdirectory: \"{{ env_var('PKG_SUBDIR', 'pkg') }}\"\n"})
+	var logs []string
+	got, err := Install(context.Background(), Options{ProjectDir: project, Log: func(m string) { logs = append(logs, m) }})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	macro, err := os.ReadFile(filepath.Join(project, "dbt_packages", "gitpkg", "macros", "m.sql"))
+	require.NoError(t, err)
+	assert.Contains(t, string(macro), "1", "revision v1, from PKG_REV")
+	lockText, err := os.ReadFile(filepath.Join(project, "package-lock.yml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(lockText), "DBT_ENV_SECRET_PKG_REPO", "the lock keeps the URL as written")
+	assert.NotContains(t, string(lockText), repo)
+	assert.NotContains(t, strings.Join(logs, "\n"), repo)
+
+	// a token from the environment never shows, even in git's own message
+	t.Setenv("DBT_ENV_SECRET_GIT_TOKEN", "TOKSECRET")
+	write(t, project, map[string]string{"packages.yml": "packages:\n" +
+		"  - git: \"https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@127.0.0.1:1/org/repo.git\"\n"})
+	logs = nil
+	_, err = Install(context.Background(), Options{ProjectDir: project, Log: func(m string) { logs = append(logs, m) }})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "TOKSECRET")
+	assert.NotContains(t, strings.Join(logs, "\n"), "TOKSECRET")
+
+	// an unset variable without a default is an error at its line
+	write(t, project, map[string]string{"packages.yml": "packages:\n  - local: ../x\n  - git: \"{{ env_var('NO_SUCH_PKG_VAR') }}\"\n"})
+	_, err = Install(context.Background(), Options{ProjectDir: project})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "packages.yml:3:")
+	assert.Contains(t, err.Error(), `env var "NO_SUCH_PKG_VAR" is not set`)
+}

@@ -28,6 +28,9 @@ type Spec struct {
 	Version      Versions `yaml:"version,omitempty"`
 	// Line is where the entry is written, for errors.
 	Line int `yaml:"-"`
+	// gitURL is Git rendered (env_var), what git clones; Git stays as
+	// written (render.go).
+	gitURL string
 }
 
 // Versions is a hub package's version: one, or a list of ranges.
@@ -63,6 +66,14 @@ func (s *Spec) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// cloneURL is the URL git clones: Git rendered.
+func (s Spec) cloneURL() string {
+	if s.gitURL != "" {
+		return s.gitURL
+	}
+	return s.Git
+}
+
 // kind says which source the spec names.
 func (s Spec) kind() (string, error) {
 	var kinds []string
@@ -79,7 +90,7 @@ func (s Spec) kind() (string, error) {
 		return "", fmt.Errorf("each package needs exactly one of local:, git: or package:, got %d", len(kinds))
 	}
 	// git would read these as options (--upload-pack=... runs a command)
-	if strings.HasPrefix(s.Git, "-") {
+	if strings.HasPrefix(s.Git, "-") || strings.HasPrefix(s.cloneURL(), "-") {
 		return "", fmt.Errorf("git: %q would be read as an option by git: expected a repository URL", s.Git)
 	}
 	if strings.HasPrefix(s.Revision, "-") {
@@ -113,7 +124,11 @@ func ReadSpecs(projectDir string) (*Specs, error) {
 		if err := yaml.Unmarshal(data, &doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		for _, s := range doc.Packages {
+		for i := range doc.Packages {
+			s := &doc.Packages[i]
+			if err := s.renderSpec(name); err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", name, s.Line, err)
+			}
 			if _, err := s.kind(); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", name, s.Line, err)
 			}
