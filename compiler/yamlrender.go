@@ -2,12 +2,12 @@ package compiler
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/mart-dev/mart/compiler/jinja"
+	"github.com/mart-dev/mart/internal/envvar"
 )
 
 // plainEngine renders YAML values: env_var() and var() only, no macros.
@@ -107,21 +107,8 @@ func envVarFunc(secrets bool) jinja.Func {
 		if !secrets && strings.HasPrefix(name, SecretEnvPrefix) {
 			return nil, &SecretEnvError{Name: name}
 		}
-		return lookupEnv(name, args, kw)
+		return envvar.Lookup(name, args, kw)
 	}
-}
-
-func lookupEnv(name string, args []any, kw map[string]any) (any, error) {
-	if v, ok := os.LookupEnv(name); ok {
-		return v, nil
-	}
-	if len(args) > 1 {
-		return args[1], nil
-	}
-	if d, ok := kw["default"]; ok {
-		return d, nil
-	}
-	return nil, fmt.Errorf("env var %q is not set and env_var() has no default", name)
 }
 
 // varFunc is var(name, default): the project's (or --vars') variable, or

@@ -2,10 +2,10 @@ package deps
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/mart-dev/mart/compiler/jinja"
+	"github.com/mart-dev/mart/internal/envvar"
 )
 
 // packages.yml's values may call env_var(), as in dbt: most often a git
@@ -34,17 +34,7 @@ func envVar(args []any, kw map[string]any) (any, error) {
 	if len(args) == 0 {
 		return nil, fmt.Errorf("env_var() needs the variable's name")
 	}
-	name := jinja.Str(args[0])
-	if v, ok := os.LookupEnv(name); ok {
-		return v, nil
-	}
-	if len(args) > 1 {
-		return args[1], nil
-	}
-	if d, ok := kw["default"]; ok {
-		return d, nil
-	}
-	return nil, fmt.Errorf("env var %q is not set and env_var() has no default", name)
+	return envvar.Lookup(jinja.Str(args[0]), args, kw)
 }
 
 // renderSpec renders the spec's values in place, but Git, whose rendered

@@ -212,7 +212,10 @@ func columnNames(cols []warehouse.Column) []string {
 }
 
 // loadFile runs a load job of the local file at path into dest, set up by
-// configure, its insert retried with the same job id like a seed's.
+// configure (seeds, files sources). The client library does not retry
+// uploads, so transient failures are retried here with the same job id:
+// if an earlier attempt did create the job, the insert reports a
+// duplicate and runJob follows that job.
 func (w *Warehouse) loadFile(ctx context.Context, dest warehouse.Relation, path string, configure func(*bigquery.ReaderSource)) error {
 	labels := w.labels(ctx)
 	_, err := w.runJob(ctx, atomicJob, func(ctx context.Context, id string) (*bigquery.Job, error) {

@@ -3,13 +3,11 @@ package bigquery
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
 	"cloud.google.com/go/bigquery"
-	"google.golang.org/api/googleapi"
 
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -71,52 +69,16 @@ func (w *Warehouse) stageSeed(ctx context.Context, stage warehouse.Relation, csv
 	if err := w.table(stage).Create(ctx, md); err != nil {
 		return w.apiError(err, "")
 	}
-	labels := w.labels(ctx)
-	_, err := w.runJob(ctx, atomicJob, func(ctx context.Context, id string) (*bigquery.Job, error) {
-		return w.startLoad(ctx, id, stage, csvPath, s, cols, labels)
-	})
-	return err
-}
-
-// startLoad inserts the load job, uploading the file. The client library
-// does not retry uploads, so transient failures are retried here, with
-// the same job id: if an earlier attempt did create the job, the insert
-// reports a duplicate and runJob follows that job.
-func (w *Warehouse) startLoad(ctx context.Context, id string, stage warehouse.Relation, csvPath string,
-	s *warehouse.SeedSchema, cols bigquery.Schema, labels map[string]string) (*bigquery.Job, error) {
-	for attempt := 0; ; attempt++ {
-		f, err := os.Open(csvPath)
-		if err != nil {
-			return nil, err
-		}
-		src := bigquery.NewReaderSource(f)
+	// a load job with the same retries as the files of mart extract's
+	// files sources (land_files.go)
+	return w.loadFile(ctx, stage, csvPath, func(src *bigquery.ReaderSource) {
 		src.SourceFormat = bigquery.CSV
 		src.Schema = cols
 		src.SkipLeadingRows = 1
 		src.AllowQuotedNewlines = true
 		src.FieldDelimiter = string(s.Delimiter)
 		src.Encoding = bigquery.UTF_8
-		l := w.table(stage).LoaderFrom(src)
-		l.JobID = id
-		l.Location = w.cfg.Location
-		l.Labels = labels
-		l.WriteDisposition = bigquery.WriteTruncate
-		l.CreateDisposition = bigquery.CreateNever
-		l.JobTimeout = w.cfg.JobTimeout
-		if w.uploadChunk > 0 {
-			l.MediaOptions = []googleapi.MediaOption{googleapi.ChunkSize(w.uploadChunk)}
-		}
-		job, err := l.Run(ctx)
-		f.Close()
-		if err == nil || isDuplicate(err) || attempt >= w.cfg.JobRetries+2 || !transient(w.apiError(err, id)) {
-			return job, err
-		}
-		select {
-		case <-time.After(w.backoff(attempt + 1)):
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
+	})
 }
 
 // seedSelectSQL casts the staged STRING columns to their types.
