@@ -42,7 +42,7 @@ func (c *compilation) checkConfigs() {
 		}
 		c.checkAirflowConfig(n)
 		if cc, ok := c.dialect.(ConfigChecker); ok && n.ResourceType != TypeTest {
-			for _, key := range []string{"partition_by", "cluster_by"} {
+			for _, key := range []string{"partition_by", "cluster_by", "alias", "schema"} {
 				if v, set := n.Config[key]; set && v != nil {
 					if err := cc.CheckConfig(n.Materialized(), key, v); err != nil {
 						c.addDiag(*c.configDiag(n, key, true, "%s %q: %v", n.ResourceType, n.Name, err))

@@ -66,6 +66,9 @@ func TestConfigCheckedAtCompileTime(t *testing.T) {
 		{"bigquery partition_by", map[string]string{"models/m.sql": "{{ config(materialized='table', partition_by={'field': 'd', 'data_type': 'datetme'}) }}\nselect 1 as id",
 			"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, project: x, dataset: y}\n"},
 			`models/m.sql:1:4: error: model "m": partition_by.data_type "datetme" is not one of date, timestamp, datetime, int64`, false},
+		{"bigquery alias with a dot", map[string]string{"models/m.sql": "{{ config(alias='other_ds.t') }}\nselect 1 as id",
+			"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, project: x, dataset: y}\n"},
+			"models/m.sql:1:4: error: model \"m\": alias \"other_ds.t\": a BigQuery table name cannot hold '.' or '`' (dots separate project, dataset and table; set database for another project)", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, ok := tc.files["mart.yml"]; !ok {
