@@ -158,6 +158,19 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 			*xs = []string{d}
 		}
 	}
+	// dbt joins each path to the project's with os.path.join, so an
+	// absolute one stands for itself: the same place, relative to the
+	// project (a file outside it has a path with .., as a relative entry
+	// like ../shared/models gives)
+	for _, xs := range []*[]string{&p.ModelPaths, &p.SeedPaths, &p.MacroPaths, &p.TestPaths, &p.SnapshotPaths, &p.DocsPaths, &p.AnalysisPaths} {
+		for i, x := range *xs {
+			if filepath.IsAbs(x) {
+				if rel, err := filepath.Rel(p.Dir, x); err == nil {
+					(*xs)[i] = filepath.ToSlash(rel)
+				}
+			}
+		}
+	}
 	def(&p.ModelPaths, "models")
 	def(&p.SeedPaths, "seeds")
 	def(&p.MacroPaths, "macros")

@@ -256,3 +256,29 @@ func TestCompiledPathsStayInTarget(t *testing.T) {
 		}
 	}
 }
+
+// An absolute model path stands for itself, as dbt's os.path.join makes
+// it: its models compile (they were silently left out), under
+// target/compiled like a relative path outside the project.
+func TestAbsoluteModelPath(t *testing.T) {
+	root := t.TempDir()
+	project := filepath.Join(root, "project")
+	shared := filepath.Join(root, "shared", "models")
+	for p, text := range map[string]string{
+		filepath.Join(project, "mart.yml"):        "name: p\nmodel-paths: [models, " + filepath.ToSlash(shared) + "]\n",
+		filepath.Join(project, "models", "a.sql"): "select 1 as id",
+		filepath.Join(shared, "b.sql"):            "select * from {{ ref('a') }}",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	t.Setenv("MART_PROFILES_DIR", "")
+	res, diags := Compile(Options{ProjectDir: project})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	b := res.Manifest.Nodes["model.p.b"]
+	require.NotNil(t, b, "the absolute path's model is compiled")
+	require.Equal(t, "../shared/models/b.sql", b.Path)
+	require.NoError(t, res.WriteTarget([]string{"model.p.a", "model.p.b"}))
+	_, err := os.Stat(filepath.Join(project, "target", "compiled", "__", "shared", "models", "b.sql"))
+	require.NoError(t, err)
+}
