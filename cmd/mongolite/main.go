@@ -24,11 +24,16 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:27017", "TCP address to listen on (port 0: a free one)")
 	dir := flag.String("dir", "target/mongolite", "directory of the SQLite files that hold the data")
+	verbose := flag.Bool("v", false, "also print FerretDB's warnings (every client that disconnects causes one: \"no such command: endSessions\")")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelError
+	if *verbose {
+		level = slog.LevelWarn
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	s, err := mongolite.Start(mongolite.Options{Addr: *addr, Dir: *dir, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mongolite:", err)
