@@ -31,7 +31,7 @@ func (j *JSON) ExtractStarted(t extract.TableInfo) {
 func (h *Human) ExtractProgress(p extract.Progress) {
 	extractLock.Lock()
 	defer extractLock.Unlock()
-	line := fmt.Sprintf("    %s.%s: %s %s rows (%s rows/s, %s)", p.Source, p.Table, phaseVerb(p.Phase), thousands(p.Rows),
+	line := fmt.Sprintf("    %s.%s: %s %s (%s rows/s, %s)", p.Source, p.Table, phaseVerb(p.Phase), rowCount(p.Rows),
 		thousands(int64(p.RowsPerSecond)), byteSize(p.Bytes))
 	if p.EstimatedRows > 0 {
 		line += fmt.Sprintf(", about %s in all", thousands(p.EstimatedRows))
@@ -76,8 +76,8 @@ func (h *Human) ExtractFinished(r extract.TableResult) {
 	defer extractLock.Unlock()
 	switch r.Status {
 	case extract.StatusSuccess:
-		fmt.Fprintf(h.out, "%d of %d OK extracted %s.%s: %s [%s rows read, %s, in %.2fs]\n", r.Index, r.Total, r.Source, r.Table,
-			changesText(r), thousands(r.Rows), byteSize(r.Bytes), r.Duration.Seconds())
+		fmt.Fprintf(h.out, "%d of %d OK extracted %s.%s: %s [%s read, %s, in %.2fs]\n", r.Index, r.Total, r.Source, r.Table,
+			changesText(r), rowCount(r.Rows), byteSize(r.Bytes), r.Duration.Seconds())
 	case extract.StatusSkipped:
 		fmt.Fprintf(h.out, "%d of %d SKIP extract %s.%s [the run was cancelled before it began]\n", r.Index, r.Total, r.Source, r.Table)
 	default:
@@ -111,8 +111,8 @@ func (h *Human) ExtractSummary(res *extract.Results) {
 	fmt.Fprintf(h.out, "\nFinished extracting %d table%s in %.2fs. %s: OK=%d ERROR=%d SKIP=%d\n", len(res.Tables), plural(len(res.Tables)),
 		res.Elapsed.Seconds(), verdict, c[extract.StatusSuccess], c[extract.StatusError], c[extract.StatusSkipped])
 	for _, s := range bySource(res) {
-		fmt.Fprintf(h.out, "  %s: %d table%s, %s rows read, %s inserted, %s updated, %s deleted\n", s.name, s.tables, plural(s.tables),
-			thousands(s.rows), thousands(s.inserted), thousands(s.updated), thousands(s.deleted))
+		fmt.Fprintf(h.out, "  %s: %d table%s, %s read, %s inserted, %s updated, %s deleted\n", s.name, s.tables, plural(s.tables),
+			rowCount(s.rows), thousands(s.inserted), thousands(s.updated), thousands(s.deleted))
 	}
 }
 
@@ -206,4 +206,12 @@ func byteSize(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// rowCount is "1 row", "7,522 rows".
+func rowCount(n int64) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return thousands(n) + " rows"
 }
