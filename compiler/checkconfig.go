@@ -226,9 +226,15 @@ func (c *compilation) checkRelations() {
 		}
 		return builders[i].UniqueID < builders[k].UniqueID
 	})
+	// DuckDB's names match whatever their case; BigQuery's dataset and
+	// table names are case-sensitive (`Orders` and `orders` are two tables)
+	fold := strings.ToLower
+	if c.dialect.Name() == "bigquery" {
+		fold = func(s string) string { return s }
+	}
 	built := make(map[string]*Node, len(builders))
 	for _, n := range builders {
-		key := strings.ToLower(n.Relation)
+		key := fold(n.Relation)
 		prev, ok := built[key]
 		if !ok {
 			built[key] = n
@@ -253,7 +259,7 @@ func (c *compilation) checkRelations() {
 	sort.Strings(keys)
 	for _, k := range keys {
 		s := c.sources[k]
-		prev, ok := built[strings.ToLower(s.Relation)]
+		prev, ok := built[fold(s.Relation)]
 		if !ok {
 			continue
 		}

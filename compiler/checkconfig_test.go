@@ -96,3 +96,20 @@ func TestPythonModels(t *testing.T) {
 	assert.Contains(t, diags, `models/py_model.py:1:1: warning: Python model "py_model" is not built: mart runs SQL models only`)
 	assert.Contains(t, diags, `models/b.sql:1:18: error: model "b" refs "py_model", a Python model (models/py_model.py): mart does not run Python models`)
 }
+
+// BigQuery's dataset and table names are case-sensitive: `Orders` and
+// `orders` are two tables, and two models may build them. DuckDB's names
+// are not, so there the two are one relation.
+func TestRelationsCaseOnBigQuery(t *testing.T) {
+	files := func(profile string) map[string]string {
+		return map[string]string{"mart.yml": "name: p\n",
+			"models/a.sql": "{{ config(alias='Orders') }}\nselect 1 as id",
+			"models/b.sql": "{{ config(alias='orders') }}\nselect 2 as id",
+			"profiles.yml": "p:\n  target: t\n  outputs:\n    t: " + profile + "\n"}
+	}
+	res, diags := compileDiags(t, files("{type: bigquery, project: x, dataset: y}"))
+	assert.NotNil(t, res, "%v", diags)
+	res, diags = compileDiags(t, files("{type: duckdb, path: target/x.duckdb}"))
+	assert.Nil(t, res)
+	assert.Contains(t, strings.Join(diags, "\n"), `builds "main"."orders", which model "a" (models/a.sql) builds too`)
+}
