@@ -232,9 +232,17 @@ func (c *compilation) checkRelations() {
 	if c.dialect.Name() == "bigquery" {
 		fold = func(s string) string { return s }
 	}
+	// a relation named without its database is in the connection's own:
+	// "main"."x" and "dev"."main"."x" are one table in dev.duckdb
+	relKey := func(n *Node, name string) string {
+		if n.Relation != c.relationName(n.Database, n.Schema, name) {
+			return fold(n.Relation) // an external location's
+		}
+		return fold(c.dialect.RelationName(firstNonEmpty(n.Database, c.catalog), n.Schema, name))
+	}
 	built := make(map[string]*Node, len(builders))
 	for _, n := range builders {
-		key := fold(n.Relation)
+		key := relKey(n, n.Alias)
 		prev, ok := built[key]
 		if !ok {
 			built[key] = n
@@ -259,7 +267,7 @@ func (c *compilation) checkRelations() {
 	sort.Strings(keys)
 	for _, k := range keys {
 		s := c.sources[k]
-		prev, ok := built[fold(s.Relation)]
+		prev, ok := built[relKey(s, s.Identifier)]
 		if !ok {
 			continue
 		}

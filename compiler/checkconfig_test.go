@@ -113,3 +113,14 @@ func TestRelationsCaseOnBigQuery(t *testing.T) {
 	assert.Nil(t, res)
 	assert.Contains(t, strings.Join(diags, "\n"), `builds "main"."orders", which model "a" (models/a.sql) builds too`)
 }
+
+// A relation named with the connection's own database is the one named
+// without it.
+func TestRelationsWithTheirDatabase(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{"mart.yml": "name: p\n",
+		"models/a.sql": "{{ config(database='dev', alias='x') }}\nselect 1 as id",
+		"models/b.sql": "{{ config(alias='x') }}\nselect 2 as id",
+		"profiles.yml": "p:\n  target: t\n  outputs:\n    t: {type: duckdb, path: target/dev.duckdb}\n"})
+	assert.Nil(t, res)
+	assert.Contains(t, strings.Join(diags, "\n"), `which model "a" (models/a.sql) builds too`)
+}
