@@ -42,10 +42,21 @@ func (c *compilation) checkConfigs() {
 		}
 		c.checkAirflowConfig(n)
 		if cc, ok := c.dialect.(ConfigChecker); ok && n.ResourceType != TypeTest {
-			for _, key := range []string{"partition_by", "cluster_by", "alias", "schema"} {
+			named := false // a diagnostic at alias, schema or target_schema
+			for _, key := range []string{"partition_by", "cluster_by", "alias", "schema", "target_schema"} {
 				if v, set := n.Config[key]; set && v != nil {
 					if err := cc.CheckConfig(n.Materialized(), key, v); err != nil {
 						c.addDiag(*c.configDiag(n, key, true, "%s %q: %v", n.ResourceType, n.Name, err))
+						named = named || key == "alias" || key == "schema" || key == "target_schema"
+					}
+				}
+			}
+			// the names the relation got (a generate_alias_name or
+			// generate_schema_name macro's), when no config set them so
+			if !named && n.Relation != "" {
+				for key, v := range map[string]string{"alias": n.Alias, "schema": n.Schema} {
+					if err := cc.CheckConfig(n.Materialized(), key, v); err != nil {
+						c.addDiag(*c.configDiag(n, key, true, "%s %q builds %s: %v", n.ResourceType, n.Name, n.Relation, err))
 					}
 				}
 			}
