@@ -85,6 +85,9 @@ func extractCDC(ctx context.Context, j *extract.Job) error {
 		if start, err = initialCopy(ctx, j, conn, repl, t, names); err != nil {
 			return err
 		}
+		if err := dropReplacedSlot(ctx, conn, j, names.slot); err != nil {
+			return err
+		}
 	} else if start, err = resumeSlot(ctx, conn, prev); err != nil {
 		return err
 	}
@@ -272,6 +275,23 @@ func initialCopy(ctx context.Context, j *extract.Job, conn *pgx.Conn, repl *pgco
 	}
 	st := cdcState(j, names, start, cols)
 	return start, j.Commit(ctx, st, warehouse.LandCommit{Whole: true})
+}
+
+// dropReplacedSlot drops the slot of the stream a full refresh replaced,
+// once the new stream committed, when it is not the new one (the project
+// moved, or the stream began under another default name): nothing reads
+// it any more, and a slot nobody reads holds the server's WAL for ever. A
+// slot in use now (another consumer's, once shared) is left.
+func dropReplacedSlot(ctx context.Context, conn *pgx.Conn, j *extract.Job, slot string) error {
+	old := j.Replaced()
+	if old == nil || old.Slot == "" || old.Slot == slot {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database() AND NOT active",
+		old.Slot); err != nil {
+		return fmt.Errorf("drop the replaced replication slot %s: %w", old.Slot, err)
+	}
+	return nil
 }
 
 // resumeSlot checks that the stream's slot is still there and returns the

@@ -248,3 +248,19 @@ func TestCDCResumeMovedProject(t *testing.T) {
 	extracttest.MustExtract(t, moved, extracttest.RunOptions{})
 	requireSame(t, moved, conn)
 }
+
+// A full refresh that names its new slot differently from the one its
+// state names (the project moved) drops that one: nothing else reads it,
+// and a slot nobody reads holds the server's WAL for ever.
+func TestCDCFullRefreshDropsTheStateSlot(t *testing.T) {
+	dir, conn := cdcShop(t, cdcYAML)
+	extracttest.MustExtract(t, dir, extracttest.RunOptions{})
+	moved := filepath.Join(t.TempDir(), "moved")
+	require.NoError(t, os.CopyFS(moved, os.DirFS(dir)))
+	extracttest.MustExtract(t, moved, extracttest.RunOptions{FullRefresh: true})
+	requireSame(t, moved, conn)
+	var n int
+	require.NoError(t, conn.QueryRow(context.Background(),
+		"SELECT count(*) FROM pg_replication_slots WHERE database = current_database()").Scan(&n))
+	assert.Equal(t, 2, n, "a slot per table, the old ones dropped")
+}
