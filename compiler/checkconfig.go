@@ -42,10 +42,21 @@ func (c *compilation) checkConfigs() {
 		}
 		c.checkAirflowConfig(n)
 		if cc, ok := c.dialect.(ConfigChecker); ok && n.ResourceType != TypeTest {
-			for _, key := range []string{"partition_by", "cluster_by", "alias", "schema"} {
+			named := false // a diagnostic at alias, schema or target_schema
+			for _, key := range []string{"partition_by", "cluster_by", "alias", "schema", "target_schema"} {
 				if v, set := n.Config[key]; set && v != nil {
 					if err := cc.CheckConfig(n.Materialized(), key, v); err != nil {
 						c.addDiag(*c.configDiag(n, key, true, "%s %q: %v", n.ResourceType, n.Name, err))
+						named = named || key == "alias" || key == "schema" || key == "target_schema"
+					}
+				}
+			}
+			// the names the relation got (a generate_alias_name or
+			// generate_schema_name macro's), when no config set them so
+			if !named && n.Relation != "" {
+				for key, v := range map[string]string{"alias": n.Alias, "schema": n.Schema} {
+					if err := cc.CheckConfig(n.Materialized(), key, v); err != nil {
+						c.addDiag(*c.configDiag(n, key, true, "%s %q builds %s: %v", n.ResourceType, n.Name, n.Relation, err))
 					}
 				}
 			}
@@ -226,9 +237,23 @@ func (c *compilation) checkRelations() {
 		}
 		return builders[i].UniqueID < builders[k].UniqueID
 	})
+	// DuckDB's names match whatever their case; BigQuery's dataset and
+	// table names are case-sensitive (`Orders` and `orders` are two tables)
+	fold := strings.ToLower
+	if c.dialect.Name() == "bigquery" {
+		fold = func(s string) string { return s }
+	}
+	// a relation named without its database is in the connection's own:
+	// "main"."x" and "dev"."main"."x" are one table in dev.duckdb
+	relKey := func(n *Node, name string) string {
+		if n.Relation != c.relationName(n.Database, n.Schema, name) {
+			return fold(n.Relation) // an external location's
+		}
+		return fold(c.dialect.RelationName(firstNonEmpty(n.Database, c.catalog), n.Schema, name))
+	}
 	built := make(map[string]*Node, len(builders))
 	for _, n := range builders {
-		key := strings.ToLower(n.Relation)
+		key := relKey(n, n.Alias)
 		prev, ok := built[key]
 		if !ok {
 			built[key] = n
@@ -253,7 +278,7 @@ func (c *compilation) checkRelations() {
 	sort.Strings(keys)
 	for _, k := range keys {
 		s := c.sources[k]
-		prev, ok := built[strings.ToLower(s.Relation)]
+		prev, ok := built[relKey(s, s.Identifier)]
 		if !ok {
 			continue
 		}

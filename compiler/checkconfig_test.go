@@ -66,6 +66,13 @@ func TestConfigCheckedAtCompileTime(t *testing.T) {
 		{"bigquery partition_by", map[string]string{"models/m.sql": "{{ config(materialized='table', partition_by={'field': 'd', 'data_type': 'datetme'}) }}\nselect 1 as id",
 			"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, project: x, dataset: y}\n"},
 			`models/m.sql:1:4: error: model "m": partition_by.data_type "datetme" is not one of date, timestamp, datetime, int64`, false},
+		{"bigquery snapshot target_schema with a dot", map[string]string{"snapshots/s.sql": "{% snapshot s %}\n{{ config(target_schema='other.snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}\n",
+			"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, project: x, dataset: y}\n"},
+			"snapshots/s.sql:2:4: error: snapshot \"s\": target_schema \"other.snaps\": a BigQuery dataset name cannot hold '.'", false},
+		{"bigquery alias with a dot from generate_alias_name", map[string]string{"models/m.sql": "select 1 as id",
+			"macros/a.sql": "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}\n{{ node.name }}.x\n{%- endmacro %}\n",
+			"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, project: x, dataset: y}\n"},
+			"models/m.sql:1:1: error: model \"m\" builds `x.y.m.x`: alias \"m.x\": a BigQuery table name cannot hold", false},
 		{"bigquery alias with a dot", map[string]string{"models/m.sql": "{{ config(alias='other_ds.t') }}\nselect 1 as id",
 			"profiles.yml": "p:\n  target: bq\n  outputs:\n    bq: {type: bigquery, project: x, dataset: y}\n"},
 			"models/m.sql:1:4: error: model \"m\": alias \"other_ds.t\": a BigQuery table name cannot hold '.' or '`' (dots separate project, dataset and table; set database for another project)", false},
@@ -95,4 +102,32 @@ func TestPythonModels(t *testing.T) {
 		"models/b.sql":       "select * from {{ ref('py_model') }}"})
 	assert.Contains(t, diags, `models/py_model.py:1:1: warning: Python model "py_model" is not built: mart runs SQL models only`)
 	assert.Contains(t, diags, `models/b.sql:1:18: error: model "b" refs "py_model", a Python model (models/py_model.py): mart does not run Python models`)
+}
+
+// BigQuery's dataset and table names are case-sensitive: `Orders` and
+// `orders` are two tables, and two models may build them. DuckDB's names
+// are not, so there the two are one relation.
+func TestRelationsCaseOnBigQuery(t *testing.T) {
+	files := func(profile string) map[string]string {
+		return map[string]string{"mart.yml": "name: p\n",
+			"models/a.sql": "{{ config(alias='Orders') }}\nselect 1 as id",
+			"models/b.sql": "{{ config(alias='orders') }}\nselect 2 as id",
+			"profiles.yml": "p:\n  target: t\n  outputs:\n    t: " + profile + "\n"}
+	}
+	res, diags := compileDiags(t, files("{type: bigquery, project: x, dataset: y}"))
+	assert.NotNil(t, res, "%v", diags)
+	res, diags = compileDiags(t, files("{type: duckdb, path: target/x.duckdb}"))
+	assert.Nil(t, res)
+	assert.Contains(t, strings.Join(diags, "\n"), `builds "main"."orders", which model "a" (models/a.sql) builds too`)
+}
+
+// A relation named with the connection's own database is the one named
+// without it.
+func TestRelationsWithTheirDatabase(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{"mart.yml": "name: p\n",
+		"models/a.sql": "{{ config(database='dev', alias='x') }}\nselect 1 as id",
+		"models/b.sql": "{{ config(alias='x') }}\nselect 2 as id",
+		"profiles.yml": "p:\n  target: t\n  outputs:\n    t: {type: duckdb, path: target/dev.duckdb}\n"})
+	assert.Nil(t, res)
+	assert.Contains(t, strings.Join(diags, "\n"), `which model "a" (models/a.sql) builds too`)
 }

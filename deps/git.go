@@ -71,7 +71,9 @@ func (s Spec) redact(msg string) string {
 		if pw, ok := p.User.Password(); ok && pw != "" {
 			msg = strings.ReplaceAll(msg, pw, "xxxxx")
 		}
-		msg = strings.ReplaceAll(msg, p.User.Username(), "xxxxx")
+		if name := p.User.Username(); name != "" { // https://:token@host has none
+			msg = strings.ReplaceAll(msg, name, "xxxxx")
+		}
 	}
 	return msg
 }

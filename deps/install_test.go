@@ -344,3 +344,21 @@ func TestPackagesYAMLRendersEnvVar(t *testing.T) {
 	assert.Contains(t, err.Error(), "packages.yml:3:")
 	assert.Contains(t, err.Error(), `env var "NO_SUCH_PKG_VAR" is not set`)
 }
+
+// The next install reads package-lock.yml, whose git URL is as written
+// (an env_var() call): it is rendered there too.
+func TestLockedGitURLRendersEnvVar(t *testing.T) {
+	repo := gitRepo(t)
+	project := t.TempDir()
+	t.Setenv("DBT_ENV_SECRET_PKG_REPO", repo)
+	write(t, project, map[string]string{"packages.yml": "packages:\n" +
+		"  - git: \"{{ env_var('DBT_ENV_SECRET_PKG_REPO') }}\"\n    revision: v1\n    subdirectory: pkg\n"})
+	_, err := Install(context.Background(), Options{ProjectDir: project})
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(filepath.Join(project, "dbt_packages")))
+	got, err := Install(context.Background(), Options{ProjectDir: project})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	_, err = os.Stat(filepath.Join(project, "dbt_packages", "gitpkg", "macros", "m.sql"))
+	require.NoError(t, err)
+}

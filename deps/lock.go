@@ -40,8 +40,14 @@ func readLock(projectDir string) (*lock, error) {
 	}
 	out := &lock{Hash: f.Hash}
 	for _, p := range f.Packages {
-		out.Packages = append(out.Packages, Spec{Local: p.Local, Git: p.Git, Revision: p.Revision,
-			Subdirectory: p.Subdirectory, Package: p.Package, Version: p.Version})
+		s := Spec{Local: p.Local, Git: p.Git, Revision: p.Revision,
+			Subdirectory: p.Subdirectory, Package: p.Package, Version: p.Version}
+		// the URL is locked as written (env_var(), a token often): git
+		// clones it rendered, as from packages.yml (render.go)
+		if s.gitURL, err = render("package-lock.yml", p.Git); err != nil {
+			return nil, err
+		}
+		out.Packages = append(out.Packages, s)
 	}
 	return out, nil
 }

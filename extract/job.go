@@ -34,6 +34,7 @@ type Job struct {
 	land        warehouse.Landing
 	lt          warehouse.LandTable
 	prev        *State // the committed state when the job began (nil: none, or a full refresh)
+	replaced    *State // a full refresh's: the committed state it starts over from
 	committed   []byte // the state last committed by the job
 	truncate    bool   // no commit yet on a full refresh: the next one rebuilds the table
 	secrets     secrets
@@ -87,6 +88,7 @@ func (j *Job) Open(ctx context.Context, key []string, enforced bool) error {
 	}
 	if j.FullRefresh {
 		j.truncate = true
+		j.replaced, _ = decodeState(b) // unreadable: nothing to learn from it
 		return nil
 	}
 	st, err := decodeState(b)
@@ -100,6 +102,11 @@ func (j *Job) Open(ctx context.Context, key []string, enforced bool) error {
 // State returns the stream's committed state when the job began, nil if
 // there is none or the run is a full refresh.
 func (j *Job) State() *State { return j.prev }
+
+// Replaced returns the committed state a full refresh starts over from
+// (after Open; nil without a full refresh, a state, or a readable one):
+// what it leaves behind outside the warehouse (a replication slot).
+func (j *Job) Replaced() *State { return j.replaced }
 
 // NewState returns a state for this stream, with its identity filled in.
 func (j *Job) NewState() *State {

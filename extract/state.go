@@ -25,9 +25,11 @@ type State struct {
 	Position []Value  `json:"position,omitempty"`
 	// Columns is the source's schema as last landed.
 	Columns []StateColumn `json:"columns,omitempty"`
-	// CDC: the replication slot and the last LSN whose changes are landed.
-	Slot string `json:"slot,omitempty"`
-	LSN  string `json:"lsn,omitempty"`
+	// CDC: the replication slot, the publication the stream reads
+	// through and the last LSN whose changes are landed.
+	Slot        string `json:"slot,omitempty"`
+	Publication string `json:"publication,omitempty"`
+	LSN         string `json:"lsn,omitempty"`
 	// Files are the files of a files source that are landed.
 	Files []FileState `json:"files,omitempty"`
 }

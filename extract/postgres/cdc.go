@@ -59,6 +59,19 @@ func extractCDC(ctx context.Context, j *extract.Job) error {
 		return fmt.Errorf("read the database's name: %w", err)
 	}
 	names := cdcNames(j, database)
+	prev := j.State()
+	resuming := prev != nil && prev.Slot != ""
+	if resuming {
+		// the stored LSN is the stored slot's position, whatever the
+		// slot of a new stream would be called today; and the stream
+		// goes on through its publication: one created now does not
+		// exist at the slot's position, and pgoutput fails on the
+		// changes in between ("publication ... does not exist")
+		names.slot = prev.Slot
+		if names.publication, err = resumedPublication(ctx, conn, j, prev, names.publication); err != nil {
+			return err
+		}
+	}
 	if err := ensurePublication(ctx, conn, names.publication, t.rel); err != nil {
 		return err
 	}
@@ -67,26 +80,23 @@ func extractCDC(ctx context.Context, j *extract.Job) error {
 		return err
 	}
 	defer repl.Close(context.Background())
-	prev := j.State()
 	var start pglogrepl.LSN
-	if prev == nil || prev.Slot == "" {
-		if start, err = initialCopy(ctx, j, conn, repl, t, names.slot); err != nil {
+	if !resuming {
+		if start, err = initialCopy(ctx, j, conn, repl, t, names); err != nil {
 			return err
 		}
-	} else {
-		// the stored LSN is the stored slot's position, whatever the
-		// slot of a new stream would be called today
-		names.slot = prev.Slot
-		if start, err = resumeSlot(ctx, conn, prev); err != nil {
+		if err := dropReplacedSlot(ctx, conn, j, names.slot); err != nil {
 			return err
 		}
+	} else if start, err = resumeSlot(ctx, conn, prev); err != nil {
+		return err
 	}
 	var target pglogrepl.LSN
 	if err := conn.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&target); err != nil {
 		return fmt.Errorf("read the WAL position: %w", err)
 	}
-	s := &stream{j: j, repl: repl, cat: conn, t: t, slot: names.slot, key: key, target: target, committed: start, pos: start}
-	return s.run(ctx, names.publication)
+	s := &stream{j: j, repl: repl, cat: conn, t: t, slot: names.slot, publication: names.publication, key: key, target: target, committed: start, pos: start}
+	return s.run(ctx)
 }
 
 // cdcKey is the key changes are merged by: the replica identity's (the
@@ -128,12 +138,7 @@ var nonIdent = regexp.MustCompile(`[^a-z0-9_]+`)
 // tables, never share a slot; one would confirm changes the other has not
 // applied, and a first run drops a slot of its name.
 func cdcNames(j *extract.Job, database string) cdcNaming {
-	sum := sha256.Sum256([]byte(j.Info.UniqueID + "\x00" + database + "\x00" + j.Destination + "\x00" + j.Info.Relation))
-	base := nonIdent.ReplaceAllString(strings.ToLower("mart_"+j.Info.Source+"_"+j.Info.Table), "_")
-	if len(base) > 50 {
-		base = base[:50]
-	}
-	name := base + "_" + hex.EncodeToString(sum[:])[:8]
+	name := cdcBase(j) + "_" + cdcHash(j.Info.UniqueID+"\x00"+database+"\x00"+j.Destination+"\x00"+j.Info.Relation)
 	n := cdcNaming{slot: name, publication: name}
 	if j.Config.Slot != "" {
 		n.slot = j.Config.Slot
@@ -142,6 +147,48 @@ func cdcNames(j *extract.Job, database string) cdcNaming {
 		n.publication = j.Config.Publication
 	}
 	return n
+}
+
+// resumedPublication is the publication a resumed stream goes on through:
+// extract's publication when it names one, else the one its state names;
+// a state written before states named it (the default slot and
+// publication were then one name) streamed through its slot's name, or,
+// with a slot of extract's, through the default name of the time (the
+// hash of the table's unique id alone, before it covered the source
+// database and the destination) or today's.
+func resumedPublication(ctx context.Context, conn *pgx.Conn, j *extract.Job, prev *extract.State, current string) (string, error) {
+	switch {
+	case j.Config.Publication != "":
+		return j.Config.Publication, nil
+	case prev.Publication != "":
+		return prev.Publication, nil
+	case j.Config.Slot == "":
+		return prev.Slot, nil
+	}
+	legacy := cdcBase(j) + "_" + cdcHash(j.Info.UniqueID)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)", legacy).Scan(&exists); err != nil {
+		return "", fmt.Errorf("read publication %s: %w", legacy, err)
+	}
+	if exists {
+		return legacy, nil
+	}
+	return current, nil
+}
+
+// cdcBase is the readable part of a default slot or publication name.
+func cdcBase(j *extract.Job) string {
+	base := nonIdent.ReplaceAllString(strings.ToLower("mart_"+j.Info.Source+"_"+j.Info.Table), "_")
+	if len(base) > 50 {
+		base = base[:50]
+	}
+	return base
+}
+
+// cdcHash is the hashed part of a default slot or publication name.
+func cdcHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:8]
 }
 
 // ensurePublication creates the publication of the table, or adds the
@@ -191,7 +238,8 @@ func replicationConn(ctx context.Context, c extract.Config, dsn string) (*pgconn
 
 // initialCopy (re)creates the slot, copies the table in the snapshot it
 // exports, and commits the copy with the slot's consistent point.
-func initialCopy(ctx context.Context, j *extract.Job, conn *pgx.Conn, repl *pgconn.PgConn, t *table, slot string) (pglogrepl.LSN, error) {
+func initialCopy(ctx context.Context, j *extract.Job, conn *pgx.Conn, repl *pgconn.PgConn, t *table, names cdcNaming) (pglogrepl.LSN, error) {
+	slot := names.slot
 	// a slot left by a run that died before its first commit, or one a
 	// full refresh starts over from
 	if _, err := conn.Exec(ctx, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", slot); err != nil {
@@ -225,8 +273,25 @@ func initialCopy(ctx context.Context, j *extract.Job, conn *pgx.Conn, repl *pgco
 	if err != nil {
 		return 0, err
 	}
-	st := cdcState(j, slot, start, cols)
+	st := cdcState(j, names, start, cols)
 	return start, j.Commit(ctx, st, warehouse.LandCommit{Whole: true})
+}
+
+// dropReplacedSlot drops the slot of the stream a full refresh replaced,
+// once the new stream committed, when it is not the new one (the project
+// moved, or the stream began under another default name): nothing reads
+// it any more, and a slot nobody reads holds the server's WAL for ever. A
+// slot in use now (another consumer's, once shared) is left.
+func dropReplacedSlot(ctx context.Context, conn *pgx.Conn, j *extract.Job, slot string) error {
+	old := j.Replaced()
+	if old == nil || old.Slot == "" || old.Slot == slot {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database() AND NOT active",
+		old.Slot); err != nil {
+		return fmt.Errorf("drop the replaced replication slot %s: %w", old.Slot, err)
+	}
+	return nil
 }
 
 // resumeSlot checks that the stream's slot is still there and returns the
@@ -248,9 +313,9 @@ func resumeSlot(ctx context.Context, conn *pgx.Conn, st *extract.State) (pglogre
 	return lsn, nil
 }
 
-func cdcState(j *extract.Job, slot string, lsn pglogrepl.LSN, cols []warehouse.LandColumn) *extract.State {
+func cdcState(j *extract.Job, names cdcNaming, lsn pglogrepl.LSN, cols []warehouse.LandColumn) *extract.State {
 	st := j.NewState()
-	st.Slot, st.LSN = slot, lsn.String()
+	st.Slot, st.Publication, st.LSN = names.slot, names.publication, lsn.String()
 	st.Columns = make([]extract.StateColumn, len(cols))
 	for i, c := range cols {
 		st.Columns[i] = extract.StateColumn{Name: c.Name, Type: c.Type.String()}

@@ -17,13 +17,15 @@ import (
 // stream applies a slot's changes to the raw table, in batches that end
 // on a transaction's commit.
 type stream struct {
-	j      *extract.Job
-	repl   *pgconn.PgConn
-	cat    *pgx.Conn // for the catalog, when the table's columns change
-	t      *table
-	slot   string
-	key    []string
-	target pglogrepl.LSN // stop once everything up to here is applied
+	j    *extract.Job
+	repl *pgconn.PgConn
+	cat  *pgx.Conn // for the catalog, when the table's columns change
+	t    *table
+	slot string
+	// publication is the one the stream reads through
+	publication string
+	key         []string
+	target      pglogrepl.LSN // stop once everything up to here is applied
 
 	relID   uint32   // the table's relation id in the stream (0: not seen yet)
 	relCols []column // its columns in the stream's order, with text decoders
@@ -42,9 +44,9 @@ type stream struct {
 }
 
 // run streams from the committed position until the target.
-func (s *stream) run(ctx context.Context, publication string) error {
+func (s *stream) run(ctx context.Context) error {
 	err := pglogrepl.StartReplication(ctx, s.repl, s.slot, s.committed, pglogrepl.StartReplicationOptions{
-		Mode: pglogrepl.LogicalReplication, PluginArgs: []string{"proto_version '1'", "publication_names '" + publication + "'"}})
+		Mode: pglogrepl.LogicalReplication, PluginArgs: []string{"proto_version '1'", "publication_names '" + s.publication + "'"}})
 	if err != nil {
 		return fmt.Errorf("start replication from slot %s: %w", s.slot, err)
 	}
@@ -64,7 +66,7 @@ func (s *stream) run(ctx context.Context, publication string) error {
 		if s.inTx {
 			lsn = s.committed // a batch cut inside a transaction resumes at its start
 		}
-		st := cdcState(s.j, s.slot, lsn, landColumns(s.cols))
+		st := cdcState(s.j, cdcNaming{slot: s.slot, publication: s.publication}, lsn, landColumns(s.cols))
 		if err := s.j.Commit(ctx, st, warehouse.LandCommit{NoBatch: s.rows == 0}); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -227,4 +228,39 @@ func TestCDCToastedValues(t *testing.T) {
 	extracttest.PgExec(t, conn, `UPDATE orders SET status = 'new' WHERE id = 1`)
 	extracttest.MustExtract(t, dir, extracttest.RunOptions{})
 	requireSame(t, dir, conn)
+}
+
+// A stream resumed where a new stream would be named differently (the
+// project moved, so its database file's path and the default names' hash
+// changed; or a stream begun before the hash covered the destination)
+// keeps the publication it streamed through, as it keeps its slot: a
+// publication created now does not exist at the slot's position, and
+// pgoutput fails on the changes in between.
+func TestCDCResumeMovedProject(t *testing.T) {
+	dir, conn := cdcShop(t, cdcYAML)
+	extracttest.MustExtract(t, dir, extracttest.RunOptions{})
+	moved := filepath.Join(t.TempDir(), "moved")
+	require.NoError(t, os.CopyFS(moved, os.DirFS(dir)))
+	extracttest.PgExec(t, conn, `UPDATE orders SET status = 'shipped' WHERE id = 3`, `DELETE FROM customers WHERE id = 3`)
+	extracttest.MustExtract(t, moved, extracttest.RunOptions{})
+	requireSame(t, moved, conn)
+	extracttest.PgExec(t, conn, `INSERT INTO customers VALUES (4, 'Dee', 'dee@example.com')`)
+	extracttest.MustExtract(t, moved, extracttest.RunOptions{})
+	requireSame(t, moved, conn)
+}
+
+// A full refresh that names its new slot differently from the one its
+// state names (the project moved) drops that one: nothing else reads it,
+// and a slot nobody reads holds the server's WAL for ever.
+func TestCDCFullRefreshDropsTheStateSlot(t *testing.T) {
+	dir, conn := cdcShop(t, cdcYAML)
+	extracttest.MustExtract(t, dir, extracttest.RunOptions{})
+	moved := filepath.Join(t.TempDir(), "moved")
+	require.NoError(t, os.CopyFS(moved, os.DirFS(dir)))
+	extracttest.MustExtract(t, moved, extracttest.RunOptions{FullRefresh: true})
+	requireSame(t, moved, conn)
+	var n int
+	require.NoError(t, conn.QueryRow(context.Background(),
+		"SELECT count(*) FROM pg_replication_slots WHERE database = current_database()").Scan(&n))
+	assert.Equal(t, 2, n, "a slot per table, the old ones dropped")
 }

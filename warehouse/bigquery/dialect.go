@@ -199,11 +199,11 @@ func castAll(xs []string, typ string) []string {
 // ConfigChecker).
 func (Dialect) CheckConfig(materialized, key string, v any) error {
 	switch key {
-	case "alias", "schema":
+	case "alias", "schema", "target_schema":
 		// `proj.ds.a.b` would name another dataset's table, or nothing
 		if s, ok := v.(string); ok && strings.ContainsAny(s, ".`") {
 			what := "table"
-			if key == "schema" {
+			if key != "alias" {
 				what = "dataset"
 			}
 			return fmt.Errorf("%s %q: a BigQuery %s name cannot hold '.' or '`' (dots separate project, dataset and table; set database for another project)", key, s, what)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -47,8 +48,9 @@ type Warehouse struct {
 	path     string
 	schema   string
 	timeZone string // settings' TimeZone, set on every connection
-	// speculative: initConn fails rather than create the default schema
-	speculative bool
+	// speculative: initConn fails rather than create the default schema,
+	// while a speculative Open pings; once open, the warehouse is a usual one
+	speculative atomic.Bool
 
 	// schemaMu serializes EnsureSchema. initConn uses initMu instead:
 	// EnsureSchema may need a new pool connection while holding schemaMu.
@@ -71,7 +73,8 @@ var (
 
 // Open opens (creating if needed) the DuckDB database described by cfg.
 func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
-	w := &Warehouse{path: cfg.Path, schema: cfg.Schema, speculative: cfg.Speculative}
+	w := &Warehouse{path: cfg.Path, schema: cfg.Schema}
+	w.speculative.Store(cfg.Speculative)
 	for k, v := range cfg.Settings {
 		if strings.EqualFold(k, "timezone") {
 			// ICU's setting cannot be given when the database opens (the
@@ -124,6 +127,9 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 		_ = w.db.Close()
 		return nil, fail(err)
 	}
+	// opened: the command builds with it as with any (a new connection
+	// creates the default schema when a hook or macro dropped it)
+	w.speculative.Store(false)
 	return w, nil
 }
 
@@ -161,7 +167,7 @@ func (w *Warehouse) initConn(ex driver.ExecerContext) error {
 	set := "SET schema = " + w.QuoteString(w.schema)
 	if _, err := ex.ExecContext(ctx, set, nil); err == nil {
 		return nil
-	} else if w.speculative {
+	} else if w.speculative.Load() {
 		return err
 	}
 	// Serialized: concurrent CREATE SCHEMA of one schema conflict.
