@@ -74,11 +74,36 @@ func (g *globals) parseVars() (map[string]any, error) {
 	if g.vars == "" {
 		return nil, nil
 	}
-	var m map[string]any
-	if err := yaml.Unmarshal([]byte(g.vars), &m); err != nil {
+	// --vars may hold secrets: a message shows where the YAML is wrong,
+	// never the value (yaml.v3's decode errors quote it)
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(g.vars), &doc); err != nil {
 		return nil, badInput("--vars: expected a YAML mapping such as '{key: value}': %v", err)
 	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, badInput("--vars: expected a YAML mapping such as '{key: value}', got %s", yamlKind(&doc))
+	}
+	var m map[string]any
+	if err := doc.Decode(&m); err != nil {
+		return nil, badInput("--vars: expected a YAML mapping such as '{key: value}' with text keys")
+	}
 	return m, nil
+}
+
+// yamlKind names what a YAML document holds, for messages.
+func yamlKind(doc *yaml.Node) string {
+	if len(doc.Content) == 0 {
+		return "nothing"
+	}
+	switch doc.Content[0].Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return "a single value"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "something else"
 }
 
 // Main runs mart with the given arguments and returns the exit code.
