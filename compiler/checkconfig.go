@@ -237,11 +237,11 @@ func (c *compilation) checkRelations() {
 		}
 		return builders[i].UniqueID < builders[k].UniqueID
 	})
-	// DuckDB's names match whatever their case; BigQuery's dataset and
-	// table names are case-sensitive (`Orders` and `orders` are two tables)
-	fold := strings.ToLower
-	if c.dialect.Name() == "bigquery" {
-		fold = func(s string) string { return s }
+	// names that differ only in case are one relation where the engine
+	// says so (DuckDB), two where it does not (BigQuery)
+	fold := func(s string) string { return s }
+	if f, ok := c.dialect.(warehouse.NameFolder); ok {
+		fold = f.FoldName
 	}
 	// a relation named without its database is in the connection's own:
 	// "main"."x" and "dev"."main"."x" are one table in dev.duckdb

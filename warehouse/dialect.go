@@ -53,6 +53,14 @@ type Dialect interface {
 	DiffQuery(d DiffSpec) string
 }
 
+// NameFolder is implemented by a Dialect whose identifiers match whatever
+// their case (DuckDB's): FoldName maps a relation name to the form every
+// spelling of that relation shares. A Dialect without it tells names apart
+// by case (BigQuery's dataset and table names).
+type NameFolder interface {
+	FoldName(name string) string
+}
+
 // TestQuery is a data test to run (see [Dialect.TestQuery]).
 type TestQuery struct {
 	// SQL is the test's compiled query; its rows are failing rows.

@@ -19,6 +19,10 @@ var _ warehouse.Dialect = Dialect{}
 // Name returns "duckdb".
 func (Dialect) Name() string { return "duckdb" }
 
+// FoldName: DuckDB's identifiers match whatever their case
+// (warehouse.NameFolder).
+func (Dialect) FoldName(name string) string { return strings.ToLower(name) }
+
 // QuoteIdent quotes s as a DuckDB identifier: "a""b". Quoted identifiers may
 // contain any character; DuckDB still compares them case-insensitively.
 func (Dialect) QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
