@@ -56,6 +56,29 @@ func diffCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+// compileSelectOpen is what diff and verify do first: compile (with
+// full-refresh rendering for verify), select f's nodes (defaultSelect
+// without --select) and open the warehouse, which the caller closes.
+func (g *globals) compileSelectOpen(f *diffFlags, defaultSelect string, fullRefresh bool) (*compiler.Result, []string, warehouse.Warehouse, error) {
+	if len(f.sel.selects) == 0 {
+		f.sel.selects = []string{defaultSelect}
+	}
+	g.preopen = true
+	res, err := g.compileProject(fullRefresh, newInvocationID())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ids, err := g.selectNodes(res, &f.sel, false)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	wh, err := g.openWarehouse(res)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return res, ids, wh, nil
+}
+
 func (g *globals) diff(f *diffFlags) error {
 	if err := f.check(); err != nil {
 		return err
@@ -63,19 +86,7 @@ func (g *globals) diff(f *diffFlags) error {
 	if f.sel.state == "" {
 		return badInput("mart diff needs --state DIR, the target directory of the run to compare with")
 	}
-	if len(f.sel.selects) == 0 {
-		f.sel.selects = []string{"state:modified"}
-	}
-	g.preopen = true
-	res, err := g.compileProject(false, newInvocationID())
-	if err != nil {
-		return err
-	}
-	ids, err := g.selectNodes(res, &f.sel, false)
-	if err != nil {
-		return err
-	}
-	wh, err := g.openWarehouse(res)
+	res, ids, wh, err := g.compileSelectOpen(f, "state:modified", false)
 	if err != nil {
 		return err
 	}

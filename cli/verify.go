@@ -37,19 +37,7 @@ func (g *globals) verify(f *diffFlags) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	if len(f.sel.selects) == 0 {
-		f.sel.selects = []string{"config.materialized:incremental"}
-	}
-	g.preopen = true
-	res, err := g.compileProject(true, newInvocationID())
-	if err != nil {
-		return err
-	}
-	ids, err := g.selectNodes(res, &f.sel, false)
-	if err != nil {
-		return err
-	}
-	wh, err := g.openWarehouse(res)
+	res, ids, wh, err := g.compileSelectOpen(f, "config.materialized:incremental", true)
 	if err != nil {
 		return err
 	}
