@@ -38,6 +38,13 @@ func compileCmd(g *globals) *cobra.Command {
 		Short: "Render every selected model to target/compiled/ and write target/manifest.json",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			whole := len(sel.selects) == 0 && len(sel.excludes) == 0 && sel.state == "" && g.partialParse && !g.noPartialParse
+			if whole {
+				if done, err := g.compileByPatch(); done || err != nil {
+					return err
+				}
+			}
+			g.patchSnapshot = whole
 			res, err := g.compileProject(false, newInvocationID())
 			if err != nil {
 				return err
@@ -50,13 +57,17 @@ func compileCmd(g *globals) *cobra.Command {
 			if res, err = g.renderWithWarehouse(res, nil, ids); err != nil {
 				return err
 			}
-			if err := res.WriteTarget(compiledFiles(res, ids, &sel)); err != nil {
+			files := compiledFiles(res, ids, &sel)
+			if err := res.WriteTarget(files); err != nil {
 				return &exitError{ExitFailure, err}
 			}
 			phase.Mark("write target")
 			counts := map[string]int{}
 			for _, id := range ids {
 				counts[res.Manifest.Node(id).ResourceType]++
+			}
+			if whole {
+				res.KeepPatch(files, g.printedDiags, counts, len(ids))
 			}
 			g.v.Compiled(view.Compiled{Counts: counts, Selected: len(ids), TargetDir: res.Project.TargetPath})
 			return nil
@@ -104,4 +115,26 @@ func lsCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringArrayVar(&types, "resource-type", nil, "only these resource types (model, seed, snapshot, test, source, unit_test, analysis; all)")
 	cmd.Flags().StringVarP(&output, "output", "o", "selector", "name, path, json or selector")
 	return cmd
+}
+
+// compileByPatch is `mart compile` of every node done by patching the
+// target/ the last one wrote (compiler.CompileByPatch); false when it
+// cannot, and the project is compiled as usual.
+func (g *globals) compileByPatch() (bool, error) {
+	vars, err := g.parseVars()
+	if err != nil {
+		return false, err
+	}
+	p, why := compiler.CompileByPatch(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
+		Target: g.target, Vars: vars, InvocationID: newInvocationID(), PartialParse: true})
+	if p == nil {
+		phase.Mark("no patch: " + why) // MART_TIMINGS=1 shows why
+		if note := compiler.PatchNote(why); note != nil {
+			g.v.Diagnostics(note)
+		}
+		return false, nil
+	}
+	g.v.Diagnostics(p.Diags)
+	g.v.Compiled(view.Compiled{Counts: p.Counts, Selected: p.Selected, TargetDir: p.TargetPath})
+	return true, nil
 }

@@ -20,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mart-dev/mart/cli/view"
+	"github.com/mart-dev/mart/compiler"
 )
 
 // Exit codes.
@@ -57,6 +58,10 @@ type globals struct {
 	target      string
 	vars        string
 	logFormat   string
+	// printedDiags are the diagnostics compileProject printed.
+	printedDiags compiler.Diagnostics
+	// patchSnapshot: the compile keeps a patch snapshot (mart compile of every node)
+	patchSnapshot bool
 	// partialParse: --partial-parse or MART_PARTIAL_PARSE, unless
 	// --no-partial-parse or MART_NO_PARTIAL_PARSE. Off by default: the cache
 	// does not pay for itself yet (bench/results/2026-12-02-partial-parse.txt).

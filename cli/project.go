@@ -62,7 +62,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 		return nil, err
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
-		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse}
+		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse, PatchSnapshot: g.patchSnapshot}
 	if g.preopen {
 		opt.OnTarget = g.startPreopen
 	}
@@ -71,6 +71,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 		diags = append(diags, extractDiagnostics(res)...)
 	}
 	g.v.Diagnostics(diags)
+	g.printedDiags = diags
 	if diags.HasErrors() {
 		n := len(diags.Errors())
 		return nil, badInput("%d error%s in the project; nothing was changed", n, plural(n))

@@ -35,6 +35,10 @@ type Options struct {
 	// PartialParse reuses the renders kept in target/partial_parse.gob
 	// whose inputs did not change, and keeps this compile's (partialparse.go).
 	PartialParse bool
+	// PatchSnapshot: this compile writes every node's output to target/
+	// (`mart compile` without --select) and keeps what the next one needs
+	// to patch it instead (Result.KeepPatch, patch.go). With PartialParse only.
+	PatchSnapshot bool
 	// OnTarget, when set, is called with the target as soon as it is
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.
@@ -53,6 +57,7 @@ type Result struct {
 	Renderer *Renderer
 
 	parseCache *pendingCache // written with target/ (partialparse.go)
+	patch      *pendingPatch // kept by KeepPatch (patch.go)
 	// written, when set, is the manifest target/manifest.json gets instead
 	// of Manifest: a --defer run's, with the deferred nodes' own relations
 	// and their defer_relation (Defer).
@@ -86,6 +91,12 @@ type compilation struct {
 	schemaCache sync.Map
 
 	pp *partialParse // nil without partial parsing
+
+	// inv and captured: what a compile that keeps a patch snapshot saw
+	// (patch.go); inv is nil when it keeps none
+	inv      *inventory
+	captured map[string]*patchCapture
+	files    []*projectFile
 
 	mu    sync.Mutex
 	diags Diagnostics
@@ -122,19 +133,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if opt.OnTarget != nil {
 		opt.OnTarget(proj, tgt)
 	}
-	d := tgt.Adapter.Dialect()
-	c := &compilation{scope: &scope{opt: opt, project: proj, dialect: d, catalog: tgt.Catalog, engine: jinja.NewEngine(),
-		byName: map[string]*Node{}, sources: map[string]*Node{}},
-		target: tgt, disabled: map[string]*Node{}, docs: map[string]string{}, states: map[string]*renderState{}}
-	c.stateOf = func(id string) *renderState { return c.states[id] }
-	c.diags = diags
-	c.targetValue = tgt.TemplateValue()
-	c.crossdb = crossDBFuncs(d)
-	c.adapterValue = map[string]any{
-		"quote":    func(s string) string { return d.QuoteIdent(s) },
-		"type":     func() string { return d.Name() },
-		"dispatch": jinja.Func(c.dispatch),
-	}
+	c := newCompilation(opt, proj, tgt, diags)
 	c.run()
 	if compileHook != nil {
 		compileHook(c)
@@ -143,7 +142,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if c.diags.HasErrors() {
 		return nil, c.diags
 	}
-	res := &Result{Project: proj, Target: tgt, Dialect: d}
+	res := &Result{Project: proj, Target: tgt, Dialect: c.dialect}
 	res.Manifest = c.manifest()
 	if l, ok := tgt.Adapter.(locator); ok {
 		res.Manifest.Metadata.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})
@@ -163,14 +162,40 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
 	res.parseCache = c.pendingParseCache()
+	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest)
+	c.files = nil
 	return res, c.diags
+}
+
+// newCompilation starts a compilation of proj for tgt.
+func newCompilation(opt Options, proj *Project, tgt *Target, diags Diagnostics) *compilation {
+	d := tgt.Adapter.Dialect()
+	c := &compilation{scope: &scope{opt: opt, project: proj, dialect: d, catalog: tgt.Catalog, engine: jinja.NewEngine(),
+		byName: map[string]*Node{}, sources: map[string]*Node{}},
+		target: tgt, disabled: map[string]*Node{}, docs: map[string]string{}, states: map[string]*renderState{}}
+	c.stateOf = func(id string) *renderState { return c.states[id] }
+	c.diags = diags
+	c.targetValue = tgt.TemplateValue()
+	c.crossdb = crossDBFuncs(d)
+	c.adapterValue = map[string]any{
+		"quote":    func(s string) string { return d.QuoteIdent(s) },
+		"type":     func() string { return d.Name() },
+		"dispatch": jinja.Func(c.dispatch),
+	}
+	return c
 }
 
 func (c *compilation) run() {
 	if c.opt.PartialParse {
 		c.startPartialParse()
+		if c.opt.PatchSnapshot {
+			c.inv = &inventory{start: time.Now()}
+		}
 	}
 	files, err := c.scan()
+	if c.inv != nil {
+		c.files = files
+	}
 	if err != nil {
 		c.addDiag(errorf(c.project.File, 0, 0, "%v", err))
 		return
@@ -246,6 +271,8 @@ type projectFile struct {
 	// workers still read the rest of the project
 	props     *properties
 	propDiags Diagnostics
+
+	stat fileStat // taken before it was read, when a patch snapshot is kept (patch.go)
 }
 
 // isProperties says f is a YAML properties file (models:, sources:, ...).
@@ -282,6 +309,7 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 			err := filepath.WalkDir(dir, func(fp string, d fs.DirEntry, err error) error {
 				if err != nil {
 					if errors.Is(err, fs.ErrNotExist) {
+						c.inventoryMissing(fp)
 						return nil
 					}
 					return err
@@ -290,6 +318,7 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 					if strings.HasPrefix(d.Name(), ".") && fp != dir {
 						return filepath.SkipDir
 					}
+					c.inventoryDir(fp)
 					return nil
 				}
 				rel, _ := filepath.Rel(c.project.Dir, fp)
@@ -312,6 +341,7 @@ func (c *compilation) readFiles(files []*projectFile) ([]*projectFile, error) {
 	var once sync.Once
 	parallel(len(files), func(i int) {
 		f := files[i]
+		c.inventoryFile(f)
 		if f.kind == "seeds" && strings.HasSuffix(f.rel, ".csv") {
 			// seeds are loaded by the build; the compiler only hashes them
 			sum, err := fileChecksum(filepath.Join(c.project.Dir, f.rel))
@@ -727,8 +757,10 @@ func (c *compilation) renderAll(nodes []*Node) {
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]
 		key := c.renderKey(n)
+		pc := c.capturePre(n)
 		if st := c.cachedState(n, key); st != nil {
 			states[i] = st
+			c.capturePost(n, pc, st)
 			for _, d := range st.warnings {
 				c.addDiag(d)
 			}
@@ -751,6 +783,7 @@ func (c *compilation) renderAll(nodes []*Node) {
 			c.addDiag(d)
 		}
 		c.keepRender(n, key, st)
+		c.capturePost(n, pc, st)
 	})
 	c.mu.Lock()
 	for i, n := range nodes {

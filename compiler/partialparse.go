@@ -49,6 +49,9 @@ import (
 // cache cannot carry exactly. Generic tests are not cached (they are
 // rendered from YAML without a template, mostly as SQL text already).
 
+// partialParseNote starts the warning on a cache that is not used.
+const partialParseNote = "partial-parse cache ignored"
+
 // ParseCacheFile is the partial-parse cache's name in the target directory.
 const ParseCacheFile = "partial_parse.gob"
 
@@ -146,7 +149,7 @@ func (c *compilation) usePartialParse() {
 		if err != nil {
 			rel = pp.file
 		}
-		c.addDiag(warnf(filepath.ToSlash(rel), 0, 0, "partial-parse cache ignored: %s; every template is rendered", pp.note))
+		c.addDiag(warnf(filepath.ToSlash(rel), 0, 0, "%s: %s; every template is rendered", partialParseNote, pp.note))
 	}
 	if pp.global == "" {
 		c.pp = nil // the settings cannot be hashed: no cache this time

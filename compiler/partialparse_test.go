@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -59,10 +60,13 @@ func envInt(k string, def int) int {
 }
 
 type mutatedProject struct {
-	t        *testing.T
-	dir      string
-	rng      *rand.Rand
-	n        int               // mutations so far (names new things)
+	t   *testing.T
+	dir string
+	rng *rand.Rand
+	n   int // mutations so far (names new things)
+	// clock, when set, gives each written file an mtime of its own in the
+	// past, so a change is seen by its stat, not as a racy file
+	clock    time.Time
 	trash    map[string][]byte // deleted files, to bring back
 	settings struct {
 		v, w         int
@@ -134,6 +138,10 @@ func (p *mutatedProject) write(rel, text string) {
 	full := filepath.Join(p.dir, rel)
 	require.NoError(p.t, os.MkdirAll(filepath.Dir(full), 0o755))
 	require.NoError(p.t, os.WriteFile(full, []byte(text), 0o644))
+	if !p.clock.IsZero() {
+		p.clock = p.clock.Add(time.Second)
+		require.NoError(p.t, os.Chtimes(full, p.clock, p.clock))
+	}
 }
 
 func (p *mutatedProject) read(rel string) string {

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path"
@@ -16,6 +18,7 @@ import (
 type Project struct {
 	Dir           string // absolute project directory
 	File          string // "mart.yml" or "dbt_project.yml"
+	fileSum       string // the file's name and checksum (patch.go)
 	Name          string
 	Profile       string
 	ModelPaths    []string
@@ -74,6 +77,8 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 		data, err = os.ReadFile(filepath.Join(abs, name))
 		if err == nil {
 			p.File = path.Join(label, name)
+			sum := sha256.Sum256(data)
+			p.fileSum = name + " " + hex.EncodeToString(sum[:])
 			break
 		}
 	}

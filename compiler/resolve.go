@@ -202,9 +202,22 @@ func (s *scope) finalize(n *Node, st *renderState, sql string, done map[string]b
 // "this") are replaced by mock CTEs (unit tests): mocks maps the target to
 // the CTE's select statement.
 func (s *scope) finalizeWith(n *Node, st *renderState, sql string, done map[string]bool, mocks map[string]string) string {
-	names := make([]string, len(st.targets))
-	var ephemerals []*Node
-	var mockCTEs []string
+	names, ephemerals, mockCTEs := s.targetNames(n, st, mocks)
+	sql = resolvePlaceholders(sql, names)
+	if len(ephemerals) == 0 || n.Materialized() == "ephemeral" {
+		if len(mockCTEs) > 0 {
+			return injectCTEs(sql, mockCTEs)
+		}
+		return sql
+	}
+	return injectCTEs(sql, append(mockCTEs, s.ephemeralCTEs(ephemerals, done)...))
+}
+
+// targetNames is what each of a render's targets ("ref:x", "source:s.t",
+// "this") becomes in its SQL, in the order of st.targets; the ephemeral
+// models it refs, whose CTEs go in front; and the mock CTEs of mocks.
+func (s *scope) targetNames(n *Node, st *renderState, mocks map[string]string) (names []string, ephemerals []*Node, mockCTEs []string) {
+	names = make([]string, len(st.targets))
 	for i, key := range st.targets {
 		if m, ok := mocks[key]; ok {
 			names[i] = mockCTEName(key)
@@ -231,14 +244,12 @@ func (s *scope) finalizeWith(n *Node, st *renderState, sql string, done map[stri
 			}
 		}
 	}
-	sql = resolvePlaceholders(sql, names)
-	if len(ephemerals) == 0 || n.Materialized() == "ephemeral" {
-		if len(mockCTEs) > 0 {
-			return injectCTEs(sql, mockCTEs)
-		}
-		return sql
-	}
-	// collect every ephemeral ancestor, dependencies first
+	return names, ephemerals, mockCTEs
+}
+
+// ephemeralCTEs are the CTEs of the given ephemeral models and every
+// ephemeral model they ref, dependencies first.
+func (s *scope) ephemeralCTEs(ephemerals []*Node, done map[string]bool) []string {
 	var order []*Node
 	seen := map[string]bool{}
 	var visit func(e *Node)
@@ -272,7 +283,7 @@ func (s *scope) finalizeWith(n *Node, st *renderState, sql string, done map[stri
 		}
 		ctes = append(ctes, cteName(e.Name)+" as (\n"+body+"\n)")
 	}
-	return injectCTEs(sql, append(mockCTEs, ctes...))
+	return ctes
 }
 
 var nonWord = regexp.MustCompile(`[^A-Za-z0-9_]+`)

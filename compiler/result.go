@@ -84,7 +84,14 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		if r.written != nil {
 			m = r.written
 		}
-		commit, err := stageManifest(filepath.Join(r.TargetDir(), "manifest.json"), m)
+		var at *manifestOffsets
+		if r.patch != nil && r.written == nil {
+			at = &manifestOffsets{}
+		}
+		commit, err := stageManifestAt(filepath.Join(r.TargetDir(), "manifest.json"), m, at)
+		if at != nil && err == nil {
+			r.patch.offsets = at
+		}
 		phase.Mark("manifest.json")
 		manifest <- staged{commit, err}
 	}()

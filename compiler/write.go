@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -121,6 +122,31 @@ func parallelN(n, workers int, fn func(i int)) {
 // stageManifest writes m to a temporary file beside file; commit(true)
 // renames it into place, commit(false) removes it.
 func stageManifest(file string, m *Manifest) (commit func(keep bool) error, err error) {
+	return stageManifestAt(file, m, nil)
+}
+
+// manifestOffsets are where the metadata ends and where each node's
+// entry is in a manifest.json written by stageManifestAt (patch.go).
+type manifestOffsets struct {
+	metaEnd int64
+	nodes   map[string][2]int64
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// stageManifestAt is stageManifest that also records offsets in at when
+// it is not nil.
+func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func(keep bool) error, err error) {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return nil, err
 	}
@@ -129,8 +155,13 @@ func stageManifest(file string, m *Manifest) (commit func(keep bool) error, err 
 	if err != nil {
 		return nil, err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	err = encodeManifest(w, m)
+	cw := &countingWriter{w: f}
+	w := bufio.NewWriterSize(cw, 1<<20)
+	var pos func() int64
+	if at != nil {
+		pos = func() int64 { return cw.n + int64(w.Buffered()) }
+	}
+	err = encodeManifestAt(w, m, at, pos)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -150,7 +181,11 @@ func stageManifest(file string, m *Manifest) (commit func(keep bool) error, err 
 }
 
 // encodeManifest writes the manifest's JSON; its fields in struct order.
-func encodeManifest(w *bufio.Writer, m *Manifest) error {
+func encodeManifest(w *bufio.Writer, m *Manifest) error { return encodeManifestAt(w, m, nil, nil) }
+
+// encodeManifestAt is encodeManifest recording offsets in at (when not
+// nil), pos telling how many bytes were written.
+func encodeManifestAt(w *bufio.Writer, m *Manifest, at *manifestOffsets, pos func() int64) error {
 	// The manifest's sorted ids are the keys of the parent and child maps
 	// (30,000 entries each on the 10k bench project) and, less sources and
 	// unit tests, of the nodes: no map is sorted again. The two maps are
@@ -180,7 +215,12 @@ func encodeManifest(w *bufio.Writer, m *Manifest) error {
 		w.WriteByte(':')
 		var err error
 		if nodes, ok := f.v.(map[string]*Node); ok {
-			err = encodeNodes(w, nodes, all)
+			var rec func(id string, from, to int64)
+			if at != nil && f.key == "nodes" {
+				at.nodes = make(map[string][2]int64, len(nodes))
+				rec = func(id string, from, to int64) { at.nodes[id] = [2]int64{from, to} }
+			}
+			err = encodeNodes(w, nodes, all, rec, pos)
 		} else if ch, ok := lists[f.key]; ok {
 			_, err = w.Write(<-ch)
 		} else {
@@ -192,6 +232,9 @@ func encodeManifest(w *bufio.Writer, m *Manifest) error {
 		if err != nil {
 			return err
 		}
+		if at != nil && f.key == "metadata" {
+			at.metaEnd = pos()
+		}
 	}
 	w.WriteByte('}')
 	_, err := w.WriteString("\n")
@@ -200,7 +243,8 @@ func encodeManifest(w *bufio.Writer, m *Manifest) error {
 
 // encodeNodes writes a map of nodes as a JSON object, keys sorted, with the
 // nodes encoded in parallel. sorted holds (at least) its keys, sorted.
-func encodeNodes(w *bufio.Writer, nodes map[string]*Node, sorted []string) error {
+// rec, when set, is told where each node's entry is (pos: bytes written).
+func encodeNodes(w *bufio.Writer, nodes map[string]*Node, sorted []string, rec func(id string, from, to int64), pos func() int64) error {
 	if nodes == nil {
 		_, err := w.WriteString("null")
 		return err
@@ -212,8 +256,9 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node, sorted []string) error
 	const chunk = 64
 	n := (len(ids) + chunk - 1) / chunk
 	type encoded struct {
-		buf *[]byte
-		err error
+		buf  *[]byte
+		ends []int // with rec: each node's entry's start and end in buf
+		err  error
 	}
 	results := make([]chan encoded, n)
 	for i := range results {
@@ -226,8 +271,12 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node, sorted []string) error
 			go func() {
 				b := jsonBufs.Get().(*[]byte)
 				var err error
-				*b, err = encodeChunk((*b)[:0], ids, nodes, c*chunk, min(len(ids), (c+1)*chunk))
-				results[c] <- encoded{b, err}
+				var ends []int
+				if rec != nil {
+					ends = make([]int, 0, 2*chunk)
+				}
+				*b, err = encodeChunk((*b)[:0], ids, nodes, c*chunk, min(len(ids), (c+1)*chunk), &ends)
+				results[c] <- encoded{b, ends, err}
 			}()
 		}
 	}()
@@ -239,6 +288,12 @@ func encodeNodes(w *bufio.Writer, nodes map[string]*Node, sorted []string) error
 			firstErr = r.err
 		}
 		if firstErr == nil {
+			if rec != nil {
+				base := pos()
+				for i := 0; i+1 < len(r.ends); i += 2 {
+					rec(ids[c*chunk+i/2], base+int64(r.ends[i]), base+int64(r.ends[i+1]))
+				}
+			}
 			w.Write(*r.buf)
 		}
 		jsonBufs.Put(r.buf)
@@ -272,17 +327,22 @@ func keysInOrder[V any](m map[string]V, sorted []string) []string {
 var jsonBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // encodeChunk appends `"id":node` pairs for ids[from:to] to buf, comma
-// separated (with a leading comma unless from is 0).
-func encodeChunk(buf []byte, ids []string, nodes map[string]*Node, from, to int) ([]byte, error) {
+// separated (with a leading comma unless from is 0). ends, when not nil,
+// gets each node's start and end in buf.
+func encodeChunk(buf []byte, ids []string, nodes map[string]*Node, from, to int, ends *[]int) ([]byte, error) {
 	for i := from; i < to; i++ {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = appendString(buf, ids[i])
 		buf = append(buf, ':')
+		start := len(buf)
 		var err error
 		if buf, err = appendNode(buf, nodes[ids[i]]); err != nil {
 			return buf, err
+		}
+		if ends != nil && *ends != nil {
+			*ends = append(*ends, start, len(buf))
 		}
 	}
 	return buf, nil

@@ -104,6 +104,7 @@ func envVarFunc(secrets bool) jinja.Func {
 			return nil, fmt.Errorf("env_var() needs the variable's name")
 		}
 		name := jinja.Str(args[0])
+		envRead.Store(name, true) // a patch snapshot checks it next time (patch.go)
 		if !secrets && strings.HasPrefix(name, SecretEnvPrefix) {
 			return nil, &SecretEnvError{Name: name}
 		}

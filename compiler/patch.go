@@ -1,0 +1,1189 @@
+package compiler
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mart-dev/mart/internal/phase"
+	"github.com/mart-dev/mart/warehouse"
+)
+
+// Patching a compile: after `mart compile` (every node, partial parsing
+// on) wrote target/, target/partial_parse.patch keeps what the next
+// compile needs to redo only what an edit of models' SQL changes: every
+// input file and directory as it was (size, mtime, inode, checksum), the
+// outputs as they were written (manifest.json, compiled files), and for
+// each model whose SQL only it determines (patchable, below) the facts of
+// its render: its config before rendering, what its ref() and source()
+// calls saw, a hash of everything the render produced but its text, and
+// the names its placeholders resolve to.
+//
+// The next `mart compile` (CompileByPatch) stats the inputs. When only
+// patchable models' SQL files changed, and nothing the renders share did
+// (mart binary, project settings and vars, target, env vars read,
+// macros), it renders those models again and keeps the result only if
+// the render produced the same config, refs, sources, macro calls,
+// warnings and fingerprint as before: then no other node's output can
+// differ (relation names, graph, tests and every other render depend on
+// those, not on the text), and the compile's outputs are the previous
+// ones with the models' raw_code, checksum and compiled_code replaced:
+// their manifest.json entries are spliced in, their compiled files
+// written, nothing else. Anything else (an added, removed or renamed
+// file, a YAML, macro or mart.yml edit, a changed var or env var, a
+// render that now calls another macro or refs another model, a template
+// error, target/ touched by anything else) compiles the whole project as
+// usual, and that compile writes a new snapshot.
+//
+// A model is patchable when it is an enabled, non-ephemeral SQL model
+// whose render the partial-parse cache keeps (no warehouse, graph,
+// run_started_at...) and no unit test renders. A snapshot is kept only
+// when every template's render is cached and no generic test calls a
+// volatile macro: a render that could read another node's text rules the
+// patch out for the whole project.
+
+// PatchFile is the patch snapshot's name in the target directory.
+const PatchFile = "partial_parse.patch"
+
+const patchMagic = "mart patch snapshot 1\n"
+
+// racyWindow: a file whose mtime is this close to when it was stat'ed may
+// change again within the same clock tick without its stat changing: it
+// is checked by content.
+const racyWindow = int64(2 * time.Second)
+
+// fileStat is one input file or directory, or an output file, as seen.
+type fileStat struct {
+	Path    string // input files: slash path from the project dir; directories and outputs: OS path
+	Size    int64
+	MTime   int64
+	Ino     uint64
+	At      int64  // when the stat was taken (unix ns)
+	Sum     string // input files: sha256 of the content read (32 bytes, not hex)
+	Kind    string // input files: models, macros, ...
+	Proj    int    // input files: index in Project.projects()
+	Root    string // input files: the path root it was found under
+	Dir     bool   // a directory walked
+	Missing bool   // a path root that was not there
+}
+
+func (s fileStat) same(o fileStat) bool {
+	return s.Size == o.Size && s.MTime == o.MTime && s.Ino == o.Ino
+}
+
+func (s fileStat) racy() bool { return s.MTime >= s.At-racyWindow }
+
+func statOf(path string) (fileStat, error) {
+	at := time.Now().UnixNano()
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStat{}, err
+	}
+	return fileStat{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: fileID(fi), At: at}, nil
+}
+
+// inventory is what a compile that keeps a snapshot saw of its inputs.
+type inventory struct {
+	mu    sync.Mutex
+	dirs  []fileStat
+	start time.Time
+}
+
+func (c *compilation) inventoryDir(path string) {
+	if c.inv == nil {
+		return
+	}
+	st, err := statOf(path)
+	st.Path, st.Dir = path, true
+	c.inv.mu.Lock()
+	defer c.inv.mu.Unlock()
+	if err != nil {
+		c.inv.dirs = append(c.inv.dirs, fileStat{Path: path, Missing: true, Size: -1})
+		return
+	}
+	c.inv.dirs = append(c.inv.dirs, st)
+}
+
+func (c *compilation) inventoryMissing(path string) {
+	if c.inv == nil {
+		return
+	}
+	c.inv.mu.Lock()
+	c.inv.dirs = append(c.inv.dirs, fileStat{Path: path, Missing: true})
+	c.inv.mu.Unlock()
+}
+
+// inventoryFile stats a project file before it is read: a change after
+// the stat shows as a changed stat next time.
+func (c *compilation) inventoryFile(f *projectFile) {
+	if c.inv == nil {
+		return
+	}
+	st, err := statOf(filepath.Join(c.project.Dir, f.rel))
+	if err != nil {
+		st = fileStat{Size: -1}
+	}
+	f.stat = st
+}
+
+// patchCapture is what a compile keeps of one model's render for the
+// snapshot, taken while it renders.
+type patchCapture struct {
+	Key                               string // nodeRenderKey before rendering
+	Config                            json.RawMessage
+	Database, Schema, Alias, Relation string // before rendering
+	Stubs                             []patchStub
+	Facts                             string
+	Names                             []string // what its placeholders resolve to
+	CTEs                              []string // the ephemeral CTEs put in front (nil: none)
+}
+
+// patchStub is what a render's ref() or source() call found.
+type patchStub struct {
+	Key                        string // "ref:x", "ref:x@v2", "source:s.t"
+	ID, Database, Schema, Name string
+	Missing                    bool
+}
+
+// capturePre records a model's render inputs before it renders (nil when
+// no snapshot is kept or it is not a model).
+func (c *compilation) capturePre(n *Node) *patchCapture {
+	if c.inv == nil || n.ResourceType != TypeModel {
+		return nil
+	}
+	key, ok := nodeRenderKey(n)
+	if !ok {
+		return nil
+	}
+	conf, ok := typedJSON(nil, map[string]any(n.Config))
+	if !ok {
+		return nil
+	}
+	return &patchCapture{Key: key, Config: conf, Database: n.Database, Schema: n.Schema, Alias: n.Alias, Relation: n.Relation}
+}
+
+// capturePost completes a capture once the model rendered, while ref()
+// targets still name what the render saw.
+func (c *compilation) capturePost(n *Node, pc *patchCapture, st *renderState) {
+	if pc == nil || st == nil || st.needsWarehouse || n.RunTimeRender {
+		return
+	}
+	facts, ok := renderFacts(st)
+	if !ok {
+		return
+	}
+	pc.Facts = facts
+	for _, key := range st.targets {
+		s := patchStub{Key: key}
+		switch {
+		case key == "this":
+			continue
+		case strings.HasPrefix(key, "ref:"):
+			if t := c.refTarget(strings.TrimPrefix(key, "ref:")); t != nil {
+				s.ID, s.Database, s.Schema, s.Name = t.UniqueID, t.Database, t.Schema, t.Alias
+			} else {
+				s.Missing = true
+			}
+		case strings.HasPrefix(key, "source:"):
+			if t := c.sources[strings.TrimPrefix(key, "source:")]; t != nil {
+				s.ID, s.Database, s.Schema, s.Name = t.UniqueID, t.Database, t.Schema, t.Identifier
+			} else {
+				s.Missing = true
+			}
+		}
+		pc.Stubs = append(pc.Stubs, s)
+	}
+	c.mu.Lock()
+	if c.captured == nil {
+		c.captured = map[string]*patchCapture{}
+	}
+	c.captured[n.UniqueID] = pc
+	c.mu.Unlock()
+}
+
+// renderFacts hashes what a render produced besides its text: its config
+// (with each value's type), refs, sources, targets, macros called and
+// warnings.
+func renderFacts(st *renderState) (string, bool) {
+	b, ok := typedJSON(nil, map[string]any(st.config))
+	if !ok {
+		return "", false
+	}
+	rest, err := json.Marshal([]any{st.refs, st.sources, st.targets, st.macros, st.warnings, st.needsWarehouse})
+	if err != nil {
+		return "", false
+	}
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte{0})
+	h.Write(rest)
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// typedJSON encodes a config value with its Go type, so a decoded value is
+// the one encoded (JSON alone makes every number a float64): each value is
+// [type, value]. Only cacheableValue's types are encoded.
+func typedJSON(b []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case string:
+		b = append(b, `["s",`...)
+		return append(appendString(b, x), ']'), true
+	case bool:
+		if x {
+			return append(b, `["b",true]`...), true
+		}
+		return append(b, `["b",false]`...), true
+	case int:
+		return fmt.Appendf(b, `["i","%d"]`, x), true
+	case int64:
+		return fmt.Appendf(b, `["I","%d"]`, x), true
+	case float64:
+		return fmt.Appendf(b, `["f","%v"]`, strconvFloat(x)), true
+	case []string:
+		if x == nil {
+			return b, false
+		}
+		b = append(b, `["S",`...)
+		return append(appendStrings(b, x), ']'), true
+	case []any:
+		if x == nil {
+			return b, false
+		}
+		b = append(b, `["L",[`...)
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = typedJSON(b, e); !ok {
+				return b, false
+			}
+		}
+		return append(b, "]]"...), true
+	case map[string]any:
+		if x == nil {
+			return b, false
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, `["M",{`...)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendString(b, k), ':')
+			var ok bool
+			if b, ok = typedJSON(b, x[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, "}]"...), true
+	}
+	return b, false
+}
+
+// fromTypedJSON decodes typedJSON's encoding.
+func fromTypedJSON(data []byte) (any, error) {
+	var raw any
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	if err := d.Decode(&raw); err != nil {
+		return nil, err
+	}
+	return fromTyped(raw)
+}
+
+func fromTyped(raw any) (any, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	pair, ok := raw.([]any)
+	if !ok || len(pair) != 2 {
+		return nil, fmt.Errorf("not a typed value: %v", raw)
+	}
+	tag, _ := pair[0].(string)
+	switch tag {
+	case "s":
+		s, ok := pair[1].(string)
+		if !ok {
+			return nil, fmt.Errorf("bad string")
+		}
+		return s, nil
+	case "b":
+		v, ok := pair[1].(bool)
+		if !ok {
+			return nil, fmt.Errorf("bad bool")
+		}
+		return v, nil
+	case "i", "I", "f":
+		s, _ := pair[1].(string)
+		switch tag {
+		case "i":
+			var v int
+			_, err := fmt.Sscan(s, &v)
+			return v, err
+		case "I":
+			var v int64
+			_, err := fmt.Sscan(s, &v)
+			return v, err
+		}
+		return parseFloat(s)
+	case "S":
+		l, ok := pair[1].([]any)
+		if !ok {
+			return nil, fmt.Errorf("bad strings")
+		}
+		out := make([]string, len(l))
+		for i, e := range l {
+			if out[i], ok = e.(string); !ok {
+				return nil, fmt.Errorf("bad strings")
+			}
+		}
+		return out, nil
+	case "L":
+		l, ok := pair[1].([]any)
+		if !ok {
+			return nil, fmt.Errorf("bad list")
+		}
+		out := make([]any, len(l))
+		for i, e := range l {
+			var err error
+			if out[i], err = fromTyped(e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case "M":
+		m, ok := pair[1].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("bad map")
+		}
+		out := make(map[string]any, len(m))
+		for k, e := range m {
+			var err error
+			if out[k], err = fromTyped(e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unknown type tag %q", tag)
+}
+
+// patchSnapshot is the snapshot file's content: its head in gob, the
+// rest in patchfile.go's binary form (gob takes 100 ms on 10,000 models).
+type patchSnapshot struct {
+	patchHead
+	Files    []fileStat // input files
+	Dirs     []fileStat // directories walked and roots missing
+	Compiled []fileStat // the directories of the compiled files
+	Nodes    []patchNode
+}
+
+type patchHead struct {
+	Build, Project, Global, Key string
+	Profiles                    string      // the profiles file's checksum (profilesSum)
+	Env                         [][2]string // env var name, envFingerprint
+	Diags                       Diagnostics
+	Counts                      map[string]int
+	Selected                    int
+	Manifest                    fileStat
+	MetaEnd                     int64  // where manifest.json's metadata ends
+	BlobsID                     string // starts the blobs file (PatchBlobsFile) it goes with
+}
+
+// patchNode is a patchable model: its file, where its entry is in
+// manifest.json, and its capture, as JSON decoded only when the model
+// changed.
+type patchNode struct {
+	ID, Path string
+	From, To int64
+	Off, Len int64  // its blob in the blobs file
+	Blob     []byte // a blob not yet written there
+}
+
+// pendingPatch is a compile's snapshot, made while target/ is written and
+// kept by KeepPatch once it is.
+type pendingPatch struct {
+	ready   chan struct{}
+	snap    *patchSnapshot
+	why     string           // why there is none
+	offsets *manifestOffsets // set when manifest.json is written
+}
+
+// patchKey hashes the compile options, the vars every render may read,
+// and the project files of the project and its packages as written.
+func patchKey(opt Options, proj *Project) string {
+	var files []string
+	for _, p := range proj.projects() {
+		files = append(files, p.Dir, p.fileSum)
+	}
+	b, err := json.Marshal([]any{proj.Vars, opt.FullRefresh, opt.Target, opt.ProfilesDir, files})
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// envRead holds the names of the env vars env_var() read in this process.
+var envRead sync.Map
+
+// envSnapshot is every env var this process read, with its fingerprint.
+func envSnapshot(extra []string) [][2]string {
+	names := map[string]bool{}
+	envRead.Range(func(k, _ any) bool { names[k.(string)] = true; return true })
+	for _, n := range extra {
+		names[n] = true
+	}
+	out := make([][2]string, 0, len(names))
+	for _, n := range sortedKeys(names) {
+		out = append(out, [2]string{n, envFingerprint(n)})
+	}
+	return out
+}
+
+// pendingPatchSnapshot starts making the snapshot of a compile that just
+// succeeded, when one may be kept.
+func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest) *pendingPatch {
+	if c.inv == nil {
+		return nil
+	}
+	pp := &pendingPatch{ready: make(chan struct{})}
+	if c.pp == nil || c.pp.global == "" {
+		pp.why = "no partial parsing"
+		close(pp.ready)
+		return pp
+	}
+	// every template's render cached, no volatile macro anywhere
+	for _, n := range c.nodes {
+		if n.RunTimeRender {
+			pp.why = n.UniqueID + " renders at run time"
+			close(pp.ready)
+			return pp
+		}
+		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) {
+			if _, ok := c.pp.entries[n.UniqueID]; !ok {
+				pp.why = n.UniqueID + "'s render is not cached"
+				close(pp.ready)
+				return pp
+			}
+		}
+	}
+	for _, st := range c.states {
+		for _, name := range st.macros {
+			if c.macroFacts[name].volatile {
+				pp.why = "macro " + name + " is volatile"
+				close(pp.ready)
+				return pp
+			}
+		}
+	}
+	unitTested := map[string]bool{}
+	for _, n := range c.nodes {
+		if n.UnitTest != nil {
+			unitTested[n.UnitTest.Model] = true
+		}
+	}
+	for _, n := range m.UnitTests {
+		if n.UnitTest != nil {
+			unitTested[n.UnitTest.Model] = true
+		}
+	}
+	byPath := map[string]int{}
+	for _, n := range c.nodes {
+		byPath[n.Path]++
+	}
+	type cand struct {
+		n  *Node
+		pc *patchCapture
+	}
+	var cands []cand
+	for _, n := range c.nodes {
+		pc := c.captured[n.UniqueID]
+		if pc == nil || pc.Facts == "" || n.ResourceType != TypeModel || !n.Enabled() || n.Materialized() == "ephemeral" ||
+			unitTested[n.Name] || byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || n.CompiledCode == "" ||
+			m.Nodes[n.UniqueID] != n {
+			continue
+		}
+		st := c.states[n.UniqueID]
+		if st == nil {
+			continue
+		}
+		names, ephemerals, _ := c.targetNames(n, st, nil)
+		pc.Names = names
+		if len(ephemerals) > 0 {
+			pc.CTEs = c.ephemeralCTEs(ephemerals, nil)
+		}
+		cands = append(cands, cand{n, pc})
+	}
+	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Project: c.project.Dir, Global: c.pp.global,
+		Key: patchKey(c.opt, c.project), Profiles: profilesSum(c.target)}}
+	var extraEnv []string
+	for _, n := range c.nodes {
+		if n.Fingerprint != nil {
+			extraEnv = append(extraEnv, n.Fingerprint.EnvVarNames...)
+		}
+	}
+	snap.Env = envSnapshot(extraEnv)
+	c.inv.mu.Lock()
+	snap.Dirs = append([]fileStat(nil), c.inv.dirs...)
+	c.inv.mu.Unlock()
+	projIndex := map[*Project]int{}
+	for i, p := range c.project.projects() {
+		projIndex[p] = i
+	}
+	go func() {
+		defer close(pp.ready)
+		snap.Files = make([]fileStat, len(files))
+		parallel(len(files), func(i int) {
+			f := files[i]
+			st := f.stat
+			st.Path, st.Kind, st.Proj, st.Root = f.rel, f.kind, projIndex[f.proj], f.root
+			if f.data != nil || f.sum.Checksum == "" {
+				st.Sum = rawSum(f.data)
+			} else {
+				raw, _ := hex.DecodeString(f.sum.Checksum)
+				st.Sum = string(raw)
+			}
+			snap.Files[i] = st
+		})
+		snap.Nodes = make([]patchNode, len(cands))
+		parallel(len(cands), func(i int) {
+			blob, err := json.Marshal(cands[i].pc)
+			if err != nil {
+				return
+			}
+			snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, Blob: blob}
+		})
+		pp.snap = snap
+	}()
+	return pp
+}
+
+// KeepPatch writes the patch snapshot of this compile once target/ is
+// written with the compiled files of ids: `mart compile` of every node
+// calls it with the diagnostics it printed and the counts it reported. A
+// compile that keeps none removes an older one.
+func (r *Result) KeepPatch(ids []string, diags Diagnostics, counts map[string]int, selected int) {
+	file := filepath.Join(r.TargetDir(), PatchFile)
+	pp := r.patch
+	if pp == nil {
+		return
+	}
+	<-pp.ready
+	if pp.snap == nil {
+		os.Remove(file)
+		phase.Mark("no patch snapshot: " + pp.why)
+		return
+	}
+	snap := pp.snap
+	if pp.offsets == nil {
+		os.Remove(file)
+		return
+	}
+	snap.MetaEnd = pp.offsets.metaEnd
+	nodes := snap.Nodes[:0]
+	for _, n := range snap.Nodes {
+		if at, ok := pp.offsets.nodes[n.ID]; ok && n.Blob != nil {
+			n.From, n.To = at[0], at[1]
+			nodes = append(nodes, n)
+		}
+	}
+	snap.Nodes = nodes
+	for _, d := range diags {
+		// the note on an ignored cache is this compile's, not the next
+		if !strings.HasPrefix(d.Summary, partialParseNote) {
+			snap.Diags = append(snap.Diags, d)
+		}
+	}
+	snap.Counts, snap.Selected = counts, selected
+	dir := r.TargetDir()
+	var err error
+	if snap.Manifest, err = statOf(filepath.Join(dir, "manifest.json")); err != nil {
+		os.Remove(file)
+		return
+	}
+	dirs := map[string]bool{}
+	for _, id := range ids {
+		n := r.Manifest.Node(id)
+		if n == nil || n.CompiledPath == "" {
+			continue
+		}
+		if rel := compiledPath(n); rel != "" {
+			dirs[filepath.Dir(filepath.Join(dir, filepath.FromSlash(rel)))] = true
+		}
+	}
+	outs := sortedKeys(dirs)
+	snap.Compiled = make([]fileStat, len(outs))
+	failed := false
+	parallel(len(outs), func(i int) {
+		st, err := statOf(outs[i])
+		if err != nil {
+			failed = true
+		}
+		st.Path = outs[i]
+		snap.Compiled[i] = st
+	})
+	if failed {
+		os.Remove(file)
+		phase.Mark("no patch snapshot: a compiled directory is missing")
+		return
+	}
+	if err := writePatchSnapshot(file, snap); err != nil {
+		os.Remove(file)
+		phase.Mark("no patch snapshot: " + err.Error())
+		return
+	}
+	phase.Mark(fmt.Sprintf("patch snapshot (%d models)", len(snap.Nodes)))
+}
+
+// unreadableSnapshot starts the reason CompileByPatch gives for a snapshot
+// file it cannot read (PatchNote).
+const unreadableSnapshot = "snapshot unreadable: "
+
+// PatchNote is the warning to show when CompileByPatch gave up for why:
+// a snapshot that is there but cannot be read is a damaged cache (nil
+// for any other reason, which is routine).
+func PatchNote(why string) Diagnostics {
+	if !strings.HasPrefix(why, unreadableSnapshot) {
+		return nil
+	}
+	return Diagnostics{warnf("target/"+PatchFile, 0, 0, "%s: %s; the whole project is compiled", partialParseNote, strings.TrimPrefix(why, unreadableSnapshot))}
+}
+
+// Patched is a compile made by patching the previous one's target/.
+type Patched struct {
+	Diags      Diagnostics
+	Counts     map[string]int
+	Selected   int
+	TargetPath string
+	Rendered   int // models rendered again
+}
+
+// CompileByPatch compiles the project by patching target/ as the last
+// `mart compile` left it (see the top of this file), and writes it. It
+// returns nil and why when it cannot: the caller then compiles as usual.
+// Nothing is written unless it succeeds.
+func CompileByPatch(opt Options) (*Patched, string) {
+	if opt.ProjectDir == "" {
+		opt.ProjectDir = "."
+	}
+	if opt.RunStartedAt == "" {
+		opt.RunStartedAt = time.Now().UTC().Format("2006-01-02 15:04:05.000000+00:00")
+	}
+	phase.Mark("start")
+	proj, diags := LoadProject(opt.ProjectDir, opt.Vars)
+	if diags.HasErrors() {
+		return nil, "the project does not load"
+	}
+	tdir := proj.TargetPath
+	if !filepath.IsAbs(tdir) {
+		tdir = filepath.Join(proj.Dir, tdir)
+	}
+	file := filepath.Join(tdir, PatchFile)
+	phase.Mark("load project")
+	snap, err := readPatchSnapshot(file)
+	phase.Mark("read snapshot")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "no snapshot"
+		}
+		return nil, unreadableSnapshot + err.Error()
+	}
+	if snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != patchKey(opt, proj) {
+		return nil, "another mart, project, vars or options"
+	}
+	for _, e := range snap.Env {
+		if envFingerprint(e[0]) != e[1] {
+			return nil, "env var " + e[0] + " changed"
+		}
+	}
+	changed, why := checkInputs(proj, snap)
+	phase.Mark("stat inputs")
+	if why != "" {
+		return nil, why
+	}
+	patchable := make(map[string]int, len(snap.Nodes))
+	for i, n := range snap.Nodes {
+		patchable[n.Path] = i
+	}
+	for _, ch := range changed {
+		if _, ok := patchable[snap.Files[ch.index].Path]; !ok {
+			return nil, snap.Files[ch.index].Path + " changed and is not a patchable model"
+		}
+	}
+	if why := checkOutputs(tdir, snap); why != "" {
+		return nil, why
+	}
+	phase.Mark("scan")
+	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Vars: proj.Vars})
+	if tdiags.HasErrors() {
+		return nil, "the target does not load"
+	}
+	if profilesSum(tgt) != snap.Profiles {
+		return nil, "profiles changed"
+	}
+	c := newCompilation(opt, proj, tgt, nil)
+	projects := proj.projects()
+	var macroFiles []*projectFile
+	for _, f := range snap.Files {
+		if (f.Kind == "macros" || f.Kind == "tests") && strings.HasSuffix(f.Path, ".sql") && f.Proj < len(projects) {
+			macroFiles = append(macroFiles, &projectFile{kind: f.Kind, proj: projects[f.Proj], root: f.Root, rel: f.Path})
+		}
+	}
+	var readErr error
+	var once sync.Once
+	parallel(len(macroFiles), func(i int) {
+		data, err := readFile(filepath.Join(proj.Dir, macroFiles[i].rel))
+		if err != nil {
+			once.Do(func() { readErr = err })
+		}
+		macroFiles[i].data = data
+	})
+	if readErr != nil {
+		return nil, "a macro file is unreadable"
+	}
+	c.loadMacros(macroFiles)
+	if c.diags.HasErrors() || c.globalParseKey() != snap.Global {
+		return nil, "macros or settings changed"
+	}
+	phase.Mark("macros")
+	manifestFile := filepath.Join(tdir, "manifest.json")
+	old, err := os.Open(manifestFile)
+	if err != nil {
+		return nil, "manifest.json unreadable"
+	}
+	defer old.Close()
+	// read reads n bytes of manifest.json at off
+	read := func(off, n int64) ([]byte, bool) {
+		if off < 0 || n < 0 || off+n > snap.Manifest.Size {
+			return nil, false
+		}
+		b := make([]byte, n)
+		_, err := old.ReadAt(b, off)
+		return b, err == nil
+	}
+	var splices []fileSplice
+	type output struct {
+		file string
+		data []byte
+	}
+	var outputs []output
+	newKeys := map[int]string{}
+	for _, ch := range changed {
+		ni := patchable[snap.Files[ch.index].Path]
+		pn := snap.Nodes[ni]
+		var pc patchCapture
+		blob, err := readBlob(file, snap, pn)
+		if err != nil || json.Unmarshal(blob, &pc) != nil {
+			return nil, "snapshot entry unreadable"
+		}
+		key := append(appendString(nil, pn.ID), ':')
+		entry, ok := read(pn.From-int64(len(key)), pn.To-pn.From+int64(len(key)))
+		if !ok || !bytes.HasPrefix(entry, key) {
+			return nil, pn.ID + " not found in manifest.json"
+		}
+		entry = entry[len(key):]
+		var fin Node
+		if err := json.Unmarshal(entry, &fin); err != nil || fin.UniqueID != pn.ID {
+			return nil, pn.ID + "'s manifest entry unreadable"
+		}
+		if again, err := appendNode(nil, &fin); err != nil || !bytes.Equal(again, entry) {
+			return nil, pn.ID + "'s manifest entry does not read back exactly"
+		}
+		if fin.Checksum.Checksum != hex.EncodeToString([]byte(snap.Files[ch.index].Sum)) || fin.CompiledCode == "" {
+			return nil, pn.ID + "'s manifest entry is not the snapshot's"
+		}
+		n := fin
+		conf, err := fromTypedJSON(pc.Config)
+		if err != nil {
+			return nil, "snapshot config unreadable"
+		}
+		cm, _ := conf.(map[string]any)
+		n.Config = Config(cm)
+		n.Database, n.Schema, n.Alias, n.Relation = pc.Database, pc.Schema, pc.Alias, pc.Relation
+		n.Fingerprint, n.CompiledCode, n.CompiledPath = nil, "", ""
+		if key, ok := nodeRenderKey(&n); !ok || key != pc.Key {
+			return nil, pn.ID + "'s render inputs do not match the snapshot"
+		}
+		n.RawCode = string(ch.data)
+		n.Checksum = checksum(ch.data)
+		if volatileText(n.RawCode) {
+			return nil, pn.ID + " now reads a volatile value"
+		}
+		newKey, _ := nodeRenderKey(&n)
+		for _, s := range pc.Stubs {
+			if s.Missing {
+				continue
+			}
+			stub := &Node{UniqueID: s.ID, Database: s.Database, Schema: s.Schema, Alias: s.Name, Identifier: s.Name}
+			switch {
+			case strings.HasPrefix(s.Key, "ref:"):
+				name, version, versioned := strings.Cut(strings.TrimPrefix(s.Key, "ref:"), "@v")
+				if versioned {
+					if c.versions == nil {
+						c.versions = map[string]map[string]*Node{}
+					}
+					if c.versions[name] == nil {
+						c.versions[name] = map[string]*Node{}
+					}
+					c.versions[name][version] = stub
+				} else {
+					c.byName[name] = stub
+				}
+			case strings.HasPrefix(s.Key, "source:"):
+				c.sources[strings.TrimPrefix(s.Key, "source:")] = stub
+			}
+		}
+		st, err := c.renderNode(&n, RenderOptions{})
+		if err != nil || st == nil || st.needsWarehouse {
+			return nil, pn.ID + " does not render as before"
+		}
+		if facts, ok := renderFacts(st); !ok || facts != pc.Facts {
+			return nil, pn.ID + "'s render changed more than its text"
+		}
+		f := c.fingerprint(&n, st.macros)
+		if f != nil {
+			for _, e := range f.EnvVarNames {
+				if IsSecretKey(e) {
+					return nil, pn.ID + " reads a secret env var"
+				}
+			}
+		}
+		a, _ := json.Marshal(f)
+		b, _ := json.Marshal(fin.Fingerprint)
+		if !bytes.Equal(a, b) {
+			return nil, pn.ID + "'s fingerprint changed"
+		}
+		code := resolvePlaceholders(n.CompiledCode, pc.Names)
+		if pc.CTEs != nil {
+			code = injectCTEs(code, pc.CTEs)
+		}
+		if code == "" {
+			return nil, pn.ID + " compiles to nothing"
+		}
+		fin.RawCode, fin.Checksum, fin.CompiledCode = n.RawCode, n.Checksum, code
+		frag, err := appendNode(nil, &fin)
+		if err != nil {
+			return nil, pn.ID + ": " + err.Error()
+		}
+		splices = append(splices, fileSplice{pn.From, pn.To, frag})
+		outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&fin))), []byte(code + "\n")})
+		newKeys[ni] = newKey
+		if pc.Key != newKey {
+			pc.Key = newKey
+			if blob, err := json.Marshal(&pc); err == nil {
+				snap.Nodes[ni].Blob = blob
+			}
+		}
+	}
+	phase.Mark(fmt.Sprintf("render (%d)", len(changed)))
+	// the metadata: this run's invocation id
+	meta := ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: proj.Name, AdapterType: tgt.Type, TargetName: tgt.Name, InvocationID: opt.InvocationID}
+	if l, ok := tgt.Adapter.(locator); ok {
+		meta.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})
+	}
+	const head = `{"metadata":`
+	if b, ok := read(0, int64(len(head))); !ok || string(b) != head {
+		return nil, "manifest.json has another shape"
+	}
+	if b, ok := read(snap.MetaEnd, 1); !ok || b[0] != ',' {
+		return nil, "manifest.json has another shape"
+	}
+	mb, err := compactJSON(meta)
+	if err != nil {
+		return nil, err.Error()
+	}
+	splices = append(splices, fileSplice{int64(len(head)), snap.MetaEnd, mb})
+	sort.Slice(splices, func(i, j int) bool { return splices[i].from < splices[j].from })
+	for i := 1; i < len(splices); i++ {
+		if splices[i].from < splices[i-1].to {
+			return nil, "overlapping manifest entries"
+		}
+	}
+	// write: compiled files, then the manifest, then the snapshot; a crash
+	// between leaves outputs the snapshot does not describe, and the next
+	// compile compiles the whole project
+	for _, o := range outputs {
+		if err := writeFile(o.file, o.data); err != nil {
+			os.Remove(file)
+			return nil, "writing " + o.file + ": " + err.Error()
+		}
+	}
+	if err := spliceFile(old, manifestFile, snap.Manifest.Size, splices); err != nil {
+		os.Remove(file)
+		return nil, "writing manifest.json: " + err.Error()
+	}
+	// entries after a splice moved
+	for i := range snap.Nodes {
+		n := &snap.Nodes[i]
+		var shift int64
+		for _, sp := range splices {
+			if sp.from < n.From {
+				shift += int64(len(sp.with)) - (sp.to - sp.from)
+			}
+		}
+		n.From, n.To = n.From+shift, n.To+shift
+		if newKeys[i] != "" { // its own splice: its end moved with its length
+			for _, sp := range splices {
+				if sp.from == n.From-shift {
+					n.To = n.From + int64(len(sp.with))
+				}
+			}
+		}
+	}
+	for _, sp := range splices {
+		if sp.to <= snap.MetaEnd {
+			snap.MetaEnd += int64(len(sp.with)) - (sp.to - sp.from)
+		}
+	}
+	phase.Mark("write")
+	for _, ch := range changed {
+		f := &snap.Files[ch.index]
+		f.Size, f.MTime, f.Ino, f.At, f.Sum = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At, ch.sum
+	}
+	okStats := true
+	if snap.Manifest, err = statOf(manifestFile); err != nil {
+		okStats = false
+	}
+	if !okStats || writePatchSnapshot(file, snap) != nil {
+		os.Remove(file)
+	}
+	phase.Mark("patch snapshot")
+	return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(changed)}, ""
+}
+
+// changedFile is an input file whose stat or content changed.
+type changedFile struct {
+	index int
+	stat  fileStat
+	data  []byte
+	sum   string
+}
+
+// checkInputs stats every input and returns the files whose content
+// changed, or why the snapshot cannot be used (a file or directory added,
+// removed or unreadable).
+func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
+	var mu sync.Mutex
+	var changed []changedFile
+	var why string
+	fail := func(s string) {
+		mu.Lock()
+		if why == "" {
+			why = s
+		}
+		mu.Unlock()
+	}
+	parallel(len(snap.Files), func(i int) {
+		f := snap.Files[i]
+		full := filepath.Join(proj.Dir, filepath.FromSlash(f.Path))
+		st, err := statOf(full)
+		if err != nil {
+			fail(f.Path + " is gone")
+			return
+		}
+		if st.same(f) && !f.racy() {
+			return
+		}
+		data, err := readFile(full)
+		if err != nil {
+			fail(f.Path + " is unreadable")
+			return
+		}
+		sum := rawSum(data)
+		// the same content with a new stat is kept below, not patched
+		mu.Lock()
+		changed = append(changed, changedFile{index: i, stat: st, data: data, sum: sum})
+		mu.Unlock()
+	})
+	if why != "" {
+		return nil, why
+	}
+	// directories: one whose listing may have changed is listed again,
+	// against the files and directories the snapshot has in it
+	var children map[string]map[string]bool
+	var childrenOnce sync.Once
+	listed := func() map[string]map[string]bool {
+		childrenOnce.Do(func() {
+			children = map[string]map[string]bool{}
+			add := func(p string) {
+				d, b := filepath.Dir(p), filepath.Base(p)
+				if children[d] == nil {
+					children[d] = map[string]bool{}
+				}
+				children[d][b] = true
+			}
+			for _, f := range snap.Files {
+				add(filepath.Join(proj.Dir, filepath.FromSlash(f.Path)))
+			}
+			for _, d := range snap.Dirs {
+				if d.Dir {
+					add(d.Path)
+				}
+			}
+		})
+		return children
+	}
+	parallel(len(snap.Dirs), func(i int) {
+		d := snap.Dirs[i]
+		st, err := statOf(d.Path)
+		if d.Missing {
+			if err == nil {
+				fail(d.Path + " appeared")
+			}
+			return
+		}
+		if err != nil {
+			fail(d.Path + " is gone")
+			return
+		}
+		if st.same(d) && !d.racy() {
+			return
+		}
+		entries, err := os.ReadDir(d.Path)
+		if err != nil {
+			fail(d.Path + " is unreadable")
+			return
+		}
+		names := listed()[d.Path]
+		n := 0
+		for _, e := range entries {
+			if e.IsDir() && strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			if !names[e.Name()] {
+				fail(filepath.Join(d.Path, e.Name()) + " is new")
+				return
+			}
+			n++
+		}
+		if n != len(names) {
+			fail("a file of " + d.Path + " is gone")
+		}
+	})
+	if why != "" {
+		return nil, why
+	}
+	// an unchanged content with a new stat is not a change to patch
+	var real []changedFile
+	for _, ch := range changed {
+		if ch.sum != snap.Files[ch.index].Sum {
+			real = append(real, ch)
+		} else {
+			snap.Files[ch.index].Size, snap.Files[ch.index].MTime, snap.Files[ch.index].Ino, snap.Files[ch.index].At = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At
+		}
+	}
+	sort.Slice(real, func(i, j int) bool { return real[i].index < real[j].index })
+	return real, ""
+}
+
+// checkOutputs says why target/ is not as the snapshot left it ("" when
+// it is).
+func checkOutputs(tdir string, snap *patchSnapshot) string {
+	st, err := statOf(filepath.Join(tdir, "manifest.json"))
+	if err != nil || !st.same(snap.Manifest) {
+		return "manifest.json changed"
+	}
+	var bad sync.Once
+	why := ""
+	// a compiled file removed, added or replaced changes its directory; one
+	// edited in place is not noticed (docs/architecture.md)
+	parallel(len(snap.Compiled), func(i int) {
+		st, err := statOf(snap.Compiled[i].Path)
+		if err != nil || !st.same(snap.Compiled[i]) {
+			bad.Do(func() { why = snap.Compiled[i].Path + " changed" })
+		}
+	})
+	return why
+}
+
+// fileSplice replaces bytes [from, to) of a file with with.
+type fileSplice struct {
+	from, to int64
+	with     []byte
+}
+
+// spliceFile writes dst as src (size bytes) with the splices (sorted,
+// not overlapping) made, through a temporary file renamed into place. The
+// unchanged ranges are copied by the kernel (copy_file_range on Linux):
+// no 45 MB pass through memory.
+func spliceFile(src *os.File, dst string, size int64, splices []fileSplice) error {
+	tmpName := dst + ".patch.tmp"
+	tmp, err := os.OpenFile(tmpName, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o666)
+	if err != nil {
+		return err
+	}
+	at := int64(0)
+	for _, sp := range splices {
+		if err == nil {
+			err = copyRange(tmp, src, at, sp.from-at)
+		}
+		if err == nil {
+			_, err = tmp.Write(sp.with)
+		}
+		at = sp.to
+	}
+	if err == nil {
+		err = copyRange(tmp, src, at, size-at)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmpName, dst)
+	}
+	if err != nil {
+		os.Remove(tmpName)
+	}
+	return err
+}
+
+// copyRange copies n bytes of src from off to dst's end.
+func copyRange(dst, src *os.File, off, n int64) error {
+	if _, err := src.Seek(off, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.CopyN(dst, src, n)
+	return err
+}
+
+func strconvFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// profilesSum is the checksum of the profiles file a target came from.
+func profilesSum(t *Target) string {
+	if t.File == "" {
+		return "built-in"
+	}
+	data, err := os.ReadFile(t.File)
+	if err != nil {
+		return "unreadable"
+	}
+	return t.File + " " + checksum(data).Checksum
+}
+
+// rawSum is data's sha256, as a string of its 32 bytes.
+func rawSum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return string(sum[:])
+}

@@ -1,0 +1,176 @@
+package compiler
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestPatchCompileEqualsCold is TestPartialParseWarmEqualsCold for
+// patching (patch.go): random edits, half of them to models' SQL only, and
+// after each a compile as `mart compile` makes it (patched when it can,
+// else whole, keeping a snapshot) and a cold one: target/manifest.json and
+// every compiled file must be the cold compile's bytes, and the
+// diagnostics the same. PP_STEPS and PP_SEEDS make it longer.
+func TestPatchCompileEqualsCold(t *testing.T) {
+	steps, seeds := envInt("PP_STEPS", 60), envInt("PP_SEEDS", 3)
+	if testing.Short() {
+		steps, seeds = 15, 1
+	}
+	for seed := 1; seed <= seeds; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Setenv("MART_PROFILES_DIR", "")
+			t.Setenv("PP_TEST_ENV", "a")
+			p := newMutatedProject(t, int64(seed))
+			// a render that reads run_started_at rules patching out
+			require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql")))
+			if seed%2 == 1 {
+				p.clock = time.Now().Add(-time.Hour)
+			}
+			patched, failed := 0, false
+			for step := 0; step < steps; step++ {
+				var did []string
+				if p.rng.Intn(2) == 0 {
+					for k := 1 + p.rng.Intn(3); k > 0; k-- {
+						p.n++
+						did = append(did, p.editSQL())
+					}
+				} else {
+					did = p.mutate(1 + p.rng.Intn(3))
+				}
+				if failed && p.rng.Intn(3) == 0 {
+					did = append(did, p.restoreAll())
+				}
+				if p.rng.Intn(10) == 0 {
+					did = append(did, p.touchTarget())
+				}
+				var ok bool
+				ok, failed = p.comparePatchCold(step, did)
+				if ok {
+					patched++
+				}
+			}
+			require.Positive(t, patched, "no compile was patched")
+			t.Logf("%d steps, %d patched", steps, patched)
+		})
+	}
+}
+
+// editSQL changes a model's SQL text only, as most edits do.
+func (p *mutatedProject) editSQL() string {
+	model := p.pick(p.files("models", ".sql"))
+	if model == "" {
+		return "nothing"
+	}
+	text := p.read(model)
+	switch p.rng.Intn(3) {
+	case 0:
+		text += fmt.Sprintf("\n-- edit %d\n", p.n)
+	case 1:
+		text = strings.Replace(text, "select", fmt.Sprintf("select %d as e%d,", p.n, p.n), 1)
+	default:
+		text = strings.Replace(text, "\n", "\n  ", 1)
+	}
+	p.write(model, text)
+	return "sql " + model
+}
+
+// touchTarget removes or replaces a compiled file (as an editor saves:
+// a new file renamed over it): the next compile must write it again. A
+// file edited in place is not noticed by a patch (docs/architecture.md).
+func (p *mutatedProject) touchTarget() string {
+	var files []string
+	_ = filepath.WalkDir(filepath.Join(p.dir, "target", "compiled"), func(fp string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, fp)
+		}
+		return nil
+	})
+	f := p.pick(files)
+	if f == "" {
+		return "nothing"
+	}
+	if p.rng.Intn(2) == 0 {
+		require.NoError(p.t, os.Remove(f))
+		return "rm " + f
+	}
+	require.NoError(p.t, os.WriteFile(f+".new", []byte("select 'edited by hand'\n"), 0o644))
+	require.NoError(p.t, os.Rename(f+".new", f))
+	return "replace " + f
+}
+
+// comparePatchCold compiles as `mart compile` does and cold, and fails on
+// any difference. It says whether the compile was patched, and whether it
+// failed.
+func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, failed bool) {
+	t := p.t
+	t.Helper()
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", RunStartedAt: fmt.Sprintf("2026-12-02 00:00:%02d", step%60)}
+	what := fmt.Sprintf("step %d (%s)", step, strings.Join(did, "; "))
+	cold, cd := Compile(opt)
+
+	warmOpt := opt
+	warmOpt.PartialParse = true
+	var wd Diagnostics
+	pt, why := CompileByPatch(warmOpt)
+	if pt != nil {
+		wd = pt.Diags
+	} else {
+		warmOpt.PatchSnapshot = true
+		var warm *Result
+		warm, wd = Compile(warmOpt)
+		if warm != nil {
+			ids := compiledIDs(warm)
+			require.NoError(t, warm.WriteTarget(ids))
+			warm.KeepPatch(ids, wd, nil, 0)
+		}
+	}
+	if os.Getenv("PP_VERBOSE") != "" {
+		t.Logf("%s: patched=%v (%s)", what, pt != nil, why)
+	}
+	require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics differ after %s", what)
+	if cold == nil {
+		require.Nil(t, pt, "a patched compile succeeded where a cold one failed after %s", what)
+		return false, true
+	}
+	got, err := os.ReadFile(filepath.Join(p.dir, "target", "manifest.json"))
+	require.NoError(t, err)
+	want := manifestBytes(t, cold.Manifest)
+	if !bytes.Equal(want, got) {
+		i := 0
+		for i < len(want) && i < len(got) && want[i] == got[i] {
+			i++
+		}
+		from := max(0, i-300)
+		t.Fatalf("manifest.json differs from a cold compile's after %s (patched=%v), at byte %d:\ncold: %s\nwarm: %s",
+			what, pt != nil, i, want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
+	}
+	for _, id := range compiledIDs(cold) {
+		n := cold.Manifest.Node(id)
+		if n.CompiledPath == "" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(p.dir, "target", filepath.FromSlash(compiledPath(n))))
+		require.NoError(t, err, "after %s", what)
+		require.Equal(t, n.CompiledCode+"\n", string(data), "%s's compiled file after %s (patched=%v)", id, what, pt != nil)
+	}
+	return pt != nil, false
+}
+
+// compiledIDs are the nodes `mart compile` writes a compiled file of.
+func compiledIDs(r *Result) []string {
+	var out []string
+	for _, id := range r.Manifest.AllIDs() {
+		if n := r.Manifest.Node(id); n.ResourceType == TypeTest && n.TestType == "generic" {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}

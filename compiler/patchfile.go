@@ -1,0 +1,315 @@
+package compiler
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"unsafe"
+)
+
+// The patch snapshot's file: patchMagic, the head's length (uvarint) and
+// the head (gob), the table of files, directories, compiled files and
+// nodes (below), then the nodes' blobs one after the other. The table is
+// read with no reflection: 10,000 models' snapshot reads in a few ms.
+
+// PatchBlobsFile holds the patch snapshot's blobs, beside it: a patch
+// appends the blobs it changed, and only a whole compile writes it anew.
+const PatchBlobsFile = "partial_parse.blobs"
+
+func blobsFile(file string) string { return filepath.Join(filepath.Dir(file), PatchBlobsFile) }
+
+// writeBlobs writes the blobs of the nodes that hold one to the blobs
+// file: a new file when the snapshot has none, else at its end.
+func writeBlobs(file string, snap *patchSnapshot) error {
+	name := blobsFile(file)
+	var f *os.File
+	var off int64
+	var err error
+	if snap.BlobsID == "" {
+		id := make([]byte, 16)
+		if _, err := rand.Read(id); err != nil {
+			return err
+		}
+		snap.BlobsID = hex.EncodeToString(id)
+		if f, err = os.CreateTemp(filepath.Dir(name), PatchBlobsFile+".*.tmp"); err != nil {
+			return err
+		}
+		n, _ := f.WriteString(snap.BlobsID + "\n")
+		off = int64(n)
+	} else {
+		if f, err = os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0); err != nil {
+			return err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return err
+		}
+		off = fi.Size()
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	for i := range snap.Nodes {
+		n := &snap.Nodes[i]
+		if n.Blob == nil {
+			continue
+		}
+		if _, err = w.Write(n.Blob); err != nil {
+			break
+		}
+		n.Off, n.Len, n.Blob = off, int64(len(n.Blob)), nil
+		off += n.Len
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if f.Name() != name {
+		if err == nil {
+			err = os.Rename(f.Name(), name)
+		}
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}
+	return err
+}
+
+// readBlob reads a node's blob from the blobs file the snapshot goes with.
+func readBlob(file string, snap *patchSnapshot, n patchNode) ([]byte, error) {
+	if n.Blob != nil {
+		return n.Blob, nil
+	}
+	f, err := os.Open(blobsFile(file))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	id := make([]byte, len(snap.BlobsID)+1)
+	if _, err := f.ReadAt(id, 0); err != nil || string(id) != snap.BlobsID+"\n" || snap.BlobsID == "" {
+		return nil, fmt.Errorf("the blobs file is not the snapshot's")
+	}
+	b := make([]byte, n.Len)
+	if _, err := f.ReadAt(b, n.Off); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func writePatchSnapshot(file string, snap *patchSnapshot) error {
+	if err := writeBlobs(file, snap); err != nil {
+		return err
+	}
+	var head bytes.Buffer
+	if err := gob.NewEncoder(&head).Encode(&snap.patchHead); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), PatchFile+".*.tmp")
+	if err != nil {
+		return err
+	}
+	// written through a small buffer, record by record: a 2 MB buffer
+	// costs more in fresh pages than the writes
+	w := bufio.NewWriterSize(f, 128<<10)
+	t := make([]byte, 0, 4096)
+	flush := func() {
+		w.Write(t)
+		t = t[:0]
+	}
+	t = append(t, patchMagic...)
+	t = binary.AppendUvarint(t, uint64(head.Len()))
+	flush()
+	w.Write(head.Bytes())
+	t = binary.AppendUvarint(t, uint64(len(snap.Files)))
+	for _, f := range snap.Files {
+		t = appendStat(t, f)
+		t = appendStr(t, f.Sum)
+		t = appendStr(t, f.Kind)
+		t = binary.AppendUvarint(t, uint64(f.Proj))
+		t = appendStr(t, f.Root)
+		flush()
+	}
+	t = binary.AppendUvarint(t, uint64(len(snap.Dirs)))
+	for _, d := range snap.Dirs {
+		t = appendStat(t, d)
+		var flags byte
+		if d.Dir {
+			flags |= 1
+		}
+		if d.Missing {
+			flags |= 2
+		}
+		t = append(t, flags)
+		flush()
+	}
+	t = binary.AppendUvarint(t, uint64(len(snap.Compiled)))
+	for _, c := range snap.Compiled {
+		t = appendStat(t, c)
+		flush()
+	}
+	t = binary.AppendUvarint(t, uint64(len(snap.Nodes)))
+	for _, n := range snap.Nodes {
+		t = appendStr(t, n.ID)
+		t = appendStr(t, n.Path)
+		t = binary.AppendVarint(t, n.From)
+		t = binary.AppendVarint(t, n.To)
+		t = binary.AppendVarint(t, n.Off)
+		t = binary.AppendVarint(t, n.Len)
+		flush()
+	}
+	err = w.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendStat(b []byte, s fileStat) []byte {
+	b = appendStr(b, s.Path)
+	b = binary.AppendVarint(b, s.Size)
+	b = binary.AppendVarint(b, s.MTime)
+	b = binary.AppendUvarint(b, s.Ino)
+	return binary.AppendVarint(b, s.At)
+}
+
+// snapReader reads the table; the first error sticks.
+type snapReader struct {
+	b   []byte
+	err error
+}
+
+var errSnapShort = errors.New("truncated")
+
+func (r *snapReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errSnapShort
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *snapReader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errSnapShort
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *snapReader) bytes(n uint64) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n > uint64(len(r.b)) {
+		r.err = errSnapShort
+		return nil
+	}
+	out := r.b[:n:n]
+	r.b = r.b[n:]
+	return out
+}
+
+// str returns a string of the mapped file's bytes, not a copy (see
+// readPatchSnapshot).
+func (r *snapReader) str() string {
+	b := r.bytes(r.uvarint())
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+func (r *snapReader) stat() fileStat {
+	return fileStat{Path: r.str(), Size: r.varint(), MTime: r.varint(), Ino: r.uvarint(), At: r.varint()}
+}
+
+// count reads a list's length, refusing one the data cannot hold.
+func (r *snapReader) count() int {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.err = errSnapShort
+		return 0
+	}
+	return int(n)
+}
+
+// readPatchSnapshot reads a snapshot. Its strings are the file's bytes,
+// mapped (mapFile) and never unmapped: a snapshot is replaced by renaming
+// a new file over it, never rewritten in place, so they never change.
+func readPatchSnapshot(file string) (*patchSnapshot, error) {
+	data, err := mapFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(data, []byte(patchMagic)) {
+		return nil, fmt.Errorf("not a patch snapshot of this format")
+	}
+	r := &snapReader{b: data[len(patchMagic):]}
+	head := r.bytes(r.uvarint())
+	if r.err != nil {
+		return nil, r.err
+	}
+	snap := &patchSnapshot{}
+	if err := gob.NewDecoder(bytes.NewReader(head)).Decode(&snap.patchHead); err != nil {
+		return nil, err
+	}
+	snap.Files = make([]fileStat, r.count())
+	for i := range snap.Files {
+		f := r.stat()
+		f.Sum, f.Kind, f.Proj, f.Root = r.str(), r.str(), int(r.uvarint()), r.str()
+		snap.Files[i] = f
+	}
+	snap.Dirs = make([]fileStat, r.count())
+	for i := range snap.Dirs {
+		d := r.stat()
+		flags := r.bytes(1)
+		if len(flags) == 1 {
+			d.Dir, d.Missing = flags[0]&1 != 0, flags[0]&2 != 0
+		}
+		snap.Dirs[i] = d
+	}
+	snap.Compiled = make([]fileStat, r.count())
+	for i := range snap.Compiled {
+		snap.Compiled[i] = r.stat()
+	}
+	snap.Nodes = make([]patchNode, r.count())
+	for i := range snap.Nodes {
+		snap.Nodes[i] = patchNode{ID: r.str(), Path: r.str(), From: r.varint(), To: r.varint(), Off: r.varint(), Len: r.varint()}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(r.b) != 0 {
+		return nil, fmt.Errorf("trailing bytes")
+	}
+	return snap, nil
+}
