@@ -89,6 +89,7 @@ type compilation struct {
 	macroSources map[string]string
 
 	schemaCache sync.Map
+	namingUsed  sync.Map // the macros naming macros called
 
 	pp *partialParse // nil without partial parsing
 
@@ -960,14 +961,17 @@ func (c *compilation) callMacro(name, arg string, n *Node) (string, error) {
 	if n != nil && n.Package != c.project.Name {
 		vars = c.project.packageVars(c.project.Package(n.Package))
 	}
-	out, err := tpl.Render(map[string]any{"__arg": arg, "__node": nodeValue(n), "target": c.targetValue, "var": varFunc(vars), "env_var": envVar})
+	res, err := tpl.Exec(map[string]any{"__arg": arg, "__node": nodeValue(n), "target": c.targetValue, "var": varFunc(vars), "env_var": envVar}, nil)
 	if err != nil {
 		return "", err
 	}
-	if !usesNode {
-		c.schemaCache.Store(key, out)
+	for _, m := range res.Macros {
+		c.namingUsed.Store(m, true) // an edit of these renames relations (patch.go)
 	}
-	return out, nil
+	if !usesNode {
+		c.schemaCache.Store(key, res.Text)
+	}
+	return res.Text, nil
 }
 
 // macroText is a root macro's source text ("" when unknown).

@@ -138,20 +138,27 @@ func (c *compilation) manifest() *Manifest {
 		}
 		m.Sources[s.UniqueID] = s
 	}
+	m.Macros = c.macroRefs()
+	m.AllIDs()
+	return m
+}
+
+// macroRefs is the manifest's macros: every macro of the engine.
+func (c *compilation) macroRefs() map[string]MacroRef {
+	out := map[string]MacroRef{}
 	for _, name := range c.engine.MacroNames() {
 		mac := c.engine.Macro(name)
-		m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line,
+		out[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line,
 			Checksum: c.macroFacts[name].checksum}
 	}
 	for _, pkg := range c.engine.Packages() {
 		for _, name := range c.engine.PackageMacros(pkg) {
 			mac := c.engine.MacroIn(pkg, name)
-			m.Macros[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line,
+			out[macroID(c.project.Name, mac)] = MacroRef{Name: name, Path: mac.File, Line: mac.Line,
 				Checksum: c.macroFacts[mac.QualifiedName()].checksum}
 		}
 	}
-	m.AllIDs()
-	return m
+	return out
 }
 
 // linkMaps fills the manifest's parent and child maps.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
@@ -214,10 +215,18 @@ func writeParseCache(file string, pc *parseCache) error {
 	return err
 }
 
-// buildIdentity names the running mart binary: its module version and VCS
-// revision, and the executable's path, size and modification time, so a
-// rebuilt binary never trusts an older one's renders.
+// buildIdentity names the running mart binary: the Go build ID the linker
+// put in it (a hash of its content, so `go run` builds of the same source
+// share it), or else its module version and VCS revision and the
+// executable's path, size and modification time. A rebuilt binary never
+// trusts an older one's renders.
 var buildIdentity = sync.OnceValue(func() string {
+	exe, exeErr := os.Executable()
+	if exeErr == nil {
+		if id := goBuildID(exe); id != "" {
+			return "go build id " + id
+		}
+	}
 	var b strings.Builder
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		b.WriteString(bi.GoVersion + " " + bi.Main.Path + "@" + bi.Main.Version)
@@ -227,13 +236,38 @@ var buildIdentity = sync.OnceValue(func() string {
 			}
 		}
 	}
-	if exe, err := os.Executable(); err == nil {
+	if exeErr == nil {
 		if fi, err := os.Stat(exe); err == nil {
 			fmt.Fprintf(&b, " %s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
 		}
 	}
 	return b.String()
 })
+
+// goBuildID reads the Go build ID of an ELF executable (its
+// .note.go.buildid note), "" when it has none.
+func goBuildID(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil {
+		return ""
+	}
+	data, err := sec.Data()
+	if err != nil || len(data) < 16 {
+		return ""
+	}
+	// namesz, descsz, type, then the name "Go\0\0" and the ID
+	namesz, descsz := f.ByteOrder.Uint32(data[0:]), f.ByteOrder.Uint32(data[4:])
+	start := 12 + (namesz+3)&^3
+	if namesz != 4 || string(data[12:14]) != "Go" || uint64(start)+uint64(descsz) > uint64(len(data)) {
+		return ""
+	}
+	return string(data[start : start+descsz])
+}
 
 // globalParseKey hashes what every render may read besides its own
 // inputs: the project's settings without its vars (those are compared per

@@ -66,7 +66,10 @@ type mutatedProject struct {
 	n   int // mutations so far (names new things)
 	// clock, when set, gives each written file an mtime of its own in the
 	// past, so a change is seen by its stat, not as a racy file
-	clock    time.Time
+	clock time.Time
+	// toggled is the macro file the last step toggled (patch_test.go): the
+	// next step toggles it back
+	toggled  string
 	trash    map[string][]byte // deleted files, to bring back
 	settings struct {
 		v, w         int

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/internal/phase"
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -405,8 +406,27 @@ type patchHead struct {
 	Counts                      map[string]int
 	Selected                    int
 	Manifest                    fileStat
-	MetaEnd                     int64  // where manifest.json's metadata ends
-	BlobsID                     string // starts the blobs file (PatchBlobsFile) it goes with
+	MetaEnd                     int64                // where manifest.json's metadata ends
+	Macros                      [2]int64             // where manifest.json's macros object is
+	MacroFiles                  map[string]macroFile // by path: who calls the macros of each macro file
+	BlobsID                     string               // starts the blobs file (PatchBlobsFile) it goes with
+}
+
+// macroFile is what an edit of a macro file touches: the patchable models
+// whose renders called one of its macros (indexes in Nodes), or why an
+// edit of it cannot be patched (a node that is not patchable calls one,
+// or a naming macro does: relation names would change).
+type macroFile struct {
+	Macros  map[string]macroUse // by qualified name
+	Blocked string
+}
+
+// macroUse is one macro as the snapshot's compile saw it, and the
+// patchable models whose renders called it (indexes in Nodes).
+type macroUse struct {
+	Line     int
+	Checksum string
+	Callers  []int
 }
 
 // patchNode is a patchable model: its file, where its entry is in
@@ -536,6 +556,11 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest) *p
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project), Profiles: profilesSum(c.target)}}
+	patchable := make(map[string]int, len(cands))
+	for i, cd := range cands {
+		patchable[cd.n.UniqueID] = i
+	}
+	snap.MacroFiles = c.macroFiles(patchable, len(m.UnitTests) > 0)
 	var extraEnv []string
 	for _, n := range c.nodes {
 		if n.Fingerprint != nil {
@@ -578,6 +603,93 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest) *p
 	return pp
 }
 
+// macroPlaces is the file and line of every macro of the project and its
+// packages, by qualified name.
+func (c *compilation) macroPlaces() (file map[string]string, line map[string]int) {
+	file, line = map[string]string{}, map[string]int{}
+	add := func(m *jinja.Macro) {
+		if m != nil && m.File != "" && !m.Builtin() {
+			file[m.QualifiedName()], line[m.QualifiedName()] = m.File, m.Line
+		}
+	}
+	for _, name := range c.engine.MacroNames() {
+		add(c.engine.Macro(name))
+	}
+	for _, pkg := range c.engine.Packages() {
+		for _, name := range c.engine.PackageMacros(pkg) {
+			add(c.engine.MacroIn(pkg, name))
+		}
+	}
+	return file, line
+}
+
+// macroFiles says, for each file that defines macros, which patchable
+// models (by index) called them, or why an edit of it is not patched.
+func (c *compilation) macroFiles(patchable map[string]int, unitTests bool) map[string]macroFile {
+	fileOf, lineOf := c.macroPlaces()
+	out := map[string]macroFile{}
+	block := func(file, why string) {
+		mf := out[file]
+		if mf.Blocked == "" {
+			mf.Blocked = why
+		}
+		out[file] = mf
+	}
+	for name, file := range fileOf {
+		mf := out[file]
+		if mf.Macros == nil {
+			mf.Macros = map[string]macroUse{}
+		}
+		mf.Macros[name] = macroUse{Line: lineOf[name], Checksum: c.macroFacts[name].checksum}
+		out[file] = mf
+		if strings.HasPrefix(name, "generate_") && strings.HasSuffix(name, "_name") {
+			block(file, "it defines naming macro "+name)
+		}
+		if c.macroFacts[name].volatile {
+			block(file, "macro "+name+" is volatile")
+		}
+	}
+	c.namingUsed.Range(func(k, _ any) bool {
+		if file, ok := fileOf[k.(string)]; ok {
+			block(file, "a naming macro calls "+k.(string))
+		}
+		return true
+	})
+	ids := make([]string, 0, len(c.states))
+	for id := range c.states {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		for _, name := range c.states[id].macros {
+			file, ok := fileOf[name]
+			if !ok {
+				continue
+			}
+			i, ok := patchable[id]
+			if !ok {
+				block(file, id+" calls its macro "+name)
+				continue
+			}
+			use := out[file].Macros[name]
+			use.Callers = append(use.Callers, i)
+			out[file].Macros[name] = use
+		}
+	}
+	if unitTests { // a unit test renders its model's macros its own way
+		for file := range out {
+			block(file, "the project has unit tests")
+		}
+	}
+	for file, mf := range out {
+		if mf.Blocked != "" {
+			mf.Macros = nil
+			out[file] = mf
+		}
+	}
+	return out
+}
+
 // KeepPatch writes the patch snapshot of this compile once target/ is
 // written with the compiled files of ids: `mart compile` of every node
 // calls it with the diagnostics it printed and the counts it reported. A
@@ -599,15 +711,17 @@ func (r *Result) KeepPatch(ids []string, diags Diagnostics, counts map[string]in
 		os.Remove(file)
 		return
 	}
-	snap.MetaEnd = pp.offsets.metaEnd
-	nodes := snap.Nodes[:0]
-	for _, n := range snap.Nodes {
-		if at, ok := pp.offsets.nodes[n.ID]; ok && n.Blob != nil {
-			n.From, n.To = at[0], at[1]
-			nodes = append(nodes, n)
+	snap.MetaEnd, snap.Macros = pp.offsets.metaEnd, pp.offsets.macros
+	for i := range snap.Nodes {
+		n := &snap.Nodes[i]
+		at, ok := pp.offsets.nodes[n.ID]
+		if !ok || n.Blob == nil {
+			os.Remove(file)
+			phase.Mark("no patch snapshot: " + n.ID + " not in manifest.json")
+			return
 		}
+		n.From, n.To = at[0], at[1]
 	}
-	snap.Nodes = nodes
 	for _, d := range diags {
 		// the note on an ignored cache is this compile's, not the next
 		if !strings.HasPrefix(d.Summary, partialParseNote) {
@@ -725,10 +839,30 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for i, n := range snap.Nodes {
 		patchable[n.Path] = i
 	}
+	// what to render again: the models whose SQL changed, and those that
+	// called a macro of a macro file that changed
+	todo := map[int][]byte{} // node index -> its new text (nil: unchanged)
+	macroEdited := false
+	var editedMacros []string // the macro files that changed
 	for _, ch := range changed {
-		if _, ok := patchable[snap.Files[ch.index].Path]; !ok {
-			return nil, snap.Files[ch.index].Path + " changed and is not a patchable model"
+		f := snap.Files[ch.index]
+		if ni, ok := patchable[f.Path]; ok {
+			todo[ni] = ch.data
+			continue
 		}
+		if mf, ok := snap.MacroFiles[f.Path]; ok && f.Kind == "macros" {
+			if mf.Blocked != "" {
+				return nil, f.Path + " changed and " + mf.Blocked
+			}
+			macroEdited = true
+			editedMacros = append(editedMacros, f.Path)
+			continue
+		}
+		return nil, f.Path + " changed and is not a patchable model or macro file"
+	}
+	fileIndex := make(map[string]int, len(snap.Files))
+	for i, f := range snap.Files {
+		fileIndex[f.Path] = i
 	}
 	if why := checkOutputs(tdir, snap); why != "" {
 		return nil, why
@@ -762,8 +896,45 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "a macro file is unreadable"
 	}
 	c.loadMacros(macroFiles)
-	if c.diags.HasErrors() || c.globalParseKey() != snap.Global {
+	if len(c.diags) > 0 || c.globalParseKey() != snap.Global {
 		return nil, "macros or settings changed"
+	}
+	if macroEdited {
+		// the models that called a macro whose text or line changed render
+		// again; a file must define the macros it did
+		fileOf, lineOf := c.macroPlaces()
+		for _, path := range editedMacros {
+			mf := snap.MacroFiles[path]
+			n := 0
+			for name, file := range fileOf {
+				if file != path {
+					continue
+				}
+				n++
+				old, ok := mf.Macros[name]
+				if !ok {
+					return nil, path + " defines another macro now"
+				}
+				if old.Line == lineOf[name] && old.Checksum == c.macroFacts[name].checksum {
+					continue
+				}
+				for _, ni := range old.Callers {
+					if _, ok := todo[ni]; !ok && ni < len(snap.Nodes) {
+						todo[ni] = nil
+					}
+				}
+			}
+			if n != len(mf.Macros) {
+				return nil, path + " no longer defines a macro it did"
+			}
+		}
+		// the snapshot written after this patch knows the macros as they are
+		for _, path := range editedMacros {
+			for name, use := range snap.MacroFiles[path].Macros {
+				use.Line, use.Checksum = lineOf[name], c.macroFacts[name].checksum
+				snap.MacroFiles[path].Macros[name] = use
+			}
+		}
 	}
 	phase.Mark("macros")
 	manifestFile := filepath.Join(tdir, "manifest.json")
@@ -787,13 +958,33 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		data []byte
 	}
 	var outputs []output
-	newKeys := map[int]string{}
-	for _, ch := range changed {
-		ni := patchable[snap.Files[ch.index].Path]
-		pn := snap.Nodes[ni]
-		var pc patchCapture
+	order := make([]int, 0, len(todo))
+	for ni := range todo {
+		order = append(order, ni)
+	}
+	sort.Ints(order)
+	// each model: its snapshot entry, manifest entry and what its render
+	// saw, in order (the ref() targets it saw go into the scope); then the
+	// renders, in parallel
+	type job struct {
+		ni          int
+		pn          patchNode
+		pc          patchCapture
+		fin, n      Node
+		newKey, why string
+		frag, code  []byte
+	}
+	jobs := make([]*job, len(order))
+	for i, ni := range order {
+		j := &job{ni: ni, pn: snap.Nodes[ni]}
+		jobs[i] = j
+		pn := j.pn
+		fi, ok := fileIndex[pn.Path]
+		if !ok {
+			return nil, pn.Path + " is not in the snapshot"
+		}
 		blob, err := readBlob(file, snap, pn)
-		if err != nil || json.Unmarshal(blob, &pc) != nil {
+		if err != nil || json.Unmarshal(blob, &j.pc) != nil {
 			return nil, "snapshot entry unreadable"
 		}
 		key := append(appendString(nil, pn.ID), ':')
@@ -802,35 +993,37 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, pn.ID + " not found in manifest.json"
 		}
 		entry = entry[len(key):]
-		var fin Node
-		if err := json.Unmarshal(entry, &fin); err != nil || fin.UniqueID != pn.ID {
+		if err := json.Unmarshal(entry, &j.fin); err != nil || j.fin.UniqueID != pn.ID {
 			return nil, pn.ID + "'s manifest entry unreadable"
 		}
-		if again, err := appendNode(nil, &fin); err != nil || !bytes.Equal(again, entry) {
+		if again, err := appendNode(nil, &j.fin); err != nil || !bytes.Equal(again, entry) {
 			return nil, pn.ID + "'s manifest entry does not read back exactly"
 		}
-		if fin.Checksum.Checksum != hex.EncodeToString([]byte(snap.Files[ch.index].Sum)) || fin.CompiledCode == "" {
+		if j.fin.Checksum.Checksum != hex.EncodeToString([]byte(snap.Files[fi].Sum)) || j.fin.CompiledCode == "" {
 			return nil, pn.ID + "'s manifest entry is not the snapshot's"
 		}
-		n := fin
-		conf, err := fromTypedJSON(pc.Config)
+		n := &j.n
+		*n = j.fin
+		conf, err := fromTypedJSON(j.pc.Config)
 		if err != nil {
 			return nil, "snapshot config unreadable"
 		}
 		cm, _ := conf.(map[string]any)
 		n.Config = Config(cm)
-		n.Database, n.Schema, n.Alias, n.Relation = pc.Database, pc.Schema, pc.Alias, pc.Relation
+		n.Database, n.Schema, n.Alias, n.Relation = j.pc.Database, j.pc.Schema, j.pc.Alias, j.pc.Relation
 		n.Fingerprint, n.CompiledCode, n.CompiledPath = nil, "", ""
-		if key, ok := nodeRenderKey(&n); !ok || key != pc.Key {
+		if key, ok := nodeRenderKey(n); !ok || key != j.pc.Key {
 			return nil, pn.ID + "'s render inputs do not match the snapshot"
 		}
-		n.RawCode = string(ch.data)
-		n.Checksum = checksum(ch.data)
+		if data := todo[ni]; data != nil {
+			n.RawCode = string(data)
+			n.Checksum = checksum(data)
+		}
 		if volatileText(n.RawCode) {
 			return nil, pn.ID + " now reads a volatile value"
 		}
-		newKey, _ := nodeRenderKey(&n)
-		for _, s := range pc.Stubs {
+		j.newKey, _ = nodeRenderKey(n)
+		for _, s := range j.pc.Stubs {
 			if s.Missing {
 				continue
 			}
@@ -853,49 +1046,64 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				c.sources[strings.TrimPrefix(s.Key, "source:")] = stub
 			}
 		}
-		st, err := c.renderNode(&n, RenderOptions{})
+	}
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		n, id := &j.n, j.pn.ID
+		st, err := c.renderNode(n, RenderOptions{})
 		if err != nil || st == nil || st.needsWarehouse {
-			return nil, pn.ID + " does not render as before"
+			j.why = id + " does not render as before"
+			return
 		}
-		if facts, ok := renderFacts(st); !ok || facts != pc.Facts {
-			return nil, pn.ID + "'s render changed more than its text"
+		if facts, ok := renderFacts(st); !ok || facts != j.pc.Facts {
+			j.why = id + "'s render changed more than its text"
+			return
 		}
-		f := c.fingerprint(&n, st.macros)
+		for _, name := range st.macros {
+			if c.macroFacts[name].volatile {
+				j.why = id + " calls volatile macro " + name
+				return
+			}
+		}
+		f := c.fingerprint(n, st.macros)
 		if f != nil {
 			for _, e := range f.EnvVarNames {
 				if IsSecretKey(e) {
-					return nil, pn.ID + " reads a secret env var"
+					j.why = id + " reads a secret env var"
+					return
 				}
 			}
 		}
-		a, _ := json.Marshal(f)
-		b, _ := json.Marshal(fin.Fingerprint)
-		if !bytes.Equal(a, b) {
-			return nil, pn.ID + "'s fingerprint changed"
-		}
-		code := resolvePlaceholders(n.CompiledCode, pc.Names)
-		if pc.CTEs != nil {
-			code = injectCTEs(code, pc.CTEs)
+		code := resolvePlaceholders(n.CompiledCode, j.pc.Names)
+		if j.pc.CTEs != nil {
+			code = injectCTEs(code, j.pc.CTEs)
 		}
 		if code == "" {
-			return nil, pn.ID + " compiles to nothing"
+			j.why = id + " compiles to nothing"
+			return
 		}
-		fin.RawCode, fin.Checksum, fin.CompiledCode = n.RawCode, n.Checksum, code
-		frag, err := appendNode(nil, &fin)
-		if err != nil {
-			return nil, pn.ID + ": " + err.Error()
+		fin := j.fin
+		fin.RawCode, fin.Checksum, fin.CompiledCode, fin.Fingerprint = n.RawCode, n.Checksum, code, f
+		if j.frag, err = appendNode(nil, &fin); err != nil {
+			j.why = id + ": " + err.Error()
+			return
 		}
-		splices = append(splices, fileSplice{pn.From, pn.To, frag})
-		outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&fin))), []byte(code + "\n")})
-		newKeys[ni] = newKey
-		if pc.Key != newKey {
-			pc.Key = newKey
-			if blob, err := json.Marshal(&pc); err == nil {
-				snap.Nodes[ni].Blob = blob
+		j.code = []byte(code + "\n")
+	})
+	for _, j := range jobs {
+		if j.why != "" {
+			return nil, j.why
+		}
+		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
+		outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
+		if j.pc.Key != j.newKey {
+			j.pc.Key = j.newKey
+			if blob, err := json.Marshal(&j.pc); err == nil {
+				snap.Nodes[j.ni].Blob = blob
 			}
 		}
 	}
-	phase.Mark(fmt.Sprintf("render (%d)", len(changed)))
+	phase.Mark(fmt.Sprintf("render (%d)", len(order)))
 	// the metadata: this run's invocation id
 	meta := ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: proj.Name, AdapterType: tgt.Type, TargetName: tgt.Name, InvocationID: opt.InvocationID}
 	if l, ok := tgt.Adapter.(locator); ok {
@@ -913,6 +1121,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, err.Error()
 	}
 	splices = append(splices, fileSplice{int64(len(head)), snap.MetaEnd, mb})
+	if macroEdited {
+		open, ok1 := read(snap.Macros[0], 1)
+		closing, ok2 := read(snap.Macros[1]-1, 1)
+		if !ok1 || !ok2 || open[0] != '{' || closing[0] != '}' {
+			return nil, "manifest.json's macros are not where the snapshot says"
+		}
+		b, err := compactJSON(c.macroRefs()) // as encodeManifest writes them
+		if err != nil {
+			return nil, err.Error()
+		}
+		splices = append(splices, fileSplice{snap.Macros[0], snap.Macros[1], b})
+	}
 	sort.Slice(splices, func(i, j int) bool { return splices[i].from < splices[j].from })
 	for i := 1; i < len(splices); i++ {
 		if splices[i].from < splices[i-1].to {
@@ -932,29 +1152,24 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		os.Remove(file)
 		return nil, "writing manifest.json: " + err.Error()
 	}
-	// entries after a splice moved
-	for i := range snap.Nodes {
-		n := &snap.Nodes[i]
+	// what comes after a splice moved, a spliced range grew or shrank
+	moved := func(from, to int64) (int64, int64) {
 		var shift int64
 		for _, sp := range splices {
-			if sp.from < n.From {
+			if sp.from == from && sp.to == to {
+				return from + shift, from + shift + int64(len(sp.with))
+			}
+			if sp.to <= from {
 				shift += int64(len(sp.with)) - (sp.to - sp.from)
 			}
 		}
-		n.From, n.To = n.From+shift, n.To+shift
-		if newKeys[i] != "" { // its own splice: its end moved with its length
-			for _, sp := range splices {
-				if sp.from == n.From-shift {
-					n.To = n.From + int64(len(sp.with))
-				}
-			}
-		}
+		return from + shift, to + shift
 	}
-	for _, sp := range splices {
-		if sp.to <= snap.MetaEnd {
-			snap.MetaEnd += int64(len(sp.with)) - (sp.to - sp.from)
-		}
+	for i := range snap.Nodes {
+		snap.Nodes[i].From, snap.Nodes[i].To = moved(snap.Nodes[i].From, snap.Nodes[i].To)
 	}
+	_, snap.MetaEnd = moved(int64(len(head)), snap.MetaEnd)
+	snap.Macros[0], snap.Macros[1] = moved(snap.Macros[0], snap.Macros[1])
 	phase.Mark("write")
 	for _, ch := range changed {
 		f := &snap.Files[ch.index]
@@ -968,7 +1183,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		os.Remove(file)
 	}
 	phase.Mark("patch snapshot")
-	return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(changed)}, ""
+	return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(order)}, ""
 }
 
 // changedFile is an input file whose stat or content changed.

@@ -36,11 +36,18 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 			patched, failed := 0, false
 			for step := 0; step < steps; step++ {
 				var did []string
-				if p.rng.Intn(2) == 0 {
+				if f := p.toggled; f != "" {
+					did = append(did, p.toggleMacro(f))
+					p.toggled = ""
+				} else if r := p.rng.Intn(8); r < 4 {
 					for k := 1 + p.rng.Intn(3); k > 0; k-- {
 						p.n++
 						did = append(did, p.editSQL())
 					}
+				} else if r == 4 {
+					f := p.pick(p.files("macros", ".sql"))
+					did = append(did, p.toggleMacro(f))
+					p.toggled = f
 				} else {
 					did = p.mutate(1 + p.rng.Intn(3))
 				}
@@ -103,6 +110,28 @@ func (p *mutatedProject) touchTarget() string {
 	require.NoError(p.t, os.WriteFile(f+".new", []byte("select 'edited by hand'\n"), 0o644))
 	require.NoError(p.t, os.Rename(f+".new", f))
 	return "replace " + f
+}
+
+// toggleMacro flips a space in a macro body, so a file goes back and forth
+// between two texts (the next step flips it back).
+func (p *mutatedProject) toggleMacro(f string) string {
+	if f == "" {
+		return "nothing"
+	}
+	if _, err := os.Stat(filepath.Join(p.dir, f)); err != nil {
+		return "nothing"
+	}
+	text := p.read(f)
+	switch {
+	case strings.Contains(text, "({{ x }} *"):
+		text = strings.Replace(text, "({{ x }} *", "( {{ x }} *", 1)
+	case strings.Contains(text, "( {{ x }} *"):
+		text = strings.Replace(text, "( {{ x }} *", "({{ x }} *", 1)
+	default:
+		return "nothing"
+	}
+	p.write(f, text)
+	return "toggle " + f
 }
 
 // comparePatchCold compiles as `mart compile` does and cold, and fails on

@@ -129,6 +129,7 @@ func stageManifest(file string, m *Manifest) (commit func(keep bool) error, err 
 // entry is in a manifest.json written by stageManifestAt (patch.go).
 type manifestOffsets struct {
 	metaEnd int64
+	macros  [2]int64 // the macros object
 	nodes   map[string][2]int64
 }
 
@@ -213,6 +214,9 @@ func encodeManifestAt(w *bufio.Writer, m *Manifest, at *manifestOffsets, pos fun
 		key, _ := compactJSON(f.key)
 		w.Write(key)
 		w.WriteByte(':')
+		if at != nil && f.key == "macros" {
+			at.macros[0] = pos()
+		}
 		var err error
 		if nodes, ok := f.v.(map[string]*Node); ok {
 			var rec func(id string, from, to int64)
@@ -234,6 +238,9 @@ func encodeManifestAt(w *bufio.Writer, m *Manifest, at *manifestOffsets, pos fun
 		}
 		if at != nil && f.key == "metadata" {
 			at.metaEnd = pos()
+		}
+		if at != nil && f.key == "macros" {
+			at.macros[1] = pos()
 		}
 	}
 	w.WriteByte('}')
