@@ -163,7 +163,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
 	res.parseCache = c.pendingParseCache()
-	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest)
+	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest, diags)
 	c.files = nil
 	return res, c.diags
 }

@@ -376,8 +376,8 @@ func (c *compilation) depsExtra(n *Node, macros []string, f *Fingerprint) (strin
 				fmt.Fprintf(h, "var %q unset\n", v)
 				continue
 			}
-			b, err := json.Marshal(val)
-			if err != nil {
+			b, ok := typedAny(nil, val) // with its type: 1 and 1.0 render differently
+			if !ok {
 				return "", false
 			}
 			fmt.Fprintf(h, "var %q=%s\n", v, b)

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -222,7 +223,10 @@ func renderFacts(st *renderState) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	rest, err := json.Marshal([]any{st.refs, st.sources, st.targets, st.macros, st.warnings, st.needsWarehouse})
+	// positions too: config checks warn at the config() call, errors
+	// point at the ref() call
+	rest, err := json.Marshal([]any{st.refs, st.sources, st.targets, st.macros, st.warnings, st.needsWarehouse,
+		st.callPos, st.configAt})
 	if err != nil {
 		return "", false
 	}
@@ -410,6 +414,7 @@ type patchHead struct {
 	Macros                      [2]int64             // where manifest.json's macros object is
 	MacroFiles                  map[string]macroFile // by path: who calls the macros of each macro file
 	BlobsID                     string               // starts the blobs file (PatchBlobsFile) it goes with
+	LoadDiags                   []string             // what loading the project and target said (packages.yml...)
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
@@ -448,19 +453,89 @@ type pendingPatch struct {
 	offsets *manifestOffsets // set when manifest.json is written
 }
 
-// patchKey hashes the compile options, the vars every render may read,
-// and the project files of the project and its packages as written.
+// patchKey hashes the compile options, the vars every render may read
+// (with their types: 1 and 1.0 render differently), and the project files
+// of the project and its packages as written; "" when it cannot.
 func patchKey(opt Options, proj *Project) string {
 	var files []string
 	for _, p := range proj.projects() {
 		files = append(files, p.Dir, p.fileSum)
 	}
-	b, err := json.Marshal([]any{proj.Vars, opt.FullRefresh, opt.Target, opt.ProfilesDir, files})
+	b, err := json.Marshal([]any{opt.FullRefresh, opt.Target, opt.ProfilesDir, files})
 	if err != nil {
 		return ""
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	vars, ok := typedAny(nil, proj.Vars)
+	if !ok {
+		return ""
+	}
+	h := sha256.New()
+	h.Write(b)
+	h.Write([]byte{0})
+	h.Write(vars)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// typedAny is typedJSON for any value YAML or --vars can hold: maps with
+// keys that are not strings too, and any other type by its Go syntax.
+func typedAny(b []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case map[any]any:
+		keys := make([]string, 0, len(x))
+		byKey := make(map[string]any, len(x))
+		for k, e := range x {
+			ks := fmt.Sprintf("%T:%#v", k, k)
+			keys = append(keys, ks)
+			byKey[ks] = e
+		}
+		sort.Strings(keys)
+		b = append(b, `["K",{`...)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendString(b, k), ':')
+			var ok bool
+			if b, ok = typedAny(b, byKey[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, "}]"...), true
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, `["M",{`...)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendString(b, k), ':')
+			var ok bool
+			if b, ok = typedAny(b, x[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, "}]"...), true
+	case []any:
+		b = append(b, `["L",[`...)
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = typedAny(b, e); !ok {
+				return b, false
+			}
+		}
+		return append(b, "]]"...), true
+	}
+	if out, ok := typedJSON(b, v); ok {
+		return out, true
+	}
+	return append(appendString(append(b, `["G",`...), fmt.Sprintf("%T:%#v", v, v)), ']'), true
 }
 
 // envRead holds the names of the env vars env_var() read in this process.
@@ -482,7 +557,8 @@ func envSnapshot(extra []string) [][2]string {
 
 // pendingPatchSnapshot starts making the snapshot of a compile that just
 // succeeded, when one may be kept.
-func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest) *pendingPatch {
+// loadDiags are what loading the project and the target said.
+func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, loadDiags Diagnostics) *pendingPatch {
 	if c.inv == nil {
 		return nil
 	}
@@ -555,7 +631,12 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest) *p
 		cands = append(cands, cand{n, pc})
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Project: c.project.Dir, Global: c.pp.global,
-		Key: patchKey(c.opt, c.project), Profiles: profilesSum(c.target)}}
+		Key: patchKey(c.opt, c.project), Profiles: profilesSum(c.target), LoadDiags: loadDiagLines(loadDiags)}}
+	if snap.Key == "" {
+		pp.why = "the vars cannot be hashed"
+		close(pp.ready)
+		return pp
+	}
 	patchable := make(map[string]int, len(cands))
 	for i, cd := range cands {
 		patchable[cd.n.UniqueID] = i
@@ -804,8 +885,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		opt.RunStartedAt = time.Now().UTC().Format("2006-01-02 15:04:05.000000+00:00")
 	}
 	phase.Mark("start")
-	proj, diags := LoadProject(opt.ProjectDir, opt.Vars)
-	if diags.HasErrors() {
+	proj, loadDiags := LoadProject(opt.ProjectDir, opt.Vars)
+	if loadDiags.HasErrors() {
 		return nil, "the project does not load"
 	}
 	tdir := proj.TargetPath
@@ -822,7 +903,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		return nil, unreadableSnapshot + err.Error()
 	}
-	if snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != patchKey(opt, proj) {
+	if key := patchKey(opt, proj); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != key {
 		return nil, "another mart, project, vars or options"
 	}
 	for _, e := range snap.Env {
@@ -871,6 +952,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Vars: proj.Vars})
 	if tdiags.HasErrors() {
 		return nil, "the target does not load"
+	}
+	if strings.Join(loadDiagLines(append(loadDiags, tdiags...)), "\n") != strings.Join(snap.LoadDiags, "\n") {
+		return nil, "loading the project or target says something else now"
 	}
 	if profilesSum(tgt) != snap.Profiles {
 		return nil, "profiles changed"
@@ -1139,9 +1223,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, "overlapping manifest entries"
 		}
 	}
-	// write: compiled files, then the manifest, then the snapshot; a crash
-	// between leaves outputs the snapshot does not describe, and the next
-	// compile compiles the whole project
+	// write: the snapshot goes first, then the compiled files, the
+	// manifest and a new snapshot: a patch killed in between leaves no
+	// snapshot, and the next compile compiles the whole project
+	if err := os.Remove(file); err != nil {
+		return nil, "cannot replace the snapshot: " + err.Error()
+	}
 	for _, o := range outputs {
 		if err := writeFile(o.file, o.data); err != nil {
 			os.Remove(file)
@@ -1342,8 +1429,10 @@ type fileSplice struct {
 // unchanged ranges are copied by the kernel (copy_file_range on Linux):
 // no 45 MB pass through memory.
 func spliceFile(src *os.File, dst string, size int64, splices []fileSplice) error {
-	tmpName := dst + ".patch.tmp"
-	tmp, err := os.OpenFile(tmpName, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o666)
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	tmpName := fmt.Sprintf("%s.%x.patch.tmp", dst, rnd)
+	tmp, err := os.OpenFile(tmpName, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
 	if err != nil {
 		return err
 	}
@@ -1401,4 +1490,12 @@ func profilesSum(t *Target) string {
 func rawSum(data []byte) string {
 	sum := sha256.Sum256(data)
 	return string(sum[:])
+}
+
+func loadDiagLines(ds Diagnostics) []string {
+	out := make([]string, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.String()+"\x00"+d.Detail)
+	}
+	return out
 }

@@ -203,3 +203,63 @@ func compiledIDs(r *Result) []string {
 	}
 	return out
 }
+
+// TestPatchCompileCases are edits a review found a patch got wrong: vars
+// that JSON cannot tell apart or cannot encode, a config() call moved to
+// another line (its warnings point at it), packages.yml added.
+func TestPatchCompileCases(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	type step struct {
+		name  string
+		files map[string]string
+		vars  map[string]any
+	}
+	martYML := "name: rv\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  n: 1\n  months: {1: jan, 2: feb}\n"
+	steps := []step{
+		{name: "cold", files: map[string]string{"mart.yml": martYML,
+			"models/a.sql": "select {{ var('n') }} as x\n",
+			"models/b.sql": "{{ config(materialized='incremental', incremental_strategy='bogus') }}\nselect 1 as id\n"}},
+		{name: "vars n=1 (int)", vars: map[string]any{"n": 1}},
+		{name: "vars n=1.0 (float)", vars: map[string]any{"n": 1.0}},
+		{name: "vars n=2", vars: map[string]any{"n": 2}},
+		{name: "no vars"},
+		{name: "config() a line down", files: map[string]string{
+			"models/b.sql": "-- a comment\n{{ config(materialized='incremental', incremental_strategy='bogus') }}\nselect 1 as id\n"}},
+		{name: "packages.yml", files: map[string]string{"packages.yml": "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.0.0\n"}},
+		{name: "a edited", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x, 2 as y\n"}},
+		{name: "a back", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x\n"}},
+	}
+	dir := t.TempDir()
+	for i, s := range steps {
+		for rel, text := range s.files {
+			full := filepath.Join(dir, rel)
+			require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+			require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
+		}
+		opt := Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars}
+		cold, cd := Compile(opt)
+		require.NotNil(t, cold, "step %s: %v", s.name, cd)
+		warmOpt := opt
+		warmOpt.PartialParse = true
+		pt, why := CompileByPatch(warmOpt)
+		wd := Diagnostics(nil)
+		if pt != nil {
+			wd = pt.Diags
+		} else {
+			warmOpt.PatchSnapshot = true
+			warm, d := Compile(warmOpt)
+			require.NotNil(t, warm)
+			ids := compiledIDs(warm)
+			require.NoError(t, warm.WriteTarget(ids))
+			warm.KeepPatch(ids, d, nil, 0)
+			wd = d
+		}
+		if i > 0 && s.name == "a edited" {
+			require.NotNil(t, pt, "a plain SQL edit is patched (%s)", why)
+		}
+		require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics after %s (patched=%v)", s.name, pt != nil)
+		got, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+		require.NoError(t, err)
+		require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", s.name, pt != nil)
+	}
+}
