@@ -162,8 +162,14 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if cyc != nil {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
-	res.parseCache = c.pendingParseCache()
 	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest, diags)
+	if res.patch == nil {
+		// `mart compile` keeps a patch snapshot instead: the next compile
+		// patches this one, or renders every template again (reading and
+		// writing the render cache costs what it saves:
+		// bench/results/2026-12-02-partial-parse.txt)
+		res.parseCache = c.pendingParseCache()
+	}
 	c.files = nil
 	return res, c.diags
 }
@@ -758,7 +764,7 @@ func (c *compilation) renderAll(nodes []*Node) {
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]
 		key := c.renderKey(n)
-		pc := c.capturePre(n)
+		pc := c.capturePre(n, key)
 		if st := c.cachedState(n, key); st != nil {
 			states[i] = st
 			c.capturePost(n, pc, st)

@@ -464,6 +464,14 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 			}
 		}
 	}
+	if c.inv != nil {
+		// a compile that keeps a patch snapshot writes no render cache
+		// (Compile): what it needs is that the render could be cached
+		pp.mu.Lock()
+		pp.entries[n.UniqueID] = &cachedRender{Key: key}
+		pp.mu.Unlock()
+		return
+	}
 	extra, ok := c.depsExtra(n, st.macros, f)
 	if !ok {
 		return

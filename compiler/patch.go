@@ -161,12 +161,9 @@ type patchStub struct {
 
 // capturePre records a model's render inputs before it renders (nil when
 // no snapshot is kept or it is not a model).
-func (c *compilation) capturePre(n *Node) *patchCapture {
-	if c.inv == nil || n.ResourceType != TypeModel {
-		return nil
-	}
-	key, ok := nodeRenderKey(n)
-	if !ok {
+// key is the node's renderKey.
+func (c *compilation) capturePre(n *Node, key string) *patchCapture {
+	if c.inv == nil || n.ResourceType != TypeModel || key == "" {
 		return nil
 	}
 	conf, ok := typedJSON(nil, map[string]any(n.Config))
