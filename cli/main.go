@@ -63,8 +63,8 @@ type globals struct {
 	// patchSnapshot: the compile keeps a patch snapshot (mart compile of every node)
 	patchSnapshot bool
 	// partialParse: --partial-parse or MART_PARTIAL_PARSE, unless
-	// --no-partial-parse or MART_NO_PARTIAL_PARSE. Off by default: the cache
-	// does not pay for itself yet (bench/results/2026-12-02-partial-parse.txt).
+	// --no-partial-parse or MART_NO_PARTIAL_PARSE. Off by default: a cold
+	// compile costs about a fifth more with it (bench/results/2026-12-02-patch.txt).
 	partialParse, noPartialParse bool
 	ctx                          context.Context
 	v                            view.View
@@ -168,7 +168,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.StringVar(&g.vars, "vars", "", "YAML mapping of variables, e.g. '{start_date: 2026-01-01}'")
 	pf.StringVar(&g.logFormat, "log-format", "text", "output format: text or json")
 	pf.BoolVar(&g.partialParse, "partial-parse", envFlag("MART_PARTIAL_PARSE"),
-		"reuse the renders kept in target/partial_parse.gob whose inputs did not change (also MART_PARTIAL_PARSE=1; experimental, off by default)")
+		"compile only what changed: mart compile patches the target/ it left (target/partial_parse.patch), other commands reuse the renders in target/partial_parse.gob (also MART_PARTIAL_PARSE=1; off by default)")
 	pf.BoolVar(&g.noPartialParse, "no-partial-parse", envFlag("MART_NO_PARTIAL_PARSE"),
 		"render every template again, even with --partial-parse (also MART_NO_PARTIAL_PARSE=1)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {

@@ -191,15 +191,24 @@ func writeParseCache(file string, pc *parseCache) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(file), ParseCacheFile+".*.tmp")
+	return replaceFile(file, 1<<20, func(w *bufio.Writer) error {
+		if _, err := io.WriteString(w, parseCacheMagic+strconv.Itoa(parseCacheFormat)+"\n"); err != nil {
+			return err
+		}
+		return gob.NewEncoder(w).Encode(pc)
+	})
+}
+
+// replaceFile writes a file through a temporary file beside it (0600),
+// renamed over it once fill wrote it whole: a reader never sees half a
+// file, and concurrent writers leave one whole file.
+func replaceFile(file string, bufSize int, fill func(w *bufio.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	_, err = io.WriteString(w, parseCacheMagic+strconv.Itoa(parseCacheFormat)+"\n")
-	if err == nil {
-		err = gob.NewEncoder(w).Encode(pc)
-	}
+	w := bufio.NewWriterSize(f, bufSize)
+	err = fill(w)
 	if err == nil {
 		err = w.Flush()
 	}

@@ -237,7 +237,14 @@ func renderFacts(st *renderState) (string, bool) {
 // typedJSON encodes a config value with its Go type, so a decoded value is
 // the one encoded (JSON alone makes every number a float64): each value is
 // [type, value]. Only cacheableValue's types are encoded.
-func typedJSON(b []byte, v any) ([]byte, bool) {
+func typedJSON(b []byte, v any) ([]byte, bool) { return typedEncode(b, v, false) }
+
+// typedAny is typedJSON for any value YAML or --vars can hold: nil lists
+// and maps, maps with keys that are not strings, and any other type by its
+// Go syntax. It hashes; fromTypedJSON does not read it.
+func typedAny(b []byte, v any) ([]byte, bool) { return typedEncode(b, v, true) }
+
+func typedEncode(b []byte, v any, loose bool) ([]byte, bool) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), true
@@ -256,13 +263,13 @@ func typedJSON(b []byte, v any) ([]byte, bool) {
 	case float64:
 		return fmt.Appendf(b, `["f","%v"]`, strconvFloat(x)), true
 	case []string:
-		if x == nil {
+		if x == nil && !loose {
 			return b, false
 		}
 		b = append(b, `["S",`...)
 		return append(appendStrings(b, x), ']'), true
 	case []any:
-		if x == nil {
+		if x == nil && !loose {
 			return b, false
 		}
 		b = append(b, `["L",[`...)
@@ -271,34 +278,51 @@ func typedJSON(b []byte, v any) ([]byte, bool) {
 				b = append(b, ',')
 			}
 			var ok bool
-			if b, ok = typedJSON(b, e); !ok {
+			if b, ok = typedEncode(b, e, loose); !ok {
 				return b, false
 			}
 		}
 		return append(b, "]]"...), true
 	case map[string]any:
-		if x == nil {
+		if x == nil && !loose {
 			return b, false
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		return typedMap(b, "M", x, loose)
+	case map[any]any:
+		if !loose {
+			return b, false
 		}
-		sort.Strings(keys)
-		b = append(b, `["M",{`...)
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(appendString(b, k), ':')
-			var ok bool
-			if b, ok = typedJSON(b, x[k]); !ok {
-				return b, false
-			}
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprintf("%T:%#v", k, k)] = e
 		}
-		return append(b, "}]"...), true
+		return typedMap(b, "K", m, loose)
 	}
-	return b, false
+	if !loose {
+		return b, false
+	}
+	return append(appendString(append(b, `["G",`...), fmt.Sprintf("%T:%#v", v, v)), ']'), true
+}
+
+// typedMap encodes a map's entries, keys sorted, as [tag, {key: value}].
+func typedMap(b []byte, tag string, m map[string]any, loose bool) ([]byte, bool) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b = append(b, `["`+tag+`",{`...)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(appendString(b, k), ':')
+		var ok bool
+		if b, ok = typedEncode(b, m[k], loose); !ok {
+			return b, false
+		}
+	}
+	return append(b, "}]"...), true
 }
 
 // fromTypedJSON decodes typedJSON's encoding.
@@ -471,68 +495,6 @@ func patchKey(opt Options, proj *Project) string {
 	h.Write([]byte{0})
 	h.Write(vars)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// typedAny is typedJSON for any value YAML or --vars can hold: maps with
-// keys that are not strings too, and any other type by its Go syntax.
-func typedAny(b []byte, v any) ([]byte, bool) {
-	switch x := v.(type) {
-	case map[any]any:
-		keys := make([]string, 0, len(x))
-		byKey := make(map[string]any, len(x))
-		for k, e := range x {
-			ks := fmt.Sprintf("%T:%#v", k, k)
-			keys = append(keys, ks)
-			byKey[ks] = e
-		}
-		sort.Strings(keys)
-		b = append(b, `["K",{`...)
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(appendString(b, k), ':')
-			var ok bool
-			if b, ok = typedAny(b, byKey[k]); !ok {
-				return b, false
-			}
-		}
-		return append(b, "}]"...), true
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b = append(b, `["M",{`...)
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(appendString(b, k), ':')
-			var ok bool
-			if b, ok = typedAny(b, x[k]); !ok {
-				return b, false
-			}
-		}
-		return append(b, "}]"...), true
-	case []any:
-		b = append(b, `["L",[`...)
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var ok bool
-			if b, ok = typedAny(b, e); !ok {
-				return b, false
-			}
-		}
-		return append(b, "]]"...), true
-	}
-	if out, ok := typedJSON(b, v); ok {
-		return out, true
-	}
-	return append(appendString(append(b, `["G",`...), fmt.Sprintf("%T:%#v", v, v)), ']'), true
 }
 
 // envRead holds the names of the env vars env_var() read in this process.

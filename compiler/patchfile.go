@@ -29,56 +29,48 @@ func blobsFile(file string) string { return filepath.Join(filepath.Dir(file), Pa
 // file: a new file when the snapshot has none, else at its end.
 func writeBlobs(file string, snap *patchSnapshot) error {
 	name := blobsFile(file)
-	var f *os.File
-	var off int64
-	var err error
+	// put appends the blobs not yet written, from offset off on
+	put := func(w *bufio.Writer, off int64) error {
+		for i := range snap.Nodes {
+			n := &snap.Nodes[i]
+			if n.Blob == nil {
+				continue
+			}
+			if _, err := w.Write(n.Blob); err != nil {
+				return err
+			}
+			n.Off, n.Len, n.Blob = off, int64(len(n.Blob)), nil
+			off += n.Len
+		}
+		return nil
+	}
 	if snap.BlobsID == "" {
 		id := make([]byte, 16)
 		if _, err := rand.Read(id); err != nil {
 			return err
 		}
 		snap.BlobsID = hex.EncodeToString(id)
-		if f, err = os.CreateTemp(filepath.Dir(name), PatchBlobsFile+".*.tmp"); err != nil {
-			return err
-		}
-		n, _ := f.WriteString(snap.BlobsID + "\n")
-		off = int64(n)
-	} else {
-		if f, err = os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0); err != nil {
-			return err
-		}
-		fi, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return err
-		}
-		off = fi.Size()
+		return replaceFile(name, 1<<20, func(w *bufio.Writer) error {
+			n, err := w.WriteString(snap.BlobsID + "\n")
+			if err != nil {
+				return err
+			}
+			return put(w, int64(n))
+		})
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	for i := range snap.Nodes {
-		n := &snap.Nodes[i]
-		if n.Blob == nil {
-			continue
-		}
-		if _, err = w.Write(n.Blob); err != nil {
-			break
-		}
-		n.Off, n.Len, n.Blob = off, int64(len(n.Blob)), nil
-		off += n.Len
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
 	}
+	fi, err := f.Stat()
 	if err == nil {
-		err = w.Flush()
+		w := bufio.NewWriterSize(f, 64<<10)
+		if err = put(w, fi.Size()); err == nil {
+			err = w.Flush()
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if f.Name() != name {
-		if err == nil {
-			err = os.Rename(f.Name(), name)
-		}
-		if err != nil {
-			os.Remove(f.Name())
-		}
 	}
 	return err
 }
@@ -112,70 +104,57 @@ func writePatchSnapshot(file string, snap *patchSnapshot) error {
 	if err := gob.NewEncoder(&head).Encode(&snap.patchHead); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(file), PatchFile+".*.tmp")
-	if err != nil {
-		return err
-	}
 	// written through a small buffer, record by record: a 2 MB buffer
 	// costs more in fresh pages than the writes
-	w := bufio.NewWriterSize(f, 128<<10)
-	t := make([]byte, 0, 4096)
-	flush := func() {
-		w.Write(t)
-		t = t[:0]
-	}
-	t = append(t, patchMagic...)
-	t = binary.AppendUvarint(t, uint64(head.Len()))
-	flush()
-	w.Write(head.Bytes())
-	t = binary.AppendUvarint(t, uint64(len(snap.Files)))
-	for _, f := range snap.Files {
-		t = appendStat(t, f)
-		t = appendStr(t, f.Sum)
-		t = appendStr(t, f.Kind)
-		t = binary.AppendUvarint(t, uint64(f.Proj))
-		t = appendStr(t, f.Root)
-		flush()
-	}
-	t = binary.AppendUvarint(t, uint64(len(snap.Dirs)))
-	for _, d := range snap.Dirs {
-		t = appendStat(t, d)
-		var flags byte
-		if d.Dir {
-			flags |= 1
+	return replaceFile(file, 128<<10, func(w *bufio.Writer) error {
+		t := make([]byte, 0, 4096)
+		flush := func() {
+			w.Write(t)
+			t = t[:0]
 		}
-		if d.Missing {
-			flags |= 2
+		t = append(t, patchMagic...)
+		t = binary.AppendUvarint(t, uint64(head.Len()))
+		flush()
+		w.Write(head.Bytes())
+		t = binary.AppendUvarint(t, uint64(len(snap.Files)))
+		for _, f := range snap.Files {
+			t = appendStat(t, f)
+			t = appendStr(t, f.Sum)
+			t = appendStr(t, f.Kind)
+			t = binary.AppendUvarint(t, uint64(f.Proj))
+			t = appendStr(t, f.Root)
+			flush()
 		}
-		t = append(t, flags)
-		flush()
-	}
-	t = binary.AppendUvarint(t, uint64(len(snap.Compiled)))
-	for _, c := range snap.Compiled {
-		t = appendStat(t, c)
-		flush()
-	}
-	t = binary.AppendUvarint(t, uint64(len(snap.Nodes)))
-	for _, n := range snap.Nodes {
-		t = appendStr(t, n.ID)
-		t = appendStr(t, n.Path)
-		t = binary.AppendVarint(t, n.From)
-		t = binary.AppendVarint(t, n.To)
-		t = binary.AppendVarint(t, n.Off)
-		t = binary.AppendVarint(t, n.Len)
-		flush()
-	}
-	err = w.Flush()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), file)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+		t = binary.AppendUvarint(t, uint64(len(snap.Dirs)))
+		for _, d := range snap.Dirs {
+			t = appendStat(t, d)
+			var flags byte
+			if d.Dir {
+				flags |= 1
+			}
+			if d.Missing {
+				flags |= 2
+			}
+			t = append(t, flags)
+			flush()
+		}
+		t = binary.AppendUvarint(t, uint64(len(snap.Compiled)))
+		for _, c := range snap.Compiled {
+			t = appendStat(t, c)
+			flush()
+		}
+		t = binary.AppendUvarint(t, uint64(len(snap.Nodes)))
+		for _, n := range snap.Nodes {
+			t = appendStr(t, n.ID)
+			t = appendStr(t, n.Path)
+			t = binary.AppendVarint(t, n.From)
+			t = binary.AppendVarint(t, n.To)
+			t = binary.AppendVarint(t, n.Off)
+			t = binary.AppendVarint(t, n.Len)
+			flush()
+		}
+		return nil
+	})
 }
 
 func appendStr(b []byte, s string) []byte {
