@@ -1009,63 +1009,22 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// each model: its snapshot entry, manifest entry and what its render
 	// saw, in order (the ref() targets it saw go into the scope); then the
 	// renders, in parallel
-	type job struct {
-		ni          int
-		pn          patchNode
-		pc          patchCapture
-		fin, n      Node
-		newKey, why string
-		frag, code  []byte
+	jobs := make([]*patchJob, len(order))
+	blobs, err := os.Open(blobsFile(file))
+	if err != nil {
+		return nil, "the snapshot's blobs are unreadable"
 	}
-	jobs := make([]*job, len(order))
-	for i, ni := range order {
-		j := &job{ni: ni, pn: snap.Nodes[ni]}
+	defer blobs.Close()
+	parallel(len(order), func(i int) {
+		ni := order[i]
+		j := &patchJob{ni: ni, pn: snap.Nodes[ni]}
 		jobs[i] = j
-		pn := j.pn
-		fi, ok := fileIndex[pn.Path]
-		if !ok {
-			return nil, pn.Path + " is not in the snapshot"
+		j.why = prepareJob(j, snap, blobs, read, fileIndex, todo[ni])
+	})
+	for _, j := range jobs {
+		if j.why != "" {
+			return nil, j.why
 		}
-		blob, err := readBlob(file, snap, pn)
-		if err != nil || json.Unmarshal(blob, &j.pc) != nil {
-			return nil, "snapshot entry unreadable"
-		}
-		key := append(appendString(nil, pn.ID), ':')
-		entry, ok := read(pn.From-int64(len(key)), pn.To-pn.From+int64(len(key)))
-		if !ok || !bytes.HasPrefix(entry, key) {
-			return nil, pn.ID + " not found in manifest.json"
-		}
-		entry = entry[len(key):]
-		if err := json.Unmarshal(entry, &j.fin); err != nil || j.fin.UniqueID != pn.ID {
-			return nil, pn.ID + "'s manifest entry unreadable"
-		}
-		if again, err := appendNode(nil, &j.fin); err != nil || !bytes.Equal(again, entry) {
-			return nil, pn.ID + "'s manifest entry does not read back exactly"
-		}
-		if j.fin.Checksum.Checksum != hex.EncodeToString([]byte(snap.Files[fi].Sum)) || j.fin.CompiledCode == "" {
-			return nil, pn.ID + "'s manifest entry is not the snapshot's"
-		}
-		n := &j.n
-		*n = j.fin
-		conf, err := fromTypedJSON(j.pc.Config)
-		if err != nil {
-			return nil, "snapshot config unreadable"
-		}
-		cm, _ := conf.(map[string]any)
-		n.Config = Config(cm)
-		n.Database, n.Schema, n.Alias, n.Relation = j.pc.Database, j.pc.Schema, j.pc.Alias, j.pc.Relation
-		n.Fingerprint, n.CompiledCode, n.CompiledPath = nil, "", ""
-		if key, ok := nodeRenderKey(n); !ok || key != j.pc.Key {
-			return nil, pn.ID + "'s render inputs do not match the snapshot"
-		}
-		if data := todo[ni]; data != nil {
-			n.RawCode = string(data)
-			n.Checksum = checksum(data)
-		}
-		if volatileText(n.RawCode) {
-			return nil, pn.ID + " now reads a volatile value"
-		}
-		j.newKey, _ = nodeRenderKey(n)
 		for _, s := range j.pc.Stubs {
 			if s.Missing {
 				continue
@@ -1188,11 +1147,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if err := os.Remove(file); err != nil {
 		return nil, "cannot replace the snapshot: " + err.Error()
 	}
-	for _, o := range outputs {
-		if err := writeFile(o.file, o.data); err != nil {
-			os.Remove(file)
-			return nil, "writing " + o.file + ": " + err.Error()
-		}
+	errs := make([]error, len(outputs))
+	parallelN(len(outputs), ioWorkers, func(i int) { errs[i] = writeFile(outputs[i].file, outputs[i].data) })
+	if err := errors.Join(errs...); err != nil {
+		return nil, "writing compiled SQL: " + err.Error()
 	}
 	if err := spliceFile(old, manifestFile, snap.Manifest.Size, splices); err != nil {
 		os.Remove(file)
@@ -1230,6 +1188,68 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	phase.Mark("patch snapshot")
 	return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(order)}, ""
+}
+
+// patchJob is one model a patch renders again.
+type patchJob struct {
+	ni          int // its index in the snapshot's Nodes
+	pn          patchNode
+	pc          patchCapture
+	fin, n      Node // its manifest entry; the node as it was before rendering, with its new text
+	newKey, why string
+	frag, code  []byte // its new manifest entry and compiled file
+}
+
+// prepareJob reads a model's snapshot entry and manifest entry and makes
+// the node to render: as it was before rendering, with data as its text
+// when it changed (nil: unchanged). It says why it cannot ("" when it can).
+func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, read func(off, n int64) ([]byte, bool), fileIndex map[string]int, data []byte) string {
+	pn := j.pn
+	fi, ok := fileIndex[pn.Path]
+	if !ok {
+		return pn.Path + " is not in the snapshot"
+	}
+	blob, err := readBlobAt(blobs, snap, pn)
+	if err != nil || json.Unmarshal(blob, &j.pc) != nil {
+		return "snapshot entry unreadable"
+	}
+	key := append(appendString(nil, pn.ID), ':')
+	entry, ok := read(pn.From-int64(len(key)), pn.To-pn.From+int64(len(key)))
+	if !ok || !bytes.HasPrefix(entry, key) {
+		return pn.ID + " not found in manifest.json"
+	}
+	entry = entry[len(key):]
+	if err := json.Unmarshal(entry, &j.fin); err != nil || j.fin.UniqueID != pn.ID {
+		return pn.ID + "'s manifest entry unreadable"
+	}
+	if again, err := appendNode(nil, &j.fin); err != nil || !bytes.Equal(again, entry) {
+		return pn.ID + "'s manifest entry does not read back exactly"
+	}
+	if j.fin.Checksum.Checksum != hex.EncodeToString([]byte(snap.Files[fi].Sum)) || j.fin.CompiledCode == "" {
+		return pn.ID + "'s manifest entry is not the snapshot's"
+	}
+	n := &j.n
+	*n = j.fin
+	conf, err := fromTypedJSON(j.pc.Config)
+	if err != nil {
+		return "snapshot config unreadable"
+	}
+	cm, _ := conf.(map[string]any)
+	n.Config = Config(cm)
+	n.Database, n.Schema, n.Alias, n.Relation = j.pc.Database, j.pc.Schema, j.pc.Alias, j.pc.Relation
+	n.Fingerprint, n.CompiledCode, n.CompiledPath = nil, "", ""
+	if key, ok := nodeRenderKey(n); !ok || key != j.pc.Key {
+		return pn.ID + "'s render inputs do not match the snapshot"
+	}
+	if data != nil {
+		n.RawCode = string(data)
+		n.Checksum = checksum(data)
+	}
+	if volatileText(n.RawCode) {
+		return pn.ID + " now reads a volatile value"
+	}
+	j.newKey, _ = nodeRenderKey(n)
+	return ""
 }
 
 // changedFile is an input file whose stat or content changed.

@@ -75,16 +75,12 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 	return err
 }
 
-// readBlob reads a node's blob from the blobs file the snapshot goes with.
-func readBlob(file string, snap *patchSnapshot, n patchNode) ([]byte, error) {
+// readBlobAt reads a node's blob from the blobs file the snapshot goes
+// with (opened by the caller; safe from several goroutines).
+func readBlobAt(f *os.File, snap *patchSnapshot, n patchNode) ([]byte, error) {
 	if n.Blob != nil {
 		return n.Blob, nil
 	}
-	f, err := os.Open(blobsFile(file))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	id := make([]byte, len(snap.BlobsID)+1)
 	if _, err := f.ReadAt(id, 0); err != nil || string(id) != snap.BlobsID+"\n" || snap.BlobsID == "" {
 		return nil, fmt.Errorf("the blobs file is not the snapshot's")
