@@ -1179,6 +1179,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		f := &snap.Files[ch.index]
 		f.Size, f.MTime, f.Ino, f.At, f.Sum = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At, ch.sum
 	}
+	// env vars the renders just read (an edit may read a new one) are
+	// checked from now on too
+	names := make([]string, 0, len(snap.Env))
+	for _, e := range snap.Env {
+		names = append(names, e[0])
+	}
+	snap.Env = envSnapshot(names)
 	okStats := true
 	if snap.Manifest, err = statOf(manifestFile); err != nil {
 		okStats = false

@@ -213,6 +213,7 @@ func TestPatchCompileCases(t *testing.T) {
 		name  string
 		files map[string]string
 		vars  map[string]any
+		env   map[string]string
 	}
 	martYML := "name: rv\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  n: 1\n  months: {1: jan, 2: feb}\n"
 	steps := []step{
@@ -228,9 +229,15 @@ func TestPatchCompileCases(t *testing.T) {
 		{name: "packages.yml", files: map[string]string{"packages.yml": "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.0.0\n"}},
 		{name: "a edited", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x, 2 as y\n"}},
 		{name: "a back", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x\n"}},
+		{name: "a reads a new env var", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x, '{{ env_var(\"PP_NEW_ENV\", \"d\") }}' as e\n"}},
+		{name: "that env var changed", env: map[string]string{"PP_NEW_ENV": "changed"}},
 	}
 	dir := t.TempDir()
+	t.Setenv("PP_NEW_ENV", "first")
 	for i, s := range steps {
+		for k, v := range s.env {
+			t.Setenv(k, v)
+		}
 		for rel, text := range s.files {
 			full := filepath.Join(dir, rel)
 			require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
