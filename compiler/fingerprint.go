@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -54,12 +55,28 @@ func (c *compilation) learnMacros(files []jinja.File) {
 	}
 	c.macroFacts = make(map[string]macroFacts, len(c.engine.MacroNames()))
 	for file, ms := range byFile {
-		sort.Slice(ms, func(i, j int) bool { return ms[i].Line < ms[j].Line })
+		sort.Slice(ms, func(i, j int) bool {
+			if ms[i].Line != ms[j].Line {
+				return ms[i].Line < ms[j].Line
+			}
+			return ms[i].Name < ms[j].Name
+		})
 		lines := strings.SplitAfter(src[file], "\n")
 		for i, m := range ms {
+			// its text runs to the line before the next macro that starts
+			// on a later line; that line too when this macro may end on it
+			// ({% endmacro %}{% macro b() %}), and every macro that starts on
+			// its line shares it: an edit there changes all their checksums
+			next := i + 1
+			for next < len(ms) && ms[next].Line == m.Line {
+				next++
+			}
 			end := len(lines)
-			if i+1 < len(ms) {
-				end = ms[i+1].Line - 1
+			if next < len(ms) {
+				end = ms[next].Line - 1
+				if l := ms[next].Line - 1; l >= 0 && l < len(lines) && !startsWithMacroTag(lines[l]) {
+					end = ms[next].Line
+				}
 			}
 			start := min(max(m.Line-1, 0), len(lines))
 			text := strings.Join(lines[start:max(start, min(end, len(lines)))], "")
@@ -259,3 +276,9 @@ func (n *Node) PersistedDocsChecksum() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+var macroTagStart = regexp.MustCompile(`^\s*\{%-?\s*macro\s`)
+
+// startsWithMacroTag says whether a line starts with a {% macro %} tag,
+// nothing before it: the macro above it cannot end on it.
+func startsWithMacroTag(line string) bool { return macroTagStart.MatchString(line) }

@@ -224,18 +224,12 @@ func replaceFile(file string, bufSize int, fill func(w *bufio.Writer) error) err
 	return err
 }
 
-// buildIdentity names the running mart binary: the Go build ID the linker
-// put in it (a hash of its content, so `go run` builds of the same source
-// share it), or else its module version and VCS revision and the
+// buildIdentity names the running mart binary: its module version and VCS
+// revision, and the Go build ID the linker put in it (a hash of its
+// content, so `go run` builds of the same source share it), or else the
 // executable's path, size and modification time. A rebuilt binary never
 // trusts an older one's renders.
 var buildIdentity = sync.OnceValue(func() string {
-	exe, exeErr := os.Executable()
-	if exeErr == nil {
-		if id := goBuildID(exe); id != "" {
-			return "go build id " + id
-		}
-	}
 	var b strings.Builder
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		b.WriteString(bi.GoVersion + " " + bi.Main.Path + "@" + bi.Main.Version)
@@ -245,10 +239,21 @@ var buildIdentity = sync.OnceValue(func() string {
 			}
 		}
 	}
-	if exeErr == nil {
-		if fi, err := os.Stat(exe); err == nil {
-			fmt.Fprintf(&b, " %s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
+	// the running executable: /proc/self/exe is it even once a new build
+	// replaced its path
+	exe := "/proc/self/exe"
+	if _, err := os.Stat(exe); err != nil {
+		if exe, err = os.Executable(); err != nil {
+			return b.String()
 		}
+	}
+	// a Go build ID is action/content hashes ("a/b" or "a/b/c/d"); one
+	// set by hand (-ldflags=-buildid=x) may be the same for every build
+	if id := goBuildID(exe); strings.Count(id, "/") == 1 || strings.Count(id, "/") == 3 {
+		return b.String() + " go build id " + id
+	}
+	if fi, err := os.Stat(exe); err == nil {
+		fmt.Fprintf(&b, " %s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
 	}
 	return b.String()
 })

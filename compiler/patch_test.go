@@ -229,6 +229,14 @@ func TestPatchCompileCases(t *testing.T) {
 		{name: "packages.yml", files: map[string]string{"packages.yml": "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.0.0\n"}},
 		{name: "a edited", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x, 2 as y\n"}},
 		{name: "a back", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x\n"}},
+		{name: "two macros on one line", files: map[string]string{
+			"macros/two.sql": "{% macro mm1() %}'a'{% endmacro %}{% macro mm2() %}'b'{% endmacro %}\n{% macro mm3() %}'c'\n{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n",
+			"models/d.sql":   "select {{ mm1() }} as x, {{ mm3() }} as y\n",
+			"models/e.sql":   "select {{ mm2() }} as x, {{ mm4() }} as y\n"}},
+		{name: "both edited", files: map[string]string{
+			"macros/two.sql": "{% macro mm1() %}'A'{% endmacro %}{% macro mm2() %}'B'{% endmacro %}\n{% macro mm3() %}'c'\n{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n"}},
+		{name: "the end of one on the line of the next", files: map[string]string{
+			"macros/two.sql": "{% macro mm1() %}'A'{% endmacro %}{% macro mm2() %}'B'{% endmacro %}\n{% macro mm3() %}'c'\n'C'{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n"}},
 		{name: "a reads a new env var", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x, '{{ env_var(\"PP_NEW_ENV\", \"d\") }}' as e\n"}},
 		{name: "that env var changed", env: map[string]string{"PP_NEW_ENV": "changed"}},
 	}
@@ -268,5 +276,39 @@ func TestPatchCompileCases(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
 		require.NoError(t, err)
 		require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", s.name, pt != nil)
+	}
+}
+
+// TestRenderCacheMacrosOnOneLine: two macros that start on one line, and a
+// macro that ends on the line the next starts on; an edit there reaches
+// every caller's render through the render cache too (a macro's checksum
+// is its lines, and the shared line is both macros').
+func TestRenderCacheMacrosOnOneLine(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	write := func(rel, text string) {
+		full := filepath.Join(dir, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+		require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
+	}
+	write("mart.yml", "name: rc\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	write("macros/two.sql", "{% macro mm1() %}'a'{% endmacro %}{% macro mm2() %}'b'{% endmacro %}\n{% macro mm3() %}'c'\n{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n")
+	write("models/d.sql", "select {{ mm1() }} as x, {{ mm3() }} as y\n")
+	write("models/e.sql", "select {{ mm2() }} as x, {{ mm4() }} as y\n")
+	for _, text := range []string{
+		"{% macro mm1() %}'A'{% endmacro %}{% macro mm2() %}'B'{% endmacro %}\n{% macro mm3() %}'c'\n{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n",
+		"{% macro mm1() %}'A'{% endmacro %}{% macro mm2() %}'B'{% endmacro %}\n{% macro mm3() %}'c'\n'C'{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n",
+	} {
+		opt := Options{ProjectDir: dir, InvocationID: "inv"}
+		warmOpt := opt
+		warmOpt.PartialParse = true
+		warm, _ := Compile(warmOpt)
+		require.NotNil(t, warm)
+		require.NoError(t, warm.WriteTarget(nil)) // the render cache
+		write("macros/two.sql", text)
+		warm, _ = Compile(warmOpt)
+		cold, _ := Compile(opt)
+		require.NotNil(t, warm)
+		require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(manifestBytes(t, warm.Manifest)))
 	}
 }
