@@ -60,7 +60,7 @@ const ParseCacheFile = "partial_parse.gob"
 // parseCacheFormat whenever what is cached, or how, changes.
 const (
 	parseCacheMagic  = "mart partial-parse cache\n"
-	parseCacheFormat = 1
+	parseCacheFormat = 2
 )
 
 // parseCache is the file's content.
@@ -174,8 +174,12 @@ func readParseCache(file string) (*parseCache, error) {
 		}
 		return nil, fmt.Errorf("it is not a mart partial-parse cache")
 	}
+	body, err := checkSummed(data)
+	if err != nil {
+		return nil, err
+	}
 	var pc parseCache
-	if err := gob.NewDecoder(bytes.NewReader(data[len(head):])).Decode(&pc); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(body[len(head):])).Decode(&pc); err != nil {
 		return nil, fmt.Errorf("it is unreadable (%v)", err)
 	}
 	if pc.Entries == nil {
@@ -191,7 +195,7 @@ func writeParseCache(file string, pc *parseCache) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
-	return replaceFile(file, 1<<20, func(w *bufio.Writer) error {
+	return replaceFile(file, 1<<20, true, func(w io.Writer) error {
 		if _, err := io.WriteString(w, parseCacheMagic+strconv.Itoa(parseCacheFormat)+"\n"); err != nil {
 			return err
 		}
@@ -201,16 +205,25 @@ func writeParseCache(file string, pc *parseCache) error {
 
 // replaceFile writes a file through a temporary file beside it (0600),
 // renamed over it once fill wrote it whole: a reader never sees half a
-// file, and concurrent writers leave one whole file.
-func replaceFile(file string, bufSize int, fill func(w *bufio.Writer) error) error {
+// file, and concurrent writers leave one whole file. With summed, the
+// file ends with the sha256 of what fill wrote (checkSummed reads it).
+func replaceFile(file string, bufSize int, summed bool, fill func(w io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, bufSize)
+	bw := bufio.NewWriterSize(f, bufSize)
+	var w io.Writer = bw
+	h := sha256.New()
+	if summed {
+		w = io.MultiWriter(bw, h)
+	}
 	err = fill(w)
+	if err == nil && summed {
+		_, err = bw.Write(h.Sum(nil))
+	}
 	if err == nil {
-		err = w.Flush()
+		err = bw.Flush()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -222,6 +235,20 @@ func replaceFile(file string, bufSize int, fill func(w *bufio.Writer) error) err
 		os.Remove(f.Name())
 	}
 	return err
+}
+
+// checkSummed returns what replaceFile wrote with summed, without its
+// sha256, or an error when the sum does not match (a damaged file).
+func checkSummed(data []byte) ([]byte, error) {
+	if len(data) < sha256.Size {
+		return nil, fmt.Errorf("it is truncated")
+	}
+	body := data[:len(data)-sha256.Size]
+	sum := sha256.Sum256(body)
+	if !bytes.Equal(sum[:], data[len(body):]) {
+		return nil, fmt.Errorf("its checksum does not match (damaged)")
+	}
+	return body, nil
 }
 
 // buildIdentity names the running mart binary: its module version and VCS

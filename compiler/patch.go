@@ -59,7 +59,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 1\n"
+const patchMagic = "mart patch snapshot 2\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -462,6 +462,7 @@ type patchNode struct {
 	ID, Path string
 	From, To int64
 	Off, Len int64  // its blob in the blobs file
+	Crc      uint32 // the blob's CRC-32C
 	Blob     []byte // a blob not yet written there
 }
 
@@ -962,7 +963,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 					continue
 				}
 				for _, ni := range old.Callers {
-					if _, ok := todo[ni]; !ok && ni < len(snap.Nodes) {
+					if _, ok := todo[ni]; !ok && ni >= 0 && ni < len(snap.Nodes) {
 						todo[ni] = nil
 					}
 				}

@@ -312,3 +312,74 @@ func TestRenderCacheMacrosOnOneLine(t *testing.T) {
 		require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(manifestBytes(t, warm.Manifest)))
 	}
 }
+
+// TestPatchDamagedSnapshot flips bytes of the snapshot and its blobs, and
+// cuts them short: a patch must never panic, and never write a target/
+// other than a cold compile's (it refuses, or the damage did not matter).
+func TestPatchDamagedSnapshot(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	p := newMutatedProject(t, 7)
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql")))
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	res, diags := Compile(opt)
+	require.NotNil(t, res, "%v", diags)
+	ids := compiledIDs(res)
+	require.NoError(t, res.WriteTarget(ids))
+	res.KeepPatch(ids, diags, nil, 0)
+	files := []string{filepath.Join(p.dir, "target", PatchFile), filepath.Join(p.dir, "target", PatchBlobsFile)}
+	good := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		good[f] = b
+	}
+	model := p.pick(p.files("models/layer_2", ".sql")) // it refs others: its blob holds relation names
+	refused := 0
+	for i := 0; i < 60; i++ {
+		for _, f := range files {
+			require.NoError(t, os.WriteFile(f, good[f], 0o600))
+		}
+		f := files[p.rng.Intn(len(files))]
+		b := append([]byte(nil), good[f]...)
+		// where to damage: anywhere, or (in the blobs) the edited model's
+		// blob, which the patch reads
+		from, to := 0, len(b)
+		if f == files[1] && p.rng.Intn(2) == 0 {
+			snap, err := readPatchSnapshot(files[0])
+			require.NoError(t, err)
+			for _, n := range snap.Nodes {
+				if n.Path == model {
+					from, to = int(n.Off), int(n.Off+n.Len)
+				}
+			}
+		}
+		if p.rng.Intn(4) == 0 {
+			b = b[:from+p.rng.Intn(to-from)]
+		} else {
+			for k := 1 + p.rng.Intn(3); k > 0; k-- {
+				b[from+p.rng.Intn(to-from)] ^= byte(1 + p.rng.Intn(255))
+			}
+		}
+		require.NoError(t, os.WriteFile(f, b, 0o600))
+		p.write(model, p.read(model)+fmt.Sprintf("\n-- damaged %d\n", i))
+		pt, _ := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+		if pt == nil {
+			refused++
+			// as mart compile does: compile whole, keep a new snapshot
+			res, diags := Compile(opt)
+			require.NotNil(t, res)
+			require.NoError(t, res.WriteTarget(compiledIDs(res)))
+			res.KeepPatch(compiledIDs(res), diags, nil, 0)
+		}
+		cold, _ := Compile(Options{ProjectDir: p.dir, InvocationID: "inv"})
+		got, err := os.ReadFile(filepath.Join(p.dir, "target", "manifest.json"))
+		require.NoError(t, err)
+		require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "after damaging %s (patched=%v)", filepath.Base(f), pt != nil)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			good[f] = b // the next round damages what this one left
+		}
+	}
+	require.Positive(t, refused)
+}

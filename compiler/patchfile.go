@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"unsafe"
@@ -30,7 +32,7 @@ func blobsFile(file string) string { return filepath.Join(filepath.Dir(file), Pa
 func writeBlobs(file string, snap *patchSnapshot) error {
 	name := blobsFile(file)
 	// put appends the blobs not yet written, from offset off on
-	put := func(w *bufio.Writer, off int64) error {
+	put := func(w io.Writer, off int64) error {
 		for i := range snap.Nodes {
 			n := &snap.Nodes[i]
 			if n.Blob == nil {
@@ -39,7 +41,7 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 			if _, err := w.Write(n.Blob); err != nil {
 				return err
 			}
-			n.Off, n.Len, n.Blob = off, int64(len(n.Blob)), nil
+			n.Off, n.Len, n.Crc, n.Blob = off, int64(len(n.Blob)), crc32.Checksum(n.Blob, crcTable), nil
 			off += n.Len
 		}
 		return nil
@@ -50,8 +52,8 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 			return err
 		}
 		snap.BlobsID = hex.EncodeToString(id)
-		return replaceFile(name, 1<<20, func(w *bufio.Writer) error {
-			n, err := w.WriteString(snap.BlobsID + "\n")
+		return replaceFile(name, 1<<20, false, func(w io.Writer) error {
+			n, err := io.WriteString(w, snap.BlobsID+"\n")
 			if err != nil {
 				return err
 			}
@@ -85,9 +87,15 @@ func readBlobAt(f *os.File, snap *patchSnapshot, n patchNode) ([]byte, error) {
 	if _, err := f.ReadAt(id, 0); err != nil || string(id) != snap.BlobsID+"\n" || snap.BlobsID == "" {
 		return nil, fmt.Errorf("the blobs file is not the snapshot's")
 	}
+	if n.Off < 0 || n.Len < 0 || n.Len > 64<<20 {
+		return nil, fmt.Errorf("a blob's place is damaged")
+	}
 	b := make([]byte, n.Len)
 	if _, err := f.ReadAt(b, n.Off); err != nil {
 		return nil, err
+	}
+	if crc32.Checksum(b, crcTable) != n.Crc {
+		return nil, fmt.Errorf("a blob is damaged")
 	}
 	return b, nil
 }
@@ -102,7 +110,7 @@ func writePatchSnapshot(file string, snap *patchSnapshot) error {
 	}
 	// written through a small buffer, record by record: a 2 MB buffer
 	// costs more in fresh pages than the writes
-	return replaceFile(file, 128<<10, func(w *bufio.Writer) error {
+	return replaceFile(file, 128<<10, true, func(w io.Writer) error {
 		t := make([]byte, 0, 4096)
 		flush := func() {
 			w.Write(t)
@@ -147,6 +155,7 @@ func writePatchSnapshot(file string, snap *patchSnapshot) error {
 			t = binary.AppendVarint(t, n.To)
 			t = binary.AppendVarint(t, n.Off)
 			t = binary.AppendVarint(t, n.Len)
+			t = binary.AppendUvarint(t, uint64(n.Crc))
 			flush()
 		}
 		return nil
@@ -237,6 +246,8 @@ func (r *snapReader) count() int {
 	return int(n)
 }
 
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
 // readPatchSnapshot reads a snapshot. Its strings are the file's bytes,
 // mapped (mapFile) and never unmapped: a snapshot is replaced by renaming
 // a new file over it, never rewritten in place, so they never change.
@@ -247,6 +258,9 @@ func readPatchSnapshot(file string) (*patchSnapshot, error) {
 	}
 	if !bytes.HasPrefix(data, []byte(patchMagic)) {
 		return nil, fmt.Errorf("not a patch snapshot of this format")
+	}
+	if data, err = checkSummed(data); err != nil {
+		return nil, err
 	}
 	r := &snapReader{b: data[len(patchMagic):]}
 	head := r.bytes(r.uvarint())
@@ -278,7 +292,7 @@ func readPatchSnapshot(file string) (*patchSnapshot, error) {
 	}
 	snap.Nodes = make([]patchNode, r.count())
 	for i := range snap.Nodes {
-		snap.Nodes[i] = patchNode{ID: r.str(), Path: r.str(), From: r.varint(), To: r.varint(), Off: r.varint(), Len: r.varint()}
+		snap.Nodes[i] = patchNode{ID: r.str(), Path: r.str(), From: r.varint(), To: r.varint(), Off: r.varint(), Len: r.varint(), Crc: uint32(r.uvarint())}
 	}
 	if r.err != nil {
 		return nil, r.err
