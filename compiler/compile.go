@@ -134,6 +134,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if opt.OnTarget != nil {
 		opt.OnTarget(proj, tgt)
 	}
+	loadDiags := append(Diagnostics(nil), diags...) // the compile sorts its own in place
 	c := newCompilation(opt, proj, tgt, diags)
 	c.run()
 	if compileHook != nil {
@@ -162,7 +163,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if cyc != nil {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
-	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest, diags)
+	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest, loadDiags)
 	if res.patch == nil {
 		// `mart compile` keeps a patch snapshot instead: the next compile
 		// patches this one, or renders every template again (reading and

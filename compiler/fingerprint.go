@@ -64,9 +64,11 @@ func (c *compilation) learnMacros(files []jinja.File) {
 		lines := strings.SplitAfter(src[file], "\n")
 		for i, m := range ms {
 			// its text runs to the line before the next macro that starts
-			// on a later line; that line too when this macro may end on it
+			// on a later line; that line too when a block ends on it
 			// ({% endmacro %}{% macro b() %}), and every macro that starts on
-			// its line shares it: an edit there changes all their checksums
+			// its line shares it: an edit there changes all their checksums.
+			// Files where neither happens keep the checksums they always had
+			// (state:modified compares with older manifests)
 			next := i + 1
 			for next < len(ms) && ms[next].Line == m.Line {
 				next++
@@ -74,7 +76,7 @@ func (c *compilation) learnMacros(files []jinja.File) {
 			end := len(lines)
 			if next < len(ms) {
 				end = ms[next].Line - 1
-				if l := ms[next].Line - 1; l >= 0 && l < len(lines) && !startsWithMacroTag(lines[l]) {
+				if l := ms[next].Line - 1; l >= 0 && l < len(lines) && endsBeforeMacro(lines[l]) {
 					end = ms[next].Line
 				}
 			}
@@ -277,8 +279,14 @@ func (n *Node) PersistedDocsChecksum() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-var macroTagStart = regexp.MustCompile(`^\s*\{%-?\s*macro\s`)
+var (
+	endTag   = regexp.MustCompile(`\{%[-+]?\s*end(macro|test|materialization)\b`)
+	macroTag = regexp.MustCompile(`\{%[-+]?\s*(macro|test|materialization)\b`)
+)
 
-// startsWithMacroTag says whether a line starts with a {% macro %} tag,
-// nothing before it: the macro above it cannot end on it.
-func startsWithMacroTag(line string) bool { return macroTagStart.MatchString(line) }
+// endsBeforeMacro says whether a block ends on a line before the macro
+// that starts on it: the line is both macros' text.
+func endsBeforeMacro(line string) bool {
+	at := macroTag.FindStringIndex(line)
+	return at != nil && endTag.MatchString(line[:at[0]])
+}

@@ -319,7 +319,9 @@ func (c *compilation) globalParseKey() string {
 	proj := *c.project
 	proj.Vars = nil
 	t := c.target
-	for _, v := range []any{proj, []any{t.Name, t.Profile, t.Type, t.Threads, t.Settings, t.File, t.Target, c.targetValue},
+	// secrets masked: no hash of a password in target/ (they never reach
+	// compiled SQL, so a changed one changes no render)
+	for _, v := range []any{proj, []any{t.Name, t.Profile, t.Type, t.Threads, MaskSecrets(t.Settings, "<secret>"), t.File, t.Target, c.targetValue},
 		[]any{c.opt.FullRefresh, c.dialect.Name()}} {
 		b, err := json.Marshal(v)
 		if err != nil {

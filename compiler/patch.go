@@ -425,7 +425,6 @@ type patchSnapshot struct {
 
 type patchHead struct {
 	Build, Project, Global, Key string
-	Profiles                    string      // the profiles file's checksum (profilesSum)
 	Env                         [][2]string // env var name, envFingerprint
 	Diags                       Diagnostics
 	Counts                      map[string]int
@@ -591,7 +590,7 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 		cands = append(cands, cand{n, pc})
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Project: c.project.Dir, Global: c.pp.global,
-		Key: patchKey(c.opt, c.project), Profiles: profilesSum(c.target), LoadDiags: loadDiagLines(loadDiags)}}
+		Key: patchKey(c.opt, c.project), LoadDiags: loadDiagLines(loadDiags)}}
 	if snap.Key == "" {
 		pp.why = "the vars cannot be hashed"
 		close(pp.ready)
@@ -821,7 +820,8 @@ func PatchNote(why string) Diagnostics {
 	if !strings.HasPrefix(why, unreadableSnapshot) {
 		return nil
 	}
-	return Diagnostics{warnf("target/"+PatchFile, 0, 0, "%s: %s; the whole project is compiled", partialParseNote, strings.TrimPrefix(why, unreadableSnapshot))}
+	file, msg, _ := strings.Cut(strings.TrimPrefix(why, unreadableSnapshot), "\x00")
+	return Diagnostics{warnf(file, 0, 0, "%s: %s; the whole project is compiled", partialParseNote, msg)}
 }
 
 // Patched is a compile made by patching the previous one's target/.
@@ -861,7 +861,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, "no snapshot"
 		}
-		return nil, unreadableSnapshot + err.Error()
+		return nil, unreadableSnapshot + relTo(proj.Dir, file) + "\x00" + err.Error()
 	}
 	if key := patchKey(opt, proj); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != key {
 		return nil, "another mart, project, vars or options"
@@ -915,9 +915,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	if strings.Join(loadDiagLines(append(loadDiags, tdiags...)), "\n") != strings.Join(snap.LoadDiags, "\n") {
 		return nil, "loading the project or target says something else now"
-	}
-	if profilesSum(tgt) != snap.Profiles {
-		return nil, "profiles changed"
 	}
 	c := newCompilation(opt, proj, tgt, nil)
 	projects := proj.projects()
@@ -1218,8 +1215,11 @@ func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, read func(off,
 		return pn.Path + " is not in the snapshot"
 	}
 	blob, err := readBlobAt(blobs, snap, pn)
-	if err != nil || json.Unmarshal(blob, &j.pc) != nil {
-		return "snapshot entry unreadable"
+	if err == nil {
+		err = json.Unmarshal(blob, &j.pc)
+	}
+	if err != nil {
+		return unreadableSnapshot + relTo(filepath.Dir(filepath.Dir(blobs.Name())), blobs.Name()) + "\x00" + err.Error()
 	}
 	key := append(appendString(nil, pn.ID), ':')
 	entry, ok := read(pn.From-int64(len(key)), pn.To-pn.From+int64(len(key)))
@@ -1461,28 +1461,26 @@ func strconvFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64)
 
 func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 
-// profilesSum is the checksum of the profiles file a target came from.
-func profilesSum(t *Target) string {
-	if t.File == "" {
-		return "built-in"
-	}
-	data, err := os.ReadFile(t.File)
-	if err != nil {
-		return "unreadable"
-	}
-	return t.File + " " + checksum(data).Checksum
-}
-
 // rawSum is data's sha256, as a string of its 32 bytes.
 func rawSum(data []byte) string {
 	sum := sha256.Sum256(data)
 	return string(sum[:])
 }
 
+// loadDiagLines are diagnostics as text, sorted (the compile sorts its own).
 func loadDiagLines(ds Diagnostics) []string {
 	out := make([]string, 0, len(ds))
 	for _, d := range ds {
 		out = append(out, d.String()+"\x00"+d.Detail)
 	}
+	sort.Strings(out)
 	return out
+}
+
+// relTo is file's slash path from dir when it is inside it, else file.
+func relTo(dir, file string) string {
+	if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return file
 }
