@@ -383,3 +383,31 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 	}
 	require.Positive(t, refused)
 }
+
+// TestPatchWithProfileWarnings: a profile with unknown keys warns at every
+// compile, in its own order; that must not rule patching out, and the
+// warnings are printed as a whole compile prints them.
+func TestPatchWithProfileWarnings(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	write := func(rel, text string) {
+		full := filepath.Join(dir, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+		require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
+	}
+	write("mart.yml", "name: pw\nversion: \"1.0.0\"\nprofile: pw\nmodel-paths: [\"models\"]\n")
+	write("profiles.yml", "pw:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/pw.duckdb\n      zeta: 1\n      alpha: 2\n")
+	write("models/a.sql", "select 1 as x\n")
+	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	res, diags := Compile(opt)
+	require.NotNil(t, res, "%v", diags)
+	require.NotEmpty(t, diags, "the profile's unknown keys warn")
+	ids := compiledIDs(res)
+	require.NoError(t, res.WriteTarget(ids))
+	res.KeepPatch(ids, diags, nil, 0)
+	write("models/a.sql", "select 2 as x\n")
+	pt, why := CompileByPatch(Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true})
+	require.NotNil(t, pt, why)
+	_, cd := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
+	require.Equal(t, diagLines(cd), diagLines(pt.Diags))
+}
