@@ -48,8 +48,9 @@ func benchmarkCompile(b *testing.B, models int) {
 // BenchmarkCompilePatch10k times `mart compile --partial-parse` of the
 // 10,000-model project as an analyst's loop runs it (issue 19's targets):
 // after one model's SQL is edited (target: under 100 ms), after a macro
-// that 1-3% of the models call is edited (target: under 200 ms), with
-// nothing edited, and cold (target/ removed: what the snapshot costs).
+// that 1-3% of the models call is edited (target: under 200 ms), and with
+// nothing edited. Cold, it is BenchmarkCompile10k/cold (partial parsing is
+// on by default): what the snapshot costs shows against --no-partial-parse.
 // Each warm run patches the target/ the previous one left
 // (target/partial_parse.patch); MART_TIMINGS=1 on a run shows its phases.
 func BenchmarkCompilePatch10k(b *testing.B) {
@@ -101,16 +102,6 @@ func BenchmarkCompilePatch10k(b *testing.B) {
 			m.report(b, 0)
 		})
 	}
-	b.Run("cold", func(b *testing.B) {
-		var m metrics
-		for b.Loop() {
-			b.StopTimer()
-			discard(b, filepath.Join(dir, "target"))
-			b.StartTimer()
-			m.add(run(b, dir, mart, args...))
-		}
-		m.report(b, 0)
-	})
 }
 
 // findFile finds a file by name under dir.

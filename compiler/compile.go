@@ -45,6 +45,18 @@ type Options struct {
 	OnTarget func(*Project, *Target)
 }
 
+// withDefaults fills in the project directory (".") and run_started_at
+// (now) when they are not set.
+func (o Options) withDefaults() Options {
+	if o.ProjectDir == "" {
+		o.ProjectDir = "."
+	}
+	if o.RunStartedAt == "" {
+		o.RunStartedAt = time.Now().UTC().Format("2006-01-02 15:04:05.000000+00:00")
+	}
+	return o
+}
+
 // Result is a compiled project: the project, the target, the manifest and
 // its graph, all plain values that later steps read and never change, and
 // the Renderer that renders templates again at run time.
@@ -115,12 +127,7 @@ var compileHook func(*compilation)
 // Compile loads, renders and resolves a project. The returned diagnostics
 // hold warnings even on success; on error the Result is nil.
 func Compile(opt Options) (*Result, Diagnostics) {
-	if opt.ProjectDir == "" {
-		opt.ProjectDir = "."
-	}
-	if opt.RunStartedAt == "" {
-		opt.RunStartedAt = time.Now().UTC().Format("2006-01-02 15:04:05.000000+00:00")
-	}
+	opt = opt.withDefaults()
 	phase.Mark("start")
 	proj, diags := LoadProject(opt.ProjectDir, opt.Vars)
 	if diags.HasErrors() {
@@ -197,7 +204,7 @@ func (c *compilation) run() {
 	if c.opt.PartialParse {
 		c.startPartialParse()
 		if c.opt.PatchSnapshot {
-			c.inv = &inventory{start: time.Now()}
+			c.inv = &inventory{}
 		}
 	}
 	files, err := c.scan()
@@ -273,7 +280,7 @@ type projectFile struct {
 	root string   // the path root it was found under (e.g. "models"), from the root project's dir
 	rel  string   // slash path from the project dir
 	data []byte
-	sum  Checksum // seeds: the CSV's checksum (their data is not kept)
+	sum  Checksum // seeds: the CSV's checksum (their data is not kept); any file's when a patch snapshot is kept
 
 	// properties files, parsed as soon as they are read, while other
 	// workers still read the rest of the project
@@ -365,6 +372,9 @@ func (c *compilation) readFiles(files []*projectFile) ([]*projectFile, error) {
 			return
 		}
 		f.data = data
+		if c.inv != nil {
+			f.sum = checksum(data) // for the node and the snapshot both
+		}
 		if f.isProperties() {
 			f.props, f.propDiags = parseProperties(f.rel, f.data, c.project.packageVars(f.proj))
 			if f.props != nil {
@@ -636,7 +646,9 @@ func (c *compilation) newNode(kind, name string, f *projectFile) *Node {
 	n.FQN = c.fqnFor(f.proj, f.root, f.rel, name)
 	if kind != TypeSeed {
 		n.RawCode = string(f.data)
-		n.Checksum = checksum(f.data)
+		if n.Checksum = f.sum; n.Checksum.Checksum == "" {
+			n.Checksum = checksum(f.data)
+		}
 	}
 	return n
 }

@@ -116,11 +116,7 @@ type partialParse struct {
 // startPartialParse starts reading the cache of the project's target
 // directory, in the background.
 func (c *compilation) startPartialParse() {
-	dir := c.project.TargetPath
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(c.project.Dir, dir)
-	}
-	pp := &partialParse{file: filepath.Join(dir, ParseCacheFile), loaded: make(chan struct{}), entries: map[string]*cachedRender{}}
+	pp := &partialParse{file: filepath.Join(c.project.targetDir(), ParseCacheFile), loaded: make(chan struct{}), entries: map[string]*cachedRender{}}
 	c.pp = pp
 	go func() {
 		defer close(pp.loaded)

@@ -138,10 +138,9 @@ func schemaLine(s string) string {
 }
 
 func (p *mutatedProject) write(rel, text string) {
-	full := filepath.Join(p.dir, rel)
-	require.NoError(p.t, os.MkdirAll(filepath.Dir(full), 0o755))
-	require.NoError(p.t, os.WriteFile(full, []byte(text), 0o644))
+	writeProjectFile(p.t, p.dir, rel, text)
 	if !p.clock.IsZero() {
+		full := filepath.Join(p.dir, rel)
 		p.clock = p.clock.Add(time.Second)
 		require.NoError(p.t, os.Chtimes(full, p.clock, p.clock))
 	}

@@ -98,9 +98,8 @@ func statOf(path string) (fileStat, error) {
 
 // inventory is what a compile that keeps a snapshot saw of its inputs.
 type inventory struct {
-	mu    sync.Mutex
-	dirs  []fileStat
-	start time.Time
+	mu   sync.Mutex
+	dirs []fileStat
 }
 
 func (c *compilation) inventoryDir(path string) {
@@ -261,7 +260,7 @@ func typedEncode(b []byte, v any, loose bool) ([]byte, bool) {
 	case int64:
 		return fmt.Appendf(b, `["I","%d"]`, x), true
 	case float64:
-		return fmt.Appendf(b, `["f","%v"]`, strconvFloat(x)), true
+		return fmt.Appendf(b, `["f","%v"]`, strconv.FormatFloat(x, 'g', -1, 64)), true
 	case []string:
 		if x == nil && !loose {
 			return b, false
@@ -370,7 +369,7 @@ func fromTyped(raw any) (any, error) {
 			_, err := fmt.Sscan(s, &v)
 			return v, err
 		}
-		return parseFloat(s)
+		return strconv.ParseFloat(s, 64)
 	case "S":
 		l, ok := pair[1].([]any)
 		if !ok {
@@ -622,7 +621,7 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 			f := files[i]
 			st := f.stat
 			st.Path, st.Kind, st.Proj, st.Root = f.rel, f.kind, projIndex[f.proj], f.root
-			if f.data != nil || f.sum.Checksum == "" {
+			if f.sum.Checksum == "" { // unreadable: the compile failed anyway
 				st.Sum = rawSum(f.data)
 			} else {
 				raw, _ := hex.DecodeString(f.sum.Checksum)
@@ -838,21 +837,13 @@ type Patched struct {
 // returns nil and why when it cannot: the caller then compiles as usual.
 // Nothing is written unless it succeeds.
 func CompileByPatch(opt Options) (*Patched, string) {
-	if opt.ProjectDir == "" {
-		opt.ProjectDir = "."
-	}
-	if opt.RunStartedAt == "" {
-		opt.RunStartedAt = time.Now().UTC().Format("2006-01-02 15:04:05.000000+00:00")
-	}
+	opt = opt.withDefaults()
 	phase.Mark("start")
 	proj, loadDiags := LoadProject(opt.ProjectDir, opt.Vars)
 	if loadDiags.HasErrors() {
 		return nil, "the project does not load"
 	}
-	tdir := proj.TargetPath
-	if !filepath.IsAbs(tdir) {
-		tdir = filepath.Join(proj.Dir, tdir)
-	}
+	tdir := proj.targetDir()
 	file := filepath.Join(tdir, PatchFile)
 	phase.Mark("load project")
 	snap, err := readPatchSnapshot(file)
@@ -1008,16 +999,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// saw, in order (the ref() targets it saw go into the scope); then the
 	// renders, in parallel
 	jobs := make([]*patchJob, len(order))
-	blobs, err := os.Open(blobsFile(file))
-	if err != nil {
-		return nil, "the snapshot's blobs are unreadable"
+	var blobs *os.File
+	if len(order) > 0 {
+		if blobs, err = openBlobs(file, snap); err != nil {
+			return nil, unreadableSnapshot + relTo(proj.Dir, blobsFile(file)) + "\x00" + err.Error()
+		}
+		defer blobs.Close()
 	}
-	defer blobs.Close()
 	parallel(len(order), func(i int) {
 		ni := order[i]
 		j := &patchJob{ni: ni, pn: snap.Nodes[ni]}
 		jobs[i] = j
-		j.why = prepareJob(j, snap, blobs, read, fileIndex, todo[ni])
+		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, todo[ni])
 	})
 	for _, j := range jobs {
 		if j.why != "" {
@@ -1208,18 +1201,19 @@ type patchJob struct {
 // prepareJob reads a model's snapshot entry and manifest entry and makes
 // the node to render: as it was before rendering, with data as its text
 // when it changed (nil: unchanged). It says why it cannot ("" when it can).
-func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, read func(off, n int64) ([]byte, bool), fileIndex map[string]int, data []byte) string {
+// blobsName names the blobs file in a note.
+func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, blobsName string, read func(off, n int64) ([]byte, bool), fileIndex map[string]int, data []byte) string {
 	pn := j.pn
 	fi, ok := fileIndex[pn.Path]
 	if !ok {
 		return pn.Path + " is not in the snapshot"
 	}
-	blob, err := readBlobAt(blobs, snap, pn)
+	blob, err := readBlobAt(blobs, pn)
 	if err == nil {
 		err = json.Unmarshal(blob, &j.pc)
 	}
 	if err != nil {
-		return unreadableSnapshot + relTo(filepath.Dir(filepath.Dir(blobs.Name())), blobs.Name()) + "\x00" + err.Error()
+		return unreadableSnapshot + blobsName + "\x00" + err.Error()
 	}
 	key := append(appendString(nil, pn.ID), ':')
 	entry, ok := read(pn.From-int64(len(key)), pn.To-pn.From+int64(len(key)))
@@ -1456,10 +1450,6 @@ func copyRange(dst, src *os.File, off, n int64) error {
 	_, err := io.CopyN(dst, src, n)
 	return err
 }
-
-func strconvFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 
 // rawSum is data's sha256, as a string of its 32 bytes.
 func rawSum(data []byte) string {

@@ -247,9 +247,7 @@ func TestPatchCompileCases(t *testing.T) {
 			t.Setenv(k, v)
 		}
 		for rel, text := range s.files {
-			full := filepath.Join(dir, rel)
-			require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
-			require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
+			writeProjectFile(t, dir, rel, text)
 		}
 		opt := Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars}
 		cold, cd := Compile(opt)
@@ -286,11 +284,7 @@ func TestPatchCompileCases(t *testing.T) {
 func TestRenderCacheMacrosOnOneLine(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	write := func(rel, text string) {
-		full := filepath.Join(dir, rel)
-		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
-		require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
-	}
+	write := func(rel, text string) { writeProjectFile(t, dir, rel, text) }
 	write("mart.yml", "name: rc\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
 	write("macros/two.sql", "{% macro mm1() %}'a'{% endmacro %}{% macro mm2() %}'b'{% endmacro %}\n{% macro mm3() %}'c'\n{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n")
 	write("models/d.sql", "select {{ mm1() }} as x, {{ mm3() }} as y\n")
@@ -390,11 +384,7 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 func TestPatchWithProfileWarnings(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	write := func(rel, text string) {
-		full := filepath.Join(dir, rel)
-		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
-		require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
-	}
+	write := func(rel, text string) { writeProjectFile(t, dir, rel, text) }
 	write("mart.yml", "name: pw\nversion: \"1.0.0\"\nprofile: pw\nmodel-paths: [\"models\"]\n")
 	write("profiles.yml", "pw:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/pw.duckdb\n      zeta: 1\n      alpha: 2\n")
 	write("models/a.sql", "select 1 as x\n")
@@ -410,4 +400,12 @@ func TestPatchWithProfileWarnings(t *testing.T) {
 	require.NotNil(t, pt, why)
 	_, cd := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
 	require.Equal(t, diagLines(cd), diagLines(pt.Diags))
+}
+
+// writeProjectFile writes a file of a test project, making its directory.
+func writeProjectFile(t *testing.T, dir, rel, text string) {
+	t.Helper()
+	full := filepath.Join(dir, rel)
+	require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+	require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
 }

@@ -77,15 +77,26 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 	return err
 }
 
-// readBlobAt reads a node's blob from the blobs file the snapshot goes
-// with (opened by the caller; safe from several goroutines).
-func readBlobAt(f *os.File, snap *patchSnapshot, n patchNode) ([]byte, error) {
-	if n.Blob != nil {
-		return n.Blob, nil
+// openBlobs opens the blobs file, refusing one that is not the
+// snapshot's.
+func openBlobs(file string, snap *patchSnapshot) (*os.File, error) {
+	f, err := os.Open(blobsFile(file))
+	if err != nil {
+		return nil, err
 	}
 	id := make([]byte, len(snap.BlobsID)+1)
 	if _, err := f.ReadAt(id, 0); err != nil || string(id) != snap.BlobsID+"\n" || snap.BlobsID == "" {
+		f.Close()
 		return nil, fmt.Errorf("the blobs file is not the snapshot's")
+	}
+	return f, nil
+}
+
+// readBlobAt reads a node's blob from the blobs file (openBlobs; safe
+// from several goroutines).
+func readBlobAt(f *os.File, n patchNode) ([]byte, error) {
+	if n.Blob != nil {
+		return n.Blob, nil
 	}
 	if n.Off < 0 || n.Len < 0 || n.Len > 64<<20 {
 		return nil, fmt.Errorf("a blob's place is damaged")

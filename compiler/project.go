@@ -360,3 +360,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// targetDir is the project's target directory, as an OS path.
+func (p *Project) targetDir() string {
+	if filepath.IsAbs(p.TargetPath) {
+		return p.TargetPath
+	}
+	return filepath.Join(p.Dir, p.TargetPath)
+}

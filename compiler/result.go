@@ -38,12 +38,7 @@ func inside(p string) string {
 }
 
 // TargetDir returns the absolute target directory.
-func (r *Result) TargetDir() string {
-	if filepath.IsAbs(r.Project.TargetPath) {
-		return r.Project.TargetPath
-	}
-	return filepath.Join(r.Project.Dir, r.Project.TargetPath)
-}
+func (r *Result) TargetDir() string { return r.Project.targetDir() }
 
 // WriteTarget writes the compiled SQL of the given nodes and
 // target/manifest.json, at the same time.
