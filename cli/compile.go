@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/mart-dev/mart/cli/view"
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/compiler/selector"
 	"github.com/mart-dev/mart/internal/phase"
 )
 
@@ -137,4 +141,97 @@ func (g *globals) compileByPatch() (bool, error) {
 	g.v.Diagnostics(p.Diags)
 	g.v.Compiled(view.Compiled{Counts: p.Counts, Selected: p.Selected, TargetDir: p.TargetPath})
 	return true, nil
+}
+
+// selectFromPatch is a run of a selection that loads from the patch
+// snapshot (compiler.Patched.Result) only what the selection needs,
+// after patching target/ as `mart compile` would. false when it cannot
+// (MART_TIMINGS=1 says why): the project is then compiled as usual.
+func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation string) (*compiler.Result, []string, bool) {
+	why := ""
+	switch {
+	case !g.partialParse || g.noPartialParse:
+		why = "partial parsing is off"
+	case len(f.sel.selects) == 0:
+		why = "no --select: every node is needed"
+	case f.sel.state != "" || f.deferring.enabled:
+		why = "--state or --defer"
+	case f.dryRun || lineageOn(f.openLineageURL):
+		why = "--dry-run or OpenLineage (they read the whole manifest)"
+	default:
+		why = compiler.CanSelect(f.sel.selects, f.sel.excludes)
+	}
+	if why != "" {
+		phase.Mark("no selection from the patch: " + why)
+		return nil, nil, false
+	}
+	vars, err := g.parseVars()
+	if err != nil {
+		return nil, nil, false // the compile reports it
+	}
+	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
+		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true}
+	if g.preopen {
+		opt.OnTarget = g.startPreopen
+	}
+	fail := func(why string) (*compiler.Result, []string, bool) {
+		phase.Mark("no selection from the patch: " + why)
+		return nil, nil, false
+	}
+	p, why := compiler.CompileByPatch(opt)
+	if p == nil {
+		if note := compiler.PatchNote(why); note != nil {
+			g.v.Diagnostics(note)
+		}
+		return fail("no patch: " + why)
+	}
+	sg, why := p.SelectorGraph()
+	if sg == nil {
+		return fail(why)
+	}
+	ids, err := selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
+	if err != nil {
+		return fail(err.Error()) // the whole compile reports it
+	}
+	phase.Mark("select")
+	res, why := p.Result(ids)
+	if res == nil {
+		return fail(why)
+	}
+	phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
+	g.v.Diagnostics(p.Diags)
+	g.printedDiags = p.Diags
+	if len(ids) == 0 {
+		g.v.Diagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
+			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(f.sel.selects, " "))}})
+	}
+	return res, ids, true
+}
+
+// patchFiles is what a run that keeps a patch snapshot writes to
+// target/compiled: what `mart compile` writes, and the run's nodes.
+func (g *globals) patchFiles(res *compiler.Result, work []string) []string {
+	all, _ := g.selectNodes(res, &selection{}, false)
+	files := compiledFiles(res, all, &selection{})
+	seen := make(map[string]bool, len(files))
+	for _, id := range files {
+		seen[id] = true
+	}
+	for _, id := range work {
+		if !seen[id] {
+			files = append(files, id)
+		}
+	}
+	return files
+}
+
+// keepPatch keeps the patch snapshot of a run's compile, with what a
+// `mart compile` of the project would have reported.
+func (g *globals) keepPatch(res *compiler.Result, files []string) {
+	all, _ := g.selectNodes(res, &selection{}, false)
+	counts := map[string]int{}
+	for _, id := range all {
+		counts[res.Manifest.Node(id).ResourceType]++
+	}
+	res.KeepPatch(files, g.printedDiags, counts, len(all))
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"reflect"
+
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/internal/phase"
 	"github.com/mart-dev/mart/warehouse"
@@ -46,7 +48,7 @@ func (g *globals) takePreopened(t *compiler.Target) warehouse.Warehouse {
 	if p.err != nil {
 		return nil
 	}
-	if p.target != t {
+	if p.target != t && !sameTarget(p.target, t) {
 		_ = p.wh.Close()
 		return nil
 	}
@@ -64,4 +66,11 @@ func (g *globals) releasePreopened() {
 			_ = p.wh.Close()
 		}
 	}
+}
+
+// sameTarget reports whether two loads of a target name the same
+// warehouse with the same settings.
+func sameTarget(a, b *compiler.Target) bool {
+	return a.Name == b.Name && a.Profile == b.Profile && a.Type == b.Type && a.File == b.File &&
+		reflect.DeepEqual(a.Settings, b.Settings) && reflect.DeepEqual(a.Target, b.Target)
 }

@@ -142,6 +142,13 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun || f.deferring.enabled
+	if res, ids, ok := g.selectFromPatch(f, indirectTests, invocation); ok {
+		return g.runSelected(command, kinds, res, invocation, ids, f, "")
+	}
+	// the compile keeps a patch snapshot, so that the next run of a
+	// selection loads from it (it then writes every compiled file, as
+	// `mart compile` does, while the nodes run)
+	g.patchSnapshot = g.partialParse && !g.noPartialParse && !f.deferring.enabled
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err
@@ -198,13 +205,21 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	for i, s := range p.Steps {
 		work[i] = s.ID
 	}
-	wait, err := res.StartWriteTarget(work)
+	files, keep := work, g.patchSnapshot
+	if keep {
+		files = g.patchFiles(res, work)
+	}
+	wait, err := res.StartWriteTarget(files)
 	if err != nil {
 		return &exitError{ExitFailure, err}
 	}
 	defer func() {
-		if werr := wait(); werr != nil && rerr == nil {
+		werr := wait()
+		if werr != nil && rerr == nil {
 			rerr = &exitError{ExitFailure, werr}
+		}
+		if werr == nil && keep {
+			g.keepPatch(res, files)
 		}
 	}()
 	if f.dryRun {

@@ -70,6 +70,9 @@ type Result struct {
 
 	parseCache *pendingCache // written with target/ (partialparse.go)
 	patch      *pendingPatch // kept by KeepPatch (patch.go)
+	// light is set on the part of a project a build loaded from the patch
+	// snapshot (Patched.Result): target/manifest.json is the patch's
+	light *patchLoad
 	// written, when set, is the manifest target/manifest.json gets instead
 	// of Manifest: a --defer run's, with the deferred nodes' own relations
 	// and their defer_relation (Defer).

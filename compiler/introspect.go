@@ -54,7 +54,7 @@ func (in *introspection) resolve(sql string) string {
 				names[i] = t.Relation
 			}
 		case strings.HasPrefix(key, "source:"):
-			if t := in.s.sources[strings.TrimPrefix(key, "source:")]; t != nil {
+			if t := in.s.sourceTarget(strings.TrimPrefix(key, "source:")); t != nil {
 				names[i] = t.Relation
 			}
 		}

@@ -59,7 +59,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 2\n"
+const patchMagic = "mart patch snapshot 3\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -420,6 +420,11 @@ type patchSnapshot struct {
 	Dirs     []fileStat // directories walked and roots missing
 	Compiled []fileStat // the directories of the compiled files
 	Nodes    []patchNode
+	// Entries is where each node of the index (patchload.go) is in
+	// manifest.json, in the index's order; nil without an index
+	Entries [][2]int64
+
+	indexBlob []byte // the index, not yet written to the blobs file
 }
 
 type patchHead struct {
@@ -434,6 +439,7 @@ type patchHead struct {
 	MacroFiles                  map[string]macroFile // by path: who calls the macros of each macro file
 	BlobsID                     string               // starts the blobs file (PatchBlobsFile) it goes with
 	LoadDiags                   []string             // what loading the project and target said (packages.yml...)
+	Index                       blobRef              // the node index (patchload.go) in the blobs file; Len 0: none
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
@@ -629,6 +635,9 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 			}
 			snap.Files[i] = st
 		})
+		if ixb, ok := encodeIndex(m, c.scope); ok {
+			snap.indexBlob = ixb
+		}
 		snap.Nodes = make([]patchNode, len(cands))
 		parallel(len(cands), func(i int) {
 			blob, err := json.Marshal(cands[i].pc)
@@ -761,6 +770,18 @@ func (r *Result) KeepPatch(ids []string, diags Diagnostics, counts map[string]in
 		}
 		n.From, n.To = at[0], at[1]
 	}
+	if snap.indexBlob != nil {
+		all := r.Manifest.AllIDs()
+		snap.Entries = make([][2]int64, len(all))
+		for i, id := range all {
+			at, ok := pp.offsets.nodes[id]
+			if !ok {
+				snap.Entries, snap.indexBlob = nil, nil
+				break
+			}
+			snap.Entries[i] = at
+		}
+	}
 	for _, d := range diags {
 		// the note on an ignored cache is this compile's, not the next
 		if !strings.HasPrefix(d.Summary, partialParseNote) {
@@ -830,6 +851,8 @@ type Patched struct {
 	Selected   int
 	TargetPath string
 	Rendered   int // models rendered again
+
+	load *patchLoad // for a build of a selection (patchload.go); nil without a node index
 }
 
 // CompileByPatch compiles the project by patching target/ as the last
@@ -903,6 +926,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Vars: proj.Vars})
 	if tdiags.HasErrors() {
 		return nil, "the target does not load"
+	}
+	if opt.OnTarget != nil {
+		opt.OnTarget(proj, tgt)
 	}
 	if strings.Join(loadDiagLines(append(loadDiags, tdiags...)), "\n") != strings.Join(snap.LoadDiags, "\n") {
 		return nil, "loading the project or target says something else now"
@@ -1147,21 +1173,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		os.Remove(file)
 		return nil, "writing manifest.json: " + err.Error()
 	}
-	// what comes after a splice moved, a spliced range grew or shrank
-	moved := func(from, to int64) (int64, int64) {
-		var shift int64
-		for _, sp := range splices {
-			if sp.from == from && sp.to == to {
-				return from + shift, from + shift + int64(len(sp.with))
-			}
-			if sp.to <= from {
-				shift += int64(len(sp.with)) - (sp.to - sp.from)
-			}
-		}
-		return from + shift, to + shift
-	}
+	moved := mover(splices)
 	for i := range snap.Nodes {
 		snap.Nodes[i].From, snap.Nodes[i].To = moved(snap.Nodes[i].From, snap.Nodes[i].To)
+	}
+	for i, e := range snap.Entries {
+		snap.Entries[i][0], snap.Entries[i][1] = moved(e[0], e[1])
 	}
 	_, snap.MetaEnd = moved(int64(len(head)), snap.MetaEnd)
 	snap.Macros[0], snap.Macros[1] = moved(snap.Macros[0], snap.Macros[1])
@@ -1185,7 +1202,28 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		os.Remove(file)
 	}
 	phase.Mark("patch snapshot")
-	return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(order)}, ""
+	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(order)}
+	if snap.Index.Len > 0 && snap.Entries != nil {
+		p.load = &patchLoad{file: file, snap: snap, c: c, meta: meta}
+	}
+	return p, ""
+}
+
+// mover returns where a range of a file [from, to) is once the splices
+// (sorted, not overlapping) are made: what comes after a splice moved, a
+// spliced range grew or shrank.
+func mover(splices []fileSplice) func(from, to int64) (int64, int64) {
+	shift := make([]int64, len(splices)+1) // shift[i]: what splices[:i] add
+	for i, sp := range splices {
+		shift[i+1] = shift[i] + int64(len(sp.with)) - (sp.to - sp.from)
+	}
+	return func(from, to int64) (int64, int64) {
+		i := sort.Search(len(splices), func(i int) bool { return splices[i].to > from })
+		if i < len(splices) && splices[i].from == from && splices[i].to == to {
+			return from + shift[i], from + shift[i] + int64(len(splices[i].with))
+		}
+		return from + shift[i], to + shift[i]
+	}
 }
 
 // patchJob is one model a patch renders again.

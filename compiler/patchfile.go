@@ -27,8 +27,9 @@ const PatchBlobsFile = "partial_parse.blobs"
 
 func blobsFile(file string) string { return filepath.Join(filepath.Dir(file), PatchBlobsFile) }
 
-// writeBlobs writes the blobs of the nodes that hold one to the blobs
-// file: a new file when the snapshot has none, else at its end.
+// writeBlobs writes the blobs of the nodes that hold one, and the node
+// index when it is new, to the blobs file: a new file when the snapshot
+// has none, else at its end.
 func writeBlobs(file string, snap *patchSnapshot) error {
 	name := blobsFile(file)
 	// put appends the blobs not yet written, from offset off on
@@ -43,6 +44,12 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 			}
 			n.Off, n.Len, n.Crc, n.Blob = off, int64(len(n.Blob)), crc32.Checksum(n.Blob, crcTable), nil
 			off += n.Len
+		}
+		if b := snap.indexBlob; b != nil {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			snap.Index, snap.indexBlob = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}, nil
 		}
 		return nil
 	}
@@ -169,6 +176,15 @@ func writePatchSnapshot(file string, snap *patchSnapshot) error {
 			t = binary.AppendUvarint(t, uint64(n.Crc))
 			flush()
 		}
+		t = binary.AppendUvarint(t, uint64(len(snap.Entries)))
+		for _, e := range snap.Entries {
+			t = binary.AppendVarint(t, e[0])
+			t = binary.AppendVarint(t, e[1])
+			if len(t) > 4000 {
+				flush()
+			}
+		}
+		flush()
 		return nil
 	})
 }
@@ -304,6 +320,12 @@ func readPatchSnapshot(file string) (*patchSnapshot, error) {
 	snap.Nodes = make([]patchNode, r.count())
 	for i := range snap.Nodes {
 		snap.Nodes[i] = patchNode{ID: r.str(), Path: r.str(), From: r.varint(), To: r.varint(), Off: r.varint(), Len: r.varint(), Crc: uint32(r.uvarint())}
+	}
+	if ne := r.count(); ne > 0 {
+		snap.Entries = make([][2]int64, ne)
+		for i := range snap.Entries {
+			snap.Entries[i] = [2]int64{r.varint(), r.varint()}
+		}
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -341,7 +341,7 @@ func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 			st.setCallPos("source:"+s+"."+t, at)
 		}
 		rel := Relation{"__text": placeholder(st.addTarget("source:" + s + "." + t)), "name": t, "identifier": t}
-		if src := sc.sources[s+"."+t]; src != nil {
+		if src := sc.sourceTarget(s + "." + t); src != nil {
 			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, src.Database
 			if opt.batched() {
 				rel = sc.batchFilter(rel, src.Config.String("event_time"), opt)

@@ -239,7 +239,7 @@ func (s *scope) targetNames(n *Node, st *renderState, mocks map[string]string) (
 				names[i] = t.Relation
 			}
 		case strings.HasPrefix(key, "source:"):
-			if src := s.sources[strings.TrimPrefix(key, "source:")]; src != nil {
+			if src := s.sourceTarget(strings.TrimPrefix(key, "source:")); src != nil {
 				names[i] = src.Relation
 			}
 		}

@@ -59,6 +59,9 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("writing compiled SQL: %v", err)
 	}
+	if r.light != nil {
+		return r.writeLight(ids, write), nil
+	}
 	type staged struct {
 		commit func(keep bool) error
 		err    error

@@ -31,6 +31,10 @@ type scope struct {
 	graph func() map[string]any
 	// resolved: every node's SQL is final; later renders only read it.
 	resolved bool
+	// lazy, when set, finds what ref() and source() name instead of
+	// byName, versions and sources: a build from the patch snapshot
+	// decodes those nodes when a render first asks (patchload.go)
+	lazy *entryDecoder
 
 	sharedOnce sync.Once
 	shared     map[string]any // template variables common to every render

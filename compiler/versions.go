@@ -36,10 +36,21 @@ func refKey(name, version string) string {
 // versioned model, else the model, seed or snapshot of that name.
 func (s *scope) refTarget(key string) *Node {
 	name, version, versioned := strings.Cut(key, "@v")
+	if s.lazy != nil {
+		return s.lazy.ref(name, version, versioned)
+	}
 	if versioned {
 		return s.versions[name][version]
 	}
 	return s.byName[name]
+}
+
+// sourceTarget is the source table source() names with key ("s.t").
+func (s *scope) sourceTarget(key string) *Node {
+	if s.lazy != nil {
+		return s.lazy.source(key)
+	}
+	return s.sources[key]
 }
 
 // scalarText is a YAML scalar (2, 1.5, "beta") as text; "" for none.

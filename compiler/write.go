@@ -220,8 +220,10 @@ func encodeManifestAt(w *bufio.Writer, m *Manifest, at *manifestOffsets, pos fun
 		var err error
 		if nodes, ok := f.v.(map[string]*Node); ok {
 			var rec func(id string, from, to int64)
-			if at != nil && f.key == "nodes" {
-				at.nodes = make(map[string][2]int64, len(nodes))
+			if at != nil { // nodes, sources and unit tests: their ids are distinct
+				if at.nodes == nil {
+					at.nodes = make(map[string][2]int64, len(all))
+				}
 				rec = func(id string, from, to int64) { at.nodes[id] = [2]int64{from, to} }
 			}
 			err = encodeNodes(w, nodes, all, rec, pos)

@@ -259,3 +259,18 @@ func (ix *index) candidates(a *Atom) (cands []int32, ok bool) {
 	}
 	return nil, false
 }
+
+// Methods returns the methods the selector arguments use ("" for a value
+// without one: a name, FQN, path or file), so that a caller holding only
+// part of what nodes carry can tell whether it can answer them.
+func Methods(args []string) (map[string]bool, error) {
+	exprs, err := parseArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, e := range exprs {
+		atoms(e, func(a *Atom) { out[a.Method] = true })
+	}
+	return out, nil
+}

@@ -1,0 +1,643 @@
+package compiler
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/mart-dev/mart/compiler/selector"
+	"github.com/mart-dev/mart/internal/phase"
+)
+
+// Building a selection from the patch snapshot: a `mart build --select m`
+// (run, test, seed, snapshot) on a large project needs the whole graph to
+// select and order, but the full nodes of only a few. After patching
+// target/ (CompileByPatch: manifest.json and the compiled files are then
+// what a compile of the project writes), the build reads the snapshot's
+// node index instead of compiling: what selection reads of every node
+// (selector.Node, but the config), each node's config with its Go types,
+// and the names ref() and source() find. It selects over that, decodes
+// from manifest.json the entries of the nodes the run needs (the selected
+// ones, their parents, and the nodes between two selected ones), and
+// renders at run time with the project's macros and the relations ref()
+// names, each decoded when a render first asks for it.
+//
+// The index is written by a whole `mart compile` (it never changes in a
+// patch: a patch keeps every render's config, refs and sources), in the
+// blobs file; where each node's entry is in manifest.json is in the
+// snapshot, moved by each patch's splices.
+//
+// What it cannot do exactly, it does not do: Patched.Selection and
+// Patched.Result say why, and the build compiles the whole project as
+// before: a selector reading config (config.x:y), a needed node whose config has
+// a type the index cannot carry, a unit test, a test rendered at run
+// time, a model that refs an ephemeral model (its CTEs come from the
+// compile's render states).
+
+// blobRef is where a blob is in the blobs file.
+type blobRef struct {
+	Off, Len int64
+	Crc      uint32
+}
+
+// index flags
+const (
+	ixDisabled = 1 << iota
+	ixRerender // rendered from a template of its own (Node.rerender)
+	ixTyped    // its config is kept with its Go types
+	ixGroup    // Config["group"] is a string (selector: group:)
+	ixAccess   // Config["access"] is a string (selector: access:)
+	ixTestCall // a generic test: rendered from its YAML call
+	ixInYAML   // a snapshot declared in YAML (its compiled file is beside it)
+)
+
+// nodeIndex is the decoded index.
+type nodeIndex struct {
+	nodes    []indexNode
+	pos      map[string]int // by unique id
+	byName   map[string]int
+	versions map[string]map[string]int
+	sources  map[string]int
+}
+
+type indexNode struct {
+	sel      selector.Node
+	flags    byte
+	config   []byte // typedJSON of its config (ixTyped)
+	yamlFile string // Node.Declared
+	yamlLine int
+	colPos   map[string]int // each column's place in YAML (Column.pos)
+}
+
+// encodeIndex makes the index of a compile's manifest and scope; ok is
+// false when a name the scope resolves is not a node of the manifest.
+func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
+	all := m.AllIDs()
+	pos := make(map[string]int, len(all))
+	for i, id := range all {
+		pos[id] = i
+	}
+	parts := make([][]byte, len(all))
+	parallel(len(all), func(i int) {
+		n := m.Node(all[i])
+		var flags byte
+		if !n.Enabled() {
+			flags |= ixDisabled
+		}
+		if n.rerender {
+			flags |= ixRerender
+		}
+		if n.testCall != nil {
+			flags |= ixTestCall
+		}
+		if n.relationAt[0] > 0 {
+			flags |= ixInYAML
+		}
+		group, hasGroup := n.Config["group"].(string)
+		access, hasAccess := n.Config["access"].(string)
+		if hasGroup {
+			flags |= ixGroup
+		}
+		if hasAccess {
+			flags |= ixAccess
+		}
+		conf, typed := typedJSON(nil, map[string]any(n.Config))
+		if typed {
+			flags |= ixTyped
+		} else {
+			conf = nil
+		}
+		b := make([]byte, 0, 256+len(conf))
+		for _, s := range []string{n.UniqueID, n.Name, n.ResourceType, n.Path, n.Package, n.SourceName, n.TestType,
+			n.Version, n.LatestVersion, group, access} {
+			b = appendStr(b, s)
+		}
+		for _, l := range [][]string{n.FQN, n.Tags, n.DependsOn.Nodes} {
+			b = binary.AppendUvarint(b, uint64(len(l)))
+			for _, s := range l {
+				b = appendStr(b, s)
+			}
+		}
+		b = append(b, flags)
+		b = appendStr(b, string(conf))
+		b = appendStr(b, n.yamlFile) // Declared: where a failing test points
+		b = binary.AppendUvarint(b, uint64(max(n.yamlLine, 0)))
+		// the columns' order in YAML (a contract's), which manifest.json's
+		// object of columns does not keep
+		b = binary.AppendUvarint(b, uint64(len(n.Columns)))
+		for _, name := range sortedKeys(n.Columns) {
+			b = appendStr(b, name)
+			b = binary.AppendUvarint(b, uint64(max(n.Columns[name].pos, 0)))
+		}
+		parts[i] = b
+	})
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	b := make([]byte, 0, size+64+32*(len(s.byName)+len(s.sources)))
+	b = binary.AppendUvarint(b, uint64(len(all)))
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	ok := true
+	at := func(n *Node) uint64 {
+		i, found := pos[n.UniqueID]
+		if !found || m.Node(n.UniqueID) != n {
+			ok = false
+		}
+		return uint64(i)
+	}
+	names := sortedKeys(s.byName)
+	b = binary.AppendUvarint(b, uint64(len(names)))
+	for _, name := range names {
+		b = appendStr(b, name)
+		b = binary.AppendUvarint(b, at(s.byName[name]))
+	}
+	vnames := sortedKeys(s.versions)
+	b = binary.AppendUvarint(b, uint64(len(vnames)))
+	for _, name := range vnames {
+		vs := s.versions[name]
+		b = appendStr(b, name)
+		b = binary.AppendUvarint(b, uint64(len(vs)))
+		for _, v := range sortedKeys(vs) {
+			b = appendStr(b, v)
+			b = binary.AppendUvarint(b, at(vs[v]))
+		}
+	}
+	keys := sortedKeys(s.sources)
+	b = binary.AppendUvarint(b, uint64(len(keys)))
+	for _, k := range keys {
+		b = appendStr(b, k)
+		b = binary.AppendUvarint(b, at(s.sources[k]))
+	}
+	return b, ok
+}
+
+// decodeIndex reads an index; its strings are b's bytes.
+func decodeIndex(b []byte) (*nodeIndex, error) {
+	r := &snapReader{b: b}
+	ix := &nodeIndex{nodes: make([]indexNode, r.count())}
+	ix.pos = make(map[string]int, len(ix.nodes))
+	list := func() []string {
+		out := make([]string, r.count())
+		for i := range out {
+			out[i] = r.str()
+		}
+		return out
+	}
+	node := func() int {
+		j := int(r.uvarint())
+		if j >= len(ix.nodes) {
+			r.err = errSnapShort
+			return 0
+		}
+		return j
+	}
+	for i := range ix.nodes {
+		n := &ix.nodes[i]
+		var group, access string
+		n.sel = selector.Node{UniqueID: r.str(), Name: r.str(), ResourceType: r.str(), Path: r.str(), Package: r.str(),
+			SourceName: r.str(), TestType: r.str(), Version: r.str(), LatestVersion: r.str()}
+		group, access = r.str(), r.str()
+		n.sel.FQN, n.sel.Tags, n.sel.DependsOn = list(), list(), list()
+		if f := r.bytes(1); len(f) == 1 {
+			n.flags = f[0]
+		}
+		if c := r.str(); c != "" {
+			n.config = []byte(c)
+		}
+		n.yamlFile, n.yamlLine = r.str(), int(r.uvarint())
+		if nc := r.count(); nc > 0 {
+			n.colPos = make(map[string]int, nc)
+			for range nc {
+				c := r.str()
+				n.colPos[c] = int(r.uvarint())
+			}
+		}
+		n.sel.Disabled = n.flags&ixDisabled != 0
+		if n.flags&(ixGroup|ixAccess) != 0 {
+			n.sel.Config = map[string]any{}
+			if n.flags&ixGroup != 0 {
+				n.sel.Config["group"] = group
+			}
+			if n.flags&ixAccess != 0 {
+				n.sel.Config["access"] = access
+			}
+		}
+		ix.pos[n.sel.UniqueID] = i
+	}
+	nb := r.count()
+	ix.byName = make(map[string]int, nb)
+	for range nb {
+		name := r.str()
+		ix.byName[name] = node()
+	}
+	nv := r.count()
+	ix.versions = make(map[string]map[string]int, nv)
+	for range nv {
+		name := r.str()
+		vs := make(map[string]int)
+		for range r.count() {
+			v := r.str()
+			vs[v] = node()
+		}
+		ix.versions[name] = vs
+	}
+	ns := r.count()
+	ix.sources = make(map[string]int, ns)
+	for range ns {
+		k := r.str()
+		ix.sources[k] = node()
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.err = fmt.Errorf("trailing bytes")
+	}
+	return ix, r.err
+}
+
+// readIndex reads the snapshot's index from the blobs file (mapped: its
+// strings stay valid, the file is only ever appended to or replaced).
+func readIndex(file string, snap *patchSnapshot) (*nodeIndex, error) {
+	if snap.Index.Len == 0 {
+		return nil, fmt.Errorf("the snapshot has no node index")
+	}
+	data, err := mapFile(blobsFile(file))
+	if err != nil {
+		return nil, err
+	}
+	id := snap.BlobsID + "\n"
+	ref := snap.Index
+	if snap.BlobsID == "" || len(data) < len(id) || string(data[:len(id)]) != id {
+		return nil, fmt.Errorf("the blobs file is not the snapshot's")
+	}
+	if ref.Off < int64(len(id)) || ref.Len < 0 || ref.Off+ref.Len > int64(len(data)) {
+		return nil, fmt.Errorf("the node index's place is damaged")
+	}
+	b := data[ref.Off : ref.Off+ref.Len]
+	if crc32.Checksum(b, crcTable) != ref.Crc {
+		return nil, fmt.Errorf("the node index is damaged")
+	}
+	ix, err := decodeIndex(b)
+	if err != nil {
+		return nil, fmt.Errorf("the node index is damaged: %v", err)
+	}
+	if len(ix.nodes) != len(snap.Entries) {
+		return nil, fmt.Errorf("the node index does not match the snapshot")
+	}
+	return ix, nil
+}
+
+// patchLoad is what a patch keeps for building a selection (Patched).
+type patchLoad struct {
+	file string // the snapshot
+	snap *patchSnapshot
+	c    *compilation // its macros loaded
+	meta ManifestMetadata
+	ix   *nodeIndex
+}
+
+// SelectorGraph returns the graph selection runs over, read from the
+// snapshot's node index, or why there is none. Its nodes carry no
+// config but group and access, and nothing state: selects with
+// config.x:y selectors, --state or --defer need the whole project
+// compiled (CanSelect).
+func (p *Patched) SelectorGraph() (*selector.Graph, string) {
+	l := p.load
+	if l == nil {
+		return nil, "no node index"
+	}
+	if l.ix == nil {
+		ix, err := readIndex(l.file, l.snap)
+		if err != nil {
+			return nil, err.Error()
+		}
+		l.ix = ix
+	}
+	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(l.ix.nodes))}
+	for i := range l.ix.nodes {
+		g.Nodes[l.ix.nodes[i].sel.UniqueID] = &l.ix.nodes[i].sel
+	}
+	return g, ""
+}
+
+// CanSelect says why SelectorGraph cannot answer these selectors ("" when
+// it can): it holds no config but group and access.
+func CanSelect(include, exclude []string) string {
+	for _, args := range [][]string{include, exclude} {
+		methods, err := selector.Methods(args)
+		if err != nil {
+			return "the selectors do not parse" // the whole compile reports it
+		}
+		for _, m := range []string{"config", "state", "result", "source_status"} {
+			if methods[m] {
+				return "a " + m + ": selector"
+			}
+		}
+	}
+	return ""
+}
+
+// Result returns the compiled project a run of the selected nodes (ids,
+// from SelectorGraph) needs: the manifest holds them, their parents and
+// the nodes between two of them, each as `mart compile` wrote it; the
+// renderer reads the rest of the project as a render asks. It is nil with
+// why when the selection needs what the snapshot cannot give exactly.
+func (p *Patched) Result(ids []string) (*Result, string) {
+	l := p.load
+	if l == nil || l.ix == nil {
+		return nil, "no node index"
+	}
+	ix := l.ix
+	selected := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		i, ok := ix.pos[id]
+		if !ok {
+			return nil, "unknown node " + id
+		}
+		selected[i] = true
+	}
+	need, why := ix.needed(selected)
+	if why != "" {
+		return nil, why
+	}
+	for i := range need {
+		n := &ix.nodes[i]
+		switch {
+		case n.flags&ixTyped == 0:
+			return nil, n.sel.UniqueID + "'s config is not kept with its types"
+		case selected[i] && n.sel.ResourceType == TypeUnitTest:
+			return nil, "unit test " + n.sel.UniqueID + " is selected"
+		}
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	order := make([]int, 0, len(need))
+	for i := range need {
+		order = append(order, i)
+	}
+	sort.Ints(order)
+	nodes := make([]*Node, len(order))
+	errs := make([]error, len(order))
+	parallel(len(order), func(k int) { nodes[k], errs[k] = dec.decode(order[k]) })
+	m := &Manifest{Metadata: l.meta, Nodes: map[string]*Node{}, Sources: map[string]*Node{}, UnitTests: map[string]*Node{}}
+	for k, n := range nodes {
+		if errs[k] != nil {
+			return nil, errs[k].Error()
+		}
+		if n.RunTimeRender { // a snapshot is kept only when none does
+			return nil, n.UniqueID + " renders at run time"
+		}
+		switch n.ResourceType {
+		case TypeSource:
+			m.Sources[n.UniqueID] = n
+		case TypeUnitTest:
+			m.UnitTests[n.UniqueID] = n
+		default:
+			m.Nodes[n.UniqueID] = n
+		}
+		dec.got[order[k]] = n
+	}
+	// a model that refs an ephemeral one has its CTEs put in front by
+	// the compile's render states, which the snapshot does not keep
+	for i := range selected {
+		for _, pid := range nodes[sort.SearchInts(order, i)].DependsOn.Nodes {
+			if pn := m.Node(pid); pn != nil && pn.ResourceType == TypeModel && pn.Materialized() == "ephemeral" {
+				return nil, ix.nodes[i].sel.UniqueID + " refs ephemeral model " + pid
+			}
+		}
+	}
+	s := l.c.scope
+	s.byName, s.versions, s.sources = map[string]*Node{}, nil, map[string]*Node{}
+	s.lazy = dec
+	s.stateOf = func(string) *renderState { return nil }
+	s.resolved = true
+	manifestFile := filepath.Join(filepath.Dir(l.file), "manifest.json")
+	s.graph = sync.OnceValue(func() map[string]any {
+		// a render that reads `graph` gets the whole manifest.json
+		// (its numbers as JSON has them)
+		full, err := ReadManifest(manifestFile)
+		if err != nil {
+			return map[string]any{}
+		}
+		return graphOnce(full)()
+	})
+	res := &Result{Project: l.c.project, Target: l.c.target, Dialect: l.c.dialect, Manifest: m,
+		Renderer: &Renderer{s: s, manifest: m}, light: l}
+	return res, ""
+}
+
+// needed is the nodes a run of the selected ones reads: them, their
+// parents, and every node on a path between two of them (the plan orders
+// through those); why, when an id in the index is damaged.
+func (ix *nodeIndex) needed(selected map[int]bool) (map[int]bool, string) {
+	need := make(map[int]bool, 2*len(selected))
+	parents := func(i int) ([]int, string) {
+		deps := ix.nodes[i].sel.DependsOn
+		out := make([]int, 0, len(deps))
+		for _, d := range deps {
+			j, ok := ix.pos[d]
+			if !ok {
+				continue // a parent outside the manifest (disabled): the compile skips it too
+			}
+			out = append(out, j)
+		}
+		return out, ""
+	}
+	// below[i]: node i is a selected node or has one among its ancestors;
+	// computed over the ancestors of the selected nodes only
+	below := map[int]bool{}
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		if v, ok := below[i]; ok {
+			return v
+		}
+		below[i] = false // a cycle cannot be compiled; guards the walk anyway
+		ps, _ := parents(i)
+		v := false
+		for _, p := range ps {
+			if visit(p) || selected[p] {
+				v = true
+			}
+		}
+		below[i] = v || selected[i]
+		if v && !selected[i] {
+			need[i] = true // between a selected ancestor and a selected descendant
+		}
+		return below[i]
+	}
+	for i := range selected {
+		need[i] = true
+		ps, why := parents(i)
+		if why != "" {
+			return nil, why
+		}
+		for _, p := range ps {
+			need[p] = true
+			visit(p)
+		}
+	}
+	return need, ""
+}
+
+// entryDecoder decodes nodes from manifest.json at the snapshot's entries;
+// as the scope's lookup (lazy), it finds the nodes ref() and source() name.
+type entryDecoder struct {
+	l  *patchLoad
+	f  *os.File
+	mu sync.Mutex
+	// got holds the nodes decoded, by index; the run's manifest holds the
+	// same nodes
+	got map[int]*Node
+}
+
+func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
+	f, err := os.Open(filepath.Join(filepath.Dir(l.file), "manifest.json"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := statOf(f.Name())
+	if err != nil || !st.same(l.snap.Manifest) {
+		f.Close()
+		return nil, fmt.Errorf("manifest.json changed")
+	}
+	return &entryDecoder{l: l, f: f, got: map[int]*Node{}}, nil
+}
+
+// decode reads node i's entry and gives it its config with Go types.
+func (d *entryDecoder) decode(i int) (*Node, error) {
+	in := &d.l.ix.nodes[i]
+	at := d.l.snap.Entries[i]
+	if at[0] < 0 || at[1] <= at[0] || at[1] > d.l.snap.Manifest.Size {
+		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", in.sel.UniqueID)
+	}
+	b := make([]byte, at[1]-at[0])
+	if _, err := d.f.ReadAt(b, at[0]); err != nil {
+		return nil, err
+	}
+	n := &Node{}
+	if err := json.Unmarshal(b, n); err != nil || n.UniqueID != in.sel.UniqueID {
+		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", in.sel.UniqueID)
+	}
+	if in.flags&ixTyped != 0 {
+		v, err := fromTypedJSON(in.config)
+		conf, isMap := v.(map[string]any)
+		switch {
+		case err != nil || v != nil && !isMap:
+			return nil, fmt.Errorf("%s's config in the node index is damaged", in.sel.UniqueID)
+		case v == nil:
+			n.Config = nil
+		default:
+			n.Config = Config(conf)
+		}
+	}
+	n.rerender = in.flags&ixRerender != 0
+	n.yamlFile, n.yamlLine = in.yamlFile, in.yamlLine
+	for name, c := range n.Columns {
+		if c != nil {
+			c.pos = in.colPos[name]
+		}
+	}
+	if in.flags&ixInYAML != 0 {
+		n.relationAt[0] = 1 // compiledPath reads only that it is set
+	}
+	return n, nil
+}
+
+// node is node i, decoded once (nil when ok is false or it cannot be
+// read: then a render names nothing for it, as for an unknown ref).
+func (d *entryDecoder) node(i int, ok bool) *Node {
+	if !ok {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if n, ok := d.got[i]; ok {
+		return n
+	}
+	n, err := d.decode(i)
+	if err != nil {
+		n = nil
+	}
+	d.got[i] = n
+	return n
+}
+
+// ref is what ref() finds for a name (and version), as the compile's
+// scope had it.
+func (d *entryDecoder) ref(name, version string, versioned bool) *Node {
+	if versioned {
+		i, ok := d.l.ix.versions[name][version]
+		return d.node(i, ok)
+	}
+	i, ok := d.l.ix.byName[name]
+	return d.node(i, ok)
+}
+
+func (d *entryDecoder) source(key string) *Node {
+	i, ok := d.l.ix.sources[key]
+	return d.node(i, ok)
+}
+
+// touched refreshes the snapshot after a run wrote compiled files in
+// dirs: the compiled directories that hold them, or a directory made in
+// them, changed, and the next patch would otherwise find target/ touched.
+func (l *patchLoad) touched(dirs map[string]bool) {
+	changed := false
+	for i := range l.snap.Compiled {
+		c := &l.snap.Compiled[i]
+		for d := range dirs {
+			if d == c.Path || strings.HasPrefix(d, c.Path+string(filepath.Separator)) {
+				st, err := statOf(c.Path)
+				if err != nil {
+					os.Remove(l.file)
+					return
+				}
+				st.Path = c.Path
+				*c = st
+				changed = true
+				break
+			}
+		}
+	}
+	if changed && writePatchSnapshot(l.file, l.snap) != nil {
+		os.Remove(l.file)
+	}
+}
+
+// writeLight writes the compiled files of a build loaded from the patch
+// snapshot (manifest.json is the patch's, and stays) and tells the
+// snapshot which compiled directories that changed.
+func (r *Result) writeLight(ids []string, write func() error) func() error {
+	done := make(chan error, 1)
+	go func() {
+		err := write()
+		phase.Mark("compiled files")
+		if err == nil {
+			dirs := map[string]bool{}
+			for _, id := range ids {
+				if n := r.Manifest.Node(id); n != nil && n.CompiledPath != "" {
+					if rel := compiledPath(n); rel != "" {
+						dirs[filepath.Dir(filepath.Join(r.TargetDir(), filepath.FromSlash(rel)))] = true
+					}
+				}
+			}
+			r.light.touched(dirs)
+		}
+		done <- err
+	}()
+	return sync.OnceValue(func() error {
+		if err := <-done; err != nil {
+			return fmt.Errorf("writing compiled SQL: %v", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A run of a selection loads from the patch snapshot only the nodes it
+// needs (compiler/patchload.go). Its every output must be the one of a
+// run that compiles the whole project: two copies of a project are built
+// side by side, one with partial parsing (the default: its runs of a
+// selection load from the snapshot when they can) and one without, through
+// the same selections, twice (the second time incremental models merge),
+// with an edit of a model in between; after each run their console
+// output, run_results.json, the SQL each node ran (compiled and run-time
+// rendered), manifest.json and, at the end, every table must be the same.
+func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
+	cases := []struct {
+		name      string
+		dir       func(t testing.TB) string
+		selects   []string
+		edit      string // a model edited between the rounds
+		minLoaded int    // runs that must have loaded from the snapshot
+	}{
+		{"demo", demo, []string{"dim_cars", "raw_cars", "dim_cars dim_zones", "agg_daily_zone_utilization",
+			"members_tier_snapshot", "fct_reservations", "+dim_members", "stg_cars+", "resource_type:seed",
+			"tag:staging,resource_type:model", "path:models/marts", "@dim_zones", "stg_members stg_payments",
+			"dim_cars --exclude resource_type:test", "dim_members --exclude dim_members", "stg_zones agg_member_cohorts"},
+			"models/marts/dim_cars.sql", 16},
+		{"incremental_orders", func(t testing.TB) string { return project(t, "incremental_orders") },
+			[]string{"orders_merge", "customer_totals", "orders_by_month", "orders_snapshot", "raw_orders+",
+				"orders_merge customer_totals", "orders_merge_full+", "+customer_totals_full"},
+			"models/orders_merge.sql", 12},
+		// a chain m4 -> m3 -> m2 -> m1: selecting m1 and m4 orders m1
+		// after m4 through m3 and m2, which the run does not build; y refs
+		// m3 only in its incremental branch, which the compile does not
+		// render
+		{"chain", chainProject, []string{"m1 m4", "m1", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+"}, "models/m2.sql", 16},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			light, whole := tc.dir(t), tc.dir(t)
+			r := mart(t, light, "build")
+			require.Equal(t, 0, r.Code, r.String())
+			r = mart(t, whole, "build", "--no-partial-parse")
+			require.Equal(t, 0, r.Code, r.String())
+			loaded := 0
+			for round := 0; round < 2; round++ {
+				if round == 1 {
+					for _, dir := range []string{light, whole} {
+						f := filepath.Join(dir, tc.edit)
+						data, err := os.ReadFile(f)
+						require.NoError(t, err)
+						require.NoError(t, os.WriteFile(f, append(data, "\n-- edited\n"...), 0o644))
+					}
+				}
+				for _, sel := range tc.selects {
+					// one thread: nodes run, and print, in the plan's order
+					args := []string{"build", "--threads", "1", "--select", sel}
+					if i := strings.Index(sel, " --exclude "); i >= 0 {
+						args = []string{"build", "--threads", "1", "--select", sel[:i], "--exclude", sel[i+len(" --exclude "):]}
+					}
+					a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+					b := mart(t, whole, append(args, "--no-partial-parse")...)
+					what := fmt.Sprintf("round %d, mart %s", round, strings.Join(args, " "))
+					require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+					require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), what)
+					if loadedFromPatch.MatchString(a.Stderr) {
+						loaded++
+					} else {
+						t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
+					}
+					require.Equal(t, ranSQL(t, whole), ranSQL(t, light), what)
+					require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+				}
+			}
+			require.GreaterOrEqual(t, loaded, tc.minLoaded, "runs that loaded from the patch snapshot")
+			require.Equal(t, tables(t, whole), tables(t, light))
+		})
+	}
+}
+
+func chainProject(t testing.TB) string {
+	dir := t.TempDir()
+	writeFile(t, dir, "mart.yml", "name: chain\nmodels:\n  chain:\n    +materialized: view\n")
+	writeFile(t, dir, "seeds/raw_ids.csv", "id\n1\n2\n")
+	writeFile(t, dir, "models/m4.sql", "select id from {{ ref('raw_ids') }}\n")
+	writeFile(t, dir, "models/m3.sql", "select id from {{ ref('m4') }}\n")
+	writeFile(t, dir, "models/m2.sql", "select id from {{ ref('m3') }}\n")
+	writeFile(t, dir, "models/m1.sql", "select id, '{{ var(\"label\", \"m1\") }}' as label from {{ ref('m2') }}\n")
+	// its config's int (from YAML) stays an int at run time (JSON would make it 2.0)
+	writeFile(t, dir, "models/y.sql", `{{ config(materialized='incremental', unique_key='id') }}
+select id * {{ config.get('factor') }} as id, '{{ config.get("factor") }}' as factor from {{ ref('m4') }}
+{% if is_incremental() %}
+union all select id + 100, '{{ config.get("factor") }}' from {{ ref('m3') }}
+{% endif %}
+`)
+	writeFile(t, dir, "models/z.sql", `{{ config(materialized='table', factor=2.5, post_hook="select {{ config.get('factor') }} as f") }}
+select id * {{ config.get('factor') }} as id from {{ ref('m4') }}
+`)
+	writeFile(t, dir, "models/_models.yml", `version: 2
+models:
+  - name: m1
+    columns:
+      - name: id
+        tests: [not_null, unique]
+  - name: y
+    config: {factor: 2}
+    columns:
+      - name: id
+        tests: [unique]
+`)
+	return dir
+}
+
+var (
+	loadedFromPatch = regexp.MustCompile(`mart timing: load \d+ nodes`)
+	noSelection     = regexp.MustCompile(`no selection from the patch: ([^\n]*?)\s{2,}`)
+	durations       = regexp.MustCompile(`\d+\.\d+s\b`)
+)
+
+func noSelectionReason(stderr string) string {
+	if m := noSelection.FindStringSubmatch(stderr); m != nil {
+		return m[1]
+	}
+	return "?"
+}
+
+// runOutput is a run's console output without its durations.
+func runOutput(stdout string) string { return durations.ReplaceAllString(stdout, "Ns") }
+
+// ranSQL is what the last run's results say, without times, and the SQL
+// each node ran: its compiled file, or the file target/run/ has of it.
+func ranSQL(t *testing.T, dir string) []string {
+	t.Helper()
+	var rr struct {
+		Results []map[string]any `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(readFile(t, dir, "target/run_results.json")), &rr))
+	var out []string
+	for _, r := range rr.Results {
+		delete(r, "timing")
+		delete(r, "execution_time")
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		out = append(out, string(b))
+		if p, ok := r["compiled_path"].(string); ok && p != "" {
+			out = append(out, p+":\n"+readFile(t, dir, p))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// manifestBody is target/manifest.json without its metadata.
+func manifestBody(t *testing.T, dir string) string {
+	t.Helper()
+	m := readFile(t, dir, "target/manifest.json")
+	i := strings.Index(m, `,"nodes":`)
+	require.Positive(t, i)
+	return m[i:]
+}
+
+// tables is every table's rows, sorted, but the columns that hold the
+// time they ran (a snapshot's dbt_ columns, the demo's _loaded_at).
+func tables(t *testing.T, dir string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, row := range query(t, dir, `select table_schema, table_name from information_schema.tables
+		where table_type = 'BASE TABLE' order by 1, 2`) {
+		name := fmt.Sprintf(`"%s"."%s"`, row[0], row[1])
+		var cols []string
+		for _, c := range query(t, dir, fmt.Sprintf(`select column_name from information_schema.columns
+			where table_schema = '%s' and table_name = '%s' order by ordinal_position`, row[0], row[1])) {
+			if col := c[0].(string); !strings.HasPrefix(col, "dbt_") && col != "_loaded_at" {
+				cols = append(cols, `"`+col+`"`)
+			}
+		}
+		var rows []string
+		for _, r := range query(t, dir, fmt.Sprintf("select %s from %s", strings.Join(cols, ", "), name)) {
+			rows = append(rows, fmt.Sprint(r...))
+		}
+		sort.Strings(rows)
+		out[name] = rows
+	}
+	return out
+}
