@@ -187,6 +187,9 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	sg, why := p.SelectorGraph()
 	if sg == nil {
+		if note := compiler.PatchNote(why); note != nil {
+			g.v.Diagnostics(note)
+		}
 		return fail(why)
 	}
 	ids, err := selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})

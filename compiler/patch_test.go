@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -328,7 +329,7 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 		good[f] = b
 	}
 	model := p.pick(p.files("models/layer_2", ".sql")) // it refs others: its blob holds relation names
-	refused := 0
+	refused, loaded := 0, 0
 	for i := 0; i < 60; i++ {
 		for _, f := range files {
 			require.NoError(t, os.WriteFile(f, good[f], 0o600))
@@ -338,13 +339,16 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 		// where to damage: anywhere, or (in the blobs) the edited model's
 		// blob, which the patch reads
 		from, to := 0, len(b)
-		if f == files[1] && p.rng.Intn(2) == 0 {
+		if f == files[1] && p.rng.Intn(3) > 0 {
 			snap, err := readPatchSnapshot(files[0])
 			require.NoError(t, err)
 			for _, n := range snap.Nodes {
 				if n.Path == model {
 					from, to = int(n.Off), int(n.Off+n.Len)
 				}
+			}
+			if p.rng.Intn(2) == 0 { // the node index, which a build of a selection reads
+				from, to = int(snap.Index.Off), int(snap.Index.Off+snap.Index.Len)
 			}
 		}
 		if p.rng.Intn(4) == 0 {
@@ -369,6 +373,30 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join(p.dir, "target", "manifest.json"))
 		require.NoError(t, err)
 		require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "after damaging %s (patched=%v)", filepath.Base(f), pt != nil)
+		if pt != nil { // a build of the model and its children loads them as compiled, or refuses
+			if g, _ := pt.SelectorGraph(); g != nil {
+				var ids []string
+				for id, n := range g.Nodes {
+					if n.Path == model || slices.Contains(n.DependsOn, "model.synth."+strings.TrimSuffix(filepath.Base(model), ".sql")) {
+						ids = append(ids, id)
+					}
+				}
+				if lr, _ := pt.Result(ids); lr != nil {
+					loaded += len(lr.Manifest.AllIDs())
+					for _, id := range lr.Manifest.AllIDs() {
+						want := *cold.Manifest.Node(id)
+						want.versionSpec, want.extractAt, want.testCall = nil, nil, nil
+						requireSameNode(t, &want, lr.Manifest.Node(id))
+					}
+				}
+			}
+		}
+		if _, err := os.Stat(files[0]); err != nil { // a damaged index removes the snapshot: compile whole
+			res, diags := Compile(opt)
+			require.NotNil(t, res)
+			require.NoError(t, res.WriteTarget(compiledIDs(res)))
+			res.KeepPatch(compiledIDs(res), diags, nil, 0)
+		}
 		for _, f := range files {
 			b, err := os.ReadFile(f)
 			require.NoError(t, err)
@@ -376,6 +404,7 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 		}
 	}
 	require.Positive(t, refused)
+	require.Positive(t, loaded, "nodes a build of a selection loaded")
 }
 
 // TestPatchWithProfileWarnings: a profile with unknown keys warns at every

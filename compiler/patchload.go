@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -57,22 +58,53 @@ const (
 	ixInYAML   // a snapshot declared in YAML (its compiled file is beside it)
 )
 
-// nodeIndex is the decoded index.
+// nodeIndex is the decoded index. Its selection part (what selection and
+// the walk to the needed nodes read) is decoded whole; the rest of a
+// node (its typed config, where YAML declares it, its columns' order) only
+// when the node is loaded (detail).
 type nodeIndex struct {
 	nodes    []indexNode
 	pos      map[string]int // by unique id
 	byName   map[string]int
 	versions map[string]map[string]int
 	sources  map[string]int
+	details  []byte // the nodes' details, at indexNode.detail
 }
 
 type indexNode struct {
-	sel      selector.Node
-	flags    byte
+	sel    selector.Node
+	flags  byte
+	detail int // where its details start in nodeIndex.details
+}
+
+// nodeDetail is what loading a node takes from the index besides its
+// manifest.json entry.
+type nodeDetail struct {
 	config   []byte // typedJSON of its config (ixTyped)
 	yamlFile string // Node.Declared
 	yamlLine int
 	colPos   map[string]int // each column's place in YAML (Column.pos)
+}
+
+// The index: a table of the distinct strings; each node as indexes into
+// it (its parents as node indexes + 1, or 0 and a string for a parent
+// outside the manifest), its flags and where its details are; the names
+// ref() and source() resolve, as node indexes; then the details.
+// 30,000 nodes take about 3 MB, decoded in a few ms.
+
+// stringTable numbers the distinct strings of an index.
+type stringTable struct {
+	ids  map[string]int
+	list []string
+}
+
+func (t *stringTable) id(s string) uint64 {
+	if i, ok := t.ids[s]; ok {
+		return uint64(i)
+	}
+	t.ids[s] = len(t.list)
+	t.list = append(t.list, s)
+	return uint64(len(t.list) - 1)
 }
 
 // encodeIndex makes the index of a compile's manifest and scope; ok is
@@ -83,49 +115,37 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 	for i, id := range all {
 		pos[id] = i
 	}
-	parts := make([][]byte, len(all))
+	// the details, in parallel (a config's typed JSON is most of the work)
+	details := make([][]byte, len(all))
+	flags := make([]byte, len(all))
 	parallel(len(all), func(i int) {
 		n := m.Node(all[i])
-		var flags byte
+		var f byte
 		if !n.Enabled() {
-			flags |= ixDisabled
+			f |= ixDisabled
 		}
 		if n.rerender {
-			flags |= ixRerender
+			f |= ixRerender
 		}
 		if n.testCall != nil {
-			flags |= ixTestCall
+			f |= ixTestCall
 		}
 		if n.relationAt[0] > 0 {
-			flags |= ixInYAML
+			f |= ixInYAML
 		}
-		group, hasGroup := n.Config["group"].(string)
-		access, hasAccess := n.Config["access"].(string)
-		if hasGroup {
-			flags |= ixGroup
+		if _, ok := n.Config["group"].(string); ok {
+			f |= ixGroup
 		}
-		if hasAccess {
-			flags |= ixAccess
+		if _, ok := n.Config["access"].(string); ok {
+			f |= ixAccess
 		}
 		conf, typed := typedJSON(nil, map[string]any(n.Config))
 		if typed {
-			flags |= ixTyped
+			f |= ixTyped
 		} else {
 			conf = nil
 		}
-		b := make([]byte, 0, 256+len(conf))
-		for _, s := range []string{n.UniqueID, n.Name, n.ResourceType, n.Path, n.Package, n.SourceName, n.TestType,
-			n.Version, n.LatestVersion, group, access} {
-			b = appendStr(b, s)
-		}
-		for _, l := range [][]string{n.FQN, n.Tags, n.DependsOn.Nodes} {
-			b = binary.AppendUvarint(b, uint64(len(l)))
-			for _, s := range l {
-				b = appendStr(b, s)
-			}
-		}
-		b = append(b, flags)
-		b = appendStr(b, string(conf))
+		b := appendStr(make([]byte, 0, 64+len(conf)), string(conf))
 		b = appendStr(b, n.yamlFile) // Declared: where a failing test points
 		b = binary.AppendUvarint(b, uint64(max(n.yamlLine, 0)))
 		// the columns' order in YAML (a contract's), which manifest.json's
@@ -135,17 +155,49 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 			b = appendStr(b, name)
 			b = binary.AppendUvarint(b, uint64(max(n.Columns[name].pos, 0)))
 		}
-		parts[i] = b
+		details[i], flags[i] = b, f
 	})
-	size := 0
-	for _, p := range parts {
-		size += len(p)
+	st := &stringTable{ids: make(map[string]int, 2*len(all))}
+	var nodes []byte
+	detailAt := 0
+	for i, id := range all {
+		n := m.Node(id)
+		group, _ := n.Config["group"].(string)
+		access, _ := n.Config["access"].(string)
+		for _, s := range []string{n.UniqueID, n.Name, n.ResourceType, n.Path, n.Package, n.SourceName, n.TestType,
+			n.Version, n.LatestVersion, group, access} {
+			nodes = binary.AppendUvarint(nodes, st.id(s))
+		}
+		for _, l := range [][]string{n.FQN, n.Tags} {
+			nodes = binary.AppendUvarint(nodes, uint64(len(l)))
+			for _, s := range l {
+				nodes = binary.AppendUvarint(nodes, st.id(s))
+			}
+		}
+		nodes = binary.AppendUvarint(nodes, uint64(len(n.DependsOn.Nodes)))
+		for _, d := range n.DependsOn.Nodes {
+			if j, ok := pos[d]; ok {
+				nodes = binary.AppendUvarint(nodes, uint64(j+1))
+			} else {
+				nodes = binary.AppendUvarint(nodes, 0)
+				nodes = binary.AppendUvarint(nodes, st.id(d))
+			}
+		}
+		nodes = append(nodes, flags[i])
+		nodes = binary.AppendUvarint(nodes, uint64(detailAt))
+		detailAt += len(details[i])
 	}
-	b := make([]byte, 0, size+64+32*(len(s.byName)+len(s.sources)))
+	size := len(nodes) + detailAt + 64
+	for _, s := range st.list {
+		size += len(s) + 2
+	}
+	b := make([]byte, 0, size)
+	b = binary.AppendUvarint(b, uint64(len(st.list)))
+	for _, s := range st.list {
+		b = appendStr(b, s)
+	}
 	b = binary.AppendUvarint(b, uint64(len(all)))
-	for _, p := range parts {
-		b = append(b, p...)
-	}
+	b = append(b, nodes...)
 	ok := true
 	at := func(n *Node) uint64 {
 		i, found := pos[n.UniqueID]
@@ -177,50 +229,69 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		b = appendStr(b, k)
 		b = binary.AppendUvarint(b, at(s.sources[k]))
 	}
+	b = binary.AppendUvarint(b, uint64(detailAt))
+	for _, d := range details {
+		b = append(b, d...)
+	}
 	return b, ok
 }
 
 // decodeIndex reads an index; its strings are b's bytes.
 func decodeIndex(b []byte) (*nodeIndex, error) {
 	r := &snapReader{b: b}
+	strs := make([]string, r.count())
+	for i := range strs {
+		strs[i] = r.str()
+	}
+	str := func() string {
+		i := r.uvarint()
+		if i >= uint64(len(strs)) {
+			r.err = errSnapShort
+			return ""
+		}
+		return strs[i]
+	}
 	ix := &nodeIndex{nodes: make([]indexNode, r.count())}
 	ix.pos = make(map[string]int, len(ix.nodes))
-	list := func() []string {
-		out := make([]string, r.count())
-		for i := range out {
-			out[i] = r.str()
-		}
-		return out
-	}
 	node := func() int {
-		j := int(r.uvarint())
-		if j >= len(ix.nodes) {
+		j := r.uvarint()
+		if j >= uint64(len(ix.nodes)) {
 			r.err = errSnapShort
 			return 0
 		}
-		return j
+		return int(j)
+	}
+	list := func() []string {
+		n := r.count()
+		if n == 0 {
+			return nil
+		}
+		out := make([]string, n)
+		for i := range out {
+			out[i] = str()
+		}
+		return out
 	}
 	for i := range ix.nodes {
 		n := &ix.nodes[i]
-		var group, access string
-		n.sel = selector.Node{UniqueID: r.str(), Name: r.str(), ResourceType: r.str(), Path: r.str(), Package: r.str(),
-			SourceName: r.str(), TestType: r.str(), Version: r.str(), LatestVersion: r.str()}
-		group, access = r.str(), r.str()
-		n.sel.FQN, n.sel.Tags, n.sel.DependsOn = list(), list(), list()
+		n.sel = selector.Node{UniqueID: str(), Name: str(), ResourceType: str(), Path: str(), Package: str(),
+			SourceName: str(), TestType: str(), Version: str(), LatestVersion: str()}
+		group, access := str(), str()
+		n.sel.FQN, n.sel.Tags = list(), list()
+		if nd := r.count(); nd > 0 {
+			n.sel.DependsOn = make([]string, nd)
+			for k := range n.sel.DependsOn {
+				if j := r.uvarint(); j > 0 {
+					n.sel.DependsOn[k] = "\x00" + strconv.FormatUint(j-1, 10) // resolved below
+				} else {
+					n.sel.DependsOn[k] = str()
+				}
+			}
+		}
 		if f := r.bytes(1); len(f) == 1 {
 			n.flags = f[0]
 		}
-		if c := r.str(); c != "" {
-			n.config = []byte(c)
-		}
-		n.yamlFile, n.yamlLine = r.str(), int(r.uvarint())
-		if nc := r.count(); nc > 0 {
-			n.colPos = make(map[string]int, nc)
-			for range nc {
-				c := r.str()
-				n.colPos[c] = int(r.uvarint())
-			}
-		}
+		n.detail = int(r.uvarint())
 		n.sel.Disabled = n.flags&ixDisabled != 0
 		if n.flags&(ixGroup|ixAccess) != 0 {
 			n.sel.Config = map[string]any{}
@@ -232,6 +303,20 @@ func decodeIndex(b []byte) (*nodeIndex, error) {
 			}
 		}
 		ix.pos[n.sel.UniqueID] = i
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	for i := range ix.nodes {
+		for k, d := range ix.nodes[i].sel.DependsOn {
+			if strings.HasPrefix(d, "\x00") {
+				j, err := strconv.Atoi(d[1:])
+				if err != nil || j >= len(ix.nodes) {
+					return nil, errSnapShort
+				}
+				ix.nodes[i].sel.DependsOn[k] = ix.nodes[j].sel.UniqueID
+			}
+		}
 	}
 	nb := r.count()
 	ix.byName = make(map[string]int, nb)
@@ -256,10 +341,33 @@ func decodeIndex(b []byte) (*nodeIndex, error) {
 		k := r.str()
 		ix.sources[k] = node()
 	}
+	ix.details = r.bytes(r.uvarint())
 	if r.err == nil && len(r.b) != 0 {
 		r.err = fmt.Errorf("trailing bytes")
 	}
 	return ix, r.err
+}
+
+// detail decodes node i's details.
+func (ix *nodeIndex) detail(i int) (nodeDetail, error) {
+	at := ix.nodes[i].detail
+	if at < 0 || at > len(ix.details) {
+		return nodeDetail{}, errSnapShort
+	}
+	r := &snapReader{b: ix.details[at:]}
+	var d nodeDetail
+	if c := r.str(); c != "" {
+		d.config = []byte(c)
+	}
+	d.yamlFile, d.yamlLine = r.str(), int(r.uvarint())
+	if nc := r.count(); nc > 0 {
+		d.colPos = make(map[string]int, nc)
+		for range nc {
+			c := r.str()
+			d.colPos[c] = int(r.uvarint())
+		}
+	}
+	return d, r.err
 }
 
 // readIndex reads the snapshot's index from the blobs file (mapped: its
@@ -304,7 +412,8 @@ type patchLoad struct {
 }
 
 // SelectorGraph returns the graph selection runs over, read from the
-// snapshot's node index, or why there is none. Its nodes carry no
+// snapshot's node index, or why there is none (PatchNote tells a damaged
+// index, which it removes the snapshot of). Its nodes carry no
 // config but group and access, and nothing state: selects with
 // config.x:y selectors, --state or --defer need the whole project
 // compiled (CanSelect).
@@ -316,7 +425,9 @@ func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	if l.ix == nil {
 		ix, err := readIndex(l.file, l.snap)
 		if err != nil {
-			return nil, err.Error()
+			// damaged: never trusted, and the next compile writes anew
+			os.Remove(l.file)
+			return nil, unreadableSnapshot + relTo(l.c.project.Dir, blobsFile(l.file)) + "\x00" + err.Error()
 		}
 		l.ix = ix
 	}
@@ -514,7 +625,8 @@ func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
 
 // decode reads node i's entry and gives it its config with Go types.
 func (d *entryDecoder) decode(i int) (*Node, error) {
-	in := &d.l.ix.nodes[i]
+	ix := d.l.ix
+	in := &ix.nodes[i]
 	at := d.l.snap.Entries[i]
 	if at[0] < 0 || at[1] <= at[0] || at[1] > d.l.snap.Manifest.Size {
 		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", in.sel.UniqueID)
@@ -527,8 +639,12 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 	if err := json.Unmarshal(b, n); err != nil || n.UniqueID != in.sel.UniqueID {
 		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", in.sel.UniqueID)
 	}
+	det, err := ix.detail(i)
+	if err != nil {
+		return nil, fmt.Errorf("%s's place in the node index is damaged", in.sel.UniqueID)
+	}
 	if in.flags&ixTyped != 0 {
-		v, err := fromTypedJSON(in.config)
+		v, err := fromTypedJSON(det.config)
 		conf, isMap := v.(map[string]any)
 		switch {
 		case err != nil || v != nil && !isMap:
@@ -540,10 +656,10 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 		}
 	}
 	n.rerender = in.flags&ixRerender != 0
-	n.yamlFile, n.yamlLine = in.yamlFile, in.yamlLine
+	n.yamlFile, n.yamlLine = det.yamlFile, det.yamlLine
 	for name, c := range n.Columns {
 		if c != nil {
-			c.pos = in.colPos[name]
+			c.pos = det.colPos[name]
 		}
 	}
 	if in.flags&ixInYAML != 0 {
