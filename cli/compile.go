@@ -170,7 +170,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return nil, nil, false // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
-		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true}
+		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true}
 	if g.preopen {
 		opt.OnTarget = g.startPreopen
 	}
@@ -211,23 +211,6 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	return res, ids, true
 }
 
-// patchFiles is what a run that keeps a patch snapshot writes to
-// target/compiled: what `mart compile` writes, and the run's nodes.
-func (g *globals) patchFiles(res *compiler.Result, work []string) []string {
-	all, _ := g.selectNodes(res, &selection{}, false)
-	files := compiledFiles(res, all, &selection{})
-	seen := make(map[string]bool, len(files))
-	for _, id := range files {
-		seen[id] = true
-	}
-	for _, id := range work {
-		if !seen[id] {
-			files = append(files, id)
-		}
-	}
-	return files
-}
-
 // keepPatch keeps the patch snapshot of a run's compile, with what a
 // `mart compile` of the project would have reported.
 func (g *globals) keepPatch(res *compiler.Result, files []string) {
@@ -236,5 +219,5 @@ func (g *globals) keepPatch(res *compiler.Result, files []string) {
 	for _, id := range all {
 		counts[res.Manifest.Node(id).ResourceType]++
 	}
-	res.KeepPatch(files, g.printedDiags, counts, len(all))
+	res.KeepPatchOfRun(files, g.printedDiags, counts, len(all))
 }

@@ -62,6 +62,8 @@ type globals struct {
 	printedDiags compiler.Diagnostics
 	// patchSnapshot: the compile keeps a patch snapshot (mart compile of every node)
 	patchSnapshot bool
+	// running: the command runs nodes (build, run, test, seed, snapshot)
+	running bool
 	// partialParse: on unless --no-partial-parse or MART_NO_PARTIAL_PARSE
 	// (--partial-parse=false too). A cold compile costs about a tenth more
 	// with it, a warm one after a SQL edit a tenth

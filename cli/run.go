@@ -146,9 +146,9 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 		return g.runSelected(command, kinds, res, invocation, ids, f, "")
 	}
 	// the compile keeps a patch snapshot, so that the next run of a
-	// selection loads from it (it then writes every compiled file, as
-	// `mart compile` does, while the nodes run)
+	// selection loads from it
 	g.patchSnapshot = g.partialParse && !g.noPartialParse && !f.deferring.enabled
+	g.running = true
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err
@@ -181,6 +181,18 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	if threads <= 0 {
 		threads = res.Target.Threads
 	}
+	// target/ is written in the background (below) and joined last, once
+	// the warehouse is closed: DuckDB checkpoints as it closes, which
+	// takes a while on a large database
+	var written chan error
+	defer func() {
+		if written == nil {
+			return
+		}
+		if werr := <-written; werr != nil && rerr == nil {
+			rerr = &exitError{ExitFailure, werr}
+		}
+	}()
 	var wh warehouse.Warehouse
 	if !f.dryRun || f.deferring.enabled {
 		w, err := g.openWarehouse(res)
@@ -205,22 +217,18 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	for i, s := range p.Steps {
 		work[i] = s.ID
 	}
-	files, keep := work, g.patchSnapshot
-	if keep {
-		files = g.patchFiles(res, work)
-	}
-	wait, err := res.StartWriteTarget(files)
+	keep := g.patchSnapshot
+	wait, err := res.StartWriteTarget(work)
 	if err != nil {
 		return &exitError{ExitFailure, err}
 	}
-	defer func() {
+	written = make(chan error, 1)
+	go func() {
 		werr := wait()
-		if werr != nil && rerr == nil {
-			rerr = &exitError{ExitFailure, werr}
-		}
 		if werr == nil && keep {
-			g.keepPatch(res, files)
+			g.keepPatch(res, work)
 		}
+		written <- werr
 	}()
 	if f.dryRun {
 		return g.dryRun(res, p)

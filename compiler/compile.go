@@ -39,6 +39,12 @@ type Options struct {
 	// (`mart compile` without --select) and keeps what the next one needs
 	// to patch it instead (Result.KeepPatch, patch.go). With PartialParse only.
 	PatchSnapshot bool
+	// PatchForRun: CompileByPatch patches for a run of a selection, which
+	// a snapshot kept by a run (partial target/compiled) serves too; a
+	// run's Compile that keeps a snapshot writes the render cache too when
+	// there was none it could use (the next whole compile of a run reuses
+	// its renders).
+	PatchForRun bool
 	// OnTarget, when set, is called with the target as soon as it is
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.
@@ -174,11 +180,14 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
 	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest, loadDiags)
-	if res.patch == nil {
+	if res.patch == nil || c.pp != nil && c.pp.fresh && c.opt.PatchForRun {
 		// `mart compile` keeps a patch snapshot instead: the next compile
 		// patches this one, or renders every template again (reading and
 		// writing the render cache costs what it saves:
-		// bench/results/2026-12-02-partial-parse.txt)
+		// bench/results/2026-12-02-partial-parse.txt). A run writes one
+		// when there was none it could use (a new mart binary, a changed
+		// target): its next whole compile (after a YAML edit, say) reuses
+		// the renders, and the run's writes overlap the warehouse's close
 		res.parseCache = c.pendingParseCache()
 	}
 	c.files = nil

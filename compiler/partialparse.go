@@ -111,6 +111,10 @@ type partialParse struct {
 	entries map[string]*cachedRender // what this compile keeps, by unique id
 	hits    int
 	mu      sync.Mutex
+	// fresh: there was no cache this compile could use; a run's compile
+	// that keeps a patch snapshot then writes one all the same (keepRender,
+	// Compile)
+	fresh bool
 }
 
 // startPartialParse starts reading the cache of the project's target
@@ -155,6 +159,7 @@ func (c *compilation) usePartialParse() {
 	if pp.old != nil && pp.old.Global != pp.global {
 		pp.old = nil
 	}
+	pp.fresh = pp.old == nil
 }
 
 // readParseCache reads and decodes a cache file.
@@ -503,9 +508,10 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 			}
 		}
 	}
-	if c.inv != nil {
+	if c.inv != nil && !(pp.fresh && c.opt.PatchForRun) {
 		// a compile that keeps a patch snapshot writes no render cache
-		// (Compile): what it needs is that the render could be cached
+		// (Compile) unless there was none: what it needs is that the
+		// render could be cached
 		pp.mu.Lock()
 		pp.entries[n.UniqueID] = &cachedRender{Key: key}
 		pp.mu.Unlock()

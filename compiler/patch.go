@@ -440,6 +440,10 @@ type patchHead struct {
 	BlobsID                     string               // starts the blobs file (PatchBlobsFile) it goes with
 	LoadDiags                   []string             // what loading the project and target said (packages.yml...)
 	Index                       blobRef              // the node index (patchload.go) in the blobs file; Len 0: none
+	// Partial: a run of a selection kept the snapshot, and target/compiled
+	// holds the compiled files of what it ran only; `mart compile` then
+	// compiles the whole project (Options.PatchForRun)
+	Partial bool
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
@@ -743,6 +747,17 @@ func (c *compilation) macroFiles(patchable map[string]int, unitTests bool) map[s
 // calls it with the diagnostics it printed and the counts it reported. A
 // compile that keeps none removes an older one.
 func (r *Result) KeepPatch(ids []string, diags Diagnostics, counts map[string]int, selected int) {
+	r.keepPatch(ids, diags, counts, selected, false)
+}
+
+// KeepPatchOfRun is KeepPatch for a run, which wrote the compiled files of
+// the nodes it ran (ids) only: the snapshot serves later runs
+// (Options.PatchForRun); `mart compile` compiles the whole project first.
+func (r *Result) KeepPatchOfRun(ids []string, diags Diagnostics, counts map[string]int, selected int) {
+	r.keepPatch(ids, diags, counts, selected, true)
+}
+
+func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]int, selected int, partial bool) {
 	file := filepath.Join(r.TargetDir(), PatchFile)
 	pp := r.patch
 	if pp == nil {
@@ -788,7 +803,7 @@ func (r *Result) KeepPatch(ids []string, diags Diagnostics, counts map[string]in
 			snap.Diags = append(snap.Diags, d)
 		}
 	}
-	snap.Counts, snap.Selected = counts, selected
+	snap.Counts, snap.Selected, snap.Partial = counts, selected, partial
 	dir := r.TargetDir()
 	var err error
 	if snap.Manifest, err = statOf(filepath.Join(dir, "manifest.json")); err != nil {
@@ -879,6 +894,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	if key := patchKey(opt, proj); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != key {
 		return nil, "another mart, project, vars or options"
+	}
+	if snap.Partial && !opt.PatchForRun {
+		return nil, "a run kept the snapshot: target/compiled has the files of what it ran only"
 	}
 	for _, e := range snap.Env {
 		if envFingerprint(e[0]) != e[1] {
@@ -1165,7 +1183,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "cannot replace the snapshot: " + err.Error()
 	}
 	errs := make([]error, len(outputs))
-	parallelN(len(outputs), ioWorkers, func(i int) { errs[i] = writeFile(outputs[i].file, outputs[i].data) })
+	parallelN(len(outputs), ioWorkers, func(i int) {
+		if snap.Partial { // a run's target/compiled may not have the directory
+			if errs[i] = os.MkdirAll(filepath.Dir(outputs[i].file), 0o755); errs[i] != nil {
+				return
+			}
+		}
+		errs[i] = writeFile(outputs[i].file, outputs[i].data)
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, "writing compiled SQL: " + err.Error()
 	}
