@@ -201,7 +201,7 @@ func (s *scope) packageVarFunc(pkg string) any {
 	if f, ok := s.varFuncs.Load(pkg); ok {
 		return f
 	}
-	f := varFunc(s.project.packageVars(s.project.Package(pkg)))
+	f := renderVarFunc(s.project.packageVars(s.project.Package(pkg)))
 	s.varFuncs.Store(pkg, f)
 	return f
 }

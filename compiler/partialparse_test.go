@@ -71,6 +71,7 @@ type mutatedProject struct {
 	// next step toggles it back
 	toggled  string
 	trash    map[string][]byte // deleted files, to bring back
+	cliVars  map[string]any    // --vars (patch_test.go)
 	settings struct {
 		v, w         int
 		layer2       string
@@ -93,7 +94,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/src.sql":      "select * from {{ source('raw', 'things') }}\n",
 		"models/extra/empties.sql":  "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",
 		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +
-			"models:\n  - name: src\n    description: reads raw things\n    config:\n      materialized: table\n",
+			"models:\n  - name: src\n    description: reads {{ var('y', 'raw') }} things\n    config:\n      materialized: table\n",
 		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
 			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}\n{%- endmacro %}\n",
 		"macros/disp.sql": "{% macro my_thing() %}{{ return(adapter.dispatch('my_thing')()) }}{% endmacro %}\n" +

@@ -59,7 +59,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 3\n"
+const patchMagic = "mart patch snapshot 4\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -440,6 +440,9 @@ type patchHead struct {
 	BlobsID                     string               // starts the blobs file (PatchBlobsFile) it goes with
 	LoadDiags                   []string             // what loading the project and target said (packages.yml...)
 	Index                       blobRef              // the node index (patchload.go) in the blobs file; Len 0: none
+	Vars                        map[string]string    // each var's value, hashed (varSums)
+	VarUse                      map[string]varUse    // who reads each var
+	VarsBlocked                 string               // why no var change can be patched ("" when one can)
 	// Partial: a run of a selection kept the snapshot, and target/compiled
 	// holds the compiled files of what it ran only; `mart compile` then
 	// compiles the whole project (Options.PatchForRun)
@@ -483,9 +486,9 @@ type pendingPatch struct {
 	offsets *manifestOffsets // set when manifest.json is written
 }
 
-// patchKey hashes the compile options, the vars every render may read
-// (with their types: 1 and 1.0 render differently), and the project files
-// of the project and its packages as written; "" when it cannot.
+// patchKey hashes the compile options and the project files of the
+// project and its packages as written; "" when it cannot. The vars are
+// the snapshot's Vars.
 func patchKey(opt Options, proj *Project) string {
 	var files []string
 	for _, p := range proj.projects() {
@@ -495,15 +498,74 @@ func patchKey(opt Options, proj *Project) string {
 	if err != nil {
 		return ""
 	}
-	vars, ok := typedAny(nil, proj.Vars)
-	if !ok {
-		return ""
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// varSums hashes each var's value with its type (1 and 1.0 render
+// differently); false when one cannot be.
+func varSums(vars map[string]any) (map[string]string, bool) {
+	out := make(map[string]string, len(vars))
+	for k, v := range vars {
+		b, ok := typedAny(nil, v)
+		if !ok {
+			return nil, false
+		}
+		h := sha256.Sum256(b)
+		out[k] = hex.EncodeToString(h[:])
 	}
-	h := sha256.New()
-	h.Write(b)
-	h.Write([]byte{0})
-	h.Write(vars)
-	return hex.EncodeToString(h.Sum(nil))
+	return out, true
+}
+
+// varUse is who reads a var: the patchable models whose renders may
+// (indexes in Nodes), or why a change of it cannot be patched.
+type varUse struct {
+	Callers []int
+	Blocked string
+}
+
+// varUses says, for each var a render or anything else read, who did
+// (varUse). Renders' reads are their Fingerprint's: their text's and
+// their macros' var('...') calls (a computed name rules the snapshot out:
+// volatileText); the rest was recorded as it was read (varRead).
+func (c *compilation) varUses(patchable map[string]int) map[string]varUse {
+	out := map[string]varUse{}
+	ids := sortedKeys(c.states)
+	for _, id := range ids {
+		st := c.states[id]
+		names := map[string]bool{}
+		for _, v := range scanCalls(st.node.RawCode, "var") {
+			names[v] = true
+		}
+		if len(st.macros) > 0 {
+			for _, v := range c.macroSet(st.macros).vars {
+				names[v] = true
+			}
+		}
+		i, ok := patchable[id]
+		for _, v := range sortedKeys(names) {
+			u := out[v]
+			if ok {
+				u.Callers = append(u.Callers, i)
+			} else if u.Blocked == "" {
+				u.Blocked = id + " reads it"
+			}
+			out[v] = u
+		}
+	}
+	varRead.Range(func(k, _ any) bool {
+		u := out[k.(string)]
+		u.Blocked = "a YAML, project or profiles file, or a naming macro, reads it"
+		out[k.(string)] = u
+		return true
+	})
+	for v, u := range out {
+		if u.Blocked != "" {
+			u.Callers = nil
+			out[v] = u
+		}
+	}
+	return out
 }
 
 // envRead holds the names of the env vars env_var() read in this process.
@@ -600,8 +662,10 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project), LoadDiags: loadDiagLines(loadDiags)}}
-	if snap.Key == "" {
-		pp.why = "the vars cannot be hashed"
+	var varsOK bool
+	snap.Vars, varsOK = varSums(c.project.Vars)
+	if snap.Key == "" || !varsOK {
+		pp.why = "the options or vars cannot be hashed"
 		close(pp.ready)
 		return pp
 	}
@@ -610,6 +674,9 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 		patchable[cd.n.UniqueID] = i
 	}
 	snap.MacroFiles = c.macroFiles(patchable, len(m.UnitTests) > 0)
+	if len(m.UnitTests) > 0 {
+		snap.VarsBlocked = "the project has unit tests" // their overrides set vars
+	}
 	var extraEnv []string
 	for _, n := range c.nodes {
 		if n.Fingerprint != nil {
@@ -639,6 +706,7 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 			}
 			snap.Files[i] = st
 		})
+		snap.VarUse = c.varUses(patchable)
 		if ixb, ok := encodeIndex(m, c.scope); ok {
 			snap.indexBlob = ixb
 		}
@@ -893,7 +961,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, unreadableSnapshot + relTo(proj.Dir, file) + "\x00" + err.Error()
 	}
 	if key := patchKey(opt, proj); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != key {
-		return nil, "another mart, project, vars or options"
+		return nil, "another mart, project or options"
 	}
 	if snap.Partial && !opt.PatchForRun {
 		return nil, "a run kept the snapshot: target/compiled has the files of what it ran only"
@@ -933,6 +1001,31 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		return nil, f.Path + " changed and is not a patchable model or macro file"
 	}
+	// the models that read a var that changed render again
+	sums, ok := varSums(proj.Vars)
+	if !ok {
+		return nil, "the vars cannot be hashed"
+	}
+	for _, name := range sortedKeys(mergeKeys(snap.Vars, sums)) {
+		if snap.Vars[name] == sums[name] {
+			continue
+		}
+		use := snap.VarUse[name]
+		switch {
+		case snap.VarsBlocked != "":
+			return nil, "var " + name + " changed and " + snap.VarsBlocked
+		case name == proj.Name || proj.Package(name) != nil:
+			return nil, "var " + name + " (a package's vars) changed"
+		case use.Blocked != "":
+			return nil, "var " + name + " changed and " + use.Blocked
+		}
+		for _, ni := range use.Callers {
+			if _, ok := todo[ni]; !ok && ni >= 0 && ni < len(snap.Nodes) {
+				todo[ni] = nil
+			}
+		}
+	}
+	snap.Vars = sums
 	fileIndex := make(map[string]int, len(snap.Files))
 	for i, f := range snap.Files {
 		fileIndex[f.Path] = i
@@ -1536,4 +1629,16 @@ func relTo(dir, file string) string {
 		return filepath.ToSlash(rel)
 	}
 	return file
+}
+
+// mergeKeys is the union of two maps' keys, as a set.
+func mergeKeys(a, b map[string]string) map[string]bool {
+	out := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
 }

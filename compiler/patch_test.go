@@ -49,6 +49,8 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 					f := p.pick(p.files("macros", ".sql"))
 					did = append(did, p.toggleMacro(f))
 					p.toggled = f
+				} else if r == 5 {
+					did = append(did, p.setCLIVars())
 				} else {
 					did = p.mutate(1 + p.rng.Intn(3))
 				}
@@ -141,7 +143,7 @@ func (p *mutatedProject) toggleMacro(f string) string {
 func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, failed bool) {
 	t := p.t
 	t.Helper()
-	opt := Options{ProjectDir: p.dir, InvocationID: "inv", RunStartedAt: fmt.Sprintf("2026-12-02 00:00:%02d", step%60)}
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", RunStartedAt: fmt.Sprintf("2026-12-02 00:00:%02d", step%60), Vars: p.cliVars}
 	what := fmt.Sprintf("step %d (%s)", step, strings.Join(did, "; "))
 	cold, cd := Compile(opt)
 
@@ -437,4 +439,13 @@ func writeProjectFile(t *testing.T, dir, rel, text string) {
 	full := filepath.Join(dir, rel)
 	require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
 	require.NoError(t, os.WriteFile(full, []byte(text), 0o644))
+}
+
+// setCLIVars picks the next --vars: models read v and w, a YAML
+// description reads y, nothing reads z; 2 and 2.0 render differently.
+func (p *mutatedProject) setCLIVars() string {
+	choices := []map[string]any{nil, {"v": 2}, {"v": 2.0}, {"v": 3}, {"w": 7}, {"z": 1}, {"v": 2, "w": 6},
+		{"y": "cooked"}, {"z": "two", "v": 3}}
+	p.cliVars = choices[p.rng.Intn(len(choices))]
+	return fmt.Sprintf("--vars %v", p.cliVars)
 }

@@ -177,7 +177,7 @@ func (s *scope) sharedContext() map[string]any {
 			fullRefresh = isTrue
 		}
 		s.shared = map[string]any{
-			"var":                 varFunc(s.project.Vars),
+			"var":                 renderVarFunc(s.project.Vars),
 			"env_var":             envVar,
 			"should_full_refresh": fullRefresh,
 			"target":              s.targetValue,

@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -112,14 +113,28 @@ func envVarFunc(secrets bool) jinja.Func {
 	}
 }
 
+// varRead holds the names var() read in this process outside a node's
+// render (YAML, project and profile files, naming macros): a change of
+// such a var compiles the whole project instead of patching it (patch.go).
+var varRead sync.Map
+
 // varFunc is var(name, default): the project's (or --vars') variable, or
-// the default, or an error.
-func varFunc(vars map[string]any) jinja.Func {
+// the default, or an error. It records the names it reads (varRead).
+func varFunc(vars map[string]any) jinja.Func { return varLookup(vars, true) }
+
+// renderVarFunc is var() in a node's render: its reads are in the node's
+// Fingerprint (its text's and its macros', scanned), not in varRead.
+func renderVarFunc(vars map[string]any) jinja.Func { return varLookup(vars, false) }
+
+func varLookup(vars map[string]any, record bool) jinja.Func {
 	return func(args []any, kw map[string]any) (any, error) {
 		if len(args) == 0 {
 			return nil, fmt.Errorf("var() needs the variable's name")
 		}
 		name := jinja.Str(args[0])
+		if record {
+			varRead.Store(name, true)
+		}
 		if v, ok := vars[name]; ok {
 			return v, nil
 		}
