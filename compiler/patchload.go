@@ -34,12 +34,11 @@ import (
 // blobs file; where each node's entry is in manifest.json is in the
 // snapshot, moved by each patch's splices.
 //
-// What it cannot do exactly, it does not do: Patched.Selection and
-// Patched.Result say why, and the build compiles the whole project as
-// before: a selector reading config (config.x:y), a needed node whose config has
-// a type the index cannot carry, a unit test, a test rendered at run
-// time, a model that refs an ephemeral model (its CTEs come from the
-// compile's render states).
+// What it cannot do exactly, it does not do: CanSelect, SelectorGraph and
+// Result say why, and the build compiles the whole project as before: a
+// selector reading config (config.x:y), a needed node whose config has a
+// type the index cannot carry, a selected unit test, a node rendered at
+// run time.
 
 // blobRef is where a blob is in the blobs file.
 type blobRef struct {
@@ -49,13 +48,14 @@ type blobRef struct {
 
 // index flags
 const (
-	ixDisabled = 1 << iota
-	ixRerender // rendered from a template of its own (Node.rerender)
-	ixTyped    // its config is kept with its Go types
-	ixGroup    // Config["group"] is a string (selector: group:)
-	ixAccess   // Config["access"] is a string (selector: access:)
-	ixTestCall // a generic test: rendered from its YAML call
-	ixInYAML   // a snapshot declared in YAML (its compiled file is beside it)
+	ixDisabled  = 1 << iota
+	ixRerender  // rendered from a template of its own (Node.rerender)
+	ixTyped     // its config is kept with its Go types
+	ixGroup     // Config["group"] is a string (selector: group:)
+	ixAccess    // Config["access"] is a string (selector: access:)
+	ixTestCall  // a generic test: rendered from its YAML call
+	ixInYAML    // a snapshot declared in YAML (its compiled file is beside it)
+	ixEphemeral // an ephemeral model: its details end with its render targets
 )
 
 // nodeIndex is the decoded index. Its selection part (what selection and
@@ -84,6 +84,7 @@ type nodeDetail struct {
 	yamlFile string // Node.Declared
 	yamlLine int
 	colPos   map[string]int // each column's place in YAML (Column.pos)
+	targets  []string       // an ephemeral model's render targets (renderState.targets)
 }
 
 // The index: a table of the distinct strings; each node as indexes into
@@ -110,6 +111,18 @@ func (t *stringTable) id(s string) uint64 {
 // encodeIndex makes the index of a compile's manifest and scope; ok is
 // false when a name the scope resolves is not a node of the manifest.
 func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
+	// an ephemeral model's render targets: a run that renders a model
+	// again inlines it and the ephemeral models it refs, in that order
+	// (scope.ephemeralCTEs)
+	targets := func(n *Node) []string {
+		if s.stateOf == nil || n.ResourceType != TypeModel || n.Materialized() != "ephemeral" || !n.Enabled() {
+			return nil
+		}
+		if st := s.stateOf(n.UniqueID); st != nil {
+			return st.targets
+		}
+		return nil
+	}
 	all := m.AllIDs()
 	pos := make(map[string]int, len(all))
 	for i, id := range all {
@@ -154,6 +167,13 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		for _, name := range sortedKeys(n.Columns) {
 			b = appendStr(b, name)
 			b = binary.AppendUvarint(b, uint64(max(n.Columns[name].pos, 0)))
+		}
+		if t := targets(n); t != nil {
+			f |= ixEphemeral
+			b = binary.AppendUvarint(b, uint64(len(t)))
+			for _, k := range t {
+				b = appendStr(b, k)
+			}
 		}
 		details[i], flags[i] = b, f
 	})
@@ -367,6 +387,12 @@ func (ix *nodeIndex) detail(i int) (nodeDetail, error) {
 			d.colPos[c] = int(r.uvarint())
 		}
 	}
+	if ix.nodes[i].flags&ixEphemeral != 0 {
+		d.targets = make([]string, r.count())
+		for k := range d.targets {
+			d.targets[k] = r.str()
+		}
+	}
 	return d, r.err
 }
 
@@ -517,19 +543,11 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		}
 		dec.got[order[k]] = n
 	}
-	// a model that refs an ephemeral one has its CTEs put in front by
-	// the compile's render states, which the snapshot does not keep
-	for i := range selected {
-		for _, pid := range nodes[sort.SearchInts(order, i)].DependsOn.Nodes {
-			if pn := m.Node(pid); pn != nil && pn.ResourceType == TypeModel && pn.Materialized() == "ephemeral" {
-				return nil, ix.nodes[i].sel.UniqueID + " refs ephemeral model " + pid
-			}
-		}
-	}
 	s := l.c.scope
 	s.byName, s.versions, s.sources = map[string]*Node{}, nil, map[string]*Node{}
 	s.lazy = dec
-	s.stateOf = func(string) *renderState { return nil }
+	// a render again inlines the ephemeral models it refs, and theirs
+	s.stateOf = dec.ephemeralState
 	s.resolved = true
 	manifestFile := filepath.Join(filepath.Dir(l.file), "manifest.json")
 	s.graph = sync.OnceValue(func() map[string]any {
@@ -756,4 +774,20 @@ func (r *Result) writeLight(ids []string, write func() error) func() error {
 		}
 		return nil
 	})
+}
+
+// ephemeralState is what an ephemeral model's render recorded, as the
+// index keeps it (scope.stateOf for a run loaded from the snapshot): its
+// node and render targets; nil for any other node.
+func (d *entryDecoder) ephemeralState(id string) *renderState {
+	i, ok := d.l.ix.pos[id]
+	if !ok || d.l.ix.nodes[i].flags&ixEphemeral == 0 {
+		return nil
+	}
+	n := d.node(i, true)
+	det, err := d.l.ix.detail(i)
+	if n == nil || err != nil {
+		return nil
+	}
+	return &renderState{node: n, targets: det.targets}
 }

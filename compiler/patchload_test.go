@@ -33,7 +33,7 @@ func TestPatchLoadNodesAsCompiled(t *testing.T) {
 			}
 		}
 	}
-	loaded := 0
+	loaded, ephemerals := 0, 0
 	for name, src := range projects {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -71,6 +71,14 @@ func TestPatchLoadNodesAsCompiled(t *testing.T) {
 					got.Config = want.Config // not loaded: a build needing it compiles the whole project
 				}
 				requireSameNode(t, &want, got)
+				if st := res.Renderer.s.stateOf(id); st != nil { // an ephemeral model: what a render inlines
+					est := p.load.ix.nodes[i]
+					require.NotZero(t, est.flags&ixEphemeral, id)
+					det, err := p.load.ix.detail(i)
+					require.NoError(t, err)
+					require.Equal(t, st.targets, det.targets, id)
+					ephemerals++
+				}
 				sn := g.Nodes[id]
 				require.Equal(t, want.Name, sn.Name)
 				require.Equal(t, nilIfEmpty(want.DependsOn.Nodes), nilIfEmpty(sn.DependsOn), id)
@@ -79,6 +87,7 @@ func TestPatchLoadNodesAsCompiled(t *testing.T) {
 		})
 	}
 	require.Positive(t, loaded)
+	require.Positive(t, ephemerals)
 }
 
 // requireSameNode compares two nodes field by field, the unexported ones

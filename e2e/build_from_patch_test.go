@@ -43,7 +43,7 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 		// after m4 through m3 and m2, which the run does not build; y refs
 		// m3 only in its incremental branch, which the compile does not
 		// render
-		{"chain", chainProject, []string{"m1 m4", "m1", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+"}, "models/m2.sql", 16},
+		{"chain", chainProject, []string{"m1 m4", "m1", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+", "inc_e"}, "models/m2.sql", 18},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,6 +105,14 @@ union all select id + 100, '{{ config.get("factor") }}' from {{ ref('m3') }}
 `)
 	writeFile(t, dir, "models/z.sql", `{{ config(materialized='table', factor=2.5, post_hook="select {{ config.get('factor') }} as f") }}
 select id * {{ config.get('factor') }} as id from {{ ref('m4') }}
+`)
+	// an incremental model over an ephemeral one over another: a render
+	// at run time inlines both, the inner one first
+	writeFile(t, dir, "models/e2.sql", "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('m4') }}\n")
+	writeFile(t, dir, "models/e1.sql", "{{ config(materialized='ephemeral') }}\nselect id + 10 as id from {{ ref('e2') }}\n")
+	writeFile(t, dir, "models/inc_e.sql", `{{ config(materialized='incremental', unique_key='id') }}
+select id from {{ ref('e1') }}
+{% if is_incremental() %}where id > 0{% endif %}
 `)
 	writeFile(t, dir, "models/_models.yml", `version: 2
 models:
