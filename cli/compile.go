@@ -146,8 +146,10 @@ func (g *globals) compileByPatch() (bool, error) {
 // selectFromPatch is a run of a selection that loads from the patch
 // snapshot (compiler.Patched.Result) only what the selection needs,
 // after patching target/ as `mart compile` would. false when it cannot
-// (MART_TIMINGS=1 says why): the project is then compiled as usual.
-func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation string) (*compiler.Result, []string, bool) {
+// (MART_TIMINGS=1 says why): the project is then compiled as usual, and
+// when target/ was patched, the patch is returned for the compile to
+// adopt (Patched.Adopt).
+func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation string) (res *compiler.Result, ids []string, ok bool, patched *compiler.Patched) {
 	why := ""
 	switch {
 	case !g.partialParse || g.noPartialParse:
@@ -163,22 +165,23 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	if why != "" {
 		phase.Mark("no selection from the patch: " + why)
-		return nil, nil, false
+		return nil, nil, false, nil
 	}
 	vars, err := g.parseVars()
 	if err != nil {
-		return nil, nil, false // the compile reports it
+		return nil, nil, false, nil // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
 		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true}
 	if g.preopen {
 		opt.OnTarget = g.startPreopen
 	}
-	fail := func(why string) (*compiler.Result, []string, bool) {
+	var p *compiler.Patched
+	fail := func(why string) (*compiler.Result, []string, bool, *compiler.Patched) {
 		phase.Mark("no selection from the patch: " + why)
-		return nil, nil, false
+		return nil, nil, false, p
 	}
-	p, why := compiler.CompileByPatch(opt)
+	p, why = compiler.CompileByPatch(opt)
 	if p == nil {
 		if note := compiler.PatchNote(why); note != nil {
 			g.v.Diagnostics(note)
@@ -192,12 +195,12 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		return fail(why)
 	}
-	ids, err := selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
+	ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
 	if err != nil {
 		return fail(err.Error()) // the whole compile reports it
 	}
 	phase.Mark("select")
-	res, why := p.Result(ids)
+	res, why = p.Result(ids)
 	if res == nil {
 		return fail(why)
 	}
@@ -208,7 +211,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		g.v.Diagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
 			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(f.sel.selects, " "))}})
 	}
-	return res, ids, true
+	return res, ids, true, p
 }
 
 // keepPatch keeps the patch snapshot of a run's compile, with what a

@@ -142,18 +142,23 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun || f.deferring.enabled
-	if res, ids, ok := g.selectFromPatch(f, indirectTests, invocation); ok {
+	res, ids, ok, patched := g.selectFromPatch(f, indirectTests, invocation)
+	if ok {
 		return g.runSelected(command, kinds, res, invocation, ids, f, "")
 	}
 	// the compile keeps a patch snapshot, so that the next run of a
-	// selection loads from it
-	g.patchSnapshot = g.partialParse && !g.noPartialParse && !f.deferring.enabled
+	// selection loads from it; unless target/ was just patched: the
+	// snapshot stays, and the compile writes as if it had loaded from it
+	g.patchSnapshot = patched == nil && g.partialParse && !g.noPartialParse && !f.deferring.enabled
 	g.running = true
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err
 	}
-	ids, err := g.selectNodes(res, &f.sel, indirectTests)
+	if patched.Adopt(res) {
+		phase.Mark("adopted the patch")
+	}
+	ids, err = g.selectNodes(res, &f.sel, indirectTests)
 	if err != nil {
 		return err
 	}

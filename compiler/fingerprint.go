@@ -32,6 +32,7 @@ type macroFacts struct {
 	vars     []string // var('x') names its text reads
 	envVars  []string // env_var('X') names
 	volatile bool     // its text may render differently with the same inputs (volatileText)
+	graph    bool     // its text names graph (a run loaded from the snapshot has no exact graph)
 }
 
 // learnMacros records each engine macro's checksum and the vars it reads,
@@ -90,7 +91,8 @@ func (c *compilation) learnMacros(files []jinja.File) {
 			}
 			sum := sha256.Sum256([]byte(text))
 			c.macroFacts[m.QualifiedName()] = macroFacts{checksum: hex.EncodeToString(sum[:]),
-				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var"), volatile: volatileText(text)}
+				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var"), volatile: volatileText(text),
+				graph: namesWord(text, "graph")}
 		}
 	}
 }

@@ -935,7 +935,7 @@ type Patched struct {
 	TargetPath string
 	Rendered   int // models rendered again
 
-	load *patchLoad // for a build of a selection (patchload.go); nil without a node index
+	load *patchLoad // for a run of a selection (patchload.go); nil when the snapshot was not kept
 }
 
 // CompileByPatch compiles the project by patching target/ as the last
@@ -1312,16 +1312,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		names = append(names, e[0])
 	}
 	snap.Env = envSnapshot(names)
-	okStats := true
-	if snap.Manifest, err = statOf(manifestFile); err != nil {
-		okStats = false
+	// a compiled file made anew (a run kept the snapshot, and wrote only
+	// what it ran) changed its directory
+	written := make(map[string]bool, len(outputs))
+	for _, o := range outputs {
+		written[filepath.Dir(o.file)] = true
 	}
-	if !okStats || writePatchSnapshot(file, snap) != nil {
+	kept := restatCompiled(snap, written) == nil
+	if snap.Manifest, err = statOf(manifestFile); err != nil || !kept || writePatchSnapshot(file, snap) != nil {
 		os.Remove(file)
+		kept = false
 	}
 	phase.Mark("patch snapshot")
 	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(order)}
-	if snap.Index.Len > 0 && snap.Entries != nil {
+	if kept {
 		p.load = &patchLoad{file: file, snap: snap, c: c, meta: meta}
 	}
 	return p, ""

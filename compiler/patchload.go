@@ -445,7 +445,7 @@ type patchLoad struct {
 // compiled (CanSelect).
 func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	l := p.load
-	if l == nil {
+	if l == nil || l.snap.Index.Len == 0 || l.snap.Entries == nil {
 		return nil, "no node index"
 	}
 	if l.ix == nil {
@@ -512,6 +512,9 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		case selected[i] && n.sel.ResourceType == TypeUnitTest:
 			return nil, "unit test " + n.sel.UniqueID + " is selected"
 		}
+	}
+	if why := l.readsGraph(need); why != "" {
+		return nil, why
 	}
 	dec, err := newEntryDecoder(l)
 	if err != nil {
@@ -725,26 +728,29 @@ func (d *entryDecoder) source(key string) *Node {
 // dirs: the compiled directories that hold them, or a directory made in
 // them, changed, and the next patch would otherwise find target/ touched.
 func (l *patchLoad) touched(dirs map[string]bool) {
-	changed := false
-	for i := range l.snap.Compiled {
-		c := &l.snap.Compiled[i]
+	if err := restatCompiled(l.snap, dirs); err != nil || writePatchSnapshot(l.file, l.snap) != nil {
+		os.Remove(l.file)
+	}
+}
+
+// restatCompiled stats again the compiled directories that hold dirs, or
+// that a directory of dirs was made in.
+func restatCompiled(snap *patchSnapshot, dirs map[string]bool) error {
+	for i := range snap.Compiled {
+		c := &snap.Compiled[i]
 		for d := range dirs {
 			if d == c.Path || strings.HasPrefix(d, c.Path+string(filepath.Separator)) {
 				st, err := statOf(c.Path)
 				if err != nil {
-					os.Remove(l.file)
-					return
+					return err
 				}
 				st.Path = c.Path
 				*c = st
-				changed = true
 				break
 			}
 		}
 	}
-	if changed && writePatchSnapshot(l.file, l.snap) != nil {
-		os.Remove(l.file)
-	}
+	return nil
 }
 
 // writeLight writes the compiled files of a build loaded from the patch
@@ -790,4 +796,69 @@ func (d *entryDecoder) ephemeralState(id string) *renderState {
 		return nil
 	}
 	return &renderState{node: n, targets: det.targets}
+}
+
+// readsGraph says why a template the run may render could read `graph`
+// ("" when none can): a macro that names it (any: which ones a render at
+// run time calls is known only then), or a hook of the project or of a
+// needed node. The run's `graph` would hold JSON's numbers where the
+// compile's holds Go's (2 against 2.0), so such a run compiles the whole
+// project.
+func (l *patchLoad) readsGraph(need map[int]bool) string {
+	for name, f := range l.c.macroFacts {
+		if f.graph {
+			return "macro " + name + " names graph"
+		}
+	}
+	for _, h := range append(append([]string(nil), l.c.project.OnRunStart...), l.c.project.OnRunEnd...) {
+		if namesWord(h, "graph") {
+			return "an on-run hook names graph"
+		}
+	}
+	for i := range need {
+		det, err := l.ix.detail(i)
+		if err != nil || det.config == nil {
+			continue
+		}
+		if namesWord(string(det.config), "graph") { // its hooks are in its config
+			return l.ix.nodes[i].sel.UniqueID + "'s config names graph"
+		}
+	}
+	return ""
+}
+
+// namesWord reports whether text holds word as a whole identifier.
+func namesWord(text, word string) bool {
+	for rest := text; ; {
+		i := strings.Index(rest, word)
+		if i < 0 {
+			return false
+		}
+		before, after := byte(' '), byte(' ')
+		if i > 0 {
+			before = rest[i-1]
+		}
+		if i+len(word) < len(rest) {
+			after = rest[i+len(word)]
+		}
+		if !isIdentByte(before) && !isIdentByte(after) {
+			return true
+		}
+		rest = rest[i+len(word):]
+	}
+}
+
+// Adopt makes res, a whole compile of the project made after this patch
+// by the same command (a run the snapshot could not serve), write as a
+// run loaded from the snapshot does: target/manifest.json is the patch's
+// (a whole compile writes the same bytes; TestPatchCompileEqualsCold), so
+// only the run's compiled files are written and the snapshot, which
+// stays, is told of their directories. false when there is no snapshot to
+// keep: res then writes as usual.
+func (p *Patched) Adopt(res *Result) bool {
+	if p == nil || p.load == nil {
+		return false
+	}
+	res.light, res.parseCache, res.patch = p.load, nil, nil
+	return true
 }

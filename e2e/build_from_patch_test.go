@@ -43,7 +43,7 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 		// after m4 through m3 and m2, which the run does not build; y refs
 		// m3 only in its incremental branch, which the compile does not
 		// render
-		{"chain", chainProject, []string{"m1 m4", "m1", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+", "inc_e"}, "models/m2.sql", 18},
+		{"chain", chainProject, []string{"m1 m4", "m1", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+", "inc_e", "gh"}, "models/m2.sql", 18},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,8 +114,16 @@ select id * {{ config.get('factor') }} as id from {{ ref('m4') }}
 select id from {{ ref('e1') }}
 {% if is_incremental() %}where id > 0{% endif %}
 `)
+	// a hook that reads graph: a run loaded from the snapshot would see
+	// m4's factor as JSON has it (2.0), so it compiles the whole project
+	writeFile(t, dir, "models/gh.sql", "{{ config(materialized='table') }}\nselect 1 as id\n")
 	writeFile(t, dir, "models/_models.yml", `version: 2
 models:
+  - name: m4
+    config: {factor: 2}
+  - name: gh
+    config:
+      post_hook: "create or replace table gh_out as select '{{ graph.nodes['model.chain.m4'].config.factor }}' as f"
   - name: m1
     columns:
       - name: id
