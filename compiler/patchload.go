@@ -690,7 +690,10 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 }
 
 // node is node i, decoded once (nil when ok is false or it cannot be
-// read: then a render names nothing for it, as for an unknown ref).
+// read: then a render names nothing for it, as for an unknown ref). A
+// node a render asks for by ref() or source() is used for its relation,
+// materialization and event_time, which are strings: one whose config
+// the index does not type keeps manifest.json's.
 func (d *entryDecoder) node(i int, ok bool) *Node {
 	if !ok {
 		return nil
