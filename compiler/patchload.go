@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -53,9 +54,9 @@ const (
 	ixTyped     // its config is kept with its Go types
 	ixGroup     // Config["group"] is a string (selector: group:)
 	ixAccess    // Config["access"] is a string (selector: access:)
-	ixTestCall  // a generic test: rendered from its YAML call
 	ixInYAML    // a snapshot declared in YAML (its compiled file is beside it)
 	ixEphemeral // an ephemeral model: its details end with its render targets
+	ixExact     // its config is manifest.json's (jsonExact)
 )
 
 // nodeIndex is the decoded index. Its selection part (what selection and
@@ -140,9 +141,6 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		if n.rerender {
 			f |= ixRerender
 		}
-		if n.testCall != nil {
-			f |= ixTestCall
-		}
 		if n.relationAt[0] > 0 {
 			f |= ixInYAML
 		}
@@ -152,11 +150,15 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		if _, ok := n.Config["access"].(string); ok {
 			f |= ixAccess
 		}
-		conf, typed := typedJSON(nil, map[string]any(n.Config))
-		if typed {
+		// a config manifest.json holds exactly (strings, bools, ints,
+		// lists and maps of them: the usual) is read from there; another
+		// is kept here with its Go types
+		var conf []byte
+		if jsonExact(map[string]any(n.Config)) {
+			f |= ixExact
+		} else if c, typed := typedJSON(nil, map[string]any(n.Config)); typed {
 			f |= ixTyped
-		} else {
-			conf = nil
+			conf = c
 		}
 		b := appendStr(make([]byte, 0, 64+len(conf)), string(conf))
 		b = appendStr(b, n.yamlFile) // Declared: where a failing test points
@@ -507,13 +509,13 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	for i := range need {
 		n := &ix.nodes[i]
 		switch {
-		case n.flags&ixTyped == 0:
+		case n.flags&(ixTyped|ixExact) == 0:
 			return nil, n.sel.UniqueID + "'s config is not kept with its types"
 		case selected[i] && n.sel.ResourceType == TypeUnitTest:
 			return nil, "unit test " + n.sel.UniqueID + " is selected"
 		}
 	}
-	if why := l.readsGraph(need); why != "" {
+	if why := l.readsGraph(); why != "" {
 		return nil, why
 	}
 	dec, err := newEntryDecoder(l)
@@ -535,6 +537,9 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		}
 		if n.RunTimeRender { // a snapshot is kept only when none does
 			return nil, n.UniqueID + " renders at run time"
+		}
+		if why := hookReadsGraph(n); why != "" {
+			return nil, why
 		}
 		switch n.ResourceType {
 		case TypeSource:
@@ -664,17 +669,23 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s's place in the node index is damaged", in.sel.UniqueID)
 	}
-	if in.flags&ixTyped != 0 {
-		v, err := fromTypedJSON(det.config)
-		conf, isMap := v.(map[string]any)
-		switch {
-		case err != nil || v != nil && !isMap:
-			return nil, fmt.Errorf("%s's config in the node index is damaged", in.sel.UniqueID)
-		case v == nil:
-			n.Config = nil
-		default:
-			n.Config = Config(conf)
-		}
+	var v any
+	switch {
+	case in.flags&ixTyped != 0:
+		v, err = fromTypedJSON(det.config)
+	case in.flags&ixExact != 0:
+		v, err = exactConfig(b)
+	default:
+		v = map[string]any(n.Config) // manifest.json's (a ref() target: see node)
+	}
+	conf, isMap := v.(map[string]any)
+	switch {
+	case err != nil || v != nil && !isMap:
+		return nil, fmt.Errorf("%s's config in the node index or manifest.json is damaged", in.sel.UniqueID)
+	case v == nil:
+		n.Config = nil
+	default:
+		n.Config = Config(conf)
 	}
 	n.rerender = in.flags&ixRerender != 0
 	n.yamlFile, n.yamlLine = det.yamlFile, det.yamlLine
@@ -803,11 +814,11 @@ func (d *entryDecoder) ephemeralState(id string) *renderState {
 
 // readsGraph says why a template the run may render could read `graph`
 // ("" when none can): a macro that names it (any: which ones a render at
-// run time calls is known only then), or a hook of the project or of a
-// needed node. The run's `graph` would hold JSON's numbers where the
+// run time calls is known only then), or an on-run hook (a needed node's
+// hooks: hookReadsGraph). The run's `graph` would hold JSON's numbers where the
 // compile's holds Go's (2 against 2.0), so such a run compiles the whole
 // project.
-func (l *patchLoad) readsGraph(need map[int]bool) string {
+func (l *patchLoad) readsGraph() string {
 	for name, f := range l.c.macroFacts {
 		if f.graph {
 			return "macro " + name + " names graph"
@@ -818,13 +829,15 @@ func (l *patchLoad) readsGraph(need map[int]bool) string {
 			return "an on-run hook names graph"
 		}
 	}
-	for i := range need {
-		det, err := l.ix.detail(i)
-		if err != nil || det.config == nil {
-			continue
-		}
-		if namesWord(string(det.config), "graph") { // its hooks are in its config
-			return l.ix.nodes[i].sel.UniqueID + "'s config names graph"
+	return ""
+}
+
+// hookReadsGraph says why a node's hooks, which are in its config, could
+// read graph ("" when they cannot).
+func hookReadsGraph(n *Node) string {
+	for _, k := range []string{"pre_hook", "post_hook", "pre-hook", "post-hook"} {
+		if v, ok := n.Config[k]; ok && namesWord(fmt.Sprint(v), "graph") {
+			return n.UniqueID + "'s " + k + " names graph"
 		}
 	}
 	return ""
@@ -864,4 +877,71 @@ func (p *Patched) Adopt(res *Result) bool {
 	}
 	res.light, res.parseCache, res.patch = p.load, nil, nil
 	return true
+}
+
+// jsonExact reports whether JSON carries v exactly: nil, strings, bools,
+// ints, and lists and maps of them (a float, an int64, a []string, a
+// time would come back as another type).
+func jsonExact(v any) bool {
+	switch x := v.(type) {
+	case nil, string, bool, int:
+		return true
+	case []any:
+		for _, e := range x {
+			if !jsonExact(e) {
+				return false
+			}
+		}
+		return x != nil
+	case map[string]any:
+		for _, e := range x {
+			if !jsonExact(e) {
+				return false
+			}
+		}
+		return true // a nil map is null, read back as none
+	}
+	return false
+}
+
+// exactConfig reads the config of a manifest.json entry whose config is
+// jsonExact: its numbers are ints.
+func exactConfig(entry []byte) (any, error) {
+	var raw struct {
+		Config json.RawMessage `json:"config"`
+	}
+	if err := json.Unmarshal(entry, &raw); err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(bytes.NewReader(raw.Config))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	return intsOf(v)
+}
+
+// intsOf turns a decoded JSON value's numbers (json.Number) into ints.
+func intsOf(v any) (any, error) {
+	switch x := v.(type) {
+	case json.Number:
+		i, err := strconv.Atoi(string(x))
+		return i, err
+	case []any:
+		for k, e := range x {
+			var err error
+			if x[k], err = intsOf(e); err != nil {
+				return nil, err
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			var err error
+			if x[k], err = intsOf(e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return v, nil
 }

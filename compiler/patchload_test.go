@@ -67,7 +67,7 @@ func TestPatchLoadNodesAsCompiled(t *testing.T) {
 				if want.relationAt[0] > 0 {
 					want.relationAt = [2]int{1, 0}
 				}
-				if p.load.ix.nodes[i].flags&ixTyped == 0 {
+				if p.load.ix.nodes[i].flags&(ixTyped|ixExact) == 0 {
 					got.Config = want.Config // not loaded: a build needing it compiles the whole project
 				}
 				requireSameNode(t, &want, got)
