@@ -19,7 +19,8 @@ import (
 
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/extract"
-	"github.com/mart-dev/mart/warehouse/duckdb"
+	"github.com/mart-dev/mart/warehouse"
+	_ "github.com/mart-dev/mart/warehouse/duckdb" // the test projects' adapter
 )
 
 // RequireServices reports whether tests must fail, not skip, when a
@@ -70,9 +71,26 @@ func Sources(dir string) ([]*compiler.Node, error) {
 // WarehousePath is where a test project's DuckDB file is.
 func WarehousePath(dir string) string { return filepath.Join(dir, "target", "mart.duckdb") }
 
-// Open opens the project's DuckDB file.
-func Open(ctx context.Context, dir string) (*duckdb.Warehouse, error) {
-	return duckdb.Open(ctx, duckdb.Config{Path: WarehousePath(dir)})
+// Open opens the project's warehouse through its target, as the CLI does
+// (the adapter registry: a test project's profile names DuckDB).
+func Open(ctx context.Context, dir string) (warehouse.Warehouse, error) {
+	proj, diags := compiler.LoadProject(dir, nil)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	tgt, diags := compiler.LoadTarget(proj, compiler.ProfileOptions{ProfilesDir: dir})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return tgt.Open(ctx, dir)
+}
+
+// Lander is w as extract lands into it (extract.Warehouse).
+func Lander(t testing.TB, w warehouse.Warehouse) extract.Warehouse {
+	t.Helper()
+	lw, ok := w.(extract.Warehouse)
+	require.True(t, ok, "the %T warehouse cannot land extracted rows", w)
+	return lw
 }
 
 // RunOptions change a test run.
@@ -94,10 +112,14 @@ func Extract(ctx context.Context, dir string, o RunOptions) (*extract.Results, e
 		return nil, err
 	}
 	defer w.Close()
+	lw, ok := w.(extract.Warehouse)
+	if !ok {
+		return nil, fmt.Errorf("the %T warehouse cannot land extracted rows", w)
+	}
 	// as the CLI names it: the database file (each test's project has its own)
 	dest := "duckdb path=" + WarehousePath(dir)
 	return extract.Run(ctx, extract.Options{Sources: nodes, ProjectDir: dir, Destination: dest, Threads: o.Threads, FullRefresh: o.FullRefresh,
-		Warehouse: w, Events: o.Events, ProgressInterval: -1})
+		Warehouse: lw, Events: o.Events, ProgressInterval: -1})
 }
 
 // MustExtract runs Extract and fails the test on any error, a table's

@@ -202,7 +202,7 @@ func TestEventsReportProgress(t *testing.T) {
 	require.NoError(t, err)
 	defer w.Close()
 	rec := &extracttest.Recorder{}
-	res, err := extract.Run(context.Background(), extract.Options{Sources: nodes, Warehouse: w, Events: rec, Threads: 2, ProgressInterval: 1})
+	res, err := extract.Run(context.Background(), extract.Options{Sources: nodes, Warehouse: extracttest.Lander(t, w), Events: rec, Threads: 2, ProgressInterval: 1})
 	require.NoError(t, err)
 	require.NoError(t, res.Err())
 	assert.Len(t, rec.Started, 2)
