@@ -154,8 +154,6 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	switch {
 	case !g.partialParse || g.noPartialParse:
 		why = "partial parsing is off"
-	case len(f.sel.selects) == 0:
-		why = "no --select: every node is needed"
 	case f.sel.state != "" || f.deferring.enabled:
 		why = "--state or --defer"
 	case f.dryRun || lineageOn(f.openLineageURL):
@@ -187,6 +185,9 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			g.v.Diagnostics(note)
 		}
 		return fail("no patch: " + why)
+	}
+	if len(f.sel.selects) == 0 { // the whole compile adopts the patch
+		return fail("no --select: every node is needed")
 	}
 	sg, why := p.SelectorGraph()
 	if sg == nil {
