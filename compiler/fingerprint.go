@@ -202,14 +202,32 @@ func envFingerprint(name string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// scanCalls returns the names that calls fn('name' or fn("name" in text
-// pass as their first argument (a literal), sorted. Calls with a computed
-// name are not seen.
+// scanCalls returns the names that calls fn('name', ...) in text pass as
+// their first argument (a literal), sorted. A use of fn that is not such a
+// call (a computed name: fn('a' ~ b), fn(x); fn as a value) is not seen
+// here: nonLiteralCall tells it, and such a text is never cached.
 func scanCalls(text, fn string) []string {
-	var out []string
+	names, _ := literalCalls(text, fn)
+	return names
+}
+
+// nonLiteralCall reports a use of the name fn (as a whole word, not after
+// a dot) that is not a call with a quoted literal name (scanCalls).
+func nonLiteralCall(text, fn string) bool {
+	_, other := literalCalls(text, fn)
+	return other
+}
+
+// literalCalls scans text for fn as a whole word, not after a dot: the
+// names of its calls fn('name') and fn('name', ...) (spaces and line ends
+// allowed around them), sorted, and whether fn is used in any other way.
+// One scanner for both keeps what is fingerprinted and what is cached in
+// step: a name it does not see makes the text volatile.
+func literalCalls(text, fn string) (names []string, other bool) {
+	const space = " \t\r\n"
 	var seen map[string]bool
 	for rest := text; ; {
-		i := strings.Index(rest, fn+"(")
+		i := strings.Index(rest, fn)
 		if i < 0 {
 			break
 		}
@@ -217,28 +235,40 @@ func scanCalls(text, fn string) []string {
 		if i > 0 {
 			before = rest[i-1]
 		}
-		rest = rest[i+len(fn)+1:]
-		if isIdentByte(before) || before == '.' {
-			continue // env_var( when looking for var(, or x.var(
+		rest = rest[i+len(fn):]
+		if isIdentByte(before) || before == '.' || rest != "" && isIdentByte(rest[0]) {
+			continue // env_var when looking for var, x.var, variable
 		}
-		arg := strings.TrimLeft(rest, " \t\n")
-		if arg == "" || (arg[0] != '\'' && arg[0] != '"') {
+		arg := strings.TrimLeft(rest, space)
+		if arg == "" || arg[0] != '(' {
+			other = true
+			continue
+		}
+		arg = strings.TrimLeft(arg[1:], space)
+		if arg == "" || arg[0] != '\'' && arg[0] != '"' {
+			other = true
 			continue
 		}
 		end := strings.IndexByte(arg[1:], arg[0])
 		if end < 0 {
+			other = true
 			continue
 		}
-		if name := arg[1 : 1+end]; !seen[name] {
+		name := arg[1 : 1+end]
+		if after := strings.TrimLeft(arg[2+end:], space); strings.ContainsRune(name, '\\') || after == "" || after[0] != ',' && after[0] != ')' {
+			other = true // 'a' ~ b, an escaped quote: not the literal it looks like
+			continue
+		}
+		if !seen[name] {
 			if seen == nil {
 				seen = map[string]bool{}
 			}
 			seen[name] = true
-			out = append(out, name)
+			names = append(names, name)
 		}
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(names)
+	return names, other
 }
 
 func isIdentByte(b byte) bool {

@@ -673,30 +673,3 @@ func volatileText(text string) bool {
 	}
 	return nonLiteralCall(text, "var") || nonLiteralCall(text, "env_var")
 }
-
-// nonLiteralCall reports a use of the name fn (as a whole word, not after
-// a dot) that is not fn( followed by a quoted literal.
-func nonLiteralCall(text, fn string) bool {
-	for rest := text; ; {
-		i := strings.Index(rest, fn)
-		if i < 0 {
-			return false
-		}
-		before := byte(' ')
-		if i > 0 {
-			before = rest[i-1]
-		}
-		rest = rest[i+len(fn):]
-		if isIdentByte(before) || before == '.' || rest != "" && isIdentByte(rest[0]) {
-			continue
-		}
-		arg := strings.TrimLeft(rest, " \t\r\n")
-		if arg == "" || arg[0] != '(' {
-			return true
-		}
-		arg = strings.TrimLeft(arg[1:], " \t\r\n")
-		if arg == "" || arg[0] != '\'' && arg[0] != '"' {
-			return true
-		}
-	}
-}

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1197,6 +1198,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		f := c.fingerprint(n, st.macros)
 		if f != nil {
+			j.varNames = f.VarNames
 			for _, e := range f.EnvVarNames {
 				if IsSecretKey(e) {
 					j.why = id + " reads a secret env var"
@@ -1226,6 +1228,16 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
 		outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
+		for _, v := range j.varNames { // the vars its new text or macros read
+			use := snap.VarUse[v]
+			if use.Blocked == "" && !slices.Contains(use.Callers, j.ni) {
+				use.Callers = append(use.Callers, j.ni)
+				if snap.VarUse == nil {
+					snap.VarUse = map[string]varUse{}
+				}
+				snap.VarUse[v] = use
+			}
+		}
 		if j.pc.Key != j.newKey {
 			j.pc.Key = j.newKey
 			if blob, err := json.Marshal(&j.pc); err == nil {
@@ -1355,7 +1367,8 @@ type patchJob struct {
 	pc          patchCapture
 	fin, n      Node // its manifest entry; the node as it was before rendering, with its new text
 	newKey, why string
-	frag, code  []byte // its new manifest entry and compiled file
+	frag, code  []byte   // its new manifest entry and compiled file
+	varNames    []string // the vars its render may read (its Fingerprint's)
 }
 
 // prepareJob reads a model's snapshot entry and manifest entry and makes

@@ -242,6 +242,20 @@ func TestPatchCompileCases(t *testing.T) {
 			"macros/two.sql": "{% macro mm1() %}'A'{% endmacro %}{% macro mm2() %}'B'{% endmacro %}\n{% macro mm3() %}'c'\n'C'{% endmacro %}{% macro mm4() %}'d'{% endmacro %}\n"}},
 		{name: "a reads a new env var", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x, '{{ env_var(\"PP_NEW_ENV\", \"d\") }}' as e\n"}},
 		{name: "that env var changed", env: map[string]string{"PP_NEW_ENV": "changed"}},
+		// a var a patched render newly reads is the snapshot's from then on
+		{name: "f reads var y", files: map[string]string{"models/f.sql": "select 1 as x\n"}},
+		{name: "f reads var y now", files: map[string]string{"models/f.sql": "select {{ var('y', 0) }} as x\n"}},
+		{name: "vars y=5", vars: map[string]any{"y": 5}},
+		{name: "a macro", files: map[string]string{"macros/mx.sql": "{% macro mx() %}1{% endmacro %}\n", "models/g.sql": "select {{ mx() }} as x\n"}},
+		{name: "the macro reads var z", files: map[string]string{"macros/mx.sql": "{% macro mx() %}{{ var('z', 1) }}{% endmacro %}\n"}},
+		{name: "vars z=9", vars: map[string]any{"z": 9}},
+		// var() written so that a careless scan misses its name: a space
+		// before the parenthesis, a computed name, a CRLF line end
+		{name: "odd var calls", files: map[string]string{"models/h1.sql": "select {{ var ('x1', 1) }} as a\n",
+			"models/h2.sql": "select {{ var('q' ~ 'r', 1) }} as b\n", "models/h3.sql": "select {{ var(\r\n 'x2', 1) }} as c\n"}},
+		{name: "vars x1", vars: map[string]any{"x1": 5}},
+		{name: "vars x1, qr", vars: map[string]any{"x1": 5, "qr": 7}},
+		{name: "vars x1, qr, x2", vars: map[string]any{"x1": 5, "qr": 7, "x2": 8}},
 	}
 	dir := t.TempDir()
 	t.Setenv("PP_NEW_ENV", "first")
