@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/mart-dev/mart/compiler/selector"
 	"github.com/mart-dev/mart/internal/phase"
@@ -881,11 +882,14 @@ func (p *Patched) Adopt(res *Result) bool {
 
 // jsonExact reports whether JSON carries v exactly: nil, strings, bools,
 // ints, and lists and maps of them (a float, an int64, a []string, a
-// time would come back as another type).
+// time would come back as another type; a string that is not UTF-8 as
+// another string).
 func jsonExact(v any) bool {
 	switch x := v.(type) {
-	case nil, string, bool, int:
+	case nil, bool, int:
 		return true
+	case string:
+		return utf8.ValidString(x)
 	case []any:
 		for _, e := range x {
 			if !jsonExact(e) {
@@ -894,8 +898,8 @@ func jsonExact(v any) bool {
 		}
 		return x != nil
 	case map[string]any:
-		for _, e := range x {
-			if !jsonExact(e) {
+		for k, e := range x {
+			if !utf8.ValidString(k) || !jsonExact(e) {
 				return false
 			}
 		}
