@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/internal/phase"
@@ -249,6 +250,12 @@ func typedEncode(b []byte, v any, loose bool) ([]byte, bool) {
 	case nil:
 		return append(b, "null"...), true
 	case string:
+		if !utf8.ValidString(x) { // JSON would give it back with U+FFFD
+			if !loose {
+				return b, false
+			}
+			return strconv.AppendQuote(append(b, `["q",`...), x), true // hashed only: each string its own text
+		}
 		b = append(b, `["s",`...)
 		return append(appendString(b, x), ']'), true
 	case bool:
