@@ -1010,30 +1010,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, f.Path + " changed and is not a patchable model or macro file"
 	}
 	// the models that read a var that changed render again
-	sums, ok := varSums(proj.Vars)
-	if !ok {
-		return nil, "the vars cannot be hashed"
+	readers, why := snap.changedVars(proj)
+	if why != "" {
+		return nil, why
 	}
-	for _, name := range sortedKeys(mergeKeys(snap.Vars, sums)) {
-		if snap.Vars[name] == sums[name] {
-			continue
-		}
-		use := snap.VarUse[name]
-		switch {
-		case snap.VarsBlocked != "":
-			return nil, "var " + name + " changed and " + snap.VarsBlocked
-		case name == proj.Name || proj.Package(name) != nil:
-			return nil, "var " + name + " (a package's vars) changed"
-		case use.Blocked != "":
-			return nil, "var " + name + " changed and " + use.Blocked
-		}
-		for _, ni := range use.Callers {
-			if _, ok := todo[ni]; !ok && ni >= 0 && ni < len(snap.Nodes) {
-				todo[ni] = nil
-			}
+	for _, ni := range readers {
+		if _, ok := todo[ni]; !ok {
+			todo[ni] = nil
 		}
 	}
-	snap.Vars = sums
 	fileIndex := make(map[string]int, len(snap.Files))
 	for i, f := range snap.Files {
 		fileIndex[f.Path] = i
@@ -1235,16 +1220,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
 		outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
-		for _, v := range j.varNames { // the vars its new text or macros read
-			use := snap.VarUse[v]
-			if use.Blocked == "" && !slices.Contains(use.Callers, j.ni) {
-				use.Callers = append(use.Callers, j.ni)
-				if snap.VarUse == nil {
-					snap.VarUse = map[string]varUse{}
-				}
-				snap.VarUse[v] = use
-			}
-		}
+		snap.readsVars(j.ni, j.varNames)
 		if j.pc.Key != j.newKey {
 			j.pc.Key = j.newKey
 			if blob, err := json.Marshal(&j.pc); err == nil {
@@ -1665,4 +1641,51 @@ func mergeKeys(a, b map[string]string) map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+// changedVars compares the project's vars with the snapshot's, which it
+// then holds: the patchable models that read one that changed (indexes
+// in Nodes), or why a change cannot be patched.
+func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
+	sums, ok := varSums(proj.Vars)
+	if !ok {
+		return nil, "the vars cannot be hashed"
+	}
+	var readers []int
+	for _, name := range sortedKeys(mergeKeys(snap.Vars, sums)) {
+		if snap.Vars[name] == sums[name] {
+			continue
+		}
+		use := snap.VarUse[name]
+		switch {
+		case snap.VarsBlocked != "":
+			return nil, "var " + name + " changed and " + snap.VarsBlocked
+		case name == proj.Name || proj.Package(name) != nil:
+			return nil, "var " + name + " (a package's vars) changed"
+		case use.Blocked != "":
+			return nil, "var " + name + " changed and " + use.Blocked
+		}
+		for _, ni := range use.Callers {
+			if ni >= 0 && ni < len(snap.Nodes) {
+				readers = append(readers, ni)
+			}
+		}
+	}
+	snap.Vars = sums
+	return readers, ""
+}
+
+// readsVars records that patchable model ni's render may read vars (its
+// text or macros changed: it may read one it did not).
+func (snap *patchSnapshot) readsVars(ni int, vars []string) {
+	for _, v := range vars {
+		use := snap.VarUse[v]
+		if use.Blocked == "" && !slices.Contains(use.Callers, ni) {
+			use.Callers = append(use.Callers, ni)
+			if snap.VarUse == nil {
+				snap.VarUse = map[string]varUse{}
+			}
+			snap.VarUse[v] = use
+		}
+	}
 }
