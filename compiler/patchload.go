@@ -24,23 +24,28 @@ import (
 // target/ (CompileByPatch: manifest.json and the compiled files are then
 // what a compile of the project writes), the build reads the snapshot's
 // node index instead of compiling: what selection reads of every node
-// (selector.Node, but the config), each node's config with its Go types,
-// and the names ref() and source() find. It selects over that, decodes
-// from manifest.json the entries of the nodes the run needs (the selected
-// ones, their parents, and the nodes between two selected ones), and
-// renders at run time with the project's macros and the relations ref()
-// names, each decoded when a render first asks for it.
+// (selector.Node, but the config), and what a node loaded from its
+// manifest.json entry needs besides (its config with Go types when JSON
+// cannot carry it, where YAML declares it, its columns' order, an
+// ephemeral model's render targets); and the names ref() and source()
+// find. It selects over that, decodes from manifest.json the entries of
+// the nodes the run needs (the selected ones, their parents, and the
+// nodes between two selected ones), and renders at run time with the
+// project's macros and the relations ref() names, each decoded when a
+// render first asks for it.
 //
-// The index is written by a whole `mart compile` (it never changes in a
-// patch: a patch keeps every render's config, refs and sources), in the
-// blobs file; where each node's entry is in manifest.json is in the
-// snapshot, moved by each patch's splices.
+// The index is written with a snapshot by a whole compile (it never
+// changes in a patch: a patch keeps every render's config, refs and
+// sources), in the blobs file; where each node's entry is in manifest.json
+// is in the snapshot, moved by each patch's splices.
 //
 // What it cannot do exactly, it does not do: CanSelect, SelectorGraph and
-// Result say why, and the build compiles the whole project as before: a
-// selector reading config (config.x:y), a needed node whose config has a
-// type the index cannot carry, a selected unit test, a node rendered at
-// run time.
+// Result say why, and the run compiles the whole project as before (and
+// adopts the patch: Adopt): a selector reading config (config.x:y), a
+// needed node whose config has a type the index cannot carry, a selected
+// unit test, a node rendered at run time, a template that may read
+// `graph`. TestBuildFromPatchMatchesWholeCompile (e2e) and
+// TestPatchLoadNodesAsCompiled hold it to the whole compile's runs.
 
 // blobRef is where a blob is in the blobs file.
 type blobRef struct {
