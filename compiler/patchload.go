@@ -508,10 +508,7 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		}
 		selected[i] = true
 	}
-	need, why := ix.needed(selected)
-	if why != "" {
-		return nil, why
-	}
+	need := ix.needed(selected)
 	for i := range need {
 		n := &ix.nodes[i]
 		switch {
@@ -528,6 +525,12 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	if err != nil {
 		return nil, err.Error()
 	}
+	loaded := false
+	defer func() {
+		if !loaded {
+			dec.f.Close()
+		}
+	}()
 	order := make([]int, 0, len(need))
 	for i := range need {
 		order = append(order, i)
@@ -565,8 +568,9 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	s.resolved = true
 	manifestFile := filepath.Join(filepath.Dir(l.file), "manifest.json")
 	s.graph = sync.OnceValue(func() map[string]any {
-		// a render that reads `graph` gets the whole manifest.json
-		// (its numbers as JSON has them)
+		// no template the run renders names graph (readsGraph): one that
+		// reaches it anyway gets the whole manifest.json, numbers as JSON
+		// has them
 		full, err := ReadManifest(manifestFile)
 		if err != nil {
 			return map[string]any{}
@@ -575,15 +579,16 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	})
 	res := &Result{Project: l.c.project, Target: l.c.target, Dialect: l.c.dialect, Manifest: m,
 		Renderer: &Renderer{s: s, manifest: m}, light: l}
+	loaded = true // dec.f stays open for the run's renders
 	return res, ""
 }
 
 // needed is the nodes a run of the selected ones reads: them, their
 // parents, and every node on a path between two of them (the plan orders
-// through those); why, when an id in the index is damaged.
-func (ix *nodeIndex) needed(selected map[int]bool) (map[int]bool, string) {
+// through those).
+func (ix *nodeIndex) needed(selected map[int]bool) map[int]bool {
 	need := make(map[int]bool, 2*len(selected))
-	parents := func(i int) ([]int, string) {
+	parents := func(i int) []int {
 		deps := ix.nodes[i].sel.DependsOn
 		out := make([]int, 0, len(deps))
 		for _, d := range deps {
@@ -593,7 +598,7 @@ func (ix *nodeIndex) needed(selected map[int]bool) (map[int]bool, string) {
 			}
 			out = append(out, j)
 		}
-		return out, ""
+		return out
 	}
 	// below[i]: node i is a selected node or has one among its ancestors;
 	// computed over the ancestors of the selected nodes only
@@ -604,9 +609,8 @@ func (ix *nodeIndex) needed(selected map[int]bool) (map[int]bool, string) {
 			return v
 		}
 		below[i] = false // a cycle cannot be compiled; guards the walk anyway
-		ps, _ := parents(i)
 		v := false
-		for _, p := range ps {
+		for _, p := range parents(i) {
 			if visit(p) || selected[p] {
 				v = true
 			}
@@ -619,16 +623,12 @@ func (ix *nodeIndex) needed(selected map[int]bool) (map[int]bool, string) {
 	}
 	for i := range selected {
 		need[i] = true
-		ps, why := parents(i)
-		if why != "" {
-			return nil, why
-		}
-		for _, p := range ps {
+		for _, p := range parents(i) {
 			need[p] = true
 			visit(p)
 		}
 	}
-	return need, ""
+	return need
 }
 
 // entryDecoder decodes nodes from manifest.json at the snapshot's entries;
