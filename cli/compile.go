@@ -194,6 +194,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		if note := compiler.PatchNote(why); note != nil {
 			g.v.Diagnostics(note)
 		}
+		p = nil // the whole compile keeps a new snapshot, with an index
 		return fail(why)
 	}
 	ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
