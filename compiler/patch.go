@@ -269,6 +269,11 @@ func typedEncode(b []byte, v any, loose bool) ([]byte, bool) {
 		return fmt.Appendf(b, `["I","%d"]`, x), true
 	case float64:
 		return fmt.Appendf(b, `["f","%v"]`, strconv.FormatFloat(x, 'g', -1, 64)), true
+	case time.Time: // a YAML date or timestamp: UTC, as the YAML parser makes it
+		if x.Location() != time.UTC || x != x.Round(0) {
+			return b, false
+		}
+		return fmt.Appendf(b, `["t","%s"]`, x.Format(time.RFC3339Nano)), true
 	case []string:
 		if x == nil && !loose {
 			return b, false
@@ -378,6 +383,10 @@ func fromTyped(raw any) (any, error) {
 			return v, err
 		}
 		return strconv.ParseFloat(s, 64)
+	case "t":
+		s, _ := pair[1].(string)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		return t.UTC(), err
 	case "S":
 		l, ok := pair[1].([]any)
 		if !ok {

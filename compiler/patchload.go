@@ -42,9 +42,8 @@ import (
 // What it cannot do exactly, it does not do: CanSelect, SelectorGraph and
 // Result say why, and the run compiles the whole project as before (and
 // adopts the patch: Adopt): a selector reading config (config.x:y), a
-// needed node whose config has a type the index cannot carry, a selected
-// unit test, a node rendered at run time, a template that may read
-// `graph`. TestBuildFromPatchMatchesWholeCompile (e2e) and
+// needed node whose config or unit test rows have a type the index cannot
+// carry, a node rendered at run time, a template that may read `graph`. TestBuildFromPatchMatchesWholeCompile (e2e) and
 // TestPatchLoadNodesAsCompiled hold it to the whole compile's runs.
 
 // blobRef is where a blob is in the blobs file.
@@ -92,6 +91,7 @@ type nodeDetail struct {
 	yamlLine int
 	colPos   map[string]int // each column's place in YAML (Column.pos)
 	targets  []string       // an ephemeral model's render targets (renderState.targets)
+	rows     []byte         // a unit test's rows, typed (unitRows); nil when they cannot be
 }
 
 // The index: a table of the distinct strings; each node as indexes into
@@ -181,6 +181,14 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 			b = binary.AppendUvarint(b, uint64(len(t)))
 			for _, k := range t {
 				b = appendStr(b, k)
+			}
+		}
+		if n.ResourceType == TypeUnitTest { // its rows, with their Go types (dates, floats)
+			if rows, ok := typedJSON(nil, unitRows(n.UnitTest)); ok {
+				b = append(b, 1)
+				b = appendStr(b, string(rows))
+			} else {
+				b = append(b, 0)
 			}
 		}
 		details[i], flags[i] = b, f
@@ -401,6 +409,11 @@ func (ix *nodeIndex) detail(i int) (nodeDetail, error) {
 			d.targets[k] = r.str()
 		}
 	}
+	if ix.nodes[i].sel.ResourceType == TypeUnitTest {
+		if typed := r.bytes(1); len(typed) == 1 && typed[0] == 1 {
+			d.rows = []byte(r.str())
+		}
+	}
 	return d, r.err
 }
 
@@ -514,8 +527,10 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		switch {
 		case n.flags&(ixTyped|ixExact) == 0:
 			return nil, n.sel.UniqueID + "'s config is not kept with its types"
-		case selected[i] && n.sel.ResourceType == TypeUnitTest:
-			return nil, "unit test " + n.sel.UniqueID + " is selected"
+		case n.sel.ResourceType == TypeUnitTest:
+			if det, err := ix.detail(i); err != nil || det.rows == nil {
+				return nil, "unit test " + n.sel.UniqueID + "'s rows are not kept with their types"
+			}
 		}
 	}
 	if why := l.readsGraph(); why != "" {
@@ -702,6 +717,12 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 	}
 	if in.flags&ixInYAML != 0 {
 		n.relationAt[0] = 1 // compiledPath reads only that it is set
+	}
+	if det.rows != nil && n.UnitTest != nil {
+		v, err := fromTypedJSON(det.rows)
+		if err != nil || !setUnitRows(n.UnitTest, v) {
+			return nil, fmt.Errorf("%s's rows in the node index are damaged", in.sel.UniqueID)
+		}
 	}
 	return n, nil
 }
@@ -953,4 +974,55 @@ func intsOf(v any) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// unitRows is a unit test's rows, each input's then the expectation's, as
+// one value to encode (typedJSON).
+func unitRows(u *UnitTestSpec) any {
+	if u == nil {
+		return nil
+	}
+	out := make([]any, 0, len(u.Given)+1)
+	for _, in := range append(append([]UnitTestInput(nil), u.Given...), u.Expect) {
+		if in.Rows == nil {
+			out = append(out, nil)
+			continue
+		}
+		rows := make([]any, len(in.Rows))
+		for i, r := range in.Rows {
+			rows[i] = r
+		}
+		out = append(out, rows)
+	}
+	return out
+}
+
+// setUnitRows puts rows decoded from unitRows' encoding back in u; false
+// when they do not fit it.
+func setUnitRows(u *UnitTestSpec, v any) bool {
+	all, ok := v.([]any)
+	if !ok || len(all) != len(u.Given)+1 {
+		return false
+	}
+	for k, x := range all {
+		var rows []map[string]any
+		if x != nil {
+			list, ok := x.([]any)
+			if !ok {
+				return false
+			}
+			rows = make([]map[string]any, len(list))
+			for i, r := range list {
+				if rows[i], ok = r.(map[string]any); !ok {
+					return false
+				}
+			}
+		}
+		if k < len(u.Given) {
+			u.Given[k].Rows = rows
+		} else {
+			u.Expect.Rows = rows
+		}
+	}
+	return true
 }

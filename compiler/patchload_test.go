@@ -97,7 +97,7 @@ func TestPatchLoadNodesAsCompiled(t *testing.T) {
 // loaded node has JSON's numbers there.
 func requireSameNode(t *testing.T, want, got *Node) {
 	t.Helper()
-	asJSON := map[string]bool{"Meta": true, "TestMetadata": true, "Constraints": true, "UnitTest": true,
+	asJSON := map[string]bool{"Meta": true, "TestMetadata": true, "Constraints": true,
 		"Extract": true, "Freshness": true, "Columns": true}
 	wv, gv := reflect.ValueOf(want).Elem(), reflect.ValueOf(got).Elem()
 	for i := 0; i < wv.NumField(); i++ {

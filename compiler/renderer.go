@@ -78,6 +78,19 @@ func (r *Renderer) RenderNode(ctx context.Context, id string, opt RenderOptions)
 	return r.render(n, opt, func(st *renderState) (string, error) { return tpl.Render(r.s.renderContext(st, opt)) })
 }
 
+// Target is the node a render's ref() or source() finds for key ("ref:m",
+// "ref:m@v2", "source:s.t"; InputKey's), or nil: what a unit test's mocked
+// input stands for.
+func (r *Renderer) Target(key string) *Node {
+	switch {
+	case strings.HasPrefix(key, "ref:"):
+		return r.s.refTarget(strings.TrimPrefix(key, "ref:"))
+	case strings.HasPrefix(key, "source:"):
+		return r.s.sourceTarget(strings.TrimPrefix(key, "source:"))
+	}
+	return nil
+}
+
 // RenderText renders a snippet (a hook) in the context of node id, or of
 // the project when id is ""; name labels it in errors.
 func (r *Renderer) RenderText(ctx context.Context, id, name, text string, opt RenderOptions) (string, error) {

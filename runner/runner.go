@@ -134,6 +134,9 @@ func (r *Results) Failed() bool {
 type Renderer interface {
 	RenderNode(ctx context.Context, id string, opt compiler.RenderOptions) (string, error)
 	RenderText(ctx context.Context, id, name, text string, opt compiler.RenderOptions) (string, error)
+	// Target is the node ref() or source() finds for a unit test input's
+	// key (compiler.InputKey), or nil.
+	Target(key string) *compiler.Node
 }
 
 // Runner executes the steps of a plan.

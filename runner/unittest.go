@@ -183,25 +183,10 @@ func expectedColumns(rows []map[string]any) []string {
 	return cols
 }
 
-// inputColumns returns the real columns of a mocked input, when it exists.
+// inputColumns returns the real columns of a mocked input, when it exists:
+// the relation of the node the model's ref() or source() finds.
 func (r *Runner) inputColumns(ctx context.Context, key string) ([]warehouse.Column, error) {
-	var n *compiler.Node
-	m := r.m
-	switch {
-	case strings.HasPrefix(key, "ref:"):
-		name := strings.TrimPrefix(key, "ref:")
-		for _, id := range m.AllIDs() {
-			if x := m.Node(id); x.Name == name && x.ResourceType != compiler.TypeTest && x.ResourceType != compiler.TypeSource && x.ResourceType != compiler.TypeUnitTest {
-				n = x
-			}
-		}
-	case strings.HasPrefix(key, "source:"):
-		for _, s := range m.Sources {
-			if "source:"+s.SourceName+"."+s.Name == key {
-				n = s
-			}
-		}
-	}
+	n := r.opt.Renderer.Target(key)
 	if n == nil || (n.ResourceType == compiler.TypeModel && n.Materialized() == "ephemeral") {
 		return nil, nil
 	}
