@@ -34,7 +34,7 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 			"members_tier_snapshot", "fct_reservations", "+dim_members", "stg_cars+", "resource_type:seed",
 			"tag:staging,resource_type:model", "path:models/marts", "@dim_zones", "stg_members stg_payments",
 			"dim_cars --exclude resource_type:test", "dim_members --exclude dim_members", "stg_zones agg_member_cohorts"},
-			"models/marts/dim_cars.sql", 16},
+			"models/marts/dim_cars.sql", 32},
 		{"incremental_orders", func(t testing.TB) string { return project(t, "incremental_orders") },
 			[]string{"orders_merge", "customer_totals", "orders_by_month", "orders_snapshot", "raw_orders+",
 				"orders_merge customer_totals", "orders_merge_full+", "+customer_totals_full"},
