@@ -187,6 +187,11 @@ func expectedColumns(rows []map[string]any) []string {
 // the relation of the node the model's ref() or source() finds.
 func (r *Runner) inputColumns(ctx context.Context, key string) ([]warehouse.Column, error) {
 	n := r.opt.Renderer.Target(key)
+	if n != nil {
+		if run := r.m.Node(n.UniqueID); run != nil {
+			n = run // the run's: a --defer run reads a deferred node's relation in the state
+		}
+	}
 	if n == nil || (n.ResourceType == compiler.TypeModel && n.Materialized() == "ephemeral") {
 		return nil, nil
 	}
