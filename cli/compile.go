@@ -186,10 +186,10 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		return fail("no patch: " + why)
 	}
-	if len(f.sel.selects) == 0 { // the whole compile adopts the patch
+	sg, why := p.SelectorGraph()
+	if sg != nil && len(f.sel.selects) == 0 { // the whole compile adopts the patch
 		return fail("no --select: every node is needed")
 	}
-	sg, why := p.SelectorGraph()
 	if sg == nil {
 		if note := compiler.PatchNote(why); note != nil {
 			g.v.Diagnostics(note)

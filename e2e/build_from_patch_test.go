@@ -223,19 +223,22 @@ func TestBuildFromPatchDamagedIndex(t *testing.T) {
 	r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "m1")
 	require.Equal(t, 0, r.Code, r.String())
 	require.Regexp(t, loadedFromPatch, r.Stderr)
-	blobs := filepath.Join(dir, "target", "partial_parse.blobs")
-	data, err := os.ReadFile(blobs)
-	require.NoError(t, err)
-	for i := len(data) - 200; i < len(data); i += 7 { // the index is written last
-		data[i] ^= 0x5a
+	// damaged, then found by a run of a selection, then by one of every node
+	for _, args := range [][]string{{"build", "--select", "m1"}, {"build"}} {
+		blobs := filepath.Join(dir, "target", "partial_parse.blobs")
+		data, err := os.ReadFile(blobs)
+		require.NoError(t, err)
+		for i := len(data) - 200; i < len(data); i += 7 { // the index is written last
+			data[i] ^= 0x5a
+		}
+		require.NoError(t, os.WriteFile(blobs, data, 0o600))
+		r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, args...)
+		require.Equal(t, 0, r.Code, r.String())
+		require.NotRegexp(t, loadedFromPatch, r.Stderr)
+		require.Contains(t, r.Stderr, "target/partial_parse.blobs: warning: partial-parse cache ignored: the node index is damaged")
+		r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "m1")
+		require.Equal(t, 0, r.Code, r.String())
+		require.Regexp(t, loadedFromPatch, r.Stderr, "after mart %v", args)
+		require.NotContains(t, r.Stderr, "partial-parse cache ignored")
 	}
-	require.NoError(t, os.WriteFile(blobs, data, 0o600))
-	r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "m1")
-	require.Equal(t, 0, r.Code, r.String())
-	require.NotRegexp(t, loadedFromPatch, r.Stderr)
-	require.Contains(t, r.Stderr, "target/partial_parse.blobs: warning: partial-parse cache ignored: the node index is damaged")
-	r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "m1")
-	require.Equal(t, 0, r.Code, r.String())
-	require.Regexp(t, loadedFromPatch, r.Stderr)
-	require.NotContains(t, r.Stderr, "partial-parse cache ignored")
 }
