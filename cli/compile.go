@@ -66,10 +66,7 @@ func compileCmd(g *globals) *cobra.Command {
 				return &exitError{ExitFailure, err}
 			}
 			phase.Mark("write target")
-			counts := map[string]int{}
-			for _, id := range ids {
-				counts[res.Manifest.Node(id).ResourceType]++
-			}
+			counts := typeCounts(res, ids)
 			if whole {
 				res.KeepPatch(files, g.printedDiags, counts, len(ids))
 			}
@@ -220,9 +217,14 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 // `mart compile` of the project would have reported.
 func (g *globals) keepPatch(res *compiler.Result, files []string) {
 	all, _ := g.selectNodes(res, &selection{}, false)
+	res.KeepPatchOfRun(files, g.printedDiags, typeCounts(res, all), len(all))
+}
+
+// typeCounts counts nodes by resource type, as `mart compile` reports them.
+func typeCounts(res *compiler.Result, ids []string) map[string]int {
 	counts := map[string]int{}
-	for _, id := range all {
+	for _, id := range ids {
 		counts[res.Manifest.Node(id).ResourceType]++
 	}
-	res.KeepPatchOfRun(files, g.printedDiags, counts, len(all))
+	return counts
 }

@@ -862,7 +862,7 @@ func (l *patchLoad) readsGraph() string {
 // hookReadsGraph says why a node's hooks, which are in its config, could
 // read graph ("" when they cannot).
 func hookReadsGraph(n *Node) string {
-	for _, k := range []string{"pre_hook", "post_hook", "pre-hook", "post-hook"} {
+	for _, k := range []string{"pre_hook", "post_hook"} { // mergeConfig normalizes pre-hook
 		if v, ok := n.Config[k]; ok && namesWord(fmt.Sprint(v), "graph") {
 			return n.UniqueID + "'s " + k + " names graph"
 		}
