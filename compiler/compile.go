@@ -368,8 +368,8 @@ func (c *compilation) readFiles(files []*projectFile) ([]*projectFile, error) {
 	var once sync.Once
 	parallel(len(files), func(i int) {
 		f := files[i]
-		c.inventoryFile(f)
 		if f.kind == "seeds" && strings.HasSuffix(f.rel, ".csv") {
+			c.inventoryFile(f)
 			// seeds are loaded by the build; the compiler only hashes them
 			sum, err := fileChecksum(filepath.Join(c.project.Dir, f.rel))
 			if err != nil {
@@ -378,12 +378,15 @@ func (c *compilation) readFiles(files []*projectFile) ([]*projectFile, error) {
 			f.sum = sum
 			return
 		}
-		data, err := readFile(filepath.Join(c.project.Dir, f.rel))
+		data, st, err := readFileStat(filepath.Join(c.project.Dir, f.rel))
 		if err != nil {
 			once.Do(func() { firstErr = err })
 			return
 		}
 		f.data = data
+		if c.inv != nil {
+			f.stat = st // taken before the read: a change after it shows next time
+		}
 		if c.inv != nil {
 			f.sum = checksum(data) // for the node and the snapshot both
 		}

@@ -50,6 +50,12 @@ func readFile(name string) ([]byte, error) {
 	if syscall.Fstat(fd, &st) == nil && st.Size > 0 && st.Size < 1<<30 {
 		size = int(st.Size) + 1 // one more, to see EOF without growing
 	}
+	return readFD(fd, name, size)
+}
+
+// readFD reads an open file to the end into a buffer of size bytes (one
+// more than the file's size sees EOF without growing it).
+func readFD(fd int, name string, size int) ([]byte, error) {
 	data := make([]byte, 0, size)
 	for {
 		if len(data) == cap(data) {

@@ -89,6 +89,22 @@ func (s fileStat) same(o fileStat) bool {
 
 func (s fileStat) racy() bool { return s.MTime >= s.At-racyWindow }
 
+// statNamesByPath is statNames by full paths, one stat each.
+func statNamesByPath(dir string, names []string, out []fileStat) (errs []error) {
+	for i, name := range names {
+		st, err := statOf(filepath.Join(dir, name))
+		if err != nil {
+			if errs == nil {
+				errs = make([]error, len(names))
+			}
+			errs[i] = err
+			continue
+		}
+		out[i] = st
+	}
+	return errs
+}
+
 func statOf(path string) (fileStat, error) {
 	at := time.Now().UnixNano()
 	fi, err := os.Stat(path)
@@ -1430,6 +1446,28 @@ type changedFile struct {
 // checkInputs stats every input and returns the files whose content
 // changed, or why the snapshot cannot be used (a file or directory added,
 // removed or unreadable).
+// dirRun is a run of consecutive snapshot files in one directory: rel is
+// the directory's slash path from the project dir with its trailing
+// slash ("" for the project dir itself), dir the OS path.
+type dirRun struct {
+	from, to int
+	rel, dir string
+}
+
+// dirRuns splits files into runs of one directory each.
+func dirRuns(files []fileStat) []dirRun {
+	var runs []dirRun
+	for i, f := range files {
+		rel := f.Path[:strings.LastIndexByte(f.Path, '/')+1]
+		if len(runs) > 0 && runs[len(runs)-1].rel == rel {
+			runs[len(runs)-1].to = i + 1
+			continue
+		}
+		runs = append(runs, dirRun{from: i, to: i + 1, rel: rel})
+	}
+	return runs
+}
+
 func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 	var mu sync.Mutex
 	var changed []changedFile
@@ -1441,27 +1479,42 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 		}
 		mu.Unlock()
 	}
-	parallel(len(snap.Files), func(i int) {
-		f := snap.Files[i]
-		full := filepath.Join(proj.Dir, filepath.FromSlash(f.Path))
-		st, err := statOf(full)
-		if err != nil {
-			fail(f.Path + " is gone")
-			return
+	// the files are stat'ed a directory at a time (statNames): runs of
+	// consecutive files in one directory (the snapshot keeps them sorted
+	// by path, so a directory's files are one run or a few)
+	runs := dirRuns(snap.Files)
+	for i := range runs {
+		runs[i].dir = filepath.Join(proj.Dir, filepath.FromSlash(runs[i].rel))
+	}
+	parallel(len(runs), func(r int) {
+		run := runs[r]
+		files := snap.Files[run.from:run.to]
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = f.Path[len(run.rel):]
 		}
-		if st.same(f) && !f.racy() {
-			return
+		stats := make([]fileStat, len(files))
+		errs := statNames(run.dir, names, stats)
+		for i, f := range files {
+			if errs != nil && errs[i] != nil {
+				fail(f.Path + " is gone")
+				return
+			}
+			st := stats[i]
+			if st.same(f) && !f.racy() {
+				continue
+			}
+			data, err := readFile(filepath.Join(run.dir, names[i]))
+			if err != nil {
+				fail(f.Path + " is unreadable")
+				return
+			}
+			sum := rawSum(data)
+			// the same content with a new stat is kept below, not patched
+			mu.Lock()
+			changed = append(changed, changedFile{index: run.from + i, stat: st, data: data, sum: sum})
+			mu.Unlock()
 		}
-		data, err := readFile(full)
-		if err != nil {
-			fail(f.Path + " is unreadable")
-			return
-		}
-		sum := rawSum(data)
-		// the same content with a new stat is kept below, not patched
-		mu.Lock()
-		changed = append(changed, changedFile{index: i, stat: st, data: data, sum: sum})
-		mu.Unlock()
 	})
 	if why != "" {
 		return nil, why
@@ -1473,19 +1526,20 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 	listed := func() map[string]map[string]bool {
 		childrenOnce.Do(func() {
 			children = map[string]map[string]bool{}
-			add := func(p string) {
-				d, b := filepath.Dir(p), filepath.Base(p)
+			add := func(d, b string) {
 				if children[d] == nil {
 					children[d] = map[string]bool{}
 				}
 				children[d][b] = true
 			}
-			for _, f := range snap.Files {
-				add(filepath.Join(proj.Dir, filepath.FromSlash(f.Path)))
+			for _, run := range runs {
+				for _, f := range snap.Files[run.from:run.to] {
+					add(run.dir, f.Path[len(run.rel):])
+				}
 			}
 			for _, d := range snap.Dirs {
 				if d.Dir {
-					add(d.Path)
+					add(filepath.Dir(d.Path), filepath.Base(d.Path))
 				}
 			}
 		})
@@ -1526,7 +1580,13 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 		}
 		if n != len(names) {
 			fail("a file of " + d.Path + " is gone")
+			return
 		}
+		// the same listing with a new stat (a file replaced by a rename,
+		// or a stat taken too soon after a change): keep the new stat, so
+		// the next compile does not list it again
+		st.Path, st.Dir = d.Path, d.Dir
+		snap.Dirs[i] = st
 	})
 	if why != "" {
 		return nil, why

@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -462,4 +463,83 @@ func (p *mutatedProject) setCLIVars() string {
 		{"y": "cooked"}, {"z": "two", "v": 3}}
 	p.cliVars = choices[p.rng.Intn(len(choices))]
 	return fmt.Sprintf("--vars %v", p.cliVars)
+}
+
+// TestPatchKeepsARelistedDirectorysStat: a directory whose stat changed
+// but whose listing did not (a file replaced by a rename, as editors and
+// `sed -i` save) is listed once; the snapshot keeps its new stat, so the
+// compile after that does not list it again. Each file's stat is taken
+// with its directory's descriptor: an unchanged project patches without
+// reading a file.
+func TestPatchKeepsARelistedDirectorysStat(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	p := newMutatedProject(t, 11)
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql")))
+	// old enough not to be racy
+	old := time.Now().Add(-time.Hour)
+	require.NoError(t, filepath.Walk(p.dir, func(path string, _ os.FileInfo, err error) error {
+		require.NoError(t, err)
+		return os.Chtimes(path, old, old)
+	}))
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	res, diags := Compile(opt)
+	require.NotNil(t, res, "%v", diags)
+	ids := compiledIDs(res)
+	require.NoError(t, res.WriteTarget(ids))
+	res.KeepPatch(ids, diags, nil, 0)
+	snapFile := filepath.Join(p.dir, "target", PatchFile)
+
+	model := p.pick(p.files("models/layer_1", ".sql"))
+	dir := filepath.Dir(filepath.Join(p.dir, model))
+	// the same text, saved through a new file renamed over the old one
+	tmp := filepath.Join(dir, ".save.tmp")
+	require.NoError(t, os.WriteFile(tmp, []byte(p.read(model)), 0o644))
+	require.NoError(t, os.Rename(tmp, filepath.Join(p.dir, model)))
+	later := old.Add(time.Minute)
+	require.NoError(t, os.Chtimes(filepath.Join(p.dir, model), later, later))
+	require.NoError(t, os.Chtimes(dir, later, later))
+	dirStat := func() fileStat {
+		snap, err := readPatchSnapshot(snapFile)
+		require.NoError(t, err)
+		for _, d := range snap.Dirs {
+			if d.Path == dir {
+				return d
+			}
+		}
+		t.Fatalf("%s is not in the snapshot", dir)
+		return fileStat{}
+	}
+	require.Equal(t, old.UnixNano(), dirStat().MTime)
+
+	pt, _ := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	require.NotNil(t, pt, "the same listing and the same text patch")
+	require.Equal(t, later.UnixNano(), dirStat().MTime, "the directory's new stat is kept")
+	now, err := statOf(dir)
+	require.NoError(t, err)
+	require.True(t, dirStat().same(now))
+
+	// and the files' stats through the directory's descriptor are what a
+	// stat of each path says
+	snap, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	for _, run := range dirRuns(snap.Files) {
+		d := filepath.Join(p.dir, filepath.FromSlash(run.rel))
+		var names []string
+		for _, f := range snap.Files[run.from:run.to] {
+			names = append(names, f.Path[len(run.rel):])
+		}
+		got := make([]fileStat, len(names))
+		require.Nil(t, statNames(d, names, got))
+		for i, name := range names {
+			want, err := statOf(filepath.Join(d, name))
+			require.NoError(t, err)
+			require.True(t, want.same(got[i]), name)
+			require.True(t, want.same(snap.Files[run.from+i]), name)
+		}
+	}
+	got := make([]fileStat, 2)
+	errs := statNames(dir, []string{filepath.Base(model), "missing.sql"}, got)
+	require.Len(t, errs, 2)
+	require.NoError(t, errs[0])
+	require.ErrorIs(t, errs[1], fs.ErrNotExist)
 }
