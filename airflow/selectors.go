@@ -2,6 +2,7 @@ package airflow
 
 import (
 	"regexp"
+	"sync"
 
 	"github.com/mart-dev/mart/compiler"
 )
@@ -15,7 +16,7 @@ type selectors struct {
 	taken map[string]int
 }
 
-var plainName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var plainName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 func newSelectors(m *compiler.Manifest) selectors {
 	s := selectors{taken: map[string]int{}}
@@ -44,7 +45,7 @@ func (s selectors) of(n *compiler.Node) string {
 	if n.ResourceType == compiler.TypeSource {
 		return "source:" + n.SourceName + "." + n.Name
 	}
-	if plainName.MatchString(n.Name) && s.taken[n.Name] == 1 {
+	if plainName().MatchString(n.Name) && s.taken[n.Name] == 1 {
 		return n.Name
 	}
 	return "unique_id:" + n.UniqueID

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"regexp"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -14,7 +15,7 @@ const secretMask = "*****"
 
 // urlPassword finds the password of a URL (scheme://user:password@host)
 // and of a key=value connection string (password=...).
-var urlPassword = regexp.MustCompile(`(?i)://[^/@\s:]*:[^@\s]+@|\bpassword\s*=`)
+var urlPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)://[^/@\s:]*:[^@\s]+@|\bpassword\s*=`) })
 
 // redactVars returns --vars as run_results.json may keep them: as written
 // when nothing in them looks secret, else as JSON with the value of each
@@ -60,7 +61,7 @@ func redactValue(v any, redacted *bool) any {
 		}
 		return out
 	case string:
-		if urlPassword.MatchString(t) {
+		if urlPassword().MatchString(t) {
 			*redacted = true
 			return secretMask
 		}

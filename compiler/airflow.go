@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -60,7 +61,7 @@ var airflowTaskKeys = []string{"owner", "retries", "retry_delay", "pool", "pool_
 var airflowDAGKeys = []string{"dag_id", "schedule", "start_date", "catchup", "max_active_runs", "tags", "project_dir", "target"}
 
 // airflowIDRE is what Airflow accepts as a DAG or task id.
-var airflowIDRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,250}$`)
+var airflowIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]{1,250}$`) })
 
 // parseAirflow reads the `airflow:` mapping of the project file.
 func parseAirflow(file string, n *yaml.Node, diags *Diagnostics) *Airflow {
@@ -95,7 +96,7 @@ func (a *Airflow) setDAGKey(key string, v *yaml.Node) error {
 	switch key {
 	case "dag_id":
 		a.DagID = v.Value
-		if !airflowIDRE.MatchString(a.DagID) {
+		if !airflowIDRE().MatchString(a.DagID) {
 			return fmt.Errorf("%q is not a DAG id: letters, digits, _, . and - only", a.DagID)
 		}
 	case "schedule":

@@ -435,7 +435,7 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-var testBlockRE = regexp.MustCompile(`\{%-?\s*test\s+`)
+var testBlockRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{%-?\s*test\s+`) })
 
 func (c *compilation) loadMacros(files []*projectFile) {
 	var mf []jinja.File
@@ -448,7 +448,7 @@ func (c *compilation) loadMacros(files []*projectFile) {
 		if !strings.HasSuffix(f.rel, ".sql") {
 			continue
 		}
-		if f.kind == "macros" || f.kind == "tests" && testBlockRE.Match(f.data) {
+		if f.kind == "macros" || f.kind == "tests" && testBlockRE().Match(f.data) {
 			mf = append(mf, jinja.File{Path: f.rel, Src: string(f.data), Package: c.packageOf(f.proj)})
 		}
 	}
@@ -541,7 +541,9 @@ func (c *compilation) fqnFor(proj *Project, root, rel, name string) []string {
 	return append(fqn, name)
 }
 
-var snapshotNameRE = regexp.MustCompile(`\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}`)
+var snapshotNameRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}`)
+})
 
 func (c *compilation) loadNodes(files []*projectFile) {
 	// a node per file, made in parallel (hashing and folder configs), kept
@@ -590,7 +592,7 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 		n.Config["materialized"] = "view" // as dbt records it; never built
 		return n, nil
 	case f.kind == "snapshots" && strings.HasSuffix(base, ".sql"):
-		ms := snapshotNameRE.FindAllStringSubmatch(string(f.data), -1)
+		ms := snapshotNameRE().FindAllStringSubmatch(string(f.data), -1)
 		if len(ms) == 0 {
 			d := errorf(f.rel, 1, 1, "snapshot file has no {%% snapshot name %%} block")
 			return nil, &d
@@ -607,7 +609,7 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 		n.Config["materialized"] = "seed"
 		n.Checksum = f.sum
 		return n, nil
-	case f.kind == "tests" && strings.HasSuffix(base, ".sql") && !testBlockRE.Match(f.data):
+	case f.kind == "tests" && strings.HasSuffix(base, ".sql") && !testBlockRE().Match(f.data):
 		name := strings.TrimSuffix(base, ".sql")
 		n := c.newNode(TypeTest, name, f)
 		n.TestType = "singular"
@@ -620,7 +622,7 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 
 // relationRE is what a YAML snapshot's relation may be: one ref() or
 // source() call, as in dbt.
-var relationRE = regexp.MustCompile(`^\s*(ref|source)\s*\(.*\)\s*$`)
+var relationRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(ref|source)\s*\(.*\)\s*$`) })
 
 // loadYAMLSnapshots makes a snapshot node of every YAML snapshot entry with
 // a relation: (dbt 1.9's way: snapshots/*.yml, no SQL file). Its SQL is
@@ -638,7 +640,7 @@ func (c *compilation) loadYAMLSnapshots() {
 				c.addDiag(errorf(p.file, e.Line, 0, "snapshot entry with relation: but no name:"))
 				continue
 			}
-			if !relationRE.MatchString(text) {
+			if !relationRE().MatchString(text) {
 				c.addDiag(errorf(p.file, e.RelationAt[0], e.RelationAt[1], "snapshot %q: relation must be ref('model') or source('source', 'table'), not %q", e.Name, fmt.Sprint(rel)))
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mart-dev/mart/compiler/jinja"
 )
@@ -312,13 +313,13 @@ func (n *Node) PersistedDocsChecksum() string {
 }
 
 var (
-	endTag   = regexp.MustCompile(`\{%[-+]?\s*end(macro|test|materialization)\b`)
-	macroTag = regexp.MustCompile(`\{%[-+]?\s*(macro|test|materialization)\b`)
+	endTag   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{%[-+]?\s*end(macro|test|materialization)\b`) })
+	macroTag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{%[-+]?\s*(macro|test|materialization)\b`) })
 )
 
 // endsBeforeMacro says whether a block ends on a line before the macro
 // that starts on it: the line is both macros' text.
 func endsBeforeMacro(line string) bool {
-	at := macroTag.FindStringIndex(line)
-	return at != nil && endTag.MatchString(line[:at[0]])
+	at := macroTag().FindStringIndex(line)
+	return at != nil && endTag().MatchString(line[:at[0]])
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -251,26 +252,28 @@ func parseProperties(file string, data []byte, vars map[string]any) (*properties
 }
 
 // docsBlockRE finds {% docs name %}...{% enddocs %} blocks in .md files.
-var docsBlockRE = regexp.MustCompile(`(?s)\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}(.*?)\{%-?\s*enddocs\s*-?%\}`)
+var docsBlockRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?s)\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}(.*?)\{%-?\s*enddocs\s*-?%\}`)
+})
 
 func parseDocsBlocks(src string) map[string]string {
 	out := map[string]string{}
-	for _, m := range docsBlockRE.FindAllStringSubmatch(src, -1) {
+	for _, m := range docsBlockRE().FindAllStringSubmatch(src, -1) {
 		out[m[1]] = strings.TrimSpace(m[2])
 	}
 	return out
 }
 
 // docRE matches {{ doc("name") }} in descriptions.
-var docRE = regexp.MustCompile(`\{\{-?\s*doc\(\s*["']([^"']+)["']\s*\)\s*-?\}\}`)
+var docRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{-?\s*doc\(\s*["']([^"']+)["']\s*\)\s*-?\}\}`) })
 
 // renderDescription expands doc() references in a description.
 func (c *compilation) renderDescription(file string, line int, desc string) string {
 	if !strings.Contains(desc, "{{") {
 		return desc
 	}
-	out := docRE.ReplaceAllStringFunc(desc, func(m string) string {
-		name := docRE.FindStringSubmatch(m)[1]
+	out := docRE().ReplaceAllStringFunc(desc, func(m string) string {
+		name := docRE().FindStringSubmatch(m)[1]
 		if d, ok := c.docs[name]; ok {
 			return d
 		}

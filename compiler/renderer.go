@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/mart-dev/mart/internal/suggest"
 )
@@ -147,7 +148,7 @@ func (r *Renderer) RunOperation(ctx context.Context, name string, args map[strin
 	call.WriteString("{{ " + name + "(")
 	values := make(map[string]any, len(args))
 	for i, k := range sortedKeys(args) {
-		if !jinjaIdent.MatchString(k) {
+		if !jinjaIdent().MatchString(k) {
 			return fmt.Errorf("--args: %q is not a macro argument name", k)
 		}
 		if i > 0 {
@@ -162,7 +163,7 @@ func (r *Renderer) RunOperation(ctx context.Context, name string, args map[strin
 	return err
 }
 
-var jinjaIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var jinjaIdent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // UnknownMacroError is a run-operation of a macro that does not exist.
 type UnknownMacroError struct {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mart-dev/mart/compiler/jinja"
 )
@@ -286,17 +287,19 @@ func (s *scope) ephemeralCTEs(ephemerals []*Node, done map[string]bool) []string
 	return ctes
 }
 
-var nonWord = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+var nonWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_]+`) })
 
-func mockCTEName(key string) string { return "__mart_unit__" + nonWord.ReplaceAllString(key, "_") }
+func mockCTEName(key string) string { return "__mart_unit__" + nonWord().ReplaceAllString(key, "_") }
 
-var leadingWith = regexp.MustCompile(`(?is)^((?:\s|--[^\n]*\n|/\*.*?\*/)*)with(\s+recursive)?\s`)
+var leadingWith = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?is)^((?:\s|--[^\n]*\n|/\*.*?\*/)*)with(\s+recursive)?\s`)
+})
 
 // injectCTEs puts ephemeral CTEs in front of a query, merging with its own
 // WITH clause if it has one.
 func injectCTEs(sql string, ctes []string) string {
 	list := strings.Join(ctes, ",\n")
-	if m := leadingWith.FindStringSubmatchIndex(sql); m != nil {
+	if m := leadingWith().FindStringSubmatchIndex(sql); m != nil {
 		head := sql[:m[1]]
 		return head + list + ",\n" + sql[m[1]:]
 	}

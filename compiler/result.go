@@ -122,7 +122,7 @@ func InputKey(input string) (string, error) {
 		return "this", nil
 	}
 	bad := fmt.Errorf("input %q: expected ref('model') or source('source', 'table')", input)
-	m := inputRE.FindStringSubmatch(input)
+	m := inputRE().FindStringSubmatch(input)
 	if m == nil {
 		return "", bad
 	}
@@ -130,7 +130,7 @@ func InputKey(input string) (string, error) {
 	kw := map[string]string{}
 	rest := strings.TrimSpace(m[2])
 	for rest != "" {
-		a := inputArgRE.FindStringSubmatch(rest)
+		a := inputArgRE().FindStringSubmatch(rest)
 		if a == nil {
 			return "", bad
 		}
@@ -159,7 +159,9 @@ func InputKey(input string) (string, error) {
 }
 
 var (
-	inputRE = regexp.MustCompile(`^(ref|source)\s*\((.*)\)$`)
+	inputRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(ref|source)\s*\((.*)\)$`) })
 	// one argument and its comma: [name=]'text', "text" or a number
-	inputArgRE = regexp.MustCompile(`^(?:(\w+)\s*=\s*)?(?:'([^']*)'|"([^"]*)"|([0-9][0-9.]*))\s*(?:,|$)`)
+	inputArgRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:(\w+)\s*=\s*)?(?:'([^']*)'|"([^"]*)"|([0-9][0-9.]*))\s*(?:,|$)`)
+	})
 )

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -93,7 +94,7 @@ func (ts *testSpec) fill(m map[string]any) {
 	}
 }
 
-var refCallRE = regexp.MustCompile(`^\s*(ref|source)\s*\(.*\)\s*$`)
+var refCallRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(ref|source)\s*\(.*\)\s*$`) })
 
 // jinjaLiteral writes a YAML value as a Jinja expression.
 func jinjaLiteral(v any) string {
@@ -101,7 +102,7 @@ func jinjaLiteral(v any) string {
 	case nil:
 		return "none"
 	case string:
-		if refCallRE.MatchString(t) {
+		if refCallRE().MatchString(t) {
 			return strings.TrimSpace(t)
 		}
 		return strconv.Quote(t)
@@ -408,7 +409,7 @@ type testCall struct {
 func hasExpr(v any) bool {
 	switch t := v.(type) {
 	case string:
-		return refCallRE.MatchString(t)
+		return refCallRE().MatchString(t)
 	case []any:
 		for _, x := range t {
 			if hasExpr(x) {

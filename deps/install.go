@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -222,7 +223,7 @@ func source(s Spec) string {
 }
 
 // packageNameRE is what dbt accepts as a project name.
-var packageNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var packageNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // projectName reads a package's name from its project file.
 func projectName(dir string) (string, error) {
@@ -242,7 +243,7 @@ func projectName(dir string) (string, error) {
 		}
 		// the name is the package's directory in dbt_packages/: a name its
 		// author wrote as a path (../../x) would install it anywhere
-		if !packageNameRE.MatchString(p.Name) {
+		if !packageNameRE().MatchString(p.Name) {
 			return "", fmt.Errorf("%s: name %q is not a valid package name (letters, digits and underscores, not starting with a digit, as dbt requires)", f, p.Name)
 		}
 		return p.Name, nil

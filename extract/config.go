@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mart-dev/mart/compiler"
@@ -70,7 +71,7 @@ type Config struct {
 
 // pgName is a replication slot or publication name mart can write into a
 // replication command as it is.
-var pgName = regexp.MustCompile(`^[a-z0-9_]{1,63}$`)
+var pgName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_]{1,63}$`) })
 
 // configKeys are the keys of an extract: block, in the order documented.
 var configKeys = []string{
@@ -182,7 +183,7 @@ func (r *configReader) check(c *Config) {
 	// PostgreSQL CDC writes them into replication commands (slot names
 	// allow only these; publication_names folds an unquoted name to lowercase)
 	for _, n := range [][2]string{{"slot", c.Slot}, {"publication", c.Publication}} {
-		if n[1] != "" && !pgName.MatchString(n[1]) {
+		if n[1] != "" && !pgName().MatchString(n[1]) {
 			r.errorf(n[0], "%q is not a name PostgreSQL CDC can use: lowercase letters, digits and underscores, at most 63", n[1])
 		}
 	}

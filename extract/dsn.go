@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // secrets are the strings of a table's rendered DSNs that must never be
@@ -13,7 +14,7 @@ type secrets struct {
 	words []string
 }
 
-var kvPassword = regexp.MustCompile(`(?i)\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
+var kvPassword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`) })
 
 // add records dsn and the password in it. It understands URLs
 // (postgres://, mysql://, mongodb://, mongodb+srv://), PostgreSQL's
@@ -42,7 +43,7 @@ func (s *secrets) add(dsn string) {
 
 func passwords(dsn string) []string {
 	var out []string
-	if m := kvPassword.FindAllStringSubmatch(dsn, -1); m != nil {
+	if m := kvPassword().FindAllStringSubmatch(dsn, -1); m != nil {
 		for _, x := range m {
 			out = append(out, strings.Trim(x[1], "'"))
 		}

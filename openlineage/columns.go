@@ -3,6 +3,7 @@ package openlineage
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/warehouse"
@@ -19,27 +20,33 @@ import (
 var (
 	// simpleSelect is a whole query of the shape `select <list> from <one
 	// relation> [alias] [where ...]`, with nothing nested.
-	simpleSelect = regexp.MustCompile(`(?is)^\s*select\s+(.+?)\s+from\s+([^\s,()]+)(?:\s+(?:as\s+)?[a-z_][a-z0-9_]*)?(?:\s+where\s+[^()]*)?\s*;?\s*$`)
+	simpleSelect = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?is)^\s*select\s+(.+?)\s+from\s+([^\s,()]+)(?:\s+(?:as\s+)?[a-z_][a-z0-9_]*)?(?:\s+where\s+[^()]*)?\s*;?\s*$`)
+	})
 	// plainColumn is `col`, `t.col` or `"col"`, with `as alias` or not.
-	plainColumn = regexp.MustCompile("(?is)^(?:[a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*|\"[^\"]+\"|`[^`]+`)(?:\\s+as\\s+([a-z_][a-z0-9_]*|\"[^\"]+\"|`[^`]+`))?$")
+	plainColumn = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile("(?is)^(?:[a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*|\"[^\"]+\"|`[^`]+`)(?:\\s+as\\s+([a-z_][a-z0-9_]*|\"[^\"]+\"|`[^`]+`))?$")
+	})
 	// notSimple words make a query more than one plain select.
-	notSimple = regexp.MustCompile(`(?i)\b(join|union|intersect|except|group\s+by|having|distinct|qualify|window|over|with)\b`)
+	notSimple = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(join|union|intersect|except|group\s+by|having|distinct|qualify|window|over|with)\b`)
+	})
 )
 
 // columnLineage is the ColumnLineageDatasetFacet of a model's output, or
 // nil when its lineage is not known (see above).
 func (e *Emitter) columnLineage(n *compiler.Node, reads []warehouse.Relation) map[string]any {
-	if n.ResourceType != compiler.TypeModel || len(reads) != 1 || notSimple.MatchString(n.CompiledCode) {
+	if n.ResourceType != compiler.TypeModel || len(reads) != 1 || notSimple().MatchString(n.CompiledCode) {
 		return nil
 	}
-	m := simpleSelect.FindStringSubmatch(n.CompiledCode)
+	m := simpleSelect().FindStringSubmatch(n.CompiledCode)
 	if m == nil {
 		return nil
 	}
 	in := e.name(reads[0])
 	fields := map[string]any{}
 	for _, item := range strings.Split(m[1], ",") {
-		c := plainColumn.FindStringSubmatch(strings.TrimSpace(item))
+		c := plainColumn().FindStringSubmatch(strings.TrimSpace(item))
 		if c == nil {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -335,7 +336,7 @@ func init() {
 		},
 		"string":    strFilter(func(s string) string { return s }),
 		"as_text":   strFilter(func(s string) string { return s }),
-		"striptags": strFilter(func(s string) string { return strings.Join(strings.Fields(tagRE.ReplaceAllString(s, "")), " ") }),
+		"striptags": strFilter(func(s string) string { return strings.Join(strings.Fields(tagRE().ReplaceAllString(s, "")), " ") }),
 		"sum": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			xs, err := iterable("sum", v)
 			if err != nil {
@@ -467,7 +468,7 @@ var filterArity = map[string]int{"abs": 0, "attr": 1, "batch": 2, "capitalize": 
 	"striptags": 0, "sum": 2, "title": 0, "tojson": 1, "trim": 1, "truncate": 4, "unique": 2, "upper": 0,
 	"urlencode": 0, "wordcount": 0, "as_bool": 0, "bool": 0, "as_number": 0, "as_native": 0, "as_text": 0}
 
-var tagRE = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)
+var tagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`) })
 
 func isStrPair(a, b any) bool {
 	_, ok1 := a.(string)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pglogrepl"
 	"github.com/jackc/pgx/v5"
@@ -126,7 +127,7 @@ func cdcKey(ctx context.Context, conn *pgx.Conn, j *extract.Job, t *table) ([]st
 
 type cdcNaming struct{ slot, publication string }
 
-var nonIdent = regexp.MustCompile(`[^a-z0-9_]+`)
+var nonIdent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9_]+`) })
 
 // cdcNames are the slot and publication of a new stream of the table:
 // extract's slot and publication, else "mart_<source>_<table>" plus a hash
@@ -178,7 +179,7 @@ func resumedPublication(ctx context.Context, conn *pgx.Conn, j *extract.Job, pre
 
 // cdcBase is the readable part of a default slot or publication name.
 func cdcBase(j *extract.Job) string {
-	base := nonIdent.ReplaceAllString(strings.ToLower("mart_"+j.Info.Source+"_"+j.Info.Table), "_")
+	base := nonIdent().ReplaceAllString(strings.ToLower("mart_"+j.Info.Source+"_"+j.Info.Table), "_")
 	if len(base) > 50 {
 		base = base[:50]
 	}

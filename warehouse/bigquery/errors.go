@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cloud.google.com/go/bigquery"
 	"google.golang.org/api/googleapi"
@@ -114,7 +115,7 @@ func opError(op string, r fmt.Stringer, err error) error {
 }
 
 // errAt finds where BigQuery located a problem in a query: "... at [3:5]".
-var errAt = regexp.MustCompile(`at \[(\d+):(\d+)\]`)
+var errAt = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`at \[(\d+):(\d+)\]`) })
 
 // located adds to an error about stmt the position BigQuery gives, moved
 // into selectSQL (the compiled SQL that stmt holds), so the user sees the
@@ -124,7 +125,7 @@ func located(err error, stmt, selectSQL string) error {
 	if err == nil || !errors.As(err, &je) {
 		return err
 	}
-	m := errAt.FindStringSubmatch(je.Message)
+	m := errAt().FindStringSubmatch(je.Message)
 	if m == nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mart-dev/mart/warehouse"
@@ -52,12 +53,18 @@ var fileKindTypes = [...]string{kNone: "STRING", kBool: "BOOL", kInt: "INT64", k
 	kTime: "TIME", kDatetime: "DATETIME", kTimestamp: "TIMESTAMP", kString: "STRING", kJSON: "JSON"}
 
 var (
-	intRE       = regexp.MustCompile(`^[+-]?[0-9]+$`)
-	floatRE     = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
-	dateRE      = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
-	timeRE      = regexp.MustCompile(`^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?$`)
-	datetimeRE  = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)$`)
-	timestampRE = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?) ?(Z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)$`)
+	intRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[+-]?[0-9]+$`) })
+	floatRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+	})
+	dateRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`) })
+	timeRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?$`) })
+	datetimeRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)$`)
+	})
+	timestampRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?) ?(Z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)$`)
+	})
 )
 
 // textKind is the narrowest kind of a non-empty text value.
@@ -65,27 +72,27 @@ func textKind(s string) fileKind {
 	switch {
 	case strings.EqualFold(s, "true") || strings.EqualFold(s, "false"):
 		return kBool
-	case intRE.MatchString(s):
+	case intRE().MatchString(s):
 		if _, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return kInt
 		}
 		return kFloat // too wide for INT64, as DuckDB reads it
-	case floatRE.MatchString(s):
+	case floatRE().MatchString(s):
 		return kFloat
-	case dateRE.MatchString(s):
+	case dateRE().MatchString(s):
 		if validDate(s) {
 			return kDate
 		}
-	case timeRE.MatchString(s):
+	case timeRE().MatchString(s):
 		if validClock(s) {
 			return kTime
 		}
-	case datetimeRE.MatchString(s):
-		if m := datetimeRE.FindStringSubmatch(s); validDate(m[1]) && validClock(m[2]) {
+	case datetimeRE().MatchString(s):
+		if m := datetimeRE().FindStringSubmatch(s); validDate(m[1]) && validClock(m[2]) {
 			return kDatetime
 		}
-	case timestampRE.MatchString(s):
-		if m := timestampRE.FindStringSubmatch(s); validDate(m[1]) && validClock(m[2]) {
+	case timestampRE().MatchString(s):
+		if m := timestampRE().FindStringSubmatch(s); validDate(m[1]) && validClock(m[2]) {
 			return kTimestamp
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/bigquery"
@@ -54,7 +55,7 @@ func landType(t warehouse.LandType) (string, error) {
 	return "", fmt.Errorf("unknown extracted type %s", t)
 }
 
-var paramRE = regexp.MustCompile(`^(NUMERIC|BIGNUMERIC)\((\d+),\s*(\d+)\)$`)
+var paramRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(NUMERIC|BIGNUMERIC)\((\d+),\s*(\d+)\)$`) })
 
 // bqType is a BigQuery column type reduced to what widening needs.
 type bqType struct {
@@ -64,7 +65,7 @@ type bqType struct {
 
 func parseBQType(s string) bqType {
 	u := strings.ToUpper(strings.TrimSpace(s))
-	if m := paramRE.FindStringSubmatch(u); m != nil {
+	if m := paramRE().FindStringSubmatch(u); m != nil {
 		p, _ := strconv.Atoi(m[2])
 		sc, _ := strconv.Atoi(m[3])
 		return bqType{base: m[1], p: p, s: sc}

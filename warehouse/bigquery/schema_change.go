@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -146,7 +147,7 @@ func requireColumns(cols []warehouse.Column, what, where string, names ...string
 	return fmt.Errorf("%s %s %s of %s (columns: %s)", what, strings.Join(missing, ", "), verb, where, strings.Join(have, ", "))
 }
 
-var paramType = regexp.MustCompile(`^(STRING|BYTES)\((\d+)\)$`)
+var paramType = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(STRING|BYTES)\((\d+)\)$`) })
 
 // widens reports whether BigQuery's ALTER COLUMN SET DATA TYPE can change
 // from into to: INT64 to NUMERIC, BIGNUMERIC or FLOAT64; NUMERIC to
@@ -160,11 +161,11 @@ func widens(from, to string) bool {
 	case "NUMERIC":
 		return from == "NUMERIC" && (to == "BIGNUMERIC" || to == "FLOAT64")
 	}
-	if m := paramType.FindStringSubmatch(from); m != nil {
+	if m := paramType().FindStringSubmatch(from); m != nil {
 		if to == m[1] {
 			return true
 		}
-		if n := paramType.FindStringSubmatch(to); n != nil && n[1] == m[1] {
+		if n := paramType().FindStringSubmatch(to); n != nil && n[1] == m[1] {
 			a, _ := strconv.Atoi(m[2])
 			b, _ := strconv.Atoi(n[2])
 			return b > a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/bigquery"
@@ -119,13 +120,13 @@ func seedType(c warehouse.SeedColumn) (string, error) {
 	return t, nil
 }
 
-var typeWithArgs = regexp.MustCompile(`^([a-z0-9_]+)\s*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$`)
+var typeWithArgs = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z0-9_]+)\s*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$`) })
 
 // bigqueryType normalizes a column type to BigQuery's spelling, accepting
 // the common names of other engines (varchar, double, integer, decimal)
 // so that one project's column_types work on both warehouses.
 func bigqueryType(t string) (string, bool) {
-	m := typeWithArgs.FindStringSubmatch(strings.ToLower(strings.TrimSpace(t)))
+	m := typeWithArgs().FindStringSubmatch(strings.ToLower(strings.TrimSpace(t)))
 	if m == nil {
 		return "", false
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -13,7 +14,7 @@ import (
 
 // errLine finds DuckDB's pointer to a statement's line in an error:
 // "LINE 3:   x\n          ^".
-var errLine = regexp.MustCompile(`(?m)^LINE (\d+): (.*)\n( *)\^`)
+var errLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^LINE (\d+): (.*)\n( *)\^`) })
 
 // located adds to a DuckDB error about stmt the position it names, moved
 // into selectSQL (the compiled SQL that stmt wraps), so the user sees the
@@ -24,7 +25,7 @@ func located(err error, stmt, selectSQL string) error {
 	if err == nil || !errors.As(err, &de) {
 		return err
 	}
-	m := errLine.FindStringSubmatch(de.Msg)
+	m := errLine().FindStringSubmatch(de.Msg)
 	if m == nil {
 		return err
 	}

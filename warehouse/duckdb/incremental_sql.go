@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mart-dev/mart/warehouse"
@@ -282,7 +283,7 @@ func (b *batchSQL) deletePartitionsSQL() (statement, error) {
 		"\n  WHERE " + strings.Join(match, " AND ") + "\n)" + b.predicates(), counts: "deleted"}, nil
 }
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var identRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // partitionExprs turns partition_by into SQL expressions over the batch's
 // (and the table's) columns: a bare name is a column; other text is an
@@ -291,7 +292,7 @@ var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // timestamp field to its granularity (day by default).
 func (b *batchSQL) partitionExprs() ([]string, error) {
 	col := func(s string) string {
-		if identRE.MatchString(s) {
+		if identRE().MatchString(s) {
 			return b.w.QuoteIdent(s)
 		}
 		return s

@@ -103,7 +103,7 @@ func widenLanded(have, want string) (string, bool) {
 // decimalDigits returns a decimal's precision and scale, or an integer's
 // as a decimal of scale 0.
 func decimalDigits(t string) ([2]int, bool) {
-	if m := decimalRE.FindStringSubmatch(t); m != nil {
+	if m := decimalRE().FindStringSubmatch(t); m != nil {
 		p, _ := strconv.Atoi(m[1])
 		s, _ := strconv.Atoi(m[2])
 		return [2]int{p, s}, true

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -135,7 +136,7 @@ var (
 	uintRank = map[string]int{"UTINYINT": 1, "USMALLINT": 2, "UINTEGER": 3, "UBIGINT": 4, "UHUGEINT": 5}
 	// intDigits is how many decimal digits each integer type needs.
 	intDigits  = map[string]int{"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 39, "UTINYINT": 3, "USMALLINT": 5, "UINTEGER": 10, "UBIGINT": 20, "UHUGEINT": 39}
-	decimalRE  = regexp.MustCompile(`^DECIMAL\((\d+),\s*(\d+)\)$`)
+	decimalRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^DECIMAL\((\d+),\s*(\d+)\)$`) })
 	timestamps = map[string]int{"DATE": 1, "TIMESTAMP_S": 2, "TIMESTAMP_MS": 3, "TIMESTAMP": 4, "TIMESTAMP_NS": 5}
 )
 
@@ -169,10 +170,10 @@ func widens(from, to string) bool {
 	case "FLOAT":
 		return intRank[from] > 0 && intRank[from] <= 2 || uintRank[from] > 0 && uintRank[from] <= 2
 	}
-	if m := decimalRE.FindStringSubmatch(to); m != nil {
+	if m := decimalRE().FindStringSubmatch(to); m != nil {
 		pt, _ := strconv.Atoi(m[1])
 		st, _ := strconv.Atoi(m[2])
-		if f := decimalRE.FindStringSubmatch(from); f != nil {
+		if f := decimalRE().FindStringSubmatch(from); f != nil {
 			pf, _ := strconv.Atoi(f[1])
 			sf, _ := strconv.Atoi(f[2])
 			return st >= sf && pt-st >= pf-sf
