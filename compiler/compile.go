@@ -219,6 +219,9 @@ func (c *compilation) run() {
 			c.inv = &inventory{}
 		}
 	}
+	for _, d := range c.project.renderConfigs(c.targetValue, c.opt.Vars) {
+		c.addDiag(d)
+	}
 	files, err := c.scan()
 	if c.inv != nil {
 		c.files = files
@@ -497,8 +500,59 @@ func (c *compilation) loadProperties(files []*projectFile) {
 		}
 		if f.props != nil {
 			f.props.root = f.root
+			c.renderPropConfigs(f.props)
 			c.props = append(c.props, f.props)
 		}
+	}
+}
+
+// renderPropConfigs renders the Jinja in a properties file's config:
+// blocks in place, as dbt renders properties files when it parses them:
+// var() (the project's vars and --vars), env_var() and target; hooks
+// render when they run. A value that fails to render is an error at its
+// key.
+func (c *compilation) renderPropConfigs(p *properties) {
+	ctx := map[string]any{"var": varFunc(c.project.packageVars(p.pkg)), "env_var": envVar, "target": c.targetValue}
+	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
+		for _, e := range list {
+			c.renderPropConfig(p.file, ctx, e.Config, e.ConfigAt, e.Line)
+			if vs, ok := e.Rest["versions"].([]any); ok {
+				for _, v := range vs {
+					if m, ok := v.(map[string]any); ok {
+						if conf, ok := m["config"].(map[string]any); ok {
+							c.renderPropConfig(p.file, ctx, conf, nil, e.Line)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, s := range p.Sources {
+		c.renderPropConfig(p.file, ctx, s.Config, nil, s.Line)
+		for _, t := range s.Tables {
+			c.renderPropConfig(p.file, ctx, t.Config, nil, t.Line)
+		}
+	}
+	for _, u := range p.UnitTests {
+		c.renderPropConfig(p.file, ctx, u.Config, nil, u.Line)
+	}
+}
+
+func (c *compilation) renderPropConfig(file string, ctx, conf map[string]any, at map[string][2]int, line int) {
+	for _, k := range sortedKeys(conf) {
+		if nk := normalizeConfigKey(k); nk == "pre_hook" || nk == "post_hook" {
+			continue
+		}
+		v, err := renderConfigValue(file, conf[k], ctx)
+		if err != nil {
+			pos, ok := at[normalizeConfigKey(k)]
+			if !ok {
+				pos = [2]int{line, 0}
+			}
+			c.addDiag(errorf(file, pos[0], pos[1], "config %s: %s", k, templateMsg(err)))
+			continue
+		}
+		conf[k] = v
 	}
 }
 

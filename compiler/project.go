@@ -54,6 +54,43 @@ type configTree struct {
 	children map[string]*configTree
 }
 
+// renderConfigs renders the Jinja in the folder configs of the project
+// file and of each package's, as dbt renders dbt_project.yml when it
+// loads it: with var() (which there sees --vars only, not the file's own
+// vars:), env_var() and target. Hooks (pre-hook, post-hook) are left as
+// written: they render when they run. A config that fails to render is
+// an error at its key.
+func (p *Project) renderConfigs(target map[string]any, cliVars map[string]any) Diagnostics {
+	ctx := map[string]any{"var": varFunc(cliVars), "env_var": envVar, "target": target}
+	var diags Diagnostics
+	for _, q := range p.projects() {
+		for _, kind := range sortedKeys(q.configs) {
+			q.configs[kind].render(q.File, ctx, &diags)
+		}
+	}
+	return diags
+}
+
+func (t *configTree) render(file string, ctx map[string]any, diags *Diagnostics) {
+	for _, k := range sortedKeys(t.conf) {
+		if k == "pre_hook" || k == "post_hook" {
+			continue
+		}
+		v, err := renderConfigValue(file, t.conf[k], ctx)
+		if err != nil {
+			at := t.at[k]
+			d := errorf(file, at[0], at[1], "+%s: %s", k, templateMsg(err))
+			d.Detail = "the project file's templates see var() of --vars only (not its own vars:, as in dbt), env_var() and target"
+			*diags = append(*diags, d)
+			continue
+		}
+		t.conf[k] = v
+	}
+	for _, name := range sortedKeys(t.children) {
+		t.children[name].render(file, ctx, diags)
+	}
+}
+
 // LoadProject reads mart.yml (or dbt_project.yml) from dir, and the
 // packages installed in its packages-install-path.
 func LoadProject(dir string, cliVars map[string]any) (*Project, Diagnostics) {

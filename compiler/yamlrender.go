@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -146,4 +147,131 @@ func varLookup(vars map[string]any, record bool) jinja.Func {
 		}
 		return nil, fmt.Errorf("required var %q is not set: define it under vars: in the project file, pass --vars, or give var() a default", name)
 	}
+}
+
+// renderConfigValue renders the Jinja in a config value read from YAML,
+// as dbt renders its project file and properties files when it loads
+// them: a string that is one {{ expression }} becomes the expression's
+// value with its type ("{{ target.name == 'prod' }}" a boolean,
+// "{{ var('n') }}" the var as given), any other template its text;
+// lists and mappings have their items rendered. Strings without Jinja
+// are kept as they are. ctx holds var, env_var and target.
+func renderConfigValue(file string, v any, ctx map[string]any) (any, error) {
+	switch t := v.(type) {
+	case string:
+		if !strings.Contains(t, "{{") && !strings.Contains(t, "{%") {
+			return t, nil
+		}
+		return renderNative(file, t, ctx)
+	case []any:
+		var out []any
+		for i, x := range t {
+			r, err := renderConfigValue(file, x, ctx)
+			if err != nil {
+				return nil, err
+			}
+			if out == nil && !sameValue(r, x) {
+				out = append(make([]any, 0, len(t)), t[:i]...)
+			}
+			if out != nil {
+				out = append(out, r)
+			}
+		}
+		if out == nil {
+			return t, nil
+		}
+		return out, nil
+	case map[string]any:
+		var out map[string]any
+		for _, k := range sortedKeys(t) {
+			r, err := renderConfigValue(file, t[k], ctx)
+			if err != nil {
+				return nil, err
+			}
+			if out == nil && !sameValue(r, t[k]) {
+				out = make(map[string]any, len(t))
+				for k2, v2 := range t {
+					out[k2] = v2
+				}
+			}
+			if out != nil {
+				out[k] = r
+			}
+		}
+		if out == nil {
+			return t, nil
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// templateMsg is a template error's message without its position (the
+// caller names the YAML key's).
+func templateMsg(err error) string {
+	var je *jinja.Error
+	if errors.As(err, &je) {
+		return je.Msg
+	}
+	return err.Error()
+}
+
+// sameValue says whether a rendered value is the string it was rendered
+// from (nothing to render): the value is then shared, not copied.
+func sameValue(rendered, was any) bool {
+	s, ok := was.(string)
+	if !ok {
+		_, isList := was.([]any)
+		_, isMap := was.(map[string]any)
+		return !isList && !isMap
+	}
+	r, ok := rendered.(string)
+	return ok && r == s
+}
+
+// renderNative renders a template as dbt's native rendering of YAML
+// values does: the whole text one {{ expression }}, its value as it is;
+// otherwise the rendered text.
+func renderNative(file, src string, ctx map[string]any) (any, error) {
+	if expr, ok := singleExpression(src); ok {
+		var got any
+		local := make(map[string]any, len(ctx)+1)
+		for k, v := range ctx {
+			local[k] = v
+		}
+		local["__native"] = jinja.Func(func(args []any, _ map[string]any) (any, error) {
+			if len(args) == 1 {
+				got = args[0]
+			}
+			return "", nil
+		})
+		tpl, err := plainEngine.Parse(file, "{% do __native("+expr+") %}")
+		if err == nil {
+			if _, err = tpl.Render(local); err != nil {
+				return nil, err
+			}
+			return jinja.Native(got), nil
+		}
+		// not an expression the do tag takes: rendered as text below
+	}
+	tpl, err := plainEngine.Parse(file, src)
+	if err != nil {
+		return nil, err
+	}
+	return tpl.Render(ctx)
+}
+
+// singleExpression returns the expression of a template that is exactly
+// one {{ expression }} and nothing else.
+func singleExpression(src string) (string, bool) {
+	if !strings.HasPrefix(src, "{{") || !strings.HasSuffix(src, "}}") || len(src) < 4 ||
+		strings.Count(src, "{{") != 1 || strings.Count(src, "}}") != 1 ||
+		strings.Contains(src, "{%") || strings.Contains(src, "{#") {
+		return "", false
+	}
+	expr := strings.TrimSuffix(strings.TrimPrefix(src[2:len(src)-2], "-"), "-")
+	if strings.TrimSpace(expr) == "" {
+		return "", false
+	}
+	return expr, true
 }

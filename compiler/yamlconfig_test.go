@@ -1,0 +1,112 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestConfigTemplatesRender: dbt renders the Jinja in dbt_project.yml's
+// folder configs (var() of --vars only, env_var(), target) and in a
+// properties file's config: blocks (var() with the project's vars too)
+// when it loads them, natively: one {{ expression }} keeps its type.
+// Hooks are left to render when they run.
+func TestConfigTemplatesRender(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	write("profiles.yml", `p:
+  target: dev
+  outputs:
+    dev: {type: duckdb, path: dev.duckdb, schema: dev_s}
+    prod: {type: duckdb, path: prod.duckdb, schema: prod_s}
+`)
+	write("dbt_project.yml", `name: p
+profile: p
+vars:
+  own: project_value
+models:
+  p:
+    +materialized: "{{ 'table' if target.name == 'prod' else 'view' }}"
+    +schema: "{{ var('own', 'dflt') }}"
+    +enabled: "{{ target.name != 'nowhere' }}"
+    +tags: ["{{ env_var('CFG_TPL_TAG', 'from_env_default') }}", plain, "t_{{ target.name }}"]
+    +meta: {n: "{{ 40 + 2 }}", s: "n{{ 40 + 2 }}", cli: "{{ var('cli') }}"}
+    +post-hook: "select '{{ this }}'"
+    sub:
+      +alias: "{{ 'sub_' ~ var('cli') }}"
+`)
+	write("models/a.sql", "select 1 as id\n")
+	write("models/sub/b.sql", "select 1 as id\n")
+	write("models/v.sql", "select 1 as id\n")
+	write("models/v_v2.sql", "select 2 as id\n")
+	write("models/_props.yml", `version: 2
+sources:
+  - name: raw
+    schema: raw
+    config:
+      enabled: "{{ target.name == 'prod' }}"
+    tables:
+      - name: t
+        config:
+          meta: {owner: "{{ var('own') }}"}
+models:
+  - name: a
+    config:
+      alias: "a_{{ var('own') }}"
+      persist_docs: {relation: "{{ 1 == 1 }}"}
+      pre_hook: "select '{{ this }}' as unrendered"
+  - name: v
+    latest_version: 1
+    versions:
+      - v: 1
+        defined_in: v
+      - v: 2
+        config:
+          alias: "{{ 'v_two_' ~ target.name }}"
+`)
+	t.Setenv("MART_PROFILES_DIR", "")
+	t.Setenv("CFG_TPL_TAG", "from_env")
+	res, diags := Compile(Options{ProjectDir: dir, ProfilesDir: dir, Target: "prod", Vars: map[string]any{"cli": "c"}})
+	require.NotNil(t, res, "%v", diags)
+	a := res.Manifest.Node("model.p.a")
+	require.NotNil(t, a)
+	assert.Equal(t, "table", a.Config["materialized"])
+	assert.Equal(t, "dflt", a.Config["schema"], "the project file's var() sees --vars only")
+	assert.Equal(t, true, a.Config["enabled"])
+	assert.Equal(t, []string{"from_env", "plain", "t_prod"}, a.Tags)
+	assert.Equal(t, map[string]any{"n": 42, "s": "n42", "cli": "c"}, a.Config["meta"])
+	assert.Equal(t, []any{"select '{{ this }}'"}, a.Config["post_hook"])
+	assert.Equal(t, []any{"select '{{ this }}' as unrendered"}, a.Config["pre_hook"])
+	assert.Equal(t, "a_project_value", a.Alias, "a properties file's var() sees the project's vars")
+	assert.Equal(t, map[string]any{"relation": true}, a.Config["persist_docs"])
+	assert.Equal(t, "prod_s_dflt", a.Schema)
+	b := res.Manifest.Node("model.p.b")
+	require.NotNil(t, b)
+	assert.Equal(t, "sub_c", b.Alias)
+	v2 := res.Manifest.Node("model.p.v.v2")
+	require.NotNil(t, v2)
+	assert.Equal(t, "v_two_prod", v2.Alias)
+	src := res.Manifest.Sources["source.p.raw.t"]
+	require.NotNil(t, src)
+	assert.Equal(t, true, src.Config["enabled"])
+	assert.Equal(t, map[string]any{"owner": "project_value"}, src.Config["meta"])
+
+	// a template that fails is an error at its key
+	write("dbt_project.yml", "name: p\nprofile: p\nmodels:\n  p:\n    +schema: \"{{ var('missing') }}\"\n")
+	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})
+	require.Nil(t, res)
+	require.True(t, diags.HasErrors())
+	assert.Contains(t, diags[0].String(), `dbt_project.yml:5:5: error: +schema: required var "missing" is not set`)
+	write("dbt_project.yml", "name: p\nprofile: p\n")
+	write("models/_props.yml", "version: 2\nmodels:\n  - name: a\n    config:\n      alias: \"{{ nope( }}\"\n")
+	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})
+	require.Nil(t, res)
+	require.True(t, diags.HasErrors())
+	assert.Contains(t, diags[0].String(), `models/_props.yml:5:7: error: config alias:`)
+}
