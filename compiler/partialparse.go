@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mart-dev/mart/compiler/jinja"
 )
@@ -99,6 +100,7 @@ func init() {
 	gob.Register([]any{})
 	gob.Register(map[string]any{})
 	gob.Register([]string{})
+	gob.Register(time.Time{})
 }
 
 // partialParse is one compile's use of the cache.
@@ -570,6 +572,8 @@ func cacheableValue(v any) bool {
 	switch x := v.(type) {
 	case nil, string, bool, int, int64, float64:
 		return true
+	case time.Time: // a YAML date or timestamp (microbatch begin:): UTC, as the YAML parser makes it
+		return x.Location() == time.UTC && x == x.Round(0)
 	case []string:
 		return x != nil
 	case []any:

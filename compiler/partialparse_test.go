@@ -439,8 +439,10 @@ func TestPartialParseCorruptCache(t *testing.T) {
 func TestParseCacheRoundTrip(t *testing.T) {
 	conf := map[string]any{"a": 1, "b": int64(2), "c": 1.5, "d": "x", "e": true, "f": nil,
 		"g": []any{nil, 1, "y", []any{}, map[string]any{"k": nil}}, "h": map[string]any{"m": []string{"p"}}, "i": []any{}}
+	conf["j"] = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // a YAML date
 	require.True(t, cacheableValue(conf))
 	require.False(t, cacheableValue(map[string]any{"t": struct{}{}}))
+	require.False(t, cacheableValue(map[string]any{"t": time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 3600))}))
 	file := filepath.Join(t.TempDir(), ParseCacheFile)
 	pc := &parseCache{Build: "b", Project: "p", Global: "g", Entries: map[string]*cachedRender{"model.p.a": {Key: "k", Config: conf,
 		Warnings: Diagnostics{warnf("f", 1, 2, "w")}, ConfigAt: map[string]jinja.Pos{"x": {File: "f", Line: 1, Col: 2}}}}}

@@ -250,6 +250,13 @@ func TestPatchCompileCases(t *testing.T) {
 		{name: "a macro", files: map[string]string{"macros/mx.sql": "{% macro mx() %}1{% endmacro %}\n", "models/g.sql": "select {{ mx() }} as x\n"}},
 		{name: "the macro reads var z", files: map[string]string{"macros/mx.sql": "{% macro mx() %}{{ var('z', 1) }}{% endmacro %}\n"}},
 		{name: "vars z=9", vars: map[string]any{"z": 9}},
+		// a YAML date in a config (a microbatch model's begin:) is cached
+		// and patched like any other value
+		{name: "microbatch begins on a YAML date", files: map[string]string{
+			"models/mb.sql":  "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day') }}\nselect 1 as id, current_timestamp as ts\n",
+			"models/_mb.yml": "version: 2\nmodels:\n  - name: mb\n    config:\n      begin: 2026-01-01\n"}},
+		{name: "mb edited", files: map[string]string{
+			"models/mb.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day') }}\nselect 2 as id, current_timestamp as ts\n"}},
 		// var() written so that a careless scan misses its name: a space
 		// before the parenthesis, a computed name, a CRLF line end
 		{name: "odd var calls", files: map[string]string{"models/h1.sql": "select {{ var ('x1', 1) }} as a\n",
@@ -285,7 +292,7 @@ func TestPatchCompileCases(t *testing.T) {
 			warm.KeepPatch(ids, d, nil, 0)
 			wd = d
 		}
-		if i > 0 && s.name == "a edited" {
+		if i > 0 && (s.name == "a edited" || s.name == "mb edited") {
 			require.NotNil(t, pt, "a plain SQL edit is patched (%s)", why)
 		}
 		require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics after %s (patched=%v)", s.name, pt != nil)
