@@ -178,7 +178,7 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 	for _, id := range all {
 		n := m.Node(id)
 		sn := &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
-			FQN: n.FQN, Tags: n.Tags, Config: n.Config, SourceName: n.SourceName, Package: n.Package,
+			FQN: n.FQN, Tags: n.Tags, Config: n.Config, Unrendered: n.UnrenderedConfig, SourceName: n.SourceName, Package: n.Package,
 			TestType: n.TestType, DependsOn: n.DependsOn.Nodes, Checksum: n.Checksum.Checksum, Disabled: !n.Enabled(),
 			Version: n.Version, LatestVersion: n.LatestVersion,
 			Contract: n.ContractChecksum(), PersistedDocs: n.PersistedDocsChecksum()}

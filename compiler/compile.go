@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime"
 	"sort"
@@ -269,6 +270,12 @@ func (c *compilation) run() {
 	}
 	c.linkSeededSources()
 	c.resolveSQL()
+	for _, n := range c.nodes {
+		c.setUnrendered(n)
+	}
+	for _, n := range c.sources {
+		c.setUnrendered(n)
+	}
 	phase.Mark("resolve")
 }
 
@@ -515,7 +522,7 @@ func (c *compilation) renderPropConfigs(p *properties) {
 	ctx := map[string]any{"var": varFunc(c.project.packageVars(p.pkg)), "env_var": envVar, "target": c.targetValue}
 	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
 		for _, e := range list {
-			c.renderPropConfig(p.file, ctx, e.Config, e.ConfigAt, e.Line)
+			e.ConfigRaw = c.renderPropConfig(p.file, ctx, e.Config, e.ConfigAt, e.Line)
 			if vs, ok := e.Rest["versions"].([]any); ok {
 				for _, v := range vs {
 					if m, ok := v.(map[string]any); ok {
@@ -528,9 +535,9 @@ func (c *compilation) renderPropConfigs(p *properties) {
 		}
 	}
 	for _, s := range p.Sources {
-		c.renderPropConfig(p.file, ctx, s.Config, nil, s.Line)
+		s.ConfigRaw = c.renderPropConfig(p.file, ctx, s.Config, nil, s.Line)
 		for _, t := range s.Tables {
-			c.renderPropConfig(p.file, ctx, t.Config, nil, t.Line)
+			t.ConfigRaw = c.renderPropConfig(p.file, ctx, t.Config, nil, t.Line)
 		}
 	}
 	for _, u := range p.UnitTests {
@@ -538,12 +545,15 @@ func (c *compilation) renderPropConfigs(p *properties) {
 	}
 }
 
-func (c *compilation) renderPropConfig(file string, ctx, conf map[string]any, at map[string][2]int, line int) {
+// renderPropConfig renders conf in place and returns the values it
+// rendered, as written (nil: none).
+func (c *compilation) renderPropConfig(file string, ctx, conf map[string]any, at map[string][2]int, line int) (raw map[string]any) {
 	for _, k := range sortedKeys(conf) {
 		if nk := normalizeConfigKey(k); nk == "pre_hook" || nk == "post_hook" {
 			continue
 		}
-		v, err := renderConfigValue(file, conf[k], ctx)
+		was := conf[k]
+		v, err := renderConfigValue(file, was, ctx)
 		if err != nil {
 			pos, ok := at[normalizeConfigKey(k)]
 			if !ok {
@@ -552,7 +562,75 @@ func (c *compilation) renderPropConfig(file string, ctx, conf map[string]any, at
 			c.addDiag(errorf(file, pos[0], pos[1], "config %s: %s", k, templateMsg(err)))
 			continue
 		}
+		if !renderedSame(v, was) {
+			if raw == nil {
+				raw = map[string]any{}
+			}
+			raw[normalizeConfigKey(k)] = was
+		}
 		conf[k] = v
+	}
+	return raw
+}
+
+// folderWritten is folderConfig as written (project.folderWritten), with
+// the keys a template set.
+func (c *compilation) folderWritten(proj *Project, kind string, fqn []string) (map[string]any, []string) {
+	if proj == nil || proj == c.project {
+		return c.project.folderWritten(kind, fqn)
+	}
+	out, keys := proj.folderWritten(kind, fqn)
+	root, more := c.project.folderWritten(kind, fqn)
+	mergeConfig(out, root)
+	return out, append(keys, more...)
+}
+
+// setUnrendered keeps, for each config key a YAML template set (in the
+// project file's folder configs or a properties file's config: block) and
+// that the model's own config() did not set again, the value as written:
+// dbt's unrendered_config, what state:modified compares, so that a
+// template that reads the target or a var is not a modification between
+// two targets (slim CI compares a dev compile with prod's manifest).
+func (c *compilation) setUnrendered(n *Node) {
+	defer func() { n.yamlConf, n.yamlRaw = nil, nil }() // needed only here
+	kind := map[string]string{TypeModel: "models", TypeSeed: "seeds", TypeSnapshot: "snapshots", TypeTest: "tests",
+		TypeSource: "sources", TypeAnalysis: "analyses"}[n.ResourceType]
+	if kind == "" {
+		return
+	}
+	var proj *Project
+	if n.Package != c.project.Name {
+		proj = c.project.Package(n.Package)
+	}
+	written, templated := c.folderWritten(proj, kind, n.FQN)
+	if len(templated) == 0 && n.yamlRaw == nil {
+		return
+	}
+	if n.yamlConf != nil {
+		yaml := make(map[string]any, len(n.yamlConf))
+		for k, v := range n.yamlConf {
+			yaml[normalizeConfigKey(k)] = v
+		}
+		for k, v := range n.yamlRaw {
+			yaml[k] = v
+			templated = append(templated, k)
+		}
+		mergeConfig(written, yaml)
+	}
+	var byRender map[string]jinja.Pos
+	if st := c.states[n.UniqueID]; st != nil {
+		byRender = st.configAt
+	}
+	for _, k := range templated {
+		if _, set := byRender[k]; set {
+			continue
+		}
+		if w, ok := written[k]; ok && !reflect.DeepEqual(w, n.Config[k]) {
+			if n.UnrenderedConfig == nil {
+				n.UnrenderedConfig = map[string]any{}
+			}
+			n.UnrenderedConfig[k] = w
+		}
 	}
 }
 
@@ -814,6 +892,7 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 		}
 	}
 	mergeConfig(n.Config, e.Config)
+	n.yamlConf, n.yamlRaw = e.Config, e.ConfigRaw
 	if e.Meta != nil {
 		mergeConfig(n.Config, map[string]any{"meta": e.Meta})
 	}

@@ -64,6 +64,12 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	if b, err = appendAny(b, map[string]any(n.Config)); err != nil {
 		return b, err
 	}
+	if len(n.UnrenderedConfig) > 0 {
+		b = append(b, `,"unrendered_config":`...)
+		if b, err = appendAny(b, n.UnrenderedConfig); err != nil {
+			return b, err
+		}
+	}
 	b = append(b, `,"tags":`...)
 	b = appendStrings(b, n.Tags)
 	b = append(b, `,"description":`...)

@@ -91,13 +91,18 @@ type Node struct {
 	// (run_query, statement, adapter.get_columns_in_relation...): its
 	// compiled SQL here is dbt's parse-time render, and the runner renders
 	// it again with the warehouse before running it.
-	RunTimeRender bool               `json:"run_time_render,omitempty"`
-	Language      string             `json:"language,omitempty"`
-	Checksum      Checksum           `json:"checksum"`
-	Config        Config             `json:"config"`
-	Tags          []string           `json:"tags"`
-	Description   string             `json:"description"`
-	Columns       map[string]*Column `json:"columns"`
+	RunTimeRender bool     `json:"run_time_render,omitempty"`
+	Language      string   `json:"language,omitempty"`
+	Checksum      Checksum `json:"checksum"`
+	Config        Config   `json:"config"`
+	// UnrenderedConfig holds, for config keys a YAML template set (in the
+	// project file's folder configs or a properties file's config:), the
+	// value as written: dbt's unrendered_config, which state:modified
+	// compares instead of the rendered value.
+	UnrenderedConfig map[string]any     `json:"unrendered_config,omitempty"`
+	Tags             []string           `json:"tags"`
+	Description      string             `json:"description"`
+	Columns          map[string]*Column `json:"columns"`
 	// Constraints are a model's table-level contract constraints, as
 	// written in YAML (primary_key on columns: [a, b], foreign_key...).
 	Constraints []map[string]any `json:"constraints,omitempty"`
@@ -136,6 +141,9 @@ type Node struct {
 	// yaml position of the properties entry, for errors
 	yamlFile string
 	yamlLine int
+	// yamlConf is the config: block of the node's properties entry
+	// (rendered), yamlRaw its templated values as written (setUnrendered)
+	yamlConf, yamlRaw map[string]any
 	// versionSpec is a versioned model's entry in its versions: list.
 	versionSpec *versionSpec
 	// extractAt is where each key of the extract: block is written.

@@ -52,6 +52,9 @@ type configTree struct {
 	conf     map[string]any
 	at       map[string][2]int // where each conf key is written (line, column)
 	children map[string]*configTree
+	// raw holds the keys whose value a template rendered, as written: what
+	// state:modified compares (dbt's unrendered_config)
+	raw map[string]any
 }
 
 // renderConfigs renders the Jinja in the folder configs of the project
@@ -76,13 +79,20 @@ func (t *configTree) render(file string, ctx map[string]any, diags *Diagnostics)
 		if k == "pre_hook" || k == "post_hook" {
 			continue
 		}
-		v, err := renderConfigValue(file, t.conf[k], ctx)
+		was := t.conf[k]
+		v, err := renderConfigValue(file, was, ctx)
 		if err != nil {
 			at := t.at[k]
 			d := errorf(file, at[0], at[1], "+%s: %s", k, templateMsg(err))
 			d.Detail = "the project file's templates see var() of --vars only (not its own vars:, as in dbt), env_var() and target"
 			*diags = append(*diags, d)
 			continue
+		}
+		if !renderedSame(v, was) {
+			if t.raw == nil {
+				t.raw = map[string]any{}
+			}
+			t.raw[k] = was
 		}
 		t.conf[k] = v
 	}
@@ -359,6 +369,51 @@ func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
 		mergeConfig(out, t.conf)
 	}
 	return out
+}
+
+// folderWritten is folderConfig with each templated value as written, and
+// the keys a template set on the node's path (none: the result is
+// folderConfig's).
+func (p *Project) folderWritten(kind string, fqn []string) (map[string]any, []string) {
+	out := map[string]any{}
+	t := p.configs[kind]
+	if t == nil {
+		return out, nil
+	}
+	var templated []string
+	merge := func(t *configTree) {
+		if len(t.raw) == 0 {
+			mergeConfig(out, t.conf)
+			return
+		}
+		written := make(map[string]any, len(t.conf))
+		for k, v := range t.conf {
+			written[k] = v
+		}
+		for k, v := range t.raw {
+			written[k] = v
+			templated = append(templated, k)
+		}
+		mergeConfig(out, written)
+	}
+	merge(t)
+	path := fqn
+	if len(path) > 0 {
+		if c, ok := t.children[path[0]]; ok {
+			t = c
+			merge(t)
+		}
+		path = path[1:]
+	}
+	for _, part := range path {
+		c, ok := t.children[part]
+		if !ok {
+			break
+		}
+		t = c
+		merge(t)
+	}
+	return out, templated
 }
 
 // folderConfigAt returns where the folder config that sets key for a node

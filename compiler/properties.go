@@ -40,6 +40,8 @@ type propEntry struct {
 	RelationAt [2]int `yaml:"-"`
 	// ConfigAt is where each key of config: is written.
 	ConfigAt map[string][2]int `yaml:"-"`
+	// ConfigRaw holds the config values a template rendered, as written.
+	ConfigRaw map[string]any `yaml:"-"`
 }
 
 func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
@@ -102,6 +104,7 @@ type propSource struct {
 	Loader        string         `yaml:"loader"`
 	LoadedAtField string         `yaml:"loaded_at_field"`
 	Config        map[string]any `yaml:"config"`
+	ConfigRaw     map[string]any `yaml:"-"` // the config values a template rendered, as written
 	Meta          map[string]any `yaml:"meta"`
 	Tags          []string       `yaml:"tags"`
 	Tables        []*propTable   `yaml:"tables"`
@@ -154,6 +157,7 @@ type propTable struct {
 	Description   string         `yaml:"description"`
 	LoadedAtField string         `yaml:"loaded_at_field"`
 	Config        map[string]any `yaml:"config"`
+	ConfigRaw     map[string]any `yaml:"-"` // the config values a template rendered, as written
 	Meta          map[string]any `yaml:"meta"`
 	Tags          []string       `yaml:"tags"`
 	Columns       []*propColumn  `yaml:"columns"`

@@ -51,6 +51,13 @@ func (c *compilation) loadSources() {
 				n.Config = c.folderConfig(p.pkg, "sources", n.FQN)
 				mergeConfig(n.Config, s.Config)
 				mergeConfig(n.Config, t.Config)
+				if s.ConfigRaw != nil || t.ConfigRaw != nil {
+					n.yamlConf, n.yamlRaw = map[string]any{}, map[string]any{}
+					mergeConfig(n.yamlConf, s.Config)
+					mergeConfig(n.yamlConf, t.Config)
+					mergeConfig(n.yamlRaw, s.ConfigRaw)
+					mergeConfig(n.yamlRaw, t.ConfigRaw)
+				}
 				mergeConfig(n.Config, map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)})
 				n.Tags = tagsOf(n.Config)
 				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))

@@ -97,6 +97,22 @@ models:
 	assert.Equal(t, true, src.Config["enabled"])
 	assert.Equal(t, map[string]any{"owner": "project_value"}, src.Config["meta"])
 
+	// what state:modified compares: the templated keys as written (dbt's
+	// unrendered_config), merged as the configs are
+	assert.Equal(t, map[string]any{
+		"materialized": "{{ 'table' if target.name == 'prod' else 'view' }}",
+		"schema":       "{{ var('own', 'dflt') }}",
+		"enabled":      "{{ target.name != 'nowhere' }}",
+		"tags":         []any{"{{ env_var('CFG_TPL_TAG', 'from_env_default') }}", "plain", "t_{{ target.name }}"},
+		"meta":         map[string]any{"n": "{{ 40 + 2 }}", "s": "n{{ 40 + 2 }}", "cli": "{{ var('cli') }}"},
+		"alias":        "a_{{ var('own') }}",
+		"persist_docs": map[string]any{"relation": "{{ 1 == 1 }}"},
+	}, a.UnrenderedConfig)
+	assert.Equal(t, "{{ 'sub_' ~ var('cli') }}", b.UnrenderedConfig["alias"])
+	assert.Equal(t, map[string]any{"enabled": "{{ target.name == 'prod' }}", "meta": map[string]any{"owner": "{{ var('own') }}"}},
+		src.UnrenderedConfig)
+	assert.Nil(t, res.Manifest.Node("model.p.v.v1").UnrenderedConfig["alias"])
+
 	// a template that fails is an error at its key
 	write("dbt_project.yml", "name: p\nprofile: p\nmodels:\n  p:\n    +schema: \"{{ var('missing') }}\"\n")
 	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})

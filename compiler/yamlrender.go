@@ -216,6 +216,39 @@ func templateMsg(err error) string {
 	return err.Error()
 }
 
+// renderedSame says whether rendering left a config value as it was
+// (no template in it).
+func renderedSame(rendered, was any) bool {
+	switch w := was.(type) {
+	case string:
+		r, ok := rendered.(string)
+		return ok && r == w
+	case []any:
+		r, ok := rendered.([]any)
+		if !ok || len(r) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !renderedSame(r[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		r, ok := rendered.(map[string]any)
+		if !ok || len(r) != len(w) {
+			return false
+		}
+		for k := range w {
+			if !renderedSame(r[k], w[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	return true
+}
+
 // sameValue says whether a rendered value is the string it was rendered
 // from (nothing to render): the value is then shared, not copied.
 func sameValue(rendered, was any) bool {

@@ -28,7 +28,7 @@ func sourceStatusMatcher(a *Atom, ix *index) matcher {
 // absent from the previous manifest counts as modified.
 func stateMatcher(a *Atom, ix *index) matcher {
 	body := func(old, n *Node) bool { return old.Checksum != n.Checksum }
-	configs := func(old, n *Node) bool { return !valuesEqual(old.Config, n.Config) }
+	configs := func(old, n *Node) bool { return !valuesEqual(stateConfig(old), stateConfig(n)) }
 	macros := func(old, n *Node) bool { return old.Macros != n.Macros }
 	vars := func(old, n *Node) bool { return old.Vars != n.Vars }
 	contract := func(old, n *Node) bool { return old.Contract != n.Contract }
@@ -57,8 +57,9 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		changed = docs
 	case "modified.relation":
 		changed = func(old, n *Node) bool {
+			o, c := stateConfig(old), stateConfig(n)
 			for _, k := range []string{"database", "schema", "alias"} {
-				if !valuesEqual(old.Config[k], n.Config[k]) {
+				if !valuesEqual(o[k], c[k]) {
 					return true
 				}
 			}
@@ -74,6 +75,24 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		}
 		return changed(old, ix.nodes[i]) != negate
 	}
+}
+
+// stateConfig is the config state:modified compares: the resolved one,
+// with the keys a template set as written (as dbt compares
+// unrendered_config: a template reading the target or a var is not a
+// modification between two targets).
+func stateConfig(n *Node) map[string]any {
+	if len(n.Unrendered) == 0 {
+		return n.Config
+	}
+	out := make(map[string]any, len(n.Config)+len(n.Unrendered))
+	for k, v := range n.Config {
+		out[k] = v
+	}
+	for k, v := range n.Unrendered {
+		out[k] = v
+	}
+	return out
 }
 
 // valuesEqual compares two config values structurally; numbers compare by

@@ -11,11 +11,14 @@ type Node struct {
 	FQN          []string       // ["soda","staging","stg_members"]; sources: ["soda","raw","members"]
 	Tags         []string       // resolved tags
 	Config       map[string]any // resolved config: string, bool, float64, int, []any, map[string]any values
-	SourceName   string         // sources only: the source's name ("raw")
-	Package      string         // project (package) name
-	TestType     string         // tests: "generic" | "singular"; unit tests: "unit"
-	DependsOn    []string       // unique ids of parents
-	Checksum     string         // content checksum, for state:modified
+	// Unrendered holds the config keys a YAML template set, as written
+	// (dbt's unrendered_config): state:modified compares these instead
+	Unrendered map[string]any
+	SourceName string   // sources only: the source's name ("raw")
+	Package    string   // project (package) name
+	TestType   string   // tests: "generic" | "singular"; unit tests: "unit"
+	DependsOn  []string // unique ids of parents
+	Checksum   string   // content checksum, for state:modified
 	// Version and LatestVersion: a versioned model's (version: method)
 	Version, LatestVersion string
 	// Macros, Vars, Contract and PersistedDocs fingerprint what else the
