@@ -340,11 +340,7 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 	p := newMutatedProject(t, 7)
 	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql")))
 	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	res, diags := Compile(opt)
-	require.NotNil(t, res, "%v", diags)
-	ids := compiledIDs(res)
-	require.NoError(t, res.WriteTarget(ids))
-	res.KeepPatch(ids, diags, nil, 0)
+	compileKeepingPatch(t, opt)
 	files := []string{filepath.Join(p.dir, "target", PatchFile), filepath.Join(p.dir, "target", PatchBlobsFile)}
 	good := map[string][]byte{}
 	for _, f := range files {
@@ -388,10 +384,7 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 		if pt == nil {
 			refused++
 			// as mart compile does: compile whole, keep a new snapshot
-			res, diags := Compile(opt)
-			require.NotNil(t, res)
-			require.NoError(t, res.WriteTarget(compiledIDs(res)))
-			res.KeepPatch(compiledIDs(res), diags, nil, 0)
+			compileKeepingPatch(t, opt)
 		}
 		cold, _ := Compile(Options{ProjectDir: p.dir, InvocationID: "inv"})
 		got, err := os.ReadFile(filepath.Join(p.dir, "target", "manifest.json"))
@@ -416,10 +409,7 @@ func TestPatchDamagedSnapshot(t *testing.T) {
 			}
 		}
 		if _, err := os.Stat(files[0]); err != nil { // a damaged index removes the snapshot: compile whole
-			res, diags := Compile(opt)
-			require.NotNil(t, res)
-			require.NoError(t, res.WriteTarget(compiledIDs(res)))
-			res.KeepPatch(compiledIDs(res), diags, nil, 0)
+			compileKeepingPatch(t, opt)
 		}
 		for _, f := range files {
 			b, err := os.ReadFile(f)
@@ -489,11 +479,7 @@ func TestPatchKeepsARelistedDirectorysStat(t *testing.T) {
 		return os.Chtimes(path, old, old)
 	}))
 	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	res, diags := Compile(opt)
-	require.NotNil(t, res, "%v", diags)
-	ids := compiledIDs(res)
-	require.NoError(t, res.WriteTarget(ids))
-	res.KeepPatch(ids, diags, nil, 0)
+	compileKeepingPatch(t, opt)
 	snapFile := filepath.Join(p.dir, "target", PatchFile)
 
 	model := p.pick(p.files("models/layer_1", ".sql"))
@@ -549,4 +535,16 @@ func TestPatchKeepsARelistedDirectorysStat(t *testing.T) {
 	require.Len(t, errs, 2)
 	require.NoError(t, errs[0])
 	require.ErrorIs(t, errs[1], fs.ErrNotExist)
+}
+
+// compileKeepingPatch compiles every node as `mart compile` does: writes
+// target/ and keeps a patch snapshot.
+func compileKeepingPatch(t *testing.T, opt Options) *Result {
+	t.Helper()
+	res, diags := Compile(opt)
+	require.NotNil(t, res, "%v", diags)
+	ids := compiledIDs(res)
+	require.NoError(t, res.WriteTarget(ids))
+	res.KeepPatch(ids, diags, nil, 0)
+	return res
 }

@@ -343,20 +343,19 @@ func parseConfigTree(file string, n *yaml.Node, kind string, diags *Diagnostics)
 	return t
 }
 
-// folderConfig merges the folder configs that apply to a node with the
-// given fqn (package, folders..., name), outermost first.
-func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
-	out := map[string]any{}
+// folderPath calls visit with each folder-config tree that applies to a
+// node with the given fqn (package, folders..., name), outermost first.
+func (p *Project) folderPath(kind string, fqn []string, visit func(*configTree)) {
 	t := p.configs[kind]
 	if t == nil {
-		return out
+		return
 	}
-	mergeConfig(out, t.conf)
+	visit(t)
 	path := fqn
 	if len(path) > 0 {
 		if c, ok := t.children[path[0]]; ok {
 			t = c
-			mergeConfig(out, t.conf)
+			visit(t)
 		}
 		path = path[1:]
 	}
@@ -366,8 +365,15 @@ func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
 			break
 		}
 		t = c
-		mergeConfig(out, t.conf)
+		visit(t)
 	}
+}
+
+// folderConfig merges the folder configs that apply to a node with the
+// given fqn, outermost first.
+func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
+	out := map[string]any{}
+	p.folderPath(kind, fqn, func(t *configTree) { mergeConfig(out, t.conf) })
 	return out
 }
 
@@ -376,12 +382,8 @@ func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
 // folderConfig's).
 func (p *Project) folderWritten(kind string, fqn []string) (map[string]any, []string) {
 	out := map[string]any{}
-	t := p.configs[kind]
-	if t == nil {
-		return out, nil
-	}
 	var templated []string
-	merge := func(t *configTree) {
+	p.folderPath(kind, fqn, func(t *configTree) {
 		if len(t.raw) == 0 {
 			mergeConfig(out, t.conf)
 			return
@@ -395,24 +397,7 @@ func (p *Project) folderWritten(kind string, fqn []string) (map[string]any, []st
 			templated = append(templated, k)
 		}
 		mergeConfig(out, written)
-	}
-	merge(t)
-	path := fqn
-	if len(path) > 0 {
-		if c, ok := t.children[path[0]]; ok {
-			t = c
-			merge(t)
-		}
-		path = path[1:]
-	}
-	for _, part := range path {
-		c, ok := t.children[part]
-		if !ok {
-			break
-		}
-		t = c
-		merge(t)
-	}
+	})
 	return out, templated
 }
 
