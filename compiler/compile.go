@@ -573,26 +573,121 @@ func (c *compilation) renderPropConfig(file string, ctx, conf map[string]any, at
 	return raw
 }
 
-// folderWritten is folderConfig as written (project.folderWritten), with
-// the keys a template set.
-func (c *compilation) folderWritten(proj *Project, kind string, fqn []string) (map[string]any, []string) {
-	if proj == nil || proj == c.project {
-		return c.project.folderWritten(kind, fqn)
+// configSub is one value a template set in a config: under key (and
+// the map keys of path below it), the value rendered and the value as
+// written; elem: one element of a list.
+type configSub struct {
+	key           string
+	path          []string
+	elem          bool
+	rendered, raw any
+}
+
+// configSubs pairs a config value as written (raw) with its rendering:
+// one configSub per templated string in it.
+func configSubs(key string, path []string, raw, rendered any) []configSub {
+	switch w := raw.(type) {
+	case string:
+		if r, ok := rendered.(string); ok && r == w {
+			return nil
+		}
+		return []configSub{{key: key, path: path, rendered: rendered, raw: raw}}
+	case []any:
+		r, ok := rendered.([]any)
+		if !ok || len(r) != len(w) {
+			return nil
+		}
+		var out []configSub
+		for i, x := range w {
+			if xs, ok := x.(string); ok {
+				if rs, ok := r[i].(string); !ok || rs != xs {
+					out = append(out, configSub{key: key, path: path, elem: true, rendered: r[i], raw: x})
+				}
+			}
+		}
+		return out
+	case map[string]any:
+		r, ok := rendered.(map[string]any)
+		if !ok {
+			return nil
+		}
+		var out []configSub
+		for _, k := range sortedKeys(w) {
+			out = append(out, configSubs(key, append(append([]string(nil), path...), k), w[k], r[k])...)
+		}
+		return out
 	}
-	out, keys := proj.folderWritten(kind, fqn)
-	root, more := c.project.folderWritten(kind, fqn)
-	mergeConfig(out, root)
-	return out, append(keys, more...)
+	return nil
+}
+
+// apply puts the value as written back where the config still holds the
+// rendered one (v is the config's value under s.key, a copy it may
+// change), and returns the value.
+func (s configSub) apply(v any) any {
+	if len(s.path) > 0 {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		rest := s
+		rest.path = s.path[1:]
+		if x, ok := m[s.path[0]]; ok {
+			m[s.path[0]] = rest.apply(x)
+		}
+		return m
+	}
+	if !s.elem {
+		if reflect.DeepEqual(v, s.rendered) {
+			return s.raw
+		}
+		return v
+	}
+	if l, ok := v.([]any); ok {
+		for i, x := range l {
+			if reflect.DeepEqual(x, s.rendered) {
+				l[i] = s.raw
+				break
+			}
+		}
+	}
+	return v
+}
+
+// folderSubs is project.folderSubs for a node of proj: the root project's
+// folder configs win over a package's own, so theirs come first.
+func (c *compilation) folderSubs(proj *Project, kind string, fqn []string) []configSub {
+	subs := c.project.folderSubs(kind, fqn)
+	if proj != nil && proj != c.project {
+		subs = append(subs, proj.folderSubs(kind, fqn)...)
+	}
+	return subs
+}
+
+// entrySubs is configSubs of a properties entry's config: block.
+func entrySubs(raw, conf map[string]any) []configSub {
+	var subs []configSub
+	rendered := make(map[string]any, len(conf))
+	for k, v := range conf {
+		rendered[normalizeConfigKey(k)] = v
+	}
+	for _, k := range sortedKeys(raw) {
+		subs = append(subs, configSubs(k, nil, raw[k], rendered[k])...)
+	}
+	return subs
 }
 
 // setUnrendered keeps, for each config key a YAML template set (in the
-// project file's folder configs or a properties file's config: block) and
-// that the model's own config() did not set again, the value as written:
-// dbt's unrendered_config, what state:modified compares, so that a
-// template that reads the target or a var is not a modification between
-// two targets (slim CI compares a dev compile with prod's manifest).
+// project file's folder configs or a properties file's config: block),
+// the node's config value with each templated piece as written: dbt's
+// unrendered_config, what state:modified compares, so that a template
+// that reads the target or a var is not a modification between two
+// targets (slim CI compares a dev compile with prod's manifest), while a
+// change of any other piece of the value still is. A piece is put back
+// only where the config still holds what the template rendered; a key
+// the model's own config() sets again is compared as it is (unless it
+// merges: tags, hooks, meta).
 func (c *compilation) setUnrendered(n *Node) {
-	defer func() { n.yamlConf, n.yamlRaw = nil, nil }() // needed only here
+	defer func() { n.yamlSubs = nil }() // needed only here
 	kind := map[string]string{TypeModel: "models", TypeSeed: "seeds", TypeSnapshot: "snapshots", TypeTest: "tests",
 		TypeSource: "sources", TypeAnalysis: "analyses"}[n.ResourceType]
 	if kind == "" {
@@ -602,34 +697,34 @@ func (c *compilation) setUnrendered(n *Node) {
 	if n.Package != c.project.Name {
 		proj = c.project.Package(n.Package)
 	}
-	written, templated := c.folderWritten(proj, kind, n.FQN)
-	if len(templated) == 0 && n.yamlRaw == nil {
+	subs := append(n.yamlSubs, c.folderSubs(proj, kind, n.FQN)...) // innermost first
+	if len(subs) == 0 {
 		return
-	}
-	if n.yamlConf != nil {
-		yaml := make(map[string]any, len(n.yamlConf))
-		for k, v := range n.yamlConf {
-			yaml[normalizeConfigKey(k)] = v
-		}
-		for k, v := range n.yamlRaw {
-			yaml[k] = v
-			templated = append(templated, k)
-		}
-		mergeConfig(written, yaml)
 	}
 	var byRender map[string]jinja.Pos
 	if st := c.states[n.UniqueID]; st != nil {
 		byRender = st.configAt
 	}
-	for _, k := range templated {
-		if _, set := byRender[k]; set {
+	written := map[string]any{}
+	for _, s := range subs {
+		if _, set := byRender[s.key]; set && !additive[s.key] && s.key != "meta" {
 			continue
 		}
-		if w, ok := written[k]; ok && !reflect.DeepEqual(w, n.Config[k]) {
+		v, ok := written[s.key]
+		if !ok {
+			if v, ok = n.Config[s.key]; !ok {
+				continue
+			}
+			v = deepCopy(v)
+		}
+		written[s.key] = s.apply(v)
+	}
+	for _, k := range sortedKeys(written) {
+		if !reflect.DeepEqual(written[k], n.Config[k]) {
 			if n.UnrenderedConfig == nil {
 				n.UnrenderedConfig = map[string]any{}
 			}
-			n.UnrenderedConfig[k] = w
+			n.UnrenderedConfig[k] = written[k]
 		}
 	}
 }
@@ -892,7 +987,7 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 		}
 	}
 	mergeConfig(n.Config, e.Config)
-	n.yamlConf, n.yamlRaw = e.Config, e.ConfigRaw
+	n.yamlSubs = entrySubs(e.ConfigRaw, e.Config)
 	if e.Meta != nil {
 		mergeConfig(n.Config, map[string]any{"meta": e.Meta})
 	}

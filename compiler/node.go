@@ -141,9 +141,9 @@ type Node struct {
 	// yaml position of the properties entry, for errors
 	yamlFile string
 	yamlLine int
-	// yamlConf is the config: block of the node's properties entry
-	// (rendered), yamlRaw its templated values as written (setUnrendered)
-	yamlConf, yamlRaw map[string]any
+	// yamlSubs: what templates set in the config: block of the node's
+	// properties entry (setUnrendered)
+	yamlSubs []configSub
 	// versionSpec is a versioned model's entry in its versions: list.
 	versionSpec *versionSpec
 	// extractAt is where each key of the extract: block is written.

@@ -52,8 +52,8 @@ type configTree struct {
 	conf     map[string]any
 	at       map[string][2]int // where each conf key is written (line, column)
 	children map[string]*configTree
-	// raw holds the keys whose value a template rendered, as written: what
-	// state:modified compares (dbt's unrendered_config)
+	// raw holds the keys whose value a template rendered, as written
+	// (folderSubs: what state:modified compares)
 	raw map[string]any
 }
 
@@ -377,28 +377,24 @@ func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
 	return out
 }
 
-// folderWritten is folderConfig with each templated value as written, and
-// the keys a template set on the node's path (none: the result is
-// folderConfig's).
-func (p *Project) folderWritten(kind string, fqn []string) (map[string]any, []string) {
-	out := map[string]any{}
-	var templated []string
+// folderSubs lists what templates set in the folder configs on a node's
+// path (configSubs), innermost folder first: the order setUnrendered
+// applies them in.
+func (p *Project) folderSubs(kind string, fqn []string) []configSub {
+	var trees []*configTree
 	p.folderPath(kind, fqn, func(t *configTree) {
-		if len(t.raw) == 0 {
-			mergeConfig(out, t.conf)
-			return
+		if len(t.raw) > 0 {
+			trees = append(trees, t)
 		}
-		written := make(map[string]any, len(t.conf))
-		for k, v := range t.conf {
-			written[k] = v
-		}
-		for k, v := range t.raw {
-			written[k] = v
-			templated = append(templated, k)
-		}
-		mergeConfig(out, written)
 	})
-	return out, templated
+	var subs []configSub
+	for i := len(trees) - 1; i >= 0; i-- {
+		t := trees[i]
+		for _, k := range sortedKeys(t.raw) {
+			subs = append(subs, configSubs(k, nil, t.raw[k], t.conf[k])...)
+		}
+	}
+	return subs
 }
 
 // folderConfigAt returns where the folder config that sets key for a node

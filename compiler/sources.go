@@ -51,13 +51,7 @@ func (c *compilation) loadSources() {
 				n.Config = c.folderConfig(p.pkg, "sources", n.FQN)
 				mergeConfig(n.Config, s.Config)
 				mergeConfig(n.Config, t.Config)
-				if s.ConfigRaw != nil || t.ConfigRaw != nil {
-					n.yamlConf, n.yamlRaw = map[string]any{}, map[string]any{}
-					mergeConfig(n.yamlConf, s.Config)
-					mergeConfig(n.yamlConf, t.Config)
-					mergeConfig(n.yamlRaw, s.ConfigRaw)
-					mergeConfig(n.yamlRaw, t.ConfigRaw)
-				}
+				n.yamlSubs = append(entrySubs(t.ConfigRaw, t.Config), entrySubs(s.ConfigRaw, s.Config)...) // the table's win
 				mergeConfig(n.Config, map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)})
 				n.Tags = tagsOf(n.Config)
 				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))

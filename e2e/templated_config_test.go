@@ -23,6 +23,9 @@ models:
     +materialized: "{{ 'table' if target.name == 'prod' else 'view' }}"
     +schema: "{{ var('area', 'core') }}"
     +meta: {env: "{{ target.name }}"}
+sources:
+  tc:
+    +tags: ["src_{{ target.name }}"]
 `)
 	writeFile(t, dir, "profiles.yml", `tc:
   target: dev
@@ -32,7 +35,17 @@ models:
 `)
 	writeFile(t, dir, "models/a.sql", "select 1 as id\n")
 	writeFile(t, dir, "models/b.sql", "select id from {{ ref('a') }}\n")
-	writeFile(t, dir, "models/_props.yml", "version: 2\nmodels:\n  - name: b\n    config:\n      alias: \"b_{{ target.name }}\"\n")
+	props := func(alias, owner, tag string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: t\n        config: {tags: [" + tag + "]}\n" +
+			"models:\n  - name: b\n    config:\n      alias: \"" + alias + "_{{ target.name }}\"\n" +
+			"  - name: c\n    meta: {owner: " + owner + "}\n" +
+			"  - name: d\n    config:\n      meta: {since: 2026-01-01}\n" // a YAML date
+	}
+	writeFile(t, dir, "models/_props.yml", props("b", "alice", "x1"))
+	// config() merges its meta with the folder's template
+	writeFile(t, dir, "models/c.sql", "{{ config(meta={'x': 1}) }}\nselect 1 as id\n")
+	writeFile(t, dir, "models/d.sql", "select 1 as id\n")
+	writeFile(t, dir, "seeds/t.csv", "id\n1\n") // what the source reads
 
 	r := mart(t, dir, "build", "--target", "prod", "--vars", "area: sales")
 	require.Equal(t, 0, r.Code, r.String())
@@ -53,9 +66,19 @@ models:
 		require.Equal(t, 0, r.Code, r.String())
 		require.Equal(t, "", r.Stdout, "%s between targets and vars", sel)
 	}
-	// the template's text is what is compared
-	writeFile(t, dir, "models/_props.yml", "version: 2\nmodels:\n  - name: b\n    config:\n      alias: \"b2_{{ target.name }}\"\n")
-	r = mart(t, dir, "ls", "--select", "state:modified", "--state", "prod-state", "--output", "name")
-	require.Equal(t, 0, r.Code, r.String())
-	require.Equal(t, []string{"b"}, strings.Fields(r.Stdout))
+	// the template's text is what is compared, and any other piece of a
+	// value a template set a piece of
+	for _, c := range []struct {
+		props string
+		want  []string
+	}{
+		{props("b2", "alice", "x1"), []string{"b"}},
+		{props("b", "bob", "x1"), []string{"c"}},
+		{props("b", "alice", "x2"), []string{"t"}},
+	} {
+		writeFile(t, dir, "models/_props.yml", c.props)
+		r = mart(t, dir, "ls", "--select", "state:modified", "--state", "prod-state", "--output", "name")
+		require.Equal(t, 0, r.Code, r.String())
+		require.Equal(t, c.want, strings.Fields(r.Stdout))
+	}
 }

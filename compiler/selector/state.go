@@ -1,6 +1,9 @@
 package selector
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // resultMatcher is result:<status>: nodes whose previous run ended so.
 func resultMatcher(a *Atom, ix *index) matcher {
@@ -95,9 +98,26 @@ func stateConfig(n *Node) map[string]any {
 	return out
 }
 
+// jsonShape is a value as a manifest read back from JSON holds it: a YAML
+// date or timestamp is its RFC 3339 text, a []string a []any.
+func jsonShape(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	}
+	return v
+}
+
 // valuesEqual compares two config values structurally; numbers compare by
 // value whatever their Go type (YAML ints vs JSON float64s).
 func valuesEqual(a, b any) bool {
+	a, b = jsonShape(a), jsonShape(b)
 	if fa, ok := toFloat(a); ok {
 		fb, ok := toFloat(b)
 		return ok && fa == fb
