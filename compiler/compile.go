@@ -676,6 +676,10 @@ func entrySubs(raw, conf map[string]any) []configSub {
 	return subs
 }
 
+// folderKinds names the folder-config block of each resource type.
+var folderKinds = map[string]string{TypeModel: "models", TypeSeed: "seeds", TypeSnapshot: "snapshots", TypeTest: "tests",
+	TypeSource: "sources", TypeAnalysis: "analyses"}
+
 // setUnrendered keeps, for each config key a YAML template set (in the
 // project file's folder configs or a properties file's config: block),
 // the node's config value with each templated piece as written: dbt's
@@ -688,8 +692,7 @@ func entrySubs(raw, conf map[string]any) []configSub {
 // merges: tags, hooks, meta).
 func (c *compilation) setUnrendered(n *Node) {
 	defer func() { n.yamlSubs = nil }() // needed only here
-	kind := map[string]string{TypeModel: "models", TypeSeed: "seeds", TypeSnapshot: "snapshots", TypeTest: "tests",
-		TypeSource: "sources", TypeAnalysis: "analyses"}[n.ResourceType]
+	kind := folderKinds[n.ResourceType]
 	if kind == "" {
 		return
 	}
