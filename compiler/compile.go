@@ -527,7 +527,9 @@ func (c *compilation) renderPropConfigs(p *properties) {
 				for _, v := range vs {
 					if m, ok := v.(map[string]any); ok {
 						if conf, ok := m["config"].(map[string]any); ok {
-							c.renderPropConfig(p.file, ctx, conf, nil, e.Line)
+							if raw := c.renderPropConfig(p.file, ctx, conf, nil, e.Line); raw != nil {
+								m[versionConfigRaw] = raw
+							}
 						}
 					}
 				}
@@ -573,107 +575,39 @@ func (c *compilation) renderPropConfig(file string, ctx, conf map[string]any, at
 	return raw
 }
 
-// configSub is one value a template set in a config: under key (and
-// the map keys of path below it), the value rendered and the value as
-// written; elem: one element of a list.
-type configSub struct {
-	key           string
-	path          []string
-	elem          bool
-	rendered, raw any
+// configLayer is one YAML config a node's config merged (a properties
+// entry's config: block, its meta:, a version's config, a source's and
+// its table's, a generic test's), with the values a template rendered as
+// written (raw; nil: none), for setUnrendered.
+type configLayer struct {
+	conf, raw map[string]any
 }
 
-// configSubs pairs a config value as written (raw) with its rendering:
-// one configSub per templated string in it.
-func configSubs(key string, path []string, raw, rendered any) []configSub {
-	switch w := raw.(type) {
-	case string:
-		if r, ok := rendered.(string); ok && r == w {
-			return nil
-		}
-		return []configSub{{key: key, path: path, rendered: rendered, raw: raw}}
-	case []any:
-		r, ok := rendered.([]any)
-		if !ok || len(r) != len(w) {
-			return nil
-		}
-		var out []configSub
-		for i, x := range w {
-			if xs, ok := x.(string); ok {
-				if rs, ok := r[i].(string); !ok || rs != xs {
-					out = append(out, configSub{key: key, path: path, elem: true, rendered: r[i], raw: x})
-				}
-			}
-		}
-		return out
-	case map[string]any:
-		r, ok := rendered.(map[string]any)
-		if !ok {
-			return nil
-		}
-		var out []configSub
-		for _, k := range sortedKeys(w) {
-			out = append(out, configSubs(key, append(append([]string(nil), path...), k), w[k], r[k])...)
-		}
-		return out
+// written is the layer as written.
+func (l configLayer) written() map[string]any {
+	if len(l.raw) == 0 {
+		return l.conf
 	}
-	return nil
+	out := make(map[string]any, len(l.conf))
+	for k, v := range l.conf {
+		out[normalizeConfigKey(k)] = v
+	}
+	for k, v := range l.raw {
+		out[k] = v
+	}
+	return out
 }
 
-// apply puts the value as written back where the config still holds the
-// rendered one (v is the config's value under s.key, a copy it may
-// change), and returns the value.
-func (s configSub) apply(v any) any {
-	if len(s.path) > 0 {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return v
-		}
-		rest := s
-		rest.path = s.path[1:]
-		if x, ok := m[s.path[0]]; ok {
-			m[s.path[0]] = rest.apply(x)
-		}
-		return m
+// folderWritten is folderConfig as written (project.folderWritten), and
+// the keys a template set.
+func (c *compilation) folderWritten(proj *Project, kind string, fqn []string) (map[string]any, []string) {
+	if proj == nil || proj == c.project {
+		return c.project.folderWritten(kind, fqn)
 	}
-	if !s.elem {
-		if reflect.DeepEqual(v, s.rendered) {
-			return s.raw
-		}
-		return v
-	}
-	if l, ok := v.([]any); ok {
-		for i, x := range l {
-			if reflect.DeepEqual(x, s.rendered) {
-				l[i] = s.raw
-				break
-			}
-		}
-	}
-	return v
-}
-
-// folderSubs is project.folderSubs for a node of proj: the root project's
-// folder configs win over a package's own, so theirs come first.
-func (c *compilation) folderSubs(proj *Project, kind string, fqn []string) []configSub {
-	subs := c.project.folderSubs(kind, fqn)
-	if proj != nil && proj != c.project {
-		subs = append(subs, proj.folderSubs(kind, fqn)...)
-	}
-	return subs
-}
-
-// entrySubs is configSubs of a properties entry's config: block.
-func entrySubs(raw, conf map[string]any) []configSub {
-	var subs []configSub
-	rendered := make(map[string]any, len(conf))
-	for k, v := range conf {
-		rendered[normalizeConfigKey(k)] = v
-	}
-	for _, k := range sortedKeys(raw) {
-		subs = append(subs, configSubs(k, nil, raw[k], rendered[k])...)
-	}
-	return subs
+	out, keys := proj.folderWritten(kind, fqn)
+	root, more := c.project.folderWritten(kind, fqn)
+	mergeConfig(out, root)
+	return out, append(keys, more...)
 }
 
 // folderKinds names the folder-config block of each resource type.
@@ -682,16 +616,17 @@ var folderKinds = map[string]string{TypeModel: "models", TypeSeed: "seeds", Type
 
 // setUnrendered keeps, for each config key a YAML template set (in the
 // project file's folder configs or a properties file's config: block),
-// the node's config value with each templated piece as written: dbt's
-// unrendered_config, what state:modified compares, so that a template
-// that reads the target or a var is not a modification between two
-// targets (slim CI compares a dev compile with prod's manifest), while a
-// change of any other piece of the value still is. A piece is put back
-// only where the config still holds what the template rendered; a key
-// the model's own config() sets again is compared as it is (unless it
-// merges: tags, hooks, meta).
+// the node's config value as written: dbt's unrendered_config, what
+// state:modified compares, so that a template that reads the target or a
+// var is not a modification between two targets (slim CI compares a dev
+// compile with prod's manifest), while a change of any other level's
+// value still is. The value as written is made by the same merges as the
+// config, in the same order, with each level's templated values as
+// written; what the model's own config() set is taken as rendered (for
+// tags, hooks and meta, what it added to the merged value).
 func (c *compilation) setUnrendered(n *Node) {
-	defer func() { n.yamlSubs = nil }() // needed only here
+	layers := n.yamlLayers
+	n.yamlLayers = nil // needed only here
 	kind := folderKinds[n.ResourceType]
 	if kind == "" {
 		return
@@ -700,36 +635,103 @@ func (c *compilation) setUnrendered(n *Node) {
 	if n.Package != c.project.Name {
 		proj = c.project.Package(n.Package)
 	}
-	subs := append(n.yamlSubs, c.folderSubs(proj, kind, n.FQN)...) // innermost first
-	if len(subs) == 0 {
+	if !c.project.templatedConfigs && (proj == nil || !proj.templatedConfigs) {
+		raw := false
+		for _, l := range layers {
+			raw = raw || len(l.raw) > 0
+		}
+		if !raw {
+			return // nothing was templated: the common case, without a merge
+		}
+	}
+	written, templated := c.folderWritten(proj, kind, n.FQN)
+	for _, l := range layers {
+		templated = append(templated, sortedKeys(l.raw)...)
+	}
+	if len(templated) == 0 {
 		return
+	}
+	before := map[string]any{} // the rendered config before config(): the same merges
+	mergeConfig(before, c.folderConfig(proj, kind, n.FQN))
+	for _, l := range layers {
+		mergeConfig(written, l.written())
+		mergeConfig(before, l.conf)
 	}
 	var byRender map[string]jinja.Pos
 	if st := c.states[n.UniqueID]; st != nil {
 		byRender = st.configAt
 	}
-	written := map[string]any{}
-	for _, s := range subs {
-		if _, set := byRender[s.key]; set && !additive[s.key] && s.key != "meta" {
+	for _, k := range templated {
+		if _, done := n.UnrenderedConfig[k]; done {
 			continue
 		}
-		v, ok := written[s.key]
+		w, ok := written[k]
 		if !ok {
-			if v, ok = n.Config[s.key]; !ok {
-				continue
-			}
-			v = deepCopy(v)
+			continue
 		}
-		written[s.key] = s.apply(v)
-	}
-	for _, k := range sortedKeys(written) {
-		if !reflect.DeepEqual(written[k], n.Config[k]) {
+		if _, set := byRender[k]; set {
+			w = addedByRender(k, w, before[k], n.Config[k])
+		}
+		if !reflect.DeepEqual(w, n.Config[k]) {
 			if n.UnrenderedConfig == nil {
 				n.UnrenderedConfig = map[string]any{}
 			}
-			n.UnrenderedConfig[k] = written[k]
+			n.UnrenderedConfig[k] = w
 		}
 	}
+}
+
+// addedByRender is a key's value as written once the model's config()
+// set it: a replacing key is what config() set; a merging one (tags,
+// hooks, meta) the value as written with what config() added to the
+// rendered one (before: the rendered value before config(); now: after).
+func addedByRender(k string, written, before, now any) any {
+	switch {
+	case additive[k]:
+		had := map[string]bool{}
+		for _, x := range toStrings(before) {
+			had[x] = true
+		}
+		out := append([]any(nil), toAny(written)...)
+		for _, x := range toStrings(now) {
+			if !had[x] {
+				out = append(out, x)
+			}
+		}
+		return out
+	case k == "meta":
+		w, _ := written.(map[string]any)
+		b, _ := before.(map[string]any)
+		out := map[string]any{}
+		for mk, mv := range w {
+			out[mk] = mv
+		}
+		nm, _ := now.(map[string]any)
+		for mk, mv := range nm {
+			if bv, ok := b[mk]; !ok || !reflect.DeepEqual(bv, mv) {
+				out[mk] = mv
+			}
+		}
+		return out
+	}
+	return now
+}
+
+// toAny is a list config value as []any.
+func toAny(v any) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return []any{v}
 }
 
 // fileChecksum hashes a file without holding it in memory.
@@ -990,8 +992,9 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 		}
 	}
 	mergeConfig(n.Config, e.Config)
-	n.yamlSubs = entrySubs(e.ConfigRaw, e.Config)
+	n.yamlLayers = append(n.yamlLayers, configLayer{conf: e.Config, raw: e.ConfigRaw})
 	if e.Meta != nil {
+		n.yamlLayers = append(n.yamlLayers, configLayer{conf: map[string]any{"meta": e.Meta}})
 		mergeConfig(n.Config, map[string]any{"meta": e.Meta})
 	}
 }

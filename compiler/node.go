@@ -141,9 +141,9 @@ type Node struct {
 	// yaml position of the properties entry, for errors
 	yamlFile string
 	yamlLine int
-	// yamlSubs: what templates set in the config: block of the node's
-	// properties entry (setUnrendered)
-	yamlSubs []configSub
+	// yamlLayers: the YAML configs merged into Config, in order
+	// (setUnrendered)
+	yamlLayers []configLayer
 	// versionSpec is a versioned model's entry in its versions: list.
 	versionSpec *versionSpec
 	// extractAt is where each key of the extract: block is written.

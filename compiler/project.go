@@ -45,6 +45,8 @@ type Project struct {
 	Airflow *Airflow
 
 	configs map[string]*configTree // resource kind (models, seeds, snapshots, tests, sources) -> tree
+	// templatedConfigs: a template rendered one of its folder configs
+	templatedConfigs bool
 }
 
 // configTree holds folder-level configs: conf applies to everything below.
@@ -68,13 +70,17 @@ func (p *Project) renderConfigs(target map[string]any, cliVars map[string]any) D
 	var diags Diagnostics
 	for _, q := range p.projects() {
 		for _, kind := range sortedKeys(q.configs) {
-			q.configs[kind].render(q.File, ctx, &diags)
+			if q.configs[kind].render(q.File, ctx, &diags) {
+				q.templatedConfigs = true
+			}
 		}
 	}
 	return diags
 }
 
-func (t *configTree) render(file string, ctx map[string]any, diags *Diagnostics) {
+// render renders the tree's values in place and says whether a template
+// rendered any of them.
+func (t *configTree) render(file string, ctx map[string]any, diags *Diagnostics) (templated bool) {
 	for _, k := range sortedKeys(t.conf) {
 		if k == "pre_hook" || k == "post_hook" {
 			continue
@@ -97,8 +103,11 @@ func (t *configTree) render(file string, ctx map[string]any, diags *Diagnostics)
 		t.conf[k] = v
 	}
 	for _, name := range sortedKeys(t.children) {
-		t.children[name].render(file, ctx, diags)
+		if t.children[name].render(file, ctx, diags) {
+			templated = true
+		}
 	}
+	return templated || len(t.raw) > 0
 }
 
 // LoadProject reads mart.yml (or dbt_project.yml) from dir, and the
@@ -377,24 +386,28 @@ func (p *Project) folderConfig(kind string, fqn []string) map[string]any {
 	return out
 }
 
-// folderSubs lists what templates set in the folder configs on a node's
-// path (configSubs), innermost folder first: the order setUnrendered
-// applies them in.
-func (p *Project) folderSubs(kind string, fqn []string) []configSub {
-	var trees []*configTree
+// folderWritten is folderConfig with each templated value as written, and
+// the keys a template set on the node's path (none: the result is
+// folderConfig's).
+func (p *Project) folderWritten(kind string, fqn []string) (map[string]any, []string) {
+	out := map[string]any{}
+	var templated []string
 	p.folderPath(kind, fqn, func(t *configTree) {
-		if len(t.raw) > 0 {
-			trees = append(trees, t)
+		if len(t.raw) == 0 {
+			mergeConfig(out, t.conf)
+			return
 		}
+		written := make(map[string]any, len(t.conf))
+		for k, v := range t.conf {
+			written[k] = v
+		}
+		for k, v := range t.raw {
+			written[k] = v
+			templated = append(templated, k)
+		}
+		mergeConfig(out, written)
 	})
-	var subs []configSub
-	for i := len(trees) - 1; i >= 0; i-- {
-		t := trees[i]
-		for _, k := range sortedKeys(t.raw) {
-			subs = append(subs, configSubs(k, nil, t.raw[k], t.conf[k])...)
-		}
-	}
-	return subs
+	return out, templated
 }
 
 // folderConfigAt returns where the folder config that sets key for a node

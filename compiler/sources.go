@@ -51,7 +51,7 @@ func (c *compilation) loadSources() {
 				n.Config = c.folderConfig(p.pkg, "sources", n.FQN)
 				mergeConfig(n.Config, s.Config)
 				mergeConfig(n.Config, t.Config)
-				n.yamlSubs = append(entrySubs(t.ConfigRaw, t.Config), entrySubs(s.ConfigRaw, s.Config)...) // the table's win
+				n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}}
 				mergeConfig(n.Config, map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)})
 				n.Tags = tagsOf(n.Config)
 				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))

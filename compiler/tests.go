@@ -374,6 +374,9 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	}
 	n.Config = c.folderConfig(c.project.Package(pkg), "tests", n.FQN)
 	mergeConfig(n.Config, ts.config)
+	if len(ts.config) > 0 {
+		n.yamlLayers = []configLayer{{conf: ts.config}}
+	}
 	n.Config["materialized"] = "test"
 	if n.Config["severity"] == nil {
 		n.Config["severity"] = "ERROR"

@@ -19,10 +19,15 @@ type versionSpec struct {
 	V         string
 	DefinedIn string
 	Config    map[string]any
-	Columns   []any // include/exclude and column entries, as written
+	ConfigRaw map[string]any // the config values a template rendered, as written
+	Columns   []any          // include/exclude and column entries, as written
 	Desc      string
 	Tests     []any
 }
+
+// versionConfigRaw is the key under which a versions: item keeps the
+// values its config: had as written, when templates rendered some.
+const versionConfigRaw = "\x00config as written"
 
 // refKey is how a render records ref(name) or ref(name, v=version).
 func refKey(name, version string) string {
@@ -106,6 +111,7 @@ func (c *compilation) applyVersions() {
 				}
 				vs.DefinedIn, _ = m["defined_in"].(string)
 				vs.Config, _ = m["config"].(map[string]any)
+				vs.ConfigRaw, _ = m[versionConfigRaw].(map[string]any)
 				vs.Columns, _ = m["columns"].([]any)
 				vs.Desc, _ = m["description"].(string)
 				vs.Tests, _ = m["data_tests"].([]any)
@@ -176,6 +182,7 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 		return
 	}
 	mergeConfig(n.Config, vs.Config)
+	n.yamlLayers = append(n.yamlLayers, configLayer{conf: vs.Config, raw: vs.ConfigRaw})
 	if vs.Desc != "" {
 		n.Description = c.renderDescription(file, line, vs.Desc)
 	}

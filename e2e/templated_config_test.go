@@ -22,7 +22,11 @@ models:
   tc:
     +materialized: "{{ 'table' if target.name == 'prod' else 'view' }}"
     +schema: "{{ var('area', 'core') }}"
-    +meta: {env: "{{ target.name }}"}
+    +meta: {env: "{{ target.name }}", owners: [{name: "{{ target.name }}"}]}
+    +tags: ["t_{{ target.name }}"]
+tests:
+  tc:
+    +severity: "{{ 'error' if target.name == 'prod' else 'warn' }}"
 sources:
   tc:
     +tags: ["src_{{ target.name }}"]
@@ -35,13 +39,17 @@ sources:
 `)
 	writeFile(t, dir, "models/a.sql", "select 1 as id\n")
 	writeFile(t, dir, "models/b.sql", "select id from {{ ref('a') }}\n")
-	props := func(alias, owner, tag string) string {
+	props := func(alias, owner, tag, mat string) string {
 		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: t\n        config: {tags: [" + tag + "]}\n" +
-			"models:\n  - name: b\n    config:\n      alias: \"" + alias + "_{{ target.name }}\"\n" +
+			"models:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n" +
+			// plain values equal to what the folder templates render on one target
+			"  - name: e\n    config: {materialized: " + mat + ", tags: [t_dev]}\n" +
+			"  - name: b\n    config:\n      alias: \"" + alias + "_{{ target.name }}\"\n" +
 			"  - name: c\n    meta: {owner: " + owner + "}\n" +
 			"  - name: d\n    config:\n      meta: {since: 2026-01-01}\n" // a YAML date
 	}
-	writeFile(t, dir, "models/_props.yml", props("b", "alice", "x1"))
+	writeFile(t, dir, "models/_props.yml", props("b", "alice", "x1", "view"))
+	writeFile(t, dir, "models/e.sql", "select 1 as id\n")
 	// config() merges its meta with the folder's template
 	writeFile(t, dir, "models/c.sql", "{{ config(meta={'x': 1}) }}\nselect 1 as id\n")
 	writeFile(t, dir, "models/d.sql", "select 1 as id\n")
@@ -72,9 +80,10 @@ sources:
 		props string
 		want  []string
 	}{
-		{props("b2", "alice", "x1"), []string{"b"}},
-		{props("b", "bob", "x1"), []string{"c"}},
-		{props("b", "alice", "x2"), []string{"t"}},
+		{props("b2", "alice", "x1", "view"), []string{"b"}},
+		{props("b", "bob", "x1", "view"), []string{"c"}},
+		{props("b", "alice", "x2", "view"), []string{"t"}},
+		{props("b", "alice", "x1", "table"), []string{"e"}},
 	} {
 		writeFile(t, dir, "models/_props.yml", c.props)
 		r = mart(t, dir, "ls", "--select", "state:modified", "--state", "prod-state", "--output", "name")
