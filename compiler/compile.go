@@ -551,8 +551,8 @@ func (c *compilation) renderPropConfigs(p *properties) {
 // rendered, as written (nil: none).
 func (c *compilation) renderPropConfig(file string, ctx, conf map[string]any, at map[string][2]int, line int) (raw map[string]any) {
 	for _, k := range sortedKeys(conf) {
-		if nk := normalizeConfigKey(k); nk == "pre_hook" || nk == "post_hook" {
-			continue
+		if nk := normalizeConfigKey(k); nk == "pre_hook" || nk == "post_hook" || nk == "where" {
+			continue // rendered when they run (a test's where: in its query)
 		}
 		was := conf[k]
 		v, err := renderConfigValue(file, was, ctx)

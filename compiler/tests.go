@@ -338,6 +338,12 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		d := errorf(target.file, spec.Line, spec.Column, "%v", err)
 		return nil, &d
 	}
+	var raw map[string]any
+	if hasTemplate(ts.config) { // as a properties file's config: blocks
+		ctx := map[string]any{"var": varFunc(c.project.packageVars(c.project.Package(target.node.Package))),
+			"env_var": envVar, "target": c.targetValue}
+		raw = c.renderPropConfig(target.file, ctx, ts.config, nil, spec.Line)
+	}
 	macro := c.testMacro(ts, target.node.Package)
 	if macro == "" {
 		var known []string
@@ -375,7 +381,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	n.Config = c.folderConfig(c.project.Package(pkg), "tests", n.FQN)
 	mergeConfig(n.Config, ts.config)
 	if len(ts.config) > 0 {
-		n.yamlLayers = []configLayer{{conf: ts.config}}
+		n.yamlLayers = []configLayer{{conf: ts.config, raw: raw}}
 	}
 	n.Config["materialized"] = "test"
 	if n.Config["severity"] == nil {

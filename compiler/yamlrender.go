@@ -206,6 +206,27 @@ func renderConfigValue(file string, v any, ctx map[string]any) (any, error) {
 	return v, nil
 }
 
+// hasTemplate says whether a YAML value holds Jinja anywhere.
+func hasTemplate(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.Contains(x, "{{") || strings.Contains(x, "{%")
+	case []any:
+		for _, e := range x {
+			if hasTemplate(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			if hasTemplate(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // templateMsg is a template error's message without its position (the
 // caller names the YAML key's).
 func templateMsg(err error) string {

@@ -41,7 +41,8 @@ sources:
 	writeFile(t, dir, "models/b.sql", "select id from {{ ref('a') }}\n")
 	props := func(alias, owner, tag, mat string) string {
 		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: t\n        config: {tags: [" + tag + "]}\n" +
-			"models:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n" +
+			"models:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - not_null\n" +
+			"          - unique: {config: {severity: \"{{ 'error' if target.name == 'prod' else 'warn' }}\"}}\n" +
 			// plain values equal to what the folder templates render on one target
 			"  - name: e\n    config: {materialized: " + mat + ", tags: [t_dev]}\n" +
 			"  - name: b\n    config:\n      alias: \"" + alias + "_{{ target.name }}\"\n" +
