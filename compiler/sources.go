@@ -51,8 +51,9 @@ func (c *compilation) loadSources() {
 				n.Config = c.folderConfig(p.pkg, "sources", n.FQN)
 				mergeConfig(n.Config, s.Config)
 				mergeConfig(n.Config, t.Config)
-				n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}}
-				mergeConfig(n.Config, map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)})
+				tags := map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)}
+				mergeConfig(n.Config, tags)
+				n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}, {conf: tags}}
 				n.Tags = tagsOf(n.Config)
 				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))
 				n.Database = firstNonEmpty(c.renderField(p.file, s.Line, s.Database), c.target.Database)
