@@ -395,9 +395,7 @@ func (c *compilation) readFiles(files []*projectFile) ([]*projectFile, error) {
 		}
 		f.data = data
 		if c.inv != nil {
-			f.stat = st // taken before the read: a change after it shows next time
-		}
-		if c.inv != nil {
+			f.stat = st            // taken before the read: a change after it shows next time
 			f.sum = checksum(data) // for the node and the snapshot both
 		}
 		if f.isProperties() {

@@ -339,7 +339,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		return nil, &d
 	}
 	var raw map[string]any
-	if hasTemplate(ts.config) { // as a properties file's config: blocks
+	if anyString(ts.config, isTemplate) { // as a properties file's config: blocks
 		ctx := map[string]any{"var": varFunc(c.project.packageVars(c.project.Package(target.node.Package))),
 			"env_var": envVar, "target": c.targetValue}
 		raw = c.renderPropConfig(target.file, ctx, ts.config, nil, spec.Line)
@@ -415,25 +415,7 @@ type testCall struct {
 }
 
 // hasExpr reports whether a YAML value holds a ref() or source() call.
-func hasExpr(v any) bool {
-	switch t := v.(type) {
-	case string:
-		return refCallRE().MatchString(t)
-	case []any:
-		for _, x := range t {
-			if hasExpr(x) {
-				return true
-			}
-		}
-	case map[string]any:
-		for _, x := range t {
-			if hasExpr(x) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func hasExpr(v any) bool { return anyString(v, refCallRE().MatchString) }
 
 // renderTestCall renders a generic test through its testCall.
 func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions) (jinja.Output, error) {

@@ -159,7 +159,7 @@ func varLookup(vars map[string]any, record bool) jinja.Func {
 func renderConfigValue(file string, v any, ctx map[string]any) (any, error) {
 	switch t := v.(type) {
 	case string:
-		if !strings.Contains(t, "{{") && !strings.Contains(t, "{%") {
+		if !isTemplate(t) {
 			return t, nil
 		}
 		return renderNative(file, t, ctx)
@@ -170,7 +170,7 @@ func renderConfigValue(file string, v any, ctx map[string]any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if out == nil && !sameValue(r, x) {
+			if out == nil && !renderedSame(r, x) {
 				out = append(make([]any, 0, len(t)), t[:i]...)
 			}
 			if out != nil {
@@ -188,7 +188,7 @@ func renderConfigValue(file string, v any, ctx map[string]any) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if out == nil && !sameValue(r, t[k]) {
+			if out == nil && !renderedSame(r, t[k]) {
 				out = make(map[string]any, len(t))
 				for k2, v2 := range t {
 					out[k2] = v2
@@ -206,20 +206,23 @@ func renderConfigValue(file string, v any, ctx map[string]any) (any, error) {
 	return v, nil
 }
 
-// hasTemplate says whether a YAML value holds Jinja anywhere.
-func hasTemplate(v any) bool {
+// isTemplate says whether a YAML string holds Jinja.
+func isTemplate(s string) bool { return strings.Contains(s, "{{") || strings.Contains(s, "{%") }
+
+// anyString says whether f holds for a string anywhere in a YAML value.
+func anyString(v any, f func(string) bool) bool {
 	switch x := v.(type) {
 	case string:
-		return strings.Contains(x, "{{") || strings.Contains(x, "{%")
+		return f(x)
 	case []any:
 		for _, e := range x {
-			if hasTemplate(e) {
+			if anyString(e, f) {
 				return true
 			}
 		}
 	case map[string]any:
 		for _, e := range x {
-			if hasTemplate(e) {
+			if anyString(e, f) {
 				return true
 			}
 		}
@@ -238,7 +241,7 @@ func templateMsg(err error) string {
 }
 
 // renderedSame says whether rendering left a config value as it was
-// (no template in it).
+// (no template in it): the value is then shared, not copied.
 func renderedSame(rendered, was any) bool {
 	switch w := was.(type) {
 	case string:
@@ -268,19 +271,6 @@ func renderedSame(rendered, was any) bool {
 		return true
 	}
 	return true
-}
-
-// sameValue says whether a rendered value is the string it was rendered
-// from (nothing to render): the value is then shared, not copied.
-func sameValue(rendered, was any) bool {
-	s, ok := was.(string)
-	if !ok {
-		_, isList := was.([]any)
-		_, isMap := was.(map[string]any)
-		return !isList && !isMap
-	}
-	r, ok := rendered.(string)
-	return ok && r == s
 }
 
 // renderNative renders a template as dbt's native rendering of YAML
