@@ -649,15 +649,12 @@ func (c *compilation) setUnrendered(n *Node) {
 	if len(templated) == 0 {
 		return
 	}
-	before := map[string]any{} // the rendered config before config(): the same merges
-	mergeConfig(before, c.folderConfig(proj, kind, n.FQN))
 	for _, l := range layers {
 		mergeConfig(written, l.written())
-		mergeConfig(before, l.conf)
 	}
-	var byRender map[string]jinja.Pos
+	var byConfig map[string]any // what config() set, merged as it merged
 	if st := c.states[n.UniqueID]; st != nil {
-		byRender = st.configAt
+		byConfig = st.configSet
 	}
 	for _, k := range templated {
 		if _, done := n.UnrenderedConfig[k]; done {
@@ -667,8 +664,10 @@ func (c *compilation) setUnrendered(n *Node) {
 		if !ok {
 			continue
 		}
-		if _, set := byRender[k]; set {
-			w = addedByRender(k, w, before[k], n.Config[k])
+		if v, set := byConfig[k]; set {
+			m := map[string]any{k: w}
+			mergeConfig(m, map[string]any{k: v})
+			w = m[k]
 		}
 		if !reflect.DeepEqual(w, n.Config[k]) {
 			if n.UnrenderedConfig == nil {
@@ -677,59 +676,6 @@ func (c *compilation) setUnrendered(n *Node) {
 			n.UnrenderedConfig[k] = w
 		}
 	}
-}
-
-// addedByRender is a key's value as written once the model's config()
-// set it: a replacing key is what config() set; a merging one (tags,
-// hooks, meta) the value as written with what config() added to the
-// rendered one (before: the rendered value before config(); now: after).
-func addedByRender(k string, written, before, now any) any {
-	switch {
-	case additive[k]:
-		had := map[string]bool{}
-		for _, x := range toStrings(before) {
-			had[x] = true
-		}
-		out := append([]any(nil), toAny(written)...)
-		for _, x := range toStrings(now) {
-			if !had[x] {
-				out = append(out, x)
-			}
-		}
-		return out
-	case k == "meta":
-		w, _ := written.(map[string]any)
-		b, _ := before.(map[string]any)
-		out := map[string]any{}
-		for mk, mv := range w {
-			out[mk] = mv
-		}
-		nm, _ := now.(map[string]any)
-		for mk, mv := range nm {
-			if bv, ok := b[mk]; !ok || !reflect.DeepEqual(bv, mv) {
-				out[mk] = mv
-			}
-		}
-		return out
-	}
-	return now
-}
-
-// toAny is a list config value as []any.
-func toAny(v any) []any {
-	switch x := v.(type) {
-	case []any:
-		return x
-	case []string:
-		out := make([]any, len(x))
-		for i, s := range x {
-			out[i] = s
-		}
-		return out
-	case nil:
-		return nil
-	}
-	return []any{v}
 }
 
 // fileChecksum hashes a file without holding it in memory.

@@ -89,6 +89,8 @@ type cachedRender struct {
 	Warnings Diagnostics
 	CallPos  []cachedPos
 	ConfigAt map[string]jinja.Pos
+	// ConfigSet is renderState.configSet
+	ConfigSet map[string]any
 }
 
 type cachedPos struct {
@@ -469,6 +471,9 @@ func (c *compilation) cachedState(n *Node, key string) *renderState {
 			st.configAt[k] = v
 		}
 	}
+	if e.ConfigSet != nil {
+		st.configSet = restoredMap(e.ConfigSet)
+	}
 	n.CompiledCode = e.Code
 	n.Config = Config(st.config)
 	n.rerender = true
@@ -498,7 +503,7 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 			return
 		}
 	}
-	if !cacheableValue(st.config) {
+	if !cacheableValue(st.config) || st.configSet != nil && !cacheableValue(st.configSet) {
 		return
 	}
 	f := c.fingerprint(n, st.macros)
@@ -540,6 +545,9 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 		for k, v := range st.configAt {
 			e.ConfigAt[k] = v
 		}
+	}
+	if st.configSet != nil {
+		e.ConfigSet = deepCopyMap(st.configSet)
 	}
 	pp.mu.Lock()
 	pp.entries[n.UniqueID] = e

@@ -244,10 +244,18 @@ func renderFacts(st *renderState) (string, bool) {
 	if err != nil {
 		return "", false
 	}
+	var set []byte
+	if st.configSet != nil {
+		if set, ok = typedJSON(nil, map[string]any(st.configSet)); !ok {
+			return "", false
+		}
+	}
 	h := sha256.New()
 	h.Write(b)
 	h.Write([]byte{0})
 	h.Write(rest)
+	h.Write([]byte{0})
+	h.Write(set)
 	return hex.EncodeToString(h.Sum(nil)), true
 }
 

@@ -35,6 +35,10 @@ type renderState struct {
 	warnings Diagnostics          // e.g. unknown config keys, at the config() call
 	callPos  []callPos            // where each ref() and source() target was first called
 	configAt map[string]jinja.Pos // where config() set each key
+	// configSet is what the node's config() calls set, merged in call
+	// order (for unrendered_config: tags and meta config() added to a
+	// templated value)
+	configSet map[string]any
 	// needsWarehouse: the render asked the warehouse and had none.
 	needsWarehouse bool
 	macros         []string // the engine macros the render called
@@ -362,6 +366,7 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 			return "", fmt.Errorf("config() takes keyword arguments, e.g. config(materialized='table')")
 		}
 		mergeConfig(st.config, m)
+		st.setByConfig(m)
 	}
 	for _, k := range sortedKeys(kw) {
 		name := normalizeConfigKey(k)
@@ -372,13 +377,23 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 			}
 			st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
 		}
-		mergeConfig(st.config, map[string]any{name: jinja.Native(kw[k])})
+		set := map[string]any{name: jinja.Native(kw[k])}
+		mergeConfig(st.config, set)
+		st.setByConfig(set)
 		if st.configAt == nil {
 			st.configAt = map[string]jinja.Pos{}
 		}
 		st.configAt[name] = at
 	}
 	return "", nil
+}
+
+// setByConfig records what a config() call set (st.mu held).
+func (st *renderState) setByConfig(m map[string]any) {
+	if st.configSet == nil {
+		st.configSet = map[string]any{}
+	}
+	mergeConfig(st.configSet, deepCopyMap(m))
 }
 
 // resolvePlaceholders swaps placeholders in sql for the relations they name.

@@ -54,6 +54,12 @@ sources:
 	// config() merges its meta with the folder's template
 	writeFile(t, dir, "models/c.sql", "{{ config(meta={'x': 1}) }}\nselect 1 as id\n")
 	writeFile(t, dir, "models/d.sql", "select 1 as id\n")
+	// config() sets a tag and a meta key equal to what the folder's
+	// templates render on one target
+	f := func(tag string) string {
+		return "{{ config(tags=['" + tag + "'], meta={'env': 'dev'}) }}\n{{ config({'tags': ['x']}) }}\nselect 1 as id\n"
+	}
+	writeFile(t, dir, "models/f.sql", f("t_dev"))
 	writeFile(t, dir, "seeds/t.csv", "id\n1\n") // what the source reads
 
 	r := mart(t, dir, "build", "--target", "prod", "--vars", "area: sales")
@@ -91,4 +97,10 @@ sources:
 		require.Equal(t, 0, r.Code, r.String())
 		require.Equal(t, c.want, strings.Fields(r.Stdout))
 	}
+	// what config() sets is compared as it is set
+	writeFile(t, dir, "models/_props.yml", props("b", "alice", "x1", "view"))
+	writeFile(t, dir, "models/f.sql", f("t_other"))
+	r = mart(t, dir, "ls", "--select", "state:modified.configs", "--state", "prod-state", "--output", "name")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, []string{"f"}, strings.Fields(r.Stdout))
 }
