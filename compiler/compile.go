@@ -543,6 +543,7 @@ func (c *compilation) renderPropConfigs(p *properties) {
 	for _, u := range p.UnitTests {
 		c.renderPropConfig(p.file, ctx, u.Config, nil, u.Line)
 	}
+	c.renderPropFields(p, ctx)
 }
 
 // renderPropConfig renders conf in place and returns the values it
@@ -938,7 +939,7 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 	mergeConfig(n.Config, e.Config)
 	n.yamlLayers = append(n.yamlLayers, configLayer{conf: e.Config, raw: e.ConfigRaw})
 	if e.Meta != nil {
-		n.yamlLayers = append(n.yamlLayers, configLayer{conf: map[string]any{"meta": e.Meta}})
+		n.yamlLayers = append(n.yamlLayers, configLayer{conf: map[string]any{"meta": e.Meta}, raw: e.MetaRaw})
 		mergeConfig(n.Config, map[string]any{"meta": e.Meta})
 	}
 }

@@ -42,6 +42,8 @@ type propEntry struct {
 	ConfigAt map[string][2]int `yaml:"-"`
 	// ConfigRaw holds the config values a template rendered, as written.
 	ConfigRaw map[string]any `yaml:"-"`
+	// MetaRaw is {"meta": meta as written} when a template in it rendered.
+	MetaRaw map[string]any `yaml:"-"`
 }
 
 func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
@@ -111,6 +113,7 @@ type propSource struct {
 	Freshness     any            `yaml:"freshness"`
 	Extract       any            `yaml:"extract"`
 	Line          int            `yaml:"-"`
+	TagsRaw       []string       `yaml:"-"` // tags as written, when a template in them rendered
 	// FreshnessAt is the line of the freshness: key (0: absent).
 	FreshnessAt int `yaml:"-"`
 	// ExtractAt is where each key of extract: is written.
@@ -166,6 +169,7 @@ type propTable struct {
 	Freshness     any            `yaml:"freshness"`
 	Extract       any            `yaml:"extract"`
 	Line          int            `yaml:"-"`
+	TagsRaw       []string       `yaml:"-"` // tags as written, when a template in them rendered
 	// FreshnessAt is the line of the freshness: key (0: absent; with a
 	// null value it turns the source's freshness off for this table).
 	FreshnessAt int `yaml:"-"`

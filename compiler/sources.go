@@ -53,7 +53,11 @@ func (c *compilation) loadSources() {
 				mergeConfig(n.Config, t.Config)
 				tags := map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)}
 				mergeConfig(n.Config, tags)
-				n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}, {conf: tags}}
+				var tagsRaw map[string]any
+				if s.TagsRaw != nil || t.TagsRaw != nil {
+					tagsRaw = map[string]any{"tags": append(append([]string{}, firstList(s.TagsRaw, s.Tags)...), firstList(t.TagsRaw, t.Tags)...)}
+				}
+				n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}, {conf: tags, raw: tagsRaw}}
 				n.Tags = tagsOf(n.Config)
 				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))
 				n.Database = firstNonEmpty(c.renderField(p.file, s.Line, s.Database), c.target.Database)
@@ -175,4 +179,12 @@ func formatMap(tmpl string, fields map[string]string) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// firstList is a if it is set, else b.
+func firstList(a, b []string) []string {
+	if a != nil {
+		return a
+	}
+	return b
 }

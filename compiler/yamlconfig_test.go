@@ -126,3 +126,77 @@ models:
 	require.True(t, diags.HasErrors())
 	assert.Contains(t, diags[0].String(), `models/_props.yml:5:7: error: config alias:`)
 }
+
+// TestPropertyTemplatesRender: dbt renders every key of a properties file
+// when it loads it but descriptions, tests and hooks; an entry's meta:, its
+// columns' data_type, meta, tags and constraints, and a source's loader,
+// loaded_at_field, meta, tags and freshness hold templates too.
+func TestPropertyTemplatesRender(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	write("profiles.yml", "p:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: dev.duckdb, schema: dev_s}\n")
+	write("dbt_project.yml", "name: p\nprofile: p\nvars:\n  int_type: integer\n")
+	write("models/a.sql", "select 1 as id\n")
+	write("models/_props.yml", `version: 2
+sources:
+  - name: raw
+    schema: raw
+    loader: "{{ target.type }}_loader"
+    loaded_at_field: "{{ var('ts', 'loaded_at') }}"
+    tags: ["src_{{ target.name }}", plain]
+    freshness:
+      warn_after: {count: "{{ 6 * 2 }}", period: hour}
+      filter: "day > '{{ target.name }}'"
+    tables:
+      - name: t
+        meta: {owner: "{{ var('int_type') }}"}
+        tags: ["t_{{ target.name }}"]
+        columns:
+          - name: c
+            data_type: "{{ var('int_type') }}"
+models:
+  - name: a
+    meta: {owner: "{{ target.name }}", n: "{{ 1 + 1 }}"}
+    columns:
+      - name: id
+        data_type: "{{ 'int64' if target.type == 'bigquery' else var('int_type') }}"
+        meta: {pii: "{{ target.name == 'prod' }}"}
+        tags: ["c_{{ target.name }}"]
+        constraints:
+          - {type: check, expression: "id > {{ 0 }}"}
+`)
+	t.Setenv("MART_PROFILES_DIR", "")
+	res, diags := Compile(Options{ProjectDir: dir, ProfilesDir: dir})
+	require.NotNil(t, res, "%v", diags)
+	a := res.Manifest.Node("model.p.a")
+	require.NotNil(t, a)
+	assert.Equal(t, map[string]any{"owner": "dev", "n": 2}, a.Config["meta"])
+	id := a.Columns["id"]
+	require.NotNil(t, id)
+	assert.Equal(t, "integer", id.DataType)
+	assert.Equal(t, map[string]any{"pii": false}, id.Meta)
+	assert.Equal(t, []string{"c_dev"}, id.Tags)
+	assert.Equal(t, []map[string]any{{"type": "check", "expression": "id > 0"}}, id.Constraints)
+	assert.Equal(t, map[string]any{"meta": map[string]any{"owner": "{{ target.name }}", "n": "{{ 1 + 1 }}"}}, a.UnrenderedConfig)
+
+	src := res.Manifest.Sources["source.p.raw.t"]
+	require.NotNil(t, src)
+	assert.Equal(t, "loaded_at", src.LoadedAtField)
+	assert.Equal(t, []string{"plain", "src_dev", "t_dev"}, src.Tags)
+	assert.Equal(t, map[string]any{"owner": "integer"}, src.Meta)
+	assert.Equal(t, "integer", src.Columns["c"].DataType)
+	require.NotNil(t, src.Freshness)
+	assert.Equal(t, "day > 'dev'", src.Freshness.Filter)
+	assert.Equal(t, 12, src.Freshness.WarnAfter.Count)
+	assert.Equal(t, []any{"src_{{ target.name }}", "plain", "t_{{ target.name }}"}, src.UnrenderedConfig["tags"])
+
+	// a template that fails is an error at its entry, naming the key
+	write("models/_props.yml", "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_type: \"{{ var('nope') }}\"\n")
+	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})
+	require.Nil(t, res)
+	require.True(t, diags.HasErrors())
+	assert.Contains(t, diags[0].String(), `models/_props.yml:5: error: column id data_type: required var "nope" is not set`)
+}

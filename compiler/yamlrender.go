@@ -319,3 +319,119 @@ func singleExpression(src string) (string, bool) {
 	}
 	return expr, true
 }
+
+// renderPropFields renders the Jinja in the rest of a properties file's
+// keys that dbt renders when it loads the file (its schema renderer
+// renders every key but descriptions, tests and hooks): an entry's meta:,
+// docs: and other properties (access, group, latest_version...), its
+// columns' data_type, meta, tags and constraints, and a source's and its
+// tables' loader, loaded_at_field, meta, tags and freshness. Descriptions
+// render with their docs blocks, tests when they are made, a source's
+// database, schema and identifier where they are read (renderField), and
+// its extract: block when `mart extract` runs.
+func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
+	r := propRenderer{c: c, file: p.file, ctx: ctx}
+	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
+		for _, e := range list {
+			if e.Meta != nil {
+				m := map[string]any{"meta": e.Meta}
+				e.MetaRaw = c.renderPropConfig(p.file, ctx, m, nil, e.Line)
+				e.Meta, _ = m["meta"].(map[string]any)
+			}
+			e.Docs = r.mapping(e.Docs, e.Line, "docs")
+			for _, k := range sortedKeys(e.Rest) {
+				if k != "versions" {
+					e.Rest[k] = r.value(e.Rest[k], e.Line, k)
+				}
+			}
+			r.columns(e.Columns)
+		}
+	}
+	for _, s := range p.Sources {
+		s.Loader = r.text(s.Loader, s.Line, "loader")
+		s.LoadedAtField = r.text(s.LoadedAtField, s.Line, "loaded_at_field")
+		s.Meta = r.mapping(s.Meta, s.Line, "meta")
+		s.Tags, s.TagsRaw = r.tags(s.Tags, s.Line, "tags")
+		s.Freshness = r.value(s.Freshness, s.FreshnessAt, "freshness")
+		for _, t := range s.Tables {
+			t.LoadedAtField = r.text(t.LoadedAtField, t.Line, "loaded_at_field")
+			t.Meta = r.mapping(t.Meta, t.Line, "meta")
+			t.Tags, t.TagsRaw = r.tags(t.Tags, t.Line, "tags")
+			t.Freshness = r.value(t.Freshness, t.FreshnessAt, "freshness")
+			r.columns(t.Columns)
+		}
+	}
+}
+
+// propRenderer renders one properties file's values; a template that
+// fails is an error at its entry's line, naming the key.
+type propRenderer struct {
+	c    *compilation
+	file string
+	ctx  map[string]any
+}
+
+func (r propRenderer) value(v any, line int, key string) any {
+	if !anyString(v, isTemplate) {
+		return v
+	}
+	out, err := renderConfigValue(r.file, v, r.ctx)
+	if err != nil {
+		r.c.addDiag(errorf(r.file, line, 0, "%s: %s", key, templateMsg(err)))
+		return v
+	}
+	return out
+}
+
+func (r propRenderer) mapping(m map[string]any, line int, key string) map[string]any {
+	if out, ok := r.value(m, line, key).(map[string]any); ok {
+		return out
+	}
+	return m
+}
+
+// text renders a string key: what a template renders, as text.
+func (r propRenderer) text(s string, line int, key string) string {
+	if !isTemplate(s) {
+		return s
+	}
+	switch v := r.value(s, line, key).(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// tags renders a list of tags, and returns it as written too when a
+// template in it rendered (nil otherwise).
+func (r propRenderer) tags(tags []string, line int, key string) (rendered, written []string) {
+	for i, t := range tags {
+		if !isTemplate(t) {
+			continue
+		}
+		if written == nil {
+			written = tags
+			rendered = append([]string(nil), tags...)
+		}
+		rendered[i] = r.text(t, line, key)
+	}
+	if written == nil {
+		return tags, nil
+	}
+	return rendered, written
+}
+
+func (r propRenderer) columns(cols []*propColumn) {
+	for _, col := range cols {
+		at := "column " + col.Name + " "
+		col.DataType = r.text(col.DataType, col.Line, at+"data_type")
+		col.Meta = r.mapping(col.Meta, col.Line, at+"meta")
+		col.Tags, _ = r.tags(col.Tags, col.Line, at+"tags")
+		for i, con := range col.Constraints {
+			col.Constraints[i] = r.mapping(con, col.Line, at+"constraints")
+		}
+	}
+}
