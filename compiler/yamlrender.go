@@ -364,11 +364,13 @@ func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
 }
 
 // propRenderer renders one properties file's values; a template that
-// fails is an error at its entry's line, naming the key.
+// fails is an error at its entry's line, naming the key (and the column
+// when it is a column's).
 type propRenderer struct {
-	c    *compilation
-	file string
-	ctx  map[string]any
+	c      *compilation
+	file   string
+	ctx    map[string]any
+	column string
 }
 
 func (r propRenderer) value(v any, line int, key string) any {
@@ -377,6 +379,9 @@ func (r propRenderer) value(v any, line int, key string) any {
 	}
 	out, err := renderConfigValue(r.file, v, r.ctx)
 	if err != nil {
+		if r.column != "" {
+			key = "column " + r.column + " " + key
+		}
 		r.c.addDiag(errorf(r.file, line, 0, "%s: %s", key, templateMsg(err)))
 		return v
 	}
@@ -384,6 +389,9 @@ func (r propRenderer) value(v any, line int, key string) any {
 }
 
 func (r propRenderer) mapping(m map[string]any, line int, key string) map[string]any {
+	if m == nil {
+		return nil
+	}
 	if out, ok := r.value(m, line, key).(map[string]any); ok {
 		return out
 	}
@@ -426,12 +434,13 @@ func (r propRenderer) tags(tags []string, line int, key string) (rendered, writt
 
 func (r propRenderer) columns(cols []*propColumn) {
 	for _, col := range cols {
-		at := "column " + col.Name + " "
-		col.DataType = r.text(col.DataType, col.Line, at+"data_type")
-		col.Meta = r.mapping(col.Meta, col.Line, at+"meta")
-		col.Tags, _ = r.tags(col.Tags, col.Line, at+"tags")
+		r := r
+		r.column = col.Name
+		col.DataType = r.text(col.DataType, col.Line, "data_type")
+		col.Meta = r.mapping(col.Meta, col.Line, "meta")
+		col.Tags, _ = r.tags(col.Tags, col.Line, "tags")
 		for i, con := range col.Constraints {
-			col.Constraints[i] = r.mapping(con, col.Line, at+"constraints")
+			col.Constraints[i] = r.mapping(con, col.Line, "constraints")
 		}
 	}
 }
