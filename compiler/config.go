@@ -54,7 +54,9 @@ func toStrings(v any) []string {
 	case []any:
 		out := make([]string, 0, len(t))
 		for _, x := range t {
-			if x != nil {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			} else if x != nil {
 				out = append(out, fmt.Sprint(x))
 			}
 		}

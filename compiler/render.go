@@ -18,7 +18,12 @@ import (
 // once every node's config is known.
 type Relation map[string]any
 
-func (r Relation) String() string { return fmt.Sprint(r["__text"]) }
+func (r Relation) String() string {
+	if s, ok := r["__text"].(string); ok {
+		return s
+	}
+	return fmt.Sprint(r["__text"])
+}
 
 const placeholderPrefix = "__MART_REL_"
 

@@ -28,6 +28,9 @@ func compiledPath(n *Node) string {
 // outside the project makes ../shared/m.sql) a path that stays below the
 // directory it is joined to: each ".." becomes "__", a leading / goes.
 func inside(p string) string {
+	if !strings.Contains(p, "..") && !strings.Contains(p, "\\") && p != "" && p[0] != '/' && path.Clean(p) == p {
+		return p // already inside (no allocation)
+	}
 	parts := strings.Split(strings.TrimPrefix(path.Clean(filepath.ToSlash(p)), "/"), "/")
 	for i, s := range parts {
 		if s == ".." {
