@@ -504,7 +504,7 @@ func (c *compilation) loadProperties(files []*projectFile) {
 			c.addDiag(d)
 		}
 		if f.props != nil {
-			f.props.root = f.root
+			f.props.root, f.props.data = f.root, f.data
 			c.renderPropConfigs(f.props)
 			c.props = append(c.props, f.props)
 		}

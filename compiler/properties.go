@@ -15,6 +15,7 @@ import (
 // properties are the contents of one models/**/*.yml file.
 type properties struct {
 	file      string
+	data      []byte        // its text (to find where a key is, for an error)
 	pkg       *Project      // the project (root or package) the file belongs to
 	root      string        // the path root the file was found under (e.g. "snapshots")
 	Models    []*propEntry  `yaml:"models"`
@@ -291,7 +292,12 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 		return m
 	})
 	if strings.Contains(out, "{{") {
-		r, err := renderPlain(file, out, c.project.Vars, false)
+		// as dbt's docs context: var(), env_var() and target
+		r, err := "", error(nil)
+		tpl, perr := plainEngine.Parse(file, out)
+		if err = perr; err == nil {
+			r, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(c.project.Vars), "target": c.targetValue})
+		}
 		var secret *SecretEnvError
 		switch {
 		case err == nil:

@@ -10,14 +10,14 @@ import (
 // renderField renders {{ target.* }}, var() and env_var() in a source's
 // database, schema or identifier, as dbt does (e.g. schema:
 // "{{ target.schema }}_raw", so one project works on every target).
-func (c *compilation) renderField(file string, line int, v string) string {
+func (c *compilation) renderField(file string, line int, v string, vars map[string]any) string {
 	if !strings.Contains(v, "{{") {
 		return v
 	}
 	tpl, err := plainEngine.Parse(file, v)
 	if err == nil {
 		var out string
-		out, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(c.project.Vars), "target": c.targetValue})
+		out, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(vars), "target": c.targetValue})
 		if err == nil {
 			return strings.TrimSpace(out)
 		}
@@ -29,6 +29,10 @@ func (c *compilation) renderField(file string, line int, v string) string {
 // loadSources turns `sources:` YAML entries into source nodes.
 func (c *compilation) loadSources() {
 	for _, p := range c.props {
+		var vars map[string]any // the package's, made once a file
+		if len(p.Sources) > 0 {
+			vars = c.project.packageVars(p.pkg)
+		}
 		for _, s := range p.Sources {
 			if s.Name == "" {
 				c.addDiag(errorf(p.file, s.Line, 0, "source entry without `name:`"))
@@ -60,9 +64,9 @@ func (c *compilation) loadSources() {
 				n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}, {conf: tags, raw: tagsRaw}}
 				n.Tags = tagsOf(n.Config)
 				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))
-				n.Database = firstNonEmpty(c.renderField(p.file, s.Line, s.Database), c.target.Database)
-				n.Schema = firstNonEmpty(c.renderField(p.file, s.Line, s.Schema), s.Name)
-				n.Identifier = firstNonEmpty(c.renderField(p.file, t.Line, t.Identifier), t.Name)
+				n.Database = firstNonEmpty(c.renderField(p.file, s.Line, s.Database, vars), c.target.Database)
+				n.Schema = firstNonEmpty(c.renderField(p.file, s.Line, s.Schema, vars), s.Name)
+				n.Identifier = firstNonEmpty(c.renderField(p.file, t.Line, t.Identifier, vars), t.Name)
 				n.Alias = n.Identifier
 				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
 				n.Extract = c.extractBlock(p.file, s, t, n)

@@ -186,7 +186,7 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 	if vs.Desc != "" {
 		n.Description = c.renderDescription(file, line, vs.Desc)
 	}
-	for _, item := range vs.Columns {
+	for i, item := range vs.Columns {
 		m, _ := item.(map[string]any)
 		if m == nil {
 			continue
@@ -214,11 +214,26 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 		if name == "" {
 			continue
 		}
-		col := &Column{Name: name, Meta: map[string]any{}}
+		col := &Column{Name: name, Meta: map[string]any{}, pos: 1<<20 + i} // after the model's
+		if old := n.Columns[name]; old != nil {
+			col.pos = old.pos // the model's order, for a contract
+		}
 		if d, ok := m["description"].(string); ok {
 			col.Description = c.renderDescription(file, line, d)
 		}
 		col.DataType, _ = m["data_type"].(string)
+		if meta, ok := m["meta"].(map[string]any); ok {
+			col.Meta = meta
+		}
+		col.Tags = toStrings(m["tags"])
+		col.Quote, _ = m["quote"].(bool)
+		if list, ok := m["constraints"].([]any); ok {
+			for _, x := range list {
+				if cm, ok := x.(map[string]any); ok {
+					col.Constraints = append(col.Constraints, cm)
+				}
+			}
+		}
 		n.Columns[name] = col
 	}
 }

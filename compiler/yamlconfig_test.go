@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -140,6 +141,8 @@ func TestPropertyTemplatesRender(t *testing.T) {
 	write("profiles.yml", "p:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: dev.duckdb, schema: dev_s}\n")
 	write("dbt_project.yml", "name: p\nprofile: p\nvars:\n  int_type: integer\n")
 	write("models/a.sql", "select 1 as id\n")
+	write("models/v_v1.sql", "select 1 as id\n")
+	write("models/v_v2.sql", "select 2 as id\n")
 	write("models/_props.yml", `version: 2
 sources:
   - name: raw
@@ -167,6 +170,14 @@ models:
         tags: ["c_{{ target.name }}"]
         constraints:
           - {type: check, expression: "id > {{ 0 }}"}
+  - name: v
+    description: "built on {{ target.name }}"
+    latest_version: 2
+    columns: [{name: id, data_type: "{{ var('int_type') }}"}]
+    versions:
+      - v: 1
+        columns: [{include: all}, {name: id, data_type: "{{ var('int_type') }}", meta: {k: "{{ target.name }}"}}]
+      - v: 2
 `)
 	t.Setenv("MART_PROFILES_DIR", "")
 	res, diags := Compile(Options{ProjectDir: dir, ProfilesDir: dir})
@@ -181,6 +192,14 @@ models:
 	assert.Equal(t, []string{"c_dev"}, id.Tags)
 	assert.Equal(t, []map[string]any{{"type": "check", "expression": "id > 0"}}, id.Constraints)
 	assert.Equal(t, map[string]any{"meta": map[string]any{"owner": "{{ target.name }}", "n": "{{ 1 + 1 }}"}}, a.UnrenderedConfig)
+
+	for _, id := range []string{"model.p.v.v1", "model.p.v.v2"} {
+		v := res.Manifest.Node(id)
+		require.NotNil(t, v, id)
+		assert.Equal(t, "integer", v.Columns["id"].DataType, id)
+		assert.Equal(t, "built on dev", v.Description, id)
+	}
+	assert.Equal(t, map[string]any{"k": "dev"}, res.Manifest.Node("model.p.v.v1").Columns["id"].Meta)
 
 	src := res.Manifest.Sources["source.p.raw.t"]
 	require.NotNil(t, src)
@@ -198,5 +217,12 @@ models:
 	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})
 	require.Nil(t, res)
 	require.True(t, diags.HasErrors())
-	assert.Contains(t, diags[0].String(), `models/_props.yml:5: error: column id data_type: required var "nope" is not set`)
+	assert.Contains(t, diags[0].String(), `models/_props.yml:6:9: error: column id data_type: required var "nope" is not set`)
+	write("models/_props.yml", "version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n        loaded_at_field: \"{{ nope( }}\"\n"+
+		"models:\n  - name: a\n    description: x\n    meta: {owner: \"{{ target.nam( }}\"}\n")
+	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})
+	require.Nil(t, res)
+	require.Len(t, diags, 2, "%v", diags)
+	assert.Contains(t, fmt.Sprint(diags), `models/_props.yml:10:5: error: meta:`)
+	assert.Contains(t, fmt.Sprint(diags), `models/_props.yml:6:9: error: loaded_at_field:`)
 }

@@ -330,13 +330,12 @@ func singleExpression(src string) (string, bool) {
 // database, schema and identifier where they are read (renderField), and
 // its extract: block when `mart extract` runs.
 func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
-	r := propRenderer{c: c, file: p.file, ctx: ctx}
+	r := propRenderer{c: c, file: p.file, data: p.data, ctx: ctx}
 	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
 		for _, e := range list {
-			if e.Meta != nil {
-				m := map[string]any{"meta": e.Meta}
-				e.MetaRaw = c.renderPropConfig(p.file, ctx, m, nil, e.Line)
-				e.Meta, _ = m["meta"].(map[string]any)
+			if m := r.mapping(e.Meta, e.Line, "meta"); !renderedSame(m, e.Meta) {
+				e.MetaRaw = map[string]any{"meta": e.Meta}
+				e.Meta = m
 			}
 			e.Docs = r.mapping(e.Docs, e.Line, "docs")
 			for _, k := range sortedKeys(e.Rest) {
@@ -345,6 +344,13 @@ func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
 				}
 			}
 			r.columns(e.Columns)
+			if vs, ok := e.Rest["versions"].([]any); ok {
+				for _, v := range vs {
+					if m, ok := v.(map[string]any); ok {
+						r.version(m, e.Line)
+					}
+				}
+			}
 		}
 	}
 	for _, s := range p.Sources {
@@ -352,13 +358,40 @@ func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
 		s.LoadedAtField = r.text(s.LoadedAtField, s.Line, "loaded_at_field")
 		s.Meta = r.mapping(s.Meta, s.Line, "meta")
 		s.Tags, s.TagsRaw = r.tags(s.Tags, s.Line, "tags")
-		s.Freshness = r.value(s.Freshness, s.FreshnessAt, "freshness")
+		s.Freshness = r.value(s.Freshness, s.Line, "freshness")
 		for _, t := range s.Tables {
 			t.LoadedAtField = r.text(t.LoadedAtField, t.Line, "loaded_at_field")
 			t.Meta = r.mapping(t.Meta, t.Line, "meta")
 			t.Tags, t.TagsRaw = r.tags(t.Tags, t.Line, "tags")
-			t.Freshness = r.value(t.Freshness, t.FreshnessAt, "freshness")
+			t.Freshness = r.value(t.Freshness, t.Line, "freshness")
 			r.columns(t.Columns)
+		}
+	}
+}
+
+// version renders a version's own keys (its config: renders with the
+// other config: blocks) and its columns', but descriptions and tests.
+func (r propRenderer) version(m map[string]any, line int) {
+	for _, k := range sortedKeys(m) {
+		switch k {
+		case "v", "description", "config", versionConfigRaw, "tests", "data_tests":
+		case "columns":
+			cols, _ := m[k].([]any)
+			for _, col := range cols {
+				cm, ok := col.(map[string]any)
+				if !ok {
+					continue
+				}
+				r := r
+				r.column, _ = cm["name"].(string)
+				for _, ck := range sortedKeys(cm) {
+					if ck != "description" && ck != "tests" && ck != "data_tests" {
+						cm[ck] = r.value(cm[ck], line, ck)
+					}
+				}
+			}
+		default:
+			m[k] = r.value(m[k], line, k)
 		}
 	}
 }
@@ -369,6 +402,7 @@ func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
 type propRenderer struct {
 	c      *compilation
 	file   string
+	data   []byte // the file's text, to find a failing key's line
 	ctx    map[string]any
 	column string
 }
@@ -379,10 +413,11 @@ func (r propRenderer) value(v any, line int, key string) any {
 	}
 	out, err := renderConfigValue(r.file, v, r.ctx)
 	if err != nil {
+		l, col := keyPos(r.data, line, key)
 		if r.column != "" {
 			key = "column " + r.column + " " + key
 		}
-		r.c.addDiag(errorf(r.file, line, 0, "%s: %s", key, templateMsg(err)))
+		r.c.addDiag(errorf(r.file, l, col, "%s: %s", key, templateMsg(err)))
 		return v
 	}
 	return out
@@ -443,4 +478,34 @@ func (r propRenderer) columns(cols []*propColumn) {
 			col.Constraints[i] = r.mapping(con, col.Line, "constraints")
 		}
 	}
+}
+
+// keyPos is where key is written in the YAML mapping that starts at line
+// (an entry's, a column's) in data: line and 0 when it cannot be found.
+// Only an error looks for it, so the file is parsed again.
+func keyPos(data []byte, line int, key string) (int, int) {
+	var root yaml.Node
+	if len(data) == 0 || yaml.Unmarshal(data, &root) != nil {
+		return line, 0
+	}
+	var find func(n *yaml.Node) *yaml.Node
+	find = func(n *yaml.Node) *yaml.Node {
+		if n.Kind == yaml.MappingNode && n.Line == line {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == key {
+					return n.Content[i]
+				}
+			}
+		}
+		for _, c := range n.Content {
+			if k := find(c); k != nil {
+				return k
+			}
+		}
+		return nil
+	}
+	if k := find(&root); k != nil {
+		return k.Line, k.Column
+	}
+	return line, 0
 }
