@@ -180,7 +180,8 @@ func (c *compilation) configDiag(n *Node, key string, isError bool, format strin
 // YAML and folder config to set it wins, as in the merge.
 func (c *compilation) configAt(n *Node, key string) (string, int, int) {
 	if st := c.states[n.UniqueID]; st != nil {
-		if at, ok := st.configAt[key]; ok && at.Line > 0 {
+		if call, ok := st.configAt[key]; ok && call.At.Line > 0 {
+			at := call.At
 			return at.File, at.Line, at.Col
 		}
 	}

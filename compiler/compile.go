@@ -653,9 +653,9 @@ func (c *compilation) setUnrendered(n *Node) {
 	for _, l := range layers {
 		mergeConfig(written, l.written())
 	}
-	var byConfig map[string]any // what config() set, merged as it merged
+	var byConfig map[string]configCall // what config() set, merged as it merged
 	if st := c.states[n.UniqueID]; st != nil {
-		byConfig = st.configSet
+		byConfig = st.configAt
 	}
 	for _, k := range templated {
 		if _, done := n.UnrenderedConfig[k]; done {
@@ -665,9 +665,9 @@ func (c *compilation) setUnrendered(n *Node) {
 		if !ok {
 			continue
 		}
-		if v, set := byConfig[k]; set {
+		if call, set := byConfig[k]; set {
 			m := map[string]any{k: w}
-			mergeConfig(m, map[string]any{k: v})
+			mergeConfig(m, map[string]any{k: call.Set})
 			w = m[k]
 		}
 		if !reflect.DeepEqual(w, n.Config[k]) {

@@ -88,9 +88,7 @@ type cachedRender struct {
 	Targets  []string
 	Warnings Diagnostics
 	CallPos  []cachedPos
-	ConfigAt map[string]jinja.Pos
-	// ConfigSet is renderState.configSet
-	ConfigSet map[string]any
+	ConfigAt map[string]configCall
 }
 
 type cachedPos struct {
@@ -466,13 +464,10 @@ func (c *compilation) cachedState(n *Node, key string) *renderState {
 		st.callPos = append(st.callPos, callPos{key: p.Key, at: p.At})
 	}
 	if e.ConfigAt != nil {
-		st.configAt = make(map[string]jinja.Pos, len(e.ConfigAt))
+		st.configAt = make(map[string]configCall, len(e.ConfigAt))
 		for k, v := range e.ConfigAt {
-			st.configAt[k] = v
+			st.configAt[k] = configCall{At: v.At, Set: restoredValue(v.Set)}
 		}
-	}
-	if e.ConfigSet != nil {
-		st.configSet = restoredMap(e.ConfigSet)
 	}
 	n.CompiledCode = e.Code
 	n.Config = Config(st.config)
@@ -503,8 +498,13 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 			return
 		}
 	}
-	if !cacheableValue(st.config) || st.configSet != nil && !cacheableValue(st.configSet) {
+	if !cacheableValue(st.config) {
 		return
+	}
+	for _, call := range st.configAt {
+		if !cacheableValue(call.Set) {
+			return
+		}
 	}
 	f := c.fingerprint(n, st.macros)
 	st.fingerprint, st.fingerprinted = f, true
@@ -541,13 +541,10 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 		e.CallPos = append(e.CallPos, cachedPos{Key: p.key, At: p.at})
 	}
 	if st.configAt != nil {
-		e.ConfigAt = make(map[string]jinja.Pos, len(st.configAt))
+		e.ConfigAt = make(map[string]configCall, len(st.configAt))
 		for k, v := range st.configAt {
-			e.ConfigAt[k] = v
+			e.ConfigAt[k] = configCall{At: v.At, Set: deepCopy(v.Set)}
 		}
-	}
-	if st.configSet != nil {
-		e.ConfigSet = deepCopyMap(st.configSet)
 	}
 	pp.mu.Lock()
 	pp.entries[n.UniqueID] = e

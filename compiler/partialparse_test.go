@@ -445,7 +445,7 @@ func TestParseCacheRoundTrip(t *testing.T) {
 	require.False(t, cacheableValue(map[string]any{"t": time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 3600))}))
 	file := filepath.Join(t.TempDir(), ParseCacheFile)
 	pc := &parseCache{Build: "b", Project: "p", Global: "g", Entries: map[string]*cachedRender{"model.p.a": {Key: "k", Config: conf,
-		Warnings: Diagnostics{warnf("f", 1, 2, "w")}, ConfigAt: map[string]jinja.Pos{"x": {File: "f", Line: 1, Col: 2}}}}}
+		Warnings: Diagnostics{warnf("f", 1, 2, "w")}, ConfigAt: map[string]configCall{"x": {At: jinja.Pos{File: "f", Line: 1, Col: 2}, Set: []any{"t"}}}}}}
 	require.NoError(t, writeParseCache(file, pc))
 	back, err := readParseCache(file)
 	require.NoError(t, err)

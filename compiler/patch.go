@@ -238,24 +238,27 @@ func renderFacts(st *renderState) (string, bool) {
 		return "", false
 	}
 	// positions too: config checks warn at the config() call, errors
-	// point at the ref() call
+	// point at the ref() call; what config() set with its type
+	at := make(map[string]jinja.Pos, len(st.configAt))
+	set := make(map[string]any, len(st.configAt))
+	for k, call := range st.configAt {
+		at[k], set[k] = call.At, call.Set
+	}
 	rest, err := json.Marshal([]any{st.refs, st.sources, st.targets, st.macros, st.warnings, st.needsWarehouse,
-		st.callPos, st.configAt})
+		st.callPos, at})
 	if err != nil {
 		return "", false
 	}
-	var set []byte
-	if st.configSet != nil {
-		if set, ok = typedJSON(nil, map[string]any(st.configSet)); !ok {
-			return "", false
-		}
+	setJSON, ok := typedJSON(nil, set)
+	if !ok {
+		return "", false
 	}
 	h := sha256.New()
 	h.Write(b)
 	h.Write([]byte{0})
 	h.Write(rest)
 	h.Write([]byte{0})
-	h.Write(set)
+	h.Write(setJSON)
 	return hex.EncodeToString(h.Sum(nil)), true
 }
 

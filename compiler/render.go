@@ -39,11 +39,11 @@ type renderState struct {
 	targets  []string             // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
 	warnings Diagnostics          // e.g. unknown config keys, at the config() call
 	callPos  []callPos            // where each ref() and source() target was first called
-	configAt map[string]jinja.Pos // where config() set each key
-	// configSet is what the node's config() calls set, merged in call
-	// order (for unrendered_config: tags and meta config() added to a
-	// templated value)
-	configSet map[string]any
+	// configAt is, for each key the node's config() calls set, where
+	// the last one did and what they set, merged in call order (for
+	// unrendered_config: tags and meta config() added to a templated
+	// value)
+	configAt map[string]configCall
 	// needsWarehouse: the render asked the warehouse and had none.
 	needsWarehouse bool
 	macros         []string // the engine macros the render called
@@ -371,7 +371,9 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 			return "", fmt.Errorf("config() takes keyword arguments, e.g. config(materialized='table')")
 		}
 		mergeConfig(st.config, m)
-		st.setByConfig(m)
+		for _, k := range sortedKeys(m) {
+			st.setByConfig(normalizeConfigKey(k), at, m[k])
+		}
 	}
 	for _, k := range sortedKeys(kw) {
 		name := normalizeConfigKey(k)
@@ -382,23 +384,31 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 			}
 			st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
 		}
-		set := map[string]any{name: jinja.Native(kw[k])}
-		mergeConfig(st.config, set)
-		st.setByConfig(set)
-		if st.configAt == nil {
-			st.configAt = map[string]jinja.Pos{}
-		}
-		st.configAt[name] = at
+		v := jinja.Native(kw[k])
+		mergeConfig(st.config, map[string]any{name: v})
+		st.setByConfig(name, at, v)
 	}
 	return "", nil
 }
 
-// setByConfig records what a config() call set (st.mu held).
-func (st *renderState) setByConfig(m map[string]any) {
-	if st.configSet == nil {
-		st.configSet = map[string]any{}
+// configCall is where config() set a key, and what it set.
+type configCall struct {
+	At  jinja.Pos
+	Set any
+}
+
+// setByConfig records that a config() call set key (st.mu held).
+func (st *renderState) setByConfig(key string, at jinja.Pos, v any) {
+	if st.configAt == nil {
+		st.configAt = map[string]configCall{}
 	}
-	mergeConfig(st.configSet, deepCopyMap(m))
+	prev, had := st.configAt[key]
+	if had {
+		m := map[string]any{key: prev.Set}
+		mergeConfig(m, map[string]any{key: v})
+		v = m[key]
+	}
+	st.configAt[key] = configCall{At: at, Set: v}
 }
 
 // resolvePlaceholders swaps placeholders in sql for the relations they name.
