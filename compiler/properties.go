@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mart-dev/mart/compiler/blockyaml"
+	"github.com/mart-dev/mart/compiler/jinja"
 )
 
 // properties are the contents of one models/**/*.yml file.
@@ -291,12 +292,21 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 		c.addDiag(diag)
 		return m
 	})
-	if strings.Contains(out, "{{") {
-		// as dbt's docs context: var(), env_var() and target
+	if rest := docRE().ReplaceAllString(desc, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "{%") {
+		// other Jinja: rendered as dbt's docs context (doc(), var() and
+		// env_var() with the package's vars, target); a doc block's text
+		// is not rendered again
+		doc := func(args []any, _ map[string]any) (any, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("doc() needs a docs block's name")
+			}
+			return c.docs[jinja.Str(args[0])], nil
+		}
 		r, err := "", error(nil)
-		tpl, perr := plainEngine.Parse(file, out)
+		tpl, perr := plainEngine.Parse(file, desc)
 		if err = perr; err == nil {
-			r, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(c.project.Vars), "target": c.targetValue})
+			r, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(c.varsOfFile(file)), "target": c.targetValue,
+				"doc": jinja.Func(doc)})
 		}
 		var secret *SecretEnvError
 		switch {
@@ -307,6 +317,17 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 		}
 	}
 	return out
+}
+
+// varsOfFile is the vars a properties file's templates see: its
+// package's.
+func (c *compilation) varsOfFile(file string) map[string]any {
+	for _, p := range c.props {
+		if p.file == file {
+			return c.project.packageVars(p.pkg)
+		}
+	}
+	return c.project.Vars
 }
 
 func columnsFrom(c *compilation, file string, cols []*propColumn) map[string]*Column {

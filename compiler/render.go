@@ -36,9 +36,9 @@ type renderState struct {
 	config   map[string]any
 	refs     []RefCall
 	sources  [][]string
-	targets  []string             // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
-	warnings Diagnostics          // e.g. unknown config keys, at the config() call
-	callPos  []callPos            // where each ref() and source() target was first called
+	targets  []string    // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
+	warnings Diagnostics // e.g. unknown config keys, at the config() call
+	callPos  []callPos   // where each ref() and source() target was first called
 	// configAt is, for each key the node's config() calls set, where
 	// the last one did and what they set, merged in call order (for
 	// unrendered_config: tags and meta config() added to a templated
@@ -372,23 +372,32 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 		}
 		mergeConfig(st.config, m)
 		for _, k := range sortedKeys(m) {
+			st.warnUnknownConfig(at, k)
 			st.setByConfig(normalizeConfigKey(k), at, m[k])
 		}
 	}
 	for _, k := range sortedKeys(kw) {
 		name := normalizeConfigKey(k)
-		if !knownConfig[name] {
-			msg := fmt.Sprintf("unknown config key %q", k)
-			if s := didYouMean(name, knownConfigNames()); s != "" {
-				msg += ": " + s
-			}
-			st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
-		}
+		st.warnUnknownConfig(at, k)
 		v := jinja.Native(kw[k])
 		mergeConfig(st.config, map[string]any{name: v})
 		st.setByConfig(name, at, v)
 	}
 	return "", nil
+}
+
+// warnUnknownConfig warns, at the config() call, of a key mart does not
+// know (st.mu held).
+func (st *renderState) warnUnknownConfig(at jinja.Pos, k string) {
+	name := normalizeConfigKey(k)
+	if knownConfig[name] {
+		return
+	}
+	msg := fmt.Sprintf("unknown config key %q", k)
+	if s := didYouMean(name, knownConfigNames()); s != "" {
+		msg += ": " + s
+	}
+	st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
 }
 
 // configCall is where config() set a key, and what it set.

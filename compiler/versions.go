@@ -186,7 +186,10 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 	if vs.Desc != "" {
 		n.Description = c.renderDescription(file, line, vs.Desc)
 	}
-	for i, item := range vs.Columns {
+	// include/exclude apply to the model's columns, wherever the item is
+	// in the list; the version's own column entries are then added (as
+	// dbt does)
+	for _, item := range vs.Columns {
 		m, _ := item.(map[string]any)
 		if m == nil {
 			continue
@@ -208,6 +211,14 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 					delete(n.Columns, scalarText(x))
 				}
 			}
+		}
+	}
+	for i, item := range vs.Columns {
+		m, _ := item.(map[string]any)
+		if m == nil {
+			continue
+		}
+		if _, ok := m["include"]; ok {
 			continue
 		}
 		name := scalarText(m["name"])

@@ -225,4 +225,40 @@ models:
 	require.Len(t, diags, 2, "%v", diags)
 	assert.Contains(t, fmt.Sprint(diags), `models/_props.yml:10:5: error: meta:`)
 	assert.Contains(t, fmt.Sprint(diags), `models/_props.yml:6:9: error: loaded_at_field:`)
+
+	// errors in a version's keys and columns, and in columns on one line,
+	// are where they are written
+	write("models/_props.yml", `version: 2
+models:
+  - name: a
+    meta: {k: 1}
+    columns: [{name: id, data_type: int}, {name: x, data_type: "{{ nope1( }}"}]
+  - name: v
+    meta: {k: 1}
+    versions:
+      - v: 1
+        meta: {x: "{{ nope2( }}"}
+        columns: [{name: id, data_type: "{{ nope3( }}"}]
+`)
+	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})
+	require.Nil(t, res)
+	require.Len(t, diags, 3, "%v", diags)
+	assert.Contains(t, fmt.Sprint(diags), `models/_props.yml:5:53: error: column x data_type:`)
+	assert.Contains(t, fmt.Sprint(diags), `models/_props.yml:10:9: error: version 1 meta:`)
+	assert.Contains(t, fmt.Sprint(diags), `models/_props.yml:11:30: error: version 1 column id data_type:`)
+
+	// a version's own columns are kept wherever its include: item is
+	write("models/_props.yml", `version: 2
+models:
+  - name: v
+    latest_version: 1
+    columns: [{name: id}, {name: gone}]
+    versions:
+      - v: 1
+        columns: [{name: added, data_type: integer}, {include: [id]}]
+      - v: 2
+`)
+	res, diags = Compile(Options{ProjectDir: dir, ProfilesDir: dir})
+	require.NotNil(t, res, "%v", diags)
+	assert.Equal(t, []string{"added", "id"}, sortedKeys(res.Manifest.Node("model.p.v.v1").Columns))
 }

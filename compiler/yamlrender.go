@@ -330,7 +330,7 @@ func singleExpression(src string) (string, bool) {
 // database, schema and identifier where they are read (renderField), and
 // its extract: block when `mart extract` runs.
 func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
-	r := propRenderer{c: c, file: p.file, data: p.data, ctx: ctx}
+	r := propRenderer{c: c, file: p.file, tree: &yamlTree{data: p.data}, ctx: ctx}
 	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
 		for _, e := range list {
 			if m := r.mapping(e.Meta, e.Line, "meta"); !renderedSame(m, e.Meta) {
@@ -343,11 +343,11 @@ func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
 					e.Rest[k] = r.value(e.Rest[k], e.Line, k)
 				}
 			}
-			r.columns(e.Columns)
+			r.columns(e.Columns, e.Line)
 			if vs, ok := e.Rest["versions"].([]any); ok {
 				for _, v := range vs {
 					if m, ok := v.(map[string]any); ok {
-						r.version(m, e.Line)
+						r.renderVersion(m, e.Line)
 					}
 				}
 			}
@@ -364,14 +364,16 @@ func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
 			t.Meta = r.mapping(t.Meta, t.Line, "meta")
 			t.Tags, t.TagsRaw = r.tags(t.Tags, t.Line, "tags")
 			t.Freshness = r.value(t.Freshness, t.Line, "freshness")
-			r.columns(t.Columns)
+			r.columns(t.Columns, t.Line)
 		}
 	}
 }
 
-// version renders a version's own keys (its config: renders with the
-// other config: blocks) and its columns', but descriptions and tests.
-func (r propRenderer) version(m map[string]any, line int) {
+// renderVersion renders a version's own keys (its config: renders with the
+// other config: blocks) and its columns', but descriptions and tests;
+// line is its model entry's.
+func (r propRenderer) renderVersion(m map[string]any, line int) {
+	r.version = scalarText(m["v"])
 	for _, k := range sortedKeys(m) {
 		switch k {
 		case "v", "description", "config", versionConfigRaw, "tests", "data_tests":
@@ -400,11 +402,13 @@ func (r propRenderer) version(m map[string]any, line int) {
 // fails is an error at its entry's line, naming the key (and the column
 // when it is a column's).
 type propRenderer struct {
-	c      *compilation
-	file   string
-	data   []byte // the file's text, to find a failing key's line
-	ctx    map[string]any
-	column string
+	c    *compilation
+	file string
+	tree *yamlTree // the file, to find where a failing key is
+	ctx  map[string]any
+	// the version and column (by name) of the entry the values are
+	// under, if any
+	version, column string
 }
 
 func (r propRenderer) value(v any, line int, key string) any {
@@ -413,11 +417,18 @@ func (r propRenderer) value(v any, line int, key string) any {
 	}
 	out, err := renderConfigValue(r.file, v, r.ctx)
 	if err != nil {
-		l, col := keyPos(r.data, line, key)
+		var path []string
+		label := key
 		if r.column != "" {
-			key = "column " + r.column + " " + key
+			path = append(path, "columns", "name="+r.column)
+			label = "column " + r.column + " " + label
 		}
-		r.c.addDiag(errorf(r.file, l, col, "%s: %s", key, templateMsg(err)))
+		if r.version != "" {
+			path = append([]string{"versions", "v=" + r.version}, path...)
+			label = "version " + r.version + " " + label
+		}
+		l, col := r.tree.pos(line, append(path, key))
+		r.c.addDiag(errorf(r.file, l, col, "%s: %s", label, templateMsg(err)))
 		return v
 	}
 	return out
@@ -467,45 +478,86 @@ func (r propRenderer) tags(tags []string, line int, key string) (rendered, writt
 	return rendered, written
 }
 
-func (r propRenderer) columns(cols []*propColumn) {
+// columns renders columns of the entry (or source table) at line.
+func (r propRenderer) columns(cols []*propColumn, line int) {
 	for _, col := range cols {
 		r := r
 		r.column = col.Name
-		col.DataType = r.text(col.DataType, col.Line, "data_type")
-		col.Meta = r.mapping(col.Meta, col.Line, "meta")
-		col.Tags, _ = r.tags(col.Tags, col.Line, "tags")
+		col.DataType = r.text(col.DataType, line, "data_type")
+		col.Meta = r.mapping(col.Meta, line, "meta")
+		col.Tags, _ = r.tags(col.Tags, line, "tags")
 		for i, con := range col.Constraints {
-			col.Constraints[i] = r.mapping(con, col.Line, "constraints")
+			col.Constraints[i] = r.mapping(con, line, "constraints")
 		}
 	}
 }
 
-// keyPos is where key is written in the YAML mapping that starts at line
-// (an entry's, a column's) in data: line and 0 when it cannot be found.
-// Only an error looks for it, so the file is parsed again.
-func keyPos(data []byte, line int, key string) (int, int) {
-	var root yaml.Node
-	if len(data) == 0 || yaml.Unmarshal(data, &root) != nil {
-		return line, 0
-	}
-	var find func(n *yaml.Node) *yaml.Node
-	find = func(n *yaml.Node) *yaml.Node {
-		if n.Kind == yaml.MappingNode && n.Line == line {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == key {
-					return n.Content[i]
+// yamlTree is a properties file parsed again, once, when an error needs
+// to say where a key is.
+type yamlTree struct {
+	data   []byte
+	parsed bool
+	byLine map[int]*yaml.Node // the first mapping that starts on each line
+}
+
+// pos is where the last of path is written, path being keys from the
+// mapping that starts at line (an entry's, a source's, a table's), with
+// "k=v" picking the item of a list whose key k is v (a column by
+// "name=x", a version by "v=2"): line and 0 when it cannot be found.
+func (t *yamlTree) pos(line int, path []string) (int, int) {
+	if !t.parsed {
+		t.parsed = true
+		var root yaml.Node
+		if len(t.data) > 0 && yaml.Unmarshal(t.data, &root) == nil {
+			t.byLine = map[int]*yaml.Node{}
+			var index func(n *yaml.Node)
+			index = func(n *yaml.Node) {
+				if _, seen := t.byLine[n.Line]; n.Kind == yaml.MappingNode && !seen {
+					t.byLine[n.Line] = n
+				}
+				for _, c := range n.Content {
+					index(c)
 				}
 			}
+			index(&root)
 		}
-		for _, c := range n.Content {
-			if k := find(c); k != nil {
-				return k
-			}
-		}
-		return nil
 	}
-	if k := find(&root); k != nil {
-		return k.Line, k.Column
+	n := t.byLine[line]
+	for i := 0; n != nil && i < len(path); i++ {
+		step := path[i]
+		if k, v, ok := strings.Cut(step, "="); ok {
+			var item *yaml.Node
+			for _, c := range n.Content {
+				if c.Kind == yaml.MappingNode && mappingValue(c, k) != nil && mappingValue(c, k).Value == v {
+					item = c
+					break
+				}
+			}
+			n = item
+			continue
+		}
+		if n.Kind != yaml.MappingNode {
+			return line, 0
+		}
+		if i == len(path)-1 {
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				if n.Content[j].Value == step {
+					return n.Content[j].Line, n.Content[j].Column
+				}
+			}
+			return line, 0
+		}
+		n = mappingValue(n, step)
 	}
 	return line, 0
+}
+
+// mappingValue is the value of key in a YAML mapping node (nil: none).
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }

@@ -232,7 +232,7 @@ func runErrorCase(t *testing.T, c errorCase) {
 // closest valid key; the project still compiles.
 func TestCompileWarnings(t *testing.T) {
 	dir := project(t, "compile_errors")
-	writeFile(t, dir, "models/orders.sql", "{{ config(materialised='table') }}\nselect 1 as id\n")
+	writeFile(t, dir, "models/orders.sql", "{{ config(materialised='table') }}\n{{ config({'sort': 'id'}) }}\nselect 1 as id\n")
 	writeFile(t, dir, "models/schema.yml", "version: 2\nmodels:\n  - name: orders\n    config:\n      tag: [x]\n")
 	writeFile(t, dir, "mart.yml", "name: errs\nmodels:\n  errs:\n    +materialzed: table\n")
 	r := mart(t, dir, "compile")
@@ -241,6 +241,7 @@ func TestCompileWarnings(t *testing.T) {
 		`mart.yml:4:5: warning: unknown config key "materialzed"`,
 		`  did you mean "materialized"?`,
 		`models/orders.sql:1:4: warning: unknown config key "materialised": did you mean "materialized"?`,
+		`models/orders.sql:2:4: warning: unknown config key "sort"`,
 		`models/schema.yml:3: warning: unknown config key "tag" on model "orders"`,
 		`  did you mean "tags"?`,
 	}, "\n")+"\n", r.Stderr)
