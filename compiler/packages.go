@@ -139,7 +139,7 @@ func parseDispatch(file string, n *yaml.Node, diags *Diagnostics) map[string][]s
 
 // packageVars returns the vars a package's nodes see: the package's own,
 // under the root project's global vars, under the root's vars scoped to
-// the package (vars: {package_name: {...}}).
+// the package (vars: {package_name: {...}}), under --vars.
 func (p *Project) packageVars(pkg *Project) map[string]any {
 	if pkg == nil || pkg == p {
 		return p.Vars
@@ -155,6 +155,11 @@ func (p *Project) packageVars(pkg *Project) map[string]any {
 	}
 	if scoped, ok := p.Vars[pkg.Name].(map[string]any); ok {
 		for k, v := range scoped {
+			out[k] = v
+		}
+	}
+	for k, v := range p.cliVars {
+		if p.Package(k) == nil && k != p.Name {
 			out[k] = v
 		}
 	}

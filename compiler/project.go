@@ -16,9 +16,10 @@ import (
 // Project is the parsed project file (mart.yml, or dbt_project.yml when
 // mart.yml is absent).
 type Project struct {
-	Dir           string // absolute project directory
-	File          string // "mart.yml" or "dbt_project.yml"
-	fileSum       string // the file's name and checksum (patch.go)
+	Dir           string         // absolute project directory
+	File          string         // "mart.yml" or "dbt_project.yml"
+	fileSum       string         // the file's name and checksum (patch.go)
+	cliVars       map[string]any // --vars, which win over any project's vars
 	Name          string
 	Profile       string
 	ModelPaths    []string
@@ -250,6 +251,7 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	for k, v := range cliVars {
 		p.Vars[k] = v
 	}
+	p.cliVars = cliVars
 	return p, diags
 }
 

@@ -41,6 +41,11 @@ func TestPackagesBuild(t *testing.T) {
 	r = mart(t, dir, "ls", "--select", "package:util_pkg", "--output", "name")
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Equal(t, []string{"util_base"}, lines(r.Stdout))
+
+	// --vars win over the root's vars scoped to the package, as in dbt
+	r = mart(t, dir, "compile", "--vars", "greeting: from_cli")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, readFile(t, dir, "target/compiled/dbt_packages/util_pkg/models/util_base.sql"), "'from_cli' as greeting")
 }
 
 func toFloat(v any) float64 {
