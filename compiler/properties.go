@@ -44,6 +44,9 @@ type propEntry struct {
 	ConfigAt map[string][2]int `yaml:"-"`
 	// ConfigRaw holds the config values a template rendered, as written.
 	ConfigRaw map[string]any `yaml:"-"`
+	// Versions is the versions: list as written (its tests are made from
+	// it, as the entry's are from Tests).
+	Versions *yaml.Node `yaml:"-"`
 	// MetaRaw is {"meta": meta as written} when a template in it rendered.
 	MetaRaw map[string]any `yaml:"-"`
 }
@@ -58,6 +61,8 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 		switch k, v := n.Content[i], n.Content[i+1]; k.Value {
 		case "relation":
 			e.RelationAt = [2]int{v.Line, v.Column}
+		case "versions":
+			e.Versions = v
 		case "config":
 			for j := 0; j+1 < len(v.Content) && v.Kind == yaml.MappingNode; j += 2 {
 				if e.ConfigAt == nil {
@@ -68,6 +73,59 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 		}
 	}
 	return nil
+}
+
+// versionTests are a version's own tests (set: it has a tests: or
+// data_tests: list, which replaces the entry's, as in dbt) and its column
+// entries, with their tests.
+func (e *propEntry) versionTests(v string) (tests []yaml.Node, set bool, cols []*propColumn) {
+	if e.Versions == nil || e.Versions.Kind != yaml.SequenceNode {
+		return nil, false, nil
+	}
+	for _, item := range e.Versions.Content {
+		vn := mappingValue(item, "v")
+		if item.Kind != yaml.MappingNode || vn == nil {
+			continue
+		}
+		var x any
+		if vn.Decode(&x) != nil || scalarText(x) != v {
+			continue
+		}
+		for _, key := range []string{"data_tests", "tests"} {
+			if l := mappingValue(item, key); l != nil && l.Kind == yaml.SequenceNode {
+				tests, set = append(tests, seqItems(l)...), true
+			}
+		}
+		if l := mappingValue(item, "columns"); l != nil && l.Kind == yaml.SequenceNode {
+			for _, c := range l.Content {
+				name := mappingValue(c, "name")
+				if c.Kind != yaml.MappingNode || name == nil || name.Value == "" {
+					continue
+				}
+				col := &propColumn{Name: name.Value, Line: c.Line}
+				if q := mappingValue(c, "quote"); q != nil {
+					_ = q.Decode(&col.Quote)
+				}
+				for _, key := range []string{"data_tests", "tests"} {
+					if l := mappingValue(c, key); l != nil && l.Kind == yaml.SequenceNode {
+						col.DataTests = append(col.DataTests, seqItems(l)...)
+					}
+				}
+				cols = append(cols, col)
+			}
+		}
+		break
+	}
+	return tests, set, cols
+}
+
+// seqItems copies a YAML sequence's items.
+func seqItems(l *yaml.Node) []yaml.Node {
+	out := make([]yaml.Node, len(l.Content))
+	for i, c := range l.Content {
+		out[i] = *c
+	}
+	return out
 }
 
 func (e *propEntry) tests() []yaml.Node {

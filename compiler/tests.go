@@ -248,9 +248,19 @@ func (c *compilation) addGenericTests() {
 					for _, v := range sortedKeys(vs) {
 						n := vs[v]
 						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, nodeName: e.Name + "_v" + strings.ReplaceAll(v, ".", "_")}
-						add(tt, nil, e.DataTests, e.Tests)
+						own, set, cols := e.versionTests(v)
+						if set {
+							add(tt, nil, own) // the version's tests replace the model's
+						} else {
+							add(tt, nil, e.DataTests, e.Tests)
+						}
+						redefined := map[string]bool{}
+						for _, col := range cols {
+							redefined[col.Name] = true
+							add(tt, col, col.DataTests)
+						}
 						for _, col := range e.Columns {
-							if versionKeeps(n, col.Name) {
+							if versionKeeps(n, col.Name) && !redefined[col.Name] {
 								add(tt, col, col.DataTests, col.Tests)
 							}
 						}
