@@ -254,15 +254,16 @@ func (c *compilation) addGenericTests() {
 						} else {
 							add(tt, nil, e.DataTests, e.Tests)
 						}
-						redefined := map[string]bool{}
-						for _, col := range cols {
-							redefined[col.Name] = true
-							add(tt, col, col.DataTests)
-						}
+						// the model's columns the version keeps, then its own
+						// (dbt's get_columns_for_version: both, for a name in
+						// each)
 						for _, col := range e.Columns {
-							if versionKeeps(n, col.Name) && !redefined[col.Name] {
+							if versionKeeps(n, col.Name) {
 								add(tt, col, col.DataTests, col.Tests)
 							}
+						}
+						for _, col := range cols {
+							add(tt, col, col.DataTests)
 						}
 					}
 					continue
