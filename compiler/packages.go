@@ -148,20 +148,22 @@ func (p *Project) packageVars(pkg *Project) map[string]any {
 	for k, v := range pkg.Vars {
 		out[k] = v
 	}
-	for k, v := range p.Vars {
+	own := p.fileVars
+	if own == nil {
+		own = p.Vars
+	}
+	for k, v := range own {
 		if p.Package(k) == nil && k != p.Name {
 			out[k] = v
 		}
 	}
-	if scoped, ok := p.Vars[pkg.Name].(map[string]any); ok {
+	if scoped, ok := own[pkg.Name].(map[string]any); ok {
 		for k, v := range scoped {
 			out[k] = v
 		}
 	}
-	for k, v := range p.cliVars {
-		if p.Package(k) == nil && k != p.Name {
-			out[k] = v
-		}
+	for k, v := range p.cliVars { // flat, as dbt's: a key named like a package is a var too
+		out[k] = v
 	}
 	return out
 }

@@ -561,6 +561,26 @@ func varSums(vars map[string]any) (map[string]string, bool) {
 	return out, true
 }
 
+// projectVarSums is varSums of the root project's vars, with each
+// package's name standing for the vars its nodes see (packageVars: its
+// own, the root's, the root's block for it, --vars), so that any change
+// of those is a change of "a package's vars".
+func projectVarSums(proj *Project) (map[string]string, bool) {
+	sums, ok := varSums(proj.Vars)
+	if !ok {
+		return nil, false
+	}
+	for _, pkg := range proj.Packages {
+		b, ok := typedAny(nil, proj.packageVars(pkg))
+		if !ok {
+			return nil, false
+		}
+		h := sha256.Sum256(b)
+		sums[pkg.Name] = hex.EncodeToString(h[:])
+	}
+	return sums, true
+}
+
 // varUse is who reads a var: the patchable models whose renders may
 // (indexes in Nodes), or why a change of it cannot be patched.
 type varUse struct {
@@ -707,7 +727,7 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project), LoadDiags: loadDiagLines(loadDiags)}}
 	var varsOK bool
-	snap.Vars, varsOK = varSums(c.project.Vars)
+	snap.Vars, varsOK = projectVarSums(c.project)
 	if snap.Key == "" || !varsOK {
 		pp.why = "the options or vars cannot be hashed"
 		close(pp.ready)
@@ -1727,7 +1747,7 @@ func mergeKeys(a, b map[string]string) map[string]bool {
 // then holds: the patchable models that read one that changed (indexes
 // in Nodes), or why a change cannot be patched.
 func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
-	sums, ok := varSums(proj.Vars)
+	sums, ok := projectVarSums(proj)
 	if !ok {
 		return nil, "the vars cannot be hashed"
 	}

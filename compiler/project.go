@@ -20,6 +20,7 @@ type Project struct {
 	File          string         // "mart.yml" or "dbt_project.yml"
 	fileSum       string         // the file's name and checksum (patch.go)
 	cliVars       map[string]any // --vars, which win over any project's vars
+	fileVars      map[string]any // the project file's own vars (Vars is them with --vars)
 	Name          string
 	Profile       string
 	ModelPaths    []string
@@ -247,6 +248,10 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	}
 	if p.Vars == nil {
 		p.Vars = map[string]any{}
+	}
+	p.fileVars = make(map[string]any, len(p.Vars))
+	for k, v := range p.Vars {
+		p.fileVars[k] = v
 	}
 	for k, v := range cliVars {
 		p.Vars[k] = v

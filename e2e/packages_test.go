@@ -46,6 +46,21 @@ func TestPackagesBuild(t *testing.T) {
 	r = mart(t, dir, "compile", "--vars", "greeting: from_cli")
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Contains(t, readFile(t, dir, "target/compiled/dbt_packages/util_pkg/models/util_base.sql"), "'from_cli' as greeting")
+	// the compile that patches the last one sees a --vars that changes
+	// only what the package sees (the root's own vars are the same); no
+	// model that queries the warehouse, which keeps a compile from
+	// being patched
+	require.NoError(t, os.Remove(filepath.Join(dir, "models", "introspective.sql")))
+	writeFile(t, dir, "dbt_project.yml", "name: shop\nprofile: shop\nvars:\n  greeting: g\n  util_pkg:\n    greeting: hi\nmodels:\n  util_pkg:\n    +materialized: table\n")
+	for _, c := range []struct{ vars, want string }{{"", "hi"}, {"greeting: g", "g"}, {"", "hi"}} {
+		args := []string{"compile"}
+		if c.vars != "" {
+			args = append(args, "--vars", c.vars)
+		}
+		r = mart(t, dir, args...)
+		require.Equal(t, 0, r.Code, r.String())
+		assert.Contains(t, readFile(t, dir, "target/compiled/dbt_packages/util_pkg/models/util_base.sql"), "'"+c.want+"' as greeting", "--vars %q", c.vars)
+	}
 }
 
 func toFloat(v any) float64 {
