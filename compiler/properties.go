@@ -77,55 +77,70 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 
 // versionTests are a version's own tests (set: it has a tests: or
 // data_tests: list, which replaces the entry's, as in dbt) and its column
-// entries, with their tests.
-func (e *propEntry) versionTests(v string) (tests []yaml.Node, set bool, cols []*propColumn) {
-	if e.Versions == nil || e.Versions.Kind != yaml.SequenceNode {
+// entries with their tests, from the version as decoded (aliases and
+// merge keys resolved, templates rendered), placed at the version's entry
+// when it can be found.
+func (e *propEntry) versionTests(vs *versionSpec) (tests []yaml.Node, set bool, cols []*propColumn) {
+	if vs == nil {
 		return nil, false, nil
 	}
-	for _, item := range e.Versions.Content {
-		vn := mappingValue(item, "v")
-		if item.Kind != yaml.MappingNode || vn == nil {
+	line := e.versionLine(vs.V)
+	if vs.HasTests {
+		tests, set = yamlNodes(vs.Tests, line), true
+	}
+	for _, item := range vs.Columns {
+		m, _ := item.(map[string]any)
+		name := scalarText(m["name"])
+		if _, inc := m["include"]; inc || name == "" {
 			continue
 		}
-		var x any
-		if vn.Decode(&x) != nil || scalarText(x) != v {
-			continue
-		}
+		col := &propColumn{Name: name, Line: line}
+		col.Quote, _ = m["quote"].(bool)
 		for _, key := range []string{"data_tests", "tests"} {
-			if l := mappingValue(item, key); l != nil && l.Kind == yaml.SequenceNode {
-				tests, set = append(tests, seqItems(l)...), true
+			if l, ok := m[key].([]any); ok {
+				col.DataTests = append(col.DataTests, yamlNodes(l, line)...)
 			}
 		}
-		if l := mappingValue(item, "columns"); l != nil && l.Kind == yaml.SequenceNode {
-			for _, c := range l.Content {
-				name := mappingValue(c, "name")
-				if c.Kind != yaml.MappingNode || name == nil || name.Value == "" {
-					continue
-				}
-				col := &propColumn{Name: name.Value, Line: c.Line}
-				if q := mappingValue(c, "quote"); q != nil {
-					_ = q.Decode(&col.Quote)
-				}
-				for _, key := range []string{"data_tests", "tests"} {
-					if l := mappingValue(c, key); l != nil && l.Kind == yaml.SequenceNode {
-						col.DataTests = append(col.DataTests, seqItems(l)...)
-					}
-				}
-				cols = append(cols, col)
-			}
-		}
-		break
+		cols = append(cols, col)
 	}
 	return tests, set, cols
 }
 
-// seqItems copies a YAML sequence's items.
-func seqItems(l *yaml.Node) []yaml.Node {
-	out := make([]yaml.Node, len(l.Content))
-	for i, c := range l.Content {
-		out[i] = *c
+// versionLine is the line of version v's entry in versions:, else the
+// model entry's.
+func (e *propEntry) versionLine(v string) int {
+	if e.Versions != nil && e.Versions.Kind == yaml.SequenceNode {
+		for _, item := range e.Versions.Content {
+			if vn := mappingValue(item, "v"); item.Kind == yaml.MappingNode && vn != nil {
+				var x any
+				if vn.Decode(&x) == nil && scalarText(x) == v {
+					return item.Line
+				}
+			}
+		}
+	}
+	return e.Line
+}
+
+// yamlNodes makes YAML nodes of decoded test specs, placed at line.
+func yamlNodes(list []any, line int) []yaml.Node {
+	out := make([]yaml.Node, 0, len(list))
+	for _, x := range list {
+		var n yaml.Node
+		if n.Encode(x) != nil {
+			continue
+		}
+		setLine(&n, line)
+		out = append(out, n)
 	}
 	return out
+}
+
+func setLine(n *yaml.Node, line int) {
+	n.Line, n.Column = line, 1
+	for _, c := range n.Content {
+		setLine(c, line)
+	}
 }
 
 func (e *propEntry) tests() []yaml.Node {

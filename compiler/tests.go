@@ -248,7 +248,7 @@ func (c *compilation) addGenericTests() {
 					for _, v := range sortedKeys(vs) {
 						n := vs[v]
 						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, nodeName: e.Name + "_v" + strings.ReplaceAll(v, ".", "_")}
-						own, set, cols := e.versionTests(v)
+						own, set, cols := e.versionTests(n.versionSpec)
 						if set {
 							add(tt, nil, own) // the version's tests replace the model's
 						} else {
@@ -258,7 +258,7 @@ func (c *compilation) addGenericTests() {
 						// (dbt's get_columns_for_version: both, for a name in
 						// each)
 						for _, col := range e.Columns {
-							if versionKeeps(n, col.Name) {
+							if n.versionSpec.includes(col.Name) {
 								add(tt, col, col.DataTests, col.Tests)
 							}
 						}

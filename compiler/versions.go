@@ -23,6 +23,7 @@ type versionSpec struct {
 	Columns   []any          // include/exclude and column entries, as written
 	Desc      string
 	Tests     []any
+	HasTests  bool // a tests: or data_tests: key (an empty list too)
 }
 
 // versionConfigRaw is the key under which a versions: item keeps the
@@ -114,6 +115,10 @@ func (c *compilation) applyVersions() {
 				vs.ConfigRaw, _ = m[versionConfigRaw].(map[string]any)
 				vs.Columns, _ = m["columns"].([]any)
 				vs.Desc, _ = m["description"].(string)
+				_, vs.HasTests = m["data_tests"]
+				if _, ok := m["tests"]; ok {
+					vs.HasTests = true
+				}
 				vs.Tests, _ = m["data_tests"].([]any)
 				if t, ok := m["tests"].([]any); ok {
 					vs.Tests = append(vs.Tests, t...)
@@ -249,12 +254,33 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 	}
 }
 
-// versionedColumns says which of a model entry's columns a version keeps
-// (for its column tests): all but those its include/exclude drop.
-func versionKeeps(n *Node, column string) bool {
-	if n.versionSpec == nil {
+// includes says whether the version keeps a column of its model's entry:
+// by its include/exclude item only, as dbt's get_columns_for_version
+// (its own column entries are added besides).
+func (vs *versionSpec) includes(column string) bool {
+	if vs == nil {
 		return true
 	}
-	_, ok := n.Columns[column]
-	return ok
+	for _, item := range vs.Columns {
+		m, _ := item.(map[string]any)
+		inc, ok := m["include"]
+		if !ok {
+			continue
+		}
+		in := true // all, *
+		if list, ok := inc.([]any); ok {
+			in = false
+			for _, x := range list {
+				in = in || scalarText(x) == column
+			}
+		}
+		if ex, ok := m["exclude"].([]any); ok {
+			for _, x := range ex {
+				in = in && scalarText(x) != column
+			}
+		}
+		return in
+	}
+	return true
 }
+
