@@ -283,4 +283,3 @@ func (vs *versionSpec) includes(column string) bool {
 	}
 	return true
 }
-
