@@ -1099,7 +1099,7 @@ func (c *compilation) setRelation(n *Node) {
 		n.Database = c.target.Database
 		n.Schema = c.target.Schema + "_" + firstNonEmpty(n.Config.String("schema"), "dbt_test__audit")
 		n.Alias = firstNonEmpty(n.Config.String("alias"), n.Name)
-		if len(n.Alias) > 60 {
+		if len(n.Alias) > 63 { // a long name: given with name:, or a singular test's
 			n.Alias = n.Alias[:50] + "_" + n.Checksum.Checksum[:8]
 		}
 		n.Database = c.databaseFor(n.Database, n.Schema)

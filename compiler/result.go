@@ -16,7 +16,11 @@ func compiledPath(n *Node) string {
 	p := n.Path
 	if n.ResourceType == TypeTest && n.TestType == "generic" || n.ResourceType == TypeSnapshot && n.relationAt[0] > 0 {
 		// declared in YAML: a file per node beside the YAML file
-		p = path.Join(path.Dir(n.Path), n.Name+".sql")
+		name := n.Name
+		if n.ResourceType == TypeTest {
+			name = testShortName(n) // dbt: a long name's hashed one
+		}
+		p = path.Join(path.Dir(n.Path), name+".sql")
 	}
 	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
 		return ""

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -159,54 +160,112 @@ func identOnly(s string) string {
 	return string(b)
 }
 
-// testName builds dbt's name for a generic test instance.
-func testName(ts *testSpec, model, column string) string {
+// testName is a generic test's name as dbt synthesizes it
+// (synthesize_generic_test_names): the test's type (namespaced, and
+// "source_" before it for a source's), the target's name, then every
+// argument's value in the order of the arguments' names (column_name
+// among them; a list's items and a mapping's values each one), as
+// Python prints them, each run of other characters than letters, digits
+// and _ made one _, joined by __. It is the node's name in full, however
+// long (its unique_id, selection); testShortName is its file and alias.
+func testName(ts *testSpec, target *testTarget, column string) string {
 	if ts.customName != "" {
 		return ts.customName
 	}
-	first := ts.name
+	typ := ts.name
 	if ts.namespace != "" {
-		first = ts.namespace + "_" + ts.name
+		typ = ts.namespace + "_" + typ
 	}
-	parts := []string{first, model}
-	if column != "" {
-		parts = append(parts, column)
+	if target.node != nil && target.node.ResourceType == TypeSource {
+		typ = "source_" + typ
 	}
-	name := strings.Join(parts, "_")
-	var argParts []string
-	for _, k := range sortedKeys(ts.args) {
-		if k == "column_name" || k == "model" {
-			continue
-		}
-		argParts = append(argParts, flatArg(ts.args[k]))
-	}
-	if len(argParts) > 0 {
-		name += "__" + strings.Join(argParts, "__")
-	}
-	name = identOnly(name)
-	if len(name) > 63 {
-		h := md5.Sum([]byte(name))
-		name = name[:50] + "_" + hex.EncodeToString(h[:])[:12]
-	}
-	return name
+	return typ + "_" + target.nodeName + "_" + testArgsPart(testKwargs(ts, column))
 }
 
-func flatArg(v any) string {
-	switch t := v.(type) {
+// testArgsPart is the arguments' part of a synthesized test name.
+func testArgsPart(args map[string]any) string {
+	var flat []string
+	for _, k := range sortedKeys(args) {
+		if k == "model" {
+			continue
+		}
+		switch v := args[k].(type) {
+		case map[string]any:
+			for _, mk := range sortedKeys(v) { // dbt: the YAML's order
+				flat = append(flat, pyStr(v[mk]))
+			}
+		case []any:
+			for _, x := range v {
+				flat = append(flat, pyStr(x))
+			}
+		default:
+			flat = append(flat, pyStr(v))
+		}
+	}
+	for i, f := range flat {
+		flat[i] = identOnly(f)
+	}
+	return strings.Join(flat, "__")
+}
+
+// testShortName is a generic test's name for its compiled file and its
+// alias, as dbt's: its full name, or when that is 64 characters or more,
+// the type and target part's first 30 and the full name's md5.
+func testShortName(n *Node) string {
+	if len(n.Name) < 64 || n.TestMetadata == nil {
+		return n.Name
+	}
+	ident := n.Name
+	if unique := testArgsPart(n.TestMetadata.Kwargs); strings.HasSuffix(n.Name, "_"+unique) {
+		ident = n.Name[:len(n.Name)-len(unique)-1]
+	} else {
+		return n.Name // a name given with name:
+	}
+	h := md5.Sum([]byte(n.Name))
+	return ident[:min(30, len(ident))] + "_" + hex.EncodeToString(h[:])
+}
+
+// pyStr is str() of a YAML value in Python, as far as a test name keeps
+// it (other characters than letters, digits and _ become _).
+func pyStr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		return x
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e16 {
+			return strconv.FormatFloat(x, 'f', 1, 64)
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
 	case []any:
-		parts := make([]string, len(t))
-		for i, x := range t {
-			parts[i] = flatArg(x)
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = pyRepr(e)
 		}
-		return strings.Join(parts, "__")
+		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		var parts []string
-		for _, k := range sortedKeys(t) {
-			parts = append(parts, k+"_"+flatArg(t[k]))
+		parts := make([]string, 0, len(x))
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, "'"+k+"': "+pyRepr(x[k]))
 		}
-		return strings.Join(parts, "__")
+		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(v)
+}
+
+// pyRepr is repr() of a YAML value in Python, as far as a test name
+// keeps it.
+func pyRepr(v any) string {
+	if s, ok := v.(string); ok {
+		return "'" + s + "'"
+	}
+	return pyStr(v)
 }
 
 // testTarget is what a generic test is attached to.
@@ -371,7 +430,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		}
 		return nil, &d
 	}
-	name := testName(ts, target.nodeName, column)
+	name := testName(ts, target, col.sql)
 	src := c.testTemplate(macro, *target, col.sql, ts)
 	h := md5.Sum([]byte(target.file + "\x00" + src))
 	pkg := target.node.Package
@@ -395,6 +454,9 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		n.yamlLayers = []configLayer{{conf: ts.config, raw: raw}}
 	}
 	n.Config["materialized"] = "test"
+	if short := testShortName(n); short != n.Name && n.Config["alias"] == nil {
+		n.Config["alias"] = short // dbt: the hashed name is its alias
+	}
 	if n.Config["severity"] == nil {
 		n.Config["severity"] = "ERROR"
 	}

@@ -19,7 +19,7 @@ func TestDataTestsOutcomes(t *testing.T) {
 	// generic tests, each passing or failing
 	require.Contains(t, out, "PASS not_null_accounts_account_id")
 	require.Contains(t, out, "FAIL unique_accounts_account_id [1 failing row in")
-	require.Contains(t, out, "PASS row_count_between_accounts__100__1", "custom generic test with extra arguments")
+	require.Contains(t, out, "PASS row_count_between_accounts_100__1", "custom generic test with extra arguments")
 	// severity warn
 	require.Contains(t, out, "WARN accepted_values_accounts_status__open__closed [1 failing row in")
 	// where + warn_if/error_if thresholds
