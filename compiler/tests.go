@@ -168,7 +168,7 @@ func identOnly(s string) string {
 // Python prints them, each run of other characters than letters, digits
 // and _ made one _, joined by __. It is the node's name in full, however
 // long (its unique_id, selection); testShortName is its file and alias.
-func testName(ts *testSpec, target *testTarget, column string) string {
+func testName(ts *testSpec, target *testTarget, kwargs map[string]any) string {
 	if ts.customName != "" {
 		return ts.customName
 	}
@@ -179,7 +179,7 @@ func testName(ts *testSpec, target *testTarget, column string) string {
 	if target.node != nil && target.node.ResourceType == TypeSource {
 		typ = "source_" + typ
 	}
-	return typ + "_" + target.nodeName + "_" + testArgsPart(testKwargs(ts, column))
+	return typ + "_" + target.nodeName + "_" + testArgsPart(kwargs)
 }
 
 // testArgsPart is the arguments' part of a synthesized test name.
@@ -430,7 +430,8 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		}
 		return nil, &d
 	}
-	name := testName(ts, target, col.sql)
+	kwargs := testKwargs(ts, col.sql)
+	name := testName(ts, target, kwargs)
 	src := c.testTemplate(macro, *target, col.sql, ts)
 	h := md5.Sum([]byte(target.file + "\x00" + src))
 	pkg := target.node.Package
@@ -440,7 +441,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		FQN:     append(append([]string{}, target.node.FQN[:len(target.node.FQN)-1]...), name),
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
-		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: testKwargs(ts, col.sql)}}
+		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: kwargs}}
 	if !hasExpr(ts.args) {
 		n.testCall = &testCall{macro: macro, target: *target, column: col.sql, args: ts.args,
 			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}
