@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -87,6 +88,8 @@ func (ts *testSpec) fill(m map[string]any) {
 			}
 		case k == "name":
 			ts.customName, _ = v.(string)
+		case k == "description":
+			// the test's description (dbt 1.9), not an argument
 		case testConfigKeys[k]:
 			ts.config[k] = v
 		default:
@@ -172,14 +175,21 @@ func testName(ts *testSpec, target *testTarget, kwargs map[string]any) string {
 	if ts.customName != "" {
 		return ts.customName
 	}
-	typ := ts.name
-	if ts.namespace != "" {
-		typ = ts.namespace + "_" + typ
+	return testType(ts.namespace, ts.name, target.node != nil && target.node.ResourceType == TypeSource) + "_" +
+		target.nodeName + "_" + testArgsPart(kwargs)
+}
+
+// testType is a synthesized test name's first part: the test, "source_"
+// before it for a source's, the namespace before that (dbt:
+// p_source_anyarg_raw_orders_id).
+func testType(namespace, name string, source bool) string {
+	if source {
+		name = "source_" + name
 	}
-	if target.node != nil && target.node.ResourceType == TypeSource {
-		typ = "source_" + typ
+	if namespace != "" {
+		name = namespace + "_" + name
 	}
-	return typ + "_" + target.nodeName + "_" + testArgsPart(kwargs)
+	return name
 }
 
 // testArgsPart is the arguments' part of a synthesized test name.
@@ -215,12 +225,13 @@ func testShortName(n *Node) string {
 	if len(n.Name) < 64 || n.TestMetadata == nil {
 		return n.Name
 	}
-	ident := n.Name
-	if unique := testArgsPart(n.TestMetadata.Kwargs); strings.HasSuffix(n.Name, "_"+unique) {
-		ident = n.Name[:len(n.Name)-len(unique)-1]
-	} else {
-		return n.Name // a name given with name:
+	// a synthesized name, not one given with name: (which is kept)
+	typ := testType(n.TestMetadata.Namespace, n.TestMetadata.Name, strings.HasPrefix(n.AttachedNode, "source."))
+	unique := testArgsPart(n.TestMetadata.Kwargs)
+	if !strings.HasPrefix(n.Name, typ+"_") || !strings.HasSuffix(n.Name, "_"+unique) || len(n.Name) < len(typ)+len(unique)+2 {
+		return n.Name
 	}
+	ident := n.Name[:len(n.Name)-len(unique)-1]
 	h := md5.Sum([]byte(n.Name))
 	return ident[:min(30, len(ident))] + "_" + hex.EncodeToString(h[:])
 }
@@ -239,10 +250,26 @@ func pyStr(v any) string {
 	case string:
 		return x
 	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e16 {
-			return strconv.FormatFloat(x, 'f', 1, 64)
+		switch a := math.Abs(x); {
+		case math.IsNaN(x):
+			return "nan"
+		case math.IsInf(x, 0):
+			if x < 0 {
+				return "-inf"
+			}
+			return "inf"
+		case a >= 1e16 || a < 1e-4 && a != 0:
+			return strconv.FormatFloat(x, 'e', -1, 64) // Python: 1e+16, 1.5e-05
+		case x == math.Trunc(x):
+			return strconv.FormatFloat(x, 'f', 1, 64) // 1.0
+		default:
+			return strconv.FormatFloat(x, 'f', -1, 64) // 1234567.5
 		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
+	case time.Time: // a YAML date or timestamp, as Python prints a date or datetime
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format("2006-01-02 15:04:05.999999")
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {

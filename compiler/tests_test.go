@@ -6,7 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -281,4 +283,46 @@ func TestAbsoluteModelPath(t *testing.T) {
 	require.NoError(t, res.WriteTarget([]string{"model.p.a", "model.p.b"}))
 	_, err := os.Stat(filepath.Join(project, "target", "compiled", "__", "shared", "models", "b.sql"))
 	require.NoError(t, err)
+}
+
+// TestTestNamesAsDbt: generic tests are named as dbt-core's
+// synthesize_generic_test_names names them (expected names computed with
+// dbt's function in Python on the same YAML).
+func TestTestNamesAsDbt(t *testing.T) {
+	model := &testTarget{node: &Node{ResourceType: TypeModel}, nodeName: "m"}
+	source := &testTarget{node: &Node{ResourceType: TypeSource}, nodeName: "raw_orders"}
+	for _, c := range []struct {
+		target    *testTarget
+		namespace string
+		args      map[string]any
+		want      string
+	}{
+		{model, "", map[string]any{"column_name": "id"}, "anyarg_m_id"},
+		{model, "", map[string]any{}, "anyarg_m_"},
+		{model, "", map[string]any{"values": []any{"a", "b"}, "column_name": "s", "quote": false}, "anyarg_m_s__False__a__b"},
+		{model, "", map[string]any{"a": 1.0}, "anyarg_m_1_0"},
+		{model, "", map[string]any{"a": 0.5}, "anyarg_m_0_5"},
+		{model, "", map[string]any{"a": 1234567.5}, "anyarg_m_1234567_5"},
+		{model, "", map[string]any{"a": 1e20}, "anyarg_m_1e_20"},
+		{model, "", map[string]any{"a": 1e-05}, "anyarg_m_1e_05"},
+		{model, "", map[string]any{"a": nil}, "anyarg_m_None"},
+		{model, "", map[string]any{"a": true}, "anyarg_m_True"},
+		{model, "", map[string]any{"a": []any{[]any{"x", 1}}}, "anyarg_m__x_1_"},
+		{model, "", map[string]any{"a": time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, "anyarg_m_2024_01_01"},
+		{model, "", map[string]any{"a": time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC)}, "anyarg_m_2024_01_01_10_00_00"},
+		{source, "p", map[string]any{"column_name": "id"}, "p_source_anyarg_raw_orders_id"},
+		{model, "p", map[string]any{"column_name": `"Id"`}, "p_anyarg_m__Id_"},
+	} {
+		ts := &testSpec{name: "anyarg", namespace: c.namespace}
+		assert.Equal(t, c.want, testName(ts, c.target, c.args), "%v", c.args)
+	}
+	// a long name's short one, and a long custom name kept
+	long := &Node{Name: "accepted_values_stg_orders_status__placed__shipped__completed__return_pending__returned",
+		AttachedNode: "model.jaffle.stg_orders",
+		TestMetadata: &TestMetadata{Name: "accepted_values", Kwargs: map[string]any{"column_name": "status",
+			"values": []any{"placed", "shipped", "completed", "return_pending", "returned"}}}}
+	assert.Equal(t, "accepted_values_stg_orders_4f514bf94b77b7ea437830eec4421c58", testShortName(long))
+	custom := &Node{Name: "this_is_a_rather_long_custom_test_name_that_people_write_for_the_id",
+		AttachedNode: "model.p.m", TestMetadata: &TestMetadata{Name: "not_null", Kwargs: map[string]any{"column_name": "id"}}}
+	assert.Equal(t, custom.Name, testShortName(custom))
 }
