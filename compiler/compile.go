@@ -517,7 +517,7 @@ func (c *compilation) loadProperties(files []*projectFile) {
 // render when they run. A value that fails to render is an error at its
 // key.
 func (c *compilation) renderPropConfigs(p *properties) {
-	ctx := map[string]any{"var": varFunc(c.project.packageVars(p.pkg)), "env_var": envVar, "target": c.targetValue}
+	ctx := c.yamlContext(c.project.packageVars(p.pkg))
 	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
 		for _, e := range list {
 			e.ConfigRaw = c.renderPropConfig(p.file, ctx, e.Config, e.ConfigAt, e.Line)
@@ -666,9 +666,7 @@ func (c *compilation) setUnrendered(n *Node) {
 			continue
 		}
 		if call, set := byConfig[k]; set {
-			m := map[string]any{k: w}
-			mergeConfig(m, map[string]any{k: call.Set})
-			w = m[k]
+			w = mergedValue(k, w, call.Set)
 		}
 		if !reflect.DeepEqual(w, n.Config[k]) {
 			if n.UnrenderedConfig == nil {

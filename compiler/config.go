@@ -138,6 +138,14 @@ func mergeConfig(dst, src map[string]any) {
 	}
 }
 
+// mergedValue is key's value dst merged with src as mergeConfig merges
+// it (tags and hooks added, meta keys set, anything else replaced).
+func mergedValue(key string, dst, src any) any {
+	m := map[string]any{key: dst}
+	mergeConfig(m, map[string]any{key: src})
+	return m[key]
+}
+
 // tagsOf returns the sorted, unique tags of a config.
 func tagsOf(c Config) []string {
 	tags := toStrings(c["tags"])

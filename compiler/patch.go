@@ -551,14 +551,23 @@ func patchKey(opt Options, proj *Project) string {
 func varSums(vars map[string]any) (map[string]string, bool) {
 	out := make(map[string]string, len(vars))
 	for k, v := range vars {
-		b, ok := typedAny(nil, v)
+		sum, ok := varSum(v)
 		if !ok {
 			return nil, false
 		}
-		h := sha256.Sum256(b)
-		out[k] = hex.EncodeToString(h[:])
+		out[k] = sum
 	}
 	return out, true
+}
+
+// varSum hashes a var's value with its type.
+func varSum(v any) (string, bool) {
+	b, ok := typedAny(nil, v)
+	if !ok {
+		return "", false
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), true
 }
 
 // projectVarSums is varSums of the root project's vars, with each
@@ -571,12 +580,9 @@ func projectVarSums(proj *Project) (map[string]string, bool) {
 		return nil, false
 	}
 	for _, pkg := range proj.Packages {
-		b, ok := typedAny(nil, proj.packageVars(pkg))
-		if !ok {
+		if sums[pkg.Name], ok = varSum(proj.packageVars(pkg)); !ok {
 			return nil, false
 		}
-		h := sha256.Sum256(b)
-		sums[pkg.Name] = hex.EncodeToString(h[:])
 	}
 	return sums, true
 }

@@ -378,8 +378,9 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 		r, err := "", error(nil)
 		tpl, perr := plainEngine.Parse(file, desc)
 		if err = perr; err == nil {
-			r, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(c.varsOfFile(file)), "target": c.targetValue,
-				"doc": jinja.Func(doc)})
+			ctx := c.yamlContext(c.varsOfFile(file))
+			ctx["doc"] = jinja.Func(doc)
+			r, err = tpl.Render(ctx)
 		}
 		var secret *SecretEnvError
 		switch {

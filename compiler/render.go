@@ -411,11 +411,8 @@ func (st *renderState) setByConfig(key string, at jinja.Pos, v any) {
 	if st.configAt == nil {
 		st.configAt = map[string]configCall{}
 	}
-	prev, had := st.configAt[key]
-	if had {
-		m := map[string]any{key: prev.Set}
-		mergeConfig(m, map[string]any{key: v})
-		v = m[key]
+	if prev, had := st.configAt[key]; had {
+		v = mergedValue(key, prev.Set, v)
 	}
 	st.configAt[key] = configCall{At: at, Set: v}
 }

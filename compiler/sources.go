@@ -17,7 +17,7 @@ func (c *compilation) renderField(file string, line int, v string, vars map[stri
 	tpl, err := plainEngine.Parse(file, v)
 	if err == nil {
 		var out string
-		out, err = tpl.Render(map[string]any{"env_var": envVar, "var": varFunc(vars), "target": c.targetValue})
+		out, err = tpl.Render(c.yamlContext(vars))
 		if err == nil {
 			return strings.TrimSpace(out)
 		}

@@ -437,8 +437,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	}
 	var raw map[string]any
 	if anyString(ts.config, isTemplate) { // as a properties file's config: blocks
-		ctx := map[string]any{"var": varFunc(c.project.packageVars(c.project.Package(target.node.Package))),
-			"env_var": envVar, "target": c.targetValue}
+		ctx := c.yamlContext(c.project.packageVars(c.project.Package(target.node.Package)))
 		raw = c.renderPropConfig(target.file, ctx, ts.config, nil, spec.Line)
 	}
 	macro := c.testMacro(ts, target.node.Package)

@@ -194,28 +194,9 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 	// include/exclude apply to the model's columns, wherever the item is
 	// in the list; the version's own column entries are then added (as
 	// dbt does)
-	for _, item := range vs.Columns {
-		m, _ := item.(map[string]any)
-		if m == nil {
-			continue
-		}
-		if inc, ok := m["include"]; ok {
-			keep := map[string]bool{}
-			if list, ok := inc.([]any); ok {
-				for _, x := range list {
-					keep[scalarText(x)] = true
-				}
-				for name := range n.Columns {
-					if !keep[name] {
-						delete(n.Columns, name)
-					}
-				}
-			}
-			if ex, ok := m["exclude"].([]any); ok {
-				for _, x := range ex {
-					delete(n.Columns, scalarText(x))
-				}
-			}
+	for name := range n.Columns {
+		if !vs.includes(name) {
+			delete(n.Columns, name)
 		}
 	}
 	for i, item := range vs.Columns {
@@ -261,25 +242,25 @@ func (vs *versionSpec) includes(column string) bool {
 	if vs == nil {
 		return true
 	}
+	in := true // no include item, include: all or *
 	for _, item := range vs.Columns {
 		m, _ := item.(map[string]any)
 		inc, ok := m["include"]
 		if !ok {
 			continue
 		}
-		in := true // all, *
 		if list, ok := inc.([]any); ok {
-			in = false
+			listed := false
 			for _, x := range list {
-				in = in || scalarText(x) == column
+				listed = listed || scalarText(x) == column
 			}
+			in = in && listed
 		}
 		if ex, ok := m["exclude"].([]any); ok {
 			for _, x := range ex {
 				in = in && scalarText(x) != column
 			}
 		}
-		return in
 	}
-	return true
+	return in
 }

@@ -320,6 +320,12 @@ func singleExpression(src string) (string, bool) {
 	return expr, true
 }
 
+// yamlContext is what a template in a YAML value sees when the project
+// loads, as dbt's: var() of vars, env_var() and target.
+func (c *compilation) yamlContext(vars map[string]any) map[string]any {
+	return map[string]any{"var": varFunc(vars), "env_var": envVar, "target": c.targetValue}
+}
+
 // renderPropFields renders the Jinja in the rest of a properties file's
 // keys that dbt renders when it loads the file (its schema renderer
 // renders every key but descriptions, tests and hooks): an entry's meta:,
