@@ -2,11 +2,21 @@
 
 package compiler
 
-import "os"
+import (
+	"bytes"
+	"os"
+)
 
 func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
 
 func readFile(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// sameContent tells whether the file name holds exactly want; buf is
+// returned as it came (a buffer for the unix version's reads).
+func sameContent(name string, want, buf []byte) (bool, []byte) {
+	old, err := os.ReadFile(name)
+	return err == nil && bytes.Equal(old, want), buf
+}
 
 // fileID is a file's inode number: none here.
 func fileID(os.FileInfo) uint64 { return 0 }

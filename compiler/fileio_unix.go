@@ -3,6 +3,7 @@
 package compiler
 
 import (
+	"bytes"
 	"os"
 	"syscall"
 )
@@ -51,6 +52,38 @@ func readFile(name string) ([]byte, error) {
 		size = int(st.Size) + 1 // one more, to see EOF without growing
 	}
 	return readFD(fd, name, size)
+}
+
+// sameContent tells whether the file name holds exactly want, reading it
+// (when its size is want's) into buf, which it returns for reuse.
+func sameContent(name string, want, buf []byte) (bool, []byte) {
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	for err == syscall.EINTR {
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
+	if err != nil {
+		return false, buf
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil || st.Size != int64(len(want)) {
+		return false, buf
+	}
+	if cap(buf) < len(want)+1 {
+		buf = make([]byte, 0, len(want)+1+len(want)/2)
+	}
+	buf = buf[:0]
+	for len(buf) <= len(want) { // one byte more than want sees a longer file
+		n, err := syscall.Read(fd, buf[len(buf):len(want)+1])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || n == 0 {
+			break
+		}
+		buf = buf[:len(buf)+n]
+	}
+	return bytes.Equal(buf, want), buf
 }
 
 // readFD reads an open file to the end into a buffer of size bytes (one
