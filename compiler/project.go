@@ -253,6 +253,13 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	for k, v := range p.Vars {
 		p.fileVars[k] = v
 	}
+	// vars scoped to the project's own name apply to its own nodes, over
+	// its global ones (dbt's vars_for: the block of the node's package)
+	if own, ok := p.fileVars[p.Name].(map[string]any); ok {
+		for k, v := range own {
+			p.Vars[k] = v
+		}
+	}
 	for k, v := range cliVars {
 		p.Vars[k] = v
 	}

@@ -61,6 +61,22 @@ func TestPackagesBuild(t *testing.T) {
 		require.Equal(t, 0, r.Code, r.String())
 		assert.Contains(t, readFile(t, dir, "target/compiled/dbt_packages/util_pkg/models/util_base.sql"), "'"+c.want+"' as greeting", "--vars %q", c.vars)
 	}
+
+	// the root's vars scoped to its own name apply to its own models,
+	// over its global ones, and not to a package's; --vars win over both
+	writeFile(t, dir, "models/own_vars.sql", "select '{{ var(\"greeting\") }}' as greeting, {{ var('n') }} as n")
+	writeFile(t, dir, "dbt_project.yml", "name: shop\nprofile: shop\nvars:\n  greeting: g\n  n: 1\n  shop:\n    greeting: own\n  util_pkg:\n    greeting: hi\nmodels:\n  util_pkg:\n    +materialized: table\n")
+	for _, c := range []struct{ vars, root, pkg string }{{"", "'own' as greeting, 1 as n", "'hi' as greeting"},
+		{"greeting: cli", "'cli' as greeting, 1 as n", "'cli' as greeting"}} {
+		args := []string{"compile"}
+		if c.vars != "" {
+			args = append(args, "--vars", c.vars)
+		}
+		r = mart(t, dir, args...)
+		require.Equal(t, 0, r.Code, r.String())
+		assert.Contains(t, readFile(t, dir, "target/compiled/models/own_vars.sql"), c.root, "--vars %q", c.vars)
+		assert.Contains(t, readFile(t, dir, "target/compiled/dbt_packages/util_pkg/models/util_base.sql"), c.pkg, "--vars %q", c.vars)
+	}
 }
 
 func toFloat(v any) float64 {
