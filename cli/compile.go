@@ -99,7 +99,7 @@ func lsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ids, err := g.selectNodes(res, &sel, false)
+			ids, err := g.selectNodes(res, &sel, true) // tests of what is selected, as dbt ls lists them
 			if err != nil {
 				return err
 			}

@@ -22,30 +22,30 @@ func TestCompileSelectors(t *testing.T) {
 		{[]string{"-s", "stg_a"}, "stg_a"},
 		{[]string{"-s", "stg_*"}, "stg_a stg_b"},
 		{[]string{"-s", "*_ab"}, "int_ab"},
-		{[]string{"-s", "sel.marts.*"}, "dim fct not_null_fct_id report unique_fct_id"},
-		{[]string{"-s", "path:models/marts"}, "dim fct not_null_fct_id report unique_fct_id"},
+		{[]string{"-s", "sel.marts.*"}, "assert_report_not_empty dim fct not_null_fct_id report unique_fct_id"},
+		{[]string{"-s", "path:models/marts"}, "assert_report_not_empty dim fct not_null_fct_id report unique_fct_id"},
 		{[]string{"-s", "path:models/staging/stg_b.sql"}, "stg_b"},
-		{[]string{"-s", "tag:nightly"}, "fct int_ab"},
+		{[]string{"-s", "tag:nightly"}, "fct int_ab not_null_fct_id unique_fct_id"},
 		{[]string{"-s", "tag:pii"}, "b"},
-		{[]string{"-s", "config.materialized:table"}, "dim fct"},
-		{[]string{"-s", "config.materialized:view"}, "report stg_a stg_b"},
+		{[]string{"-s", "config.materialized:table"}, "dim fct not_null_fct_id unique_fct_id"},
+		{[]string{"-s", "config.materialized:view"}, "assert_report_not_empty report stg_a stg_b"},
 		{[]string{"-s", "source:raw"}, "a b"},
 		{[]string{"-s", "source:raw.b+"}, "assert_report_not_empty b fct int_ab not_null_fct_id report stg_b unique_fct_id"},
 		{[]string{"-s", "resource_type:seed"}, "lookup"},
 		{[]string{"-s", "resource_type:source"}, "a b"},
 		{[]string{"-s", "test_type:singular"}, "assert_report_not_empty"},
 		{[]string{"-s", "test_type:generic"}, "not_null_fct_id unique_fct_id"},
-		{[]string{"-s", "+fct"}, "a b fct int_ab stg_a stg_b"},
+		{[]string{"-s", "+fct"}, "a b fct int_ab not_null_fct_id stg_a stg_b unique_fct_id"},
 		{[]string{"-s", "fct+"}, "assert_report_not_empty fct not_null_fct_id report unique_fct_id"},
-		{[]string{"-s", "2+report"}, "dim fct int_ab lookup report stg_a"},
+		{[]string{"-s", "2+report"}, "assert_report_not_empty dim fct int_ab lookup not_null_fct_id report stg_a unique_fct_id"},
 		{[]string{"-s", "stg_a+1"}, "dim int_ab stg_a"},
-		{[]string{"-s", "1+int_ab+1"}, "fct int_ab stg_a stg_b"},
+		{[]string{"-s", "1+int_ab+1"}, "fct int_ab not_null_fct_id stg_a stg_b unique_fct_id"},
 		{[]string{"-s", "@int_ab"}, "a assert_report_not_empty b dim fct int_ab lookup not_null_fct_id report stg_a stg_b unique_fct_id"},
 		{[]string{"-s", "stg_a dim"}, "dim stg_a"},
 		{[]string{"-s", "stg_a", "-s", "dim"}, "dim stg_a"},
-		{[]string{"-s", "tag:nightly,config.materialized:table"}, "fct"},
+		{[]string{"-s", "tag:nightly,config.materialized:table"}, "fct not_null_fct_id unique_fct_id"},
 		{[]string{"-s", "+report,tag:staging"}, "stg_a stg_b"},
-		{[]string{"-s", "tag:staging tag:nightly", "--exclude", "stg_b"}, "fct int_ab stg_a"},
+		{[]string{"-s", "tag:staging tag:nightly", "--exclude", "stg_b"}, "fct int_ab not_null_fct_id stg_a unique_fct_id"},
 		{[]string{"-s", "fct+", "--exclude", "resource_type:test"}, "fct report"},
 		{[]string{"-s", "+report", "--resource-type", "model"}, "dim fct int_ab report stg_a stg_b"},
 		{[]string{"--resource-type", "test"}, "assert_report_not_empty not_null_fct_id unique_fct_id"},
@@ -83,7 +83,7 @@ func TestCompileSelectJSON(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
 		got = append(got, m)
 	}
-	require.Len(t, got, 2)
+	require.Len(t, got, 3) // and report's singular test, as dbt ls lists it
 	golden(t, "compile/select/ls_json.json", jsonText(t, got))
 }
 

@@ -80,7 +80,7 @@ func TestPullRequestWorkflow(t *testing.T) {
 	edit("models/marts/_marts.yml", "  - name: dim_cars\n", "  - name: dim_cars\n    config: {meta: {owner: fleet}}\n") // a config only
 	edit("mart.yml", "late_return_grace_minutes: 15", "late_return_grace_minutes: 20")
 
-	r := mart(t, dir, "ls", "--select", "state:modified", "--state", "prod-state", "--output", "name")
+	r := mart(t, dir, "ls", "--select", "state:modified", "--state", "prod-state", "--resource-type", "model", "--output", "name")
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Equal(t, []string{"agg_revenue_by_channel", "dim_cars", "dim_members", "fct_payments", "fct_reservations"}, lines(r.Stdout))
 
