@@ -63,6 +63,7 @@ func (g *globals) extract(f *extractFlags) error {
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun
+	g.extracting = true
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err

@@ -270,6 +270,9 @@ func (c *compilation) checkRelations() {
 		d.Detail = "two nodes cannot build one relation: give one of them another alias or schema"
 		c.addDiag(*d)
 	}
+	if !c.opt.Extract {
+		return
+	}
 	keys := make([]string, 0, len(c.sources))
 	for k, s := range c.sources {
 		if len(s.Extract) > 0 && s.Enabled() {

@@ -46,6 +46,12 @@ type Options struct {
 	// there was none it could use (the next whole compile of a run reuses
 	// its renders).
 	PatchForRun bool
+	// Extract: the compile is mart extract's. A source table whose
+	// extract: block would land it where a node builds is then an error
+	// (extract would overwrite it); other commands read the source as
+	// they would any source, so a project can read a seed through a
+	// source that mart extract fills in another environment.
+	Extract bool
 	// OnTarget, when set, is called with the target as soon as it is
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.
