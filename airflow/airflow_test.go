@@ -69,6 +69,30 @@ func TestDemoDAG(t *testing.T) {
 	}
 }
 
+// TestDemoPipelineDAG: with SODA_PIPELINE set the demo's source raw is
+// the tables mart extract lands, and each is extracted first, before its
+// freshness check and its tests; without it the source reads the seeds,
+// which mart extract would overwrite, and the DAG extracts nothing
+// (TestDemoDAG's golden files).
+func TestDemoPipelineDAG(t *testing.T) {
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	t.Setenv("SODA_PIPELINE", "1")
+	g := generate(t, root, ByNode)
+	g.check(t)
+	var extracts []string
+	for _, task := range g.dag.Tasks {
+		if task.Kind == KindExtract {
+			extracts = append(extracts, task.ID)
+			assert.Empty(t, task.Upstream, "%s waits for nothing", task.ID)
+		}
+	}
+	assert.Equal(t, []string{"extract_raw_app_events", "extract_raw_cars", "extract_raw_members", "extract_raw_payments",
+		"extract_raw_reservations", "extract_raw_zones"}, extracts)
+	assert.Equal(t, []string{"extract_raw_members"}, g.dag.Task("freshness_raw_members").Upstream)
+	assert.Equal(t, []string{"extract", "--select", "source:raw.members"}, g.dag.Task("extract_raw_members").Args)
+}
+
 // TestSynthetic1000DAG pins the DAG of a generated 1,000-model project.
 func TestSynthetic1000DAG(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")

@@ -79,9 +79,10 @@ func Build(p *plan.Plan, m *compiler.Manifest, opt Options) (*DAG, error) {
 		return nil, err
 	}
 	names := newSelectors(m)
+	built := builtRelations(m)
 	d := &DAG{}
 	for _, u := range g.units {
-		u.tasks = unitTasks(u, m, names)
+		u.tasks = unitTasks(u, m, names, built)
 	}
 	assignIDs(g.units)
 	for _, u := range g.units {
@@ -120,13 +121,31 @@ func (d *DAG) Task(id string) *Task {
 	return nil
 }
 
-// unitTasks makes the tasks of a unit, in the order they run.
-func unitTasks(u *unit, m *compiler.Manifest, names selectors) []*Task {
+// builtRelations are the relations the manifest's nodes build, case
+// folded.
+func builtRelations(m *compiler.Manifest) map[string]bool {
+	out := map[string]bool{}
+	for _, n := range m.Nodes {
+		switch n.ResourceType {
+		case compiler.TypeModel, compiler.TypeSeed, compiler.TypeSnapshot:
+			if n.Relation != "" && n.Enabled() {
+				out[strings.ToLower(n.Relation)] = true
+			}
+		}
+	}
+	return out
+}
+
+// unitTasks makes the tasks of a unit, in the order they run. A source
+// table is extracted unless a node builds its relation (mart extract
+// refuses it: the source reads that node's table in this environment, as
+// the SODA Store's source raw reads the seeds unless SODA_PIPELINE is set).
+func unitTasks(u *unit, m *compiler.Manifest, names selectors, built map[string]bool) []*Task {
 	var out []*Task
 	if u.source != nil {
 		sel := "source:" + u.source.SourceName + "." + u.source.Name
 		settings := compiler.AirflowOverrides(u.source)
-		if u.source.Extract != nil {
+		if u.source.Extract != nil && !built[strings.ToLower(u.source.Relation)] {
 			out = append(out, &Task{Kind: KindExtract, Args: []string{"extract", "--select", sel}, Settings: settings})
 		}
 		if u.source.Freshness != nil {

@@ -19,13 +19,10 @@ import (
 	"github.com/mart-dev/mart/extract/extracttest/mongotest"
 )
 
-// pipelineVars makes the demo's source raw read the tables mart extract
-// landed (raw.<table>) instead of the seeds.
-const pipelineVars = "{soda_pipeline: true}"
-
 // TestDemoPipeline runs the SODA Store from its operational stores: sodagen
 // loads the scale-1 data into PostgreSQL, MariaDB, a MongoDB-wire server
-// and files, `mart extract` (the pipeline project) lands it, and `mart
+// and files, `mart extract` lands it (the demo's own source raw, whose
+// extract: blocks read the stores when SODA_PIPELINE is set), and `mart
 // build` builds the demo on it. The marts must equal, row for row, those
 // the seeds give; after an UPDATE, an INSERT and a DELETE in PostgreSQL
 // (mirrored in the seeds) they must again; and a run with nothing new
@@ -36,7 +33,7 @@ func TestDemoPipeline(t *testing.T) {
 	myDSN, _ := extracttest.MySQL(t)
 	mongoURI, _ := mongotest.Server(t)
 	env := []string{"SODA_POSTGRES_DSN=" + pgDSN, "SODA_MARIADB_DSN=" + myDSN, "SODA_MONGODB_URI=" + mongoURI,
-		"TZ=America/Los_Angeles"}
+		"SODA_PIPELINE=1", "TZ=America/Los_Angeles"}
 
 	seeds := demo(t)
 	r := mart(t, seeds, "build")
@@ -46,10 +43,10 @@ func TestDemoPipeline(t *testing.T) {
 	sodagenBuild(t)
 	start := time.Now()
 	sodagen(t, "--load", "--pg-dsn", pgDSN, "--mysql-dsn", myDSN, "--mongo-uri", mongoURI,
-		"--files-dir", filepath.Join(pipe, "pipeline", "data", "fleet"))
+		"--files-dir", filepath.Join(pipe, "data", "fleet"))
 	t.Logf("sodagen --load: %s", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	r = martEnv(t, pipe, env, "extract", "--project-dir", "pipeline")
+	r = martEnv(t, pipe, env, "extract")
 	require.Equal(t, 0, r.Code, "%s", r)
 	assert.Contains(t, r.Stdout, "OK=6 ERROR=0 SKIP=0")
 	assert.Contains(t, r.Stdout, "OK extracted raw.reservations: 1,000 inserted")
@@ -76,7 +73,7 @@ func TestDemoPipeline(t *testing.T) {
 	r = mart(t, seeds, "build")
 	require.Equal(t, 0, r.Code, "%s", r)
 
-	r = martEnv(t, pipe, env, "extract", "--project-dir", "pipeline")
+	r = martEnv(t, pipe, env, "extract")
 	require.Equal(t, 0, r.Code, "%s", r)
 	assert.Contains(t, r.Stdout, "OK extracted raw.reservations: 1 inserted, 1 updated")
 	assert.Contains(t, r.Stdout, "OK extracted raw.members: 1 deleted")
@@ -93,7 +90,7 @@ func TestDemoPipeline(t *testing.T) {
 	// and the marts stay as they are.
 	state := query(t, pipe, "select stream, cast(state as varchar), updated_at from raw._mart_extract_state order by stream")
 	marts := martRows(t, pipe)
-	r = martEnv(t, pipe, env, "extract", "--project-dir", "pipeline")
+	r = martEnv(t, pipe, env, "extract")
 	require.Equal(t, 0, r.Code, "%s", r)
 	assert.Equal(t, 6, strings.Count(r.Stdout, ": no changes ["), "%s", r.Stdout)
 	assert.Equal(t, state, query(t, pipe, "select stream, cast(state as varchar), updated_at from raw._mart_extract_state order by stream"))
@@ -101,27 +98,19 @@ func TestDemoPipeline(t *testing.T) {
 	assert.Equal(t, marts, martRows(t, pipe))
 }
 
-// pipelineDemo copies the demo and its pipeline project, without the
-// seeds: the pipeline's build must not need them.
+// pipelineDemo copies the demo without the seeds: the pipeline's build
+// must not need them.
 func pipelineDemo(t *testing.T) string {
 	t.Helper()
 	dir := demo(t)
 	require.NoError(t, os.RemoveAll(filepath.Join(dir, "seeds")))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "seeds"), 0o755))
-	for _, p := range []string{"mart.yml", "profiles.yml", "models"} {
-		src, dst := filepath.Join(repoRoot, "pipeline", p), filepath.Join(dir, "pipeline", p)
-		if st, err := os.Stat(src); err == nil && st.IsDir() {
-			copyTree(t, src, dst)
-		} else {
-			writeFile(t, dir, filepath.Join("pipeline", p), readFile(t, repoRoot, filepath.Join("pipeline", p)))
-		}
-	}
 	return dir
 }
 
 func buildPipeline(t *testing.T, dir string, env []string) {
 	t.Helper()
-	r := martEnv(t, dir, env, "build", "--vars", pipelineVars)
+	r := martEnv(t, dir, env, "build")
 	require.Equal(t, 0, r.Code, "%s", r)
 	require.Contains(t, r.Stdout, "WARN=0 ERROR=0 FAIL=0 SKIP=0", "%s", r.Stdout)
 }

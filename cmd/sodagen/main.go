@@ -6,7 +6,7 @@
 //	go run ./cmd/sodagen --scale 1000 --out /tmp/soda   # millions of rows
 //	go run ./cmd/sodagen -check               # verify seeds/ and the documented facts
 //	go run ./cmd/sodagen -facts               # print the facts of the data in --out
-//	go run ./cmd/sodagen --load --pg-dsn ... --mysql-dsn ... --mongo-uri ... --files-dir pipeline/data/fleet
+//	go run ./cmd/sodagen --load --pg-dsn ... --mysql-dsn ... --mongo-uri ... --files-dir data/fleet
 //
 // The output depends only on --scale and --seed: the same flags give the
 // same bytes on every machine and Go release, and the same rows in the
