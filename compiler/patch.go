@@ -656,39 +656,43 @@ func envSnapshot(extra []string) [][2]string {
 }
 
 // pendingPatchSnapshot starts making the snapshot of a compile that just
-// succeeded, when one may be kept.
+// succeeded, when one may be kept, in the background: the compile's
+// outputs are written meanwhile (KeepPatch waits for it). Nothing it reads
+// changes after the compile: a node that renders at run time, which a run
+// renders again, means no snapshot, and it stops at the first.
 // loadDiags are what loading the project and the target said.
 func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, loadDiags Diagnostics) *pendingPatch {
 	if c.inv == nil {
 		return nil
 	}
 	pp := &pendingPatch{ready: make(chan struct{})}
+	go func() {
+		defer close(pp.ready)
+		pp.snap, pp.why = c.patchSnapshot(files, m, loadDiags)
+	}()
+	return pp
+}
+
+// patchSnapshot makes the snapshot of a compile, or says why there is none.
+func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags Diagnostics) (*patchSnapshot, string) {
 	if c.pp == nil || c.pp.global == "" {
-		pp.why = "no partial parsing"
-		close(pp.ready)
-		return pp
+		return nil, "no partial parsing"
 	}
 	// every template's render cached, no volatile macro anywhere
 	for _, n := range c.nodes {
 		if n.RunTimeRender {
-			pp.why = n.UniqueID + " renders at run time"
-			close(pp.ready)
-			return pp
+			return nil, n.UniqueID + " renders at run time"
 		}
 		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) {
 			if _, ok := c.pp.entries[n.UniqueID]; !ok {
-				pp.why = n.UniqueID + "'s render is not cached"
-				close(pp.ready)
-				return pp
+				return nil, n.UniqueID + "'s render is not cached"
 			}
 		}
 	}
 	for _, st := range c.states {
 		for _, name := range st.macros {
 			if c.macroFacts[name].volatile {
-				pp.why = "macro " + name + " is volatile"
-				close(pp.ready)
-				return pp
+				return nil, "macro " + name + " is volatile"
 			}
 		}
 	}
@@ -735,9 +739,7 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 	var varsOK bool
 	snap.Vars, varsOK = projectVarSums(c.project)
 	if snap.Key == "" || !varsOK {
-		pp.why = "the options or vars cannot be hashed"
-		close(pp.ready)
-		return pp
+		return nil, "the options or vars cannot be hashed"
 	}
 	patchable := make(map[string]int, len(cands))
 	for i, cd := range cands {
@@ -761,36 +763,32 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 	for i, p := range c.project.projects() {
 		projIndex[p] = i
 	}
-	go func() {
-		defer close(pp.ready)
-		snap.Files = make([]fileStat, len(files))
-		parallel(len(files), func(i int) {
-			f := files[i]
-			st := f.stat
-			st.Path, st.Kind, st.Proj, st.Root = f.rel, f.kind, projIndex[f.proj], f.root
-			if f.sum.Checksum == "" { // unreadable: the compile failed anyway
-				st.Sum = rawSum(f.data)
-			} else {
-				raw, _ := hex.DecodeString(f.sum.Checksum)
-				st.Sum = string(raw)
-			}
-			snap.Files[i] = st
-		})
-		snap.VarUse = c.varUses(patchable)
-		if ixb, ok := encodeIndex(m, c.scope); ok {
-			snap.indexBlob = ixb
+	snap.Files = make([]fileStat, len(files))
+	parallel(len(files), func(i int) {
+		f := files[i]
+		st := f.stat
+		st.Path, st.Kind, st.Proj, st.Root = f.rel, f.kind, projIndex[f.proj], f.root
+		if f.sum.Checksum == "" { // unreadable: the compile failed anyway
+			st.Sum = rawSum(f.data)
+		} else {
+			raw, _ := hex.DecodeString(f.sum.Checksum)
+			st.Sum = string(raw)
 		}
-		snap.Nodes = make([]patchNode, len(cands))
-		parallel(len(cands), func(i int) {
-			blob, err := json.Marshal(cands[i].pc)
-			if err != nil {
-				return
-			}
-			snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, Blob: blob}
-		})
-		pp.snap = snap
-	}()
-	return pp
+		snap.Files[i] = st
+	})
+	snap.VarUse = c.varUses(patchable)
+	if ixb, ok := encodeIndex(m, c.scope); ok {
+		snap.indexBlob = ixb
+	}
+	snap.Nodes = make([]patchNode, len(cands))
+	parallel(len(cands), func(i int) {
+		blob, err := json.Marshal(cands[i].pc)
+		if err != nil {
+			return
+		}
+		snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, Blob: blob}
+	})
+	return snap, ""
 }
 
 // macroPlaces is the file and line of every macro of the project and its
