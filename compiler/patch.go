@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -239,19 +240,47 @@ func renderFacts(st *renderState) (string, bool) {
 	}
 	// positions too: config checks warn at the config() call, errors
 	// point at the ref() call; what config() set with its type
-	at := make(map[string]jinja.Pos, len(st.configAt))
 	set := make(map[string]any, len(st.configAt))
 	for k, call := range st.configAt {
-		at[k], set[k] = call.At, call.Set
-	}
-	rest, err := json.Marshal([]any{st.refs, st.sources, st.targets, st.macros, st.warnings, st.needsWarehouse,
-		st.callPos, at})
-	if err != nil {
-		return "", false
+		set[k] = call.Set
 	}
 	setJSON, ok := typedJSON(nil, set)
 	if !ok {
 		return "", false
+	}
+	// the rest length-prefixed, without reflection (json.Marshal of it
+	// was a fifth of what keeping a patch snapshot adds to a render)
+	rest := make([]byte, 0, 256)
+	rest = binary.AppendUvarint(rest, uint64(len(st.refs)))
+	for _, r := range st.refs {
+		rest = appendStr(appendStr(appendStr(rest, r.Package), r.Name), r.Version)
+	}
+	rest = binary.AppendUvarint(rest, uint64(len(st.sources)))
+	for _, src := range st.sources {
+		rest = appendStrs(rest, src)
+	}
+	rest = appendStrs(appendStrs(rest, st.targets), st.macros)
+	if st.needsWarehouse {
+		rest = append(rest, 1)
+	} else {
+		rest = append(rest, 0)
+	}
+	// where each ref() is called is not a fact: an edit that moves one
+	// (a line added above it) is patched, and its render says where
+	rest = binary.AppendUvarint(rest, uint64(len(st.callPos)))
+	for _, p := range st.callPos {
+		rest = appendStr(rest, p.key)
+	}
+	rest = binary.AppendUvarint(rest, uint64(len(st.configAt)))
+	for _, k := range sortedKeys(st.configAt) {
+		rest = appendPos(appendStr(rest, k), st.configAt[k].At)
+	}
+	if len(st.warnings) > 0 {
+		w, err := json.Marshal(st.warnings)
+		if err != nil {
+			return "", false
+		}
+		rest = appendStr(rest, string(w))
 	}
 	h := sha256.New()
 	h.Write(b)
@@ -260,6 +289,21 @@ func renderFacts(st *renderState) (string, bool) {
 	h.Write([]byte{0})
 	h.Write(setJSON)
 	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// appendStrs appends a length-prefixed list of length-prefixed strings.
+func appendStrs(b []byte, ss []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
+		b = appendStr(b, s)
+	}
+	return b
+}
+
+// appendPos appends a template position.
+func appendPos(b []byte, p jinja.Pos) []byte {
+	b = appendStr(b, p.File)
+	return binary.AppendVarint(binary.AppendVarint(b, int64(p.Line)), int64(p.Col))
 }
 
 // typedJSON encodes a config value with its Go type, so a decoded value is
