@@ -158,6 +158,9 @@ type propColumn struct {
 	Tests       []yaml.Node      `yaml:"tests"`
 	DataTests   []yaml.Node      `yaml:"data_tests"`
 	Line        int              `yaml:"-"`
+	// QuoteSet: quote: is written (a source's quoting: {column: ...}
+	// applies to the columns that do not say)
+	QuoteSet bool `yaml:"-"`
 }
 
 func (c *propColumn) UnmarshalYAML(n *yaml.Node) error {
@@ -166,6 +169,7 @@ func (c *propColumn) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	c.Line = n.Line
+	c.QuoteSet = mappingValue(n, "quote") != nil
 	return nil
 }
 
@@ -185,6 +189,7 @@ type propSource struct {
 	Meta          map[string]any `yaml:"meta"`
 	Tags          []string       `yaml:"tags"`
 	Tables        []*propTable   `yaml:"tables"`
+	Quoting       map[string]any `yaml:"quoting"`
 	Freshness     any            `yaml:"freshness"`
 	Extract       any            `yaml:"extract"`
 	Line          int            `yaml:"-"`
@@ -241,6 +246,7 @@ type propTable struct {
 	Columns       []*propColumn  `yaml:"columns"`
 	Tests         []yaml.Node    `yaml:"tests"`
 	DataTests     []yaml.Node    `yaml:"data_tests"`
+	Quoting       map[string]any `yaml:"quoting"`
 	Freshness     any            `yaml:"freshness"`
 	Extract       any            `yaml:"extract"`
 	Line          int            `yaml:"-"`

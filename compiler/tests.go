@@ -295,6 +295,12 @@ func pyRepr(v any) string {
 	return pyStr(v)
 }
 
+// quotingColumn is a quoting: mapping's column: value (false when unset).
+func quotingColumn(q map[string]any) bool {
+	b, _ := q["column"].(bool)
+	return b
+}
+
 // testTarget is what a generic test is attached to.
 type testTarget struct {
 	node     *Node  // model, seed, snapshot or source
@@ -311,11 +317,12 @@ func (c *compilation) addGenericTests() {
 		spec   *yaml.Node
 	}
 	var todo []pending
+	quoteColumns := false // a source table's quoting: {column: true}
 	add := func(tt *testTarget, col *propColumn, lists ...[]yaml.Node) {
 		var tc testColumn
 		if col != nil {
 			tc = testColumn{name: col.Name, sql: col.Name}
-			if col.Quote {
+			if col.Quote || !col.QuoteSet && quoteColumns {
 				// dbt: a column with quote: true reaches its tests as adapter.quote(name)
 				tc.sql = c.dialect.QuoteIdent(col.Name)
 			}
@@ -373,9 +380,16 @@ func (c *compilation) addGenericTests() {
 				}
 				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name}
 				add(tt, nil, t.DataTests, t.Tests)
+				// dbt: a column without quote: takes its table's, else its
+				// source's quoting.column
+				quoteColumns = quotingColumn(s.Quoting)
+				if q, ok := t.Quoting["column"].(bool); ok {
+					quoteColumns = q
+				}
 				for _, col := range t.Columns {
 					add(tt, col, col.DataTests, col.Tests)
 				}
+				quoteColumns = false
 			}
 		}
 	}

@@ -153,6 +153,54 @@ models:
 	}
 }
 
+// TestSourceQuotingColumn: a source's quoting: {column: true} quotes the
+// columns of its tables that do not say quote: themselves, in their tests,
+// as dbt does; a table's quoting: wins over its source's; the names are
+// dbt's (the quoted name cleaned: source_not_null_raw_events__Id_).
+func TestSourceQuotingColumn(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"mart.yml": "name: q\n",
+		"models/schema.yml": `version: 2
+sources:
+  - name: raw
+    quoting: {column: true}
+    tables:
+      - name: events
+        columns:
+          - {name: Id, data_tests: [not_null]}
+          - {name: plain, quote: false, data_tests: [not_null]}
+      - name: other
+        quoting: {column: false}
+        columns:
+          - {name: Id, data_tests: [not_null]}
+  - name: raw2
+    tables:
+      - name: t
+        columns:
+          - {name: Id, data_tests: [not_null]}
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	got := map[string]string{}
+	for _, nd := range res.Manifest.Nodes {
+		if nd.ResourceType == TypeTest {
+			got[nd.Name] = nd.CompiledCode
+		}
+	}
+	require.Len(t, got, 4, "%v", got)
+	require.Contains(t, got["source_not_null_raw_events__Id_"], `"Id" is null`)
+	require.Contains(t, got["source_not_null_raw_events_plain"], "plain is null")
+	require.Contains(t, got["source_not_null_raw_other_Id"], "Id is null")
+	require.Contains(t, got["source_not_null_raw2_t_Id"], "Id is null")
+}
+
 // TestUnitTestGivenMustBeAnInput: a unit test's given input that the model
 // does not read would leave the real relation in the test, silently: it is
 // an error at the given's line. Quoted names and versions parse whole.
