@@ -253,6 +253,7 @@ func (c *compilation) run() {
 	c.loadNodes(files)
 	c.applyVersions()
 	c.applyPatches()
+	c.checkTestKeys()
 	phase.Mark("load nodes")
 	if c.diags.HasErrors() {
 		return

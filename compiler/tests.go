@@ -295,6 +295,46 @@ func pyRepr(v any) string {
 	return pyStr(v)
 }
 
+// bothTestKeys is the error of an entry with both tests: and data_tests:,
+// which dbt refuses (one list would silently add to the other).
+func bothTestKeys(file string, line int, what string) Diagnostic {
+	d := errorf(file, line, 0, "%s has both tests: and data_tests:", what)
+	d.Detail = "dbt refuses both on one entry: put them all under data_tests: (tests: is its older name)"
+	return d
+}
+
+// checkTestKeys reports the entries, columns and source tables of the
+// properties files that have both tests: and data_tests:.
+func (c *compilation) checkTestKeys() {
+	cols := func(file, owner string, columns []*propColumn) {
+		for _, col := range columns {
+			if len(col.Tests) > 0 && len(col.DataTests) > 0 {
+				c.addDiag(bothTestKeys(file, col.Line, fmt.Sprintf("%s column %q", owner, col.Name)))
+			}
+		}
+	}
+	for _, p := range c.props {
+		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
+			for _, e := range entries {
+				owner := fmt.Sprintf("%s %q", kind, e.Name)
+				if len(e.Tests) > 0 && len(e.DataTests) > 0 {
+					c.addDiag(bothTestKeys(p.file, e.Line, owner))
+				}
+				cols(p.file, owner, e.Columns)
+			}
+		}
+		for _, s := range p.Sources {
+			for _, t := range s.Tables {
+				owner := fmt.Sprintf("source %s table %q", s.Name, t.Name)
+				if len(t.Tests) > 0 && len(t.DataTests) > 0 {
+					c.addDiag(bothTestKeys(p.file, t.Line, owner))
+				}
+				cols(p.file, owner, t.Columns)
+			}
+		}
+	}
+}
+
 // quotingColumn is a quoting: mapping's column: value (false when unset).
 func quotingColumn(q map[string]any) bool {
 	b, _ := q["column"].(bool)

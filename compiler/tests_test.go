@@ -1,9 +1,11 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +201,57 @@ sources:
 	require.Contains(t, got["source_not_null_raw_events_plain"], "plain is null")
 	require.Contains(t, got["source_not_null_raw_other_Id"], "Id is null")
 	require.Contains(t, got["source_not_null_raw2_t_Id"], "Id is null")
+}
+
+// TestBothTestKeys: tests: and data_tests: on one entry, column, source
+// table or version is an error at its line, as dbt refuses it.
+func TestBothTestKeys(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"mart.yml":        "name: q\n",
+		"models/a.sql":    "select 1 as id",
+		"models/d_v1.sql": "select 1 as id",
+		"models/schema.yml": `version: 2
+models:
+  - name: a
+    tests: [x]
+    data_tests: [y]
+    columns:
+      - name: id
+        tests: [not_null]
+        data_tests: [unique]
+  - name: d
+    versions:
+      - v: 1
+        tests: [x]
+        data_tests: [y]
+sources:
+  - name: raw
+    tables:
+      - name: t
+        tests: [x]
+        data_tests: [y]
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	_, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
+	var got []string
+	for _, d := range diags {
+		if strings.Contains(d.Summary, "both tests: and data_tests:") {
+			got = append(got, fmt.Sprintf("%d %s", d.Line, d.Summary))
+		}
+	}
+	sort.Strings(got)
+	require.Equal(t, []string{
+		`12 model "d" version 1 has both tests: and data_tests:`,
+		`18 source raw table "t" has both tests: and data_tests:`,
+		`3 model "a" has both tests: and data_tests:`,
+		`7 model "a" column "id" has both tests: and data_tests:`,
+	}, got)
 }
 
 // TestUnitTestGivenMustBeAnInput: a unit test's given input that the model

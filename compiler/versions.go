@@ -115,9 +115,11 @@ func (c *compilation) applyVersions() {
 				vs.ConfigRaw, _ = m[versionConfigRaw].(map[string]any)
 				vs.Columns, _ = m["columns"].([]any)
 				vs.Desc, _ = m["description"].(string)
-				_, vs.HasTests = m["data_tests"]
-				if _, ok := m["tests"]; ok {
-					vs.HasTests = true
+				_, hasData := m["data_tests"]
+				_, hasOld := m["tests"]
+				vs.HasTests = hasData || hasOld
+				if hasData && hasOld {
+					c.addDiag(bothTestKeys(p.file, e.versionLine(vs.V), fmt.Sprintf("model %q version %s", e.Name, vs.V)))
 				}
 				vs.Tests, _ = m["data_tests"].([]any)
 				if t, ok := m["tests"].([]any); ok {
