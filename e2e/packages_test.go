@@ -77,6 +77,23 @@ func TestPackagesBuild(t *testing.T) {
 		assert.Contains(t, readFile(t, dir, "target/compiled/models/own_vars.sql"), c.root, "--vars %q", c.vars)
 		assert.Contains(t, readFile(t, dir, "target/compiled/dbt_packages/util_pkg/models/util_base.sql"), c.pkg, "--vars %q", c.vars)
 	}
+
+	// state:modified.vars sees the vars each node sees: a change of the
+	// root's own block modifies the root's readers, not the package's
+	// model; a change of the root's block for the package modifies it
+	r = mart(t, dir, "compile")
+	require.Equal(t, 0, r.Code, r.String())
+	writeFile(t, dir, "state/manifest.json", readFile(t, dir, "target/manifest.json"))
+	project := func(own, pkg string) {
+		writeFile(t, dir, "dbt_project.yml", "name: shop\nprofile: shop\nvars:\n  greeting: g\n  n: 1\n  shop:\n    greeting: "+own+
+			"\n  util_pkg:\n    greeting: "+pkg+"\nmodels:\n  util_pkg:\n    +materialized: table\n")
+	}
+	for _, c := range []struct{ own, pkg, want string }{{"own2", "hi", "own_vars"}, {"own", "hi2", "util_base"}} {
+		project(c.own, c.pkg)
+		r = mart(t, dir, "ls", "--select", "state:modified.vars", "--state", "state", "--resource-type", "model", "--output", "name")
+		require.Equal(t, 0, r.Code, r.String())
+		assert.Equal(t, []string{c.want}, lines(r.Stdout), "own %s, package's %s", c.own, c.pkg)
+	}
 }
 
 func toFloat(v any) float64 {

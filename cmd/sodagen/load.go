@@ -13,7 +13,7 @@ import (
 )
 
 // Environment variables that name the stores when their flag is not
-// given: the same ones the pipeline project's extract: blocks read.
+// given: the same ones the demo's extract: blocks read (models/staging/_sources.yml).
 const (
 	envPostgres = "SODA_POSTGRES_DSN"
 	envMariaDB  = "SODA_MARIADB_DSN"
