@@ -40,7 +40,11 @@ func generate(t *testing.T, dir, groupBy string) generated {
 	res, diags := compiler.Compile(compiler.Options{ProjectDir: dir})
 	require.False(t, diags.HasErrors(), "%v", diags)
 	p := plan.New(res, res.Manifest.AllIDs(), plan.Options{Kinds: allKinds})
-	d, err := Build(p, res.Manifest, Options{GroupBy: groupBy})
+	un := map[string]bool{}
+	for id := range res.ExtractClashes {
+		un[id] = true
+	}
+	d, err := Build(p, res.Manifest, Options{GroupBy: groupBy, Unextractable: un})
 	require.NoError(t, err)
 	file := d.Python(FileOptions{Project: res.Project.Name, Airflow: res.Project.Airflow, Regenerate: "mart airflow generate --out dag.py"})
 	return generated{res, p, d, file}
@@ -91,6 +95,48 @@ func TestDemoPipelineDAG(t *testing.T) {
 		"extract_raw_reservations", "extract_raw_zones"}, extracts)
 	assert.Equal(t, []string{"extract_raw_members"}, g.dag.Task("freshness_raw_members").Upstream)
 	assert.Equal(t, []string{"extract", "--select", "source:raw.members"}, g.dag.Task("extract_raw_members").Args)
+}
+
+// TestExtractTasksFollowExtract: a source table gets an extract task
+// exactly when mart extract would land it: not where a seed builds its
+// relation (a source written with its database too), but where only an
+// ephemeral model is named like it (it builds nothing).
+func TestExtractTasksFollowExtract(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"mart.yml":         "name: tiny\n",
+		"seeds/people.csv": "id,name\n1,Ann\n",
+		"models/zones.sql": "{{ config(materialized='ephemeral') }}\nselect * from {{ source('ext', 'zones') }}",
+		"models/m.sql":     "select * from {{ ref('zones') }} join {{ source('raw', 'people') }} using (id)",
+		"models/sources.yml": `version: 2
+sources:
+  - name: raw
+    database: mart
+    schema: main
+    tables:
+      - name: people
+        extract: {from: postgres, dsn: "{{ env_var('PEOPLE_DSN', 'x') }}"}
+  - name: ext
+    schema: main
+    tables:
+      - name: zones
+        extract: {from: files, path: zones.csv}
+`,
+		"profiles.yml": "tiny:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: target/mart.duckdb}\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	g := generate(t, dir, ByNode)
+	var extracts []string
+	for _, task := range g.dag.Tasks {
+		if task.Kind == KindExtract {
+			extracts = append(extracts, task.ID)
+		}
+	}
+	assert.Equal(t, []string{"extract_ext_zones"}, extracts)
 }
 
 // TestSynthetic1000DAG pins the DAG of a generated 1,000-model project.

@@ -62,6 +62,10 @@ type Task struct {
 type Options struct {
 	// GroupBy is ByNode (default), ByFolder or ByTag.
 	GroupBy string
+	// Unextractable are the source tables (unique ids) that get no
+	// extract task although they have an extract: block: mart extract
+	// refuses them (compiler.Result.ExtractClashes).
+	Unextractable map[string]bool
 }
 
 // Build makes the DAG of a plan. It fails when grouping makes two groups
@@ -79,10 +83,9 @@ func Build(p *plan.Plan, m *compiler.Manifest, opt Options) (*DAG, error) {
 		return nil, err
 	}
 	names := newSelectors(m)
-	built := builtRelations(m)
 	d := &DAG{}
 	for _, u := range g.units {
-		u.tasks = unitTasks(u, m, names, built)
+		u.tasks = unitTasks(u, m, names, opt.Unextractable)
 	}
 	assignIDs(g.units)
 	for _, u := range g.units {
@@ -121,31 +124,16 @@ func (d *DAG) Task(id string) *Task {
 	return nil
 }
 
-// builtRelations are the relations the manifest's nodes build, case
-// folded.
-func builtRelations(m *compiler.Manifest) map[string]bool {
-	out := map[string]bool{}
-	for _, n := range m.Nodes {
-		switch n.ResourceType {
-		case compiler.TypeModel, compiler.TypeSeed, compiler.TypeSnapshot:
-			if n.Relation != "" && n.Enabled() {
-				out[strings.ToLower(n.Relation)] = true
-			}
-		}
-	}
-	return out
-}
-
 // unitTasks makes the tasks of a unit, in the order they run. A source
-// table is extracted unless a node builds its relation (mart extract
-// refuses it: the source reads that node's table in this environment, as
-// the SODA Store's source raw reads the seeds unless SODA_PIPELINE is set).
-func unitTasks(u *unit, m *compiler.Manifest, names selectors, built map[string]bool) []*Task {
+// table is extracted unless it is unextractable: a node builds its
+// relation, and the source reads that node's table in this environment
+// (the SODA Store's source raw reads the seeds unless SODA_PIPELINE is set).
+func unitTasks(u *unit, m *compiler.Manifest, names selectors, unextractable map[string]bool) []*Task {
 	var out []*Task
 	if u.source != nil {
 		sel := "source:" + u.source.SourceName + "." + u.source.Name
 		settings := compiler.AirflowOverrides(u.source)
-		if u.source.Extract != nil && !built[strings.ToLower(u.source.Relation)] {
+		if u.source.Extract != nil && !unextractable[u.source.UniqueID] {
 			out = append(out, &Task{Kind: KindExtract, Args: []string{"extract", "--select", sel}, Settings: settings})
 		}
 		if u.source.Freshness != nil {

@@ -63,7 +63,6 @@ func (g *globals) extract(f *extractFlags) error {
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun
-	g.extracting = true
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err
@@ -79,6 +78,16 @@ func (g *globals) extract(f *extractFlags) error {
 		}
 	}
 	sort.Slice(tables, func(i, k int) bool { return tables[i].UniqueID < tables[k].UniqueID })
+	var clashes compiler.Diagnostics
+	for _, n := range tables {
+		if d, ok := res.ExtractClashes[n.UniqueID]; ok {
+			clashes = append(clashes, d)
+		}
+	}
+	if len(clashes) > 0 { // it would overwrite what a node builds
+		g.v.Diagnostics(clashes)
+		return badInput("%d selected table%s cannot be extracted; nothing was changed", len(clashes), plural(len(clashes)))
+	}
 	if len(tables) == 0 {
 		g.v.Info("Nothing to extract: no selected source table has an extract: block (docs/extract.md).")
 		return nil

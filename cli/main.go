@@ -64,8 +64,6 @@ type globals struct {
 	patchSnapshot bool
 	// running: the command runs nodes (build, run, test, seed, snapshot)
 	running bool
-	// extracting: the command is mart extract (compiler.Options.Extract)
-	extracting bool
 	// partialParse: on unless --no-partial-parse or MART_NO_PARTIAL_PARSE
 	// (--partial-parse=false too). A cold compile costs about a tenth more
 	// with it, a warm one after a SQL edit a tenth

@@ -63,7 +63,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
 		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse, PatchSnapshot: g.patchSnapshot,
-		PatchForRun: g.patchSnapshot && g.running, Extract: g.extracting}
+		PatchForRun: g.patchSnapshot && g.running}
 	if g.preopen && g.pre == nil { // one may be opening since a patch loaded the target
 		opt.OnTarget = g.startPreopen
 	}

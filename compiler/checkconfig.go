@@ -270,9 +270,9 @@ func (c *compilation) checkRelations() {
 		d.Detail = "two nodes cannot build one relation: give one of them another alias or schema"
 		c.addDiag(*d)
 	}
-	if !c.opt.Extract {
-		return
-	}
+	// a source table mart extract would land where a node builds: its
+	// error, for mart extract to give when the table is selected
+	// (Result.ExtractClashes)
 	keys := make([]string, 0, len(c.sources))
 	for k, s := range c.sources {
 		if len(s.Extract) > 0 && s.Enabled() {
@@ -289,6 +289,9 @@ func (c *compilation) checkRelations() {
 		file, line, col := s.ExtractAt("")
 		d := errorf(file, line, col, "source %s, table %s: mart extract would land it in %s, which %s %q (%s) builds", s.SourceName, s.Name, s.Relation, prev.ResourceType, prev.Name, prev.Path)
 		d.Detail = "a table mart extract lands must be the source's own: give the source another schema, or the table another identifier"
-		c.addDiag(d)
+		if c.extractClashes == nil {
+			c.extractClashes = map[string]Diagnostic{}
+		}
+		c.extractClashes[s.UniqueID] = d
 	}
 }

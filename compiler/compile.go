@@ -46,12 +46,6 @@ type Options struct {
 	// there was none it could use (the next whole compile of a run reuses
 	// its renders).
 	PatchForRun bool
-	// Extract: the compile is mart extract's. A source table whose
-	// extract: block would land it where a node builds is then an error
-	// (extract would overwrite it); other commands read the source as
-	// they would any source, so a project can read a seed through a
-	// source that mart extract fills in another environment.
-	Extract bool
 	// OnTarget, when set, is called with the target as soon as it is
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.
@@ -80,6 +74,13 @@ type Result struct {
 	Manifest *Manifest
 	Graph    *Graph
 	Renderer *Renderer
+	// ExtractClashes are, by unique id, the source tables whose extract:
+	// block would land them where a model, seed or snapshot builds, with
+	// the error mart extract gives when one is selected: other commands
+	// read such a source as any other (a project may read a seed through
+	// a source that mart extract fills in another environment). Set by
+	// Compile; a result loaded from a patch snapshot has none.
+	ExtractClashes map[string]Diagnostic
 
 	parseCache *pendingCache // written with target/ (partialparse.go)
 	patch      *pendingPatch // kept by KeepPatch (patch.go)
@@ -101,12 +102,14 @@ type locator interface {
 
 type compilation struct {
 	*scope
-	target   *Target
-	nodes    []*Node // every node, enabled or not
-	disabled map[string]*Node
-	docs     map[string]string
-	props    []*properties
-	states   map[string]*renderState
+	// extractClashes: Result.ExtractClashes (checkRelations)
+	extractClashes map[string]Diagnostic
+	target         *Target
+	nodes          []*Node // every node, enabled or not
+	disabled       map[string]*Node
+	docs           map[string]string
+	props          []*properties
+	states         map[string]*renderState
 	// macroFacts holds each macro's checksum and the vars it reads;
 	// macroSets what each set of macros called together adds up to.
 	macroFacts map[string]macroFacts
@@ -167,7 +170,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if c.diags.HasErrors() {
 		return nil, c.diags
 	}
-	res := &Result{Project: proj, Target: tgt, Dialect: c.dialect}
+	res := &Result{Project: proj, Target: tgt, Dialect: c.dialect, ExtractClashes: c.extractClashes}
 	res.Manifest = c.manifest()
 	if l, ok := tgt.Adapter.(locator); ok {
 		res.Manifest.Metadata.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})
