@@ -209,12 +209,30 @@ func (c *compilation) configAt(n *Node, key string) (string, int, int) {
 	return n.Path, 1, 1
 }
 
+// relationKey is what identifies the relation a node named name (its
+// alias, or a source's identifier) reads or builds: names that differ
+// only in case are one relation where the engine says so (DuckDB), two
+// where it does not (BigQuery); a relation named without its database is
+// in the connection's own ("main"."x" and "dev"."main"."x" are one table
+// in dev.duckdb).
+func (c *compilation) relationKey(n *Node, name string) string {
+	fold := func(s string) string { return s }
+	if f, ok := c.dialect.(warehouse.NameFolder); ok {
+		fold = f.FoldName
+	}
+	if n.Relation != c.relationName(n.Database, n.Schema, name) {
+		return fold(n.Relation) // an external location's
+	}
+	return fold(c.dialect.RelationName(firstNonEmpty(n.Database, c.catalog), n.Schema, name))
+}
+
 // checkRelations refuses two nodes that build one relation: they would
 // overwrite each other, in an order that depends on the DAG walk. dbt
 // refuses such a project too ("two resources with the database
 // representation"). A source whose table `mart extract` lands is written
 // by mart as well: landing it where a model, seed or snapshot builds is the
-// same conflict (a source that only reads a seed's table is not).
+// same conflict (a source that only reads a seed's table is not):
+// Result.ExtractClashes.
 func (c *compilation) checkRelations() {
 	var builders []*Node
 	for _, n := range c.nodes {
@@ -238,20 +256,7 @@ func (c *compilation) checkRelations() {
 		}
 		return builders[i].UniqueID < builders[k].UniqueID
 	})
-	// names that differ only in case are one relation where the engine
-	// says so (DuckDB), two where it does not (BigQuery)
-	fold := func(s string) string { return s }
-	if f, ok := c.dialect.(warehouse.NameFolder); ok {
-		fold = f.FoldName
-	}
-	// a relation named without its database is in the connection's own:
-	// "main"."x" and "dev"."main"."x" are one table in dev.duckdb
-	relKey := func(n *Node, name string) string {
-		if n.Relation != c.relationName(n.Database, n.Schema, name) {
-			return fold(n.Relation) // an external location's
-		}
-		return fold(c.dialect.RelationName(firstNonEmpty(n.Database, c.catalog), n.Schema, name))
-	}
+	relKey := c.relationKey
 	built := make(map[string]*Node, len(builders))
 	for _, n := range builders {
 		key := relKey(n, n.Alias)

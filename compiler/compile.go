@@ -295,11 +295,11 @@ func (c *compilation) linkSeededSources() {
 	seeds := map[string]string{}
 	for _, n := range c.nodes {
 		if n.ResourceType == TypeSeed && n.Enabled() {
-			seeds[n.Relation] = n.UniqueID
+			seeds[c.relationKey(n, n.Alias)] = n.UniqueID
 		}
 	}
 	for _, s := range c.sources {
-		if id, ok := seeds[s.Relation]; ok {
+		if id, ok := seeds[c.relationKey(s, s.Identifier)]; ok {
 			s.DependsOn.Nodes = []string{id}
 		}
 	}
