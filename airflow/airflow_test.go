@@ -40,11 +40,7 @@ func generate(t *testing.T, dir, groupBy string) generated {
 	res, diags := compiler.Compile(compiler.Options{ProjectDir: dir})
 	require.False(t, diags.HasErrors(), "%v", diags)
 	p := plan.New(res, res.Manifest.AllIDs(), plan.Options{Kinds: allKinds})
-	un := map[string]bool{}
-	for id := range res.ExtractClashes {
-		un[id] = true
-	}
-	d, err := Build(p, res.Manifest, Options{GroupBy: groupBy, Unextractable: un})
+	d, err := Build(p, res.Manifest, Options{GroupBy: groupBy, ExtractClashes: res.ExtractClashes})
 	require.NoError(t, err)
 	file := d.Python(FileOptions{Project: res.Project.Name, Airflow: res.Project.Airflow, Regenerate: "mart airflow generate --out dag.py"})
 	return generated{res, p, d, file}

@@ -62,10 +62,10 @@ type Task struct {
 type Options struct {
 	// GroupBy is ByNode (default), ByFolder or ByTag.
 	GroupBy string
-	// Unextractable are the source tables (unique ids) that get no
+	// ExtractClashes are the source tables (by unique id) that get no
 	// extract task although they have an extract: block: mart extract
 	// refuses them (compiler.Result.ExtractClashes).
-	Unextractable map[string]bool
+	ExtractClashes map[string]compiler.Diagnostic
 }
 
 // Build makes the DAG of a plan. It fails when grouping makes two groups
@@ -85,7 +85,7 @@ func Build(p *plan.Plan, m *compiler.Manifest, opt Options) (*DAG, error) {
 	names := newSelectors(m)
 	d := &DAG{}
 	for _, u := range g.units {
-		u.tasks = unitTasks(u, m, names, opt.Unextractable)
+		u.tasks = unitTasks(u, m, names, opt.ExtractClashes)
 	}
 	assignIDs(g.units)
 	for _, u := range g.units {
@@ -125,15 +125,17 @@ func (d *DAG) Task(id string) *Task {
 }
 
 // unitTasks makes the tasks of a unit, in the order they run. A source
-// table is extracted unless it is unextractable: a node builds its
-// relation, and the source reads that node's table in this environment
-// (the SODA Store's source raw reads the seeds unless SODA_PIPELINE is set).
-func unitTasks(u *unit, m *compiler.Manifest, names selectors, unextractable map[string]bool) []*Task {
+// table is extracted unless mart extract refuses it (clashes): a node
+// builds its relation, and the source reads that node's table in this
+// environment (the SODA Store's source raw reads the seeds unless
+// SODA_PIPELINE is set).
+func unitTasks(u *unit, m *compiler.Manifest, names selectors, clashes map[string]compiler.Diagnostic) []*Task {
 	var out []*Task
 	if u.source != nil {
 		sel := "source:" + u.source.SourceName + "." + u.source.Name
 		settings := compiler.AirflowOverrides(u.source)
-		if u.source.Extract != nil && !unextractable[u.source.UniqueID] {
+		_, refused := clashes[u.source.UniqueID]
+		if u.source.Extract != nil && !refused {
 			out = append(out, &Task{Kind: KindExtract, Args: []string{"extract", "--select", sel}, Settings: settings})
 		}
 		if u.source.Freshness != nil {

@@ -46,7 +46,7 @@ func airflowGenerateCmd(g *globals) *cobra.Command {
 			kinds := []string{compiler.TypeSeed, compiler.TypeModel, compiler.TypeSnapshot, compiler.TypeTest,
 				compiler.TypeUnitTest, compiler.TypeSource}
 			p := plan.New(res, ids, plan.Options{Kinds: kinds})
-			dag, err := airflow.Build(p, res.Manifest, airflow.Options{GroupBy: groupBy, Unextractable: unextractable(res)})
+			dag, err := airflow.Build(p, res.Manifest, airflow.Options{GroupBy: groupBy, ExtractClashes: res.ExtractClashes})
 			if err != nil {
 				return badInput("--group-by %s: %v", groupBy, err)
 			}
@@ -134,14 +134,4 @@ func writeFileAtomic(file string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), file)
-}
-
-// unextractable are the source tables mart extract refuses
-// (compiler.Result.ExtractClashes).
-func unextractable(res *compiler.Result) map[string]bool {
-	out := make(map[string]bool, len(res.ExtractClashes))
-	for id := range res.ExtractClashes {
-		out[id] = true
-	}
-	return out
 }

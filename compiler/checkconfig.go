@@ -256,10 +256,9 @@ func (c *compilation) checkRelations() {
 		}
 		return builders[i].UniqueID < builders[k].UniqueID
 	})
-	relKey := c.relationKey
 	built := make(map[string]*Node, len(builders))
 	for _, n := range builders {
-		key := relKey(n, n.Alias)
+		key := c.relationKey(n, n.Alias)
 		prev, ok := built[key]
 		if !ok {
 			built[key] = n
@@ -287,7 +286,7 @@ func (c *compilation) checkRelations() {
 	sort.Strings(keys)
 	for _, k := range keys {
 		s := c.sources[k]
-		prev, ok := built[relKey(s, s.Identifier)]
+		prev, ok := built[c.relationKey(s, s.Identifier)]
 		if !ok {
 			continue
 		}

@@ -102,14 +102,14 @@ type locator interface {
 
 type compilation struct {
 	*scope
+	target   *Target
+	nodes    []*Node // every node, enabled or not
+	disabled map[string]*Node
+	docs     map[string]string
+	props    []*properties
+	states   map[string]*renderState
 	// extractClashes: Result.ExtractClashes (checkRelations)
 	extractClashes map[string]Diagnostic
-	target         *Target
-	nodes          []*Node // every node, enabled or not
-	disabled       map[string]*Node
-	docs           map[string]string
-	props          []*properties
-	states         map[string]*renderState
 	// macroFacts holds each macro's checksum and the vars it reads;
 	// macroSets what each set of macros called together adds up to.
 	macroFacts map[string]macroFacts
@@ -1181,8 +1181,8 @@ func (c *compilation) callMacro(name, arg string, n *Node) (string, error) {
 		return "", err
 	}
 	vars := c.project.Vars
-	if n != nil && n.Package != c.project.Name {
-		vars = c.project.packageVars(c.project.Package(n.Package))
+	if n != nil {
+		vars = c.project.varsOfPackage(n.Package)
 	}
 	res, err := tpl.Exec(map[string]any{"__arg": arg, "__node": nodeValue(n), "target": c.targetValue, "var": varFunc(vars), "env_var": envVar}, nil)
 	if err != nil {

@@ -114,10 +114,7 @@ func (c *compilation) fingerprint(n *Node, macros []string) *Fingerprint {
 	f.VarNames, f.EnvVarNames = nodeVars, nodeEnvs
 	if len(f.VarNames)+len(f.EnvVarNames) > 0 {
 		h := sha256.New()
-		vars := c.project.Vars // what the node's var() sees: its package's
-		if n.Package != "" && n.Package != c.project.Name {
-			vars = c.project.packageVars(c.project.Package(n.Package))
-		}
+		vars := c.project.varsOfPackage(n.Package) // what the node's var() sees
 		for _, v := range f.VarNames {
 			val := "<unset>"
 			if x, ok := vars[v]; ok {

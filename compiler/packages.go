@@ -137,6 +137,10 @@ func parseDispatch(file string, n *yaml.Node, diags *Diagnostics) map[string][]s
 	return out
 }
 
+// varsOfPackage is packageVars of the package of a name: the vars of the
+// root project's nodes for its own name, "" or an unknown name.
+func (p *Project) varsOfPackage(name string) map[string]any { return p.packageVars(p.Package(name)) }
+
 // packageVars returns the vars a package's nodes see: the package's own,
 // under the root project's global vars, under the root's vars scoped to
 // the package (vars: {package_name: {...}}), under --vars.

@@ -412,10 +412,7 @@ func (c *compilation) depsExtra(n *Node, macros []string, f *Fingerprint) (strin
 		fmt.Fprintf(h, "macro %q %q %d\n", name, m.File, m.Line)
 	}
 	if f != nil && len(f.VarNames) > 0 {
-		vars := c.project.Vars
-		if n.Package != "" && n.Package != c.project.Name {
-			vars = c.project.packageVars(c.project.Package(n.Package))
-		}
+		vars := c.project.varsOfPackage(n.Package)
 		for _, v := range f.VarNames {
 			val, ok := vars[v]
 			if !ok {

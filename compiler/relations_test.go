@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,8 +11,7 @@ import (
 // database the seed's relation leaves out ("mart"."main"."people" and
 // "main"."people" are one table in mart.duckdb), and in another case.
 func TestSeededSourceWithDatabase(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeProject(t, map[string]string{
 		"mart.yml":         "name: tiny\n",
 		"seeds/people.csv": "id,name\n1,Ann\n",
 		"models/m.sql":     "select * from {{ source('raw', 'people') }}",
@@ -27,12 +24,7 @@ sources:
       - name: people
 `,
 		"profiles.yml": "tiny:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: target/mart.duckdb}\n",
-	}
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-	}
+	})
 	t.Setenv("MART_PROFILES_DIR", "")
 	res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
 	require.False(t, diags.HasErrors(), "%v", diags)

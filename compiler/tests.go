@@ -335,10 +335,14 @@ func (c *compilation) checkTestKeys() {
 	}
 }
 
-// quotingColumn is a quoting: mapping's column: value (false when unset).
-func quotingColumn(q map[string]any) bool {
-	b, _ := q["column"].(bool)
-	return b
+// quotesColumns tells whether a source table's columns that do not set
+// quote: are quoted (dbt: the table's quoting.column, else its source's).
+func quotesColumns(source, table map[string]any) bool {
+	if q, ok := table["column"].(bool); ok {
+		return q
+	}
+	q, _ := source["column"].(bool)
+	return q
 }
 
 // testTarget is what a generic test is attached to.
@@ -347,6 +351,9 @@ type testTarget struct {
 	expr     string // ref('x') or source('s', 't')
 	file     string
 	nodeName string
+	// quoteColumns: its columns that do not set quote: are quoted (a
+	// source table's quoting: {column: true})
+	quoteColumns bool
 }
 
 // addGenericTests creates a test node for every test declared in YAML.
@@ -357,12 +364,11 @@ func (c *compilation) addGenericTests() {
 		spec   *yaml.Node
 	}
 	var todo []pending
-	quoteColumns := false // a source table's quoting: {column: true}
 	add := func(tt *testTarget, col *propColumn, lists ...[]yaml.Node) {
 		var tc testColumn
 		if col != nil {
 			tc = testColumn{name: col.Name, sql: col.Name}
-			if col.Quote || !col.QuoteSet && quoteColumns {
+			if col.Quote || !col.QuoteSet && tt.quoteColumns {
 				// dbt: a column with quote: true reaches its tests as adapter.quote(name)
 				tc.sql = c.dialect.QuoteIdent(col.Name)
 			}
@@ -418,18 +424,12 @@ func (c *compilation) addGenericTests() {
 				if src == nil {
 					continue
 				}
-				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name}
+				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name,
+					quoteColumns: quotesColumns(s.Quoting, t.Quoting)}
 				add(tt, nil, t.DataTests, t.Tests)
-				// dbt: a column without quote: takes its table's, else its
-				// source's quoting.column
-				quoteColumns = quotingColumn(s.Quoting)
-				if q, ok := t.Quoting["column"].(bool); ok {
-					quoteColumns = q
-				}
 				for _, col := range t.Columns {
 					add(tt, col, col.DataTests, col.Tests)
 				}
-				quoteColumns = false
 			}
 		}
 	}
@@ -491,7 +491,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	}
 	var raw map[string]any
 	if anyString(ts.config, isTemplate) { // as a properties file's config: blocks
-		ctx := c.yamlContext(c.project.packageVars(c.project.Package(target.node.Package)))
+		ctx := c.yamlContext(c.project.varsOfPackage(target.node.Package))
 		raw = c.renderPropConfig(target.file, ctx, ts.config, nil, spec.Line)
 	}
 	macro := c.testMacro(ts, target.node.Package)

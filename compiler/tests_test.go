@@ -160,8 +160,7 @@ models:
 // as dbt does; a table's quoting: wins over its source's; the names are
 // dbt's (the quoted name cleaned: source_not_null_raw_events__Id_).
 func TestSourceQuotingColumn(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeProject(t, map[string]string{
 		"mart.yml": "name: q\n",
 		"models/schema.yml": `version: 2
 sources:
@@ -182,12 +181,7 @@ sources:
         columns:
           - {name: Id, data_tests: [not_null]}
 `,
-	}
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-	}
+	})
 	res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
 	require.False(t, diags.HasErrors(), "%v", diags)
 	got := map[string]string{}
@@ -206,8 +200,7 @@ sources:
 // TestBothTestKeys: tests: and data_tests: on one entry, column, source
 // table or version is an error at its line, as dbt refuses it.
 func TestBothTestKeys(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeProject(t, map[string]string{
 		"mart.yml":        "name: q\n",
 		"models/a.sql":    "select 1 as id",
 		"models/d_v1.sql": "select 1 as id",
@@ -232,12 +225,7 @@ sources:
         tests: [x]
         data_tests: [y]
 `,
-	}
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
-	}
+	})
 	_, diags := Compile(Options{ProjectDir: dir, InvocationID: "x", RunStartedAt: "2026-01-01 00:00:00"})
 	var got []string
 	for _, d := range diags {
