@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -1710,40 +1709,36 @@ type fileSplice struct {
 }
 
 // spliceFile writes dst as src (size bytes) with the splices (sorted,
-// not overlapping) made, through a temporary file renamed into place. The
-// unchanged ranges are copied by the kernel (copy_file_range on Linux):
+// not overlapping) made, through another file put in its place (spare.go).
+// The unchanged ranges are copied by the kernel (copy_file_range on Linux):
 // no 45 MB pass through memory.
 func spliceFile(src *os.File, dst string, size int64, splices []fileSplice) error {
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	tmpName := fmt.Sprintf("%s.%x.patch.tmp", dst, rnd)
-	tmp, err := os.OpenFile(tmpName, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
+	out, err := stageFile(dst)
 	if err != nil {
 		return err
 	}
-	at := int64(0)
+	tmp := out.File()
+	at, written := int64(0), int64(0)
 	for _, sp := range splices {
 		if err == nil {
 			err = copyRange(tmp, src, at, sp.from-at)
+			written += sp.from - at
 		}
 		if err == nil {
 			_, err = tmp.Write(sp.with)
+			written += int64(len(sp.with))
 		}
 		at = sp.to
 	}
 	if err == nil {
 		err = copyRange(tmp, src, at, size-at)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmpName, dst)
+		written += size - at
 	}
 	if err != nil {
-		os.Remove(tmpName)
+		out.abort()
+		return err
 	}
-	return err
+	return out.commit(written)
 }
 
 // copyRange copies n bytes of src from off to dst's end.

@@ -126,8 +126,8 @@ func parallelN(n, workers int, fn func(i int)) {
 	wg.Wait()
 }
 
-// stageManifest writes m to a temporary file beside file; commit(true)
-// renames it into place, commit(false) removes it.
+// stageManifest writes m to a new version of file (spare.go); commit(true)
+// puts it in place, commit(false) drops it.
 func stageManifest(file string, m *Manifest) (commit func(keep bool) error, err error) {
 	return stageManifestAt(file, m, nil)
 }
@@ -158,12 +158,11 @@ func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return nil, err
 	}
-	tmp := file + ".tmp"
-	f, err := os.Create(tmp)
+	out, err := stageFile(file)
 	if err != nil {
 		return nil, err
 	}
-	cw := &countingWriter{w: f}
+	cw := &countingWriter{w: out.File()}
 	w := bufio.NewWriterSize(cw, 1<<20)
 	var pos func() int64
 	if at != nil {
@@ -173,18 +172,16 @@ func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func
 	if err == nil {
 		err = w.Flush()
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
-		os.Remove(tmp)
+		out.abort()
 		return nil, err
 	}
 	return func(keep bool) error {
 		if !keep {
-			return os.Remove(tmp)
+			out.abort()
+			return nil
 		}
-		return os.Rename(tmp, file)
+		return out.commit(cw.n)
 	}, nil
 }
 
