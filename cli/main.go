@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -135,9 +136,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	// MART_MEMPROFILE=file writes a heap profile at exit (`go tool pprof
-	// -sample_index=alloc_space` shows what the run allocated).
+	// -sample_index=alloc_space` shows what the run allocated). The profile
+	// holds what was allocated up to the last collection: one more makes it
+	// the whole run's.
 	if f := os.Getenv("MART_MEMPROFILE"); f != "" {
 		defer func() {
+			runtime.GC()
 			if out, err := os.Create(f); err == nil {
 				pprof.Lookup("allocs").WriteTo(out, 0)
 				out.Close()

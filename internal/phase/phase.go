@@ -3,17 +3,26 @@
 // used meanwhile (so cpu/wall tells how parallel the phase was). It is how
 // the compile and build figures in bench/results are taken apart; it costs
 // one branch when unset.
+//
+// MART_HEAPPROFILE=phase:file writes a heap profile when the phase of that
+// name ends (a name's prefix does: "render"), after a collection, so its
+// inuse_space is what was live then (`go tool pprof -sample_index=inuse_space`).
 package phase
 
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
 	"sync"
 	"time"
 )
 
 var (
-	on      = os.Getenv("MART_TIMINGS") != ""
+	heapAt, heapFile, _ = strings.Cut(os.Getenv("MART_HEAPPROFILE"), ":")
+
+	on      = os.Getenv("MART_TIMINGS") != "" || heapAt != ""
 	mu      sync.Mutex
 	start   = time.Now()
 	last    = start
@@ -27,6 +36,17 @@ func Mark(name string) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	if heapAt != "" && strings.HasPrefix(name, heapAt) {
+		runtime.GC()
+		if f, err := os.Create(heapFile); err == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+		heapAt = "" // the first such phase
+	}
+	if os.Getenv("MART_TIMINGS") == "" {
+		return
+	}
 	now := time.Now()
 	cpu := cpuTime()
 	fmt.Fprintf(os.Stderr, "mart timing: %-22s %7.1f ms (at %7.1f ms)  cpu %7.1f ms\n", name,
