@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -273,6 +274,16 @@ func appendColumn(b []byte, c *Column) ([]byte, error) {
 // appendListsInOrder appends a map of string lists as a JSON object, with
 // the keys in the order of sorted (see keysInOrder).
 func appendListsInOrder(b []byte, m map[string][]string, sorted []string) []byte {
+	// the size without escapes, allocated once: grown from nil, the
+	// parent and child maps of the 10k bench project allocated 24 MB
+	size := 2
+	for k, l := range m {
+		size += len(k) + 6
+		for _, s := range l {
+			size += len(s) + 3
+		}
+	}
+	b = slices.Grow(b, size)
 	b, _ = appendObjectKeys(b, m, keysInOrder(m, sorted), func(b []byte, ss []string) ([]byte, error) { return appendStrings(b, ss), nil })
 	return b
 }

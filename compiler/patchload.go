@@ -194,7 +194,7 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		details[i], flags[i] = b, f
 	})
 	st := &stringTable{ids: make(map[string]int, 2*len(all))}
-	var nodes []byte
+	nodes := make([]byte, 0, 32*len(all)) // 20-30 bytes a node on the bench projects
 	detailAt := 0
 	for i, id := range all {
 		n := m.Node(id)
