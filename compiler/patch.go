@@ -516,6 +516,7 @@ type patchSnapshot struct {
 
 type patchHead struct {
 	Build, Project, Global, Key string
+	Boot                        string      // the machine's boot it was written in (bootID)
 	Env                         [][2]string // env var name, envFingerprint
 	Diags                       Diagnostics
 	Counts                      map[string]int
@@ -777,7 +778,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 		cands = append(cands, cand{n, pc})
 	}
-	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Project: c.project.Dir, Global: c.pp.global,
+	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project), LoadDiags: loadDiagLines(loadDiags)}}
 	var varsOK bool
 	snap.Vars, varsOK = projectVarSums(c.project)
@@ -1073,6 +1074,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	if key := patchKey(opt, proj); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != key {
 		return nil, "another mart, project or options"
+	}
+	if snap.Boot != bootID() {
+		return nil, "written before the machine restarted" // what was written may not all be on disk
 	}
 	if snap.Partial && !opt.PatchForRun {
 		return nil, "a run kept the snapshot: target/compiled has the files of what it ran only"

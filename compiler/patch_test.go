@@ -548,3 +548,31 @@ func compileKeepingPatch(t *testing.T, opt Options) *Result {
 	res.KeepPatch(ids, diags, nil, 0)
 	return res
 }
+
+// TestPatchNotAcrossReboots: a snapshot written in another boot of the
+// machine is not trusted (writes over the manifest's spare may not all
+// have reached the disk before a crash: spare.go).
+func TestPatchNotAcrossReboots(t *testing.T) {
+	if bootID() == "" {
+		t.Skip("no boot id here")
+	}
+	t.Setenv("MART_PROFILES_DIR", "")
+	p := newMutatedProject(t, 12)
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql"))) // no snapshot with it
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	compileKeepingPatch(t, opt)
+	snapFile := filepath.Join(p.dir, "target", PatchFile)
+	snap, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	require.Equal(t, bootID(), snap.Boot)
+	pt, why := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	require.NotNil(t, pt, why)
+
+	snap, err = readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	snap.Boot = "another boot"
+	require.NoError(t, writePatchSnapshot(snapFile, snap))
+	pt, why = CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	require.Nil(t, pt)
+	require.Equal(t, "written before the machine restarted", why)
+}

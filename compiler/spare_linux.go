@@ -4,37 +4,55 @@ package compiler
 
 import (
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// openSpare opens the spare name for writing over, locked, or returns nil
-// when it cannot be: it does not exist, it is not a plain file of one link
-// (a hard link shares its pages with another name), another mart holds it,
-// or another descriptor or mapping of it exists (spare.go).
-func openSpare(name string) *os.File {
-	fd, err := unix.Open(name, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+// claimSpare renames the spare to tmp, this process's own name, and opens
+// it for writing over; nil when there is no spare, another mart claimed
+// it, or it must not be written over: it is not a plain file of one link
+// (a hard link shares its pages with another name) or another descriptor
+// or mapping of it exists. A spare that must not be written over is
+// dropped (its other name or its reader keeps it).
+func claimSpare(spare, tmp string) *os.File {
+	if unix.Rename(spare, tmp) != nil {
+		return nil
+	}
+	// O_NONBLOCK: a FIFO put there does not block the open
+	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
+		unix.Unlink(tmp)
 		return nil
 	}
 	var st unix.Stat_t
-	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Nlink != 1 ||
-		unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Nlink != 1 || !leaseFD(fd) {
 		unix.Close(fd)
+		unix.Unlink(tmp)
 		return nil
 	}
-	// a write lease is granted only when no other open file or mapping of
-	// the file exists; it is dropped at once (an open by another process
-	// waits for the lease's holder while one is held)
+	return os.NewFile(uintptr(fd), tmp)
+}
+
+// leaseGranted tells whether the kernel grants a write lease on f (it is
+// dropped at once).
+func leaseGranted(f *os.File) bool {
+	var ok bool
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { ok = leaseFD(int(fd)) })
+	}
+	return ok
+}
+
+// leaseFD takes and drops a write lease on fd, which the kernel grants
+// only when no other open file or mapping of it exists (an open by another
+// process waits for the holder while one is held, so it is dropped at once).
+func leaseFD(fd int) bool {
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETLEASE, unix.F_WRLCK); err != nil {
-		unix.Close(fd)
-		return nil
+		return false
 	}
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETLEASE, unix.F_UNLCK); err != nil {
-		unix.Close(fd)
-		return nil
-	}
-	return os.NewFile(uintptr(fd), name)
+	_, err := unix.FcntlInt(uintptr(fd), unix.F_SETLEASE, unix.F_UNLCK)
+	return err == nil
 }
 
 // exchangeFiles swaps the files at names a and b atomically.
@@ -44,4 +62,31 @@ func exchangeFiles(a, b string) error {
 		return &os.LinkError{Op: "exchange", Old: a, New: b, Err: err}
 	}
 	return nil
+}
+
+// staleAfter is how long a new version being written may go untouched
+// before removeStaleTemps takes it for one a killed mart left.
+var staleAfter = 10 * time.Minute
+
+// removeStaleTemps removes the new versions of dst that a killed mart
+// left (written, renamed and changed more than staleAfter ago: a claimed
+// spare keeps its old mtime, but the claim changed its ctime).
+func removeStaleTemps(dst string) {
+	cutoff := time.Now().Add(-staleAfter).Unix()
+	for _, name := range tempsOf(dst) {
+		var st unix.Stat_t
+		if unix.Lstat(name, &st) == nil && st.Mtim.Sec < cutoff && st.Ctim.Sec < cutoff {
+			unix.Unlink(name)
+		}
+	}
+}
+
+// bootID names the running boot of the machine: a snapshot of target/
+// from before a crash of the machine is not trusted (spare.go).
+func bootID() string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -5,10 +5,28 @@ package compiler
 import (
 	"errors"
 	"os"
+	"time"
 )
 
-// openSpare: no spare is written over here (spare.go).
-func openSpare(string) *os.File { return nil }
+// claimSpare: no spare is written over here (spare.go).
+func claimSpare(spare, tmp string) *os.File { return nil }
+
+// leaseGranted: no leases here; no spare is kept.
+func leaseGranted(*os.File) bool { return false }
 
 // exchangeFiles: no atomic exchange here; the caller renames.
 func exchangeFiles(a, b string) error { return errors.ErrUnsupported }
+
+// removeStaleTemps removes the new versions of dst that a killed mart
+// left (not written for an hour).
+func removeStaleTemps(dst string) {
+	cutoff := time.Now().Add(-time.Hour)
+	for _, name := range tempsOf(dst) {
+		if fi, err := os.Lstat(name); err == nil && fi.ModTime().Before(cutoff) {
+			os.Remove(name)
+		}
+	}
+}
+
+// bootID: no spare is written over here, nothing to tell (spare.go).
+func bootID() string { return "" }
