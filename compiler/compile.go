@@ -68,6 +68,10 @@ func (o Options) withDefaults() Options {
 // its graph, all plain values that later steps read and never change, and
 // the Renderer that renders templates again at run time.
 type Result struct {
+	// manifestStat is the stat of the manifest.json StartWriteTarget
+	// wrote (the patch snapshot's, spare.go)
+	manifestStat fileStat
+
 	Project  *Project
 	Target   *Target
 	Dialect  warehouse.Dialect

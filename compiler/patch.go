@@ -985,8 +985,9 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 	}
 	snap.Counts, snap.Selected, snap.Partial = counts, selected, partial
 	dir := r.TargetDir()
-	var err error
-	if snap.Manifest, err = statOf(filepath.Join(dir, "manifest.json")); err != nil {
+	// the manifest this compile wrote (another mart may have replaced it
+	// since: its stat by name would be the other's)
+	if snap.Manifest = r.manifestStat; snap.Manifest.Size == 0 {
 		os.Remove(file)
 		return
 	}
@@ -1389,7 +1390,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, "writing compiled SQL: " + err.Error()
 	}
-	if err := spliceFile(old, manifestFile, snap.Manifest.Size, splices); err != nil {
+	newManifest, err := spliceFile(old, manifestFile, snap.Manifest.Size, splices)
+	if err != nil {
 		os.Remove(file)
 		return nil, "writing manifest.json: " + err.Error()
 	}
@@ -1421,7 +1423,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		written[filepath.Dir(o.file)] = true
 	}
 	kept := restatCompiled(snap, written) == nil
-	if snap.Manifest, err = statOf(manifestFile); err != nil || !kept || writePatchSnapshot(file, snap) != nil {
+	snap.Manifest = newManifest // its own version's: another mart may have replaced it since
+	if !kept || writePatchSnapshot(file, snap) != nil {
 		os.Remove(file)
 		kept = false
 	}
@@ -1716,10 +1719,10 @@ type fileSplice struct {
 // not overlapping) made, through another file put in its place (spare.go).
 // The unchanged ranges are copied by the kernel (copy_file_range on Linux):
 // no 45 MB pass through memory.
-func spliceFile(src *os.File, dst string, size int64, splices []fileSplice) error {
+func spliceFile(src *os.File, dst string, size int64, splices []fileSplice) (fileStat, error) {
 	out, err := stageFile(dst)
 	if err != nil {
-		return err
+		return fileStat{}, err
 	}
 	tmp := out.File()
 	at, written := int64(0), int64(0)
@@ -1740,9 +1743,10 @@ func spliceFile(src *os.File, dst string, size int64, splices []fileSplice) erro
 	}
 	if err != nil {
 		out.abort()
-		return err
+		return fileStat{}, err
 	}
-	return out.commit(written)
+	err = out.commit(written)
+	return out.stat, err
 }
 
 // copyRange copies n bytes of src from off to dst's end.

@@ -70,7 +70,7 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		return r.writeLight(ids, write), nil
 	}
 	type staged struct {
-		commit func(keep bool) error
+		commit func(keep bool) (fileStat, error)
 		err    error
 	}
 	files, manifest, cache := make(chan error, 1), make(chan staged, 1), make(chan struct{})
@@ -111,7 +111,7 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 			return fmt.Errorf("writing compiled SQL: %v", ferr)
 		}
 		if m.err == nil {
-			m.err = m.commit(true)
+			r.manifestStat, m.err = m.commit(true)
 		}
 		if m.err != nil {
 			return fmt.Errorf("writing manifest: %v", m.err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // A big output (manifest.json: 49 MB on the 10k bench project) is replaced
@@ -46,6 +47,10 @@ type stagedFile struct {
 	name  string // where it is written: a name of this process's
 	dst   string
 	spare bool // f is the claimed spare, written over from its start
+	// stat is the new version's, once committed: what the patch
+	// snapshot records, not a stat of dst's name, which another mart
+	// may have replaced meanwhile
+	stat fileStat
 }
 
 // stageFile starts a new version of dst: write it through File, then
@@ -74,6 +79,13 @@ func (s *stagedFile) commit(size int64) error {
 	var err error
 	if s.spare {
 		err = s.f.Truncate(size) // the spare held a longer version
+	}
+	var fi os.FileInfo
+	if err == nil {
+		at := time.Now().UnixNano()
+		if fi, err = s.f.Stat(); err == nil {
+			s.stat = fileStat{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: fileID(fi), At: at}
+		}
 	}
 	if err != nil {
 		s.abort()

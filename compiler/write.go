@@ -127,8 +127,8 @@ func parallelN(n, workers int, fn func(i int)) {
 }
 
 // stageManifest writes m to a new version of file (spare.go); commit(true)
-// puts it in place, commit(false) drops it.
-func stageManifest(file string, m *Manifest) (commit func(keep bool) error, err error) {
+// puts it in place and returns its stat, commit(false) drops it.
+func stageManifest(file string, m *Manifest) (commit func(keep bool) (fileStat, error), err error) {
 	return stageManifestAt(file, m, nil)
 }
 
@@ -154,7 +154,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // stageManifestAt is stageManifest that also records offsets in at when
 // it is not nil.
-func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func(keep bool) error, err error) {
+func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func(keep bool) (fileStat, error), err error) {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return nil, err
 	}
@@ -176,12 +176,13 @@ func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func
 		out.abort()
 		return nil, err
 	}
-	return func(keep bool) error {
+	return func(keep bool) (fileStat, error) {
 		if !keep {
 			out.abort()
-			return nil
+			return fileStat{}, nil
 		}
-		return out.commit(cw.n)
+		err := out.commit(cw.n)
+		return out.stat, err
 	}, nil
 }
 
