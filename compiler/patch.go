@@ -1213,6 +1213,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "manifest.json unreadable"
 	}
 	defer old.Close()
+	// the file opened is the one checked (another mart may have replaced
+	// it since checkOutputs)
+	if fi, err := old.Stat(); err != nil || !(fileStat{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: fileID(fi)}).same(snap.Manifest) {
+		return nil, "manifest.json changed"
+	}
 	// read reads n bytes of manifest.json at off
 	read := func(off, n int64) ([]byte, bool) {
 		if off < 0 || n < 0 || off+n > snap.Manifest.Size {

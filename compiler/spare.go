@@ -33,9 +33,20 @@ import (
 // kept. Writes over the spare are not ordered with the journal as a
 // rename over a file is (ext4's auto_da_alloc): after a crash of the
 // machine manifest.json may mix versions, so the partial-parse snapshot is
-// not trusted after a reboot (bootID). The spare may be deleted at any time.
+// not trusted after a reboot (bootID; without a boot id no spare is
+// written over). The spare may be deleted at any time.
+//
+// Not covered: bytes a reader spliced into a pipe (splice, sendfile) and
+// has not read yet reference the spare's pages, which the next compile
+// overwrites; and --state or defer reading a target/ after a crash of the
+// machine read what is on disk.
 
 const spareSuffix = ".spare"
+
+// staleAfter is how long a new version being written may go unchanged
+// before removeStaleTemps takes it for one a killed mart left (and then
+// only when no process holds its lock).
+var staleAfter = 10 * time.Minute
 
 // tempSuffix ends the names of new versions being written (staleTemps).
 const tempSuffix = ".tmp"
@@ -67,6 +78,7 @@ func stageFile(dst string) (*stagedFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	lockTemp(f)
 	return &stagedFile{f: f, name: tmp, dst: dst}, nil
 }
 

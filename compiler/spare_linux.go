@@ -4,6 +4,7 @@ package compiler
 
 import (
 	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -16,7 +17,7 @@ import (
 // or mapping of it exists. A spare that must not be written over is
 // dropped (its other name or its reader keeps it).
 func claimSpare(spare, tmp string) *os.File {
-	if unix.Rename(spare, tmp) != nil {
+	if bootID() == "" || unix.Rename(spare, tmp) != nil {
 		return nil
 	}
 	// O_NONBLOCK: a FIFO put there does not block the open
@@ -26,7 +27,8 @@ func claimSpare(spare, tmp string) *os.File {
 		return nil
 	}
 	var st unix.Stat_t
-	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Nlink != 1 || !leaseFD(fd) {
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Nlink != 1 || !leaseFD(fd) ||
+		unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
 		unix.Close(fd)
 		unix.Unlink(tmp)
 		return nil
@@ -64,29 +66,43 @@ func exchangeFiles(a, b string) error {
 	return nil
 }
 
-// staleAfter is how long a new version being written may go untouched
-// before removeStaleTemps takes it for one a killed mart left.
-var staleAfter = 10 * time.Minute
+// lockTemp holds an exclusive flock on a new version being written, until
+// it is closed: removeStaleTemps leaves it alone however old it is (a
+// stopped mart's).
+func lockTemp(f *os.File) {
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { unix.Flock(int(fd), unix.LOCK_EX|unix.LOCK_NB) })
+	}
+}
 
 // removeStaleTemps removes the new versions of dst that a killed mart
-// left (written, renamed and changed more than staleAfter ago: a claimed
-// spare keeps its old mtime, but the claim changed its ctime).
+// left: written, renamed and changed more than staleAfter ago (a claimed
+// spare keeps its old mtime, but the claim changed its ctime), and not
+// locked by a live one.
 func removeStaleTemps(dst string) {
 	cutoff := time.Now().Add(-staleAfter).Unix()
 	for _, name := range tempsOf(dst) {
 		var st unix.Stat_t
-		if unix.Lstat(name, &st) == nil && st.Mtim.Sec < cutoff && st.Ctim.Sec < cutoff {
+		if unix.Lstat(name, &st) != nil || st.Mtim.Sec >= cutoff || st.Ctim.Sec >= cutoff || st.Mode&unix.S_IFMT != unix.S_IFREG {
+			continue
+		}
+		fd, err := unix.Open(name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		if err != nil {
+			continue
+		}
+		if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) == nil {
 			unix.Unlink(name)
 		}
+		unix.Close(fd)
 	}
 }
 
 // bootID names the running boot of the machine: a snapshot of target/
 // from before a crash of the machine is not trusted (spare.go).
-func bootID() string {
+var bootID = sync.OnceValue(func() string {
 	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
 	if err != nil {
 		return ""
 	}
 	return string(b)
-}
+})

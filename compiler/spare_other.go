@@ -17,10 +17,13 @@ func leaseGranted(*os.File) bool { return false }
 // exchangeFiles: no atomic exchange here; the caller renames.
 func exchangeFiles(a, b string) error { return errors.ErrUnsupported }
 
+// lockTemp: no locks here; removeStaleTemps goes by age alone.
+func lockTemp(*os.File) {}
+
 // removeStaleTemps removes the new versions of dst that a killed mart
-// left (not written for an hour).
+// left (not written for staleAfter).
 func removeStaleTemps(dst string) {
-	cutoff := time.Now().Add(-time.Hour)
+	cutoff := time.Now().Add(-staleAfter)
 	for _, name := range tempsOf(dst) {
 		if fi, err := os.Lstat(name); err == nil && fi.ModTime().Before(cutoff) {
 			os.Remove(name)

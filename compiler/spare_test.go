@@ -145,10 +145,17 @@ func TestStagedFileStaleTemps(t *testing.T) {
 	require.FileExists(t, left, "a young one may be another mart's, being written")
 	old := time.Now().Add(-2 * time.Hour)
 	require.NoError(t, os.Chtimes(left, old, old))
+	// the change time cannot be set back: the limit is
+	defer func(d time.Duration) { staleAfter = d }(staleAfter)
+	staleAfter = -time.Minute
 	if runtime.GOOS == "linux" {
-		// the change time cannot be set back: the limit is
-		defer func(d time.Duration) { staleAfter = d }(staleAfter)
-		staleAfter = -time.Minute
+		// one a live mart writes (stopped for long, say) holds its lock
+		f, err := os.OpenFile(left, os.O_WRONLY, 0)
+		require.NoError(t, err)
+		lockTemp(f)
+		replace(t, file, "locked")
+		require.FileExists(t, left, "a locked one is a live mart's")
+		require.NoError(t, f.Close())
 	}
 	replace(t, file, "two")
 	require.NoFileExists(t, left)
@@ -207,16 +214,23 @@ func TestStagedFileConcurrent(t *testing.T) {
 			}
 		}()
 	}
+	writers := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for next.Load() < 6000 {
+		for {
+			select {
+			case <-writers:
+				return
+			default:
+			}
 			if b, err := os.ReadFile(file); err == nil && !whole(b) {
 				torn.Add(1)
 			}
 		}
 	}()
 	wg.Wait()
+	close(writers)
 	<-done
 	require.Zero(t, intoLive.Load(), "versions written into the live file")
 	require.Zero(t, torn.Load(), "reads of a torn version")
