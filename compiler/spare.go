@@ -104,8 +104,9 @@ func (s *stagedFile) commit(size int64) error {
 		return err
 	}
 	// a new file tells whether leases are granted here (nobody else has
-	// it open): if not, a spare could never be written over
-	keep := s.spare || leaseGranted(s.f)
+	// it open): if not, or without a boot id, a spare could never be
+	// written over
+	keep := bootID() != "" && (s.spare || leaseGranted(s.f))
 	if err := s.f.Close(); err != nil {
 		os.Remove(s.name)
 		return err
