@@ -111,7 +111,23 @@ func statOf(path string) (fileStat, error) {
 	if err != nil {
 		return fileStat{}, err
 	}
-	return fileStat{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: fileID(fi), At: at}, nil
+	return fileStatOf(fi, at), nil
+}
+
+// statOfFile is statOf of an open file: the file it is, whatever its
+// name names now.
+func statOfFile(f *os.File) (fileStat, error) {
+	at := time.Now().UnixNano()
+	fi, err := f.Stat()
+	if err != nil {
+		return fileStat{}, err
+	}
+	return fileStatOf(fi, at), nil
+}
+
+// fileStatOf is the fileStat of a stat taken at at.
+func fileStatOf(fi os.FileInfo, at int64) fileStat {
+	return fileStat{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: fileID(fi), At: at}
 }
 
 // inventory is what a compile that keeps a snapshot saw of its inputs.
@@ -1215,7 +1231,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	defer old.Close()
 	// the file opened is the one checked (another mart may have replaced
 	// it since checkOutputs)
-	if fi, err := old.Stat(); err != nil || !(fileStat{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: fileID(fi)}).same(snap.Manifest) {
+	if st, err := statOfFile(old); err != nil || !st.same(snap.Manifest) {
 		return nil, "manifest.json changed"
 	}
 	// read reads n bytes of manifest.json at off

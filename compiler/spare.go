@@ -92,12 +92,8 @@ func (s *stagedFile) commit(size int64) error {
 	if s.spare {
 		err = s.f.Truncate(size) // the spare held a longer version
 	}
-	var fi os.FileInfo
 	if err == nil {
-		at := time.Now().UnixNano()
-		if fi, err = s.f.Stat(); err == nil {
-			s.stat = fileStat{Size: fi.Size(), MTime: fi.ModTime().UnixNano(), Ino: fileID(fi), At: at}
-		}
+		s.stat, err = statOfFile(s.f)
 	}
 	if err != nil {
 		s.abort()

@@ -22,7 +22,8 @@ import (
 var (
 	heapAt, heapFile, _ = strings.Cut(os.Getenv("MART_HEAPPROFILE"), ":")
 
-	on      = os.Getenv("MART_TIMINGS") != "" || heapAt != ""
+	timings = os.Getenv("MART_TIMINGS") != ""
+	on      = timings || heapAt != ""
 	mu      sync.Mutex
 	start   = time.Now()
 	last    = start
@@ -44,7 +45,7 @@ func Mark(name string) {
 		}
 		heapAt = "" // the first such phase
 	}
-	if os.Getenv("MART_TIMINGS") == "" {
+	if !timings {
 		return
 	}
 	now := time.Now()
