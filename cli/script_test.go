@@ -36,6 +36,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":     cmdExits,
 			"jsonlines": cmdJSONLines,
+			"jsonfile":  cmdJSONFile,
 		},
 	})
 }
@@ -61,6 +62,21 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
+}
+
+// cmdJSONFile checks that each file is one JSON value, as a strict reader
+// (encoding/json, a browser's JSON.parse) reads it:
+//
+//	jsonfile target/manifest.json
+func cmdJSONFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: jsonfile FILE...")
+	}
+	for _, f := range args {
+		if !json.Valid([]byte(ts.ReadFile(f))) {
+			ts.Fatalf("%s is not valid JSON", f)
+		}
 	}
 }
 

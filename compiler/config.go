@@ -9,6 +9,20 @@ import (
 // Config is a node's resolved configuration (materialized, schema, tags...).
 type Config map[string]any
 
+// MarshalJSON spells the config as manifest.json does: keys in order, and a
+// YAML .nan, .inf or -.inf (which encoding/json refuses) as a string
+// (appendFloat).
+func (c Config) MarshalJSON() ([]byte, error) { return appendObject(nil, c, appendAny) }
+
+// Object is a mapping from YAML (meta, a test's arguments, an extract:
+// block) as JSON spells it wherever mart writes one: like Config, it
+// encodes .nan, .inf and -.inf as strings instead of failing the encoding.
+// A map[string]any is assigned to it as it is.
+type Object map[string]any
+
+// MarshalJSON: as Config's.
+func (o Object) MarshalJSON() ([]byte, error) { return appendObject(nil, o, appendAny) }
+
 // String returns a config value as a string ("" when absent).
 func (c Config) String(key string) string {
 	switch v := c[key].(type) {

@@ -3,6 +3,7 @@ package compiler
 import (
 	"embed"
 	"fmt"
+	"math"
 
 	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/warehouse"
@@ -42,7 +43,11 @@ func crossDBFuncs(d warehouse.Dialect) map[string]any {
 			return nil, fmt.Errorf("__quote_literal takes one value")
 		}
 		switch v := args[0].(type) {
-		case int, float64, bool:
+		case float64:
+			if !math.IsNaN(v) && !math.IsInf(v, 0) { // a .nan or .inf is quoted, as dbt quotes every value: 'inf'
+				return jinja.Str(v), nil
+			}
+		case int, bool:
 			return jinja.Str(v), nil
 		}
 		return d.QuoteString(jinja.Str(args[0])), nil

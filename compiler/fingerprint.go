@@ -118,7 +118,10 @@ func (c *compilation) fingerprint(n *Node, macros []string) *Fingerprint {
 		for _, v := range f.VarNames {
 			val := "<unset>"
 			if x, ok := vars[v]; ok {
-				b, _ := json.Marshal(x)
+				b, err := json.Marshal(x)
+				if err != nil { // a .nan or .inf in it: as manifest.json spells it
+					b, _ = appendAny(nil, x)
+				}
 				val = string(b)
 			}
 			h.Write([]byte("var " + v + "=" + val + "\n"))

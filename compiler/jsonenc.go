@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -302,6 +303,8 @@ func appendAny(b []byte, v any) ([]byte, error) {
 		return strconv.AppendInt(b, int64(v), 10), nil
 	case int64:
 		return strconv.AppendInt(b, v, 10), nil
+	case float64:
+		return appendFloat(b, v), nil
 	case []string:
 		return appendStrings(b, v), nil
 	case []any:
@@ -323,6 +326,35 @@ func appendAny(b []byte, v any) ([]byte, error) {
 		return appendObject(b, v, appendAny)
 	}
 	return appendJSON(b, v)
+}
+
+// appendFloat appends f as encoding/json spells a float64, except NaN and
+// the infinities, which JSON has no number for (encoding/json refuses them
+// and failed the compile; dbt's Python writes NaN and Infinity, which strict
+// readers, mart's --state and the docs site's browser among them, refuse):
+// they are the strings "nan", "inf" and "-inf", as Python's str() and
+// mart's tojson spell them. YAML writes them .nan, .inf and -.inf.
+func appendFloat(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, `"nan"`...)
+	case math.IsInf(f, 1):
+		return append(b, `"inf"`...)
+	case math.IsInf(f, -1):
+		return append(b, `"-inf"`...)
+	}
+	format := byte('f')
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' { // 1e-07, as encoding/json: 1e-7
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }
 
 // appendJSON appends v through encoding/json, without HTML escaping.

@@ -11,13 +11,13 @@ import (
 // in the warehouse, or both (Where says which: "both", "docs",
 // "warehouse", or "" when there is no catalog to compare with).
 type columnDetail struct {
-	Name        string         `json:"name"`
-	Type        string         `json:"type,omitempty"`
-	Description string         `json:"description_html,omitempty"`
-	Where       string         `json:"where"`
-	Tags        []string       `json:"tags,omitempty"`
-	Meta        map[string]any `json:"meta,omitempty"`
-	Tests       []int          `json:"tests,omitempty"` // positions in the node's tests
+	Name        string          `json:"name"`
+	Type        string          `json:"type,omitempty"`
+	Description string          `json:"description_html,omitempty"`
+	Where       string          `json:"where"`
+	Tags        []string        `json:"tags,omitempty"`
+	Meta        compiler.Object `json:"meta,omitempty"`
+	Tests       []int           `json:"tests,omitempty"` // positions in the node's tests
 }
 
 // columns merges the documented columns with the catalog's: the

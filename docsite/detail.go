@@ -26,7 +26,7 @@ type nodeDetail struct {
 	Raw          string           `json:"raw_html,omitempty"`
 	Compiled     string           `json:"compiled_html,omitempty"`
 	Config       compiler.Config  `json:"config"`
-	Meta         map[string]any   `json:"meta,omitempty"`
+	Meta         compiler.Object  `json:"meta,omitempty"`
 	Owner        string           `json:"owner,omitempty"`
 	Tags         []string         `json:"tags"`
 	Columns      []columnDetail   `json:"columns"`
@@ -71,10 +71,10 @@ type statsDetail struct {
 }
 
 type sourceDetail struct {
-	Name          string         `json:"name"`
-	Identifier    string         `json:"identifier"`
-	LoadedAtField string         `json:"loaded_at_field,omitempty"`
-	Extract       map[string]any `json:"extract,omitempty"`
+	Name          string          `json:"name"`
+	Identifier    string          `json:"identifier"`
+	LoadedAtField string          `json:"loaded_at_field,omitempty"`
+	Extract       compiler.Object `json:"extract,omitempty"`
 }
 
 // detail builds a node's page data.

@@ -12,7 +12,7 @@ type testDetail struct {
 	Path        string                 `json:"path"`
 	Attached    string                 `json:"attached,omitempty"`
 	Column      string                 `json:"column,omitempty"`
-	Kwargs      map[string]any         `json:"kwargs,omitempty"`
+	Kwargs      compiler.Object        `json:"kwargs,omitempty"`
 	Severity    string                 `json:"severity,omitempty"`
 	Description string                 `json:"description_html"`
 	Raw         string                 `json:"raw_html,omitempty"`

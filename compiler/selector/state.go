@@ -2,6 +2,7 @@ package selector
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -99,11 +100,21 @@ func stateConfig(n *Node) map[string]any {
 }
 
 // jsonShape is a value as a manifest read back from JSON holds it: a YAML
-// date or timestamp is its RFC 3339 text, a []string a []any.
+// date or timestamp is its RFC 3339 text, a []string a []any, a .nan or
+// .inf the string manifest.json spells it with.
 func jsonShape(v any) any {
 	switch x := v.(type) {
 	case time.Time:
 		return x.Format(time.RFC3339Nano)
+	case float64:
+		switch {
+		case math.IsNaN(x):
+			return "nan"
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		}
 	case []string:
 		out := make([]any, len(x))
 		for i, s := range x {

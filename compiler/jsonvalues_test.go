@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -54,4 +56,29 @@ func BenchmarkCaptureJSON(b *testing.B) {
 			pc.appendJSON(nil)
 		}
 	})
+}
+
+// appendFloat spells a finite float64 exactly as encoding/json does, and
+// NaN and the infinities, which encoding/json refuses, as strings.
+func TestAppendFloat(t *testing.T) {
+	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 2.5, 1e20, 1e21, 1e22, 123456789012345678, 1e-6, 1e-7, 1.5e-7,
+		-1e-7, 1e-300, 1e300, math.MaxFloat64, math.SmallestNonzeroFloat64, 0.1 + 0.2, 1.0 / 3}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		floats = append(floats, math.Float64frombits(r.Uint64()), r.NormFloat64()*math.Pow(10, float64(r.IntN(60)-30)))
+	}
+	for _, f := range floats {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		want, err := json.Marshal(f)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendFloat(nil, f)), "%v", f)
+	}
+	require.Equal(t, `"nan"`, string(appendFloat(nil, math.NaN())))
+	require.Equal(t, `"inf"`, string(appendFloat(nil, math.Inf(1))))
+	require.Equal(t, `"-inf"`, string(appendFloat(nil, math.Inf(-1))))
+	b, err := json.Marshal(Config{"a": []any{math.NaN(), map[string]any{"b": math.Inf(-1)}}, "c": 1.5})
+	require.NoError(t, err)
+	require.Equal(t, `{"a":["nan",{"b":"-inf"}],"c":1.5}`, string(b))
 }
