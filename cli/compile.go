@@ -95,13 +95,18 @@ func lsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := g.compileProject(false, newInvocationID())
-			if err != nil {
-				return err
-			}
-			ids, err := g.selectNodes(res, &sel, true) // tests of what is selected, as dbt ls lists them
-			if err != nil {
-				return err
+			// a selection loads from the patch snapshot what it needs, as
+			// `mart build --select` does (an orchestrator lists a big
+			// project's models often); else the project is compiled
+			invocation := newInvocationID()
+			res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: sel}, true, invocation)
+			if !ok {
+				if res, err = g.compileProject(false, invocation); err != nil {
+					return err
+				}
+				if ids, err = g.selectNodes(res, &sel, true); err != nil { // tests of what is selected, as dbt ls lists them
+					return err
+				}
 			}
 			p := newPlan(res, ids, kinds, false)
 			nodes := make([]*compiler.Node, len(p.Steps))

@@ -242,3 +242,63 @@ func TestBuildFromPatchDamagedIndex(t *testing.T) {
 		require.NotContains(t, r.Stderr, "partial-parse cache ignored")
 	}
 }
+
+// `mart ls --select` loads from the patch snapshot too (what an
+// orchestrator runs to list a big project's models): in every output form
+// and resource type, before and after an edit, it prints what `mart ls`
+// of a whole compile prints, and exits the same.
+func TestLsFromPatchMatchesWholeCompile(t *testing.T) {
+	cases := []struct {
+		name      string
+		dir       func(t testing.TB) string
+		selects   []string
+		edit      string
+		minLoaded int
+	}{
+		{"demo", demo, []string{"dim_cars", "+agg_member_cohorts", "dim_cars+", "source:*+", "resource_type:snapshot",
+			"resource_type:unit_test", "resource_type:seed+", "path:models/marts", "@dim_members", "marts.*", "nosuch",
+			"fct_rentals --exclude resource_type:test", "tag:staging,resource_type:model"}, "models/marts/dim_cars.sql", 100},
+		{"chain", chainProject, []string{"m1 m4", "+m1", "m4+", "y", "inc_e", "raw_ids+"}, "models/m2.sql", 40},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			light, whole := tc.dir(t), tc.dir(t)
+			r := mart(t, light, "compile")
+			require.Equal(t, 0, r.Code, r.String())
+			loaded := 0
+			for round := 0; round < 2; round++ {
+				if round == 1 {
+					for _, dir := range []string{light, whole} {
+						f := filepath.Join(dir, tc.edit)
+						data, err := os.ReadFile(f)
+						require.NoError(t, err)
+						require.NoError(t, os.WriteFile(f, append(data, "\n-- edited\n"...), 0o644))
+					}
+				}
+				for _, sel := range tc.selects {
+					for _, extra := range [][]string{{"-o", "selector"}, {"-o", "json"}, {"-o", "path", "--resource-type", "all"},
+						{"-o", "name", "--resource-type", "test"}} {
+						args := append([]string{"ls", "--select", sel}, extra...)
+						if i := strings.Index(sel, " --exclude "); i >= 0 {
+							args = append([]string{"ls", "--select", sel[:i], "--exclude", sel[i+len(" --exclude "):]}, extra...)
+						}
+						a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+						b := mart(t, whole, append(args, "--no-partial-parse")...)
+						what := fmt.Sprintf("round %d, mart %s", round, strings.Join(args, " "))
+						require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+						require.Equal(t, b.Stdout, a.Stdout, what)
+						require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
+						if loadedFromPatch.MatchString(a.Stderr) {
+							loaded++
+						} else {
+							t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
+						}
+					}
+				}
+			}
+			require.GreaterOrEqual(t, loaded, tc.minLoaded, "ls runs that loaded from the patch snapshot")
+		})
+	}
+}
+
+var timingLines = regexp.MustCompile(`(?m)^mart timing: .*\n`)
