@@ -324,6 +324,21 @@ func appendAny(b []byte, v any) ([]byte, error) {
 		return append(b, ']'), nil
 	case map[string]any:
 		return appendObject(b, v, appendAny)
+	case []map[string]any: // a contract's constraints
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendObject(b, e, appendAny); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
 	}
 	return appendJSON(b, v)
 }

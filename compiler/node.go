@@ -1,5 +1,7 @@
 package compiler
 
+import "encoding/json"
+
 // Resource types.
 const (
 	TypeModel    = "model"
@@ -57,6 +59,23 @@ type UnitTestInput struct {
 	Rows    []map[string]any `json:"rows,omitempty"`
 	Fixture string           `json:"fixture,omitempty"`
 	CSV     string           `json:"csv,omitempty"`
+}
+
+// MarshalJSON writes the rows as Objects (a .nan or .inf in one is a
+// string, as in the rest of manifest.json), the rest as encoding/json does.
+func (in UnitTestInput) MarshalJSON() ([]byte, error) {
+	type plain UnitTestInput
+	out := struct {
+		plain
+		Rows []Object `json:"rows,omitempty"` // shadows plain's
+	}{plain: plain(in)}
+	if in.Rows != nil {
+		out.Rows = make([]Object, len(in.Rows))
+		for i, r := range in.Rows {
+			out.Rows[i] = r
+		}
+	}
+	return json.Marshal(out)
 }
 
 // Node is one vertex of the graph: a model, seed, snapshot, test, source or

@@ -55,19 +55,11 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 			loaded := 0
 			for round := 0; round < 2; round++ {
 				if round == 1 {
-					for _, dir := range []string{light, whole} {
-						f := filepath.Join(dir, tc.edit)
-						data, err := os.ReadFile(f)
-						require.NoError(t, err)
-						require.NoError(t, os.WriteFile(f, append(data, "\n-- edited\n"...), 0o644))
-					}
+					editModel(t, tc.edit, light, whole)
 				}
 				for _, sel := range tc.selects {
 					// one thread: nodes run, and print, in the plan's order
-					args := []string{"build", "--threads", "1", "--select", sel}
-					if i := strings.Index(sel, " --exclude "); i >= 0 {
-						args = []string{"build", "--threads", "1", "--select", sel[:i], "--exclude", sel[i+len(" --exclude "):]}
-					}
+					args := append([]string{"build", "--threads", "1"}, selectArgs(sel)...)
 					if sel == "" { // every node: the whole compile adopts the patch
 						args = []string{"build", "--threads", "1"}
 					}
@@ -268,20 +260,12 @@ func TestLsFromPatchMatchesWholeCompile(t *testing.T) {
 			loaded := 0
 			for round := 0; round < 2; round++ {
 				if round == 1 {
-					for _, dir := range []string{light, whole} {
-						f := filepath.Join(dir, tc.edit)
-						data, err := os.ReadFile(f)
-						require.NoError(t, err)
-						require.NoError(t, os.WriteFile(f, append(data, "\n-- edited\n"...), 0o644))
-					}
+					editModel(t, tc.edit, light, whole)
 				}
 				for _, sel := range tc.selects {
 					for _, extra := range [][]string{{"-o", "selector"}, {"-o", "json"}, {"-o", "path", "--resource-type", "all"},
 						{"-o", "name", "--resource-type", "test"}} {
-						args := append([]string{"ls", "--select", sel}, extra...)
-						if i := strings.Index(sel, " --exclude "); i >= 0 {
-							args = append([]string{"ls", "--select", sel[:i], "--exclude", sel[i+len(" --exclude "):]}, extra...)
-						}
+						args := append(append([]string{"ls"}, selectArgs(sel)...), extra...)
 						a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
 						b := mart(t, whole, append(args, "--no-partial-parse")...)
 						what := fmt.Sprintf("round %d, mart %s", round, strings.Join(args, " "))
@@ -298,6 +282,25 @@ func TestLsFromPatchMatchesWholeCompile(t *testing.T) {
 			}
 			require.GreaterOrEqual(t, loaded, tc.minLoaded, "ls runs that loaded from the patch snapshot")
 		})
+	}
+}
+
+// selectArgs are the flags of a case's selection: "a b --exclude c" is
+// --select "a b" --exclude c.
+func selectArgs(sel string) []string {
+	if i := strings.Index(sel, " --exclude "); i >= 0 {
+		return []string{"--select", sel[:i], "--exclude", sel[i+len(" --exclude "):]}
+	}
+	return []string{"--select", sel}
+}
+
+// editModel appends a comment to the model file rel in each project.
+func editModel(t *testing.T, rel string, dirs ...string) {
+	for _, dir := range dirs {
+		f := filepath.Join(dir, rel)
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(f, append(data, "\n-- edited\n"...), 0o644))
 	}
 }
 

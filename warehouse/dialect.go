@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -114,6 +115,31 @@ func firstOf(s, def string) string {
 // a date.
 func IsMidnight(t time.Time) bool {
 	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
+// NonFinite is how a cast from text spells a NaN or infinite float ("nan",
+// "inf", "-inf": DuckDB and BigQuery read all three), which literal rows
+// write as such a cast (a bare inf is a column name); ok is false for any
+// other value.
+func NonFinite(v any) (text string, ok bool) {
+	var f float64
+	switch t := v.(type) {
+	case float64:
+		f = t
+	case float32:
+		f = float64(t)
+	default:
+		return "", false
+	}
+	switch {
+	case math.IsNaN(f):
+		return "nan", true
+	case math.IsInf(f, 1):
+		return "inf", true
+	case math.IsInf(f, -1):
+		return "-inf", true
+	}
+	return "", false
 }
 
 // Unquote strips the quotes around a macro argument given as a literal

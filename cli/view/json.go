@@ -142,6 +142,9 @@ func (j *JSON) Rows(label string, limit int, rows *warehouse.Rows) {
 		m := map[string]any{}
 		for i, c := range rows.Columns {
 			m[c.Name] = r[i]
+			if text, ok := warehouse.NonFinite(r[i]); ok { // JSON has no number for it: "inf", as manifest.json spells it
+				m[c.Name] = text
+			}
 		}
 		out = append(out, m)
 	}

@@ -89,7 +89,12 @@ func (Dialect) literal(v any) string {
 			return "true"
 		}
 		return "false"
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+	case float32, float64:
+		if text, ok := warehouse.NonFinite(t); ok {
+			return "cast(" + quoteString(text) + " as float64)"
+		}
+		return fmt.Sprint(t)
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
 		return fmt.Sprint(t)
 	case time.Time:
 		if warehouse.IsMidnight(t) {

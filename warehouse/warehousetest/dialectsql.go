@@ -1,6 +1,7 @@
 package warehousetest
 
 import (
+	"math"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -58,6 +59,17 @@ func testValuesQuery(e *env) {
 	assert.True(t, day.Equal(asTime(t, rows.Values[0][3])))
 	assert.Equal(t, []any{int64(2), nil, false, nil}, rows.Values[1][:4])
 	assert.Equal(t, []any{int64(3), nil, nil, nil, nil}, rows.Values[2], "missing values are NULL")
+
+	// YAML's .inf, -.inf and .nan in a unit test's rows: a cast from text
+	// (a bare inf is a column name)
+	fcols := []warehouse.Column{{Name: "id", Type: e.d.seedTypes[warehouse.SeedInteger]}, {Name: "f", Type: e.d.seedTypes[warehouse.SeedDouble]}, {Name: "g"}}
+	q = w.ValuesQuery(fcols, [][]any{{1, math.Inf(1), math.Inf(-1)}, {2, math.NaN(), float32(1.5)}})
+	rows, err = w.Query(e.ctx, "select * from ("+q+") v order by id", 0)
+	require.NoError(t, err, q)
+	require.Len(t, rows.Values, 2)
+	assert.Equal(t, []any{math.Inf(1), math.Inf(-1)}, rows.Values[0][1:])
+	f, _ := rows.Values[1][1].(float64)
+	assert.True(t, math.IsNaN(f), "%v", rows.Values[1][1])
 
 	empty, err := w.Query(e.ctx, w.ValuesQuery(cols[:2], nil), 0)
 	require.NoError(t, err)
