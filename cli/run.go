@@ -194,8 +194,12 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 		if written == nil {
 			return
 		}
-		if werr := <-written; werr != nil && rerr == nil {
-			rerr = &exitError{ExitFailure, werr}
+		if werr := <-written; werr != nil {
+			if rerr == nil {
+				rerr = &exitError{ExitFailure, werr}
+			} else { // the run failed too: say why target/ was not written
+				g.v.Error(werr)
+			}
 		}
 	}()
 	var wh warehouse.Warehouse

@@ -68,18 +68,24 @@ type stagedFile struct {
 // commit or abort.
 func stageFile(dst string) (*stagedFile, error) {
 	removeStaleTemps(dst)
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := fmt.Sprintf("%s.%x%s", dst, rnd, tempSuffix)
-	if f := claimSpare(dst+spareSuffix, tmp); f != nil {
-		return &stagedFile{f: f, name: tmp, dst: dst, spare: true}, nil
+	claim := tempName(dst)
+	if f := claimSpare(dst+spareSuffix, claim); f != nil {
+		return &stagedFile{f: f, name: claim, dst: dst, spare: true}, nil
 	}
+	tmp := tempName(dst) // a name of its own: what the claim refused may be at claim's
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
 	if err != nil {
 		return nil, err
 	}
 	lockTemp(f)
 	return &stagedFile{f: f, name: tmp, dst: dst}, nil
+}
+
+// tempName is a new name for a version of dst being written.
+func tempName(dst string) string {
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	return fmt.Sprintf("%s.%x%s", dst, rnd, tempSuffix)
 }
 
 // File is where the new version is written, sequentially from its start.
@@ -107,7 +113,9 @@ func (s *stagedFile) commit(size int64) error {
 		os.Remove(s.name)
 		return err
 	}
-	if exchangeFiles(s.name, s.dst) != nil {
+	// only a file is exchanged: a directory (or another thing) at dst
+	// would be moved aside without a word, where a rename fails
+	if fi, err := os.Lstat(s.dst); err != nil || !fi.Mode().IsRegular() || exchangeFiles(s.name, s.dst) != nil {
 		// no old version, or no exchange here: the plain way
 		if err := os.Rename(s.name, s.dst); err != nil {
 			os.Remove(s.name)

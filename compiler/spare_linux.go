@@ -23,7 +23,9 @@ func claimSpare(spare, tmp string) *os.File {
 	// O_NONBLOCK: a FIFO put there does not block the open
 	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
-		unix.Unlink(tmp)
+		if unix.Unlink(tmp) != nil { // a directory: not mart's to remove, put back
+			unix.Rename(tmp, spare)
+		}
 		return nil
 	}
 	var st unix.Stat_t

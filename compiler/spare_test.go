@@ -132,6 +132,28 @@ func TestStagedFileSpare(t *testing.T) {
 	requireFile(t, file, "eighth")
 	requireFile(t, spare, "seventh")
 	requireNoTemps(t, file)
+
+	// a directory at the spare's name is left there, and the new version
+	// written to a file of its own (it was opened at the claim's name)
+	require.NoError(t, os.Remove(spare))
+	require.NoError(t, os.MkdirAll(filepath.Join(spare, "x"), 0o755))
+	replace(t, file, "ninth")
+	requireFile(t, file, "ninth")
+	require.DirExists(t, filepath.Join(spare, "x"))
+	requireNoTemps(t, file)
+	require.NoError(t, os.RemoveAll(spare))
+
+	// a directory at the file's name is not exchanged away: the commit
+	// fails, as a rename over it does, and leaves it
+	other := filepath.Join(dir, "other.json")
+	require.NoError(t, os.MkdirAll(filepath.Join(other, "x"), 0o755))
+	s, err = stageFile(other)
+	require.NoError(t, err)
+	_, err = s.File().WriteString("new")
+	require.NoError(t, err)
+	require.Error(t, s.commit(3))
+	require.DirExists(t, filepath.Join(other, "x"))
+	requireNoTemps(t, other)
 }
 
 func TestStagedFileStaleTemps(t *testing.T) {
