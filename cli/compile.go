@@ -97,9 +97,15 @@ func lsCmd(g *globals) *cobra.Command {
 			}
 			// a selection loads from the patch snapshot what it needs, as
 			// `mart build --select` does (an orchestrator lists a big
-			// project's models often); else the project is compiled
+			// project's models often), when nothing changed since target/
+			// was written (ls never writes it); else the project is compiled
 			invocation := newInvocationID()
-			res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: sel}, true, invocation)
+			var res *compiler.Result
+			var ids []string
+			ok := false
+			if len(sel.selects) > 0 {
+				res, ids, ok, _ = g.selectFromPatch(&runFlags{sel: sel}, true, invocation, true)
+			}
 			if !ok {
 				if res, err = g.compileProject(false, invocation); err != nil {
 					return err
@@ -151,7 +157,11 @@ func (g *globals) compileByPatch() (bool, error) {
 // (MART_TIMINGS=1 says why): the project is then compiled as usual, and
 // when target/ was patched, the patch is returned for the compile to
 // adopt (Patched.Adopt).
-func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation string) (res *compiler.Result, ids []string, ok bool, patched *compiler.Patched) {
+//
+// listing (`mart ls`): target/ is not written, so a project changed since
+// is compiled instead, and a damaged snapshot, which only a compile
+// replaces, is not noted on every listing.
+func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation string, listing bool) (res *compiler.Result, ids []string, ok bool, patched *compiler.Patched) {
 	why := ""
 	switch {
 	case !g.partialParse || g.noPartialParse:
@@ -172,7 +182,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return nil, nil, false, nil // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
-		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true}
+		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
 	if g.preopen {
 		opt.OnTarget = g.startPreopen
 	}
@@ -183,7 +193,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	p, why = compiler.CompileByPatch(opt)
 	if p == nil {
-		if note := compiler.PatchNote(why); note != nil {
+		if note := compiler.PatchNote(why); note != nil && !listing {
 			g.v.Diagnostics(note)
 		}
 		return fail("no patch: " + why)
@@ -193,7 +203,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return fail("no --select: every node is needed")
 	}
 	if sg == nil {
-		if note := compiler.PatchNote(why); note != nil {
+		if note := compiler.PatchNote(why); note != nil && !listing {
 			g.v.Diagnostics(note)
 		}
 		p = nil // the whole compile keeps a new snapshot, with an index

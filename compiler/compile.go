@@ -46,6 +46,10 @@ type Options struct {
 	// there was none it could use (the next whole compile of a run reuses
 	// its renders).
 	PatchForRun bool
+	// PatchReadOnly: CompileByPatch writes nothing: it serves a selection
+	// from target/ as it is, and refuses when an input changed since it
+	// was written (`mart ls`, which never writes target/).
+	PatchReadOnly bool
 	// OnTarget, when set, is called with the target as soon as it is
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.

@@ -1191,6 +1191,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
+	if opt.PatchReadOnly && len(todo)+len(editedMacros) > 0 {
+		return nil, "the project changed since target/ was written, and this command does not write it"
+	}
 	fileIndex := make(map[string]int, len(snap.Files))
 	for i, f := range snap.Files {
 		fileIndex[f.Path] = i
@@ -1281,6 +1284,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// it since checkOutputs)
 	if st, err := statOfFile(old); err != nil || !st.same(snap.Manifest) {
 		return nil, "manifest.json changed"
+	}
+	if opt.PatchReadOnly { // nothing changed: target/ serves as it is
+		meta := ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: proj.Name, AdapterType: tgt.Type, TargetName: tgt.Name, InvocationID: opt.InvocationID}
+		return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath,
+			load: &patchLoad{file: file, snap: snap, c: c, meta: meta}}, ""
 	}
 	// read reads n bytes of manifest.json at off
 	read := func(off, n int64) ([]byte, bool) {

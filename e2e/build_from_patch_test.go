@@ -237,41 +237,42 @@ func TestBuildFromPatchDamagedIndex(t *testing.T) {
 
 // `mart ls --select` loads from the patch snapshot too (what an
 // orchestrator runs to list a big project's models): in every output form
-// and resource type, before and after an edit, it prints what `mart ls`
-// of a whole compile prints, and exits the same.
+// and resource type it prints what `mart ls` of a whole compile prints, and
+// exits the same. It never writes target/: after an edit it compiles the
+// whole project (and says nothing), and target/ stays as it was; after the
+// next compile it loads from the snapshot again. Plain `mart ls` writes
+// nothing either.
 func TestLsFromPatchMatchesWholeCompile(t *testing.T) {
 	cases := []struct {
-		name      string
-		dir       func(t testing.TB) string
-		selects   []string
-		edit      string
-		minLoaded int
+		name    string
+		dir     func(t testing.TB) string
+		selects []string
+		edit    string
 	}{
 		{"demo", demo, []string{"dim_cars", "+agg_member_cohorts", "dim_cars+", "source:*+", "resource_type:snapshot",
 			"resource_type:unit_test", "resource_type:seed+", "path:models/marts", "@dim_members", "marts.*", "nosuch",
-			"fct_rentals --exclude resource_type:test", "tag:staging,resource_type:model"}, "models/marts/dim_cars.sql", 100},
-		{"chain", chainProject, []string{"m1 m4", "+m1", "m4+", "y", "inc_e", "raw_ids+"}, "models/m2.sql", 40},
+			"fct_rentals --exclude resource_type:test", "tag:staging,resource_type:model"}, "models/marts/dim_cars.sql"},
+		{"chain", chainProject, []string{"m1 m4", "+m1", "m4+", "y", "inc_e", "raw_ids+"}, "models/m2.sql"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			light, whole := tc.dir(t), tc.dir(t)
 			r := mart(t, light, "compile")
 			require.Equal(t, 0, r.Code, r.String())
-			loaded := 0
-			for round := 0; round < 2; round++ {
-				if round == 1 {
-					editModel(t, tc.edit, light, whole)
-				}
+			// each selection in four forms, compared; loaded counts the
+			// runs that loaded from the snapshot
+			compare := func(what string) (runs, loaded int) {
 				for _, sel := range tc.selects {
 					for _, extra := range [][]string{{"-o", "selector"}, {"-o", "json"}, {"-o", "path", "--resource-type", "all"},
 						{"-o", "name", "--resource-type", "test"}} {
 						args := append(append([]string{"ls"}, selectArgs(sel)...), extra...)
 						a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
 						b := mart(t, whole, append(args, "--no-partial-parse")...)
-						what := fmt.Sprintf("round %d, mart %s", round, strings.Join(args, " "))
+						what := what + ": mart " + strings.Join(args, " ")
 						require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
 						require.Equal(t, b.Stdout, a.Stdout, what)
 						require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
+						runs++
 						if loadedFromPatch.MatchString(a.Stderr) {
 							loaded++
 						} else {
@@ -279,10 +280,47 @@ func TestLsFromPatchMatchesWholeCompile(t *testing.T) {
 						}
 					}
 				}
+				return runs, loaded
 			}
-			require.GreaterOrEqual(t, loaded, tc.minLoaded, "ls runs that loaded from the patch snapshot")
+			targetNow := func() string { return targetState(t, light) }
+			before := targetNow()
+			runs, loaded := compare("as compiled")
+			require.Equal(t, runs, loaded, "every ls loaded from the snapshot")
+			require.Equal(t, before, targetNow(), "ls wrote target/")
+			r = mart(t, light, "ls")
+			require.Equal(t, 0, r.Code, r.String())
+			require.Equal(t, before, targetNow(), "plain ls wrote target/")
+
+			editModel(t, tc.edit, light, whole)
+			_, loaded = compare("edited")
+			require.Zero(t, loaded, "an ls after an edit loaded from a stale snapshot")
+			require.Equal(t, before, targetNow(), "ls after an edit wrote target/")
+
+			r = mart(t, light, "compile")
+			require.Equal(t, 0, r.Code, r.String())
+			runs, loaded = compare("compiled again")
+			require.Equal(t, runs, loaded, "every ls loaded from the snapshot")
 		})
 	}
+}
+
+// targetState is what target/ holds: each file's name, size and
+// modification time (in nanoseconds), so that any write shows.
+func targetState(t *testing.T, dir string) string {
+	var b strings.Builder
+	err := filepath.WalkDir(filepath.Join(dir, "target"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %d %d\n", path, fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	require.NoError(t, err)
+	return b.String()
 }
 
 // selectArgs are the flags of a case's selection: "a b --exclude c" is
