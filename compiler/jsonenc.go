@@ -308,39 +308,32 @@ func appendAny(b []byte, v any) ([]byte, error) {
 	case []string:
 		return appendStrings(b, v), nil
 	case []any:
-		if v == nil {
-			return append(b, "null"...), nil
-		}
-		b = append(b, '[')
-		for i, e := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendAny(b, e); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendList(b, v, appendAny)
 	case map[string]any:
 		return appendObject(b, v, appendAny)
 	case []map[string]any: // a contract's constraints
-		if v == nil {
-			return append(b, "null"...), nil
-		}
-		b = append(b, '[')
-		for i, e := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendObject(b, e, appendAny); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendList(b, v, func(b []byte, m map[string]any) ([]byte, error) { return appendObject(b, m, appendAny) })
 	}
 	return appendJSON(b, v)
+}
+
+// appendList appends a list as encoding/json does (nil is null), each
+// element through val.
+func appendList[E any](b []byte, list []E, val func([]byte, E) ([]byte, error)) ([]byte, error) {
+	if list == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, '[')
+	for i, e := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = val(b, e); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // appendFloat appends f as encoding/json spells a float64, except NaN and

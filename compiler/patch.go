@@ -194,7 +194,7 @@ type patchStub struct {
 
 // appendJSON appends pc as the JSON object json.Marshal makes of it
 // (field names as keys, nil lists as null), read back with json.Unmarshal:
-// 10,000 models' captures take a tenth of the CPU reflection did. Config is
+// 10,000 models' captures take a third of the CPU reflection did. Config is
 // typedJSON's output, valid and compact, and goes in as it is (null when
 // empty); strings are escaped as in manifest.json, without the HTML escapes
 // json.Marshal adds, which read back the same.
