@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,9 +46,7 @@ type stream struct {
 
 // run streams from the committed position until the target.
 func (s *stream) run(ctx context.Context) error {
-	err := pglogrepl.StartReplication(ctx, s.repl, s.slot, s.committed, pglogrepl.StartReplicationOptions{
-		Mode: pglogrepl.LogicalReplication, PluginArgs: []string{"proto_version '1'", "publication_names '" + s.publication + "'"}})
-	if err != nil {
+	if err := s.start(ctx); err != nil {
 		return fmt.Errorf("start replication from slot %s: %w", s.slot, err)
 	}
 	s.j.SetPhase(extract.PhaseChanges)
@@ -79,6 +78,31 @@ func (s *stream) run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// slotBusyFor is how long start waits for a slot another connection still
+// holds: the server process of the previous run's connection releases it
+// a moment after that run closed it (an extract run again at once, as a
+// scheduler may, failed with SQLSTATE 55006); a slot still held after that
+// is another extract's, running.
+var slotBusyFor = 5 * time.Second
+
+// start starts streaming from the slot at the committed position.
+func (s *stream) start(ctx context.Context) error {
+	deadline := time.Now().Add(slotBusyFor)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		err := pglogrepl.StartReplication(ctx, s.repl, s.slot, s.committed, pglogrepl.StartReplicationOptions{
+			Mode: pglogrepl.LogicalReplication, PluginArgs: []string{"proto_version '1'", "publication_names '" + s.publication + "'"}})
+		var pe *pgconn.PgError
+		if err == nil || !errors.As(err, &pe) || pe.Code != "55006" || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 // confirm tells the server the changes up to lsn are landed, so the slot

@@ -10,13 +10,17 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/jackc/pglogrepl"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mart-dev/mart/extract"
 	"github.com/mart-dev/mart/extract/extracttest"
+	"github.com/mart-dev/mart/extract/postgres"
 )
 
 const cdcYAML = `version: 2
@@ -263,4 +267,49 @@ func TestCDCFullRefreshDropsTheStateSlot(t *testing.T) {
 	require.NoError(t, conn.QueryRow(context.Background(),
 		"SELECT count(*) FROM pg_replication_slots WHERE database = current_database()").Scan(&n))
 	assert.Equal(t, 2, n, "a slot per table, the old ones dropped")
+}
+
+// holdSlot starts streaming from the orders table's slot on a replication
+// connection of its own, as the server process of a run that just ended
+// (or another extract running) holds it; close lets it go.
+func holdSlot(t *testing.T, dir, dsn string) (close func()) {
+	t.Helper()
+	rows := extracttest.Query(t, dir, `SELECT json_extract_string(state, '$.slot'), json_extract_string(state, '$.publication')
+		FROM raw_shop._mart_extract_state WHERE json_extract_string(state, '$.slot') LIKE 'mart_shop_orders_%'`)
+	require.Len(t, rows, 1)
+	slot, pub := rows[0][0].(string), rows[0][1].(string)
+	cfg, err := pgconn.ParseConfig(dsn)
+	require.NoError(t, err)
+	cfg.RuntimeParams["replication"] = "database"
+	ctx := context.Background()
+	holder, err := pgconn.ConnectConfig(ctx, cfg)
+	require.NoError(t, err)
+	require.NoError(t, pglogrepl.StartReplication(ctx, holder, slot, 0, pglogrepl.StartReplicationOptions{
+		Mode: pglogrepl.LogicalReplication, PluginArgs: []string{"proto_version '1'", "publication_names '" + pub + "'"}}))
+	return func() { holder.Close(ctx) }
+}
+
+// A run started while the slot is still held (the previous run's server
+// process lets it go a moment after that run ended: a scheduler that runs
+// extract again at once) waits for it; one held longer (another extract,
+// running) fails, naming the slot.
+func TestCDCSlotBusy(t *testing.T) {
+	dir, conn := cdcShop(t, cdcYAML)
+	extracttest.MustExtract(t, dir, extracttest.RunOptions{})
+	dsn := os.Getenv("SHOP_DSN")
+
+	release := holdSlot(t, dir, dsn)
+	time.AfterFunc(300*time.Millisecond, release)
+	extracttest.PgExec(t, conn, `UPDATE orders SET status = 'shipped' WHERE id = 3`)
+	extracttest.MustExtract(t, dir, extracttest.RunOptions{})
+	requireSame(t, dir, conn)
+
+	defer postgres.SetSlotBusyFor(200 * time.Millisecond)()
+	release = holdSlot(t, dir, dsn)
+	defer release()
+	res, err := extracttest.Extract(context.Background(), dir, extracttest.RunOptions{})
+	require.NoError(t, err)
+	require.Error(t, res.Tables[1].Err)
+	assert.Contains(t, res.Tables[1].Err.Error(), "start replication from slot mart_shop_orders_")
+	assert.Contains(t, res.Tables[1].Err.Error(), "is active for PID")
 }
