@@ -119,8 +119,8 @@ func (c *compilation) fingerprint(n *Node, macros []string) *Fingerprint {
 			val := "<unset>"
 			if x, ok := vars[v]; ok {
 				b, err := json.Marshal(x)
-				if err != nil { // a .nan or .inf in it: as manifest.json spells it
-					b, _ = appendAny(nil, x)
+				if err != nil { // a .nan or .inf in it: with its type, so that .nan is not "nan"
+					b, _ = typedAny(nil, x)
 				}
 				val = string(b)
 			}
