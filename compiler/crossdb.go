@@ -3,7 +3,6 @@ package compiler
 import (
 	"embed"
 	"fmt"
-	"math"
 
 	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/warehouse"
@@ -44,7 +43,7 @@ func crossDBFuncs(d warehouse.Dialect) map[string]any {
 		}
 		switch v := args[0].(type) {
 		case float64:
-			if !math.IsNaN(v) && !math.IsInf(v, 0) { // a .nan or .inf is quoted, as dbt quotes every value: 'inf'
+			if _, nonFinite := warehouse.NonFinite(v); !nonFinite { // a .nan or .inf is quoted, as dbt quotes every value: 'inf'
 				return jinja.Str(v), nil
 			}
 		case int, bool:

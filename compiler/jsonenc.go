@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // The manifest of a 10,000-model project is 45 MB of JSON, most of it
@@ -343,13 +345,8 @@ func appendList[E any](b []byte, list []E, val func([]byte, E) ([]byte, error)) 
 // they are the strings "nan", "inf" and "-inf", as Python's str() and
 // mart's tojson spell them. YAML writes them .nan, .inf and -.inf.
 func appendFloat(b []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, `"nan"`...)
-	case math.IsInf(f, 1):
-		return append(b, `"inf"`...)
-	case math.IsInf(f, -1):
-		return append(b, `"-inf"`...)
+	if text, ok := warehouse.NonFinite(f); ok {
+		return appendString(b, text)
 	}
 	format := byte('f')
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {

@@ -1285,8 +1285,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if st, err := statOfFile(old); err != nil || !st.same(snap.Manifest) {
 		return nil, "manifest.json changed"
 	}
+	// the metadata: this run's invocation id
+	meta := ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: proj.Name, AdapterType: tgt.Type, TargetName: tgt.Name, InvocationID: opt.InvocationID}
+	if l, ok := tgt.Adapter.(locator); ok {
+		meta.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})
+	}
 	if opt.PatchReadOnly { // nothing changed: target/ serves as it is
-		meta := ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: proj.Name, AdapterType: tgt.Type, TargetName: tgt.Name, InvocationID: opt.InvocationID}
 		return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath,
 			load: &patchLoad{file: file, snap: snap, c: c, meta: meta}}, ""
 	}
@@ -1412,11 +1416,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	phase.Mark(fmt.Sprintf("render (%d)", len(order)))
-	// the metadata: this run's invocation id
-	meta := ManifestMetadata{SchemaVersion: ManifestVersion, ProjectName: proj.Name, AdapterType: tgt.Type, TargetName: tgt.Name, InvocationID: opt.InvocationID}
-	if l, ok := tgt.Adapter.(locator); ok {
-		meta.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})
-	}
 	const head = `{"metadata":`
 	if b, ok := read(0, int64(len(head))); !ok || string(b) != head {
 		return nil, "manifest.json has another shape"

@@ -117,10 +117,11 @@ func IsMidnight(t time.Time) bool {
 	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
-// NonFinite is how a cast from text spells a NaN or infinite float ("nan",
-// "inf", "-inf": DuckDB and BigQuery read all three), which literal rows
-// write as such a cast (a bare inf is a column name); ok is false for any
-// other value.
+// NonFinite is how mart spells a NaN or infinite float: "nan", "inf",
+// "-inf", as Python's str() does. JSON has no number for them, so
+// manifest.json and the JSON events write these strings; literal rows
+// write a cast from them (DuckDB and BigQuery read all three; a bare inf
+// is a column name). ok is false for any other value.
 func NonFinite(v any) (text string, ok bool) {
 	var f float64
 	switch t := v.(type) {

@@ -2,8 +2,9 @@ package selector
 
 import (
 	"fmt"
-	"math"
 	"time"
+
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // resultMatcher is result:<status>: nodes whose previous run ended so.
@@ -107,13 +108,8 @@ func jsonShape(v any) any {
 	case time.Time:
 		return x.Format(time.RFC3339Nano)
 	case float64:
-		switch {
-		case math.IsNaN(x):
-			return "nan"
-		case math.IsInf(x, 1):
-			return "inf"
-		case math.IsInf(x, -1):
-			return "-inf"
+		if text, ok := warehouse.NonFinite(x); ok {
+			return text
 		}
 	case []string:
 		out := make([]any, len(x))
