@@ -39,13 +39,26 @@ type parser struct {
 	// stack holds the children of the containers being parsed; each gets
 	// a slice of its exact size when it ends
 	stack []*yaml.Node
+	// nodes and ptrs are slabs the nodes and their Content slices are cut
+	// from: a properties file is thousands of small nodes, allocated a few
+	// at a time instead of one by one
+	nodes []yaml.Node
+	ptrs  []*yaml.Node
 }
+
+// slab is how many nodes (and Content pointers) a slab holds.
+const slab = 128
 
 // children moves the children a container pushed since base into its
 // Content.
 func (p *parser) children(n *yaml.Node, base int) {
 	if len(p.stack) > base {
-		n.Content = make([]*yaml.Node, len(p.stack)-base)
+		k := len(p.stack) - base
+		if k > len(p.ptrs) {
+			p.ptrs = make([]*yaml.Node, max(slab, k))
+		}
+		n.Content = p.ptrs[:k:k]
+		p.ptrs = p.ptrs[k:]
 		copy(n.Content, p.stack[base:])
 		clear(p.stack[base:])
 		p.stack = p.stack[:base]
@@ -54,7 +67,15 @@ func (p *parser) children(n *yaml.Node, base int) {
 
 // node returns a new node with the given fields.
 func (p *parser) node(kind yaml.Kind, tag, value string, l *line, off int) *yaml.Node {
-	return &yaml.Node{Kind: kind, Tag: tag, Value: value, Line: l.num, Column: col(l, off)}
+	if len(p.nodes) == 0 {
+		p.nodes = make([]yaml.Node, slab)
+	}
+	n := &p.nodes[0]
+	p.nodes = p.nodes[1:]
+	// field by field: the slab's node is zero, and a whole-struct copy
+	// would take the bulk write barrier while a collection runs
+	n.Kind, n.Tag, n.Value, n.Line, n.Column = kind, tag, value, l.num, col(l, off)
+	return n
 }
 
 // Parse returns the root node of the document in data (a mapping), or

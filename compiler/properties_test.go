@@ -1,0 +1,113 @@
+package compiler
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// TestDecodeFastMatchesYAML decodes every properties file in the
+// repository (the demo's, the tests' projects, the script tests'), and
+// entries written to take or leave the fast path, with and without
+// decodeFast: the results must be equal, diagnostics included.
+func TestDecodeFastMatchesYAML(t *testing.T) {
+	docs := map[string]string{
+		"plain": `models:
+  - name: a
+    description: "the a"
+    data_tests: [unique]
+    columns:
+      - name: id
+        description: key
+        data_type: int
+        data_tests: [unique, not_null]
+      - name: x
+        tests:
+          - accepted_values:
+              values: [1, 2]
+`,
+		"number name":      "models:\n  - name: 123\n    columns:\n      - name: 1.5\n",
+		"null description": "models:\n  - name: a\n    description:\n    columns:\n      - name: id\n        description: ~\n",
+		"repeated key":     "models:\n  - name: a\n    name: b\n",
+		"repeated column key": "models:\n  - name: a\n    columns:\n      - name: id\n        name: id2\n",
+		"config":           "models:\n  - name: a\n    config:\n      materialized: table\n    columns:\n      - name: id\n        quote: true\n",
+		"unknown key":      "models:\n  - name: a\n    owner: me\n",
+		"tagged":           "models:\n  - name: !!str 12\n    description: !!binary aGk=\n",
+		"anchors": `models:
+  - name: &n a
+    description: *n
+    columns: &cols
+      - name: id
+  - name: b
+    columns: *cols
+    data_tests: &t [unique]
+    tests: *t
+`,
+		"merge":       "models:\n  - &base\n    name: a\n  - <<: *base\n    description: b\n",
+		"empty lists": "models:\n  - name: a\n    columns: []\n    data_tests: []\n    tests: []\n",
+		"bad shapes":  "models:\n  - name: [a]\n  - name: b\n    columns: x\n  - name: c\n    data_tests: unique\n  - name: d\n    columns:\n      - id\n",
+		"versions":    "models:\n  - name: a\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n",
+	}
+	root := filepath.Join("..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "target" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		switch {
+		case strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml"):
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			docs[path] = string(data)
+		case strings.HasSuffix(path, ".txtar"):
+			a, err := txtar.ParseFile(path)
+			if err != nil {
+				return err
+			}
+			for _, f := range a.Files {
+				if strings.HasSuffix(f.Name, ".yml") || strings.HasSuffix(f.Name, ".yaml") {
+					docs[path+":"+f.Name] = string(f.Data)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) < 50 {
+		t.Fatalf("only %d YAML documents found", len(docs))
+	}
+	fast := 0
+	nan := strings.NewReplacer(".nan", ".inf", ".NaN", ".inf", ".NAN", ".inf") // NaN is not DeepEqual to itself
+	for name, doc := range docs {
+		doc = nan.Replace(doc)
+		fastDecode = false
+		want, wantDiags := parseProperties("p.yml", []byte(doc), nil)
+		fastDecode = true
+		got, gotDiags := parseProperties("p.yml", []byte(doc), nil)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotDiags, wantDiags) {
+			t.Errorf("%s: decoded differently with decodeFast\nfast: %+v %v\nyaml: %+v %v", name, got, gotDiags, want, wantDiags)
+		}
+		if got != nil {
+			for _, e := range got.Models {
+				if e.Name != "" && e.Description != "" && len(e.Columns) > 0 {
+					fast++
+				}
+			}
+		}
+	}
+	fastDecode = true
+	if fast == 0 {
+		t.Fatal("no entry took the fast path's shape")
+	}
+}
