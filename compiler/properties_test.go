@@ -31,13 +31,13 @@ func TestDecodeFastMatchesYAML(t *testing.T) {
           - accepted_values:
               values: [1, 2]
 `,
-		"number name":      "models:\n  - name: 123\n    columns:\n      - name: 1.5\n",
-		"null description": "models:\n  - name: a\n    description:\n    columns:\n      - name: id\n        description: ~\n",
-		"repeated key":     "models:\n  - name: a\n    name: b\n",
+		"number name":         "models:\n  - name: 123\n    columns:\n      - name: 1.5\n",
+		"null description":    "models:\n  - name: a\n    description:\n    columns:\n      - name: id\n        description: ~\n",
+		"repeated key":        "models:\n  - name: a\n    name: b\n",
 		"repeated column key": "models:\n  - name: a\n    columns:\n      - name: id\n        name: id2\n",
-		"config":           "models:\n  - name: a\n    config:\n      materialized: table\n    columns:\n      - name: id\n        quote: true\n",
-		"unknown key":      "models:\n  - name: a\n    owner: me\n",
-		"tagged":           "models:\n  - name: !!str 12\n    description: !!binary aGk=\n",
+		"config":              "models:\n  - name: a\n    config:\n      materialized: table\n    columns:\n      - name: id\n        quote: true\n",
+		"unknown key":         "models:\n  - name: a\n    owner: me\n",
+		"tagged":              "models:\n  - name: !!str 12\n    description: !!binary aGk=\n",
 		"anchors": `models:
   - name: &n a
     description: *n
