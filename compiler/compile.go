@@ -1029,12 +1029,13 @@ func (c *compilation) renderAll(nodes []*Node) {
 // renderNode renders one node's template (or generic test call) and keeps
 // its compiled SQL and config.
 func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, error) {
-	// the render writes its own copy: other renders may read n.Config
-	conf := make(map[string]any, len(n.Config)+4)
-	for k, v := range n.Config {
-		conf[k] = v
+	// the render reads n.Config and writes its own copy, made by the
+	// first config() call (other renders may read n.Config meanwhile):
+	// most renders (every generic test) call none
+	st := &renderState{node: n, config: n.Config, configShared: true}
+	if n.Config == nil {
+		st.config, st.configShared = map[string]any{}, false
 	}
-	st := &renderState{node: n, config: conf}
 	var out jinja.Output
 	var err error
 	if n.testCall != nil {

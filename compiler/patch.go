@@ -715,17 +715,15 @@ func (c *compilation) varUses(patchable map[string]int) map[string]varUse {
 	ids := sortedKeys(c.states)
 	for _, id := range ids {
 		st := c.states[id]
-		names := map[string]bool{}
-		for _, v := range scanCalls(st.node.RawCode, "var") {
-			names[v] = true
-		}
+		names := scanCalls(st.node.RawCode, "var") // sorted, as a macro set's
 		if len(st.macros) > 0 {
-			for _, v := range c.macroSet(st.macros).vars {
-				names[v] = true
-			}
+			names = union(names, c.macroSet(st.macros).vars)
+		}
+		if len(names) == 0 {
+			continue
 		}
 		i, ok := patchable[id]
-		for _, v := range sortedKeys(names) {
+		for _, v := range names {
 			u := out[v]
 			if ok {
 				u.Callers = append(u.Callers, i)

@@ -31,14 +31,17 @@ func placeholder(i int) string { return placeholderPrefix + strconv.Itoa(i) + "_
 
 // renderState collects what one node's render records.
 type renderState struct {
-	mu       sync.Mutex
-	node     *Node
-	config   map[string]any
-	refs     []RefCall
-	sources  [][]string
-	targets  []string    // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
-	warnings Diagnostics // e.g. unknown config keys, at the config() call
-	callPos  []callPos   // where each ref() and source() target was first called
+	mu     sync.Mutex
+	node   *Node
+	config map[string]any
+	// configShared: config is the node's, which config() must not write:
+	// writableConfig copies it first
+	configShared bool
+	refs         []RefCall
+	sources      [][]string
+	targets      []string    // placeholder index -> "ref:<name>" | "source:<s>.<t>" | "this"
+	warnings     Diagnostics // e.g. unknown config keys, at the config() call
+	callPos      []callPos   // where each ref() and source() target was first called
 	// configAt is, for each key the node's config() calls set, where
 	// the last one did and what they set, merged in call order (for
 	// unrendered_config: tags and meta config() added to a templated
@@ -370,7 +373,7 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 		if !ok {
 			return "", fmt.Errorf("config() takes keyword arguments, e.g. config(materialized='table')")
 		}
-		mergeConfig(st.config, m)
+		mergeConfig(st.writableConfig(), m)
 		for _, k := range sortedKeys(m) {
 			st.warnUnknownConfig(at, k)
 			st.setByConfig(normalizeConfigKey(k), at, m[k])
@@ -380,10 +383,23 @@ func (sc *scope) setConfig(st *renderState, at jinja.Pos, args []any, kw map[str
 		name := normalizeConfigKey(k)
 		st.warnUnknownConfig(at, k)
 		v := jinja.Native(kw[k])
-		mergeConfig(st.config, map[string]any{name: v})
+		mergeConfig(st.writableConfig(), map[string]any{name: v})
 		st.setByConfig(name, at, v)
 	}
 	return "", nil
+}
+
+// writableConfig is the render's config to write (st.mu held): its own
+// copy of the node's, made once.
+func (st *renderState) writableConfig() map[string]any {
+	if st.configShared {
+		conf := make(map[string]any, len(st.config)+4)
+		for k, v := range st.config {
+			conf[k] = v
+		}
+		st.config, st.configShared = conf, false
+	}
+	return st.config
 }
 
 // warnUnknownConfig warns, at the config() call, of a key mart does not
