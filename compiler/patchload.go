@@ -135,11 +135,18 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 	for i, id := range all {
 		pos[id] = i
 	}
-	// the details, in parallel (a config's typed JSON is most of the work)
+	// the details, in parallel (a config's typed JSON is most of the work),
+	// with what the nodes' list needs of each node's config and its
+	// dependencies' indexes (reading 30,000 configs is cache misses:
+	// once, on every core)
 	details := make([][]byte, len(all))
+	deps := make([][]byte, len(all)) // uvarint count, then index+1 each; nil: one is no node
 	flags := make([]byte, len(all))
+	groups, accesses := make([]string, len(all)), make([]string, len(all))
+	nodesOf := make([]*Node, len(all))
 	parallel(len(all), func(i int) {
 		n := m.Node(all[i])
+		nodesOf[i] = n
 		var f byte
 		if !n.Enabled() {
 			f |= ixDisabled
@@ -150,11 +157,13 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		if n.relationAt[0] > 0 {
 			f |= ixInYAML
 		}
-		if _, ok := n.Config["group"].(string); ok {
+		if g, ok := n.Config["group"].(string); ok {
 			f |= ixGroup
+			groups[i] = g
 		}
-		if _, ok := n.Config["access"].(string); ok {
+		if a, ok := n.Config["access"].(string); ok {
 			f |= ixAccess
+			accesses[i] = a
 		}
 		// a config manifest.json holds exactly (strings, bools, ints,
 		// lists and maps of them: the usual) is read from there; another
@@ -166,15 +175,17 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 			f |= ixTyped
 			conf = c
 		}
-		b := appendStr(make([]byte, 0, 64+len(conf)), string(conf))
+		b := appendStr(make([]byte, 0, 64+len(conf)+4*len(n.DependsOn.Nodes)), string(conf))
 		b = appendStr(b, n.yamlFile) // Declared: where a failing test points
 		b = binary.AppendUvarint(b, uint64(max(n.yamlLine, 0)))
 		// the columns' order in YAML (a contract's), which manifest.json's
 		// object of columns does not keep
 		b = binary.AppendUvarint(b, uint64(len(n.Columns)))
-		for _, name := range sortedKeys(n.Columns) {
-			b = appendStr(b, name)
-			b = binary.AppendUvarint(b, uint64(max(n.Columns[name].pos, 0)))
+		if len(n.Columns) > 0 {
+			for _, name := range sortedKeys(n.Columns) {
+				b = appendStr(b, name)
+				b = binary.AppendUvarint(b, uint64(max(n.Columns[name].pos, 0)))
+			}
 		}
 		if t := targets(n); t != nil {
 			f |= ixEphemeral
@@ -192,31 +203,57 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 			}
 		}
 		details[i], flags[i] = b, f
+		split := len(b)
+		b = binary.AppendUvarint(b, uint64(len(n.DependsOn.Nodes)))
+		for _, d := range n.DependsOn.Nodes {
+			j, ok := pos[d]
+			if !ok {
+				return // the nodes' list encodes these with the string table
+			}
+			b = binary.AppendUvarint(b, uint64(j+1))
+		}
+		deps[i] = b[split:]
 	})
-	st := &stringTable{ids: make(map[string]int, 2*len(all))}
+	st := &stringTable{ids: make(map[string]int, 3*len(all))}
+	// most fields of a node are the previous node's (its type, package,
+	// its FQN's first parts): those are numbered without a map lookup
+	var last [11 + 8]struct {
+		s   string
+		id  uint64
+		set bool
+	}
+	id := func(slot int, s string) uint64 {
+		l := &last[slot]
+		if !l.set || l.s != s {
+			l.s, l.id, l.set = s, st.id(s), true
+		}
+		return l.id
+	}
 	nodes := make([]byte, 0, 32*len(all)) // 20-30 bytes a node on the bench projects
 	detailAt := 0
-	for i, id := range all {
-		n := m.Node(id)
-		group, _ := n.Config["group"].(string)
-		access, _ := n.Config["access"].(string)
-		for _, s := range []string{n.UniqueID, n.Name, n.ResourceType, n.Path, n.Package, n.SourceName, n.TestType,
-			n.Version, n.LatestVersion, group, access} {
-			nodes = binary.AppendUvarint(nodes, st.id(s))
+	for i := range all {
+		n := nodesOf[i]
+		for slot, s := range [11]string{n.UniqueID, n.Name, n.ResourceType, n.Path, n.Package, n.SourceName, n.TestType,
+			n.Version, n.LatestVersion, groups[i], accesses[i]} {
+			nodes = binary.AppendUvarint(nodes, id(slot, s))
 		}
-		for _, l := range [][]string{n.FQN, n.Tags} {
+		for k, l := range [2][]string{n.FQN, n.Tags} {
 			nodes = binary.AppendUvarint(nodes, uint64(len(l)))
-			for _, s := range l {
-				nodes = binary.AppendUvarint(nodes, st.id(s))
+			for j, s := range l {
+				nodes = binary.AppendUvarint(nodes, id(11+4*k+min(j, 3), s))
 			}
 		}
-		nodes = binary.AppendUvarint(nodes, uint64(len(n.DependsOn.Nodes)))
-		for _, d := range n.DependsOn.Nodes {
-			if j, ok := pos[d]; ok {
-				nodes = binary.AppendUvarint(nodes, uint64(j+1))
-			} else {
-				nodes = binary.AppendUvarint(nodes, 0)
-				nodes = binary.AppendUvarint(nodes, st.id(d))
+		if deps[i] != nil {
+			nodes = append(nodes, deps[i]...)
+		} else {
+			nodes = binary.AppendUvarint(nodes, uint64(len(n.DependsOn.Nodes)))
+			for _, d := range n.DependsOn.Nodes {
+				if j, ok := pos[d]; ok {
+					nodes = binary.AppendUvarint(nodes, uint64(j+1))
+				} else {
+					nodes = binary.AppendUvarint(nodes, 0)
+					nodes = binary.AppendUvarint(nodes, st.id(d))
+				}
 			}
 		}
 		nodes = append(nodes, flags[i])
