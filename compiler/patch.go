@@ -631,6 +631,20 @@ type patchNode struct {
 	Off, Len int64  // its blob in the blobs file
 	Crc      uint32 // the blob's CRC-32C
 	Blob     []byte // a blob not yet written there
+	// capture, when set, is the blob not yet written, as its capture:
+	// encoded when written (10,000 blobs are 10 MB at a compile's peak)
+	capture *patchCapture
+}
+
+// blob is a node's blob not yet written, nil when it is written.
+func (n *patchNode) blob(buf []byte) []byte {
+	if n.Blob != nil {
+		return n.Blob
+	}
+	if n.capture != nil {
+		return n.capture.appendJSON(buf[:0])
+	}
+	return nil
 }
 
 // pendingPatch is a compile's snapshot, made while target/ is written and
@@ -710,15 +724,20 @@ type varUse struct {
 // (varUse). Renders' reads are their Fingerprint's: their text's and
 // their macros' var('...') calls (a computed name rules the snapshot out:
 // volatileText); the rest was recorded as it was read (varRead).
-func (c *compilation) varUses(patchable map[string]int) map[string]varUse {
+func (c *compilation) varUses(states []idState, patchable map[string]int) map[string]varUse {
 	out := map[string]varUse{}
-	ids := sortedKeys(c.states)
-	for _, id := range ids {
-		st := c.states[id]
+	// the names each render reads, in parallel (30,000 texts scanned)
+	reads := make([][]string, len(states))
+	parallel(len(states), func(i int) {
+		st := states[i].st
 		names := scanCalls(st.node.RawCode, "var") // sorted, as a macro set's
 		if len(st.macros) > 0 {
 			names = union(names, c.macroSet(st.macros).vars)
 		}
+		reads[i] = names
+	})
+	for k, s := range states {
+		names, id := reads[k], s.id
 		if len(names) == 0 {
 			continue
 		}
@@ -855,7 +874,8 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	for i, cd := range cands {
 		patchable[cd.n.UniqueID] = i
 	}
-	snap.MacroFiles = c.macroFiles(patchable, len(m.UnitTests) > 0)
+	states := c.sortedStates()
+	snap.MacroFiles = c.macroFiles(states, patchable, len(m.UnitTests) > 0)
 	if len(m.UnitTests) > 0 {
 		snap.VarsBlocked = "the project has unit tests" // their overrides set vars
 	}
@@ -886,15 +906,31 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 		snap.Files[i] = st
 	})
-	snap.VarUse = c.varUses(patchable)
+	snap.VarUse = c.varUses(states, patchable)
 	if ixb, ok := encodeIndex(m, c.scope); ok {
 		snap.indexBlob = ixb
 	}
 	snap.Nodes = make([]patchNode, len(cands))
 	parallel(len(cands), func(i int) {
-		snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, Blob: cands[i].pc.appendJSON(nil)}
+		snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, capture: cands[i].pc}
 	})
 	return snap, ""
+}
+
+// idState is a render's state with its node's id.
+type idState struct {
+	id string
+	st *renderState
+}
+
+// sortedStates is every render's state, by id.
+func (c *compilation) sortedStates() []idState {
+	out := make([]idState, 0, len(c.states))
+	for id, st := range c.states {
+		out = append(out, idState{id, st})
+	}
+	slices.SortFunc(out, func(a, b idState) int { return strings.Compare(a.id, b.id) })
+	return out
 }
 
 // macroPlaces is the file and line of every macro of the project and its
@@ -919,7 +955,7 @@ func (c *compilation) macroPlaces() (file map[string]string, line map[string]int
 
 // macroFiles says, for each file that defines macros, which patchable
 // models (by index) called them, or why an edit of it is not patched.
-func (c *compilation) macroFiles(patchable map[string]int, unitTests bool) map[string]macroFile {
+func (c *compilation) macroFiles(states []idState, patchable map[string]int, unitTests bool) map[string]macroFile {
 	fileOf, lineOf := c.macroPlaces()
 	out := map[string]macroFile{}
 	block := func(file, why string) {
@@ -949,13 +985,9 @@ func (c *compilation) macroFiles(patchable map[string]int, unitTests bool) map[s
 		}
 		return true
 	})
-	ids := make([]string, 0, len(c.states))
-	for id := range c.states {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		for _, name := range c.states[id].macros {
+	for _, s := range states {
+		id := s.id
+		for _, name := range s.st.macros {
 			file, ok := fileOf[name]
 			if !ok {
 				continue
@@ -1020,7 +1052,7 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 	for i := range snap.Nodes {
 		n := &snap.Nodes[i]
 		at, ok := pp.offsets.nodes[n.ID]
-		if !ok || n.Blob == nil {
+		if !ok || n.Blob == nil && n.capture == nil {
 			os.Remove(file)
 			phase.Mark("no patch snapshot: " + n.ID + " not in manifest.json")
 			return
@@ -1410,7 +1442,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		snap.readsVars(j.ni, j.varNames)
 		if j.pc.Key != j.newKey {
 			j.pc.Key = j.newKey
-			snap.Nodes[j.ni].Blob = j.pc.appendJSON(nil)
+			snap.Nodes[j.ni].Blob, snap.Nodes[j.ni].capture = j.pc.appendJSON(nil), nil
 		}
 	}
 	phase.Mark(fmt.Sprintf("render (%d)", len(order)))

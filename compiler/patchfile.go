@@ -34,15 +34,20 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 	name := blobsFile(file)
 	// put appends the blobs not yet written, from offset off on
 	put := func(w io.Writer, off int64) error {
+		var buf []byte
 		for i := range snap.Nodes {
 			n := &snap.Nodes[i]
-			if n.Blob == nil {
+			b := n.blob(buf)
+			if b == nil {
 				continue
 			}
-			if _, err := w.Write(n.Blob); err != nil {
+			if n.Blob == nil {
+				buf = b // a capture's, encoded in the buffer
+			}
+			if _, err := w.Write(b); err != nil {
 				return err
 			}
-			n.Off, n.Len, n.Crc, n.Blob = off, int64(len(n.Blob)), crc32.Checksum(n.Blob, crcTable), nil
+			n.Off, n.Len, n.Crc, n.Blob, n.capture = off, int64(len(b)), crc32.Checksum(b, crcTable), nil, nil
 			off += n.Len
 		}
 		if b := snap.indexBlob; b != nil {
@@ -102,8 +107,8 @@ func openBlobs(file string, snap *patchSnapshot) (*os.File, error) {
 // readBlobAt reads a node's blob from the blobs file (openBlobs; safe
 // from several goroutines).
 func readBlobAt(f *os.File, n patchNode) ([]byte, error) {
-	if n.Blob != nil {
-		return n.Blob, nil
+	if b := n.blob(nil); b != nil {
+		return b, nil
 	}
 	if n.Off < 0 || n.Len < 0 || n.Len > 64<<20 {
 		return nil, fmt.Errorf("a blob's place is damaged")

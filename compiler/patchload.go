@@ -214,7 +214,7 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		}
 		deps[i] = b[split:]
 	})
-	st := &stringTable{ids: make(map[string]int, 3*len(all))}
+	st := &stringTable{ids: make(map[string]int, 3*len(all)), list: make([]string, 0, 3*len(all))}
 	// most fields of a node are the previous node's (its type, package,
 	// its FQN's first parts): those are numbered without a map lookup
 	var last [11 + 8]struct {
@@ -229,7 +229,7 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		}
 		return l.id
 	}
-	nodes := make([]byte, 0, 32*len(all)) // 20-30 bytes a node on the bench projects
+	nodes := make([]byte, 0, 80*len(all)) // 60-70 bytes a node on the bench project
 	detailAt := 0
 	for i := range all {
 		n := nodesOf[i]
@@ -264,6 +264,15 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 	for _, s := range st.list {
 		size += len(s) + 2
 	}
+	for name := range s.byName { // the names ref() finds, each with an index
+		size += len(name) + 8
+	}
+	for name, vs := range s.versions {
+		size += len(name) + 8 + 16*len(vs)
+	}
+	for k := range s.sources {
+		size += len(k) + 8
+	}
 	b := make([]byte, 0, size)
 	b = binary.AppendUvarint(b, uint64(len(st.list)))
 	for _, s := range st.list {
@@ -274,7 +283,7 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 	ok := true
 	at := func(n *Node) uint64 {
 		i, found := pos[n.UniqueID]
-		if !found || m.Node(n.UniqueID) != n {
+		if !found || nodesOf[i] != n {
 			ok = false
 		}
 		return uint64(i)
