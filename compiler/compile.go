@@ -281,7 +281,8 @@ func (c *compilation) run() {
 	c.addUnitTests()
 	c.checkConfigs()
 	phase.Mark("tests")
-	c.props = nil   // the YAML is no longer needed: let the GC have it
+	c.props = nil // the YAML is no longer needed: let the GC have it
+	c.dropFileData()
 	c.resolveRefs() // also with errors, to report every unknown ref at once
 	if c.diags.HasErrors() {
 		return
@@ -328,6 +329,18 @@ type projectFile struct {
 	propDiags Diagnostics
 
 	stat fileStat // taken before it was read, when a patch snapshot is kept (patch.go)
+}
+
+// dropFileData lets the GC have the text of the files read, once the
+// nodes hold their own copies (a model's raw_code) and only a patch
+// snapshot still needs a file's text: the hash of one it could not
+// checksum.
+func (c *compilation) dropFileData() {
+	for _, f := range c.files {
+		if c.inv == nil || f.sum.Checksum != "" {
+			f.data = nil
+		}
+	}
 }
 
 // isProperties says f is a YAML properties file (models:, sources:, ...).
@@ -526,6 +539,7 @@ func (c *compilation) loadProperties(files []*projectFile) {
 			c.renderPropConfigs(f.props)
 			c.props = append(c.props, f.props)
 		}
+		f.props, f.propDiags = nil, nil // c.props has them, for as long as the compile needs them
 	}
 }
 
