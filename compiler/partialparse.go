@@ -358,8 +358,15 @@ func (c *compilation) renderKey(n *Node) string {
 // identity, path, version, config before rendering, and the relation
 // `this` names.
 func nodeRenderKey(n *Node) (string, bool) {
-	b := make([]byte, 0, 512)
-	for _, s := range []string{n.UniqueID, n.ResourceType, n.Name, n.Package, n.Path, n.Version, n.LatestVersion,
+	bp := keyBufs.Get().(*[]byte)
+	b, key, ok := appendRenderKey((*bp)[:0], n)
+	*bp = b[:0]
+	keyBufs.Put(bp)
+	return key, ok
+}
+
+func appendRenderKey(b []byte, n *Node) ([]byte, string, bool) {
+	for _, s := range [...]string{n.UniqueID, n.ResourceType, n.Name, n.Package, n.Path, n.Version, n.LatestVersion,
 		n.Checksum.Name, n.Checksum.Checksum, n.Database, n.Schema, n.Alias, n.Relation} {
 		b = appendString(b, s)
 		b = append(b, ',')
@@ -368,11 +375,15 @@ func nodeRenderKey(n *Node) (string, bool) {
 	b = fmt.Appendf(b, ",%d,%d,", n.relationAt[0], n.relationAt[1])
 	var err error
 	if b, err = appendAny(b, map[string]any(n.Config)); err != nil {
-		return "", false
+		return b, "", false
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), true
+	return b, hex.EncodeToString(sum[:]), true
 }
+
+// keyBufs are nodeRenderKey's buffers: 10,000 keys made in parallel
+// allocate a few.
+var keyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // observedKey hashes what the node's ref() and source() calls found: the
 // relation each target names while templates render (before final
