@@ -421,8 +421,8 @@ func (c *compilation) addGenericTests() {
 		for _, s := range p.Sources {
 			for _, t := range s.Tables {
 				src := c.sources[s.Name+"."+t.Name]
-				if src == nil {
-					continue
+				if src == nil || !src.Enabled() {
+					continue // a disabled table's tests are disabled with it, as a disabled model's
 				}
 				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name,
 					quoteColumns: quotesColumns(s.Quoting, t.Quoting)}
