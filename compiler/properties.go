@@ -151,7 +151,9 @@ func (e *propEntry) decodeFast(n *yaml.Node) bool {
 // decodeFast is propEntry's decodeFast for a column entry: name:,
 // description:, data_type: and its tests.
 func (c *propColumn) decodeFast(n *yaml.Node) bool {
-	if n.Kind != yaml.MappingNode || len(n.Content)%2 != 0 {
+	// a tag on the item (!!null, a custom one) is yaml.v3's to judge: it
+	// decodes only a plain mapping into a column by its UnmarshalYAML
+	if n.Kind != yaml.MappingNode || n.ShortTag() != "!!map" || len(n.Content)%2 != 0 {
 		return false
 	}
 	var seen [5]bool // name, description, data_type, tests, data_tests

@@ -48,10 +48,13 @@ func TestDecodeFastMatchesYAML(t *testing.T) {
     data_tests: &t [unique]
     tests: *t
 `,
-		"merge":       "models:\n  - &base\n    name: a\n  - <<: *base\n    description: b\n",
-		"empty lists": "models:\n  - name: a\n    columns: []\n    data_tests: []\n    tests: []\n",
-		"bad shapes":  "models:\n  - name: [a]\n  - name: b\n    columns: x\n  - name: c\n    data_tests: unique\n  - name: d\n    columns:\n      - id\n",
-		"versions":    "models:\n  - name: a\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n",
+		"merge":               "models:\n  - &base\n    name: a\n  - <<: *base\n    description: b\n",
+		"empty lists":         "models:\n  - name: a\n    columns: []\n    data_tests: []\n    tests: []\n",
+		"bad shapes":          "models:\n  - name: [a]\n  - name: b\n    columns: x\n  - name: c\n    data_tests: unique\n  - name: d\n    columns:\n      - id\n",
+		"versions":            "models:\n  - name: a\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n",
+		"tagged column":       "models:\n  - name: a\n    columns:\n      - !!null {name: id}\n      - !!map {name: x}\n",
+		"tagged block column": "models:\n  - name: a\n    columns:\n      - !!null\n        name: id\n",
+		"custom tag":          "models:\n  - name: a\n    columns:\n      - !mine {name: id}\n",
 	}
 	root := filepath.Join("..")
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mart-dev/mart/warehouse"
 )
 
 // configMatcher is config.<key>[.<key>...]:<value>. As in dbt, severity
@@ -67,6 +69,9 @@ func scalarMatches(v any, want string, fold bool) bool {
 		return x == want
 	case bool:
 		return strings.EqualFold(want, strconv.FormatBool(x))
+	}
+	if text, ok := warehouse.NonFinite(v); ok { // YAML's .inf, -.inf, .nan: as dbt's str() spells them
+		return want == text
 	}
 	if f, ok := toFloat(v); ok {
 		if w, err := strconv.ParseFloat(want, 64); err == nil && !strings.ContainsAny(want, "xXnN_") {
