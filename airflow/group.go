@@ -34,8 +34,9 @@ type grouping struct {
 }
 
 // newGrouping puts every step of the plan into a unit: nodes by groupBy,
-// each source alone, each test with the parent of it that the plan takes
-// last (so that whatever the test reads is built before it runs).
+// each source alone, each data test with the parent of it that the plan
+// takes last (so that whatever the test reads is built before it runs),
+// each unit test with its model.
 func newGrouping(p *plan.Plan, m *compiler.Manifest, groupBy string) *grouping {
 	g := &grouping{byKey: map[string]*unit{}, of: map[string]*unit{}, memo: map[*unit][]*unit{}}
 	pos := make(map[string]int, len(p.Steps))
@@ -68,7 +69,11 @@ func newGrouping(p *plan.Plan, m *compiler.Manifest, groupBy string) *grouping {
 			}
 		}
 		u := g.unit("test:"+s.ID, s.Name, i)
-		if latest >= 0 {
+		if n := m.Node(s.ID); s.Action == plan.UnitTest && n != nil && g.of[n.AttachedNode] != nil {
+			// a unit test runs in its model's task, before the model (the
+			// plan's order): `mart build --select model` selects it
+			u = g.of[n.AttachedNode]
+		} else if latest >= 0 {
 			u = g.of[p.Steps[latest].ID]
 		}
 		u.tests = append(u.tests, s.ID)

@@ -41,8 +41,40 @@ func walkParents(m *compiler.Manifest, work []string) map[string][]string {
 	for _, id := range work {
 		parents[id] = effective(id, map[string]bool{})
 	}
+	unitTestsFirst(m, work, in, parents)
 	testsBlockChildren(m, work, in, parents)
 	return parents
+}
+
+// unitTestsFirst runs a model's unit tests before the model, as dbt build
+// does (1.8+): a unit test waits for what its model reads, and the model
+// for its unit tests, so a failing one skips the model and what depends on
+// it, before the warehouse builds anything from logic that is wrong. The
+// graph (selection, lineage) keeps the unit test as the model's child;
+// only the order of a run changes. A unit test whose model is not run
+// waits for the model's own parents as before.
+func unitTestsFirst(m *compiler.Manifest, work []string, in map[string]bool, parents map[string][]string) {
+	modelParents := map[string][]string{} // before any unit test was added
+	for _, id := range work {
+		n := m.Node(id)
+		if n.ResourceType != compiler.TypeUnitTest || n.AttachedNode == "" || !in[n.AttachedNode] {
+			continue
+		}
+		model := n.AttachedNode
+		mp, ok := modelParents[model]
+		if !ok {
+			mp = append([]string(nil), parents[model]...)
+			modelParents[model] = mp
+		}
+		var own []string // what the unit test reads besides its model
+		for _, p := range parents[id] {
+			if p != model {
+				own = append(own, p)
+			}
+		}
+		parents[id] = append(append([]string(nil), mp...), own...)
+		parents[model] = append(parents[model], id)
+	}
 }
 
 // testsBlockChildren makes the children of a node wait for its tests.
@@ -74,7 +106,7 @@ func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool,
 	}
 	for _, id := range work {
 		n := m.Node(id)
-		if n.ResourceType == compiler.TypeTest || n.ResourceType == compiler.TypeUnitTest {
+		if n.ResourceType == compiler.TypeTest {
 			continue
 		}
 		for _, p := range parents[id] {
