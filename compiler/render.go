@@ -312,18 +312,8 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		}
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		seen := false
-		for _, x := range st.refs {
-			if x == r {
-				seen = true
-			}
-		}
-		key := refKey(r.Name, r.Version)
-		if !seen {
-			st.refs = append(st.refs, r)
-			st.setCallPos("ref:"+key, at)
-		}
-		rel := Relation{"__text": placeholder(st.addTarget("ref:" + key)), "name": r.Name, "identifier": r.Name}
+		key, text := st.recordRef(r, at)
+		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name}
 		if t := s.refTarget(key); t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
 			if opt.batched() { // build time only: configs are final and no render writes them
@@ -342,17 +332,7 @@ func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		s, t := jinja.Str(args[0]), jinja.Str(args[1])
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		seen := false
-		for _, x := range st.sources {
-			if x[0] == s && x[1] == t {
-				seen = true
-			}
-		}
-		if !seen {
-			st.sources = append(st.sources, []string{s, t})
-			st.setCallPos("source:"+s+"."+t, at)
-		}
-		rel := Relation{"__text": placeholder(st.addTarget("source:" + s + "." + t)), "name": t, "identifier": t}
+		rel := Relation{"__text": st.recordSource(s, t, at), "name": t, "identifier": t}
 		if src := sc.sourceTarget(s + "." + t); src != nil {
 			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, src.Database
 			if opt.batched() {
@@ -361,6 +341,39 @@ func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		}
 		return rel, nil
 	}
+}
+
+// recordRef records a ref() call (st.mu held): the ref, where it was
+// first called, and the target its relation's placeholder names; it
+// returns the target's key and the placeholder.
+func (st *renderState) recordRef(r RefCall, at jinja.Pos) (key, text string) {
+	seen := false
+	for _, x := range st.refs {
+		if x == r {
+			seen = true
+		}
+	}
+	key = refKey(r.Name, r.Version)
+	if !seen {
+		st.refs = append(st.refs, r)
+		st.setCallPos("ref:"+key, at)
+	}
+	return key, placeholder(st.addTarget("ref:" + key))
+}
+
+// recordSource is recordRef for source(s, t): it returns the placeholder.
+func (st *renderState) recordSource(s, t string, at jinja.Pos) string {
+	seen := false
+	for _, x := range st.sources {
+		if x[0] == s && x[1] == t {
+			seen = true
+		}
+	}
+	if !seen {
+		st.sources = append(st.sources, []string{s, t})
+		st.setCallPos("source:"+s+"."+t, at)
+	}
+	return placeholder(st.addTarget("source:" + s + "." + t))
 }
 
 // setConfig is config(...): keyword arguments (or a dict) merged into the

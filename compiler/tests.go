@@ -573,6 +573,22 @@ func hasExpr(v any) bool { return anyString(v, refCallRE().MatchString) }
 
 // renderTestCall renders a generic test through its testCall.
 func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions) (jinja.Output, error) {
+	if s.builtinTest(tc) && !opt.batched() {
+		// the relation's text is all the SQL needs: recorded as ref() or
+		// source() records it, without the relation a template would get
+		var text string
+		st.mu.Lock()
+		if n := tc.target.node; n.ResourceType == TypeSource {
+			text = st.recordSource(n.SourceName, n.Name, tc.pos)
+		} else {
+			_, text = st.recordRef(RefCall{Name: n.Name, Version: n.Version}, tc.pos)
+		}
+		st.mu.Unlock()
+		if tc.where != "" {
+			text = "(select * from " + text + " where " + tc.where + ") dbt_subquery"
+		}
+		return jinja.Output{Text: builtinTestSQL(tc, text), Macros: []string{tc.macro}}, nil
+	}
 	var model any
 	var err error
 	if n := tc.target.node; n.ResourceType == TypeSource {
@@ -588,9 +604,6 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 	if tc.where != "" {
 		model = "(select * from " + jinja.Str(model) + " where " + tc.where + ") dbt_subquery"
 	}
-	if sql, ok := s.builtinTestSQL(tc, jinja.Str(model)); ok {
-		return jinja.Output{Text: sql, Macros: []string{tc.macro}}, nil
-	}
 	kw := make(map[string]any, len(tc.args)+2)
 	for k, v := range tc.args {
 		kw[k] = v
@@ -602,24 +615,27 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 	return s.engine.Call(tc.pos, tc.macro, s.localContext(st, opt), s.sharedContext(), nil, kw)
 }
 
-// builtinTestSQL writes the SQL of mart's own unique and not_null tests
-// on a column, the most common tests by far, as their macros in
-// builtin/tests.sql render it (TestBuiltinTestSQL compares the two), at a
-// tenth of the cost. It declines (false) when the project defines the
-// macro or the test has other arguments.
-func (s *scope) builtinTestSQL(tc *testCall, model string) (string, bool) {
+// builtinTest says a test is one of mart's own unique and not_null tests
+// on a column, the most common tests by far, whose SQL builtinTestSQL
+// writes as their macros in builtin/tests.sql render it
+// (TestBuiltinTestSQL compares the two), at a tenth of the cost. Not
+// when the project defines the macro or the test has other arguments.
+func (s *scope) builtinTest(tc *testCall) bool {
 	if !builtinTestFastPath || tc.column == "" || len(tc.args) > 0 || tc.macro != "test_unique" && tc.macro != "test_not_null" {
-		return "", false
+		return false
 	}
-	if m := s.engine.Macro(tc.macro); m == nil || !m.Builtin() {
-		return "", false
-	}
+	m := s.engine.Macro(tc.macro)
+	return m != nil && m.Builtin()
+}
+
+// builtinTestSQL is the SQL of a builtinTest on the relation model.
+func builtinTestSQL(tc *testCall, model string) string {
 	col := tc.column
 	if tc.macro == "test_not_null" {
-		return "select " + col + "\nfrom " + model + "\nwhere " + col + " is null", true
+		return "select " + col + "\nfrom " + model + "\nwhere " + col + " is null"
 	}
 	return "select\n    " + col + " as unique_field,\n    count(*) as n_records\nfrom " + model +
-		"\nwhere " + col + " is not null\ngroup by " + col + "\nhaving count(*) > 1", true
+		"\nwhere " + col + " is not null\ngroup by " + col + "\nhaving count(*) > 1"
 }
 
 // builtinTestFastPath is off only in the test that compares the fast path
