@@ -1063,7 +1063,7 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 			return nil, err
 		}
 		n.rerender = true
-		out, err = tpl.Exec(c.localContext(st, opt), c.sharedContext())
+		out, err = tpl.ExecLocals(c.renderLocals(st, opt), c.sharedContext())
 	}
 	if err != nil {
 		return st, err

@@ -258,26 +258,39 @@ func (a *adapterObject) Attr(name string) (any, bool) {
 	return v, ok
 }
 
-// introspectionContext adds the warehouse-reading values to a render's
-// context.
-func (s *scope) introspectionContext(ctx map[string]any, st *renderState, opt RenderOptions) {
-	in := newIntrospection(s, st, opt)
-	ctx["execute"] = !opt.parse
-	ctx["run_query"] = jinja.Func(in.runQuery)
-	ctx["graph"] = &graphObject{s: s, in: in}
-	ctx["statement"] = jinja.Func(in.statement)
-	ctx["load_result"] = jinja.Func(in.loadResult)
-	ctx["adapter"] = s.adapterObject(in)
-	ctx["load_relation"] = jinja.Func(func(args []any, kw map[string]any) (any, error) {
-		if len(args) != 1 {
-			return nil, fmt.Errorf("load_relation() takes a relation")
-		}
-		rel, ok := relationArg(args[0])
-		if !ok {
-			return nil, fmt.Errorf("load_relation(): %s is not a relation", jinja.Str(args[0]))
-		}
-		return in.lookup(s, rel)
-	})
+// introspectionNames are the warehouse-reading values of a render's
+// context (introspectionValue makes each).
+var introspectionNames = []string{"execute", "run_query", "graph", "statement", "load_result", "adapter", "load_relation"}
+
+// introspectionValue makes one of introspectionNames for a render, whose
+// introspection in is.
+func (s *scope) introspectionValue(in *introspection, opt RenderOptions, name string) any {
+	switch name {
+	case "execute":
+		return !opt.parse
+	case "run_query":
+		return jinja.Func(in.runQuery)
+	case "graph":
+		return &graphObject{s: s, in: in}
+	case "statement":
+		return jinja.Func(in.statement)
+	case "load_result":
+		return jinja.Func(in.loadResult)
+	case "adapter":
+		return s.adapterObject(in)
+	case "load_relation":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			if len(args) != 1 {
+				return nil, fmt.Errorf("load_relation() takes a relation")
+			}
+			rel, ok := relationArg(args[0])
+			if !ok {
+				return nil, fmt.Errorf("load_relation(): %s is not a relation", jinja.Str(args[0]))
+			}
+			return in.lookup(s, rel)
+		})
+	}
+	return nil
 }
 
 // createRelation is api.Relation.create(database=, schema=, identifier=).

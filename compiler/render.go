@@ -3,6 +3,7 @@ package compiler
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,45 +135,130 @@ func (s *scope) renderContext(st *renderState, opt RenderOptions) map[string]any
 }
 
 // localContext holds the variables that differ between renders; the rest
-// are in sharedContext.
+// are in sharedContext. A run's render takes them all at once; a compile's
+// makes each when the template first looks it up (renderLocals).
 func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any {
-	n := st.node
-	incremental := isFalse
-	if opt.Incremental {
-		incremental = isTrue
+	l := s.renderLocals(st, opt)
+	names := l.LocalNames()
+	ctx := make(map[string]any, len(names))
+	for _, name := range names { // in LocalNames' order: `this` is the first target, as it always was
+		ctx[name], _ = l.value(name)
 	}
-	ctx := make(map[string]any, 16) // these and introspection's
-	ctx["ref"] = s.refFunc(st, opt)
-	ctx["source"] = s.sourceFunc(st, opt)
-	ctx["config"] = &configObject{s: s, st: st}
-	ctx["this"] = Relation{"__text": placeholder(st.addTarget("this")), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database}
-	ctx["is_incremental"] = incremental
-	ctx["model"] = s.modelValue(n, opt)
-	if n.Package != "" && n.Package != s.project.Name {
-		ctx["var"] = s.packageVarFunc(n.Package)
-	}
-	if opt.Log != nil {
-		ctx["log"] = jinja.Func(func(args []any, kw map[string]any) (any, error) {
-			info := len(args) > 1 && jinja.Truth(args[1]) || kw["info"] != nil && jinja.Truth(kw["info"])
-			if len(args) > 0 && info {
-				opt.Log(jinja.Str(args[0]))
-			}
-			return "", nil
-		})
-		ctx["print"] = jinja.Func(func(args []any, _ map[string]any) (any, error) {
-			parts := make([]string, len(args))
-			for i, a := range args {
-				parts[i] = jinja.Str(a)
-			}
-			opt.Log(strings.Join(parts, " "))
-			return "", nil
-		})
-	}
-	for k, v := range opt.Values {
-		ctx[k] = v
-	}
-	s.introspectionContext(ctx, st, opt)
 	return ctx
+}
+
+// renderLocals are a render's own values, localContext's, made when a
+// template first looks one up: a model's template looks up ref, config
+// and a few more of the 16, a generic test's macro model and column_name
+// only. The same name gives the same value each time.
+type renderLocals struct {
+	s    *scope
+	st   *renderState
+	opt  RenderOptions
+	mu   sync.Mutex
+	vals map[string]any
+	in   *introspection // the render's, made with the first value that reads the warehouse
+}
+
+func (s *scope) renderLocals(st *renderState, opt RenderOptions) *renderLocals {
+	return &renderLocals{s: s, st: st, opt: opt}
+}
+
+// Local is jinja.Locals' lookup.
+func (l *renderLocals) Local(name string) (any, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v, ok := l.vals[name]; ok {
+		return v, true
+	}
+	v, ok := l.value(name)
+	if ok {
+		if l.vals == nil {
+			l.vals = make(map[string]any, 4)
+		}
+		l.vals[name] = v
+	}
+	return v, ok
+}
+
+// LocalNames lists the names Local knows: the render's own, its
+// RenderOptions.Values, the warehouse-reading ones.
+func (l *renderLocals) LocalNames() []string {
+	names := []string{"ref", "source", "config", "this", "is_incremental", "model"}
+	if n := l.st.node; n.Package != "" && n.Package != l.s.project.Name {
+		names = append(names, "var")
+	}
+	if l.opt.Log != nil {
+		names = append(names, "log", "print")
+	}
+	for _, k := range sortedKeys(l.opt.Values) {
+		if !slices.Contains(names, k) && !slices.Contains(introspectionNames, k) {
+			names = append(names, k)
+		}
+	}
+	return append(names, introspectionNames...)
+}
+
+// value makes one local value; a name is looked up as in a map of them
+// all, filled in order: the render's own, then RenderOptions.Values,
+// then the warehouse-reading ones (each overriding the one before).
+func (l *renderLocals) value(name string) (any, bool) {
+	s, st, opt, n := l.s, l.st, l.opt, l.st.node
+	if slices.Contains(introspectionNames, name) {
+		if l.in == nil {
+			l.in = newIntrospection(s, st, opt)
+		}
+		return s.introspectionValue(l.in, opt, name), true
+	}
+	if v, ok := opt.Values[name]; ok {
+		return v, true
+	}
+	switch name {
+	case "ref":
+		return s.refFunc(st, opt), true
+	case "source":
+		return s.sourceFunc(st, opt), true
+	case "config":
+		return &configObject{s: s, st: st}, true
+	case "this":
+		st.mu.Lock() // no caller holds it: ref() and source() take it while the render runs
+		at := st.addTarget("this")
+		st.mu.Unlock()
+		return Relation{"__text": placeholder(at), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database}, true
+	case "is_incremental":
+		if opt.Incremental {
+			return isTrue, true
+		}
+		return isFalse, true
+	case "model":
+		return s.modelValue(n, opt), true
+	case "var":
+		if n.Package != "" && n.Package != s.project.Name {
+			return s.packageVarFunc(n.Package), true
+		}
+	case "log":
+		if opt.Log != nil {
+			return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+				info := len(args) > 1 && jinja.Truth(args[1]) || kw["info"] != nil && jinja.Truth(kw["info"])
+				if len(args) > 0 && info {
+					opt.Log(jinja.Str(args[0]))
+				}
+				return "", nil
+			}), true
+		}
+	case "print":
+		if opt.Log != nil {
+			return jinja.Func(func(args []any, _ map[string]any) (any, error) {
+				parts := make([]string, len(args))
+				for i, a := range args {
+					parts[i] = jinja.Str(a)
+				}
+				opt.Log(strings.Join(parts, " "))
+				return "", nil
+			}), true
+		}
+	}
+	return nil, false
 }
 
 var (

@@ -612,7 +612,7 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 	if tc.column != "" {
 		kw["column_name"] = tc.column
 	}
-	return s.engine.Call(tc.pos, tc.macro, s.localContext(st, opt), s.sharedContext(), nil, kw)
+	return s.engine.CallLocals(tc.pos, tc.macro, s.renderLocals(st, opt), s.sharedContext(), nil, kw)
 }
 
 // builtinTest says a test is one of mart's own unique and not_null tests

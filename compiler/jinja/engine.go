@@ -149,6 +149,15 @@ func (e *env) output(text string) Output {
 // (or the value it returned, as text). name is a root macro's name or a
 // package's macro as package.name. at is shown as the call site in errors.
 func (e *Engine) Call(at Pos, name string, local, shared map[string]any, args []any, kw map[string]any) (Output, error) {
+	return e.call(at, name, &env{globals: local, shared: shared}, args, kw)
+}
+
+// CallLocals is Call with the local values given as Locals.
+func (e *Engine) CallLocals(at Pos, name string, local Locals, shared map[string]any, args []any, kw map[string]any) (Output, error) {
+	return e.call(at, name, &env{lazy: local, shared: shared}, args, kw)
+}
+
+func (e *Engine) call(at Pos, name string, ev *env, args []any, kw map[string]any) (Output, error) {
 	m := e.macros[name]
 	if pkg, n, ok := strings.Cut(name, "."); ok {
 		m = e.MacroIn(pkg, n)
@@ -156,7 +165,7 @@ func (e *Engine) Call(at Pos, name string, local, shared map[string]any, args []
 	if m == nil {
 		return Output{}, &Error{File: at.File, Line: at.Line, Col: at.Col, Msg: fmt.Sprintf("unknown macro %s", name)}
 	}
-	ev := &env{engine: e, globals: local, shared: shared, sc: &scope{}, caller: &at}
+	ev.engine, ev.sc, ev.caller = e, &scope{}, &at
 	ev.ctx = &pongo2.ExecutionContext{Public: pongo2.Context{envKey: ev}, Private: pongo2.Context{}}
 	v, err := ev.call(0, m, args, kw)
 	if err != nil {
@@ -282,7 +291,25 @@ func (t *Template) RenderWith(local, shared map[string]any) (string, error) {
 
 // Exec is RenderWith that also reports which macros the render called.
 func (t *Template) Exec(local, shared map[string]any) (Output, error) {
-	e := &env{engine: t.engine, globals: local, shared: shared, sc: &scope{}, prog: t.prog, src: t.prog.src}
+	return t.exec(&env{globals: local, shared: shared})
+}
+
+// Locals are a render's own values, made when a template first looks one
+// up: most renders look up a few of the many a template may (ref, config,
+// this, adapter, graph...). Local returns the same value for a name each
+// time; LocalNames lists every name it knows (for suggestions).
+type Locals interface {
+	Local(name string) (any, bool)
+	LocalNames() []string
+}
+
+// ExecLocals is Exec with the local values given as Locals.
+func (t *Template) ExecLocals(local Locals, shared map[string]any) (Output, error) {
+	return t.exec(&env{lazy: local, shared: shared})
+}
+
+func (t *Template) exec(e *env) (Output, error) {
+	e.engine, e.sc, e.prog, e.src = t.engine, &scope{}, t.prog, t.prog.src
 	out, err := t.tpl.Execute(pongo2.Context{envKey: e})
 	if err != nil {
 		return Output{}, t.renderError(err)

@@ -260,3 +260,41 @@ func TestSharedSkeletonsMatchOwnParse(t *testing.T) {
 		require.Equal(t, want, got, src)
 	}
 }
+
+// countingLocals makes each value on demand and counts the lookups.
+type countingLocals struct {
+	vals  map[string]any
+	asked map[string]int
+}
+
+func (l *countingLocals) Local(name string) (any, bool) {
+	l.asked[name]++
+	v, ok := l.vals[name]
+	return v, ok
+}
+
+func (l *countingLocals) LocalNames() []string { return []string{"who", "greeting"} }
+
+// TestExecLocals: values given as Locals are looked up only when a
+// template (or a macro it calls) reads them, win over shared values, and
+// are offered in suggestions; CallLocals gives a macro the same.
+func TestExecLocals(t *testing.T) {
+	e := testEngine(t)
+	tpl, err := e.Parse("models/m.sql", "{{ greeting }} {{ who }} {{ cents('x') }}")
+	require.NoError(t, err)
+	l := &countingLocals{vals: map[string]any{"who": "local", "greeting": "hi"}, asked: map[string]int{}}
+	out, err := tpl.ExecLocals(l, map[string]any{"who": "shared", "unused": 1})
+	require.NoError(t, err)
+	assert.Equal(t, "hi local round(x / 100.0, 2)", out.Text)
+	assert.Equal(t, map[string]int{"greeting": 1, "who": 1, "cents": 1}, l.asked, "only the names read, each once here")
+
+	tpl, err = e.Parse("models/m.sql", "{{ greetin() }}")
+	require.NoError(t, err)
+	_, err = tpl.ExecLocals(l, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "greeting", "a lazy name is suggested")
+
+	out, err = e.CallLocals(Pos{File: "x", Line: 1, Col: 1}, "cents", l, nil, []any{"y"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "round(y / 100.0, 2)", out.Text)
+}

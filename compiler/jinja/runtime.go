@@ -108,6 +108,7 @@ func (s *source) locate(err error, fallback int) error {
 type env struct {
 	engine  *Engine
 	globals map[string]any // this render's values
+	lazy    Locals         // or these, made when looked up
 	shared  map[string]any // values shared by many renders
 	sc      *scope
 	src     *source  // the file whose tags are running
@@ -190,6 +191,11 @@ func (e *env) lookup(name string) (any, bool) {
 	if v, ok := e.globals[name]; ok {
 		return v, true
 	}
+	if e.lazy != nil {
+		if v, ok := e.lazy.Local(name); ok {
+			return v, true
+		}
+	}
 	if v, ok := e.shared[name]; ok {
 		return v, true
 	}
@@ -222,6 +228,11 @@ func (e *env) names() []string {
 	}
 	for k := range e.globals {
 		seen[k] = true
+	}
+	if e.lazy != nil {
+		for _, k := range e.lazy.LocalNames() {
+			seen[k] = true
+		}
 	}
 	for k := range e.shared {
 		seen[k] = true
