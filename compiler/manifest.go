@@ -3,7 +3,6 @@ package compiler
 import (
 	"encoding/json"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -114,7 +113,7 @@ func (c *compilation) manifest() *Manifest {
 			n.Sources = [][]string{}
 		}
 		if rel := compiledPath(n); rel != "" && n.CompiledCode != "" {
-			n.CompiledPath = path.Join(c.project.TargetPath, rel)
+			n.CompiledPath = joinClean(c.project.TargetPath, rel)
 		}
 	})
 	for i, n := range c.nodes {

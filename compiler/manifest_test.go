@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"path"
 	"path/filepath"
 	"testing"
 
@@ -118,4 +119,31 @@ func TestManifestEncodingOddKeys(t *testing.T) {
 	require.NoError(t, encodeManifest(w, m))
 	require.NoError(t, w.Flush())
 	require.Equal(t, want.String(), got.String())
+}
+
+// TestCompiledPathMatchesPathJoin: compiledPath and joinClean give what
+// path.Join gave, for node paths and test names of every awkward shape.
+func TestCompiledPathMatchesPathJoin(t *testing.T) {
+	paths := []string{"models/a.sql", "a.sql", "models/x/y.yml", "_schema.yml", "../shared/m.sql", "/abs/m.sql",
+		"models//a.sql", "models/./a.sql", "./a.yml", "models/../a.yml", "", "."}
+	names := []string{"not_null_a_id", "a/b", "..", ".", "x..y", "weird name", "../up"}
+	for _, p := range paths {
+		for _, name := range names {
+			for _, typ := range []string{TypeModel, TypeTest} {
+				n := &Node{ResourceType: typ, Path: p, Name: name, TestType: "generic"}
+				want := ""
+				if typ == TypeTest {
+					want = path.Join("compiled", inside(path.Join(path.Dir(p), testShortName(n)+".sql")))
+				} else {
+					want = path.Join("compiled", inside(p))
+				}
+				require.Equal(t, want, compiledPath(n), "%s %q %q", typ, p, name)
+			}
+		}
+	}
+	for _, dir := range []string{"target", "./target", "target/", "/abs/target", "", ".", "a//b"} {
+		for _, rel := range []string{"compiled/models/a.sql", "compiled", "x"} {
+			require.Equal(t, path.Join(dir, rel), joinClean(dir, rel), "%q %q", dir, rel)
+		}
+	}
 }

@@ -20,12 +20,22 @@ func compiledPath(n *Node) string {
 		if n.ResourceType == TypeTest {
 			name = testShortName(n) // dbt: a long name's hashed one
 		}
-		p = path.Join(path.Dir(n.Path), name+".sql")
+		p = path.Dir(n.Path) + "/" + name + ".sql" // inside cleans it (path.Join did)
 	}
 	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
 		return ""
 	}
-	return path.Join("compiled", inside(p))
+	return joinClean("compiled", inside(p))
+}
+
+// joinClean is path.Join(dir, rel) for a clean dir and a rel that inside
+// made (clean, relative, without ..): one concatenation, which path.Join
+// spends two allocations on (30,000 nodes' paths, three times each).
+func joinClean(dir, rel string) string {
+	if dir == "" || dir == "." || rel == "" || rel == "." || path.Clean(dir) != dir {
+		return path.Join(dir, rel)
+	}
+	return dir + "/" + rel
 }
 
 // inside makes a node's path (relative to the project, which a model path
