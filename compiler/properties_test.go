@@ -114,3 +114,29 @@ func TestDecodeFastMatchesYAML(t *testing.T) {
 		t.Fatal("no entry took the fast path's shape")
 	}
 }
+
+// FuzzDecodeFast: any properties text decodes the same with and without
+// decodeFast (diagnostics included).
+func FuzzDecodeFast(f *testing.F) {
+	for _, s := range []string{
+		"models:\n  - name: a\n    description: d\n    columns:\n      - name: id\n        data_tests: [unique]\n",
+		"models:\n  - name: a\n    columns:\n      - !!null {name: id}\n",
+		"models:\n  - name: &x a\n    description: *x\n",
+		"models:\n  - name: a\n    name: b\n",
+		"models:\n  - name: 1\n    data_tests:\n      - accepted_values:\n          values: [1, 2]\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		if strings.Contains(strings.ToLower(doc), "nan") {
+			return // NaN is not DeepEqual to itself
+		}
+		fastDecode = false
+		want, wantDiags := parseProperties("p.yml", []byte(doc), nil)
+		fastDecode = true
+		got, gotDiags := parseProperties("p.yml", []byte(doc), nil)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotDiags, wantDiags) {
+			t.Errorf("decoded differently with decodeFast\nfast: %+v %v\nyaml: %+v %v", got, gotDiags, want, wantDiags)
+		}
+	})
+}
