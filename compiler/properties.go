@@ -89,98 +89,80 @@ var fastDecode = true
 // a repeated key) says no, and the entry is decoded by yaml.v3, which
 // also gives the errors. TestDecodeFastMatchesYAML compares the two.
 func (e *propEntry) decodeFast(n *yaml.Node) bool {
-	if n.Kind != yaml.MappingNode || len(n.Content)%2 != 0 {
-		return false
-	}
-	var seen [5]bool // name, description, columns, tests, data_tests
-	for i := 0; i < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if !isStr(k) {
-			return false
-		}
-		var slot int
-		switch k.Value {
+	return fastMapping(n, func(key string, v *yaml.Node) (slot int, ok bool) {
+		switch key {
 		case "name":
-			slot = 0
-		case "description":
-			slot = 1
-		case "columns":
-			slot = 2
-		case "tests":
-			slot = 3
-		case "data_tests":
-			slot = 4
-		default:
-			return false
-		}
-		if seen[slot] {
-			return false // yaml.v3 says the key is already defined
-		}
-		seen[slot] = true
-		var ok bool
-		switch slot {
-		case 0:
 			e.Name, ok = fastString(v)
-		case 1:
+			return 0, ok
+		case "description":
 			e.Description, ok = fastString(v)
-		case 2:
-			if ok = v.Kind == yaml.SequenceNode; ok {
-				cols := make([]propColumn, len(v.Content))
-				e.Columns = make([]*propColumn, len(v.Content))
-				for j, item := range v.Content {
-					if !cols[j].decodeFast(item) {
-						return false
-					}
-					cols[j].Line = item.Line
-					cols[j].QuoteSet = false
-					e.Columns[j] = &cols[j]
-				}
+			return 1, ok
+		case "columns":
+			if v.Kind != yaml.SequenceNode {
+				return 2, false
 			}
-		case 3:
+			cols := make([]propColumn, len(v.Content))
+			e.Columns = make([]*propColumn, len(v.Content))
+			for j, item := range v.Content {
+				if !cols[j].decodeFast(item) {
+					return 2, false
+				}
+				cols[j].Line = item.Line // QuoteSet stays false: quote: is not on this path
+				e.Columns[j] = &cols[j]
+			}
+			return 2, true
+		case "tests":
 			e.Tests, ok = fastNodes(v)
-		case 4:
+			return 3, ok
+		case "data_tests":
 			e.DataTests, ok = fastNodes(v)
+			return 4, ok
 		}
-		if !ok {
-			return false
-		}
-	}
-	return true
+		return 0, false
+	})
 }
 
 // decodeFast is propEntry's decodeFast for a column entry: name:,
 // description:, data_type: and its tests.
 func (c *propColumn) decodeFast(n *yaml.Node) bool {
-	// a tag on the item (!!null, a custom one) is yaml.v3's to judge: it
-	// decodes only a plain mapping into a column by its UnmarshalYAML
+	return fastMapping(n, func(key string, v *yaml.Node) (slot int, ok bool) {
+		switch key {
+		case "name":
+			c.Name, ok = fastString(v)
+			return 0, ok
+		case "description":
+			c.Description, ok = fastString(v)
+			return 1, ok
+		case "data_type":
+			c.DataType, ok = fastString(v)
+			return 2, ok
+		case "tests":
+			c.Tests, ok = fastNodes(v)
+			return 3, ok
+		case "data_tests":
+			c.DataTests, ok = fastNodes(v)
+			return 4, ok
+		}
+		return 0, false
+	})
+}
+
+// fastMapping walks a plain mapping of string keys, each decoded by field
+// into its slot (0-7); false for anything else and for a key written
+// twice, which yaml.v3 reports. A tag on the mapping (!!null, a custom
+// one) is yaml.v3's to judge: it decodes only a plain mapping into a
+// struct by its UnmarshalYAML.
+func fastMapping(n *yaml.Node, field func(key string, v *yaml.Node) (slot int, ok bool)) bool {
 	if n.Kind != yaml.MappingNode || n.ShortTag() != "!!map" || len(n.Content)%2 != 0 {
 		return false
 	}
-	var seen [5]bool // name, description, data_type, tests, data_tests
+	var seen [8]bool
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !isStr(k) {
 			return false
 		}
-		var slot int
-		var ok bool
-		switch k.Value {
-		case "name":
-			slot = 0
-			c.Name, ok = fastString(v)
-		case "description":
-			slot = 1
-			c.Description, ok = fastString(v)
-		case "data_type":
-			slot = 2
-			c.DataType, ok = fastString(v)
-		case "tests":
-			slot = 3
-			c.Tests, ok = fastNodes(v)
-		case "data_tests":
-			slot = 4
-			c.DataTests, ok = fastNodes(v)
-		}
+		slot, ok := field(k.Value, v)
 		if !ok || seen[slot] {
 			return false
 		}
