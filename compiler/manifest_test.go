@@ -141,7 +141,7 @@ func TestCompiledPathMatchesPathJoin(t *testing.T) {
 			}
 		}
 	}
-	for _, dir := range []string{"target", "./target", "target/", "/abs/target", "", ".", "a//b"} {
+	for _, dir := range []string{"target", "./target", "target/", "/abs/target", "", ".", "a//b", "/", "//"} {
 		for _, rel := range []string{"compiled/models/a.sql", "compiled", "x"} {
 			require.Equal(t, path.Join(dir, rel), joinClean(dir, rel), "%q %q", dir, rel)
 		}

@@ -32,7 +32,7 @@ func compiledPath(n *Node) string {
 // made (clean, relative, without ..): one concatenation, which path.Join
 // spends two allocations on (30,000 nodes' paths, three times each).
 func joinClean(dir, rel string) string {
-	if dir == "" || dir == "." || rel == "" || rel == "." || path.Clean(dir) != dir {
+	if dir == "" || dir == "." || dir == "/" || rel == "" || rel == "." || path.Clean(dir) != dir {
 		return path.Join(dir, rel)
 	}
 	return dir + "/" + rel
