@@ -149,8 +149,8 @@ func (s *scope) localContext(st *renderState, opt RenderOptions) map[string]any 
 
 // renderLocals are a render's own values, localContext's, made when a
 // template first looks one up: a model's template looks up ref, config
-// and a few more of the 16, a generic test's macro model and column_name
-// only. The same name gives the same value each time.
+// and a few more of the 16, a generic test's macro (its model and column
+// are arguments) often none. The same name gives the same value each time.
 type renderLocals struct {
 	s    *scope
 	st   *renderState
