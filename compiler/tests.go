@@ -518,7 +518,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	n := &Node{ResourceType: TypeTest, Name: name, Package: pkg, TestType: "generic",
 		UniqueID: "test." + pkg + "." + name + "." + hex.EncodeToString(h[:])[:10],
 		Path:     target.file, PatchPath: target.file, RawCode: src, Checksum: checksum([]byte(src)),
-		FQN:     append(append([]string{}, target.node.FQN[:len(target.node.FQN)-1]...), name),
+		FQN:     append(append(make([]string, 0, len(target.node.FQN)), target.node.FQN[:len(target.node.FQN)-1]...), name),
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
 		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: kwargs}}
