@@ -291,7 +291,7 @@ func (s *scope) sharedContext() map[string]any {
 				if len(args) != 2 {
 					return nil, fmt.Errorf("__where takes a relation and a condition")
 				}
-				return "(select * from " + jinja.Str(args[0]) + " where " + jinja.Str(args[1]) + ") dbt_subquery", nil
+				return whereSubquery(jinja.Str(args[0]), jinja.Str(args[1])), nil
 			}),
 			"dbt":     s.crossdb,
 			"adapter": s.adapterValue,

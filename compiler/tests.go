@@ -585,7 +585,7 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 		}
 		st.mu.Unlock()
 		if tc.where != "" {
-			text = "(select * from " + text + " where " + tc.where + ") dbt_subquery"
+			text = whereSubquery(text, tc.where)
 		}
 		return jinja.Output{Text: builtinTestSQL(tc, text), Macros: []string{tc.macro}}, nil
 	}
@@ -602,7 +602,7 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 		return jinja.Output{}, err
 	}
 	if tc.where != "" {
-		model = "(select * from " + jinja.Str(model) + " where " + tc.where + ") dbt_subquery"
+		model = whereSubquery(jinja.Str(model), tc.where)
 	}
 	kw := make(map[string]any, len(tc.args)+2)
 	for k, v := range tc.args {
@@ -613,6 +613,12 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 		kw["column_name"] = tc.column
 	}
 	return s.engine.CallLocals(tc.pos, tc.macro, s.renderLocals(st, opt), s.sharedContext(), nil, kw)
+}
+
+// whereSubquery is a test's relation narrowed by its where: config, as
+// dbt's get_where_subquery writes it.
+func whereSubquery(relation, where string) string {
+	return "(select * from " + relation + " where " + where + ") dbt_subquery"
 }
 
 // builtinTest says a test is one of mart's own unique and not_null tests
