@@ -149,12 +149,12 @@ func (e *env) output(text string) Output {
 // (or the value it returned, as text). name is a root macro's name or a
 // package's macro as package.name. at is shown as the call site in errors.
 func (e *Engine) Call(at Pos, name string, local, shared map[string]any, args []any, kw map[string]any) (Output, error) {
-	return e.call(at, name, &env{globals: local, shared: shared}, args, kw)
+	return e.call(at, name, &env{locals: mapLocals(local), shared: shared}, args, kw)
 }
 
 // CallLocals is Call with the local values given as Locals.
 func (e *Engine) CallLocals(at Pos, name string, local Locals, shared map[string]any, args []any, kw map[string]any) (Output, error) {
-	return e.call(at, name, &env{lazy: local, shared: shared}, args, kw)
+	return e.call(at, name, &env{locals: local, shared: shared}, args, kw)
 }
 
 func (e *Engine) call(at Pos, name string, ev *env, args []any, kw map[string]any) (Output, error) {
@@ -291,7 +291,7 @@ func (t *Template) RenderWith(local, shared map[string]any) (string, error) {
 
 // Exec is RenderWith that also reports which macros the render called.
 func (t *Template) Exec(local, shared map[string]any) (Output, error) {
-	return t.exec(&env{globals: local, shared: shared})
+	return t.exec(&env{locals: mapLocals(local), shared: shared})
 }
 
 // Locals are a render's own values, made when a template first looks one
@@ -303,9 +303,25 @@ type Locals interface {
 	LocalNames() []string
 }
 
+// mapLocals are Locals all made beforehand (Exec's and Call's map).
+type mapLocals map[string]any
+
+func (m mapLocals) Local(name string) (any, bool) {
+	v, ok := m[name]
+	return v, ok
+}
+
+func (m mapLocals) LocalNames() []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
 // ExecLocals is Exec with the local values given as Locals.
 func (t *Template) ExecLocals(local Locals, shared map[string]any) (Output, error) {
-	return t.exec(&env{lazy: local, shared: shared})
+	return t.exec(&env{locals: local, shared: shared})
 }
 
 func (t *Template) exec(e *env) (Output, error) {

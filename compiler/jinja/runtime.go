@@ -106,21 +106,20 @@ func (s *source) locate(err error, fallback int) error {
 
 // env is the state of one render.
 type env struct {
-	engine  *Engine
-	globals map[string]any // this render's values
-	lazy    Locals         // or these, made when looked up
-	shared  map[string]any // values shared by many renders
-	sc      *scope
-	src     *source  // the file whose tags are running
-	prog    *program // the program whose tags are running (their items)
-	ctx     *pongo2.ExecutionContext
-	frame   *macroFrame // the innermost macro call
-	depth   int
-	loops   int
-	caller  *Pos            // call site of Engine.Call, when no template is running
-	pkg     string          // the package of the running macro: its macros come first
-	used    map[string]bool // engine macros called, for Output.Macros
-	steps   int             // loop iterations and macro calls so far
+	engine *Engine
+	locals Locals         // this render's values (nil: none)
+	shared map[string]any // values shared by many renders
+	sc     *scope
+	src    *source  // the file whose tags are running
+	prog   *program // the program whose tags are running (their items)
+	ctx    *pongo2.ExecutionContext
+	frame  *macroFrame // the innermost macro call
+	depth  int
+	loops  int
+	caller *Pos            // call site of Engine.Call, when no template is running
+	pkg    string          // the package of the running macro: its macros come first
+	used   map[string]bool // engine macros called, for Output.Macros
+	steps  int             // loop iterations and macro calls so far
 }
 
 // MaxSteps bounds the loop iterations and macro calls of one render, so a
@@ -188,11 +187,8 @@ func (e *env) lookup(name string) (any, bool) {
 			return v, true
 		}
 	}
-	if v, ok := e.globals[name]; ok {
-		return v, true
-	}
-	if e.lazy != nil {
-		if v, ok := e.lazy.Local(name); ok {
+	if e.locals != nil {
+		if v, ok := e.locals.Local(name); ok {
 			return v, true
 		}
 	}
@@ -226,11 +222,8 @@ func (e *env) names() []string {
 			seen[k] = true
 		}
 	}
-	for k := range e.globals {
-		seen[k] = true
-	}
-	if e.lazy != nil {
-		for _, k := range e.lazy.LocalNames() {
+	if e.locals != nil {
+		for _, k := range e.locals.LocalNames() {
 			seen[k] = true
 		}
 	}
