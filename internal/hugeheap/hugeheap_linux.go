@@ -1,0 +1,49 @@
+package hugeheap
+
+import (
+	"os"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+func readSettings() settings {
+	var s settings
+	if b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled"); err == nil {
+		s.thp = string(b)
+	}
+	if b, err := os.ReadFile("/proc/sys/vm/overcommit_memory"); err == nil {
+		s.overcommit = string(b)
+	}
+	var si unix.Sysinfo_t
+	if unix.Sysinfo(&si) == nil {
+		s.memory = uint64(si.Totalram) * uint64(si.Unit)
+	}
+	s.godebug = os.Getenv("GODEBUG")
+	s.optOut = os.Getenv("MART_HUGE_PAGES")
+	return s
+}
+
+// advise has the runtime map size bytes of heap in one piece, advises its
+// whole huge pages MADV_HUGEPAGE and gives the piece back to the heap.
+func advise(size int) error {
+	span := make([]byte, size) // fresh from the kernel: never written, so never faulted in
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(span)))
+	beg, end := hugeAligned(p, uintptr(size))
+	var err error
+	if beg < end {
+		err = unix.Madvise(span[beg-p:end-p], unix.MADV_HUGEPAGE)
+	}
+	// collected now, swept before GC returns: the allocations that follow
+	// take its pages instead of mapping new ones
+	runtime.GC()
+	return err
+}
+
+// hugeAligned is the part of [p, p+n) made of whole huge pages.
+func hugeAligned(p, n uintptr) (beg, end uintptr) {
+	beg = (p + hugePage - 1) &^ (hugePage - 1)
+	end = (p + n) &^ (hugePage - 1)
+	return beg, end
+}

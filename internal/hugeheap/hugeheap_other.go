@@ -1,0 +1,9 @@
+//go:build !linux
+
+package hugeheap
+
+import "errors"
+
+func readSettings() settings { return settings{} }
+
+func advise(int) error { return errors.New("not supported on this OS") }

@@ -1,0 +1,40 @@
+package hugeheap
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestSpanSize(t *testing.T) {
+	const gb = 1 << 30
+	madvise := settings{thp: "always [madvise] never\n", overcommit: "0\n", memory: 24 * gb}
+	with := func(f func(*settings)) settings { s := madvise; f(&s); return s }
+	for _, tc := range []struct {
+		name string
+		s    settings
+		size int
+		why  string
+	}{
+		{"madvise mode", madvise, maxSpan, ""},
+		{"heuristic overcommit", with(func(s *settings) { s.overcommit = "1\n" }), maxSpan, ""},
+		{"a quarter of a small machine", with(func(s *settings) { s.memory = 1 * gb }), gb / 4, ""},
+		{"rounded down to huge pages", with(func(s *settings) { s.memory = 1*gb + 3<<20 }), gb / 4, ""},
+		{"too small a machine", with(func(s *settings) { s.memory = 200 << 20 }), 0, "the machine's memory is too small"},
+		{"memory unknown", with(func(s *settings) { s.memory = 0 }), 0, "the machine's memory is too small"},
+		{"always mode", with(func(s *settings) { s.thp = "[always] madvise never\n" }), 0, "transparent huge pages are not in madvise mode ([always] madvise never)"},
+		{"never mode", with(func(s *settings) { s.thp = "always madvise [never]" }), 0, "transparent huge pages are not in madvise mode (always madvise [never])"},
+		{"no THP in the kernel", with(func(s *settings) { s.thp = "" }), 0, "transparent huge pages are not in madvise mode ()"},
+		{"strict overcommit", with(func(s *settings) { s.overcommit = "2\n" }), 0, "the kernel does not overcommit memory"},
+		{"GODEBUG", with(func(s *settings) { s.godebug = "gctrace=1,disablethp=1" }), 0, "GODEBUG=disablethp=1"},
+		{"GODEBUG's last setting wins", with(func(s *settings) { s.godebug = "disablethp=1, disablethp=0" }), maxSpan, ""},
+		{"GODEBUG other value", with(func(s *settings) { s.godebug = "disablethp=0" }), maxSpan, ""},
+		{"opted out", with(func(s *settings) { s.optOut = "0" }), 0, "MART_HUGE_PAGES=0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			size, why := spanSize(tc.s)
+			assert.Equal(t, tc.size, size)
+			assert.Equal(t, tc.why, why)
+		})
+	}
+}
