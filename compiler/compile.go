@@ -337,7 +337,9 @@ type projectFile struct {
 // checksum.
 func (c *compilation) dropFileData() {
 	for _, f := range c.files {
-		if c.inv == nil || f.sum.Checksum != "" {
+		// a snapshot keeps the project's properties files' text
+		// (patchyaml.go)
+		if c.inv == nil || f.sum.Checksum != "" && !(f.proj == c.project && f.isProperties()) {
 			f.data = nil
 		}
 	}

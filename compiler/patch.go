@@ -45,11 +45,14 @@ import (
 // those, not on the text), and the compile's outputs are the previous
 // ones with the models' raw_code, checksum and compiled_code replaced:
 // their manifest.json entries are spliced in, their compiled files
-// written, nothing else. Anything else (an added, removed or renamed
-// file, a YAML, macro or mart.yml edit, a changed var or env var, a
-// render that now calls another macro or refs another model, a template
-// error, target/ touched by anything else) compiles the whole project as
-// usual, and that compile writes a new snapshot.
+// written, nothing else. Edits of macros and vars render the models that
+// called or read them (macroFile, varUse); an edit of YAML that rewrites
+// only models' descriptions splices their entries (patchyaml.go).
+// Anything else (an added, removed or renamed file, another YAML edit, a
+// mart.yml edit, a changed env var, a render that now calls another macro
+// or refs another model, a template error, target/ touched by anything
+// else) compiles the whole project as usual, and that compile writes a new
+// snapshot.
 //
 // A model is patchable when it is an enabled, non-ephemeral SQL model
 // whose render the partial-parse cache keeps (no warehouse, graph,
@@ -580,6 +583,9 @@ type patchSnapshot struct {
 	Entries [][2]int64
 
 	indexBlob []byte // the index, not yet written to the blobs file
+	// propTexts are properties files' texts not yet written to the blobs
+	// file (Props), by path
+	propTexts map[string][]byte
 }
 
 type patchHead struct {
@@ -599,6 +605,9 @@ type patchHead struct {
 	Vars                        map[string]string    // each var's value, hashed (varSums)
 	VarUse                      map[string]varUse    // who reads each var
 	VarsBlocked                 string               // why no var change can be patched ("" when one can)
+	// Props is the text of each properties file of the project in the
+	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
+	Props map[string]blobRef
 	// Partial: a run of a selection kept the snapshot, and target/compiled
 	// holds the compiled files of what it ran only; `mart compile` then
 	// compiles the whole project (Options.PatchForRun)
@@ -907,6 +916,14 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		snap.Files[i] = st
 	})
 	snap.VarUse = c.varUses(states, patchable)
+	for _, f := range files {
+		if f.proj == c.project && f.isProperties() && f.data != nil {
+			if snap.propTexts == nil {
+				snap.propTexts = map[string][]byte{}
+			}
+			snap.propTexts[f.rel] = f.data
+		}
+	}
 	if ixb, ok := encodeIndex(m, c.scope); ok {
 		snap.indexBlob = ixb
 	}
@@ -1195,10 +1212,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	todo := map[int][]byte{} // node index -> its new text (nil: unchanged)
 	macroEdited := false
 	var editedMacros []string // the macro files that changed
+	var editedYAML []yamlChange
 	for _, ch := range changed {
 		f := snap.Files[ch.index]
 		if ni, ok := patchable[f.Path]; ok {
 			todo[ni] = ch.data
+			continue
+		}
+		if ref, ok := snap.Props[f.Path]; ok {
+			editedYAML = append(editedYAML, yamlChange{f.Path, ref, ch.data})
 			continue
 		}
 		if mf, ok := snap.MacroFiles[f.Path]; ok && f.Kind == "macros" {
@@ -1211,6 +1233,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		return nil, f.Path + " changed and is not a patchable model or macro file"
 	}
+	// the models whose descriptions an edit of YAML rewrote: their
+	// entries are written with them (added to todo once the macros are
+	// known)
+	var descs map[int]*descEdit
+	if len(editedYAML) > 0 {
+		if descs, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
+			return nil, why
+		}
+	}
 	// the models that read a var that changed render again
 	readers, why := snap.changedVars(proj)
 	if why != "" {
@@ -1221,7 +1252,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	fileIndex := make(map[string]int, len(snap.Files))
@@ -1303,6 +1334,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 		}
 	}
+	// a model that renders again for nothing but its descriptions would
+	// render as it did (its text, config, macros and vars are as they
+	// were): its entry is written without a render
+	descOnly := map[int]bool{}
+	for ni := range descs {
+		if _, ok := todo[ni]; !ok {
+			todo[ni] = nil
+			// a run's snapshot may lack its compiled file: it renders
+			descOnly[ni] = !snap.Partial
+		}
+	}
 	phase.Mark("macros")
 	manifestFile := filepath.Join(tdir, "manifest.json")
 	old, err := os.Open(manifestFile)
@@ -1357,7 +1399,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	parallel(len(order), func(i int) {
 		ni := order[i]
-		j := &patchJob{ni: ni, pn: snap.Nodes[ni]}
+		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni]}
 		jobs[i] = j
 		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, todo[ni])
 	})
@@ -1392,6 +1434,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		n, id := &j.n, j.pn.ID
+		if j.descOnly {
+			fin := j.fin
+			if !j.desc.apply(&fin) {
+				j.why = id + "'s descriptions in manifest.json are not its YAML's"
+				return
+			}
+			var err error
+			if j.frag, err = appendNode(nil, &fin); err != nil {
+				j.why = id + ": " + err.Error()
+			}
+			return
+		}
 		st, err := c.renderNode(n, RenderOptions{})
 		if err != nil || st == nil || st.needsWarehouse {
 			j.why = id + " does not render as before"
@@ -1427,25 +1481,39 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		fin := j.fin
 		fin.RawCode, fin.Checksum, fin.CompiledCode, fin.Fingerprint = n.RawCode, n.Checksum, code, f
+		if j.desc != nil && !j.desc.apply(&fin) {
+			j.why = id + "'s descriptions in manifest.json are not its YAML's"
+			return
+		}
 		if j.frag, err = appendNode(nil, &fin); err != nil {
 			j.why = id + ": " + err.Error()
 			return
 		}
-		j.code = []byte(code + "\n")
+		if code != j.fin.CompiledCode || snap.Partial { // else its compiled file is as it was
+			j.code = []byte(code + "\n")
+		}
 	})
 	for _, j := range jobs {
 		if j.why != "" {
 			return nil, j.why
 		}
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
-		outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
+		if j.code != nil {
+			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
+		}
 		snap.readsVars(j.ni, j.varNames)
 		if j.pc.Key != j.newKey {
 			j.pc.Key = j.newKey
 			snap.Nodes[j.ni].Blob, snap.Nodes[j.ni].capture = j.pc.appendJSON(nil), nil
 		}
 	}
-	phase.Mark(fmt.Sprintf("render (%d)", len(order)))
+	rendered := len(order)
+	for _, only := range descOnly {
+		if only {
+			rendered--
+		}
+	}
+	phase.Mark(fmt.Sprintf("render (%d, %d entries)", rendered, len(order)))
 	const head = `{"metadata":`
 	if b, ok := read(0, int64(len(head))); !ok || string(b) != head {
 		return nil, "manifest.json has another shape"
@@ -1513,6 +1581,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		f := &snap.Files[ch.index]
 		f.Size, f.MTime, f.Ino, f.At, f.Sum = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At, ch.sum
 	}
+	// the next YAML edit is compared with the text as it is now
+	for _, y := range editedYAML {
+		if snap.propTexts == nil {
+			snap.propTexts = map[string][]byte{}
+		}
+		snap.propTexts[y.path] = y.data
+	}
 	// env vars the renders just read (an edit may read a new one) are
 	// checked from now on too
 	names := make([]string, 0, len(snap.Env))
@@ -1533,7 +1608,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		kept = false
 	}
 	phase.Mark("patch snapshot")
-	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: len(order)}
+	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: rendered}
 	if kept {
 		p.load = &patchLoad{file: file, snap: snap, c: c, meta: meta}
 	}
@@ -1564,8 +1639,10 @@ type patchJob struct {
 	pc          patchCapture
 	fin, n      Node // its manifest entry; the node as it was before rendering, with its new text
 	newKey, why string
-	frag, code  []byte   // its new manifest entry and compiled file
-	varNames    []string // the vars its render may read (its Fingerprint's)
+	frag, code  []byte    // its new manifest entry and compiled file
+	varNames    []string  // the vars its render may read (its Fingerprint's)
+	desc        *descEdit // what an edit of YAML changed of its descriptions
+	descOnly    bool      // nothing else: written without a render
 }
 
 // prepareJob reads a model's snapshot entry and manifest entry and makes

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -44,7 +45,11 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 				} else if r := p.rng.Intn(8); r < 4 {
 					for k := 1 + p.rng.Intn(3); k > 0; k-- {
 						p.n++
-						did = append(did, p.editSQL())
+						if p.rng.Intn(4) == 0 {
+							did = append(did, p.editDescription())
+						} else {
+							did = append(did, p.editSQL())
+						}
 					}
 				} else if r == 4 {
 					f := p.pick(p.files("macros", ".sql"))
@@ -90,6 +95,31 @@ func (p *mutatedProject) editSQL() string {
 	}
 	p.write(model, text)
 	return "sql " + model
+}
+
+// editDescription rewrites a model's or a column's description in a
+// properties file: mostly plain text (patched), sometimes with Jinja in
+// it or with a line more (each compiles the whole project).
+func (p *mutatedProject) editDescription() string {
+	f := p.pick(p.files("models", ".yml"))
+	if f == "" {
+		return "nothing"
+	}
+	text := p.read(f)
+	locs := regexp.MustCompile(`(?m)^ +description: (.*)$`).FindAllStringSubmatchIndex(text, -1)
+	if len(locs) == 0 {
+		return "nothing"
+	}
+	at := locs[p.rng.Intn(len(locs))]
+	val := fmt.Sprintf(`"described %d"`, p.n)
+	switch p.rng.Intn(6) {
+	case 0:
+		val = fmt.Sprintf(`"v is {{ var('v') }}, %d"`, p.n)
+	case 1:
+		val += fmt.Sprintf("\n# a line more %d", p.n)
+	}
+	p.write(f, text[:at[2]]+val+text[at[3]:])
+	return "description " + f
 }
 
 // touchTarget removes or replaces a compiled file (as an editor saves:
@@ -274,31 +304,99 @@ func TestPatchCompileCases(t *testing.T) {
 		for rel, text := range s.files {
 			writeProjectFile(t, dir, rel, text)
 		}
-		opt := Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars}
-		cold, cd := Compile(opt)
-		require.NotNil(t, cold, "step %s: %v", s.name, cd)
-		warmOpt := opt
-		warmOpt.PartialParse = true
-		pt, why := CompileByPatch(warmOpt)
-		wd := Diagnostics(nil)
-		if pt != nil {
-			wd = pt.Diags
-		} else {
-			warmOpt.PatchSnapshot = true
-			warm, d := Compile(warmOpt)
-			require.NotNil(t, warm)
-			ids := compiledIDs(warm)
-			require.NoError(t, warm.WriteTarget(ids))
-			warm.KeepPatch(ids, d, nil, 0)
-			wd = d
-		}
+		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars}, s.name)
 		if i > 0 && (s.name == "a edited" || s.name == "mb edited") {
-			require.NotNil(t, pt, "a plain SQL edit is patched (%s)", why)
+			require.True(t, patched, "a plain SQL edit is patched (%s)", why)
 		}
-		require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics after %s (patched=%v)", s.name, pt != nil)
-		got, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
-		require.NoError(t, err)
-		require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", s.name, pt != nil)
+	}
+}
+
+// compareStep compiles the project cold, then as `mart compile` does
+// (patching target/ when it can), and fails unless both say the same and
+// write the same manifest.json and compiled files. It says whether the
+// compile was patched, and why not.
+func compareStep(t *testing.T, opt Options, step string) (bool, string) {
+	t.Helper()
+	cold, cd := Compile(opt)
+	require.NotNil(t, cold, "step %s: %v", step, cd)
+	warmOpt := opt
+	warmOpt.PartialParse = true
+	pt, why := CompileByPatch(warmOpt)
+	wd := Diagnostics(nil)
+	if pt != nil {
+		wd = pt.Diags
+	} else {
+		warmOpt.PatchSnapshot = true
+		warm, d := Compile(warmOpt)
+		require.NotNil(t, warm)
+		ids := compiledIDs(warm)
+		require.NoError(t, warm.WriteTarget(ids))
+		warm.KeepPatch(ids, d, nil, 0)
+		wd = d
+	}
+	require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics after %s (patched=%v)", step, pt != nil)
+	got, err := os.ReadFile(filepath.Join(opt.ProjectDir, "target", "manifest.json"))
+	require.NoError(t, err)
+	require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", step, pt != nil)
+	for _, id := range compiledIDs(cold) {
+		n := cold.Manifest.Node(id)
+		if n.CompiledPath == "" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(opt.ProjectDir, "target", filepath.FromSlash(compiledPath(n))))
+		require.NoError(t, err, "after %s", step)
+		require.Equal(t, n.CompiledCode+"\n", string(data), "%s's compiled file after %s (patched=%v)", id, step, pt != nil)
+	}
+	return pt != nil, why
+}
+
+// TestPatchDescriptionEdits: a YAML edit that rewrites only models' or
+// columns' plain descriptions is patched (and the result is a cold
+// compile's); any other YAML edit compiles the whole project.
+func TestPatchDescriptionEdits(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	props := func(aDesc, idDesc, bDesc, extra string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: " + aDesc + "\n    columns:\n      - name: id\n        description: " + idDesc +
+			"\n        data_tests: [unique]\n      - name: x\n        description: \"the x\"\n  - name: b\n    description: " + bDesc + "\n" + extra
+	}
+	notNull := func(s string) string { return strings.Replace(s, "[unique]", "[unique, not_null]", 1) }
+	steps := []struct {
+		name    string
+		files   map[string]string
+		patched bool
+	}{
+		{name: "cold", files: map[string]string{"mart.yml": "name: de\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  v: 1\n",
+			"models/a.sql": "select 1 as id, 2 as x\n", "models/b.sql": "select id from {{ ref('a') }}\n",
+			"models/c.sql":      "{{ config(enabled=false) }}\nselect 1 as id\n",
+			"models/_props.yml": props(`"the a"`, `"the key"`, "the b", "")}},
+		{name: "a's description", files: map[string]string{"models/_props.yml": props(`"a, edited"`, `"the key"`, "the b", "")}, patched: true},
+		{name: "a column's description", files: map[string]string{"models/_props.yml": props(`"a, edited"`, `"the key, edited"`, "the b", "")}, patched: true},
+		{name: "b's description and SQL", files: map[string]string{"models/_props.yml": props(`"a, edited"`, `"the key, edited"`, "b, edited", ""),
+			"models/b.sql": "select id, 3 as y from {{ ref('a') }}\n"}, patched: true},
+		{name: "quoting only", files: map[string]string{"models/_props.yml": props(`'a, edited'`, `"the key, edited"`, `"b, edited"`, "")}, patched: true},
+		{name: "a comment below", files: map[string]string{"models/_props.yml": props(`'a, edited'`, `"the key, edited"`, `"b, edited"`, "# the end\n")}, patched: true},
+		{name: "Jinja in a description", files: map[string]string{"models/_props.yml": props(`"v is {{ var('v') }}"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
+		{name: "plain again", files: map[string]string{"models/_props.yml": props(`"plain again"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
+		{name: "and edited", files: map[string]string{"models/_props.yml": props(`"plain, edited"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}, patched: true},
+		{name: "a line more", files: map[string]string{"models/_props.yml": props("|\n      two\n      lines", `"the key, edited"`, `"b, edited"`, "# the end\n")}},
+		{name: "a description that is not a string", files: map[string]string{"models/_props.yml": props("12", `"the key, edited"`, `"b, edited"`, "# the end\n")}},
+		{name: "a string again", files: map[string]string{"models/_props.yml": props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
+		{name: "a test added", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n"))}},
+		{name: "a disabled model described", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"off\"\n"))}},
+		{name: "its description", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"still off\"\n"))}},
+		{name: "a model that is not there", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo\"\n"))}},
+		{name: "its description too", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo!\"\n"))}},
+		{name: "and a again", files: map[string]string{"models/_props.yml": notNull(props(`"last"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo!\"\n"))}, patched: true},
+	}
+	dir := t.TempDir()
+	for i, s := range steps {
+		for rel, text := range s.files {
+			writeProjectFile(t, dir, rel, text)
+		}
+		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
+		if i > 0 {
+			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
+		}
 	}
 }
 

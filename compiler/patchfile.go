@@ -55,7 +55,20 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 				return err
 			}
 			snap.Index, snap.indexBlob = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}, nil
+			off += int64(len(b))
 		}
+		for _, path := range sortedKeys(snap.propTexts) {
+			b := snap.propTexts[path]
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			if snap.Props == nil {
+				snap.Props = map[string]blobRef{}
+			}
+			snap.Props[path] = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}
+			off += int64(len(b))
+		}
+		snap.propTexts = nil
 		return nil
 	}
 	if snap.BlobsID == "" {
@@ -121,6 +134,12 @@ func readBlobAt(f *os.File, n patchNode) ([]byte, error) {
 		return nil, fmt.Errorf("a blob is damaged")
 	}
 	return b, nil
+}
+
+// readBlobRef reads a blob other than a node's from the blobs file
+// (openBlobs).
+func readBlobRef(f *os.File, ref blobRef) ([]byte, error) {
+	return readBlobAt(f, patchNode{Off: ref.Off, Len: ref.Len, Crc: ref.Crc})
 }
 
 func writePatchSnapshot(file string, snap *patchSnapshot) error {

@@ -9,7 +9,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/mart-dev/mart/compiler/blockyaml"
 	"github.com/mart-dev/mart/compiler/jinja"
 )
 
@@ -435,15 +434,9 @@ func (u *propUnitIO) UnmarshalYAML(n *yaml.Node) error {
 
 func parseProperties(file string, data []byte, vars map[string]any) (*properties, Diagnostics) {
 	p := &properties{file: file}
-	top, ok := blockyaml.Parse(data) // the common shape, several times faster
-	if !ok {
-		var root yaml.Node
-		if err := yaml.Unmarshal(data, &root); err != nil {
-			return nil, Diagnostics{yamlError(file, err)}
-		}
-		if len(root.Content) > 0 {
-			top = root.Content[0]
-		}
+	top, err := propsTree(data)
+	if err != nil {
+		return nil, Diagnostics{yamlError(file, err)}
 	}
 	if top == nil {
 		return p, nil
