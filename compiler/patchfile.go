@@ -27,9 +27,10 @@ const PatchBlobsFile = "partial_parse.blobs"
 
 func blobsFile(file string) string { return filepath.Join(filepath.Dir(file), PatchBlobsFile) }
 
-// writeBlobs writes the blobs of the nodes that hold one, and the node
-// index when it is new, to the blobs file: a new file when the snapshot
-// has none, else at its end.
+// writeBlobs writes the blobs of the nodes that hold one, the properties
+// files' texts not yet written and the node index when it is new (last),
+// to the blobs file: a new file when the snapshot has none, else at its
+// end.
 func writeBlobs(file string, snap *patchSnapshot) error {
 	name := blobsFile(file)
 	// put appends the blobs not yet written, from offset off on
@@ -50,13 +51,6 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 			n.Off, n.Len, n.Crc, n.Blob, n.capture = off, int64(len(b)), crc32.Checksum(b, crcTable), nil, nil
 			off += n.Len
 		}
-		if b := snap.indexBlob; b != nil {
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			snap.Index, snap.indexBlob = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}, nil
-			off += int64(len(b))
-		}
 		for _, path := range sortedKeys(snap.propTexts) {
 			b := snap.propTexts[path]
 			if _, err := w.Write(b); err != nil {
@@ -69,6 +63,12 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 			off += int64(len(b))
 		}
 		snap.propTexts = nil
+		if b := snap.indexBlob; b != nil {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			snap.Index, snap.indexBlob = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}, nil
+		}
 		return nil
 	}
 	if snap.BlobsID == "" {
