@@ -1489,16 +1489,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			j.why = id + ": " + err.Error()
 			return
 		}
-		if code != j.fin.CompiledCode || snap.Partial { // else its compiled file is as it was
-			j.code = []byte(code + "\n")
-		}
+		j.code = []byte(code + "\n")
 	})
 	for _, j := range jobs {
 		if j.why != "" {
 			return nil, j.why
 		}
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
-		if j.code != nil {
+		if j.code != nil { // nil: a description edit only, its compiled file as it was
 			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
 		}
 		snap.readsVars(j.ni, j.varNames)

@@ -131,8 +131,12 @@ func modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 			}
 			e.cols = cols
 			continue
-		case ka.Value == "name" && va.Kind == yaml.ScalarNode:
-			name = va.Value
+		case ka.Value == "name":
+			// decoded as the compile decodes it (name: null is "", a
+			// !!binary name its bytes)
+			if va.Decode(&name) != nil {
+				return false
+			}
 		}
 		if !sameTree(va, vb) {
 			return false
@@ -181,8 +185,11 @@ func columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 			if !sameTree(va, vb) {
 				return nil, false
 			}
-			if ka.Value == "name" && va.Kind == yaml.ScalarNode {
-				name, named = va.Value, true
+			if ka.Value == "name" {
+				if va.Decode(&name) != nil {
+					return nil, false
+				}
+				named = true
 			}
 		}
 		if !named {

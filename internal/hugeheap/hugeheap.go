@@ -20,20 +20,38 @@
 // when the runtime later returns some to the kernel and takes them back.
 //
 // The cost is memory where a 2 MB page is only partly used: the bench
-// compile's peak is about 10% higher. It is skipped where it cannot help or
-// could hurt: when the kernel backs all memory with huge pages already, or
-// never does; when GODEBUG=disablethp=1 asks the runtime for no huge pages;
-// when MART_HUGE_PAGES=0; and when the kernel refuses to overcommit memory
-// (vm.overcommit_memory=2), where a large mapping counts in full. The span
-// is at most a quarter of the machine's memory, so the kernel's heuristic
-// overcommit check never refuses it.
+// compile's peak is 5-9% higher; khugepaged may later fill partly used
+// huge pages of the span in, which a command that exits after its work
+// (every mart command but docs serve, whose heap is small) never sees. It
+// is skipped where it cannot help or
+// could hurt:
+//   - the kernel backs all memory with huge pages already, or never does;
+//   - GODEBUG=disablethp asks the runtime for no huge pages (read as the
+//     runtime reads it), or MART_HUGE_PAGES=0;
+//   - the kernel does not overcommit memory (vm.overcommit_memory=2, or
+//     unknown), or the process has an address-space or data limit
+//     (ulimit -v, -d): a large mapping counts in full there, and the
+//     runtime stops the process when it cannot map heap;
+//   - a garbage collection already ran: freed pages may start the span,
+//     and the runtime would then zero all of it, touching every page;
+//   - a 32-bit process, or a machine with less than 256 MB.
+//
+// The span is at most a quarter of the machine's memory, so the kernel's
+// heuristic overcommit check never refuses it. The span and the collection
+// that gives it back cost 4-6 ms at start (`mart --help`: 51 ms
+// instead of 45).
 package hugeheap
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
-// maxSpan is the largest span advised: enough for the heap of a compile
-// of about 30,000 models. Beyond it the heap grows in 4 KB pages as before.
-const maxSpan = 1 << 30
+// maxSpan is the largest span advised: the heap of a compile of about
+// 15,000 models (290 MB for 10,000). Beyond it the heap grows in 4 KB
+// pages as before. Mapping the span costs about 4.5 ms a GB (the runtime
+// records each of its pages), paid by every command.
+const maxSpan = 512 << 20
 
 // minSpan: below it (a machine with less than 256 MB of memory) nothing is
 // advised.
@@ -62,8 +80,11 @@ func Reserve() (int, string) {
 // settings is what decides whether and how much to advise.
 type settings struct {
 	thp        string // /sys/kernel/mm/transparent_hugepage/enabled, "" when unknown
-	overcommit string // /proc/sys/vm/overcommit_memory
+	overcommit string // /proc/sys/vm/overcommit_memory, "" when unknown
 	memory     uint64 // the machine's memory in bytes, 0 when unknown
+	limited    string // the resource limit on memory the process has, "" when none
+	collected  bool   // a garbage collection ran
+	bits       int    // the size of a pointer in bits
 	godebug    string // $GODEBUG
 	optOut     string // $MART_HUGE_PAGES
 }
@@ -73,12 +94,18 @@ func spanSize(s settings) (int, string) {
 	switch {
 	case s.optOut == "0":
 		return 0, "MART_HUGE_PAGES=0"
-	case godebugSet(s.godebug, "disablethp", "1"):
-		return 0, "GODEBUG=disablethp=1"
+	case godebugOn(s.godebug, "disablethp"):
+		return 0, "GODEBUG=disablethp"
 	case !strings.Contains(s.thp, "[madvise]"):
 		return 0, "transparent huge pages are not in madvise mode (" + strings.TrimSpace(s.thp) + ")"
-	case strings.TrimSpace(s.overcommit) == "2":
-		return 0, "the kernel does not overcommit memory"
+	case strings.TrimSpace(s.overcommit) != "0" && strings.TrimSpace(s.overcommit) != "1":
+		return 0, "the kernel may not overcommit memory (vm.overcommit_memory " + strings.TrimSpace(s.overcommit) + ")"
+	case s.limited != "":
+		return 0, "the process has a memory limit (" + s.limited + ")"
+	case s.collected:
+		return 0, "a garbage collection already ran"
+	case s.bits < 64:
+		return 0, "a 32-bit process"
 	}
 	size := uint64(maxSpan)
 	if q := s.memory / 4; q < size {
@@ -90,14 +117,19 @@ func spanSize(s settings) (int, string) {
 	return int(size), ""
 }
 
-// godebugSet reports whether the GODEBUG setting name has value v: the
-// last setting of a name wins, as in the runtime.
-func godebugSet(godebug, name, v string) bool {
-	set := false
+// godebugOn reports whether GODEBUG turns the runtime's setting name on,
+// read as the runtime reads it: settings split at commas, untrimmed, the
+// last one with an integer value wins, and any value but 0 is on.
+func godebugOn(godebug, name string) bool {
+	on := false
 	for _, kv := range strings.Split(godebug, ",") {
-		if k, val, ok := strings.Cut(strings.TrimSpace(kv), "="); ok && k == name {
-			set = val == v
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k != name {
+			continue
+		}
+		if n, err := strconv.Atoi(v); err == nil {
+			on = n != 0
 		}
 	}
-	return set
+	return on
 }

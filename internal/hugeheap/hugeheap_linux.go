@@ -3,13 +3,15 @@ package hugeheap
 import (
 	"os"
 	"runtime"
+	"runtime/metrics"
+	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
 func readSettings() settings {
-	var s settings
+	s := settings{bits: strconv.IntSize}
 	if b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled"); err == nil {
 		s.thp = string(b)
 	}
@@ -20,6 +22,19 @@ func readSettings() settings {
 	if unix.Sysinfo(&si) == nil {
 		s.memory = uint64(si.Totalram) * uint64(si.Unit)
 	}
+	for _, l := range []struct {
+		name string
+		res  int
+	}{{"ulimit -v", unix.RLIMIT_AS}, {"ulimit -d", unix.RLIMIT_DATA}} {
+		var rl unix.Rlimit
+		if err := unix.Getrlimit(l.res, &rl); err != nil || rl.Cur != unix.RLIM_INFINITY {
+			s.limited = l.name
+			break
+		}
+	}
+	gc := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(gc)
+	s.collected = gc[0].Value.Kind() != metrics.KindUint64 || gc[0].Value.Uint64() > 0
 	s.godebug = os.Getenv("GODEBUG")
 	s.optOut = os.Getenv("MART_HUGE_PAGES")
 	return s

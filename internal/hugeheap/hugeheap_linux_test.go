@@ -2,7 +2,10 @@ package hugeheap
 
 import (
 	"bufio"
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,27 +15,75 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestAdviseReachesLaterAllocations checks what Reserve relies on: the heap
-// the runtime hands out after advise comes from the advised span, so the
-// kernel backs it with huge pages (its mapping has VM_HUGEPAGE, "hg" in
-// smaps). A runtime that maps heap otherwise fails it.
-func TestAdviseReachesLaterAllocations(t *testing.T) {
-	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
-		t.Skip("the kernel has no transparent huge pages")
+// TestMain runs reserveChild instead of the tests in the process
+// TestReserveBacksTheHeapWithHugePages starts.
+func TestMain(m *testing.M) {
+	if os.Getenv("HUGEHEAP_CHILD") != "" {
+		reserveChild()
+		os.Exit(0)
 	}
-	require.NoError(t, advise(256<<20))
-	var held [][]byte
-	for range 8 {
-		b := make([]byte, 16<<20)
-		b[0] = 1
-		held = append(held, b)
+	os.Exit(m.Run())
+}
+
+// childReport is what reserveChild saw.
+type childReport struct {
+	Size, Skip  string
+	RSSGrowthKB int   // the process's resident memory after Reserve, less before
+	Advised     int   // allocations whose mapping is advised (VmFlags hg)
+	HugeKB      []int // AnonHugePages of each allocation's mapping
+}
+
+// reserveChild does what cmd/mart does, Reserve first, then allocates 8
+// blocks of 16 MB, touches them, and reports on stdout.
+func reserveChild() {
+	var r childReport
+	before := rssKB()
+	size, why := Reserve()
+	r.RSSGrowthKB = rssKB() - before
+	r.Size, r.Skip = strconv.Itoa(size), why
+	if size > 0 {
+		var held [][]byte
+		for range 8 {
+			b := make([]byte, 16<<20)
+			for i := 0; i < len(b); i += 4096 {
+				b[i] = 1
+			}
+			held = append(held, b)
+		}
+		for _, b := range held {
+			// its middle: the span's head up to its first huge page
+			// boundary is not advised
+			flags, huge := mapping(uintptr(unsafe.Pointer(&b[len(b)/2])))
+			if strings.Contains(" "+flags+" ", " hg ") {
+				r.Advised++
+			}
+			r.HugeKB = append(r.HugeKB, huge)
+		}
 	}
-	for i, b := range held {
-		// its middle: the span's head up to its first huge page boundary
-		// is not advised
-		flags := vmFlags(t, uintptr(unsafe.Pointer(&b[len(b)/2])))
-		assert.Contains(t, flags, "hg", "allocation %d: its mapping is not advised (VmFlags: %v)", i, flags)
+	_ = json.NewEncoder(os.Stdout).Encode(r)
+}
+
+// TestReserveBacksTheHeapWithHugePages runs Reserve at the start of a
+// fresh process, as cmd/mart does, and checks what it is for: the span was
+// never touched (the process's memory grew by little), and later
+// allocations land in it and are backed by huge pages.
+func TestReserveBacksTheHeapWithHugePages(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "HUGEHEAP_CHILD=1")
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	var r childReport
+	require.NoError(t, json.Unmarshal(out, &r), "%s", out)
+	if r.Skip != "" {
+		t.Skipf("no huge pages here: %s", r.Skip)
 	}
+	assert.Less(t, r.RSSGrowthKB, 32<<10, "the span was touched: the process grew by %d kB", r.RSSGrowthKB)
+	assert.Equal(t, 8, r.Advised, "allocations after Reserve in advised mappings")
+	huge := 0
+	for _, kb := range r.HugeKB {
+		huge = max(huge, kb)
+	}
+	assert.Positive(t, huge, "no huge page backs the allocations after Reserve (AnonHugePages %v)", r.HugeKB)
 }
 
 func TestHugeAligned(t *testing.T) {
@@ -46,11 +97,25 @@ func TestHugeAligned(t *testing.T) {
 	assert.GreaterOrEqual(t, beg, end) // no whole huge page: nothing advised
 }
 
-// vmFlags returns the VmFlags of the mapping of /proc/self/smaps that
-// holds addr.
-func vmFlags(t *testing.T, addr uintptr) []string {
+// rssKB is the process's resident memory.
+func rssKB() int {
+	data, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return n
+		}
+	}
+	return 0
+}
+
+// mapping returns the VmFlags and AnonHugePages (kB) of the mapping of
+// /proc/self/smaps that holds addr.
+func mapping(addr uintptr) (flags string, hugeKB int) {
 	f, err := os.Open("/proc/self/smaps")
-	require.NoError(t, err)
+	if err != nil {
+		return "", 0
+	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	in := false
@@ -63,11 +128,15 @@ func vmFlags(t *testing.T, addr uintptr) []string {
 			in = err1 == nil && err2 == nil && uint64(addr) >= l && uint64(addr) < h
 			continue
 		}
-		if in && strings.HasPrefix(line, "VmFlags:") {
-			return strings.Fields(strings.TrimPrefix(line, "VmFlags:"))
+		if !in {
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "AnonHugePages:"); ok {
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &hugeKB)
+		}
+		if v, ok := strings.CutPrefix(line, "VmFlags:"); ok {
+			return strings.TrimSpace(v), hugeKB
 		}
 	}
-	require.NoError(t, sc.Err())
-	t.Fatalf("no mapping holds %#x", addr)
-	return nil
+	return "", 0
 }
