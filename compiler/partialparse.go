@@ -319,8 +319,7 @@ func goBuildID(exe string) string {
 // the names of every macro.
 func (c *compilation) globalParseKey() string {
 	h := sha256.New()
-	proj := *c.project
-	proj.Vars = nil
+	proj := withoutVars(c.project)
 	t := c.target
 	// secrets masked: no hash of a password in target/ (they never reach
 	// compiled SQL, so a changed one changes no render)
@@ -342,6 +341,21 @@ func (c *compilation) globalParseKey() string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// withoutVars is a copy of a project, and of its packages, without their
+// vars: a render's var reads are compared per node (depsExtra, with the
+// values its package sees), and a var JSON cannot encode (.nan, .inf)
+// would leave the project without a key.
+func withoutVars(p *Project) Project {
+	q := *p
+	q.Vars = nil
+	q.Packages = make([]*Project, len(p.Packages))
+	for i, pkg := range p.Packages {
+		stripped := withoutVars(pkg)
+		q.Packages[i] = &stripped
+	}
+	return q
 }
 
 // renderKey is nodeRenderKey when the node's render may be cached ("" when

@@ -287,6 +287,14 @@ func TestPatchCompileCases(t *testing.T) {
 			"models/_mb.yml": "version: 2\nmodels:\n  - name: mb\n    config:\n      begin: 2026-01-01\n"}},
 		{name: "mb edited", files: map[string]string{
 			"models/mb.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day') }}\nselect 2 as id, current_timestamp as ts\n"}},
+		// a package var JSON cannot encode left the project without a
+		// render cache key: no snapshot, no patch
+		{name: "a package with a .nan var", files: map[string]string{
+			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  x: .nan\n",
+			"dbt_packages/pk/models/pkm.sql":  "select '{{ var('x') }}' as x\n"}},
+		{name: "a edited after the package", files: map[string]string{"models/a.sql": "select {{ var('n') }} as x, 3 as y\n"}},
+		{name: "the package var .inf", files: map[string]string{
+			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  x: .inf\n"}},
 		// var() written so that a careless scan misses its name: a space
 		// before the parenthesis, a computed name, a CRLF line end
 		{name: "odd var calls", files: map[string]string{"models/h1.sql": "select {{ var ('x1', 1) }} as a\n",
@@ -305,7 +313,7 @@ func TestPatchCompileCases(t *testing.T) {
 			writeProjectFile(t, dir, rel, text)
 		}
 		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars}, s.name)
-		if i > 0 && (s.name == "a edited" || s.name == "mb edited") {
+		if i > 0 && (s.name == "a edited" || s.name == "mb edited" || s.name == "a edited after the package") {
 			require.True(t, patched, "a plain SQL edit is patched (%s)", why)
 		}
 	}
