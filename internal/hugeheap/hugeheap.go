@@ -32,8 +32,12 @@
 //     unknown), or the process has an address-space or data limit
 //     (ulimit -v, -d): a large mapping counts in full there, and the
 //     runtime stops the process when it cannot map heap;
-//   - a garbage collection already ran: freed pages may start the span,
-//     and the runtime would then zero all of it, touching every page;
+//   - a garbage collection already ran, or heap pages are free (a
+//     goroutine's grown stack freed): freed pages may start the span, and
+//     the runtime would then zero all of it, touching every page (no
+//     collection runs while Reserve looks and allocates);
+//   - the process has huge pages turned off, or GODEBUG has clobberfree
+//     (it writes a freed span over) or sbrk (runtime.GC fails under it);
 //   - a 32-bit process, or a machine with less than 256 MB.
 //
 // The span is at most a quarter of the machine's memory, so the kernel's
@@ -43,8 +47,10 @@
 package hugeheap
 
 import (
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // maxSpan is the largest span advised: the heap of a compile of about
@@ -67,11 +73,17 @@ const hugePage = 2 << 20
 // first thing in main; it returns the span's size (0 when none is advised)
 // and why not.
 func Reserve() (int, string) {
+	// no collection runs from here until the span is allocated (one
+	// running now is waited for, and then counts as having run)
+	old := debug.SetGCPercent(-1)
+	var once sync.Once
+	restore := func() { once.Do(func() { debug.SetGCPercent(old) }) }
+	defer restore()
 	size, why := spanSize(readSettings())
 	if size == 0 {
 		return 0, why
 	}
-	if err := advise(size); err != nil {
+	if err := advise(size, restore); err != nil {
 		return 0, err.Error()
 	}
 	return size, ""
@@ -84,6 +96,8 @@ type settings struct {
 	memory     uint64 // the machine's memory in bytes, 0 when unknown
 	limited    string // the resource limit on memory the process has, "" when none
 	collected  bool   // a garbage collection ran
+	freeHeap   uint64 // bytes of heap pages free (a goroutine's freed stack)
+	thpOff     bool   // the process has huge pages turned off (PR_SET_THP_DISABLE)
 	bits       int    // the size of a pointer in bits
 	godebug    string // $GODEBUG
 	optOut     string // $MART_HUGE_PAGES
@@ -96,6 +110,10 @@ func spanSize(s settings) (int, string) {
 		return 0, "MART_HUGE_PAGES=0"
 	case godebugOn(s.godebug, "disablethp"):
 		return 0, "GODEBUG=disablethp"
+	case godebugOn(s.godebug, "clobberfree") || godebugOn(s.godebug, "sbrk"):
+		return 0, "GODEBUG=clobberfree or sbrk" // the first writes a freed span over, the second breaks runtime.GC
+	case s.thpOff:
+		return 0, "the process has transparent huge pages turned off"
 	case !strings.Contains(s.thp, "[madvise]"):
 		return 0, "transparent huge pages are not in madvise mode (" + strings.TrimSpace(s.thp) + ")"
 	case strings.TrimSpace(s.overcommit) != "0" && strings.TrimSpace(s.overcommit) != "1":
@@ -104,6 +122,8 @@ func spanSize(s settings) (int, string) {
 		return 0, "the process has a memory limit (" + s.limited + ")"
 	case s.collected:
 		return 0, "a garbage collection already ran"
+	case s.freeHeap > 0:
+		return 0, "the heap has free pages"
 	case s.bits < 64:
 		return 0, "a 32-bit process"
 	}
@@ -119,7 +139,7 @@ func spanSize(s settings) (int, string) {
 
 // godebugOn reports whether GODEBUG turns the runtime's setting name on,
 // read as the runtime reads it: settings split at commas, untrimmed, the
-// last one with an integer value wins, and any value but 0 is on.
+// last one with a 32-bit integer value wins, and any value but 0 is on.
 func godebugOn(godebug, name string) bool {
 	on := false
 	for _, kv := range strings.Split(godebug, ",") {
@@ -127,7 +147,7 @@ func godebugOn(godebug, name string) bool {
 		if !ok || k != name {
 			continue
 		}
-		if n, err := strconv.Atoi(v); err == nil {
+		if n, err := strconv.ParseInt(v, 10, 32); err == nil {
 			on = n != 0
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -32,18 +33,28 @@ func readSettings() settings {
 			break
 		}
 	}
-	gc := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
-	metrics.Read(gc)
-	s.collected = gc[0].Value.Kind() != metrics.KindUint64 || gc[0].Value.Uint64() > 0
+	m := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/memory/classes/heap/free:bytes"}}
+	metrics.Read(m)
+	s.collected = m[0].Value.Kind() != metrics.KindUint64 || m[0].Value.Uint64() > 0
+	if m[1].Value.Kind() != metrics.KindUint64 {
+		s.freeHeap = 1 // unknown: taken as some
+	} else {
+		s.freeHeap = m[1].Value.Uint64()
+	}
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		s.thpOff = strings.Contains(string(b), "\nTHP_enabled:\t0")
+	}
 	s.godebug = os.Getenv("GODEBUG")
 	s.optOut = os.Getenv("MART_HUGE_PAGES")
 	return s
 }
 
 // advise has the runtime map size bytes of heap in one piece, advises its
-// whole huge pages MADV_HUGEPAGE and gives the piece back to the heap.
-func advise(size int) error {
+// whole huge pages MADV_HUGEPAGE and gives the piece back to the heap;
+// allocated is called once the span is.
+func advise(size int, allocated func()) error {
 	span := make([]byte, size) // fresh from the kernel: never written, so never faulted in
+	allocated()
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(span)))
 	beg, end := hugeAligned(p, uintptr(size))
 	var err error
