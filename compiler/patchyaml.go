@@ -77,7 +77,7 @@ func descriptionEdits(old, new []byte) (map[string]*descEdit, bool) {
 		if !sameTree(ka, kb) {
 			return nil, false
 		}
-		if ka.Value != "models" || va.Kind != yaml.SequenceNode {
+		if !isStr(ka) || ka.Value != "models" || va.Kind != yaml.SequenceNode {
 			if !sameTree(va, vb) {
 				return nil, false
 			}
@@ -112,8 +112,12 @@ func modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 		if !sameTree(ka, kb) {
 			return false
 		}
+		key := ""
+		if isStr(ka) { // a key is a name or a description as a plain string only
+			key = ka.Value
+		}
 		switch {
-		case ka.Value == "description":
+		case key == "description":
 			if !plainDescription(va, vb) {
 				return false
 			}
@@ -121,7 +125,7 @@ func modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 				e.desc = &descChange{va.Value, vb.Value}
 			}
 			continue
-		case ka.Value == "columns" && va.Kind == yaml.SequenceNode:
+		case key == "columns" && va.Kind == yaml.SequenceNode:
 			if !sameNode(va, vb) {
 				return false
 			}
@@ -131,7 +135,7 @@ func modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 			}
 			e.cols = cols
 			continue
-		case ka.Value == "name":
+		case key == "name":
 			// decoded as the compile decodes it (name: null is "", a
 			// !!binary name its bytes)
 			if va.Decode(&name) != nil {
@@ -175,7 +179,7 @@ func columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 			if !sameTree(ka, kb) {
 				return nil, false
 			}
-			if ka.Value == "description" {
+			if isStr(ka) && ka.Value == "description" {
 				if !plainDescription(va, vb) {
 					return nil, false
 				}
@@ -185,7 +189,7 @@ func columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 			if !sameTree(va, vb) {
 				return nil, false
 			}
-			if ka.Value == "name" {
+			if isStr(ka) && ka.Value == "name" {
 				if va.Decode(&name) != nil {
 					return nil, false
 				}

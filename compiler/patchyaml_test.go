@@ -51,6 +51,8 @@ sources:
 		{"a version's", base + "  - name: v\n    versions:\n      - v: 1\n        description: one\n",
 			base + "  - name: v\n    versions:\n      - v: 1\n        description: two\n", nil},
 		{"not YAML", base, base + "  - [", nil},
+		{"a name key that is not a plain string", replace(base, "  - name: b\n", "  - !!binary name: b\n"),
+			replace(replace(base, "  - name: b\n", "  - !!binary name: b\n"), "the b", "the B"), nil},
 		{"a model named null: nameless, as the compile decodes it", replace(base, "  - name: b\n", "  - name: null\n"),
 			replace(replace(base, "  - name: b\n", "  - name: null\n"), "the b", "the B"), nil},
 		{"a !!binary name: the name it decodes to", replace(base, "  - name: b\n", "  - name: !!binary Yg==\n"),
