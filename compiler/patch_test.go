@@ -214,16 +214,23 @@ func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, fail
 		t.Fatalf("manifest.json differs from a cold compile's after %s (patched=%v), at byte %d:\ncold: %s\nwarm: %s",
 			what, pt != nil, i, want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
 	}
+	requireCompiledFiles(t, p.dir, cold, what, pt != nil)
+	return pt != nil, false
+}
+
+// requireCompiledFiles fails unless target/compiled holds the compiled
+// files of a cold compile.
+func requireCompiledFiles(t *testing.T, dir string, cold *Result, step string, patched bool) {
+	t.Helper()
 	for _, id := range compiledIDs(cold) {
 		n := cold.Manifest.Node(id)
 		if n.CompiledPath == "" {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(p.dir, "target", filepath.FromSlash(compiledPath(n))))
-		require.NoError(t, err, "after %s", what)
-		require.Equal(t, n.CompiledCode+"\n", string(data), "%s's compiled file after %s (patched=%v)", id, what, pt != nil)
+		data, err := os.ReadFile(filepath.Join(dir, "target", filepath.FromSlash(compiledPath(n))))
+		require.NoError(t, err, "after %s", step)
+		require.Equal(t, n.CompiledCode+"\n", string(data), "%s's compiled file after %s (patched=%v)", id, step, patched)
 	}
-	return pt != nil, false
 }
 
 // compiledIDs are the nodes `mart compile` writes a compiled file of.
@@ -346,15 +353,7 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 	got, err := os.ReadFile(filepath.Join(opt.ProjectDir, "target", "manifest.json"))
 	require.NoError(t, err)
 	require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", step, pt != nil)
-	for _, id := range compiledIDs(cold) {
-		n := cold.Manifest.Node(id)
-		if n.CompiledPath == "" {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(opt.ProjectDir, "target", filepath.FromSlash(compiledPath(n))))
-		require.NoError(t, err, "after %s", step)
-		require.Equal(t, n.CompiledCode+"\n", string(data), "%s's compiled file after %s (patched=%v)", id, step, pt != nil)
-	}
+	requireCompiledFiles(t, opt.ProjectDir, cold, step, pt != nil)
 	return pt != nil, why
 }
 
