@@ -22,9 +22,9 @@
 // The cost is memory where a 2 MB page is only partly used: the bench
 // compile's peak is 5-9% higher; khugepaged may later fill partly used
 // huge pages of the span in, which a command that exits after its work
-// (every mart command but docs serve, whose heap is small) never sees. It
-// is skipped where it cannot help or
-// could hurt:
+// (every mart command but docs serve, whose heap is small) never sees.
+//
+// It is skipped where it cannot help or could hurt:
 //   - the kernel backs all memory with huge pages already, or never does;
 //   - GODEBUG=disablethp asks the runtime for no huge pages (read as the
 //     runtime reads it), or MART_HUGE_PAGES=0;
