@@ -106,45 +106,21 @@ func modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 		return sameTree(a, b)
 	}
 	var e descEdit
-	name := ""
-	for i := 0; i+1 < len(a.Content); i += 2 {
-		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
-		if !sameTree(ka, kb) {
-			return false
+	name, _, desc, ok := entryEdits(a, b, func(key string, va, vb *yaml.Node) (handled, ok bool) {
+		if key != "columns" || va.Kind != yaml.SequenceNode {
+			return false, true
 		}
-		key := ""
-		if isStr(ka) { // a key is a name or a description as a plain string only
-			key = ka.Value
+		if !sameNode(va, vb) {
+			return true, false
 		}
-		switch {
-		case key == "description":
-			if !plainDescription(va, vb) {
-				return false
-			}
-			if va.Value != vb.Value {
-				e.desc = &descChange{va.Value, vb.Value}
-			}
-			continue
-		case key == "columns" && va.Kind == yaml.SequenceNode:
-			if !sameNode(va, vb) {
-				return false
-			}
-			cols, ok := columnEdits(va.Content, vb.Content)
-			if !ok {
-				return false
-			}
-			e.cols = cols
-			continue
-		case key == "name":
-			// decoded as the compile decodes it (name: null is "", a
-			// !!binary name its bytes)
-			if va.Decode(&name) != nil {
-				return false
-			}
-		}
-		if !sameTree(va, vb) {
-			return false
-		}
+		e.cols, ok = columnEdits(va.Content, vb.Content)
+		return true, ok
+	})
+	if !ok {
+		return false
+	}
+	if desc.old != desc.new {
+		e.desc = &desc
 	}
 	if e.desc == nil && len(e.cols) == 0 {
 		return true
@@ -172,31 +148,8 @@ func columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 			}
 			continue
 		}
-		name, named := "", false
-		var d descChange
-		for i := 0; i+1 < len(ca.Content); i += 2 {
-			ka, va, kb, vb := ca.Content[i], ca.Content[i+1], cb.Content[i], cb.Content[i+1]
-			if !sameTree(ka, kb) {
-				return nil, false
-			}
-			if isStr(ka) && ka.Value == "description" {
-				if !plainDescription(va, vb) {
-					return nil, false
-				}
-				d = descChange{va.Value, vb.Value}
-				continue
-			}
-			if !sameTree(va, vb) {
-				return nil, false
-			}
-			if isStr(ka) && ka.Value == "name" {
-				if va.Decode(&name) != nil {
-					return nil, false
-				}
-				named = true
-			}
-		}
-		if !named {
+		name, named, d, ok := entryEdits(ca, cb, nil)
+		if !ok || !named {
 			return nil, false
 		}
 		last[name] = d
@@ -211,6 +164,52 @@ func columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 		}
 	}
 	return out, true
+}
+
+// entryEdits compares a model's or a column's mapping before (a) and
+// after (b) an edit, key by key: its name (decoded as the compile decodes
+// it: name: null is "", a !!binary name its bytes) and whether it has one,
+// its description before and after ("" when it has none), or false when
+// anything else changed. other, when not nil, compares the values of a
+// key it handles (a model's columns:). A key is a name or a description
+// as a plain string only.
+func entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml.Node) (handled, ok bool)) (name string, named bool, desc descChange, ok bool) {
+	for i := 0; i+1 < len(a.Content); i += 2 {
+		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
+		if !sameTree(ka, kb) {
+			return "", false, desc, false
+		}
+		key := ""
+		if isStr(ka) {
+			key = ka.Value
+		}
+		if key == "description" {
+			if !plainDescription(va, vb) {
+				return "", false, desc, false
+			}
+			desc = descChange{va.Value, vb.Value}
+			continue
+		}
+		if other != nil {
+			handled, ok := other(key, va, vb)
+			if !ok {
+				return "", false, desc, false
+			}
+			if handled {
+				continue
+			}
+		}
+		if !sameTree(va, vb) {
+			return "", false, desc, false
+		}
+		if key == "name" {
+			if va.Decode(&name) != nil {
+				return "", false, desc, false
+			}
+			named = true
+		}
+	}
+	return name, named, desc, true
 }
 
 // plainDescription: a description's value before (a) and after (b) is a
