@@ -662,6 +662,7 @@ type pendingPatch struct {
 	ready   chan struct{}
 	snap    *patchSnapshot
 	why     string           // why there is none
+	blobs   error            // writing snap's blobs file, done before ready
 	offsets *manifestOffsets // set when manifest.json is written
 }
 
@@ -804,9 +805,26 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 		return nil
 	}
 	pp := &pendingPatch{ready: make(chan struct{})}
+	dir := c.project.targetDir()
 	go func() {
 		defer close(pp.ready)
 		pp.snap, pp.why = c.patchSnapshot(files, m, loadDiags)
+		if pp.snap == nil {
+			return
+		}
+		// the blobs file (the renders' captures, the properties files'
+		// texts, the index: 10,000 models' are 30 MB) is written now,
+		// beside target/'s other files, not after them: only the head
+		// needs what writing those tells. The old head goes first: it
+		// names the blobs file this one replaces, and a compile that
+		// fails before KeepPatch leaves no snapshot, not a foreign one.
+		file := filepath.Join(dir, PatchFile)
+		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			pp.blobs = err
+		} else if pp.blobs = os.MkdirAll(dir, 0o755); pp.blobs == nil {
+			pp.blobs = writeBlobs(file, pp.snap)
+		}
+		phase.Mark("patch blobs")
 	}()
 	return pp
 }
@@ -1061,6 +1079,11 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 		return
 	}
 	snap := pp.snap
+	if pp.blobs != nil {
+		os.Remove(file)
+		phase.Mark("no patch snapshot: " + pp.blobs.Error())
+		return
+	}
 	if pp.offsets == nil {
 		os.Remove(file)
 		return
@@ -1069,20 +1092,20 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 	for i := range snap.Nodes {
 		n := &snap.Nodes[i]
 		at, ok := pp.offsets.nodes[n.ID]
-		if !ok || n.Blob == nil && n.capture == nil {
+		if !ok || n.Blob == nil && n.capture == nil && n.Len == 0 { // no blob, written or not
 			os.Remove(file)
 			phase.Mark("no patch snapshot: " + n.ID + " not in manifest.json")
 			return
 		}
 		n.From, n.To = at[0], at[1]
 	}
-	if snap.indexBlob != nil {
+	if snap.indexBlob != nil || snap.Index.Len > 0 { // an index, not yet written or written
 		all := r.Manifest.AllIDs()
 		snap.Entries = make([][2]int64, len(all))
 		for i, id := range all {
 			at, ok := pp.offsets.nodes[id]
 			if !ok {
-				snap.Entries, snap.indexBlob = nil, nil
+				snap.Entries, snap.indexBlob, snap.Index = nil, nil, blobRef{}
 				break
 			}
 			snap.Entries[i] = at

@@ -681,3 +681,49 @@ func TestPatchNotAcrossReboots(t *testing.T) {
 	require.Nil(t, pt)
 	require.Equal(t, "written before the machine restarted", why)
 }
+
+// TestPatchBlobsWrittenBeforeKeep: a whole compile writes its snapshot's
+// blobs file while target/ is written, and removes the old snapshot
+// first: a compile that stops before KeepPatch leaves no snapshot (the
+// next compile is whole, with no note about a damaged one), and one that
+// keeps it writes only the head after target/.
+func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	p := newMutatedProject(t, 12)
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql"))) // no snapshot with it
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	compileKeepingPatch(t, opt)
+	snapFile := filepath.Join(p.dir, "target", PatchFile)
+	old, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+
+	// a whole compile that never keeps its snapshot (its target/ failed
+	// to write, say)
+	res, diags := Compile(opt)
+	require.NotNil(t, res, "%v", diags)
+	<-res.patch.ready
+	require.NoError(t, res.patch.blobs)
+	require.NoFileExists(t, snapFile)
+	id, err := os.ReadFile(filepath.Join(p.dir, "target", PatchBlobsFile))
+	require.NoError(t, err)
+	require.NotEqual(t, old.BlobsID+"\n", string(id[:len(old.BlobsID)+1]), "a new blobs file")
+	pt, why := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	require.Nil(t, pt)
+	require.Equal(t, "no snapshot", why)
+
+	// kept: the head names the blobs file written before it, and a patch
+	// reads the renders and the index from there
+	ids := compiledIDs(res)
+	require.NoError(t, res.WriteTarget(ids))
+	res.KeepPatch(ids, diags, nil, 0)
+	snap, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	require.Equal(t, string(id[:len(snap.BlobsID)]), snap.BlobsID)
+	require.Positive(t, snap.Index.Len)
+	require.Len(t, snap.Entries, len(res.Manifest.AllIDs()))
+	pt, why = CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	require.NotNil(t, pt, why)
+	g, why := pt.SelectorGraph()
+	require.NotNil(t, g, why)
+	require.Len(t, g.Nodes, len(res.Manifest.AllIDs()))
+}

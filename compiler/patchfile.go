@@ -32,6 +32,9 @@ func blobsFile(file string) string { return filepath.Join(filepath.Dir(file), Pa
 // to the blobs file: a new file when the snapshot has none, else at its
 // end.
 func writeBlobs(file string, snap *patchSnapshot) error {
+	if snap.BlobsID != "" && !snap.blobsPending() {
+		return nil // written while target/ was (pendingPatchSnapshot)
+	}
 	name := blobsFile(file)
 	// put appends the blobs not yet written, from offset off on
 	put := func(w io.Writer, off int64) error {
@@ -100,6 +103,19 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 		err = cerr
 	}
 	return err
+}
+
+// blobsPending reports whether writeBlobs has anything to write.
+func (snap *patchSnapshot) blobsPending() bool {
+	if snap.propTexts != nil || snap.indexBlob != nil {
+		return true
+	}
+	for i := range snap.Nodes {
+		if snap.Nodes[i].Blob != nil || snap.Nodes[i].capture != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // openBlobs opens the blobs file, refusing one that is not the
