@@ -582,7 +582,7 @@ type patchSnapshot struct {
 	// manifest.json, in the index's order; nil without an index
 	Entries [][2]int64
 
-	indexBlob []byte // the index, not yet written to the blobs file
+	indexBlob [][]byte // the index in pieces, not yet written to the blobs file
 	// propTexts are properties files' texts not yet written to the blobs
 	// file (Props), by path
 	propTexts map[string][]byte

@@ -66,11 +66,16 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 			off += int64(len(b))
 		}
 		snap.propTexts = nil
-		if b := snap.indexBlob; b != nil {
-			if _, err := w.Write(b); err != nil {
-				return err
+		if snap.indexBlob != nil {
+			var n int64
+			var crc uint32
+			for _, b := range snap.indexBlob {
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+				n, crc = n+int64(len(b)), crc32.Update(crc, crcTable, b)
 			}
-			snap.Index, snap.indexBlob = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}, nil
+			snap.Index, snap.indexBlob = blobRef{Off: off, Len: n, Crc: crc}, nil
 		}
 		return nil
 	}

@@ -94,8 +94,9 @@ type nodeDetail struct {
 	rows     []byte         // a unit test's rows, typed (unitRows); nil when they cannot be
 }
 
-// The index: a table of the distinct strings; each node as indexes into
-// it (its parents as node indexes + 1, or 0 and a string for a parent
+// The index: a table of the strings nodes share; each node: its id and
+// name written out, its other strings as indexes into the table (or "its
+// name"), its parents as node indexes + 1 (or 0 and a string for a parent
 // outside the manifest), its flags and where its details are; the names
 // ref() and source() resolve, as node indexes; then the details.
 // 30,000 nodes take about 3 MB, decoded in a few ms.
@@ -117,7 +118,7 @@ func (t *stringTable) id(s string) uint64 {
 
 // encodeIndex makes the index of a compile's manifest and scope; ok is
 // false when a name the scope resolves is not a node of the manifest.
-func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
+func encodeIndex(m *Manifest, s *scope) ([][]byte, bool) {
 	// an ephemeral model's render targets: a run that renders a model
 	// again inlines it and the ephemeral models it refs, in that order
 	// (scope.ephemeralCTEs)
@@ -214,7 +215,7 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		}
 		deps[i] = b[split:]
 	})
-	st := &stringTable{ids: make(map[string]int, 3*len(all)), list: make([]string, 0, 3*len(all))}
+	st := &stringTable{ids: make(map[string]int, len(all)/2), list: make([]string, 0, len(all)/2)}
 	// most fields of a node are the previous node's (its type, package,
 	// its FQN's first parts): those are numbered without a map lookup
 	var last [11 + 8]struct {
@@ -229,18 +230,27 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		}
 		return l.id
 	}
-	nodes := make([]byte, 0, 80*len(all)) // 60-70 bytes a node on the bench project
+	nodes := make([]byte, 0, 100*len(all)) // 80-90 bytes a node on the bench project
 	detailAt := 0
 	for i := range all {
 		n := nodesOf[i]
-		for slot, s := range [11]string{n.UniqueID, n.Name, n.ResourceType, n.Path, n.Package, n.SourceName, n.TestType,
+		// a node's id and name are its own: written out, not numbered
+		// (numbering 60,000 strings no other node shares was half the
+		// table's map); an FQN's last part is usually the name
+		nodes = appendStr(append(nodes, ixInline), n.UniqueID)
+		nodes = appendStr(append(nodes, ixInline), n.Name)
+		for slot, s := range [9]string{n.ResourceType, n.Path, n.Package, n.SourceName, n.TestType,
 			n.Version, n.LatestVersion, groups[i], accesses[i]} {
-			nodes = binary.AppendUvarint(nodes, id(slot, s))
+			nodes = binary.AppendUvarint(nodes, ixTable+id(2+slot, s))
 		}
 		for k, l := range [2][]string{n.FQN, n.Tags} {
 			nodes = binary.AppendUvarint(nodes, uint64(len(l)))
 			for j, s := range l {
-				nodes = binary.AppendUvarint(nodes, id(11+4*k+min(j, 3), s))
+				if s == n.Name {
+					nodes = append(nodes, ixName)
+				} else {
+					nodes = binary.AppendUvarint(nodes, ixTable+id(11+4*k+min(j, 3), s))
+				}
 			}
 		}
 		if deps[i] != nil {
@@ -252,7 +262,7 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 					nodes = binary.AppendUvarint(nodes, uint64(j+1))
 				} else {
 					nodes = binary.AppendUvarint(nodes, 0)
-					nodes = binary.AppendUvarint(nodes, st.id(d))
+					nodes = binary.AppendUvarint(nodes, ixTable+st.id(d))
 				}
 			}
 		}
@@ -260,7 +270,7 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		nodes = binary.AppendUvarint(nodes, uint64(detailAt))
 		detailAt += len(details[i])
 	}
-	size := len(nodes) + detailAt + 64
+	size := 64
 	for _, s := range st.list {
 		size += len(s) + 2
 	}
@@ -273,13 +283,17 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 	for k := range s.sources {
 		size += len(k) + 8
 	}
+	// the index is written as it is made, in pieces (the table, the
+	// nodes, the names, each node's details): no copy of them all
 	b := make([]byte, 0, size)
 	b = binary.AppendUvarint(b, uint64(len(st.list)))
 	for _, s := range st.list {
 		b = appendStr(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(all)))
-	b = append(b, nodes...)
+	pieces := make([][]byte, 0, len(all)+3)
+	pieces = append(pieces, b, nodes)
+	b = b[len(b):]
 	ok := true
 	at := func(n *Node) uint64 {
 		i, found := pos[n.UniqueID]
@@ -312,11 +326,23 @@ func encodeIndex(m *Manifest, s *scope) ([]byte, bool) {
 		b = binary.AppendUvarint(b, at(s.sources[k]))
 	}
 	b = binary.AppendUvarint(b, uint64(detailAt))
+	pieces = append(pieces, b)
 	for _, d := range details {
-		b = append(b, d...)
+		if len(d) > 0 {
+			pieces = append(pieces, d)
+		}
 	}
-	return b, ok
+	return pieces, ok
 }
+
+// A node's strings in the index: ixInline and the string, ixName (its
+// name again, in its FQN or tags), or ixTable plus its number in the
+// table of strings.
+const (
+	ixInline = 0
+	ixName   = 1
+	ixTable  = 2
+)
 
 // decodeIndex reads an index; its strings are b's bytes.
 func decodeIndex(b []byte) (*nodeIndex, error) {
@@ -325,13 +351,18 @@ func decodeIndex(b []byte) (*nodeIndex, error) {
 	for i := range strs {
 		strs[i] = r.str()
 	}
+	var name string // the node's being read (ixName)
 	str := func() string {
-		i := r.uvarint()
-		if i >= uint64(len(strs)) {
-			r.err = errSnapShort
-			return ""
+		switch i := r.uvarint(); {
+		case i == ixInline:
+			return r.str()
+		case i == ixName:
+			return name
+		case i-ixTable < uint64(len(strs)):
+			return strs[i-ixTable]
 		}
-		return strs[i]
+		r.err = errSnapShort
+		return ""
 	}
 	ix := &nodeIndex{nodes: make([]indexNode, r.count())}
 	ix.pos = make(map[string]int, len(ix.nodes))
@@ -356,7 +387,10 @@ func decodeIndex(b []byte) (*nodeIndex, error) {
 	}
 	for i := range ix.nodes {
 		n := &ix.nodes[i]
-		n.sel = selector.Node{UniqueID: str(), Name: str(), ResourceType: str(), Path: str(), Package: str(),
+		name = ""
+		n.sel.UniqueID = str()
+		name = str()
+		n.sel = selector.Node{UniqueID: n.sel.UniqueID, Name: name, ResourceType: str(), Path: str(), Package: str(),
 			SourceName: str(), TestType: str(), Version: str(), LatestVersion: str()}
 		group, access := str(), str()
 		n.sel.FQN, n.sel.Tags = list(), list()
