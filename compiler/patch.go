@@ -662,9 +662,21 @@ type pendingPatch struct {
 	ready   chan struct{}
 	snap    *patchSnapshot
 	why     string           // why there is none
-	blobs   error            // writing snap's blobs file, done before ready
 	offsets *manifestOffsets // set when manifest.json is written
+	// the blobs file is written ahead, beside target/'s other files, once
+	// they are being written (start: StartWriteTarget, or KeepPatch);
+	// written is closed when it ended, with its name (writeBlobsAhead) or
+	// why it failed
+	start     chan struct{}
+	startOnce sync.Once
+	written   chan struct{}
+	blobsTmp  string
+	blobsErr  error
 }
+
+// writing says target/ is being written: the snapshot's blobs file may
+// be written beside it now.
+func (pp *pendingPatch) writing() { pp.startOnce.Do(func() { close(pp.start) }) }
 
 // patchKey hashes the compile options and the project files of the
 // project and its packages as written; "" when it cannot. The vars are
@@ -804,26 +816,25 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 	if c.inv == nil {
 		return nil
 	}
-	pp := &pendingPatch{ready: make(chan struct{})}
-	dir := c.project.targetDir()
+	pp := &pendingPatch{ready: make(chan struct{}), start: make(chan struct{}), written: make(chan struct{})}
+	file := filepath.Join(c.project.targetDir(), PatchFile)
 	go func() {
-		defer close(pp.ready)
 		pp.snap, pp.why = c.patchSnapshot(files, m, loadDiags)
+		close(pp.ready)
+		defer close(pp.written)
 		if pp.snap == nil {
 			return
 		}
 		// the blobs file (the renders' captures, the properties files'
-		// texts, the index: 10,000 models' are 30 MB) is written now,
-		// beside target/'s other files, not after them: only the head
-		// needs what writing those tells. The old head goes first: it
-		// names the blobs file this one replaces, and a compile that
-		// fails before KeepPatch leaves no snapshot, not a foreign one.
-		file := filepath.Join(dir, PatchFile)
-		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			pp.blobs = err
-		} else if pp.blobs = os.MkdirAll(dir, 0o755); pp.blobs == nil {
-			pp.blobs = writeBlobs(file, pp.snap)
-		}
+		// texts, the index: 10,000 models' are 30 MB) is written while
+		// target/'s other files are, not after them: only the head needs
+		// what writing those tells. It waits for them to start (a command
+		// that fails before writes nothing of it) and is put in place by
+		// KeepPatch (one that fails after leaves the snapshot in place).
+		// A command that never writes target/ leaves this goroutine
+		// waiting until it exits.
+		<-pp.start
+		pp.blobsTmp, pp.blobsErr = writeBlobsAhead(file, pp.snap)
 		phase.Mark("patch blobs")
 	}()
 	return pp
@@ -1072,16 +1083,21 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 	if pp == nil {
 		return
 	}
+	pp.writing() // when no target/ was written (a run of nothing)
 	<-pp.ready
 	if pp.snap == nil {
 		os.Remove(file)
 		phase.Mark("no patch snapshot: " + pp.why)
 		return
 	}
+	<-pp.written
+	if pp.blobsTmp != "" {
+		defer os.Remove(pp.blobsTmp) // unless put in place
+	}
 	snap := pp.snap
-	if pp.blobs != nil {
+	if pp.blobsErr != nil {
 		os.Remove(file)
-		phase.Mark("no patch snapshot: " + pp.blobs.Error())
+		phase.Mark("no patch snapshot: " + pp.blobsErr.Error())
 		return
 	}
 	if pp.offsets == nil {
@@ -1151,7 +1167,12 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 		phase.Mark("no patch snapshot: a compiled directory is missing")
 		return
 	}
-	if err := writePatchSnapshot(file, snap); err != nil {
+	if err := commitBlobs(file, pp.blobsTmp); err != nil {
+		os.Remove(file)
+		phase.Mark("no patch snapshot: " + err.Error())
+		return
+	}
+	if err := writePatchHead(file, snap); err != nil {
 		os.Remove(file)
 		phase.Mark("no patch snapshot: " + err.Error())
 		return

@@ -683,10 +683,11 @@ func TestPatchNotAcrossReboots(t *testing.T) {
 }
 
 // TestPatchBlobsWrittenBeforeKeep: a whole compile writes its snapshot's
-// blobs file while target/ is written, and removes the old snapshot
-// first: a compile that stops before KeepPatch leaves no snapshot (the
-// next compile is whole, with no note about a damaged one), and one that
-// keeps it writes only the head after target/.
+// blobs file while target/ is written, under a name of its own, and puts
+// it in place only when it keeps the snapshot: a command that fails
+// before writing target/ writes none of it, one that fails after leaves
+// the snapshot in place as it was, and a killed one's file is removed by
+// a later write once it is stale.
 func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	p := newMutatedProject(t, 12)
@@ -694,31 +695,59 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
 	compileKeepingPatch(t, opt)
 	snapFile := filepath.Join(p.dir, "target", PatchFile)
+	blobs := filepath.Join(p.dir, "target", PatchBlobsFile)
 	old, err := readPatchSnapshot(snapFile)
 	require.NoError(t, err)
+	oldBlobs, err := os.ReadFile(blobs)
+	require.NoError(t, err)
+	requireOld := func() {
+		t.Helper()
+		now, err := readPatchSnapshot(snapFile)
+		require.NoError(t, err)
+		require.Equal(t, old.BlobsID, now.BlobsID)
+		b, err := os.ReadFile(blobs)
+		require.NoError(t, err)
+		require.Equal(t, oldBlobs, b)
+	}
 
-	// a whole compile that never keeps its snapshot (its target/ failed
-	// to write, say)
+	// a killed mart's blobs file, and a live one's (it holds its lock);
+	// both are old (the ctime a stale file needs cannot be set)
+	defer func(d time.Duration) { staleAfter = d }(staleAfter)
+	staleAfter = -time.Minute
+	stale, fresh := tempName(blobs), tempName(blobs)
+	require.NoError(t, os.WriteFile(stale, []byte("x"), 0o600))
+	live, err := os.OpenFile(fresh, os.O_CREATE|os.O_WRONLY, 0o600)
+	require.NoError(t, err)
+	defer live.Close()
+	lockTemp(live)
+
+	// a command that fails before it writes target/ (a bad selection)
 	res, diags := Compile(opt)
 	require.NotNil(t, res, "%v", diags)
 	<-res.patch.ready
-	require.NoError(t, res.patch.blobs)
-	require.NoFileExists(t, snapFile)
-	id, err := os.ReadFile(filepath.Join(p.dir, "target", PatchBlobsFile))
-	require.NoError(t, err)
-	require.NotEqual(t, old.BlobsID+"\n", string(id[:len(old.BlobsID)+1]), "a new blobs file")
-	pt, why := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
-	require.Nil(t, pt)
-	require.Equal(t, "no snapshot", why)
+	require.NotNil(t, res.patch.snap, res.patch.why)
+	requireOld()
+	pt, why := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchReadOnly: true})
+	require.NotNil(t, pt, why)
+	require.ElementsMatch(t, []string{stale, fresh}, tempsOf(blobs), "nothing written")
 
-	// kept: the head names the blobs file written before it, and a patch
-	// reads the renders and the index from there
+	// one that fails after: the new blobs file is beside the old one
 	ids := compiledIDs(res)
 	require.NoError(t, res.WriteTarget(ids))
+	<-res.patch.written
+	require.NoError(t, res.patch.blobsErr)
+	require.ElementsMatch(t, []string{fresh, res.patch.blobsTmp}, tempsOf(blobs), "the stale one removed")
+	requireOld()
+
+	// kept: in place, and the head names it
 	res.KeepPatch(ids, diags, nil, 0)
+	require.Equal(t, []string{fresh}, tempsOf(blobs))
 	snap, err := readPatchSnapshot(snapFile)
 	require.NoError(t, err)
-	require.Equal(t, string(id[:len(snap.BlobsID)]), snap.BlobsID)
+	require.NotEqual(t, old.BlobsID, snap.BlobsID)
+	id, err := os.ReadFile(blobs)
+	require.NoError(t, err)
+	require.Equal(t, snap.BlobsID+"\n", string(id[:len(snap.BlobsID)+1]))
 	require.Positive(t, snap.Index.Len)
 	require.Len(t, snap.Entries, len(res.Manifest.AllIDs()))
 	pt, why = CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"unsafe"
@@ -32,66 +33,13 @@ func blobsFile(file string) string { return filepath.Join(filepath.Dir(file), Pa
 // to the blobs file: a new file when the snapshot has none, else at its
 // end.
 func writeBlobs(file string, snap *patchSnapshot) error {
-	if snap.BlobsID != "" && !snap.blobsPending() {
-		return nil // written while target/ was (pendingPatchSnapshot)
-	}
 	name := blobsFile(file)
-	// put appends the blobs not yet written, from offset off on
-	put := func(w io.Writer, off int64) error {
-		var buf []byte
-		for i := range snap.Nodes {
-			n := &snap.Nodes[i]
-			b := n.blob(buf)
-			if b == nil {
-				continue
-			}
-			if n.Blob == nil {
-				buf = b // a capture's, encoded in the buffer
-			}
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			n.Off, n.Len, n.Crc, n.Blob, n.capture = off, int64(len(b)), crc32.Checksum(b, crcTable), nil, nil
-			off += n.Len
-		}
-		for _, path := range sortedKeys(snap.propTexts) {
-			b := snap.propTexts[path]
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			if snap.Props == nil {
-				snap.Props = map[string]blobRef{}
-			}
-			snap.Props[path] = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}
-			off += int64(len(b))
-		}
-		snap.propTexts = nil
-		if snap.indexBlob != nil {
-			var n int64
-			var crc uint32
-			for _, b := range snap.indexBlob {
-				if _, err := w.Write(b); err != nil {
-					return err
-				}
-				n, crc = n+int64(len(b)), crc32.Update(crc, crcTable, b)
-			}
-			snap.Index, snap.indexBlob = blobRef{Off: off, Len: n, Crc: crc}, nil
-		}
-		return nil
-	}
 	if snap.BlobsID == "" {
-		id := make([]byte, 16)
-		if _, err := rand.Read(id); err != nil {
+		tmp, err := writeBlobsAhead(file, snap)
+		if err != nil {
 			return err
 		}
-		snap.BlobsID = hex.EncodeToString(id)
-		return replaceFile(name, 1<<20, false, func(w io.Writer) error {
-			n, err := io.WriteString(w, snap.BlobsID+"\n")
-			if err != nil {
-				return err
-			}
-			return put(w, int64(n))
-		})
+		return commitBlobs(file, tmp)
 	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
@@ -100,7 +48,7 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 	fi, err := f.Stat()
 	if err == nil {
 		w := bufio.NewWriterSize(f, 64<<10)
-		if err = put(w, fi.Size()); err == nil {
+		if err = snap.putBlobs(w, fi.Size()); err == nil {
 			err = w.Flush()
 		}
 	}
@@ -110,17 +58,102 @@ func writeBlobs(file string, snap *patchSnapshot) error {
 	return err
 }
 
-// blobsPending reports whether writeBlobs has anything to write.
-func (snap *patchSnapshot) blobsPending() bool {
-	if snap.propTexts != nil || snap.indexBlob != nil {
-		return true
-	}
+// putBlobs appends the blobs not yet written to w, the blobs file's
+// bytes from off on, and records where each went.
+func (snap *patchSnapshot) putBlobs(w io.Writer, off int64) error {
+	var buf []byte
 	for i := range snap.Nodes {
-		if snap.Nodes[i].Blob != nil || snap.Nodes[i].capture != nil {
-			return true
+		n := &snap.Nodes[i]
+		b := n.blob(buf)
+		if b == nil {
+			continue
+		}
+		if n.Blob == nil {
+			buf = b // a capture's, encoded in the buffer
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		n.Off, n.Len, n.Crc, n.Blob, n.capture = off, int64(len(b)), crc32.Checksum(b, crcTable), nil, nil
+		off += n.Len
+	}
+	for _, path := range sortedKeys(snap.propTexts) {
+		b := snap.propTexts[path]
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		if snap.Props == nil {
+			snap.Props = map[string]blobRef{}
+		}
+		snap.Props[path] = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}
+		off += int64(len(b))
+	}
+	snap.propTexts = nil
+	if snap.indexBlob != nil {
+		var n int64
+		var crc uint32
+		for _, b := range snap.indexBlob {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			n, crc = n+int64(len(b)), crc32.Update(crc, crcTable, b)
+		}
+		snap.Index, snap.indexBlob = blobRef{Off: off, Len: n, Crc: crc}, nil
+	}
+	return nil
+}
+
+// writeBlobsAhead writes a new blobs file for snap (which has none yet)
+// beside file, under a name of its own (stageFile's): commitBlobs puts it
+// in place once the snapshot is kept. The snapshot in place, head and
+// blobs, is left as it is until then: a command that fails meanwhile
+// keeps it, and a killed one leaves a temporary file that a later write
+// of the blobs removes (removeStaleTemps).
+func writeBlobsAhead(file string, snap *patchSnapshot) (tmp string, err error) {
+	name := blobsFile(file)
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil { // target/, being written
+		return "", err
+	}
+	removeStaleTemps(name)
+	tmp = tempName(name)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	lockTemp(f)
+	id := make([]byte, 16)
+	if _, err = rand.Read(id); err == nil {
+		snap.BlobsID = hex.EncodeToString(id)
+		w := bufio.NewWriterSize(f, 1<<20)
+		var n int
+		if n, err = io.WriteString(w, snap.BlobsID+"\n"); err == nil {
+			if err = snap.putBlobs(w, int64(n)); err == nil {
+				err = w.Flush()
+			}
 		}
 	}
-	return false
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// commitBlobs puts the blobs file writeBlobsAhead wrote (tmp) in place,
+// after removing the snapshot's head there (file): the head in place names
+// the blobs file this one replaces.
+func commitBlobs(file, tmp string) error {
+	err := os.Remove(file)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		err = os.Rename(tmp, blobsFile(file))
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // openBlobs opens the blobs file, refusing one that is not the
@@ -167,6 +200,12 @@ func writePatchSnapshot(file string, snap *patchSnapshot) error {
 	if err := writeBlobs(file, snap); err != nil {
 		return err
 	}
+	return writePatchHead(file, snap)
+}
+
+// writePatchHead writes the snapshot's head and table (its blobs are in
+// the blobs file).
+func writePatchHead(file string, snap *patchSnapshot) error {
 	var head bytes.Buffer
 	if err := gob.NewEncoder(&head).Encode(&snap.patchHead); err != nil {
 		return err

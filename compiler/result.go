@@ -79,6 +79,9 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	if r.light != nil {
 		return r.writeLight(ids, write), nil
 	}
+	if r.patch != nil {
+		r.patch.writing() // its blobs file is written beside these
+	}
 	type staged struct {
 		commit func(keep bool) (fileStat, error)
 		err    error
