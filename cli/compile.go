@@ -53,6 +53,7 @@ func compileCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer res.DropPatch() // a snapshot not kept (the write failed)
 			ids, err := g.selectNodes(res, &sel, false)
 			if err != nil {
 				return err

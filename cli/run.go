@@ -155,6 +155,7 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	if err != nil {
 		return err
 	}
+	defer res.DropPatch() // a snapshot not kept (nothing to run, a failed write)
 	if patched.Adopt(res) {
 		phase.Mark("adopted the patch")
 	}

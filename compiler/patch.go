@@ -672,6 +672,10 @@ type pendingPatch struct {
 	written   chan struct{}
 	blobsTmp  string
 	blobsErr  error
+	// drop ends the wait for start (DropPatch); settled is set once
+	// KeepPatch or DropPatch ran
+	drop    chan struct{}
+	settled bool
 }
 
 // writing says target/ is being written: the snapshot's blobs file may
@@ -816,7 +820,7 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 	if c.inv == nil {
 		return nil
 	}
-	pp := &pendingPatch{ready: make(chan struct{}), start: make(chan struct{}), written: make(chan struct{})}
+	pp := &pendingPatch{ready: make(chan struct{}), start: make(chan struct{}), written: make(chan struct{}), drop: make(chan struct{})}
 	file := filepath.Join(c.project.targetDir(), PatchFile)
 	go func() {
 		pp.snap, pp.why = c.patchSnapshot(files, m, loadDiags)
@@ -831,9 +835,12 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 		// what writing those tells. It waits for them to start (a command
 		// that fails before writes nothing of it) and is put in place by
 		// KeepPatch (one that fails after leaves the snapshot in place).
-		// A command that never writes target/ leaves this goroutine
-		// waiting until it exits.
-		<-pp.start
+		// A command that does not keep it drops it (DropPatch).
+		select {
+		case <-pp.start:
+		case <-pp.drop:
+			return
+		}
 		pp.blobsTmp, pp.blobsErr = writeBlobsAhead(file, pp.snap)
 		phase.Mark("patch blobs")
 	}()
@@ -1062,6 +1069,24 @@ func (c *compilation) macroFiles(states []idState, patchable map[string]int, uni
 	return out
 }
 
+// DropPatch gives up the patch snapshot of a compile that keeps none
+// (KeepPatch not called: an empty selection, a failed write): the blobs
+// file it may have started writing beside target/ is removed once
+// written, and nothing more is written. The command that compiled defers
+// it; after KeepPatch it does nothing.
+func (r *Result) DropPatch() {
+	pp := r.patch
+	if pp == nil || pp.settled {
+		return
+	}
+	pp.settled = true
+	close(pp.drop)
+	<-pp.written
+	if pp.blobsTmp != "" {
+		os.Remove(pp.blobsTmp)
+	}
+}
+
 // KeepPatch writes the patch snapshot of this compile once target/ is
 // written with the compiled files of ids: `mart compile` of every node
 // calls it with the diagnostics it printed and the counts it reported. A
@@ -1080,9 +1105,10 @@ func (r *Result) KeepPatchOfRun(ids []string, diags Diagnostics, counts map[stri
 func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]int, selected int, partial bool) {
 	file := filepath.Join(r.TargetDir(), PatchFile)
 	pp := r.patch
-	if pp == nil {
+	if pp == nil || pp.settled {
 		return
 	}
+	pp.settled = true
 	pp.writing() // when no target/ was written (a run of nothing)
 	<-pp.ready
 	if pp.snap == nil {

@@ -687,7 +687,8 @@ func TestPatchNotAcrossReboots(t *testing.T) {
 // it in place only when it keeps the snapshot: a command that fails
 // before writing target/ writes none of it, one that fails after leaves
 // the snapshot in place as it was, and a killed one's file is removed by
-// a later write once it is stale.
+// a later write once it is stale. A command that does not keep it drops
+// it (DropPatch): nothing is left of it.
 func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	p := newMutatedProject(t, 12)
@@ -731,16 +732,34 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	require.NotNil(t, pt, why)
 	require.ElementsMatch(t, []string{stale, fresh}, tempsOf(blobs), "nothing written")
 
-	// one that fails after: the new blobs file is beside the old one
+	res.DropPatch() // ends the goroutine waiting to write
+	<-res.patch.written
+	require.Empty(t, res.patch.blobsTmp)
+	require.ElementsMatch(t, []string{stale, fresh}, tempsOf(blobs), "nothing written")
+
+	// one that fails after: the new blobs file is beside the old one,
+	// and dropped
+	res, diags = Compile(opt)
+	require.NotNil(t, res, "%v", diags)
 	ids := compiledIDs(res)
 	require.NoError(t, res.WriteTarget(ids))
 	<-res.patch.written
 	require.NoError(t, res.patch.blobsErr)
 	require.ElementsMatch(t, []string{fresh, res.patch.blobsTmp}, tempsOf(blobs), "the stale one removed")
 	requireOld()
+	res.DropPatch()
+	require.Equal(t, []string{fresh}, tempsOf(blobs))
+	requireOld()
 
-	// kept: in place, and the head names it
+	// kept
+	res, diags = Compile(opt)
+	require.NotNil(t, res, "%v", diags)
+	require.NoError(t, res.WriteTarget(ids))
+	<-res.patch.written
+	require.ElementsMatch(t, []string{fresh, res.patch.blobsTmp}, tempsOf(blobs))
+
 	res.KeepPatch(ids, diags, nil, 0)
+	res.DropPatch() // as the CLI defers it: nothing after KeepPatch
 	require.Equal(t, []string{fresh}, tempsOf(blobs))
 	snap, err := readPatchSnapshot(snapFile)
 	require.NoError(t, err)
