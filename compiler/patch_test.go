@@ -654,6 +654,19 @@ func compileKeepingPatch(t *testing.T, opt Options) *Result {
 	return res
 }
 
+// keptSnapshotProject is a mutated project (newMutatedProject) compiled as
+// \`mart compile\` compiles it, keeping its patch snapshot: the options
+// that did, and the snapshot's file.
+func keptSnapshotProject(t *testing.T) (Options, string) {
+	t.Helper()
+	t.Setenv("MART_PROFILES_DIR", "")
+	p := newMutatedProject(t, 12)
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql"))) // no snapshot with it
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	compileKeepingPatch(t, opt)
+	return opt, filepath.Join(p.dir, "target", PatchFile)
+}
+
 // TestPatchNotAcrossReboots: a snapshot written in another boot of the
 // machine is not trusted (writes over the manifest's spare may not all
 // have reached the disk before a crash: spare.go).
@@ -661,23 +674,18 @@ func TestPatchNotAcrossReboots(t *testing.T) {
 	if bootID() == "" {
 		t.Skip("no boot id here")
 	}
-	t.Setenv("MART_PROFILES_DIR", "")
-	p := newMutatedProject(t, 12)
-	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql"))) // no snapshot with it
-	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	compileKeepingPatch(t, opt)
-	snapFile := filepath.Join(p.dir, "target", PatchFile)
+	opt, snapFile := keptSnapshotProject(t)
 	snap, err := readPatchSnapshot(snapFile)
 	require.NoError(t, err)
 	require.Equal(t, bootID(), snap.Boot)
-	pt, why := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	pt, why := CompileByPatch(Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true})
 	require.NotNil(t, pt, why)
 
 	snap, err = readPatchSnapshot(snapFile)
 	require.NoError(t, err)
 	snap.Boot = "another boot"
 	require.NoError(t, writePatchSnapshot(snapFile, snap))
-	pt, why = CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	pt, why = CompileByPatch(Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true})
 	require.Nil(t, pt)
 	require.Equal(t, "written before the machine restarted", why)
 }
@@ -690,13 +698,8 @@ func TestPatchNotAcrossReboots(t *testing.T) {
 // a later write once it is stale. A command that does not keep it drops
 // it (DropPatch): nothing is left of it.
 func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	p := newMutatedProject(t, 12)
-	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql"))) // no snapshot with it
-	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	compileKeepingPatch(t, opt)
-	snapFile := filepath.Join(p.dir, "target", PatchFile)
-	blobs := filepath.Join(p.dir, "target", PatchBlobsFile)
+	opt, snapFile := keptSnapshotProject(t)
+	blobs := filepath.Join(opt.ProjectDir, "target", PatchBlobsFile)
 	old, err := readPatchSnapshot(snapFile)
 	require.NoError(t, err)
 	oldBlobs, err := os.ReadFile(blobs)
@@ -728,7 +731,7 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	<-res.patch.ready
 	require.NotNil(t, res.patch.snap, res.patch.why)
 	requireOld()
-	pt, why := CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchReadOnly: true})
+	pt, why := CompileByPatch(Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true, PatchReadOnly: true})
 	require.NotNil(t, pt, why)
 	require.ElementsMatch(t, []string{stale, fresh}, tempsOf(blobs), "nothing written")
 
@@ -769,7 +772,7 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	require.Equal(t, snap.BlobsID+"\n", string(id[:len(snap.BlobsID)+1]))
 	require.Positive(t, snap.Index.Len)
 	require.Len(t, snap.Entries, len(res.Manifest.AllIDs()))
-	pt, why = CompileByPatch(Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true})
+	pt, why = CompileByPatch(Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true})
 	require.NotNil(t, pt, why)
 	g, why := pt.SelectorGraph()
 	require.NotNil(t, g, why)
