@@ -608,6 +608,9 @@ type patchHead struct {
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
+	// LineShifts: by properties file, how the description edits patched
+	// since the compile moved its lines (the index holds the compile's)
+	LineShifts map[string][]lineShift
 	// Partial: a run of a selection kept the snapshot, and target/compiled
 	// holds the compiled files of what it ran only; `mart compile` then
 	// compiles the whole project (Options.PatchForRun)

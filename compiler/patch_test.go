@@ -215,6 +215,7 @@ func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, fail
 			what, pt != nil, i, want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
 	}
 	requireCompiledFiles(t, p.dir, cold, what, pt != nil)
+	requireDeclaredAsCold(t, warmOpt, cold, what)
 	return pt != nil, false
 }
 
@@ -355,7 +356,35 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 	require.NoError(t, err)
 	require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", step, pt != nil)
 	requireCompiledFiles(t, opt.ProjectDir, cold, step, pt != nil)
+	requireDeclaredAsCold(t, warmOpt, cold, step)
 	return pt != nil, why
+}
+
+// requireDeclaredAsCold: the nodes a run loads from the snapshot's index
+// say they are declared where the cold compile's are (the file and line
+// a failing test points at), also after description edits moved lines.
+// It says whether it could load them.
+func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string) bool {
+	t.Helper()
+	opt.PatchSnapshot, opt.PatchReadOnly = false, true
+	pt, _ := CompileByPatch(opt)
+	if pt == nil {
+		return false
+	}
+	if g, _ := pt.SelectorGraph(); g == nil {
+		return false
+	}
+	all := cold.Manifest.AllIDs()
+	lr, _ := pt.Result(all)
+	if lr == nil {
+		return false
+	}
+	for _, id := range all {
+		wf, wl := cold.Manifest.Node(id).Declared()
+		gf, gl := lr.Manifest.Node(id).Declared()
+		require.Equal(t, fmt.Sprintf("%s:%d", wf, wl), fmt.Sprintf("%s:%d", gf, gl), "where %s is declared, after %s", id, step)
+	}
+	return true
 }
 
 // TestPatchDescriptionEdits: a YAML edit that rewrites only models' or
@@ -386,7 +415,9 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "Jinja in a description", files: map[string]string{"models/_props.yml": props(`"v is {{ var('v') }}"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
 		{name: "plain again", files: map[string]string{"models/_props.yml": props(`"plain again"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
 		{name: "and edited", files: map[string]string{"models/_props.yml": props(`"plain, edited"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}, patched: true},
-		{name: "a line more", files: map[string]string{"models/_props.yml": props("|\n      two\n      lines", `"the key, edited"`, `"b, edited"`, "# the end\n")}},
+		{name: "a line more", files: map[string]string{"models/_props.yml": props("|\n      two\n      lines", `"the key, edited"`, `"b, edited"`, "# the end\n")}, patched: true},
+		{name: "a description removed, a line above", files: map[string]string{"models/_props.yml": "# notes\n" + strings.Replace(props("|\n      two\n      lines", `"the key, edited"`, `"b, edited"`, "# the end\n"), "        description: \"the x\"\n", "", 1)}, patched: true},
+		{name: "and added again", files: map[string]string{"models/_props.yml": "# notes\n" + props("|\n      two\n      lines", `"the key, edited"`, `"b, edited"`, "# the end\n")}, patched: true},
 		{name: "a description that is not a string", files: map[string]string{"models/_props.yml": props("12", `"the key, edited"`, `"b, edited"`, "# the end\n")}},
 		{name: "a string again", files: map[string]string{"models/_props.yml": props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
 		{name: "a test added", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n"))}},

@@ -789,7 +789,7 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 		n.Config = Config(conf)
 	}
 	n.rerender = in.flags&ixRerender != 0
-	n.yamlFile, n.yamlLine = det.yamlFile, det.yamlLine
+	n.yamlFile, n.yamlLine = det.yamlFile, shiftLine(d.l.snap.LineShifts[det.yamlFile], det.yamlLine)
 	for name, c := range n.Columns {
 		if c != nil {
 			c.pos = det.colPos[name]

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/mart-dev/mart/compiler/blockyaml"
@@ -11,22 +13,29 @@ import (
 // the text of each properties file of the project as its compile read it
 // (blobs file, patchHead.Props). When such a file changed, both texts are
 // parsed into YAML trees and compared node by node (kind, tag, value,
-// anchor, line, column; comments and quoting style aside), except at the
-// `description:` values of `models:` entries and of their `columns:`.
-// When nothing else differs, what the edit changes is exactly those
-// models' description and their columns' descriptions in manifest.json:
-// no render reads them (`model` has no description; `graph` does, and a
-// project whose templates read it keeps no snapshot), and no test,
-// relation, config or diagnostic depends on them. Each such model is then
-// patched as a SQL edit is (rendered again, and its render must produce
-// the same facts), its manifest entry written with the new descriptions.
+// anchor, column; comments and quoting style aside), except at the
+// `description:` of `models:` entries and of their `columns:`, which may
+// be edited, added, removed or spread over more lines. When nothing else
+// differs, what the edit changes is exactly those models' description and
+// their columns' descriptions in manifest.json: no render reads them
+// (`model` has no description; `graph` does, and a project whose
+// templates read it keeps no snapshot), and no test, relation, config or
+// diagnostic depends on them. Their manifest entries are written with the
+// new descriptions.
 //
-// Anything else falls back to a whole compile: a line added or removed
-// (lines and columns are in diagnostics and node positions), a
-// description with Jinja in it (`{{`: rendered, doc() looked up), a value
-// that is not a plain string, a model entry with versions, a model that
-// is not patchable (disabled, ephemeral, rendered at run time...), any
-// other key, entry or file changed.
+// Lines may move (a description added, a comment line): in a file of
+// models alone (version: and models:), where the only positions a compile
+// keeps are where each model and test is declared (the node index, read
+// by runs: where a failing test points). The snapshot shifts those
+// (patchHead.LineShifts), unless the compile said something about the
+// file (its diagnostics would move).
+//
+// Anything else falls back to a whole compile: lines moved in a file with
+// sources, seeds, snapshots, unit tests or anything else (their positions
+// are in more places), a description with Jinja in it (`{{`: rendered,
+// doc() looked up), a value that is not a plain string, a model entry with
+// versions, a model that is not patchable (disabled, ephemeral, rendered
+// at run time...), any other key, entry or file changed.
 
 // descChange is a description before and after an edit.
 type descChange struct{ old, new string }
@@ -54,66 +63,78 @@ func propsTree(data []byte) (*yaml.Node, error) {
 }
 
 // descriptionEdits compares a properties file's text before and after an
-// edit: by model name, the descriptions it changed, or false when it
-// changed anything else.
-func descriptionEdits(old, new []byte) (map[string]*descEdit, bool) {
+// edit: by model name, the descriptions it changed, and how it moved the
+// lines of everything else (nil: nothing moved), or false when it changed
+// anything else. A description may be added or removed, and may span
+// lines; lines may move only in a file of models alone (version: and
+// models:), whose nodes' lines the snapshot shifts (lineShift).
+func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool) {
 	a, errA := propsTree(old)
 	b, errB := propsTree(new)
 	if errA != nil || errB != nil || (a == nil) != (b == nil) {
-		return nil, false
+		return nil, nil, false
 	}
 	edits := map[string]*descEdit{}
 	if a == nil {
-		return edits, true
+		return edits, nil, true
 	}
-	if !sameNode(a, b) {
-		return nil, false
+	m := lineMap{}
+	if !m.same(a, b) {
+		return nil, nil, false
 	}
 	if a.Kind != yaml.MappingNode {
-		return edits, sameTree(a, b)
+		return edits, nil, m.tree(a, b) && m.unmoved()
 	}
+	modelsOnly := true
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
-		if !sameTree(ka, kb) {
-			return nil, false
+		if !m.tree(ka, kb) {
+			return nil, nil, false
+		}
+		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" {
+			modelsOnly = false
 		}
 		if !isStr(ka) || ka.Value != "models" || va.Kind != yaml.SequenceNode {
-			if !sameTree(va, vb) {
-				return nil, false
+			if !m.tree(va, vb) {
+				return nil, nil, false
 			}
 			continue
 		}
-		if !sameNode(va, vb) {
-			return nil, false
+		if !m.same(va, vb) {
+			return nil, nil, false
 		}
 		for j := range va.Content {
-			if !modelEdits(va.Content[j], vb.Content[j], edits) {
-				return nil, false
+			if !m.modelEdits(va.Content[j], vb.Content[j], edits) {
+				return nil, nil, false
 			}
 		}
 	}
-	return edits, true
+	if m.unmoved() {
+		return edits, nil, true
+	}
+	shifts, ok := m.shifts()
+	if !ok || !modelsOnly {
+		return nil, nil, false
+	}
+	return edits, shifts, true
 }
 
 // modelEdits compares a models: entry before (a) and after (b) an edit,
 // adding what changed of its descriptions to edits; false when anything
 // else changed.
-func modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
-	if !sameNode(a, b) {
-		return false
-	}
-	if a.Kind != yaml.MappingNode {
-		return sameTree(a, b)
+func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
+	if a.Kind != yaml.MappingNode || b.Kind != yaml.MappingNode {
+		return m.tree(a, b)
 	}
 	var e descEdit
-	name, _, desc, ok := entryEdits(a, b, func(key string, va, vb *yaml.Node) (handled, ok bool) {
+	name, _, desc, ok := m.entryEdits(a, b, func(key string, va, vb *yaml.Node) (handled, ok bool) {
 		if key != "columns" || va.Kind != yaml.SequenceNode {
 			return false, true
 		}
-		if !sameNode(va, vb) {
+		if !m.same(va, vb) {
 			return true, false
 		}
-		e.cols, ok = columnEdits(va.Content, vb.Content)
+		e.cols, ok = m.columnEdits(va.Content, vb.Content)
 		return true, ok
 	})
 	if !ok {
@@ -135,20 +156,17 @@ func modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 // columnEdits compares a model's columns: items before and after an edit:
 // the columns whose description changed (the last entry of a name is the
 // one a compile keeps), or false when anything else changed.
-func columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
+func (m lineMap) columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 	last := map[string]descChange{}
 	for j := range a {
 		ca, cb := a[j], b[j]
-		if !sameNode(ca, cb) {
-			return nil, false
-		}
-		if ca.Kind != yaml.MappingNode {
-			if !sameTree(ca, cb) {
+		if ca.Kind != yaml.MappingNode || cb.Kind != yaml.MappingNode {
+			if !m.tree(ca, cb) {
 				return nil, false
 			}
 			continue
 		}
-		name, named, d, ok := entryEdits(ca, cb, nil)
+		name, named, d, ok := m.entryEdits(ca, cb, nil)
 		if !ok || !named {
 			return nil, false
 		}
@@ -167,28 +185,38 @@ func columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 }
 
 // entryEdits compares a model's or a column's mapping before (a) and
-// after (b) an edit, key by key: its name (decoded as the compile decodes
-// it: name: null is "", a !!binary name its bytes) and whether it has one,
-// its description before and after ("" when it has none), or false when
+// after (b) an edit, key by key, its description aside (it may be added,
+// removed or moved): its name (decoded as the compile decodes it: name:
+// null is "", a !!binary name its bytes) and whether it has one, its
+// description before and after ("" when it has none), or false when
 // anything else changed. other, when not nil, compares the values of a
 // key it handles (a model's columns:). A key is a name or a description
 // as a plain string only.
-func entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml.Node) (handled, ok bool)) (name string, named bool, desc descChange, ok bool) {
-	for i := 0; i+1 < len(a.Content); i += 2 {
-		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
-		if !sameTree(ka, kb) {
+func (m lineMap) entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml.Node) (handled, ok bool)) (name string, named bool, desc descChange, ok bool) {
+	pa, da, okA := entryPairs(a)
+	pb, db, okB := entryPairs(b)
+	if !okA || !okB || len(pa) != len(pb) || !m.sameButContent(a, b) {
+		return "", false, desc, false
+	}
+	for _, d := range []*yaml.Node{da, db} {
+		if d != nil && !plainDescription(d) {
+			return "", false, desc, false
+		}
+	}
+	if da != nil {
+		desc.old = da.Value
+	}
+	if db != nil {
+		desc.new = db.Value
+	}
+	for i := range pa {
+		ka, va, kb, vb := pa[i][0], pa[i][1], pb[i][0], pb[i][1]
+		if !m.tree(ka, kb) {
 			return "", false, desc, false
 		}
 		key := ""
 		if isStr(ka) {
 			key = ka.Value
-		}
-		if key == "description" {
-			if !plainDescription(va, vb) {
-				return "", false, desc, false
-			}
-			desc = descChange{va.Value, vb.Value}
-			continue
 		}
 		if other != nil {
 			handled, ok := other(key, va, vb)
@@ -199,7 +227,7 @@ func entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml.Node) (hand
 				continue
 			}
 		}
-		if !sameTree(va, vb) {
+		if !m.tree(va, vb) {
 			return "", false, desc, false
 		}
 		if key == "name" {
@@ -212,36 +240,146 @@ func entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml.Node) (hand
 	return name, named, desc, true
 }
 
-// plainDescription: a description's value before (a) and after (b) is a
-// plain string at the same place, which a compile takes as it is (no
-// Jinja: renderDescription returns it unchanged).
-func plainDescription(a, b *yaml.Node) bool {
-	for _, n := range []*yaml.Node{a, b} {
-		if n.Kind != yaml.ScalarNode || n.Anchor != "" || n.Alias != nil || n.ShortTag() != "!!str" || strings.Contains(n.Value, "{{") {
-			return false
+// entryPairs splits a mapping into its key-value pairs but its
+// description and its description's value (nil: none); false when it has
+// two.
+func entryPairs(n *yaml.Node) (pairs [][2]*yaml.Node, desc *yaml.Node, ok bool) {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; isStr(k) && k.Value == "description" {
+			if desc != nil {
+				return nil, nil, false
+			}
+			desc = n.Content[i+1]
+			continue
+		}
+		pairs = append(pairs, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+	}
+	return pairs, desc, true
+}
+
+// plainDescription: a description's value is a plain string, which a
+// compile takes as it is (no Jinja: renderDescription returns it
+// unchanged).
+func plainDescription(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Anchor == "" && n.Alias == nil && n.ShortTag() == "!!str" && !strings.Contains(n.Value, "{{")
+}
+
+// lineShift moves the lines of a properties file from From on (up to the
+// next shift's From) by Delta. A snapshot's LineShifts take the lines its
+// compile saw (the node index's: where YAML declares a node) to where the
+// description edits patched since moved them.
+type lineShift struct{ From, Delta int }
+
+// shiftLine is where shifts move line.
+func shiftLine(shifts []lineShift, line int) int {
+	d := 0
+	for _, s := range shifts {
+		if s.From > line {
+			break
+		}
+		d = s.Delta
+	}
+	return line + d
+}
+
+// composeShifts is first, then then (whose lines are those first moves
+// lines to), as one list of shifts.
+func composeShifts(first, then []lineShift) []lineShift {
+	// between two of first's starts its delta d is one, so then's delta
+	// changes where x+d crosses one of then's starts: x = start-d
+	starts, deltas := []int{math.MinInt}, []int{0}
+	for _, s := range first {
+		starts, deltas = append(starts, s.From), append(deltas, s.Delta)
+	}
+	at := append([]int(nil), starts[1:]...)
+	for _, t := range then {
+		for k := range starts {
+			end := math.MaxInt
+			if k+1 < len(starts) {
+				end = starts[k+1]
+			}
+			if x := t.From - deltas[k]; x >= starts[k] && x < end {
+				at = append(at, x)
+			}
 		}
 	}
-	return a.Line == b.Line && a.Column == b.Column
+	slices.Sort(at)
+	var out []lineShift
+	d := 0
+	for _, x := range slices.Compact(at) {
+		if dx := shiftLine(then, shiftLine(first, x)) - x; dx != d {
+			out, d = append(out, lineShift{x, dx}), dx
+		}
+	}
+	return out
 }
 
-// sameNode compares two YAML nodes but for their children: what a
-// compile reads of them (comments and quoting style aside).
-func sameNode(a, b *yaml.Node) bool {
-	return a.Kind == b.Kind && a.ShortTag() == b.ShortTag() && a.Value == b.Value && a.Anchor == b.Anchor &&
-		a.Alias == nil && b.Alias == nil && a.Line == b.Line && a.Column == b.Column && len(a.Content) == len(b.Content)
+// lineMap is where an edit moved the lines of the nodes it kept: a node's
+// line before it to its line after it.
+type lineMap map[int]int
+
+// same compares two YAML nodes but for their children and their lines:
+// what a compile reads of them (comments and quoting style aside); their
+// lines go in m, which fails when a line would move to two places.
+func (m lineMap) same(a, b *yaml.Node) bool {
+	return len(a.Content) == len(b.Content) && m.sameButContent(a, b)
 }
 
-// sameTree compares two YAML trees with sameNode.
-func sameTree(a, b *yaml.Node) bool {
-	if !sameNode(a, b) {
+// sameButContent is same without comparing how many children they have.
+func (m lineMap) sameButContent(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || a.Value != b.Value || a.Anchor != b.Anchor ||
+		a.Alias != nil || b.Alias != nil || a.Column != b.Column {
+		return false
+	}
+	if to, ok := m[a.Line]; ok {
+		return to == b.Line
+	}
+	m[a.Line] = b.Line
+	return true
+}
+
+// tree compares two YAML trees with same.
+func (m lineMap) tree(a, b *yaml.Node) bool {
+	if !m.same(a, b) {
 		return false
 	}
 	for i := range a.Content {
-		if !sameTree(a.Content[i], b.Content[i]) {
+		if !m.tree(a.Content[i], b.Content[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// unmoved reports whether every line stayed where it was.
+func (m lineMap) unmoved() bool {
+	for from, to := range m {
+		if from != to {
+			return false
+		}
+	}
+	return true
+}
+
+// shifts is the map as shifts of runs of lines, or false when lines
+// swapped places (an edit that moved nodes: not a description's).
+func (m lineMap) shifts() ([]lineShift, bool) {
+	froms := make([]int, 0, len(m))
+	for from := range m {
+		froms = append(froms, from)
+	}
+	slices.Sort(froms)
+	var out []lineShift
+	for i, from := range froms {
+		to := m[from]
+		if i > 0 && to <= m[froms[i-1]] {
+			return nil, false
+		}
+		if d := to - from; len(out) == 0 && d != 0 || len(out) > 0 && out[len(out)-1].Delta != d {
+			out = append(out, lineShift{From: from, Delta: d})
+		}
+	}
+	return out, true
 }
 
 // yamlChange is a properties file an edit changed: its path, its text
@@ -273,14 +411,25 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		byID[n.ID] = i
 	}
 	out := map[int]*descEdit{}
+	shifts := map[string][]lineShift{}
 	for _, ch := range changed {
 		old, err := readBlobRef(blobs, ch.ref)
 		if err != nil {
 			return nil, "the snapshot's text of " + ch.path + " is unreadable"
 		}
-		edits, ok := descriptionEdits(old, ch.data)
+		edits, moved, ok := descriptionEdits(old, ch.data)
 		if !ok {
 			return nil, ch.path + " changed and not only in models' descriptions"
+		}
+		if moved != nil {
+			// the index's lines are shifted as the edit moved them; a
+			// diagnostic of the compile in the file would have moved too
+			for _, d := range snap.Diags {
+				if d.File == ch.path {
+					return nil, ch.path + " moved lines and the compile said something about it"
+				}
+			}
+			shifts[ch.path] = composeShifts(snap.LineShifts[ch.path], moved)
 		}
 		for name, e := range edits {
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
@@ -292,6 +441,12 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			}
 			out[ni] = e
 		}
+	}
+	for path, sh := range shifts {
+		if snap.LineShifts == nil {
+			snap.LineShifts = map[string][]lineShift{}
+		}
+		snap.LineShifts[path] = sh
 	}
 	return out, ""
 }

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -61,13 +62,97 @@ sources:
 		{"emptied", base, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := descriptionEdits([]byte(tc.from), []byte(tc.to))
+			got, moved, ok := descriptionEdits([]byte(tc.from), []byte(tc.to))
 			if tc.want == nil {
 				assert.False(t, ok)
 				return
 			}
 			require.True(t, ok)
 			assert.Equal(t, tc.want, got)
+			assert.Nil(t, moved)
 		})
+	}
+}
+
+// TestDescriptionEditsMovingLines: in a file of models alone, a
+// description may be added, removed or made longer, and lines may move;
+// the lines of everything else move as the shifts say.
+func TestDescriptionEditsMovingLines(t *testing.T) {
+	const base = `version: 2
+models:
+  - name: a
+    description: "the a"
+    columns:
+      - name: id
+        data_tests: [unique]
+      - name: x
+        description: an x
+  - name: b
+    data_tests:
+      - not_null:
+          column_name: id
+`
+	replace := func(s, old, new string) string { return strings.Replace(s, old, new, 1) }
+	for _, tc := range []struct {
+		name, to string
+		want     map[string]*descEdit // nil: refused
+		moved    []lineShift
+	}{
+		{"a comment above", "# hi\n" + base, map[string]*descEdit{}, []lineShift{{1, 1}}},
+		{"a blank line in the middle", replace(base, "  - name: b\n", "\n  - name: b\n"), map[string]*descEdit{}, []lineShift{{10, 1}}},
+		{"a description added", replace(base, "      - name: id\n", "      - name: id\n        description: the key\n"),
+			map[string]*descEdit{"a": {cols: map[string]descChange{"id": {"", "the key"}}}}, []lineShift{{7, 1}}},
+		{"a description removed", replace(base, "        description: an x\n", ""),
+			map[string]*descEdit{"a": {cols: map[string]descChange{"x": {"an x", ""}}}}, []lineShift{{10, -1}}},
+		{"a description on three lines", replace(base, `"the a"`, "|\n      the\n      a"),
+			map[string]*descEdit{"a": {desc: &descChange{"the a", "the\na\n"}}}, []lineShift{{5, 2}}},
+		{"a model's description added", replace(base, "  - name: b\n", "  - name: b\n    description: the b\n"),
+			map[string]*descEdit{"b": {desc: &descChange{"", "the b"}}}, []lineShift{{11, 1}}},
+		{"a description moved before the name", replace(base, "  - name: a\n    description: \"the a\"\n", "  - description: \"the a\"\n    name: a\n"), nil, nil},
+		{"two descriptions", replace(base, "        description: an x\n", "        description: an x\n        description: an y\n"), nil, nil},
+		{"a description added and a test", replace(replace(base, "[unique]", "[unique, not_null]"), "  - name: b\n", "  - name: b\n    description: the b\n"), nil, nil},
+		{"a test moved down a line", replace(base, "      - not_null:\n", "      -\n        not_null:\n"), nil, nil},
+		{"a source below: its lines would move", "# hi\n" + base + "sources:\n  - name: s\n", nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			from := base
+			if strings.Contains(tc.to, "sources:") {
+				from = base + "sources:\n  - name: s\n"
+			}
+			got, moved, ok := descriptionEdits([]byte(from), []byte(tc.to))
+			if tc.want == nil {
+				assert.False(t, ok)
+				return
+			}
+			require.True(t, ok)
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.moved, moved)
+		})
+	}
+}
+
+// TestComposeShifts: shifts composed are the two applied one after the
+// other, on every line.
+func TestComposeShifts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func() []lineShift {
+		var out []lineShift
+		from := 0
+		for range rng.IntN(4) {
+			from += 1 + rng.IntN(6)
+			out = append(out, lineShift{from, rng.IntN(9) - 4})
+		}
+		return out
+	}
+	for range 20000 {
+		a, b := random(), random()
+		c := composeShifts(a, b)
+		for line := 0; line < 40; line++ {
+			require.Equal(t, shiftLine(b, shiftLine(a, line)), shiftLine(c, line), "a %v b %v c %v line %d", a, b, c, line)
+		}
+		for i := 1; i < len(c); i++ {
+			require.Less(t, c[i-1].From, c[i].From)
+			require.NotEqual(t, c[i-1].Delta, c[i].Delta)
+		}
 	}
 }
