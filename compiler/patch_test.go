@@ -215,7 +215,9 @@ func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, fail
 			what, pt != nil, i, want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
 	}
 	requireCompiledFiles(t, p.dir, cold, what, pt != nil)
-	requireDeclaredAsCold(t, warmOpt, cold, what)
+	if loaded := requireDeclaredAsCold(t, warmOpt, cold, what); pt != nil {
+		require.True(t, loaded, "after %s, patched, every node loads from the index", what)
+	}
 	return pt != nil, false
 }
 
@@ -356,7 +358,9 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 	require.NoError(t, err)
 	require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", step, pt != nil)
 	requireCompiledFiles(t, opt.ProjectDir, cold, step, pt != nil)
-	requireDeclaredAsCold(t, warmOpt, cold, step)
+	if loaded := requireDeclaredAsCold(t, warmOpt, cold, step); pt != nil {
+		require.True(t, loaded, "after %s, patched, every node loads from the index", step)
+	}
 	return pt != nil, why
 }
 

@@ -59,6 +59,12 @@ sources:
 		{"a !!binary name: the name it decodes to", replace(base, "  - name: b\n", "  - name: !!binary Yg==\n"),
 			replace(replace(base, "  - name: b\n", "  - name: !!binary Yg==\n"), "the b", "the B"), map[string]*descEdit{"b": {desc: &descChange{"the b", "the B"}}}},
 		{"empty", "", "", map[string]*descEdit{}},
+		{"a merge key's description shows once the entry's own goes",
+			"models:\n  - name: a\n    <<: {description: merged}\n    description: own\n",
+			"models:\n  - name: a\n    <<: {description: merged}\n", nil},
+		{"a merge key's, edited beside it",
+			"models:\n  - name: a\n    <<: {description: merged}\n    description: own\n",
+			"models:\n  - name: a\n    <<: {description: merged}\n    description: own, edited\n", nil},
 		{"emptied", base, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
