@@ -104,7 +104,7 @@ func (snap *patchSnapshot) putBlobs(w io.Writer, off int64) error {
 }
 
 // writeBlobsAhead writes a new blobs file for snap (which has none yet)
-// beside file, under a name of its own (stageFile's): commitBlobs puts it
+// beside file, under a name of its own (createTemp): commitBlobs puts it
 // in place once the snapshot is kept. The snapshot in place, head and
 // blobs, is left as it is until then: a command that fails meanwhile
 // keeps it, and a killed one leaves a temporary file that a later write
@@ -115,12 +115,10 @@ func writeBlobsAhead(file string, snap *patchSnapshot) (tmp string, err error) {
 		return "", err
 	}
 	removeStaleTemps(name)
-	tmp = tempName(name)
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	f, tmp, err := createTemp(name, 0o600)
 	if err != nil {
 		return "", err
 	}
-	lockTemp(f)
 	id := make([]byte, 16)
 	if _, err = rand.Read(id); err == nil {
 		snap.BlobsID = hex.EncodeToString(id)

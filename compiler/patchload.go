@@ -293,7 +293,7 @@ func encodeIndex(m *Manifest, s *scope) ([][]byte, bool) {
 	b = binary.AppendUvarint(b, uint64(len(all)))
 	pieces := make([][]byte, 0, len(all)+3)
 	pieces = append(pieces, b, nodes)
-	b = b[len(b):]
+	b = b[len(b):] // the names follow in the rest of b's room (size counts them)
 	ok := true
 	at := func(n *Node) uint64 {
 		i, found := pos[n.UniqueID]
@@ -387,10 +387,10 @@ func decodeIndex(b []byte) (*nodeIndex, error) {
 	}
 	for i := range ix.nodes {
 		n := &ix.nodes[i]
-		name = ""
-		n.sel.UniqueID = str()
+		name = "" // the id is never ixName
+		id := str()
 		name = str()
-		n.sel = selector.Node{UniqueID: n.sel.UniqueID, Name: name, ResourceType: str(), Path: str(), Package: str(),
+		n.sel = selector.Node{UniqueID: id, Name: name, ResourceType: str(), Path: str(), Package: str(),
 			SourceName: str(), TestType: str(), Version: str(), LatestVersion: str()}
 		group, access := str(), str()
 		n.sel.FQN, n.sel.Tags = list(), list()

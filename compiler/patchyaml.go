@@ -246,10 +246,11 @@ func (m lineMap) entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml
 // the entry's own overrides: one added or removed would change which).
 func entryPairs(n *yaml.Node) (pairs [][2]*yaml.Node, desc *yaml.Node, ok bool) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+		k := n.Content[i]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
 			return nil, nil, false
 		}
-		if k := n.Content[i]; isStr(k) && k.Value == "description" {
+		if isStr(k) && k.Value == "description" {
 			if desc != nil {
 				return nil, nil, false
 			}

@@ -72,13 +72,24 @@ func stageFile(dst string) (*stagedFile, error) {
 	if f := claimSpare(dst+spareSuffix, claim); f != nil {
 		return &stagedFile{f: f, name: claim, dst: dst, spare: true}, nil
 	}
-	tmp := tempName(dst) // a name of its own: what the claim refused may be at claim's
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
+	// a name of its own: what the claim refused may be at claim's
+	f, tmp, err := createTemp(dst, 0o666)
 	if err != nil {
 		return nil, err
 	}
-	lockTemp(f)
 	return &stagedFile{f: f, name: tmp, dst: dst}, nil
+}
+
+// createTemp creates a new version of dst under a name of its own
+// (tempName), locked while it is open so that removeStaleTemps leaves it.
+func createTemp(dst string, perm os.FileMode) (*os.File, string, error) {
+	tmp := tempName(dst)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
+	if err != nil {
+		return nil, "", err
+	}
+	lockTemp(f)
+	return f, tmp, nil
 }
 
 // tempName is a new name for a version of dst being written.
