@@ -8,11 +8,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mart-dev/mart/internal/gcpace"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -120,12 +120,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// mart is a short process that allocates a lot while it compiles and
-	// keeps most of it: collecting when the heap has grown 4x rather than
-	// 2x takes a tenth off a 10,000-model compile, for about a fifth more
-	// peak memory (bench/results). GOGC still wins when it is set.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(300)
-	}
+	// keeps most of it: no collection before the heap has grown to 100
+	// MB, then GOGC=200 (internal/gcpace). GOGC still wins when it is set.
+	gcpace.Set()
 	// MART_CPUPROFILE=file writes a CPU profile of the whole run (for
 	// `go tool pprof`); it is how the figures in bench/results were explained.
 	if f := os.Getenv("MART_CPUPROFILE"); f != "" {

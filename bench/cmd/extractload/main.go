@@ -14,12 +14,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/mart-dev/mart/internal/gcpace"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"sync/atomic"
@@ -60,9 +60,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(300) // as cli.Main does
-	}
+	gcpace.Set() // as cli.Main does
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	res, diags := compiler.Compile(compiler.Options{ProjectDir: *dir, ProfilesDir: *dir})
