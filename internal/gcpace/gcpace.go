@@ -70,8 +70,9 @@ type pacer struct {
 }
 
 // sentinel is an object whose finalizer runs after the collection that
-// finds it unreachable (it must not be zero-sized: those are not
-// collected).
+// finds it unreachable. 16 bytes: a zero-sized object is never collected,
+// and one under 16 bytes without pointers may share a block of the tiny
+// allocator with others, and its finalizer may then never run.
 type sentinel struct{ _ [16]byte }
 
 // adjust sets GOGC from what the last collection found live, and when the
