@@ -3,15 +3,16 @@
 // to 1+Percent/100 times what the last collection found live (GOGC).
 //
 // mart is a short process that allocates a lot while it compiles and
-// keeps most of it. With GOGC alone a collection runs whenever the heap has
-// grown Percent: five to seven times in a 10,000-model compile, the first
-// ones at 12, 44 and 105 MB, while the heap is small and most of what they
-// free is taken again at once. The floor merges those early ones into one,
-// at Floor; the collections after it keep the heap within 3x what is live.
-// On the 10,000-model bench project that made the compile's peak 276 MiB
-// instead of 320 (GOGC=300, mart's setting before), and it took 5% less
-// wall and 7% less CPU time: less fresh memory is less page faulting
-// (bench/results/2026-12-03-session-8.txt). A command whose heap stays
+// keeps most of it. At GOGC=300 alone (mart's setting before) a
+// 10,000-model compile collected four times besides hugeheap's forced
+// collection, the first three at heaps of about 12, 40 and 95-115 MB,
+// while the heap is small and most of what they free is taken again at
+// once, and it peaked at the last one's goal, 4x what the one before left
+// live. The floor merges the early ones into one, at Floor; the
+// collections after it keep the heap within 3x what is live. On the
+// 10,000-model bench project the compile's peak is 276 MiB instead of
+// 321, for 0-1.5% more wall and 2-3% more CPU time (two A/Bs of 20-30
+// pairs; bench/results/2026-12-03-session-8.txt). A command whose heap stays
 // under the floor (most warm ones) collects nothing.
 //
 // The floor is set the way the Go compiler sets its starting heap
@@ -24,11 +25,13 @@
 package gcpace
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 )
 
 const (
@@ -40,8 +43,8 @@ const (
 
 // heapMinimum is the runtime's smallest heap goal at GOGC=100 (the goal
 // is never below heapMinimum*GOGC/100; defaultHeapMinimum in
-// runtime/mgcpacer.go).
-const heapMinimum = 4 << 20
+// runtime/mgcpacer.go). A variable for tests.
+var heapMinimum uint64 = 4 << 20
 
 var once sync.Once
 
@@ -59,14 +62,16 @@ func Set() {
 var adjusted func(gogc int)
 
 // start keeps the heap goal at floor until percent alone reaches it.
-func start(floor uint64, percent int) {
+func start(floor uint64, percent int) *pacer {
 	p := &pacer{floor: floor, percent: percent}
 	p.adjust()
+	return p
 }
 
 type pacer struct {
 	floor   uint64
 	percent int
+	stopped atomic.Bool // tests: adjust no more
 }
 
 // sentinel is an object whose finalizer runs after the collection that
@@ -77,28 +82,64 @@ type sentinel struct{ _ [16]byte }
 
 // adjust sets GOGC from what the last collection found live, and when the
 // floor still holds, arms a finalizer to do it again after the next one.
+//
+// The finalizer runs some time after its collection. When that is after
+// the next collection has started, the sentinel it arms is allocated
+// during the marking and survives it: that one collection ends with the
+// GOGC set from the collection before (a goal over 3x what is live, for
+// that cycle only), and the next adjusts again. cmd/compile's starting
+// heap has the same lag. A collection that ends while adjust runs is seen
+// (the cycle count moved) and adjusted for at once.
 func (p *pacer) adjust() {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"}}
-	metrics.Read(s)
-	var live, scan uint64
-	if s[0].Value.Kind() == metrics.KindUint64 {
-		live = s[0].Value.Uint64()
-		scan = live
-		for _, x := range s[1:] {
-			if x.Value.Kind() == metrics.KindUint64 {
-				scan += x.Value.Uint64()
+	if p.stopped.Load() {
+		return
+	}
+	s := []metrics.Sample{
+		{Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"},
+		{Name: "/gc/heap/goal:bytes"},
+	}
+	for try := 0; ; try++ {
+		metrics.Read(s)
+		cycles := value(s[0])
+		live := value(s[1])
+		scan := live + value(s[2]) + value(s[3])
+		if s[1].Value.Kind() != metrics.KindUint64 {
+			scan = 0 // unknown: no floor
+		}
+		g := gogc(p.floor, p.percent, live, scan)
+		debug.SetGCPercent(g)
+		if g != p.percent && debug.SetMemoryLimit(-1) == math.MaxInt64 {
+			// the runtime's heap minimum may be smaller than assumed
+			// (GOEXPERIMENT=heapminimum512kib): scale GOGC to the goal
+			// it actually made (under a memory limit, the limit may be
+			// what made it smaller)
+			metrics.Read(s)
+			if goal := value(s[4]); goal > 0 && goal < p.floor-p.floor/64 {
+				g = min(int(uint64(g)*p.floor/goal), 1<<20)
+				debug.SetGCPercent(g)
 			}
 		}
+		if adjusted != nil {
+			adjusted(g)
+		}
+		if g == p.percent {
+			return // the floor is passed: GOGC stays
+		}
+		if metrics.Read(s[:1]); value(s[0]) != cycles && try < 3 {
+			continue // a collection ended meanwhile: from what it found
+		}
+		runtime.SetFinalizer(new(sentinel), func(*sentinel) { p.adjust() })
+		return
 	}
-	g := gogc(p.floor, p.percent, live, scan)
-	debug.SetGCPercent(g)
-	if adjusted != nil {
-		adjusted(g)
+}
+
+// value is a sample's value, 0 when the runtime does not know it.
+func value(s metrics.Sample) uint64 {
+	if s.Value.Kind() != metrics.KindUint64 {
+		return 0
 	}
-	if g == p.percent {
-		return // the floor is passed: GOGC stays
-	}
-	runtime.SetFinalizer(new(sentinel), func(*sentinel) { p.adjust() })
+	return s.Value.Uint64()
 }
 
 // gogc is the GOGC that makes the heap goal floor after a collection that
