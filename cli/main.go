@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mart-dev/mart/internal/gcpace"
 	"io"
 	"os"
 	"os/signal"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/mart-dev/mart/cli/view"
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/internal/gcpace"
 )
 
 // Exit codes.

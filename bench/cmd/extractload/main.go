@@ -14,7 +14,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/mart-dev/mart/internal/gcpace"
 	"io"
 	"os"
 	"os/signal"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/extract"
+	"github.com/mart-dev/mart/internal/gcpace"
 	_ "github.com/mart-dev/mart/extract/sources" // every kind of source
 	"github.com/mart-dev/mart/warehouse/duckdb"
 )
