@@ -26,8 +26,8 @@ import (
 
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/extract"
-	"github.com/mart-dev/mart/internal/gcpace"
 	_ "github.com/mart-dev/mart/extract/sources" // every kind of source
+	"github.com/mart-dev/mart/internal/gcpace"
 	"github.com/mart-dev/mart/warehouse/duckdb"
 )
 
