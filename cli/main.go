@@ -160,7 +160,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Short:         "mart builds SQL data marts: templated models compiled into a DAG and built into a warehouse",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       "set below",
 	}
+	// the text is made only when --version is given
+	cobra.AddTemplateFunc("versionText", versionText)
+	root.SetVersionTemplate("{{ versionText }}")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
