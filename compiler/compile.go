@@ -409,47 +409,78 @@ func (c *compilation) readFiles(files []*projectFile) ([]*projectFile, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
 	var firstErr error
 	var once sync.Once
-	parallel(len(files), func(i int) {
-		f := files[i]
-		if f.kind == "seeds" && strings.HasSuffix(f.rel, ".csv") {
-			c.inventoryFile(f)
-			// seeds are loaded by the build; the compiler only hashes them
-			sum, err := fileChecksum(filepath.Join(c.project.Dir, f.rel))
-			if err != nil {
-				once.Do(func() { firstErr = err })
+	// a worker reads the files of a range, in path order, through a
+	// descriptor of the directory they are in (dirFiles)
+	parallelRanges(len(files), func(from, to int) {
+		var d dirFiles
+		opened := false
+		for i := from; i < to; i++ {
+			f := files[i]
+			dir, name := filepath.Split(filepath.Join(c.project.Dir, f.rel))
+			if !opened || d.dir != dir {
+				if opened {
+					d.close()
+				}
+				d, opened = openDirFiles(dir), true
 			}
-			f.sum = sum
-			return
+			c.readFile(f, d, name, &once, &firstErr)
 		}
-		data, st, err := readFileStat(filepath.Join(c.project.Dir, f.rel))
-		if err != nil {
-			once.Do(func() { firstErr = err })
-			return
-		}
-		f.data = data
-		if c.inv != nil {
-			f.stat = st            // taken before the read: a change after it shows next time
-			f.sum = checksum(data) // for the node and the snapshot both
-		}
-		if f.isProperties() {
-			f.props, f.propDiags = parseProperties(f.rel, f.data, c.project.packageVars(f.proj))
-			if f.props != nil {
-				f.props.pkg = f.proj
-			}
+		if opened {
+			d.close()
 		}
 	})
 	return files, firstErr
 }
 
+// readFile reads one file of readFiles, the file name of d.
+func (c *compilation) readFile(f *projectFile, d dirFiles, name string, once *sync.Once, firstErr *error) {
+	if f.kind == "seeds" && strings.HasSuffix(f.rel, ".csv") {
+		c.inventoryFile(f)
+		// seeds are loaded by the build; the compiler only hashes them
+		sum, err := fileChecksum(filepath.Join(c.project.Dir, f.rel))
+		if err != nil {
+			once.Do(func() { *firstErr = err })
+		}
+		f.sum = sum
+		return
+	}
+	data, st, err := d.readFileStat(name)
+	if err != nil {
+		once.Do(func() { *firstErr = err })
+		return
+	}
+	f.data = data
+	if c.inv != nil {
+		f.stat = st            // taken before the read: a change after it shows next time
+		f.sum = checksum(data) // for the node and the snapshot both
+	}
+	if f.isProperties() {
+		f.props, f.propDiags = parseProperties(f.rel, f.data, c.project.packageVars(f.proj))
+		if f.props != nil {
+			f.props.pkg = f.proj
+		}
+	}
+}
+
 // parallel runs fn(0..n-1) on GOMAXPROCS workers.
 func parallel(n int, fn func(i int)) {
+	parallelRanges(n, func(from, to int) {
+		for i := from; i < to; i++ {
+			fn(i)
+		}
+	})
+}
+
+// parallelRanges runs fn on ranges of 0..n-1 that together cover it, on
+// GOMAXPROCS workers.
+func parallelRanges(n int, fn func(from, to int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers > n {
 		workers = n
 	}
 	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			fn(i)
+		if n > 0 {
+			fn(0, n)
 		}
 		return
 	}
@@ -467,9 +498,7 @@ func parallel(n int, fn func(i int)) {
 				if start >= int64(n) {
 					return
 				}
-				for i := start; i < min(start+chunk, int64(n)); i++ {
-					fn(int(i))
-				}
+				fn(int(start), int(min(start+chunk, int64(n))))
 			}
 		}()
 	}

@@ -5,9 +5,26 @@ package compiler
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 )
 
 func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
+
+// dirFiles reads and writes the files of one directory by name (see the
+// unix version); full paths here.
+type dirFiles struct{ dir string }
+
+func openDirFiles(dir string) dirFiles { return dirFiles{dir: dir} }
+
+func (d dirFiles) close() {}
+
+func (d dirFiles) writeFile(name string, data []byte) error {
+	return writeFile(filepath.Join(d.dir, name), data)
+}
+
+func (d dirFiles) sameContent(name string, want, buf []byte) (bool, []byte) {
+	return sameContent(filepath.Join(d.dir, name), want, buf)
+}
 
 func readFile(name string) ([]byte, error) { return os.ReadFile(name) }
 

@@ -4,6 +4,7 @@ package compiler
 
 import (
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -49,25 +50,37 @@ func statNames(dir string, names []string, out []fileStat) (errs []error) {
 // one syscall and one path lookup fewer). A file whose fstat fails gets
 // Size -1: never the same as the next stat.
 func readFileStat(name string) ([]byte, fileStat, error) {
+	return readFileStatAt(unix.AT_FDCWD, name, name)
+}
+
+// readFileStat is readFileStat for the file name of the directory.
+func (d dirFiles) readFileStat(name string) ([]byte, fileStat, error) {
+	fd, rel := d.at(name)
+	return readFileStatAt(fd, rel, filepath.Join(d.dir, name))
+}
+
+// readFileStatAt is readFileStat for rel, opened relative to dirfd; path
+// names it in errors.
+func readFileStatAt(dirfd int, rel, path string) ([]byte, fileStat, error) {
 	at := time.Now().UnixNano()
-	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	for err == syscall.EINTR {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := unix.Openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	for err == unix.EINTR {
+		fd, err = unix.Openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	}
 	if err != nil {
-		return nil, fileStat{}, &os.PathError{Op: "open", Path: name, Err: err}
+		return nil, fileStat{}, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	defer syscall.Close(fd)
+	defer unix.Close(fd)
 	var st syscall.Stat_t
-	size := 512
+	size := -1
 	fs := fileStat{Size: -1}
 	if syscall.Fstat(fd, &st) == nil {
 		fs = fileStat{Size: st.Size, MTime: st.Mtim.Nano(), Ino: uint64(st.Ino), At: at}
-		if st.Size > 0 && st.Size < 1<<30 {
-			size = int(st.Size) + 1 // one more, to see EOF without growing
+		if st.Size < 1<<30 {
+			size = int(st.Size)
 		}
 	}
-	data, err := readFD(fd, name, size)
+	data, err := readFD(fd, path, size)
 	if err != nil {
 		return nil, fileStat{}, err
 	}

@@ -2,6 +2,8 @@
 
 package compiler
 
+import "path/filepath"
+
 // statNames stats the named entries of dir (see the Linux version).
 func statNames(dir string, names []string, out []fileStat) []error {
 	return statNamesByPath(dir, names, out)
@@ -15,4 +17,9 @@ func readFileStat(name string) ([]byte, fileStat, error) {
 	}
 	data, err := readFile(name)
 	return data, st, err
+}
+
+// readFileStat is readFileStat for the file name of the directory.
+func (d dirFiles) readFileStat(name string) ([]byte, fileStat, error) {
+	return readFileStat(filepath.Join(d.dir, name))
 }

@@ -87,16 +87,19 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		parallelN(len(groups), ioWorkers, func(g int) {
 			b := bufs.Get().(*[2][]byte)
 			defer bufs.Put(b)
+			d := openDirFiles(filepath.Dir(jobs[groups[g][0]].file))
+			defer d.close()
 			for _, i := range groups[g] {
 				j := jobs[i]
+				name := filepath.Base(j.file)
 				b[0] = append(append(b[0][:0], j.code...), '\n')
 				if j.exists {
 					var same bool
-					if same, b[1] = sameContent(j.file, b[0], b[1]); same {
+					if same, b[1] = d.sameContent(name, b[0], b[1]); same {
 						continue
 					}
 				}
-				errs[i] = writeFile(j.file, b[0])
+				errs[i] = d.writeFile(name, b[0])
 			}
 		})
 		return errors.Join(errs...)
