@@ -54,12 +54,27 @@ func (g *globals) debug() error {
 	}
 	check("OK", "profile %q, target %q from %s", tgt.Profile, tgt.Name, src)
 	check("", "settings: %s", shownSettings(tgt.Settings))
-	res, cdiags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars})
+	// compiled as `mart compile` compiles (with a patch snapshot, which is
+	// dropped), to tell whether the next compiles can patch
+	pp := g.partialParse && !g.noPartialParse
+	res, cdiags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
+		PartialParse: pp, PatchSnapshot: pp})
 	if cdiags.HasErrors() {
+		if res != nil {
+			res.DropPatch()
+		}
 		check("FAIL", "project does not compile (%d errors): run mart compile", len(cdiags.Errors()))
 		return &exitError{ExitBadInput, nil}
 	}
 	check("OK", "project compiles: %d nodes", len(res.Manifest.Nodes))
+	if !pp {
+		check("NOTE", "partial parsing is off (--no-partial-parse or MART_NO_PARTIAL_PARSE)")
+	} else if why := res.PatchUnavailable(); why != "" {
+		check("NOTE", "partial parsing cannot patch this project: %s; every mart compile and mart build --select compiles "+
+			"the whole project (docs/architecture.md, \"Partial parsing\")", patchWhyText(why))
+	} else {
+		check("OK", "partial parsing: mart compile patches target/ after edits of models' SQL, macros, vars and descriptions")
+	}
 	wh, err := res.Target.Open(g.ctx, res.Project.Dir)
 	if err != nil {
 		check("FAIL", "connection: %v", err)
@@ -97,4 +112,20 @@ func shownSettings(settings map[string]any) string {
 		shown[i] = k + "=" + v
 	}
 	return strings.Join(shown, " ")
+}
+
+// patchWhyText words why a project keeps no patch snapshot
+// (compiler.Result.PatchUnavailable) for a user.
+func patchWhyText(why string) string {
+	switch {
+	case strings.HasSuffix(why, " renders at run time"):
+		return strings.TrimSuffix(why, " renders at run time") + " queries the warehouse or reads graph while it renders " +
+			"(run_query, statement blocks, adapter.get_columns_in_relation, dbt_utils.star...)"
+	case strings.HasSuffix(why, "'s render is not cached"):
+		return strings.TrimSuffix(why, "'s render is not cached") + "'s render cannot be reused: it reads run_started_at, invocation_id, " +
+			"modules or graph, calls var() or env_var() with a computed name, reads a secret env var, or sets a config value of a type the cache does not keep"
+	case strings.HasPrefix(why, "macro ") && strings.HasSuffix(why, " is volatile"):
+		return why + " (it reads run_started_at, invocation_id, modules or graph)"
+	}
+	return why
 }

@@ -1090,6 +1090,24 @@ func (r *Result) DropPatch() {
 	}
 }
 
+// PatchUnavailable tells why the next `mart compile` of this project
+// could not patch this compile's target/ ("" when it could: the compile
+// made a snapshot), and drops the snapshot: for `mart debug`, which writes
+// nothing. The compile must be one with PartialParse and PatchSnapshot.
+func (r *Result) PatchUnavailable() string {
+	pp := r.patch
+	if pp == nil {
+		return "no partial parsing"
+	}
+	<-pp.ready
+	why := pp.why
+	if pp.snap == nil && why == "" {
+		why = "no snapshot"
+	}
+	r.DropPatch()
+	return why
+}
+
 // KeepPatch writes the patch snapshot of this compile once target/ is
 // written with the compiled files of ids: `mart compile` of every node
 // calls it with the diagnostics it printed and the counts it reported. A
