@@ -124,6 +124,9 @@ func patchWhyText(why string) string {
 	case strings.HasSuffix(why, "'s render is not cached"):
 		return strings.TrimSuffix(why, "'s render is not cached") + "'s render cannot be reused: it reads run_started_at, invocation_id, " +
 			"modules or graph, calls var() or env_var() with a computed name, reads a secret env var, or sets a config value of a type the cache does not keep"
+	case strings.HasSuffix(why, " renders differently every time and is not patchable"):
+		return why + " (it reads run_started_at, invocation_id, modules, or var() or env_var() with a computed name, " +
+			"and is ephemeral, unit-tested or not a model: a patch renders such a model again each time only when nothing inlines or mocks it)"
 	case strings.HasPrefix(why, "macro ") && strings.HasSuffix(why, " is volatile"):
 		return why + " (it reads run_started_at, invocation_id, modules or graph)"
 	}

@@ -117,6 +117,11 @@ type partialParse struct {
 	// that keeps a patch snapshot then writes one all the same (keepRender,
 	// Compile)
 	fresh bool
+	// everyTime: the models a compile that keeps a patch snapshot found
+	// volatile (their text or a macro they call reads run_started_at,
+	// invocation_id, modules, or var()/env_var() with a computed name),
+	// which a patch renders again every time (patch.go); never cached
+	everyTime map[string]bool
 }
 
 // startPartialParse starts reading the cache of the project's target
@@ -512,13 +517,17 @@ func sameFingerprint(a, b Fingerprint) bool {
 // nodeRenderKey from before the render (which changes its config).
 func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 	pp := c.pp
-	if pp == nil || key == "" || st.needsWarehouse || n.RunTimeRender || volatileText(n.RawCode) {
+	if pp == nil || key == "" || st.needsWarehouse || n.RunTimeRender {
 		return
 	}
+	volatile := volatileText(n.RawCode)
 	for _, name := range st.macros {
-		if c.macroFacts[name].volatile {
-			return
-		}
+		volatile = volatile || c.macroFacts[name].volatile
+	}
+	// a volatile model's render is never cached; a patch can render it
+	// again every time, unless it may read graph (a patch has no graph)
+	if volatile && (c.inv == nil || !c.everyTimeOK(n, st)) {
+		return
 	}
 	if !cacheableValue(st.config) {
 		return
@@ -536,6 +545,15 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 				return // its value is not in the fingerprint
 			}
 		}
+	}
+	if volatile {
+		pp.mu.Lock()
+		if pp.everyTime == nil {
+			pp.everyTime = map[string]bool{}
+		}
+		pp.everyTime[n.UniqueID] = true
+		pp.mu.Unlock()
+		return
 	}
 	if c.inv != nil && !(pp.fresh && c.opt.PatchForRun) {
 		// a compile that keeps a patch snapshot writes no render cache
@@ -571,6 +589,20 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 	pp.mu.Lock()
 	pp.entries[n.UniqueID] = e
 	pp.mu.Unlock()
+}
+
+// everyTimeOK tells whether a patch can render the volatile model n again
+// every time: a model whose text and macros do not name graph.
+func (c *compilation) everyTimeOK(n *Node, st *renderState) bool {
+	if n.ResourceType != TypeModel || namesWord(n.RawCode, "graph") {
+		return false
+	}
+	for _, name := range st.macros {
+		if c.macroFacts[name].graph {
+			return false
+		}
+	}
+	return true
 }
 
 // pendingParseCache is the cache to write with target/ after a successful

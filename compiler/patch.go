@@ -56,8 +56,11 @@ import (
 //
 // A model is patchable when it is an enabled, non-ephemeral SQL model
 // whose render the partial-parse cache keeps (no warehouse, graph,
-// run_started_at...) and no unit test renders. A snapshot is kept only
-// when every template's render is cached and no generic test calls a
+// run_started_at...) or that is volatile (it reads run_started_at,
+// invocation_id, modules, or var() or env_var() with a computed name: not
+// graph), and no unit test renders it. Every patch renders the volatile
+// ones again (EveryTime), as a whole compile does. A snapshot is kept only
+// when every other template's render is cached and nothing else calls a
 // volatile macro: a render that could read another node's text rules the
 // patch out for the whole project.
 
@@ -611,6 +614,9 @@ type patchHead struct {
 	// LineShifts: by properties file, how the description edits patched
 	// since the compile moved its lines (the index holds the compile's)
 	LineShifts map[string][]lineShift
+	// EveryTime: the volatile models (indexes in Nodes), which every patch
+	// renders again (their output may differ with the same inputs)
+	EveryTime []int
 	// Partial: a run of a selection kept the snapshot, and target/compiled
 	// holds the compiled files of what it ran only; `mart compile` then
 	// compiles the whole project (Options.PatchForRun)
@@ -855,18 +861,23 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	if c.pp == nil || c.pp.global == "" {
 		return nil, "no partial parsing"
 	}
-	// every template's render cached, no volatile macro anywhere
+	// every template's render cached, or rendered again by every patch (a
+	// volatile model); no volatile macro called anywhere else
+	everyTime := c.pp.everyTime
 	for _, n := range c.nodes {
 		if n.RunTimeRender {
 			return nil, n.UniqueID + " renders at run time"
 		}
 		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) {
-			if _, ok := c.pp.entries[n.UniqueID]; !ok {
+			if _, ok := c.pp.entries[n.UniqueID]; !ok && !everyTime[n.UniqueID] {
 				return nil, n.UniqueID + "'s render is not cached"
 			}
 		}
 	}
-	for _, st := range c.states {
+	for id, st := range c.states {
+		if everyTime[id] {
+			continue
+		}
 		for _, name := range st.macros {
 			if c.macroFacts[name].volatile {
 				return nil, "macro " + name + " is volatile"
@@ -970,6 +981,15 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	parallel(len(cands), func(i int) {
 		snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, capture: cands[i].pc}
 	})
+	// the volatile models, rendered again by every patch, must be patchable
+	for id := range everyTime {
+		i, ok := patchable[id]
+		if !ok {
+			return nil, id + " renders differently every time and is not patchable"
+		}
+		snap.EveryTime = append(snap.EveryTime, i)
+	}
+	slices.Sort(snap.EveryTime)
 	return snap, ""
 }
 
@@ -1346,6 +1366,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
+	// the volatile models render again every time, as a whole compile
+	// renders them (a read-only command shows nothing of their text)
+	everyTime := map[int]bool{}
+	if !opt.PatchReadOnly {
+		for _, ni := range snap.EveryTime {
+			if ni < 0 || ni >= len(snap.Nodes) {
+				return nil, "the snapshot's volatile models are not its models"
+			}
+			everyTime[ni] = true
+			if _, ok := todo[ni]; !ok {
+				todo[ni] = nil
+			}
+		}
+	}
 	fileIndex := make(map[string]int, len(snap.Files))
 	for i, f := range snap.Files {
 		fileIndex[f.Path] = i
@@ -1490,7 +1524,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	parallel(len(order), func(i int) {
 		ni := order[i]
-		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni]}
+		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni], everyTime: everyTime[ni]}
 		jobs[i] = j
 		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, todo[ni])
 	})
@@ -1547,7 +1581,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return
 		}
 		for _, name := range st.macros {
-			if c.macroFacts[name].volatile {
+			if f := c.macroFacts[name]; f.volatile && (!j.everyTime || f.graph) {
 				j.why = id + " calls volatile macro " + name
 				return
 			}
@@ -1732,6 +1766,7 @@ type patchJob struct {
 	varNames    []string  // the vars its render may read (its Fingerprint's)
 	desc        *descEdit // what an edit of YAML changed of its descriptions
 	descOnly    bool      // nothing else: written without a render
+	everyTime   bool      // a volatile model, rendered again every time
 }
 
 // prepareJob reads a model's snapshot entry and manifest entry and makes
@@ -1783,7 +1818,7 @@ func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, blobsName stri
 		n.RawCode = string(data)
 		n.Checksum = checksum(data)
 	}
-	if volatileText(n.RawCode) {
+	if volatileText(n.RawCode) && (!j.everyTime || namesWord(n.RawCode, "graph")) {
 		return pn.ID + " now reads a volatile value"
 	}
 	j.newKey, _ = nodeRenderKey(n)
