@@ -205,6 +205,37 @@ func tables(t *testing.T, dir string) map[string][]string {
 	return out
 }
 
+// A model that reads invocation_id (an audit column) renders again at
+// every patch: runs of a selection still load from the snapshot, and the
+// model built carries each run's own invocation id, as a whole compile's.
+func TestBuildFromPatchVolatileModel(t *testing.T) {
+	dir := chainProject(t)
+	writeFile(t, dir, "models/audit.sql", "{{ config(materialized='table') }}\nselect id, '{{ invocation_id }}' as inv from {{ ref('m1') }}\n")
+	r := mart(t, dir, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	for _, sel := range []string{"audit", "m1", "audit"} {
+		r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", sel)
+		require.Equal(t, 0, r.Code, r.String())
+		require.Regexp(t, loadedFromPatch, r.Stderr, "mart build --select %s", sel)
+		var results struct {
+			Metadata struct {
+				InvocationID string `json:"invocation_id"`
+			} `json:"metadata"`
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "target", "run_results.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &results))
+		inv := results.Metadata.InvocationID
+		require.NotEmpty(t, inv)
+		compiled, err := os.ReadFile(filepath.Join(dir, "target", "compiled", "models", "audit.sql"))
+		require.NoError(t, err)
+		require.Contains(t, string(compiled), "'"+inv+"' as inv", "after mart build --select %s", sel)
+		if sel == "audit" {
+			require.Equal(t, [][]any{{inv}}, query(t, dir, "select distinct inv from audit"))
+		}
+	}
+}
+
 // A damaged node index is never trusted: the run says so in one line,
 // compiles the whole project and keeps a new snapshot, which the next run
 // loads from.
