@@ -90,7 +90,8 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/uses_eph.sql": "select id from {{ ref('eph') }} where '{{ ref('m_1').identifier }}' <> '{{ this.schema }}'\n",
 		"models/extra/cfg.sql": "{{ config(schema='custom', materialized='table', colour='red') }}\n" +
 			"select {{ var('w', 5) }} as w, '{{ env_var('PP_TEST_ENV', 'x') }}' as e, {{ my_thing() }} as t from {{ ref('m_2') }}\n",
-		"models/extra/volatile.sql": "select '{{ run_started_at }}' as t, {{ var('v') }} as v\n",
+		"models/extra/volatile.sql": "select '{{ run_started_at }}' as t, {{ var('v') }} as v, {{ audit_stamp() }} as inv\n",
+		"macros/audit.sql":          "{% macro audit_stamp() %}'{{ invocation_id }}'{% endmacro %}\n",
 		"models/extra/src.sql":      "select * from {{ source('raw', 'things') }}\n",
 		"models/extra/empties.sql":  "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",
 		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +

@@ -1051,9 +1051,6 @@ func (c *compilation) macroFiles(states []idState, patchable map[string]int, uni
 		if strings.HasPrefix(name, "generate_") && strings.HasSuffix(name, "_name") {
 			block(file, "it defines naming macro "+name)
 		}
-		if c.macroFacts[name].volatile {
-			block(file, "macro "+name+" is volatile")
-		}
 	}
 	c.namingUsed.Range(func(k, _ any) bool {
 		if file, ok := fileOf[k.(string)]; ok {

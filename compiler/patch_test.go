@@ -161,6 +161,10 @@ func (p *mutatedProject) toggleMacro(f string) string {
 		text = strings.Replace(text, "({{ x }} *", "( {{ x }} *", 1)
 	case strings.Contains(text, "( {{ x }} *"):
 		text = strings.Replace(text, "( {{ x }} *", "({{ x }} *", 1)
+	case strings.Contains(text, "}}'{%"): // the volatile audit_stamp()
+		text = strings.Replace(text, "}}'{%", "}}' {%", 1)
+	case strings.Contains(text, "}}' {%"):
+		text = strings.Replace(text, "}}' {%", "}}'{%", 1)
 	default:
 		return "nothing"
 	}
