@@ -147,9 +147,10 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 		return g.runSelected(command, kinds, res, invocation, ids, f, "")
 	}
 	// the compile keeps a patch snapshot, so that the next run of a
-	// selection loads from it; unless target/ was just patched: the
-	// snapshot stays, and the compile writes as if it had loaded from it
-	g.patchSnapshot = patched == nil && g.partialParse && !g.noPartialParse && !f.deferring.enabled && !f.dryRun
+	// selection loads from it; unless target/ was just patched and the
+	// compile can adopt it: the snapshot stays, and the compile writes as
+	// if it had loaded from it
+	g.patchSnapshot = !patched.Adoptable() && g.partialParse && !g.noPartialParse && !f.deferring.enabled && !f.dryRun
 	g.running = true
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {

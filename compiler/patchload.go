@@ -979,11 +979,20 @@ func namesWord(text, word string) bool {
 // stays, is told of their directories. false when there is no snapshot to
 // keep: res then writes as usual.
 func (p *Patched) Adopt(res *Result) bool {
-	if p == nil || p.load == nil {
+	if !p.Adoptable() {
 		return false
 	}
 	res.light, res.parseCache, res.patch = p.load, nil, nil
 	return true
+}
+
+// Adoptable tells whether Adopt can keep this patch's target/ for a whole
+// compile made after it: there is a snapshot, and no model renders
+// differently at every compile (EveryTime): the whole compile's render of
+// one (its own run_started_at, modules.datetime...) would not be the
+// patch's, and manifest.json would not hold what the run compiled.
+func (p *Patched) Adoptable() bool {
+	return p != nil && p.load != nil && len(p.load.snap.EveryTime) == 0
 }
 
 // jsonExact reports whether JSON carries v exactly: nil, strings, bools,

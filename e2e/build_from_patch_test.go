@@ -236,6 +236,35 @@ func TestBuildFromPatchVolatileModel(t *testing.T) {
 	}
 }
 
+// A run that compiles the whole project right after patching target/
+// (every node selected) does not adopt the patch when a model renders
+// differently at every compile: manifest.json holds what the run compiled
+// and ran (found by a review: the two compiles' run_started_at differed).
+func TestBuildAfterPatchWithVolatileModel(t *testing.T) {
+	dir := chainProject(t)
+	writeFile(t, dir, "models/audit.sql", "{{ config(materialized='table') }}\nselect id, '{{ run_started_at }}' as at from {{ ref('m1') }}\n")
+	for _, args := range [][]string{{"compile"}, {"build"}, {"build", "--select", "audit"}, {"compile"}, {"build"}} {
+		r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, args...)
+		require.Equal(t, 0, r.Code, r.String())
+		var m struct {
+			Nodes map[string]struct {
+				CompiledCode string `json:"compiled_code"`
+			} `json:"nodes"`
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &m))
+		compiled, err := os.ReadFile(filepath.Join(dir, "target", "compiled", "models", "audit.sql"))
+		require.NoError(t, err)
+		require.Equal(t, m.Nodes["model.chain.audit"].CompiledCode+"\n", string(compiled), "after mart %v", args)
+		require.NotContains(t, r.Stderr, "adopted the patch", "mart %v", args)
+	}
+	// the runs kept a snapshot: a run of a selection loads from it
+	r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "m1")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Regexp(t, loadedFromPatch, r.Stderr)
+}
+
 // A damaged node index is never trusted: the run says so in one line,
 // compiles the whole project and keeps a new snapshot, which the next run
 // loads from.
