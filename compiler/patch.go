@@ -982,7 +982,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, capture: cands[i].pc}
 	})
 	// the volatile models, rendered again by every patch, must be patchable
-	for id := range everyTime {
+	for _, id := range sortedKeys(everyTime) { // the first by id, said the same every time
 		i, ok := patchable[id]
 		if !ok {
 			return nil, id + " renders differently every time and is not patchable"
