@@ -28,11 +28,18 @@ type dirFiles struct {
 	fd  int
 }
 
-func openDirFiles(dir string) dirFiles {
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+// openat opens path relative to dirfd (unix.AT_FDCWD: as open does), again
+// when a signal interrupted it.
+func openat(dirfd int, path string, flags int, mode uint32) (int, error) {
+	fd, err := unix.Openat(dirfd, path, flags, mode)
 	for err == unix.EINTR {
-		fd, err = unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		fd, err = unix.Openat(dirfd, path, flags, mode)
 	}
+	return fd, err
+}
+
+func openDirFiles(dir string) dirFiles {
+	fd, err := openat(unix.AT_FDCWD, dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		fd = -1
 	}
@@ -68,11 +75,7 @@ func (d dirFiles) sameContent(name string, want, buf []byte) (bool, []byte) {
 // writeFileAt writes rel, opened relative to dirfd; path names it in
 // errors.
 func writeFileAt(dirfd int, rel, path string, data []byte) error {
-	const flags = unix.O_WRONLY | unix.O_CREAT | unix.O_TRUNC | unix.O_CLOEXEC
-	fd, err := unix.Openat(dirfd, rel, flags, 0o644)
-	for err == unix.EINTR {
-		fd, err = unix.Openat(dirfd, rel, flags, 0o644)
-	}
+	fd, err := openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, 0o644)
 	if err != nil {
 		return &os.PathError{Op: "open", Path: path, Err: err}
 	}
@@ -95,10 +98,7 @@ func writeFileAt(dirfd int, rel, path string, data []byte) error {
 
 // readFile is os.ReadFile the same way: open, fstat, read to the end, close.
 func readFile(name string) ([]byte, error) {
-	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	for err == syscall.EINTR {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	}
+	fd, err := openat(unix.AT_FDCWD, name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: name, Err: err}
 	}
@@ -119,10 +119,7 @@ func sameContent(name string, want, buf []byte) (bool, []byte) {
 
 // sameContentAt is sameContent for rel, opened relative to dirfd.
 func sameContentAt(dirfd int, rel string, want, buf []byte) (bool, []byte) {
-	fd, err := unix.Openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	for err == unix.EINTR {
-		fd, err = unix.Openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	}
+	fd, err := openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return false, buf
 	}

@@ -18,10 +18,7 @@ import (
 // out[i] gets names[i]'s stat, or errs[i] its error; errs is nil when
 // every stat succeeded.
 func statNames(dir string, names []string, out []fileStat) (errs []error) {
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	for err == unix.EINTR {
-		fd, err = unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	}
+	fd, err := openat(unix.AT_FDCWD, dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return statNamesByPath(dir, names, out)
 	}
@@ -63,10 +60,7 @@ func (d dirFiles) readFileStat(name string) ([]byte, fileStat, error) {
 // names it in errors.
 func readFileStatAt(dirfd int, rel, path string) ([]byte, fileStat, error) {
 	at := time.Now().UnixNano()
-	fd, err := unix.Openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	for err == unix.EINTR {
-		fd, err = unix.Openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	}
+	fd, err := openat(dirfd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fileStat{}, &os.PathError{Op: "open", Path: path, Err: err}
 	}
