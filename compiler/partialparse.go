@@ -592,7 +592,9 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 }
 
 // everyTimeOK tells whether a patch can render the volatile model n again
-// every time: a model whose text and macros do not name graph.
+// every time: a model whose text and macros do not name graph. The
+// snapshot's compile asks it (keepRender), and each patch again of the
+// render it made.
 func (c *compilation) everyTimeOK(n *Node, st *renderState) bool {
 	if n.ResourceType != TypeModel || namesWord(n.RawCode, "graph") {
 		return false

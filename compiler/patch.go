@@ -1578,10 +1578,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return
 		}
 		for _, name := range st.macros {
-			if f := c.macroFacts[name]; f.volatile && (!j.everyTime || f.graph) {
+			if c.macroFacts[name].volatile && !j.everyTime {
 				j.why = id + " calls volatile macro " + name
 				return
 			}
+		}
+		if j.everyTime && !c.everyTimeOK(n, st) { // as the snapshot's compile decided (keepRender)
+			j.why = id + " is volatile and may read graph"
+			return
 		}
 		f := c.fingerprint(n, st.macros)
 		if f != nil {
@@ -1815,7 +1819,7 @@ func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, blobsName stri
 		n.RawCode = string(data)
 		n.Checksum = checksum(data)
 	}
-	if volatileText(n.RawCode) && (!j.everyTime || namesWord(n.RawCode, "graph")) {
+	if volatileText(n.RawCode) && !j.everyTime {
 		return pn.ID + " now reads a volatile value"
 	}
 	j.newKey, _ = nodeRenderKey(n)
