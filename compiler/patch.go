@@ -1117,10 +1117,7 @@ func (r *Result) PatchUnavailable() string {
 		return "no partial parsing"
 	}
 	<-pp.ready
-	why := pp.why
-	if pp.snap == nil && why == "" {
-		why = "no snapshot"
-	}
+	why := pp.why // patchSnapshot gives a reason whenever it makes none
 	r.DropPatch()
 	return why
 }
