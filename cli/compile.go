@@ -10,6 +10,7 @@ import (
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/compiler/selector"
 	"github.com/mart-dev/mart/internal/phase"
+	"github.com/mart-dev/mart/warehouse"
 )
 
 func init() { commands = append(commands, compileCmd, lsCmd) }
@@ -139,7 +140,16 @@ func (g *globals) compileByPatch() (bool, error) {
 		return false, err
 	}
 	p, why := compiler.CompileByPatch(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
-		Target: g.target, Vars: vars, InvocationID: newInvocationID(), PartialParse: true})
+		Target: g.target, Vars: vars, InvocationID: newInvocationID(), PartialParse: true, Context: g.ctx,
+		// the models that query the warehouse while they render are
+		// rendered against it, as after a whole compile (renderWithWarehouse);
+		// a compile that does not patch uses the warehouse opened ahead
+		Warehouse: func(proj *compiler.Project, t *compiler.Target) func() (warehouse.Warehouse, error) {
+			if g.pre == nil {
+				g.startPreopen(proj, t)
+			}
+			return func() (warehouse.Warehouse, error) { return g.openWarehouse(&compiler.Result{Project: proj, Target: t}) }
+		}})
 	if p == nil {
 		phase.Mark("no patch: " + why) // MART_TIMINGS=1 shows why
 		if note := compiler.PatchNote(why); note != nil {
@@ -148,6 +158,10 @@ func (g *globals) compileByPatch() (bool, error) {
 		return false, nil
 	}
 	g.v.Diagnostics(p.Diags)
+	if p.WarehouseRendered > 0 {
+		g.v.Diagnostics(p.WarehouseDiags)
+		g.v.Info(warehouseRenderInfo(p.WarehouseRendered, p.Target))
+	}
 	g.v.Compiled(view.Compiled{Counts: p.Counts, Selected: p.Selected, TargetDir: p.TargetPath})
 	return true, nil
 }

@@ -119,13 +119,14 @@ func shownSettings(settings map[string]any) string {
 func patchWhyText(why string) string {
 	switch {
 	case strings.HasSuffix(why, " renders at run time"):
-		return strings.TrimSuffix(why, " renders at run time") + " queries the warehouse or reads graph while it renders " +
-			"(run_query, statement blocks, adapter.get_columns_in_relation, dbt_utils.star...)"
+		return strings.TrimSuffix(why, " renders at run time") + " reads graph while it renders, or queries the warehouse " +
+			"(run_query, statement blocks, adapter.get_columns_in_relation, dbt_utils.star...) and is not a model: " +
+			"a patch renders again against the warehouse only models that do not read graph"
 	case strings.HasSuffix(why, "'s render is not cached"):
 		return strings.TrimSuffix(why, "'s render is not cached") + "'s render cannot be reused: it reads run_started_at, invocation_id, " +
 			"modules or graph, calls var() or env_var() with a computed name, reads a secret env var, or sets a config value of a type the cache does not keep"
 	case strings.HasSuffix(why, " renders differently every time and is not patchable"):
-		return why + " (it reads run_started_at, invocation_id, modules, or var() or env_var() with a computed name, " +
+		return why + " (it reads run_started_at, invocation_id, modules, or var() or env_var() with a computed name, or queries the warehouse, " +
 			"and is ephemeral, unit-tested or not a model: a patch renders such a model again each time only when nothing inlines or mocks it)"
 	case strings.HasPrefix(why, "macro ") && strings.HasSuffix(why, " is volatile"):
 		return why + " (it reads run_started_at, invocation_id, modules or graph)"

@@ -42,9 +42,7 @@ func (g *globals) renderWithWarehouse(res *compiler.Result, wh warehouse.Warehou
 		n := res.Manifest.Node(id)
 		sql, err := res.Renderer.RenderNode(g.ctx, id, compiler.RenderOptions{Warehouse: wh})
 		if err != nil {
-			diags = append(diags, compiler.Diagnostic{Severity: compiler.SevWarning, File: n.Path,
-				Summary: fmt.Sprintf("%s %s queries the warehouse while it renders, and that failed: its compiled SQL is the parse-time render", n.ResourceType, n.Name),
-				Detail:  err.Error()})
+			diags = append(diags, compiler.WarehouseRenderFailed(n, err))
 			continue
 		}
 		c := *n
@@ -52,9 +50,15 @@ func (g *globals) renderWithWarehouse(res *compiler.Result, wh warehouse.Warehou
 		rendered[id] = &c
 	}
 	g.v.Diagnostics(diags)
-	g.v.Info(fmt.Sprintf("%d of the selected nodes query the warehouse or read graph while they render: rendered against the %s target %q.",
-		len(nodes), res.Target.Type, res.Target.Name))
+	g.v.Info(warehouseRenderInfo(len(nodes), res.Target))
 	out := *res
 	out.Manifest = res.Manifest.With(rendered)
 	return &out, nil
+}
+
+// warehouseRenderInfo says that n selected nodes were rendered against
+// target t's warehouse (`mart compile`'s, patched or not).
+func warehouseRenderInfo(n int, t *compiler.Target) string {
+	return fmt.Sprintf("%d of the selected nodes query the warehouse or read graph while they render: rendered against the %s target %q.",
+		n, t.Type, t.Name)
 }

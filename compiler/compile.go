@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -54,6 +55,14 @@ type Options struct {
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.
 	OnTarget func(*Project, *Target)
+	// Warehouse, when set, starts opening the target's warehouse for
+	// CompileByPatch, which renders against it the models that query it
+	// while they render, as `mart compile` does after compiling, and
+	// closes it; the function it returns waits for the open. Unset, a
+	// snapshot with such models is not patched.
+	Warehouse func(*Project, *Target) func() (warehouse.Warehouse, error)
+	// Context is the warehouse renders' (nil: context.Background()).
+	Context context.Context
 }
 
 // withDefaults fills in the project directory (".") and run_started_at

@@ -122,6 +122,9 @@ type partialParse struct {
 	// invocation_id, modules, or var()/env_var() with a computed name),
 	// which a patch renders again every time (patch.go); never cached
 	everyTime map[string]bool
+	// warehouse: those of everyTime that query the warehouse while they
+	// render (RunTimeRender), which a patch renders against it
+	warehouse map[string]bool
 }
 
 // startPartialParse starts reading the cache of the project's target
@@ -517,10 +520,17 @@ func sameFingerprint(a, b Fingerprint) bool {
 // nodeRenderKey from before the render (which changes its config).
 func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 	pp := c.pp
-	if pp == nil || key == "" || st.needsWarehouse || n.RunTimeRender {
+	if pp == nil || key == "" {
 		return
 	}
-	volatile := volatileText(n.RawCode)
+	// a model that queries the warehouse while it renders is never cached
+	// either: a patch renders it again every time, against the warehouse,
+	// as the whole compile does (CompileByPatch), unless it may read graph
+	introspective := st.needsWarehouse || n.RunTimeRender
+	if introspective && (c.inv == nil || !c.everyTimeOK(n, st)) {
+		return
+	}
+	volatile := introspective || volatileText(n.RawCode)
 	for _, name := range st.macros {
 		volatile = volatile || c.macroFacts[name].volatile
 	}
@@ -552,6 +562,12 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 			pp.everyTime = map[string]bool{}
 		}
 		pp.everyTime[n.UniqueID] = true
+		if introspective {
+			if pp.warehouse == nil {
+				pp.warehouse = map[string]bool{}
+			}
+			pp.warehouse[n.UniqueID] = true
+		}
 		pp.mu.Unlock()
 		return
 	}

@@ -267,8 +267,21 @@ func (c *compilation) capturePre(n *Node, key string) *patchCapture {
 // capturePost completes a capture once the model rendered, while ref()
 // targets still name what the render saw.
 func (c *compilation) capturePost(n *Node, pc *patchCapture, st *renderState) {
-	if pc == nil || st == nil || st.needsWarehouse || n.RunTimeRender {
+	if pc == nil || st == nil {
 		return
+	}
+	if st.needsWarehouse || n.RunTimeRender {
+		// one a patch renders against the warehouse: the capture is of
+		// its render as dbt parses it
+		if c.pp == nil {
+			return
+		}
+		c.pp.mu.Lock()
+		ok := c.pp.warehouse[n.UniqueID]
+		c.pp.mu.Unlock()
+		if !ok {
+			return
+		}
 	}
 	facts, ok := renderFacts(st)
 	if !ok {
@@ -617,6 +630,10 @@ type patchHead struct {
 	// EveryTime: the volatile models (indexes in Nodes), which every patch
 	// renders again (their output may differ with the same inputs)
 	EveryTime []int
+	// Warehouse: those of EveryTime that query the warehouse while they
+	// render (RunTimeRender): every patch renders them against it, as
+	// `mart compile` does after compiling
+	Warehouse []int
 	// Partial: a run of a selection kept the snapshot, and target/compiled
 	// holds the compiled files of what it ran only; `mart compile` then
 	// compiles the whole project (Options.PatchForRun)
@@ -865,7 +882,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	// volatile model); no volatile macro called anywhere else
 	everyTime := c.pp.everyTime
 	for _, n := range c.nodes {
-		if n.RunTimeRender {
+		if n.RunTimeRender && !c.pp.warehouse[n.UniqueID] {
 			return nil, n.UniqueID + " renders at run time"
 		}
 		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) {
@@ -988,8 +1005,12 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			return nil, id + " renders differently every time and is not patchable"
 		}
 		snap.EveryTime = append(snap.EveryTime, i)
+		if c.pp.warehouse[id] {
+			snap.Warehouse = append(snap.Warehouse, i)
+		}
 	}
 	slices.Sort(snap.EveryTime)
+	slices.Sort(snap.Warehouse)
 	return snap, ""
 }
 
@@ -1263,6 +1284,13 @@ type Patched struct {
 	Selected   int
 	TargetPath string
 	Rendered   int // models rendered again
+	// WarehouseRendered models queried the warehouse while they rendered
+	// (against Target), as `mart compile` renders them after compiling;
+	// WarehouseDiags says which of those renders failed (each keeps its
+	// parse-time SQL)
+	Target            *Target
+	WarehouseRendered int
+	WarehouseDiags    Diagnostics
 
 	load *patchLoad // for a run of a selection (patchload.go); nil when the snapshot was not kept
 }
@@ -1392,6 +1420,23 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if strings.Join(loadDiagLines(append(loadDiags, tdiags...)), "\n") != strings.Join(snap.LoadDiags, "\n") {
 		return nil, "loading the project or target says something else now"
 	}
+	// the models that query the warehouse while they render are rendered
+	// against it, as `mart compile` renders them after compiling: it opens
+	// while the patch renders (a read-only command renders none)
+	var openWarehouse func() (warehouse.Warehouse, error)
+	againstWarehouse := map[int]bool{}
+	if len(snap.Warehouse) > 0 && !opt.PatchReadOnly {
+		if opt.PatchForRun || opt.Warehouse == nil {
+			return nil, "models query the warehouse while they render"
+		}
+		for _, ni := range snap.Warehouse {
+			if !everyTime[ni] {
+				return nil, "the snapshot's models that query the warehouse are not its volatile models"
+			}
+			againstWarehouse[ni] = true
+		}
+		openWarehouse = opt.Warehouse(proj, tgt)
+	}
 	c := newCompilation(opt, proj, tgt, nil)
 	projects := proj.projects()
 	var macroFiles []*projectFile
@@ -1518,7 +1563,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	parallel(len(order), func(i int) {
 		ni := order[i]
-		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni], everyTime: everyTime[ni]}
+		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni], everyTime: everyTime[ni],
+			warehouse: againstWarehouse[ni]}
 		jobs[i] = j
 		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, todo[ni])
 	})
@@ -1566,7 +1612,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return
 		}
 		st, err := c.renderNode(n, RenderOptions{})
-		if err != nil || st == nil || st.needsWarehouse {
+		if j.warehouse {
+			// as the whole compile renders it (renderAll): as dbt parses
+			// it, to learn its refs and configs; against the warehouse
+			// below
+			if st == nil || !st.needsWarehouse {
+				j.why = id + " no longer queries the warehouse while it renders"
+				return
+			}
+			st, err = c.renderNode(n, RenderOptions{parse: true})
+		}
+		if err != nil || st == nil || st.needsWarehouse && !j.warehouse {
 			j.why = id + " does not render as before"
 			return
 		}
@@ -1613,11 +1669,21 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return
 		}
 		j.code = []byte(code + "\n")
+		j.out = fin
 	})
 	for _, j := range jobs {
 		if j.why != "" {
 			return nil, j.why
 		}
+	}
+	load := &patchLoad{file: file, snap: snap, c: c, meta: meta}
+	var warehouseDiags Diagnostics
+	if openWarehouse != nil {
+		if warehouseDiags, why = load.renderAgainstWarehouse(opt.Context, jobs, openWarehouse); why != "" {
+			return nil, why
+		}
+	}
+	for _, j := range jobs {
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
 		if j.code != nil { // nil: a description edit only, its compiled file as it was
 			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
@@ -1729,9 +1795,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		kept = false
 	}
 	phase.Mark("patch snapshot")
-	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: rendered}
+	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: rendered,
+		Target: tgt, WarehouseDiags: warehouseDiags, WarehouseRendered: len(snap.Warehouse)}
 	if kept {
-		p.load = &patchLoad{file: file, snap: snap, c: c, meta: meta}
+		p.load = load
 	}
 	return p, ""
 }
@@ -1765,6 +1832,8 @@ type patchJob struct {
 	desc        *descEdit // what an edit of YAML changed of its descriptions
 	descOnly    bool      // nothing else: written without a render
 	everyTime   bool      // a volatile model, rendered again every time
+	warehouse   bool      // one that queries the warehouse while it renders
+	out         Node      // its manifest entry as written (frag)
 }
 
 // prepareJob reads a model's snapshot entry and manifest entry and makes

@@ -546,17 +546,11 @@ type patchLoad struct {
 // compiled (CanSelect).
 func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	l := p.load
-	if l == nil || l.snap.Index.Len == 0 || l.snap.Entries == nil {
+	if l == nil {
 		return nil, "no node index"
 	}
-	if l.ix == nil {
-		ix, err := readIndex(l.file, l.snap)
-		if err != nil {
-			// damaged: never trusted, and the next compile writes anew
-			os.Remove(l.file)
-			return nil, unreadableSnapshot + relTo(l.c.project.Dir, blobsFile(l.file)) + "\x00" + err.Error()
-		}
-		l.ix = ix
+	if why := l.index(); why != "" { // a damaged one: the next compile writes anew
+		return nil, why
 	}
 	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(l.ix.nodes))}
 	for i := range l.ix.nodes {
@@ -655,6 +649,16 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		}
 		dec.got[order[k]] = n
 	}
+	res := &Result{Project: l.c.project, Target: l.c.target, Dialect: l.c.dialect, Manifest: m,
+		Renderer: l.renderer(dec, m), light: l}
+	loaded = true // dec.f stays open for the run's renders
+	return res, ""
+}
+
+// renderer is the renderer of the patch's compilation (its macros) over
+// m, whose ref() and source() find the snapshot's nodes through dec, as
+// `mart compile` wrote them: the compile's Renderer, for the nodes of m.
+func (l *patchLoad) renderer(dec *entryDecoder, m *Manifest) *Renderer {
 	s := l.c.scope
 	s.byName, s.versions, s.sources = map[string]*Node{}, nil, map[string]*Node{}
 	s.lazy = dec
@@ -672,10 +676,7 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		}
 		return graphOnce(full)()
 	})
-	res := &Result{Project: l.c.project, Target: l.c.target, Dialect: l.c.dialect, Manifest: m,
-		Renderer: &Renderer{s: s, manifest: m}, light: l}
-	loaded = true // dec.f stays open for the run's renders
-	return res, ""
+	return &Renderer{s: s, manifest: m}
 }
 
 // needed is the nodes a run of the selected ones reads: them, their

@@ -1,0 +1,128 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A project whose models query the warehouse while they render
+// (adapter.get_columns_in_relation as dbt_utils.star calls it, run_query,
+// a source read) is patched by `mart compile` too: the patch renders those
+// models against the warehouse every time, as the whole compile does
+// after compiling. Two copies go through the same compiles, one with
+// partial parsing and one without, with edits of the project and of the
+// warehouse in between; after each, their output, manifest.json and
+// compiled files must be the same, and the copy with partial parsing must
+// have been patched.
+func TestCompileByPatchQueriesWarehouse(t *testing.T) {
+	files := map[string]string{
+		"mart.yml":         "name: wh\nmodels:\n  wh:\n    +materialized: view\n",
+		"seeds/people.csv": "id,name\n1,a\n2,b\n",
+		// the model dbt_utils.star is: its columns, listed
+		"macros/star.sql": `{% macro star_of(rel) -%}
+{%- set cols = adapter.get_columns_in_relation(rel) -%}
+{%- for c in cols %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}{% if not cols %}*{% endif -%}
+{%- endmacro %}`,
+		"macros/ops.sql": `{% macro add_column() %}{% do run_query('alter table people add column extra integer default 7') %}{% endmacro %}
+{% macro make_later() %}{% do run_query('create table later as select 5 as n') %}{% endmacro %}`,
+		"models/cols.sql": "select {{ star_of(ref('people')) }} from {{ ref('people') }}\n",
+		// a ref whose relation its own config() renames: the render against
+		// the warehouse sees the final name
+		"models/aliased.sql":    "{{ config(alias='renamed', materialized='table') }}\nselect 1 as x, 2 as y\n",
+		"models/on_aliased.sql": "select {{ star_of(ref('aliased')) }} from {{ ref('aliased') }}\n",
+		// run_query: the count as it is when compiled
+		"models/counted.sql": `{% set n = run_query('select count(*) from ' ~ ref('people')).columns[0].values()[0] if execute else 0 %}
+select {{ n }} as people
+`,
+		// a source table that does not exist yet: its render against the
+		// warehouse fails (a warning, the parse-time SQL) until it does
+		"models/later.sql": `{% set n = run_query('select max(n) from ' ~ source('raw', 'later')).columns[0].values()[0] if execute else -1 %}
+select {{ n }} as n
+`,
+		"models/sources.yml": "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: later\n",
+		"models/plain.sql":   "select id from {{ ref('people') }}\n",
+	}
+	light, whole := t.TempDir(), t.TempDir()
+	for _, dir := range []string{light, whole} {
+		for name, text := range files {
+			writeFile(t, dir, name, text)
+		}
+		r := mart(t, dir, "build", "--select", "people aliased")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	steps := []struct {
+		what string
+		do   func(dir string)
+	}{
+		{"the first compile", nil},
+		{"nothing changed", nil},
+		{"a plain model edited", func(dir string) { writeFile(t, dir, "models/plain.sql", "select id, name from {{ ref('people') }}\n") }},
+		{"a model that queries the warehouse edited", func(dir string) {
+			writeFile(t, dir, "models/cols.sql", "-- every column\nselect {{ star_of(ref('people')) }} from {{ ref('people') }}\n")
+		}},
+		{"a column added in the warehouse", func(dir string) {
+			r := mart(t, dir, "run-operation", "add_column")
+			require.Equal(t, 0, r.Code, r.String())
+		}},
+		{"the missing source table made", func(dir string) {
+			r := mart(t, dir, "run-operation", "make_later")
+			require.Equal(t, 0, r.Code, r.String())
+		}},
+		{"the macro they call edited", func(dir string) {
+			writeFile(t, dir, "macros/star.sql", `{% macro star_of(rel) -%}
+{%- set cols = adapter.get_columns_in_relation(rel) -%}
+{%- for c in cols %}"{{ c.name }}"{% if not loop.last %}, {% endif %}{% endfor %}{% if not cols %}*{% endif -%}
+{%- endmacro %}`)
+		}},
+	}
+	for i, step := range steps {
+		if step.do != nil {
+			step.do(light)
+			step.do(whole)
+		}
+		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+		b := mart(t, whole, "compile", "--no-partial-parse")
+		require.Equal(t, 0, a.Code, "%s: %s", step.what, a)
+		require.Equal(t, 0, b.Code, "%s: %s", step.what, b)
+		require.Equal(t, b.Stdout, a.Stdout, step.what)
+		require.Equal(t, b.Stderr, withoutTimings(a.Stderr), step.what)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), step.what+": manifest.json")
+		an, ac := compiledFiles(t, light)
+		bn, bc := compiledFiles(t, whole)
+		require.Equal(t, bn, an, step.what)
+		require.Equal(t, bc, ac, step.what)
+		if i > 0 {
+			require.NotContains(t, a.Stderr, "no patch:", step.what)
+			require.Contains(t, a.Stderr, "mart timing: render (", step.what)
+		}
+		switch step.what {
+		case "the first compile":
+			require.Contains(t, a.Stdout, "4 of the selected nodes query the warehouse")
+			require.Contains(t, a.Stderr, "model later queries the warehouse while it renders, and that failed")
+			require.Contains(t, ac["models/cols.sql"], "select id, name from")
+			require.Contains(t, ac["models/on_aliased.sql"], `select x, y from "main"."renamed"`)
+			require.Contains(t, ac["models/counted.sql"], "select 2 as people")
+		case "a column added in the warehouse":
+			require.Contains(t, ac["models/cols.sql"], "select id, name, extra from")
+		case "the missing source table made":
+			require.Contains(t, ac["models/later.sql"], "select 5 as n")
+			require.NotContains(t, a.Stderr, "that failed")
+		case "the macro they call edited":
+			require.Contains(t, ac["models/cols.sql"], `select "id", "name", "extra" from`)
+		}
+	}
+}
+
+// withoutTimings drops MART_TIMINGS=1's lines.
+func withoutTimings(stderr string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(stderr, "\n") {
+		if !strings.HasPrefix(line, "mart timing: ") {
+			fmt.Fprint(&b, line)
+		}
+	}
+	return b.String()
+}
