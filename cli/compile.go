@@ -148,7 +148,9 @@ func (g *globals) compileByPatch() (bool, error) {
 			if g.pre == nil {
 				g.startPreopen(proj, t)
 			}
-			return func() (warehouse.Warehouse, error) { return g.openWarehouse(&compiler.Result{Project: proj, Target: t}) }
+			return func() (warehouse.Warehouse, error) {
+				return g.openWarehouse(&compiler.Result{Project: proj, Target: t})
+			}
 		}})
 	if p == nil {
 		phase.Mark("no patch: " + why) // MART_TIMINGS=1 shows why
