@@ -1421,23 +1421,34 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "loading the project or target says something else now"
 	}
 	// the models that query the warehouse while they render are rendered
-	// against it, as `mart compile` renders them after compiling: it opens
-	// while the patch renders (a read-only command renders none)
+	// as dbt parses them, and then against it, as `mart compile` renders
+	// them after compiling: it opens while the patch renders. A run's
+	// compile does not (the runner renders them against it when it runs
+	// them), nor does a read-only command, which renders none.
 	var openWarehouse func() (warehouse.Warehouse, error)
 	againstWarehouse := map[int]bool{}
 	if len(snap.Warehouse) > 0 && !opt.PatchReadOnly {
-		if opt.PatchForRun || opt.Warehouse == nil {
-			return nil, "models query the warehouse while they render"
-		}
 		for _, ni := range snap.Warehouse {
 			if !everyTime[ni] {
 				return nil, "the snapshot's models that query the warehouse are not its volatile models"
 			}
 			againstWarehouse[ni] = true
 		}
-		openWarehouse = opt.Warehouse(proj, tgt)
+		switch {
+		case opt.PatchForRun:
+		case opt.Warehouse == nil:
+			return nil, "models query the warehouse while they render"
+		default:
+			openWarehouse = opt.Warehouse(proj, tgt)
+		}
 	}
-	c := newCompilation(opt, proj, tgt, nil)
+	load := &patchLoad{file: file, snap: snap, c: newCompilation(opt, proj, tgt, nil)}
+	var indexed chan string // the node index the renders against the warehouse read, read meanwhile
+	if openWarehouse != nil {
+		indexed = make(chan string, 1)
+		go func() { indexed <- load.index() }()
+	}
+	c := load.c
 	projects := proj.projects()
 	var macroFiles []*projectFile
 	for _, f := range snap.Files {
@@ -1526,9 +1537,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if l, ok := tgt.Adapter.(locator); ok {
 		meta.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})
 	}
+	load.meta = meta
 	if opt.PatchReadOnly { // nothing changed: target/ serves as it is
-		return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath,
-			load: &patchLoad{file: file, snap: snap, c: c, meta: meta}}, ""
+		return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, load: load}, ""
 	}
 	// read reads n bytes of manifest.json at off
 	read := func(off, n int64) ([]byte, bool) {
@@ -1676,9 +1687,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, j.why
 		}
 	}
-	load := &patchLoad{file: file, snap: snap, c: c, meta: meta}
 	var warehouseDiags Diagnostics
 	if openWarehouse != nil {
+		if why := <-indexed; why != "" {
+			return nil, why
+		}
 		if warehouseDiags, why = load.renderAgainstWarehouse(opt.Context, jobs, openWarehouse); why != "" {
 			return nil, why
 		}

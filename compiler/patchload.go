@@ -610,6 +610,15 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	if why := l.readsGraph(); why != "" {
 		return nil, why
 	}
+	// the models that query the warehouse while they render, which the
+	// runner renders against it, through the renderer below; none may
+	// read graph (everyTimeOK)
+	warehouseModels := map[string]bool{}
+	for _, ni := range l.snap.Warehouse {
+		if ni >= 0 && ni < len(l.snap.Nodes) {
+			warehouseModels[l.snap.Nodes[ni].ID] = true
+		}
+	}
 	dec, err := newEntryDecoder(l)
 	if err != nil {
 		return nil, err.Error()
@@ -633,7 +642,7 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		if errs[k] != nil {
 			return nil, errs[k].Error()
 		}
-		if n.RunTimeRender { // a snapshot is kept only when none does
+		if n.RunTimeRender && !warehouseModels[n.UniqueID] { // a snapshot is kept only when none does
 			return nil, n.UniqueID + " renders at run time"
 		}
 		if why := hookReadsGraph(n); why != "" {

@@ -56,8 +56,8 @@ func (l *patchLoad) index() string {
 // that fails keeps the parse-time SQL the patch rendered, with the warning
 // the compile gives. It returns those warnings, or why it cannot render
 // them as the compile would (then nothing is written). Call it once the
-// patch's renders are done: it turns the compilation's scope into the
-// Renderer's.
+// patch's renders are done (it turns the compilation's scope into the
+// Renderer's), with the node index read (index).
 func (l *patchLoad) renderAgainstWarehouse(ctx context.Context, jobs []*patchJob, open func() (warehouse.Warehouse, error)) (Diagnostics, string) {
 	var todo []*patchJob
 	for _, j := range jobs {
@@ -69,10 +69,16 @@ func (l *patchLoad) renderAgainstWarehouse(ctx context.Context, jobs []*patchJob
 		return nil, ""
 	}
 	sort.Slice(todo, func(a, b int) bool { return todo[a].pn.ID < todo[b].pn.ID })
-	if why := l.index(); why != "" {
+	// a render against the warehouse may call macros its parse-time render
+	// did not (execute is true): none may read graph, which the compile's
+	// Renderer has with Go's types and a patch only as JSON has it
+	if why := l.readsGraph(); why != "" {
 		return nil, why
 	}
 	ix := l.ix
+	if ix == nil {
+		return nil, "no node index"
+	}
 	dec, err := newEntryDecoder(l)
 	if err != nil {
 		return nil, err.Error()

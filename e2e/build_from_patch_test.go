@@ -44,6 +44,10 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 		// m3 only in its incremental branch, which the compile does not
 		// render
 		{"chain", chainProject, []string{"m1 m4", "m1", "", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+", "inc_e", "gh", "* --exclude gh"}, "models/m2.sql", 20},
+		// a model that lists its parent's columns from the warehouse (as
+		// dbt_utils.star does) is rendered against it when it runs
+		{"introspective", introspectiveProject, []string{"star_m4", "m4", "after_star", "star_m4+", "+star_m4", "m1", "star_m4 m3"},
+			"models/star_m4.sql", 12},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,6 +85,19 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 			require.Equal(t, tables(t, whole), tables(t, light))
 		})
 	}
+}
+
+// introspectiveProject is chainProject with a table that lists m4's
+// columns from the warehouse, and a view over it.
+func introspectiveProject(t testing.TB) string {
+	dir := chainProject(t)
+	writeFile(t, dir, "models/star_m4.sql", `{{ config(materialized='table') }}
+{%- set cols = adapter.get_columns_in_relation(ref('m4')) %}
+select {% for c in cols %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}{% if not cols %}*{% endif %}, {{ cols | length }} as n
+from {{ ref('m4') }}
+`)
+	writeFile(t, dir, "models/after_star.sql", "select id, n from {{ ref('star_m4') }}\n")
+	return dir
 }
 
 func chainProject(t testing.TB) string {

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -88,7 +86,7 @@ select {{ n }} as n
 		require.Equal(t, 0, a.Code, "%s: %s", step.what, a)
 		require.Equal(t, 0, b.Code, "%s: %s", step.what, b)
 		require.Equal(t, b.Stdout, a.Stdout, step.what)
-		require.Equal(t, b.Stderr, withoutTimings(a.Stderr), step.what)
+		require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), step.what)
 		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), step.what+": manifest.json")
 		an, ac := compiledFiles(t, light)
 		bn, bc := compiledFiles(t, whole)
@@ -114,15 +112,4 @@ select {{ n }} as n
 			require.Contains(t, ac["models/cols.sql"], `select "id", "name", "extra" from`)
 		}
 	}
-}
-
-// withoutTimings drops MART_TIMINGS=1's lines.
-func withoutTimings(stderr string) string {
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(stderr, "\n") {
-		if !strings.HasPrefix(line, "mart timing: ") {
-			fmt.Fprint(&b, line)
-		}
-	}
-	return b.String()
 }
