@@ -1443,10 +1443,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	load := &patchLoad{file: file, snap: snap, c: newCompilation(opt, proj, tgt, nil)}
-	var indexed chan string // the node index the renders against the warehouse read, read meanwhile
+	// the node index the renders against the warehouse read, read meanwhile
+	type indexRead struct {
+		ix  *nodeIndex
+		err error
+	}
+	var indexed chan indexRead
 	if openWarehouse != nil {
-		indexed = make(chan string, 1)
-		go func() { indexed <- load.index() }()
+		indexed = make(chan indexRead, 1)
+		go func() {
+			ix, err := load.readIndex()
+			indexed <- indexRead{ix, err}
+		}()
 	}
 	c := load.c
 	projects := proj.projects()
@@ -1689,7 +1697,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	var warehouseDiags Diagnostics
 	if openWarehouse != nil {
-		if why := <-indexed; why != "" {
+		r := <-indexed
+		if why := load.useIndex(r.ix, r.err); why != "" {
 			return nil, why
 		}
 		if warehouseDiags, why = load.renderAgainstWarehouse(opt.Context, jobs, openWarehouse); why != "" {

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -37,17 +38,33 @@ func WarehouseRenderFailed(n *Node, err error) Diagnostic {
 // there is). A damaged one is never trusted: the snapshot is removed, and
 // PatchNote tells it.
 func (l *patchLoad) index() string {
+	if l.ix != nil {
+		return ""
+	}
+	return l.useIndex(l.readIndex())
+}
+
+// readIndex reads the snapshot's node index; safe to call on another
+// goroutine (it changes nothing).
+func (l *patchLoad) readIndex() (*nodeIndex, error) {
 	if l.snap.Index.Len == 0 || l.snap.Entries == nil {
-		return "no node index"
+		return nil, errNoIndex
 	}
-	if l.ix == nil {
-		ix, err := readIndex(l.file, l.snap)
-		if err != nil {
-			os.Remove(l.file)
-			return unreadableSnapshot + relTo(l.c.project.Dir, blobsFile(l.file)) + "\x00" + err.Error()
-		}
-		l.ix = ix
+	return readIndex(l.file, l.snap)
+}
+
+var errNoIndex = errors.New("no node index")
+
+// useIndex keeps the index readIndex read, or says why there is none.
+func (l *patchLoad) useIndex(ix *nodeIndex, err error) string {
+	switch {
+	case err == errNoIndex:
+		return err.Error()
+	case err != nil:
+		os.Remove(l.file)
+		return unreadableSnapshot + relTo(l.c.project.Dir, blobsFile(l.file)) + "\x00" + err.Error()
 	}
+	l.ix = ix
 	return ""
 }
 

@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -111,5 +114,27 @@ select {{ n }} as n
 		case "the macro they call edited":
 			require.Contains(t, ac["models/cols.sql"], `select "id", "name", "extra" from`)
 		}
+	}
+	// the node index their renders read, damaged, is never trusted: the
+	// compile says so in one line and compiles the whole project, whose
+	// snapshot the next compile patches
+	// (after a whole compile: a patch appends its captures to the file,
+	// after the index)
+	require.NoError(t, os.Remove(filepath.Join(light, "target", "partial_parse.patch")))
+	r := mart(t, light, "compile")
+	require.Equal(t, 0, r.Code, r.String())
+	blobs := filepath.Join(light, "target", "partial_parse.blobs")
+	data, err := os.ReadFile(blobs)
+	require.NoError(t, err)
+	for i := len(data) - 30; i < len(data); i += 7 { // the index is written last
+		data[i] ^= 0x5a
+	}
+	require.NoError(t, os.WriteFile(blobs, data, 0o600))
+	for i, patched := range []bool{false, true} {
+		r := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+		require.Equal(t, 0, r.Code, r.String())
+		require.Equal(t, i == 0, strings.Contains(r.Stderr, "target/partial_parse.blobs: warning: partial-parse cache ignored: the node index is damaged"), r.Stderr)
+		require.Equal(t, patched, !strings.Contains(r.Stderr, "no patch:"), r.Stderr)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
 	}
 }
