@@ -38,15 +38,15 @@ func (g *globals) renderWithWarehouse(res *compiler.Result, wh warehouse.Warehou
 	}
 	rendered := map[string]*compiler.Node{}
 	var diags compiler.Diagnostics
-	for _, id := range nodes {
+	sqls, errs := res.Renderer.RenderNodes(g.ctx, nodes, compiler.RenderOptions{Warehouse: wh}, res.Target.Threads)
+	for i, id := range nodes {
 		n := res.Manifest.Node(id)
-		sql, err := res.Renderer.RenderNode(g.ctx, id, compiler.RenderOptions{Warehouse: wh})
-		if err != nil {
-			diags = append(diags, compiler.WarehouseRenderFailed(n, err))
+		if errs[i] != nil {
+			diags = append(diags, compiler.WarehouseRenderFailed(n, errs[i]))
 			continue
 		}
 		c := *n
-		c.CompiledCode = sql
+		c.CompiledCode = sqls[i]
 		rendered[id] = &c
 	}
 	g.v.Diagnostics(diags)

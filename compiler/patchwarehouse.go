@@ -129,14 +129,18 @@ func (l *patchLoad) renderAgainstWarehouse(ctx context.Context, jobs []*patchJob
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	r := l.renderer(dec, m)
+	ids := make([]string, len(todo))
+	for i, j := range todo {
+		ids[i] = j.pn.ID
+	}
+	sqls, errs := l.renderer(dec, m).RenderNodes(ctx, ids, RenderOptions{Warehouse: wh}, l.c.target.Threads)
 	var diags Diagnostics
-	for _, j := range todo {
-		sql, err := r.RenderNode(ctx, j.pn.ID, RenderOptions{Warehouse: wh})
-		if err != nil {
-			diags = append(diags, WarehouseRenderFailed(&j.out, err))
+	for i, j := range todo {
+		if errs[i] != nil {
+			diags = append(diags, WarehouseRenderFailed(&j.out, errs[i]))
 			continue
 		}
+		sql := sqls[i]
 		j.out.CompiledCode = sql
 		if j.frag, err = appendNode(nil, &j.out); err != nil {
 			return nil, j.pn.ID + ": " + err.Error()

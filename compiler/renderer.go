@@ -79,6 +79,17 @@ func (r *Renderer) RenderNode(ctx context.Context, id string, opt RenderOptions)
 	return r.render(n, opt, func(st *renderState) (string, error) { return tpl.Render(r.s.renderContext(st, opt)) })
 }
 
+// RenderNodes renders nodes ids with opt (RenderNode), workers at a time
+// (at least one), as dbt compiles with its threads: what `mart compile`
+// does with the nodes that query the warehouse while they render (a
+// warehouse call, on BigQuery, takes a round trip). It returns each one's
+// SQL and error, in the order of ids.
+func (r *Renderer) RenderNodes(ctx context.Context, ids []string, opt RenderOptions, workers int) ([]string, []error) {
+	sqls, errs := make([]string, len(ids)), make([]error, len(ids))
+	parallelN(len(ids), max(workers, 1), func(i int) { sqls[i], errs[i] = r.RenderNode(ctx, ids[i], opt) })
+	return sqls, errs
+}
+
 // Target is the node a render's ref() or source() finds for key ("ref:m",
 // "ref:m@v2", "source:s.t"; InputKey's), or nil: what a unit test's mocked
 // input stands for.
