@@ -216,7 +216,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return fail("no patch: " + why)
 	}
 	sg, why := p.SelectorGraph()
-	if sg != nil && len(f.sel.selects) == 0 { // the whole compile adopts the patch
+	if sg != nil && len(f.sel.selects) == 0 && !f.inline { // the whole compile adopts the patch
 		return fail("no --select: every node is needed")
 	}
 	if sg == nil {
@@ -226,9 +226,11 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		p = nil // the whole compile keeps a new snapshot, with an index
 		return fail(why)
 	}
-	ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
-	if err != nil {
-		return fail(err.Error()) // the whole compile reports it
+	if !f.inline {
+		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
+		if err != nil {
+			return fail(err.Error()) // the whole compile reports it
+		}
 	}
 	phase.Mark("select")
 	res, why = p.Result(ids)
@@ -238,7 +240,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	g.v.Diagnostics(p.Diags)
 	g.printedDiags = p.Diags
-	if len(ids) == 0 {
+	if len(ids) == 0 && !f.inline {
 		g.v.Diagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
 			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(f.sel.selects, " "))}})
 	}

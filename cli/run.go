@@ -40,6 +40,10 @@ type runFlags struct {
 	dryRun         bool
 	summaryFile    string
 	openLineageURL string
+	// inline: the command reads no node of the selection, only what an
+	// inline query refs (`mart show --inline`): no --select is no node,
+	// not every node
+	inline bool
 }
 
 // runLike makes a command that runs the plan of the selected nodes of its

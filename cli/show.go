@@ -23,9 +23,21 @@ func showCmd(g *globals) *cobra.Command {
 				return badInput("--limit must be at least 1, got %d", limit)
 			}
 			g.preopen = true
-			res, err := g.compileProject(false, newInvocationID())
-			if err != nil {
-				return err
+			// what the preview needs loads from the patch snapshot, as a
+			// run of a selection does (an analyst previews a model of a
+			// big project after each edit); else the project is compiled
+			invocation := newInvocationID()
+			res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: sel, inline: inline != ""}, false, invocation, false)
+			if !ok {
+				var err error
+				if res, err = g.compileProject(false, invocation); err != nil {
+					return err
+				}
+				if inline == "" {
+					if ids, err = g.selectNodes(res, &sel, false); err != nil {
+						return err
+					}
+				}
 			}
 			wh, err := g.openWarehouse(res)
 			if err != nil {
@@ -34,15 +46,11 @@ func showCmd(g *globals) *cobra.Command {
 			defer wh.Close()
 			g.attachStateIfGiven(wh, &sel)
 			if inline == "" {
-				ids, err := g.selectNodes(res, &sel, false)
-				if err != nil {
-					return err
-				}
 				if res, err = g.renderWithWarehouse(res, wh, ids); err != nil {
 					return err
 				}
 			}
-			sql, label, err := g.showQuery(res, &sel, inline)
+			sql, label, err := g.showQuery(res, ids, inline)
 			if err != nil {
 				return err
 			}
@@ -62,17 +70,13 @@ func showCmd(g *globals) *cobra.Command {
 
 // showQuery is what `mart show` previews: the inline query rendered, or
 // the one selected node's compiled SQL (a seed's or a snapshot's table).
-func (g *globals) showQuery(res *compiler.Result, sel *selection, inline string) (sql, label string, err error) {
+func (g *globals) showQuery(res *compiler.Result, ids []string, inline string) (sql, label string, err error) {
 	if inline != "" {
 		sql, err = res.Renderer.RenderText(g.ctx, "", "--inline", inline, compiler.RenderOptions{})
 		if err != nil {
 			return "", "", badInput("--inline: %v", err)
 		}
 		return sql, "inline query", nil
-	}
-	ids, err := g.selectNodes(res, sel, false)
-	if err != nil {
-		return "", "", err
 	}
 	var picked []*compiler.Node
 	for _, id := range ids {

@@ -420,3 +420,41 @@ func editModel(t *testing.T, rel string, dirs ...string) {
 }
 
 var timingLines = regexp.MustCompile(`(?m)^mart timing: .*\n`)
+
+// `mart show` loads what its preview needs from the patch snapshot too (an
+// analyst previews a model of a big project after each edit): its output
+// and exit code are those of a whole compile's, for a selection or an
+// inline query, before and after an edit of a model and of one that
+// queries the warehouse.
+func TestShowFromPatchMatchesWholeCompile(t *testing.T) {
+	light, whole := introspectiveProject(t), introspectiveProject(t)
+	for _, dir := range []string{light, whole} {
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	shows := [][]string{{"--select", "m1"}, {"--select", "star_m4"}, {"--select", "after_star"}, {"--select", "raw_ids"},
+		{"--select", "z", "--limit", "1"}, {"--select", "m1 m4"}, {"--select", "nosuch"},
+		{"--inline", "select count(*) as n from {{ ref('m4') }}"}, {"--inline", "select * from {{ ref('star_m4') }} order by id"}}
+	loaded := 0
+	for round := 0; round < 2; round++ {
+		if round == 1 {
+			editModel(t, "models/m2.sql", light, whole)
+			editModel(t, "models/star_m4.sql", light, whole)
+		}
+		for _, args := range shows {
+			args = append([]string{"show"}, args...)
+			a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+			b := mart(t, whole, append(args, "--no-partial-parse")...)
+			what := fmt.Sprintf("round %d, mart %q", round, args)
+			require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+			require.Equal(t, b.Stdout, a.Stdout, what)
+			require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
+			if loadedFromPatch.MatchString(a.Stderr) {
+				loaded++
+			} else {
+				t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
+			}
+		}
+	}
+	require.Equal(t, 2*len(shows), loaded, "previews that loaded from the patch snapshot")
+}
