@@ -35,9 +35,16 @@ func (g *globals) runOperation(name, rawArgs string) error {
 		}
 	}
 	g.preopen = true
-	res, err := g.compileProject(false, newInvocationID())
-	if err != nil {
-		return err
+	// the macros and the relations ref() names load from the patch
+	// snapshot, as for `mart show --inline` (an orchestrator runs
+	// operations on a big project often); else the project is compiled
+	invocation := newInvocationID()
+	res, _, ok, _ := g.selectFromPatch(&runFlags{inline: true}, false, invocation, false)
+	if !ok {
+		var err error
+		if res, err = g.compileProject(false, invocation); err != nil {
+			return err
+		}
 	}
 	wh, err := g.openWarehouse(res)
 	if err != nil {

@@ -41,8 +41,8 @@ type runFlags struct {
 	summaryFile    string
 	openLineageURL string
 	// inline: the command reads no node of the selection, only what an
-	// inline query refs (`mart show --inline`): no --select is no node,
-	// not every node
+	// inline query or a macro refs (`mart show --inline`, `mart
+	// run-operation`): no --select is no node, not every node
 	inline bool
 }
 

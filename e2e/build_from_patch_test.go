@@ -458,3 +458,47 @@ func TestShowFromPatchMatchesWholeCompile(t *testing.T) {
 	}
 	require.Equal(t, 2*len(shows), loaded, "previews that loaded from the patch snapshot")
 }
+
+// `mart run-operation` loads the project's macros and what they ref from
+// the patch snapshot (an orchestrator runs operations on a big project
+// often): its output, exit code and effect are those of a whole compile's.
+func TestRunOperationFromPatchMatchesWholeCompile(t *testing.T) {
+	light, whole := introspectiveProject(t), introspectiveProject(t)
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "macros/ops.sql", `{% macro copy_of(model, to) %}
+  {% do run_query('create or replace table ' ~ to ~ ' as select * from ' ~ ref(model)) %}
+  {{ log('copied ' ~ ref(model) ~ ' (' ~ var('label', 'none') ~ ')', info=True) }}
+{% endmacro %}
+{% macro count_of(table) %}
+  {% do print(table ~ ': ' ~ run_query('select count(*) from ' ~ table).columns[0].values()[0]) %}
+{% endmacro %}`)
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	ops := [][]string{{"copy_of", "--args", "{model: star_m4, to: star_copy}"}, {"count_of", "--args", "{table: star_copy}"},
+		{"copy_of", "--args", "{model: m1, to: m1_copy}"}, {"count_o"}, {"count_of", "--args", "[1]"},
+		{"count_of", "--args", "{table: missing}"}, {"copy_of", "--args", "{model: nosuch, to: x}"}}
+	loaded := 0
+	for round := 0; round < 2; round++ {
+		if round == 1 {
+			editModel(t, "models/m2.sql", light, whole)
+		}
+		for _, op := range ops {
+			args := append([]string{"run-operation"}, op...)
+			a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+			b := mart(t, whole, append(args, "--no-partial-parse")...)
+			what := fmt.Sprintf("round %d, mart %q", round, args)
+			require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+			require.Equal(t, b.Stdout, a.Stdout, what)
+			require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
+			if loadedFromPatch.MatchString(a.Stderr) {
+				loaded++
+			} else {
+				t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
+			}
+		}
+	}
+	// --args that are not a mapping fail before anything loads
+	require.Equal(t, 2*(len(ops)-1), loaded, "operations that loaded from the patch snapshot")
+	require.Equal(t, tables(t, whole), tables(t, light))
+}
