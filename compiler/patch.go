@@ -1011,6 +1011,17 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	slices.Sort(snap.EveryTime)
 	slices.Sort(snap.Warehouse)
+	// a render against the warehouse may call a macro its parse-time
+	// render did not (execute is true): one that may read graph, which a
+	// patch cannot give as the compile does, would refuse every patch
+	// (renderAgainstWarehouse)
+	if len(snap.Warehouse) > 0 {
+		for _, name := range sortedKeys(c.macroFacts) {
+			if c.macroFacts[name].graph {
+				return nil, "macro " + name + " names graph, and models query the warehouse while they render"
+			}
+		}
+	}
 	return snap, ""
 }
 
@@ -1707,7 +1718,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	for _, j := range jobs {
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
-		if j.code != nil { // nil: a description edit only, its compiled file as it was
+		// nil: a description edit only, its compiled file as it was; a
+		// run's patch writes no compiled file of a model that queries the
+		// warehouse (the runner writes what it runs, as a run's whole
+		// compile leaves the others' files as `mart compile` wrote them)
+		if j.code != nil && !(j.warehouse && opt.PatchForRun) {
 			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
 		}
 		snap.readsVars(j.ni, j.varNames)

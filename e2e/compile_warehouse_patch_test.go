@@ -138,3 +138,46 @@ select {{ n }} as n
 		require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
 	}
 }
+
+// After `mart compile`, target/compiled holds the SQL of a model that
+// queries the warehouse as rendered against it. A run that does not run
+// that model (a selection of others, or a `mart seed`/`mart test` whose
+// patch is followed by a whole compile) leaves that file as a run without
+// partial parsing does: its patch does not write the model's parse-time
+// SQL over it (found by a review).
+func TestRunPatchKeepsWarehouseModelsCompiledFile(t *testing.T) {
+	files := map[string]string{
+		"mart.yml":         "name: wh\nmodels:\n  wh:\n    +materialized: view\n",
+		"seeds/people.csv": "id,name\n1,a\n2,b\n",
+		"models/cols.sql": `{%- set cols = adapter.get_columns_in_relation(ref('people')) -%}
+select {% for c in cols %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}{% if not cols %}*{% endif %} from {{ ref('people') }}
+`,
+		"models/plain.sql": "select 1 as x\n",
+	}
+	for _, args := range [][]string{{"run", "--select", "plain"}, {"seed"}, {"test"}} {
+		light, whole := t.TempDir(), t.TempDir()
+		for _, dir := range []string{light, whole} {
+			for name, text := range files {
+				writeFile(t, dir, name, text)
+			}
+			r := mart(t, dir, "seed", "--no-partial-parse")
+			require.Equal(t, 0, r.Code, r.String())
+		}
+		r := mart(t, light, "compile")
+		require.Equal(t, 0, r.Code, r.String())
+		r = mart(t, whole, "compile", "--no-partial-parse")
+		require.Equal(t, 0, r.Code, r.String())
+		_, c := compiledFiles(t, light)
+		require.Contains(t, c["models/cols.sql"], "select id, name from")
+
+		a := mart(t, light, args...)
+		b := mart(t, whole, append(args, "--no-partial-parse")...)
+		require.Equal(t, 0, a.Code, a.String())
+		require.Equal(t, 0, b.Code, b.String())
+		an, ac := compiledFiles(t, light)
+		bn, bc := compiledFiles(t, whole)
+		require.Equal(t, bn, an, "mart %v", args)
+		require.Equal(t, bc, ac, "mart %v: target/compiled", args)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), "mart %v: manifest.json", args)
+	}
+}
