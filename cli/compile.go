@@ -216,7 +216,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return fail("no patch: " + why)
 	}
 	sg, why := p.SelectorGraph()
-	if sg != nil && len(f.sel.selects) == 0 && !f.inline { // the whole compile adopts the patch
+	if sg != nil && len(f.sel.selects) == 0 && !f.inline && !f.sources { // the whole compile adopts the patch
 		return fail("no --select: every node is needed")
 	}
 	if sg == nil {
@@ -232,6 +232,18 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			return fail(err.Error()) // the whole compile reports it
 		}
 	}
+	// the selection matched nothing (said once the patch is loaded, as a
+	// whole compile's selection says it)
+	matchedNone := len(ids) == 0 && !f.inline && (len(f.sel.selects) > 0 || len(f.sel.excludes) > 0)
+	if f.sources { // what the command reads of them: no model is loaded
+		kept := ids[:0]
+		for _, id := range ids {
+			if sg.Nodes[id].ResourceType == compiler.TypeSource {
+				kept = append(kept, id)
+			}
+		}
+		ids = kept
+	}
 	phase.Mark("select")
 	res, why = p.Result(ids)
 	if res == nil {
@@ -240,7 +252,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	g.v.Diagnostics(p.Diags)
 	g.printedDiags = p.Diags
-	if len(ids) == 0 && !f.inline {
+	if matchedNone {
 		g.v.Diagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
 			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(f.sel.selects, " "))}})
 	}

@@ -39,13 +39,18 @@ func freshnessCmd(g *globals) *cobra.Command {
 func (g *globals) sourceFreshness(sel *selection) error {
 	invocation := newInvocationID()
 	g.preopen = true
-	res, err := g.compileProject(false, invocation)
-	if err != nil {
-		return err
-	}
-	ids, err := g.selectNodes(res, sel, false)
-	if err != nil {
-		return err
+	// the selected sources load from the patch snapshot, as a run of a
+	// selection loads its nodes (an orchestrator checks freshness before
+	// each build); else the project is compiled
+	res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: *sel, sources: true}, false, invocation, false)
+	if !ok {
+		var err error
+		if res, err = g.compileProject(false, invocation); err != nil {
+			return err
+		}
+		if ids, err = g.selectNodes(res, sel, false); err != nil {
+			return err
+		}
 	}
 	var sources []*compiler.Node
 	var missing compiler.Diagnostics

@@ -44,6 +44,9 @@ type runFlags struct {
 	// inline query or a macro refs (`mart show --inline`, `mart
 	// run-operation`): no --select is no node, not every node
 	inline bool
+	// sources: the command reads the selected sources only (`mart source
+	// freshness`): no --select is every source
+	sources bool
 }
 
 // runLike makes a command that runs the plan of the selected nodes of its

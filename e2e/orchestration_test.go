@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -184,3 +186,44 @@ for node in tree.body:
         out["edges"] = ast.literal_eval(node.value)
 print(json.dumps(out))
 `
+
+// `mart source freshness` loads the selected sources from the patch
+// snapshot (an orchestrator checks freshness before each build): its
+// output and exit code are those of a whole compile's, with a selection or
+// without, before and after an edit of the sources' YAML (which compiles
+// the whole project) and of a model.
+func TestSourceFreshnessFromPatchMatchesWholeCompile(t *testing.T) {
+	light, whole := freshnessProject(t), freshnessProject(t)
+	ages := regexp.MustCompile(`\[(newest row|no rows)[^\]]*\]|\d+(\.\d+)?s\b`)
+	checks := [][]string{nil, {"--select", "source:raw.fresh"}, {"--select", "source:raw.fresh+ source:raw.aging"},
+		{"--exclude", "source:raw.stale"}, {"--select", "nosuch"}, {"--select", "raw_fresh"}}
+	loaded := 0
+	for round := 0; round < 3; round++ {
+		switch round {
+		case 1:
+			editModel(t, "models/raw_aging.sql", light, whole)
+		case 2:
+			for _, dir := range []string{light, whole} {
+				src := readFile(t, dir, "models/sources.yml")
+				writeFile(t, dir, "models/sources.yml", strings.Replace(src, "count: 1, period: day", "count: 2, period: day", 1))
+			}
+		}
+		for _, args := range checks {
+			args = append([]string{"source", "freshness"}, args...)
+			a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+			b := mart(t, whole, append(args, "--no-partial-parse")...)
+			what := fmt.Sprintf("round %d, mart %q", round, args)
+			require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+			require.Equal(t, ages.ReplaceAllString(b.Stdout, "<age>"), ages.ReplaceAllString(a.Stdout, "<age>"), what)
+			require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
+			if loadedFromPatch.MatchString(a.Stderr) {
+				loaded++
+			} else {
+				t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
+			}
+		}
+	}
+	// the YAML edit compiles the whole project once; runs of mart source
+	// freshness write no snapshot, so the round after it compiles whole
+	require.GreaterOrEqual(t, loaded, 2*len(checks), "checks that loaded from the patch snapshot")
+}
