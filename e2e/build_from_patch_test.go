@@ -294,13 +294,7 @@ func TestBuildFromPatchDamagedIndex(t *testing.T) {
 	require.Regexp(t, loadedFromPatch, r.Stderr)
 	// damaged, then found by a run of a selection, then by one of every node
 	for _, args := range [][]string{{"build", "--select", "m1"}, {"build"}} {
-		blobs := filepath.Join(dir, "target", "partial_parse.blobs")
-		data, err := os.ReadFile(blobs)
-		require.NoError(t, err)
-		for i := len(data) - 200; i < len(data); i += 7 { // the index is written last
-			data[i] ^= 0x5a
-		}
-		require.NoError(t, os.WriteFile(blobs, data, 0o600))
+		damageBlobsTail(t, dir, 200)
 		r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, args...)
 		require.Equal(t, 0, r.Code, r.String())
 		require.NotRegexp(t, loadedFromPatch, r.Stderr)
@@ -442,17 +436,8 @@ func TestShowFromPatchMatchesWholeCompile(t *testing.T) {
 			editModel(t, "models/star_m4.sql", light, whole)
 		}
 		for _, args := range shows {
-			args = append([]string{"show"}, args...)
-			a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
-			b := mart(t, whole, append(args, "--no-partial-parse")...)
-			what := fmt.Sprintf("round %d, mart %q", round, args)
-			require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
-			require.Equal(t, b.Stdout, a.Stdout, what)
-			require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
-			if loadedFromPatch.MatchString(a.Stderr) {
+			if sameAsWhole(t, round, light, whole, append([]string{"show"}, args...), nil) {
 				loaded++
-			} else {
-				t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
 			}
 		}
 	}
@@ -484,21 +469,47 @@ func TestRunOperationFromPatchMatchesWholeCompile(t *testing.T) {
 			editModel(t, "models/m2.sql", light, whole)
 		}
 		for _, op := range ops {
-			args := append([]string{"run-operation"}, op...)
-			a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
-			b := mart(t, whole, append(args, "--no-partial-parse")...)
-			what := fmt.Sprintf("round %d, mart %q", round, args)
-			require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
-			require.Equal(t, b.Stdout, a.Stdout, what)
-			require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
-			if loadedFromPatch.MatchString(a.Stderr) {
+			if sameAsWhole(t, round, light, whole, append([]string{"run-operation"}, op...), nil) {
 				loaded++
-			} else {
-				t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
 			}
 		}
 	}
 	// --args that are not a mapping fail before anything loads
 	require.Equal(t, 2*(len(ops)-1), loaded, "operations that loaded from the patch snapshot")
 	require.Equal(t, tables(t, whole), tables(t, light))
+}
+
+// sameAsWhole runs mart args in light (partial parsing on) and in whole
+// (--no-partial-parse), requires the same exit code, stdout (through
+// normalize, when set) and stderr (without timing lines), and says whether
+// light loaded from the patch snapshot.
+func sameAsWhole(t *testing.T, round int, light, whole string, args []string, normalize func(string) string) bool {
+	t.Helper()
+	a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+	b := mart(t, whole, append(args, "--no-partial-parse")...)
+	what := fmt.Sprintf("round %d, mart %q", round, args)
+	require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+	if normalize == nil {
+		normalize = func(s string) string { return s }
+	}
+	require.Equal(t, normalize(b.Stdout), normalize(a.Stdout), what)
+	require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
+	if loadedFromPatch.MatchString(a.Stderr) {
+		return true
+	}
+	t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
+	return false
+}
+
+// damageBlobsTail flips bytes in the last n bytes of target/'s blobs file,
+// where a whole compile writes the node index.
+func damageBlobsTail(t *testing.T, dir string, n int) {
+	t.Helper()
+	blobs := filepath.Join(dir, "target", "partial_parse.blobs")
+	data, err := os.ReadFile(blobs)
+	require.NoError(t, err)
+	for i := len(data) - n; i < len(data); i += 7 {
+		data[i] ^= 0x5a
+	}
+	require.NoError(t, os.WriteFile(blobs, data, 0o600))
 }

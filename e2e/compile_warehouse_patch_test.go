@@ -123,13 +123,7 @@ select {{ n }} as n
 	require.NoError(t, os.Remove(filepath.Join(light, "target", "partial_parse.patch")))
 	r := mart(t, light, "compile")
 	require.Equal(t, 0, r.Code, r.String())
-	blobs := filepath.Join(light, "target", "partial_parse.blobs")
-	data, err := os.ReadFile(blobs)
-	require.NoError(t, err)
-	for i := len(data) - 30; i < len(data); i += 7 { // the index is written last
-		data[i] ^= 0x5a
-	}
-	require.NoError(t, os.WriteFile(blobs, data, 0o600))
+	damageBlobsTail(t, light, 30)
 	for i, patched := range []bool{false, true} {
 		r := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
 		require.Equal(t, 0, r.Code, r.String())
