@@ -49,8 +49,26 @@ func compileCmd(g *globals) *cobra.Command {
 					return err
 				}
 			}
-			g.patchSnapshot = whole
-			res, err := g.compileProject(false, newInvocationID())
+			invocation := newInvocationID()
+			selecting := !whole && sel.state == "" && g.partialParse && !g.noPartialParse
+			if selecting {
+				// a selection loads what it writes from the patch snapshot,
+				// as a run of one does: target/ is patched as a compile of
+				// every node writes it, then the selected nodes' files
+				if res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: sel, compiling: true}, false, invocation, false); ok {
+					files := compiledFiles(res, ids, &sel)
+					if err := res.WriteTarget(files); err != nil {
+						return &exitError{ExitFailure, err}
+					}
+					g.v.Compiled(view.Compiled{Counts: typeCounts(res, ids), Selected: len(ids), TargetDir: res.Project.TargetPath})
+					return nil
+				}
+			}
+			// a selection's compile keeps a snapshot as a run's does (its
+			// target/compiled holds what it selected), which the next
+			// selection loads from
+			g.patchSnapshot, g.running = whole || selecting, selecting
+			res, err := g.compileProject(false, invocation)
 			if err != nil {
 				return err
 			}
@@ -69,8 +87,11 @@ func compileCmd(g *globals) *cobra.Command {
 			}
 			phase.Mark("write target")
 			counts := typeCounts(res, ids)
-			if whole {
+			switch {
+			case whole:
 				res.KeepPatch(files, g.printedDiags, counts, len(ids))
+			case selecting:
+				g.keepPatch(res, files)
 			}
 			g.v.Compiled(view.Compiled{Counts: counts, Selected: len(ids), TargetDir: res.Project.TargetPath})
 			return nil
@@ -248,6 +269,11 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	res, why = p.Result(ids)
 	if res == nil {
 		return fail(why)
+	}
+	if f.compiling {
+		if rt := runTimeRendered(res, ids); len(rt) > 0 {
+			return fail(rt[0] + " queries the warehouse while it renders")
+		}
 	}
 	phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	g.v.Diagnostics(p.Diags)

@@ -47,6 +47,10 @@ type runFlags struct {
 	// sources: the command reads the selected sources only (`mart source
 	// freshness`): no --select is every source
 	sources bool
+	// compiling: `mart compile --select`, which writes the manifest with
+	// the selected nodes that query the warehouse rendered against it: a
+	// selection with one compiles the whole project
+	compiling bool
 }
 
 // runLike makes a command that runs the plan of the selected nodes of its

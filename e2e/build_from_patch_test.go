@@ -513,3 +513,49 @@ func damageBlobsTail(t *testing.T, dir string, n int) {
 	}
 	require.NoError(t, os.WriteFile(blobs, data, 0o600))
 }
+
+// `mart compile --select` loads what it writes from the patch snapshot
+// too (`dbt compile -s model` is how one reads a model's SQL): its output,
+// exit code, manifest.json and the selected nodes' compiled files are a
+// whole compile's. A selection of a model that queries the warehouse
+// compiles the whole project (its manifest entry is rendered against the
+// warehouse). Like a run of a selection, it leaves target/compiled as
+// `mart compile` would write it: an edited model's file is written even
+// when it is not selected.
+func TestCompileSelectFromPatchMatchesWholeCompile(t *testing.T) {
+	light, whole := introspectiveProject(t), introspectiveProject(t)
+	r := mart(t, light, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	r = mart(t, whole, "build", "--no-partial-parse")
+	require.Equal(t, 0, r.Code, r.String())
+	r = mart(t, light, "compile")
+	require.Equal(t, 0, r.Code, r.String())
+	r = mart(t, whole, "compile", "--no-partial-parse")
+	require.Equal(t, 0, r.Code, r.String())
+	selects := [][]string{{"m1"}, {"m1+"}, {"resource_type:test"}, {"raw_ids z"}, {"inc_e"}, {"star_m4"}, {"after_star"},
+		{"nosuch"}, {"m4", "--exclude", "m4"}, {"m1", "--exclude", "resource_type:test"}}
+	loaded := 0
+	for round := 0; round < 2; round++ {
+		if round == 1 {
+			editModel(t, "models/m2.sql", light, whole)
+		}
+		for _, sel := range selects {
+			args := append([]string{"compile", "--select"}, sel...)
+			if sameAsWhole(t, round, light, whole, args, nil) {
+				loaded++
+			}
+			what := fmt.Sprintf("round %d, mart %q", round, args)
+			require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+			an, ac := compiledFiles(t, light)
+			bn, bc := compiledFiles(t, whole)
+			require.Equal(t, bn, an, what)
+			if round == 1 { // the edited model's file: see above
+				require.Contains(t, ac["models/m2.sql"], "-- edited", what)
+				delete(ac, "models/m2.sql")
+				delete(bc, "models/m2.sql")
+			}
+			require.Equal(t, bc, ac, what)
+		}
+	}
+	require.Equal(t, 2*(len(selects)-1), loaded, "compiles that loaded from the patch snapshot (all but star_m4's)")
+}
