@@ -208,6 +208,9 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		why = "--state or --defer"
 	case f.dryRun || lineageOn(f.openLineageURL):
 		why = "--dry-run or OpenLineage (they read the whole manifest)"
+	case compiler.NamesGraph(f.inlineText):
+		// a snapshot's graph is manifest.json's, whose numbers are JSON's
+		why = "the inline query names graph"
 	default:
 		why = compiler.CanSelect(f.sel.selects, f.sel.excludes)
 	}
@@ -255,7 +258,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	// the selection matched nothing (said once the patch is loaded, as a
 	// whole compile's selection says it)
-	matchedNone := len(ids) == 0 && !f.inline && (len(f.sel.selects) > 0 || len(f.sel.excludes) > 0)
+	matchedNone := len(ids) == 0 && !f.inline && len(f.sel.selects) > 0
 	if f.sources { // what the command reads of them: no model is loaded
 		kept := ids[:0]
 		for _, id := range ids {
@@ -283,6 +286,30 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(f.sel.selects, " "))}})
 	}
 	return res, ids, true, p
+}
+
+// compileToRead is the whole compile of a command that reads the project
+// without building it (show, run-operation, source freshness), when it
+// cannot load from the patch snapshot. It writes target/ as a run's
+// compile does (manifest.json and the render cache, no compiled file), as
+// the patch it could not use would have and as dbt writes its manifest at
+// every command, and keeps a snapshot as a run's does, which the next such
+// command loads from.
+func (g *globals) compileToRead(invocation string) (*compiler.Result, error) {
+	keep := g.partialParse && !g.noPartialParse
+	g.patchSnapshot, g.running = keep, keep
+	res, err := g.compileProject(false, invocation)
+	if err != nil {
+		return nil, err
+	}
+	if err := res.WriteTarget(nil); err != nil {
+		res.DropPatch()
+		return nil, &exitError{ExitFailure, err}
+	}
+	if keep {
+		g.keepPatch(res, nil)
+	}
+	return res, nil
 }
 
 // keepPatch keeps the patch snapshot of a run's compile, with what a

@@ -45,7 +45,7 @@ func (g *globals) sourceFreshness(sel *selection) error {
 	res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: *sel, sources: true}, false, invocation, false)
 	if !ok {
 		var err error
-		if res, err = g.compileProject(false, invocation); err != nil {
+		if res, err = g.compileToRead(invocation); err != nil {
 			return err
 		}
 		if ids, err = g.selectNodes(res, sel, false); err != nil {

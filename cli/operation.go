@@ -42,7 +42,7 @@ func (g *globals) runOperation(name, rawArgs string) error {
 	res, _, ok, _ := g.selectFromPatch(&runFlags{inline: true}, false, invocation, false)
 	if !ok {
 		var err error
-		if res, err = g.compileProject(false, invocation); err != nil {
+		if res, err = g.compileToRead(invocation); err != nil {
 			return err
 		}
 	}

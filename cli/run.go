@@ -43,7 +43,8 @@ type runFlags struct {
 	// inline: the command reads no node of the selection, only what an
 	// inline query or a macro refs (`mart show --inline`, `mart
 	// run-operation`): no --select is no node, not every node
-	inline bool
+	inline     bool
+	inlineText string // the inline query (`mart show --inline`)
 	// sources: the command reads the selected sources only (`mart source
 	// freshness`): no --select is every source
 	sources bool

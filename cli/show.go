@@ -27,10 +27,10 @@ func showCmd(g *globals) *cobra.Command {
 			// run of a selection does (an analyst previews a model of a
 			// big project after each edit); else the project is compiled
 			invocation := newInvocationID()
-			res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: sel, inline: inline != ""}, false, invocation, false)
+			res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: sel, inline: inline != "", inlineText: inline}, false, invocation, false)
 			if !ok {
 				var err error
-				if res, err = g.compileProject(false, invocation); err != nil {
+				if res, err = g.compileToRead(invocation); err != nil {
 					return err
 				}
 				if inline == "" {

@@ -949,6 +949,12 @@ func (l *patchLoad) readsGraph() string {
 	return ""
 }
 
+// NamesGraph says whether a template's text (an inline query) may read
+// graph, which a selection loaded from the patch snapshot has only as
+// manifest.json has it (JSON's numbers): the command then compiles the
+// project.
+func NamesGraph(text string) bool { return namesWord(text, "graph") }
+
 // hookReadsGraph says why a node's hooks, which are in its config, could
 // read graph ("" when they cannot).
 func hookReadsGraph(n *Node) string {

@@ -559,3 +559,72 @@ func TestCompileSelectFromPatchMatchesWholeCompile(t *testing.T) {
 	}
 	require.Equal(t, 2*(len(selects)-1), loaded, "compiles that loaded from the patch snapshot (all but star_m4's)")
 }
+
+// An inline query that names graph compiles the whole project: a
+// snapshot's graph is manifest.json's, with JSON's numbers (2.0 for 2).
+// Found by a review, as the three tests after it.
+func TestShowInlineGraphFromPatch(t *testing.T) {
+	light, whole := chainProject(t), chainProject(t)
+	for _, dir := range []string{light, whole} {
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	args := []string{"show", "--inline", "select '{{ graph.nodes['model.chain.y'].config.factor }}' as f"}
+	require.False(t, sameAsWhole(t, 0, light, whole, args, nil))
+	require.Contains(t, mart(t, light, args...).Stdout, "\n-\n2\n")
+}
+
+// show, run-operation and source freshness write target/ as a run's
+// compile does whether they load from the patch snapshot or compile the
+// whole project (dbt writes its manifest at every command): a later
+// command that reads target/ (here --state target) sees the same.
+func TestReadingCommandsLeaveTargetAsWholeCompile(t *testing.T) {
+	for _, cmd := range [][]string{{"show", "--select", "m1"}, {"show", "--inline", "select 1 as x"},
+		{"run-operation", "noop"}, {"source", "freshness"}} {
+		t.Run(strings.Join(cmd[:2], " "), func(t *testing.T) {
+			light, whole := chainProject(t), chainProject(t)
+			for _, dir := range []string{light, whole} {
+				writeFile(t, dir, "macros/noop.sql", "{% macro noop() %}{% endmacro %}")
+				r := mart(t, dir, "build")
+				require.Equal(t, 0, r.Code, r.String())
+				r = mart(t, dir, "compile")
+				require.Equal(t, 0, r.Code, r.String())
+			}
+			editModel(t, "models/m2.sql", light, whole)
+			require.True(t, sameAsWhole(t, 0, light, whole, cmd, nil))
+			require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+			ls := []string{"ls", "--select", "state:modified", "--state", "target", "--output", "name"}
+			a, b := mart(t, light, ls...), mart(t, whole, append(ls, "--no-partial-parse")...)
+			require.Equal(t, b.Stdout, a.Stdout)
+			require.Equal(t, b.Stderr, a.Stderr)
+		})
+	}
+}
+
+// A damaged snapshot is noted once: the whole compile of show,
+// run-operation or source freshness keeps a new one.
+func TestReadingCommandsNoteDamagedSnapshotOnce(t *testing.T) {
+	dir := chainProject(t)
+	writeFile(t, dir, "macros/noop.sql", "{% macro noop() %}{% endmacro %}")
+	require.Equal(t, 0, mart(t, dir, "build").Code)
+	require.NoError(t, os.Truncate(filepath.Join(dir, "target", "partial_parse.patch"), 100))
+	notes, loaded := 0, 0
+	for _, cmd := range [][]string{{"show", "--select", "m1"}, {"run-operation", "noop"}, {"source", "freshness"}, {"show", "--select", "m1"}} {
+		r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, cmd...)
+		require.Equal(t, 0, r.Code, r.String())
+		notes += strings.Count(r.Stderr, "partial-parse cache ignored")
+		if loadedFromPatch.MatchString(r.Stderr) {
+			loaded++
+		}
+	}
+	require.Equal(t, 1, notes, "the damaged snapshot noted")
+	require.Equal(t, 3, loaded, "commands that loaded from the snapshot the first one kept")
+}
+
+// `mart source freshness --exclude` alone says nothing of an empty
+// selection, as a whole compile's does not.
+func TestSourceFreshnessExcludeOnlyFromPatch(t *testing.T) {
+	light, whole := freshnessProject(t), freshnessProject(t)
+	args := []string{"source", "freshness", "--exclude", "source:raw", "--exclude", "resource_type:model"}
+	require.True(t, sameAsWhole(t, 0, light, whole, args, nil))
+}
