@@ -269,14 +269,16 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		ids = kept
 	}
 	phase.Mark("select")
+	if f.compiling {
+		for _, id := range ids {
+			if p.QueriesWarehouse(id) {
+				return fail(id + " queries the warehouse while it renders")
+			}
+		}
+	}
 	res, why = p.Result(ids)
 	if res == nil {
 		return fail(why)
-	}
-	if f.compiling {
-		if rt := runTimeRendered(res, ids); len(rt) > 0 {
-			return fail(rt[0] + " queries the warehouse while it renders")
-		}
 	}
 	phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	g.v.Diagnostics(p.Diags)

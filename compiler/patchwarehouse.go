@@ -34,6 +34,21 @@ func WarehouseRenderFailed(n *Node, err error) Diagnostic {
 		Detail:  err.Error()}
 }
 
+// QueriesWarehouse says whether node id is a model that queries the
+// warehouse while it renders (the snapshot's Warehouse).
+func (p *Patched) QueriesWarehouse(id string) bool {
+	if p.load == nil {
+		return false
+	}
+	snap := p.load.snap
+	for _, ni := range snap.Warehouse {
+		if ni >= 0 && ni < len(snap.Nodes) && snap.Nodes[ni].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // index reads the snapshot's node index, once; why there is none ("" when
 // there is). A damaged one is never trusted: the snapshot is removed, and
 // PatchNote tells it.
