@@ -1242,7 +1242,7 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 		if n == nil || n.CompiledPath == "" {
 			continue
 		}
-		if rel := compiledPath(n); rel != "" {
+		if rel := r.compiledRel(n); rel != "" {
 			dirs[filepath.Dir(filepath.Join(dir, filepath.FromSlash(rel)))] = true
 		}
 	}

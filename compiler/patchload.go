@@ -896,7 +896,7 @@ func (r *Result) writeLight(ids []string, write func() error) func() error {
 			dirs := map[string]bool{}
 			for _, id := range ids {
 				if n := r.Manifest.Node(id); n != nil && n.CompiledPath != "" {
-					if rel := compiledPath(n); rel != "" {
+					if rel := r.compiledRel(n); rel != "" {
 						dirs[filepath.Dir(filepath.Join(r.TargetDir(), filepath.FromSlash(rel)))] = true
 					}
 				}

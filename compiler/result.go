@@ -10,6 +10,21 @@ import (
 	"sync"
 )
 
+// compiledRel is where node n's compiled file goes, relative to the target
+// directory: its CompiledPath's, which the compile set from compiledPath.
+// A node loaded from manifest.json (patchload.go) keeps the compile's: its
+// generic test's arguments come back from JSON (1.0 for 1), and its hashed
+// file name could not be made again from them.
+func (r *Result) compiledRel(n *Node) string {
+	if prefix := joinClean(r.Project.TargetPath, "x"); n.CompiledPath != "" && len(prefix) > 1 {
+		prefix = prefix[:len(prefix)-1]
+		if rel := strings.TrimPrefix(n.CompiledPath, prefix); rel != n.CompiledPath && rel != "" && inside(rel) == rel {
+			return rel
+		}
+	}
+	return compiledPath(n)
+}
+
 // compiledPath returns where a node's compiled SQL is written, relative to
 // the target directory ("" for nodes without a file of compiled SQL).
 func compiledPath(n *Node) string {

@@ -38,7 +38,7 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		if n == nil {
 			continue
 		}
-		rel := compiledPath(n)
+		rel := r.compiledRel(n)
 		if rel == "" || n.CompiledPath == "" {
 			continue
 		}

@@ -628,3 +628,35 @@ func TestSourceFreshnessExcludeOnlyFromPatch(t *testing.T) {
 	args := []string{"source", "freshness", "--exclude", "source:raw", "--exclude", "resource_type:model"}
 	require.True(t, sameAsWhole(t, 0, light, whole, args, nil))
 }
+
+// A generic test whose file name is hashed (a name of 64 characters or
+// more) and whose arguments are integers: loaded from the patch snapshot,
+// its arguments come back from JSON (1.0 for 1), yet compile --select and a
+// run write its file where manifest.json's compiled_path (and a whole
+// compile) put it (found by a review).
+func TestHashedTestFileFromPatch(t *testing.T) {
+	light, whole := chainProject(t), chainProject(t)
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/reservations_long.sql", "select 1 as trip_rating\n")
+		writeFile(t, dir, "models/_long.yml", `version: 2
+models:
+  - name: reservations_long
+    columns:
+      - name: trip_rating
+        tests:
+          - accepted_values: {values: [1, 2, 3, 4, 5], quote: false}
+`)
+	}
+	for _, args := range [][]string{{"build"}, {"compile"}, {"compile", "--select", "test_type:generic"}, {"test", "--select", "reservations_long"}} {
+		if args[0] == "build" || len(args) == 1 {
+			require.Equal(t, 0, mart(t, light, args...).Code)
+			require.Equal(t, 0, mart(t, whole, append(args, "--no-partial-parse")...).Code)
+			continue
+		}
+		require.True(t, sameAsWhole(t, 0, light, whole, args, nil), "mart %v loads from the snapshot", args)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+		an, _ := compiledFiles(t, light)
+		bn, _ := compiledFiles(t, whole)
+		require.Equal(t, bn, an, "mart %v", args)
+	}
+}
