@@ -1835,7 +1835,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	phase.Mark("patch snapshot")
 	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: rendered,
-		Target: tgt, WarehouseDiags: warehouseDiags, WarehouseRendered: len(snap.Warehouse)}
+		Target: tgt, WarehouseDiags: warehouseDiags}
+	if openWarehouse != nil {
+		p.WarehouseRendered = len(snap.Warehouse)
+	}
 	if kept {
 		p.load = load
 	}
