@@ -481,7 +481,7 @@ func TestRunOperationFromPatchMatchesWholeCompile(t *testing.T) {
 
 // sameAsWhole runs mart args in light (partial parsing on) and in whole
 // (--no-partial-parse), requires the same exit code, stdout (through
-// normalize, when set) and stderr (without timing lines), and says whether
+// normalize; nil: without durations) and stderr (without timing lines), and says whether
 // light loaded from the patch snapshot.
 func sameAsWhole(t *testing.T, round int, light, whole string, args []string, normalize func(string) string) bool {
 	t.Helper()
@@ -490,7 +490,7 @@ func sameAsWhole(t *testing.T, round int, light, whole string, args []string, no
 	what := fmt.Sprintf("round %d, mart %q", round, args)
 	require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
 	if normalize == nil {
-		normalize = func(s string) string { return s }
+		normalize = runOutput // durations
 	}
 	require.Equal(t, normalize(b.Stdout), normalize(a.Stdout), what)
 	require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
