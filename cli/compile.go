@@ -270,8 +270,9 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	phase.Mark("select")
 	if f.compiling {
+		queries := p.WarehouseModels()
 		for _, id := range ids {
-			if p.QueriesWarehouse(id) {
+			if queries[id] {
 				return fail(id + " queries the warehouse while it renders")
 			}
 		}

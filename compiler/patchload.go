@@ -613,12 +613,7 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	// the models that query the warehouse while they render, which the
 	// runner renders against it, through the renderer below; none may
 	// read graph (everyTimeOK)
-	warehouseModels := map[string]bool{}
-	for _, ni := range l.snap.Warehouse {
-		if ni >= 0 && ni < len(l.snap.Nodes) {
-			warehouseModels[l.snap.Nodes[ni].ID] = true
-		}
-	}
+	warehouseModels := l.snap.warehouseIDs()
 	dec, err := newEntryDecoder(l)
 	if err != nil {
 		return nil, err.Error()

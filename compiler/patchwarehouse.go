@@ -34,19 +34,25 @@ func WarehouseRenderFailed(n *Node, err error) Diagnostic {
 		Detail:  err.Error()}
 }
 
-// QueriesWarehouse says whether node id is a model that queries the
-// warehouse while it renders (the snapshot's Warehouse).
-func (p *Patched) QueriesWarehouse(id string) bool {
+// WarehouseModels are the ids of the snapshot's models that query the
+// warehouse while they render.
+func (p *Patched) WarehouseModels() map[string]bool {
 	if p.load == nil {
-		return false
+		return nil
 	}
-	snap := p.load.snap
+	return p.load.snap.warehouseIDs()
+}
+
+// warehouseIDs are the ids of the models that query the warehouse while
+// they render (Warehouse).
+func (snap *patchSnapshot) warehouseIDs() map[string]bool {
+	ids := make(map[string]bool, len(snap.Warehouse))
 	for _, ni := range snap.Warehouse {
-		if ni >= 0 && ni < len(snap.Nodes) && snap.Nodes[ni].ID == id {
-			return true
+		if ni >= 0 && ni < len(snap.Nodes) {
+			ids[snap.Nodes[ni].ID] = true
 		}
 	}
-	return false
+	return ids
 }
 
 // index reads the snapshot's node index, once; why there is none ("" when
