@@ -291,28 +291,36 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	return res, ids, true, p
 }
 
-// compileToRead is the whole compile of a command that reads the project
-// without building it (show, run-operation, source freshness), when it
-// cannot load from the patch snapshot. It writes target/ as a run's
-// compile does (manifest.json and the render cache, no compiled file), as
-// the patch it could not use would have and as dbt writes its manifest at
-// every command, and keeps a snapshot as a run's does, which the next such
-// command loads from.
-func (g *globals) compileToRead(invocation string) (*compiler.Result, error) {
+// loadToRead is the project as a command that reads it without building
+// it (show, run-operation, source freshness) needs it, and the selected
+// nodes (none for f.inline): loaded from the patch snapshot as a run of a
+// selection loads it, or else compiled whole. That compile writes target/
+// as a run's does (manifest.json and the render cache, no compiled file),
+// as the patch it could not use would have and as dbt writes its manifest
+// at every command, and keeps a snapshot as a run's does, which the next
+// such command loads from. invocation is the command's id.
+func (g *globals) loadToRead(f *runFlags, invocation string) (*compiler.Result, []string, error) {
+	if res, ids, ok, _ := g.selectFromPatch(f, false, invocation, false); ok {
+		return res, ids, nil
+	}
 	keep := g.partialParse && !g.noPartialParse
 	g.patchSnapshot, g.running = keep, keep
 	res, err := g.compileProject(false, invocation)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := res.WriteTarget(nil); err != nil {
 		res.DropPatch()
-		return nil, &exitError{ExitFailure, err}
+		return nil, nil, &exitError{ExitFailure, err}
 	}
 	if keep {
 		g.keepPatch(res, nil)
 	}
-	return res, nil
+	if f.inline {
+		return res, nil, nil
+	}
+	ids, err := g.selectNodes(res, &f.sel, false)
+	return res, ids, err
 }
 
 // keepPatch keeps the patch snapshot of a run's compile, with what a

@@ -39,18 +39,11 @@ func freshnessCmd(g *globals) *cobra.Command {
 func (g *globals) sourceFreshness(sel *selection) error {
 	invocation := newInvocationID()
 	g.preopen = true
-	// the selected sources load from the patch snapshot, as a run of a
-	// selection loads its nodes (an orchestrator checks freshness before
-	// each build); else the project is compiled
-	res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: *sel, sources: true}, false, invocation, false)
-	if !ok {
-		var err error
-		if res, err = g.compileToRead(invocation); err != nil {
-			return err
-		}
-		if ids, err = g.selectNodes(res, sel, false); err != nil {
-			return err
-		}
+	// the selected sources load from the patch snapshot (an orchestrator
+	// checks freshness before each build)
+	res, ids, err := g.loadToRead(&runFlags{sel: *sel, sources: true}, invocation)
+	if err != nil {
+		return err
 	}
 	var sources []*compiler.Node
 	var missing compiler.Diagnostics

@@ -37,14 +37,10 @@ func (g *globals) runOperation(name, rawArgs string) error {
 	g.preopen = true
 	// the macros and the relations ref() names load from the patch
 	// snapshot, as for `mart show --inline` (an orchestrator runs
-	// operations on a big project often); else the project is compiled
-	invocation := newInvocationID()
-	res, _, ok, _ := g.selectFromPatch(&runFlags{inline: true}, false, invocation, false)
-	if !ok {
-		var err error
-		if res, err = g.compileToRead(invocation); err != nil {
-			return err
-		}
+	// operations on a big project often)
+	res, _, err := g.loadToRead(&runFlags{inline: true}, newInvocationID())
+	if err != nil {
+		return err
 	}
 	wh, err := g.openWarehouse(res)
 	if err != nil {

@@ -23,21 +23,11 @@ func showCmd(g *globals) *cobra.Command {
 				return badInput("--limit must be at least 1, got %d", limit)
 			}
 			g.preopen = true
-			// what the preview needs loads from the patch snapshot, as a
-			// run of a selection does (an analyst previews a model of a
-			// big project after each edit); else the project is compiled
-			invocation := newInvocationID()
-			res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: sel, inline: inline != "", inlineText: inline}, false, invocation, false)
-			if !ok {
-				var err error
-				if res, err = g.compileToRead(invocation); err != nil {
-					return err
-				}
-				if inline == "" {
-					if ids, err = g.selectNodes(res, &sel, false); err != nil {
-						return err
-					}
-				}
+			// what the preview needs loads from the patch snapshot (an
+			// analyst previews a model of a big project after each edit)
+			res, ids, err := g.loadToRead(&runFlags{sel: sel, inline: inline != "", inlineText: inline}, newInvocationID())
+			if err != nil {
+				return err
 			}
 			wh, err := g.openWarehouse(res)
 			if err != nil {
