@@ -519,3 +519,32 @@ func TestPathWithQueryIsRefusedWhenTheProfileIsRead(t *testing.T) {
 	assert.Contains(t, err.Error(), "must not contain '?'")
 	assert.NotContains(t, err.Error(), "MDTOK123")
 }
+
+// A database file mart creates is written in storage version v1.2.0 (see
+// storageVersion); a profile's setting wins, and a file that exists keeps
+// the version it was created with.
+func TestStorageVersion(t *testing.T) {
+	ctx := context.Background()
+	version := func(w *Warehouse) string {
+		t.Helper()
+		rows, err := w.Query(ctx, "select tags['storage_version'] from duckdb_databases() where database_name = current_database()", 0)
+		require.NoError(t, err)
+		return fmt.Sprint(rows.Values)
+	}
+	dir := t.TempDir()
+	w := openTemp(t, Config{Path: filepath.Join(dir, "new.duckdb")})
+	assert.Equal(t, "[[v1.2.0+]]", version(w))
+
+	old := filepath.Join(dir, "old.duckdb")
+	w = openTemp(t, Config{Path: old, Settings: map[string]string{"storage_compatibility_version": "v1.0.0"}})
+	_, err := w.CreateTable(ctx, warehouse.Relation{Name: "t"}, "select 42 as id", warehouse.TableOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "[[v1.0.0+]]", version(w))
+	require.NoError(t, w.Close())
+
+	w = openTemp(t, Config{Path: old})
+	assert.Equal(t, "[[v1.0.0+]]", version(w))
+	rows, err := w.Query(ctx, "select id from t", 0)
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{int32(42)}}, rows.Values)
+}
