@@ -270,7 +270,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	phase.Mark("select")
 	if f.compiling {
-		queries := p.WarehouseModels()
+		queries := p.WarehouseNodes()
 		for _, id := range ids {
 			if queries[id] {
 				return fail(id + " queries the warehouse while it renders")

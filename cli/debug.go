@@ -120,8 +120,8 @@ func patchWhyText(why string) string {
 	switch {
 	case strings.HasSuffix(why, " renders at run time"):
 		return strings.TrimSuffix(why, " renders at run time") + " reads graph while it renders, or queries the warehouse " +
-			"(run_query, statement blocks, adapter.get_columns_in_relation, dbt_utils.star...) and is not a model: " +
-			"a patch renders again against the warehouse only models that do not read graph"
+			"(run_query, statement blocks, adapter.get_columns_in_relation, dbt_utils.star...) and is neither a model nor a generic test: " +
+			"a patch renders again against the warehouse only models that do not read graph, and generic tests without ref() or source() in their arguments"
 	case strings.HasSuffix(why, "'s render is not cached"):
 		return strings.TrimSuffix(why, "'s render is not cached") + "'s render cannot be reused: it reads run_started_at, invocation_id, " +
 			"modules or graph, calls var() or env_var() with a computed name, reads a secret env var, or sets a config value of a type the cache does not keep"

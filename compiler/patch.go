@@ -636,6 +636,10 @@ type patchHead struct {
 	// render (RunTimeRender): every patch renders them against it, as
 	// `mart compile` does after compiling
 	Warehouse []int
+	// WarehouseTests: the generic tests that query the warehouse while
+	// they render, by id, which every patch renders against it too
+	// (patchwarehouse.go)
+	WarehouseTests []patchTest
 	// Partial: a run of a selection kept the snapshot, and target/compiled
 	// holds the compiled files of what it ran only; `mart compile` then
 	// compiles the whole project (Options.PatchForRun)
@@ -883,9 +887,14 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	// every template's render cached, or rendered again by every patch (a
 	// volatile model); no volatile macro called anywhere else
 	everyTime := c.pp.everyTime
+	var warehouseTests []patchTest
 	for _, n := range c.nodes {
 		if n.RunTimeRender && !c.pp.warehouse[n.UniqueID] {
-			return nil, n.UniqueID + " renders at run time"
+			t, why := warehouseTest(n)
+			if why != "" {
+				return nil, why
+			}
+			warehouseTests = append(warehouseTests, t)
 		}
 		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) {
 			if _, ok := c.pp.entries[n.UniqueID]; !ok && !everyTime[n.UniqueID] {
@@ -1013,14 +1022,16 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	slices.Sort(snap.EveryTime)
 	slices.Sort(snap.Warehouse)
+	slices.SortFunc(warehouseTests, func(a, b patchTest) int { return strings.Compare(a.ID, b.ID) })
+	snap.WarehouseTests = warehouseTests
 	// a render against the warehouse may call a macro its parse-time
 	// render did not (execute is true): one that may read graph, which a
 	// patch cannot give as the compile does, would refuse every patch
 	// (renderAgainstWarehouse)
-	if len(snap.Warehouse) > 0 {
+	if len(snap.Warehouse)+len(snap.WarehouseTests) > 0 {
 		for _, name := range sortedKeys(c.macroFacts) {
 			if c.macroFacts[name].graph {
-				return nil, "macro " + name + " names graph, and models query the warehouse while they render"
+				return nil, "macro " + name + " names graph, and nodes query the warehouse while they render"
 			}
 		}
 	}
@@ -1440,7 +1451,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// them), nor does a read-only command, which renders none.
 	var openWarehouse func() (warehouse.Warehouse, error)
 	againstWarehouse := map[int]bool{}
-	if len(snap.Warehouse) > 0 && !opt.PatchReadOnly {
+	if len(snap.Warehouse)+len(snap.WarehouseTests) > 0 && !opt.PatchReadOnly {
 		for _, ni := range snap.Warehouse {
 			if !everyTime[ni] {
 				return nil, "the snapshot's models that query the warehouse are not its volatile models"
@@ -1450,7 +1461,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		switch {
 		case opt.PatchForRun:
 		case opt.Warehouse == nil:
-			return nil, "models query the warehouse while they render"
+			return nil, "nodes query the warehouse while they render"
 		default:
 			openWarehouse = opt.Warehouse(proj, tgt)
 		}
@@ -1708,15 +1719,26 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, j.why
 		}
 	}
+	// the models and tests that query the warehouse: rendered against it
+	// (`mart compile`), or a run's compile writes the tests' parse-time SQL
 	var warehouseDiags Diagnostics
-	if openWarehouse != nil {
+	var tests []testOutput
+	switch {
+	case openWarehouse != nil:
 		r := <-indexed
 		if why := load.useIndex(r.ix, r.err); why != "" {
 			return nil, why
 		}
-		if warehouseDiags, why = load.renderAgainstWarehouse(opt.Context, jobs, openWarehouse); why != "" {
+		if warehouseDiags, tests, why = load.renderAgainstWarehouse(opt.Context, jobs, openWarehouse); why != "" {
 			return nil, why
 		}
+	case opt.PatchForRun:
+		if tests, why = load.parseTimeTests(); why != "" {
+			return nil, why
+		}
+	}
+	for _, t := range tests {
+		splices = append(splices, fileSplice{t.at[0], t.at[1], t.frag})
 	}
 	for _, j := range jobs {
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
@@ -1837,7 +1859,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	p := &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, Rendered: rendered,
 		Target: tgt, WarehouseDiags: warehouseDiags}
 	if openWarehouse != nil {
-		p.WarehouseRendered = len(snap.Warehouse)
+		p.WarehouseRendered = len(snap.Warehouse) + len(snap.WarehouseTests)
 	}
 	if kept {
 		p.load = load

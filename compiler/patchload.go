@@ -610,10 +610,11 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	if why := l.readsGraph(); why != "" {
 		return nil, why
 	}
-	// the models that query the warehouse while they render, which the
-	// runner renders against it, through the renderer below; none may
-	// read graph (everyTimeOK)
+	// the models and tests that query the warehouse while they render,
+	// which the runner renders against it, through the renderer below;
+	// none may read graph (everyTimeOK, readsGraph)
 	warehouseModels := l.snap.warehouseIDs()
+	warehouseTests := l.snap.warehouseTests()
 	dec, err := newEntryDecoder(l)
 	if err != nil {
 		return nil, err.Error()
@@ -639,6 +640,13 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		}
 		if n.RunTimeRender && !warehouseModels[n.UniqueID] { // a snapshot is kept only when none does
 			return nil, n.UniqueID + " renders at run time"
+		}
+		if t := warehouseTests[n.UniqueID]; t != nil {
+			// the runner renders it against the warehouse through its
+			// macro call, which manifest.json does not hold
+			if n.testCall, err = t.call(); err != nil {
+				return nil, err.Error()
+			}
 		}
 		if why := hookReadsGraph(n); why != "" {
 			return nil, why

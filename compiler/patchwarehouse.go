@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 
+	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/warehouse"
 )
 
@@ -25,6 +25,55 @@ import (
 // that may read graph is not patched (everyTimeOK): the compile's
 // Renderer has the whole manifest, a patch does not.
 
+// patchTest is a generic test that queries the warehouse while it renders
+// (dbt_expectations' column type checks call get_columns_in_relation):
+// what the snapshot keeps to render it as `mart compile` does. Its macro
+// call is not in manifest.json (testCall), and its parse-time SQL is what
+// a run's compile writes there and what a failed render keeps.
+type patchTest struct {
+	ID    string
+	Macro string
+	// the node it tests, as ref() or source() finds it
+	TargetType, TargetSource, TargetName, TargetVersion string
+	Column, Where                                       string
+	Args                                                []byte // typedJSON of its arguments
+	Pos                                                 jinja.Pos
+	ParseSQL                                            string
+}
+
+// warehouseTest is the snapshot's record of test n, which queries the
+// warehouse while it renders, or why a patch cannot render it as a whole
+// compile does.
+func warehouseTest(n *Node) (patchTest, string) {
+	tc := n.testCall
+	if n.ResourceType != TypeTest || tc == nil {
+		// a template of its own (a test with ref() in its arguments, a
+		// singular test, a snapshot, an analysis)
+		return patchTest{}, n.UniqueID + " renders at run time"
+	}
+	args, ok := typedJSON(nil, tc.args)
+	if !ok {
+		return patchTest{}, n.UniqueID + "'s arguments cannot be kept with their types"
+	}
+	t := tc.target.node
+	return patchTest{ID: n.UniqueID, Macro: tc.macro, TargetType: t.ResourceType, TargetSource: t.SourceName, TargetName: t.Name,
+		TargetVersion: t.Version, Column: tc.column, Where: tc.where, Args: args, Pos: tc.pos, ParseSQL: n.CompiledCode}, ""
+}
+
+// call is the test's macro call again.
+func (t *patchTest) call() (*testCall, error) {
+	v, err := fromTypedJSON(t.Args)
+	if err != nil {
+		return nil, fmt.Errorf("%s's arguments in the snapshot: %w", t.ID, err)
+	}
+	args, ok := v.(map[string]any)
+	if v != nil && !ok {
+		return nil, fmt.Errorf("%s's arguments in the snapshot are not a map", t.ID)
+	}
+	target := &Node{ResourceType: t.TargetType, SourceName: t.TargetSource, Name: t.TargetName, Version: t.TargetVersion}
+	return &testCall{macro: t.Macro, target: testTarget{node: target}, column: t.Column, where: t.Where, args: args, pos: t.Pos}, nil
+}
+
 // WarehouseRenderFailed is the warning of a node whose render against the
 // warehouse failed (often: a parent is not built yet); it keeps its
 // parse-time SQL.
@@ -34,25 +83,38 @@ func WarehouseRenderFailed(n *Node, err error) Diagnostic {
 		Detail:  err.Error()}
 }
 
-// WarehouseModels are the ids of the snapshot's models that query the
-// warehouse while they render.
-func (p *Patched) WarehouseModels() map[string]bool {
+// WarehouseNodes are the ids of the snapshot's nodes (models and generic
+// tests) that query the warehouse while they render.
+func (p *Patched) WarehouseNodes() map[string]bool {
 	if p.load == nil {
 		return nil
 	}
 	return p.load.snap.warehouseIDs()
 }
 
-// warehouseIDs are the ids of the models that query the warehouse while
-// they render (Warehouse).
+// warehouseIDs are the ids of the models and tests that query the
+// warehouse while they render (Warehouse, WarehouseTests).
 func (snap *patchSnapshot) warehouseIDs() map[string]bool {
-	ids := make(map[string]bool, len(snap.Warehouse))
+	ids := make(map[string]bool, len(snap.Warehouse)+len(snap.WarehouseTests))
 	for _, ni := range snap.Warehouse {
 		if ni >= 0 && ni < len(snap.Nodes) {
 			ids[snap.Nodes[ni].ID] = true
 		}
 	}
+	for _, t := range snap.WarehouseTests {
+		ids[t.ID] = true
+	}
 	return ids
+}
+
+// warehouseTests are the snapshot's tests that query the warehouse while
+// they render, by id.
+func (snap *patchSnapshot) warehouseTests() map[string]*patchTest {
+	out := make(map[string]*patchTest, len(snap.WarehouseTests))
+	for i := range snap.WarehouseTests {
+		out[snap.WarehouseTests[i].ID] = &snap.WarehouseTests[i]
+	}
+	return out
 }
 
 // index reads the snapshot's node index, once; why there is none ("" when
@@ -89,74 +151,88 @@ func (l *patchLoad) useIndex(ix *nodeIndex, err error) string {
 	return ""
 }
 
-// renderAgainstWarehouse renders the jobs' models that query the warehouse
-// against it, in the order of their ids, as `mart compile` does: a render
-// that fails keeps the parse-time SQL the patch rendered, with the warning
-// the compile gives. It returns those warnings, or why it cannot render
+// renderAgainstWarehouse renders the jobs' models and the snapshot's
+// tests that query the warehouse against it, in the order of their ids,
+// as `mart compile` does: a render that fails keeps the parse-time SQL,
+// with the warning the compile gives. It returns those warnings and the
+// tests' new manifest entries and compiled files, or why it cannot render
 // them as the compile would (then nothing is written). Call it once the
 // patch's renders are done (it turns the compilation's scope into the
 // Renderer's), with the node index read (index).
-func (l *patchLoad) renderAgainstWarehouse(ctx context.Context, jobs []*patchJob, open func() (warehouse.Warehouse, error)) (Diagnostics, string) {
-	var todo []*patchJob
+func (l *patchLoad) renderAgainstWarehouse(ctx context.Context, jobs []*patchJob, open func() (warehouse.Warehouse, error)) (Diagnostics, []testOutput, string) {
+	byID := map[string]*patchJob{}
 	for _, j := range jobs {
 		if j.warehouse {
-			todo = append(todo, j)
+			byID[j.pn.ID] = j
 		}
 	}
-	if len(todo) == 0 {
-		return nil, ""
+	if len(byID)+len(l.snap.WarehouseTests) == 0 {
+		return nil, nil, ""
 	}
-	sort.Slice(todo, func(a, b int) bool { return todo[a].pn.ID < todo[b].pn.ID })
-	// a render against the warehouse may call macros its parse-time render
-	// did not (execute is true): none may read graph, which the compile's
-	// Renderer has with Go's types and a patch only as JSON has it
+	// a render against the warehouse may call macros its parse-time
+	// render did not (execute is true): none may read graph, which the
+	// compile's Renderer has with Go's types and a patch only as JSON has it
 	if why := l.readsGraph(); why != "" {
-		return nil, why
+		return nil, nil, why
 	}
 	ix := l.ix
 	if ix == nil {
-		return nil, "no node index"
+		return nil, nil, "no node index"
 	}
 	dec, err := newEntryDecoder(l)
 	if err != nil {
-		return nil, err.Error()
+		return nil, nil, err.Error()
 	}
 	defer dec.f.Close()
 	// each model as the compile's Renderer has it: its manifest.json
 	// entry with its config's Go types (the index's), the text and the
 	// parse-time SQL this patch rendered
-	m := &Manifest{Nodes: make(map[string]*Node, len(todo))}
-	for _, j := range todo {
-		i, ok := ix.pos[j.pn.ID]
-		if !ok {
-			return nil, j.pn.ID + " is not in the node index"
-		}
-		if ix.nodes[i].flags&(ixTyped|ixExact) == 0 {
-			return nil, j.pn.ID + "'s config is not kept with its types"
-		}
-		n, err := dec.decode(i)
-		if err != nil {
-			return nil, err.Error()
+	m := &Manifest{Nodes: make(map[string]*Node, len(byID)+len(l.snap.WarehouseTests))}
+	for _, id := range sortedKeys(byID) {
+		j := byID[id]
+		n, why := l.decodeTyped(dec, id)
+		if why != "" {
+			return nil, nil, why
 		}
 		n.RawCode, n.Checksum, n.CompiledCode, n.Fingerprint = j.out.RawCode, j.out.Checksum, j.out.CompiledCode, j.out.Fingerprint
-		dec.got[i] = n
+		m.Nodes[id] = n
+	}
+	// each test with its macro call and its parse-time SQL
+	tests, why := l.decodeWarehouseTests(dec)
+	if why != "" {
+		return nil, nil, why
+	}
+	for _, n := range tests {
 		m.Nodes[n.UniqueID] = n
 	}
 	wh, err := open()
 	if err != nil {
-		return nil, "the warehouse does not open: " + err.Error()
+		return nil, nil, "the warehouse does not open: " + err.Error()
 	}
 	defer wh.Close()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ids := make([]string, len(todo))
-	for i, j := range todo {
-		ids[i] = j.pn.ID
-	}
+	ids := sortedKeys(m.Nodes)
 	sqls, errs := l.renderer(dec, m).RenderNodes(ctx, ids, RenderOptions{Warehouse: wh}, l.c.target.Threads)
 	var diags Diagnostics
-	for i, j := range todo {
+	var outs []testOutput
+	for i, id := range ids {
+		j := byID[id]
+		if j == nil { // a test
+			out := *m.Nodes[id]
+			if errs[i] != nil {
+				diags = append(diags, WarehouseRenderFailed(&out, errs[i]))
+			} else {
+				out.CompiledCode = sqls[i]
+			}
+			o, why := l.testOutput(&out)
+			if why != "" {
+				return nil, nil, why
+			}
+			outs = append(outs, o)
+			continue
+		}
 		if errs[i] != nil {
 			diags = append(diags, WarehouseRenderFailed(&j.out, errs[i]))
 			continue
@@ -164,9 +240,95 @@ func (l *patchLoad) renderAgainstWarehouse(ctx context.Context, jobs []*patchJob
 		sql := sqls[i]
 		j.out.CompiledCode = sql
 		if j.frag, err = appendNode(nil, &j.out); err != nil {
-			return nil, j.pn.ID + ": " + err.Error()
+			return nil, nil, id + ": " + err.Error()
 		}
 		j.code = []byte(sql + "\n")
 	}
-	return diags, ""
+	return diags, outs, ""
+}
+
+// testOutput is a test's entry in manifest.json made anew. A generic
+// test has no compiled file to write: `mart compile` of every node writes
+// none (cli's compiledFiles).
+type testOutput struct {
+	at   [2]int64 // where its entry is in manifest.json
+	frag []byte
+}
+
+// testOutput encodes test n's manifest entry.
+func (l *patchLoad) testOutput(n *Node) (testOutput, string) {
+	frag, err := appendNode(nil, n)
+	if err != nil {
+		return testOutput{}, n.UniqueID + ": " + err.Error()
+	}
+	return testOutput{at: l.snap.Entries[l.ix.pos[n.UniqueID]], frag: frag}, ""
+}
+
+// decodeTyped decodes node id from the index, which must keep its config
+// with its types.
+func (l *patchLoad) decodeTyped(dec *entryDecoder, id string) (*Node, string) {
+	i, ok := l.ix.pos[id]
+	if !ok {
+		return nil, id + " is not in the node index"
+	}
+	if l.ix.nodes[i].flags&(ixTyped|ixExact) == 0 {
+		return nil, id + "'s config is not kept with its types"
+	}
+	n, err := dec.decode(i)
+	if err != nil {
+		return nil, err.Error()
+	}
+	dec.got[i] = n
+	return n, ""
+}
+
+// decodeWarehouseTests decodes the snapshot's tests that query the
+// warehouse, each with its macro call and its parse-time SQL.
+func (l *patchLoad) decodeWarehouseTests(dec *entryDecoder) ([]*Node, string) {
+	out := make([]*Node, 0, len(l.snap.WarehouseTests))
+	for i := range l.snap.WarehouseTests {
+		t := &l.snap.WarehouseTests[i]
+		n, why := l.decodeTyped(dec, t.ID)
+		if why != "" {
+			return nil, why
+		}
+		tc, err := t.call()
+		if err != nil {
+			return nil, err.Error()
+		}
+		if !n.RunTimeRender {
+			return nil, t.ID + " does not render at run time in manifest.json"
+		}
+		n.testCall, n.CompiledCode = tc, t.ParseSQL
+		out = append(out, n)
+	}
+	return out, ""
+}
+
+// parseTimeTests are the manifest entries a run's compile writes of the
+// snapshot's tests that query the warehouse: with their parse-time SQL
+// (the runner renders them against the warehouse when it runs them).
+func (l *patchLoad) parseTimeTests() ([]testOutput, string) {
+	if len(l.snap.WarehouseTests) == 0 {
+		return nil, ""
+	}
+	if why := l.index(); why != "" {
+		return nil, why
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer dec.f.Close()
+	tests, why := l.decodeWarehouseTests(dec)
+	if why != "" {
+		return nil, why
+	}
+	outs := make([]testOutput, len(tests))
+	for i, n := range tests {
+		if outs[i], why = l.testOutput(n); why != "" {
+			return nil, why
+		}
+	}
+	return outs, ""
 }

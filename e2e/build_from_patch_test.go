@@ -97,6 +97,26 @@ select {% for c in cols %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endf
 from {{ ref('m4') }}
 `)
 	writeFile(t, dir, "models/after_star.sql", "select id, n from {{ ref('star_m4') }}\n")
+	// generic tests that count a relation's columns in the warehouse (as
+	// dbt_expectations' do): the runner renders them against it, through
+	// their macro call, which the snapshot keeps
+	writeFile(t, dir, "macros/column_count_is.sql", `{% test column_count_is(model, value, column_name=none) -%}
+{%- set n = adapter.get_columns_in_relation(model) | length -%}
+select {{ n }} as n where {{ n }} != {{ value }}
+{%- endtest %}`)
+	writeFile(t, dir, "models/_introspective.yml", `version: 2
+models:
+  - name: star_m4
+    data_tests:
+      - column_count_is: {value: 2}
+    columns:
+      - name: id
+        data_tests:
+          - column_count_is: {value: 2.0}
+  - name: after_star
+    data_tests:
+      - column_count_is: {value: 3, config: {severity: warn}}
+`)
 	return dir
 }
 
@@ -557,7 +577,9 @@ func TestCompileSelectFromPatchMatchesWholeCompile(t *testing.T) {
 			require.Equal(t, bc, ac, what)
 		}
 	}
-	require.Equal(t, 2*(len(selects)-1), loaded, "compiles that loaded from the patch snapshot (all but star_m4's)")
+	// star_m4 and resource_type:test (tests that count columns in the
+	// warehouse) query the warehouse while they render
+	require.Equal(t, 2*(len(selects)-2), loaded, "compiles that loaded from the patch snapshot (all but star_m4's and the tests')")
 }
 
 // An inline query that names graph compiles the whole project: a

@@ -43,8 +43,37 @@ select {{ n }} as people
 		"models/later.sql": `{% set n = run_query('select max(n) from ' ~ source('raw', 'later')).columns[0].values()[0] if execute else -1 %}
 select {{ n }} as n
 `,
-		"models/sources.yml": "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: later\n",
-		"models/plain.sql":   "select id from {{ ref('people') }}\n",
+		"models/plain.sql": "select id from {{ ref('people') }}\n",
+		// generic tests that query the warehouse as dbt_expectations' do:
+		// their macro call is not in manifest.json, and each patch renders
+		// them against the warehouse again
+		"macros/tests.sql": `{% test column_count_is(model, value, column_name=none) -%}
+{%- set n = adapter.get_columns_in_relation(model) | length -%}
+select {{ n }} as n where {{ n }} != {{ value }}
+{%- endtest %}
+{% test max_is(model, column_name, value) -%}
+{%- set r = run_query('select max(' ~ column_name ~ ') from ' ~ model) -%}
+{%- set m = r.columns[0].values()[0] if execute else 0 -%}
+select {{ m }} as m where {{ m }} != {{ value }}
+{%- endtest %}`,
+		"seeds/props.yml": "version: 2\nseeds:\n  - name: people\n    data_tests:\n      - column_count_is: {value: 2}\n",
+		"models/sources.yml": `version: 2
+sources:
+  - name: raw
+    schema: main
+    tables:
+      - name: later
+        columns:
+          - name: n
+            data_tests:
+              - max_is: {value: 5, config: {where: "n > 0"}}
+models:
+  - name: plain
+    columns:
+      - name: id
+        data_tests:
+          - column_count_is: {value: 1.5}
+`,
 	}
 	light, whole := t.TempDir(), t.TempDir()
 	for _, dir := range []string{light, whole} {
@@ -101,15 +130,20 @@ select {{ n }} as n
 		}
 		switch step.what {
 		case "the first compile":
-			require.Contains(t, a.Stdout, "4 of the selected nodes query the warehouse")
+			require.Contains(t, a.Stdout, "7 of the selected nodes query the warehouse")
 			require.Contains(t, a.Stderr, "model later queries the warehouse while it renders, and that failed")
+			require.Contains(t, a.Stderr, "test source_max_is_raw_later_n__5 queries the warehouse while it renders, and that failed")
 			require.Contains(t, ac["models/cols.sql"], "select id, name from")
 			require.Contains(t, ac["models/on_aliased.sql"], `select x, y from "main"."renamed"`)
 			require.Contains(t, ac["models/counted.sql"], "select 2 as people")
+			require.Contains(t, manifestBody(t, light), `"compiled_code":"select 2 as n where 2 != 2"`)
+			require.Contains(t, manifestBody(t, light), `"compiled_code":"select 0 as n where 0 != 1.5"`) // plain is not built
 		case "a column added in the warehouse":
 			require.Contains(t, ac["models/cols.sql"], "select id, name, extra from")
+			require.Contains(t, manifestBody(t, light), `"compiled_code":"select 3 as n where 3 != 2"`)
 		case "the missing source table made":
 			require.Contains(t, ac["models/later.sql"], "select 5 as n")
+			require.Contains(t, manifestBody(t, light), `"compiled_code":"select 5 as m where 5 != 5"`)
 			require.NotContains(t, a.Stderr, "that failed")
 		case "the macro they call edited":
 			require.Contains(t, ac["models/cols.sql"], `select "id", "name", "extra" from`)
@@ -147,6 +181,14 @@ func TestRunPatchKeepsWarehouseModelsCompiledFile(t *testing.T) {
 select {% for c in cols %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}{% if not cols %}*{% endif %} from {{ ref('people') }}
 `,
 		"models/plain.sql": "select 1 as x\n",
+		// a generic test that queries the warehouse: `mart compile` writes
+		// its SQL rendered against it into manifest.json, a run's compile
+		// its parse-time SQL
+		"macros/column_count_is.sql": `{% test column_count_is(model, value) -%}
+{%- set n = adapter.get_columns_in_relation(model) | length -%}
+select {{ n }} as n where {{ n }} != {{ value }}
+{%- endtest %}`,
+		"seeds/props.yml": "version: 2\nseeds:\n  - name: people\n    data_tests:\n      - column_count_is: {value: 2}\n",
 	}
 	for _, args := range [][]string{{"run", "--select", "plain"}, {"seed"}, {"test"}} {
 		light, whole := t.TempDir(), t.TempDir()
@@ -163,6 +205,7 @@ select {% for c in cols %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endf
 		require.Equal(t, 0, r.Code, r.String())
 		_, c := compiledFiles(t, light)
 		require.Contains(t, c["models/cols.sql"], "select id, name from")
+		require.Contains(t, manifestBody(t, light), `"compiled_code":"select 2 as n where 2 != 2"`)
 
 		a := mart(t, light, args...)
 		b := mart(t, whole, append(args, "--no-partial-parse")...)
