@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -547,4 +548,93 @@ func TestStorageVersion(t *testing.T) {
 	rows, err := w.Query(ctx, "select id from t", 0)
 	require.NoError(t, err)
 	assert.Equal(t, [][]any{{int32(42)}}, rows.Values)
+}
+
+// kind finds a view among duckdb_views() and a table by its name
+// (pragma_table_info), without information_schema's scan of every
+// table: inside a transaction too, where it sees what the transaction
+// made, and where a missing name leaves the transaction usable.
+func TestKindInTransaction(t *testing.T) {
+	w := openTemp(t, Config{})
+	ctx := context.Background()
+	for _, s := range []string{`CREATE SCHEMA "Odd.Schema"`, `CREATE TABLE t (i INTEGER)`, `CREATE VIEW v AS SELECT i FROM t`,
+		`CREATE TABLE "Odd.Schema"."with ""quote" (i INTEGER)`, `CREATE TABLE "Odd.Schema"."Sp ace" (i INTEGER)`} {
+		_, err := w.Exec(ctx, s)
+		require.NoError(t, err, s)
+	}
+	kindOf := func(q queryer, r warehouse.Relation) string {
+		t.Helper()
+		k, err := w.kind(ctx, q, w.resolve(r))
+		require.NoError(t, err, "%+v", r)
+		return k
+	}
+	assert.Equal(t, "table", kindOf(w.db, warehouse.Relation{Name: "T"}))
+	assert.Equal(t, "view", kindOf(w.db, warehouse.Relation{Name: "v"}))
+	assert.Equal(t, "", kindOf(w.db, warehouse.Relation{Name: "nope"}))
+	assert.Equal(t, "", kindOf(w.db, warehouse.Relation{Schema: "no_schema", Name: "t"}))
+	assert.Equal(t, "", kindOf(w.db, warehouse.Relation{Database: "no_db", Schema: "main", Name: "t"}))
+	assert.Equal(t, "table", kindOf(w.db, warehouse.Relation{Schema: "odd.schema", Name: `with "quote`}))
+	assert.Equal(t, "table", kindOf(w.db, warehouse.Relation{Schema: "Odd.Schema", Name: "sp ace"}))
+	assert.Equal(t, "", kindOf(w.db, warehouse.Relation{Schema: "Odd.Schema", Name: "with quote"}))
+
+	require.NoError(t, w.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "CREATE TABLE made_here (i INTEGER)"); err != nil {
+			return err
+		}
+		assert.Equal(t, "table", kindOf(tx, warehouse.Relation{Name: "made_here"}))
+		assert.Equal(t, "", kindOf(tx, warehouse.Relation{Name: "nope"}))
+		assert.Equal(t, "", kindOf(tx, warehouse.Relation{Database: "no_db", Schema: "main", Name: "t"}))
+		if _, err := tx.ExecContext(ctx, "DROP VIEW v"); err != nil {
+			return err
+		}
+		assert.Equal(t, "", kindOf(tx, warehouse.Relation{Name: "v"}))
+		_, err := tx.ExecContext(ctx, "INSERT INTO made_here VALUES (1)") // the transaction still works
+		return err
+	}))
+	rows, err := w.Query(ctx, "SELECT count(*) FROM made_here", 0)
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{int64(1)}}, rows.Values)
+	assert.Equal(t, "", kindOf(w.db, warehouse.Relation{Name: "v"}))
+
+	// a temporary table is found in the temp catalog only, as before
+	_, err = w.Exec(ctx, "CREATE TEMP TABLE tmp_x AS SELECT 1 AS x")
+	require.NoError(t, err)
+	conn, err := w.db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "CREATE TEMP TABLE tmp_y AS SELECT 1 AS y")
+	require.NoError(t, err)
+	assert.Equal(t, "table", kindOf(conn, warehouse.Relation{Database: "temp", Schema: "main", Name: "tmp_y"}))
+	assert.Equal(t, "", kindOf(conn, warehouse.Relation{Name: "tmp_y"}))
+}
+
+// Describe gives a view's columns as a query of it returns them now (its
+// table's column changed type since it was made), and a view that no
+// longer binds the columns information_schema kept.
+func TestDescribeViews(t *testing.T) {
+	w := openTemp(t, Config{})
+	ctx := context.Background()
+	for _, s := range []string{`CREATE TABLE t (i INTEGER, "Name" VARCHAR, d DECIMAL(18,3), s STRUCT(a INTEGER, "B c" VARCHAR), l INTEGER[])`,
+		`CREATE VIEW v AS SELECT * FROM t`, `ALTER TABLE t ALTER COLUMN i TYPE BIGINT`, `INSERT INTO t (i) VALUES (1)`,
+		`CREATE TABLE base (x INTEGER)`, `CREATE VIEW broken AS SELECT x FROM base`, `DROP TABLE base`} {
+		_, err := w.Exec(ctx, s)
+		require.NoError(t, err, s)
+	}
+	want := []warehouse.Column{{Name: "i", Type: "BIGINT"}, {Name: "Name", Type: "VARCHAR"}, {Name: "d", Type: "DECIMAL(18,3)"},
+		{Name: "s", Type: `STRUCT(a INTEGER, "B c" VARCHAR)`}, {Name: "l", Type: "INTEGER[]"}}
+	cols, kind, err := w.Describe(ctx, warehouse.Relation{Name: "t"})
+	require.NoError(t, err)
+	assert.Equal(t, "table", kind)
+	assert.Equal(t, want, cols)
+	cols, kind, err = w.Describe(ctx, warehouse.Relation{Name: "V"})
+	require.NoError(t, err)
+	assert.Equal(t, "view", kind)
+	assert.Equal(t, want, cols)
+	rows, err := w.Query(ctx, "SELECT typeof(i) FROM v", 0) // what a query of it returns
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"BIGINT"}}, rows.Values)
+	cols, kind, err = w.Describe(ctx, warehouse.Relation{Name: "broken"})
+	require.NoError(t, err)
+	assert.Equal(t, "view", kind)
+	assert.Equal(t, []warehouse.Column{{Name: "x", Type: "INTEGER"}}, cols)
 }

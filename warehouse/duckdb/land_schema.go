@@ -1,36 +1,10 @@
 package duckdb
 
 import (
-	"context"
 	"strings"
 
 	"github.com/mart-dev/mart/warehouse"
 )
-
-// describeIn returns r's columns (as DuckDB spells their types) and kind
-// ("table", "view" or "" when missing), read through q (a transaction sees
-// its own changes).
-func (w *Warehouse) describeIn(ctx context.Context, q queryer, r warehouse.Relation) ([]warehouse.Column, string, error) {
-	kind, err := w.kind(ctx, q, r)
-	if err != nil || kind == "" {
-		return nil, kind, err
-	}
-	rows, err := q.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns WHERE `+whereTable+`
-		 ORDER BY ordinal_position`, r.Database, r.Schema, r.Name)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	var cols []warehouse.Column
-	for rows.Next() {
-		var c warehouse.Column
-		if err := rows.Scan(&c.Name, &c.Type); err != nil {
-			return nil, "", err
-		}
-		cols = append(cols, c)
-	}
-	return cols, kind, rows.Err()
-}
 
 // ensureTable creates the raw table from the staged columns, or evolves
 // the existing one to hold them: a new column is added, a column whose type
