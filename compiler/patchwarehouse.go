@@ -155,7 +155,7 @@ func (l *patchLoad) useIndex(ix *nodeIndex, err error) string {
 // tests that query the warehouse against it, in the order of their ids,
 // as `mart compile` does: a render that fails keeps the parse-time SQL,
 // with the warning the compile gives. It returns those warnings and the
-// tests' new manifest entries and compiled files, or why it cannot render
+// tests' new manifest entries, or why it cannot render
 // them as the compile would (then nothing is written). Call it once the
 // patch's renders are done (it turns the compilation's scope into the
 // Renderer's), with the node index read (index).
