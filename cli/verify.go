@@ -64,7 +64,7 @@ func (g *globals) verify(f *diffFlags) error {
 // relation beside it, without its hooks, and compares the two by the
 // model's unique key. The scratch relation is dropped at the end.
 func (g *globals) verifyModel(res *compiler.Result, wh warehouse.Warehouse, n *compiler.Node, rel warehouse.Relation, f *diffFlags) view.ModelDiff {
-	if _, kind, err := wh.Describe(g.ctx, rel); err == nil && kind == "" {
+	if kind, err := warehouse.KindOf(g.ctx, wh, rel); err == nil && kind == "" {
 		return view.ModelDiff{UniqueID: n.UniqueID, Name: n.Name, New: rel.String(), Status: "not built"}
 	}
 	scratch := warehouse.Relation{Database: rel.Database, Schema: rel.Schema, Name: warehouse.TempName(rel.Name)}

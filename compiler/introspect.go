@@ -208,7 +208,7 @@ func (in *introspection) lookup(s *scope, rel warehouse.Relation) (any, error) {
 	if in.offline() {
 		return nil, nil
 	}
-	_, kind, err := in.wh.Describe(in.ctx, rel)
+	kind, err := warehouse.KindOf(in.ctx, in.wh, rel)
 	if err != nil {
 		return nil, fmt.Errorf("adapter.get_relation(%s): %w", rel, err)
 	}

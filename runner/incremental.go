@@ -28,7 +28,7 @@ func (r *Runner) runIncremental(ctx context.Context, n *compiler.Node, res *Node
 		return fmt.Errorf("model %s: %w", n.Name, err)
 	}
 	rel := relationOf(n)
-	_, kind, err := r.wh.Describe(ctx, rel)
+	kind, err := warehouse.KindOf(ctx, r.wh, rel)
 	if err != nil {
 		return sqlError(n, err)
 	}

@@ -159,3 +159,21 @@ type Warehouse interface {
 type TempRelationLister interface {
 	TempRelations(ctx context.Context) ([]Relation, error)
 }
+
+// Kinder is implemented by adapters that tell a relation's kind more
+// cheaply than Describe, which lists its columns too (on DuckDB a view's
+// columns are a catalog scan).
+type Kinder interface {
+	// Kind returns "table", "view" or "" (missing), as Describe does.
+	Kind(ctx context.Context, r Relation) (string, error)
+}
+
+// KindOf returns r's kind ("table", "view" or "" when it is missing):
+// Kinder's answer when w has one, else Describe's.
+func KindOf(ctx context.Context, w Warehouse, r Relation) (string, error) {
+	if k, ok := w.(Kinder); ok {
+		return k.Kind(ctx, r)
+	}
+	_, kind, err := w.Describe(ctx, r)
+	return kind, err
+}

@@ -56,41 +56,108 @@ func (w *Warehouse) EnsureSchema(ctx context.Context, database, schema string) e
 // count and CREATE statement: 53 ms a lookup in a warehouse of 10,000
 // relations, paid by every incremental model, drop and
 // get_columns_in_relation. duckdb_views() is cheap for each view (4 ms
-// there), and pragma_table_info looks the one name up (0.3 ms): a view is
-// found among the views, a table by its name. A name with a double quote,
-// which pragma_table_info's name parser mistakes, takes the old query.
+// there), and pragma_table_info looks one name up (0.3 ms): a view is
+// found among the views, a table by its name, and no view is bound (a view
+// over files that are gone, or over thousands of them, would fail or take
+// seconds). A name with a double quote, which pragma_table_info's name
+// parser mistakes, takes the old query.
 func (w *Warehouse) kind(ctx context.Context, q queryer, r warehouse.Relation) (string, error) {
-	if strings.ContainsRune(r.Database+r.Schema+r.Name, '"') {
-		return w.kindByInformationSchema(ctx, q, r)
+	k, _, err := w.lookup(ctx, q, r)
+	return k, err
+}
+
+// Kind returns "table", "view" or "" (missing) for r: Describe's kind,
+// without its columns (warehouse.Kinder).
+func (w *Warehouse) Kind(ctx context.Context, r warehouse.Relation) (string, error) {
+	r = w.resolve(r)
+	k, err := w.kind(ctx, w.db, r)
+	if err != nil {
+		return "", fail(ctx, "describe", r, err)
 	}
-	var views int
-	err := q.QueryRowContext(ctx,
-		`SELECT count(*) FROM duckdb_views() WHERE NOT internal AND `+whereView,
-		r.Database, r.Schema, r.Name).Scan(&views)
+	return k, nil
+}
+
+// lookup is kind, and for a view the names it has in the catalog.
+func (w *Warehouse) lookup(ctx context.Context, q queryer, r warehouse.Relation) (string, warehouse.Relation, error) {
+	if strings.ContainsRune(r.Database+r.Schema+r.Name, '"') {
+		k, err := w.kindByInformationSchema(ctx, q, r)
+		return k, r, err
+	}
+	view, internal, err := findView(ctx, q, r)
 	switch {
 	case err != nil:
-		return "", err
-	case views > 0:
-		return "view", nil
+		return "", r, err
+	case internal: // information_schema leaves the system's views out
+		return "", r, nil
+	case view.Name != "":
+		return "view", view, nil
 	}
 	var cols int
 	err = q.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(`+qualifiedName+`)`, r.Database, r.Schema, r.Name).Scan(&cols)
 	switch {
 	case missing(err):
-		return "", nil
+		return "", r, nil
 	case err != nil:
-		return "", err
+		return "", r, err
 	}
-	return "table", nil
+	return "table", r, nil
+}
+
+// findView finds the view r names, as DuckDB finds a name: ignoring the
+// case of ASCII letters only ("Ä" and "ä" are two names), which SQL's
+// lower() cannot say (it lowers every letter): the rows it selects are
+// filtered here.
+func findView(ctx context.Context, q queryer, r warehouse.Relation) (view warehouse.Relation, internal bool, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT database_name, schema_name, view_name, internal, current_database() FROM duckdb_views()
+		WHERE lower(database_name) = lower(coalesce(nullif(?, ''), current_database())) AND lower(schema_name) = lower(?) AND lower(view_name) = lower(?)`,
+		r.Database, r.Schema, r.Name)
+	if err != nil {
+		return view, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v warehouse.Relation
+		var in bool
+		var current string
+		if err := rows.Scan(&v.Database, &v.Schema, &v.Name, &in, &current); err != nil {
+			return view, false, err
+		}
+		db := r.Database
+		if db == "" {
+			db = current
+		}
+		if asciiFold(v.Database, db) && asciiFold(v.Schema, r.Schema) && asciiFold(v.Name, r.Name) {
+			view, internal = v, in
+		}
+	}
+	return view, internal, rows.Err()
+}
+
+// asciiFold says a and b are the same name to DuckDB's catalog: equal but
+// for the case of ASCII letters.
+func asciiFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // qualifiedName is the SQL text of r's quoted three-part name, from r's
 // database (the current one when empty), schema and name as parameters.
 const qualifiedName = `'"' || replace(coalesce(nullif(?, ''), current_database()), '"', '""') || '"."' ||
 	replace(?, '"', '""') || '"."' || replace(?, '"', '""') || '"'`
-
-// whereView is whereTable for duckdb_views().
-const whereView = `lower(database_name) = lower(coalesce(nullif(?, ''), current_database())) AND lower(schema_name) = lower(?) AND lower(view_name) = lower(?)`
 
 // missing says err is DuckDB's answer to a name that is not in the
 // catalog: a missing table or schema (a catalog error) or database (a
@@ -120,11 +187,10 @@ func (w *Warehouse) kindByInformationSchema(ctx context.Context, q queryer, r wa
 }
 
 // Describe returns r's columns in order and its kind ("table" or "view");
-// a missing relation gives nil, "", nil. The columns are pragma_table_info's
-// (see kind): a view's are those a query of it returns now, which DuckDB
-// binds again (information_schema keeps the types it had when created,
-// until something binds it). A view that no longer binds (a relation it
-// reads was dropped) gives the columns information_schema keeps.
+// a missing relation gives nil, "", nil. A table's columns are
+// pragma_table_info's (see kind); a view's are those information_schema
+// keeps, as DuckDB stored them when the view was made or last bound: no
+// view is bound to describe it.
 func (w *Warehouse) Describe(ctx context.Context, r warehouse.Relation) ([]warehouse.Column, string, error) {
 	r = w.resolve(r)
 	cols, kind, err := w.describeIn(ctx, w.db, r)
@@ -137,17 +203,22 @@ func (w *Warehouse) Describe(ctx context.Context, r warehouse.Relation) ([]wareh
 // describeIn is Describe through q (a transaction, a connection) for r,
 // which must be resolved.
 func (w *Warehouse) describeIn(ctx context.Context, q queryer, r warehouse.Relation) ([]warehouse.Column, string, error) {
-	kind, err := w.kind(ctx, q, r)
+	kind, named, err := w.lookup(ctx, q, r)
 	if err != nil || kind == "" {
 		return nil, "", err
 	}
-	query := `SELECT name, type FROM pragma_table_info(` + qualifiedName + `) ORDER BY cid`
-	if strings.ContainsRune(r.Database+r.Schema+r.Name, '"') {
-		query = byInformationSchema
-	}
-	cols, err := columns(ctx, q, query, r)
-	if kind == "view" && missing(err) {
+	var cols []warehouse.Column
+	switch {
+	case strings.ContainsRune(r.Database+r.Schema+r.Name, '"'):
 		cols, err = columns(ctx, q, byInformationSchema, r)
+	case kind == "view": // by the names the catalog has
+		cols, err = columns(ctx, q, `SELECT column_name, data_type FROM information_schema.columns
+			WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position`, named)
+	default:
+		cols, err = columns(ctx, q, `SELECT name, type FROM pragma_table_info(`+qualifiedName+`) ORDER BY cid`, r)
+		if missing(err) { // dropped since it was looked up
+			return nil, "", nil
+		}
 	}
 	if err != nil {
 		return nil, "", err

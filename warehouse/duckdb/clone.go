@@ -12,7 +12,7 @@ import (
 // updated by the incremental runs that follow), a view becomes a view that
 // reads from. to is replaced atomically.
 func (w *Warehouse) Clone(ctx context.Context, from, to warehouse.Relation) (string, error) {
-	_, kind, err := w.Describe(ctx, from)
+	kind, err := w.Kind(ctx, from)
 	if err != nil {
 		return "", err
 	}
