@@ -290,6 +290,19 @@ func (c *compilation) capturePost(n *Node, pc *patchCapture, st *renderState) {
 		return
 	}
 	pc.Facts = facts
+	pc.Stubs = c.stubsOf(st)
+	c.mu.Lock()
+	if c.captured == nil {
+		c.captured = map[string]*patchCapture{}
+	}
+	c.captured[n.UniqueID] = pc
+	c.mu.Unlock()
+}
+
+// stubsOf is what st's ref() and source() calls found, while they still
+// name it.
+func (c *compilation) stubsOf(st *renderState) []patchStub {
+	var stubs []patchStub
 	for _, key := range st.targets {
 		s := patchStub{Key: key}
 		switch {
@@ -308,14 +321,36 @@ func (c *compilation) capturePost(n *Node, pc *patchCapture, st *renderState) {
 				s.Missing = true
 			}
 		}
-		pc.Stubs = append(pc.Stubs, s)
+		stubs = append(stubs, s)
 	}
-	c.mu.Lock()
-	if c.captured == nil {
-		c.captured = map[string]*patchCapture{}
+	return stubs
+}
+
+// addStubs makes ref() and source() find what stubs say a render found.
+func (c *compilation) addStubs(stubs []patchStub) {
+	for _, s := range stubs {
+		if s.Missing {
+			continue
+		}
+		stub := &Node{UniqueID: s.ID, Database: s.Database, Schema: s.Schema, Alias: s.Name, Identifier: s.Name}
+		switch {
+		case strings.HasPrefix(s.Key, "ref:"):
+			name, version, versioned := strings.Cut(strings.TrimPrefix(s.Key, "ref:"), "@v")
+			if versioned {
+				if c.versions == nil {
+					c.versions = map[string]map[string]*Node{}
+				}
+				if c.versions[name] == nil {
+					c.versions[name] = map[string]*Node{}
+				}
+				c.versions[name][version] = stub
+			} else {
+				c.byName[name] = stub
+			}
+		case strings.HasPrefix(s.Key, "source:"):
+			c.sources[strings.TrimPrefix(s.Key, "source:")] = stub
+		}
 	}
-	c.captured[n.UniqueID] = pc
-	c.mu.Unlock()
 }
 
 // renderFacts hashes what a render produced besides its text: its config
@@ -890,7 +925,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	var warehouseTests []patchTest
 	for _, n := range c.nodes {
 		if n.RunTimeRender && !c.pp.warehouse[n.UniqueID] {
-			t, why := warehouseTest(n)
+			t, why := c.warehouseTest(n)
 			if why != "" {
 				return nil, why
 			}
@@ -1615,29 +1650,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if j.why != "" {
 			return nil, j.why
 		}
-		for _, s := range j.pc.Stubs {
-			if s.Missing {
-				continue
-			}
-			stub := &Node{UniqueID: s.ID, Database: s.Database, Schema: s.Schema, Alias: s.Name, Identifier: s.Name}
-			switch {
-			case strings.HasPrefix(s.Key, "ref:"):
-				name, version, versioned := strings.Cut(strings.TrimPrefix(s.Key, "ref:"), "@v")
-				if versioned {
-					if c.versions == nil {
-						c.versions = map[string]map[string]*Node{}
-					}
-					if c.versions[name] == nil {
-						c.versions[name] = map[string]*Node{}
-					}
-					c.versions[name][version] = stub
-				} else {
-					c.byName[name] = stub
-				}
-			case strings.HasPrefix(s.Key, "source:"):
-				c.sources[strings.TrimPrefix(s.Key, "source:")] = stub
-			}
-		}
+		c.addStubs(j.pc.Stubs)
 	}
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 
 	"github.com/mart-dev/mart/compiler/jinja"
@@ -39,25 +40,42 @@ type patchTest struct {
 	Args                                                []byte // typedJSON of its arguments
 	Pos                                                 jinja.Pos
 	ParseSQL                                            string
+	// its render as dbt parses it: renderFacts, what its ref() and
+	// source() found, what its placeholders resolve to
+	Facts string
+	Stubs []patchStub
+	Names []string
 }
 
 // warehouseTest is the snapshot's record of test n, which queries the
 // warehouse while it renders, or why a patch cannot render it as a whole
 // compile does.
-func warehouseTest(n *Node) (patchTest, string) {
+func (c *compilation) warehouseTest(n *Node) (patchTest, string) {
 	tc := n.testCall
 	if n.ResourceType != TypeTest || tc == nil {
 		// a template of its own (a test with ref() in its arguments, a
 		// singular test, a snapshot, an analysis)
 		return patchTest{}, n.UniqueID + " renders at run time"
 	}
-	args, ok := typedJSON(nil, tc.args)
-	if !ok {
-		return patchTest{}, n.UniqueID + "'s arguments cannot be kept with their types"
+	// its render as dbt parses it, which every patch makes again (its
+	// config is manifest.json's, so no config() call may change it)
+	st := c.states[n.UniqueID]
+	if st == nil || len(st.configAt) > 0 {
+		return patchTest{}, n.UniqueID + " renders at run time and calls config()"
+	}
+	facts, ok := renderFacts(st)
+	args, ok2 := typedJSON(nil, tc.args)
+	if !ok || !ok2 {
+		return patchTest{}, n.UniqueID + "'s arguments or config cannot be kept with their types"
+	}
+	names, ephemerals, _ := c.targetNames(n, st, nil)
+	if len(ephemerals) > 0 {
+		return patchTest{}, n.UniqueID + " renders at run time and tests an ephemeral model"
 	}
 	t := tc.target.node
 	return patchTest{ID: n.UniqueID, Macro: tc.macro, TargetType: t.ResourceType, TargetSource: t.SourceName, TargetName: t.Name,
-		TargetVersion: t.Version, Column: tc.column, Where: tc.where, Args: args, Pos: tc.pos, ParseSQL: n.CompiledCode}, ""
+		TargetVersion: t.Version, Column: tc.column, Where: tc.where, Args: args, Pos: tc.pos, ParseSQL: n.CompiledCode,
+		Facts: facts, Stubs: c.stubsOf(st), Names: names}, ""
 }
 
 // call is the test's macro call again.
@@ -283,7 +301,10 @@ func (l *patchLoad) decodeTyped(dec *entryDecoder, id string) (*Node, string) {
 }
 
 // decodeWarehouseTests decodes the snapshot's tests that query the
-// warehouse, each with its macro call and its parse-time SQL.
+// warehouse, each with its macro call, its arguments with their Go types
+// in test_metadata (JSON has no integer past 2^53) and its parse-time SQL,
+// once each renders as the whole compile renders it (classify). Call it
+// before the compilation's scope becomes a Renderer's.
 func (l *patchLoad) decodeWarehouseTests(dec *entryDecoder) ([]*Node, string) {
 	out := make([]*Node, 0, len(l.snap.WarehouseTests))
 	for i := range l.snap.WarehouseTests {
@@ -296,13 +317,57 @@ func (l *patchLoad) decodeWarehouseTests(dec *entryDecoder) ([]*Node, string) {
 		if err != nil {
 			return nil, err.Error()
 		}
-		if !n.RunTimeRender {
+		if !n.RunTimeRender || n.TestMetadata == nil {
 			return nil, t.ID + " does not render at run time in manifest.json"
 		}
+		kwargs := make(map[string]any, len(tc.args)+1)
+		for k, v := range tc.args {
+			kwargs[k] = v
+		}
+		if tc.column != "" {
+			kwargs["column_name"] = tc.column
+		}
+		n.TestMetadata.Kwargs = kwargs
 		n.testCall, n.CompiledCode = tc, t.ParseSQL
+		l.c.addStubs(t.Stubs)
 		out = append(out, n)
 	}
+	errs := make([]string, len(out))
+	parallel(len(out), func(i int) { errs[i] = l.classify(&l.snap.WarehouseTests[i], out[i]) })
+	for _, why := range errs {
+		if why != "" {
+			return nil, why
+		}
+	}
 	return out, ""
+}
+
+// classify renders test n as the whole compile does (renderAll): with
+// execute true, where it must ask for the warehouse (an error before it
+// does, or a test that no longer does, is the whole compile's to report), then as
+// dbt parses it, which must say what it said (its macros, refs, warnings)
+// and give its parse-time SQL. A macro it calls only when execute is true
+// may have changed, or a var it reads then.
+func (l *patchLoad) classify(t *patchTest, n *Node) string {
+	render := func(opt RenderOptions) (*Node, *renderState, error) {
+		cp := *n
+		cp.Config = maps.Clone(n.Config)
+		st, err := l.c.renderNode(&cp, opt)
+		return &cp, st, err
+	}
+	// (an error after it asked for the warehouse is the warehouse's
+	// absence: renderAll renders again as dbt parses)
+	if _, st, _ := render(RenderOptions{}); st == nil || !st.needsWarehouse {
+		return t.ID + " no longer renders as a test that queries the warehouse"
+	}
+	cp, st, err := render(RenderOptions{parse: true})
+	if err != nil || st == nil {
+		return t.ID + " does not render as before"
+	}
+	if facts, ok := renderFacts(st); !ok || facts != t.Facts || resolvePlaceholders(cp.CompiledCode, t.Names) != t.ParseSQL {
+		return t.ID + "'s render changed"
+	}
+	return ""
 }
 
 // parseTimeTests are the manifest entries a run's compile writes of the

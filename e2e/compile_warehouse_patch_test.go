@@ -218,3 +218,70 @@ select {{ n }} as n where {{ n }} != {{ value }}
 		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), "mart %v: manifest.json", args)
 	}
 }
+
+// A generic test that queries the warehouse is rendered by every patch as
+// the whole compile renders it, first with execute true: a macro it calls
+// only then may have changed (found by a review). An edit that makes that
+// render fail, or stop querying the warehouse, compiles as the whole
+// project does; an integer past 2^53 in its arguments stays exact in
+// test_metadata (JSON's numbers would round it).
+func TestPatchWarehouseTestsRenderAsWholeCompile(t *testing.T) {
+	files := map[string]string{
+		"mart.yml":         "name: wh\nmodels:\n  wh:\n    +materialized: table\n",
+		"seeds/people.csv": "id,name\n1,a\n",
+		"models/plain.sql": "select id, name from {{ ref('people') }}\n",
+		"models/props.yml": "version: 2\nmodels:\n  - name: plain\n    data_tests:\n      - ncols: {big: 9007199254740993}\n",
+		"macros/tests.sql": `{% test ncols(model, big) -%}
+{%- if execute %}{{ check(model) }}{% endif -%}
+select {{ cols(model) if execute else 0 }} as n, {{ big }} as big where false
+{%- endtest %}`,
+		"macros/check.sql": "{% macro check(m) %}{% endmacro %}",
+		"macros/cols.sql":  "{% macro cols(m) %}{{ adapter.get_columns_in_relation(m) | length }}{% endmacro %}",
+	}
+	light, whole := t.TempDir(), t.TempDir()
+	for _, dir := range []string{light, whole} {
+		for name, text := range files {
+			writeFile(t, dir, name, text)
+		}
+		r := mart(t, dir, "build", "--select", "people plain", "--no-partial-parse")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	steps := []struct {
+		what    string
+		do      func(dir string)
+		patched bool
+	}{
+		{"the first compile", nil, false},
+		{"a model edited", func(dir string) {
+			writeFile(t, dir, "models/plain.sql", "select id, name from {{ ref('people') }} -- x\n")
+		}, true},
+		{"a macro the test calls with execute true raises", func(dir string) {
+			writeFile(t, dir, "macros/check.sql", "{% macro check(m) %}{{ exceptions.raise_compiler_error('check failed') }}{% endmacro %}")
+		}, false},
+		// the failed compile changed nothing: target/ is patched as before
+		{"it no longer raises", func(dir string) { writeFile(t, dir, "macros/check.sql", "{% macro check(m) %}{% endmacro %}") }, true},
+		{"the test no longer queries the warehouse", func(dir string) { writeFile(t, dir, "macros/cols.sql", "{% macro cols(m) %}42{% endmacro %}") }, false},
+	}
+	for _, step := range steps {
+		if step.do != nil {
+			step.do(light)
+			step.do(whole)
+		}
+		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+		b := mart(t, whole, "compile", "--no-partial-parse")
+		require.Equal(t, b.Code, a.Code, "%s: %s", step.what, a)
+		require.Equal(t, b.Stdout, a.Stdout, step.what)
+		require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), step.what)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), step.what+": manifest.json")
+		require.Equal(t, step.patched, !strings.Contains(a.Stderr, "no patch:"), "%s: %s", step.what, a.Stderr)
+		if step.what == "a model edited" {
+			require.Contains(t, manifestBody(t, light), `"kwargs":{"big":9007199254740993}`)
+		}
+	}
+	// a run that loads the test from the snapshot runs what the whole one does
+	a := mart(t, light, "build", "--select", "plain", "--threads", "1")
+	b := mart(t, whole, "build", "--select", "plain", "--threads", "1", "--no-partial-parse")
+	require.Equal(t, b.Code, a.Code, a.String())
+	require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout))
+	require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+}
