@@ -349,18 +349,21 @@ func (l *patchLoad) decodeWarehouseTests(dec *entryDecoder) ([]*Node, string) {
 // and give its parse-time SQL. A macro it calls only when execute is true
 // may have changed, or a var it reads then.
 func (l *patchLoad) classify(t *patchTest, n *Node) string {
-	render := func(opt RenderOptions) (*Node, *renderState, error) {
-		cp := *n
-		cp.Config = maps.Clone(n.Config)
+	render := func(from *Node, opt RenderOptions) (*Node, *renderState, error) {
+		cp := *from
+		cp.Config = maps.Clone(from.Config)
 		st, err := l.c.renderNode(&cp, opt)
 		return &cp, st, err
 	}
 	// (an error after it asked for the warehouse is the warehouse's
 	// absence: renderAll renders again as dbt parses)
-	if _, st, _ := render(RenderOptions{}); st == nil || !st.needsWarehouse {
+	first, st, _ := render(n, RenderOptions{})
+	if st == nil || !st.needsWarehouse {
 		return t.ID + " no longer renders as a test that queries the warehouse"
 	}
-	cp, st, err := render(RenderOptions{parse: true})
+	// the second render starts from the config the first one left, as in
+	// renderAll (a config() call made only when execute is true stays)
+	cp, st, err := render(first, RenderOptions{parse: true})
 	if err != nil || st == nil {
 		return t.ID + " does not render as before"
 	}

@@ -285,3 +285,43 @@ select {{ cols(model) if execute else 0 }} as n, {{ big }} as big where false
 	require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout))
 	require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
 }
+
+// A config() call such a test makes only when execute is true stays in
+// its config, as the whole compile's first render leaves it: an edit of
+// the macro that gives its value changes the test (found by a review).
+func TestPatchWarehouseTestConfigUnderExecute(t *testing.T) {
+	files := map[string]string{
+		"mart.yml":         "name: wh\nmodels:\n  wh:\n    +materialized: table\n",
+		"models/other.sql": "select 1 as x\n",
+		"models/props.yml": "version: 2\nmodels:\n  - name: other\n    data_tests: [xcfg]\n",
+		"macros/tests.sql": `{% test xcfg(model) -%}
+{%- if execute %}{{ config(severity=sev()) }}{% endif -%}
+select {{ adapter.get_columns_in_relation(model) | length }} as n from {{ model }} where 1=1
+{%- endtest %}`,
+		"macros/sev.sql": "{% macro sev() %}warn{% endmacro %}",
+	}
+	light, whole := t.TempDir(), t.TempDir()
+	for _, dir := range []string{light, whole} {
+		for name, text := range files {
+			writeFile(t, dir, name, text)
+		}
+	}
+	same := func(what string, args ...string) {
+		t.Helper()
+		a := mart(t, light, args...)
+		b := mart(t, whole, append(args, "--no-partial-parse")...)
+		require.Equal(t, b.Code, a.Code, "%s: %s", what, a)
+		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), what)
+		require.Equal(t, b.Stderr, a.Stderr, what)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+	}
+	same("the first build", "build", "--threads", "1")
+	same("a compile", "compile")
+	for _, sev := range []string{"error", "bogus"} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "macros/sev.sql", "{% macro sev() %}"+sev+"{% endmacro %}")
+		}
+		same("severity "+sev+": compile", "compile")
+		same("severity "+sev+": build", "build", "--select", "other+", "--threads", "1")
+	}
+}
