@@ -113,13 +113,8 @@ models:
 			step.do(light)
 			step.do(whole)
 		}
-		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
-		b := mart(t, whole, "compile", "--no-partial-parse")
+		a := compileBoth(t, light, whole, step.what)
 		require.Equal(t, 0, a.Code, "%s: %s", step.what, a)
-		require.Equal(t, 0, b.Code, "%s: %s", step.what, b)
-		require.Equal(t, b.Stdout, a.Stdout, step.what)
-		require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), step.what)
-		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), step.what+": manifest.json")
 		an, ac := compiledFiles(t, light)
 		bn, bc := compiledFiles(t, whole)
 		require.Equal(t, bn, an, step.what)
@@ -267,12 +262,7 @@ select {{ cols(model) if execute else 0 }} as n, {{ big }} as big where false
 			step.do(light)
 			step.do(whole)
 		}
-		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
-		b := mart(t, whole, "compile", "--no-partial-parse")
-		require.Equal(t, b.Code, a.Code, "%s: %s", step.what, a)
-		require.Equal(t, b.Stdout, a.Stdout, step.what)
-		require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), step.what)
-		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), step.what+": manifest.json")
+		a := compileBoth(t, light, whole, step.what)
 		require.Equal(t, step.patched, !strings.Contains(a.Stderr, "no patch:"), "%s: %s", step.what, a.Stderr)
 		if step.what == "a model edited" {
 			require.Contains(t, manifestBody(t, light), `"kwargs":{"big":9007199254740993}`)
@@ -324,4 +314,18 @@ select {{ adapter.get_columns_in_relation(model) | length }} as n from {{ model 
 		same("severity "+sev+": compile", "compile")
 		same("severity "+sev+": build", "build", "--select", "other+", "--threads", "1")
 	}
+}
+
+// compileBoth runs `mart compile` in light (partial parsing, timings on)
+// and whole (--no-partial-parse), requires the same exit code, output
+// (without the timings) and manifest.json, and returns light's result.
+func compileBoth(t *testing.T, light, whole, what string) result {
+	t.Helper()
+	a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+	b := mart(t, whole, "compile", "--no-partial-parse")
+	require.Equal(t, b.Code, a.Code, "%s: %s", what, a)
+	require.Equal(t, b.Stdout, a.Stdout, what)
+	require.Equal(t, b.Stderr, timingLines.ReplaceAllString(a.Stderr, ""), what)
+	require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+	return a
 }
