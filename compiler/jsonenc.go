@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/warehouse"
 )
 
@@ -315,8 +316,32 @@ func appendAny(b []byte, v any) ([]byte, error) {
 		return appendObject(b, v, appendAny)
 	case []map[string]any: // a contract's constraints
 		return appendList(b, v, func(b []byte, m map[string]any) ([]byte, error) { return appendObject(b, m, appendAny) })
+	case map[any]any: // a YAML mapping with a key that is not a string
+		return appendObject(b, stringKeys(v), appendAny)
 	}
 	return appendJSON(b, v)
+}
+
+// stringKeys is m with each key written as Python's json.dumps writes a
+// dict's (dbt's manifest.json): 2 -> "2", 1.5 -> "1.5", true -> "true",
+// null -> "null".
+func stringKeys(m map[any]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		var key string
+		switch k := k.(type) {
+		case string:
+			key = k
+		case bool:
+			key = strconv.FormatBool(k)
+		case nil:
+			key = "null"
+		default:
+			key = jinja.Str(k)
+		}
+		out[key] = v
+	}
+	return out
 }
 
 // appendList appends a list as encoding/json does (nil is null), each

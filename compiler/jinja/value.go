@@ -280,6 +280,27 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 		b.WriteString("}")
 	case Undefined:
 		b.WriteString("Undefined")
+	case map[any]any:
+		// a YAML mapping with a key that is not a string ({2: z}), as
+		// Python writes a dict: each key's repr, in the order of those
+		b.WriteString("{")
+		keys := make([]string, 0, len(t))
+		byRepr := make(map[string]any, len(t))
+		for k := range t {
+			r := repr(k)
+			keys = append(keys, r)
+			byRepr[r] = k
+		}
+		sort.Strings(keys)
+		for i, r := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(r)
+			b.WriteString(": ")
+			writeRepr(b, t[byRepr[r]], depth+1)
+		}
+		b.WriteString("}")
 	default:
 		rv := reflect.ValueOf(v)
 		if v != nil && (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) {
