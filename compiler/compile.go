@@ -538,6 +538,21 @@ func (c *compilation) loadMacros(files []*projectFile) {
 	c.learnMacros(mf)
 }
 
+// namedInError is err with the relations that ref(), source() and this
+// gave n's render written by name: a message built from one (raise
+// "... for " ~ model) would show its placeholder (__MART_REL_0__). Names
+// are as they are while rendering (a config() may still move a relation).
+func (c *compilation) namedInError(err error, n *Node, st *renderState) error {
+	var je *jinja.Error
+	if st == nil || !errors.As(err, &je) || !strings.Contains(je.Msg+je.Detail, placeholderPrefix) {
+		return err
+	}
+	names, _, _ := c.targetNames(n, st, nil) // the render is over
+	named := *je
+	named.Msg, named.Detail = resolvePlaceholders(je.Msg, names), resolvePlaceholders(je.Detail, names)
+	return &named
+}
+
 func (c *compilation) addTemplateError(err error) {
 	var list interface{ Unwrap() []error }
 	if errors.As(err, &list) {
@@ -1062,7 +1077,7 @@ func (c *compilation) renderAll(nodes []*Node) {
 		}
 		states[i] = st
 		if err != nil {
-			c.addTemplateError(err)
+			c.addTemplateError(c.namedInError(err, n, st))
 			return
 		}
 		for _, d := range st.warnings {
