@@ -62,7 +62,7 @@ func (w *Warehouse) EnsureSchema(ctx context.Context, database, schema string) e
 // seconds). A name with a double quote, which pragma_table_info's name
 // parser mistakes, takes the old query.
 func (w *Warehouse) kind(ctx context.Context, q queryer, r warehouse.Relation) (string, error) {
-	k, _, err := w.lookup(ctx, q, r)
+	_, k, err := w.describe(ctx, q, r, false)
 	return k, err
 }
 
@@ -77,30 +77,47 @@ func (w *Warehouse) Kind(ctx context.Context, r warehouse.Relation) (string, err
 	return k, nil
 }
 
-// lookup is kind, and for a view the names it has in the catalog.
-func (w *Warehouse) lookup(ctx context.Context, q queryer, r warehouse.Relation) (string, warehouse.Relation, error) {
+// describe is kind, and r's columns too when withColumns is set. A table's
+// columns are the lookup of its name (one query for both); a view's are
+// information_schema's, by the names the catalog has.
+func (w *Warehouse) describe(ctx context.Context, q queryer, r warehouse.Relation, withColumns bool) ([]warehouse.Column, string, error) {
 	if strings.ContainsRune(r.Database+r.Schema+r.Name, '"') {
-		k, err := w.kindByInformationSchema(ctx, q, r)
-		return k, r, err
+		kind, err := w.kindByInformationSchema(ctx, q, r)
+		if err != nil || kind == "" || !withColumns {
+			return nil, kind, err
+		}
+		cols, err := columns(ctx, q, byInformationSchema, r)
+		if err != nil {
+			return nil, "", err
+		}
+		return cols, kind, nil
 	}
 	view, internal, err := findView(ctx, q, r)
 	switch {
 	case err != nil:
-		return "", r, err
+		return nil, "", err
 	case internal: // information_schema leaves the system's views out
-		return "", r, nil
+		return nil, "", nil
+	case view.Name != "" && !withColumns:
+		return nil, "view", nil
 	case view.Name != "":
-		return "view", view, nil
+		cols, err := columns(ctx, q, `SELECT column_name, data_type FROM information_schema.columns
+			WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position`, view)
+		if err != nil {
+			return nil, "", err
+		}
+		return cols, "view", nil
 	}
-	var cols int
-	err = q.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(`+qualifiedName+`)`, r.Database, r.Schema, r.Name).Scan(&cols)
+	cols, err := columns(ctx, q, `SELECT name, type FROM pragma_table_info(`+qualifiedName+`) ORDER BY cid`, r)
 	switch {
 	case missing(err):
-		return "", r, nil
+		return nil, "", nil
 	case err != nil:
-		return "", r, err
+		return nil, "", err
+	case !withColumns:
+		cols = nil
 	}
-	return "table", r, nil
+	return cols, "table", nil
 }
 
 // findView finds the view r names, as DuckDB finds a name: ignoring the
@@ -203,27 +220,7 @@ func (w *Warehouse) Describe(ctx context.Context, r warehouse.Relation) ([]wareh
 // describeIn is Describe through q (a transaction, a connection) for r,
 // which must be resolved.
 func (w *Warehouse) describeIn(ctx context.Context, q queryer, r warehouse.Relation) ([]warehouse.Column, string, error) {
-	kind, named, err := w.lookup(ctx, q, r)
-	if err != nil || kind == "" {
-		return nil, "", err
-	}
-	var cols []warehouse.Column
-	switch {
-	case strings.ContainsRune(r.Database+r.Schema+r.Name, '"'):
-		cols, err = columns(ctx, q, byInformationSchema, r)
-	case kind == "view": // by the names the catalog has
-		cols, err = columns(ctx, q, `SELECT column_name, data_type FROM information_schema.columns
-			WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position`, named)
-	default:
-		cols, err = columns(ctx, q, `SELECT name, type FROM pragma_table_info(`+qualifiedName+`) ORDER BY cid`, r)
-		if missing(err) { // dropped since it was looked up
-			return nil, "", nil
-		}
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	return cols, kind, nil
+	return w.describe(ctx, q, r, true)
 }
 
 // byInformationSchema lists a relation's columns as information_schema
