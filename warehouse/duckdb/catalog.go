@@ -92,7 +92,24 @@ func (w *Warehouse) describe(ctx context.Context, q queryer, r warehouse.Relatio
 		}
 		return cols, kind, nil
 	}
+	if db, ok := q.(*sql.DB); ok && db == w.db {
+		// the view lookup and the table's are one transaction's: they see
+		// one catalog, so a table replaced by a view between them (another
+		// connection's work) is still found as the table it was, never as a
+		// table with the view's columns (and its binding)
+		var cols []warehouse.Column
+		var kind string
+		err := w.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			cols, kind, err = w.describe(ctx, tx, r, withColumns)
+			return err
+		})
+		return cols, kind, err
+	}
 	view, internal, err := findView(ctx, q, r)
+	if betweenLookups != nil {
+		betweenLookups()
+	}
 	switch {
 	case err != nil:
 		return nil, "", err
@@ -119,6 +136,10 @@ func (w *Warehouse) describe(ctx context.Context, q queryer, r warehouse.Relatio
 	}
 	return cols, "table", nil
 }
+
+// betweenLookups, when set (by tests), runs between describe's lookup of
+// the views and its lookup of the name.
+var betweenLookups func()
 
 // findView finds the view r names, as DuckDB finds a name: ignoring the
 // case of ASCII letters only ("Ä" and "ä" are two names), which SQL's

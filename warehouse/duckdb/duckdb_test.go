@@ -22,7 +22,7 @@ import (
 	"github.com/mart-dev/mart/warehouse"
 )
 
-func openTemp(t *testing.T, cfg Config) *Warehouse {
+func openTemp(t testing.TB, cfg Config) *Warehouse {
 	t.Helper()
 	if cfg.Path == "" {
 		cfg.Path = filepath.Join(t.TempDir(), "target", "dev.duckdb")
@@ -682,4 +682,36 @@ func TestKindNames(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "", kind, "%+v", r)
 	}
+}
+
+// A table replaced by a view (by another connection) while Describe looks
+// it up is described as one of the two, whole: never as a table with the
+// view's columns, which binding the view to list them would give.
+func TestDescribeWhileReplaced(t *testing.T) {
+	w := openTemp(t, Config{})
+	ctx := context.Background()
+	_, err := w.Exec(ctx, `CREATE TABLE t (i INTEGER, j VARCHAR)`)
+	require.NoError(t, err)
+	replaced := false
+	betweenLookups = func() {
+		if replaced {
+			return
+		}
+		replaced = true
+		for _, s := range []string{`DROP TABLE t`, `CREATE VIEW t AS SELECT 1.5 AS k`} {
+			_, err := w.db.ExecContext(ctx, s)
+			require.NoError(t, err, s)
+		}
+	}
+	t.Cleanup(func() { betweenLookups = nil })
+	cols, kind, err := w.Describe(ctx, warehouse.Relation{Name: "t"})
+	require.NoError(t, err)
+	require.True(t, replaced)
+	assert.Equal(t, "table", kind)
+	assert.Equal(t, []warehouse.Column{{Name: "i", Type: "INTEGER"}, {Name: "j", Type: "VARCHAR"}}, cols)
+	// after: the view
+	cols, kind, err = w.Describe(ctx, warehouse.Relation{Name: "t"})
+	require.NoError(t, err)
+	assert.Equal(t, "view", kind)
+	assert.Equal(t, []warehouse.Column{{Name: "k", Type: "DECIMAL(2,1)"}}, cols)
 }
