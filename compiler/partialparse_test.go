@@ -330,15 +330,19 @@ func (p *mutatedProject) mutateOnce() string {
 	}
 }
 
-// restoreAll brings every deleted model back.
+// restoreAll brings every deleted model back, enables the disabled ones
+// and takes the refs added back (one may close a cycle).
 func (p *mutatedProject) restoreAll() string {
 	for f, data := range p.trash {
 		p.write(f, string(data))
 	}
 	p.trash = map[string][]byte{}
+	added := regexp.MustCompile(`\n-- \{\{ ref\('[^']*'\) \}\}\n`)
 	for _, f := range p.files("models", ".sql") {
-		if text := p.read(f); strings.Contains(text, "enabled=false") {
-			p.write(f, strings.ReplaceAll(text, "{{ config(enabled=false) }}", ""))
+		text := p.read(f)
+		restored := added.ReplaceAllString(strings.ReplaceAll(text, "{{ config(enabled=false) }}", ""), "")
+		if restored != text {
+			p.write(f, restored)
 		}
 	}
 	return "restore all"
@@ -358,8 +362,8 @@ func (p *mutatedProject) compareWarmCold(step int, did []string) (int, bool) {
 	what := fmt.Sprintf("step %d (%s)", step, strings.Join(did, "; "))
 	if os.Getenv("PP_VERBOSE") != "" {
 		t.Logf("%s: %d reused, %d diagnostics, failed=%v", what, hits, len(wd), warm == nil)
-		if len(wd) > 0 {
-			t.Logf("  %s", wd[0].String())
+		for _, d := range wd {
+			t.Logf("  %s", d.String())
 		}
 	}
 	require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics differ after %s", what)
