@@ -1657,8 +1657,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		n, id := &j.n, j.pn.ID
 		if j.descOnly {
 			fin := j.fin
-			if !j.desc.apply(&fin) {
-				j.why = id + "'s descriptions in manifest.json are not its YAML's"
+			if why := j.desc.apply(&fin); why != "" {
+				j.why = id + why
 				return
 			}
 			var err error
@@ -1716,9 +1716,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		fin := j.fin
 		fin.RawCode, fin.Checksum, fin.CompiledCode, fin.Fingerprint = n.RawCode, n.Checksum, code, f
-		if j.desc != nil && !j.desc.apply(&fin) {
-			j.why = id + "'s descriptions in manifest.json are not its YAML's"
-			return
+		if j.desc != nil {
+			if why := j.desc.apply(&fin); why != "" {
+				j.why = id + why
+				return
+			}
 		}
 		if j.frag, err = appendNode(nil, &fin); err != nil {
 			j.why = id + ": " + err.Error()

@@ -106,6 +106,9 @@ func (p *mutatedProject) editDescription() string {
 		return "nothing"
 	}
 	text := p.read(f)
+	if p.rng.Intn(3) == 0 && strings.HasSuffix(f, "_schema.yml") { // models only: no source's tables
+		return p.editColumns(f, text)
+	}
 	locs := regexp.MustCompile(`(?m)^ +description: (.*)$`).FindAllStringSubmatchIndex(text, -1)
 	if len(locs) == 0 {
 		return "nothing"
@@ -120,6 +123,52 @@ func (p *mutatedProject) editDescription() string {
 	}
 	p.write(f, text[:at[2]]+val+text[at[3]:])
 	return "description " + f
+}
+
+// editColumns adds, removes or renames a documented column (a name and a
+// description at most: patched) in a properties file, or adds one with a
+// test (each compiles the whole project).
+func (p *mutatedProject) editColumns(f, text string) string {
+	entries := regexp.MustCompile(`(?m)^      - name: (\w+)\n(?:        description: "[^"\n]*"\n)?`).FindAllStringSubmatchIndex(text, -1)
+	// the entries with no other key
+	documented := entries[:0]
+	for _, at := range entries {
+		if !strings.HasPrefix(text[at[1]:], "        ") {
+			documented = append(documented, at)
+		}
+	}
+	if len(entries) == 0 {
+		return "nothing"
+	}
+	switch p.rng.Intn(5) {
+	case 0, 1: // a column added after another
+		at := entries[p.rng.Intn(len(entries))]
+		end := at[1]
+		for strings.HasPrefix(text[end:], "        ") { // past the entry's other keys
+			end += strings.IndexByte(text[end:], '\n') + 1
+		}
+		col := fmt.Sprintf("      - name: c%d\n", p.n)
+		switch p.rng.Intn(4) {
+		case 0:
+		case 1:
+			col += "        data_tests: [not_null]\n"
+		default:
+			col += fmt.Sprintf("        description: \"column %d\"\n", p.n)
+		}
+		p.write(f, text[:end]+col+text[end:])
+		return "column added " + f
+	case 2, 3: // one removed
+		if len(documented) == 0 {
+			return "nothing"
+		}
+		at := documented[p.rng.Intn(len(documented))]
+		p.write(f, text[:at[0]]+text[at[1]:])
+		return "column removed " + f
+	default: // one renamed
+		at := entries[p.rng.Intn(len(entries))]
+		p.write(f, text[:at[2]]+fmt.Sprintf("r%d_", p.n)+text[at[2]:])
+		return "column renamed " + f
+	}
 }
 
 // touchTarget removes or replaces a compiled file (as an editor saves:
@@ -200,6 +249,9 @@ func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, fail
 	}
 	if os.Getenv("PP_VERBOSE") != "" {
 		t.Logf("%s: patched=%v (%s)", what, pt != nil, why)
+		for _, d := range wd {
+			t.Logf("  %s", d.String())
+		}
 	}
 	require.Equal(t, diagLines(cd), diagLines(wd), "diagnostics differ after %s", what)
 	if cold == nil {
@@ -405,6 +457,12 @@ func TestPatchDescriptionEdits(t *testing.T) {
 			"\n        data_tests: [unique]\n      - name: x\n        description: \"the x\"\n  - name: b\n    description: " + bDesc + "\n" + extra
 	}
 	notNull := func(s string) string { return strings.Replace(s, "[unique]", "[unique, not_null]", 1) }
+	last := notNull(props(`"last"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo!\"\n"))
+	clean := notNull(props(`"last"`, `"the key, edited"`, `"b, edited"`, ""))
+	withY := func(s, desc string) string {
+		return strings.Replace(s, "  - name: b\n", "      - name: y\n        description: "+desc+"\n  - name: b\n", 1)
+	}
+	const contract = "version: 2\nmodels:\n  - name: d\n    config:\n      contract: {enforced: true}\n    columns:\n      - name: id\n        data_type: integer\n"
 	steps := []struct {
 		name    string
 		files   map[string]string
@@ -413,7 +471,8 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "cold", files: map[string]string{"mart.yml": "name: de\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  v: 1\n",
 			"models/a.sql": "select 1 as id, 2 as x\n", "models/b.sql": "select id from {{ ref('a') }}\n",
 			"models/c.sql":      "{{ config(enabled=false) }}\nselect 1 as id\n",
-			"models/_props.yml": props(`"the a"`, `"the key"`, "the b", "")}},
+			"models/_props.yml": props(`"the a"`, `"the key"`, "the b", ""),
+			"models/d.sql":      "select 1 as id\n", "models/_d.yml": contract}},
 		{name: "a's description", files: map[string]string{"models/_props.yml": props(`"a, edited"`, `"the key"`, "the b", "")}, patched: true},
 		{name: "a column's description", files: map[string]string{"models/_props.yml": props(`"a, edited"`, `"the key, edited"`, "the b", "")}, patched: true},
 		{name: "b's description and SQL", files: map[string]string{"models/_props.yml": props(`"a, edited"`, `"the key, edited"`, "b, edited", ""),
@@ -433,7 +492,17 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "its description", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"still off\"\n"))}},
 		{name: "a model that is not there", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo\"\n"))}},
 		{name: "its description too", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo!\"\n"))}},
-		{name: "and a again", files: map[string]string{"models/_props.yml": notNull(props(`"last"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo!\"\n"))}, patched: true},
+		{name: "and a again", files: map[string]string{"models/_props.yml": last}, patched: true},
+		{name: "the ghost gone", files: map[string]string{"models/_props.yml": clean}},
+		{name: "a column documented", files: map[string]string{"models/_props.yml": withY(clean, `"a y"`)}, patched: true},
+		{name: "its description edited", files: map[string]string{"models/_props.yml": withY(clean, `"a y, edited"`)}, patched: true},
+		{name: "and renamed", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y, edited"`), "name: y", "name: z", 1)}, patched: true},
+		{name: "and removed", files: map[string]string{"models/_props.yml": clean}, patched: true},
+		{name: "a column with a test", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_tests: [not_null]", 1)}},
+		{name: "and removed with its test", files: map[string]string{"models/_props.yml": clean}},
+		{name: "a column of a contract", files: map[string]string{"models/_d.yml": strings.Replace(contract, "data_type: integer\n", "data_type: integer\n      - name: k\n        data_type: int\n", 1)}},
+		{name: "its description", files: map[string]string{"models/_d.yml": strings.Replace(contract, "data_type: integer\n", "data_type: integer\n      - name: k\n        data_type: int\n        description: the k\n", 1)}, patched: true},
+		{name: "and gone", files: map[string]string{"models/_d.yml": contract}},
 	}
 	dir := t.TempDir()
 	for i, s := range steps {

@@ -9,7 +9,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Patching a YAML edit that only rewrites descriptions: the snapshot keeps
+// Patching a YAML edit that only rewrites descriptions (and documents
+// columns): the snapshot keeps
 // the text of each properties file of the project as its compile read it
 // (blobs file, patchHead.Props). When such a file changed, both texts are
 // parsed into YAML trees and compared node by node (kind, tag, value,
@@ -30,6 +31,10 @@ import (
 // (patchHead.LineShifts), unless the compile said something about the
 // file (its diagnostics would move).
 //
+// A columns: list may also gain, lose or rename columns that are only
+// documented (a name, a plain description at most): compared by name
+// (columnsByName), they change the model's columns in its entry only.
+//
 // Anything else falls back to a whole compile: lines moved in a file with
 // sources, seeds, snapshots, unit tests or anything else (their positions
 // are in more places), a description with Jinja in it (`{{`: rendered,
@@ -44,7 +49,13 @@ type descChange struct{ old, new string }
 type descEdit struct {
 	desc *descChange           // its description; nil: unchanged
 	cols map[string]descChange // its columns', by name
+	// columns added and removed (documented: a name and a description at
+	// most), by name: their descriptions
+	added, removed map[string]string
 }
+
+// columnsChanged says the edit adds or removes columns.
+func (e *descEdit) columnsChanged() bool { return len(e.added)+len(e.removed) > 0 }
 
 // propsTree parses a properties file into its top node (nil for an empty
 // file), as parseProperties does: blockyaml where it can, else yaml.v3.
@@ -128,13 +139,23 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	}
 	var e descEdit
 	name, _, desc, ok := m.entryEdits(a, b, func(key string, va, vb *yaml.Node) (handled, ok bool) {
-		if key != "columns" || va.Kind != yaml.SequenceNode {
+		if key != "columns" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
 			return false, true
 		}
-		if !m.same(va, vb) {
+		if len(va.Content) == len(vb.Content) && !renamed(va.Content, vb.Content) {
+			// item by item
+			if !m.same(va, vb) {
+				return true, false
+			}
+			e.cols, ok = m.columnEdits(va.Content, vb.Content)
+			return true, ok
+		}
+		// columns added, removed or renamed: the list's own line is its
+		// first item's, which may be another now
+		if va.Kind != vb.Kind || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
 			return true, false
 		}
-		e.cols, ok = m.columnEdits(va.Content, vb.Content)
+		e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content)
 		return true, ok
 	})
 	if !ok {
@@ -143,7 +164,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	if desc.old != desc.new {
 		e.desc = &desc
 	}
-	if e.desc == nil && len(e.cols) == 0 {
+	if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() {
 		return true
 	}
 	if name == "" || edits[name] != nil {
@@ -182,6 +203,134 @@ func (m lineMap) columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 		}
 	}
 	return out, true
+}
+
+// columnsByName compares a model's columns: items before and after an
+// edit that added or removed some, matching them by name: the columns
+// whose description changed, those added and those removed (by name:
+// their descriptions), or false when anything else changed. Every item
+// must have a name of its own (no two entries of one name: which one the
+// compile keeps would change), the columns both have must keep their
+// order (a contract's), and a column added or removed is documented only:
+// a name and a plain description at most (tests, data types, meta and
+// the rest make nodes or reach the warehouse).
+func (m lineMap) columnsByName(a, b []*yaml.Node) (cols map[string]descChange, added, removed map[string]string, ok bool) {
+	na, okA := columnNames(a)
+	nb, okB := columnNames(b)
+	if !okA || !okB {
+		return nil, nil, nil, false
+	}
+	inA := make(map[string]int, len(na))
+	for i, name := range na {
+		inA[name] = i
+	}
+	inB := make(map[string]bool, len(nb))
+	for _, name := range nb {
+		inB[name] = true
+	}
+	last := -1
+	for j, name := range nb {
+		i, kept := inA[name]
+		if !kept {
+			desc, ok := documentedColumn(b[j])
+			if !ok {
+				return nil, nil, nil, false
+			}
+			if added == nil {
+				added = map[string]string{}
+			}
+			added[name] = desc
+			continue
+		}
+		if i < last {
+			return nil, nil, nil, false // reordered
+		}
+		last = i
+		_, _, d, ok := m.entryEdits(a[i], b[j], nil)
+		if !ok {
+			return nil, nil, nil, false
+		}
+		if d.old != d.new {
+			if cols == nil {
+				cols = map[string]descChange{}
+			}
+			cols[name] = d
+		}
+	}
+	for i, name := range na {
+		if inB[name] {
+			continue
+		}
+		desc, ok := documentedColumn(a[i])
+		if !ok {
+			return nil, nil, nil, false
+		}
+		if removed == nil {
+			removed = map[string]string{}
+		}
+		removed[name] = desc
+	}
+	return cols, added, removed, true
+}
+
+// renamed says two columns: lists of as many items name other columns in
+// some place; false when they name the same, or when one cannot say
+// (an item without a name, two of one name: compared item by item).
+func renamed(a, b []*yaml.Node) bool {
+	na, okA := columnNames(a)
+	nb, okB := columnNames(b)
+	return okA && okB && !slices.Equal(na, nb)
+}
+
+// columnNames is the name of each columns: item, or false when one has
+// none, or two have one name.
+func columnNames(items []*yaml.Node) ([]string, bool) {
+	names := make([]string, len(items))
+	seen := make(map[string]bool, len(items))
+	for i, item := range items {
+		if item.Kind != yaml.MappingNode {
+			return nil, false
+		}
+		pairs, _, ok := entryPairs(item)
+		if !ok {
+			return nil, false
+		}
+		named := false
+		for _, kv := range pairs {
+			if isStr(kv[0]) && kv[0].Value == "name" {
+				if named || kv[1].Decode(&names[i]) != nil {
+					return nil, false
+				}
+				named = true
+			}
+		}
+		if !named || names[i] == "" || seen[names[i]] {
+			return nil, false
+		}
+		seen[names[i]] = true
+	}
+	return names, true
+}
+
+// documentedColumn is the description of a column's item that has a name
+// (a plain string, as columnNames decoded it) and a plain description at
+// most; false when it has anything else.
+func documentedColumn(item *yaml.Node) (string, bool) {
+	pairs, desc, ok := entryPairs(item)
+	if !ok || len(pairs) != 1 || item.Anchor != "" || item.ShortTag() != "!!map" {
+		return "", false
+	}
+	k, v := pairs[0][0], pairs[0][1]
+	if !isStr(k) || k.Value != "name" || k.Anchor != "" || v.Kind != yaml.ScalarNode || v.Anchor != "" || v.ShortTag() != "!!str" {
+		return "", false
+	}
+	if desc == nil {
+		return "", true
+	}
+	if !plainDescription(desc) {
+		return "", false
+	}
+	return desc.Value, true
 }
 
 // entryEdits compares a model's or a column's mapping before (a) and
@@ -456,16 +605,22 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 	return out, ""
 }
 
-// apply writes the edit's descriptions into a model's manifest entry,
-// false when the entry's are not those it replaces.
-func (e *descEdit) apply(n *Node) bool {
+// apply writes the edit's descriptions and columns into a model's
+// manifest entry; why not when the entry's are not those it replaces, or
+// columns added or removed would change more than the entry: an enforced
+// contract's columns, in their order, are what its builds check.
+func (e *descEdit) apply(n *Node) (why string) {
+	const differs = "'s descriptions in manifest.json are not its YAML's"
 	if e.desc != nil {
 		if n.Description != e.desc.old {
-			return false
+			return differs
 		}
 		n.Description = e.desc.new
 	}
-	if len(e.cols) > 0 {
+	if e.columnsChanged() && n.ContractChecksum() != "" {
+		return " has an enforced contract and its columns changed"
+	}
+	if len(e.cols) > 0 || e.columnsChanged() {
 		cols := make(map[string]*Column, len(n.Columns))
 		for name, c := range n.Columns {
 			cols[name] = c
@@ -473,13 +628,26 @@ func (e *descEdit) apply(n *Node) bool {
 		for name, d := range e.cols {
 			c := cols[name]
 			if c == nil || c.Description != d.old {
-				return false
+				return differs
 			}
 			edited := *c
 			edited.Description = d.new
 			cols[name] = &edited
 		}
+		for name, desc := range e.removed {
+			c := cols[name]
+			if c == nil || c.Description != desc || c.DataType != "" || c.Meta != nil || c.Tags != nil || c.Quote || c.Constraints != nil {
+				return differs
+			}
+			delete(cols, name)
+		}
+		for name, desc := range e.added {
+			if cols[name] != nil {
+				return differs
+			}
+			cols[name] = &Column{Name: name, Description: desc}
+		}
 		n.Columns = cols
 	}
-	return true
+	return ""
 }

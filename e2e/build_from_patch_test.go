@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -681,4 +682,54 @@ models:
 		bn, _ := compiledFiles(t, whole)
 		require.Equal(t, bn, an, "mart %v", args)
 	}
+}
+
+// An analyst documents a column (a name and a description in YAML) of a
+// model that persists its docs, then builds it: the compile is patched
+// (patchyaml.go), the build loads from the snapshot, and what it writes
+// into the warehouse (the columns' comments) and target/ are a whole
+// compile's. Then the column is renamed and removed again.
+func TestBuildFromPatchAfterColumnsDocumented(t *testing.T) {
+	props := func(cols string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: the a\n    config:\n      persist_docs: {relation: true, columns: true}\n" +
+			"    columns:\n      - name: id\n        description: the key\n        data_tests: [unique]\n" + cols + "  - name: b\n    description: the b\n"
+	}
+	mk := func() string {
+		dir := t.TempDir()
+		writeFile(t, dir, "mart.yml", "name: cols\n")
+		writeFile(t, dir, "models/a.sql", "{{ config(materialized='table') }}\nselect 1 as id, 'x' as label, 2 as amount\n")
+		writeFile(t, dir, "models/b.sql", "select id from {{ ref('a') }}\n")
+		writeFile(t, dir, "models/_props.yml", props(""))
+		return dir
+	}
+	light, whole := mk(), mk()
+	require.Equal(t, 0, mart(t, light, "build").Code)
+	require.Equal(t, 0, mart(t, whole, "build", "--no-partial-parse").Code)
+	comments := func(dir string) [][]any {
+		return query(t, dir, `select column_name, comment from duckdb_columns() where table_name = 'a' order by column_index`)
+	}
+	for _, step := range []struct{ name, cols string }{
+		{"documented", "      - name: label\n        description: the label\n"},
+		{"another, undescribed", "      - name: label\n        description: the label\n      - name: amount\n"},
+		{"renamed", "      - name: label\n        description: the label\n      - name: Amount\n"},
+		{"removed", "      - name: Amount\n"},
+	} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "models/_props.yml", props(step.cols))
+		}
+		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "build", "--threads", "1", "--select", "a")
+		b := mart(t, whole, "build", "--threads", "1", "--select", "a", "--no-partial-parse")
+		require.Equal(t, 0, a.Code, a.String())
+		require.Equal(t, 0, b.Code, b.String())
+		assert.Regexp(t, loadedFromPatch, a.Stderr, "%s: %s", step.name, noSelectionReason(a.Stderr))
+		assert.NotContains(t, a.Stderr, "no patch:", step.name) // patched, not compiled whole
+		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), step.name)
+		require.Equal(t, ranSQL(t, whole), ranSQL(t, light), step.name)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), step.name)
+		require.Equal(t, comments(whole), comments(light), step.name)
+		if step.name == "documented" {
+			assert.Equal(t, [][]any{{"id", "the key"}, {"label", "the label"}, {"amount", nil}}, comments(light))
+		}
+	}
+	assert.Equal(t, [][]any{{"id", "the key"}, {"label", nil}, {"amount", nil}}, comments(light))
 }
