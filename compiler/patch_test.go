@@ -140,7 +140,7 @@ func (p *mutatedProject) editColumns(f, text string) string {
 	if len(entries) == 0 {
 		return "nothing"
 	}
-	switch p.rng.Intn(5) {
+	switch p.rng.Intn(6) {
 	case 0, 1: // a column added after another
 		at := entries[p.rng.Intn(len(entries))]
 		end := at[1]
@@ -148,10 +148,12 @@ func (p *mutatedProject) editColumns(f, text string) string {
 			end += strings.IndexByte(text[end:], '\n') + 1
 		}
 		col := fmt.Sprintf("      - name: c%d\n", p.n)
-		switch p.rng.Intn(4) {
+		switch p.rng.Intn(5) {
 		case 0:
 		case 1:
 			col += "        data_tests: [not_null]\n"
+		case 2:
+			col += fmt.Sprintf("        data_type: int\n        meta: {n: %d, owner: \"me\", on: 2026-12-%02d}\n        tags: [t%d]\n", p.n, 1+p.n%28, p.n)
 		default:
 			col += fmt.Sprintf("        description: \"column %d\"\n", p.n)
 		}
@@ -164,6 +166,13 @@ func (p *mutatedProject) editColumns(f, text string) string {
 		at := documented[p.rng.Intn(len(documented))]
 		p.write(f, text[:at[0]]+text[at[1]:])
 		return "column removed " + f
+	case 4: // a documented one typed
+		if len(documented) == 0 {
+			return "nothing"
+		}
+		at := documented[p.rng.Intn(len(documented))]
+		p.write(f, text[:at[1]]+fmt.Sprintf("        data_type: varchar(%d)\n", p.n)+text[at[1]:])
+		return "column typed " + f
 	default: // one renamed
 		at := entries[p.rng.Intn(len(entries))]
 		p.write(f, text[:at[2]]+fmt.Sprintf("r%d_", p.n)+text[at[2]:])
@@ -498,6 +507,10 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "its description edited", files: map[string]string{"models/_props.yml": withY(clean, `"a y, edited"`)}, patched: true},
 		{name: "and renamed", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y, edited"`), "name: y", "name: z", 1)}, patched: true},
 		{name: "and removed", files: map[string]string{"models/_props.yml": clean}, patched: true},
+		{name: "a column typed, with meta", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_type: int\n        meta: {owner: me, since: 2024-01-02}", 1)}, patched: true},
+		{name: "its type changed", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_type: bigint\n        meta: {owner: me, since: 2024-01-02}", 1)}, patched: true},
+		{name: "its meta with Jinja", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_type: bigint\n        meta: {owner: \"{{ var('v') }}\"}", 1)}},
+		{name: "and gone again", files: map[string]string{"models/_props.yml": clean}},
 		{name: "a column with a test", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_tests: [not_null]", 1)}},
 		{name: "and removed with its test", files: map[string]string{"models/_props.yml": clean}},
 		{name: "a column of a contract", files: map[string]string{"models/_d.yml": strings.Replace(contract, "data_type: integer\n", "data_type: integer\n      - name: k\n        data_type: int\n", 1)}},

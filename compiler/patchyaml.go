@@ -9,8 +9,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Patching a YAML edit that only rewrites descriptions (and documents
-// columns): the snapshot keeps
+// Patching a YAML edit that only rewrites descriptions (and columns of the
+// manifest entry alone): the snapshot keeps
 // the text of each properties file of the project as its compile read it
 // (blobs file, patchHead.Props). When such a file changed, both texts are
 // parsed into YAML trees and compared node by node (kind, tag, value,
@@ -31,9 +31,10 @@ import (
 // (patchHead.LineShifts), unless the compile said something about the
 // file (its diagnostics would move).
 //
-// A columns: list may also gain, lose or rename columns that are only
-// documented (a name, a plain description at most): compared by name
-// (columnsByName), they change the model's columns in its entry only.
+// A columns: list may also gain, lose, rename or rewrite columns that are
+// of the model's manifest entry alone (entryColumn: no tests, no Jinja):
+// compared by name (columnsByName), they change the model's columns in
+// its entry only.
 //
 // Anything else falls back to a whole compile: lines moved in a file with
 // sources, seeds, snapshots, unit tests or anything else (their positions
@@ -49,9 +50,11 @@ type descChange struct{ old, new string }
 type descEdit struct {
 	desc *descChange           // its description; nil: unchanged
 	cols map[string]descChange // its columns', by name
-	// columns added and removed (documented: a name and a description at
-	// most), by name: their descriptions
-	added, removed map[string]string
+	// columns added (or rewritten), by name, as the compile makes them,
+	// and columns removed (or rewritten), by name: their descriptions.
+	// Only columns of the manifest entry alone (entryColumn) are
+	added   map[string]*Column
+	removed map[string]string
 }
 
 // columnsChanged says the edit adds or removes columns.
@@ -142,20 +145,22 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 		if key != "columns" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
 			return false, true
 		}
-		if len(va.Content) == len(vb.Content) && !renamed(va.Content, vb.Content) {
-			// item by item
+		na, okA := columnNames(va.Content)
+		nb, okB := columnNames(vb.Content)
+		if !okA || !okB {
+			// an item without a name, two of one name: item by item
 			if !m.same(va, vb) {
 				return true, false
 			}
 			e.cols, ok = m.columnEdits(va.Content, vb.Content)
 			return true, ok
 		}
-		// columns added, removed or renamed: the list's own line is its
-		// first item's, which may be another now
+		// by name: columns may be added, removed or rewritten. The list's
+		// own line is its first item's, which may be another now
 		if va.Kind != vb.Kind || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
 			return true, false
 		}
-		e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content)
+		e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content, na, nb)
 		return true, ok
 	})
 	if !ok {
@@ -206,20 +211,13 @@ func (m lineMap) columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 }
 
 // columnsByName compares a model's columns: items before and after an
-// edit that added or removed some, matching them by name: the columns
-// whose description changed, those added and those removed (by name:
-// their descriptions), or false when anything else changed. Every item
-// must have a name of its own (no two entries of one name: which one the
-// compile keeps would change), the columns both have must keep their
-// order (a contract's), and a column added or removed is documented only:
-// a name and a plain description at most (tests, data types, meta and
-// the rest make nodes or reach the warehouse).
-func (m lineMap) columnsByName(a, b []*yaml.Node) (cols map[string]descChange, added, removed map[string]string, ok bool) {
-	na, okA := columnNames(a)
-	nb, okB := columnNames(b)
-	if !okA || !okB {
-		return nil, nil, nil, false
-	}
+// edit, matching them by name (na, nb: columnNames): the columns whose
+// description alone changed, those added or rewritten (as the compile
+// makes them) and those removed or rewritten (their descriptions), or
+// false when anything else changed. The columns both lists have keep
+// their order (a contract's); one added, removed or rewritten is of the
+// manifest entry alone (entryColumn): no tests, no Jinja.
+func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string) (cols map[string]descChange, added map[string]*Column, removed map[string]string, ok bool) {
 	inA := make(map[string]int, len(na))
 	for i, name := range na {
 		inA[name] = i
@@ -228,58 +226,74 @@ func (m lineMap) columnsByName(a, b []*yaml.Node) (cols map[string]descChange, a
 	for _, name := range nb {
 		inB[name] = true
 	}
+	add := func(name string, item *yaml.Node) bool {
+		col, ok := entryColumn(item)
+		if ok {
+			if added == nil {
+				added = map[string]*Column{}
+			}
+			added[name] = col
+		}
+		return ok
+	}
+	remove := func(name string, item *yaml.Node) bool {
+		col, ok := entryColumn(item)
+		if ok {
+			if removed == nil {
+				removed = map[string]string{}
+			}
+			removed[name] = col.Description
+		}
+		return ok
+	}
 	last := -1
 	for j, name := range nb {
 		i, kept := inA[name]
 		if !kept {
-			desc, ok := documentedColumn(b[j])
-			if !ok {
+			if !add(name, b[j]) {
 				return nil, nil, nil, false
 			}
-			if added == nil {
-				added = map[string]string{}
-			}
-			added[name] = desc
 			continue
 		}
 		if i < last {
 			return nil, nil, nil, false // reordered
 		}
 		last = i
-		_, _, d, ok := m.entryEdits(a[i], b[j], nil)
-		if !ok {
-			return nil, nil, nil, false
-		}
-		if d.old != d.new {
-			if cols == nil {
-				cols = map[string]descChange{}
+		// its description alone changed, with its lines moved as the
+		// list's; or rewritten
+		pair := lineMap{}
+		if _, _, d, ok := pair.entryEdits(a[i], b[j], nil); ok && m.merge(pair) {
+			if d.old != d.new {
+				if cols == nil {
+					cols = map[string]descChange{}
+				}
+				cols[name] = d
 			}
-			cols[name] = d
+			continue
+		}
+		if !remove(name, a[i]) || !add(name, b[j]) {
+			return nil, nil, nil, false
 		}
 	}
 	for i, name := range na {
-		if inB[name] {
-			continue
-		}
-		desc, ok := documentedColumn(a[i])
-		if !ok {
+		if !inB[name] && !remove(name, a[i]) {
 			return nil, nil, nil, false
 		}
-		if removed == nil {
-			removed = map[string]string{}
-		}
-		removed[name] = desc
 	}
 	return cols, added, removed, true
 }
 
-// renamed says two columns: lists of as many items name other columns in
-// some place; false when they name the same, or when one cannot say
-// (an item without a name, two of one name: compared item by item).
-func renamed(a, b []*yaml.Node) bool {
-	na, okA := columnNames(a)
-	nb, okB := columnNames(b)
-	return okA && okB && !slices.Equal(na, nb)
+// merge adds the lines of o to m, false when one would move to two places.
+func (m lineMap) merge(o lineMap) bool {
+	for from, to := range o {
+		if t, ok := m[from]; ok && t != to {
+			return false
+		}
+	}
+	for from, to := range o {
+		m[from] = to
+	}
+	return true
 }
 
 // columnNames is the name of each columns: item, or false when one has
@@ -312,25 +326,61 @@ func columnNames(items []*yaml.Node) ([]string, bool) {
 	return names, true
 }
 
-// documentedColumn is the description of a column's item that has a name
-// (a plain string, as columnNames decoded it) and a plain description at
-// most; false when it has anything else.
-func documentedColumn(item *yaml.Node) (string, bool) {
-	pairs, desc, ok := entryPairs(item)
-	if !ok || len(pairs) != 1 || item.Anchor != "" || item.ShortTag() != "!!map" {
-		return "", false
+// entryColumnKeys are what a column of the manifest entry alone may say:
+// its tests make nodes.
+var entryColumnKeys = map[string]bool{"name": true, "description": true, "data_type": true, "meta": true, "tags": true, "quote": true, "constraints": true}
+
+// entryColumn is the column a columns: item makes, as the compile makes it
+// (columnsFrom), when the item is of the model's manifest entry alone: a
+// plain string name, a plain description, and data_type, meta, tags,
+// quote or constraints with no Jinja in them (rendered, they could say
+// anything), no anchors or aliases; false for anything else (tests,
+// another key, a value the compile would refuse).
+func entryColumn(item *yaml.Node) (*Column, bool) {
+	if item.Kind != yaml.MappingNode || item.Anchor != "" || item.ShortTag() != "!!map" {
+		return nil, false
 	}
-	k, v := pairs[0][0], pairs[0][1]
-	if !isStr(k) || k.Value != "name" || k.Anchor != "" || v.Kind != yaml.ScalarNode || v.Anchor != "" || v.ShortTag() != "!!str" {
-		return "", false
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		k, v := item.Content[i], item.Content[i+1]
+		if !isStr(k) || !entryColumnKeys[k.Value] || seen[k.Value] || !plainTree(v) {
+			return nil, false
+		}
+		seen[k.Value] = true
+		switch k.Value {
+		case "name":
+			if !isStr(v) || v.Value == "" {
+				return nil, false
+			}
+		case "description":
+			if !plainDescription(v) {
+				return nil, false
+			}
+		}
 	}
-	if desc == nil {
-		return "", true
+	var pc propColumn
+	if err := item.Decode(&pc); err != nil || pc.Name == "" {
+		return nil, false
 	}
-	if !plainDescription(desc) {
-		return "", false
+	return &Column{Name: pc.Name, Description: pc.Description, DataType: pc.DataType, Meta: pc.Meta, Tags: pc.Tags,
+		Quote: pc.Quote, Constraints: pc.Constraints}, true
+}
+
+// plainTree says a YAML value has no anchor, alias or merge key, and no
+// Jinja in any of its strings.
+func plainTree(n *yaml.Node) bool {
+	if n.Anchor != "" || n.Alias != nil || n.Kind == yaml.AliasNode {
+		return false
 	}
-	return desc.Value, true
+	if n.Kind == yaml.ScalarNode {
+		return n.ShortTag() != "!!merge" && !isTemplate(n.Value)
+	}
+	for _, c := range n.Content {
+		if !plainTree(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // entryEdits compares a model's or a column's mapping before (a) and
@@ -636,16 +686,16 @@ func (e *descEdit) apply(n *Node) (why string) {
 		}
 		for name, desc := range e.removed {
 			c := cols[name]
-			if c == nil || c.Description != desc || c.DataType != "" || c.Meta != nil || c.Tags != nil || c.Quote || c.Constraints != nil {
+			if c == nil || c.Description != desc {
 				return differs
 			}
 			delete(cols, name)
 		}
-		for name, desc := range e.added {
+		for name, col := range e.added {
 			if cols[name] != nil {
 				return differs
 			}
-			cols[name] = &Column{Name: name, Description: desc}
+			cols[name] = col
 		}
 		n.Columns = cols
 	}

@@ -688,7 +688,7 @@ models:
 // model that persists its docs, then builds it: the compile is patched
 // (patchyaml.go), the build loads from the snapshot, and what it writes
 // into the warehouse (the columns' comments) and target/ are a whole
-// compile's. Then the column is renamed and removed again.
+// compile's. Then the column is renamed, typed and removed again.
 func TestBuildFromPatchAfterColumnsDocumented(t *testing.T) {
 	props := func(cols string) string {
 		return "version: 2\nmodels:\n  - name: a\n    description: the a\n    config:\n      persist_docs: {relation: true, columns: true}\n" +
@@ -712,6 +712,7 @@ func TestBuildFromPatchAfterColumnsDocumented(t *testing.T) {
 		{"documented", "      - name: label\n        description: the label\n"},
 		{"another, undescribed", "      - name: label\n        description: the label\n      - name: amount\n"},
 		{"renamed", "      - name: label\n        description: the label\n      - name: Amount\n"},
+		{"typed, with meta", "      - name: label\n        description: the label\n        data_type: varchar\n        meta: {pii: false}\n      - name: Amount\n"},
 		{"removed", "      - name: Amount\n"},
 	} {
 		for _, dir := range []string{light, whole} {
