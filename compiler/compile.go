@@ -400,6 +400,9 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 					c.inventoryDir(fp)
 					return nil
 				}
+				if !compileReads(d.Name()) {
+					return nil // an editor's swap file, notes, .DS_Store: neither read nor a patch's input
+				}
 				rel, _ := filepath.Rel(c.project.Dir, fp)
 				files = append(files, &projectFile{kind: r.kind, proj: proj, root: proj.path(p), rel: filepath.ToSlash(rel)})
 				return nil
@@ -410,6 +413,21 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 		}
 	}
 	return files, nil
+}
+
+// compileReads says whether a file of a project's paths, by its name, can
+// change what a compile makes: SQL (models, snapshots, analyses, tests,
+// macros), Python models (a warning), YAML properties, Markdown docs
+// blocks and seeds' CSV. Nothing reads any other file, so the scan leaves
+// them out, and a patch neither tracks them nor counts one added or
+// removed as a change: a vim swap file (.m.sql.swp) written beside the
+// model being edited, a backup (m.sql~), .DS_Store, a README.
+func compileReads(name string) bool {
+	switch path.Ext(name) {
+	case ".sql", ".py", ".yml", ".yaml", ".md", ".csv":
+		return true
+	}
+	return false
 }
 
 // readFiles reads the files found, in parallel, and parses the YAML

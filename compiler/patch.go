@@ -2105,8 +2105,8 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 		names := listed()[d.Path]
 		n := 0
 		for _, e := range entries {
-			if e.IsDir() && strings.HasPrefix(e.Name(), ".") {
-				continue
+			if e.IsDir() && strings.HasPrefix(e.Name(), ".") || !e.IsDir() && !compileReads(e.Name()) {
+				continue // not scanned (scanProject)
 			}
 			if !names[e.Name()] {
 				fail(filepath.Join(d.Path, e.Name()) + " is new")

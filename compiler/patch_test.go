@@ -45,6 +45,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 				} else if r := p.rng.Intn(8); r < 4 {
 					for k := 1 + p.rng.Intn(3); k > 0; k-- {
 						p.n++
+						if p.rng.Intn(5) == 0 {
+							did = append(did, p.junk())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -123,6 +126,24 @@ func (p *mutatedProject) editDescription() string {
 	}
 	p.write(f, text[:at[2]]+val+text[at[3]:])
 	return "description " + f
+}
+
+// junk writes or removes a file no compile reads beside a model, as
+// editors do (a swap file, a backup): patched all the same.
+func (p *mutatedProject) junk() string {
+	model := p.pick(p.files("models", ".sql"))
+	if model == "" {
+		return "nothing"
+	}
+	dir, base := filepath.Split(model)
+	name := []string{"." + base + ".swp", base + "~", ".DS_Store", "4913"}[p.rng.Intn(4)]
+	f := filepath.Join(dir, name)
+	if p.rng.Intn(3) == 0 {
+		_ = os.Remove(filepath.Join(p.dir, f))
+		return "junk removed " + f
+	}
+	p.write(f, fmt.Sprintf("junk %d", p.n))
+	return "junk " + f
 }
 
 // editColumns adds, removes or renames a documented column (a name and a
@@ -899,4 +920,43 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	g, why := pt.SelectorGraph()
 	require.NotNil(t, g, why)
 	require.Len(t, g.Nodes, len(res.Manifest.AllIDs()))
+}
+
+// TestPatchIgnoresFilesNoCompileReads: files no compile reads (an
+// editor's swap and backup files, .DS_Store, notes) may appear, change and
+// go beside the models being edited: the compile is still patched, and is
+// what a cold compile makes. A file the compile reads (a Markdown docs
+// file) added still compiles the whole project.
+func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	steps := []struct {
+		name    string
+		files   map[string]string
+		remove  []string
+		patched bool
+	}{
+		{name: "cold", files: map[string]string{"mart.yml": "name: junk\nmodel-paths: [\"models\"]\n",
+			"models/a.sql": "select 1 as id\n", "models/sub/b.sql": "select id from {{ ref('a') }}\n", "models/notes.txt": "todo\n"}},
+		{name: "a swap file and an edit", files: map[string]string{"models/.a.sql.swp": "swap 1", "models/a.sql": "select 1 as id, 2 as x\n"}, patched: true},
+		{name: "the swap file written again, another edit", files: map[string]string{"models/.a.sql.swp": "swap 2", "models/a.sql": "select 1 as id, 3 as x\n"}, patched: true},
+		{name: "a backup, .DS_Store, a file with no extension", files: map[string]string{"models/a.sql~": "select 1 as id\n", "models/sub/.DS_Store": "\x00\x01",
+			"models/4913": "", "models/sub/b.sql": "select id, 1 as y from {{ ref('a') }}\n"}, patched: true},
+		{name: "notes edited", files: map[string]string{"models/notes.txt": "done\n"}, patched: true},
+		{name: "all gone", remove: []string{"models/.a.sql.swp", "models/a.sql~", "models/sub/.DS_Store", "models/4913", "models/notes.txt"}, patched: true},
+		{name: "a docs file", files: map[string]string{"models/docs.md": "{% docs a %}the a{% enddocs %}\n"}},
+		{name: "a hidden SQL file is a model", files: map[string]string{"models/.c.sql": "select 2 as id\n"}},
+	}
+	for i, s := range steps {
+		for rel, text := range s.files {
+			writeProjectFile(t, dir, rel, text)
+		}
+		for _, rel := range s.remove {
+			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
+		}
+		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
+		if i > 0 {
+			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
+		}
+	}
 }
