@@ -254,6 +254,15 @@ func (c *compilation) run() {
 		c.files = files
 	}
 	if err != nil {
+		// a file that cannot be read is named: a symlink to nothing, a
+		// file without read permission
+		var pe *fs.PathError
+		if errors.As(err, &pe) && filepath.IsAbs(pe.Path) {
+			if rel, rerr := filepath.Rel(c.project.Dir, pe.Path); rerr == nil && !strings.HasPrefix(rel, "..") {
+				c.addDiag(errorf(filepath.ToSlash(rel), 0, 0, "cannot read it: %v", pe.Err))
+				return
+			}
+		}
 		c.addDiag(errorf(c.project.File, 0, 0, "%v", err))
 		return
 	}
@@ -421,8 +430,13 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 // blocks and seeds' CSV. Nothing reads any other file, so the scan leaves
 // them out, and a patch neither tracks them nor counts one added or
 // removed as a change: a vim swap file (.m.sql.swp) written beside the
-// model being edited, a backup (m.sql~), .DS_Store, a README.
+// model being edited, a backup (m.sql~), .DS_Store, a README. Nor does
+// it read Emacs's lock of a file being edited (.#m.sql: a symlink to
+// nothing, there while the buffer has unsaved changes).
 func compileReads(name string) bool {
+	if strings.HasPrefix(name, ".#") {
+		return false
+	}
 	switch path.Ext(name) {
 	case ".sql", ".py", ".yml", ".yaml", ".md", ".csv":
 		return true

@@ -923,7 +923,7 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 }
 
 // TestPatchIgnoresFilesNoCompileReads: files no compile reads (an
-// editor's swap and backup files, .DS_Store, notes) may appear, change and
+// editor's swap, backup and lock files, .DS_Store, notes) may appear, change and
 // go beside the models being edited: the compile is still patched, and is
 // what a cold compile makes. A file the compile reads (a Markdown docs
 // file) added still compiles the whole project.
@@ -934,6 +934,7 @@ func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 		name    string
 		files   map[string]string
 		remove  []string
+		link    string // a symlink to nothing made at this path, as Emacs locks a file being edited
 		patched bool
 	}{
 		{name: "cold", files: map[string]string{"mart.yml": "name: junk\nmodel-paths: [\"models\"]\n",
@@ -943,7 +944,8 @@ func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 		{name: "a backup, .DS_Store, a file with no extension", files: map[string]string{"models/a.sql~": "select 1 as id\n", "models/sub/.DS_Store": "\x00\x01",
 			"models/4913": "", "models/sub/b.sql": "select id, 1 as y from {{ ref('a') }}\n"}, patched: true},
 		{name: "notes edited", files: map[string]string{"models/notes.txt": "done\n"}, patched: true},
-		{name: "all gone", remove: []string{"models/.a.sql.swp", "models/a.sql~", "models/sub/.DS_Store", "models/4913", "models/notes.txt"}, patched: true},
+		{name: "an Emacs lock", link: "models/.#a.sql", files: map[string]string{"models/a.sql": "select 1 as id, 4 as x\n"}, patched: true},
+		{name: "all gone", remove: []string{"models/.a.sql.swp", "models/a.sql~", "models/sub/.DS_Store", "models/4913", "models/notes.txt", "models/.#a.sql"}, patched: true},
 		{name: "a docs file", files: map[string]string{"models/docs.md": "{% docs a %}the a{% enddocs %}\n"}},
 		{name: "a hidden SQL file is a model", files: map[string]string{"models/.c.sql": "select 2 as id\n"}},
 	}
@@ -953,6 +955,9 @@ func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 		}
 		for _, rel := range s.remove {
 			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
+		}
+		if s.link != "" {
+			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
 		}
 		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
 		if i > 0 {
