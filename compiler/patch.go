@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -47,7 +48,8 @@ import (
 // their manifest.json entries are spliced in, their compiled files
 // written, nothing else. Edits of macros and vars render the models that
 // called or read them (macroFile, varUse); an edit of YAML that rewrites
-// only models' descriptions splices their entries (patchyaml.go).
+// only models' descriptions and columns splices their entries
+// (patchyaml.go); an edit of a seed's CSV, its checksum (seedSplice).
 // Anything else (an added, removed or renamed file, another YAML edit, a
 // mart.yml edit, a changed env var, a render that now calls another macro
 // or refs another model, a template error, target/ touched by anything
@@ -1405,6 +1407,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	macroEdited := false
 	var editedMacros []string // the macro files that changed
 	var editedYAML []yamlChange
+	var editedSeeds []changedFile
 	for _, ch := range changed {
 		f := snap.Files[ch.index]
 		if ni, ok := patchable[f.Path]; ok {
@@ -1413,6 +1416,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		if ref, ok := snap.Props[f.Path]; ok {
 			editedYAML = append(editedYAML, yamlChange{f.Path, ref, ch.data})
+			continue
+		}
+		if f.Kind == "seeds" && strings.HasSuffix(f.Path, ".csv") {
+			editedSeeds = append(editedSeeds, ch) // its checksum, in its entry (seedSplice)
 			continue
 		}
 		if mf, ok := snap.MacroFiles[f.Path]; ok && f.Kind == "macros" {
@@ -1444,7 +1451,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(editedSeeds) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -1801,6 +1808,19 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		splices = append(splices, fileSplice{snap.Macros[0], snap.Macros[1], b})
 	}
+	if len(editedSeeds) > 0 {
+		ix, err := load.readIndex()
+		if err != nil {
+			return nil, "seeds changed and the node index is unreadable"
+		}
+		for _, ch := range editedSeeds {
+			sp, why := seedSplice(snap, ix, projects, ch, read)
+			if why != "" {
+				return nil, why
+			}
+			splices = append(splices, sp)
+		}
+	}
 	sort.Slice(splices, func(i, j int) bool { return splices[i].from < splices[j].from })
 	for i := 1; i < len(splices); i++ {
 		if splices[i].from < splices[i-1].to {
@@ -1880,6 +1900,39 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		p.load = load
 	}
 	return p, ""
+}
+
+// seedSplice is the splice of manifest.json an edit of a seed's CSV makes:
+// the compile reads no seed but to hash it (readFile), so the edit
+// changes the checksum in the seed's entry and nothing else (the build
+// loads the file as it is then).
+func seedSplice(snap *patchSnapshot, ix *nodeIndex, projects []*Project, ch changedFile, read func(off, n int64) ([]byte, bool)) (fileSplice, string) {
+	f := snap.Files[ch.index]
+	if f.Proj >= len(projects) {
+		return fileSplice{}, f.Path + " is of no project"
+	}
+	id := TypeSeed + "." + projects[f.Proj].Name + "." + strings.TrimSuffix(path.Base(f.Path), ".csv")
+	i, ok := ix.pos[id]
+	if !ok || i >= len(snap.Entries) || ix.nodes[i].sel.Path != f.Path {
+		return fileSplice{}, f.Path + " changed and is no enabled seed's"
+	}
+	at := snap.Entries[i]
+	entry, ok := read(at[0], at[1]-at[0])
+	if !ok {
+		return fileSplice{}, "manifest.json has another shape"
+	}
+	old := seedChecksumJSON(hex.EncodeToString([]byte(f.Sum)))
+	if bytes.Count(entry, old) != 1 {
+		return fileSplice{}, id + "'s checksum in manifest.json is not its file's"
+	}
+	with := bytes.Replace(entry, old, seedChecksumJSON(hex.EncodeToString([]byte(ch.sum))), 1)
+	return fileSplice{at[0], at[1], with}, ""
+}
+
+// seedChecksumJSON is a seed's checksum as its manifest entry has it
+// (appendNode; fileChecksum).
+func seedChecksumJSON(sum string) []byte {
+	return []byte(`"checksum":{"name":"sha256","checksum":"` + sum + `"}`)
 }
 
 // mover returns where a range of a file [from, to) is once the splices

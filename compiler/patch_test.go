@@ -48,6 +48,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(5) == 0 {
 							did = append(did, p.junk())
 						}
+						if p.rng.Intn(6) == 0 {
+							did = append(did, p.editSeed())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -126,6 +129,24 @@ func (p *mutatedProject) editDescription() string {
 	}
 	p.write(f, text[:at[2]]+val+text[at[3]:])
 	return "description " + f
+}
+
+// editSeed adds a row to a seed's CSV (of the project or its package).
+func (p *mutatedProject) editSeed() string {
+	var seeds []string
+	for _, f := range p.files(".", ".csv") {
+		if !strings.HasPrefix(f, "target/") {
+			seeds = append(seeds, f)
+		}
+	}
+	f := p.pick(seeds)
+	if f == "" {
+		return "nothing"
+	}
+	text := p.read(f)
+	cols := strings.Count(strings.SplitN(text, "\n", 2)[0], ",")
+	p.write(f, text+strings.TrimSuffix(strings.Repeat(fmt.Sprintf("%d,", p.n), cols+1), ",")+"\n")
+	return "seed " + f
 }
 
 // junk writes or removes a file no compile reads beside a model, as
@@ -958,6 +979,40 @@ func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 		}
 		if s.link != "" {
 			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
+		}
+		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
+		if i > 0 {
+			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
+		}
+	}
+}
+
+// TestPatchSeedEdits: a compile reads a seed's CSV only to hash it, so an
+// edit of one changes its checksum in manifest.json and nothing else: it
+// is patched (a disabled seed's compiles the whole project: manifest.json
+// keeps it under disabled:, where the snapshot has no entry).
+func TestPatchSeedEdits(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	steps := []struct {
+		name    string
+		files   map[string]string
+		patched bool
+	}{
+		{name: "cold", files: map[string]string{"mart.yml": "name: sd\nseeds:\n  sd:\n    off:\n      +enabled: false\n",
+			"seeds/s.csv": "id,name\n1,a\n", "seeds/off/t.csv": "id\n1\n", "models/m.sql": "select * from {{ ref('s') }}\n",
+			"seeds/_seeds.yml": "version: 2\nseeds:\n  - name: s\n    description: the s\n"}},
+		{name: "a row added", files: map[string]string{"seeds/s.csv": "id,name\n1,a\n2,b\n"}, patched: true},
+		{name: "and a model edited", files: map[string]string{"seeds/s.csv": "id,name\n1,a\n2,c\n", "models/m.sql": "select id from {{ ref('s') }}\n"}, patched: true},
+		{name: "a disabled seed's (manifest.json's disabled: not in the index)", files: map[string]string{"seeds/off/t.csv": "id\n2\n"}},
+		{name: "after it, s's", files: map[string]string{"seeds/s.csv": "id,name\n1,a\n2,d\n"}, patched: true},
+		{name: "emptied", files: map[string]string{"seeds/s.csv": ""}, patched: true},
+		{name: "a seed added", files: map[string]string{"seeds/u.csv": "id\n1\n"}},
+		{name: "it edited", files: map[string]string{"seeds/u.csv": "id\n3\n"}, patched: true},
+	}
+	for i, s := range steps {
+		for rel, text := range s.files {
+			writeProjectFile(t, dir, rel, text)
 		}
 		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
 		if i > 0 {

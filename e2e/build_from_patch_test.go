@@ -734,3 +734,35 @@ func TestBuildFromPatchAfterColumnsDocumented(t *testing.T) {
 	}
 	assert.Equal(t, [][]any{{"id", "the key"}, {"label", nil}, {"amount", nil}}, comments(light))
 }
+
+// An analyst adds a row to a seed and builds it and what reads it: the
+// compile is patched (the seed's checksum in its entry), the build loads
+// from the snapshot, and the tables and target/ are a whole compile's.
+func TestBuildFromPatchAfterSeedEdit(t *testing.T) {
+	mk := func() string {
+		dir := t.TempDir()
+		writeFile(t, dir, "mart.yml", "name: sd\n")
+		writeFile(t, dir, "seeds/s.csv", "id,name\n1,a\n")
+		writeFile(t, dir, "models/m.sql", "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('s') }}\n")
+		return dir
+	}
+	light, whole := mk(), mk()
+	require.Equal(t, 0, mart(t, light, "build").Code)
+	require.Equal(t, 0, mart(t, whole, "build", "--no-partial-parse").Code)
+	for i, rows := range []string{"1,a\n2,b\n", "1,a\n2,b\n3,c\n"} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "seeds/s.csv", "id,name\n"+rows)
+		}
+		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "build", "--threads", "1", "--select", "s+")
+		b := mart(t, whole, "build", "--threads", "1", "--select", "s+", "--no-partial-parse")
+		require.Equal(t, 0, a.Code, a.String())
+		require.Equal(t, 0, b.Code, b.String())
+		assert.NotContains(t, a.Stderr, "no patch:")
+		assert.Regexp(t, loadedFromPatch, a.Stderr, noSelectionReason(a.Stderr))
+		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout))
+		require.Equal(t, ranSQL(t, whole), ranSQL(t, light))
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+		require.Equal(t, tables(t, whole), tables(t, light))
+		assert.Equal(t, int64(i+2), scalar(t, light, "select n from main.m"))
+	}
+}
