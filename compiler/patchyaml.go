@@ -362,18 +362,30 @@ func entryColumn(item *yaml.Node) (*Column, bool) {
 	if err := item.Decode(&pc); err != nil || pc.Name == "" {
 		return nil, false
 	}
+	// what the compile renders, as it finds it (renderPropFields): a
+	// value decoded to text with Jinja in it (!!binary, say) is refused
+	if isTemplate(pc.DataType) || anyString(map[string]any(pc.Meta), isTemplate) || slices.ContainsFunc(pc.Tags, isTemplate) ||
+		slices.ContainsFunc(pc.Constraints, func(c map[string]any) bool { return anyString(c, isTemplate) }) {
+		return nil, false
+	}
 	return &Column{Name: pc.Name, Description: pc.Description, DataType: pc.DataType, Meta: pc.Meta, Tags: pc.Tags,
 		Quote: pc.Quote, Constraints: pc.Constraints}, true
 }
 
-// plainTree says a YAML value has no anchor, alias or merge key, and no
-// Jinja in any of its strings.
+// plainTree says a YAML value has no anchor, alias or merge key, no
+// scalar of a type but text, numbers, booleans, null and timestamps (a
+// !!binary one decodes to other text than it shows), and no Jinja in any
+// of its strings.
 func plainTree(n *yaml.Node) bool {
 	if n.Anchor != "" || n.Alias != nil || n.Kind == yaml.AliasNode {
 		return false
 	}
 	if n.Kind == yaml.ScalarNode {
-		return n.ShortTag() != "!!merge" && !isTemplate(n.Value)
+		switch n.ShortTag() {
+		case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp":
+			return !isTemplate(n.Value)
+		}
+		return false
 	}
 	for _, c := range n.Content {
 		if !plainTree(c) {

@@ -136,6 +136,10 @@ models:
 		{"a column's data type added: rewritten", replace(base, "        description: an x\n", "        description: an x\n        data_type: text\n"),
 			map[string]*descEdit{"a": {added: map[string]*Column{"x": {Name: "x", Description: "an x", DataType: "text"}}, removed: map[string]string{"x": "an x"}}}, []lineShift{{10, 1}}},
 		{"a column with Jinja in its meta added", replace(base, "  - name: b\n", "      - name: y\n        meta: {owner: \"{{ var('o') }}\"}\n  - name: b\n"), nil, nil},
+		// base64 of "{{ var('v') }}": decoded, the compile renders it (a review found it patched)
+		{"a column with Jinja in a !!binary data type added", replace(base, "  - name: b\n", "      - name: y\n        data_type: !!binary e3sgdmFyKCd2JykgfX0=\n  - name: b\n"), nil, nil},
+		{"a column with Jinja in !!binary meta added", replace(base, "  - name: b\n", "      - name: y\n        meta: {o: !!binary e3sgdmFyKCd2JykgfX0=}\n  - name: b\n"), nil, nil},
+		{"a column with Jinja in a !!binary tag added", replace(base, "  - name: b\n", "      - name: y\n        tags: [!!binary e3sgdmFyKCd2JykgfX0=]\n  - name: b\n"), nil, nil},
 		{"a column with an anchor added", replace(base, "  - name: b\n", "      - name: y\n        meta: &m {owner: me}\n  - name: b\n"), nil, nil},
 		{"a column with another key added", replace(base, "  - name: b\n", "      - name: y\n        colour: red\n  - name: b\n"), nil, nil},
 		{"a column with tags that are not a list added", replace(base, "  - name: b\n", "      - name: y\n        tags: {a: b}\n  - name: b\n"), nil, nil},
