@@ -56,8 +56,8 @@ import (
 // else) compiles the whole project as usual, and that compile writes a new
 // snapshot.
 //
-// A model is patchable when it is an enabled, non-ephemeral SQL model
-// whose render the partial-parse cache keeps (no warehouse, graph,
+// A model is patchable when it is an enabled, non-ephemeral SQL model (or
+// singular test, or analysis: patchableType) whose render the partial-parse cache keeps (no warehouse, graph,
 // run_started_at...) or that is volatile (it reads run_started_at,
 // invocation_id, modules, or var() or env_var() with a computed name, or
 // queries the warehouse while it renders: not graph), and no unit test
@@ -254,11 +254,12 @@ func (pc *patchCapture) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// capturePre records a model's render inputs before it renders (nil when
-// no snapshot is kept or it is not a model).
+// capturePre records a model's (a singular test's, an analysis's) render
+// inputs before it renders (nil when no snapshot is kept, or for another
+// node).
 // key is the node's renderKey.
 func (c *compilation) capturePre(n *Node, key string) *patchCapture {
-	if c.inv == nil || n.ResourceType != TypeModel || key == "" {
+	if c.inv == nil || !patchableType(n) || key == "" {
 		return nil
 	}
 	conf, ok := typedJSON(nil, map[string]any(n.Config))
@@ -916,6 +917,14 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 	return pp
 }
 
+// patchableType: a model, a singular test or an analysis is a template of
+// its own whose render alone makes its entry and compiled file; a
+// snapshot's block, a generic test's call are not.
+func patchableType(n *Node) bool {
+	return n.ResourceType == TypeModel || n.ResourceType == TypeTest && n.TestType == "singular" && n.testCall == nil ||
+		n.ResourceType == TypeAnalysis
+}
+
 // patchSnapshot makes the snapshot of a compile, or says why there is none.
 func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags Diagnostics) (*patchSnapshot, string) {
 	if c.pp == nil || c.pp.global == "" {
@@ -971,7 +980,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	var cands []cand
 	for _, n := range c.nodes {
 		pc := c.captured[n.UniqueID]
-		if pc == nil || pc.Facts == "" || n.ResourceType != TypeModel || !n.Enabled() || n.Materialized() == "ephemeral" ||
+		if pc == nil || pc.Facts == "" || !patchableType(n) || !n.Enabled() || n.Materialized() == "ephemeral" ||
 			unitTested[n.Name] || byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || n.CompiledCode == "" ||
 			m.Nodes[n.UniqueID] != n {
 			continue

@@ -84,9 +84,13 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 	}
 }
 
-// editSQL changes a model's SQL text only, as most edits do.
+// editSQL changes a model's SQL text only, as most edits do (or a
+// singular test's, an analysis's).
 func (p *mutatedProject) editSQL() string {
 	model := p.pick(p.files("models", ".sql"))
+	if p.rng.Intn(8) == 0 {
+		model = p.pick(append(p.files("tests", ".sql"), p.files("analyses", ".sql")...))
+	}
 	if model == "" {
 		return "nothing"
 	}
@@ -1009,6 +1013,42 @@ func TestPatchSeedEdits(t *testing.T) {
 		{name: "emptied", files: map[string]string{"seeds/s.csv": ""}, patched: true},
 		{name: "a seed added", files: map[string]string{"seeds/u.csv": "id\n1\n"}},
 		{name: "it edited", files: map[string]string{"seeds/u.csv": "id\n3\n"}, patched: true},
+	}
+	for i, s := range steps {
+		for rel, text := range s.files {
+			writeProjectFile(t, dir, rel, text)
+		}
+		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
+		if i > 0 {
+			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
+		}
+	}
+}
+
+// TestPatchSingularTestsAndAnalyses: a singular test and an analysis are
+// templates of their own, as models are: an edit of one's SQL is patched
+// (its entry and compiled file), unless its render changed more than its
+// text.
+func TestPatchSingularTestsAndAnalyses(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	steps := []struct {
+		name    string
+		files   map[string]string
+		patched bool
+	}{
+		{name: "cold", files: map[string]string{"mart.yml": "name: st\n", "models/m.sql": "select 1 as id\n", "models/n.sql": "select 2 as id\n",
+			"tests/t.sql":     "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where id < 0\n",
+			"analyses/a.sql":  "select count(*) from {{ ref('m') }}\n",
+			"tests/_t.yml":    "version: 2\ndata_tests:\n  - name: t\n    description: the t\n",
+			"macros/help.sql": "{% macro neg(c) %}{{ c }} < 0{% endmacro %}\n"}},
+		{name: "the test edited", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where id <= 0\n"}, patched: true},
+		{name: "the analysis edited", files: map[string]string{"analyses/a.sql": "select count(*) as n from {{ ref('m') }}\n"}, patched: true},
+		{name: "the test calls a macro", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where {{ neg('id') }}\n"}},
+		{name: "the macro edited", files: map[string]string{"macros/help.sql": "{% macro neg(c) %}{{ c }} <= 0{% endmacro %}\n"}, patched: true},
+		{name: "the test refs another model", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
+		{name: "its severity", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
+		{name: "and a comment", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}, patched: true},
 	}
 	for i, s := range steps {
 		for rel, text := range s.files {

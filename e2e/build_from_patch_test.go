@@ -766,3 +766,37 @@ func TestBuildFromPatchAfterSeedEdit(t *testing.T) {
 		assert.Equal(t, int64(i+2), scalar(t, light, "select n from main.m"))
 	}
 }
+
+// An analyst edits a singular test until it fails, then fixes it, running
+// it each time: the compile is patched (the test's entry and compiled
+// file), the run loads from the snapshot, and what it prints, runs and
+// writes are a whole compile's.
+func TestTestFromPatchAfterSingularTestEdit(t *testing.T) {
+	mk := func() string {
+		dir := t.TempDir()
+		writeFile(t, dir, "mart.yml", "name: st\n")
+		writeFile(t, dir, "models/m.sql", "{{ config(materialized='table') }}\nselect 1 as id\n")
+		writeFile(t, dir, "tests/t.sql", "select * from {{ ref('m') }} where id < 0\n")
+		return dir
+	}
+	light, whole := mk(), mk()
+	require.Equal(t, 0, mart(t, light, "build").Code)
+	require.Equal(t, 0, mart(t, whole, "build", "--no-partial-parse").Code)
+	for _, step := range []struct {
+		sql  string
+		code int
+	}{{"select * from {{ ref('m') }} where id > 0\n", 1}, {"select * from {{ ref('m') }} where id > 1\n", 0}} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "tests/t.sql", step.sql)
+		}
+		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "test", "--threads", "1", "--select", "t")
+		b := mart(t, whole, "test", "--threads", "1", "--select", "t", "--no-partial-parse")
+		require.Equal(t, step.code, b.Code, b.String())
+		require.Equal(t, b.Code, a.Code, a.String())
+		assert.NotContains(t, a.Stderr, "no patch:")
+		assert.Regexp(t, loadedFromPatch, a.Stderr, noSelectionReason(a.Stderr))
+		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout))
+		require.Equal(t, ranSQL(t, whole), ranSQL(t, light))
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+	}
+}
