@@ -475,6 +475,40 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 	return pt != nil, why
 }
 
+// patchStep is an edit of a project, and whether the compile after it is
+// patched.
+type patchStep struct {
+	name    string
+	files   map[string]string // written
+	remove  []string
+	link    string // a symlink to nothing made at this path, as Emacs locks a file being edited
+	patched bool
+}
+
+// runPatchSteps makes each step's edit in a new project and compares the
+// compile after it with a cold one (compareStep); the first step makes
+// the project.
+func runPatchSteps(t *testing.T, steps []patchStep) {
+	t.Helper()
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	for i, s := range steps {
+		for rel, text := range s.files {
+			writeProjectFile(t, dir, rel, text)
+		}
+		for _, rel := range s.remove {
+			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
+		}
+		if s.link != "" {
+			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
+		}
+		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
+		if i > 0 {
+			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
+		}
+	}
+}
+
 // requireDeclaredAsCold: the nodes a run loads from the snapshot's index
 // say they are declared where the cold compile's are (the file and line
 // a failing test points at), also after description edits moved lines.
@@ -506,7 +540,6 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 // columns' plain descriptions is patched (and the result is a cold
 // compile's); any other YAML edit compiles the whole project.
 func TestPatchDescriptionEdits(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
 	props := func(aDesc, idDesc, bDesc, extra string) string {
 		return "version: 2\nmodels:\n  - name: a\n    description: " + aDesc + "\n    columns:\n      - name: id\n        description: " + idDesc +
 			"\n        data_tests: [unique]\n      - name: x\n        description: \"the x\"\n  - name: b\n    description: " + bDesc + "\n" + extra
@@ -518,11 +551,7 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		return strings.Replace(s, "  - name: b\n", "      - name: y\n        description: "+desc+"\n  - name: b\n", 1)
 	}
 	const contract = "version: 2\nmodels:\n  - name: d\n    config:\n      contract: {enforced: true}\n    columns:\n      - name: id\n        data_type: integer\n"
-	steps := []struct {
-		name    string
-		files   map[string]string
-		patched bool
-	}{
+	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{"mart.yml": "name: de\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  v: 1\n",
 			"models/a.sql": "select 1 as id, 2 as x\n", "models/b.sql": "select id from {{ ref('a') }}\n",
 			"models/c.sql":      "{{ config(enabled=false) }}\nselect 1 as id\n",
@@ -562,17 +591,7 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "a column of a contract", files: map[string]string{"models/_d.yml": strings.Replace(contract, "data_type: integer\n", "data_type: integer\n      - name: k\n        data_type: int\n", 1)}},
 		{name: "its description", files: map[string]string{"models/_d.yml": strings.Replace(contract, "data_type: integer\n", "data_type: integer\n      - name: k\n        data_type: int\n        description: the k\n", 1)}, patched: true},
 		{name: "and gone", files: map[string]string{"models/_d.yml": contract}},
-	}
-	dir := t.TempDir()
-	for i, s := range steps {
-		for rel, text := range s.files {
-			writeProjectFile(t, dir, rel, text)
-		}
-		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
-		if i > 0 {
-			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
-		}
-	}
+	})
 }
 
 // TestRenderCacheMacrosOnOneLine: two macros that start on one line, and a
@@ -953,15 +972,7 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 // what a cold compile makes. A file the compile reads (a Markdown docs
 // file) added still compiles the whole project.
 func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := t.TempDir()
-	steps := []struct {
-		name    string
-		files   map[string]string
-		remove  []string
-		link    string // a symlink to nothing made at this path, as Emacs locks a file being edited
-		patched bool
-	}{
+	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{"mart.yml": "name: junk\nmodel-paths: [\"models\"]\n",
 			"models/a.sql": "select 1 as id\n", "models/sub/b.sql": "select id from {{ ref('a') }}\n", "models/notes.txt": "todo\n"}},
 		{name: "a swap file and an edit", files: map[string]string{"models/.a.sql.swp": "swap 1", "models/a.sql": "select 1 as id, 2 as x\n"}, patched: true},
@@ -973,22 +984,7 @@ func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 		{name: "all gone", remove: []string{"models/.a.sql.swp", "models/a.sql~", "models/sub/.DS_Store", "models/4913", "models/notes.txt", "models/.#a.sql"}, patched: true},
 		{name: "a docs file", files: map[string]string{"models/docs.md": "{% docs a %}the a{% enddocs %}\n"}},
 		{name: "a hidden SQL file is a model", files: map[string]string{"models/.c.sql": "select 2 as id\n"}},
-	}
-	for i, s := range steps {
-		for rel, text := range s.files {
-			writeProjectFile(t, dir, rel, text)
-		}
-		for _, rel := range s.remove {
-			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
-		}
-		if s.link != "" {
-			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
-		}
-		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
-		if i > 0 {
-			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
-		}
-	}
+	})
 }
 
 // TestPatchSeedEdits: a compile reads a seed's CSV only to hash it, so an
@@ -996,13 +992,7 @@ func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 // is patched (a disabled seed's compiles the whole project: manifest.json
 // keeps it under disabled:, where the snapshot has no entry).
 func TestPatchSeedEdits(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := t.TempDir()
-	steps := []struct {
-		name    string
-		files   map[string]string
-		patched bool
-	}{
+	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{"mart.yml": "name: sd\nseeds:\n  sd:\n    off:\n      +enabled: false\n",
 			"seeds/s.csv": "id,name\n1,a\n", "seeds/off/t.csv": "id\n1\n", "models/m.sql": "select * from {{ ref('s') }}\n",
 			"seeds/_seeds.yml": "version: 2\nseeds:\n  - name: s\n    description: the s\n"}},
@@ -1013,16 +1003,7 @@ func TestPatchSeedEdits(t *testing.T) {
 		{name: "emptied", files: map[string]string{"seeds/s.csv": ""}, patched: true},
 		{name: "a seed added", files: map[string]string{"seeds/u.csv": "id\n1\n"}},
 		{name: "it edited", files: map[string]string{"seeds/u.csv": "id\n3\n"}, patched: true},
-	}
-	for i, s := range steps {
-		for rel, text := range s.files {
-			writeProjectFile(t, dir, rel, text)
-		}
-		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
-		if i > 0 {
-			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
-		}
-	}
+	})
 }
 
 // TestPatchSingularTestsAndAnalyses: a singular test and an analysis are
@@ -1030,13 +1011,7 @@ func TestPatchSeedEdits(t *testing.T) {
 // (its entry and compiled file), unless its render changed more than its
 // text.
 func TestPatchSingularTestsAndAnalyses(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := t.TempDir()
-	steps := []struct {
-		name    string
-		files   map[string]string
-		patched bool
-	}{
+	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{"mart.yml": "name: st\n", "models/m.sql": "select 1 as id\n", "models/n.sql": "select 2 as id\n",
 			"tests/t.sql":     "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where id < 0\n",
 			"analyses/a.sql":  "select count(*) from {{ ref('m') }}\n",
@@ -1049,14 +1024,5 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 		{name: "the test refs another model", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
 		{name: "its severity", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
 		{name: "and a comment", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}, patched: true},
-	}
-	for i, s := range steps {
-		for rel, text := range s.files {
-			writeProjectFile(t, dir, rel, text)
-		}
-		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
-		if i > 0 {
-			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
-		}
-	}
+	})
 }

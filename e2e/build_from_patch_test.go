@@ -684,6 +684,39 @@ models:
 	}
 }
 
+// patchedLikeWhole runs args in light (partial parsing on) and in whole
+// (--no-partial-parse) after the same edit: light's compile must be
+// patched and its run loaded from the snapshot, and both must exit, print,
+// run and write target/manifest.json alike. It returns light's result.
+func patchedLikeWhole(t *testing.T, light, whole, what string, args ...string) result {
+	t.Helper()
+	a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+	b := mart(t, whole, append(args, "--no-partial-parse")...)
+	require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+	assert.NotContains(t, a.Stderr, "no patch:", what) // patched, not compiled whole
+	assert.Regexp(t, loadedFromPatch, a.Stderr, "%s: %s", what, noSelectionReason(a.Stderr))
+	require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), what)
+	require.Equal(t, ranSQL(t, whole), ranSQL(t, light), what)
+	require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what)
+	return a
+}
+
+// builtPair makes the project files make twice and builds each: light
+// with partial parsing, whole without.
+func builtPair(t *testing.T, files map[string]string) (light, whole string) {
+	t.Helper()
+	light, whole = t.TempDir(), t.TempDir()
+	for rel, text := range files {
+		writeFile(t, light, rel, text)
+		writeFile(t, whole, rel, text)
+	}
+	r := mart(t, light, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	r = mart(t, whole, "build", "--no-partial-parse")
+	require.Equal(t, 0, r.Code, r.String())
+	return light, whole
+}
+
 // An analyst documents a column (a name and a description in YAML) of a
 // model that persists its docs, then builds it: the compile is patched
 // (patchyaml.go), the build loads from the snapshot, and what it writes
@@ -694,17 +727,9 @@ func TestBuildFromPatchAfterColumnsDocumented(t *testing.T) {
 		return "version: 2\nmodels:\n  - name: a\n    description: the a\n    config:\n      persist_docs: {relation: true, columns: true}\n" +
 			"    columns:\n      - name: id\n        description: the key\n        data_tests: [unique]\n" + cols + "  - name: b\n    description: the b\n"
 	}
-	mk := func() string {
-		dir := t.TempDir()
-		writeFile(t, dir, "mart.yml", "name: cols\n")
-		writeFile(t, dir, "models/a.sql", "{{ config(materialized='table') }}\nselect 1 as id, 'x' as label, 2 as amount\n")
-		writeFile(t, dir, "models/b.sql", "select id from {{ ref('a') }}\n")
-		writeFile(t, dir, "models/_props.yml", props(""))
-		return dir
-	}
-	light, whole := mk(), mk()
-	require.Equal(t, 0, mart(t, light, "build").Code)
-	require.Equal(t, 0, mart(t, whole, "build", "--no-partial-parse").Code)
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: cols\n",
+		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id, 'x' as label, 2 as amount\n",
+		"models/b.sql": "select id from {{ ref('a') }}\n", "models/_props.yml": props("")})
 	comments := func(dir string) [][]any {
 		return query(t, dir, `select column_name, comment from duckdb_columns() where table_name = 'a' order by column_index`)
 	}
@@ -718,15 +743,8 @@ func TestBuildFromPatchAfterColumnsDocumented(t *testing.T) {
 		for _, dir := range []string{light, whole} {
 			writeFile(t, dir, "models/_props.yml", props(step.cols))
 		}
-		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "build", "--threads", "1", "--select", "a")
-		b := mart(t, whole, "build", "--threads", "1", "--select", "a", "--no-partial-parse")
+		a := patchedLikeWhole(t, light, whole, step.name, "build", "--threads", "1", "--select", "a")
 		require.Equal(t, 0, a.Code, a.String())
-		require.Equal(t, 0, b.Code, b.String())
-		assert.Regexp(t, loadedFromPatch, a.Stderr, "%s: %s", step.name, noSelectionReason(a.Stderr))
-		assert.NotContains(t, a.Stderr, "no patch:", step.name) // patched, not compiled whole
-		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), step.name)
-		require.Equal(t, ranSQL(t, whole), ranSQL(t, light), step.name)
-		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), step.name)
 		require.Equal(t, comments(whole), comments(light), step.name)
 		if step.name == "documented" {
 			assert.Equal(t, [][]any{{"id", "the key"}, {"label", "the label"}, {"amount", nil}}, comments(light))
@@ -739,29 +757,14 @@ func TestBuildFromPatchAfterColumnsDocumented(t *testing.T) {
 // compile is patched (the seed's checksum in its entry), the build loads
 // from the snapshot, and the tables and target/ are a whole compile's.
 func TestBuildFromPatchAfterSeedEdit(t *testing.T) {
-	mk := func() string {
-		dir := t.TempDir()
-		writeFile(t, dir, "mart.yml", "name: sd\n")
-		writeFile(t, dir, "seeds/s.csv", "id,name\n1,a\n")
-		writeFile(t, dir, "models/m.sql", "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('s') }}\n")
-		return dir
-	}
-	light, whole := mk(), mk()
-	require.Equal(t, 0, mart(t, light, "build").Code)
-	require.Equal(t, 0, mart(t, whole, "build", "--no-partial-parse").Code)
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: sd\n", "seeds/s.csv": "id,name\n1,a\n",
+		"models/m.sql": "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('s') }}\n"})
 	for i, rows := range []string{"1,a\n2,b\n", "1,a\n2,b\n3,c\n"} {
 		for _, dir := range []string{light, whole} {
 			writeFile(t, dir, "seeds/s.csv", "id,name\n"+rows)
 		}
-		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "build", "--threads", "1", "--select", "s+")
-		b := mart(t, whole, "build", "--threads", "1", "--select", "s+", "--no-partial-parse")
+		a := patchedLikeWhole(t, light, whole, rows, "build", "--threads", "1", "--select", "s+")
 		require.Equal(t, 0, a.Code, a.String())
-		require.Equal(t, 0, b.Code, b.String())
-		assert.NotContains(t, a.Stderr, "no patch:")
-		assert.Regexp(t, loadedFromPatch, a.Stderr, noSelectionReason(a.Stderr))
-		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout))
-		require.Equal(t, ranSQL(t, whole), ranSQL(t, light))
-		require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
 		require.Equal(t, tables(t, whole), tables(t, light))
 		assert.Equal(t, int64(i+2), scalar(t, light, "select n from main.m"))
 	}
@@ -772,16 +775,8 @@ func TestBuildFromPatchAfterSeedEdit(t *testing.T) {
 // file), the run loads from the snapshot, and what it prints, runs and
 // writes are a whole compile's.
 func TestTestFromPatchAfterSingularTestEdit(t *testing.T) {
-	mk := func() string {
-		dir := t.TempDir()
-		writeFile(t, dir, "mart.yml", "name: st\n")
-		writeFile(t, dir, "models/m.sql", "{{ config(materialized='table') }}\nselect 1 as id\n")
-		writeFile(t, dir, "tests/t.sql", "select * from {{ ref('m') }} where id < 0\n")
-		return dir
-	}
-	light, whole := mk(), mk()
-	require.Equal(t, 0, mart(t, light, "build").Code)
-	require.Equal(t, 0, mart(t, whole, "build", "--no-partial-parse").Code)
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: st\n",
+		"models/m.sql": "{{ config(materialized='table') }}\nselect 1 as id\n", "tests/t.sql": "select * from {{ ref('m') }} where id < 0\n"})
 	for _, step := range []struct {
 		sql  string
 		code int
@@ -789,14 +784,7 @@ func TestTestFromPatchAfterSingularTestEdit(t *testing.T) {
 		for _, dir := range []string{light, whole} {
 			writeFile(t, dir, "tests/t.sql", step.sql)
 		}
-		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "test", "--threads", "1", "--select", "t")
-		b := mart(t, whole, "test", "--threads", "1", "--select", "t", "--no-partial-parse")
-		require.Equal(t, step.code, b.Code, b.String())
-		require.Equal(t, b.Code, a.Code, a.String())
-		assert.NotContains(t, a.Stderr, "no patch:")
-		assert.Regexp(t, loadedFromPatch, a.Stderr, noSelectionReason(a.Stderr))
-		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout))
-		require.Equal(t, ranSQL(t, whole), ranSQL(t, light))
-		require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+		a := patchedLikeWhole(t, light, whole, step.sql, "test", "--threads", "1", "--select", "t")
+		require.Equal(t, step.code, a.Code, a.String())
 	}
 }
