@@ -1208,6 +1208,13 @@ func (c *compilation) index(n *Node) {
 	}
 }
 
+// testAliasCut says a test's name (or alias) is too long for a relation:
+// its alias is then cut and ends with its checksum's start, which an edit
+// of a singular test's SQL changes.
+func testAliasCut(n *Node) bool {
+	return len(firstNonEmpty(n.Config.String("alias"), n.Name)) > 63
+}
+
 // setRelation computes database, schema, alias and the relation name.
 func (c *compilation) setRelation(n *Node) {
 	switch n.ResourceType {
@@ -1217,7 +1224,7 @@ func (c *compilation) setRelation(n *Node) {
 		n.Database = c.target.Database
 		n.Schema = c.target.Schema + "_" + firstNonEmpty(n.Config.String("schema"), "dbt_test__audit")
 		n.Alias = firstNonEmpty(n.Config.String("alias"), n.Name)
-		if len(n.Alias) > 63 { // a long name: given with name:, or a singular test's
+		if testAliasCut(n) { // a long name: given with name:, or a singular test's
 			n.Alias = n.Alias[:50] + "_" + n.Checksum.Checksum[:8]
 		}
 		n.Database = c.databaseFor(n.Database, n.Schema)

@@ -920,9 +920,11 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 // patchableType: a model, a singular test or an analysis is a template of
 // its own whose render alone makes its entry and compiled file; a
 // snapshot's block, a generic test's call are not.
+// A test whose alias is cut ends it with its checksum's start
+// (testAliasCut): an edit renames its relation, which a patch keeps.
 func patchableType(n *Node) bool {
-	return n.ResourceType == TypeModel || n.ResourceType == TypeTest && n.TestType == "singular" && n.testCall == nil ||
-		n.ResourceType == TypeAnalysis
+	return n.ResourceType == TypeModel || n.ResourceType == TypeAnalysis ||
+		n.ResourceType == TypeTest && n.TestType == "singular" && n.testCall == nil && !testAliasCut(n)
 }
 
 // patchSnapshot makes the snapshot of a compile, or says why there is none.
@@ -1420,6 +1422,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for _, ch := range changed {
 		f := snap.Files[ch.index]
 		if ni, ok := patchable[f.Path]; ok {
+			// a tests/ file with a {% test %} block is generic tests'
+			// definitions, not a singular test (fileNode, loadMacros)
+			if f.Kind == "tests" && testBlockRE().Match(ch.data) {
+				return nil, f.Path + " changed and defines generic tests now"
+			}
 			todo[ni] = ch.data
 			continue
 		}

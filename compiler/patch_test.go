@@ -1024,5 +1024,12 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 		{name: "the test refs another model", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
 		{name: "its severity", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
 		{name: "and a comment", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}, patched: true},
+		// found by a review: a name longer than a relation's is cut and
+		// ends with the checksum, which the edit changes
+		{name: "a test with a long name", files: map[string]string{"tests/assert_every_order_has_a_positive_amount_and_a_known_customer_id.sql": "select * from {{ ref('m') }} where id < 0\n"}},
+		{name: "it edited", files: map[string]string{"tests/assert_every_order_has_a_positive_amount_and_a_known_customer_id.sql": "select * from {{ ref('m') }} where id <= 0\n"}},
+		// and a test block named in a comment makes the file generic
+		// tests' definitions: no node
+		{name: "a test block in a comment", files: map[string]string{"tests/t.sql": "{# one day {% test positive(model) %} #}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}},
 	})
 }
