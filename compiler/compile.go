@@ -259,7 +259,12 @@ func (c *compilation) run() {
 		var pe *fs.PathError
 		if errors.As(err, &pe) && filepath.IsAbs(pe.Path) {
 			if rel, rerr := filepath.Rel(c.project.Dir, pe.Path); rerr == nil && !strings.HasPrefix(rel, "..") {
-				c.addDiag(errorf(filepath.ToSlash(rel), 0, 0, "cannot read it: %v", pe.Err))
+				d := errorf(filepath.ToSlash(rel), 0, 0, "cannot read it: %v", pe.Err)
+				if fi, err := os.Stat(pe.Path); err == nil && fi.IsDir() {
+					d = errorf(filepath.ToSlash(rel), 0, 0, "a symlink to a directory: mart does not follow it")
+					d.Detail = "list the directory it points to in the project's paths (model-paths: in mart.yml or dbt_project.yml) instead"
+				}
+				c.addDiag(d)
 				return
 			}
 		}
@@ -409,7 +414,7 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 					c.inventoryDir(fp)
 					return nil
 				}
-				if !compileReads(d.Name()) {
+				if !compileReads(d.Name(), d.Type()) {
 					return nil // an editor's swap file, notes, .DS_Store: neither read nor a patch's input
 				}
 				rel, _ := filepath.Rel(c.project.Dir, fp)
@@ -432,10 +437,16 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 // removed as a change: a vim swap file (.m.sql.swp) written beside the
 // model being edited, a backup (m.sql~), .DS_Store, a README. Nor does
 // it read Emacs's lock of a file being edited (.#m.sql: a symlink to
-// nothing, there while the buffer has unsaved changes).
-func compileReads(name string) bool {
+// nothing, there while the buffer has unsaved changes). A symlink of
+// any other name is read as before: one to a directory (whose files the
+// scan does not follow) stops the compile, naming it, rather than leave
+// its models out without a word. typ is the directory entry's type.
+func compileReads(name string, typ fs.FileMode) bool {
 	if strings.HasPrefix(name, ".#") {
 		return false
+	}
+	if typ&fs.ModeSymlink != 0 {
+		return true
 	}
 	switch path.Ext(name) {
 	case ".sql", ".py", ".yml", ".yaml", ".md", ".csv":

@@ -2174,7 +2174,7 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 		names := listed()[d.Path]
 		n := 0
 		for _, e := range entries {
-			if e.IsDir() && strings.HasPrefix(e.Name(), ".") || !e.IsDir() && !compileReads(e.Name()) {
+			if e.IsDir() && strings.HasPrefix(e.Name(), ".") || !e.IsDir() && !compileReads(e.Name(), e.Type()) {
 				continue // not scanned (scanProject)
 			}
 			if !names[e.Name()] {
