@@ -57,11 +57,11 @@ import (
 // snapshot.
 //
 // A model is patchable when it is an enabled, non-ephemeral SQL model (or
-// singular test, or analysis: patchableType) whose render the partial-parse cache keeps (no warehouse, graph,
-// run_started_at...) or that is volatile (it reads run_started_at,
-// invocation_id, modules, or var() or env_var() with a computed name, or
-// queries the warehouse while it renders: not graph), and no unit test
-// renders it. Every patch renders the volatile ones again (EveryTime), as
+// singular test, or analysis: patchableType) whose render the
+// partial-parse cache keeps (no warehouse, graph, run_started_at...) or
+// that is volatile (it reads run_started_at, invocation_id, modules, or
+// var() or env_var() with a computed name, or queries the warehouse while
+// it renders: not graph), and no unit test renders it. Every patch renders the volatile ones again (EveryTime), as
 // a whole compile does, and those that query the warehouse against it too
 // (Warehouse, patchwarehouse.go). A snapshot is kept only when every other
 // template's render is cached and nothing else calls a volatile macro: a
