@@ -256,19 +256,7 @@ func (c *compilation) run() {
 	if err != nil {
 		// a file that cannot be read is named: a symlink to nothing, a
 		// file without read permission
-		var pe *fs.PathError
-		if errors.As(err, &pe) && filepath.IsAbs(pe.Path) {
-			if rel, rerr := filepath.Rel(c.project.Dir, pe.Path); rerr == nil && !strings.HasPrefix(rel, "..") {
-				d := errorf(filepath.ToSlash(rel), 0, 0, "cannot read it: %v", pe.Err)
-				if fi, err := os.Stat(pe.Path); err == nil && fi.IsDir() {
-					d = errorf(filepath.ToSlash(rel), 0, 0, "a symlink to a directory: mart does not follow it")
-					d.Detail = "list the directory it points to in the project's paths (model-paths: in mart.yml or dbt_project.yml) instead"
-				}
-				c.addDiag(d)
-				return
-			}
-		}
-		c.addDiag(errorf(c.project.File, 0, 0, "%v", err))
+		c.addDiag(c.scanError(err))
 		return
 	}
 	phase.Mark("scan")
@@ -1217,6 +1205,31 @@ func (c *compilation) index(n *Node) {
 	if n.Version == n.LatestVersion {
 		c.byName[n.Name] = n
 	}
+}
+
+// scanError is the diagnostic of a file or directory the scan cannot
+// read, on its path when it is in the project: a symlink to nothing, a
+// file or directory without read permission, a symlink to a directory
+// (not followed: it says so, and what to do).
+func (c *compilation) scanError(err error) Diagnostic {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && filepath.IsAbs(pe.Path) {
+		if rel, rerr := filepath.Rel(c.project.Dir, pe.Path); rerr == nil && !strings.HasPrefix(rel, "..") {
+			if li, err := os.Lstat(pe.Path); err == nil && li.Mode()&fs.ModeSymlink != 0 && isDir(pe.Path) {
+				d := errorf(filepath.ToSlash(rel), 0, 0, "a symlink to a directory: mart does not follow it")
+				d.Detail = "list the directory it points to in the project's paths (model-paths: in mart.yml or dbt_project.yml) instead"
+				return d
+			}
+			return errorf(filepath.ToSlash(rel), 0, 0, "cannot read it: %v", pe.Err)
+		}
+	}
+	return errorf(c.project.File, 0, 0, "%v", err)
+}
+
+// isDir says path is a directory (or a symlink to one).
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // testAliasCut says a test's name (or alias) is too long for a relation:

@@ -2,10 +2,13 @@ package compiler
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -34,4 +37,28 @@ func TestReadFileSizes(t *testing.T) {
 	}
 	_, err := readFile(filepath.Join(dir, "missing.sql"))
 	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestScanError: what the scan cannot read is named, and only a symlink
+// to a directory is called one (a review found an unreadable directory
+// called a symlink).
+func TestScanError(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "models", "locked"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "shared"), 0o755))
+	require.NoError(t, os.Symlink("../shared", filepath.Join(dir, "models", "shared")))
+	c := &compilation{scope: &scope{project: &Project{Dir: dir, File: "mart.yml"}}}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: filepath.Join(dir, "models", "locked"), Err: fs.ErrPermission}, "models/locked: error: cannot read it: permission denied"},
+		{&fs.PathError{Op: "read", Path: filepath.Join(dir, "models", "shared"), Err: syscall.EISDIR}, "models/shared: error: a symlink to a directory: mart does not follow it"},
+		{&fs.PathError{Op: "open", Path: filepath.Join(dir, "models", "gone.sql"), Err: fs.ErrNotExist}, "models/gone.sql: error: cannot read it: file does not exist"},
+		{&fs.PathError{Op: "open", Path: "/elsewhere/x.sql", Err: fs.ErrNotExist}, "mart.yml: error: open /elsewhere/x.sql: file does not exist"},
+	} {
+		d := c.scanError(tc.err)
+		d.Detail = ""
+		assert.Equal(t, tc.want, d.String())
+	}
 }
