@@ -1543,6 +1543,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var macroFiles []*projectFile
 	for _, f := range snap.Files {
 		if (f.Kind == "macros" || f.Kind == "tests") && strings.HasSuffix(f.Path, ".sql") && f.Proj < len(projects) {
+			if _, singular := patchable[f.Path]; singular && f.Kind == "tests" {
+				continue // a singular test defines no macro, nor does its edit (checked above)
+			}
 			macroFiles = append(macroFiles, &projectFile{kind: f.Kind, proj: projects[f.Proj], root: f.Root, rel: f.Path})
 		}
 	}
