@@ -61,9 +61,10 @@ import (
 // partial-parse cache keeps (no warehouse, graph, run_started_at...) or
 // that is volatile (it reads run_started_at, invocation_id, modules, or
 // var() or env_var() with a computed name, or queries the warehouse while
-// it renders: not graph), and no unit test renders it. Every patch renders the volatile ones again (EveryTime), as
-// a whole compile does, and those that query the warehouse against it too
-// (Warehouse, patchwarehouse.go). A snapshot is kept only when every other
+// it renders: not graph), and no unit test renders it. Every patch
+// renders the volatile ones again (EveryTime), as a whole compile does,
+// and those that query the warehouse against it too (Warehouse,
+// patchwarehouse.go). A snapshot is kept only when every other
 // template's render is cached and nothing else calls a volatile macro: a
 // render that could read another node's text rules the patch out for the
 // whole project.

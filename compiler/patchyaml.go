@@ -364,12 +364,12 @@ func entryColumn(item *yaml.Node) (*Column, bool) {
 	}
 	// what the compile renders, as it finds it (renderPropFields): a
 	// value decoded to text with Jinja in it (!!binary, say) is refused
-	if isTemplate(pc.DataType) || anyString(map[string]any(pc.Meta), isTemplate) || slices.ContainsFunc(pc.Tags, isTemplate) ||
-		slices.ContainsFunc(pc.Constraints, func(c map[string]any) bool { return anyString(c, isTemplate) }) {
+	if pc.templated() {
 		return nil, false
 	}
-	return &Column{Name: pc.Name, Description: pc.Description, DataType: pc.DataType, Meta: pc.Meta, Tags: pc.Tags,
-		Quote: pc.Quote, Constraints: pc.Constraints}, true
+	// its place in the list is the node index's, which a patch keeps (a
+	// contract's order: no column of one is patched)
+	return pc.column(pc.Description, 0), true
 }
 
 // plainTree says a YAML value has no anchor, alias or merge key, no

@@ -539,10 +539,16 @@ func columnsFrom(c *compilation, file string, cols []*propColumn) map[string]*Co
 			c.addDiag(errorf(file, col.Line, 0, "column entry without `name:`"))
 			continue
 		}
-		out[col.Name] = &Column{Name: col.Name, Description: c.renderDescription(file, col.Line, col.Description),
-			DataType: col.DataType, Meta: col.Meta, Tags: col.Tags, Quote: col.Quote, Constraints: col.Constraints, pos: i}
+		out[col.Name] = col.column(c.renderDescription(file, col.Line, col.Description), i)
 	}
 	return out
+}
+
+// column is the column an item of columns: makes, with its description
+// rendered (desc) at its place in the list (pos).
+func (col *propColumn) column(desc string, pos int) *Column {
+	return &Column{Name: col.Name, Description: desc, DataType: col.DataType, Meta: col.Meta, Tags: col.Tags,
+		Quote: col.Quote, Constraints: col.Constraints, pos: pos}
 }
 
 func nodeLabel(kind, name string) string { return fmt.Sprintf("%s %q", kind, name) }

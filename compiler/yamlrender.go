@@ -3,6 +3,7 @@ package compiler
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -482,6 +483,12 @@ func (r propRenderer) tags(tags []string, line int, key string) (rendered, writt
 		return tags, nil
 	}
 	return rendered, written
+}
+
+// templated says a column has Jinja in what columns renders of it.
+func (col *propColumn) templated() bool {
+	return isTemplate(col.DataType) || anyString(map[string]any(col.Meta), isTemplate) || slices.ContainsFunc(col.Tags, isTemplate) ||
+		slices.ContainsFunc(col.Constraints, func(c map[string]any) bool { return anyString(c, isTemplate) })
 }
 
 // columns renders columns of the entry (or source table) at line.
