@@ -84,6 +84,9 @@ type Result struct {
 	// manifestStat is the stat of the manifest.json StartWriteTarget
 	// wrote (the patch snapshot's, spare.go)
 	manifestStat fileStat
+	// compiledSums are the sums of the compiled directories written, by
+	// path, when a patch snapshot is kept (outputsum.go)
+	compiledSums map[string]string
 
 	Project  *Project
 	Target   *Target

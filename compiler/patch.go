@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -72,7 +73,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 4\n"
+const patchMagic = "mart patch snapshot 5\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -633,7 +634,7 @@ type patchSnapshot struct {
 	patchHead
 	Files    []fileStat // input files
 	Dirs     []fileStat // directories walked and roots missing
-	Compiled []fileStat // the directories of the compiled files
+	Compiled []fileStat // the directories of the compiled files, with their sums (dirSum)
 	Nodes    []patchNode
 	// Entries is where each node of the index (patchload.go) is in
 	// manifest.json, in the index's order; nil without an index
@@ -653,6 +654,7 @@ type patchHead struct {
 	Counts                      map[string]int
 	Selected                    int
 	Manifest                    fileStat
+	ManifestSegs                []crcSeg             // manifest.json's content (outputsum.go)
 	MetaEnd                     int64                // where manifest.json's metadata ends
 	Macros                      [2]int64             // where manifest.json's macros object is
 	MacroFiles                  map[string]macroFile // by path: who calls the macros of each macro file
@@ -1259,7 +1261,7 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 		os.Remove(file)
 		return
 	}
-	snap.MetaEnd, snap.Macros = pp.offsets.metaEnd, pp.offsets.macros
+	snap.MetaEnd, snap.Macros, snap.ManifestSegs = pp.offsets.metaEnd, pp.offsets.macros, pp.offsets.segs
 	for i := range snap.Nodes {
 		n := &snap.Nodes[i]
 		at, ok := pp.offsets.nodes[n.ID]
@@ -1308,16 +1310,19 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 	}
 	outs := sortedKeys(dirs)
 	snap.Compiled = make([]fileStat, len(outs))
-	failed := false
+	var failed atomic.Bool
 	parallel(len(outs), func(i int) {
 		st, err := statOf(outs[i])
+		if st.Sum = r.compiledSums[outs[i]]; st.Sum == "" && err == nil {
+			st.Sum, err = dirSum(outs[i], nil)
+		}
 		if err != nil {
-			failed = true
+			failed.Store(true)
 		}
 		st.Path = outs[i]
 		snap.Compiled[i] = st
 	})
-	if failed {
+	if failed.Load() {
 		os.Remove(file)
 		phase.Mark("no patch snapshot: a compiled directory is missing")
 		return
@@ -1392,9 +1397,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	if key := patchKey(opt, proj); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != key {
 		return nil, "another mart, project or options"
-	}
-	if snap.Boot != bootID() {
-		return nil, "written before the machine restarted" // what was written may not all be on disk
 	}
 	if snap.Partial && !opt.PatchForRun {
 		return nil, "a run kept the snapshot: target/compiled has the files of what it ran only"
@@ -1870,6 +1872,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		os.Remove(file)
 		return nil, "writing manifest.json: " + err.Error()
 	}
+	// the new manifest.json's sums: those of the segments the splices
+	// fall in, from the old file's bytes and theirs (outputsum.go)
+	snap.ManifestSegs, _ = resegment(snap.ManifestSegs, snap.Manifest.Size, splices, read)
 	moved := mover(splices)
 	for i := range snap.Nodes {
 		snap.Nodes[i].From, snap.Nodes[i].To = moved(snap.Nodes[i].From, snap.Nodes[i].To)
@@ -2214,23 +2219,60 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 }
 
 // checkOutputs says why target/ is not as the snapshot left it ("" when
-// it is).
+// it is). An output whose stat changed, or any after the machine
+// restarted, is checked by content (outputsum.go); one that holds what
+// the snapshot says is taken with its new stat.
 func checkOutputs(tdir string, snap *patchSnapshot) string {
-	st, err := statOf(filepath.Join(tdir, "manifest.json"))
-	if err != nil || !st.same(snap.Manifest) {
+	// a crash of the machine may have lost writes made in place
+	// (spare.go) that the stats show
+	restarted := snap.Boot != bootID()
+	file := filepath.Join(tdir, "manifest.json")
+	st, err := statOf(file)
+	if err != nil {
 		return "manifest.json changed"
+	}
+	if restarted || !st.same(snap.Manifest) {
+		if !fileHolds(file, st.Size, snap.ManifestSegs) {
+			return "manifest.json changed"
+		}
+		snap.Manifest = st
 	}
 	var bad sync.Once
 	why := ""
 	// a compiled file removed, added or replaced changes its directory; one
-	// edited in place is not noticed (docs/architecture.md)
+	// edited in place is not noticed (docs/architecture.md) unless the
+	// directory is checked by content
 	parallel(len(snap.Compiled), func(i int) {
-		st, err := statOf(snap.Compiled[i].Path)
-		if err != nil || !st.same(snap.Compiled[i]) {
-			bad.Do(func() { why = snap.Compiled[i].Path + " changed" })
+		c := &snap.Compiled[i]
+		st, err := statOf(c.Path)
+		if err == nil && (restarted || !st.same(*c)) {
+			var sum string
+			if sum, err = dirSum(c.Path, nil); err == nil && sum != c.Sum {
+				err = errors.New("changed")
+			}
+			st.Path, st.Sum = c.Path, c.Sum
+			if err == nil {
+				*c = st
+			}
+		}
+		if err != nil {
+			bad.Do(func() { why = c.Path + " changed" })
 		}
 	})
+	if why == "" {
+		snap.Boot = bootID()
+	}
 	return why
+}
+
+// fileHolds tells whether the file holds the segments segs.
+func fileHolds(file string, size int64, segs []crcSeg) bool {
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return segsMatch(f, size, segs)
 }
 
 // fileSplice replaces bytes [from, to) of a file with with.

@@ -72,6 +72,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 				if p.rng.Intn(10) == 0 {
 					did = append(did, p.touchTarget())
 				}
+				if p.rng.Intn(12) == 0 {
+					did = append(did, p.restoreFromCache())
+				}
 				var ok bool
 				ok, failed = p.comparePatchCold(step, did)
 				if ok {
@@ -224,6 +227,18 @@ func (p *mutatedProject) editColumns(f, text string) string {
 		p.write(f, text[:at[2]]+fmt.Sprintf("r%d_", p.n)+text[at[2]:])
 		return "column renamed " + f
 	}
+}
+
+// restoreFromCache copies the project away and back, as a CI job checks
+// out the repository and restores target/ from a cache: every file holds
+// what it held, under a new stat (inode, mtime).
+func (p *mutatedProject) restoreFromCache() string {
+	cache := p.dir + ".cache"
+	copyPath(p.t, p.dir, cache)
+	require.NoError(p.t, os.RemoveAll(p.dir))
+	copyPath(p.t, cache, p.dir)
+	require.NoError(p.t, os.RemoveAll(cache))
+	return "restored from a cache"
 }
 
 // touchTarget removes or replaces a compiled file (as an editor saves:
@@ -854,10 +869,34 @@ func keptSnapshotProject(t *testing.T) (Options, string) {
 	return opt, filepath.Join(p.dir, "target", PatchFile)
 }
 
-// TestPatchNotAcrossReboots: a snapshot written in another boot of the
-// machine is not trusted (writes over the manifest's spare may not all
-// have reached the disk before a crash: spare.go).
-func TestPatchNotAcrossReboots(t *testing.T) {
+// writeKeepingStat writes text over a file in place and puts its mtime
+// back: its stat is as it was (size, mtime, inode), as after a crash of
+// the machine that lost a write made in place.
+func writeKeepingStat(t *testing.T, file string, edit func([]byte) []byte) {
+	t.Helper()
+	fi, err := os.Stat(file)
+	require.NoError(t, err)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	f, err := os.OpenFile(file, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteAt(edit(data), 0)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, os.Chtimes(file, fi.ModTime(), fi.ModTime()))
+	after, err := os.Stat(file)
+	require.NoError(t, err)
+	require.True(t, fileStatOf(after, 0).same(fileStatOf(fi, 0)))
+}
+
+// TestPatchAcrossReboots: after a restart of the machine a write made in
+// place may be lost under a stat that shows it (spare.go), so a snapshot
+// written in another boot is trusted only once target/ is checked by
+// content: a byte of manifest.json or of a compiled file that is not
+// what the snapshot says, under the same stat, compiles the whole
+// project; target/ as the snapshot says is patched, and the new snapshot
+// is of this boot.
+func TestPatchAcrossReboots(t *testing.T) {
 	if bootID() == "" {
 		t.Skip("no boot id here")
 	}
@@ -865,16 +904,103 @@ func TestPatchNotAcrossReboots(t *testing.T) {
 	snap, err := readPatchSnapshot(snapFile)
 	require.NoError(t, err)
 	require.Equal(t, bootID(), snap.Boot)
-	pt, why := CompileByPatch(Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true})
-	require.NotNil(t, pt, why)
+	require.NotEmpty(t, snap.ManifestSegs)
+	patchOpt := Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true}
+	otherBoot := func() {
+		snap, err := readPatchSnapshot(snapFile)
+		require.NoError(t, err)
+		snap.Boot = "another boot"
+		require.NoError(t, writePatchSnapshot(snapFile, snap))
+	}
+	flip := func(at func([]byte) int) func([]byte) []byte {
+		return func(b []byte) []byte {
+			b = bytes.Clone(b)
+			b[at(b)] ^= 0x20 // a letter's case
+			return b
+		}
+	}
+	manifest := filepath.Join(opt.ProjectDir, "target", "manifest.json")
+	nodeName := func(b []byte) int { return bytes.Index(b, []byte(`"name":"`)) + len(`"name":"`) }
 
+	otherBoot()
+	writeKeepingStat(t, manifest, flip(nodeName))
+	pt, why := CompileByPatch(patchOpt)
+	require.Nil(t, pt)
+	require.Equal(t, "manifest.json changed", why)
+	// the same stat in this boot: trusted (a file edited in place under
+	// the same stat is not noticed, docs/architecture.md)
 	snap, err = readPatchSnapshot(snapFile)
 	require.NoError(t, err)
-	snap.Boot = "another boot"
+	snap.Boot = bootID()
 	require.NoError(t, writePatchSnapshot(snapFile, snap))
-	pt, why = CompileByPatch(Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true})
+	writeKeepingStat(t, manifest, flip(nodeName)) // back as it was
+	otherBoot()
+	pt, why = CompileByPatch(patchOpt)
+	require.NotNil(t, pt, why)
+	snap, err = readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	require.Equal(t, bootID(), snap.Boot)
+
+	var compiled string
+	require.NoError(t, filepath.WalkDir(filepath.Join(opt.ProjectDir, "target", "compiled"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && compiled == "" {
+			compiled = p
+		}
+		return err
+	}))
+	require.NotEmpty(t, compiled)
+	otherBoot()
+	writeKeepingStat(t, compiled, flip(func(b []byte) int { return bytes.IndexAny(b, "abcdefghijklmnopqrstuvwxyz") }))
+	pt, why = CompileByPatch(patchOpt)
 	require.Nil(t, pt)
-	require.Equal(t, "written before the machine restarted", why)
+	require.Equal(t, filepath.Dir(compiled)+" changed", why)
+}
+
+// TestPatchAfterRestore: a CI job checks out the project and restores
+// target/ from a cache: every file holds what it held, under a new stat.
+// The compile is patched (an edit made since too), and writes what a
+// cold compile writes; a restored manifest.json or compiled directory
+// that differs from the snapshot's compiles the whole project.
+func TestPatchAfterRestore(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	p := newMutatedProject(t, 12)
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql")))
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv"}
+	patched, why := compareStep(t, opt, "first compile")
+	require.False(t, patched, why)
+	for i, step := range []string{"restored", "restored after an edit", "restored twice"} {
+		if i == 1 {
+			p.editSQL()
+		}
+		p.restoreFromCache()
+		if i == 2 {
+			p.restoreFromCache()
+		}
+		patched, why = compareStep(t, opt, step)
+		require.True(t, patched, "%s: %s", step, why)
+	}
+	// a compiled file of another version, restored
+	var compiled string
+	require.NoError(t, filepath.WalkDir(filepath.Join(p.dir, "target", "compiled"), func(fp string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && compiled == "" {
+			compiled = fp
+		}
+		return err
+	}))
+	require.NoError(t, os.WriteFile(compiled, []byte("select 'another version'\n"), 0o644))
+	p.restoreFromCache()
+	patched, why = compareStep(t, opt, "a compiled file of another version")
+	require.False(t, patched)
+	require.Equal(t, filepath.Dir(compiled)+" changed", why)
+	// a manifest.json of another version
+	manifest := filepath.Join(p.dir, "target", "manifest.json")
+	data, err := os.ReadFile(manifest)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(manifest, bytes.Replace(data, []byte(`"inv"`), []byte(`"vni"`), 1), 0o644))
+	p.restoreFromCache()
+	patched, why = compareStep(t, opt, "a manifest.json of another version")
+	require.False(t, patched)
+	require.Equal(t, "manifest.json changed", why)
 }
 
 // TestPatchBlobsWrittenBeforeKeep: a whole compile writes its snapshot's

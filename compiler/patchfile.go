@@ -245,6 +245,7 @@ func writePatchHead(file string, snap *patchSnapshot) error {
 		t = binary.AppendUvarint(t, uint64(len(snap.Compiled)))
 		for _, c := range snap.Compiled {
 			t = appendStat(t, c)
+			t = appendStr(t, c.Sum)
 			flush()
 		}
 		t = binary.AppendUvarint(t, uint64(len(snap.Nodes)))
@@ -398,6 +399,7 @@ func readPatchSnapshot(file string) (*patchSnapshot, error) {
 	snap.Compiled = make([]fileStat, r.count())
 	for i := range snap.Compiled {
 		snap.Compiled[i] = r.stat()
+		snap.Compiled[i].Sum = r.str()
 	}
 	snap.Nodes = make([]patchNode, r.count())
 	for i := range snap.Nodes {

@@ -867,14 +867,17 @@ func (l *patchLoad) touched(dirs map[string]bool) {
 	}
 }
 
-// restatCompiled stats again the compiled directories that hold dirs, or
-// that a directory of dirs was made in.
+// restatCompiled stats and sums again the compiled directories that hold
+// dirs, or that a directory of dirs was made in.
 func restatCompiled(snap *patchSnapshot, dirs map[string]bool) error {
 	for i := range snap.Compiled {
 		c := &snap.Compiled[i]
 		for d := range dirs {
 			if d == c.Path || strings.HasPrefix(d, c.Path+string(filepath.Separator)) {
 				st, err := statOf(c.Path)
+				if err == nil {
+					st.Sum, err = dirSum(c.Path, nil)
+				}
 				if err != nil {
 					return err
 				}

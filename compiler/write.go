@@ -79,6 +79,12 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	for _, d := range sortedKeys(byDir) {
 		groups = append(groups, byDir[d])
 	}
+	// a compile that keeps a patch snapshot sums each directory it wrote
+	// in (outputsum.go): its files from what they hold, the rest read
+	var sums []string
+	if r.patch != nil && r.light == nil {
+		sums = make([]string, len(groups))
+	}
 	return func() error {
 		errs := make([]error, len(jobs))
 		// a file's text is made, and an existing file read, in a buffer
@@ -87,12 +93,20 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		parallelN(len(groups), ioWorkers, func(g int) {
 			b := bufs.Get().(*[2][]byte)
 			defer bufs.Put(b)
-			d := openDirFiles(filepath.Dir(jobs[groups[g][0]].file))
+			dir := filepath.Dir(jobs[groups[g][0]].file)
+			d := openDirFiles(dir)
 			defer d.close()
+			var hashes map[string]uint64
+			if sums != nil {
+				hashes = make(map[string]uint64, len(groups[g]))
+			}
 			for _, i := range groups[g] {
 				j := jobs[i]
 				name := filepath.Base(j.file)
 				b[0] = append(append(b[0][:0], j.code...), '\n')
+				if hashes != nil {
+					hashes[name] = entryHash(name, 'f', b[0])
+				}
 				if j.exists {
 					var same bool
 					if same, b[1] = d.sameContent(name, b[0], b[1]); same {
@@ -101,7 +115,24 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 				}
 				errs[i] = d.writeFile(name, b[0])
 			}
+			if hashes != nil {
+				sum, err := dirSum(dir, func(name string) (uint64, bool) {
+					h, ok := hashes[name]
+					return h, ok
+				})
+				if err == nil {
+					sums[g] = sum
+				}
+			}
 		})
+		if sums != nil {
+			r.compiledSums = make(map[string]string, len(groups))
+			for g, s := range sums {
+				if s != "" {
+					r.compiledSums[filepath.Dir(jobs[groups[g][0]].file)] = s
+				}
+			}
+		}
 		return errors.Join(errs...)
 	}, nil
 }
@@ -141,17 +172,23 @@ type manifestOffsets struct {
 	metaEnd int64
 	macros  [2]int64 // the macros object
 	nodes   map[string][2]int64
+	segs    []crcSeg // the file's content (outputsum.go)
 }
 
-// countingWriter counts the bytes written through it.
+// countingWriter counts the bytes written through it, and sums them
+// when sum is set.
 type countingWriter struct {
-	w io.Writer
-	n int64
+	w   io.Writer
+	n   int64
+	sum *segSummer
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
+	if c.sum != nil {
+		c.sum.add(p[:n])
+	}
 	return n, err
 }
 
@@ -170,10 +207,14 @@ func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func
 	var pos func() int64
 	if at != nil {
 		pos = func() int64 { return cw.n + int64(w.Buffered()) }
+		cw.sum = &segSummer{}
 	}
 	err = encodeManifestAt(w, m, at, pos)
 	if err == nil {
 		err = w.Flush()
+	}
+	if err == nil && at != nil {
+		at.segs = cw.sum.done()
 	}
 	if err != nil {
 		out.abort()

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -787,4 +788,42 @@ func TestTestFromPatchAfterSingularTestEdit(t *testing.T) {
 		a := patchedLikeWhole(t, light, whole, step.sql, "test", "--threads", "1", "--select", "t")
 		require.Equal(t, step.code, a.Code, a.String())
 	}
+}
+
+// A CI job checks out the repository and restores target/ (with its
+// patch snapshot and the dev warehouse) from a cache, then builds what a
+// pull request changed: every file holds what it held under a new stat,
+// and the compile is patched all the same (target/ checked by content),
+// with what a whole compile would run and write. A restored manifest.json
+// of another compile is not trusted.
+func TestBuildFromPatchAfterCacheRestore(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: ci\n",
+		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/b.sql": "select id from {{ ref('a') }}\n"})
+	restore := func() {
+		cache := light + ".cache"
+		copyTree(t, light, cache)
+		require.NoError(t, os.RemoveAll(light))
+		copyTree(t, cache, light)
+		require.NoError(t, os.RemoveAll(cache))
+	}
+	for i, sql := range []string{"select id, 2 as n from {{ ref('a') }}\n", "select id, 3 as n from {{ ref('a') }}\n"} {
+		restore()
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "models/b.sql", sql)
+		}
+		a := patchedLikeWhole(t, light, whole, sql, "build", "--threads", "1", "--select", "b")
+		require.Equal(t, 0, a.Code, a.String())
+		require.Equal(t, tables(t, whole), tables(t, light))
+		assert.Equal(t, int32(i+2), scalar(t, light, "select n from main.b"))
+	}
+	// target/ of another compile of the project: compiled whole
+	manifest := filepath.Join(light, "target", "manifest.json")
+	data, err := os.ReadFile(manifest)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(manifest, bytes.Replace(data, []byte(`"name":"b"`), []byte(`"name":"B"`), 1), 0o644))
+	restore()
+	a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "build", "--threads", "1", "--select", "b")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.Contains(t, a.Stderr, "no patch: manifest.json changed")
 }

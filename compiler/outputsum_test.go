@@ -1,0 +1,166 @@
+package compiler
+
+import (
+	"bytes"
+	"hash/crc32"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// segsOf sums data as a writer fed in random pieces would.
+func segsOf(r *rand.Rand, data []byte) []crcSeg {
+	var s segSummer
+	for len(data) > 0 {
+		n := min(len(data), 1+r.Intn(3*segSize/2))
+		s.add(data[:n])
+		data = data[n:]
+	}
+	return s.done()
+}
+
+func checkSegs(t *testing.T, data []byte, segs []crcSeg) {
+	t.Helper()
+	require.NotEmpty(t, segs)
+	start := int64(0)
+	for _, s := range segs {
+		require.GreaterOrEqual(t, s.End, start)
+		require.Equal(t, crc32.Checksum(data[start:s.End], crcTable), s.Crc, "segment ending at %d", s.End)
+		start = s.End
+	}
+	require.Equal(t, int64(len(data)), start)
+}
+
+// TestResegment: the segments resegment makes after random splices (at
+// the start, the end, across boundaries, insertions and removals) are
+// the new file's, and a segment no splice falls in is not read.
+func TestResegment(t *testing.T) {
+	for seed := int64(0); seed < 300; seed++ {
+		r := rand.New(rand.NewSource(seed))
+		size := r.Intn(5 * segSize)
+		if seed%10 == 0 {
+			size = r.Intn(100)
+		}
+		old := make([]byte, size)
+		r.Read(old)
+		segs := segsOf(r, old)
+		checkSegs(t, old, segs)
+		// splices at sorted, non-overlapping places
+		var cuts []int
+		for range r.Intn(8) {
+			cuts = append(cuts, r.Intn(size+1), r.Intn(size+1))
+		}
+		switch seed % 7 {
+		case 1:
+			cuts = append(cuts, 0, 0)
+		case 2:
+			cuts = append(cuts, size, size)
+		case 3:
+			if len(segs) > 1 {
+				b := int(segs[0].End)
+				cuts = append(cuts, b, b, b-1, b+1)
+			}
+		}
+		sort.Ints(cuts)
+		var splices []fileSplice
+		for i := 0; i+1 < len(cuts); i += 2 {
+			if len(splices) > 0 && splices[len(splices)-1].to == int64(cuts[i]) && cuts[i] == cuts[i+1] && splices[len(splices)-1].from == int64(cuts[i]) {
+				continue // two insertions at one place: not a sorted splice list
+			}
+			with := make([]byte, r.Intn(3000))
+			if r.Intn(20) == 0 {
+				with = make([]byte, segSize+r.Intn(segSize))
+			}
+			r.Read(with)
+			splices = append(splices, fileSplice{int64(cuts[i]), int64(cuts[i+1]), with})
+		}
+		var nu []byte
+		at := int64(0)
+		for _, sp := range splices {
+			nu = append(append(nu, old[at:sp.from]...), sp.with...)
+			at = sp.to
+		}
+		nu = append(nu, old[at:]...)
+		readBytes := int64(0)
+		read := func(off, n int64) ([]byte, bool) {
+			readBytes += n
+			if off < 0 || off+n > int64(len(old)) {
+				return nil, false
+			}
+			return old[off : off+n], true
+		}
+		got, ok := resegment(segs, int64(size), splices, read)
+		require.True(t, ok, "seed %d", seed)
+		checkSegs(t, nu, got)
+		if len(splices) == 0 {
+			require.Zero(t, readBytes)
+			require.Equal(t, segs, got)
+		}
+		if len(splices) == 1 && len(segs) > 3 {
+			require.Less(t, readBytes, int64(size), "seed %d: only the segments a splice falls in are read", seed)
+		}
+	}
+}
+
+// TestSegsMatch: a file's segments match it; one changed byte, a longer
+// or shorter file, do not.
+func TestSegsMatch(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	data := make([]byte, 3*segSize+123)
+	r.Read(data)
+	segs := segsOf(r, data)
+	file := filepath.Join(t.TempDir(), "m")
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	f, err := os.Open(file)
+	require.NoError(t, err)
+	defer f.Close()
+	require.True(t, segsMatch(f, int64(len(data)), segs))
+	require.False(t, segsMatch(f, int64(len(data))+1, segs))
+	require.False(t, segsMatch(f, int64(len(data)), segs[:len(segs)-1]))
+	data[2*segSize+5] ^= 1
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	require.False(t, segsMatch(f, int64(len(data)), segs))
+}
+
+// TestDirSum: a directory's sum changes with a file's content, name, a
+// swap of two files' contents of one length, an entry added; the sum of
+// files known by content is the sum from the disk.
+func TestDirSum(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	write("a.sql", "select 1\n")
+	write("b.sql", "select 2\n")
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	sum := func() string {
+		s, err := dirSum(dir, nil)
+		require.NoError(t, err)
+		return s
+	}
+	base := sum()
+	known, err := dirSum(dir, func(name string) (uint64, bool) {
+		if name == "a.sql" {
+			return entryHash(name, 'f', []byte("select 1\n")), true
+		}
+		return 0, false
+	})
+	require.NoError(t, err)
+	require.Equal(t, base, known)
+	write("a.sql", "select 2\n")
+	write("b.sql", "select 1\n")
+	require.NotEqual(t, base, sum(), "swapped contents")
+	write("a.sql", "select 1\n")
+	write("b.sql", "select 2\n")
+	require.Equal(t, base, sum())
+	write("c.sql", "")
+	require.NotEqual(t, base, sum(), "a file added")
+	require.NoError(t, os.Remove(filepath.Join(dir, "c.sql")))
+	require.NoError(t, os.Remove(filepath.Join(dir, "sub")))
+	require.NotEqual(t, base, sum(), "a directory removed")
+	require.True(t, bytes.Equal([]byte(base), []byte(base)))
+}
