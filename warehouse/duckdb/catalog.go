@@ -81,22 +81,12 @@ func (w *Warehouse) Kind(ctx context.Context, r warehouse.Relation) (string, err
 // columns are the lookup of its name (one query for both); a view's are
 // information_schema's, by the names the catalog has.
 func (w *Warehouse) describe(ctx context.Context, q queryer, r warehouse.Relation, withColumns bool) ([]warehouse.Column, string, error) {
-	if strings.ContainsRune(r.Database+r.Schema+r.Name, '"') {
-		kind, err := w.kindByInformationSchema(ctx, q, r)
-		if err != nil || kind == "" || !withColumns {
-			return nil, kind, err
-		}
-		cols, err := columns(ctx, q, byInformationSchema, r)
-		if err != nil {
-			return nil, "", err
-		}
-		return cols, kind, nil
-	}
 	if db, ok := q.(*sql.DB); ok && db == w.db {
-		// the view lookup and the table's are one transaction's: they see
-		// one catalog, so a table replaced by a view between them (another
-		// connection's work) is still found as the table it was, never as a
-		// table with the view's columns (and its binding)
+		// the two lookups (the view's and the table's, or the kind's and
+		// the columns') are one transaction's: they see one catalog, so a
+		// table replaced by a view between them (another connection's
+		// work) is still found as the table it was, never as a table with
+		// the view's columns (and its binding)
 		var cols []warehouse.Column
 		var kind string
 		err := w.inTx(ctx, func(tx *sql.Tx) error {
@@ -105,6 +95,20 @@ func (w *Warehouse) describe(ctx context.Context, q queryer, r warehouse.Relatio
 			return err
 		})
 		return cols, kind, err
+	}
+	if strings.ContainsRune(r.Database+r.Schema+r.Name, '"') {
+		kind, err := w.kindByInformationSchema(ctx, q, r)
+		if betweenLookups != nil {
+			betweenLookups()
+		}
+		if err != nil || kind == "" || !withColumns {
+			return nil, kind, err
+		}
+		cols, err := columns(ctx, q, byInformationSchema, r)
+		if err != nil {
+			return nil, "", err
+		}
+		return cols, kind, nil
 	}
 	view, internal, err := findView(ctx, q, r)
 	if betweenLookups != nil {

@@ -687,31 +687,36 @@ func TestKindNames(t *testing.T) {
 // A table replaced by a view (by another connection) while Describe looks
 // it up is described as one of the two, whole: never as a table with the
 // view's columns, which binding the view to list them would give.
+// A name with a double quote is looked up through information_schema,
+// in one transaction too.
 func TestDescribeWhileReplaced(t *testing.T) {
-	w := openTemp(t, Config{})
-	ctx := context.Background()
-	_, err := w.Exec(ctx, `CREATE TABLE t (i INTEGER, j VARCHAR)`)
-	require.NoError(t, err)
-	replaced := false
-	betweenLookups = func() {
-		if replaced {
-			return
+	for _, name := range []string{"t", `t"q`} {
+		w := openTemp(t, Config{})
+		ctx := context.Background()
+		quoted := w.Dialect.QuoteIdent(name)
+		_, err := w.Exec(ctx, `CREATE TABLE `+quoted+` (i INTEGER, j VARCHAR)`)
+		require.NoError(t, err)
+		replaced := false
+		betweenLookups = func() {
+			if replaced {
+				return
+			}
+			replaced = true
+			for _, s := range []string{`DROP TABLE ` + quoted, `CREATE VIEW ` + quoted + ` AS SELECT 1.5 AS k`} {
+				_, err := w.db.ExecContext(ctx, s)
+				require.NoError(t, err, s)
+			}
 		}
-		replaced = true
-		for _, s := range []string{`DROP TABLE t`, `CREATE VIEW t AS SELECT 1.5 AS k`} {
-			_, err := w.db.ExecContext(ctx, s)
-			require.NoError(t, err, s)
-		}
+		t.Cleanup(func() { betweenLookups = nil })
+		cols, kind, err := w.Describe(ctx, warehouse.Relation{Name: name})
+		require.NoError(t, err)
+		require.True(t, replaced, name)
+		assert.Equal(t, "table", kind, name)
+		assert.Equal(t, []warehouse.Column{{Name: "i", Type: "INTEGER"}, {Name: "j", Type: "VARCHAR"}}, cols, name)
+		// after: the view
+		cols, kind, err = w.Describe(ctx, warehouse.Relation{Name: name})
+		require.NoError(t, err)
+		assert.Equal(t, "view", kind, name)
+		assert.Equal(t, []warehouse.Column{{Name: "k", Type: "DECIMAL(2,1)"}}, cols, name)
 	}
-	t.Cleanup(func() { betweenLookups = nil })
-	cols, kind, err := w.Describe(ctx, warehouse.Relation{Name: "t"})
-	require.NoError(t, err)
-	require.True(t, replaced)
-	assert.Equal(t, "table", kind)
-	assert.Equal(t, []warehouse.Column{{Name: "i", Type: "INTEGER"}, {Name: "j", Type: "VARCHAR"}}, cols)
-	// after: the view
-	cols, kind, err = w.Describe(ctx, warehouse.Relation{Name: "t"})
-	require.NoError(t, err)
-	assert.Equal(t, "view", kind)
-	assert.Equal(t, []warehouse.Column{{Name: "k", Type: "DECIMAL(2,1)"}}, cols)
 }
