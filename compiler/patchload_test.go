@@ -167,3 +167,38 @@ func copyPath(t *testing.T, src, dst string) {
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	}))
 }
+
+// TestPatchLoadMostOfTheProject: a run that needs more than half of a
+// large project's nodes compiles the whole project (faster than loading
+// them from the snapshot); half or less load.
+func TestPatchLoadMostOfTheProject(t *testing.T) {
+	opt, _ := keptSnapshotProject(t)
+	p, why := CompileByPatch(Options{ProjectDir: opt.ProjectDir, InvocationID: "inv", PartialParse: true, PatchForRun: true, PatchReadOnly: true})
+	require.NotNil(t, p, why)
+	g, why := p.SelectorGraph()
+	require.NotNil(t, g, why)
+	// models without parents: each needs itself only
+	var roots []string
+	for id, n := range g.Nodes {
+		if n.ResourceType == TypeModel && len(n.DependsOn) == 0 {
+			roots = append(roots, id)
+		}
+	}
+	require.NotEmpty(t, roots)
+	total := len(p.load.ix.nodes)
+	defer func(w int) { wholeFrom = w }(wholeFrom)
+	wholeFrom = total
+	_, why = p.Result(roots[:1])
+	require.NotContains(t, why, "compiling the whole project is faster")
+	// every node but one
+	all := make([]string, 0, total)
+	for id := range g.Nodes {
+		all = append(all, id)
+	}
+	res, why := p.Result(all[1:])
+	require.Nil(t, res)
+	require.Regexp(t, `^the selection needs \d+ of the \d+ nodes: compiling the whole project is faster$`, why)
+	wholeFrom = total + 1 // a smaller project loads what it needs
+	_, why = p.Result(all[1:])
+	require.NotContains(t, why, "compiling the whole project is faster")
+}
