@@ -87,6 +87,8 @@ type Result struct {
 	// compiledSums are the sums of the compiled directories written, by
 	// path, when a patch snapshot is kept (outputsum.go)
 	compiledSums map[string]string
+	// sumChanges: what a run loaded from the snapshot changed in them
+	sumChanges sumChanges
 
 	Project  *Project
 	Target   *Target

@@ -2,8 +2,9 @@ package compiler
 
 import (
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
-	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -64,18 +65,6 @@ func (s *segSummer) done() []crcSeg {
 		s.cut()
 	}
 	return s.segs
-}
-
-// summingWriter is a writer that sums what goes through it.
-type summingWriter struct {
-	w io.Writer
-	s segSummer
-}
-
-func (w *summingWriter) Write(p []byte) (int, error) {
-	n, err := w.w.Write(p)
-	w.s.add(p[:n])
-	return n, err
 }
 
 // segsMatch tells whether the file f, size bytes long, holds the segments
@@ -221,8 +210,9 @@ func resegment(segs []crcSeg, size int64, splices []fileSplice, read func(off, n
 }
 
 // A compiled directory's sum is the XOR of one hash per entry: of its
-// name, kind and, for a file, content. A patch's own files are summed
-// where they are written, the rest read.
+// name, kind and, for a file, content. A whole compile sums the files it
+// writes from their text and reads the rest; a patch or a run that writes
+// a few files moves the sum by what each write changed (sumChanges).
 
 // entryHash hashes one entry of a directory: kind 'f' (a file, with its
 // content), 'd' (a directory) or 'o' (anything else). The CRC is mixed
@@ -271,4 +261,42 @@ func dirSum(dir string, known func(name string) (uint64, bool)) (string, error) 
 		}
 	}
 	return string(binary.LittleEndian.AppendUint64(nil, sum)), nil
+}
+
+// sumChanges is what writes of compiled files changed in the sums of the
+// directories they were written in: by directory, the XOR of the old
+// contents' hashes (taken out) and the new ones' (put in); and the
+// directories made (or a file that could not be read before it was
+// written in), whose compiled directories are summed again from the disk.
+type sumChanges struct {
+	delta map[string]uint64
+	redo  []string
+}
+
+// wrote records that file, in dir, was written with data: old is what it
+// held (read before), and err why it could not be read.
+func (s *sumChanges) wrote(dir, name string, old, data []byte, err error) {
+	if s.delta == nil {
+		s.delta = map[string]uint64{}
+	}
+	switch {
+	case err == nil:
+		s.delta[dir] ^= entryHash(name, 'f', old) ^ entryHash(name, 'f', data)
+	case errors.Is(err, fs.ErrNotExist): // a new entry
+		s.delta[dir] ^= entryHash(name, 'f', data)
+	default: // written in all the same: its stat is taken again
+		s.delta[dir] ^= 0
+		s.redo = append(s.redo, dir)
+	}
+}
+
+// merge adds what o changed.
+func (s *sumChanges) merge(o sumChanges) {
+	if s.delta == nil {
+		s.delta = map[string]uint64{}
+	}
+	for d, x := range o.delta {
+		s.delta[d] ^= x
+	}
+	s.redo = append(s.redo, o.redo...)
 }

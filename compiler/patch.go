@@ -1406,7 +1406,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, "env var " + e[0] + " changed"
 		}
 	}
-	changed, why := checkInputs(proj, snap)
+	// after a restart of the machine a write made in place may be lost
+	// under a stat that shows it (spare.go; an editor's save): every input
+	// is read and every output checked by content
+	restarted := snap.Boot != bootID()
+	changed, adopted, why := checkInputs(proj, snap, restarted)
 	phase.Mark("stat inputs")
 	if why != "" {
 		return nil, why
@@ -1491,9 +1495,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for i, f := range snap.Files {
 		fileIndex[f.Path] = i
 	}
-	if why := checkOutputs(tdir, snap); why != "" {
+	outAdopted, why := checkOutputs(tdir, snap, restarted)
+	if why != "" {
 		return nil, why
 	}
+	snap.Boot = bootID()
 	phase.Mark("scan")
 	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Vars: proj.Vars})
 	if tdiags.HasErrors() {
@@ -1635,6 +1641,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	load.meta = meta
 	if opt.PatchReadOnly { // nothing changed: target/ serves as it is
+		// what was checked by content is kept with its new stat, so the
+		// next command does not read it again (the head only: the blobs
+		// did not change)
+		if adopted || outAdopted || restarted {
+			if writePatchHead(file, snap) != nil {
+				os.Remove(file)
+			}
+		}
 		return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, load: load}, ""
 	}
 	// read reads n bytes of manifest.json at off
@@ -1856,12 +1870,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "cannot replace the snapshot: " + err.Error()
 	}
 	errs := make([]error, len(outputs))
+	// what each write changes in its directory's sum (outputsum.go)
+	changes := make([]sumChanges, len(outputs))
 	parallelN(len(outputs), ioWorkers, func(i int) {
+		dir, name := filepath.Dir(outputs[i].file), filepath.Base(outputs[i].file)
 		if snap.Partial { // a run's target/compiled may not have the directory
-			if errs[i] = os.MkdirAll(filepath.Dir(outputs[i].file), 0o755); errs[i] != nil {
+			if _, err := os.Stat(dir); err != nil {
+				changes[i].redo = append(changes[i].redo, dir)
+			}
+			if errs[i] = os.MkdirAll(dir, 0o755); errs[i] != nil {
 				return
 			}
 		}
+		old, err := readFile(outputs[i].file)
+		changes[i].wrote(dir, name, old, outputs[i].data, err)
 		errs[i] = writeFile(outputs[i].file, outputs[i].data)
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -1874,7 +1896,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// the new manifest.json's sums: those of the segments the splices
 	// fall in, from the old file's bytes and theirs (outputsum.go)
-	snap.ManifestSegs, _ = resegment(snap.ManifestSegs, snap.Manifest.Size, splices, read)
+	var summed bool
+	if snap.ManifestSegs, summed = resegment(snap.ManifestSegs, snap.Manifest.Size, splices, read); !summed {
+		// the snapshot still serves by stats; a check by content (after a
+		// restore, a restart) fails, and that compile is whole
+		phase.Mark("manifest.json's sums lost: it will not be checked by content")
+	}
 	moved := mover(splices)
 	for i := range snap.Nodes {
 		snap.Nodes[i].From, snap.Nodes[i].To = moved(snap.Nodes[i].From, snap.Nodes[i].To)
@@ -1903,11 +1930,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		names = append(names, e[0])
 	}
 	snap.Env = envSnapshot(names)
-	// a compiled file made anew (a run kept the snapshot, and wrote only
-	// what it ran) changed its directory
-	written := make(map[string]bool, len(outputs))
-	for _, o := range outputs {
-		written[filepath.Dir(o.file)] = true
+	// the compiled directories written in, and where a run's snapshot
+	// lacked a directory, the directories it was made in
+	var written sumChanges
+	for _, c := range changes {
+		written.merge(c)
 	}
 	kept := restatCompiled(snap, written) == nil
 	snap.Manifest = newManifest // its own version's: another mart may have replaced it since
@@ -2082,10 +2109,8 @@ func dirRuns(files []fileStat) []dirRun {
 	return runs
 }
 
-func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
+func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []changedFile, adopted bool, why string) {
 	var mu sync.Mutex
-	var changed []changedFile
-	var why string
 	fail := func(s string) {
 		mu.Lock()
 		if why == "" {
@@ -2115,7 +2140,7 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 				return
 			}
 			st := stats[i]
-			if st.same(f) && !f.racy() {
+			if st.same(f) && !f.racy() && !all {
 				continue
 			}
 			data, err := readFile(filepath.Join(run.dir, names[i]))
@@ -2131,7 +2156,7 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 		}
 	})
 	if why != "" {
-		return nil, why
+		return nil, false, why
 	}
 	// directories: one whose listing may have changed is listed again,
 	// against the files and directories the snapshot has in it
@@ -2172,7 +2197,7 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 			fail(d.Path + " is gone")
 			return
 		}
-		if st.same(d) && !d.racy() {
+		if st.same(d) && !d.racy() && !all {
 			return
 		}
 		entries, err := os.ReadDir(d.Path)
@@ -2203,7 +2228,7 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 		snap.Dirs[i] = st
 	})
 	if why != "" {
-		return nil, why
+		return nil, false, why
 	}
 	// an unchanged content with a new stat is not a change to patch
 	var real []changedFile
@@ -2211,34 +2236,34 @@ func checkInputs(proj *Project, snap *patchSnapshot) ([]changedFile, string) {
 		if ch.sum != snap.Files[ch.index].Sum {
 			real = append(real, ch)
 		} else {
-			snap.Files[ch.index].Size, snap.Files[ch.index].MTime, snap.Files[ch.index].Ino, snap.Files[ch.index].At = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At
+			f := &snap.Files[ch.index]
+			adopted = adopted || !ch.stat.same(*f)
+			f.Size, f.MTime, f.Ino, f.At = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At
 		}
 	}
 	sort.Slice(real, func(i, j int) bool { return real[i].index < real[j].index })
-	return real, ""
+	return real, adopted, ""
 }
 
 // checkOutputs says why target/ is not as the snapshot left it ("" when
 // it is). An output whose stat changed, or any after the machine
 // restarted, is checked by content (outputsum.go); one that holds what
 // the snapshot says is taken with its new stat.
-func checkOutputs(tdir string, snap *patchSnapshot) string {
-	// a crash of the machine may have lost writes made in place
-	// (spare.go) that the stats show
-	restarted := snap.Boot != bootID()
+func checkOutputs(tdir string, snap *patchSnapshot, restarted bool) (adopted bool, why string) {
 	file := filepath.Join(tdir, "manifest.json")
 	st, err := statOf(file)
 	if err != nil {
-		return "manifest.json changed"
+		return false, "manifest.json changed"
 	}
 	if restarted || !st.same(snap.Manifest) {
 		if !fileHolds(file, st.Size, snap.ManifestSegs) {
-			return "manifest.json changed"
+			return false, "manifest.json changed"
 		}
+		adopted = adopted || !st.same(snap.Manifest)
 		snap.Manifest = st
 	}
 	var bad sync.Once
-	why := ""
+	var moved atomic.Bool
 	// a compiled file removed, added or replaced changes its directory; one
 	// edited in place is not noticed (docs/architecture.md) unless the
 	// directory is checked by content
@@ -2250,6 +2275,9 @@ func checkOutputs(tdir string, snap *patchSnapshot) string {
 			if sum, err = dirSum(c.Path, nil); err == nil && sum != c.Sum {
 				err = errors.New("changed")
 			}
+			if err == nil && !st.same(*c) {
+				moved.Store(true)
+			}
 			st.Path, st.Sum = c.Path, c.Sum
 			if err == nil {
 				*c = st
@@ -2259,10 +2287,7 @@ func checkOutputs(tdir string, snap *patchSnapshot) string {
 			bad.Do(func() { why = c.Path + " changed" })
 		}
 	})
-	if why == "" {
-		snap.Boot = bootID()
-	}
-	return why
+	return adopted || moved.Load(), why
 }
 
 // fileHolds tells whether the file holds the segments segs.

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -341,10 +342,32 @@ func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, fail
 			what, pt != nil, i, want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
 	}
 	requireCompiledFiles(t, p.dir, cold, what, pt != nil)
+	requireSnapshotSums(t, p.dir, what)
 	if loaded := requireDeclaredAsCold(t, warmOpt, cold, what); pt != nil {
 		require.True(t, loaded, "after %s, patched, every node loads from the index", what)
 	}
 	return pt != nil, false
+}
+
+// requireSnapshotSums fails unless the snapshot's sums of target/
+// (outputsum.go) are those of what is on disk: manifest.json's segments
+// and each compiled directory's sum.
+func requireSnapshotSums(t *testing.T, dir, step string) {
+	t.Helper()
+	snap, err := readPatchSnapshot(filepath.Join(dir, "target", PatchFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	require.NoError(t, err, step)
+	f, err := os.Open(filepath.Join(dir, "target", "manifest.json"))
+	require.NoError(t, err)
+	defer f.Close()
+	require.True(t, segsMatch(f, snap.Manifest.Size, snap.ManifestSegs), "manifest.json's sums after %s", step)
+	for _, c := range snap.Compiled {
+		sum, err := dirSum(c.Path, nil)
+		require.NoError(t, err)
+		require.Equal(t, sum, c.Sum, "%s's sum after %s", c.Path, step)
+	}
 }
 
 // requireCompiledFiles fails unless target/compiled holds the compiled
@@ -484,6 +507,7 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 	require.NoError(t, err)
 	require.Equal(t, string(manifestBytes(t, cold.Manifest)), string(got), "manifest.json after %s (patched=%v)", step, pt != nil)
 	requireCompiledFiles(t, opt.ProjectDir, cold, step, pt != nil)
+	requireSnapshotSums(t, opt.ProjectDir, step)
 	if loaded := requireDeclaredAsCold(t, warmOpt, cold, step); pt != nil {
 		require.True(t, loaded, "after %s, patched, every node loads from the index", step)
 	}
@@ -1158,4 +1182,60 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 		// tests' definitions: no node
 		{name: "a test block in a comment", files: map[string]string{"tests/t.sql": "{# one day {% test positive(model) %} #}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}},
 	})
+}
+
+// TestPatchInputsAfterRestart: after a restart of the machine an input
+// written in place (an editor's save) may have lost its bytes under the
+// stat that shows the write: every input is read, and an input that is
+// not what the snapshot says is a change like any other.
+func TestPatchInputsAfterRestart(t *testing.T) {
+	if bootID() == "" {
+		t.Skip("no boot id here")
+	}
+	opt, snapFile := keptSnapshotProject(t)
+	past := time.Now().Add(-time.Hour) // no input is racy (read anyway)
+	require.NoError(t, filepath.WalkDir(opt.ProjectDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.Contains(p, "target") {
+			err = os.Chtimes(p, past, past)
+		}
+		return err
+	}))
+	compileKeepingPatch(t, opt)
+	model := filepath.Join(opt.ProjectDir, "models", "extra", "cfg.sql")
+	text, err := os.ReadFile(model)
+	require.NoError(t, err)
+	require.Contains(t, string(text), "select")
+	writeKeepingStat(t, model, func(b []byte) []byte { return bytes.Replace(b, []byte("select"), []byte("SELECT"), 1) })
+	snap, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	snap.Boot = "another boot"
+	require.NoError(t, writePatchSnapshot(snapFile, snap))
+	patched, why := compareStep(t, Options{ProjectDir: opt.ProjectDir, InvocationID: "inv"}, "an input's bytes lost in a crash")
+	require.True(t, patched, why) // the edit is seen, and patched
+}
+
+// TestPatchReadOnlyKeepsWhatItChecked: a read-only command (`mart ls`)
+// that checked target/ by content keeps the new stats in the snapshot:
+// the next command does not read it all again.
+func TestPatchReadOnlyKeepsWhatItChecked(t *testing.T) {
+	opt, snapFile := keptSnapshotProject(t)
+	dir := opt.ProjectDir
+	copyPath(t, dir, dir+".cache")
+	require.NoError(t, os.RemoveAll(dir))
+	copyPath(t, dir+".cache", dir)
+	ro := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchForRun: true, PatchReadOnly: true}
+	pt, why := CompileByPatch(ro)
+	require.NotNil(t, pt, why)
+	snap, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	st, err := statOf(filepath.Join(dir, "target", "manifest.json"))
+	require.NoError(t, err)
+	require.True(t, st.same(snap.Manifest))
+	for _, c := range snap.Compiled {
+		st, err := statOf(c.Path)
+		require.NoError(t, err)
+		require.True(t, st.same(c), c.Path)
+	}
+	pt, why = CompileByPatch(ro)
+	require.NotNil(t, pt, why)
 }

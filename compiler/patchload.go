@@ -871,34 +871,41 @@ func (d *entryDecoder) source(key string) *Node {
 	return d.node(i, ok)
 }
 
-// touched refreshes the snapshot after a run wrote compiled files in
-// dirs: the compiled directories that hold them, or a directory made in
-// them, changed, and the next patch would otherwise find target/ touched.
-func (l *patchLoad) touched(dirs map[string]bool) {
-	if err := restatCompiled(l.snap, dirs); err != nil || writePatchSnapshot(l.file, l.snap) != nil {
+// touched refreshes the snapshot after a run wrote compiled files
+// (restatCompiled): the compiled directories it wrote in, or made a
+// directory in, changed, and the next patch would otherwise find target/
+// touched.
+func (l *patchLoad) touched(changes sumChanges) {
+	if err := restatCompiled(l.snap, changes); err != nil || writePatchSnapshot(l.file, l.snap) != nil {
 		os.Remove(l.file)
 	}
 }
 
-// restatCompiled stats and sums again the compiled directories that hold
-// dirs, or that a directory of dirs was made in.
-func restatCompiled(snap *patchSnapshot, dirs map[string]bool) error {
+// restatCompiled stats again the compiled directories that changes wrote
+// in, and moves their sums by what the writes changed; those that a
+// directory of changes.redo is in (or is) are summed again from the disk.
+func restatCompiled(snap *patchSnapshot, changes sumChanges) error {
 	for i := range snap.Compiled {
 		c := &snap.Compiled[i]
-		for d := range dirs {
-			if d == c.Path || strings.HasPrefix(d, c.Path+string(filepath.Separator)) {
-				st, err := statOf(c.Path)
-				if err == nil {
-					st.Sum, err = dirSum(c.Path, nil)
-				}
-				if err != nil {
-					return err
-				}
-				st.Path = c.Path
-				*c = st
-				break
-			}
+		delta, wrote := changes.delta[c.Path]
+		redo := len(c.Sum) != 8
+		for _, d := range changes.redo {
+			redo = redo || d == c.Path || strings.HasPrefix(d, c.Path+string(filepath.Separator))
 		}
+		if !wrote && !redo {
+			continue
+		}
+		st, err := statOf(c.Path)
+		if err == nil && redo {
+			st.Sum, err = dirSum(c.Path, nil)
+		} else if err == nil {
+			st.Sum = string(binary.LittleEndian.AppendUint64(nil, binary.LittleEndian.Uint64([]byte(c.Sum))^delta))
+		}
+		if err != nil {
+			return err
+		}
+		st.Path = c.Path
+		*c = st
 	}
 	return nil
 }
@@ -912,15 +919,7 @@ func (r *Result) writeLight(ids []string, write func() error) func() error {
 		err := write()
 		phase.Mark("compiled files")
 		if err == nil {
-			dirs := map[string]bool{}
-			for _, id := range ids {
-				if n := r.Manifest.Node(id); n != nil && n.CompiledPath != "" {
-					if rel := r.compiledRel(n); rel != "" {
-						dirs[filepath.Dir(filepath.Join(r.TargetDir(), filepath.FromSlash(rel)))] = true
-					}
-				}
-			}
-			r.light.touched(dirs)
+			r.light.touched(r.sumChanges)
 		}
 		done <- err
 	}()

@@ -32,9 +32,10 @@ import (
 // file is renamed over the old; where leases are not granted no spare is
 // kept. Writes over the spare are not ordered with the journal as a
 // rename over a file is (ext4's auto_da_alloc): after a crash of the
-// machine manifest.json may mix versions, so the partial-parse snapshot is
-// not trusted after a reboot (bootID; without a boot id no spare is
-// written over). The spare may be deleted at any time.
+// machine manifest.json may mix versions, so after a reboot the
+// partial-parse snapshot trusts target/ only once it checked its content
+// (bootID, outputsum.go; without a boot id no spare is written over). The
+// spare may be deleted at any time.
 //
 // Not covered: bytes a reader spliced into a pipe (splice, sendfile) and
 // has not read yet reference the spare's pages, which the next compile

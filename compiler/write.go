@@ -50,10 +50,12 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		dirs[filepath.Dir(file)] = nil
 		jobs = append(jobs, job{file: file, code: n.CompiledCode})
 	}
+	var made []string
 	for _, d := range sortedKeys(dirs) {
 		entries, err := os.ReadDir(d)
 		if errors.Is(err, fs.ErrNotExist) {
 			err = os.MkdirAll(d, 0o755)
+			made = append(made, d)
 		}
 		if err != nil {
 			return nil, err
@@ -80,10 +82,15 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		groups = append(groups, byDir[d])
 	}
 	// a compile that keeps a patch snapshot sums each directory it wrote
-	// in (outputsum.go): its files from what they hold, the rest read
+	// in (outputsum.go): its files from what they hold, the rest read; a
+	// run loaded from the snapshot tells it what its writes changed
 	var sums []string
+	var changes []sumChanges
 	if r.patch != nil && r.light == nil {
 		sums = make([]string, len(groups))
+	}
+	if r.light != nil {
+		changes = make([]sumChanges, len(groups))
 	}
 	return func() error {
 		errs := make([]error, len(jobs))
@@ -113,6 +120,14 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 						continue
 					}
 				}
+				if changes != nil {
+					var old []byte
+					err := fs.ErrNotExist
+					if j.exists {
+						old, err = readFile(j.file)
+					}
+					changes[g].wrote(dir, name, old, b[0], err)
+				}
 				errs[i] = d.writeFile(name, b[0])
 			}
 			if hashes != nil {
@@ -125,6 +140,12 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 				}
 			}
 		})
+		if changes != nil {
+			r.sumChanges = sumChanges{redo: made}
+			for _, c := range changes {
+				r.sumChanges.merge(c)
+			}
+		}
 		if sums != nil {
 			r.compiledSums = make(map[string]string, len(groups))
 			for g, s := range sums {
