@@ -2,25 +2,39 @@ package compiler
 
 import (
 	"bytes"
+	"fmt"
 	"hash/crc32"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// segsOf sums data as a writer fed in random pieces would.
+// segsOf sums data as a writer fed in random pieces would, sometimes
+// asked to cut at a few offsets.
 func segsOf(r *rand.Rand, data []byte) []crcSeg {
 	var s segSummer
+	for k := r.Intn(3); k > 0 && len(data) > 0; k-- {
+		s.cutAt(int64(r.Intn(len(data))))
+	}
+	slices.Sort(s.at)
+	cuts := slices.Clone(s.at)
 	for len(data) > 0 {
 		n := min(len(data), 1+r.Intn(3*segSize/2))
 		s.add(data[:n])
 		data = data[n:]
 	}
-	return s.done()
+	segs := s.done()
+	for _, c := range cuts {
+		if c > 0 && !slices.ContainsFunc(segs, func(g crcSeg) bool { return g.End == c }) {
+			panic(fmt.Sprintf("no segment ends at %d, asked for", c))
+		}
+	}
+	return segs
 }
 
 func checkSegs(t *testing.T, data []byte, segs []crcSeg) {
@@ -86,14 +100,15 @@ func TestResegment(t *testing.T) {
 		}
 		nu = append(nu, old[at:]...)
 		readBytes := int64(0)
-		read := func(off, n int64) ([]byte, bool) {
-			readBytes += n
-			if off < 0 || off+n > int64(len(old)) {
-				return nil, false
+		readAt := func(b []byte, off int64) bool {
+			readBytes += int64(len(b))
+			if off < 0 || off+int64(len(b)) > int64(len(old)) {
+				return false
 			}
-			return old[off : off+n], true
+			copy(b, old[off:])
+			return true
 		}
-		got, ok := resegment(segs, int64(size), splices, read)
+		got, ok := resegment(segs, int64(size), splices, readAt)
 		require.True(t, ok, "seed %d", seed)
 		checkSegs(t, nu, got)
 		if len(splices) == 0 {

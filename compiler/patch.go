@@ -1897,7 +1897,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// the new manifest.json's sums: those of the segments the splices
 	// fall in, from the old file's bytes and theirs (outputsum.go)
 	var summed bool
-	if snap.ManifestSegs, summed = resegment(snap.ManifestSegs, snap.Manifest.Size, splices, read); !summed {
+	readAt := func(b []byte, off int64) bool {
+		if off < 0 || off+int64(len(b)) > snap.Manifest.Size {
+			return false
+		}
+		_, err := old.ReadAt(b, off)
+		return err == nil
+	}
+	if snap.ManifestSegs, summed = resegment(snap.ManifestSegs, snap.Manifest.Size, splices, readAt); !summed {
 		// the snapshot still serves by stats; a check by content (after a
 		// restore, a restart) fails, and that compile is whole
 		phase.Mark("manifest.json's sums lost: it will not be checked by content")

@@ -194,6 +194,8 @@ type manifestOffsets struct {
 	macros  [2]int64 // the macros object
 	nodes   map[string][2]int64
 	segs    []crcSeg // the file's content (outputsum.go)
+	// cutAt, when set, ends a segment of segs at an offset
+	cutAt func(off int64)
 }
 
 // countingWriter counts the bytes written through it, and sums them
@@ -229,6 +231,7 @@ func stageManifestAt(file string, m *Manifest, at *manifestOffsets) (commit func
 	if at != nil {
 		pos = func() int64 { return cw.n + int64(w.Buffered()) }
 		cw.sum = &segSummer{}
+		at.cutAt = cw.sum.cutAt
 	}
 	err = encodeManifestAt(w, m, at, pos)
 	if err == nil {
@@ -310,6 +313,9 @@ func encodeManifestAt(w *bufio.Writer, m *Manifest, at *manifestOffsets, pos fun
 		}
 		if at != nil && f.key == "metadata" {
 			at.metaEnd = pos()
+			if at.cutAt != nil { // every patch splices the metadata
+				at.cutAt(at.metaEnd)
+			}
 		}
 		if at != nil && f.key == "macros" {
 			at.macros[1] = pos()
