@@ -1228,9 +1228,29 @@ func (r *Result) KeepPatch(ids []string, diags Diagnostics, counts map[string]in
 
 // KeepPatchOfRun is KeepPatch for a run, which wrote the compiled files of
 // the nodes it ran (ids) only: the snapshot serves later runs
-// (Options.PatchForRun); `mart compile` compiles the whole project first.
+// (Options.PatchForRun); `mart compile` compiles the whole project first,
+// unless the run wrote every compiled file a compile writes (a whole
+// `mart build` of a project without analyses).
 func (r *Result) KeepPatchOfRun(ids []string, diags Diagnostics, counts map[string]int, selected int) {
-	r.keepPatch(ids, diags, counts, selected, true)
+	r.keepPatch(ids, diags, counts, selected, !r.wroteAllCompiled(ids))
+}
+
+// wroteAllCompiled says whether ids hold every node whose compiled file
+// `mart compile` writes: all but generic tests (cli's compiledFiles), of
+// those that have one (prepareCompiled).
+func (r *Result) wroteAllCompiled(ids []string) bool {
+	wrote := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		wrote[id] = true
+	}
+	for _, id := range r.Manifest.AllIDs() {
+		n := r.Manifest.Node(id)
+		if n == nil || wrote[id] || n.ResourceType == TypeTest && n.TestType == "generic" || n.CompiledPath == "" || r.compiledRel(n) == "" {
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]int, selected int, partial bool) {

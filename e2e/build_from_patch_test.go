@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -826,4 +827,51 @@ func TestBuildFromPatchAfterCacheRestore(t *testing.T) {
 	a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "build", "--threads", "1", "--select", "b")
 	require.Equal(t, 0, a.Code, a.String())
 	assert.Contains(t, a.Stderr, "no patch: manifest.json changed")
+}
+
+// After a whole `mart build`, target/compiled holds every compiled file
+// `mart compile` writes (and the generic tests' besides): the next
+// compile after an edit is patched, and writes what a whole compile
+// writes. A project with an analysis, which no build runs, compiles
+// whole after a build.
+func TestCompilePatchedAfterWholeBuild(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: wb\n",
+		"models/a.sql":      "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/b.sql":      "select id from {{ ref('a') }}\n",
+		"models/_props.yml": "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/b.sql", "select id, 2 as n from {{ ref('a') }}\n")
+	}
+	a := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.NotContains(t, a.Stderr, "no patch:")
+	b := mart(t, whole, "compile", "--no-partial-parse")
+	require.Equal(t, 0, b.Code, b.String())
+	require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+	require.Equal(t, compiledTree(t, whole), compiledTree(t, light))
+
+	writeFile(t, light, "analyses/look.sql", "select * from {{ ref('b') }}\n")
+	r := mart(t, light, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	writeFile(t, light, "models/b.sql", "select id, 3 as n from {{ ref('a') }}\n")
+	a = martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.Contains(t, a.Stderr, "no patch: a run kept the snapshot")
+}
+
+// compiledTree is every file under target/compiled, by path.
+func compiledTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	root := filepath.Join(dir, "target", "compiled")
+	require.NoError(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		out[rel] = string(b)
+		return err
+	}))
+	return out
 }
