@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -191,18 +192,41 @@ func fileID(fi os.FileInfo) uint64 {
 
 // mapFile maps a file read-only, for good: mapped pages of the page cache
 // cost a tenth of the fresh memory a read needs.
-func mapFile(name string) ([]byte, error) {
+func mapFile(name string) ([]byte, fileStat, error) {
+	at := time.Now().UnixNano()
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, fileStat{}, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, fileStat{}, err
 	}
+	st := fileStatOf(fi, at)
 	if fi.Size() == 0 {
-		return nil, nil
+		return nil, st, nil
 	}
-	return syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+	return data, st, err
+}
+
+// lockSnapshot takes the lock of the patch snapshot file (an exclusive
+// flock of file.lock, waited for); false when it cannot be had.
+func lockSnapshot(file string) (unlock func(), ok bool) {
+	fd, err := unix.Open(file+".lock", unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o644)
+	if err != nil {
+		return nil, false
+	}
+	for {
+		err = unix.Flock(fd, unix.LOCK_EX)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		unix.Close(fd)
+		return nil, false
+	}
+	return func() { unix.Close(fd) }, true
 }

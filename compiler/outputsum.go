@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -21,12 +22,12 @@ import (
 //
 // So the snapshot also keeps what target/ held, as checksums, and when a
 // stat differs (or the machine restarted since) the content is checked
-// instead: manifest.json as CRC-32C segments of about 1 MiB (a patch
+// instead: manifest.json as CRC-32C segments of about 256 KiB (a patch
 // splices a few entries and re-sums only the segments they fall in, from
 // the bytes it writes), and each compiled directory as one sum over its
-// entries (a patch sums again the directories it wrote in, from the
-// disk). A restored target/ is then read once (manifest.json and the
-// compiled files: ~50 MB on 10,000 models), against a whole compile.
+// entries (a patch or a run moves it by what its writes changed:
+// sumChanges). A restored target/ is then read once (manifest.json and
+// the compiled files: ~50 MB on 10,000 models), against a whole compile.
 
 // segSize is about how long a segment of manifest.json is (a patch reads
 // the segments its splices fall in: the smaller, the less; the snapshot
@@ -130,8 +131,9 @@ func segsMatch(f *os.File, size int64, segs []crcSeg) bool {
 // splices (sorted, not overlapping) are made in it: a segment no splice
 // falls in keeps its sum (moved), a run of segments that splices fall in
 // is summed again from the old file (readAt fills b from off) and the
-// splices' bytes. False when the old file cannot be read.
-func resegment(segs []crcSeg, size int64, splices []fileSplice, readAt func(b []byte, off int64) bool) ([]crcSeg, bool) {
+// splices' bytes, a segment still ending at each offset of cuts (of the
+// old file) it holds. False when the old file cannot be read.
+func resegment(segs []crcSeg, size int64, splices []fileSplice, cuts []int64, readAt func(b []byte, off int64) bool) ([]crcSeg, bool) {
 	if len(segs) == 0 || segs[len(segs)-1].End != size {
 		return nil, false
 	}
@@ -187,6 +189,12 @@ func resegment(segs []crcSeg, size int64, splices []fileSplice, readAt func(b []
 		}
 		e := segs[j-1].End
 		sum := segSummer{n: moved(s), start: moved(s)}
+		for _, c := range cuts {
+			if c > s && c < e {
+				sum.cutAt(moved(c))
+			}
+		}
+		slices.Sort(sum.at)
 		feed := func(from, to int64) bool {
 			for from < to {
 				n := min(to-from, segSize)
@@ -287,12 +295,15 @@ func dirSum(dir string, known func(name string) (uint64, bool)) (string, error) 
 
 // sumChanges is what writes of compiled files changed in the sums of the
 // directories they were written in: by directory, the XOR of the old
-// contents' hashes (taken out) and the new ones' (put in); and the
-// directories made (or a file that could not be read before it was
-// written in), whose compiled directories are summed again from the disk.
+// contents' hashes (taken out) and the new ones' (put in), and of the
+// directories made in it; and the directories whose sums are unknown now
+// (a file that could not be read before it was written over). A sum is
+// never taken again from the disk here: that would take in a file
+// changed by hand under the directory's unchanged stat, which the sum is
+// there to notice.
 type sumChanges struct {
-	delta map[string]uint64
-	redo  []string
+	delta   map[string]uint64
+	unknown []string
 }
 
 // wrote records that file, in dir, was written with data: old is what it
@@ -306,9 +317,28 @@ func (s *sumChanges) wrote(dir, name string, old, data []byte, err error) {
 		s.delta[dir] ^= entryHash(name, 'f', old) ^ entryHash(name, 'f', data)
 	case errors.Is(err, fs.ErrNotExist): // a new entry
 		s.delta[dir] ^= entryHash(name, 'f', data)
-	default: // written in all the same: its stat is taken again
-		s.delta[dir] ^= 0
-		s.redo = append(s.redo, dir)
+	default:
+		s.unknown = append(s.unknown, dir)
+	}
+}
+
+// made records that dir, which is not there, is about to be made (with
+// the directories it needs): the first of them is a new entry of the
+// directory that is there.
+func (s *sumChanges) made(dir string) {
+	if s.delta == nil {
+		s.delta = map[string]uint64{}
+	}
+	for child, parent := dir, filepath.Dir(dir); parent != child; child, parent = parent, filepath.Dir(parent) {
+		_, err := os.Stat(parent)
+		switch {
+		case err == nil:
+			s.delta[parent] ^= entryHash(filepath.Base(child), 'd', nil)
+			return
+		case !errors.Is(err, fs.ErrNotExist):
+			s.unknown = append(s.unknown, parent)
+			return
+		}
 	}
 }
 
@@ -320,5 +350,5 @@ func (s *sumChanges) merge(o sumChanges) {
 	for d, x := range o.delta {
 		s.delta[d] ^= x
 	}
-	s.redo = append(s.redo, o.redo...)
+	s.unknown = append(s.unknown, o.unknown...)
 }

@@ -108,9 +108,23 @@ func TestResegment(t *testing.T) {
 			copy(b, old[off:])
 			return true
 		}
-		got, ok := resegment(segs, int64(size), splices, readAt)
+		// a cut kept where a segment ends, unless a splice replaces it
+		var cut []int64
+		if len(segs) > 1 && seed%2 == 0 {
+			cut = []int64{segs[0].End}
+		}
+		got, ok := resegment(segs, int64(size), splices, cut, readAt)
 		require.True(t, ok, "seed %d", seed)
 		checkSegs(t, nu, got)
+		if len(cut) > 0 && !slices.ContainsFunc(splices, func(sp fileSplice) bool { return sp.from < cut[0] && sp.to > cut[0] }) {
+			at := cut[0]
+			for _, sp := range splices {
+				if sp.from < cut[0] {
+					at += int64(len(sp.with)) - (sp.to - sp.from)
+				}
+			}
+			require.True(t, slices.ContainsFunc(got, func(g crcSeg) bool { return g.End == at }), "seed %d: a segment ends at the cut, moved to %d", seed, at)
+		}
 		if len(splices) == 0 {
 			require.Zero(t, readBytes)
 			require.Equal(t, segs, got)

@@ -219,6 +219,12 @@ func writeParseCache(file string, pc *parseCache) error {
 // file, and concurrent writers leave one whole file. With summed, the
 // file ends with the sha256 of what fill wrote (checkSummed reads it).
 func replaceFile(file string, bufSize int, summed bool, fill func(w io.Writer) error) error {
+	return replaceFileStat(file, bufSize, summed, fill, nil)
+}
+
+// replaceFileStat is replaceFile that sets *st (when st is not nil) to the
+// new file's stat: the file it put in place, whatever replaces it later.
+func replaceFileStat(file string, bufSize int, summed bool, fill func(w io.Writer) error, st *fileStat) error {
 	f, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*.tmp")
 	if err != nil {
 		return err
@@ -235,6 +241,9 @@ func replaceFile(file string, bufSize int, summed bool, fill func(w io.Writer) e
 	}
 	if err == nil {
 		err = bw.Flush()
+	}
+	if err == nil && st != nil {
+		*st, err = statOfFile(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -640,6 +640,7 @@ type patchSnapshot struct {
 	// manifest.json, in the index's order; nil without an index
 	Entries [][2]int64
 
+	self      fileStat // the snapshot file's, as read or last written (inPlace)
 	indexBlob [][]byte // the index in pieces, not yet written to the blobs file
 	// propTexts are properties files' texts not yet written to the blobs
 	// file (Props), by path
@@ -1665,9 +1666,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		// next command does not read it again (the head only: the blobs
 		// did not change)
 		if adopted || outAdopted || restarted {
-			if writePatchHead(file, snap) != nil {
-				os.Remove(file)
-			}
+			writeIfInPlace(file, snap, func() error { return writePatchHead(file, snap) })
 		}
 		return &Patched{Diags: snap.Diags, Counts: snap.Counts, Selected: snap.Selected, TargetPath: proj.TargetPath, load: load}, ""
 	}
@@ -1885,23 +1884,35 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// write: the snapshot goes first, then the compiled files, the
 	// manifest and a new snapshot: a patch killed in between leaves no
-	// snapshot, and the next compile compiles the whole project
+	// snapshot, and the next compile compiles the whole project. The
+	// snapshot's lock is held meanwhile: a command that read it before
+	// does not put it back (writeIfInPlace)
+	if unlock, ok := lockSnapshot(file); ok {
+		defer unlock()
+	}
 	if err := os.Remove(file); err != nil {
 		return nil, "cannot replace the snapshot: " + err.Error()
 	}
+	// what the writes change in their directories' sums (outputsum.go)
+	var written sumChanges
+	if snap.Partial { // a run's target/compiled may not have the directory
+		dirs := map[string]bool{}
+		for _, o := range outputs {
+			dirs[filepath.Dir(o.file)] = true
+		}
+		for _, d := range sortedKeys(dirs) {
+			if _, err := os.Stat(d); errors.Is(err, fs.ErrNotExist) {
+				written.made(d)
+			}
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return nil, "writing compiled SQL: " + err.Error()
+			}
+		}
+	}
 	errs := make([]error, len(outputs))
-	// what each write changes in its directory's sum (outputsum.go)
 	changes := make([]sumChanges, len(outputs))
 	parallelN(len(outputs), ioWorkers, func(i int) {
 		dir, name := filepath.Dir(outputs[i].file), filepath.Base(outputs[i].file)
-		if snap.Partial { // a run's target/compiled may not have the directory
-			if _, err := os.Stat(dir); err != nil {
-				changes[i].redo = append(changes[i].redo, dir)
-			}
-			if errs[i] = os.MkdirAll(dir, 0o755); errs[i] != nil {
-				return
-			}
-		}
 		old, err := readFile(outputs[i].file)
 		changes[i].wrote(dir, name, old, outputs[i].data, err)
 		errs[i] = writeFile(outputs[i].file, outputs[i].data)
@@ -1924,7 +1935,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		_, err := old.ReadAt(b, off)
 		return err == nil
 	}
-	if snap.ManifestSegs, summed = resegment(snap.ManifestSegs, snap.Manifest.Size, splices, readAt); !summed {
+	// the metadata, which every patch splices, stays a segment of its own
+	if snap.ManifestSegs, summed = resegment(snap.ManifestSegs, snap.Manifest.Size, splices, []int64{snap.MetaEnd}, readAt); !summed {
 		// the snapshot still serves by stats; a check by content (after a
 		// restore, a restart) fails, and that compile is whole
 		phase.Mark("manifest.json's sums lost: it will not be checked by content")
@@ -1957,9 +1969,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		names = append(names, e[0])
 	}
 	snap.Env = envSnapshot(names)
-	// the compiled directories written in, and where a run's snapshot
-	// lacked a directory, the directories it was made in
-	var written sumChanges
 	for _, c := range changes {
 		written.merge(c)
 	}

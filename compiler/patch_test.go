@@ -363,6 +363,7 @@ func requireSnapshotSums(t *testing.T, dir, step string) {
 	require.NoError(t, err)
 	defer f.Close()
 	require.True(t, segsMatch(f, snap.Manifest.Size, snap.ManifestSegs), "manifest.json's sums after %s", step)
+	require.Equal(t, snap.MetaEnd, snap.ManifestSegs[0].End, "the metadata's segment after %s", step)
 	for _, c := range snap.Compiled {
 		sum, err := dirSum(c.Path, nil)
 		require.NoError(t, err)
@@ -1238,4 +1239,103 @@ func TestPatchReadOnlyKeepsWhatItChecked(t *testing.T) {
 	}
 	pt, why = CompileByPatch(ro)
 	require.NotNil(t, pt, why)
+}
+
+// TestPatchRunMakingADirectoryKeepsSums: a run loaded from the snapshot
+// that makes a directory in a compiled directory adds it to that
+// directory's sum, and reads nothing else from the disk: a sibling
+// compiled file changed by hand under the directory's unchanged stat is
+// not taken into the sum, and a later check by content (after a restart)
+// still finds it.
+func TestPatchRunMakingADirectoryKeepsSums(t *testing.T) {
+	opt, snapFile := keptSnapshotProject(t)
+	dir := opt.ProjectDir
+	writeProjectFile(t, dir, "models/top.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/sub/_t.yml", "version: 2\nmodels:\n  - name: top\n    columns:\n      - name: id\n        tests: [unique]\n")
+	compileKeepingPatch(t, opt) // no generic test's file: no compiled/models/sub
+	writeKeepingStat(t, filepath.Join(dir, "target", "compiled", "models", "top.sql"),
+		func(b []byte) []byte { return []byte(strings.Replace(string(b), "1", "2", 1)) })
+	pt, why := CompileByPatch(Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchForRun: true})
+	require.NotNil(t, pt, why)
+	g, why := pt.SelectorGraph()
+	require.NotNil(t, g, why)
+	ran := 0
+	for id := range g.Nodes {
+		if strings.HasPrefix(id, "test.") && strings.Contains(id, "unique_top_id") {
+			res, why := pt.Result([]string{id})
+			require.NotNil(t, res, why)
+			require.NoError(t, res.WriteTarget([]string{id})) // makes compiled/models/sub
+			ran++
+		}
+	}
+	require.Equal(t, 1, ran)
+	_, err := os.Stat(filepath.Join(dir, "target", "compiled", "models", "sub"))
+	require.NoError(t, err)
+	// the file put back: the sums are the disk's, the new directory in
+	writeKeepingStat(t, filepath.Join(dir, "target", "compiled", "models", "top.sql"),
+		func(b []byte) []byte { return []byte(strings.Replace(string(b), "2", "1", 1)) })
+	requireSnapshotSums(t, dir, "a run that made a directory")
+	writeKeepingStat(t, filepath.Join(dir, "target", "compiled", "models", "top.sql"),
+		func(b []byte) []byte { return []byte(strings.Replace(string(b), "1", "2", 1)) })
+	snap, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	snap.Boot = "another boot"
+	require.NoError(t, writePatchSnapshot(snapFile, snap))
+	patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, "a restart")
+	require.False(t, patched)
+	require.Contains(t, why, filepath.Join("compiled", "models")+" changed")
+}
+
+// TestSnapshotWrittenOnlyInPlace: a command that read the snapshot writes
+// it again (a read-only command's adopted stats, a run's compiled
+// directories) only while the file in place is the one it read, under the
+// snapshot's lock: not after a patch removed it (to write target/, and was
+// killed), nor over a newer one, nor while a patch holds the lock.
+func TestSnapshotWrittenOnlyInPlace(t *testing.T) {
+	_, snapFile := keptSnapshotProject(t)
+	read := func() *patchSnapshot {
+		snap, err := readPatchSnapshot(snapFile)
+		require.NoError(t, err)
+		return snap
+	}
+	wrote := 0
+	write := func(snap *patchSnapshot) func() error {
+		return func() error { wrote++; return writePatchHead(snapFile, snap) }
+	}
+	// in place: written, and still in place after
+	snap := read()
+	writeIfInPlace(snapFile, snap, write(snap))
+	require.Equal(t, 1, wrote)
+	require.True(t, snap.inPlace(snapFile))
+	// removed by a patch: not put back
+	stale := read()
+	require.NoError(t, os.Rename(snapFile, snapFile+".aside"))
+	writeIfInPlace(snapFile, stale, write(stale))
+	require.Equal(t, 1, wrote)
+	require.NoFileExists(t, snapFile)
+	// replaced by a newer one: left alone
+	require.NoError(t, os.Rename(snapFile+".aside", snapFile))
+	newer := read()
+	newer.Selected = 42
+	require.NoError(t, writePatchSnapshot(snapFile, newer))
+	writeIfInPlace(snapFile, stale, write(stale))
+	require.Equal(t, 1, wrote)
+	require.Equal(t, 42, read().Selected)
+	// a patch holding the lock removes it meanwhile: waited for, not put back
+	if unlock, ok := lockSnapshot(snapFile); ok {
+		cur := read()
+		done := make(chan struct{})
+		go func() { writeIfInPlace(snapFile, cur, write(cur)); close(done) }()
+		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-done:
+			t.Fatal("written while a patch held the lock")
+		default:
+		}
+		require.NoError(t, os.Remove(snapFile))
+		unlock()
+		<-done
+		require.Equal(t, 1, wrote)
+		require.NoFileExists(t, snapFile)
+	}
 }

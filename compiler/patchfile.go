@@ -210,7 +210,7 @@ func writePatchHead(file string, snap *patchSnapshot) error {
 	}
 	// written through a small buffer, record by record: a 2 MB buffer
 	// costs more in fresh pages than the writes
-	return replaceFile(file, 128<<10, true, func(w io.Writer) error {
+	return replaceFileStat(file, 128<<10, true, func(w io.Writer) error {
 		t := make([]byte, 0, 4096)
 		flush := func() {
 			w.Write(t)
@@ -269,7 +269,7 @@ func writePatchHead(file string, snap *patchSnapshot) error {
 		}
 		flush()
 		return nil
-	})
+	}, &snap.self)
 }
 
 func appendStr(b []byte, s string) []byte {
@@ -362,7 +362,7 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // mapped (mapFile) and never unmapped: a snapshot is replaced by renaming
 // a new file over it, never rewritten in place, so they never change.
 func readPatchSnapshot(file string) (*patchSnapshot, error) {
-	data, err := mapFile(file)
+	data, self, err := mapFile(file)
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +377,7 @@ func readPatchSnapshot(file string) (*patchSnapshot, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	snap := &patchSnapshot{}
+	snap := &patchSnapshot{self: self}
 	if err := gob.NewDecoder(bytes.NewReader(head)).Decode(&snap.patchHead); err != nil {
 		return nil, err
 	}
@@ -418,4 +418,26 @@ func readPatchSnapshot(file string) (*patchSnapshot, error) {
 		return nil, fmt.Errorf("trailing bytes")
 	}
 	return snap, nil
+}
+
+// inPlace says whether the snapshot file in place is the one snap was read
+// from or last written to (another mart may have replaced or removed it).
+func (snap *patchSnapshot) inPlace(file string) bool {
+	st, err := statOf(file)
+	return err == nil && snap.self.Size > 0 && st.same(snap.self)
+}
+
+// writeIfInPlace writes snap's head over the snapshot file when that is
+// still the one snap was read from, under the snapshot's lock: a command
+// that read it must not put back a snapshot that a patch removed before
+// it wrote target/ (and was killed), nor replace a newer one.
+func writeIfInPlace(file string, snap *patchSnapshot, write func() error) {
+	unlock, ok := lockSnapshot(file)
+	if !ok {
+		return
+	}
+	defer unlock()
+	if snap.inPlace(file) && write() != nil {
+		os.Remove(file)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -503,7 +504,7 @@ func readIndex(file string, snap *patchSnapshot) (*nodeIndex, error) {
 	if snap.Index.Len == 0 {
 		return nil, fmt.Errorf("the snapshot has no node index")
 	}
-	data, err := mapFile(blobsFile(file))
+	data, _, err := mapFile(blobsFile(file))
 	if err != nil {
 		return nil, err
 	}
@@ -876,33 +877,32 @@ func (d *entryDecoder) source(key string) *Node {
 // directory in, changed, and the next patch would otherwise find target/
 // touched.
 func (l *patchLoad) touched(changes sumChanges) {
-	if err := restatCompiled(l.snap, changes); err != nil || writePatchSnapshot(l.file, l.snap) != nil {
-		os.Remove(l.file)
-	}
+	writeIfInPlace(l.file, l.snap, func() error {
+		if err := restatCompiled(l.snap, changes); err != nil {
+			return err
+		}
+		return writePatchSnapshot(l.file, l.snap)
+	})
 }
 
 // restatCompiled stats again the compiled directories that changes wrote
-// in, and moves their sums by what the writes changed; those that a
-// directory of changes.redo is in (or is) are summed again from the disk.
+// or made a directory in, and moves their sums by what that changed; a
+// sum that is unknown stays so ("": a check by content fails, and that
+// compile is whole).
 func restatCompiled(snap *patchSnapshot, changes sumChanges) error {
 	for i := range snap.Compiled {
 		c := &snap.Compiled[i]
 		delta, wrote := changes.delta[c.Path]
-		redo := len(c.Sum) != 8
-		for _, d := range changes.redo {
-			redo = redo || d == c.Path || strings.HasPrefix(d, c.Path+string(filepath.Separator))
-		}
-		if !wrote && !redo {
+		unknown := len(c.Sum) != 8 || slices.Contains(changes.unknown, c.Path)
+		if !wrote && !unknown {
 			continue
 		}
 		st, err := statOf(c.Path)
-		if err == nil && redo {
-			st.Sum, err = dirSum(c.Path, nil)
-		} else if err == nil {
-			st.Sum = string(binary.LittleEndian.AppendUint64(nil, binary.LittleEndian.Uint64([]byte(c.Sum))^delta))
-		}
 		if err != nil {
 			return err
+		}
+		if !unknown {
+			st.Sum = string(binary.LittleEndian.AppendUint64(nil, binary.LittleEndian.Uint64([]byte(c.Sum))^delta))
 		}
 		st.Path = c.Path
 		*c = st

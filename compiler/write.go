@@ -50,12 +50,16 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		dirs[filepath.Dir(file)] = nil
 		jobs = append(jobs, job{file: file, code: n.CompiledCode})
 	}
-	var made []string
+	// a run loaded from the snapshot tells it what its writes changed in
+	// the compiled directories' sums (outputsum.go)
+	var made sumChanges
 	for _, d := range sortedKeys(dirs) {
 		entries, err := os.ReadDir(d)
 		if errors.Is(err, fs.ErrNotExist) {
+			if r.light != nil {
+				made.made(d)
+			}
 			err = os.MkdirAll(d, 0o755)
-			made = append(made, d)
 		}
 		if err != nil {
 			return nil, err
@@ -82,8 +86,7 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		groups = append(groups, byDir[d])
 	}
 	// a compile that keeps a patch snapshot sums each directory it wrote
-	// in (outputsum.go): its files from what they hold, the rest read; a
-	// run loaded from the snapshot tells it what its writes changed
+	// in (outputsum.go): its files from what they hold, the rest read
 	var sums []string
 	var changes []sumChanges
 	if r.patch != nil && r.light == nil {
@@ -141,7 +144,7 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 			}
 		})
 		if changes != nil {
-			r.sumChanges = sumChanges{redo: made}
+			r.sumChanges = made
 			for _, c := range changes {
 				r.sumChanges.merge(c)
 			}
