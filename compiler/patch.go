@@ -2147,6 +2147,7 @@ func dirRuns(files []fileStat) []dirRun {
 
 func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []changedFile, adopted bool, why string) {
 	var mu sync.Mutex
+	var relisted atomic.Bool // a directory listed again is kept with its new stat
 	fail := func(s string) {
 		mu.Lock()
 		if why == "" {
@@ -2261,6 +2262,9 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		// or a stat taken too soon after a change): keep the new stat, so
 		// the next compile does not list it again
 		st.Path, st.Dir = d.Path, d.Dir
+		if !st.same(d) || d.racy() && !st.racy() {
+			relisted.Store(true)
+		}
 		snap.Dirs[i] = st
 	})
 	if why != "" {
@@ -2273,12 +2277,14 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 			real = append(real, ch)
 		} else {
 			f := &snap.Files[ch.index]
-			adopted = adopted || !ch.stat.same(*f)
+			// a new stat, or one read because it was racy and is not now
+			// (kept, it is not read again)
+			adopted = adopted || !ch.stat.same(*f) || f.racy() && !ch.stat.racy()
 			f.Size, f.MTime, f.Ino, f.At = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At
 		}
 	}
 	sort.Slice(real, func(i, j int) bool { return real[i].index < real[j].index })
-	return real, adopted, ""
+	return real, adopted || relisted.Load(), ""
 }
 
 // checkOutputs says why target/ is not as the snapshot left it ("" when

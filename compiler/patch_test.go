@@ -1239,6 +1239,29 @@ func TestPatchReadOnlyKeepsWhatItChecked(t *testing.T) {
 	}
 	pt, why = CompileByPatch(ro)
 	require.NotNil(t, pt, why)
+
+	// inputs read because they were racy (stat'ed as they were written,
+	// as a checkout then a compile do): once they are not, kept so
+	past := time.Now().Add(-time.Hour)
+	for _, f := range snap.Files {
+		require.NoError(t, os.Chtimes(filepath.Join(dir, filepath.FromSlash(f.Path)), past, past))
+	}
+	pt, why = CompileByPatch(ro) // new stats, kept
+	require.NotNil(t, pt, why)
+	snap, err = readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	for i := range snap.Files {
+		snap.Files[i].At = snap.Files[i].MTime
+		require.True(t, snap.Files[i].racy())
+	}
+	require.NoError(t, writePatchSnapshot(snapFile, snap))
+	pt, why = CompileByPatch(ro)
+	require.NotNil(t, pt, why)
+	snap, err = readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	for _, f := range snap.Files {
+		require.False(t, f.racy(), f.Path)
+	}
 }
 
 // TestPatchRunMakingADirectoryKeepsSums: a run loaded from the snapshot
