@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // A patch trusts target/ as the snapshot's compile (or the last patch)
@@ -93,8 +94,7 @@ func segsMatch(f *os.File, size int64, segs []crcSeg) bool {
 	if len(segs) == 0 || segs[len(segs)-1].End != size {
 		return false
 	}
-	var ok sync.Once
-	good := true
+	var bad atomic.Bool
 	bufs := sync.Pool{New: func() any { return new([]byte) }}
 	parallel(len(segs), func(i int) {
 		start := int64(0)
@@ -102,7 +102,7 @@ func segsMatch(f *os.File, size int64, segs []crcSeg) bool {
 			start = segs[i-1].End
 		}
 		if segs[i].End < start {
-			ok.Do(func() { good = false })
+			bad.Store(true)
 			return
 		}
 		b := bufs.Get().(*[]byte)
@@ -114,17 +114,17 @@ func segsMatch(f *os.File, size int64, segs []crcSeg) bool {
 				*b = make([]byte, n)
 			}
 			if _, err := f.ReadAt((*b)[:n], at); err != nil {
-				ok.Do(func() { good = false })
+				bad.Store(true)
 				return
 			}
 			crc = crc32.Update(crc, crcTable, (*b)[:n])
 			at += n
 		}
 		if crc != segs[i].Crc {
-			ok.Do(func() { good = false })
+			bad.Store(true)
 		}
 	})
-	return good
+	return !bad.Load()
 }
 
 // resegment is segs, the segments of a file size bytes long, once the

@@ -913,7 +913,7 @@ func restatCompiled(snap *patchSnapshot, changes sumChanges) error {
 // writeLight writes the compiled files of a build loaded from the patch
 // snapshot (manifest.json is the patch's, and stays) and tells the
 // snapshot which compiled directories that changed.
-func (r *Result) writeLight(ids []string, write func() error) func() error {
+func (r *Result) writeLight(write func() error) func() error {
 	done := make(chan error, 1)
 	go func() {
 		err := write()

@@ -92,7 +92,7 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		return nil, fmt.Errorf("writing compiled SQL: %v", err)
 	}
 	if r.light != nil {
-		return r.writeLight(ids, write), nil
+		return r.writeLight(write), nil
 	}
 	if r.patch != nil {
 		r.patch.writing() // its blobs file is written beside these
