@@ -28,9 +28,13 @@ func (c *compilation) checkConfigs() {
 	c.checkSourcesAirflowConfig()
 	c.checkRelations()
 	for _, n := range c.nodes {
-		if !n.Enabled() {
-			continue
-		}
+		c.checkNodeConfig(n)
+	}
+}
+
+// checkNodeConfig checks one node's config (checkConfigs).
+func (c *compilation) checkNodeConfig(n *Node) {
+	if n.Enabled() {
 		switch n.ResourceType {
 		case TypeModel:
 			c.checkModelConfig(n)

@@ -90,7 +90,7 @@ func TestResegment(t *testing.T) {
 				with = make([]byte, segSize+r.Intn(segSize))
 			}
 			r.Read(with)
-			splices = append(splices, fileSplice{int64(cuts[i]), int64(cuts[i+1]), with})
+			splices = append(splices, fileSplice{int64(cuts[i]), int64(cuts[i+1]), with, nil})
 		}
 		var nu []byte
 		at := int64(0)

@@ -50,8 +50,9 @@ import (
 // written, nothing else. Edits of macros and vars render the models that
 // called or read them (macroFile, varUse); an edit of YAML that rewrites
 // only models' descriptions and columns splices their entries
-// (patchyaml.go); an edit of a seed's CSV, its checksum (seedSplice).
-// Anything else (an added, removed or renamed file, another YAML edit, a
+// (patchyaml.go); an edit of a seed's CSV, its checksum (seedSplice); a
+// model file added, its entries (patchadd.go).
+// Anything else (a removed or renamed file, another YAML edit, a
 // mart.yml edit, a changed env var, a render that now calls another macro
 // or refs another model, a template error, target/ touched by anything
 // else) compiles the whole project as usual, and that compile writes a new
@@ -73,7 +74,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 5\n"
+const patchMagic = "mart patch snapshot 6\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -686,6 +687,10 @@ type patchHead struct {
 	// holds the compiled files of what it ran only; `mart compile` then
 	// compiles the whole project (Options.PatchForRun)
 	Partial bool
+	// Relations: the hashes of the relations the nodes build (sorted;
+	// relationHash), which a model a patch adds must not build
+	// (patchadd.go)
+	Relations []uint64
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
@@ -1025,6 +1030,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 	}
 	snap.Env = envSnapshot(extraEnv)
+	snap.Relations = c.relationHashes()
 	c.inv.mu.Lock()
 	snap.Dirs = append([]fileStat(nil), c.inv.dirs...)
 	c.inv.mu.Unlock()
@@ -1431,7 +1437,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// under a stat that shows it (spare.go; an editor's save): every input
 	// is read and every output checked by content
 	restarted := snap.Boot != bootID()
-	changed, adopted, why := checkInputs(proj, snap, restarted)
+	changed, added, adopted, why := checkInputs(proj, snap, restarted)
 	phase.Mark("stat inputs")
 	if why != "" {
 		return nil, why
@@ -1495,7 +1501,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(editedSeeds) > 0 {
+	if len(added) > 0 && !opt.PatchReadOnly {
+		if why := snap.canAdd(opt); why != "" {
+			return nil, added[0].path + " is new and " + why
+		}
+	}
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(editedSeeds)+len(added) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -1814,11 +1825,26 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 	}
+	// the models of added files (patchadd.go)
+	var news []*newModel
+	if len(added) > 0 {
+		if news, why = load.addModels(proj, added); why != "" {
+			return nil, why
+		}
+		sp, why := load.addSplices(news, read)
+		if why != "" {
+			return nil, why
+		}
+		splices = append(splices, sp...)
+		for _, m := range news {
+			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(m.n))), m.code})
+		}
+	}
 	for _, t := range tests {
-		splices = append(splices, fileSplice{t.at[0], t.at[1], t.frag})
+		splices = append(splices, fileSplice{t.at[0], t.at[1], t.frag, nil})
 	}
 	for _, j := range jobs {
-		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag})
+		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag, nil})
 		// nil: a description edit only, its compiled file as it was; a
 		// run's patch writes no compiled file of a model that queries the
 		// warehouse (the runner writes what it runs, as a run's whole
@@ -1850,7 +1876,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if err != nil {
 		return nil, err.Error()
 	}
-	splices = append(splices, fileSplice{int64(len(head)), snap.MetaEnd, mb})
+	splices = append(splices, fileSplice{int64(len(head)), snap.MetaEnd, mb, nil})
 	if macroEdited {
 		open, ok1 := read(snap.Macros[0], 1)
 		closing, ok2 := read(snap.Macros[1]-1, 1)
@@ -1861,7 +1887,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if err != nil {
 			return nil, err.Error()
 		}
-		splices = append(splices, fileSplice{snap.Macros[0], snap.Macros[1], b})
+		splices = append(splices, fileSplice{snap.Macros[0], snap.Macros[1], b, nil})
 	}
 	if len(editedSeeds) > 0 {
 		ix, err := load.readIndex()
@@ -1878,10 +1904,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	sort.Slice(splices, func(i, j int) bool { return splices[i].from < splices[j].from })
 	for i := 1; i < len(splices); i++ {
-		if splices[i].from < splices[i-1].to {
+		if splices[i].from < splices[i-1].to || splices[i].from == splices[i-1].from {
 			return nil, "overlapping manifest entries"
 		}
 	}
+	placeValues(splices)
 	// write: the snapshot goes first, then the compiled files, the
 	// manifest and a new snapshot: a patch killed in between leaves no
 	// snapshot, and the next compile compiles the whole project. The
@@ -1895,7 +1922,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// what the writes change in their directories' sums (outputsum.go)
 	var written sumChanges
-	if snap.Partial { // a run's target/compiled may not have the directory
+	if snap.Partial || len(news) > 0 { // a run's target/compiled, or an added model's, may not have the directory
 		dirs := map[string]bool{}
 		for _, o := range outputs {
 			dirs[filepath.Dir(o.file)] = true
@@ -1955,6 +1982,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		f := &snap.Files[ch.index]
 		f.Size, f.MTime, f.Ino, f.At, f.Sum = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At, ch.sum
 	}
+	var newEnv []string
+	if len(news) > 0 {
+		newEnv = snap.takeModels(news, c)
+		load.ix = nil // it lacks them
+	}
 	// the next YAML edit is compared with the text as it is now
 	for _, y := range editedYAML {
 		if snap.propTexts == nil {
@@ -1964,10 +1996,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// env vars the renders just read (an edit may read a new one) are
 	// checked from now on too
-	names := make([]string, 0, len(snap.Env))
+	names := make([]string, 0, len(snap.Env)+len(newEnv))
 	for _, e := range snap.Env {
 		names = append(names, e[0])
 	}
+	names = append(names, newEnv...)
 	snap.Env = envSnapshot(names)
 	for _, c := range changes {
 		written.merge(c)
@@ -2014,7 +2047,7 @@ func seedSplice(snap *patchSnapshot, ix *nodeIndex, projects []*Project, ch chan
 		return fileSplice{}, id + "'s checksum in manifest.json is not its file's"
 	}
 	with := bytes.Replace(entry, old, seedChecksumJSON(hex.EncodeToString([]byte(ch.sum))), 1)
-	return fileSplice{at[0], at[1], with}, ""
+	return fileSplice{at[0], at[1], with, nil}, ""
 }
 
 // seedChecksumJSON is a seed's checksum as its manifest entry has it
@@ -2145,7 +2178,7 @@ func dirRuns(files []fileStat) []dirRun {
 	return runs
 }
 
-func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []changedFile, adopted bool, why string) {
+func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []changedFile, added []addedFile, adopted bool, why string) {
 	var mu sync.Mutex
 	var relisted atomic.Bool // a directory listed again is kept with its new stat
 	fail := func(s string) {
@@ -2193,15 +2226,17 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		}
 	})
 	if why != "" {
-		return nil, false, why
+		return nil, nil, false, why
 	}
 	// directories: one whose listing may have changed is listed again,
 	// against the files and directories the snapshot has in it
 	var children map[string]map[string]bool
+	var fileIn map[string]int // a snapshot file of each directory that has one
 	var childrenOnce sync.Once
 	listed := func() map[string]map[string]bool {
 		childrenOnce.Do(func() {
 			children = map[string]map[string]bool{}
+			fileIn = map[string]int{}
 			add := func(d, b string) {
 				if children[d] == nil {
 					children[d] = map[string]bool{}
@@ -2209,6 +2244,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 				children[d][b] = true
 			}
 			for _, run := range runs {
+				fileIn[run.dir] = run.from
 				for _, f := range snap.Files[run.from:run.to] {
 					add(run.dir, f.Path[len(run.rel):])
 				}
@@ -2249,8 +2285,17 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 				continue // not scanned (scanProject)
 			}
 			if !names[e.Name()] {
-				fail(filepath.Join(d.Path, e.Name()) + " is new")
-				return
+				// a new file in a directory of the snapshot's files may
+				// be a model to add (patchadd.go)
+				like, ok := fileIn[d.Path]
+				if e.IsDir() || !ok {
+					fail(filepath.Join(d.Path, e.Name()) + " is new")
+					return
+				}
+				mu.Lock()
+				added = append(added, addedFile{path: fileDir(snap.Files[like].Path) + e.Name(), like: like})
+				mu.Unlock()
+				continue
 			}
 			n++
 		}
@@ -2268,7 +2313,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		snap.Dirs[i] = st
 	})
 	if why != "" {
-		return nil, false, why
+		return nil, nil, false, why
 	}
 	// an unchanged content with a new stat is not a change to patch
 	var real []changedFile
@@ -2284,7 +2329,8 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		}
 	}
 	sort.Slice(real, func(i, j int) bool { return real[i].index < real[j].index })
-	return real, adopted || relisted.Load(), ""
+	sort.Slice(added, func(i, j int) bool { return added[i].path < added[j].path })
+	return real, added, adopted || relisted.Load(), ""
 }
 
 // checkOutputs says why target/ is not as the snapshot left it ("" when
@@ -2346,6 +2392,7 @@ func fileHolds(file string, size int64, segs []crcSeg) bool {
 type fileSplice struct {
 	from, to int64
 	with     []byte
+	values   []placedValue // entries it inserts (patchadd.go)
 }
 
 // spliceFile writes dst as src (size bytes) with the splices (sorted,

@@ -1,0 +1,664 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"hash/fnv"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Patching an added model file. A new .sql file in a directory of the
+// root project's model paths that the snapshot's compile scanned becomes a
+// node as a whole compile would make it (fileNode, its folder config), is
+// rendered with ref() and source() finding the snapshot's nodes (the node
+// index and manifest.json's entries, as a build from the snapshot
+// renders), and its entry is spliced into manifest.json's nodes,
+// parent_map and child_map (its parents' lists of children too), its
+// compiled file written. No other node's output can change: a snapshot is
+// kept only when no render may read graph, no ref() of the new name
+// resolved before (it would have been an error), and the patch refuses a
+// name any node has, a relation another node builds (Relations), and
+// anything a whole compile would warn about, so the diagnostics stay the
+// snapshot's. What it cannot do that way compiles the whole project: a
+// new directory, a file of another kind, a render that queries the
+// warehouse, is volatile, reads graph, refs an ephemeral model or names
+// something unknown, a project with disabled or versioned models or a YAML
+// entry that names no node (its warning lists names), a run's patch.
+//
+// The node index is written by a whole compile only: a patch that adds a
+// node drops it, and a later build from the snapshot (or a seed edit)
+// compiles the whole project once, which writes a new one.
+
+// addedFile is an input file the snapshot does not have, in a directory
+// it scanned.
+type addedFile struct {
+	path string // slash path from the project dir
+	like int    // a snapshot file of the same directory (its kind, root and project)
+}
+
+// relationHash hashes a relation key (compilation.relationKey) for the
+// snapshot's Relations.
+func relationHash(key string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return h.Sum64()
+}
+
+// relationHashes is the sorted hashes of the relations the nodes build,
+// as checkRelations counts them.
+func (c *compilation) relationHashes() []uint64 {
+	var out []uint64
+	for _, n := range c.nodes {
+		if !n.Enabled() || n.Relation == "" {
+			continue
+		}
+		switch n.ResourceType {
+		case TypeModel:
+			if n.Materialized() == "ephemeral" {
+				continue
+			}
+		case TypeSeed, TypeSnapshot:
+		default:
+			continue
+		}
+		out = append(out, relationHash(c.relationKey(n, n.Alias)))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// canAdd says why the snapshot cannot take an added file ("" when it can).
+func (snap *patchSnapshot) canAdd(opt Options) string {
+	switch {
+	case opt.PatchForRun || snap.Partial:
+		return "a run's patch adds no file"
+	case snap.Index.Len == 0 || snap.Entries == nil:
+		return "the snapshot has no node index"
+	case len(snap.Warehouse)+len(snap.WarehouseTests) > 0:
+		return "nodes query the warehouse while they render"
+	case snap.Relations == nil:
+		return "the snapshot does not know the relations built"
+	}
+	for _, d := range snap.Diags {
+		if strings.Contains(d.Summary, "is described here but no such") {
+			return "a YAML entry names no node"
+		}
+	}
+	return ""
+}
+
+// mapEntry is one entry of manifest.json's parent_map or child_map: its
+// key's start and its list's span.
+type mapEntry struct {
+	id            string
+	key, from, to int64
+}
+
+// mapTail is manifest.json after the macros: the disabled nodes (as
+// JSON) and the parent and child maps' entries, sorted by id.
+type mapTail struct {
+	disabled              []byte
+	parents               []mapEntry
+	children              []mapEntry
+	parentsAt, childrenAt int64 // their objects' opening braces
+}
+
+// scanMapTail reads b, manifest.json from base (the end of its macros
+// object) to its end.
+func scanMapTail(b []byte, base int64) (*mapTail, bool) {
+	i := 0
+	expect := func(s string) bool {
+		if !bytes.HasPrefix(b[i:], []byte(s)) {
+			return false
+		}
+		i += len(s)
+		return true
+	}
+	t := &mapTail{}
+	if !expect(`,"docs":`) {
+		return nil, false
+	}
+	if i = skipJSON(b, i); i < 0 || !expect(`,"disabled":`) {
+		return nil, false
+	}
+	from := i
+	if i = skipJSON(b, i); i < 0 {
+		return nil, false
+	}
+	t.disabled = b[from:i]
+	entries := func(list *[]mapEntry, at *int64) bool {
+		*at = base + int64(i)
+		if !expect("{") {
+			return false
+		}
+		if expect("}") {
+			return true
+		}
+		for {
+			key := i
+			end := skipJSON(b, i)
+			if end < 0 || b[i] != '"' {
+				return false
+			}
+			var id string
+			if raw := b[i+1 : end-1]; bytes.IndexByte(raw, '\\') < 0 {
+				id = string(raw)
+			} else if json.Unmarshal(b[i:end], &id) != nil {
+				return false
+			}
+			i = end
+			if !expect(":") {
+				return false
+			}
+			start := i
+			if i = skipJSON(b, i); i < 0 || b[start] != '[' {
+				return false
+			}
+			*list = append(*list, mapEntry{id: id, key: base + int64(key), from: base + int64(start), to: base + int64(i)})
+			if expect("}") {
+				return true
+			}
+			if !expect(",") {
+				return false
+			}
+		}
+	}
+	if !expect(`,"parent_map":`) || !entries(&t.parents, &t.parentsAt) || !expect(`,"child_map":`) || !entries(&t.children, &t.childrenAt) || !expect("}\n") || i != len(b) {
+		return nil, false
+	}
+	for _, l := range [][]mapEntry{t.parents, t.children} {
+		if !sort.SliceIsSorted(l, func(a, b int) bool { return l[a].id < l[b].id }) {
+			return nil, false
+		}
+	}
+	return t, true
+}
+
+// skipJSON returns where the compact JSON value at b[i] ends (-1 when it
+// is not one).
+func skipJSON(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return -1
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end := skipJSON(b, j)
+				if end < 0 {
+					return -1
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	// a number, true, false or null
+	j := i
+	for j < len(b) && !strings.ContainsRune(",]}", rune(b[j])) {
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+// inserter gathers what is inserted into a JSON object of sorted keys:
+// each entry goes before the key of the first entry whose id sorts after
+// it, or after the last entry; entries inserted at one place are joined
+// in order. placed, when set, is told where the entry's value starts in
+// the text inserted at its place (fixed once the splices are sorted:
+// placedSplice).
+type inserter struct {
+	at map[int64]*insertion
+}
+
+type insertion struct {
+	before bool // before a key (entries end with a comma), else after the last entry
+	text   []byte
+	values []placedValue
+}
+
+// placedValue is an inserted entry's value: its offset in its insertion's
+// text, and where the new file has it, once known.
+type placedValue struct {
+	off, len int64
+	to       *[2]int64
+}
+
+// add inserts "id":value. keys are the object's entries (sorted); open is
+// where its opening brace is. to, when set, gets the value's span in the
+// new file.
+func (ins *inserter) add(keys []mapEntry, open int64, id string, value []byte, to *[2]int64) {
+	i := sort.Search(len(keys), func(i int) bool { return keys[i].id > id })
+	var at int64
+	before := true
+	switch {
+	case i < len(keys):
+		at = keys[i].key
+	case len(keys) > 0:
+		at, before = keys[len(keys)-1].to, false
+	default:
+		at = open + 1
+	}
+	if ins.at == nil {
+		ins.at = map[int64]*insertion{}
+	}
+	in := ins.at[at]
+	if in == nil {
+		in = &insertion{before: before}
+		ins.at[at] = in
+	}
+	if !before || len(keys) == 0 && len(in.text) > 0 {
+		in.text = append(in.text, ',')
+	}
+	in.text = append(appendString(in.text, id), ':')
+	in.values = append(in.values, placedValue{off: int64(len(in.text)), len: int64(len(value)), to: to})
+	in.text = append(in.text, value...)
+	if before && len(keys) > 0 {
+		in.text = append(in.text, ',')
+	}
+}
+
+// splices are the insertions as splices of the file.
+func (ins *inserter) splices() []fileSplice {
+	var out []fileSplice
+	for at, in := range ins.at {
+		out = append(out, fileSplice{from: at, to: at, with: in.text, values: in.values})
+	}
+	return out
+}
+
+// placeValues tells each inserted value where the new file has it: the
+// splices are sorted and do not overlap.
+func placeValues(splices []fileSplice) {
+	var shift int64
+	for _, sp := range splices {
+		for _, v := range sp.values {
+			if v.to != nil {
+				start := sp.from + shift + v.off
+				*v.to = [2]int64{start, start + v.len}
+			}
+		}
+		shift += int64(len(sp.with)) - (sp.to - sp.from)
+	}
+}
+
+// nodeKeys is the entries of manifest.json's nodes object (not sources'
+// nor unit tests'), from the node index and the snapshot's Entries.
+func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]byte, bool)) ([]mapEntry, bool) {
+	out := make([]mapEntry, 0, len(ix.nodes))
+	for i := range ix.nodes {
+		sel := &ix.nodes[i].sel
+		if sel.ResourceType == TypeSource || sel.ResourceType == TypeUnitTest || i >= len(snap.Entries) {
+			continue
+		}
+		at := snap.Entries[i]
+		key := len(appendString(nil, sel.UniqueID)) + 1
+		out = append(out, mapEntry{id: sel.UniqueID, key: at[0] - int64(key), from: at[0], to: at[1]})
+	}
+	if len(out) == 0 {
+		return nil, false
+	}
+	// the first and last keys are where the snapshot says (the insertions
+	// go next to them or their neighbours, which the patch's check of the
+	// whole file vouches for by its segments' sums)
+	for _, e := range []mapEntry{out[0], out[len(out)-1]} {
+		b, ok := read(e.key, e.from-e.key)
+		if !ok || string(b) != string(appendString(nil, e.id))+":" {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// childList is a child_map list with id added at its sorted place.
+func childList(old []byte, ids []string) ([]byte, bool) {
+	var list []string
+	if json.Unmarshal(old, &list) != nil || list == nil {
+		return nil, false
+	}
+	for _, id := range ids {
+		i := sort.SearchStrings(list, id)
+		if i < len(list) && list[i] == id {
+			return nil, false
+		}
+		list = slices.Insert(list, i, id)
+	}
+	return appendStrings(nil, list), true
+}
+
+// fileDir is a slash path's directory with its trailing slash ("" for
+// the project dir).
+func fileDir(rel string) string { return rel[:strings.LastIndexByte(rel, '/')+1] }
+
+// osPath is a slash path from dir as an OS path.
+func osPath(dir, rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
+
+// newModel is a model an added file makes, rendered.
+type newModel struct {
+	file   fileStat // for the snapshot's Files
+	like   int
+	n      *Node
+	pc     *patchCapture
+	frag   []byte // its manifest.json entry
+	code   []byte // its compiled file
+	vars   []string
+	env    []string
+	macros []string
+	rel    uint64
+	at     [2]int64 // its entry in the new manifest.json (placeValues)
+}
+
+// addModels makes and renders the models of added files, or says why it
+// cannot. It runs after the patch's other renders: ref() and source() then
+// find the snapshot's nodes.
+func (l *patchLoad) addModels(proj *Project, added []addedFile) ([]*newModel, string) {
+	snap, c := l.snap, l.c
+	ix, err := l.readIndex()
+	if why := l.useIndex(ix, err); why != "" {
+		return nil, why
+	}
+	if len(ix.versions) > 0 {
+		return nil, "the project has versioned models"
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer dec.f.Close()
+	c.scope.lazy = dec
+	defer func() { c.scope.lazy = nil }()
+	names := map[string]bool{}
+	for i := range ix.nodes { // a duplicate model name is an error; a seed's or snapshot's, an ambiguous ref()
+		if t := ix.nodes[i].sel.ResourceType; t == TypeModel || t == TypeSeed || t == TypeSnapshot {
+			names[ix.nodes[i].sel.Name] = true
+		}
+	}
+	fileOf, _ := c.macroPlaces()
+	projects := proj.projects()
+	var out []*newModel
+	for _, a := range added {
+		like := snap.Files[a.like]
+		why := a.path + " is new and "
+		if like.Kind != "models" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
+			return nil, why + "not a model of the project"
+		}
+		full := osPath(proj.Dir, a.path)
+		st, err := statOf(full)
+		if err != nil {
+			return nil, why + "unreadable"
+		}
+		data, err := readFile(full)
+		if err != nil {
+			return nil, why + "unreadable"
+		}
+		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
+		n, d := c.fileNode(&projectFile{kind: like.Kind, proj: projects[0], root: like.Root, rel: a.path, data: data})
+		switch {
+		case n == nil || d != nil || n.ResourceType != TypeModel:
+			return nil, why + "not a model"
+		case names[n.Name]:
+			return nil, why + "a node has its name"
+		case !n.Enabled():
+			return nil, why + "disabled"
+		}
+		if _, ok := ix.byName[n.Name]; ok {
+			return nil, why + "a node has its name"
+		}
+		if _, ok := ix.pos[n.UniqueID]; ok {
+			return nil, why + "a node has its name"
+		}
+		names[n.Name] = true
+		// as the whole compile renders it (renderAll, keepRender)
+		c.setRelation(n)
+		key, ok := nodeRenderKey(n)
+		conf, typed := typedJSON(nil, map[string]any(n.Config))
+		if !ok || !typed {
+			return nil, why + "its config cannot be kept"
+		}
+		pc := &patchCapture{Key: key, Config: conf, Database: n.Database, Schema: n.Schema, Alias: n.Alias, Relation: n.Relation}
+		rs, err := c.renderNode(n, RenderOptions{})
+		if err != nil || rs == nil || rs.needsWarehouse || len(rs.warnings) > 0 {
+			return nil, why + "does not render cleanly without the warehouse"
+		}
+		if !n.Enabled() || n.Materialized() == "ephemeral" || volatileText(n.RawCode) || namesWord(n.RawCode, "graph") {
+			return nil, why + "disabled, ephemeral, volatile or reads graph"
+		}
+		for _, name := range rs.macros {
+			if c.macroFacts[name].volatile || c.macroFacts[name].graph {
+				return nil, why + "calls macro " + name + ", volatile or reading graph"
+			}
+		}
+		if !cacheableValue(rs.config) {
+			return nil, why + "its config cannot be kept"
+		}
+		for _, call := range rs.configAt {
+			if !cacheableValue(call.Set) {
+				return nil, why + "its config cannot be kept"
+			}
+		}
+		facts, ok := renderFacts(rs)
+		if !ok {
+			return nil, why + "its render cannot be kept"
+		}
+		for _, k := range rs.targets {
+			switch {
+			case strings.HasPrefix(k, "ref:"):
+				t := c.refTarget(strings.TrimPrefix(k, "ref:"))
+				if t == nil || t.Materialized() == "ephemeral" {
+					return nil, why + "refs an unknown or ephemeral model"
+				}
+			case strings.HasPrefix(k, "source:"):
+				t := dec.source(strings.TrimPrefix(k, "source:"))
+				if t == nil {
+					return nil, why + "names an unknown source"
+				}
+				c.sources[strings.TrimPrefix(k, "source:")] = t
+			}
+		}
+		pc.Facts, pc.Stubs = facts, c.stubsOf(rs)
+		// as finishConfigs, checkConfigs and resolve do
+		if n.Tags = tagsOf(n.Config); n.Tags == nil {
+			n.Tags = []string{}
+		}
+		if m, ok := n.Config["meta"].(map[string]any); ok {
+			n.Meta = m
+		}
+		c.setRelation(n)
+		c.nodes = []*Node{n}
+		c.states[n.UniqueID] = rs
+		c.checkNodeConfig(n)
+		c.resolveRefs()
+		c.resolveSQL()
+		c.setUnrendered(n)
+		if len(c.diags) > 0 {
+			return nil, why + "a compile of it says something"
+		}
+		m := &newModel{file: st, like: a.like, n: n, pc: pc, macros: rs.macros}
+		if f := n.Fingerprint; f != nil {
+			m.vars = f.VarNames
+			for _, e := range f.EnvVarNames {
+				if IsSecretKey(e) {
+					return nil, why + "reads a secret env var"
+				}
+			}
+			m.env = f.EnvVarNames
+		}
+		if _, ok := c.depsExtra(n, rs.macros, n.Fingerprint); !ok {
+			return nil, why + "its render cannot be kept"
+		}
+		m.rel = relationHash(c.relationKey(n, n.Alias))
+		if _, found := slices.BinarySearch(snap.Relations, m.rel); found {
+			return nil, why + "builds a relation another node builds"
+		}
+		for _, o := range out {
+			if o.rel == m.rel {
+				return nil, why + "builds a relation another node builds"
+			}
+		}
+		for _, name := range rs.macros {
+			file, ok := fileOf[name]
+			if !ok {
+				continue // a built-in macro
+			}
+			mf, ok := snap.MacroFiles[file]
+			if !ok {
+				return nil, why + "calls a macro the snapshot does not know"
+			}
+			if _, ok := mf.Macros[name]; !ok && mf.Blocked == "" {
+				return nil, why + "calls a macro the snapshot does not know"
+			}
+		}
+		targets, ephemerals, _ := c.targetNames(n, rs, nil)
+		if len(ephemerals) > 0 {
+			return nil, why + "refs an ephemeral model"
+		}
+		pc.Names = targets
+		// as manifest() settles it
+		if n.DependsOn.Nodes == nil {
+			n.DependsOn.Nodes = []string{}
+		}
+		if n.DependsOn.Macros == nil {
+			n.DependsOn.Macros = []string{}
+		}
+		if n.Refs == nil {
+			n.Refs = []RefCall{}
+		}
+		if n.Sources == nil {
+			n.Sources = [][]string{}
+		}
+		if n.CompiledCode == "" {
+			return nil, why + "compiles to nothing"
+		}
+		n.CompiledPath = joinClean(c.project.TargetPath, compiledPath(n))
+		if m.frag, err = appendNode(nil, n); err != nil {
+			return nil, why + err.Error()
+		}
+		m.code = []byte(n.CompiledCode + "\n")
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
+	return out, ""
+}
+
+// addSplices are the splices of manifest.json that add the models: their
+// entries in nodes, parent_map and child_map, and each in its parents'
+// lists of children.
+func (l *patchLoad) addSplices(news []*newModel, read func(off, n int64) ([]byte, bool)) ([]fileSplice, string) {
+	snap := l.snap
+	size := snap.Manifest.Size - snap.Macros[1]
+	b, ok := read(snap.Macros[1], size)
+	if !ok {
+		return nil, "manifest.json unreadable"
+	}
+	tail, ok := scanMapTail(b, snap.Macros[1])
+	if !ok {
+		return nil, "manifest.json's maps are not where the snapshot says"
+	}
+	if string(tail.disabled) != "{}" {
+		return nil, "the project has disabled nodes"
+	}
+	keys, ok := snap.nodeKeys(l.ix, read)
+	if !ok {
+		return nil, "manifest.json's nodes are not where the snapshot says"
+	}
+	var ins inserter
+	kids := map[string][]string{}
+	for _, m := range news {
+		id := m.n.UniqueID
+		ins.add(keys, 0, id, m.frag, &m.at)
+		ins.add(tail.parents, tail.parentsAt, id, appendStrings(nil, m.n.DependsOn.Nodes), nil)
+		ins.add(tail.children, tail.childrenAt, id, []byte("[]"), nil)
+		for _, p := range m.n.DependsOn.Nodes {
+			kids[p] = append(kids[p], id)
+		}
+	}
+	splices := ins.splices()
+	for _, p := range sortedKeys(kids) {
+		i := sort.Search(len(tail.children), func(i int) bool { return tail.children[i].id >= p })
+		if i == len(tail.children) || tail.children[i].id != p {
+			return nil, "manifest.json's child_map lacks " + p
+		}
+		e := tail.children[i]
+		list, ok := childList(b[e.from-snap.Macros[1]:e.to-snap.Macros[1]], kids[p])
+		if !ok {
+			return nil, "manifest.json's child_map is not as written"
+		}
+		splices = append(splices, fileSplice{e.from, e.to, list, nil})
+	}
+	return splices, ""
+}
+
+// takeModels makes the added models part of the snapshot, once
+// manifest.json's entries moved (their entries' places are set): their
+// files, patchable nodes, macro calls, vars read and relations. The node
+// index does not have them: it is dropped (a whole compile writes the
+// next). It returns the env vars they read.
+func (snap *patchSnapshot) takeModels(news []*newModel, c *compilation) []string {
+	fileOf, _ := c.macroPlaces()
+	var env []string
+	counts := make(map[string]int, len(snap.Counts))
+	for k, v := range snap.Counts {
+		counts[k] = v
+	}
+	for _, m := range news {
+		ni := len(snap.Nodes)
+		snap.Nodes = append(snap.Nodes, patchNode{ID: m.n.UniqueID, Path: m.n.Path, From: m.at[0], To: m.at[1], capture: m.pc})
+		snap.readsVars(ni, m.vars)
+		for _, name := range m.macros {
+			file, ok := fileOf[name]
+			if !ok {
+				continue
+			}
+			if mf := snap.MacroFiles[file]; mf.Blocked == "" {
+				use := mf.Macros[name]
+				use.Callers = append(use.Callers, ni)
+				mf.Macros[name] = use
+			}
+		}
+		env = append(env, m.env...)
+		i, _ := slices.BinarySearch(snap.Relations, m.rel)
+		snap.Relations = slices.Insert(snap.Relations, i, m.rel)
+		counts[TypeModel]++
+		snap.Selected++
+	}
+	snap.Counts = counts
+	// each file after its directory's file it was found beside, in path
+	// order: the files stay in runs of one directory (dirRuns)
+	byLike := slices.Clone(news)
+	sort.SliceStable(byLike, func(i, j int) bool {
+		if byLike[i].like != byLike[j].like {
+			return byLike[i].like > byLike[j].like
+		}
+		return byLike[i].file.Path > byLike[j].file.Path
+	})
+	for _, m := range byLike {
+		snap.Files = slices.Insert(snap.Files, m.like+1, m.file)
+	}
+	snap.Index, snap.Entries, snap.indexBlob = blobRef{}, nil, nil
+	return env
+}
