@@ -32,6 +32,21 @@ func (c *compilation) checkConfigs() {
 	}
 }
 
+// buildsRelation says n builds a relation of its own (checkRelations):
+// an enabled model but an ephemeral one, seed or snapshot.
+func buildsRelation(n *Node) bool {
+	if !n.Enabled() || n.Relation == "" {
+		return false
+	}
+	switch n.ResourceType {
+	case TypeModel:
+		return n.Materialized() != "ephemeral"
+	case TypeSeed, TypeSnapshot:
+		return true
+	}
+	return false
+}
+
 // checkNodeConfig checks one node's config (checkConfigs).
 func (c *compilation) checkNodeConfig(n *Node) {
 	if n.Enabled() {
@@ -240,19 +255,9 @@ func (c *compilation) relationKey(n *Node, name string) string {
 func (c *compilation) checkRelations() {
 	var builders []*Node
 	for _, n := range c.nodes {
-		if !n.Enabled() || n.Relation == "" {
-			continue
+		if buildsRelation(n) {
+			builders = append(builders, n)
 		}
-		switch n.ResourceType {
-		case TypeModel:
-			if n.Materialized() == "ephemeral" {
-				continue
-			}
-		case TypeSeed, TypeSnapshot:
-		default:
-			continue
-		}
-		builders = append(builders, n)
 	}
 	sort.Slice(builders, func(i, k int) bool {
 		if builders[i].Path != builders[k].Path {

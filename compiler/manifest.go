@@ -97,23 +97,8 @@ func (c *compilation) manifest() *Manifest {
 	enabled := make([]bool, len(c.nodes))
 	parallel(len(c.nodes), func(i int) {
 		n := c.nodes[i]
-		if enabled[i] = n.Enabled(); !enabled[i] {
-			return
-		}
-		if n.DependsOn.Nodes == nil {
-			n.DependsOn.Nodes = []string{}
-		}
-		if n.DependsOn.Macros == nil {
-			n.DependsOn.Macros = []string{}
-		}
-		if n.Refs == nil {
-			n.Refs = []RefCall{}
-		}
-		if n.Sources == nil {
-			n.Sources = [][]string{}
-		}
-		if rel := compiledPath(n); rel != "" && n.CompiledCode != "" {
-			n.CompiledPath = joinClean(c.project.TargetPath, rel)
+		if enabled[i] = n.Enabled(); enabled[i] {
+			c.settleEntry(n)
 		}
 	})
 	for i, n := range c.nodes {
@@ -140,6 +125,26 @@ func (c *compilation) manifest() *Manifest {
 	m.Macros = c.macroRefs()
 	m.AllIDs()
 	return m
+}
+
+// settleEntry gives an enabled node's lists their empty values and its
+// compiled file's path, as its manifest.json entry has them.
+func (c *compilation) settleEntry(n *Node) {
+	if n.DependsOn.Nodes == nil {
+		n.DependsOn.Nodes = []string{}
+	}
+	if n.DependsOn.Macros == nil {
+		n.DependsOn.Macros = []string{}
+	}
+	if n.Refs == nil {
+		n.Refs = []RefCall{}
+	}
+	if n.Sources == nil {
+		n.Sources = [][]string{}
+	}
+	if rel := compiledPath(n); rel != "" && n.CompiledCode != "" {
+		n.CompiledPath = joinClean(c.project.TargetPath, rel)
+	}
 }
 
 // macroRefs is the manifest's macros: every macro of the engine.

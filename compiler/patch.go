@@ -1922,7 +1922,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// what the writes change in their directories' sums (outputsum.go)
 	var written sumChanges
-	if snap.Partial || len(news) > 0 { // a run's target/compiled, or an added model's, may not have the directory
+	if snap.Partial { // a run's target/compiled may not have the directory
 		dirs := map[string]bool{}
 		for _, o := range outputs {
 			dirs[filepath.Dir(o.file)] = true

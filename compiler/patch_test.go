@@ -1408,3 +1408,18 @@ func TestPatchAddsModels(t *testing.T) {
 		{name: "one more beside them", patched: true, files: map[string]string{"models/g.sql": "select * from {{ ref('b') }}\n"}},
 	})
 }
+
+// TestPatchAddsModelsUnderTemplatedConfigs: an added model's folder
+// config is rendered as a whole compile renders it (a +schema: with a
+// template), and a model added where target/compiled has no directory
+// compiles whole (the snapshot sums only the directories it knows).
+func TestPatchAddsModelsUnderTemplatedConfigs(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":             "name: tp\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  tp:\n    +schema: \"{{ 'sch_' ~ target.name }}\"\n",
+			"models/a.sql":         "select 1 as id\n",
+			"models/only/_src.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: ev\n"}},
+		{name: "a model under the templated schema", patched: true, files: map[string]string{"models/b.sql": "select * from {{ ref('a') }}\n"}},
+		{name: "a model where no compiled file was", patched: false, files: map[string]string{"models/only/h.sql": "select * from {{ source('raw', 'ev') }}\n"}},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/fnv"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -52,19 +53,9 @@ func relationHash(key string) uint64 {
 func (c *compilation) relationHashes() []uint64 {
 	var out []uint64
 	for _, n := range c.nodes {
-		if !n.Enabled() || n.Relation == "" {
-			continue
+		if buildsRelation(n) {
+			out = append(out, relationHash(c.relationKey(n, n.Alias)))
 		}
-		switch n.ResourceType {
-		case TypeModel:
-			if n.Materialized() == "ephemeral" {
-				continue
-			}
-		case TypeSeed, TypeSnapshot:
-		default:
-			continue
-		}
-		out = append(out, relationHash(c.relationKey(n, n.Alias)))
 	}
 	slices.Sort(out)
 	return out
@@ -400,6 +391,11 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile) ([]*newModel, st
 	}
 	fileOf, _ := c.macroPlaces()
 	projects := proj.projects()
+	// the folder configs, rendered as a whole compile renders them first
+	// (run): a patch has not needed them before
+	if len(proj.renderConfigs(c.targetValue, c.opt.Vars)) > 0 {
+		return nil, added[0].path + " is new and the project's configs do not render cleanly"
+	}
 	var out []*newModel
 	for _, a := range added {
 		like := snap.Files[a.like]
@@ -538,23 +534,15 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile) ([]*newModel, st
 			return nil, why + "refs an ephemeral model"
 		}
 		pc.Names = targets
-		// as manifest() settles it
-		if n.DependsOn.Nodes == nil {
-			n.DependsOn.Nodes = []string{}
-		}
-		if n.DependsOn.Macros == nil {
-			n.DependsOn.Macros = []string{}
-		}
-		if n.Refs == nil {
-			n.Refs = []RefCall{}
-		}
-		if n.Sources == nil {
-			n.Sources = [][]string{}
-		}
 		if n.CompiledCode == "" {
 			return nil, why + "compiles to nothing"
 		}
-		n.CompiledPath = joinClean(c.project.TargetPath, compiledPath(n))
+		c.settleEntry(n) // as manifest() does
+		// a compiled directory the snapshot does not sum would go unchecked
+		// by the next patches
+		if _, err := os.Stat(filepath.Dir(filepath.Join(c.project.targetDir(), filepath.FromSlash(compiledPath(n))))); err != nil {
+			return nil, why + "its compiled file's directory is not there"
+		}
 		if m.frag, err = appendNode(nil, n); err != nil {
 			return nil, why + err.Error()
 		}
