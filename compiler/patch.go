@@ -691,6 +691,9 @@ type patchHead struct {
 	// relationHash), which a model a patch adds must not build
 	// (patchadd.go)
 	Relations []uint64
+	// IndexAdds: the nodes patches added since the node index was
+	// written, after its nodes (their Entries follow the index's)
+	IndexAdds []indexAdd
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
@@ -1985,7 +1988,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var newEnv []string
 	if len(news) > 0 {
 		newEnv = snap.takeModels(news, c)
-		load.ix = nil // it lacks them
+		load.ix = nil // read again, with them
 	}
 	// the next YAML edit is compared with the text as it is now
 	for _, y := range editedYAML {

@@ -29,9 +29,9 @@ import (
 // something unknown, a project with disabled or versioned models or a YAML
 // entry that names no node (its warning lists names), a run's patch.
 //
-// The node index is written by a whole compile only: a patch that adds a
-// node drops it, and a later build from the snapshot (or a seed edit)
-// compiles the whole project once, which writes a new one.
+// The node index is written by a whole compile; the nodes patches add
+// follow its nodes (patchHead.IndexAdds), so a build from the snapshot
+// selects and loads them as any other.
 
 // addedFile is an input file the snapshot does not have, in a directory
 // it scanned.
@@ -313,6 +313,9 @@ func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]by
 	}
 	if len(out) == 0 {
 		return nil, false
+	}
+	if ix.base < len(ix.nodes) { // nodes added by patches follow the index's
+		sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	}
 	// the first and last keys are where the snapshot says (the insertions
 	// go next to them or their neighbours, which the patch's check of the
@@ -603,9 +606,8 @@ func (l *patchLoad) addSplices(news []*newModel, read func(off, n int64) ([]byte
 
 // takeModels makes the added models part of the snapshot, once
 // manifest.json's entries moved (their entries' places are set): their
-// files, patchable nodes, macro calls, vars read and relations. The node
-// index does not have them: it is dropped (a whole compile writes the
-// next). It returns the env vars they read.
+// files, patchable nodes, macro calls, vars read, relations and places in
+// the node index (IndexAdds). It returns the env vars they read.
 func (snap *patchSnapshot) takeModels(news []*newModel, c *compilation) []string {
 	fileOf, _ := c.macroPlaces()
 	var env []string
@@ -647,6 +649,15 @@ func (snap *patchSnapshot) takeModels(news []*newModel, c *compilation) []string
 	for _, m := range byLike {
 		snap.Files = slices.Insert(snap.Files, m.like+1, m.file)
 	}
-	snap.Index, snap.Entries, snap.indexBlob = blobRef{}, nil, nil
+	// the node index takes them after its nodes, as builds from the
+	// snapshot select and load them
+	for _, m := range news {
+		n := m.n
+		detail, flags, group, access := indexDetail(n, nil)
+		snap.IndexAdds = append(snap.IndexAdds, indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path,
+			Package: n.Package, FQN: n.FQN, Tags: n.Tags, DependsOn: n.DependsOn.Nodes, Group: group, Access: access,
+			Flags: flags, Detail: detail})
+		snap.Entries = append(snap.Entries, m.at)
+	}
 	return env
 }

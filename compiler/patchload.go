@@ -76,6 +76,45 @@ type nodeIndex struct {
 	versions map[string]map[string]int
 	sources  map[string]int
 	details  []byte // the nodes' details, at indexNode.detail
+	// base is how many nodes the index blob holds; the others are the
+	// snapshot's IndexAdds, their details in added
+	base  int
+	added [][]byte
+}
+
+// indexAdd is a node a patch added (patchadd.go), as the index keeps it.
+type indexAdd struct {
+	ID, Name, Type, Path, Package string
+	FQN, Tags, DependsOn          []string
+	Group, Access                 string
+	Flags                         byte
+	Detail                        []byte
+}
+
+// add appends the nodes patches added to a decoded index.
+func (ix *nodeIndex) add(adds []indexAdd) error {
+	ix.base = len(ix.nodes)
+	for _, a := range adds {
+		if _, dup := ix.pos[a.ID]; dup {
+			return fmt.Errorf("%s is in the index twice", a.ID)
+		}
+		n := indexNode{sel: selector.Node{UniqueID: a.ID, Name: a.Name, ResourceType: a.Type, Path: a.Path, Package: a.Package,
+			FQN: a.FQN, Tags: a.Tags, DependsOn: a.DependsOn}, flags: a.Flags, detail: len(ix.added)}
+		if a.Flags&(ixGroup|ixAccess) != 0 {
+			n.sel.Config = map[string]any{}
+			if a.Flags&ixGroup != 0 {
+				n.sel.Config["group"] = a.Group
+			}
+			if a.Flags&ixAccess != 0 {
+				n.sel.Config["access"] = a.Access
+			}
+		}
+		ix.pos[a.ID] = len(ix.nodes)
+		ix.byName[a.Name] = len(ix.nodes)
+		ix.nodes = append(ix.nodes, n)
+		ix.added = append(ix.added, a.Detail)
+	}
+	return nil
 }
 
 type indexNode struct {
@@ -149,61 +188,8 @@ func encodeIndex(m *Manifest, s *scope) ([][]byte, bool) {
 	parallel(len(all), func(i int) {
 		n := m.Node(all[i])
 		nodesOf[i] = n
-		var f byte
-		if !n.Enabled() {
-			f |= ixDisabled
-		}
-		if n.rerender {
-			f |= ixRerender
-		}
-		if n.relationAt[0] > 0 {
-			f |= ixInYAML
-		}
-		if g, ok := n.Config["group"].(string); ok {
-			f |= ixGroup
-			groups[i] = g
-		}
-		if a, ok := n.Config["access"].(string); ok {
-			f |= ixAccess
-			accesses[i] = a
-		}
-		// a config manifest.json holds exactly (strings, bools, ints,
-		// lists and maps of them: the usual) is read from there; another
-		// is kept here with its Go types
-		var conf []byte
-		if jsonExact(map[string]any(n.Config)) {
-			f |= ixExact
-		} else if c, typed := typedJSON(nil, map[string]any(n.Config)); typed {
-			f |= ixTyped
-			conf = c
-		}
-		b := appendStr(make([]byte, 0, 64+len(conf)+4*len(n.DependsOn.Nodes)), string(conf))
-		b = appendStr(b, n.yamlFile) // Declared: where a failing test points
-		b = binary.AppendUvarint(b, uint64(max(n.yamlLine, 0)))
-		// the columns' order in YAML (a contract's), which manifest.json's
-		// object of columns does not keep
-		b = binary.AppendUvarint(b, uint64(len(n.Columns)))
-		if len(n.Columns) > 0 {
-			for _, name := range sortedKeys(n.Columns) {
-				b = appendStr(b, name)
-				b = binary.AppendUvarint(b, uint64(max(n.Columns[name].pos, 0)))
-			}
-		}
-		if t := targets(n); t != nil {
-			f |= ixEphemeral
-			b = binary.AppendUvarint(b, uint64(len(t)))
-			for _, k := range t {
-				b = appendStr(b, k)
-			}
-		}
-		if n.ResourceType == TypeUnitTest { // its rows, with their Go types (dates, floats)
-			if rows, ok := typedJSON(nil, unitRows(n.UnitTest)); ok {
-				b = append(b, 1)
-				b = appendStr(b, string(rows))
-			} else {
-				b = append(b, 0)
-			}
-		}
+		b, f, group, access := indexDetail(n, targets(n))
+		groups[i], accesses[i] = group, access
 		details[i], flags[i] = b, f
 		split := len(b)
 		b = binary.AppendUvarint(b, uint64(len(n.DependsOn.Nodes)))
@@ -334,6 +320,67 @@ func encodeIndex(m *Manifest, s *scope) ([][]byte, bool) {
 		}
 	}
 	return pieces, ok
+}
+
+// indexDetail is what the index keeps of a node besides its selection
+// fields: its details (indexNode.detail), flags, and its group and access
+// when they are strings. targets are an ephemeral model's render targets.
+func indexDetail(n *Node, targets []string) (b []byte, f byte, group, access string) {
+	if !n.Enabled() {
+		f |= ixDisabled
+	}
+	if n.rerender {
+		f |= ixRerender
+	}
+	if n.relationAt[0] > 0 {
+		f |= ixInYAML
+	}
+	if g, ok := n.Config["group"].(string); ok {
+		f |= ixGroup
+		group = g
+	}
+	if a, ok := n.Config["access"].(string); ok {
+		f |= ixAccess
+		access = a
+	}
+	// a config manifest.json holds exactly (strings, bools, ints,
+	// lists and maps of them: the usual) is read from there; another
+	// is kept here with its Go types
+	var conf []byte
+	if jsonExact(map[string]any(n.Config)) {
+		f |= ixExact
+	} else if c, typed := typedJSON(nil, map[string]any(n.Config)); typed {
+		f |= ixTyped
+		conf = c
+	}
+	b = appendStr(make([]byte, 0, 64+len(conf)+4*len(n.DependsOn.Nodes)), string(conf))
+	b = appendStr(b, n.yamlFile) // Declared: where a failing test points
+	b = binary.AppendUvarint(b, uint64(max(n.yamlLine, 0)))
+	// the columns' order in YAML (a contract's), which manifest.json's
+	// object of columns does not keep
+	b = binary.AppendUvarint(b, uint64(len(n.Columns)))
+	if len(n.Columns) > 0 {
+		for _, name := range sortedKeys(n.Columns) {
+			b = appendStr(b, name)
+			b = binary.AppendUvarint(b, uint64(max(n.Columns[name].pos, 0)))
+		}
+	}
+	if t := targets; t != nil {
+		f |= ixEphemeral
+		b = binary.AppendUvarint(b, uint64(len(t)))
+		for _, k := range t {
+			b = appendStr(b, k)
+		}
+	}
+	if n.ResourceType == TypeUnitTest { // its rows, with their Go types (dates, floats)
+		if rows, ok := typedJSON(nil, unitRows(n.UnitTest)); ok {
+			b = append(b, 1)
+			b = appendStr(b, string(rows))
+		} else {
+			b = append(b, 0)
+		}
+	}
+	return b, f, group, access
 }
 
 // A node's strings in the index: ixInline and the string, ixName (its
@@ -468,10 +515,15 @@ func decodeIndex(b []byte) (*nodeIndex, error) {
 // detail decodes node i's details.
 func (ix *nodeIndex) detail(i int) (nodeDetail, error) {
 	at := ix.nodes[i].detail
-	if at < 0 || at > len(ix.details) {
+	details := ix.details
+	if i >= ix.base && ix.added != nil {
+		details = ix.added[at]
+		at = 0
+	}
+	if at < 0 || at > len(details) {
 		return nodeDetail{}, errSnapShort
 	}
-	r := &snapReader{b: ix.details[at:]}
+	r := &snapReader{b: details[at:]}
 	var d nodeDetail
 	if c := r.str(); c != "" {
 		d.config = []byte(c)
@@ -521,6 +573,9 @@ func readIndex(file string, snap *patchSnapshot) (*nodeIndex, error) {
 		return nil, fmt.Errorf("the node index is damaged")
 	}
 	ix, err := decodeIndex(b)
+	if err == nil {
+		err = ix.add(snap.IndexAdds)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("the node index is damaged: %v", err)
 	}
