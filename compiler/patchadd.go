@@ -27,7 +27,7 @@ import (
 // new directory, a file of another kind, a render that queries the
 // warehouse, is volatile, reads graph, refs an ephemeral model or names
 // something unknown, a project with disabled or versioned models or a YAML
-// entry that names no node (its warning lists names), a run's patch.
+// entry that names no node (its warning lists names).
 //
 // The node index is written by a whole compile; the nodes patches add
 // follow its nodes (patchHead.IndexAdds), so a build from the snapshot
@@ -64,8 +64,6 @@ func (c *compilation) relationHashes() []uint64 {
 // canAdd says why the snapshot cannot take an added file ("" when it can).
 func (snap *patchSnapshot) canAdd(opt Options) string {
 	switch {
-	case opt.PatchForRun || snap.Partial:
-		return "a run's patch adds no file"
 	case snap.Index.Len == 0 || snap.Entries == nil:
 		return "the snapshot has no node index"
 	case len(snap.Warehouse)+len(snap.WarehouseTests) > 0:

@@ -782,6 +782,28 @@ func TestBuildFromPatchAfterSeedEdit(t *testing.T) {
 	}
 }
 
+// An analyst adds a model and builds it, then one that refs it: the
+// compile is patched (patchadd.go), the build loads from the snapshot
+// (the node index has the added nodes), and what it runs and writes are
+// a whole compile's.
+func TestBuildFromPatchAfterModelAdded(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: am\n",
+		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/b.sql": "select id from {{ ref('a') }}\n"})
+	for i, add := range []struct{ file, sql, sel string }{
+		{"models/c.sql", "{{ config(materialized='table') }}\nselect id, 2 as n from {{ ref('b') }}\n", "c"},
+		{"models/d.sql", "select n + 1 as n from {{ ref('c') }}\n", "+d"},
+	} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, add.file, add.sql)
+		}
+		a := patchedLikeWhole(t, light, whole, add.file, "build", "--threads", "1", "--select", add.sel)
+		require.Equal(t, 0, a.Code, a.String())
+		require.Equal(t, tables(t, whole), tables(t, light))
+		assert.Equal(t, int32(2+i), scalar(t, light, "select n from main."+strings.TrimSuffix(filepath.Base(add.file), ".sql")))
+	}
+}
+
 // An analyst edits a singular test until it fails, then fixes it, running
 // it each time: the compile is patched (the test's entry and compiled
 // file), the run loads from the snapshot, and what it prints, runs and
