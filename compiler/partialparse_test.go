@@ -292,7 +292,10 @@ func (p *mutatedProject) mutateOnce() string {
 	case 13: // an env var
 		os.Setenv("PP_TEST_ENV", p.pick([]string{"a", "b"}))
 		return "env"
-	case 14: // delete a model
+	case 14: // delete a model, often one added (no YAML describes it)
+		if added := p.files("models/extra", ".sql"); len(added) > 0 && r.Intn(2) == 0 {
+			model = p.pick(added)
+		}
 		if model == "" {
 			return "nothing"
 		}

@@ -694,6 +694,9 @@ type patchHead struct {
 	// IndexAdds: the nodes patches added since the node index was
 	// written, after its nodes (their Entries follow the index's)
 	IndexAdds []indexAdd
+	// IndexDrops: the places in the node index (its nodes, then IndexAdds)
+	// of the models patches removed
+	IndexDrops []int
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
@@ -1440,7 +1443,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// under a stat that shows it (spare.go; an editor's save): every input
 	// is read and every output checked by content
 	restarted := snap.Boot != bootID()
-	changed, added, adopted, why := checkInputs(proj, snap, restarted)
+	changed, added, removed, adopted, why := checkInputs(proj, snap, restarted)
 	phase.Mark("stat inputs")
 	if why != "" {
 		return nil, why
@@ -1448,6 +1451,21 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	patchable := make(map[string]int, len(snap.Nodes))
 	for i, n := range snap.Nodes {
 		patchable[n.Path] = i
+	}
+	// the models whose files were removed (patchadd.go)
+	var goneNodes []int
+	for _, fi := range removed {
+		f := snap.Files[fi]
+		ni, ok := patchable[f.Path]
+		if !ok || f.Kind != "models" || !strings.HasSuffix(f.Path, ".sql") {
+			return nil, f.Path + " is gone"
+		}
+		goneNodes = append(goneNodes, ni)
+	}
+	if len(added)+len(goneNodes) > 0 && !opt.PatchReadOnly {
+		if why := snap.canEditGraph(opt); why != "" {
+			return nil, "a model file was added or removed and " + why
+		}
 	}
 	// what to render again: the models whose SQL changed, and those that
 	// called a macro of a macro file that changed
@@ -1504,12 +1522,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if len(added) > 0 && !opt.PatchReadOnly {
-		if why := snap.canAdd(opt); why != "" {
-			return nil, added[0].path + " is new and " + why
-		}
-	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(editedSeeds)+len(added) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -1693,6 +1706,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		_, err := old.ReadAt(b, off)
 		return b, err == nil
 	}
+	// a removed model is not rendered again (graphSplices cuts it out)
+	for _, ni := range goneNodes {
+		delete(todo, ni)
+	}
 	var splices []fileSplice
 	type output struct {
 		file string
@@ -1830,11 +1847,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// the models of added files (patchadd.go)
 	var news []*newModel
-	if len(added) > 0 {
-		if news, why = load.addModels(proj, added); why != "" {
+	var gone []goneModel
+	if len(added)+len(goneNodes) > 0 {
+		if gone, why = load.removeModels(goneNodes, read); why != "" {
 			return nil, why
 		}
-		sp, why := load.addSplices(news, read)
+		if news, why = load.addModels(proj, added, gone); why != "" {
+			return nil, why
+		}
+		sp, why := load.graphSplices(news, gone, read)
 		if why != "" {
 			return nil, why
 		}
@@ -1986,9 +2007,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		f.Size, f.MTime, f.Ino, f.At, f.Sum = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At, ch.sum
 	}
 	var newEnv []string
-	if len(news) > 0 {
-		newEnv = snap.takeModels(news, c)
-		load.ix = nil // read again, with them
+	if len(news)+len(gone) > 0 {
+		newEnv = snap.editModels(news, gone, c)
+		load.ix = nil // read again, as edited
 	}
 	// the next YAML edit is compared with the text as it is now
 	for _, y := range editedYAML {
@@ -2181,7 +2202,7 @@ func dirRuns(files []fileStat) []dirRun {
 	return runs
 }
 
-func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []changedFile, added []addedFile, adopted bool, why string) {
+func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []changedFile, added []addedFile, removed []int, adopted bool, why string) {
 	var mu sync.Mutex
 	var relisted atomic.Bool // a directory listed again is kept with its new stat
 	fail := func(s string) {
@@ -2198,6 +2219,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	for i := range runs {
 		runs[i].dir = filepath.Join(proj.Dir, filepath.FromSlash(runs[i].rel))
 	}
+	goneIn := map[string]int{} // by directory, how many of its files are gone
 	parallel(len(runs), func(r int) {
 		run := runs[r]
 		files := snap.Files[run.from:run.to]
@@ -2209,6 +2231,14 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		errs := statNames(run.dir, names, stats)
 		for i, f := range files {
 			if errs != nil && errs[i] != nil {
+				if errors.Is(errs[i], fs.ErrNotExist) {
+					// a removed model may be patched out (patchadd.go)
+					mu.Lock()
+					removed = append(removed, run.from+i)
+					goneIn[run.dir]++
+					mu.Unlock()
+					continue
+				}
 				fail(f.Path + " is gone")
 				return
 			}
@@ -2229,7 +2259,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		}
 	})
 	if why != "" {
-		return nil, nil, false, why
+		return nil, nil, nil, false, why
 	}
 	// directories: one whose listing may have changed is listed again,
 	// against the files and directories the snapshot has in it
@@ -2302,7 +2332,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 			}
 			n++
 		}
-		if n != len(names) {
+		if n+goneIn[d.Path] != len(names) {
 			fail("a file of " + d.Path + " is gone")
 			return
 		}
@@ -2316,7 +2346,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		snap.Dirs[i] = st
 	})
 	if why != "" {
-		return nil, nil, false, why
+		return nil, nil, nil, false, why
 	}
 	// an unchanged content with a new stat is not a change to patch
 	var real []changedFile
@@ -2333,7 +2363,8 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	}
 	sort.Slice(real, func(i, j int) bool { return real[i].index < real[j].index })
 	sort.Slice(added, func(i, j int) bool { return added[i].path < added[j].path })
-	return real, added, adopted || relisted.Load(), ""
+	slices.Sort(removed)
+	return real, added, removed, adopted || relisted.Load(), ""
 }
 
 // checkOutputs says why target/ is not as the snapshot left it ("" when

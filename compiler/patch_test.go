@@ -1396,6 +1396,18 @@ func TestPatchAddsModels(t *testing.T) {
 		{name: "an ephemeral model", patched: false, files: map[string]string{"models/e.sql": "{{ config(materialized='ephemeral') }}\nselect 1 as id\n"}},
 		{name: "one that refs the ephemeral model", patched: false, files: map[string]string{"models/f.sql": "select * from {{ ref('e') }}\n"}},
 		{name: "one more beside them", patched: true, files: map[string]string{"models/g.sql": "select * from {{ ref('b') }}\n"}},
+		// removed model files are patched out (nothing refs them, no YAML
+		// describes them), an added one among them
+		{name: "a model removed", patched: true, remove: []string{"models/g.sql"}},
+		{name: "one renamed", patched: true, remove: []string{"models/zz.sql"}, files: map[string]string{
+			"models/zy.sql": "select * from {{ ref('m') }} union all select * from {{ ref('sd') }} -- edited\n"}},
+		{name: "one removed, another building its relation", patched: true, remove: []string{"models/zy.sql"}, files: map[string]string{
+			"models/h.sql": "{{ config(alias='zy') }}\nselect 1 as id\n"}},
+		{name: "the first model removed, its parent edited", patched: true, remove: []string{"models/a0.sql"}, files: map[string]string{
+			"models/m.sql": "select * from {{ ref('b') }} -- edited\n"}},
+		{name: "the macro the model added first calls edited again (its node renumbered)", patched: true, files: map[string]string{
+			"macros/twice.sql": "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n"}},
+		{name: "a model removed with the model that refs it: compiled whole", remove: []string{"models/n.sql", "models/c.sql"}},
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -61,8 +62,9 @@ func (c *compilation) relationHashes() []uint64 {
 	return out
 }
 
-// canAdd says why the snapshot cannot take an added file ("" when it can).
-func (snap *patchSnapshot) canAdd(opt Options) string {
+// canEditGraph says why the snapshot cannot take an added or removed
+// model file ("" when it can).
+func (snap *patchSnapshot) canEditGraph(opt Options) string {
 	switch {
 	case snap.Index.Len == 0 || snap.Entries == nil:
 		return "the snapshot has no node index"
@@ -302,7 +304,7 @@ func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]by
 	out := make([]mapEntry, 0, len(ix.nodes))
 	for i := range ix.nodes {
 		sel := &ix.nodes[i].sel
-		if sel.ResourceType == TypeSource || sel.ResourceType == TypeUnitTest || i >= len(snap.Entries) {
+		if sel.ResourceType == TypeSource || sel.ResourceType == TypeUnitTest || i >= len(snap.Entries) || ix.nodes[i].gone {
 			continue
 		}
 		at := snap.Entries[i]
@@ -327,11 +329,19 @@ func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]by
 	return out, true
 }
 
-// childList is a child_map list with id added at its sorted place.
-func childList(old []byte, ids []string) ([]byte, bool) {
+// childList is a child_map list with ids added at their sorted places
+// and the gone ids taken out.
+func childList(old []byte, ids, gone []string) ([]byte, bool) {
 	var list []string
 	if json.Unmarshal(old, &list) != nil || list == nil {
 		return nil, false
+	}
+	for _, id := range gone {
+		i := slices.Index(list, id)
+		if i < 0 {
+			return nil, false
+		}
+		list = slices.Delete(list, i, i+1)
 	}
 	for _, id := range ids {
 		i := sort.SearchStrings(list, id)
@@ -368,12 +378,12 @@ type newModel struct {
 // addModels makes and renders the models of added files, or says why it
 // cannot. It runs after the patch's other renders: ref() and source() then
 // find the snapshot's nodes.
-func (l *patchLoad) addModels(proj *Project, added []addedFile) ([]*newModel, string) {
+func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel) ([]*newModel, string) {
 	snap, c := l.snap, l.c
-	ix, err := l.readIndex()
-	if why := l.useIndex(ix, err); why != "" {
+	if why := l.index(); why != "" {
 		return nil, why
 	}
+	ix := l.ix
 	if len(ix.versions) > 0 {
 		return nil, "the project has versioned models"
 	}
@@ -386,7 +396,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile) ([]*newModel, st
 	defer func() { c.scope.lazy = nil }()
 	names := map[string]bool{}
 	for i := range ix.nodes { // a duplicate model name is an error; a seed's or snapshot's, an ambiguous ref()
-		if t := ix.nodes[i].sel.ResourceType; t == TypeModel || t == TypeSeed || t == TypeSnapshot {
+		if t := ix.nodes[i].sel.ResourceType; !ix.nodes[i].gone && (t == TypeModel || t == TypeSeed || t == TypeSnapshot) {
 			names[ix.nodes[i].sel.Name] = true
 		}
 	}
@@ -509,7 +519,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile) ([]*newModel, st
 			return nil, why + "its render cannot be kept"
 		}
 		m.rel = relationHash(c.relationKey(n, n.Alias))
-		if _, found := slices.BinarySearch(snap.Relations, m.rel); found {
+		freed := slices.ContainsFunc(gone, func(g goneModel) bool { return g.builds && g.rel == m.rel })
+		if _, found := slices.BinarySearch(snap.Relations, m.rel); found && !freed {
 			return nil, why + "builds a relation another node builds"
 		}
 		for _, o := range out {
@@ -554,10 +565,63 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile) ([]*newModel, st
 	return out, ""
 }
 
-// addSplices are the splices of manifest.json that add the models: their
-// entries in nodes, parent_map and child_map, and each in its parents'
-// lists of children.
-func (l *patchLoad) addSplices(news []*newModel, read func(off, n int64) ([]byte, bool)) ([]fileSplice, string) {
+// goneModel is a model whose file was removed: its index in the
+// snapshot's Nodes and node index, and its manifest.json entry.
+type goneModel struct {
+	ni, pos int
+	n       Node
+	rel     uint64 // its relation's hash, when it builds one
+	builds  bool
+}
+
+// removeModels checks that the models of removed files can be patched out:
+// nothing refs them, no test is attached (their child_map lists are
+// empty: graphSplices), no YAML describes them (its entry would warn),
+// and the snapshot renders none of them every time.
+func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, bool)) ([]goneModel, string) {
+	snap, c := l.snap, l.c
+	if why := l.index(); why != "" {
+		return nil, why
+	}
+	var out []goneModel
+	for _, ni := range nis {
+		pn := snap.Nodes[ni]
+		why := pn.Path + " is gone and "
+		if slices.Contains(snap.EveryTime, ni) {
+			return nil, why + "it was rendered every time"
+		}
+		entry, ok := read(pn.From, pn.To-pn.From)
+		g := goneModel{ni: ni}
+		if !ok || json.Unmarshal(entry, &g.n) != nil || g.n.UniqueID != pn.ID {
+			return nil, pn.ID + "'s manifest entry unreadable"
+		}
+		if g.n.PatchPath != "" || g.n.ResourceType != TypeModel {
+			return nil, why + "YAML describes it"
+		}
+		// what the compile said of it would go with it
+		for _, d := range snap.Diags {
+			if d.File == pn.Path || strings.Contains(d.Summary, strconv.Quote(g.n.Name)) || strings.Contains(d.Detail, g.n.Name) {
+				return nil, why + "a diagnostic names it"
+			}
+		}
+		if g.pos, ok = l.ix.pos[pn.ID]; !ok {
+			return nil, why + "the node index lacks it"
+		}
+		if g.builds = buildsRelation(&g.n); g.builds {
+			g.rel = relationHash(c.relationKey(&g.n, g.n.Alias))
+			if _, found := slices.BinarySearch(snap.Relations, g.rel); !found {
+				return nil, why + "the snapshot does not know its relation"
+			}
+		}
+		out = append(out, g)
+	}
+	return out, ""
+}
+
+// graphSplices are the splices of manifest.json that add the new models
+// and take the gone ones out: their entries in nodes, parent_map and
+// child_map, and their ids in their parents' lists of children.
+func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(off, n int64) ([]byte, bool)) ([]fileSplice, string) {
 	snap := l.snap
 	size := snap.Manifest.Size - snap.Macros[1]
 	b, ok := read(snap.Macros[1], size)
@@ -568,32 +632,83 @@ func (l *patchLoad) addSplices(news []*newModel, read func(off, n int64) ([]byte
 	if !ok {
 		return nil, "manifest.json's maps are not where the snapshot says"
 	}
-	if string(tail.disabled) != "{}" {
+	if len(news) > 0 && string(tail.disabled) != "{}" {
 		return nil, "the project has disabled nodes"
 	}
 	keys, ok := snap.nodeKeys(l.ix, read)
 	if !ok {
 		return nil, "manifest.json's nodes are not where the snapshot says"
 	}
+	// the gone entries are cut out with a comma next to them; the new ones
+	// go next to the entries that stay
+	goneIDs := map[string]bool{}
+	for _, g := range gone {
+		goneIDs[g.n.UniqueID] = true
+	}
+	var splices []fileSplice
+	kids := map[string][]string{} // by parent: its children added
+	lost := map[string][]string{} // and gone
+	for _, g := range gone {
+		id := g.n.UniqueID
+		for _, list := range [][]mapEntry{keys, tail.parents, tail.children} {
+			sp, ok := cutEntry(list, id)
+			if !ok {
+				return nil, "manifest.json's entries of " + id + " are not where the snapshot says"
+			}
+			splices = append(splices, sp)
+		}
+		k := sort.Search(len(tail.children), func(i int) bool { return tail.children[i].id >= id })
+		if e := tail.children[k]; string(b[e.from-snap.Macros[1]:e.to-snap.Macros[1]]) != "[]" {
+			return nil, g.n.Path + " is gone and nodes depend on it"
+		}
+		for _, p := range g.n.DependsOn.Nodes {
+			lost[p] = append(lost[p], id)
+		}
+	}
+	staying := func(list []mapEntry) []mapEntry {
+		if len(gone) == 0 {
+			return list
+		}
+		out := make([]mapEntry, 0, len(list))
+		for _, e := range list {
+			if !goneIDs[e.id] {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	nodeKeys, parentKeys, childKeys := staying(keys), staying(tail.parents), staying(tail.children)
 	var ins inserter
-	kids := map[string][]string{}
 	for _, m := range news {
 		id := m.n.UniqueID
-		ins.add(keys, 0, id, m.frag, &m.at)
-		ins.add(tail.parents, tail.parentsAt, id, appendStrings(nil, m.n.DependsOn.Nodes), nil)
-		ins.add(tail.children, tail.childrenAt, id, []byte("[]"), nil)
+		ins.add(nodeKeys, 0, id, m.frag, &m.at)
+		ins.add(parentKeys, tail.parentsAt, id, appendStrings(nil, m.n.DependsOn.Nodes), nil)
+		ins.add(childKeys, tail.childrenAt, id, []byte("[]"), nil)
 		for _, p := range m.n.DependsOn.Nodes {
 			kids[p] = append(kids[p], id)
 		}
 	}
-	splices := ins.splices()
-	for _, p := range sortedKeys(kids) {
+	if len(news) > 0 && len(nodeKeys) == 0 {
+		return nil, "manifest.json has no other node"
+	}
+	splices = append(splices, ins.splices()...)
+	parents := map[string]bool{}
+	for p := range kids {
+		parents[p] = true
+	}
+	for p := range lost {
+		parents[p] = true
+	}
+	for _, p := range sortedKeys(parents) {
+		if goneIDs[p] {
+			continue // its entry is cut
+		}
 		i := sort.Search(len(tail.children), func(i int) bool { return tail.children[i].id >= p })
 		if i == len(tail.children) || tail.children[i].id != p {
 			return nil, "manifest.json's child_map lacks " + p
 		}
 		e := tail.children[i]
-		list, ok := childList(b[e.from-snap.Macros[1]:e.to-snap.Macros[1]], kids[p])
+		list, ok := childList(b[e.from-snap.Macros[1]:e.to-snap.Macros[1]], kids[p], lost[p])
 		if !ok {
 			return nil, "manifest.json's child_map is not as written"
 		}
@@ -602,17 +717,50 @@ func (l *patchLoad) addSplices(news []*newModel, read func(off, n int64) ([]byte
 	return splices, ""
 }
 
-// takeModels makes the added models part of the snapshot, once
-// manifest.json's entries moved (their entries' places are set): their
-// files, patchable nodes, macro calls, vars read, relations and places in
-// the node index (IndexAdds). It returns the env vars they read.
-func (snap *patchSnapshot) takeModels(news []*newModel, c *compilation) []string {
-	fileOf, _ := c.macroPlaces()
-	var env []string
+// cutEntry is the splice that cuts id's entry out of an object of sorted
+// entries, with the comma before it (or after it, for the first).
+func cutEntry(list []mapEntry, id string) (fileSplice, bool) {
+	k := sort.Search(len(list), func(i int) bool { return list[i].id >= id })
+	switch {
+	case k == len(list) || list[k].id != id || len(list) == 1:
+		return fileSplice{}, false
+	case k > 0:
+		return fileSplice{list[k].key - 1, list[k].to, nil, nil}, true
+	default:
+		return fileSplice{list[k].key, list[k+1].key, nil, nil}, true
+	}
+}
+
+// editModels makes the snapshot what the patch left, once manifest.json's
+// entries moved (the added ones' places are set): the gone models leave
+// its files, patchable nodes (the others renumbered), relations and node
+// index (IndexDrops); the added ones join them, with their macro calls and
+// vars read, after the index's nodes (IndexAdds). It returns the env vars
+// the added ones read.
+func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *compilation) []string {
 	counts := make(map[string]int, len(snap.Counts))
 	for k, v := range snap.Counts {
 		counts[k] = v
 	}
+	removedFiles := map[string]bool{}
+	if len(gone) > 0 {
+		drop := map[int]bool{}
+		for _, g := range gone {
+			drop[g.ni] = true
+			removedFiles[snap.Nodes[g.ni].Path] = true
+			if g.builds {
+				if i, found := slices.BinarySearch(snap.Relations, g.rel); found {
+					snap.Relations = slices.Delete(snap.Relations, i, i+1)
+				}
+			}
+			snap.IndexDrops = append(snap.IndexDrops, g.pos)
+			counts[TypeModel]--
+			snap.Selected--
+		}
+		snap.dropNodes(drop)
+	}
+	fileOf, _ := c.macroPlaces()
+	var env []string
 	for _, m := range news {
 		ni := len(snap.Nodes)
 		snap.Nodes = append(snap.Nodes, patchNode{ID: m.n.UniqueID, Path: m.n.Path, From: m.at[0], To: m.at[1], capture: m.pc})
@@ -633,23 +781,8 @@ func (snap *patchSnapshot) takeModels(news []*newModel, c *compilation) []string
 		snap.Relations = slices.Insert(snap.Relations, i, m.rel)
 		counts[TypeModel]++
 		snap.Selected++
-	}
-	snap.Counts = counts
-	// each file after its directory's file it was found beside, in path
-	// order: the files stay in runs of one directory (dirRuns)
-	byLike := slices.Clone(news)
-	sort.SliceStable(byLike, func(i, j int) bool {
-		if byLike[i].like != byLike[j].like {
-			return byLike[i].like > byLike[j].like
-		}
-		return byLike[i].file.Path > byLike[j].file.Path
-	})
-	for _, m := range byLike {
-		snap.Files = slices.Insert(snap.Files, m.like+1, m.file)
-	}
-	// the node index takes them after its nodes, as builds from the
-	// snapshot select and load them
-	for _, m := range news {
+		// the node index takes it after its nodes, as builds from the
+		// snapshot select and load them
 		n := m.n
 		detail, flags, group, access := indexDetail(n, nil)
 		snap.IndexAdds = append(snap.IndexAdds, indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path,
@@ -657,5 +790,60 @@ func (snap *patchSnapshot) takeModels(news []*newModel, c *compilation) []string
 			Flags: flags, Detail: detail})
 		snap.Entries = append(snap.Entries, m.at)
 	}
+	snap.Counts = counts
+	// the files: the gone ones out, each added one after its directory's
+	// file it was found beside, in path order (the files stay in runs of
+	// one directory: dirRuns)
+	after := map[int][]fileStat{}
+	for _, m := range news {
+		after[m.like] = append(after[m.like], m.file)
+	}
+	files := make([]fileStat, 0, len(snap.Files)+len(news))
+	for i, f := range snap.Files {
+		if !removedFiles[f.Path] {
+			files = append(files, f)
+		}
+		add := after[i]
+		sort.Slice(add, func(a, b int) bool { return add[a].Path < add[b].Path })
+		files = append(files, add...)
+	}
+	snap.Files = files
 	return env
+}
+
+// dropNodes takes the dropped nodes out of Nodes and renumbers the others
+// where the snapshot names them by index.
+func (snap *patchSnapshot) dropNodes(drop map[int]bool) {
+	to := make([]int, len(snap.Nodes)) // new index, -1 for a dropped node
+	kept := snap.Nodes[:0]
+	for i, n := range snap.Nodes {
+		if drop[i] {
+			to[i] = -1
+			continue
+		}
+		to[i] = len(kept)
+		kept = append(kept, n)
+	}
+	snap.Nodes = kept
+	renumber := func(xs []int) []int {
+		out := xs[:0]
+		for _, x := range xs {
+			if x >= 0 && x < len(to) && to[x] >= 0 {
+				out = append(out, to[x])
+			}
+		}
+		return out
+	}
+	for _, mf := range snap.MacroFiles {
+		for name, use := range mf.Macros {
+			use.Callers = renumber(use.Callers)
+			mf.Macros[name] = use
+		}
+	}
+	for name, use := range snap.VarUse {
+		use.Callers = renumber(use.Callers)
+		snap.VarUse[name] = use
+	}
+	snap.EveryTime = renumber(snap.EveryTime)
+	snap.Warehouse = renumber(snap.Warehouse)
 }

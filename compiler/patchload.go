@@ -91,11 +91,20 @@ type indexAdd struct {
 	Detail                        []byte
 }
 
-// add appends the nodes patches added to a decoded index.
-func (ix *nodeIndex) add(adds []indexAdd) error {
+// edit appends the nodes patches added to a decoded index, and marks
+// those they removed gone (drops: their places, among the index's nodes
+// and the added ones).
+func (ix *nodeIndex) edit(adds []indexAdd, drops []int) error {
 	ix.base = len(ix.nodes)
+	dropped := make(map[int]bool, len(drops))
+	for _, p := range drops {
+		if p < 0 || p >= ix.base+len(adds) {
+			return fmt.Errorf("a removed node's place is damaged")
+		}
+		dropped[p] = true
+	}
 	for _, a := range adds {
-		if _, dup := ix.pos[a.ID]; dup {
+		if q, dup := ix.pos[a.ID]; dup && !dropped[q] {
 			return fmt.Errorf("%s is in the index twice", a.ID)
 		}
 		n := indexNode{sel: selector.Node{UniqueID: a.ID, Name: a.Name, ResourceType: a.Type, Path: a.Path, Package: a.Package,
@@ -114,13 +123,24 @@ func (ix *nodeIndex) add(adds []indexAdd) error {
 		ix.nodes = append(ix.nodes, n)
 		ix.added = append(ix.added, a.Detail)
 	}
+	for p := range dropped {
+		n := &ix.nodes[p]
+		n.gone = true
+		if ix.pos[n.sel.UniqueID] == p {
+			delete(ix.pos, n.sel.UniqueID)
+		}
+		if i, ok := ix.byName[n.sel.Name]; ok && i == p {
+			delete(ix.byName, n.sel.Name)
+		}
+	}
 	return nil
 }
 
 type indexNode struct {
 	sel    selector.Node
 	flags  byte
-	detail int // where its details start in nodeIndex.details
+	detail int  // where its details start in nodeIndex.details
+	gone   bool // its file was removed (patchHead.IndexDrops)
 }
 
 // nodeDetail is what loading a node takes from the index besides its
@@ -574,7 +594,7 @@ func readIndex(file string, snap *patchSnapshot) (*nodeIndex, error) {
 	}
 	ix, err := decodeIndex(b)
 	if err == nil {
-		err = ix.add(snap.IndexAdds)
+		err = ix.edit(snap.IndexAdds, snap.IndexDrops)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the node index is damaged: %v", err)
@@ -610,7 +630,9 @@ func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	}
 	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(l.ix.nodes))}
 	for i := range l.ix.nodes {
-		g.Nodes[l.ix.nodes[i].sel.UniqueID] = &l.ix.nodes[i].sel
+		if !l.ix.nodes[i].gone {
+			g.Nodes[l.ix.nodes[i].sel.UniqueID] = &l.ix.nodes[i].sel
+		}
 	}
 	return g, ""
 }

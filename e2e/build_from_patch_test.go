@@ -782,7 +782,8 @@ func TestBuildFromPatchAfterSeedEdit(t *testing.T) {
 	}
 }
 
-// An analyst adds a model and builds it, then one that refs it: the
+// An analyst adds a model and builds it, then one that refs it, then
+// removes that one: the
 // compile is patched (patchadd.go), the build loads from the snapshot
 // (the node index has the added nodes), and what it runs and writes are
 // a whole compile's.
@@ -802,6 +803,13 @@ func TestBuildFromPatchAfterModelAdded(t *testing.T) {
 		require.Equal(t, tables(t, whole), tables(t, light))
 		assert.Equal(t, int32(2+i), scalar(t, light, "select n from main."+strings.TrimSuffix(filepath.Base(add.file), ".sql")))
 	}
+	// d removed: the compile is patched, and c+ is c alone
+	for _, dir := range []string{light, whole} {
+		require.NoError(t, os.Remove(filepath.Join(dir, "models", "d.sql")))
+	}
+	a := patchedLikeWhole(t, light, whole, "d removed", "build", "--threads", "1", "--select", "c+")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.Contains(t, a.Stdout, "TOTAL=1")
 }
 
 // An analyst edits a singular test until it fails, then fixes it, running
