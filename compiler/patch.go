@@ -51,8 +51,8 @@ import (
 // called or read them (macroFile, varUse); an edit of YAML that rewrites
 // only models' descriptions and columns splices their entries
 // (patchyaml.go); an edit of a seed's CSV, its checksum (seedSplice); a
-// model file added, its entries (patchadd.go).
-// Anything else (a removed or renamed file, another YAML edit, a
+// model file added or removed, its entries (patchadd.go).
+// Anything else (another added, removed or renamed file, another YAML edit, a
 // mart.yml edit, a changed env var, a render that now calls another macro
 // or refs another model, a template error, target/ touched by anything
 // else) compiles the whole project as usual, and that compile writes a new

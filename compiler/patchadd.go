@@ -12,27 +12,31 @@ import (
 	"strings"
 )
 
-// Patching an added model file. A new .sql file in a directory of the
-// root project's model paths that the snapshot's compile scanned becomes a
-// node as a whole compile would make it (fileNode, its folder config), is
-// rendered with ref() and source() finding the snapshot's nodes (the node
-// index and manifest.json's entries, as a build from the snapshot
-// renders), and its entry is spliced into manifest.json's nodes,
-// parent_map and child_map (its parents' lists of children too), its
-// compiled file written. No other node's output can change: a snapshot is
-// kept only when no render may read graph, no ref() of the new name
-// resolved before (it would have been an error), and the patch refuses a
-// name any node has, a relation another node builds (Relations), and
-// anything a whole compile would warn about, so the diagnostics stay the
-// snapshot's. What it cannot do that way compiles the whole project: a
-// new directory, a file of another kind, a render that queries the
-// warehouse, is volatile, reads graph, refs an ephemeral model or names
-// something unknown, a project with disabled or versioned models or a YAML
-// entry that names no node (its warning lists names).
+// Patching an added or removed model file. A new .sql file in a
+// directory of the root project's model paths that the snapshot's compile
+// scanned becomes a node as a whole compile would make it (fileNode, its
+// folder config), is rendered with ref() and source() finding the
+// snapshot's nodes (the node index and manifest.json's entries, as a
+// build from the snapshot renders), and its entry is spliced into
+// manifest.json's nodes, parent_map and child_map (its parents' lists of
+// children too), its compiled file written. A removed model's entries are
+// cut out the same way. No other node's output can change: a snapshot is
+// kept only when no render may read graph; no ref() of an added name
+// resolved before (it would have been an error), nothing refs a removed
+// model (its child_map list is empty: no ref, no test); the patch refuses
+// an added name any model, seed or snapshot has, a relation another node
+// builds (Relations), anything a whole compile would say of an added
+// model, a removed model that YAML describes or a diagnostic names, and
+// projects whose warnings list names. What it cannot do that way compiles
+// the whole project: a new directory, a file of another kind, a render
+// that queries the warehouse, is volatile, reads graph, refs an ephemeral
+// model or names something unknown, a project with disabled or versioned
+// models or a YAML entry that names no node.
 //
 // The node index is written by a whole compile; the nodes patches add
-// follow its nodes (patchHead.IndexAdds), so a build from the snapshot
-// selects and loads them as any other.
+// follow its nodes (patchHead.IndexAdds) and those they remove are marked
+// gone (IndexDrops), so a build from the snapshot selects and loads as
+// after a whole compile.
 
 // addedFile is an input file the snapshot does not have, in a directory
 // it scanned.
@@ -98,8 +102,8 @@ type mapTail struct {
 }
 
 // scanMapTail reads b, manifest.json from base (the end of its macros
-// object) to its end.
-func scanMapTail(b []byte, base int64) (*mapTail, bool) {
+// object) to its end; hint is about how many entries each map has.
+func scanMapTail(b []byte, base int64, hint int) (*mapTail, bool) {
 	i := 0
 	expect := func(s string) bool {
 		if !bytes.HasPrefix(b[i:], []byte(s)) {
@@ -108,7 +112,10 @@ func scanMapTail(b []byte, base int64) (*mapTail, bool) {
 		i += len(s)
 		return true
 	}
-	t := &mapTail{}
+	t := &mapTail{parents: make([]mapEntry, 0, hint), children: make([]mapEntry, 0, hint)}
+	// ids are cut from one copy of b (60,000 strings allocated one by one
+	// were most of the scan)
+	text := string(b)
 	if !expect(`,"docs":`) {
 		return nil, false
 	}
@@ -136,7 +143,7 @@ func scanMapTail(b []byte, base int64) (*mapTail, bool) {
 			}
 			var id string
 			if raw := b[i+1 : end-1]; bytes.IndexByte(raw, '\\') < 0 {
-				id = string(raw)
+				id = text[i+1 : end-1]
 			} else if json.Unmarshal(b[i:end], &id) != nil {
 				return false
 			}
@@ -628,7 +635,7 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 	if !ok {
 		return nil, "manifest.json unreadable"
 	}
-	tail, ok := scanMapTail(b, snap.Macros[1])
+	tail, ok := scanMapTail(b, snap.Macros[1], len(l.ix.nodes)+len(news))
 	if !ok {
 		return nil, "manifest.json's maps are not where the snapshot says"
 	}
