@@ -1425,3 +1425,26 @@ func TestPatchAddsModelsUnderTemplatedConfigs(t *testing.T) {
 		{name: "a model where no compiled file was", patched: false, files: map[string]string{"models/only/h.sql": "select * from {{ source('raw', 'ev') }}\n"}},
 	})
 }
+
+// TestPatchRefusesARefToARemovedModel: a model removed and one that refs
+// it added in one edit is an error of a whole compile, which the patch
+// leaves to it (the node index still had the removed model).
+func TestPatchRefusesARefToARemovedModel(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	writeProjectFile(t, dir, "mart.yml", "name: rr\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/x.sql", "select 2 as id\n")
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	require.NoError(t, os.Remove(filepath.Join(dir, "models", "x.sql")))
+	writeProjectFile(t, dir, "models/y.sql", "select * from {{ ref('x') }}\n")
+	warm := opt
+	warm.PartialParse = true
+	pt, why := CompileByPatch(warm)
+	require.Nil(t, pt)
+	require.Equal(t, "models/y.sql is new and refs a removed model", why)
+	res, diags := Compile(opt)
+	require.Nil(t, res)
+	require.True(t, diags.HasErrors())
+}

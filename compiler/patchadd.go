@@ -486,6 +486,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 				if t == nil || t.Materialized() == "ephemeral" {
 					return nil, why + "refs an unknown or ephemeral model"
 				}
+				if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+					return nil, why + "refs a removed model" // an error, which a whole compile reports
+				}
 			case strings.HasPrefix(k, "source:"):
 				t := dec.source(strings.TrimPrefix(k, "source:"))
 				if t == nil {
