@@ -1463,7 +1463,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		goneNodes = append(goneNodes, ni)
 	}
 	if len(added)+len(goneNodes) > 0 && !opt.PatchReadOnly {
-		if why := snap.canEditGraph(opt); why != "" {
+		if why := snap.canEditGraph(); why != "" {
 			return nil, "a model file was added or removed and " + why
 		}
 	}
@@ -1946,7 +1946,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// what the writes change in their directories' sums (outputsum.go)
 	var written sumChanges
-	if snap.Partial { // a run's target/compiled may not have the directory
+	var madeDirs []string
+	if snap.Partial || len(news) > 0 { // a run's target/compiled, or an added model's, may not have the directory
 		dirs := map[string]bool{}
 		for _, o := range outputs {
 			dirs[filepath.Dir(o.file)] = true
@@ -1954,6 +1955,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		for _, d := range sortedKeys(dirs) {
 			if _, err := os.Stat(d); errors.Is(err, fs.ErrNotExist) {
 				written.made(d)
+				madeDirs = append(madeDirs, d)
 			}
 			if err := os.MkdirAll(d, 0o755); err != nil {
 				return nil, "writing compiled SQL: " + err.Error()
@@ -2028,6 +2030,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	snap.Env = envSnapshot(names)
 	for _, c := range changes {
 		written.merge(c)
+	}
+	// a compiled directory made holds the files written in it: its sum is
+	// theirs (restatCompiled puts them in), and later patches check it
+	if len(madeDirs) > 0 {
+		for _, d := range madeDirs {
+			snap.Compiled = append(snap.Compiled, fileStat{Path: d, Sum: string(make([]byte, 8))})
+		}
+		sort.Slice(snap.Compiled, func(i, j int) bool { return snap.Compiled[i].Path < snap.Compiled[j].Path })
 	}
 	kept := restatCompiled(snap, written) == nil
 	snap.Manifest = newManifest // its own version's: another mart may have replaced it since
@@ -2220,6 +2230,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		runs[i].dir = filepath.Join(proj.Dir, filepath.FromSlash(runs[i].rel))
 	}
 	goneIn := map[string]int{} // by directory, how many of its files are gone
+	var newDirs []fileStat     // directories new in a directory the snapshot has
 	parallel(len(runs), func(r int) {
 		run := runs[r]
 		files := snap.Files[run.from:run.to]
@@ -2318,15 +2329,31 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 				continue // not scanned (scanProject)
 			}
 			if !names[e.Name()] {
-				// a new file in a directory of the snapshot's files may
-				// be a model to add (patchadd.go)
+				// a new file in a directory of the snapshot's files, or a
+				// new directory of files there, may be models to add
+				// (patchadd.go)
 				like, ok := fileIn[d.Path]
-				if e.IsDir() || !ok {
+				if !ok {
+					fail(filepath.Join(d.Path, e.Name()) + " is new")
+					return
+				}
+				rel := fileDir(snap.Files[like].Path) + e.Name()
+				if !e.IsDir() {
+					mu.Lock()
+					added = append(added, addedFile{path: rel, like: like})
+					mu.Unlock()
+					continue
+				}
+				files, st, ok := listNewDir(filepath.Join(d.Path, e.Name()))
+				if !ok {
 					fail(filepath.Join(d.Path, e.Name()) + " is new")
 					return
 				}
 				mu.Lock()
-				added = append(added, addedFile{path: fileDir(snap.Files[like].Path) + e.Name(), like: like})
+				for _, f := range files {
+					added = append(added, addedFile{path: rel + "/" + f, like: like})
+				}
+				newDirs = append(newDirs, st)
 				mu.Unlock()
 				continue
 			}
@@ -2347,6 +2374,13 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	})
 	if why != "" {
 		return nil, nil, nil, false, why
+	}
+	// a new directory is an input from now on (the snapshot is written
+	// only if the patch succeeds, or a read-only command finds nothing
+	// to add in it)
+	if len(newDirs) > 0 {
+		snap.Dirs = append(snap.Dirs, newDirs...)
+		relisted.Store(true)
 	}
 	// an unchanged content with a new stat is not a change to patch
 	var real []changedFile

@@ -1392,7 +1392,12 @@ func TestPatchAddsModels(t *testing.T) {
 		{name: "an edit after them", patched: true, files: map[string]string{
 			"models/zz.sql": "select * from {{ ref('m') }} union all select * from {{ ref('sd') }} -- edited\n"}},
 		{name: "a model named as a seed", patched: false, files: map[string]string{"models/sd.sql": "{{ config(alias='sd_model') }}\nselect 1 as id\n"}},
-		{name: "a model in a new directory", patched: false, files: map[string]string{"models/sub/s.sql": "select 1 as id\n"}},
+		{name: "a model in a new directory", patched: true, files: map[string]string{"models/sub/s.sql": "select 1 as id\n"}},
+		{name: "its edit", patched: true, files: map[string]string{"models/sub/s.sql": "select 2 as id\n"}},
+		{name: "two in a new directory with a YAML file", patched: false, files: map[string]string{
+			"models/sub2/s2.sql": "select 1 as id\n", "models/sub2/s3.sql": "select 1 as id\n", "models/sub2/_p.yml": "version: 2\n"}},
+		{name: "two in a new directory", patched: true, files: map[string]string{
+			"models/sub3/s4.sql": "select 1 as id\n", "models/sub3/s5.sql": "select * from {{ ref('b') }}\n"}},
 		{name: "an ephemeral model", patched: false, files: map[string]string{"models/e.sql": "{{ config(materialized='ephemeral') }}\nselect 1 as id\n"}},
 		{name: "one that refs the ephemeral model", patched: false, files: map[string]string{"models/f.sql": "select * from {{ ref('e') }}\n"}},
 		{name: "one more beside them", patched: true, files: map[string]string{"models/g.sql": "select * from {{ ref('b') }}\n"}},
@@ -1414,7 +1419,7 @@ func TestPatchAddsModels(t *testing.T) {
 // TestPatchAddsModelsUnderTemplatedConfigs: an added model's folder
 // config is rendered as a whole compile renders it (a +schema: with a
 // template), and a model added where target/compiled has no directory
-// compiles whole (the snapshot sums only the directories it knows).
+// makes it, which the snapshot then sums and checks as any other.
 func TestPatchAddsModelsUnderTemplatedConfigs(t *testing.T) {
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
@@ -1422,7 +1427,10 @@ func TestPatchAddsModelsUnderTemplatedConfigs(t *testing.T) {
 			"models/a.sql":         "select 1 as id\n",
 			"models/only/_src.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: ev\n"}},
 		{name: "a model under the templated schema", patched: true, files: map[string]string{"models/b.sql": "select * from {{ ref('a') }}\n"}},
-		{name: "a model where no compiled file was", patched: false, files: map[string]string{"models/only/h.sql": "select * from {{ source('raw', 'ev') }}\n"}},
+		{name: "a model where no compiled file was", patched: true, files: map[string]string{"models/only/h.sql": "select * from {{ source('raw', 'ev') }}\n"}},
+		// the compiled directory the patch made is checked as any other
+		{name: "its compiled file removed by hand", patched: false, remove: []string{"target/compiled/models/only/h.sql"}},
+		{name: "then edited", patched: true, files: map[string]string{"models/only/h.sql": "select 1 from {{ source('raw', 'ev') }}\n"}},
 	})
 }
 

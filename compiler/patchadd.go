@@ -14,7 +14,7 @@ import (
 
 // Patching an added or removed model file. A new .sql file in a
 // directory of the root project's model paths that the snapshot's compile
-// scanned becomes a node as a whole compile would make it (fileNode, its
+// scanned (or in a new directory of .sql files only, made in one) becomes a node as a whole compile would make it (fileNode, its
 // folder config), is rendered with ref() and source() finding the
 // snapshot's nodes (the node index and manifest.json's entries, as a
 // build from the snapshot renders), and its entry is spliced into
@@ -28,7 +28,8 @@ import (
 // builds (Relations), anything a whole compile would say of an added
 // model, a removed model that YAML describes or a diagnostic names, and
 // projects whose warnings list names. What it cannot do that way compiles
-// the whole project: a new directory, a file of another kind, a render
+// the whole project: a new directory with anything else in it, a file of
+// another kind, a model that refs one added with it, a render
 // that queries the warehouse, is volatile, reads graph, refs an ephemeral
 // model or names something unknown, a project with disabled or versioned
 // models or a YAML entry that names no node.
@@ -43,6 +44,34 @@ import (
 type addedFile struct {
 	path string // slash path from the project dir
 	like int    // a snapshot file of the same directory (its kind, root and project)
+}
+
+// listNewDir lists a directory new in one the snapshot has: the names of
+// the files a compile reads in it (sorted), and its stat, taken first;
+// not ok when it has a directory or a symlink a compile would walk or
+// report, or cannot be read.
+func listNewDir(dir string) (files []string, st fileStat, ok bool) {
+	st, err := statOf(dir)
+	if err != nil {
+		return nil, st, false
+	}
+	st.Path, st.Dir = dir, true
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, st, false
+	}
+	for _, e := range entries {
+		switch {
+		case e.IsDir() && strings.HasPrefix(e.Name(), "."):
+			continue // not walked (scanProject)
+		case e.IsDir() || e.Type()&os.ModeSymlink != 0 && compileReads(e.Name(), 0):
+			return nil, st, false
+		case compileReads(e.Name(), e.Type()):
+			files = append(files, e.Name())
+		}
+	}
+	slices.Sort(files)
+	return files, st, true
 }
 
 // relationHash hashes a relation key (compilation.relationKey) for the
@@ -68,7 +97,7 @@ func (c *compilation) relationHashes() []uint64 {
 
 // canEditGraph says why the snapshot cannot take an added or removed
 // model file ("" when it can).
-func (snap *patchSnapshot) canEditGraph(opt Options) string {
+func (snap *patchSnapshot) canEditGraph() string {
 	switch {
 	case snap.Index.Len == 0 || snap.Entries == nil:
 		return "the snapshot has no node index"
@@ -560,11 +589,6 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			return nil, why + "compiles to nothing"
 		}
 		c.settleEntry(n) // as manifest() does
-		// a compiled directory the snapshot does not sum would go unchecked
-		// by the next patches
-		if _, err := os.Stat(filepath.Dir(filepath.Join(c.project.targetDir(), filepath.FromSlash(compiledPath(n))))); err != nil {
-			return nil, why + "its compiled file's directory is not there"
-		}
 		if m.frag, err = appendNode(nil, n); err != nil {
 			return nil, why + err.Error()
 		}
