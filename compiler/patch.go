@@ -1946,16 +1946,31 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// what the writes change in their directories' sums (outputsum.go)
 	var written sumChanges
-	var madeDirs []string
+	var tracked []fileStat             // compiled directories the snapshot checks from now on
 	if snap.Partial || len(news) > 0 { // a run's target/compiled, or an added model's, may not have the directory
 		dirs := map[string]bool{}
 		for _, o := range outputs {
 			dirs[filepath.Dir(o.file)] = true
 		}
+		known := make(map[string]bool, len(snap.Compiled))
+		for _, c := range snap.Compiled {
+			known[c.Path] = true
+		}
 		for _, d := range sortedKeys(dirs) {
-			if _, err := os.Stat(d); errors.Is(err, fs.ErrNotExist) {
+			_, err := os.Stat(d)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				// made: it holds what is written in it
 				written.made(d)
-				madeDirs = append(madeDirs, d)
+				tracked = append(tracked, fileStat{Path: d, Sum: string(make([]byte, 8))})
+			case err == nil && !known[d]:
+				// there, but not the snapshot's (left by an older compile):
+				// summed as it is before the writes
+				sum, err := dirSum(d, nil)
+				if err != nil {
+					return nil, "reading compiled SQL: " + err.Error()
+				}
+				tracked = append(tracked, fileStat{Path: d, Sum: sum})
 			}
 			if err := os.MkdirAll(d, 0o755); err != nil {
 				return nil, "writing compiled SQL: " + err.Error()
@@ -2031,12 +2046,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for _, c := range changes {
 		written.merge(c)
 	}
-	// a compiled directory made holds the files written in it: its sum is
-	// theirs (restatCompiled puts them in), and later patches check it
-	if len(madeDirs) > 0 {
-		for _, d := range madeDirs {
-			snap.Compiled = append(snap.Compiled, fileStat{Path: d, Sum: string(make([]byte, 8))})
-		}
+	// the compiled directories written in that the snapshot did not check:
+	// checked from now on, their sums moved by the writes (restatCompiled)
+	if len(tracked) > 0 {
+		snap.Compiled = append(snap.Compiled, tracked...)
 		sort.Slice(snap.Compiled, func(i, j int) bool { return snap.Compiled[i].Path < snap.Compiled[j].Path })
 	}
 	kept := restatCompiled(snap, written) == nil

@@ -1431,6 +1431,12 @@ func TestPatchAddsModelsUnderTemplatedConfigs(t *testing.T) {
 		// the compiled directory the patch made is checked as any other
 		{name: "its compiled file removed by hand", patched: false, remove: []string{"target/compiled/models/only/h.sql"}},
 		{name: "then edited", patched: true, files: map[string]string{"models/only/h.sql": "select 1 from {{ source('raw', 'ev') }}\n"}},
+		// a compiled directory left by an older compile is checked too
+		{name: "a new directory", patched: true, files: map[string]string{"models/nd/r.sql": "select 1 as id\n"}},
+		{name: "that directory removed", patched: false, remove: []string{"models/nd/r.sql", "models/nd"}},
+		{name: "that directory back", patched: true, files: map[string]string{"models/nd/r.sql": "select 1 as id\n"}},
+		{name: "its compiled file removed by hand, another edit", patched: false, remove: []string{"target/compiled/models/nd/r.sql"},
+			files: map[string]string{"models/a.sql": "select 2 as id\n"}},
 	})
 }
 
