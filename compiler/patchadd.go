@@ -338,14 +338,15 @@ func placeValues(splices []fileSplice) {
 // nor unit tests'), from the node index and the snapshot's Entries.
 func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]byte, bool)) ([]mapEntry, bool) {
 	out := make([]mapEntry, 0, len(ix.nodes))
+	var key []byte
 	for i := range ix.nodes {
 		sel := &ix.nodes[i].sel
 		if sel.ResourceType == TypeSource || sel.ResourceType == TypeUnitTest || i >= len(snap.Entries) || ix.nodes[i].gone {
 			continue
 		}
 		at := snap.Entries[i]
-		key := len(appendString(nil, sel.UniqueID)) + 1
-		out = append(out, mapEntry{id: sel.UniqueID, key: at[0] - int64(key), from: at[0], to: at[1]})
+		key = append(appendString(key[:0], sel.UniqueID), ':')
+		out = append(out, mapEntry{id: sel.UniqueID, key: at[0] - int64(len(key)), from: at[0], to: at[1]})
 	}
 	if len(out) == 0 {
 		return nil, false
@@ -468,12 +469,6 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			return nil, why + "a node has its name"
 		case !n.Enabled():
 			return nil, why + "disabled"
-		}
-		if _, ok := ix.byName[n.Name]; ok {
-			return nil, why + "a node has its name"
-		}
-		if _, ok := ix.pos[n.UniqueID]; ok {
-			return nil, why + "a node has its name"
 		}
 		names[n.Name] = true
 		// as the whole compile renders it (renderAll, keepRender)
@@ -691,7 +686,7 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 			}
 			splices = append(splices, sp)
 		}
-		k := sort.Search(len(tail.children), func(i int) bool { return tail.children[i].id >= id })
+		k, _ := findEntry(tail.children, id) // there: cut above
 		if e := tail.children[k]; string(b[e.from-snap.Macros[1]:e.to-snap.Macros[1]]) != "[]" {
 			return nil, g.n.Path + " is gone and nodes depend on it"
 		}
@@ -712,6 +707,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 		return out
 	}
 	nodeKeys, parentKeys, childKeys := staying(keys), staying(tail.parents), staying(tail.children)
+	if len(news) > 0 && len(nodeKeys) == 0 {
+		return nil, "manifest.json has no other node"
+	}
 	var ins inserter
 	for _, m := range news {
 		id := m.n.UniqueID
@@ -721,9 +719,6 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 		for _, p := range m.n.DependsOn.Nodes {
 			kids[p] = append(kids[p], id)
 		}
-	}
-	if len(news) > 0 && len(nodeKeys) == 0 {
-		return nil, "manifest.json has no other node"
 	}
 	splices = append(splices, ins.splices()...)
 	parents := map[string]bool{}
@@ -737,8 +732,8 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 		if goneIDs[p] {
 			continue // its entry is cut
 		}
-		i := sort.Search(len(tail.children), func(i int) bool { return tail.children[i].id >= p })
-		if i == len(tail.children) || tail.children[i].id != p {
+		i, ok := findEntry(tail.children, p)
+		if !ok {
 			return nil, "manifest.json's child_map lacks " + p
 		}
 		e := tail.children[i]
@@ -754,15 +749,22 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 // cutEntry is the splice that cuts id's entry out of an object of sorted
 // entries, with the comma before it (or after it, for the first).
 func cutEntry(list []mapEntry, id string) (fileSplice, bool) {
-	k := sort.Search(len(list), func(i int) bool { return list[i].id >= id })
+	k, found := findEntry(list, id)
 	switch {
-	case k == len(list) || list[k].id != id || len(list) == 1:
+	case !found || len(list) == 1:
 		return fileSplice{}, false
 	case k > 0:
 		return fileSplice{list[k].key - 1, list[k].to, nil, nil}, true
 	default:
 		return fileSplice{list[k].key, list[k+1].key, nil, nil}, true
 	}
+}
+
+// findEntry is where id's entry is in a list sorted by id, and whether
+// it is there.
+func findEntry(list []mapEntry, id string) (int, bool) {
+	k := sort.Search(len(list), func(i int) bool { return list[i].id >= id })
+	return k, k < len(list) && list[k].id == id
 }
 
 // editModels makes the snapshot what the patch left, once manifest.json's
