@@ -74,7 +74,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 6\n"
+const patchMagic = "mart patch snapshot 7\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -359,16 +359,18 @@ func (c *compilation) addStubs(stubs []patchStub) {
 	}
 }
 
-// renderFacts hashes what a render produced besides its text: its config
-// (with each value's type), refs, sources, targets, macros called and
-// warnings.
+// renderFacts hashes what a render produced besides its text, in two
+// halves of 32 hex digits: its config (with each value's type, where
+// config() set it), warnings and whether it queried the warehouse; then
+// its graph: refs, sources, targets and macros called. A render whose
+// config half is as it was changed the graph alone (patchreshape.go).
 func renderFacts(st *renderState) (string, bool) {
 	b, ok := typedJSON(nil, map[string]any(st.config))
 	if !ok {
 		return "", false
 	}
-	// positions too: config checks warn at the config() call, errors
-	// point at the ref() call; what config() set with its type
+	// positions too: config checks warn at the config() call; what
+	// config() set with its type
 	set := make(map[string]any, len(st.configAt))
 	for k, call := range st.configAt {
 		set[k] = call.Set
@@ -380,25 +382,10 @@ func renderFacts(st *renderState) (string, bool) {
 	// the rest length-prefixed, without reflection (json.Marshal of it
 	// was a fifth of what keeping a patch snapshot adds to a render)
 	rest := make([]byte, 0, 256)
-	rest = binary.AppendUvarint(rest, uint64(len(st.refs)))
-	for _, r := range st.refs {
-		rest = appendStr(appendStr(appendStr(rest, r.Package), r.Name), r.Version)
-	}
-	rest = binary.AppendUvarint(rest, uint64(len(st.sources)))
-	for _, src := range st.sources {
-		rest = appendStrs(rest, src)
-	}
-	rest = appendStrs(appendStrs(rest, st.targets), st.macros)
 	if st.needsWarehouse {
 		rest = append(rest, 1)
 	} else {
 		rest = append(rest, 0)
-	}
-	// where each ref() is called is not a fact: an edit that moves one
-	// (a line added above it) is patched, and its render says where
-	rest = binary.AppendUvarint(rest, uint64(len(st.callPos)))
-	for _, p := range st.callPos {
-		rest = appendStr(rest, p.key)
 	}
 	rest = binary.AppendUvarint(rest, uint64(len(st.configAt)))
 	for _, k := range sortedKeys(st.configAt) {
@@ -417,7 +404,32 @@ func renderFacts(st *renderState) (string, bool) {
 	h.Write(rest)
 	h.Write([]byte{0})
 	h.Write(setJSON)
-	return hex.EncodeToString(h.Sum(nil)), true
+	var sums [64]byte
+	h.Sum(sums[:0])
+	// the graph: errors point at the ref() call, but where each one is
+	// called is not a fact (an edit that moves one, a line added above
+	// it, is patched, and its render says where)
+	rest = binary.AppendUvarint(rest[:0], uint64(len(st.refs)))
+	for _, r := range st.refs {
+		rest = appendStr(appendStr(appendStr(rest, r.Package), r.Name), r.Version)
+	}
+	rest = binary.AppendUvarint(rest, uint64(len(st.sources)))
+	for _, src := range st.sources {
+		rest = appendStrs(rest, src)
+	}
+	rest = appendStrs(appendStrs(rest, st.targets), st.macros)
+	rest = binary.AppendUvarint(rest, uint64(len(st.callPos)))
+	for _, p := range st.callPos {
+		rest = appendStr(rest, p.key)
+	}
+	graph := sha256.Sum256(rest)
+	copy(sums[16:], graph[:16])
+	return hex.EncodeToString(sums[:32]), true
+}
+
+// sameConfigFacts says two renderFacts have the same config half.
+func sameConfigFacts(a, b string) bool {
+	return len(a) == 64 && len(b) == 64 && a[:32] == b[:32]
 }
 
 // appendStrs appends a length-prefixed list of length-prefixed strings.
@@ -697,6 +709,9 @@ type patchHead struct {
 	// IndexDrops: the places in the node index (its nodes, then IndexAdds)
 	// of the models patches removed
 	IndexDrops []int
+	// IndexDeps: the parents of the models whose refs patches changed
+	// (patchreshape.go), by their places in the node index
+	IndexDeps map[int][]string
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
@@ -1760,6 +1775,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 			return
 		}
+		j.pre = *n
 		st, err := c.renderNode(n, RenderOptions{})
 		if j.warehouse {
 			// as the whole compile renders it (renderAll): as dbt parses
@@ -1772,11 +1788,19 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			st, err = c.renderNode(n, RenderOptions{parse: true})
 		}
 		if err != nil || st == nil || st.needsWarehouse && !j.warehouse {
-			j.why = id + " does not render as before"
+			// a ref() of a model the stubs do not have may fail; rendered
+			// again finding every node (reshapeModels), it may not
+			if j.reshape = j.canReshape(); !j.reshape {
+				j.why = id + " does not render as before"
+			}
 			return
 		}
 		if facts, ok := renderFacts(st); !ok || facts != j.pc.Facts {
-			j.why = id + "'s render changed more than its text"
+			// its refs, sources or macros changed, not its config: its
+			// entry and place in the graph change (reshapeModels)
+			if j.reshape = ok && sameConfigFacts(facts, j.pc.Facts) && j.canReshape(); !j.reshape {
+				j.why = id + "'s render changed more than its text"
+			}
 			return
 		}
 		for _, name := range st.macros {
@@ -1845,17 +1869,39 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 	}
-	// the models of added files (patchadd.go)
+	// the models whose refs, sources or macro calls changed
+	// (patchreshape.go), and those of added and removed files (patchadd.go)
+	var reshaped []*patchJob
+	for _, j := range jobs {
+		if j.reshape {
+			reshaped = append(reshaped, j)
+		}
+	}
+	if len(reshaped) > 0 {
+		why := ""
+		switch {
+		case snap.Index.Len == 0 || snap.Entries == nil:
+			why = "the snapshot has no node index"
+		case len(snap.Warehouse)+len(snap.WarehouseTests) > 0:
+			why = "nodes query the warehouse while they render"
+		}
+		if why != "" {
+			return nil, reshaped[0].pn.ID + "'s refs or macro calls changed and " + why
+		}
+	}
 	var news []*newModel
 	var gone []goneModel
-	if len(added)+len(goneNodes) > 0 {
+	if len(added)+len(goneNodes)+len(reshaped) > 0 {
 		if gone, why = load.removeModels(goneNodes, read); why != "" {
+			return nil, why
+		}
+		if why = load.reshapeModels(reshaped, gone); why != "" {
 			return nil, why
 		}
 		if news, why = load.addModels(proj, added, gone); why != "" {
 			return nil, why
 		}
-		sp, why := load.graphSplices(news, gone, read)
+		sp, why := load.graphSplices(news, gone, reshaped, read)
 		if why != "" {
 			return nil, why
 		}
@@ -1877,7 +1923,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
 		}
 		snap.readsVars(j.ni, j.varNames)
-		if j.pc.Key != j.newKey {
+		if j.reshape {
+			snap.reshaped(j, c)
+		}
+		if j.pc.Key != j.newKey || j.reshape {
 			j.pc.Key = j.newKey
 			snap.Nodes[j.ni].Blob, snap.Nodes[j.ni].capture = j.pc.appendJSON(nil), nil
 		}
@@ -2026,6 +2075,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var newEnv []string
 	if len(news)+len(gone) > 0 {
 		newEnv = snap.editModels(news, gone, c)
+	}
+	if len(news)+len(gone)+len(reshaped) > 0 {
 		load.ix = nil // read again, as edited
 	}
 	// the next YAML edit is compared with the text as it is now
@@ -2134,7 +2185,18 @@ type patchJob struct {
 	everyTime   bool      // a volatile model, rendered again every time
 	warehouse   bool      // one that queries the warehouse while it renders
 	out         Node      // its manifest entry as written (frag)
+	// reshape: its render changed its refs, sources or macro calls, not its
+	// config (patchreshape.go); pre is the node before that render
+	reshape bool
+	pre     Node
+	macros  []string // the macros its new render called
+	ixPos   int      // its place in the node index
 }
+
+// canReshape says the job's model may be rendered again as one whose
+// refs, sources or macro calls changed: not a volatile one, nor one that
+// queries the warehouse.
+func (j *patchJob) canReshape() bool { return !j.everyTime && !j.warehouse && !j.descOnly }
 
 // prepareJob reads a model's snapshot entry and manifest entry and makes
 // the node to render: as it was before rendering, with data as its text

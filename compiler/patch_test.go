@@ -99,13 +99,21 @@ func (p *mutatedProject) editSQL() string {
 		return "nothing"
 	}
 	text := p.read(model)
-	switch p.rng.Intn(3) {
+	switch p.rng.Intn(5) {
 	case 0:
 		text += fmt.Sprintf("\n-- edit %d\n", p.n)
 	case 1:
 		text = strings.Replace(text, "select", fmt.Sprintf("select %d as e%d,", p.n, p.n), 1)
-	default:
+	case 2:
 		text = strings.Replace(text, "\n", "\n  ", 1)
+	case 3: // a ref more (patchreshape.go), sometimes one closing a cycle
+		ref := p.pick(p.modelNames())
+		p.write(model, text+fmt.Sprintf("\n-- {{ ref('%s') }}\n", ref))
+		return "sql ref " + ref + " in " + model
+	default: // the refs added dropped
+		text = regexp.MustCompile(`\n-- \{\{ ref\('\w+'\) \}\}\n`).ReplaceAllString(text, "")
+		p.write(model, text)
+		return "sql refs dropped in " + model
 	}
 	p.write(model, text)
 	return "sql " + model
@@ -560,8 +568,19 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 	if pt == nil {
 		return false
 	}
-	if g, _ := pt.SelectorGraph(); g == nil {
+	g, _ := pt.SelectorGraph()
+	if g == nil {
 		return false
+	}
+	// the index's graph, which selection walks, is the cold compile's
+	for id, n := range g.Nodes {
+		if c := cold.Manifest.Node(id); c != nil {
+			require.Equal(t, fmt.Sprint(c.DependsOn.Nodes), fmt.Sprint(n.DependsOn), "%s's parents in the node index, after %s", id, step)
+		} else if s := cold.Manifest.Sources[id]; s != nil {
+			require.Equal(t, fmt.Sprint(s.DependsOn.Nodes), fmt.Sprint(n.DependsOn), "%s's parents in the node index, after %s", id, step)
+		} else {
+			t.Fatalf("after %s, the node index has %s, which the cold compile has not", step, id)
+		}
 	}
 	all := cold.Manifest.AllIDs()
 	lr, _ := pt.Result(all)
@@ -1170,9 +1189,9 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 			"macros/help.sql": "{% macro neg(c) %}{{ c }} < 0{% endmacro %}\n"}},
 		{name: "the test edited", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where id <= 0\n"}, patched: true},
 		{name: "the analysis edited", files: map[string]string{"analyses/a.sql": "select count(*) as n from {{ ref('m') }}\n"}, patched: true},
-		{name: "the test calls a macro", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where {{ neg('id') }}\n"}},
+		{name: "the test calls a macro", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where {{ neg('id') }}\n"}, patched: true},
 		{name: "the macro edited", files: map[string]string{"macros/help.sql": "{% macro neg(c) %}{{ c }} <= 0{% endmacro %}\n"}, patched: true},
-		{name: "the test refs another model", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
+		{name: "the test refs another model", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}, patched: true},
 		{name: "its severity", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
 		{name: "and a comment", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}, patched: true},
 		// found by a review: a name longer than a relation's is cut and
@@ -1461,4 +1480,98 @@ func TestPatchRefusesARefToARemovedModel(t *testing.T) {
 	res, diags := Compile(opt)
 	require.Nil(t, res)
 	require.True(t, diags.HasErrors())
+}
+
+// TestPatchReshapesModels: an edit that changes a model's refs, sources
+// or macro calls, not its config, is patched (patchreshape.go): its
+// entry, its parent_map list, the child_map lists of the parents it left
+// and joined; its children and tests stay.
+func TestPatchReshapesModels(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":         "name: rs\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nseed-paths: [\"seeds\"]\n",
+			"models/a.sql":     "{{ config(materialized='table') }}\nselect 1 as id\n",
+			"models/b.sql":     "select 2 as id\n",
+			"models/m.sql":     "select * from {{ ref('a') }}\n",
+			"models/c.sql":     "select * from {{ ref('m') }}\n",
+			"models/e.sql":     "{{ config(materialized='ephemeral') }}\nselect 3 as id\n",
+			"models/_m.yml":    "version: 2\nmodels:\n  - name: m\n    description: the m\n    columns:\n      - name: id\n        data_tests: [unique]\n",
+			"models/src.yml":   "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n",
+			"macros/twice.sql": "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n",
+			"seeds/sd.csv":     "id\n1\n"}},
+		{name: "a join added (a model with a child and a test)", patched: true, files: map[string]string{
+			"models/m.sql": "select a.* from {{ ref('a') }} a join {{ ref('b') }} b on a.id = b.id\n"}},
+		{name: "a ref dropped", patched: true, files: map[string]string{
+			"models/m.sql": "select * from {{ ref('b') }}\n"}},
+		{name: "a macro called", patched: true, files: map[string]string{
+			"models/m.sql": "select {{ twice('id') }} as id from {{ ref('b') }}\n"}},
+		{name: "the macro edited", patched: true, files: map[string]string{
+			"macros/twice.sql": "{% macro twice(x) %}({{ x }} + {{ x }}){% endmacro %}\n"}},
+		{name: "the macro no longer called", patched: true, files: map[string]string{
+			"models/m.sql": "select id from {{ ref('b') }}\n"}},
+		{name: "the macro edited again", patched: true, files: map[string]string{
+			"macros/twice.sql": "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n"}},
+		{name: "a source and a seed", patched: true, files: map[string]string{
+			"models/m.sql": "select s.id from {{ ref('sd') }} s join {{ source('raw', 'events') }} e on true\n"}},
+		{name: "two models at once", patched: true, files: map[string]string{
+			"models/m.sql": "select id from {{ ref('b') }}\n",
+			"models/c.sql": "select * from {{ ref('m') }} union all select * from {{ ref('a') }}\n"}},
+		{name: "its text edited after (its new refs' names kept)", patched: true, files: map[string]string{
+			"models/c.sql": "select * from {{ ref('m') }} union all select * from {{ ref('a') }} -- edited\n"}},
+		{name: "a ref of an ephemeral model", patched: false, files: map[string]string{
+			"models/m.sql": "select id from {{ ref('e') }}\n"}},
+		{name: "back", patched: true, files: map[string]string{"models/m.sql": "select id from {{ ref('b') }}\n"}},
+		{name: "its config changed with its refs", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "a ref of a model added with it", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('n') }}\n",
+			"models/n.sql": "select 4 as id\n"}},
+		{name: "a ref of one added before", patched: true, files: map[string]string{
+			"models/b.sql": "select * from {{ ref('n') }}\n"}},
+		{name: "a model added that refs the reshaped one, which reshapes again", patched: true, files: map[string]string{
+			"models/b.sql": "select * from {{ ref('a') }}\n",
+			"models/o.sql": "select * from {{ ref('b') }}\n"}},
+	})
+}
+
+// TestPatchRefusesACycle: a ref that closes a cycle is an error of a
+// whole compile, which the patch leaves to it.
+func TestPatchRefusesACycle(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	writeProjectFile(t, dir, "mart.yml", "name: cy\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/b.sql", "select * from {{ ref('a') }}\n")
+	writeProjectFile(t, dir, "models/c.sql", "select * from {{ ref('b') }}\n")
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	warm := opt
+	warm.PartialParse = true
+	writeProjectFile(t, dir, "models/a.sql", "select * from {{ ref('c') }}\n")
+	pt, why := CompileByPatch(warm)
+	require.Nil(t, pt)
+	require.Equal(t, "model.cy.a now refs model.cy.c, which depends on it: a cycle", why)
+	res, diags := Compile(opt)
+	require.Nil(t, res)
+	require.True(t, diags.HasErrors())
+	// two models that ref each other once both edits are made
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/x.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/y.sql", "select 1 as id\n")
+	patched, _ := compareStep(t, opt, "two more models")
+	require.True(t, patched)
+	writeProjectFile(t, dir, "models/x.sql", "select * from {{ ref('y') }}\n")
+	writeProjectFile(t, dir, "models/y.sql", "select * from {{ ref('x') }}\n")
+	pt, why = CompileByPatch(warm)
+	require.Nil(t, pt)
+	require.Contains(t, why, ", which depends on it: a cycle")
+	res, diags = Compile(opt)
+	require.Nil(t, res)
+	require.True(t, diags.HasErrors())
+	writeProjectFile(t, dir, "models/y.sql", "select 1 as id\n")
+	// a model that refs itself is left to the whole compile too
+	writeProjectFile(t, dir, "models/a.sql", "select * from {{ ref('a') }}\n")
+	patched, why = compareStep(t, opt, "a ref of itself")
+	require.False(t, patched)
+	require.Equal(t, "model.cy.a's refs or macro calls changed and it refs itself", why)
 }

@@ -650,7 +650,7 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 // graphSplices are the splices of manifest.json that add the new models
 // and take the gone ones out: their entries in nodes, parent_map and
 // child_map, and their ids in their parents' lists of children.
-func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(off, n int64) ([]byte, bool)) ([]fileSplice, string) {
+func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []*patchJob, read func(off, n int64) ([]byte, bool)) ([]fileSplice, string) {
 	snap := l.snap
 	size := snap.Manifest.Size - snap.Macros[1]
 	b, ok := read(snap.Macros[1], size)
@@ -664,9 +664,11 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 	if len(news) > 0 && string(tail.disabled) != "{}" {
 		return nil, "the project has disabled nodes"
 	}
-	keys, ok := snap.nodeKeys(l.ix, read)
-	if !ok {
-		return nil, "manifest.json's nodes are not where the snapshot says"
+	var keys []mapEntry
+	if len(news)+len(gone) > 0 {
+		if keys, ok = snap.nodeKeys(l.ix, read); !ok {
+			return nil, "manifest.json's nodes are not where the snapshot says"
+		}
 	}
 	// the gone entries are cut out with a comma next to them; the new ones
 	// go next to the entries that stay
@@ -721,6 +723,11 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, read func(o
 		}
 	}
 	splices = append(splices, ins.splices()...)
+	sp, why := reshapeSplices(reshaped, l.ix, tail, b, snap.Macros[1], kids, lost)
+	if why != "" {
+		return nil, why
+	}
+	splices = append(splices, sp...)
 	parents := map[string]bool{}
 	for p := range kids {
 		parents[p] = true

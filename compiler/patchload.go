@@ -94,7 +94,7 @@ type indexAdd struct {
 // edit appends the nodes patches added to a decoded index, and marks
 // those they removed gone (drops: their places, among the index's nodes
 // and the added ones).
-func (ix *nodeIndex) edit(adds []indexAdd, drops []int) error {
+func (ix *nodeIndex) edit(adds []indexAdd, drops []int, deps map[int][]string) error {
 	ix.base = len(ix.nodes)
 	dropped := make(map[int]bool, len(drops))
 	for _, p := range drops {
@@ -122,6 +122,12 @@ func (ix *nodeIndex) edit(adds []indexAdd, drops []int) error {
 		ix.byName[a.Name] = len(ix.nodes)
 		ix.nodes = append(ix.nodes, n)
 		ix.added = append(ix.added, a.Detail)
+	}
+	for p, d := range deps {
+		if p < 0 || p >= len(ix.nodes) {
+			return fmt.Errorf("a changed node's place is damaged")
+		}
+		ix.nodes[p].sel.DependsOn = d
 	}
 	for p := range dropped {
 		n := &ix.nodes[p]
@@ -594,7 +600,7 @@ func readIndex(file string, snap *patchSnapshot) (*nodeIndex, error) {
 	}
 	ix, err := decodeIndex(b)
 	if err == nil {
-		err = ix.edit(snap.IndexAdds, snap.IndexDrops)
+		err = ix.edit(snap.IndexAdds, snap.IndexDrops, snap.IndexDeps)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the node index is damaged: %v", err)

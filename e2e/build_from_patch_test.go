@@ -915,3 +915,33 @@ func compiledTree(t *testing.T, dir string) map[string]string {
 	}))
 	return out
 }
+
+// An analyst changes what a model joins and builds what the new parent
+// feeds: the compile is patched (patchreshape.go), the selection follows
+// the new edge (the node index's parents), and what the build runs and
+// writes are a whole compile's.
+func TestBuildFromPatchAfterRefsChanged(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: rc\n",
+		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/b.sql": "{{ config(materialized='table') }}\nselect 2 as id\n",
+		"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n",
+		"models/c.sql": "{{ config(materialized='table') }}\nselect id * 10 as id from {{ ref('m') }}\n"})
+	for _, step := range []struct {
+		sql, sel string
+		total    int
+		c        int32
+	}{
+		{"{{ config(materialized='table') }}\nselect id from {{ ref('b') }}\n", "b+", 3, 20},
+		{"{{ config(materialized='table') }}\nselect a.id + b.id as id from {{ ref('a') }} a, {{ ref('b') }} b\n", "a+", 3, 30},
+		{"{{ config(materialized='table') }}\nselect id from {{ ref('b') }}\n", "a+", 1, 30},
+	} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "models/m.sql", step.sql)
+		}
+		a := patchedLikeWhole(t, light, whole, step.sql, "build", "--threads", "1", "--select", step.sel)
+		require.Equal(t, 0, a.Code, a.String())
+		assert.Contains(t, a.Stdout, fmt.Sprintf("TOTAL=%d", step.total))
+		require.Equal(t, tables(t, whole), tables(t, light))
+		assert.Equal(t, step.c, scalar(t, light, "select id from main.c"))
+	}
+}

@@ -1,0 +1,253 @@
+package compiler
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// Patching a model whose edit changed its refs, sources or macro calls
+// (a join added, a ref renamed, a macro called): its render's facts
+// (renderFacts) differ from the snapshot's in their graph half only, its
+// config as it was. Such a model is rendered again with ref() and
+// source() finding every node of the snapshot (its node index and
+// manifest.json's entries, as an added model is: patchadd.go), and it
+// goes through the whole compile's steps for one node (resolveRefs,
+// resolveSQL). Its entry is written with its new text, refs, sources,
+// depends_on and fingerprint; its parent_map list is replaced; it leaves
+// the child_map lists of the parents it no longer refs and joins those
+// of its new ones (graphSplices). Nothing else changes: what other nodes
+// see of it (its relation, materialization, access, tags: its config) is
+// as it was, its children and tests are, and no render may read graph.
+// The patch refuses a new ref that closes a cycle, an ephemeral or
+// unknown one, one of a model removed in the same edit, a new source
+// the snapshot does not know, a macro that is volatile, reads graph or
+// is not the snapshot's, and anything the compile of it says; those
+// compile the whole project, which reports them.
+//
+// The snapshot follows: the model's capture (its facts, stubs, names), its
+// macros' callers, and its parents in the node index (IndexDeps, which
+// builds from the snapshot select by).
+
+// reshapeModels renders the reshaped jobs' models again finding every
+// node, and makes their entries, or says why it cannot. gone are the
+// models removed in the same edit.
+func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
+	snap, c := l.snap, l.c
+	if why := l.index(); why != "" {
+		return why
+	}
+	if len(l.ix.versions) > 0 {
+		return "the project has versioned models"
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return err.Error()
+	}
+	defer dec.f.Close()
+	c.scope.lazy = dec
+	defer func() { c.scope.lazy = nil }()
+	fileOf, _ := c.macroPlaces()
+	for _, j := range jobs {
+		id := j.pn.ID
+		why := id + "'s refs or macro calls changed and "
+		pos, ok := l.ix.pos[id]
+		if !ok {
+			return why + "the node index lacks it"
+		}
+		j.ixPos = pos
+		n := j.pre
+		rs, err := c.renderNode(&n, RenderOptions{})
+		if err != nil || rs == nil || rs.needsWarehouse {
+			return why + "it does not render cleanly without the warehouse"
+		}
+		facts, ok := renderFacts(rs)
+		if !ok || !sameConfigFacts(facts, j.pc.Facts) {
+			return why + "so did its config"
+		}
+		for _, name := range rs.macros {
+			f := c.macroFacts[name]
+			if f.volatile || f.graph {
+				return why + "it calls macro " + name + ", volatile or reading graph"
+			}
+			file, ok := fileOf[name]
+			if !ok {
+				continue // a built-in macro
+			}
+			// a file whose edits cannot be patched keeps no callers
+			if mf, ok := snap.MacroFiles[file]; !ok {
+				return why + "it calls a macro of a file the snapshot does not know"
+			} else if _, ok := mf.Macros[name]; !ok && mf.Blocked == "" {
+				return why + "it calls a macro the snapshot does not know"
+			}
+		}
+		for _, k := range rs.targets {
+			switch {
+			case strings.HasPrefix(k, "ref:"):
+				t := c.refTarget(strings.TrimPrefix(k, "ref:"))
+				if t == nil || t.Materialized() == "ephemeral" {
+					return why + "it refs an unknown or ephemeral model"
+				}
+				if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+					return why + "it refs a removed model"
+				}
+			case strings.HasPrefix(k, "source:"):
+				t := dec.source(strings.TrimPrefix(k, "source:"))
+				if t == nil {
+					return why + "it names an unknown source"
+				}
+				c.sources[strings.TrimPrefix(k, "source:")] = t
+			}
+		}
+		// as the whole compile does after its renders (run); a singular
+		// test is attached to its one parent there
+		if n.ResourceType == TypeTest {
+			n.AttachedNode = ""
+		}
+		c.nodes = []*Node{&n}
+		c.states[id] = rs
+		c.resolveRefs()
+		c.resolveSQL()
+		if len(c.diags) > 0 {
+			return why + "a compile of it says something"
+		}
+		targets, ephemerals, _ := c.targetNames(&n, rs, nil)
+		if len(ephemerals) > 0 {
+			return why + "it refs an ephemeral model"
+		}
+		if slices.Contains(n.DependsOn.Nodes, id) {
+			return why + "it refs itself" // a cycle, which a whole compile reports
+		}
+		if n.CompiledCode == "" {
+			return why + "it compiles to nothing"
+		}
+		f := n.Fingerprint
+		if f != nil {
+			for _, e := range f.EnvVarNames {
+				if IsSecretKey(e) {
+					return why + "it reads a secret env var"
+				}
+			}
+			j.varNames = f.VarNames
+		}
+		c.settleEntry(&n)
+		fin := j.fin
+		fin.RawCode, fin.Checksum, fin.CompiledCode, fin.Fingerprint = n.RawCode, n.Checksum, n.CompiledCode, f
+		fin.Refs, fin.Sources, fin.DependsOn, fin.AttachedNode = n.Refs, n.Sources, n.DependsOn, n.AttachedNode
+		if j.desc != nil {
+			if w := j.desc.apply(&fin); w != "" {
+				return id + w
+			}
+		}
+		if j.frag, err = appendNode(nil, &fin); err != nil {
+			return why + err.Error()
+		}
+		j.code = []byte(fin.CompiledCode + "\n")
+		j.out = fin
+		j.macros = rs.macros
+		j.pc.Facts, j.pc.Stubs, j.pc.Names = facts, c.stubsOf(rs), targets
+		// nothing the capture says of its text changed: its CTEs are none
+		// (no ephemeral ref), its key is the one its text makes
+		j.pc.CTEs = nil
+	}
+	c.nodes = nil
+	return ""
+}
+
+// reshapeSplices adds to graphSplices' work what the reshaped models
+// change: their parent_map lists, replaced, and the child_map lists of
+// the parents they left (lost) and joined (kids). A new parent that
+// depends on the model, through any path, would close a cycle: refused.
+func reshapeSplices(jobs []*patchJob, ix *nodeIndex, tail *mapTail, b []byte, base int64, kids, lost map[string][]string) ([]fileSplice, string) {
+	var splices []fileSplice
+	// the parents as they are once every reshaped model has its new ones
+	now := make(map[string][]string, len(jobs))
+	for _, j := range jobs {
+		now[j.pn.ID] = j.out.DependsOn.Nodes
+	}
+	parents := func(id string) []string {
+		if p, ok := now[id]; ok {
+			return p
+		}
+		if i, ok := ix.pos[id]; ok {
+			return ix.nodes[i].sel.DependsOn
+		}
+		return nil
+	}
+	for _, j := range jobs {
+		id := j.pn.ID
+		i, ok := findEntry(tail.parents, id)
+		if !ok {
+			return nil, "manifest.json's parent_map lacks " + id
+		}
+		e := tail.parents[i]
+		var old []string
+		if json.Unmarshal(b[e.from-base:e.to-base], &old) != nil || !slices.Equal(old, j.fin.DependsOn.Nodes) {
+			return nil, "manifest.json's parent_map is not as written"
+		}
+		splices = append(splices, fileSplice{e.from, e.to, appendStrings(nil, now[id]), nil})
+		for _, p := range old {
+			if !slices.Contains(now[id], p) {
+				lost[p] = append(lost[p], id)
+			}
+		}
+		for _, p := range now[id] {
+			if slices.Contains(old, p) {
+				continue
+			}
+			kids[p] = append(kids[p], id)
+			if dependsOn(p, id, parents) {
+				return nil, id + " now refs " + p + ", which depends on it: a cycle"
+			}
+		}
+	}
+	return splices, ""
+}
+
+// dependsOn says whether from has id among its ancestors (parents gives
+// a node's parents).
+func dependsOn(from, id string, parents func(string) []string) bool {
+	seen := map[string]bool{from: true}
+	queue := []string{from}
+	for len(queue) > 0 {
+		at := queue[0]
+		queue = queue[1:]
+		for _, p := range parents(at) {
+			if p == id {
+				return true
+			}
+			if !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	return false
+}
+
+// reshaped makes the snapshot follow a reshaped model: its macros'
+// callers, and its parents in the node index.
+func (snap *patchSnapshot) reshaped(j *patchJob, c *compilation) {
+	for _, mf := range snap.MacroFiles {
+		for name, use := range mf.Macros {
+			if i := slices.Index(use.Callers, j.ni); i >= 0 {
+				use.Callers = slices.Delete(use.Callers, i, i+1)
+				mf.Macros[name] = use
+			}
+		}
+	}
+	fileOf, _ := c.macroPlaces()
+	for _, name := range j.macros {
+		if file, ok := fileOf[name]; ok {
+			if mf := snap.MacroFiles[file]; mf.Blocked == "" {
+				use := mf.Macros[name]
+				use.Callers = append(use.Callers, j.ni)
+				mf.Macros[name] = use
+			}
+		}
+	}
+	if snap.IndexDeps == nil {
+		snap.IndexDeps = map[int][]string{}
+	}
+	snap.IndexDeps[j.ixPos] = j.out.DependsOn.Nodes
+}
