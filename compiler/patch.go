@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -1889,9 +1890,22 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, reshaped[0].pn.ID + "'s refs or macro calls changed and " + why
 		}
 	}
+	// the models whose YAML tests changed (patchtests.go)
+	var testEdits []testEdit
+	for _, ni := range slices.Sorted(maps.Keys(descs)) {
+		if e := descs[ni]; e.tests {
+			id := snap.Nodes[ni].ID
+			testEdits = append(testEdits, testEdit{id: id, name: id[strings.LastIndexByte(id, '.')+1:], file: e.file, text: e.text})
+		}
+	}
+	if len(testEdits) > 0 {
+		if why := snap.canEditGraph(); why != "" {
+			return nil, testEdits[0].file + " changed tests and " + why
+		}
+	}
 	var news []*newModel
 	var gone []goneModel
-	if len(added)+len(goneNodes)+len(reshaped) > 0 {
+	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits) > 0 {
 		if gone, why = load.removeModels(goneNodes, read); why != "" {
 			return nil, why
 		}
@@ -1900,6 +1914,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		if news, why = load.addModels(proj, added, gone); why != "" {
 			return nil, why
+		}
+		if len(testEdits) > 0 {
+			tnews, tgone, why := load.remakeTests(proj, testEdits)
+			if why != "" {
+				return nil, why
+			}
+			news, gone = append(news, tnews...), append(gone, tgone...)
 		}
 		sp, why := load.graphSplices(news, gone, reshaped, read)
 		if why != "" {
@@ -2066,6 +2087,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		snap.Entries[i][0], snap.Entries[i][1] = moved(e[0], e[1])
 	}
 	_, snap.MetaEnd = moved(int64(len(head)), snap.MetaEnd)
+	for _, m := range news {
+		if m.replace != nil {
+			m.at[0], m.at[1] = moved(m.replace[0], m.replace[1])
+		}
+	}
 	snap.Macros[0], snap.Macros[1] = moved(snap.Macros[0], snap.Macros[1])
 	phase.Mark("write")
 	for _, ch := range changed {

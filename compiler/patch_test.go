@@ -52,6 +52,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(6) == 0 {
 							did = append(did, p.editSeed())
 						}
+						if p.rng.Intn(5) == 0 {
+							did = append(did, p.editTests())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -117,6 +120,44 @@ func (p *mutatedProject) editSQL() string {
 	}
 	p.write(model, text)
 	return "sql " + model
+}
+
+// editTests changes the tests a properties file declares on a model
+// (patchtests.go): one dropped or added to a flow list, or a column's
+// block list of tests added or removed (lines move).
+func (p *mutatedProject) editTests() string {
+	f := p.pick(p.files("models", ".yml"))
+	if f == "" {
+		return "nothing"
+	}
+	text := p.read(f)
+	lists := regexp.MustCompile(`data_tests: \[[^\]\n]*\]`).FindAllStringIndex(text, -1)
+	block := regexp.MustCompile(`\n        data_tests:\n          - not_null\n          - accepted_values:\n              values: \[1, 2\]\n`)
+	switch r := p.rng.Intn(4); {
+	case r < 2 && len(lists) > 0:
+		at := lists[p.rng.Intn(len(lists))]
+		list := text[at[0]:at[1]]
+		switch {
+		case strings.Contains(list, ", not_null"):
+			list = strings.Replace(list, ", not_null", "", 1)
+		case strings.Contains(list, "[]"):
+			list = "data_tests: [not_null]"
+		default:
+			list = strings.Replace(list, "]", ", not_null]", 1)
+		}
+		text = text[:at[0]] + list + text[at[1]:]
+	case r == 2 && block.MatchString(text):
+		text = block.ReplaceAllString(text, "\n")
+	default:
+		names := regexp.MustCompile(`\n      - name: name\n`).FindAllStringIndex(text, -1)
+		if len(names) == 0 {
+			return "nothing"
+		}
+		at := names[p.rng.Intn(len(names))]
+		text = text[:at[1]-1] + "\n        data_tests:\n          - not_null\n          - accepted_values:\n              values: [1, 2]\n" + text[at[1]:]
+	}
+	p.write(f, text)
+	return "tests " + f
 }
 
 // editDescription rewrites a model's or a column's description in a
@@ -630,7 +671,7 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "and added again", files: map[string]string{"models/_props.yml": "# notes\n" + props("|\n      two\n      lines", `"the key, edited"`, `"b, edited"`, "# the end\n")}, patched: true},
 		{name: "a description that is not a string", files: map[string]string{"models/_props.yml": props("12", `"the key, edited"`, `"b, edited"`, "# the end\n")}},
 		{name: "a string again", files: map[string]string{"models/_props.yml": props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
-		{name: "a test added", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n"))}},
+		{name: "a test added", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n"))}, patched: true},
 		{name: "a disabled model described", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"off\"\n"))}},
 		{name: "its description", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"still off\"\n"))}},
 		{name: "a model that is not there", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo\"\n"))}},
@@ -645,8 +686,8 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "its type changed", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_type: bigint\n        meta: {owner: me, since: 2024-01-02}", 1)}, patched: true},
 		{name: "its meta with Jinja", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_type: bigint\n        meta: {owner: \"{{ var('v') }}\"}", 1)}},
 		{name: "and gone again", files: map[string]string{"models/_props.yml": clean}},
-		{name: "a column with a test", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_tests: [not_null]", 1)}},
-		{name: "and removed with its test", files: map[string]string{"models/_props.yml": clean}},
+		{name: "a column with a test", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y"`), `"a y"`, "\"a y\"\n        data_tests: [not_null]", 1)}, patched: true},
+		{name: "and removed with its test", files: map[string]string{"models/_props.yml": clean}, patched: true},
 		{name: "a column of a contract", files: map[string]string{"models/_d.yml": strings.Replace(contract, "data_type: integer\n", "data_type: integer\n      - name: k\n        data_type: int\n", 1)}},
 		{name: "its description", files: map[string]string{"models/_d.yml": strings.Replace(contract, "data_type: integer\n", "data_type: integer\n      - name: k\n        data_type: int\n        description: the k\n", 1)}, patched: true},
 		{name: "and gone", files: map[string]string{"models/_d.yml": contract}},
@@ -1574,4 +1615,55 @@ func TestPatchRefusesACycle(t *testing.T) {
 	patched, why = compareStep(t, opt, "a ref of itself")
 	require.False(t, patched)
 	require.Equal(t, "model.cy.a's refs or macro calls changed and it refs itself", why)
+}
+
+// TestPatchRemakesTests: an edit of the tests YAML declares on a model
+// (added, removed, rewritten; a column with tests added or removed) is
+// patched (patchtests.go): the model's generic tests are made again,
+// inserted, replaced or cut out; the lines where the other nodes of the
+// file are declared move as the edit moved them, those of tests patches
+// added too.
+func TestPatchRemakesTests(t *testing.T) {
+	props := func(aTests, bTests, extra string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        data_tests: [" + aTests + "]\n" + extra +
+			"  - name: b\n    columns:\n      - name: id\n        data_tests:\n" + bTests
+	}
+	const bBase = "          - unique\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":            "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":        "select 1 as id, 'x' as name\n",
+			"models/b.sql":        "select id from {{ ref('a') }}\n",
+			"models/c.sql":        "select id from {{ ref('a') }}\n",
+			"models/_props.yml":   props("unique", bBase, ""),
+			"macros/positive.sql": "{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}\n",
+			"macros/other.sql":    "{% test small(model, column_name) %}select * from {{ model }} where {{ column_name }} > 9{% endtest %}\n",
+			"models/_c.yml":       "version: 2\nmodels:\n  - name: c\n    columns:\n      - name: id\n        data_tests: [positive]\n"}},
+		{name: "a test added", patched: true, files: map[string]string{"models/_props.yml": props("unique, not_null", bBase, "")}},
+		{name: "one removed", patched: true, files: map[string]string{"models/_props.yml": props("not_null", bBase, "")}},
+		{name: "a test with arguments and a config", patched: true, files: map[string]string{
+			"models/_props.yml": props("not_null, {accepted_values: {values: [1, 2], config: {severity: warn, where: \"id > 0\"}}}", bBase, "")}},
+		{name: "its config changed", patched: true, files: map[string]string{
+			"models/_props.yml": props("not_null, {accepted_values: {values: [1, 2], config: {severity: error}}}", bBase, "")}},
+		{name: "a column with tests added, lines moving", patched: true, files: map[string]string{
+			"models/_props.yml": props("not_null", bBase, "      - name: name\n        data_tests:\n          - not_null\n          - unique\n")}},
+		{name: "a relationships test on b", patched: true, files: map[string]string{
+			"models/_props.yml": props("not_null", bBase+"          - relationships:\n              to: ref('a')\n              field: id\n",
+				"      - name: name\n        data_tests:\n          - not_null\n          - unique\n")}},
+		{name: "lines added above the tests patches added", patched: true, files: map[string]string{
+			"models/_props.yml": "# notes\n\n" + props("not_null", bBase+"          - relationships:\n              to: ref('a')\n              field: id\n",
+				"      - name: name\n        description: the name\n        data_tests:\n          - not_null\n          - unique\n")}},
+		{name: "a test that calls a macro a test calls", patched: true, files: map[string]string{
+			"models/_props.yml": props("not_null, positive", bBase, "")}},
+		{name: "one that calls a macro no test calls", patched: false, files: map[string]string{
+			"models/_props.yml": props("not_null, positive, small", bBase, "")}},
+		{name: "the column with tests removed", patched: true, files: map[string]string{
+			"models/_props.yml": props("not_null, positive, small", "", "")}},
+		{name: "a test with Jinja", patched: false, files: map[string]string{
+			"models/_props.yml": props("not_null, {accepted_values: {values: [\"{{ var('x', 1) }}\"]}}", "", "")}},
+		{name: "a disabled test", patched: false, files: map[string]string{
+			"models/_props.yml": props("not_null, {unique: {config: {enabled: false}}}", "", "")}},
+		{name: "the disabled test removed", patched: false, files: map[string]string{
+			"models/_props.yml": props("not_null", "", "")}},
+	})
 }

@@ -410,6 +410,11 @@ type newModel struct {
 	macros []string
 	rel    uint64
 	at     [2]int64 // its entry in the new manifest.json (placeValues)
+	// test: a generic test made again (patchtests.go): not a patchable
+	// node, no file of its own; replace: the entry it replaces (a test
+	// kept), nil when it is inserted
+	test    bool
+	replace *[2]int64
 }
 
 // addModels makes and renders the models of added files, or says why it
@@ -601,6 +606,10 @@ type goneModel struct {
 	n       Node
 	rel     uint64 // its relation's hash, when it builds one
 	builds  bool
+	// test: a generic test an edit of YAML removed or made again
+	// (patchtests.go; ni -1); replaced: made again with its id, its entry
+	// replaced where it is (newModel.replace), its place in the index gone
+	test, replaced bool
 }
 
 // removeModels checks that the models of removed files can be patched out:
@@ -661,11 +670,20 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	if !ok {
 		return nil, "manifest.json's maps are not where the snapshot says"
 	}
-	if len(news) > 0 && string(tail.disabled) != "{}" {
-		return nil, "the project has disabled nodes"
+	// a model added could be one of them; a test made again could have been
+	// one (its YAML disabled it), or be one
+	tests := slices.ContainsFunc(gone, func(g goneModel) bool { return g.test })
+	for _, m := range news {
+		if !m.test && string(tail.disabled) != "{}" {
+			return nil, "the project has disabled nodes"
+		}
+		tests = tests || m.test
+	}
+	if tests && bytes.Contains(tail.disabled, []byte(`"test.`)) {
+		return nil, "the project has disabled tests"
 	}
 	var keys []mapEntry
-	if len(news)+len(gone) > 0 {
+	if inserts(news, gone) {
 		if keys, ok = snap.nodeKeys(l.ix, read); !ok {
 			return nil, "manifest.json's nodes are not where the snapshot says"
 		}
@@ -674,12 +692,17 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	// go next to the entries that stay
 	goneIDs := map[string]bool{}
 	for _, g := range gone {
-		goneIDs[g.n.UniqueID] = true
+		if !g.replaced {
+			goneIDs[g.n.UniqueID] = true
+		}
 	}
 	var splices []fileSplice
 	kids := map[string][]string{} // by parent: its children added
 	lost := map[string][]string{} // and gone
 	for _, g := range gone {
+		if g.replaced {
+			continue
+		}
 		id := g.n.UniqueID
 		for _, list := range [][]mapEntry{keys, tail.parents, tail.children} {
 			sp, ok := cutEntry(list, id)
@@ -709,12 +732,16 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		return out
 	}
 	nodeKeys, parentKeys, childKeys := staying(keys), staying(tail.parents), staying(tail.children)
-	if len(news) > 0 && len(nodeKeys) == 0 {
+	if inserts(news, nil) && len(nodeKeys) == 0 {
 		return nil, "manifest.json has no other node"
 	}
 	var ins inserter
 	for _, m := range news {
 		id := m.n.UniqueID
+		if m.replace != nil { // a test made again with its id: same parents, no children
+			splices = append(splices, fileSplice{m.replace[0], m.replace[1], m.frag, nil})
+			continue
+		}
 		ins.add(nodeKeys, 0, id, m.frag, &m.at)
 		ins.add(parentKeys, tail.parentsAt, id, appendStrings(nil, m.n.DependsOn.Nodes), nil)
 		ins.add(childKeys, tail.childrenAt, id, []byte("[]"), nil)
@@ -753,6 +780,22 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	return splices, ""
 }
 
+// inserts says the new nodes or the gone ones change manifest.json's
+// nodes object's keys (not only values replaced where they are).
+func inserts(news []*newModel, gone []goneModel) bool {
+	for _, m := range news {
+		if m.replace == nil {
+			return true
+		}
+	}
+	for _, g := range gone {
+		if !g.replaced {
+			return true
+		}
+	}
+	return false
+}
+
 // cutEntry is the splice that cuts id's entry out of an object of sorted
 // entries, with the comma before it (or after it, for the first).
 func cutEntry(list []mapEntry, id string) (fileSplice, bool) {
@@ -789,6 +832,12 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	if len(gone) > 0 {
 		drop := map[int]bool{}
 		for _, g := range gone {
+			snap.IndexDrops = append(snap.IndexDrops, g.pos)
+			counts[g.n.ResourceType]--
+			snap.Selected--
+			if g.test {
+				continue
+			}
 			drop[g.ni] = true
 			removedFiles[snap.Nodes[g.ni].Path] = true
 			if g.builds {
@@ -796,15 +845,18 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 					snap.Relations = slices.Delete(snap.Relations, i, i+1)
 				}
 			}
-			snap.IndexDrops = append(snap.IndexDrops, g.pos)
-			counts[TypeModel]--
-			snap.Selected--
 		}
 		snap.dropNodes(drop)
 	}
 	fileOf, _ := c.macroPlaces()
 	var env []string
 	for _, m := range news {
+		if m.test {
+			counts[TypeTest]++
+			snap.Selected++
+			snap.indexAdd(m)
+			continue
+		}
 		ni := len(snap.Nodes)
 		snap.Nodes = append(snap.Nodes, patchNode{ID: m.n.UniqueID, Path: m.n.Path, From: m.at[0], To: m.at[1], capture: m.pc})
 		snap.readsVars(ni, m.vars)
@@ -824,14 +876,7 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 		snap.Relations = slices.Insert(snap.Relations, i, m.rel)
 		counts[TypeModel]++
 		snap.Selected++
-		// the node index takes it after its nodes, as builds from the
-		// snapshot select and load them
-		n := m.n
-		detail, flags, group, access := indexDetail(n, nil)
-		snap.IndexAdds = append(snap.IndexAdds, indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path,
-			Package: n.Package, FQN: n.FQN, Tags: n.Tags, DependsOn: n.DependsOn.Nodes, Group: group, Access: access,
-			Flags: flags, Detail: detail})
-		snap.Entries = append(snap.Entries, m.at)
+		snap.indexAdd(m)
 	}
 	snap.Counts = counts
 	// the files: the gone ones out, each added one after its directory's
@@ -839,7 +884,9 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	// one directory: dirRuns)
 	after := map[int][]fileStat{}
 	for _, m := range news {
-		after[m.like] = append(after[m.like], m.file)
+		if !m.test {
+			after[m.like] = append(after[m.like], m.file)
+		}
 	}
 	files := make([]fileStat, 0, len(snap.Files)+len(news))
 	for i, f := range snap.Files {
@@ -852,6 +899,17 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	}
 	snap.Files = files
 	return env
+}
+
+// indexAdd makes a node a patch added join the node index after its
+// nodes, as builds from the snapshot select and load them.
+func (snap *patchSnapshot) indexAdd(m *newModel) {
+	n := m.n
+	detail, flags, group, access := indexDetail(n, nil)
+	snap.IndexAdds = append(snap.IndexAdds, indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path,
+		Package: n.Package, FQN: n.FQN, Tags: n.Tags, DependsOn: n.DependsOn.Nodes, Group: group, Access: access,
+		Flags: flags, Detail: detail})
+	snap.Entries = append(snap.Entries, m.at)
 }
 
 // dropNodes takes the dropped nodes out of Nodes and renumbers the others

@@ -899,7 +899,10 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 		n.Config = Config(conf)
 	}
 	n.rerender = in.flags&ixRerender != 0
-	n.yamlFile, n.yamlLine = det.yamlFile, shiftLine(d.l.snap.LineShifts[det.yamlFile], det.yamlLine)
+	n.yamlFile, n.yamlLine = det.yamlFile, det.yamlLine
+	if i < ix.base { // a node a patch added has its lines as they are (shiftAddedLines)
+		n.yamlLine = shiftLine(d.l.snap.LineShifts[det.yamlFile], det.yamlLine)
+	}
 	for name, c := range n.Columns {
 		if c != nil {
 			c.pos = det.colPos[name]

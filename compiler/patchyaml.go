@@ -55,6 +55,13 @@ type descEdit struct {
 	// Only columns of the manifest entry alone (entryColumn) are
 	added   map[string]*Column
 	removed map[string]string
+	// tests: its tests (a data_tests: or tests: list of it or of a
+	// column, a column with tests added or removed) changed, to plain
+	// ones: the patch makes them again from text, the file's new text
+	// (patchtests.go)
+	tests bool
+	file  string
+	text  []byte
 }
 
 // columnsChanged says the edit adds or removes columns.
@@ -141,7 +148,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 		return m.tree(a, b)
 	}
 	var e descEdit
-	name, _, desc, ok := m.entryEdits(a, b, func(key string, va, vb *yaml.Node) (handled, ok bool) {
+	name, _, desc, ok := m.entryEdits(a, b, &e.tests, func(key string, va, vb *yaml.Node) (handled, ok bool) {
 		if key != "columns" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
 			return false, true
 		}
@@ -152,7 +159,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 			if !m.same(va, vb) {
 				return true, false
 			}
-			e.cols, ok = m.columnEdits(va.Content, vb.Content)
+			e.cols, ok = m.columnEdits(va.Content, vb.Content, &e.tests)
 			return true, ok
 		}
 		// by name: columns may be added, removed or rewritten. The list's
@@ -160,7 +167,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 		if va.Kind != vb.Kind || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
 			return true, false
 		}
-		e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content, na, nb)
+		e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content, na, nb, &e.tests)
 		return true, ok
 	})
 	if !ok {
@@ -169,7 +176,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	if desc.old != desc.new {
 		e.desc = &desc
 	}
-	if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() {
+	if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() && !e.tests {
 		return true
 	}
 	if name == "" || edits[name] != nil {
@@ -182,7 +189,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 // columnEdits compares a model's columns: items before and after an edit:
 // the columns whose description changed (the last entry of a name is the
 // one a compile keeps), or false when anything else changed.
-func (m lineMap) columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
+func (m lineMap) columnEdits(a, b []*yaml.Node, tests *bool) (map[string]descChange, bool) {
 	last := map[string]descChange{}
 	for j := range a {
 		ca, cb := a[j], b[j]
@@ -192,7 +199,7 @@ func (m lineMap) columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 			}
 			continue
 		}
-		name, named, d, ok := m.entryEdits(ca, cb, nil)
+		name, named, d, ok := m.entryEdits(ca, cb, tests, nil)
 		if !ok || !named {
 			return nil, false
 		}
@@ -217,7 +224,7 @@ func (m lineMap) columnEdits(a, b []*yaml.Node) (map[string]descChange, bool) {
 // false when anything else changed. The columns both lists have keep
 // their order (a contract's); one added, removed or rewritten is of the
 // manifest entry alone (entryColumn): no tests, no Jinja.
-func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string) (cols map[string]descChange, added map[string]*Column, removed map[string]string, ok bool) {
+func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string, tests *bool) (cols map[string]descChange, added map[string]*Column, removed map[string]string, ok bool) {
 	inA := make(map[string]int, len(na))
 	for i, name := range na {
 		inA[name] = i
@@ -227,7 +234,8 @@ func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string) (cols map[str
 		inB[name] = true
 	}
 	add := func(name string, item *yaml.Node) bool {
-		col, ok := entryColumn(item)
+		col, tested, ok := entryColumn(item)
+		*tests = *tests || tested
 		if ok {
 			if added == nil {
 				added = map[string]*Column{}
@@ -237,7 +245,8 @@ func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string) (cols map[str
 		return ok
 	}
 	remove := func(name string, item *yaml.Node) bool {
-		col, ok := entryColumn(item)
+		col, tested, ok := entryColumn(item)
+		*tests = *tests || tested
 		if ok {
 			if removed == nil {
 				removed = map[string]string{}
@@ -262,7 +271,9 @@ func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string) (cols map[str
 		// its description alone changed, with its lines moved as the
 		// list's; or rewritten
 		pair := lineMap{}
-		if _, _, d, ok := pair.entryEdits(a[i], b[j], nil); ok && m.merge(pair) {
+		var tested bool
+		if _, _, d, ok := pair.entryEdits(a[i], b[j], &tested, nil); ok && m.merge(pair) {
+			*tests = *tests || tested
 			if d.old != d.new {
 				if cols == nil {
 					cols = map[string]descChange{}
@@ -328,48 +339,52 @@ func columnNames(items []*yaml.Node) ([]string, bool) {
 
 // entryColumnKeys are what a column of the manifest entry alone may say:
 // its tests make nodes.
-var entryColumnKeys = map[string]bool{"name": true, "description": true, "data_type": true, "meta": true, "tags": true, "quote": true, "constraints": true}
+var entryColumnKeys = map[string]bool{"name": true, "description": true, "data_type": true, "meta": true, "tags": true, "quote": true, "constraints": true,
+	"data_tests": true, "tests": true}
 
 // entryColumn is the column a columns: item makes, as the compile makes it
 // (columnsFrom), when the item is of the model's manifest entry alone: a
 // plain string name, a plain description, and data_type, meta, tags,
 // quote or constraints with no Jinja in them (rendered, they could say
-// anything), no anchors or aliases; false for anything else (tests,
-// another key, a value the compile would refuse).
-func entryColumn(item *yaml.Node) (*Column, bool) {
+// anything), no anchors or aliases, and plain tests (tested: the patch
+// makes the model's tests again); false for anything else (another key,
+// a value the compile would refuse).
+func entryColumn(item *yaml.Node) (col *Column, tested, ok bool) {
 	if item.Kind != yaml.MappingNode || item.Anchor != "" || item.ShortTag() != "!!map" {
-		return nil, false
+		return nil, false, false
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
 		if !isStr(k) || !entryColumnKeys[k.Value] || seen[k.Value] || !plainTree(v) {
-			return nil, false
+			return nil, false, false
 		}
 		seen[k.Value] = true
 		switch k.Value {
+		case "data_tests", "tests": // made again (patchtests.go)
+			tested = true
 		case "name":
 			if !isStr(v) || v.Value == "" {
-				return nil, false
+				return nil, false, false
 			}
 		case "description":
 			if !plainDescription(v) {
-				return nil, false
+				return nil, false, false
 			}
 		}
 	}
 	var pc propColumn
 	if err := item.Decode(&pc); err != nil || pc.Name == "" {
-		return nil, false
+		return nil, false, false
 	}
 	// what the compile renders, as it finds it (renderPropFields): a
 	// value decoded to text with Jinja in it (!!binary, say) is refused
 	if pc.templated() {
-		return nil, false
+		return nil, false, false
 	}
 	// its place in the list is the node index's, which a patch keeps (a
 	// contract's order: no column of one is patched)
-	return pc.column(pc.Description, 0), true
+	return pc.column(pc.Description, 0), tested, true
 }
 
 // plainTree says a YAML value has no anchor, alias or merge key, no
@@ -403,10 +418,22 @@ func plainTree(n *yaml.Node) bool {
 // anything else changed. other, when not nil, compares the values of a
 // key it handles (a model's columns:). A key is a name or a description
 // as a plain string only.
-func (m lineMap) entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml.Node) (handled, ok bool)) (name string, named bool, desc descChange, ok bool) {
+func (m lineMap) entryEdits(a, b *yaml.Node, tests *bool, other func(key string, va, vb *yaml.Node) (handled, ok bool)) (name string, named bool, desc descChange, ok bool) {
 	pa, da, okA := entryPairs(a)
 	pb, db, okB := entryPairs(b)
-	if !okA || !okB || len(pa) != len(pb) || !m.sameButContent(a, b) {
+	if !okA || !okB || !m.sameButContent(a, b) {
+		return "", false, desc, false
+	}
+	if tests != nil {
+		// its tests: the same, or made again (testsEdit)
+		var ta, tb [][2]*yaml.Node
+		pa, ta = splitTestPairs(pa)
+		pb, tb = splitTestPairs(pb)
+		if !m.testsEdit(ta, tb, tests) {
+			return "", false, desc, false
+		}
+	}
+	if len(pa) != len(pb) {
 		return "", false, desc, false
 	}
 	for _, d := range []*yaml.Node{da, db} {
@@ -449,6 +476,52 @@ func (m lineMap) entryEdits(a, b *yaml.Node, other func(key string, va, vb *yaml
 		}
 	}
 	return name, named, desc, true
+}
+
+// isTestKey: a key whose list makes tests.
+func isTestKey(k *yaml.Node) bool { return isStr(k) && (k.Value == "data_tests" || k.Value == "tests") }
+
+// splitTestPairs takes an entry's tests: and data_tests: pairs out of
+// its pairs.
+func splitTestPairs(pairs [][2]*yaml.Node) (rest, tests [][2]*yaml.Node) {
+	rest = pairs[:0:0]
+	for _, kv := range pairs {
+		if isTestKey(kv[0]) {
+			tests = append(tests, kv)
+		} else {
+			rest = append(rest, kv)
+		}
+	}
+	return rest, tests
+}
+
+// testsEdit compares an entry's test lists (keyed tests: and
+// data_tests:) before and after an edit: the same, their lines in m; or
+// changed (one added, removed, rewritten) to lists of plain tests (no
+// Jinja, anchor or alias: plainTree), whose nodes a patch makes again
+// (patchtests.go), and *changed is set. Two lists of one key are left to
+// the compile.
+func (m lineMap) testsEdit(a, b [][2]*yaml.Node, changed *bool) bool {
+	if len(a) > 2 || len(b) > 2 {
+		return false
+	}
+	if len(a) == len(b) {
+		pair := lineMap{}
+		same := true
+		for i := range a {
+			same = same && pair.tree(a[i][0], b[i][0]) && pair.tree(a[i][1], b[i][1])
+		}
+		if same && m.merge(pair) {
+			return true
+		}
+	}
+	for _, kv := range b {
+		if !plainTree(kv[0]) || !plainTree(kv[1]) {
+			return false
+		}
+	}
+	*changed = true
+	return true
 }
 
 // entryPairs splits a mapping into its key-value pairs but its
@@ -646,8 +719,12 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 				}
 			}
 			shifts[ch.path] = composeShifts(snap.LineShifts[ch.path], moved)
+			snap.shiftAddedLines(ch.path, moved)
 		}
 		for name, e := range edits {
+			if e.tests {
+				e.file, e.text = ch.path, ch.data
+			}
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
 				return nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"

@@ -358,26 +358,9 @@ type testTarget struct {
 
 // addGenericTests creates a test node for every test declared in YAML.
 func (c *compilation) addGenericTests() {
-	type pending struct {
-		target *testTarget
-		column testColumn
-		spec   *yaml.Node
-	}
-	var todo []pending
+	var todo []pendingTest
 	add := func(tt *testTarget, col *propColumn, lists ...[]yaml.Node) {
-		var tc testColumn
-		if col != nil {
-			tc = testColumn{name: col.Name, sql: col.Name}
-			if col.Quote || !col.QuoteSet && tt.quoteColumns {
-				// dbt: a column with quote: true reaches its tests as adapter.quote(name)
-				tc.sql = c.dialect.QuoteIdent(col.Name)
-			}
-		}
-		for _, l := range lists {
-			for i := range l {
-				todo = append(todo, pending{tt, tc, &l[i]})
-			}
-		}
+		todo = c.pendingTests(todo, tt, col, lists...)
 	}
 	for _, p := range c.props {
 		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
@@ -411,11 +394,7 @@ func (c *compilation) addGenericTests() {
 				if n == nil || n.ResourceType != kind {
 					continue
 				}
-				tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: p.file, nodeName: e.Name}
-				add(tt, nil, e.DataTests, e.Tests)
-				for _, col := range e.Columns {
-					add(tt, col, col.DataTests, col.Tests)
-				}
+				todo = c.entryTests(todo, n, p.file, e)
 			}
 		}
 		for _, s := range p.Sources {
@@ -471,6 +450,44 @@ func (c *compilation) addGenericTests() {
 		}
 		c.setRelation(n) // again: config() may have set schema or alias
 	})
+}
+
+// pendingTest is a test declared in YAML, its node not yet built.
+type pendingTest struct {
+	target *testTarget
+	column testColumn
+	spec   *yaml.Node
+}
+
+// pendingTests adds to out the tests of lists, declared on tt's node or
+// on one of its columns (col).
+func (c *compilation) pendingTests(out []pendingTest, tt *testTarget, col *propColumn, lists ...[]yaml.Node) []pendingTest {
+	var tc testColumn
+	if col != nil {
+		tc = testColumn{name: col.Name, sql: col.Name}
+		if col.Quote || !col.QuoteSet && tt.quoteColumns {
+			// dbt: a column with quote: true reaches its tests as adapter.quote(name)
+			tc.sql = c.dialect.QuoteIdent(col.Name)
+		}
+	}
+	for _, l := range lists {
+		for i := range l {
+			out = append(out, pendingTest{tt, tc, &l[i]})
+		}
+	}
+	return out
+}
+
+// entryTests adds to out the tests a properties file's entry of an
+// unversioned model, seed or snapshot (n) declares: its own, then its
+// columns'.
+func (c *compilation) entryTests(out []pendingTest, n *Node, file string, e *propEntry) []pendingTest {
+	tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: file, nodeName: e.Name}
+	out = c.pendingTests(out, tt, nil, e.DataTests, e.Tests)
+	for _, col := range e.Columns {
+		out = c.pendingTests(out, tt, col, col.DataTests, col.Tests)
+	}
+	return out
 }
 
 // genericTest builds the node of one test declared in YAML, or says what

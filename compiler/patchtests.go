@@ -1,0 +1,234 @@
+package compiler
+
+import (
+	"encoding/binary"
+	"slices"
+	"sort"
+)
+
+// Patching an edit of the tests YAML declares on a model: a test added
+// to a data_tests: (or tests:) list of a model or of one of its columns,
+// removed, rewritten; a column with tests added or removed. The YAML
+// comparison (descriptionEdits) finds the models whose test lists
+// changed, to lists of plain tests (no Jinja, anchors or aliases, so the
+// new tests read no var and nothing the snapshot does not watch). Each
+// such model's generic tests are made again from the file's new text as
+// the whole compile makes them (entryTests, genericTest, then the steps
+// of addGenericTests and run for those nodes: setRelation, render,
+// checkNodeConfig, resolveRefs, resolveSQL, setUnrendered), finding the
+// model and what a relationships test refs through the snapshot (the node
+// index and manifest.json's entries). Compared by id with the tests of
+// the model the file declared before (its children in the node index
+// that the file declares and that are attached to it): a test the edit
+// kept has its entry replaced where it is; one it removed is cut out of
+// nodes, parent_map and child_map and out of its parents' lists of
+// children; one it added is inserted (graphSplices), its compiled file
+// written. The node index drops the old and adds the new ones, with the
+// lines the new text declares them at (a patch's later line moves shift
+// the lines of the nodes patches added: shiftAddedLines).
+//
+// Nothing else can change: a test has no children, no render reads
+// another's, and the model's entry holds no test. The patch refuses a
+// test that queries the warehouse while it renders, calls a macro of a
+// file whose edits it patches (a generic test's caller is not kept), stores
+// its failures (a relation), reads a var or env var, a test declared
+// twice or in both keys, anything a compile of them says, a file the
+// compile said something about, and versioned models; those compile the
+// whole project.
+
+// testEdit is a model whose YAML tests an edit changed.
+type testEdit struct {
+	id   string // the model's
+	name string
+	file string // the properties file, and its new text
+	text []byte
+}
+
+// remakeTests makes the generic tests of the edited models again: the
+// tests to insert or to replace (newModel.test), and those to cut or
+// replace (goneModel.test), or why it cannot.
+func (l *patchLoad) remakeTests(proj *Project, edits []testEdit) (news []*newModel, gone []goneModel, why string) {
+	snap, c := l.snap, l.c
+	if why := l.index(); why != "" {
+		return nil, nil, why
+	}
+	ix := l.ix
+	if len(ix.versions) > 0 {
+		return nil, nil, "the project has versioned models"
+	}
+	if len(snap.WarehouseTests) > 0 {
+		return nil, nil, "tests query the warehouse while they render"
+	}
+	for _, e := range edits {
+		for _, d := range snap.Diags {
+			if d.File == e.file {
+				return nil, nil, e.file + " changed its tests and the compile said something about it"
+			}
+		}
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	defer dec.f.Close()
+	c.scope.lazy = dec
+	defer func() { c.scope.lazy = nil }()
+	if len(proj.renderConfigs(c.targetValue, c.opt.Vars)) > 0 {
+		return nil, nil, edits[0].file + " changed its tests and the project's configs do not render cleanly"
+	}
+	fileOf, _ := c.macroPlaces()
+	parsed := map[string]*properties{}
+	for _, e := range edits {
+		why := e.file + " changed the tests of " + e.name + " and "
+		p := parsed[e.file]
+		if p == nil {
+			var diags Diagnostics
+			if p, diags = parseProperties(e.file, e.text, c.project.packageVars(c.project)); len(diags) > 0 || p == nil {
+				return nil, nil, why + "it does not parse cleanly"
+			}
+			parsed[e.file] = p
+		}
+		var entry *propEntry
+		for _, pe := range p.Models {
+			if pe.Name == e.name {
+				if entry != nil {
+					return nil, nil, why + "the model is described twice"
+				}
+				entry = pe
+			}
+		}
+		if entry == nil {
+			return nil, nil, why + "no longer describes it"
+		}
+		if len(entry.Tests) > 0 && len(entry.DataTests) > 0 {
+			return nil, nil, why + "the model has both tests: and data_tests:"
+		}
+		for _, col := range entry.Columns {
+			if len(col.Tests) > 0 && len(col.DataTests) > 0 {
+				return nil, nil, why + "a column has both tests: and data_tests:"
+			}
+		}
+		m := c.refTarget(e.name)
+		if m == nil || m.UniqueID != e.id {
+			return nil, nil, why + "the node index does not have it"
+		}
+		pending := c.entryTests(nil, m, e.file, entry)
+		sort.SliceStable(pending, func(i, j int) bool { return pending[i].spec.Line < pending[j].spec.Line })
+		made := map[string]*newModel{}
+		var tests []*Node
+		for _, pt := range pending {
+			n, d := c.genericTest(pt.target, pt.column, pt.spec)
+			if d != nil {
+				return nil, nil, why + "a test is not what a compile takes"
+			}
+			if !n.Enabled() {
+				return nil, nil, why + "a test is disabled"
+			}
+			if made[n.UniqueID] != nil {
+				return nil, nil, why + "a test is declared twice"
+			}
+			made[n.UniqueID] = &newModel{n: n, test: true}
+			tests = append(tests, n)
+		}
+		// as addGenericTests and run make them
+		for _, n := range tests {
+			c.setRelation(n)
+			st, err := c.renderNode(n, RenderOptions{})
+			if err != nil || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
+				return nil, nil, why + "a test does not render cleanly without the warehouse"
+			}
+			for _, name := range st.macros {
+				if file, ok := fileOf[name]; ok {
+					if mf, ok := snap.MacroFiles[file]; !ok || mf.Blocked == "" {
+						return nil, nil, why + "a test calls macro " + name + ", whose edits are patched"
+					}
+				}
+			}
+			c.states[n.UniqueID] = st
+			if n.Tags = tagsOf(n.Config); n.Tags == nil {
+				n.Tags = []string{}
+			}
+			c.setRelation(n)
+		}
+		c.nodes = tests
+		for _, n := range tests {
+			c.checkNodeConfig(n)
+		}
+		c.resolveRefs()
+		c.resolveSQL()
+		for _, n := range tests {
+			c.setUnrendered(n)
+			c.settleEntry(n)
+		}
+		if len(c.diags) > 0 {
+			return nil, nil, why + "a compile of its tests says something"
+		}
+		for _, n := range tests {
+			if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {
+				return nil, nil, why + "a test reads a var"
+			}
+			if buildsRelation(n) {
+				return nil, nil, why + "a test stores its failures"
+			}
+			if n.CompiledCode == "" {
+				return nil, nil, why + "a test compiles to nothing"
+			}
+			t := made[n.UniqueID]
+			if t.frag, err = appendNode(nil, n); err != nil {
+				return nil, nil, why + err.Error()
+			}
+			t.code = []byte(n.CompiledCode + "\n")
+		}
+		// the tests the file declared on the model before
+		for i := range ix.nodes {
+			in := &ix.nodes[i]
+			if in.gone || in.sel.ResourceType != TypeTest || in.sel.Path != e.file || !slices.Contains(in.sel.DependsOn, e.id) {
+				continue
+			}
+			old, err := dec.decode(i)
+			if err != nil {
+				return nil, nil, why + err.Error()
+			}
+			if old.TestType != "generic" || old.AttachedNode != e.id {
+				continue // another model's relationships test
+			}
+			g := goneModel{ni: -1, pos: i, n: *old, test: true}
+			if t := made[old.UniqueID]; t != nil {
+				// kept: its entry replaced where it is
+				if !slices.Equal(old.DependsOn.Nodes, t.n.DependsOn.Nodes) {
+					return nil, nil, why + "a test kept its id and changed its parents"
+				}
+				at := snap.Entries[i]
+				t.replace = &at
+				g.replaced = true
+			}
+			gone = append(gone, g)
+		}
+		for _, n := range tests {
+			news = append(news, made[n.UniqueID])
+		}
+	}
+	c.nodes = nil
+	sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
+	return news, gone, ""
+}
+
+// shiftAddedLines moves the lines where the nodes patches added are
+// declared in a properties file as an edit of it moved them: those of the
+// node index's own nodes are shifted as they are read (LineShifts), which
+// take its compile's lines, not those of a node added since.
+func (snap *patchSnapshot) shiftAddedLines(file string, moved []lineShift) {
+	for k := range snap.IndexAdds {
+		a := &snap.IndexAdds[k]
+		r := &snapReader{b: a.Detail}
+		conf, yf := r.str(), r.str()
+		line := int(r.uvarint())
+		if yf != file || r.err != nil {
+			continue
+		}
+		rest := r.b
+		b := appendStr(appendStr(make([]byte, 0, len(a.Detail)+4), conf), yf)
+		b = binary.AppendUvarint(b, uint64(max(shiftLine(moved, line), 0)))
+		a.Detail = append(b, rest...)
+	}
+}
