@@ -945,3 +945,31 @@ func TestBuildFromPatchAfterRefsChanged(t *testing.T) {
 		assert.Equal(t, step.c, scalar(t, light, "select id from main.c"))
 	}
 }
+
+// An analyst adds tests to a model's YAML and runs them, then removes
+// one: the compile is patched (patchtests.go), the run loads the tests
+// from the snapshot (the node index has the new ones), and what it runs,
+// prints and writes are a whole compile's, failures included.
+func TestTestFromPatchAfterYAMLTestsEdited(t *testing.T) {
+	props := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: yt\n",
+		"models/m.sql":      "{{ config(materialized='table') }}\nselect 1 as id union all select 2 union all select null\n",
+		"models/n.sql":      "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/_props.yml": props("")})
+	for _, step := range []struct {
+		tests string
+		code  int
+	}{
+		{"          - not_null\n", 1},
+		{"          - accepted_values:\n              values: [1, 2]\n          - relationships:\n              to: ref('n')\n              field: id\n", 1},
+		{"          - accepted_values:\n              values: [1, 2, 3]\n", 0},
+	} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "models/_props.yml", props(step.tests))
+		}
+		a := patchedLikeWhole(t, light, whole, step.tests, "test", "--threads", "1", "--select", "m")
+		require.Equal(t, step.code, a.Code, a.String())
+	}
+}
