@@ -1816,7 +1816,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		f := c.fingerprint(n, st.macros)
 		if f != nil {
-			j.varNames = f.VarNames
+			j.varNames, j.envNames = f.VarNames, f.EnvVarNames
 			for _, e := range f.EnvVarNames {
 				if IsSecretKey(e) {
 					j.why = id + " reads a secret env var"
@@ -2119,6 +2119,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		names = append(names, e[0])
 	}
 	names = append(names, newEnv...)
+	for _, j := range jobs {
+		names = append(names, j.envNames...)
+	}
 	snap.Env = envSnapshot(names)
 	for _, c := range changes {
 		written.merge(c)
@@ -2206,6 +2209,7 @@ type patchJob struct {
 	newKey, why string
 	frag, code  []byte    // its new manifest entry and compiled file
 	varNames    []string  // the vars its render may read (its Fingerprint's)
+	envNames    []string  // and the env vars (watched as a whole compile watches them)
 	desc        *descEdit // what an edit of YAML changed of its descriptions
 	descOnly    bool      // nothing else: written without a render
 	everyTime   bool      // a volatile model, rendered again every time

@@ -1667,3 +1667,57 @@ func TestPatchRemakesTests(t *testing.T) {
 			"models/_props.yml": props("not_null", "", "")}},
 	})
 }
+
+// TestPatchRendersAsBeforeTargetsRendered: a model a patch renders again
+// (its refs changed) or adds sees its ref() targets, and itself, as a
+// whole compile's render does, before their config() set their relations
+// (a review found the final ones); what it keeps of them for later
+// patches too.
+func TestPatchRendersAsBeforeTargetsRendered(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: rv\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/b.sql": "select 2 as id\n",
+			"models/x.sql": "{{ config(alias='xx') }}\nselect 3 as id\n",
+			"models/c.sql": "select * from {{ ref('m') }}\n",
+			"models/m.sql": "{{ config(alias='mm') }}\nselect '{{ ref('x').identifier }}' as n from {{ ref('a') }} -- {{ this }}\n"}},
+		{name: "a ref changed", patched: true, files: map[string]string{
+			"models/m.sql": "{{ config(alias='mm') }}\nselect '{{ ref('x').identifier }}' as n from {{ ref('b') }} -- {{ this }}\n"}},
+		{name: "text only", patched: true, files: map[string]string{
+			"models/m.sql": "{{ config(alias='mm') }}\nselect '{{ ref('x').identifier }}' as n from {{ ref('b') }} -- {{ this }} {{ ref('x').identifier }}\n"}},
+		{name: "an added model", patched: true, files: map[string]string{
+			"models/n.sql": "select '{{ ref('x').identifier }}' as n from {{ ref('a') }}\n"}},
+		{name: "a ref of x added", patched: true, files: map[string]string{
+			"models/o.sql": "{{ config(alias='xx' ~ '_o') }}\nselect * from {{ ref('a') }}\n"}},
+		{name: "a ref of x added to it", patched: true, files: map[string]string{
+			"models/o.sql": "{{ config(alias='xx' ~ '_o') }}\nselect * from {{ ref('x') }} join {{ ref('a') }} using (id)\n"}},
+		{name: "its alias from ref('x')", patched: false, files: map[string]string{
+			"models/o.sql": "{{ config(alias=ref('x').identifier ~ '_o') }}\nselect * from {{ ref('x') }} join {{ ref('a') }} using (id)\n"}},
+	})
+}
+
+// TestPatchWatchesEnvVarsItsRendersName: an env var a patched render's
+// fingerprint names (in a branch that did not run, of the model or of a
+// macro it now calls) is watched from then on, as a whole compile's
+// snapshot watches it (a review found it was not).
+func TestPatchWatchesEnvVarsItsRendersName(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	t.Setenv("MART_PP_ENV", "one")
+	t.Setenv("MART_PP_ENV2", "one")
+	dir := t.TempDir()
+	writeProjectFile(t, dir, "mart.yml", "name: ev\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	writeProjectFile(t, dir, "macros/env.sql", "{% macro envy() %}{% if false %}{{ env_var('MART_PP_ENV', 'd') }}{% endif %}1{% endmacro %}\n")
+	writeProjectFile(t, dir, "models/m.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/n.sql", "select 1 as id\n")
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	writeProjectFile(t, dir, "models/m.sql", "select {{ envy() }} as id\n")
+	writeProjectFile(t, dir, "models/n.sql", "select 1 as id {% if false %}{{ env_var('MART_PP_ENV2', 'd') }}{% endif %}\n")
+	patched, why := compareStep(t, opt, "the macro called, an env var named")
+	require.True(t, patched, why)
+	t.Setenv("MART_PP_ENV", "two")
+	compareStep(t, opt, "the macro's env var changed")
+	t.Setenv("MART_PP_ENV2", "two")
+	compareStep(t, opt, "the model's env var changed")
+}

@@ -433,7 +433,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	if err != nil {
 		return nil, err.Error()
 	}
-	defer dec.f.Close()
+	defer dec.close()
 	c.scope.lazy = dec
 	defer func() { c.scope.lazy = nil }()
 	names := map[string]bool{}
@@ -484,7 +484,14 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			return nil, why + "its config cannot be kept"
 		}
 		pc := &patchCapture{Key: key, Config: conf, Database: n.Database, Schema: n.Schema, Alias: n.Alias, Relation: n.Relation}
+		// its ref() targets as the whole compile's renders see them, before
+		// they render (earlyNode), which its stubs keep
+		dec.early = true
 		rs, err := c.renderNode(n, RenderOptions{})
+		dec.early = false
+		if dec.why != "" {
+			return nil, why + dec.why
+		}
 		if err != nil || rs == nil || rs.needsWarehouse || len(rs.warnings) > 0 {
 			return nil, why + "does not render cleanly without the warehouse"
 		}
@@ -526,7 +533,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 				c.sources[strings.TrimPrefix(k, "source:")] = t
 			}
 		}
+		dec.early = true // its sources are found now
 		pc.Facts, pc.Stubs = facts, c.stubsOf(rs)
+		dec.early = false
 		// as finishConfigs, checkConfigs and resolve do
 		if n.Tags = tagsOf(n.Config); n.Tags == nil {
 			n.Tags = []string{}

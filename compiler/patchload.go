@@ -845,6 +845,14 @@ type entryDecoder struct {
 	// got holds the nodes decoded, by index; the run's manifest holds the
 	// same nodes
 	got map[int]*Node
+	// early, when set, makes ref() find each node as a render of the
+	// whole compile saw it, before the node rendered (earlyNode); why
+	// says what it could not find so
+	early bool
+	why   string
+	pre   map[string]*Node
+	byID  map[string]int
+	blobs *os.File
 }
 
 func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
@@ -947,10 +955,86 @@ func (d *entryDecoder) node(i int, ok bool) *Node {
 func (d *entryDecoder) ref(name, version string, versioned bool) *Node {
 	if versioned {
 		i, ok := d.l.ix.versions[name][version]
-		return d.node(i, ok)
+		return d.earlyNode(d.node(i, ok))
 	}
 	i, ok := d.l.ix.byName[name]
-	return d.node(i, ok)
+	return d.earlyNode(d.node(i, ok))
+}
+
+// earlyNode is a ref() target as a render of the whole compile saw it
+// while early is set: renders run before any config() of theirs set a
+// relation (provisionalRelations), so a model's database, schema and
+// alias are those it had before it rendered, which its capture keeps; a
+// seed's are its own. A node the snapshot has no capture of is returned
+// as it is and why says so (the caller refuses).
+func (d *entryDecoder) earlyNode(n *Node) *Node {
+	if n == nil || !d.early {
+		return n
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p, ok := d.pre[n.UniqueID]; ok {
+		return p
+	}
+	if n.ResourceType == TypeSeed {
+		return n
+	}
+	if d.byID == nil {
+		d.byID = make(map[string]int, len(d.l.snap.Nodes))
+		for i, pn := range d.l.snap.Nodes {
+			d.byID[pn.ID] = i
+		}
+	}
+	ni, ok := d.byID[n.UniqueID]
+	var pc patchCapture
+	if ok {
+		pn := d.l.snap.Nodes[ni]
+		switch {
+		case pn.capture != nil:
+			pc = *pn.capture
+		default:
+			if pn.Blob == nil && d.blobs == nil {
+				if d.blobs, d.why = openBlobsOrWhy(d.l); d.why != "" {
+					return n
+				}
+			}
+			b, err := readBlobAt(d.blobs, pn)
+			if err == nil {
+				err = json.Unmarshal(b, &pc)
+			}
+			ok = err == nil
+		}
+	}
+	if !ok {
+		if d.why == "" {
+			d.why = "a render refs " + n.UniqueID + ", which the snapshot does not know as it was before it rendered"
+		}
+		return n
+	}
+	p := *n
+	p.Database, p.Schema, p.Alias, p.Relation = pc.Database, pc.Schema, pc.Alias, pc.Relation
+	if d.pre == nil {
+		d.pre = map[string]*Node{}
+	}
+	d.pre[n.UniqueID] = &p
+	return &p
+}
+
+// openBlobsOrWhy opens the snapshot's blobs file, or says why it cannot.
+func openBlobsOrWhy(l *patchLoad) (*os.File, string) {
+	f, err := openBlobs(l.file, l.snap)
+	if err != nil {
+		return nil, "the snapshot's blobs file is unreadable"
+	}
+	return f, ""
+}
+
+// close closes what the decoder opened.
+func (d *entryDecoder) close() {
+	d.f.Close()
+	if d.blobs != nil {
+		d.blobs.Close()
+	}
 }
 
 func (d *entryDecoder) source(key string) *Node {

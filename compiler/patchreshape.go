@@ -44,7 +44,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 	if err != nil {
 		return err.Error()
 	}
-	defer dec.f.Close()
+	defer dec.close()
 	c.scope.lazy = dec
 	defer func() { c.scope.lazy = nil }()
 	fileOf, _ := c.macroPlaces()
@@ -56,8 +56,16 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 			return why + "the node index lacks it"
 		}
 		j.ixPos = pos
+		// rendered as the whole compile renders it: its ref() targets and
+		// its own relation as they were before they rendered (earlyNode),
+		// which its stubs keep for the patches to come
 		n := j.pre
+		dec.early = true
 		rs, err := c.renderNode(&n, RenderOptions{})
+		dec.early = false
+		if dec.why != "" {
+			return why + dec.why
+		}
 		if err != nil || rs == nil || rs.needsWarehouse {
 			return why + "it does not render cleanly without the warehouse"
 		}
@@ -99,8 +107,13 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 				c.sources[strings.TrimPrefix(k, "source:")] = t
 			}
 		}
-		// as the whole compile does after its renders (run); a singular
-		// test is attached to its one parent there
+		dec.early = true // its sources are found now
+		stubs := c.stubsOf(rs)
+		dec.early = false
+		// as the whole compile does after its renders (run): its relation
+		// final (as it was: its config is), a singular test attached to its
+		// one parent
+		n.Database, n.Schema, n.Alias, n.Relation = j.fin.Database, j.fin.Schema, j.fin.Alias, j.fin.Relation
 		if n.ResourceType == TypeTest {
 			n.AttachedNode = ""
 		}
@@ -116,7 +129,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 			return why + "it refs an ephemeral model"
 		}
 		if slices.Contains(n.DependsOn.Nodes, id) {
-			return why + "it refs itself" // a cycle, which a whole compile reports
+			return why + "it refs itself" // left to the whole compile (its graph drops the edge)
 		}
 		if n.CompiledCode == "" {
 			return why + "it compiles to nothing"
@@ -128,7 +141,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 					return why + "it reads a secret env var"
 				}
 			}
-			j.varNames = f.VarNames
+			j.varNames, j.envNames = f.VarNames, f.EnvVarNames
 		}
 		c.settleEntry(&n)
 		fin := j.fin
@@ -145,7 +158,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 		j.code = []byte(fin.CompiledCode + "\n")
 		j.out = fin
 		j.macros = rs.macros
-		j.pc.Facts, j.pc.Stubs, j.pc.Names = facts, c.stubsOf(rs), targets
+		j.pc.Facts, j.pc.Stubs, j.pc.Names = facts, stubs, targets
 		// nothing the capture says of its text changed: its CTEs are none
 		// (no ephemeral ref), its key is the one its text makes
 		j.pc.CTEs = nil

@@ -70,7 +70,7 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit) (news []*newMod
 	if err != nil {
 		return nil, nil, err.Error()
 	}
-	defer dec.f.Close()
+	defer dec.close()
 	c.scope.lazy = dec
 	defer func() { c.scope.lazy = nil }()
 	if len(proj.renderConfigs(c.targetValue, c.opt.Vars)) > 0 {
