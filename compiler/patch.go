@@ -1895,7 +1895,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for _, ni := range slices.Sorted(maps.Keys(descs)) {
 		if e := descs[ni]; e.tests {
 			id := snap.Nodes[ni].ID
-			testEdits = append(testEdits, testEdit{id: id, name: id[strings.LastIndexByte(id, '.')+1:], file: e.file, text: e.text})
+			testEdits = append(testEdits, testEdit{id: id, name: id[strings.LastIndexByte(id, '.')+1:], file: e.file, entry: e.entry})
 		}
 	}
 	if len(testEdits) > 0 {

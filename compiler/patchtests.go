@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"slices"
 	"sort"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Patching an edit of the tests YAML declares on a model: a test added
@@ -38,10 +40,10 @@ import (
 
 // testEdit is a model whose YAML tests an edit changed.
 type testEdit struct {
-	id   string // the model's
-	name string
-	file string // the properties file, and its new text
-	text []byte
+	id    string // the model's
+	name  string
+	file  string     // the properties file
+	entry *yaml.Node // the model's entry in its new text
 }
 
 // remakeTests makes the generic tests of the edited models again: the
@@ -77,28 +79,11 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit) (news []*newMod
 		return nil, nil, edits[0].file + " changed its tests and the project's configs do not render cleanly"
 	}
 	fileOf, _ := c.macroPlaces()
-	parsed := map[string]*properties{}
 	for _, e := range edits {
 		why := e.file + " changed the tests of " + e.name + " and "
-		p := parsed[e.file]
-		if p == nil {
-			var diags Diagnostics
-			if p, diags = parseProperties(e.file, e.text, c.project.packageVars(c.project)); len(diags) > 0 || p == nil {
-				return nil, nil, why + "it does not parse cleanly"
-			}
-			parsed[e.file] = p
-		}
-		var entry *propEntry
-		for _, pe := range p.Models {
-			if pe.Name == e.name {
-				if entry != nil {
-					return nil, nil, why + "the model is described twice"
-				}
-				entry = pe
-			}
-		}
-		if entry == nil {
-			return nil, nil, why + "no longer describes it"
+		entry := &propEntry{}
+		if err := e.entry.Decode(entry); err != nil || entry.Name != e.name {
+			return nil, nil, why + "its entry does not decode cleanly"
 		}
 		if len(entry.Tests) > 0 && len(entry.DataTests) > 0 {
 			return nil, nil, why + "the model has both tests: and data_tests:"

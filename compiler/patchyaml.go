@@ -60,8 +60,8 @@ type descEdit struct {
 	// ones: the patch makes them again from text, the file's new text
 	// (patchtests.go)
 	tests bool
+	entry *yaml.Node // its entry in the new text
 	file  string
-	text  []byte
 }
 
 // columnsChanged says the edit adds or removes columns.
@@ -181,6 +181,9 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	}
 	if name == "" || edits[name] != nil {
 		return false // a nameless entry or one written twice: the compile said so
+	}
+	if e.tests {
+		e.entry = b
 	}
 	edits[name] = &e
 	return true
@@ -722,9 +725,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			snap.shiftAddedLines(ch.path, moved)
 		}
 		for name, e := range edits {
-			if e.tests {
-				e.file, e.text = ch.path, ch.data
-			}
+			e.file = ch.path
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
 				return nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"

@@ -170,6 +170,10 @@ models:
 				return
 			}
 			require.True(t, ok)
+			for name, e := range got {
+				assert.Equal(t, e.tests, e.entry != nil, name)
+				e.entry = nil // the entry's node in the new text: checked by TestPatchRemakesTests
+			}
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, tc.moved, moved)
 		})
