@@ -1916,7 +1916,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 		if len(testEdits) > 0 {
-			tnews, tgone, why := load.remakeTests(proj, testEdits)
+			tnews, tgone, why := load.remakeTests(proj, testEdits, gone)
 			if why != "" {
 				return nil, why
 			}
@@ -1928,7 +1928,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		splices = append(splices, sp...)
 		for _, m := range news {
-			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(m.n))), m.code})
+			if !m.test { // no compiled file of a generic test (patchtests.go)
+				outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(m.n))), m.code})
+			}
 		}
 	}
 	for _, t := range tests {
@@ -1996,9 +1998,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			splices = append(splices, sp)
 		}
 	}
-	sort.Slice(splices, func(i, j int) bool { return splices[i].from < splices[j].from })
+	// an insertion where a cut starts goes first (an entry added after
+	// the last one that stays, the one after it cut)
+	sort.Slice(splices, func(i, j int) bool {
+		a, b := splices[i], splices[j]
+		return a.from < b.from || a.from == b.from && a.to < b.to
+	})
 	for i := 1; i < len(splices); i++ {
-		if splices[i].from < splices[i-1].to || splices[i].from == splices[i-1].from {
+		prev := splices[i-1]
+		if splices[i].from < prev.to || splices[i].from == prev.from && prev.to != prev.from {
 			return nil, "overlapping manifest entries"
 		}
 	}

@@ -119,7 +119,9 @@ func (ix *nodeIndex) edit(adds []indexAdd, drops []int, deps map[int][]string) e
 			}
 		}
 		ix.pos[a.ID] = len(ix.nodes)
-		ix.byName[a.Name] = len(ix.nodes)
+		if a.Type == TypeModel || a.Type == TypeSeed || a.Type == TypeSnapshot { // what ref() finds
+			ix.byName[a.Name] = len(ix.nodes)
+		}
 		ix.nodes = append(ix.nodes, n)
 		ix.added = append(ix.added, a.Detail)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -24,19 +25,20 @@ import (
 // that the file declares and that are attached to it): a test the edit
 // kept has its entry replaced where it is; one it removed is cut out of
 // nodes, parent_map and child_map and out of its parents' lists of
-// children; one it added is inserted (graphSplices), its compiled file
-// written. The node index drops the old and adds the new ones, with the
+// children; one it added is inserted (graphSplices). The node index drops the old and adds the new ones, with the
 // lines the new text declares them at (a patch's later line moves shift
 // the lines of the nodes patches added: shiftAddedLines).
 //
 // Nothing else can change: a test has no children, no render reads
 // another's, and the model's entry holds no test. The patch refuses a
 // test that queries the warehouse while it renders, calls a macro of a
-// file whose edits it patches (a generic test's caller is not kept), stores
-// its failures (a relation), reads a var or env var, a test declared
-// twice or in both keys, anything a compile of them says, a file the
-// compile said something about, and versioned models; those compile the
-// whole project.
+// file whose edits it patches (a generic test's caller is not kept),
+// refs an ephemeral model (its CTEs), an unknown one or one removed in
+// the same edit, reads a var or env var, a test declared twice or in
+// both keys, anything a compile of them says, a file the compile said
+// something about, and versioned models; those compile the whole
+// project. As `mart compile` writes no compiled file of a generic test
+// (a run writes those of the tests it runs), the patch writes none.
 
 // testEdit is a model whose YAML tests an edit changed.
 type testEdit struct {
@@ -49,7 +51,7 @@ type testEdit struct {
 // remakeTests makes the generic tests of the edited models again: the
 // tests to insert or to replace (newModel.test), and those to cut or
 // replace (goneModel.test), or why it cannot.
-func (l *patchLoad) remakeTests(proj *Project, edits []testEdit) (news []*newModel, gone []goneModel, why string) {
+func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneModel) (news []*newModel, gone []goneModel, why string) {
 	snap, c := l.snap, l.c
 	if why := l.index(); why != "" {
 		return nil, nil, why
@@ -129,6 +131,26 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit) (news []*newMod
 					}
 				}
 			}
+			// what it refs is there, and not ephemeral (its CTEs would need
+			// the ephemeral models' renders)
+			for _, k := range st.targets {
+				switch {
+				case strings.HasPrefix(k, "ref:"):
+					t := c.refTarget(strings.TrimPrefix(k, "ref:"))
+					if t == nil || t.Materialized() == "ephemeral" {
+						return nil, nil, why + "a test refs an unknown or ephemeral model"
+					}
+					if slices.ContainsFunc(removed, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+						return nil, nil, why + "a test refs a removed model" // an error, which a whole compile reports
+					}
+				case strings.HasPrefix(k, "source:"):
+					t := dec.source(strings.TrimPrefix(k, "source:"))
+					if t == nil {
+						return nil, nil, why + "a test names an unknown source"
+					}
+					c.sources[strings.TrimPrefix(k, "source:")] = t
+				}
+			}
 			c.states[n.UniqueID] = st
 			if n.Tags = tagsOf(n.Config); n.Tags == nil {
 				n.Tags = []string{}
@@ -152,9 +174,6 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit) (news []*newMod
 			if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {
 				return nil, nil, why + "a test reads a var"
 			}
-			if buildsRelation(n) {
-				return nil, nil, why + "a test stores its failures"
-			}
 			if n.CompiledCode == "" {
 				return nil, nil, why + "a test compiles to nothing"
 			}
@@ -162,7 +181,6 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit) (news []*newMod
 			if t.frag, err = appendNode(nil, n); err != nil {
 				return nil, nil, why + err.Error()
 			}
-			t.code = []byte(n.CompiledCode + "\n")
 		}
 		// the tests the file declared on the model before
 		for i := range ix.nodes {

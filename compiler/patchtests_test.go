@@ -1,0 +1,170 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestPatchTestsOfEphemeralModelsCompileWhole: a relationships test to an
+// ephemeral model that refs another inlines both as CTEs, which a patch
+// does not make: compiled whole (a review found the inner one missing).
+func TestPatchTestsOfEphemeralModelsCompileWhole(t *testing.T) {
+	props := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/e2.sql":     "{{ config(materialized='ephemeral') }}\nselect 1 as id\n",
+			"models/e1.sql":     "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('e2') }}\n",
+			"models/a.sql":      "select id from {{ ref('e1') }}\n",
+			"models/_props.yml": props("")}},
+		{name: "a relationships test to e1 added", patched: false, files: map[string]string{
+			"models/_props.yml": props("          - relationships:\n              to: ref('e1')\n              field: id\n")}},
+	})
+}
+
+// TestPatchAddedTestIsNoRefTarget: a test a patch adds, named as a model,
+// is not what ref() of that name finds in a run from the snapshot, nor is
+// the model lost when the test goes (a review found both).
+func TestPatchAddedTestIsNoRefTarget(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	props := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
+	}
+	writeProjectFile(t, dir, "mart.yml", "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/b.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/c.sql", "{{ config(materialized='incremental') }}\nselect id from {{ ref('b') }}\n{% if is_incremental() %}where id > 0{% endif %}\n")
+	writeProjectFile(t, dir, "models/schema/_props.yml", props(""))
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	for _, step := range []struct{ name, tests string }{
+		{"a test named b added", "          - not_null:\n              name: b\n"},
+		{"it removed", ""},
+	} {
+		writeProjectFile(t, dir, "models/schema/_props.yml", props(step.tests))
+		patched, why := compareStep(t, opt, step.name)
+		require.True(t, patched, why)
+		ro := opt
+		ro.PartialParse, ro.PatchReadOnly = true, true
+		pt, why := CompileByPatch(ro)
+		require.NotNil(t, pt, why)
+		_, why = pt.SelectorGraph()
+		require.Empty(t, why)
+		lr, why := pt.Result([]string{"model.rt.c"})
+		require.NotNil(t, lr, why)
+		if got := lr.Renderer.Target("ref:b"); got == nil || got.UniqueID != "model.rt.b" {
+			id := "<nil>"
+			if got != nil {
+				id = got.UniqueID
+			}
+			t.Errorf("after %s, ref('b') of a run from the snapshot finds %s, not model.rt.b", step.name, id)
+		}
+	}
+}
+
+// TestPatchRefusesATestOfARemovedModel: a relationships test added in the
+// edit that removes its target is an error of a whole compile, which the
+// patch leaves to it (a review found it patched).
+func TestPatchRefusesATestOfARemovedModel(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	props := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
+	}
+	writeProjectFile(t, dir, "mart.yml", "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/x.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/_props.yml", props(""))
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	require.NoError(t, os.Remove(filepath.Join(dir, "models/x.sql")))
+	writeProjectFile(t, dir, "models/_props.yml", props("          - relationships:\n              to: ref('x')\n              field: id\n"))
+	cold, cd := Compile(opt)
+	require.Nil(t, cold)
+	require.True(t, cd.HasErrors())
+	warm := opt
+	warm.PartialParse = true
+	pt, _ := CompileByPatch(warm)
+	require.Nil(t, pt, "a patch succeeds where a whole compile fails: %v", cd)
+}
+
+// testCompiledTree is target/compiled's files and texts, by slash path.
+func testCompiledTree(t *testing.T, dir string) map[string]string {
+	out := map[string]string{}
+	root := filepath.Join(dir, "target", "compiled")
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			out[filepath.ToSlash(rel)] = string(b)
+		}
+		return nil
+	})
+	return out
+}
+
+// TestPatchWritesNoCompiledFileOfATest: `mart compile` writes no compiled
+// file of a generic test, nor does a patch that makes tests again (a
+// review found it wrote them, and their directories).
+func TestPatchWritesNoCompiledFileOfATest(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	props := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [" + tests + "]\n"
+	}
+	patchDir, wholeDir := t.TempDir(), t.TempDir()
+	for _, dir := range []string{patchDir, wholeDir} {
+		writeProjectFile(t, dir, "mart.yml", "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+		writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+		writeProjectFile(t, dir, "models/schema/_props.yml", props("unique"))
+	}
+	opt := Options{ProjectDir: patchDir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	for _, dir := range []string{patchDir, wholeDir} {
+		writeProjectFile(t, dir, "models/schema/_props.yml", props("unique, not_null"))
+	}
+	patched, why := compareStep(t, opt, "a test added")
+	require.True(t, patched, why)
+	whole, d := Compile(Options{ProjectDir: wholeDir, InvocationID: "inv"}) // as `mart compile` does
+	require.NotNil(t, whole, "%v", d)
+	require.NoError(t, whole.WriteTarget(compiledIDs(whole)))
+	require.Equal(t, testCompiledTree(t, wholeDir), testCompiledTree(t, patchDir), "target/compiled after a patched compile")
+}
+
+// TestPatchTestArgumentsEdited: a test whose arguments changed gets a new
+// id beside its old one, the last of manifest.json's nodes: the old one
+// is cut and the new one inserted at one place.
+func TestPatchTestArgumentsEdited(t *testing.T) {
+	props := func(values string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - accepted_values:\n              values: [" + values + "]\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":      "select 1 as id\n",
+			"models/_props.yml": props("1, 2")}},
+		{name: "a value added", patched: true, files: map[string]string{"models/_props.yml": props("1, 2, 3")}},
+	})
+}
+
+// TestPatchRelationshipsToASource: a relationships test to a source is
+// patched, the source found through the snapshot.
+func TestPatchRelationshipsToASource(t *testing.T) {
+	pa := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":   "select 1 as id\n",
+			"models/src.yml": "version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n",
+			"models/_a.yml":  pa("")}},
+		{name: "to a source", patched: true, files: map[string]string{
+			"models/_a.yml": pa("          - relationships:\n              to: source('s', 't')\n              field: id\n")}},
+	})
+}
