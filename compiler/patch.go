@@ -1523,9 +1523,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// entries are written with them (added to todo once the macros are
 	// known)
 	var descs map[int]*descEdit
+	var entries map[string]*descEdit // models' entries added or removed, by name
 	if len(editedYAML) > 0 {
-		if descs, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
+		if descs, entries, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
 			return nil, why
+		}
+		if len(entries) > 0 && len(added)+len(goneNodes) == 0 {
+			return nil, "a model's YAML entry was added or removed, and no model file"
 		}
 	}
 	// the models that read a var that changed render again
@@ -1906,14 +1910,19 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var news []*newModel
 	var gone []goneModel
 	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits) > 0 {
-		if gone, why = load.removeModels(goneNodes, read); why != "" {
+		if gone, why = load.removeModels(goneNodes, read, entries); why != "" {
 			return nil, why
 		}
 		if why = load.reshapeModels(reshaped, gone); why != "" {
 			return nil, why
 		}
-		if news, why = load.addModels(proj, added, gone); why != "" {
+		if news, why = load.addModels(proj, added, gone, entries); why != "" {
 			return nil, why
+		}
+		for name, e := range entries {
+			if !e.used {
+				return nil, e.file + " describes " + name + " anew or no more, and its model file is not added or removed"
+			}
 		}
 		if len(testEdits) > 0 {
 			tnews, tgone, why := load.remakeTests(proj, testEdits, gone)

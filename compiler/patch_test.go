@@ -55,6 +55,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(5) == 0 {
 							did = append(did, p.editTests())
 						}
+						if p.rng.Intn(6) == 0 {
+							did = append(did, p.editEntries())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -120,6 +123,74 @@ func (p *mutatedProject) editSQL() string {
 	}
 	p.write(model, text)
 	return "sql " + model
+}
+
+// editEntries adds a model file with its entry in its layer's properties
+// file (with a test), or renames or removes one it added, file and entry
+// (patchadd.go; patchtests.go), or removes a model the project has with
+// its entry (the whole compile fails when another refs it).
+func (p *mutatedProject) editEntries() string {
+	var added []string
+	for _, f := range p.files("models", ".sql") {
+		if strings.Contains(f, "/ent_") {
+			added = append(added, f)
+		}
+	}
+	entry := func(name string) string {
+		return "  - name: " + name + "\n    description: \"added " + name + "\"\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	}
+	schema := func(model string) string { // models/layer_N/_schema.yml of models/layer_N/g_M/x.sql
+		parts := strings.Split(model, "/")
+		return strings.Join(parts[:2], "/") + "/_schema.yml"
+	}
+	switch r := p.rng.Intn(4); {
+	case r == 0 && len(added) > 0: // renamed
+		f := p.pick(added)
+		name := strings.TrimSuffix(filepath.Base(f), ".sql")
+		to := fmt.Sprintf("ent_%d", p.n)
+		text := p.read(f)
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+		p.write(filepath.ToSlash(filepath.Join(filepath.Dir(f), to+".sql")), text)
+		y := schema(f)
+		p.write(y, strings.Replace(p.read(y), "  - name: "+name+"\n    description: \"added "+name+"\"", "  - name: "+to+"\n    description: \"added "+to+"\"", 1))
+		return "mv " + name + " " + to + " with its entry"
+	case r == 1 && len(added) > 0, r == 2: // removed
+		f := p.pick(added)
+		if r == 2 || f == "" {
+			f = p.pick(p.files("models/layer_1", ".sql"))
+		}
+		if f == "" {
+			return "nothing"
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".sql")
+		y := schema(f)
+		text := p.read(y)
+		at := strings.Index(text, "  - name: "+name+"\n")
+		if at < 0 {
+			return "nothing"
+		}
+		end := strings.Index(text[at+1:], "\n  - name: ")
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += at + 2
+		}
+		p.trash[f] = []byte(p.read(f)) // restoreAll brings it back (without its entry) when others ref it
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+		p.write(y, text[:at]+text[end:])
+		return "rm " + name + " with its entry"
+	default: // added
+		models := p.files("models/layer_1", ".sql")
+		if len(models) == 0 {
+			return "nothing"
+		}
+		beside := p.pick(models)
+		name := fmt.Sprintf("ent_%d", p.n)
+		p.write(filepath.ToSlash(filepath.Join(filepath.Dir(beside), name+".sql")), fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pick(p.modelNames())))
+		y := schema(beside)
+		p.write(y, strings.Replace(p.read(y), "models:\n", "models:\n"+entry(name), 1))
+		return "new model " + name + " with its entry"
+	}
 }
 
 // editTests changes the tests a properties file declares on a model
@@ -1472,7 +1543,7 @@ func TestPatchAddsModels(t *testing.T) {
 			"models/m.sql": "select * from {{ ref('b') }} -- edited\n"}},
 		{name: "the macro the model added first calls edited again (its node renumbered)", patched: true, files: map[string]string{
 			"macros/twice.sql": "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n"}},
-		{name: "a model removed with the model that refs it: compiled whole", remove: []string{"models/n.sql", "models/c.sql"}},
+		{name: "a model removed with the model that refs it", patched: true, remove: []string{"models/n.sql", "models/c.sql"}},
 	})
 }
 

@@ -420,7 +420,7 @@ type newModel struct {
 // addModels makes and renders the models of added files, or says why it
 // cannot. It runs after the patch's other renders: ref() and source() then
 // find the snapshot's nodes.
-func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel) ([]*newModel, string) {
+func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel, entries map[string]*descEdit) ([]*newModel, string) {
 	snap, c := l.snap, l.c
 	if why := l.index(); why != "" {
 		return nil, why
@@ -476,6 +476,24 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			return nil, why + "disabled"
 		}
 		names[n.Name] = true
+		// the YAML entry added with it, applied as applyPatches applies
+		// one before the renders (plain YAML: descriptionEdits)
+		var entry *propEntry
+		var entryFile string
+		if e := entries[n.Name]; e != nil {
+			if !e.entryAdded {
+				return nil, why + "its name's YAML entry was removed"
+			}
+			entry, entryFile = &propEntry{}, e.file
+			if err := e.entry.Decode(entry); err != nil || entry.Name != n.Name || entry.Versions != nil {
+				return nil, why + "its YAML entry does not decode cleanly"
+			}
+			c.applyPatch(&properties{file: e.file, pkg: projects[0]}, TypeModel, entry, n)
+			if len(c.diags) > 0 || !n.Enabled() {
+				return nil, why + "its YAML entry says something or disables it"
+			}
+			e.used = true
+		}
 		// as the whole compile renders it (renderAll, keepRender)
 		c.setRelation(n)
 		key, ok := nodeRenderKey(n)
@@ -603,6 +621,15 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		m.code = []byte(n.CompiledCode + "\n")
 		out = append(out, m)
+		if entry != nil { // the tests its entry declares, which ref it
+			dec.also = n
+			tests, w := l.makeTests(dec, n, entryFile, entry, gone)
+			dec.also = nil
+			if w != "" {
+				return nil, why + w
+			}
+			out = append(out, tests...)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
 	return out, ""
@@ -625,12 +652,13 @@ type goneModel struct {
 // nothing refs them, no test is attached (their child_map lists are
 // empty: graphSplices), no YAML describes them (its entry would warn),
 // and the snapshot renders none of them every time.
-func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, bool)) ([]goneModel, string) {
+func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, bool), entries map[string]*descEdit) ([]goneModel, string) {
 	snap, c := l.snap, l.c
 	if why := l.index(); why != "" {
 		return nil, why
 	}
 	var out []goneModel
+	var dec *entryDecoder
 	for _, ni := range nis {
 		pn := snap.Nodes[ni]
 		why := pn.Path + " is gone and "
@@ -642,8 +670,28 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		if !ok || json.Unmarshal(entry, &g.n) != nil || g.n.UniqueID != pn.ID {
 			return nil, pn.ID + "'s manifest entry unreadable"
 		}
-		if g.n.PatchPath != "" || g.n.ResourceType != TypeModel {
-			return nil, why + "YAML describes it"
+		if g.n.ResourceType != TypeModel {
+			return nil, why + "it is no model"
+		}
+		// a model YAML describes goes with its entry, and its tests
+		var tests []goneModel
+		if g.n.PatchPath != "" {
+			e := entries[g.n.Name]
+			if e == nil || !e.entryRemoved || e.file != g.n.PatchPath {
+				return nil, why + "YAML describes it"
+			}
+			e.used = true
+			if dec == nil {
+				var err error
+				if dec, err = newEntryDecoder(l); err != nil {
+					return nil, err.Error()
+				}
+				defer dec.close()
+			}
+			var w string
+			if tests, w = l.declaredTests(dec, g.n.UniqueID, g.n.PatchPath); w != "" {
+				return nil, why + w
+			}
 		}
 		// what the compile said of it would go with it
 		for _, d := range snap.Diags {
@@ -661,6 +709,7 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 			}
 		}
 		out = append(out, g)
+		out = append(out, tests...)
 	}
 	return out, ""
 }
@@ -720,9 +769,16 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			}
 			splices = append(splices, sp)
 		}
+		// nothing depends on it but what goes with it (its tests)
 		k, _ := findEntry(tail.children, id) // there: cut above
-		if e := tail.children[k]; string(b[e.from-snap.Macros[1]:e.to-snap.Macros[1]]) != "[]" {
-			return nil, g.n.Path + " is gone and nodes depend on it"
+		var kids []string
+		if e := tail.children[k]; json.Unmarshal(b[e.from-snap.Macros[1]:e.to-snap.Macros[1]], &kids) != nil {
+			return nil, "manifest.json's child_map is not as written"
+		}
+		for _, kid := range kids {
+			if !goneIDs[kid] {
+				return nil, g.n.Path + " is gone and nodes depend on it"
+			}
 		}
 		for _, p := range g.n.DependsOn.Nodes {
 			lost[p] = append(lost[p], id)
@@ -744,6 +800,18 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	if inserts(news, nil) && len(nodeKeys) == 0 {
 		return nil, "manifest.json has no other node"
 	}
+	// the new nodes' children: new too (a model's tests, added with it)
+	newIDs := map[string]bool{}
+	for _, m := range news {
+		if m.replace == nil {
+			newIDs[m.n.UniqueID] = true
+		}
+		for _, p := range m.n.DependsOn.Nodes {
+			if m.replace == nil {
+				kids[p] = append(kids[p], m.n.UniqueID)
+			}
+		}
+	}
 	var ins inserter
 	for _, m := range news {
 		id := m.n.UniqueID
@@ -753,10 +821,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 		ins.add(nodeKeys, 0, id, m.frag, &m.at)
 		ins.add(parentKeys, tail.parentsAt, id, appendStrings(nil, m.n.DependsOn.Nodes), nil)
-		ins.add(childKeys, tail.childrenAt, id, []byte("[]"), nil)
-		for _, p := range m.n.DependsOn.Nodes {
-			kids[p] = append(kids[p], id)
-		}
+		own := append([]string{}, kids[id]...)
+		slices.Sort(own)
+		ins.add(childKeys, tail.childrenAt, id, appendStrings(nil, own), nil)
 	}
 	splices = append(splices, ins.splices()...)
 	sp, why := reshapeSplices(reshaped, l.ix, tail, b, snap.Macros[1], kids, lost)
@@ -772,8 +839,8 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		parents[p] = true
 	}
 	for _, p := range sortedKeys(parents) {
-		if goneIDs[p] {
-			continue // its entry is cut
+		if goneIDs[p] || newIDs[p] {
+			continue // its entry is cut, or inserted with its children
 		}
 		i, ok := findEntry(tail.children, p)
 		if !ok {

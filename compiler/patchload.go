@@ -855,6 +855,9 @@ type entryDecoder struct {
 	pre   map[string]*Node
 	byID  map[string]int
 	blobs *os.File
+	// also is a node ref() finds by its name besides the index's (a model
+	// a patch adds, while its tests are made)
+	also *Node
 }
 
 func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
@@ -958,6 +961,9 @@ func (d *entryDecoder) ref(name, version string, versioned bool) *Node {
 	if versioned {
 		i, ok := d.l.ix.versions[name][version]
 		return d.earlyNode(d.node(i, ok))
+	}
+	if d.also != nil && d.also.Name == name {
+		return d.also
 	}
 	i, ok := d.l.ix.byName[name]
 	return d.earlyNode(d.node(i, ok))

@@ -80,136 +80,41 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 	if len(proj.renderConfigs(c.targetValue, c.opt.Vars)) > 0 {
 		return nil, nil, edits[0].file + " changed its tests and the project's configs do not render cleanly"
 	}
-	fileOf, _ := c.macroPlaces()
 	for _, e := range edits {
 		why := e.file + " changed the tests of " + e.name + " and "
 		entry := &propEntry{}
 		if err := e.entry.Decode(entry); err != nil || entry.Name != e.name {
 			return nil, nil, why + "its entry does not decode cleanly"
 		}
-		if len(entry.Tests) > 0 && len(entry.DataTests) > 0 {
-			return nil, nil, why + "the model has both tests: and data_tests:"
-		}
-		for _, col := range entry.Columns {
-			if len(col.Tests) > 0 && len(col.DataTests) > 0 {
-				return nil, nil, why + "a column has both tests: and data_tests:"
-			}
-		}
 		m := c.refTarget(e.name)
 		if m == nil || m.UniqueID != e.id {
 			return nil, nil, why + "the node index does not have it"
 		}
-		pending := c.entryTests(nil, m, e.file, entry)
-		sort.SliceStable(pending, func(i, j int) bool { return pending[i].spec.Line < pending[j].spec.Line })
-		made := map[string]*newModel{}
-		var tests []*Node
-		for _, pt := range pending {
-			n, d := c.genericTest(pt.target, pt.column, pt.spec)
-			if d != nil {
-				return nil, nil, why + "a test is not what a compile takes"
-			}
-			if !n.Enabled() {
-				return nil, nil, why + "a test is disabled"
-			}
-			if made[n.UniqueID] != nil {
-				return nil, nil, why + "a test is declared twice"
-			}
-			made[n.UniqueID] = &newModel{n: n, test: true}
-			tests = append(tests, n)
+		made, w := l.makeTests(dec, m, e.file, entry, removed)
+		if w != "" {
+			return nil, nil, why + w
 		}
-		// as addGenericTests and run make them
-		for _, n := range tests {
-			c.setRelation(n)
-			st, err := c.renderNode(n, RenderOptions{})
-			if err != nil || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
-				return nil, nil, why + "a test does not render cleanly without the warehouse"
-			}
-			for _, name := range st.macros {
-				if file, ok := fileOf[name]; ok {
-					if mf, ok := snap.MacroFiles[file]; !ok || mf.Blocked == "" {
-						return nil, nil, why + "a test calls macro " + name + ", whose edits are patched"
-					}
-				}
-			}
-			// what it refs is there, and not ephemeral (its CTEs would need
-			// the ephemeral models' renders)
-			for _, k := range st.targets {
-				switch {
-				case strings.HasPrefix(k, "ref:"):
-					t := c.refTarget(strings.TrimPrefix(k, "ref:"))
-					if t == nil || t.Materialized() == "ephemeral" {
-						return nil, nil, why + "a test refs an unknown or ephemeral model"
-					}
-					if slices.ContainsFunc(removed, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
-						return nil, nil, why + "a test refs a removed model" // an error, which a whole compile reports
-					}
-				case strings.HasPrefix(k, "source:"):
-					t := dec.source(strings.TrimPrefix(k, "source:"))
-					if t == nil {
-						return nil, nil, why + "a test names an unknown source"
-					}
-					c.sources[strings.TrimPrefix(k, "source:")] = t
-				}
-			}
-			c.states[n.UniqueID] = st
-			if n.Tags = tagsOf(n.Config); n.Tags == nil {
-				n.Tags = []string{}
-			}
-			c.setRelation(n)
+		byID := make(map[string]*newModel, len(made))
+		for _, t := range made {
+			byID[t.n.UniqueID] = t
 		}
-		c.nodes = tests
-		for _, n := range tests {
-			c.checkNodeConfig(n)
+		old, w := l.declaredTests(dec, e.id, e.file)
+		if w != "" {
+			return nil, nil, why + w
 		}
-		c.resolveRefs()
-		c.resolveSQL()
-		for _, n := range tests {
-			c.setUnrendered(n)
-			c.settleEntry(n)
-		}
-		if len(c.diags) > 0 {
-			return nil, nil, why + "a compile of its tests says something"
-		}
-		for _, n := range tests {
-			if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {
-				return nil, nil, why + "a test reads a var"
-			}
-			if n.CompiledCode == "" {
-				return nil, nil, why + "a test compiles to nothing"
-			}
-			t := made[n.UniqueID]
-			if t.frag, err = appendNode(nil, n); err != nil {
-				return nil, nil, why + err.Error()
-			}
-		}
-		// the tests the file declared on the model before
-		for i := range ix.nodes {
-			in := &ix.nodes[i]
-			if in.gone || in.sel.ResourceType != TypeTest || in.sel.Path != e.file || !slices.Contains(in.sel.DependsOn, e.id) {
-				continue
-			}
-			old, err := dec.decode(i)
-			if err != nil {
-				return nil, nil, why + err.Error()
-			}
-			if old.TestType != "generic" || old.AttachedNode != e.id {
-				continue // another model's relationships test
-			}
-			g := goneModel{ni: -1, pos: i, n: *old, test: true}
-			if t := made[old.UniqueID]; t != nil {
+		for _, g := range old {
+			if t := byID[g.n.UniqueID]; t != nil {
 				// kept: its entry replaced where it is
-				if !slices.Equal(old.DependsOn.Nodes, t.n.DependsOn.Nodes) {
+				if !slices.Equal(g.n.DependsOn.Nodes, t.n.DependsOn.Nodes) {
 					return nil, nil, why + "a test kept its id and changed its parents"
 				}
-				at := snap.Entries[i]
+				at := snap.Entries[g.pos]
 				t.replace = &at
 				g.replaced = true
 			}
 			gone = append(gone, g)
 		}
-		for _, n := range tests {
-			news = append(news, made[n.UniqueID])
-		}
+		news = append(news, made...)
 	}
 	c.nodes = nil
 	sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
@@ -234,4 +139,128 @@ func (snap *patchSnapshot) shiftAddedLines(file string, moved []lineShift) {
 		b = binary.AppendUvarint(b, uint64(max(shiftLine(moved, line), 0)))
 		a.Detail = append(b, rest...)
 	}
+}
+
+// makeTests makes the generic tests a properties file's entry declares
+// on model m, as addGenericTests and run make them, with what they ref
+// found through dec; or says why it cannot. removed are the models an
+// edit removes (a test of one is an error of a whole compile).
+func (l *patchLoad) makeTests(dec *entryDecoder, m *Node, file string, entry *propEntry, removed []goneModel) ([]*newModel, string) {
+	snap, c := l.snap, l.c
+	if len(entry.Tests) > 0 && len(entry.DataTests) > 0 {
+		return nil, "the model has both tests: and data_tests:"
+	}
+	for _, col := range entry.Columns {
+		if len(col.Tests) > 0 && len(col.DataTests) > 0 {
+			return nil, "a column has both tests: and data_tests:"
+		}
+	}
+	fileOf, _ := c.macroPlaces()
+	pending := c.entryTests(nil, m, file, entry)
+	sort.SliceStable(pending, func(i, j int) bool { return pending[i].spec.Line < pending[j].spec.Line })
+	var made []*newModel
+	seen := map[string]bool{}
+	var tests []*Node
+	for _, pt := range pending {
+		n, d := c.genericTest(pt.target, pt.column, pt.spec)
+		switch {
+		case d != nil:
+			return nil, "a test is not what a compile takes"
+		case !n.Enabled():
+			return nil, "a test is disabled"
+		case seen[n.UniqueID]:
+			return nil, "a test is declared twice"
+		}
+		seen[n.UniqueID] = true
+		made = append(made, &newModel{n: n, test: true})
+		tests = append(tests, n)
+	}
+	for _, n := range tests {
+		c.setRelation(n)
+		st, err := c.renderNode(n, RenderOptions{})
+		if err != nil || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
+			return nil, "a test does not render cleanly without the warehouse"
+		}
+		for _, name := range st.macros {
+			if file, ok := fileOf[name]; ok {
+				if mf, ok := snap.MacroFiles[file]; !ok || mf.Blocked == "" {
+					return nil, "a test calls macro " + name + ", whose edits are patched"
+				}
+			}
+		}
+		// what it refs is there, and not ephemeral (its CTEs would need
+		// the ephemeral models' renders)
+		for _, k := range st.targets {
+			switch {
+			case strings.HasPrefix(k, "ref:"):
+				t := c.refTarget(strings.TrimPrefix(k, "ref:"))
+				if t == nil || t.Materialized() == "ephemeral" {
+					return nil, "a test refs an unknown or ephemeral model"
+				}
+				if slices.ContainsFunc(removed, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+					return nil, "a test refs a removed model" // an error, which a whole compile reports
+				}
+			case strings.HasPrefix(k, "source:"):
+				t := dec.source(strings.TrimPrefix(k, "source:"))
+				if t == nil {
+					return nil, "a test names an unknown source"
+				}
+				c.sources[strings.TrimPrefix(k, "source:")] = t
+			}
+		}
+		c.states[n.UniqueID] = st
+		if n.Tags = tagsOf(n.Config); n.Tags == nil {
+			n.Tags = []string{}
+		}
+		c.setRelation(n)
+	}
+	c.nodes = tests
+	for _, n := range tests {
+		c.checkNodeConfig(n)
+	}
+	c.resolveRefs()
+	c.resolveSQL()
+	for _, n := range tests {
+		c.setUnrendered(n)
+		c.settleEntry(n)
+	}
+	c.nodes = nil
+	if len(c.diags) > 0 {
+		return nil, "a compile of its tests says something"
+	}
+	for i, n := range tests {
+		if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {
+			return nil, "a test reads a var"
+		}
+		if n.CompiledCode == "" {
+			return nil, "a test compiles to nothing"
+		}
+		var err error
+		if made[i].frag, err = appendNode(nil, n); err != nil {
+			return nil, err.Error()
+		}
+	}
+	return made, ""
+}
+
+// declaredTests are the generic tests a properties file declares on the
+// node id, as the node index has them (another model's relationships
+// test to it aside): as removed (goneModel.test).
+func (l *patchLoad) declaredTests(dec *entryDecoder, id, file string) ([]goneModel, string) {
+	var out []goneModel
+	for i := range l.ix.nodes {
+		in := &l.ix.nodes[i]
+		if in.gone || in.sel.ResourceType != TypeTest || in.sel.Path != file || !slices.Contains(in.sel.DependsOn, id) {
+			continue
+		}
+		old, err := dec.decode(i)
+		if err != nil {
+			return nil, err.Error()
+		}
+		if old.TestType != "generic" || old.AttachedNode != id {
+			continue // another model's relationships test
+		}
+		out = append(out, goneModel{ni: -1, pos: i, n: *old, test: true})
+	}
+	return out, ""
 }

@@ -3,6 +3,7 @@ package compiler
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -166,5 +167,48 @@ func TestPatchRelationshipsToASource(t *testing.T) {
 			"models/_a.yml":  pa("")}},
 		{name: "to a source", patched: true, files: map[string]string{
 			"models/_a.yml": pa("          - relationships:\n              to: source('s', 't')\n              field: id\n")}},
+	})
+}
+
+// TestPatchModelsWithYAMLEntries: a model file added with its entry in a
+// properties file (applied as applyPatches applies it: description,
+// columns, config; its tests made), removed with it (its tests cut too),
+// or renamed with it, is patched.
+func TestPatchModelsWithYAMLEntries(t *testing.T) {
+	const aEntry = "  - name: a\n    description: the a\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	const bEntry = "  - name: b\n    description: the b\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	const cEntry = "  - name: c\n    description: the c\n    config:\n      materialized: table\n      tags: [t]\n    columns:\n      - name: id\n        description: the key\n        data_tests:\n          - unique\n          - relationships:\n              to: ref('a')\n              field: id\n"
+	props := func(entries ...string) string { return "version: 2\nmodels:\n" + strings.Join(entries, "") }
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          "name: ye\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":      "select 1 as id\n",
+			"models/b.sql":      "select id from {{ ref('a') }}\n",
+			"models/_props.yml": props(aEntry, bEntry)}},
+		{name: "a model added with its entry", patched: true, files: map[string]string{
+			"models/c.sql":      "select id from {{ ref('a') }}\n",
+			"models/_props.yml": props(aEntry, cEntry, bEntry)}},
+		{name: "its SQL edited", patched: true, files: map[string]string{"models/c.sql": "select id, 2 as two from {{ ref('a') }}\n"}},
+		{name: "its description edited", patched: true, files: map[string]string{
+			"models/_props.yml": props(aEntry, strings.Replace(cEntry, "the c", "the c, edited", 1), bEntry)}},
+		{name: "b renamed with its entry", patched: true, remove: []string{"models/b.sql"}, files: map[string]string{
+			"models/b2.sql":     "select id from {{ ref('a') }}\n",
+			"models/_props.yml": props(aEntry, strings.Replace(cEntry, "the c", "the c, edited", 1), strings.Replace(bEntry, "name: b\n", "name: b2\n", 1))}},
+		{name: "c removed with its entry", patched: true, remove: []string{"models/c.sql"}, files: map[string]string{
+			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1))}},
+		{name: "an entry removed, its model kept", patched: false, files: map[string]string{
+			"models/_props.yml": props(aEntry)}},
+		{name: "an entry for no model", patched: false, files: map[string]string{
+			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1), "  - name: ghost\n")}},
+		{name: "back", patched: false, files: map[string]string{
+			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1))}},
+		{name: "a model added with an entry with Jinja", patched: false, files: map[string]string{
+			"models/d.sql":      "select 1 as id\n",
+			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1), "  - name: d\n    description: \"{{ var('x', 'd') }}\"\n")}},
+		{name: "it removed with its entry", patched: true, remove: []string{"models/d.sql"}, files: map[string]string{
+			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1))}},
+		{name: "a model added with an entry that sets its alias", patched: true, files: map[string]string{
+			"models/e.sql":      "select 1 as id\n",
+			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1), "  - name: e\n    config:\n      alias: e_alias\n")}},
 	})
 }

@@ -62,6 +62,10 @@ type descEdit struct {
 	tests bool
 	entry *yaml.Node // its entry in the new text
 	file  string
+	// entryAdded, entryRemoved: the model's entry is new in the file (entry),
+	// or gone from it
+	entryAdded, entryRemoved bool
+	used                     bool // by the model file added or removed with it
 }
 
 // columnsChanged says the edit adds or removes columns.
@@ -121,6 +125,16 @@ func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool)
 			}
 			continue
 		}
+		na, okA := columnNames(va.Content)
+		nb, okB := columnNames(vb.Content)
+		if okA && okB && !slices.Equal(na, nb) {
+			// entries added or removed (a model file added or removed with
+			// its entry: patchadd.go), matched by name
+			if !m.entriesByName(va, vb, na, nb, edits) {
+				return nil, nil, false
+			}
+			continue
+		}
 		if !m.same(va, vb) {
 			return nil, nil, false
 		}
@@ -138,6 +152,51 @@ func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool)
 		return nil, nil, false
 	}
 	return edits, shifts, true
+}
+
+// entriesByName compares a models: list before (a) and after (b) an edit
+// whose entries' names (na, nb: columnNames) differ: the entries both
+// have, in the same order, as modelEdits; an entry added, of plain YAML
+// (plainTree: no Jinja, anchor or alias), and an entry removed go into
+// edits as such (descEdit.added, removed), for the patch to find their
+// models added or removed with them.
+func (m lineMap) entriesByName(a, b *yaml.Node, na, nb []string, edits map[string]*descEdit) bool {
+	// the list's own line is its first item's, which may be another now
+	if a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || a.Anchor != "" || b.Anchor != "" || a.Column != b.Column {
+		return false
+	}
+	inA := make(map[string]int, len(na))
+	for i, name := range na {
+		inA[name] = i
+	}
+	inB := make(map[string]bool, len(nb))
+	for _, name := range nb {
+		inB[name] = true
+	}
+	last := -1
+	for j, name := range nb {
+		i, kept := inA[name]
+		if !kept {
+			if !plainTree(b.Content[j]) {
+				return false
+			}
+			edits[name] = &descEdit{entryAdded: true, entry: b.Content[j]}
+			continue
+		}
+		if i < last {
+			return false // reordered
+		}
+		last = i
+		if !m.modelEdits(a.Content[i], b.Content[j], edits) {
+			return false
+		}
+	}
+	for _, name := range na {
+		if !inB[name] {
+			edits[name] = &descEdit{entryRemoved: true}
+		}
+	}
+	return true
 }
 
 // modelEdits compares a models: entry before (a) and after (b) an edit,
@@ -689,36 +748,37 @@ const maxBlobs = 256 << 20
 // descriptionEdits returns what YAML edits change, by the index in Nodes
 // of each model whose descriptions they rewrite, or why they cannot be
 // patched.
-func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange) (map[int]*descEdit, string) {
+func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange) (map[int]*descEdit, map[string]*descEdit, string) {
 	blobs, err := openBlobs(file, snap)
 	if err != nil {
-		return nil, "the snapshot's blobs file is unreadable"
+		return nil, nil, "the snapshot's blobs file is unreadable"
 	}
 	defer blobs.Close()
 	if fi, err := blobs.Stat(); err != nil || fi.Size() > maxBlobs {
-		return nil, "the snapshot's blobs file grew too large"
+		return nil, nil, "the snapshot's blobs file grew too large"
 	}
 	byID := make(map[string]int, len(snap.Nodes))
 	for i, n := range snap.Nodes {
 		byID[n.ID] = i
 	}
 	out := map[int]*descEdit{}
+	entries := map[string]*descEdit{} // the models whose entries were added or removed, by name
 	shifts := map[string][]lineShift{}
 	for _, ch := range changed {
 		old, err := readBlobRef(blobs, ch.ref)
 		if err != nil {
-			return nil, "the snapshot's text of " + ch.path + " is unreadable"
+			return nil, nil, "the snapshot's text of " + ch.path + " is unreadable"
 		}
 		edits, moved, ok := descriptionEdits(old, ch.data)
 		if !ok {
-			return nil, ch.path + " changed and not only in models' descriptions"
+			return nil, nil, ch.path + " changed and not only in models' descriptions"
 		}
 		if moved != nil {
 			// the index's lines are shifted as the edit moved them; a
 			// diagnostic of the compile in the file would have moved too
 			for _, d := range snap.Diags {
 				if d.File == ch.path {
-					return nil, ch.path + " moved lines and the compile said something about it"
+					return nil, nil, ch.path + " moved lines and the compile said something about it"
 				}
 			}
 			shifts[ch.path] = composeShifts(snap.LineShifts[ch.path], moved)
@@ -726,12 +786,19 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		}
 		for name, e := range edits {
 			e.file = ch.path
+			if e.entryAdded || e.entryRemoved {
+				if entries[name] != nil {
+					return nil, nil, name + " is described in two files"
+				}
+				entries[name] = e
+				continue
+			}
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
-				return nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"
+				return nil, nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"
 			}
 			if out[ni] != nil {
-				return nil, name + " is described in two files"
+				return nil, nil, name + " is described in two files"
 			}
 			out[ni] = e
 		}
@@ -742,7 +809,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		}
 		snap.LineShifts[path] = sh
 	}
-	return out, ""
+	return out, entries, ""
 }
 
 // apply writes the edit's descriptions and columns into a model's
