@@ -973,3 +973,37 @@ func TestTestFromPatchAfterYAMLTestsEdited(t *testing.T) {
 		require.Equal(t, step.code, a.Code, a.String())
 	}
 }
+
+// An analyst adds a model with its entry in the project's YAML (a
+// description, a config, a test) and builds it with its tests, then
+// renames it, file and entry: each compile is patched (patchadd.go,
+// patchtests.go), the build loads from the snapshot, and what it runs,
+// prints and writes are a whole compile's.
+func TestBuildFromPatchAfterModelAddedWithItsEntry(t *testing.T) {
+	props := func(extra string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: the a\n" + extra
+	}
+	entry := func(name string) string {
+		return "  - name: " + name + "\n    description: the new one\n    config:\n      materialized: table\n" +
+			"    columns:\n      - name: id\n        data_tests: [unique, not_null]\n"
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: ae\n",
+		"models/a.sql":      "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/_props.yml": props("")})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/n.sql", "select id from {{ ref('a') }}\n")
+		writeFile(t, dir, "models/_props.yml", props(entry("n")))
+	}
+	a := patchedLikeWhole(t, light, whole, "n added", "build", "--threads", "1", "--select", "n+")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.Contains(t, a.Stdout, "TOTAL=3")
+	require.Equal(t, tables(t, whole), tables(t, light))
+	for _, dir := range []string{light, whole} {
+		require.NoError(t, os.Remove(filepath.Join(dir, "models", "n.sql")))
+		writeFile(t, dir, "models/m.sql", "select id from {{ ref('a') }}\n")
+		writeFile(t, dir, "models/_props.yml", props(entry("m")))
+	}
+	a = patchedLikeWhole(t, light, whole, "n renamed m", "build", "--threads", "1", "--select", "a+")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.Contains(t, a.Stdout, "TOTAL=4")
+}
