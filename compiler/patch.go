@@ -51,13 +51,15 @@ import (
 // written, nothing else. Edits of macros and vars render the models that
 // called or read them (macroFile, varUse); an edit of YAML that rewrites
 // only models' descriptions and columns splices their entries
-// (patchyaml.go); an edit of a seed's CSV, its checksum (seedSplice); a
-// model file added or removed, its entries (patchadd.go).
+// (patchyaml.go), one of the tests it declares on a model makes them
+// again (patchtests.go); an edit of a seed's CSV, its checksum
+// (seedSplice); a model file added or removed, with its YAML entry or
+// not, its entries (patchadd.go); a render that now refs other models or
+// calls other macros, its place in the graph (patchreshape.go).
 // Anything else (another added, removed or renamed file, another YAML edit, a
-// mart.yml edit, a changed env var, a render that now calls another macro
-// or refs another model, a template error, target/ touched by anything
-// else) compiles the whole project as usual, and that compile writes a new
-// snapshot.
+// mart.yml edit, a changed env var, a render whose config changed, a
+// template error, target/ touched by anything else) compiles the whole
+// project as usual, and that compile writes a new snapshot.
 //
 // A model is patchable when it is an enabled, non-ephemeral SQL model (or
 // singular test, or analysis: patchableType) whose render the

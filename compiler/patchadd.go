@@ -20,14 +20,18 @@ import (
 // build from the snapshot renders), and its entry is spliced into
 // manifest.json's nodes, parent_map and child_map (its parents' lists of
 // children too), its compiled file written. A removed model's entries are
-// cut out the same way. No other node's output can change: a snapshot is
+// cut out the same way. A model file added or removed with its entry in
+// a properties file (descEdit.entryAdded, entryRemoved) has the entry
+// applied as applyPatches applies it and its tests made (patchtests.go),
+// or its tests cut with it. No other node's output can change: a snapshot is
 // kept only when no render may read graph; no ref() of an added name
-// resolved before (it would have been an error), nothing refs a removed
-// model (its child_map list is empty: no ref, no test); the patch refuses
+// resolved before (it would have been an error), nothing that stays refs
+// a removed model (its child_map list holds only what is removed with it);
+// the patch refuses
 // an added name any model, seed or snapshot has, a relation another node
 // builds (Relations), anything a whole compile would say of an added
-// model, a removed model that YAML describes or a diagnostic names, and
-// projects whose warnings list names. What it cannot do that way compiles
+// model, a removed model that YAML describes (unless its entry goes with
+// it) or a diagnostic names, and projects whose warnings list names. What it cannot do that way compiles
 // the whole project: a new directory with anything else in it, a file of
 // another kind, a model that refs one added with it, a render
 // that queries the warehouse, is volatile, reads graph, refs an ephemeral
