@@ -9,22 +9,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// aTests is a properties file describing model a, its id column tested
+// unique and by the tests given (YAML list items).
+func aTests(tests string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
+}
+
 // TestPatchTestsOfEphemeralModelsCompileWhole: a relationships test to an
 // ephemeral model that refs another inlines both as CTEs, which a patch
 // does not make: compiled whole (a review found the inner one missing).
 func TestPatchTestsOfEphemeralModelsCompileWhole(t *testing.T) {
-	props := func(tests string) string {
-		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
-	}
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":          "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
 			"models/e2.sql":     "{{ config(materialized='ephemeral') }}\nselect 1 as id\n",
 			"models/e1.sql":     "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('e2') }}\n",
 			"models/a.sql":      "select id from {{ ref('e1') }}\n",
-			"models/_props.yml": props("")}},
+			"models/_props.yml": aTests("")}},
 		{name: "a relationships test to e1 added", patched: false, files: map[string]string{
-			"models/_props.yml": props("          - relationships:\n              to: ref('e1')\n              field: id\n")}},
+			"models/_props.yml": aTests("          - relationships:\n              to: ref('e1')\n              field: id\n")}},
 	})
 }
 
@@ -34,21 +37,18 @@ func TestPatchTestsOfEphemeralModelsCompileWhole(t *testing.T) {
 func TestPatchAddedTestIsNoRefTarget(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	props := func(tests string) string {
-		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
-	}
 	writeProjectFile(t, dir, "mart.yml", "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
 	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
 	writeProjectFile(t, dir, "models/b.sql", "select 1 as id\n")
 	writeProjectFile(t, dir, "models/c.sql", "{{ config(materialized='incremental') }}\nselect id from {{ ref('b') }}\n{% if is_incremental() %}where id > 0{% endif %}\n")
-	writeProjectFile(t, dir, "models/schema/_props.yml", props(""))
+	writeProjectFile(t, dir, "models/schema/_props.yml", aTests(""))
 	opt := Options{ProjectDir: dir, InvocationID: "inv"}
 	compareStep(t, opt, "cold")
 	for _, step := range []struct{ name, tests string }{
 		{"a test named b added", "          - not_null:\n              name: b\n"},
 		{"it removed", ""},
 	} {
-		writeProjectFile(t, dir, "models/schema/_props.yml", props(step.tests))
+		writeProjectFile(t, dir, "models/schema/_props.yml", aTests(step.tests))
 		patched, why := compareStep(t, opt, step.name)
 		require.True(t, patched, why)
 		ro := opt
@@ -75,17 +75,14 @@ func TestPatchAddedTestIsNoRefTarget(t *testing.T) {
 func TestPatchRefusesATestOfARemovedModel(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	props := func(tests string) string {
-		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
-	}
 	writeProjectFile(t, dir, "mart.yml", "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
 	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
 	writeProjectFile(t, dir, "models/x.sql", "select 1 as id\n")
-	writeProjectFile(t, dir, "models/_props.yml", props(""))
+	writeProjectFile(t, dir, "models/_props.yml", aTests(""))
 	opt := Options{ProjectDir: dir, InvocationID: "inv"}
 	compareStep(t, opt, "cold")
 	require.NoError(t, os.Remove(filepath.Join(dir, "models/x.sql")))
-	writeProjectFile(t, dir, "models/_props.yml", props("          - relationships:\n              to: ref('x')\n              field: id\n"))
+	writeProjectFile(t, dir, "models/_props.yml", aTests("          - relationships:\n              to: ref('x')\n              field: id\n"))
 	cold, cd := Compile(opt)
 	require.Nil(t, cold)
 	require.True(t, cd.HasErrors())
@@ -156,17 +153,14 @@ func TestPatchTestArgumentsEdited(t *testing.T) {
 // TestPatchRelationshipsToASource: a relationships test to a source is
 // patched, the source found through the snapshot.
 func TestPatchRelationshipsToASource(t *testing.T) {
-	pa := func(tests string) string {
-		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
-	}
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":       "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
 			"models/a.sql":   "select 1 as id\n",
 			"models/src.yml": "version: 2\nsources:\n  - name: s\n    tables:\n      - name: t\n",
-			"models/_a.yml":  pa("")}},
+			"models/_a.yml":  aTests("")}},
 		{name: "to a source", patched: true, files: map[string]string{
-			"models/_a.yml": pa("          - relationships:\n              to: source('s', 't')\n              field: id\n")}},
+			"models/_a.yml": aTests("          - relationships:\n              to: source('s', 't')\n              field: id\n")}},
 	})
 }
 

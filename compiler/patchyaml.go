@@ -165,14 +165,7 @@ func (m lineMap) entriesByName(a, b *yaml.Node, na, nb []string, edits map[strin
 	if a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || a.Anchor != "" || b.Anchor != "" || a.Column != b.Column {
 		return false
 	}
-	inA := make(map[string]int, len(na))
-	for i, name := range na {
-		inA[name] = i
-	}
-	inB := make(map[string]bool, len(nb))
-	for _, name := range nb {
-		inB[name] = true
-	}
+	inA, inB := nameSets(na, nb)
 	last := -1
 	for j, name := range nb {
 		i, kept := inA[name]
@@ -279,6 +272,20 @@ func (m lineMap) columnEdits(a, b []*yaml.Node, tests *bool) (map[string]descCha
 	return out, true
 }
 
+// nameSets indexes two lists of names: where each of the first is, and
+// which the second has.
+func nameSets(na, nb []string) (inA map[string]int, inB map[string]bool) {
+	inA = make(map[string]int, len(na))
+	for i, name := range na {
+		inA[name] = i
+	}
+	inB = make(map[string]bool, len(nb))
+	for _, name := range nb {
+		inB[name] = true
+	}
+	return inA, inB
+}
+
 // columnsByName compares a model's columns: items before and after an
 // edit, matching them by name (na, nb: columnNames): the columns whose
 // description alone changed, those added or rewritten (as the compile
@@ -287,14 +294,7 @@ func (m lineMap) columnEdits(a, b []*yaml.Node, tests *bool) (map[string]descCha
 // their order (a contract's); one added, removed or rewritten is of the
 // manifest entry alone (entryColumn): no tests, no Jinja.
 func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string, tests *bool) (cols map[string]descChange, added map[string]*Column, removed map[string]string, ok bool) {
-	inA := make(map[string]int, len(na))
-	for i, name := range na {
-		inA[name] = i
-	}
-	inB := make(map[string]bool, len(nb))
-	for _, name := range nb {
-		inB[name] = true
-	}
+	inA, inB := nameSets(na, nb)
 	add := func(name string, item *yaml.Node) bool {
 		col, tested, ok := entryColumn(item)
 		*tests = *tests || tested
