@@ -12,7 +12,7 @@ import (
 // aTests is a properties file describing model a, its id column tested
 // unique and by the tests given (YAML list items).
 func aTests(tests string) string {
-		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
+	return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
 }
 
 // TestPatchTestsOfEphemeralModelsCompileWhole: a relationships test to an
