@@ -1932,6 +1932,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, why
 			}
 			news, gone = append(news, tnews...), append(gone, tgone...)
+			// inserted at one place, they go in id order
+			sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
 		}
 		sp, why := load.graphSplices(news, gone, reshaped, read)
 		if why != "" {

@@ -697,10 +697,12 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 				return nil, why + w
 			}
 		}
-		// what the compile said of it would go with it
+		// what the compile said of it (or of its tests: in their YAML file,
+		// or their macros' render warnings) would go with it
 		for _, d := range snap.Diags {
-			if d.File == pn.Path || strings.Contains(d.Summary, strconv.Quote(g.n.Name)) || strings.Contains(d.Detail, g.n.Name) {
-				return nil, why + "a diagnostic names it"
+			if d.File == pn.Path || d.File == g.n.PatchPath && g.n.PatchPath != "" || snap.isMacroFile(d.File) ||
+				strings.Contains(d.Summary, strconv.Quote(g.n.Name)) || strings.Contains(d.Detail, g.n.Name) {
+				return nil, why + "a diagnostic names it or what goes with it"
 			}
 		}
 		if g.pos, ok = l.ix.pos[pn.ID]; !ok {
@@ -716,6 +718,13 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		out = append(out, tests...)
 	}
 	return out, ""
+}
+
+// isMacroFile says a path is one of the snapshot's macro files (a
+// template's render warnings point there).
+func (snap *patchSnapshot) isMacroFile(path string) bool {
+	_, ok := snap.MacroFiles[path]
+	return ok
 }
 
 // graphSplices are the splices of manifest.json that add the new models

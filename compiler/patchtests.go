@@ -65,8 +65,8 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 	}
 	for _, e := range edits {
 		for _, d := range snap.Diags {
-			if d.File == e.file {
-				return nil, nil, e.file + " changed its tests and the compile said something about it"
+			if d.File == e.file || snap.isMacroFile(d.File) { // a removed test's render warning is in its macro's
+				return nil, nil, e.file + " changed its tests and the compile said something about them"
 			}
 		}
 	}
@@ -182,6 +182,9 @@ func (l *patchLoad) makeTests(dec *entryDecoder, m *Node, file string, entry *pr
 			return nil, "a test does not render cleanly without the warehouse"
 		}
 		for _, name := range st.macros {
+			if f := c.macroFacts[name]; f.volatile || f.graph {
+				return nil, "a test calls macro " + name + ", volatile or reading graph"
+			}
 			if file, ok := fileOf[name]; ok {
 				if mf, ok := snap.MacroFiles[file]; !ok || mf.Blocked == "" {
 					return nil, "a test calls macro " + name + ", whose edits are patched"

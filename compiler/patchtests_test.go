@@ -206,3 +206,70 @@ func TestPatchModelsWithYAMLEntries(t *testing.T) {
 			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1), "  - name: e\n    config:\n      alias: e_alias\n")}},
 	})
 }
+
+// TestPatchRemovedEntryTakesItsTestsWarnings: a model removed with its
+// entry takes what the compile said of its tests with it (a warning in
+// the YAML file, a render warning in a test's macro): compiled whole (a
+// review found the warnings kept).
+func TestPatchRemovedEntryTakesItsTestsWarnings(t *testing.T) {
+	const a = "  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	const b = "  - name: b\n    columns:\n      - name: id\n        data_tests: [unique, unique]\n" // warns: declared twice
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: rw\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql": "select 1 as id\n", "models/b.sql": "select 1 as id\n", "models/_props.yml": "version: 2\nmodels:\n" + a + b}},
+		{name: "b removed with its entry", patched: false, remove: []string{"models/b.sql"}, files: map[string]string{
+			"models/_props.yml": "version: 2\nmodels:\n" + a}},
+	})
+	const c = "  - name: c\n    columns:\n      - name: id\n        data_tests: [odd]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: rw\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"macros/odd.sql": "{% test odd(model, column_name) %}{{ config(bogus_key=1) }}select * from {{ model }} where {{ column_name }} % 2 = 0{% endtest %}\n",
+			"models/a.sql":   "select 1 as id\n", "models/c.sql": "select 1 as id\n",
+			"models/_props.yml": "version: 2\nmodels:\n" + a + c}},
+		{name: "c removed with its entry", patched: false, remove: []string{"models/c.sql"}, files: map[string]string{
+			"models/_props.yml": "version: 2\nmodels:\n" + a}},
+		{name: "c back", patched: false, files: map[string]string{"models/c.sql": "select 1 as id\n",
+			"models/_props.yml": "version: 2\nmodels:\n" + a + c}},
+		{name: "its test dropped", patched: false, files: map[string]string{
+			"models/_props.yml": "version: 2\nmodels:\n" + a + strings.Replace(c, "[odd]", "[]", 1)}},
+	})
+}
+
+// TestPatchAddedAndRemadeTestsInsertedInOrder: a new model's test and a
+// test made again for another model, inserted at one place, go in id
+// order (a review found them swapped).
+func TestPatchAddedAndRemadeTestsInsertedInOrder(t *testing.T) {
+	const a = "  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	const c = "  - name: c\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: ro\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql": "select 1 as id\n", "models/_props.yml": "version: 2\nmodels:\n" + a}},
+		{name: "c added with its test, a's unique test added", patched: true, files: map[string]string{
+			"models/c.sql":      "select 1 as id\n",
+			"models/_props.yml": "version: 2\nmodels:\n" + strings.Replace(a, "[not_null]", "[not_null, unique]", 1) + c}},
+	})
+}
+
+// TestPatchRefusesAVolatileTestMacro: a test a patch makes that calls a
+// volatile macro (invocation_id) is left to the whole compile, which
+// renders it every time (a review found its text kept).
+func TestPatchRefusesAVolatileTestMacro(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	steps := []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: vt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql": "select 1 as id\n",
+			"macros/gen.sql": "{% macro generate_alias_name(custom_alias_name=none, node=none) %}{{ node.name }}{% endmacro %}\n" +
+				"{% test stamped(model, column_name) %}select '{{ invocation_id }}' as inv from {{ model }} where false{% endtest %}\n",
+			"models/_props.yml": "version: 2\nmodels:\n  - name: a\n"}},
+		{name: "c added with a stamped test", files: map[string]string{"models/c.sql": "select 1 as id\n",
+			"models/_props.yml": "version: 2\nmodels:\n  - name: a\n  - name: c\n    columns:\n      - name: id\n        data_tests: [stamped]\n"}},
+		{name: "c edited", files: map[string]string{"models/c.sql": "select 2 as id\n"}},
+	}
+	for i, s := range steps {
+		for rel, text := range s.files {
+			writeProjectFile(t, dir, rel, text)
+		}
+		compareStep(t, Options{ProjectDir: dir, InvocationID: "inv" + strings.Repeat("x", i)}, s.name) // each compile its own id
+	}
+}
