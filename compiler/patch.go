@@ -1803,9 +1803,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return
 		}
 		if facts, ok := renderFacts(st); !ok || facts != j.pc.Facts {
-			// its refs, sources or macros changed, not its config: its
-			// entry and place in the graph change (reshapeModels)
-			if j.reshape = ok && sameConfigFacts(facts, j.pc.Facts) && j.canReshape(); !j.reshape {
+			// its refs, sources, macros or config changed: its entry and
+			// place in the graph change (reshapeModels)
+			if j.reshape = ok && j.canReshape(); !j.reshape {
 				j.why = id + "'s render changed more than its text"
 			}
 			return
@@ -1893,7 +1893,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			why = "nodes query the warehouse while they render"
 		}
 		if why != "" {
-			return nil, reshaped[0].pn.ID + "'s refs or macro calls changed and " + why
+			return nil, reshaped[0].pn.ID + "'s render changed more than its text and " + why
 		}
 	}
 	// the models whose YAML tests changed (patchtests.go)
@@ -2113,6 +2113,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			m.at[0], m.at[1] = moved(m.replace[0], m.replace[1])
 		}
 	}
+	// a reshaped model whose config changed has a new index entry (its
+	// entry where the patch wrote it: Nodes moved above)
+	for _, j := range reshaped {
+		if j.reindex != nil {
+			snap.IndexDrops = append(snap.IndexDrops, j.ixPos)
+			snap.IndexAdds = append(snap.IndexAdds, *j.reindex)
+			snap.Entries = append(snap.Entries, [2]int64{snap.Nodes[j.ni].From, snap.Nodes[j.ni].To})
+		}
+	}
 	snap.Macros[0], snap.Macros[1] = moved(snap.Macros[0], snap.Macros[1])
 	phase.Mark("write")
 	for _, ch := range changed {
@@ -2242,6 +2251,7 @@ type patchJob struct {
 	pre     Node
 	macros  []string // the macros its new render called
 	ixPos   int      // its place in the node index
+	reindex *indexAdd // its new node index entry (its config changed), nil: its parents only (IndexDeps)
 }
 
 // canReshape says the job's model may be rendered again as one whose

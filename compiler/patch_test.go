@@ -688,6 +688,7 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 	for id, n := range g.Nodes {
 		if c := cold.Manifest.Node(id); c != nil {
 			require.Equal(t, fmt.Sprint(c.DependsOn.Nodes), fmt.Sprint(n.DependsOn), "%s's parents in the node index, after %s", id, step)
+			require.Equal(t, fmt.Sprint(c.Tags), fmt.Sprint(n.Tags), "%s's tags in the node index, after %s", id, step)
 		} else if s := cold.Manifest.Sources[id]; s != nil {
 			require.Equal(t, fmt.Sprint(s.DependsOn.Nodes), fmt.Sprint(n.DependsOn), "%s's parents in the node index, after %s", id, step)
 		} else {
@@ -1304,7 +1305,7 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 		{name: "the test calls a macro", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('m') }} where {{ neg('id') }}\n"}, patched: true},
 		{name: "the macro edited", files: map[string]string{"macros/help.sql": "{% macro neg(c) %}{{ c }} <= 0{% endmacro %}\n"}, patched: true},
 		{name: "the test refs another model", files: map[string]string{"tests/t.sql": "{{ config(severity='warn') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}, patched: true},
-		{name: "its severity", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}},
+		{name: "its severity", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }}\n"}, patched: true},
 		{name: "and a comment", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}, patched: true},
 		// found by a review: a name longer than a relation's is cut and
 		// ends with the checksum, which the edit changes
@@ -1633,8 +1634,26 @@ func TestPatchReshapesModels(t *testing.T) {
 		{name: "a ref of an ephemeral model", patched: false, files: map[string]string{
 			"models/m.sql": "select id from {{ ref('e') }}\n"}},
 		{name: "back", patched: true, files: map[string]string{"models/m.sql": "select id from {{ ref('b') }}\n"}},
-		{name: "its config changed with its refs", patched: false, files: map[string]string{
+		{name: "its config changed with its refs", patched: true, files: map[string]string{
 			"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "its tags and meta", patched: true, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='table', tags=['x'], meta={'owner': 'me'}) }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "its meta gone", patched: true, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='table', tags=['x', 'y']) }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "its alias (its relation)", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='table', tags=['x', 'y'], alias='m2') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "back, its config only", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='view') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "ephemeral", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "a view again", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='view') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "an unknown config key (a warning)", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='view', colour='red') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "gone again", patched: false, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='view') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "incremental", patched: true, files: map[string]string{
+			"models/m.sql": "{{ config(materialized='incremental', unique_key='id') }}\nselect id from {{ ref('a') }}\n{% if is_incremental() %}where id > 0{% endif %}\n"}},
 		{name: "a ref of a model added with it", patched: false, files: map[string]string{
 			"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('n') }}\n",
 			"models/n.sql": "select 4 as id\n"}},
@@ -1685,7 +1704,7 @@ func TestPatchRefusesACycle(t *testing.T) {
 	writeProjectFile(t, dir, "models/a.sql", "select * from {{ ref('a') }}\n")
 	patched, why = compareStep(t, opt, "a ref of itself")
 	require.False(t, patched)
-	require.Equal(t, "model.cy.a's refs or macro calls changed and it refs itself", why)
+	require.Equal(t, "model.cy.a's render changed more than its text and it refs itself", why)
 }
 
 // TestPatchRemakesTests: an edit of the tests YAML declares on a model

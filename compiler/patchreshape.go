@@ -3,6 +3,7 @@ package compiler
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -50,7 +51,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 	fileOf, _ := c.macroPlaces()
 	for _, j := range jobs {
 		id := j.pn.ID
-		why := id + "'s refs or macro calls changed and "
+		why := id + "'s render changed more than its text and "
 		pos, ok := l.ix.pos[id]
 		if !ok {
 			return why + "the node index lacks it"
@@ -70,8 +71,16 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 			return why + "it does not render cleanly without the warehouse"
 		}
 		facts, ok := renderFacts(rs)
-		if !ok || !sameConfigFacts(facts, j.pc.Facts) {
-			return why + "so did its config"
+		if !ok {
+			return why + "its render cannot be kept"
+		}
+		// its config changed too (config() set other values): what other
+		// nodes see of it must not (reconfigured)
+		configChanged := !sameConfigFacts(facts, j.pc.Facts)
+		if configChanged {
+			if w := l.reconfigured(j, &n, rs); w != "" {
+				return why + w
+			}
 		}
 		for _, name := range rs.macros {
 			f := c.macroFacts[name]
@@ -147,6 +156,9 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 		fin := j.fin
 		fin.RawCode, fin.Checksum, fin.CompiledCode, fin.Fingerprint = n.RawCode, n.Checksum, n.CompiledCode, f
 		fin.Refs, fin.Sources, fin.DependsOn, fin.AttachedNode = n.Refs, n.Sources, n.DependsOn, n.AttachedNode
+		if configChanged {
+			fin.Config, fin.Tags, fin.Meta = n.Config, n.Tags, n.Meta
+		}
 		if j.desc != nil {
 			if w := j.desc.apply(&fin); w != "" {
 				return id + w
@@ -157,6 +169,25 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 		}
 		j.code = []byte(fin.CompiledCode + "\n")
 		j.out = fin
+		if configChanged {
+			// its node index entry anew: its config, tags, group and access,
+			// with where the index says it is declared
+			det, err := l.ix.detail(j.ixPos)
+			if err != nil {
+				return why + "its node index entry is unreadable"
+			}
+			e := fin
+			e.yamlFile, e.yamlLine, e.rerender = det.yamlFile, det.yamlLine, true
+			e.Columns = make(map[string]*Column, len(fin.Columns))
+			for name, col := range fin.Columns {
+				cp := *col
+				cp.pos = det.colPos[name]
+				e.Columns[name] = &cp
+			}
+			detail, flags, group, access := indexDetail(&e, nil)
+			j.reindex = &indexAdd{ID: e.UniqueID, Name: e.Name, Type: e.ResourceType, Path: e.Path, Package: e.Package, FQN: e.FQN,
+				Tags: e.Tags, DependsOn: e.DependsOn.Nodes, Group: group, Access: access, Flags: flags, Detail: detail}
+		}
 		j.macros = rs.macros
 		j.pc.Facts, j.pc.Stubs, j.pc.Names = facts, stubs, targets
 		// nothing the capture says of its text changed: its CTEs are none
@@ -164,6 +195,52 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 		j.pc.CTEs = nil
 	}
 	c.nodes = nil
+	return ""
+}
+
+// reconfigured checks a reshaped model whose config changed, as the whole
+// compile settles and checks configs (finishConfigs, checkNodeConfig), or
+// says why it cannot be patched: what other nodes see of it must be as it
+// was (its relation, not ephemeral, enabled), nothing may warn, and its
+// config must be what its manifest entry holds alone (no templated
+// config: unrendered_config would need its YAML layers).
+func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
+	c := l.c
+	switch {
+	case len(rs.warnings) > 0:
+		return "its render warns"
+	case !n.Enabled() || n.Materialized() == "ephemeral":
+		return "it is disabled or ephemeral now"
+	case len(j.fin.UnrenderedConfig) > 0 || c.project.templatedConfigs:
+		return "its configs are templated"
+	case !cacheableValue(rs.config):
+		return "its config cannot be kept"
+	}
+	for _, call := range rs.configAt {
+		if !cacheableValue(call.Set) {
+			return "its config cannot be kept"
+		}
+	}
+	for _, d := range l.snap.Diags {
+		if d.File == n.Path || strings.Contains(d.Summary, strconv.Quote(n.Name)) {
+			return "the compile said something of it"
+		}
+	}
+	if n.Tags = tagsOf(n.Config); n.Tags == nil {
+		n.Tags = []string{}
+	}
+	n.Meta = map[string]any{}
+	if m, ok := n.Config["meta"].(map[string]any); ok {
+		n.Meta = m
+	}
+	c.setRelation(n)
+	if n.Database != j.fin.Database || n.Schema != j.fin.Schema || n.Alias != j.fin.Alias || n.Relation != j.fin.Relation {
+		return "its relation changed"
+	}
+	c.checkNodeConfig(n)
+	if len(c.diags) > 0 {
+		return "a compile of its config says something"
+	}
 	return ""
 }
 
@@ -258,6 +335,9 @@ func (snap *patchSnapshot) reshaped(j *patchJob, c *compilation) {
 				mf.Macros[name] = use
 			}
 		}
+	}
+	if j.reindex != nil {
+		return // a new index entry (after the writes)
 	}
 	if snap.IndexDeps == nil {
 		snap.IndexDeps = map[int][]string{}

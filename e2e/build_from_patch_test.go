@@ -1007,3 +1007,25 @@ func TestBuildFromPatchAfterModelAddedWithItsEntry(t *testing.T) {
 	require.Equal(t, 0, a.Code, a.String())
 	assert.Contains(t, a.Stdout, "TOTAL=4")
 }
+
+// An analyst makes a view a table and tags it, building it each time:
+// the compile is patched (its config changed, not its relation:
+// patchreshape.go), a tag: selection finds it in the node index, and
+// what the build runs and writes are a whole compile's.
+func TestBuildFromPatchAfterConfigChanged(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: cc\n",
+		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/m.sql": "select id from {{ ref('a') }}\n"})
+	for _, step := range []struct{ sql, sel string }{
+		{"{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n", "m"},
+		{"{{ config(materialized='table', tags=['nightly']) }}\nselect id, 2 as n from {{ ref('a') }}\n", "tag:nightly"},
+	} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "models/m.sql", step.sql)
+		}
+		a := patchedLikeWhole(t, light, whole, step.sql, "build", "--threads", "1", "--select", step.sel)
+		require.Equal(t, 0, a.Code, a.String())
+		assert.Contains(t, a.Stdout, "TOTAL=1")
+		require.Equal(t, tables(t, whole), tables(t, light))
+	}
+}
