@@ -2249,8 +2249,8 @@ type patchJob struct {
 	// config (patchreshape.go); pre is the node before that render
 	reshape bool
 	pre     Node
-	macros  []string // the macros its new render called
-	ixPos   int      // its place in the node index
+	macros  []string  // the macros its new render called
+	ixPos   int       // its place in the node index
 	reindex *indexAdd // its new node index entry (its config changed), nil: its parents only (IndexDeps)
 }
 
