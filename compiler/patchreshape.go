@@ -8,9 +8,11 @@ import (
 )
 
 // Patching a model whose edit changed its refs, sources or macro calls
-// (a join added, a ref renamed, a macro called): its render's facts
-// (renderFacts) differ from the snapshot's in their graph half only, its
-// config as it was. Such a model is rendered again with ref() and
+// (a join added, a ref renamed, a macro called), or its config: its
+// render's facts (renderFacts) differ from the snapshot's. A config that
+// changed must leave what other nodes see of the model as it was
+// (reconfigured: its relation, enabled, not ephemeral), and the entry
+// takes its new config, tags and meta and the node index a new entry. Such a model is rendered again with ref() and
 // source() finding every node of the snapshot (its node index and
 // manifest.json's entries, as an added model is: patchadd.go), and it
 // goes through the whole compile's steps for one node (resolveRefs,
