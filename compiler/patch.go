@@ -199,6 +199,10 @@ type patchCapture struct {
 	Facts                             string
 	Names                             []string // what its placeholders resolve to
 	CTEs                              []string // the ephemeral CTEs put in front (nil: none)
+	// Templated: a YAML config: or meta: of it was templated (its
+	// unrendered_config depends on which keys its config() sets:
+	// reconfigured)
+	Templated bool
 }
 
 // patchStub is what a render's ref() or source() call found.
@@ -257,6 +261,7 @@ func (pc *patchCapture) appendJSON(b []byte) []byte {
 	b = appendString(append(b, `,"Facts":`...), pc.Facts)
 	b = appendStrings(append(b, `,"Names":`...), pc.Names)
 	b = appendStrings(append(b, `,"CTEs":`...), pc.CTEs)
+	b = strconv.AppendBool(append(b, `,"Templated":`...), pc.Templated)
 	return append(b, '}')
 }
 
@@ -272,7 +277,18 @@ func (c *compilation) capturePre(n *Node, key string) *patchCapture {
 	if !ok {
 		return nil
 	}
-	return &patchCapture{Key: key, Config: conf, Database: n.Database, Schema: n.Schema, Alias: n.Alias, Relation: n.Relation}
+	return &patchCapture{Key: key, Config: conf, Database: n.Database, Schema: n.Schema, Alias: n.Alias, Relation: n.Relation,
+		Templated: templatedLayers(n)}
+}
+
+// templatedLayers says one of a node's YAML config layers was templated.
+func templatedLayers(n *Node) bool {
+	for _, l := range n.yamlLayers {
+		if len(l.raw) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // capturePost completes a capture once the model rendered, while ref()

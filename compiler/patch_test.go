@@ -1811,3 +1811,38 @@ func TestPatchWatchesEnvVarsItsRendersName(t *testing.T) {
 	t.Setenv("MART_PP_ENV2", "two")
 	compareStep(t, opt, "the model's env var changed")
 }
+
+// TestPatchConfigOverTemplatedYAML: a config() change of a model whose
+// YAML config is templated is left to the whole compile: which keys its
+// unrendered_config names depends on which config() overrides (a review
+// found it lost).
+func TestPatchConfigOverTemplatedYAML(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: rs\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/m.sql":  "{{ config(materialized='view') }}\nselect * from {{ ref('a') }}\n",
+			"models/_m.yml": "version: 2\nmodels:\n  - name: m\n    config:\n      materialized: \"{{ 'table' }}\"\n"}},
+		{name: "config() no longer sets it", patched: false, files: map[string]string{
+			"models/m.sql": "select * from {{ ref('a') }}\n"}},
+	})
+}
+
+// TestPatchConfigAfterLinesMoved: a config() change gives the model a new
+// node index entry, declared where the edits since the compile moved its
+// YAML entry (a review found the compile's line).
+func TestPatchConfigAfterLinesMoved(t *testing.T) {
+	yml := func(desc string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: " + desc + "\n  - name: m\n    description: the m\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: rs\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/m.sql":  "select * from {{ ref('a') }}\n",
+			"models/_m.yml": yml("the a")}},
+		{name: "a's description takes three lines more", patched: true, files: map[string]string{"models/_m.yml": yml("|\n      the a\n      on\n      lines")}},
+		{name: "m's config", patched: true, files: map[string]string{"models/m.sql": "{{ config(materialized='table') }}\nselect * from {{ ref('a') }}\n"}},
+		{name: "a's description back to one line", patched: true, files: map[string]string{"models/_m.yml": yml("the a")}},
+	})
+}

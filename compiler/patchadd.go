@@ -505,7 +505,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if !ok || !typed {
 			return nil, why + "its config cannot be kept"
 		}
-		pc := &patchCapture{Key: key, Config: conf, Database: n.Database, Schema: n.Schema, Alias: n.Alias, Relation: n.Relation}
+		pc := &patchCapture{Key: key, Config: conf, Database: n.Database, Schema: n.Schema, Alias: n.Alias, Relation: n.Relation,
+			Templated: templatedLayers(n)}
 		// its ref() targets as the whole compile's renders see them, before
 		// they render (earlyNode), which its stubs keep
 		dec.early = true

@@ -180,6 +180,9 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 			}
 			e := fin
 			e.yamlFile, e.yamlLine, e.rerender = det.yamlFile, det.yamlLine, true
+			if j.ixPos < l.ix.base { // the index's own line, moved as the edits since moved it
+				e.yamlLine = shiftLine(l.snap.LineShifts[det.yamlFile], det.yamlLine)
+			}
 			e.Columns = make(map[string]*Column, len(fin.Columns))
 			for name, col := range fin.Columns {
 				cp := *col
@@ -213,7 +216,7 @@ func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
 		return "its render warns"
 	case !n.Enabled() || n.Materialized() == "ephemeral":
 		return "it is disabled or ephemeral now"
-	case len(j.fin.UnrenderedConfig) > 0 || c.project.templatedConfigs:
+	case len(j.fin.UnrenderedConfig) > 0 || j.pc.Templated || c.project.templatedConfigs || c.project.Package(n.Package) != nil && c.project.Package(n.Package).templatedConfigs:
 		return "its configs are templated"
 	case !cacheableValue(rs.config):
 		return "its config cannot be kept"
