@@ -701,9 +701,23 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 		return false
 	}
 	for _, id := range all {
-		wf, wl := cold.Manifest.Node(id).Declared()
-		gf, gl := lr.Manifest.Node(id).Declared()
+		want, got := cold.Manifest.Node(id), lr.Manifest.Node(id)
+		wf, wl := want.Declared()
+		gf, gl := got.Declared()
 		require.Equal(t, fmt.Sprintf("%s:%d", wf, wl), fmt.Sprintf("%s:%d", gf, gl), "where %s is declared, after %s", id, step)
+		// what a run reads of it: its config with its Go types, an
+		// enforced contract's columns' order (no other run reads it:
+		// column edits keep the index's, descEdit)
+		wc, _ := typedJSON(nil, map[string]any(want.Config))
+		gc, _ := typedJSON(nil, map[string]any(got.Config))
+		require.Equal(t, string(wc), string(gc), "%s's config as a run loads it, after %s", id, step)
+		if want.ContractChecksum() != "" {
+			for name, col := range want.Columns {
+				if g := got.Columns[name]; g != nil {
+					require.Equal(t, col.pos, g.pos, "%s's column %s's place, after %s", id, name, step)
+				}
+			}
+		}
 	}
 	return true
 }
