@@ -1486,15 +1486,33 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for i, n := range snap.Nodes {
 		patchable[n.Path] = i
 	}
-	// the models whose files were removed (patchadd.go)
+	// the models whose files were removed (patchadd.go), and properties
+	// files removed or added with them (patchprops.go)
 	var goneNodes []int
+	var goneProps []string
 	for _, fi := range removed {
 		f := snap.Files[fi]
+		if _, ok := snap.Props[f.Path]; ok && f.Kind == "models" {
+			goneProps = append(goneProps, f.Path)
+			continue
+		}
 		ni, ok := patchable[f.Path]
 		if !ok || f.Kind != "models" || !strings.HasSuffix(f.Path, ".sql") {
 			return nil, f.Path + " is gone"
 		}
 		goneNodes = append(goneNodes, ni)
+	}
+	var newProps []addedFile
+	if len(added) > 0 {
+		models := make([]addedFile, 0, len(added))
+		for _, a := range added {
+			if like := snap.Files[a.like]; like.Kind == "models" && like.Proj == 0 && isPropsPath(a.path) {
+				newProps = append(newProps, a)
+				continue
+			}
+			models = append(models, a)
+		}
+		added = models
 	}
 	if len(added)+len(goneNodes) > 0 && !opt.PatchReadOnly {
 		if why := snap.canEditGraph(); why != "" {
@@ -1546,9 +1564,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if descs, entries, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
 			return nil, why
 		}
-		if len(entries) > 0 && len(added)+len(goneNodes) == 0 {
-			return nil, "a model's YAML entry was added or removed, and no model file"
+	}
+	var propsFiles []fileStat // the properties files added, read
+	if len(newProps)+len(goneProps) > 0 {
+		if entries == nil {
+			entries = map[string]*descEdit{}
 		}
+		if propsFiles, why = snap.wholePropsFiles(proj, file, newProps, goneProps, entries); why != "" {
+			return nil, why
+		}
+	}
+	if len(entries) > 0 && len(added)+len(goneNodes) == 0 {
+		return nil, "a model's YAML entry was added or removed, and no model file"
 	}
 	// the models that read a var that changed render again
 	readers, why := snap.changedVars(proj)
@@ -1938,7 +1965,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 		for name, e := range entries {
-			if !e.used {
+			if e.entryAdded && !e.usedAdded || e.entryRemoved && !e.usedRemoved {
 				return nil, e.file + " describes " + name + " anew or no more, and its model file is not added or removed"
 			}
 		}
@@ -2146,7 +2173,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	var newEnv []string
 	if len(news)+len(gone) > 0 {
-		newEnv = snap.editModels(news, gone, c)
+		newEnv = snap.editModels(news, gone, c, newProps, propsFiles, goneProps)
+		snap.forgetProps(goneProps)
 	}
 	if len(news)+len(gone)+len(reshaped) > 0 {
 		load.ix = nil // read again, as edited
@@ -2424,6 +2452,19 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	if why != "" {
 		return nil, nil, nil, false, why
 	}
+	// directories gone (a folder removed or renamed): their files are
+	// removed ones above, each of which the patch must take (patchadd.go);
+	// their parents' listings lack them
+	goneDirs := map[string]bool{}
+	goneSub := map[string]int{} // by directory, how many of its directories are gone
+	for _, d := range snap.Dirs {
+		if d.Dir && !d.Missing {
+			if _, err := os.Lstat(d.Path); errors.Is(err, fs.ErrNotExist) {
+				goneDirs[d.Path] = true
+				goneSub[filepath.Dir(d.Path)]++
+			}
+		}
+	}
 	// directories: one whose listing may have changed is listed again,
 	// against the files and directories the snapshot has in it
 	var children map[string]map[string]bool
@@ -2445,6 +2486,19 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 					add(run.dir, f.Path[len(run.rel):])
 				}
 			}
+			// a directory of directories only (models/ of models/marts/...):
+			// a file under it, of the same root, stands for its kind
+			for _, run := range runs {
+				root := filepath.Join(proj.Dir, filepath.FromSlash(snap.Files[run.from].Root))
+				for d := filepath.Dir(run.dir); strings.HasPrefix(d, root) && d != filepath.Dir(d); d = filepath.Dir(d) {
+					if _, ok := fileIn[d]; !ok {
+						fileIn[d] = -1 - run.from
+					}
+					if d == root {
+						break
+					}
+				}
+			}
 			for _, d := range snap.Dirs {
 				if d.Dir {
 					add(filepath.Dir(d.Path), filepath.Base(d.Path))
@@ -2463,7 +2517,9 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 			return
 		}
 		if err != nil {
-			fail(d.Path + " is gone")
+			if !goneDirs[d.Path] {
+				fail(d.Path + " is gone")
+			}
 			return
 		}
 		if st.same(d) && !d.racy() && !all {
@@ -2489,14 +2545,25 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 					fail(filepath.Join(d.Path, e.Name()) + " is new")
 					return
 				}
-				rel := fileDir(snap.Files[like].Path) + e.Name()
+				var rel string
+				if like < 0 { // a file under it: d's own slash path
+					like = -1 - like
+					r, err := filepath.Rel(proj.Dir, d.Path)
+					if err != nil {
+						fail(filepath.Join(d.Path, e.Name()) + " is new")
+						return
+					}
+					rel = filepath.ToSlash(r) + "/" + e.Name()
+				} else {
+					rel = fileDir(snap.Files[like].Path) + e.Name()
+				}
 				if !e.IsDir() {
 					mu.Lock()
 					added = append(added, addedFile{path: rel, like: like})
 					mu.Unlock()
 					continue
 				}
-				files, st, ok := listNewDir(filepath.Join(d.Path, e.Name()))
+				files, dirs, ok := listNewDir(filepath.Join(d.Path, e.Name()))
 				if !ok {
 					fail(filepath.Join(d.Path, e.Name()) + " is new")
 					return
@@ -2505,13 +2572,13 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 				for _, f := range files {
 					added = append(added, addedFile{path: rel + "/" + f, like: like})
 				}
-				newDirs = append(newDirs, st)
+				newDirs = append(newDirs, dirs...)
 				mu.Unlock()
 				continue
 			}
 			n++
 		}
-		if n+goneIn[d.Path] != len(names) {
+		if n+goneIn[d.Path]+goneSub[d.Path] != len(names) {
 			fail("a file of " + d.Path + " is gone")
 			return
 		}
@@ -2532,6 +2599,10 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	// to add in it)
 	if len(newDirs) > 0 {
 		snap.Dirs = append(snap.Dirs, newDirs...)
+		relisted.Store(true)
+	}
+	if len(goneDirs) > 0 {
+		snap.Dirs = slices.DeleteFunc(snap.Dirs, func(d fileStat) bool { return goneDirs[d.Path] })
 		relisted.Store(true)
 	}
 	// an unchanged content with a new stat is not a change to patch

@@ -1540,7 +1540,7 @@ func TestPatchAddsModels(t *testing.T) {
 		{name: "a model named as a seed", patched: false, files: map[string]string{"models/sd.sql": "{{ config(alias='sd_model') }}\nselect 1 as id\n"}},
 		{name: "a model in a new directory", patched: true, files: map[string]string{"models/sub/s.sql": "select 1 as id\n"}},
 		{name: "its edit", patched: true, files: map[string]string{"models/sub/s.sql": "select 2 as id\n"}},
-		{name: "two in a new directory with a YAML file", patched: false, files: map[string]string{
+		{name: "two in a new directory with a YAML file", patched: true, files: map[string]string{
 			"models/sub2/s2.sql": "select 1 as id\n", "models/sub2/s3.sql": "select 1 as id\n", "models/sub2/_p.yml": "version: 2\n"}},
 		{name: "two in a new directory", patched: true, files: map[string]string{
 			"models/sub3/s4.sql": "select 1 as id\n", "models/sub3/s5.sql": "select * from {{ ref('b') }}\n"}},
@@ -1579,7 +1579,7 @@ func TestPatchAddsModelsUnderTemplatedConfigs(t *testing.T) {
 		{name: "then edited", patched: true, files: map[string]string{"models/only/h.sql": "select 1 from {{ source('raw', 'ev') }}\n"}},
 		// a compiled directory left by an older compile is checked too
 		{name: "a new directory", patched: true, files: map[string]string{"models/nd/r.sql": "select 1 as id\n"}},
-		{name: "that directory removed", patched: false, remove: []string{"models/nd/r.sql", "models/nd"}},
+		{name: "that directory removed", patched: true, remove: []string{"models/nd/r.sql", "models/nd"}},
 		{name: "that directory back", patched: true, files: map[string]string{"models/nd/r.sql": "select 1 as id\n"}},
 		{name: "its compiled file removed by hand, another edit", patched: false, remove: []string{"target/compiled/models/nd/r.sql"},
 			files: map[string]string{"models/a.sql": "select 2 as id\n"}},

@@ -50,32 +50,45 @@ type addedFile struct {
 	like int    // a snapshot file of the same directory (its kind, root and project)
 }
 
-// listNewDir lists a directory new in one the snapshot has: the names of
-// the files a compile reads in it (sorted), and its stat, taken first;
-// not ok when it has a directory or a symlink a compile would walk or
-// report, or cannot be read.
-func listNewDir(dir string) (files []string, st fileStat, ok bool) {
-	st, err := statOf(dir)
-	if err != nil {
-		return nil, st, false
-	}
-	st.Path, st.Dir = dir, true
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, st, false
-	}
-	for _, e := range entries {
-		switch {
-		case e.IsDir() && strings.HasPrefix(e.Name(), "."):
-			continue // not walked (scanProject)
-		case e.IsDir() || e.Type()&os.ModeSymlink != 0 && compileReads(e.Name(), 0):
-			return nil, st, false
-		case compileReads(e.Name(), e.Type()):
-			files = append(files, e.Name())
+// listNewDir lists a directory new in one the snapshot has, and its
+// subdirectories: the files a compile reads in them (slash paths from
+// dir, sorted), and their stats, each taken before it is read; not ok
+// when one has a symlink a compile would walk or report, or cannot be
+// read.
+func listNewDir(dir string) (files []string, dirs []fileStat, ok bool) {
+	var walk func(d, rel string) bool
+	walk = func(d, rel string) bool {
+		st, err := statOf(d)
+		if err != nil {
+			return false
 		}
+		st.Path, st.Dir = d, true
+		dirs = append(dirs, st)
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return false
+		}
+		for _, e := range entries {
+			switch {
+			case e.IsDir() && strings.HasPrefix(e.Name(), "."):
+				continue // not walked (scanProject)
+			case e.IsDir():
+				if !walk(filepath.Join(d, e.Name()), rel+e.Name()+"/") {
+					return false
+				}
+			case e.Type()&os.ModeSymlink != 0 && compileReads(e.Name(), 0):
+				return false
+			case compileReads(e.Name(), e.Type()):
+				files = append(files, rel+e.Name())
+			}
+		}
+		return true
+	}
+	if !walk(dir, "") {
+		return nil, nil, false
 	}
 	slices.Sort(files)
-	return files, st, true
+	return files, dirs, true
 }
 
 // relationHash hashes a relation key (compilation.relationKey) for the
@@ -441,8 +454,12 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	c.scope.lazy = dec
 	defer func() { c.scope.lazy = nil }()
 	names := map[string]bool{}
+	freed := map[int]bool{} // a model removed in the same edit (moved: its name comes back)
+	for _, g := range gone {
+		freed[g.pos] = true
+	}
 	for i := range ix.nodes { // a duplicate model name is an error; a seed's or snapshot's, an ambiguous ref()
-		if t := ix.nodes[i].sel.ResourceType; !ix.nodes[i].gone && (t == TypeModel || t == TypeSeed || t == TypeSnapshot) {
+		if t := ix.nodes[i].sel.ResourceType; !ix.nodes[i].gone && !freed[i] && (t == TypeModel || t == TypeSeed || t == TypeSnapshot) {
 			names[ix.nodes[i].sel.Name] = true
 		}
 	}
@@ -488,6 +505,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			if !e.entryAdded {
 				return nil, why + "its name's YAML entry was removed"
 			}
+			if e.usedAdded {
+				return nil, why + "its entry is another's"
+			}
 			entry, entryFile = &propEntry{}, e.file
 			if err := e.entry.Decode(entry); err != nil || entry.Name != n.Name || entry.Versions != nil {
 				return nil, why + "its YAML entry does not decode cleanly"
@@ -496,7 +516,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			if len(c.diags) > 0 || !n.Enabled() {
 				return nil, why + "its YAML entry says something or disables it"
 			}
-			e.used = true
+			e.usedAdded = true
 		}
 		// as the whole compile renders it (renderAll, keepRender)
 		c.setRelation(n)
@@ -682,10 +702,10 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		var tests []goneModel
 		if g.n.PatchPath != "" {
 			e := entries[g.n.Name]
-			if e == nil || !e.entryRemoved || e.file != g.n.PatchPath {
+			if e == nil || !e.entryRemoved || e.removedFrom != g.n.PatchPath || e.usedRemoved {
 				return nil, why + "YAML describes it"
 			}
-			e.used = true
+			e.usedRemoved = true
 			if dec == nil {
 				var err error
 				if dec, err = newEntryDecoder(l); err != nil {
@@ -913,12 +933,15 @@ func findEntry(list []mapEntry, id string) (int, bool) {
 // index (IndexDrops); the added ones join them, with their macro calls and
 // vars read, after the index's nodes (IndexAdds). It returns the env vars
 // the added ones read.
-func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *compilation) []string {
+func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *compilation, newProps []addedFile, propsFiles []fileStat, goneProps []string) []string {
 	counts := make(map[string]int, len(snap.Counts))
 	for k, v := range snap.Counts {
 		counts[k] = v
 	}
 	removedFiles := map[string]bool{}
+	for _, path := range goneProps {
+		removedFiles[path] = true
+	}
 	if len(gone) > 0 {
 		drop := map[int]bool{}
 		for _, g := range gone {
@@ -977,6 +1000,9 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 		if !m.test {
 			after[m.like] = append(after[m.like], m.file)
 		}
+	}
+	for i, a := range newProps {
+		after[a.like] = append(after[a.like], propsFiles[i])
 	}
 	files := make([]fileStat, 0, len(snap.Files)+len(news))
 	for i, f := range snap.Files {

@@ -200,7 +200,7 @@ func (l *patchLoad) makeTests(dec *entryDecoder, m *Node, file string, entry *pr
 				if t == nil || t.Materialized() == "ephemeral" {
 					return nil, "a test refs an unknown or ephemeral model"
 				}
-				if slices.ContainsFunc(removed, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+				if t != m && slices.ContainsFunc(removed, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
 					return nil, "a test refs a removed model" // an error, which a whole compile reports
 				}
 			case strings.HasPrefix(k, "source:"):

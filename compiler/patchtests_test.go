@@ -273,3 +273,54 @@ func TestPatchRefusesAVolatileTestMacro(t *testing.T) {
 		compareStep(t, Options{ProjectDir: dir, InvocationID: "inv" + strings.Repeat("x", i)}, s.name) // each compile its own id
 	}
 }
+
+// TestPatchFoldersWithTheirYAML: a folder of models and the properties
+// file describing them, made, renamed or removed, is patched
+// (patchprops.go): each entry of a file added or removed goes with its
+// model's file.
+func TestPatchFoldersWithTheirYAML(t *testing.T) {
+	const fin = "version: 2\nmodels:\n  - name: rev\n    description: revenue\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n"
+	const mk = "version: 2\nmodels:\n  - name: camp\n    description: campaigns\n    config:\n      materialized: table\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":            "name: fo\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  fo:\n    mkt:\n      +tags: [marketing]\n",
+			"models/a.sql":        "select 1 as id\n",
+			"models/fin/rev.sql":  "select id from {{ ref('a') }}\n",
+			"models/fin/_fin.yml": fin}},
+		{name: "a folder made with its YAML", patched: true, files: map[string]string{
+			"models/mk/camp.sql": "select id from {{ ref('a') }}\n",
+			"models/mk/_mk.yml":  mk}},
+		{name: "its model edited", patched: true, files: map[string]string{"models/mk/camp.sql": "select id, 2 as n from {{ ref('a') }}\n"}},
+		{name: "the folder renamed (its folder config: tags)", patched: true, files: map[string]string{
+			"models/mkt/camp.sql": "select id, 2 as n from {{ ref('a') }}\n",
+			"models/mkt/_mk.yml":  mk},
+			remove: []string{"models/mk/camp.sql", "models/mk/_mk.yml", "models/mk"}},
+		{name: "a folder removed with its YAML", patched: true, remove: []string{"models/fin/rev.sql", "models/fin/_fin.yml", "models/fin"}},
+		{name: "a properties file removed, its model kept", patched: false, remove: []string{"models/mkt/_mk.yml"}},
+		{name: "a folder made with sources in its YAML", patched: false, files: map[string]string{
+			"models/src/s.sql":  "select * from {{ source('raw', 't') }}\n",
+			"models/src/_s.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n"}},
+	})
+}
+
+// TestPatchNestedFolders: a folder of folders made under a directory that
+// holds folders only, and renamed, is patched.
+func TestPatchNestedFolders(t *testing.T) {
+	const fin = "version: 2\nmodels:\n  - name: rev\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          "name: ne\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/stg/a.sql":  "select 1 as id\n",
+			"models/stg/_a.yml": "version: 2\nmodels:\n  - name: a\n"}},
+		{name: "models/marts/fin made", patched: true, files: map[string]string{
+			"models/marts/fin/rev.sql":  "select id from {{ ref('a') }}\n",
+			"models/marts/fin/_fin.yml": fin,
+			"models/marts/top.sql":      "select id from {{ ref('a') }}\n"}},
+		{name: "models/marts renamed", patched: true, files: map[string]string{
+			"models/mart2/fin/rev.sql":  "select id from {{ ref('a') }}\n",
+			"models/mart2/fin/_fin.yml": fin,
+			"models/mart2/top.sql":      "select id from {{ ref('a') }}\n"},
+			remove: []string{"models/marts/fin/rev.sql", "models/marts/fin/_fin.yml", "models/marts/top.sql", "models/marts/fin", "models/marts"}},
+		{name: "an edit in it", patched: true, files: map[string]string{"models/mart2/top.sql": "select id, 1 as n from {{ ref('rev') }}\n"}},
+	})
+}

@@ -63,9 +63,36 @@ type descEdit struct {
 	entry *yaml.Node // its entry in the new text
 	file  string
 	// entryAdded, entryRemoved: the model's entry is new in the file (entry),
-	// or gone from it
+	// or gone from removedFrom (both: moved from one file to another, with
+	// its model); usedAdded, usedRemoved: by the model file added or
+	// removed with it
 	entryAdded, entryRemoved bool
-	used                     bool // by the model file added or removed with it
+	removedFrom              string
+	usedAdded, usedRemoved   bool
+}
+
+// addEntry records an entry added or removed (e, of file) in entries,
+// by name: a name may be removed from one file and added to another (a
+// model moved with its entry), once each; false for anything else.
+func addEntry(entries map[string]*descEdit, name, file string, e *descEdit) bool {
+	if e.entryRemoved {
+		e.removedFrom = file
+	}
+	if e.entryAdded {
+		e.file = file
+	}
+	old := entries[name]
+	switch {
+	case old == nil:
+		entries[name] = e
+	case e.entryAdded && !old.entryAdded && !e.entryRemoved:
+		old.entryAdded, old.entry, old.file = true, e.entry, file
+	case e.entryRemoved && !old.entryRemoved && !e.entryAdded:
+		old.entryRemoved, old.removedFrom = true, file
+	default:
+		return false
+	}
+	return true
 }
 
 // columnsChanged says the edit adds or removes columns.
@@ -785,14 +812,13 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			snap.shiftAddedLines(ch.path, moved)
 		}
 		for name, e := range edits {
-			e.file = ch.path
 			if e.entryAdded || e.entryRemoved {
-				if entries[name] != nil {
+				if !addEntry(entries, name, ch.path, e) {
 					return nil, nil, name + " is described in two files"
 				}
-				entries[name] = e
 				continue
 			}
+			e.file = ch.path
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
 				return nil, nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"

@@ -1,0 +1,115 @@
+package compiler
+
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Patching a properties file added or removed with the models it
+// describes: a new directory of a model and its YAML (a folder renamed,
+// or made), a properties file deleted with its models. Each entry of an
+// added file is an entry added (descEdit.entryAdded), each of a removed
+// file an entry removed, and the models added and removed with them
+// consume them as those of an edited file's (patchadd.go): every entry
+// must go with its model's file. The file must hold models alone
+// (version: and models:), of plain YAML for an added one (plainTree), and
+// the compile must have said nothing of a removed one. The snapshot keeps
+// an added file's text (Props) and stat, and forgets a removed one's.
+
+// isPropsPath says a slash path is a properties file's.
+func isPropsPath(p string) bool { return strings.HasSuffix(p, ".yml") || strings.HasSuffix(p, ".yaml") }
+
+// wholePropsFiles adds to entries the entries of the properties files
+// added (read: their stats, in order) and removed, or says why it cannot.
+func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []addedFile, removed []string, entries map[string]*descEdit) ([]fileStat, string) {
+	var stats []fileStat
+	put := func(path string, data []byte, isNew bool) string {
+		why := path + " is new and "
+		if !isNew {
+			why = path + " is gone and "
+		}
+		top, err := propsTree(data)
+		if err != nil || top == nil || top.Kind != yaml.MappingNode {
+			return why + "holds no models"
+		}
+		for i := 0; i+1 < len(top.Content); i += 2 {
+			k, v := top.Content[i], top.Content[i+1]
+			switch {
+			case isStr(k) && k.Value == "version":
+			case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
+				names, ok := columnNames(v.Content)
+				if !ok {
+					return why + "an entry has no name of its own"
+				}
+				for j, name := range names {
+					e := &descEdit{entryRemoved: true}
+					if isNew {
+						if !plainTree(v.Content[j]) {
+							return why + "its YAML is not plain"
+						}
+						e = &descEdit{entryAdded: true, entry: v.Content[j]}
+					}
+					if !addEntry(entries, name, path, e) {
+						return why + name + " is described twice"
+					}
+				}
+			default:
+				return why + "holds more than models"
+			}
+		}
+		return ""
+	}
+	for _, a := range added {
+		like := snap.Files[a.like]
+		full := osPath(proj.Dir, a.path)
+		st, err := statOf(full)
+		if err != nil {
+			return nil, a.path + " is new and unreadable"
+		}
+		data, err := readFile(full)
+		if err != nil {
+			return nil, a.path + " is new and unreadable"
+		}
+		if why := put(a.path, data, true); why != "" {
+			return nil, why
+		}
+		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
+		stats = append(stats, st)
+		if snap.propTexts == nil {
+			snap.propTexts = map[string][]byte{}
+		}
+		snap.propTexts[a.path] = data // written with the snapshot
+	}
+	if len(removed) > 0 {
+		blobs, err := openBlobs(file, snap)
+		if err != nil {
+			return nil, "the snapshot's blobs file is unreadable"
+		}
+		defer blobs.Close()
+		for _, path := range removed {
+			for _, d := range snap.Diags {
+				if d.File == path {
+					return nil, path + " is gone and the compile said something about it"
+				}
+			}
+			data, err := readBlobRef(blobs, snap.Props[path])
+			if err != nil {
+				return nil, "the snapshot's text of " + path + " is unreadable"
+			}
+			if why := put(path, data, false); why != "" {
+				return nil, why
+			}
+		}
+	}
+	return stats, ""
+}
+
+// forgetProps drops a removed properties file from the snapshot.
+func (snap *patchSnapshot) forgetProps(paths []string) {
+	for _, p := range paths {
+		delete(snap.Props, p)
+		delete(snap.LineShifts, p)
+		delete(snap.propTexts, p)
+	}
+}
