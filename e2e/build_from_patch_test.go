@@ -1029,3 +1029,20 @@ func TestBuildFromPatchAfterConfigChanged(t *testing.T) {
 		require.Equal(t, tables(t, whole), tables(t, light))
 	}
 }
+
+// An analyst renames a folder of models with their YAML and builds them:
+// the compile is patched (patchprops.go), the build loads from the
+// snapshot, and what it runs and writes are a whole compile's.
+func TestBuildFromPatchAfterFolderRenamed(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: fr\n",
+		"models/stg/a.sql":    "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/marts/m.sql":  "select id from {{ ref('a') }}\n",
+		"models/marts/_m.yml": "version: 2\nmodels:\n  - name: m\n    description: the m\n    columns:\n      - name: id\n        data_tests: [unique]\n"})
+	for _, dir := range []string{light, whole} {
+		require.NoError(t, os.Rename(filepath.Join(dir, "models", "marts"), filepath.Join(dir, "models", "mart")))
+	}
+	a := patchedLikeWhole(t, light, whole, "marts renamed", "build", "--threads", "1", "--select", "m+")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.Contains(t, a.Stdout, "TOTAL=2")
+	require.Equal(t, tables(t, whole), tables(t, light))
+}
