@@ -1574,8 +1574,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 	}
-	if len(entries) > 0 && len(added)+len(goneNodes) == 0 {
-		return nil, "a model's YAML entry was added or removed, and no model file"
+	if len(entries)+len(newProps)+len(goneProps) > 0 && len(added)+len(goneNodes) == 0 {
+		// (the snapshot's files change with the models': editModels)
+		return nil, "a model's YAML entry or properties file was added or removed, and no model file"
 	}
 	// the models that read a var that changed render again
 	readers, why := snap.changedVars(proj)
@@ -2457,9 +2458,19 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	// their parents' listings lack them
 	goneDirs := map[string]bool{}
 	goneSub := map[string]int{} // by directory, how many of its directories are gone
+	listedDirs := make(map[string]bool, len(snap.Dirs))
+	for _, d := range snap.Dirs {
+		if d.Dir && !d.Missing {
+			listedDirs[d.Path] = true
+		}
+	}
 	for _, d := range snap.Dirs {
 		if d.Dir && !d.Missing {
 			if _, err := os.Lstat(d.Path); errors.Is(err, fs.ErrNotExist) {
+				if !listedDirs[filepath.Dir(d.Path)] {
+					// a path root: a whole compile records it missing
+					return nil, nil, nil, false, d.Path + " is gone"
+				}
 				goneDirs[d.Path] = true
 				goneSub[filepath.Dir(d.Path)]++
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -652,12 +653,34 @@ func runPatchSteps(t *testing.T, steps []patchStep) {
 	t.Helper()
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
+	// what a step touched gets an mtime of its own in the past, so the
+	// compile after it trusts stats, as after a real edit some seconds
+	// before, instead of reading every racy file and listing every
+	// directory again (which would hide a snapshot that missed a file)
+	clock := time.Now().Add(-time.Hour)
+	settle := func(rel string) {
+		clock = clock.Add(time.Minute)
+		if err := os.Chtimes(filepath.Join(dir, rel), clock, clock); err != nil && !os.IsNotExist(err) {
+			require.NoError(t, err)
+		}
+	}
 	for i, s := range steps {
+		touched := map[string]bool{}
 		for rel, text := range s.files {
 			writeProjectFile(t, dir, rel, text)
+			touched[rel] = true
 		}
 		for _, rel := range s.remove {
 			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
+		}
+		for _, rel := range append(sortedKeys(touched), s.remove...) {
+			for d := rel; d != "."; d = path.Dir(d) { // a new directory's parents changed too
+				touched[d] = true
+			}
+			touched["."] = true
+		}
+		for _, rel := range sortedKeys(touched) {
+			settle(rel)
 		}
 		if s.link != "" {
 			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))

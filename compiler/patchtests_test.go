@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -323,4 +324,41 @@ func TestPatchNestedFolders(t *testing.T) {
 			remove: []string{"models/marts/fin/rev.sql", "models/marts/fin/_fin.yml", "models/marts/top.sql", "models/marts/fin", "models/marts"}},
 		{name: "an edit in it", patched: true, files: map[string]string{"models/mart2/top.sql": "select id, 1 as n from {{ ref('rev') }}\n"}},
 	})
+}
+
+// TestPatchRootDirRemovedThenMade: a path root removed is recorded
+// missing by a whole compile, so one made again later is seen: the patch
+// leaves it to the whole compile (a review found it dropped).
+func TestPatchRootDirRemovedThenMade(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: fo\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmacro-paths: [\"macros\"]\n",
+			"models/a.sql": "select 1 as id\n", "macros/.gitkeep": ""}},
+		{name: "macros/ removed", patched: false, remove: []string{"macros/.gitkeep", "macros"}},
+		{name: "macros/m.sql made", patched: false, files: map[string]string{"macros/m.sql": "{% macro m() %}1{% endmacro %}\n"}},
+	})
+}
+
+// TestPatchLonePropsFileAddedThenEdited: a properties file describing no
+// model, added alone, compiles whole, so the snapshot's files have it and
+// its later edit is seen (a review found it unseen).
+func TestPatchLonePropsFileAddedThenEdited(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	settle := func(rels ...string) { // not racy
+		for _, rel := range rels {
+			require.NoError(t, os.Chtimes(filepath.Join(dir, rel), old, old))
+		}
+		old = old.Add(time.Minute)
+	}
+	writeProjectFile(t, dir, "mart.yml", "name: fo\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	settle("mart.yml", "models/a.sql", "models", ".")
+	compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, "cold")
+	writeProjectFile(t, dir, "models/_new.yml", "version: 2\n")
+	settle("models/_new.yml", "models")
+	compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, "an empty properties file added")
+	writeProjectFile(t, dir, "models/_new.yml", "version: 2\nmodels:\n  - name: a\n    description: AAA\n")
+	settle("models/_new.yml")
+	compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, "it describes a")
 }
