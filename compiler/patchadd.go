@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -33,7 +35,8 @@ import (
 // model, a removed model that YAML describes (unless its entry goes with
 // it) or a diagnostic names, and projects whose warnings list names. What it cannot do that way compiles
 // the whole project: a new directory with anything else in it, a file of
-// another kind, a model that refs one added with it, a render
+// another kind, a model that refs one added with it that its text does
+// not name literally (addOrder), a render
 // that queries the warehouse, is volatile, reads graph, refs an ephemeral
 // model or names something unknown, a project with disabled or versioned
 // models or a YAML entry that names no node.
@@ -471,7 +474,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		return nil, added[0].path + " is new and the project's configs do not render cleanly"
 	}
 	var out []*newModel
-	for _, a := range added {
+	for _, a := range addOrder(proj.Dir, added) {
 		like := snap.Files[a.like]
 		why := a.path + " is new and "
 		if like.Kind != "models" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
@@ -646,10 +649,13 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		m.code = []byte(n.CompiledCode + "\n")
 		out = append(out, m)
+		// ref() finds it from now on: the models added after it (in the
+		// order of their refs: addOrder) and its tests
+		pre := *n
+		pre.Database, pre.Schema, pre.Alias, pre.Relation = pc.Database, pc.Schema, pc.Alias, pc.Relation
+		dec.added(n, &pre)
 		if entry != nil { // the tests its entry declares, which ref it
-			dec.also = n
 			tests, w := l.makeTests(dec, n, entryFile, entry, gone)
-			dec.also = nil
 			if w != "" {
 				return nil, why + w
 			}
@@ -658,6 +664,51 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
 	return out, ""
+}
+
+// refCallLiteralRE finds the names a template refs with a literal: ref('x').
+var refCallLiteralRE = regexp.MustCompile(`ref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)`)
+
+// addOrder orders added model files so that one whose text refs another
+// (ref('x') with a literal name) comes after it: each is rendered finding
+// those before it. Files are in path order otherwise; a ref the text
+// does not show, or a cycle, leaves a model to ref one not yet added,
+// which the patch refuses (unknown).
+func addOrder(dir string, added []addedFile) []addedFile {
+	names := make(map[string]int, len(added))
+	for i, a := range added {
+		names[strings.TrimSuffix(path.Base(a.path), ".sql")] = i
+	}
+	deps := make([][]int, len(added))
+	for i, a := range added {
+		data, err := readFile(osPath(dir, a.path))
+		if err != nil {
+			continue // read again, and refused, when its turn comes
+		}
+		for _, m := range refCallLiteralRE.FindAllSubmatch(data, -1) {
+			if j, ok := names[string(m[1])]; ok && j != i {
+				deps[i] = append(deps[i], j)
+			}
+		}
+	}
+	out := make([]addedFile, 0, len(added))
+	state := make([]int, len(added)) // 1 visiting, 2 done
+	var visit func(i int)
+	visit = func(i int) {
+		if state[i] != 0 {
+			return // done, or a cycle: left where it falls
+		}
+		state[i] = 1
+		for _, j := range deps[i] {
+			visit(j)
+		}
+		state[i] = 2
+		out = append(out, added[i])
+	}
+	for i := range added {
+		visit(i)
+	}
+	return out
 }
 
 // goneModel is a model whose file was removed: its index in the

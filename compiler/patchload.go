@@ -855,9 +855,19 @@ type entryDecoder struct {
 	pre   map[string]*Node
 	byID  map[string]int
 	blobs *os.File
-	// also is a node ref() finds by its name besides the index's (a model
-	// a patch adds, while its tests are made)
-	also *Node
+	// also are nodes ref() finds by name besides the index's: the models
+	// a patch added so far, final and (early) as they were before they
+	// rendered
+	also, alsoEarly map[string]*Node
+}
+
+// added makes ref() find a model the patch added: n, and pre as it was
+// before it rendered.
+func (d *entryDecoder) added(n, pre *Node) {
+	if d.also == nil {
+		d.also, d.alsoEarly = map[string]*Node{}, map[string]*Node{}
+	}
+	d.also[n.Name], d.alsoEarly[n.Name] = n, pre
 }
 
 func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
@@ -962,8 +972,11 @@ func (d *entryDecoder) ref(name, version string, versioned bool) *Node {
 		i, ok := d.l.ix.versions[name][version]
 		return d.earlyNode(d.node(i, ok))
 	}
-	if d.also != nil && d.also.Name == name {
-		return d.also
+	if n := d.also[name]; n != nil {
+		if d.early {
+			return d.alsoEarly[name]
+		}
+		return n
 	}
 	i, ok := d.l.ix.byName[name]
 	return d.earlyNode(d.node(i, ok))

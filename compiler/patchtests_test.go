@@ -362,3 +362,38 @@ func TestPatchLonePropsFileAddedThenEdited(t *testing.T) {
 	settle("models/_new.yml")
 	compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, "it describes a")
 }
+
+// TestPatchAddsModelsThatRefEachOther: models added in one edit, one
+// refing another (in the order of their refs, whatever their paths'), a
+// test of one relating it to another, are patched; each render sees the
+// ones added before it as a whole compile's render does, before they
+// rendered (an alias their config() sets is not seen).
+func TestPatchAddsModelsThatRefEachOther(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: re\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql": "select 1 as id\n"}},
+		{name: "a chain added, the last first by path", patched: true, files: map[string]string{
+			"models/b_first.sql": "select id from {{ ref('z_stg') }}\n",
+			"models/z_stg.sql":   "{{ config(alias='stg_z') }}\nselect id, '{{ ref('m_int').identifier }}' as n from {{ ref('m_int') }}\n",
+			"models/m_int.sql":   "{{ config(alias='int_m') }}\nselect id from {{ ref('a') }}\n",
+			"models/_new.yml":    "version: 2\nmodels:\n  - name: b_first\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n              to: ref('m_int')\n              field: id\n"}},
+	})
+	// two added that ref each other: a cycle, which the whole compile reports
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	writeProjectFile(t, dir, "mart.yml", "name: re\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	writeProjectFile(t, dir, "models/c1.sql", "select id from {{ ref('c2') }}\n")
+	writeProjectFile(t, dir, "models/c2.sql", "select id from {{ ref('c1') }}\n")
+	warm := opt
+	warm.PartialParse = true
+	pt, why := CompileByPatch(warm)
+	require.Nil(t, pt)
+	require.Contains(t, why, "refs an unknown or ephemeral model")
+	res, diags := Compile(opt)
+	require.Nil(t, res)
+	require.True(t, diags.HasErrors())
+}
