@@ -363,8 +363,7 @@ func (c *compilation) dropFileData() {
 
 // isProperties says f is a YAML properties file (models:, sources:, ...).
 func (f *projectFile) isProperties() bool {
-	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots") &&
-		(strings.HasSuffix(f.rel, ".yml") || strings.HasSuffix(f.rel, ".yaml"))
+	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots") && isPropsPath(f.rel)
 }
 
 // scan finds and reads every project file, in parallel.

@@ -544,10 +544,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if !n.Enabled() || n.Materialized() == "ephemeral" || volatileText(n.RawCode) || namesWord(n.RawCode, "graph") {
 			return nil, why + "disabled, ephemeral, volatile or reads graph"
 		}
-		for _, name := range rs.macros {
-			if c.macroFacts[name].volatile || c.macroFacts[name].graph {
-				return nil, why + "calls macro " + name + ", volatile or reading graph"
-			}
+		if w := l.patchMacros(rs.macros, fileOf); w != "" {
+			return nil, why + w
 		}
 		if !cacheableValue(rs.config) {
 			return nil, why + "its config cannot be kept"
@@ -561,23 +559,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if !ok {
 			return nil, why + "its render cannot be kept"
 		}
-		for _, k := range rs.targets {
-			switch {
-			case strings.HasPrefix(k, "ref:"):
-				t := c.refTarget(strings.TrimPrefix(k, "ref:"))
-				if t == nil || t.Materialized() == "ephemeral" {
-					return nil, why + "refs an unknown or ephemeral model"
-				}
-				if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
-					return nil, why + "refs a removed model" // an error, which a whole compile reports
-				}
-			case strings.HasPrefix(k, "source:"):
-				t := dec.source(strings.TrimPrefix(k, "source:"))
-				if t == nil {
-					return nil, why + "names an unknown source"
-				}
-				c.sources[strings.TrimPrefix(k, "source:")] = t
-			}
+		if w := c.patchTargets(dec, rs, gone, nil); w != "" {
+			return nil, why + w
 		}
 		dec.early = true // its sources are found now
 		pc.Facts, pc.Stubs = facts, c.stubsOf(rs)
@@ -620,19 +603,6 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		for _, o := range out {
 			if o.rel == m.rel {
 				return nil, why + "builds a relation another node builds"
-			}
-		}
-		for _, name := range rs.macros {
-			file, ok := fileOf[name]
-			if !ok {
-				continue // a built-in macro
-			}
-			mf, ok := snap.MacroFiles[file]
-			if !ok {
-				return nil, why + "calls a macro the snapshot does not know"
-			}
-			if _, ok := mf.Macros[name]; !ok && mf.Blocked == "" {
-				return nil, why + "calls a macro the snapshot does not know"
 			}
 		}
 		targets, ephemerals, _ := c.targetNames(n, rs, nil)
@@ -709,6 +679,62 @@ func addOrder(dir string, added []addedFile) []addedFile {
 		visit(i)
 	}
 	return out
+}
+
+// patchMacros says why a model a patch renders may not call these macros
+// ("" when it may): none volatile or reading graph (a snapshot is kept
+// only without those), each of a macro file the snapshot knows, and
+// known there unless an edit of that file compiles whole (Blocked: it
+// keeps no callers).
+// fileOf is where each macro is defined (macroPlaces).
+func (l *patchLoad) patchMacros(macros []string, fileOf map[string]string) string {
+	c := l.c
+	for _, name := range macros {
+		if f := c.macroFacts[name]; f.volatile || f.graph {
+			return "calls macro " + name + ", volatile or reading graph"
+		}
+		file, ok := fileOf[name]
+		if !ok {
+			continue // a built-in macro
+		}
+		mf, ok := l.snap.MacroFiles[file]
+		if !ok {
+			return "calls a macro of a file the snapshot does not know"
+		}
+		if _, ok := mf.Macros[name]; !ok && mf.Blocked == "" {
+			return "calls a macro the snapshot does not know"
+		}
+	}
+	return ""
+}
+
+// patchTargets says why what a render a patch makes refs and names cannot
+// be found as a whole compile finds it ("" when it can): each ref() target
+// known through the snapshot and not ephemeral (its CTEs would need the
+// ephemeral models' renders), none removed in the same edit but self (the
+// node being made: a model moved), each source known, which resolveRefs
+// then finds in c.sources.
+func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []goneModel, self *Node) string {
+	for _, k := range st.targets {
+		switch {
+		case strings.HasPrefix(k, "ref:"):
+			t := c.refTarget(strings.TrimPrefix(k, "ref:"))
+			if t == nil || t.Materialized() == "ephemeral" {
+				return "refs an unknown or ephemeral model"
+			}
+			if t != self && slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+				return "refs a removed model" // an error, which a whole compile reports
+			}
+		case strings.HasPrefix(k, "source:"):
+			key := strings.TrimPrefix(k, "source:")
+			t := dec.source(key)
+			if t == nil {
+				return "names an unknown source"
+			}
+			c.sources[key] = t
+		}
+	}
+	return ""
 }
 
 // goneModel is a model whose file was removed: its index in the
@@ -1071,12 +1097,15 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 // indexAdd makes a node a patch added join the node index after its
 // nodes, as builds from the snapshot select and load them.
 func (snap *patchSnapshot) indexAdd(m *newModel) {
-	n := m.n
-	detail, flags, group, access := indexDetail(n, nil)
-	snap.IndexAdds = append(snap.IndexAdds, indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path,
-		Package: n.Package, FQN: n.FQN, Tags: n.Tags, DependsOn: n.DependsOn.Nodes, Group: group, Access: access,
-		Flags: flags, Detail: detail})
+	snap.IndexAdds = append(snap.IndexAdds, indexAddOf(m.n))
 	snap.Entries = append(snap.Entries, m.at)
+}
+
+// indexAddOf is a node as the node index keeps one a patch added.
+func indexAddOf(n *Node) indexAdd {
+	detail, flags, group, access := indexDetail(n, nil)
+	return indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path, Package: n.Package, FQN: n.FQN,
+		Tags: n.Tags, DependsOn: n.DependsOn.Nodes, Group: group, Access: access, Flags: flags, Detail: detail}
 }
 
 // dropNodes takes the dropped nodes out of Nodes and renumbers the others

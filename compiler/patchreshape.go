@@ -36,7 +36,7 @@ import (
 // node, and makes their entries, or says why it cannot. gone are the
 // models removed in the same edit.
 func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
-	snap, c := l.snap, l.c
+	c := l.c
 	if why := l.index(); why != "" {
 		return why
 	}
@@ -84,39 +84,11 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 				return why + w
 			}
 		}
-		for _, name := range rs.macros {
-			f := c.macroFacts[name]
-			if f.volatile || f.graph {
-				return why + "it calls macro " + name + ", volatile or reading graph"
-			}
-			file, ok := fileOf[name]
-			if !ok {
-				continue // a built-in macro
-			}
-			// a file whose edits cannot be patched keeps no callers
-			if mf, ok := snap.MacroFiles[file]; !ok {
-				return why + "it calls a macro of a file the snapshot does not know"
-			} else if _, ok := mf.Macros[name]; !ok && mf.Blocked == "" {
-				return why + "it calls a macro the snapshot does not know"
-			}
+		if w := l.patchMacros(rs.macros, fileOf); w != "" {
+			return why + "it " + w
 		}
-		for _, k := range rs.targets {
-			switch {
-			case strings.HasPrefix(k, "ref:"):
-				t := c.refTarget(strings.TrimPrefix(k, "ref:"))
-				if t == nil || t.Materialized() == "ephemeral" {
-					return why + "it refs an unknown or ephemeral model"
-				}
-				if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
-					return why + "it refs a removed model"
-				}
-			case strings.HasPrefix(k, "source:"):
-				t := dec.source(strings.TrimPrefix(k, "source:"))
-				if t == nil {
-					return why + "it names an unknown source"
-				}
-				c.sources[strings.TrimPrefix(k, "source:")] = t
-			}
+		if w := c.patchTargets(dec, rs, gone, nil); w != "" {
+			return why + "it " + w
 		}
 		dec.early = true // its sources are found now
 		stubs := c.stubsOf(rs)
@@ -189,9 +161,8 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 				cp.pos = det.colPos[name]
 				e.Columns[name] = &cp
 			}
-			detail, flags, group, access := indexDetail(&e, nil)
-			j.reindex = &indexAdd{ID: e.UniqueID, Name: e.Name, Type: e.ResourceType, Path: e.Path, Package: e.Package, FQN: e.FQN,
-				Tags: e.Tags, DependsOn: e.DependsOn.Nodes, Group: group, Access: access, Flags: flags, Detail: detail}
+			add := indexAddOf(&e)
+			j.reindex = &add
 		}
 		j.macros = rs.macros
 		j.pc.Facts, j.pc.Stubs, j.pc.Names = facts, stubs, targets

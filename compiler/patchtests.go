@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"slices"
 	"sort"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -191,25 +190,8 @@ func (l *patchLoad) makeTests(dec *entryDecoder, m *Node, file string, entry *pr
 				}
 			}
 		}
-		// what it refs is there, and not ephemeral (its CTEs would need
-		// the ephemeral models' renders)
-		for _, k := range st.targets {
-			switch {
-			case strings.HasPrefix(k, "ref:"):
-				t := c.refTarget(strings.TrimPrefix(k, "ref:"))
-				if t == nil || t.Materialized() == "ephemeral" {
-					return nil, "a test refs an unknown or ephemeral model"
-				}
-				if t != m && slices.ContainsFunc(removed, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
-					return nil, "a test refs a removed model" // an error, which a whole compile reports
-				}
-			case strings.HasPrefix(k, "source:"):
-				t := dec.source(strings.TrimPrefix(k, "source:"))
-				if t == nil {
-					return nil, "a test names an unknown source"
-				}
-				c.sources[strings.TrimPrefix(k, "source:")] = t
-			}
+		if w := c.patchTargets(dec, st, removed, m); w != "" {
+			return nil, "a test " + w
 		}
 		c.states[n.UniqueID] = st
 		if n.Tags = tagsOf(n.Config); n.Tags == nil {
