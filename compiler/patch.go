@@ -1956,7 +1956,22 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var news []*newModel
 	var gone []goneModel
 	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits) > 0 {
-		if gone, why = load.removeModels(goneNodes, read, entries); why != "" {
+		// a removed model whose name an added file has is moved: its entry,
+		// which the edit left as it was, stays its (removeModels)
+		mv := moves{names: make(map[string]bool, len(added)), texts: make(map[string][]byte, len(editedYAML)+len(goneProps)), described: descs}
+		for _, a := range added {
+			mv.names[strings.TrimSuffix(path.Base(a.path), ".sql")] = true
+		}
+		for _, ch := range editedYAML {
+			mv.texts[ch.path] = ch.data
+		}
+		for _, p := range goneProps {
+			mv.texts[p] = nil
+		}
+		if entries == nil {
+			entries = map[string]*descEdit{}
+		}
+		if gone, why = load.removeModels(goneNodes, read, entries, mv); why != "" {
 			return nil, why
 		}
 		if why = load.reshapeModels(reshaped, gone); why != "" {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,7 +130,8 @@ func (p *mutatedProject) editSQL() string {
 // editEntries adds a model file with its entry in its layer's properties
 // file (with a test), or renames or removes one it added, file and entry
 // (patchadd.go; patchtests.go), or removes a model the project has with
-// its entry (the whole compile fails when another refs it).
+// its entry (the whole compile fails when another refs it), or moves a
+// model to another folder of its layer, its entry kept.
 func (p *mutatedProject) editEntries() string {
 	var added []string
 	for _, f := range p.files("models", ".sql") {
@@ -180,6 +182,20 @@ func (p *mutatedProject) editEntries() string {
 		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
 		p.write(y, text[:at]+text[end:])
 		return "rm " + name + " with its entry"
+	case r == 3 && p.rng.Intn(2) == 0: // moved to another folder of its layer, its entry kept (patchadd.go)
+		f := p.pick(p.files("models/layer_"+strconv.Itoa(p.rng.Intn(3)), ".sql"))
+		if f == "" {
+			return "nothing"
+		}
+		parts := strings.Split(f, "/")
+		to := strings.Join(parts[:2], "/") + fmt.Sprintf("/moved_%d/", p.rng.Intn(2)) + parts[len(parts)-1]
+		if to == f {
+			return "nothing"
+		}
+		text := p.read(f)
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+		p.write(to, text)
+		return "mv " + f + " " + to + ", its entry kept"
 	default: // added
 		models := p.files("models/layer_1", ".sql")
 		if len(models) == 0 {

@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"hash/fnv"
 	"os"
 	"path"
@@ -12,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Patching an added or removed model file. A new .sql file in a
@@ -25,10 +28,17 @@ import (
 // cut out the same way. A model file added or removed with its entry in
 // a properties file (descEdit.entryAdded, entryRemoved) has the entry
 // applied as applyPatches applies it and its tests made (patchtests.go),
-// or its tests cut with it. No other node's output can change: a snapshot is
+// or its tests cut with it. A model file moved (removed, and added under
+// its name elsewhere) whose entry the edit left where it was takes that
+// entry with it (keptEntry), its tests made again with their ids; nodes
+// that stay may depend on it when what they see of it is as it was
+// (movedFace: its relation before and after it renders, its access and
+// group; its manifest entry's child_map list keeps them). No other node's
+// output can change: a snapshot is
 // kept only when no render may read graph; no ref() of an added name
 // resolved before (it would have been an error), nothing that stays refs
-// a removed model (its child_map list holds only what is removed with it);
+// a removed model (its child_map list holds only what is removed with it)
+// but a moved one of the same face;
 // the patch refuses
 // an added name any model, seed or snapshot has, a relation another node
 // builds (Relations), anything a whole compile would say of an added
@@ -435,6 +445,10 @@ type newModel struct {
 	// kept), nil when it is inserted
 	test    bool
 	replace *[2]int64
+	// moved: a model whose id was removed in the same edit (its file
+	// moved); sameFace: what nodes that depend on it see of it is as it
+	// was (movedFace), so those that stay may (graphSplices)
+	moved, sameFace bool
 }
 
 // addModels makes and renders the models of added files, or says why it
@@ -605,6 +619,11 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 				return nil, why + "builds a relation another node builds"
 			}
 		}
+		for k := range gone {
+			if g := &gone[k]; !g.test && g.n.UniqueID == n.UniqueID {
+				m.moved, m.sameFace = true, l.movedFace(dec, g, n, pc, m.rel)
+			}
+		}
 		targets, ephemerals, _ := c.targetNames(n, rs, nil)
 		if len(ephemerals) > 0 {
 			return nil, why + "refs an ephemeral model"
@@ -634,6 +653,30 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
 	return out, ""
+}
+
+// movedFace says a moved model (n, its capture pc, its relation's hash
+// rel) shows the nodes that depend on it what the removed one (g) did:
+// the relation their renders saw (its capture's, before it rendered),
+// the one their compiled SQL names, not ephemeral (no CTE of it in
+// them), its access and group (which their refs are checked against).
+func (l *patchLoad) movedFace(dec *entryDecoder, g *goneModel, n *Node, pc *patchCapture, rel uint64) bool {
+	old, ok := dec.capture(g.ni)
+	if !ok || !g.builds || g.rel != rel || g.n.Materialized() == "ephemeral" {
+		return false
+	}
+	if old.Database != pc.Database || old.Schema != pc.Schema || old.Alias != pc.Alias || old.Relation != pc.Relation {
+		return false
+	}
+	if g.n.Database != n.Database || g.n.Schema != n.Schema || g.n.Alias != n.Alias || g.n.Relation != n.Relation {
+		return false
+	}
+	for _, k := range []string{"access", "group"} {
+		if fmt.Sprint(g.n.Config[k]) != fmt.Sprint(n.Config[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // refCallLiteralRE finds the names a template refs with a literal: ref('x').
@@ -712,7 +755,8 @@ func (l *patchLoad) patchMacros(macros []string, fileOf map[string]string) strin
 // be found as a whole compile finds it ("" when it can): each ref() target
 // known through the snapshot and not ephemeral (its CTEs would need the
 // ephemeral models' renders), none removed in the same edit but self (the
-// node being made: a model moved), each source known, which resolveRefs
+// node being made: a model moved) or one the patch added back (moved
+// before it), each source known, which resolveRefs
 // then finds in c.sources.
 func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []goneModel, self *Node) string {
 	for _, k := range st.targets {
@@ -722,7 +766,7 @@ func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []go
 			if t == nil || t.Materialized() == "ephemeral" {
 				return "refs an unknown or ephemeral model"
 			}
-			if t != self && slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+			if t != self && dec.also[t.Name] != t && slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
 				return "refs a removed model" // an error, which a whole compile reports
 			}
 		case strings.HasPrefix(k, "source:"):
@@ -753,14 +797,19 @@ type goneModel struct {
 // removeModels checks that the models of removed files can be patched out:
 // nothing refs them, no test is attached (their child_map lists are
 // empty: graphSplices), no YAML describes them (its entry would warn),
-// and the snapshot renders none of them every time.
-func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, bool), entries map[string]*descEdit) ([]goneModel, string) {
+// and the snapshot renders none of them every time. A model YAML
+// describes whose name an added file has (a model moved to another
+// folder: mv), whose entry the edit left as it was, keeps it: the entry
+// goes with the removed model and comes back with the added one
+// (keptEntry), as when an edit moves both.
+func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, bool), entries map[string]*descEdit, mv moves) ([]goneModel, string) {
 	snap, c := l.snap, l.c
 	if why := l.index(); why != "" {
 		return nil, why
 	}
 	var out []goneModel
 	var dec *entryDecoder
+	var trees map[string]*yaml.Node // the kept entries' files, parsed once
 	for _, ni := range nis {
 		pn := snap.Nodes[ni]
 		why := pn.Path + " is gone and "
@@ -779,6 +828,17 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		var tests []goneModel
 		if g.n.PatchPath != "" {
 			e := entries[g.n.Name]
+			if e == nil && mv.names[g.n.Name] && mv.described[ni] == nil {
+				if trees == nil {
+					trees = map[string]*yaml.Node{}
+				}
+				kept, w := l.keptEntry(trees, mv.texts, g.n.PatchPath, g.n.Name)
+				if w != "" {
+					return nil, why + w
+				}
+				e = &descEdit{entryAdded: true, entryRemoved: true, entry: kept, file: g.n.PatchPath, removedFrom: g.n.PatchPath}
+				entries[g.n.Name] = e
+			}
 			if e == nil || !e.entryRemoved || e.removedFrom != g.n.PatchPath || e.usedRemoved {
 				return nil, why + "YAML describes it"
 			}
@@ -816,6 +876,76 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		out = append(out, tests...)
 	}
 	return out, ""
+}
+
+// moves is what removeModels needs to know of models moved to another
+// folder: the names of the model files added, the new texts of the
+// properties files the edit changed (nil: removed), and the models whose
+// entries it changed (descriptionEdits).
+type moves struct {
+	names     map[string]bool
+	texts     map[string][]byte
+	described map[int]*descEdit
+}
+
+// keptEntry is name's entry in the properties file path: from its new
+// text when the edit changed it (texts; not removed), else the snapshot's
+// text of it (the file's, whose stat is the snapshot's); of plain YAML
+// (plainTree), the file one of models alone (version: and models:) as
+// wholePropsFiles takes. trees keeps the files parsed.
+func (l *patchLoad) keptEntry(trees map[string]*yaml.Node, texts map[string][]byte, path, name string) (*yaml.Node, string) {
+	top, ok := trees[path]
+	if !ok {
+		data, edited := texts[path]
+		switch {
+		case edited && data == nil:
+			return nil, path + " is gone"
+		case !edited:
+			ref, known := l.snap.Props[path]
+			if !known {
+				return nil, "the snapshot lacks the text of " + path
+			}
+			blobs, why := openBlobsOrWhy(l)
+			if why != "" {
+				return nil, why
+			}
+			var err error
+			data, err = readBlobRef(blobs, ref)
+			blobs.Close()
+			if err != nil {
+				return nil, "the snapshot's text of " + path + " is unreadable"
+			}
+		}
+		var err error
+		if top, err = propsTree(data); err != nil || top == nil || top.Kind != yaml.MappingNode {
+			top = nil
+		}
+		trees[path] = top
+	}
+	if top == nil {
+		return nil, path + " holds no models"
+	}
+	var found *yaml.Node
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch {
+		case isStr(k) && k.Value == "version":
+		case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
+			names, ok := columnNames(v.Content)
+			if !ok {
+				return nil, "an entry of " + path + " has no name of its own"
+			}
+			if j := slices.Index(names, name); j >= 0 {
+				found = v.Content[j]
+			}
+		default:
+			return nil, path + " holds more than models"
+		}
+	}
+	if found == nil || !plainTree(found) {
+		return nil, "its entry in " + path + " is not of plain YAML"
+	}
+	return found, ""
 }
 
 // isMacroFile says a path is one of the snapshot's macro files (a
@@ -868,6 +998,13 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	var splices []fileSplice
 	kids := map[string][]string{} // by parent: its children added
 	lost := map[string][]string{} // and gone
+	moved := map[string]*newModel{}
+	for _, m := range news {
+		if m.moved {
+			moved[m.n.UniqueID] = m
+		}
+	}
+	carried := map[string][]string{} // a moved model's children that stay
 	for _, g := range gone {
 		if g.replaced {
 			continue
@@ -887,9 +1024,13 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			return nil, "manifest.json's child_map is not as written"
 		}
 		for _, kid := range kids {
-			if !goneIDs[kid] {
+			if goneIDs[kid] {
+				continue
+			}
+			if m := moved[id]; g.test || m == nil || !m.sameFace {
 				return nil, g.n.Path + " is gone and nodes depend on it"
 			}
+			carried[id] = append(carried[id], kid)
 		}
 		for _, p := range g.n.DependsOn.Nodes {
 			lost[p] = append(lost[p], id)
@@ -932,7 +1073,7 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 		ins.add(nodeKeys, 0, id, m.frag, &m.at)
 		ins.add(parentKeys, tail.parentsAt, id, appendStrings(nil, m.n.DependsOn.Nodes), nil)
-		own := append([]string{}, kids[id]...)
+		own := append(append([]string{}, kids[id]...), carried[id]...)
 		slices.Sort(own)
 		ins.add(childKeys, tail.childrenAt, id, appendStrings(nil, own), nil)
 	}

@@ -1009,21 +1009,8 @@ func (d *entryDecoder) earlyNode(n *Node) *Node {
 	ni, ok := d.byID[n.UniqueID]
 	var pc patchCapture
 	if ok {
-		pn := d.l.snap.Nodes[ni]
-		switch {
-		case pn.capture != nil:
-			pc = *pn.capture
-		default:
-			if pn.Blob == nil && d.blobs == nil {
-				if d.blobs, d.why = openBlobsOrWhy(d.l); d.why != "" {
-					return n
-				}
-			}
-			b, err := readBlobAt(d.blobs, pn)
-			if err == nil {
-				err = json.Unmarshal(b, &pc)
-			}
-			ok = err == nil
+		if pc, ok = d.captureLocked(ni); !ok && d.why != "" {
+			return n
 		}
 	}
 	if !ok {
@@ -1039,6 +1026,33 @@ func (d *entryDecoder) earlyNode(n *Node) *Node {
 	}
 	d.pre[n.UniqueID] = &p
 	return &p
+}
+
+// capture is the capture of the snapshot's node ni (its Nodes), as the
+// compile that rendered it last kept it; false when it cannot be read.
+func (d *entryDecoder) capture(ni int) (patchCapture, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.captureLocked(ni)
+}
+
+// captureLocked is capture with d.mu held.
+func (d *entryDecoder) captureLocked(ni int) (patchCapture, bool) {
+	pn := d.l.snap.Nodes[ni]
+	if pn.capture != nil {
+		return *pn.capture, true
+	}
+	if pn.Blob == nil && d.blobs == nil {
+		if d.blobs, d.why = openBlobsOrWhy(d.l); d.why != "" {
+			return patchCapture{}, false
+		}
+	}
+	var pc patchCapture
+	b, err := readBlobAt(d.blobs, pn)
+	if err == nil {
+		err = json.Unmarshal(b, &pc)
+	}
+	return pc, err == nil
 }
 
 // openBlobsOrWhy opens the snapshot's blobs file, or says why it cannot.

@@ -397,3 +397,62 @@ func TestPatchAddsModelsThatRefEachOther(t *testing.T) {
 	require.Nil(t, res)
 	require.True(t, diags.HasErrors())
 }
+
+// TestPatchMovedModels: a model file moved to another folder while its
+// YAML entry stays where it was (the entry applied to it again, its tests
+// made again with their ids) is patched, also when models and tests that
+// stay depend on it, as long as what they see of it stays: its relation
+// before and after it renders, its access and group. A move that changes
+// those compiles whole.
+func TestPatchMovedModels(t *testing.T) {
+	const props = "version: 2\nmodels:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        description: the key\n        data_tests: [unique, not_null]\n" +
+		"  - name: b\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n              to: ref('a')\n              field: id\n"
+	const project = "name: mv\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  mv:\n    stg:\n      +tags: [staging]\n    marts:\n      +materialized: table\n      +tags: [marts]\n    other:\n      +schema: other\n    eph:\n      +materialized: ephemeral\n    aliased:\n      +alias: a_elsewhere\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":            project,
+			"models/stg/a.sql":    "select 1 as id\n",
+			"models/stg/b.sql":    "select id from {{ ref('a') }}\n",
+			"models/marts/c.sql":  "select id from {{ ref('b') }}\n",
+			"models/d.sql":        "select 2 as id\n",
+			"models/marts/e.sql":  "select id from {{ ref('d') }}\n",
+			"models/_props.yml":   props,
+			"tests/a_has_one.sql": "select * from {{ ref('a') }} where id <> 1\n"}},
+		{name: "a moved to marts, its entry kept (children, tests, a singular test stay)", patched: true,
+			remove: []string{"models/stg/a.sql"}, files: map[string]string{"models/marts/a.sql": "select 1 as id\n"}},
+		{name: "an edit of it after", patched: true, files: map[string]string{"models/marts/a.sql": "select 1 as id, 2 as two\n"}},
+		{name: "b moved and edited (a new ref)", patched: true,
+			remove: []string{"models/stg/b.sql"}, files: map[string]string{"models/b.sql": "select id from {{ ref('a') }} join {{ ref('d') }} using (id)\n"}},
+		{name: "d moved without an entry, a child staying", patched: true,
+			remove: []string{"models/d.sql"}, files: map[string]string{"models/marts/d.sql": "select 2 as id\n"}},
+		{name: "b moved again, another's description edited in its file", patched: true,
+			remove: []string{"models/b.sql"}, files: map[string]string{"models/marts/b.sql": "select id from {{ ref('a') }}\n",
+				"models/_props.yml": strings.Replace(props, "description: the a\n", "description: >\n      the a,\n      edited\n", 1)}},
+		{name: "b moved, its own entry edited", patched: false,
+			remove: []string{"models/marts/b.sql"}, files: map[string]string{"models/b.sql": "select id from {{ ref('a') }}\n",
+				"models/_props.yml": strings.Replace(props, "  - name: b\n", "  - name: b\n    description: the b\n", 1)}},
+		{name: "a moved to a folder of another schema (children see another relation)", patched: false,
+			remove: []string{"models/marts/a.sql"}, files: map[string]string{"models/other/a.sql": "select 1 as id, 2 as two\n"}},
+		{name: "an edit after", patched: true, files: map[string]string{"models/other/a.sql": "select 1 as id, 3 as two\n"}},
+		{name: "a moved where it is ephemeral", patched: false,
+			remove: []string{"models/other/a.sql"}, files: map[string]string{"models/eph/a.sql": "select 1 as id\n"}},
+		{name: "a moved back", patched: false,
+			remove: []string{"models/eph/a.sql"}, files: map[string]string{"models/marts/a.sql": "select 1 as id\n"}},
+		{name: "the folder of a, c, d and e renamed, entries kept", patched: true,
+			remove: []string{"models/marts/a.sql", "models/marts/c.sql", "models/marts/d.sql", "models/marts/e.sql", "models/marts"},
+			files: map[string]string{"models/marts2/a.sql": "select 1 as id\n", "models/marts2/c.sql": "select id from {{ ref('b') }}\n",
+				"models/marts2/d.sql": "select 2 as id\n", "models/marts2/e.sql": "select id from {{ ref('d') }}\n"}},
+		// a child's render sees a's relation as it was before a rendered
+		// (its config() not yet applied): a move that changes that one
+		// changes the child's text
+		{name: "a sets its alias, c shows a's", patched: true, files: map[string]string{
+			"models/marts2/a.sql": "{{ config(alias='a') }}\nselect 1 as id\n",
+			"models/marts2/c.sql": "select id, '{{ ref('a').identifier }}' as n from {{ ref('b') }}\n"}},
+		{name: "a moved, its config() setting another alias", patched: false,
+			remove: []string{"models/marts2/a.sql"}, files: map[string]string{"models/a.sql": "{{ config(alias='a_other') }}\nselect 1 as id\n"}},
+		{name: "a moved back", patched: false,
+			remove: []string{"models/a.sql"}, files: map[string]string{"models/marts2/a.sql": "{{ config(alias='a') }}\nselect 1 as id\n"}},
+		{name: "a moved where the folder sets another alias (its own the same)", patched: false,
+			remove: []string{"models/marts2/a.sql"}, files: map[string]string{"models/aliased/a.sql": "{{ config(alias='a') }}\nselect 1 as id\n"}},
+	})
+}

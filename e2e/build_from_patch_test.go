@@ -1046,3 +1046,26 @@ func TestBuildFromPatchAfterFolderRenamed(t *testing.T) {
 	assert.Contains(t, a.Stdout, "TOTAL=2")
 	require.Equal(t, tables(t, whole), tables(t, light))
 }
+
+// An analyst moves a model to another folder (its folder config makes it
+// a table now) while its YAML entry stays in the file it was in, and a
+// model and tests that stay depend on it: the compile is patched
+// (patchadd.go: the entry applied to the moved model, its tests made
+// again), and a build from the snapshot runs what a whole compile's does.
+func TestBuildFromPatchAfterModelMoved(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{
+		"mart.yml":          "name: mm\nmodels:\n  mm:\n    marts:\n      +materialized: table\n",
+		"models/stg/a.sql":  "select 1 as id\n",
+		"models/stg/b.sql":  "select id from {{ ref('a') }}\n",
+		"models/_props.yml": "version: 2\nmodels:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n"})
+	for _, dir := range []string{light, whole} {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, "models", "marts"), 0o755))
+		require.NoError(t, os.Rename(filepath.Join(dir, "models", "stg", "a.sql"), filepath.Join(dir, "models", "marts", "a.sql")))
+	}
+	r := patchedLikeWhole(t, light, whole, "a moved", "build", "--threads", "1", "--select", "a+")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "TOTAL=4")
+	require.Equal(t, tables(t, whole), tables(t, light))
+	kinds := query(t, light, `select table_name, table_type from information_schema.tables where table_name in ('a', 'b') order by 1`)
+	require.Equal(t, [][]any{{"a", "BASE TABLE"}, {"b", "VIEW"}}, kinds)
+}
