@@ -809,7 +809,7 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 	}
 	var out []goneModel
 	var dec *entryDecoder
-	var trees map[string]*yaml.Node // the kept entries' files, parsed once
+	var kept map[string]keptEntries // the kept entries' files, parsed once
 	for _, ni := range nis {
 		pn := snap.Nodes[ni]
 		why := pn.Path + " is gone and "
@@ -829,14 +829,14 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		if g.n.PatchPath != "" {
 			e := entries[g.n.Name]
 			if e == nil && mv.names[g.n.Name] && mv.described[ni] == nil {
-				if trees == nil {
-					trees = map[string]*yaml.Node{}
+				if kept == nil {
+					kept = map[string]keptEntries{}
 				}
-				kept, w := l.keptEntry(trees, mv.texts, g.n.PatchPath, g.n.Name)
+				entry, w := l.keptEntry(kept, mv.texts, g.n.PatchPath, g.n.Name)
 				if w != "" {
 					return nil, why + w
 				}
-				e = &descEdit{entryAdded: true, entryRemoved: true, entry: kept, file: g.n.PatchPath, removedFrom: g.n.PatchPath}
+				e = &descEdit{entryAdded: true, entryRemoved: true, entry: entry, file: g.n.PatchPath, removedFrom: g.n.PatchPath}
 				entries[g.n.Name] = e
 			}
 			if e == nil || !e.entryRemoved || e.removedFrom != g.n.PatchPath || e.usedRemoved {
@@ -892,40 +892,58 @@ type moves struct {
 // text when the edit changed it (texts; not removed), else the snapshot's
 // text of it (the file's, whose stat is the snapshot's); of plain YAML
 // (plainTree), the file one of models alone (version: and models:) as
-// wholePropsFiles takes. trees keeps the files parsed.
-func (l *patchLoad) keptEntry(trees map[string]*yaml.Node, texts map[string][]byte, path, name string) (*yaml.Node, string) {
-	top, ok := trees[path]
+// wholePropsFiles takes. files keeps each file's entries by name (a
+// folder moved has many in one file).
+func (l *patchLoad) keptEntry(files map[string]keptEntries, texts map[string][]byte, path, name string) (*yaml.Node, string) {
+	f, ok := files[path]
 	if !ok {
-		data, edited := texts[path]
-		switch {
-		case edited && data == nil:
-			return nil, path + " is gone"
-		case !edited:
-			ref, known := l.snap.Props[path]
-			if !known {
-				return nil, "the snapshot lacks the text of " + path
-			}
-			blobs, why := openBlobsOrWhy(l)
-			if why != "" {
-				return nil, why
-			}
-			var err error
-			data, err = readBlobRef(blobs, ref)
-			blobs.Close()
-			if err != nil {
-				return nil, "the snapshot's text of " + path + " is unreadable"
-			}
+		f = l.keptEntries(texts, path)
+		files[path] = f
+	}
+	if f.why != "" {
+		return nil, f.why
+	}
+	entry := f.byName[name]
+	if entry == nil || !plainTree(entry) {
+		return nil, "its entry in " + path + " is not of plain YAML"
+	}
+	return entry, ""
+}
+
+// keptEntries is a properties file's models' entries by name, or why
+// they cannot be kept.
+type keptEntries struct {
+	byName map[string]*yaml.Node
+	why    string
+}
+
+// keptEntries reads and parses a properties file for keptEntry.
+func (l *patchLoad) keptEntries(texts map[string][]byte, path string) keptEntries {
+	data, edited := texts[path]
+	switch {
+	case edited && data == nil:
+		return keptEntries{why: path + " is gone"}
+	case !edited:
+		ref, known := l.snap.Props[path]
+		if !known {
+			return keptEntries{why: "the snapshot lacks the text of " + path}
+		}
+		blobs, why := openBlobsOrWhy(l)
+		if why != "" {
+			return keptEntries{why: why}
 		}
 		var err error
-		if top, err = propsTree(data); err != nil || top == nil || top.Kind != yaml.MappingNode {
-			top = nil
+		data, err = readBlobRef(blobs, ref)
+		blobs.Close()
+		if err != nil {
+			return keptEntries{why: "the snapshot's text of " + path + " is unreadable"}
 		}
-		trees[path] = top
 	}
-	if top == nil {
-		return nil, path + " holds no models"
+	top, err := propsTree(data)
+	if err != nil || top == nil || top.Kind != yaml.MappingNode {
+		return keptEntries{why: path + " holds no models"}
 	}
-	var found *yaml.Node
+	out := keptEntries{byName: map[string]*yaml.Node{}}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch {
@@ -933,19 +951,16 @@ func (l *patchLoad) keptEntry(trees map[string]*yaml.Node, texts map[string][]by
 		case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
 			names, ok := columnNames(v.Content)
 			if !ok {
-				return nil, "an entry of " + path + " has no name of its own"
+				return keptEntries{why: "an entry of " + path + " has no name of its own"}
 			}
-			if j := slices.Index(names, name); j >= 0 {
-				found = v.Content[j]
+			for j, name := range names {
+				out.byName[name] = v.Content[j]
 			}
 		default:
-			return nil, path + " holds more than models"
+			return keptEntries{why: path + " holds more than models"}
 		}
 	}
-	if found == nil || !plainTree(found) {
-		return nil, "its entry in " + path + " is not of plain YAML"
-	}
-	return found, ""
+	return out
 }
 
 // isMacroFile says a path is one of the snapshot's macro files (a
