@@ -1574,6 +1574,40 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 	}
+	// the models whose YAML config changed are made again, each as a
+	// model moved with its entry kept (patchadd.go): its file removed and
+	// added where it is
+	if remade := remadeModels(entries); len(remade) > 0 {
+		byID := make(map[string]int, len(snap.Nodes))
+		for i, n := range snap.Nodes {
+			byID[n.ID] = i
+		}
+		fileAt := make(map[string]int, len(snap.Files))
+		for i, f := range snap.Files {
+			fileAt[f.Path] = i
+		}
+		for _, name := range remade {
+			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
+			if !ok {
+				return nil, entries[name].file + " changed the config of " + name + ", not a patchable model"
+			}
+			if slices.Contains(goneNodes, ni) {
+				continue // its file removed (or moved) in the same edit
+			}
+			p := snap.Nodes[ni].Path
+			at, ok := fileAt[p]
+			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
+				return nil, entries[name].file + " changed the config of " + name + ", not a patchable model"
+			}
+			goneNodes = append(goneNodes, ni)
+			added = append(added, addedFile{path: p, like: at})
+		}
+		if !opt.PatchReadOnly {
+			if why := snap.canEditGraph(); why != "" {
+				return nil, entries[remade[0]].file + " changed a model's config and " + why
+			}
+		}
+	}
 	if len(entries)+len(newProps)+len(goneProps) > 0 && len(added)+len(goneNodes) == 0 {
 		// (the snapshot's files change with the models': editModels)
 		return nil, "a model's YAML entry or properties file was added or removed, and no model file"

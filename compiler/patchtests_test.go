@@ -456,3 +456,52 @@ func TestPatchMovedModels(t *testing.T) {
 			remove: []string{"models/marts2/a.sql"}, files: map[string]string{"models/aliased/a.sql": "{{ config(alias='a') }}\nselect 1 as id\n"}},
 	})
 }
+
+// TestPatchYAMLConfigEdits: a model's config: in YAML added, rewritten or
+// removed (to plain YAML) is patched: the model is made again from its
+// file and entry as a moved one is (its tests too), and what other nodes
+// see of it must stay as it was.
+func TestPatchYAMLConfigEdits(t *testing.T) {
+	entryA := func(config string) string {
+		return "  - name: a\n    description: the a\n" + config + "    columns:\n      - name: id\n        data_tests: [unique]\n"
+	}
+	entryB := func(config string) string {
+		return "  - name: b\n" + config + "    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	}
+	entryC := func(config string) string { return "  - name: c\n" + config }
+	props := func(a, b, c string) string { return "version: 2\nmodels:\n" + entryA(a) + entryB(b) + entryC(c) }
+	const bTable = "    config:\n      materialized: table\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          "name: yc\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":      "select 1 as id\n",
+			"models/b.sql":      "select id from {{ ref('a') }}\n",
+			"models/c.sql":      "{{ config(materialized='view') }}\nselect id from {{ ref('b') }}\n",
+			"models/_props.yml": props("", bTable, "")}},
+		{name: "a's config added (tags)", patched: true, files: map[string]string{
+			"models/_props.yml": props("    config:\n      tags: [x]\n", bTable, "")}},
+		{name: "a's config rewritten (materialized, meta, more lines)", patched: true, files: map[string]string{
+			"models/_props.yml": props("    config:\n      materialized: table\n      tags: [x, y]\n      meta:\n        owner: ana\n", bTable, "")}},
+		{name: "b's config removed", patched: true, files: map[string]string{
+			"models/_props.yml": props("    config:\n      materialized: table\n      tags: [x, y]\n      meta:\n        owner: ana\n", "", "")}},
+		{name: "c's config against its config()", patched: true, files: map[string]string{
+			"models/_props.yml": props("    config:\n      materialized: table\n      tags: [x, y]\n      meta:\n        owner: ana\n", "", "    config:\n      materialized: table\n      alias: c_alias\n")}},
+		{name: "a's config and description at once", patched: true, files: map[string]string{
+			"models/_props.yml": strings.Replace(props("    config:\n      tags: [z]\n", "", "    config:\n      materialized: table\n      alias: c_alias\n"), "the a", "the a, edited", 1)}},
+		{name: "a's schema (b depends on it)", patched: false, files: map[string]string{
+			"models/_props.yml": props("    config:\n      schema: other\n", "", "    config:\n      materialized: table\n      alias: c_alias\n")}},
+		{name: "back", patched: false, files: map[string]string{
+			"models/_props.yml": props("", "", "    config:\n      materialized: table\n      alias: c_alias\n")}},
+		{name: "c disabled", patched: false, files: map[string]string{
+			"models/_props.yml": props("", "", "    config:\n      enabled: false\n")}},
+		{name: "c enabled again", patched: false, files: map[string]string{
+			"models/_props.yml": props("", "", "")}},
+		{name: "a config with Jinja", patched: false, files: map[string]string{
+			"models/_props.yml": props("    config:\n      tags: [\"{{ var('t', 'x') }}\"]\n", "", "")}},
+		{name: "a config plain again", patched: true, files: map[string]string{
+			"models/_props.yml": props("    config:\n      tags: [x]\n", "", "")}},
+		{name: "a config and its SQL edited at once", patched: true, files: map[string]string{
+			"models/a.sql":      "select 1 as id, 2 as two\n",
+			"models/_props.yml": props("    config:\n      tags: [x, w]\n", "", "")}},
+	})
+}

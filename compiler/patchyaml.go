@@ -36,6 +36,12 @@ import (
 // compared by name (columnsByName), they change the model's columns in
 // its entry only.
 //
+// A model's config: added, rewritten or removed (to plain YAML) makes
+// the model again from its file and its new entry, as a model moved with
+// its entry kept is made (descEdit.remade; patchadd.go): its config,
+// tags, meta and tests as a whole compile makes them, as long as what
+// other nodes see of it stays (movedFace).
+//
 // Anything else falls back to a whole compile: lines moved in a file with
 // sources, seeds, snapshots, unit tests or anything else (their positions
 // are in more places), a description with Jinja in it (`{{`: rendered,
@@ -60,8 +66,12 @@ type descEdit struct {
 	// ones: the patch makes them again from text, the file's new text
 	// (patchtests.go)
 	tests bool
-	entry *yaml.Node // its entry in the new text
-	file  string
+	// config: its config: changed (added, removed, rewritten), to plain
+	// YAML: the patch makes the model again from its file and its entry
+	// (entry), as one moved with its entry kept (remade; patchadd.go)
+	config, remade bool
+	entry          *yaml.Node // its entry in the new text
+	file           string
 	// entryAdded, entryRemoved: the model's entry is new in the file (entry),
 	// or gone from removedFrom (both: moved from one file to another, with
 	// its model); usedAdded, usedRemoved: by the model file added or
@@ -93,6 +103,19 @@ func addEntry(entries map[string]*descEdit, name, file string, e *descEdit) bool
 		return false
 	}
 	return true
+}
+
+// remadeModels is the names of the models whose YAML config changed
+// (descEdit.remade), sorted.
+func remadeModels(entries map[string]*descEdit) []string {
+	var out []string
+	for name, e := range entries {
+		if e.remade {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // columnsChanged says the edit adds or removes columns.
@@ -227,7 +250,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 		return m.tree(a, b)
 	}
 	var e descEdit
-	name, _, desc, ok := m.entryEdits(a, b, &e.tests, func(key string, va, vb *yaml.Node) (handled, ok bool) {
+	name, _, desc, ok := m.entryEdits(a, b, &e.tests, &e.config, func(key string, va, vb *yaml.Node) (handled, ok bool) {
 		if key != "columns" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
 			return false, true
 		}
@@ -255,13 +278,16 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	if desc.old != desc.new {
 		e.desc = &desc
 	}
-	if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() && !e.tests {
+	if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() && !e.tests && !e.config {
 		return true
 	}
 	if name == "" || edits[name] != nil {
 		return false // a nameless entry or one written twice: the compile said so
 	}
-	if e.tests {
+	if e.config && !plainTree(b) {
+		return false
+	}
+	if e.tests || e.config {
 		e.entry = b
 	}
 	edits[name] = &e
@@ -281,7 +307,7 @@ func (m lineMap) columnEdits(a, b []*yaml.Node, tests *bool) (map[string]descCha
 			}
 			continue
 		}
-		name, named, d, ok := m.entryEdits(ca, cb, tests, nil)
+		name, named, d, ok := m.entryEdits(ca, cb, tests, nil, nil)
 		if !ok || !named {
 			return nil, false
 		}
@@ -361,7 +387,7 @@ func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string, tests *bool) 
 		// list's; or rewritten
 		pair := lineMap{}
 		var tested bool
-		if _, _, d, ok := pair.entryEdits(a[i], b[j], &tested, nil); ok && m.merge(pair) {
+		if _, _, d, ok := pair.entryEdits(a[i], b[j], &tested, nil, nil); ok && m.merge(pair) {
 			*tests = *tests || tested
 			if d.old != d.new {
 				if cols == nil {
@@ -507,17 +533,27 @@ func plainTree(n *yaml.Node) bool {
 // anything else changed. other, when not nil, compares the values of a
 // key it handles (a model's columns:). A key is a name or a description
 // as a plain string only.
-func (m lineMap) entryEdits(a, b *yaml.Node, tests *bool, other func(key string, va, vb *yaml.Node) (handled, ok bool)) (name string, named bool, desc descChange, ok bool) {
+func (m lineMap) entryEdits(a, b *yaml.Node, tests, config *bool, other func(key string, va, vb *yaml.Node) (handled, ok bool)) (name string, named bool, desc descChange, ok bool) {
 	pa, da, okA := entryPairs(a)
 	pb, db, okB := entryPairs(b)
 	if !okA || !okB || !m.sameButContent(a, b) {
 		return "", false, desc, false
 	}
+	if config != nil {
+		// its config: the same, or changed (added, removed, rewritten) to
+		// plain YAML: the patch makes the model again (configEdit)
+		var ca, cb [][2]*yaml.Node
+		pa, ca = splitPairs(pa, isConfigKey)
+		pb, cb = splitPairs(pb, isConfigKey)
+		if !m.configEdit(ca, cb, config) {
+			return "", false, desc, false
+		}
+	}
 	if tests != nil {
 		// its tests: the same, or made again (testsEdit)
 		var ta, tb [][2]*yaml.Node
-		pa, ta = splitTestPairs(pa)
-		pb, tb = splitTestPairs(pb)
+		pa, ta = splitPairs(pa, isTestKey)
+		pb, tb = splitPairs(pb, isTestKey)
 		if !m.testsEdit(ta, tb, tests) {
 			return "", false, desc, false
 		}
@@ -570,18 +606,42 @@ func (m lineMap) entryEdits(a, b *yaml.Node, tests *bool, other func(key string,
 // isTestKey: a key whose list makes tests.
 func isTestKey(k *yaml.Node) bool { return isStr(k) && (k.Value == "data_tests" || k.Value == "tests") }
 
-// splitTestPairs takes an entry's tests: and data_tests: pairs out of
-// its pairs.
-func splitTestPairs(pairs [][2]*yaml.Node) (rest, tests [][2]*yaml.Node) {
+// isConfigKey: an entry's config: key.
+func isConfigKey(k *yaml.Node) bool { return isStr(k) && k.Value == "config" }
+
+// splitPairs takes the pairs of an entry whose key is one of (tests:
+// and data_tests:, config:) out of its pairs.
+func splitPairs(pairs [][2]*yaml.Node, of func(*yaml.Node) bool) (rest, taken [][2]*yaml.Node) {
 	rest = pairs[:0:0]
 	for _, kv := range pairs {
-		if isTestKey(kv[0]) {
-			tests = append(tests, kv)
+		if of(kv[0]) {
+			taken = append(taken, kv)
 		} else {
 			rest = append(rest, kv)
 		}
 	}
-	return rest, tests
+	return rest, taken
+}
+
+// configEdit compares an entry's config: before and after an edit: the
+// same, its lines in m; or changed (added, removed, rewritten) to plain
+// YAML (plainTree: no Jinja, anchor or alias), and *changed is set. Two
+// config: keys are left to the compile.
+func (m lineMap) configEdit(a, b [][2]*yaml.Node, changed *bool) bool {
+	if len(a) > 1 || len(b) > 1 {
+		return false
+	}
+	if len(a) == len(b) {
+		pair := lineMap{}
+		if len(a) == 0 || pair.tree(a[0][0], b[0][0]) && pair.tree(a[0][1], b[0][1]) && m.merge(pair) {
+			return true
+		}
+	}
+	if len(b) == 1 && (!plainTree(b[0][0]) || !plainTree(b[0][1]) || b[0][1].Kind != yaml.MappingNode) {
+		return false
+	}
+	*changed = true
+	return true
 }
 
 // testsEdit compares an entry's test lists (keyed tests: and
@@ -812,6 +872,17 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			snap.shiftAddedLines(ch.path, moved)
 		}
 		for name, e := range edits {
+			if e.config && !e.entryAdded && !e.entryRemoved {
+				// made again, as a model moved with its entry kept: its
+				// entry removed and added where it is
+				e.entryAdded, e.entryRemoved, e.remade = true, true, true
+				e.file, e.removedFrom = ch.path, ch.path
+				if entries[name] != nil {
+					return nil, nil, name + " is described in two files"
+				}
+				entries[name] = e
+				continue
+			}
 			if e.entryAdded || e.entryRemoved {
 				if !addEntry(entries, name, ch.path, e) {
 					return nil, nil, name + " is described in two files"

@@ -42,7 +42,7 @@ sources:
 		{"two models", base, replace(replace(base, "the b", "the B"), `"the a"`, `"the A"`),
 			map[string]*descEdit{"a": {desc: &descChange{"the a", "the A"}}, "b": {desc: &descChange{"the b", "the B"}}}},
 		{"a source's", base, replace(base, "the s", "the S"), nil},
-		{"a config", base, replace(base, "table", "view "), nil},
+		{"a config with Jinja", base, replace(base, "table", `"{{ 'view' }}"`), nil},
 		{"a line more", base, replace(base, `"the a"`, "|\n      the a"), nil},
 		{"Jinja", base, replace(base, `"the a"`, `"{{ doc('a') }}"`), nil},
 		{"a number", base, replace(base, `"the a"`, `12`), nil},
@@ -77,6 +77,25 @@ sources:
 			assert.Equal(t, tc.want, got)
 			assert.Nil(t, moved)
 		})
+	}
+}
+
+// TestConfigEdits: a model's config: rewritten to plain YAML is an edit of
+// its config, with its new entry (the patch makes the model again).
+func TestConfigEdits(t *testing.T) {
+	const base = "version: 2\nmodels:\n  - name: a\n    config:\n      materialized: table\n  - name: b\n"
+	for _, to := range []string{
+		strings.Replace(base, "table", "view ", 1),                                                                   // rewritten
+		strings.Replace(base, "    config:\n      materialized: table\n", "", 1),                                     // removed
+		strings.Replace(base, "  - name: a\n", "  - name: a\n    description: x\n", 1) + "    config: {tags: [t]}\n", // added, with a description
+	} {
+		got, _, ok := descriptionEdits([]byte(base), []byte(to))
+		require.True(t, ok, to)
+		for name, e := range got {
+			require.True(t, e.config || e.desc != nil, "%s in %q", name, to)
+			require.Equal(t, e.config, e.entry != nil)
+		}
+		require.True(t, got["a"].config || got["b"].config, to)
 	}
 }
 

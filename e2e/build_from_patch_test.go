@@ -1069,3 +1069,24 @@ func TestBuildFromPatchAfterModelMoved(t *testing.T) {
 	kinds := query(t, light, `select table_name, table_type from information_schema.tables where table_name in ('a', 'b') order by 1`)
 	require.Equal(t, [][]any{{"a", "BASE TABLE"}, {"b", "VIEW"}}, kinds)
 }
+
+// An analyst makes a model a table in its YAML entry's config: (and tags
+// it) while a view that stays depends on it: the compile is patched (the
+// model made again from its file and entry), and a build from the
+// snapshot builds a table where a whole compile's does.
+func TestBuildFromPatchAfterYAMLConfigEdited(t *testing.T) {
+	props := func(config string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: the a\n" + config + "    columns:\n      - name: id\n        data_tests: [unique]\n"
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: yc\n",
+		"models/a.sql": "select 1 as id\n", "models/b.sql": "select id from {{ ref('a') }}\n", "models/_props.yml": props("")})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_props.yml", props("    config:\n      materialized: table\n      tags: [daily]\n"))
+	}
+	r := patchedLikeWhole(t, light, whole, "a made a table", "build", "--threads", "1", "--select", "tag:daily+")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "TOTAL=3")
+	require.Equal(t, tables(t, whole), tables(t, light))
+	kinds := query(t, light, `select table_name, table_type from information_schema.tables where table_name in ('a', 'b') order by 1`)
+	require.Equal(t, [][]any{{"a", "BASE TABLE"}, {"b", "VIEW"}}, kinds)
+}
