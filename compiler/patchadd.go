@@ -1020,6 +1020,10 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 	}
 	carried := map[string][]string{} // a moved model's children that stay
+	refsNow := map[string][]string{}   // the reshaped nodes' parents now
+	for _, j := range reshaped {
+		refsNow[j.pn.ID] = j.out.DependsOn.Nodes
+	}
 	for _, g := range gone {
 		if g.replaced {
 			continue
@@ -1044,6 +1048,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			}
 			if m := moved[id]; g.test || m == nil || !m.sameFace {
 				return nil, g.n.Path + " is gone and nodes depend on it"
+			}
+			if now, ok := refsNow[kid]; ok && !slices.Contains(now, id) {
+				continue // it refs the moved model no more (reshapeSplices)
 			}
 			carried[id] = append(carried[id], kid)
 		}

@@ -505,3 +505,23 @@ func TestPatchYAMLConfigEdits(t *testing.T) {
 			"models/_props.yml": props("    config:\n      tags: [x, w]\n", "", "")}},
 	})
 }
+
+// TestPatchMovedModelChildDropsRef: a child that stops refing a model
+// moved in the same edit leaves its child_map list (a review found it
+// kept there).
+func TestPatchMovedModelChildDropsRef(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":         "name: mv\nmodels:\n  mv:\n    marts:\n      +materialized: table\n",
+			"models/stg/a.sql": "select 1 as id\n",
+			"models/stg/b.sql": "select id from {{ ref('a') }}\n",
+			"models/stg/d.sql": "select 1 as id\n",
+			"tests/t.sql":      "select * from {{ ref('a') }} where id < 0\n"}},
+		{name: "a moved, b refs d instead", patched: true,
+			remove: []string{"models/stg/a.sql"}, files: map[string]string{
+				"models/marts/a.sql": "select 1 as id\n", "models/stg/b.sql": "select id from {{ ref('d') }}\n"}},
+		{name: "a moved back, the singular test refs d instead", patched: true,
+			remove: []string{"models/marts/a.sql"}, files: map[string]string{
+				"models/stg/a.sql": "select 1 as id\n", "tests/t.sql": "select * from {{ ref('d') }} where id < 0\n"}},
+	})
+}
