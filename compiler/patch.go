@@ -1574,10 +1574,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 	}
-	// the models whose YAML config changed are made again, each as a
-	// model moved with its entry kept (patchadd.go): its file removed and
+	// the models whose YAML config changed, or whose entry was added,
+	// removed or moved to another file while their files stay, are made
+	// again, each as a model moved (patchadd.go): its file removed and
 	// added where it is
-	if remade := remadeModels(entries); len(remade) > 0 {
+	if remade := remadeModels(entries, snap.Nodes, goneNodes, added); len(remade) > 0 {
 		byID := make(map[string]int, len(snap.Nodes))
 		for i, n := range snap.Nodes {
 			byID[n.ID] = i

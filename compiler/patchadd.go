@@ -518,7 +518,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		// one before the renders (plain YAML: descriptionEdits)
 		var entry *propEntry
 		var entryFile string
-		if e := entries[n.Name]; e != nil {
+		if e := entries[n.Name]; e != nil && !(e.entryRemoved && !e.entryAdded && e.usedRemoved && remadeHere(gone, n)) {
 			if !e.entryAdded {
 				return nil, why + "its name's YAML entry was removed"
 			}
@@ -653,6 +653,13 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
 	return out, ""
+}
+
+// remadeHere says the model n of an added file is one removed in the
+// same edit (gone; a model moved, or made again where it is), which took
+// its removed entry with it: it comes back without one.
+func remadeHere(gone []goneModel, n *Node) bool {
+	return slices.ContainsFunc(gone, func(g goneModel) bool { return !g.test && g.n.UniqueID == n.UniqueID })
 }
 
 // movedFace says a moved model (n, its capture pc, its relation's hash
@@ -1010,6 +1017,10 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			goneIDs[g.n.UniqueID] = true
 		}
 	}
+	var firstStay [3]int // of keys, parents, children (cutEntry)
+	for l, list := range [][]mapEntry{keys, tail.parents, tail.children} {
+		firstStay[l] = firstStaying(list, goneIDs)
+	}
 	var splices []fileSplice
 	kids := map[string][]string{} // by parent: its children added
 	lost := map[string][]string{} // and gone
@@ -1020,7 +1031,7 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 	}
 	carried := map[string][]string{} // a moved model's children that stay
-	refsNow := map[string][]string{}   // the reshaped nodes' parents now
+	refsNow := map[string][]string{} // the reshaped nodes' parents now
 	for _, j := range reshaped {
 		refsNow[j.pn.ID] = j.out.DependsOn.Nodes
 	}
@@ -1029,8 +1040,8 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			continue
 		}
 		id := g.n.UniqueID
-		for _, list := range [][]mapEntry{keys, tail.parents, tail.children} {
-			sp, ok := cutEntry(list, id)
+		for l, list := range [][]mapEntry{keys, tail.parents, tail.children} {
+			sp, ok := cutEntry(list, id, firstStay[l])
 			if !ok {
 				return nil, "manifest.json's entries of " + id + " are not where the snapshot says"
 			}
@@ -1147,17 +1158,36 @@ func inserts(news []*newModel, gone []goneModel) bool {
 }
 
 // cutEntry is the splice that cuts id's entry out of an object of sorted
-// entries, with the comma before it (or after it, for the first).
-func cutEntry(list []mapEntry, id string) (fileSplice, bool) {
+// entries, with the comma before it. firstStay is where the first entry
+// the patch keeps is (len(list): none): the entries before it are all cut,
+// the first with no comma before it, and the last of them with the comma
+// after it too, so that the cuts of neighbours never overlap.
+func cutEntry(list []mapEntry, id string, firstStay int) (fileSplice, bool) {
 	k, found := findEntry(list, id)
-	switch {
-	case !found || len(list) == 1:
+	if !found || len(list) == 1 {
 		return fileSplice{}, false
-	case k > 0:
-		return fileSplice{list[k].key - 1, list[k].to, nil, nil}, true
-	default:
-		return fileSplice{list[k].key, list[k+1].key, nil, nil}, true
 	}
+	from, to := list[k].key-1, list[k].to
+	if k < firstStay { // of the leading run of cut entries
+		if k == 0 {
+			from = list[k].key
+		}
+		if k == firstStay-1 && firstStay < len(list) {
+			to = list[firstStay].key
+		}
+	}
+	return fileSplice{from, to, nil, nil}, true
+}
+
+// firstStaying is where the first entry of list that is not gone is
+// (len(list): none).
+func firstStaying(list []mapEntry, gone map[string]bool) int {
+	for i, e := range list {
+		if !gone[e.id] {
+			return i
+		}
+	}
+	return len(list)
 }
 
 // findEntry is where id's entry is in a list sorted by id, and whether

@@ -15,7 +15,9 @@ import (
 // must go with its model's file. The file must hold models alone
 // (version: and models:), of plain YAML for an added one (plainTree), and
 // the compile must have said nothing of a removed one. The snapshot keeps
-// an added file's text (Props) and stat, and forgets a removed one's.
+// an added file's text (Props) and stat, and forgets a removed one's. An
+// entry added or removed for a model whose file stays makes that model
+// again where it is (remadeModels), with its entry or without one.
 
 // isPropsPath says a slash path is a properties file's.
 func isPropsPath(p string) bool { return strings.HasSuffix(p, ".yml") || strings.HasSuffix(p, ".yaml") }

@@ -191,7 +191,7 @@ func TestPatchModelsWithYAMLEntries(t *testing.T) {
 			"models/_props.yml": props(aEntry, strings.Replace(cEntry, "the c", "the c, edited", 1), strings.Replace(bEntry, "name: b\n", "name: b2\n", 1))}},
 		{name: "c removed with its entry", patched: true, remove: []string{"models/c.sql"}, files: map[string]string{
 			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1))}},
-		{name: "an entry removed, its model kept", patched: false, files: map[string]string{
+		{name: "an entry removed, its model kept", patched: true, files: map[string]string{
 			"models/_props.yml": props(aEntry)}},
 		{name: "an entry for no model", patched: false, files: map[string]string{
 			"models/_props.yml": props(aEntry, strings.Replace(bEntry, "name: b\n", "name: b2\n", 1), "  - name: ghost\n")}},
@@ -297,7 +297,7 @@ func TestPatchFoldersWithTheirYAML(t *testing.T) {
 			"models/mkt/_mk.yml":  mk},
 			remove: []string{"models/mk/camp.sql", "models/mk/_mk.yml", "models/mk"}},
 		{name: "a folder removed with its YAML", patched: true, remove: []string{"models/fin/rev.sql", "models/fin/_fin.yml", "models/fin"}},
-		{name: "a properties file removed, its model kept", patched: false, remove: []string{"models/mkt/_mk.yml"}},
+		{name: "a properties file removed, its model kept", patched: true, remove: []string{"models/mkt/_mk.yml"}},
 		{name: "a folder made with sources in its YAML", patched: false, files: map[string]string{
 			"models/src/s.sql":  "select * from {{ source('raw', 't') }}\n",
 			"models/src/_s.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n"}},
@@ -523,5 +523,32 @@ func TestPatchMovedModelChildDropsRef(t *testing.T) {
 		{name: "a moved back, the singular test refs d instead", patched: true,
 			remove: []string{"models/marts/a.sql"}, files: map[string]string{
 				"models/stg/a.sql": "select 1 as id\n", "tests/t.sql": "select * from {{ ref('d') }} where id < 0\n"}},
+	})
+}
+
+// TestPatchEntriesOfModelsThatStay: a YAML entry added for a model that
+// had none (documenting it), removed, or moved to another properties file
+// (added or removed whole), while the model's file stays, is patched: the
+// model is made again from its file and its entry, if any.
+func TestPatchEntriesOfModelsThatStay(t *testing.T) {
+	const aEntry = "  - name: a\n    description: the a\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	const bEntry = "  - name: b\n    description: the b\n    config:\n      tags: [documented]\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	props := func(entries ...string) string { return "version: 2\nmodels:\n" + strings.Join(entries, "") }
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          "name: es\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":      "select 1 as id\n",
+			"models/b.sql":      "select id from {{ ref('a') }}\n",
+			"models/c.sql":      "select id from {{ ref('b') }}\n",
+			"models/_props.yml": props(aEntry)}},
+		{name: "b documented (an entry added)", patched: true, files: map[string]string{"models/_props.yml": props(aEntry, bEntry)}},
+		{name: "a's entry removed (its tests go; b depends on it)", patched: true, files: map[string]string{"models/_props.yml": props(bEntry)}},
+		{name: "a's entry added in a new file", patched: true, files: map[string]string{"models/_a.yml": props(aEntry)}},
+		{name: "a's entry moved back, the new file removed", patched: true, remove: []string{"models/_a.yml"},
+			files: map[string]string{"models/_props.yml": props(aEntry, bEntry)}},
+		{name: "the properties file removed, its models kept", patched: true, remove: []string{"models/_props.yml"}},
+		{name: "it comes back", patched: true, files: map[string]string{"models/_props.yml": props(aEntry, bEntry)}},
+		{name: "an entry for no model", patched: false, files: map[string]string{"models/_props.yml": props(aEntry, bEntry, "  - name: ghost\n")}},
+		{name: "it goes", patched: false, files: map[string]string{"models/_props.yml": props(aEntry, bEntry)}},
 	})
 }

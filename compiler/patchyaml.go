@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"math"
+	"path"
 	"slices"
 	"strings"
 
@@ -105,12 +106,23 @@ func addEntry(entries map[string]*descEdit, name, file string, e *descEdit) bool
 	return true
 }
 
-// remadeModels is the names of the models whose YAML config changed
-// (descEdit.remade), sorted.
-func remadeModels(entries map[string]*descEdit) []string {
+// remadeModels is the names of the models the patch makes again from
+// their files and entries, sorted: those whose YAML config changed
+// (descEdit.remade), and those whose entry was added, removed or moved
+// to another file while no model file of their name was added or
+// removed (gone, added: the edit's; nodes: the snapshot's). An entry of
+// a name no model has is left for the patch to refuse.
+func remadeModels(entries map[string]*descEdit, nodes []patchNode, gone []int, added []addedFile) []string {
+	files := map[string]bool{}
+	for _, ni := range gone {
+		files[nodes[ni].ID[strings.LastIndexByte(nodes[ni].ID, '.')+1:]] = true
+	}
+	for _, a := range added {
+		files[strings.TrimSuffix(path.Base(a.path), ".sql")] = true
+	}
 	var out []string
 	for name, e := range entries {
-		if e.remade {
+		if e.remade || !files[name] {
 			out = append(out, name)
 		}
 	}
