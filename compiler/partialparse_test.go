@@ -72,6 +72,9 @@ type mutatedProject struct {
 	toggled  string
 	trash    map[string][]byte // deleted files, to bring back
 	cliVars  map[string]any    // --vars (patch_test.go)
+	// undocumented: entries taken out of a properties file, their models
+	// kept (patch_test.go's editEntries), by model file
+	undocumented map[string]string
 	settings struct {
 		v, w         int
 		layer2       string

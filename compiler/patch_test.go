@@ -182,6 +182,40 @@ func (p *mutatedProject) editEntries() string {
 		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
 		p.write(y, text[:at]+text[end:])
 		return "rm " + name + " with its entry"
+	case r == 3 && p.rng.Intn(2) == 0 && len(p.undocumented) > 0: // an entry taken out comes back
+		f := p.pick(sortedKeys(p.undocumented))
+		entry := p.undocumented[f]
+		delete(p.undocumented, f)
+		if _, err := os.Stat(filepath.Join(p.dir, f)); err != nil {
+			return "nothing" // its model moved or went
+		}
+		y := schema(f)
+		p.write(y, strings.Replace(p.read(y), "models:\n", "models:\n"+entry, 1))
+		return "entry of " + f + " back"
+	case r == 3 && p.rng.Intn(3) == 0: // an entry taken out, its model kept
+		f := p.pick(p.files("models/layer_"+strconv.Itoa(p.rng.Intn(3)), ".sql"))
+		if f == "" {
+			return "nothing"
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".sql")
+		y := schema(f)
+		text := p.read(y)
+		at := strings.Index(text, "  - name: "+name+"\n")
+		if at < 0 {
+			return "nothing"
+		}
+		end := strings.Index(text[at+1:], "\n  - name: ")
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += at + 2
+		}
+		if p.undocumented == nil {
+			p.undocumented = map[string]string{}
+		}
+		p.undocumented[f] = text[at:end]
+		p.write(y, text[:at]+text[end:])
+		return "entry of " + f + " taken out"
 	case r == 3 && p.rng.Intn(2) == 0: // moved to another folder of its layer, its entry kept (patchadd.go)
 		f := p.pick(p.files("models/layer_"+strconv.Itoa(p.rng.Intn(3)), ".sql"))
 		if f == "" {
