@@ -69,13 +69,13 @@ type mutatedProject struct {
 	clock time.Time
 	// toggled is the macro file the last step toggled (patch_test.go): the
 	// next step toggles it back
-	toggled  string
-	trash    map[string][]byte // deleted files, to bring back
-	cliVars  map[string]any    // --vars (patch_test.go)
+	toggled string
+	trash   map[string][]byte // deleted files, to bring back
+	cliVars map[string]any    // --vars (patch_test.go)
 	// undocumented: entries taken out of a properties file, their models
 	// kept (patch_test.go's editEntries), by model file
 	undocumented map[string]string
-	settings struct {
+	settings     struct {
 		v, w         int
 		layer2       string
 		layer1Schema string
