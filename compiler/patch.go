@@ -2560,6 +2560,20 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 					}
 				}
 			}
+			// an empty directory under a root (its files moved out, or made
+			// so): a file of that root stands for its kind too
+			for _, d := range snap.Dirs {
+				if _, ok := fileIn[d.Path]; ok || !d.Dir || d.Missing {
+					continue
+				}
+				for _, run := range runs {
+					root := filepath.Join(proj.Dir, filepath.FromSlash(snap.Files[run.from].Root))
+					if strings.HasPrefix(d.Path, root+string(filepath.Separator)) {
+						fileIn[d.Path] = -1 - run.from
+						break
+					}
+				}
+			}
 			for _, d := range snap.Dirs {
 				if d.Dir {
 					add(filepath.Dir(d.Path), filepath.Base(d.Path))

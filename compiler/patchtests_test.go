@@ -552,3 +552,19 @@ func TestPatchEntriesOfModelsThatStay(t *testing.T) {
 		{name: "it goes", patched: false, files: map[string]string{"models/_props.yml": props(aEntry, bEntry)}},
 	})
 }
+
+// TestPatchFileInEmptiedFolder: a model file made in a folder whose
+// files all moved out (an empty directory under the model paths) is
+// patched as in any other folder of them.
+func TestPatchFileInEmptiedFolder(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":         "name: ef\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  ef:\n    stg:\n      +tags: [s]\n",
+			"models/stg/a.sql": "select 1 as id\n",
+			"models/b.sql":     "select id from {{ ref('a') }}\n"}},
+		{name: "a moved out of stg", patched: true, remove: []string{"models/stg/a.sql"}, files: map[string]string{"models/a.sql": "select 1 as id\n"}},
+		{name: "a moved back into the empty stg", patched: true, remove: []string{"models/a.sql"}, files: map[string]string{"models/stg/a.sql": "select 1 as id\n"}},
+		{name: "an empty folder made", patched: true, files: map[string]string{"models/empty/.keep": ""}},
+		{name: "c made there", patched: true, files: map[string]string{"models/empty/c.sql": "select 2 as id\n"}},
+	})
+}
