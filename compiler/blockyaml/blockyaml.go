@@ -4,14 +4,19 @@
 //
 // It is a fast path, not a YAML parser: it accepts block mappings and
 // sequences (also a sequence at its key's indentation), one-line plain,
-// single- and double-quoted scalars, one-line flow sequences of scalars,
-// empty values and comments. On anything else (block scalars, anchors,
-// aliases, tags, flow mappings, multi-line scalars, documents markers,
-// tabs, CR, invalid UTF-8, quoted keys, odd indentation) Parse says no and
-// the caller parses the text with yaml.v3, which also gives the error
-// messages. Where Parse says yes, its tree equals yaml.v3's (kinds, tags,
-// styles, values, lines and columns; comments are not kept): the tests
-// and the fuzz target compare the two.
+// single- and double-quoted scalars, empty values, comments, and one-line
+// flow collections as values and items: flow sequences and flow mappings
+// (`[unique, not_null]`, `{to: ref('a'), field: id}`, `{}`) of scalars and
+// of flow collections nested on the same line, whose mapping keys are
+// plain or quoted strings, with or without a value (`{a}`, `{a: }` hold a
+// null). On anything else (block scalars, anchors, aliases, tags,
+// multi-line scalars or flow collections, trailing commas, "?" keys, keys
+// that are not strings, "<<", a comment right after a flow collection's
+// end, documents markers, tabs, CR, invalid UTF-8, quoted block keys, odd
+// indentation) Parse says no and the caller parses the text with yaml.v3,
+// which also gives the error messages. Where Parse says yes, its tree
+// equals yaml.v3's (kinds, tags, styles, values, lines and columns;
+// comments are not kept): the tests and the fuzz target compare the two.
 package blockyaml
 
 import (
@@ -373,9 +378,8 @@ func (p *parser) inline(l *line, off int) *yaml.Node {
 		if n, end = p.quoted(l, off); n == nil {
 			return nil
 		}
-	case '[':
-		n, end = p.flowSeq(l, off)
-		if n == nil {
+	case '[', '{':
+		if n, end = p.flow(l, off); n == nil {
 			return nil
 		}
 	default:
@@ -438,79 +442,129 @@ func (p *parser) plain(l *line, off int, v string) *yaml.Node {
 	return n
 }
 
-// flowSeq parses a one-line flow sequence of scalars at byte off of l and
-// returns it with the length of its text.
-func (p *parser) flowSeq(l *line, off int) (*yaml.Node, int) {
-	t := l.text[off:]
-	base := len(p.stack)
-	n := p.node(yaml.SequenceNode, "!!seq", "", l, off)
-	n.Style = yaml.FlowStyle
-	i := 1
-	skip := func() {
-		for i < len(t) && t[i] == ' ' {
-			i++
-		}
+// flow parses the one-line flow sequence or mapping ('[' or '{') at byte
+// off of l and returns it with the length of its text. Its entries are
+// scalars and flow collections; a mapping's keys are plain or quoted
+// strings, and a key without a value (`{a}`, `{a: }`) gets a null at the
+// "," or "}" after it, as yaml.v3 places it.
+func (p *parser) flow(l *line, off int) (*yaml.Node, int) {
+	defer func() { p.depth-- }()
+	if !p.enter() {
+		return nil, 0
 	}
-	skip()
-	if i < len(t) && t[i] == ']' {
-		return n, i + 1
+	t := l.text
+	var n *yaml.Node
+	var end byte
+	mapping := t[off] == '{'
+	if mapping {
+		n = p.node(yaml.MappingNode, "!!map", "", l, off)
+		end = '}'
+	} else {
+		n = p.node(yaml.SequenceNode, "!!seq", "", l, off)
+		end = ']'
+	}
+	n.Style = yaml.FlowStyle
+	base := len(p.stack)
+	i := skipSpaces(t, off+1)
+	if i < len(t) && t[i] == end {
+		return n, i + 1 - off
 	}
 	for {
-		skip()
-		if i == len(t) {
+		start := i
+		item, j := p.flowItem(l, i)
+		if item == nil {
 			return nil, 0
 		}
-		var item *yaml.Node
-		switch t[i] {
-		case '"', '\'':
-			var end int
-			if item, end = p.quoted(l, off+i); item == nil {
+		i = skipSpaces(t, j)
+		if mapping {
+			if item.Kind != yaml.ScalarNode || item.Tag != "!!str" || item.Value == "<<" || i-start >= 1000 {
+				// keys as in block mappings; and YAML's implicit keys
+				// are under 1024 characters
 				return nil, 0
 			}
-			i += end
-		default:
-			if !plainStart(t[i:], true) {
-				return nil, 0
-			}
-			start := i
-			for i < len(t) && t[i] != ',' && t[i] != ']' {
-				switch t[i] {
-				case '[', '{', '}', '?':
-					return nil, 0
-				case '#':
-					if t[i-1] == ' ' {
+			var v *yaml.Node
+			if i < len(t) && t[i] == ':' {
+				// in flow context a ':' that starts a token is the value
+				// indicator; after a plain key it is followed by a space
+				i = skipSpaces(t, i+1)
+				if i < len(t) && t[i] != ',' && t[i] != end {
+					if v, j = p.flowItem(l, i); v == nil {
 						return nil, 0
 					}
-				case ':':
-					if i+1 == len(t) || t[i+1] == ' ' || t[i+1] == ',' || t[i+1] == ']' {
-						return nil, 0 // a flow mapping entry
-					}
+					i = skipSpaces(t, j)
 				}
-				i++
 			}
-			if item = p.plain(l, off+start, strings.TrimRight(t[start:i], " ")); item == nil {
-				return nil, 0
+			if v == nil {
+				v = p.node(yaml.ScalarNode, "!!null", "", l, i)
 			}
+			p.stack = append(p.stack, item, v)
+		} else {
+			p.stack = append(p.stack, item)
 		}
-		p.stack = append(p.stack, item)
-		skip()
 		if i == len(t) {
 			return nil, 0
 		}
 		switch t[i] {
-		case ']':
+		case end:
 			p.children(n, base)
-			return n, i + 1
+			return n, i + 1 - off
 		case ',':
-			i++
-			skip()
-			if i < len(t) && (t[i] == ']' || t[i] == ',') {
+			i = skipSpaces(t, i+1)
+			if i < len(t) && (t[i] == end || t[i] == ',') {
 				return nil, 0 // "[a, ]" or "[a,,b]"
 			}
 		default:
 			return nil, 0
 		}
 	}
+}
+
+// flowItem parses the scalar or flow collection at byte i of l inside a
+// flow collection and returns it with the byte after it.
+func (p *parser) flowItem(l *line, i int) (*yaml.Node, int) {
+	t := l.text
+	if i == len(t) {
+		return nil, 0
+	}
+	switch t[i] {
+	case '"', '\'':
+		n, end := p.quoted(l, i)
+		return n, i + end
+	case '[', '{':
+		n, end := p.flow(l, i)
+		return n, i + end
+	}
+	if !plainStart(t[i:], true) {
+		return nil, 0
+	}
+	// a plain scalar ends at ": ", at a comment, or at a flow indicator
+	j := i
+scan:
+	for ; j < len(t); j++ {
+		switch t[j] {
+		case ',', ']', '}':
+			break scan
+		case '[', '{', '?':
+			return nil, 0 // yaml.v3 ends the scalar there: keep to the simple
+		case '#':
+			if t[j-1] == ' ' {
+				break scan // a comment: the caller finds no "," or end after
+			}
+		case ':':
+			if j+1 == len(t) || t[j+1] == ' ' {
+				break scan
+			}
+		}
+	}
+	return p.plain(l, i, strings.TrimRight(t[i:j], " ")), j
+}
+
+// skipSpaces returns the first byte of t from i that is not a space.
+func skipSpaces(t string, i int) int {
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	return i
 }
 
 // singleQuoted reads 'text' at the start of t.
