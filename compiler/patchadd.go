@@ -1111,6 +1111,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		ins.add(childKeys, tail.childrenAt, id, appendStrings(nil, own), nil)
 	}
 	splices = append(splices, ins.splices()...)
+	if why := movedCycles(moved, gone, news, refsNow, l.ix); why != "" {
+		return nil, why
+	}
 	sp, why := reshapeSplices(reshaped, l.ix, tail, b, snap.Macros[1], kids, lost)
 	if why != "" {
 		return nil, why
@@ -1139,6 +1142,46 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		splices = append(splices, fileSplice{e.from, e.to, list, nil})
 	}
 	return splices, ""
+}
+
+// movedCycles says why a model made again (moved) closes a cycle ("" when
+// none does): a parent it did not have before that depends on it, through
+// the index's nodes, the reshaped ones' new parents (refsNow) and the new
+// nodes' (a model a whole compile would report: its children stay).
+func movedCycles(moved map[string]*newModel, gone []goneModel, news []*newModel, refsNow map[string][]string, ix *nodeIndex) string {
+	if len(moved) == 0 {
+		return ""
+	}
+	now := make(map[string][]string, len(refsNow)+len(news))
+	for id, p := range refsNow {
+		now[id] = p
+	}
+	for _, m := range news {
+		if m.replace == nil {
+			now[m.n.UniqueID] = m.n.DependsOn.Nodes
+		}
+	}
+	parents := func(id string) []string {
+		if p, ok := now[id]; ok {
+			return p
+		}
+		if i, ok := ix.pos[id]; ok {
+			return ix.nodes[i].sel.DependsOn
+		}
+		return nil
+	}
+	for _, g := range gone {
+		m := moved[g.n.UniqueID]
+		if g.test || m == nil {
+			continue
+		}
+		for _, p := range m.n.DependsOn.Nodes {
+			if !slices.Contains(g.n.DependsOn.Nodes, p) && dependsOn(p, g.n.UniqueID, parents) {
+				return g.n.UniqueID + " now refs " + p + ", which depends on it: a cycle"
+			}
+		}
+	}
+	return ""
 }
 
 // inserts says the new nodes or the gone ones change manifest.json's

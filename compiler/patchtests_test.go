@@ -568,3 +568,46 @@ func TestPatchFileInEmptiedFolder(t *testing.T) {
 		{name: "c made there", patched: true, files: map[string]string{"models/empty/c.sql": "select 2 as id\n"}},
 	})
 }
+
+// TestPatchRemadeModelRefsItsChild: a model made again (its YAML config
+// edited, its entry moved, its file moved) whose file now refs its own
+// child closes a cycle, which the whole compile reports: not patched (a
+// review found it patched).
+func TestPatchRemadeModelRefsItsChild(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		remove string
+		files  map[string]string
+	}{
+		{"config edited", "", map[string]string{"models/_props.yml": "version: 2\nmodels:\n  - name: a\n    config:\n      tags: [t]\n  - name: k\n",
+			"models/a.sql": "select id from {{ ref('b') }}\n"}},
+		{"entry moved to a new file", "", map[string]string{"models/_b.yml": "version: 2\nmodels:\n  - name: a\n    description: x\n",
+			"models/_props.yml": "version: 2\nmodels:\n  - name: k\n", "models/a.sql": "select id from {{ ref('b') }}\n"}},
+		{"moved", "models/a.sql", map[string]string{"models/x/a.sql": "select id from {{ ref('b') }}\n"}},
+		{"moved, a longer cycle", "models/a.sql", map[string]string{"models/x/a.sql": "select id from {{ ref('c') }}\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("MART_PROFILES_DIR", "")
+			dir := t.TempDir()
+			for rel, text := range map[string]string{"mart.yml": "name: cy\n", "models/a.sql": "select 1 as id\n",
+				"models/b.sql": "select id from {{ ref('a') }}\n", "models/c.sql": "select id from {{ ref('b') }}\n", "models/k.sql": "select 1 as id\n",
+				"models/_props.yml": "version: 2\nmodels:\n  - name: a\n  - name: k\n"} {
+				writeProjectFile(t, dir, rel, text)
+			}
+			opt := Options{ProjectDir: dir, InvocationID: "inv"}
+			compareStep(t, opt, "cold")
+			if tc.remove != "" {
+				require.NoError(t, os.Remove(filepath.Join(dir, tc.remove)))
+			}
+			for rel, text := range tc.files {
+				writeProjectFile(t, dir, rel, text)
+			}
+			cold, d := Compile(opt)
+			require.Nil(t, cold, "the cold compile fails")
+			opt.PartialParse = true
+			pt, why := CompileByPatch(opt)
+			require.Nil(t, pt, "patched what the cold compile rejects: %v", diagLines(d))
+			require.Contains(t, why, "a cycle")
+		})
+	}
+}
