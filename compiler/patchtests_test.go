@@ -503,6 +503,15 @@ func TestPatchYAMLConfigEdits(t *testing.T) {
 		{name: "a config and its SQL edited at once", patched: true, files: map[string]string{
 			"models/a.sql":      "select 1 as id, 2 as two\n",
 			"models/_props.yml": props("    config:\n      tags: [x, w]\n", "", "")}},
+		// keys of the entry that configure it, as dbt reads them there
+		{name: "b's meta, tags and docs at the entry's level", patched: true, files: map[string]string{
+			"models/_props.yml": props("    config:\n      tags: [x, w]\n", "    meta:\n      owner: ana\n    docs: {show: false}\n", "")}},
+		{name: "rewritten and reordered", patched: true, files: map[string]string{
+			"models/_props.yml": props("    config:\n      tags: [x, w]\n", "    docs: {show: true}\n    meta: {owner: bo}\n", "")}},
+		{name: "an unknown key (the compile warns)", patched: false, files: map[string]string{
+			"models/_props.yml": props("    config:\n      tags: [x, w]\n", "    meta: {owner: bo}\n    colour: blue\n", "")}},
+		{name: "gone again", patched: false, files: map[string]string{
+			"models/_props.yml": props("    config:\n      tags: [x, w]\n", "    meta: {owner: bo}\n", "")}},
 	})
 }
 

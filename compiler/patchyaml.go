@@ -618,8 +618,20 @@ func (m lineMap) entryEdits(a, b *yaml.Node, tests, config *bool, other func(key
 // isTestKey: a key whose list makes tests.
 func isTestKey(k *yaml.Node) bool { return isStr(k) && (k.Value == "data_tests" || k.Value == "tests") }
 
-// isConfigKey: an entry's config: key.
-func isConfigKey(k *yaml.Node) bool { return isStr(k) && k.Value == "config" }
+// isConfigKey: a key of a model's entry whose edit makes the model again
+// (configEdit): config:, and any other key but name:, description:,
+// columns: and its tests (meta:, tags:, docs:, access:, group: at the
+// entry's level, as dbt reads them).
+func isConfigKey(k *yaml.Node) bool {
+	if !isStr(k) {
+		return false
+	}
+	switch k.Value {
+	case "name", "description", "columns", "tests", "data_tests":
+		return false
+	}
+	return true
+}
 
 // splitPairs takes the pairs of an entry whose key is one of (tests:
 // and data_tests:, config:) out of its pairs.
@@ -635,22 +647,35 @@ func splitPairs(pairs [][2]*yaml.Node, of func(*yaml.Node) bool) (rest, taken []
 	return rest, taken
 }
 
-// configEdit compares an entry's config: before and after an edit: the
-// same, its lines in m; or changed (added, removed, rewritten) to plain
-// YAML (plainTree: no Jinja, anchor or alias), and *changed is set. Two
-// config: keys are left to the compile.
+// configEdit compares an entry's config: and other keys that configure
+// its model (isConfigKey) before and after an edit: the same, their lines
+// in m; or changed (added, removed, rewritten, reordered) to plain YAML
+// (plainTree: no Jinja, anchor or alias), and *changed is set. A key
+// written twice is left to the compile.
 func (m lineMap) configEdit(a, b [][2]*yaml.Node, changed *bool) bool {
-	if len(a) > 1 || len(b) > 1 {
-		return false
+	for _, pairs := range [][][2]*yaml.Node{a, b} {
+		seen := map[string]bool{}
+		for _, kv := range pairs {
+			if seen[kv[0].Value] {
+				return false
+			}
+			seen[kv[0].Value] = true
+		}
 	}
 	if len(a) == len(b) {
 		pair := lineMap{}
-		if len(a) == 0 || pair.tree(a[0][0], b[0][0]) && pair.tree(a[0][1], b[0][1]) && m.merge(pair) {
+		same := true
+		for i := range a {
+			same = same && pair.tree(a[i][0], b[i][0]) && pair.tree(a[i][1], b[i][1])
+		}
+		if same && m.merge(pair) {
 			return true
 		}
 	}
-	if len(b) == 1 && (!plainTree(b[0][0]) || !plainTree(b[0][1]) || b[0][1].Kind != yaml.MappingNode) {
-		return false
+	for _, kv := range b {
+		if !plainTree(kv[0]) || !plainTree(kv[1]) || kv[0].Value == "config" && kv[1].Kind != yaml.MappingNode {
+			return false
+		}
 	}
 	*changed = true
 	return true
