@@ -1559,9 +1559,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// entries are written with them (added to todo once the macros are
 	// known)
 	var descs map[int]*descEdit
-	var entries map[string]*descEdit // models' entries added or removed, by name
+	var entries map[string]*descEdit     // models' entries added or removed, by name
+	var sourceDescs map[string]*descEdit // sources' tables whose descriptions changed, by id
 	if len(editedYAML) > 0 {
-		if descs, entries, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
+		if descs, entries, sourceDescs, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
 			return nil, why
 		}
 	}
@@ -1623,7 +1624,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(sourceDescs)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2092,6 +2093,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		splices = append(splices, fileSplice{snap.Macros[0], snap.Macros[1], b, nil})
 	}
+	if len(sourceDescs) > 0 {
+		sp, why := load.sourceSplices(sourceDescs)
+		if why != "" {
+			return nil, why
+		}
+		splices = append(splices, sp...)
+	}
 	if len(editedSeeds) > 0 {
 		ix, err := load.readIndex()
 		if err != nil {
@@ -2300,6 +2308,52 @@ func seedSplice(snap *patchSnapshot, ix *nodeIndex, projects []*Project, ch chan
 	}
 	with := bytes.Replace(entry, old, seedChecksumJSON(hex.EncodeToString([]byte(ch.sum))), 1)
 	return fileSplice{at[0], at[1], with, nil}, ""
+}
+
+// sourceSplices are the splices of manifest.json an edit of sources'
+// descriptions makes (propsEdits): each table's entry, found through the
+// node index and decoded as a run loads it, with its description and its
+// columns' as the edit made them. An entry that does not encode back to
+// its own bytes is left to the whole compile. No render reads a source's
+// descriptions (a snapshot is kept only when none reads graph).
+func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, string) {
+	if why := l.index(); why != "" {
+		return nil, "sources' descriptions changed and " + why
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer dec.close()
+	var out []fileSplice
+	for _, id := range slices.Sorted(maps.Keys(edits)) {
+		e := edits[id]
+		i, ok := l.ix.pos[id]
+		if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].sel.ResourceType != TypeSource {
+			return nil, e.file + " changed the descriptions of " + id + ", which the node index lacks"
+		}
+		at := l.snap.Entries[i]
+		was := make([]byte, at[1]-at[0])
+		if _, err := dec.f.ReadAt(was, at[0]); err != nil {
+			return nil, "manifest.json unreadable"
+		}
+		n, err := dec.decode(i)
+		if err != nil {
+			return nil, err.Error()
+		}
+		if b, err := appendNode(nil, n); err != nil || !bytes.Equal(b, was) {
+			return nil, id + "'s manifest entry does not encode back as it was"
+		}
+		if w := e.apply(n); w != "" {
+			return nil, id + w
+		}
+		b, err := appendNode(nil, n)
+		if err != nil {
+			return nil, id + ": " + err.Error()
+		}
+		out = append(out, fileSplice{at[0], at[1], b, nil})
+	}
+	return out, ""
 }
 
 // seedChecksumJSON is a seed's checksum as its manifest entry has it

@@ -620,3 +620,31 @@ func TestPatchRemadeModelRefsItsChild(t *testing.T) {
 		})
 	}
 }
+
+// TestPatchSourceDescriptions: an edit of sources' descriptions (of a
+// source, a table, a table's column; plain strings, no line moved) is
+// patched: the tables' entries are written with them.
+func TestPatchSourceDescriptions(t *testing.T) {
+	src := func(srcDesc, t1Desc, idDesc, extra string) string {
+		return "version: 2\nsources:\n  - name: raw\n    description: " + srcDesc + "\n    schema: main\n    tables:\n" +
+			"      - name: t1\n        description: " + t1Desc + "\n        columns:\n          - name: id\n            description: " + idDesc + "\n            data_tests: [not_null]\n" +
+			"      - name: t2\n" + extra +
+			"models:\n  - name: a\n    description: the a\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: sd\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":   "select id from {{ source('raw', 't1') }} union all select id from {{ source('raw', 't2') }}\n",
+			"models/src.yml": src("raw data", "table one", "the key", "")}},
+		{name: "a table's description", patched: true, files: map[string]string{"models/src.yml": src("raw data", "table 1", "the key", "")}},
+		{name: "the source's (t2 has none of its own)", patched: true, files: map[string]string{"models/src.yml": src("raw data, edited", "table 1", "the key", "")}},
+		{name: "a column's, and a model's in the same file", patched: true, files: map[string]string{
+			"models/src.yml": strings.Replace(src("raw data, edited", "table 1", "the key, edited", ""), "the a", "the a, edited", 1)}},
+		{name: "t2 gets one (a line more)", patched: false, files: map[string]string{"models/src.yml": src("raw data, edited", "table 1", "the key, edited", "        description: table two\n")}},
+		{name: "t2's edited", patched: true, files: map[string]string{"models/src.yml": src("raw data, edited", "table 1", "the key, edited", "        description: table 2\n")}},
+		{name: "Jinja", patched: false, files: map[string]string{"models/src.yml": src("\"{{ 'raw' }}\"", "table 1", "the key, edited", "        description: table two\n")}},
+		{name: "plain again", patched: false, files: map[string]string{"models/src.yml": src("raw", "table 1", "the key, edited", "        description: table two\n")}},
+		{name: "a table's identifier", patched: false, files: map[string]string{"models/src.yml": src("raw", "table 1", "the key, edited", "        description: table two\n        identifier: t_two\n")}},
+		{name: "a column's tests", patched: false, files: map[string]string{"models/src.yml": strings.Replace(src("raw", "table 1", "the key, edited", "        description: table two\n        identifier: t_two\n"), "[not_null]", "[unique]", 1)}},
+	})
+}

@@ -156,34 +156,49 @@ func propsTree(data []byte) (*yaml.Node, error) {
 // lines; lines may move only in a file of models alone (version: and
 // models:), whose nodes' lines the snapshot shifts (lineShift).
 func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool) {
+	edits, _, moved, ok := propsEdits(old, new)
+	return edits, moved, ok
+}
+
+// propsEdits is descriptionEdits with the descriptions of sources' tables
+// (and of their columns) an edit changed, by "source.table"
+// (sourceEdits): a file with sources moves no line.
+func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []lineShift, bool) {
 	a, errA := propsTree(old)
 	b, errB := propsTree(new)
 	if errA != nil || errB != nil || (a == nil) != (b == nil) {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	edits := map[string]*descEdit{}
+	sources := map[string]*descEdit{}
 	if a == nil {
-		return edits, nil, true
+		return edits, sources, nil, true
 	}
 	m := lineMap{}
 	if !m.same(a, b) {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	if a.Kind != yaml.MappingNode {
-		return edits, nil, m.tree(a, b) && m.unmoved()
+		return edits, sources, nil, m.tree(a, b) && m.unmoved()
 	}
 	modelsOnly := true
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
 		if !m.tree(ka, kb) {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" {
 			modelsOnly = false
 		}
+		if isStr(ka) && ka.Value == "sources" && va.Kind == yaml.SequenceNode {
+			if !m.sourceEdits(va, vb, sources) {
+				return nil, nil, nil, false
+			}
+			continue
+		}
 		if !isStr(ka) || ka.Value != "models" || va.Kind != yaml.SequenceNode {
 			if !m.tree(va, vb) {
-				return nil, nil, false
+				return nil, nil, nil, false
 			}
 			continue
 		}
@@ -193,27 +208,130 @@ func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool)
 			// entries added or removed (a model file added or removed with
 			// its entry: patchadd.go), matched by name
 			if !m.entriesByName(va, vb, na, nb, edits) {
-				return nil, nil, false
+				return nil, nil, nil, false
 			}
 			continue
 		}
 		if !m.same(va, vb) {
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 		for j := range va.Content {
 			if !m.modelEdits(va.Content[j], vb.Content[j], edits) {
-				return nil, nil, false
+				return nil, nil, nil, false
 			}
 		}
 	}
 	if m.unmoved() {
-		return edits, nil, true
+		return edits, sources, nil, true
 	}
 	shifts, ok := m.shifts()
 	if !ok || !modelsOnly {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
-	return edits, shifts, true
+	return edits, sources, shifts, true
+}
+
+// sourceEdits compares a sources: list before (a) and after (b) an edit:
+// the sources and their tables as they were but for descriptions (of a
+// source, a table, a table's column: plain strings), which go into out by
+// "source.table" as the compile resolves a table's (its own, else its
+// source's); false when anything else changed (a table's tests too).
+func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
+	if !m.same(a, b) {
+		return false
+	}
+	for j := range a.Content {
+		sa, sb := a.Content[j], b.Content[j]
+		if sa.Kind != yaml.MappingNode || sb.Kind != yaml.MappingNode {
+			if !m.tree(sa, sb) {
+				return false
+			}
+			continue
+		}
+		pa, da, okA := entryPairs(sa)
+		pb, db, okB := entryPairs(sb)
+		if !okA || !okB || len(pa) != len(pb) || !m.sameButContent(sa, sb) {
+			return false
+		}
+		var src descChange
+		for _, d := range []*yaml.Node{da, db} {
+			if d != nil && !plainDescription(d) {
+				return false
+			}
+		}
+		if da != nil {
+			src.old = da.Value
+		}
+		if db != nil {
+			src.new = db.Value
+		}
+		name := ""
+		type table struct {
+			name string
+			desc descChange
+			cols map[string]descChange
+		}
+		var tables []table
+		for i := range pa {
+			ka, va, kb, vb := pa[i][0], pa[i][1], pb[i][0], pb[i][1]
+			if !m.tree(ka, kb) {
+				return false
+			}
+			if !isStr(ka) || ka.Value != "tables" || va.Kind != yaml.SequenceNode {
+				if !m.tree(va, vb) {
+					return false
+				}
+				if isStr(ka) && ka.Value == "name" && va.Decode(&name) != nil {
+					return false
+				}
+				continue
+			}
+			if !m.same(va, vb) {
+				return false
+			}
+			for k := range va.Content {
+				ta, tb := va.Content[k], vb.Content[k]
+				if ta.Kind != yaml.MappingNode || tb.Kind != yaml.MappingNode {
+					if !m.tree(ta, tb) {
+						return false
+					}
+					continue
+				}
+				var tested bool
+				var cols map[string]descChange
+				tname, named, d, ok := m.entryEdits(ta, tb, &tested, nil, func(key string, ca, cb *yaml.Node) (handled, ok bool) {
+					if key != "columns" || ca.Kind != yaml.SequenceNode || !m.same(ca, cb) {
+						return false, true
+					}
+					cols, ok = m.columnEdits(ca.Content, cb.Content, &tested)
+					return true, ok
+				})
+				if !ok || !named || tested {
+					return false
+				}
+				tables = append(tables, table{tname, d, cols})
+			}
+		}
+		if name == "" {
+			return false
+		}
+		for _, t := range tables {
+			var e descEdit
+			if old, new := firstNonEmpty(t.desc.old, src.old), firstNonEmpty(t.desc.new, src.new); old != new {
+				e.desc = &descChange{old, new}
+			}
+			e.cols = t.cols
+			if e.desc == nil && len(e.cols) == 0 {
+				continue
+			}
+			key := name + "." + t.name
+			if out[key] != nil {
+				return false // declared twice: the compile says so
+			}
+			out[key] = &e
+		}
+	}
+	return true
 }
 
 // entriesByName compares a models: list before (a) and after (b) an edit
@@ -872,41 +990,58 @@ const maxBlobs = 256 << 20
 // descriptionEdits returns what YAML edits change, by the index in Nodes
 // of each model whose descriptions they rewrite, or why they cannot be
 // patched.
-func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange) (map[int]*descEdit, map[string]*descEdit, string) {
+func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange) (map[int]*descEdit, map[string]*descEdit, map[string]*descEdit, string) {
 	blobs, err := openBlobs(file, snap)
 	if err != nil {
-		return nil, nil, "the snapshot's blobs file is unreadable"
+		return nil, nil, nil, "the snapshot's blobs file is unreadable"
 	}
 	defer blobs.Close()
 	if fi, err := blobs.Stat(); err != nil || fi.Size() > maxBlobs {
-		return nil, nil, "the snapshot's blobs file grew too large"
+		return nil, nil, nil, "the snapshot's blobs file grew too large"
+	}
+	fileAt := make(map[string]int, len(snap.Files))
+	for i, f := range snap.Files {
+		fileAt[f.Path] = i
 	}
 	byID := make(map[string]int, len(snap.Nodes))
 	for i, n := range snap.Nodes {
 		byID[n.ID] = i
 	}
 	out := map[int]*descEdit{}
+	sources := map[string]*descEdit{} // by source id
 	entries := map[string]*descEdit{} // the models whose entries were added or removed, by name
 	shifts := map[string][]lineShift{}
 	for _, ch := range changed {
 		old, err := readBlobRef(blobs, ch.ref)
 		if err != nil {
-			return nil, nil, "the snapshot's text of " + ch.path + " is unreadable"
+			return nil, nil, nil, "the snapshot's text of " + ch.path + " is unreadable"
 		}
-		edits, moved, ok := descriptionEdits(old, ch.data)
+		edits, srcs, moved, ok := propsEdits(old, ch.data)
 		if !ok {
-			return nil, nil, ch.path + " changed and not only in models' descriptions"
+			return nil, nil, nil, ch.path + " changed and not only in models' descriptions"
 		}
 		if moved != nil {
 			// the index's lines are shifted as the edit moved them; a
 			// diagnostic of the compile in the file would have moved too
 			for _, d := range snap.Diags {
 				if d.File == ch.path {
-					return nil, nil, ch.path + " moved lines and the compile said something about it"
+					return nil, nil, nil, ch.path + " moved lines and the compile said something about it"
 				}
 			}
 			shifts[ch.path] = composeShifts(snap.LineShifts[ch.path], moved)
 			snap.shiftAddedLines(ch.path, moved)
+		}
+		for key, e := range srcs {
+			at, ok := fileAt[ch.path]
+			if !ok || snap.Files[at].Proj != 0 {
+				return nil, nil, nil, ch.path + " changed sources' descriptions and is not the project's own"
+			}
+			e.file = ch.path
+			id := TypeSource + "." + proj.Name + "." + key
+			if sources[id] != nil {
+				return nil, nil, nil, key + " is described in two files"
+			}
+			sources[id] = e
 		}
 		for name, e := range edits {
 			if e.config && !e.entryAdded && !e.entryRemoved {
@@ -915,24 +1050,24 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 				e.entryAdded, e.entryRemoved, e.remade = true, true, true
 				e.file, e.removedFrom = ch.path, ch.path
 				if entries[name] != nil {
-					return nil, nil, name + " is described in two files"
+					return nil, nil, nil, name + " is described in two files"
 				}
 				entries[name] = e
 				continue
 			}
 			if e.entryAdded || e.entryRemoved {
 				if !addEntry(entries, name, ch.path, e) {
-					return nil, nil, name + " is described in two files"
+					return nil, nil, nil, name + " is described in two files"
 				}
 				continue
 			}
 			e.file = ch.path
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
-				return nil, nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"
+				return nil, nil, nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"
 			}
 			if out[ni] != nil {
-				return nil, nil, name + " is described in two files"
+				return nil, nil, nil, name + " is described in two files"
 			}
 			out[ni] = e
 		}
@@ -943,7 +1078,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		}
 		snap.LineShifts[path] = sh
 	}
-	return out, entries, ""
+	return out, entries, sources, ""
 }
 
 // apply writes the edit's descriptions and columns into a model's

@@ -41,7 +41,7 @@ sources:
 		{"a column's earlier entry (the compile keeps the last)", base, replace(base, "description: key\n", "description: KEY\n"), map[string]*descEdit{}},
 		{"two models", base, replace(replace(base, "the b", "the B"), `"the a"`, `"the A"`),
 			map[string]*descEdit{"a": {desc: &descChange{"the a", "the A"}}, "b": {desc: &descChange{"the b", "the B"}}}},
-		{"a source's", base, replace(base, "the s", "the S"), nil},
+		{"a source's (propsEdits has it)", base, replace(base, "the s", "the S"), map[string]*descEdit{}},
 		{"a config with Jinja", base, replace(base, "table", `"{{ 'view' }}"`), nil},
 		{"a line more", base, replace(base, `"the a"`, "|\n      the a"), nil},
 		{"Jinja", base, replace(base, `"the a"`, `"{{ doc('a') }}"`), nil},
