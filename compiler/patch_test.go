@@ -168,15 +168,9 @@ func (p *mutatedProject) editEntries() string {
 		name := strings.TrimSuffix(filepath.Base(f), ".sql")
 		y := schema(f)
 		text := p.read(y)
-		at := strings.Index(text, "  - name: "+name+"\n")
+		at, end := entrySpan(text, name)
 		if at < 0 {
 			return "nothing"
-		}
-		end := strings.Index(text[at+1:], "\n  - name: ")
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += at + 2
 		}
 		p.trash[f] = []byte(p.read(f)) // restoreAll brings it back (without its entry) when others ref it
 		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
@@ -200,15 +194,9 @@ func (p *mutatedProject) editEntries() string {
 		name := strings.TrimSuffix(filepath.Base(f), ".sql")
 		y := schema(f)
 		text := p.read(y)
-		at := strings.Index(text, "  - name: "+name+"\n")
+		at, end := entrySpan(text, name)
 		if at < 0 {
 			return "nothing"
-		}
-		end := strings.Index(text[at+1:], "\n  - name: ")
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += at + 2
 		}
 		if p.undocumented == nil {
 			p.undocumented = map[string]string{}
@@ -242,6 +230,20 @@ func (p *mutatedProject) editEntries() string {
 		p.write(y, strings.Replace(p.read(y), "models:\n", "models:\n"+entry(name), 1))
 		return "new model " + name + " with its entry"
 	}
+}
+
+// entrySpan is where the models: entry of name is in a properties file's
+// text, up to the next entry (-1 when it has none).
+func entrySpan(text, name string) (at, end int) {
+	at = strings.Index(text, "  - name: "+name+"\n")
+	if at < 0 {
+		return -1, -1
+	}
+	end = strings.Index(text[at+1:], "\n  - name: ")
+	if end < 0 {
+		return at, len(text)
+	}
+	return at, end + at + 2
 }
 
 // editTests changes the tests a properties file declares on a model

@@ -946,26 +946,13 @@ func (l *patchLoad) keptEntries(texts map[string][]byte, path string) keptEntrie
 			return keptEntries{why: "the snapshot's text of " + path + " is unreadable"}
 		}
 	}
-	top, err := propsTree(data)
-	if err != nil || top == nil || top.Kind != yaml.MappingNode {
-		return keptEntries{why: path + " holds no models"}
+	names, items, w := modelEntries(data)
+	if w != "" {
+		return keptEntries{why: path + " " + w}
 	}
-	out := keptEntries{byName: map[string]*yaml.Node{}}
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, v := top.Content[i], top.Content[i+1]
-		switch {
-		case isStr(k) && k.Value == "version":
-		case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
-			names, ok := columnNames(v.Content)
-			if !ok {
-				return keptEntries{why: "an entry of " + path + " has no name of its own"}
-			}
-			for j, name := range names {
-				out.byName[name] = v.Content[j]
-			}
-		default:
-			return keptEntries{why: path + " holds more than models"}
-		}
+	out := keptEntries{byName: make(map[string]*yaml.Node, len(names))}
+	for j, name := range names {
+		out.byName[name] = items[j]
 	}
 	return out
 }
@@ -1161,15 +1148,7 @@ func movedCycles(moved map[string]*newModel, gone []goneModel, news []*newModel,
 			now[m.n.UniqueID] = m.n.DependsOn.Nodes
 		}
 	}
-	parents := func(id string) []string {
-		if p, ok := now[id]; ok {
-			return p
-		}
-		if i, ok := ix.pos[id]; ok {
-			return ix.nodes[i].sel.DependsOn
-		}
-		return nil
-	}
+	parents := parentsOf(now, ix)
 	for _, g := range gone {
 		m := moved[g.n.UniqueID]
 		if g.test || m == nil {

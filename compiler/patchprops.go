@@ -31,33 +31,20 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		if !isNew {
 			why = path + " is gone and "
 		}
-		top, err := propsTree(data)
-		if err != nil || top == nil || top.Kind != yaml.MappingNode {
-			return why + "holds no models"
+		names, items, w := modelEntries(data)
+		if w != "" {
+			return why + w
 		}
-		for i := 0; i+1 < len(top.Content); i += 2 {
-			k, v := top.Content[i], top.Content[i+1]
-			switch {
-			case isStr(k) && k.Value == "version":
-			case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
-				names, ok := columnNames(v.Content)
-				if !ok {
-					return why + "an entry has no name of its own"
+		for j, name := range names {
+			e := &descEdit{entryRemoved: true}
+			if isNew {
+				if !plainTree(items[j]) {
+					return why + "its YAML is not plain"
 				}
-				for j, name := range names {
-					e := &descEdit{entryRemoved: true}
-					if isNew {
-						if !plainTree(v.Content[j]) {
-							return why + "its YAML is not plain"
-						}
-						e = &descEdit{entryAdded: true, entry: v.Content[j]}
-					}
-					if !addEntry(entries, name, path, e) {
-						return why + name + " is described twice"
-					}
-				}
-			default:
-				return why + "holds more than models"
+				e = &descEdit{entryAdded: true, entry: items[j]}
+			}
+			if !addEntry(entries, name, path, e) {
+				return why + name + " is described twice"
 			}
 		}
 		return ""
@@ -105,6 +92,30 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		}
 	}
 	return stats, ""
+}
+
+// modelEntries is the names and entries of a properties file of models
+// alone (version: and models:), or what else it holds.
+func modelEntries(data []byte) (names []string, items []*yaml.Node, why string) {
+	top, err := propsTree(data)
+	if err != nil || top == nil || top.Kind != yaml.MappingNode {
+		return nil, nil, "holds no models"
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch {
+		case isStr(k) && k.Value == "version":
+		case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
+			n, ok := columnNames(v.Content)
+			if !ok {
+				return nil, nil, "an entry has no name of its own"
+			}
+			names, items = append(names, n...), append(items, v.Content...)
+		default:
+			return nil, nil, "holds more than models"
+		}
+	}
+	return names, items, ""
 }
 
 // forgetProps drops a removed properties file from the snapshot.

@@ -231,15 +231,7 @@ func reshapeSplices(jobs []*patchJob, ix *nodeIndex, tail *mapTail, b []byte, ba
 	for _, j := range jobs {
 		now[j.pn.ID] = j.out.DependsOn.Nodes
 	}
-	parents := func(id string) []string {
-		if p, ok := now[id]; ok {
-			return p
-		}
-		if i, ok := ix.pos[id]; ok {
-			return ix.nodes[i].sel.DependsOn
-		}
-		return nil
-	}
+	parents := parentsOf(now, ix)
 	for _, j := range jobs {
 		id := j.pn.ID
 		i, ok := findEntry(tail.parents, id)
@@ -268,6 +260,20 @@ func reshapeSplices(jobs []*patchJob, ix *nodeIndex, tail *mapTail, b []byte, ba
 		}
 	}
 	return splices, ""
+}
+
+// parentsOf gives a node's parents: now's, for the nodes a patch gave
+// new ones, else the node index's.
+func parentsOf(now map[string][]string, ix *nodeIndex) func(string) []string {
+	return func(id string) []string {
+		if p, ok := now[id]; ok {
+			return p
+		}
+		if i, ok := ix.pos[id]; ok {
+			return ix.nodes[i].sel.DependsOn
+		}
+		return nil
+	}
 }
 
 // dependsOn says whether from has id among its ancestors (parents gives

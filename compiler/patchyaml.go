@@ -780,15 +780,8 @@ func (m lineMap) configEdit(a, b [][2]*yaml.Node, changed *bool) bool {
 			seen[kv[0].Value] = true
 		}
 	}
-	if len(a) == len(b) {
-		pair := lineMap{}
-		same := true
-		for i := range a {
-			same = same && pair.tree(a[i][0], b[i][0]) && pair.tree(a[i][1], b[i][1])
-		}
-		if same && m.merge(pair) {
-			return true
-		}
+	if m.samePairs(a, b) {
+		return true
 	}
 	for _, kv := range b {
 		if !plainTree(kv[0]) || !plainTree(kv[1]) || kv[0].Value == "config" && kv[1].Kind != yaml.MappingNode {
@@ -797,6 +790,21 @@ func (m lineMap) configEdit(a, b [][2]*yaml.Node, changed *bool) bool {
 	}
 	*changed = true
 	return true
+}
+
+// samePairs says two lists of an entry's pairs are the same trees, and
+// adds their lines to m.
+func (m lineMap) samePairs(a, b [][2]*yaml.Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	pair := lineMap{}
+	for i := range a {
+		if !pair.tree(a[i][0], b[i][0]) || !pair.tree(a[i][1], b[i][1]) {
+			return false
+		}
+	}
+	return m.merge(pair)
 }
 
 // testsEdit compares an entry's test lists (keyed tests: and
@@ -809,15 +817,8 @@ func (m lineMap) testsEdit(a, b [][2]*yaml.Node, changed *bool) bool {
 	if len(a) > 2 || len(b) > 2 {
 		return false
 	}
-	if len(a) == len(b) {
-		pair := lineMap{}
-		same := true
-		for i := range a {
-			same = same && pair.tree(a[i][0], b[i][0]) && pair.tree(a[i][1], b[i][1])
-		}
-		if same && m.merge(pair) {
-			return true
-		}
+	if m.samePairs(a, b) {
+		return true
 	}
 	for _, kv := range b {
 		if !plainTree(kv[0]) || !plainTree(kv[1]) {
