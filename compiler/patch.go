@@ -2654,6 +2654,14 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		if st.same(d) && !d.racy() && !all {
 			return
 		}
+		// the directory itself, not what a symlink put in its place
+		// points to (a compile's walk refuses a symlink to a directory)
+		if d.Dir {
+			if fi, err := os.Lstat(d.Path); err != nil || !fi.IsDir() {
+				fail(d.Path + " is no directory now")
+				return
+			}
+		}
 		entries, err := os.ReadDir(d.Path)
 		if err != nil {
 			fail(d.Path + " is unreadable")

@@ -648,3 +648,30 @@ func TestPatchSourceDescriptions(t *testing.T) {
 		{name: "a column's tests", patched: false, files: map[string]string{"models/src.yml": strings.Replace(src("raw", "table 1", "the key, edited", "        description: table two\n        identifier: t_two\n"), "[not_null]", "[unique]", 1)}},
 	})
 }
+
+// TestPatchDirReplacedBySymlink: a directory of the snapshot (empty, or
+// with a model) replaced by a symlink to a directory of models stops a
+// whole compile ("a symlink to a directory: mart does not follow it"):
+// the patch must not make its files models (a review found it did).
+func TestPatchDirReplacedBySymlink(t *testing.T) {
+	for name, keep := range map[string]string{"empty": "models/e/.keep", "with a model": "models/e/b.sql"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("MART_PROFILES_DIR", "")
+			dir := t.TempDir()
+			for rel, text := range map[string]string{"mart.yml": "name: sy\n", "models/a.sql": "select 1 as id\n",
+				keep: "select 3 as id\n", "other/b.sql": "select 3 as id\n", "other/x.sql": "select 2 as id\n"} {
+				writeProjectFile(t, dir, rel, text)
+			}
+			opt := Options{ProjectDir: dir, InvocationID: "inv"}
+			compareStep(t, opt, "cold")
+			require.NoError(t, os.Remove(filepath.Join(dir, keep)))
+			require.NoError(t, os.Remove(filepath.Join(dir, "models/e")))
+			require.NoError(t, os.Symlink(filepath.Join(dir, "other"), filepath.Join(dir, "models/e")))
+			cold, d := Compile(opt)
+			require.Nil(t, cold, "the cold compile fails")
+			opt.PartialParse = true
+			pt, why := CompileByPatch(opt)
+			require.Nil(t, pt, "patched what the cold compile rejects (%v); why=%q", diagLines(d), why)
+		})
+	}
+}
