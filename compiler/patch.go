@@ -1579,15 +1579,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// removed or moved to another file while their files stay, are made
 	// again, each as a model moved (patchadd.go): its file removed and
 	// added where it is
+	fileIndex := snap.fileIndex()
 	if remade := remadeModels(entries, snap.Nodes, goneNodes, added); len(remade) > 0 {
-		byID := make(map[string]int, len(snap.Nodes))
-		for i, n := range snap.Nodes {
-			byID[n.ID] = i
-		}
-		fileAt := make(map[string]int, len(snap.Files))
-		for i, f := range snap.Files {
-			fileAt[f.Path] = i
-		}
+		byID := snap.nodeIndex()
 		for _, name := range remade {
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
@@ -1597,7 +1591,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				continue // its file removed (or moved) in the same edit
 			}
 			p := snap.Nodes[ni].Path
-			at, ok := fileAt[p]
+			at, ok := fileIndex[p]
 			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
 				return nil, entries[name].file + " changed the config of " + name + ", not a patchable model"
 			}
@@ -1640,10 +1634,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				todo[ni] = nil
 			}
 		}
-	}
-	fileIndex := make(map[string]int, len(snap.Files))
-	for i, f := range snap.Files {
-		fileIndex[f.Path] = i
 	}
 	outAdopted, why := checkOutputs(tdir, snap, restarted)
 	if why != "" {
@@ -1996,7 +1986,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		// which the edit left as it was, stays its (removeModels)
 		mv := moves{names: make(map[string]bool, len(added)), texts: make(map[string][]byte, len(editedYAML)+len(goneProps)), described: descs}
 		for _, a := range added {
-			mv.names[strings.TrimSuffix(path.Base(a.path), ".sql")] = true
+			mv.names[a.modelName()] = true
 		}
 		for _, ch := range editedYAML {
 			mv.texts[ch.path] = ch.data
@@ -2354,6 +2344,25 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 		out = append(out, fileSplice{at[0], at[1], b, nil})
 	}
 	return out, ""
+}
+
+// nodeIndex is where each of the snapshot's patchable nodes is in its
+// Nodes, by id.
+func (snap *patchSnapshot) nodeIndex() map[string]int {
+	out := make(map[string]int, len(snap.Nodes))
+	for i, n := range snap.Nodes {
+		out[n.ID] = i
+	}
+	return out
+}
+
+// fileIndex is where each of the snapshot's files is in its Files, by path.
+func (snap *patchSnapshot) fileIndex() map[string]int {
+	out := make(map[string]int, len(snap.Files))
+	for i, f := range snap.Files {
+		out[f.Path] = i
+	}
+	return out
 }
 
 // seedChecksumJSON is a seed's checksum as its manifest entry has it

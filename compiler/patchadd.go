@@ -63,6 +63,9 @@ type addedFile struct {
 	like int    // a snapshot file of the same directory (its kind, root and project)
 }
 
+// modelName is the name of the model an added .sql file makes.
+func (a addedFile) modelName() string { return strings.TrimSuffix(path.Base(a.path), ".sql") }
+
 // listNewDir lists a directory new in one the snapshot has, and its
 // subdirectories: the files a compile reads in them (slash paths from
 // dir, sorted), and their stats, each taken before it is read; not ok
@@ -697,7 +700,7 @@ var refCallLiteralRE = regexp.MustCompile(`ref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)`
 func addOrder(dir string, added []addedFile) []addedFile {
 	names := make(map[string]int, len(added))
 	for i, a := range added {
-		names[strings.TrimSuffix(path.Base(a.path), ".sql")] = i
+		names[a.modelName()] = i
 	}
 	deps := make([][]int, len(added))
 	for i, a := range added {

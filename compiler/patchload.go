@@ -1001,10 +1001,7 @@ func (d *entryDecoder) earlyNode(n *Node) *Node {
 		return n
 	}
 	if d.byID == nil {
-		d.byID = make(map[string]int, len(d.l.snap.Nodes))
-		for i, pn := range d.l.snap.Nodes {
-			d.byID[pn.ID] = i
-		}
+		d.byID = d.l.snap.nodeIndex()
 	}
 	ni, ok := d.byID[n.UniqueID]
 	var pc patchCapture

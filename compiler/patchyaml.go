@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"math"
-	"path"
 	"slices"
 	"strings"
 
@@ -118,7 +117,7 @@ func remadeModels(entries map[string]*descEdit, nodes []patchNode, gone []int, a
 		files[nodes[ni].ID[strings.LastIndexByte(nodes[ni].ID, '.')+1:]] = true
 	}
 	for _, a := range added {
-		files[strings.TrimSuffix(path.Base(a.path), ".sql")] = true
+		files[a.modelName()] = true
 	}
 	var out []string
 	for name, e := range entries {
@@ -1000,14 +999,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 	if fi, err := blobs.Stat(); err != nil || fi.Size() > maxBlobs {
 		return nil, nil, nil, "the snapshot's blobs file grew too large"
 	}
-	fileAt := make(map[string]int, len(snap.Files))
-	for i, f := range snap.Files {
-		fileAt[f.Path] = i
-	}
-	byID := make(map[string]int, len(snap.Nodes))
-	for i, n := range snap.Nodes {
-		byID[n.ID] = i
-	}
+	fileAt, byID := snap.fileIndex(), snap.nodeIndex()
 	out := map[int]*descEdit{}
 	sources := map[string]*descEdit{} // by source id
 	entries := map[string]*descEdit{} // the models whose entries were added or removed, by name
