@@ -98,6 +98,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/src.sql":      "select * from {{ source('raw', 'things') }}\n",
 		"models/extra/empties.sql":  "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",
 		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +
+			"        columns:\n          - name: id\n            data_tests: [not_null]\n" +
 			"models:\n  - name: src\n    description: reads {{ var('y', 'raw') }} things\n    config:\n      materialized: table\n",
 		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
 			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}\n{%- endmacro %}\n",
@@ -283,13 +284,27 @@ func (p *mutatedProject) mutateOnce() string {
 		}
 		p.write(f, text)
 		return "yaml " + f
-	case 12: // the source's schema
+	case 12: // the source's schema, or its table's tests and description (lines move)
 		for _, f := range p.files("models", ".yml") {
-			if text := p.read(f); strings.Contains(text, "schema: raw_") {
+			text := p.read(f)
+			if !strings.Contains(text, "schema: raw_") {
+				continue
+			}
+			if r.Intn(2) == 0 {
 				text = regexp.MustCompile(`schema: raw_\w+`).ReplaceAllString(text, "schema: raw_"+strconv.Itoa(r.Intn(3)))
 				p.write(f, text)
 				return "source schema " + f
 			}
+			tests := p.pick([]string{" [not_null]", " [not_null, unique]", "\n              - unique\n              - not_null",
+				"\n              - accepted_values:\n                  values: [1, 2]"})
+			text = regexp.MustCompile(`(?m)(            data_tests:)( \[.*\]|(\n              .*)+)`).ReplaceAllString(text, "${1}"+tests)
+			if strings.Contains(text, "        description: ") {
+				text = regexp.MustCompile(`        description: .*\n`).ReplaceAllString(text, "")
+			} else if r.Intn(2) == 0 {
+				text = strings.Replace(text, "      - name: things\n", "      - name: things\n        description: the things\n", 1)
+			}
+			p.write(f, text)
+			return "source tests " + f
 		}
 		return "nothing"
 	case 13: // an env var

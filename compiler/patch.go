@@ -1974,6 +1974,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			testEdits = append(testEdits, testEdit{id: id, name: id[strings.LastIndexByte(id, '.')+1:], file: e.file, entry: e.entry})
 		}
 	}
+	for _, id := range slices.Sorted(maps.Keys(sourceDescs)) { // and the source tables' (patchtests.go)
+		if e := sourceDescs[id]; e.tests {
+			key := strings.TrimPrefix(id, TypeSource+"."+proj.Name+".")
+			testEdits = append(testEdits, testEdit{id: id, name: key, file: e.file, entry: e.entry, source: e.source})
+		}
+	}
 	if len(testEdits) > 0 {
 		if why := snap.canEditGraph(); why != "" {
 			return nil, testEdits[0].file + " changed tests and " + why
@@ -2318,6 +2324,9 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 	var out []fileSplice
 	for _, id := range slices.Sorted(maps.Keys(edits)) {
 		e := edits[id]
+		if e.desc == nil && len(e.cols) == 0 {
+			continue // its tests alone changed (remakeTests)
+		}
 		i, ok := l.ix.pos[id]
 		if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].sel.ResourceType != TypeSource {
 			return nil, e.file + " changed the descriptions of " + id + ", which the node index lacks"

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"sort"
 
@@ -39,12 +40,15 @@ import (
 // project. As `mart compile` writes no compiled file of a generic test
 // (a run writes those of the tests it runs), the patch writes none.
 
-// testEdit is a model whose YAML tests an edit changed.
+// testEdit is a model, or a source table, whose YAML tests an edit
+// changed.
 type testEdit struct {
-	id    string // the model's
-	name  string
+	id    string     // the model's or the source table's
+	name  string     // the model's, or "source.table"
 	file  string     // the properties file
-	entry *yaml.Node // the model's entry in its new text
+	entry *yaml.Node // the model's or the table's entry in its new text
+	// source: a source table's source entry in the new text (nil: a model)
+	source *yaml.Node
 }
 
 // remakeTests makes the generic tests of the edited models again: the
@@ -81,17 +85,28 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 	}
 	for _, e := range edits {
 		why := e.file + " changed the tests of " + e.name + " and "
-		entry := &propEntry{}
-		if err := e.entry.Decode(entry); err != nil || entry.Name != e.name {
-			return nil, nil, why + "its entry does not decode cleanly"
-		}
-		m := c.refTarget(e.name)
-		if m == nil || m.UniqueID != e.id {
-			return nil, nil, why + "the node index does not have it"
-		}
-		made, w := l.makeTests(dec, m, e.file, entry, removed)
-		if w != "" {
-			return nil, nil, why + w
+		var made []*newModel
+		if e.source != nil {
+			m, pending, w := l.sourceTests(e)
+			if w != "" {
+				return nil, nil, why + w
+			}
+			if made, w = l.makePending(dec, m, pending, removed); w != "" {
+				return nil, nil, why + w
+			}
+		} else {
+			entry := &propEntry{}
+			if err := e.entry.Decode(entry); err != nil || entry.Name != e.name {
+				return nil, nil, why + "its entry does not decode cleanly"
+			}
+			m := c.refTarget(e.name)
+			if m == nil || m.UniqueID != e.id {
+				return nil, nil, why + "the node index does not have it"
+			}
+			var w string
+			if made, w = l.makeTests(dec, m, e.file, entry, removed); w != "" {
+				return nil, nil, why + w
+			}
 		}
 		byID := make(map[string]*newModel, len(made))
 		for _, t := range made {
@@ -145,17 +160,64 @@ func (snap *patchSnapshot) shiftAddedLines(file string, moved []lineShift) {
 // found through dec; or says why it cannot. removed are the models an
 // edit removes (a test of one is an error of a whole compile).
 func (l *patchLoad) makeTests(dec *entryDecoder, m *Node, file string, entry *propEntry, removed []goneModel) ([]*newModel, string) {
-	snap, c := l.snap, l.c
-	if len(entry.Tests) > 0 && len(entry.DataTests) > 0 {
-		return nil, "the model has both tests: and data_tests:"
+	if why := twiceTested(entry.Tests, entry.DataTests, entry.Columns); why != "" {
+		return nil, why
 	}
-	for _, col := range entry.Columns {
+	return l.makePending(dec, m, l.c.entryTests(nil, m, file, entry), removed)
+}
+
+// twiceTested says why an entry's tests are not patched when it or one of
+// its columns has both tests: and data_tests:.
+func twiceTested(tests, dataTests []yaml.Node, cols []*propColumn) string {
+	if len(tests) > 0 && len(dataTests) > 0 {
+		return "it has both tests: and data_tests:"
+	}
+	for _, col := range cols {
 		if len(col.Tests) > 0 && len(col.DataTests) > 0 {
-			return nil, "a column has both tests: and data_tests:"
+			return "a column has both tests: and data_tests:"
 		}
 	}
+	return ""
+}
+
+// sourceTests is what the whole compile makes of a source table's tests
+// (addGenericTests), before they are built: the edit's table entry, in
+// its source's, on the source node the node index has; or why not.
+func (l *patchLoad) sourceTests(e testEdit) (*Node, []pendingTest, string) {
+	c := l.c
+	src, table := &propSource{}, &propTable{}
+	if err := e.source.Decode(src); err != nil {
+		return nil, nil, "its source does not decode cleanly"
+	}
+	if err := e.entry.Decode(table); err != nil {
+		return nil, nil, "its entry does not decode cleanly"
+	}
+	if src.Name+"."+table.Name != e.name {
+		return nil, nil, "its entry is another's"
+	}
+	if why := twiceTested(table.Tests, table.DataTests, table.Columns); why != "" {
+		return nil, nil, why
+	}
+	n := c.scope.sourceTarget(e.name)
+	if n == nil || n.UniqueID != e.id {
+		return nil, nil, "the node index does not have it"
+	}
+	if !n.Enabled() {
+		return nil, nil, "it is disabled"
+	}
+	tt := &testTarget{node: n, expr: fmt.Sprintf("source(%q, %q)", src.Name, table.Name), file: e.file, nodeName: src.Name + "_" + table.Name,
+		quoteColumns: quotesColumns(src.Quoting, table.Quoting)}
+	pending := c.pendingTests(nil, tt, nil, table.DataTests, table.Tests)
+	for _, col := range table.Columns {
+		pending = c.pendingTests(pending, tt, col, col.DataTests, col.Tests)
+	}
+	return n, pending, ""
+}
+
+// makePending builds, renders and compiles the pending tests of node m.
+func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTest, removed []goneModel) ([]*newModel, string) {
+	snap, c := l.snap, l.c
 	fileOf, _ := c.macroPlaces()
-	pending := c.entryTests(nil, m, file, entry)
 	sort.SliceStable(pending, func(i, j int) bool { return pending[i].spec.Line < pending[j].spec.Line })
 	var made []*newModel
 	seen := map[string]bool{}

@@ -640,12 +640,12 @@ func TestPatchSourceDescriptions(t *testing.T) {
 		{name: "the source's (t2 has none of its own)", patched: true, files: map[string]string{"models/src.yml": src("raw data, edited", "table 1", "the key", "")}},
 		{name: "a column's, and a model's in the same file", patched: true, files: map[string]string{
 			"models/src.yml": strings.Replace(src("raw data, edited", "table 1", "the key, edited", ""), "the a", "the a, edited", 1)}},
-		{name: "t2 gets one (a line more)", patched: false, files: map[string]string{"models/src.yml": src("raw data, edited", "table 1", "the key, edited", "        description: table two\n")}},
+		{name: "t2 gets one (a line more)", patched: true, files: map[string]string{"models/src.yml": src("raw data, edited", "table 1", "the key, edited", "        description: table two\n")}},
 		{name: "t2's edited", patched: true, files: map[string]string{"models/src.yml": src("raw data, edited", "table 1", "the key, edited", "        description: table 2\n")}},
 		{name: "Jinja", patched: false, files: map[string]string{"models/src.yml": src("\"{{ 'raw' }}\"", "table 1", "the key, edited", "        description: table two\n")}},
 		{name: "plain again", patched: false, files: map[string]string{"models/src.yml": src("raw", "table 1", "the key, edited", "        description: table two\n")}},
 		{name: "a table's identifier", patched: false, files: map[string]string{"models/src.yml": src("raw", "table 1", "the key, edited", "        description: table two\n        identifier: t_two\n")}},
-		{name: "a column's tests", patched: false, files: map[string]string{"models/src.yml": strings.Replace(src("raw", "table 1", "the key, edited", "        description: table two\n        identifier: t_two\n"), "[not_null]", "[unique]", 1)}},
+		{name: "a column's tests (patchtests.go)", patched: true, files: map[string]string{"models/src.yml": strings.Replace(src("raw", "table 1", "the key, edited", "        description: table two\n        identifier: t_two\n"), "[not_null]", "[unique]", 1)}},
 	})
 }
 
@@ -674,4 +674,82 @@ func TestPatchDirReplacedBySymlink(t *testing.T) {
 			require.Nil(t, pt, "patched what the cold compile rejects (%v); why=%q", diagLines(d), why)
 		})
 	}
+}
+
+// TestPatchSourceTests: a source table's tests and its columns' added,
+// removed or rewritten are made again (patchtests.go), lines moving in a
+// file of sources and models; what the patch does not make (a disabled
+// table, a column added, a quoting change) compiles whole.
+func TestPatchSourceTests(t *testing.T) {
+	const base = `version: 2
+sources:
+  - name: raw
+    schema: main
+    tables:
+      - name: t1
+        columns:
+          - name: id
+            data_tests: [not_null]
+          - name: kind
+      - name: t2
+        identifier: t_two
+models:
+  - name: a
+    description: the a
+`
+	edit := func(pairs ...string) map[string]string {
+		s := base
+		for i := 0; i+1 < len(pairs); i += 2 {
+			require.Contains(t, s, pairs[i])
+			s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+		}
+		return map[string]string{"models/src.yml": s}
+	}
+	kindTests := "          - name: kind\n            data_tests:\n              - accepted_values:\n                  values: [x, y]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: st\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":   "select id from {{ source('raw', 't1') }} union all select id from {{ source('raw', 't2') }}\n",
+			"models/b.sql":   "select id from {{ ref('a') }}\n",
+			"models/src.yml": base}},
+		{name: "a test added in the list", patched: true, files: edit("[not_null]", "[not_null, unique]")},
+		{name: "a test on another column, lines moved", patched: true, files: edit("[not_null]", "[not_null, unique]", "          - name: kind\n", kindTests)},
+		{name: "its argument rewritten", patched: true, files: edit("[not_null]", "[not_null, unique]", "          - name: kind\n", strings.Replace(kindTests, "[x, y]", "[x, y, z]", 1))},
+		{name: "a table's own test, a relationships test to a model", patched: true, files: edit("      - name: t2\n",
+			"      - name: t2\n        data_tests:\n          - relationships:\n              column_name: id\n              to: ref('b')\n              field: id\n")},
+		{name: "a description and a test together", patched: true, files: edit("          - name: kind\n", "          - name: kind\n            description: the kind\n            data_tests: [not_null]\n", "[not_null]", "[unique]")},
+		{name: "quoted columns", patched: false, files: edit("    schema: main\n", "    schema: main\n    quoting: {column: true}\n")},
+		{name: "quoted columns, tests edited", patched: true, files: edit("    schema: main\n", "    schema: main\n    quoting: {column: true}\n", "[not_null]", "[unique, not_null]")},
+		{name: "back to the start", patched: false, files: edit()},
+		{name: "a column added with a test", patched: false, files: edit("          - name: kind\n", "          - name: kind\n          - name: v\n            data_tests: [not_null]\n")},
+		{name: "back again", patched: false, files: edit()},
+		{name: "the table disabled", patched: false, files: edit("      - name: t2\n", "      - name: t2\n        config: {enabled: false}\n")},
+		{name: "its tests edited while disabled", patched: false, files: edit("      - name: t2\n", "      - name: t2\n        config: {enabled: false}\n        data_tests: [not_null]\n")},
+	})
+}
+
+// TestPatchJinjaDescriptionKept: a description with Jinja the edit left as
+// it was (a doc() call, a var) does not stop the patch of the rest of its
+// file, lines moving; the doc or var edited with it is compiled as cold.
+func TestPatchJinjaDescriptionKept(t *testing.T) {
+	props := func(test, extra string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: \"{{ doc('a_doc') }}\"\n  - name: b\n    description: \"b of {{ var('who', 'us') }}\"\n" +
+			"sources:\n  - name: raw\n    schema: main\n    tables:\n      - name: t1\n" + extra + "        columns:\n          - name: id\n            data_tests: " + test + "\n"
+	}
+	mart := func(who string) string {
+		return "name: jd\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  who: " + who + "\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       mart("us"),
+			"models/a.sql":   "select id from {{ source('raw', 't1') }}\n",
+			"models/b.sql":   "select id from {{ ref('a') }}\n",
+			"models/docs.md": "{% docs a_doc %}The a.{% enddocs %}\n",
+			"models/p.yml":   props("[not_null]", "")}},
+		{name: "a source test", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "")}},
+		{name: "a line added", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "        description: the t1\n")}},
+		{name: "the doc and a test", files: map[string]string{"models/docs.md": "{% docs a_doc %}The A.{% enddocs %}\n", "models/p.yml": props("[unique]", "        description: the t1\n")}},
+		{name: "the var and a test", files: map[string]string{"mart.yml": mart("them"), "models/p.yml": props("[not_null]", "        description: the t1\n")}},
+		{name: "a test again", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "")}},
+	})
 }

@@ -25,9 +25,11 @@ import (
 // new descriptions.
 //
 // Lines may move (a description added, a comment line): in a file of
-// models alone (version: and models:), where the only positions a compile
-// keeps are where each model and test is declared (the node index, read
-// by runs: where a failing test points). The snapshot shifts those
+// models and sources alone (version:, models:, sources:), where the only
+// positions a compile keeps are where each model, source table and test is
+// declared (the node index, read by runs: where a failing test points; the
+// other lines of a source, its freshness: and extract: keys, are read by
+// the whole compiles of the commands that check them). The snapshot shifts those
 // (patchHead.LineShifts), unless the compile said something about the
 // file (its diagnostics would move).
 //
@@ -43,8 +45,8 @@ import (
 // other nodes see of it stays (movedFace).
 //
 // Anything else falls back to a whole compile: lines moved in a file with
-// sources, seeds, snapshots, unit tests or anything else (their positions
-// are in more places), a description with Jinja in it (`{{`: rendered,
+// seeds, snapshots, unit tests or anything else (their positions are in
+// more places), a description with Jinja in it (`{{`: rendered,
 // doc() looked up), a value that is not a plain string, a model entry with
 // versions, a model that is not patchable (disabled, ephemeral, rendered
 // at run time...), any other key, entry or file changed.
@@ -71,7 +73,10 @@ type descEdit struct {
 	// (entry), as one moved with its entry kept (remade; patchadd.go)
 	config, remade bool
 	entry          *yaml.Node // its entry in the new text
-	file           string
+	// source: a source table's edit (sourceEdits), its source's entry in
+	// the new text (its name and quoting: what its tests read)
+	source *yaml.Node
+	file   string
 	// entryAdded, entryRemoved: the model's entry is new in the file (entry),
 	// or gone from removedFrom (both: moved from one file to another, with
 	// its model); usedAdded, usedRemoved: by the model file added or
@@ -180,14 +185,16 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 	if a.Kind != yaml.MappingNode {
 		return edits, sources, nil, m.tree(a, b) && m.unmoved()
 	}
-	modelsOnly := true
+	// lines may move in a file of models and sources alone: the only
+	// positions a compile keeps of them are in the node index
+	shiftable := true
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
 		if !m.tree(ka, kb) {
 			return nil, nil, nil, false
 		}
-		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" {
-			modelsOnly = false
+		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" && ka.Value != "sources" {
+			shiftable = false
 		}
 		if isStr(ka) && ka.Value == "sources" && va.Kind == yaml.SequenceNode {
 			if !m.sourceEdits(va, vb, sources) {
@@ -224,7 +231,7 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 		return edits, sources, nil, true
 	}
 	shifts, ok := m.shifts()
-	if !ok || !modelsOnly {
+	if !ok || !shiftable {
 		return nil, nil, nil, false
 	}
 	return edits, sources, shifts, true
@@ -234,7 +241,9 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 // the sources and their tables as they were but for descriptions (of a
 // source, a table, a table's column: plain strings), which go into out by
 // "source.table" as the compile resolves a table's (its own, else its
-// source's); false when anything else changed (a table's tests too).
+// source's), and for a table's tests (its own and its columns', changed
+// to plain ones: descEdit.tests, with the table's and its source's
+// entries); false when anything else changed.
 func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 	if !m.same(a, b) {
 		return false
@@ -252,23 +261,17 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 		if !okA || !okB || len(pa) != len(pb) || !m.sameButContent(sa, sb) {
 			return false
 		}
-		var src descChange
-		for _, d := range []*yaml.Node{da, db} {
-			if d != nil && !plainDescription(d) {
-				return false
-			}
-		}
-		if da != nil {
-			src.old = da.Value
-		}
-		if db != nil {
-			src.new = db.Value
+		src, ok := m.descriptions(da, db)
+		if !ok {
+			return false
 		}
 		name := ""
 		type table struct {
-			name string
-			desc descChange
-			cols map[string]descChange
+			name   string
+			desc   descChange
+			cols   map[string]descChange
+			tested bool       // its tests changed (patchtests.go)
+			entry  *yaml.Node // in the new text
 		}
 		var tables []table
 		for i := range pa {
@@ -305,10 +308,10 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 					cols, ok = m.columnEdits(ca.Content, cb.Content, &tested)
 					return true, ok
 				})
-				if !ok || !named || tested {
+				if !ok || !named {
 					return false
 				}
-				tables = append(tables, table{tname, d, cols})
+				tables = append(tables, table{tname, d, cols, tested, tb})
 			}
 		}
 		if name == "" {
@@ -320,7 +323,10 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 				e.desc = &descChange{old, new}
 			}
 			e.cols = t.cols
-			if e.desc == nil && len(e.cols) == 0 {
+			if t.tested {
+				e.tests, e.entry, e.source = true, t.entry, sb
+			}
+			if e.desc == nil && len(e.cols) == 0 && !e.tests {
 				continue
 			}
 			key := name + "." + t.name
@@ -690,16 +696,8 @@ func (m lineMap) entryEdits(a, b *yaml.Node, tests, config *bool, other func(key
 	if len(pa) != len(pb) {
 		return "", false, desc, false
 	}
-	for _, d := range []*yaml.Node{da, db} {
-		if d != nil && !plainDescription(d) {
-			return "", false, desc, false
-		}
-	}
-	if da != nil {
-		desc.old = da.Value
-	}
-	if db != nil {
-		desc.new = db.Value
+	if desc, ok = m.descriptions(da, db); !ok {
+		return "", false, desc, false
 	}
 	for i := range pa {
 		ka, va, kb, vb := pa[i][0], pa[i][1], pb[i][0], pb[i][1]
@@ -853,6 +851,30 @@ func entryPairs(n *yaml.Node) (pairs [][2]*yaml.Node, desc *yaml.Node, ok bool) 
 // plainDescription: a description's value is a plain string, which a
 // compile takes as it is (no Jinja: renderDescription returns it
 // unchanged).
+// descriptions is a description's value before (a) and after (b) an
+// edit (nil: none), when both are plain strings, or when the edit left
+// it as it was (one with Jinja too: it renders as it did, the vars and
+// macros it reads patched as those of any file the edit did not touch);
+// false otherwise.
+func (m lineMap) descriptions(a, b *yaml.Node) (descChange, bool) {
+	var d descChange
+	if a != nil && b != nil && m.tree(a, b) {
+		return descChange{a.Value, b.Value}, true
+	}
+	for _, n := range []*yaml.Node{a, b} {
+		if n != nil && !plainDescription(n) {
+			return d, false
+		}
+	}
+	if a != nil {
+		d.old = a.Value
+	}
+	if b != nil {
+		d.new = b.Value
+	}
+	return d, true
+}
+
 func plainDescription(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Anchor == "" && n.Alias == nil && n.ShortTag() == "!!str" && !strings.Contains(n.Value, "{{")
 }

@@ -26,13 +26,15 @@ sources:
   - name: s
     description: the s
 `
+	const seeds = "seeds:\n  - name: sd\n"
 	replace := func(s, old, new string) string { return strings.Replace(s, old, new, 1) }
 	for _, tc := range []struct {
 		name, from, to string
 		want           map[string]*descEdit // nil: not only descriptions changed
 	}{
 		{"nothing", base, base, map[string]*descEdit{}},
-		{"a comment above: every line moves", base, "# hello\n" + base, nil},
+		// lines move only in a file of models and sources (TestDescriptionEditsMovingLines)
+		{"a comment above: every line moves", base + seeds, "# hello\n" + base + seeds, nil},
 		{"a comment below", base, base + "# bye\n", map[string]*descEdit{}},
 		{"quotes only", base, replace(base, `"the a"`, `'the a'`), map[string]*descEdit{}},
 		{"a model's", base, replace(base, `"the a"`, `"the A"`), map[string]*descEdit{"a": {desc: &descChange{"the a", "the A"}}}},
@@ -43,7 +45,7 @@ sources:
 			map[string]*descEdit{"a": {desc: &descChange{"the a", "the A"}}, "b": {desc: &descChange{"the b", "the B"}}}},
 		{"a source's (propsEdits has it)", base, replace(base, "the s", "the S"), map[string]*descEdit{}},
 		{"a config with Jinja", base, replace(base, "table", `"{{ 'view' }}"`), nil},
-		{"a line more", base, replace(base, `"the a"`, "|\n      the a"), nil},
+		{"a line more", base + seeds, replace(base, `"the a"`, "|\n      the a") + seeds, nil},
 		{"Jinja", base, replace(base, `"the a"`, `"{{ doc('a') }}"`), nil},
 		{"a number", base, replace(base, `"the a"`, `12`), nil},
 		{"a tagged string", base, replace(base, `"the a"`, `!!str 12`), map[string]*descEdit{"a": {desc: &descChange{"the a", "12"}}}},
@@ -141,7 +143,8 @@ models:
 		{"a test moved down a line", replace(base, "      - not_null:\n", "      -\n        not_null:\n"), map[string]*descEdit{"b": {tests: true}}, nil},
 		{"a test with Jinja", replace(base, "[unique]", "[unique, {accepted_values: {values: \"{{ var('v') }}\"}}]"), nil, nil},
 		{"a test with an anchor", replace(base, "[unique]", "&t [unique]"), nil, nil},
-		{"a source below: its lines would move", "# hi\n" + base + "sources:\n  - name: s\n", nil, nil},
+		{"a source below: its lines move too", "# hi\n" + base + "sources:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
+		{"a seed below: its lines would move", "# hi\n" + base + "seeds:\n  - name: s\n", nil, nil},
 		{"a column added", replace(base, "  - name: b\n", "      - name: y\n        description: a y\n  - name: b\n"),
 			map[string]*descEdit{"a": {added: map[string]*Column{"y": {Name: "y", Description: "a y"}}}}, []lineShift{{10, 2}}},
 		{"a column added first, with no description", replace(base, "      - name: id\n", "      - name: y\n      - name: id\n"),
@@ -180,8 +183,10 @@ models:
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			from := base
-			if strings.Contains(tc.to, "sources:") {
-				from = base + "sources:\n  - name: s\n"
+			for _, key := range []string{"sources", "seeds"} {
+				if strings.Contains(tc.to, key+":") {
+					from = base + key + ":\n  - name: s\n"
+				}
 			}
 			got, moved, ok := descriptionEdits([]byte(from), []byte(tc.to))
 			if tc.want == nil {

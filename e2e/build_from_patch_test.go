@@ -1090,3 +1090,29 @@ func TestBuildFromPatchAfterYAMLConfigEdited(t *testing.T) {
 	kinds := query(t, light, `select table_name, table_type from information_schema.tables where table_name in ('a', 'b') order by 1`)
 	require.Equal(t, [][]any{{"a", "BASE TABLE"}, {"b", "VIEW"}}, kinds)
 }
+
+// An analyst adds tests to a source table (a line more in a file of
+// sources and models) and runs the source's tests: the compile is patched
+// (patchtests.go: the table's tests made again), the run loads from the
+// snapshot, and it runs and fails what a whole compile's does.
+func TestBuildFromPatchAfterSourceTestsEdited(t *testing.T) {
+	props := func(tests string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: raw_t\n        columns:\n          - name: id\n" +
+			"            data_tests: [not_null]\n          - name: kind\n" + tests + "models:\n  - name: a\n    description: the a\n"
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: srct\n", "seeds/raw_t.csv": "id,kind\n1,x\n2,y\n2,z\n",
+		"models/a.sql": "select id, kind from {{ source('raw', 'raw_t') }}\n", "models/_props.yml": props("")})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_props.yml", props("            data_tests:\n              - accepted_values:\n                  values: [x, y]\n"))
+	}
+	r := patchedLikeWhole(t, light, whole, "a test added to a source column", "test", "--threads", "1", "--select", "source:raw")
+	require.Equal(t, 1, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "source_accepted_values_raw_raw_t_kind__x__y")
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_props.yml", strings.Replace(props("            data_tests:\n              - accepted_values:\n                  values: [x, y, z]\n"),
+			"[not_null]", "[not_null, unique]", 1))
+	}
+	r = patchedLikeWhole(t, light, whole, "a test's values and another test", "test", "--threads", "1", "--select", "source:raw")
+	require.Equal(t, 1, r.Code, r.String()) // id 2 twice: unique fails
+	assert.Contains(t, r.Stdout, "source_unique_raw_raw_t_id")
+}
