@@ -284,7 +284,7 @@ func (p *mutatedProject) mutateOnce() string {
 		}
 		p.write(f, text)
 		return "yaml " + f
-	case 12: // the source's schema, or its table's tests and description (lines move)
+	case 12: // the source's schema, or its table's tests, columns and description (lines move)
 		for _, f := range p.files("models", ".yml") {
 			text := p.read(f)
 			if !strings.Contains(text, "schema: raw_") {
@@ -298,8 +298,13 @@ func (p *mutatedProject) mutateOnce() string {
 			tests := p.pick([]string{" [not_null]", " [not_null, unique]", "\n              - unique\n              - not_null",
 				"\n              - accepted_values:\n                  values: [1, 2]"})
 			text = regexp.MustCompile(`(?m)(            data_tests:)( \[.*\]|(\n              .*)+)`).ReplaceAllString(text, "${1}"+tests)
-			if strings.Contains(text, "        description: ") {
-				text = regexp.MustCompile(`        description: .*\n`).ReplaceAllString(text, "")
+			if label := "          - name: label\n            description: a label\n"; strings.Contains(text, label) {
+				text = strings.Replace(text, label, "", 1)
+			} else if r.Intn(2) == 0 {
+				text = strings.Replace(text, "        columns:\n", "        columns:\n"+label, 1)
+			}
+			if strings.Contains(text, "\n        description: ") {
+				text = regexp.MustCompile(`(?m)^        description: .*\n`).ReplaceAllString(text, "")
 			} else if r.Intn(2) == 0 {
 				text = strings.Replace(text, "      - name: things\n", "      - name: things\n        description: the things\n", 1)
 			}

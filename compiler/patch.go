@@ -2324,7 +2324,7 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 	var out []fileSplice
 	for _, id := range slices.Sorted(maps.Keys(edits)) {
 		e := edits[id]
-		if e.desc == nil && len(e.cols) == 0 {
+		if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() {
 			continue // its tests alone changed (remakeTests)
 		}
 		i, ok := l.ix.pos[id]

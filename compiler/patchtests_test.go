@@ -678,8 +678,9 @@ func TestPatchDirReplacedBySymlink(t *testing.T) {
 
 // TestPatchSourceTests: a source table's tests and its columns' added,
 // removed or rewritten are made again (patchtests.go), lines moving in a
-// file of sources and models; what the patch does not make (a disabled
-// table, a column added, a quoting change) compiles whole.
+// file of sources and models, and its columns added, renamed or removed;
+// what the patch does not make (a disabled table, a quoting change)
+// compiles whole.
 func TestPatchSourceTests(t *testing.T) {
 	const base = `version: 2
 sources:
@@ -721,8 +722,11 @@ models:
 		{name: "quoted columns", patched: false, files: edit("    schema: main\n", "    schema: main\n    quoting: {column: true}\n")},
 		{name: "quoted columns, tests edited", patched: true, files: edit("    schema: main\n", "    schema: main\n    quoting: {column: true}\n", "[not_null]", "[unique, not_null]")},
 		{name: "back to the start", patched: false, files: edit()},
-		{name: "a column added with a test", patched: false, files: edit("          - name: kind\n", "          - name: kind\n          - name: v\n            data_tests: [not_null]\n")},
-		{name: "back again", patched: false, files: edit()},
+		{name: "a column added with a test", patched: true, files: edit("          - name: kind\n", "          - name: kind\n          - name: v\n            data_tests: [not_null]\n")},
+		{name: "back again", patched: true, files: edit()},
+		{name: "a column added, typed and described", patched: true, files: edit("          - name: kind\n", "          - name: kind\n          - name: v\n            data_type: int\n            description: a v\n")},
+		{name: "a column renamed", patched: true, files: edit("          - name: kind\n", "          - name: kind2\n")},
+		{name: "and removed", patched: true, files: edit("          - name: kind\n", "")},
 		{name: "the table disabled", patched: false, files: edit("      - name: t2\n", "      - name: t2\n        config: {enabled: false}\n")},
 		{name: "its tests edited while disabled", patched: false, files: edit("      - name: t2\n", "      - name: t2\n        config: {enabled: false}\n        data_tests: [not_null]\n")},
 	})

@@ -267,11 +267,10 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 		}
 		name := ""
 		type table struct {
-			name   string
-			desc   descChange
-			cols   map[string]descChange
-			tested bool       // its tests changed (patchtests.go)
-			entry  *yaml.Node // in the new text
+			name  string
+			desc  descChange
+			edit  descEdit   // its columns', its tests
+			entry *yaml.Node // in the new text
 		}
 		var tables []table
 		for i := range pa {
@@ -299,34 +298,28 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 					}
 					continue
 				}
-				var tested bool
-				var cols map[string]descChange
-				tname, named, d, ok := m.entryEdits(ta, tb, &tested, nil, func(key string, ca, cb *yaml.Node) (handled, ok bool) {
-					if key != "columns" || ca.Kind != yaml.SequenceNode || !m.same(ca, cb) {
-						return false, true
-					}
-					cols, ok = m.columnEdits(ca.Content, cb.Content, &tested)
-					return true, ok
+				var e descEdit
+				tname, named, d, ok := m.entryEdits(ta, tb, &e.tests, nil, func(key string, ca, cb *yaml.Node) (handled, ok bool) {
+					return m.columnsEdit(key, ca, cb, &e)
 				})
 				if !ok || !named {
 					return false
 				}
-				tables = append(tables, table{tname, d, cols, tested, tb})
+				tables = append(tables, table{tname, d, e, tb})
 			}
 		}
 		if name == "" {
 			return false
 		}
 		for _, t := range tables {
-			var e descEdit
+			e := t.edit
 			if old, new := firstNonEmpty(t.desc.old, src.old), firstNonEmpty(t.desc.new, src.new); old != new {
 				e.desc = &descChange{old, new}
 			}
-			e.cols = t.cols
-			if t.tested {
-				e.tests, e.entry, e.source = true, t.entry, sb
+			if e.tests {
+				e.entry, e.source = t.entry, sb
 			}
-			if e.desc == nil && len(e.cols) == 0 && !e.tests {
+			if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() && !e.tests {
 				continue
 			}
 			key := name + "." + t.name
@@ -386,26 +379,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	}
 	var e descEdit
 	name, _, desc, ok := m.entryEdits(a, b, &e.tests, &e.config, func(key string, va, vb *yaml.Node) (handled, ok bool) {
-		if key != "columns" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
-			return false, true
-		}
-		na, okA := columnNames(va.Content)
-		nb, okB := columnNames(vb.Content)
-		if !okA || !okB {
-			// an item without a name, two of one name: item by item
-			if !m.same(va, vb) {
-				return true, false
-			}
-			e.cols, ok = m.columnEdits(va.Content, vb.Content, &e.tests)
-			return true, ok
-		}
-		// by name: columns may be added, removed or rewritten. The list's
-		// own line is its first item's, which may be another now
-		if va.Kind != vb.Kind || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
-			return true, false
-		}
-		e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content, na, nb, &e.tests)
-		return true, ok
+		return m.columnsEdit(key, va, vb, &e)
 	})
 	if !ok {
 		return false
@@ -427,6 +401,33 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	}
 	edits[name] = &e
 	return true
+}
+
+// columnsEdit compares the columns: list of an entry (a model's, a source
+// table's) before (va) and after (vb) an edit, into e (its columns'
+// descriptions, columns added and removed, tests changed); handled: key
+// is columns:, ok: nothing else changed.
+func (m lineMap) columnsEdit(key string, va, vb *yaml.Node, e *descEdit) (handled, ok bool) {
+	if key != "columns" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
+		return false, true
+	}
+	na, okA := columnNames(va.Content)
+	nb, okB := columnNames(vb.Content)
+	if !okA || !okB {
+		// an item without a name, two of one name: item by item
+		if !m.same(va, vb) {
+			return true, false
+		}
+		e.cols, ok = m.columnEdits(va.Content, vb.Content, &e.tests)
+		return true, ok
+	}
+	// by name: columns may be added, removed or rewritten. The list's
+	// own line is its first item's, which may be another now
+	if va.Kind != vb.Kind || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
+		return true, false
+	}
+	e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content, na, nb, &e.tests)
+	return true, ok
 }
 
 // columnEdits compares a model's columns: items before and after an edit:
