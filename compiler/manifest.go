@@ -112,14 +112,7 @@ func (c *compilation) manifest() *Manifest {
 		}
 	}
 	for _, s := range c.sources {
-		if s.DependsOn.Nodes == nil {
-			s.DependsOn.Nodes = []string{}
-		}
-		s.DependsOn.Macros = []string{}
-		s.Refs, s.Sources = []RefCall{}, [][]string{}
-		if s.Tags == nil {
-			s.Tags = []string{}
-		}
+		settleSource(s)
 		m.Sources[s.UniqueID] = s
 	}
 	m.Macros = c.macroRefs()

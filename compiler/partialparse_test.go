@@ -284,16 +284,38 @@ func (p *mutatedProject) mutateOnce() string {
 		}
 		p.write(f, text)
 		return "yaml " + f
-	case 12: // the source's schema, or its table's tests, columns and description (lines move)
+	case 12: // the source's schema, a table added or removed, or its table's tests, columns and description (lines move)
 		for _, f := range p.files("models", ".yml") {
 			text := p.read(f)
 			if !strings.Contains(text, "schema: raw_") {
 				continue
 			}
-			if r.Intn(2) == 0 {
+			switch r.Intn(3) {
+			case 0:
 				text = regexp.MustCompile(`schema: raw_\w+`).ReplaceAllString(text, "schema: raw_"+strconv.Itoa(r.Intn(3)))
 				p.write(f, text)
 				return "source schema " + f
+			case 1: // a table added, changed or removed (patchsources.go), a model reading it or not
+				more := regexp.MustCompile(`(?m)^      - name: more\n(        .*\n)*`)
+				if loc := more.FindStringIndex(text); loc != nil && r.Intn(2) == 0 {
+					text = text[:loc[0]] + text[loc[1]:]
+				} else {
+					table := "      - name: more\n" + p.pick([]string{"", "        identifier: more_" + strconv.Itoa(r.Intn(2)) + "\n",
+						"        meta: {owner: o" + strconv.Itoa(r.Intn(2)) + "}\n", "        columns:\n          - name: id\n            data_tests: [unique]\n"})
+					if loc != nil {
+						text = text[:loc[0]] + table + text[loc[1]:]
+					} else {
+						text = strings.Replace(text, "    tables:\n", "    tables:\n"+table, 1)
+					}
+				}
+				p.write(f, text)
+				reader := filepath.ToSlash(filepath.Join(filepath.Dir(f), "reads_more.sql"))
+				if r.Intn(2) == 0 {
+					p.write(reader, "select * from {{ source('raw', 'more') }}\n")
+				} else {
+					_ = os.Remove(filepath.Join(p.dir, reader))
+				}
+				return "source table " + f
 			}
 			tests := p.pick([]string{" [not_null]", " [not_null, unique]", "\n              - unique\n              - not_null",
 				"\n              - accepted_values:\n                  values: [1, 2]"})

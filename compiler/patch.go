@@ -1560,7 +1560,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// known)
 	var descs map[int]*descEdit
 	var entries map[string]*descEdit     // models' entries added or removed, by name
-	var sourceDescs map[string]*descEdit // sources' tables whose descriptions changed, by id
+	var sourceDescs map[string]*descEdit // sources' tables edited, added or removed, by id
 	if len(editedYAML) > 0 {
 		if descs, entries, sourceDescs, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
 			return nil, why
@@ -1571,7 +1571,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if entries == nil {
 			entries = map[string]*descEdit{}
 		}
-		if propsFiles, why = snap.wholePropsFiles(proj, file, newProps, goneProps, entries); why != "" {
+		if sourceDescs == nil {
+			sourceDescs = map[string]*descEdit{}
+		}
+		if propsFiles, why = snap.wholePropsFiles(proj, file, newProps, goneProps, entries, sourceDescs); why != "" {
 			return nil, why
 		}
 	}
@@ -1585,7 +1588,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		for _, name := range remade {
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
-				return nil, entries[name].file + " changed the config of " + name + ", not a patchable model"
+				return nil, entries[name].file + " changed the entry of " + name + ", not a patchable model"
 			}
 			if slices.Contains(goneNodes, ni) {
 				continue // its file removed (or moved) in the same edit
@@ -1593,7 +1596,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			p := snap.Nodes[ni].Path
 			at, ok := fileIndex[p]
 			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
-				return nil, entries[name].file + " changed the config of " + name + ", not a patchable model"
+				return nil, entries[name].file + " changed the entry of " + name + ", not a patchable model"
 			}
 			goneNodes = append(goneNodes, ni)
 			added = append(added, addedFile{path: p, like: at})
@@ -1604,7 +1607,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 		}
 	}
-	if len(entries)+len(newProps)+len(goneProps) > 0 && len(added)+len(goneNodes) == 0 {
+	tablesChanged := slices.ContainsFunc(slices.Collect(maps.Values(sourceDescs)), func(e *descEdit) bool { return e.entryAdded || e.entryRemoved })
+	if len(entries)+len(newProps)+len(goneProps) > 0 && len(added)+len(goneNodes) == 0 && !tablesChanged {
 		// (the snapshot's files change with the models': editModels)
 		return nil, "a model's YAML entry or properties file was added or removed, and no model file"
 	}
@@ -1974,20 +1978,33 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			testEdits = append(testEdits, testEdit{id: id, name: id[strings.LastIndexByte(id, '.')+1:], file: e.file, entry: e.entry})
 		}
 	}
+	// the source tables added, removed or made again (patchsources.go)
+	remakes := map[string]*descEdit{}
+	for id, e := range sourceDescs {
+		if e.entryAdded || e.entryRemoved {
+			remakes[id] = e
+			delete(sourceDescs, id)
+		}
+	}
 	for _, id := range slices.Sorted(maps.Keys(sourceDescs)) { // and the source tables' (patchtests.go)
 		if e := sourceDescs[id]; e.tests {
 			key := strings.TrimPrefix(id, TypeSource+"."+proj.Name+".")
 			testEdits = append(testEdits, testEdit{id: id, name: key, file: e.file, entry: e.entry, source: e.source})
 		}
 	}
-	if len(testEdits) > 0 {
+	if len(testEdits)+len(remakes) > 0 {
 		if why := snap.canEditGraph(); why != "" {
-			return nil, testEdits[0].file + " changed tests and " + why
+			return nil, "YAML changed tests or sources and " + why
 		}
 	}
 	var news []*newModel
 	var gone []goneModel
-	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits) > 0 {
+	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits)+len(remakes) > 0 {
+		// the source tables first: source() finds them as they are now
+		snews, sgone, made, why := load.remakeSources(proj, remakes)
+		if why != "" {
+			return nil, why
+		}
 		// a removed model whose name an added file has is moved: its entry,
 		// which the edit left as it was, stays its (removeModels)
 		mv := moves{names: make(map[string]bool, len(added)), texts: make(map[string][]byte, len(editedYAML)+len(goneProps)), described: descs}
@@ -2023,16 +2040,24 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, why
 			}
 			news, gone = append(news, tnews...), append(gone, tgone...)
-			// inserted at one place, they go in id order
-			sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
 		}
+		if len(made) > 0 {
+			stests, why := load.sourceRemakeTests(made, gone)
+			if why != "" {
+				return nil, why
+			}
+			news = append(news, stests...)
+		}
+		news, gone = append(news, snews...), append(gone, sgone...)
+		// inserted at one place, they go in id order
+		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
 		sp, why := load.graphSplices(news, gone, reshaped, read)
 		if why != "" {
 			return nil, why
 		}
 		splices = append(splices, sp...)
 		for _, m := range news {
-			if !m.test { // no compiled file of a generic test (patchtests.go)
+			if !m.test && !m.source { // no compiled file of a generic test (patchtests.go) nor a source
 				outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(m.n))), m.code})
 			}
 		}
@@ -2232,7 +2257,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		snap.forgetProps(goneProps)
 	}
 	if len(news)+len(gone)+len(reshaped) > 0 {
-		load.ix = nil // read again, as edited
+		load.ix, load.sources = nil, nil // read again, as edited
 	}
 	// the next YAML edit is compared with the text as it is now
 	for _, y := range editedYAML {

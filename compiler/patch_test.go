@@ -761,6 +761,14 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 	}
 	// the index's graph, which selection walks, is the cold compile's
 	for id, n := range g.Nodes {
+		c := cold.Manifest.Node(id)
+		if c == nil {
+			c = cold.Manifest.Sources[id]
+		}
+		if c != nil { // what selection methods read
+			require.Equal(t, fmt.Sprint(c.Name, c.ResourceType, c.Path, c.Package, c.FQN, c.SourceName, c.TestType, c.Version),
+				fmt.Sprint(n.Name, n.ResourceType, n.Path, n.Package, n.FQN, n.SourceName, n.TestType, n.Version), "%s in the node index, after %s", id, step)
+		}
 		if c := cold.Manifest.Node(id); c != nil {
 			require.Equal(t, fmt.Sprint(c.DependsOn.Nodes), fmt.Sprint(n.DependsOn), "%s's parents in the node index, after %s", id, step)
 			require.Equal(t, fmt.Sprint(c.Tags), fmt.Sprint(n.Tags), "%s's tags in the node index, after %s", id, step)

@@ -368,13 +368,14 @@ func placeValues(splices []fileSplice) {
 }
 
 // nodeKeys is the entries of manifest.json's nodes object (not sources'
-// nor unit tests'), from the node index and the snapshot's Entries.
-func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]byte, bool)) ([]mapEntry, bool) {
+// nor unit tests'), or of its sources object, from the node index and
+// the snapshot's Entries.
+func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]byte, bool), sources bool) ([]mapEntry, bool) {
 	out := make([]mapEntry, 0, len(ix.nodes))
 	var key []byte
 	for i := range ix.nodes {
 		sel := &ix.nodes[i].sel
-		if sel.ResourceType == TypeSource || sel.ResourceType == TypeUnitTest || i >= len(snap.Entries) || ix.nodes[i].gone {
+		if (sel.ResourceType == TypeSource) != sources || sel.ResourceType == TypeUnitTest || i >= len(snap.Entries) || ix.nodes[i].gone {
 			continue
 		}
 		at := snap.Entries[i]
@@ -448,6 +449,9 @@ type newModel struct {
 	// kept), nil when it is inserted
 	test    bool
 	replace *[2]int64
+	// source: a source table made again or added (patchsources.go): in
+	// manifest.json's sources, no file of its own
+	source bool
 	// moved: a model whose id was removed in the same edit (its file
 	// moved); sameFace: what nodes that depend on it see of it is as it
 	// was (movedFace), so those that stay may (graphSplices)
@@ -802,6 +806,8 @@ type goneModel struct {
 	// (patchtests.go; ni -1); replaced: made again with its id, its entry
 	// replaced where it is (newModel.replace), its place in the index gone
 	test, replaced bool
+	// source: a source table removed or made again (patchsources.go; ni -1)
+	source bool
 }
 
 // removeModels checks that the models of removed files can be patched out:
@@ -949,7 +955,7 @@ func (l *patchLoad) keptEntries(texts map[string][]byte, path string) keptEntrie
 			return keptEntries{why: "the snapshot's text of " + path + " is unreadable"}
 		}
 	}
-	names, items, w := modelEntries(data)
+	names, items, _, w := modelEntries(data, false)
 	if w != "" {
 		return keptEntries{why: path + " " + w}
 	}
@@ -993,10 +999,15 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	if tests && bytes.Contains(tail.disabled, []byte(`"test.`)) {
 		return nil, "the project has disabled tests"
 	}
-	var keys []mapEntry
-	if inserts(news, gone) {
-		if keys, ok = snap.nodeKeys(l.ix, read); !ok {
+	var keys, skeys []mapEntry // of nodes, of sources
+	if inserts(news, gone, false) {
+		if keys, ok = snap.nodeKeys(l.ix, read, false); !ok {
 			return nil, "manifest.json's nodes are not where the snapshot says"
+		}
+	}
+	if inserts(news, gone, true) {
+		if skeys, ok = snap.nodeKeys(l.ix, read, true); !ok {
+			return nil, "manifest.json's sources are not where the snapshot says"
 		}
 	}
 	// the gone entries are cut out with a comma next to them; the new ones
@@ -1007,8 +1018,8 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			goneIDs[g.n.UniqueID] = true
 		}
 	}
-	var firstStay [3]int // of keys, parents, children (cutEntry)
-	for l, list := range [][]mapEntry{keys, tail.parents, tail.children} {
+	var firstStay [4]int // of keys, parents, children, skeys (cutEntry)
+	for l, list := range [][]mapEntry{keys, tail.parents, tail.children, skeys} {
 		firstStay[l] = firstStaying(list, goneIDs)
 	}
 	var splices []fileSplice
@@ -1031,6 +1042,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 		id := g.n.UniqueID
 		for l, list := range [][]mapEntry{keys, tail.parents, tail.children} {
+			if l == 0 && g.source { // out of sources
+				l, list = 3, skeys
+			}
 			sp, ok := cutEntry(list, id, firstStay[l])
 			if !ok {
 				return nil, "manifest.json's entries of " + id + " are not where the snapshot says"
@@ -1047,11 +1061,11 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			if goneIDs[kid] {
 				continue
 			}
-			if m := moved[id]; g.test || m == nil || !m.sameFace {
-				return nil, g.n.Path + " is gone and nodes depend on it"
-			}
 			if now, ok := refsNow[kid]; ok && !slices.Contains(now, id) {
-				continue // it refs the moved model no more (reshapeSplices)
+				continue // it depends on it no more (reshapeSplices)
+			}
+			if m := moved[id]; g.test || m == nil || !m.sameFace {
+				return nil, g.n.UniqueID + " is gone and nodes depend on it"
 			}
 			carried[id] = append(carried[id], kid)
 		}
@@ -1071,9 +1085,12 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 		return out
 	}
-	nodeKeys, parentKeys, childKeys := staying(keys), staying(tail.parents), staying(tail.children)
-	if inserts(news, nil) && len(nodeKeys) == 0 {
+	nodeKeys, parentKeys, childKeys, sourceKeys := staying(keys), staying(tail.parents), staying(tail.children), staying(skeys)
+	if inserts(news, nil, false) && len(nodeKeys) == 0 {
 		return nil, "manifest.json has no other node"
+	}
+	if inserts(news, nil, true) && len(sourceKeys) == 0 {
+		return nil, "manifest.json has no other source"
 	}
 	// the new nodes' children: new too (a model's tests, added with it)
 	newIDs := map[string]bool{}
@@ -1087,6 +1104,13 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			}
 		}
 	}
+	// the reshaped models' new parents first: one may be a node inserted
+	// here (a source table added), its children with it
+	sp, why := reshapeSplices(reshaped, l.ix, tail, b, snap.Macros[1], kids, lost)
+	if why != "" {
+		return nil, why
+	}
+	splices = append(splices, sp...)
 	var ins inserter
 	for _, m := range news {
 		id := m.n.UniqueID
@@ -1094,7 +1118,11 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			splices = append(splices, fileSplice{m.replace[0], m.replace[1], m.frag, nil})
 			continue
 		}
-		ins.add(nodeKeys, 0, id, m.frag, &m.at)
+		if m.source {
+			ins.add(sourceKeys, 0, id, m.frag, &m.at)
+		} else {
+			ins.add(nodeKeys, 0, id, m.frag, &m.at)
+		}
 		ins.add(parentKeys, tail.parentsAt, id, appendStrings(nil, m.n.DependsOn.Nodes), nil)
 		own := append(append([]string{}, kids[id]...), carried[id]...)
 		slices.Sort(own)
@@ -1104,11 +1132,6 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	if why := movedCycles(moved, gone, news, refsNow, l.ix); why != "" {
 		return nil, why
 	}
-	sp, why := reshapeSplices(reshaped, l.ix, tail, b, snap.Macros[1], kids, lost)
-	if why != "" {
-		return nil, why
-	}
-	splices = append(splices, sp...)
 	parents := map[string]bool{}
 	for p := range kids {
 		parents[p] = true
@@ -1166,16 +1189,17 @@ func movedCycles(moved map[string]*newModel, gone []goneModel, news []*newModel,
 	return ""
 }
 
-// inserts says the new nodes or the gone ones change manifest.json's
-// nodes object's keys (not only values replaced where they are).
-func inserts(news []*newModel, gone []goneModel) bool {
+// inserts says the new nodes or the gone ones change the keys of
+// manifest.json's nodes object, or its sources object (not only values
+// replaced where they are).
+func inserts(news []*newModel, gone []goneModel, sources bool) bool {
 	for _, m := range news {
-		if m.replace == nil {
+		if m.replace == nil && m.source == sources {
 			return true
 		}
 	}
 	for _, g := range gone {
-		if !g.replaced {
+		if !g.replaced && g.source == sources {
 			return true
 		}
 	}
@@ -1243,7 +1267,7 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 			snap.IndexDrops = append(snap.IndexDrops, g.pos)
 			counts[g.n.ResourceType]--
 			snap.Selected--
-			if g.test {
+			if g.test || g.source {
 				continue
 			}
 			drop[g.ni] = true
@@ -1259,8 +1283,8 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	fileOf, _ := c.macroPlaces()
 	var env []string
 	for _, m := range news {
-		if m.test {
-			counts[TypeTest]++
+		if m.test || m.source {
+			counts[m.n.ResourceType]++
 			snap.Selected++
 			snap.indexAdd(m)
 			continue
@@ -1292,7 +1316,7 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	// one directory: dirRuns)
 	after := map[int][]fileStat{}
 	for _, m := range news {
-		if !m.test {
+		if !m.test && !m.source {
 			after[m.like] = append(after[m.like], m.file)
 		}
 	}
@@ -1323,6 +1347,7 @@ func (snap *patchSnapshot) indexAdd(m *newModel) {
 func indexAddOf(n *Node) indexAdd {
 	detail, flags, group, access := indexDetail(n, nil)
 	return indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path, Package: n.Package, FQN: n.FQN,
+		SourceName: n.SourceName, TestType: n.TestType,
 		Tags: n.Tags, DependsOn: n.DependsOn.Nodes, Group: group, Access: access, Flags: flags, Detail: detail}
 }
 

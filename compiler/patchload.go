@@ -85,6 +85,7 @@ type nodeIndex struct {
 // indexAdd is a node a patch added (patchadd.go), as the index keeps it.
 type indexAdd struct {
 	ID, Name, Type, Path, Package string
+	SourceName, TestType          string // what source: and test_type: select
 	FQN, Tags, DependsOn          []string
 	Group, Access                 string
 	Flags                         byte
@@ -108,7 +109,7 @@ func (ix *nodeIndex) edit(adds []indexAdd, drops []int, deps map[int][]string) e
 			return fmt.Errorf("%s is in the index twice", a.ID)
 		}
 		n := indexNode{sel: selector.Node{UniqueID: a.ID, Name: a.Name, ResourceType: a.Type, Path: a.Path, Package: a.Package,
-			FQN: a.FQN, Tags: a.Tags, DependsOn: a.DependsOn}, flags: a.Flags, detail: len(ix.added)}
+			SourceName: a.SourceName, TestType: a.TestType, FQN: a.FQN, Tags: a.Tags, DependsOn: a.DependsOn}, flags: a.Flags, detail: len(ix.added)}
 		if a.Flags&(ixGroup|ixAccess) != 0 {
 			n.sel.Config = map[string]any{}
 			if a.Flags&ixGroup != 0 {
@@ -121,6 +122,9 @@ func (ix *nodeIndex) edit(adds []indexAdd, drops []int, deps map[int][]string) e
 		ix.pos[a.ID] = len(ix.nodes)
 		if a.Type == TypeModel || a.Type == TypeSeed || a.Type == TypeSnapshot { // what ref() finds
 			ix.byName[a.Name] = len(ix.nodes)
+		}
+		if k, ok := sourceKey(a.Type, a.FQN, a.Name); ok { // and source()
+			ix.sources[k] = len(ix.nodes)
 		}
 		ix.nodes = append(ix.nodes, n)
 		ix.added = append(ix.added, a.Detail)
@@ -140,8 +144,20 @@ func (ix *nodeIndex) edit(adds []indexAdd, drops []int, deps map[int][]string) e
 		if i, ok := ix.byName[n.sel.Name]; ok && i == p {
 			delete(ix.byName, n.sel.Name)
 		}
+		if k, ok := sourceKey(n.sel.ResourceType, n.sel.FQN, n.sel.Name); ok && ix.sources[k] == p {
+			delete(ix.sources, k)
+		}
 	}
 	return nil
+}
+
+// sourceKey is the "source.table" a source node's FQN (package, source,
+// table) names it by.
+func sourceKey(typ string, fqn []string, name string) (string, bool) {
+	if typ != TypeSource || len(fqn) < 2 {
+		return "", false
+	}
+	return fqn[len(fqn)-2] + "." + name, true
 }
 
 type indexNode struct {
@@ -620,6 +636,9 @@ type patchLoad struct {
 	c    *compilation // its macros loaded
 	meta ManifestMetadata
 	ix   *nodeIndex
+	// sources: the source tables a patch made again, added (their new
+	// nodes) or removed (nil), by "source.table" (remakeSources)
+	sources map[string]*Node
 }
 
 // SelectorGraph returns the graph selection runs over, read from the
@@ -1070,6 +1089,9 @@ func (d *entryDecoder) close() {
 }
 
 func (d *entryDecoder) source(key string) *Node {
+	if n, made := d.l.sources[key]; made {
+		return n
+	}
 	i, ok := d.l.ix.sources[key]
 	return d.node(i, ok)
 }

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -24,16 +26,26 @@ func isPropsPath(p string) bool { return strings.HasSuffix(p, ".yml") || strings
 
 // wholePropsFiles adds to entries the entries of the properties files
 // added (read: their stats, in order) and removed, or says why it cannot.
-func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []addedFile, removed []string, entries map[string]*descEdit) ([]fileStat, string) {
+func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []addedFile, removed []string, entries, sources map[string]*descEdit) ([]fileStat, string) {
 	var stats []fileStat
-	put := func(path string, data []byte, isNew bool) string {
+	put := func(path string, data []byte, isNew bool, pkg int) string {
 		why := path + " is new and "
 		if !isNew {
 			why = path + " is gone and "
 		}
-		names, items, w := modelEntries(data)
+		names, items, srcs, w := modelEntries(data, isNew)
 		if w != "" {
 			return why + w
+		}
+		if len(srcs) > 0 {
+			if pkg != 0 {
+				return why + "is not the project's own"
+			}
+			for _, key := range slices.Sorted(maps.Keys(srcs)) {
+				if !addSourceEdit(sources, TypeSource+"."+proj.Name+"."+key, path, srcs[key]) {
+					return why + key + " is described twice"
+				}
+			}
 		}
 		for j, name := range names {
 			e := &descEdit{entryRemoved: true}
@@ -60,7 +72,7 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		if err != nil {
 			return nil, a.path + " is new and unreadable"
 		}
-		if why := put(a.path, data, true); why != "" {
+		if why := put(a.path, data, true, like.Proj); why != "" {
 			return nil, why
 		}
 		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
@@ -71,6 +83,7 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		snap.propTexts[a.path] = data // written with the snapshot
 	}
 	if len(removed) > 0 {
+		fileAt := snap.fileIndex()
 		blobs, err := openBlobs(file, snap)
 		if err != nil {
 			return nil, "the snapshot's blobs file is unreadable"
@@ -86,7 +99,11 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 			if err != nil {
 				return nil, "the snapshot's text of " + path + " is unreadable"
 			}
-			if why := put(path, data, false); why != "" {
+			at, ok := fileAt[path]
+			if !ok {
+				return nil, path + " is gone and the snapshot lacks it"
+			}
+			if why := put(path, data, false, snap.Files[at].Proj); why != "" {
 				return nil, why
 			}
 		}
@@ -95,11 +112,13 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 }
 
 // modelEntries is the names and entries of a properties file of models
-// alone (version: and models:), or what else it holds.
-func modelEntries(data []byte) (names []string, items []*yaml.Node, why string) {
+// and sources alone (version:, models:, sources:), and its source tables
+// as added (isNew: of plain YAML) or removed (wholeSource), by
+// "source.table"; or what else it holds.
+func modelEntries(data []byte, isNew bool) (names []string, items []*yaml.Node, sources map[string]*descEdit, why string) {
 	top, err := propsTree(data)
 	if err != nil || top == nil || top.Kind != yaml.MappingNode {
-		return nil, nil, "holds no models"
+		return nil, nil, nil, "holds no models"
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
@@ -108,14 +127,34 @@ func modelEntries(data []byte) (names []string, items []*yaml.Node, why string) 
 		case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
 			n, ok := columnNames(v.Content)
 			if !ok {
-				return nil, nil, "an entry has no name of its own"
+				return nil, nil, nil, "an entry has no name of its own"
 			}
 			names, items = append(names, n...), append(items, v.Content...)
+		case isStr(k) && k.Value == "sources" && v.Kind == yaml.SequenceNode:
+			n, ok := columnNames(v.Content)
+			if !ok {
+				return nil, nil, nil, "a source has no name of its own"
+			}
+			if sources == nil {
+				sources = map[string]*descEdit{}
+			}
+			for j, name := range n {
+				a, b := v.Content[j], (*yaml.Node)(nil)
+				if isNew {
+					if !plainTree(a) {
+						return nil, nil, nil, "its YAML is not plain"
+					}
+					a, b = nil, a
+				}
+				if !wholeSource(name, a, b, sources) {
+					return nil, nil, nil, "a source's tables are not as the patch reads them"
+				}
+			}
 		default:
-			return nil, nil, "holds more than models"
+			return nil, nil, nil, "holds more than models and sources"
 		}
 	}
-	return names, items, ""
+	return names, items, sources, ""
 }
 
 // forgetProps drops a removed properties file from the snapshot.

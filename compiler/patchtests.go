@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
 	"sort"
 
@@ -184,7 +183,6 @@ func twiceTested(tests, dataTests []yaml.Node, cols []*propColumn) string {
 // (addGenericTests), before they are built: the edit's table entry, in
 // its source's, on the source node the node index has; or why not.
 func (l *patchLoad) sourceTests(e testEdit) (*Node, []pendingTest, string) {
-	c := l.c
 	src, table := &propSource{}, &propTable{}
 	if err := e.source.Decode(src); err != nil {
 		return nil, nil, "its source does not decode cleanly"
@@ -195,23 +193,15 @@ func (l *patchLoad) sourceTests(e testEdit) (*Node, []pendingTest, string) {
 	if src.Name+"."+table.Name != e.name {
 		return nil, nil, "its entry is another's"
 	}
-	if why := twiceTested(table.Tests, table.DataTests, table.Columns); why != "" {
-		return nil, nil, why
-	}
-	n := c.scope.sourceTarget(e.name)
+	n := l.c.scope.sourceTarget(e.name)
 	if n == nil || n.UniqueID != e.id {
 		return nil, nil, "the node index does not have it"
 	}
 	if !n.Enabled() {
 		return nil, nil, "it is disabled"
 	}
-	tt := &testTarget{node: n, expr: fmt.Sprintf("source(%q, %q)", src.Name, table.Name), file: e.file, nodeName: src.Name + "_" + table.Name,
-		quoteColumns: quotesColumns(src.Quoting, table.Quoting)}
-	pending := c.pendingTests(nil, tt, nil, table.DataTests, table.Tests)
-	for _, col := range table.Columns {
-		pending = c.pendingTests(pending, tt, col, col.DataTests, col.Tests)
-	}
-	return n, pending, ""
+	pending, why := l.sourcePending(n, src, table, e.file)
+	return n, pending, why
 }
 
 // makePending builds, renders and compiles the pending tests of node m.

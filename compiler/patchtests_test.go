@@ -757,3 +757,58 @@ func TestPatchJinjaDescriptionKept(t *testing.T) {
 		{name: "a test again", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "")}},
 	})
 }
+
+// TestPatchSourceTables: source tables added, removed, moved to another
+// file and changed beyond their descriptions (patchsources.go), whole
+// sources added and removed, with the models that read them; what the
+// patch does not make (a relation another node builds, Jinja, a disabled
+// table, one mart extract lands, a new relation under a reader) compiles
+// whole.
+func TestPatchSourceTables(t *testing.T) {
+	t1 := "      - name: t1\n        columns:\n          - name: id\n            data_tests: [not_null]\n"
+	t2 := "      - name: t2\n"
+	src := func(tables ...string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n" + strings.Join(tables, "") + "models:\n  - name: a\n    description: the a\n"
+	}
+	t3 := "      - name: t3\n        description: the t3\n        columns:\n          - name: id\n            data_tests: [unique]\n"
+	t4 := "      - name: t4\n        identifier: t_four\n"
+	other := func(tables ...string) string {
+		return "version: 2\nsources:\n  - name: ext\n    schema: outside\n    meta: {owner: ops}\n    tables:\n" + strings.Join(tables, "")
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":         "name: stb\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"seeds/seeded.csv": "id\n1\n",
+			"models/a.sql":     "select id from {{ source('raw', 't1') }} union all select id from {{ source('raw', 't2') }}\n",
+			"models/b.sql":     "select id from {{ ref('a') }}\n",
+			"models/src.yml":   src(t1, t2)}},
+		{name: "a table added", patched: true, files: map[string]string{"models/src.yml": src(t1, t2, t3)}},
+		{name: "a model reads it", patched: true, files: map[string]string{"models/c.sql": "select id from {{ source('raw', 't3') }}\n"}},
+		{name: "a table and its reader added in one edit", patched: true, files: map[string]string{
+			"models/src.yml": src(t1, t2, t3, t4), "models/d.sql": "select id from {{ source('raw', 't4') }}\n"}},
+		{name: "a read table's meta, freshness and loaded_at_field", patched: true, files: map[string]string{
+			"models/src.yml": src(strings.Replace(t1, "      - name: t1\n", "      - name: t1\n        meta: {owner: me}\n        loaded_at_field: at\n        freshness: {warn_after: {count: 1, period: day}}\n", 1), t2, t3, t4)}},
+		{name: "its tests and tags with it", patched: true, files: map[string]string{
+			"models/src.yml": src(strings.Replace(t1, "      - name: t1\n", "      - name: t1\n        meta: {owner: you}\n        tags: [raw]\n", 1), t2, strings.Replace(t3, "[unique]", "[unique, not_null]", 1), t4)}},
+		{name: "a read table's identifier: its readers' SQL changes", patched: false, files: map[string]string{
+			"models/src.yml": src(t1, t2, t3, strings.Replace(t4, "t_four", "t_4", 1))}},
+		{name: "a table and its reader removed", patched: true, remove: []string{"models/d.sql"}, files: map[string]string{"models/src.yml": src(t1, t2, t3)}},
+		{name: "a table nothing reads, added then renamed", patched: true, files: map[string]string{"models/src.yml": src(t1, t2, t3, "      - name: t5\n")}},
+		{name: "its identifier", patched: true, files: map[string]string{"models/src.yml": src(t1, t2, t3, "      - name: t5\n        identifier: five\n")}},
+		{name: "and removed", patched: true, files: map[string]string{"models/src.yml": src(t1, t2, t3)}},
+		{name: "a source added in another file", patched: true, files: map[string]string{"models/other.yml": other("      - name: e1\n        columns:\n          - name: k\n            data_tests: [not_null]\n")}},
+		{name: "a table moved to another file, its reader kept", patched: true, files: map[string]string{
+			"models/src.yml":   src(t1, t2),
+			"models/other.yml": other("      - name: e1\n") + "  - name: raw\n    schema: main\n    tables:\n" + t3}},
+		{name: "a source removed whole", patched: true, files: map[string]string{"models/other.yml": "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n" + t3}},
+		{name: "the file removed, the table back", patched: true, remove: []string{"models/other.yml"}, files: map[string]string{
+			"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1)), "models/c.sql": "select id from {{ source('raw', 't3x') }}\n"}},
+		{name: "a table with Jinja", patched: false, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1), "      - name: j\n        identifier: \"{{ 'jay' }}\"\n")}},
+		{name: "back", patched: true, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1))}},
+		{name: "a table a seed builds", patched: false, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1), "      - name: seeded\n")}},
+		{name: "back again", patched: true, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1))}},
+		{name: "a disabled table", patched: false, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1), "      - name: off\n        config: {enabled: false}\n")}},
+		{name: "back once more", patched: true, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1))}},
+		{name: "a table mart extract lands", patched: false, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1), "      - name: ex\n        extract: {from: postgres, dsn: x, mode: full}\n")}},
+	})
+}

@@ -110,6 +110,28 @@ func addEntry(entries map[string]*descEdit, name, file string, e *descEdit) bool
 	return true
 }
 
+// addSourceEdit records the edit e of a source table (by id) of file in
+// sources: a table may be removed from one file and added to another
+// (moved: made again), once each; false for anything else.
+func addSourceEdit(sources map[string]*descEdit, id, file string, e *descEdit) bool {
+	e.file = file
+	if e.entryRemoved {
+		e.removedFrom = file
+	}
+	old := sources[id]
+	switch {
+	case old == nil:
+		sources[id] = e
+	case old.entryRemoved && !old.entryAdded && e.entryAdded && !e.entryRemoved:
+		old.entryAdded, old.entry, old.source, old.file = true, e.entry, e.source, file
+	case old.entryAdded && !old.entryRemoved && e.entryRemoved && !e.entryAdded:
+		old.entryRemoved, old.removedFrom = true, file
+	default:
+		return false
+	}
+	return true
+}
+
 // remadeModels is the names of the models the patch makes again from
 // their files and entries, sorted: those whose YAML config changed
 // (descEdit.remade), and those whose entry was added, removed or moved
@@ -241,78 +263,188 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 // the sources and their tables as they were but for descriptions (of a
 // source, a table, a table's column: plain strings), which go into out by
 // "source.table" as the compile resolves a table's (its own, else its
-// source's), and for a table's tests (its own and its columns', changed
-// to plain ones: descEdit.tests, with the table's and its source's
-// entries); false when anything else changed.
+// source's), for a table's tests (its own and its columns', changed to
+// plain ones: descEdit.tests, with the table's and its source's entries)
+// and for its columns added or removed. Sources and tables are matched
+// by name: a table of plain YAML added (descEdit.entryAdded, with its and
+// its source's entries), removed (entryRemoved) or changed in anything
+// else (both, remade: the patch makes it again, patchsources.go), a
+// source of plain YAML added or removed with its tables. False when
+// anything else changed: a source's own keys but its description, the
+// order of sources or tables, YAML that is not plain.
 func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
-	if !m.same(a, b) {
+	na, okA := columnNames(a.Content)
+	nb, okB := columnNames(b.Content)
+	if !okA || !okB {
+		// an item without a name, two of one name: item by item
+		if !m.same(a, b) {
+			return false
+		}
+		for j := range a.Content {
+			if !m.tree(a.Content[j], b.Content[j]) {
+				return false
+			}
+		}
+		return true
+	}
+	// the list's own line is its first item's, which may be another now
+	if a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || a.Anchor != "" || b.Anchor != "" || a.Column != b.Column {
 		return false
 	}
-	for j := range a.Content {
-		sa, sb := a.Content[j], b.Content[j]
-		if sa.Kind != yaml.MappingNode || sb.Kind != yaml.MappingNode {
-			if !m.tree(sa, sb) {
+	inA, inB := nameSets(na, nb)
+	last := -1
+	for j, name := range nb {
+		i, kept := inA[name]
+		if !kept {
+			if !plainTree(b.Content[j]) || !wholeSource(name, nil, b.Content[j], out) {
 				return false
 			}
 			continue
 		}
-		pa, da, okA := entryPairs(sa)
-		pb, db, okB := entryPairs(sb)
-		if !okA || !okB || len(pa) != len(pb) || !m.sameButContent(sa, sb) {
+		if i < last {
+			return false // reordered
+		}
+		last = i
+		if !m.sourceEdit(name, a.Content[i], b.Content[j], out) {
 			return false
 		}
-		src, ok := m.descriptions(da, db)
-		if !ok {
+	}
+	for i, name := range na {
+		if !inB[name] && !wholeSource(name, a.Content[i], nil, out) {
 			return false
 		}
-		name := ""
-		type table struct {
-			name  string
-			desc  descChange
-			edit  descEdit   // its columns', its tests
-			entry *yaml.Node // in the new text
+	}
+	return true
+}
+
+// wholeSource puts into out each table of a source added (b) or removed
+// (a) as such.
+func wholeSource(name string, a, b *yaml.Node, out map[string]*descEdit) bool {
+	src := a
+	if src == nil {
+		src = b
+	}
+	tables, ok := sourceTables(src)
+	if !ok {
+		return false
+	}
+	names, ok := columnNames(tables)
+	if !ok {
+		return false
+	}
+	for k, t := range names {
+		e := &descEdit{entryRemoved: a != nil, entryAdded: b != nil}
+		if b != nil {
+			e.entry, e.source = tables[k], b
 		}
-		var tables []table
-		for i := range pa {
-			ka, va, kb, vb := pa[i][0], pa[i][1], pb[i][0], pb[i][1]
-			if !m.tree(ka, kb) {
+		if out[name+"."+t] != nil {
+			return false // declared twice: the compile says so
+		}
+		out[name+"."+t] = e
+	}
+	return true
+}
+
+// sourceTables is a source entry's tables: items (none without the key).
+func sourceTables(src *yaml.Node) ([]*yaml.Node, bool) {
+	pairs, _, ok := entryPairs(src)
+	if !ok {
+		return nil, false
+	}
+	for _, kv := range pairs {
+		if isStr(kv[0]) && kv[0].Value == "tables" {
+			if kv[1].Kind != yaml.SequenceNode {
+				return nil, false
+			}
+			return kv[1].Content, true
+		}
+	}
+	return nil, true
+}
+
+// sourceEdit compares one source (named name) before (sa) and after (sb)
+// an edit, as sourceEdits.
+func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*descEdit) bool {
+	if sa.Kind != yaml.MappingNode || sb.Kind != yaml.MappingNode {
+		return m.tree(sa, sb)
+	}
+	pa, da, okA := entryPairs(sa)
+	pb, db, okB := entryPairs(sb)
+	if !okA || !okB || len(pa) != len(pb) || !m.sameButContent(sa, sb) {
+		return false
+	}
+	src, ok := m.descriptions(da, db)
+	if !ok {
+		return false
+	}
+	type table struct {
+		name  string
+		desc  descChange
+		edit  descEdit   // its columns', its tests; remade, added, removed
+		entry *yaml.Node // in the new text
+	}
+	var tables []table
+	for i := range pa {
+		ka, va, kb, vb := pa[i][0], pa[i][1], pb[i][0], pb[i][1]
+		if !m.tree(ka, kb) {
+			return false
+		}
+		if !isStr(ka) || ka.Value != "tables" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
+			if !m.tree(va, vb) {
 				return false
 			}
-			if !isStr(ka) || ka.Value != "tables" || va.Kind != yaml.SequenceNode {
-				if !m.tree(va, vb) {
+			continue
+		}
+		ta, okA := columnNames(va.Content)
+		tb, okB := columnNames(vb.Content)
+		if !okA || !okB || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
+			return false // the list's own line is its first item's, which may be another now
+		}
+		inA, inB := nameSets(ta, tb)
+		last := -1
+		for j, tname := range tb {
+			k, kept := inA[tname]
+			if !kept {
+				if !plainTree(vb.Content[j]) {
 					return false
 				}
-				if isStr(ka) && ka.Value == "name" && va.Decode(&name) != nil {
-					return false
-				}
+				tables = append(tables, table{name: tname, edit: descEdit{entryAdded: true}, entry: vb.Content[j]})
 				continue
 			}
-			if !m.same(va, vb) {
+			if k < last {
+				return false // reordered
+			}
+			last = k
+			// its descriptions, columns and tests edited; or made again,
+			// its lines its own (a scratch map: what matched of it before
+			// it differed says nothing of where the rest moved)
+			var e descEdit
+			scratch := lineMap{}
+			tn, named, d, ok := scratch.entryEdits(va.Content[k], vb.Content[j], &e.tests, nil, func(key string, ca, cb *yaml.Node) (handled, ok bool) {
+				return scratch.columnsEdit(key, ca, cb, &e)
+			})
+			if ok && named && tn == tname && m.merge(scratch) {
+				tables = append(tables, table{tname, d, e, vb.Content[j]})
+				continue
+			}
+			if !plainTree(vb.Content[j]) {
 				return false
 			}
-			for k := range va.Content {
-				ta, tb := va.Content[k], vb.Content[k]
-				if ta.Kind != yaml.MappingNode || tb.Kind != yaml.MappingNode {
-					if !m.tree(ta, tb) {
-						return false
-					}
-					continue
-				}
-				var e descEdit
-				tname, named, d, ok := m.entryEdits(ta, tb, &e.tests, nil, func(key string, ca, cb *yaml.Node) (handled, ok bool) {
-					return m.columnsEdit(key, ca, cb, &e)
-				})
-				if !ok || !named {
-					return false
-				}
-				tables = append(tables, table{tname, d, e, tb})
+			tables = append(tables, table{name: tname, edit: descEdit{entryAdded: true, entryRemoved: true, remade: true}, entry: vb.Content[j]})
+		}
+		for _, tname := range ta {
+			if !inB[tname] {
+				tables = append(tables, table{name: tname, edit: descEdit{entryRemoved: true}})
 			}
 		}
-		if name == "" {
-			return false
-		}
-		for _, t := range tables {
-			e := t.edit
+	}
+	for _, t := range tables {
+		e := t.edit
+		switch {
+		case e.entryAdded:
+			e.entry, e.source = t.entry, sb
+		case e.entryRemoved:
+		default:
 			if old, new := firstNonEmpty(t.desc.old, src.old), firstNonEmpty(t.desc.new, src.new); old != new {
 				e.desc = &descChange{old, new}
 			}
@@ -322,12 +454,12 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 			if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() && !e.tests {
 				continue
 			}
-			key := name + "." + t.name
-			if out[key] != nil {
-				return false // declared twice: the compile says so
-			}
-			out[key] = &e
 		}
+		key := name + "." + t.name
+		if out[key] != nil {
+			return false // declared twice: the compile says so
+		}
+		out[key] = &e
 	}
 	return true
 }
@@ -1050,14 +1182,11 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		for key, e := range srcs {
 			at, ok := fileAt[ch.path]
 			if !ok || snap.Files[at].Proj != 0 {
-				return nil, nil, nil, ch.path + " changed sources' descriptions and is not the project's own"
+				return nil, nil, nil, ch.path + " changed sources and is not the project's own"
 			}
-			e.file = ch.path
-			id := TypeSource + "." + proj.Name + "." + key
-			if sources[id] != nil {
+			if !addSourceEdit(sources, TypeSource+"."+proj.Name+"."+key, ch.path, e) {
 				return nil, nil, nil, key + " is described in two files"
 			}
-			sources[id] = e
 		}
 		for name, e := range edits {
 			if e.config && !e.entryAdded && !e.entryRemoved {

@@ -48,43 +48,49 @@ func (c *compilation) loadSources() {
 					c.addDiag(errorf(p.file, t.Line, 0, "source table %s is declared twice (also in %s)", key, prev.PatchPath))
 					continue
 				}
-				n := &Node{ResourceType: TypeSource, Name: t.Name, SourceName: s.Name, Package: p.pkg.Name,
-					UniqueID: "source." + p.pkg.Name + "." + key, Path: p.file, PatchPath: p.file,
-					FQN: []string{p.pkg.Name, s.Name, t.Name}, Columns: columnsFrom(c, p.file, t.Columns),
-					Meta: map[string]any{}, yamlFile: p.file, yamlLine: t.Line}
-				n.Config = c.folderConfig(p.pkg, "sources", n.FQN)
-				mergeConfig(n.Config, s.Config)
-				mergeConfig(n.Config, t.Config)
-				tags := map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)}
-				mergeConfig(n.Config, tags)
-				var tagsRaw map[string]any
-				if s.TagsRaw != nil || t.TagsRaw != nil {
-					tagsRaw = map[string]any{"tags": append(append([]string{}, firstList(s.TagsRaw, s.Tags)...), firstList(t.TagsRaw, t.Tags)...)}
-				}
-				n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}, {conf: tags, raw: tagsRaw}}
-				n.Tags = tagsOf(n.Config)
-				n.Description = c.renderDescription(p.file, t.Line, firstNonEmpty(t.Description, s.Description))
-				n.Database = firstNonEmpty(c.renderField(p.file, s.Line, s.Database, vars), c.target.Database)
-				n.Schema = firstNonEmpty(c.renderField(p.file, s.Line, s.Schema, vars), s.Name)
-				n.Identifier = firstNonEmpty(c.renderField(p.file, t.Line, t.Identifier, vars), t.Name)
-				n.Alias = n.Identifier
-				n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
-				n.Extract = c.extractBlock(p.file, s, t, n)
-				n.Freshness = c.freshnessOf(p.file, s, t)
-				n.Database = c.databaseFor(n.Database, n.Schema)
-				n.Relation = c.relationName(n.Database, n.Schema, n.Identifier)
-				n.Checksum = checksum([]byte(n.Relation))
-				if s.Meta != nil || t.Meta != nil {
-					mergeConfig(n.Meta, s.Meta)
-					mergeConfig(n.Meta, t.Meta)
-				}
-				if loc := c.externalLocation(p.file, t.Line, n); loc != "" {
-					n.Relation = loc
-				}
-				c.sources[key] = n
+				c.sources[key] = c.sourceNode(p.file, p.pkg, vars, s, t)
 			}
 		}
 	}
+}
+
+// sourceNode makes the node of table t of source s, declared in file of
+// package pkg (vars: its vars), as loadSources and a patch make it.
+func (c *compilation) sourceNode(file string, pkg *Project, vars map[string]any, s *propSource, t *propTable) *Node {
+	n := &Node{ResourceType: TypeSource, Name: t.Name, SourceName: s.Name, Package: pkg.Name,
+		UniqueID: "source." + pkg.Name + "." + s.Name + "." + t.Name, Path: file, PatchPath: file,
+		FQN: []string{pkg.Name, s.Name, t.Name}, Columns: columnsFrom(c, file, t.Columns),
+		Meta: map[string]any{}, yamlFile: file, yamlLine: t.Line}
+	n.Config = c.folderConfig(pkg, "sources", n.FQN)
+	mergeConfig(n.Config, s.Config)
+	mergeConfig(n.Config, t.Config)
+	tags := map[string]any{"tags": append(append([]string{}, s.Tags...), t.Tags...)}
+	mergeConfig(n.Config, tags)
+	var tagsRaw map[string]any
+	if s.TagsRaw != nil || t.TagsRaw != nil {
+		tagsRaw = map[string]any{"tags": append(append([]string{}, firstList(s.TagsRaw, s.Tags)...), firstList(t.TagsRaw, t.Tags)...)}
+	}
+	n.yamlLayers = []configLayer{{conf: s.Config, raw: s.ConfigRaw}, {conf: t.Config, raw: t.ConfigRaw}, {conf: tags, raw: tagsRaw}}
+	n.Tags = tagsOf(n.Config)
+	n.Description = c.renderDescription(file, t.Line, firstNonEmpty(t.Description, s.Description))
+	n.Database = firstNonEmpty(c.renderField(file, s.Line, s.Database, vars), c.target.Database)
+	n.Schema = firstNonEmpty(c.renderField(file, s.Line, s.Schema, vars), s.Name)
+	n.Identifier = firstNonEmpty(c.renderField(file, t.Line, t.Identifier, vars), t.Name)
+	n.Alias = n.Identifier
+	n.LoadedAtField = firstNonEmpty(t.LoadedAtField, s.LoadedAtField)
+	n.Extract = c.extractBlock(file, s, t, n)
+	n.Freshness = c.freshnessOf(file, s, t)
+	n.Database = c.databaseFor(n.Database, n.Schema)
+	n.Relation = c.relationName(n.Database, n.Schema, n.Identifier)
+	n.Checksum = checksum([]byte(n.Relation))
+	if s.Meta != nil || t.Meta != nil {
+		mergeConfig(n.Meta, s.Meta)
+		mergeConfig(n.Meta, t.Meta)
+	}
+	if loc := c.externalLocation(file, t.Line, n); loc != "" {
+		n.Relation = loc
+	}
+	return n
 }
 
 // extractBlock merges a source's and a table's `extract:` mappings (the

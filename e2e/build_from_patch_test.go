@@ -1116,3 +1116,41 @@ func TestBuildFromPatchAfterSourceTestsEdited(t *testing.T) {
 	require.Equal(t, 1, r.Code, r.String()) // id 2 twice: unique fails
 	assert.Contains(t, r.Stdout, "source_unique_raw_raw_t_id")
 }
+
+// An analyst onboards a raw table: a source table with a test and a
+// staging model reading it, in one edit, then builds what reads it. The
+// compile is patched (patchsources.go), the build loads from the snapshot,
+// and it builds and tests what a whole compile's does; then the table's
+// meta changes under its reader (made again, the reader kept) and the
+// table and its reader go.
+func TestBuildFromPatchAfterSourceTableAdded(t *testing.T) {
+	props := func(tables string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: ext\n    tables:\n      - name: raw_a\n" + tables + "models:\n  - name: a\n    description: the a\n"
+	}
+	// the raw tables are the warehouse's, not the project's (a table a
+	// seed builds is one a source would depend on: compiled whole)
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: srcadd\non-run-start:\n  - create schema if not exists ext\n" +
+		"  - create or replace table ext.raw_a as select 1 as id\n  - create or replace table ext.raw_b as select * from (values (1, 'x'), (2, 'y')) t(id, kind)\n",
+		"models/a.sql": "select id from {{ source('raw', 'raw_a') }}\n", "models/_props.yml": props("")})
+	table := "      - name: raw_b\n        columns:\n          - name: kind\n            data_tests:\n              - accepted_values:\n                  values: [x, y]\n"
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_props.yml", props(table))
+		writeFile(t, dir, "models/stg_b.sql", "select id, upper(kind) as kind from {{ source('raw', 'raw_b') }}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "a source table and its reader added", "build", "--threads", "1", "--select", "source:raw.raw_b+")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "TOTAL=2")
+	require.Equal(t, tables(t, whole), tables(t, light))
+	require.Equal(t, [][]any{{int32(1), "X"}, {int32(2), "Y"}}, query(t, light, "select id, kind from main.stg_b order by id"))
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_props.yml", props(strings.Replace(table, "      - name: raw_b\n", "      - name: raw_b\n        meta: {owner: ops}\n        loaded_at_field: loaded\n", 1)))
+	}
+	r = patchedLikeWhole(t, light, whole, "its meta edited under its reader", "build", "--threads", "1", "--select", "stg_b")
+	require.Equal(t, 0, r.Code, r.String())
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_props.yml", props(""))
+		require.NoError(t, os.Remove(filepath.Join(dir, "models/stg_b.sql")))
+	}
+	r = patchedLikeWhole(t, light, whole, "the table and its reader removed", "build", "--threads", "1", "--select", "a")
+	require.Equal(t, 0, r.Code, r.String())
+}

@@ -1,0 +1,206 @@
+package compiler
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Patching a source table added, removed or changed in YAML beyond its
+// descriptions, columns and tests (its identifier, config, meta,
+// freshness, loaded_at_field...): sourceEdits finds the tables, matched
+// by name, of plain YAML (no Jinja, anchors or aliases in the table's
+// entry; a source added or removed whole is of plain YAML too). The patch
+// makes a table's node again as the whole compile makes it (sourceNode,
+// with its source's entry: its schema may be rendered, as its other
+// tables' were), then its tests (sourceTests, makePending); it removes
+// the node it replaces and that node's tests (declaredTests), as a model
+// made again is removed and added back under its id (patchadd.go).
+//
+// The nodes that depend on a table made again stay (their renders, edges
+// and output) when what they see of it is as it was: its id, database,
+// schema and identifier (what source() gives and a render's stubs keep),
+// enabled, and reading no seed's table (linkSeededSources: its parent).
+// A table removed may have no children but its tests and nodes removed
+// with it. The patch refuses what it cannot make exactly and leaves it
+// to the whole compile: a table disabled, one mart extract lands (its
+// checks against what the project builds are the whole compile's), one
+// whose relation a node builds (a seed it would depend on), one the
+// compile would say anything about (a freshness, airflow or rendering
+// error), one of a package, the first source of a project (the manifest
+// has no sources to insert next to).
+
+// sourceRemake is a source table the patch makes: its node, its source's
+// and its own entries (for its tests), and the file declaring it.
+type sourceRemake struct {
+	key   string // "source.table"
+	n     *Node
+	src   *propSource
+	table *propTable
+	file  string
+}
+
+// remakeSources makes the nodes of the source tables an edit added or
+// changed (edits, by id, with entryAdded) and takes out those it removed
+// or changed (entryRemoved), with their tests; from then on source()
+// finds the new ones (patchLoad.sources). Their tests are made after the
+// models the edit adds (sourceRemakeTests).
+func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (news []*newModel, gone []goneModel, made []sourceRemake, why string) {
+	c := l.c
+	if why := l.index(); why != "" {
+		return nil, nil, nil, why
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, nil, nil, err.Error()
+	}
+	defer dec.close()
+	if l.sources == nil {
+		l.sources = map[string]*Node{}
+	}
+	prefix := TypeSource + "." + proj.Name + "."
+	vars := c.project.packageVars(nil)
+	for _, id := range slices.Sorted(maps.Keys(edits)) {
+		e := edits[id]
+		key := strings.TrimPrefix(id, prefix)
+		why := "source table " + key + " changed and "
+		var old *Node
+		if e.entryRemoved {
+			i, ok := l.ix.pos[id]
+			if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].gone || l.ix.nodes[i].sel.ResourceType != TypeSource {
+				return nil, nil, nil, why + "the node index lacks it"
+			}
+			if old, err = dec.decode(i); err != nil {
+				return nil, nil, nil, err.Error()
+			}
+			tests, w := l.declaredTests(dec, id, e.removedFrom)
+			if w != "" {
+				return nil, nil, nil, why + w
+			}
+			gone = append(gone, goneModel{ni: -1, pos: i, n: *old, source: true})
+			gone = append(gone, tests...)
+			l.sources[key] = nil // source() finds it no more
+		}
+		if !e.entryAdded {
+			continue
+		}
+		r := sourceRemake{key: key, src: &propSource{}, table: &propTable{}, file: e.file}
+		if e.source.Decode(r.src) != nil || e.entry.Decode(r.table) != nil || r.src.Name+"."+r.table.Name != key {
+			return nil, nil, nil, why + "its entry does not decode cleanly"
+		}
+		if !plainSource(e.source) {
+			return nil, nil, nil, why + "its source has Jinja beside its schema and database"
+		}
+		diags := len(c.diags)
+		n := c.sourceNode(e.file, c.project, vars, r.src, r.table)
+		switch {
+		case n.UniqueID != id:
+			return nil, nil, nil, why + "its id is another"
+		case len(c.diags) > diags:
+			return nil, nil, nil, why + "a compile says something about it"
+		case !n.Enabled():
+			return nil, nil, nil, why + "it is disabled"
+		case len(n.Extract) > 0:
+			return nil, nil, nil, why + "mart extract lands it"
+		case len(airflowConfigErrors(n)) > 0:
+			return nil, nil, nil, why + "its airflow config is wrong"
+		case old != nil && len(old.DependsOn.Nodes) > 0:
+			return nil, nil, nil, why + "it read a seed's table"
+		}
+		if _, found := slices.BinarySearch(l.snap.Relations, relationHash(c.relationKey(n, n.Identifier))); found {
+			return nil, nil, nil, why + "a node builds its relation"
+		}
+		c.setUnrendered(n)
+		settleSource(n)
+		m := &newModel{n: n, source: true}
+		if m.frag, err = appendNode(nil, n); err != nil {
+			return nil, nil, nil, why + err.Error()
+		}
+		if old != nil {
+			m.moved = true
+			m.sameFace = old.Enabled() && old.Database == n.Database && old.Schema == n.Schema && old.Identifier == n.Identifier && old.Relation == n.Relation
+		}
+		l.sources[key] = n
+		r.n = n
+		news = append(news, m)
+		made = append(made, r)
+	}
+	return news, gone, made, ""
+}
+
+// plainSource says a source's entry has no Jinja but in its schema and
+// database (rendered by sourceNode as for its other tables) and in its
+// tables (checked one by one).
+func plainSource(src *yaml.Node) bool {
+	pairs, desc, ok := entryPairs(src)
+	if !ok || desc != nil && !plainTree(desc) {
+		return false
+	}
+	for _, kv := range pairs {
+		switch {
+		case !isStr(kv[0]):
+			return false
+		case kv[0].Value == "tables" || kv[0].Value == "schema" || kv[0].Value == "database":
+		case !plainTree(kv[1]):
+			return false
+		}
+	}
+	return true
+}
+
+// sourceRemakeTests makes the tests of the source tables remakeSources
+// made, as addGenericTests does; removed: the models the edit removes.
+func (l *patchLoad) sourceRemakeTests(made []sourceRemake, removed []goneModel) ([]*newModel, string) {
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer dec.close()
+	c := l.c
+	c.scope.lazy = dec
+	defer func() { c.scope.lazy = nil }()
+	var out []*newModel
+	for _, r := range made {
+		pending, why := l.sourcePending(r.n, r.src, r.table, r.file)
+		if why == "" {
+			var tests []*newModel
+			if tests, why = l.makePending(dec, r.n, pending, removed); why == "" {
+				out = append(out, tests...)
+				continue
+			}
+		}
+		return nil, "the tests of source table " + r.key + ": " + why
+	}
+	return out, ""
+}
+
+// sourcePending is what addGenericTests makes of a source table's tests
+// before it builds them: its own and its columns', on node n.
+func (l *patchLoad) sourcePending(n *Node, src *propSource, table *propTable, file string) ([]pendingTest, string) {
+	if why := twiceTested(table.Tests, table.DataTests, table.Columns); why != "" {
+		return nil, why
+	}
+	c := l.c
+	tt := &testTarget{node: n, expr: fmt.Sprintf("source(%q, %q)", src.Name, table.Name), file: file, nodeName: src.Name + "_" + table.Name,
+		quoteColumns: quotesColumns(src.Quoting, table.Quoting)}
+	pending := c.pendingTests(nil, tt, nil, table.DataTests, table.Tests)
+	for _, col := range table.Columns {
+		pending = c.pendingTests(pending, tt, col, col.DataTests, col.Tests)
+	}
+	return pending, ""
+}
+
+// settleSource gives a source node the empty lists manifest.json writes.
+func settleSource(s *Node) {
+	if s.DependsOn.Nodes == nil {
+		s.DependsOn.Nodes = []string{}
+	}
+	s.DependsOn.Macros = []string{}
+	s.Refs, s.Sources = []RefCall{}, [][]string{}
+	if s.Tags == nil {
+		s.Tags = []string{}
+	}
+}
