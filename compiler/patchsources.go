@@ -113,6 +113,9 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 		if _, found := slices.BinarySearch(l.snap.Relations, relationHash(c.relationKey(n, n.Identifier))); found {
 			return nil, nil, nil, why + "a node builds its relation"
 		}
+		if strings.Contains(r.src.Schema+r.src.Database, "{{") && !l.renderedAsSibling(dec, n, e.file) {
+			return nil, nil, nil, why + "its source's schema or database renders, and no table of it the compile rendered renders the same"
+		}
 		c.setUnrendered(n)
 		settleSource(n)
 		m := &newModel{n: n, source: true}
@@ -129,6 +132,23 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 		made = append(made, r)
 	}
 	return news, gone, made, ""
+}
+
+// renderedAsSibling says n, a table of a source whose schema or database
+// is a template, has the database and schema another table of that
+// source declared in file has in the node index, one the edit keeps: the
+// whole compile rendered the same text, and the snapshot watches the vars
+// and env vars it read (a source that had no table never rendered it).
+func (l *patchLoad) renderedAsSibling(dec *entryDecoder, n *Node, file string) bool {
+	for key, i := range l.ix.sources {
+		if !strings.HasPrefix(key, n.SourceName+".") || l.ix.nodes[i].gone || l.ix.nodes[i].sel.Path != file {
+			continue
+		}
+		if sib := dec.node(i, true); sib != nil && sib.SourceName == n.SourceName {
+			return sib.Database == n.Database && sib.Schema == n.Schema
+		}
+	}
+	return false
 }
 
 // plainSource says a source's entry has no Jinja but in its schema and

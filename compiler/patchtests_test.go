@@ -812,3 +812,27 @@ func TestPatchSourceTables(t *testing.T) {
 		{name: "a table mart extract lands", patched: false, files: map[string]string{"models/src.yml": src(t1, t2, strings.Replace(t3, "t3", "t3x", 1), "      - name: ex\n        extract: {from: postgres, dsn: x, mode: full}\n")}},
 	})
 }
+
+// TestPatchSourceTablesRenderedSchema: a table added to a source whose
+// schema is a template (var, env_var, target) is patched when another
+// table of it, which the whole compile rendered, renders the same; a
+// source that had no table compiles whole.
+func TestPatchSourceTablesRenderedSchema(t *testing.T) {
+	t.Setenv("PP_SCHEMA_ENV", "x")
+	src := func(tables string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: \"{{ target.schema }}_{{ var('lane', 'raw') }}_{{ env_var('PP_SCHEMA_ENV', 'e') }}\"\n    tables:\n" + tables +
+			"  - name: empty\n    schema: \"{{ var('lane', 'raw') }}\"\n    tables: []\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: rs\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":   "select id from {{ source('raw', 't1') }}\n",
+			"models/src.yml": src("      - name: t1\n")}},
+		{name: "a table added", patched: true, files: map[string]string{"models/src.yml": src("      - name: t1\n      - name: t2\n")}},
+		{name: "one to the source with none", patched: false, files: map[string]string{
+			"models/src.yml": strings.Replace(src("      - name: t1\n      - name: t2\n"), "tables: []\n", "tables:\n      - name: e1\n", 1)}},
+		{name: "the var changed", patched: false, files: map[string]string{"mart.yml": "name: rs\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  lane: fast\n"}},
+		{name: "another table", patched: true, files: map[string]string{
+			"models/src.yml": strings.Replace(src("      - name: t1\n      - name: t2\n      - name: t3\n"), "tables: []\n", "tables:\n      - name: e1\n", 1)}},
+	})
+}
