@@ -276,19 +276,9 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 	na, okA := columnNames(a.Content)
 	nb, okB := columnNames(b.Content)
 	if !okA || !okB {
-		// an item without a name, two of one name: item by item
-		if !m.same(a, b) {
-			return false
-		}
-		for j := range a.Content {
-			if !m.tree(a.Content[j], b.Content[j]) {
-				return false
-			}
-		}
-		return true
+		return m.tree(a, b) // an item without a name, two of one name
 	}
-	// the list's own line is its first item's, which may be another now
-	if a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || a.Anchor != "" || b.Anchor != "" || a.Column != b.Column {
+	if !sameList(a, b) {
 		return false
 	}
 	inA, inB := nameSets(na, nb)
@@ -315,6 +305,13 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 		}
 	}
 	return true
+}
+
+// sameList compares two lists whose items are matched by name: as same,
+// but for the lists' own lines, which are their first items' (another
+// item's now, when one was added or removed before it).
+func sameList(a, b *yaml.Node) bool {
+	return a.Kind == b.Kind && a.ShortTag() == b.ShortTag() && a.Anchor == "" && b.Anchor == "" && a.Column == b.Column
 }
 
 // wholeSource puts into out each table of a source added (b) or removed
@@ -397,8 +394,8 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 		}
 		ta, okA := columnNames(va.Content)
 		tb, okB := columnNames(vb.Content)
-		if !okA || !okB || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
-			return false // the list's own line is its first item's, which may be another now
+		if !okA || !okB || !sameList(va, vb) {
+			return false
 		}
 		inA, inB := nameSets(ta, tb)
 		last := -1
@@ -471,8 +468,7 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 // edits as such (descEdit.added, removed), for the patch to find their
 // models added or removed with them.
 func (m lineMap) entriesByName(a, b *yaml.Node, na, nb []string, edits map[string]*descEdit) bool {
-	// the list's own line is its first item's, which may be another now
-	if a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || a.Anchor != "" || b.Anchor != "" || a.Column != b.Column {
+	if !sameList(a, b) {
 		return false
 	}
 	inA, inB := nameSets(na, nb)
@@ -553,9 +549,8 @@ func (m lineMap) columnsEdit(key string, va, vb *yaml.Node, e *descEdit) (handle
 		e.cols, ok = m.columnEdits(va.Content, vb.Content, &e.tests)
 		return true, ok
 	}
-	// by name: columns may be added, removed or rewritten. The list's
-	// own line is its first item's, which may be another now
-	if va.Kind != vb.Kind || va.ShortTag() != vb.ShortTag() || va.Anchor != "" || vb.Anchor != "" || va.Column != vb.Column {
+	// by name: columns may be added, removed or rewritten
+	if !sameList(va, vb) {
 		return true, false
 	}
 	e.cols, e.added, e.removed, ok = m.columnsByName(va.Content, vb.Content, na, nb, &e.tests)
