@@ -1560,7 +1560,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// known)
 	var descs map[int]*descEdit
 	var entries map[string]*descEdit     // models' entries added or removed, by name
-	var sourceDescs map[string]*descEdit // sources' tables edited, added or removed, by id
+	var sourceDescs map[string]*descEdit // sources' tables (and seeds) edited, added or removed, by id
 	if len(editedYAML) > 0 {
 		if descs, entries, sourceDescs, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
 			return nil, why
@@ -1986,10 +1986,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			delete(sourceDescs, id)
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(sourceDescs)) { // and the source tables' (patchtests.go)
+	for _, id := range slices.Sorted(maps.Keys(sourceDescs)) { // and the source tables' and seeds' (patchtests.go)
 		if e := sourceDescs[id]; e.tests {
-			key := strings.TrimPrefix(id, TypeSource+"."+proj.Name+".")
-			testEdits = append(testEdits, testEdit{id: id, name: key, file: e.file, entry: e.entry, source: e.source})
+			name := strings.TrimPrefix(id, TypeSource+"."+proj.Name+".") // "source.table"
+			if e.source == nil {
+				name = id[strings.LastIndexByte(id, '.')+1:] // a seed's, found by ref()
+			}
+			testEdits = append(testEdits, testEdit{id: id, name: name, file: e.file, entry: e.entry, source: e.source})
 		}
 	}
 	if len(testEdits)+len(remakes) > 0 {
@@ -2332,11 +2335,12 @@ func seedSplice(snap *patchSnapshot, ix *nodeIndex, projects []*Project, ch chan
 }
 
 // sourceSplices are the splices of manifest.json an edit of sources'
-// descriptions makes (propsEdits): each table's entry, found through the
-// node index and decoded as a run loads it, with its description and its
-// columns' as the edit made them. An entry that does not encode back to
-// its own bytes is left to the whole compile. No render reads a source's
-// descriptions (a snapshot is kept only when none reads graph).
+// (and seeds') descriptions and columns makes (propsEdits): each table's
+// or seed's entry, found through the node index and decoded as a run
+// loads it, with its description and its columns' as the edit made them.
+// An entry that does not encode back to its own bytes is left to the
+// whole compile. No render reads their descriptions (a snapshot is kept
+// only when none reads graph).
 func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, string) {
 	if why := l.index(); why != "" {
 		return nil, "sources' descriptions changed and " + why
@@ -2353,7 +2357,7 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 			continue // its tests alone changed (remakeTests)
 		}
 		i, ok := l.ix.pos[id]
-		if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].sel.ResourceType != TypeSource {
+		if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].sel.ResourceType != TypeSource && l.ix.nodes[i].sel.ResourceType != TypeSeed {
 			return nil, e.file + " changed the descriptions of " + id + ", which the node index lacks"
 		}
 		at := l.snap.Entries[i]

@@ -42,7 +42,7 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 				return why + "is not the project's own"
 			}
 			for _, key := range slices.Sorted(maps.Keys(srcs)) {
-				if !addSourceEdit(sources, TypeSource+"."+proj.Name+"."+key, path, srcs[key]) {
+				if !addSourceEdit(sources, nodeID(proj, key), path, srcs[key]) {
 					return why + key + " is described twice"
 				}
 			}

@@ -836,3 +836,29 @@ func TestPatchSourceTablesRenderedSchema(t *testing.T) {
 			"models/src.yml": strings.Replace(src("      - name: t1\n      - name: t2\n      - name: t3\n"), "tables: []\n", "tables:\n      - name: e1\n", 1)}},
 	})
 }
+
+// TestPatchSeedProperties: a seed's descriptions, columns and tests in
+// YAML edited as a model's are patched, lines moving; its config, an
+// entry added, or its CSV edited with its YAML compile whole.
+func TestPatchSeedProperties(t *testing.T) {
+	props := func(desc, cols string) string {
+		return "version: 2\nseeds:\n  - name: countries\n    description: " + desc + "\n    columns:\n      - name: code\n        data_tests: [unique]\n" + cols +
+			"models:\n  - name: a\n    description: the a\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":            "name: sp\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nseed-paths: [\"seeds\"]\n",
+			"seeds/countries.csv": "code,name\nfr,France\nde,Germany\n",
+			"seeds/other.csv":     "id\n1\n",
+			"models/a.sql":        "select code from {{ ref('countries') }}\n",
+			"seeds/_seeds.yml":    props("the countries", "")}},
+		{name: "its description", patched: true, files: map[string]string{"seeds/_seeds.yml": props("the countries we sell in", "")}},
+		{name: "a column documented (lines move)", patched: true, files: map[string]string{"seeds/_seeds.yml": props("the countries we sell in", "      - name: name\n        description: its English name\n")}},
+		{name: "a test added", patched: true, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries we sell in", "      - name: name\n        description: its English name\n"), "[unique]", "[unique, not_null]", 1)}},
+		{name: "a column removed", patched: true, files: map[string]string{"seeds/_seeds.yml": props("the countries we sell in", "")}},
+		{name: "its column types", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1)}},
+		{name: "its CSV and its description", patched: false, files: map[string]string{"seeds/countries.csv": "code,name\nfr,France\nde,Germany\nit,Italy\n",
+			"seeds/_seeds.yml": strings.Replace(props("the countries", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1)}},
+		{name: "another seed described", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(strings.Replace(props("the countries", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1), "models:\n", "  - name: other\n    description: x\nmodels:\n", 1)}},
+	})
+}

@@ -25,9 +25,9 @@ import (
 // new descriptions.
 //
 // Lines may move (a description added, a comment line): in a file of
-// models and sources alone (version:, models:, sources:), where the only
-// positions a compile keeps are where each model, source table and test is
-// declared (the node index, read by runs: where a failing test points; the
+// models, sources and seeds alone (version:, models:, sources:, seeds:),
+// where the only positions a compile keeps are where each model, source
+// table, seed and test is declared (the node index, read by runs: where a failing test points; the
 // other lines of a source, its freshness: and extract: keys, are read by
 // the whole compiles of the commands that check them). The snapshot shifts those
 // (patchHead.LineShifts), unless the compile said something about the
@@ -45,8 +45,8 @@ import (
 // other nodes see of it stays (movedFace).
 //
 // Anything else falls back to a whole compile: lines moved in a file with
-// seeds, snapshots, unit tests or anything else (their positions are in
-// more places), a description with Jinja in it (`{{`: rendered,
+// snapshots, unit tests or anything else (their positions are in more
+// places), a description with Jinja in it (`{{`: rendered,
 // doc() looked up), a value that is not a plain string, a model entry with
 // versions, a model that is not patchable (disabled, ephemeral, rendered
 // at run time...), any other key, entry or file changed.
@@ -108,6 +108,13 @@ func addEntry(entries map[string]*descEdit, name, file string, e *descEdit) bool
 		return false
 	}
 	return true
+}
+
+// nodeID is the id of a root project's node from its key in propsEdits'
+// others: its type, then its name ("source.raw.t", "seed.countries").
+func nodeID(proj *Project, key string) string {
+	typ, rest, _ := strings.Cut(key, ".")
+	return typ + "." + proj.Name + "." + rest
 }
 
 // addSourceEdit records the edit e of a source table (by id) of file in
@@ -179,16 +186,16 @@ func propsTree(data []byte) (*yaml.Node, error) {
 // edit: by model name, the descriptions it changed, and how it moved the
 // lines of everything else (nil: nothing moved), or false when it changed
 // anything else. A description may be added or removed, and may span
-// lines; lines may move only in a file of models alone (version: and
-// models:), whose nodes' lines the snapshot shifts (lineShift).
+// lines; lines may move only in a file of models, sources and seeds
+// alone, whose nodes' lines the snapshot shifts (lineShift).
 func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool) {
 	edits, _, moved, ok := propsEdits(old, new)
 	return edits, moved, ok
 }
 
-// propsEdits is descriptionEdits with the descriptions of sources' tables
-// (and of their columns) an edit changed, by "source.table"
-// (sourceEdits): a file with sources moves no line.
+// propsEdits is descriptionEdits with what an edit changed of sources'
+// tables (sourceEdits) and of seeds (seedEdits), by their type and name
+// ("source.raw.t", "seed.countries": nodeID).
 func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []lineShift, bool) {
 	a, errA := propsTree(old)
 	b, errB := propsTree(new)
@@ -215,11 +222,17 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 		if !m.tree(ka, kb) {
 			return nil, nil, nil, false
 		}
-		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" && ka.Value != "sources" {
+		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" && ka.Value != "sources" && ka.Value != "seeds" {
 			shiftable = false
 		}
 		if isStr(ka) && ka.Value == "sources" && va.Kind == yaml.SequenceNode {
 			if !m.sourceEdits(va, vb, sources) {
+				return nil, nil, nil, false
+			}
+			continue
+		}
+		if isStr(ka) && ka.Value == "seeds" && va.Kind == yaml.SequenceNode {
+			if !m.seedEdits(va, vb, sources) {
 				return nil, nil, nil, false
 			}
 			continue
@@ -307,6 +320,30 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 	return true
 }
 
+// seedEdits compares a seeds: list before (a) and after (b) an edit: the
+// same entries, in the same order, whose descriptions, columns and tests
+// may change as a model's do (modelEdits), into out by "seed.name"; false
+// when anything else changed (a seed's config: its relation, its column
+// types).
+func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
+	if !m.same(a, b) {
+		return false
+	}
+	edits := map[string]*descEdit{}
+	for j := range a.Content {
+		if !m.modelEdits(a.Content[j], b.Content[j], edits) {
+			return false
+		}
+	}
+	for name, e := range edits {
+		if e.config || e.entryAdded || e.entryRemoved || out[TypeSeed+"."+name] != nil {
+			return false
+		}
+		out[TypeSeed+"."+name] = e
+	}
+	return true
+}
+
 // sameList compares two lists whose items are matched by name: as same,
 // but for the lists' own lines, which are their first items' (another
 // item's now, when one was added or removed before it).
@@ -334,10 +371,11 @@ func wholeSource(name string, a, b *yaml.Node, out map[string]*descEdit) bool {
 		if b != nil {
 			e.entry, e.source = tables[k], b
 		}
-		if out[name+"."+t] != nil {
+		key := TypeSource + "." + name + "." + t
+		if out[key] != nil {
 			return false // declared twice: the compile says so
 		}
-		out[name+"."+t] = e
+		out[key] = e
 	}
 	return true
 }
@@ -452,7 +490,7 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 				continue
 			}
 		}
-		key := name + "." + t.name
+		key := TypeSource + "." + name + "." + t.name
 		if out[key] != nil {
 			return false // declared twice: the compile says so
 		}
@@ -1179,7 +1217,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			if !ok || snap.Files[at].Proj != 0 {
 				return nil, nil, nil, ch.path + " changed sources and is not the project's own"
 			}
-			if !addSourceEdit(sources, TypeSource+"."+proj.Name+"."+key, ch.path, e) {
+			if !addSourceEdit(sources, nodeID(proj, key), ch.path, e) {
 				return nil, nil, nil, key + " is described in two files"
 			}
 		}
