@@ -105,6 +105,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"macros/disp.sql": "{% macro my_thing() %}{{ return(adapter.dispatch('my_thing')()) }}{% endmacro %}\n" +
 			"{% macro default__my_thing() %}1{% endmacro %}\n",
 		"tests/assert_positive.sql": "select * from {{ ref('m_3') }} where amount < 0\n",
+		"seeds/_seeds.yml":          "version: 2\nseeds:\n  - name: base\n    description: the base rows\n    columns:\n      - name: id\n        data_tests: [unique]\n",
 		"analyses/look.sql":         "select count(*) from {{ ref('m_4') }}\n",
 	} {
 		p.write(name, text)
@@ -272,7 +273,28 @@ func (p *mutatedProject) mutateOnce() string {
 		}
 		p.write("macros/naming.sql", text)
 		return "naming macro"
-	case 11: // YAML properties: a description, a model's config
+	case 11: // YAML properties: a description, a model's config; a seed's description, columns, tests
+		if r.Intn(4) == 0 {
+			text := p.read("seeds/_seeds.yml")
+			switch r.Intn(3) {
+			case 0:
+				text = regexp.MustCompile(`description: the base rows.*`).ReplaceAllString(text, "description: the base rows"+strings.Repeat("\n      and more", r.Intn(2)))
+				text = strings.Replace(text, "description: the base rows\n      and more", "description: >\n      the base rows\n      and more", 1)
+			case 1:
+				text = strings.Replace(text, "[unique]", "[unique, not_null]", 1)
+				if r.Intn(2) == 0 {
+					text = strings.Replace(text, "[unique, not_null, not_null]", "[unique]", 1)
+				}
+			default:
+				if col := "      - name: name\n        description: the name\n"; strings.Contains(text, col) {
+					text = strings.Replace(text, col, "", 1)
+				} else {
+					text += col
+				}
+			}
+			p.write("seeds/_seeds.yml", text)
+			return "seed yaml"
+		}
 		f := p.pick(p.files("models", ".yml"))
 		text := p.read(f)
 		text = strings.Replace(text, "description: \"Synthetic", fmt.Sprintf("description: \"Edited %d", p.n), 1)

@@ -696,6 +696,9 @@ type patchStep struct {
 	remove  []string
 	link    string // a symlink to nothing made at this path, as Emacs locks a file being edited
 	patched bool
+	// coldFails: the cold compile fails after this step, and the patch
+	// must refuse it (nothing to compare)
+	coldFails bool
 }
 
 // runPatchSteps makes each step's edit in a new project and compares the
@@ -736,6 +739,15 @@ func runPatchSteps(t *testing.T, steps []patchStep) {
 		}
 		if s.link != "" {
 			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
+		}
+		if s.coldFails {
+			opt := Options{ProjectDir: dir, InvocationID: "inv"}
+			cold, d := Compile(opt)
+			require.Nil(t, cold, "step %s: the cold compile succeeds", s.name)
+			opt.PartialParse = true
+			pt, why := CompileByPatch(opt)
+			require.Nil(t, pt, "step %s: patched what the cold compile rejects (%v); why=%q", s.name, diagLines(d), why)
+			continue
 		}
 		patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, s.name)
 		if i > 0 {
@@ -779,6 +791,9 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 		}
 	}
 	all := cold.Manifest.AllIDs()
+	for _, id := range all {
+		require.Contains(t, g.Nodes, id, "the node index after %s", step)
+	}
 	lr, _ := pt.Result(all)
 	if lr == nil {
 		return false

@@ -989,7 +989,8 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	}
 	// a model added could be one of them; a test made again could have been
 	// one (its YAML disabled it), or be one
-	tests := slices.ContainsFunc(gone, func(g goneModel) bool { return g.test })
+	// (a source table removed may have disabled tests, which go with it)
+	tests := slices.ContainsFunc(gone, func(g goneModel) bool { return g.test || g.source })
 	for _, m := range news {
 		if !m.test && string(tail.disabled) != "{}" {
 			return nil, "the project has disabled nodes"
@@ -1021,6 +1022,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	var firstStay [4]int // of keys, parents, children, skeys (cutEntry)
 	for l, list := range [][]mapEntry{keys, tail.parents, tail.children, skeys} {
 		firstStay[l] = firstStaying(list, goneIDs)
+	}
+	if len(skeys) > 0 && firstStay[3] == len(skeys) {
+		return nil, "every source table of the project is removed or made again" // no entry to cut next to
 	}
 	var splices []fileSplice
 	kids := map[string][]string{} // by parent: its children added

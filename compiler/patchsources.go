@@ -67,6 +67,14 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 		e := edits[id]
 		key := strings.TrimPrefix(id, prefix)
 		why := "source table " + key + " changed and "
+		for _, d := range l.snap.Diags { // a warning about it (a test declared twice) would go with it
+			if d.File == e.file || d.File == e.removedFrom && e.entryRemoved {
+				return nil, nil, nil, why + "the compile said something about its file"
+			}
+		}
+		if i, declared := l.ix.sources[key]; declared && !e.entryRemoved && !l.ix.nodes[i].gone {
+			return nil, nil, nil, why + "it is declared elsewhere too" // an error of the whole compile
+		}
 		var old *Node
 		if e.entryRemoved {
 			i, ok := l.ix.pos[id]

@@ -862,3 +862,54 @@ func TestPatchSeedProperties(t *testing.T) {
 		{name: "another seed described", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(strings.Replace(props("the countries", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1), "models:\n", "  - name: other\n    description: x\nmodels:\n", 1)}},
 	})
 }
+
+// TestPatchSourceTablesReviewed: what a review found patched unlike a
+// cold compile: a table added that another file declares too, a removed
+// table's disabled tests, a table's description removed that uncovers its
+// source's rendered one, a removed table's warning.
+func TestPatchSourceTablesReviewed(t *testing.T) {
+	mart := "name: rv\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n"
+	srcs := func(rawTables, plainTables string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    description: \"{{ doc('rawdoc') }}\"\n    tables:\n      - name: t1\n" + rawTables +
+			"  - name: plain\n    schema: main\n    tables:\n      - name: p1\n" + plainTables
+	}
+	const t2 = "      - name: t2\n        description: two\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": mart,
+			"models/a.sql": "select id from {{ source('raw', 't1') }}\n", "models/d.md": "{% docs rawdoc %}RAW{% enddocs %}\n",
+			"models/src.yml": srcs(t2, ""),
+			"models/b.yml":   "version: 2\nsources:\n  - name: plain\n    schema: main\n    tables:\n      - name: p3\n"}},
+		{name: "p1 declared in b.yml too", coldFails: true, files: map[string]string{
+			"models/b.yml": "version: 2\nsources:\n  - name: plain\n    schema: main\n    tables:\n      - name: p3\n      - name: p1\n"}},
+		{name: "and in a new file", coldFails: true, files: map[string]string{
+			"models/b.yml": "version: 2\nsources:\n  - name: plain\n    schema: main\n    tables:\n      - name: p3\n",
+			"models/c.yml": "version: 2\nsources:\n  - name: plain\n    schema: main\n    tables:\n      - name: p1\n"}},
+		{name: "back", patched: true, remove: []string{"models/c.yml"}},
+		{name: "t2's description removed: the source's, rendered", files: map[string]string{"models/src.yml": srcs("      - name: t2\n", "")}},
+		{name: "a table with a disabled test (compiled whole)", files: map[string]string{
+			"models/src.yml": srcs("      - name: t2\n", "      - name: p2\n        columns:\n          - name: id\n            data_tests: [{not_null: {config: {enabled: false}}}]\n")}},
+		{name: "removed with it", files: map[string]string{"models/src.yml": srcs("      - name: t2\n", "")}},
+		{name: "a table with a test declared twice (a warning)", files: map[string]string{
+			"models/src.yml": srcs("      - name: t2\n", "      - name: td\n        columns:\n          - name: id\n            data_tests: [not_null, not_null]\n")}},
+		{name: "removed: the warning goes", files: map[string]string{"models/src.yml": srcs("      - name: t2\n", "")}},
+	})
+}
+
+// TestPatchOnlySourceTable: the project's only source table made again or
+// removed compiles whole (no entry of manifest.json's sources to cut and
+// insert next to), saying so.
+func TestPatchOnlySourceTable(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	writeProjectFile(t, dir, "mart.yml", "name: os\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/src.yml", "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n")
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	writeProjectFile(t, dir, "models/src.yml", "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n        meta: {a: 1}\n")
+	past := time.Now().Add(-time.Minute)
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/src.yml"), past, past))
+	opt.PartialParse = true
+	_, why := CompileByPatch(opt)
+	require.Contains(t, why, "every source table of the project is removed or made again")
+}
