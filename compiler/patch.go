@@ -1990,7 +1990,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if e := sourceDescs[id]; e.tests {
 			name := strings.TrimPrefix(id, TypeSource+"."+proj.Name+".") // "source.table"
 			if e.source == nil {
-				name = id[strings.LastIndexByte(id, '.')+1:] // a seed's, found by ref()
+				name = id[strings.LastIndexByte(id, '.')+1:] // a seed's or a snapshot's, found by ref()
 			}
 			testEdits = append(testEdits, testEdit{id: id, name: name, file: e.file, entry: e.entry, source: e.source})
 		}
@@ -2357,7 +2357,7 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 			continue // its tests alone changed (remakeTests)
 		}
 		i, ok := l.ix.pos[id]
-		if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].sel.ResourceType != TypeSource && l.ix.nodes[i].sel.ResourceType != TypeSeed {
+		if !ok || i >= len(l.snap.Entries) || !slices.Contains([]string{TypeSource, TypeSeed, TypeSnapshot}, l.ix.nodes[i].sel.ResourceType) {
 			return nil, e.file + " changed the descriptions of " + id + ", which the node index lacks"
 		}
 		at := l.snap.Entries[i]

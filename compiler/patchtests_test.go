@@ -755,6 +755,10 @@ func TestPatchJinjaDescriptionKept(t *testing.T) {
 		{name: "the doc and a test", files: map[string]string{"models/docs.md": "{% docs a_doc %}The A.{% enddocs %}\n", "models/p.yml": props("[unique]", "        description: the t1\n")}},
 		{name: "the var and a test", files: map[string]string{"mart.yml": mart("them"), "models/p.yml": props("[not_null]", "        description: the t1\n")}},
 		{name: "a test again", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "")}},
+		{name: "a's config: made again with its doc() description", files: map[string]string{
+			"models/p.yml": strings.Replace(props("[not_null, unique]", ""), "  - name: b\n", "    config: {tags: [t]}\n  - name: b\n", 1)}},
+		{name: "b's config: made again with its var() description", files: map[string]string{
+			"models/p.yml": strings.Replace(props("[not_null, unique]", ""), "\nsources:", "\n    config: {tags: [u]}\nsources:", 1)}},
 	})
 }
 
@@ -912,4 +916,27 @@ func TestPatchOnlySourceTable(t *testing.T) {
 	opt.PartialParse = true
 	_, why := CompileByPatch(opt)
 	require.Contains(t, why, "every source table of the project is removed or made again")
+}
+
+// TestPatchSnapshotProperties: a snapshot's descriptions, columns and
+// tests in YAML (of a SQL snapshot, and of one YAML declares with
+// relation:) edited as a model's are patched, lines moving; its config
+// compiles whole.
+func TestPatchSnapshotProperties(t *testing.T) {
+	props := func(desc, cols string) string {
+		return "version: 2\nsnapshots:\n  - name: orders_snap\n    description: " + desc + "\n    columns:\n      - name: id\n        data_tests: [not_null]\n" + cols +
+			"  - name: orders_history\n    relation: ref('a')\n    config: {unique_key: id, strategy: check, check_cols: all}\n    description: the history\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":                  "name: snp\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nsnapshot-paths: [\"snapshots\"]\n",
+			"models/a.sql":              "select 1 as id\n",
+			"snapshots/orders_snap.sql": "{% snapshot orders_snap %}\n{{ config(unique_key='id', strategy='check', check_cols='all', target_schema='snaps') }}\nselect * from {{ ref('a') }}\n{% endsnapshot %}\n",
+			"snapshots/_snaps.yml":      props("the orders", "")}},
+		{name: "its description", patched: true, files: map[string]string{"snapshots/_snaps.yml": props("the orders, kept", "")}},
+		{name: "a column documented (lines move)", patched: true, files: map[string]string{"snapshots/_snaps.yml": props("the orders, kept", "      - name: status\n        description: its status\n")}},
+		{name: "a test added", patched: true, files: map[string]string{"snapshots/_snaps.yml": strings.Replace(props("the orders, kept", "      - name: status\n        description: its status\n"), "[not_null]", "[not_null, unique]", 1)}},
+		{name: "the YAML snapshot's description", patched: true, files: map[string]string{"snapshots/_snaps.yml": strings.Replace(props("the orders, kept", ""), "the history", "the orders' history", 1)}},
+		{name: "its config", patched: false, files: map[string]string{"snapshots/_snaps.yml": strings.Replace(props("the orders, kept", ""), "check_cols: all", "check_cols: [id]", 1)}},
+	})
 }

@@ -25,9 +25,8 @@ import (
 // new descriptions.
 //
 // Lines may move (a description added, a comment line): in a file of
-// models, sources and seeds alone (version:, models:, sources:, seeds:),
-// where the only positions a compile keeps are where each model, source
-// table, seed and test is declared (the node index, read by runs: where a failing test points; the
+// models, sources, seeds and snapshots alone, where the only positions a
+// compile keeps are where each of their nodes and tests is declared (the node index, read by runs: where a failing test points; the
 // other lines of a source, its freshness: and extract: keys, are read by
 // the whole compiles of the commands that check them). The snapshot shifts those
 // (patchHead.LineShifts), unless the compile said something about the
@@ -45,8 +44,7 @@ import (
 // other nodes see of it stays (movedFace).
 //
 // Anything else falls back to a whole compile: lines moved in a file with
-// snapshots, unit tests or anything else (their positions are in more
-// places), a description with Jinja in it (`{{`: rendered,
+// unit tests or anything else (their positions are in more places), a description with Jinja in it (`{{`: rendered,
 // doc() looked up), a value that is not a plain string, a model entry with
 // versions, a model that is not patchable (disabled, ephemeral, rendered
 // at run time...), any other key, entry or file changed.
@@ -186,15 +184,15 @@ func propsTree(data []byte) (*yaml.Node, error) {
 // edit: by model name, the descriptions it changed, and how it moved the
 // lines of everything else (nil: nothing moved), or false when it changed
 // anything else. A description may be added or removed, and may span
-// lines; lines may move only in a file of models, sources and seeds
-// alone, whose nodes' lines the snapshot shifts (lineShift).
+// lines; lines may move only in a file of models, sources, seeds and
+// snapshots alone, whose nodes' lines the snapshot shifts (lineShift).
 func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool) {
 	edits, _, moved, ok := propsEdits(old, new)
 	return edits, moved, ok
 }
 
 // propsEdits is descriptionEdits with what an edit changed of sources'
-// tables (sourceEdits) and of seeds (seedEdits), by their type and name
+// tables (sourceEdits), seeds and snapshots (seedEdits), by their type and name
 // ("source.raw.t", "seed.countries": nodeID).
 func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []lineShift, bool) {
 	a, errA := propsTree(old)
@@ -214,15 +212,16 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 	if a.Kind != yaml.MappingNode {
 		return edits, sources, nil, m.tree(a, b) && m.unmoved()
 	}
-	// lines may move in a file of models and sources alone: the only
-	// positions a compile keeps of them are in the node index
+	// lines may move in a file of models, sources, seeds and snapshots
+	// alone: the only positions a compile keeps of them are in the node
+	// index
 	shiftable := true
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
 		if !m.tree(ka, kb) {
 			return nil, nil, nil, false
 		}
-		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" && ka.Value != "sources" && ka.Value != "seeds" {
+		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" && ka.Value != "sources" && ka.Value != "seeds" && ka.Value != "snapshots" {
 			shiftable = false
 		}
 		if isStr(ka) && ka.Value == "sources" && va.Kind == yaml.SequenceNode {
@@ -231,8 +230,8 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 			}
 			continue
 		}
-		if isStr(ka) && ka.Value == "seeds" && va.Kind == yaml.SequenceNode {
-			if !m.seedEdits(va, vb, sources) {
+		if isStr(ka) && (ka.Value == "seeds" || ka.Value == "snapshots") && va.Kind == yaml.SequenceNode {
+			if !m.seedEdits(va, vb, sources, strings.TrimSuffix(ka.Value, "s")) {
 				return nil, nil, nil, false
 			}
 			continue
@@ -320,12 +319,13 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 	return true
 }
 
-// seedEdits compares a seeds: list before (a) and after (b) an edit: the
-// same entries, in the same order, whose descriptions, columns and tests
-// may change as a model's do (modelEdits), into out by "seed.name"; false
-// when anything else changed (a seed's config: its relation, its column
-// types).
-func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
+// seedEdits compares a seeds: (or snapshots:) list before (a) and after
+// (b) an edit: the same entries, in the same order, whose descriptions,
+// columns and tests may change as a model's do (modelEdits), into out by
+// "seed.name" ("snapshot.name": typ); false when anything else changed
+// (an entry's config: a seed's relation and column types, a snapshot's
+// strategy, a YAML snapshot's relation:).
+func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit, typ string) bool {
 	if !m.same(a, b) {
 		return false
 	}
@@ -336,10 +336,10 @@ func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 		}
 	}
 	for name, e := range edits {
-		if e.config || e.entryAdded || e.entryRemoved || out[TypeSeed+"."+name] != nil {
+		if e.config || e.entryAdded || e.entryRemoved || out[typ+"."+name] != nil {
 			return false
 		}
-		out[TypeSeed+"."+name] = e
+		out[typ+"."+name] = e
 	}
 	return true
 }

@@ -26,15 +26,15 @@ sources:
   - name: s
     description: the s
 `
-	const snapshots = "snapshots:\n  - name: sd\n"
+	const units = "unit_tests:\n  - name: u\n"
 	replace := func(s, old, new string) string { return strings.Replace(s, old, new, 1) }
 	for _, tc := range []struct {
 		name, from, to string
 		want           map[string]*descEdit // nil: not only descriptions changed
 	}{
 		{"nothing", base, base, map[string]*descEdit{}},
-		// lines move only in a file of models, sources and seeds (TestDescriptionEditsMovingLines)
-		{"a comment above: every line moves", base + snapshots, "# hello\n" + base + snapshots, nil},
+		// lines move only in a file of models, sources, seeds and snapshots (TestDescriptionEditsMovingLines)
+		{"a comment above: every line moves", base + units, "# hello\n" + base + units, nil},
 		{"a comment below", base, base + "# bye\n", map[string]*descEdit{}},
 		{"quotes only", base, replace(base, `"the a"`, `'the a'`), map[string]*descEdit{}},
 		{"a model's", base, replace(base, `"the a"`, `"the A"`), map[string]*descEdit{"a": {desc: &descChange{"the a", "the A"}}}},
@@ -45,7 +45,7 @@ sources:
 			map[string]*descEdit{"a": {desc: &descChange{"the a", "the A"}}, "b": {desc: &descChange{"the b", "the B"}}}},
 		{"a source's (propsEdits has it)", base, replace(base, "the s", "the S"), map[string]*descEdit{}},
 		{"a config with Jinja", base, replace(base, "table", `"{{ 'view' }}"`), nil},
-		{"a line more", base + snapshots, replace(base, `"the a"`, "|\n      the a") + snapshots, nil},
+		{"a line more", base + units, replace(base, `"the a"`, "|\n      the a") + units, nil},
 		{"Jinja", base, replace(base, `"the a"`, `"{{ doc('a') }}"`), nil},
 		{"a number", base, replace(base, `"the a"`, `12`), nil},
 		{"a tagged string", base, replace(base, `"the a"`, `!!str 12`), map[string]*descEdit{"a": {desc: &descChange{"the a", "12"}}}},
@@ -145,7 +145,8 @@ models:
 		{"a test with an anchor", replace(base, "[unique]", "&t [unique]"), nil, nil},
 		{"a source below: its lines move too", "# hi\n" + base + "sources:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
 		{"a seed below: its lines move too", "# hi\n" + base + "seeds:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
-		{"a snapshot below: its lines would move", "# hi\n" + base + "snapshots:\n  - name: s\n", nil, nil},
+		{"a snapshot below: its lines move too", "# hi\n" + base + "snapshots:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
+		{"a unit test below: its lines would move", "# hi\n" + base + "unit_tests:\n  - name: s\n", nil, nil},
 		{"a column added", replace(base, "  - name: b\n", "      - name: y\n        description: a y\n  - name: b\n"),
 			map[string]*descEdit{"a": {added: map[string]*Column{"y": {Name: "y", Description: "a y"}}}}, []lineShift{{10, 2}}},
 		{"a column added first, with no description", replace(base, "      - name: id\n", "      - name: y\n      - name: id\n"),
@@ -184,7 +185,7 @@ models:
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			from := base
-			for _, key := range []string{"sources", "seeds", "snapshots"} {
+			for _, key := range []string{"sources", "seeds", "snapshots", "unit_tests"} {
 				if strings.Contains(tc.to, key+":") {
 					from = base + key + ":\n  - name: s\n"
 				}
