@@ -26,9 +26,10 @@ import (
 //
 // Lines may move (a description added, a comment line): in a file of
 // models, sources, seeds and snapshots alone, where the only positions a
-// compile keeps are where each of their nodes and tests is declared (the node index, read by runs: where a failing test points; the
-// other lines of a source, its freshness: and extract: keys, are read by
-// the whole compiles of the commands that check them). The snapshot shifts those
+// compile keeps are where each of their nodes and tests is declared (the
+// node index, read by runs: where a failing test points; the other lines
+// of a source, its freshness: and extract: keys, are read by the whole
+// compiles of the commands that check them). The snapshot shifts those
 // (patchHead.LineShifts), unless the compile said something about the
 // file (its diagnostics would move).
 //
@@ -44,7 +45,8 @@ import (
 // other nodes see of it stays (movedFace).
 //
 // Anything else falls back to a whole compile: lines moved in a file with
-// unit tests or anything else (their positions are in more places), a description with Jinja in it (`{{`: rendered,
+// unit tests or anything else (their positions are in more places), a
+// description with Jinja in it that the edit changed (`{{`: rendered,
 // doc() looked up), a value that is not a plain string, a model entry with
 // versions, a model that is not patchable (disabled, ephemeral, rendered
 // at run time...), any other key, entry or file changed.
