@@ -2026,10 +2026,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if gone, why = load.removeModels(goneNodes, read, entries, mv); why != "" {
 			return nil, why
 		}
-		if why = load.reshapeModels(reshaped, gone); why != "" {
+		if news, why = load.addModels(proj, added, gone, entries); why != "" {
 			return nil, why
 		}
-		if news, why = load.addModels(proj, added, gone, entries); why != "" {
+		// after the models added: a model whose refs changed may ref one
+		if why = load.reshapeModels(reshaped, gone); why != "" {
 			return nil, why
 		}
 		for name, e := range entries {
@@ -2260,7 +2261,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		snap.forgetProps(goneProps)
 	}
 	if len(news)+len(gone)+len(reshaped) > 0 {
-		load.ix, load.sources = nil, nil // read again, as edited
+		load.ix, load.sources, load.also, load.alsoEarly = nil, nil, nil, nil // read again, as edited
 	}
 	// the next YAML edit is compared with the text as it is now
 	for _, y := range editedYAML {

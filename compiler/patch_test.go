@@ -1766,7 +1766,7 @@ func TestPatchReshapesModels(t *testing.T) {
 			"models/m.sql": "{{ config(materialized='view') }}\nselect id from {{ ref('a') }}\n"}},
 		{name: "incremental", patched: true, files: map[string]string{
 			"models/m.sql": "{{ config(materialized='incremental', unique_key='id') }}\nselect id from {{ ref('a') }}\n{% if is_incremental() %}where id > 0{% endif %}\n"}},
-		{name: "a ref of a model added with it", patched: false, files: map[string]string{
+		{name: "a ref of a model added with it (added first)", patched: true, files: map[string]string{
 			"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('n') }}\n",
 			"models/n.sql": "select 4 as id\n"}},
 		{name: "a ref of one added before", patched: true, files: map[string]string{

@@ -780,7 +780,7 @@ func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []go
 			if t == nil || t.Materialized() == "ephemeral" {
 				return "refs an unknown or ephemeral model"
 			}
-			if t != self && dec.also[t.Name] != t && slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
+			if t != self && dec.l.also[t.Name] != t && slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
 				return "refs a removed model" // an error, which a whole compile reports
 			}
 		case strings.HasPrefix(k, "source:"):
@@ -1110,7 +1110,7 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	}
 	// the reshaped models' new parents first: one may be a node inserted
 	// here (a source table added), its children with it
-	sp, why := reshapeSplices(reshaped, l.ix, tail, b, snap.Macros[1], kids, lost)
+	sp, why := reshapeSplices(reshaped, news, l.ix, tail, b, snap.Macros[1], kids, lost)
 	if why != "" {
 		return nil, why
 	}

@@ -639,6 +639,11 @@ type patchLoad struct {
 	// sources: the source tables a patch made again, added (their new
 	// nodes) or removed (nil), by "source.table" (remakeSources)
 	sources map[string]*Node
+	// also are nodes ref() finds by name besides the index's: the models
+	// a patch added so far (addModels, which runs before the models whose
+	// refs changed render again: they may ref one), final and (early) as
+	// they were before they rendered
+	also, alsoEarly map[string]*Node
 }
 
 // SelectorGraph returns the graph selection runs over, read from the
@@ -874,19 +879,16 @@ type entryDecoder struct {
 	pre   map[string]*Node
 	byID  map[string]int
 	blobs *os.File
-	// also are nodes ref() finds by name besides the index's: the models
-	// a patch added so far, final and (early) as they were before they
-	// rendered
-	also, alsoEarly map[string]*Node
 }
 
 // added makes ref() find a model the patch added: n, and pre as it was
 // before it rendered.
 func (d *entryDecoder) added(n, pre *Node) {
-	if d.also == nil {
-		d.also, d.alsoEarly = map[string]*Node{}, map[string]*Node{}
+	l := d.l
+	if l.also == nil {
+		l.also, l.alsoEarly = map[string]*Node{}, map[string]*Node{}
 	}
-	d.also[n.Name], d.alsoEarly[n.Name] = n, pre
+	l.also[n.Name], l.alsoEarly[n.Name] = n, pre
 }
 
 func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
@@ -991,9 +993,9 @@ func (d *entryDecoder) ref(name, version string, versioned bool) *Node {
 		i, ok := d.l.ix.versions[name][version]
 		return d.earlyNode(d.node(i, ok))
 	}
-	if n := d.also[name]; n != nil {
+	if n := d.l.also[name]; n != nil {
 		if d.early {
-			return d.alsoEarly[name]
+			return d.l.alsoEarly[name]
 		}
 		return n
 	}

@@ -224,10 +224,17 @@ func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
 // change: their parent_map lists, replaced, and the child_map lists of
 // the parents they left (lost) and joined (kids). A new parent that
 // depends on the model, through any path, would close a cycle: refused.
-func reshapeSplices(jobs []*patchJob, ix *nodeIndex, tail *mapTail, b []byte, base int64, kids, lost map[string][]string) ([]fileSplice, string) {
+func reshapeSplices(jobs []*patchJob, news []*newModel, ix *nodeIndex, tail *mapTail, b []byte, base int64, kids, lost map[string][]string) ([]fileSplice, string) {
 	var splices []fileSplice
-	// the parents as they are once every reshaped model has its new ones
-	now := make(map[string][]string, len(jobs))
+	// the parents as they are once every reshaped model has its new ones,
+	// and the nodes added theirs (one may ref a reshaped model that now
+	// refs it: a cycle)
+	now := make(map[string][]string, len(jobs)+len(news))
+	for _, m := range news {
+		if m.replace == nil {
+			now[m.n.UniqueID] = m.n.DependsOn.Nodes
+		}
+	}
 	for _, j := range jobs {
 		now[j.pn.ID] = j.out.DependsOn.Nodes
 	}

@@ -940,3 +940,25 @@ func TestPatchSnapshotProperties(t *testing.T) {
 		{name: "its config", patched: false, files: map[string]string{"snapshots/_snaps.yml": strings.Replace(props("the orders, kept", ""), "check_cols: all", "check_cols: [id]", 1)}},
 	})
 }
+
+// TestPatchModelAddedAndReffed: a model added (a model moved and renamed,
+// its entry renamed with it) that a model edited in the same edit refs
+// is patched: the models added are made before those whose refs changed
+// render again; a cycle through them compiles whole (an error).
+func TestPatchModelAddedAndReffed(t *testing.T) {
+	props := func(name string) string {
+		return "version: 2\nmodels:\n  - name: " + name + "\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: mr\n", "models/a.sql": "select 1 as id\n",
+			"models/b.sql": "select id from {{ ref('a') }}\n", "models/_p.yml": props("a")}},
+		{name: "a moved and renamed, b refs it so", patched: true, remove: []string{"models/a.sql"}, files: map[string]string{
+			"models/sub/a2.sql": "select 1 as id\n", "models/b.sql": "select id from {{ ref('a2') }}\n", "models/_p.yml": props("a2")}},
+		{name: "back where it was", patched: true, remove: []string{"models/sub/a2.sql"}, files: map[string]string{
+			"models/a.sql": "select 1 as id\n", "models/b.sql": "select id from {{ ref('a') }}\n", "models/_p.yml": props("a")}},
+		{name: "a new model b refs, reading b: a cycle", coldFails: true, files: map[string]string{
+			"models/c.sql": "select id from {{ ref('b') }}\n", "models/b.sql": "select id from {{ ref('a') }} union all select id from {{ ref('c') }}\n"}},
+		{name: "a new model b refs", patched: true, files: map[string]string{
+			"models/c.sql": "select 2 as id\n", "models/b.sql": "select id from {{ ref('a') }} union all select id from {{ ref('c') }}\n"}},
+	})
+}

@@ -1154,3 +1154,26 @@ func TestBuildFromPatchAfterSourceTableAdded(t *testing.T) {
 	r = patchedLikeWhole(t, light, whole, "the table and its reader removed", "build", "--threads", "1", "--select", "a")
 	require.Equal(t, 0, r.Code, r.String())
 }
+
+// An analyst renames a staging model as it moves to another folder, with
+// its YAML entry, and points its reader at the new name in the same edit:
+// the compile is patched (the model added before the reader renders
+// again), and a build from the snapshot builds what a whole compile's does.
+func TestBuildFromPatchAfterModelRenamedWithReader(t *testing.T) {
+	props := func(name string) string {
+		return "version: 2\nmodels:\n  - name: " + name + "\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n"
+	}
+	light, whole := builtPair(t, map[string]string{
+		"mart.yml": "name: mr\n", "models/stg/a.sql": "select 1 as id\n",
+		"models/b.sql": "select id from {{ ref('a') }}\n", "models/_props.yml": props("a")})
+	for _, dir := range []string{light, whole} {
+		require.NoError(t, os.Remove(filepath.Join(dir, "models", "stg", "a.sql")))
+		writeFile(t, dir, "models/staging/stg_a.sql", "select 1 as id\n")
+		writeFile(t, dir, "models/b.sql", "select id from {{ ref('stg_a') }}\n")
+		writeFile(t, dir, "models/_props.yml", props("stg_a"))
+	}
+	r := patchedLikeWhole(t, light, whole, "a renamed stg_a, b reads it", "build", "--threads", "1", "--select", "stg_a+")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "TOTAL=4")
+	require.Equal(t, tables(t, whole), tables(t, light))
+}
