@@ -459,8 +459,10 @@ type newModel struct {
 }
 
 // addModels makes and renders the models of added files, or says why it
-// cannot. It runs after the patch's other renders: ref() and source() then
-// find the snapshot's nodes.
+// cannot. It runs after the renders of the models whose text alone
+// changed and the source tables made again (ref() and source() find the
+// snapshot's nodes and those), before the models whose refs changed
+// render again (reshapeModels: they may ref one it adds, patchLoad.also).
 func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel, entries map[string]*descEdit) ([]*newModel, string) {
 	snap, c := l.snap, l.c
 	if why := l.index(); why != "" {
