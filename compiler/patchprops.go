@@ -14,9 +14,10 @@ import (
 // added file is an entry added (descEdit.entryAdded), each of a removed
 // file an entry removed, and the models added and removed with them
 // consume them as those of an edited file's (patchadd.go): every entry
-// must go with its model's file. The file must hold models alone
-// (version: and models:), of plain YAML for an added one (plainTree), and
-// the compile must have said nothing of a removed one. The snapshot keeps
+// must go with its model's file. The file must hold models and sources
+// alone (version:, models:, sources:; its source tables are added or
+// removed as patchsources.go makes them), of plain YAML for an added one
+// (plainTree), and the compile must have said nothing of a removed one. The snapshot keeps
 // an added file's text (Props) and stat, and forgets a removed one's. An
 // entry added or removed for a model whose file stays makes that model
 // again where it is (remadeModels), with its entry or without one.
