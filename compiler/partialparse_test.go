@@ -106,6 +106,8 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 			"{% macro default__my_thing() %}1{% endmacro %}\n",
 		"tests/assert_positive.sql": "select * from {{ ref('m_3') }} where amount < 0\n",
 		"seeds/_seeds.yml":          "version: 2\nseeds:\n  - name: base\n    description: the base rows\n    columns:\n      - name: id\n        data_tests: [unique]\n",
+		"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: m0_history\n    relation: ref('m_0')\n    config: {unique_key: id, strategy: check, check_cols: all}\n" +
+			"    description: m_0 kept\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
 		"analyses/look.sql":         "select count(*) from {{ ref('m_4') }}\n",
 	} {
 		p.write(name, text)
@@ -275,6 +277,21 @@ func (p *mutatedProject) mutateOnce() string {
 		return "naming macro"
 	case 11: // YAML properties: a description, a model's config; a seed's description, columns, tests
 		if r.Intn(4) == 0 {
+			if r.Intn(3) == 0 { // a snapshot's: its description over lines, a test
+				text := p.read("snapshots/_snaps.yml")
+				if strings.Contains(text, "description: m_0 kept\n") {
+					text = strings.Replace(text, "description: m_0 kept\n", "description: >\n      m_0\n      kept\n", 1)
+				} else {
+					text = strings.Replace(text, "description: >\n      m_0\n      kept\n", "description: m_0 kept\n", 1)
+				}
+				if strings.Contains(text, "[not_null]") {
+					text = strings.Replace(text, "[not_null]", "[not_null, unique]", 1)
+				} else {
+					text = strings.Replace(text, "[not_null, unique]", "[not_null]", 1)
+				}
+				p.write("snapshots/_snaps.yml", text)
+				return "snapshot yaml"
+			}
 			text := p.read("seeds/_seeds.yml")
 			switch r.Intn(3) {
 			case 0:
