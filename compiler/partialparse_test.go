@@ -108,7 +108,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"seeds/_seeds.yml":          "version: 2\nseeds:\n  - name: base\n    description: the base rows\n    columns:\n      - name: id\n        data_tests: [unique]\n",
 		"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: m0_history\n    relation: ref('m_0')\n    config: {unique_key: id, strategy: check, check_cols: all}\n" +
 			"    description: m_0 kept\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
-		"analyses/look.sql":         "select count(*) from {{ ref('m_4') }}\n",
+		"analyses/look.sql": "select count(*) from {{ ref('m_4') }}\n",
 	} {
 		p.write(name, text)
 	}
