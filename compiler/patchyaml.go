@@ -295,30 +295,13 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 	if !sameList(a, b) {
 		return false
 	}
-	inA, inB := nameSets(na, nb)
-	last := -1
-	for j, name := range nb {
-		i, kept := inA[name]
-		if !kept {
-			if !plainTree(b.Content[j]) || !wholeSource(name, nil, b.Content[j], out) {
-				return false
-			}
-			continue
-		}
-		if i < last {
-			return false // reordered
-		}
-		last = i
-		if !m.sourceEdit(name, a.Content[i], b.Content[j], out) {
-			return false
-		}
-	}
-	for i, name := range na {
-		if !inB[name] && !wholeSource(name, a.Content[i], nil, out) {
-			return false
-		}
-	}
-	return true
+	return matchByName(na, nb, func(i, j int) bool {
+		return m.sourceEdit(nb[j], a.Content[i], b.Content[j], out)
+	}, func(j int) bool {
+		return plainTree(b.Content[j]) && wholeSource(nb[j], nil, b.Content[j], out)
+	}, func(i int) bool {
+		return wholeSource(na[i], a.Content[i], nil, out)
+	})
 }
 
 // seedEdits compares a seeds: (or snapshots:) list before (a) and after
@@ -437,21 +420,7 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 		if !okA || !okB || !sameList(va, vb) {
 			return false
 		}
-		inA, inB := nameSets(ta, tb)
-		last := -1
-		for j, tname := range tb {
-			k, kept := inA[tname]
-			if !kept {
-				if !plainTree(vb.Content[j]) {
-					return false
-				}
-				tables = append(tables, table{name: tname, edit: descEdit{entryAdded: true}, entry: vb.Content[j]})
-				continue
-			}
-			if k < last {
-				return false // reordered
-			}
-			last = k
+		if !matchByName(ta, tb, func(k, j int) bool {
 			// its descriptions, columns and tests edited; or made again,
 			// its lines its own (a scratch map: what matched of it before
 			// it differed says nothing of where the rest moved)
@@ -460,19 +429,20 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 			tn, named, d, ok := scratch.entryEdits(va.Content[k], vb.Content[j], &e.tests, nil, func(key string, ca, cb *yaml.Node) (handled, ok bool) {
 				return scratch.columnsEdit(key, ca, cb, &e)
 			})
-			if ok && named && tn == tname && m.merge(scratch) {
-				tables = append(tables, table{tname, d, e, vb.Content[j]})
-				continue
+			if ok && named && tn == tb[j] && m.merge(scratch) {
+				tables = append(tables, table{tb[j], d, e, vb.Content[j]})
+				return true
 			}
-			if !plainTree(vb.Content[j]) {
-				return false
-			}
-			tables = append(tables, table{name: tname, edit: descEdit{entryAdded: true, entryRemoved: true, remade: true}, entry: vb.Content[j]})
-		}
-		for _, tname := range ta {
-			if !inB[tname] {
-				tables = append(tables, table{name: tname, edit: descEdit{entryRemoved: true}})
-			}
+			tables = append(tables, table{name: tb[j], edit: descEdit{entryAdded: true, entryRemoved: true, remade: true}, entry: vb.Content[j]})
+			return plainTree(vb.Content[j])
+		}, func(j int) bool {
+			tables = append(tables, table{name: tb[j], edit: descEdit{entryAdded: true}, entry: vb.Content[j]})
+			return plainTree(vb.Content[j])
+		}, func(k int) bool {
+			tables = append(tables, table{name: ta[k], edit: descEdit{entryRemoved: true}})
+			return true
+		}) {
+			return false
 		}
 	}
 	for _, t := range tables {
@@ -514,31 +484,15 @@ func (m lineMap) entriesByName(a, b *yaml.Node, na, nb []string, edits map[strin
 	if !sameList(a, b) {
 		return false
 	}
-	inA, inB := nameSets(na, nb)
-	last := -1
-	for j, name := range nb {
-		i, kept := inA[name]
-		if !kept {
-			if !plainTree(b.Content[j]) {
-				return false
-			}
-			edits[name] = &descEdit{entryAdded: true, entry: b.Content[j]}
-			continue
-		}
-		if i < last {
-			return false // reordered
-		}
-		last = i
-		if !m.modelEdits(a.Content[i], b.Content[j], edits) {
-			return false
-		}
-	}
-	for _, name := range na {
-		if !inB[name] {
-			edits[name] = &descEdit{entryRemoved: true}
-		}
-	}
-	return true
+	return matchByName(na, nb, func(i, j int) bool {
+		return m.modelEdits(a.Content[i], b.Content[j], edits)
+	}, func(j int) bool {
+		edits[nb[j]] = &descEdit{entryAdded: true, entry: b.Content[j]}
+		return plainTree(b.Content[j])
+	}, func(i int) bool {
+		edits[na[i]] = &descEdit{entryRemoved: true}
+		return true
+	})
 }
 
 // modelEdits compares a models: entry before (a) and after (b) an edit,
@@ -631,18 +585,40 @@ func (m lineMap) columnEdits(a, b []*yaml.Node, tests *bool) (map[string]descCha
 	return out, true
 }
 
-// nameSets indexes two lists of names: where each of the first is, and
-// which the second has.
-func nameSets(na, nb []string) (inA map[string]int, inB map[string]bool) {
-	inA = make(map[string]int, len(na))
+// matchByName walks two lists of names, before (na) and after (nb) an
+// edit: each name of nb that na has, in na's order (false when two swap
+// places: kept), or not (added), then each of na that nb has not
+// (removed), by their indexes; false as soon as one of them says so.
+func matchByName(na, nb []string, kept func(i, j int) bool, added func(j int) bool, removed func(i int) bool) bool {
+	inA := make(map[string]int, len(na))
 	for i, name := range na {
 		inA[name] = i
 	}
-	inB = make(map[string]bool, len(nb))
-	for _, name := range nb {
+	inB := make(map[string]bool, len(nb))
+	last := -1
+	for j, name := range nb {
 		inB[name] = true
+		i, ok := inA[name]
+		switch {
+		case !ok:
+			if !added(j) {
+				return false
+			}
+		case i < last:
+			return false // reordered
+		default:
+			last = i
+			if !kept(i, j) {
+				return false
+			}
+		}
 	}
-	return inA, inB
+	for i, name := range na {
+		if !inB[name] && !removed(i) {
+			return false
+		}
+	}
+	return true
 }
 
 // columnsByName compares a model's columns: items before and after an
@@ -653,7 +629,6 @@ func nameSets(na, nb []string) (inA map[string]int, inB map[string]bool) {
 // their order (a contract's); one added, removed or rewritten is of the
 // manifest entry alone (entryColumn): no tests, no Jinja.
 func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string, tests *bool) (cols map[string]descChange, added map[string]*Column, removed map[string]string, ok bool) {
-	inA, inB := nameSets(na, nb)
 	add := func(name string, item *yaml.Node) bool {
 		col, tested, ok := entryColumn(item)
 		*tests = *tests || tested
@@ -676,19 +651,7 @@ func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string, tests *bool) 
 		}
 		return ok
 	}
-	last := -1
-	for j, name := range nb {
-		i, kept := inA[name]
-		if !kept {
-			if !add(name, b[j]) {
-				return nil, nil, nil, false
-			}
-			continue
-		}
-		if i < last {
-			return nil, nil, nil, false // reordered
-		}
-		last = i
+	ok = matchByName(na, nb, func(i, j int) bool {
 		// its description alone changed, with its lines moved as the
 		// list's; or rewritten
 		pair := lineMap{}
@@ -699,18 +662,18 @@ func (m lineMap) columnsByName(a, b []*yaml.Node, na, nb []string, tests *bool) 
 				if cols == nil {
 					cols = map[string]descChange{}
 				}
-				cols[name] = d
+				cols[nb[j]] = d
 			}
-			continue
+			return true
 		}
-		if !remove(name, a[i]) || !add(name, b[j]) {
-			return nil, nil, nil, false
-		}
-	}
-	for i, name := range na {
-		if !inB[name] && !remove(name, a[i]) {
-			return nil, nil, nil, false
-		}
+		return remove(na[i], a[i]) && add(nb[j], b[j])
+	}, func(j int) bool {
+		return add(nb[j], b[j])
+	}, func(i int) bool {
+		return remove(na[i], a[i])
+	})
+	if !ok {
+		return nil, nil, nil, false
 	}
 	return cols, added, removed, true
 }
