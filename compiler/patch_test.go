@@ -146,6 +146,12 @@ func (p *mutatedProject) editEntries() string {
 		parts := strings.Split(model, "/")
 		return strings.Join(parts[:2], "/") + "/_schema.yml"
 	}
+	entryOf := func(f string) (y, text string, at, end int) { // model file f's entry, in its layer's file
+		y = schema(f)
+		text = p.read(y)
+		at, end = entrySpan(text, strings.TrimSuffix(filepath.Base(f), ".sql"))
+		return y, text, at, end
+	}
 	switch r := p.rng.Intn(4); {
 	case r == 0 && len(added) > 0: // renamed
 		f := p.pick(added)
@@ -165,17 +171,14 @@ func (p *mutatedProject) editEntries() string {
 		if f == "" {
 			return "nothing"
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".sql")
-		y := schema(f)
-		text := p.read(y)
-		at, end := entrySpan(text, name)
+		y, text, at, end := entryOf(f)
 		if at < 0 {
 			return "nothing"
 		}
 		p.trash[f] = []byte(p.read(f)) // restoreAll brings it back (without its entry) when others ref it
 		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
 		p.write(y, text[:at]+text[end:])
-		return "rm " + name + " with its entry"
+		return "rm " + strings.TrimSuffix(filepath.Base(f), ".sql") + " with its entry"
 	case r == 3 && p.rng.Intn(2) == 0 && len(p.undocumented) > 0: // an entry taken out comes back
 		f := p.pick(sortedKeys(p.undocumented))
 		entry := p.undocumented[f]
@@ -191,10 +194,7 @@ func (p *mutatedProject) editEntries() string {
 		if f == "" {
 			return "nothing"
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".sql")
-		y := schema(f)
-		text := p.read(y)
-		at, end := entrySpan(text, name)
+		y, text, at, end := entryOf(f)
 		if at < 0 {
 			return "nothing"
 		}
