@@ -146,6 +146,14 @@ func schemaLine(s string) string {
 	return "      +schema: " + s + "\n"
 }
 
+// toggle replaces a in text by b, or b by a when text has no a.
+func toggle(text, a, b string) string {
+	if strings.Contains(text, a) {
+		return strings.Replace(text, a, b, 1)
+	}
+	return strings.Replace(text, b, a, 1)
+}
+
 func (p *mutatedProject) write(rel, text string) {
 	writeProjectFile(p.t, p.dir, rel, text)
 	if !p.clock.IsZero() {
@@ -267,29 +275,13 @@ func (p *mutatedProject) mutateOnce() string {
 		}
 		return "nothing"
 	case 10: // the naming macro
-		text := p.read("macros/naming.sql")
-		if strings.Contains(text, "}}_{{") {
-			text = strings.Replace(text, "}}_{{", "}}__{{", 1)
-		} else {
-			text = strings.Replace(text, "}}__{{", "}}_{{", 1)
-		}
-		p.write("macros/naming.sql", text)
+		p.write("macros/naming.sql", toggle(p.read("macros/naming.sql"), "}}_{{", "}}__{{"))
 		return "naming macro"
 	case 11: // YAML properties: a description, a model's config; a seed's description, columns, tests
 		if r.Intn(4) == 0 {
 			if r.Intn(3) == 0 { // a snapshot's: its description over lines, a test
-				text := p.read("snapshots/_snaps.yml")
-				if strings.Contains(text, "description: m_0 kept\n") {
-					text = strings.Replace(text, "description: m_0 kept\n", "description: >\n      m_0\n      kept\n", 1)
-				} else {
-					text = strings.Replace(text, "description: >\n      m_0\n      kept\n", "description: m_0 kept\n", 1)
-				}
-				if strings.Contains(text, "[not_null]") {
-					text = strings.Replace(text, "[not_null]", "[not_null, unique]", 1)
-				} else {
-					text = strings.Replace(text, "[not_null, unique]", "[not_null]", 1)
-				}
-				p.write("snapshots/_snaps.yml", text)
+				text := toggle(p.read("snapshots/_snaps.yml"), "description: m_0 kept\n", "description: >\n      m_0\n      kept\n")
+				p.write("snapshots/_snaps.yml", toggle(text, "[not_null]", "[not_null, unique]"))
 				return "snapshot yaml"
 			}
 			text := p.read("seeds/_seeds.yml")
@@ -298,10 +290,7 @@ func (p *mutatedProject) mutateOnce() string {
 				text = regexp.MustCompile(`description: the base rows.*`).ReplaceAllString(text, "description: the base rows"+strings.Repeat("\n      and more", r.Intn(2)))
 				text = strings.Replace(text, "description: the base rows\n      and more", "description: >\n      the base rows\n      and more", 1)
 			case 1:
-				text = strings.Replace(text, "[unique]", "[unique, not_null]", 1)
-				if r.Intn(2) == 0 {
-					text = strings.Replace(text, "[unique, not_null, not_null]", "[unique]", 1)
-				}
+				text = toggle(text, "[unique]", "[unique, not_null]")
 			default:
 				if col := "      - name: name\n        description: the name\n"; strings.Contains(text, col) {
 					text = strings.Replace(text, col, "", 1)
