@@ -1607,8 +1607,16 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 		}
 	}
-	tablesChanged := slices.ContainsFunc(slices.Collect(maps.Values(sourceDescs)), func(e *descEdit) bool { return e.entryAdded || e.entryRemoved })
-	if len(entries)+len(newProps)+len(goneProps) > 0 && len(added)+len(goneNodes) == 0 && !tablesChanged {
+	// the source tables added, removed or made again (patchsources.go);
+	// the rest of sourceDescs is their descriptions, columns and tests
+	remakes := map[string]*descEdit{}
+	for id, e := range sourceDescs {
+		if e.entryAdded || e.entryRemoved {
+			remakes[id] = e
+			delete(sourceDescs, id)
+		}
+	}
+	if len(entries)+len(newProps)+len(goneProps) > 0 && len(added)+len(goneNodes)+len(remakes) == 0 {
 		// (the snapshot's files change with the models': editModels)
 		return nil, "a model's YAML entry or properties file was added or removed, and no model file"
 	}
@@ -1622,7 +1630,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(sourceDescs)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -1976,14 +1984,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if e := descs[ni]; e.tests {
 			id := snap.Nodes[ni].ID
 			testEdits = append(testEdits, testEdit{id: id, name: id[strings.LastIndexByte(id, '.')+1:], file: e.file, entry: e.entry})
-		}
-	}
-	// the source tables added, removed or made again (patchsources.go)
-	remakes := map[string]*descEdit{}
-	for id, e := range sourceDescs {
-		if e.entryAdded || e.entryRemoved {
-			remakes[id] = e
-			delete(sourceDescs, id)
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(sourceDescs)) { // and the source tables' and seeds' (patchtests.go)

@@ -49,6 +49,9 @@ type sourceRemake struct {
 // finds the new ones (patchLoad.sources). Their tests are made after the
 // models the edit adds (sourceRemakeTests).
 func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (news []*newModel, gone []goneModel, made []sourceRemake, why string) {
+	if len(edits) == 0 {
+		return nil, nil, nil, "" // no manifest.json to open
+	}
 	c := l.c
 	if why := l.index(); why != "" {
 		return nil, nil, nil, why
