@@ -2362,11 +2362,11 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 			return nil, e.file + " changed the descriptions of " + id + ", which the node index lacks"
 		}
 		at := l.snap.Entries[i]
-		was := make([]byte, at[1]-at[0])
-		if _, err := dec.f.ReadAt(was, at[0]); err != nil {
-			return nil, "manifest.json unreadable"
+		was, err := dec.entry(i)
+		if err != nil {
+			return nil, err.Error()
 		}
-		n, err := dec.decode(i)
+		n, err := dec.decodeFrom(i, was)
 		if err != nil {
 			return nil, err.Error()
 		}

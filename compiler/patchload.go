@@ -906,16 +906,30 @@ func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
 
 // decode reads node i's entry and gives it its config with Go types.
 func (d *entryDecoder) decode(i int) (*Node, error) {
-	ix := d.l.ix
-	in := &ix.nodes[i]
+	b, err := d.entry(i)
+	if err != nil {
+		return nil, err
+	}
+	return d.decodeFrom(i, b)
+}
+
+// entry is node i's manifest.json entry, as read.
+func (d *entryDecoder) entry(i int) ([]byte, error) {
 	at := d.l.snap.Entries[i]
 	if at[0] < 0 || at[1] <= at[0] || at[1] > d.l.snap.Manifest.Size {
-		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", in.sel.UniqueID)
+		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", d.l.ix.nodes[i].sel.UniqueID)
 	}
 	b := make([]byte, at[1]-at[0])
 	if _, err := d.f.ReadAt(b, at[0]); err != nil {
 		return nil, err
 	}
+	return b, nil
+}
+
+// decodeFrom is decode of node i's entry b.
+func (d *entryDecoder) decodeFrom(i int, b []byte) (*Node, error) {
+	ix := d.l.ix
+	in := &ix.nodes[i]
 	n := &Node{}
 	if err := json.Unmarshal(b, n); err != nil || n.UniqueID != in.sel.UniqueID {
 		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", in.sel.UniqueID)
