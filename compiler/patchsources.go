@@ -98,8 +98,9 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 		if !e.entryAdded {
 			continue
 		}
-		r := sourceRemake{key: key, src: &propSource{}, table: &propTable{}, file: e.file}
-		if e.source.Decode(r.src) != nil || e.entry.Decode(r.table) != nil || r.src.Name+"."+r.table.Name != key {
+		r := sourceRemake{key: key, file: e.file}
+		var ok bool
+		if r.src, r.table, ok = decodeTable(e.source, e.entry, key); !ok {
 			return nil, nil, nil, why + "its entry does not decode cleanly"
 		}
 		if !plainSource(e.source) {
@@ -143,6 +144,16 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 		made = append(made, r)
 	}
 	return news, gone, made, ""
+}
+
+// decodeTable decodes a source's entry and one of its tables' (the new
+// text's), which must be the table key ("source.table") names.
+func decodeTable(source, entry *yaml.Node, key string) (*propSource, *propTable, bool) {
+	src, table := &propSource{}, &propTable{}
+	if source.Decode(src) != nil || entry.Decode(table) != nil || src.Name+"."+table.Name != key {
+		return nil, nil, false
+	}
+	return src, table, true
 }
 
 // renderedAsSibling says n, a table of a source whose schema or database

@@ -183,15 +183,9 @@ func twiceTested(tests, dataTests []yaml.Node, cols []*propColumn) string {
 // (addGenericTests), before they are built: the edit's table entry, in
 // its source's, on the source node the node index has; or why not.
 func (l *patchLoad) sourceTests(e testEdit) (*Node, []pendingTest, string) {
-	src, table := &propSource{}, &propTable{}
-	if err := e.source.Decode(src); err != nil {
-		return nil, nil, "its source does not decode cleanly"
-	}
-	if err := e.entry.Decode(table); err != nil {
+	src, table, ok := decodeTable(e.source, e.entry, e.name)
+	if !ok {
 		return nil, nil, "its entry does not decode cleanly"
-	}
-	if src.Name+"."+table.Name != e.name {
-		return nil, nil, "its entry is another's"
 	}
 	n := l.c.scope.sourceTarget(e.name)
 	if n == nil || n.UniqueID != e.id {
