@@ -33,13 +33,14 @@ func readSettings() settings {
 			break
 		}
 	}
-	m := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/memory/classes/heap/free:bytes"}}
+	m := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/memory/classes/heap/free:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"}}
 	metrics.Read(m)
 	s.collected = m[0].Value.Kind() != metrics.KindUint64 || m[0].Value.Uint64() > 0
-	if m[1].Value.Kind() != metrics.KindUint64 {
-		s.freeHeap = 1 // unknown: taken as some
+	if m[1].Value.Kind() != metrics.KindUint64 || m[2].Value.Kind() != metrics.KindUint64 {
+		s.collected = true // the heap unknown: taken as collected, so skipped
 	} else {
-		s.freeHeap = m[1].Value.Uint64()
+		s.freeHeap, s.released = m[1].Value.Uint64(), m[2].Value.Uint64()
 	}
 	if b, err := os.ReadFile("/proc/self/status"); err == nil {
 		s.thpOff = strings.Contains(string(b), "\nTHP_enabled:\t0")
@@ -49,17 +50,30 @@ func readSettings() settings {
 	return s
 }
 
-// advise has the runtime map size bytes of heap in one piece, advises its
-// whole huge pages MADV_HUGEPAGE and gives the piece back to the heap;
-// allocated is called once the span is.
-func advise(size int, allocated func()) error {
+// advise has the runtime map size bytes of heap in one piece, after a probe
+// of probe bytes that takes the free pages before it, advises its whole huge
+// pages MADV_HUGEPAGE and gives both back to the heap; allocated is called
+// once the span is.
+func advise(size, probe int, allocated func()) error {
+	first := make([]byte, probe)
 	span := make([]byte, size) // fresh from the kernel: never written, so never faulted in
 	allocated()
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(span)))
-	beg, end := hugeAligned(p, uintptr(size))
+	n := uintptr(size)
+	// the probe just before the span (its usual place) is advised with it:
+	// its pages are reused first
+	if q := uintptr(unsafe.Pointer(unsafe.SliceData(first))); q < p && p-q <= uintptr(probe)+heapPage {
+		p, n = q, n+p-q
+	}
+	beg, end := hugeAligned(p, n)
 	var err error
 	if beg < end {
-		err = unix.Madvise(span[beg-p:end-p], unix.MADV_HUGEPAGE)
+		// (by address: the range spans two objects; both are alive here)
+		if _, _, e := unix.Syscall(unix.SYS_MADVISE, beg, end-beg, unix.MADV_HUGEPAGE); e != 0 {
+			err = e
+		}
+		runtime.KeepAlive(first)
+		runtime.KeepAlive(span)
 	}
 	// collected now, swept before GC returns: the allocations that follow
 	// take its pages instead of mapping new ones

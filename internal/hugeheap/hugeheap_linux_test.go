@@ -33,10 +33,14 @@ type childReport struct {
 	HugeKB       []int // AnonHugePages of each allocation's mapping
 }
 
-// reserveChild does what cmd/mart does, Reserve first, then allocates 8
+// reserveChild does what cmd/mart does, Reserve first (after freeing heap
+// pages when HUGEHEAP_CHILD is "free"), then allocates 8
 // blocks of 16 MB, touches them, and reports on stdout.
 func reserveChild() {
 	var r childReport
+	if os.Getenv("HUGEHEAP_CHILD") == "free" {
+		freeStack()
+	}
 	before := statusKB("VmRSS:")
 	size, why := Reserve()
 	// the peak: memory the runtime touched and gave back (GOMEMLIMIT)
@@ -68,29 +72,35 @@ func reserveChild() {
 // TestReserveBacksTheHeapWithHugePages runs Reserve at the start of a
 // fresh process, as cmd/mart does, and checks what it is for: the span was
 // never touched (the process's memory grew by little), and later
-// allocations land in it and are backed by huge pages.
+// allocations land in it and are backed by huge pages. It does so again
+// with heap pages freed before Reserve (a goroutine's grown stack, as in
+// about half of mart's runs), which the span must not start on.
 func TestReserveBacksTheHeapWithHugePages(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector shadows the span's memory")
 	}
 	exe, err := os.Executable()
 	require.NoError(t, err)
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "HUGEHEAP_CHILD=1")
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	var r childReport
-	require.NoError(t, json.Unmarshal(out, &r), "%s", out)
-	if r.Skip != "" {
-		t.Skipf("no huge pages here: %s", r.Skip)
+	for _, child := range []string{"1", "free"} {
+		t.Run(child, func(t *testing.T) {
+			cmd := exec.Command(exe, "-test.run=^$")
+			cmd.Env = append(os.Environ(), "HUGEHEAP_CHILD="+child)
+			out, err := cmd.Output()
+			require.NoError(t, err)
+			var r childReport
+			require.NoError(t, json.Unmarshal(out, &r), "%s", out)
+			if r.Skip != "" {
+				t.Skipf("no huge pages here: %s", r.Skip)
+			}
+			assert.Less(t, r.PeakGrowthKB, 32<<10, "the span was touched: the process grew by %d kB", r.PeakGrowthKB)
+			assert.Equal(t, 8, r.Advised, "allocations after Reserve in advised mappings")
+			huge := 0
+			for _, kb := range r.HugeKB {
+				huge = max(huge, kb)
+			}
+			assert.Positive(t, huge, "no huge page backs the allocations after Reserve (AnonHugePages %v)", r.HugeKB)
+		})
 	}
-	assert.Less(t, r.PeakGrowthKB, 32<<10, "the span was touched: the process grew by %d kB", r.PeakGrowthKB)
-	assert.Equal(t, 8, r.Advised, "allocations after Reserve in advised mappings")
-	huge := 0
-	for _, kb := range r.HugeKB {
-		huge = max(huge, kb)
-	}
-	assert.Positive(t, huge, "no huge page backs the allocations after Reserve (AnonHugePages %v)", r.HugeKB)
 }
 
 func TestHugeAligned(t *testing.T) {
@@ -146,4 +156,22 @@ func mapping(addr uintptr) (flags string, hugeKB int) {
 		}
 	}
 	return "", 0
+}
+
+// freeStack frees heap pages the way a goroutine does when its stack grew
+// large and it ended.
+func freeStack() {
+	done := make(chan int)
+	go func() { done <- deep(4096) }()
+	<-done
+}
+
+//go:noinline
+func deep(n int) int {
+	var pad [256]byte
+	pad[n%256] = byte(n)
+	if n == 0 {
+		return int(pad[0])
+	}
+	return deep(n-1) + int(pad[n%256])
 }

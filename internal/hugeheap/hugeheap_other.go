@@ -6,4 +6,4 @@ import "errors"
 
 func readSettings() settings { return settings{} }
 
-func advise(int, func()) error { return errors.New("not supported on this OS") }
+func advise(int, int, func()) error { return errors.New("not supported on this OS") }
