@@ -77,6 +77,7 @@ type mutatedProject struct {
 	undocumented map[string]string
 	settings     struct {
 		v, w         int
+		moreVars     string // more lines in vars:
 		layer2       string
 		layer1Schema string
 	}
@@ -127,7 +128,7 @@ analysis-paths: ["analyses"]
 vars:
   v: %d
   w: %d
-models:
+%smodels:
   synth:
     layer_0:
       +materialized: view
@@ -135,7 +136,7 @@ models:
       +materialized: table
 %s    layer_2:
       +materialized: %s
-`, s.v, s.w, schemaLine(s.layer1Schema), s.layer2)
+`, s.v, s.w, s.moreVars, schemaLine(s.layer1Schema), s.layer2)
 	p.write("mart.yml", text)
 }
 
@@ -232,10 +233,11 @@ func (p *mutatedProject) mutateOnce() string {
 		text := p.read(model)
 		p.write(model, strings.Replace(text, "select", fmt.Sprintf("select {{ var('v', 1) }} + %d as vv%d,", p.n, p.n), 1))
 		return "var read " + model
-	case 4: // the vars' values
+	case 4: // the vars' values, and lines of the vars that no node reads
 		p.settings.v, p.settings.w = 1+r.Intn(3), 5+r.Intn(2)
+		p.settings.moreVars = p.pick([]string{"", "  # a note\n", "  unused: [1, 2]\n", "  unused:\n    - 1\n\n  bench_utils:\n    k: 2\n"})
 		p.writeMartYML()
-		return fmt.Sprintf("vars v=%d w=%d", p.settings.v, p.settings.w)
+		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
 	case 5: // folder configs
 		p.settings.layer2 = p.pick([]string{"view", "table"})
 		p.settings.layer1Schema = p.pick([]string{"", "inter", "other"})

@@ -696,7 +696,6 @@ type patchHead struct {
 	Index                       blobRef              // the node index (patchload.go) in the blobs file; Len 0: none
 	Vars                        map[string]string    // each var's value, hashed (varSums)
 	VarUse                      map[string]varUse    // who reads each var
-	VarsBlocked                 string               // why no var change can be patched ("" when one can)
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
@@ -804,10 +803,14 @@ func (pp *pendingPatch) writing() { pp.startOnce.Do(func() { close(pp.start) }) 
 // patchKey hashes the compile options and the project files of the
 // project and its packages as written; "" when it cannot. The vars are
 // the snapshot's Vars.
-func patchKey(opt Options, proj *Project) string {
+func patchKey(opt Options, proj *Project, whole bool) string {
 	var files []string
 	for _, p := range proj.projects() {
-		files = append(files, p.Dir, p.fileSum)
+		if whole {
+			files = append(files, p.Dir, p.wholeSum)
+		} else {
+			files = append(files, p.Dir, p.fileSum)
+		}
 	}
 	b, err := json.Marshal([]any{opt.FullRefresh, opt.Target, opt.ProfilesDir, files})
 	if err != nil {
@@ -817,43 +820,56 @@ func patchKey(opt Options, proj *Project) string {
 	return hex.EncodeToString(h[:])
 }
 
-// varSums hashes each var's value with its type (1 and 1.0 render
-// differently); false when one cannot be.
-func varSums(vars map[string]any) (map[string]string, bool) {
-	out := make(map[string]string, len(vars))
-	for k, v := range vars {
-		sum, ok := varSum(v)
-		if !ok {
-			return nil, false
+// namesProjectFile tells whether a diagnostic of the compile, or of
+// loading the project, is about a project file (mart.yml, a package's
+// dbt_project.yml): its lines may not move in a patch then.
+func (c *compilation) namesProjectFile(loadDiags Diagnostics) bool {
+	for _, d := range append(loadDiags, c.diags...) {
+		for _, p := range c.project.projects() {
+			if d.File == p.File {
+				return true
+			}
 		}
-		out[k] = sum
 	}
-	return out, true
+	return false
 }
 
-// varSum hashes a var's value with its type.
-func varSum(v any) (string, bool) {
-	b, ok := typedAny(nil, v)
-	if !ok {
-		return "", false
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), true
-}
-
-// projectVarSums is varSums of the root project's vars, with each
-// package's name standing for the vars its nodes see (packageVars: its
-// own, the root's, the root's block for it, --vars), so that any change
-// of those is a change of "a package's vars".
+// projectVarSums hashes each var as every project's nodes see it: the
+// root project's (its vars and --vars) and each package's (packageVars:
+// its own, the root's, the root's block for it, --vars), with its type.
+// A var whose value changes in any of those views changed: every node
+// that reads it renders again, in the root project or a package (a
+// package's nodes reading a var the root set used to compile the whole
+// project, whatever the var). False when one cannot be hashed.
 func projectVarSums(proj *Project) (map[string]string, bool) {
-	sums, ok := varSums(proj.Vars)
-	if !ok {
-		return nil, false
-	}
+	views := []map[string]any{proj.Vars}
 	for _, pkg := range proj.Packages {
-		if sums[pkg.Name], ok = varSum(proj.packageVars(pkg)); !ok {
-			return nil, false
+		views = append(views, proj.packageVars(pkg))
+	}
+	names := map[string]bool{}
+	for _, v := range views {
+		for k := range v {
+			names[k] = true
 		}
+	}
+	sums := make(map[string]string, len(names))
+	var b []byte
+	for name := range names {
+		b = b[:0]
+		for _, view := range views {
+			v, set := view[name]
+			if !set {
+				b = append(b, 0)
+				continue
+			}
+			b = append(b, 1)
+			var ok bool
+			if b, ok = typedAny(b, v); !ok {
+				return nil, false
+			}
+		}
+		h := sha256.Sum256(b)
+		sums[name] = hex.EncodeToString(h[:])
 	}
 	return sums, true
 }
@@ -1048,7 +1064,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		cands = append(cands, cand{n, pc})
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
-		Key: patchKey(c.opt, c.project), LoadDiags: loadDiagLines(loadDiags)}}
+		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags)}}
 	var varsOK bool
 	snap.Vars, varsOK = projectVarSums(c.project)
 	if snap.Key == "" || !varsOK {
@@ -1060,9 +1076,9 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	states := c.sortedStates()
 	snap.MacroFiles = c.macroFiles(states, patchable, len(m.UnitTests) > 0)
-	if len(m.UnitTests) > 0 {
-		snap.VarsBlocked = "the project has unit tests" // their overrides set vars
-	}
+	// (unit tests block no var: their models are not patchable, so a var
+	// one reads blocks itself, varUses, and their entries hold their YAML
+	// only; their SQL is made when they run)
 	var extraEnv []string
 	for _, n := range c.nodes {
 		if n.Fingerprint != nil {
@@ -1462,7 +1478,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		return nil, unreadableSnapshot + relTo(proj.Dir, file) + "\x00" + err.Error()
 	}
-	if key := patchKey(opt, proj); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir || snap.Key != key {
+	// the snapshot's key hashes the project files without their vars,
+	// or whole when a diagnostic names one of their lines
+	if key := patchKey(opt, proj, false); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir ||
+		snap.Key != key && snap.Key != patchKey(opt, proj, true) {
 		return nil, "another mart, project or options"
 	}
 	if snap.Partial && !opt.PatchForRun {
@@ -2965,8 +2984,6 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 		}
 		use := snap.VarUse[name]
 		switch {
-		case snap.VarsBlocked != "":
-			return nil, "var " + name + " changed and " + snap.VarsBlocked
 		case name == proj.Name || proj.Package(name) != nil:
 			return nil, "var " + name + " (a package's vars) changed"
 		case use.Blocked != "":

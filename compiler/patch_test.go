@@ -1958,3 +1958,114 @@ func TestPatchConfigAfterLinesMoved(t *testing.T) {
 		{name: "a's description back to one line", patched: true, files: map[string]string{"models/_m.yml": yml("the a")}},
 	})
 }
+
+// TestPatchProjectFileVars: a var edited in the project file is patched as
+// one passed with --vars is: the nodes that read it render again. What
+// else the file says still compiles the whole project, as do vars that
+// cannot be cut out cleanly (an anchor) and vars read outside renders.
+func TestPatchProjectFileVars(t *testing.T) {
+	proj := func(vars string) string {
+		return "name: pv\nversion: \"1.0.0\"\n" + vars + "models:\n  pv:\n    +materialized: view\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          proj("vars:\n  pf_n: 1\n  pf_s: raw\n"),
+			"macros/m.sql":      "{% macro bump(x) %}{{ x }} + {{ var('pf_n') }}{% endmacro %}\n",
+			"models/a.sql":      "select {{ var('pf_n') }} as n\n",
+			"models/b.sql":      "select {{ bump('1') }} as b from {{ ref('a') }}\n",
+			"models/c.sql":      "select 1 as c\n",
+			"models/_props.yml": "version: 2\nmodels:\n  - name: c\n    description: \"c\"\n"}},
+		{name: "a var's value", patched: true, files: map[string]string{"mart.yml": proj("vars:\n  pf_n: 2\n  pf_s: raw\n")}},
+		{name: "its type (2 is not '2')", patched: true, files: map[string]string{"mart.yml": proj("vars:\n  pf_n: '2'\n  pf_s: raw\n")}},
+		{name: "a var no node reads, added", patched: true, files: map[string]string{"mart.yml": proj("vars:\n  pf_n: '2'\n  pf_s: raw\n  pf_t: [1, 2]\n")}},
+		{name: "the vars on more lines, a comment in them", patched: true, files: map[string]string{
+			"mart.yml": proj("vars:\n  # the count\n  pf_n: 3\n\n  pf_s: raw\n  t:\n    - 1\n    - 2\n")}},
+		{name: "in flow style", patched: true, files: map[string]string{"mart.yml": proj("vars: {pf_n: 4, pf_s: raw}\n")}},
+		{name: "a var a model reads without a default, removed", coldFails: true, files: map[string]string{"mart.yml": proj("vars: {pf_s: raw}\n")}},
+		{name: "back (nothing compiled since)", patched: true, files: map[string]string{"mart.yml": proj("vars: {pf_n: 4, pf_s: raw}\n")}},
+		{name: "another setting with it", patched: false, files: map[string]string{
+			"mart.yml": strings.Replace(proj("vars: {pf_n: 5, pf_s: raw}\n"), "view", "table", 1)}},
+		{name: "a comment outside the vars", patched: false, files: map[string]string{
+			"mart.yml": "# the project\n" + strings.Replace(proj("vars: {pf_n: 5, pf_s: raw}\n"), "view", "table", 1)}},
+		{name: "vars last in the file", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: view\nvars:\n  pf_n: 5\n  pf_s: raw\n"}},
+		{name: "last, edited", patched: true, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: view\nvars:\n  pf_n: 6\n  pf_s: raw\n  pf_u: 1\n"}},
+		{name: "a var a YAML file reads", patched: false, files: map[string]string{
+			"models/_props.yml": "version: 2\nmodels:\n  - name: c\n    description: \"{{ var('pf_s') }}\"\n"}},
+		{name: "it changed", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: view\nvars:\n  pf_n: 6\n  pf_s: raw2\n  pf_u: 1\n"}},
+		{name: "another var changed then", patched: true, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: view\nvars:\n  pf_n: 7\n  pf_s: raw2\n  pf_u: 1\n"}},
+		{name: "a folder config reads a var", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: \"{{ var('pf_mat', 'view') }}\"\nvars:\n  pf_n: 7\n  pf_mat: view\n"}},
+		{name: "that var changed", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: \"{{ var('pf_mat', 'view') }}\"\nvars:\n  pf_n: 7\n  pf_mat: table\n"}},
+		// a warning names a line of the file after the vars: they may not
+		// grow, nor change
+		{name: "a warning on the file", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 7\nmodels:\n  pv:\n    +colour: red\n"}},
+		{name: "a var added: the warning's line moves", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 7\n  pf_o: 1\nmodels:\n  pv:\n    +colour: red\n"}},
+		{name: "a var edited", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 8\n  pf_o: 1\nmodels:\n  pv:\n    +colour: red\n"}},
+		{name: "the warning gone", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 8\n  pf_o: 1\nmodels:\n  pv:\n    +materialized: view\n"}},
+		{name: "a var edited, no warning", patched: true, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 9\n  pf_o: 1\nmodels:\n  pv:\n    +materialized: view\n"}},
+		{name: "anchors: the whole file compared", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: &m view\nvars:\n  pf_n: 7\n  pf_mat: *m\n"}},
+		{name: "anchors, a var edited", patched: false, files: map[string]string{
+			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: &m view\nvars:\n  pf_n: 8\n  pf_mat: *m\n"}},
+	})
+}
+
+// TestPatchVarsPackagesSee: a var changes for a package's nodes when the
+// root project's value they see changes, or the package's own: those
+// that read it render again, as the root's do. A root block for a
+// package changed still compiles the whole project.
+func TestPatchVarsPackagesSee(t *testing.T) {
+	root := func(vars string) string { return "name: rp\nversion: \"1.0.0\"\n" + vars }
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":                           root("vars:\n  pk_n: 1\n"),
+			"models/a.sql":                       "select {{ var('pk_n') }} as n\n",
+			"models/b.sql":                       "select 2 as b\n",
+			"dbt_packages/pk/dbt_project.yml":    "name: pk\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  pk_pv: 1\n",
+			"dbt_packages/pk/models/pkm.sql":     "select {{ var('pk_pv') }} as pv, {{ var('pk_n', 0) }} as n\n",
+			"dbt_packages/pk/models/pkother.sql": "select 3 as c\n"}},
+		{name: "a root var both read", patched: true, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 2\n")}},
+		{name: "the root sets the package's var", patched: true, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 2\n  pk_pv: 5\n")}},
+		{name: "and changes it", patched: true, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 2\n  pk_pv: 6\n")}},
+		{name: "a var neither reads", patched: true, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 2\n  pk_pv: 6\n  pk_q: 1\n")}},
+		{name: "a root block for the package", patched: false, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 2\n  pk_q: 1\n  pk:\n    pk_pv: 7\n")}},
+		{name: "the block changed", patched: false, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 2\n  pk_q: 1\n  pk:\n    pk_pv: 8\n")}},
+		{name: "another var with the block kept", patched: true, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 3\n  pk_q: 1\n  pk:\n    pk_pv: 8\n")}},
+		{name: "the package's own default, which the block overrides", patched: true, files: map[string]string{
+			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  pk_pv: 2\n"}},
+		{name: "the block removed", patched: false, files: map[string]string{"mart.yml": root("vars:\n  pk_n: 3\n  pk_q: 1\n")}},
+		{name: "the package's own default", patched: true, files: map[string]string{
+			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  pk_pv: 3\n  pk_pw: 1\n"}},
+	})
+}
+
+// TestPatchVarsWithUnitTests: in a project with unit tests, a var no
+// unit-tested model reads is patched; one a unit-tested model reads (its
+// text or a macro it calls) compiles the whole project.
+func TestPatchVarsWithUnitTests(t *testing.T) {
+	root := func(vars string) string { return "name: ut\nversion: \"1.0.0\"\nvars:\n" + vars }
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     root("  ut_x: 1\n  ut_y: 1\n  ut_z: 1\n"),
+			"macros/m.sql": "{% macro zed() %}{{ var('ut_z') }}{% endmacro %}\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/u.sql": "select id, {{ var('ut_x') }} as x, {{ zed() }} as z from {{ ref('a') }}\n",
+			"models/w.sql": "select id, {{ var('ut_y') }} as y from {{ ref('a') }}\n",
+			"models/_unit.yml": "version: 2\nunit_tests:\n  - name: u_keeps_ids\n    model: u\n    given:\n" +
+				"      - input: ref('a')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1, ut_x: 1, ut_z: 1}\n"}},
+		{name: "a var only a model without unit tests reads", patched: true, files: map[string]string{"mart.yml": root("  ut_x: 1\n  ut_y: 2\n  ut_z: 1\n")}},
+		{name: "a var the unit-tested model reads", patched: false, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 1\n")}},
+		{name: "one a macro it calls reads", patched: false, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 2\n")}},
+		{name: "by --vars's way too: a var nobody reads", patched: true, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 2\n  ut_q: 1\n")}},
+	})
+}

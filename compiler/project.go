@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -16,24 +17,26 @@ import (
 // Project is the parsed project file (mart.yml, or dbt_project.yml when
 // mart.yml is absent).
 type Project struct {
-	Dir           string         // absolute project directory
-	File          string         // "mart.yml" or "dbt_project.yml"
-	fileSum       string         // the file's name and checksum (patch.go)
-	cliVars       map[string]any // --vars, which win over any project's vars
-	fileVars      map[string]any // the project file's own vars (Vars is them with --vars)
-	Name          string
-	Profile       string
-	ModelPaths    []string
-	SeedPaths     []string
-	MacroPaths    []string
-	TestPaths     []string
-	SnapshotPaths []string
-	DocsPaths     []string
-	AnalysisPaths []string
-	TargetPath    string
-	Vars          map[string]any
-	OnRunStart    []string
-	OnRunEnd      []string
+	Dir  string // absolute project directory
+	File string // "mart.yml" or "dbt_project.yml"
+	// fileSum is the file's name and the checksum of its text without its
+	// vars (settingsSum); wholeSum the checksum of all of it (patch.go)
+	fileSum, wholeSum string
+	cliVars           map[string]any // --vars, which win over any project's vars
+	fileVars          map[string]any // the project file's own vars (Vars is them with --vars)
+	Name              string
+	Profile           string
+	ModelPaths        []string
+	SeedPaths         []string
+	MacroPaths        []string
+	TestPaths         []string
+	SnapshotPaths     []string
+	DocsPaths         []string
+	AnalysisPaths     []string
+	TargetPath        string
+	Vars              map[string]any
+	OnRunStart        []string
+	OnRunEnd          []string
 	// PackagesInstallPath is where `mart deps` installs packages (default
 	// dbt_packages); Packages are the ones installed there, each a project
 	// of its own whose PackageDir is its directory relative to this one.
@@ -135,8 +138,6 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 		data, err = os.ReadFile(filepath.Join(abs, name))
 		if err == nil {
 			p.File = path.Join(label, name)
-			sum := sha256.Sum256(data)
-			p.fileSum = name + " " + hex.EncodeToString(sum[:])
 			break
 		}
 	}
@@ -151,6 +152,9 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, Diagnostics{errorf(p.File, 1, 1, "expected a mapping with at least `name:`")}
 	}
+	whole := sha256.Sum256(data)
+	p.wholeSum = path.Base(p.File) + " " + hex.EncodeToString(whole[:])
+	p.fileSum = path.Base(p.File) + " " + settingsSum(data, &root)
 	var diags Diagnostics
 	top := root.Content[0]
 	envCtx := &yamlRender{file: p.File, vars: cliVars}
@@ -282,6 +286,56 @@ func strList(n *yaml.Node) []string {
 		return out
 	}
 	return nil
+}
+
+// settingsSum hashes a project file's text without its top-level vars:
+// entry, which a patch compares with the vars' values instead
+// (changedVars: a var edited in the project file re-renders the nodes
+// that read it, as one passed with --vars does). The whole text is hashed
+// when the entry cannot be cut out cleanly: an anchor or alias anywhere
+// (the vars may feed other settings), or another key on its lines. The
+// lines after the entry may move: what names a line of the file (a
+// diagnostic) makes the snapshot compare the whole text (patchKey).
+func settingsSum(data []byte, root *yaml.Node) string {
+	top := root.Content[0]
+	from, to := 0, 0 // the vars entry's lines, 1-based, to exclusive (0: to the end)
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if k := top.Content[i]; k.Value == "vars" && k.Kind == yaml.ScalarNode {
+			from = k.Line
+			if i+2 < len(top.Content) {
+				to = top.Content[i+2].Line
+			}
+		}
+	}
+	h := sha256.New()
+	if from == 0 || from == to || hasAnchors(root) {
+		h.Write(data)
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for i, l := range lines {
+		if i+1 == from {
+			h.Write([]byte("\x00vars\x00\n"))
+		}
+		if i+1 < from || to > 0 && i+1 >= to {
+			h.Write(l)
+		}
+	}
+	return "without vars " + hex.EncodeToString(h.Sum(nil))
+}
+
+// hasAnchors tells whether a YAML tree has an anchor, an alias or a merge
+// key anywhere.
+func hasAnchors(n *yaml.Node) bool {
+	if n.Anchor != "" || n.Kind == yaml.AliasNode || n.Tag == "!!merge" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAnchors(c) {
+			return true
+		}
+	}
+	return false
 }
 
 func yamlError(file string, err error) Diagnostic {

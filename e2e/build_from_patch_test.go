@@ -1177,3 +1177,32 @@ func TestBuildFromPatchAfterModelRenamedWithReader(t *testing.T) {
 	assert.Contains(t, r.Stdout, "TOTAL=4")
 	require.Equal(t, tables(t, whole), tables(t, light))
 }
+
+// An analyst changes a var in the project file of a project with a unit
+// test and builds what reads it: the compile is patched as with --vars
+// (the readers render again), the build loads from the snapshot, and it
+// builds and tests what a whole compile's does, the unit test included.
+func TestBuildFromPatchAfterProjectVarEdited(t *testing.T) {
+	project := func(grace int) string {
+		return fmt.Sprintf("name: pvar\nvars:\n  # minutes\n  grace: %d\n  currency: EUR\nmodels:\n  pvar:\n    +materialized: table\n", grace)
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": project(15),
+		"models/a.sql":     "select 1 as id, 20 as late_by union all select 2, 10\n",
+		"models/late.sql":  "select id from {{ ref('a') }} where late_by > {{ var('grace') }}\n",
+		"models/money.sql": "select id, '{{ var('currency') }}' as currency from {{ ref('a') }}\n",
+		"models/_unit.yml": "version: 2\nunit_tests:\n  - name: money_is_eur\n    model: money\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 1, late_by: 3}\n" +
+			"    expect:\n      rows:\n        - {id: 1, currency: EUR}\n",
+		"models/_props.yml": "version: 2\nmodels:\n  - name: late\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n"})
+	for _, grace := range []int{5, 30} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "mart.yml", project(grace))
+		}
+		what := fmt.Sprintf("grace %d", grace)
+		r := patchedLikeWhole(t, light, whole, what, "build", "--threads", "1", "--select", "late+ money+")
+		require.Equal(t, 0, r.Code, r.String())
+		assert.Contains(t, r.Stdout, "money_is_eur", what) // the unit test ran
+		require.Equal(t, tables(t, whole), tables(t, light), what)
+	}
+	rows := query(t, light, "select count(*) from late")
+	assert.Equal(t, "0", fmt.Sprint(rows[0][0]), "grace 30: no row is late")
+}
