@@ -2300,6 +2300,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		names = append(names, j.envNames...)
 	}
 	snap.Env = envSnapshot(names)
+	snap.watchNaming(c)
 	for _, c := range changes {
 		written.merge(c)
 	}
@@ -2997,6 +2998,34 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 	}
 	snap.Vars = sums
 	return readers, ""
+}
+
+// watchNaming blocks what the patch's compile reached outside renders as
+// the whole compile's snapshot blocks it (macroFiles, varUses): a naming
+// macro that set a relation of a model added or reconfigured may have
+// taken a branch the whole compile never took, calling macros and reading
+// vars that no render reads; an edit of those changes that relation, so
+// it compiles the whole project from now on.
+func (snap *patchSnapshot) watchNaming(c *compilation) {
+	fileOf, _ := c.macroPlaces()
+	c.namingUsed.Range(func(k, _ any) bool {
+		file, ok := fileOf[k.(string)]
+		if mf, known := snap.MacroFiles[file]; ok && known && mf.Blocked == "" {
+			mf.Blocked, mf.Macros = "a naming macro calls "+k.(string), nil
+			snap.MacroFiles[file] = mf
+		}
+		return true
+	})
+	varRead.Range(func(k, _ any) bool {
+		name := k.(string)
+		if u := snap.VarUse[name]; u.Blocked == "" {
+			if snap.VarUse == nil {
+				snap.VarUse = map[string]varUse{}
+			}
+			snap.VarUse[name] = varUse{Blocked: "a YAML, project or profiles file, or a naming macro, reads it"}
+		}
+		return true
+	})
 }
 
 // readsVars records that patchable model ni's render may read vars (its

@@ -2069,3 +2069,93 @@ func TestPatchVarsWithUnitTests(t *testing.T) {
 		{name: "by --vars's way too: a var nobody reads", patched: true, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 2\n  ut_q: 1\n")}},
 	})
 }
+
+// namingSteps runs steps as runPatchSteps does, with --vars of their own
+// and without a patched expectation: every compile must equal a cold one.
+func namingSteps(t *testing.T, steps []struct {
+	name  string
+	files map[string]string
+	vars  map[string]any
+}) {
+	t.Helper()
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	clock := time.Now().Add(-time.Hour)
+	for _, s := range steps {
+		for rel, text := range s.files {
+			writeProjectFile(t, dir, rel, text)
+			clock = clock.Add(time.Minute)
+			for _, p := range []string{rel, path.Dir(rel), "."} {
+				require.NoError(t, os.Chtimes(filepath.Join(dir, p), clock, clock))
+			}
+		}
+		compareStep(t, Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars}, s.name)
+	}
+}
+
+// TestPatchWatchesWhatNamingMacrosReachInAPatch: a patch that sets a
+// relation through the project's generate_schema_name (a model added, a
+// config changed) may take a branch the whole compile never took; the
+// macros and vars that branch reaches are watched from then on, as the
+// whole compile watches those it reaches: an edit of them compiles whole.
+func TestPatchWatchesWhatNamingMacrosReachInAPatch(t *testing.T) {
+	type step = struct {
+		name  string
+		files map[string]string
+		vars  map[string]any
+	}
+	// (a var of each subtest's own: var() reads outside renders are
+	// recorded for the process, and would block it from the start)
+	added := func(v string) map[string]string {
+		return map[string]string{"mart.yml": "name: nm\nversion: \"1.0.0\"\n", "models/a.sql": "select 1 as id\n",
+			"macros/gsn.sql": "{% macro generate_schema_name(custom_schema_name, node) %}{% if custom_schema_name is none %}{{ target.schema }}" +
+				"{% else %}{{ var('" + v + "', '') }}{{ clean_name(custom_schema_name) }}{% endif %}{% endmacro %}\n",
+			"macros/help.sql": "{% macro clean_name(s) %}{{ s | trim }}{% endmacro %}\n"}
+	}
+	add := map[string]string{"models/mart.sql": "{{ config(schema='marts') }}\nselect * from {{ ref('a') }}\n"}
+	t.Run("added, helper edited", func(t *testing.T) {
+		namingSteps(t, []step{{name: "cold", files: added("nm_v1")}, {name: "a model in a custom schema added", files: add},
+			{name: "the helper edited", files: map[string]string{"macros/help.sql": "{% macro clean_name(s) %}{{ s | trim | upper }}{% endmacro %}\n"}}})
+	})
+	t.Run("added, var set", func(t *testing.T) {
+		namingSteps(t, []step{{name: "cold", files: added("nm_v2")}, {name: "a model in a custom schema added", files: add},
+			{name: "--vars nm_v2", vars: map[string]any{"nm_v2": "dev_"}}})
+	})
+	branch := func(v string) map[string]string {
+		return map[string]string{"mart.yml": "name: nb\nversion: \"1.0.0\"\n", "models/a.sql": "select 1 as id\n",
+			"models/m.sql": "{{ config(materialized='view') }}\nselect * from {{ ref('a') }}\n",
+			"macros/gsn.sql": "{% macro generate_schema_name(custom, node) %}{% if node.config.materialized == 'table' %}{{ tbl_schema() }}" +
+				"{{ var('" + v + "', '') }}{% else %}{{ target.schema }}{% endif %}{% endmacro %}\n",
+			"macros/help.sql": "{% macro tbl_schema() %}{{ target.schema }}{% endmacro %}\n"}
+	}
+	table := map[string]string{"models/m.sql": "{{ config(materialized='table') }}\nselect * from {{ ref('a') }}\n"}
+	t.Run("reconfigured, helper edited", func(t *testing.T) {
+		namingSteps(t, []step{{name: "cold", files: branch("nb_v1")}, {name: "m a table: the macro's other branch", files: table},
+			{name: "the helper edited", files: map[string]string{"macros/help.sql": "{% macro tbl_schema() %}{{ target.schema }}_t{% endmacro %}\n"}}})
+	})
+	t.Run("reconfigured, var set", func(t *testing.T) {
+		namingSteps(t, []step{{name: "cold", files: branch("nb_v2")}, {name: "m a table: the macro's other branch", files: table},
+			{name: "--vars nb_v2", vars: map[string]any{"nb_v2": "_x"}}})
+	})
+}
+
+// TestPatchDropsNoWarningOfAMacro: a warning a config() call inside a
+// macro raised is about the macro's file; a model that no longer calls it,
+// or the macro fixed, compiles whole (the warning goes), as a removed
+// model does.
+func TestPatchDropsNoWarningOfAMacro(t *testing.T) {
+	base := map[string]string{"mart.yml": "name: sw\nversion: \"1.0.0\"\n", "models/a.sql": "select 1 as id\n",
+		"models/m.sql": "{{ kk() }}\nselect 1 as id\n",
+		"macros/k.sql": "{% macro kk() %}{{ config(materialized='table', colour='x') }}{% endmacro %}\n"}
+	t.Run("the model calls it no more", func(t *testing.T) {
+		runPatchSteps(t, []patchStep{{name: "cold", files: base},
+			{name: "the call removed", patched: false, files: map[string]string{"models/m.sql": "select 1 as id\n"}}})
+	})
+	t.Run("the macro fixed", func(t *testing.T) {
+		runPatchSteps(t, []patchStep{{name: "cold", files: base},
+			{name: "the key removed", patched: false, files: map[string]string{"macros/k.sql": "{% macro kk() %}{{ config(materialized='table') }}{% endmacro %}\n"}}})
+	})
+	t.Run("the model removed", func(t *testing.T) {
+		runPatchSteps(t, []patchStep{{name: "cold", files: base}, {name: "m removed", patched: false, remove: []string{"models/m.sql"}}})
+	})
+}

@@ -198,7 +198,8 @@ func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
 		}
 	}
 	for _, d := range l.snap.Diags {
-		if d.File == n.Path || strings.Contains(d.Summary, strconv.Quote(n.Name)) {
+		// (a config() call in a macro warns in the macro's file)
+		if d.File == n.Path || l.snap.isMacroFile(d.File) || strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
 			return "the compile said something of it"
 		}
 	}
