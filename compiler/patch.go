@@ -1075,7 +1075,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		patchable[cd.n.UniqueID] = i
 	}
 	states := c.sortedStates()
-	snap.MacroFiles = c.macroFiles(states, patchable, len(m.UnitTests) > 0)
+	snap.MacroFiles = c.macroFiles(states, patchable)
 	// (unit tests block no var: their models are not patchable, so a var
 	// one reads blocks itself, varUses, and their entries hold their YAML
 	// only; their SQL is made when they run)
@@ -1190,7 +1190,7 @@ func (c *compilation) macroPlaces() (file map[string]string, line map[string]int
 
 // macroFiles says, for each file that defines macros, which patchable
 // models (by index) called them, or why an edit of it is not patched.
-func (c *compilation) macroFiles(states []idState, patchable map[string]int, unitTests bool) map[string]macroFile {
+func (c *compilation) macroFiles(states []idState, patchable map[string]int) map[string]macroFile {
 	fileOf, lineOf := c.macroPlaces()
 	out := map[string]macroFile{}
 	block := func(file, why string) {
@@ -1234,11 +1234,9 @@ func (c *compilation) macroFiles(states []idState, patchable map[string]int, uni
 			out[file].Macros[name] = use
 		}
 	}
-	if unitTests { // a unit test renders its model's macros its own way
-		for file := range out {
-			block(file, "the project has unit tests")
-		}
-	}
+	// (unit tests block no file of their own: their models are not
+	// patchable, so a macro one calls blocks its file above, and their
+	// entries hold their YAML only; their SQL is made when they run)
 	for file, mf := range out {
 		if mf.Blocked != "" {
 			mf.Macros = nil

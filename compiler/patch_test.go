@@ -2159,3 +2159,31 @@ func TestPatchDropsNoWarningOfAMacro(t *testing.T) {
 		runPatchSteps(t, []patchStep{{name: "cold", files: base}, {name: "m removed", patched: false, remove: []string{"models/m.sql"}}})
 	})
 }
+
+// TestPatchMacrosWithUnitTests: in a project with unit tests, an edit of
+// a macro file no unit-tested model calls (directly or through another
+// macro) is patched; one of a file it calls compiles the whole project.
+func TestPatchMacrosWithUnitTests(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: mu\nversion: \"1.0.0\"\n",
+			"macros/u.sql": "{% macro for_u(x) %}{{ helper(x) }} + 1{% endmacro %}\n",
+			"macros/h.sql": "{% macro helper(x) %}{{ x }}{% endmacro %}\n",
+			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 2{% endmacro %}\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/u.sql": "select id, {{ for_u('id') }} as n from {{ ref('a') }}\n",
+			"models/w.sql": "select id, {{ for_w('id') }} as n from {{ ref('a') }}\n",
+			"models/_unit.yml": "version: 2\nunit_tests:\n  - name: u_adds_one\n    model: u\n    given:\n" +
+				"      - input: ref('a')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1, n: 2}\n"}},
+		{name: "a macro only a model without unit tests calls", patched: true, files: map[string]string{
+			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 3{% endmacro %}\n"}},
+		{name: "a macro added to its file (a new name: whole)", patched: false, files: map[string]string{
+			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 3{% endmacro %}\n{% macro other() %}1{% endmacro %}\n"}},
+		{name: "the unit-tested model's macro", patched: false, files: map[string]string{
+			"macros/u.sql": "{% macro for_u(x) %}{{ helper(x) }} + 2{% endmacro %}\n"}},
+		{name: "a macro it calls through that one", patched: false, files: map[string]string{
+			"macros/h.sql": "{% macro helper(x) %}({{ x }}){% endmacro %}\n"}},
+		{name: "the other model's again", patched: true, files: map[string]string{
+			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 4{% endmacro %}\n{% macro other() %}1{% endmacro %}\n"}},
+	})
+}
