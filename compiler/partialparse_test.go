@@ -384,11 +384,21 @@ func (p *mutatedProject) mutateOnce() string {
 			return "restore " + f
 		}
 		return "nothing"
-	case 16: // a new model
+	case 16: // a new model, or a singular test, or one removed
 		names := p.modelNames()
 		name := fmt.Sprintf("new_%d", p.n)
-		p.write("models/extra/"+name+".sql", fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pick(names)))
-		return "new model " + name
+		switch tests := p.files("tests/more", ".sql"); {
+		case r.Intn(3) > 0:
+			p.write("models/extra/"+name+".sql", fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pick(names)))
+			return "new model " + name
+		case len(tests) > 0 && r.Intn(2) == 0:
+			f := p.pick(tests)
+			require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+			return "rm " + f
+		default:
+			p.write("tests/more/assert_"+name+".sql", fmt.Sprintf("select id from {{ ref('%s') }} where amount < -%d\n", p.pick(names), p.n))
+			return "new singular test " + name
+		}
 	case 17: // rename a folder
 		dirs := map[string]bool{}
 		for _, f := range p.files("models", ".sql") {

@@ -1514,7 +1514,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			continue
 		}
 		ni, ok := patchable[f.Path]
-		if !ok || f.Kind != "models" || !strings.HasSuffix(f.Path, ".sql") {
+		if !ok || f.Kind != "models" && f.Kind != "tests" || !strings.HasSuffix(f.Path, ".sql") {
 			return nil, f.Path + " is gone"
 		}
 		goneNodes = append(goneNodes, ni)

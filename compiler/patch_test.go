@@ -2187,3 +2187,45 @@ func TestPatchMacrosWithUnitTests(t *testing.T) {
 			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 4{% endmacro %}\n{% macro other() %}1{% endmacro %}\n"}},
 	})
 }
+
+// TestPatchSingularTestsAddedAndRemoved: a singular test file added to
+// test-paths, or removed, is patched as a model file is: its node, its
+// place in the graph, its compiled file; its id or a diagnostic naming it,
+// a YAML entry of it, or a file of generic tests compile whole.
+func TestPatchSingularTestsAddedAndRemoved(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":           "name: st\nversion: \"1.0.0\"\n",
+			"models/a.sql":       "select 1 as id\n",
+			"models/b.sql":       "select id from {{ ref('a') }}\n",
+			"macros/m.sql":       "{% macro positive(c) %}{{ c }} > 0{% endmacro %}\n",
+			"tests/assert_a.sql": "select * from {{ ref('a') }} where id < 0\n",
+			"models/_models.yml": "version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        data_tests: [unique]\n"}},
+		{name: "a test of one model added", patched: true, files: map[string]string{
+			"tests/assert_b.sql": "select * from {{ ref('b') }} where not ({{ positive('id') }})\n"}},
+		{name: "a test of two models, with a config, in a folder", patched: true, files: map[string]string{
+			"tests/sub/assert_ab.sql": "{{ config(severity='warn', tags=['nightly']) }}\nselect * from {{ ref('a') }} join {{ ref('b') }} using (id) where false\n"}},
+		{name: "one edited, one added", patched: true, files: map[string]string{
+			"tests/assert_b.sql": "select * from {{ ref('b') }} where id is null\n",
+			"tests/assert_c.sql": "select 1 as x from {{ ref('a') }} where false\n"}},
+		{name: "one removed", patched: true, remove: []string{"tests/assert_c.sql"}},
+		{name: "two removed, one added", patched: true, remove: []string{"tests/assert_b.sql", "tests/sub/assert_ab.sql"}, files: map[string]string{
+			"tests/assert_d.sql": "select * from {{ ref('b') }} where id > 100\n"}},
+		{name: "moved to a folder", patched: true, remove: []string{"tests/assert_d.sql"}, files: map[string]string{
+			"tests/sub/assert_d.sql": "select * from {{ ref('b') }} where id > 100\n"}},
+		{name: "a test with a model's name", patched: true, files: map[string]string{
+			"tests/b.sql": "select * from {{ ref('b') }} where false\n"}},
+		{name: "a test named as another in another folder", coldFails: true, files: map[string]string{
+			"tests/other/assert_a.sql": "select * from {{ ref('a') }} where false\n"}},
+		{name: "a file of generic tests", patched: false, remove: []string{"tests/other/assert_a.sql"}, files: map[string]string{
+			"tests/generic/is_even.sql": "{% test is_even(model, column_name) %}select * from {{ model }} where {{ column_name }} % 2 = 1{% endtest %}\n"}},
+		{name: "a test of an unknown model", coldFails: true, files: map[string]string{
+			"tests/assert_x.sql": "select * from {{ ref('nope') }}\n"}},
+		{name: "a test that is a model's file", patched: true, remove: []string{"tests/assert_x.sql"}, files: map[string]string{
+			"tests/assert_e.sql": "select * from {{ ref('a') }} where id = 2\n"}},
+		{name: "a test and the model it reads, added", patched: true, files: map[string]string{
+			"models/n.sql": "select 2 as id\n", "tests/assert_n.sql": "select * from {{ ref('n') }} where id <> 2\n"}},
+		{name: "both removed", patched: true, remove: []string{"models/n.sql", "tests/assert_n.sql"}},
+		{name: "a model removed that a test reads", coldFails: true, remove: []string{"models/b.sql"}},
+	})
+}

@@ -442,7 +442,8 @@ type newModel struct {
 	vars   []string
 	env    []string
 	macros []string
-	rel    uint64
+	rel    uint64 // the relation it builds (builds), hashed
+	builds bool
 	at     [2]int64 // its entry in the new manifest.json (placeValues)
 	// test: a generic test made again (patchtests.go): not a patchable
 	// node, no file of its own; replace: the entry it replaces (a test
@@ -484,9 +485,13 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	for _, g := range gone {
 		freed[g.pos] = true
 	}
+	ids := map[string]bool{}  // the nodes' ids, which a singular test added must not have
 	for i := range ix.nodes { // a duplicate model name is an error; a seed's or snapshot's, an ambiguous ref()
 		if t := ix.nodes[i].sel.ResourceType; !ix.nodes[i].gone && !freed[i] && (t == TypeModel || t == TypeSeed || t == TypeSnapshot) {
 			names[ix.nodes[i].sel.Name] = true
+		}
+		if !ix.nodes[i].gone && !freed[i] {
+			ids[ix.nodes[i].sel.UniqueID] = true
 		}
 	}
 	fileOf, _ := c.macroPlaces()
@@ -500,8 +505,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	for _, a := range addOrder(proj.Dir, added) {
 		like := snap.Files[a.like]
 		why := a.path + " is new and "
-		if like.Kind != "models" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
-			return nil, why + "not a model of the project"
+		if like.Kind != "models" && like.Kind != "tests" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
+			return nil, why + "not a model or singular test of the project"
 		}
 		full := osPath(proj.Dir, a.path)
 		st, err := statOf(full)
@@ -514,15 +519,29 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
 		n, d := c.fileNode(&projectFile{kind: like.Kind, proj: projects[0], root: like.Root, rel: a.path, data: data})
+		// a singular test (a file of test-paths): no name ref() finds, its
+		// id its own, no YAML of it (data_tests: entries compile whole)
+		singular := n != nil && n.ResourceType == TypeTest && n.TestType == "singular"
 		switch {
-		case n == nil || d != nil || n.ResourceType != TypeModel:
-			return nil, why + "not a model"
-		case names[n.Name]:
+		case n == nil || d != nil || n.ResourceType != TypeModel && !singular:
+			return nil, why + "not a model or singular test"
+		case !singular && names[n.Name]:
 			return nil, why + "a node has its name"
+		case singular && (ids[n.UniqueID] || entries[n.Name] != nil):
+			return nil, why + "a node has its id, or YAML names it"
 		case !n.Enabled():
 			return nil, why + "disabled"
 		}
-		names[n.Name] = true
+		if singular {
+			for _, d := range snap.Diags {
+				if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
+					return nil, why + "a diagnostic names it"
+				}
+			}
+			ids[n.UniqueID] = true
+		} else {
+			names[n.Name] = true
+		}
 		// the YAML entry added with it, applied as applyPatches applies
 		// one before the renders (plain YAML: descriptionEdits)
 		var entry *propEntry
@@ -566,6 +585,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		if !n.Enabled() || n.Materialized() == "ephemeral" || volatileText(n.RawCode) || namesWord(n.RawCode, "graph") {
 			return nil, why + "disabled, ephemeral, volatile or reads graph"
+		}
+		if !patchableType(n) { // a singular test whose alias is cut ends with its checksum
+			return nil, why + "not patchable"
 		}
 		if w := l.patchMacros(rs.macros, fileOf); w != "" {
 			return nil, why + w
@@ -618,14 +640,16 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if _, ok := c.depsExtra(n, rs.macros, n.Fingerprint); !ok {
 			return nil, why + "its render cannot be kept"
 		}
-		m.rel = relationHash(c.relationKey(n, n.Alias))
-		freed := slices.ContainsFunc(gone, func(g goneModel) bool { return g.builds && g.rel == m.rel })
-		if _, found := slices.BinarySearch(snap.Relations, m.rel); found && !freed {
-			return nil, why + "builds a relation another node builds"
-		}
-		for _, o := range out {
-			if o.rel == m.rel {
+		if m.builds = buildsRelation(n); m.builds {
+			m.rel = relationHash(c.relationKey(n, n.Alias))
+			freed := slices.ContainsFunc(gone, func(g goneModel) bool { return g.builds && g.rel == m.rel })
+			if _, found := slices.BinarySearch(snap.Relations, m.rel); found && !freed {
 				return nil, why + "builds a relation another node builds"
+			}
+			for _, o := range out {
+				if o.builds && o.rel == m.rel {
+					return nil, why + "builds a relation another node builds"
+				}
 			}
 		}
 		for k := range gone {
@@ -647,6 +671,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		m.code = []byte(n.CompiledCode + "\n")
 		out = append(out, m)
+		if singular {
+			continue
+		}
 		// ref() finds it from now on: the models added after it (in the
 		// order of their refs: addOrder) and its tests
 		pre := *n
@@ -839,8 +866,8 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		if !ok || json.Unmarshal(entry, &g.n) != nil || g.n.UniqueID != pn.ID {
 			return nil, pn.ID + "'s manifest entry unreadable"
 		}
-		if g.n.ResourceType != TypeModel {
-			return nil, why + "it is no model"
+		if g.n.ResourceType != TypeModel && !(g.n.ResourceType == TypeTest && g.n.TestType == "singular" && g.n.PatchPath == "") {
+			return nil, why + "it is no model, nor a singular test without YAML"
 		}
 		// a model YAML describes goes with its entry, and its tests
 		var tests []goneModel
@@ -1310,9 +1337,11 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 			}
 		}
 		env = append(env, m.env...)
-		i, _ := slices.BinarySearch(snap.Relations, m.rel)
-		snap.Relations = slices.Insert(snap.Relations, i, m.rel)
-		counts[TypeModel]++
+		if m.builds {
+			i, _ := slices.BinarySearch(snap.Relations, m.rel)
+			snap.Relations = slices.Insert(snap.Relations, i, m.rel)
+		}
+		counts[m.n.ResourceType]++
 		snap.Selected++
 		snap.indexAdd(m)
 	}

@@ -1206,3 +1206,32 @@ func TestBuildFromPatchAfterProjectVarEdited(t *testing.T) {
 	rows := query(t, light, "select count(*) from late")
 	assert.Equal(t, "0", fmt.Sprint(rows[0][0]), "grace 30: no row is late")
 }
+
+// An analyst adds a singular test (a file in tests/) and runs the tests
+// of what it reads, then removes it: the compile is patched (patchadd.go),
+// the test loads from the snapshot, and it runs, passes and fails as after
+// a whole compile.
+func TestBuildFromPatchAfterSingularTestAdded(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: sing\n",
+		"models/a.sql":       "select 1 as id union all select 2\n",
+		"models/b.sql":       "select id from {{ ref('a') }}\n",
+		"tests/assert_a.sql": "select * from {{ ref('a') }} where id < 0\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "tests/assert_b_small.sql", "select * from {{ ref('b') }} where id > 1\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "a failing singular test added", "test", "--threads", "1", "--select", "b+")
+	require.Equal(t, 1, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "assert_b_small")
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "tests/assert_b_small.sql", "select * from {{ ref('b') }} where id > 2\n")
+	}
+	r = patchedLikeWhole(t, light, whole, "it edited to pass", "test", "--threads", "1", "--select", "test_type:singular")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "TOTAL=2")
+	for _, dir := range []string{light, whole} {
+		require.NoError(t, os.Remove(filepath.Join(dir, "tests", "assert_b_small.sql")))
+	}
+	r = patchedLikeWhole(t, light, whole, "it removed", "test", "--threads", "1", "--select", "test_type:singular")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "TOTAL=1")
+}
