@@ -2013,6 +2013,10 @@ func TestPatchProjectFileVars(t *testing.T) {
 			"mart.yml": "name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 8\n  pf_o: 1\nmodels:\n  pv:\n    +materialized: view\n"}},
 		{name: "a var edited, no warning", patched: true, files: map[string]string{
 			"mart.yml": "name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 9\n  pf_o: 1\nmodels:\n  pv:\n    +materialized: view\n"}},
+		{name: "a flow mapping: the whole file compared", patched: false, files: map[string]string{
+			"mart.yml": "{name: pv, version: \"1.0.0\", vars: {pf_n: 9, pf_o: 1}}\n"}},
+		{name: "its name changed beside the vars", patched: false, files: map[string]string{
+			"mart.yml": "{name: pv2, version: \"1.0.0\", vars: {pf_n: 9, pf_o: 1}}\n"}},
 		{name: "anchors: the whole file compared", patched: false, files: map[string]string{
 			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: &m view\nvars:\n  pf_n: 7\n  pf_mat: *m\n"}},
 		{name: "anchors, a var edited", patched: false, files: map[string]string{

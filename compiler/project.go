@@ -300,7 +300,9 @@ func settingsSum(data []byte, root *yaml.Node) string {
 	top := root.Content[0]
 	from, to := 0, 0 // the vars entry's lines, 1-based, to exclusive (0: to the end)
 	for i := 0; i+1 < len(top.Content); i += 2 {
-		if k := top.Content[i]; k.Value == "vars" && k.Kind == yaml.ScalarNode {
+		// (a block mapping's key at the start of its line: no other key
+		// shares its lines)
+		if k := top.Content[i]; k.Value == "vars" && k.Kind == yaml.ScalarNode && k.Column == 1 && top.Style&yaml.FlowStyle == 0 {
 			from = k.Line
 			if i+2 < len(top.Content) {
 				to = top.Content[i+2].Line
