@@ -102,7 +102,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 			"        columns:\n          - name: id\n            data_tests: [not_null]\n" +
 			"models:\n  - name: src\n    description: reads {{ var('y', 'raw') }} things\n    config:\n      materialized: table\n",
 		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
-			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}\n{%- endmacro %}\n",
+			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{{ var('schema_sfx', '') }}{%- endif -%}\n{%- endmacro %}\n",
 		"macros/disp.sql": "{% macro my_thing() %}{{ return(adapter.dispatch('my_thing')()) }}{% endmacro %}\n" +
 			"{% macro default__my_thing() %}1{% endmacro %}\n",
 		"tests/assert_positive.sql": "select * from {{ ref('m_3') }} where amount < 0\n",
@@ -235,7 +235,8 @@ func (p *mutatedProject) mutateOnce() string {
 		return "var read " + model
 	case 4: // the vars' values, and lines of the vars that no node reads
 		p.settings.v, p.settings.w = 1+r.Intn(3), 5+r.Intn(2)
-		p.settings.moreVars = p.pick([]string{"", "  # a note\n", "  unused: [1, 2]\n", "  unused:\n    - 1\n\n  bench_utils:\n    k: 2\n"})
+		p.settings.moreVars = p.pick([]string{"", "  # a note\n", "  unused: [1, 2]\n", "  unused:\n    - 1\n\n  bench_utils:\n    k: 2\n",
+			"  schema_sfx: _s\n", "  schema_sfx: _t\n"})
 		p.writeMartYML()
 		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
 	case 5: // folder configs

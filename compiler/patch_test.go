@@ -478,6 +478,7 @@ func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, fail
 	warmOpt := opt
 	warmOpt.PartialParse = true
 	var wd Diagnostics
+	forgetReads()
 	pt, why := CompileByPatch(warmOpt)
 	if pt != nil {
 		wd = pt.Diags
@@ -663,6 +664,7 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 	cold.DropPatch() // its snapshot is not kept: the goroutine waiting to write it ends
 	warmOpt := opt
 	warmOpt.PartialParse = true
+	forgetReads()
 	pt, why := CompileByPatch(warmOpt)
 	wd := Diagnostics(nil)
 	if pt != nil {
@@ -686,6 +688,16 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 		require.True(t, loaded, "after %s, patched, every node loads from the index", step)
 	}
 	return pt != nil, why
+}
+
+// forgetReads forgets the vars and env vars that compiles of this test
+// process read outside renders (varRead, envRead), as a new mart process
+// starts: the cold compile's reads, and earlier tests', must not make a
+// snapshot watch more than the compile that made it read (which hid a
+// patch's naming macro reading a var the snapshot did not watch).
+func forgetReads() {
+	varRead.Clear()
+	envRead.Clear()
 }
 
 // patchStep is an edit of a project, and whether the compile after it is
