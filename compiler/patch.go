@@ -3005,15 +3005,19 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 // vars that no render reads; an edit of those changes that relation, so
 // it compiles the whole project from now on.
 func (snap *patchSnapshot) watchNaming(c *compilation) {
-	fileOf, _ := c.macroPlaces()
-	c.namingUsed.Range(func(k, _ any) bool {
-		file, ok := fileOf[k.(string)]
-		if mf, known := snap.MacroFiles[file]; ok && known && mf.Blocked == "" {
-			mf.Blocked, mf.Macros = "a naming macro calls "+k.(string), nil
-			snap.MacroFiles[file] = mf
+	var used []string
+	c.namingUsed.Range(func(k, _ any) bool { used = append(used, k.(string)); return true })
+	if len(used) > 0 {
+		slices.Sort(used) // (the reason names the first of a file's)
+		fileOf, _ := c.macroPlaces()
+		for _, name := range used {
+			file, ok := fileOf[name]
+			if mf, known := snap.MacroFiles[file]; ok && known && mf.Blocked == "" {
+				mf.Blocked, mf.Macros = "a naming macro calls "+name, nil
+				snap.MacroFiles[file] = mf
+			}
 		}
-		return true
-	})
+	}
 	varRead.Range(func(k, _ any) bool {
 		name := k.(string)
 		if u := snap.VarUse[name]; u.Blocked == "" {
