@@ -2029,6 +2029,24 @@ func TestPatchProjectFileVars(t *testing.T) {
 			"mart.yml": "{name: pv, version: \"1.0.0\", vars: {pf_n: 9, pf_o: 1}}\n"}},
 		{name: "its name changed beside the vars", patched: false, files: map[string]string{
 			"mart.yml": "{name: pv2, version: \"1.0.0\", vars: {pf_n: 9, pf_o: 1}}\n"}},
+		// YAML ends lines at a lone CR, NEL, LS and PS too: the whole file
+		// compared (found by review: a CR before the vars moved the cut)
+		{name: "CR CR LF line ends", patched: false, files: map[string]string{
+			"mart.yml": strings.ReplaceAll("name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 9\nmodels:\n  pv:\n    +materialized: view\n", "\n", "\r\r\n")}},
+		{name: "a setting after the vars, with them", patched: false, files: map[string]string{
+			"mart.yml": strings.ReplaceAll("name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 9\nmodels:\n  pv:\n    +materialized: table\n", "\n", "\r\r\n")}},
+		{name: "LS in a comment", patched: false, files: map[string]string{
+			"mart.yml": "# a\u2028# b\nname: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 9\nmodels:\n  pv:\n    +materialized: table\n"}},
+		{name: "a setting after the vars, with them", patched: false, files: map[string]string{
+			"mart.yml": "# a\u2028# b\nname: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 9\nmodels:\n  pv:\n    +materialized: view\n"}},
+		{name: "CR LF line ends: vars cut", patched: false, files: map[string]string{
+			"mart.yml": strings.ReplaceAll("name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 9\nmodels:\n  pv:\n    +materialized: view\n", "\n", "\r\n")}},
+		{name: "CR LF, a var edited", patched: true, files: map[string]string{
+			"mart.yml": strings.ReplaceAll("name: pv\nversion: \"1.0.0\"\nvars:\n  pf_n: 10\nmodels:\n  pv:\n    +materialized: view\n", "\n", "\r\n")}},
+		{name: "a flow mapping, a key before the vars on their line", patched: false, files: map[string]string{
+			"mart.yml": "{name: pv, models: {pv: {+materialized: view}}, vars: {pf_n: 1},\n version: \"1.0.0\"}\n"}},
+		{name: "that key changed", patched: false, files: map[string]string{
+			"mart.yml": "{name: pv, models: {pv: {+materialized: table}}, vars: {pf_n: 1},\n version: \"1.0.0\"}\n"}},
 		{name: "anchors: the whole file compared", patched: false, files: map[string]string{
 			"mart.yml": "name: pv\nversion: \"1.0.0\"\nmodels:\n  pv:\n    +materialized: &m view\nvars:\n  pf_n: 7\n  pf_mat: *m\n"}},
 		{name: "anchors, a var edited", patched: false, files: map[string]string{
@@ -2243,5 +2261,15 @@ func TestPatchSingularTestsAddedAndRemoved(t *testing.T) {
 			"models/n.sql": "select 2 as id\n", "tests/assert_n.sql": "select * from {{ ref('n') }} where id <> 2\n"}},
 		{name: "both removed", patched: true, remove: []string{"models/n.sql", "tests/assert_n.sql"}},
 		{name: "a model removed that a test reads", coldFails: true, remove: []string{"models/b.sql"}},
+	})
+	// found by review: a test name is unique across projects, not only
+	// its id (a package's test and the root's have two)
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: ps\nversion: \"1.0.0\"\n", "models/a.sql": "select 1 as id\n",
+			"tests/z.sql":                     "select * from {{ ref('a') }} where false\n",
+			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\n", "dbt_packages/pk/models/pm.sql": "select 1 as id\n",
+			"dbt_packages/pk/tests/pt.sql": "select * from {{ ref('pm') }} where false\n"}},
+		{name: "a root test named as the package's", coldFails: true, files: map[string]string{"tests/pt.sql": "select * from {{ ref('a') }} where false\n"}},
+		{name: "another name", patched: true, remove: []string{"tests/pt.sql"}, files: map[string]string{"tests/pt_root.sql": "select * from {{ ref('a') }} where false\n"}},
 	})
 }

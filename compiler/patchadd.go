@@ -485,13 +485,18 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	for _, g := range gone {
 		freed[g.pos] = true
 	}
-	ids := map[string]bool{}  // the nodes' ids, which a singular test added must not have
+	// the nodes' ids, and the tests' names in every project (a duplicate
+	// test name is an error), which a singular test added must not have
+	ids, testNames := map[string]bool{}, map[string]bool{}
 	for i := range ix.nodes { // a duplicate model name is an error; a seed's or snapshot's, an ambiguous ref()
 		if t := ix.nodes[i].sel.ResourceType; !ix.nodes[i].gone && !freed[i] && (t == TypeModel || t == TypeSeed || t == TypeSnapshot) {
 			names[ix.nodes[i].sel.Name] = true
 		}
 		if !ix.nodes[i].gone && !freed[i] {
 			ids[ix.nodes[i].sel.UniqueID] = true
+			if ix.nodes[i].sel.ResourceType == TypeTest {
+				testNames[ix.nodes[i].sel.Name] = true
+			}
 		}
 	}
 	fileOf, _ := c.macroPlaces()
@@ -527,8 +532,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			return nil, why + "not a model or singular test"
 		case !singular && names[n.Name]:
 			return nil, why + "a node has its name"
-		case singular && (ids[n.UniqueID] || entries[n.Name] != nil):
-			return nil, why + "a node has its id, or YAML names it"
+		case singular && (ids[n.UniqueID] || testNames[n.Name] || entries[n.Name] != nil):
+			return nil, why + "a node has its id, a test its name, or YAML names it"
 		case !n.Enabled():
 			return nil, why + "disabled"
 		}
@@ -538,7 +543,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 					return nil, why + "a diagnostic names it"
 				}
 			}
-			ids[n.UniqueID] = true
+			ids[n.UniqueID], testNames[n.Name] = true, true
 		} else {
 			names[n.Name] = true
 		}

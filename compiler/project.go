@@ -293,7 +293,8 @@ func strList(n *yaml.Node) []string {
 // (changedVars: a var edited in the project file re-renders the nodes
 // that read it, as one passed with --vars does). The whole text is hashed
 // when the entry cannot be cut out cleanly: an anchor or alias anywhere
-// (the vars may feed other settings), or another key on its lines. The
+// (the vars may feed other settings), another key on its lines (a flow
+// mapping), or line ends YAML counts otherwise than a split at "\n". The
 // lines after the entry may move: what names a line of the file (a
 // diagnostic) makes the snapshot compare the whole text (patchKey).
 func settingsSum(data []byte, root *yaml.Node) string {
@@ -310,7 +311,7 @@ func settingsSum(data []byte, root *yaml.Node) string {
 		}
 	}
 	h := sha256.New()
-	if from == 0 || from == to || hasAnchors(root) {
+	if from == 0 || from == to || hasAnchors(root) || !plainLineEnds(data) {
 		h.Write(data)
 		return hex.EncodeToString(h.Sum(nil))
 	}
@@ -324,6 +325,18 @@ func settingsSum(data []byte, root *yaml.Node) string {
 		}
 	}
 	return "without vars " + hex.EncodeToString(h.Sum(nil))
+}
+
+// plainLineEnds tells whether a text ends its lines only where YAML and a
+// split at "\n" agree: LF or CRLF, no lone CR (nor "\r\r\n") and no
+// NEL, LS or PS, which YAML counts as line ends too.
+func plainLineEnds(data []byte) bool {
+	for i, b := range data {
+		if b == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+			return false
+		}
+	}
+	return !bytes.Contains(data, []byte("\u0085")) && !bytes.Contains(data, []byte("\u2028")) && !bytes.Contains(data, []byte("\u2029"))
 }
 
 // hasAnchors tells whether a YAML tree has an anchor, an alias or a merge
