@@ -1308,10 +1308,18 @@ func (c *compilation) namingMacro(name, custom string, n *Node, builtin func(str
 // callMacro renders a project's naming macro (generate_schema_name...) with
 // the custom value (none when "") and the node, as dbt calls it: node.name,
 // node.fqn, node.resource_type, node.config, node.package_name... Results
-// are cached by the value alone when the macro's text does not read node.
+// are cached by the value and the node's package (whose vars var() reads)
+// when the macro cannot see the node: it takes no second parameter (of
+// any name) and reads no varargs or kwargs.
 func (c *compilation) callMacro(name, arg string, n *Node) (string, error) {
-	usesNode := strings.Contains(c.macroText(name), "node")
+	text := c.macroText(name)
+	m := c.engine.Macro(name)
+	usesNode := m == nil || len(m.Params) > 1 || strings.Contains(text, "varargs") || strings.Contains(text, "kwargs") ||
+		strings.Contains(text, "node")
 	key := name + "\x00" + arg
+	if n != nil {
+		key += "\x00" + n.Package
+	}
 	if !usesNode {
 		if v, ok := c.schemaCache.Load(key); ok {
 			return v.(string), nil

@@ -44,3 +44,28 @@ func TestExternalLocationNeedsAnEngineThatReadsFiles(t *testing.T) {
 	})
 	assert.Contains(t, diags, "models/sources.yml:6: error: source files.orders: external_location reads files in place, which the bigquery adapter cannot do")
 }
+
+// TestNamingMacroSeesEachNode: a naming macro whose node parameter has
+// another name still sees each node (its results were cached by the
+// custom value alone: every model got the first one's schema), and one
+// that reads a var sees each package's value (found by review).
+func TestNamingMacroSeesEachNode(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	for rel, text := range map[string]string{
+		"mart.yml":       "name: np\nversion: \"1.0.0\"\n",
+		"macros/gsn.sql": "{% macro generate_schema_name(custom_schema_name, nd) %}s_{{ nd.name }}{% endmacro %}\n",
+		"macros/gan.sql": "{% macro generate_alias_name(custom_alias_name=none) %}{{ var('np_px', 'r_') }}{{ varargs[0].name }}{% endmacro %}\n",
+		"models/r.sql":   "select 1 as id\n",
+		"models/q.sql":   "select 1 as id\n",
+		"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\nvars:\n  np_px: p_\n",
+		"dbt_packages/pk/models/p.sql":    "select 1 as id\n",
+	} {
+		writeProjectFile(t, dir, rel, text)
+	}
+	res, d := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
+	require.NotNil(t, res, "%v", d)
+	for id, want := range map[string]string{"model.np.r": `"s_r"."r_r"`, "model.np.q": `"s_q"."r_q"`, "model.pk.p": `"s_p"."p_p"`} {
+		assert.Equal(t, want, res.Manifest.Node(id).Relation, id)
+	}
+}
