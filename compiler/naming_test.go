@@ -53,11 +53,11 @@ func TestNamingMacroSeesEachNode(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
 	for rel, text := range map[string]string{
-		"mart.yml":       "name: np\nversion: \"1.0.0\"\n",
-		"macros/gsn.sql": "{% macro generate_schema_name(custom_schema_name, nd) %}s_{{ nd.name }}{% endmacro %}\n",
-		"macros/gan.sql": "{% macro generate_alias_name(custom_alias_name=none) %}{{ var('np_px', 'r_') }}{{ varargs[0].name }}{% endmacro %}\n",
-		"models/r.sql":   "select 1 as id\n",
-		"models/q.sql":   "select 1 as id\n",
+		"mart.yml":                        "name: np\nversion: \"1.0.0\"\n",
+		"macros/gsn.sql":                  "{% macro generate_schema_name(custom_schema_name, nd) %}s_{{ nd.name }}{% endmacro %}\n",
+		"macros/gan.sql":                  "{% macro generate_alias_name(custom_alias_name=none) %}{{ var('np_px', 'r_') }}{{ varargs[0].name }}{% endmacro %}\n",
+		"models/r.sql":                    "select 1 as id\n",
+		"models/q.sql":                    "select 1 as id\n",
 		"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\nvars:\n  np_px: p_\n",
 		"dbt_packages/pk/models/p.sql":    "select 1 as id\n",
 	} {
