@@ -216,7 +216,11 @@ func (p *mutatedProject) mutateOnce() string {
 	r := p.rng
 	model := p.pick(p.files("models", ".sql"))
 	switch r.Intn(20) {
-	case 0: // a comment in a model
+	case 0: // a comment in a model, at its end or its top (its config() calls move)
+		if r.Intn(2) == 0 {
+			p.write(model, fmt.Sprintf("-- edit %d\n", p.n)+p.read(model))
+			return "comment on top " + model
+		}
 		p.write(model, p.read(model)+fmt.Sprintf("\n-- edit %d\n", p.n))
 		return "comment " + model
 	case 1: // a config() call

@@ -378,11 +378,15 @@ func (c *compilation) addStubs(stubs []patchStub) {
 	}
 }
 
-// renderFacts hashes what a render produced besides its text, in two
-// halves of 32 hex digits: its config (with each value's type, where
-// config() set it), warnings and whether it queried the warehouse; then
-// its graph: refs, sources, targets and macros called. A render whose
-// config half is as it was changed the graph alone (patchreshape.go).
+// renderFacts hashes what a render produced besides its text, in three
+// parts of 32, 32 and 16 hex digits: its config (with each value's type),
+// warnings and whether it queried the warehouse; its graph: refs, sources,
+// targets and macros called; and where config() set each key. A render
+// whose config parts are as they were changed the graph alone
+// (patchreshape.go); one whose config() calls alone moved (a line added
+// above them) is patched as a text edit when the compile said nothing of
+// the node: those places are only where its config warnings point
+// (movedConfigCalls).
 func renderFacts(st *renderState) (string, bool) {
 	b, ok := typedJSON(nil, map[string]any(st.config))
 	if !ok {
@@ -407,8 +411,9 @@ func renderFacts(st *renderState) (string, bool) {
 		rest = append(rest, 0)
 	}
 	rest = binary.AppendUvarint(rest, uint64(len(st.configAt)))
-	for _, k := range sortedKeys(st.configAt) {
-		rest = appendPos(appendStr(rest, k), st.configAt[k].At)
+	keys := sortedKeys(st.configAt)
+	for _, k := range keys {
+		rest = appendStr(rest, k)
 	}
 	if len(st.warnings) > 0 {
 		w, err := json.Marshal(st.warnings)
@@ -425,6 +430,11 @@ func renderFacts(st *renderState) (string, bool) {
 	h.Write(setJSON)
 	var sums [64]byte
 	h.Sum(sums[:0])
+	var at []byte
+	for _, k := range keys {
+		at = appendPos(at, st.configAt[k].At)
+	}
+	places := sha256.Sum256(at)
 	// the graph: errors point at the ref() call, but where each one is
 	// called is not a fact (an edit that moves one, a line added above
 	// it, is patched, and its render says where)
@@ -443,12 +453,20 @@ func renderFacts(st *renderState) (string, bool) {
 	}
 	graph := sha256.Sum256(rest)
 	copy(sums[16:], graph[:16])
-	return hex.EncodeToString(sums[:32]), true
+	copy(sums[32:], places[:8])
+	return hex.EncodeToString(sums[:40]), true
 }
 
-// sameConfigFacts says two renderFacts have the same config half.
+// sameConfigFacts says two renderFacts have the same config parts: the
+// config, and where config() set it.
 func sameConfigFacts(a, b string) bool {
-	return len(a) == 64 && len(b) == 64 && a[:32] == b[:32]
+	return len(a) == 80 && len(b) == 80 && a[:32] == b[:32] && a[64:] == b[64:]
+}
+
+// movedConfigCalls says two renderFacts differ only in where config() set
+// the config (the same config, graph and warnings).
+func movedConfigCalls(a, b string) bool {
+	return len(a) == 80 && len(b) == 80 && a[:64] == b[:64] && a[64:] != b[64:]
 }
 
 // appendStrs appends a length-prefixed list of length-prefixed strings.
@@ -1901,7 +1919,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 			return
 		}
-		if facts, ok := renderFacts(st); !ok || facts != j.pc.Facts {
+		if facts, ok := renderFacts(st); ok && movedConfigCalls(facts, j.pc.Facts) && !snap.saidOf(n) {
+			j.pc.Facts, j.moved = facts, true // kept as a text edit, its capture with them
+		} else if !ok || facts != j.pc.Facts {
 			// its refs, sources, macros or config changed: its entry and
 			// place in the graph change (reshapeModels)
 			if j.reshape = ok && j.canReshape(); !j.reshape {
@@ -2099,7 +2119,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if j.reshape {
 			snap.reshaped(j, c)
 		}
-		if j.pc.Key != j.newKey || j.reshape {
+		if j.pc.Key != j.newKey || j.reshape || j.moved {
 			j.pc.Key = j.newKey
 			snap.Nodes[j.ni].Blob, snap.Nodes[j.ni].capture = j.pc.appendJSON(nil), nil
 		}
@@ -2458,6 +2478,7 @@ type patchJob struct {
 	desc        *descEdit // what an edit of YAML changed of its descriptions
 	descOnly    bool      // nothing else: written without a render
 	everyTime   bool      // a volatile model, rendered again every time
+	moved       bool      // its config() calls moved, nothing else of its render (movedConfigCalls)
 	warehouse   bool      // one that queries the warehouse while it renders
 	out         Node      // its manifest entry as written (frag)
 	// reshape: its render changed its refs, sources or macro calls, not its
@@ -2996,6 +3017,17 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 	}
 	snap.Vars = sums
 	return readers, ""
+}
+
+// saidOf says whether the compile said something in a node's file or in a
+// macro file (where a config() call in a macro puts its warnings).
+func (snap *patchSnapshot) saidOf(n *Node) bool {
+	for _, d := range snap.Diags {
+		if d.File == n.Path || snap.isMacroFile(d.File) {
+			return true
+		}
+	}
+	return false
 }
 
 // watchNaming blocks what the patch's compile reached outside renders as

@@ -2273,3 +2273,39 @@ func TestPatchSingularTestsAddedAndRemoved(t *testing.T) {
 		{name: "another name", patched: true, remove: []string{"tests/pt.sql"}, files: map[string]string{"tests/pt_root.sql": "select * from {{ ref('a') }} where false\n"}},
 	})
 }
+
+// TestPatchConfigCallMoved: a line added above a model's config() call
+// moves it and nothing else: patched as a text edit (it was a reshape,
+// which needs every ref target's capture: a unit-tested model has none),
+// unless the compile warned of the node (its warnings point at the call).
+func TestPatchConfigCallMoved(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: cm\nversion: \"1.0.0\"\n",
+			"macros/k.sql": "{% macro tagged() %}{{ config(tags=['k']) }}{% endmacro %}\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n",
+			"models/w.sql": "{{ config(materialized='table', colour='red') }}\nselect id from {{ ref('a') }}\n",
+			"models/k.sql": "{{ tagged() }}\nselect id from {{ ref('a') }}\n",
+			"models/_unit.yml": "version: 2\nunit_tests:\n  - name: a_is_one\n    model: a\n    given: []\n" +
+				"    expect:\n      rows:\n        - {id: 1}\n"}},
+		{name: "a line above the call", patched: true, files: map[string]string{
+			"models/m.sql": "-- a table\n{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "the call moved down", patched: true, files: map[string]string{
+			"models/m.sql": "-- a table\nselect id from {{ ref('a') }}\n{{ config(materialized='table') }}\n"}},
+		{name: "a model the compile warned of", patched: false, files: map[string]string{
+			"models/w.sql": "-- a table\n{{ config(materialized='table', colour='red') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "a model a config check warns of", patched: false, files: map[string]string{
+			"models/v.sql": "{{ config(materialized='incremental', on_schema_change='sometimes') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "a line above its call (the warning moves with it)", patched: false, files: map[string]string{
+			"models/v.sql": "-- v\n{{ config(materialized='incremental', on_schema_change='sometimes') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "a line above a macro's call (another model's warning stands)", patched: true, files: map[string]string{
+			"macros/k.sql": "-- tags\n{% macro tagged() %}{{ config(tags=['k']) }}{% endmacro %}\n"}},
+		{name: "the warning gone", patched: false, files: map[string]string{
+			"models/w.sql": "-- a table\n{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "a line above a macro's call", patched: true, files: map[string]string{
+			"macros/k.sql": "-- tags\n\n{% macro tagged() %}{{ config(tags=['k']) }}{% endmacro %}\n"}},
+		{name: "the config changed with it: a reshape, its ref unit-tested (no capture)", patched: false, files: map[string]string{
+			"models/m.sql": "-- a view\nselect id from {{ ref('a') }}\n{{ config(materialized='view') }}\n"}},
+	})
+}
