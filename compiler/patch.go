@@ -2396,7 +2396,7 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 			continue // its tests alone changed (remakeTests)
 		}
 		i, ok := l.ix.pos[id]
-		if !ok || i >= len(l.snap.Entries) || !slices.Contains([]string{TypeSource, TypeSeed, TypeSnapshot}, l.ix.nodes[i].sel.ResourceType) {
+		if !ok || i >= len(l.snap.Entries) || !slices.Contains([]string{TypeSource, TypeSeed, TypeSnapshot, TypeModel}, l.ix.nodes[i].sel.ResourceType) {
 			return nil, e.file + " changed the descriptions of " + id + ", which the node index lacks"
 		}
 		at := l.snap.Entries[i]

@@ -2309,3 +2309,32 @@ func TestPatchConfigCallMoved(t *testing.T) {
 			"models/m.sql": "-- a view\nselect id from {{ ref('a') }}\n{{ config(materialized='view') }}\n"}},
 	})
 }
+
+// TestPatchDescribesModelsNotPatchable: a YAML edit of the description,
+// columns or tests of a model that is not patchable (ephemeral, or
+// unit-tested) is patched through the node index, as a seed's (it
+// compiled the whole project).
+func TestPatchDescribesModelsNotPatchable(t *testing.T) {
+	props := func(eph, ut, tests string) string {
+		return "version: 2\nmodels:\n  - name: e\n    description: \"" + eph + "\"\n  - name: u\n    description: \"" + ut + "\"\n" +
+			"    columns:\n      - name: id\n        description: the key\n" + tests
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: dn\nversion: \"1.0.0\"\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/e.sql":  "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('a') }}\n",
+			"models/u.sql":  "select id from {{ ref('e') }}\n",
+			"models/_p.yml": props("the e", "the u", ""),
+			"models/_unit.yml": "version: 2\nunit_tests:\n  - name: u_keeps_ids\n    model: u\n    given:\n" +
+				"      - input: ref('e')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n        - {id: 1}\n"}},
+		{name: "the ephemeral model's description", patched: true, files: map[string]string{"models/_p.yml": props("the e, edited", "the u", "")}},
+		{name: "the unit-tested model's", patched: true, files: map[string]string{"models/_p.yml": props("the e, edited", "the u, edited", "")}},
+		{name: "a column added to it, lines moving", patched: true, files: map[string]string{
+			"models/_p.yml": props("the e, edited", "the u, edited", "      - name: extra\n        description: more\n")}},
+		{name: "a test on its column", patched: true, files: map[string]string{
+			"models/_p.yml": props("the e, edited", "the u, edited", "      - name: extra\n        description: more\n        data_tests: [not_null]\n")}},
+		{name: "the test removed, both described anew", patched: true, files: map[string]string{
+			"models/_p.yml": props("e", "u", "      - name: extra\n        description: more\n")}},
+	})
+}

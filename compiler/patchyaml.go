@@ -1210,7 +1210,14 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			e.file = ch.path
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
-				return nil, nil, nil, ch.path + " changed the descriptions of " + name + ", not a patchable model"
+				// a model that is not patchable (ephemeral, unit-tested,
+				// ...): its entry is edited through the node index, as a
+				// seed's is (sourceSplices), its tests made again
+				// (remakeTests); it renders no differently
+				if !addSourceEdit(sources, TypeModel+"."+proj.Name+"."+name, ch.path, e) {
+					return nil, nil, nil, name + " is described in two files"
+				}
+				continue
 			}
 			if out[ni] != nil {
 				return nil, nil, nil, name + " is described in two files"
