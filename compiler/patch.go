@@ -1623,7 +1623,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		for _, name := range remade {
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
-				return nil, entries[name].file + " changed the entry of " + name + ", not a patchable model"
+				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", not a patchable model"
 			}
 			if slices.Contains(goneNodes, ni) {
 				continue // its file removed (or moved) in the same edit
@@ -1631,7 +1631,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			p := snap.Nodes[ni].Path
 			at, ok := fileIndex[p]
 			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
-				return nil, entries[name].file + " changed the entry of " + name + ", not a patchable model"
+				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", not a patchable model"
 			}
 			goneNodes = append(goneNodes, ni)
 			added = append(added, addedFile{path: p, like: at})
