@@ -933,7 +933,7 @@ func (c *compilation) varUses(states []idState, patchable map[string]int) map[st
 	}
 	varRead.Range(func(k, _ any) bool {
 		u := out[k.(string)]
-		u.Blocked = "a YAML, project or profiles file, or a naming macro, reads it"
+		u.Blocked = readOutsideRenders
 		out[k.(string)] = u
 		return true
 	})
@@ -1919,7 +1919,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 			return
 		}
-		if facts, ok := renderFacts(st); ok && movedConfigCalls(facts, j.pc.Facts) && !snap.saidOf(n) {
+		if facts, ok := renderFacts(st); ok && movedConfigCalls(facts, j.pc.Facts) && !snap.saidOf(n, false) {
 			j.pc.Facts, j.moved = facts, true // kept as a text edit, its capture with them
 		} else if !ok || facts != j.pc.Facts {
 			// its refs, sources, macros or config changed: its entry and
@@ -3019,11 +3019,17 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 	return readers, ""
 }
 
+// readOutsideRenders is why a change of a var read outside renders
+// (varRead) is not patched.
+const readOutsideRenders = "a YAML, project or profiles file, or a naming macro, reads it"
+
 // saidOf says whether the compile said something in a node's file or in a
-// macro file (where a config() call in a macro puts its warnings).
-func (snap *patchSnapshot) saidOf(n *Node) bool {
+// macro file (where a config() call in a macro puts its warnings), or, with
+// named, anything that names the node.
+func (snap *patchSnapshot) saidOf(n *Node, named bool) bool {
 	for _, d := range snap.Diags {
-		if d.File == n.Path || snap.isMacroFile(d.File) {
+		if d.File == n.Path || snap.isMacroFile(d.File) ||
+			named && (strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name)) {
 			return true
 		}
 	}
@@ -3056,7 +3062,7 @@ func (snap *patchSnapshot) watchNaming(c *compilation) {
 			if snap.VarUse == nil {
 				snap.VarUse = map[string]varUse{}
 			}
-			snap.VarUse[name] = varUse{Blocked: "a YAML, project or profiles file, or a naming macro, reads it"}
+			snap.VarUse[name] = varUse{Blocked: readOutsideRenders}
 		}
 		return true
 	})

@@ -3,8 +3,6 @@ package compiler
 import (
 	"encoding/json"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // Patching a model whose edit changed its refs, sources or macro calls
@@ -197,11 +195,8 @@ func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
 			return "its config cannot be kept"
 		}
 	}
-	for _, d := range l.snap.Diags {
-		// (a config() call in a macro warns in the macro's file)
-		if d.File == n.Path || l.snap.isMacroFile(d.File) || strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
-			return "the compile said something of it"
-		}
+	if l.snap.saidOf(n, true) {
+		return "the compile said something of it"
 	}
 	if n.Tags = tagsOf(n.Config); n.Tags == nil {
 		n.Tags = []string{}
