@@ -154,7 +154,7 @@ func (c *compilation) startPartialParse() {
 func (c *compilation) usePartialParse() {
 	pp := c.pp
 	<-pp.loaded
-	pp.global = c.globalParseKey()
+	pp.global = c.globalParseKey(nil)
 	if pp.note != "" {
 		rel, err := filepath.Rel(c.project.Dir, pp.file)
 		if err != nil {
@@ -333,8 +333,10 @@ func goBuildID(exe string) string {
 // globalParseKey hashes what every render may read besides its own
 // inputs: the project's settings without its vars (those are compared per
 // node), installed packages, the target, --full-refresh, the dialect and
-// the names of every macro.
-func (c *compilation) globalParseKey() string {
+// the names of every macro; added names macros to leave out (qualified
+// names: a patch compares the key with the snapshot's without the macros
+// it adds).
+func (c *compilation) globalParseKey(added map[string]string) string {
 	h := sha256.New()
 	proj := withoutVars(c.project)
 	t := c.target
@@ -350,11 +352,15 @@ func (c *compilation) globalParseKey() string {
 		h.Write(b)
 	}
 	for _, name := range c.engine.MacroNames() {
-		fmt.Fprintf(h, "macro %s %v\n", name, c.engine.Macro(name).Builtin())
+		if _, skip := added[name]; !skip {
+			fmt.Fprintf(h, "macro %s %v\n", name, c.engine.Macro(name).Builtin())
+		}
 	}
 	for _, pkg := range c.engine.Packages() {
 		for _, name := range c.engine.PackageMacros(pkg) {
-			fmt.Fprintf(h, "macro %s.%s\n", pkg, name)
+			if _, skip := added[pkg+"."+name]; !skip {
+				fmt.Fprintf(h, "macro %s.%s\n", pkg, name)
+			}
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -111,6 +111,9 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: m0_history\n    relation: ref('m_0')\n    config: {unique_key: id, strategy: check, check_cols: all}\n" +
 			"    description: m_0 kept\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
 		"analyses/look.sql": "select count(*) from {{ ref('m_4') }}\n",
+		// names a macro added later may take (mutateOnce's case 8)
+		"models/extra/probe.sql": "select {% if maybe_m is defined %}{{ maybe_m() }}{% else %}0{% endif %} as p,\n" +
+			"  {% if synth.ns_m is defined %}1{% else %}0{% endif %} as q\n",
 	} {
 		p.write(name, text)
 	}
@@ -260,16 +263,8 @@ func (p *mutatedProject) mutateOnce() string {
 		f := p.pick(p.files("macros", ".sql"))
 		p.write(f, "{# moved #}\n"+p.read(f))
 		return "macro lines " + f
-	case 8: // a new macro file, sometimes overriding or dispatching
-		name := p.pick([]string{"duckdb__my_thing", "extra_m", "generate_alias_name"})
-		body := "2"
-		if name == "generate_alias_name" {
-			body = "{%- if custom_alias_name -%}{{ custom_alias_name }}{%- else -%}{{ node.name }}_a{%- endif -%}"
-			p.write("macros/new_"+name+".sql", "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}"+body+"{%- endmacro %}\n")
-		} else {
-			p.write("macros/new_"+name+".sql", "{% macro "+name+"(x=1, step=1) %}("+body+" + {{ x }}){% endmacro %}\n")
-		}
-		return "macro file " + name
+	case 8: // a new macro
+		return p.addMacro(model)
 	case 9: // remove an added macro file
 		var added []string
 		for _, f := range p.files("macros", ".sql") {
@@ -551,4 +546,31 @@ func TestParseCacheRoundTrip(t *testing.T) {
 	require.Equal(t, conf, restoredMap(back.Entries["model.p.a"].Config))
 	back.Entries["model.p.a"].Config = conf
 	require.Equal(t, pc, back)
+}
+
+// addMacro adds a macro, in a file of its own or beside others: sometimes
+// overriding, dispatching, or under a name a render looked for, or called
+// by model, edited with it.
+func (p *mutatedProject) addMacro(model string) string {
+	r := p.rng
+	name := p.pick([]string{"duckdb__my_thing", "extra_m", "generate_alias_name", "maybe_m", "ns_m", fmt.Sprintf("fresh_%d", p.n)})
+	body := "2"
+	if name == "generate_alias_name" {
+		body = "{%- if custom_alias_name -%}{{ custom_alias_name }}{%- else -%}{{ node.name }}_a{%- endif -%}"
+		p.write("macros/new_"+name+".sql", "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}"+body+"{%- endmacro %}\n")
+		return "macro file " + name
+	}
+	def := "{% macro " + name + "(x=1, step=1) %}(" + body + " + {{ x }}){% endmacro %}\n"
+	did := "macro file " + name
+	if f := p.pick(p.files("macros", ".sql")); r.Intn(2) == 0 && f != "" && !strings.Contains(f, "/new_") {
+		p.write(f, p.read(f)+def)
+		did = "macro " + name + " added to " + f
+	} else {
+		p.write("macros/new_"+name+".sql", def)
+	}
+	if r.Intn(2) == 0 {
+		p.write(model, strings.Replace(p.read(model), "select", fmt.Sprintf("select {{ %s(%d) }} as f%d,", name, p.n, p.n), 1))
+		did += ", called by " + model
+	}
+	return did
 }

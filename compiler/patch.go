@@ -709,11 +709,15 @@ type patchHead struct {
 	MetaEnd                     int64                // where manifest.json's metadata ends
 	Macros                      [2]int64             // where manifest.json's macros object is
 	MacroFiles                  map[string]macroFile // by path: who calls the macros of each macro file
-	BlobsID                     string               // starts the blobs file (PatchBlobsFile) it goes with
-	LoadDiags                   []string             // what loading the project and target said (packages.yml...)
-	Index                       blobRef              // the node index (patchload.go) in the blobs file; Len 0: none
-	Vars                        map[string]string    // each var's value, hashed (varSums)
-	VarUse                      map[string]varUse    // who reads each var
+	// Misses: the macro names lookups looked for and did not find
+	// (jinja.Engine.Misses), in this compile and every patch since: a
+	// macro added under one of them compiles the whole project
+	Misses    []string
+	BlobsID   string            // starts the blobs file (PatchBlobsFile) it goes with
+	LoadDiags []string          // what loading the project and target said (packages.yml...)
+	Index     blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
+	Vars      map[string]string // each var's value, hashed (varSums)
+	VarUse    map[string]varUse // who reads each var
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
@@ -1094,6 +1098,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	states := c.sortedStates()
 	snap.MacroFiles = c.macroFiles(states, patchable)
+	snap.Misses = c.engine.Misses()
 	// (unit tests block no var: their models are not patchable, so a var
 	// one reads blocks itself, varUses, and their entries hold their YAML
 	// only; their SQL is made when they run)
@@ -1538,11 +1543,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		goneNodes = append(goneNodes, ni)
 	}
 	var newProps []addedFile
+	var newMacros []addedFile // macro files added (loaded with the others below)
 	if len(added) > 0 {
 		models := make([]addedFile, 0, len(added))
 		for _, a := range added {
-			if like := snap.Files[a.like]; like.Kind == "models" && like.Proj == 0 && isPropsPath(a.path) {
+			like := snap.Files[a.like]
+			if like.Kind == "models" && like.Proj == 0 && isPropsPath(a.path) {
 				newProps = append(newProps, a)
+				continue
+			}
+			if like.Kind == "macros" && strings.HasSuffix(a.path, ".sql") {
+				newMacros = append(newMacros, a)
 				continue
 			}
 			models = append(models, a)
@@ -1665,7 +1676,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -1745,6 +1756,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			macroFiles = append(macroFiles, &projectFile{kind: f.Kind, proj: projects[f.Proj], root: f.Root, rel: f.Path})
 		}
 	}
+	// a macro file added: its stat taken before it is read, as a compile's
+	newMacroStats := make([]fileStat, len(newMacros))
+	newMacroBeside := make([]string, len(newMacros)) // the path of the snapshot's file it goes after
+	for i, a := range newMacros {
+		like := snap.Files[a.like]
+		newMacroBeside[i] = like.Path
+		st, err := statOf(osPath(proj.Dir, a.path))
+		if err != nil {
+			return nil, a.path + " is new and unreadable"
+		}
+		st.Path, st.Kind, st.Proj, st.Root = a.path, like.Kind, like.Proj, like.Root
+		newMacroStats[i] = st
+		macroFiles = append(macroFiles, &projectFile{kind: like.Kind, proj: projects[like.Proj], root: like.Root, rel: a.path})
+	}
 	var readErr error
 	var once sync.Once
 	parallel(len(macroFiles), func(i int) {
@@ -1757,13 +1782,52 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if readErr != nil {
 		return nil, "a macro file is unreadable"
 	}
+	for i := range newMacros {
+		newMacroStats[i].Sum = rawSum(macroFiles[len(macroFiles)-len(newMacros)+i].data)
+	}
 	c.loadMacros(macroFiles)
-	if len(c.diags) > 0 || c.globalParseKey() != snap.Global {
+	if len(c.diags) > 0 {
 		return nil, "macros or settings changed"
+	}
+	// the macros the edited and added files define now and did not
+	// (macroAdded), by qualified name
+	var newNames map[string]string
+	if len(newMacros) > 0 || macroEdited {
+		fileOf, _ := c.macroPlaces()
+		for _, path := range append(slices.Clone(editedMacros), addedPaths(newMacros)...) {
+			for name, file := range fileOf {
+				if file != path {
+					continue
+				}
+				if _, ok := snap.MacroFiles[path].Macros[name]; ok {
+					continue
+				}
+				if why := snap.macroAdded(name); why != "" {
+					return nil, path + " defines macro " + name + " now, and " + why
+				}
+				if newNames == nil {
+					newNames = map[string]string{}
+				}
+				newNames[name] = path
+			}
+		}
+	}
+	if c.globalParseKey(newNames) != snap.Global {
+		return nil, "macros or settings changed"
+	}
+	if len(newNames) > 0 {
+		snap.Global = c.globalParseKey(nil)
+	}
+	if len(newMacros) > 0 {
+		macroEdited = true
+		for _, a := range newMacros {
+			snap.MacroFiles[a.path] = macroFile{Macros: map[string]macroUse{}}
+		}
 	}
 	if macroEdited {
 		// the models that called a macro whose text or line changed render
-		// again; a file must define the macros it did
+		// again; a file must define the macros it did, and may define new
+		// ones no render looked for (macroAdded)
 		fileOf, lineOf := c.macroPlaces()
 		for _, path := range editedMacros {
 			mf := snap.MacroFiles[path]
@@ -1772,11 +1836,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				if file != path {
 					continue
 				}
-				n++
 				old, ok := mf.Macros[name]
 				if !ok {
-					return nil, path + " defines another macro now"
+					continue // new (newNames)
 				}
+				n++
 				if old.Line == lineOf[name] && old.Checksum == c.macroFacts[name].checksum {
 					continue
 				}
@@ -1790,8 +1854,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, path + " no longer defines a macro it did"
 			}
 		}
-		// the snapshot written after this patch knows the macros as they are
-		for _, path := range editedMacros {
+		// the snapshot written after this patch knows the macros as they
+		// are, the new ones with no callers yet
+		for name, path := range newNames {
+			mf := snap.MacroFiles[path]
+			if mf.Macros == nil {
+				mf.Macros = map[string]macroUse{}
+				snap.MacroFiles[path] = mf
+			}
+			mf.Macros[name] = macroUse{}
+		}
+		for _, path := range append(slices.Clone(editedMacros), addedPaths(newMacros)...) {
 			for name, use := range snap.MacroFiles[path].Macros {
 				use.Line, use.Checksum = lineOf[name], c.macroFacts[name].checksum
 				snap.MacroFiles[path].Macros[name] = use
@@ -2297,6 +2370,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		newEnv = snap.editModels(news, gone, c, newProps, propsFiles, goneProps)
 		snap.forgetProps(goneProps)
 	}
+	if len(newMacros) > 0 {
+		snap.insertFiles(newMacroBeside, newMacroStats)
+	}
 	if len(news)+len(gone)+len(reshaped) > 0 {
 		load.ix, load.sources, load.also, load.alsoEarly = nil, nil, nil, nil // read again, as edited
 	}
@@ -2319,6 +2395,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	snap.Env = envSnapshot(names)
 	snap.watchNaming(c)
+	snap.Misses = unionSorted(snap.Misses, c.engine.Misses())
 	for _, c := range changes {
 		written.merge(c)
 	}
@@ -3017,6 +3094,81 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 	}
 	snap.Vars = sums
 	return readers, ""
+}
+
+// macroAdded says why a macro added under a qualified name ("name" or
+// "package.name") cannot be patched ("" when it can): a lookup made so far
+// missed that name, or listed its namespace (macroNamespace), and would
+// find it now; it is named as naming macros are, whose files a compile
+// blocks; the compile failed (an unknown name's suggestions list the
+// macros) or said something that names it; or a model reads graph, whose
+// macros it adds to.
+func (snap *patchSnapshot) macroAdded(name string) string {
+	ns := "*"
+	if pkg, _, ok := strings.Cut(name, "."); ok {
+		ns = pkg + ".*"
+	}
+	for _, miss := range []string{name, ns} {
+		if _, found := slices.BinarySearch(snap.Misses, miss); found {
+			return "a render looked for it"
+		}
+	}
+	short := name[strings.IndexByte(name, '.')+1:]
+	if strings.HasPrefix(short, "generate_") && strings.HasSuffix(short, "_name") {
+		return "it is a naming macro (macroFiles)"
+	}
+	for _, d := range snap.Diags {
+		if d.Severity == SevError || strings.Contains(d.Summary, short) || strings.Contains(d.Detail, short) {
+			return "the compile said something of it, or failed"
+		}
+	}
+	if len(snap.Warehouse) > 0 {
+		return "models read graph or query the warehouse while they render"
+	}
+	return ""
+}
+
+// insertFiles adds files to the snapshot's, each after the file whose path
+// beside gives (one of its directory: the files stay in runs of one
+// directory, dirRuns), in path order.
+func (snap *patchSnapshot) insertFiles(beside []string, files []fileStat) {
+	after := map[string][]fileStat{}
+	for i, f := range files {
+		after[beside[i]] = append(after[beside[i]], f)
+	}
+	out := make([]fileStat, 0, len(snap.Files)+len(files))
+	for _, f := range snap.Files {
+		out = append(out, f)
+		add := after[f.Path]
+		sort.Slice(add, func(a, b int) bool { return add[a].Path < add[b].Path })
+		out = append(out, add...)
+	}
+	snap.Files = out
+}
+
+// addedPaths are the paths of added files.
+func addedPaths(files []addedFile) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.path
+	}
+	return out
+}
+
+// unionSorted merges two sorted lists of strings, without duplicates.
+func unionSorted(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 // readOutsideRenders is why a change of a var read outside renders

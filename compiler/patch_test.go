@@ -60,6 +60,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(6) == 0 {
 							did = append(did, p.editEntries())
 						}
+						if p.rng.Intn(8) == 0 {
+							did = append(did, p.addMacro(p.pick(p.files("models", ".sql"))))
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -2211,7 +2214,7 @@ func TestPatchMacrosWithUnitTests(t *testing.T) {
 				"      - input: ref('a')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1, n: 2}\n"}},
 		{name: "a macro only a model without unit tests calls", patched: true, files: map[string]string{
 			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 3{% endmacro %}\n"}},
-		{name: "a macro added to its file (a new name: whole)", patched: false, files: map[string]string{
+		{name: "a macro added to its file (a name no render looked for)", patched: true, files: map[string]string{
 			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 3{% endmacro %}\n{% macro other() %}1{% endmacro %}\n"}},
 		{name: "the unit-tested model's macro", patched: false, files: map[string]string{
 			"macros/u.sql": "{% macro for_u(x) %}{{ helper(x) }} + 2{% endmacro %}\n"}},
@@ -2219,6 +2222,51 @@ func TestPatchMacrosWithUnitTests(t *testing.T) {
 			"macros/h.sql": "{% macro helper(x) %}({{ x }}){% endmacro %}\n"}},
 		{name: "the other model's again", patched: true, files: map[string]string{
 			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 4{% endmacro %}\n{% macro other() %}1{% endmacro %}\n"}},
+	})
+}
+
+// TestPatchMacrosAdded: a macro added, in a new file or beside others, is
+// patched when no lookup so far looked for its name: the models that call
+// it are edited with it, and manifest.json lists it. A name a render
+// looked for (a call of a macro that was missing, `is defined`, a
+// dispatch's candidates, a namespace's attribute or listing), a mart
+// macro's name (the project's replaces it), or a name a diagnostic names
+// compile whole.
+func TestPatchMacrosAdded(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: ma\nversion: \"1.0.0\"\n",
+			"macros/m.sql": "{% macro plus(x) %}{{ x }} + 1{% endmacro %}\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/b.sql": "select {{ plus('id') }} as id from {{ ref('a') }}\n",
+			"models/c.sql": "select {% if twice is defined %}{{ twice('id') }}{% else %}id{% endif %} as id from {{ ref('a') }}\n",
+			"macros/d.sql": "{% macro default__halve(x) %}{{ x }} / 2{% endmacro %}\n",
+			"models/d.sql": "select {{ adapter.dispatch('halve')('id') }} as id from {{ ref('a') }}\n",
+			"models/e.sql": "select {% if ma.triple is defined %}{{ ma.triple('id') }}{% else %}id{% endif %} as id from {{ ref('a') }}\n"}},
+		{name: "a file of a macro nothing calls", patched: true, files: map[string]string{
+			"macros/n.sql": "{% macro minus(x) %}{{ x }} - 1{% endmacro %}\n"}},
+		{name: "a macro beside another, and a model edited to call it", patched: true, files: map[string]string{
+			"macros/m.sql": "{% macro plus(x) %}{{ x }} + 1{% endmacro %}\n{% macro neg(x) %}-{{ x }}{% endmacro %}\n",
+			"models/b.sql": "select {{ neg(plus('id')) }} as id from {{ ref('a') }}\n"}},
+		{name: "a file in a new folder, with a model added that calls it", patched: true, files: map[string]string{
+			"macros/more/sq.sql": "{% macro sq(x) %}{{ x }} * {{ x }}{% endmacro %}\n",
+			"models/f.sql":       "select {{ sq('id') }} as id from {{ ref('a') }}\n"}},
+		{name: "the new macro edited: its caller renders again", patched: true, files: map[string]string{
+			"macros/more/sq.sql": "{% macro sq(x) %}({{ x }} * {{ x }}){% endmacro %}\n"}},
+		{name: "a name a render tested with is defined", patched: false, files: map[string]string{
+			"macros/t.sql": "{% macro twice(x) %}{{ x }} * 2{% endmacro %}\n"}},
+		{name: "a name adapter.dispatch looked for", patched: false, files: map[string]string{
+			"macros/h.sql": "{% macro duckdb__halve(x) %}{{ x }} / 2.0{% endmacro %}\n"}},
+		{name: "a name looked for in the project's namespace", patched: false, files: map[string]string{
+			"macros/r.sql": "{% macro triple(x) %}{{ x }} * 3{% endmacro %}\n"}},
+		{name: "a mart macro's name (the project's replaces it)", patched: false, files: map[string]string{
+			"macros/g.sql": "{% macro generate_alias_name(custom_alias_name=none, node=none) %}{{ node.name }}_x{% endmacro %}\n"}},
+		{name: "a name as naming macros have (their files are blocked)", patched: false, files: map[string]string{
+			"macros/g2.sql": "{% macro generate_label_name() %}x{% endmacro %}\n"}},
+		{name: "then a plain one again", patched: true, files: map[string]string{
+			"macros/z.sql": "{% macro zero() %}0{% endmacro %}\n"}},
+		{name: "a name defined twice", coldFails: true, files: map[string]string{
+			"macros/z2.sql": "{% macro zero() %}0{% endmacro %}\n"}},
 	})
 }
 

@@ -1235,3 +1235,32 @@ func TestBuildFromPatchAfterSingularTestAdded(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Contains(t, r.Stdout, "TOTAL=1")
 }
+
+// An analyst adds a macro and calls it from a model in the same edit,
+// then builds that model: the compile is patched (a macro under a name no
+// render looked for), the build loads from the snapshot, and the table it
+// builds and target/ are a whole compile's. Then a macro beside it, called
+// by a model added with it.
+func TestBuildFromPatchAfterMacroAdded(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: madd\n",
+		"macros/cents.sql": "{% macro to_cents(x) %}({{ x }} * 100){% endmacro %}\n",
+		"models/a.sql":     "select 1 as id, 2.5 as amount union all select 2, 4.0\n",
+		"models/b.sql":     "{{ config(materialized='table') }}\nselect id, {{ to_cents('amount') }} as cents from {{ ref('a') }}\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "macros/money/euros.sql", "{% macro to_euros(x) %}round({{ x }} / 100.0, 2){% endmacro %}\n")
+		writeFile(t, dir, "models/b.sql", "{{ config(materialized='table') }}\nselect id, {{ to_cents('amount') }} as cents, "+
+			"{{ to_euros(to_cents('amount')) }} as euros from {{ ref('a') }}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "a macro file added, and a model calling it", "build", "--select", "b")
+	require.Equal(t, 0, r.Code, r.String())
+	rows := query(t, light, `select id, cents, euros from b order by id`)
+	require.Equal(t, "[[1 250 2.5] [2 400 4]]", fmt.Sprint(rows))
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "macros/cents.sql", "{% macro to_cents(x) %}({{ x }} * 100){% endmacro %}\n"+
+			"{% macro doubled(x) %}({{ x }} * 2){% endmacro %}\n")
+		writeFile(t, dir, "models/c.sql", "select id, {{ doubled('id') }} as twice from {{ ref('a') }}\n")
+	}
+	r = patchedLikeWhole(t, light, whole, "a macro beside another, and a model added calling it", "build", "--select", "c")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, "[[1 2] [2 4]]", fmt.Sprint(query(t, light, `select id, twice from c order by id`)))
+}

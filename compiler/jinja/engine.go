@@ -32,6 +32,10 @@ type Engine struct {
 	macros   map[string]*Macro            // the root project's and mart's
 	packages map[string]map[string]*Macro // each package's own, by package
 	builtin  map[string]any               // Go functions callable by name (cross-database macros)
+	// misses are the names looked up among the macros and not found
+	// there (Misses): a macro of that name added later would change what
+	// the lookup found
+	misses sync.Map // "name" or "package.name" -> struct{}
 }
 
 // NewEngine returns an engine with no macros.
@@ -101,15 +105,50 @@ func (e *Engine) AddMacros(files []File, builtin map[string]any) error {
 func (m *Macro) Builtin() bool { return strings.HasPrefix(m.File, builtinPrefix) }
 
 // Macro returns a macro of the root project (or mart's) by name, or nil.
-func (e *Engine) Macro(name string) *Macro { return e.macros[name] }
+func (e *Engine) Macro(name string) *Macro { return e.MacroIn("", name) }
 
 // MacroIn returns a package's macro by name, or nil; pkg "" is the root
 // project.
 func (e *Engine) MacroIn(pkg, name string) *Macro {
+	var m *Macro
 	if pkg == "" {
-		return e.macros[name]
+		m = e.macros[name]
+	} else {
+		m = e.packages[pkg][name]
 	}
-	return e.packages[pkg][name]
+	if m == nil {
+		e.NoteMiss(pkg, name)
+	}
+	return m
+}
+
+// NoteMiss records that a lookup of the macro name of package pkg ("":
+// the root project's, or mart's) found none. Templates' lookups, Macro,
+// MacroIn and Call record theirs; a caller that looks macros up another
+// way (a namespace object of its own) records them with it.
+func (e *Engine) NoteMiss(pkg, name string) {
+	key := name
+	if pkg != "" {
+		key = pkg + "." + name
+	}
+	if _, ok := e.misses.Load(key); !ok {
+		e.misses.Store(key, struct{}{})
+	}
+}
+
+// Misses lists, sorted, the macro names looked up and not found since the
+// engine was made: "name" for a lookup among the root project's (and
+// mart's) macros, "package.name" for one among a package's. A macro added
+// under any other name changes no lookup made so far: partial parsing
+// patches such an addition without rendering anything again.
+func (e *Engine) Misses() []string {
+	var out []string
+	e.misses.Range(func(k, _ any) bool {
+		out = append(out, k.(string))
+		return true
+	})
+	sort.Strings(out)
+	return out
 }
 
 // PackageMacros returns the names of a package's macros, sorted.
@@ -158,10 +197,11 @@ func (e *Engine) CallLocals(at Pos, name string, local Locals, shared map[string
 }
 
 func (e *Engine) call(at Pos, name string, ev *env, args []any, kw map[string]any) (Output, error) {
-	m := e.macros[name]
-	if pkg, n, ok := strings.Cut(name, "."); ok {
-		m = e.MacroIn(pkg, n)
+	pkg, n, ok := strings.Cut(name, ".")
+	if !ok {
+		pkg, n = "", name
 	}
+	m := e.MacroIn(pkg, n)
 	if m == nil {
 		return Output{}, &Error{File: at.File, Line: at.Line, Col: at.Col, Msg: fmt.Sprintf("unknown macro %s", name)}
 	}

@@ -200,10 +200,12 @@ func (e *env) lookup(name string) (any, bool) {
 			if m, ok := e.engine.packages[e.pkg][name]; ok {
 				return m, true
 			}
+			e.engine.NoteMiss(e.pkg, name)
 		}
 		if m, ok := e.engine.macros[name]; ok {
 			return m, true
 		}
+		e.engine.NoteMiss("", name)
 		if v, ok := e.engine.builtin[name]; ok {
 			return v, true
 		}
