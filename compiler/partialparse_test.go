@@ -111,6 +111,10 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: m0_history\n    relation: ref('m_0')\n    config: {unique_key: id, strategy: check, check_cols: all}\n" +
 			"    description: m_0 kept\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
 		"analyses/look.sql": "select count(*) from {{ ref('m_4') }}\n",
+		// a model a unit test tests: patched while its refs stay
+		"models/extra/tested.sql": "select id, amount + {{ var('v') }} as n from {{ ref('m_0') }}\n",
+		"models/extra/_unit.yml": "version: 2\nunit_tests:\n  - name: tested_adds_v\n    model: tested\n    given:\n" +
+			"      - input: ref('m_0')\n        rows:\n          - {id: 1, amount: 2}\n    expect:\n      rows:\n          - {id: 1, n: 3}\n",
 		// names a macro added later may take (mutateOnce's case 8)
 		"models/extra/probe.sql": "select {% if maybe_m is defined %}{{ maybe_m() }}{% else %}0{% endif %} as p,\n" +
 			"  {% if synth.ns_m is defined %}1{% else %}0{% endif %} as q\n",

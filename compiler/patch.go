@@ -66,7 +66,8 @@ import (
 // partial-parse cache keeps (no warehouse, graph, run_started_at...) or
 // that is volatile (it reads run_started_at, invocation_id, modules, or
 // var() or env_var() with a computed name, or queries the warehouse while
-// it renders: not graph), and no unit test renders it. Every patch
+// it renders: not graph); one a unit test tests is patched while its
+// refs and sources (the test's inputs) stay. Every patch
 // renders the volatile ones again (EveryTime), as a whole compile does,
 // and those that query the warehouse against it too (Warehouse,
 // patchwarehouse.go). A snapshot is kept only when every other
@@ -712,12 +713,14 @@ type patchHead struct {
 	// Misses: the macro names lookups looked for and did not find
 	// (jinja.Engine.Misses), in this compile and every patch since: a
 	// macro added under one of them compiles the whole project
-	Misses    []string
-	BlobsID   string            // starts the blobs file (PatchBlobsFile) it goes with
-	LoadDiags []string          // what loading the project and target said (packages.yml...)
-	Index     blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
-	Vars      map[string]string // each var's value, hashed (varSums)
-	VarUse    map[string]varUse // who reads each var
+	Misses []string
+	// UnitTested: the ids of the patchable models unit tests test, sorted
+	UnitTested []string
+	BlobsID    string            // starts the blobs file (PatchBlobsFile) it goes with
+	LoadDiags  []string          // what loading the project and target said (packages.yml...)
+	Index      blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
+	Vars       map[string]string // each var's value, hashed (varSums)
+	VarUse     map[string]varUse // who reads each var
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
@@ -1070,7 +1073,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	for _, n := range c.nodes {
 		pc := c.captured[n.UniqueID]
 		if pc == nil || pc.Facts == "" || !patchableType(n) || !n.Enabled() || n.Materialized() == "ephemeral" ||
-			unitTested[n.Name] || byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || n.CompiledCode == "" ||
+			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || n.CompiledCode == "" ||
 			m.Nodes[n.UniqueID] != n {
 			continue
 		}
@@ -1099,9 +1102,16 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	states := c.sortedStates()
 	snap.MacroFiles = c.macroFiles(states, patchable)
 	snap.Misses = c.engine.Misses()
-	// (unit tests block no var: their models are not patchable, so a var
-	// one reads blocks itself, varUses, and their entries hold their YAML
-	// only; their SQL is made when they run)
+	// a unit test's entry holds its YAML and what its model reads (the
+	// inputs it may mock, checked against its model's refs and sources):
+	// its model is patched as any other while those stay (a text edit),
+	// not when they may change (canReshape, remadeModels)
+	for _, cd := range cands {
+		if unitTested[cd.n.Name] {
+			snap.UnitTested = append(snap.UnitTested, cd.n.UniqueID)
+		}
+	}
+	slices.Sort(snap.UnitTested)
 	var extraEnv []string
 	for _, n := range c.nodes {
 		if n.Fingerprint != nil {
@@ -1639,6 +1649,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			if slices.Contains(goneNodes, ni) {
 				continue // its file removed (or moved) in the same edit
 			}
+			if snap.unitTested(snap.Nodes[ni].ID) {
+				// made again, it may read other refs (its config read while
+				// it renders): the unit test's givens are checked against them
+				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", which a unit test tests"
+			}
 			p := snap.Nodes[ni].Path
 			at, ok := fileIndex[p]
 			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
@@ -1947,7 +1962,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	parallel(len(order), func(i int) {
 		ni := order[i]
 		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni], everyTime: everyTime[ni],
-			warehouse: againstWarehouse[ni]}
+			warehouse: againstWarehouse[ni], unitTested: snap.unitTested(snap.Nodes[ni].ID)}
 		jobs[i] = j
 		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, todo[ni])
 	})
@@ -2557,6 +2572,7 @@ type patchJob struct {
 	everyTime   bool      // a volatile model, rendered again every time
 	moved       bool      // its config() calls moved, nothing else of its render (movedConfigCalls)
 	warehouse   bool      // one that queries the warehouse while it renders
+	unitTested  bool      // one a unit test tests (its refs and sources are the test's inputs)
 	out         Node      // its manifest entry as written (frag)
 	// reshape: its render changed its refs, sources or macro calls, not its
 	// config (patchreshape.go); pre is the node before that render
@@ -2569,8 +2585,17 @@ type patchJob struct {
 
 // canReshape says the job's model may be rendered again as one whose
 // refs, sources or macro calls changed: not a volatile one, nor one that
-// queries the warehouse.
-func (j *patchJob) canReshape() bool { return !j.everyTime && !j.warehouse && !j.descOnly }
+// queries the warehouse, nor one a unit test tests (which a compile checks
+// against its refs and sources).
+func (j *patchJob) canReshape() bool {
+	return !j.everyTime && !j.warehouse && !j.descOnly && !j.unitTested
+}
+
+// unitTested says whether a unit test tests the model id.
+func (snap *patchSnapshot) unitTested(id string) bool {
+	_, found := slices.BinarySearch(snap.UnitTested, id)
+	return found
+}
 
 // prepareJob reads a model's snapshot entry and manifest entry and makes
 // the node to render: as it was before rendering, with data as its text

@@ -2086,9 +2086,9 @@ func TestPatchVarsPackagesSee(t *testing.T) {
 	})
 }
 
-// TestPatchVarsWithUnitTests: in a project with unit tests, a var no
-// unit-tested model reads is patched; one a unit-tested model reads (its
-// text or a macro it calls) compiles the whole project.
+// TestPatchVarsWithUnitTests: in a project with unit tests, a var is
+// patched whoever reads it: a unit-tested model is patched as any other
+// while its refs and sources stay (TestPatchUnitTestedModels).
 func TestPatchVarsWithUnitTests(t *testing.T) {
 	root := func(vars string) string { return "name: ut\nversion: \"1.0.0\"\nvars:\n" + vars }
 	runPatchSteps(t, []patchStep{
@@ -2101,8 +2101,8 @@ func TestPatchVarsWithUnitTests(t *testing.T) {
 			"models/_unit.yml": "version: 2\nunit_tests:\n  - name: u_keeps_ids\n    model: u\n    given:\n" +
 				"      - input: ref('a')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1, ut_x: 1, ut_z: 1}\n"}},
 		{name: "a var only a model without unit tests reads", patched: true, files: map[string]string{"mart.yml": root("  ut_x: 1\n  ut_y: 2\n  ut_z: 1\n")}},
-		{name: "a var the unit-tested model reads", patched: false, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 1\n")}},
-		{name: "one a macro it calls reads", patched: false, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 2\n")}},
+		{name: "a var the unit-tested model reads", patched: true, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 1\n")}},
+		{name: "one a macro it calls reads", patched: true, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 2\n")}},
 		{name: "by --vars's way too: a var nobody reads", patched: true, files: map[string]string{"mart.yml": root("  ut_x: 2\n  ut_y: 2\n  ut_z: 2\n  ut_q: 1\n")}},
 	})
 }
@@ -2216,12 +2216,57 @@ func TestPatchMacrosWithUnitTests(t *testing.T) {
 			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 3{% endmacro %}\n"}},
 		{name: "a macro added to its file (a name no render looked for)", patched: true, files: map[string]string{
 			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 3{% endmacro %}\n{% macro other() %}1{% endmacro %}\n"}},
-		{name: "the unit-tested model's macro", patched: false, files: map[string]string{
+		{name: "the unit-tested model's macro", patched: true, files: map[string]string{
 			"macros/u.sql": "{% macro for_u(x) %}{{ helper(x) }} + 2{% endmacro %}\n"}},
-		{name: "a macro it calls through that one", patched: false, files: map[string]string{
+		{name: "a macro it calls through that one", patched: true, files: map[string]string{
 			"macros/h.sql": "{% macro helper(x) %}({{ x }}){% endmacro %}\n"}},
 		{name: "the other model's again", patched: true, files: map[string]string{
 			"macros/w.sql": "{% macro for_w(x) %}{{ x }} * 4{% endmacro %}\n{% macro other() %}1{% endmacro %}\n"}},
+	})
+}
+
+// TestPatchUnitTestedModels: a model a unit test tests is patched as any
+// other while its refs and sources stay (the unit test's inputs, which a
+// compile checks its givens against): its SQL edited, a var or macro it
+// reads, its description. Its refs or sources changed, its file removed
+// or its YAML config changed compile whole (or fail as the cold compile
+// does).
+func TestPatchUnitTestedModels(t *testing.T) {
+	unit := func(given string) string {
+		return "version: 2\nunit_tests:\n  - name: u_adds\n    model: u\n    given:\n" + given +
+			"    expect:\n      rows:\n          - {id: 1, n: 2}\nmodels:\n  - name: u\n    description: the u\n"
+	}
+	givenA := "      - input: ref('a')\n        rows:\n          - {id: 1}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: utm\nversion: \"1.0.0\"\nvars:\n  utm_k: 1\n",
+			"macros/m.sql":  "{% macro inc(x) %}{{ x }} + {{ var('utm_k') }}{% endmacro %}\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/b.sql":  "select 2 as id\n",
+			"models/u.sql":  "select id, {{ inc('id') }} as n from {{ ref('a') }}\n",
+			"models/v.sql":  "select * from {{ ref('u') }}\n",
+			"models/_u.yml": unit(givenA)}},
+		{name: "its SQL edited", patched: true, files: map[string]string{
+			"models/u.sql": "-- adds one\nselect id, {{ inc('id') }} as n from {{ ref('a') }} where id > 0\n"}},
+		{name: "the macro it calls", patched: true, files: map[string]string{
+			"macros/m.sql": "{% macro inc(x) %}({{ x }} + {{ var('utm_k') }}){% endmacro %}\n"}},
+		{name: "the var that macro reads", patched: true, files: map[string]string{
+			"mart.yml": "name: utm\nversion: \"1.0.0\"\nvars:\n  utm_k: 2\n"}},
+		{name: "its description", patched: true, files: map[string]string{
+			"models/_u.yml": strings.Replace(unit(givenA), "the u", "the u, edited", 1)}},
+		{name: "a ref added: a reshape, refused", patched: false, files: map[string]string{
+			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }} where id not in (select id from {{ ref('b') }})\n"}},
+		{name: "the given for it", patched: false, files: map[string]string{
+			"models/_u.yml": unit(givenA + "      - input: ref('b')\n        rows:\n          - {id: 2}\n")}},
+		{name: "the ref dropped: its given is no input now", coldFails: true, files: map[string]string{
+			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }}\n"}},
+		{name: "the given dropped too", patched: false, files: map[string]string{
+			"models/_u.yml": unit(givenA)}},
+		{name: "its config in YAML", patched: false, files: map[string]string{
+			"models/_u.yml": strings.Replace(unit(givenA), "the u\n", "the u\n    config:\n      materialized: table\n", 1)}},
+		{name: "its SQL again", patched: true, files: map[string]string{
+			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }} -- again\n"}},
+		{name: "its file removed: the unit test's model is gone", coldFails: true, remove: []string{"models/u.sql"}},
 	})
 }
 
@@ -2353,7 +2398,7 @@ func TestPatchConfigCallMoved(t *testing.T) {
 			"models/w.sql": "-- a table\n{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n"}},
 		{name: "a line above a macro's call", patched: true, files: map[string]string{
 			"macros/k.sql": "-- tags\n\n{% macro tagged() %}{{ config(tags=['k']) }}{% endmacro %}\n"}},
-		{name: "the config changed with it: a reshape, its ref unit-tested (no capture)", patched: false, files: map[string]string{
+		{name: "the config changed with it: a reshape, its ref unit-tested (it has a capture too)", patched: true, files: map[string]string{
 			"models/m.sql": "-- a view\nselect id from {{ ref('a') }}\n{{ config(materialized='view') }}\n"}},
 	})
 }

@@ -1264,3 +1264,29 @@ func TestBuildFromPatchAfterMacroAdded(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	require.Equal(t, "[[1 2] [2 4]]", fmt.Sprint(query(t, light, `select id, twice from c order by id`)))
 }
+
+// An analyst edits a model a unit test tests and runs its unit test, the
+// loop of test-first work: the compile is patched (the model's refs stay),
+// the test loads from the snapshot and runs the model's new SQL against
+// its fixtures, failing and passing as a whole compile's run does.
+func TestBuildFromPatchAfterUnitTestedModelEdited(t *testing.T) {
+	unit := "version: 2\nunit_tests:\n  - name: u_doubles\n    model: u\n    given:\n" +
+		"      - input: ref('a')\n        rows:\n          - {id: 1, amount: 2}\n          - {id: 2, amount: 5}\n" +
+		"    expect:\n      rows:\n          - {id: 1, doubled: 4}\n          - {id: 2, doubled: 10}\n"
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: utedit\n",
+		"models/a.sql":   "select 1 as id, 2 as amount union all select 2, 5\n",
+		"models/u.sql":   "select id, amount * 2 as doubled from {{ ref('a') }}\n",
+		"models/_ut.yml": unit})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/u.sql", "select id, amount + 2 as doubled from {{ ref('a') }}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "the model broken", "test", "--select", "u", "--threads", "1")
+	require.Equal(t, 1, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "u_doubles")
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/u.sql", "-- doubles\nselect id, amount + amount as doubled from {{ ref('a') }}\n")
+	}
+	r = patchedLikeWhole(t, light, whole, "the model fixed", "test", "--select", "u", "--threads", "1")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "OK=1")
+}
