@@ -716,11 +716,14 @@ type patchHead struct {
 	Misses []string
 	// UnitTested: the ids of the patchable models unit tests test, sorted
 	UnitTested []string
-	BlobsID    string            // starts the blobs file (PatchBlobsFile) it goes with
-	LoadDiags  []string          // what loading the project and target said (packages.yml...)
-	Index      blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
-	Vars       map[string]string // each var's value, hashed (varSums)
-	VarUse     map[string]varUse // who reads each var
+	// EphUsers: by id, each patchable ephemeral model's users, the nodes
+	// (indexes in Nodes) that put its CTE in front of their SQL
+	EphUsers  map[string][]int
+	BlobsID   string            // starts the blobs file (PatchBlobsFile) it goes with
+	LoadDiags []string          // what loading the project and target said (packages.yml...)
+	Index     blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
+	Vars      map[string]string // each var's value, hashed (varSums)
+	VarUse    map[string]varUse // who reads each var
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
@@ -1072,7 +1075,8 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	var cands []cand
 	for _, n := range c.nodes {
 		pc := c.captured[n.UniqueID]
-		if pc == nil || pc.Facts == "" || !patchableType(n) || !n.Enabled() || n.Materialized() == "ephemeral" ||
+		eph := n.Materialized() == "ephemeral"
+		if pc == nil || pc.Facts == "" || !patchableType(n) || !n.Enabled() || eph && (n.ResourceType != TypeModel || everyTime[n.UniqueID]) ||
 			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || n.CompiledCode == "" ||
 			m.Nodes[n.UniqueID] != n {
 			continue
@@ -1083,10 +1087,72 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 		names, ephemerals, _ := c.targetNames(n, st, nil)
 		pc.Names = names
-		if len(ephemerals) > 0 {
+		if len(ephemerals) > 0 && !eph { // an ephemeral model's SQL has no CTEs of its own (finalizeWith)
 			pc.CTEs = c.ephemeralCTEs(ephemerals, nil)
 		}
 		cands = append(cands, cand{n, pc})
+	}
+	// an ephemeral model is patchable when only patchable nodes put its
+	// CTE in front of their SQL: a text edit of it rewrites theirs
+	// (EphUsers); a test of it, or any other node that reads it, keeps it
+	// (and the ephemeral models it reads) out
+	var ephUsers map[string][]int
+	if slices.ContainsFunc(cands, func(cd cand) bool { return cd.n.Materialized() == "ephemeral" }) {
+		isCand := make(map[string]bool, len(cands))
+		for _, cd := range cands {
+			isCand[cd.n.UniqueID] = true
+		}
+		blocked := map[string]bool{}
+		var block func(id string)
+		block = func(id string) {
+			e := m.Nodes[id]
+			if blocked[id] || e == nil || e.Materialized() != "ephemeral" {
+				return
+			}
+			blocked[id] = true
+			for _, p := range e.DependsOn.Nodes {
+				block(p)
+			}
+		}
+		byCTE := map[string]string{} // ephemeral models by their CTEs' name, "" when two share one
+		for _, n := range c.nodes {
+			if n.ResourceType == TypeModel && n.Materialized() == "ephemeral" {
+				if prev, dup := byCTE[cteName(n.Name)]; dup {
+					byCTE[cteName(n.Name)] = ""
+					block(prev)
+					block(n.UniqueID)
+				} else {
+					byCTE[cteName(n.Name)] = n.UniqueID
+				}
+			}
+			if !isCand[n.UniqueID] {
+				for _, p := range n.DependsOn.Nodes {
+					block(p)
+				}
+			}
+		}
+		kept := cands[:0]
+		for _, cd := range cands {
+			if !blocked[cd.n.UniqueID] {
+				kept = append(kept, cd)
+			}
+		}
+		cands = kept
+		ephUsers = map[string][]int{}
+		for _, cd := range cands {
+			if cd.n.Materialized() == "ephemeral" {
+				ephUsers[cd.n.UniqueID] = ephUsers[cd.n.UniqueID][:0:0]
+			}
+		}
+		for i, cd := range cands {
+			for _, cte := range cd.pc.CTEs {
+				if id := byCTE[cteOf(cte)]; id != "" {
+					if _, ok := ephUsers[id]; ok {
+						ephUsers[id] = append(ephUsers[id], i)
+					}
+				}
+			}
+		}
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags)}}
@@ -1102,6 +1168,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	states := c.sortedStates()
 	snap.MacroFiles = c.macroFiles(states, patchable)
 	snap.Misses = c.engine.Misses()
+	snap.EphUsers = ephUsers
 	// a unit test's entry holds its YAML and what its model reads (the
 	// inputs it may mock, checked against its model's refs and sources):
 	// its model is patched as any other while those stay (a text edit),
@@ -1550,6 +1617,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if !ok || f.Kind != "models" && f.Kind != "tests" || !strings.HasSuffix(f.Path, ".sql") {
 			return nil, f.Path + " is gone"
 		}
+		if _, eph := snap.EphUsers[snap.Nodes[ni].ID]; eph {
+			return nil, f.Path + " is gone, an ephemeral model"
+		}
 		goneNodes = append(goneNodes, ni)
 	}
 	var newProps []addedFile
@@ -1649,10 +1719,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			if slices.Contains(goneNodes, ni) {
 				continue // its file removed (or moved) in the same edit
 			}
-			if snap.unitTested(snap.Nodes[ni].ID) {
+			if _, eph := snap.EphUsers[snap.Nodes[ni].ID]; eph || snap.unitTested(snap.Nodes[ni].ID) {
 				// made again, it may read other refs (its config read while
-				// it renders): the unit test's givens are checked against them
-				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", which a unit test tests"
+				// it renders): the unit test's givens are checked against
+				// them; an ephemeral model's users would need its CTE
+				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", which a unit test tests or is ephemeral"
 			}
 			p := snap.Nodes[ni].Path
 			at, ok := fileIndex[p]
@@ -1897,6 +1968,33 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			descOnly[ni] = !snap.Partial
 		}
 	}
+	// an ephemeral model rendered again: the nodes that put its CTE in
+	// front of their SQL render again, with its new SQL (renderEphemeral)
+	changedEph := map[string]bool{}
+	edited := make([]int, 0, len(todo))
+	for ni := range todo {
+		edited = append(edited, ni)
+	}
+	slices.Sort(edited)
+	for _, ni := range edited {
+		users, ok := snap.EphUsers[snap.Nodes[ni].ID]
+		if !ok || descOnly[ni] {
+			continue
+		}
+		changedEph[snap.Nodes[ni].ID] = true
+		for _, u := range users {
+			if u < 0 || u >= len(snap.Nodes) {
+				return nil, "the snapshot's ephemeral models' users are not its models"
+			}
+			if againstWarehouse[u] { // (its SQL is made against the warehouse, from the CTEs it finds)
+				return nil, snap.Nodes[u].ID + " queries the warehouse while it renders and reads ephemeral " + snap.Nodes[ni].ID
+			}
+			if _, ok := todo[u]; !ok {
+				todo[u] = nil
+			}
+			descOnly[u] = false
+		}
+	}
 	phase.Mark("macros")
 	manifestFile := filepath.Join(tdir, "manifest.json")
 	old, err := os.Open(manifestFile)
@@ -1961,8 +2059,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	parallel(len(order), func(i int) {
 		ni := order[i]
+		_, eph := snap.EphUsers[snap.Nodes[ni].ID]
 		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni], everyTime: everyTime[ni],
-			warehouse: againstWarehouse[ni], unitTested: snap.unitTested(snap.Nodes[ni].ID)}
+			warehouse: againstWarehouse[ni], unitTested: snap.unitTested(snap.Nodes[ni].ID), ephemeral: eph}
 		jobs[i] = j
 		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, todo[ni])
 	})
@@ -1972,8 +2071,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		c.addStubs(j.pc.Stubs)
 	}
-	parallel(len(jobs), func(i int) {
-		j := jobs[i]
+	runJob := func(j *patchJob) {
 		n, id := &j.n, j.pn.ID
 		if j.descOnly {
 			fin := j.fin
@@ -2059,7 +2157,34 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		j.code = []byte(code + "\n")
 		j.out = fin
-	})
+	}
+	// the ephemeral models first: the nodes that read one put its new
+	// SQL in front of theirs
+	var ephJobs, otherJobs []*patchJob
+	for _, j := range jobs {
+		if changedEph[j.pn.ID] {
+			ephJobs = append(ephJobs, j)
+		} else {
+			otherJobs = append(otherJobs, j)
+		}
+	}
+	parallel(len(ephJobs), func(i int) { runJob(ephJobs[i]) })
+	if len(ephJobs) > 0 {
+		ctes := map[string]string{}
+		for _, j := range ephJobs {
+			if j.why == "" {
+				ctes[cteName(j.fin.Name)] = cteName(j.fin.Name) + " as (\n" + strings.TrimSuffix(string(j.code), "\n") + "\n)"
+			}
+		}
+		for _, j := range otherJobs {
+			for k, cte := range j.pc.CTEs {
+				if s, ok := ctes[cteOf(cte)]; ok {
+					j.pc.CTEs[k], j.ephUser = s, true
+				}
+			}
+		}
+	}
+	parallel(len(otherJobs), func(i int) { runJob(otherJobs[i]) })
 	for _, j := range jobs {
 		if j.why != "" {
 			return nil, j.why
@@ -2207,7 +2332,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if j.reshape {
 			snap.reshaped(j, c)
 		}
-		if j.pc.Key != j.newKey || j.reshape || j.moved {
+		if j.pc.Key != j.newKey || j.reshape || j.moved || j.ephUser {
 			j.pc.Key = j.newKey
 			snap.Nodes[j.ni].Blob, snap.Nodes[j.ni].capture = j.pc.appendJSON(nil), nil
 		}
@@ -2573,6 +2698,8 @@ type patchJob struct {
 	moved       bool      // its config() calls moved, nothing else of its render (movedConfigCalls)
 	warehouse   bool      // one that queries the warehouse while it renders
 	unitTested  bool      // one a unit test tests (its refs and sources are the test's inputs)
+	ephemeral   bool      // a patchable ephemeral model (EphUsers)
+	ephUser     bool      // it reads an ephemeral model rendered again (its CTE is the new one)
 	out         Node      // its manifest entry as written (frag)
 	// reshape: its render changed its refs, sources or macro calls, not its
 	// config (patchreshape.go); pre is the node before that render
@@ -2588,7 +2715,13 @@ type patchJob struct {
 // queries the warehouse, nor one a unit test tests (which a compile checks
 // against its refs and sources).
 func (j *patchJob) canReshape() bool {
-	return !j.everyTime && !j.warehouse && !j.descOnly && !j.unitTested
+	return !j.everyTime && !j.warehouse && !j.descOnly && !j.unitTested && !j.ephemeral && !j.ephUser
+}
+
+// cteOf is the name of an ephemeral CTE (ephemeralCTEs): "__mart__cte__x as (...".
+func cteOf(cte string) string {
+	name, _, _ := strings.Cut(cte, " as (\n")
+	return name
 }
 
 // unitTested says whether a unit test tests the model id.

@@ -2270,6 +2270,60 @@ func TestPatchUnitTestedModels(t *testing.T) {
 	})
 }
 
+// TestPatchEphemeralModels: an ephemeral model's SQL edited is patched,
+// and so are the nodes that put its CTE in front of theirs (through
+// another ephemeral model too, a singular test of it, a query with a WITH
+// of its own). One a generic test tests (its CTE is in the test's SQL)
+// compiles whole, as do its refs changed, its YAML config, and its file
+// removed.
+func TestPatchEphemeralModels(t *testing.T) {
+	eph := "{{ config(materialized='ephemeral') }}\n"
+	props := func(desc string) string {
+		return "version: 2\nmodels:\n  - name: e1\n    description: " + desc + "\n  - name: e3\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":            "name: ep\nversion: \"1.0.0\"\n",
+			"models/a.sql":        "select 1 as id, 2 as amount\n",
+			"models/b.sql":        "select 3 as id, 4 as amount\n",
+			"models/e1.sql":       eph + "select id, amount from {{ ref('a') }}\n",
+			"models/e2.sql":       eph + "select id, amount * 2 as amount from {{ ref('e1') }}\n",
+			"models/e3.sql":       eph + "select id from {{ ref('a') }}\n",
+			"models/m.sql":        "select * from {{ ref('e2') }}\n",
+			"models/n.sql":        "with x as (select 1 as k)\nselect * from {{ ref('e1') }}, x\n",
+			"models/o.sql":        "select * from {{ ref('e3') }}\n",
+			"models/_p.yml":       props("the first"),
+			"tests/assert_e2.sql": "select * from {{ ref('e2') }} where amount < 0\n"}},
+		{name: "the first edited: its readers, through the second too", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount + 1 as amount from {{ ref('a') }}\n"}},
+		{name: "the second edited", patched: true, files: map[string]string{
+			"models/e2.sql": eph + "-- doubled\nselect id, amount * 3 as amount from {{ ref('e1') }}\n"}},
+		{name: "both, and a reader", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount + 2 as amount from {{ ref('a') }} where id > 0\n",
+			"models/e2.sql": eph + "select id, amount * 4 as amount from {{ ref('e1') }}\n",
+			"models/m.sql":  "select id, amount from {{ ref('e2') }}\n"}},
+		{name: "its description", patched: true, files: map[string]string{"models/_p.yml": props("the first, described")}},
+		{name: "a reader alone", patched: true, files: map[string]string{
+			"models/n.sql": "with x as (select 2 as k)\nselect * from {{ ref('e1') }}, x\n"}},
+		{name: "one a generic test tests", patched: false, files: map[string]string{
+			"models/e3.sql": eph + "select id from {{ ref('a') }} where id > 0\n"}},
+		{name: "its refs changed", patched: false, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }}\n"}},
+		{name: "its YAML config", patched: false, files: map[string]string{
+			"models/_p.yml": strings.Replace(props("the first"), "the first\n", "the first\n    config:\n      tags: [x]\n", 1)}},
+		{name: "made a view", patched: false, files: map[string]string{
+			"models/e1.sql": "{{ config(materialized='view') }}\nselect id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }}\n"}},
+		{name: "ephemeral again", patched: false, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }}\n"}},
+		{name: "edited again", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 1 from {{ ref('b') }}\n"}},
+		{name: "a reader removed", patched: true, remove: []string{"models/n.sql"}},
+		{name: "edited after that", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 5 from {{ ref('b') }}\n"}},
+		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/m.sql", "tests/assert_e2.sql"}},
+	})
+}
+
 // TestPatchMacrosAdded: a macro added, in a new file or beside others, is
 // patched when no lookup so far looked for its name: the models that call
 // it are edited with it, and manifest.json lists it. A name a render

@@ -1426,4 +1426,7 @@ func (snap *patchSnapshot) dropNodes(drop map[int]bool) {
 	}
 	snap.EveryTime = renumber(snap.EveryTime)
 	snap.Warehouse = renumber(snap.Warehouse)
+	for id, users := range snap.EphUsers { // (no patch removes an ephemeral model)
+		snap.EphUsers[id] = renumber(users)
+	}
 }

@@ -1290,3 +1290,19 @@ func TestBuildFromPatchAfterUnitTestedModelEdited(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Contains(t, r.Stdout, "OK=1")
 }
+
+// An analyst edits an ephemeral model and builds what reads it: the
+// compile is patched (its readers' CTEs rewritten), the build loads from
+// the snapshot, and the table it builds and target/ are a whole compile's.
+func TestBuildFromPatchAfterEphemeralEdited(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: ephe\n",
+		"models/a.sql":   "select 1 as id, 2 as amount union all select 2, 5\n",
+		"models/eph.sql": "{{ config(materialized='ephemeral') }}\nselect id, amount * 2 as amount from {{ ref('a') }}\n",
+		"models/t.sql":   "{{ config(materialized='table') }}\nselect id, amount from {{ ref('eph') }}\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/eph.sql", "{{ config(materialized='ephemeral') }}\nselect id, amount * 10 as amount from {{ ref('a') }}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "the ephemeral model edited", "build", "--select", "t")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, "[[1 20] [2 50]]", fmt.Sprint(query(t, light, `select id, amount from t order by id`)))
+}
