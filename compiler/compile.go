@@ -1153,7 +1153,13 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 			return nil, err
 		}
 		n.rerender = true
-		out, err = tpl.ExecLocals(c.renderLocals(st, opt), c.sharedContext())
+		// a package's node calls its package's macros by their own names
+		// first, as its macros do
+		pkg := n.Package
+		if pkg == c.project.Name {
+			pkg = ""
+		}
+		out, err = tpl.ExecLocalsIn(pkg, c.renderLocals(st, opt), c.sharedContext())
 	}
 	if err != nil {
 		return st, err

@@ -13,8 +13,9 @@ import (
 // TestPackagesBuild builds a project that uses an installed package as dbt
 // does: the package's model (configured from the root project, with the
 // root's vars scoped to the package), its namespaced macros, dispatch with
-// the root project's override, the root's own namespace, and the package's
-// generic test.
+// the root project's override, the root's own namespace, the package's
+// model calling its own macros by their names, and the package's generic
+// test.
 func TestPackagesBuild(t *testing.T) {
 	dir := project(t, "packages_basic")
 	r := mart(t, dir, "build")
@@ -37,6 +38,11 @@ func TestPackagesBuild(t *testing.T) {
 	assert.Contains(t, readFile(t, dir, "target/run/models/introspective.sql"), `"amount", "amount_eur"`)
 	man := readFile(t, dir, "target/manifest.json")
 	assert.Contains(t, man, `"run_time_render":true`)
+
+	// the package's model calls its package's macro by its own name, as
+	// in dbt (the package's macros come first for its nodes)
+	assert.Contains(t, readFile(t, dir, "target/compiled/dbt_packages/util_pkg/models/util_base.sql"), "(250 / 100.0) as euros")
+	assert.Equal(t, [][]any{{2.5}}, query(t, dir, "select euros::double from main.util_base"))
 
 	r = mart(t, dir, "ls", "--select", "package:util_pkg", "--output", "name")
 	require.Equal(t, 0, r.Code, r.String())

@@ -36,6 +36,11 @@ type Engine struct {
 	// there (Misses): a macro of that name added later would change what
 	// the lookup found
 	misses sync.Map // "name" or "package.name" -> struct{}
+	// namespaces are the shared values that are macro namespaces, by
+	// name: the package whose macros each holds ("" for the root
+	// project's). A lookup that finds one records "package.*" among the
+	// misses: what it then reads of the namespace is not known.
+	namespaces atomic.Pointer[map[string]string]
 }
 
 // NewEngine returns an engine with no macros.
@@ -133,6 +138,29 @@ func (e *Engine) NoteMiss(pkg, name string) {
 	}
 	if _, ok := e.misses.Load(key); !ok {
 		e.misses.Store(key, struct{}{})
+	}
+}
+
+// NoteMisses records misses as Misses lists them (a cache's, replayed).
+func (e *Engine) NoteMisses(keys []string) {
+	for _, k := range keys {
+		e.misses.Store(k, struct{}{})
+	}
+}
+
+// SetNamespaces says which shared values templates see are macro
+// namespaces: by name, the package whose macros each holds ("" for the
+// root project's). Finding one records "package.*" ("*" for the root's)
+// among the misses.
+func (e *Engine) SetNamespaces(ns map[string]string) { e.namespaces.Store(&ns) }
+
+// noteNamespace records a lookup that found name among the shared values,
+// when that is a macro namespace.
+func (e *Engine) noteNamespace(name string) {
+	if ns := e.namespaces.Load(); ns != nil {
+		if pkg, ok := (*ns)[name]; ok {
+			e.NoteMiss(pkg, "*")
+		}
 	}
 }
 
@@ -362,6 +390,13 @@ func (m mapLocals) LocalNames() []string {
 // ExecLocals is Exec with the local values given as Locals.
 func (t *Template) ExecLocals(local Locals, shared map[string]any) (Output, error) {
 	return t.exec(&env{locals: local, shared: shared})
+}
+
+// ExecLocalsIn is ExecLocals for a template of package pkg ("" for the root
+// project): as in its macros, the package's own macros come first (dbt's
+// local namespace), then the root project's.
+func (t *Template) ExecLocalsIn(pkg string, local Locals, shared map[string]any) (Output, error) {
+	return t.exec(&env{locals: local, shared: shared, pkg: pkg})
 }
 
 func (t *Template) exec(e *env) (Output, error) {

@@ -1,1 +1,1 @@
-select {{ var('n') }} as amount, '{{ var('greeting') }}' as greeting
+select {{ var('n') }} as amount, '{{ var('greeting') }}' as greeting, {{ cents('250') }} as euros
