@@ -186,53 +186,27 @@ func (c *compilation) folderConfig(proj *Project, kind string, fqn []string) Con
 
 // namespaces are the macro namespaces templates see by name: each
 // package's macros (dbt_utils.star(...)) and the root project's under its
-// own name (my_project.my_macro()).
-func (s *scope) namespaces() map[string]any {
-	out := map[string]any{s.project.Name: &macroNamespace{engine: s.engine}}
-	for _, pkg := range s.engine.Packages() {
-		out[pkg] = &macroNamespace{pkg: pkg, engine: s.engine}
-	}
-	return out
-}
-
-// macroNamespace is the macros of a package ("": the root project's own,
-// not mart's) as templates see them by its name: an attribute or item is
-// a macro, iterating lists their names, `in` tests one. The lookups go
-// through the engine, which records the names they miss, and a listing
-// records "*" (jinja.Engine.Misses): partial parsing patches a macro added
-// to a namespace only where no render could have seen it missing.
-type macroNamespace struct {
-	pkg    string
-	engine *jinja.Engine
-}
-
-// Attr is a macro of the namespace by name.
-func (ns *macroNamespace) Attr(name string) (any, bool) {
-	m := ns.engine.MacroIn(ns.pkg, name)
-	if m == nil || ns.pkg == "" && m.Builtin() {
-		return nil, false
-	}
-	return m, true
-}
-
-// Items lists the names of the namespace's macros, sorted.
-func (ns *macroNamespace) Items() []any {
-	ns.engine.NoteMiss(ns.pkg, "*")
-	var names []string
-	if ns.pkg == "" {
-		for _, name := range ns.engine.MacroNames() {
-			if !ns.engine.Macro(name).Builtin() {
-				names = append(names, name)
-			}
+// own name (my_project.my_macro()), and by name the package of each (""
+// for the root project's).
+func (s *scope) namespaces() (map[string]any, map[string]string) {
+	out := map[string]any{}
+	pkgs := map[string]string{s.project.Name: ""}
+	root := map[string]any{}
+	for _, name := range s.engine.MacroNames() {
+		if m := s.engine.Macro(name); !m.Builtin() {
+			root[name] = m
 		}
-	} else {
-		names = ns.engine.PackageMacros(ns.pkg)
 	}
-	out := make([]any, len(names))
-	for i, name := range names {
-		out[i] = name
+	out[s.project.Name] = root
+	for _, pkg := range s.engine.Packages() {
+		ns := map[string]any{}
+		for _, name := range s.engine.PackageMacros(pkg) {
+			ns[name] = s.engine.MacroIn(pkg, name)
+		}
+		out[pkg] = ns
+		pkgs[pkg] = pkg
 	}
-	return out
+	return out, pkgs
 }
 
 // packageVarFunc is var() for the nodes of a package: its vars under the

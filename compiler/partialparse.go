@@ -61,7 +61,7 @@ const ParseCacheFile = "partial_parse.gob"
 // parseCacheFormat whenever what is cached, or how, changes.
 const (
 	parseCacheMagic  = "mart partial-parse cache\n"
-	parseCacheFormat = 2
+	parseCacheFormat = 3
 )
 
 // parseCache is the file's content.
@@ -70,6 +70,11 @@ type parseCache struct {
 	Project string // the project's directory
 	Global  string // globalParseKey
 	Entries map[string]*cachedRender
+	// Misses: the macro names lookups missed (jinja.Engine.Misses) in the
+	// compiles that rendered the entries, which a compile reusing them
+	// records as its own: a snapshot must know every lookup of the
+	// renders it holds (patchSnapshot's Misses)
+	Misses []string
 }
 
 // cachedRender is one node's render and the facts it depended on.
@@ -168,6 +173,9 @@ func (c *compilation) usePartialParse() {
 	}
 	if pp.old != nil && pp.old.Global != pp.global {
 		pp.old = nil
+	}
+	if pp.old != nil {
+		c.engine.NoteMisses(pp.old.Misses)
 	}
 	pp.fresh = pp.old == nil
 }
@@ -648,7 +656,8 @@ func (c *compilation) pendingParseCache() *pendingCache {
 	if pp.old != nil && pp.hits == len(pp.entries) && len(pp.old.Entries) == pp.hits {
 		return nil // every render reused, none gone: the file holds this already
 	}
-	return &pendingCache{file: pp.file, pc: &parseCache{Build: buildIdentity(), Project: c.project.Dir, Global: pp.global, Entries: pp.entries}}
+	return &pendingCache{file: pp.file, pc: &parseCache{Build: buildIdentity(), Project: c.project.Dir, Global: pp.global, Entries: pp.entries,
+		Misses: c.engine.Misses()}}
 }
 
 // pendingCache is a cache a Result writes with target/ (WriteTarget): a

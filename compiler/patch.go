@@ -3262,11 +3262,13 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 // macros) or said something that names it; or a model reads graph, whose
 // macros it adds to.
 func (snap *patchSnapshot) macroAdded(name string) string {
-	ns := "*"
+	misses := []string{name, "*"}
 	if pkg, _, ok := strings.Cut(name, "."); ok {
-		ns = pkg + ".*"
+		// its namespace read, or looked for while the package had no
+		// macros (and so no namespace: the name missed as any other)
+		misses = []string{name, pkg + ".*", pkg}
 	}
-	for _, miss := range []string{name, ns} {
+	for _, miss := range misses {
 		if _, found := slices.BinarySearch(snap.Misses, miss); found {
 			return "a render looked for it"
 		}

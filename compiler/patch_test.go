@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -2340,8 +2341,7 @@ func TestPatchMacrosAdded(t *testing.T) {
 			"models/b.sql": "select {{ plus('id') }} as id from {{ ref('a') }}\n",
 			"models/c.sql": "select {% if twice is defined %}{{ twice('id') }}{% else %}id{% endif %} as id from {{ ref('a') }}\n",
 			"macros/d.sql": "{% macro default__halve(x) %}{{ x }} / 2{% endmacro %}\n",
-			"models/d.sql": "select {{ adapter.dispatch('halve')('id') }} as id from {{ ref('a') }}\n",
-			"models/e.sql": "select {% if ma.triple is defined %}{{ ma.triple('id') }}{% else %}id{% endif %} as id from {{ ref('a') }}\n"}},
+			"models/d.sql": "select {{ adapter.dispatch('halve')('id') }} as id from {{ ref('a') }}\n"}},
 		{name: "a file of a macro nothing calls", patched: true, files: map[string]string{
 			"macros/n.sql": "{% macro minus(x) %}{{ x }} - 1{% endmacro %}\n"}},
 		{name: "a macro beside another, and a model edited to call it", patched: true, files: map[string]string{
@@ -2356,17 +2356,104 @@ func TestPatchMacrosAdded(t *testing.T) {
 			"macros/t.sql": "{% macro twice(x) %}{{ x }} * 2{% endmacro %}\n"}},
 		{name: "a name adapter.dispatch looked for", patched: false, files: map[string]string{
 			"macros/h.sql": "{% macro duckdb__halve(x) %}{{ x }} / 2.0{% endmacro %}\n"}},
-		{name: "a name looked for in the project's namespace", patched: false, files: map[string]string{
-			"macros/r.sql": "{% macro triple(x) %}{{ x }} * 3{% endmacro %}\n"}},
 		{name: "a mart macro's name (the project's replaces it)", patched: false, files: map[string]string{
 			"macros/g.sql": "{% macro generate_alias_name(custom_alias_name=none, node=none) %}{{ node.name }}_x{% endmacro %}\n"}},
 		{name: "a name as naming macros have (their files are blocked)", patched: false, files: map[string]string{
 			"macros/g2.sql": "{% macro generate_label_name() %}x{% endmacro %}\n"}},
 		{name: "then a plain one again", patched: true, files: map[string]string{
 			"macros/z.sql": "{% macro zero() %}0{% endmacro %}\n"}},
+		{name: "a model that reads the project's namespace", patched: true, files: map[string]string{
+			"models/e.sql": "select {% if ma.triple is defined %}{{ ma.triple('id') }}{% else %}id{% endif %} as id from {{ ref('a') }}\n"}},
+		{name: "then any macro of it (what a render reads of a namespace is not known)", patched: false, files: map[string]string{
+			"macros/r.sql": "{% macro triple(x) %}{{ x }} * 3{% endmacro %}\n"}},
 		{name: "a name defined twice", coldFails: true, files: map[string]string{
 			"macros/z2.sql": "{% macro zero() %}0{% endmacro %}\n"}},
 	})
+}
+
+// TestPatchPackageMacrosAdded: a macro added to a package is patched
+// when no render read the package's namespace or looked for the name in
+// it; its first macro, which makes the namespace, not when a render looked
+// for the package's name.
+func TestPatchPackageMacrosAdded(t *testing.T) {
+	pkg := map[string]string{
+		"mart.yml":                        "name: ma\nversion: \"1.0.0\"\n",
+		"models/a.sql":                    "select 1 as id\n",
+		"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\n",
+		"dbt_packages/pk/models/pm.sql":   "select {{ inner_thing() if inner_thing is defined else 0 }} as id\n",
+		"dbt_packages/pk/macros/w.sql":    "{% macro wrap(x) %}({{ x }}){% endmacro %}\n",
+	}
+	with := func(more map[string]string) map[string]string {
+		out := maps.Clone(pkg)
+		maps.Copy(out, more)
+		return out
+	}
+	t.Run("plain", func(t *testing.T) {
+		runPatchSteps(t, []patchStep{
+			{name: "cold", files: with(map[string]string{"models/c.sql": "select id from {{ ref('a') }}\n",
+				"dbt_packages/pk/models/pw.sql": "select {{ wrap('1') }} as id\n"})},
+			{name: "a package macro nobody looked for", patched: true, files: map[string]string{
+				"dbt_packages/pk/macros/y.sql": "{% macro y() %}1{% endmacro %}\n"}},
+			{name: "a root macro a package model looked for", patched: false, files: map[string]string{
+				"macros/i.sql": "{% macro inner_thing() %}7{% endmacro %}\n"}},
+		})
+	})
+	t.Run("namespace read", func(t *testing.T) {
+		runPatchSteps(t, []patchStep{
+			{name: "cold", files: with(map[string]string{"models/c.sql": "select {{ pk.wrap('id') }} as id from {{ ref('a') }}\n"})},
+			{name: "a package macro: a render read its namespace", patched: false, files: map[string]string{
+				"dbt_packages/pk/macros/y.sql": "{% macro y() %}1{% endmacro %}\n"}},
+		})
+	})
+	t.Run("first macro", func(t *testing.T) {
+		files := with(map[string]string{"models/c.sql": "select {% if pk is defined %}1{% else %}0{% endif %} as has_pk from {{ ref('a') }}\n",
+			"dbt_packages/pk/macros/w.sql": "{# no macros yet #}\n"})
+		runPatchSteps(t, []patchStep{
+			{name: "cold", files: files},
+			{name: "the package's first macro: a render looked for the package", patched: false, files: map[string]string{
+				"dbt_packages/pk/macros/x.sql": "{% macro x() %}1{% endmacro %}\n"}},
+		})
+	})
+}
+
+// TestPatchMacrosAddedAfterCachedRenders: a whole compile that reuses
+// renders from the partial-parse cache (written by a run) records the
+// lookups those renders made, as it would rendering them: a macro added
+// under a name one looked for is not patched.
+func TestPatchMacrosAddedAfterCachedRenders(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	clock := time.Now().Add(-time.Hour)
+	write := func(rel, text string) {
+		writeProjectFile(t, dir, rel, text)
+		for d := rel; ; d = path.Dir(d) {
+			clock = clock.Add(time.Minute)
+			require.NoError(t, os.Chtimes(filepath.Join(dir, d), clock, clock))
+			if d == "." {
+				break
+			}
+		}
+	}
+	write("mart.yml", "name: ma\nversion: \"1.0.0\"\n")
+	write("macros/naming.sql", "{% macro generate_schema_name(custom, node) %}{{ target.schema }}{% endmacro %}\n")
+	write("models/a.sql", "select 1 as id\n")
+	write("models/c.sql", "select {% if twice is defined %}{{ twice('id') }}{% else %}id{% endif %} as id from {{ ref('a') }}\n")
+	// a run's compile: it writes the cache of renders
+	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true, PatchForRun: true}
+	run, d := Compile(opt)
+	require.NotNil(t, run, "%v", d)
+	ids := compiledIDs(run)
+	require.NoError(t, run.WriteTarget(ids))
+	run.KeepPatch(ids, d, nil, 0)
+	require.FileExists(t, filepath.Join(dir, "target", ParseCacheFile))
+	// a naming macro edited: a whole compile, every model's render reused
+	write("macros/naming.sql", "{% macro generate_schema_name(custom, node) %}{{ target.schema }} {% endmacro %}\n")
+	patched, _ := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, "the naming macro edited")
+	require.False(t, patched)
+	write("macros/t.sql", "{% macro twice(x) %}{{ x }} * 2{% endmacro %}\n")
+	patched, why := compareStep(t, Options{ProjectDir: dir, InvocationID: "inv"}, "twice added")
+	require.False(t, patched, "a reused render looked for twice")
+	require.Contains(t, why, "a render looked for it")
 }
 
 // TestPatchSingularTestsAddedAndRemoved: a singular test file added to

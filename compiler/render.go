@@ -298,11 +298,19 @@ func (s *scope) sharedContext() map[string]any {
 			"api":     map[string]any{"Relation": map[string]any{"create": jinja.Func(s.createRelation)}},
 			"modules": modulesValue,
 		}
-		for name, ns := range s.namespaces() {
+		// a render that finds a namespace may read any of its macros, or
+		// list them: the engine records it (jinja.Engine.Misses), as a
+		// lookup of every name in it (partial parsing adds a macro only
+		// where no render could have seen it missing)
+		spaces, pkgs := s.namespaces()
+		seen := map[string]string{}
+		for name, ns := range spaces {
 			if _, taken := s.shared[name]; !taken {
 				s.shared[name] = ns
+				seen[name] = pkgs[name]
 			}
 		}
+		s.engine.SetNamespaces(seen)
 	})
 	return s.shared
 }

@@ -193,6 +193,9 @@ func (e *env) lookup(name string) (any, bool) {
 		}
 	}
 	if v, ok := e.shared[name]; ok {
+		if e.engine != nil {
+			e.engine.noteNamespace(name)
+		}
 		return v, true
 	}
 	if e.engine != nil {
