@@ -92,6 +92,11 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 	for name, text := range map[string]string{
 		"models/extra/eph.sql":      "{{ config(materialized='ephemeral') }}\nselect id, name, amount from {{ ref('m_0') }}\n",
 		"models/extra/uses_eph.sql": "select id from {{ ref('eph') }} where '{{ ref('m_1').identifier }}' <> '{{ this.schema }}'\n",
+		// an ephemeral model that reads another, and what reads it (their
+		// CTEs, through both)
+		"models/extra/eph2.sql":       "{{ config(materialized='ephemeral') }}\nselect id, {{ var('v') }} as v from {{ ref('eph') }}\n",
+		"models/extra/uses_eph2.sql":  "with own as (select 1 as k)\nselect * from {{ ref('eph2') }}, own\n",
+		"tests/assert_eph2_small.sql": "select * from {{ ref('eph2') }} where id > 1000000\n",
 		"models/extra/cfg.sql": "{{ config(schema='custom', materialized='table', colour='red') }}\n" +
 			"select {{ var('w', 5) }} as w, '{{ env_var('PP_TEST_ENV', 'x') }}' as e, {{ my_thing() }} as t from {{ ref('m_2') }}\n",
 		"models/extra/volatile.sql": "select '{{ run_started_at }}' as t, {{ var('v') }} as v, {{ audit_stamp() }} as inv\n",
