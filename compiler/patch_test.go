@@ -2318,7 +2318,10 @@ func TestPatchEphemeralModels(t *testing.T) {
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }}\n"}},
 		{name: "edited again", patched: true, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 1 from {{ ref('b') }}\n"}},
-		{name: "a reader removed", patched: true, remove: []string{"models/n.sql"}},
+		{name: "edited, a reader removed with it", patched: true, remove: []string{"models/n.sql"}, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 3 from {{ ref('b') }}\n"}},
+		{name: "a reader added back (a model added that refs one: whole)", patched: false, files: map[string]string{
+			"models/n.sql": "with x as (select 2 as k)\nselect * from {{ ref('e2') }}, x\n"}},
 		{name: "edited after that", patched: true, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 5 from {{ ref('b') }}\n"}},
 		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/m.sql", "tests/assert_e2.sql"}},
