@@ -2324,7 +2324,7 @@ func TestPatchEphemeralModels(t *testing.T) {
 			"models/n.sql": "with x as (select 2 as k)\nselect * from {{ ref('e2') }}, x\n"}},
 		{name: "edited after that", patched: true, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 5 from {{ ref('b') }}\n"}},
-		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/m.sql", "tests/assert_e2.sql"}},
+		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/m.sql", "models/n.sql", "tests/assert_e2.sql"}},
 	})
 }
 
