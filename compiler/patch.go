@@ -1620,6 +1620,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if _, eph := snap.EphUsers[snap.Nodes[ni].ID]; eph {
 			return nil, f.Path + " is gone, an ephemeral model"
 		}
+		if snap.unitTested(snap.Nodes[ni].ID) {
+			// moved, its unit tests' fqn (their model's) would be another
+			return nil, f.Path + " is gone, a model a unit test tests"
+		}
 		goneNodes = append(goneNodes, ni)
 	}
 	var newProps []addedFile

@@ -2267,7 +2267,9 @@ func TestPatchUnitTestedModels(t *testing.T) {
 			"models/_u.yml": strings.Replace(unit(givenA), "the u\n", "the u\n    config:\n      materialized: table\n", 1)}},
 		{name: "its SQL again", patched: true, files: map[string]string{
 			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }} -- again\n"}},
-		{name: "its file removed: the unit test's model is gone", coldFails: true, remove: []string{"models/u.sql"}},
+		{name: "moved to a folder: the unit test's fqn is its model's (found by review)", patched: false, remove: []string{"models/u.sql"}, files: map[string]string{
+			"models/sub/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }} -- again\n"}},
+		{name: "its file removed: the unit test's model is gone", coldFails: true, remove: []string{"models/sub/u.sql"}},
 	})
 }
 
@@ -2325,6 +2327,24 @@ func TestPatchEphemeralModels(t *testing.T) {
 		{name: "edited after that", patched: true, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 5 from {{ ref('b') }}\n"}},
 		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/m.sql", "models/n.sql", "tests/assert_e2.sql"}},
+	})
+}
+
+// TestPatchUnitTestedModelMoved: a unit-tested model moved to another
+// folder compiles whole: its unit tests' fqn is made from its (found by
+// review: the patch moved the model and kept the tests' old fqn).
+func TestPatchUnitTestedModelMoved(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: um\nversion: \"1.0.0\"\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/u.sql": "select id from {{ ref('a') }}\n",
+			"models/_ut.yml": "version: 2\nunit_tests:\n  - name: ut_u\n    model: u\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 1}\n" +
+				"    expect:\n      rows:\n          - {id: 1}\n"}},
+		{name: "moved to a folder", patched: false, remove: []string{"models/u.sql"}, files: map[string]string{
+			"models/sub/u.sql": "select id from {{ ref('a') }}\n"}},
+		{name: "edited there", patched: true, files: map[string]string{
+			"models/sub/u.sql": "select id from {{ ref('a') }} where true\n"}},
 	})
 }
 
