@@ -821,6 +821,36 @@ func TestPatchSourceTables(t *testing.T) {
 // schema is a template (var, env_var, target) is patched when another
 // table of it, which the whole compile rendered, renders the same; a
 // source that had no table compiles whole.
+// TestPatchSourceOwnKeys: a key of a source's own (its meta, freshness,
+// loaded_at_field, tags...) edited makes every table of it again, as a
+// table's own edit does, with their tests; its schema edited changes what
+// its readers' SQL says (whole), as a key added or removed does.
+func TestPatchSourceOwnKeys(t *testing.T) {
+	src := func(own string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n" + own + "    tables:\n" +
+			"      - name: t1\n        columns:\n          - name: id\n            data_tests: [not_null]\n" +
+			"      - name: t2\n        loaded_at_field: own_at\n" +
+			"  - name: other\n    schema: main\n    tables:\n      - name: o1\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: sok\nversion: \"1.0.0\"\n",
+			"models/a.sql":   "select id from {{ source('raw', 't1') }} union all select id from {{ source('raw', 't2') }}\n",
+			"models/o.sql":   "select * from {{ source('other', 'o1') }}\n",
+			"models/src.yml": src("    meta: {owner: data}\n    loaded_at_field: at\n    freshness: {warn_after: {count: 1, period: day}}\n    tags: [raw]\n")}},
+		{name: "its meta", patched: true, files: map[string]string{
+			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: at\n    freshness: {warn_after: {count: 1, period: day}}\n    tags: [raw]\n")}},
+		{name: "its loaded_at_field (one table has its own) and freshness", patched: true, files: map[string]string{
+			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw]\n")}},
+		{name: "its tags (its tables' and their tests')", patched: true, files: map[string]string{
+			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n")}},
+		{name: "its schema: its readers' SQL changes", patched: false, files: map[string]string{
+			"models/src.yml": strings.Replace(src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n"), "schema: main\n", "schema: landing\n", 1)}},
+		{name: "a key added", patched: false, files: map[string]string{
+			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n    database: memory\n")}},
+	})
+}
+
 func TestPatchSourceTablesRenderedSchema(t *testing.T) {
 	t.Setenv("PP_SCHEMA_ENV", "x")
 	src := func(tables string) string {

@@ -283,9 +283,11 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 // by name: a table of plain YAML added (descEdit.entryAdded, with its and
 // its source's entries), removed (entryRemoved) or changed in anything
 // else (both, remade: the patch makes it again, patchsources.go), a
-// source of plain YAML added or removed with its tables. False when
-// anything else changed: a source's own keys but its description, the
-// order of sources or tables, YAML that is not plain.
+// source of plain YAML added or removed with its tables; a value of a
+// source's own key (its meta, freshness, loaded_at_field...) changed to
+// plain YAML, all its tables made again. False when anything else
+// changed: a source's own key added or removed, the order of sources or
+// tables, YAML that is not plain.
 func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 	na, okA := columnNames(a.Content)
 	nb, okB := columnNames(b.Content)
@@ -404,13 +406,23 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 		entry *yaml.Node // in the new text
 	}
 	var tables []table
+	// own: a key of the source's own (not its tables' nor its
+	// description) changed its value: every table of it is made again
+	// with it (their freshness, loaded_at_field, meta, schema... are the
+	// source's where their own are not)
+	own := false
 	for i := range pa {
 		ka, va, kb, vb := pa[i][0], pa[i][1], pb[i][0], pb[i][1]
 		if !m.tree(ka, kb) {
 			return false
 		}
 		if !isStr(ka) || ka.Value != "tables" || va.Kind != yaml.SequenceNode || vb.Kind != yaml.SequenceNode {
-			if !m.tree(va, vb) {
+			scratch := lineMap{}
+			switch {
+			case scratch.tree(va, vb) && m.merge(scratch):
+			case isStr(ka) && ka.Value != "tables" && plainTree(vb):
+				own = true // its lines its own (as a table made again)
+			default:
 				return false
 			}
 			continue
@@ -445,8 +457,14 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 			return false
 		}
 	}
+	if own && len(tables) == 0 {
+		return false // nothing to make again: what changed is only the compile's to say
+	}
 	for _, t := range tables {
 		e := t.edit
+		if own && !(e.entryRemoved && !e.entryAdded) {
+			e = descEdit{entryAdded: true, entryRemoved: !e.entryAdded || e.entryRemoved, remade: true}
+		}
 		switch {
 		case e.entryAdded:
 			e.entry, e.source = t.entry, sb
