@@ -846,6 +846,12 @@ func TestPatchSourceOwnKeys(t *testing.T) {
 			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n")}},
 		{name: "its schema: its readers' SQL changes", patched: false, files: map[string]string{
 			"models/src.yml": strings.Replace(src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n"), "schema: main\n", "schema: landing\n", 1)}},
+		{name: "a table with Jinja (its meta renders): whole", patched: false, files: map[string]string{
+			"models/src.yml": strings.Replace(src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n"),
+				"      - name: t2\n", "      - name: t2\n        meta: {k: \"{{ var('v', 'vv') }}\"}\n", 1)}},
+		{name: "its own key edited then: whole", patched: false, files: map[string]string{
+			"models/src.yml": strings.Replace(src("    meta: {owner: it}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n"),
+				"      - name: t2\n", "      - name: t2\n        meta: {k: \"{{ var('v', 'vv') }}\"}\n", 1)}},
 		{name: "a key added", patched: false, files: map[string]string{
 			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n    database: memory\n")}},
 	})

@@ -463,6 +463,9 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 	for _, t := range tables {
 		e := t.edit
 		if own && !(e.entryRemoved && !e.entryAdded) {
+			if !plainTree(t.entry) {
+				return false // made again from its YAML as it is, its Jinja unrendered (found by review)
+			}
 			e = descEdit{entryAdded: true, entryRemoved: !e.entryAdded || e.entryRemoved, remade: true}
 		}
 		switch {
