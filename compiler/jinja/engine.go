@@ -130,7 +130,7 @@ func (e *Engine) MacroIn(pkg, name string) *Macro {
 // NoteMiss records that a lookup of the macro name of package pkg ("":
 // the root project's, or mart's) found none. Templates' lookups, Macro,
 // MacroIn and Call record theirs; a caller that looks macros up another
-// way (a namespace object of its own) records them with it.
+// way records them with it.
 func (e *Engine) NoteMiss(pkg, name string) {
 	key := name
 	if pkg != "" {
