@@ -1141,7 +1141,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		ephUsers = map[string][]int{}
 		for _, cd := range cands {
 			if cd.n.Materialized() == "ephemeral" {
-				ephUsers[cd.n.UniqueID] = ephUsers[cd.n.UniqueID][:0:0]
+				ephUsers[cd.n.UniqueID] = []int{} // a key even with no reader
 			}
 		}
 		for i, cd := range cands {
@@ -1307,7 +1307,7 @@ func (c *compilation) macroFiles(states []idState, patchable map[string]int) map
 		}
 		mf.Macros[name] = macroUse{Line: lineOf[name], Checksum: c.macroFacts[name].checksum}
 		out[file] = mf
-		if strings.HasPrefix(name, "generate_") && strings.HasSuffix(name, "_name") {
+		if namingMacroName(name) {
 			block(file, "it defines naming macro "+name)
 		}
 	}
@@ -1334,9 +1334,9 @@ func (c *compilation) macroFiles(states []idState, patchable map[string]int) map
 			out[file].Macros[name] = use
 		}
 	}
-	// (unit tests block no file of their own: their models are not
-	// patchable, so a macro one calls blocks its file above, and their
-	// entries hold their YAML only; their SQL is made when they run)
+	// (unit tests block no file of their own: their entries hold their
+	// YAML only, their SQL is made when they run, and their models are
+	// patchable callers as any other)
 	for file, mf := range out {
 		if mf.Blocked != "" {
 			mf.Macros = nil
@@ -1617,12 +1617,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if !ok || f.Kind != "models" && f.Kind != "tests" || !strings.HasSuffix(f.Path, ".sql") {
 			return nil, f.Path + " is gone"
 		}
-		if _, eph := snap.EphUsers[snap.Nodes[ni].ID]; eph {
-			return nil, f.Path + " is gone, an ephemeral model"
-		}
-		if snap.unitTested(snap.Nodes[ni].ID) {
-			// moved, its unit tests' fqn (their model's) would be another
-			return nil, f.Path + " is gone, a model a unit test tests"
+		if what := snap.remadeWhole(snap.Nodes[ni].ID); what != "" {
+			return nil, f.Path + " is gone, " + what
 		}
 		goneNodes = append(goneNodes, ni)
 	}
@@ -1723,11 +1719,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			if slices.Contains(goneNodes, ni) {
 				continue // its file removed (or moved) in the same edit
 			}
-			if _, eph := snap.EphUsers[snap.Nodes[ni].ID]; eph || snap.unitTested(snap.Nodes[ni].ID) {
-				// made again, it may read other refs (its config read while
-				// it renders): the unit test's givens are checked against
-				// them; an ephemeral model's users would need its CTE
-				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", which a unit test tests or is ephemeral"
+			if what := snap.remadeWhole(snap.Nodes[ni].ID); what != "" {
+				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", " + what
 			}
 			p := snap.Nodes[ni].Path
 			at, ok := fileIndex[p]
@@ -1973,7 +1966,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	// an ephemeral model rendered again: the nodes that put its CTE in
-	// front of their SQL render again, with its new SQL (renderEphemeral)
+	// front of their SQL render again, with its new SQL (ephJobs below)
 	changedEph := map[string]bool{}
 	edited := make([]int, 0, len(todo))
 	for ni := range todo {
@@ -2728,6 +2721,22 @@ func cteOf(cte string) string {
 	return name
 }
 
+// remadeWhole says what a patchable model is when a patch must not remove
+// it or make it again (its file moved or removed, its YAML config
+// changed), "" when it may: an ephemeral model (its readers would need its
+// CTE) or one a unit test tests (moved, its unit tests' fqn, their
+// model's, would be another; made again, it may read other refs, which
+// the givens are checked against).
+func (snap *patchSnapshot) remadeWhole(id string) string {
+	if _, eph := snap.EphUsers[id]; eph {
+		return "an ephemeral model"
+	}
+	if snap.unitTested(id) {
+		return "a model a unit test tests"
+	}
+	return ""
+}
+
 // unitTested says whether a unit test tests the model id.
 func (snap *patchSnapshot) unitTested(id string) bool {
 	_, found := slices.BinarySearch(snap.UnitTested, id)
@@ -3278,7 +3287,7 @@ func (snap *patchSnapshot) macroAdded(name string) string {
 		}
 	}
 	short := name[strings.IndexByte(name, '.')+1:]
-	if strings.HasPrefix(short, "generate_") && strings.HasSuffix(short, "_name") {
+	if namingMacroName(short) {
 		return "it is a naming macro (macroFiles)"
 	}
 	for _, d := range snap.Diags {
@@ -3290,6 +3299,13 @@ func (snap *patchSnapshot) macroAdded(name string) string {
 		return "models read graph or query the warehouse while they render"
 	}
 	return ""
+}
+
+// namingMacroName says whether a macro is named as naming macros are
+// (generate_schema_name, generate_alias_name...), whose files a snapshot
+// blocks.
+func namingMacroName(name string) bool {
+	return strings.HasPrefix(name, "generate_") && strings.HasSuffix(name, "_name")
 }
 
 // insertFiles adds files to the snapshot's, each after the file whose path

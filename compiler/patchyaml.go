@@ -1231,8 +1231,9 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			e.file = ch.path
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
-				// a model that is not patchable (ephemeral, ...): its entry is edited through the node index, as a
-				// seed's is (sourceSplices), its tests made again
+				// a model that is not patchable (an ephemeral model a test
+				// reads, ...): its entry is edited through the node index,
+				// as a seed's is (sourceSplices), its tests made again
 				// (remakeTests); it renders no differently
 				if !addSourceEdit(sources, TypeModel+"."+proj.Name+"."+name, ch.path, e) {
 					return nil, nil, nil, name + " is described in two files"
