@@ -119,7 +119,8 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		// a model a unit test tests: patched while its refs stay
 		"models/extra/tested.sql": "select id, amount + {{ var('v') }} as n from {{ ref('m_0') }}\n",
 		"models/extra/_unit.yml": "version: 2\nunit_tests:\n  - name: tested_adds_v\n    model: tested\n    given:\n" +
-			"      - input: ref('m_0')\n        rows:\n          - {id: 1, amount: 2}\n    expect:\n      rows:\n          - {id: 1, n: 3}\n",
+			"      - input: ref('m_0')\n        rows:\n          - {id: 1, amount: 2}\n    expect:\n      rows:\n          - {id: 1, n: 3}\n" +
+			"models:\n  - name: tested\n    description: adds v to the amount\n",
 		// names a macro added later may take (mutateOnce's case 8)
 		"models/extra/probe.sql": "select {% if maybe_m is defined %}{{ maybe_m() }}{% else %}0{% endif %} as p,\n" +
 			"  {% if synth.ns_m is defined %}1{% else %}0{% endif %} as q\n",

@@ -1687,8 +1687,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var descs map[int]*descEdit
 	var entries map[string]*descEdit     // models' entries added or removed, by name
 	var sourceDescs map[string]*descEdit // sources' tables (and seeds) edited, added or removed, by id
+	var unitFiles []string               // properties files whose unit tests changed (patchunits.go)
 	if len(editedYAML) > 0 {
-		if descs, entries, sourceDescs, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
+		if descs, entries, sourceDescs, unitFiles, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
 			return nil, why
 		}
 	}
@@ -2242,14 +2243,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			testEdits = append(testEdits, testEdit{id: id, name: name, file: e.file, entry: e.entry, source: e.source})
 		}
 	}
-	if len(testEdits)+len(remakes) > 0 {
+	if len(testEdits)+len(remakes)+len(unitFiles) > 0 {
 		if why := snap.canEditGraph(); why != "" {
 			return nil, "YAML changed tests or sources and " + why
 		}
 	}
 	var news []*newModel
 	var gone []goneModel
-	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits)+len(remakes) > 0 {
+	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits)+len(remakes)+len(unitFiles) > 0 {
 		// the source tables first: source() finds them as they are now
 		snews, sgone, made, why := load.remakeSources(proj, remakes)
 		if why != "" {
@@ -2291,6 +2292,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, why
 			}
 			news, gone = append(news, tnews...), append(gone, tgone...)
+		}
+		if len(unitFiles) > 0 {
+			texts := make(map[string][]byte, len(editedYAML))
+			for _, ch := range editedYAML {
+				texts[ch.path] = ch.data
+			}
+			unews, ugone, why := load.remakeUnitTests(proj, unitFiles, texts)
+			if why != "" {
+				return nil, why
+			}
+			news, gone = append(news, unews...), append(gone, ugone...)
 		}
 		if len(made) > 0 {
 			stests, why := load.sourceRemakeTests(made, gone)

@@ -64,6 +64,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(8) == 0 {
 							did = append(did, p.addMacro(p.pick(p.files("models", ".sql"))))
 						}
+						if p.rng.Intn(8) == 0 {
+							did = append(did, p.editUnitTests())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -286,6 +289,36 @@ func (p *mutatedProject) editTests() string {
 	}
 	p.write(f, text)
 	return "tests " + f
+}
+
+// editUnitTests rewrites the unit tests of models/extra/_unit.yml: an
+// expected value, rows added (the lines below move), a comment above
+// them, a description (patched: patchunits.go); or a unit test renamed
+// (whole).
+func (p *mutatedProject) editUnitTests() string {
+	const f = "models/extra/_unit.yml"
+	if _, err := os.Stat(filepath.Join(p.dir, f)); err != nil {
+		return "nothing"
+	}
+	text := p.read(f)
+	switch p.rng.Intn(5) {
+	case 0:
+		text = regexp.MustCompile(`n: \d+\}`).ReplaceAllString(text, fmt.Sprintf("n: %d}", p.n))
+	case 1:
+		text = strings.Replace(text, "    expect:\n      rows:\n", fmt.Sprintf("    expect:\n      rows:\n          - {id: %d, n: %d}\n", p.n, p.n), 1)
+	case 2:
+		text = fmt.Sprintf("# unit tests, edit %d\n", p.n) + text
+	case 3:
+		text = regexp.MustCompile(`(?m)^    model: tested\n(    description: .*\n)?`).ReplaceAllString(text, fmt.Sprintf("    model: tested\n    description: adds v, %d\n", p.n))
+	default:
+		if strings.Contains(text, "tested_adds_v") {
+			text = strings.Replace(text, "tested_adds_v", "tested_adds_w", 1)
+		} else {
+			text = strings.Replace(text, "tested_adds_w", "tested_adds_v", 1)
+		}
+	}
+	p.write(f, text)
+	return "unit tests " + f
 }
 
 // editDescription rewrites a model's or a column's description in a
@@ -2257,7 +2290,7 @@ func TestPatchUnitTestedModels(t *testing.T) {
 			"models/_u.yml": strings.Replace(unit(givenA), "the u", "the u, edited", 1)}},
 		{name: "a ref added: a reshape, refused", patched: false, files: map[string]string{
 			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }} where id not in (select id from {{ ref('b') }})\n"}},
-		{name: "the given for it", patched: false, files: map[string]string{
+		{name: "the given for it: its unit tests made again (patchunits.go)", patched: true, files: map[string]string{
 			"models/_u.yml": unit(givenA + "      - input: ref('b')\n        rows:\n          - {id: 2}\n")}},
 		{name: "the ref dropped: its given is no input now", coldFails: true, files: map[string]string{
 			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }}\n"}},
@@ -2270,6 +2303,67 @@ func TestPatchUnitTestedModels(t *testing.T) {
 		{name: "moved to a folder: the unit test's fqn is its model's (found by review)", patched: false, remove: []string{"models/u.sql"}, files: map[string]string{
 			"models/sub/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }} -- again\n"}},
 		{name: "its file removed: the unit test's model is gone", coldFails: true, remove: []string{"models/sub/u.sql"}},
+	})
+}
+
+// TestPatchUnitTestEdits: an edit of a file's unit_tests: (rows,
+// descriptions, config, overrides, lines moved) is patched: the file's
+// unit tests are made again from its new text, each in its entry's place
+// and its index row (patchunits.go). Unit tests added, removed, renamed
+// or moved to another model, Jinja in them, and givens a whole compile
+// rejects compile whole (or fail as the cold compile does).
+func TestPatchUnitTestEdits(t *testing.T) {
+	units := func(rowsA, expectB, extra string) string {
+		return "version: 2\nunit_tests:\n  - name: u_adds\n    description: adds one\n    model: u\n    given:\n      - input: ref('a')\n        rows:\n" + rowsA +
+			"    expect:\n      rows:\n          - {id: 1, n: 2}\n  - name: u_dates\n    model: w\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 1}\n" +
+			"    expect:\n      rows:\n" + expectB + extra + "models:\n  - name: u\n    description: the u\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	}
+	rowsA := "          - {id: 1}\n"
+	expectB := "          - {id: 1, d: 2026-03-01, x: 1.5}\n"
+	base := units(rowsA, expectB, "")
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: ute\nversion: \"1.0.0\"\nvars:\n  ute_tag: t1\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/b.sql":  "select 2 as id\n",
+			"models/u.sql":  "select id, id + 1 as n from {{ ref('a') }}\n",
+			"models/w.sql":  "select id, date '2026-03-01' as d, 1.5 as x from {{ ref('a') }}\n",
+			"models/_u.yml": base}},
+		{name: "a given's row edited", patched: true, files: map[string]string{
+			"models/_u.yml": units("          - {id: 2}\n", expectB, "")}},
+		{name: "rows added: the lines after them move", patched: true, files: map[string]string{
+			"models/_u.yml": units("          - {id: 2}\n          - {id: 3}\n          - {id: 4}\n", expectB, "")}},
+		{name: "an expected date and float edited", patched: true, files: map[string]string{
+			"models/_u.yml": units(rowsA, "          - {id: 1, d: 2026-03-02, x: 2.25}\n", "")}},
+		{name: "a description, a config and an override", patched: true, files: map[string]string{
+			"models/_u.yml": strings.Replace(units(rowsA, expectB, "    config:\n      tags: [slow]\n      meta: {owner: ana}\n    overrides:\n      macros:\n        is_incremental: true\n"),
+				"adds one", "adds one, edited", 1)}},
+		{name: "the rows in CSV", patched: true, files: map[string]string{
+			"models/_u.yml": strings.Replace(base, "        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1, n: 2}\n",
+				"        format: csv\n        rows: |\n          id\n          1\n    expect:\n      rows:\n          - {id: 1, n: 2}\n", 1)}},
+		{name: "back", patched: true, files: map[string]string{"models/_u.yml": base}},
+		{name: "a comment above: unit tests moved, not changed", patched: true, files: map[string]string{
+			"models/_u.yml": strings.Replace(base, "version: 2\n", "version: 2\n# a comment\n", 1)}},
+		{name: "the model's description grows below them", patched: true, files: map[string]string{
+			"models/_u.yml": strings.Replace(base, "    description: the u\n", "    description: >\n      the u,\n      grown\n", 1)}},
+		{name: "a given the model does not read", coldFails: true, files: map[string]string{
+			"models/_u.yml": units(rowsA+"      - input: ref('b')\n        rows:\n          - {id: 2}\n", expectB, "")}},
+		{name: "back", patched: true, files: map[string]string{"models/_u.yml": base}},
+		{name: "renamed", patched: false, files: map[string]string{
+			"models/_u.yml": strings.Replace(base, "u_dates", "u_dated", 1)}},
+		{name: "moved to another model", patched: false, files: map[string]string{
+			"models/_u.yml": strings.Replace(strings.Replace(base, "u_dated", "u_dates", 1), "model: w\n", "model: u\n", 1)}},
+		{name: "back again", patched: false, files: map[string]string{"models/_u.yml": base}},
+		{name: "one added", patched: false, files: map[string]string{
+			"models/_u.yml": strings.Replace(base, "models:\n", "  - name: u_more\n    model: u\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 5}\n    expect:\n      rows:\n          - {id: 5, n: 6}\nmodels:\n", 1)}},
+		{name: "the one added removed", patched: false, files: map[string]string{"models/_u.yml": base}},
+		{name: "Jinja in a config: it reads a var, which the patch would not watch", patched: false, files: map[string]string{
+			"models/_u.yml": units(rowsA, expectB, "    config:\n      tags: [\"{{ var('ute_tag') }}\"]\n")}},
+		{name: "that var", patched: false, files: map[string]string{
+			"mart.yml": "name: ute\nversion: \"1.0.0\"\nvars:\n  ute_tag: t2\n"}},
+		{name: "plain again: the new text is all a patch reads", patched: true, files: map[string]string{"models/_u.yml": base}},
+		{name: "a row edited once more", patched: true, files: map[string]string{
+			"models/_u.yml": units("          - {id: 7}\n", expectB, "")}},
 	})
 }
 

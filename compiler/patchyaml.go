@@ -189,58 +189,79 @@ func propsTree(data []byte) (*yaml.Node, error) {
 // lines; lines may move only in a file of models, sources, seeds and
 // snapshots alone, whose nodes' lines the snapshot shifts (lineShift).
 func descriptionEdits(old, new []byte) (map[string]*descEdit, []lineShift, bool) {
-	edits, _, moved, ok := propsEdits(old, new)
-	return edits, moved, ok
+	edits, _, moved, units, ok := propsEdits(old, new)
+	return edits, moved, ok && !units
 }
 
 // propsEdits is descriptionEdits with what an edit changed of sources'
 // tables (sourceEdits), seeds and snapshots (seedEdits), by their type and name
-// ("source.raw.t", "seed.countries": nodeID).
-func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []lineShift, bool) {
+// ("source.raw.t", "seed.countries": nodeID), and whether it changed the
+// file's unit tests (units: the patch makes them all again from the new
+// text, patchunits.go).
+func propsEdits(old, new []byte) (edits, sources map[string]*descEdit, moved []lineShift, units, ok bool) {
 	a, errA := propsTree(old)
 	b, errB := propsTree(new)
 	if errA != nil || errB != nil || (a == nil) != (b == nil) {
-		return nil, nil, nil, false
+		return nil, nil, nil, false, false
 	}
-	edits := map[string]*descEdit{}
-	sources := map[string]*descEdit{}
+	edits = map[string]*descEdit{}
+	sources = map[string]*descEdit{}
 	if a == nil {
-		return edits, sources, nil, true
+		return edits, sources, nil, false, true
 	}
 	m := lineMap{}
 	if !m.same(a, b) {
-		return nil, nil, nil, false
+		return nil, nil, nil, false, false
 	}
 	if a.Kind != yaml.MappingNode {
-		return edits, sources, nil, m.tree(a, b) && m.unmoved()
+		return edits, sources, nil, false, m.tree(a, b) && m.unmoved()
 	}
-	// lines may move in a file of models, sources, seeds and snapshots
-	// alone: the only positions a compile keeps of them are in the node
-	// index
+	// lines may move in a file of models, sources, seeds, snapshots and
+	// unit tests alone: the only positions a compile keeps of them are in
+	// the node index
 	shiftable := true
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]
 		if !m.tree(ka, kb) {
-			return nil, nil, nil, false
+			return nil, nil, nil, false, false
 		}
-		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" && ka.Value != "sources" && ka.Value != "seeds" && ka.Value != "snapshots" {
+		if !isStr(ka) || ka.Value != "version" && ka.Value != "models" && ka.Value != "sources" && ka.Value != "seeds" &&
+			ka.Value != "snapshots" && ka.Value != "unit_tests" {
 			shiftable = false
+		}
+		if isStr(ka) && ka.Value == "unit_tests" {
+			// as they were (their lines may move: shifted with the
+			// others'), else made again from the new text, which must be
+			// plain YAML (their config: renders Jinja); their lines are
+			// then the new text's, and not in m
+			same := lineMap{}
+			switch {
+			case same.tree(va, vb):
+				if !m.merge(same) {
+					return nil, nil, nil, false, false
+				}
+			case vb.Kind == yaml.SequenceNode && plainTree(vb):
+				units = true
+			default:
+				return nil, nil, nil, false, false
+			}
+			continue
 		}
 		if isStr(ka) && ka.Value == "sources" && va.Kind == yaml.SequenceNode {
 			if !m.sourceEdits(va, vb, sources) {
-				return nil, nil, nil, false
+				return nil, nil, nil, false, false
 			}
 			continue
 		}
 		if isStr(ka) && (ka.Value == "seeds" || ka.Value == "snapshots") && va.Kind == yaml.SequenceNode {
 			if !m.seedEdits(va, vb, sources, strings.TrimSuffix(ka.Value, "s")) {
-				return nil, nil, nil, false
+				return nil, nil, nil, false, false
 			}
 			continue
 		}
 		if !isStr(ka) || ka.Value != "models" || va.Kind != yaml.SequenceNode {
 			if !m.tree(va, vb) {
-				return nil, nil, nil, false
+				return nil, nil, nil, false, false
 			}
 			continue
 		}
@@ -250,27 +271,27 @@ func propsEdits(old, new []byte) (map[string]*descEdit, map[string]*descEdit, []
 			// entries added or removed (a model file added or removed with
 			// its entry: patchadd.go), matched by name
 			if !m.entriesByName(va, vb, na, nb, edits) {
-				return nil, nil, nil, false
+				return nil, nil, nil, false, false
 			}
 			continue
 		}
 		if !m.same(va, vb) {
-			return nil, nil, nil, false
+			return nil, nil, nil, false, false
 		}
 		for j := range va.Content {
 			if !m.modelEdits(va.Content[j], vb.Content[j], edits) {
-				return nil, nil, nil, false
+				return nil, nil, nil, false, false
 			}
 		}
 	}
 	if m.unmoved() {
-		return edits, sources, nil, true
+		return edits, sources, nil, units, true
 	}
 	shifts, ok := m.shifts()
 	if !ok || !shiftable {
-		return nil, nil, nil, false
+		return nil, nil, nil, false, false
 	}
-	return edits, sources, shifts, true
+	return edits, sources, shifts, units, true
 }
 
 // sourceEdits compares a sources: list before (a) and after (b) an edit:
@@ -1165,37 +1186,43 @@ type yamlChange struct {
 const maxBlobs = 256 << 20
 
 // descriptionEdits returns what YAML edits change, by the index in Nodes
-// of each model whose descriptions they rewrite, or why they cannot be
-// patched.
-func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange) (map[int]*descEdit, map[string]*descEdit, map[string]*descEdit, string) {
+// of each model whose descriptions they rewrite, and the files whose unit
+// tests they change (units), or why they cannot be patched.
+func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange) (out map[int]*descEdit, entries, sources map[string]*descEdit, units []string, why string) {
 	blobs, err := openBlobs(file, snap)
 	if err != nil {
-		return nil, nil, nil, "the snapshot's blobs file is unreadable"
+		return nil, nil, nil, nil, "the snapshot's blobs file is unreadable"
 	}
 	defer blobs.Close()
 	if fi, err := blobs.Stat(); err != nil || fi.Size() > maxBlobs {
-		return nil, nil, nil, "the snapshot's blobs file grew too large"
+		return nil, nil, nil, nil, "the snapshot's blobs file grew too large"
 	}
 	fileAt, byID := snap.fileIndex(), snap.nodeIndex()
-	out := map[int]*descEdit{}
-	sources := map[string]*descEdit{} // by source id
-	entries := map[string]*descEdit{} // the models whose entries were added or removed, by name
+	out = map[int]*descEdit{}
+	sources = map[string]*descEdit{} // by source id
+	entries = map[string]*descEdit{} // the models whose entries were added or removed, by name
 	shifts := map[string][]lineShift{}
 	for _, ch := range changed {
 		old, err := readBlobRef(blobs, ch.ref)
 		if err != nil {
-			return nil, nil, nil, "the snapshot's text of " + ch.path + " is unreadable"
+			return nil, nil, nil, nil, "the snapshot's text of " + ch.path + " is unreadable"
 		}
-		edits, srcs, moved, ok := propsEdits(old, ch.data)
+		edits, srcs, moved, remade, ok := propsEdits(old, ch.data)
+		if remade {
+			if at, ok := fileAt[ch.path]; !ok || snap.Files[at].Proj != 0 {
+				return nil, nil, nil, nil, ch.path + " changed unit tests and is not the project's own"
+			}
+			units = append(units, ch.path)
+		}
 		if !ok {
-			return nil, nil, nil, ch.path + " changed and not only in models' descriptions"
+			return nil, nil, nil, nil, ch.path + " changed and not only in models' descriptions"
 		}
 		if moved != nil {
 			// the index's lines are shifted as the edit moved them; a
 			// diagnostic of the compile in the file would have moved too
 			for _, d := range snap.Diags {
 				if d.File == ch.path {
-					return nil, nil, nil, ch.path + " moved lines and the compile said something about it"
+					return nil, nil, nil, nil, ch.path + " moved lines and the compile said something about it"
 				}
 			}
 			shifts[ch.path] = composeShifts(snap.LineShifts[ch.path], moved)
@@ -1204,10 +1231,10 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		for key, e := range srcs {
 			at, ok := fileAt[ch.path]
 			if !ok || snap.Files[at].Proj != 0 {
-				return nil, nil, nil, ch.path + " changed sources and is not the project's own"
+				return nil, nil, nil, nil, ch.path + " changed sources and is not the project's own"
 			}
 			if !addSourceEdit(sources, nodeID(proj, key), ch.path, e) {
-				return nil, nil, nil, key + " is described in two files"
+				return nil, nil, nil, nil, key + " is described in two files"
 			}
 		}
 		for name, e := range edits {
@@ -1217,14 +1244,14 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 				e.entryAdded, e.entryRemoved, e.remade = true, true, true
 				e.file, e.removedFrom = ch.path, ch.path
 				if entries[name] != nil {
-					return nil, nil, nil, name + " is described in two files"
+					return nil, nil, nil, nil, name + " is described in two files"
 				}
 				entries[name] = e
 				continue
 			}
 			if e.entryAdded || e.entryRemoved {
 				if !addEntry(entries, name, ch.path, e) {
-					return nil, nil, nil, name + " is described in two files"
+					return nil, nil, nil, nil, name + " is described in two files"
 				}
 				continue
 			}
@@ -1236,12 +1263,12 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 				// as a seed's is (sourceSplices), its tests made again
 				// (remakeTests); it renders no differently
 				if !addSourceEdit(sources, TypeModel+"."+proj.Name+"."+name, ch.path, e) {
-					return nil, nil, nil, name + " is described in two files"
+					return nil, nil, nil, nil, name + " is described in two files"
 				}
 				continue
 			}
 			if out[ni] != nil {
-				return nil, nil, nil, name + " is described in two files"
+				return nil, nil, nil, nil, name + " is described in two files"
 			}
 			out[ni] = e
 		}
@@ -1252,7 +1279,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		}
 		snap.LineShifts[path] = sh
 	}
-	return out, entries, sources, ""
+	return out, entries, sources, units, ""
 }
 
 // apply writes the edit's descriptions and columns into a model's

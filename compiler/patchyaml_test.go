@@ -26,14 +26,14 @@ sources:
   - name: s
     description: the s
 `
-	const units = "unit_tests:\n  - name: u\n"
+	const units = "exposures:\n  - name: u\n"
 	replace := func(s, old, new string) string { return strings.Replace(s, old, new, 1) }
 	for _, tc := range []struct {
 		name, from, to string
 		want           map[string]*descEdit // nil: not only descriptions changed
 	}{
 		{"nothing", base, base, map[string]*descEdit{}},
-		// lines move only in a file of models, sources, seeds and snapshots (TestDescriptionEditsMovingLines)
+		// lines move only in a file of models, sources, seeds, snapshots and unit tests (TestDescriptionEditsMovingLines)
 		{"a comment above: every line moves", base + units, "# hello\n" + base + units, nil},
 		{"a comment below", base, base + "# bye\n", map[string]*descEdit{}},
 		{"quotes only", base, replace(base, `"the a"`, `'the a'`), map[string]*descEdit{}},
@@ -146,7 +146,9 @@ models:
 		{"a source below: its lines move too", "# hi\n" + base + "sources:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
 		{"a seed below: its lines move too", "# hi\n" + base + "seeds:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
 		{"a snapshot below: its lines move too", "# hi\n" + base + "snapshots:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
-		{"a unit test below: its lines would move", "# hi\n" + base + "unit_tests:\n  - name: s\n", nil, nil},
+		{"a unit test below: its lines move too", "# hi\n" + base + "unit_tests:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
+		{"a unit test edited: made again (propsEdits)", base + "unit_tests:\n  - name: t\n", nil, nil},
+		{"an exposure below: its lines would move", "# hi\n" + base + "exposures:\n  - name: s\n", nil, nil},
 		{"a column added", replace(base, "  - name: b\n", "      - name: y\n        description: a y\n  - name: b\n"),
 			map[string]*descEdit{"a": {added: map[string]*Column{"y": {Name: "y", Description: "a y"}}}}, []lineShift{{10, 2}}},
 		{"a column added first, with no description", replace(base, "      - name: id\n", "      - name: y\n      - name: id\n"),
@@ -185,7 +187,7 @@ models:
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			from := base
-			for _, key := range []string{"sources", "seeds", "snapshots", "unit_tests"} {
+			for _, key := range []string{"sources", "seeds", "snapshots", "unit_tests", "exposures"} {
 				if strings.Contains(tc.to, key+":") {
 					from = base + key + ":\n  - name: s\n"
 				}
@@ -229,5 +231,37 @@ func TestComposeShifts(t *testing.T) {
 			require.Less(t, c[i-1].From, c[i].From)
 			require.NotEqual(t, c[i-1].Delta, c[i].Delta)
 		}
+	}
+}
+
+// TestPropsEditsUnitTests: a unit_tests: list changed to plain YAML makes
+// the file's unit tests again (units); one as it was only moves with the
+// other lines; Jinja, anchors, or the key added or removed are no patch.
+func TestPropsEditsUnitTests(t *testing.T) {
+	const models = "models:\n  - name: a\n    description: the a\n"
+	const units = "unit_tests:\n  - name: u\n    model: a\n    given: []\n    expect:\n      rows:\n        - {id: 1}\n"
+	replace := func(s, old, new string) string { return strings.Replace(s, old, new, 1) }
+	for _, tc := range []struct {
+		name, from, to string
+		units, ok      bool
+		moved          []lineShift
+	}{
+		{"nothing", units + models, units + models, false, true, nil},
+		{"a row edited", units + models, replace(units, "id: 1", "id: 2") + models, true, true, nil},
+		{"a row added: the model's lines move", units + models, replace(units, "        - {id: 1}\n", "        - {id: 1}\n        - {id: 2}\n") + models, true, true, []lineShift{{8, 1}}},
+		{"moved, as they were", units + models, "# hi\n" + units + models, false, true, []lineShift{{1, 1}}},
+		{"the description above them grows over lines", models + units, replace(models, "the a\n", ">\n      the a,\n      longer\n") + units, false, true, []lineShift{{4, 2}}},
+		{"Jinja in a row", units + models, replace(units, "id: 1", "id: \"{{ 1 }}\"") + models, false, false, nil},
+		{"an anchor", units + models, replace(units, "rows:\n", "rows: &r\n") + models, false, false, nil},
+		{"the key added", models, models + units, false, false, nil},
+		{"the key removed", units + models, models, false, false, nil},
+		{"no longer a list", units + models, "unit_tests: {}\n" + models, false, false, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, moved, units, ok := propsEdits([]byte(tc.from), []byte(tc.to))
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.units, units)
+			assert.Equal(t, tc.moved, moved)
+		})
 	}
 }

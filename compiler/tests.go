@@ -712,54 +712,62 @@ func (c *compilation) addUnitTests() {
 				c.addDiag(d)
 				continue
 			}
-			spec := &UnitTestSpec{Model: u.Model}
-			if macros, ok := u.Overrides["macros"].(map[string]any); ok {
-				spec.Incremental, _ = macros["is_incremental"].(bool)
+			if n := c.unitTestNode(p.file, u, model, c.states[model.UniqueID]); n != nil {
+				c.nodes = append(c.nodes, n)
 			}
-			st := c.states[model.UniqueID]
-			for _, g := range u.Given {
-				in, err := unitIO(g)
-				if err != nil {
-					c.addDiag(errorf(p.file, g.Line, 0, "unit test %q: %v", u.Name, err))
-					continue
-				}
-				// a given the model does not read would leave the real
-				// relation in the test, silently
-				key, err := InputKey(in.Input)
-				if err != nil {
-					c.addDiag(errorf(p.file, g.Line, 0, "unit test %q: %v", u.Name, err))
-					continue
-				}
-				if inputs := modelInputs(st); st != nil && key != "this" && !slices.Contains(inputs.keys, key) {
-					d := errorf(p.file, g.Line, 0, "unit test %q: given %s is not an input of model %q", u.Name, in.Input, model.Name)
-					if len(inputs.shown) > 0 {
-						d.Summary += " (it reads " + strings.Join(inputs.shown, ", ") + ")"
-					}
-					c.addDiag(d)
-					continue
-				}
-				spec.Given = append(spec.Given, in)
-			}
-			exp, err := unitIO(u.Expect)
-			if err != nil {
-				c.addDiag(errorf(p.file, u.Expect.Line, 0, "unit test %q: %v", u.Name, err))
-			}
-			spec.Expect = exp
-			n := &Node{ResourceType: TypeUnitTest, Name: u.Name, Package: model.Package, TestType: "unit",
-				UniqueID: "unit_test." + model.Package + "." + u.Model + "." + u.Name, Path: p.file, PatchPath: p.file,
-				FQN: append(append([]string{}, model.FQN...), u.Name), Columns: map[string]*Column{}, Meta: map[string]any{},
-				Description: u.Description, AttachedNode: model.UniqueID, UnitTest: spec, yamlFile: p.file, yamlLine: u.Line,
-				Checksum: checksum([]byte(fmt.Sprintf("%v", spec)))}
-			n.Config = Config(map[string]any{"materialized": "unit"})
-			mergeConfig(n.Config, u.Config)
-			n.Tags = tagsOf(n.Config)
-			if n.Tags == nil {
-				n.Tags = []string{}
-			}
-			n.DependsOn.Nodes = []string{model.UniqueID}
-			c.nodes = append(c.nodes, n)
 		}
 	}
+}
+
+// unitTestNode makes the node of unit test u of properties file file,
+// which tests model (st: its render), as addUnitTests does; the
+// problems it finds in u are diagnostics.
+func (c *compilation) unitTestNode(file string, u *propUnit, model *Node, st *renderState) *Node {
+	spec := &UnitTestSpec{Model: u.Model}
+	if macros, ok := u.Overrides["macros"].(map[string]any); ok {
+		spec.Incremental, _ = macros["is_incremental"].(bool)
+	}
+	for _, g := range u.Given {
+		in, err := unitIO(g)
+		if err != nil {
+			c.addDiag(errorf(file, g.Line, 0, "unit test %q: %v", u.Name, err))
+			continue
+		}
+		// a given the model does not read would leave the real
+		// relation in the test, silently
+		key, err := InputKey(in.Input)
+		if err != nil {
+			c.addDiag(errorf(file, g.Line, 0, "unit test %q: %v", u.Name, err))
+			continue
+		}
+		if inputs := modelInputs(st); st != nil && key != "this" && !slices.Contains(inputs.keys, key) {
+			d := errorf(file, g.Line, 0, "unit test %q: given %s is not an input of model %q", u.Name, in.Input, model.Name)
+			if len(inputs.shown) > 0 {
+				d.Summary += " (it reads " + strings.Join(inputs.shown, ", ") + ")"
+			}
+			c.addDiag(d)
+			continue
+		}
+		spec.Given = append(spec.Given, in)
+	}
+	exp, err := unitIO(u.Expect)
+	if err != nil {
+		c.addDiag(errorf(file, u.Expect.Line, 0, "unit test %q: %v", u.Name, err))
+	}
+	spec.Expect = exp
+	n := &Node{ResourceType: TypeUnitTest, Name: u.Name, Package: model.Package, TestType: "unit",
+		UniqueID: "unit_test." + model.Package + "." + u.Model + "." + u.Name, Path: file, PatchPath: file,
+		FQN: append(append([]string{}, model.FQN...), u.Name), Columns: map[string]*Column{}, Meta: map[string]any{},
+		Description: u.Description, AttachedNode: model.UniqueID, UnitTest: spec, yamlFile: file, yamlLine: u.Line,
+		Checksum: checksum([]byte(fmt.Sprintf("%v", spec)))}
+	n.Config = Config(map[string]any{"materialized": "unit"})
+	mergeConfig(n.Config, u.Config)
+	n.Tags = tagsOf(n.Config)
+	if n.Tags == nil {
+		n.Tags = []string{}
+	}
+	n.DependsOn.Nodes = []string{model.UniqueID}
+	return n
 }
 
 // unitInputs are the relations a model reads, as unit test mock keys and

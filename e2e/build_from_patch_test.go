@@ -1291,6 +1291,36 @@ func TestBuildFromPatchAfterUnitTestedModelEdited(t *testing.T) {
 	assert.Contains(t, r.Stdout, "OK=1")
 }
 
+// An analyst works test first: edits a unit test's rows and runs it, then
+// fixes them (a date, a float, a row more: the lines below move) and runs
+// it again. Each compile is patched (the file's unit tests made again:
+// patchunits.go), the test loads from the snapshot with its rows' types,
+// and its results and target/ are a whole compile's.
+func TestBuildFromPatchAfterUnitTestRowsEdited(t *testing.T) {
+	unit := func(expect string) string {
+		return "version: 2\nunit_tests:\n  - name: u_scales\n    model: u\n    given:\n" +
+			"      - input: ref('a')\n        rows:\n          - {id: 1, amount: 2}\n          - {id: 2, amount: 5}\n" +
+			"    expect:\n      rows:\n" + expect + "models:\n  - name: u\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: utrows\n",
+		"models/a.sql":   "select 1 as id, 2 as amount union all select 2, 5\n",
+		"models/u.sql":   "select id, amount * 1.5 as scaled, date '2026-03-01' + id as d from {{ ref('a') }}\n",
+		"models/_ut.yml": unit("          - {id: 1, scaled: 3.0, d: 2026-03-02}\n          - {id: 2, scaled: 7.5, d: 2026-03-03}\n")})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_ut.yml", unit("          - {id: 1, scaled: 3.0, d: 2026-03-02}\n          - {id: 2, scaled: 7.0, d: 2026-03-03}\n"))
+	}
+	r := patchedLikeWhole(t, light, whole, "an expected value wrong", "test", "--select", "u", "--threads", "1")
+	require.Equal(t, 1, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "u_scales")
+	for _, dir := range []string{light, whole} {
+		text := unit("          - {id: 1, scaled: 3.0, d: 2026-03-02}\n          - {id: 2, scaled: 7.5, d: 2026-03-03}\n          - {id: 3, scaled: 9, d: 2026-03-04}\n")
+		writeFile(t, dir, "models/_ut.yml", strings.Replace(text, "{id: 2, amount: 5}\n", "{id: 2, amount: 5}\n          - {id: 3, amount: 6}\n", 1))
+	}
+	r = patchedLikeWhole(t, light, whole, "a row more in its given and its expectation", "build", "--select", "u", "--threads", "1")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "u_scales")
+}
+
 // An analyst edits an ephemeral model and builds what reads it: the
 // compile is patched (its readers' CTEs rewritten), the build loads from
 // the snapshot, and the table it builds and target/ are a whole compile's.
