@@ -128,7 +128,13 @@ type compilation struct {
 	nodes    []*Node // every node, enabled or not
 	disabled map[string]*Node
 	docs     map[string]string
-	props    []*properties
+	// docFiles: a compile that keeps a patch snapshot, the names of the
+	// docs blocks each .md file of the root project defines (nil when
+	// two files define one); docReaders: the properties files with a
+	// description that may read one (patchdocs.go)
+	docFiles   map[string][]string
+	docReaders map[string]bool
+	props      []*properties
 	states   map[string]*renderState
 	// extractClashes: Result.ExtractClashes (checkRelations)
 	extractClashes map[string]Diagnostic
@@ -607,12 +613,26 @@ func (c *compilation) addTemplateError(err error) {
 }
 
 func (c *compilation) loadDocs(files []*projectFile) {
+	defined := map[string]bool{}
+	shared := false
 	for _, f := range files {
 		if (f.kind == "models" || f.kind == "docs") && strings.HasSuffix(f.rel, ".md") {
-			for k, v := range parseDocsBlocks(string(f.data)) {
+			blocks := parseDocsBlocks(string(f.data))
+			for k, v := range blocks {
 				c.docs[k] = v
+				shared = shared || defined[k]
+				defined[k] = true
+			}
+			if c.inv != nil && f.proj == c.project {
+				if c.docFiles == nil {
+					c.docFiles = map[string][]string{}
+				}
+				c.docFiles[f.rel] = sortedKeys(blocks)
 			}
 		}
+	}
+	if shared { // which file's block wins is the files' order: not patched
+		c.docFiles = nil
 	}
 }
 

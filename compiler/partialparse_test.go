@@ -104,7 +104,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/src.sql":      "select * from {{ source('raw', 'things') }}\n",
 		"models/extra/empties.sql":  "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",
 		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +
-			"        columns:\n          - name: id\n            data_tests: [not_null]\n" +
+			"        columns:\n          - name: id\n            description: '{{ doc(\"thing_id\") }}'\n            data_tests: [not_null]\n" +
 			"models:\n  - name: src\n    description: reads {{ var('y', 'raw') }} things\n    config:\n      materialized: table\n" +
 			"  - name: eph\n    description: an ephemeral one\n    columns:\n      - name: id\n        description: its key\n",
 		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
@@ -120,7 +120,9 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/tested.sql": "select id, amount + {{ var('v') }} as n from {{ ref('m_0') }}\n",
 		"models/extra/_unit.yml": "version: 2\nunit_tests:\n  - name: tested_adds_v\n    model: tested\n    given:\n" +
 			"      - input: ref('m_0')\n        rows:\n          - {id: 1, amount: 2}\n    expect:\n      rows:\n          - {id: 1, n: 3}\n" +
-			"models:\n  - name: tested\n    description: adds v to the amount\n",
+			"models:\n  - name: tested\n    description: '{{ doc(\"tested_note\") }} to the amount'\n",
+		// docs blocks the descriptions above call (editDocs)
+		"models/extra/docs.md": "# Notes\n\n{% docs thing_id %}\nThe thing's key.\n{% enddocs %}\n\n{% docs tested_note %}adds v{% enddocs %}\n",
 		// names a macro added later may take (mutateOnce's case 8)
 		"models/extra/probe.sql": "select {% if maybe_m is defined %}{{ maybe_m() }}{% else %}0{% endif %} as p,\n" +
 			"  {% if synth.ns_m is defined %}1{% else %}0{% endif %} as q\n",

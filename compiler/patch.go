@@ -730,6 +730,11 @@ type patchHead struct {
 	// LineShifts: by properties file, how the description edits patched
 	// since the compile moved its lines (the index holds the compile's)
 	LineShifts map[string][]lineShift
+	// DocFiles: the names of the docs blocks each .md file of the project
+	// defines, by path: an edit of one is patched (patchdocs.go); nil
+	// when two files define a name or a description that may read one is
+	// in a file whose text the snapshot does not keep (a package's)
+	DocFiles map[string][]string
 	// EveryTime: the volatile models (indexes in Nodes), which every patch
 	// renders again (their output may differ with the same inputs)
 	EveryTime []int
@@ -1216,6 +1221,14 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			snap.propTexts[f.rel] = f.data
 		}
 	}
+	// a docs edit reads the descriptions that may use a block from the
+	// properties files' texts: all must be kept (the root project's)
+	snap.DocFiles = c.docFiles
+	for path := range c.docReaders {
+		if _, ok := snap.propTexts[path]; !ok {
+			snap.DocFiles = nil
+		}
+	}
 	if ixb, ok := encodeIndex(m, c.scope); ok {
 		snap.indexBlob = ixb
 	}
@@ -1652,6 +1665,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var editedMacros []string // the macro files that changed
 	var editedYAML []yamlChange
 	var editedSeeds []changedFile
+	var editedDocs []changedFile // .md files (patchdocs.go)
 	for _, ch := range changed {
 		f := snap.Files[ch.index]
 		if ni, ok := patchable[f.Path]; ok {
@@ -1669,6 +1683,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		if f.Kind == "seeds" && strings.HasSuffix(f.Path, ".csv") {
 			editedSeeds = append(editedSeeds, ch) // its checksum, in its entry (seedSplice)
+			continue
+		}
+		if _, ok := snap.DocFiles[f.Path]; ok && f.Proj == 0 {
+			editedDocs = append(editedDocs, ch)
 			continue
 		}
 		if mf, ok := snap.MacroFiles[f.Path]; ok && f.Kind == "macros" {
@@ -1702,6 +1720,23 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			sourceDescs = map[string]*descEdit{}
 		}
 		if propsFiles, why = snap.wholePropsFiles(proj, file, newProps, goneProps, entries, sourceDescs); why != "" {
+			return nil, why
+		}
+	}
+	// docs blocks edited: the docs object, and the descriptions that call
+	// them (patchdocs.go)
+	var docs *docsEdit
+	if len(editedDocs) > 0 {
+		if len(editedYAML)+len(newProps)+len(goneProps) > 0 {
+			return nil, snap.Files[editedDocs[0].index].Path + " changed with properties files"
+		}
+		if descs == nil {
+			descs = map[int]*descEdit{}
+		}
+		if sourceDescs == nil {
+			sourceDescs = map[string]*descEdit{}
+		}
+		if docs, why = snap.docsEdits(proj, file, filepath.Join(tdir, "manifest.json"), editedDocs, descs, sourceDescs); why != "" {
 			return nil, why
 		}
 	}
@@ -1760,7 +1795,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes)+len(editedDocs) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2384,6 +2419,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		splices = append(splices, sp...)
 	}
+	if docs != nil && docs.json != nil {
+		splices = append(splices, fileSplice{docs.at[0], docs.at[1], docs.json, nil})
+	}
 	if len(editedSeeds) > 0 {
 		ix, err := load.readIndex()
 		if err != nil {
@@ -2513,6 +2551,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for _, ch := range changed {
 		f := &snap.Files[ch.index]
 		f.Size, f.MTime, f.Ino, f.At, f.Sum = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At, ch.sum
+	}
+	if docs != nil {
+		for path, names := range docs.names {
+			snap.DocFiles[path] = names
+		}
 	}
 	var newEnv []string
 	if len(news)+len(gone) > 0 {

@@ -67,6 +67,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(8) == 0 {
 							did = append(did, p.editUnitTests())
 						}
+						if p.rng.Intn(8) == 0 {
+							did = append(did, p.editDocs())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -319,6 +322,41 @@ func (p *mutatedProject) editUnitTests() string {
 	}
 	p.write(f, text)
 	return "unit tests " + f
+}
+
+// editDocs rewrites models/extra/docs.md: a block's text, text outside
+// the blocks, a block added or removed (patched: patchdocs.go), or a
+// block a description calls removed (the cold compile fails) and put back.
+func (p *mutatedProject) editDocs() string {
+	const f = "models/extra/docs.md"
+	if _, err := os.Stat(filepath.Join(p.dir, f)); err != nil {
+		return "nothing"
+	}
+	text := p.read(f)
+	block := func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`\{% docs ` + name + ` %\}[^{]*\{% enddocs %\}\n?`)
+	}
+	switch r := p.rng.Intn(6); r {
+	case 0, 1:
+		name := []string{"thing_id", "tested_note"}[r]
+		text = block(name).ReplaceAllString(text, fmt.Sprintf("{%% docs %s %%}\n%s, edit %d\n{%% enddocs %%}\n", name, name, p.n))
+	case 2:
+		text += fmt.Sprintf("\nMore notes, %d.\n", p.n)
+	case 3:
+		if block("extra").MatchString(text) {
+			text = block("extra").ReplaceAllString(text, "")
+		} else {
+			text += fmt.Sprintf("{%% docs extra %%}extra %d{%% enddocs %%}\n", p.n)
+		}
+	default:
+		if block("thing_id").MatchString(text) {
+			text = block("thing_id").ReplaceAllString(text, "")
+		} else {
+			text += "{% docs thing_id %}The thing's key, back.{% enddocs %}\n"
+		}
+	}
+	p.write(f, text)
+	return "docs " + f
 }
 
 // editDescription rewrites a model's or a column's description in a
@@ -2364,6 +2402,56 @@ func TestPatchUnitTestEdits(t *testing.T) {
 		{name: "plain again: the new text is all a patch reads", patched: true, files: map[string]string{"models/_u.yml": base}},
 		{name: "a row edited once more", patched: true, files: map[string]string{
 			"models/_u.yml": units("          - {id: 7}\n", expectB, "")}},
+	})
+}
+
+// TestPatchDocsBlocks: a docs block's text edited, added or removed is
+// patched: manifest.json's docs object and the descriptions that call it
+// (of models, their columns, a seed, a source table and its column) are
+// written anew (patchdocs.go). A block another file defines too, one
+// removed that a description calls, a description with other Jinja
+// beside doc(), a properties file edited with it, and .md files added or
+// removed compile whole (or fail as the cold compile does).
+func TestPatchDocsBlocks(t *testing.T) {
+	md := func(x, y string) string {
+		return "Some notes.\n\n{% docs x %}\n" + x + "\n{% enddocs %}\n\n{% docs y %}" + y + "{% enddocs %}\n{% docs z %}zed{% enddocs %}\n"
+	}
+	const props = "version: 2\nmodels:\n  - name: a\n    description: '{{ doc(\"x\") }}'\n    columns:\n      - name: id\n        description: 'y is {{ doc(\"y\") }}, and more'\n" +
+		"  - name: b\n    description: plain b\n  - name: e\n    description: '{{ doc(\"z\") }}'\n" +
+		"seeds:\n  - name: s\n    description: '{{ doc(\"y\") }}'\n" +
+		"sources:\n  - name: raw\n    tables:\n      - name: t\n        description: '{{ doc(\"x\") }}'\n        columns:\n          - name: c\n            description: '{{ doc(\"z\") }}'\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: dox\nversion: \"1.0.0\"\nvars:\n  dv: 1\n",
+			"models/a.sql":   "select 1 as id\n",
+			"models/b.sql":   "select * from {{ ref('a') }}\n",
+			"models/e.sql":   "{{ config(materialized='ephemeral') }}\nselect 1 as id\n",
+			"models/f.sql":   "select * from {{ ref('e') }}, {{ source('raw', 't') }}\n",
+			"seeds/s.csv":    "id\n1\n",
+			"models/_p.yml":  props,
+			"models/docs.md": md("the x", "the y")}},
+		{name: "x edited: a model, a source table", patched: true, files: map[string]string{"models/docs.md": md("the x, edited", "the y")}},
+		{name: "y edited: a column, a seed", patched: true, files: map[string]string{"models/docs.md": md("the x, edited", "why")}},
+		{name: "z edited: a model not patchable, a source column", patched: true, files: map[string]string{
+			"models/docs.md": strings.Replace(md("the x, edited", "why"), "zed", "zee", 1)}},
+		{name: "text outside the blocks", patched: true, files: map[string]string{"models/docs.md": "More notes.\n" + md("the x, edited", "why")}},
+		{name: "a block added", patched: true, files: map[string]string{"models/docs.md": md("the x, edited", "why") + "{% docs w %}\ndouble u\n{% enddocs %}\n"}},
+		{name: "then removed", patched: true, files: map[string]string{"models/docs.md": md("the x", "why")}},
+		{name: "a block a description calls removed", coldFails: true, files: map[string]string{"models/docs.md": "{% docs y %}why{% enddocs %}\n{% docs z %}zed{% enddocs %}\n"}},
+		{name: "back", patched: true, files: map[string]string{"models/docs.md": md("the x", "the y")}},
+		{name: "with a properties file", patched: false, files: map[string]string{
+			"models/docs.md": md("the x", "the y, again"), "models/_p.yml": strings.Replace(props, "plain b", "plain b, edited", 1)}},
+		{name: "Jinja beside doc()", patched: false, files: map[string]string{
+			"models/_p.yml": strings.Replace(props, "plain b", "'b {{ doc(\"x\") }} {{ var(\"dv\") }}'", 1)}},
+		{name: "x edited: that description is rendered whole", patched: false, files: map[string]string{"models/docs.md": md("the x!", "the y, again")}},
+		{name: "y edited: it does not call y, but reads doc", patched: false, files: map[string]string{"models/docs.md": md("the x!", "the y")}},
+		{name: "plain again (a YAML edit of a description with Jinja: whole)", patched: false, files: map[string]string{"models/_p.yml": props}},
+		{name: "a second file", patched: false, files: map[string]string{"models/more.md": "{% docs v %}vee{% enddocs %}\n"}},
+		{name: "its block edited", patched: true, files: map[string]string{"models/more.md": "{% docs v %}vee, edited{% enddocs %}\n"}},
+		{name: "it defines x too: which wins is the files' order", patched: false, files: map[string]string{"models/more.md": "{% docs x %}the other x{% enddocs %}\n"}},
+		{name: "docs.md edited meanwhile", patched: false, files: map[string]string{"models/docs.md": md("the x?", "the y")}},
+		{name: "the second file removed", patched: false, remove: []string{"models/more.md"}},
+		{name: "x edited once more", patched: true, files: map[string]string{"models/docs.md": md("the x, once more", "the y")}},
 	})
 }
 

@@ -483,6 +483,14 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 	if !strings.Contains(desc, "{{") {
 		return desc
 	}
+	if c.inv != nil {
+		c.mu.Lock()
+		if c.docReaders == nil {
+			c.docReaders = map[string]bool{}
+		}
+		c.docReaders[file] = true
+		c.mu.Unlock()
+	}
 	out := docRE().ReplaceAllStringFunc(desc, func(m string) string {
 		name := docRE().FindStringSubmatch(m)[1]
 		if d, ok := c.docs[name]; ok {
