@@ -135,7 +135,7 @@ type compilation struct {
 	docFiles   map[string][]string
 	docReaders map[string]bool
 	props      []*properties
-	states   map[string]*renderState
+	states     map[string]*renderState
 	// extractClashes: Result.ExtractClashes (checkRelations)
 	extractClashes map[string]Diagnostic
 	// macroFacts holds each macro's checksum and the vars it reads;
