@@ -121,6 +121,8 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/_unit.yml": "version: 2\nunit_tests:\n  - name: tested_adds_v\n    model: tested\n    given:\n" +
 			"      - input: ref('m_0')\n        rows:\n          - {id: 1, amount: 2}\n    expect:\n      rows:\n          - {id: 1, n: 3}\n" +
 			"models:\n  - name: tested\n    description: '{{ doc(\"tested_note\") }} to the amount'\n",
+		// a snapshot of SQL (patchable as a model: editSQL)
+		"snapshots/hist.sql": "{% snapshot hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id, amount from {{ ref('m_1') }}\n{% endsnapshot %}\n",
 		// docs blocks the descriptions above call (editDocs)
 		"models/extra/docs.md": "# Notes\n\n{% docs thing_id %}\nThe thing's key.\n{% enddocs %}\n\n{% docs tested_note %}adds v{% enddocs %}\n",
 		// names a macro added later may take (mutateOnce's case 8)

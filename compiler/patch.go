@@ -1021,7 +1021,7 @@ func (c *compilation) pendingPatchSnapshot(files []*projectFile, m *Manifest, lo
 // A test whose alias is cut ends it with its checksum's start
 // (testAliasCut): an edit renames its relation, which a patch keeps.
 func patchableType(n *Node) bool {
-	return n.ResourceType == TypeModel || n.ResourceType == TypeAnalysis ||
+	return n.ResourceType == TypeModel || n.ResourceType == TypeAnalysis || n.ResourceType == TypeSnapshot ||
 		n.ResourceType == TypeTest && n.TestType == "singular" && n.testCall == nil && !testAliasCut(n)
 }
 
@@ -1673,6 +1673,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			// definitions, not a singular test (fileNode, loadMacros)
 			if f.Kind == "tests" && testBlockRE().Match(ch.data) {
 				return nil, f.Path + " changed and defines generic tests now"
+			}
+			// a snapshot is named by its file's first block (fileNode)
+			if f.Kind == "snapshots" {
+				ms := snapshotNameRE().FindSubmatch(ch.data)
+				if ms == nil || !strings.HasSuffix(snap.Nodes[ni].ID, "."+string(ms[1])) || strings.Count(snap.Nodes[ni].ID, ".") != 2 {
+					return nil, f.Path + " changed the name of its snapshot"
+				}
 			}
 			todo[ni] = ch.data
 			continue

@@ -111,7 +111,7 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 func (p *mutatedProject) editSQL() string {
 	model := p.pick(p.files("models", ".sql"))
 	if p.rng.Intn(8) == 0 {
-		model = p.pick(append(p.files("tests", ".sql"), p.files("analyses", ".sql")...))
+		model = p.pick(append(append(p.files("tests", ".sql"), p.files("analyses", ".sql")...), p.files("snapshots", ".sql")...))
 	}
 	if model == "" {
 		return "nothing"
@@ -2452,6 +2452,40 @@ func TestPatchDocsBlocks(t *testing.T) {
 		{name: "docs.md edited meanwhile", patched: false, files: map[string]string{"models/docs.md": md("the x?", "the y")}},
 		{name: "the second file removed", patched: false, remove: []string{"models/more.md"}},
 		{name: "x edited once more", patched: true, files: map[string]string{"models/docs.md": md("the x, once more", "the y")}},
+	})
+}
+
+// TestPatchSnapshotSQL: a snapshot's SQL edited is patched as a model's
+// is (its query, its config() call); its block renamed, its relation
+// moved, its refs changed compile whole.
+func TestPatchSnapshotSQL(t *testing.T) {
+	snap := func(body, conf string) string {
+		return "{% snapshot s_hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all'" + conf + ") }}\n" + body + "\n{% endsnapshot %}\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":             "name: snp\nversion: \"1.0.0\"\n",
+			"models/a.sql":         "select 1 as id, 2 as x\n",
+			"models/b.sql":         "select 3 as id\n",
+			"models/r.sql":         "select * from {{ ref('s_hist') }}\n",
+			"snapshots/s_hist.sql": snap("select id, x from {{ ref('a') }}", ""),
+			"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: s_hist\n    description: the history\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
+		}},
+		{name: "its query", patched: true, files: map[string]string{"snapshots/s_hist.sql": snap("select id, x + 1 as x from {{ ref('a') }}", "")}},
+		{name: "a comment", patched: true, files: map[string]string{"snapshots/s_hist.sql": "-- history\n" + snap("select id, x + 1 as x from {{ ref('a') }}", "")}},
+		{name: "its YAML description", patched: true, files: map[string]string{"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: s_hist\n    description: the history, edited at more length\n    columns:\n      - name: id\n        data_tests: [not_null]\n"}},
+		{name: "its description and its query together", patched: true, files: map[string]string{"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: s_hist\n    description: the history, once more\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null]\n",
+			"snapshots/s_hist.sql": "-- history?\n" + snap("select id, x + 1 as x from {{ ref('a') }}", "")}},
+		{name: "a test on it in YAML", patched: true, files: map[string]string{"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: s_hist\n    description: the history, once more\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null, unique]\n"}},
+		{name: "its query after that", patched: true, files: map[string]string{"snapshots/s_hist.sql": "-- history!\n" + snap("select id, x + 1 as x from {{ ref('a') }}", "")}},
+		{name: "its config(): check_cols", patched: true, files: map[string]string{"snapshots/s_hist.sql": snap("select id, x + 1 as x from {{ ref('a') }}", ", invalidate_hard_deletes=true")}},
+		{name: "its relation moved", patched: false, files: map[string]string{"snapshots/s_hist.sql": strings.Replace(snap("select id, x + 1 as x from {{ ref('a') }}", ""), "'snaps'", "'snaps2'", 1)}},
+		{name: "its refs: a reshape, as a model's", patched: true, files: map[string]string{"snapshots/s_hist.sql": strings.Replace(snap("select id, x from {{ ref('a') }} where id not in (select id from {{ ref('b') }})", ""), "'snaps'", "'snaps2'", 1)}},
+		{name: "renamed in its block", patched: false, files: map[string]string{"snapshots/s_hist.sql": strings.Replace(snap("select id from {{ ref('a') }}", ""), "s_hist", "s_other", 1), "models/r.sql": "select 1 as id\n", "snapshots/_snaps.yml": "version: 2\n"}},
+		{name: "its query again", patched: true, files: map[string]string{"snapshots/s_hist.sql": strings.Replace(snap("select id, 7 as x from {{ ref('a') }}", ""), "s_hist", "s_other", 1)}},
+		{name: "renamed in its block alone: its id changes", patched: false, files: map[string]string{"snapshots/s_hist.sql": strings.Replace(snap("select id, 7 as x from {{ ref('a') }}", ""), "s_hist", "s_third", 1)}},
+		{name: "a second block: the file's first names it, as a whole compile does", patched: true, files: map[string]string{"snapshots/s_hist.sql": strings.Replace(snap("select id, 7 as x from {{ ref('a') }}", ""), "s_hist", "s_third", 1) +
+			strings.Replace(snap("select 1 as id", ""), "s_hist", "s_fourth", 1)}},
 	})
 }
 

@@ -1233,6 +1233,16 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			if !ok || snap.Files[at].Proj != 0 {
 				return nil, nil, nil, nil, ch.path + " changed sources and is not the project's own"
 			}
+			// a snapshot of SQL is patchable: its entry is written with its
+			// render's, as a model's
+			if ni, ok := byID[nodeID(proj, key)]; ok && strings.HasPrefix(key, TypeSnapshot+".") {
+				if out[ni] != nil {
+					return nil, nil, nil, nil, key + " is described in two files"
+				}
+				e.file = ch.path
+				out[ni] = e
+				continue
+			}
 			if !addSourceEdit(sources, nodeID(proj, key), ch.path, e) {
 				return nil, nil, nil, nil, key + " is described in two files"
 			}

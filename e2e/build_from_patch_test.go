@@ -1321,6 +1321,25 @@ func TestBuildFromPatchAfterUnitTestRowsEdited(t *testing.T) {
 	assert.Contains(t, r.Stdout, "u_scales")
 }
 
+// An analyst edits a snapshot's query and builds it: the compile is
+// patched (a snapshot of SQL is patchable as a model is), the build loads
+// it from the snapshot, and the history table and target/ are a whole
+// compile's.
+func TestBuildFromPatchAfterSnapshotEdited(t *testing.T) {
+	snap := func(query string) string {
+		return "{% snapshot hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\n" + query + "\n{% endsnapshot %}\n"
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: snapedit\n",
+		"models/a.sql":       "select 1 as id, 2 as amount union all select 2, 5\n",
+		"snapshots/hist.sql": snap("select id, amount from {{ ref('a') }}")})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "snapshots/hist.sql", snap("select id, amount * 10 as amount from {{ ref('a') }}"))
+	}
+	r := patchedLikeWhole(t, light, whole, "the snapshot's query edited", "build", "--select", "hist")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, "[[1 20 true] [2 50 true]]", fmt.Sprint(query(t, light, `select id, amount, dbt_valid_to is null from snaps.hist where dbt_valid_to is null order by id`)))
+}
+
 // An analyst edits an ephemeral model and builds what reads it: the
 // compile is patched (its readers' CTEs rewritten), the build loads from
 // the snapshot, and the table it builds and target/ are a whole compile's.
