@@ -1714,6 +1714,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var sourceDescs map[string]*descEdit // sources' tables (and seeds) edited, added or removed, by id
 	var unitFiles []string               // properties files whose unit tests changed (patchunits.go)
 	if len(editedYAML) > 0 {
+		// a read-only command keeps the snapshot's head when it adopted a
+		// stat: the lines the edit moved (LineShifts) must not go with it,
+		// with the file's old text (found by review)
+		if opt.PatchReadOnly {
+			return nil, "the project changed since target/ was written, and this command does not write it"
+		}
 		if descs, entries, sourceDescs, unitFiles, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
 			return nil, why
 		}
@@ -1802,7 +1808,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes)+len(editedDocs) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes)+len(editedDocs)+len(unitFiles) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2340,7 +2346,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			for _, ch := range editedYAML {
 				texts[ch.path] = ch.data
 			}
-			unews, ugone, why := load.remakeUnitTests(proj, unitFiles, texts)
+			reshapedIDs := make(map[string]bool, len(reshaped))
+			for _, j := range reshaped {
+				reshapedIDs[j.pn.ID] = true
+			}
+			unews, ugone, why := load.remakeUnitTests(proj, unitFiles, texts, reshapedIDs)
 			if why != "" {
 				return nil, why
 			}

@@ -296,15 +296,22 @@ func (p *mutatedProject) editTests() string {
 
 // editUnitTests rewrites the unit tests of models/extra/_unit.yml: an
 // expected value, rows added (the lines below move), a comment above
-// them, a description (patched: patchunits.go); or a unit test renamed
-// (whole).
+// them, a description, a unit test added, removed or renamed (patched:
+// patchunits.go).
 func (p *mutatedProject) editUnitTests() string {
 	const f = "models/extra/_unit.yml"
 	if _, err := os.Stat(filepath.Join(p.dir, f)); err != nil {
 		return "nothing"
 	}
 	text := p.read(f)
-	switch p.rng.Intn(5) {
+	const more = "  - name: tested_more\n    model: tested\n    given:\n      - input: ref('m_0')\n        rows: []\n    expect:\n      rows: []\n"
+	switch p.rng.Intn(6) {
+	case 4: // a unit test added or removed
+		if strings.Contains(text, more) {
+			text = strings.Replace(text, more, "", 1)
+		} else {
+			text = strings.Replace(text, "models:\n", more+"models:\n", 1)
+		}
 	case 0:
 		text = regexp.MustCompile(`n: \d+\}`).ReplaceAllString(text, fmt.Sprintf("n: %d}", p.n))
 	case 1:
@@ -2366,6 +2373,7 @@ func TestPatchUnitTestEdits(t *testing.T) {
 			"models/b.sql":  "select 2 as id\n",
 			"models/u.sql":  "select id, id + 1 as n from {{ ref('a') }}\n",
 			"models/w.sql":  "select id, date '2026-03-01' as d, 1.5 as x from {{ ref('a') }}\n",
+			"models/c.sql":  "select id from {{ ref('a') }}\n",
 			"models/_u.yml": base}},
 		{name: "a given's row edited", patched: true, files: map[string]string{
 			"models/_u.yml": units("          - {id: 2}\n", expectB, "")}},
@@ -2387,14 +2395,30 @@ func TestPatchUnitTestEdits(t *testing.T) {
 		{name: "a given the model does not read", coldFails: true, files: map[string]string{
 			"models/_u.yml": units(rowsA+"      - input: ref('b')\n        rows:\n          - {id: 2}\n", expectB, "")}},
 		{name: "back", patched: true, files: map[string]string{"models/_u.yml": base}},
-		{name: "renamed", patched: false, files: map[string]string{
+		{name: "renamed: cut out and inserted", patched: true, files: map[string]string{
 			"models/_u.yml": strings.Replace(base, "u_dates", "u_dated", 1)}},
-		{name: "moved to another model", patched: false, files: map[string]string{
+		{name: "moved to another model", patched: true, files: map[string]string{
 			"models/_u.yml": strings.Replace(strings.Replace(base, "u_dated", "u_dates", 1), "model: w\n", "model: u\n", 1)}},
-		{name: "back again", patched: false, files: map[string]string{"models/_u.yml": base}},
-		{name: "one added", patched: false, files: map[string]string{
+		{name: "back again", patched: true, files: map[string]string{"models/_u.yml": base}},
+		{name: "one added", patched: true, files: map[string]string{
 			"models/_u.yml": strings.Replace(base, "models:\n", "  - name: u_more\n    model: u\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 5}\n    expect:\n      rows:\n          - {id: 5, n: 6}\nmodels:\n", 1)}},
-		{name: "the one added removed", patched: false, files: map[string]string{"models/_u.yml": base}},
+		{name: "the one added removed", patched: true, files: map[string]string{"models/_u.yml": base}},
+		{name: "a second file of unit tests", patched: false, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_two\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
+		{name: "one of it renamed as one of the first file's: declared twice", coldFails: true, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_adds\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
+		{name: "back: as the snapshot has it", patched: true, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_two\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
+		{name: "the first file's all removed", patched: true, files: map[string]string{"models/_u.yml": strings.Replace(base, base[strings.Index(base, "unit_tests:"):strings.Index(base, "models:")], "unit_tests: []\n", 1)}},
+		{name: "the second file's last removed: the project's last", patched: false, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests: []\n"}},
+		{name: "the project's first added", patched: false, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_two\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
+		{name: "the first file's back", patched: true, files: map[string]string{"models/_u.yml": base}},
+		{name: "b reads a", patched: true, files: map[string]string{"models/b.sql": "select id from {{ ref('a') }}\n"}},
+		{name: "a unit test of b added", patched: true, files: map[string]string{"models/_u.yml": strings.Replace(base, "models:\n", "  - name: u_b\n    model: b\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1}\nmodels:\n", 1)}},
+		{name: "b reads a no more: its unit test's given is no input (UnitTested)", coldFails: true, files: map[string]string{"models/b.sql": "select 2 as id\n"}},
+		{name: "back", patched: true, files: map[string]string{"models/b.sql": "select id from {{ ref('a') }}\n"}},
+		{name: "its unit test removed", patched: true, files: map[string]string{"models/_u.yml": base}},
+		{name: "one of c added while c reads a no more, in one save", coldFails: true, files: map[string]string{"models/c.sql": "select 2 as id\n",
+			"models/_u.yml": strings.Replace(base, "models:\n", "  - name: u_c\n    model: c\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1}\nmodels:\n", 1)}},
+		{name: "an empty item mid-edit (a panic: found by review)", coldFails: true, files: map[string]string{
+			"models/_u.yml": strings.Replace(base, "models:\n", "  -\nmodels:\n", 1)}},
 		{name: "Jinja in a config: it reads a var, which the patch would not watch", patched: false, files: map[string]string{
 			"models/_u.yml": units(rowsA, expectB, "    config:\n      tags: [\"{{ var('ute_tag') }}\"]\n")}},
 		{name: "that var", patched: false, files: map[string]string{
@@ -2403,6 +2427,44 @@ func TestPatchUnitTestEdits(t *testing.T) {
 		{name: "a row edited once more", patched: true, files: map[string]string{
 			"models/_u.yml": units("          - {id: 7}\n", expectB, "")}},
 	})
+}
+
+// TestPatchReadOnlyAfterYAMLEdits: a read-only command (ls) after a YAML
+// edit compiles whole and keeps nothing of the edit in the snapshot (both
+// found by review): a unit test's tags edited (its selection was served
+// as it was), and lines moved while a directory's stat changed (the head,
+// written for the stat, kept the moved lines with the file's old text:
+// the next compile moved them twice).
+func TestPatchReadOnlyAfterYAMLEdits(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	clock := time.Now().Add(-time.Hour)
+	settle := func(rels ...string) {
+		for _, rel := range rels {
+			clock = clock.Add(time.Minute)
+			require.NoError(t, os.Chtimes(filepath.Join(dir, rel), clock, clock))
+		}
+	}
+	unit := "version: 2\nunit_tests:\n  - name: u_t\n    model: u\n    given: []\n    expect:\n      rows: []\nmodels:\n  - name: u\n    description: x\n"
+	writeProjectFile(t, dir, "mart.yml", "name: rov\nversion: \"1.0.0\"\n")
+	writeProjectFile(t, dir, "models/u.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/_u.yml", unit)
+	settle("mart.yml", "models/u.sql", "models/_u.yml", "models", ".")
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	ro := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchReadOnly: true}
+	tagged := strings.Replace(unit, "    given: []\n", "    config: {tags: [x]}\n    given: []\n", 1)
+	for _, step := range []struct{ name, text string }{
+		{"a unit test's tags", tagged},
+		{"lines moved", "# a\n# b\n" + tagged},
+	} {
+		writeProjectFile(t, dir, "models/_u.yml", step.text)
+		settle("models/_u.yml", "models")
+		pt, _ := CompileByPatch(ro)
+		require.Nil(t, pt, "%s: a read-only command served the snapshot", step.name)
+		patched, why := compareStep(t, opt, step.name)
+		require.True(t, patched, "%s: %s", step.name, why)
+	}
 }
 
 // TestPatchDocsBlocks: a docs block's text edited, added or removed is

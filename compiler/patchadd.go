@@ -370,12 +370,12 @@ func placeValues(splices []fileSplice) {
 // nodeKeys is the entries of manifest.json's nodes object (not sources'
 // nor unit tests'), or of its sources object, from the node index and
 // the snapshot's Entries.
-func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]byte, bool), sources bool) ([]mapEntry, bool) {
+func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]byte, bool), obj int) ([]mapEntry, bool) {
 	out := make([]mapEntry, 0, len(ix.nodes))
 	var key []byte
 	for i := range ix.nodes {
 		sel := &ix.nodes[i].sel
-		if (sel.ResourceType == TypeSource) != sources || sel.ResourceType == TypeUnitTest || i >= len(snap.Entries) || ix.nodes[i].gone {
+		if objectOf(sel.ResourceType) != obj || i >= len(snap.Entries) || ix.nodes[i].gone {
 			continue
 		}
 		at := snap.Entries[i]
@@ -1034,15 +1034,20 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	if tests && bytes.Contains(tail.disabled, []byte(`"test.`)) {
 		return nil, "the project has disabled tests"
 	}
-	var keys, skeys []mapEntry // of nodes, of sources
-	if inserts(news, gone, false) {
-		if keys, ok = snap.nodeKeys(l.ix, read, false); !ok {
+	var keys, skeys, ukeys []mapEntry // of nodes, of sources, of unit tests
+	if inserts(news, gone, inNodes) {
+		if keys, ok = snap.nodeKeys(l.ix, read, inNodes); !ok {
 			return nil, "manifest.json's nodes are not where the snapshot says"
 		}
 	}
-	if inserts(news, gone, true) {
-		if skeys, ok = snap.nodeKeys(l.ix, read, true); !ok {
+	if inserts(news, gone, inSources) {
+		if skeys, ok = snap.nodeKeys(l.ix, read, inSources); !ok {
 			return nil, "manifest.json's sources are not where the snapshot says"
+		}
+	}
+	if inserts(news, gone, inUnitTests) {
+		if ukeys, ok = snap.nodeKeys(l.ix, read, inUnitTests); !ok {
+			return nil, "manifest.json's unit tests are not where the snapshot says"
 		}
 	}
 	// the gone entries are cut out with a comma next to them; the new ones
@@ -1053,12 +1058,15 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			goneIDs[g.n.UniqueID] = true
 		}
 	}
-	var firstStay [4]int // of keys, parents, children, skeys (cutEntry)
-	for l, list := range [][]mapEntry{keys, tail.parents, tail.children, skeys} {
+	var firstStay [5]int // of keys, parents, children, skeys, ukeys (cutEntry)
+	for l, list := range [][]mapEntry{keys, tail.parents, tail.children, skeys, ukeys} {
 		firstStay[l] = firstStaying(list, goneIDs)
 	}
 	if len(skeys) > 0 && firstStay[3] == len(skeys) {
 		return nil, "every source table of the project is removed or made again" // no entry to cut next to
+	}
+	if len(ukeys) > 0 && firstStay[4] == len(ukeys) {
+		return nil, "every unit test of the project is removed"
 	}
 	var splices []fileSplice
 	kids := map[string][]string{} // by parent: its children added
@@ -1082,6 +1090,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		for l, list := range [][]mapEntry{keys, tail.parents, tail.children} {
 			if l == 0 && g.source { // out of sources
 				l, list = 3, skeys
+			}
+			if l == 0 && g.n.ResourceType == TypeUnitTest { // out of unit tests
+				l, list = 4, ukeys
 			}
 			sp, ok := cutEntry(list, id, firstStay[l])
 			if !ok {
@@ -1123,11 +1134,14 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 		return out
 	}
-	nodeKeys, parentKeys, childKeys, sourceKeys := staying(keys), staying(tail.parents), staying(tail.children), staying(skeys)
-	if inserts(news, nil, false) && len(nodeKeys) == 0 {
+	nodeKeys, parentKeys, childKeys, sourceKeys, unitKeys := staying(keys), staying(tail.parents), staying(tail.children), staying(skeys), staying(ukeys)
+	if inserts(news, nil, inUnitTests) && len(unitKeys) == 0 {
+		return nil, "manifest.json has no other unit test"
+	}
+	if inserts(news, nil, inNodes) && len(nodeKeys) == 0 {
 		return nil, "manifest.json has no other node"
 	}
-	if inserts(news, nil, true) && len(sourceKeys) == 0 {
+	if inserts(news, nil, inSources) && len(sourceKeys) == 0 {
 		return nil, "manifest.json has no other source"
 	}
 	// the new nodes' children: new too (a model's tests, added with it)
@@ -1158,6 +1172,8 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		}
 		if m.source {
 			ins.add(sourceKeys, 0, id, m.frag, &m.at)
+		} else if m.n.ResourceType == TypeUnitTest {
+			ins.add(unitKeys, 0, id, m.frag, &m.at)
 		} else {
 			ins.add(nodeKeys, 0, id, m.frag, &m.at)
 		}
@@ -1230,18 +1246,36 @@ func movedCycles(moved map[string]*newModel, gone []goneModel, news []*newModel,
 // inserts says the new nodes or the gone ones change the keys of
 // manifest.json's nodes object, or its sources object (not only values
 // replaced where they are).
-func inserts(news []*newModel, gone []goneModel, sources bool) bool {
+func inserts(news []*newModel, gone []goneModel, obj int) bool {
 	for _, m := range news {
-		if m.replace == nil && m.source == sources {
+		if m.replace == nil && objectOf(m.n.ResourceType) == obj {
 			return true
 		}
 	}
 	for _, g := range gone {
-		if !g.replaced && g.source == sources {
+		if !g.replaced && objectOf(g.n.ResourceType) == obj {
 			return true
 		}
 	}
 	return false
+}
+
+// The objects of manifest.json that hold nodes.
+const (
+	inNodes = iota
+	inSources
+	inUnitTests
+)
+
+// objectOf is the object of manifest.json that holds nodes of a type.
+func objectOf(typ string) int {
+	switch typ {
+	case TypeSource:
+		return inSources
+	case TypeUnitTest:
+		return inUnitTests
+	}
+	return inNodes
 }
 
 // cutEntry is the splice that cuts id's entry out of an object of sorted

@@ -6,31 +6,39 @@ import (
 )
 
 // Patching an edit of a properties file's unit_tests: (their given and
-// expected rows, descriptions, config, overrides). A unit test renders
-// nothing: its manifest.json entry is its YAML, checked against what its
-// model reads (addUnitTests), and its node index row holds where it is
-// declared and its rows with their Go types. So when the unit_tests: list
-// of a file of the root project changed, to plain YAML (no Jinja, which
-// their config: would render; no anchors), the patch makes every unit
-// test of the file again from the new text, as the whole compile makes
-// them (unitTestNode, with the model's refs and sources from its entry),
-// and replaces each one's entry where it is and its index row (with its
-// new line: lines may move, as in a file of models alone). The model's
-// refs and sources are its entry's: a patch that changes those of a model
-// a unit test tests compiles whole (canReshape).
+// expected rows, descriptions, config, overrides; unit tests added or
+// removed). A unit test renders nothing: its manifest.json entry is its
+// YAML, checked against what its model reads (addUnitTests), and its node
+// index row holds where it is declared and its rows with their Go types.
+// So when the unit_tests: list of a file of the root project changed, to
+// plain YAML (no Jinja, which their config: would render; no anchors),
+// the patch makes every unit test of the file again from the new text, as
+// the whole compile makes them (unitTestNode, with the model's refs and
+// sources from its entry): one with an id the file declared before
+// replaces its entry where it is and its index row (with its new line:
+// lines may move, as in a file of models alone); one with a new id (a new
+// name, or another model) is inserted into the unit_tests object, the
+// parent and child maps and the index, and one the file no longer
+// declares is cut out of them (graphSplices), as a generic test is. The
+// model's refs and sources are its entry's: a patch that changes those of
+// a model a unit test tests compiles whole (canReshape, and reshaped for
+// a model a unit test added in the same save tests), and the snapshot
+// adds the models a unit test now tests to UnitTested.
 //
-// Unit tests added, removed or renamed (their ids are not the ones the
-// file declared), a unit test whose model is not a plain enabled model of
-// the node index, a project with versioned models, anything a compile of
-// them says, and a file the compile said something about compile the
+// The project's first unit test added or its last removed (no entry to
+// insert or cut next to), a unit test whose model is not an enabled model
+// of the node index, a project with versioned models, anything a compile
+// of them says, and a file the compile said something about compile the
 // whole project. A unit_tests: list as it was, whose lines moved, is
 // shifted with the file's other nodes (LineShifts) and not made again.
 
 // remakeUnitTests makes the unit tests of the properties files files
 // again from their new texts (by path): each replaces the entry and the
 // index row of the unit test with its id (newModel.replace,
-// goneModel.replaced); or says why it cannot.
-func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[string][]byte) (news []*newModel, gone []goneModel, why string) {
+// goneModel.replaced), or is inserted, and those no longer declared go;
+// reshaped are the models whose refs or sources the patch changes. Or it
+// says why it cannot.
+func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[string][]byte, reshaped map[string]bool) (news []*newModel, gone []goneModel, why string) {
 	snap, c := l.snap, l.c
 	if why := l.index(); why != "" {
 		return nil, nil, why
@@ -44,6 +52,7 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 		return nil, nil, err.Error()
 	}
 	defer dec.close()
+	byID := snap.nodeIndex()
 	for _, file := range files {
 		why := file + " changed its unit tests and "
 		for _, d := range snap.Diags {
@@ -62,12 +71,12 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 				declared[in.sel.UniqueID] = i
 			}
 		}
-		if len(p.UnitTests) != len(declared) {
-			return nil, nil, why + "added or removed some"
-		}
 		ctx := c.yamlContext(proj.Vars)
 		made := make([]*Node, 0, len(p.UnitTests))
 		for _, u := range p.UnitTests {
+			if u == nil {
+				return nil, nil, why + "one is null"
+			}
 			i, ok := ix.byName[u.Model]
 			if !ok {
 				return nil, nil, why + "the node index has no model " + u.Model
@@ -78,6 +87,9 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 			}
 			if m.ResourceType != TypeModel || !m.Enabled() {
 				return nil, nil, why + u.Model + " is not an enabled model"
+			}
+			if reshaped[m.UniqueID] {
+				return nil, nil, why + "the refs or sources of " + u.Model + ", which they test, changed"
 			}
 			c.renderPropConfig(file, ctx, u.Config, nil, u.Line)
 			if n := c.unitTestNode(file, u, m, &renderState{refs: m.Refs, sources: m.Sources}); n != nil {
@@ -100,18 +112,34 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 		}
 		seen := map[string]bool{}
 		for _, n := range made {
-			pos, ok := declared[n.UniqueID]
 			switch {
-			case !ok:
-				return nil, nil, why + "renamed " + n.UniqueID + " or moved it to another model"
 			case seen[n.UniqueID]:
 				return nil, nil, why + n.UniqueID + " is declared twice"
 			case !n.Enabled():
 				return nil, nil, why + n.UniqueID + " is disabled"
-			case pos >= len(snap.Entries):
-				return nil, nil, why + "the snapshot does not know where " + n.UniqueID + " is in manifest.json"
 			}
 			seen[n.UniqueID] = true
+			frag, err := appendNode(nil, n)
+			if err != nil {
+				return nil, nil, why + err.Error()
+			}
+			if !snap.unitTested(n.AttachedNode) {
+				if _, patchable := byID[n.AttachedNode]; patchable {
+					i, _ := slices.BinarySearch(snap.UnitTested, n.AttachedNode)
+					snap.UnitTested = slices.Insert(snap.UnitTested, i, n.AttachedNode)
+				}
+			}
+			pos, ok := declared[n.UniqueID]
+			if !ok { // added
+				if _, elsewhere := ix.pos[n.UniqueID]; elsewhere {
+					return nil, nil, why + n.UniqueID + " is declared in another file too"
+				}
+				news = append(news, &newModel{n: n, test: true, frag: frag})
+				continue
+			}
+			if pos >= len(snap.Entries) {
+				return nil, nil, why + "the snapshot does not know where " + n.UniqueID + " is in manifest.json"
+			}
 			old, err := dec.decode(pos)
 			if err != nil {
 				return nil, nil, why + err.Error()
@@ -119,13 +147,19 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 			if !slices.Equal(old.DependsOn.Nodes, n.DependsOn.Nodes) {
 				return nil, nil, why + n.UniqueID + " changed its parents"
 			}
-			frag, err := appendNode(nil, n)
-			if err != nil {
-				return nil, nil, why + err.Error()
-			}
 			at := snap.Entries[pos]
 			news = append(news, &newModel{n: n, test: true, replace: &at, frag: frag})
 			gone = append(gone, goneModel{ni: -1, pos: pos, n: *old, test: true, replaced: true})
+		}
+		for _, id := range sortedKeys(declared) { // removed
+			if seen[id] {
+				continue
+			}
+			old, err := dec.decode(declared[id])
+			if err != nil {
+				return nil, nil, why + err.Error()
+			}
+			gone = append(gone, goneModel{ni: -1, pos: declared[id], n: *old, test: true})
 		}
 	}
 	sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })

@@ -456,10 +456,40 @@ func parseProperties(file string, data []byte, vars map[string]any) (*properties
 			diags = append(diags, d)
 		}
 	}
+	if nulls := nullEntries(file, top); len(nulls) > 0 {
+		return nil, append(diags, nulls...)
+	}
 	if err := top.Decode(p); err != nil {
 		return nil, append(diags, yamlError(file, err))
 	}
 	return p, diags
+}
+
+// entryLists are the keys of a properties file whose values are lists of
+// entries, each a mapping.
+var entryLists = map[string]bool{"models": true, "seeds": true, "snapshots": true, "sources": true, "unit_tests": true,
+	"tables": true, "columns": true, "given": true, "versions": true}
+
+// nullEntries are errors at the empty items of the lists of entries under
+// n (a `-` with nothing after it, `- null`), which decode to no entry.
+func nullEntries(file string, n *yaml.Node) Diagnostics {
+	var out Diagnostics
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Kind == yaml.SequenceNode && entryLists[k.Value] {
+				for _, item := range v.Content {
+					if item.Kind == yaml.ScalarNode && item.ShortTag() == "!!null" {
+						out = append(out, errorf(file, item.Line, item.Column, "an empty item in %s: expected a mapping (an entry)", k.Value))
+					}
+				}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		out = append(out, nullEntries(file, c)...)
+	}
+	return out
 }
 
 // docsBlockRE finds {% docs name %}...{% enddocs %} blocks in .md files.

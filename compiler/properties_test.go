@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/stretchr/testify/require"
 )
 
 // TestDecodeFastMatchesYAML decodes every properties file in the
@@ -139,4 +140,24 @@ func FuzzDecodeFast(f *testing.F) {
 			t.Errorf("decoded differently with decodeFast\nfast: %+v %v\nyaml: %+v %v", got, gotDiags, want, wantDiags)
 		}
 	})
+}
+
+// TestPropertiesEmptyItems: an empty item in a list of entries (`-` with
+// nothing after it, as mid-edit, or `- null`) is an error at its line, not
+// a crash (every one of these panicked in the compile before).
+func TestPropertiesEmptyItems(t *testing.T) {
+	for _, tc := range []struct{ yml, want string }{
+		{"unit_tests:\n  - null\n", "models/_p.yml:3:5: error: an empty item in unit_tests"},
+		{"models:\n  - null\n", "models/_p.yml:3:5: error: an empty item in models"},
+		{"sources:\n  - null\n", "models/_p.yml:3:5: error: an empty item in sources"},
+		{"sources:\n  - name: s\n    tables:\n      - null\n", "models/_p.yml:5:9: error: an empty item in tables"},
+		{"models:\n  - name: m\n    columns:\n      -\n", "models/_p.yml:5:8: error: an empty item in columns"},
+		{"seeds:\n  -\n", "models/_p.yml:3:4: error: an empty item in seeds"},
+		{"unit_tests:\n  - name: t\n    model: m\n    given:\n      -\n    expect:\n      rows: []\n", "models/_p.yml:6:8: error: an empty item in given"},
+	} {
+		res, diags := compileDiags(t, map[string]string{"mart.yml": "name: np\nversion: \"1.0.0\"\n", "models/m.sql": "select 1 as id\n", "models/_p.yml": "version: 2\n" + tc.yml})
+		require.Nil(t, res, tc.yml)
+		require.Len(t, diags, 1, tc.yml)
+		require.Contains(t, diags[0], tc.want)
+	}
 }

@@ -697,6 +697,7 @@ func (c *compilation) testTemplate(macro string, tt testTarget, column string, t
 
 // addUnitTests creates a node for every unit test declared in YAML.
 func (c *compilation) addUnitTests() {
+	seen := map[string]*Node{}
 	for _, p := range c.props {
 		for _, u := range p.UnitTests {
 			model := c.byName[u.Model]
@@ -712,9 +713,14 @@ func (c *compilation) addUnitTests() {
 				c.addDiag(d)
 				continue
 			}
-			if n := c.unitTestNode(p.file, u, model, c.states[model.UniqueID]); n != nil {
-				c.nodes = append(c.nodes, n)
+			n := c.unitTestNode(p.file, u, model, c.states[model.UniqueID])
+			if prev := seen[n.UniqueID]; prev != nil {
+				// (dbt: a duplicate resource name)
+				c.addDiag(errorf(p.file, u.Line, 0, "unit test %q of model %q is declared twice (also in %s at line %d)", u.Name, u.Model, prev.yamlFile, prev.yamlLine))
+				continue
 			}
+			seen[n.UniqueID] = n
+			c.nodes = append(c.nodes, n)
 		}
 	}
 }

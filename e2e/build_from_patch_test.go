@@ -1319,6 +1319,14 @@ func TestBuildFromPatchAfterUnitTestRowsEdited(t *testing.T) {
 	r = patchedLikeWhole(t, light, whole, "a row more in its given and its expectation", "build", "--select", "u", "--threads", "1")
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Contains(t, r.Stdout, "u_scales")
+	// a second unit test written: inserted by the patch, and run
+	for _, dir := range []string{light, whole} {
+		text := readFile(t, dir, "models/_ut.yml")
+		writeFile(t, dir, "models/_ut.yml", strings.Replace(text, "models:\n", "  - name: u_empty\n    model: u\n    given:\n      - input: ref('a')\n        rows: []\n    expect:\n      rows: []\n"+"models:\n", 1))
+	}
+	r = patchedLikeWhole(t, light, whole, "a unit test added", "test", "--select", "u", "--threads", "1")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "u_empty")
 }
 
 // An analyst edits a snapshot's query and builds it: the compile is
