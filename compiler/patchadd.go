@@ -1012,6 +1012,17 @@ func (snap *patchSnapshot) isMacroFile(path string) bool {
 // child_map, and their ids in their parents' lists of children.
 func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []*patchJob, read func(off, n int64) ([]byte, bool)) ([]fileSplice, string) {
 	snap := l.snap
+	// unit tests made again with their ids alone (the usual edit of their
+	// rows): their entries replaced where they are, no key or map moves,
+	// and manifest.json's maps need not be read
+	if len(reshaped) == 0 && len(news) > 0 && !slices.ContainsFunc(news, func(m *newModel) bool { return m.replace == nil || m.n.ResourceType != TypeUnitTest }) &&
+		!slices.ContainsFunc(gone, func(g goneModel) bool { return !g.replaced }) {
+		splices := make([]fileSplice, 0, len(news))
+		for _, m := range news {
+			splices = append(splices, fileSplice{m.replace[0], m.replace[1], m.frag, nil})
+		}
+		return splices, ""
+	}
 	size := snap.Manifest.Size - snap.Macros[1]
 	b, ok := read(snap.Macros[1], size)
 	if !ok {
