@@ -2346,9 +2346,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			for _, ch := range editedYAML {
 				texts[ch.path] = ch.data
 			}
+			// the models whose refs or sources change, and those removed,
+			// moved or made again (a unit test of one would be made from
+			// its old entry: found by review)
 			reshapedIDs := make(map[string]bool, len(reshaped))
 			for _, j := range reshaped {
 				reshapedIDs[j.pn.ID] = true
+			}
+			for _, g := range gone {
+				if g.ni >= 0 {
+					reshapedIDs[g.n.UniqueID] = true
+				}
 			}
 			unews, ugone, why := load.remakeUnitTests(proj, unitFiles, texts, reshapedIDs)
 			if why != "" {

@@ -2467,6 +2467,37 @@ func TestPatchReadOnlyAfterYAMLEdits(t *testing.T) {
 	}
 }
 
+// TestPatchUnitTestsReviewed: the cases a review found (session 20): a
+// unit test added in the save that removes or moves its model (it was
+// made from the model's old entry), and a disabled unit test removed or
+// enabled (the disabled object kept it); and a docs block a column
+// declared twice calls removed (only the last of a name was checked).
+func TestPatchUnitTestsReviewed(t *testing.T) {
+	unit := func(name, model string) string {
+		return "  - name: " + name + "\n    model: " + model + "\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n          - {id: 1}\n"
+	}
+	base := "version: 2\nunit_tests:\n" + unit("u_m", "m")
+	dis := unit("u_d", "m") + "    config:\n      enabled: false\n"
+	md := func(x string) string { return "{% docs x %}" + x + "{% enddocs %}\n{% docs y %}why{% enddocs %}\n" }
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml": "name: utr\nversion: \"1.0.0\"\n", "models/a.sql": "select 1 as id\n",
+			"models/m.sql": "select id from {{ ref('a') }}\n", "models/k.sql": "select id from {{ ref('a') }}\n",
+			"models/_u1.yml": base, "models/docs.md": md("the x"),
+			"models/_p.yml": "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        description: '{{ doc(\"x\") }}'\n      - name: id\n        description: '{{ doc(\"y\") }}'\n"}},
+		{name: "a unit test of k added, k removed", coldFails: true, remove: []string{"models/k.sql"}, files: map[string]string{
+			"models/_u1.yml": base + unit("u_k", "k")}},
+		{name: "a unit test of k added, k moved to a folder (its fqn)", patched: false, files: map[string]string{
+			"models/_u1.yml": base + unit("u_k", "k"), "models/sub/k.sql": "select id from {{ ref('a') }}\n"}},
+		{name: "a disabled one added", patched: false, files: map[string]string{"models/_u1.yml": base + unit("u_k", "k") + dis}},
+		{name: "the disabled one removed", patched: false, files: map[string]string{"models/_u1.yml": base + unit("u_k", "k")}},
+		{name: "a disabled one added again", patched: false, files: map[string]string{"models/_u1.yml": base + unit("u_k", "k") + dis}},
+		{name: "the disabled one enabled", patched: false, files: map[string]string{"models/_u1.yml": base + unit("u_k", "k") + strings.Replace(dis, "false", "true", 1)}},
+		{name: "x edited: the first of two columns named id calls it", patched: true, files: map[string]string{"models/docs.md": md("the x, edited")}},
+		{name: "x removed: the cold compile fails on it", coldFails: true, files: map[string]string{"models/docs.md": "{% docs y %}why{% enddocs %}\n"}},
+	})
+}
+
 // TestPatchDocsBlocks: a docs block's text edited, added or removed is
 // patched: manifest.json's docs object and the descriptions that call it
 // (of models, their columns, a seed, a source table and its column) are

@@ -1045,6 +1045,13 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	if tests && bytes.Contains(tail.disabled, []byte(`"test.`)) {
 		return nil, "the project has disabled tests"
 	}
+	// a unit test inserted or cut may be one the disabled object lists
+	// (its YAML disabled it, or another file's: found by review)
+	units := slices.ContainsFunc(news, func(m *newModel) bool { return m.n.ResourceType == TypeUnitTest }) ||
+		slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.ResourceType == TypeUnitTest })
+	if units && bytes.Contains(tail.disabled, []byte(`"unit_test.`)) {
+		return nil, "the project has disabled unit tests"
+	}
 	var keys, skeys, ukeys []mapEntry // of nodes, of sources, of unit tests
 	if inserts(news, gone, inNodes) {
 		if keys, ok = snap.nodeKeys(l.ix, read, inNodes); !ok {

@@ -201,14 +201,16 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 	// in columnsFrom)
 	node := func(id, d string, cols []*propColumn) {
 		e := &descEdit{file: path, desc: desc(d)}
-		last := map[string]string{}
+		// every column's description is rendered (a block it calls must
+		// be there: found by review), the last of a name kept
+		last := map[string]*descChange{}
 		for _, col := range cols {
 			if col.Name != "" {
-				last[col.Name] = col.Description
+				last[col.Name] = desc(col.Description)
 			}
 		}
 		for _, name := range sortedKeys(last) {
-			if ch := desc(last[name]); ch != nil {
+			if ch := last[name]; ch != nil {
 				if e.cols == nil {
 					e.cols = map[string]descChange{}
 				}

@@ -52,6 +52,11 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 		return nil, nil, err.Error()
 	}
 	defer dec.close()
+	blobs, err := openBlobs(l.file, snap)
+	if err != nil {
+		return nil, nil, "the snapshot's blobs file is unreadable"
+	}
+	defer blobs.Close()
 	byID := snap.nodeIndex()
 	for _, file := range files {
 		why := file + " changed its unit tests and "
@@ -63,6 +68,17 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 		p, diags := parseProperties(file, texts[file], proj.Vars)
 		if p == nil || len(diags) > 0 {
 			return nil, nil, why + "it does not parse cleanly"
+		}
+		// a disabled unit test is in manifest.json's disabled object, not
+		// in the node index: one the file disabled, before or now, is not
+		// patched (found by review)
+		was, err := readBlobRef(blobs, snap.Props[file])
+		if err != nil {
+			return nil, nil, why + "the snapshot's text of it is unreadable"
+		}
+		before, _ := parseProperties(file, was, proj.Vars)
+		if before == nil || setsEnabled(before.UnitTests) || setsEnabled(p.UnitTests) {
+			return nil, nil, why + "one sets enabled: (disabled unit tests are not patched)"
 		}
 		// the unit tests the file declared, by id: their places in the index
 		declared := map[string]int{}
@@ -164,4 +180,18 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 	}
 	sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
 	return news, gone, ""
+}
+
+// setsEnabled says whether a unit test of units has an enabled: config
+// (or is null).
+func setsEnabled(units []*propUnit) bool {
+	for _, u := range units {
+		if u == nil {
+			return true
+		}
+		if _, ok := u.Config["enabled"]; ok {
+			return true
+		}
+	}
+	return false
 }
