@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -364,6 +366,10 @@ func yamlError(file string, err error) Diagnostic {
 		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
+	if m := unmarshalRE().FindStringSubmatch(msg); m != nil {
+		// a value of the wrong kind: said in YAML's terms, not Go's
+		return errorf(file, line, 0, "expected %s here, found %s", yamlKindOf(m[3]), yamlFound(m[1], m[2]))
+	}
 	d := errorf(file, line, 0, "invalid YAML: %s", msg)
 	if line > 0 && !strings.Contains(err.Error(), "unmarshal errors") && !yamlScannerProblems[msg] {
 		// yaml.v3 reports a parser error at the 0-based line of the block
@@ -372,6 +378,42 @@ func yamlError(file string, err error) Diagnostic {
 		d.Detail = "the problem is in the YAML block that starts on this line"
 	}
 	return d
+}
+
+// unmarshalRE matches yaml.v3's message for a value of the wrong kind:
+// its tag, its text (scalars) and the Go type it could not go into.
+var unmarshalRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("cannot unmarshal (!!\\w+)(?: `([^`]*)`)? into (.+)$")
+})
+
+// yamlKindOf says what a Go type a YAML value decodes into takes.
+func yamlKindOf(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map[") || strings.HasPrefix(goType, "compiler.") || strings.HasPrefix(goType, "struct"):
+		return "a mapping"
+	case goType == "string":
+		return "text"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "int") || strings.HasPrefix(goType, "uint") || strings.HasPrefix(goType, "float"):
+		return "a number"
+	}
+	return "a value of another kind"
+}
+
+// yamlFound says what a YAML value with tag is (text: a scalar's).
+func yamlFound(tag, text string) string {
+	switch tag {
+	case "!!map":
+		return "a mapping"
+	case "!!seq":
+		return "a list"
+	case "!!str":
+		return "text `" + text + "`"
+	}
+	return "`" + text + "`"
 }
 
 // yamlScannerProblems are the messages of yaml.v3's scanner, which reports

@@ -77,6 +77,16 @@ func TestCompileErrors(t *testing.T) {
 			stderr: "models/schema.yml:4: error: invalid YAML: mapping values are not allowed in this context\n" + summary1,
 		},
 		{
+			name:   "a mapping where a list goes",
+			files:  map[string]string{"models/schema.yml": "version: 2\nmodels:\n  name: orders\n"},
+			stderr: "models/schema.yml:3: error: expected a list here, found a mapping\n" + summary1,
+		},
+		{
+			name:   "an empty list item",
+			files:  map[string]string{"models/schema.yml": "version: 2\nmodels:\n  - name: orders\n  -\n"},
+			stderr: "models/schema.yml:4:4: error: an empty item in models: expected a mapping (an entry)\n" + summary1,
+		},
+		{
 			name:  "bad YAML in the project file",
 			files: map[string]string{"mart.yml": "name: errs\nmodels:\n  errs:\n    +materialized: [table\n"},
 			stderr: "mart.yml:4: error: invalid YAML: did not find expected ',' or ']'\n" +
