@@ -245,18 +245,7 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 		}
 		c.setRelation(n)
 	}
-	c.nodes = tests
-	for _, n := range tests {
-		c.checkNodeConfig(n)
-	}
-	c.resolveRefs()
-	c.resolveSQL()
-	for _, n := range tests {
-		c.setUnrendered(n)
-		c.settleEntry(n)
-	}
-	c.nodes = nil
-	if len(c.diags) > 0 {
+	if !c.finishMade(tests) {
 		return nil, "a compile of its tests says something"
 	}
 	for i, n := range tests {
@@ -272,6 +261,24 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 		}
 	}
 	return made, ""
+}
+
+// finishMade runs the whole compile's steps after rendering (run) for
+// nodes a patch made (tests, unit tests): their configs checked, refs and
+// SQL resolved, entries settled; false when the compile says anything.
+func (c *compilation) finishMade(nodes []*Node) bool {
+	c.nodes = nodes
+	for _, n := range nodes {
+		c.checkNodeConfig(n)
+	}
+	c.resolveRefs()
+	c.resolveSQL()
+	for _, n := range nodes {
+		c.setUnrendered(n)
+		c.settleEntry(n)
+	}
+	c.nodes = nil
+	return len(c.diags) == 0
 }
 
 // declaredTests are the generic tests a properties file declares on the

@@ -112,18 +112,7 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 				made = append(made, n)
 			}
 		}
-		c.nodes = made
-		for _, n := range made {
-			c.checkNodeConfig(n)
-		}
-		c.resolveRefs()
-		c.resolveSQL()
-		for _, n := range made {
-			c.setUnrendered(n)
-			c.settleEntry(n)
-		}
-		c.nodes = nil
-		if len(c.diags) > 0 {
+		if !c.finishMade(made) {
 			return nil, nil, why + "a compile of them says something"
 		}
 		seen := map[string]bool{}
