@@ -574,6 +574,13 @@ func (p *mutatedProject) addMacro(model string) string {
 		p.write("macros/new_"+name+".sql", "{% macro generate_alias_name(custom_alias_name=none, node=none) -%}"+body+"{%- endmacro %}\n")
 		return "macro file " + name
 	}
+	// a name some file defines already would be defined twice, an error
+	// no later step undoes (seed 20 at 150 steps stayed broken)
+	for _, f := range p.files("macros", ".sql") {
+		if strings.Contains(p.read(f), "{% macro "+name+"(") {
+			name = fmt.Sprintf("fresh_%d", p.n)
+		}
+	}
 	def := "{% macro " + name + "(x=1, step=1) %}(" + body + " + {{ x }}){% endmacro %}\n"
 	did := "macro file " + name
 	if f := p.pick(p.files("macros", ".sql")); r.Intn(2) == 0 && f != "" && !strings.Contains(f, "/new_") {
