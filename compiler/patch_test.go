@@ -384,11 +384,13 @@ func (p *mutatedProject) editDescription() string {
 	}
 	at := locs[p.rng.Intn(len(locs))]
 	val := fmt.Sprintf(`"described %d"`, p.n)
-	switch p.rng.Intn(6) {
+	switch p.rng.Intn(7) {
 	case 0:
 		val = fmt.Sprintf(`"v is {{ var('v') }}, %d"`, p.n)
 	case 1:
 		val += fmt.Sprintf("\n# a line more %d", p.n)
+	case 2: // a docs block's text (patched: renderDocs)
+		val = fmt.Sprintf(`'{{ doc("tested_note") }}, %d'`, p.n)
 	}
 	p.write(f, text[:at[2]]+val+text[at[3]:])
 	return "description " + f
@@ -2545,6 +2547,19 @@ func TestPatchDocsBlocks(t *testing.T) {
 		{name: "docs.md edited meanwhile", patched: false, files: map[string]string{"models/docs.md": md("the x?", "the y")}},
 		{name: "the second file removed", patched: false, remove: []string{"models/more.md"}},
 		{name: "x edited once more", patched: true, files: map[string]string{"models/docs.md": md("the x, once more", "the y")}},
+		// doc() in YAML descriptions edited: rendered with the docs object's blocks
+		{name: "a doc() call added to a YAML description", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(props, "plain b", "'b: {{ doc(\"y\") }}'", 1)}},
+		{name: "it calls another block", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(props, "plain b", "'b: {{ doc(\"z\") }}'", 1)}},
+		{name: "a column added that calls one", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(strings.Replace(props, "plain b", "'b: {{ doc(\"z\") }}'", 1), "  - name: b\n", "      - name: x2\n        description: '{{ doc(\"x\") }}'\n  - name: b\n", 1)}},
+		{name: "back to plain", patched: true, files: map[string]string{"models/_p.yml": props}},
+		{name: "a block that is not there", coldFails: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(props, "plain b", "'{{ doc(\"nope\") }}'", 1)}},
+		{name: "a source table added that calls one (made by the compile's code, which has no blocks in a patch)", patched: false, files: map[string]string{
+			"models/_p.yml": props + "      - name: t2\n        description: '{{ doc(\"y\") }}'\n"}},
+		{name: "a block edited after", patched: true, files: map[string]string{"models/docs.md": md("the x, after", "the y")}},
 	})
 }
 

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -782,7 +783,7 @@ func entryColumn(item *yaml.Node) (col *Column, tested, ok bool) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
-		if !isStr(k) || !entryColumnKeys[k.Value] || seen[k.Value] || !plainTree(v) {
+		if !isStr(k) || !entryColumnKeys[k.Value] || seen[k.Value] || k.Value != "description" && !plainTree(v) {
 			return nil, false, false
 		}
 		seen[k.Value] = true
@@ -1026,7 +1027,7 @@ func entryPairs(n *yaml.Node) (pairs [][2]*yaml.Node, desc *yaml.Node, ok bool) 
 
 // plainDescription: a description's value is a plain string, which a
 // compile takes as it is (no Jinja: renderDescription returns it
-// unchanged).
+// unchanged), or one whose Jinja is doc() calls alone (docsOnly).
 // descriptions is a description's value before (a) and after (b) an
 // edit (nil: none), when both are plain strings, or when the edit left
 // it as it was (one with Jinja too: it renders as it did, the vars and
@@ -1052,7 +1053,15 @@ func (m lineMap) descriptions(a, b *yaml.Node) (descChange, bool) {
 }
 
 func plainDescription(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Anchor == "" && n.Alias == nil && n.ShortTag() == "!!str" && !strings.Contains(n.Value, "{{")
+	return n.Kind == yaml.ScalarNode && n.Anchor == "" && n.Alias == nil && n.ShortTag() == "!!str" && (!strings.Contains(n.Value, "{{") || docsOnly(n.Value))
+}
+
+// docsOnly says a description's Jinja is doc() calls alone: it renders
+// with the docs blocks (renderDescription's first step), which a patch
+// reads from manifest.json's docs object (renderDocDescs).
+func docsOnly(desc string) bool {
+	rest := docRE().ReplaceAllString(desc, "")
+	return !strings.Contains(rest, "{{") && !strings.Contains(rest, "{%")
 }
 
 // lineShift moves the lines of a properties file from From on (up to the
@@ -1198,6 +1207,18 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		return nil, nil, nil, nil, "the snapshot's blobs file grew too large"
 	}
 	fileAt, byID := snap.fileIndex(), snap.nodeIndex()
+	// the docs blocks, read when a description calls one
+	var blocks map[string]string
+	docs := func() (map[string]string, string) {
+		if blocks == nil {
+			b, _, why := snap.readDocs(filepath.Join(filepath.Dir(file), "manifest.json"))
+			if why != "" {
+				return nil, why
+			}
+			blocks = b
+		}
+		return blocks, ""
+	}
 	out = map[int]*descEdit{}
 	sources = map[string]*descEdit{} // by source id
 	entries = map[string]*descEdit{} // the models whose entries were added or removed, by name
@@ -1208,6 +1229,18 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			return nil, nil, nil, nil, "the snapshot's text of " + ch.path + " is unreadable"
 		}
 		edits, srcs, moved, remade, ok := propsEdits(old, ch.data)
+		if ok {
+			for _, e := range edits {
+				if why := e.renderDocs(docs); why != "" {
+					return nil, nil, nil, nil, ch.path + " " + why
+				}
+			}
+			for _, e := range srcs {
+				if why := e.renderDocs(docs); why != "" {
+					return nil, nil, nil, nil, ch.path + " " + why
+				}
+			}
+		}
 		if remade {
 			if at, ok := fileAt[ch.path]; !ok || snap.Files[at].Proj != 0 {
 				return nil, nil, nil, nil, ch.path + " changed unit tests and is not the project's own"
@@ -1290,6 +1323,44 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		snap.LineShifts[path] = sh
 	}
 	return out, entries, sources, units, ""
+}
+
+// renderDocs renders the descriptions of an edit whose Jinja is doc()
+// calls (docsOnly) as the compile does, with the docs blocks docs reads;
+// or says why it cannot (a block not there).
+func (e *descEdit) renderDocs(docs func() (map[string]string, string)) string {
+	var why string
+	render := func(d string) string {
+		if why != "" || !strings.Contains(d, "{{") {
+			return d
+		}
+		blocks, w := docs()
+		if w != "" {
+			why = "changed a description that calls a docs block, and " + w
+			return d
+		}
+		return docRE().ReplaceAllStringFunc(d, func(m string) string {
+			name := docRE().FindStringSubmatch(m)[1]
+			b, ok := blocks[name]
+			if !ok {
+				why = "calls docs block " + name + ", which is not there"
+			}
+			return b
+		})
+	}
+	if e.desc != nil {
+		e.desc = &descChange{render(e.desc.old), render(e.desc.new)}
+	}
+	for name, ch := range e.cols {
+		e.cols[name] = descChange{render(ch.old), render(ch.new)}
+	}
+	for _, col := range e.added {
+		col.Description = render(col.Description)
+	}
+	for name, d := range e.removed {
+		e.removed[name] = render(d)
+	}
+	return why
 }
 
 // apply writes the edit's descriptions and columns into a model's
