@@ -2500,6 +2500,22 @@ func TestPatchUnitTestsReviewed(t *testing.T) {
 	})
 }
 
+// TestPatchDocCallsShadowed: a doc() call written into the first of two
+// columns with one name (the compile renders both, the last kept) is not
+// patched: the block it calls may not be there (found by review).
+func TestPatchDocCallsShadowed(t *testing.T) {
+	props := func(first string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        description: " + first + "\n      - name: id\n        description: last\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: dcs\nversion: \"1.0.0\"\n", "models/a.sql": "select 1 as id\n",
+			"models/docs.md": "{% docs x %}the x{% enddocs %}\n", "models/_p.yml": props("first")}},
+		{name: "a block that is not there, in the first", coldFails: true, files: map[string]string{"models/_p.yml": props(`'{{ doc("nope") }}'`)}},
+		{name: "one that is: not patched either", patched: false, files: map[string]string{"models/_p.yml": props(`'{{ doc("x") }}'`)}},
+		{name: "the last's, plain", patched: true, files: map[string]string{"models/_p.yml": strings.Replace(props(`'{{ doc("x") }}'`), "last", "the last", 1)}},
+	})
+}
+
 // TestPatchDocsBlocks: a docs block's text edited, added or removed is
 // patched: manifest.json's docs object and the descriptions that call it
 // (of models, their columns, a seed, a source table and its column) are
