@@ -466,13 +466,10 @@ type newModel struct {
 // render again (reshapeModels: they may ref one it adds, patchLoad.also).
 func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel, entries map[string]*descEdit) ([]*newModel, string) {
 	snap, c := l.snap, l.c
-	if why := l.index(); why != "" {
+	if why := l.unversionedIndex(); why != "" {
 		return nil, why
 	}
 	ix := l.ix
-	if len(ix.versions) > 0 {
-		return nil, "the project has versioned models"
-	}
 	dec, err := newEntryDecoder(l)
 	if err != nil {
 		return nil, err.Error()

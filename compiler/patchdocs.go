@@ -121,6 +121,21 @@ func (snap *patchSnapshot) docsEdits(proj *Project, file, manifestFile string, e
 	return out, ""
 }
 
+// renderDocCalls is desc with its doc() calls replaced by the blocks'
+// texts, as renderDescription's first step does, and the name of a block
+// it calls that blocks lacks ("" when none).
+func renderDocCalls(desc string, blocks map[string]string) (out, missing string) {
+	out = docRE().ReplaceAllStringFunc(desc, func(m string) string {
+		name := docRE().FindStringSubmatch(m)[1]
+		b, ok := blocks[name]
+		if !ok && missing == "" {
+			missing = name
+		}
+		return b
+	})
+	return out, missing
+}
+
 // readDocs reads manifest.json's docs object, which follows its macros
 // object: its blocks and where its value is.
 func (snap *patchSnapshot) readDocs(manifestFile string) (map[string]string, [2]int64, string) {
@@ -170,29 +185,22 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 		if why != "" || !strings.Contains(d, "{{") {
 			return nil
 		}
-		if rest := docRE().ReplaceAllString(d, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "{%") {
+		if !docsOnly(d) {
 			if strings.Contains(d, "doc") {
 				why = path + " has a description with Jinja beside doc() (rendered whole)"
 			}
 			return nil
 		}
-		uses := false
-		for _, m := range docRE().FindAllStringSubmatch(d, -1) {
-			_, inOld := old[m[1]]
-			_, inNow := now[m[1]]
-			if !inOld || !inNow {
-				why = path + " calls docs block " + m[1] + ", which is not there now"
-				return nil
-			}
-			uses = uses || changed[m[1]]
+		a, missing := renderDocCalls(d, old)
+		b, gone := renderDocCalls(d, now)
+		if missing == "" {
+			missing = gone
 		}
-		if !uses {
+		if missing != "" {
+			why = path + " calls docs block " + missing + ", which is not there now"
 			return nil
 		}
-		render := func(docs map[string]string) string {
-			return docRE().ReplaceAllStringFunc(d, func(m string) string { return docs[docRE().FindStringSubmatch(m)[1]] })
-		}
-		if a, b := render(old), render(now); a != b {
+		if a != b {
 			return &descChange{a, b}
 		}
 		return nil

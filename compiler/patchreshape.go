@@ -35,11 +35,8 @@ import (
 // models removed in the same edit.
 func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 	c := l.c
-	if why := l.index(); why != "" {
+	if why := l.unversionedIndex(); why != "" {
 		return why
-	}
-	if len(l.ix.versions) > 0 {
-		return "the project has versioned models"
 	}
 	dec, err := newEntryDecoder(l)
 	if err != nil {

@@ -55,12 +55,8 @@ type testEdit struct {
 // replace (goneModel.test), or why it cannot.
 func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneModel) (news []*newModel, gone []goneModel, why string) {
 	snap, c := l.snap, l.c
-	if why := l.index(); why != "" {
+	if why := l.unversionedIndex(); why != "" {
 		return nil, nil, why
-	}
-	ix := l.ix
-	if len(ix.versions) > 0 {
-		return nil, nil, "the project has versioned models"
 	}
 	if len(snap.WarehouseTests) > 0 {
 		return nil, nil, "tests query the warehouse while they render"

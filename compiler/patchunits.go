@@ -40,13 +40,10 @@ import (
 // says why it cannot.
 func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[string][]byte, reshaped map[string]bool) (news []*newModel, gone []goneModel, why string) {
 	snap, c := l.snap, l.c
-	if why := l.index(); why != "" {
+	if why := l.unversionedIndex(); why != "" {
 		return nil, nil, why
 	}
 	ix := l.ix
-	if len(ix.versions) > 0 {
-		return nil, nil, "the project has versioned models"
-	}
 	dec, err := newEntryDecoder(l)
 	if err != nil {
 		return nil, nil, err.Error()
@@ -90,9 +87,6 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 		ctx := c.yamlContext(proj.Vars)
 		made := make([]*Node, 0, len(p.UnitTests))
 		for _, u := range p.UnitTests {
-			if u == nil {
-				return nil, nil, why + "one is null"
-			}
 			i, ok := ix.byName[u.Model]
 			if !ok {
 				return nil, nil, why + "the node index has no model " + u.Model
@@ -108,9 +102,7 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 				return nil, nil, why + "the refs or sources of " + u.Model + ", which they test, changed"
 			}
 			c.renderPropConfig(file, ctx, u.Config, nil, u.Line)
-			if n := c.unitTestNode(file, u, m, &renderState{refs: m.Refs, sources: m.Sources}); n != nil {
-				made = append(made, n)
-			}
+			made = append(made, c.unitTestNode(file, u, m, &renderState{refs: m.Refs, sources: m.Sources}))
 		}
 		if !c.finishMade(made) {
 			return nil, nil, why + "a compile of them says something"
@@ -172,12 +164,9 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 }
 
 // setsEnabled says whether a unit test of units has an enabled: config
-// (or is null).
+// (parseProperties leaves none null: nullEntries).
 func setsEnabled(units []*propUnit) bool {
 	for _, u := range units {
-		if u == nil {
-			return true
-		}
 		if _, ok := u.Config["enabled"]; ok {
 			return true
 		}

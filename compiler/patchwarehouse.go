@@ -145,6 +145,19 @@ func (l *patchLoad) index() string {
 	return l.useIndex(l.readIndex())
 }
 
+// unversionedIndex is index, refusing a project with versioned models
+// (what a patch that makes nodes again does not take: their versions'
+// refs and entries).
+func (l *patchLoad) unversionedIndex() string {
+	if why := l.index(); why != "" {
+		return why
+	}
+	if len(l.ix.versions) > 0 {
+		return "the project has versioned models"
+	}
+	return ""
+}
+
 // readIndex reads the snapshot's node index; safe to call on another
 // goroutine (it changes nothing).
 func (l *patchLoad) readIndex() (*nodeIndex, error) {

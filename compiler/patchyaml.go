@@ -1345,14 +1345,11 @@ func (e *descEdit) renderDocs(docs func() (map[string]string, string)) string {
 			why = "changed a description that calls a docs block, and " + w
 			return d
 		}
-		return docRE().ReplaceAllStringFunc(d, func(m string) string {
-			name := docRE().FindStringSubmatch(m)[1]
-			b, ok := blocks[name]
-			if !ok {
-				why = "calls docs block " + name + ", which is not there"
-			}
-			return b
-		})
+		out, missing := renderDocCalls(d, blocks)
+		if missing != "" {
+			why = "calls docs block " + missing + ", which is not there"
+		}
+		return out
 	}
 	if e.desc != nil {
 		e.desc = &descChange{render(e.desc.old), render(e.desc.new)}
