@@ -246,6 +246,7 @@ func (s *scope) dispatch(args []any, kw map[string]any) (any, error) {
 		}
 		for _, candidate := range []string{adapterName + "__" + name, "default__" + name} {
 			if m := s.engine.MacroIn(key, candidate); m != nil && (key != "" || !m.Builtin() || ns == "dbt" || ns == "") {
+				s.engine.NoteFound(key, candidate) // handed to the template, which may not call it
 				return m, nil
 			}
 		}
@@ -255,6 +256,7 @@ func (s *scope) dispatch(args []any, kw map[string]any) (any, error) {
 			return f, nil
 		}
 		if m := s.engine.Macro(name); m != nil {
+			s.engine.NoteFound("", name)
 			return m, nil
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,7 +62,7 @@ const ParseCacheFile = "partial_parse.gob"
 // parseCacheFormat whenever what is cached, or how, changes.
 const (
 	parseCacheMagic  = "mart partial-parse cache\n"
-	parseCacheFormat = 3
+	parseCacheFormat = 4
 )
 
 // parseCache is the file's content.
@@ -75,6 +76,9 @@ type parseCache struct {
 	// records as its own: a snapshot must know every lookup of the
 	// renders it holds (patchSnapshot's Misses)
 	Misses []string
+	// Found: the macros they found other than in a call
+	// (jinja.Engine.Found), kept as Misses are (patchSnapshot's Found)
+	Found []string
 }
 
 // cachedRender is one node's render and the facts it depended on.
@@ -159,7 +163,7 @@ func (c *compilation) startPartialParse() {
 func (c *compilation) usePartialParse() {
 	pp := c.pp
 	<-pp.loaded
-	pp.global = c.globalParseKey(nil)
+	pp.global = c.globalParseKey(nil, nil)
 	if pp.note != "" {
 		rel, err := filepath.Rel(c.project.Dir, pp.file)
 		if err != nil {
@@ -176,6 +180,7 @@ func (c *compilation) usePartialParse() {
 	}
 	if pp.old != nil {
 		c.engine.NoteMisses(pp.old.Misses)
+		c.engine.NoteFounds(pp.old.Found)
 	}
 	pp.fresh = pp.old == nil
 }
@@ -341,10 +346,11 @@ func goBuildID(exe string) string {
 // globalParseKey hashes what every render may read besides its own
 // inputs: the project's settings without its vars (those are compared per
 // node), installed packages, the target, --full-refresh, the dialect and
-// the names of every macro; added names macros to leave out (qualified
-// names: a patch compares the key with the snapshot's without the macros
-// it adds).
-func (c *compilation) globalParseKey(added map[string]string) string {
+// the names of every macro; added names macros to leave out and removed
+// macros to count in, as the project's (qualified names: a patch compares
+// the key with the snapshot's without the macros it adds, and with those
+// it removes).
+func (c *compilation) globalParseKey(added, removed map[string]string) string {
 	h := sha256.New()
 	proj := withoutVars(c.project)
 	t := c.target
@@ -359,19 +365,49 @@ func (c *compilation) globalParseKey(added map[string]string) string {
 		fmt.Fprintf(h, "%d\n", len(b))
 		h.Write(b)
 	}
-	for _, name := range c.engine.MacroNames() {
-		if _, skip := added[name]; !skip {
+	// the macros as they were before added ones (skipped) and removed
+	// ones (written back, as the project's; one moved is both)
+	names := c.engine.MacroNames()
+	var pkgNames []string
+	for _, pkg := range c.engine.Packages() {
+		for _, name := range c.engine.PackageMacros(pkg) {
+			pkgNames = append(pkgNames, pkg+"."+name)
+		}
+	}
+	for name := range removed {
+		list := &names
+		if strings.Contains(name, ".") {
+			list = &pkgNames
+		}
+		if i, found := slices.BinarySearchFunc(*list, name, compareQualified); !found {
+			*list = slices.Insert(*list, i, name)
+		}
+	}
+	for _, name := range names {
+		if _, gone := removed[name]; gone {
+			fmt.Fprintf(h, "macro %s %v\n", name, false)
+		} else if _, skip := added[name]; !skip {
 			fmt.Fprintf(h, "macro %s %v\n", name, c.engine.Macro(name).Builtin())
 		}
 	}
-	for _, pkg := range c.engine.Packages() {
-		for _, name := range c.engine.PackageMacros(pkg) {
-			if _, skip := added[pkg+"."+name]; !skip {
-				fmt.Fprintf(h, "macro %s.%s\n", pkg, name)
-			}
+	for _, name := range pkgNames {
+		_, gone := removed[name]
+		if _, skip := added[name]; gone || !skip {
+			fmt.Fprintf(h, "macro %s\n", name)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// compareQualified orders macros' qualified names as the engine lists
+// them: by package, then by name.
+func compareQualified(a, b string) int {
+	pa, na, _ := strings.Cut(a, ".")
+	pb, nb, _ := strings.Cut(b, ".")
+	if c := strings.Compare(pa, pb); c != 0 {
+		return c
+	}
+	return strings.Compare(na, nb)
 }
 
 // withoutVars is a copy of a project, and of its packages, without their
@@ -657,7 +693,7 @@ func (c *compilation) pendingParseCache() *pendingCache {
 		return nil // every render reused, none gone: the file holds this already
 	}
 	return &pendingCache{file: pp.file, pc: &parseCache{Build: buildIdentity(), Project: c.project.Dir, Global: pp.global, Entries: pp.entries,
-		Misses: c.engine.Misses()}}
+		Misses: c.engine.Misses(), Found: c.engine.Found()}}
 }
 
 // pendingCache is a cache a Result writes with target/ (WriteTarget): a

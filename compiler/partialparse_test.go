@@ -562,6 +562,60 @@ func TestParseCacheRoundTrip(t *testing.T) {
 	require.Equal(t, pc, back)
 }
 
+// removeMacro takes a macro addMacro added out of its file: moved to
+// another macro file, or removed, its calls with it or not (the project
+// then fails until a later step restores it), or its whole file removed.
+func (p *mutatedProject) removeMacro() string {
+	r := p.rng
+	def := regexp.MustCompile(`\{% macro (\w+)\(x=1, step=1\) %\}\(2 \+ \{\{ x \}\}\)\{% endmacro %\}\n`)
+	var in []string
+	for _, f := range p.files("macros", ".sql") {
+		if def.MatchString(p.read(f)) {
+			in = append(in, f)
+		}
+	}
+	// the probe reads the project's namespace, after which no removal
+	// is patched (macroRemoved): it stops now and then, and starts again
+	var probe string // models/extra/, or where a rename moved it
+	for _, m := range p.files("models", ".sql") {
+		if strings.HasSuffix(m, "/probe.sql") {
+			probe = m
+		}
+	}
+	if probe != "" && r.Intn(2) == 0 {
+		p.write(probe, toggle(p.read(probe), "{% if synth.ns_m is defined %}1{% else %}0{% endif %}", "1"))
+	}
+	f := p.pick(in)
+	if f == "" {
+		return "namespace probe toggled"
+	}
+	text := p.read(f)
+	m := def.FindStringSubmatch(text)
+	name := m[1]
+	if strings.Contains(f, "/new_") && r.Intn(3) == 0 {
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+		return "rm " + f + " (defines " + name + ")"
+	}
+	p.write(f, strings.Replace(text, m[0], "", 1))
+	switch r.Intn(3) {
+	case 0:
+		to := p.pick(p.files("macros", ".sql"))
+		if to != f && !strings.Contains(p.read(to), "{% macro "+name+"(") {
+			p.write(to, p.read(to)+m[0])
+			return "macro " + name + " moved from " + f + " to " + to
+		}
+	case 1:
+		call := regexp.MustCompile(`\{\{ ` + name + `\(\d+\) \}\} as f\d+,`)
+		for _, model := range p.files("models", ".sql") {
+			if t := p.read(model); call.MatchString(t) {
+				p.write(model, call.ReplaceAllString(t, ""))
+			}
+		}
+		return "macro " + name + " removed from " + f + " with its calls"
+	}
+	return "macro " + name + " removed from " + f
+}
+
 // addMacro adds a macro, in a file of its own or beside others: sometimes
 // overriding, dispatching, or under a name a render looked for, or called
 // by model, edited with it.

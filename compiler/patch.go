@@ -78,7 +78,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 7\n"
+const patchMagic = "mart patch snapshot 8\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -714,6 +714,10 @@ type patchHead struct {
 	// (jinja.Engine.Misses), in this compile and every patch since: a
 	// macro added under one of them compiles the whole project
 	Misses []string
+	// Found: the macros lookups found other than in a call
+	// (jinja.Engine.Found), kept as Misses are: removing one compiles the
+	// whole project (macroRemoved)
+	Found []string
 	// UnitTested: the ids of the patchable models unit tests test, sorted
 	UnitTested []string
 	// EphUsers: by id, each patchable ephemeral model's users, the nodes
@@ -1172,7 +1176,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	states := c.sortedStates()
 	snap.MacroFiles = c.macroFiles(states, patchable)
-	snap.Misses = c.engine.Misses()
+	snap.Misses, snap.Found = c.engine.Misses(), c.engine.Found()
 	snap.EphUsers = ephUsers
 	// a unit test's entry holds its YAML and what its model reads (the
 	// inputs it may mock, checked against its model's refs and sources):
@@ -1212,6 +1216,13 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 		snap.Files[i] = st
 	})
+	// a macro file of the project that defines none (emptied, or all
+	// comments) is one too: an edit may define some, as an added file may
+	for _, f := range files {
+		if _, ok := snap.MacroFiles[f.rel]; !ok && f.kind == "macros" && f.proj == c.project && strings.HasSuffix(f.rel, ".sql") {
+			snap.MacroFiles[f.rel] = macroFile{Macros: map[string]macroUse{}}
+		}
+	}
 	snap.VarUse = c.varUses(states, patchable)
 	for _, f := range files {
 		if f.proj == c.project && f.isProperties() && f.data != nil {
@@ -1620,10 +1631,21 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// files removed or added with them (patchprops.go)
 	var goneNodes []int
 	var goneProps []string
+	goneMacroFiles := map[string]bool{} // each of whose macros is gone (macroRemoved)
 	for _, fi := range removed {
 		f := snap.Files[fi]
 		if _, ok := snap.Props[f.Path]; ok && f.Kind == "models" {
 			goneProps = append(goneProps, f.Path)
+			continue
+		}
+		if mf, ok := snap.MacroFiles[f.Path]; ok && f.Kind == "macros" {
+			switch _, err := os.Lstat(filepath.Dir(osPath(proj.Dir, f.Path))); {
+			case mf.Blocked != "":
+				return nil, f.Path + " is gone and " + mf.Blocked
+			case err != nil:
+				return nil, f.Path + " is gone with its directory"
+			}
+			goneMacroFiles[f.Path] = true
 			continue
 		}
 		ni, ok := patchable[f.Path]
@@ -1661,8 +1683,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// what to render again: the models whose SQL changed, and those that
 	// called a macro of a macro file that changed
 	todo := map[int][]byte{} // node index -> its new text (nil: unchanged)
-	macroEdited := false
-	var editedMacros []string // the macro files that changed
+	macroEdited := len(goneMacroFiles) > 0
+	editedMacros := sortedKeys(goneMacroFiles) // the macro files that changed, or are gone
 	var editedYAML []yamlChange
 	var editedSeeds []changedFile
 	var editedDocs []changedFile // .md files (patchdocs.go)
@@ -1881,7 +1903,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	projects := proj.projects()
 	var macroFiles []*projectFile
 	for _, f := range snap.Files {
-		if (f.Kind == "macros" || f.Kind == "tests") && strings.HasSuffix(f.Path, ".sql") && f.Proj < len(projects) {
+		if (f.Kind == "macros" || f.Kind == "tests") && strings.HasSuffix(f.Path, ".sql") && f.Proj < len(projects) && !goneMacroFiles[f.Path] {
 			if _, singular := patchable[f.Path]; singular && f.Kind == "tests" {
 				continue // a singular test defines no macro, nor does its edit (checked above)
 			}
@@ -1922,10 +1944,26 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "macros or settings changed"
 	}
 	// the macros the edited and added files define now and did not
-	// (macroAdded), by qualified name
-	var newNames map[string]string
+	// (macroAdded), and those the edited files defined and do not
+	// (macroRemoved; one moved to another file is both), by qualified
+	// name
+	var newNames, goneNames map[string]string
 	if len(newMacros) > 0 || macroEdited {
 		fileOf, _ := c.macroPlaces()
+		for _, path := range editedMacros {
+			for _, name := range sortedKeys(snap.MacroFiles[path].Macros) {
+				if fileOf[name] == path {
+					continue
+				}
+				if why := snap.macroRemoved(name, c.engine); why != "" {
+					return nil, path + " no longer defines macro " + name + ", and " + why
+				}
+				if goneNames == nil {
+					goneNames = map[string]string{}
+				}
+				goneNames[name] = path
+			}
+		}
 		for _, path := range append(slices.Clone(editedMacros), addedPaths(newMacros)...) {
 			for name, file := range fileOf {
 				if file != path {
@@ -1944,11 +1982,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 		}
 	}
-	if c.globalParseKey(newNames) != snap.Global {
+	if c.globalParseKey(newNames, goneNames) != snap.Global {
 		return nil, "macros or settings changed"
 	}
-	if len(newNames) > 0 {
-		snap.Global = c.globalParseKey(nil)
+	if len(newNames)+len(goneNames) > 0 {
+		snap.Global = c.globalParseKey(nil, nil)
 	}
 	if len(newMacros) > 0 {
 		macroEdited = true
@@ -1957,23 +1995,16 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	if macroEdited {
-		// the models that called a macro whose text or line changed render
-		// again; a file must define the macros it did, and may define new
-		// ones no render looked for (macroAdded)
-		fileOf, lineOf := c.macroPlaces()
+		// the models that called a macro whose text or line changed, or
+		// which is gone from its file, render again; a file may define new
+		// macros no render looked for (macroAdded), and drop macros no
+		// render found without calling them (macroRemoved)
+		_, lineOf := c.macroPlaces()
+		moved := map[string][]int{} // a gone macro's callers, by name
 		for _, path := range editedMacros {
 			mf := snap.MacroFiles[path]
-			n := 0
-			for name, file := range fileOf {
-				if file != path {
-					continue
-				}
-				old, ok := mf.Macros[name]
-				if !ok {
-					continue // new (newNames)
-				}
-				n++
-				if old.Line == lineOf[name] && old.Checksum == c.macroFacts[name].checksum {
+			for name, old := range mf.Macros {
+				if _, gone := goneNames[name]; !gone && old.Line == lineOf[name] && old.Checksum == c.macroFacts[name].checksum {
 					continue
 				}
 				for _, ni := range old.Callers {
@@ -1982,8 +2013,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 					}
 				}
 			}
-			if n != len(mf.Macros) {
-				return nil, path + " no longer defines a macro it did"
+			for name, file := range goneNames {
+				if file == path {
+					moved[name] = mf.Macros[name].Callers // (when another file defines it now)
+					delete(mf.Macros, name)
+				}
+			}
+			if goneMacroFiles[path] {
+				delete(snap.MacroFiles, path)
 			}
 		}
 		// the snapshot written after this patch knows the macros as they
@@ -1994,7 +2031,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				mf.Macros = map[string]macroUse{}
 				snap.MacroFiles[path] = mf
 			}
-			mf.Macros[name] = macroUse{}
+			// one moved keeps its callers, which render again: a render
+			// whose macros are as they were is not reshaped, which would
+			// record them anew
+			mf.Macros[name] = macroUse{Callers: moved[name]}
 		}
 		for _, path := range append(slices.Clone(editedMacros), addedPaths(newMacros)...) {
 			for name, use := range snap.MacroFiles[path].Macros {
@@ -2590,6 +2630,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if len(newMacros) > 0 {
 		snap.insertFiles(newMacroBeside, newMacroStats)
 	}
+	if len(goneMacroFiles) > 0 { // (after editModels, which reads snap.Files by index)
+		snap.Files = slices.DeleteFunc(snap.Files, func(f fileStat) bool { return goneMacroFiles[f.Path] })
+	}
 	if len(news)+len(gone)+len(reshaped) > 0 {
 		load.ix, load.sources, load.also, load.alsoEarly = nil, nil, nil, nil // read again, as edited
 	}
@@ -2613,6 +2656,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	snap.Env = envSnapshot(names)
 	snap.watchNaming(c)
 	snap.Misses = unionSorted(snap.Misses, c.engine.Misses())
+	snap.Found = unionSorted(snap.Found, c.engine.Found())
 	for _, c := range changes {
 		written.merge(c)
 	}
@@ -3364,6 +3408,45 @@ func (snap *patchSnapshot) macroAdded(name string) string {
 	for _, miss := range misses {
 		if _, found := slices.BinarySearch(snap.Misses, miss); found {
 			return "a render looked for it"
+		}
+	}
+	short := name[strings.IndexByte(name, '.')+1:]
+	if namingMacroName(short) {
+		return "it is a naming macro (macroFiles)"
+	}
+	for _, d := range snap.Diags {
+		if d.Severity == SevError || strings.Contains(d.Summary, short) || strings.Contains(d.Detail, short) {
+			return "the compile said something of it, or failed"
+		}
+	}
+	if len(snap.Warehouse) > 0 {
+		return "models read graph or query the warehouse while they render"
+	}
+	return ""
+}
+
+// macroRemoved says why a macro (by qualified name) no longer defined
+// where it was cannot be patched ("" when it can): a render found it other
+// than by calling it, or read its namespace, so that the renders that
+// called it (which render again) are not all whose output it changes;
+// without it a lookup of its name finds one of mart's (it overrode a
+// builtin, which macros and settings are keyed by: globalParseKey); it is
+// named as naming macros are; the compile failed or said something that
+// names it; or a model reads graph, whose macros it leaves.
+func (snap *patchSnapshot) macroRemoved(name string, engine *jinja.Engine) string {
+	if _, found := slices.BinarySearch(snap.Found, name); found {
+		return "a render found it without calling it"
+	}
+	ns := "*"
+	if pkg, _, ok := strings.Cut(name, "."); ok {
+		ns = pkg + ".*"
+	}
+	if _, found := slices.BinarySearch(snap.Misses, ns); found {
+		return "a render read its namespace"
+	}
+	if !strings.Contains(name, ".") {
+		if _, builtin := slices.BinarySearch(engine.MacroNames(), name); builtin && engine.Macro(name).Builtin() {
+			return "it overrode mart's"
 		}
 	}
 	short := name[strings.IndexByte(name, '.')+1:]

@@ -46,6 +46,8 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 				if f := p.toggled; f != "" {
 					did = append(did, p.toggleMacro(f))
 					p.toggled = ""
+				} else if p.rng.Intn(15) == 0 { // alone, as a refactoring's save
+					did = append(did, p.removeMacro())
 				} else if r := p.rng.Intn(8); r < 4 {
 					for k := 1 + p.rng.Intn(3); k > 0; k-- {
 						p.n++
@@ -63,6 +65,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						}
 						if p.rng.Intn(8) == 0 {
 							did = append(did, p.addMacro(p.pick(p.files("models", ".sql"))))
+						}
+						if p.rng.Intn(10) == 0 {
+							did = append(did, p.removeMacro())
 						}
 						if p.rng.Intn(8) == 0 {
 							did = append(did, p.editUnitTests())

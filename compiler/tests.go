@@ -843,6 +843,7 @@ func (c *compilation) testMacro(ts *testSpec, nodePackage string) string {
 	}
 	for _, pkg := range search {
 		if c.engine.MacroIn(pkg, name) != nil {
+			c.engine.NoteFound(pkg, name) // the tests it makes would change without it
 			if pkg == "" {
 				return name
 			}

@@ -159,9 +159,26 @@ func (x *constExpr) eval(e *env) (any, error) { return x.v, nil }
 
 func (x *nameExpr) eval(e *env) (any, error) {
 	if v, ok := e.lookup(x.name); ok {
+		if m, ok := v.(*Macro); ok && e.engine != nil {
+			// found, and maybe not called (`is defined`, passed on):
+			// callExpr looks its callee up with evalCallee instead
+			e.engine.NoteFound(m.Package, m.Name)
+		}
 		return v, nil
 	}
 	return Undefined{Name: x.name}, nil
+}
+
+// evalCallee evaluates what a call calls ({{ m() }}, {% call m() %}): a
+// macro a name finds there is called (markUsed), not merely found.
+func evalCallee(e *env, fn expr) (any, error) {
+	if n, ok := fn.(*nameExpr); ok {
+		if v, ok := e.lookup(n.name); ok {
+			return v, nil
+		}
+		return Undefined{Name: n.name}, nil
+	}
+	return fn.eval(e)
 }
 
 func (x *listExpr) eval(e *env) (any, error) {
@@ -393,7 +410,7 @@ func (x *binExpr) eval(e *env) (any, error) {
 }
 
 func (x *callExpr) eval(e *env) (any, error) {
-	fn, err := x.fn.eval(e)
+	fn, err := evalCallee(e, x.fn)
 	if err != nil {
 		return nil, err
 	}

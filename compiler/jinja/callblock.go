@@ -90,7 +90,7 @@ func (n *callNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter
 	src := e.prog.src
 	e.src = src
 	caller := &callerFunc{body: n.body, it: it, sc: e.sc, src: src, prog: e.prog}
-	fn, err := it.call.fn.eval(e)
+	fn, err := evalCallee(e, it.call.fn)
 	if err == nil {
 		if u, ok := fn.(Undefined); ok {
 			err = e.undefinedCall(it.call, u)

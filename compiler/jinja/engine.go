@@ -36,6 +36,11 @@ type Engine struct {
 	// there (Misses): a macro of that name added later would change what
 	// the lookup found
 	misses sync.Map // "name" or "package.name" -> struct{}
+	// found are the macros lookups found and did not call there (Found):
+	// a render that read one so (`is defined`, a macro passed as a
+	// value) would change if it were removed, and does not list it among
+	// the macros it called
+	found sync.Map // "name" or "package.name" -> struct{}
 	// namespaces are the shared values that are macro namespaces, by
 	// name: the package whose macros each holds ("" for the root
 	// project's). A lookup that finds one records "package.*" among the
@@ -162,6 +167,41 @@ func (e *Engine) noteNamespace(name string) {
 			e.NoteMiss(pkg, "*")
 		}
 	}
+}
+
+// NoteFound records that a lookup found the macro name of package pkg
+// ("": the root project's, or mart's) and may not call it. Templates
+// record the macros they find other than in a call ({{ m() }}); a caller
+// that hands macros to templates another way (adapter.dispatch) or looks
+// them up by name to decide what to render records them with it.
+func (e *Engine) NoteFound(pkg, name string) {
+	key := name
+	if pkg != "" {
+		key = pkg + "." + name
+	}
+	if _, ok := e.found.Load(key); !ok {
+		e.found.Store(key, struct{}{})
+	}
+}
+
+// NoteFounds records found macros as Found lists them (a cache's, replayed).
+func (e *Engine) NoteFounds(keys []string) {
+	for _, k := range keys {
+		e.found.Store(k, struct{}{})
+	}
+}
+
+// Found lists, sorted, the macros found other than in a call since the
+// engine was made ("name" or "package.name", as Misses): removing any
+// other macro changes only the renders that called it.
+func (e *Engine) Found() []string {
+	var out []string
+	e.found.Range(func(k, _ any) bool {
+		out = append(out, k.(string))
+		return true
+	})
+	sort.Strings(out)
+	return out
 }
 
 // Misses lists, sorted, the macro names looked up and not found since the

@@ -298,3 +298,24 @@ func TestExecLocals(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "round(y / 100.0, 2)", out.Text)
 }
+
+// TestFoundMacros: a macro a template finds other than as a call's
+// callee is recorded (Found): its removal would change the render, which
+// does not list it among the macros it called.
+func TestFoundMacros(t *testing.T) {
+	for _, c := range []struct {
+		src   string
+		found []string
+	}{
+		{"{{ cents('x') }}", nil},
+		{"{% call cents('x') %}y{% endcall %}", nil},
+		{"{% if cents is defined %}1{% endif %}", []string{"cents"}},
+		{"{% set f = cents %}{{ f('x') }}", []string{"cents"}},
+		{"{{ cents(cols) }}", []string{"cols"}},
+		{"{% if nothing is defined %}1{% endif %}", nil},
+	} {
+		e := testEngine(t)
+		render(t, e, c.src, nil)
+		assert.Equal(t, c.found, e.Found(), c.src)
+	}
+}
