@@ -1735,6 +1735,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var entries map[string]*descEdit     // models' entries added or removed, by name
 	var sourceDescs map[string]*descEdit // sources' tables (and seeds) edited, added or removed, by id
 	var unitFiles []string               // properties files whose unit tests changed (patchunits.go)
+	// docs blocks edited: the docs object, and the descriptions that call
+	// them (patchdocs.go); the YAML edited with them renders its new
+	// descriptions with the new blocks
+	var docs *docsEdit
+	var docsNow map[string]string
+	if len(editedDocs) > 0 {
+		if len(newProps)+len(goneProps) > 0 {
+			return nil, snap.Files[editedDocs[0].index].Path + " changed with properties files added or removed"
+		}
+		if docs, why = snap.docsChange(filepath.Join(tdir, "manifest.json"), editedDocs); why != "" {
+			return nil, why
+		}
+		docsNow = docs.now
+	}
 	if len(editedYAML) > 0 {
 		// a read-only command keeps the snapshot's head when it adopted a
 		// stat: the lines the edit moved (LineShifts) must not go with it,
@@ -1742,7 +1756,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if opt.PatchReadOnly {
 			return nil, "the project changed since target/ was written, and this command does not write it"
 		}
-		if descs, entries, sourceDescs, unitFiles, why = snap.descriptionEdits(proj, file, editedYAML); why != "" {
+		if descs, entries, sourceDescs, unitFiles, why = snap.descriptionEdits(proj, file, editedYAML, docsNow); why != "" {
 			return nil, why
 		}
 	}
@@ -1758,12 +1772,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 	}
-	// docs blocks edited: the docs object, and the descriptions that call
-	// them (patchdocs.go)
-	var docs *docsEdit
-	if len(editedDocs) > 0 {
-		if len(editedYAML)+len(newProps)+len(goneProps) > 0 {
-			return nil, snap.Files[editedDocs[0].index].Path + " changed with properties files"
+	if docs != nil {
+		// (a unit test's description is not rendered; an entry made again
+		// renders its own)
+		if len(entries) > 0 {
+			return nil, snap.Files[editedDocs[0].index].Path + " changed with properties files' entries"
 		}
 		if descs == nil {
 			descs = map[int]*descEdit{}
@@ -1771,7 +1784,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if sourceDescs == nil {
 			sourceDescs = map[string]*descEdit{}
 		}
-		if docs, why = snap.docsEdits(proj, file, filepath.Join(tdir, "manifest.json"), editedDocs, descs, sourceDescs); why != "" {
+		texts := make(map[string][]byte, len(editedYAML))
+		for _, y := range editedYAML {
+			texts[y.path] = y.data
+		}
+		if why = docs.descEdits(proj, file, snap, texts, descs, sourceDescs); why != "" {
 			return nil, why
 		}
 	}

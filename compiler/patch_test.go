@@ -2524,10 +2524,12 @@ func TestPatchDocCallsShadowed(t *testing.T) {
 // TestPatchDocsBlocks: a docs block's text edited, added or removed is
 // patched: manifest.json's docs object and the descriptions that call it
 // (of models, their columns, a seed, a source table and its column) are
-// written anew (patchdocs.go). A block another file defines too, one
-// removed that a description calls, a description with other Jinja
-// beside doc(), a properties file edited with it, and .md files added or
-// removed compile whole (or fail as the cold compile does).
+// written anew (patchdocs.go), also with a properties file edited in the
+// same save (a block written and called at once). A block another file
+// defines too, one removed that a description calls, a description with
+// other Jinja beside doc(), an entry made again from its YAML with it,
+// and .md files added or removed compile whole (or fail as the cold
+// compile does).
 func TestPatchDocsBlocks(t *testing.T) {
 	md := func(x, y string) string {
 		return "Some notes.\n\n{% docs x %}\n" + x + "\n{% enddocs %}\n\n{% docs y %}" + y + "{% enddocs %}\n{% docs z %}zed{% enddocs %}\n"
@@ -2555,8 +2557,23 @@ func TestPatchDocsBlocks(t *testing.T) {
 		{name: "then removed", patched: true, files: map[string]string{"models/docs.md": md("the x", "why")}},
 		{name: "a block a description calls removed", coldFails: true, files: map[string]string{"models/docs.md": "{% docs y %}why{% enddocs %}\n{% docs z %}zed{% enddocs %}\n"}},
 		{name: "back", patched: true, files: map[string]string{"models/docs.md": md("the x", "the y")}},
-		{name: "with a properties file", patched: false, files: map[string]string{
+		{name: "with a properties file", patched: true, files: map[string]string{
 			"models/docs.md": md("the x", "the y, again"), "models/_p.yml": strings.Replace(props, "plain b", "plain b, edited", 1)}},
+		// documenting: a block written, and called from a description, in one save
+		{name: "a block added and called", patched: true, files: map[string]string{
+			"models/docs.md": md("the x", "the y, again") + "{% docs w %}double u{% enddocs %}\n",
+			"models/_p.yml":  strings.Replace(props, "plain b", "'{{ doc(\"w\") }}'", 1)}},
+		// the same entry: its description's call edited, its column's block edited
+		{name: "a's description and its column's block", patched: true, files: map[string]string{
+			"models/docs.md": md("the x", "the y, edited") + "{% docs w %}double u{% enddocs %}\n",
+			"models/_p.yml":  strings.Replace(strings.Replace(props, "plain b", "'{{ doc(\"w\") }}'", 1), "description: '{{ doc(\"x\") }}'\n    columns", "description: '{{ doc(\"w\") }}'\n    columns", 1)}},
+		{name: "w removed with its calls", patched: true, files: map[string]string{
+			"models/docs.md": md("the x", "the y"), "models/_p.yml": strings.Replace(props, "plain b", "plain b, edited", 1)}},
+		{name: "a block a YAML edit calls removed", coldFails: true, files: map[string]string{
+			"models/docs.md": md("the x", "the y"), "models/_p.yml": strings.Replace(props, "plain b", "'{{ doc(\"w\") }}'", 1)}},
+		{name: "a config made again with a block edited", patched: false, files: map[string]string{
+			"models/docs.md": md("the x, made", "the y"), "models/_p.yml": strings.Replace(props, "plain b", "plain b\n    config: {tags: [d]}", 1)}},
+		{name: "plain b again", patched: true, files: map[string]string{"models/_p.yml": props}},
 		{name: "Jinja beside doc()", patched: false, files: map[string]string{
 			"models/_p.yml": strings.Replace(props, "plain b", "'b {{ doc(\"x\") }} {{ var(\"dv\") }}'", 1)}},
 		{name: "x edited: that description is rendered whole", patched: false, files: map[string]string{"models/docs.md": md("the x!", "the y, again")}},

@@ -22,25 +22,31 @@ import (
 // new, and the entries whose descriptions changed are written as a YAML
 // edit of their descriptions writes them (descEdit).
 //
+// A properties file edited in the same save is read as it is now, and
+// its own edits render their new descriptions with the new blocks
+// (renderDocs): the two edits of one entry are merged (mergeDocs).
+//
 // A block defined in two files (which wins is the files' order), one the
 // edit removes while a description still calls it, a description with
-// other Jinja beside doc() that reads a block, a versioned model's, a
-// properties file edited in the same save, and .md files added or
-// removed compile the whole project.
+// other Jinja beside doc() that reads a block, a versioned model's, an
+// entry made again from its YAML in the same save, properties files or
+// .md files added or removed compile the whole project.
 
 // docsEdit is what edits of .md files change: the docs object (json,
-// where manifest.json has it: at; nil when its content stays) and the
-// names of the blocks each file defines now.
+// where manifest.json has it: at; nil when its content stays), the names
+// of the blocks each file defines now, and the blocks' texts before (old)
+// and after (now), with the names of those that changed.
 type docsEdit struct {
-	json  []byte
-	at    [2]int64
-	names map[string][]string
+	json     []byte
+	at       [2]int64
+	names    map[string][]string
+	old, now map[string]string
+	changed  map[string]bool
 }
 
-// docsEdits works out what the edits of .md files (edited) change, and
-// adds the descriptions they change to descs (patchable models, by index
-// in Nodes) and others (other nodes, by id); or says why it cannot.
-func (snap *patchSnapshot) docsEdits(proj *Project, file, manifestFile string, edited []changedFile, descs map[int]*descEdit, others map[string]*descEdit) (*docsEdit, string) {
+// docsChange works out what the edits of .md files (edited) change of the
+// blocks, or says why it cannot.
+func (snap *patchSnapshot) docsChange(manifestFile string, edited []changedFile) (*docsEdit, string) {
 	old, at, why := snap.readDocs(manifestFile)
 	if why != "" {
 		return nil, why
@@ -49,7 +55,7 @@ func (snap *patchSnapshot) docsEdits(proj *Project, file, manifestFile string, e
 	for k, v := range old {
 		now[k] = v
 	}
-	out := &docsEdit{at: at, names: map[string][]string{}}
+	out := &docsEdit{at: at, names: map[string][]string{}, old: old, now: now, changed: map[string]bool{}}
 	for _, ch := range edited {
 		for _, name := range snap.DocFiles[snap.Files[ch.index].Path] {
 			delete(now, name)
@@ -66,59 +72,116 @@ func (snap *patchSnapshot) docsEdits(proj *Project, file, manifestFile string, e
 		}
 		out.names[path] = sortedKeys(blocks)
 	}
-	changed := map[string]bool{}
 	for k, v := range old {
 		if w, ok := now[k]; !ok || w != v {
-			changed[k] = true
+			out.changed[k] = true
 		}
 	}
 	for k := range now {
 		if _, ok := old[k]; !ok {
-			changed[k] = true
+			out.changed[k] = true
 		}
 	}
-	if len(changed) == 0 {
-		return out, ""
+	if len(out.changed) > 0 {
+		b, err := compactJSON(now)
+		if err != nil {
+			return nil, err.Error()
+		}
+		out.json = b
 	}
-	b, err := compactJSON(now)
-	if err != nil {
-		return nil, err.Error()
+	return out, ""
+}
+
+// descEdits adds to descs (patchable models, by index in Nodes) and
+// others (other nodes, by id) the descriptions the blocks changed
+// change, or says why it cannot. They are found in the properties files'
+// texts: the snapshot's, or texts' (by path) for those edited in the same
+// save, whose own edits (in descs and others already) they join
+// (mergeDocs).
+func (d *docsEdit) descEdits(proj *Project, file string, snap *patchSnapshot, texts map[string][]byte, descs map[int]*descEdit, others map[string]*descEdit) string {
+	if len(d.changed) == 0 {
+		return ""
 	}
-	out.json = b
 	blobs, err := openBlobs(file, snap)
 	if err != nil {
-		return nil, "the snapshot's blobs file is unreadable"
+		return "the snapshot's blobs file is unreadable"
 	}
 	defer blobs.Close()
 	byID := snap.nodeIndex()
 	for _, path := range sortedKeys(snap.Props) {
-		text, err := readBlobRef(blobs, snap.Props[path])
-		if err != nil {
-			return nil, "the snapshot's text of " + path + " is unreadable"
+		text, edited := texts[path]
+		if !edited {
+			if text, err = readBlobRef(blobs, snap.Props[path]); err != nil {
+				return "the snapshot's text of " + path + " is unreadable"
+			}
 		}
 		if !bytes.Contains(text, []byte("{{")) {
 			continue
 		}
-		edits, why := docDescEdits(proj, path, text, old, now, changed)
+		edits, why := docDescEdits(proj, path, text, d.old, d.now, d.changed, edited)
 		if why != "" {
-			return nil, why
+			return why
 		}
 		for _, id := range sortedKeys(edits) {
 			e := edits[id]
-			if ni, ok := byID[id]; ok {
-				if descs[ni] != nil {
-					return nil, id + " is described in two files"
-				}
+			var to *descEdit
+			ni, model := byID[id]
+			if model {
+				to = descs[ni]
+			} else {
+				to = others[id]
+			}
+			switch {
+			case to == nil && len(e.yamlOnly) > 0:
+				return path + " calls a new docs block in a description of " + id + " that its edit did not change"
+			case to == nil && model:
 				descs[ni] = e
 				continue
+			case to == nil:
+				others[id] = e
+				continue
+			case !edited || to.file != path:
+				return id + " is described in two files"
 			}
-			if others[id] != nil {
-				return nil, id + " is described in two files"
+			if why := to.mergeDocs(e); why != "" {
+				return path + " changed with a docs block its " + id + " calls, and " + why
 			}
-			others[id] = e
 		}
 	}
-	return out, ""
+	return ""
+}
+
+// mergeDocs adds to a YAML edit of a node's descriptions (e) what an edit
+// of docs blocks changes of the descriptions it left as they were (d, of
+// the same file's new text): its own are rendered with the new blocks
+// already (renderDocs). An edit that makes the entry again is refused.
+func (e *descEdit) mergeDocs(d *descEdit) string {
+	if e.config || e.remade || e.entryAdded || e.entryRemoved {
+		return "its entry is made again"
+	}
+	for _, name := range d.yamlOnly {
+		_, edited := e.cols[name]
+		_, added := e.added[name]
+		if name == "" && e.desc == nil || name != "" && !edited && !added {
+			return "a description calling a new block is not one the edit changed"
+		}
+	}
+	if e.desc == nil {
+		e.desc = d.desc
+	}
+	for name, ch := range d.cols {
+		_, edited := e.cols[name]
+		_, added := e.added[name]
+		_, removed := e.removed[name]
+		if edited || added || removed {
+			continue
+		}
+		if e.cols == nil {
+			e.cols = map[string]descChange{}
+		}
+		e.cols[name] = ch
+	}
+	return ""
 }
 
 // renderDocCalls is desc with its doc() calls replaced by the blocks'
@@ -173,15 +236,19 @@ func (snap *patchSnapshot) readDocs(manifestFile string) (map[string]string, [2]
 // properties file (path, text) declares, by node id, as the compile
 // renders them (renderDescription) with the blocks old and now; or why
 // it cannot tell.
-func docDescEdits(proj *Project, path string, text []byte, old, now map[string]string, changed map[string]bool) (map[string]*descEdit, string) {
+func docDescEdits(proj *Project, path string, text []byte, old, now map[string]string, changed map[string]bool, edited bool) (map[string]*descEdit, string) {
 	p, _ := parseProperties(path, text, proj.Vars)
 	if p == nil {
 		return nil, path + " does not parse"
 	}
 	out := map[string]*descEdit{}
 	var why string
-	// one description: its change, when a block it calls changed
+	// one description: its change, when a block it calls changed; in a
+	// file edited in the same save, one that calls a block only the new
+	// blocks have is new text, which the YAML edit must cover (yamlOnly)
+	var yamlOnly bool
 	desc := func(d string) *descChange {
+		yamlOnly = false
 		if why != "" || !strings.Contains(d, "{{") {
 			return nil
 		}
@@ -193,6 +260,10 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 		}
 		a, missing := renderDocCalls(d, old)
 		b, gone := renderDocCalls(d, now)
+		if edited && missing != "" && gone == "" {
+			yamlOnly = true
+			return nil
+		}
 		if missing == "" {
 			missing = gone
 		}
@@ -209,12 +280,18 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 	// in columnsFrom)
 	node := func(id, d string, cols []*propColumn) {
 		e := &descEdit{file: path, desc: desc(d)}
+		if yamlOnly {
+			e.yamlOnly = append(e.yamlOnly, "")
+		}
 		// every column's description is rendered (a block it calls must
 		// be there: found by review), the last of a name kept
 		last := map[string]*descChange{}
 		for _, col := range cols {
 			if col.Name != "" {
 				last[col.Name] = desc(col.Description)
+				if yamlOnly {
+					e.yamlOnly = append(e.yamlOnly, col.Name)
+				}
 			}
 		}
 		for _, name := range sortedKeys(last) {
@@ -225,7 +302,7 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 				e.cols[name] = *ch
 			}
 		}
-		if e.desc != nil || len(e.cols) > 0 {
+		if e.desc != nil || len(e.cols) > 0 || len(e.yamlOnly) > 0 {
 			if out[id] != nil {
 				why = path + " describes " + id + " twice"
 			}

@@ -752,7 +752,7 @@ func TestPatchJinjaDescriptionKept(t *testing.T) {
 			"models/p.yml":   props("[not_null]", "")}},
 		{name: "a source test", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "")}},
 		{name: "a line added", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "        description: the t1\n")}},
-		{name: "the doc and a test", files: map[string]string{"models/docs.md": "{% docs a_doc %}The A.{% enddocs %}\n", "models/p.yml": props("[unique]", "        description: the t1\n")}},
+		{name: "the doc and a test", patched: true, files: map[string]string{"models/docs.md": "{% docs a_doc %}The A.{% enddocs %}\n", "models/p.yml": props("[unique]", "        description: the t1\n")}},
 		{name: "the var and a test", files: map[string]string{"mart.yml": mart("them"), "models/p.yml": props("[not_null]", "        description: the t1\n")}},
 		{name: "a test again", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "")}},
 		{name: "a's config: made again with its doc() description", files: map[string]string{

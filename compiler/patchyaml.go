@@ -85,6 +85,11 @@ type descEdit struct {
 	entryAdded, entryRemoved bool
 	removedFrom              string
 	usedAdded, usedRemoved   bool
+	// yamlOnly: in a docs edit of a properties file edited in the same
+	// save, the descriptions ("" its own, else columns' names) that call a
+	// block only the new blocks have, which its YAML edit must cover
+	// (mergeDocs)
+	yamlOnly []string
 }
 
 // addEntry records an entry added or removed (e, of file) in entries,
@@ -1202,8 +1207,9 @@ const maxBlobs = 256 << 20
 
 // descriptionEdits returns what YAML edits change, by the index in Nodes
 // of each model whose descriptions they rewrite, and the files whose unit
-// tests they change (units), or why they cannot be patched.
-func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange) (out map[int]*descEdit, entries, sources map[string]*descEdit, units []string, why string) {
+// tests they change (units), or why they cannot be patched. docsNow are
+// the docs blocks after .md files edited in the same save (nil: none).
+func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed []yamlChange, docsNow map[string]string) (out map[int]*descEdit, entries, sources map[string]*descEdit, units []string, why string) {
 	blobs, err := openBlobs(file, snap)
 	if err != nil {
 		return nil, nil, nil, nil, "the snapshot's blobs file is unreadable"
@@ -1237,12 +1243,12 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 		edits, srcs, moved, remade, ok := propsEdits(old, ch.data)
 		if ok {
 			for _, e := range edits {
-				if why := e.renderDocs(docs); why != "" {
+				if why := e.renderDocs(docs, docsNow); why != "" {
 					return nil, nil, nil, nil, ch.path + " " + why
 				}
 			}
 			for _, e := range srcs {
-				if why := e.renderDocs(docs); why != "" {
+				if why := e.renderDocs(docs, docsNow); why != "" {
 					return nil, nil, nil, nil, ch.path + " " + why
 				}
 			}
@@ -1332,11 +1338,13 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 }
 
 // renderDocs renders the descriptions of an edit whose Jinja is doc()
-// calls (docsOnly) as the compile does, with the docs blocks docs reads;
-// or says why it cannot (a block not there).
-func (e *descEdit) renderDocs(docs func() (map[string]string, string)) string {
+// calls (docsOnly) as the compile does: the old ones with the docs blocks
+// docs reads (manifest.json's), the new ones with now's when .md files
+// changed in the same save (else nil); or says why it cannot (a block not
+// there).
+func (e *descEdit) renderDocs(docs func() (map[string]string, string), now map[string]string) string {
 	var why string
-	render := func(d string) string {
+	render := func(d string, after bool) string {
 		if why != "" || !strings.Contains(d, "{{") {
 			return d
 		}
@@ -1345,6 +1353,9 @@ func (e *descEdit) renderDocs(docs func() (map[string]string, string)) string {
 			why = "changed a description that calls a docs block, and " + w
 			return d
 		}
+		if after && now != nil {
+			blocks = now
+		}
 		out, missing := renderDocCalls(d, blocks)
 		if missing != "" {
 			why = "calls docs block " + missing + ", which is not there"
@@ -1352,16 +1363,16 @@ func (e *descEdit) renderDocs(docs func() (map[string]string, string)) string {
 		return out
 	}
 	if e.desc != nil {
-		e.desc = &descChange{render(e.desc.old), render(e.desc.new)}
+		e.desc = &descChange{render(e.desc.old, false), render(e.desc.new, true)}
 	}
 	for name, ch := range e.cols {
-		e.cols[name] = descChange{render(ch.old), render(ch.new)}
+		e.cols[name] = descChange{render(ch.old, false), render(ch.new, true)}
 	}
 	for _, col := range e.added {
-		col.Description = render(col.Description)
+		col.Description = render(col.Description, true)
 	}
 	for name, d := range e.removed {
-		e.removed[name] = render(d)
+		e.removed[name] = render(d, false)
 	}
 	return why
 }
