@@ -3411,10 +3411,7 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 // macroAdded says why a macro added under a qualified name ("name" or
 // "package.name") cannot be patched ("" when it can): a lookup made so far
 // missed that name, or listed its namespace (macroNamespace), and would
-// find it now; it is named as naming macros are, whose files a compile
-// blocks; the compile failed (an unknown name's suggestions list the
-// macros) or said something that names it; or a model reads graph, whose
-// macros it adds to.
+// find it now; or macroChangeBlocked.
 func (snap *patchSnapshot) macroAdded(name string) string {
 	misses := []string{name, "*"}
 	if pkg, _, ok := strings.Cut(name, "."); ok {
@@ -3427,19 +3424,7 @@ func (snap *patchSnapshot) macroAdded(name string) string {
 			return "a render looked for it"
 		}
 	}
-	short := name[strings.IndexByte(name, '.')+1:]
-	if namingMacroName(short) {
-		return "it is a naming macro (macroFiles)"
-	}
-	for _, d := range snap.Diags {
-		if d.Severity == SevError || strings.Contains(d.Summary, short) || strings.Contains(d.Detail, short) {
-			return "the compile said something of it, or failed"
-		}
-	}
-	if len(snap.Warehouse) > 0 {
-		return "models read graph or query the warehouse while they render"
-	}
-	return ""
+	return snap.macroChangeBlocked(name)
 }
 
 // macroRemoved says why a macro (by qualified name) no longer defined
@@ -3447,9 +3432,8 @@ func (snap *patchSnapshot) macroAdded(name string) string {
 // than by calling it, or read its namespace, so that the renders that
 // called it (which render again) are not all whose output it changes;
 // without it a lookup of its name finds one of mart's (it overrode a
-// builtin, which macros and settings are keyed by: globalParseKey); it is
-// named as naming macros are; the compile failed or said something that
-// names it; or a model reads graph, whose macros it leaves.
+// builtin, which macros and settings are keyed by: globalParseKey); or
+// macroChangeBlocked.
 func (snap *patchSnapshot) macroRemoved(name string, engine *jinja.Engine) string {
 	if _, found := slices.BinarySearch(snap.Found, name); found {
 		return "a render found it without calling it"
@@ -3466,6 +3450,16 @@ func (snap *patchSnapshot) macroRemoved(name string, engine *jinja.Engine) strin
 			return "it overrode mart's"
 		}
 	}
+	return snap.macroChangeBlocked(name)
+}
+
+// macroChangeBlocked says why a macro added or removed (by qualified
+// name) compiles the whole project whether or not renders looked for it:
+// it is named as naming macros are, whose files a compile blocks; the
+// compile failed (an unknown name's suggestions list the macros) or said
+// something that names it; or a model reads graph, whose macros it
+// changes. "" when none is so.
+func (snap *patchSnapshot) macroChangeBlocked(name string) string {
 	short := name[strings.IndexByte(name, '.')+1:]
 	if namingMacroName(short) {
 		return "it is a naming macro (macroFiles)"

@@ -136,21 +136,38 @@ func (e *Engine) MacroIn(pkg, name string) *Macro {
 // the root project's, or mart's) found none. Templates' lookups, Macro,
 // MacroIn and Call record theirs; a caller that looks macros up another
 // way records them with it.
-func (e *Engine) NoteMiss(pkg, name string) {
+func (e *Engine) NoteMiss(pkg, name string) { noteKey(&e.misses, pkg, name) }
+
+// NoteMisses records misses as Misses lists them (a cache's, replayed).
+func (e *Engine) NoteMisses(keys []string) { noteKeys(&e.misses, keys) }
+
+// noteKey records "name", or "pkg.name" for a package's, in a set.
+func noteKey(set *sync.Map, pkg, name string) {
 	key := name
 	if pkg != "" {
 		key = pkg + "." + name
 	}
-	if _, ok := e.misses.Load(key); !ok {
-		e.misses.Store(key, struct{}{})
+	if _, ok := set.Load(key); !ok {
+		set.Store(key, struct{}{})
 	}
 }
 
-// NoteMisses records misses as Misses lists them (a cache's, replayed).
-func (e *Engine) NoteMisses(keys []string) {
+// noteKeys records keys in a set.
+func noteKeys(set *sync.Map, keys []string) {
 	for _, k := range keys {
-		e.misses.Store(k, struct{}{})
+		set.Store(k, struct{}{})
 	}
+}
+
+// setKeys lists a set's keys, sorted.
+func setKeys(set *sync.Map) []string {
+	var out []string
+	set.Range(func(k, _ any) bool {
+		out = append(out, k.(string))
+		return true
+	})
+	sort.Strings(out)
+	return out
 }
 
 // SetNamespaces says which shared values templates see are macro
@@ -174,50 +191,22 @@ func (e *Engine) noteNamespace(name string) {
 // record the macros they find other than in a call ({{ m() }}); a caller
 // that hands macros to templates another way (adapter.dispatch) or looks
 // them up by name to decide what to render records them with it.
-func (e *Engine) NoteFound(pkg, name string) {
-	key := name
-	if pkg != "" {
-		key = pkg + "." + name
-	}
-	if _, ok := e.found.Load(key); !ok {
-		e.found.Store(key, struct{}{})
-	}
-}
+func (e *Engine) NoteFound(pkg, name string) { noteKey(&e.found, pkg, name) }
 
 // NoteFounds records found macros as Found lists them (a cache's, replayed).
-func (e *Engine) NoteFounds(keys []string) {
-	for _, k := range keys {
-		e.found.Store(k, struct{}{})
-	}
-}
+func (e *Engine) NoteFounds(keys []string) { noteKeys(&e.found, keys) }
 
 // Found lists, sorted, the macros found other than in a call since the
 // engine was made ("name" or "package.name", as Misses): removing any
 // other macro changes only the renders that called it.
-func (e *Engine) Found() []string {
-	var out []string
-	e.found.Range(func(k, _ any) bool {
-		out = append(out, k.(string))
-		return true
-	})
-	sort.Strings(out)
-	return out
-}
+func (e *Engine) Found() []string { return setKeys(&e.found) }
 
 // Misses lists, sorted, the macro names looked up and not found since the
 // engine was made: "name" for a lookup among the root project's (and
 // mart's) macros, "package.name" for one among a package's. A macro added
 // under any other name changes no lookup made so far: partial parsing
 // patches such an addition without rendering anything again.
-func (e *Engine) Misses() []string {
-	var out []string
-	e.misses.Range(func(k, _ any) bool {
-		out = append(out, k.(string))
-		return true
-	})
-	sort.Strings(out)
-	return out
-}
+func (e *Engine) Misses() []string { return setKeys(&e.misses) }
 
 // PackageMacros returns the names of a package's macros, sorted.
 func (e *Engine) PackageMacros(pkg string) []string {
