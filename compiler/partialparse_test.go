@@ -71,7 +71,10 @@ type mutatedProject struct {
 	// next step toggles it back
 	toggled string
 	trash   map[string][]byte // deleted files, to bring back
-	cliVars map[string]any    // --vars (patch_test.go)
+	// removedDefs: macros removeMacro took out with their calls left,
+	// each as [file, definition], for restoreAll to bring back
+	removedDefs [][2]string
+	cliVars     map[string]any // --vars (patch_test.go)
 	// undocumented: entries taken out of a properties file, their models
 	// kept (patch_test.go's editEntries), by model file
 	undocumented map[string]string
@@ -440,6 +443,23 @@ func (p *mutatedProject) restoreAll() string {
 		p.write(f, string(data))
 	}
 	p.trash = map[string][]byte{}
+	// a macro removed with its calls left, unless a file defines its name
+	// again (twice would be an error no step undoes)
+	for _, rd := range p.removedDefs {
+		name := rd[1][len("{% macro "):strings.IndexByte(rd[1], '(')]
+		defined := false
+		for _, f := range p.files("macros", ".sql") {
+			defined = defined || strings.Contains(p.read(f), "{% macro "+name+"(")
+		}
+		if !defined {
+			text := ""
+			if _, err := os.Stat(filepath.Join(p.dir, rd[0])); err == nil {
+				text = p.read(rd[0])
+			}
+			p.write(rd[0], text+rd[1])
+		}
+	}
+	p.removedDefs = nil
 	added := regexp.MustCompile(`\n-- \{\{ ref\('[^']*'\) \}\}\n`)
 	for _, f := range p.files("models", ".sql") {
 		text := p.read(f)
@@ -593,6 +613,9 @@ func (p *mutatedProject) removeMacro() string {
 	m := def.FindStringSubmatch(text)
 	name := m[1]
 	if strings.Contains(f, "/new_") && r.Intn(3) == 0 {
+		for _, d := range def.FindAllString(text, -1) {
+			p.removedDefs = append(p.removedDefs, [2]string{f, d})
+		}
 		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
 		return "rm " + f + " (defines " + name + ")"
 	}
@@ -613,6 +636,7 @@ func (p *mutatedProject) removeMacro() string {
 		}
 		return "macro " + name + " removed from " + f + " with its calls"
 	}
+	p.removedDefs = append(p.removedDefs, [2]string{f, m[0]})
 	return "macro " + name + " removed from " + f
 }
 

@@ -1644,6 +1644,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, f.Path + " is gone and " + mf.Blocked
 			case err != nil:
 				return nil, f.Path + " is gone with its directory"
+			case snap.saidIn(f.Path):
+				// the checks that refuse a patch when the compile said
+				// something in a macro file know it by MacroFiles, which
+				// it leaves (found by review)
+				return nil, f.Path + " is gone and the compile said something in it"
 			}
 			goneMacroFiles[f.Path] = true
 			continue
@@ -3473,6 +3478,16 @@ func (snap *patchSnapshot) macroChangeBlocked(name string) string {
 		return "models read graph or query the warehouse while they render"
 	}
 	return ""
+}
+
+// saidIn says whether the compile said something located in file.
+func (snap *patchSnapshot) saidIn(file string) bool {
+	for _, d := range snap.Diags {
+		if d.File == file {
+			return true
+		}
+	}
+	return false
 }
 
 // namingMacroName says whether a macro is named as naming macros are

@@ -55,6 +55,18 @@ func TestPatchMacroRemoved(t *testing.T) {
 			{name: "and none again", patched: true, files: map[string]string{"macros/w.sql": "\n"}},
 			{name: "w.sql removed", patched: true, remove: []string{"macros/w.sql"}}})
 	})
+	// a warning located in a macro file removed (found by review): the
+	// cold compile says it where the macro is now, or not at all
+	t.Run("a warning in the file removed", func(t *testing.T) {
+		cfg := "{% macro cfg() %}{{ config(materialized='incremental', incremental_strategy='bogus') }}{% endmacro %}\n"
+		runPatchSteps(t, []patchStep{{name: "cold", files: base(map[string]string{"macros/c.sql": cfg, "models/n.sql": "{{ cfg() }}select 2 as y\n"})},
+			{name: "c.sql renamed d.sql", patched: false, remove: []string{"macros/c.sql"}, files: map[string]string{"macros/d.sql": cfg}}})
+		unknown := "{% macro cfg() %}{{ config(foo_unknown=1) }}{% endmacro %}\n"
+		runPatchSteps(t, []patchStep{{name: "cold", files: base(map[string]string{"macros/c.sql": unknown, "models/n.sql": "{{ cfg() }}select 2 as y\n"})},
+			{name: "c.sql removed, and its call", patched: false, remove: []string{"macros/c.sql"}, files: map[string]string{"models/n.sql": "select 2 as y\n"}}})
+		runPatchSteps(t, []patchStep{{name: "cold", files: base(map[string]string{"macros/c.sql": unknown, "models/n.sql": "{{ cfg() }}select 2 as y\n"})},
+			{name: "c.sql removed with its caller", patched: false, remove: []string{"macros/c.sql", "models/n.sql"}}})
+	})
 	t.Run("directory removed", func(t *testing.T) {
 		runPatchSteps(t, []patchStep{{name: "cold", files: base(map[string]string{"macros/sub/w.sql": "{% macro spare() %}1{% endmacro %}\n"})},
 			{name: "sub/ removed", patched: false, remove: []string{"macros/sub/w.sql", "macros/sub"}}})
