@@ -2590,6 +2590,12 @@ func TestPatchDocsBlocks(t *testing.T) {
 			"models/_p.yml": strings.Replace(props, "plain b", "'b: {{ doc(\"y\") }}'", 1)}},
 		{name: "it calls another block", patched: true, files: map[string]string{
 			"models/_p.yml": strings.Replace(props, "plain b", "'b: {{ doc(\"z\") }}'", 1)}},
+		{name: "a source table's own description calls another block", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(strings.Replace(props, "plain b", "'b: {{ doc(\"z\") }}'", 1), "        description: '{{ doc(\"x\") }}'\n        columns", "        description: '{{ doc(\"y\") }}'\n        columns", 1)}},
+		{name: "and a plain one", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(strings.Replace(props, "plain b", "'b: {{ doc(\"z\") }}'", 1), "        description: '{{ doc(\"x\") }}'\n        columns", "        description: the t\n        columns", 1)}},
+		{name: "and the block again", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(props, "plain b", "'b: {{ doc(\"z\") }}'", 1)}},
 		{name: "a column added that calls one", patched: true, files: map[string]string{
 			"models/_p.yml": strings.Replace(strings.Replace(props, "plain b", "'b: {{ doc(\"z\") }}'", 1), "  - name: b\n", "      - name: x2\n        description: '{{ doc(\"x\") }}'\n  - name: b\n", 1)}},
 		{name: "back to plain", patched: true, files: map[string]string{"models/_p.yml": props}},

@@ -501,8 +501,12 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 		case e.entryRemoved:
 		default:
 			if old, new := firstNonEmpty(t.desc.old, src.old), firstNonEmpty(t.desc.new, src.new); old != new {
-				if strings.Contains(old, "{{") || strings.Contains(new, "{{") {
-					return false // the source's, rendered (doc()), which an edit of the table's uncovers or covers
+				// the source's, rendered (doc()), which an edit of the
+				// table's uncovers or covers, compiles whole; the table's
+				// own, doc() calls alone, renders as a model's (renderDocs)
+				own := t.desc.old != "" && t.desc.new != "" && docsOnly(old) && docsOnly(new)
+				if (strings.Contains(old, "{{") || strings.Contains(new, "{{")) && !own {
+					return false
 				}
 				e.desc = &descChange{old, new}
 			}

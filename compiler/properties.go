@@ -521,25 +521,40 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 		c.docReaders[file] = true
 		c.mu.Unlock()
 	}
+	reported := map[string]bool{} // the blocks said not found
+	notFound := func(name string) {
+		if !reported[name] {
+			reported[name] = true
+			diag := errorf(file, line, 0, "doc(%q) not found", name)
+			diag.Detail = didYouMean(name, sortedKeys(c.docs))
+			c.addDiag(diag)
+		}
+	}
 	out := docRE().ReplaceAllStringFunc(desc, func(m string) string {
 		name := docRE().FindStringSubmatch(m)[1]
 		if d, ok := c.docs[name]; ok {
 			return d
 		}
-		diag := errorf(file, line, 0, "doc(%q) not found", name)
-		diag.Detail = didYouMean(name, sortedKeys(c.docs))
-		c.addDiag(diag)
+		notFound(name)
 		return m
 	})
 	if rest := docRE().ReplaceAllString(desc, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "{%") {
 		// other Jinja: rendered as dbt's docs context (doc(), var() and
 		// env_var() with the package's vars, target); a doc block's text
 		// is not rendered again
+		// doc('name'), or doc('package', 'name') as dbt takes a
+		// package's block (the blocks of the project and its packages are
+		// one namespace here: docs/dbt-compatibility.md)
 		doc := func(args []any, _ map[string]any) (any, error) {
-			if len(args) == 0 {
-				return nil, fmt.Errorf("doc() needs a docs block's name")
+			if len(args) == 0 || len(args) > 2 {
+				return nil, fmt.Errorf("doc() takes a docs block's name, or a package's name and its block's")
 			}
-			return c.docs[jinja.Str(args[0])], nil
+			name := jinja.Str(args[len(args)-1])
+			d, ok := c.docs[name]
+			if !ok {
+				notFound(name)
+			}
+			return d, nil
 		}
 		r, err := "", error(nil)
 		tpl, perr := plainEngine.Parse(file, desc)

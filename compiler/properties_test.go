@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -159,5 +160,36 @@ func TestPropertiesEmptyItems(t *testing.T) {
 		require.Nil(t, res, tc.yml)
 		require.Len(t, diags, 1, tc.yml)
 		require.Contains(t, diags[0], tc.want)
+	}
+}
+
+// TestDocCalls: a description's doc() takes a block's name, or a
+// package's name and its block's as dbt's does; a block not found is an
+// error at the description's line, said once, also beside other Jinja
+// (it rendered as nothing, unsaid, before).
+func TestDocCalls(t *testing.T) {
+	compile := func(desc string) (*Result, []string) {
+		dir := t.TempDir()
+		writeProjectFile(t, dir, "mart.yml", "name: dd\nversion: \"1.0.0\"\n")
+		writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+		writeProjectFile(t, dir, "models/docs.md", "{% docs x %}the x{% enddocs %}\n")
+		writeProjectFile(t, dir, "models/_p.yml", "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        description: \""+desc+"\"\n")
+		res, d := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
+		return res, diagLines(d)
+	}
+	for _, c := range []struct{ desc, want string }{
+		{"{{ doc('x') }}", "the x"},
+		{"{{ doc('dd', 'x') }}", "the x"},
+		{"{{ doc('x') }} of {{ var('who', 'us') }}", "the x of us"},
+		{"{{ doc('dd', 'x') }} of {{ var('who', 'us') }}", "the x of us"},
+	} {
+		res, diags := compile(c.desc)
+		require.NotNil(t, res, "%s: %v", c.desc, diags)
+		assert.Equal(t, c.want, res.Manifest.Nodes["model.dd.a"].Columns["id"].Description, c.desc)
+	}
+	for _, desc := range []string{"{{ doc('y') }}", "{{ doc('dd', 'y') }}", "{{ doc('y') }} of {{ var('who', 'us') }}", "{{ doc('dd', 'y') }} and {{ doc('y') }}"} {
+		res, diags := compile(desc)
+		assert.Nil(t, res, desc)
+		assert.Equal(t, []string{"models/_p.yml:5: error: doc(\"y\") not found\n  did you mean \"x\"?"}, diags, desc)
 	}
 }
