@@ -1363,3 +1363,43 @@ func TestBuildFromPatchAfterEphemeralEdited(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	require.Equal(t, "[[1 20] [2 50]]", fmt.Sprint(query(t, light, `select id, amount from t order by id`)))
 }
+
+// An analyst moves a macro into a file of its own, changing it on the
+// way, and deletes the file it came from, then builds what calls it: the
+// compile is patched (the callers render again), the build loads from the
+// snapshot, and the table it builds and target/ are a whole compile's.
+func TestBuildFromPatchAfterMacroMoved(t *testing.T) {
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: macmove\n",
+		"macros/utils.sql": "{% macro double(x) %}({{ x }} * 2){% endmacro %}\n{% macro unused(x) %}{{ x }}{% endmacro %}\n",
+		"macros/keep.sql":  "{% macro keep(x) %}{{ x }}{% endmacro %}\n",
+		"models/a.sql":     "select 1 as id, 2 as amount union all select 2, 5\n",
+		"models/t.sql":     "{{ config(materialized='table') }}\nselect id, {{ double('amount') }} as amount from {{ ref('a') }}\n"})
+	for _, dir := range []string{light, whole} {
+		require.NoError(t, os.Remove(filepath.Join(dir, "macros/utils.sql")))
+		writeFile(t, dir, "macros/double.sql", "{% macro double(x) %}({{ x }} * 3){% endmacro %}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "the macro moved, its file removed", "build", "--select", "t")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, "[[1 6] [2 15]]", fmt.Sprint(query(t, light, `select id, amount from t order by id`)))
+}
+
+// An analyst writes a docs block and calls it from a column's description
+// in one save, then builds the model that persists its docs: the compile
+// is patched, and the column's comment in the warehouse is the block's.
+func TestBuildFromPatchAfterDocsWrittenAndCalled(t *testing.T) {
+	props := func(desc string) string {
+		return "version: 2\nmodels:\n  - name: t\n    columns:\n      - name: amount\n        description: \"" + desc + "\"\n"
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: docwrite\n",
+		"models/docs.md": "{% docs old %}Old.{% enddocs %}\n",
+		"models/a.sql":   "select 1 as id, 2 as amount\n",
+		"models/t.sql":   "{{ config(materialized='table', persist_docs={'columns': true}) }}\nselect id, amount from {{ ref('a') }}\n",
+		"models/_p.yml":  props("plain")})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/docs.md", "{% docs old %}Old.{% enddocs %}\n{% docs amount %}Cents, below 1000.{% enddocs %}\n")
+		writeFile(t, dir, "models/_p.yml", props("{{ doc('amount') }}"))
+	}
+	r := patchedLikeWhole(t, light, whole, "a block written and called", "build", "--select", "t")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, "[[Cents, below 1000.]]", fmt.Sprint(query(t, light, `select comment from duckdb_columns() where table_name = 't' and column_name = 'amount'`)))
+}
