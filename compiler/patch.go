@@ -78,7 +78,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 8\n"
+const patchMagic = "mart patch snapshot 9\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -720,6 +720,10 @@ type patchHead struct {
 	Found []string
 	// UnitTested: the ids of the patchable models unit tests test, sorted
 	UnitTested []string
+	// Disabled: the ids manifest.json's disabled object holds, sorted
+	// (no patch changes it): their entries there are paths alone, which
+	// no description edit changes
+	Disabled []string
 	// EphUsers: by id, each patchable ephemeral model's users, the nodes
 	// (indexes in Nodes) that put its CTE in front of their SQL
 	EphUsers  map[string][]int
@@ -1177,6 +1181,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	states := c.sortedStates()
 	snap.MacroFiles = c.macroFiles(states, patchable)
 	snap.Misses, snap.Found = c.engine.Misses(), c.engine.Found()
+	snap.Disabled = sortedKeys(m.Disabled)
 	snap.EphUsers = ephUsers
 	// a unit test's entry holds its YAML and what its model reads (the
 	// inputs it may mock, checked against its model's refs and sources):
@@ -2756,6 +2761,9 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 			continue // its tests alone changed (remakeTests)
 		}
 		i, ok := l.ix.pos[id]
+		if _, disabled := slices.BinarySearch(l.snap.Disabled, id); !ok && disabled && !e.columnsChanged() && !e.tests {
+			continue // disabled: manifest.json holds its path alone (a block its description calls edited)
+		}
 		if !ok || i >= len(l.snap.Entries) || !slices.Contains([]string{TypeSource, TypeSeed, TypeSnapshot, TypeModel}, l.ix.nodes[i].sel.ResourceType) {
 			return nil, e.file + " changed the descriptions of " + id + ", which the node index lacks"
 		}

@@ -958,7 +958,7 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "a string again", files: map[string]string{"models/_props.yml": props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n")}},
 		{name: "a test added", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "# the end\n"))}, patched: true},
 		{name: "a disabled model described", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"off\"\n"))}},
-		{name: "its description", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"still off\"\n"))}},
+		{name: "its description", patched: true, files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: c\n    description: \"still off\"\n"))}},
 		{name: "a model that is not there", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo\"\n"))}},
 		{name: "its description too", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo!\"\n"))}},
 		{name: "and a again", files: map[string]string{"models/_props.yml": last}, patched: true},
@@ -2518,6 +2518,24 @@ func TestPatchDocCallsShadowed(t *testing.T) {
 		{name: "a block that is not there, in the first", coldFails: true, files: map[string]string{"models/_p.yml": props(`'{{ doc("nope") }}'`)}},
 		{name: "one that is: not patched either", patched: false, files: map[string]string{"models/_p.yml": props(`'{{ doc("x") }}'`)}},
 		{name: "the last's, plain", patched: true, files: map[string]string{"models/_p.yml": strings.Replace(props(`'{{ doc("x") }}'`), "last", "the last", 1)}},
+	})
+}
+
+// TestPatchDocsBlockOfDisabled: a block a disabled model's description
+// calls is edited as any other: manifest.json holds that model's path
+// alone (found by review: every such edit compiled whole). The model
+// enabled again compiles whole, and its description is the block's.
+func TestPatchDocsBlockOfDisabled(t *testing.T) {
+	props := "version: 2\nmodels:\n  - name: b\n    description: \"{{ doc('x') }}\"\n    columns:\n      - name: id\n        description: \"{{ doc('x') }}\"\n" +
+		"  - name: a\n    description: \"{{ doc('x') }}\"\n"
+	runPatchSteps(t, []patchStep{{name: "cold", files: map[string]string{"mart.yml": "name: dis\nversion: \"1.0.0\"\n",
+		"models/a.sql": "select 1 as id\n", "models/b.sql": "{{ config(enabled=false) }}\nselect 1 as id\n",
+		"models/docs.md": "{% docs x %}The x.{% enddocs %}\n", "models/_p.yml": props}},
+		{name: "x edited", patched: true, files: map[string]string{"models/docs.md": "{% docs x %}The x, edited.{% enddocs %}\n"}},
+		{name: "b's description edited", patched: true, files: map[string]string{"models/_p.yml": strings.Replace(props, "  - name: b\n    description: \"{{ doc('x') }}\"", "  - name: b\n    description: plain b", 1)}},
+		{name: "b's column added", patched: false, files: map[string]string{"models/_p.yml": strings.Replace(props, "        description: \"{{ doc('x') }}\"\n  - name: a", "        description: \"{{ doc('x') }}\"\n      - name: more\n  - name: a", 1)}},
+		{name: "b enabled", patched: false, files: map[string]string{"models/b.sql": "select 1 as id\n"}},
+		{name: "x edited again", patched: true, files: map[string]string{"models/docs.md": "{% docs x %}The x, again.{% enddocs %}\n"}},
 	})
 }
 
