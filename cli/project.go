@@ -29,7 +29,7 @@ type selection struct {
 // stateManifestOf reads --state's manifest.json.
 func (s *selection) stateManifestOf() (*compiler.Manifest, error) {
 	if s.stateManifest == nil {
-		m, err := compiler.ReadManifest(filepath.Join(s.state, "manifest.json"))
+		m, err := compiler.ReadStateManifest(filepath.Join(s.state, "manifest.json"))
 		if err != nil {
 			return nil, badInput("--state: %v", err)
 		}

@@ -1,0 +1,139 @@
+package compiler
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mart-dev/mart/bench/projgen"
+)
+
+// fullWithoutCode is what ReadManifest makes of data, less what
+// ReadStateManifest leaves out.
+func fullWithoutCode(t *testing.T, data []byte) (*Manifest, error) {
+	t.Helper()
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	for _, nodes := range []map[string]*Node{m.Nodes, m.Sources, m.UnitTests} {
+		for _, n := range nodes {
+			if n != nil {
+				n.RawCode, n.CompiledCode = "", ""
+			}
+		}
+	}
+	m.ParentMap, m.ChildMap = nil, nil
+	return &m, nil
+}
+
+// A state manifest decoded in parallel pieces is ReadManifest's, less the
+// code and the parent and child maps, for the manifests of the testdata
+// projects, the demo and a generated project, compact or indented; and
+// the pieces are taken (the whole decode is the fallback, not the rule).
+func TestReadStateManifest(t *testing.T) {
+	testdataEnv(t)
+	gen := t.TempDir()
+	require.NoError(t, projgen.Generate(gen, projgen.Options{Models: 80, Seed: 3, Layers: 3, MacrosFiles: 2, Package: true}))
+	for _, project := range []string{"compile_features", "compile_dbt", "tests_basic", "snapshot_members", "..", "generated"} {
+		t.Run(project, func(t *testing.T) {
+			dir := filepath.Join("..", "testdata", project)
+			switch project {
+			case "..":
+				dir = ".." // the SODA Store demo
+			case "generated":
+				dir = gen
+			}
+			res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x"})
+			require.False(t, diags.HasErrors(), "%v", diags)
+			var b bytes.Buffer
+			w := bufio.NewWriter(&b)
+			require.NoError(t, encodeManifest(w, res.Manifest))
+			require.NoError(t, w.Flush())
+			var indented bytes.Buffer
+			require.NoError(t, json.Indent(&indented, b.Bytes(), "", "  "))
+			for _, data := range [][]byte{b.Bytes(), indented.Bytes()} {
+				want, err := fullWithoutCode(t, data)
+				require.NoError(t, err)
+				require.NotEmpty(t, want.Nodes)
+				got, ok := splitStateManifest(data)
+				require.True(t, ok, "a manifest as mart writes it is decoded in pieces")
+				require.Equal(t, want, got)
+				whole, err := decodeStateWhole(data)
+				require.NoError(t, err)
+				require.Equal(t, want, whole)
+			}
+		})
+	}
+}
+
+// Files of an unusual outer shape are decoded as ReadManifest decodes
+// them, or fail where it fails.
+func TestReadStateManifestShapes(t *testing.T) {
+	node := `{"unique_id":"model.p.a","resource_type":"model","name":"a","raw_code":"select 1","compiled_code":"select 1","config":{"materialized":"view"},"depends_on":{"nodes":["seed.p.s"],"macros":[]}}`
+	node2 := `{"unique_id":"model.p.a","name":"a2","raw_code":null}`
+	cases := []struct {
+		name  string
+		text  string
+		split bool // decoded in pieces
+		fails bool
+	}{
+		{"plain", `{"metadata":{"project_name":"p"},"nodes":{"model.p.a":` + node + `},"sources":{},"parent_map":{"model.p.a":[]},"child_map":{}}`, true, false},
+		{"whitespace everywhere", " \n{ \"nodes\" :\t{ \"model.p.a\" : " + node + " } , \"docs\" : { } }\r\n", true, false},
+		{"no maps at all", `{}`, true, false},
+		{"an id twice keeps the last", `{"nodes":{"model.p.a":` + node + `,"model.p.a":` + node2 + `}}`, true, false},
+		{"a null entry", `{"nodes":{"model.p.a":null}}`, true, false},
+		{"an empty entry", `{"nodes":{"model.p.a":{}}}`, true, false},
+		{"an escaped id", `{"nodes":{"model.p.\u00e9\"x":` + node + `}}`, true, false},
+		{"an id of bad UTF-8", "{\"nodes\":{\"model.p.\xff\":" + node + "}}", true, false},
+		{"unknown keys ignored", `{"exposures":{"e":[1,2,{"x":null}]},"n":1.5e3,"nodes":{}}`, true, false},
+		{"nodes null", `{"nodes":null}`, false, false},
+		{"a key spelt in another case", `{"Nodes":{"model.p.a":` + node + `}}`, false, false},
+		{"an escaped key", `{"\u006eodes":{"model.p.a":` + node + `}}`, true, false},
+		{"a key twice merges", `{"nodes":{"model.p.a":` + node + `},"nodes":{"model.p.b":` + node2 + `}}`, false, false},
+		{"a node field in another case", `{"nodes":{"model.p.a":{"NAME":"x","Raw_Code":"y"}}}`, true, false},
+		{"not an object", `[]`, false, true},
+		{"trailing text", `{"nodes":{}} x`, false, true},
+		{"a trailing comma", `{"nodes":{"model.p.a":` + node + `,}}`, false, true},
+		{"a missing comma", `{"nodes":{} "docs":{}}`, false, true},
+		{"bad JSON in an entry", `{"nodes":{"model.p.a":{"name":tru}}}`, false, true},
+		{"a wrong type in an entry", `{"nodes":{"model.p.a":{"name":5}}}`, false, true},
+		{"code of a wrong type", `{"nodes":{"model.p.a":{"raw_code":5}}}`, false, true},
+		{"a parent map of a wrong type", `{"parent_map":5}`, false, true},
+		{"bad JSON in a key ignored", `{"x":{"a":}}`, false, true},
+		{"a truncated file", `{"nodes":{"model.p.a":` + node[:40], false, true},
+		{"a control byte in a key", "{\"nodes\":{\"a\x01\":{}}}", false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := []byte(c.text)
+			want, wantErr := fullWithoutCode(t, data)
+			_, split := splitStateManifest(data)
+			require.Equal(t, c.split, split)
+			got, err := decodeStateManifest(data)
+			if c.fails {
+				require.Error(t, wantErr)
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, wantErr)
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+		})
+	}
+}
+
+// What is left out is checked only as JSON: a parent_map whose lists are
+// not lists is an error for ReadManifest, not here.
+func TestReadStateManifestSkipsMaps(t *testing.T) {
+	data := []byte(`{"nodes":{},"parent_map":{"a":5},"child_map":{"b":"x"}}`)
+	_, err := fullWithoutCode(t, data)
+	require.Error(t, err)
+	m, err := decodeStateManifest(data)
+	require.NoError(t, err)
+	require.Empty(t, m.Nodes)
+}
