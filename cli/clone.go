@@ -59,10 +59,7 @@ func (g *globals) clone(sel *selection, fullRefresh bool) error {
 	if err != nil {
 		return err
 	}
-	exists, err := existing(g.ctx, wh, res.Manifest)
-	if err != nil {
-		return &exitError{ExitFailure, err}
-	}
+	rels := newRelations(g.ctx, wh)
 	cloned, skipped := 0, 0
 	for _, s := range newPlan(res, ids, []string{compiler.TypeModel, compiler.TypeSeed, compiler.TypeSnapshot}, false).Steps {
 		old := prev.Node(s.ID)
@@ -70,9 +67,12 @@ func (g *globals) clone(sel *selection, fullRefresh bool) error {
 			continue
 		}
 		to := *s.Writes
-		if exists[to] && !fullRefresh {
+		if !fullRefresh && rels.exists(to) {
 			skipped++
 			continue
+		}
+		if rels.err != nil {
+			return &exitError{ExitFailure, rels.err}
 		}
 		from := name(warehouse.Relation{Database: old.Database, Schema: old.Schema, Name: old.Alias})
 		if err := wh.EnsureSchema(g.ctx, to.Database, to.Schema); err != nil {

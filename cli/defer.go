@@ -73,41 +73,55 @@ func (g *globals) deferTo(res *compiler.Result, wh warehouse.Warehouse, ids []st
 		r := name(warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias})
 		return r.Database, r.Schema, r.Name, wh.RelationSQL(r)
 	}}
+	var rels *relations
 	if !d.favorState {
-		exists, err := existing(g.ctx, wh, res.Manifest)
-		if err != nil {
-			return nil, fmt.Errorf("--defer: listing this target's relations: %w", err)
-		}
+		rels = newRelations(g.ctx, wh)
 		opt.Exists = func(n *compiler.Node) bool {
-			return exists[warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias}]
+			return rels.exists(warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias})
 		}
 	}
 	out, deferred := res.Defer(ids, opt)
+	if rels != nil && rels.err != nil {
+		return nil, fmt.Errorf("--defer: listing this target's relations: %w", rels.err)
+	}
 	if len(deferred) > 0 {
 		g.v.Info(fmt.Sprintf("Deferring %d relation%s to the state in %s.", len(deferred), plural(len(deferred)), sel.state))
 	}
 	return out, nil
 }
 
-// existing lists the relations of the schemas the manifest's models, seeds
-// and snapshots live in.
-func existing(ctx context.Context, wh warehouse.Warehouse, m *compiler.Manifest) (map[warehouse.Relation]bool, error) {
-	schemas := map[[2]string]bool{}
-	for _, n := range m.Nodes {
-		switch n.ResourceType {
-		case compiler.TypeModel, compiler.TypeSeed, compiler.TypeSnapshot:
-			schemas[[2]string{n.Database, n.Schema}] = true
-		}
-	}
-	out := map[warehouse.Relation]bool{}
-	for s := range schemas {
-		rels, err := wh.ListRelations(ctx, s[0], s[1])
+// relations tells whether a relation is in this target. It lists a
+// schema's relations once, when a relation of it is first asked about:
+// a run reads only its parents' schemas, not every schema the project
+// builds in (on BigQuery each is a request). A listing that fails is
+// kept in err, and the relations of its schema are not there.
+type relations struct {
+	ctx    context.Context
+	wh     warehouse.Warehouse
+	listed map[[2]string]map[string]bool
+	err    error
+}
+
+func newRelations(ctx context.Context, wh warehouse.Warehouse) *relations {
+	return &relations{ctx: ctx, wh: wh, listed: map[[2]string]map[string]bool{}}
+}
+
+func (l *relations) exists(r warehouse.Relation) bool {
+	key := [2]string{r.Database, r.Schema}
+	names, ok := l.listed[key]
+	if !ok {
+		rels, err := l.wh.ListRelations(l.ctx, r.Database, r.Schema)
 		if err != nil {
-			return nil, err
+			if l.err == nil {
+				l.err = err
+			}
+			return false
 		}
-		for _, r := range rels {
-			out[warehouse.Relation{Database: s[0], Schema: s[1], Name: r.Name}] = true
+		names = make(map[string]bool, len(rels))
+		for _, x := range rels {
+			names[x.Name] = true
 		}
+		l.listed[key] = names
 	}
-	return out, nil
+	return names[r.Name]
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +172,43 @@ func TestBigQueryLiveDemo(t *testing.T) {
 		require.NoError(t, it.Next(&row))
 		require.Equal(t, fmt.Sprint(want), fmt.Sprint(row[0]), table)
 	}
+}
+
+// A --defer run on BigQuery lists the tables of its parents' datasets
+// alone (one request each), not of every dataset the project builds in.
+func TestBigQueryDeferListsParentsDatasets(t *testing.T) {
+	dir, fake := bigqueryDemo(t)
+	writeFile(t, dir, "profiles.yml", `soda:
+  target: prod
+  outputs:
+    prod: {type: bigquery, project: soda-prod, dataset: analytics, location: EU, api_endpoint: `+fake.URL()+`}
+    pr: {type: bigquery, project: soda-prod, dataset: pr_42, location: EU, api_endpoint: `+fake.URL()+`}
+`)
+	r := mart(t, dir, "build", "--target", "prod", "--exclude", "resource_type:snapshot")
+	require.Equal(t, 0, r.Code, r.String())
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "prod-state"), 0o755))
+	writeFile(t, dir, "prod-state/manifest.json", readFile(t, dir, "target/manifest.json"))
+
+	listed := func(from int) []string {
+		var out []string
+		for _, req := range fake.Requests()[from:] {
+			if m := regexp.MustCompile(`^GET /projects/[^/]+/datasets/([^/]+)/tables$`).FindStringSubmatch(req); m != nil {
+				out = append(out, m[1])
+			}
+		}
+		return out
+	}
+	before := len(fake.Requests())
+	r = mart(t, dir, "run", "--target", "pr", "--select", "fct_reservations", "--defer", "--state", "prod-state")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Contains(t, r.Stdout, "Deferring 3 relations")
+	require.Equal(t, []string{"pr_42_staging"}, listed(before), "%v", fake.Requests()[before:])
+	// its tests read the marts it joins to as well
+	before = len(fake.Requests())
+	r = mart(t, dir, "build", "--target", "pr", "--select", "fct_reservations", "--defer", "--state", "prod-state")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Contains(t, r.Stdout, "Deferring 8 relations")
+	got := listed(before)
+	sort.Strings(got)
+	require.Equal(t, []string{"pr_42_marts", "pr_42_staging"}, got, "%v", fake.Requests()[before:])
 }
