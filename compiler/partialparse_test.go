@@ -31,7 +31,7 @@ func TestPartialParseWarmEqualsCold(t *testing.T) {
 	if testing.Short() {
 		steps, seeds = 15, 1
 	}
-	for seed := 1; seed <= seeds; seed++ {
+	for seed := envInt("PP_SEED0", 1); seed < envInt("PP_SEED0", 1)+seeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Setenv("MART_PROFILES_DIR", "")
 			t.Setenv("PP_TEST_ENV", "a")

@@ -24,13 +24,14 @@ import (
 // after each a compile as `mart compile` makes it (patched when it can,
 // else whole, keeping a snapshot) and a cold one: target/manifest.json and
 // every compiled file must be the cold compile's bytes, and the
-// diagnostics the same. PP_STEPS and PP_SEEDS make it longer.
+// diagnostics the same. PP_STEPS and PP_SEEDS make it longer; PP_SEED0
+// is the first seed (1).
 func TestPatchCompileEqualsCold(t *testing.T) {
 	steps, seeds := envInt("PP_STEPS", 60), envInt("PP_SEEDS", 3)
 	if testing.Short() {
 		steps, seeds = 15, 1
 	}
-	for seed := 1; seed <= seeds; seed++ {
+	for seed := envInt("PP_SEED0", 1); seed < envInt("PP_SEED0", 1)+seeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Setenv("MART_PROFILES_DIR", "")
 			t.Setenv("PP_TEST_ENV", "a")
