@@ -185,6 +185,11 @@ func (p *mutatedProject) write(rel, text string) {
 	}
 }
 
+func (p *mutatedProject) exists(rel string) bool {
+	_, err := os.Stat(filepath.Join(p.dir, rel))
+	return err == nil
+}
+
 func (p *mutatedProject) read(rel string) string {
 	b, err := os.ReadFile(filepath.Join(p.dir, rel))
 	require.NoError(p.t, err)
@@ -460,6 +465,10 @@ func (p *mutatedProject) restoreAll() string {
 		}
 	}
 	p.removedDefs = nil
+	// the docs block a description calls, taken out by editDocs
+	if f := "models/extra/docs.md"; p.exists(f) && !strings.Contains(p.read(f), "{% docs thing_id %}") {
+		p.write(f, p.read(f)+"{% docs thing_id %}The thing's key, back.{% enddocs %}\n")
+	}
 	added := regexp.MustCompile(`\n-- \{\{ ref\('[^']*'\) \}\}\n`)
 	for _, f := range p.files("models", ".sql") {
 		text := p.read(f)

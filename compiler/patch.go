@@ -1843,9 +1843,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			delete(sourceDescs, id)
 		}
 	}
-	if len(entries)+len(newProps)+len(goneProps) > 0 && len(added)+len(goneNodes)+len(remakes) == 0 {
-		// (the snapshot's files change with the models': editModels)
-		return nil, "a model's YAML entry or properties file was added or removed, and no model file"
+	if len(entries) > 0 && len(added)+len(goneNodes)+len(remakes) == 0 {
+		return nil, "a model's YAML entry was added or removed, and no model file"
 	}
 	// the models that read a var that changed render again
 	readers, why := snap.changedVars(proj)
@@ -2650,7 +2649,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	var newEnv []string
-	if len(news)+len(gone) > 0 {
+	if len(news)+len(gone)+len(newProps)+len(goneProps) > 0 {
+		// (a properties file of no entries, added or removed, changes the
+		// snapshot's files alone)
 		newEnv = snap.editModels(news, gone, c, newProps, propsFiles, goneProps)
 		snap.forgetProps(goneProps)
 	}

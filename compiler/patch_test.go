@@ -76,6 +76,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(8) == 0 {
 							did = append(did, p.editDocs())
 						}
+						if p.rng.Intn(8) == 0 {
+							did = append(did, p.editInert())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -400,6 +403,42 @@ func (p *mutatedProject) editDescription() string {
 	}
 	p.write(f, text[:at[2]]+val+text[at[3]:])
 	return "description " + f
+}
+
+// editInert edits what the compile does not read in a properties file
+// (inertKeys): an exposures: section put before a file's entries (their
+// lines move), its text changed or lengthened, or taken out; or a file of
+// the semantic layer alone added, edited or removed.
+func (p *mutatedProject) editInert() string {
+	if p.rng.Intn(4) == 0 {
+		f := "models/extra/_semantic.yml"
+		if _, err := os.Stat(filepath.Join(p.dir, f)); err == nil && p.rng.Intn(2) == 0 {
+			require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+			return "inert file removed"
+		}
+		p.write(f, fmt.Sprintf("version: 2\nsemantic_models:\n  - name: sm\n    model: ref('m_0')\n    description: sm %d\n", p.n))
+		return "inert file " + f
+	}
+	f := p.pick(p.files("models", ".yml"))
+	if f == "" {
+		return "nothing"
+	}
+	text := p.read(f)
+	const head, end = "version: 2\n", "# inert end\n"
+	if !strings.HasPrefix(text, head) {
+		return "nothing"
+	}
+	if i := strings.Index(text, end); i >= 0 {
+		text = head + text[i+len(end):]
+		if p.rng.Intn(3) == 0 {
+			p.write(f, text)
+			return "inert section removed " + f
+		}
+	}
+	section := fmt.Sprintf("exposures:\n  - name: board\n    type: dashboard\n    description: board %d\n", p.n) +
+		strings.Repeat("    # more\n", p.rng.Intn(3)) + "    owner: {name: Ann}\n" + end
+	p.write(f, head+section+text[len(head):])
+	return "inert section " + f
 }
 
 // editSeed adds a row to a seed's CSV (of the project or its package).

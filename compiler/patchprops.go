@@ -113,7 +113,8 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 }
 
 // modelEntries is the names and entries of a properties file of models
-// and sources alone (version:, models:, sources:), and its source tables
+// and sources alone (version:, models:, sources:, and keys the compile
+// does not read: inertKeys), and its source tables
 // as added (isNew: of plain YAML) or removed (wholeSource), by
 // "source.table"; or what else it holds.
 func modelEntries(data []byte, isNew bool) (names []string, items []*yaml.Node, sources map[string]*descEdit, why string) {
@@ -150,6 +151,10 @@ func modelEntries(data []byte, isNew bool) (names []string, items []*yaml.Node, 
 				if !wholeSource(name, a, b, sources) {
 					return nil, nil, nil, "a source's tables are not as the patch reads them"
 				}
+			}
+		case isStr(k) && inertKeys[k.Value]:
+			if !inertValue(v) {
+				return nil, nil, nil, "its " + k.Value + " are not plain"
 			}
 		default:
 			return nil, nil, nil, "holds more than models and sources"

@@ -188,6 +188,93 @@ func propsTree(data []byte) (*yaml.Node, error) {
 	return nil, nil
 }
 
+// inertKeys are the top-level keys of a properties file that the compile
+// accepts and reads nothing of (parseProperties: dbt's exposures, semantic
+// layer, groups, and the properties of macros, analyses and singular
+// tests): an edit of their values changes nothing it writes, unless it
+// makes the compile fail or changes what another key reads (inertValue).
+var inertKeys = map[string]bool{"macros": true, "exposures": true, "metrics": true, "semantic_models": true,
+	"saved_queries": true, "groups": true, "analyses": true, "data_tests": true}
+
+// inertValue says an inert key's value changes nothing the compile
+// writes: it defines no anchor (an alias elsewhere would read it), and
+// holds no empty item in a list of entries (a columns: list of an
+// analysis, say), which fails the compile (nullEntries).
+func inertValue(v *yaml.Node) bool {
+	return !hasAnchor(v) && len(nullEntries("", v)) == 0
+}
+
+// withoutInert compares the inert keys of two top-level mappings, and
+// returns them without those keys (copies: the trees are not changed).
+// An inert key may be added, removed, moved, or changed in what the
+// compile does not read (inertValue), else it must be as it was. Its
+// lines are not in m: nothing keeps them (the node index has entries'
+// lines; the compile says nothing there), so the lines of the other keys
+// may move around them. False when one is twice in b, which fails the
+// compile.
+func withoutInert(a, b *yaml.Node) (*yaml.Node, *yaml.Node, bool) {
+	inert := func(n *yaml.Node) (*yaml.Node, map[string]*yaml.Node, bool) {
+		var kept []*yaml.Node
+		values := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if !isStr(k) || !inertKeys[k.Value] {
+				kept = append(kept, k, v)
+				continue
+			}
+			if values[k.Value] != nil {
+				return nil, nil, false
+			}
+			values[k.Value] = v
+		}
+		if len(values) == 0 {
+			return n, nil, true
+		}
+		c := *n
+		c.Content, c.Line, c.Column = kept, 0, 0
+		if len(kept) > 0 {
+			c.Line, c.Column = kept[0].Line, kept[0].Column
+		}
+		return &c, values, true
+	}
+	ca, va, okA := inert(a)
+	cb, vb, okB := inert(b)
+	if !okA || !okB {
+		return nil, nil, false
+	}
+	for key, x := range va {
+		if y := vb[key]; y != nil {
+			if (lineMap{}).tree(x, y) {
+				continue // as it was, wherever it moved
+			}
+			if !inertValue(y) {
+				return nil, nil, false
+			}
+		}
+		if !inertValue(x) {
+			return nil, nil, false
+		}
+	}
+	for key, y := range vb {
+		if va[key] == nil && !inertValue(y) {
+			return nil, nil, false
+		}
+	}
+	return ca, cb, true
+}
+
+func hasAnchor(n *yaml.Node) bool {
+	if n.Anchor != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAnchor(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // descriptionEdits compares a properties file's text before and after an
 // edit: by model name, the descriptions it changed, and how it moved the
 // lines of everything else (nil: nothing moved), or false when it changed
@@ -216,15 +303,21 @@ func propsEdits(old, new []byte) (edits, sources map[string]*descEdit, moved []l
 		return edits, sources, nil, false, true
 	}
 	m := lineMap{}
+	if a.Kind == yaml.MappingNode && b.Kind == yaml.MappingNode {
+		var ok bool
+		if a, b, ok = withoutInert(a, b); !ok {
+			return nil, nil, nil, false, false
+		}
+	}
 	if !m.same(a, b) {
 		return nil, nil, nil, false, false
 	}
 	if a.Kind != yaml.MappingNode {
 		return edits, sources, nil, false, m.tree(a, b) && m.unmoved()
 	}
-	// lines may move in a file of models, sources, seeds, snapshots and
-	// unit tests alone: the only positions a compile keeps of them are in
-	// the node index
+	// lines may move in a file of models, sources, seeds, snapshots, unit
+	// tests and what the compile does not read alone: the only positions a
+	// compile keeps of them are in the node index
 	shiftable := true
 	for i := 0; i+1 < len(a.Content); i += 2 {
 		ka, va, kb, vb := a.Content[i], a.Content[i+1], b.Content[i], b.Content[i+1]

@@ -26,14 +26,14 @@ sources:
   - name: s
     description: the s
 `
-	const units = "exposures:\n  - name: u\n"
+	const units = "custom:\n  - name: u\n" // a key the compile warns of
 	replace := func(s, old, new string) string { return strings.Replace(s, old, new, 1) }
 	for _, tc := range []struct {
 		name, from, to string
 		want           map[string]*descEdit // nil: not only descriptions changed
 	}{
 		{"nothing", base, base, map[string]*descEdit{}},
-		// lines move only in a file of models, sources, seeds, snapshots and unit tests (TestDescriptionEditsMovingLines)
+		// lines move only in a file of models, sources, seeds, snapshots, unit tests and inert keys (TestDescriptionEditsMovingLines)
 		{"a comment above: every line moves", base + units, "# hello\n" + base + units, nil},
 		{"a comment below", base, base + "# bye\n", map[string]*descEdit{}},
 		{"quotes only", base, replace(base, `"the a"`, `'the a'`), map[string]*descEdit{}},
@@ -151,7 +151,9 @@ models:
 		{"a snapshot below: its lines move too", "# hi\n" + base + "snapshots:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
 		{"a unit test below: its lines move too", "# hi\n" + base + "unit_tests:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
 		{"a unit test edited: made again (propsEdits)", base + "unit_tests:\n  - name: t\n", nil, nil},
-		{"an exposure below: its lines would move", "# hi\n" + base + "exposures:\n  - name: s\n", nil, nil},
+		{"an exposure below: its lines move too (the compile reads none)", "# hi\n" + base + "exposures:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
+		{"an exposure moved above", "version: 2\nexposures:\n  - name: s\n" + base[len("version: 2\n"):], map[string]*descEdit{}, []lineShift{{2, 2}}},
+		{"a key the compile warns of below: its lines would move", "# hi\n" + base + "custom:\n  - name: s\n", nil, nil},
 		{"a column added", replace(base, "  - name: b\n", "      - name: y\n        description: a y\n  - name: b\n"),
 			map[string]*descEdit{"a": {added: map[string]*Column{"y": {Name: "y", Description: "a y"}}}}, []lineShift{{10, 2}}},
 		{"a column added first, with no description", replace(base, "      - name: id\n", "      - name: y\n      - name: id\n"),
@@ -269,4 +271,53 @@ func TestPropsEditsUnitTests(t *testing.T) {
 			assert.Equal(t, tc.moved, moved)
 		})
 	}
+}
+
+// TestPatchInertKeys: the keys of a properties file the compile reads
+// nothing of (exposures, the semantic layer's, macros' and analyses'
+// properties...) edited, with lines moved or a model's description in the
+// same save, in a file of their own added or removed, are patched. An
+// empty entry in one (the cold compile fails) and an anchor another key
+// reads compile whole.
+func TestPatchInertKeys(t *testing.T) {
+	exposures := func(desc string, extra string) string {
+		return "exposures:\n  - name: board\n    type: dashboard\n    description: " + desc + "\n" + extra +
+			"    depends_on:\n      - ref('b')\n    owner: {name: Ann, email: ann@example.com}\n"
+	}
+	props := func(exp, bdesc string) string {
+		return "version: 2\n" + exp + "models:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        tests: [unique]\n" +
+			"  - name: b\n    description: " + bdesc + "\n" +
+			"semantic_models:\n  - name: orders\n    model: ref('b')\n    entities:\n      - name: id\n        type: primary\n" +
+			"metrics:\n  - name: n\n    type: simple\n    type_params: {measure: n}\n"
+	}
+	semantic := "semantic_models:\n  - name: orders\n    model: ref('b')\n    entities:\n      - name: id\n        type: primary\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: inert\nversion: \"1.0.0\"\n",
+			"models/a.sql": "select 1 as id\n", "models/b.sql": "select * from {{ ref('a') }}\n",
+			"analyses/q.sql": "select * from {{ ref('b') }}\n",
+			"models/_p.yml":  props(exposures("the board", ""), "the b")}},
+		{name: "an exposure's description", patched: true, files: map[string]string{"models/_p.yml": props(exposures("the board, edited", ""), "the b")}},
+		{name: "lines added above the models, and b's description", patched: true, files: map[string]string{
+			"models/_p.yml": props(exposures("the board", "    url: https://example.com/board\n    maturity: high\n"), "the b, edited")}},
+		{name: "a metric edited", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(props(exposures("the board", "    url: https://example.com/board\n    maturity: high\n"), "the b, edited"), "measure: n}", "measure: m}", 1)}},
+		{name: "a file of analyses' properties added", patched: true, files: map[string]string{
+			"models/_a.yml": "version: 2\nanalyses:\n  - name: q\n    description: a query\n    columns:\n      - name: id\n"}},
+		{name: "an empty column in it", coldFails: true, files: map[string]string{
+			"models/_a.yml": "version: 2\nanalyses:\n  - name: q\n    description: a query\n    columns:\n      -\n"}},
+		{name: "fixed", patched: true, files: map[string]string{
+			"models/_a.yml": "version: 2\nanalyses:\n  - name: q\n    description: a query\n    columns:\n      - name: id\n"}},
+		{name: "it removed", patched: true, remove: []string{"models/_a.yml"}},
+		{name: "a file of the semantic layer added", patched: true, files: map[string]string{"models/_sl.yml": "version: 2\n" + semantic}},
+		{name: "an anchor b's description reads", files: map[string]string{
+			"models/_p.yml": "version: 2\nexposures:\n  - name: board\n    description: &d the board\nmodels:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        tests: [unique]\n  - name: b\n    description: *d\n"}},
+		{name: "the anchor's text edited", files: map[string]string{
+			"models/_p.yml": "version: 2\nexposures:\n  - name: board\n    description: &d the board, edited\nmodels:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        tests: [unique]\n  - name: b\n    description: *d\n"}},
+		{name: "the file of the semantic layer edited", patched: true, files: map[string]string{"models/_sl.yml": "version: 2\n" + strings.Replace(semantic, "primary", "foreign", 1)}},
+		{name: "back to no anchor", files: map[string]string{"models/_p.yml": props("", "the b")}},
+		{name: "exposures added above the models", patched: true, files: map[string]string{"models/_p.yml": props(exposures("new", "    maturity: low\n"), "the b")}},
+		{name: "and removed, with b's description", patched: true, files: map[string]string{"models/_p.yml": props("", "the b, again")}},
+		{name: "a key twice", coldFails: true, files: map[string]string{"models/_p.yml": props(exposures("one", ""), "the b, again") + exposures("two", "")}},
+		{name: "once", patched: true, files: map[string]string{"models/_p.yml": props("", "the b, again") + exposures("two", "")}},
+	})
 }
