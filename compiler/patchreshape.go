@@ -172,7 +172,8 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 // reconfigured checks a reshaped model whose config changed, as the whole
 // compile settles and checks configs (finishConfigs, checkNodeConfig), or
 // says why it cannot be patched: what other nodes see of it must be as it
-// was (its relation, not ephemeral, enabled), nothing may warn, and its
+// was (its relation, not ephemeral, enabled), its contract not newly
+// enforced (its columns' places), nothing may warn, and its
 // config must be what its manifest entry holds alone (no templated
 // config: unrendered_config would need its YAML layers).
 func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
@@ -182,6 +183,12 @@ func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
 		return "its render warns"
 	case !n.Enabled() || n.Materialized() == "ephemeral":
 		return "it is disabled or ephemeral now"
+	case n.ContractEnforced() && !j.fin.ContractEnforced():
+		// a contract's columns are built in their YAML order, which the
+		// node index's places may not hold: a patch adding, removing or
+		// reordering the columns of a model without a contract leaves
+		// them (only an enforced contract reads them; found by review)
+		return "its contract is enforced now"
 	case len(j.fin.UnrenderedConfig) > 0 || j.pc.Templated || c.project.templatedConfigs || c.project.Package(n.Package) != nil && c.project.Package(n.Package).templatedConfigs:
 		return "its configs are templated"
 	case !cacheableValue(rs.config):

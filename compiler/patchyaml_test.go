@@ -321,3 +321,32 @@ func TestPatchInertKeys(t *testing.T) {
 		{name: "once", patched: true, files: map[string]string{"models/_p.yml": props("", "the b, again") + exposures("two", "")}},
 	})
 }
+
+// TestPatchContractAfterColumnEdits: columns added, removed or put back
+// in another place in a model's YAML entry are patched (the node index
+// keeps the columns' old places: only an enforced contract reads them);
+// its config() enforcing a contract afterwards compiles whole, which
+// gives the contract its columns in their YAML order (found by review:
+// patched, the contract's table was built in the index's order).
+func TestPatchContractAfterColumnEdits(t *testing.T) {
+	cols := func(names ...string) string {
+		s := "version: 2\nmodels:\n  - name: m\n    columns:\n"
+		for _, n := range names {
+			s += "      - name: " + n + "\n        data_type: " + map[string]string{"id": "integer", "name": "varchar", "amount": "double"}[n] + "\n"
+		}
+		return s
+	}
+	const plain, enforced = "{{ config(materialized='table') }}\nselect 1 as id, 'x' as name\n",
+		"{{ config(materialized='table', contract={'enforced': true}) }}\nselect 1 as id, 'x' as name\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: ct\nversion: \"1.0.0\"\n", "models/m.sql": plain, "models/_p.yml": cols("id")}},
+		{name: "a column added before id", patched: true, files: map[string]string{"models/_p.yml": cols("name", "id")}},
+		{name: "the contract enforced", files: map[string]string{"models/m.sql": enforced}},
+		{name: "not enforced", patched: true, files: map[string]string{"models/m.sql": plain}},
+		{name: "name removed", patched: true, files: map[string]string{"models/_p.yml": cols("id")}},
+		{name: "and added back after id", patched: true, files: map[string]string{"models/_p.yml": cols("id", "name")}},
+		{name: "enforced again", files: map[string]string{"models/m.sql": enforced}},
+		{name: "its columns then (refused)", files: map[string]string{"models/_p.yml": cols("name", "id")}},
+		{name: "its SQL then", patched: true, files: map[string]string{"models/m.sql": strings.Replace(enforced, "'x'", "'y'", 1)}},
+	})
+}

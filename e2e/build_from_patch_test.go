@@ -1403,3 +1403,38 @@ func TestBuildFromPatchAfterDocsWrittenAndCalled(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	require.Equal(t, "[[Cents, below 1000.]]", fmt.Sprint(query(t, light, `select comment from duckdb_columns() where table_name = 't' and column_name = 'amount'`)))
 }
+
+// A column is added first to a model's YAML (patched), then the model's
+// config() enforces a contract and the model is built alone: its table
+// has the contract's columns in their YAML order, as after a whole
+// compile (found by review: built from the patch, in the order the node
+// index kept from before the column was added).
+func TestBuildContractAfterColumnAddedByPatch(t *testing.T) {
+	cols := func(names ...string) string {
+		s := "version: 2\nmodels:\n  - name: m\n    columns:\n"
+		for _, n := range names {
+			s += "      - name: " + n + "\n        data_type: " + map[string]string{"id": "integer", "name": "varchar"}[n] + "\n"
+		}
+		return s
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: ct\n",
+		"models/m.sql": "{{ config(materialized='table') }}\nselect 1 as id, 'x' as name\n", "models/_p.yml": cols("id")})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/_p.yml", cols("name", "id"))
+	}
+	r := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+	require.Equal(t, 0, r.Code, r.String())
+	require.NotContains(t, r.Stderr, "no patch:", "the column added is patched")
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/m.sql", "{{ config(materialized='table', contract={'enforced': true}) }}\nselect 1 as id, 'x' as name\n")
+	}
+	r = mart(t, light, "build", "--select", "m")
+	require.Equal(t, 0, r.Code, r.String())
+	r = mart(t, whole, "build", "--select", "m", "--no-partial-parse")
+	require.Equal(t, 0, r.Code, r.String())
+	order := func(dir string) [][]any {
+		return query(t, dir, `select column_name from duckdb_columns() where table_name = 'm' order by column_index`)
+	}
+	require.Equal(t, [][]any{{"name"}, {"id"}}, order(whole))
+	require.Equal(t, order(whole), order(light))
+}
