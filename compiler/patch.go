@@ -843,7 +843,10 @@ func (pp *pendingPatch) writing() { pp.startOnce.Do(func() { close(pp.start) }) 
 
 // patchKey hashes the compile options and the project files of the
 // project and its packages as written; "" when it cannot. The vars are
-// the snapshot's Vars.
+// the snapshot's Vars. The target is not the --target given but the one
+// it resolves to, which globalParseKey hashes: --target dev, when dev is
+// the profile's default, patches what a compile without it left (found
+// by review).
 func patchKey(opt Options, proj *Project, whole bool) string {
 	var files []string
 	for _, p := range proj.projects() {
@@ -853,7 +856,7 @@ func patchKey(opt Options, proj *Project, whole bool) string {
 			files = append(files, p.Dir, p.fileSum)
 		}
 	}
-	b, err := json.Marshal([]any{opt.FullRefresh, opt.Target, opt.ProfilesDir, files})
+	b, err := json.Marshal([]any{opt.FullRefresh, opt.ProfilesDir, files})
 	if err != nil {
 		return ""
 	}

@@ -1438,3 +1438,24 @@ func TestBuildContractAfterColumnAddedByPatch(t *testing.T) {
 	require.Equal(t, [][]any{{"name"}, {"id"}}, order(whole))
 	require.Equal(t, order(whole), order(light))
 }
+
+// --target naming the profile's default target patches what a compile
+// without it left, and builds from the patch; another target compiles
+// whole, and its target/ is a whole compile's.
+func TestPatchWithDefaultTargetNamed(t *testing.T) {
+	profiles := "tn:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: target/dev.duckdb}\n    other: {type: duckdb, path: target/other.duckdb, schema: elsewhere}\n"
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: tn\nprofile: tn\n", "profiles.yml": profiles,
+		"models/a.sql": "select 1 as id\n", "models/b.sql": "select id from {{ ref('a') }}\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/b.sql", "select id + 1 as id from {{ ref('a') }}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "b edited, --target dev", "build", "--target", "dev", "--select", "b")
+	require.Equal(t, 0, r.Code, r.String())
+	r = martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile", "--target", "other")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stderr, "no patch: macros or settings changed")
+	r = mart(t, whole, "compile", "--target", "other", "--no-partial-parse")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+	require.Contains(t, readFile(t, light, "target/compiled/models/b.sql"), "elsewhere", "b reads a in the other target's schema")
+}
