@@ -137,3 +137,26 @@ func TestReadStateManifestSkipsMaps(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, m.Nodes)
 }
+
+// FuzzDecodeStateManifest: whatever ReadManifest reads, the state decode
+// reads to the same nodes (less what it leaves out). It may accept what
+// ReadManifest refuses only in what it skips (TestReadStateManifestSkipsMaps).
+func FuzzDecodeStateManifest(f *testing.F) {
+	node := `{"unique_id":"model.p.a","resource_type":"model","name":"a","raw_code":"select 1","config":{"materialized":"view","n":1.5},"depends_on":{"nodes":["seed.p.s"]}}`
+	for _, s := range []string{
+		`{}`, `{"nodes":{}}`, `{"metadata":{"project_name":"p"},"nodes":{"model.p.a":` + node + `},"sources":{"s":null},"parent_map":{"a":[]}}`,
+		`{"nodes":{"a":` + node + `,"a":{}}}`, `{"Nodes":{"a":{}}}`, `{"nodes":{"\u0061":{"NAME":"x"}}}`, " {\"nodes\" : { } } ",
+		`{"nodes":{"a":{"columns":{"c":{"name":"c","meta":{"k":[1,{"x":null}]}}}}}}`, `{"unit_tests":{"u":{"unit_test":{"model":"a"}}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, wantErr := fullWithoutCode(t, data)
+		got, err := decodeStateManifest(data)
+		if wantErr != nil {
+			return
+		}
+		require.NoError(t, err, "%q", data)
+		require.Equal(t, want, got, "%q", data)
+	})
+}
