@@ -122,6 +122,13 @@ func modelEntries(data []byte, isNew bool) (names []string, items []*yaml.Node, 
 	if err != nil || top == nil || top.Kind != yaml.MappingNode {
 		return nil, nil, nil, "holds no models"
 	}
+	if isNew {
+		// what the compile checks of the whole file (parseProperties): a
+		// key twice, an empty entry, or a value of another type fails it
+		if len(nullEntries("", top)) > 0 || top.Decode(&properties{}) != nil {
+			return nil, nil, nil, "does not decode cleanly"
+		}
+	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch {

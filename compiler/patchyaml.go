@@ -263,6 +263,23 @@ func withoutInert(a, b *yaml.Node) (*yaml.Node, *yaml.Node, bool) {
 	return ca, cb, true
 }
 
+// twiceKeyed says a mapping has two keys the YAML decoder takes for one
+// (of one kind and value, whatever their tags and anchors): decoding it,
+// as the compile does a properties file's top (parseProperties), fails.
+func twiceKeyed(n *yaml.Node) bool {
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		for j := i + 2; j+1 < len(n.Content); j += 2 {
+			if n.Content[i].Kind == n.Content[j].Kind && n.Content[i].Value == n.Content[j].Value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func hasAnchor(n *yaml.Node) bool {
 	if n.Anchor != "" {
 		return true
@@ -303,6 +320,9 @@ func propsEdits(old, new []byte) (edits, sources map[string]*descEdit, moved []l
 		return edits, sources, nil, false, true
 	}
 	m := lineMap{}
+	if twiceKeyed(b) {
+		return nil, nil, nil, false, false // the YAML decoder fails on it
+	}
 	if a.Kind == yaml.MappingNode && b.Kind == yaml.MappingNode {
 		var ok bool
 		if a, b, ok = withoutInert(a, b); !ok {

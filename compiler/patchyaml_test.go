@@ -350,3 +350,27 @@ func TestPatchContractAfterColumnEdits(t *testing.T) {
 		{name: "its SQL then", patched: true, files: map[string]string{"models/m.sql": strings.Replace(enforced, "'x'", "'y'", 1)}},
 	})
 }
+
+// TestPatchKeyTwice: a properties file with a top-level key twice (of one
+// kind and value, whatever its tag or anchor) fails the cold compile's
+// YAML decoder, and the patch refuses it: a new file of inert keys, of
+// models, with a new model file, and an existing file whose tagged or
+// anchored key is written again plainly (found by review).
+func TestPatchKeyTwice(t *testing.T) {
+	const base = "version: 2\nmodels:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        tests: [unique]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: twice\nversion: \"1.0.0\"\n",
+			"models/a.sql": "select 1 as id\n", "models/b.sql": "select * from {{ ref('a') }}\n", "models/_p.yml": base}},
+		{name: "a new file, exposures twice", coldFails: true, files: map[string]string{"models/_x.yml": "version: 2\nexposures:\n  - name: e\nexposures:\n  - name: f\n"}},
+		{name: "version twice", coldFails: true, files: map[string]string{"models/_x.yml": "version: 2\nversion: 2\nexposures:\n  - name: e\n"}},
+		{name: "models twice", coldFails: true, files: map[string]string{"models/_x.yml": "version: 2\nmodels: []\nmodels: []\n"}},
+		{name: "once", patched: true, files: map[string]string{"models/_x.yml": "version: 2\nexposures:\n  - name: e\n"}},
+		{name: "a new model, its file's version twice", coldFails: true, files: map[string]string{"models/c.sql": "select 2 as id\n",
+			"models/_c.yml": "version: 2\nversion: 2\nmodels:\n  - name: c\n    description: c\n"}},
+		{name: "once too", patched: true, files: map[string]string{"models/_c.yml": "version: 2\nmodels:\n  - name: c\n    description: c\n"}},
+		{name: "a tagged key", files: map[string]string{"models/_p.yml": base + "!x exposures:\n  - name: e\n"}},
+		{name: "and plainly again", coldFails: true, files: map[string]string{"models/_p.yml": base + "!x exposures:\n  - name: e\nexposures:\n  - name: f\n"}},
+		{name: "an anchored key", files: map[string]string{"models/_p.yml": base + "&k exposures:\n  - name: e\n"}},
+		{name: "and plainly again, too", coldFails: true, files: map[string]string{"models/_p.yml": base + "&k exposures:\n  - name: e\nexposures:\n  - name: f\n"}},
+	})
+}
