@@ -13,22 +13,11 @@ import (
 )
 
 // fullWithoutCode is what ReadManifest makes of data, less what
-// ReadStateManifest leaves out.
+// ReadStateManifest leaves out: one encoding/json decode
+// (decodeStateWhole), the oracle of the split decode.
 func fullWithoutCode(t *testing.T, data []byte) (*Manifest, error) {
 	t.Helper()
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	for _, nodes := range []map[string]*Node{m.Nodes, m.Sources, m.UnitTests} {
-		for _, n := range nodes {
-			if n != nil {
-				n.RawCode, n.CompiledCode = "", ""
-			}
-		}
-	}
-	m.ParentMap, m.ChildMap = nil, nil
-	return &m, nil
+	return decodeStateWhole(data)
 }
 
 // A state manifest decoded in parallel pieces is ReadManifest's, less the
