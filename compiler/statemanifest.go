@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strings"
 	"sync/atomic"
 )
 
@@ -116,9 +117,12 @@ func splitStateManifest(data []byte) (*Manifest, bool) {
 	others := map[string]any{"metadata": &m.Metadata, "macros": &m.Macros, "docs": &m.Docs, "disabled": &m.Disabled,
 		"parent_map": &skippedMap{}, "child_map": &skippedMap{}}
 	seen := map[string]bool{}
-	var entries [3][]stateEntry
-	var mapOf [3]*map[string]*Node
-	maps := 0
+	// the node maps found, each with its entries in the file's order
+	type nodeMap struct {
+		to      *map[string]*Node
+		entries []stateEntry
+	}
+	var found []nodeMap
 	ok := eachMember(data, func(key string, v []byte) bool {
 		if seen[key] {
 			return false // encoding/json merges a key twice: decoded whole
@@ -128,15 +132,14 @@ func splitStateManifest(data []byte) (*Manifest, bool) {
 			if len(v) == 0 || v[0] != '{' {
 				return false
 			}
-			var es []stateEntry
+			nm := nodeMap{to: to}
 			if !eachMember(v, func(id string, raw []byte) bool {
-				es = append(es, stateEntry{key: id, raw: raw})
+				nm.entries = append(nm.entries, stateEntry{key: id, raw: raw})
 				return true
 			}) {
 				return false
 			}
-			entries[maps], mapOf[maps] = es, to
-			maps++
+			found = append(found, nm)
 			return true
 		}
 		if to, ok := others[key]; ok {
@@ -144,8 +147,13 @@ func splitStateManifest(data []byte) (*Manifest, bool) {
 		}
 		// a key ReadManifest ignores, unless encoding/json would match it
 		// to a field in another case
-		for _, k := range []string{"metadata", "nodes", "sources", "unit_tests", "macros", "docs", "disabled", "parent_map", "child_map"} {
-			if bytes.EqualFold([]byte(key), []byte(k)) {
+		for k := range others {
+			if strings.EqualFold(key, k) {
+				return false
+			}
+		}
+		for k := range nodeMaps {
+			if strings.EqualFold(key, k) {
 				return false
 			}
 		}
@@ -154,11 +162,11 @@ func splitStateManifest(data []byte) (*Manifest, bool) {
 	if !ok {
 		return nil, false
 	}
-	// the entries of all three maps, decoded on every core
+	// the entries of all the maps, decoded on every core
 	var all []*stateEntry
-	for i := 0; i < maps; i++ {
-		for j := range entries[i] {
-			all = append(all, &entries[i][j])
+	for _, nm := range found {
+		for j := range nm.entries {
+			all = append(all, &nm.entries[j])
 		}
 	}
 	var bad atomic.Bool
@@ -175,21 +183,21 @@ func splitStateManifest(data []byte) (*Manifest, bool) {
 	if bad.Load() {
 		return nil, false
 	}
-	for i := 0; i < maps; i++ {
-		out := make(map[string]*Node, len(entries[i]))
-		for _, e := range entries[i] { // in order: a key twice keeps its last
+	for _, nm := range found {
+		out := make(map[string]*Node, len(nm.entries))
+		for _, e := range nm.entries { // in order: a key twice keeps its last
 			out[e.key] = e.node
 		}
-		*mapOf[i] = out
+		*nm.to = out
 	}
 	return m, true
 }
 
 // eachMember calls fn with each member of the JSON object that is b (its
 // key decoded, its value's text); false when b is not an object of that
-// shape (whitespace around it only), or fn says false. A key with an escape or a byte outside
-// ASCII is decoded by encoding/json (which, as for every key it decodes,
-// turns bad UTF-8 into U+FFFD).
+// shape (whitespace around it only), or fn says false. A key with an
+// escape or a byte outside ASCII is decoded by encoding/json (which, as
+// for every key it decodes, turns bad UTF-8 into U+FFFD).
 func eachMember(b []byte, fn func(key string, v []byte) bool) bool {
 	i := 0
 	ws := func() {
