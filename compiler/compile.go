@@ -848,7 +848,7 @@ func (c *compilation) packageOf(p *Project) string {
 }
 
 // fqnFor builds a node's fully qualified name from its path under root.
-func (c *compilation) fqnFor(proj *Project, root, rel, name string) []string {
+func fqnFor(proj *Project, root, rel, name string) []string {
 	sub := strings.TrimPrefix(rel, root+"/")
 	dir := path.Dir(sub)
 	fqn := []string{proj.Name}
@@ -977,7 +977,7 @@ func (c *compilation) newNode(kind, name string, f *projectFile) *Node {
 	n := &Node{ResourceType: kind, Name: name, Package: f.proj.Name, Path: f.rel,
 		UniqueID: kind + "." + f.proj.Name + "." + name, Language: "sql",
 		Columns: map[string]*Column{}, Meta: map[string]any{}}
-	n.FQN = c.fqnFor(f.proj, f.root, f.rel, name)
+	n.FQN = fqnFor(f.proj, f.root, f.rel, name)
 	if kind != TypeSeed {
 		n.RawCode = string(f.data)
 		if n.Checksum = f.sum; n.Checksum.Checksum == "" {

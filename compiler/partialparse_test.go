@@ -83,6 +83,7 @@ type mutatedProject struct {
 		moreVars     string // more lines in vars:
 		layer2       string
 		layer1Schema string
+		layer0       string // more lines of layer_0's folder configs
 	}
 }
 
@@ -153,11 +154,11 @@ vars:
   synth:
     layer_0:
       +materialized: view
-    layer_1:
+%s    layer_1:
       +materialized: table
 %s    layer_2:
       +materialized: %s
-`, s.v, s.w, s.moreVars, schemaLine(s.layer1Schema), s.layer2)
+`, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2)
 	p.write("mart.yml", text)
 }
 
@@ -269,11 +270,18 @@ func (p *mutatedProject) mutateOnce() string {
 			"  schema_sfx: _s\n", "  schema_sfx: _t\n"})
 		p.writeMartYML()
 		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
-	case 5: // folder configs
-		p.settings.layer2 = p.pick([]string{"view", "table"})
-		p.settings.layer1Schema = p.pick([]string{"", "inter", "other"})
+	case 5: // folder configs (patchfolder.go)
+		switch r.Intn(3) {
+		case 0:
+			p.settings.layer2 = p.pick([]string{"view", "table"})
+		case 1:
+			p.settings.layer1Schema = p.pick([]string{"", "inter", "other"})
+		default:
+			p.settings.layer0 = p.pick([]string{"", "      # staging\n", "      +tags: [staging]\n", "      +meta: {owner: ann}\n      +tags: [s]\n",
+				"      +docs: {show: false}\n", "      +materialized: table\n", "      g_1:\n        +tags: [g1]\n"})
+		}
 		p.writeMartYML()
-		return "folder config " + p.settings.layer2 + " " + p.settings.layer1Schema
+		return fmt.Sprintf("folder config %s %s %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0)
 	case 6: // a macro body
 		f := p.pick(p.files("macros", ".sql"))
 		text := p.read(f)

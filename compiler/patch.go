@@ -78,7 +78,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 9\n"
+const patchMagic = "mart patch snapshot 10\n"
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -731,7 +731,12 @@ type patchHead struct {
 	LoadDiags []string          // what loading the project and target said (packages.yml...)
 	Index     blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
 	Vars      map[string]string // each var's value, hashed (varSums)
-	VarUse    map[string]varUse // who reads each var
+	// ModelConfigs: the root project file's models: entry as the outputs
+	// were made with it (Project.modelsText), which the Key leaves out:
+	// an edit of it makes again the models whose folder config it
+	// changed (patchfolder.go)
+	ModelConfigs string
+	VarUse       map[string]varUse // who reads each var
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
@@ -1171,7 +1176,8 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
-		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags)}}
+		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags),
+		ModelConfigs: c.project.modelsText}}
 	var varsOK bool
 	snap.Vars, varsOK = projectVarSums(c.project)
 	if snap.Key == "" || !varsOK {
@@ -1836,6 +1842,35 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, entries[remade[0]].file + " changed a model's config and " + why
 			}
 		}
+	}
+	// the models whose folder config an edit of the project file's
+	// models: entry changed are made again the same way (patchfolder.go)
+	if proj.modelsText != snap.ModelConfigs {
+		folder, why := snap.folderRemakes(proj, patchable)
+		if why != "" {
+			return nil, why
+		}
+		for _, ni := range folder {
+			if slices.Contains(goneNodes, ni) {
+				continue // its file removed, moved or made again already
+			}
+			p := snap.Nodes[ni].Path
+			if what := snap.remadeWhole(snap.Nodes[ni].ID); what != "" {
+				return nil, "the project file's models: configs changed the config of " + p + ", " + what
+			}
+			at, ok := fileIndex[p]
+			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
+				return nil, "the project file's models: configs changed the config of " + p + ", not a patchable model"
+			}
+			goneNodes = append(goneNodes, ni)
+			added = append(added, addedFile{path: p, like: at})
+		}
+		if len(folder) > 0 && !opt.PatchReadOnly {
+			if why := snap.canEditGraph(); why != "" {
+				return nil, "the project file's models: configs changed a model's config and " + why
+			}
+		}
+		snap.ModelConfigs = proj.modelsText
 	}
 	// the source tables added, removed or made again (patchsources.go);
 	// the rest of sourceDescs is their descriptions, columns and tests

@@ -24,21 +24,25 @@ type Project struct {
 	// fileSum is the file's name and the checksum of its text without its
 	// vars (settingsSum); wholeSum the checksum of all of it (patch.go)
 	fileSum, wholeSum string
-	cliVars           map[string]any // --vars, which win over any project's vars
-	fileVars          map[string]any // the project file's own vars (Vars is them with --vars)
-	Name              string
-	Profile           string
-	ModelPaths        []string
-	SeedPaths         []string
-	MacroPaths        []string
-	TestPaths         []string
-	SnapshotPaths     []string
-	DocsPaths         []string
-	AnalysisPaths     []string
-	TargetPath        string
-	Vars              map[string]any
-	OnRunStart        []string
-	OnRunEnd          []string
+	// modelsText is the root project file's models: entry as written,
+	// which fileSum leaves out ("" when it has none or fileSum does not
+	// leave it out: settingsSum)
+	modelsText    string
+	cliVars       map[string]any // --vars, which win over any project's vars
+	fileVars      map[string]any // the project file's own vars (Vars is them with --vars)
+	Name          string
+	Profile       string
+	ModelPaths    []string
+	SeedPaths     []string
+	MacroPaths    []string
+	TestPaths     []string
+	SnapshotPaths []string
+	DocsPaths     []string
+	AnalysisPaths []string
+	TargetPath    string
+	Vars          map[string]any
+	OnRunStart    []string
+	OnRunEnd      []string
 	// PackagesInstallPath is where `mart deps` installs packages (default
 	// dbt_packages); Packages are the ones installed there, each a project
 	// of its own whose PackageDir is its directory relative to this one.
@@ -156,7 +160,9 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	}
 	whole := sha256.Sum256(data)
 	p.wholeSum = path.Base(p.File) + " " + hex.EncodeToString(whole[:])
-	p.fileSum = path.Base(p.File) + " " + settingsSum(data, &root)
+	var sum string
+	sum, p.modelsText = settingsSum(data, &root, label == "")
+	p.fileSum = path.Base(p.File) + " " + sum
 	var diags Diagnostics
 	top := root.Content[0]
 	envCtx := &yamlRender{file: p.File, vars: cliVars}
@@ -293,40 +299,79 @@ func strList(n *yaml.Node) []string {
 // settingsSum hashes a project file's text without its top-level vars:
 // entry, which a patch compares with the vars' values instead
 // (changedVars: a var edited in the project file re-renders the nodes
-// that read it, as one passed with --vars does). The whole text is hashed
-// when the entry cannot be cut out cleanly: an anchor or alias anywhere
-// (the vars may feed other settings), another key on its lines (a flow
-// mapping), or line ends YAML counts otherwise than a split at "\n". The
-// lines after the entry may move: what names a line of the file (a
-// diagnostic) makes the snapshot compare the whole text (patchKey).
-func settingsSum(data []byte, root *yaml.Node) string {
+// that read it, as one passed with --vars does), and, when models is
+// set (the root project's file), without its models: entry, which it
+// returns as written: a patch compares each model's folder config under
+// it and the snapshot's (folderRemakes) and makes again the models whose
+// config it changed. The whole text is hashed (and no models text
+// returned) when the entries cannot be cut out cleanly: an anchor or
+// alias anywhere (the vars may feed other settings), another key on
+// their lines (a flow mapping), a key twice, or line ends YAML counts
+// otherwise than a split at "\n". The lines after the entries may move:
+// what names a line of the file (a diagnostic) makes the snapshot compare
+// the whole text (patchKey).
+func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, modelsText string) {
 	top := root.Content[0]
-	from, to := 0, 0 // the vars entry's lines, 1-based, to exclusive (0: to the end)
+	// each entry cut, by key: its lines, 1-based, to exclusive (0: to
+	// the end)
+	type span struct{ from, to int }
+	cut := map[string]span{}
+	clean := !hasAnchors(root) && plainLineEnds(data) && top.Style&yaml.FlowStyle == 0
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(top.Content); i += 2 {
+		k := top.Content[i]
+		if k.Kind != yaml.ScalarNode || seen[k.Value] {
+			clean = false
+		}
+		seen[k.Value] = true
+		if k.Value != "vars" && (k.Value != "models" || !models) {
+			continue
+		}
 		// (a block mapping's key at the start of its line: no other key
 		// shares its lines)
-		if k := top.Content[i]; k.Value == "vars" && k.Kind == yaml.ScalarNode && k.Column == 1 && top.Style&yaml.FlowStyle == 0 {
-			from = k.Line
-			if i+2 < len(top.Content) {
-				to = top.Content[i+2].Line
-			}
+		if k.Column != 1 {
+			clean = false
+			continue
 		}
+		sp := span{from: k.Line}
+		if i+2 < len(top.Content) {
+			sp.to = top.Content[i+2].Line
+		}
+		if sp.from == sp.to {
+			clean = false
+		}
+		cut[k.Value] = sp
 	}
 	h := sha256.New()
-	if from == 0 || from == to || hasAnchors(root) || !plainLineEnds(data) {
+	if !clean || len(cut) == 0 && !models {
 		h.Write(data)
-		return hex.EncodeToString(h.Sum(nil))
+		return hex.EncodeToString(h.Sum(nil)), ""
 	}
+	in := func(line int, sp span) bool { return sp.from > 0 && line >= sp.from && (sp.to == 0 || line < sp.to) }
+	var kept strings.Builder
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	for i, l := range lines {
-		if i+1 == from {
-			h.Write([]byte("\x00vars\x00\n"))
-		}
-		if i+1 < from || to > 0 && i+1 >= to {
+		switch line := i + 1; {
+		case in(line, cut["vars"]):
+			if line == cut["vars"].from {
+				h.Write([]byte("\x00vars\x00\n"))
+			}
+		case in(line, cut["models"]):
+			// (no mark: a models: entry added or removed is compared
+			// as one that changed)
+			kept.Write(l)
+		default:
 			h.Write(l)
 		}
 	}
-	return "without vars " + hex.EncodeToString(h.Sum(nil))
+	sum = hex.EncodeToString(h.Sum(nil))
+	if _, ok := cut["vars"]; ok {
+		sum = "without vars " + sum
+	}
+	if models {
+		sum = "without models " + sum
+	}
+	return sum, kept.String()
 }
 
 // plainLineEnds tells whether a text ends its lines only where YAML and a

@@ -1459,3 +1459,46 @@ func TestPatchWithDefaultTargetNamed(t *testing.T) {
 	require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
 	require.Contains(t, readFile(t, light, "target/compiled/models/b.sql"), "elsewhere", "b reads a in the other target's schema")
 }
+
+// An analyst makes a folder's models tables in mart.yml, then tags them,
+// and builds the folder: the compile is patched (patchfolder.go: only
+// the folder's models are made again), the build loads from the snapshot,
+// and what it runs, the warehouse's tables and target/ are a whole
+// compile's. A comment in the models: entry patches too, and so does a
+// schema set for the folder, whose models are all made again; one set
+// for a folder whose models others read compiles whole.
+func TestBuildFromPatchAfterFolderConfigEdit(t *testing.T) {
+	project := func(marts string) string {
+		return "name: fc\nmodels:\n  fc:\n    staging:\n      +materialized: view\n    marts:\n" + marts
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": project("      +materialized: view\n"),
+		"models/staging/a.sql": "select 1 as id\n",
+		"models/marts/b.sql":   "select id from {{ ref('a') }}\n",
+		"models/marts/c.sql":   "select id, 2 as n from {{ ref('b') }}\n",
+		"models/_p.yml":        "version: 2\nmodels:\n  - name: c\n    columns:\n      - name: id\n        data_tests: [unique]\n"})
+	views := func(dir string) [][]any {
+		return query(t, dir, `select table_name, table_type from information_schema.tables order by 1`)
+	}
+	for _, step := range []struct{ name, marts string }{
+		{"the marts made tables", "      +materialized: table\n"},
+		{"and tagged, with a comment", "      # gold\n      +materialized: table\n      +tags: [gold]\n"},
+		{"one of them a view", "      +materialized: table\n      +tags: [gold]\n      b:\n        +materialized: view\n"},
+		{"the marts in a schema of their own", "      +materialized: table\n      +tags: [gold]\n      +schema: gold\n      b:\n        +materialized: view\n"},
+	} {
+		for _, dir := range []string{light, whole} {
+			writeFile(t, dir, "mart.yml", project(step.marts))
+		}
+		a := patchedLikeWhole(t, light, whole, step.name, "build", "--threads", "1", "--select", "marts")
+		require.Equal(t, 0, a.Code, a.String())
+		require.Equal(t, views(whole), views(light), step.name)
+	}
+	assert.Equal(t, [][]any{{"a", "VIEW"}, {"b", "VIEW"}, {"b", "VIEW"}, {"c", "BASE TABLE"}, {"c", "BASE TABLE"}}, views(light))
+	assert.EqualValues(t, 2, scalar(t, light, "select n from main_gold.c"))
+	r := mart(t, light, "ls", "--select", "tag:gold", "--resource-type", "model")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Equal(t, "fc.marts.b\nfc.marts.c\n", r.Stdout)
+	writeFile(t, light, "mart.yml", strings.Replace(project("      +materialized: table\n"), "+materialized: view", "+schema: raw", 1))
+	r = martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stderr, "no patch: ")
+}

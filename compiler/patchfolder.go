@@ -1,0 +1,98 @@
+package compiler
+
+import (
+	"bytes"
+	"path"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Patching an edit of the root project file's models: entry (folder
+// configs). The snapshot's key hashes the project file without that
+// entry (settingsSum) and keeps the entry as the outputs were made with
+// it (ModelConfigs). When it differs, the patch merges each model file's
+// folder config under the old entry and the new one, as a whole compile
+// merges it (fileNode: the path's folders, outermost first), and makes
+// again, as a model whose YAML config changed (remadeModels), every
+// model whose folder config changed: its config, tags, tests and entry as
+// a whole compile makes them, as long as what the nodes that read it and
+// are not made again see of it stays (movedFace: its relation, not
+// ephemeral, its access and group; enabled).
+// A comment, or a folder whose models are all set as before, makes none.
+//
+// It refuses (the whole project compiles) when a folder config changed
+// for a model it cannot make again (not patchable: disabled, ephemeral,
+// a package's; unit-tested), and when either entry holds
+// a template (its values render with --vars, env vars and the target,
+// and unrendered_config keeps them as written). A diagnostic about the
+// project file keys the snapshot by its whole text (patchKey): any edit
+// of it compiles the whole project.
+
+// folderRemakes returns the patchable models (indexes in snap.Nodes,
+// sorted) whose folder config the edit of the models: entry changed, or
+// why it cannot be patched.
+func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int) ([]int, string) {
+	const what = "the project file's models: configs changed"
+	for _, text := range []string{snap.ModelConfigs, proj.modelsText} {
+		if strings.Contains(text, "{{") || strings.Contains(text, "{%") || strings.Contains(text, "{#") {
+			return nil, what + " and are templated"
+		}
+	}
+	old, ok := modelsTree(proj.File, snap.ModelConfigs)
+	if !ok {
+		return nil, what + " and the snapshot's do not parse"
+	}
+	now := proj.configs["models"]
+	if old == nil && now == nil {
+		return nil, "" // (an empty entry and none)
+	}
+	before, after := &Project{configs: map[string]*configTree{"models": old}}, &Project{configs: map[string]*configTree{"models": now}}
+	projects := proj.projects()
+	var out []int
+	for _, f := range snap.Files {
+		if f.Kind != "models" || !strings.HasSuffix(f.Path, ".sql") {
+			continue // (a Python model makes no node: its folder config is read by none)
+		}
+		if f.Proj >= len(projects) {
+			return nil, what + " and the snapshot's files are not the project's"
+		}
+		name := strings.TrimSuffix(path.Base(f.Path), ".sql")
+		fqn := fqnFor(projects[f.Proj], f.Root, f.Path, name)
+		a, okA := typedJSON(nil, before.folderConfig("models", fqn))
+		b, okB := typedJSON(nil, after.folderConfig("models", fqn))
+		if !okA || !okB {
+			return nil, what + " to values the snapshot cannot compare"
+		}
+		if bytes.Equal(a, b) {
+			continue
+		}
+		ni, ok := patchable[f.Path]
+		if !ok || f.Proj != 0 { // (patchadd makes the root project's models only)
+			return nil, what + " for " + f.Path + ", not a patchable model"
+		}
+		out = append(out, ni)
+	}
+	slices.Sort(out)
+	return out, ""
+}
+
+// modelsTree parses a models: entry as settingsSum cut it out of a
+// project file (nil for none).
+func modelsTree(file, text string) (*configTree, bool) {
+	if text == "" {
+		return nil, true
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &root); err != nil || len(root.Content) != 1 {
+		return nil, false
+	}
+	top := root.Content[0]
+	if top.Kind != yaml.MappingNode || len(top.Content) != 2 || top.Content[0].Value != "models" {
+		return nil, false
+	}
+	var diags Diagnostics
+	t := parseConfigTree(file, top.Content[1], "models", &diags)
+	return t, !diags.HasErrors()
+}

@@ -1,0 +1,141 @@
+package compiler
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// TestPatchFolderConfigs: an edit of the project file's models: entry
+// makes again the models whose folder config it changed, and each step's
+// compile equals a cold one; what would change another node's output (a
+// relation, ephemeral, enabled), a template, a warning about the file,
+// or a model the patch cannot make again compiles the whole project.
+func TestPatchFolderConfigs(t *testing.T) {
+	const head = "name: fold\nversion: \"1.0.0\"\nvars:\n  v: 1\n"
+	project := func(models string) string { return head + models }
+	const base = "models:\n  fold:\n    staging:\n      +materialized: view\n    marts:\n      +materialized: table\n      +tags: [mart]\n"
+	props := "version: 2\nmodels:\n  - name: b\n    description: the b\n    columns:\n      - name: id\n        data_type: integer\n        tests: [not_null]\n" +
+		"  - name: a\n    columns:\n      - name: id\n        tests: [unique]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": project(base),
+			"models/staging/a.sql": "select 1 as id\n",
+			"models/marts/b.sql":   "select id from {{ ref('a') }}\n",
+			"models/marts/c.sql":   "select id, {{ var('v') }} as v from {{ ref('b') }}\n",
+			"models/other/d.sql":   "select * from {{ ref('e') }}\n",
+			"models/tested/t.sql":  "select id + 1 as n from {{ ref('a') }}\n",
+			"models/tested/_u.yml": "version: 2\nunit_tests:\n  - name: t_adds\n    model: t\n    given:\n      - input: ref('a')\n        rows: [{id: 1}]\n" +
+				"    expect:\n      rows: [{n: 2}]\n",
+			"models/eph/e.sql":                  "{{ config(materialized='ephemeral') }}\nselect 1 as id\n",
+			"models/_p.yml":                     props,
+			"analyses/q.sql":                    "select * from {{ ref('b') }}\n",
+			"tests/assert_b_ok.sql":             "select * from {{ ref('b') }} where id < 0\n",
+			"dbt_packages/util/dbt_project.yml": "name: util\nversion: \"1.0.0\"\nmodels:\n  util:\n    +materialized: view\n",
+			"dbt_packages/util/models/u.sql":    "select 1 as u\n"}},
+		{name: "a comment in the models: entry", patched: true, files: map[string]string{
+			"mart.yml": project(strings.Replace(base, "    marts:\n", "    # the marts\n    marts:\n", 1))}},
+		{name: "the marts made views", patched: true, files: map[string]string{
+			"mart.yml": project(strings.Replace(base, "+materialized: table", "+materialized: view", 1))}},
+		{name: "tags and meta on staging", patched: true, files: map[string]string{
+			"mart.yml": project(base + "      +meta: {owner: ann}\n" + "    staging2: {}\n")}},
+		{name: "the same configs, written otherwise", patched: true, files: map[string]string{
+			"mart.yml": project(base + "      +meta:\n        owner: ann\n" + "    staging2: {}\n")}},
+		{name: "the marts' tags, with a var edited", patched: true, files: map[string]string{
+			"mart.yml": strings.Replace(project(strings.Replace(base, "[mart]", "[mart, gold]", 1)), "v: 1", "v: 2", 1)}},
+		{name: "a folder of one model, and its SQL", patched: true, files: map[string]string{
+			"mart.yml":           project(base + "      b:\n        +docs: {show: false}\n"),
+			"models/marts/b.sql": "select id, 2 as two from {{ ref('a') }}\n"}},
+		{name: "and its YAML config", patched: true, files: map[string]string{
+			"mart.yml":      project(base + "      b:\n        +docs: {show: true}\n"),
+			"models/_p.yml": strings.Replace(props, "    description: the b\n", "    description: the b\n    config:\n      tags: [yaml]\n", 1)}},
+		{name: "the marts tagged, with b's YAML config again", patched: true, files: map[string]string{
+			"mart.yml":      project(strings.Replace(base, "[mart]", "[mart, silver]", 1)),
+			"models/_p.yml": strings.Replace(props, "    description: the b\n", "    description: the b\n    config:\n      tags: [yaml2]\n", 1)}},
+		{name: "the unit-tested model's folder tagged", files: map[string]string{"mart.yml": project(base + "    tested:\n      +tags: [t]\n")}},
+		{name: "and untagged", files: map[string]string{"mart.yml": project(base)}},
+		{name: "the models: entry emptied", patched: true, files: map[string]string{"mart.yml": head + "models:\n"}},
+		{name: "removed", patched: true, files: map[string]string{"mart.yml": head}},
+		{name: "and put back", patched: true, files: map[string]string{"mart.yml": project(base)}},
+		{name: "a comment above it", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "a contract enforced on the marts", patched: true, files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"      +contract: {enforced: true}\n      c:\n        +contract: {enforced: false}\n")}},
+		{name: "the marts in another schema", files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"      +schema: gold\n")}},
+		{name: "back in theirs", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "c disabled", files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"      c:\n        +enabled: false\n")}},
+		{name: "c enabled again", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "the ephemeral model's folder tagged", files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"    eph:\n      +tags: [x]\n")}},
+		{name: "staging made ephemeral", files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"    eph:\n      +tags: [x]\n    staging:\n      +materialized: ephemeral\n")}},
+		{name: "back", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "a templated config", files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"      +meta: {v: \"{{ var('w', 1) }}\"}\n")}},
+		{name: "plain again", patched: false, files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "a Jinja comment", files: map[string]string{"mart.yml": "# the project\n" + project(base+"      +meta: {note: \"{# x #}\"}\n")}},
+		{name: "none", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "a config key misspelt (a warning)", files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"      +materialised: view\n")}},
+		{name: "fixed", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "models: twice", files: map[string]string{"mart.yml": "# the project\n" + project(base) + "models:\n  fold:\n    +tags: [x]\n"}},
+		{name: "once", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "in flow style", patched: true, files: map[string]string{"mart.yml": "# the project\n" + project("models: {fold: {marts: {+materialized: view}}}\n")}},
+		{name: "an unknown materialization", coldFails: true, files: map[string]string{
+			"mart.yml": "# the project\n" + project(strings.Replace(base, "+materialized: table", "+materialized: tabel", 1))}},
+		{name: "block style again", patched: true, files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "a package's models tagged", files: map[string]string{"mart.yml": "# the project\n" + project(base+"  util:\n    +tags: [u]\n")}},
+		{name: "and its folder config edited", files: map[string]string{
+			"dbt_packages/util/dbt_project.yml": "name: util\nversion: \"1.0.0\"\nmodels:\n  util:\n    +materialized: table\n"}},
+		{name: "a YAML entry of no model", files: map[string]string{"models/_p.yml": props + "  - name: ghost\n"}},
+		{name: "the marts made views then", files: map[string]string{
+			"mart.yml": "# the project\n" + project(strings.Replace(base, "+materialized: table", "+materialized: view", 1))}},
+		{name: "no ghost", files: map[string]string{"models/_p.yml": props}},
+		{name: "an analysis' folder", files: map[string]string{"mart.yml": "# the project\n" + project(base) + "analyses:\n  +tags: [q]\n"}},
+	})
+}
+
+// TestSettingsSumCutsModels: the root project file's sum leaves out its
+// vars: and models: entries, which it returns (models) as written; any
+// other line counts, and a file it cannot cut cleanly is summed whole.
+func TestSettingsSumCutsModels(t *testing.T) {
+	sum := func(text string, models bool) (string, string) {
+		var root yaml.Node
+		require.NoError(t, yaml.Unmarshal([]byte(text), &root))
+		return settingsSum([]byte(text), &root, models)
+	}
+	const models = "models:\n  p:\n    +materialized: table\n"
+	base, text := sum("name: p\n"+models+"vars:\n  v: 1\nseeds:\n  +schema: raw\n", true)
+	assert.Equal(t, models, text)
+	for _, c := range []struct {
+		name, file string
+		same       bool   // the sum is base's
+		models     string // the models text returned
+	}{
+		{"the models edited", "name: p\nmodels:\n  p:\n    +materialized: view # now\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, "models:\n  p:\n    +materialized: view # now\n"},
+		{"the vars edited", "name: p\n" + models + "vars:\n  v: 2\nseeds:\n  +schema: raw\n", true, models},
+		{"the models moved down", "name: p\nvars:\n  v: 1\nseeds:\n  +schema: raw\n" + models, true, models},
+		{"the models removed", "name: p\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, ""},
+		{"the models in flow style", "name: p\nmodels: {p: {+materialized: table}}\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, "models: {p: {+materialized: table}}\n"},
+		{"a seed config edited", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw2\n", false, models},
+		{"a comment above", "# p\nname: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n", false, models},
+		{"models twice", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n" + models, false, ""},
+		{"an anchor", "name: &n p\n" + models + "vars:\n  v: *n\nseeds:\n  +schema: raw\n", false, ""},
+		{"the top in flow style", "{name: p, models: {p: {+materialized: table}}}\n", false, ""},
+		{"a lone CR", "name: p\r" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n", false, ""},
+	} {
+		got, text := sum(c.file, true)
+		assert.Equal(t, c.same, got == base, c.name)
+		assert.Equal(t, c.models, text, c.name)
+	}
+	// a package's file keeps its models: entry in its sum
+	pkg, text := sum("name: p\n"+models+"vars:\n  v: 1\n", false)
+	assert.Empty(t, text)
+	other, _ := sum("name: p\nmodels:\n  p:\n    +materialized: view\nvars:\n  v: 1\n", false)
+	assert.NotEqual(t, pkg, other)
+	vars, _ := sum("name: p\n"+models+"vars:\n  v: 2\n", false)
+	assert.Equal(t, pkg, vars)
+}
