@@ -49,6 +49,19 @@ func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int
 		return nil, "" // (an empty entry and none)
 	}
 	before, after := &Project{configs: map[string]*configTree{"models": old}}, &Project{configs: map[string]*configTree{"models": now}}
+	// a model's folder config is its folder's unless its name is a key
+	// of either tree (a folder config set for that model, or a folder of
+	// its name): each folder is compared once (10,000 models, 60 folders)
+	names := map[string]bool{}
+	old.keys(names)
+	now.keys(names)
+	differ := func(fqn []string) (bool, bool) {
+		a, okA := typedJSON(nil, before.folderConfig("models", fqn))
+		b, okB := typedJSON(nil, after.folderConfig("models", fqn))
+		return !bytes.Equal(a, b), okA && okB
+	}
+	type verdict struct{ differ, ok bool }
+	folders := map[string]verdict{}
 	projects := proj.projects()
 	var out []int
 	for _, f := range snap.Files {
@@ -60,12 +73,22 @@ func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int
 		}
 		name := strings.TrimSuffix(path.Base(f.Path), ".sql")
 		fqn := fqnFor(projects[f.Proj], f.Root, f.Path, name)
-		a, okA := typedJSON(nil, before.folderConfig("models", fqn))
-		b, okB := typedJSON(nil, after.folderConfig("models", fqn))
-		if !okA || !okB {
+		var v verdict
+		if names[name] {
+			v.differ, v.ok = differ(fqn)
+		} else {
+			dir := fqn[:len(fqn)-1]
+			key := strings.Join(dir, "/")
+			var seen bool
+			if v, seen = folders[key]; !seen {
+				v.differ, v.ok = differ(dir)
+				folders[key] = v
+			}
+		}
+		if !v.ok {
 			return nil, what + " to values the snapshot cannot compare"
 		}
-		if bytes.Equal(a, b) {
+		if !v.differ {
 			continue
 		}
 		ni, ok := patchable[f.Path]
@@ -95,4 +118,15 @@ func modelsTree(file, text string) (*configTree, bool) {
 	var diags Diagnostics
 	t := parseConfigTree(file, top.Content[1], "models", &diags)
 	return t, !diags.HasErrors()
+}
+
+// keys adds the folder names of a config tree, at every level, to names.
+func (t *configTree) keys(names map[string]bool) {
+	if t == nil {
+		return
+	}
+	for name, c := range t.children {
+		names[name] = true
+		c.keys(names)
+	}
 }
