@@ -84,6 +84,7 @@ type mutatedProject struct {
 		layer2       string
 		layer1Schema string
 		layer0       string // more lines of layer_0's folder configs
+		head         string // lines above the settings (comments)
 	}
 }
 
@@ -140,7 +141,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 
 func (p *mutatedProject) writeMartYML() {
 	s := p.settings
-	text := fmt.Sprintf(`name: synth
+	text := fmt.Sprintf(`%sname: synth
 version: "1.0.0"
 model-paths: ["models"]
 macro-paths: ["macros"]
@@ -158,7 +159,7 @@ vars:
       +materialized: table
 %s    layer_2:
       +materialized: %s
-`, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2)
+`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2)
 	p.write("mart.yml", text)
 }
 
@@ -271,7 +272,9 @@ func (p *mutatedProject) mutateOnce() string {
 		p.writeMartYML()
 		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
 	case 5: // folder configs (patchfolder.go)
-		switch r.Intn(3) {
+		switch r.Intn(4) {
+		case 3: // a comment: no setting changed (settingsSum)
+			p.settings.head = p.pick([]string{"", "# the synth project\n", "# the synth project, edited\n\n"})
 		case 0:
 			p.settings.layer2 = p.pick([]string{"view", "table"})
 		case 1:
@@ -281,7 +284,7 @@ func (p *mutatedProject) mutateOnce() string {
 				"      +docs: {show: false}\n", "      +materialized: table\n", "      g_1:\n        +tags: [g1]\n"})
 		}
 		p.writeMartYML()
-		return fmt.Sprintf("folder config %s %s %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0)
+		return fmt.Sprintf("folder config %s %s %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.head)
 	case 6: // a macro body
 		f := p.pick(p.files("macros", ".sql"))
 		text := p.read(f)

@@ -59,7 +59,7 @@ func TestPatchFolderConfigs(t *testing.T) {
 		{name: "the models: entry emptied", patched: true, files: map[string]string{"mart.yml": head + "models:\n"}},
 		{name: "removed", patched: true, files: map[string]string{"mart.yml": head}},
 		{name: "and put back", patched: true, files: map[string]string{"mart.yml": project(base)}},
-		{name: "a comment above it", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "a comment above it", patched: true, files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
 		{name: "a contract enforced on the marts", patched: true, files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"      +contract: {enforced: true}\n      c:\n        +contract: {enforced: false}\n")}},
 		{name: "the marts in another schema", files: map[string]string{
@@ -87,13 +87,13 @@ func TestPatchFolderConfigs(t *testing.T) {
 		{name: "an unknown materialization", coldFails: true, files: map[string]string{
 			"mart.yml": "# the project\n" + project(strings.Replace(base, "+materialized: table", "+materialized: tabel", 1))}},
 		{name: "block style again", patched: true, files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
-		{name: "a package's models tagged", files: map[string]string{"mart.yml": "# the project\n" + project(base+"  util:\n    +tags: [u]\n")}},
-		{name: "and its folder config edited", files: map[string]string{
-			"dbt_packages/util/dbt_project.yml": "name: util\nversion: \"1.0.0\"\nmodels:\n  util:\n    +materialized: table\n"}},
 		{name: "a YAML entry of no model", files: map[string]string{"models/_p.yml": props + "  - name: ghost\n"}},
 		{name: "the marts made views then", files: map[string]string{
 			"mart.yml": "# the project\n" + project(strings.Replace(base, "+materialized: table", "+materialized: view", 1))}},
 		{name: "no ghost", files: map[string]string{"models/_p.yml": props}},
+		{name: "a package's models tagged", files: map[string]string{"mart.yml": "# the project\n" + project(base+"  util:\n    +tags: [u]\n")}},
+		{name: "and its folder config edited", files: map[string]string{
+			"dbt_packages/util/dbt_project.yml": "name: util\nversion: \"1.0.0\"\nmodels:\n  util:\n    +materialized: table\n"}},
 		{name: "an analysis' folder", files: map[string]string{"mart.yml": "# the project\n" + project(base) + "analyses:\n  +tags: [q]\n"}},
 	})
 }
@@ -121,7 +121,11 @@ func TestSettingsSumCutsModels(t *testing.T) {
 		{"the models removed", "name: p\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, ""},
 		{"the models in flow style", "name: p\nmodels: {p: {+materialized: table}}\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, "models: {p: {+materialized: table}}\n"},
 		{"a seed config edited", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw2\n", false, models},
-		{"a comment above", "# p\nname: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n", false, models},
+		{"a comment above", "# p\nname: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n", true, models},
+		{"the name quoted, the seeds in flow style", "name: 'p'\n" + models + "vars:\n  v: 1\nseeds: {+schema: raw} # raw data\n", true, models},
+		{"the seeds' schema a number", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: 1\n", false, models},
+		{"and a string", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: '1'\n", false, models},
+		{"the vars removed", "name: p\n" + models + "seeds:\n  +schema: raw\n", false, models},
 		{"models twice", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n" + models, false, ""},
 		{"an anchor", "name: &n p\n" + models + "vars:\n  v: *n\nseeds:\n  +schema: raw\n", false, ""},
 		{"the top in flow style", "{name: p, models: {p: {+materialized: table}}}\n", false, ""},
@@ -131,6 +135,9 @@ func TestSettingsSumCutsModels(t *testing.T) {
 		assert.Equal(t, c.same, got == base, c.name)
 		assert.Equal(t, c.models, text, c.name)
 	}
+	number, _ := sum("name: p\nseeds:\n  +schema: 1\n", true)
+	str, _ := sum("name: p\nseeds:\n  +schema: '1'\n", true)
+	assert.NotEqual(t, number, str, "a number and a string")
 	// a package's file keeps its models: entry in its sum
 	pkg, text := sum("name: p\n"+models+"vars:\n  v: 1\n", false)
 	assert.Empty(t, text)

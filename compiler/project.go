@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"os"
 	"path"
 	"path/filepath"
@@ -296,82 +297,75 @@ func strList(n *yaml.Node) []string {
 	return nil
 }
 
-// settingsSum hashes a project file's text without its top-level vars:
-// entry, which a patch compares with the vars' values instead
-// (changedVars: a var edited in the project file re-renders the nodes
-// that read it, as one passed with --vars does), and, when models is
-// set (the root project's file), without its models: entry, which it
-// returns as written: a patch compares each model's folder config under
-// it and the snapshot's (folderRemakes) and makes again the models whose
-// config it changed. The whole text is hashed (and no models text
-// returned) when the entries cannot be cut out cleanly: an anchor or
-// alias anywhere (the vars may feed other settings), another key on
-// their lines (a flow mapping), a key twice, or line ends YAML counts
-// otherwise than a split at "\n". The lines after the entries may move:
-// what names a line of the file (a diagnostic) makes the snapshot compare
-// the whole text (patchKey).
+// settingsSum hashes a project file's settings as YAML reads them (each
+// key's and value's kind, tag and text, in order: not its comments,
+// quotes, layout or lines), without its top-level vars: entry, which a
+// patch compares with the vars' values instead (changedVars: a var
+// edited in the project file re-renders the nodes that read it, as one
+// passed with --vars does), and, when models is set (the root project's
+// file), without its models: entry, which it returns as written: a patch
+// compares each model's folder config under it and the snapshot's
+// (folderRemakes) and makes again the models whose config it changed.
+// The whole text is hashed (and no models text returned) when an anchor
+// or alias is anywhere (the vars may feed other settings), the top
+// mapping is in flow style, a top-level key is not plain or is written
+// twice, or the models: entry cannot be cut out of the text by its
+// lines: another key on its lines, or line ends YAML counts otherwise
+// than a split at "\n". Lines may move: what names a line of the file (a
+// diagnostic) makes the snapshot compare the whole text (patchKey).
 func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, modelsText string) {
 	top := root.Content[0]
-	// each entry cut, by key: its lines, 1-based, to exclusive (0: to
-	// the end)
-	type span struct{ from, to int }
-	cut := map[string]span{}
-	clean := !hasAnchors(root) && plainLineEnds(data) && top.Style&yaml.FlowStyle == 0
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		k := top.Content[i]
-		if k.Kind != yaml.ScalarNode || seen[k.Value] {
-			clean = false
-		}
-		seen[k.Value] = true
-		if k.Value != "vars" && (k.Value != "models" || !models) {
-			continue
-		}
-		// (a block mapping's key at the start of its line: no other key
-		// shares its lines)
-		if k.Column != 1 {
-			clean = false
-			continue
-		}
-		sp := span{from: k.Line}
-		if i+2 < len(top.Content) {
-			sp.to = top.Content[i+2].Line
-		}
-		if sp.from == sp.to {
-			clean = false
-		}
-		cut[k.Value] = sp
+	whole := func() (string, string) {
+		h := sha256.Sum256(data)
+		return hex.EncodeToString(h[:]), ""
+	}
+	if hasAnchors(root) || top.Style&yaml.FlowStyle != 0 {
+		return whole()
 	}
 	h := sha256.New()
-	if !clean || len(cut) == 0 && !models {
-		h.Write(data)
-		return hex.EncodeToString(h.Sum(nil)), ""
-	}
-	in := func(line int, sp span) bool { return sp.from > 0 && line >= sp.from && (sp.to == 0 || line < sp.to) }
-	var kept strings.Builder
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	for i, l := range lines {
-		switch line := i + 1; {
-		case in(line, cut["vars"]):
-			if line == cut["vars"].from {
-				h.Write([]byte("\x00vars\x00\n"))
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Kind != yaml.ScalarNode || seen[k.Value] {
+			return whole()
+		}
+		seen[k.Value] = true
+		switch {
+		case k.Value == "vars":
+			h.Write([]byte("\x00vars\x00"))
+		case k.Value == "models" && models:
+			// its lines, from its key's (a block mapping's key at the
+			// start of its line: no other key shares them) to the next
+			// key's, or the end
+			from, to := k.Line, 0
+			if i+2 < len(top.Content) {
+				to = top.Content[i+2].Line
 			}
-		case in(line, cut["models"]):
-			// (no mark: a models: entry added or removed is compared
-			// as one that changed)
-			kept.Write(l)
+			if k.Column != 1 || from == to || !plainLineEnds(data) {
+				return whole()
+			}
+			lines := bytes.SplitAfter(data, []byte("\n"))
+			if to == 0 || to > len(lines)+1 {
+				to = len(lines) + 1
+			}
+			modelsText = string(bytes.Join(lines[from-1:to-1], nil))
 		default:
-			h.Write(l)
+			yamlSum(h, k)
+			yamlSum(h, v)
 		}
 	}
-	sum = hex.EncodeToString(h.Sum(nil))
-	if _, ok := cut["vars"]; ok {
-		sum = "without vars " + sum
+	sum = "settings " + hex.EncodeToString(h.Sum(nil))
+	return sum, modelsText
+}
+
+// yamlSum feeds a YAML tree to h as a decoder reads it: each node's
+// kind, tag and value, and its children, without comments, styles or
+// positions.
+func yamlSum(h hash.Hash, n *yaml.Node) {
+	fmt.Fprintf(h, "%d %s %d:%s %d\n", n.Kind, n.ShortTag(), len(n.Value), n.Value, len(n.Content))
+	for _, c := range n.Content {
+		yamlSum(h, c)
 	}
-	if models {
-		sum = "without models " + sum
-	}
-	return sum, kept.String()
 }
 
 // plainLineEnds tells whether a text ends its lines only where YAML and a
