@@ -146,3 +146,29 @@ func TestSettingsSumCutsModels(t *testing.T) {
 	vars, _ := sum("name: p\n"+models+"vars:\n  v: 2\n", false)
 	assert.Equal(t, pkg, vars)
 }
+
+// TestPatchTagDirective: a %TAG directive changes what a tag handle in
+// the project file resolves to. Found by review: the directive edited, the
+// text kept, was patched with nothing to do; the directive removed with a
+// folder edited was compared against the snapshot's models: text parsed
+// without it. A file with a directive is compared whole.
+func TestPatchTagDirective(t *testing.T) {
+	body := "---\nname: rv\nversion: \"1.0.0\"\nmodels:\n  rv:\n    +meta: {k: !x!int 5}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "%TAG !x! tag:yaml.org,2002:\n" + body,
+			"models/a.sql": "select 1 as id\n"}},
+		{name: "the directive's prefix changed", files: map[string]string{
+			"mart.yml": "%TAG !x! tag:example.com,2000:\n" + body}},
+	})
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "%TAG ! tag:yaml.org,2002:\n---\nname: rv\nversion: \"1.0.0\"\nmodels:\n  rv:\n    +meta: {k: !int 5}\n",
+			"models/a.sql":   "select 1 as id\n",
+			"models/b/b.sql": "select 1 as id\n"}},
+		{name: "the directive removed, b's folder tagged", files: map[string]string{
+			"mart.yml": "name: rv\nversion: \"1.0.0\"\nmodels:\n  rv:\n    +meta: {k: !int 5}\n    b:\n      +tags: [x]\n"}},
+		{name: "b's folder tagged again", patched: true, files: map[string]string{
+			"mart.yml": "name: rv\nversion: \"1.0.0\"\nmodels:\n  rv:\n    +meta: {k: !int 5}\n    b:\n      +tags: [y]\n"}},
+	})
+}

@@ -307,7 +307,8 @@ func strList(n *yaml.Node) []string {
 // compares each model's folder config under it and the snapshot's
 // (folderRemakes) and makes again the models whose config it changed.
 // The whole text is hashed (and no models text returned) when an anchor
-// or alias is anywhere (the vars may feed other settings), the top
+// or alias is anywhere (the vars may feed other settings), a directive
+// may be (hasDirective), the top
 // mapping is in flow style, a top-level key is not plain or is written
 // twice, or the models: entry cannot be cut out of the text by its
 // lines: another key on its lines, or line ends YAML counts otherwise
@@ -319,7 +320,7 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, modelsT
 		h := sha256.Sum256(data)
 		return hex.EncodeToString(h[:]), ""
 	}
-	if hasAnchors(root) || top.Style&yaml.FlowStyle != 0 {
+	if hasAnchors(root) || top.Style&yaml.FlowStyle != 0 || hasDirective(data) {
 		return whole()
 	}
 	h := sha256.New()
@@ -356,6 +357,15 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, modelsT
 	}
 	sum = "settings " + hex.EncodeToString(h.Sum(nil))
 	return sum, modelsText
+}
+
+// hasDirective tells whether a YAML text may hold a directive (a line
+// starting with %): a %TAG directive changes what a tag handle in the
+// text resolves to, which neither yamlSum's tags (a directive edited with
+// the text kept) nor the models: text cut out of the file (parsed without
+// it: modelsTree) would show (found by review).
+func hasDirective(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("%")) || bytes.Contains(data, []byte("\n%")) || bytes.Contains(data, []byte("\r%"))
 }
 
 // yamlSum feeds a YAML tree to h as a decoder reads it: each node's
