@@ -105,7 +105,10 @@ type Result struct {
 	ExtractClashes map[string]Diagnostic
 
 	parseCache *pendingCache // written with target/ (partialparse.go)
-	patch      *pendingPatch // kept by KeepPatch (patch.go)
+	// prior: with patch, the compiled directories the last snapshot
+	// recorded, which StartWriteTarget need not read (priorOutputs)
+	prior func() map[string]fileStat
+	patch *pendingPatch // kept by KeepPatch (patch.go)
 	// light is set on the part of a project a build loaded from the patch
 	// snapshot (Patched.Result): target/manifest.json is the patch's
 	light *patchLoad
@@ -124,6 +127,9 @@ type locator interface {
 
 type compilation struct {
 	*scope
+	// prior: a compile that keeps a patch snapshot, the compiled
+	// directories the snapshot in target/ recorded (priorOutputs)
+	prior    func() map[string]fileStat
 	target   *Target
 	nodes    []*Node // every node, enabled or not
 	disabled map[string]*Node
@@ -218,6 +224,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		return nil, append(c.diags, cycleDiag(res.Manifest, cyc))
 	}
 	res.patch = c.pendingPatchSnapshot(c.files, res.Manifest, loadDiags)
+	if res.patch != nil {
+		res.prior = c.prior
+	}
 	if res.patch == nil || c.pp != nil && c.pp.fresh && c.opt.PatchForRun {
 		// `mart compile` keeps a patch snapshot instead: the next compile
 		// patches this one, or renders every template again (reading and
@@ -255,6 +264,7 @@ func (c *compilation) run() {
 		c.startPartialParse()
 		if c.opt.PatchSnapshot {
 			c.inv = &inventory{}
+			c.prior = priorOutputs(c.project.targetDir())
 		}
 	}
 	for _, d := range c.project.renderConfigs(c.targetValue, c.opt.Vars) {

@@ -352,3 +352,32 @@ func (s *sumChanges) merge(o sumChanges) {
 	}
 	s.unknown = append(s.unknown, o.unknown...)
 }
+
+// priorOutputs reads, in the background, the compiled directories the
+// patch snapshot in target/ recorded, with their stats and sums, for a
+// whole compile that keeps a snapshot (one a patch refused, most often).
+// Its writer trusts them as a patch does (checkOutputs): a directory
+// whose stat is the one recorded holds what its sum says (a file edited
+// in place is not noticed; after a restart of the machine nothing is
+// trusted), so when the files the compile writes there sum to it, they
+// are all there already and none is read or written (prepareCompiled):
+// 30,000 compiled files compared by reading cost a whole compile of the
+// 10k bench project 0.2-0.3 s.
+func priorOutputs(tdir string) func() map[string]fileStat {
+	ch := make(chan map[string]fileStat, 1)
+	go func() {
+		snap, err := readPatchSnapshot(filepath.Join(tdir, PatchFile))
+		if err != nil || snap.Boot != bootID() {
+			ch <- nil
+			return
+		}
+		dirs := make(map[string]fileStat, len(snap.Compiled))
+		for _, c := range snap.Compiled {
+			if c.Sum != "" && c.Size >= 0 {
+				dirs[c.Path] = c
+			}
+		}
+		ch <- dirs
+	}()
+	return sync.OnceValue(func() map[string]fileStat { return <-ch })
+}

@@ -193,3 +193,78 @@ func TestDirSum(t *testing.T) {
 	require.NotEqual(t, base, sum(), "a directory removed")
 	require.True(t, bytes.Equal([]byte(base), []byte(base)))
 }
+
+// TestWholeCompileTrustsCompiledDirs: a whole compile that keeps a patch
+// snapshot writes nothing in a compiled directory whose stat and sum are
+// the last snapshot's when its files sum to it (priorOutputs): it trusts
+// target/ as a patch does, so a file edited in place is not noticed (the
+// caveat docs/architecture.md states), while a file replaced or removed,
+// which changes its directory, is written again; after a restart of the
+// machine nothing is trusted.
+func TestWholeCompileTrustsCompiledDirs(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	for rel, text := range map[string]string{
+		"mart.yml":       "name: tr\n",
+		"models/a/x.sql": "select 1 as id\n",
+		"models/a/y.sql": "select id from {{ ref('x') }}\n",
+		"models/b/z.sql": "select id from {{ ref('y') }}\n",
+	} {
+		writeProjectFile(t, dir, rel, text)
+	}
+	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	whole := func() {
+		t.Helper()
+		r, d := Compile(opt)
+		require.NotNil(t, r, "%v", d)
+		ids := compiledIDs(r)
+		require.NoError(t, r.WriteTarget(ids))
+		r.KeepPatch(ids, d, nil, 0)
+	}
+	compiled := func(rel string) string { return filepath.Join(dir, "target", "compiled", filepath.FromSlash(rel)) }
+	whole()
+	// in place (a's directory keeps its stat), and replaced (b's changes)
+	f, err := os.OpenFile(compiled("models/a/x.sql"), os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteAt([]byte("SELECT"), 0)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, os.WriteFile(compiled("models/b/z.sql.new"), []byte("edited\n"), 0o644))
+	require.NoError(t, os.Rename(compiled("models/b/z.sql.new"), compiled("models/b/z.sql")))
+	whole()
+	read := func(rel string) string {
+		b, err := os.ReadFile(compiled(rel))
+		require.NoError(t, err)
+		return string(b)
+	}
+	require.Equal(t, "SELECT 1 as id\n", read("models/a/x.sql"), "a's directory trusted")
+	require.Equal(t, "select id from \"main\".\"y\"\n", read("models/b/z.sql"), "b's directory checked")
+	// a model of a's directory edited: its file differs from the sum
+	writeProjectFile(t, dir, "models/a/x.sql", "select 2 as id\n")
+	whole()
+	require.Equal(t, "select 2 as id\n", read("models/a/x.sql"), "a's directory written")
+	writeProjectFile(t, dir, "models/a/x.sql", "select 1 as id\n")
+	whole()
+	// a model added in a's directory: its file is not there yet
+	writeProjectFile(t, dir, "models/a/w.sql", "select 3 as id\n")
+	whole()
+	require.Equal(t, "select 3 as id\n", read("models/a/w.sql"), "a model added")
+	// a's directory with a file removed: checked, and written
+	require.NoError(t, os.Remove(compiled("models/a/y.sql")))
+	whole()
+	require.Equal(t, "select 1 as id\n", read("models/a/x.sql"))
+	require.Equal(t, "select id from \"main\".\"x\"\n", read("models/a/y.sql"))
+	// edited in place again, after a restart: checked, and written
+	f, err = os.OpenFile(compiled("models/a/x.sql"), os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteAt([]byte("SELECT"), 0)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	snapFile := filepath.Join(dir, "target", PatchFile)
+	snap, err := readPatchSnapshot(snapFile)
+	require.NoError(t, err)
+	snap.Boot = "another boot"
+	require.NoError(t, writePatchSnapshot(snapFile, snap))
+	whole()
+	require.Equal(t, "select 1 as id\n", read("models/a/x.sql"), "after a restart")
+}
