@@ -657,6 +657,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		for k := range gone {
 			if g := &gone[k]; !g.test && g.n.UniqueID == n.UniqueID {
 				m.moved, m.sameFace = true, l.movedFace(dec, g, n, pc, m.rel)
+				if snap.unitTested(n.UniqueID) && !inPlaceInputs(&g.n, n) {
+					return nil, why + "is tested by a unit test, and moved or reads other inputs"
+				}
 			}
 		}
 		targets, ephemerals, _ := c.targetNames(n, rs, nil)
@@ -691,6 +694,16 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
 	return out, ""
+}
+
+// inPlaceInputs says a model made again (n; was, as it was) is where it
+// was and reads what it read: the unit tests that test it, whose entries
+// are their model's fqn and whose givens are checked against its refs and
+// sources (unitTestNode), stay as they are (a folder config edit:
+// patchfolder.go).
+func inPlaceInputs(was, n *Node) bool {
+	return was.Path == n.Path && slices.Equal(was.FQN, n.FQN) &&
+		fmt.Sprint(was.Refs) == fmt.Sprint(n.Refs) && fmt.Sprint(was.Sources) == fmt.Sprint(n.Sources)
 }
 
 // remadeHere says the model n of an added file is one removed in the

@@ -22,9 +22,12 @@ import (
 // ephemeral, its access and group; enabled).
 // A comment, or a folder whose models are all set as before, makes none.
 //
+// A model a unit test tests is made again where it is while it reads
+// what it read (inPlaceInputs: its unit tests' entries and givens stay).
+//
 // It refuses (the whole project compiles) when a folder config changed
 // for a model it cannot make again (not patchable: disabled, ephemeral,
-// a package's; unit-tested), and when either entry holds
+// a package's), and when either entry holds
 // a template (its values render with --vars, env vars and the target,
 // and unrendered_config keeps them as written). A diagnostic about the
 // project file keys the snapshot by its whole text (patchKey): any edit

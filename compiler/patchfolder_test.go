@@ -26,7 +26,7 @@ func TestPatchFolderConfigs(t *testing.T) {
 			"models/marts/b.sql":   "select id from {{ ref('a') }}\n",
 			"models/marts/c.sql":   "select id, {{ var('v') }} as v from {{ ref('b') }}\n",
 			"models/other/d.sql":   "select * from {{ ref('e') }}\n",
-			"models/tested/t.sql":  "select id + 1 as n from {{ ref('a') }}\n",
+			"models/tested/t.sql":  "select id + 1 as n from {% if config.get('materialized') == 'table' %}{{ ref('b') }}{% else %}{{ ref('a') }}{% endif %}\n",
 			"models/tested/_u.yml": "version: 2\nunit_tests:\n  - name: t_adds\n    model: t\n    given:\n      - input: ref('a')\n        rows: [{id: 1}]\n" +
 				"    expect:\n      rows: [{n: 2}]\n",
 			"models/eph/e.sql":                  "{{ config(materialized='ephemeral') }}\nselect 1 as id\n",
@@ -54,8 +54,11 @@ func TestPatchFolderConfigs(t *testing.T) {
 		{name: "the marts tagged, with b's YAML config again", patched: true, files: map[string]string{
 			"mart.yml":      project(strings.Replace(base, "[mart]", "[mart, silver]", 1)),
 			"models/_p.yml": strings.Replace(props, "    description: the b\n", "    description: the b\n    config:\n      tags: [yaml2]\n", 1)}},
-		{name: "the unit-tested model's folder tagged", files: map[string]string{"mart.yml": project(base + "    tested:\n      +tags: [t]\n")}},
-		{name: "and untagged", files: map[string]string{"mart.yml": project(base)}},
+		{name: "the unit-tested model's folder tagged", patched: true, files: map[string]string{"mart.yml": project(base + "    tested:\n      +tags: [t]\n")}},
+		{name: "and untagged", patched: true, files: map[string]string{"mart.yml": project(base)}},
+		{name: "its folder made tables: it reads b, not the given a", coldFails: true, files: map[string]string{
+			"mart.yml": project(base + "    tested:\n      +materialized: table\n")}},
+		{name: "views again", patched: true, files: map[string]string{"mart.yml": project(base)}},
 		{name: "the models: entry emptied", patched: true, files: map[string]string{"mart.yml": head + "models:\n"}},
 		{name: "removed", patched: true, files: map[string]string{"mart.yml": head}},
 		{name: "and put back", patched: true, files: map[string]string{"mart.yml": project(base)}},
