@@ -213,22 +213,19 @@ func TestWholeCompileTrustsCompiledDirs(t *testing.T) {
 		writeProjectFile(t, dir, rel, text)
 	}
 	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	whole := func() {
-		t.Helper()
-		r, d := Compile(opt)
-		require.NotNil(t, r, "%v", d)
-		ids := compiledIDs(r)
-		require.NoError(t, r.WriteTarget(ids))
-		r.KeepPatch(ids, d, nil, 0)
-	}
+	whole := func() { t.Helper(); compileKeepingPatch(t, opt) }
 	compiled := func(rel string) string { return filepath.Join(dir, "target", "compiled", filepath.FromSlash(rel)) }
+	inPlace := func(rel string) {
+		t.Helper()
+		f, err := os.OpenFile(compiled(rel), os.O_WRONLY, 0)
+		require.NoError(t, err)
+		_, err = f.WriteAt([]byte("SELECT"), 0)
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
 	whole()
 	// in place (a's directory keeps its stat), and replaced (b's changes)
-	f, err := os.OpenFile(compiled("models/a/x.sql"), os.O_WRONLY, 0)
-	require.NoError(t, err)
-	_, err = f.WriteAt([]byte("SELECT"), 0)
-	require.NoError(t, err)
-	require.NoError(t, f.Close())
+	inPlace("models/a/x.sql")
 	require.NoError(t, os.WriteFile(compiled("models/b/z.sql.new"), []byte("edited\n"), 0o644))
 	require.NoError(t, os.Rename(compiled("models/b/z.sql.new"), compiled("models/b/z.sql")))
 	whole()
@@ -255,11 +252,7 @@ func TestWholeCompileTrustsCompiledDirs(t *testing.T) {
 	require.Equal(t, "select 1 as id\n", read("models/a/x.sql"))
 	require.Equal(t, "select id from \"main\".\"x\"\n", read("models/a/y.sql"))
 	// edited in place again, after a restart: checked, and written
-	f, err = os.OpenFile(compiled("models/a/x.sql"), os.O_WRONLY, 0)
-	require.NoError(t, err)
-	_, err = f.WriteAt([]byte("SELECT"), 0)
-	require.NoError(t, err)
-	require.NoError(t, f.Close())
+	inPlace("models/a/x.sql")
 	snapFile := filepath.Join(dir, "target", PatchFile)
 	snap, err := readPatchSnapshot(snapFile)
 	require.NoError(t, err)
