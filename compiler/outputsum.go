@@ -360,14 +360,25 @@ func (s *sumChanges) merge(o sumChanges) {
 // whose stat is the one recorded holds what its sum says (a file edited
 // in place is not noticed; after a restart of the machine nothing is
 // trusted), so when the files the compile writes there sum to it, they
-// are all there already and none is read or written (prepareCompiled):
-// 30,000 compiled files compared by reading cost a whole compile of the
-// 10k bench project 0.2-0.3 s.
+// are all there already and none is read or written (prepareCompiled).
+// It trusts them only while manifest.json has the stat the snapshot
+// recorded (as a patch refuses when it changed: checkOutputs): a command
+// that writes target/ and keeps no snapshot writes manifest.json too.
+// 30,000 compiled files compared by reading cost a whole
+// compile of the 10k bench project 0.2-0.3 s.
 func priorOutputs(tdir string) func() map[string]fileStat {
 	ch := make(chan map[string]fileStat, 1)
 	go func() {
 		snap, err := readPatchSnapshot(filepath.Join(tdir, PatchFile))
 		if err != nil || snap.Boot != bootID() {
+			ch <- nil
+			return
+		}
+		// the snapshot's compile (or patch, or run) wrote target/ last: a
+		// compile that keeps none (--no-partial-parse, compile --select)
+		// writes compiled files in place, under the directories' stats,
+		// and manifest.json anew
+		if st, err := statOf(filepath.Join(tdir, "manifest.json")); err != nil || !st.same(snap.Manifest) {
 			ch <- nil
 			return
 		}

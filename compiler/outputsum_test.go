@@ -200,7 +200,8 @@ func TestDirSum(t *testing.T) {
 // target/ as a patch does, so a file edited in place is not noticed (the
 // caveat docs/architecture.md states), while a file replaced or removed,
 // which changes its directory, is written again; after a restart of the
-// machine nothing is trusted.
+// machine, or after a command that wrote target/ and kept no snapshot,
+// nothing is trusted.
 func TestWholeCompileTrustsCompiledDirs(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
@@ -242,6 +243,18 @@ func TestWholeCompileTrustsCompiledDirs(t *testing.T) {
 	require.Equal(t, "select 2 as id\n", read("models/a/x.sql"), "a's directory written")
 	writeProjectFile(t, dir, "models/a/x.sql", "select 1 as id\n")
 	whole()
+	// a compile that keeps no snapshot (--no-partial-parse) rewrites x's
+	// file in place; x put back, the snapshot's sums are not the disk's
+	writeProjectFile(t, dir, "models/a/x.sql", "select 4 as id\n")
+	noSnap := opt
+	noSnap.PartialParse, noSnap.PatchSnapshot = false, false
+	r, d := Compile(noSnap)
+	require.NotNil(t, r, "%v", d)
+	require.NoError(t, r.WriteTarget(compiledIDs(r)))
+	require.Equal(t, "select 4 as id\n", read("models/a/x.sql"))
+	writeProjectFile(t, dir, "models/a/x.sql", "select 1 as id\n")
+	whole()
+	require.Equal(t, "select 1 as id\n", read("models/a/x.sql"), "after a compile that kept no snapshot")
 	// a model added in a's directory: its file is not there yet
 	writeProjectFile(t, dir, "models/a/w.sql", "select 3 as id\n")
 	whole()
