@@ -362,9 +362,7 @@ func (s *sumChanges) merge(o sumChanges) {
 // trusted), so when the files the compile writes there sum to it, they
 // are all there already and none is read or written (prepareCompiled).
 // It trusts them only while manifest.json has the stat the snapshot
-// recorded (as a patch refuses when it changed: checkOutputs): a command
-// that writes target/ and keeps no snapshot writes manifest.json too.
-// 30,000 compiled files compared by reading cost a whole
+// recorded (as a patch refuses when it changed: checkOutputs). 30,000 compiled files compared by reading cost a whole
 // compile of the 10k bench project 0.2-0.3 s.
 func priorOutputs(tdir string) func() map[string]fileStat {
 	ch := make(chan map[string]fileStat, 1)
@@ -374,10 +372,11 @@ func priorOutputs(tdir string) func() map[string]fileStat {
 			ch <- nil
 			return
 		}
-		// the snapshot's compile (or patch, or run) wrote target/ last: a
-		// compile that keeps none (--no-partial-parse, compile --select)
-		// writes compiled files in place, under the directories' stats,
-		// and manifest.json anew
+		// the snapshot's compile (or patch, or run) wrote target/ last, as
+		// a patch requires (checkOutputs): mart's own commands that keep
+		// no snapshot take it out before they change a compiled file
+		// (prepareCompiled), but another tool writing target/ (dbt run in
+		// the same project) writes manifest.json, and its files in place
 		if st, err := statOf(filepath.Join(tdir, "manifest.json")); err != nil || !st.same(snap.Manifest) {
 			ch <- nil
 			return

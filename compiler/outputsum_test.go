@@ -255,6 +255,32 @@ func TestWholeCompileTrustsCompiledDirs(t *testing.T) {
 	writeProjectFile(t, dir, "models/a/x.sql", "select 1 as id\n")
 	whole()
 	require.Equal(t, "select 1 as id\n", read("models/a/x.sql"), "after a compile that kept no snapshot")
+	// a whole compile that fails while it writes (z's file made a
+	// directory), after x's file was written in place; x put back (found
+	// by review: the snapshot stayed, and the next whole compile trusted
+	// a's directory)
+	writeProjectFile(t, dir, "models/a/x.sql", "select 5 as id\n")
+	require.NoError(t, os.Remove(compiled("models/b/z.sql")))
+	require.NoError(t, os.Mkdir(compiled("models/b/z.sql"), 0o755))
+	r, d = Compile(opt)
+	require.NotNil(t, r, "%v", d)
+	require.Error(t, r.WriteTarget(compiledIDs(r)))
+	r.DropPatch()
+	require.Equal(t, "select 5 as id\n", read("models/a/x.sql"))
+	require.NoError(t, os.Remove(compiled("models/b/z.sql")))
+	writeProjectFile(t, dir, "models/a/x.sql", "select 1 as id\n")
+	whole()
+	require.Equal(t, "select 1 as id\n", read("models/a/x.sql"), "after a compile that failed writing")
+	require.Equal(t, "select id from \"main\".\"y\"\n", read("models/b/z.sql"))
+	// another tool writes manifest.json anew and x's file in place
+	manifest := filepath.Join(dir, "target", "manifest.json")
+	data, err := os.ReadFile(manifest)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(manifest+".new", data, 0o644))
+	require.NoError(t, os.Rename(manifest+".new", manifest))
+	inPlace("models/a/x.sql")
+	whole()
+	require.Equal(t, "select 1 as id\n", read("models/a/x.sql"), "after another tool wrote target/")
 	// a model added in a's directory: its file is not there yet
 	writeProjectFile(t, dir, "models/a/w.sql", "select 3 as id\n")
 	whole()

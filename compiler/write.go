@@ -100,6 +100,19 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	if r.light != nil {
 		changes = make([]sumChanges, len(groups))
 	}
+	// the first compiled file this changes takes the last patch snapshot
+	// out of target/ (a run's writes move its sums instead: touched): its
+	// sums would no longer be the disk's should this fail or be killed
+	// before it writes manifest.json (files are written in place, under
+	// the directories' stats), and a patch, or a whole compile's
+	// priorOutputs, trusts them while manifest.json is as it recorded.
+	// One that changes a compiled file writes another manifest.json, which
+	// the next compile would not patch anyway (found by review).
+	invalidate := func() {}
+	if r.light == nil {
+		snapFile := filepath.Join(r.TargetDir(), PatchFile)
+		invalidate = sync.OnceFunc(func() { os.Remove(snapFile) })
+	}
 	return func() error {
 		errs := make([]error, len(jobs))
 		// a file's text is made, and an existing file read, in a buffer
@@ -168,6 +181,7 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 					}
 					changes[g].wrote(dir, name, old, b[0], err)
 				}
+				invalidate()
 				errs[i] = d.writeFile(name, b[0])
 			}
 			if hashes != nil {
