@@ -1951,7 +1951,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			openWarehouse = opt.Warehouse(proj, tgt)
 		}
 	}
-	load := &patchLoad{file: file, snap: snap, c: newCompilation(opt, proj, tgt, nil)}
+	load := &patchLoad{file: file, snap: snap, c: newCompilation(opt, proj, tgt, nil), docsEdited: len(editedDocs) > 0}
 	// the node index the renders against the warehouse read, read meanwhile
 	type indexRead struct {
 		ix  *nodeIndex

@@ -964,10 +964,79 @@ func (l *patchLoad) keptEntry(files map[string]keptEntries, texts map[string][]b
 		return nil, f.why
 	}
 	entry := f.byName[name]
-	if entry == nil || !plainTree(entry) {
+	if entry == nil {
 		return nil, "its entry in " + path + " is not of plain YAML"
 	}
+	plain, docs := docsOnlyEntry(entry)
+	if !plain {
+		return nil, "its entry in " + path + " is not of plain YAML"
+	}
+	if docs {
+		if why := l.loadDocs(); why != "" {
+			return nil, "its entry in " + path + " calls doc() and " + why
+		}
+	}
 	return entry, ""
+}
+
+// docsOnlyEntry says a model's YAML entry is plain YAML (plainTree) but
+// for descriptions whose only Jinja is doc() calls (docs: it has one):
+// made again, it renders them with the docs blocks manifest.json holds
+// (loadDocs), as the whole compile did (renderDescription).
+func docsOnlyEntry(n *yaml.Node) (plain, docs bool) {
+	if n.Anchor != "" || n.Alias != nil || n.Kind == yaml.AliasNode {
+		return false, false
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if !plainTree(k) {
+				return false, false
+			}
+			if k.Value == "description" && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Anchor == "" && isTemplate(v.Value) {
+				if isTemplate(docRE().ReplaceAllString(v.Value, "")) {
+					return false, false
+				}
+				docs = true
+				continue
+			}
+			p, d := docsOnlyEntry(v)
+			if !p {
+				return false, false
+			}
+			docs = docs || d
+		}
+		return true, docs
+	}
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			p, d := docsOnlyEntry(c)
+			if !p {
+				return false, false
+			}
+			docs = docs || d
+		}
+		return true, docs
+	}
+	return plainTree(n), false
+}
+
+// loadDocs gives the patch's compilation the docs blocks manifest.json
+// holds (the snapshot's compile's, which a patch of no .md file keeps),
+// once; or says why it cannot.
+func (l *patchLoad) loadDocs() string {
+	if l.docsEdited {
+		return "docs blocks changed"
+	}
+	if l.docsLoaded {
+		return ""
+	}
+	blocks, _, why := l.snap.readDocs(filepath.Join(l.c.project.targetDir(), "manifest.json"))
+	if why != "" {
+		return why
+	}
+	l.c.docs, l.docsLoaded = blocks, true
+	return ""
 }
 
 // keptEntries is a properties file's models' entries by name, or why

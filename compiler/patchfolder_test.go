@@ -175,3 +175,37 @@ func TestPatchTagDirective(t *testing.T) {
 			"mart.yml": "name: rv\nversion: \"1.0.0\"\nmodels:\n  rv:\n    +meta: {k: !int 5}\n    b:\n      +tags: [y]\n"}},
 	})
 }
+
+// TestPatchFolderConfigsDocs: a model made again by a folder config edit
+// whose YAML entry describes it and its columns with doc() calls renders
+// them with the docs blocks manifest.json holds; a save that also edits a
+// docs block, or a description with other Jinja, compiles whole.
+func TestPatchFolderConfigsDocs(t *testing.T) {
+	const head = "name: fd\nversion: \"1.0.0\"\nmodels:\n  fd:\n    marts:\n"
+	props := func(desc string) string {
+		return "version: 2\nmodels:\n  - name: b\n    description: " + desc + "\n    columns:\n      - name: id\n" +
+			"        description: '{{ doc(\"the_id\") }}'\n        data_tests: [unique]\n"
+	}
+	docs := func(id string) string {
+		return "{% docs the_b %}The b.{% enddocs %}\n{% docs the_id %}" + id + "{% enddocs %}\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": head + "      +materialized: view\n",
+			"models/staging/a.sql": "select 1 as id\n",
+			"models/marts/b.sql":   "select id from {{ ref('a') }}\n",
+			"models/marts/c.sql":   "select id from {{ ref('b') }}\n",
+			"models/marts/_p.yml":  props("'{{ doc(\"the_b\") }} Built daily.'"),
+			"models/docs.md":       docs("The key.")}},
+		{name: "the marts made tables", patched: true, files: map[string]string{"mart.yml": head + "      +materialized: table\n"}},
+		{name: "a docs block edited with it", files: map[string]string{"mart.yml": head + "      +materialized: view\n", "models/docs.md": docs("The b's key.")}},
+		{name: "tagged", patched: true, files: map[string]string{"mart.yml": head + "      +materialized: view\n      +tags: [m]\n"}},
+		{name: "a block b does not call added, with a tag", files: map[string]string{
+			"mart.yml": head + "      +materialized: view\n      +tags: [m, n]\n", "models/docs.md": docs("The b's key.") + "{% docs other %}x{% enddocs %}\n"}},
+		{name: "b's description reads a var", files: map[string]string{"models/marts/_p.yml": props("'{{ doc(\"the_b\") }} {{ var(\"when\", \"daily\") }}'")}},
+		{name: "untagged then", files: map[string]string{"mart.yml": head + "      +materialized: view\n"}},
+		{name: "doc() only again", files: map[string]string{"models/marts/_p.yml": props("'{{ doc(\"the_b\") }}'")}},
+		{name: "a block no file defines", coldFails: true, files: map[string]string{
+			"mart.yml": head + "      +materialized: table\n", "models/marts/_p.yml": props("'{{ doc(\"nothing\") }}'")}},
+		{name: "back", patched: true, files: map[string]string{"mart.yml": head + "      +materialized: table\n", "models/marts/_p.yml": props("'{{ doc(\"the_b\") }}'")}},
+	})
+}

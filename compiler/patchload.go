@@ -644,6 +644,9 @@ type patchLoad struct {
 	// refs changed render again: they may ref one), final and (early) as
 	// they were before they rendered
 	also, alsoEarly map[string]*Node
+	// docsEdited: the patch's edit changed docs blocks (patchdocs.go);
+	// docsLoaded: c.docs holds manifest.json's (loadDocs)
+	docsEdited, docsLoaded bool
 }
 
 // SelectorGraph returns the graph selection runs over, read from the
