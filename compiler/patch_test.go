@@ -159,7 +159,11 @@ func (p *mutatedProject) editEntries() string {
 		}
 	}
 	entry := func(name string) string {
-		return "  - name: " + name + "\n    description: \"added " + name + "\"\n    columns:\n      - name: id\n        data_tests: [unique]\n"
+		col := ""
+		if len(name)%2 == 0 { // a column described by a docs block (keptEntry: docsOnlyEntry)
+			col = "        description: '{{ doc(\"thing_id\") }}'\n"
+		}
+		return "  - name: " + name + "\n    description: \"added " + name + "\"\n    columns:\n      - name: id\n" + col + "        data_tests: [unique]\n"
 	}
 	schema := func(model string) string { // models/layer_N/_schema.yml of models/layer_N/g_M/x.sql
 		parts := strings.Split(model, "/")
