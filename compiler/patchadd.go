@@ -1068,7 +1068,10 @@ func (l *patchLoad) keptEntries(texts map[string][]byte, path string) keptEntrie
 			return keptEntries{why: "the snapshot's text of " + path + " is unreadable"}
 		}
 	}
-	names, items, _, w := modelEntries(data, false)
+	// (a file the edit left as it was may hold unit tests: an entry kept
+	// is a model's alone, and a model a unit test tests is made again
+	// only where it is, reading what it read: inPlaceInputs)
+	names, items, _, w := modelEntries(data, false, !edited)
 	if w != "" {
 		return keptEntries{why: path + " " + w}
 	}

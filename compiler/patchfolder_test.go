@@ -209,3 +209,28 @@ func TestPatchFolderConfigsDocs(t *testing.T) {
 		{name: "back", patched: true, files: map[string]string{"mart.yml": head + "      +materialized: table\n", "models/marts/_p.yml": props("'{{ doc(\"the_b\") }}'")}},
 	})
 }
+
+// TestPatchFolderConfigsUnitTestsBeside: a model made again by a folder
+// config edit keeps its YAML entry from a properties file that also holds
+// unit tests (of it, or of another model), which the edit left as it was;
+// an edit of that file in the same save compiles whole.
+func TestPatchFolderConfigsUnitTestsBeside(t *testing.T) {
+	const head = "name: fu\nversion: \"1.0.0\"\nmodels:\n  fu:\n    marts:\n"
+	props := func(expect string) string {
+		return "version: 2\nmodels:\n  - name: b\n    description: the b\n    columns:\n      - name: id\n        data_tests: [not_null]\n" +
+			"  - name: c\n    description: the c\n" +
+			"unit_tests:\n  - name: b_reads_a\n    model: b\n    given:\n      - input: ref('a')\n        rows: [{id: 1}]\n" +
+			"    expect:\n      rows: [{id: " + expect + "}]\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": head + "      +materialized: view\n",
+			"models/staging/a.sql": "select 1 as id\n",
+			"models/marts/b.sql":   "select id from {{ ref('a') }}\n",
+			"models/marts/c.sql":   "select id from {{ ref('b') }}\n",
+			"models/marts/_p.yml":  props("1")}},
+		{name: "the marts made tables", patched: true, files: map[string]string{"mart.yml": head + "      +materialized: table\n"}},
+		{name: "tagged, the unit test's rows edited", files: map[string]string{
+			"mart.yml": head + "      +materialized: table\n      +tags: [m]\n", "models/marts/_p.yml": props("2")}},
+		{name: "untagged", patched: true, files: map[string]string{"mart.yml": head + "      +materialized: table\n"}},
+	})
+}

@@ -34,7 +34,7 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		if !isNew {
 			why = path + " is gone and "
 		}
-		names, items, srcs, w := modelEntries(data, isNew)
+		names, items, srcs, w := modelEntries(data, isNew, false)
 		if w != "" {
 			return why + w
 		}
@@ -114,10 +114,10 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 
 // modelEntries is the names and entries of a properties file of models
 // and sources alone (version:, models:, sources:, and keys the compile
-// does not read: inertKeys), and its source tables
-// as added (isNew: of plain YAML) or removed (wholeSource), by
-// "source.table"; or what else it holds.
-func modelEntries(data []byte, isNew bool) (names []string, items []*yaml.Node, sources map[string]*descEdit, why string) {
+// does not read: inertKeys; unit_tests: too when unitTests is set), and
+// its source tables as added (isNew: of plain YAML) or removed
+// (wholeSource), by "source.table"; or what else it holds.
+func modelEntries(data []byte, isNew, unitTests bool) (names []string, items []*yaml.Node, sources map[string]*descEdit, why string) {
 	top, err := propsTree(data)
 	if err != nil || top == nil || top.Kind != yaml.MappingNode {
 		return nil, nil, nil, "holds no models"
@@ -159,6 +159,7 @@ func modelEntries(data []byte, isNew bool) (names []string, items []*yaml.Node, 
 					return nil, nil, nil, "a source's tables are not as the patch reads them"
 				}
 			}
+		case unitTests && isStr(k) && k.Value == "unit_tests":
 		case isStr(k) && inertKeys[k.Value]:
 			if !inertValue(v) {
 				return nil, nil, nil, "its " + k.Value + " are not plain"
