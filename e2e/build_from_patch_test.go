@@ -1502,3 +1502,31 @@ func TestBuildFromPatchAfterFolderConfigEdit(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Contains(t, r.Stderr, "no patch: ")
 }
+
+// On the SODA Store demo, an analyst tags the staging models in mart.yml
+// and builds them: the compile is patched (patchfolder.go: the staging
+// models are made again, their entries kept from a file that also holds
+// unit tests, their descriptions' doc() calls rendered), the build loads
+// from the snapshot, and what it runs and target/ are a whole compile's.
+func TestBuildFromPatchDemoFolderTagged(t *testing.T) {
+	light, whole := demo(t), demo(t)
+	for _, dir := range []string{light, whole} {
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	// (the light project compiled with partial parsing: its snapshot)
+	r := mart(t, light, "compile")
+	require.Equal(t, 0, r.Code, r.String())
+	for _, dir := range []string{light, whole} {
+		data, err := os.ReadFile(filepath.Join(dir, "mart.yml"))
+		require.NoError(t, err)
+		text := strings.Replace(string(data), "      +tags: [staging]\n", "      +tags: [staging, stg]\n", 1)
+		require.NotEqual(t, string(data), text, "the demo's mart.yml tags its staging folder")
+		writeFile(t, dir, "mart.yml", text)
+	}
+	a := patchedLikeWhole(t, light, whole, "staging tagged", "build", "--threads", "1", "--select", "tag:stg")
+	require.Equal(t, 0, a.Code, a.String())
+	r = mart(t, light, "ls", "--select", "tag:stg", "--resource-type", "model")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "soda.staging.stg_members\n")
+}
