@@ -980,45 +980,56 @@ func (l *patchLoad) keptEntry(files map[string]keptEntries, texts map[string][]b
 }
 
 // docsOnlyEntry says a model's YAML entry is plain YAML (plainTree) but
-// for descriptions whose only Jinja is doc() calls (docs: it has one):
-// made again, it renders them with the docs blocks manifest.json holds
-// (loadDocs), as the whole compile did (renderDescription).
-func docsOnlyEntry(n *yaml.Node) (plain, docs bool) {
-	if n.Anchor != "" || n.Alias != nil || n.Kind == yaml.AliasNode {
-		return false, false
-	}
-	if n.Kind == yaml.MappingNode {
+// for its description and its columns' whose only Jinja is doc() calls
+// (docs: it has one), which are where the whole compile renders them
+// (renderDescription): made again, the model renders them with the docs
+// blocks manifest.json holds (loadDocs), as the whole compile did. doc()
+// anywhere else (meta:, config:) the whole compile does not render as a
+// description (review).
+func docsOnlyEntry(entry *yaml.Node) (plain, docs bool) {
+	// the mapping n's keys and values plain, but its description
+	described := func(n *yaml.Node, more func(k, v *yaml.Node) (handled, ok bool)) bool {
+		if n.Kind != yaml.MappingNode || n.Anchor != "" {
+			return plainTree(n)
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if !plainTree(k) {
-				return false, false
+				return false
 			}
 			if k.Value == "description" && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Anchor == "" && isTemplate(v.Value) {
 				if isTemplate(docRE().ReplaceAllString(v.Value, "")) {
-					return false, false
+					return false
 				}
 				docs = true
 				continue
 			}
-			p, d := docsOnlyEntry(v)
-			if !p {
-				return false, false
+			if more != nil {
+				if handled, ok := more(k, v); handled {
+					if !ok {
+						return false
+					}
+					continue
+				}
 			}
-			docs = docs || d
-		}
-		return true, docs
-	}
-	if n.Kind == yaml.SequenceNode {
-		for _, c := range n.Content {
-			p, d := docsOnlyEntry(c)
-			if !p {
-				return false, false
+			if !plainTree(v) {
+				return false
 			}
-			docs = docs || d
 		}
-		return true, docs
+		return true
 	}
-	return plainTree(n), false
+	plain = described(entry, func(k, v *yaml.Node) (bool, bool) {
+		if k.Value != "columns" || v.Kind != yaml.SequenceNode || v.Anchor != "" {
+			return false, false
+		}
+		for _, col := range v.Content {
+			if !described(col, nil) {
+				return true, false
+			}
+		}
+		return true, true
+	})
+	return plain, docs && plain
 }
 
 // loadDocs gives the patch's compilation the docs blocks manifest.json

@@ -234,3 +234,28 @@ func TestPatchFolderConfigsUnitTestsBeside(t *testing.T) {
 		{name: "untagged", patched: true, files: map[string]string{"mart.yml": head + "      +materialized: table\n"}},
 	})
 }
+
+// TestDocsOnlyEntry: a kept entry may call doc() in its description and
+// its columns' (where the whole compile renders descriptions), nowhere
+// else, and with no other Jinja.
+func TestDocsOnlyEntry(t *testing.T) {
+	for _, c := range []struct {
+		entry       string
+		plain, docs bool
+	}{
+		{"name: b\ndescription: the b\ncolumns:\n  - name: id\n", true, false},
+		{"name: b\ndescription: '{{ doc(\"b\") }} daily'\n", true, true},
+		{"name: b\ncolumns:\n  - name: id\n    description: '{{ doc(\"id\") }}'\n    data_tests: [unique]\n", true, true},
+		{"name: b\ndescription: '{{ doc(\"b\") }} {{ var(\"x\") }}'\n", false, false},
+		{"name: b\nmeta:\n  description: '{{ doc(\"b\") }}'\n", false, false},
+		{"name: b\nconfig:\n  meta: {description: '{{ doc(\"b\") }}'}\n", false, false},
+		{"name: b\ncolumns:\n  - name: id\n    meta: {description: '{{ doc(\"id\") }}'}\n", false, false},
+		{"name: b\ndescription: &d '{{ doc(\"b\") }}'\n", false, false},
+		{"name: b\ndescription: '{{ doc(\"pkg\", \"b\") }}'\n", false, false},
+	} {
+		var root yaml.Node
+		require.NoError(t, yaml.Unmarshal([]byte(c.entry), &root))
+		plain, docs := docsOnlyEntry(root.Content[0])
+		assert.Equal(t, []bool{c.plain, c.docs}, []bool{plain, docs}, c.entry)
+	}
+}
