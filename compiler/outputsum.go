@@ -362,8 +362,9 @@ func (s *sumChanges) merge(o sumChanges) {
 // trusted), so when the files the compile writes there sum to it, they
 // are all there already and none is read or written (prepareCompiled).
 // It trusts them only while manifest.json has the stat the snapshot
-// recorded (as a patch refuses when it changed: checkOutputs). 30,000 compiled files compared by reading cost a whole
-// compile of the 10k bench project 0.2-0.3 s.
+// recorded (as a patch refuses when it changed: checkOutputs). 30,000
+// compiled files compared by reading cost a whole compile of the 10k
+// bench project 0.2-0.3 s.
 func priorOutputs(tdir string) func() map[string]fileStat {
 	ch := make(chan map[string]fileStat, 1)
 	go func() {
