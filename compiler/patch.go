@@ -1816,26 +1816,36 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// again, each as a model moved (patchadd.go): its file removed and
 	// added where it is
 	fileIndex := snap.fileIndex()
+	// remake makes the patchable model ni again where its file is (its
+	// file removed and added), unless its file is removed, moved or made
+	// again already, or says what rules that out (whole: of its id)
+	remake := func(ni int, whole func(id string) string) string {
+		if slices.Contains(goneNodes, ni) {
+			return ""
+		}
+		if what := whole(snap.Nodes[ni].ID); what != "" {
+			return what
+		}
+		p := snap.Nodes[ni].Path
+		at, ok := fileIndex[p]
+		if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
+			return "not a patchable model"
+		}
+		goneNodes = append(goneNodes, ni)
+		added = append(added, addedFile{path: p, like: at})
+		return ""
+	}
 	if remade := remadeModels(entries, snap.Nodes, goneNodes, added); len(remade) > 0 {
 		byID := snap.nodeIndex()
 		for _, name := range remade {
+			changed := firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", "
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
 			if !ok {
-				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", not a patchable model"
+				return nil, changed + "not a patchable model"
 			}
-			if slices.Contains(goneNodes, ni) {
-				continue // its file removed (or moved) in the same edit
+			if what := remake(ni, snap.remadeWhole); what != "" {
+				return nil, changed + what
 			}
-			if what := snap.remadeWhole(snap.Nodes[ni].ID); what != "" {
-				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", " + what
-			}
-			p := snap.Nodes[ni].Path
-			at, ok := fileIndex[p]
-			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
-				return nil, firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", not a patchable model"
-			}
-			goneNodes = append(goneNodes, ni)
-			added = append(added, addedFile{path: p, like: at})
 		}
 		if !opt.PatchReadOnly {
 			if why := snap.canEditGraph(); why != "" {
@@ -1851,21 +1861,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 		for _, ni := range folder {
-			if slices.Contains(goneNodes, ni) {
-				continue // its file removed, moved or made again already
-			}
-			p := snap.Nodes[ni].Path
 			// (one a unit test tests is made again where it is: its unit
 			// tests stay while it reads what it read, inPlaceInputs)
-			if _, eph := snap.EphUsers[snap.Nodes[ni].ID]; eph {
-				return nil, "the project file's models: configs changed the config of " + p + ", an ephemeral model"
+			if what := remake(ni, snap.remadeInPlaceWhole); what != "" {
+				return nil, "the project file's models: configs changed the config of " + snap.Nodes[ni].Path + ", " + what
 			}
-			at, ok := fileIndex[p]
-			if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
-				return nil, "the project file's models: configs changed the config of " + p + ", not a patchable model"
-			}
-			goneNodes = append(goneNodes, ni)
-			added = append(added, addedFile{path: p, like: at})
 		}
 		if len(folder) > 0 && !opt.PatchReadOnly {
 			if why := snap.canEditGraph(); why != "" {
@@ -2923,11 +2923,21 @@ func cteOf(cte string) string {
 // model's, would be another; made again, it may read other refs, which
 // the givens are checked against).
 func (snap *patchSnapshot) remadeWhole(id string) string {
-	if _, eph := snap.EphUsers[id]; eph {
-		return "an ephemeral model"
+	if what := snap.remadeInPlaceWhole(id); what != "" {
+		return what
 	}
 	if snap.unitTested(id) {
 		return "a model a unit test tests"
+	}
+	return ""
+}
+
+// remadeInPlaceWhole is remadeWhole for a model made again where its file
+// is, as a folder config edit makes it (patchfolder.go): one a unit test
+// tests may be, while it reads what it read (inPlaceInputs).
+func (snap *patchSnapshot) remadeInPlaceWhole(id string) string {
+	if _, eph := snap.EphUsers[id]; eph {
+		return "an ephemeral model"
 	}
 	return ""
 }

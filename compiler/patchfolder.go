@@ -39,7 +39,7 @@ import (
 func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int) ([]int, string) {
 	const what = "the project file's models: configs changed"
 	for _, text := range []string{snap.ModelConfigs, proj.modelsText} {
-		if strings.Contains(text, "{{") || strings.Contains(text, "{%") || strings.Contains(text, "{#") {
+		if isTemplate(text) || strings.Contains(text, "{#") {
 			return nil, what + " and are templated"
 		}
 	}
