@@ -230,6 +230,22 @@ func (p *mutatedProject) modelNames() []string {
 	return out
 }
 
+// pickRef picks a model to ref, an ephemeral one a quarter of the time
+// (when there is one): its CTEs go in front of the SQL of a model added,
+// moved or whose refs change (resolveMade).
+func (p *mutatedProject) pickRef(names []string) string {
+	var eph []string
+	for _, n := range names {
+		if strings.HasPrefix(n, "eph") {
+			eph = append(eph, n)
+		}
+	}
+	if len(eph) > 0 && p.rng.Intn(4) == 0 {
+		return p.pick(eph)
+	}
+	return p.pick(names)
+}
+
 // mutate applies k random edits and says what they were.
 func (p *mutatedProject) mutate(k int) []string {
 	var did []string
@@ -423,7 +439,7 @@ func (p *mutatedProject) mutateOnce() string {
 		name := fmt.Sprintf("new_%d", p.n)
 		switch tests := p.files("tests/more", ".sql"); {
 		case r.Intn(3) > 0:
-			p.write("models/extra/"+name+".sql", fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pick(names)))
+			p.write("models/extra/"+name+".sql", fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pickRef(names)))
 			return "new model " + name
 		case len(tests) > 0 && r.Intn(2) == 0:
 			f := p.pick(tests)
@@ -444,7 +460,7 @@ func (p *mutatedProject) mutateOnce() string {
 		return "mv " + d + " " + to
 	case 18: // a ref to another model
 		names := p.modelNames()
-		ref := p.pick(names)
+		ref := p.pickRef(names)
 		p.write(model, p.read(model)+fmt.Sprintf("\n-- {{ ref('%s') }}\n", ref))
 		return "ref " + ref + " in " + model
 	default: // nothing changes

@@ -2123,6 +2123,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// an ephemeral model rendered again: the nodes that put its CTE in
 	// front of their SQL render again, with its new SQL (ephJobs below)
 	changedEph := map[string]bool{}
+	load.changedEph = changedEph
 	edited := make([]int, 0, len(todo))
 	for ni := range todo {
 		edited = append(edited, ni)
@@ -2897,6 +2898,7 @@ type patchJob struct {
 	// config (patchreshape.go); pre is the node before that render
 	reshape bool
 	pre     Node
+	ephs    []string  // the patchable ephemeral models whose CTEs its new render puts in front (EphUsers)
 	macros  []string  // the macros its new render called
 	ixPos   int       // its place in the node index
 	reindex *indexAdd // its new node index entry (its config changed), nil: its parents only (IndexDeps)

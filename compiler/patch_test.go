@@ -1791,7 +1791,7 @@ func TestPatchAddsModels(t *testing.T) {
 		{name: "two in a new directory", patched: true, files: map[string]string{
 			"models/sub3/s4.sql": "select 1 as id\n", "models/sub3/s5.sql": "select * from {{ ref('b') }}\n"}},
 		{name: "an ephemeral model", patched: false, files: map[string]string{"models/e.sql": "{{ config(materialized='ephemeral') }}\nselect 1 as id\n"}},
-		{name: "one that refs the ephemeral model", patched: false, files: map[string]string{"models/f.sql": "select * from {{ ref('e') }}\n"}},
+		{name: "one that refs the ephemeral model (its CTE in front)", patched: true, files: map[string]string{"models/f.sql": "select * from {{ ref('e') }}\n"}},
 		{name: "one more beside them", patched: true, files: map[string]string{"models/g.sql": "select * from {{ ref('b') }}\n"}},
 		// removed model files are patched out (nothing refs them, no YAML
 		// describes them), an added one among them
@@ -1891,8 +1891,10 @@ func TestPatchReshapesModels(t *testing.T) {
 			"models/c.sql": "select * from {{ ref('m') }} union all select * from {{ ref('a') }}\n"}},
 		{name: "its text edited after (its new refs' names kept)", patched: true, files: map[string]string{
 			"models/c.sql": "select * from {{ ref('m') }} union all select * from {{ ref('a') }} -- edited\n"}},
-		{name: "a ref of an ephemeral model", patched: false, files: map[string]string{
+		{name: "a ref of an ephemeral model (its CTE in front)", patched: true, files: map[string]string{
 			"models/m.sql": "select id from {{ ref('e') }}\n"}},
+		{name: "the ephemeral model edited: m with it", patched: true, files: map[string]string{
+			"models/e.sql": "{{ config(materialized='ephemeral') }}\nselect 4 as id\n"}},
 		{name: "back", patched: true, files: map[string]string{"models/m.sql": "select id from {{ ref('b') }}\n"}},
 		{name: "its config changed with its refs", patched: true, files: map[string]string{
 			"models/m.sql": "{{ config(materialized='table') }}\nselect id from {{ ref('a') }}\n"}},
@@ -2711,7 +2713,9 @@ func TestPatchSnapshotSQL(t *testing.T) {
 // another ephemeral model too, a singular test of it, a query with a WITH
 // of its own). One a generic test tests (its CTE is in the test's SQL)
 // compiles whole, as do its refs changed, its YAML config, and its file
-// removed.
+// removed. A model added, moved or whose refs changed may ref one (its
+// CTEs are the snapshot's), and joins its readers: an edit of it after
+// renders that model again; not while the edit renders it again.
 func TestPatchEphemeralModels(t *testing.T) {
 	eph := "{{ config(materialized='ephemeral') }}\n"
 	props := func(desc string) string {
@@ -2755,11 +2759,30 @@ func TestPatchEphemeralModels(t *testing.T) {
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 1 from {{ ref('b') }}\n"}},
 		{name: "edited, a reader removed with it", patched: true, remove: []string{"models/n.sql"}, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 3 from {{ ref('b') }}\n"}},
-		{name: "a reader added back (a model added that refs one: whole)", patched: false, files: map[string]string{
+		{name: "a reader added back (through the second)", patched: true, files: map[string]string{
 			"models/n.sql": "with x as (select 2 as k)\nselect * from {{ ref('e2') }}, x\n"}},
-		{name: "edited after that", patched: true, files: map[string]string{
+		{name: "edited after that: the added reader with it", patched: true, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 5 from {{ ref('b') }}\n"}},
-		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/m.sql", "models/n.sql", "tests/assert_e2.sql"}},
+		{name: "a reader added as the first is edited: whole", patched: false, files: map[string]string{
+			"models/p.sql":  "select * from {{ ref('e1') }}\n",
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 6 from {{ ref('b') }}\n"}},
+		{name: "a model that comes to ref the second", patched: true, files: map[string]string{
+			"models/p.sql": "select p.* from {{ ref('e2') }} p join {{ ref('b') }} using (id)\n"}},
+		{name: "the first edited: p with it", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 7 from {{ ref('b') }}\n"}},
+		{name: "p reads a table again", patched: true, files: map[string]string{"models/p.sql": "select * from {{ ref('b') }}\n"}},
+		{name: "the first edited: p no longer", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount + 8 from {{ ref('b') }}\n"}},
+		{name: "a reader moved to a folder", patched: true, remove: []string{"models/m.sql"}, files: map[string]string{
+			"models/sub/m.sql": "select id, amount from {{ ref('e2') }}\n"}},
+		{name: "the second edited: the moved reader with it", patched: true, files: map[string]string{
+			"models/e2.sql": eph + "select id, amount * 5 as amount from {{ ref('e1') }}\n"}},
+		// (an ephemeral model not patchable has no capture: how a render
+		// saw it before it rendered is not kept)
+		{name: "a reader of the tested one added: whole", patched: false, files: map[string]string{"models/q.sql": "select * from {{ ref('e3') }} where id > 1\n"}},
+		{name: "the tested one edited: whole, as before", patched: false, files: map[string]string{
+			"models/e3.sql": eph + "select id from {{ ref('a') }} where id > 1\n"}},
+		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/sub/m.sql", "models/n.sql", "tests/assert_e2.sql"}},
 	})
 }
 

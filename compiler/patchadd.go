@@ -442,7 +442,8 @@ type newModel struct {
 	vars   []string
 	env    []string
 	macros []string
-	rel    uint64 // the relation it builds (builds), hashed
+	ephs   []string // the patchable ephemeral models whose CTEs it puts in front (EphUsers)
+	rel    uint64   // the relation it builds (builds), hashed
 	builds bool
 	at     [2]int64 // its entry in the new manifest.json (placeValues)
 	// test: a generic test made again (patchtests.go): not a patchable
@@ -504,6 +505,13 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		return nil, added[0].path + " is new and the project's configs do not render cleanly"
 	}
 	var out []*newModel
+	type testedModel struct {
+		n     *Node
+		file  string
+		entry *propEntry
+		why   string
+	}
+	var tested []testedModel
 	for _, a := range addOrder(proj.Dir, added) {
 		like := snap.Files[a.like]
 		why := a.path + " is new and "
@@ -606,7 +614,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if !ok {
 			return nil, why + "its render cannot be kept"
 		}
-		if w := c.patchTargets(dec, rs, gone, nil); w != "" {
+		if w := c.patchTargets(dec, rs, gone, nil, true); w != "" {
 			return nil, why + w
 		}
 		dec.early = true // its sources are found now
@@ -624,12 +632,15 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		c.states[n.UniqueID] = rs
 		c.checkNodeConfig(n)
 		c.resolveRefs()
-		c.resolveSQL()
+		ctes, ephs, w := l.resolveMade(dec, n, rs)
+		if w != "" {
+			return nil, why + w
+		}
 		c.setUnrendered(n)
 		if len(c.diags) > 0 {
 			return nil, why + "a compile of it says something"
 		}
-		m := &newModel{file: st, like: a.like, n: n, pc: pc, macros: rs.macros}
+		m := &newModel{file: st, like: a.like, n: n, pc: pc, macros: rs.macros, ephs: ephs}
 		if f := n.Fingerprint; f != nil {
 			m.vars = f.VarNames
 			for _, e := range f.EnvVarNames {
@@ -662,11 +673,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 				}
 			}
 		}
-		targets, ephemerals, _ := c.targetNames(n, rs, nil)
-		if len(ephemerals) > 0 {
-			return nil, why + "refs an ephemeral model"
-		}
-		pc.Names = targets
+		pc.Names, _, _ = c.targetNames(n, rs, nil)
+		pc.CTEs = ctes
 		if n.CompiledCode == "" {
 			return nil, why + "compiles to nothing"
 		}
@@ -684,13 +692,19 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		pre := *n
 		pre.Database, pre.Schema, pre.Alias, pre.Relation = pc.Database, pc.Schema, pc.Alias, pc.Relation
 		dec.added(n, &pre)
-		if entry != nil { // the tests its entry declares, which ref it
-			tests, w := l.makeTests(dec, n, entryFile, entry, gone)
-			if w != "" {
-				return nil, why + w
-			}
-			out = append(out, tests...)
+		if entry != nil {
+			tested = append(tested, testedModel{n, entryFile, entry, why})
 		}
+	}
+	// the tests their entries declare, which ref them, once every model
+	// is added (a relationships test may ref one added after its model),
+	// as the whole compile makes tests after the models
+	for _, tm := range tested {
+		tests, w := l.makeTests(dec, tm.n, tm.file, tm.entry, gone)
+		if w != "" {
+			return nil, tm.why + w
+		}
+		out = append(out, tests...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
 	return out, ""
@@ -811,17 +825,17 @@ func (l *patchLoad) patchMacros(macros []string, fileOf map[string]string) strin
 
 // patchTargets says why what a render a patch makes refs and names cannot
 // be found as a whole compile finds it ("" when it can): each ref() target
-// known through the snapshot and not ephemeral (its CTEs would need the
-// ephemeral models' renders), none removed in the same edit but self (the
-// node being made: a model moved) or one the patch added back (moved
-// before it), each source known, which resolveRefs
-// then finds in c.sources.
-func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []goneModel, self *Node) string {
+// known through the snapshot, and ephemeral only where ephemeral says
+// a model's render may put CTEs in front (resolveMade; a test's may
+// not), none removed in the same edit but self (the node being made: a
+// model moved) or one the patch added back (moved before it), each
+// source known, which resolveRefs then finds in c.sources.
+func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []goneModel, self *Node, ephemeral bool) string {
 	for _, k := range st.targets {
 		switch {
 		case strings.HasPrefix(k, "ref:"):
 			t := c.refTarget(strings.TrimPrefix(k, "ref:"))
-			if t == nil || t.Materialized() == "ephemeral" {
+			if t == nil || !ephemeral && t.Materialized() == "ephemeral" {
 				return "refs an unknown or ephemeral model"
 			}
 			if t != self && dec.l.also[t.Name] != t && slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
@@ -837,6 +851,36 @@ func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []go
 		}
 	}
 	return ""
+}
+
+// resolveMade is resolveSQL for the one model a patch made (c.nodes: n,
+// rendered as rs), which may ref ephemeral models: their CTEs go in front
+// of its SQL as the snapshot's compile left them, each one's compiled SQL
+// (manifest.json's, final) after those of the ephemeral models it refs
+// (its render targets, which the node index keeps), as a build from the
+// snapshot inlines them (Result's renderer). It returns those CTEs (nil:
+// none) for its capture, and the patchable ephemeral models among them
+// (EphUsers), whose users it joins; or why it cannot be patched: one was
+// rendered again in the same edit (the CTE would be its new SQL).
+func (l *patchLoad) resolveMade(dec *entryDecoder, n *Node, rs *renderState) (ctes, users []string, why string) {
+	c := l.c
+	stateOf := c.stateOf
+	c.stateOf, c.resolved = dec.ephemeralState, true // (as resolveSQL leaves it)
+	defer func() { c.stateOf = stateOf }()
+	c.resolveSQL()
+	_, ephemerals, _ := c.targetNames(n, rs, nil)
+	if len(ephemerals) == 0 {
+		return nil, nil, ""
+	}
+	for _, e := range c.ephemeralOrder(ephemerals) {
+		if l.changedEph[e.UniqueID] {
+			return nil, nil, "refs ephemeral " + e.UniqueID + ", rendered again in the same edit"
+		}
+		if _, ok := l.snap.EphUsers[e.UniqueID]; ok {
+			users = append(users, e.UniqueID)
+		}
+	}
+	return c.ephemeralCTEs(ephemerals, nil), users, ""
 }
 
 // goneModel is a model whose file was removed: its index in the
@@ -1475,6 +1519,7 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 		ni := len(snap.Nodes)
 		snap.Nodes = append(snap.Nodes, patchNode{ID: m.n.UniqueID, Path: m.n.Path, From: m.at[0], To: m.at[1], capture: m.pc})
 		snap.readsVars(ni, m.vars)
+		snap.joinEphUsers(ni, m.ephs)
 		for _, name := range m.macros {
 			file, ok := fileOf[name]
 			if !ok {
@@ -1519,6 +1564,22 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	}
 	snap.Files = files
 	return env
+}
+
+// joinEphUsers makes node ni a user of the ephemeral models ephs (and of
+// no other), whose CTEs it puts in front of its SQL: an edit of one
+// renders it again (EphUsers).
+func (snap *patchSnapshot) joinEphUsers(ni int, ephs []string) {
+	for id, users := range snap.EphUsers {
+		if i := slices.Index(users, ni); i >= 0 {
+			snap.EphUsers[id] = slices.Delete(users, i, i+1)
+		}
+	}
+	for _, id := range ephs {
+		if users, ok := snap.EphUsers[id]; ok {
+			snap.EphUsers[id] = append(users, ni)
+		}
+	}
 }
 
 // indexAdd makes a node a patch added join the node index after its

@@ -71,6 +71,10 @@ func TestPatchFolderConfigs(t *testing.T) {
 		{name: "c disabled", files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"      c:\n        +enabled: false\n")}},
 		{name: "c enabled again", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "the folder of a model that refs an ephemeral one tagged (its CTE in front)", patched: true, files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"    other:\n      +tags: [o]\n")}},
+		{name: "and made a table", patched: true, files: map[string]string{
+			"mart.yml": "# the project\n" + project(base+"    other:\n      +tags: [o]\n      +materialized: table\n")}},
 		{name: "the ephemeral model's folder tagged", files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"    eph:\n      +tags: [x]\n")}},
 		{name: "staging made ephemeral", files: map[string]string{
@@ -98,6 +102,11 @@ func TestPatchFolderConfigs(t *testing.T) {
 		{name: "and its folder config edited", files: map[string]string{
 			"dbt_packages/util/dbt_project.yml": "name: util\nversion: \"1.0.0\"\nmodels:\n  util:\n    +materialized: table\n"}},
 		{name: "an analysis' folder", files: map[string]string{"mart.yml": "# the project\n" + project(base) + "analyses:\n  +tags: [q]\n"}},
+		{name: "b's test refs c", files: map[string]string{"mart.yml": "# the project\n" + project(base),
+			"models/_p.yml": strings.Replace(props, "tests: [not_null]", "tests: [not_null, {relationships: {to: \"ref('c')\", field: id}}]", 1)}},
+		// (b's tests are made once c, made again after it, is back)
+		{name: "the marts tagged: b's test refs c, made again after b", patched: true, files: map[string]string{
+			"mart.yml": "# the project\n" + project(strings.Replace(base, "[mart]", "[mart, bronze]", 1))}},
 	})
 }
 

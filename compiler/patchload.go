@@ -647,6 +647,9 @@ type patchLoad struct {
 	// docsEdited: the patch's edit changed docs blocks (patchdocs.go);
 	// docsLoaded: c.docs holds manifest.json's (loadDocs)
 	docsEdited, docsLoaded bool
+	// changedEph: the ephemeral models a patch renders again (their
+	// users put the new SQL in front of theirs)
+	changedEph map[string]bool
 }
 
 // SelectorGraph returns the graph selection runs over, read from the

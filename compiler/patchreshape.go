@@ -82,7 +82,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 		if w := l.patchMacros(rs.macros, fileOf); w != "" {
 			return why + "it " + w
 		}
-		if w := c.patchTargets(dec, rs, gone, nil); w != "" {
+		if w := c.patchTargets(dec, rs, gone, nil, true); w != "" {
 			return why + "it " + w
 		}
 		dec.early = true // its sources are found now
@@ -98,14 +98,14 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 		c.nodes = []*Node{&n}
 		c.states[id] = rs
 		c.resolveRefs()
-		c.resolveSQL()
+		ctes, ephs, w := l.resolveMade(dec, &n, rs)
+		if w != "" {
+			return why + "it " + w
+		}
 		if len(c.diags) > 0 {
 			return why + "a compile of it says something"
 		}
-		targets, ephemerals, _ := c.targetNames(&n, rs, nil)
-		if len(ephemerals) > 0 {
-			return why + "it refs an ephemeral model"
-		}
+		targets, _, _ := c.targetNames(&n, rs, nil)
 		if slices.Contains(n.DependsOn.Nodes, id) {
 			return why + "it refs itself" // left to the whole compile (its graph drops the edge)
 		}
@@ -160,10 +160,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 			j.reindex = &add
 		}
 		j.macros = rs.macros
-		j.pc.Facts, j.pc.Stubs, j.pc.Names = facts, stubs, targets
-		// nothing the capture says of its text changed: its CTEs are none
-		// (no ephemeral ref), its key is the one its text makes
-		j.pc.CTEs = nil
+		j.pc.Facts, j.pc.Stubs, j.pc.Names, j.pc.CTEs, j.ephs = facts, stubs, targets, ctes, ephs
 	}
 	c.nodes = nil
 	return ""
@@ -325,6 +322,7 @@ func (snap *patchSnapshot) reshaped(j *patchJob, c *compilation) {
 			}
 		}
 	}
+	snap.joinEphUsers(j.ni, j.ephs)
 	if j.reindex != nil {
 		return // a new index entry (after the writes)
 	}

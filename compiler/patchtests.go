@@ -232,7 +232,7 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 				}
 			}
 		}
-		if w := c.patchTargets(dec, st, removed, m); w != "" {
+		if w := c.patchTargets(dec, st, removed, m, false); w != "" {
 			return nil, "a test " + w
 		}
 		c.states[n.UniqueID] = st

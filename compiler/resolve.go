@@ -251,6 +251,25 @@ func (s *scope) targetNames(n *Node, st *renderState, mocks map[string]string) (
 // ephemeralCTEs are the CTEs of the given ephemeral models and every
 // ephemeral model they ref, dependencies first.
 func (s *scope) ephemeralCTEs(ephemerals []*Node, done map[string]bool) []string {
+	order := s.ephemeralOrder(ephemerals)
+	ctes := make([]string, 0, len(order))
+	for _, e := range order {
+		body := e.CompiledCode
+		// once resolveSQL is over, ephemerals hold their final SQL: later
+		// renders (build time, from several goroutines) only read it
+		if est := s.stateOf(e.UniqueID); est != nil && !done[e.UniqueID] && !s.resolved {
+			body = s.finalize(e, est, e.CompiledCode, done)
+			e.CompiledCode = body
+			done[e.UniqueID] = true
+		}
+		ctes = append(ctes, cteName(e.Name)+" as (\n"+body+"\n)")
+	}
+	return ctes
+}
+
+// ephemeralOrder is the given ephemeral models and every ephemeral model
+// they ref, dependencies first: the order of their CTEs.
+func (s *scope) ephemeralOrder(ephemerals []*Node) []*Node {
 	var order []*Node
 	seen := map[string]bool{}
 	var visit func(e *Node)
@@ -272,19 +291,7 @@ func (s *scope) ephemeralCTEs(ephemerals []*Node, done map[string]bool) []string
 	for _, e := range ephemerals {
 		visit(e)
 	}
-	ctes := make([]string, 0, len(order))
-	for _, e := range order {
-		body := e.CompiledCode
-		// once resolveSQL is over, ephemerals hold their final SQL: later
-		// renders (build time, from several goroutines) only read it
-		if est := s.stateOf(e.UniqueID); est != nil && !done[e.UniqueID] && !s.resolved {
-			body = s.finalize(e, est, e.CompiledCode, done)
-			e.CompiledCode = body
-			done[e.UniqueID] = true
-		}
-		ctes = append(ctes, cteName(e.Name)+" as (\n"+body+"\n)")
-	}
-	return ctes
+	return order
 }
 
 var nonWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_]+`) })

@@ -1508,6 +1508,8 @@ func TestBuildFromPatchAfterFolderConfigEdit(t *testing.T) {
 // models are made again, their entries kept from a file that also holds
 // unit tests, their descriptions' doc() calls rendered), the build loads
 // from the snapshot, and what it runs and target/ are a whole compile's.
+// Then the marts, which read the ephemeral intermediate models (their
+// CTEs in front) and test one another (relationships).
 func TestBuildFromPatchDemoFolderTagged(t *testing.T) {
 	light, whole := demo(t), demo(t)
 	for _, dir := range []string{light, whole} {
@@ -1517,16 +1519,21 @@ func TestBuildFromPatchDemoFolderTagged(t *testing.T) {
 	// (the light project compiled with partial parsing: its snapshot)
 	r := mart(t, light, "compile")
 	require.Equal(t, 0, r.Code, r.String())
-	for _, dir := range []string{light, whole} {
-		data, err := os.ReadFile(filepath.Join(dir, "mart.yml"))
-		require.NoError(t, err)
-		text := strings.Replace(string(data), "      +tags: [staging]\n", "      +tags: [staging, stg]\n", 1)
-		require.NotEqual(t, string(data), text, "the demo's mart.yml tags its staging folder")
-		writeFile(t, dir, "mart.yml", text)
+	for _, c := range []struct{ folder, from, to, tag, model string }{
+		{"staging", "      +tags: [staging]\n", "      +tags: [staging, stg]\n", "stg", "soda.staging.stg_members\n"},
+		{"marts", "      +schema: marts\n", "      +schema: marts\n      +tags: [gold]\n", "gold", "soda.marts.fct_reservations\n"},
+	} {
+		for _, dir := range []string{light, whole} {
+			data, err := os.ReadFile(filepath.Join(dir, "mart.yml"))
+			require.NoError(t, err)
+			text := strings.Replace(string(data), c.from, c.to, 1)
+			require.NotEqual(t, string(data), text, "the demo's mart.yml configures its %s folder", c.folder)
+			writeFile(t, dir, "mart.yml", text)
+		}
+		a := patchedLikeWhole(t, light, whole, c.folder+" tagged", "build", "--threads", "1", "--select", "tag:"+c.tag)
+		require.Equal(t, 0, a.Code, a.String())
+		r = mart(t, light, "ls", "--select", "tag:"+c.tag, "--resource-type", "model")
+		require.Equal(t, 0, r.Code, r.String())
+		assert.Contains(t, r.Stdout, c.model)
 	}
-	a := patchedLikeWhole(t, light, whole, "staging tagged", "build", "--threads", "1", "--select", "tag:stg")
-	require.Equal(t, 0, a.Code, a.String())
-	r = mart(t, light, "ls", "--select", "tag:stg", "--resource-type", "model")
-	require.Equal(t, 0, r.Code, r.String())
-	assert.Contains(t, r.Stdout, "soda.staging.stg_members\n")
 }
