@@ -1843,7 +1843,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			if !ok {
 				return nil, changed + "not a patchable model"
 			}
-			if what := remake(ni, snap.remadeWhole); what != "" {
+			// (one a unit test tests too, as a folder config edit makes
+			// it: inPlaceInputs)
+			if what := remake(ni, snap.remadeInPlaceWhole); what != "" {
 				return nil, changed + what
 			}
 		}
@@ -2919,11 +2921,9 @@ func cteOf(cte string) string {
 }
 
 // remadeWhole says what a patchable model is when a patch must not remove
-// it or make it again (its file moved or removed, its YAML config
-// changed), "" when it may: an ephemeral model (its readers would need its
-// CTE) or one a unit test tests (moved, its unit tests' fqn, their
-// model's, would be another; made again, it may read other refs, which
-// the givens are checked against).
+// it (its file moved or removed), "" when it may: an ephemeral model (its
+// readers would need its CTE) or one a unit test tests (moved, its unit
+// tests' fqn, their model's, would be another).
 func (snap *patchSnapshot) remadeWhole(id string) string {
 	if what := snap.remadeInPlaceWhole(id); what != "" {
 		return what
@@ -2935,8 +2935,9 @@ func (snap *patchSnapshot) remadeWhole(id string) string {
 }
 
 // remadeInPlaceWhole is remadeWhole for a model made again where its file
-// is, as a folder config edit makes it (patchfolder.go): one a unit test
-// tests may be, while it reads what it read (inPlaceInputs).
+// is, as an edit of its YAML config or folder config (patchfolder.go)
+// makes it: one a unit test tests may be, while it reads what it read
+// (inPlaceInputs: the givens are checked against its refs and sources).
 func (snap *patchSnapshot) remadeInPlaceWhole(id string) string {
 	if _, eph := snap.EphUsers[id]; eph {
 		return "an ephemeral model"

@@ -2363,9 +2363,9 @@ func TestPatchMacrosWithUnitTests(t *testing.T) {
 // TestPatchUnitTestedModels: a model a unit test tests is patched as any
 // other while its refs and sources stay (the unit test's inputs, which a
 // compile checks its givens against): its SQL edited, a var or macro it
-// reads, its description. Its refs or sources changed, its file removed
-// or its YAML config changed compile whole (or fail as the cold compile
-// does).
+// reads, its description, its YAML config (made again where it is:
+// inPlaceInputs). Its refs or sources changed and its file removed or
+// moved compile whole (or fail as the cold compile does).
 func TestPatchUnitTestedModels(t *testing.T) {
 	unit := func(given string) string {
 		return "version: 2\nunit_tests:\n  - name: u_adds\n    model: u\n    given:\n" + given +
@@ -2397,8 +2397,10 @@ func TestPatchUnitTestedModels(t *testing.T) {
 			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }}\n"}},
 		{name: "the given dropped too", patched: false, files: map[string]string{
 			"models/_u.yml": unit(givenA)}},
-		{name: "its config in YAML", patched: false, files: map[string]string{
+		{name: "its config in YAML: made again where it is, its refs as they were", patched: true, files: map[string]string{
 			"models/_u.yml": strings.Replace(unit(givenA), "the u\n", "the u\n    config:\n      materialized: table\n", 1)}},
+		{name: "and tagged there", patched: true, files: map[string]string{
+			"models/_u.yml": strings.Replace(unit(givenA), "the u\n", "the u\n    config:\n      materialized: table\n      tags: [t]\n", 1)}},
 		{name: "its SQL again", patched: true, files: map[string]string{
 			"models/u.sql": "select id, {{ inc('id') }} as n from {{ ref('a') }} -- again\n"}},
 		{name: "moved to a folder: the unit test's fqn is its model's (found by review)", patched: false, remove: []string{"models/u.sql"}, files: map[string]string{
