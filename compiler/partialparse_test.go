@@ -439,7 +439,11 @@ func (p *mutatedProject) mutateOnce() string {
 		name := fmt.Sprintf("new_%d", p.n)
 		switch tests := p.files("tests/more", ".sql"); {
 		case r.Intn(3) > 0:
-			p.write("models/extra/"+name+".sql", fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pickRef(names)))
+			head := ""
+			if r.Intn(5) == 0 { // an ephemeral one, which pickRef picks (patchadd.go: ephemeralsMade)
+				name, head = "eph_"+name, "{{ config(materialized='ephemeral') }}\n"
+			}
+			p.write("models/extra/"+name+".sql", head+fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pickRef(names)))
 			return "new model " + name
 		case len(tests) > 0 && r.Intn(2) == 0:
 			f := p.pick(tests)

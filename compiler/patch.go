@@ -1818,13 +1818,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	fileIndex := snap.fileIndex()
 	// remake makes the patchable model ni again where its file is (its
 	// file removed and added), unless its file is removed, moved or made
-	// again already, or says what rules that out (whole: of its id)
-	remake := func(ni int, whole func(id string) string) string {
+	// again already
+	remake := func(ni int) string {
 		if slices.Contains(goneNodes, ni) {
 			return ""
-		}
-		if what := whole(snap.Nodes[ni].ID); what != "" {
-			return what
 		}
 		p := snap.Nodes[ni].Path
 		at, ok := fileIndex[p]
@@ -1843,9 +1840,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			if !ok {
 				return nil, changed + "not a patchable model"
 			}
-			// (one a unit test tests too, as a folder config edit makes
-			// it: inPlaceInputs)
-			if what := remake(ni, snap.remadeInPlaceWhole); what != "" {
+			if what := remake(ni); what != "" {
 				return nil, changed + what
 			}
 		}
@@ -1863,9 +1858,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 		for _, ni := range folder {
-			// (one a unit test tests is made again where it is: its unit
-			// tests stay while it reads what it read, inPlaceInputs)
-			if what := remake(ni, snap.remadeInPlaceWhole); what != "" {
+			if what := remake(ni); what != "" {
 				return nil, "the project file's models: configs changed the config of " + snap.Nodes[ni].Path + ", " + what
 			}
 		}
@@ -2921,26 +2914,16 @@ func cteOf(cte string) string {
 }
 
 // remadeWhole says what a patchable model is when a patch must not remove
-// it (its file moved or removed), "" when it may: an ephemeral model (its
-// readers would need its CTE) or one a unit test tests (moved, its unit
-// tests' fqn, their model's, would be another).
+// it (its file moved or removed), "" when it may: one a unit test tests
+// (moved, its unit tests' fqn, their model's, would be another). Made
+// again where its file is, as an edit of its YAML config or folder
+// config makes it (remake), it may be, while it reads what it read
+// (inPlaceInputs: the givens are checked against its refs and sources).
+// An ephemeral model may be removed, moved or made again: its readers
+// stay only when they see it as they did (movedFace).
 func (snap *patchSnapshot) remadeWhole(id string) string {
-	if what := snap.remadeInPlaceWhole(id); what != "" {
-		return what
-	}
 	if snap.unitTested(id) {
 		return "a model a unit test tests"
-	}
-	return ""
-}
-
-// remadeInPlaceWhole is remadeWhole for a model made again where its file
-// is, as an edit of its YAML config or folder config (patchfolder.go)
-// makes it: one a unit test tests may be, while it reads what it read
-// (inPlaceInputs: the givens are checked against its refs and sources).
-func (snap *patchSnapshot) remadeInPlaceWhole(id string) string {
-	if _, eph := snap.EphUsers[id]; eph {
-		return "an ephemeral model"
 	}
 	return ""
 }

@@ -1790,8 +1790,9 @@ func TestPatchAddsModels(t *testing.T) {
 			"models/sub2/s2.sql": "select 1 as id\n", "models/sub2/s3.sql": "select 1 as id\n", "models/sub2/_p.yml": "version: 2\n"}},
 		{name: "two in a new directory", patched: true, files: map[string]string{
 			"models/sub3/s4.sql": "select 1 as id\n", "models/sub3/s5.sql": "select * from {{ ref('b') }}\n"}},
-		{name: "an ephemeral model", patched: false, files: map[string]string{"models/e.sql": "{{ config(materialized='ephemeral') }}\nselect 1 as id\n"}},
+		{name: "an ephemeral model", patched: true, files: map[string]string{"models/e.sql": "{{ config(materialized='ephemeral') }}\nselect 1 as id\n"}},
 		{name: "one that refs the ephemeral model (its CTE in front)", patched: true, files: map[string]string{"models/f.sql": "select * from {{ ref('e') }}\n"}},
+		{name: "the ephemeral model edited: its reader with it", patched: true, files: map[string]string{"models/e.sql": "{{ config(materialized='ephemeral') }}\nselect 2 as id\n"}},
 		{name: "one more beside them", patched: true, files: map[string]string{"models/g.sql": "select * from {{ ref('b') }}\n"}},
 		// removed model files are patched out (nothing refs them, no YAML
 		// describes them), an added one among them
@@ -2751,8 +2752,10 @@ func TestPatchEphemeralModels(t *testing.T) {
 			"models/e3.sql": eph + "select id from {{ ref('a') }} where id > 0\n"}},
 		{name: "its refs changed", patched: false, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }}\n"}},
-		{name: "its YAML config", patched: false, files: map[string]string{
+		{name: "its YAML config: made again, its readers as they were", patched: true, files: map[string]string{
 			"models/_p.yml": strings.Replace(props("the first"), "the first\n", "the first\n    config:\n      tags: [x]\n", 1)}},
+		{name: "edited after that: its readers with it", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }} where true\n"}},
 		{name: "made a view", patched: false, files: map[string]string{
 			"models/e1.sql": "{{ config(materialized='view') }}\nselect id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }}\n"}},
 		{name: "ephemeral again", patched: false, files: map[string]string{
@@ -2784,7 +2787,27 @@ func TestPatchEphemeralModels(t *testing.T) {
 		{name: "a reader of the tested one added: whole", patched: false, files: map[string]string{"models/q.sql": "select * from {{ ref('e3') }} where id > 1\n"}},
 		{name: "the tested one edited: whole, as before", patched: false, files: map[string]string{
 			"models/e3.sql": eph + "select id from {{ ref('a') }} where id > 1\n"}},
-		{name: "removed, its readers with it", patched: false, remove: []string{"models/e2.sql", "models/sub/m.sql", "models/n.sql", "tests/assert_e2.sql"}},
+		{name: "removed, its readers with it", patched: true, remove: []string{"models/e2.sql", "models/sub/m.sql", "models/n.sql", "tests/assert_e2.sql"}},
+		{name: "added back with a reader", patched: true, files: map[string]string{
+			"models/e2.sql": eph + "select id, amount * 6 as amount from {{ ref('e1') }}\n", "models/m.sql": "select * from {{ ref('e2') }}\n"}},
+		{name: "edited: its reader with it", patched: true, files: map[string]string{
+			"models/e2.sql": eph + "select id, amount * 7 as amount from {{ ref('e1') }}\n"}},
+		{name: "the first edited: both readers through it", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }} where 1 = 1\n"}},
+		{name: "a third, and p comes to read it", patched: true, files: map[string]string{
+			"models/e4.sql": eph + "select id from {{ ref('e2') }}\n", "models/p.sql": "select * from {{ ref('e4') }}\n"}},
+		{name: "the third edited: p with it", patched: true, files: map[string]string{
+			"models/e4.sql": eph + "select id, 4 as four from {{ ref('e2') }}\n"}},
+		{name: "the second edited: m and p with it", patched: true, files: map[string]string{
+			"models/e2.sql": eph + "select id, amount * 9 as amount from {{ ref('e1') }}\n"}},
+		{name: "the third removed as p reads b again", patched: true, remove: []string{"models/e4.sql"}, files: map[string]string{
+			"models/p.sql": "select * from {{ ref('b') }}\n"}},
+		{name: "moved to a folder, its reader edited", patched: true, remove: []string{"models/e2.sql"}, files: map[string]string{
+			"models/sub/e2.sql": eph + "select id, amount * 9 as amount from {{ ref('e1') }}\n", "models/m.sql": "select id from {{ ref('e2') }}\n"}},
+		{name: "its SQL changed as it moves back: whole (its reader's CTE)", patched: false, remove: []string{"models/sub/e2.sql"}, files: map[string]string{
+			"models/e2.sql": eph + "select id, amount * 8 as amount from {{ ref('e1') }}\n"}},
+		{name: "made a view: whole", patched: false, files: map[string]string{
+			"models/e2.sql": "select id, amount * 8 as amount from {{ ref('e1') }}\n"}},
 	})
 }
 

@@ -443,6 +443,9 @@ type newModel struct {
 	env    []string
 	macros []string
 	ephs   []string // the patchable ephemeral models whose CTEs it puts in front (EphUsers)
+	// targets: an ephemeral model's render targets (the node index keeps
+	// them: the CTEs its readers put in front follow them)
+	targets []string
 	rel    uint64   // the relation it builds (builds), hashed
 	builds bool
 	at     [2]int64 // its entry in the new manifest.json (placeValues)
@@ -593,8 +596,15 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if err != nil || rs == nil || rs.needsWarehouse || len(rs.warnings) > 0 {
 			return nil, why + "does not render cleanly without the warehouse"
 		}
-		if !n.Enabled() || n.Materialized() == "ephemeral" || volatileText(n.RawCode) || namesWord(n.RawCode, "graph") {
-			return nil, why + "disabled, ephemeral, volatile or reads graph"
+		if !n.Enabled() || volatileText(n.RawCode) || namesWord(n.RawCode, "graph") {
+			return nil, why + "disabled, volatile or reads graph"
+		}
+		// an ephemeral model: its readers put its CTE in front, and only
+		// models and singular tests may (EphUsers; a test or unit test of
+		// it would keep it from being patched)
+		eph := n.Materialized() == "ephemeral"
+		if eph && (singular || snap.unitTested(n.UniqueID) || entry != nil && declaresTests(entry)) {
+			return nil, why + "an ephemeral model tested, or a singular test made ephemeral"
 		}
 		if !patchableType(n) { // a singular test whose alias is cut ends with its checksum
 			return nil, why + "not patchable"
@@ -641,6 +651,13 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			return nil, why + "a compile of it says something"
 		}
 		m := &newModel{file: st, like: a.like, n: n, pc: pc, macros: rs.macros, ephs: ephs}
+		if eph {
+			m.targets = rs.targets
+			if l.madeEph == nil {
+				l.madeEph = map[string]*renderState{}
+			}
+			l.madeEph[n.UniqueID] = rs // (the CTEs in front of its readers follow its targets)
+		}
 		if f := n.Fingerprint; f != nil {
 			m.vars = f.VarNames
 			for _, e := range f.EnvVarNames {
@@ -667,7 +684,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		for k := range gone {
 			if g := &gone[k]; !g.test && g.n.UniqueID == n.UniqueID {
-				m.moved, m.sameFace = true, l.movedFace(dec, g, n, pc, m.rel)
+				m.moved, m.sameFace = true, l.movedFace(dec, g, n, pc, m.rel, m.targets)
 				if snap.unitTested(n.UniqueID) && !inPlaceInputs(&g.n, n) {
 					return nil, why + "is tested by a unit test, and moved or reads other inputs"
 				}
@@ -710,6 +727,15 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	return out, ""
 }
 
+// declaresTests says whether an entry declares generic tests, of its
+// node or of a column.
+func declaresTests(e *propEntry) bool {
+	if len(e.Tests)+len(e.DataTests) > 0 {
+		return true
+	}
+	return slices.ContainsFunc(e.Columns, func(c *propColumn) bool { return len(c.Tests)+len(c.DataTests) > 0 })
+}
+
 // inPlaceInputs says a model made again (n; was, as it was) is where it
 // was and reads what it read: the unit tests that test it, whose entries
 // are their model's fqn and whose givens are checked against its refs and
@@ -728,13 +754,24 @@ func remadeHere(gone []goneModel, n *Node) bool {
 }
 
 // movedFace says a moved model (n, its capture pc, its relation's hash
-// rel) shows the nodes that depend on it what the removed one (g) did:
-// the relation their renders saw (its capture's, before it rendered),
-// the one their compiled SQL names, not ephemeral (no CTE of it in
-// them), its access and group (which their refs are checked against).
-func (l *patchLoad) movedFace(dec *entryDecoder, g *goneModel, n *Node, pc *patchCapture, rel uint64) bool {
+// rel, an ephemeral one's render targets) shows the nodes that depend on
+// it what the removed one (g) did: the relation their renders saw (its
+// capture's, before it rendered), the one their compiled SQL names, or,
+// ephemeral, the CTE in front of it (its SQL, and the ephemeral models it
+// refs: their CTEs come before), its access and group (which their refs
+// are checked against).
+func (l *patchLoad) movedFace(dec *entryDecoder, g *goneModel, n *Node, pc *patchCapture, rel uint64, targets []string) bool {
 	old, ok := dec.capture(g.ni)
-	if !ok || !g.builds || g.rel != rel || g.n.Materialized() == "ephemeral" {
+	eph := g.n.Materialized() == "ephemeral"
+	switch {
+	case !ok || eph != (n.Materialized() == "ephemeral"):
+		return false
+	case eph:
+		st := dec.ephemeralState(g.n.UniqueID)
+		if g.n.CompiledCode != n.CompiledCode || st == nil && len(targets) > 0 || st != nil && !slices.Equal(st.targets, targets) {
+			return false
+		}
+	case !g.builds || g.rel != rel:
 		return false
 	}
 	if old.Database != pc.Database || old.Schema != pc.Schema || old.Alias != pc.Alias || old.Relation != pc.Relation {
@@ -858,25 +895,32 @@ func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []go
 // of its SQL as the snapshot's compile left them, each one's compiled SQL
 // (manifest.json's, final) after those of the ephemeral models it refs
 // (its render targets, which the node index keeps), as a build from the
-// snapshot inlines them (Result's renderer). It returns those CTEs (nil:
+// snapshot inlines them (Result's renderer); an ephemeral model the patch
+// made is found as it made it (madeEph). It returns those CTEs (nil:
 // none) for its capture, and the patchable ephemeral models among them
 // (EphUsers), whose users it joins; or why it cannot be patched: one was
 // rendered again in the same edit (the CTE would be its new SQL).
 func (l *patchLoad) resolveMade(dec *entryDecoder, n *Node, rs *renderState) (ctes, users []string, why string) {
 	c := l.c
 	stateOf := c.stateOf
-	c.stateOf, c.resolved = dec.ephemeralState, true // (as resolveSQL leaves it)
+	c.stateOf = func(id string) *renderState {
+		if st := l.madeEph[id]; st != nil {
+			return st
+		}
+		return dec.ephemeralState(id)
+	}
+	c.resolved = true // (as resolveSQL leaves it)
 	defer func() { c.stateOf = stateOf }()
 	c.resolveSQL()
 	_, ephemerals, _ := c.targetNames(n, rs, nil)
-	if len(ephemerals) == 0 {
+	if len(ephemerals) == 0 || n.Materialized() == "ephemeral" { // (an ephemeral model's SQL has no CTEs: finalizeWith)
 		return nil, nil, ""
 	}
 	for _, e := range c.ephemeralOrder(ephemerals) {
 		if l.changedEph[e.UniqueID] {
 			return nil, nil, "refs ephemeral " + e.UniqueID + ", rendered again in the same edit"
 		}
-		if _, ok := l.snap.EphUsers[e.UniqueID]; ok {
+		if _, ok := l.snap.EphUsers[e.UniqueID]; ok || l.madeEph[e.UniqueID] != nil { // (one made joins: ephemeralsMade)
 			users = append(users, e.UniqueID)
 		}
 	}
@@ -1507,6 +1551,7 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 		}
 		snap.dropNodes(drop)
 	}
+	snap.ephemeralsMade(news, gone)
 	fileOf, _ := c.macroPlaces()
 	var env []string
 	for _, m := range news {
@@ -1566,6 +1611,32 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	return env
 }
 
+// ephemeralsMade keeps EphUsers' keys the patchable ephemeral models: a
+// model removed (or made again other than ephemeral) leaves, one added
+// joins with no reader yet, and one made again ephemeral keeps its
+// readers (they stay only when they see it as they did: movedFace).
+func (snap *patchSnapshot) ephemeralsMade(news []*newModel, gone []goneModel) {
+	eph := map[string]bool{}
+	for _, m := range news {
+		if !m.test && !m.source && m.n.ResourceType == TypeModel && m.n.Materialized() == "ephemeral" {
+			eph[m.n.UniqueID] = true
+		}
+	}
+	for _, g := range gone {
+		if !eph[g.n.UniqueID] {
+			delete(snap.EphUsers, g.n.UniqueID)
+		}
+	}
+	for id := range eph {
+		if _, ok := snap.EphUsers[id]; !ok {
+			if snap.EphUsers == nil {
+				snap.EphUsers = map[string][]int{}
+			}
+			snap.EphUsers[id] = []int{}
+		}
+	}
+}
+
 // joinEphUsers makes node ni a user of the ephemeral models ephs (and of
 // no other), whose CTEs it puts in front of its SQL: an edit of one
 // renders it again (EphUsers).
@@ -1575,23 +1646,25 @@ func (snap *patchSnapshot) joinEphUsers(ni int, ephs []string) {
 			snap.EphUsers[id] = slices.Delete(users, i, i+1)
 		}
 	}
-	for _, id := range ephs {
-		if users, ok := snap.EphUsers[id]; ok {
-			snap.EphUsers[id] = append(users, ni)
+	for _, id := range ephs { // (each patchable, or one the patch made: ephemeralsMade)
+		if snap.EphUsers == nil {
+			snap.EphUsers = map[string][]int{}
 		}
+		snap.EphUsers[id] = append(snap.EphUsers[id], ni)
 	}
 }
 
 // indexAdd makes a node a patch added join the node index after its
 // nodes, as builds from the snapshot select and load them.
 func (snap *patchSnapshot) indexAdd(m *newModel) {
-	snap.IndexAdds = append(snap.IndexAdds, indexAddOf(m.n))
+	snap.IndexAdds = append(snap.IndexAdds, indexAddOf(m.n, m.targets))
 	snap.Entries = append(snap.Entries, m.at)
 }
 
-// indexAddOf is a node as the node index keeps one a patch added.
-func indexAddOf(n *Node) indexAdd {
-	detail, flags, group, access := indexDetail(n, nil)
+// indexAddOf is a node as the node index keeps one a patch added (targets:
+// an ephemeral model's render targets, encodeIndex).
+func indexAddOf(n *Node, targets []string) indexAdd {
+	detail, flags, group, access := indexDetail(n, targets)
 	return indexAdd{ID: n.UniqueID, Name: n.Name, Type: n.ResourceType, Path: n.Path, Package: n.Package, FQN: n.FQN,
 		SourceName: n.SourceName, TestType: n.TestType,
 		Tags: n.Tags, DependsOn: n.DependsOn.Nodes, Group: group, Access: access, Flags: flags, Detail: detail}
@@ -1632,7 +1705,7 @@ func (snap *patchSnapshot) dropNodes(drop map[int]bool) {
 	}
 	snap.EveryTime = renumber(snap.EveryTime)
 	snap.Warehouse = renumber(snap.Warehouse)
-	for id, users := range snap.EphUsers { // (no patch removes an ephemeral model)
+	for id, users := range snap.EphUsers {
 		snap.EphUsers[id] = renumber(users)
 	}
 }

@@ -75,7 +75,7 @@ func TestPatchFolderConfigs(t *testing.T) {
 			"mart.yml": "# the project\n" + project(base+"    other:\n      +tags: [o]\n")}},
 		{name: "and made a table", patched: true, files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"    other:\n      +tags: [o]\n      +materialized: table\n")}},
-		{name: "the ephemeral model's folder tagged", files: map[string]string{
+		{name: "the ephemeral model's folder tagged", patched: true, files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"    eph:\n      +tags: [x]\n")}},
 		{name: "staging made ephemeral", files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"    eph:\n      +tags: [x]\n    staging:\n      +materialized: ephemeral\n")}},

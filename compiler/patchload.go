@@ -650,6 +650,9 @@ type patchLoad struct {
 	// changedEph: the ephemeral models a patch renders again (their
 	// users put the new SQL in front of theirs)
 	changedEph map[string]bool
+	// madeEph: the ephemeral models a patch made (added, moved or made
+	// again), by id: their renders (resolveMade)
+	madeEph map[string]*renderState
 }
 
 // SelectorGraph returns the graph selection runs over, read from the

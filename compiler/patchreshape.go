@@ -156,7 +156,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 				cp.pos = det.colPos[name]
 				e.Columns[name] = &cp
 			}
-			add := indexAddOf(&e)
+			add := indexAddOf(&e, nil) // (not ephemeral: reconfigured)
 			j.reindex = &add
 		}
 		j.macros = rs.macros

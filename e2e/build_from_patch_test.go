@@ -1509,7 +1509,8 @@ func TestBuildFromPatchAfterFolderConfigEdit(t *testing.T) {
 // unit tests, their descriptions' doc() calls rendered), the build loads
 // from the snapshot, and what it runs and target/ are a whole compile's.
 // Then the marts, which read the ephemeral intermediate models (their
-// CTEs in front) and test one another (relationships).
+// CTEs in front) and test one another (relationships), and those
+// ephemeral models (the marts that read them stay as they were).
 func TestBuildFromPatchDemoFolderTagged(t *testing.T) {
 	light, whole := demo(t), demo(t)
 	for _, dir := range []string{light, whole} {
@@ -1522,6 +1523,8 @@ func TestBuildFromPatchDemoFolderTagged(t *testing.T) {
 	for _, c := range []struct{ folder, from, to, tag, model string }{
 		{"staging", "      +tags: [staging]\n", "      +tags: [staging, stg]\n", "stg", "soda.staging.stg_members\n"},
 		{"marts", "      +schema: marts\n", "      +schema: marts\n      +tags: [gold]\n", "gold", "soda.marts.fct_reservations\n"},
+		// the ephemeral ones: made again, what reads them stays
+		{"intermediate", "      +materialized: ephemeral\n", "      +materialized: ephemeral\n      +tags: [int]\n", "int", "soda.intermediate.int_trip_telemetry\n"},
 	} {
 		for _, dir := range []string{light, whole} {
 			data, err := os.ReadFile(filepath.Join(dir, "mart.yml"))
@@ -1530,7 +1533,7 @@ func TestBuildFromPatchDemoFolderTagged(t *testing.T) {
 			require.NotEqual(t, string(data), text, "the demo's mart.yml configures its %s folder", c.folder)
 			writeFile(t, dir, "mart.yml", text)
 		}
-		a := patchedLikeWhole(t, light, whole, c.folder+" tagged", "build", "--threads", "1", "--select", "tag:"+c.tag)
+		a := patchedLikeWhole(t, light, whole, c.folder+" tagged", "build", "--threads", "1", "--select", "tag:"+c.tag+"+")
 		require.Equal(t, 0, a.Code, a.String())
 		r = mart(t, light, "ls", "--select", "tag:"+c.tag, "--resource-type", "model")
 		require.Equal(t, 0, r.Code, r.String())
