@@ -446,9 +446,9 @@ type newModel struct {
 	// targets: an ephemeral model's render targets (the node index keeps
 	// them: the CTEs its readers put in front follow them)
 	targets []string
-	rel    uint64   // the relation it builds (builds), hashed
-	builds bool
-	at     [2]int64 // its entry in the new manifest.json (placeValues)
+	rel     uint64 // the relation it builds (builds), hashed
+	builds  bool
+	at      [2]int64 // its entry in the new manifest.json (placeValues)
 	// test: a generic test made again (patchtests.go): not a patchable
 	// node, no file of its own; replace: the entry it replaces (a test
 	// kept), nil when it is inserted
