@@ -726,7 +726,13 @@ type patchHead struct {
 	Disabled []string
 	// EphUsers: by id, each patchable ephemeral model's users, the nodes
 	// (indexes in Nodes) that put its CTE in front of their SQL
-	EphUsers  map[string][]int
+	EphUsers map[string][]int
+	// EphPre: the other ephemeral models (a test or a node that is not
+	// patchable reads them), by id: their database, schema, alias and
+	// relation before they rendered, as a render that refs one saw them
+	// (entryDecoder.earlyNode); no patch changes them (an edit of one
+	// compiles whole)
+	EphPre    map[string][4]string
 	BlobsID   string            // starts the blobs file (PatchBlobsFile) it goes with
 	LoadDiags []string          // what loading the project and target said (packages.yml...)
 	Index     blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
@@ -1186,6 +1192,20 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	patchable := make(map[string]int, len(cands))
 	for i, cd := range cands {
 		patchable[cd.n.UniqueID] = i
+	}
+	// the ephemeral models that are not patchable (a test reads one): how
+	// a render that refs one saw it before it rendered, which a model a
+	// patch makes may ref (earlyNode; no patch changes them)
+	for _, n := range c.nodes {
+		if _, ok := patchable[n.UniqueID]; ok || n.ResourceType != TypeModel || !n.Enabled() || n.Materialized() != "ephemeral" {
+			continue
+		}
+		if pc := c.captured[n.UniqueID]; pc != nil {
+			if snap.EphPre == nil {
+				snap.EphPre = map[string][4]string{}
+			}
+			snap.EphPre[n.UniqueID] = [4]string{pc.Database, pc.Schema, pc.Alias, pc.Relation}
+		}
 	}
 	states := c.sortedStates()
 	snap.MacroFiles = c.macroFiles(states, patchable)

@@ -2783,10 +2783,19 @@ func TestPatchEphemeralModels(t *testing.T) {
 		{name: "the second edited: the moved reader with it", patched: true, files: map[string]string{
 			"models/e2.sql": eph + "select id, amount * 5 as amount from {{ ref('e1') }}\n"}},
 		// (an ephemeral model not patchable has no capture: how a render
-		// saw it before it rendered is not kept)
-		{name: "a reader of the tested one added: whole", patched: false, files: map[string]string{"models/q.sql": "select * from {{ ref('e3') }} where id > 1\n"}},
+		// saw it before it rendered is kept apart, EphPre)
+		{name: "a reader of the tested one added", patched: true, files: map[string]string{"models/q.sql": "select * from {{ ref('e3') }} where id > 1\n"}},
 		{name: "the tested one edited: whole, as before", patched: false, files: map[string]string{
 			"models/e3.sql": eph + "select id from {{ ref('a') }} where id > 1\n"}},
+		{name: "a reader that reads its relation added", patched: true, files: map[string]string{
+			"models/q2.sql": "select '{{ ref('e3').schema }}.{{ ref('e3').identifier }}' as r, * from {{ ref('e3') }}\n"}},
+		{name: "a tested one that sets its alias as it renders: whole", patched: false, files: map[string]string{
+			"models/e5.sql": "{{ config(materialized='ephemeral', alias='e5_alias', schema='s5') }}\nselect 5 as id\n",
+			"models/_e5.yml": "version: 2\nmodels:\n  - name: e5\n    columns:\n      - name: id\n        data_tests: [unique]\n"}},
+		{name: "a reader that reads its relation as it was before it rendered", patched: true, files: map[string]string{
+			"models/q5.sql": "select '{{ ref('e5').schema }}.{{ ref('e5').identifier }}' as r, * from {{ ref('e5') }}\n"}},
+		{name: "a reader of the tested one moved", patched: true, remove: []string{"models/q.sql"}, files: map[string]string{
+			"models/sub2/q.sql": "select * from {{ ref('e3') }} where id > 1\n"}},
 		{name: "removed, its readers with it", patched: true, remove: []string{"models/e2.sql", "models/sub/m.sql", "models/n.sql", "tests/assert_e2.sql"}},
 		{name: "added back with a reader", patched: true, files: map[string]string{
 			"models/e2.sql": eph + "select id, amount * 6 as amount from {{ ref('e1') }}\n", "models/m.sql": "select * from {{ ref('e2') }}\n"}},

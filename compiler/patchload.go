@@ -1029,8 +1029,8 @@ func (d *entryDecoder) ref(name, version string, versioned bool) *Node {
 // earlyNode is a ref() target as a render of the whole compile saw it
 // while early is set: renders run before any config() of theirs set a
 // relation (provisionalRelations), so a model's database, schema and
-// alias are those it had before it rendered, which its capture keeps; a
-// seed's are its own. A node the snapshot has no capture of is returned
+// alias are those it had before it rendered, which its capture keeps (an
+// ephemeral model that is not patchable: EphPre); a seed's are its own. A node the snapshot has no capture of is returned
 // as it is and why says so (the caller refuses).
 func (d *entryDecoder) earlyNode(n *Node) *Node {
 	if n == nil || !d.early {
@@ -1053,6 +1053,8 @@ func (d *entryDecoder) earlyNode(n *Node) *Node {
 		if pc, ok = d.captureLocked(ni); !ok && d.why != "" {
 			return n
 		}
+	} else if pre, eph := d.l.snap.EphPre[n.UniqueID]; eph {
+		pc.Database, pc.Schema, pc.Alias, pc.Relation, ok = pre[0], pre[1], pre[2], pre[3], true
 	}
 	if !ok {
 		if d.why == "" {
