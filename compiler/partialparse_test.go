@@ -111,7 +111,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +
 			"        columns:\n          - name: id\n            description: '{{ doc(\"thing_id\") }}'\n            data_tests: [not_null]\n" +
 			"models:\n  - name: src\n    description: reads {{ var('y', 'raw') }} things\n    config:\n      materialized: table\n" +
-			"  - name: eph\n    description: an ephemeral one\n    columns:\n      - name: id\n        description: its key\n",
+			"  - name: eph\n    description: an ephemeral one\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null]\n",
 		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
 			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{{ var('schema_sfx', '') }}{%- endif -%}\n{%- endmacro %}\n",
 		"macros/disp.sql": "{% macro my_thing() %}{{ return(adapter.dispatch('my_thing')()) }}{% endmacro %}\n" +

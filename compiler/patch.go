@@ -727,6 +727,10 @@ type patchHead struct {
 	// EphUsers: by id, each patchable ephemeral model's users, the nodes
 	// (indexes in Nodes) that put its CTE in front of their SQL
 	EphUsers map[string][]int
+	// EphTests: by id, the generic tests that put a patchable ephemeral
+	// model's CTE in front of their SQL: a text edit of it replaces the
+	// CTE in their entries (ephTestSplices)
+	EphTests map[string][]string
 	// EphPre: the other ephemeral models (a test or a node that is not
 	// patchable reads them), by id: their database, schema, alias and
 	// relation before they rendered, as a render that refs one saw them
@@ -1119,11 +1123,13 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 		cands = append(cands, cand{n, pc})
 	}
-	// an ephemeral model is patchable when only patchable nodes put its
-	// CTE in front of their SQL: a text edit of it rewrites theirs
-	// (EphUsers); a test of it, or any other node that reads it, keeps it
-	// (and the ephemeral models it reads) out
+	// an ephemeral model is patchable when only patchable nodes and
+	// generic tests put its CTE in front of their SQL: a text edit of it
+	// rewrites theirs (EphUsers, EphTests); any other node that reads it
+	// (a test that renders at run time, a unit test) keeps it (and the
+	// ephemeral models it reads) out
 	var ephUsers map[string][]int
+	var ephTests map[string][]string
 	if slices.ContainsFunc(cands, func(cd cand) bool { return cd.n.Materialized() == "ephemeral" }) {
 		isCand := make(map[string]bool, len(cands))
 		for _, cd := range cands {
@@ -1152,7 +1158,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 					byCTE[cteName(n.Name)] = n.UniqueID
 				}
 			}
-			if !isCand[n.UniqueID] {
+			if !isCand[n.UniqueID] && !ephTestUser(n, c.states[n.UniqueID]) {
 				for _, p := range n.DependsOn.Nodes {
 					block(p)
 				}
@@ -1176,6 +1182,21 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 				if id := byCTE[cteOf(cte)]; id != "" {
 					if _, ok := ephUsers[id]; ok {
 						ephUsers[id] = append(ephUsers[id], i)
+					}
+				}
+			}
+		}
+		// the generic tests: the ephemeral models whose CTEs are in
+		// front of their SQL (their own, and those they ref)
+		for _, n := range c.nodes {
+			if st := c.states[n.UniqueID]; !isCand[n.UniqueID] && ephTestUser(n, st) {
+				_, ephemerals, _ := c.targetNames(n, st, nil)
+				for _, e := range c.ephemeralOrder(ephemerals) {
+					if _, ok := ephUsers[e.UniqueID]; ok {
+						if ephTests == nil {
+							ephTests = map[string][]string{}
+						}
+						ephTests[e.UniqueID] = append(ephTests[e.UniqueID], n.UniqueID)
 					}
 				}
 			}
@@ -1211,7 +1232,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	snap.MacroFiles = c.macroFiles(states, patchable)
 	snap.Misses, snap.Found = c.engine.Misses(), c.engine.Found()
 	snap.Disabled = sortedKeys(m.Disabled)
-	snap.EphUsers = ephUsers
+	snap.EphUsers, snap.EphTests = ephUsers, ephTests
 	// a unit test's entry holds its YAML and what its model reads (the
 	// inputs it may mock, checked against its model's refs and sources):
 	// its model is patched as any other while those stay (a text edit),
@@ -2496,6 +2517,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		news, gone = append(news, snews...), append(gone, sgone...)
 		// inserted at one place, they go in id order
 		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
+		if why := snap.ephemeralsKept(news, gone, reshaped); why != "" {
+			return nil, why
+		}
 		sp, why := load.graphSplices(news, gone, reshaped, read)
 		if why != "" {
 			return nil, why
@@ -2510,6 +2534,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for _, t := range tests {
 		splices = append(splices, fileSplice{t.at[0], t.at[1], t.frag, nil})
 	}
+	// the generic tests that read an ephemeral model rendered again
+	ts, why := load.ephTestSplices(ephJobs, gone, read)
+	if why != "" {
+		return nil, why
+	}
+	splices = append(splices, ts...)
 	for _, j := range jobs {
 		splices = append(splices, fileSplice{j.pn.From, j.pn.To, j.frag, nil})
 		// nil: a description edit only, its compiled file as it was; a

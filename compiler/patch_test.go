@@ -2748,7 +2748,7 @@ func TestPatchEphemeralModels(t *testing.T) {
 		{name: "its description", patched: true, files: map[string]string{"models/_p.yml": props("the first, described")}},
 		{name: "a reader alone", patched: true, files: map[string]string{
 			"models/n.sql": "with x as (select 2 as k)\nselect * from {{ ref('e1') }}, x\n"}},
-		{name: "one a generic test tests", patched: false, files: map[string]string{
+		{name: "one a generic test tests (its CTE replaced in the test's SQL)", patched: true, files: map[string]string{
 			"models/e3.sql": eph + "select id from {{ ref('a') }} where id > 0\n"}},
 		{name: "its refs changed", patched: false, files: map[string]string{
 			"models/e1.sql": eph + "select id, amount from {{ ref('a') }} union all select id, amount from {{ ref('b') }}\n"}},
@@ -2785,13 +2785,15 @@ func TestPatchEphemeralModels(t *testing.T) {
 		// (an ephemeral model not patchable has no capture: how a render
 		// saw it before it rendered is kept apart, EphPre)
 		{name: "a reader of the tested one added", patched: true, files: map[string]string{"models/q.sql": "select * from {{ ref('e3') }} where id > 1\n"}},
-		{name: "the tested one edited: whole, as before", patched: false, files: map[string]string{
+		{name: "the tested one edited: its readers and test with it", patched: true, files: map[string]string{
 			"models/e3.sql": eph + "select id from {{ ref('a') }} where id > 1\n"}},
 		{name: "a reader that reads its relation added", patched: true, files: map[string]string{
 			"models/q2.sql": "select '{{ ref('e3').schema }}.{{ ref('e3').identifier }}' as r, * from {{ ref('e3') }}\n"}},
-		{name: "a tested one that sets its alias as it renders: whole", patched: false, files: map[string]string{
+		// (a singular test whose alias is cut is not patchable: the
+		// ephemeral model it reads is not either)
+		{name: "one read by a node not patchable, that sets its alias as it renders: whole", patched: false, files: map[string]string{
 			"models/e5.sql": "{{ config(materialized='ephemeral', alias='e5_alias', schema='s5') }}\nselect 5 as id\n",
-			"models/_e5.yml": "version: 2\nmodels:\n  - name: e5\n    columns:\n      - name: id\n        data_tests: [unique]\n"}},
+			"tests/assert_" + strings.Repeat("x", 64) + ".sql": "select * from {{ ref('e5') }} where id < 0\n"}},
 		{name: "a reader that reads its relation as it was before it rendered", patched: true, files: map[string]string{
 			"models/q5.sql": "select '{{ ref('e5').schema }}.{{ ref('e5').identifier }}' as r, * from {{ ref('e5') }}\n"}},
 		{name: "a reader of the tested one moved", patched: true, remove: []string{"models/q.sql"}, files: map[string]string{
@@ -2817,6 +2819,81 @@ func TestPatchEphemeralModels(t *testing.T) {
 			"models/e2.sql": eph + "select id, amount * 8 as amount from {{ ref('e1') }}\n"}},
 		{name: "made a view: whole", patched: false, files: map[string]string{
 			"models/e2.sql": "select id, amount * 8 as amount from {{ ref('e1') }}\n"}},
+	})
+}
+
+// TestPatchTestedEphemeralModels: an ephemeral model generic tests read
+// (its own, through another ephemeral model, a relationships test of a
+// model that reads it) is patchable: a text edit of it replaces its CTE
+// in the tests' SQL (ephTestSplices). Tests removed in the same edit are
+// skipped, and later; tests added that read one compile whole.
+func TestPatchTestedEphemeralModels(t *testing.T) {
+	eph := "{{ config(materialized='ephemeral') }}\n"
+	tests := "version: 2\nmodels:\n  - name: e2\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n" +
+		"  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n              to: ref('e2')\n              field: id\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: te\nversion: \"1.0.0\"\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/e1.sql": eph + "select id from {{ ref('a') }}\n",
+			"models/e2.sql": eph + "select id, 2 as two from {{ ref('e1') }}\n",
+			"models/m.sql":  "select * from {{ ref('e2') }}\n",
+			"models/_p.yml": tests}},
+		{name: "the first edited: the tests through the second with it", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 0\n"}},
+		{name: "the second edited", patched: true, files: map[string]string{
+			"models/e2.sql": eph + "-- two\nselect id, 2 as two from {{ ref('e1') }}\n"}},
+		{name: "both, and the reader", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 1\n",
+			"models/e2.sql": eph + "select id, 3 as two from {{ ref('e1') }}\n",
+			"models/m.sql":  "select id from {{ ref('e2') }}\n"}},
+		{name: "the second's tests removed as the first is edited", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(tests, "        data_tests: [not_null, unique]\n", "", 1),
+			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 2\n"}},
+		{name: "the first edited after that", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 3\n"}},
+		{name: "the tests back: whole (a test that reads one is not made by a patch)", patched: false, files: map[string]string{
+			"models/_p.yml": tests}},
+		{name: "the first edited again", patched: true, files: map[string]string{
+			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 4\n"}},
+	})
+}
+
+// TestPatchEphemeralChainRemade: an ephemeral model made again with other
+// SQL (its config read as it renders) while the models that read it
+// through another ephemeral model stay compiles whole: their CTE of it
+// would be the old one (found by review, in a YAML config edit, a folder
+// config edit, a move, and a text edit with a remake). Made again with
+// its readers, it is patched.
+func TestPatchEphemeralChainRemade(t *testing.T) {
+	eph := "{{ config(materialized='ephemeral') }}\n"
+	e1 := eph + "select id, '{{ config.get('meta', {}).get('k', 'none') }}' as k from {{ ref('a') }}\n"
+	yml := func(k, more string) string {
+		return "version: 2\nmodels:\n  - name: e1\n    config:\n      meta: {k: " + k + "}\n  - name: e2\n    config:\n      tags: [t]\n" + more
+	}
+	project := func(k string) string {
+		return "name: ec\nversion: \"1.0.0\"\nvars:\n  x: 1\nmodels:\n  ec:\n    x:\n      +meta: {k: " + k + "}\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      project("one"),
+			"models/a.sql":  "select 1 as id\n",
+			"models/e1.sql": e1,
+			"models/e2.sql": eph + "select id, k from {{ ref('e1') }}\n",
+			"models/m.sql":  "select * from {{ ref('e2') }}\n"}},
+		{name: "both given YAML config, the first's SQL with it: whole", patched: false, files: map[string]string{"models/_p.yml": yml("one", "")}},
+		{name: "again", patched: false, files: map[string]string{"models/_p.yml": yml("two", "")}},
+		{name: "the reader too: patched", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(yml("three", "  - name: m\n    config:\n      tags: [m]\n"), "[t]", "[t2]", 1)}},
+		{name: "no YAML (all three made again)", patched: true, remove: []string{"models/_p.yml"}},
+		{name: "both moved into x, whose config the first's SQL reads: whole", patched: false, remove: []string{"models/e1.sql", "models/e2.sql"}, files: map[string]string{
+			"models/x/e1.sql": e1, "models/x/e2.sql": eph + "select id, k from {{ ref('e1') }}\n"}},
+		{name: "x's config changed: whole", patched: false, files: map[string]string{"mart.yml": project("two")}},
+		{name: "the first edited as both are made again: whole", patched: false, files: map[string]string{
+			"models/x/e1.sql": strings.Replace(e1, "select id,", "select id, 2 as two,", 1),
+			"models/_p.yml":   "version: 2\nmodels:\n  - name: e1\n    config:\n      tags: [s]\n  - name: e2\n    config:\n      tags: [s]\n"}},
+		{name: "the second alone made again (its SQL as it was): patched", patched: true, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: e1\n    config:\n      tags: [s]\n  - name: e2\n    config:\n      tags: [u]\n"}},
 	})
 }
 

@@ -727,15 +727,6 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	return out, ""
 }
 
-// declaresTests says whether an entry declares generic tests, of its
-// node or of a column.
-func declaresTests(e *propEntry) bool {
-	if len(e.Tests)+len(e.DataTests) > 0 {
-		return true
-	}
-	return slices.ContainsFunc(e.Columns, func(c *propColumn) bool { return len(c.Tests)+len(c.DataTests) > 0 })
-}
-
 // inPlaceInputs says a model made again (n; was, as it was) is where it
 // was and reads what it read: the unit tests that test it, whose entries
 // are their model's fqn and whose givens are checked against its refs and
@@ -888,43 +879,6 @@ func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []go
 		}
 	}
 	return ""
-}
-
-// resolveMade is resolveSQL for the one model a patch made (c.nodes: n,
-// rendered as rs), which may ref ephemeral models: their CTEs go in front
-// of its SQL as the snapshot's compile left them, each one's compiled SQL
-// (manifest.json's, final) after those of the ephemeral models it refs
-// (its render targets, which the node index keeps), as a build from the
-// snapshot inlines them (Result's renderer); an ephemeral model the patch
-// made is found as it made it (madeEph). It returns those CTEs (nil:
-// none) for its capture, and the patchable ephemeral models among them
-// (EphUsers), whose users it joins; or why it cannot be patched: one was
-// rendered again in the same edit (the CTE would be its new SQL).
-func (l *patchLoad) resolveMade(dec *entryDecoder, n *Node, rs *renderState) (ctes, users []string, why string) {
-	c := l.c
-	stateOf := c.stateOf
-	c.stateOf = func(id string) *renderState {
-		if st := l.madeEph[id]; st != nil {
-			return st
-		}
-		return dec.ephemeralState(id)
-	}
-	c.resolved = true // (as resolveSQL leaves it)
-	defer func() { c.stateOf = stateOf }()
-	c.resolveSQL()
-	_, ephemerals, _ := c.targetNames(n, rs, nil)
-	if len(ephemerals) == 0 || n.Materialized() == "ephemeral" { // (an ephemeral model's SQL has no CTEs: finalizeWith)
-		return nil, nil, ""
-	}
-	for _, e := range c.ephemeralOrder(ephemerals) {
-		if l.changedEph[e.UniqueID] {
-			return nil, nil, "refs ephemeral " + e.UniqueID + ", rendered again in the same edit"
-		}
-		if _, ok := l.snap.EphUsers[e.UniqueID]; ok || l.madeEph[e.UniqueID] != nil { // (one made joins: ephemeralsMade)
-			users = append(users, e.UniqueID)
-		}
-	}
-	return c.ephemeralCTEs(ephemerals, nil), users, ""
 }
 
 // goneModel is a model whose file was removed: its index in the
@@ -1609,49 +1563,6 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	}
 	snap.Files = files
 	return env
-}
-
-// ephemeralsMade keeps EphUsers' keys the patchable ephemeral models: a
-// model removed (or made again other than ephemeral) leaves, one added
-// joins with no reader yet, and one made again ephemeral keeps its
-// readers (they stay only when they see it as they did: movedFace).
-func (snap *patchSnapshot) ephemeralsMade(news []*newModel, gone []goneModel) {
-	eph := map[string]bool{}
-	for _, m := range news {
-		if !m.test && !m.source && m.n.ResourceType == TypeModel && m.n.Materialized() == "ephemeral" {
-			eph[m.n.UniqueID] = true
-		}
-	}
-	for _, g := range gone {
-		if !eph[g.n.UniqueID] {
-			delete(snap.EphUsers, g.n.UniqueID)
-		}
-	}
-	for id := range eph {
-		if _, ok := snap.EphUsers[id]; !ok {
-			if snap.EphUsers == nil {
-				snap.EphUsers = map[string][]int{}
-			}
-			snap.EphUsers[id] = []int{}
-		}
-	}
-}
-
-// joinEphUsers makes node ni a user of the ephemeral models ephs (and of
-// no other), whose CTEs it puts in front of its SQL: an edit of one
-// renders it again (EphUsers).
-func (snap *patchSnapshot) joinEphUsers(ni int, ephs []string) {
-	for id, users := range snap.EphUsers {
-		if i := slices.Index(users, ni); i >= 0 {
-			snap.EphUsers[id] = slices.Delete(users, i, i+1)
-		}
-	}
-	for _, id := range ephs { // (each patchable, or one the patch made: ephemeralsMade)
-		if snap.EphUsers == nil {
-			snap.EphUsers = map[string][]int{}
-		}
-		snap.EphUsers[id] = append(snap.EphUsers[id], ni)
-	}
 }
 
 // indexAdd makes a node a patch added join the node index after its
