@@ -84,6 +84,7 @@ type mutatedProject struct {
 		layer2       string
 		layer1Schema string
 		layer0       string // more lines of layer_0's folder configs
+		extra        string // the extra folder's configs (its ephemeral models)
 		head         string // lines above the settings (comments)
 	}
 }
@@ -99,7 +100,7 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/uses_eph.sql": "select id from {{ ref('eph') }} where '{{ ref('m_1').identifier }}' <> '{{ this.schema }}'\n",
 		// an ephemeral model that reads another, and what reads it (their
 		// CTEs, through both)
-		"models/extra/eph2.sql":       "{{ config(materialized='ephemeral') }}\nselect id, {{ var('v') }} as v from {{ ref('eph') }}\n",
+		"models/extra/eph2.sql":       "{{ config(materialized='ephemeral') }}\nselect id, {{ var('v') }} as v, '{{ config.get('tags', []) | join(',') }}' as t from {{ ref('eph') }}\n",
 		"models/extra/uses_eph2.sql":  "with own as (select 1 as k)\nselect * from {{ ref('eph2') }}, own\n",
 		"tests/assert_eph2_small.sql": "select * from {{ ref('eph2') }} where id > 1000000\n",
 		"models/extra/cfg.sql": "{{ config(schema='custom', materialized='table', colour='red') }}\n" +
@@ -159,7 +160,7 @@ vars:
       +materialized: table
 %s    layer_2:
       +materialized: %s
-`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2)
+%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra)
 	p.write("mart.yml", text)
 }
 
@@ -288,7 +289,9 @@ func (p *mutatedProject) mutateOnce() string {
 		p.writeMartYML()
 		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
 	case 5: // folder configs (patchfolder.go)
-		switch r.Intn(4) {
+		switch r.Intn(5) {
+		case 4: // the extra folder, whose ephemeral models' readers stay or not (eph2's SQL reads its tags)
+			p.settings.extra = p.pick([]string{"", "    extra:\n      +tags: [x]\n", "    extra:\n      +meta: {k: 1}\n", "    extra:\n      +tags: [y]\n      +docs: {show: false}\n"})
 		case 3: // a comment: no setting changed (settingsSum)
 			p.settings.head = p.pick([]string{"", "# the synth project\n", "# the synth project, edited\n\n"})
 		case 0:
@@ -300,7 +303,7 @@ func (p *mutatedProject) mutateOnce() string {
 				"      +docs: {show: false}\n", "      +materialized: table\n", "      g_1:\n        +tags: [g1]\n"})
 		}
 		p.writeMartYML()
-		return fmt.Sprintf("folder config %s %s %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.head)
+		return fmt.Sprintf("folder config %s %s %q %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.extra, p.settings.head)
 	case 6: // a macro body
 		f := p.pick(p.files("macros", ".sql"))
 		text := p.read(f)

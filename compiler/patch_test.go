@@ -2826,7 +2826,7 @@ func TestPatchEphemeralModels(t *testing.T) {
 // (its own, through another ephemeral model, a relationships test of a
 // model that reads it) is patchable: a text edit of it replaces its CTE
 // in the tests' SQL (ephTestSplices). Tests removed in the same edit are
-// skipped, and later; tests added that read one compile whole.
+// skipped, and later; tests a patch adds that read one join EphTests.
 func TestPatchTestedEphemeralModels(t *testing.T) {
 	eph := "{{ config(materialized='ephemeral') }}\n"
 	tests := "version: 2\nmodels:\n  - name: e2\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n" +
@@ -2852,7 +2852,7 @@ func TestPatchTestedEphemeralModels(t *testing.T) {
 			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 2\n"}},
 		{name: "the first edited after that", patched: true, files: map[string]string{
 			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 3\n"}},
-		{name: "the tests back: whole (a test that reads one is not made by a patch)", patched: false, files: map[string]string{
+		{name: "the tests back (their CTEs as the snapshot has them)", patched: true, files: map[string]string{
 			"models/_p.yml": tests}},
 		{name: "the first edited again", patched: true, files: map[string]string{
 			"models/e1.sql": eph + "select id from {{ ref('a') }} where id > 4\n"}},

@@ -443,6 +443,8 @@ type newModel struct {
 	env    []string
 	macros []string
 	ephs   []string // the patchable ephemeral models whose CTEs it puts in front (EphUsers)
+	// ephTests: a generic test's (test), the same (EphTests)
+	ephTests []string
 	// targets: an ephemeral model's render targets (the node index keeps
 	// them: the CTEs its readers put in front follow them)
 	targets []string
@@ -603,8 +605,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		// models and singular tests may (EphUsers; a test or unit test of
 		// it would keep it from being patched)
 		eph := n.Materialized() == "ephemeral"
-		if eph && (singular || snap.unitTested(n.UniqueID) || entry != nil && declaresTests(entry)) {
-			return nil, why + "an ephemeral model tested, or a singular test made ephemeral"
+		if eph && (singular || snap.unitTested(n.UniqueID)) {
+			return nil, why + "an ephemeral model a unit test tests, or a singular test made ephemeral"
 		}
 		if !patchableType(n) { // a singular test whose alias is cut ends with its checksum
 			return nil, why + "not patchable"
@@ -624,7 +626,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if !ok {
 			return nil, why + "its render cannot be kept"
 		}
-		if w := c.patchTargets(dec, rs, gone, nil, true); w != "" {
+		if w := c.patchTargets(dec, rs, gone, nil); w != "" {
 			return nil, why + w
 		}
 		dec.early = true // its sources are found now
@@ -853,18 +855,18 @@ func (l *patchLoad) patchMacros(macros []string, fileOf map[string]string) strin
 
 // patchTargets says why what a render a patch makes refs and names cannot
 // be found as a whole compile finds it ("" when it can): each ref() target
-// known through the snapshot, and ephemeral only where ephemeral says
-// a model's render may put CTEs in front (resolveMade; a test's may
-// not), none removed in the same edit but self (the node being made: a
-// model moved) or one the patch added back (moved before it), each
-// source known, which resolveRefs then finds in c.sources.
-func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []goneModel, self *Node, ephemeral bool) string {
+// known through the snapshot (an ephemeral one's CTE goes in front:
+// resolveMade, makePending), none removed in the same edit but self (the
+// node being made: a model moved) or one the patch added back (moved
+// before it), each source known, which resolveRefs then finds in
+// c.sources.
+func (c *compilation) patchTargets(dec *entryDecoder, st *renderState, gone []goneModel, self *Node) string {
 	for _, k := range st.targets {
 		switch {
 		case strings.HasPrefix(k, "ref:"):
 			t := c.refTarget(strings.TrimPrefix(k, "ref:"))
-			if t == nil || !ephemeral && t.Materialized() == "ephemeral" {
-				return "refs an unknown or ephemeral model"
+			if t == nil {
+				return "refs an unknown model"
 			}
 			if t != self && dec.l.also[t.Name] != t && slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.UniqueID == t.UniqueID }) {
 				return "refs a removed model" // an error, which a whole compile reports

@@ -33,6 +33,25 @@ import (
 // rendered again in the same edit (the CTE would be its new SQL).
 func (l *patchLoad) resolveMade(dec *entryDecoder, n *Node, rs *renderState) (ctes, users []string, why string) {
 	c := l.c
+	l.withMadeEphemerals(dec, func() {
+		c.resolveSQL()
+		if n.Materialized() == "ephemeral" { // (an ephemeral model's SQL has no CTEs: finalizeWith)
+			return
+		}
+		_, ephemerals, _ := c.targetNames(n, rs, nil)
+		if users, why = l.ephemeralsRead(ephemerals); why == "" && len(ephemerals) > 0 {
+			ctes = c.ephemeralCTEs(ephemerals, nil)
+		}
+	})
+	return ctes, users, why
+}
+
+// withMadeEphemerals runs fn (resolveSQL, for the nodes a patch made)
+// with the scope finding each ephemeral model as the snapshot's compile
+// left it (its render targets from the node index: dec), or as the patch
+// made it (madeEph).
+func (l *patchLoad) withMadeEphemerals(dec *entryDecoder, fn func()) {
+	c := l.c
 	stateOf := c.stateOf
 	c.stateOf = func(id string) *renderState {
 		if st := l.madeEph[id]; st != nil {
@@ -42,20 +61,27 @@ func (l *patchLoad) resolveMade(dec *entryDecoder, n *Node, rs *renderState) (ct
 	}
 	c.resolved = true // (as resolveSQL leaves it)
 	defer func() { c.stateOf = stateOf }()
-	c.resolveSQL()
-	_, ephemerals, _ := c.targetNames(n, rs, nil)
-	if len(ephemerals) == 0 || n.Materialized() == "ephemeral" { // (an ephemeral model's SQL has no CTEs: finalizeWith)
-		return nil, nil, ""
+	fn()
+}
+
+// ephemeralsRead are the patchable ephemeral models (EphUsers, or made by
+// the patch: ephemeralsMade) whose CTEs a node the patch made puts in
+// front of its SQL, for the ephemeral models its render refs; or why it
+// cannot be patched: one is rendered again in the same edit (the CTE
+// would be its new SQL). Call it within withMadeEphemerals.
+func (l *patchLoad) ephemeralsRead(ephemerals []*Node) (ids []string, why string) {
+	if len(ephemerals) == 0 {
+		return nil, ""
 	}
-	for _, e := range c.ephemeralOrder(ephemerals) {
+	for _, e := range l.c.ephemeralOrder(ephemerals) {
 		if l.changedEph[e.UniqueID] {
-			return nil, nil, "refs ephemeral " + e.UniqueID + ", rendered again in the same edit"
+			return nil, "refs ephemeral " + e.UniqueID + ", rendered again in the same edit"
 		}
-		if _, ok := l.snap.EphUsers[e.UniqueID]; ok || l.madeEph[e.UniqueID] != nil { // (one made joins: ephemeralsMade)
-			users = append(users, e.UniqueID)
+		if _, ok := l.snap.EphUsers[e.UniqueID]; ok || l.madeEph[e.UniqueID] != nil {
+			ids = append(ids, e.UniqueID)
 		}
 	}
-	return c.ephemeralCTEs(ephemerals, nil), users, ""
+	return ids, ""
 }
 
 // ephTestUser says whether node n (rendered as st) is a generic test that
@@ -67,19 +93,12 @@ func ephTestUser(n *Node, st *renderState) bool {
 		st != nil && !st.needsWarehouse
 }
 
-// declaresTests says whether an entry declares generic tests, of its
-// node or of a column.
-func declaresTests(e *propEntry) bool {
-	if len(e.Tests)+len(e.DataTests) > 0 {
-		return true
-	}
-	return slices.ContainsFunc(e.Columns, func(c *propColumn) bool { return len(c.Tests)+len(c.DataTests) > 0 })
-}
-
 // ephemeralsMade keeps EphUsers' keys the patchable ephemeral models: a
 // model removed (or made again other than ephemeral) leaves, one added
 // joins with no reader yet, and one made again ephemeral keeps its
-// readers (they stay only when they see it as they did: movedFace).
+// readers (they stay only when they see it as they did: movedFace,
+// ephemeralsKept). A generic test removed leaves EphTests; one made
+// joins the lists of the ephemeral models it reads.
 func (snap *patchSnapshot) ephemeralsMade(news []*newModel, gone []goneModel) {
 	eph := map[string]bool{}
 	for _, m := range news {
@@ -88,8 +107,13 @@ func (snap *patchSnapshot) ephemeralsMade(news []*newModel, gone []goneModel) {
 		}
 	}
 	for _, g := range gone {
-		if !eph[g.n.UniqueID] {
+		if g.test { // (those made again join below)
+			for id, tests := range snap.EphTests {
+				snap.EphTests[id] = slices.DeleteFunc(tests, func(t string) bool { return t == g.n.UniqueID })
+			}
+		} else if !eph[g.n.UniqueID] {
 			delete(snap.EphUsers, g.n.UniqueID)
+			delete(snap.EphTests, g.n.UniqueID)
 		}
 	}
 	for id := range eph {
@@ -98,6 +122,16 @@ func (snap *patchSnapshot) ephemeralsMade(news []*newModel, gone []goneModel) {
 				snap.EphUsers = map[string][]int{}
 			}
 			snap.EphUsers[id] = []int{}
+		}
+	}
+	for _, m := range news {
+		for _, id := range m.ephTests { // a generic test made: the CTEs in its SQL (makePending)
+			if snap.EphTests == nil {
+				snap.EphTests = map[string][]string{}
+			}
+			if !slices.Contains(snap.EphTests[id], m.n.UniqueID) {
+				snap.EphTests[id] = append(snap.EphTests[id], m.n.UniqueID)
+			}
 		}
 	}
 }

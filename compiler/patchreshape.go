@@ -82,7 +82,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 		if w := l.patchMacros(rs.macros, fileOf); w != "" {
 			return why + "it " + w
 		}
-		if w := c.patchTargets(dec, rs, gone, nil, true); w != "" {
+		if w := c.patchTargets(dec, rs, gone, nil); w != "" {
 			return why + "it " + w
 		}
 		dec.early = true // its sources are found now

@@ -32,8 +32,10 @@ import (
 // another's, and the model's entry holds no test. The patch refuses a
 // test that queries the warehouse while it renders, calls a macro of a
 // file whose edits it patches (a generic test's caller is not kept),
-// refs an ephemeral model (its CTEs), an unknown one or one removed in
-// the same edit, reads a var or env var, a test declared twice or in
+// refs an unknown model or one removed in the same edit, or an ephemeral
+// one rendered again in the same edit (a test that refs one puts its CTEs
+// in front, as the snapshot's compile left them or the patch made them,
+// and joins EphTests: patcheph.go), reads a var or env var, a test declared twice or in
 // both keys, anything a compile of them says, a file the compile said
 // something about, and versioned models; those compile the whole
 // project. As `mart compile` writes no compiled file of a generic test
@@ -232,7 +234,7 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 				}
 			}
 		}
-		if w := c.patchTargets(dec, st, removed, m, false); w != "" {
+		if w := c.patchTargets(dec, st, removed, m); w != "" {
 			return nil, "a test " + w
 		}
 		c.states[n.UniqueID] = st
@@ -241,8 +243,28 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 		}
 		c.setRelation(n)
 	}
-	if !c.finishMade(tests) {
+	// (the CTEs of the ephemeral models they read as the snapshot's
+	// compile left them, or as the patch made them: withMadeEphemerals)
+	var finished bool
+	var why string
+	l.withMadeEphemerals(dec, func() {
+		if finished = c.finishMade(tests); !finished {
+			return
+		}
+		for i, n := range tests {
+			_, ephemerals, _ := c.targetNames(n, c.states[n.UniqueID], nil)
+			var w string
+			if made[i].ephTests, w = l.ephemeralsRead(ephemerals); w != "" {
+				why = "a test " + w
+				return
+			}
+		}
+	})
+	if !finished {
 		return nil, "a compile of its tests says something"
+	}
+	if why != "" {
+		return nil, why
 	}
 	for i, n := range tests {
 		if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {

@@ -16,10 +16,12 @@ func aTests(tests string) string {
 	return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - unique\n" + tests
 }
 
-// TestPatchTestsOfEphemeralModelsCompileWhole: a relationships test to an
-// ephemeral model that refs another inlines both as CTEs, which a patch
-// does not make: compiled whole (a review found the inner one missing).
-func TestPatchTestsOfEphemeralModelsCompileWhole(t *testing.T) {
+// TestPatchTestsOfEphemeralModels: a relationships test to an ephemeral
+// model that refs another inlines both as CTEs (a review once found the
+// inner one missing, when a patch made such a test), and it joins both
+// models' tests (EphTests): an edit of either replaces its CTE there.
+func TestPatchTestsOfEphemeralModels(t *testing.T) {
+	rel := aTests("          - relationships:\n              to: ref('e1')\n              field: id\n")
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":          "name: rt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
@@ -27,8 +29,16 @@ func TestPatchTestsOfEphemeralModelsCompileWhole(t *testing.T) {
 			"models/e1.sql":     "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('e2') }}\n",
 			"models/a.sql":      "select id from {{ ref('e1') }}\n",
 			"models/_props.yml": aTests("")}},
-		{name: "a relationships test to e1 added", patched: false, files: map[string]string{
-			"models/_props.yml": aTests("          - relationships:\n              to: ref('e1')\n              field: id\n")}},
+		{name: "a relationships test to e1 added", patched: true, files: map[string]string{"models/_props.yml": rel}},
+		{name: "e2 edited: the test's inner CTE with it", patched: true, files: map[string]string{
+			"models/e2.sql": "{{ config(materialized='ephemeral') }}\nselect 2 as id\n"}},
+		{name: "e1 edited", patched: true, files: map[string]string{
+			"models/e1.sql": "{{ config(materialized='ephemeral') }}\nselect id from {{ ref('e2') }} where id > 0\n"}},
+		{name: "the test removed", patched: true, files: map[string]string{"models/_props.yml": aTests("")}},
+		{name: "e2 edited after that", patched: true, files: map[string]string{
+			"models/e2.sql": "{{ config(materialized='ephemeral') }}\nselect 3 as id\n"}},
+		{name: "the test back as e2 is edited: whole (its CTE would be the new SQL)", patched: false, files: map[string]string{
+			"models/_props.yml": rel, "models/e2.sql": "{{ config(materialized='ephemeral') }}\nselect 4 as id\n"}},
 	})
 }
 
@@ -392,7 +402,7 @@ func TestPatchAddsModelsThatRefEachOther(t *testing.T) {
 	warm.PartialParse = true
 	pt, why := CompileByPatch(warm)
 	require.Nil(t, pt)
-	require.Contains(t, why, "refs an unknown or ephemeral model")
+	require.Contains(t, why, "refs an unknown model")
 	res, diags := Compile(opt)
 	require.Nil(t, res)
 	require.True(t, diags.HasErrors())
