@@ -2671,7 +2671,7 @@ func TestPatchDocsBlocks(t *testing.T) {
 		{name: "back to plain", patched: true, files: map[string]string{"models/_p.yml": props}},
 		{name: "a block that is not there", coldFails: true, files: map[string]string{
 			"models/_p.yml": strings.Replace(props, "plain b", "'{{ doc(\"nope\") }}'", 1)}},
-		{name: "a source table added that calls one (made by the compile's code, which has no blocks in a patch)", patched: false, files: map[string]string{
+		{name: "a source table added that calls one (rendered with manifest.json's blocks: loadDocs)", patched: true, files: map[string]string{
 			"models/_p.yml": props + "      - name: t2\n        description: '{{ doc(\"y\") }}'\n"}},
 		{name: "a block edited after", patched: true, files: map[string]string{"models/docs.md": md("the x, after", "the y")}},
 	})

@@ -106,6 +106,13 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 		if !plainSource(e.source) {
 			return nil, nil, nil, why + "its source has Jinja beside its schema and database"
 		}
+		// doc() in its description or its columns' (plainTable), or in its
+		// source's it takes: rendered with manifest.json's docs blocks
+		if _, docs := docsOnlyEntry(e.entry); docs || isTemplate(r.src.Description) {
+			if w := l.loadDocs(); w != "" {
+				return nil, nil, nil, why + "its descriptions call doc() and " + w
+			}
+		}
 		diags := len(c.diags)
 		n := c.sourceNode(e.file, c.project, vars, r.src, r.table)
 		switch {
@@ -174,11 +181,12 @@ func (l *patchLoad) renderedAsSibling(dec *entryDecoder, n *Node, file string) b
 }
 
 // plainSource says a source's entry has no Jinja but in its schema and
-// database (rendered by sourceNode as for its other tables) and in its
-// tables (checked one by one).
+// database (rendered by sourceNode as for its other tables), doc() calls
+// in its description (a table without one takes it) and in its tables
+// (checked one by one).
 func plainSource(src *yaml.Node) bool {
 	pairs, desc, ok := entryPairs(src)
-	if !ok || desc != nil && !plainTree(desc) {
+	if !ok || desc != nil && !plainTree(desc) && !(desc.Kind == yaml.ScalarNode && desc.Anchor == "" && !isTemplate(docRE().ReplaceAllString(desc.Value, ""))) {
 		return false
 	}
 	for _, kv := range pairs {

@@ -827,6 +827,38 @@ func TestPatchSourceTables(t *testing.T) {
 	})
 }
 
+// TestPatchSourceTablesWithDocs: a source table added or made again whose
+// descriptions call doc() (its own, its columns', its source's) is
+// patched: they render with the docs blocks manifest.json holds
+// (remakeSources, loadDocs); an edit of the docs blocks after that
+// rewrites them, and one in the same save compiles whole.
+func TestPatchSourceTablesWithDocs(t *testing.T) {
+	src := func(tables ...string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    description: '{{ doc(\"key\") }} source'\n    tables:\n      - name: t1\n" + strings.Join(tables, "")
+	}
+	t2 := "      - name: t2\n        description: '{{ doc(\"thing\") }}'\n        columns:\n          - name: id\n            description: 'the {{ doc(\"key\") }}'\n            data_tests: [not_null]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: sdoc\nversion: \"1.0.0\"\n",
+			"models/docs.md": "{% docs thing %}A thing.{% enddocs %}\n{% docs key %}key{% enddocs %}\n",
+			"models/a.sql":   "select 1 as id from {{ source('raw', 't1') }}\n",
+			"models/src.yml": src()}},
+		{name: "a table described with doc() added", patched: true, files: map[string]string{"models/src.yml": src(t2)}},
+		{name: "the docs block edited: its descriptions with it", patched: true, files: map[string]string{
+			"models/docs.md": "{% docs thing %}A thing, edited.{% enddocs %}\n{% docs key %}key{% enddocs %}\n"}},
+		{name: "made again (its identifier)", patched: true, files: map[string]string{
+			"models/src.yml": src(strings.Replace(t2, "      - name: t2\n", "      - name: t2\n        identifier: t_two\n", 1))}},
+		{name: "a table without a description added (its source's, with doc())", patched: true, files: map[string]string{
+			"models/src.yml": src(t2, "      - name: t3\n")}},
+		{name: "a table added as the docs change: whole", patched: false, files: map[string]string{
+			"models/src.yml": src(t2, "      - name: t3\n", "      - name: t4\n        description: '{{ doc(\"thing\") }}'\n"),
+			"models/docs.md": "{% docs thing %}A thing, again.{% enddocs %}\n{% docs key %}key{% enddocs %}\n"}},
+		{name: "a table with other Jinja in its description: whole", patched: false, files: map[string]string{
+			"models/src.yml": src(t2, "      - name: t3\n", "      - name: t4\n        description: '{{ doc(\"thing\") }}'\n",
+				"      - name: t5\n        description: \"{{ var('x', 'y') }}\"\n")}},
+	})
+}
+
 // TestPatchSourceTablesRenderedSchema: a table added to a source whose
 // schema is a template (var, env_var, target) is patched when another
 // table of it, which the whole compile rendered, renders the same; a

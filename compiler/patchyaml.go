@@ -586,10 +586,10 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 				return true
 			}
 			tables = append(tables, table{name: tb[j], edit: descEdit{entryAdded: true, entryRemoved: true, remade: true}, entry: vb.Content[j]})
-			return plainTree(vb.Content[j])
+			return plainTable(vb.Content[j])
 		}, func(j int) bool {
 			tables = append(tables, table{name: tb[j], edit: descEdit{entryAdded: true}, entry: vb.Content[j]})
-			return plainTree(vb.Content[j])
+			return plainTable(vb.Content[j])
 		}, func(k int) bool {
 			tables = append(tables, table{name: ta[k], edit: descEdit{entryRemoved: true}})
 			return true
@@ -603,7 +603,7 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 	for _, t := range tables {
 		e := t.edit
 		if own && !(e.entryRemoved && !e.entryAdded) {
-			if !plainTree(t.entry) {
+			if !plainTable(t.entry) {
 				return false // made again from its YAML as it is, its Jinja unrendered (found by review)
 			}
 			e = descEdit{entryAdded: true, entryRemoved: !e.entryAdded || e.entryRemoved, remade: true}
@@ -940,6 +940,15 @@ func entryColumn(item *yaml.Node) (col *Column, tested, ok bool) {
 	// its place in the list is the node index's, which a patch keeps (a
 	// contract's order: no column of one is patched)
 	return pc.column(pc.Description, 0), tested, true
+}
+
+// plainTable says a source table's entry, which a patch makes again from
+// its YAML, is plain YAML but for doc() calls in its description and its
+// columns' (docsOnlyEntry), which remakeSources renders with the docs
+// blocks manifest.json holds.
+func plainTable(entry *yaml.Node) bool {
+	plain, _ := docsOnlyEntry(entry)
+	return plain
 }
 
 // plainTree says a YAML value has no anchor, alias or merge key, no
