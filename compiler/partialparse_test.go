@@ -373,7 +373,10 @@ func (p *mutatedProject) mutateOnce() string {
 			if !strings.Contains(text, "schema: raw_") {
 				continue
 			}
-			switch r.Intn(3) {
+			switch r.Intn(4) {
+			case 3: // a key of the source's own added or removed (sharedKeys)
+				p.write(f, toggle(text, "    meta: {owner: ops}\n    tables:\n", "    tables:\n"))
+				return "source meta " + f
 			case 0:
 				text = regexp.MustCompile(`schema: raw_\w+`).ReplaceAllString(text, "schema: raw_"+strconv.Itoa(r.Intn(3)))
 				p.write(f, text)
@@ -384,7 +387,8 @@ func (p *mutatedProject) mutateOnce() string {
 					text = text[:loc[0]] + text[loc[1]:]
 				} else {
 					table := "      - name: more\n" + p.pick([]string{"", "        identifier: more_" + strconv.Itoa(r.Intn(2)) + "\n",
-						"        meta: {owner: o" + strconv.Itoa(r.Intn(2)) + "}\n", "        columns:\n          - name: id\n            data_tests: [unique]\n"})
+						"        meta: {owner: o" + strconv.Itoa(r.Intn(2)) + "}\n", "        columns:\n          - name: id\n            data_tests: [unique]\n",
+						"        description: '{{ doc(\"thing_id\") }} more'\n"})
 					if loc != nil {
 						text = text[:loc[0]] + table + text[loc[1]:]
 					} else {

@@ -894,8 +894,20 @@ func TestPatchSourceOwnKeys(t *testing.T) {
 		{name: "its own key edited then: whole", patched: false, files: map[string]string{
 			"models/src.yml": strings.Replace(src("    meta: {owner: it}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n"),
 				"      - name: t2\n", "      - name: t2\n        meta: {k: \"{{ var('v', 'vv') }}\"}\n", 1)}},
-		{name: "a key added", patched: false, files: map[string]string{
+		{name: "a key added that moves its readers' relation: whole", patched: false, files: map[string]string{
 			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n    database: memory\n")}},
+		{name: "back", patched: false, files: map[string]string{
+			"models/src.yml": src("    meta: {owner: ops}\n    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n")}},
+		{name: "its meta removed", patched: true, files: map[string]string{
+			"models/src.yml": src("    loaded_at_field: loaded\n    freshness: {error_after: {count: 2, period: day}}\n    tags: [raw, daily]\n")}},
+		{name: "its freshness and tags removed, meta added after them", patched: true, files: map[string]string{
+			"models/src.yml": src("    loaded_at_field: loaded\n    meta:\n      owner: ops\n      team: data\n")}},
+		{name: "a key with Jinja added: whole", patched: false, files: map[string]string{
+			"models/src.yml": src("    loaded_at_field: loaded\n    meta:\n      owner: ops\n      team: data\n    config:\n      meta: {k: \"{{ var('v', 1) }}\"}\n")}},
+		{name: "plain again", patched: true, files: map[string]string{
+			"models/src.yml": src("    loaded_at_field: loaded\n    meta:\n      owner: ops\n      team: data\n")}},
+		{name: "two keys swapped and one added: whole", patched: false, files: map[string]string{
+			"models/src.yml": src("    meta:\n      owner: ops\n      team: data\n    loaded_at_field: loaded\n    tags: [x]\n")}},
 	})
 }
 

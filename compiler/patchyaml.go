@@ -532,7 +532,12 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 	}
 	pa, da, okA := entryPairs(sa)
 	pb, db, okB := entryPairs(sb)
-	if !okA || !okB || len(pa) != len(pb) || !m.sameButContent(sa, sb) {
+	if !okA || !okB || !m.sameButContent(sa, sb) {
+		return false
+	}
+	// a key of its own added or removed: the keys both have, in order
+	pa, pb, keysChanged := sharedKeys(pa, pb)
+	if pa == nil {
 		return false
 	}
 	src, ok := m.descriptions(da, db)
@@ -547,10 +552,11 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 	}
 	var tables []table
 	// own: a key of the source's own (not its tables' nor its
-	// description) changed its value: every table of it is made again
-	// with it (their freshness, loaded_at_field, meta, schema... are the
-	// source's where their own are not)
-	own := false
+	// description) changed its value, or was added or removed: every
+	// table of it is made again with it (their freshness,
+	// loaded_at_field, meta, schema... are the source's where their own
+	// are not)
+	own := keysChanged
 	for i := range pa {
 		ka, va, kb, vb := pa[i][0], pa[i][1], pb[i][0], pb[i][1]
 		if !m.tree(ka, kb) {
@@ -637,6 +643,60 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 		out[key] = &e
 	}
 	return true
+}
+
+// sharedKeys are a source's key-value pairs before (pa) and after (pb) an
+// edit that both have, in the same order, and whether a key was added or
+// removed (changed): then the keys are plain strings, each once, those
+// both have in the same order, tables: in both, and an added key's value
+// plain YAML (plainTree). nil when not.
+func sharedKeys(pa, pb [][2]*yaml.Node) (a, b [][2]*yaml.Node, changed bool) {
+	same := len(pa) == len(pb)
+	for i := 0; same && i < len(pa); i++ {
+		same = pa[i][0].Value == pb[i][0].Value
+	}
+	if same {
+		return pa, pb, false
+	}
+	index := func(ps [][2]*yaml.Node) (map[string]int, bool) {
+		at := make(map[string]int, len(ps))
+		for i, kv := range ps {
+			if !isStr(kv[0]) || !plainTree(kv[0]) {
+				return nil, false
+			}
+			if _, twice := at[kv[0].Value]; twice {
+				return nil, false
+			}
+			at[kv[0].Value] = i
+		}
+		return at, true
+	}
+	ia, okA := index(pa)
+	ib, okB := index(pb)
+	if !okA || !okB {
+		return nil, nil, false
+	}
+	if _, ok := ia["tables"]; !ok {
+		return nil, nil, false
+	}
+	if _, ok := ib["tables"]; !ok {
+		return nil, nil, false
+	}
+	last := -1
+	for _, kv := range pb {
+		j, ok := ia[kv[0].Value]
+		switch {
+		case !ok && !plainTree(kv[1]):
+			return nil, nil, false
+		case !ok:
+			continue // added
+		case j < last:
+			return nil, nil, false // moved
+		}
+		last = j
+		a, b = append(a, pa[j]), append(b, kv)
+	}
+	return a, b, true
 }
 
 // entriesByName compares a models: list before (a) and after (b) an edit
