@@ -1364,6 +1364,36 @@ func TestBuildFromPatchAfterEphemeralEdited(t *testing.T) {
 	require.Equal(t, "[[1 20] [2 50]]", fmt.Sprint(query(t, light, `select id, amount from t order by id`)))
 }
 
+// An analyst edits an ephemeral model that tests read (its own, and a
+// relationships test of a model that reads it) so that a test fails, and
+// builds: the compile is patched (the tests' SQL holds its new CTE), the
+// build loads from the snapshot, and what fails, what it runs and target/
+// are a whole compile's. Then a model that reads it is added.
+func TestBuildFromPatchAfterTestedEphemeralEdited(t *testing.T) {
+	eph := "{{ config(materialized='ephemeral') }}\n"
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: ephtest\n",
+		"models/a.sql":   "select 1 as id, 2 as amount union all select 2, 5\n",
+		"models/eph.sql": eph + "select id, amount * 2 as amount from {{ ref('a') }}\n",
+		"models/t.sql":   "{{ config(materialized='table') }}\nselect id, amount from {{ ref('eph') }}\n",
+		"models/_p.yml": "version: 2\nmodels:\n  - name: eph\n    columns:\n      - name: amount\n        data_tests: [not_null]\n" +
+			"  - name: t\n    columns:\n      - name: id\n        data_tests:\n          - relationships: {to: ref('eph'), field: id}\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/eph.sql", eph+"select id, case when id = 2 then null else amount * 10 end as amount from {{ ref('a') }}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "the tested ephemeral model edited", "build", "--threads", "1", "--select", "eph+")
+	require.NotEqual(t, 0, r.Code, r.String()) // its not_null test fails now, and t is skipped
+	assert.Contains(t, r.Stdout, "not_null_eph_amount")
+	r = patchedLikeWhole(t, light, whole, "t built alone", "run", "--select", "t")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, "[[1 20] [2 <nil>]]", fmt.Sprint(query(t, light, `select id, amount from t order by id`)))
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "models/u.sql", "select id from {{ ref('eph') }} where amount is not null\n")
+	}
+	r = patchedLikeWhole(t, light, whole, "a reader added", "build", "--threads", "1", "--select", "u")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Equal(t, "[[1]]", fmt.Sprint(query(t, light, `select id from u order by id`)))
+}
+
 // An analyst moves a macro into a file of its own, changing it on the
 // way, and deletes the file it came from, then builds what calls it: the
 // compile is patched (the callers render again), the build loads from the
