@@ -186,7 +186,7 @@ func (l *patchLoad) renderedAsSibling(dec *entryDecoder, n *Node, file string) b
 // (checked one by one).
 func plainSource(src *yaml.Node) bool {
 	pairs, desc, ok := entryPairs(src)
-	if !ok || desc != nil && !plainTree(desc) && !(desc.Kind == yaml.ScalarNode && desc.Anchor == "" && !isTemplate(docRE().ReplaceAllString(desc.Value, ""))) {
+	if !ok || desc != nil && !plainTree(desc) && !(desc.Kind == yaml.ScalarNode && desc.ShortTag() == "!!str" && desc.Anchor == "" && !isTemplate(docRE().ReplaceAllString(desc.Value, ""))) {
 		return false
 	}
 	for _, kv := range pairs {
