@@ -1188,8 +1188,14 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 		// the generic tests: the ephemeral models whose CTEs are in
 		// front of their SQL (their own, and those they ref)
+		readsEph := func(n *Node) bool { // (a test that reads none needs no targetNames)
+			return slices.ContainsFunc(n.DependsOn.Nodes, func(p string) bool {
+				e := m.Nodes[p]
+				return e != nil && e.ResourceType == TypeModel && e.Materialized() == "ephemeral"
+			})
+		}
 		for _, n := range c.nodes {
-			if st := c.states[n.UniqueID]; !isCand[n.UniqueID] && ephTestUser(n, st) {
+			if st := c.states[n.UniqueID]; !isCand[n.UniqueID] && readsEph(n) && ephTestUser(n, st) {
 				_, ephemerals, _ := c.targetNames(n, st, nil)
 				for _, e := range c.ephemeralOrder(ephemerals) {
 					if _, ok := ephUsers[e.UniqueID]; ok {
