@@ -85,6 +85,7 @@ type mutatedProject struct {
 		layer1Schema string
 		layer0       string // more lines of layer_0's folder configs
 		extra        string // the extra folder's configs (its ephemeral models)
+		seeds        string // a seeds: entry (patchseeds.go)
 		head         string // lines above the settings (comments)
 	}
 }
@@ -160,7 +161,7 @@ vars:
       +materialized: table
 %s    layer_2:
       +materialized: %s
-%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra)
+%s%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra, s.seeds)
 	p.write("mart.yml", text)
 }
 
@@ -289,7 +290,10 @@ func (p *mutatedProject) mutateOnce() string {
 		p.writeMartYML()
 		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
 	case 5: // folder configs (patchfolder.go)
-		switch r.Intn(5) {
+		switch r.Intn(6) {
+		case 5: // the seeds' folder configs: made again in place, or their relation moves (whole)
+			p.settings.seeds = p.pick([]string{"", "seeds:\n  synth:\n    +tags: [s]\n", "seeds:\n  synth:\n    +meta: {k: 1}\n    +column_types: {id: bigint}\n",
+				"seeds:\n  synth:\n    +schema: raw\n"})
 		case 4: // the extra folder, whose ephemeral models' readers stay or not (eph2's SQL reads its tags)
 			p.settings.extra = p.pick([]string{"", "    extra:\n      +tags: [x]\n", "    extra:\n      +meta: {k: 1}\n", "    extra:\n      +tags: [y]\n      +docs: {show: false}\n"})
 		case 3: // a comment: no setting changed (settingsSum)
@@ -303,7 +307,7 @@ func (p *mutatedProject) mutateOnce() string {
 				"      +docs: {show: false}\n", "      +materialized: table\n", "      g_1:\n        +tags: [g1]\n"})
 		}
 		p.writeMartYML()
-		return fmt.Sprintf("folder config %s %s %q %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.extra, p.settings.head)
+		return fmt.Sprintf("folder config %s %s %q %q %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.extra, p.settings.seeds, p.settings.head)
 	case 6: // a macro body
 		f := p.pick(p.files("macros", ".sql"))
 		text := p.read(f)

@@ -746,6 +746,8 @@ type patchHead struct {
 	// an edit of it makes again the models whose folder config it
 	// changed (patchfolder.go)
 	ModelConfigs string
+	// SeedConfigs: its seeds: entry, the same (patchseeds.go)
+	SeedConfigs string
 	VarUse       map[string]varUse // who reads each var
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
@@ -1210,7 +1212,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags),
-		ModelConfigs: c.project.modelsText}}
+		ModelConfigs: c.project.modelsText, SeedConfigs: c.project.seedsText}}
 	var varsOK bool
 	snap.Vars, varsOK = projectVarSums(c.project)
 	if snap.Key == "" || !varsOK {
@@ -1916,6 +1918,21 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		snap.ModelConfigs = proj.modelsText
 	}
+	// the seeds whose folder config an edit of its seeds: entry changed
+	// (patchseeds.go)
+	var seedRemakes []fileStat
+	if proj.seedsText != snap.SeedConfigs {
+		var why string
+		if seedRemakes, why = snap.folderChanges(proj, "seeds", snap.SeedConfigs, proj.seedsText); why != "" {
+			return nil, why
+		}
+		if len(seedRemakes) > 0 && !opt.PatchReadOnly {
+			if why := snap.canEditGraph(); why != "" {
+				return nil, "the project file's seeds: configs changed a seed's config and " + why
+			}
+		}
+		snap.SeedConfigs = proj.seedsText
+	}
 	// the source tables added, removed or made again (patchsources.go);
 	// the rest of sourceDescs is their descriptions, columns and tests
 	remakes := map[string]*descEdit{}
@@ -1938,7 +1955,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(added)+len(goneNodes)+len(editedDocs)+len(unitFiles) > 0 {
+	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(goneNodes)+len(editedDocs)+len(unitFiles) > 0 {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2447,7 +2464,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	var news []*newModel
 	var gone []goneModel
-	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits)+len(remakes)+len(unitFiles) > 0 {
+	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits)+len(remakes)+len(unitFiles)+len(seedRemakes) > 0 {
 		// the source tables first: source() finds them as they are now
 		snews, sgone, made, why := load.remakeSources(proj, remakes)
 		if why != "" {
@@ -2521,6 +2538,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			news = append(news, stests...)
 		}
 		news, gone = append(news, snews...), append(gone, sgone...)
+		if len(seedRemakes) > 0 {
+			edited := make(map[string]bool, len(editedYAML)+len(editedSeeds))
+			for _, ch := range editedYAML {
+				edited[ch.path] = true
+			}
+			for _, ch := range editedSeeds {
+				edited[ch.stat.Path] = true
+			}
+			seeds, was, why := load.remakeSeeds(proj, seedRemakes, edited)
+			if why != "" {
+				return nil, why
+			}
+			news, gone = append(news, seeds...), append(gone, was...)
+		}
 		// inserted at one place, they go in id order
 		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
 		if why := snap.ephemeralsKept(news, gone, reshaped); why != "" {

@@ -1094,6 +1094,25 @@ func (l *patchLoad) loadDocs() string {
 	return ""
 }
 
+// propsText is the text of the project's properties file path as the
+// snapshot keeps it (Props), or why it cannot be read.
+func (l *patchLoad) propsText(path string) ([]byte, string) {
+	ref, known := l.snap.Props[path]
+	if !known {
+		return nil, "the snapshot lacks the text of " + path
+	}
+	blobs, why := openBlobsOrWhy(l)
+	if why != "" {
+		return nil, why
+	}
+	defer blobs.Close()
+	data, err := readBlobRef(blobs, ref)
+	if err != nil {
+		return nil, "the snapshot's text of " + path + " is unreadable"
+	}
+	return data, ""
+}
+
 // keptEntries is a properties file's models' entries by name, or why
 // they cannot be kept.
 type keptEntries struct {
@@ -1108,19 +1127,9 @@ func (l *patchLoad) keptEntries(texts map[string][]byte, path string) keptEntrie
 	case edited && data == nil:
 		return keptEntries{why: path + " is gone"}
 	case !edited:
-		ref, known := l.snap.Props[path]
-		if !known {
-			return keptEntries{why: "the snapshot lacks the text of " + path}
-		}
-		blobs, why := openBlobsOrWhy(l)
-		if why != "" {
+		var why string
+		if data, why = l.propsText(path); why != "" {
 			return keptEntries{why: why}
-		}
-		var err error
-		data, err = readBlobRef(blobs, ref)
-		blobs.Close()
-		if err != nil {
-			return keptEntries{why: "the snapshot's text of " + path + " is unreadable"}
 		}
 	}
 	// (a file the edit left as it was may hold unit tests: an entry kept

@@ -10,7 +10,7 @@ import (
 )
 
 // Patching an edit of the root project file's models: entry (folder
-// configs). The snapshot's key hashes the project file without that
+// configs; its seeds: entry goes the same way to patchseeds.go). The snapshot's key hashes the project file without that
 // entry (settingsSum) and keeps the entry as the outputs were made with
 // it (ModelConfigs). When it differs, the patch merges each model file's
 // folder config under the old entry and the new one, as a whole compile
@@ -37,21 +37,43 @@ import (
 // sorted) whose folder config the edit of the models: entry changed, or
 // why it cannot be patched.
 func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int) ([]int, string) {
-	const what = "the project file's models: configs changed"
-	for _, text := range []string{snap.ModelConfigs, proj.modelsText} {
+	files, why := snap.folderChanges(proj, "models", snap.ModelConfigs, proj.modelsText)
+	if why != "" {
+		return nil, why
+	}
+	var out []int
+	for _, f := range files {
+		ni, ok := patchable[f.Path]
+		if !ok {
+			return nil, "the project file's models: configs changed for " + f.Path + ", not a patchable model"
+		}
+		out = append(out, ni)
+	}
+	slices.Sort(out)
+	return out, ""
+}
+
+// folderChanges returns the root project's files of a kind ("models":
+// .sql, "seeds": .csv) whose node's folder config an edit of the project
+// file's entry of that kind (from old to now, as written: settingsSum)
+// changed, or why it cannot be patched.
+func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText, nowText string) ([]fileStat, string) {
+	what := "the project file's " + kind + ": configs changed"
+	for _, text := range []string{oldText, nowText} {
 		if isTemplate(text) || strings.Contains(text, "{#") {
 			return nil, what + " and are templated"
 		}
 	}
-	old, ok := modelsTree(proj.File, snap.ModelConfigs)
+	old, ok := configsTree(proj.File, kind, oldText)
 	if !ok {
 		return nil, what + " and the snapshot's do not parse"
 	}
-	now := proj.configs["models"]
+	now := proj.configs[kind]
 	if old == nil && now == nil {
 		return nil, "" // (an empty entry and none)
 	}
-	before, after := &Project{configs: map[string]*configTree{"models": old}}, &Project{configs: map[string]*configTree{"models": now}}
+	ext := map[string]string{"models": ".sql", "seeds": ".csv"}[kind]
+	before, after := &Project{configs: map[string]*configTree{kind: old}}, &Project{configs: map[string]*configTree{kind: now}}
 	// a model's folder config is its folder's unless its name is a key
 	// of either tree (a folder config set for that model, or a folder of
 	// its name): each folder is compared once (10,000 models, 60 folders)
@@ -59,22 +81,22 @@ func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int
 	old.keys(names)
 	now.keys(names)
 	differ := func(fqn []string) (bool, bool) {
-		a, okA := typedJSON(nil, before.folderConfig("models", fqn))
-		b, okB := typedJSON(nil, after.folderConfig("models", fqn))
+		a, okA := typedJSON(nil, before.folderConfig(kind, fqn))
+		b, okB := typedJSON(nil, after.folderConfig(kind, fqn))
 		return !bytes.Equal(a, b), okA && okB
 	}
 	type verdict struct{ differ, ok bool }
 	folders := map[string]verdict{}
 	projects := proj.projects()
-	var out []int
+	var out []fileStat
 	for _, f := range snap.Files {
-		if f.Kind != "models" || !strings.HasSuffix(f.Path, ".sql") {
+		if f.Kind != kind || !strings.HasSuffix(f.Path, ext) {
 			continue // (a Python model makes no node: its folder config is read by none)
 		}
 		if f.Proj >= len(projects) {
 			return nil, what + " and the snapshot's files are not the project's"
 		}
-		name := strings.TrimSuffix(path.Base(f.Path), ".sql")
+		name := strings.TrimSuffix(path.Base(f.Path), ext)
 		fqn := fqnFor(projects[f.Proj], f.Root, f.Path, name)
 		var v verdict
 		if names[name] {
@@ -94,19 +116,17 @@ func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int
 		if !v.differ {
 			continue
 		}
-		ni, ok := patchable[f.Path]
-		if !ok || f.Proj != 0 { // (patchadd makes the root project's models only)
-			return nil, what + " for " + f.Path + ", not a patchable model"
+		if f.Proj != 0 { // (a patch makes the root project's nodes only)
+			return nil, what + " for " + f.Path + ", a package's"
 		}
-		out = append(out, ni)
+		out = append(out, f)
 	}
-	slices.Sort(out)
 	return out, ""
 }
 
-// modelsTree parses a models: entry as settingsSum cut it out of a
-// project file (nil for none).
-func modelsTree(file, text string) (*configTree, bool) {
+// configsTree parses a models: (or seeds:, kind) entry as settingsSum
+// cut it out of a project file (nil for none).
+func configsTree(file, kind, text string) (*configTree, bool) {
 	if text == "" {
 		return nil, true
 	}
@@ -115,11 +135,11 @@ func modelsTree(file, text string) (*configTree, bool) {
 		return nil, false
 	}
 	top := root.Content[0]
-	if top.Kind != yaml.MappingNode || len(top.Content) != 2 || top.Content[0].Value != "models" {
+	if top.Kind != yaml.MappingNode || len(top.Content) != 2 || top.Content[0].Value != kind {
 		return nil, false
 	}
 	var diags Diagnostics
-	t := parseConfigTree(file, top.Content[1], "models", &diags)
+	t := parseConfigTree(file, top.Content[1], kind, &diags)
 	return t, !diags.HasErrors()
 }
 

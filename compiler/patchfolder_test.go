@@ -111,44 +111,48 @@ func TestPatchFolderConfigs(t *testing.T) {
 }
 
 // TestSettingsSumCutsModels: the root project file's sum leaves out its
-// vars: and models: entries, which it returns (models) as written; any
-// other line counts, and a file it cannot cut cleanly is summed whole.
+// vars:, models: and seeds: entries, which it returns (models, seeds) as
+// written; any other line counts, and a file it cannot cut cleanly is
+// summed whole.
 func TestSettingsSumCutsModels(t *testing.T) {
+	var seeds string
 	sum := func(text string, models bool) (string, string) {
 		var root yaml.Node
 		require.NoError(t, yaml.Unmarshal([]byte(text), &root))
-		return settingsSum([]byte(text), &root, models)
+		s, m, sd := settingsSum([]byte(text), &root, models)
+		seeds = sd
+		return s, m
 	}
 	const models = "models:\n  p:\n    +materialized: table\n"
-	base, text := sum("name: p\n"+models+"vars:\n  v: 1\nseeds:\n  +schema: raw\n", true)
+	base, text := sum("name: p\n"+models+"vars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true)
 	assert.Equal(t, models, text)
 	for _, c := range []struct {
 		name, file string
 		same       bool   // the sum is base's
 		models     string // the models text returned
 	}{
-		{"the models edited", "name: p\nmodels:\n  p:\n    +materialized: view # now\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, "models:\n  p:\n    +materialized: view # now\n"},
-		{"the vars edited", "name: p\n" + models + "vars:\n  v: 2\nseeds:\n  +schema: raw\n", true, models},
-		{"the models moved down", "name: p\nvars:\n  v: 1\nseeds:\n  +schema: raw\n" + models, true, models},
-		{"the models removed", "name: p\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, ""},
-		{"the models in flow style", "name: p\nmodels: {p: {+materialized: table}}\nvars:\n  v: 1\nseeds:\n  +schema: raw\n", true, "models: {p: {+materialized: table}}\n"},
-		{"a seed config edited", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw2\n", false, models},
-		{"a comment above", "# p\nname: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n", true, models},
-		{"the name quoted, the seeds in flow style", "name: 'p'\n" + models + "vars:\n  v: 1\nseeds: {+schema: raw} # raw data\n", true, models},
-		{"the seeds' schema a number", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: 1\n", false, models},
-		{"and a string", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: '1'\n", false, models},
-		{"the vars removed", "name: p\n" + models + "seeds:\n  +schema: raw\n", false, models},
-		{"models twice", "name: p\n" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n" + models, false, ""},
-		{"an anchor", "name: &n p\n" + models + "vars:\n  v: *n\nseeds:\n  +schema: raw\n", false, ""},
+		{"the models edited", "name: p\nmodels:\n  p:\n    +materialized: view # now\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, "models:\n  p:\n    +materialized: view # now\n"},
+		{"the vars edited", "name: p\n" + models + "vars:\n  v: 2\nsnapshots:\n  +schema: raw\n", true, models},
+		{"the models moved down", "name: p\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n" + models, true, models},
+		{"the models removed", "name: p\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, ""},
+		{"the models in flow style", "name: p\nmodels: {p: {+materialized: table}}\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, "models: {p: {+materialized: table}}\n"},
+		{"a snapshot config edited", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw2\n", false, models},
+		{"a comment above", "# p\nname: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, models},
+		{"the name quoted, the snapshots in flow style", "name: 'p'\n" + models + "vars:\n  v: 1\nsnapshots: {+schema: raw} # raw data\n", true, models},
+		{"the snapshots' schema a number", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: 1\n", false, models},
+		{"and a string", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: '1'\n", false, models},
+		{"the vars removed", "name: p\n" + models + "snapshots:\n  +schema: raw\n", false, models},
+		{"models twice", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw\n" + models, false, ""},
+		{"an anchor", "name: &n p\n" + models + "vars:\n  v: *n\nsnapshots:\n  +schema: raw\n", false, ""},
 		{"the top in flow style", "{name: p, models: {p: {+materialized: table}}}\n", false, ""},
-		{"a lone CR", "name: p\r" + models + "vars:\n  v: 1\nseeds:\n  +schema: raw\n", false, ""},
+		{"a lone CR", "name: p\r" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw\n", false, ""},
 	} {
 		got, text := sum(c.file, true)
 		assert.Equal(t, c.same, got == base, c.name)
 		assert.Equal(t, c.models, text, c.name)
 	}
-	number, _ := sum("name: p\nseeds:\n  +schema: 1\n", true)
-	str, _ := sum("name: p\nseeds:\n  +schema: '1'\n", true)
+	number, _ := sum("name: p\nsnapshots:\n  +schema: 1\n", true)
+	str, _ := sum("name: p\nsnapshots:\n  +schema: '1'\n", true)
 	assert.NotEqual(t, number, str, "a number and a string")
 	// a package's file keeps its models: entry in its sum
 	pkg, text := sum("name: p\n"+models+"vars:\n  v: 1\n", false)
@@ -157,6 +161,14 @@ func TestSettingsSumCutsModels(t *testing.T) {
 	assert.NotEqual(t, pkg, other)
 	vars, _ := sum("name: p\n"+models+"vars:\n  v: 2\n", false)
 	assert.Equal(t, pkg, vars)
+	// the seeds: entry as the models: one
+	withSeeds, _ := sum("name: p\n"+models+"seeds:\n  p:\n    +schema: raw\n", true)
+	assert.Equal(t, "seeds:\n  p:\n    +schema: raw\n", seeds)
+	edited, _ := sum("name: p\n"+models+"seeds:\n  p:\n    +schema: raw2 # edited\n", true)
+	assert.Equal(t, withSeeds, edited)
+	assert.Equal(t, "seeds:\n  p:\n    +schema: raw2 # edited\n", seeds)
+	_, _ = sum("name: p\nseeds:\n  p:\n    +schema: raw\n", false)
+	assert.Empty(t, seeds, "a package's file keeps its seeds: entry in its sum")
 }
 
 // TestPatchTagDirective: a %TAG directive changes what a tag handle in
@@ -267,4 +279,46 @@ func TestDocsOnlyEntry(t *testing.T) {
 		plain, docs := docsOnlyEntry(root.Content[0])
 		assert.Equal(t, []bool{c.plain, c.docs}, []bool{plain, docs}, c.entry)
 	}
+}
+
+// TestPatchSeedFolderConfigs: an edit of mart.yml's seeds: entry makes
+// again, in their entries' places, the seeds whose folder config changed
+// (patchseeds.go), one described in YAML (its description calling doc())
+// with its entry; a relation moved, a seed disabled, its CSV or its YAML
+// changed in the same save, and templates compile whole.
+func TestPatchSeedFolderConfigs(t *testing.T) {
+	head := "name: sf\nversion: \"1.0.0\"\nseed-paths: [\"seeds\"]\n"
+	project := func(seeds string) string { return head + "seeds:\n  sf:\n" + seeds }
+	props := "version: 2\nseeds:\n  - name: b\n    description: '{{ doc(\"bdoc\") }}'\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": project("    +schema: raw\n"),
+			"seeds/a.csv":         "id,name\n1,x\n",
+			"seeds/sub/b.csv":     "id\n1\n",
+			"seeds/_seeds.yml":    props,
+			"models/docs.md":      "{% docs bdoc %}The b.{% enddocs %}\n",
+			"models/m.sql":        "select a.id from {{ ref('a') }} a join {{ ref('b') }} b on a.id = b.id\n",
+			"models/_sources.yml": "version: 2\nsources:\n  - name: raw\n    schema: main_raw\n    tables:\n      - name: a\n"}},
+		{name: "every seed tagged", patched: true, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [s]\n")}},
+		{name: "a's column types", patched: true, files: map[string]string{
+			"mart.yml": project("    +schema: raw\n    +tags: [s]\n    a:\n      +column_types: {id: bigint}\n")}},
+		{name: "the sub folder's meta and docs", patched: true, files: map[string]string{
+			"mart.yml": project("    +schema: raw\n    +tags: [s]\n    a:\n      +column_types: {id: bigint}\n    sub:\n      +meta: {owner: ops}\n      +docs: {show: false}\n")}},
+		{name: "a comment", patched: true, files: map[string]string{
+			"mart.yml": project("    +schema: raw # the raw layer\n    +tags: [s]\n    a:\n      +column_types: {id: bigint}\n    sub:\n      +meta: {owner: ops}\n      +docs: {show: false}\n")}},
+		{name: "the sub folder's schema: b's relation moves", patched: false, files: map[string]string{
+			"mart.yml": project("    +schema: raw\n    +tags: [s]\n    sub:\n      +schema: other\n")}},
+		{name: "back: it moves again", patched: false, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [s]\n")}},
+		{name: "b disabled: m refs it", coldFails: true, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [s]\n    sub:\n      +enabled: false\n")}},
+		{name: "enabled (as the snapshot has it)", patched: true, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [s]\n")}},
+		{name: "tagged as its CSV changes", patched: false, files: map[string]string{
+			"mart.yml": project("    +schema: raw\n    +tags: [s, t]\n"), "seeds/sub/b.csv": "id\n2\n"}},
+		{name: "tagged as its YAML changes", patched: false, files: map[string]string{
+			"mart.yml": project("    +schema: raw\n    +tags: [s]\n"), "seeds/_seeds.yml": strings.Replace(props, "[not_null]", "[not_null, unique]", 1)}},
+		{name: "a templated config", patched: false, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [\"{{ var('t', 'u') }}\"]\n")}},
+		{name: "plain again", patched: false, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [s]\n")}},
+		{name: "the tags gone, a's quote_columns", patched: true, files: map[string]string{
+			"mart.yml": project("    +schema: raw\n    a:\n      +quote_columns: true\n")}},
+		{name: "the seeds: entry gone: the schema with it", patched: false, files: map[string]string{"mart.yml": head}},
+		{name: "one with no config", patched: true, files: map[string]string{"mart.yml": head + "seeds:\n  sf:\n    +tags: [x]\n"}},
+	})
 }

@@ -28,7 +28,9 @@ type Project struct {
 	// modelsText is the root project file's models: entry as written,
 	// which fileSum leaves out ("" when it has none or fileSum does not
 	// leave it out: settingsSum)
-	modelsText    string
+	modelsText string
+	// seedsText is its seeds: entry, as modelsText is its models:
+	seedsText     string
 	cliVars       map[string]any // --vars, which win over any project's vars
 	fileVars      map[string]any // the project file's own vars (Vars is them with --vars)
 	Name          string
@@ -162,7 +164,7 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	whole := sha256.Sum256(data)
 	p.wholeSum = path.Base(p.File) + " " + hex.EncodeToString(whole[:])
 	var sum string
-	sum, p.modelsText = settingsSum(data, &root, label == "")
+	sum, p.modelsText, p.seedsText = settingsSum(data, &root, label == "")
 	p.fileSum = path.Base(p.File) + " " + sum
 	var diags Diagnostics
 	top := root.Content[0]
@@ -303,22 +305,23 @@ func strList(n *yaml.Node) []string {
 // patch compares with the vars' values instead (changedVars: a var
 // edited in the project file re-renders the nodes that read it, as one
 // passed with --vars does), and, when models is set (the root project's
-// file), without its models: entry, which it returns as written: a patch
-// compares each model's folder config under it and the snapshot's
-// (folderRemakes) and makes again the models whose config it changed.
-// The whole text is hashed (and no models text returned) when an anchor
+// file), without its models: and seeds: entries, which it returns as
+// written: a patch compares each model's (each seed's) folder config
+// under it and the snapshot's (folderChanges) and makes again the models
+// (seeds) whose config it changed. The whole text is hashed (and no
+// entry's text returned) when an anchor
 // or alias is anywhere (the vars may feed other settings), a directive
 // may be (hasDirective), the top
 // mapping is in flow style, a top-level key is not plain or is written
-// twice, or the models: entry cannot be cut out of the text by its
+// twice, or the models: or seeds: entry cannot be cut out of the text by its
 // lines: another key on its lines, or line ends YAML counts otherwise
 // than a split at "\n". Lines may move: what names a line of the file (a
 // diagnostic) makes the snapshot compare the whole text (patchKey).
-func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, modelsText string) {
+func settingsSum(data []byte, root *yaml.Node, models bool) (sum, modelsText, seedsText string) {
 	top := root.Content[0]
-	whole := func() (string, string) {
+	whole := func() (string, string, string) {
 		h := sha256.Sum256(data)
-		return hex.EncodeToString(h[:]), ""
+		return hex.EncodeToString(h[:]), "", ""
 	}
 	if hasAnchors(root) || top.Style&yaml.FlowStyle != 0 || hasDirective(data) {
 		return whole()
@@ -334,7 +337,7 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, modelsT
 		switch {
 		case k.Value == "vars":
 			h.Write([]byte("\x00vars\x00"))
-		case k.Value == "models" && models:
+		case (k.Value == "models" || k.Value == "seeds") && models:
 			// its lines, from its key's (a block mapping's key at the
 			// start of its line: no other key shares them) to the next
 			// key's, or the end
@@ -349,14 +352,18 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, modelsT
 			if to == 0 || to > len(lines)+1 {
 				to = len(lines) + 1
 			}
-			modelsText = string(bytes.Join(lines[from-1:to-1], nil))
+			if text := string(bytes.Join(lines[from-1:to-1], nil)); k.Value == "models" {
+				modelsText = text
+			} else {
+				seedsText = text
+			}
 		default:
 			yamlSum(h, k)
 			yamlSum(h, v)
 		}
 	}
 	sum = "settings " + hex.EncodeToString(h.Sum(nil))
-	return sum, modelsText
+	return sum, modelsText, seedsText
 }
 
 // hasDirective tells whether a YAML text may hold a directive (a line

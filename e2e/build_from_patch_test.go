@@ -1533,6 +1533,26 @@ func TestBuildFromPatchAfterFolderConfigEdit(t *testing.T) {
 	assert.Contains(t, r.Stderr, "no patch: ")
 }
 
+// An analyst types a seed's column and tags the seeds in mart.yml, then
+// loads the tagged seeds and builds what reads them: the compile is
+// patched (patchseeds.go: the seeds made again in their entries' places),
+// the build loads from the snapshot, and the column's type, what it runs
+// and target/ are a whole compile's.
+func TestBuildFromPatchAfterSeedFolderConfigEdit(t *testing.T) {
+	project := func(seeds string) string { return "name: sfc\nseeds:\n  sfc:\n" + seeds }
+	light, whole := builtPair(t, map[string]string{"mart.yml": project("    +schema: raw\n"),
+		"seeds/a.csv":      "id,amount\n1,2\n2,5\n",
+		"seeds/_seeds.yml": "version: 2\nseeds:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        data_tests: [unique]\n",
+		"models/m.sql":     "select id, amount from {{ ref('a') }}\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "mart.yml", project("    +schema: raw\n    +tags: [s]\n    a:\n      +column_types: {amount: double}\n"))
+	}
+	r := patchedLikeWhole(t, light, whole, "the seeds tagged and typed", "build", "--threads", "1", "--select", "tag:s+")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Equal(t, "DOUBLE", scalar(t, light, `select data_type from information_schema.columns where table_name = 'a' and column_name = 'amount'`))
+	assert.EqualValues(t, 7, scalar(t, light, `select sum(amount) from m`))
+}
+
 // On the SODA Store demo, an analyst tags the staging models in mart.yml
 // and builds them: the compile is patched (patchfolder.go: the staging
 // models are made again, their entries kept from a file that also holds

@@ -1,0 +1,162 @@
+package compiler
+
+import (
+	"path"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Patching an edit of the root project file's seeds: entry (folder
+// configs). The snapshot's key hashes the project file without it
+// (settingsSum) and keeps it as written (SeedConfigs); when it differs,
+// folderChanges finds the seeds whose folder config changed, and each is
+// made again in its entry's place (replaced, as a unit test kept is:
+// graphSplices), as the whole compile makes it: fileNode's folder config,
+// its YAML entry applied (applyPatch) from its properties file's text as
+// the snapshot keeps it, its tags, meta and relation (finishConfigs), its
+// config checked (checkNodeConfig), its unrendered config. What reads it
+// stays as it was (its models' SQL, the sources on its table, its tests'
+// SQL), so its relation must be as it was, and it enabled; its checksum
+// is its CSV's, which must not change in the same edit (seedSplice).
+//
+// It refuses (the whole project compiles) for a seed of a package, one
+// whose properties file or CSV the edit changed too, one whose YAML entry
+// holds Jinja but doc() in its descriptions, or is not found once, one
+// the compile would say anything about, and templated folder configs.
+
+// remakeSeeds makes the seeds of files (folderChanges) again, or says
+// why it cannot; edited are the paths of the files the edit changed.
+func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, edited map[string]bool) ([]*newModel, []goneModel, string) {
+	c := l.c
+	if why := l.index(); why != "" {
+		return nil, nil, why
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	defer dec.close()
+	projects := proj.projects()
+	var news []*newModel
+	var gone []goneModel
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f.Path), ".csv")
+		id := TypeSeed + "." + proj.Name + "." + name
+		why := "the project file's seeds: configs changed for " + f.Path + " and "
+		i, ok := l.ix.pos[id]
+		if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].gone || l.ix.nodes[i].sel.ResourceType != TypeSeed {
+			return nil, nil, why + "the node index lacks it"
+		}
+		if edited[f.Path] {
+			return nil, nil, why + "its CSV changed too"
+		}
+		old, err := dec.decode(i)
+		if err != nil {
+			return nil, nil, why + err.Error()
+		}
+		n, d := c.fileNode(&projectFile{kind: "seeds", proj: projects[0], root: f.Root, rel: f.Path, sum: old.Checksum})
+		if n == nil || d != nil || n.UniqueID != id {
+			return nil, nil, why + "it is not made as it was"
+		}
+		if old.PatchPath != "" {
+			entry, w := l.seedEntry(old.PatchPath, name, edited)
+			if w != "" {
+				return nil, nil, why + w
+			}
+			diags := len(c.diags)
+			c.applyPatch(&properties{file: old.PatchPath, pkg: projects[0]}, TypeSeed, entry, n)
+			if len(c.diags) > diags {
+				return nil, nil, why + "its YAML entry says something"
+			}
+		}
+		// as finishConfigs, checkConfigs and the resolve phase do
+		if n.Tags = tagsOf(n.Config); n.Tags == nil {
+			n.Tags = []string{}
+		}
+		if m, ok := n.Config["meta"].(map[string]any); ok {
+			n.Meta = m
+		}
+		if !n.Enabled() {
+			return nil, nil, why + "it is disabled now"
+		}
+		c.setRelation(n)
+		diags := len(c.diags)
+		c.checkNodeConfig(n)
+		c.setUnrendered(n)
+		if len(c.diags) > diags {
+			return nil, nil, why + "a compile of it says something"
+		}
+		if n.Database != old.Database || n.Schema != old.Schema || n.Alias != old.Alias || n.Relation != old.Relation {
+			return nil, nil, why + "its relation moved (what reads it would too)"
+		}
+		c.settleEntry(n)
+		frag, err := appendNode(nil, n)
+		if err != nil {
+			return nil, nil, why + err.Error()
+		}
+		at := l.snap.Entries[i]
+		news = append(news, &newModel{n: n, test: true, replace: &at, frag: frag})
+		gone = append(gone, goneModel{ni: -1, pos: i, n: *old, test: true, replaced: true})
+	}
+	return news, gone, ""
+}
+
+// seedEntry is seed name's entry in the properties file file, as the
+// snapshot keeps its text, decoded (its doc() calls rendered with the
+// docs blocks manifest.json holds), or why it cannot be: the file changed
+// in the same edit, the entry is not there once under seeds:, or it holds
+// Jinja but doc() in its descriptions (docsOnlyEntry).
+func (l *patchLoad) seedEntry(file, name string, edited map[string]bool) (*propEntry, string) {
+	if edited[file] {
+		return nil, "its properties file changed too"
+	}
+	data, why := l.propsText(file)
+	if why != "" {
+		return nil, why
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, "its properties file does not parse"
+	}
+	var found *yaml.Node
+	top := root.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value != "seeds" {
+			continue
+		}
+		if top.Content[i+1].Kind != yaml.SequenceNode {
+			return nil, "its properties file's seeds: is not a list"
+		}
+		for _, item := range top.Content[i+1].Content {
+			if item.Kind != yaml.MappingNode {
+				continue
+			}
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				if item.Content[j].Value == "name" && item.Content[j+1].Value == name {
+					if found != nil {
+						return nil, "its YAML entry is there twice"
+					}
+					found = item
+				}
+			}
+		}
+	}
+	if found == nil {
+		return nil, "its YAML entry is not found"
+	}
+	plain, docs := docsOnlyEntry(found)
+	if !plain {
+		return nil, "its YAML entry is not of plain YAML"
+	}
+	if docs {
+		if why := l.loadDocs(); why != "" {
+			return nil, "its YAML entry calls doc() and " + why
+		}
+	}
+	entry := &propEntry{}
+	if err := found.Decode(entry); err != nil || entry.Name != name || entry.Versions != nil {
+		return nil, "its YAML entry does not decode cleanly"
+	}
+	return entry, ""
+}
