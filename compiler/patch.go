@@ -748,7 +748,7 @@ type patchHead struct {
 	ModelConfigs string
 	// SeedConfigs: its seeds: entry, the same (patchseeds.go)
 	SeedConfigs string
-	VarUse       map[string]varUse // who reads each var
+	VarUse      map[string]varUse // who reads each var
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
