@@ -1918,20 +1918,23 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		snap.ModelConfigs = proj.modelsText
 	}
-	// the seeds whose folder config an edit of its seeds: entry changed
-	// (patchseeds.go)
+	// the seeds whose folder config an edit of its seeds: entry changed,
+	// or whose YAML config an edit changed (patchseeds.go)
 	var seedRemakes []fileStat
 	if proj.seedsText != snap.SeedConfigs {
 		var why string
 		if seedRemakes, why = snap.folderChanges(proj, "seeds", snap.SeedConfigs, proj.seedsText); why != "" {
 			return nil, why
 		}
-		if len(seedRemakes) > 0 && !opt.PatchReadOnly {
-			if why := snap.canEditGraph(); why != "" {
-				return nil, "the project file's seeds: configs changed a seed's config and " + why
-			}
-		}
 		snap.SeedConfigs = proj.seedsText
+	}
+	if seedRemakes, why = snap.seedConfigEdits(seedRemakes, sourceDescs); why != "" {
+		return nil, why
+	}
+	if len(seedRemakes) > 0 && !opt.PatchReadOnly {
+		if why := snap.canEditGraph(); why != "" {
+			return nil, "a seed's config changed and " + why
+		}
 	}
 	// the source tables added, removed or made again (patchsources.go);
 	// the rest of sourceDescs is their descriptions, columns and tests
@@ -1940,6 +1943,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if e.entryAdded || e.entryRemoved {
 			remakes[id] = e
 			delete(sourceDescs, id)
+		}
+	}
+	// a seed made again takes its descriptions and columns from its entry
+	// (remakeSeeds), its tests from the edit (remakeTests)
+	for _, f := range seedRemakes {
+		if e := sourceDescs[TypeSeed+"."+proj.Name+"."+strings.TrimSuffix(path.Base(f.Path), ".csv")]; e != nil {
+			e.remade = true
 		}
 	}
 	if len(entries) > 0 && len(added)+len(goneNodes)+len(remakes) == 0 {
@@ -2539,14 +2549,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		news, gone = append(news, snews...), append(gone, sgone...)
 		if len(seedRemakes) > 0 {
-			edited := make(map[string]bool, len(editedYAML)+len(editedSeeds))
-			for _, ch := range editedYAML {
-				edited[ch.path] = true
-			}
+			csvs := make(map[string]bool, len(editedSeeds))
 			for _, ch := range editedSeeds {
-				edited[ch.stat.Path] = true
+				csvs[ch.stat.Path] = true
 			}
-			seeds, was, why := load.remakeSeeds(proj, seedRemakes, edited)
+			texts := make(map[string][]byte, len(editedYAML))
+			for _, ch := range editedYAML {
+				texts[ch.path] = ch.data
+			}
+			seeds, was, why := load.remakeSeeds(proj, seedRemakes, csvs, texts)
 			if why != "" {
 				return nil, why
 			}
@@ -2881,8 +2892,8 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 	var out []fileSplice
 	for _, id := range slices.Sorted(maps.Keys(edits)) {
 		e := edits[id]
-		if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() {
-			continue // its tests alone changed (remakeTests)
+		if e.desc == nil && len(e.cols) == 0 && !e.columnsChanged() || e.remade {
+			continue // its tests alone changed (remakeTests), or a seed made again (remakeSeeds)
 		}
 		i, ok := l.ix.pos[id]
 		if _, disabled := slices.BinarySearch(l.snap.Disabled, id); !ok && disabled && !e.columnsChanged() && !e.tests {

@@ -284,8 +284,9 @@ func TestDocsOnlyEntry(t *testing.T) {
 // TestPatchSeedFolderConfigs: an edit of mart.yml's seeds: entry makes
 // again, in their entries' places, the seeds whose folder config changed
 // (patchseeds.go), one described in YAML (its description calling doc())
-// with its entry; a relation moved, a seed disabled, its CSV or its YAML
-// changed in the same save, and templates compile whole.
+// with its entry (its new text, when an edit changed it too); a relation
+// moved, a seed disabled, its CSV changed in the same save, and templates
+// compile whole.
 func TestPatchSeedFolderConfigs(t *testing.T) {
 	head := "name: sf\nversion: \"1.0.0\"\nseed-paths: [\"seeds\"]\n"
 	project := func(seeds string) string { return head + "seeds:\n  sf:\n" + seeds }
@@ -312,7 +313,7 @@ func TestPatchSeedFolderConfigs(t *testing.T) {
 		{name: "enabled (as the snapshot has it)", patched: true, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [s]\n")}},
 		{name: "tagged as its CSV changes", patched: false, files: map[string]string{
 			"mart.yml": project("    +schema: raw\n    +tags: [s, t]\n"), "seeds/sub/b.csv": "id\n2\n"}},
-		{name: "tagged as its YAML changes", patched: false, files: map[string]string{
+		{name: "tagged as its YAML changes (made from its entry's new text)", patched: true, files: map[string]string{
 			"mart.yml": project("    +schema: raw\n    +tags: [s]\n"), "seeds/_seeds.yml": strings.Replace(props, "[not_null]", "[not_null, unique]", 1)}},
 		{name: "a templated config", patched: false, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [\"{{ var('t', 'u') }}\"]\n")}},
 		{name: "plain again", patched: false, files: map[string]string{"mart.yml": project("    +schema: raw\n    +tags: [s]\n")}},

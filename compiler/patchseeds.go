@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -20,14 +21,56 @@ import (
 // SQL), so its relation must be as it was, and it enabled; its checksum
 // is its CSV's, which must not change in the same edit (seedSplice).
 //
+// A seed whose YAML config: an edit changed (seedEdits) is made again the
+// same way, from the properties file's new text; so is a seed whose
+// folder config changed while an edit changed its entry's descriptions,
+// columns or tests (its entry's new text: the description splices skip
+// it; its tests are made again as any seed's, remakeTests).
+//
 // It refuses (the whole project compiles) for a seed of a package, one
-// whose properties file or CSV the edit changed too, one whose YAML entry
-// holds Jinja but doc() in its descriptions, or is not found once, one
-// the compile would say anything about, and templated folder configs.
+// whose CSV the edit changed too, one whose YAML entry holds Jinja but
+// doc() in its descriptions, or is not found once, one the compile would
+// say anything about, and templated folder configs.
 
-// remakeSeeds makes the seeds of files (folderChanges) again, or says
-// why it cannot; edited are the paths of the files the edit changed.
-func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, edited map[string]bool) ([]*newModel, []goneModel, string) {
+// seedConfigEdits adds to files (the seeds' CSV files whose folder
+// config changed) those of the seeds whose YAML config an edit changed
+// (edits: descriptionEdits' of seeds and sources, by id), or says why it
+// cannot.
+func (snap *patchSnapshot) seedConfigEdits(files []fileStat, edits map[string]*descEdit) ([]fileStat, string) {
+	var names []string
+	for id, e := range edits {
+		if name, ok := strings.CutPrefix(id, TypeSeed+"."); ok && e.config {
+			names = append(names, name[strings.IndexByte(name, '.')+1:])
+		}
+	}
+	if len(names) == 0 {
+		return files, ""
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		found := -1
+		for i, f := range snap.Files {
+			if f.Kind == "seeds" && f.Proj == 0 && path.Base(f.Path) == name+".csv" {
+				if found >= 0 {
+					return nil, "seed " + name + "'s YAML config changed and two files are named for it"
+				}
+				found = i
+			}
+		}
+		if found < 0 {
+			return nil, "seed " + name + "'s YAML config changed and it is not a seed of the project"
+		}
+		if !slices.ContainsFunc(files, func(f fileStat) bool { return f.Path == snap.Files[found].Path }) {
+			files = append(files, snap.Files[found])
+		}
+	}
+	return files, ""
+}
+
+// remakeSeeds makes the seeds of files (folderChanges, seedConfigEdits)
+// again, or says why it cannot; csvs are the paths of the seeds' CSV files
+// the edit changed, texts the properties files it changed, as they are now.
+func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, csvs map[string]bool, texts map[string][]byte) ([]*newModel, []goneModel, string) {
 	c := l.c
 	if why := l.index(); why != "" {
 		return nil, nil, why
@@ -43,12 +86,12 @@ func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, edited map[stri
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f.Path), ".csv")
 		id := TypeSeed + "." + proj.Name + "." + name
-		why := "the project file's seeds: configs changed for " + f.Path + " and "
+		why := "the config of seed " + f.Path + " changed and "
 		i, ok := l.ix.pos[id]
 		if !ok || i >= len(l.snap.Entries) || l.ix.nodes[i].gone || l.ix.nodes[i].sel.ResourceType != TypeSeed {
 			return nil, nil, why + "the node index lacks it"
 		}
-		if edited[f.Path] {
+		if csvs[f.Path] {
 			return nil, nil, why + "its CSV changed too"
 		}
 		old, err := dec.decode(i)
@@ -60,7 +103,7 @@ func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, edited map[stri
 			return nil, nil, why + "it is not made as it was"
 		}
 		if old.PatchPath != "" {
-			entry, w := l.seedEntry(old.PatchPath, name, edited)
+			entry, w := l.seedEntry(old.PatchPath, name, texts)
 			if w != "" {
 				return nil, nil, why + w
 			}
@@ -103,17 +146,17 @@ func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, edited map[stri
 }
 
 // seedEntry is seed name's entry in the properties file file, as the
-// snapshot keeps its text, decoded (its doc() calls rendered with the
-// docs blocks manifest.json holds), or why it cannot be: the file changed
-// in the same edit, the entry is not there once under seeds:, or it holds
-// Jinja but doc() in its descriptions (docsOnlyEntry).
-func (l *patchLoad) seedEntry(file, name string, edited map[string]bool) (*propEntry, string) {
-	if edited[file] {
-		return nil, "its properties file changed too"
-	}
-	data, why := l.propsText(file)
-	if why != "" {
-		return nil, why
+// edit left its text (texts) or the snapshot keeps it, decoded (its doc()
+// calls rendered with the docs blocks manifest.json holds), or why it
+// cannot be: the entry is not there once under seeds:, or it holds Jinja
+// but doc() in its descriptions (docsOnlyEntry).
+func (l *patchLoad) seedEntry(file, name string, texts map[string][]byte) (*propEntry, string) {
+	data, edited := texts[file]
+	if !edited {
+		var why string
+		if data, why = l.propsText(file); why != "" {
+			return nil, why
+		}
 	}
 	var root yaml.Node
 	if yaml.Unmarshal(data, &root) != nil || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {

@@ -932,8 +932,10 @@ func TestPatchSourceTablesRenderedSchema(t *testing.T) {
 }
 
 // TestPatchSeedProperties: a seed's descriptions, columns and tests in
-// YAML edited as a model's are patched, lines moving; its config, an
-// entry added, or its CSV edited with its YAML compile whole.
+// YAML edited as a model's are patched, lines moving; so is its config
+// (the seed made again from its entry: patchseeds.go), with its
+// description and tests in the same save, unless its relation moves. An
+// entry added, or its CSV edited with its YAML, compile whole.
 func TestPatchSeedProperties(t *testing.T) {
 	props := func(desc, cols string) string {
 		return "version: 2\nseeds:\n  - name: countries\n    description: " + desc + "\n    columns:\n      - name: code\n        data_tests: [unique]\n" + cols +
@@ -950,7 +952,17 @@ func TestPatchSeedProperties(t *testing.T) {
 		{name: "a column documented (lines move)", patched: true, files: map[string]string{"seeds/_seeds.yml": props("the countries we sell in", "      - name: name\n        description: its English name\n")}},
 		{name: "a test added", patched: true, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries we sell in", "      - name: name\n        description: its English name\n"), "[unique]", "[unique, not_null]", 1)}},
 		{name: "a column removed", patched: true, files: map[string]string{"seeds/_seeds.yml": props("the countries we sell in", "")}},
-		{name: "its column types", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1)}},
+		{name: "its column types", patched: true, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1)}},
+		{name: "its tags, description and tests with them", patched: true, files: map[string]string{"seeds/_seeds.yml": strings.Replace(strings.Replace(strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1),
+			"{code: varchar}\n", "{code: varchar}\n      tags: [geo]\n", 1), "[unique]", "[unique, not_null]", 1)}},
+		{name: "its description with its config", patched: true, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries, again", ""),
+			"    columns:\n", "    config:\n      column_types: {code: text}\n    columns:\n", 1)}},
+		{name: "its schema: its relation moves", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1),
+			"{code: varchar}\n", "{code: varchar}\n      schema: geo\n", 1)}},
+		{name: "back: it moves again", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1)}},
+		{name: "a templated config", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1),
+			"{code: varchar}\n", "{code: varchar}\n      meta: {k: \"{{ var('k', 1) }}\"}\n", 1)}},
+		{name: "plain again", patched: true, files: map[string]string{"seeds/_seeds.yml": strings.Replace(props("the countries we sell in", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1)}},
 		{name: "its CSV and its description", patched: false, files: map[string]string{"seeds/countries.csv": "code,name\nfr,France\nde,Germany\nit,Italy\n",
 			"seeds/_seeds.yml": strings.Replace(props("the countries", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1)}},
 		{name: "another seed described", patched: false, files: map[string]string{"seeds/_seeds.yml": strings.Replace(strings.Replace(props("the countries", ""), "    columns:\n", "    config:\n      column_types: {code: varchar}\n    columns:\n", 1), "models:\n", "  - name: other\n    description: x\nmodels:\n", 1)}},

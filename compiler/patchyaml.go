@@ -449,9 +449,9 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 // seedEdits compares a seeds: (or snapshots:) list before (a) and after
 // (b) an edit: the same entries, in the same order, whose descriptions,
 // columns and tests may change as a model's do (modelEdits), into out by
-// "seed.name" ("snapshot.name": typ); false when anything else changed
-// (an entry's config: a seed's relation and column types, a snapshot's
-// strategy, a YAML snapshot's relation:).
+// "seed.name" ("snapshot.name": typ), and a seed's config (config set: the
+// seed is made again, patchseeds.go); false when anything else changed
+// (a snapshot's config: its strategy, a YAML snapshot's relation:).
 func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit, typ string) bool {
 	if !m.same(a, b) {
 		return false
@@ -463,7 +463,7 @@ func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit, typ string
 		}
 	}
 	for name, e := range edits {
-		if e.config || e.entryAdded || e.entryRemoved || out[typ+"."+name] != nil {
+		if e.config && typ != "seed" || e.entryAdded || e.entryRemoved || out[typ+"."+name] != nil {
 			return false
 		}
 		out[typ+"."+name] = e
