@@ -1205,13 +1205,7 @@ func (c *compilation) finishConfigs() {
 	enabled := make([]bool, len(c.nodes))
 	parallel(len(c.nodes), func(i int) {
 		n := c.nodes[i]
-		n.Tags = tagsOf(n.Config)
-		if n.Tags == nil {
-			n.Tags = []string{}
-		}
-		if m, ok := n.Config["meta"].(map[string]any); ok {
-			n.Meta = m
-		}
+		settleTagsMeta(n)
 		if enabled[i] = n.Enabled(); enabled[i] {
 			c.setRelation(n)
 		}
@@ -1225,6 +1219,18 @@ func (c *compilation) finishConfigs() {
 		case n.ResourceType != TypeTest && n.ResourceType != TypeAnalysis: // analyses cannot be ref'd
 			c.index(n)
 		}
+	}
+}
+
+// settleTagsMeta gives a node the tags and meta its config holds, as
+// finishConfigs does once the renders set their configs (also for the
+// nodes a patch makes: patchadd.go, patchseeds.go).
+func settleTagsMeta(n *Node) {
+	if n.Tags = tagsOf(n.Config); n.Tags == nil {
+		n.Tags = []string{}
+	}
+	if m, ok := n.Config["meta"].(map[string]any); ok {
+		n.Meta = m
 	}
 }
 

@@ -633,12 +633,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		pc.Facts, pc.Stubs = facts, c.stubsOf(rs)
 		dec.early = false
 		// as finishConfigs, checkConfigs and resolve do
-		if n.Tags = tagsOf(n.Config); n.Tags == nil {
-			n.Tags = []string{}
-		}
-		if m, ok := n.Config["meta"].(map[string]any); ok {
-			n.Meta = m
-		}
+		settleTagsMeta(n)
 		c.setRelation(n)
 		c.nodes = []*Node{n}
 		c.states[n.UniqueID] = rs

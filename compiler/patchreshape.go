@@ -199,13 +199,8 @@ func (l *patchLoad) reconfigured(j *patchJob, n *Node, rs *renderState) string {
 	if l.snap.saidOf(n, true) {
 		return "the compile said something of it"
 	}
-	if n.Tags = tagsOf(n.Config); n.Tags == nil {
-		n.Tags = []string{}
-	}
 	n.Meta = map[string]any{}
-	if m, ok := n.Config["meta"].(map[string]any); ok {
-		n.Meta = m
-	}
+	settleTagsMeta(n)
 	c.setRelation(n)
 	if n.Database != j.fin.Database || n.Schema != j.fin.Schema || n.Alias != j.fin.Alias || n.Relation != j.fin.Relation {
 		return "its relation changed"

@@ -114,12 +114,7 @@ func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, csvs map[string
 			}
 		}
 		// as finishConfigs, checkConfigs and the resolve phase do
-		if n.Tags = tagsOf(n.Config); n.Tags == nil {
-			n.Tags = []string{}
-		}
-		if m, ok := n.Config["meta"].(map[string]any); ok {
-			n.Meta = m
-		}
+		settleTagsMeta(n)
 		if !n.Enabled() {
 			return nil, nil, why + "it is disabled now"
 		}
