@@ -86,6 +86,7 @@ type mutatedProject struct {
 		layer0       string // more lines of layer_0's folder configs
 		extra        string // the extra folder's configs (its ephemeral models)
 		seeds        string // a seeds: entry (patchseeds.go)
+		snapshots    string // a snapshots: entry (patchsnapshots.go)
 		head         string // lines above the settings (comments)
 	}
 }
@@ -121,15 +122,17 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"tests/assert_positive.sql": "select * from {{ ref('m_3') }} where amount < 0\n",
 		"seeds/_seeds.yml":          "version: 2\nseeds:\n  - name: base\n    description: the base rows\n    columns:\n      - name: id\n        data_tests: [unique]\n",
 		"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: m0_history\n    relation: ref('m_0')\n    config: {unique_key: id, strategy: check, check_cols: all}\n" +
-			"    description: m_0 kept\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
+			"    description: m_0 kept\n    columns:\n      - name: id\n        data_tests: [not_null]\n" +
+			"  - name: hist\n    description: the history\n    columns:\n      - name: id\n        data_tests: [unique]\n",
 		"analyses/look.sql": "select count(*) from {{ ref('m_4') }}\n",
 		// a model a unit test tests: patched while its refs stay
 		"models/extra/tested.sql": "select id, amount + {{ var('v') }} as n from {{ ref('m_0') }}\n",
 		"models/extra/_unit.yml": "version: 2\nunit_tests:\n  - name: tested_adds_v\n    model: tested\n    given:\n" +
 			"      - input: ref('m_0')\n        rows:\n          - {id: 1, amount: 2}\n    expect:\n      rows:\n          - {id: 1, n: 3}\n" +
 			"models:\n  - name: tested\n    description: '{{ doc(\"tested_note\") }} to the amount'\n",
-		// a snapshot of SQL (patchable as a model: editSQL)
-		"snapshots/hist.sql": "{% snapshot hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id, amount from {{ ref('m_1') }}\n{% endsnapshot %}\n",
+		// a snapshot of SQL (patchable as a model: editSQL), and what reads it
+		"models/extra/uses_hist.sql": "select id from {{ ref('hist') }}\n",
+		"snapshots/hist.sql":         "{% snapshot hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id, amount from {{ ref('m_1') }}\n{% endsnapshot %}\n",
 		// docs blocks the descriptions above call (editDocs)
 		"models/extra/docs.md": "# Notes\n\n{% docs thing_id %}\nThe thing's key.\n{% enddocs %}\n\n{% docs tested_note %}adds v{% enddocs %}\n",
 		// names a macro added later may take (mutateOnce's case 8)
@@ -161,7 +164,7 @@ vars:
       +materialized: table
 %s    layer_2:
       +materialized: %s
-%s%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra, s.seeds)
+%s%s%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra, s.seeds, s.snapshots)
 	p.write("mart.yml", text)
 }
 
@@ -290,7 +293,10 @@ func (p *mutatedProject) mutateOnce() string {
 		p.writeMartYML()
 		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
 	case 5: // folder configs (patchfolder.go)
-		switch r.Intn(6) {
+		switch r.Intn(7) {
+		case 6: // the snapshots' folder configs: hist's made again in place; the YAML snapshot's (whole)
+			p.settings.snapshots = p.pick([]string{"", "snapshots:\n  synth:\n    +tags: [snap]\n", "snapshots:\n  synth:\n    hist:\n      +meta: {k: 1}\n",
+				"snapshots:\n  synth:\n    hist:\n      +invalidate_hard_deletes: true\n      +tags: [h]\n"})
 		case 5: // the seeds' folder configs: made again in place, or their relation moves (whole)
 			p.settings.seeds = p.pick([]string{"", "seeds:\n  synth:\n    +tags: [s]\n", "seeds:\n  synth:\n    +meta: {k: 1}\n    +column_types: {id: bigint}\n",
 				"seeds:\n  synth:\n    +schema: raw\n"})
@@ -307,7 +313,7 @@ func (p *mutatedProject) mutateOnce() string {
 				"      +docs: {show: false}\n", "      +materialized: table\n", "      g_1:\n        +tags: [g1]\n"})
 		}
 		p.writeMartYML()
-		return fmt.Sprintf("folder config %s %s %q %q %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.extra, p.settings.seeds, p.settings.head)
+		return fmt.Sprintf("folder config %s %s %q %q %q %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.extra, p.settings.seeds, p.settings.snapshots, p.settings.head)
 	case 6: // a macro body
 		f := p.pick(p.files("macros", ".sql"))
 		text := p.read(f)
@@ -343,9 +349,17 @@ func (p *mutatedProject) mutateOnce() string {
 		return "naming macro"
 	case 11: // YAML properties: a description, a model's config; a seed's description, columns, tests
 		if r.Intn(4) == 0 {
-			if r.Intn(3) == 0 { // a snapshot's: its description over lines, a test
-				text := toggle(p.read("snapshots/_snaps.yml"), "description: m_0 kept\n", "description: >\n      m_0\n      kept\n")
-				p.write("snapshots/_snaps.yml", toggle(text, "[not_null]", "[not_null, unique]"))
+			if r.Intn(3) == 0 { // a snapshot's: its description over lines, a test, the SQL one's config (patchsnapshots.go)
+				text := p.read("snapshots/_snaps.yml")
+				switch r.Intn(3) {
+				case 0:
+					text = toggle(text, "description: m_0 kept\n", "description: >\n      m_0\n      kept\n")
+				case 1:
+					text = toggle(text, "[not_null]", "[not_null, unique]")
+				default:
+					text = toggle(text, "    description: the history\n", "    description: the history\n    config:\n      tags: [hh]\n")
+				}
+				p.write("snapshots/_snaps.yml", text)
 				return "snapshot yaml"
 			}
 			text := p.read("seeds/_seeds.yml")

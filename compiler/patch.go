@@ -742,13 +742,18 @@ type patchHead struct {
 	Index     blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
 	Vars      map[string]string // each var's value, hashed (varSums)
 	// ModelConfigs: the root project file's models: entry as the outputs
-	// were made with it (Project.modelsText), which the Key leaves out:
+	// were made with it (Project.configTexts), which the Key leaves out:
 	// an edit of it makes again the models whose folder config it
 	// changed (patchfolder.go)
 	ModelConfigs string
-	// SeedConfigs: its seeds: entry, the same (patchseeds.go)
-	SeedConfigs string
-	VarUse      map[string]varUse // who reads each var
+	// SeedConfigs, SnapshotConfigs: its seeds: and snapshots: entries,
+	// the same (patchseeds.go, patchsnapshots.go)
+	SeedConfigs, SnapshotConfigs string
+	// YAMLSnapshots: the fqn of each snapshot a properties file makes
+	// (relation:), enabled or not, whose folder config an edit of the
+	// snapshots: entry may change (patchsnapshots.go)
+	YAMLSnapshots [][]string
+	VarUse        map[string]varUse // who reads each var
 	// Props is the text of each properties file of the project in the
 	// blobs file, by path: what a YAML edit is compared with (patchyaml.go)
 	Props map[string]blobRef
@@ -1212,7 +1217,8 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags),
-		ModelConfigs: c.project.modelsText, SeedConfigs: c.project.seedsText}}
+		ModelConfigs: c.project.configTexts["models"], SeedConfigs: c.project.configTexts["seeds"],
+		SnapshotConfigs: c.project.configTexts["snapshots"], YAMLSnapshots: c.yamlSnapshots()}}
 	var varsOK bool
 	snap.Vars, varsOK = projectVarSums(c.project)
 	if snap.Key == "" || !varsOK {
@@ -1874,8 +1880,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		p := snap.Nodes[ni].Path
 		at, ok := fileIndex[p]
-		if !ok || snap.Files[at].Kind != "models" || !strings.HasSuffix(p, ".sql") {
-			return "not a patchable model"
+		if !ok || snap.Files[at].Kind != "models" && snap.Files[at].Kind != "snapshots" || !strings.HasSuffix(p, ".sql") {
+			return "not a patchable model or snapshot of SQL"
 		}
 		goneNodes = append(goneNodes, ni)
 		added = append(added, addedFile{path: p, like: at})
@@ -1886,6 +1892,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		for _, name := range remade {
 			changed := firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", "
 			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
+			if !ok {
+				ni, ok = byID[TypeSnapshot+"."+proj.Name+"."+name]
+			}
 			if !ok {
 				return nil, changed + "not a patchable model"
 			}
@@ -1901,7 +1910,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	// the models whose folder config an edit of the project file's
 	// models: entry changed are made again the same way (patchfolder.go)
-	if proj.modelsText != snap.ModelConfigs {
+	if proj.configTexts["models"] != snap.ModelConfigs {
 		folder, why := snap.folderRemakes(proj, patchable)
 		if why != "" {
 			return nil, why
@@ -1916,17 +1925,36 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, "the project file's models: configs changed a model's config and " + why
 			}
 		}
-		snap.ModelConfigs = proj.modelsText
+		snap.ModelConfigs = proj.configTexts["models"]
+	}
+	// the snapshots whose folder config an edit of its snapshots: entry
+	// changed, the same way (patchsnapshots.go)
+	if proj.configTexts["snapshots"] != snap.SnapshotConfigs {
+		folder, why := snap.snapshotRemakes(proj, patchable)
+		if why != "" {
+			return nil, why
+		}
+		for _, ni := range folder {
+			if what := remake(ni); what != "" {
+				return nil, "the project file's snapshots: configs changed the config of " + snap.Nodes[ni].Path + ", " + what
+			}
+		}
+		if len(folder) > 0 && !opt.PatchReadOnly {
+			if why := snap.canEditGraph(); why != "" {
+				return nil, "the project file's snapshots: configs changed a snapshot's config and " + why
+			}
+		}
+		snap.SnapshotConfigs = proj.configTexts["snapshots"]
 	}
 	// the seeds whose folder config an edit of its seeds: entry changed,
 	// or whose YAML config an edit changed (patchseeds.go)
 	var seedRemakes []fileStat
-	if proj.seedsText != snap.SeedConfigs {
+	if proj.configTexts["seeds"] != snap.SeedConfigs {
 		var why string
-		if seedRemakes, why = snap.folderChanges(proj, "seeds", snap.SeedConfigs, proj.seedsText); why != "" {
+		if seedRemakes, why = snap.folderChanges(proj, "seeds", snap.SeedConfigs, proj.configTexts["seeds"], nil); why != "" {
 			return nil, why
 		}
-		snap.SeedConfigs = proj.seedsText
+		snap.SeedConfigs = proj.configTexts["seeds"]
 	}
 	if seedRemakes, why = snap.seedConfigEdits(seedRemakes, sourceDescs); why != "" {
 		return nil, why
@@ -2485,6 +2513,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		mv := moves{names: make(map[string]bool, len(added)), texts: make(map[string][]byte, len(editedYAML)+len(goneProps)), described: descs}
 		for _, a := range added {
 			mv.names[a.modelName()] = true
+		}
+		for _, ni := range goneNodes { // (a snapshot is named by its block: made again where it is)
+			if id := snap.Nodes[ni].ID; strings.HasPrefix(id, TypeSnapshot+".") {
+				mv.names[id[strings.LastIndexByte(id, '.')+1:]] = true
+			}
 		}
 		for _, ch := range editedYAML {
 			mv.texts[ch.path] = ch.data

@@ -520,8 +520,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	for _, a := range addOrder(proj.Dir, added) {
 		like := snap.Files[a.like]
 		why := a.path + " is new and "
-		if like.Kind != "models" && like.Kind != "tests" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
-			return nil, why + "not a model or singular test of the project"
+		if like.Kind != "models" && like.Kind != "tests" && like.Kind != "snapshots" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
+			return nil, why + "not a model, snapshot or singular test of the project"
 		}
 		full := osPath(proj.Dir, a.path)
 		st, err := statOf(full)
@@ -538,8 +538,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		// id its own, no YAML of it (data_tests: entries compile whole)
 		singular := n != nil && n.ResourceType == TypeTest && n.TestType == "singular"
 		switch {
-		case n == nil || d != nil || n.ResourceType != TypeModel && !singular:
-			return nil, why + "not a model or singular test"
+		case n == nil || d != nil || n.ResourceType != TypeModel && n.ResourceType != TypeSnapshot && !singular:
+			return nil, why + "not a model, snapshot or singular test"
 		case !singular && names[n.Name]:
 			return nil, why + "a node has its name"
 		case singular && (ids[n.UniqueID] || testNames[n.Name] || entries[n.Name] != nil):
@@ -572,7 +572,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			if err := e.entry.Decode(entry); err != nil || entry.Name != n.Name || entry.Versions != nil {
 				return nil, why + "its YAML entry does not decode cleanly"
 			}
-			c.applyPatch(&properties{file: e.file, pkg: projects[0]}, TypeModel, entry, n)
+			c.applyPatch(&properties{file: e.file, pkg: projects[0]}, n.ResourceType, entry, n)
 			if len(c.diags) > 0 || !n.Enabled() {
 				return nil, why + "its YAML entry says something or disables it"
 			}
@@ -920,8 +920,9 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		if !ok || json.Unmarshal(entry, &g.n) != nil || g.n.UniqueID != pn.ID {
 			return nil, pn.ID + "'s manifest entry unreadable"
 		}
-		if g.n.ResourceType != TypeModel && !(g.n.ResourceType == TypeTest && g.n.TestType == "singular" && g.n.PatchPath == "") {
-			return nil, why + "it is no model, nor a singular test without YAML"
+		// (a snapshot is made again where it is: patchsnapshots.go)
+		if g.n.ResourceType != TypeModel && g.n.ResourceType != TypeSnapshot && !(g.n.ResourceType == TypeTest && g.n.TestType == "singular" && g.n.PatchPath == "") {
+			return nil, why + "it is no model, snapshot, nor a singular test without YAML"
 		}
 		// a model YAML describes goes with its entry, and its tests
 		var tests []goneModel
@@ -931,7 +932,13 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 				if kept == nil {
 					kept = map[string]keptEntries{}
 				}
-				entry, w := l.keptEntry(kept, mv.texts, g.n.PatchPath, g.n.Name)
+				var entry *yaml.Node
+				var w string
+				if g.n.ResourceType == TypeSnapshot {
+					entry, w = l.listEntry(g.n.PatchPath, "snapshots", g.n.Name, mv.texts)
+				} else {
+					entry, w = l.keptEntry(kept, mv.texts, g.n.PatchPath, g.n.Name)
+				}
 				if w != "" {
 					return nil, why + w
 				}

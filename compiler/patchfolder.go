@@ -37,7 +37,7 @@ import (
 // sorted) whose folder config the edit of the models: entry changed, or
 // why it cannot be patched.
 func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int) ([]int, string) {
-	files, why := snap.folderChanges(proj, "models", snap.ModelConfigs, proj.modelsText)
+	files, why := snap.folderChanges(proj, "models", snap.ModelConfigs, proj.configTexts["models"], nil)
 	if why != "" {
 		return nil, why
 	}
@@ -54,10 +54,12 @@ func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int
 }
 
 // folderChanges returns the root project's files of a kind ("models":
-// .sql, "seeds": .csv) whose node's folder config an edit of the project
-// file's entry of that kind (from old to now, as written: settingsSum)
-// changed, or why it cannot be patched.
-func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText, nowText string) ([]fileStat, string) {
+// .sql, "seeds": .csv, "snapshots": .sql) whose node's folder config an
+// edit of the project file's entry of that kind (from old to now, as
+// written: settingsSum) changed, or why it cannot be patched. A node is
+// named by its file, but a snapshot, by its block: named gives its name
+// by its file's path.
+func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText, nowText string, named map[string]string) ([]fileStat, string) {
 	what := "the project file's " + kind + ": configs changed"
 	for _, text := range []string{oldText, nowText} {
 		if isTemplate(text) || strings.Contains(text, "{#") {
@@ -72,7 +74,7 @@ func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText, nowText s
 	if old == nil && now == nil {
 		return nil, "" // (an empty entry and none)
 	}
-	ext := map[string]string{"models": ".sql", "seeds": ".csv"}[kind]
+	ext := map[string]string{"models": ".sql", "seeds": ".csv", "snapshots": ".sql"}[kind]
 	before, after := &Project{configs: map[string]*configTree{kind: old}}, &Project{configs: map[string]*configTree{kind: now}}
 	// a model's folder config is its folder's unless its name is a key
 	// of either tree (a folder config set for that model, or a folder of
@@ -97,6 +99,12 @@ func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText, nowText s
 			return nil, what + " and the snapshot's files are not the project's"
 		}
 		name := strings.TrimSuffix(path.Base(f.Path), ext)
+		if named != nil {
+			var ok bool
+			if name, ok = named[f.Path]; !ok {
+				return nil, what + " and " + f.Path + " is not a patchable node's file"
+			}
+		}
 		fqn := fqnFor(projects[f.Proj], f.Root, f.Path, name)
 		var v verdict
 		if names[name] {

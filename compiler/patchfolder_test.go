@@ -111,48 +111,48 @@ func TestPatchFolderConfigs(t *testing.T) {
 }
 
 // TestSettingsSumCutsModels: the root project file's sum leaves out its
-// vars:, models: and seeds: entries, which it returns (models, seeds) as
+// vars:, models:, seeds: and snapshots: entries, which it returns as
 // written; any other line counts, and a file it cannot cut cleanly is
 // summed whole.
 func TestSettingsSumCutsModels(t *testing.T) {
-	var seeds string
+	var seeds, snapshots string
 	sum := func(text string, models bool) (string, string) {
 		var root yaml.Node
 		require.NoError(t, yaml.Unmarshal([]byte(text), &root))
-		s, m, sd := settingsSum([]byte(text), &root, models)
-		seeds = sd
-		return s, m
+		s, texts := settingsSum([]byte(text), &root, models)
+		seeds, snapshots = texts["seeds"], texts["snapshots"]
+		return s, texts["models"]
 	}
 	const models = "models:\n  p:\n    +materialized: table\n"
-	base, text := sum("name: p\n"+models+"vars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true)
+	base, text := sum("name: p\n"+models+"vars:\n  v: 1\ntests:\n  +schema: raw\n", true)
 	assert.Equal(t, models, text)
 	for _, c := range []struct {
 		name, file string
 		same       bool   // the sum is base's
 		models     string // the models text returned
 	}{
-		{"the models edited", "name: p\nmodels:\n  p:\n    +materialized: view # now\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, "models:\n  p:\n    +materialized: view # now\n"},
-		{"the vars edited", "name: p\n" + models + "vars:\n  v: 2\nsnapshots:\n  +schema: raw\n", true, models},
-		{"the models moved down", "name: p\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n" + models, true, models},
-		{"the models removed", "name: p\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, ""},
-		{"the models in flow style", "name: p\nmodels: {p: {+materialized: table}}\nvars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, "models: {p: {+materialized: table}}\n"},
-		{"a snapshot config edited", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw2\n", false, models},
-		{"a comment above", "# p\nname: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw\n", true, models},
-		{"the name quoted, the snapshots in flow style", "name: 'p'\n" + models + "vars:\n  v: 1\nsnapshots: {+schema: raw} # raw data\n", true, models},
-		{"the snapshots' schema a number", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: 1\n", false, models},
-		{"and a string", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: '1'\n", false, models},
-		{"the vars removed", "name: p\n" + models + "snapshots:\n  +schema: raw\n", false, models},
-		{"models twice", "name: p\n" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw\n" + models, false, ""},
-		{"an anchor", "name: &n p\n" + models + "vars:\n  v: *n\nsnapshots:\n  +schema: raw\n", false, ""},
+		{"the models edited", "name: p\nmodels:\n  p:\n    +materialized: view # now\nvars:\n  v: 1\ntests:\n  +schema: raw\n", true, "models:\n  p:\n    +materialized: view # now\n"},
+		{"the vars edited", "name: p\n" + models + "vars:\n  v: 2\ntests:\n  +schema: raw\n", true, models},
+		{"the models moved down", "name: p\nvars:\n  v: 1\ntests:\n  +schema: raw\n" + models, true, models},
+		{"the models removed", "name: p\nvars:\n  v: 1\ntests:\n  +schema: raw\n", true, ""},
+		{"the models in flow style", "name: p\nmodels: {p: {+materialized: table}}\nvars:\n  v: 1\ntests:\n  +schema: raw\n", true, "models: {p: {+materialized: table}}\n"},
+		{"a test config edited", "name: p\n" + models + "vars:\n  v: 1\ntests:\n  +schema: raw2\n", false, models},
+		{"a comment above", "# p\nname: p\n" + models + "vars:\n  v: 1\ntests:\n  +schema: raw\n", true, models},
+		{"the name quoted, the tests in flow style", "name: 'p'\n" + models + "vars:\n  v: 1\ntests: {+schema: raw} # raw data\n", true, models},
+		{"the tests' schema a number", "name: p\n" + models + "vars:\n  v: 1\ntests:\n  +schema: 1\n", false, models},
+		{"and a string", "name: p\n" + models + "vars:\n  v: 1\ntests:\n  +schema: '1'\n", false, models},
+		{"the vars removed", "name: p\n" + models + "tests:\n  +schema: raw\n", false, models},
+		{"models twice", "name: p\n" + models + "vars:\n  v: 1\ntests:\n  +schema: raw\n" + models, false, ""},
+		{"an anchor", "name: &n p\n" + models + "vars:\n  v: *n\ntests:\n  +schema: raw\n", false, ""},
 		{"the top in flow style", "{name: p, models: {p: {+materialized: table}}}\n", false, ""},
-		{"a lone CR", "name: p\r" + models + "vars:\n  v: 1\nsnapshots:\n  +schema: raw\n", false, ""},
+		{"a lone CR", "name: p\r" + models + "vars:\n  v: 1\ntests:\n  +schema: raw\n", false, ""},
 	} {
 		got, text := sum(c.file, true)
 		assert.Equal(t, c.same, got == base, c.name)
 		assert.Equal(t, c.models, text, c.name)
 	}
-	number, _ := sum("name: p\nsnapshots:\n  +schema: 1\n", true)
-	str, _ := sum("name: p\nsnapshots:\n  +schema: '1'\n", true)
+	number, _ := sum("name: p\ntests:\n  +schema: 1\n", true)
+	str, _ := sum("name: p\ntests:\n  +schema: '1'\n", true)
 	assert.NotEqual(t, number, str, "a number and a string")
 	// a package's file keeps its models: entry in its sum
 	pkg, text := sum("name: p\n"+models+"vars:\n  v: 1\n", false)
@@ -169,6 +169,14 @@ func TestSettingsSumCutsModels(t *testing.T) {
 	assert.Equal(t, "seeds:\n  p:\n    +schema: raw2 # edited\n", seeds)
 	_, _ = sum("name: p\nseeds:\n  p:\n    +schema: raw\n", false)
 	assert.Empty(t, seeds, "a package's file keeps its seeds: entry in its sum")
+	// and the snapshots: entry
+	withSnaps, _ := sum("name: p\n"+models+"snapshots:\n  p:\n    +schema: raw\nvars:\n  v: 1\n", true)
+	assert.Equal(t, "snapshots:\n  p:\n    +schema: raw\n", snapshots)
+	edited, _ = sum("name: p\n"+models+"snapshots:\n  p:\n    +target_schema: raw2\nvars:\n  v: 1\n", true)
+	assert.Equal(t, withSnaps, edited)
+	assert.Equal(t, "snapshots:\n  p:\n    +target_schema: raw2\n", snapshots)
+	_, _ = sum("name: p\nsnapshots:\n  p:\n    +schema: raw\n", false)
+	assert.Empty(t, snapshots, "a package's file keeps its snapshots: entry in its sum")
 }
 
 // TestPatchTagDirective: a %TAG directive changes what a tag handle in

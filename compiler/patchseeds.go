@@ -140,12 +140,27 @@ func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, csvs map[string
 	return news, gone, ""
 }
 
-// seedEntry is seed name's entry in the properties file file, as the
-// edit left its text (texts) or the snapshot keeps it, decoded (its doc()
-// calls rendered with the docs blocks manifest.json holds), or why it
-// cannot be: the entry is not there once under seeds:, or it holds Jinja
-// but doc() in its descriptions (docsOnlyEntry).
+// seedEntry is seed name's entry in the properties file file (listEntry),
+// decoded.
 func (l *patchLoad) seedEntry(file, name string, texts map[string][]byte) (*propEntry, string) {
+	found, why := l.listEntry(file, "seeds", name, texts)
+	if why != "" {
+		return nil, why
+	}
+	entry := &propEntry{}
+	if err := found.Decode(entry); err != nil || entry.Name != name || entry.Versions != nil {
+		return nil, "its YAML entry does not decode cleanly"
+	}
+	return entry, ""
+}
+
+// listEntry is the entry named name of the list key (seeds:, snapshots:)
+// in the properties file file, as the edit left its text (texts) or the
+// snapshot keeps it (its doc() calls rendered with the docs blocks
+// manifest.json holds: loadDocs), or why it cannot be: the entry is not
+// there once, or it holds Jinja but doc() in its descriptions
+// (docsOnlyEntry).
+func (l *patchLoad) listEntry(file, key, name string, texts map[string][]byte) (*yaml.Node, string) {
 	data, edited := texts[file]
 	if !edited {
 		var why string
@@ -160,11 +175,11 @@ func (l *patchLoad) seedEntry(file, name string, texts map[string][]byte) (*prop
 	var found *yaml.Node
 	top := root.Content[0]
 	for i := 0; i+1 < len(top.Content); i += 2 {
-		if top.Content[i].Value != "seeds" {
+		if top.Content[i].Value != key {
 			continue
 		}
 		if top.Content[i+1].Kind != yaml.SequenceNode {
-			return nil, "its properties file's seeds: is not a list"
+			return nil, "its properties file's " + key + ": is not a list"
 		}
 		for _, item := range top.Content[i+1].Content {
 			if item.Kind != yaml.MappingNode {
@@ -192,9 +207,5 @@ func (l *patchLoad) seedEntry(file, name string, texts map[string][]byte) (*prop
 			return nil, "its YAML entry calls doc() and " + why
 		}
 	}
-	entry := &propEntry{}
-	if err := found.Decode(entry); err != nil || entry.Name != name || entry.Versions != nil {
-		return nil, "its YAML entry does not decode cleanly"
-	}
-	return entry, ""
+	return found, ""
 }

@@ -449,9 +449,9 @@ func (m lineMap) sourceEdits(a, b *yaml.Node, out map[string]*descEdit) bool {
 // seedEdits compares a seeds: (or snapshots:) list before (a) and after
 // (b) an edit: the same entries, in the same order, whose descriptions,
 // columns and tests may change as a model's do (modelEdits), into out by
-// "seed.name" ("snapshot.name": typ), and a seed's config (config set: the
-// seed is made again, patchseeds.go); false when anything else changed
-// (a snapshot's config: its strategy, a YAML snapshot's relation:).
+// "seed.name" ("snapshot.name": typ), and their config (config set: the
+// seed is made again, patchseeds.go; the snapshot, patchsnapshots.go);
+// false when anything else changed (a YAML snapshot's relation:).
 func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit, typ string) bool {
 	if !m.same(a, b) {
 		return false
@@ -463,7 +463,7 @@ func (m lineMap) seedEdits(a, b *yaml.Node, out map[string]*descEdit, typ string
 		}
 	}
 	for name, e := range edits {
-		if e.config && typ != "seed" || e.entryAdded || e.entryRemoved || out[typ+"."+name] != nil {
+		if e.entryAdded || e.entryRemoved || out[typ+"."+name] != nil {
 			return false
 		}
 		out[typ+"."+name] = e
@@ -1465,7 +1465,17 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 				return nil, nil, nil, nil, ch.path + " changed sources and is not the project's own"
 			}
 			// a snapshot of SQL is patchable: its entry is written with its
-			// render's, as a model's
+			// render's, as a model's; its config changed, it is made again
+			// as a model is (patchsnapshots.go)
+			if name, ok := strings.CutPrefix(key, TypeSnapshot+"."); ok && e.config {
+				if _, ok := byID[nodeID(proj, key)]; !ok || entries[name] != nil {
+					return nil, nil, nil, nil, ch.path + " changed the config of " + key + ", not a patchable snapshot"
+				}
+				e.entryAdded, e.entryRemoved, e.remade = true, true, true
+				e.file, e.removedFrom = ch.path, ch.path
+				entries[name] = e
+				continue
+			}
 			if ni, ok := byID[nodeID(proj, key)]; ok && strings.HasPrefix(key, TypeSnapshot+".") {
 				if out[ni] != nil {
 					return nil, nil, nil, nil, key + " is described in two files"

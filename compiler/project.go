@@ -25,12 +25,11 @@ type Project struct {
 	// fileSum is the file's name and the checksum of its text without its
 	// vars (settingsSum); wholeSum the checksum of all of it (patch.go)
 	fileSum, wholeSum string
-	// modelsText is the root project file's models: entry as written,
-	// which fileSum leaves out ("" when it has none or fileSum does not
-	// leave it out: settingsSum)
-	modelsText string
-	// seedsText is its seeds: entry, as modelsText is its models:
-	seedsText     string
+	// configTexts is the root project file's models:, seeds: and
+	// snapshots: entries as written, by key, which fileSum leaves out
+	// (none when it has none or fileSum does not leave it out:
+	// settingsSum)
+	configTexts   map[string]string
 	cliVars       map[string]any // --vars, which win over any project's vars
 	fileVars      map[string]any // the project file's own vars (Vars is them with --vars)
 	Name          string
@@ -164,7 +163,7 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	whole := sha256.Sum256(data)
 	p.wholeSum = path.Base(p.File) + " " + hex.EncodeToString(whole[:])
 	var sum string
-	sum, p.modelsText, p.seedsText = settingsSum(data, &root, label == "")
+	sum, p.configTexts = settingsSum(data, &root, label == "")
 	p.fileSum = path.Base(p.File) + " " + sum
 	var diags Diagnostics
 	top := root.Content[0]
@@ -305,23 +304,23 @@ func strList(n *yaml.Node) []string {
 // patch compares with the vars' values instead (changedVars: a var
 // edited in the project file re-renders the nodes that read it, as one
 // passed with --vars does), and, when models is set (the root project's
-// file), without its models: and seeds: entries, which it returns as
-// written: a patch compares each model's (each seed's) folder config
-// under it and the snapshot's (folderChanges) and makes again the models
-// (seeds) whose config it changed. The whole text is hashed (and no
+// file), without its models:, seeds: and snapshots: entries, which it
+// returns as written, by key: a patch compares each model's (seed's,
+// snapshot's) folder config under it and the snapshot's (folderChanges)
+// and makes again the nodes whose config it changed. The whole text is hashed (and no
 // entry's text returned) when an anchor
 // or alias is anywhere (the vars may feed other settings), a directive
 // may be (hasDirective), the top
 // mapping is in flow style, a top-level key is not plain or is written
-// twice, or the models: or seeds: entry cannot be cut out of the text by its
+// twice, or one of those entries cannot be cut out of the text by its
 // lines: another key on its lines, or line ends YAML counts otherwise
 // than a split at "\n". Lines may move: what names a line of the file (a
 // diagnostic) makes the snapshot compare the whole text (patchKey).
-func settingsSum(data []byte, root *yaml.Node, models bool) (sum, modelsText, seedsText string) {
+func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, texts map[string]string) {
 	top := root.Content[0]
-	whole := func() (string, string, string) {
+	whole := func() (string, map[string]string) {
 		h := sha256.Sum256(data)
-		return hex.EncodeToString(h[:]), "", ""
+		return hex.EncodeToString(h[:]), nil
 	}
 	if hasAnchors(root) || top.Style&yaml.FlowStyle != 0 || hasDirective(data) {
 		return whole()
@@ -337,7 +336,7 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum, modelsText, se
 		switch {
 		case k.Value == "vars":
 			h.Write([]byte("\x00vars\x00"))
-		case (k.Value == "models" || k.Value == "seeds") && models:
+		case (k.Value == "models" || k.Value == "seeds" || k.Value == "snapshots") && models:
 			// its lines, from its key's (a block mapping's key at the
 			// start of its line: no other key shares them) to the next
 			// key's, or the end
@@ -352,18 +351,17 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum, modelsText, se
 			if to == 0 || to > len(lines)+1 {
 				to = len(lines) + 1
 			}
-			if text := string(bytes.Join(lines[from-1:to-1], nil)); k.Value == "models" {
-				modelsText = text
-			} else {
-				seedsText = text
+			if texts == nil {
+				texts = map[string]string{}
 			}
+			texts[k.Value] = string(bytes.Join(lines[from-1:to-1], nil))
 		default:
 			yamlSum(h, k)
 			yamlSum(h, v)
 		}
 	}
 	sum = "settings " + hex.EncodeToString(h.Sum(nil))
-	return sum, modelsText, seedsText
+	return sum, texts
 }
 
 // hasDirective tells whether a YAML text may hold a directive (a line

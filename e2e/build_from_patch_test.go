@@ -1590,3 +1590,36 @@ func TestBuildFromPatchDemoFolderTagged(t *testing.T) {
 		assert.Contains(t, r.Stdout, c.model)
 	}
 }
+
+// An analyst makes a snapshot invalidate deleted rows in its YAML config
+// (and a row goes from its seed), then tags every snapshot in mart.yml,
+// and builds: the compile is patched (patchsnapshots.go: the snapshot,
+// named by its block and not its file, made again where it is, its test
+// with it), and the snapshot the warehouse keeps is a whole compile's.
+func TestBuildFromPatchAfterSnapshotConfigEdit(t *testing.T) {
+	props := func(conf string) string {
+		return "version: 2\nsnapshots:\n  - name: s_hist\n    description: the history\n" + conf +
+			"    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	}
+	light, whole := builtPair(t, map[string]string{"mart.yml": "name: snc\n",
+		"seeds/src.csv":        "id,v\n1,a\n2,b\n",
+		"snapshots/hist.sql":   "{% snapshot s_hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id, v from {{ ref('src') }}\n{% endsnapshot %}\n",
+		"snapshots/_snaps.yml": props(""),
+		"models/m.sql":         "select count(*) as n from {{ ref('s_hist') }} where dbt_valid_to is null\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "seeds/src.csv", "id,v\n1,a\n")
+		writeFile(t, dir, "snapshots/_snaps.yml", props("    config:\n      invalidate_hard_deletes: true\n"))
+	}
+	r := patchedLikeWhole(t, light, whole, "hard deletes invalidated", "build", "--threads", "1", "--select", "src+")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.EqualValues(t, 1, scalar(t, light, `select count(*) from snaps.s_hist where dbt_valid_to is not null`))
+	assert.EqualValues(t, 1, scalar(t, light, `select n from m`))
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "mart.yml", "name: snc\nsnapshots:\n  snc:\n    +tags: [history]\n")
+	}
+	r = patchedLikeWhole(t, light, whole, "the snapshots tagged", "build", "--threads", "1", "--select", "tag:history")
+	require.Equal(t, 0, r.Code, r.String())
+	r = mart(t, light, "ls", "--select", "tag:history", "--resource-type", "snapshot")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Equal(t, "snc.s_hist\n", r.Stdout)
+}

@@ -1,0 +1,96 @@
+package compiler
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+)
+
+// Patching an edit of a snapshot's config that its SQL file does not
+// hold: its YAML entry's config: (descriptionEdits puts it with the
+// models' entries made again, by name) or the root project file's
+// snapshots: entry (folder configs: the snapshot's key leaves it out,
+// settingsSum, and keeps it as written, SnapshotConfigs). A snapshot of
+// SQL is made again as a model whose YAML config changed is: its file
+// removed and added where it is (removeModels, addModels), rendered with
+// its folder config and its entry (the edit's, or the one the edit left:
+// listEntry), its tests made again from its entry; what reads it (models'
+// SQL, tests' SQL) stays while it shows them the same relation
+// (movedFace). A snapshot is named by its file's first block, not its
+// file: its name is the one the removed file goes with (moves.names).
+//
+// It refuses (the whole project compiles) for a YAML snapshot (relation:
+// in a properties file: no file of its own), a package's snapshot, a
+// snapshot whose relation moves while nodes read it, and templated folder
+// configs (folderChanges).
+
+// snapshotRemakes returns the patchable snapshots (indexes in snap.Nodes,
+// sorted) whose folder config the edit of the snapshots: entry changed,
+// or why it cannot be patched.
+func (snap *patchSnapshot) snapshotRemakes(proj *Project, patchable map[string]int) ([]int, string) {
+	named := map[string]string{}
+	for path, ni := range patchable {
+		if id := snap.Nodes[ni].ID; strings.HasPrefix(id, TypeSnapshot+".") {
+			named[path] = id[strings.LastIndexByte(id, '.')+1:]
+		}
+	}
+	files, why := snap.folderChanges(proj, "snapshots", snap.SnapshotConfigs, proj.configTexts["snapshots"], named)
+	if why != "" {
+		return nil, why
+	}
+	if why := snap.yamlSnapshotsKept(proj); why != "" {
+		return nil, why
+	}
+	var out []int
+	for _, f := range files {
+		ni, ok := patchable[f.Path]
+		if !ok {
+			return nil, "the project file's snapshots: configs changed for " + f.Path + ", not a patchable snapshot"
+		}
+		out = append(out, ni)
+	}
+	slices.Sort(out)
+	return out, ""
+}
+
+// yamlSnapshots is the fqn of each YAML snapshot (a properties file's
+// entry with relation:), enabled or not, sorted (YAMLSnapshots).
+func (c *compilation) yamlSnapshots() [][]string {
+	var out [][]string
+	add := func(n *Node) {
+		if n.ResourceType == TypeSnapshot && n.relationAt[0] > 0 {
+			out = append(out, n.FQN)
+		}
+	}
+	for _, n := range c.nodes {
+		add(n)
+	}
+	for _, n := range c.disabled {
+		add(n)
+	}
+	slices.SortFunc(out, slices.Compare)
+	return out
+}
+
+// yamlSnapshotsKept says why the edit of the snapshots: entry cannot be
+// patched when it changed a YAML snapshot's folder config ("" when it
+// changed none): a YAML snapshot has no file of its own to make again.
+func (snap *patchSnapshot) yamlSnapshotsKept(proj *Project) string {
+	if len(snap.YAMLSnapshots) == 0 {
+		return ""
+	}
+	old, ok := configsTree(proj.File, "snapshots", snap.SnapshotConfigs)
+	if !ok {
+		return "the project file's snapshots: configs changed and the snapshot's do not parse"
+	}
+	before := &Project{configs: map[string]*configTree{"snapshots": old}}
+	after := &Project{configs: map[string]*configTree{"snapshots": proj.configs["snapshots"]}}
+	for _, fqn := range snap.YAMLSnapshots {
+		a, okA := typedJSON(nil, before.folderConfig("snapshots", fqn))
+		b, okB := typedJSON(nil, after.folderConfig("snapshots", fqn))
+		if !okA || !okB || !bytes.Equal(a, b) {
+			return "the project file's snapshots: configs changed for " + strings.Join(fqn, ".") + ", a YAML snapshot"
+		}
+	}
+	return ""
+}

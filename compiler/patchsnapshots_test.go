@@ -1,0 +1,74 @@
+package compiler
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPatchSnapshotConfigs: a snapshot's YAML config and its folder
+// config (the project file's snapshots: entry) edited are patched, the
+// snapshot made again where its file is (named by its block, not its
+// file), with its tests and what reads it as a whole compile makes them.
+// Its relation moved while a model reads it, a YAML snapshot's config (in
+// YAML or its folder's), a config the compile refuses and a templated one
+// compile whole.
+func TestPatchSnapshotConfigs(t *testing.T) {
+	head := "name: sn\nversion: \"1.0.0\"\n"
+	// s_two's strategy is its folder's
+	project := func(snaps string) string {
+		return head + "snapshots:\n  sn:\n" + snaps + "    sub:\n      +strategy: check\n      +check_cols: all\n"
+	}
+	snapSQL := func(name, body string) string {
+		return "{% snapshot " + name + " %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\n" + body + "\n{% endsnapshot %}\n"
+	}
+	props := func(conf string) string {
+		return "version: 2\nsnapshots:\n  - name: s_hist\n    description: the history\n" + conf +
+			"    columns:\n      - name: id\n        data_tests: [not_null]\n" +
+			"  - name: y_hist\n    relation: ref('a')\n    config: {unique_key: id, strategy: check, check_cols: all}\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":              project("    +target_schema: snaps\n"),
+			"models/a.sql":          "select 1 as id, 2 as x\n",
+			"models/r.sql":          "select * from {{ ref('s_hist') }}\n",
+			"snapshots/hist.sql":    snapSQL("s_hist", "select id, x from {{ ref('a') }}"),
+			"snapshots/sub/two.sql": "{% snapshot s_two %}\n{{ config(unique_key='id') }}\nselect id from {{ ref('a') }}\n{% endsnapshot %}\n",
+			"snapshots/_snaps.yml":  props(""),
+		}},
+		{name: "its YAML config: tags", patched: true, files: map[string]string{
+			"snapshots/_snaps.yml": props("    config:\n      tags: [hist]\n")}},
+		{name: "its YAML config: meta, and its tests", patched: true, files: map[string]string{
+			"snapshots/_snaps.yml": strings.Replace(props("    config:\n      tags: [hist]\n      meta: {owner: ops}\n"), "[not_null]", "[not_null, unique]", 1)}},
+		{name: "every snapshot tagged in the project file: a YAML snapshot's too", patched: false, files: map[string]string{
+			"mart.yml": project("    +target_schema: snaps\n    +tags: [all]\n")}},
+		{name: "one by its block's name", patched: true, files: map[string]string{
+			"mart.yml": project("    +target_schema: snaps\n    +tags: [all]\n    s_hist:\n      +meta: {kept: true}\n")}},
+		{name: "a folder's: the other", patched: true, files: map[string]string{
+			"mart.yml": project("    +target_schema: snaps\n    +tags: [all]\n    s_hist:\n      +meta: {kept: true}\n") + "      +invalidate_hard_deletes: true\n"}},
+		{name: "the other's schema: nothing reads it but its own", patched: true, files: map[string]string{
+			"mart.yml": project("    +target_schema: snaps\n    +tags: [all]\n    s_hist:\n      +meta: {kept: true}\n") + "      +target_schema: other\n"}},
+		{name: "its strategy: timestamp, with updated_at", patched: true, files: map[string]string{
+			"mart.yml": strings.Replace(project("    +target_schema: snaps\n    +tags: [all]\n    s_hist:\n      +meta: {kept: true}\n"), "+strategy: check", "+strategy: timestamp\n      +updated_at: id", 1)}},
+		{name: "the first's schema: a model reads it", patched: false, files: map[string]string{
+			"mart.yml": project("    +target_schema: snaps2\n")}},
+		{name: "its YAML config with its SQL", patched: true, files: map[string]string{
+			"snapshots/_snaps.yml": props("    config:\n      tags: [h2]\n"),
+			"snapshots/hist.sql":   snapSQL("s_hist", "select id, x + 1 as x from {{ ref('a') }}")}},
+		{name: "a YAML snapshot's config", patched: false, files: map[string]string{
+			"snapshots/_snaps.yml": strings.Replace(props("    config:\n      tags: [h2]\n"), "check_cols: all}", "check_cols: all, tags: [y]}", 1)}},
+		{name: "a strategy the compile refuses", coldFails: true, files: map[string]string{
+			"mart.yml": strings.Replace(project("    +target_schema: snaps2\n"), "+strategy: check", "+strategy: sometimes", 1)}},
+		{name: "back (as the snapshot has it)", patched: true, files: map[string]string{"mart.yml": project("    +target_schema: snaps2\n")}},
+		{name: "templated", patched: false, files: map[string]string{
+			"mart.yml": project("    +target_schema: snaps2\n    +tags: [\"{{ var('t', 'u') }}\"]\n")}},
+		{name: "plain again", patched: false, files: map[string]string{"mart.yml": project("    +target_schema: snaps2\n")}},
+		{name: "disabled: a model refs it", coldFails: true, files: map[string]string{
+			"mart.yml": project("    +target_schema: snaps2\n    s_hist:\n      +enabled: false\n")}},
+		{name: "enabled (as the snapshot has it)", patched: true, files: map[string]string{"mart.yml": project("    +target_schema: snaps2\n")}},
+		{name: "a snapshot file added", patched: true, files: map[string]string{
+			"snapshots/three.sql": snapSQL("s_three", "select id from {{ ref('r') }}")}},
+		{name: "and tagged", patched: true, files: map[string]string{"mart.yml": project("    +target_schema: snaps2\n    s_three:\n      +tags: [new]\n")}},
+		{name: "their schema gone: s_hist's relation moves", patched: false, files: map[string]string{"mart.yml": project("")}},
+		{name: "the folder's config as written otherwise", patched: true, files: map[string]string{"mart.yml": head + "snapshots:\n  sn:\n    sub: {+strategy: check, +check_cols: all}\n"}},
+	})
+}
