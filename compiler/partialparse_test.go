@@ -87,6 +87,7 @@ type mutatedProject struct {
 		extra        string // the extra folder's configs (its ephemeral models)
 		seeds        string // a seeds: entry (patchseeds.go)
 		snapshots    string // a snapshots: entry (patchsnapshots.go)
+		sources      string // a sources: entry (patchsources.go)
 		head         string // lines above the settings (comments)
 	}
 }
@@ -164,7 +165,7 @@ vars:
       +materialized: table
 %s    layer_2:
       +materialized: %s
-%s%s%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra, s.seeds, s.snapshots)
+%s%s%s%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra, s.seeds, s.snapshots, s.sources)
 	p.write("mart.yml", text)
 }
 
@@ -293,7 +294,10 @@ func (p *mutatedProject) mutateOnce() string {
 		p.writeMartYML()
 		return fmt.Sprintf("vars v=%d w=%d more %q", p.settings.v, p.settings.w, p.settings.moreVars)
 	case 5: // folder configs (patchfolder.go)
-		switch r.Intn(7) {
+		switch r.Intn(8) {
+		case 7: // the sources' folder configs: their tables made again
+			p.settings.sources = p.pick([]string{"", "sources:\n  synth:\n    raw:\n      +meta: {k: 1}\n", "sources:\n  synth:\n    raw:\n      things:\n        +tags: [th]\n",
+				"sources:\n  synth:\n    +tags: [src]\n"})
 		case 6: // the snapshots' folder configs: hist's made again in place; the YAML snapshot's (whole)
 			p.settings.snapshots = p.pick([]string{"", "snapshots:\n  synth:\n    +tags: [snap]\n", "snapshots:\n  synth:\n    hist:\n      +meta: {k: 1}\n",
 				"snapshots:\n  synth:\n    hist:\n      +invalidate_hard_deletes: true\n      +tags: [h]\n"})
@@ -313,7 +317,7 @@ func (p *mutatedProject) mutateOnce() string {
 				"      +docs: {show: false}\n", "      +materialized: table\n", "      g_1:\n        +tags: [g1]\n"})
 		}
 		p.writeMartYML()
-		return fmt.Sprintf("folder config %s %s %q %q %q %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.extra, p.settings.seeds, p.settings.snapshots, p.settings.head)
+		return fmt.Sprintf("folder config %s %s %q %q %q %q %q %q", p.settings.layer2, p.settings.layer1Schema, p.settings.layer0, p.settings.extra, p.settings.seeds, p.settings.snapshots, p.settings.sources, p.settings.head)
 	case 6: // a macro body
 		f := p.pick(p.files("macros", ".sql"))
 		text := p.read(f)

@@ -749,6 +749,8 @@ type patchHead struct {
 	// SeedConfigs, SnapshotConfigs: its seeds: and snapshots: entries,
 	// the same (patchseeds.go, patchsnapshots.go)
 	SeedConfigs, SnapshotConfigs string
+	// SourceConfigs: its sources: entry, the same (patchsources.go)
+	SourceConfigs string
 	// YAMLSnapshots: the fqn of each snapshot a properties file makes
 	// (relation:), enabled or not, whose folder config an edit of the
 	// snapshots: entry may change (patchsnapshots.go)
@@ -1218,7 +1220,8 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
 		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags),
 		ModelConfigs: c.project.configTexts["models"], SeedConfigs: c.project.configTexts["seeds"],
-		SnapshotConfigs: c.project.configTexts["snapshots"], YAMLSnapshots: c.yamlSnapshots()}}
+		SnapshotConfigs: c.project.configTexts["snapshots"], YAMLSnapshots: c.yamlSnapshots(),
+		SourceConfigs: c.project.configTexts["sources"]}}
 	var varsOK bool
 	snap.Vars, varsOK = projectVarSums(c.project)
 	if snap.Key == "" || !varsOK {
@@ -1993,7 +1996,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
-	if opt.PatchReadOnly && len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(goneNodes)+len(editedDocs)+len(unitFiles) > 0 {
+	sourceFolders := proj.configTexts["sources"] != snap.SourceConfigs
+	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(goneNodes)+len(editedDocs)+len(unitFiles) > 0) {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2494,6 +2498,21 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 			testEdits = append(testEdits, testEdit{id: id, name: name, file: e.file, entry: e.entry, source: e.source})
 		}
+	}
+	// the source tables whose folder config an edit of the project file's
+	// sources: entry changed are made again (patchsources.go)
+	if sourceFolders {
+		texts := make(map[string][]byte, len(editedYAML)+len(goneProps))
+		for _, ch := range editedYAML {
+			texts[ch.path] = ch.data
+		}
+		for _, p := range goneProps {
+			texts[p] = nil
+		}
+		if why := load.sourceFolderRemakes(proj, remakes, sourceDescs, texts); why != "" {
+			return nil, why
+		}
+		snap.SourceConfigs = proj.configTexts["sources"]
 	}
 	if len(testEdits)+len(remakes)+len(unitFiles) > 0 {
 		if why := snap.canEditGraph(); why != "" {

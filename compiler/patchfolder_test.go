@@ -331,3 +331,53 @@ func TestPatchSeedFolderConfigs(t *testing.T) {
 		{name: "one with no config", patched: true, files: map[string]string{"mart.yml": head + "seeds:\n  sf:\n    +tags: [x]\n"}},
 	})
 }
+
+// TestPatchSourceFolderConfigs: the project file's sources: entry
+// (folder configs) edited makes again the source tables whose config it
+// changed (patchsources.go: sourceFolderRemakes), with their tests; what
+// reads them stays. A table disabled, a package's, one whose YAML changed
+// in the same save, one whose entry is templated, and a templated entry
+// compile whole.
+func TestPatchSourceFolderConfigs(t *testing.T) {
+	head := "name: so\nversion: \"1.0.0\"\n"
+	project := func(srcs string) string { return head + "sources:\n  so:\n" + srcs }
+	src := func(desc string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n" +
+			"      - name: t1\n        description: " + desc + "\n        columns:\n          - name: id\n            data_tests: [not_null]\n" +
+			"      - name: t2\n" +
+			"  - name: other\n    schema: main\n    tables:\n      - name: o1\n"
+	}
+	base := "    +tags: [every]\n    raw:\n      +meta: {owner: ops}\n      +tags: [raw]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       project("    raw:\n      +meta: {owner: data}\n"),
+			"models/a.sql":   "select id from {{ source('raw', 't1') }}\n",
+			"models/o.sql":   "select * from {{ source('other', 'o1') }}\n",
+			"models/src.yml": src("the first")}},
+		{name: "a source's tables' meta", patched: true, files: map[string]string{"mart.yml": project("    raw:\n      +meta: {owner: ops}\n")}},
+		{name: "every table of the project made again: whole (no source stays to insert them next to)", patched: false, files: map[string]string{
+			"mart.yml": project("    +tags: [every]\n    raw:\n      +meta: {owner: ops}\n")}},
+		{name: "one source's tags (its tables' tests' too)", patched: true, files: map[string]string{"mart.yml": project(base)}},
+		{name: "one table's freshness and loaded_at_field", patched: true, files: map[string]string{
+			"mart.yml": project(base + "      t2:\n        +freshness: {warn_after: {count: 1, period: day}}\n        +loaded_at_field: at\n")}},
+		{name: "a comment", patched: true, files: map[string]string{
+			"mart.yml": project(base + "      t2: # its own\n        +freshness: {warn_after: {count: 1, period: day}}\n        +loaded_at_field: at\n")}},
+		{name: "with a description edited elsewhere", patched: true, files: map[string]string{
+			"mart.yml":       project(base + "    other:\n      +meta: {o: 1}\n"),
+			"models/src.yml": src("the first, edited")}},
+		{name: "with the description of a table it changes", patched: false, files: map[string]string{
+			"mart.yml":       project(base + "      t1:\n        +tags: [t1]\n    other:\n      +meta: {o: 1}\n"),
+			"models/src.yml": src("the first, edited again")}},
+		{name: "a table disabled (nothing reads it)", patched: false, files: map[string]string{
+			"mart.yml": project(base + "      t2:\n        +enabled: false\n")}},
+		{name: "enabled again", patched: true, files: map[string]string{"mart.yml": project(base)}},
+		{name: "templated", patched: false, files: map[string]string{"mart.yml": project(base + "    other:\n      +meta: {o: \"{{ var('o', 'x') }}\"}\n")}},
+		{name: "plain", patched: false, files: map[string]string{"mart.yml": project(base)}},
+		{name: "a templated table", patched: false, files: map[string]string{
+			"mart.yml":       project(base + "      t2:\n        +meta: {k2: 1}\n"),
+			"models/src.yml": strings.Replace(src("the first"), "      - name: t2\n", "      - name: t2\n        meta: {k: \"{{ var('v', 'vv') }}\"}\n", 1)}},
+		{name: "another source's (the table with Jinja left as it is)", patched: true, files: map[string]string{
+			"mart.yml": project(base + "      t2:\n        +meta: {k2: 1}\n    other:\n      +tags: [o]\n")}},
+		{name: "the entry gone", patched: false, files: map[string]string{"mart.yml": head}},
+	})
+}

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -253,4 +254,123 @@ func settleSource(s *Node) {
 	if s.Tags == nil {
 		s.Tags = []string{}
 	}
+}
+
+// sourceFolderRemakes adds to remakes (by id) the root project's source
+// tables whose folder config an edit of the project file's sources:
+// entry changed, each made again from its entry as it is (a table made
+// again: its source's entry and its own, from the properties file's new
+// text, texts, or the snapshot's), or says why it cannot: the entries
+// are templated, a table's YAML changed in the same edit otherwise
+// (sourceDescs: its descriptions, columns or tests), its entry is not
+// found once or not of plain YAML. A table an edit adds, removes or makes
+// again already (remakes) gets its folder config as it is made.
+func (l *patchLoad) sourceFolderRemakes(proj *Project, remakes, sourceDescs map[string]*descEdit, texts map[string][]byte) string {
+	what := "the project file's sources: configs changed"
+	for _, text := range []string{l.snap.SourceConfigs, proj.configTexts["sources"]} {
+		if isTemplate(text) || strings.Contains(text, "{#") {
+			return what + " and are templated"
+		}
+	}
+	old, ok := configsTree(proj.File, "sources", l.snap.SourceConfigs)
+	if !ok {
+		return what + " and the snapshot's do not parse"
+	}
+	if why := l.index(); why != "" {
+		return why
+	}
+	before := &Project{configs: map[string]*configTree{"sources": old}}
+	after := &Project{configs: map[string]*configTree{"sources": proj.configs["sources"]}}
+	parsed := map[string]*yaml.Node{} // the properties files' top mappings, by path
+	for i := range l.ix.nodes {
+		sel := &l.ix.nodes[i].sel
+		if l.ix.nodes[i].gone || sel.ResourceType != TypeSource || remakes[sel.UniqueID] != nil {
+			continue
+		}
+		a, okA := typedJSON(nil, before.folderConfig("sources", sel.FQN))
+		b, okB := typedJSON(nil, after.folderConfig("sources", sel.FQN))
+		switch {
+		case !okA || !okB:
+			return what + " to values the snapshot cannot compare"
+		case bytes.Equal(a, b):
+			continue
+		case sel.Package != proj.Name:
+			return what + " for " + sel.UniqueID + ", a package's"
+		case sourceDescs[sel.UniqueID] != nil:
+			return what + " for " + sel.UniqueID + ", whose YAML changed too"
+		}
+		top, ok := parsed[sel.Path]
+		if !ok {
+			data, edited := texts[sel.Path]
+			if !edited {
+				var why string
+				if data, why = l.propsText(sel.Path); why != "" {
+					return what + " for " + sel.UniqueID + " and " + why
+				}
+			}
+			var root yaml.Node
+			if yaml.Unmarshal(data, &root) == nil && len(root.Content) == 1 && root.Content[0].Kind == yaml.MappingNode {
+				top = root.Content[0]
+			}
+			parsed[sel.Path] = top
+		}
+		src, table := sourceEntry(top, sel.SourceName, sel.Name)
+		if table == nil || !plainTable(table) {
+			return what + " for " + sel.UniqueID + ", whose entry is not found once or not of plain YAML"
+		}
+		remakes[sel.UniqueID] = &descEdit{entryAdded: true, entryRemoved: true, remade: true, entry: table, source: src,
+			file: sel.Path, removedFrom: sel.Path}
+	}
+	return ""
+}
+
+// sourceEntry is the entry of source name and that of its table table in
+// a properties file's top mapping (nil: not there once).
+func sourceEntry(top *yaml.Node, name, table string) (src, t *yaml.Node) {
+	if top == nil {
+		return nil, nil
+	}
+	var found int
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value != "sources" || top.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range top.Content[i+1].Content {
+			if n, ok := entryName(item); ok && n == name {
+				src = item
+				found++
+			}
+		}
+	}
+	if found != 1 {
+		return nil, nil
+	}
+	tables, ok := sourceTables(src)
+	if !ok {
+		return nil, nil
+	}
+	found = 0
+	for _, item := range tables {
+		if n, ok := entryName(item); ok && n == table {
+			t = item
+			found++
+		}
+	}
+	if found != 1 {
+		return nil, nil
+	}
+	return src, t
+}
+
+// entryName is the name: of a YAML list's mapping entry.
+func entryName(item *yaml.Node) (string, bool) {
+	if item.Kind != yaml.MappingNode {
+		return "", false
+	}
+	for j := 0; j+1 < len(item.Content); j += 2 {
+		if item.Content[j].Value == "name" && item.Content[j+1].Kind == yaml.ScalarNode {
+			return item.Content[j+1].Value, true
+		}
+	}
+	return "", false
 }

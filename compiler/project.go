@@ -25,8 +25,8 @@ type Project struct {
 	// fileSum is the file's name and the checksum of its text without its
 	// vars (settingsSum); wholeSum the checksum of all of it (patch.go)
 	fileSum, wholeSum string
-	// configTexts is the root project file's models:, seeds: and
-	// snapshots: entries as written, by key, which fileSum leaves out
+	// configTexts is the root project file's models:, seeds:, snapshots:
+	// and sources: entries as written, by key, which fileSum leaves out
 	// (none when it has none or fileSum does not leave it out:
 	// settingsSum)
 	configTexts   map[string]string
@@ -304,10 +304,11 @@ func strList(n *yaml.Node) []string {
 // patch compares with the vars' values instead (changedVars: a var
 // edited in the project file re-renders the nodes that read it, as one
 // passed with --vars does), and, when models is set (the root project's
-// file), without its models:, seeds: and snapshots: entries, which it
-// returns as written, by key: a patch compares each model's (seed's,
-// snapshot's) folder config under it and the snapshot's (folderChanges)
-// and makes again the nodes whose config it changed. The whole text is hashed (and no
+// file), without its models:, seeds:, snapshots: and sources: entries,
+// which it returns as written, by key: a patch compares each model's
+// (seed's, snapshot's, source table's) folder config under it and the
+// snapshot's (folderChanges) and makes again the nodes whose config it
+// changed. The whole text is hashed (and no
 // entry's text returned) when an anchor
 // or alias is anywhere (the vars may feed other settings), a directive
 // may be (hasDirective), the top
@@ -336,7 +337,7 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, texts m
 		switch {
 		case k.Value == "vars":
 			h.Write([]byte("\x00vars\x00"))
-		case (k.Value == "models" || k.Value == "seeds" || k.Value == "snapshots") && models:
+		case (k.Value == "models" || k.Value == "seeds" || k.Value == "snapshots" || k.Value == "sources") && models:
 			// its lines, from its key's (a block mapping's key at the
 			// start of its line: no other key shares them) to the next
 			// key's, or the end

@@ -1623,3 +1623,25 @@ func TestBuildFromPatchAfterSnapshotConfigEdit(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Equal(t, "snc.s_hist\n", r.Stdout)
 }
+
+// An analyst tags a source's table in mart.yml's sources: entry and
+// builds what it feeds: the compile is patched (patchsources.go: the
+// table made again with its tests, its reader kept), and what the build
+// runs and target/ are a whole compile's.
+func TestBuildFromPatchAfterSourceFolderConfigEdit(t *testing.T) {
+	head := "name: srcf\non-run-start:\n  - create schema if not exists ext\n" +
+		"  - create or replace table ext.raw_a as select * from (values (1, 'x'), (2, 'y')) t(id, kind)\n  - create or replace table ext.raw_b as select 1 as id\n"
+	props := "version: 2\nsources:\n  - name: raw\n    schema: ext\n    tables:\n      - name: raw_a\n        columns:\n          - name: kind\n" +
+		"            data_tests:\n              - accepted_values:\n                  values: [x, y]\n      - name: raw_b\n"
+	light, whole := builtPair(t, map[string]string{"mart.yml": head, "models/_sources.yml": props,
+		"models/a.sql": "select id, kind from {{ source('raw', 'raw_a') }}\n", "models/b.sql": "select id from {{ source('raw', 'raw_b') }}\n"})
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "mart.yml", head+"sources:\n  srcf:\n    raw:\n      raw_a:\n        +tags: [landed]\n        +meta: {owner: ops}\n")
+	}
+	r := patchedLikeWhole(t, light, whole, "a source table tagged", "build", "--threads", "1", "--select", "tag:landed+")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Contains(t, r.Stdout, "TOTAL=2") // a and the table's test
+	r = mart(t, light, "ls", "--select", "tag:landed", "--resource-type", "source")
+	require.Equal(t, 0, r.Code, r.String())
+	assert.Equal(t, "srcf.raw.raw_a\n", r.Stdout)
+}
