@@ -1894,10 +1894,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		byID := snap.nodeIndex()
 		for _, name := range remade {
 			changed := firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", "
-			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
-			if !ok {
-				ni, ok = byID[TypeSnapshot+"."+proj.Name+"."+name]
+			typ := TypeModel
+			if entries[name].snapshot {
+				typ = TypeSnapshot
 			}
+			ni, ok := byID[typ+"."+proj.Name+"."+name]
 			if !ok {
 				return nil, changed + "not a patchable model"
 			}

@@ -565,12 +565,15 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			if !e.entryAdded {
 				return nil, why + "its name's YAML entry was removed"
 			}
-			if e.usedAdded {
-				return nil, why + "its entry is another's"
+			if e.usedAdded || e.snapshot != (n.ResourceType == TypeSnapshot) {
+				return nil, why + "its entry is another's, or of another kind's list"
 			}
 			entry, entryFile = &propEntry{}, e.file
 			if err := e.entry.Decode(entry); err != nil || entry.Name != n.Name || entry.Versions != nil {
 				return nil, why + "its YAML entry does not decode cleanly"
+			}
+			if _, yamlSnapshot := entry.Rest["relation"]; yamlSnapshot {
+				return nil, why + "its YAML entry makes a snapshot of its own (relation:)"
 			}
 			c.applyPatch(&properties{file: e.file, pkg: projects[0]}, n.ResourceType, entry, n)
 			if len(c.diags) > 0 || !n.Enabled() {
@@ -942,10 +945,11 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 				if w != "" {
 					return nil, why + w
 				}
-				e = &descEdit{entryAdded: true, entryRemoved: true, entry: entry, file: g.n.PatchPath, removedFrom: g.n.PatchPath}
+				e = &descEdit{entryAdded: true, entryRemoved: true, entry: entry, file: g.n.PatchPath, removedFrom: g.n.PatchPath,
+					snapshot: g.n.ResourceType == TypeSnapshot}
 				entries[g.n.Name] = e
 			}
-			if e == nil || !e.entryRemoved || e.removedFrom != g.n.PatchPath || e.usedRemoved {
+			if e == nil || !e.entryRemoved || e.removedFrom != g.n.PatchPath || e.usedRemoved || e.snapshot != (g.n.ResourceType == TypeSnapshot) {
 				return nil, why + "YAML describes it"
 			}
 			e.usedRemoved = true

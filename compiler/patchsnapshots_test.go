@@ -72,3 +72,58 @@ func TestPatchSnapshotConfigs(t *testing.T) {
 		{name: "the folder's config as written otherwise", patched: true, files: map[string]string{"mart.yml": head + "snapshots:\n  sn:\n    sub: {+strategy: check, +check_cols: all}\n"}},
 	})
 }
+
+// TestPatchSnapshotEntryRelation: relation: added to a SQL snapshot's
+// YAML entry makes a YAML snapshot of its name, which the compile refuses
+// (found by review: the patch made the SQL snapshot again, as for a config
+// edit).
+func TestPatchSnapshotEntryRelation(t *testing.T) {
+	snap := "{% snapshot s_hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id from {{ ref('a') }}\n{% endsnapshot %}\n"
+	props := func(more string) string {
+		return "version: 2\nsnapshots:\n  - name: s_hist\n    description: the history\n" + more
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":             "name: rv\nversion: \"1.0.0\"\n",
+			"models/a.sql":         "select 1 as id\n",
+			"snapshots/hist.sql":   snap,
+			"snapshots/_snaps.yml": props(""),
+		}},
+		{name: "relation: added to its entry", coldFails: true, files: map[string]string{
+			"snapshots/_snaps.yml": props("    relation: ref('a')\n")}},
+	})
+}
+
+// TestPatchModelsEntryNamingSnapshot: a models: entry that names a
+// snapshot describes no model (the compile warns); the patch must not
+// apply it to the snapshot (found by review).
+func TestPatchModelsEntryNamingSnapshot(t *testing.T) {
+	snap := "{% snapshot s_hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id from {{ ref('a') }}\n{% endsnapshot %}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":           "name: rv\nversion: \"1.0.0\"\n",
+			"models/a.sql":       "select 1 as id\n",
+			"snapshots/hist.sql": snap,
+			"models/_p.yml":      "version: 2\nmodels:\n  - name: a\n    description: a\n",
+		}},
+		{name: "a models: entry for the snapshot", patched: false, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: a\n    description: a\n  - name: s_hist\n    description: wrong kind\n    config:\n      tags: [oops]\n"}},
+	})
+}
+
+// TestPatchModelBecomesSnapshot: a model's file removed and a snapshot
+// of its name added: the model's entry describes no model now, and the
+// snapshot must not take it (found by review).
+func TestPatchModelBecomesSnapshot(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":            "name: rv\nversion: \"1.0.0\"\n",
+			"models/a.sql":        "select 1 as id\n",
+			"models/h.sql":        "select 1 as id\n",
+			"models/_p.yml":       "version: 2\nmodels:\n  - name: h\n    description: the model h\n    columns:\n      - name: id\n        data_tests: [not_null]\n",
+			"snapshots/other.sql": "{% snapshot s_other %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}\n",
+		}},
+		{name: "h a snapshot now", patched: false, remove: []string{"models/h.sql"}, files: map[string]string{
+			"snapshots/h.sql": "{% snapshot h %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id from {{ ref('a') }}\n{% endsnapshot %}\n"}},
+	})
+}

@@ -78,6 +78,11 @@ type descEdit struct {
 	// the new text (its name and quoting: what its tests read)
 	source *yaml.Node
 	file   string
+	// snapshot: the entry is a snapshots: list's (a snapshot of SQL made
+	// again: patchsnapshots.go), not a models: list's; the two share
+	// names in entries, which a node of the other kind must not take
+	// (found by review)
+	snapshot bool
 	// entryAdded, entryRemoved: the model's entry is new in the file (entry),
 	// or gone from removedFrom (both: moved from one file to another, with
 	// its model); usedAdded, usedRemoved: by the model file added or
@@ -1471,7 +1476,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 				if _, ok := byID[nodeID(proj, key)]; !ok || entries[name] != nil {
 					return nil, nil, nil, nil, ch.path + " changed the config of " + key + ", not a patchable snapshot"
 				}
-				e.entryAdded, e.entryRemoved, e.remade = true, true, true
+				e.entryAdded, e.entryRemoved, e.remade, e.snapshot = true, true, true, true
 				e.file, e.removedFrom = ch.path, ch.path
 				entries[name] = e
 				continue
