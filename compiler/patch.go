@@ -1913,42 +1913,32 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	// the models whose folder config an edit of the project file's
-	// models: entry changed are made again the same way (patchfolder.go)
-	if proj.configTexts["models"] != snap.ModelConfigs {
-		folder, why := snap.folderRemakes(proj, patchable)
+	// models: entry changed are made again the same way (patchfolder.go),
+	// and the snapshots whose folder config its snapshots: entry changed
+	// (patchsnapshots.go)
+	for _, k := range []struct {
+		kind string
+		was  *string
+	}{{"models", &snap.ModelConfigs}, {"snapshots", &snap.SnapshotConfigs}} {
+		if proj.configTexts[k.kind] == *k.was {
+			continue
+		}
+		folder, why := snap.folderRemakes(proj, k.kind, patchable)
 		if why != "" {
 			return nil, why
 		}
+		what := "the project file's " + k.kind + ": configs changed "
 		for _, ni := range folder {
-			if what := remake(ni); what != "" {
-				return nil, "the project file's models: configs changed the config of " + snap.Nodes[ni].Path + ", " + what
+			if w := remake(ni); w != "" {
+				return nil, what + "the config of " + snap.Nodes[ni].Path + ", " + w
 			}
 		}
 		if len(folder) > 0 && !opt.PatchReadOnly {
 			if why := snap.canEditGraph(); why != "" {
-				return nil, "the project file's models: configs changed a model's config and " + why
+				return nil, what + "a node's config and " + why
 			}
 		}
-		snap.ModelConfigs = proj.configTexts["models"]
-	}
-	// the snapshots whose folder config an edit of its snapshots: entry
-	// changed, the same way (patchsnapshots.go)
-	if proj.configTexts["snapshots"] != snap.SnapshotConfigs {
-		folder, why := snap.snapshotRemakes(proj, patchable)
-		if why != "" {
-			return nil, why
-		}
-		for _, ni := range folder {
-			if what := remake(ni); what != "" {
-				return nil, "the project file's snapshots: configs changed the config of " + snap.Nodes[ni].Path + ", " + what
-			}
-		}
-		if len(folder) > 0 && !opt.PatchReadOnly {
-			if why := snap.canEditGraph(); why != "" {
-				return nil, "the project file's snapshots: configs changed a snapshot's config and " + why
-			}
-		}
-		snap.SnapshotConfigs = proj.configTexts["snapshots"]
+		*k.was = proj.configTexts[k.kind]
 	}
 	// the seeds whose folder config an edit of its seeds: entry changed,
 	// or whose YAML config an edit changed (patchseeds.go)

@@ -33,19 +33,28 @@ import (
 // project file keys the snapshot by its whole text (patchKey): any edit
 // of it compiles the whole project.
 
-// folderRemakes returns the patchable models (indexes in snap.Nodes,
-// sorted) whose folder config the edit of the models: entry changed, or
-// why it cannot be patched.
-func (snap *patchSnapshot) folderRemakes(proj *Project, patchable map[string]int) ([]int, string) {
-	files, why := snap.folderChanges(proj, "models", snap.ModelConfigs, proj.configTexts["models"], nil)
+// folderRemakes returns the patchable models (snapshots: kind; indexes
+// in snap.Nodes, sorted) whose folder config the edit of the project
+// file's entry of that kind changed, or why it cannot be patched.
+func (snap *patchSnapshot) folderRemakes(proj *Project, kind string, patchable map[string]int) ([]int, string) {
+	was, named := snap.ModelConfigs, map[string]string(nil)
+	if kind == "snapshots" {
+		was, named = snap.SnapshotConfigs, snap.snapshotNames(patchable)
+	}
+	files, why := snap.folderChanges(proj, kind, was, proj.configTexts[kind], named)
 	if why != "" {
 		return nil, why
+	}
+	if kind == "snapshots" {
+		if why := snap.yamlSnapshotsKept(proj); why != "" {
+			return nil, why
+		}
 	}
 	var out []int
 	for _, f := range files {
 		ni, ok := patchable[f.Path]
 		if !ok {
-			return nil, "the project file's models: configs changed for " + f.Path + ", not a patchable model"
+			return nil, "the project file's " + kind + ": configs changed for " + f.Path + ", not a patchable node"
 		}
 		out = append(out, ni)
 	}

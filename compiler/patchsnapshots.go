@@ -24,33 +24,16 @@ import (
 // snapshot whose relation moves while nodes read it, and templated folder
 // configs (folderChanges).
 
-// snapshotRemakes returns the patchable snapshots (indexes in snap.Nodes,
-// sorted) whose folder config the edit of the snapshots: entry changed,
-// or why it cannot be patched.
-func (snap *patchSnapshot) snapshotRemakes(proj *Project, patchable map[string]int) ([]int, string) {
+// snapshotNames is the name of each patchable snapshot (its block's) by
+// its file's path (folderChanges' named).
+func (snap *patchSnapshot) snapshotNames(patchable map[string]int) map[string]string {
 	named := map[string]string{}
 	for path, ni := range patchable {
 		if id := snap.Nodes[ni].ID; strings.HasPrefix(id, TypeSnapshot+".") {
 			named[path] = id[strings.LastIndexByte(id, '.')+1:]
 		}
 	}
-	files, why := snap.folderChanges(proj, "snapshots", snap.SnapshotConfigs, proj.configTexts["snapshots"], named)
-	if why != "" {
-		return nil, why
-	}
-	if why := snap.yamlSnapshotsKept(proj); why != "" {
-		return nil, why
-	}
-	var out []int
-	for _, f := range files {
-		ni, ok := patchable[f.Path]
-		if !ok {
-			return nil, "the project file's snapshots: configs changed for " + f.Path + ", not a patchable snapshot"
-		}
-		out = append(out, ni)
-	}
-	slices.Sort(out)
-	return out, ""
+	return named
 }
 
 // yamlSnapshots is the fqn of each YAML snapshot (a properties file's
