@@ -517,7 +517,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		why   string
 	}
 	var tested []testedModel
-	for _, a := range addOrder(proj.Dir, added) {
+	for _, a := range addOrder(proj.Dir, added, func(a addedFile) string { return snap.Files[a.like].Kind }) {
 		like := snap.Files[a.like]
 		why := a.path + " is new and "
 		if like.Kind != "models" && like.Kind != "tests" && like.Kind != "snapshots" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
@@ -786,18 +786,27 @@ var refCallLiteralRE = regexp.MustCompile(`ref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)`
 // (ref('x') with a literal name) comes after it: each is rendered finding
 // those before it. Files are in path order otherwise; a ref the text
 // does not show, or a cycle, leaves a model to ref one not yet added,
-// which the patch refuses (unknown).
-func addOrder(dir string, added []addedFile) []addedFile {
+// which the patch refuses (unknown). A snapshot's file (kind) is named by
+// its first block, not by its file.
+func addOrder(dir string, added []addedFile, kind func(addedFile) string) []addedFile {
 	names := make(map[string]int, len(added))
-	for i, a := range added {
-		names[a.modelName()] = i
-	}
-	deps := make([][]int, len(added))
+	texts := make([][]byte, len(added))
 	for i, a := range added {
 		data, err := readFile(osPath(dir, a.path))
 		if err != nil {
 			continue // read again, and refused, when its turn comes
 		}
+		texts[i] = data
+		names[a.modelName()] = i
+		if kind(a) == "snapshots" { // named by its first block (fileNode)
+			if ms := snapshotNameRE().FindSubmatch(data); ms != nil {
+				delete(names, a.modelName())
+				names[string(ms[1])] = i
+			}
+		}
+	}
+	deps := make([][]int, len(added))
+	for i, data := range texts {
 		for _, m := range refCallLiteralRE.FindAllSubmatch(data, -1) {
 			if j, ok := names[string(m[1])]; ok && j != i {
 				deps[i] = append(deps[i], j)

@@ -127,3 +127,27 @@ func TestPatchModelBecomesSnapshot(t *testing.T) {
 			"snapshots/h.sql": "{% snapshot h %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id from {{ ref('a') }}\n{% endsnapshot %}\n"}},
 	})
 }
+
+// TestPatchSnapshotsReadingSnapshots: snapshots made again that ref one
+// another (by their blocks' names, which their files' do not sort as), and
+// a model made again in the same save that refs one, are made in the
+// order of their refs (addOrder; found by review: refused before).
+func TestPatchSnapshotsReadingSnapshots(t *testing.T) {
+	snapSQL := func(name, body string) string {
+		return "{% snapshot " + name + " %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\n" + body + "\n{% endsnapshot %}\n"
+	}
+	project := func(conf string) string {
+		return "name: sr\nversion: \"1.0.0\"\nsnapshots:\n  sr:\n" + conf + "models:\n  sr:\n    z:\n  " + strings.ReplaceAll(conf, "\n    ", "\n      ")
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          project("    +meta: {k: 1}\n"),
+			"models/a.sql":      "select 1 as id\n",
+			"models/z.sql":      "select * from {{ ref('s_one') }}\n",
+			"snapshots/a_3.sql": snapSQL("s_three", "select * from {{ ref('s_one') }}"),
+			"snapshots/one.sql": snapSQL("s_one", "select * from {{ ref('a') }}"),
+		}},
+		{name: "every snapshot and model tagged", patched: true, files: map[string]string{"mart.yml": project("    +meta: {k: 1}\n    +tags: [t]\n")}},
+		{name: "and back", patched: true, files: map[string]string{"mart.yml": project("    +meta: {k: 1}\n")}},
+	})
+}
