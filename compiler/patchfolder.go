@@ -80,6 +80,9 @@ func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText, nowText s
 		return nil, what + " and the snapshot's do not parse"
 	}
 	now := proj.configs[kind]
+	if old.templated() || now.templated() {
+		return nil, what + " and are templated"
+	}
 	if old == nil && now == nil {
 		return nil, "" // (an empty entry and none)
 	}
@@ -158,6 +161,31 @@ func configsTree(file, kind, text string) (*configTree, bool) {
 	var diags Diagnostics
 	t := parseConfigTree(file, top.Content[1], kind, &diags)
 	return t, !diags.HasErrors()
+}
+
+// templated says a value of the tree holds a template once YAML decoded
+// it (as renderConfigs renders it: "\x7B{" in a double-quoted string, or
+// a line wrapped in one, is one too), or one rendered it (raw), but for
+// hooks, which render when they run (found by review: the text's check
+// alone let such a value through, unrendered).
+func (t *configTree) templated() bool {
+	if t == nil {
+		return false
+	}
+	if len(t.raw) > 0 {
+		return true
+	}
+	for k, v := range t.conf {
+		if k != "pre_hook" && k != "post_hook" && anyString(v, isTemplate) {
+			return true
+		}
+	}
+	for _, c := range t.children {
+		if c.templated() {
+			return true
+		}
+	}
+	return false
 }
 
 // keys adds the folder names of a config tree, at every level, to names.

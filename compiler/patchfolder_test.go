@@ -357,7 +357,7 @@ func TestPatchSourceFolderConfigs(t *testing.T) {
 		{name: "a source's tables' meta", patched: true, files: map[string]string{"mart.yml": project("    raw:\n      +meta: {owner: ops}\n")}},
 		{name: "every table of the project made again: whole (no source stays to insert them next to)", patched: false, files: map[string]string{
 			"mart.yml": project("    +tags: [every]\n    raw:\n      +meta: {owner: ops}\n")}},
-		{name: "one source's tags (its tables' tests' too)", patched: true, files: map[string]string{"mart.yml": project(base)}},
+		{name: "one source's tags", patched: true, files: map[string]string{"mart.yml": project(base)}},
 		{name: "one table's freshness and loaded_at_field", patched: true, files: map[string]string{
 			"mart.yml": project(base + "      t2:\n        +freshness: {warn_after: {count: 1, period: day}}\n        +loaded_at_field: at\n")}},
 		{name: "a comment", patched: true, files: map[string]string{
@@ -379,5 +379,36 @@ func TestPatchSourceFolderConfigs(t *testing.T) {
 		{name: "another source's (the table with Jinja left as it is)", patched: true, files: map[string]string{
 			"mart.yml": project(base + "      t2:\n        +meta: {k2: 1}\n    other:\n      +tags: [o]\n")}},
 		{name: "the entry gone", patched: false, files: map[string]string{"mart.yml": head}},
+	})
+}
+
+// TestPatchTemplatedFolderConfigs: a template in a folder config that
+// YAML puts together as it decodes ("\x7B{", a line wrapped in a double-
+// quoted string) is one: such an edit compiles whole. A source table or
+// seed made again under templated folder configs renders them, as a
+// whole compile does (found by review: they were kept as written).
+func TestPatchTemplatedFolderConfigs(t *testing.T) {
+	head := "name: so\nversion: \"1.0.0\"\n"
+	src := func(t2 string) string {
+		return "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: t1\n      - name: t2\n" + t2 +
+			"  - name: other\n    schema: main\n    tables:\n      - name: o1\n"
+	}
+	seeds := func(conf string) string { return "version: 2\nseeds:\n  - name: s\n" + conf }
+	wrapped := "sources:\n  so:\n    raw:\n      t2:\n        +meta: {owner: \"{\\\n          { env_var('RV_OWNER', 'data') }}\"}\n"
+	templated := head + "sources:\n  so:\n    raw:\n      t2:\n        +meta: {k: \"{{ var('v', 'x') }}\"}\n" +
+		"seeds:\n  so:\n    +meta: {k: \"{{ var('v', 'x') }}\"}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": head, "models/o.sql": "select * from {{ source('other', 'o1') }}\n", "models/src.yml": src(""),
+			"seeds/s.csv": "id\n1\n", "seeds/_s.yml": seeds("")}},
+		{name: "an escaped template", patched: false, files: map[string]string{
+			"mart.yml": head + "sources:\n  so:\n    raw:\n      t2:\n        +meta: {k: \"\\x7B{ var('v', 'x') }}\"}\n"}},
+		{name: "a template wrapped over two lines", patched: false, files: map[string]string{
+			"mart.yml": head + wrapped}},
+		{name: "a seed's escaped template", patched: false, files: map[string]string{
+			"mart.yml": head + wrapped + "seeds:\n  so:\n    +meta: {k: \"\\x7B{ var('v', 'x') }}\"}\n"}},
+		{name: "templated folder configs", patched: false, files: map[string]string{"mart.yml": templated}},
+		{name: "a table made again under them (its own meta): they render", patched: true, files: map[string]string{"models/src.yml": src("        meta: {b: 2}\n")}},
+		{name: "a seed made again under them (its YAML config): they render", patched: true, files: map[string]string{"seeds/_s.yml": seeds("    config: {tags: [x]}\n")}},
+		{name: "a description: patched as ever", patched: true, files: map[string]string{"seeds/_s.yml": seeds("    description: the s\n    config: {tags: [x]}\n")}},
 	})
 }

@@ -72,6 +72,11 @@ func (snap *patchSnapshot) seedConfigEdits(files []fileStat, edits map[string]*d
 // the edit changed, texts the properties files it changed, as they are now.
 func (l *patchLoad) remakeSeeds(proj *Project, files []fileStat, csvs map[string]bool, texts map[string][]byte) ([]*newModel, []goneModel, string) {
 	c := l.c
+	// the folder configs, rendered as a whole compile renders them first
+	// (addModels, which runs before, renders them too: once)
+	if len(proj.renderConfigs(c.targetValue, c.opt.Vars)) > 0 {
+		return nil, nil, "a seed's config changed and the project's configs do not render cleanly"
+	}
 	if why := l.index(); why != "" {
 		return nil, nil, why
 	}

@@ -65,6 +65,12 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 	if l.sources == nil {
 		l.sources = map[string]*Node{}
 	}
+	// the folder configs, rendered as a whole compile renders them first
+	// (found by review: a table made again kept a template of its folder
+	// config as written)
+	if len(proj.renderConfigs(c.targetValue, c.opt.Vars)) > 0 {
+		return nil, nil, nil, "source tables changed and the project's configs do not render cleanly"
+	}
 	prefix := TypeSource + "." + proj.Name + "."
 	vars := c.project.packageVars(nil)
 	for _, id := range slices.Sorted(maps.Keys(edits)) {
@@ -275,6 +281,9 @@ func (l *patchLoad) sourceFolderRemakes(proj *Project, remakes, sourceDescs map[
 	old, ok := configsTree(proj.File, "sources", l.snap.SourceConfigs)
 	if !ok {
 		return what + " and the snapshot's do not parse"
+	}
+	if old.templated() || proj.configs["sources"].templated() {
+		return what + " and are templated"
 	}
 	if why := l.index(); why != "" {
 		return why

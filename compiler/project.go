@@ -60,6 +60,10 @@ type Project struct {
 	configs map[string]*configTree // resource kind (models, seeds, snapshots, tests, sources) -> tree
 	// templatedConfigs: a template rendered one of its folder configs
 	templatedConfigs bool
+	// configsRendered: renderConfigs ran (a rendered value that reads
+	// like a template must not render again: a patch may ask twice)
+	configsRendered bool
+	configDiags     Diagnostics // what it said
 }
 
 // configTree holds folder-level configs: conf applies to everything below.
@@ -78,9 +82,13 @@ type configTree struct {
 // vars:), env_var() and target. Hooks (pre-hook, post-hook) are left as
 // written: they render when they run. A config that fails to render is
 // an error at its key.
-func (p *Project) renderConfigs(target map[string]any, cliVars map[string]any) Diagnostics {
+func (p *Project) renderConfigs(target map[string]any, cliVars map[string]any) (diags Diagnostics) {
+	if p.configsRendered {
+		return p.configDiags
+	}
+	p.configsRendered = true
+	defer func() { p.configDiags = diags }()
 	ctx := map[string]any{"var": varFunc(cliVars), "env_var": envVar, "target": target}
-	var diags Diagnostics
 	for _, q := range p.projects() {
 		for _, kind := range sortedKeys(q.configs) {
 			if q.configs[kind].render(q.File, ctx, &diags) {

@@ -1640,7 +1640,7 @@ func TestBuildFromPatchAfterSourceFolderConfigEdit(t *testing.T) {
 	}
 	r := patchedLikeWhole(t, light, whole, "a source table tagged", "build", "--threads", "1", "--select", "tag:landed+")
 	require.Equal(t, 0, r.Code, r.String())
-	assert.Contains(t, r.Stdout, "TOTAL=2") // a and the table's test
+	assert.Contains(t, r.Stdout, "TOTAL=2") // a and the table's test: its children (+)
 	r = mart(t, light, "ls", "--select", "tag:landed", "--resource-type", "source")
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Equal(t, "srcf.raw.raw_a\n", r.Stdout)
