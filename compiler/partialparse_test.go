@@ -284,8 +284,15 @@ func (p *mutatedProject) mutateOnce() string {
 		p.write(model, re.ReplaceAllString(p.read(model), ""))
 		return "no config " + model
 	case 3: // a var read by some models
-		text := p.read(model)
-		p.write(model, strings.Replace(text, "select", fmt.Sprintf("select {{ var('v', 1) }} + %d as vv%d,", p.n, p.n), 1))
+		// at a line's select: not one in a template (empties.sql's
+		// grants={'select': []}, which seed 29009 broke for good)
+		text, read := p.read(model), fmt.Sprintf("select {{ var('v', 1) }} + %d as vv%d,", p.n, p.n)
+		if at := regexp.MustCompile(`(?m)^select`).FindStringIndex(text); at != nil {
+			text = text[:at[0]] + read + text[at[1]:]
+		} else {
+			text = strings.Replace(text, "select", read, 1)
+		}
+		p.write(model, text)
 		return "var read " + model
 	case 4: // the vars' values, and lines of the vars that no node reads
 		p.settings.v, p.settings.w = 1+r.Intn(3), 5+r.Intn(2)
