@@ -2522,7 +2522,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		// which the edit left as it was, stays its (removeModels)
 		mv := moves{names: make(map[string]bool, len(added)), texts: make(map[string][]byte, len(editedYAML)+len(goneProps)), described: descs}
 		for _, a := range added {
-			mv.names[a.modelName()] = true
+			if snap.Files[a.like].Kind != "snapshots" { // (named by its block: below)
+				mv.names[a.modelName()] = true
+			}
 		}
 		for _, ni := range goneNodes { // (a snapshot is named by its block: made again where it is)
 			if id := snap.Nodes[ni].ID; strings.HasPrefix(id, TypeSnapshot+".") {

@@ -934,6 +934,7 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 			require.Equal(t, fmt.Sprint(c.Tags), fmt.Sprint(n.Tags), "%s's tags in the node index, after %s", id, step)
 		} else if s := cold.Manifest.Sources[id]; s != nil {
 			require.Equal(t, fmt.Sprint(s.DependsOn.Nodes), fmt.Sprint(n.DependsOn), "%s's parents in the node index, after %s", id, step)
+			require.Equal(t, fmt.Sprint(s.Tags), fmt.Sprint(n.Tags), "%s's tags in the node index, after %s", id, step) // (review)
 		} else {
 			t.Fatalf("after %s, the node index has %s, which the cold compile has not", step, id)
 		}
