@@ -2596,7 +2596,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if len(seedRemakes) > 0 {
 			csvs := make(map[string]bool, len(editedSeeds))
 			for _, ch := range editedSeeds {
-				csvs[ch.stat.Path] = true
+				csvs[snap.Files[ch.index].Path] = true
 			}
 			texts := make(map[string][]byte, len(editedYAML))
 			for _, ch := range editedYAML {

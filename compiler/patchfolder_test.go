@@ -412,3 +412,19 @@ func TestPatchTemplatedFolderConfigs(t *testing.T) {
 		{name: "a description: patched as ever", patched: true, files: map[string]string{"seeds/_s.yml": seeds("    description: the s\n    config: {tags: [x]}\n")}},
 	})
 }
+
+// TestPatchSeedRowsAndFolderConfig: a seed's rows and its folder config
+// edited in one save compile whole, for the reason remakeSeeds gives (it
+// was never found: the CSV's path was read from a stat without one, and a
+// later check refused with "overlapping manifest entries"; review).
+func TestPatchSeedRowsAndFolderConfig(t *testing.T) {
+	head := "name: rt\nversion: \"1.0.0\"\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": head, "seeds/sd.csv": "id,v\n1,a\n2,b\n", "seeds/o.csv": "id\n1\n",
+			"models/m.sql": "select * from {{ ref('sd') }}\n"}},
+		{name: "a row gone and the seed tagged", patched: false, files: map[string]string{
+			"mart.yml": head + "seeds:\n  rt:\n    sd:\n      +tags: [hot]\n", "seeds/sd.csv": "id,v\n1,a\n"}},
+		{name: "the other seed tagged", patched: true, files: map[string]string{
+			"mart.yml": head + "seeds:\n  rt:\n    sd:\n      +tags: [hot]\n    o:\n      +tags: [cold]\n"}},
+	})
+}
