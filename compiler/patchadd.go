@@ -940,7 +940,10 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		var tests []goneModel
 		if g.n.PatchPath != "" {
 			e := entries[g.n.Name]
-			if e == nil && mv.names[g.n.Name] && mv.described[ni] == nil {
+			// (its descriptions or columns edited in the same save: its
+			// entry is taken from the new text, which has them, and the
+			// render that would write them is not made: it is removed)
+			if d := mv.described[ni]; e == nil && mv.names[g.n.Name] && (d == nil || !d.tests) {
 				if kept == nil {
 					kept = map[string]keptEntries{}
 				}

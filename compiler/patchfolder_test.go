@@ -428,3 +428,33 @@ func TestPatchSeedRowsAndFolderConfig(t *testing.T) {
 			"mart.yml": head + "seeds:\n  rt:\n    sd:\n      +tags: [hot]\n    o:\n      +tags: [cold]\n"}},
 	})
 }
+
+// TestPatchFolderConfigAndDescriptions: a model's (a snapshot's) folder
+// config and its YAML descriptions edited in one save (a pull that brings
+// both) are patched: it is made again from its entry's new text. With its
+// tests edited too, the whole project compiles.
+func TestPatchFolderConfigAndDescriptions(t *testing.T) {
+	head := "name: fd\nversion: \"1.0.0\"\n"
+	props := func(desc string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: " + desc + "\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null]\n" +
+			"  - name: b\n    description: the b\n"
+	}
+	snaps := func(desc string) string {
+		return "version: 2\nsnapshots:\n  - name: s_hist\n    description: " + desc + "\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": head,
+			"models/a.sql": "select 1 as id\n", "models/b.sql": "select * from {{ ref('a') }}\n", "models/_p.yml": props("the a"),
+			"snapshots/hist.sql":   "{% snapshot s_hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('a') }}\n{% endsnapshot %}\n",
+			"snapshots/_snaps.yml": snaps("the history")}},
+		{name: "a tagged and described anew", patched: true, files: map[string]string{
+			"mart.yml": head + "models:\n  fd:\n    a:\n      +tags: [x]\n", "models/_p.yml": props("the a, described anew")}},
+		{name: "a column described anew, the tag gone", patched: true, files: map[string]string{
+			"mart.yml": head, "models/_p.yml": strings.Replace(props("the a, described anew"), "its key", "its own key", 1)}},
+		{name: "the snapshot tagged and described anew", patched: true, files: map[string]string{
+			"mart.yml": head + "snapshots:\n  fd:\n    +tags: [h]\n", "snapshots/_snaps.yml": snaps("the history, described anew")}},
+		{name: "a tagged, with its tests edited: whole", patched: false, files: map[string]string{
+			"mart.yml":      head + "snapshots:\n  fd:\n    +tags: [h]\nmodels:\n  fd:\n    a:\n      +tags: [x]\n",
+			"models/_p.yml": strings.Replace(props("the a"), "[not_null]", "[not_null, unique]", 1)}},
+	})
+}

@@ -438,7 +438,7 @@ func TestPatchMovedModels(t *testing.T) {
 		{name: "b moved again, another's description edited in its file", patched: true,
 			remove: []string{"models/b.sql"}, files: map[string]string{"models/marts/b.sql": "select id from {{ ref('a') }}\n",
 				"models/_props.yml": strings.Replace(props, "description: the a\n", "description: >\n      the a,\n      edited\n", 1)}},
-		{name: "b moved, its own entry edited", patched: false,
+		{name: "b moved, its own entry's description edited (taken from the new text)", patched: true,
 			remove: []string{"models/marts/b.sql"}, files: map[string]string{"models/b.sql": "select id from {{ ref('a') }}\n",
 				"models/_props.yml": strings.Replace(props, "  - name: b\n", "  - name: b\n    description: the b\n", 1)}},
 		{name: "a moved to a folder of another schema (children see another relation)", patched: false,
