@@ -1945,7 +1945,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var seedRemakes []fileStat
 	if proj.configTexts["seeds"] != snap.SeedConfigs {
 		var why string
-		if seedRemakes, why = snap.folderChanges(proj, "seeds", snap.SeedConfigs, proj.configTexts["seeds"], nil); why != "" {
+		if seedRemakes, why = snap.folderChanges(proj, "seeds", snap.SeedConfigs, nil, nil); why != "" {
 			return nil, why
 		}
 		snap.SeedConfigs = proj.configTexts["seeds"]

@@ -37,18 +37,13 @@ import (
 // in snap.Nodes, sorted) whose folder config the edit of the project
 // file's entry of that kind changed, or why it cannot be patched.
 func (snap *patchSnapshot) folderRemakes(proj *Project, kind string, patchable map[string]int) ([]int, string) {
-	was, named := snap.ModelConfigs, map[string]string(nil)
+	was, named, fileless := snap.ModelConfigs, map[string]string(nil), [][]string(nil)
 	if kind == "snapshots" {
-		was, named = snap.SnapshotConfigs, snap.snapshotNames(patchable)
+		was, named, fileless = snap.SnapshotConfigs, snap.snapshotNames(patchable), snap.YAMLSnapshots
 	}
-	files, why := snap.folderChanges(proj, kind, was, proj.configTexts[kind], named)
+	files, why := snap.folderChanges(proj, kind, was, named, fileless)
 	if why != "" {
 		return nil, why
-	}
-	if kind == "snapshots" {
-		if why := snap.yamlSnapshotsKept(proj); why != "" {
-			return nil, why
-		}
 	}
 	var out []int
 	for _, f := range files {
@@ -62,43 +57,70 @@ func (snap *patchSnapshot) folderRemakes(proj *Project, kind string, patchable m
 	return out, ""
 }
 
-// folderChanges returns the root project's files of a kind ("models":
-// .sql, "seeds": .csv, "snapshots": .sql) whose node's folder config an
-// edit of the project file's entry of that kind (from old to now, as
-// written: settingsSum) changed, or why it cannot be patched. A node is
-// named by its file, but a snapshot, by its block: named gives its name
-// by its file's path.
-func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText, nowText string, named map[string]string) ([]fileStat, string) {
-	what := "the project file's " + kind + ": configs changed"
-	for _, text := range []string{oldText, nowText} {
+// folderTrees is the project file's entry of a kind (models:, seeds:,
+// snapshots:, sources:) as the snapshot keeps it (oldText, as written:
+// settingsSum) and as it is now, parsed, or why an edit of it cannot be
+// patched (what says it changed): it is templated, in its text or once
+// YAML decoded it (configTree.templated), or the snapshot's does not
+// parse.
+func folderTrees(proj *Project, kind, oldText, what string) (old, now *configTree, why string) {
+	for _, text := range []string{oldText, proj.configTexts[kind]} {
 		if isTemplate(text) || strings.Contains(text, "{#") {
-			return nil, what + " and are templated"
+			return nil, nil, what + " and are templated"
 		}
 	}
 	old, ok := configsTree(proj.File, kind, oldText)
 	if !ok {
-		return nil, what + " and the snapshot's do not parse"
+		return nil, nil, what + " and the snapshot's do not parse"
 	}
-	now := proj.configs[kind]
+	now = proj.configs[kind]
 	if old.templated() || now.templated() {
-		return nil, what + " and are templated"
+		return nil, nil, what + " and are templated"
+	}
+	return old, now, ""
+}
+
+// folderDiffer compares the folder config of a node of a kind (by its
+// fqn) under two entries of that kind (folderTrees): whether it differs,
+// and whether both could be compared.
+func folderDiffer(kind string, old, now *configTree) func(fqn []string) (differ, ok bool) {
+	before, after := &Project{configs: map[string]*configTree{kind: old}}, &Project{configs: map[string]*configTree{kind: now}}
+	return func(fqn []string) (bool, bool) {
+		a, okA := typedJSON(nil, before.folderConfig(kind, fqn))
+		b, okB := typedJSON(nil, after.folderConfig(kind, fqn))
+		return !bytes.Equal(a, b), okA && okB
+	}
+}
+
+// folderChanges returns the root project's files of a kind ("models":
+// .sql, "seeds": .csv, "snapshots": .sql) whose node's folder config an
+// edit of the project file's entry of that kind (from oldText to now:
+// folderTrees) changed, or why it cannot be patched. A node is named by
+// its file, but a snapshot, by its block: named gives its name by its
+// file's path. fileless are the fqns of nodes of that kind no file makes
+// (YAML snapshots): one whose folder config changed cannot be patched.
+func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText string, named map[string]string, fileless [][]string) ([]fileStat, string) {
+	what := "the project file's " + kind + ": configs changed"
+	old, now, why := folderTrees(proj, kind, oldText, what)
+	if why != "" {
+		return nil, why
 	}
 	if old == nil && now == nil {
 		return nil, "" // (an empty entry and none)
 	}
+	differ := folderDiffer(kind, old, now)
+	for _, fqn := range fileless {
+		if d, ok := differ(fqn); d || !ok {
+			return nil, what + " for " + strings.Join(fqn, ".") + ", which no file makes"
+		}
+	}
 	ext := map[string]string{"models": ".sql", "seeds": ".csv", "snapshots": ".sql"}[kind]
-	before, after := &Project{configs: map[string]*configTree{kind: old}}, &Project{configs: map[string]*configTree{kind: now}}
 	// a model's folder config is its folder's unless its name is a key
 	// of either tree (a folder config set for that model, or a folder of
 	// its name): each folder is compared once (10,000 models, 60 folders)
 	names := map[string]bool{}
 	old.keys(names)
 	now.keys(names)
-	differ := func(fqn []string) (bool, bool) {
-		a, okA := typedJSON(nil, before.folderConfig(kind, fqn))
-		b, okB := typedJSON(nil, after.folderConfig(kind, fqn))
-		return !bytes.Equal(a, b), okA && okB
-	}
 	type verdict struct{ differ, ok bool }
 	folders := map[string]verdict{}
 	projects := proj.projects()

@@ -173,12 +173,12 @@ func (l *patchLoad) listEntry(file, key, name string, texts map[string][]byte) (
 			return nil, why
 		}
 	}
-	var root yaml.Node
-	if yaml.Unmarshal(data, &root) != nil || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+	top := propsTop(data)
+	if top == nil {
 		return nil, "its properties file does not parse"
 	}
 	var found *yaml.Node
-	top := root.Content[0]
+	count := 0
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		if top.Content[i].Value != key {
 			continue
@@ -186,21 +186,16 @@ func (l *patchLoad) listEntry(file, key, name string, texts map[string][]byte) (
 		if top.Content[i+1].Kind != yaml.SequenceNode {
 			return nil, "its properties file's " + key + ": is not a list"
 		}
-		for _, item := range top.Content[i+1].Content {
-			if item.Kind != yaml.MappingNode {
-				continue
-			}
-			for j := 0; j+1 < len(item.Content); j += 2 {
-				if item.Content[j].Value == "name" && item.Content[j+1].Value == name {
-					if found != nil {
-						return nil, "its YAML entry is there twice"
-					}
-					found = item
-				}
-			}
+		item, n := namedItem(top.Content[i+1].Content, name)
+		if item != nil {
+			found = item
 		}
+		count += n
 	}
-	if found == nil {
+	switch {
+	case count > 1:
+		return nil, "its YAML entry is there twice"
+	case found == nil:
 		return nil, "its YAML entry is not found"
 	}
 	plain, docs := docsOnlyEntry(found)

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 )
@@ -53,27 +52,4 @@ func (c *compilation) yamlSnapshots() [][]string {
 	}
 	slices.SortFunc(out, slices.Compare)
 	return out
-}
-
-// yamlSnapshotsKept says why the edit of the snapshots: entry cannot be
-// patched when it changed a YAML snapshot's folder config ("" when it
-// changed none): a YAML snapshot has no file of its own to make again.
-func (snap *patchSnapshot) yamlSnapshotsKept(proj *Project) string {
-	if len(snap.YAMLSnapshots) == 0 {
-		return ""
-	}
-	old, ok := configsTree(proj.File, "snapshots", snap.SnapshotConfigs)
-	if !ok {
-		return "the project file's snapshots: configs changed and the snapshot's do not parse"
-	}
-	before := &Project{configs: map[string]*configTree{"snapshots": old}}
-	after := &Project{configs: map[string]*configTree{"snapshots": proj.configs["snapshots"]}}
-	for _, fqn := range snap.YAMLSnapshots {
-		a, okA := typedJSON(nil, before.folderConfig("snapshots", fqn))
-		b, okB := typedJSON(nil, after.folderConfig("snapshots", fqn))
-		if !okA || !okB || !bytes.Equal(a, b) {
-			return "the project file's snapshots: configs changed for " + strings.Join(fqn, ".") + ", a YAML snapshot"
-		}
-	}
-	return ""
 }

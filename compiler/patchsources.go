@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -273,35 +272,25 @@ func settleSource(s *Node) {
 // again already (remakes) gets its folder config as it is made.
 func (l *patchLoad) sourceFolderRemakes(proj *Project, remakes, sourceDescs map[string]*descEdit, texts map[string][]byte) string {
 	what := "the project file's sources: configs changed"
-	for _, text := range []string{l.snap.SourceConfigs, proj.configTexts["sources"]} {
-		if isTemplate(text) || strings.Contains(text, "{#") {
-			return what + " and are templated"
-		}
-	}
-	old, ok := configsTree(proj.File, "sources", l.snap.SourceConfigs)
-	if !ok {
-		return what + " and the snapshot's do not parse"
-	}
-	if old.templated() || proj.configs["sources"].templated() {
-		return what + " and are templated"
+	old, now, why := folderTrees(proj, "sources", l.snap.SourceConfigs, what)
+	if why != "" {
+		return why
 	}
 	if why := l.index(); why != "" {
 		return why
 	}
-	before := &Project{configs: map[string]*configTree{"sources": old}}
-	after := &Project{configs: map[string]*configTree{"sources": proj.configs["sources"]}}
+	differ := folderDiffer("sources", old, now)
 	parsed := map[string]*yaml.Node{} // the properties files' top mappings, by path
 	for i := range l.ix.nodes {
 		sel := &l.ix.nodes[i].sel
 		if l.ix.nodes[i].gone || sel.ResourceType != TypeSource || remakes[sel.UniqueID] != nil {
 			continue
 		}
-		a, okA := typedJSON(nil, before.folderConfig("sources", sel.FQN))
-		b, okB := typedJSON(nil, after.folderConfig("sources", sel.FQN))
+		d, ok := differ(sel.FQN)
 		switch {
-		case !okA || !okB:
+		case !ok:
 			return what + " to values the snapshot cannot compare"
-		case bytes.Equal(a, b):
+		case !d:
 			continue
 		case sel.Package != proj.Name:
 			return what + " for " + sel.UniqueID + ", a package's"
@@ -317,10 +306,7 @@ func (l *patchLoad) sourceFolderRemakes(proj *Project, remakes, sourceDescs map[
 					return what + " for " + sel.UniqueID + " and " + why
 				}
 			}
-			var root yaml.Node
-			if yaml.Unmarshal(data, &root) == nil && len(root.Content) == 1 && root.Content[0].Kind == yaml.MappingNode {
-				top = root.Content[0]
-			}
+			top = propsTop(data)
 			parsed[sel.Path] = top
 		}
 		src, table := sourceEntry(top, sel.SourceName, sel.Name)
@@ -339,47 +325,52 @@ func sourceEntry(top *yaml.Node, name, table string) (src, t *yaml.Node) {
 	if top == nil {
 		return nil, nil
 	}
-	var found int
+	count := 0
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		if top.Content[i].Value != "sources" || top.Content[i+1].Kind != yaml.SequenceNode {
 			continue
 		}
-		for _, item := range top.Content[i+1].Content {
-			if n, ok := entryName(item); ok && n == name {
-				src = item
-				found++
-			}
+		item, n := namedItem(top.Content[i+1].Content, name)
+		if item != nil {
+			src = item
 		}
+		count += n
 	}
-	if found != 1 {
+	if count != 1 {
 		return nil, nil
 	}
 	tables, ok := sourceTables(src)
 	if !ok {
 		return nil, nil
 	}
-	found = 0
-	for _, item := range tables {
-		if n, ok := entryName(item); ok && n == table {
-			t = item
-			found++
-		}
+	if t, n := namedItem(tables, table); n == 1 {
+		return src, t
 	}
-	if found != 1 {
-		return nil, nil
-	}
-	return src, t
+	return nil, nil
 }
 
-// entryName is the name: of a YAML list's mapping entry.
-func entryName(item *yaml.Node) (string, bool) {
-	if item.Kind != yaml.MappingNode {
-		return "", false
-	}
-	for j := 0; j+1 < len(item.Content); j += 2 {
-		if item.Content[j].Value == "name" && item.Content[j+1].Kind == yaml.ScalarNode {
-			return item.Content[j+1].Value, true
+// namedItem is the last of a YAML list's mapping items whose name: is
+// name, and how many are.
+func namedItem(items []*yaml.Node, name string) (found *yaml.Node, n int) {
+	for _, item := range items {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			if item.Content[j].Value == "name" && item.Content[j+1].Kind == yaml.ScalarNode && item.Content[j+1].Value == name {
+				found, n = item, n+1
+			}
 		}
 	}
-	return "", false
+	return found, n
+}
+
+// propsTop is a properties file's top mapping, as yaml.v3 reads it (nil:
+// it does not parse, or is not one mapping).
+func propsTop(data []byte) *yaml.Node {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	return root.Content[0]
 }
