@@ -2490,17 +2490,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			testEdits = append(testEdits, testEdit{id: id, name: name, file: e.file, entry: e.entry, source: e.source})
 		}
 	}
+	// the properties files' texts as the edit left them (nil: removed),
+	// from which the nodes a patch makes again take their entries (and
+	// propsTopOf parses them once)
+	propTexts := make(map[string][]byte, len(editedYAML)+len(goneProps))
+	for _, ch := range editedYAML {
+		propTexts[ch.path] = ch.data
+	}
+	for _, p := range goneProps {
+		propTexts[p] = nil
+	}
 	// the source tables whose folder config an edit of the project file's
 	// sources: entry changed are made again (patchsources.go)
 	if sourceFolders {
-		texts := make(map[string][]byte, len(editedYAML)+len(goneProps))
-		for _, ch := range editedYAML {
-			texts[ch.path] = ch.data
-		}
-		for _, p := range goneProps {
-			texts[p] = nil
-		}
-		if why := load.sourceFolderRemakes(proj, remakes, sourceDescs, texts); why != "" {
+		if why := load.sourceFolderRemakes(proj, remakes, sourceDescs, propTexts); why != "" {
 			return nil, why
 		}
 		snap.SourceConfigs = proj.configTexts["sources"]
@@ -2520,7 +2523,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		// a removed model whose name an added file has is moved: its entry,
 		// which the edit left as it was, stays its (removeModels)
-		mv := moves{names: make(map[string]bool, len(added)), texts: make(map[string][]byte, len(editedYAML)+len(goneProps)), described: descs}
+		mv := moves{names: make(map[string]bool, len(added)), texts: propTexts, described: descs}
 		for _, a := range added {
 			if snap.Files[a.like].Kind != "snapshots" { // (named by its block: below)
 				mv.names[a.modelName()] = true
@@ -2530,12 +2533,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			if id := snap.Nodes[ni].ID; strings.HasPrefix(id, TypeSnapshot+".") {
 				mv.names[id[strings.LastIndexByte(id, '.')+1:]] = true
 			}
-		}
-		for _, ch := range editedYAML {
-			mv.texts[ch.path] = ch.data
-		}
-		for _, p := range goneProps {
-			mv.texts[p] = nil
 		}
 		if entries == nil {
 			entries = map[string]*descEdit{}
@@ -2598,11 +2595,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			for _, ch := range editedSeeds {
 				csvs[snap.Files[ch.index].Path] = true
 			}
-			texts := make(map[string][]byte, len(editedYAML))
-			for _, ch := range editedYAML {
-				texts[ch.path] = ch.data
-			}
-			seeds, was, why := load.remakeSeeds(proj, seedRemakes, csvs, texts)
+			seeds, was, why := load.remakeSeeds(proj, seedRemakes, csvs, propTexts)
 			if why != "" {
 				return nil, why
 			}

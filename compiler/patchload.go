@@ -17,6 +17,7 @@ import (
 
 	"github.com/mart-dev/mart/compiler/selector"
 	"github.com/mart-dev/mart/internal/phase"
+	"gopkg.in/yaml.v3"
 )
 
 // Building a selection from the patch snapshot: a `mart build --select m`
@@ -653,6 +654,9 @@ type patchLoad struct {
 	// madeEph: the ephemeral models a patch made (added, moved or made
 	// again), by id: their renders (resolveMade)
 	madeEph map[string]*renderState
+	// propTops: the properties files' top mappings a patch parsed, by
+	// path (propsTopOf)
+	propTops map[string]*yaml.Node
 }
 
 // SelectorGraph returns the graph selection runs over, read from the

@@ -166,14 +166,10 @@ func (l *patchLoad) seedEntry(file, name string, texts map[string][]byte) (*prop
 // there once, or it holds Jinja but doc() in its descriptions
 // (docsOnlyEntry).
 func (l *patchLoad) listEntry(file, key, name string, texts map[string][]byte) (*yaml.Node, string) {
-	data, edited := texts[file]
-	if !edited {
-		var why string
-		if data, why = l.propsText(file); why != "" {
-			return nil, why
-		}
+	top, why := l.propsTopOf(file, texts)
+	if why != "" {
+		return nil, why
 	}
-	top := propsTop(data)
 	if top == nil {
 		return nil, "its properties file does not parse"
 	}

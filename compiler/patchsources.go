@@ -280,7 +280,6 @@ func (l *patchLoad) sourceFolderRemakes(proj *Project, remakes, sourceDescs map[
 		return why
 	}
 	differ := folderDiffer("sources", old, now)
-	parsed := map[string]*yaml.Node{} // the properties files' top mappings, by path
 	for i := range l.ix.nodes {
 		sel := &l.ix.nodes[i].sel
 		if l.ix.nodes[i].gone || sel.ResourceType != TypeSource || remakes[sel.UniqueID] != nil {
@@ -297,17 +296,9 @@ func (l *patchLoad) sourceFolderRemakes(proj *Project, remakes, sourceDescs map[
 		case sourceDescs[sel.UniqueID] != nil:
 			return what + " for " + sel.UniqueID + ", whose YAML changed too"
 		}
-		top, ok := parsed[sel.Path]
-		if !ok {
-			data, edited := texts[sel.Path]
-			if !edited {
-				var why string
-				if data, why = l.propsText(sel.Path); why != "" {
-					return what + " for " + sel.UniqueID + " and " + why
-				}
-			}
-			top = propsTop(data)
-			parsed[sel.Path] = top
+		top, why := l.propsTopOf(sel.Path, texts)
+		if why != "" {
+			return what + " for " + sel.UniqueID + " and " + why
 		}
 		src, table := sourceEntry(top, sel.SourceName, sel.Name)
 		if table == nil || !plainTable(table) {
@@ -363,6 +354,29 @@ func namedItem(items []*yaml.Node, name string) (found *yaml.Node, n int) {
 		}
 	}
 	return found, n
+}
+
+// propsTopOf is the top mapping of the properties file path (propsTop),
+// as the edit left its text (texts; nil: gone) or the snapshot keeps it,
+// parsed once a patch (every caller of a patch has the same texts), or
+// why the snapshot's text cannot be read.
+func (l *patchLoad) propsTopOf(path string, texts map[string][]byte) (*yaml.Node, string) {
+	if top, ok := l.propTops[path]; ok {
+		return top, ""
+	}
+	data, edited := texts[path]
+	if !edited {
+		var why string
+		if data, why = l.propsText(path); why != "" {
+			return nil, why
+		}
+	}
+	if l.propTops == nil {
+		l.propTops = map[string]*yaml.Node{}
+	}
+	top := propsTop(data)
+	l.propTops[path] = top
+	return top, ""
 }
 
 // propsTop is a properties file's top mapping, as yaml.v3 reads it (nil:
