@@ -1810,6 +1810,51 @@ func TestPatchAddsModels(t *testing.T) {
 	})
 }
 
+// TestPatchAddsBesideDisabledNodes: a project with disabled nodes (a
+// model disabled in its file, a folder of them disabled by the project
+// file, a disabled test, seed and snapshot: manifest.json's disabled
+// object, which no patch changes) patches a model, snapshot or singular
+// test added; one of a disabled node's name is refused (the cold compile
+// says it is a duplicate), and one that refs a disabled model too (the
+// cold compile says so).
+func TestPatchAddsBesideDisabledNodes(t *testing.T) {
+	snap := func(name string) string {
+		return "{% snapshot " + name + " %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml": "name: dz\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nseed-paths: [\"seeds\"]\nsnapshot-paths: [\"snapshots\"]\n" +
+				"models:\n  dz:\n    off:\n      +enabled: false\nseeds:\n  dz:\n    sd_off:\n      +enabled: false\n",
+			"models/a.sql":        "select 1 as id\n",
+			"models/c.sql":        "{{ config(enabled=false) }}\nselect 1 as id\n",
+			"models/off/o.sql":    "select 1 as id\n",
+			"models/off/o2.sql":   "select * from {{ ref('o') }}\n",
+			"models/_p.yml":       "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique, {not_null: {config: {enabled: false}}}]\n",
+			"seeds/sd_off.csv":    "id\n1\n",
+			"snapshots/s_off.sql": strings.Replace(snap("s_off"), "unique_key='id'", "unique_key='id', enabled=false", 1),
+			"tests/t_off.sql":     "{{ config(enabled=false) }}\nselect * from {{ ref('a') }} where id < 0\n"}},
+		{name: "a model added", patched: true, files: map[string]string{"models/b.sql": "select * from {{ ref('a') }}\n"}},
+		{name: "a model in a new folder", patched: true, files: map[string]string{"models/new/n.sql": "select * from {{ ref('b') }}\n"}},
+		{name: "a snapshot added", patched: true, files: map[string]string{"snapshots/s_on.sql": snap("s_on")}},
+		{name: "a singular test added", patched: true, files: map[string]string{"tests/t_on.sql": "select * from {{ ref('b') }} where id < 0\n"}},
+		{name: "a model removed", patched: true, remove: []string{"models/new/n.sql"}},
+		{name: "a model of a disabled model's name", coldFails: true, files: map[string]string{"models/new/c.sql": "select 2 as id\n"}},
+		{name: "and removed again", patched: true, remove: []string{"models/new/c.sql"}},
+		{name: "a model of a disabled folder's model's name", coldFails: true, files: map[string]string{"models/new/o.sql": "select 2 as id\n"}},
+		{name: "and removed again", patched: true, remove: []string{"models/new/o.sql"}},
+		{name: "a model of a disabled seed's name", patched: false, files: map[string]string{"models/new/sd_off.sql": "select 2 as id\n"}},
+		{name: "and removed again", patched: true, remove: []string{"models/new/sd_off.sql"}},
+		{name: "a snapshot of a disabled snapshot's name", coldFails: true, files: map[string]string{"snapshots/s_off2.sql": snap("s_off")}},
+		{name: "and removed again", patched: true, remove: []string{"snapshots/s_off2.sql"}},
+		{name: "a singular test of a disabled one's name", coldFails: true, files: map[string]string{"tests/new/t_off.sql": "select 1 as id where false\n"}},
+		{name: "and removed again", patched: true, remove: []string{"tests/new/t_off.sql"}},
+		{name: "a model that refs a disabled model", coldFails: true, files: map[string]string{"models/r.sql": "select * from {{ ref('c') }}\n"}},
+		{name: "and removed again", patched: true, remove: []string{"models/r.sql"}},
+		{name: "a disabled model added", patched: false, files: map[string]string{"models/off/o3.sql": "select 3 as id\n"}},
+		{name: "a model added after it", patched: true, files: map[string]string{"models/d.sql": "select 4 as id\n"}},
+	})
+}
+
 // TestPatchAddsModelsUnderTemplatedConfigs: an added model's folder
 // config is rendered as a whole compile renders it (a +schema: with a
 // template), and a model added where target/compiled has no directory

@@ -42,13 +42,14 @@ import (
 // the patch refuses
 // an added name any model, seed or snapshot has, a relation another node
 // builds (Relations), anything a whole compile would say of an added
-// model, a removed model that YAML describes (unless its entry goes with
+// model (a disabled node's name or id too: snap.Disabled), a removed
+// model that YAML describes (unless its entry goes with
 // it) or a diagnostic names, and projects whose warnings list names. What it cannot do that way compiles
 // the whole project: a new directory with anything else in it, a file of
 // another kind, a model that refs one added with it that its text does
 // not name literally (addOrder), a render
 // that queries the warehouse, is volatile, reads graph, refs an ephemeral
-// model or names something unknown, a project with disabled or versioned
+// model or names something unknown, a project with versioned
 // models or a YAML entry that names no node.
 //
 // The node index is written by a whole compile; the nodes patches add
@@ -501,6 +502,24 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 				testNames[ix.nodes[i].sel.Name] = true
 			}
 		}
+	}
+	// and the disabled nodes' names (manifest.json's disabled object, which
+	// no patch changes: an added node of a disabled one's name is a
+	// duplicate name, or its id would be both enabled and disabled). A
+	// name is what follows the kind and the package in an id; a test's or
+	// a versioned model's also without its last part (its hash, its
+	// version): a name of more may be refused, never one taken allowed
+	for _, id := range snap.Disabled {
+		kind, rest, _ := strings.Cut(id, ".")
+		_, name, _ := strings.Cut(rest, ".")
+		short := name[:max(0, strings.LastIndexByte(name, '.'))]
+		switch kind {
+		case TypeModel, TypeSeed, TypeSnapshot:
+			names[name], names[short] = true, true
+		case TypeTest:
+			testNames[name], testNames[short] = true, true
+		}
+		ids[id] = true
 	}
 	fileOf, _ := c.macroPlaces()
 	projects := proj.projects()
@@ -1199,13 +1218,10 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	// a model added could be one of them; a test made again could have been
 	// one (its YAML disabled it), or be one
 	// (a source table removed may have disabled tests, which go with it)
-	tests := slices.ContainsFunc(gone, func(g goneModel) bool { return g.test || g.source })
-	for _, m := range news {
-		if !m.test && string(tail.disabled) != "{}" {
-			return nil, "the project has disabled nodes"
-		}
-		tests = tests || m.test
-	}
+	// (a model, snapshot or singular test added has no disabled node's
+	// name or id: addModels)
+	tests := slices.ContainsFunc(gone, func(g goneModel) bool { return g.test || g.source }) ||
+		slices.ContainsFunc(news, func(m *newModel) bool { return m.test })
 	if tests && bytes.Contains(tail.disabled, []byte(`"test.`)) {
 		return nil, "the project has disabled tests"
 	}
