@@ -22,8 +22,6 @@ type lineage struct {
 
 // lineageEndpoint is the endpoint to send events to ("" for none); a
 // malformed URL is bad input.
-// lineageOn reports whether a run sends OpenLineage events.
-func lineageOn(flag string) bool { return flag != "" || os.Getenv("OPENLINEAGE_URL") != "" }
 
 func lineageEndpoint(flag string) (string, error) {
 	u := flag

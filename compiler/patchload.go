@@ -732,15 +732,21 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	if len(ix.nodes) >= wholeFrom && len(need) > len(ix.nodes)/2 {
 		return nil, fmt.Sprintf("the selection needs %d of the %d nodes: compiling the whole project is faster", len(need), len(ix.nodes))
 	}
-	for i := range need {
+	loadable := func(i int) string {
 		n := &ix.nodes[i]
 		switch {
 		case n.flags&(ixTyped|ixExact) == 0:
-			return nil, n.sel.UniqueID + "'s config is not kept with its types"
+			return n.sel.UniqueID + "'s config is not kept with its types"
 		case n.sel.ResourceType == TypeUnitTest:
 			if det, err := ix.detail(i); err != nil || det.rows == nil {
-				return nil, "unit test " + n.sel.UniqueID + "'s rows are not kept with their types"
+				return "unit test " + n.sel.UniqueID + "'s rows are not kept with their types"
 			}
+		}
+		return ""
+	}
+	for i := range need {
+		if why := loadable(i); why != "" {
+			return nil, why
 		}
 	}
 	if why := l.readsGraph(); why != "" {
@@ -770,22 +776,20 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 	errs := make([]error, len(order))
 	parallel(len(order), func(k int) { nodes[k], errs[k] = dec.decode(order[k]) })
 	m := &Manifest{Metadata: l.meta, Nodes: map[string]*Node{}, Sources: map[string]*Node{}, UnitTests: map[string]*Node{}}
-	for k, n := range nodes {
-		if errs[k] != nil {
-			return nil, errs[k].Error()
-		}
+	keep := func(i int, n *Node) string {
 		if n.RunTimeRender && !warehouseModels[n.UniqueID] { // a snapshot is kept only when none does
-			return nil, n.UniqueID + " renders at run time"
+			return n.UniqueID + " renders at run time"
 		}
 		if t := warehouseTests[n.UniqueID]; t != nil {
 			// the runner renders it against the warehouse through its
 			// macro call, which manifest.json does not hold
+			var err error
 			if n.testCall, err = t.call(); err != nil {
-				return nil, err.Error()
+				return err.Error()
 			}
 		}
 		if why := hookReadsGraph(n); why != "" {
-			return nil, why
+			return why
 		}
 		switch n.ResourceType {
 		case TypeSource:
@@ -795,7 +799,34 @@ func (p *Patched) Result(ids []string) (*Result, string) {
 		default:
 			m.Nodes[n.UniqueID] = n
 		}
-		dec.got[order[k]] = n
+		dec.got[i] = n
+		return ""
+	}
+	for k, n := range nodes {
+		if errs[k] != nil {
+			return nil, errs[k].Error()
+		}
+		if why := keep(order[k], n); why != "" {
+			return nil, why
+		}
+	}
+	// what a selected node reads through an ephemeral parent is that
+	// model's parents' relations (the plan's reads, OpenLineage's inputs,
+	// with their columns): those are loaded too, as deep as ephemeral
+	// models go
+	for more := readThroughEphemeral(m, ids, ix.pos); len(more) > 0; more = readThroughEphemeral(m, ids, ix.pos) {
+		for _, i := range more {
+			if why := loadable(i); why != "" {
+				return nil, why
+			}
+			n, err := dec.decode(i)
+			if err != nil {
+				return nil, err.Error()
+			}
+			if why := keep(i, n); why != "" {
+				return nil, why
+			}
+		}
 	}
 	res := &Result{Project: l.c.project, Target: l.c.target, Dialect: l.c.dialect, Manifest: m,
 		Renderer: l.renderer(dec, m), light: l}
@@ -825,6 +856,40 @@ func (l *patchLoad) renderer(dec *entryDecoder, m *Manifest) *Renderer {
 		return graphOnce(full)()
 	})
 	return &Renderer{s: s, manifest: m}
+}
+
+// readThroughEphemeral is the nodes (indexes in the node index, by pos)
+// that the selected nodes (ids) of m read through ephemeral models of m
+// and m lacks, sorted.
+func readThroughEphemeral(m *Manifest, ids []string, pos map[string]int) []int {
+	var out []int
+	seen := map[string]bool{}
+	var visit func(parents []string, through bool)
+	visit = func(parents []string, through bool) {
+		for _, id := range parents {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			p := m.Node(id)
+			if p == nil {
+				if i, ok := pos[id]; ok && through {
+					out = append(out, i)
+				}
+				continue
+			}
+			if p.ResourceType == TypeModel && p.Materialized() == "ephemeral" {
+				visit(p.DependsOn.Nodes, true)
+			}
+		}
+	}
+	for _, id := range ids {
+		if n := m.Node(id); n != nil {
+			visit(n.DependsOn.Nodes, false)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // needed is the nodes a run of the selected ones reads: them, their

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +28,9 @@ import (
 // the same selections, twice (the second time incremental models merge),
 // with an edit of a model in between; after each run their console
 // output, run_results.json, the SQL each node ran (compiled and run-time
-// rendered), manifest.json and, at the end, every table must be the same.
+// rendered), manifest.json, the OpenLineage events the run sent (an
+// Airflow worker sets OPENLINEAGE_URL for every task) and, at the end,
+// every table must be the same.
 func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -56,11 +61,12 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			light, whole := tc.dir(t), tc.dir(t)
+			lightEvents, wholeEvents := newLineageReceiver(t), newLineageReceiver(t)
 			r := mart(t, light, "build")
 			require.Equal(t, 0, r.Code, r.String())
 			r = mart(t, whole, "build", "--no-partial-parse")
 			require.Equal(t, 0, r.Code, r.String())
-			loaded := 0
+			loaded, sent := 0, 0
 			for round := 0; round < 2; round++ {
 				if round == 1 {
 					editModel(t, tc.edit, light, whole)
@@ -71,9 +77,12 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 					if sel == "" { // every node: the whole compile adopts the patch
 						args = []string{"build", "--threads", "1"}
 					}
-					a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
-					b := mart(t, whole, append(args, "--no-partial-parse")...)
+					a := martEnv(t, light, []string{"MART_TIMINGS=1", "OPENLINEAGE_URL=" + lightEvents.url}, args...)
+					b := mart(t, whole, append(args, "--no-partial-parse", "--openlineage-url", wholeEvents.url)...)
 					what := fmt.Sprintf("round %d, mart %s", round, strings.Join(args, " "))
+					events := wholeEvents.take(t, whole)
+					require.Equal(t, events, lightEvents.take(t, light), what+": OpenLineage events")
+					sent += len(events)
 					require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
 					require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), what)
 					if loadedFromPatch.MatchString(a.Stderr) {
@@ -86,9 +95,63 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 				}
 			}
 			require.GreaterOrEqual(t, loaded, tc.minLoaded, "runs that loaded from the patch snapshot")
+			require.Greater(t, sent, 4*len(tc.selects), "OpenLineage events sent")
 			require.Equal(t, tables(t, whole), tables(t, light))
 		})
 	}
+}
+
+// lineageReceiver is an OpenLineage endpoint on 127.0.0.1 that keeps the
+// events it is sent.
+type lineageReceiver struct {
+	url    string
+	mu     sync.Mutex
+	events []map[string]any
+}
+
+func newLineageReceiver(t *testing.T) *lineageReceiver {
+	r := &lineageReceiver{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		var ev map[string]any
+		if err := json.NewDecoder(req.Body).Decode(&ev); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		r.mu.Lock()
+		r.events = append(r.events, ev)
+		r.mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+	}))
+	t.Cleanup(srv.Close)
+	r.url = srv.URL
+	return r
+}
+
+// take returns the events sent since the last take, without what differs
+// between two runs of one project (run ids, times) and with the project's
+// directory as DIR, as sorted JSON texts (threads send them as they go).
+func (r *lineageReceiver) take(t *testing.T, dir string) []string {
+	t.Helper()
+	r.mu.Lock()
+	events := r.events
+	r.events = nil
+	r.mu.Unlock()
+	out := make([]string, 0, len(events))
+	for _, ev := range events {
+		delete(ev, "eventTime")
+		run, _ := ev["run"].(map[string]any)
+		delete(run, "runId")
+		if facets, ok := run["facets"].(map[string]any); ok {
+			if parent, ok := facets["parent"].(map[string]any); ok {
+				delete(parent, "run")
+			}
+		}
+		b, err := json.Marshal(ev)
+		require.NoError(t, err)
+		out = append(out, strings.ReplaceAll(string(b), filepath.ToSlash(dir), "DIR"))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // introspectiveProject is chainProject with a table that lists m4's

@@ -12,20 +12,30 @@ import (
 // (the relation it writes), with their facets: the documented schema, and
 // once finished (r != nil) the output's row count and column lineage, and
 // a test's assertion on the relation it checks.
+//
+// A dataset's schema is the documented columns of the node that makes or
+// names it: for an input, the parent the node reads it through (looking
+// through ephemeral models, as the step's reads do); for the output, the
+// node itself. So the events of a node depend on it and its parents
+// alone, not on what else the manifest holds: a run that loads only what
+// its selection needs from the patch snapshot sends what a run that
+// compiled the whole project sends, and a source declared on a model's
+// table does not lend the model its columns.
 func (e *Emitter) datasets(n *compiler.Node, r *runner.NodeResult) (inputs, outputs []Dataset) {
 	s := e.steps[n.UniqueID]
 	if s == nil {
 		return nil, nil
 	}
+	parents := e.readThrough(n)
 	for _, rel := range s.Reads {
-		d := e.dataset(rel)
+		d := e.dataset(rel, parents[rel])
 		if r != nil && isTest(n) && e.tested(n, rel) {
 			d.InputFacets = map[string]any{"dataQualityAssertions": assertionsFacet(n, r)}
 		}
 		inputs = append(inputs, d)
 	}
 	if s.Writes != nil && !isTest(n) {
-		d := e.dataset(*s.Writes)
+		d := e.dataset(*s.Writes, n)
 		if d.Facets == nil {
 			d.Facets = map[string]any{}
 		}
@@ -47,22 +57,58 @@ func isTest(n *compiler.Node) bool {
 	return n.ResourceType == compiler.TypeTest || n.ResourceType == compiler.TypeUnitTest
 }
 
+// readThrough maps the relations node n reads to the parents it reads them
+// through, looking through ephemeral models as the plan's reads do; of two
+// parents naming one relation, the greater unique id.
+func (e *Emitter) readThrough(n *compiler.Node) map[warehouse.Relation]*compiler.Node {
+	out := map[warehouse.Relation]*compiler.Node{}
+	seen := map[string]bool{}
+	var visit func(ids []string)
+	visit = func(ids []string) {
+		for _, id := range ids {
+			p := e.opt.Manifest.Node(id)
+			if p == nil || seen[id] {
+				continue
+			}
+			seen[id] = true
+			if p.ResourceType == compiler.TypeModel && p.Materialized() == "ephemeral" {
+				visit(p.DependsOn.Nodes)
+				continue
+			}
+			rel := relationOf(p)
+			if q := out[rel]; q == nil || q.UniqueID < p.UniqueID {
+				out[rel] = p
+			}
+		}
+	}
+	visit(n.DependsOn.Nodes)
+	return out
+}
+
+// relationOf is the relation a node makes or (a source) names.
+func relationOf(n *compiler.Node) warehouse.Relation {
+	if n.ResourceType == compiler.TypeSource {
+		return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Identifier}
+	}
+	return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias}
+}
+
 // tested reports whether rel is what test n checks: its attached node's
 // relation, or any relation it reads when it has no attached node.
 func (e *Emitter) tested(n *compiler.Node, rel warehouse.Relation) bool {
 	if n.AttachedNode == "" {
 		return true
 	}
-	m := e.byRel[rel]
-	return m != nil && m.UniqueID == n.AttachedNode
+	m := e.opt.Manifest.Node(n.AttachedNode)
+	return m != nil && relationOf(m) == rel
 }
 
-// dataset is a relation as a dataset, with its documented columns as the
-// schema facet (what the YAML says; mart does not query the catalog for
-// it, so undocumented columns are missing).
-func (e *Emitter) dataset(rel warehouse.Relation) Dataset {
+// dataset is a relation as a dataset, with the documented columns of the
+// node that makes or names it (nil: none) as the schema facet (what the
+// YAML says; mart does not query the catalog for it, so undocumented
+// columns are missing).
+func (e *Emitter) dataset(rel warehouse.Relation, n *compiler.Node) Dataset {
 	d := e.name(rel)
-	n := e.byRel[rel]
 	if n == nil || len(n.Columns) == 0 {
 		return d
 	}

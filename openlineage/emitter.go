@@ -42,7 +42,6 @@ type Emitter struct {
 	c     *Client
 	opt   Options
 	steps map[string]*plan.Step
-	byRel map[warehouse.Relation]*compiler.Node
 
 	mu   sync.Mutex
 	runs map[string]string // unique id -> run id of its START
@@ -59,7 +58,7 @@ func NewEmitter(c *Client, opt Options) *Emitter {
 	if opt.Plan == nil {
 		opt.Plan = &plan.Plan{} // StartJob only, as mart extract uses it
 	}
-	e := &Emitter{c: c, opt: opt, steps: map[string]*plan.Step{}, runs: map[string]string{}, byRel: relationNodes(opt.Manifest)}
+	e := &Emitter{c: c, opt: opt, steps: map[string]*plan.Step{}, runs: map[string]string{}}
 	for i := range opt.Plan.Steps {
 		e.steps[opt.Plan.Steps[i].ID] = &opt.Plan.Steps[i]
 	}
@@ -157,24 +156,6 @@ func (e *Emitter) name(r warehouse.Relation) Dataset {
 		return Dataset{Namespace: ns, Name: name}
 	}
 	return Dataset{Namespace: e.opt.TargetType + "://", Name: r.String()}
-}
-
-// relationNodes maps relations back to the nodes (models, seeds,
-// snapshots, sources) that make or name them, for their documented columns.
-func relationNodes(m *compiler.Manifest) map[warehouse.Relation]*compiler.Node {
-	out := map[warehouse.Relation]*compiler.Node{}
-	for _, id := range m.AllIDs() {
-		n := m.Node(id)
-		name := n.Alias
-		switch n.ResourceType {
-		case compiler.TypeTest, compiler.TypeUnitTest:
-			continue
-		case compiler.TypeSource:
-			name = n.Identifier
-		}
-		out[warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: name}] = n
-	}
-	return out
 }
 
 // sortedColumns lists a node's documented columns by name.

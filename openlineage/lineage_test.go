@@ -226,6 +226,67 @@ func TestFailAndColumnLineage(t *testing.T) {
 		withoutBase(t, renamed.Outputs[0].Facets["columnLineage"]))
 }
 
+// A dataset's schema facet is the documented columns of the node it is
+// read through: a model that reads a seed through an ephemeral model gets
+// the seed's columns, though a source names the seed's table too (and
+// sorts after it by id); the output's are the model's own; the test's
+// assertion is on the relation of the model it tests.
+func TestDatasetColumnsAreTheParentsRead(t *testing.T) {
+	v := newValidator(t)
+	r := newReceiver(t)
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"mart.yml":         "name: tiny\n",
+		"seeds/people.csv": "id,name\n1,Ann\n",
+		"models/eph.sql":   "{{ config(materialized='ephemeral') }}\nselect id, name from {{ ref('people') }}\n",
+		"models/m.sql":     "{{ config(materialized='table') }}\nselect id from {{ ref('eph') }}\n",
+		"models/_p.yml": `version: 2
+seeds:
+  - name: people
+    columns:
+      - name: id
+        description: the seed's key
+models:
+  - name: m
+    columns:
+      - name: id
+        description: the model's key
+        data_tests: [not_null]
+sources:
+  - name: raw
+    schema: main
+    tables:
+      - name: people
+        columns:
+          - name: name
+            description: the source's name
+`,
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	code, out, errs := run(t, nil, "build", "--project-dir", dir, "--openlineage-url", r.srv.URL)
+	require.Equal(t, 0, code, "%s\n%s", out, errs)
+	last := map[string]event{}
+	for _, ev := range r.events(t, v) {
+		last[ev.Job.Name] = ev
+	}
+	m := last["model.tiny.m"]
+	require.Len(t, m.Inputs, 1)
+	assert.Equal(t, "mart.main.people", m.Inputs[0].Name)
+	assert.JSONEq(t, `{"fields":[{"name":"id","description":"the seed's key"}]}`, withoutBase(t, m.Inputs[0].Facets["schema"]))
+	require.Len(t, m.Outputs, 1)
+	assert.JSONEq(t, `{"fields":[{"name":"id","description":"the model's key"}]}`, withoutBase(t, m.Outputs[0].Facets["schema"]))
+	var test event
+	for name, ev := range last {
+		if strings.HasPrefix(name, "test.tiny.not_null_m_id") {
+			test = ev
+		}
+	}
+	require.Len(t, test.Inputs, 1)
+	assert.Contains(t, string(test.Inputs[0].InputFacets["dataQualityAssertions"]), `"assertion":"not_null"`)
+}
+
 // A dead endpoint is one warning; the build neither fails nor waits.
 func TestDeadEndpointIsOneWarning(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
