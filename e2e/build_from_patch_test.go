@@ -29,8 +29,9 @@ import (
 // with an edit of a model in between; after each run their console
 // output, run_results.json, the SQL each node ran (compiled and run-time
 // rendered), manifest.json, the OpenLineage events the run sent (an
-// Airflow worker sets OPENLINEAGE_URL for every task) and, at the end,
-// every table must be the same.
+// Airflow worker sets OPENLINEAGE_URL for every task), the plan a dry run
+// of the same selection prints and, at the end, every table must be the
+// same.
 func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -66,7 +67,7 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 			require.Equal(t, 0, r.Code, r.String())
 			r = mart(t, whole, "build", "--no-partial-parse")
 			require.Equal(t, 0, r.Code, r.String())
-			loaded, sent := 0, 0
+			loaded, dryLoaded, sent := 0, 0, 0
 			for round := 0; round < 2; round++ {
 				if round == 1 {
 					editModel(t, tc.edit, light, whole)
@@ -92,9 +93,20 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 					}
 					require.Equal(t, ranSQL(t, whole), ranSQL(t, light), what)
 					require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+					// the plan a dry run prints (each step's parents, reads
+					// and writes, as JSON)
+					dry := append(append([]string{}, args...), "--dry-run", "--log-format", "json")
+					a = martEnv(t, light, []string{"MART_TIMINGS=1"}, dry...)
+					b = mart(t, whole, append(dry, "--no-partial-parse")...)
+					require.Equal(t, b.Code, a.Code, "%s --dry-run\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+					require.Equal(t, logTimes.ReplaceAllString(b.Stdout, ""), logTimes.ReplaceAllString(a.Stdout, ""), what+" --dry-run")
+					if loadedFromPatch.MatchString(a.Stderr) {
+						dryLoaded++
+					}
 				}
 			}
 			require.GreaterOrEqual(t, loaded, tc.minLoaded, "runs that loaded from the patch snapshot")
+			require.GreaterOrEqual(t, dryLoaded, tc.minLoaded, "dry runs that loaded from the patch snapshot")
 			require.Greater(t, sent, 4*len(tc.selects), "OpenLineage events sent")
 			require.Equal(t, tables(t, whole), tables(t, light))
 		})
@@ -240,6 +252,7 @@ var (
 	loadedFromPatch = regexp.MustCompile(`mart timing: load \d+ nodes`)
 	noSelection     = regexp.MustCompile(`no selection from the patch: ([^\n]*?)\s{2,}`)
 	durations       = regexp.MustCompile(`\d+\.\d+s\b`)
+	logTimes        = regexp.MustCompile(`"ts":"[^"]*"`)
 )
 
 func noSelectionReason(stderr string) string {
