@@ -200,7 +200,7 @@ func (g *globals) compileByPatch() (bool, error) {
 // is compiled instead, and a damaged snapshot, which only a compile
 // replaces, is not noted on every listing.
 func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation string, listing bool) (res *compiler.Result, ids []string, ok bool, patched *compiler.Patched) {
-	why := ""
+	why, configs := "", false
 	switch {
 	case !g.partialParse || g.noPartialParse:
 		why = "partial parsing is off"
@@ -210,7 +210,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		// a snapshot's graph is manifest.json's, whose numbers are JSON's
 		why = "the inline query names graph"
 	default:
-		why = compiler.CanSelect(f.sel.selects, f.sel.excludes)
+		why, configs = compiler.CanSelect(f.sel.selects, f.sel.excludes)
 	}
 	if why != "" {
 		phase.Mark("no selection from the patch: " + why)
@@ -247,6 +247,12 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		p = nil // the whole compile keeps a new snapshot, with an index
 		return fail(why)
+	}
+	if configs {
+		if why := p.WithConfigs(sg); why != "" {
+			return fail(why)
+		}
+		phase.Mark("configs")
 	}
 	if !f.inline {
 		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})

@@ -943,6 +943,16 @@ func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string)
 	for _, id := range all {
 		require.Contains(t, g.Nodes, id, "the node index after %s", step)
 	}
+	// the configs config.x:y selectors read, with their Go types
+	if why := pt.WithConfigs(g); why == "" {
+		for _, id := range all {
+			wc, _ := typedJSON(nil, map[string]any(cold.Manifest.Node(id).Config))
+			gc, _ := typedJSON(nil, g.Nodes[id].Config)
+			require.Equal(t, string(wc), string(gc), "%s's config as selection reads it, after %s", id, step)
+		}
+	} else {
+		require.Contains(t, why, "is not kept with its types", "after %s", step)
+	}
 	lr, _ := pt.Result(all)
 	if lr == nil {
 		return false

@@ -662,9 +662,9 @@ type patchLoad struct {
 // SelectorGraph returns the graph selection runs over, read from the
 // snapshot's node index, or why there is none (PatchNote tells a damaged
 // index, which it removes the snapshot of). Its nodes carry no
-// config but group and access, and nothing state: selects with
-// config.x:y selectors, --state or --defer need the whole project
-// compiled (CanSelect).
+// config but group and access (WithConfigs gives them the rest), and
+// nothing state: --state or --defer need the whole project compiled
+// (CanSelect).
 func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	l := p.load
 	if l == nil {
@@ -682,21 +682,113 @@ func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	return g, ""
 }
 
-// CanSelect says why SelectorGraph cannot answer these selectors ("" when
-// it can): it holds no config but group and access.
-func CanSelect(include, exclude []string) string {
-	for _, args := range [][]string{include, exclude} {
-		methods, err := selector.Methods(args)
-		if err != nil {
-			return "the selectors do not parse" // the whole compile reports it
+// WithConfigs gives the nodes of g (SelectorGraph) their configs, as
+// a run loads them (Result: typed from the index, or manifest.json's
+// when it holds them exactly), for config.x:y selectors; or says why it
+// cannot. Each node's manifest.json entry is read for it: on the 10k
+// bench project that costs a fraction of a whole compile.
+func (p *Patched) WithConfigs(g *selector.Graph) string {
+	l := p.load
+	ix := l.ix
+	// manifest.json mapped (read whole, where files are not mapped): the
+	// entries are most of it, and 30,000 reads of them cost more
+	manifest, st, err := mapFile(filepath.Join(filepath.Dir(l.file), "manifest.json"))
+	if err != nil || !st.same(l.snap.Manifest) || int64(len(manifest)) != l.snap.Manifest.Size {
+		return "manifest.json changed"
+	}
+	order := make([]int, 0, len(ix.nodes))
+	for i := range ix.nodes {
+		if !ix.nodes[i].gone {
+			order = append(order, i)
 		}
-		for _, m := range []string{"config", "state", "result", "source_status"} {
-			if methods[m] {
-				return "a " + m + ": selector"
+	}
+	// a config's text decoded once: most tests share one, and models a few
+	// (the maps are shared, and selection only reads them)
+	var mu sync.Mutex
+	decoded := map[string]map[string]any{}
+	confs := make([]map[string]any, len(order))
+	whys := make([]string, len(order))
+	parallel(len(order), func(k int) {
+		i := order[k]
+		in := &ix.nodes[i]
+		var text []byte
+		typed := in.flags&ixTyped != 0
+		switch {
+		case typed:
+			det, err := ix.detail(i)
+			if err != nil {
+				whys[k] = in.sel.UniqueID + "'s place in the node index is damaged"
+				return
 			}
+			text = det.config
+		case in.flags&ixExact != 0:
+			at := l.snap.Entries[i]
+			if at[0] < 0 || at[1] <= at[0] || at[1] > int64(len(manifest)) {
+				whys[k] = in.sel.UniqueID + "'s entry in manifest.json is not where the snapshot says"
+				return
+			}
+			var ok bool
+			if text, ok = entryConfig(manifest[at[0]:at[1]]); !ok {
+				whys[k] = in.sel.UniqueID + "'s entry in manifest.json is not as mart writes it"
+				return
+			}
+		default:
+			whys[k] = in.sel.UniqueID + "'s config is not kept with its types"
+			return
+		}
+		key := string(text)
+		if typed {
+			key = "\x00" + key // (typed JSON is not manifest.json's)
+		}
+		mu.Lock()
+		conf, done := decoded[key]
+		mu.Unlock()
+		if !done {
+			var v any
+			var err error
+			if typed {
+				v, err = fromTypedJSON(text)
+			} else {
+				v, err = exactConfigText(text)
+			}
+			var isMap bool
+			if conf, isMap = v.(map[string]any); err != nil || v != nil && !isMap {
+				whys[k] = in.sel.UniqueID + "'s config cannot be read back"
+				return
+			}
+			mu.Lock()
+			decoded[key] = conf
+			mu.Unlock()
+		}
+		confs[k] = conf
+	})
+	for k, i := range order {
+		if whys[k] != "" {
+			return whys[k]
+		}
+		if n := g.Nodes[ix.nodes[i].sel.UniqueID]; n != nil {
+			n.Config = confs[k]
 		}
 	}
 	return ""
+}
+
+// CanSelect says why SelectorGraph cannot answer these selectors ("" when
+// it can), and whether they read configs (WithConfigs).
+func CanSelect(include, exclude []string) (why string, configs bool) {
+	for _, args := range [][]string{include, exclude} {
+		methods, err := selector.Methods(args)
+		if err != nil {
+			return "the selectors do not parse", false // the whole compile reports it
+		}
+		for _, m := range []string{"state", "result", "source_status"} {
+			if methods[m] {
+				return "a " + m + ": selector", false
+			}
+		}
+		configs = configs || methods["config"]
+	}
+	return "", configs
 }
 
 // wholeFrom is the size of a project (its nodes) from which a run that
@@ -1380,19 +1472,59 @@ func jsonExact(v any) bool {
 // exactConfig reads the config of a manifest.json entry whose config is
 // jsonExact: its numbers are ints.
 func exactConfig(entry []byte) (any, error) {
-	var raw struct {
-		Config json.RawMessage `json:"config"`
+	conf, ok := entryConfig(entry)
+	if !ok {
+		var raw struct {
+			Config json.RawMessage `json:"config"`
+		}
+		if err := json.Unmarshal(entry, &raw); err != nil {
+			return nil, err
+		}
+		conf = raw.Config
 	}
-	if err := json.Unmarshal(entry, &raw); err != nil {
-		return nil, err
-	}
-	d := json.NewDecoder(bytes.NewReader(raw.Config))
+	return exactConfigText(conf)
+}
+
+// exactConfigText decodes a config manifest.json holds exactly (ints as
+// ints).
+func exactConfigText(conf []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(conf))
 	d.UseNumber()
 	var v any
 	if err := d.Decode(&v); err != nil {
 		return nil, err
 	}
 	return intsOf(v)
+}
+
+// entryConfig is the "config" value of a node's manifest.json entry as
+// appendNode writes it (compact, its keys plain strings), found by
+// skipping the values before it, without decoding them; false when the
+// entry is not so.
+func entryConfig(b []byte) ([]byte, bool) {
+	if len(b) < 2 || b[0] != '{' {
+		return nil, false
+	}
+	for i := 1; i < len(b) && b[i] == '"'; {
+		k := bytes.IndexByte(b[i+1:], '"')
+		if k < 0 || i+k+2 >= len(b) || b[i+k+2] != ':' {
+			return nil, false
+		}
+		key := b[i+1 : i+1+k]
+		v := i + k + 3
+		end := skipJSON(b, v)
+		if end < 0 {
+			return nil, false
+		}
+		if string(key) == "config" {
+			return b[v:end], true
+		}
+		if end >= len(b) || b[end] != ',' {
+			return nil, false
+		}
+		i = end + 1
+	}
+	return nil, false
 }
 
 // intsOf turns a decoded JSON value's numbers (json.Number) into ints.

@@ -43,7 +43,8 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 		{"demo", demo, []string{"dim_cars", "raw_cars", "dim_cars dim_zones", "agg_daily_zone_utilization",
 			"members_tier_snapshot", "fct_reservations", "+dim_members", "stg_cars+", "resource_type:seed",
 			"tag:staging,resource_type:model", "path:models/marts", "@dim_zones", "stg_members stg_payments",
-			"dim_cars --exclude resource_type:test", "dim_members --exclude dim_members", "stg_zones agg_member_cohorts"},
+			"dim_cars --exclude resource_type:test", "dim_members --exclude dim_members", "stg_zones agg_member_cohorts",
+			"config.materialized:table,tag:marts", "stg_members+ --exclude config.materialized:view", "config.severity:warn"},
 			"models/marts/dim_cars.sql", 32},
 		{"incremental_orders", func(t testing.TB) string { return project(t, "incremental_orders") },
 			[]string{"orders_merge", "customer_totals", "orders_by_month", "orders_snapshot", "raw_orders+",
@@ -53,7 +54,8 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 		// after m4 through m3 and m2, which the run does not build; y refs
 		// m3 only in its incremental branch, which the compile does not
 		// render
-		{"chain", chainProject, []string{"m1 m4", "m1", "", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+", "inc_e", "gh", "* --exclude gh"}, "models/m2.sql", 20},
+		{"chain", chainProject, []string{"m1 m4", "m1", "", "y", "z", "m4+", "+m1", "m4 y", "raw_ids+", "inc_e", "gh", "* --exclude gh",
+			"config.factor:2", "config.factor:2.5+", "config.materialized:incremental --exclude gh"}, "models/m2.sql", 20},
 		// a model that lists its parent's columns from the warehouse (as
 		// dbt_utils.star does) is rendered against it when it runs
 		{"introspective", introspectiveProject, []string{"star_m4", "m4", "after_star", "star_m4+", "+star_m4", "m1", "star_m4 m3"},
