@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/plan"
 	"github.com/mart-dev/mart/runner"
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -62,35 +63,13 @@ func isTest(n *compiler.Node) bool {
 // parents naming one relation, the greater unique id.
 func (e *Emitter) readThrough(n *compiler.Node) map[warehouse.Relation]*compiler.Node {
 	out := map[warehouse.Relation]*compiler.Node{}
-	seen := map[string]bool{}
-	var visit func(ids []string)
-	visit = func(ids []string) {
-		for _, id := range ids {
-			p := e.opt.Manifest.Node(id)
-			if p == nil || seen[id] {
-				continue
-			}
-			seen[id] = true
-			if p.ResourceType == compiler.TypeModel && p.Materialized() == "ephemeral" {
-				visit(p.DependsOn.Nodes)
-				continue
-			}
-			rel := relationOf(p)
-			if q := out[rel]; q == nil || q.UniqueID < p.UniqueID {
-				out[rel] = p
-			}
+	for _, p := range plan.ReadNodes(e.opt.Manifest, n) {
+		rel := plan.RelationOf(p)
+		if q := out[rel]; q == nil || q.UniqueID < p.UniqueID {
+			out[rel] = p
 		}
 	}
-	visit(n.DependsOn.Nodes)
 	return out
-}
-
-// relationOf is the relation a node makes or (a source) names.
-func relationOf(n *compiler.Node) warehouse.Relation {
-	if n.ResourceType == compiler.TypeSource {
-		return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Identifier}
-	}
-	return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias}
 }
 
 // tested reports whether rel is what test n checks: its attached node's
@@ -100,7 +79,7 @@ func (e *Emitter) tested(n *compiler.Node, rel warehouse.Relation) bool {
 		return true
 	}
 	m := e.opt.Manifest.Node(n.AttachedNode)
-	return m != nil && relationOf(m) == rel
+	return m != nil && plan.RelationOf(m) == rel
 }
 
 // dataset is a relation as a dataset, with the documented columns of the

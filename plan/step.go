@@ -56,18 +56,33 @@ func newStep(m *compiler.Manifest, n *compiler.Node, parents []string, opt Optio
 }
 
 func relationOf(n *compiler.Node) *warehouse.Relation {
+	r := RelationOf(n)
+	return &r
+}
+
+// RelationOf is the relation a node makes or (a source) names.
+func RelationOf(n *compiler.Node) warehouse.Relation {
 	name := n.Alias
 	if n.ResourceType == compiler.TypeSource {
 		name = n.Identifier
 	}
-	return &warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: name}
+	return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: name}
 }
 
-// reads returns the relations n's SQL reads: its parents', looking through
-// ephemeral models (inlined, so their own parents are read), sorted by
-// unique id of the parent.
+// reads returns the relations n's SQL reads (ReadNodes').
 func reads(m *compiler.Manifest, n *compiler.Node) []warehouse.Relation {
 	out := []warehouse.Relation{}
+	for _, p := range ReadNodes(m, n) {
+		out = append(out, RelationOf(p))
+	}
+	return out
+}
+
+// ReadNodes returns the nodes of m whose relations n's SQL reads: its
+// parents, looking through ephemeral models (inlined, so their own
+// parents are read), in the order of its parents' unique ids.
+func ReadNodes(m *compiler.Manifest, n *compiler.Node) []*compiler.Node {
+	var out []*compiler.Node
 	seen := map[string]bool{}
 	var visit func(ids []string)
 	visit = func(ids []string) {
@@ -81,7 +96,7 @@ func reads(m *compiler.Manifest, n *compiler.Node) []warehouse.Relation {
 				visit(p.DependsOn.Nodes)
 				continue
 			}
-			out = append(out, *relationOf(p))
+			out = append(out, p)
 		}
 	}
 	visit(n.DependsOn.Nodes)
