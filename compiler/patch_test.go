@@ -1865,6 +1865,28 @@ func TestPatchAddsBesideDisabledNodes(t *testing.T) {
 	})
 }
 
+// TestPatchAddsBesideDisabledVersions: a version's file is found by its
+// name among every model file, disabled or not, so an added file of that
+// name becomes the version (the disabled one, or the enabled one while
+// the old file turns into a plain model): a project with a disabled
+// versioned model compiles whole when a model file is added (found by
+// review: the patch made the added file a plain model).
+func TestPatchAddsBesideDisabledVersions(t *testing.T) {
+	for _, tc := range []struct{ name, file, props string }{
+		{"disabled in its file", "{{ config(enabled=false) }}\nselect 1 as id\n", "version: 2\nmodels:\n  - name: vm\n    versions:\n      - v: 1\n"},
+		{"disabled in YAML", "select 1 as id\n", "version: 2\nmodels:\n  - name: vm\n    versions:\n      - v: 1\n        config: {enabled: false}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			runPatchSteps(t, []patchStep{
+				{name: "cold", files: map[string]string{"mart.yml": "name: x\n", "models/x.sql": "select 1 as id\n",
+					"models/a/vm_v1.sql": tc.file, "models/_p.yml": tc.props}},
+				{name: "a file of the version's name after it", patched: false, files: map[string]string{"models/b/vm_v1.sql": "select 2 as id\n"}},
+				{name: "another model", patched: false, files: map[string]string{"models/c.sql": "select 3 as id\n"}},
+			})
+		})
+	}
+}
+
 // TestPatchAddsModelsUnderTemplatedConfigs: an added model's folder
 // config is rendered as a whole compile renders it (a +schema: with a
 // template), and a model added where target/compiled has no directory

@@ -524,6 +524,12 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		short := name[:max(0, strings.LastIndexByte(name, '.'))]
 		switch kind {
 		case TypeModel, TypeSeed, TypeSnapshot:
+			// a version's file is found by its name (<name>_v<v>, or
+			// defined_in) among every model file, disabled or not: an
+			// added one can become a disabled version (found by review)
+			if kind == TypeModel && short != "" {
+				return nil, added[0].path + " is new and a disabled model is versioned (or its name has a dot)"
+			}
 			names[name], names[short] = true, true
 		case TypeTest:
 			testNames[name], testNames[short] = true, true
