@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -238,7 +239,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return fail("no patch: " + why)
 	}
 	sg, why := p.SelectorGraph()
-	if sg != nil && len(f.sel.selects) == 0 && !f.inline && !f.sources { // the whole compile adopts the patch
+	if sg != nil && len(f.sel.selects) == 0 && !f.inline && !f.sources && f.retrying == nil { // the whole compile adopts the patch
 		return fail("no --select: every node is needed")
 	}
 	if sg == nil {
@@ -254,7 +255,14 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		phase.Mark("configs")
 	}
-	if !f.inline {
+	switch {
+	case f.retrying != nil: // the nodes of the project still (retry)
+		for _, id := range f.retrying {
+			if sg.Nodes[id] != nil && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	case !f.inline:
 		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
 		if err != nil {
 			return fail(err.Error()) // the whole compile reports it
@@ -262,7 +270,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	// the selection matched nothing (said once the patch is loaded, as a
 	// whole compile's selection says it)
-	matchedNone := len(ids) == 0 && !f.inline && len(f.sel.selects) > 0
+	matchedNone := len(ids) == 0 && !f.inline && len(f.sel.selects) > 0 && f.retrying == nil
 	if f.sources { // what the command reads of them: no model is loaded
 		kept := ids[:0]
 		for _, id := range ids {

@@ -94,6 +94,12 @@ func (g *globals) retry(threads int) error {
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun || f.deferring.enabled
+	// the nodes to run again load from the patch snapshot as a run of a
+	// selection does (its --state or --defer compile the whole project)
+	f.retrying = ids
+	if res, known, ok, _ := g.selectFromPatch(f, false, invocation, false); ok {
+		return g.runSelected(command, kinds, res, invocation, known, f, last.Metadata.InvocationID)
+	}
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {
 		return err

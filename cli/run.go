@@ -52,6 +52,9 @@ type runFlags struct {
 	// the selected nodes that query the warehouse rendered against it: a
 	// selection with one compiles the whole project
 	compiling bool
+	// retrying: the nodes `mart retry` runs again (the last run's failed
+	// and skipped ones), instead of a selection
+	retrying []string
 }
 
 // runLike makes a command that runs the plan of the selected nodes of its

@@ -115,6 +115,48 @@ func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
 	}
 }
 
+// `mart retry` runs the last run's failed and skipped nodes again, loaded
+// from the patch snapshot as a run of a selection loads them: its output,
+// results, the SQL it ran, manifest.json and tables are those of a retry
+// that compiles the whole project, on a project whose SQL was fixed
+// between the failed run and the retry.
+func TestRetryFromPatchMatchesWholeCompile(t *testing.T) {
+	light, whole := chainProject(t), chainProject(t)
+	for _, dir := range []string{light, whole} {
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	m2 := "models/m2.sql"
+	broken, fixed := "select no_such_column from {{ ref('m3') }}\n", "select id from {{ ref('m3') }} -- fixed\n"
+	for _, step := range []struct {
+		sql  string
+		args []string
+		code int
+	}{
+		{broken, []string{"build", "--threads", "1", "--select", "m4+"}, 1},
+		{fixed, []string{"retry"}, 0},
+		{broken, []string{"build", "--threads", "1", "--select", "m2+", "--exclude", "m1"}, 1},
+		{broken, []string{"retry"}, 1}, // fails again: m2 is still broken
+		{fixed, []string{"retry"}, 0},
+		{fixed, []string{"retry"}, 0}, // nothing to retry
+	} {
+		writeFile(t, light, m2, step.sql)
+		writeFile(t, whole, m2, step.sql)
+		what := fmt.Sprintf("mart %s with m2 %q", strings.Join(step.args, " "), step.sql)
+		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, step.args...)
+		b := mart(t, whole, append(step.args, "--no-partial-parse")...)
+		require.Equal(t, step.code, a.Code, "%s\n%s", what, a)
+		require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), what)
+		if step.args[0] == "retry" && strings.Contains(a.Stdout, " of ") {
+			require.Regexp(t, loadedFromPatch, a.Stderr, "%s: loaded from the snapshot (%s)", what, noSelectionReason(a.Stderr))
+		}
+		require.Equal(t, ranSQL(t, whole), ranSQL(t, light), what)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+	}
+	require.Equal(t, tables(t, whole), tables(t, light))
+}
+
 // lineageReceiver is an OpenLineage endpoint on 127.0.0.1 that keeps the
 // events it is sent.
 type lineageReceiver struct {
