@@ -211,6 +211,14 @@ func mapFile(name string) ([]byte, fileStat, error) {
 	return data, st, err
 }
 
+// unmapFile unmaps what mapFile mapped, when nothing points into it any
+// more.
+func unmapFile(data []byte) {
+	if len(data) > 0 {
+		_ = syscall.Munmap(data)
+	}
+}
+
 // lockSnapshot takes the lock of the patch snapshot file (an exclusive
 // flock of file.lock, waited for); false when it cannot be had.
 func lockSnapshot(file string) (unlock func(), ok bool) {

@@ -693,7 +693,11 @@ func (p *Patched) WithConfigs(g *selector.Graph) string {
 	// manifest.json mapped (read whole, where files are not mapped): the
 	// entries are most of it, and 30,000 reads of them cost more
 	manifest, st, err := mapFile(filepath.Join(filepath.Dir(l.file), "manifest.json"))
-	if err != nil || !st.same(l.snap.Manifest) || int64(len(manifest)) != l.snap.Manifest.Size {
+	if err != nil {
+		return "manifest.json unreadable"
+	}
+	defer unmapFile(manifest) // (the configs decoded from it are copies)
+	if !st.same(l.snap.Manifest) || int64(len(manifest)) != l.snap.Manifest.Size {
 		return "manifest.json changed"
 	}
 	order := make([]int, 0, len(ix.nodes))
