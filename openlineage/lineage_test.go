@@ -193,23 +193,12 @@ func TestBuildEmitsLineage(t *testing.T) {
 // for a model that selects columns of one relation by name.
 func TestFailAndColumnLineage(t *testing.T) {
 	v := newValidator(t)
-	r := newReceiver(t)
-	dir := t.TempDir()
-	for name, body := range map[string]string{
+	last := buildLastEvents(t, v, 1, map[string]string{
 		"mart.yml":           "name: tiny\n",
 		"seeds/people.csv":   "id,name,city\n1,Ann,Oslo\n",
 		"models/renamed.sql": "select id, name as person, city from {{ ref('people') }} where id > 0",
 		"models/broken.sql":  "select no_such_column from {{ ref('people') }}",
-	} {
-		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
-	}
-	code, out, errs := run(t, nil, "build", "--project-dir", dir, "--openlineage-url", r.srv.URL)
-	require.Equal(t, 1, code, "%s\n%s", out, errs)
-	last := map[string]event{}
-	for _, ev := range r.events(t, v) {
-		last[ev.Job.Name] = ev
-	}
+	})
 	broken := last["model.tiny.broken"]
 	assert.Equal(t, "FAIL", broken.EventType)
 	require.NotNil(t, broken.Run.Facets.ErrorMessage)
@@ -233,9 +222,7 @@ func TestFailAndColumnLineage(t *testing.T) {
 // assertion is on the relation of the model it tests.
 func TestDatasetColumnsAreTheParentsRead(t *testing.T) {
 	v := newValidator(t)
-	r := newReceiver(t)
-	dir := t.TempDir()
-	for name, body := range map[string]string{
+	last := buildLastEvents(t, v, 0, map[string]string{
 		"mart.yml":         "name: tiny\n",
 		"seeds/people.csv": "id,name\n1,Ann\n",
 		"models/eph.sql":   "{{ config(materialized='ephemeral') }}\nselect id, name from {{ ref('people') }}\n",
@@ -261,16 +248,7 @@ sources:
           - name: name
             description: the source's name
 `,
-	} {
-		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
-	}
-	code, out, errs := run(t, nil, "build", "--project-dir", dir, "--openlineage-url", r.srv.URL)
-	require.Equal(t, 0, code, "%s\n%s", out, errs)
-	last := map[string]event{}
-	for _, ev := range r.events(t, v) {
-		last[ev.Job.Name] = ev
-	}
+	})
 	m := last["model.tiny.m"]
 	require.Len(t, m.Inputs, 1)
 	assert.Equal(t, "mart.main.people", m.Inputs[0].Name)
@@ -285,6 +263,25 @@ sources:
 	}
 	require.Len(t, test.Inputs, 1)
 	assert.Contains(t, string(test.Inputs[0].InputFacets["dataQualityAssertions"]), `"assertion":"not_null"`)
+}
+
+// buildLastEvents builds a project of these files with a receiver as the
+// endpoint, checks the exit code, and returns each job's last event.
+func buildLastEvents(t *testing.T, v *validator, wantCode int, files map[string]string) map[string]event {
+	t.Helper()
+	r := newReceiver(t)
+	dir := t.TempDir()
+	for name, body := range files {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	code, out, errs := run(t, nil, "build", "--project-dir", dir, "--openlineage-url", r.srv.URL)
+	require.Equal(t, wantCode, code, "%s\n%s", out, errs)
+	last := map[string]event{}
+	for _, ev := range r.events(t, v) {
+		last[ev.Job.Name] = ev
+	}
+	return last
 }
 
 // A dead endpoint is one warning; the build neither fails nor waits.
