@@ -249,7 +249,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		p = nil // the whole compile keeps a new snapshot, with an index
 		return fail(why)
 	}
-	if configs {
+	if configs && f.retrying == nil { // (a retry runs ids, not its run's selectors)
 		if why := p.WithConfigs(sg); why != "" {
 			return fail(why)
 		}
