@@ -138,6 +138,39 @@ func deferComment(sql string, ds []Deferral) string {
 	return "\n/* mart --defer:" + strings.ReplaceAll(b.String(), "*/", "* /") + "\n*/"
 }
 
+// ReadNodes returns the nodes of m whose relations n's SQL reads: its
+// parents, looking through ephemeral models (inlined, so their own
+// parents are read), in the order of its parents' unique ids: the plan's
+// reads, OpenLineage's inputs. lacks, when not nil, is told the ids
+// reached through an ephemeral model that m does not hold (a run loaded
+// from the patch snapshot loads them: Patched.Result).
+func (m *Manifest) ReadNodes(n *Node, lacks func(id string)) []*Node {
+	var out []*Node
+	seen := map[string]bool{}
+	var visit func(ids []string, through bool)
+	visit = func(ids []string, through bool) {
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			p := m.Node(id)
+			switch {
+			case p == nil:
+				if through && lacks != nil {
+					lacks(id)
+				}
+			case p.ResourceType == TypeModel && p.Materialized() == "ephemeral":
+				visit(p.DependsOn.Nodes, true)
+			default:
+				out = append(out, p)
+			}
+		}
+	}
+	visit(n.DependsOn.Nodes, false)
+	return out
+}
+
 // With returns a copy of m in which the given nodes replace those of the
 // same unique id; m is not changed.
 func (m *Manifest) With(nodes map[string]*Node) *Manifest {

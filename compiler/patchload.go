@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -956,36 +957,19 @@ func (l *patchLoad) renderer(dec *entryDecoder, m *Manifest) *Renderer {
 
 // readThroughEphemeral is the nodes (indexes in the node index, by pos)
 // that the selected nodes (ids) of m read through ephemeral models of m
-// and m lacks, sorted.
+// (ReadNodes) and m lacks, sorted.
 func readThroughEphemeral(m *Manifest, ids []string, pos map[string]int) []int {
-	var out []int
-	seen := map[string]bool{}
-	var visit func(parents []string, through bool)
-	visit = func(parents []string, through bool) {
-		for _, id := range parents {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			p := m.Node(id)
-			if p == nil {
-				if i, ok := pos[id]; ok && through {
-					out = append(out, i)
-				}
-				continue
-			}
-			if p.ResourceType == TypeModel && p.Materialized() == "ephemeral" {
-				visit(p.DependsOn.Nodes, true)
-			}
-		}
-	}
+	lacks := map[int]bool{}
 	for _, id := range ids {
 		if n := m.Node(id); n != nil {
-			visit(n.DependsOn.Nodes, false)
+			m.ReadNodes(n, func(id string) {
+				if i, ok := pos[id]; ok {
+					lacks[i] = true
+				}
+			})
 		}
 	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(lacks))
 }
 
 // needed is the nodes a run of the selected ones reads: them, their

@@ -59,11 +59,11 @@ func isTest(n *compiler.Node) bool {
 }
 
 // readThrough maps the relations node n reads to the parents it reads them
-// through, looking through ephemeral models as the plan's reads do; of two
+// through, looking through ephemeral models as the plan's reads do (Manifest.ReadNodes); of two
 // parents naming one relation, the greater unique id.
 func (e *Emitter) readThrough(n *compiler.Node) map[warehouse.Relation]*compiler.Node {
 	out := map[warehouse.Relation]*compiler.Node{}
-	for _, p := range plan.ReadNodes(e.opt.Manifest, n) {
+	for _, p := range e.opt.Manifest.ReadNodes(n, nil) {
 		rel := plan.RelationOf(p)
 		if q := out[rel]; q == nil || q.UniqueID < p.UniqueID {
 			out[rel] = p

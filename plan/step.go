@@ -69,37 +69,12 @@ func RelationOf(n *compiler.Node) warehouse.Relation {
 	return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: name}
 }
 
-// reads returns the relations n's SQL reads (ReadNodes').
+// reads returns the relations n's SQL reads (Manifest.ReadNodes).
 func reads(m *compiler.Manifest, n *compiler.Node) []warehouse.Relation {
 	out := []warehouse.Relation{}
-	for _, p := range ReadNodes(m, n) {
+	for _, p := range m.ReadNodes(n, nil) {
 		out = append(out, RelationOf(p))
 	}
-	return out
-}
-
-// ReadNodes returns the nodes of m whose relations n's SQL reads: its
-// parents, looking through ephemeral models (inlined, so their own
-// parents are read), in the order of its parents' unique ids.
-func ReadNodes(m *compiler.Manifest, n *compiler.Node) []*compiler.Node {
-	var out []*compiler.Node
-	seen := map[string]bool{}
-	var visit func(ids []string)
-	visit = func(ids []string) {
-		for _, id := range ids {
-			p := m.Node(id)
-			if p == nil || seen[id] {
-				continue
-			}
-			seen[id] = true
-			if p.ResourceType == compiler.TypeModel && p.Materialized() == "ephemeral" {
-				visit(p.DependsOn.Nodes)
-				continue
-			}
-			out = append(out, p)
-		}
-	}
-	visit(n.DependsOn.Nodes)
 	return out
 }
 
