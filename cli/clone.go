@@ -62,7 +62,10 @@ func (g *globals) clone(sel *selection, fullRefresh bool) error {
 	rels := newRelations(g.ctx, wh)
 	cloned, skipped := 0, 0
 	for _, s := range newPlan(res, ids, []string{compiler.TypeModel, compiler.TypeSeed, compiler.TypeSnapshot}, false).Steps {
-		old := prev.Node(s.ID)
+		old, err := stateNode(prev, s.ID)
+		if err != nil {
+			return err
+		}
 		if s.Writes == nil || old == nil {
 			continue
 		}

@@ -28,13 +28,16 @@ type stateAttacher interface {
 
 // attachState makes --state's relations readable from wh and returns how
 // wh names them.
-func (g *globals) attachState(wh warehouse.Warehouse, sel *selection) (func(warehouse.Relation) warehouse.Relation, *compiler.Manifest, error) {
+func (g *globals) attachState(wh warehouse.Warehouse, sel *selection) (func(warehouse.Relation) warehouse.Relation, *compiler.StateManifest, error) {
 	if sel.state == "" {
 		return nil, nil, badInput("this needs --state DIR, the target directory of the run to compare with (its manifest.json)")
 	}
-	prev, err := sel.stateManifestOf()
+	prev, err := sel.stateOf()
 	if err != nil {
 		return nil, nil, err
+	}
+	if at := g.attached; at != nil && at.wh == wh && at.dir == sel.state {
+		return at.name, prev, nil // attached while the project compiled
 	}
 	a, ok := wh.(stateAttacher)
 	if !ok {
@@ -81,6 +84,9 @@ func (g *globals) deferTo(res *compiler.Result, wh warehouse.Warehouse, ids []st
 		}
 	}
 	out, deferred := res.Defer(ids, opt)
+	if err := prev.Err(); err != nil {
+		return nil, badInput("--state: %v", err)
+	}
 	if rels != nil && rels.err != nil {
 		return nil, fmt.Errorf("--defer: listing this target's relations: %w", rels.err)
 	}

@@ -102,7 +102,11 @@ func (g *globals) diff(f *diffFlags) error {
 		}
 		n := res.Manifest.Node(s.ID)
 		d := view.ModelDiff{UniqueID: n.UniqueID, Name: n.Name, New: relationName(*s.Writes)}
-		if old := prev.Node(s.ID); old == nil {
+		old, err := stateNode(prev, s.ID)
+		if err != nil {
+			return err
+		}
+		if old == nil {
 			d.Status = "new"
 		} else {
 			oldRel := name(warehouse.Relation{Database: old.Database, Schema: old.Schema, Name: old.Alias})

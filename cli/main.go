@@ -77,6 +77,10 @@ type globals struct {
 	// (preopen.go); pre is that opening, until openWarehouse takes it.
 	preopen bool
 	pre     *preopened
+	// aheadState: the --state a warehouse opened ahead attaches (--defer);
+	// attached: what it attached, once the command took that warehouse
+	aheadState *selection
+	attached   *attachedAhead
 }
 
 func (g *globals) parseVars() (map[string]any, error) {

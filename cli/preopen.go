@@ -18,21 +18,65 @@ import (
 // schema behind, and any failure just means opening again, the usual way
 // and with the usual messages, once the project compiled.
 
+//
+// A run with --defer also reads --state's manifest.json and attaches the
+// state's relations ahead (on DuckDB, production's database file: its
+// catalog takes as long to read as the warehouse's own). That creates
+// nothing either; an attach that fails ahead is made again, and reported,
+// where the run defers (attachState).
+
 // preopened is a warehouse being opened while the project compiles.
 type preopened struct {
 	target *compiler.Target
 	done   chan struct{}
 	wh     warehouse.Warehouse
 	err    error
+	// with --defer: the state attached ahead (nil when it was not)
+	state     *selection
+	stateName func(warehouse.Relation) warehouse.Relation
+}
+
+// attachedAhead is the state attached to a warehouse opened ahead.
+type attachedAhead struct {
+	wh   warehouse.Warehouse
+	dir  string
+	name func(warehouse.Relation) warehouse.Relation
+}
+
+// deferAhead makes the warehouse opened ahead attach --state's relations
+// too, for a run with --defer.
+func (g *globals) deferAhead(f *runFlags) {
+	if f.deferring.enabled && f.sel.state != "" {
+		f.sel.prepareState()
+		g.aheadState = &f.sel
+	}
 }
 
 // startPreopen is compiler.Options.OnTarget.
 func (g *globals) startPreopen(proj *compiler.Project, t *compiler.Target) {
-	p := &preopened{target: t, done: make(chan struct{})}
+	p := &preopened{target: t, done: make(chan struct{}), state: g.aheadState}
 	g.pre = p
+	if p.state != nil {
+		go func() { _, _ = p.state.stateOf() }() // read while the warehouse opens
+	}
 	go func() {
 		defer close(p.done)
 		p.wh, p.err = t.Adapter.Open(g.ctx, t.Target, warehouse.OpenOptions{ProjectDir: proj.Dir, Speculative: true})
+		if p.err != nil || p.state == nil {
+			return
+		}
+		a, ok := p.wh.(stateAttacher)
+		if !ok {
+			return
+		}
+		st, err := p.state.stateOf()
+		if err != nil {
+			return
+		}
+		name, err := a.AttachState(g.ctx, warehouse.StateLocation{Dir: p.state.state, Recorded: st.Metadata.Location, ProjectDir: proj.Dir})
+		if err == nil {
+			p.stateName = name
+		}
 	}()
 }
 
@@ -53,6 +97,9 @@ func (g *globals) takePreopened(t *compiler.Target) warehouse.Warehouse {
 		return nil
 	}
 	phase.Mark("open warehouse (ahead)")
+	if p.stateName != nil {
+		g.attached = &attachedAhead{wh: p.wh, dir: p.state.state, name: p.stateName}
+	}
 	return p.wh
 }
 

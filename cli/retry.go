@@ -94,6 +94,7 @@ func (g *globals) retry(threads int) error {
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun || f.deferring.enabled
+	g.deferAhead(f)
 	// the nodes to run again load from the patch snapshot as a run of a
 	// selection does (its --state or --defer compile the whole project)
 	f.retrying = ids

@@ -157,6 +157,7 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun || f.deferring.enabled
+	g.deferAhead(f)
 	res, ids, ok, patched := g.selectFromPatch(f, indirectTests, invocation, false)
 	if ok {
 		return g.runSelected(command, kinds, res, invocation, ids, f, "")

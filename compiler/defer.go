@@ -8,8 +8,9 @@ import (
 // DeferOptions say which relations of a previous run a run reads instead
 // of its own target's (--defer --state DIR).
 type DeferOptions struct {
-	// State is the previous run's manifest.
-	State *Manifest
+	// State is the previous run's manifest (a *Manifest, or the
+	// *StateManifest a run opens).
+	State interface{ Node(id string) *Node }
 	// Relation returns how this run's connection names a node of the state
 	// (database, schema and name, and its quoted SQL).
 	Relation func(n *Node) (database, schema, name, sql string)

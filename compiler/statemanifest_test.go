@@ -52,6 +52,7 @@ func TestReadStateManifest(t *testing.T) {
 				got, ok := splitStateManifest(data)
 				require.True(t, ok, "a manifest as mart writes it is decoded in pieces")
 				require.Equal(t, want, got)
+				requireStateNodes(t, data, want)
 			}
 		})
 	}
@@ -111,8 +112,50 @@ func TestReadStateManifestShapes(t *testing.T) {
 			require.NoError(t, wantErr)
 			require.NoError(t, err)
 			require.Equal(t, want, got)
+			requireStateNodes(t, data, want)
 		})
 	}
+}
+
+// requireStateNodes: the state opened for some of its nodes gives each
+// node of want (the whole decode), an id it lacks none, and Whole gives
+// want.
+func requireStateNodes(t *testing.T, data []byte, want *Manifest) {
+	t.Helper()
+	st, err := openStateManifest(data)
+	require.NoError(t, err)
+	require.Equal(t, want.Metadata, st.Metadata)
+	for _, ids := range []map[string]*Node{want.Nodes, want.Sources, want.UnitTests} {
+		for id := range ids {
+			require.Equal(t, want.Node(id), st.Node(id), id)
+		}
+	}
+	require.Nil(t, st.Node("model.none.x"))
+	require.NoError(t, st.Err())
+	whole, err := st.Whole()
+	require.NoError(t, err)
+	require.Equal(t, want, whole)
+	for id := range want.Nodes {
+		require.Equal(t, want.Node(id), st.Node(id), id)
+	}
+}
+
+// An entry that does not decode is an error for the state opened for some
+// nodes when a node of it is asked for, and only then; Whole fails.
+func TestStateManifestBadEntry(t *testing.T) {
+	data := []byte(`{"metadata":{"project_name":"p"},"nodes":{"model.p.a":{"config":[]},"model.p.b":{"name":"b"}},"sources":{"model.p.a":{"name":"not this one"}}}`)
+	st, err := openStateManifest(data)
+	require.NoError(t, err)
+	require.Equal(t, "p", st.Metadata.ProjectName)
+	require.Equal(t, "b", st.Node("model.p.b").Name)
+	require.NoError(t, st.Err())
+	require.Nil(t, st.Node("model.p.a"), "the nodes map's entry, which does not decode, not the source's")
+	require.ErrorContains(t, st.Err(), "the entry of model.p.a: ")
+	_, err = st.Whole()
+	require.Error(t, err)
+	// a file of an unusual shape is decoded whole when opened
+	_, err = openStateManifest([]byte(`{"nodes":{"model.p.a":{"config":[]}},"nodes":{}}`))
+	require.Error(t, err)
 }
 
 // What is left out is checked only as JSON: a parent_map whose lists are
@@ -146,5 +189,6 @@ func FuzzDecodeStateManifest(f *testing.F) {
 		}
 		require.NoError(t, err, "%q", data)
 		require.Equal(t, want, got, "%q", data)
+		requireStateNodes(t, data, want)
 	})
 }
