@@ -205,8 +205,6 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	switch {
 	case !g.partialParse || g.noPartialParse:
 		why = "partial parsing is off"
-	case f.sel.state != "" || f.deferring.enabled:
-		why = "--state or --defer"
 	case compiler.NamesGraph(f.inlineText):
 		// a snapshot's graph is manifest.json's, whose numbers are JSON's
 		why = "the inline query names graph"

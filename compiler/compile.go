@@ -116,6 +116,11 @@ type Result struct {
 	// of Manifest: a --defer run's, with the deferred nodes' own relations
 	// and their defer_relation (Defer).
 	written *Manifest
+	// deferred: the entries of written that differ from Manifest's (the
+	// deferred parents, the selected nodes whose SQL reads them), which a
+	// run loaded from the snapshot splices into manifest.json
+	// (patchdefer.go)
+	deferred map[string]*Node
 }
 
 // compilation is one compile's working state. Its scope (macros, shared

@@ -122,7 +122,7 @@ func (r *Result) Defer(ids []string, opt DeferOptions) (*Result, []Deferral) {
 			recorded[id] = n
 		}
 	}
-	res.written = m.With(recorded)
+	res.written, res.deferred = m.With(recorded), recorded
 	res.Renderer = r.Renderer.withReplacer(rep)
 	return &res, out
 }

@@ -1664,6 +1664,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	tdir := proj.targetDir()
 	file := filepath.Join(tdir, PatchFile)
 	phase.Mark("load project")
+	if opt.PatchReadOnly {
+		// what it lists is the project's, which manifest.json is not
+		// now; a whole compile reads it, and writes nothing either
+		if _, err := os.Lstat(filepath.Join(tdir, deferredRecord)); err == nil {
+			return nil, "target/manifest.json is a --defer run's"
+		}
+	} else {
+		restoreDeferred(tdir, file)
+	}
 	snap, err := readPatchSnapshot(file)
 	phase.Mark("read snapshot")
 	if err != nil {

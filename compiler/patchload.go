@@ -664,8 +664,9 @@ type patchLoad struct {
 // snapshot's node index, or why there is none (PatchNote tells a damaged
 // index, which it removes the snapshot of). Its nodes carry no
 // config but group and access (WithConfigs gives them the rest), and
-// nothing state: --state or --defer need the whole project compiled
-// (CanSelect).
+// nothing state: state: and result: selectors need the whole project
+// compiled (CanSelect). A run with --defer loads from it too
+// (patchdefer.go).
 func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	l := p.load
 	if l == nil {

@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"github.com/mart-dev/mart/internal/phase"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -92,7 +93,24 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		return nil, fmt.Errorf("writing compiled SQL: %v", err)
 	}
 	if r.light != nil {
-		return r.writeLight(write), nil
+		if len(r.deferred) > 0 {
+			// the compiled files it writes read the state's relations: a
+			// compile cannot take target/compiled as its own (a run's)
+			r.light.snap.Partial = true
+		}
+		wait := r.writeLight(write)
+		if len(r.deferred) == 0 {
+			return wait, nil
+		}
+		return sync.OnceValue(func() error {
+			if err := wait(); err != nil {
+				return err
+			}
+			if err := r.light.writeDeferred(r.deferred); err != nil {
+				return fmt.Errorf("writing manifest: %v", err)
+			}
+			return nil
+		}), nil
 	}
 	if r.patch != nil {
 		r.patch.writing() // its blobs file is written beside these
@@ -140,6 +158,12 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		}
 		if m.err == nil {
 			r.manifestStat, m.err = m.commit(true)
+		}
+		if m.err == nil {
+			// a --defer run's kept manifest.json is not the project's now
+			// (patchdefer.go)
+			os.Remove(filepath.Join(r.TargetDir(), deferredManifest))
+			os.Remove(filepath.Join(r.TargetDir(), deferredRecord))
 		}
 		if m.err != nil {
 			return fmt.Errorf("writing manifest: %v", m.err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -1764,4 +1765,163 @@ func TestBuildFromPatchAfterSourceFolderConfigEdit(t *testing.T) {
 	r = mart(t, light, "ls", "--select", "tag:landed", "--resource-type", "source")
 	require.Equal(t, 0, r.Code, r.String())
 	assert.Equal(t, "srcf.raw.raw_a\n", r.Stdout)
+}
+
+// A --defer run loads from the patch snapshot too (compiler/patchdefer.go):
+// production is a copy of the project built whole, and its target/ the
+// state; two more copies run the same commands against it, one loading
+// from the snapshot, one compiling whole. Deferred runs alternate with
+// runs without --defer, `mart compile` and `mart ls`, which see the
+// project's manifest.json again, and with an edit. After each command its
+// output, the results and SQL of its run and manifest.json must be the
+// same, after a compile every compiled file, and at the end every table.
+func TestDeferFromPatchMatchesWholeCompile(t *testing.T) {
+	deferTo := func(state string, args ...string) []string {
+		return append(append([]string{"build", "--threads", "1"}, args...), "--defer", "--state", state)
+	}
+	cases := []struct {
+		name      string
+		dir       func(t testing.TB) string
+		edit      string
+		steps     func(state string) [][]string
+		minLoaded int
+	}{
+		{"chain", chainProject, "models/m2.sql", func(s string) [][]string {
+			return [][]string{
+				{"compile"},
+				deferTo(s, "--select", "m1"),
+				deferTo(s, "--select", "m1"), // its own m2 is still not there
+				deferTo(s, "--select", "m2+"),
+				deferTo(s, "--select", "inc_e"), // reads m4 through two ephemeral models
+				deferTo(s, "--select", "y"),
+				// incremental: renders at run time, and reads m3 then, which
+				// its depends_on lacks (as dbt's would): m3 is not deferred
+				{"build", "--threads", "1", "--select", "raw_ids m4 m3"},
+				deferTo(s, "--select", "y"),
+				deferTo(s, "--select", "m1", "--favor-state"),
+				{"ls", "--select", "m1+", "--output", "json"},
+				{"edit"},
+				deferTo(s, "--select", "m1 z"),
+				deferTo(s, "--select", "m1", "--dry-run", "--log-format", "json"),
+				{"build", "--threads", "1", "--select", "m3"},
+				deferTo(s, "--select", "m2 m1"),
+				{"compile"},
+			}
+		}, 9},
+		{"demo", demo, "models/marts/dim_cars.sql", func(s string) [][]string {
+			return [][]string{
+				{"compile"},
+				{"build", "--threads", "1", "--select", "resource_type:seed"}, // the snapshot's source
+				deferTo(s, "--select", "dim_cars"),
+				deferTo(s, "--select", "fct_reservations"),
+				deferTo(s, "--select", "members_tier_snapshot agg_daily_zone_utilization"),
+				{"edit"},
+				deferTo(s, "--select", "dim_cars+"),
+				{"build", "--threads", "1", "--select", "stg_cars"},
+				deferTo(s, "--select", "dim_cars+", "--favor-state"),
+			}
+		}, 5},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			prod, light, whole := tc.dir(t), tc.dir(t), tc.dir(t)
+			r := mart(t, prod, "build")
+			require.Equal(t, 0, r.Code, r.String())
+			state := t.TempDir()
+			for _, f := range []string{"manifest.json", "mart.duckdb"} {
+				writeFile(t, state, f, readFile(t, prod, filepath.Join("target", f)))
+			}
+			loaded := 0
+			for i, args := range tc.steps(state) {
+				if args[0] == "edit" {
+					editModel(t, tc.edit, light, whole)
+					continue
+				}
+				what := fmt.Sprintf("step %d, mart %s", i, strings.Join(args, " "))
+				a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+				b := mart(t, whole, append(args, "--no-partial-parse")...)
+				require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+				require.Equal(t, 0, a.Code, "%s: %s", what, a)
+				require.Equal(t, runOutput(logTimes.ReplaceAllString(b.Stdout, "")), runOutput(logTimes.ReplaceAllString(a.Stdout, "")), what)
+				if slices.Contains(args, "--defer") {
+					if loadedFromPatch.MatchString(a.Stderr) {
+						loaded++
+					} else {
+						t.Logf("%s: compiled the whole project: %s", what, noSelectionReason(a.Stderr))
+					}
+				}
+				if args[0] == "build" && !slices.Contains(args, "--dry-run") {
+					require.Equal(t, ranSQL(t, whole), ranSQL(t, light), what)
+				}
+				require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+				if args[0] == "compile" { // (a run writes the files of what it runs)
+					require.Equal(t, compiledTree(t, whole), compiledTree(t, light), what+": target/compiled")
+				}
+			}
+			require.GreaterOrEqual(t, loaded, tc.minLoaded, "deferred runs that loaded from the patch snapshot")
+			require.Equal(t, tables(t, whole), tables(t, light))
+		})
+	}
+}
+
+// A --defer run loaded from the snapshot keeps the project's manifest.json
+// as partial_parse.manifest while its own is in place; killed while it
+// swaps them, the next command puts the project's back, or drops what the
+// run left when something else wrote manifest.json since (and compiles
+// whole, as it would after any foreign write).
+func TestDeferredManifestAfterKilledRun(t *testing.T) {
+	prod, dir := chainProject(t), chainProject(t)
+	r := mart(t, prod, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	state := t.TempDir()
+	for _, f := range []string{"manifest.json", "mart.duckdb"} {
+		writeFile(t, state, f, readFile(t, prod, filepath.Join("target", f)))
+	}
+	r = mart(t, dir, "compile")
+	require.Equal(t, 0, r.Code, r.String())
+	project := manifestBody(t, dir)
+	body := func(file string) string {
+		m := readFile(t, dir, file)
+		return m[strings.Index(m, `,"nodes":`):]
+	}
+	kept, record := "target/partial_parse.manifest", "target/partial_parse.deferred"
+	deferred := func() {
+		t.Helper()
+		r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "m1", "--defer", "--state", state)
+		require.Equal(t, 0, r.Code, r.String())
+		require.Regexp(t, loadedFromPatch, r.Stderr)
+		require.Contains(t, readFile(t, dir, "target/manifest.json"), `"defer_relation":{"database":"mart_state"`)
+		require.Equal(t, project, body(kept))
+		require.FileExists(t, filepath.Join(dir, record))
+	}
+	// the next command after it puts the project's back, and loads
+	next := func(how string, fromPatch bool) {
+		t.Helper()
+		r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "+m3")
+		require.Equal(t, 0, r.Code, r.String())
+		if fromPatch {
+			require.Regexp(t, loadedFromPatch, r.Stderr, how)
+		} else {
+			require.NotRegexp(t, loadedFromPatch, r.Stderr, how)
+		}
+		require.Equal(t, project, manifestBody(t, dir), how)
+		require.NoFileExists(t, filepath.Join(dir, kept), how)
+		require.NoFileExists(t, filepath.Join(dir, record), how)
+	}
+	deferred()
+	next("after a whole run", true)
+	// killed after renaming manifest.json away, before putting its own
+	deferred()
+	require.NoError(t, os.Remove(filepath.Join(dir, "target", "manifest.json")))
+	next("killed between the renames", true)
+	// killed after writing the record, before renaming anything: the
+	// project's file is still manifest.json
+	deferred()
+	require.NoError(t, os.Rename(filepath.Join(dir, kept), filepath.Join(dir, "target", "manifest.json")))
+	next("killed before the renames", true)
+	// another command wrote manifest.json since: what the run left goes,
+	// and the project compiles whole
+	deferred()
+	writeFile(t, dir, "target/manifest.json", readFile(t, dir, "target/manifest.json")+" ")
+	next("manifest.json written since", false)
 }
