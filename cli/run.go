@@ -166,7 +166,7 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	// selection loads from it; unless target/ was just patched and the
 	// compile can adopt it: the snapshot stays, and the compile writes as
 	// if it had loaded from it
-	g.patchSnapshot = !patched.Adoptable() && g.partialParse && !g.noPartialParse && !f.deferring.enabled && !f.dryRun
+	g.patchSnapshot = !patched.Adoptable() && g.partialParse && !g.noPartialParse && !f.dryRun
 	g.running = true
 	res, err := g.compileProject(f.fullRefresh, invocation)
 	if err != nil {

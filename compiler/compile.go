@@ -121,6 +121,8 @@ type Result struct {
 	// run loaded from the snapshot splices into manifest.json
 	// (patchdefer.go)
 	deferred map[string]*Node
+	// project: with written, the project's manifest (before Defer)
+	project *Manifest
 }
 
 // compilation is one compile's working state. Its scope (macros, shared

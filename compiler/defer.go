@@ -122,7 +122,7 @@ func (r *Result) Defer(ids []string, opt DeferOptions) (*Result, []Deferral) {
 			recorded[id] = n
 		}
 	}
-	res.written, res.deferred = m.With(recorded), recorded
+	res.written, res.deferred, res.project = m.With(recorded), recorded, m
 	res.Renderer = r.Renderer.withReplacer(rep)
 	return &res, out
 }

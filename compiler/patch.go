@@ -1489,7 +1489,8 @@ func (r *Result) KeepPatch(ids []string, diags Diagnostics, counts map[string]in
 // unless the run wrote every compiled file a compile writes (a whole
 // `mart build` of a project without analyses).
 func (r *Result) KeepPatchOfRun(ids []string, diags Diagnostics, counts map[string]int, selected int) {
-	r.keepPatch(ids, diags, counts, selected, !r.wroteAllCompiled(ids))
+	// a --defer run's compiled files read the state's relations
+	r.keepPatch(ids, diags, counts, selected, !r.wroteAllCompiled(ids) || len(r.deferred) > 0)
 }
 
 // wroteAllCompiled says whether ids hold every node whose compiled file

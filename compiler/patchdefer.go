@@ -44,6 +44,32 @@ type deferredStats struct {
 	Project  fileStat // the project's, kept as partial_parse.manifest
 }
 
+// deferredSplice is a node's entry in the project's manifest.json (from,
+// to) and the run's text of it.
+type deferredSplice struct {
+	from, to int64
+	with     []byte
+}
+
+// deferredSplices encodes nodes, each at its entry (at: false when a
+// node's entry is not known), in the file's order.
+func deferredSplices(nodes map[string]*Node, at func(id string) ([2]int64, bool)) ([]deferredSplice, error) {
+	out := make([]deferredSplice, 0, len(nodes))
+	for id, n := range nodes {
+		pos, ok := at(id)
+		if !ok {
+			return nil, errors.New(id + "'s entry in manifest.json is not known")
+		}
+		b, err := appendNode(nil, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, deferredSplice{pos[0], pos[1], b})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].from < out[j].from })
+	return out, nil
+}
+
 // writeDeferred makes target/manifest.json the project's with the entries
 // of nodes (ids of the index) in place of theirs, keeping the project's
 // beside it. Nothing is written when target/ is no longer as the snapshot
@@ -52,38 +78,55 @@ func (l *patchLoad) writeDeferred(nodes map[string]*Node) error {
 	if l.ix == nil || len(l.snap.Entries) != len(l.ix.nodes) {
 		return errors.New("the snapshot has no entry positions")
 	}
-	type splice struct {
-		from, to int64
-		with     []byte
-	}
-	splices := make([]splice, 0, len(nodes))
-	for id, n := range nodes {
+	splices, err := deferredSplices(nodes, func(id string) ([2]int64, bool) {
 		i, ok := l.ix.pos[id]
 		if !ok {
-			return errors.New(id + " is not in the snapshot's index")
+			return [2]int64{}, false
 		}
-		b, err := appendNode(nil, n)
-		if err != nil {
-			return err
-		}
-		at := l.snap.Entries[i]
-		splices = append(splices, splice{at[0], at[1], b})
+		return l.snap.Entries[i], true
+	})
+	if err != nil {
+		return err
 	}
-	sort.Slice(splices, func(i, j int) bool { return splices[i].from < splices[j].from })
 	if unlock, ok := lockSnapshot(l.file); ok {
 		defer unlock()
 	}
 	if !l.snap.inPlace(l.file) {
 		return nil
 	}
-	tdir := filepath.Dir(l.file)
+	return swapDeferred(filepath.Dir(l.file), l.snap.Manifest, splices)
+}
+
+// stashDeferred is writeDeferred for a run that compiled the whole
+// project and keeps a snapshot of it: it wrote the project's manifest.json
+// (stat, with its entries at offsets), and splices nodes into it before
+// the snapshot is written.
+func (r *Result) stashDeferred(stat fileStat, offsets map[string][2]int64) error {
+	splices, err := deferredSplices(r.deferred, func(id string) ([2]int64, bool) {
+		at, ok := offsets[id]
+		return at, ok
+	})
+	if err != nil {
+		return err
+	}
+	if unlock, ok := lockSnapshot(filepath.Join(r.TargetDir(), PatchFile)); ok {
+		defer unlock()
+	}
+	return swapDeferred(r.TargetDir(), stat, splices)
+}
+
+// swapDeferred writes the run's manifest.json, target/ tdir's (of stat,
+// the project's) with splices, and keeps the project's beside it, under
+// the snapshot's lock. Nothing is written when manifest.json is no longer
+// of stat.
+func swapDeferred(tdir string, stat fileStat, splices []deferredSplice) error {
 	file := filepath.Join(tdir, "manifest.json")
 	data, st, err := mapFile(file)
 	if err != nil {
 		return err
 	}
 	defer unmapFile(data)
-	if !st.same(l.snap.Manifest) || int64(len(data)) != st.Size {
+	if !st.same(stat) || int64(len(data)) != st.Size {
 		return nil
 	}
 	size := int64(len(data))

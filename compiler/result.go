@@ -130,13 +130,20 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		}
 		close(cache)
 	}()
+	// a --defer run that keeps a snapshot writes the project's
+	// manifest.json, which the snapshot describes, then splices its own
+	// entries in (stashDeferred)
+	stash := r.written != nil && r.patch != nil && r.project != nil && len(r.deferred) > 0
+	var at *manifestOffsets
 	go func() {
 		m := r.Manifest
-		if r.written != nil {
+		switch {
+		case stash:
+			m = r.project
+		case r.written != nil:
 			m = r.written
 		}
-		var at *manifestOffsets
-		if r.patch != nil && r.written == nil {
+		if r.patch != nil && (r.written == nil || stash) {
 			at = &manifestOffsets{}
 		}
 		commit, err := stageManifestAt(filepath.Join(r.TargetDir(), "manifest.json"), m, at)
@@ -164,6 +171,12 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 			// (patchdefer.go)
 			os.Remove(filepath.Join(r.TargetDir(), deferredManifest))
 			os.Remove(filepath.Join(r.TargetDir(), deferredRecord))
+		}
+		if m.err == nil && stash {
+			if err := r.stashDeferred(r.manifestStat, at.nodes); err != nil {
+				r.manifestStat = fileStat{} // no snapshot is kept
+				return fmt.Errorf("writing manifest: %v", err)
+			}
 		}
 		if m.err != nil {
 			return fmt.Errorf("writing manifest: %v", m.err)
