@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/spf13/cobra"
 
@@ -37,6 +38,10 @@ func (g *globals) attachState(wh warehouse.Warehouse, sel *selection) (func(ware
 		return nil, nil, err
 	}
 	if at := g.attached; at != nil && at.wh == wh && at.dir == sel.state {
+		if !maps.Equal(at.at, prev.Metadata.Location) {
+			// (only a file whose metadata key is there twice)
+			return nil, nil, badInput("--state: manifest.json's metadata says two places for the state's database")
+		}
 		return at.name, prev, nil // attached while the project compiled
 	}
 	a, ok := wh.(stateAttacher)

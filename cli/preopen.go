@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"reflect"
 
 	"github.com/mart-dev/mart/compiler"
@@ -34,12 +35,14 @@ type preopened struct {
 	// with --defer: the state attached ahead (nil when it was not)
 	state     *selection
 	stateName func(warehouse.Relation) warehouse.Relation
+	stateAt   map[string]string // the location it was attached by
 }
 
 // attachedAhead is the state attached to a warehouse opened ahead.
 type attachedAhead struct {
 	wh   warehouse.Warehouse
 	dir  string
+	at   map[string]string
 	name func(warehouse.Relation) warehouse.Relation
 }
 
@@ -69,13 +72,19 @@ func (g *globals) startPreopen(proj *compiler.Project, t *compiler.Target) {
 		if !ok {
 			return
 		}
-		st, err := p.state.stateOf()
-		if err != nil {
-			return
+		// where the state's database is: the manifest's metadata, read
+		// from its head (or once the file is split)
+		meta, ok := compiler.ReadStateMetadata(filepath.Join(p.state.state, "manifest.json"))
+		if !ok {
+			st, err := p.state.stateOf()
+			if err != nil {
+				return
+			}
+			meta = st.Metadata
 		}
-		name, err := a.AttachState(g.ctx, warehouse.StateLocation{Dir: p.state.state, Recorded: st.Metadata.Location, ProjectDir: proj.Dir})
+		name, err := a.AttachState(g.ctx, warehouse.StateLocation{Dir: p.state.state, Recorded: meta.Location, ProjectDir: proj.Dir})
 		if err == nil {
-			p.stateName = name
+			p.stateName, p.stateAt = name, meta.Location
 		}
 	}()
 }
@@ -98,7 +107,7 @@ func (g *globals) takePreopened(t *compiler.Target) warehouse.Warehouse {
 	}
 	phase.Mark("open warehouse (ahead)")
 	if p.stateName != nil {
-		g.attached = &attachedAhead{wh: p.wh, dir: p.state.state, name: p.stateName}
+		g.attached = &attachedAhead{wh: p.wh, dir: p.state.state, at: p.stateAt, name: p.stateName}
 	}
 	return p.wh
 }

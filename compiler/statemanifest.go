@@ -1,10 +1,12 @@
 package compiler
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -274,6 +276,35 @@ func openStateManifest(data []byte) (*StateManifest, error) {
 		return nil, err
 	}
 	return &StateManifest{Metadata: whole.Metadata, whole: whole}, nil
+}
+
+// ReadStateMetadata reads the metadata of --state's manifest.json when it
+// is the file's first member, as mart writes it (false otherwise): where
+// the state's database is, known before the file is split (a 10,000-model
+// project's takes 60-300 ms). What it reads is OpenStateManifest's
+// Metadata, but for a file that holds the key twice.
+func ReadStateMetadata(file string) (ManifestMetadata, bool) {
+	f, err := os.Open(file)
+	if err != nil {
+		return ManifestMetadata{}, false
+	}
+	defer f.Close()
+	return readStateMetadata(bufio.NewReaderSize(f, 4096))
+}
+
+func readStateMetadata(r io.Reader) (ManifestMetadata, bool) {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ManifestMetadata{}, false
+	}
+	if t, err := dec.Token(); err != nil || t != "metadata" {
+		return ManifestMetadata{}, false
+	}
+	var m ManifestMetadata
+	if dec.Decode(&m) != nil {
+		return ManifestMetadata{}, false
+	}
+	return m, true
 }
 
 // Node returns the state's node of that unique id (a node, source or

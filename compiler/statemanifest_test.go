@@ -125,6 +125,13 @@ func requireStateNodes(t *testing.T, data []byte, want *Manifest) {
 	st, err := openStateManifest(data)
 	require.NoError(t, err)
 	require.Equal(t, want.Metadata, st.Metadata)
+	// the metadata read from the file's head, when it is there (and the
+	// file has no key twice: split)
+	if meta, ok := readStateMetadata(bytes.NewReader(data)); ok {
+		if _, _, split := splitStateMaps(data, true); split {
+			require.Equal(t, want.Metadata, meta)
+		}
+	}
 	for _, ids := range []map[string]*Node{want.Nodes, want.Sources, want.UnitTests} {
 		for id := range ids {
 			require.Equal(t, want.Node(id), st.Node(id), id)
