@@ -208,7 +208,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	case compiler.NamesGraph(f.inlineText):
 		// a snapshot's graph is manifest.json's, whose numbers are JSON's
 		why = "the inline query names graph"
-	default:
+	case f.retrying == nil: // (a retry runs ids, not its run's selectors)
 		why, configs = compiler.CanSelect(f.sel.selects, f.sel.excludes)
 	}
 	if why != "" {
@@ -247,7 +247,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		p = nil // the whole compile keeps a new snapshot, with an index
 		return fail(why)
 	}
-	if configs && f.retrying == nil { // (a retry runs ids, not its run's selectors)
+	if configs {
 		if why := p.WithConfigs(sg); why != "" {
 			return fail(why)
 		}

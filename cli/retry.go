@@ -96,8 +96,7 @@ func (g *globals) retry(threads int) error {
 	g.preopen = !f.dryRun || f.deferring.enabled
 	g.deferAhead(f)
 	// the nodes to run again load from the patch snapshot as a run of a
-	// selection does (--defer too; state: selectors compile the whole
-	// project)
+	// selection does (--defer too; whatever its selectors: it runs ids)
 	f.retrying = ids
 	if res, known, ok, _ := g.selectFromPatch(f, false, invocation, false); ok {
 		return g.runSelected(command, kinds, res, invocation, known, f, last.Metadata.InvocationID)

@@ -129,6 +129,11 @@ func TestRetryFromPatchMatchesWholeCompile(t *testing.T) {
 	}
 	m2 := "models/m2.sql"
 	broken, fixed := "select no_such_column from {{ ref('m3') }}\n", "select id from {{ ref('m3') }} -- fixed\n"
+	// the built project as a state, for a run of state:modified+ (its
+	// retry runs ids: it loads from the snapshot too)
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "prod-state/manifest.json", readFile(t, dir, "target/manifest.json"))
+	}
 	for _, step := range []struct {
 		sql  string
 		args []string
@@ -140,6 +145,8 @@ func TestRetryFromPatchMatchesWholeCompile(t *testing.T) {
 		{broken, []string{"retry"}, 1}, // fails again: m2 is still broken
 		{fixed, []string{"retry"}, 0},
 		{fixed, []string{"retry"}, 0}, // nothing to retry
+		{broken, []string{"build", "--threads", "1", "--select", "state:modified+", "--state", "prod-state"}, 1},
+		{fixed, []string{"retry"}, 0},
 	} {
 		writeFile(t, light, m2, step.sql)
 		writeFile(t, whole, m2, step.sql)
