@@ -208,6 +208,8 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	case compiler.NamesGraph(f.inlineText):
 		// a snapshot's graph is manifest.json's, whose numbers are JSON's
 		why = "the inline query names graph"
+	case f.sel.state != "" && stateFileErr(f.sel.state) != nil:
+		why = "--state has no manifest.json" // the whole compile says so
 	case f.retrying == nil: // (a retry runs ids, not its run's selectors)
 		why, configs = compiler.CanSelect(f.sel.selects, f.sel.excludes)
 	}

@@ -72,6 +72,13 @@ func (s *selection) stateManifestOf() (*compiler.Manifest, error) {
 	return m, nil
 }
 
+// stateFileErr is why --state DIR has no manifest.json to read (nil when
+// it has).
+func stateFileErr(dir string) error {
+	_, err := os.Stat(filepath.Join(dir, "manifest.json"))
+	return err
+}
+
 // stateNode is --state's node of that id, or an error when its entry in
 // the state's manifest.json does not decode.
 func stateNode(st *compiler.StateManifest, id string) (*compiler.Node, error) {
@@ -186,7 +193,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 			}
 			opt.State = toSelectorGraph(prev).Nodes
 		default:
-			if _, err := os.Stat(filepath.Join(s.state, "manifest.json")); err != nil {
+			if err := stateFileErr(s.state); err != nil {
 				return nil, badInput("--state: %v", err)
 			}
 		}

@@ -1665,14 +1665,19 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	tdir := proj.targetDir()
 	file := filepath.Join(tdir, PatchFile)
 	phase.Mark("load project")
-	if opt.PatchReadOnly {
-		// what it lists is the project's, which manifest.json is not
-		// now; a whole compile reads it, and writes nothing either
-		if _, err := os.Lstat(filepath.Join(tdir, deferredRecord)); err == nil {
-			return nil, "target/manifest.json is a --defer run's"
-		}
-	} else {
-		restoreDeferred(tdir, file)
+	// the project's manifest.json, which the snapshot describes: after a
+	// --defer run, put back; or, for a command that writes nothing, read
+	// where that run kept it
+	manifestFile := filepath.Join(tdir, "manifest.json")
+	switch kept, ok := keptManifest(tdir); {
+	case ok && kept != "":
+		// read there; put back only by a command that writes target/
+		// (one that fails leaves the run's, as a whole compile's would)
+		manifestFile = kept
+	case !ok && opt.PatchReadOnly:
+		return nil, "target/manifest.json is a --defer run's"
+	case !ok:
+		restoreDeferred(tdir, file) // a run killed while it swapped them
 	}
 	snap, err := readPatchSnapshot(file)
 	phase.Mark("read snapshot")
@@ -1831,7 +1836,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if len(newProps)+len(goneProps) > 0 {
 			return nil, snap.Files[editedDocs[0].index].Path + " changed with properties files added or removed"
 		}
-		if docs, why = snap.docsChange(filepath.Join(tdir, "manifest.json"), editedDocs); why != "" {
+		if docs, why = snap.docsChange(manifestFile, editedDocs); why != "" {
 			return nil, why
 		}
 		docsNow = docs.now
@@ -2015,7 +2020,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 		}
 	}
-	outAdopted, why := checkOutputs(tdir, snap, restarted)
+	outAdopted, why := checkOutputs(tdir, manifestFile, snap, restarted)
 	if why != "" {
 		return nil, why
 	}
@@ -2053,7 +2058,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			openWarehouse = opt.Warehouse(proj, tgt)
 		}
 	}
-	load := &patchLoad{file: file, snap: snap, c: newCompilation(opt, proj, tgt, nil), docsEdited: len(editedDocs) > 0}
+	load := &patchLoad{file: file, manifest: manifestFile, snap: snap, c: newCompilation(opt, proj, tgt, nil), docsEdited: len(editedDocs) > 0}
 	// the node index the renders against the warehouse read, read meanwhile
 	type indexRead struct {
 		ix  *nodeIndex
@@ -2251,7 +2256,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	phase.Mark("macros")
-	manifestFile := filepath.Join(tdir, "manifest.json")
 	old, err := os.Open(manifestFile)
 	if err != nil {
 		return nil, "manifest.json unreadable"
@@ -2776,10 +2780,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, "writing compiled SQL: " + err.Error()
 	}
-	newManifest, err := spliceFile(old, manifestFile, snap.Manifest.Size, splices)
+	newManifest, err := spliceFile(old, filepath.Join(tdir, "manifest.json"), snap.Manifest.Size, splices)
 	if err != nil {
 		os.Remove(file)
 		return nil, "writing manifest.json: " + err.Error()
+	}
+	if manifestFile != filepath.Join(tdir, "manifest.json") { // the project's is in place again
+		dropDeferred(tdir)
+		load.manifest = filepath.Join(tdir, "manifest.json")
 	}
 	// the new manifest.json's sums: those of the segments the splices
 	// fall in, from the old file's bytes and theirs (outputsum.go)
@@ -3434,11 +3442,10 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 }
 
 // checkOutputs says why target/ is not as the snapshot left it ("" when
-// it is). An output whose stat changed, or any after the machine
+// it is); file is the project's manifest.json (keptManifest). An output whose stat changed, or any after the machine
 // restarted, is checked by content (outputsum.go); one that holds what
 // the snapshot says is taken with its new stat.
-func checkOutputs(tdir string, snap *patchSnapshot, restarted bool) (adopted bool, why string) {
-	file := filepath.Join(tdir, "manifest.json")
+func checkOutputs(tdir, file string, snap *patchSnapshot, restarted bool) (adopted bool, why string) {
 	st, err := statOf(file)
 	if err != nil {
 		return false, "manifest.json changed"

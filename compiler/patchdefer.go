@@ -18,19 +18,26 @@ import (
 // manifest.json, which every patch splices and every load reads entries
 // from. So the run keeps that file beside the one it writes, as
 // partial_parse.manifest, and records both files' stats in
-// partial_parse.deferred; the next patch (CompileByPatch) first puts the
-// project's file back (restoreDeferred: a rename, under the stats the
-// snapshot recorded), and goes on as after any run.
+// partial_parse.deferred (keptManifest checks them). The next command
+// that loads from the snapshot reads the project's entries there; a patch
+// that writes target/ (every one but `mart ls`'s) writes the project's
+// manifest.json from it in place of the run's, and drops what the run
+// kept. A command that fails before that leaves the run's manifest.json,
+// as its whole compile would. A deferred run after another writes its own
+// from the kept file and keeps it.
 //
 // The run writes, under the snapshot's lock and while the snapshot is the
 // one it loaded: its manifest.json to a file of its own, the record, then
-// renames manifest.json to partial_parse.manifest and its file to
-// manifest.json. Killed anywhere in between, the restore finds either the
-// project's file still in place (and drops the rest), or it beside a
-// manifest.json that is the run's or missing (and renames it back);
-// anything else (another command wrote manifest.json since) drops the
-// record and the kept file, and the snapshot's own check of manifest.json
-// decides.
+// renames manifest.json to partial_parse.manifest (unless the project's
+// is there already) and its file to manifest.json. Killed anywhere in
+// between, the next command finds the record's stats wrong and puts back
+// what it can (restoreDeferred): the project's file is still in place
+// (the rest is dropped), or beside a manifest.json that is missing or the
+// run's (it is renamed back); anything else (another command wrote
+// manifest.json since) drops the record and the kept file, and the
+// snapshot's own check of manifest.json decides. Entries the run writes
+// again keep the project's text but for the members Defer changes
+// (mergeEntry).
 
 const (
 	deferredManifest = "partial_parse.manifest" // the project's manifest.json, while a --defer run's is in place
@@ -42,6 +49,53 @@ const (
 type deferredStats struct {
 	Deferred fileStat // the run's manifest.json
 	Project  fileStat // the project's, kept as partial_parse.manifest
+}
+
+// deferredMembers are the members of a node's manifest.json entry that
+// Defer changes (a parent's defer_relation, a selected node's SQL).
+var deferredMembers = map[string]bool{"defer_relation": true, "compiled_code": true}
+
+// mergeEntry is a node's entry as the project's manifest.json has it
+// (was), with the members Defer changes as the node's entry encoded
+// again (now) has them: the rest keeps its text, which a node decoded
+// from it may not encode the same way (an integer past 2^53 in meta is a
+// float64 once decoded; found by review).
+func mergeEntry(was, now []byte) ([]byte, error) {
+	old := map[string][]byte{}
+	var oldKeys []string
+	if !eachMember(was, func(key string, v []byte) bool {
+		old[key] = v
+		oldKeys = append(oldKeys, key)
+		return true
+	}) {
+		return nil, errors.New("an entry of manifest.json is not an object")
+	}
+	out := []byte{'{'}
+	seen := 0
+	ok := eachMember(now, func(key string, v []byte) bool {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = appendString(out, key)
+		out = append(out, ':')
+		w, had := old[key]
+		switch {
+		case deferredMembers[key]:
+			out = append(out, v...)
+		case had:
+			out = append(out, w...)
+		default:
+			return false
+		}
+		if had {
+			seen++
+		}
+		return true
+	})
+	if !ok || seen != len(oldKeys) {
+		return nil, errors.New("a deferred node's entry does not match the project's")
+	}
+	return append(out, '}'), nil
 }
 
 // deferredSplice is a node's entry in the project's manifest.json (from,
@@ -72,8 +126,8 @@ func deferredSplices(nodes map[string]*Node, at func(id string) ([2]int64, bool)
 
 // writeDeferred makes target/manifest.json the project's with the entries
 // of nodes (ids of the index) in place of theirs, keeping the project's
-// beside it. Nothing is written when target/ is no longer as the snapshot
-// loaded says (another mart changed it meanwhile).
+// beside it. Nothing is written when another mart has replaced the
+// snapshot meanwhile (target/ is that one's).
 func (l *patchLoad) writeDeferred(nodes map[string]*Node) error {
 	if l.ix == nil || len(l.snap.Entries) != len(l.ix.nodes) {
 		return errors.New("the snapshot has no entry positions")
@@ -92,9 +146,13 @@ func (l *patchLoad) writeDeferred(nodes map[string]*Node) error {
 		defer unlock()
 	}
 	if !l.snap.inPlace(l.file) {
-		return nil
+		if _, err := os.Lstat(l.file); !errors.Is(err, fs.ErrNotExist) {
+			return nil // another command's snapshot: target/ is its
+		}
+		// none (this run's write of it failed): nothing relies on the
+		// project's manifest.json now, and the run's goes in place
 	}
-	return swapDeferred(filepath.Dir(l.file), l.snap.Manifest, splices)
+	return swapDeferred(filepath.Dir(l.file), l.manifest, l.snap.Manifest, splices)
 }
 
 // stashDeferred is writeDeferred for a run that compiled the whole
@@ -112,16 +170,17 @@ func (r *Result) stashDeferred(stat fileStat, offsets map[string][2]int64) error
 	if unlock, ok := lockSnapshot(filepath.Join(r.TargetDir(), PatchFile)); ok {
 		defer unlock()
 	}
-	return swapDeferred(r.TargetDir(), stat, splices)
+	return swapDeferred(r.TargetDir(), filepath.Join(r.TargetDir(), "manifest.json"), stat, splices)
 }
 
-// swapDeferred writes the run's manifest.json, target/ tdir's (of stat,
-// the project's) with splices, and keeps the project's beside it, under
-// the snapshot's lock. Nothing is written when manifest.json is no longer
-// of stat.
-func swapDeferred(tdir string, stat fileStat, splices []deferredSplice) error {
+// swapDeferred makes the run's manifest.json, the project's (src, of
+// stat: target/ tdir's manifest.json, or where an earlier --defer run
+// kept it) with splices, target/'s, and keeps the project's beside it,
+// under the snapshot's lock. Nothing is written when src is no longer of
+// stat.
+func swapDeferred(tdir, src string, stat fileStat, splices []deferredSplice) error {
 	file := filepath.Join(tdir, "manifest.json")
-	data, st, err := mapFile(file)
+	data, st, err := mapFile(src)
 	if err != nil {
 		return err
 	}
@@ -129,17 +188,17 @@ func swapDeferred(tdir string, stat fileStat, splices []deferredSplice) error {
 	if !st.same(stat) || int64(len(data)) != st.Size {
 		return nil
 	}
-	size := int64(len(data))
-	for _, sp := range splices {
-		size += int64(len(sp.with)) - (sp.to - sp.from)
-	}
-	out := make([]byte, 0, size)
+	out := make([]byte, 0, len(data)+len(data)/64)
 	at := int64(0)
 	for _, sp := range splices {
 		if sp.from < at || sp.to > int64(len(data)) {
 			return errors.New("overlapping manifest entries")
 		}
-		out = append(append(out, data[at:sp.from]...), sp.with...)
+		entry, err := mergeEntry(data[sp.from:sp.to], sp.with)
+		if err != nil {
+			return err
+		}
+		out = append(append(out, data[at:sp.from]...), entry...)
 		at = sp.to
 	}
 	out = append(out, data[at:]...)
@@ -159,14 +218,46 @@ func swapDeferred(tdir string, stat fileStat, splices []deferredSplice) error {
 	if err := os.WriteFile(filepath.Join(tdir, deferredRecord), rec, 0o600); err != nil {
 		return err
 	}
-	if err := os.Rename(file, filepath.Join(tdir, deferredManifest)); err != nil {
-		return err
+	if src == file {
+		if err := os.Rename(file, filepath.Join(tdir, deferredManifest)); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(writing, file); err != nil {
 		return err
 	}
 	phase.Mark("manifest.json (deferred)")
 	return nil
+}
+
+// keptManifest is the project's manifest.json in target/ tdir for a
+// command that writes nothing: "" when manifest.json is it, the file a
+// --defer run kept it as while that run's is in place, or false when
+// neither can be told (a run killed while it swapped them).
+func keptManifest(tdir string) (string, bool) {
+	b, err := os.ReadFile(filepath.Join(tdir, deferredRecord))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", true
+	}
+	var rec deferredStats
+	if err != nil || json.Unmarshal(b, &rec) != nil {
+		return "", false
+	}
+	kept := filepath.Join(tdir, deferredManifest)
+	kst, kerr := statOf(kept)
+	mst, merr := statOf(filepath.Join(tdir, "manifest.json"))
+	if kerr != nil || merr != nil || !kst.same(rec.Project) || !mst.same(rec.Deferred) {
+		return "", false
+	}
+	return kept, true
+}
+
+// dropDeferred removes what a --defer run kept in target/ tdir, once
+// manifest.json is the project's again.
+func dropDeferred(tdir string) {
+	os.Remove(filepath.Join(tdir, deferredManifest))
+	os.Remove(filepath.Join(tdir, deferredRecord))
+	os.Remove(filepath.Join(tdir, deferredWriting))
 }
 
 // restoreDeferred puts the project's manifest.json back in target/ tdir
@@ -195,7 +286,5 @@ func restoreDeferred(tdir, snapFile string) {
 			}
 		}
 	}
-	os.Remove(kept)
-	os.Remove(filepath.Join(tdir, deferredWriting))
-	os.Remove(record)
+	dropDeferred(tdir)
 }

@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -633,11 +632,12 @@ func readIndex(file string, snap *patchSnapshot) (*nodeIndex, error) {
 
 // patchLoad is what a patch keeps for building a selection (Patched).
 type patchLoad struct {
-	file string // the snapshot
-	snap *patchSnapshot
-	c    *compilation // its macros loaded
-	meta ManifestMetadata
-	ix   *nodeIndex
+	file     string // the snapshot
+	manifest string // the project's manifest.json (target/'s, or keptManifest)
+	snap     *patchSnapshot
+	c        *compilation // its macros loaded
+	meta     ManifestMetadata
+	ix       *nodeIndex
 	// sources: the source tables a patch made again, added (their new
 	// nodes) or removed (nil), by "source.table" (remakeSources)
 	sources map[string]*Node
@@ -694,7 +694,7 @@ func (p *Patched) WithConfigs(g *selector.Graph) string {
 	ix := l.ix
 	// manifest.json mapped (read whole, where files are not mapped): the
 	// entries are most of it, and 30,000 reads of them cost more
-	manifest, st, err := mapFile(filepath.Join(filepath.Dir(l.file), "manifest.json"))
+	manifest, st, err := mapFile(l.manifest)
 	if err != nil {
 		return "manifest.json unreadable"
 	}
@@ -942,7 +942,7 @@ func (l *patchLoad) renderer(dec *entryDecoder, m *Manifest) *Renderer {
 	// a render again inlines the ephemeral models it refs, and theirs
 	s.stateOf = dec.ephemeralState
 	s.resolved = true
-	manifestFile := filepath.Join(filepath.Dir(l.file), "manifest.json")
+	manifestFile := l.manifest
 	s.graph = sync.OnceValue(func() map[string]any {
 		// no template the run renders names graph (readsGraph): one that
 		// reaches it anyway gets the whole manifest.json, numbers as JSON
@@ -1051,7 +1051,7 @@ func (d *entryDecoder) added(n, pre *Node) {
 }
 
 func newEntryDecoder(l *patchLoad) (*entryDecoder, error) {
-	f, err := os.Open(filepath.Join(filepath.Dir(l.file), "manifest.json"))
+	f, err := os.Open(l.manifest)
 	if err != nil {
 		return nil, err
 	}

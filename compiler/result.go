@@ -3,7 +3,6 @@ package compiler
 import (
 	"fmt"
 	"github.com/mart-dev/mart/internal/phase"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -169,8 +168,7 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		if m.err == nil {
 			// a --defer run's kept manifest.json is not the project's now
 			// (patchdefer.go)
-			os.Remove(filepath.Join(r.TargetDir(), deferredManifest))
-			os.Remove(filepath.Join(r.TargetDir(), deferredRecord))
+			dropDeferred(r.TargetDir())
 		}
 		if m.err == nil && stash {
 			if err := r.stashDeferred(r.manifestStat, at.nodes); err != nil {
