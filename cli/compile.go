@@ -313,6 +313,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 // such command loads from. invocation is the command's id.
 func (g *globals) loadToRead(f *runFlags, invocation string) (*compiler.Result, []string, error) {
 	if res, ids, ok, _ := g.selectFromPatch(f, false, invocation, false); ok {
+		res.PutBackManifest() // as the whole compile below writes it
 		return res, ids, nil
 	}
 	keep := g.partialParse && !g.noPartialParse

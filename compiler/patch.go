@@ -2780,14 +2780,22 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, "writing compiled SQL: " + err.Error()
 	}
-	newManifest, err := spliceFile(old, filepath.Join(tdir, "manifest.json"), snap.Manifest.Size, splices)
+	newManifest, err := spliceFile(old, manifestFile, snap.Manifest.Size, splices)
 	if err != nil {
 		os.Remove(file)
 		return nil, "writing manifest.json: " + err.Error()
 	}
-	if manifestFile != filepath.Join(tdir, "manifest.json") { // the project's is in place again
-		dropDeferred(tdir)
-		load.manifest = filepath.Join(tdir, "manifest.json")
+	if manifestFile != filepath.Join(tdir, "manifest.json") {
+		// written where a --defer run kept it: that run's stays in place
+		// until the command writes target/ (patchdefer.go); `mart
+		// compile`'s write is this one
+		if err := patchedKept(tdir, newManifest); err != nil {
+			os.Remove(file)
+			return nil, "writing manifest.json: " + err.Error()
+		}
+		if !opt.PatchForRun {
+			load.putBackLocked()
+		}
 	}
 	// the new manifest.json's sums: those of the segments the splices
 	// fall in, from the old file's bytes and theirs (outputsum.go)

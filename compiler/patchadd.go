@@ -1138,7 +1138,7 @@ func (l *patchLoad) loadDocs() string {
 	if l.docsLoaded {
 		return ""
 	}
-	blocks, _, why := l.snap.readDocs(filepath.Join(l.c.project.targetDir(), "manifest.json"))
+	blocks, _, why := l.snap.readDocs(l.manifest)
 	if why != "" {
 		return why
 	}

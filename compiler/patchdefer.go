@@ -19,12 +19,16 @@ import (
 // from. So the run keeps that file beside the one it writes, as
 // partial_parse.manifest, and records both files' stats in
 // partial_parse.deferred (keptManifest checks them). The next command
-// that loads from the snapshot reads the project's entries there; a patch
-// that writes target/ (every one but `mart ls`'s) writes the project's
-// manifest.json from it in place of the run's, and drops what the run
-// kept. A command that fails before that leaves the run's manifest.json,
-// as its whole compile would. A deferred run after another writes its own
-// from the kept file and keeps it.
+// that loads from the snapshot reads the project's entries there, and its
+// patch writes the project's manifest.json there too (patchedKept). The
+// run's stays target/manifest.json until the command writes target/: a
+// run or `compile --select` then puts the project's back (putBack, in
+// StartWriteTarget; show, run-operation and source freshness, whose whole
+// compiles write target/ first, when loaded; `mart compile`, whose write
+// is the patch, at once), and a deferred run writes its own from it
+// (swapDeferred). A command that fails before its write leaves the run's
+// manifest.json, as its whole compile would (found by review); `mart ls`
+// writes nothing.
 //
 // The run writes, under the snapshot's lock and while the snapshot is the
 // one it loaded: its manifest.json to a file of its own, the record, then
@@ -256,8 +260,70 @@ func keptManifest(tdir string) (string, bool) {
 // manifest.json is the project's again.
 func dropDeferred(tdir string) {
 	os.Remove(filepath.Join(tdir, deferredManifest))
+	os.Remove(filepath.Join(tdir, deferredManifest+spareSuffix)) // a patch of it (spare.go)
 	os.Remove(filepath.Join(tdir, deferredRecord))
 	os.Remove(filepath.Join(tdir, deferredWriting))
+}
+
+// projectManifest is the project's manifest.json in target/ tdir: where a
+// --defer run kept it, while that run's is in place, or manifest.json.
+func projectManifest(tdir string) string {
+	if kept, ok := keptManifest(tdir); ok && kept != "" {
+		return kept
+	}
+	return filepath.Join(tdir, "manifest.json")
+}
+
+// patchedKept records that a patch wrote the project's manifest.json where
+// a --defer run kept it (stat: the new file), leaving that run's in place
+// until the command writes target/ (putBack, swapDeferred): one that
+// fails first leaves it, as its whole compile would (found by review).
+// The caller holds the snapshot's lock.
+func patchedKept(tdir string, stat fileStat) error {
+	record := filepath.Join(tdir, deferredRecord)
+	b, err := os.ReadFile(record)
+	if err != nil {
+		return err
+	}
+	var rec deferredStats
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return err
+	}
+	rec.Project = stat
+	if b, err = json.Marshal(rec); err != nil {
+		return err
+	}
+	return os.WriteFile(record, b, 0o600)
+}
+
+// putBack makes the project's manifest.json, which l read where a --defer
+// run kept it, target/'s again, for a command that writes target/ without
+// --defer (its whole compile writes the project's), under the snapshot's
+// lock.
+func (l *patchLoad) putBack() {
+	if l.manifest == filepath.Join(filepath.Dir(l.file), "manifest.json") {
+		return
+	}
+	if unlock, ok := lockSnapshot(l.file); ok {
+		defer unlock()
+	}
+	l.putBackLocked()
+}
+
+// putBackLocked is putBack for a caller that holds the snapshot's lock.
+func (l *patchLoad) putBackLocked() {
+	tdir := filepath.Dir(l.file)
+	file := filepath.Join(tdir, "manifest.json")
+	if l.manifest == file {
+		return
+	}
+	if kept, ok := keptManifest(tdir); ok && kept == l.manifest {
+		if os.Rename(kept, file) == nil {
+			dropDeferred(tdir)
+			l.manifest = file
+			phase.Mark("manifest.json put back after --defer")
+		}
+	}
 }
 
 // restoreDeferred puts the project's manifest.json back in target/ tdir

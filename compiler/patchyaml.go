@@ -1414,7 +1414,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 	var blocks map[string]string
 	docs := func() (map[string]string, string) {
 		if blocks == nil {
-			b, _, why := snap.readDocs(filepath.Join(filepath.Dir(file), "manifest.json"))
+			b, _, why := snap.readDocs(projectManifest(filepath.Dir(file)))
 			if why != "" {
 				return nil, why
 			}

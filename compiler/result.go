@@ -82,6 +82,17 @@ func (r *Result) WriteTarget(ids []string) error {
 	return wait()
 }
 
+// PutBackManifest makes target/manifest.json the project's again, for a
+// command loaded from the patch snapshot that writes target/ without
+// writing files (show, run-operation, source freshness: their whole
+// compiles write manifest.json), when a --defer run's was in place
+// (patchdefer.go).
+func (r *Result) PutBackManifest() {
+	if r.light != nil && len(r.deferred) == 0 {
+		r.light.putBack()
+	}
+}
+
 // StartWriteTarget makes the directories of the given nodes' compiled
 // files and writes their compiled SQL, target/manifest.json and the
 // partial-parse cache in the background; wait returns when all are written. It changes no node: a
@@ -92,7 +103,9 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		return nil, fmt.Errorf("writing compiled SQL: %v", err)
 	}
 	if r.light != nil {
-		if len(r.deferred) > 0 {
+		if len(r.deferred) == 0 {
+			r.light.putBack() // a --defer run's manifest.json was in place
+		} else {
 			// the compiled files it writes read the state's relations: a
 			// compile cannot take target/compiled as its own (a run's)
 			r.light.snap.Partial = true

@@ -1811,8 +1811,14 @@ func TestDeferFromPatchMatchesWholeCompile(t *testing.T) {
 				// manifest.json stays (found by review)
 				{"!", "build", "--select", "m1", "--state", filepath.Join(s, "none")},
 				deferTo(s, "--select", "m1", "--favor-state"),
-				// show writes the project's manifest.json (the patch
-				// does), as its whole compile does
+				// a command that fails after its patch (a seed that does
+				// not load) leaves the deferred manifest.json too (found by
+				// review)
+				{"write", "seeds/raw_ids.csv", "id\n1\n2,3\n"},
+				{"!", "build", "--select", "raw_ids"},
+				{"write", "seeds/raw_ids.csv", "id\n1\n2\n"},
+				// show writes the project's manifest.json, as its whole
+				// compile does
 				{"show", "--inline", "select 1 as x"},
 				{"edit"},
 				deferTo(s, "--select", "m1 z"),
@@ -1847,8 +1853,13 @@ func TestDeferFromPatchMatchesWholeCompile(t *testing.T) {
 			}
 			loaded := 0
 			for i, args := range tc.steps(state) {
-				if args[0] == "edit" {
+				switch args[0] {
+				case "edit":
 					editModel(t, tc.edit, light, whole)
+					continue
+				case "write":
+					writeFile(t, light, args[1], args[2])
+					writeFile(t, whole, args[1], args[2])
 					continue
 				}
 				want := 0
