@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -263,7 +264,18 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			}
 		}
 	case !f.inline:
-		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, selector.Options{IndirectTests: indirectTests})
+		// result: and source_status: read the state's run_results.json
+		// and sources.json, as selectNodes gives them
+		opt := selector.Options{IndirectTests: indirectTests}
+		if f.sel.state != "" {
+			if results, err := readResultStatuses(filepath.Join(f.sel.state, "run_results.json")); err == nil {
+				opt.Results = results
+			}
+		}
+		if err := sourceStatusOptions(p.TargetDir(), &f.sel, &opt); err != nil {
+			return fail(err.Error()) // the whole compile reports it
+		}
+		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, opt)
 		if err != nil {
 			return fail(err.Error()) // the whole compile reports it
 		}

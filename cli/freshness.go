@@ -95,11 +95,11 @@ func (g *globals) sourceFreshness(sel *selection) error {
 // sourceStatusOptions reads, for source_status:, the newest loaded_at of
 // each source now (target/sources.json) and in the state (--state DIR).
 // Only a selection that names source_status reads them.
-func sourceStatusOptions(res *compiler.Result, s *selection, opt *selector.Options) error {
+func sourceStatusOptions(targetDir string, s *selection, opt *selector.Options) error {
 	if !strings.Contains(strings.Join(append(append([]string{}, s.selects...), s.excludes...), " "), "source_status:") {
 		return nil
 	}
-	now, err := freshness.ReadLoadedAt(filepath.Join(res.TargetDir(), "sources.json"))
+	now, err := freshness.ReadLoadedAt(filepath.Join(targetDir, "sources.json"))
 	if err != nil {
 		return badInput("source_status: reads target/sources.json, written by `mart source freshness`: %v", err)
 	}

@@ -203,7 +203,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 			}
 		}
 	}
-	if err := sourceStatusOptions(res, s, &opt); err != nil {
+	if err := sourceStatusOptions(res.TargetDir(), s, &opt); err != nil {
 		return nil, err
 	}
 	ids, err := selector.Select(sg, s.selects, s.excludes, opt)

@@ -660,6 +660,9 @@ type patchLoad struct {
 	propTops map[string]*yaml.Node
 }
 
+// TargetDir is the target/ directory the patch snapshot serves.
+func (p *Patched) TargetDir() string { return p.load.c.project.targetDir() }
+
 // SelectorGraph returns the graph selection runs over, read from the
 // snapshot's node index, or why there is none (PatchNote tells a damaged
 // index, which it removes the snapshot of). Its nodes carry no
@@ -787,10 +790,10 @@ func CanSelect(include, exclude []string) (why string, configs bool) {
 		if err != nil {
 			return "the selectors do not parse", false // the whole compile reports it
 		}
-		for _, m := range []string{"state", "result", "source_status"} {
-			if methods[m] {
-				return "a " + m + ": selector", false
-			}
+		// (result: and source_status: read the state's run_results.json
+		// and sources.json, which the caller gives selection)
+		if methods["state"] {
+			return "a state: selector", false
 		}
 		configs = configs || methods["config"]
 	}

@@ -1963,3 +1963,35 @@ func TestDeferredManifestAfterKilledRun(t *testing.T) {
 	writeFile(t, dir, "target/manifest.json", readFile(t, dir, "target/manifest.json")+" ")
 	next("manifest.json written since", false)
 }
+
+// `mart build --select result:error+ --state DIR` (rebuild what failed in
+// the run DIR holds, and its children) loads from the patch snapshot: the
+// selection reads the state's run_results.json, not its nodes. Output,
+// results, the SQL run and manifest.json are a whole compile's.
+func TestResultSelectorFromPatchMatchesWholeCompile(t *testing.T) {
+	light, whole := chainProject(t), chainProject(t)
+	m2 := "models/m2.sql"
+	for _, dir := range []string{light, whole} {
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+		writeFile(t, dir, m2, "select no_such_column from {{ ref('m3') }}\n")
+		r = mart(t, dir, "build", "--select", "m4+")
+		require.Equal(t, 1, r.Code, r.String())
+		for _, f := range []string{"manifest.json", "run_results.json"} {
+			writeFile(t, dir, filepath.Join("failed", f), readFile(t, dir, filepath.Join("target", f)))
+		}
+		writeFile(t, dir, m2, "select id from {{ ref('m3') }} -- fixed\n")
+	}
+	for _, sel := range []string{"result:error+", "result:skipped", "result:error result:skipped --exclude m1", "result:success,tag:none"} {
+		args := append([]string{"build", "--threads", "1", "--state", "failed"}, selectArgs(sel)...)
+		what := "mart " + strings.Join(args, " ")
+		a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
+		b := mart(t, whole, append(args, "--no-partial-parse")...)
+		require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
+		require.Regexp(t, loadedFromPatch, a.Stderr, "%s: loaded from the snapshot (%s)", what, noSelectionReason(a.Stderr))
+		require.Equal(t, runOutput(b.Stdout), runOutput(a.Stdout), what)
+		require.Equal(t, ranSQL(t, whole), ranSQL(t, light), what)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+	}
+	require.Equal(t, tables(t, whole), tables(t, light))
+}

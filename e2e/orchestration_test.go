@@ -115,10 +115,14 @@ func TestSourceStatusFresher(t *testing.T) {
 	writeFile(t, dir, "models/downstream.sql", "select * from {{ source('raw', 'fresh') }}")
 	require.Equal(t, 0, mart(t, dir, "run", "-s", "raw_fresh").Code) // newer rows in raw_fresh
 	mart(t, dir, "source", "freshness")
-	r := mart(t, dir, "ls", "--select", "source_status:fresher+", "--state", state, "--output", "name")
+	mart(t, dir, "compile") // a snapshot: the selection loads from it
+	r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, "ls", "--select", "source_status:fresher+", "--state", state, "--output", "name")
 	require.Equal(t, 0, r.Code, "%s", r)
 	assert.ElementsMatch(t, []string{"downstream", "fresh"}, strings.Fields(r.Stdout),
 		"raw.fresh has newer rows; the others are as old as before (filtered has none)")
+	require.Regexp(t, loadedFromPatch, r.Stderr, "selected over the patch snapshot (%s)", noSelectionReason(r.Stderr))
+	whole := mart(t, dir, "ls", "--select", "source_status:fresher+", "--state", state, "--output", "name", "--no-partial-parse")
+	require.Equal(t, whole.Stdout, r.Stdout)
 
 	r = mart(t, dir, "ls", "--select", "source_status:fresher")
 	require.Equal(t, 2, r.Code, "%s", r)
