@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -267,12 +266,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		// result: and source_status: read the state's run_results.json
 		// and sources.json, as selectNodes gives them
 		opt := selector.Options{IndirectTests: indirectTests}
-		if f.sel.state != "" {
-			if results, err := readResultStatuses(filepath.Join(f.sel.state, "run_results.json")); err == nil {
-				opt.Results = results
-			}
-		}
-		if err := sourceStatusOptions(p.TargetDir(), &f.sel, &opt); err != nil {
+		if err := stateFileOptions(p.TargetDir(), &f.sel, &opt); err != nil {
 			return fail(err.Error()) // the whole compile reports it
 		}
 		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, opt)

@@ -18,7 +18,6 @@ import (
 // nothing, so a project that fails to compile leaves no database file or
 // schema behind, and any failure just means opening again, the usual way
 // and with the usual messages, once the project compiled.
-
 //
 // A run with --defer also reads --state's manifest.json and attaches the
 // state's relations ahead (on DuckDB, production's database file: its

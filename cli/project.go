@@ -72,6 +72,28 @@ func (s *selection) stateManifestOf() (*compiler.Manifest, error) {
 	return m, nil
 }
 
+// methods are the methods s's selectors use; nil when they do not parse
+// (a caller then reads what any could, and Select says what is wrong).
+func (s *selection) methods() map[string]bool {
+	m, err := selector.Methods(append(slices.Clip(s.selects), s.excludes...))
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+// stateFileOptions gives opt what result: and source_status: selectors
+// read: the state's run_results.json, and the sources.json of target/
+// (targetDir) and of the state; only when s's selectors name them.
+func stateFileOptions(targetDir string, s *selection, opt *selector.Options) error {
+	if methods := s.methods(); s.state != "" && (methods == nil || methods["result"]) {
+		if results, err := readResultStatuses(filepath.Join(s.state, "run_results.json")); err == nil {
+			opt.Results = results
+		}
+	}
+	return sourceStatusOptions(targetDir, s, opt)
+}
+
 // stateFileErr is why --state DIR has no manifest.json to read (nil when
 // it has).
 func stateFileErr(dir string) error {
@@ -184,26 +206,17 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		// the state's nodes are read for state: selectors only (a
 		// 10,000-model manifest takes 0.3-0.6 s); a selection that does not
 		// parse reads them, and Select says what is wrong
-		methods, err := selector.Methods(append(slices.Clip(s.selects), s.excludes...))
-		switch {
-		case err != nil || methods["state"]:
+		if methods := s.methods(); methods == nil || methods["state"] {
 			prev, err := s.stateManifestOf()
 			if err != nil {
 				return nil, err
 			}
 			opt.State = toSelectorGraph(prev).Nodes
-		default:
-			if err := stateFileErr(s.state); err != nil {
-				return nil, badInput("--state: %v", err)
-			}
-		}
-		if err != nil || methods["result"] {
-			if results, err := readResultStatuses(filepath.Join(s.state, "run_results.json")); err == nil {
-				opt.Results = results
-			}
+		} else if err := stateFileErr(s.state); err != nil {
+			return nil, badInput("--state: %v", err)
 		}
 	}
-	if err := sourceStatusOptions(res.TargetDir(), s, &opt); err != nil {
+	if err := stateFileOptions(res.TargetDir(), s, &opt); err != nil {
 		return nil, err
 	}
 	ids, err := selector.Select(sg, s.selects, s.excludes, opt)

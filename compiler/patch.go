@@ -1666,8 +1666,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	file := filepath.Join(tdir, PatchFile)
 	phase.Mark("load project")
 	// the project's manifest.json, which the snapshot describes: after a
-	// --defer run, put back; or, for a command that writes nothing, read
-	// where that run kept it
+	// --defer run, where that run kept it (patchdefer.go)
 	manifestFile := filepath.Join(tdir, "manifest.json")
 	switch kept, ok := keptManifest(tdir); {
 	case ok && kept != "":
@@ -3450,9 +3449,10 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 }
 
 // checkOutputs says why target/ is not as the snapshot left it ("" when
-// it is); file is the project's manifest.json (keptManifest). An output whose stat changed, or any after the machine
-// restarted, is checked by content (outputsum.go); one that holds what
-// the snapshot says is taken with its new stat.
+// it is); file is the project's manifest.json (keptManifest). An output
+// whose stat changed, or any after the machine restarted, is checked by
+// content (outputsum.go); one that holds what the snapshot says is taken
+// with its new stat.
 func checkOutputs(tdir, file string, snap *patchSnapshot, restarted bool) (adopted bool, why string) {
 	st, err := statOf(file)
 	if err != nil {

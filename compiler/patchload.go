@@ -667,9 +667,8 @@ func (p *Patched) TargetDir() string { return p.load.c.project.targetDir() }
 // snapshot's node index, or why there is none (PatchNote tells a damaged
 // index, which it removes the snapshot of). Its nodes carry no
 // config but group and access (WithConfigs gives them the rest), and
-// nothing state: state: and result: selectors need the whole project
-// compiled (CanSelect). A run with --defer loads from it too
-// (patchdefer.go).
+// nothing of the state: state: selectors need the whole project compiled
+// (CanSelect). A run with --defer loads from it too (patchdefer.go).
 func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	l := p.load
 	if l == nil {

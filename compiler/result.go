@@ -105,15 +105,12 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	if r.light != nil {
 		if len(r.deferred) == 0 {
 			r.light.putBack() // a --defer run's manifest.json was in place
-		} else {
-			// the compiled files it writes read the state's relations: a
-			// compile cannot take target/compiled as its own (a run's)
-			r.light.snap.Partial = true
+			return r.writeLight(write), nil
 		}
+		// the compiled files it writes read the state's relations: a
+		// compile cannot take target/compiled as its own (a run's)
+		r.light.snap.Partial = true
 		wait := r.writeLight(write)
-		if len(r.deferred) == 0 {
-			return wait, nil
-		}
 		return sync.OnceValue(func() error {
 			if err := wait(); err != nil {
 				return err
@@ -145,7 +142,7 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 	// a --defer run that keeps a snapshot writes the project's
 	// manifest.json, which the snapshot describes, then splices its own
 	// entries in (stashDeferred)
-	stash := r.written != nil && r.patch != nil && r.project != nil && len(r.deferred) > 0
+	stash := r.patch != nil && len(r.deferred) > 0 // (Defer sets written and project too)
 	var at *manifestOffsets
 	go func() {
 		m := r.Manifest
