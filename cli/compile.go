@@ -269,6 +269,17 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		if err := stateFileOptions(p.TargetDir(), &f.sel, &opt); err != nil {
 			return fail(err.Error()) // the whole compile reports it
 		}
+		if methods := f.sel.methods(); f.sel.state != "" && methods["state"] {
+			st, err := f.sel.stateOf()
+			if err != nil {
+				return fail(err.Error()) // the whole compile reports it
+			}
+			var why string
+			if opt.State, why = p.WithState(sg, st, configs); why != "" {
+				return fail(why)
+			}
+			phase.Mark("state")
+		}
 		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, opt)
 		if err != nil {
 			return fail(err.Error()) // the whole compile reports it

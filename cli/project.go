@@ -59,19 +59,6 @@ func (s *selection) stateOf() (*compiler.StateManifest, error) {
 	return o.file, o.err
 }
 
-// stateManifestOf reads every node of --state's manifest.json.
-func (s *selection) stateManifestOf() (*compiler.Manifest, error) {
-	st, err := s.stateOf()
-	if err != nil {
-		return nil, err
-	}
-	m, err := st.Whole()
-	if err != nil {
-		return nil, badInput("--state: %v", err)
-	}
-	return m, nil
-}
-
 // methods are the methods s's selectors use; nil when they do not parse
 // (a caller then reads what any could, and Select says what is wrong).
 func (s *selection) methods() map[string]bool {
@@ -207,11 +194,13 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		// 10,000-model manifest takes 0.3-0.6 s); a selection that does not
 		// parse reads them, and Select says what is wrong
 		if methods := s.methods(); methods == nil || methods["state"] {
-			prev, err := s.stateManifestOf()
+			st, err := s.stateOf()
 			if err != nil {
 				return nil, err
 			}
-			opt.State = toSelectorGraph(prev).Nodes
+			if opt.State, err = st.SelectorNodes(); err != nil {
+				return nil, badInput("--state: %v", err)
+			}
 		} else if err := stateFileErr(s.state); err != nil {
 			return nil, badInput("--state: %v", err)
 		}
@@ -253,16 +242,7 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 	all := m.AllIDs()
 	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(all))}
 	for _, id := range all {
-		n := m.Node(id)
-		sn := &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
-			FQN: n.FQN, Tags: n.Tags, Config: n.Config, Unrendered: n.UnrenderedConfig, SourceName: n.SourceName, Package: n.Package,
-			TestType: n.TestType, DependsOn: n.DependsOn.Nodes, Checksum: n.Checksum.Checksum, Disabled: !n.Enabled(),
-			Version: n.Version, LatestVersion: n.LatestVersion,
-			Contract: n.ContractChecksum(), PersistedDocs: n.PersistedDocsChecksum()}
-		if f := n.Fingerprint; f != nil {
-			sn.Macros, sn.Vars = f.Macros, f.Vars
-		}
-		g.Nodes[id] = sn
+		g.Nodes[id] = m.Node(id).SelectorNode(id)
 	}
 	return g
 }

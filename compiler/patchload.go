@@ -667,8 +667,8 @@ func (p *Patched) TargetDir() string { return p.load.c.project.targetDir() }
 // snapshot's node index, or why there is none (PatchNote tells a damaged
 // index, which it removes the snapshot of). Its nodes carry no
 // config but group and access (WithConfigs gives them the rest), and
-// nothing of the state: state: selectors need the whole project compiled
-// (CanSelect). A run with --defer loads from it too (patchdefer.go).
+// nothing state: selectors compare (WithState gives it). A run with
+// --defer loads from it too (patchdefer.go).
 func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	l := p.load
 	if l == nil {
@@ -789,11 +789,9 @@ func CanSelect(include, exclude []string) (why string, configs bool) {
 		if err != nil {
 			return "the selectors do not parse", false // the whole compile reports it
 		}
-		// (result: and source_status: read the state's run_results.json
-		// and sources.json, which the caller gives selection)
-		if methods["state"] {
-			return "a state: selector", false
-		}
+		// (state:, result: and source_status: read --state's files,
+		// which the caller gives selection: WithState, run_results.json
+		// and sources.json)
 		configs = configs || methods["config"]
 	}
 	return "", configs

@@ -365,6 +365,15 @@ func (s *StateManifest) Whole() (*Manifest, error) {
 // escape or a byte outside ASCII is decoded by encoding/json (which, as
 // for every key it decodes, turns bad UTF-8 into U+FFFD).
 func eachMember(b []byte, fn func(key string, v []byte) bool) bool {
+	return eachMemberText(b, func(q, v []byte) bool {
+		key, ok := memberKey(q)
+		return ok && fn(key, v)
+	})
+}
+
+// eachMemberText is eachMember with each key's text as written, its
+// quotes included (memberKey decodes it).
+func eachMemberText(b []byte, fn func(q, v []byte) bool) bool {
 	i := 0
 	ws := func() {
 		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
@@ -386,10 +395,7 @@ func eachMember(b []byte, fn func(key string, v []byte) bool) bool {
 			if end < 0 || b[i] != '"' {
 				return false
 			}
-			key, ok := memberKey(b[i:end])
-			if !ok {
-				return false
-			}
+			q := b[i:end]
 			i = end
 			ws()
 			if i >= len(b) || b[i] != ':' {
@@ -398,7 +404,7 @@ func eachMember(b []byte, fn func(key string, v []byte) bool) bool {
 			i++
 			ws()
 			end = skipJSON(b, i)
-			if end < 0 || !fn(key, b[i:end]) {
+			if end < 0 || !fn(q, b[i:end]) {
 				return false
 			}
 			i = end
@@ -422,14 +428,7 @@ func eachMember(b []byte, fn func(key string, v []byte) bool) bool {
 
 // memberKey decodes a key's text (its quotes included).
 func memberKey(q []byte) (string, bool) {
-	plain := true
-	for _, c := range q[1 : len(q)-1] {
-		if c == '\\' || c < 0x20 || c >= 0x80 {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	if plainKey(q) {
 		return string(q[1 : len(q)-1]), true
 	}
 	var s string
@@ -437,4 +436,15 @@ func memberKey(q []byte) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// plainKey says whether a key's text (its quotes included) is the key:
+// no escape, no byte outside printable ASCII.
+func plainKey(q []byte) bool {
+	for _, c := range q[1 : len(q)-1] {
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mart-dev/mart/bench/projgen"
+	"github.com/mart-dev/mart/compiler/selector"
 )
 
 // fullWithoutCode is what ReadManifest makes of data, less what
@@ -139,12 +140,74 @@ func requireStateNodes(t *testing.T, data []byte, want *Manifest) {
 	}
 	require.Nil(t, st.Node("model.none.x"))
 	require.NoError(t, st.Err())
+	// what state: selectors compare, decoded from the compared members
+	// only: the whole decode's
+	sel, err := st.SelectorNodes()
+	require.NoError(t, err)
+	wantSel := map[string]*selector.Node{}
+	for _, ids := range []map[string]*Node{want.UnitTests, want.Sources, want.Nodes} { // (Node's order, reversed)
+		for id := range ids {
+			delete(wantSel, id)
+			if n := want.Node(id); n != nil {
+				wantSel[id] = comparedOnly(n.SelectorNode(id))
+			}
+		}
+	}
+	for id, n := range sel {
+		sel[id] = comparedOnly(n)
+	}
+	require.Equal(t, wantSel, sel)
 	whole, err := st.Whole()
 	require.NoError(t, err)
 	require.Equal(t, want, whole)
 	for id := range want.Nodes {
 		require.Equal(t, want.Node(id), st.Node(id), id)
 	}
+}
+
+// comparedOnly is what state: selectors compare of n.
+func comparedOnly(n *selector.Node) *selector.Node {
+	return &selector.Node{UniqueID: n.UniqueID, Checksum: n.Checksum, Config: n.Config, Unrendered: n.Unrendered,
+		Macros: n.Macros, Vars: n.Vars, Contract: n.Contract, PersistedDocs: n.PersistedDocs}
+}
+
+// An entry's compared members are read as text only where encoding/json
+// reads them so: not under a key twice or in another case (it matches
+// keys without case, Unicode's simple folding included), and the decode
+// from them is the whole entry's, for these and for entries damaged
+// elsewhere, which the whole decode refuses.
+func TestComparedMembers(t *testing.T) {
+	for _, raw := range []string{`{"config":{"a":1},"CONFIG":{"a":2}}`, `{"config":{"a":1},"config":{"a":2}}`,
+		`{"checkſum":{"checksum":"x"}}`, `{"Description":"d"}`, `[]`, `null`} {
+		_, ok := comparedMembers([]byte(raw))
+		require.False(t, ok, raw)
+		n, err := decodeCompared([]byte(raw))
+		if raw == "[]" {
+			require.Error(t, err)
+			continue
+		}
+		require.NoError(t, err, raw)
+		want, err := decodeStateNode([]byte(raw))
+		require.NoError(t, err, raw)
+		require.Equal(t, want, n, raw)
+	}
+	raw := `{"name":"a","depends_on":5,"checksum":{"name":"sha256","checksum":"c"},"config":{"materialized":"view","contract":{"enforced":true}},` +
+		`"unrendered_config":{"schema":"{{ x }}"},"fingerprint":{"macros":"m","vars":"v"},"columns":{"id":{"name":"id","data_type":"INT","description":"i"}},"description":"d"}`
+	_, err := decodeStateNode([]byte(raw))
+	require.Error(t, err, "depends_on is damaged")
+	texts, ok := comparedMembers([]byte(raw))
+	require.True(t, ok)
+	require.Equal(t, `{"schema":"{{ x }}"}`, string(texts[2]))
+	n, err := decodeCompared([]byte(raw))
+	require.NoError(t, err)
+	got := n.SelectorNode("model.p.a")
+	require.Equal(t, "c", got.Checksum)
+	require.Equal(t, map[string]any{"schema": "{{ x }}"}, got.Unrendered)
+	require.Equal(t, "m", got.Macros)
+	require.Equal(t, "v", got.Vars)
+	require.Equal(t, (&Node{Config: Config{"contract": map[string]any{"enforced": true}},
+		Columns: map[string]*Column{"id": {Name: "id", DataType: "int"}}}).ContractChecksum(), got.Contract)
+	require.Empty(t, got.PersistedDocs)
 }
 
 // An entry that does not decode is an error for the state opened for some

@@ -1,0 +1,326 @@
+package compiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mart-dev/mart/compiler/selector"
+)
+
+// state: selectors (state:new, state:modified and its kinds) compare
+// each node of the project with the node of that unique id in --state's
+// manifest.json. What they compare of a node (selector's stateMatcher,
+// through Node.SelectorNode: its checksum, config and unrendered config,
+// fingerprint, contract and persisted descriptions) is read from six
+// members of its entry, stateCompared. So the state's nodes are decoded
+// from those members only (StateManifest.SelectorNodes): an entry damaged
+// elsewhere is read, as --defer reads only the entries it asks for, and a
+// 10,000-model state decodes in a fraction of the whole decode.
+//
+// A run loaded from the patch snapshot has the project's entries as text
+// in manifest.json (Patched.WithState): a node whose compared members are
+// the state's, byte for byte, compares equal in every kind without being
+// decoded, and only the others are decoded on both sides.
+
+// stateCompared are the members of an entry state: selectors compare.
+var stateCompared = [...]string{"checksum", "config", "unrendered_config", "fingerprint", "columns", "description"}
+
+// comparedTexts are an entry's stateCompared members' texts, nil for one
+// it lacks.
+type comparedTexts [len(stateCompared)][]byte
+
+// equal says whether two entries' compared members are the same text.
+func (t *comparedTexts) equal(o *comparedTexts) bool {
+	for k := range t {
+		if (t[k] == nil) != (o[k] == nil) || string(t[k]) != string(o[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// comparedMembers returns the texts of an entry's compared members; false
+// when encoding/json could read them otherwise than as those texts: the
+// entry is not an object, or holds a compared member twice or under a
+// key that differs from its name only in case (encoding/json matches keys
+// so).
+func comparedMembers(raw []byte) (t comparedTexts, ok bool) {
+	ok = eachMemberText(raw, func(q, v []byte) bool {
+		plain := plainKey(q)
+		key := q[1 : len(q)-1]
+		if !plain {
+			k, ok := memberKey(q)
+			if !ok {
+				return false
+			}
+			key = []byte(k)
+		}
+		for k, name := range stateCompared {
+			switch {
+			case string(key) == name:
+				if t[k] != nil {
+					return false
+				}
+				t[k] = v
+				return true
+			case plain && asciiEqualFold(key, name) || !plain && strings.EqualFold(string(key), name):
+				return false
+			}
+		}
+		return true
+	})
+	return t, ok
+}
+
+// asciiEqualFold is strings.EqualFold for ASCII text.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeCompared decodes what state: selectors compare of an entry: a
+// node that holds its compared members only (the entry decoded whole
+// where comparedMembers cannot read them). nil for an entry that is null.
+func decodeCompared(raw []byte) (*Node, error) {
+	t, ok := comparedMembers(raw)
+	if !ok {
+		return decodeStateNode(raw)
+	}
+	size := 2
+	for k, v := range t {
+		size += len(stateCompared[k]) + len(v) + 4
+	}
+	b := append(make([]byte, 0, size), '{')
+	for k, v := range t {
+		if v == nil {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, stateCompared[k]...)
+		b = append(b, '"', ':')
+		b = append(b, v...)
+	}
+	b = append(b, '}')
+	n := new(Node)
+	if err := json.Unmarshal(b, n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// SelectorNode is n as selection reads it, its unique id id.
+func (n *Node) SelectorNode(id string) *selector.Node {
+	sn := &selector.Node{UniqueID: id, Name: n.Name, ResourceType: n.ResourceType, Path: n.Path,
+		FQN: n.FQN, Tags: n.Tags, SourceName: n.SourceName, Package: n.Package,
+		TestType: n.TestType, DependsOn: n.DependsOn.Nodes, Disabled: !n.Enabled(),
+		Version: n.Version, LatestVersion: n.LatestVersion}
+	n.stateFields(sn, true)
+	return sn
+}
+
+// stateFields gives sn what state: selectors compare of n (with its
+// config when config is true).
+func (n *Node) stateFields(sn *selector.Node, config bool) {
+	if config {
+		sn.Config = n.Config
+	}
+	sn.Unrendered = n.UnrenderedConfig
+	sn.Checksum = n.Checksum.Checksum
+	sn.Contract, sn.PersistedDocs = n.ContractChecksum(), n.PersistedDocsChecksum()
+	sn.Macros, sn.Vars = "", ""
+	if f := n.Fingerprint; f != nil {
+		sn.Macros, sn.Vars = f.Macros, f.Vars
+	}
+}
+
+// entry returns the text of the state's entry of a unique id (in
+// Manifest.Node's order of maps), false when it has none; nil text with
+// true when the file was decoded whole (the node is then whole's).
+func (s *StateManifest) entry(id string) ([]byte, bool) {
+	if s.whole != nil {
+		_, ok := s.whole.Nodes[id]
+		if !ok {
+			_, ok = s.whole.Sources[id]
+		}
+		if !ok {
+			_, ok = s.whole.UnitTests[id]
+		}
+		return nil, ok
+	}
+	for _, entries := range s.maps {
+		if raw, ok := entries[id]; ok {
+			return raw, true
+		}
+	}
+	return nil, false
+}
+
+// comparedNode decodes what state: selectors compare of the state's node
+// of a unique id (decodeCompared): nil when it has none, or its entry is
+// null.
+func (s *StateManifest) comparedNode(id string) (*Node, error) {
+	raw, ok := s.entry(id)
+	switch {
+	case !ok:
+		return nil, nil
+	case raw == nil:
+		return s.whole.Node(id), nil
+	}
+	n, err := decodeCompared(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the entry of %s: %v", id, err)
+	}
+	return n, nil
+}
+
+// SelectorNodes returns the state's nodes as state: selectors read them
+// (selector.Options.State), by unique id: each decoded from its compared
+// members, in parallel. An entry that is null is no node. The error
+// names the first entry, by unique id, whose compared members do not
+// decode.
+func (s *StateManifest) SelectorNodes() (map[string]*selector.Node, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if s.whole != nil {
+		for _, nodes := range []map[string]*Node{s.whole.Nodes, s.whole.Sources, s.whole.UnitTests} {
+			for id := range nodes {
+				add(id)
+			}
+		}
+	} else {
+		for _, entries := range s.maps {
+			for id := range entries {
+				add(id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	nodes := make([]*selector.Node, len(ids))
+	errs := make([]error, len(ids))
+	parallel(len(ids), func(i int) {
+		n, err := s.comparedNode(ids[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		if n != nil {
+			nodes[i] = n.SelectorNode(ids[i])
+		}
+	})
+	out := make(map[string]*selector.Node, len(ids))
+	for i, id := range ids {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if nodes[i] != nil {
+			out[id] = nodes[i]
+		}
+	}
+	return out, nil
+}
+
+// WithState gives the nodes of g (SelectorGraph) what state: selectors
+// compare, and returns the state's nodes as they read them
+// (selector.Options.State), from the project's manifest.json entries and
+// the state's (stateCompared): a node whose compared members are the
+// state's text is its own state node (equal in every kind), and the
+// others are decoded on both sides. configs says g's nodes have their
+// configs already (WithConfigs), which are kept. why says what it could
+// not read (the whole compile reports a state that does not decode).
+func (p *Patched) WithState(g *selector.Graph, st *StateManifest, configs bool) (map[string]*selector.Node, string) {
+	l := p.load
+	ix := l.ix
+	manifest, fst, err := mapFile(l.manifest)
+	if err != nil {
+		return nil, "manifest.json unreadable"
+	}
+	defer unmapFile(manifest) // (what is decoded from it is copies)
+	if !fst.same(l.snap.Manifest) || int64(len(manifest)) != l.snap.Manifest.Size {
+		return nil, "manifest.json changed"
+	}
+	order := make([]int, 0, len(ix.nodes))
+	for i := range ix.nodes {
+		if !ix.nodes[i].gone && g.Nodes[ix.nodes[i].sel.UniqueID] != nil {
+			order = append(order, i)
+		}
+	}
+	st.mu.Lock() // (Whole, from another goroutine, drops the maps read here)
+	defer st.mu.Unlock()
+	olds := make([]*selector.Node, len(order))
+	whys := make([]string, len(order))
+	parallel(len(order), func(k int) {
+		i := order[k]
+		id := ix.nodes[i].sel.UniqueID
+		at := l.snap.Entries[i]
+		if at[0] < 0 || at[1] <= at[0] || at[1] > int64(len(manifest)) {
+			whys[k] = id + "'s entry in manifest.json is not where the snapshot says"
+			return
+		}
+		cur := manifest[at[0]:at[1]]
+		old, ok := st.entry(id)
+		if !ok {
+			return // new
+		}
+		n := g.Nodes[id]
+		if old != nil {
+			a, okA := comparedMembers(cur)
+			b, okB := comparedMembers(old)
+			if okA && okB && a.equal(&b) {
+				olds[k] = n // the same in all that is compared
+				return
+			}
+		}
+		on, err := st.comparedNode(id)
+		if err != nil {
+			whys[k] = "--state: " + err.Error()
+			return
+		}
+		if on == nil {
+			return // null: no node
+		}
+		cn, err := decodeCompared(cur)
+		if err != nil || cn == nil {
+			whys[k] = id + "'s entry in manifest.json does not decode"
+			return
+		}
+		olds[k] = on.SelectorNode(id)
+		cn.stateFields(n, !configs)
+	})
+	state := make(map[string]*selector.Node, len(order))
+	for k, i := range order {
+		if whys[k] != "" {
+			return nil, whys[k]
+		}
+		if olds[k] != nil {
+			state[ix.nodes[i].sel.UniqueID] = olds[k]
+		}
+	}
+	return state, ""
+}

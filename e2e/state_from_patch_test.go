@@ -1,0 +1,144 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// stateProject is chainProject with what every kind of state:modified
+// compares: a macro m3 calls, a model whose descriptions are persisted
+// (m2), one with an enforced contract (ct), and m1's var; without gh,
+// whose hook reads graph (a selection of it compiles the whole project).
+func stateProject(t testing.TB) string {
+	dir := chainProject(t)
+	require.NoError(t, os.Remove(filepath.Join(dir, "models/gh.sql")))
+	writeFile(t, dir, "macros/label.sql", "{% macro label(x) %}'{{ x }}'{% endmacro %}\n")
+	writeFile(t, dir, "models/m3.sql", "select id, {{ label('three') }} as l from {{ ref('m4') }}\n")
+	writeFile(t, dir, "models/ct.sql", "{{ config(materialized='table') }}\nselect cast(1 as integer) as id\n")
+	writeFile(t, dir, "models/_more.yml", `version: 2
+models:
+  - name: m2
+    description: two
+    config:
+      persist_docs: {relation: true, columns: true}
+    columns:
+      - name: id
+        description: the id
+  - name: ct
+    config:
+      contract: {enforced: true}
+      meta:
+        owner: "{{ 'a' }}"
+    columns:
+      - name: id
+        data_type: integer
+`)
+	return dir
+}
+
+// state: selectors select from the patch snapshot (Patched.WithState):
+// after each kind of edit, every state: method lists what a whole compile
+// lists, a deferred build of state:modified+ (the pull-request job) runs
+// what the whole compile's runs, and each loads from the snapshot.
+func TestStateSelectorFromPatchMatchesWholeCompile(t *testing.T) {
+	light, whole := stateProject(t), stateProject(t)
+	for _, dir := range []string{light, whole} {
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+		for _, f := range []string{"manifest.json", "mart.duckdb"} {
+			writeFile(t, dir, filepath.Join("prod-state", f), readFile(t, dir, filepath.Join("target", f)))
+		}
+	}
+	// each edit is undone after its round, and the round after it checks
+	// that: every kind of modification is alone in its round
+	selectors := []string{"state:modified", "state:modified+", "state:new", "state:old", "state:unmodified",
+		"state:modified.body", "state:modified.configs", "state:modified.macros", "state:modified.vars",
+		"state:modified.contract", "state:modified.persisted_descriptions", "state:modified.relation",
+		"state:modified,config.materialized:view", "state:old --exclude state:modified+"}
+	type edit struct{ file, old, new string } // old "": the file is new; new "": it is removed
+	steps := []struct {
+		name  string
+		edits []edit
+		args  []string // given to every command of the round
+	}{
+		{"unchanged", nil, nil},
+		{"body", []edit{{"models/m2.sql", "{{ ref('m3') }}\n", "{{ ref('m3') }} -- edited\n"}}, nil},
+		{"macro", []edit{{"macros/label.sql", "'{{ x }}'", "upper('{{ x }}')"}}, nil},
+		{"vars", nil, []string{"--vars", "{label: other}"}},
+		{"config", []edit{{"models/_models.yml", "config: {factor: 2}", "config: {factor: 3}"}}, nil},
+		// the same value from another template: unrendered_config differs
+		{"unrendered config", []edit{{"models/_more.yml", `owner: "{{ 'a' }}"`, `owner: "{{ 'a' ~ '' }}"`}}, nil},
+		{"description", []edit{{"models/_more.yml", "description: two", "description: deux"}}, nil},
+		{"column description", []edit{{"models/_more.yml", "description: the id", "description: its id"}}, nil},
+		{"contract", []edit{{"models/_more.yml", "data_type: integer", "data_type: bigint"}}, nil},
+		// its text differs, not what is compared (types are compared in
+		// lower case): decoded on both sides, not modified
+		{"contract type's case", []edit{{"models/_more.yml", "data_type: integer", "data_type: INTEGER"}}, nil},
+		{"relation", []edit{{"models/_alias.yml", "", "version: 2\nmodels:\n  - name: m3\n    config: {alias: m3x}\n"}}, nil},
+		{"new", []edit{{"models/m5.sql", "", "select id from {{ ref('m2') }}\n"}}, nil},
+		{"removed", []edit{{"models/z.sql", "select", ""}}, nil},
+		{"disabled", []edit{{"models/ct.sql", "materialized='table'", "materialized='table', enabled=false"}}, nil},
+	}
+	apply := func(edits []edit, undo bool) {
+		for _, e := range edits {
+			old, new := e.old, e.new
+			if undo {
+				old, new = new, old
+			}
+			for _, dir := range []string{light, whole} {
+				f := filepath.Join(dir, e.file)
+				switch {
+				case old == "" && !undo || new == "" && undo && e.old == "":
+					if new == "" {
+						require.NoError(t, os.Remove(f))
+					} else {
+						writeFile(t, dir, e.file, new)
+					}
+				case new == "" && !undo: // removed: kept aside
+					require.NoError(t, os.Rename(f, f+".away"))
+				case undo && e.new == "":
+					require.NoError(t, os.Rename(f+".away", f))
+				default:
+					text := readFile(t, dir, e.file)
+					require.Contains(t, text, old, e.file)
+					writeFile(t, dir, e.file, strings.Replace(text, old, new, 1))
+				}
+			}
+		}
+	}
+	loaded, lists, builds := 0, 0, 0
+	round := 0
+	check := func(name string, args []string, sels []string) {
+		// ls writes nothing: a compile first, for it to load from the
+		// snapshot the compile patches
+		sameAsWhole(t, round, light, whole, append([]string{"compile"}, args...), nil)
+		for _, sel := range sels {
+			lists++
+			if sameAsWhole(t, round, light, whole, append(append([]string{"ls", "--state", "prod-state"}, selectArgs(sel)...), args...), nil) {
+				loaded++
+			}
+		}
+		build := append([]string{"build", "--threads", "1", "--select", "state:modified+", "--defer", "--state", "prod-state"}, args...)
+		what := fmt.Sprintf("%s: mart %s", name, strings.Join(build, " "))
+		if sameAsWhole(t, round, light, whole, build, nil) {
+			builds++
+		}
+		require.Equal(t, ranSQL(t, whole), ranSQL(t, light), what)
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), what+": manifest.json")
+		round++
+	}
+	for _, step := range steps {
+		apply(step.edits, false)
+		check(step.name, step.args, selectors)
+		apply(step.edits, true)
+		check(step.name+" undone", nil, selectors[:2])
+	}
+	require.Equal(t, lists, loaded, "listings loaded from the snapshot")
+	require.Equal(t, round, builds, "builds loaded from the snapshot")
+	require.Equal(t, tables(t, whole), tables(t, light))
+}
