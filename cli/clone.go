@@ -38,11 +38,7 @@ func (g *globals) clone(sel *selection, fullRefresh bool) error {
 		return badInput("mart clone needs --state DIR, the target directory of the run to clone from")
 	}
 	g.preopen = true
-	res, err := g.compileProject(false, newInvocationID())
-	if err != nil {
-		return err
-	}
-	ids, err := g.selectNodes(res, sel, false)
+	res, ids, err := g.loadSelected(sel, false)
 	if err != nil {
 		return err
 	}

@@ -353,6 +353,24 @@ func (g *globals) loadToRead(f *runFlags, invocation string) (*compiler.Result, 
 	return res, ids, err
 }
 
+// loadSelected is the project and the selected nodes for a command that
+// reads them and writes nothing in target/ (diff, verify, clone): loaded
+// from the patch snapshot as `mart ls` loads them (a project changed since
+// target/ was written is compiled), or else compiled whole.
+func (g *globals) loadSelected(sel *selection, fullRefresh bool) (*compiler.Result, []string, error) {
+	sel.prepareState() // (the command reads the state the selection opens)
+	invocation := newInvocationID()
+	if res, ids, ok, _ := g.selectFromPatch(&runFlags{sel: *sel, fullRefresh: fullRefresh}, false, invocation, true); ok {
+		return res, ids, nil
+	}
+	res, err := g.compileProject(fullRefresh, invocation)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := g.selectNodes(res, sel, false)
+	return res, ids, err
+}
+
 // keepPatch keeps the patch snapshot of a run's compile, with what a
 // `mart compile` of the project would have reported.
 func (g *globals) keepPatch(res *compiler.Result, files []string) {

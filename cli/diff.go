@@ -64,11 +64,7 @@ func (g *globals) compileSelectOpen(f *diffFlags, defaultSelect string, fullRefr
 		f.sel.selects = []string{defaultSelect}
 	}
 	g.preopen = true
-	res, err := g.compileProject(fullRefresh, newInvocationID())
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	ids, err := g.selectNodes(res, &f.sel, false)
+	res, ids, err := g.loadSelected(&f.sel, fullRefresh)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -43,8 +43,9 @@ models:
 
 // state: selectors select from the patch snapshot (Patched.WithState):
 // after each kind of edit, every state: method lists what a whole compile
-// lists, a deferred build of state:modified+ (the pull-request job) runs
-// what the whole compile's runs, and each loads from the snapshot.
+// lists, `mart diff` and `mart clone` of it do what the whole compile's
+// do, a deferred build of state:modified+ (the pull-request job) runs what
+// the whole compile's runs, and each loads from the snapshot.
 func TestStateSelectorFromPatchMatchesWholeCompile(t *testing.T) {
 	light, whole := stateProject(t), stateProject(t)
 	for _, dir := range []string{light, whole} {
@@ -120,6 +121,14 @@ func TestStateSelectorFromPatchMatchesWholeCompile(t *testing.T) {
 		for _, sel := range sels {
 			lists++
 			if sameAsWhole(t, round, light, whole, append(append([]string{"ls", "--state", "prod-state"}, selectArgs(sel)...), args...), nil) {
+				loaded++
+			}
+		}
+		// diff (state:modified by default) and clone read the selection
+		// without writing target/: they load from the snapshot as ls does
+		for _, cmd := range [][]string{{"diff", "--state", "prod-state"}, {"clone", "--select", "state:modified", "--state", "prod-state"}} {
+			lists++
+			if sameAsWhole(t, round, light, whole, append(cmd, args...), nil) {
 				loaded++
 			}
 		}
