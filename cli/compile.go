@@ -356,7 +356,8 @@ func (g *globals) loadToRead(f *runFlags, invocation string) (*compiler.Result, 
 // loadSelected is the project and the selected nodes for a command that
 // reads them and writes nothing in target/ (diff, verify, clone): loaded
 // from the patch snapshot as `mart ls` loads them (a project changed since
-// target/ was written is compiled), or else compiled whole.
+// target/ was written is compiled), or else compiled whole. (verify's
+// full-refresh render is not the snapshot's: it compiles whole.)
 func (g *globals) loadSelected(sel *selection, fullRefresh bool) (*compiler.Result, []string, error) {
 	sel.prepareState() // (the command reads the state the selection opens)
 	invocation := newInvocationID()
