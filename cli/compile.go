@@ -221,6 +221,11 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	if err != nil {
 		return nil, nil, false, nil // the compile reports it
 	}
+	if f.sel.state != "" && f.sel.methods()["state"] {
+		// state: reads --state's entries: split while the patch is made
+		f.sel.prepareState()
+		go func() { _, _ = f.sel.stateOf() }()
+	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
 		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
 	if g.preopen {
