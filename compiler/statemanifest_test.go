@@ -262,3 +262,38 @@ func FuzzDecodeStateManifest(f *testing.F) {
 		requireStateNodes(t, data, want)
 	})
 }
+
+// What state: selectors compare of an entry decoded from its compared
+// members is the whole entry's decode (where that decodes), and two
+// entries whose compared members are the same text compare equal in
+// every kind (Patched.WithState's shortcut).
+func FuzzComparedMembers(f *testing.F) {
+	base := `{"name":"a","raw_code":"select 1","checksum":{"name":"sha256","checksum":"c"},"config":{"materialized":"view","n":1.5,` +
+		`"contract":{"enforced":true},"persist_docs":{"relation":true,"columns":true}},"fingerprint":{"macros":"m","vars":"v"},` +
+		`"columns":{"id":{"name":"id","data_type":"INT","description":"i"}},"description":"d"}`
+	f.Add([]byte(base), []byte(`{"checksum":{"name":"sha256","checksum":"c"},"config":{"materialized":"view","n":1.5}}`))
+	f.Add([]byte(base), []byte(`{"Config":{},"config":{"n":1.50}}`))
+	f.Add([]byte(`{"unrendered_config":{"schema":"{{ x }}"},"description":"\u0064"}`), []byte(`{"description":"d","unrendered_config":null}`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		na, errA := decodeCompared(a)
+		if whole, err := decodeStateNode(a); err == nil {
+			require.NoError(t, errA, "%q", a)
+			if whole == nil {
+				require.Nil(t, na)
+			} else {
+				require.Equal(t, comparedOnly(whole.SelectorNode("x")), comparedOnly(na.SelectorNode("x")), "%q", a)
+			}
+		}
+		ta, okA := comparedMembers(a)
+		tb, okB := comparedMembers(b)
+		if !okA || !okB || !ta.equal(&tb) {
+			return
+		}
+		nb, errB := decodeCompared(b)
+		if errA != nil || errB != nil {
+			require.Equal(t, errA == nil, errB == nil, "%q %q", a, b)
+			return
+		}
+		require.Equal(t, comparedOnly(na.SelectorNode("x")), comparedOnly(nb.SelectorNode("x")), "%q %q", a, b)
+	})
+}
