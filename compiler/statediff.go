@@ -48,8 +48,8 @@ func (t *comparedTexts) equal(o *comparedTexts) bool {
 // so).
 func comparedMembers(raw []byte) (t comparedTexts, ok bool) {
 	ok = eachMemberText(raw, func(q, v []byte) bool {
-		plain := plainKey(q)
 		key := q[1 : len(q)-1]
+		plain := plainKey(q) // (in ASCII, a key of another length does not fold to a name)
 		if !plain {
 			k, ok := memberKey(q)
 			if !ok {
@@ -65,33 +65,13 @@ func comparedMembers(raw []byte) (t comparedTexts, ok bool) {
 				}
 				t[k] = v
 				return true
-			case plain && asciiEqualFold(key, name) || !plain && strings.EqualFold(string(key), name):
+			case (!plain || len(key) == len(name)) && strings.EqualFold(string(key), name): // (string(key) is not kept: not allocated)
 				return false
 			}
 		}
 		return true
 	})
 	return t, ok
-}
-
-// asciiEqualFold is strings.EqualFold for ASCII text.
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // decodeCompared decodes what state: selectors compare of an entry: a
