@@ -221,13 +221,22 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	if err != nil {
 		return nil, nil, false, nil // the compile reports it
 	}
-	if f.sel.state != "" && f.sel.methods()["state"] {
-		// state: reads --state's entries: split while the patch is made
-		f.sel.prepareState()
-		go func() { _, _ = f.sel.stateOf() }()
-	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
 		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
+	if f.sel.state != "" && (f.sel.methods()["state"] || f.deferring.enabled) {
+		// --state's manifest.json is read while the patch is made, and
+		// before it writes target/ (which --state may be: the whole
+		// compile reads it before it writes); one that does not open is
+		// the whole compile's to report, target/ unwritten
+		f.sel.prepareState()
+		go func() { _, _ = f.sel.stateOf() }()
+		opt.BeforeWrite = func() string {
+			if _, err := f.sel.stateOf(); err != nil {
+				return err.Error()
+			}
+			return ""
+		}
+	}
 	if g.preopen {
 		opt.OnTarget = g.startPreopen
 	}

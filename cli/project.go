@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -198,7 +199,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 			if err != nil {
 				return nil, err
 			}
-			if opt.State, err = st.SelectorNodes(); err != nil {
+			if opt.State, err = st.SelectorNodes(slices.Collect(maps.Keys(sg.Nodes))); err != nil {
 				return nil, badInput("--state: %v", err)
 			}
 		} else if err := stateFileErr(s.state); err != nil {

@@ -55,6 +55,12 @@ type Options struct {
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.
 	OnTarget func(*Project, *Target)
+	// BeforeWrite, when set, is called by CompileByPatch before it writes
+	// target/; a why it returns gives up the patch, nothing written (the
+	// CLI reads --state there first: it may be target/ itself, and a
+	// state that does not open is reported by the whole compile, which
+	// writes nothing).
+	BeforeWrite func() string
 	// Warehouse, when set, starts opening the target's warehouse for
 	// CompileByPatch, which renders against it the models that query it
 	// while they render, as `mart compile` does after compiling, and

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/mart-dev/mart/compiler/jinja"
+	"github.com/mart-dev/mart/compiler/selector"
 )
 
 // Fingerprint holds checksums of what a node's compiled SQL depends on
@@ -288,10 +290,27 @@ func (n *Node) ContractChecksum() string {
 		return ""
 	}
 	h := sha256.New()
-	for _, name := range sortedKeys(n.Columns) {
-		h.Write([]byte(name + " " + strings.ToLower(n.Columns[name].DataType) + "\n"))
+	for _, c := range jsonColumns(n.Columns) {
+		h.Write([]byte(c.Name + " " + strings.ToLower(c.DataType) + "\n"))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// jsonColumns are a node's columns, by name, as manifest.json read back
+// holds them (selector.JSONText): state:modified compares a compile's
+// with a state's read from JSON. A null column (in a state) is one with
+// nothing set.
+func jsonColumns(cols map[string]*Column) []Column {
+	out := make([]Column, 0, len(cols))
+	for name, c := range cols {
+		col := Column{Name: selector.JSONText(name)}
+		if c != nil {
+			col.DataType, col.Description = selector.JSONText(c.DataType), selector.JSONText(c.Description)
+		}
+		out = append(out, col)
+	}
+	slices.SortFunc(out, func(a, b Column) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // PersistedDocsChecksum fingerprints the descriptions a build writes into
@@ -306,11 +325,11 @@ func (n *Node) PersistedDocsChecksum() string {
 	}
 	h := sha256.New()
 	if rel {
-		h.Write([]byte(n.Description + "\n"))
+		h.Write([]byte(selector.JSONText(n.Description) + "\n"))
 	}
 	if cols {
-		for _, name := range sortedKeys(n.Columns) {
-			h.Write([]byte(name + ": " + n.Columns[name].Description + "\n"))
+		for _, c := range jsonColumns(n.Columns) {
+			h.Write([]byte(c.Name + ": " + c.Description + "\n"))
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

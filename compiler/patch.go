@@ -2724,6 +2724,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	placeValues(splices)
+	if opt.BeforeWrite != nil {
+		if why := opt.BeforeWrite(); why != "" {
+			return nil, why
+		}
+	}
 	// write: the snapshot goes first, then the compiled files, the
 	// manifest and a new snapshot: a patch killed in between leaves no
 	// snapshot, and the next compile compiles the whole project. The

@@ -2,7 +2,9 @@ package compiler
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -167,41 +169,21 @@ func (s *StateManifest) comparedNode(id string) (*Node, error) {
 	}
 	n, err := decodeCompared(raw)
 	if err != nil {
-		return nil, fmt.Errorf("the entry of %s: %v", id, err)
+		return nil, entryError(id, err)
 	}
 	return n, nil
 }
 
-// SelectorNodes returns the state's nodes as state: selectors read them
-// (selector.Options.State), by unique id: each decoded from its compared
-// members, in parallel. An entry that is null is no node. The error
-// names the first entry, by unique id, whose compared members do not
-// decode.
-func (s *StateManifest) SelectorNodes() (map[string]*selector.Node, error) {
+// SelectorNodes returns the state's nodes of these unique ids (the
+// project's) as state: selectors read them (selector.Options.State):
+// each decoded from its compared members, in parallel; an id the state
+// has no node of, or a null entry for, is not in it. The error names the
+// first of them, by unique id, whose compared members do not decode. The
+// state's other entries are not read.
+func (s *StateManifest) SelectorNodes(ids []string) (map[string]*selector.Node, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var ids []string
-	seen := map[string]bool{}
-	add := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	if s.whole != nil {
-		for _, nodes := range []map[string]*Node{s.whole.Nodes, s.whole.Sources, s.whole.UnitTests} {
-			for id := range nodes {
-				add(id)
-			}
-		}
-	} else {
-		for _, entries := range s.maps {
-			for id := range entries {
-				add(id)
-			}
-		}
-	}
-	slices.Sort(ids)
+	ids = slices.Sorted(slices.Values(ids))
 	nodes := make([]*selector.Node, len(ids))
 	errs := make([]error, len(ids))
 	parallel(len(ids), func(i int) {
@@ -251,7 +233,7 @@ func (p *Patched) WithState(g *selector.Graph, st *StateManifest, configs bool) 
 			order = append(order, i)
 		}
 	}
-	st.mu.Lock() // (Whole, from another goroutine, drops the maps read here)
+	st.mu.Lock() // (holds off Whole, which drops the maps read here)
 	defer st.mu.Unlock()
 	olds := make([]*selector.Node, len(order))
 	whys := make([]string, len(order))
@@ -303,4 +285,31 @@ func (p *Patched) WithState(g *selector.Graph, st *StateManifest, configs bool) 
 		}
 	}
 	return state, ""
+}
+
+// entryError says what is wrong with the state's entry of a unique id,
+// in JSON's terms (encoding/json's errors name mart's Go types).
+func entryError(id string, err error) error {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		want := "a " + typ.Type.Kind().String()
+		switch typ.Type.Kind() {
+		case reflect.Map, reflect.Struct, reflect.Pointer:
+			want = "an object"
+		case reflect.Slice, reflect.Array:
+			want = "an array"
+		case reflect.String:
+			want = "a string"
+		case reflect.Bool:
+			want = "true or false"
+		case reflect.Int, reflect.Int64, reflect.Float64, reflect.Uint32, reflect.Int32, reflect.Uint64:
+			want = "a number"
+		}
+		what := "the entry"
+		if typ.Field != "" {
+			what = "its " + typ.Field
+		}
+		return fmt.Errorf("the entry of %s: %s is a JSON %s, not %s", id, what, typ.Value, want)
+	}
+	return fmt.Errorf("the entry of %s: %v", id, err)
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -328,7 +327,7 @@ func (s *StateManifest) Node(id string) *Node {
 		var err error
 		if n, err = decodeStateNode(raw); err != nil {
 			if s.err == nil {
-				s.err = fmt.Errorf("the entry of %s: %v", id, err)
+				s.err = entryError(id, err)
 			}
 			n = nil
 		}

@@ -151,3 +151,47 @@ func TestStateSelectorFromPatchMatchesWholeCompile(t *testing.T) {
 	require.Equal(t, round, builds, "builds loaded from the snapshot")
 	require.Equal(t, tables(t, whole), tables(t, light))
 }
+
+// A config value, description or column description that is not UTF-8
+// (a Latin-1 file) is written to manifest.json as U+FFFD: state:
+// compares the compile's values as JSON holds them, so such a node is not
+// modified against its own manifest (it always was, compiled whole), and
+// an edit of the text is, from the snapshot and compiled whole alike
+// (found by review).
+func TestStateNotUTF8(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "mart.yml", "name: p\n")
+	writeFile(t, dir, "models/a.sql", "{{ config(meta={'note': 'caf\xe9'}) }}\nselect 1 as id\n")
+	writeFile(t, dir, "models/b.sql", "select 1 as id\n")
+	docs := "{% docs bdoc %}caf\xe9{% enddocs %}\n{% docs cdoc %}l\xe0{% enddocs %}\n"
+	writeFile(t, dir, "models/docs.md", docs)
+	writeFile(t, dir, "models/_m.yml", "version: 2\nmodels:\n  - name: b\n    description: \"{{ doc('bdoc') }}\"\n"+
+		"    config: {persist_docs: {relation: true, columns: true}}\n    columns:\n      - name: id\n        description: \"{{ doc('cdoc') }}\"\n")
+	require.Equal(t, 0, mart(t, dir, "compile").Code)
+	writeFile(t, dir, "prod/manifest.json", readFile(t, dir, "target/manifest.json"))
+	ls := func(want string) {
+		t.Helper()
+		for _, extra := range [][]string{nil, {"--no-partial-parse"}} {
+			r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, append([]string{"ls", "--select", "state:modified", "--state", "prod", "--output", "name"}, extra...)...)
+			require.Equal(t, 0, r.Code, r.String())
+			require.Equal(t, want, r.Stdout, "%v", extra)
+			if extra == nil && want != "a\n" { // (a's config is not JSON's: a's run compiles whole)
+				require.Regexp(t, loadedFromPatch, r.Stderr)
+			}
+		}
+	}
+	ls("")
+	for _, edit := range []struct{ old, new, want string }{
+		{"l\xe0", "l\xe8", ""}, // both bytes are U+FFFD in JSON: the same text
+		{"l\xe0", "l\xe0!", "b\n"},
+		{"caf\xe9", "caf\xe9!", "b\n"},
+	} {
+		writeFile(t, dir, "models/docs.md", strings.Replace(docs, edit.old, edit.new, 1))
+		require.Equal(t, 0, mart(t, dir, "compile").Code)
+		ls(edit.want)
+	}
+	writeFile(t, dir, "models/docs.md", docs)
+	writeFile(t, dir, "models/a.sql", "{{ config(meta={'note': 'caf\xe9!'}) }}\nselect 1 as id\n")
+	require.Equal(t, 0, mart(t, dir, "compile").Code)
+	ls("a\n")
+}

@@ -2,7 +2,9 @@ package selector
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mart-dev/mart/warehouse"
 )
@@ -100,11 +102,58 @@ func stateConfig(n *Node) map[string]any {
 	return out
 }
 
+// JSONText is s as a manifest read back from JSON holds it: each byte
+// that is not UTF-8 is U+FFFD (as manifest.json writes it, and
+// encoding/json).
+func JSONText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// jsonKeys is m with its keys as JSON holds them (JSONText): m itself
+// when they are UTF-8.
+func jsonKeys(m map[string]any) map[string]any {
+	for k := range m {
+		if !utf8.ValidString(k) {
+			out := make(map[string]any, len(m))
+			for k, v := range m {
+				out[JSONText(k)] = v
+			}
+			return out
+		}
+	}
+	return m
+}
+
 // jsonShape is a value as a manifest read back from JSON holds it: a YAML
 // date or timestamp is its RFC 3339 text, a []string a []any, a .nan or
-// .inf the string manifest.json spells it with.
+// .inf the string manifest.json spells it with, a string that is not
+// UTF-8 its JSONText, a map's keys theirs (a map[string]string a
+// map[string]any).
 func jsonShape(v any) any {
 	switch x := v.(type) {
+	case string:
+		return JSONText(x)
+	case map[string]any:
+		return jsonKeys(x)
+	case map[string]string:
+		out := make(map[string]any, len(x))
+		for k, v := range x {
+			out[JSONText(k)] = v
+		}
+		return out
 	case time.Time:
 		return x.Format(time.RFC3339Nano)
 	case float64:
@@ -149,28 +198,6 @@ func valuesEqual(a, b any) bool {
 		}
 		for i := range x {
 			if !valuesEqual(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case []string:
-		y, ok := b.([]string)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if x[i] != y[i] {
-				return false
-			}
-		}
-		return true
-	case map[string]string:
-		y, ok := b.(map[string]string)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			if w, ok := y[k]; !ok || w != v {
 				return false
 			}
 		}
