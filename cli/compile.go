@@ -223,15 +223,20 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
 		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
-	if f.sel.state != "" && (f.sel.methods()["state"] || f.deferring.enabled) {
+	if selects := f.sel.methods()["state"]; f.sel.state != "" && (selects || f.deferring.enabled) {
 		// --state's manifest.json is read while the patch is made, and
 		// before it writes target/ (which --state may be: the whole
-		// compile reads it before it writes); one that does not open is
-		// the whole compile's to report, target/ unwritten
+		// compile reads it before it writes). One state: reads whole that
+		// does not open is the whole compile's to report, target/
+		// unwritten; a deferred run opens it while it writes (preopen.go)
 		f.sel.prepareState()
 		go func() { _, _ = f.sel.stateOf() }()
 		opt.BeforeWrite = func() string {
-			if _, err := f.sel.stateOf(); err != nil {
+			err := f.sel.stateRead()
+			if selects && err == nil {
+				_, err = f.sel.stateOf()
+			}
+			if err != nil {
 				return err.Error()
 			}
 			return ""

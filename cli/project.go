@@ -33,9 +33,12 @@ type selection struct {
 // openedState is --state's manifest.json, opened once (a run that defers
 // opens it while the project compiles: preopen.go).
 type openedState struct {
-	once sync.Once
-	file *compiler.StateManifest
-	err  error
+	read    sync.Once // the file's bytes (stateRead)
+	data    []byte
+	readErr error
+	once    sync.Once // split (stateOf)
+	file    *compiler.StateManifest
+	err     error
 }
 
 // prepareState readies s for a stateOf called from another goroutine: it
@@ -53,11 +56,28 @@ func (s *selection) stateOf() (*compiler.StateManifest, error) {
 	s.prepareState()
 	o := s.opened
 	o.once.Do(func() {
-		if o.file, o.err = compiler.OpenStateManifest(filepath.Join(s.state, "manifest.json")); o.err != nil {
+		if o.err = s.stateRead(); o.err != nil {
+			return
+		}
+		if o.file, o.err = compiler.ParseStateManifest(o.data); o.err != nil {
 			o.err = badInput("--state: %v", o.err)
 		}
+		o.data = nil // (the StateManifest holds it)
 	})
 	return o.file, o.err
+}
+
+// stateRead reads --state's manifest.json, once: what stateOf splits. A
+// patch reads it before it writes target/ (which --state may be).
+func (s *selection) stateRead() error {
+	s.prepareState()
+	o := s.opened
+	o.read.Do(func() {
+		if o.data, o.readErr = os.ReadFile(filepath.Join(s.state, "manifest.json")); o.readErr != nil {
+			o.readErr = badInput("--state: %v", o.readErr)
+		}
+	})
+	return o.readErr
 }
 
 // methods are the methods s's selectors use; nil when they do not parse

@@ -237,12 +237,9 @@ type StateManifest struct {
 	err   error // the first entry Node could not decode
 }
 
-// OpenStateManifest reads file and splits its node maps (StateManifest).
-func OpenStateManifest(file string) (*StateManifest, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
+// ParseStateManifest splits the node maps of a manifest.json's bytes,
+// which the StateManifest keeps.
+func ParseStateManifest(data []byte) (*StateManifest, error) {
 	return openStateManifest(data)
 }
 
@@ -280,7 +277,7 @@ func openStateManifest(data []byte) (*StateManifest, error) {
 // ReadStateMetadata reads the metadata of --state's manifest.json when it
 // is the file's first member, as mart writes it (false otherwise): where
 // the state's database is, known before the file is split (a 10,000-model
-// project's takes 60-300 ms). What it reads is OpenStateManifest's
+// project's takes 60-300 ms). What it reads is ParseStateManifest's
 // Metadata, but for a file that holds the key twice.
 func ReadStateMetadata(file string) (ManifestMetadata, bool) {
 	f, err := os.Open(file)
