@@ -223,21 +223,42 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
 		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
-	if selects := f.sel.methods()["state"]; f.sel.state != "" && (selects || f.deferring.enabled) {
-		// --state's manifest.json is read while the patch is made, and
-		// before it writes target/ (which --state may be: the whole
-		// compile reads it before it writes). One state: reads whole that
-		// does not open is the whole compile's to report, target/
-		// unwritten; a deferred run opens it while it writes (preopen.go)
+	// --state's manifest.json is read while the patch is made, and before
+	// it writes target/ (which --state may be: the whole compile reads it
+	// before it writes); so are the files result: and source_status:
+	// read. What a selection reads whole and cannot read is the whole
+	// compile's to report, target/ unwritten (a deferred run of names
+	// splits the state while the patch writes: preopen.go)
+	methods := f.sel.methods()
+	readsState := f.sel.state != "" && (methods["state"] || f.deferring.enabled)
+	readsFiles := f.retrying == nil && !f.inline && (methods["result"] || methods["source_status"])
+	var files *selector.Options // what result: and source_status: read, when read before the patch wrote
+	if readsState {
 		f.sel.prepareState()
 		go func() { _, _ = f.sel.stateOf() }()
-		opt.BeforeWrite = func() string {
-			err := f.sel.stateRead()
-			if selects && err == nil {
-				_, err = f.sel.stateOf()
+	}
+	if readsState || readsFiles {
+		opt.BeforeWrite = func(targetDir string) string {
+			if readsState {
+				err := f.sel.stateRead()
+				if methods["state"] && err == nil {
+					_, err = f.sel.stateOf()
+				}
+				if err != nil {
+					return err.Error()
+				}
 			}
-			if err != nil {
-				return err.Error()
+			if readsFiles {
+				read := &selector.Options{}
+				switch err := stateFileOptions(targetDir, &f.sel, read); {
+				case err != nil:
+					return err.Error()
+				case methods["result"] && read.Results == nil:
+					return "result: has no run results to read"
+				case methods["source_status"] && (read.SourcesLoadedAt == nil || read.StateSourcesLoadedAt == nil):
+					return "source_status: has no sources.json to read"
+				}
+				files = read
 			}
 			return ""
 		}
@@ -285,10 +306,12 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		// result: and source_status: read the state's run_results.json
 		// and sources.json, as selectNodes gives them
 		opt := selector.Options{IndirectTests: indirectTests}
-		if err := stateFileOptions(p.TargetDir(), &f.sel, &opt); err != nil {
+		if files != nil { // (read before the patch wrote)
+			opt.Results, opt.SourcesLoadedAt, opt.StateSourcesLoadedAt = files.Results, files.SourcesLoadedAt, files.StateSourcesLoadedAt
+		} else if err := stateFileOptions(p.TargetDir(), &f.sel, &opt); err != nil {
 			return fail(err.Error()) // the whole compile reports it
 		}
-		if methods := f.sel.methods(); f.sel.state != "" && methods["state"] {
+		if f.sel.state != "" && methods["state"] {
 			st, err := f.sel.stateOf()
 			if err != nil {
 				return fail(err.Error()) // the whole compile reports it

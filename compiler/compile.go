@@ -55,12 +55,12 @@ type Options struct {
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.
 	OnTarget func(*Project, *Target)
-	// BeforeWrite, when set, is called by CompileByPatch before it writes
-	// target/; a why it returns gives up the patch, nothing written (the
-	// CLI reads --state there first: it may be target/ itself, and a
-	// state that does not open is reported by the whole compile, which
-	// writes nothing).
-	BeforeWrite func() string
+	// BeforeWrite, when set, is called by CompileByPatch with the target
+	// directory before it writes there; a why it returns gives up the
+	// patch, nothing written (the CLI reads --state's files there first:
+	// --state may be target/ itself, and files that do not read are
+	// reported by the whole compile, which writes nothing).
+	BeforeWrite func(targetDir string) string
 	// Warehouse, when set, starts opening the target's warehouse for
 	// CompileByPatch, which renders against it the models that query it
 	// while they render, as `mart compile` does after compiling, and

@@ -2725,7 +2725,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	placeValues(splices)
 	if opt.BeforeWrite != nil {
-		if why := opt.BeforeWrite(); why != "" {
+		if why := opt.BeforeWrite(tdir); why != "" {
 			return nil, why
 		}
 	}
