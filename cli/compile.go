@@ -222,7 +222,8 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return nil, nil, false, nil // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
-		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
+		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing,
+		PatchReadsConfigs: configs || f.retrying == nil && f.sel.methods()["state"]}
 	// --state's manifest.json is read while the patch is made, and before
 	// it writes target/ (which --state may be: the whole compile reads it
 	// before it writes); so are the files result: and source_status:
@@ -230,7 +231,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	// compile's to report, target/ unwritten (a deferred run of names
 	// splits the state while the patch writes: preopen.go)
 	methods := f.sel.methods()
-	readsState := f.sel.state != "" && (methods["state"] || f.deferring.enabled)
+	readsState := f.sel.state != "" && (methods["state"] && f.retrying == nil || f.deferring.enabled) // (a retry runs ids)
 	readsFiles := f.retrying == nil && !f.inline && (methods["result"] || methods["source_status"])
 	var files *selector.Options // what result: and source_status: read, when read before the patch wrote
 	if readsState {
@@ -241,7 +242,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		opt.BeforeWrite = func(targetDir string) string {
 			if readsState {
 				err := f.sel.stateRead()
-				if methods["state"] && err == nil {
+				if methods["state"] && f.retrying == nil && err == nil {
 					_, err = f.sel.stateOf()
 				}
 				if err != nil {
@@ -380,6 +381,13 @@ func (g *globals) loadToRead(f *runFlags, invocation string) (*compiler.Result, 
 	res, err := g.compileProject(false, invocation)
 	if err != nil {
 		return nil, nil, err
+	}
+	if methods := f.sel.methods(); f.sel.state != "" && !f.inline && (methods == nil || methods["state"]) {
+		// --state is what it was before this command wrote target/
+		// (which it may be), as a run's selection reads it
+		if err := f.sel.stateRead(); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := res.WriteTarget(nil); err != nil {
 		res.DropPatch()

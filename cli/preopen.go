@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"path/filepath"
 	"reflect"
 
 	"github.com/mart-dev/mart/compiler"
@@ -72,8 +71,12 @@ func (g *globals) startPreopen(proj *compiler.Project, t *compiler.Target) {
 			return
 		}
 		// where the state's database is: the manifest's metadata, read
-		// from its head (or once the file is split)
-		meta, ok := compiler.ReadStateMetadata(filepath.Join(p.state.state, "manifest.json"))
+		// from its head (or once the file is split), in the bytes read
+		// before the patch wrote (--state may be target/)
+		if p.state.stateRead() != nil {
+			return
+		}
+		meta, ok := compiler.StateMetadata(p.state.opened.data)
 		if !ok {
 			st, err := p.state.stateOf()
 			if err != nil {

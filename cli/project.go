@@ -33,7 +33,7 @@ type selection struct {
 // openedState is --state's manifest.json, opened once (a run that defers
 // opens it while the project compiles: preopen.go).
 type openedState struct {
-	read    sync.Once // the file's bytes (stateRead)
+	read    sync.Once // the file's bytes (stateRead; the StateManifest holds them too)
 	data    []byte
 	readErr error
 	once    sync.Once // split (stateOf)
@@ -62,7 +62,6 @@ func (s *selection) stateOf() (*compiler.StateManifest, error) {
 		if o.file, o.err = compiler.ParseStateManifest(o.data); o.err != nil {
 			o.err = badInput("--state: %v", o.err)
 		}
-		o.data = nil // (the StateManifest holds it)
 	})
 	return o.file, o.err
 }

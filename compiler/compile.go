@@ -51,6 +51,10 @@ type Options struct {
 	// from target/ as it is, and refuses when an input changed since it
 	// was written (`mart ls`, which never writes target/).
 	PatchReadOnly bool
+	// PatchReadsConfigs: the selection reads the nodes' configs (config:,
+	// state:), which a read-only patch cannot give exactly when models
+	// render differently at every compile (their configs may differ too)
+	PatchReadsConfigs bool
 	// OnTarget, when set, is called with the target as soon as it is
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.

@@ -2006,7 +2006,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
-	// renders them (a read-only command shows nothing of their text)
+	// renders them (a read-only command shows nothing of their text, but
+	// a selection may read their configs)
+	if opt.PatchReadOnly && opt.PatchReadsConfigs && len(snap.EveryTime) > 0 {
+		return nil, "models render differently at every compile, and this command reads configs without writing target/"
+	}
 	everyTime := map[int]bool{}
 	if !opt.PatchReadOnly {
 		for _, ni := range snap.EveryTime {

@@ -306,8 +306,8 @@ func entryError(id string, err error) error {
 			want = "a number"
 		}
 		what := "the entry"
-		if typ.Field != "" {
-			what = "its " + typ.Field
+		if f := strings.TrimPrefix(typ.Field, "Node."); f != "" { // (the whole entry's decode names Node)
+			what = "its " + f
 		}
 		return fmt.Errorf("the entry of %s: %s is a JSON %s, not %s", id, what, typ.Value, want)
 	}

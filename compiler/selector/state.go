@@ -2,6 +2,7 @@ package selector
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -123,18 +124,30 @@ func JSONText(s string) string {
 }
 
 // jsonKeys is m with its keys as JSON holds them (JSONText): m itself
-// when they are UTF-8.
-func jsonKeys(m map[string]any) map[string]any {
+// when they are UTF-8. Two keys JSON spells alike keep the value of the
+// last in byte order, as manifest.json writes them sorted and a decoder
+// keeps the last.
+func jsonKeys[V any](m map[string]V) map[string]any {
+	valid := true
 	for k := range m {
-		if !utf8.ValidString(k) {
-			out := make(map[string]any, len(m))
-			for k, v := range m {
-				out[JSONText(k)] = v
-			}
-			return out
-		}
+		valid = valid && utf8.ValidString(k)
 	}
-	return m
+	out := make(map[string]any, len(m))
+	if valid {
+		for k, v := range m {
+			out[k] = v
+		}
+		return out
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out[JSONText(k)] = m[k]
+	}
+	return out
 }
 
 // jsonShape is a value as a manifest read back from JSON holds it: a YAML
@@ -147,13 +160,14 @@ func jsonShape(v any) any {
 	case string:
 		return JSONText(x)
 	case map[string]any:
-		return jsonKeys(x)
-	case map[string]string:
-		out := make(map[string]any, len(x))
-		for k, v := range x {
-			out[JSONText(k)] = v
+		for k := range x {
+			if !utf8.ValidString(k) {
+				return jsonKeys(x)
+			}
 		}
-		return out
+		return x
+	case map[string]string:
+		return jsonKeys(x)
 	case time.Time:
 		return x.Format(time.RFC3339Nano)
 	case float64:
