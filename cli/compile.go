@@ -128,6 +128,7 @@ func lsCmd(g *globals) *cobra.Command {
 			var ids []string
 			ok := false
 			if len(sel.selects) > 0 {
+				sel.prepareState() // (the copy opens the state for both)
 				res, ids, ok, _ = g.selectFromPatch(&runFlags{sel: sel}, true, invocation, true)
 			}
 			if !ok {
@@ -222,8 +223,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return nil, nil, false, nil // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
-		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing,
-		PatchReadsConfigs: configs || f.retrying == nil && f.sel.methods()["state"]}
+		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
 	// --state's manifest.json is read while the patch is made, and before
 	// it writes target/ (which --state may be: the whole compile reads it
 	// before it writes); so are the files result: and source_status:
@@ -407,7 +407,8 @@ func (g *globals) loadToRead(f *runFlags, invocation string) (*compiler.Result, 
 // reads them and writes nothing in target/ (diff, verify, clone): loaded
 // from the patch snapshot as `mart ls` loads them (a project changed since
 // target/ was written is compiled), or else compiled whole. (verify's
-// full-refresh render is not the snapshot's: it compiles whole.)
+// full-refresh render is the snapshot's only after a --full-refresh run:
+// it compiles whole otherwise.)
 func (g *globals) loadSelected(sel *selection, fullRefresh bool) (*compiler.Result, []string, error) {
 	sel.prepareState() // (the command reads the state the selection opens)
 	invocation := newInvocationID()

@@ -49,12 +49,12 @@ type Options struct {
 	PatchForRun bool
 	// PatchReadOnly: CompileByPatch writes nothing: it serves a selection
 	// from target/ as it is, and refuses when an input changed since it
-	// was written (`mart ls`, which never writes target/).
+	// was written, or when models render differently at every compile
+	// (`mart ls`, diff and clone, which never write target/).
 	PatchReadOnly bool
-	// PatchReadsConfigs: the selection reads the nodes' configs (config:,
-	// state:), which a read-only patch cannot give exactly when models
-	// render differently at every compile (their configs may differ too)
-	PatchReadsConfigs bool
+	// inspect: tests read the node index of a read-only patch as it is,
+	// volatile models or not (requireDeclaredAsCold)
+	inspect bool
 	// OnTarget, when set, is called with the target as soon as it is
 	// known, before the project is rendered: the CLI starts opening the
 	// warehouse then, in parallel with the rest of the compile.

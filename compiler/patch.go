@@ -2006,21 +2006,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
-	// renders them (a read-only command shows nothing of their text, but
-	// a selection may read their configs)
-	if opt.PatchReadOnly && opt.PatchReadsConfigs && len(snap.EveryTime) > 0 {
-		return nil, "models render differently at every compile, and this command reads configs without writing target/"
+	// renders them: what their render sets (config, tags, relation,
+	// refs) may differ with nothing changed in the files, and a read-only
+	// command, which writes none of it, compiles the whole project
+	if opt.PatchReadOnly && !opt.inspect && len(snap.EveryTime) > 0 {
+		return nil, "models render differently at every compile, and this command does not write target/"
 	}
 	everyTime := map[int]bool{}
-	if !opt.PatchReadOnly {
-		for _, ni := range snap.EveryTime {
-			if ni < 0 || ni >= len(snap.Nodes) {
-				return nil, "the snapshot's volatile models are not its models"
-			}
-			everyTime[ni] = true
-			if _, ok := todo[ni]; !ok {
-				todo[ni] = nil
-			}
+	for _, ni := range snap.EveryTime {
+		if ni < 0 || ni >= len(snap.Nodes) {
+			return nil, "the snapshot's volatile models are not its models"
+		}
+		everyTime[ni] = true
+		if _, ok := todo[ni]; !ok {
+			todo[ni] = nil
 		}
 	}
 	outAdopted, why := checkOutputs(tdir, manifestFile, snap, restarted)

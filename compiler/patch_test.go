@@ -910,7 +910,7 @@ func runPatchSteps(t *testing.T, steps []patchStep) {
 // It says whether it could load them.
 func requireDeclaredAsCold(t *testing.T, opt Options, cold *Result, step string) bool {
 	t.Helper()
-	opt.PatchSnapshot, opt.PatchReadOnly = false, true
+	opt.PatchSnapshot, opt.PatchReadOnly, opt.inspect = false, true, true
 	pt, _ := CompileByPatch(opt)
 	if pt == nil {
 		return false

@@ -233,7 +233,7 @@ func (p *Patched) WithState(g *selector.Graph, st *StateManifest, configs bool) 
 			order = append(order, i)
 		}
 	}
-	st.mu.Lock() // (holds off Whole, which drops the maps read here)
+	st.mu.Lock() // (holds off Whole, which drops the maps read here; tests call it)
 	defer st.mu.Unlock()
 	olds := make([]*selector.Node, len(order))
 	whys := make([]string, len(order))

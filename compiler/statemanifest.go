@@ -217,8 +217,10 @@ func splitStateMaps(data []byte, metadataOnly bool) (*Manifest, []stateMap, bool
 // the state's database is). Opening it splits the file's node maps into
 // their entries without decoding them (a 10,000-model project's 49 MB:
 // some 60 ms, against 0.5 s of CPU to decode every entry); Node decodes
-// one entry when first asked. Whole decodes every node (state:modified
-// compares them all): ReadStateManifest's manifest.
+// one entry when first asked; state: selectors decode the members they
+// compare of the project's nodes (SelectorNodes, Patched.WithState).
+// Whole decodes every node, ReadStateManifest's manifest (the tests'
+// oracle).
 //
 // A node it returns is the one ReadStateManifest decodes. A file that
 // ReadStateManifest refuses for an entry no run asks for is read here,
