@@ -15,8 +15,8 @@ import (
 // each node of the project with the node of that unique id in --state's
 // manifest.json. What they compare of a node (selector's stateMatcher,
 // through Node.SelectorNode: its checksum, config and unrendered config,
-// fingerprint, contract and persisted descriptions) is read from six
-// members of its entry, stateCompared. So the state's nodes are decoded
+// fingerprint, contract and persisted descriptions, and a source's
+// freshness) is read from eight members of its entry, stateCompared. So the state's nodes are decoded
 // from those members only (StateManifest.SelectorNodes): an entry damaged
 // elsewhere is read, as --defer reads only the entries it asks for, and a
 // 10,000-model state decodes in a fraction of the whole decode.
@@ -27,7 +27,8 @@ import (
 // decoded, and only the others are decoded on both sides.
 
 // stateCompared are the members of an entry state: selectors compare.
-var stateCompared = [...]string{"checksum", "config", "unrendered_config", "fingerprint", "columns", "description"}
+var stateCompared = [...]string{"checksum", "config", "unrendered_config", "fingerprint", "columns", "description",
+	"freshness", "loaded_at_field"} // (the last two: sources')
 
 // comparedTexts are an entry's stateCompared members' texts, nil for one
 // it lacks.
@@ -131,6 +132,13 @@ func (n *Node) stateFields(sn *selector.Node, config bool) {
 	sn.Macros, sn.Vars = "", ""
 	if f := n.Fingerprint; f != nil {
 		sn.Macros, sn.Vars = f.Macros, f.Vars
+	}
+	sn.Freshness = ""
+	if n.Freshness != nil || n.LoadedAtField != "" {
+		// (encoding/json writes the compile's values as the state's read
+		// back: the same text)
+		b, _ := json.Marshal([]any{n.LoadedAtField, n.Freshness})
+		sn.Freshness = string(b)
 	}
 }
 

@@ -170,7 +170,7 @@ func requireStateNodes(t *testing.T, data []byte, want *Manifest) {
 // comparedOnly is what state: selectors compare of n.
 func comparedOnly(n *selector.Node) *selector.Node {
 	return &selector.Node{UniqueID: n.UniqueID, Checksum: n.Checksum, Config: n.Config, Unrendered: n.Unrendered,
-		Macros: n.Macros, Vars: n.Vars, Contract: n.Contract, PersistedDocs: n.PersistedDocs}
+		Macros: n.Macros, Vars: n.Vars, Contract: n.Contract, PersistedDocs: n.PersistedDocs, Freshness: n.Freshness}
 }
 
 // An entry's compared members are read as text only where encoding/json

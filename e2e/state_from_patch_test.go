@@ -195,3 +195,44 @@ func TestStateNotUTF8(t *testing.T) {
 	require.Equal(t, 0, mart(t, dir, "compile").Code)
 	ls("a\n")
 }
+
+// A source whose freshness check or loaded_at_field changed is
+// state:modified, as dbt compares them (same_freshness), from the
+// snapshot and compiled whole alike (it was not; found by review).
+func TestStateModifiedSourceFreshness(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "mart.yml", "name: p\n")
+	writeFile(t, dir, "models/a.sql", "select * from {{ source('raw', 'ids') }}\n")
+	props := `version: 2
+sources:
+  - name: raw
+    schema: main
+    freshness: {warn_after: {count: 1, period: day}}
+    tables:
+      - name: ids
+        loaded_at_field: at
+      - name: other
+`
+	writeFile(t, dir, "models/_sources.yml", props)
+	require.Equal(t, 0, mart(t, dir, "compile").Code)
+	writeFile(t, dir, "prod/manifest.json", readFile(t, dir, "target/manifest.json"))
+	ls := func(want string) {
+		t.Helper()
+		require.Equal(t, 0, mart(t, dir, "compile").Code)
+		for _, extra := range [][]string{nil, {"--no-partial-parse"}} {
+			r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, append([]string{"ls", "--select", "state:modified", "--state", "prod", "--output", "name"}, extra...)...)
+			require.Equal(t, 0, r.Code, r.String())
+			require.Equal(t, want, r.Stdout, "%v", extra)
+			if extra == nil && want != "" {
+				require.Regexp(t, loadedFromPatch, r.Stderr)
+			}
+		}
+	}
+	ls("")
+	writeFile(t, dir, "models/_sources.yml", strings.Replace(props, "loaded_at_field: at", "loaded_at_field: loaded", 1))
+	ls("ids\n")
+	writeFile(t, dir, "models/_sources.yml", strings.Replace(props, "count: 1", "count: 2", 1))
+	ls("ids\nother\n")
+	writeFile(t, dir, "models/_sources.yml", props)
+	ls("")
+}

@@ -41,6 +41,7 @@ func stateMatcher(a *Atom, ix *index) matcher {
 	vars := func(old, n *Node) bool { return old.Vars != n.Vars }
 	contract := func(old, n *Node) bool { return old.Contract != n.Contract }
 	docs := func(old, n *Node) bool { return old.PersistedDocs != n.PersistedDocs }
+	freshness := func(old, n *Node) bool { return old.Freshness != n.Freshness }
 	var changed func(old, n *Node) bool
 	switch a.Value {
 	case "new":
@@ -49,7 +50,7 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		changed = func(_, _ *Node) bool { return true }
 	case "modified", "unmodified":
 		changed = func(old, n *Node) bool {
-			return body(old, n) || configs(old, n) || macros(old, n) || vars(old, n) || contract(old, n) || docs(old, n)
+			return body(old, n) || configs(old, n) || macros(old, n) || vars(old, n) || contract(old, n) || docs(old, n) || freshness(old, n)
 		}
 	case "modified.body":
 		changed = body

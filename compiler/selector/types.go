@@ -25,6 +25,9 @@ type Node struct {
 	// node depends on (compiler.Fingerprint and the compiler.Node methods):
 	// state:modified.macros|vars|contract|persisted_descriptions.
 	Macros, Vars, Contract, PersistedDocs string
+	// Freshness fingerprints a source's freshness check and
+	// loaded_at_field, which state:modified compares (dbt's same_freshness)
+	Freshness string
 	// Disabled is set by callers that know better than Config alone (the
 	// compiler also reads enabled: "false" and "no" as disabled)
 	Disabled bool
