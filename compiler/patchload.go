@@ -694,16 +694,11 @@ func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 func (p *Patched) WithConfigs(g *selector.Graph) string {
 	l := p.load
 	ix := l.ix
-	// manifest.json mapped (read whole, where files are not mapped): the
-	// entries are most of it, and 30,000 reads of them cost more
-	manifest, st, err := mapFile(l.manifest)
-	if err != nil {
-		return "manifest.json unreadable"
+	manifest, why := l.mapManifest()
+	if why != "" {
+		return why
 	}
 	defer unmapFile(manifest) // (the configs decoded from it are copies)
-	if !st.same(l.snap.Manifest) || int64(len(manifest)) != l.snap.Manifest.Size {
-		return "manifest.json changed"
-	}
 	order := make([]int, 0, len(ix.nodes))
 	for i := range ix.nodes {
 		if !ix.nodes[i].gone {
@@ -730,13 +725,12 @@ func (p *Patched) WithConfigs(g *selector.Graph) string {
 			}
 			text = det.config
 		case in.flags&ixExact != 0:
-			at := l.snap.Entries[i]
-			if at[0] < 0 || at[1] <= at[0] || at[1] > int64(len(manifest)) {
+			entry, ok := l.entryIn(manifest, i)
+			if !ok {
 				whys[k] = in.sel.UniqueID + "'s entry in manifest.json is not where the snapshot says"
 				return
 			}
-			var ok bool
-			if text, ok = entryConfig(manifest[at[0]:at[1]]); !ok {
+			if text, ok = entryConfig(entry); !ok {
 				whys[k] = in.sel.UniqueID + "'s entry in manifest.json is not as mart writes it"
 				return
 			}
@@ -779,6 +773,32 @@ func (p *Patched) WithConfigs(g *selector.Graph) string {
 		}
 	}
 	return ""
+}
+
+// mapManifest maps the project's manifest.json (read whole, where files
+// are not mapped: the entries are most of it, and 30,000 reads of them
+// cost more), for entryIn; why when it is not the snapshot's. The caller
+// unmaps it (unmapFile).
+func (l *patchLoad) mapManifest() ([]byte, string) {
+	manifest, st, err := mapFile(l.manifest)
+	if err != nil {
+		return nil, "manifest.json unreadable"
+	}
+	if !st.same(l.snap.Manifest) || int64(len(manifest)) != l.snap.Manifest.Size {
+		unmapFile(manifest)
+		return nil, "manifest.json changed"
+	}
+	return manifest, ""
+}
+
+// entryIn is the index's node i's entry in manifest (mapManifest), false
+// when the snapshot's place of it is not in the file.
+func (l *patchLoad) entryIn(manifest []byte, i int) ([]byte, bool) {
+	at := l.snap.Entries[i]
+	if at[0] < 0 || at[1] <= at[0] || at[1] > int64(len(manifest)) {
+		return nil, false
+	}
+	return manifest[at[0]:at[1]], true
 }
 
 // CanSelect says why SelectorGraph cannot answer these selectors ("" when

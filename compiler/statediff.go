@@ -16,8 +16,9 @@ import (
 // manifest.json. What they compare of a node (selector's stateMatcher,
 // through Node.SelectorNode: its checksum, config and unrendered config,
 // fingerprint, contract and persisted descriptions, and a source's
-// freshness) is read from eight members of its entry, stateCompared. So the state's nodes are decoded
-// from those members only (StateManifest.SelectorNodes): an entry damaged
+// freshness) is read from eight members of its entry, stateCompared. So
+// the state's nodes are decoded from those members only
+// (StateManifest.SelectorNodes): an entry damaged
 // elsewhere is read, as --defer reads only the entries it asks for, and a
 // 10,000-model state decodes in a fraction of the whole decode.
 //
@@ -227,14 +228,11 @@ func (s *StateManifest) SelectorNodes(ids []string) (map[string]*selector.Node, 
 func (p *Patched) WithState(g *selector.Graph, st *StateManifest, configs bool) (map[string]*selector.Node, string) {
 	l := p.load
 	ix := l.ix
-	manifest, fst, err := mapFile(l.manifest)
-	if err != nil {
-		return nil, "manifest.json unreadable"
+	manifest, why := l.mapManifest()
+	if why != "" {
+		return nil, why
 	}
 	defer unmapFile(manifest) // (what is decoded from it is copies)
-	if !fst.same(l.snap.Manifest) || int64(len(manifest)) != l.snap.Manifest.Size {
-		return nil, "manifest.json changed"
-	}
 	order := make([]int, 0, len(ix.nodes))
 	for i := range ix.nodes {
 		if !ix.nodes[i].gone && g.Nodes[ix.nodes[i].sel.UniqueID] != nil {
@@ -248,12 +246,11 @@ func (p *Patched) WithState(g *selector.Graph, st *StateManifest, configs bool) 
 	parallel(len(order), func(k int) {
 		i := order[k]
 		id := ix.nodes[i].sel.UniqueID
-		at := l.snap.Entries[i]
-		if at[0] < 0 || at[1] <= at[0] || at[1] > int64(len(manifest)) {
+		cur, ok := l.entryIn(manifest, i)
+		if !ok {
 			whys[k] = id + "'s entry in manifest.json is not where the snapshot says"
 			return
 		}
-		cur := manifest[at[0]:at[1]]
 		old, ok := st.entry(id)
 		if !ok {
 			return // new
