@@ -81,6 +81,8 @@ func TestStateSelectorFromPatchMatchesWholeCompile(t *testing.T) {
 		// lower case): decoded on both sides, not modified
 		{"contract type's case", []edit{{"models/_more.yml", "data_type: integer", "data_type: INTEGER"}}, nil},
 		{"relation", []edit{{"models/_alias.yml", "", "version: 2\nmodels:\n  - name: m3\n    config: {alias: m3x}\n"}}, nil},
+		// its fqn moves (dbt's same_fqn)
+		{"moved", []edit{{"models/m2.sql", "select", ""}, {"models/sub/m2.sql", "", "select id from {{ ref('m3') }}\n"}}, nil},
 		{"new", []edit{{"models/m5.sql", "", "select id from {{ ref('m2') }}\n"}}, nil},
 		{"removed", []edit{{"models/z.sql", "select", ""}}, nil},
 		{"disabled", []edit{{"models/ct.sql", "materialized='table'", "materialized='table', enabled=false"}}, nil},
@@ -235,4 +237,61 @@ sources:
 	ls("ids\nother\n")
 	writeFile(t, dir, "models/_sources.yml", props)
 	ls("")
+}
+
+// state:modified compares what dbt's does besides a node's own text and
+// config: its fqn (a model moved to another folder), a versioned
+// model's latest_version, and a source's relation, which is
+// state:modified.relation, not .body (a source has none). From the
+// snapshot and compiled whole alike.
+func TestStateModifiedFQNVersionAndSourceRelation(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "mart.yml", "name: p\n")
+	writeFile(t, dir, "models/a/m.sql", "select 1 as id\n")
+	writeFile(t, dir, "models/r.sql", "select * from {{ source('raw', 'ids') }}\n")
+	writeFile(t, dir, "models/v_v1.sql", "select 1 as id\n")
+	writeFile(t, dir, "models/v_v2.sql", "select 2 as id\n")
+	props := `version: 2
+sources:
+  - name: raw
+    schema: main
+    tables:
+      - name: ids
+models:
+  - name: v
+    latest_version: 1
+    versions:
+      - v: 1
+      - v: 2
+`
+	writeFile(t, dir, "models/_props.yml", props)
+	require.Equal(t, 0, mart(t, dir, "compile").Code)
+	writeFile(t, dir, "prod/manifest.json", readFile(t, dir, "target/manifest.json"))
+	ls := func(method, want string) {
+		t.Helper()
+		require.Equal(t, 0, mart(t, dir, "compile").Code)
+		for _, extra := range [][]string{nil, {"--no-partial-parse"}} {
+			r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, append([]string{"ls", "--select", method, "--state", "prod", "--output", "path"}, extra...)...)
+			require.Equal(t, 0, r.Code, r.String())
+			require.Equal(t, want, r.Stdout, "%s %v", method, extra)
+			if extra == nil {
+				require.Regexp(t, loadedFromPatch, r.Stderr)
+			}
+		}
+	}
+	ls("state:modified", "")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "models/b"), 0o755))
+	require.NoError(t, os.Rename(filepath.Join(dir, "models/a/m.sql"), filepath.Join(dir, "models/b/m.sql")))
+	ls("state:modified", "models/b/m.sql\n")
+	ls("state:modified.body", "")
+	require.NoError(t, os.Rename(filepath.Join(dir, "models/b/m.sql"), filepath.Join(dir, "models/a/m.sql")))
+	ls("state:modified", "")
+	writeFile(t, dir, "models/_props.yml", strings.Replace(props, "latest_version: 1", "latest_version: 2", 1))
+	ls("state:modified", "models/v_v1.sql\nmodels/v_v2.sql\n")
+	writeFile(t, dir, "models/_props.yml", strings.Replace(props, "schema: main", "schema: other", 1))
+	ls("state:modified", "models/_props.yml\n")
+	ls("state:modified.relation", "models/_props.yml\n")
+	ls("state:modified.body", "")
+	writeFile(t, dir, "models/_props.yml", props)
+	ls("state:modified", "")
 }

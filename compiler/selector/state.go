@@ -35,13 +35,24 @@ func sourceStatusMatcher(a *Atom, ix *index) matcher {
 // stateMatcher compares nodes with the previous manifest. As in dbt, a node
 // absent from the previous manifest counts as modified.
 func stateMatcher(a *Atom, ix *index) matcher {
-	body := func(old, n *Node) bool { return old.Checksum != n.Checksum }
+	// a source's checksum is of its relation name: dbt compares a
+	// source's database, schema and identifier (and quoting) under
+	// modified.relation, and no body (modified.body selects no source)
+	source := func(n *Node) bool { return n.ResourceType == "source" }
+	body := func(old, n *Node) bool { return !source(n) && old.Checksum != n.Checksum }
 	configs := func(old, n *Node) bool { return !valuesEqual(stateConfig(old), stateConfig(n)) }
 	macros := func(old, n *Node) bool { return old.Macros != n.Macros }
 	vars := func(old, n *Node) bool { return old.Vars != n.Vars }
 	contract := func(old, n *Node) bool { return old.Contract != n.Contract }
 	docs := func(old, n *Node) bool { return old.PersistedDocs != n.PersistedDocs }
 	freshness := func(old, n *Node) bool { return old.Freshness != n.Freshness }
+	// what dbt's modified compares besides: the fqn of every kind but a
+	// unit test (same_fqn: a model moved to another folder), and a
+	// model's latest_version (same_ref_representation: unpinned refs
+	// read another version)
+	identity := func(old, n *Node) bool {
+		return n.ResourceType != "unit_test" && !sameTexts(old.FQN, n.FQN) || old.LatestVersion != n.LatestVersion
+	}
 	var changed func(old, n *Node) bool
 	switch a.Value {
 	case "new":
@@ -50,7 +61,8 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		changed = func(_, _ *Node) bool { return true }
 	case "modified", "unmodified":
 		changed = func(old, n *Node) bool {
-			return body(old, n) || configs(old, n) || macros(old, n) || vars(old, n) || contract(old, n) || docs(old, n) || freshness(old, n)
+			return old.Checksum != n.Checksum || configs(old, n) || macros(old, n) || vars(old, n) || contract(old, n) || docs(old, n) ||
+				freshness(old, n) || identity(old, n)
 		}
 	case "modified.body":
 		changed = body
@@ -66,6 +78,9 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		changed = docs
 	case "modified.relation":
 		changed = func(old, n *Node) bool {
+			if source(n) {
+				return old.Checksum != n.Checksum
+			}
 			o, c := stateConfig(old), stateConfig(n)
 			for _, k := range []string{"database", "schema", "alias"} {
 				if !valuesEqual(o[k], c[k]) {
@@ -84,6 +99,20 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		}
 		return changed(old, ix.nodes[i]) != negate
 	}
+}
+
+// sameTexts says two lists of strings are the same as JSON holds them
+// (JSONText).
+func sameTexts(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && JSONText(a[i]) != JSONText(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // stateConfig is the config state:modified compares: the resolved one,
