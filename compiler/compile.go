@@ -885,6 +885,34 @@ func fqnFor(proj *Project, root, rel, name string) []string {
 	return append(fqn, name)
 }
 
+// projectNamed is the root project or the package of that name.
+func (c *compilation) projectNamed(name string) *Project {
+	if p := c.project.Package(name); p != nil {
+		return p
+	}
+	return c.project
+}
+
+// propsFQN is how the fqn of what a properties file declares (a source
+// table, a generic test) starts, as dbt makes it: the project's name,
+// then the folders the file is in under its path root
+// (models/staging/_sources.yml: [project, staging]). A source table's
+// fqn goes on with its source's and table's names, a test's with its
+// name, so mart.yml's sources: and data_tests: folder configs apply by
+// the file's folder, as in dbt.
+func propsFQN(proj *Project, file string) []string {
+	root := ""
+	for _, paths := range [][]string{proj.ModelPaths, proj.SeedPaths, proj.SnapshotPaths, proj.AnalysisPaths, proj.TestPaths} {
+		for _, p := range paths {
+			if r := path.Clean(proj.path(p)); strings.HasPrefix(file, r+"/") && len(r) > len(root) {
+				root = r
+			}
+		}
+	}
+	fqn := fqnFor(proj, root, file, "")
+	return fqn[:len(fqn)-1]
+}
+
 var snapshotNameRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}`)
 })

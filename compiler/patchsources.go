@@ -240,7 +240,8 @@ func (l *patchLoad) sourcePending(n *Node, src *propSource, table *propTable, fi
 		return nil, why
 	}
 	c := l.c
-	tt := &testTarget{node: n, expr: fmt.Sprintf("source(%q, %q)", src.Name, table.Name), file: file, nodeName: src.Name + "_" + table.Name,
+	tt := &testTarget{node: n, expr: fmt.Sprintf("source(%q, %q)", src.Name, table.Name), file: file, fqn: propsFQN(c.projectNamed(n.Package), file),
+		nodeName:     src.Name + "_" + table.Name,
 		quoteColumns: quotesColumns(src.Quoting, table.Quoting)}
 	pending := c.pendingTests(nil, tt, nil, table.DataTests, table.Tests)
 	for _, col := range table.Columns {

@@ -59,7 +59,7 @@ func (c *compilation) loadSources() {
 func (c *compilation) sourceNode(file string, pkg *Project, vars map[string]any, s *propSource, t *propTable) *Node {
 	n := &Node{ResourceType: TypeSource, Name: t.Name, SourceName: s.Name, Package: pkg.Name,
 		UniqueID: "source." + pkg.Name + "." + s.Name + "." + t.Name, Path: file, PatchPath: file,
-		FQN: []string{pkg.Name, s.Name, t.Name}, Columns: columnsFrom(c, file, t.Columns),
+		FQN: append(propsFQN(pkg, file), s.Name, t.Name), Columns: columnsFrom(c, file, t.Columns),
 		Meta: map[string]any{}, yamlFile: file, yamlLine: t.Line}
 	n.Config = c.folderConfig(pkg, "sources", n.FQN)
 	mergeConfig(n.Config, s.Config)

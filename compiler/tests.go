@@ -347,9 +347,10 @@ func quotesColumns(source, table map[string]any) bool {
 
 // testTarget is what a generic test is attached to.
 type testTarget struct {
-	node     *Node  // model, seed, snapshot or source
-	expr     string // ref('x') or source('s', 't')
-	file     string
+	node     *Node    // model, seed, snapshot or source
+	expr     string   // ref('x') or source('s', 't')
+	file     string   // the properties file that declares its tests
+	fqn      []string // how its tests' fqn starts: propsFQN of file
 	nodeName string
 	// quoteColumns: its columns that do not set quote: are quoted (a
 	// source table's quoting: {column: true})
@@ -369,7 +370,8 @@ func (c *compilation) addGenericTests() {
 					// each version is tested (dbt: not_null_orders_v2_id)
 					for _, v := range sortedKeys(vs) {
 						n := vs[v]
-						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, nodeName: e.Name + "_v" + strings.ReplaceAll(v, ".", "_")}
+						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, fqn: propsFQN(p.pkg, p.file),
+							nodeName: e.Name + "_v" + strings.ReplaceAll(v, ".", "_")}
 						own, set, cols := e.versionTests(n.versionSpec)
 						if set {
 							add(tt, nil, own) // the version's tests replace the model's
@@ -403,7 +405,7 @@ func (c *compilation) addGenericTests() {
 				if src == nil || !src.Enabled() {
 					continue // a disabled table's tests are disabled with it, as a disabled model's
 				}
-				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, nodeName: s.Name + "_" + t.Name,
+				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, fqn: propsFQN(p.pkg, p.file), nodeName: s.Name + "_" + t.Name,
 					quoteColumns: quotesColumns(s.Quoting, t.Quoting)}
 				add(tt, nil, t.DataTests, t.Tests)
 				for _, col := range t.Columns {
@@ -482,7 +484,7 @@ func (c *compilation) pendingTests(out []pendingTest, tt *testTarget, col *propC
 // unversioned model, seed or snapshot (n) declares: its own, then its
 // columns'.
 func (c *compilation) entryTests(out []pendingTest, n *Node, file string, e *propEntry) []pendingTest {
-	tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: file, nodeName: e.Name}
+	tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: file, fqn: propsFQN(c.projectNamed(n.Package), file), nodeName: e.Name}
 	out = c.pendingTests(out, tt, nil, e.DataTests, e.Tests)
 	for _, col := range e.Columns {
 		out = c.pendingTests(out, tt, col, col.DataTests, col.Tests)
@@ -540,7 +542,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	n := &Node{ResourceType: TypeTest, Name: name, Package: pkg, TestType: "generic",
 		UniqueID: "test." + pkg + "." + name + "." + string(hx[:]),
 		Path:     target.file, PatchPath: target.file, RawCode: src, Checksum: checksum(append(buf[:0], src...)),
-		FQN:     append(append(make([]string, 0, len(target.node.FQN)), target.node.FQN[:len(target.node.FQN)-1]...), name),
+		FQN:     append(append(make([]string, 0, len(target.fqn)+1), target.fqn...), name),
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
 		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: kwargs}}

@@ -415,3 +415,59 @@ func TestTestNamesAsDbt(t *testing.T) {
 		AttachedNode: "model.p.m", TestMetadata: &TestMetadata{Name: "not_null", Kwargs: map[string]any{"column_name": "id"}}}
 	assert.Equal(t, custom.Name, testShortName(custom))
 }
+
+// A source table's fqn and a generic test's start with the folders of
+// the properties file that declares them, as dbt makes them, so mart.yml's
+// sources: and data_tests: folder configs apply by that folder: a test
+// declared in models/staging/_m.yml on a model in models/staging/sub/ is
+// under staging, not sub, and a source's tests are not under its name.
+func TestPropertiesFileFQN(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{
+		"mart.yml": `name: p
+sources:
+  p:
+    staging:
+      raw:
+        other:
+          +enabled: false
+data_tests:
+  p:
+    staging:
+      +severity: warn
+    sub:
+      +severity: error
+`,
+		"models/staging/sub/m.sql": "select 1 as id from {{ source('raw', 'ids') }}\n",
+		"models/staging/_m.yml": `version: 2
+sources:
+  - name: raw
+    schema: main
+    tables:
+      - name: ids
+        columns:
+          - name: id
+            data_tests: [not_null]
+      - name: other
+models:
+  - name: m
+    columns:
+      - name: id
+        data_tests: [unique]
+`,
+	})
+	require.NotNil(t, res, "%v", diags)
+	src := res.Manifest.Sources["source.p.raw.ids"]
+	require.NotNil(t, src)
+	require.Equal(t, []string{"p", "staging", "raw", "ids"}, src.FQN)
+	require.False(t, res.Manifest.Sources["source.p.raw.other"].Enabled(), "sources: p: staging: raw: other: applies")
+	m := res.Manifest.Nodes["model.p.m"]
+	require.Equal(t, []string{"p", "staging", "sub", "m"}, m.FQN)
+	var tests []string
+	for _, n := range res.Manifest.Nodes {
+		if n.ResourceType == TypeTest {
+			tests = append(tests, n.Name+" "+strings.Join(n.FQN, ".")+" "+n.Config.String("severity"))
+		}
+	}
+	sort.Strings(tests)
+	require.Equal(t, []string{"source_not_null_raw_ids_id p.staging.source_not_null_raw_ids_id WARN", "unique_m_id p.staging.unique_m_id WARN"}, tests)
+}
