@@ -765,7 +765,7 @@ func (c *compilation) unitTestNode(file string, u *propUnit, model *Node, st *re
 	spec.Expect = exp
 	n := &Node{ResourceType: TypeUnitTest, Name: u.Name, Package: model.Package, TestType: "unit",
 		UniqueID: "unit_test." + model.Package + "." + u.Model + "." + u.Name, Path: file, PatchPath: file,
-		FQN: append(append([]string{}, model.FQN...), u.Name), Columns: map[string]*Column{}, Meta: map[string]any{},
+		FQN: append(propsFQN(c.projectNamed(model.Package), file), u.Model, u.Name), Columns: map[string]*Column{}, Meta: map[string]any{},
 		Description: u.Description, AttachedNode: model.UniqueID, UnitTest: spec, yamlFile: file, yamlLine: u.Line,
 		Checksum: checksum([]byte(fmt.Sprintf("%v", spec)))}
 	n.Config = Config(map[string]any{"materialized": "unit"})

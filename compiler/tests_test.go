@@ -416,9 +416,10 @@ func TestTestNamesAsDbt(t *testing.T) {
 	assert.Equal(t, custom.Name, testShortName(custom))
 }
 
-// A source table's fqn and a generic test's start with the folders of
-// the properties file that declares them, as dbt makes them, so mart.yml's
-// sources: and data_tests: folder configs apply by that folder: a test
+// A source table's fqn, a generic test's and a unit test's start with the
+// folders of the properties file that declares them, as dbt makes them, so
+// mart.yml's sources:, data_tests: and unit_tests: folder configs apply by
+// that folder: a test
 // declared in models/staging/_m.yml on a model in models/staging/sub/ is
 // under staging, not sub, and a source's tests are not under its name.
 func TestPropertiesFileFQN(t *testing.T) {
@@ -453,6 +454,14 @@ models:
     columns:
       - name: id
         data_tests: [unique]
+unit_tests:
+  - name: ut
+    model: m
+    given:
+      - input: source('raw', 'ids')
+        rows: [{id: 1}]
+    expect:
+      rows: [{id: 1}]
 `,
 	})
 	require.NotNil(t, res, "%v", diags)
@@ -462,6 +471,7 @@ models:
 	require.False(t, res.Manifest.Sources["source.p.raw.other"].Enabled(), "sources: p: staging: raw: other: applies")
 	m := res.Manifest.Nodes["model.p.m"]
 	require.Equal(t, []string{"p", "staging", "sub", "m"}, m.FQN)
+	require.Equal(t, []string{"p", "staging", "m", "ut"}, res.Manifest.UnitTests["unit_test.p.m.ut"].FQN)
 	var tests []string
 	for _, n := range res.Manifest.Nodes {
 		if n.ResourceType == TypeTest {
