@@ -220,15 +220,7 @@ sources:
 	writeFile(t, dir, "prod/manifest.json", readFile(t, dir, "target/manifest.json"))
 	ls := func(want string) {
 		t.Helper()
-		require.Equal(t, 0, mart(t, dir, "compile").Code)
-		for _, extra := range [][]string{nil, {"--no-partial-parse"}} {
-			r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, append([]string{"ls", "--select", "state:modified", "--state", "prod", "--output", "name"}, extra...)...)
-			require.Equal(t, 0, r.Code, r.String())
-			require.Equal(t, want, r.Stdout, "%v", extra)
-			if extra == nil && want != "" {
-				require.Regexp(t, loadedFromPatch, r.Stderr)
-			}
-		}
+		listState(t, dir, "state:modified", "name", want, want != "")
 	}
 	ls("")
 	writeFile(t, dir, "models/_sources.yml", strings.Replace(props, "loaded_at_field: at", "loaded_at_field: loaded", 1))
@@ -269,15 +261,7 @@ models:
 	writeFile(t, dir, "prod/manifest.json", readFile(t, dir, "target/manifest.json"))
 	ls := func(method, want string) {
 		t.Helper()
-		require.Equal(t, 0, mart(t, dir, "compile").Code)
-		for _, extra := range [][]string{nil, {"--no-partial-parse"}} {
-			r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, append([]string{"ls", "--select", method, "--state", "prod", "--output", "path"}, extra...)...)
-			require.Equal(t, 0, r.Code, r.String())
-			require.Equal(t, want, r.Stdout, "%s %v", method, extra)
-			if extra == nil {
-				require.Regexp(t, loadedFromPatch, r.Stderr)
-			}
-		}
+		listState(t, dir, method, "path", want, true)
 	}
 	ls("state:modified", "")
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "models/b"), 0o755))
@@ -294,4 +278,20 @@ models:
 	ls("state:modified.body", "")
 	writeFile(t, dir, "models/_props.yml", props)
 	ls("state:modified", "")
+}
+
+// listState compiles dir, then lists a state: selection of it against
+// prod/ from the patch snapshot and compiled whole: both list want, and
+// the first loads from the snapshot when fromPatch.
+func listState(t *testing.T, dir, method, output, want string, fromPatch bool) {
+	t.Helper()
+	require.Equal(t, 0, mart(t, dir, "compile").Code)
+	for _, extra := range [][]string{nil, {"--no-partial-parse"}} {
+		r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, append([]string{"ls", "--select", method, "--state", "prod", "--output", output}, extra...)...)
+		require.Equal(t, 0, r.Code, r.String())
+		require.Equal(t, want, r.Stdout, "%s %v", method, extra)
+		if extra == nil && fromPatch {
+			require.Regexp(t, loadedFromPatch, r.Stderr)
+		}
+	}
 }
