@@ -894,12 +894,13 @@ func (c *compilation) projectNamed(name string) *Project {
 }
 
 // propsFQN is how the fqn of what a properties file declares (a source
-// table, a generic test) starts, as dbt makes it: the project's name,
-// then the folders the file is in under its path root
+// table, a generic test, a unit test) starts, as dbt makes it: the
+// project's name, then the folders the file is in under its path root
 // (models/staging/_sources.yml: [project, staging]). A source table's
-// fqn goes on with its source's and table's names, a test's with its
-// name, so mart.yml's sources: and data_tests: folder configs apply by
-// the file's folder, as in dbt.
+// fqn goes on with its source's and table's names, a generic test's with
+// its name, a unit test's with its model's and its own, so mart.yml's
+// sources:, data_tests: and unit_tests: folder configs apply by the
+// file's folder, as in dbt.
 func propsFQN(proj *Project, file string) []string {
 	root := ""
 	for _, paths := range [][]string{proj.ModelPaths, proj.SeedPaths, proj.SnapshotPaths, proj.AnalysisPaths, proj.TestPaths} {

@@ -419,9 +419,9 @@ func TestTestNamesAsDbt(t *testing.T) {
 // A source table's fqn, a generic test's and a unit test's start with the
 // folders of the properties file that declares them, as dbt makes them, so
 // mart.yml's sources:, data_tests: and unit_tests: folder configs apply by
-// that folder: a test
-// declared in models/staging/_m.yml on a model in models/staging/sub/ is
-// under staging, not sub, and a source's tests are not under its name.
+// that folder: a test declared in models/staging/_m.yml on a model in
+// models/staging/sub/ is under staging, not sub, and a source's tests are
+// not under its name.
 func TestPropertiesFileFQN(t *testing.T) {
 	res, diags := compileDiags(t, map[string]string{
 		"mart.yml": `name: p

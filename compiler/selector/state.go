@@ -51,7 +51,7 @@ func stateMatcher(a *Atom, ix *index) matcher {
 	// model's latest_version (same_ref_representation: unpinned refs
 	// read another version)
 	identity := func(old, n *Node) bool {
-		return n.ResourceType != "unit_test" && !sameTexts(old.FQN, n.FQN) || old.LatestVersion != n.LatestVersion
+		return (n.ResourceType != "unit_test" && !sameTexts(old.FQN, n.FQN)) || old.LatestVersion != n.LatestVersion
 	}
 	var changed func(old, n *Node) bool
 	switch a.Value {
