@@ -609,6 +609,13 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			if _, yamlSnapshot := entry.Rest["relation"]; yamlSnapshot {
 				return nil, why + "its YAML entry makes a snapshot of its own (relation:)"
 			}
+			// doc() in its descriptions (modelEdits lets no other Jinja
+			// through) renders with manifest.json's docs blocks
+			if _, docs := docsOnlyEntry(e.entry); docs {
+				if w := l.loadDocs(); w != "" {
+					return nil, why + "its YAML entry calls doc() and " + w
+				}
+			}
 			c.applyPatch(&properties{file: e.file, pkg: projects[0]}, n.ResourceType, entry, n)
 			if len(c.diags) > 0 || !n.Enabled() {
 				return nil, why + "its YAML entry says something or disables it"

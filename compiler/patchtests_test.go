@@ -765,7 +765,7 @@ func TestPatchJinjaDescriptionKept(t *testing.T) {
 		{name: "the doc and a test", patched: true, files: map[string]string{"models/docs.md": "{% docs a_doc %}The A.{% enddocs %}\n", "models/p.yml": props("[unique]", "        description: the t1\n")}},
 		{name: "the var and a test", files: map[string]string{"mart.yml": mart("them"), "models/p.yml": props("[not_null]", "        description: the t1\n")}},
 		{name: "a test again", patched: true, files: map[string]string{"models/p.yml": props("[not_null, unique]", "")}},
-		{name: "a's config: made again with its doc() description", files: map[string]string{
+		{name: "a's config: made again with its doc() description", patched: true, files: map[string]string{
 			"models/p.yml": strings.Replace(props("[not_null, unique]", ""), "  - name: b\n", "    config: {tags: [t]}\n  - name: b\n", 1)}},
 		{name: "b's config: made again with its var() description", files: map[string]string{
 			"models/p.yml": strings.Replace(props("[not_null, unique]", ""), "\nsources:", "\n    config: {tags: [u]}\nsources:", 1)}},
@@ -1062,5 +1062,31 @@ func TestPatchModelAddedAndReffed(t *testing.T) {
 			"models/c.sql": "select id from {{ ref('b') }}\n", "models/b.sql": "select id from {{ ref('a') }} union all select id from {{ ref('c') }}\n"}},
 		{name: "a new model b refs", patched: true, files: map[string]string{
 			"models/c.sql": "select 2 as id\n", "models/b.sql": "select id from {{ ref('a') }} union all select id from {{ ref('c') }}\n"}},
+	})
+}
+
+// TestPatchConfigOfDocDescribedModel: a model whose descriptions call
+// doc() (the demo's fct_reservations) is made again from its YAML
+// config's edit, its descriptions rendered with manifest.json's docs
+// blocks (it compiled whole); with the docs edited in the same save, or
+// Jinja in its config, it compiles whole.
+func TestPatchConfigOfDocDescribedModel(t *testing.T) {
+	props := func(config string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: \"{{ doc('a_doc') }}\"\n" + config +
+			"    columns:\n      - name: id\n        description: \"{{ doc('a_doc') }} of a\"\n        data_tests: [unique]\n  - name: b\n    description: plain\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: dd\nversion: \"1.0.0\"\n",
+			"models/a.sql":   "select 1 as id\n",
+			"models/b.sql":   "select id from {{ ref('a') }}\n",
+			"models/docs.md": "{% docs a_doc %}The a.{% enddocs %}\n",
+			"models/p.yml":   props("")}},
+		{name: "a's config added", patched: true, files: map[string]string{"models/p.yml": props("    config: {tags: [t1]}\n")}},
+		{name: "a's config edited", patched: true, files: map[string]string{"models/p.yml": props("    config: {tags: [t2], materialized: table}\n")}},
+		{name: "its config and the doc in one save", files: map[string]string{
+			"models/docs.md": "{% docs a_doc %}The a, again.{% enddocs %}\n", "models/p.yml": props("    config: {tags: [t3]}\n")}},
+		{name: "Jinja in its config", files: map[string]string{"models/p.yml": props("    config: {tags: [t3], meta: {d: \"{{ var('x', 'y') }}\"}}\n")}},
+		{name: "and plain again", patched: true, files: map[string]string{"models/p.yml": props("    config: {tags: [t4]}\n")}},
 	})
 }

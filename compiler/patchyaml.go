@@ -748,7 +748,7 @@ func (m lineMap) modelEdits(a, b *yaml.Node, edits map[string]*descEdit) bool {
 	if name == "" || edits[name] != nil {
 		return false // a nameless entry or one written twice: the compile said so
 	}
-	if e.config && !plainTree(b) {
+	if e.config && !plainTable(b) { // doc() in its descriptions: the remake renders them (docsOnlyEntry)
 		return false
 	}
 	if e.tests || e.config {
