@@ -876,7 +876,8 @@ func (c *compilation) packageOf(p *Project) string {
 
 // fqnFor builds a node's fully qualified name from its path under root.
 func fqnFor(proj *Project, root, rel, name string) []string {
-	sub := strings.TrimPrefix(rel, root+"/")
+	// (a path written "models/" or "./models" is the root models)
+	sub := strings.TrimPrefix(rel, path.Clean(root)+"/")
 	dir := path.Dir(sub)
 	fqn := []string{proj.Name}
 	if dir != "." {
@@ -885,10 +886,13 @@ func fqnFor(proj *Project, root, rel, name string) []string {
 	return append(fqn, name)
 }
 
-// projectNamed is the root project or the package of that name.
-func (c *compilation) projectNamed(name string) *Project {
-	if p := c.project.Package(name); p != nil {
-		return p
+// projectOf is the project (the root or a package) a file of the project
+// (a path from its root) belongs to.
+func (c *compilation) projectOf(file string) *Project {
+	for _, p := range c.project.Packages {
+		if p.PackageDir != "" && strings.HasPrefix(file, p.PackageDir+"/") {
+			return p
+		}
 	}
 	return c.project
 }

@@ -240,7 +240,7 @@ func (l *patchLoad) sourcePending(n *Node, src *propSource, table *propTable, fi
 		return nil, why
 	}
 	c := l.c
-	tt := &testTarget{node: n, expr: fmt.Sprintf("source(%q, %q)", src.Name, table.Name), file: file, fqn: propsFQN(c.projectNamed(n.Package), file),
+	tt := &testTarget{node: n, expr: fmt.Sprintf("source(%q, %q)", src.Name, table.Name), file: file, fqn: propsFQN(c.projectOf(file), file),
 		nodeName:     src.Name + "_" + table.Name,
 		quoteColumns: quotesColumns(src.Quoting, table.Quoting)}
 	pending := c.pendingTests(nil, tt, nil, table.DataTests, table.Tests)

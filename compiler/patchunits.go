@@ -102,7 +102,7 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 				return nil, nil, why + "the refs or sources of " + u.Model + ", which they test, changed"
 			}
 			c.renderPropConfig(file, ctx, u.Config, nil, u.Line)
-			made = append(made, c.unitTestNode(file, u, m, &renderState{refs: m.Refs, sources: m.Sources}))
+			made = append(made, c.unitTestNode(c.projectOf(file), file, u, m, &renderState{refs: m.Refs, sources: m.Sources}))
 		}
 		if !c.finishMade(made) {
 			return nil, nil, why + "a compile of them says something"

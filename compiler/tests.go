@@ -396,7 +396,7 @@ func (c *compilation) addGenericTests() {
 				if n == nil || n.ResourceType != kind {
 					continue
 				}
-				todo = c.entryTests(todo, n, p.file, e)
+				todo = c.entryTests(todo, n, p.pkg, p.file, e)
 			}
 		}
 		for _, s := range p.Sources {
@@ -480,11 +480,11 @@ func (c *compilation) pendingTests(out []pendingTest, tt *testTarget, col *propC
 	return out
 }
 
-// entryTests adds to out the tests a properties file's entry of an
-// unversioned model, seed or snapshot (n) declares: its own, then its
-// columns'.
-func (c *compilation) entryTests(out []pendingTest, n *Node, file string, e *propEntry) []pendingTest {
-	tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: file, fqn: propsFQN(c.projectNamed(n.Package), file), nodeName: e.Name}
+// entryTests adds to out the tests that the entry of an unversioned
+// model, seed or snapshot (n) in properties file file of project proj
+// declares: its own, then its columns'.
+func (c *compilation) entryTests(out []pendingTest, n *Node, proj *Project, file string, e *propEntry) []pendingTest {
+	tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: file, fqn: propsFQN(proj, file), nodeName: e.Name}
 	out = c.pendingTests(out, tt, nil, e.DataTests, e.Tests)
 	for _, col := range e.Columns {
 		out = c.pendingTests(out, tt, col, col.DataTests, col.Tests)
@@ -715,7 +715,7 @@ func (c *compilation) addUnitTests() {
 				c.addDiag(d)
 				continue
 			}
-			n := c.unitTestNode(p.file, u, model, c.states[model.UniqueID])
+			n := c.unitTestNode(p.pkg, p.file, u, model, c.states[model.UniqueID])
 			if prev := seen[n.UniqueID]; prev != nil {
 				// (dbt: a duplicate resource name)
 				c.addDiag(errorf(p.file, u.Line, 0, "unit test %q of model %q is declared twice (also in %s at line %d)", u.Name, u.Model, prev.yamlFile, prev.yamlLine))
@@ -727,10 +727,10 @@ func (c *compilation) addUnitTests() {
 	}
 }
 
-// unitTestNode makes the node of unit test u of properties file file,
-// which tests model (st: its render), as addUnitTests does; the
-// problems it finds in u are diagnostics.
-func (c *compilation) unitTestNode(file string, u *propUnit, model *Node, st *renderState) *Node {
+// unitTestNode makes the node of unit test u of properties file file of
+// project proj, which tests model (st: its render), as addUnitTests does;
+// the problems it finds in u are diagnostics.
+func (c *compilation) unitTestNode(proj *Project, file string, u *propUnit, model *Node, st *renderState) *Node {
 	spec := &UnitTestSpec{Model: u.Model}
 	if macros, ok := u.Overrides["macros"].(map[string]any); ok {
 		spec.Incremental, _ = macros["is_incremental"].(bool)
@@ -765,10 +765,13 @@ func (c *compilation) unitTestNode(file string, u *propUnit, model *Node, st *re
 	spec.Expect = exp
 	n := &Node{ResourceType: TypeUnitTest, Name: u.Name, Package: model.Package, TestType: "unit",
 		UniqueID: "unit_test." + model.Package + "." + u.Model + "." + u.Name, Path: file, PatchPath: file,
-		FQN: append(propsFQN(c.projectNamed(model.Package), file), u.Model, u.Name), Columns: map[string]*Column{}, Meta: map[string]any{},
+		FQN: append(propsFQN(proj, file), u.Model, u.Name), Columns: map[string]*Column{}, Meta: map[string]any{},
 		Description: u.Description, AttachedNode: model.UniqueID, UnitTest: spec, yamlFile: file, yamlLine: u.Line,
 		Checksum: checksum([]byte(fmt.Sprintf("%v", spec)))}
-	n.Config = Config(map[string]any{"materialized": "unit"})
+	// the project file's unit_tests: folder configs (enabled, tags,
+	// meta), by its fqn, then its own
+	n.Config = c.folderConfig(proj, "unit_tests", n.FQN)
+	n.Config["materialized"] = "unit"
 	mergeConfig(n.Config, u.Config)
 	n.Tags = tagsOf(n.Config)
 	if n.Tags == nil {

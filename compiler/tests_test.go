@@ -437,6 +437,13 @@ data_tests:
       +severity: warn
     sub:
       +severity: error
+unit_tests:
+  p:
+    staging:
+      +tags: [u]
+      m:
+        ut:
+          +meta: {k: 1}
 `,
 		"models/staging/sub/m.sql": "select 1 as id from {{ source('raw', 'ids') }}\n",
 		"models/staging/_m.yml": `version: 2
@@ -471,7 +478,10 @@ unit_tests:
 	require.False(t, res.Manifest.Sources["source.p.raw.other"].Enabled(), "sources: p: staging: raw: other: applies")
 	m := res.Manifest.Nodes["model.p.m"]
 	require.Equal(t, []string{"p", "staging", "sub", "m"}, m.FQN)
-	require.Equal(t, []string{"p", "staging", "m", "ut"}, res.Manifest.UnitTests["unit_test.p.m.ut"].FQN)
+	ut := res.Manifest.UnitTests["unit_test.p.m.ut"]
+	require.Equal(t, []string{"p", "staging", "m", "ut"}, ut.FQN)
+	require.Equal(t, []string{"u"}, ut.Tags, "unit_tests: folder configs apply (they did not)")
+	require.Equal(t, map[string]any{"k": 1}, ut.Config["meta"])
 	var tests []string
 	for _, n := range res.Manifest.Nodes {
 		if n.ResourceType == TypeTest {
@@ -480,4 +490,45 @@ unit_tests:
 	}
 	sort.Strings(tests)
 	require.Equal(t, []string{"source_not_null_raw_ids_id p.staging.source_not_null_raw_ids_id WARN", "unique_m_id p.staging.unique_m_id WARN"}, tests)
+}
+
+// The fqn of a test or unit test that a root project's properties file
+// declares on a package's model starts with the root project and the
+// file's folders (found by review: it took the package's paths, which
+// the file is not under), and a model path written "models/" is the
+// path models (its models' fqns had "models" in them).
+func TestPropertiesFileFQNOfPackageModel(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{
+		"mart.yml":                           "name: p\nmodel-paths: [\"models/\"]\n",
+		"dbt_packages/pkg/mart.yml":          "name: pkg\n",
+		"dbt_packages/pkg/models/sub/pm.sql": "select 1 as id\n",
+		"models/staging/m.sql":               "select 1 as id\n",
+		"models/staging/_r.yml": `version: 2
+models:
+  - name: pm
+    columns:
+      - name: id
+        data_tests: [not_null]
+unit_tests:
+  - name: ut
+    model: pm
+    given: []
+    expect:
+      rows: [{id: 1}]
+`,
+	})
+	require.NotNil(t, res, "%v", diags)
+	require.Equal(t, []string{"p", "staging", "m"}, res.Manifest.Nodes["model.p.m"].FQN)
+	require.Equal(t, []string{"pkg", "sub", "pm"}, res.Manifest.Nodes["model.pkg.pm"].FQN)
+	var fqns []string
+	for _, n := range res.Manifest.Nodes {
+		if n.ResourceType == TypeTest {
+			fqns = append(fqns, strings.Join(n.FQN, "."))
+		}
+	}
+	for _, n := range res.Manifest.UnitTests {
+		fqns = append(fqns, strings.Join(n.FQN, "."))
+	}
+	sort.Strings(fqns)
+	require.Equal(t, []string{"p.staging.not_null_pm_id", "p.staging.pm.ut"}, fqns)
 }
