@@ -56,10 +56,10 @@ sources:
 	writeFile(t, dir, "models/d.sql", "select 1 as id\n")
 	// config() sets a tag and a meta key equal to what the folder's
 	// templates render on one target
-	f := func(tag string) string {
-		return "{{ config(tags=['" + tag + "'], meta={'env': 'dev'}) }}\n{{ config({'tags': ['x']}) }}\nselect 1 as id\n"
+	f := func(tag, env string) string {
+		return "{{ config(tags=['" + tag + "'], meta={'env': '" + env + "'}) }}\n{{ config({'tags': ['x']}) }}\nselect 1 as id\n"
 	}
-	writeFile(t, dir, "models/f.sql", f("t_dev"))
+	writeFile(t, dir, "models/f.sql", f("t_dev", "dev"))
 	writeFile(t, dir, "seeds/t.csv", "id\n1\n") // what the source reads
 
 	r := mart(t, dir, "build", "--target", "prod", "--vars", "area: sales")
@@ -89,7 +89,8 @@ sources:
 	}{
 		{props("b2", "alice", "x1", "view"), []string{"b"}},
 		{props("b", "bob", "x1", "view"), []string{"c"}},
-		{props("b", "alice", "x2", "view"), []string{"t"}},
+		{props("b", "alice", "x2", "view"), []string{}}, // a source's tags: not a modification, as in dbt
+
 		{props("b", "alice", "x1", "table"), []string{"e"}},
 	} {
 		writeFile(t, dir, "models/_props.yml", c.props)
@@ -97,10 +98,16 @@ sources:
 		require.Equal(t, 0, r.Code, r.String())
 		require.Equal(t, c.want, strings.Fields(r.Stdout))
 	}
-	// what config() sets is compared as it is set
+	// what config() sets is compared as it is set; its tags are not (dbt's
+	// same_config leaves tags and group out)
 	writeFile(t, dir, "models/_props.yml", props("b", "alice", "x1", "view"))
-	writeFile(t, dir, "models/f.sql", f("t_other"))
-	r = mart(t, dir, "ls", "--select", "state:modified.configs", "--state", "prod-state", "--output", "name")
-	require.Equal(t, 0, r.Code, r.String())
-	require.Equal(t, []string{"f"}, strings.Fields(r.Stdout))
+	for _, c := range []struct {
+		f    string
+		want []string
+	}{{f("t_other", "dev"), []string{}}, {f("t_dev", "other"), []string{"f"}}} {
+		writeFile(t, dir, "models/f.sql", c.f)
+		r = mart(t, dir, "ls", "--select", "state:modified.configs", "--state", "prod-state", "--output", "name")
+		require.Equal(t, 0, r.Code, r.String())
+		require.Equal(t, c.want, strings.Fields(r.Stdout), c.f)
+	}
 }

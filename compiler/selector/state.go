@@ -40,7 +40,11 @@ func stateMatcher(a *Atom, ix *index) matcher {
 	// modified.relation, and no body (modified.body selects no source)
 	source := func(n *Node) bool { return n.ResourceType == "source" }
 	body := func(old, n *Node) bool { return !source(n) && old.Checksum != n.Checksum }
-	configs := func(old, n *Node) bool { return !valuesEqual(stateConfig(old), stateConfig(n)) }
+	// (the state's node is read from the members compared: the kind is
+	// the project's node's)
+	configs := func(old, n *Node) bool {
+		return !valuesEqual(comparedConfig(n.ResourceType, old), comparedConfig(n.ResourceType, n))
+	}
 	macros := func(old, n *Node) bool { return old.Macros != n.Macros }
 	vars := func(old, n *Node) bool { return old.Vars != n.Vars }
 	contract := func(old, n *Node) bool { return old.Contract != n.Contract }
@@ -53,6 +57,20 @@ func stateMatcher(a *Atom, ix *index) matcher {
 	identity := func(old, n *Node) bool {
 		return (n.ResourceType != "unit_test" && !sameTexts(old.FQN, n.FQN)) || old.LatestVersion != n.LatestVersion
 	}
+	// dbt's same_database_representation: the database, schema and
+	// alias a node's config sets; a source's (its checksum)
+	relation := func(old, n *Node) bool {
+		if source(n) {
+			return old.Checksum != n.Checksum
+		}
+		o, c := stateConfig(old), stateConfig(n)
+		for _, k := range []string{"database", "schema", "alias"} {
+			if !valuesEqual(o[k], c[k]) {
+				return true
+			}
+		}
+		return false
+	}
 	var changed func(old, n *Node) bool
 	switch a.Value {
 	case "new":
@@ -61,8 +79,8 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		changed = func(_, _ *Node) bool { return true }
 	case "modified", "unmodified":
 		changed = func(old, n *Node) bool {
-			return old.Checksum != n.Checksum || configs(old, n) || macros(old, n) || vars(old, n) || contract(old, n) || docs(old, n) ||
-				freshness(old, n) || identity(old, n)
+			return old.Checksum != n.Checksum || configs(old, n) || relation(old, n) || macros(old, n) || vars(old, n) || contract(old, n) ||
+				docs(old, n) || freshness(old, n) || identity(old, n)
 		}
 	case "modified.body":
 		changed = body
@@ -77,18 +95,7 @@ func stateMatcher(a *Atom, ix *index) matcher {
 	case "modified.persisted_descriptions":
 		changed = docs
 	case "modified.relation":
-		changed = func(old, n *Node) bool {
-			if source(n) {
-				return old.Checksum != n.Checksum
-			}
-			o, c := stateConfig(old), stateConfig(n)
-			for _, k := range []string{"database", "schema", "alias"} {
-				if !valuesEqual(o[k], c[k]) {
-					return true
-				}
-			}
-			return false
-		}
+		changed = relation
 	}
 	isNewMatch := a.Value != "old" && a.Value != "unmodified"
 	negate := a.Value == "unmodified"
@@ -99,6 +106,45 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		}
 		return changed(old, ix.nodes[i]) != negate
 	}
+}
+
+// configNotCompared are the config keys dbt's same_config does not compare
+// (its CompareBehavior.Exclude): tags and group, and the relation's
+// database, schema and alias, which modified.relation compares.
+var configNotCompared = map[string]bool{"tags": true, "group": true, "database": true, "schema": true, "alias": true}
+
+// testModifiers are the only config keys dbt compares of a data test
+// (TestConfig.same_contents).
+var testModifiers = []string{"severity", "where", "limit", "fail_calc", "warn_if", "error_if", "store_failures", "store_failures_as"}
+
+// comparedConfig is the config state:modified.configs compares of n, a
+// node of kind typ, as dbt's same_config: a test's modifiers; a source's
+// config but its tags; any other node's but configNotCompared (a tag
+// added is not a modification).
+func comparedConfig(typ string, n *Node) map[string]any {
+	c := stateConfig(n)
+	out := make(map[string]any, len(c))
+	switch typ {
+	case "test":
+		for _, k := range testModifiers {
+			if v, ok := c[k]; ok {
+				out[k] = v
+			}
+		}
+	case "source":
+		for k, v := range c {
+			if k != "tags" {
+				out[k] = v
+			}
+		}
+	default:
+		for k, v := range c {
+			if !configNotCompared[k] {
+				out[k] = v
+			}
+		}
+	}
+	return out
 }
 
 // sameTexts says two lists of strings are the same as JSON holds them

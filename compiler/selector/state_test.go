@@ -13,6 +13,7 @@ func TestSelectState(t *testing.T) {
 	for _, n := range fixture {
 		old := *n
 		old.Config = maps.Clone(n.Config)
+		old.ResourceType = "" // as the state's nodes are read: of the members compared only
 		state[n.UniqueID] = &old
 	}
 	delete(state, id["stg_cars"])                                        // new
@@ -21,19 +22,26 @@ func TestSelectState(t *testing.T) {
 	state[id["int_car_usage"]].Config["materialized"] = "view"           // config changed
 	state[id["fct_trips"]].Config["batch_size"] = 1000                   // int vs float64: not a change
 	state[id["t_positive"]].Config = map[string]any{"severity": "error"} // unchanged
+	// what dbt's same_config does not compare: tags and group; of a test,
+	// anything but its modifiers
+	state[id["stg_members"]].Config["tags"] = []any{"old"}
+	state[id["fct_trips"]].Config["group"] = "other"
+	state[id["src_members"]].Config["tags"] = []any{"old"}
+	state[id["t_nn_cars"]].Config["meta"] = map[string]any{"x": 1}
+	state[id["t_uq_members"]].Config["severity"] = "warn" // a test's modifier changed
 	opt := Options{State: state}
 	runSelectCases(t, []selectCase{
 		{name: "new", include: []string{"state:new"}, opt: opt, want: []string{"stg_cars"}},
 		{name: "old", include: []string{"state:old"}, opt: opt, want: allBut("stg_cars")},
 		{name: "modified", include: []string{"state:modified"}, opt: opt,
-			want: []string{"stg_cars", "fct_trips", "dim_members", "int_car_usage"}},
+			want: []string{"stg_cars", "fct_trips", "dim_members", "int_car_usage", "t_uq_members"}},
 		{name: "modified.body", include: []string{"state:modified.body"}, opt: opt, want: []string{"stg_cars", "fct_trips"}},
 		{name: "modified.configs", include: []string{"state:modified.configs"}, opt: opt,
-			want: []string{"stg_cars", "dim_members", "int_car_usage"}},
+			want: []string{"stg_cars", "int_car_usage", "t_uq_members"}},
 		{name: "modified.relation", include: []string{"state:modified.relation"}, opt: opt,
 			want: []string{"stg_cars", "dim_members"}},
 		{name: "unmodified", include: []string{"state:unmodified"}, opt: opt,
-			want: allBut("stg_cars", "fct_trips", "dim_members", "int_car_usage")},
+			want: allBut("stg_cars", "fct_trips", "dim_members", "int_car_usage", "t_uq_members")},
 		{name: "modified and children", include: []string{"state:modified.body+1"}, opt: opt,
 			want: []string{"stg_cars", "fct_trips", "int_car_usage", "t_nn_cars", "t_rel_trips", "t_positive",
 				"ut_dedup", "trip_report"}},
