@@ -119,8 +119,8 @@ var testModifiers = []string{"severity", "where", "limit", "fail_calc", "warn_if
 
 // comparedConfig is the config state:modified.configs compares of n, a
 // node of kind typ, as dbt's same_config: a test's modifiers; a source's
-// config but its tags; any other node's but configNotCompared (a tag
-// added is not a modification).
+// config but its tags; a unit test's enabled; any other node's but
+// configNotCompared (a tag added is not a modification).
 func comparedConfig(typ string, n *Node) map[string]any {
 	c := stateConfig(n)
 	out := make(map[string]any, len(c))
@@ -136,6 +136,10 @@ func comparedConfig(typ string, n *Node) map[string]any {
 			if k != "tags" {
 				out[k] = v
 			}
+		}
+	case "unit_test": // (dbt compares a unit test's checksum, and whether it is enabled)
+		if v, ok := c["enabled"]; ok {
+			out["enabled"] = v
 		}
 	default:
 		for k, v := range c {

@@ -29,6 +29,7 @@ func TestSelectState(t *testing.T) {
 	state[id["src_members"]].Config["tags"] = []any{"old"}
 	state[id["t_nn_cars"]].Config["meta"] = map[string]any{"x": 1}
 	state[id["t_uq_members"]].Config["severity"] = "warn" // a test's modifier changed
+	state[id["ut_dedup"]].Config = map[string]any{"meta": map[string]any{"x": 1}} // a unit test: its checksum counts
 	opt := Options{State: state}
 	runSelectCases(t, []selectCase{
 		{name: "new", include: []string{"state:new"}, opt: opt, want: []string{"stg_cars"}},
