@@ -28,7 +28,7 @@ func TestSelectState(t *testing.T) {
 	state[id["fct_trips"]].Config["group"] = "other"
 	state[id["src_members"]].Config["tags"] = []any{"old"}
 	state[id["t_nn_cars"]].Config["meta"] = map[string]any{"x": 1}
-	state[id["t_uq_members"]].Config["severity"] = "warn" // a test's modifier changed
+	state[id["t_uq_members"]].Config["severity"] = "warn"                         // a test's modifier changed
 	state[id["ut_dedup"]].Config = map[string]any{"meta": map[string]any{"x": 1}} // a unit test: its checksum counts
 	opt := Options{State: state}
 	runSelectCases(t, []selectCase{
