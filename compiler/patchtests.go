@@ -160,7 +160,7 @@ func (l *patchLoad) makeTests(dec *entryDecoder, m *Node, file string, entry *pr
 	if why := twiceTested(entry.Tests, entry.DataTests, entry.Columns); why != "" {
 		return nil, why
 	}
-	return l.makePending(dec, m, l.c.entryTests(nil, m, l.c.projectOf(file), file, entry), removed)
+	return l.makePending(dec, m, l.c.entryTests(nil, m, propsFQN(l.c.projectOf(file), file), file, entry), removed)
 }
 
 // twiceTested says why an entry's tests are not patched when it or one of

@@ -364,13 +364,14 @@ func (c *compilation) addGenericTests() {
 		todo = c.pendingTests(todo, tt, col, lists...)
 	}
 	for _, p := range c.props {
+		fqn := propsFQN(p.pkg, p.file)
 		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
 			for _, e := range entries {
 				if vs := c.versions[e.Name]; kind == TypeModel && len(vs) > 0 {
 					// each version is tested (dbt: not_null_orders_v2_id)
 					for _, v := range sortedKeys(vs) {
 						n := vs[v]
-						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, fqn: propsFQN(p.pkg, p.file),
+						tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q, v=%q)", e.Name, v), file: p.file, fqn: fqn,
 							nodeName: e.Name + "_v" + strings.ReplaceAll(v, ".", "_")}
 						own, set, cols := e.versionTests(n.versionSpec)
 						if set {
@@ -396,7 +397,7 @@ func (c *compilation) addGenericTests() {
 				if n == nil || n.ResourceType != kind {
 					continue
 				}
-				todo = c.entryTests(todo, n, p.pkg, p.file, e)
+				todo = c.entryTests(todo, n, fqn, p.file, e)
 			}
 		}
 		for _, s := range p.Sources {
@@ -405,7 +406,7 @@ func (c *compilation) addGenericTests() {
 				if src == nil || !src.Enabled() {
 					continue // a disabled table's tests are disabled with it, as a disabled model's
 				}
-				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, fqn: propsFQN(p.pkg, p.file), nodeName: s.Name + "_" + t.Name,
+				tt := &testTarget{node: src, expr: fmt.Sprintf("source(%q, %q)", s.Name, t.Name), file: p.file, fqn: fqn, nodeName: s.Name + "_" + t.Name,
 					quoteColumns: quotesColumns(s.Quoting, t.Quoting)}
 				add(tt, nil, t.DataTests, t.Tests)
 				for _, col := range t.Columns {
@@ -481,10 +482,11 @@ func (c *compilation) pendingTests(out []pendingTest, tt *testTarget, col *propC
 }
 
 // entryTests adds to out the tests that the entry of an unversioned
-// model, seed or snapshot (n) in properties file file of project proj
-// declares: its own, then its columns'.
-func (c *compilation) entryTests(out []pendingTest, n *Node, proj *Project, file string, e *propEntry) []pendingTest {
-	tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: file, fqn: propsFQN(proj, file), nodeName: e.Name}
+// model, seed or snapshot (n) in properties file file declares: its own,
+// then its columns'. fqn is propsFQN of the file (made once a file: the
+// tests' fqns share it).
+func (c *compilation) entryTests(out []pendingTest, n *Node, fqn []string, file string, e *propEntry) []pendingTest {
+	tt := &testTarget{node: n, expr: fmt.Sprintf("ref(%q)", e.Name), file: file, fqn: fqn, nodeName: e.Name}
 	out = c.pendingTests(out, tt, nil, e.DataTests, e.Tests)
 	for _, col := range e.Columns {
 		out = c.pendingTests(out, tt, col, col.DataTests, col.Tests)
