@@ -1090,3 +1090,26 @@ func TestPatchConfigOfDocDescribedModel(t *testing.T) {
 		{name: "and plain again", patched: true, files: map[string]string{"models/p.yml": props("    config: {tags: [t4]}\n")}},
 	})
 }
+
+// TestPatchDescriptionJinjaBeyondDoc: a description with a Jinja comment
+// or statement and no expression renders as dbt renders it (it was kept
+// as written), from the patch and cold alike: the patch takes such a
+// description for a template, not text.
+func TestPatchDescriptionJinjaBeyondDoc(t *testing.T) {
+	props := func(a, col, src string) string {
+		return "version: 2\nmodels:\n  - name: a\n    description: \"" + a + "\"\n    columns:\n      - name: id\n        description: \"" + col + "\"\n" +
+			"sources:\n  - name: raw\n    schema: main\n    tables:\n      - name: t\n        description: \"" + src + "\"\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":       "name: dj\nversion: \"1.0.0\"\n",
+			"models/a.sql":   "select id from {{ source('raw', 't') }}\n",
+			"models/docs.md": "{% docs x %}The x.{% enddocs %}\n",
+			"models/p.yml":   props("{{ doc('x') }} {# a note #}", "{% if true %}yes{% endif %} id", "plain {# c #}")}},
+		{name: "a comment edited", files: map[string]string{"models/p.yml": props("{{ doc('x') }} {# another note #}", "{% if true %}yes{% endif %} id", "plain {# c #}")}},
+		{name: "a statement edited", files: map[string]string{"models/p.yml": props("{{ doc('x') }} {# another note #}", "{% if false %}yes{% endif %} id", "plain {# c #}")}},
+		{name: "a source's comment edited", files: map[string]string{"models/p.yml": props("{{ doc('x') }} {# another note #}", "{% if false %}yes{% endif %} id", "plain {# d #}")}},
+		{name: "plain again", files: map[string]string{"models/p.yml": props("{{ doc('x') }}", "id", "plain")}},
+		{name: "plain text edited", patched: true, files: map[string]string{"models/p.yml": props("{{ doc('x') }} more", "the id", "plain t")}},
+	})
+}

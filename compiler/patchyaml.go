@@ -629,7 +629,7 @@ func (m lineMap) sourceEdit(name string, sa, sb *yaml.Node, out map[string]*desc
 				// table's uncovers or covers, compiles whole; the table's
 				// own, doc() calls alone, renders as a model's (renderDocs)
 				own := t.desc.old != "" && t.desc.new != "" && docsOnly(old) && docsOnly(new)
-				if (strings.Contains(old, "{{") || strings.Contains(new, "{{")) && !own {
+				if (descJinja(old) || descJinja(new)) && !own {
 					return false
 				}
 				e.desc = &descChange{old, new}
@@ -804,7 +804,7 @@ func (m lineMap) columnEdits(a, b []*yaml.Node, tests *bool) (map[string]descCha
 		// a column a later one of its name shadows is rendered by the
 		// compile all the same: a doc() call of it changed is not patched
 		// (the block it calls may not be there: found by review)
-		if prev, shadowed := last[name]; shadowed && prev.old != prev.new && (strings.Contains(prev.old, "{{") || strings.Contains(prev.new, "{{")) {
+		if prev, shadowed := last[name]; shadowed && prev.old != prev.new && (descJinja(prev.old) || descJinja(prev.new)) {
 			return nil, false
 		}
 		last[name] = d
@@ -1255,15 +1255,14 @@ func (m lineMap) descriptions(a, b *yaml.Node) (descChange, bool) {
 }
 
 func plainDescription(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Anchor == "" && n.Alias == nil && n.ShortTag() == "!!str" && (!strings.Contains(n.Value, "{{") || docsOnly(n.Value))
+	return n.Kind == yaml.ScalarNode && n.Anchor == "" && n.Alias == nil && n.ShortTag() == "!!str" && (!descJinja(n.Value) || docsOnly(n.Value))
 }
 
 // docsOnly says a description's Jinja is doc() calls alone: it renders
 // with the docs blocks (renderDescription's first step), which a patch
 // reads from manifest.json's docs object (renderDocDescs).
 func docsOnly(desc string) bool {
-	rest := docRE().ReplaceAllString(desc, "")
-	return !strings.Contains(rest, "{{") && !strings.Contains(rest, "{%")
+	return !descJinja(docRE().ReplaceAllString(desc, ""))
 }
 
 // lineShift moves the lines of a properties file from From on (up to the
@@ -1546,7 +1545,7 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 func (e *descEdit) renderDocs(docs func() (map[string]string, string), now map[string]string) string {
 	var why string
 	render := func(d string, after bool) string {
-		if why != "" || !strings.Contains(d, "{{") {
+		if why != "" || !descJinja(d) {
 			return d
 		}
 		blocks, w := docs()

@@ -508,9 +508,16 @@ func parseDocsBlocks(src string) map[string]string {
 // docRE matches {{ doc("name") }} in descriptions.
 var docRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{-?\s*doc\(\s*["']([^"']+)["']\s*\)\s*-?\}\}`) })
 
+// descJinja says a description is a template: it has an expression, a
+// statement or a comment (dbt renders descriptions: a {# comment #} is
+// not in the text, nor a {% if %} not taken).
+func descJinja(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
+}
+
 // renderDescription expands doc() references in a description.
 func (c *compilation) renderDescription(file string, line int, desc string) string {
-	if !strings.Contains(desc, "{{") {
+	if !descJinja(desc) {
 		return desc
 	}
 	if c.inv != nil {
@@ -538,7 +545,7 @@ func (c *compilation) renderDescription(file string, line int, desc string) stri
 		notFound(name)
 		return m
 	})
-	if rest := docRE().ReplaceAllString(desc, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "{%") {
+	if rest := docRE().ReplaceAllString(desc, ""); descJinja(rest) {
 		// other Jinja: rendered as dbt's docs context (doc(), var() and
 		// env_var() with the package's vars, target); a doc block's text
 		// is not rendered again

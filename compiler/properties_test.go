@@ -193,3 +193,20 @@ func TestDocCalls(t *testing.T) {
 		assert.Equal(t, []string{"models/_p.yml:5: error: doc(\"y\") not found\n  did you mean \"x\"?"}, diags, desc)
 	}
 }
+
+// A description is rendered as dbt renders it: a Jinja comment is not in
+// it, nor a statement's branch not taken (they were kept as written when
+// the description had no {{ }}).
+func TestDescriptionCommentsAndStatements(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{
+		"mart.yml":       "name: p\n",
+		"models/a.sql":   "select 1 as id\n",
+		"models/docs.md": "{% docs x %}The x.{% enddocs %}\n",
+		"models/p.yml": "version: 2\nmodels:\n  - name: a\n    description: \"{{ doc('x') }} {# a note #}\"\n" +
+			"    columns:\n      - name: id\n        description: \"{% if true %}yes{% endif %} id {# c #}\"\n",
+	})
+	require.NotNil(t, res, "%v", diags)
+	a := res.Manifest.Nodes["model.p.a"]
+	require.Equal(t, "The x. ", a.Description)
+	require.Equal(t, "yes id ", a.Columns["id"].Description)
+}
