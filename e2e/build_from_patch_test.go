@@ -1771,7 +1771,7 @@ func TestBuildFromPatchAfterSourceFolderConfigEdit(t *testing.T) {
 	assert.Contains(t, r.Stdout, "TOTAL=2") // a and the table's test: its children (+)
 	r = mart(t, light, "ls", "--select", "tag:landed", "--resource-type", "source")
 	require.Equal(t, 0, r.Code, r.String())
-	assert.Equal(t, "srcf.raw.raw_a\n", r.Stdout)
+	assert.Equal(t, "source:srcf.raw.raw_a\n", r.Stdout) // (dbt ls writes a source table so)
 }
 
 // A --defer run loads from the patch snapshot too (compiler/patchdefer.go):

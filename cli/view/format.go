@@ -160,6 +160,15 @@ func listLine(n *compiler.Node, output string) string {
 	case "path":
 		return n.Path
 	}
+	return selectorOf(n)
+}
+
+// selectorOf is the selector `mart ls` writes for a node, as dbt's ls
+// does: source:package.source.table for a source table, else its fqn.
+func selectorOf(n *compiler.Node) string {
+	if n.ResourceType == compiler.TypeSource {
+		return "source:" + n.Package + "." + n.SourceName + "." + n.Name
+	}
 	return strings.Join(n.FQN, ".")
 }
 

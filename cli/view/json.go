@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -71,7 +70,7 @@ func listObject(n *compiler.Node) map[string]any {
 func (j *JSON) Listed(nodes []*compiler.Node, output string) {
 	for _, n := range nodes {
 		ev := listObject(n)
-		ev["selector"] = strings.Join(n.FQN, ".")
+		ev["selector"] = selectorOf(n)
 		j.emit(j.out, "listed", ev)
 	}
 }
