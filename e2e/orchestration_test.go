@@ -118,7 +118,7 @@ func TestSourceStatusFresher(t *testing.T) {
 	mart(t, dir, "compile") // a snapshot: the selection loads from it
 	r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, "ls", "--select", "source_status:fresher+", "--state", state, "--output", "name")
 	require.Equal(t, 0, r.Code, "%s", r)
-	assert.ElementsMatch(t, []string{"downstream", "fresh"}, strings.Fields(r.Stdout),
+	assert.ElementsMatch(t, []string{"downstream", "raw.fresh"}, strings.Fields(r.Stdout),
 		"raw.fresh has newer rows; the others are as old as before (filtered has none)")
 	require.Regexp(t, loadedFromPatch, r.Stderr, "selected over the patch snapshot (%s)", noSelectionReason(r.Stderr))
 	whole := mart(t, dir, "ls", "--select", "source_status:fresher+", "--state", state, "--output", "name", "--no-partial-parse")

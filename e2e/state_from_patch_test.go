@@ -224,9 +224,9 @@ sources:
 	}
 	ls("")
 	writeFile(t, dir, "models/_sources.yml", strings.Replace(props, "loaded_at_field: at", "loaded_at_field: loaded", 1))
-	ls("ids\n")
+	ls("raw.ids\n")
 	writeFile(t, dir, "models/_sources.yml", strings.Replace(props, "count: 1", "count: 2", 1))
-	ls("ids\nother\n")
+	ls("raw.ids\nraw.other\n")
 	writeFile(t, dir, "models/_sources.yml", props)
 	ls("")
 }

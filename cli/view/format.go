@@ -156,18 +156,35 @@ func cellText(v any) string {
 func listLine(n *compiler.Node, output string) string {
 	switch output {
 	case "name":
-		return n.Name
+		return searchName(n)
 	case "path":
 		return n.Path
 	}
 	return selectorOf(n)
 }
 
+// searchName is a node's name as dbt's ls --output name writes it (its
+// search_name): source.table for a source table, name.vN for a version
+// of a model, else its name.
+func searchName(n *compiler.Node) string {
+	switch {
+	case n.ResourceType == compiler.TypeSource:
+		return n.SourceName + "." + n.Name
+	case n.ResourceType == compiler.TypeModel && n.Version != "":
+		return n.Name + ".v" + n.Version
+	}
+	return n.Name
+}
+
 // selectorOf is the selector `mart ls` writes for a node, as dbt's ls
-// does: source:package.source.table for a source table, else its fqn.
+// does: source:package.source.table for a source table,
+// unit_test:package.name for a unit test, else its fqn.
 func selectorOf(n *compiler.Node) string {
-	if n.ResourceType == compiler.TypeSource {
+	switch n.ResourceType {
+	case compiler.TypeSource:
 		return "source:" + n.Package + "." + n.SourceName + "." + n.Name
+	case compiler.TypeUnitTest:
+		return "unit_test:" + n.Package + "." + n.Name
 	}
 	return strings.Join(n.FQN, ".")
 }
