@@ -1121,7 +1121,7 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 		}
 	}
 	for k := range e.Rest {
-		if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "constraints" ||
+		if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "contract" || k == "constraints" ||
 			(k == "relation" && kind == TypeSnapshot) {
 			continue
 		}
@@ -1141,6 +1141,26 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 	if e.Meta != nil {
 		n.yamlLayers = append(n.yamlLayers, configLayer{conf: map[string]any{"meta": e.Meta}, raw: e.MetaRaw})
 		mergeConfig(n.Config, map[string]any{"meta": e.Meta})
+	}
+	// the entry's own access, group, docs and contract are configs: dbt
+	// moves them under config: (its normalize_*_attribute), and refuses
+	// one set in both places
+	for _, k := range [...]string{"access", "group", "docs", "contract"} {
+		v, ok := e.Rest[k]
+		if k == "docs" {
+			v, ok = e.Docs, e.Docs != nil
+		}
+		if !ok {
+			continue
+		}
+		if _, set := e.Config[k]; set {
+			d := errorf(p.file, e.Line, 0, "%s %q sets %s both on its entry and under config:", kind, e.Name, k)
+			d.Detail = "dbt refuses both: keep one of them"
+			c.addDiag(d)
+			continue
+		}
+		n.yamlLayers = append(n.yamlLayers, configLayer{conf: map[string]any{k: v}})
+		mergeConfig(n.Config, map[string]any{k: v})
 	}
 }
 

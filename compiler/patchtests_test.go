@@ -1113,3 +1113,27 @@ func TestPatchDescriptionJinjaBeyondDoc(t *testing.T) {
 		{name: "plain text edited", patched: true, files: map[string]string{"models/p.yml": props("{{ doc('x') }} more", "the id", "plain t")}},
 	})
 }
+
+// TestPatchEntryKeysThatAreConfigs: an entry's own access, group, docs or
+// contract (configs, as dbt takes them) added, edited or removed patches
+// as its config: does, or compiles whole, as the cold compile says.
+func TestPatchEntryKeysThatAreConfigs(t *testing.T) {
+	props := func(own string) string {
+		return "version: 2\ngroups:\n  - name: g\n    owner: {name: o}\n  - name: h\n    owner: {name: o}\nmodels:\n  - name: a\n" + own +
+			"    columns:\n      - name: id\n        data_type: integer\n  - name: b\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: ek\nversion: \"1.0.0\"\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/b.sql": "select id from {{ ref('a') }}\n",
+			"models/p.yml": props("")}},
+		{name: "docs added", patched: true, files: map[string]string{"models/p.yml": props("    docs: {show: false}\n")}},
+		{name: "access added", files: map[string]string{"models/p.yml": props("    docs: {show: false}\n    access: public\n")}},
+		{name: "group added", files: map[string]string{"models/p.yml": props("    access: public\n    group: g\n")}},
+		{name: "group edited", files: map[string]string{"models/p.yml": props("    access: public\n    group: h\n")}},
+		{name: "contract", files: map[string]string{"models/p.yml": props("    contract: {enforced: true}\n    config: {materialized: table}\n")}},
+		{name: "both places", coldFails: true, files: map[string]string{"models/p.yml": props("    docs: {show: false}\n    config: {docs: {show: true}}\n")}},
+		{name: "none", patched: true, files: map[string]string{"models/p.yml": props("")}},
+	})
+}

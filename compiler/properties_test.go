@@ -210,3 +210,27 @@ func TestDescriptionCommentsAndStatements(t *testing.T) {
 	require.Equal(t, "The x. ", a.Description)
 	require.Equal(t, "yes id ", a.Columns["id"].Description)
 }
+
+// A model entry's own access, group, docs and contract are its configs, as
+// dbt moves them under config: (they were skipped, or warned about as
+// unknown properties); set in both places is an error.
+func TestEntryKeysThatAreConfigs(t *testing.T) {
+	files := map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/a.sql": "select 1 as id\n",
+		"models/p.yml": "version: 2\ngroups:\n  - name: g\n    owner: {name: o}\nmodels:\n  - name: a\n    access: private\n    group: g\n" +
+			"    docs: {show: false}\n    contract: {enforced: true}\n    config: {materialized: table}\n    columns:\n      - name: id\n        data_type: integer\n",
+	}
+	res, diags := compileDiags(t, files)
+	require.NotNil(t, res, "%v", diags)
+	cfg := res.Manifest.Nodes["model.p.a"].Config
+	require.Equal(t, "private", cfg["access"])
+	require.Equal(t, "g", cfg["group"])
+	require.Equal(t, map[string]any{"show": false}, cfg["docs"])
+	require.Equal(t, map[string]any{"enforced": true}, cfg["contract"])
+	require.Empty(t, diags)
+	files["models/p.yml"] = "version: 2\nmodels:\n  - name: a\n    access: public\n    config: {access: private}\n"
+	res, diags = compileDiags(t, files)
+	require.Nil(t, res)
+	require.Contains(t, diags, `models/p.yml:3: error: model "a" sets access both on its entry and under config:`)
+}
