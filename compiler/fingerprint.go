@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -292,8 +293,40 @@ func (n *Node) ContractChecksum() string {
 	h := sha256.New()
 	for _, c := range jsonColumns(n.Columns) {
 		h.Write([]byte(c.Name + " " + strings.ToLower(c.DataType) + "\n"))
+		// its constraints, as dbt's checksum has them (a not_null added
+		// is a contract change)
+		if cs := n.Columns[c.Name]; cs != nil && len(cs.Constraints) > 0 {
+			h.Write([]byte(canonicalJSON(cs.Constraints) + "\n"))
+		}
+	}
+	// a relation that enforces constraints (a table, an incremental
+	// model): its materialization and its model-level constraints too
+	if m, _ := n.Config["materialized"].(string); m == "table" || m == "incremental" {
+		h.Write([]byte("materialized " + m + "\n"))
+		if len(n.Constraints) > 0 {
+			h.Write([]byte(canonicalJSON(n.Constraints) + "\n"))
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// canonicalJSON is v as manifest.json holds it, read back and written
+// again: a compile's YAML values and a state's decoded ones give the same
+// text (an int and the float64 JSON reads it as; a byte that is not
+// UTF-8 and the U+FFFD JSON holds).
+func canonicalJSON(v any) string {
+	b, err := appendAny(nil, v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	var back any
+	if json.Unmarshal(b, &back) != nil {
+		return string(b)
+	}
+	if b, err = appendAny(nil, back); err != nil {
+		return fmt.Sprint(back)
+	}
+	return string(b)
 }
 
 // jsonColumns are a node's columns, by name, as manifest.json read back

@@ -15,8 +15,9 @@ import (
 // each node of the project with the node of that unique id in --state's
 // manifest.json. What they compare of a node (selector's stateMatcher,
 // through Node.SelectorNode: its checksum, config and unrendered config,
-// fingerprint, contract and persisted descriptions, fqn, latest version,
-// and a source's freshness) is read from ten members of its entry,
+// fingerprint, contract (with the model's constraints) and persisted
+// descriptions, fqn, latest version, and a source's freshness) is read
+// from eleven members of its entry,
 // stateCompared. So
 // the state's nodes are decoded from those members only
 // (StateManifest.SelectorNodes): an entry damaged
@@ -30,7 +31,7 @@ import (
 
 // stateCompared are the members of an entry state: selectors compare.
 var stateCompared = [...]string{"checksum", "config", "unrendered_config", "fingerprint", "columns", "description",
-	"fqn", "latest_version", "freshness", "loaded_at_field"} // (the last two: sources')
+	"fqn", "latest_version", "constraints", "freshness", "loaded_at_field"} // (the last two: sources')
 
 // comparedTexts are an entry's stateCompared members' texts, nil for one
 // it lacks.

@@ -295,3 +295,35 @@ func listState(t *testing.T, dir, method, output, want string, fromPatch bool) {
 		}
 	}
 }
+
+// An enforced contract's constraints, and its materialization where it
+// enforces them (a table), are state:modified.contract, as dbt's contract
+// checksum has them: a not_null added to a column was not a modification
+// at all. From the snapshot and compiled whole alike.
+func TestStateModifiedContractConstraints(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "mart.yml", "name: p\n")
+	writeFile(t, dir, "models/ct.sql", "select cast(1 as integer) as id\n")
+	props := func(col, model, mat string) string {
+		return "version: 2\nmodels:\n  - name: ct\n    config:\n      materialized: " + mat + "\n      contract: {enforced: true}\n" + model +
+			"    columns:\n      - name: id\n        data_type: integer\n" + col
+	}
+	writeFile(t, dir, "models/_p.yml", props("", "", "table"))
+	require.Equal(t, 0, mart(t, dir, "compile").Code)
+	writeFile(t, dir, "prod/manifest.json", readFile(t, dir, "target/manifest.json"))
+	for _, c := range []struct{ col, model, mat, want string }{
+		{"", "", "table", ""},
+		{"        constraints: [{type: not_null}]\n", "", "table", "models/ct.sql\n"},
+		{"", "    constraints: [{type: primary_key, columns: [id]}]\n", "table", "models/ct.sql\n"},
+		{"", "", "view", "models/ct.sql\n"},
+		{"", "", "table", ""},
+	} {
+		writeFile(t, dir, "models/_p.yml", props(c.col, c.model, c.mat))
+		listState(t, dir, "state:modified.contract", "path", c.want, c.want != "")
+	}
+	// a state whose node has constraints: read from its entry, the same
+	writeFile(t, dir, "models/_p.yml", props("        constraints: [{type: not_null}]\n", "    constraints: [{type: primary_key, columns: [id]}]\n", "table"))
+	require.Equal(t, 0, mart(t, dir, "compile").Code)
+	writeFile(t, dir, "prod/manifest.json", readFile(t, dir, "target/manifest.json"))
+	listState(t, dir, "state:modified", "path", "", false)
+}

@@ -115,7 +115,7 @@ var configNotCompared = map[string]bool{"tags": true, "group": true, "database":
 
 // testModifiers are the only config keys dbt compares of a data test
 // (TestConfig.same_contents).
-var testModifiers = []string{"severity", "where", "limit", "fail_calc", "warn_if", "error_if", "store_failures", "store_failures_as"}
+var testModifiers = []string{"severity", "where", "limit", "fail_calc", "warn_if", "error_if", "store_failures", "store_failures_as", "sql_header"}
 
 // comparedConfig is the config state:modified.configs compares of n, a
 // node of kind typ, as dbt's same_config: a test's modifiers; a source's
