@@ -37,9 +37,17 @@ func sourceStatusMatcher(a *Atom, ix *index) matcher {
 func stateMatcher(a *Atom, ix *index) matcher {
 	// a source's checksum is of its relation name: dbt compares a
 	// source's database, schema and identifier (and quoting) under
-	// modified.relation, and no body (modified.body selects no source)
+	// modified.relation, and no body (modified.body selects no source);
+	// nor a unit test's (its checksum is of its definition: only
+	// state:modified sees it)
 	source := func(n *Node) bool { return n.ResourceType == "source" }
-	body := func(old, n *Node) bool { return !source(n) && old.Checksum != n.Checksum }
+	body := func(old, n *Node) bool {
+		return !source(n) && n.ResourceType != "unit_test" && old.Checksum != n.Checksum
+	}
+	// a generic test is modified by its config and fqn alone (dbt's
+	// GenericTestNode.same_contents; a new call is a new id): its
+	// relation moving is state:modified.relation only
+	generic := func(n *Node) bool { return n.ResourceType == "test" && n.TestType == "generic" }
 	// (the state's node is read from the members compared: the kind is
 	// the project's node's)
 	configs := func(old, n *Node) bool {
@@ -79,8 +87,8 @@ func stateMatcher(a *Atom, ix *index) matcher {
 		changed = func(_, _ *Node) bool { return true }
 	case "modified", "unmodified":
 		changed = func(old, n *Node) bool {
-			return old.Checksum != n.Checksum || configs(old, n) || relation(old, n) || macros(old, n) || vars(old, n) || contract(old, n) ||
-				docs(old, n) || freshness(old, n) || identity(old, n)
+			return old.Checksum != n.Checksum || configs(old, n) || (!generic(n) && relation(old, n)) || macros(old, n) || vars(old, n) ||
+				contract(old, n) || docs(old, n) || freshness(old, n) || identity(old, n)
 		}
 	case "modified.body":
 		changed = body

@@ -30,19 +30,21 @@ func TestSelectState(t *testing.T) {
 	state[id["t_nn_cars"]].Config["meta"] = map[string]any{"x": 1}
 	state[id["t_uq_members"]].Config["severity"] = "warn"                         // a test's modifier changed
 	state[id["ut_dedup"]].Config = map[string]any{"meta": map[string]any{"x": 1}} // a unit test: its checksum counts
+	state[id["ut_dedup"]].Checksum = "old-ut"                                     // modified, but no body (dbt)
+	state[id["t_nn_members"]].Config["schema"] = "old_audit"                      // a generic test's relation: .relation only
 	opt := Options{State: state}
 	runSelectCases(t, []selectCase{
 		{name: "new", include: []string{"state:new"}, opt: opt, want: []string{"stg_cars"}},
 		{name: "old", include: []string{"state:old"}, opt: opt, want: allBut("stg_cars")},
 		{name: "modified", include: []string{"state:modified"}, opt: opt,
-			want: []string{"stg_cars", "fct_trips", "dim_members", "int_car_usage", "t_uq_members"}},
+			want: []string{"stg_cars", "fct_trips", "dim_members", "int_car_usage", "t_uq_members", "ut_dedup"}},
 		{name: "modified.body", include: []string{"state:modified.body"}, opt: opt, want: []string{"stg_cars", "fct_trips"}},
 		{name: "modified.configs", include: []string{"state:modified.configs"}, opt: opt,
 			want: []string{"stg_cars", "int_car_usage", "t_uq_members"}},
 		{name: "modified.relation", include: []string{"state:modified.relation"}, opt: opt,
-			want: []string{"stg_cars", "dim_members"}},
+			want: []string{"stg_cars", "dim_members", "t_nn_members"}},
 		{name: "unmodified", include: []string{"state:unmodified"}, opt: opt,
-			want: allBut("stg_cars", "fct_trips", "dim_members", "int_car_usage", "t_uq_members")},
+			want: allBut("stg_cars", "fct_trips", "dim_members", "int_car_usage", "t_uq_members", "ut_dedup")},
 		{name: "modified and children", include: []string{"state:modified.body+1"}, opt: opt,
 			want: []string{"stg_cars", "fct_trips", "int_car_usage", "t_nn_cars", "t_rel_trips", "t_positive",
 				"ut_dedup", "trip_report"}},
