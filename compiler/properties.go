@@ -511,9 +511,7 @@ var docRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{
 // descJinja says a description is a template: it has an expression, a
 // statement or a comment (dbt renders descriptions: a {# comment #} is
 // not in the text, nor a {% if %} not taken).
-func descJinja(s string) bool {
-	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
-}
+func descJinja(s string) bool { return isTemplate(s) || strings.Contains(s, "{#") }
 
 // renderDescription expands doc() references in a description.
 func (c *compilation) renderDescription(file string, line int, desc string) string {

@@ -17,12 +17,11 @@ import (
 // through Node.SelectorNode: its checksum, config and unrendered config,
 // fingerprint, contract (with the model's constraints) and persisted
 // descriptions, fqn, latest version, and a source's freshness) is read
-// from eleven members of its entry,
-// stateCompared. So
-// the state's nodes are decoded from those members only
-// (StateManifest.SelectorNodes): an entry damaged
-// elsewhere is read, as --defer reads only the entries it asks for, and a
-// 10,000-model state decodes in a fraction of the whole decode.
+// from eleven members of its entry, stateCompared. So the state's nodes
+// are decoded from those members only (StateManifest.SelectorNodes): an
+// entry damaged elsewhere is read, as --defer reads only the entries it
+// asks for, and a 10,000-model state decodes in a fraction of the whole
+// decode.
 //
 // A run loaded from the patch snapshot has the project's entries as text
 // in manifest.json (Patched.WithState): a node whose compared members are
