@@ -110,18 +110,23 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 			"select {{ var('w', 5) }} as w, '{{ env_var('PP_TEST_ENV', 'x') }}' as e, {{ my_thing() }} as t from {{ ref('m_2') }}\n",
 		"models/extra/volatile.sql": "select '{{ run_started_at }}' as t, {{ var('v') }} as v, {{ audit_stamp() }} as inv\n",
 		"macros/audit.sql":          "{% macro audit_stamp() %}'{{ invocation_id }}'{% endmacro %}\n",
-		"models/extra/src.sql":      "select * from {{ source('raw', 'things') }}\n",
-		"models/extra/empties.sql":  "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",
+		// a generic test of the project's and a macro it calls, which a
+		// model calls too (toggleMacro edits both: patchtestmacros.go)
+		"macros/tests/bounded.sql":    "{% test bounded(model, column_name) %}\n{% set x = 100000 %}select * from {{ model }} where {{ column_name }} > ({{ x }} * 1) and {{ bound_ok() }}\n{% endtest %}\n",
+		"macros/bound_ok.sql":         "{% macro bound_ok() %}{% set x = 1 %}({{ x }} * 1) = 1{% endmacro %}\n",
+		"models/extra/uses_bound.sql": "select {{ bound_ok() }} as ok\n",
+		"models/extra/src.sql":        "select * from {{ source('raw', 'things') }}\n",
+		"models/extra/empties.sql":    "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",
 		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +
-			"        columns:\n          - name: id\n            description: '{{ doc(\"thing_id\") }}'\n            data_tests: [not_null]\n" +
+			"        columns:\n          - name: id\n            description: '{{ doc(\"thing_id\") }}'\n            data_tests: [not_null, bounded]\n" +
 			"models:\n  - name: src\n    description: reads {{ var('y', 'raw') }} things\n    config:\n      materialized: table\n" +
-			"  - name: eph\n    description: an ephemeral one\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null]\n",
+			"  - name: eph\n    description: an ephemeral one\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null, bounded]\n",
 		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
 			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{{ var('schema_sfx', '') }}{%- endif -%}\n{%- endmacro %}\n",
 		"macros/disp.sql": "{% macro my_thing() %}{{ return(adapter.dispatch('my_thing')()) }}{% endmacro %}\n" +
 			"{% macro default__my_thing() %}1{% endmacro %}\n",
 		"tests/assert_positive.sql": "select * from {{ ref('m_3') }} where amount < 0\n",
-		"seeds/_seeds.yml":          "version: 2\nseeds:\n  - name: base\n    description: the base rows\n    columns:\n      - name: id\n        data_tests: [unique]\n",
+		"seeds/_seeds.yml":          "version: 2\nseeds:\n  - name: base\n    description: the base rows\n    columns:\n      - name: id\n        data_tests: [unique, bounded]\n",
 		"snapshots/_snaps.yml": "version: 2\nsnapshots:\n  - name: m0_history\n    relation: ref('m_0')\n    config: {unique_key: id, strategy: check, check_cols: all}\n" +
 			"    description: m_0 kept\n    columns:\n      - name: id\n        data_tests: [not_null]\n" +
 			"  - name: hist\n    description: the history\n    columns:\n      - name: id\n        data_tests: [unique]\n",

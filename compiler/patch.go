@@ -798,11 +798,15 @@ type patchHead struct {
 }
 
 // macroFile is what an edit of a macro file touches: the patchable models
-// whose renders called one of its macros (indexes in Nodes), or why an
-// edit of it cannot be patched (a node that is not patchable calls one,
-// or a naming macro does: relation names would change).
+// whose renders called one of its macros (indexes in Nodes), whether
+// generic tests did (Tests: an edit makes those that called a changed
+// macro again, found by their manifest.json entries: patchtestmacros.go),
+// or why an edit of it cannot be patched (another node that is not
+// patchable calls one, or a naming macro does: relation names would
+// change).
 type macroFile struct {
 	Macros  map[string]macroUse // by qualified name
+	Tests   bool
 	Blocked string
 }
 
@@ -1422,6 +1426,12 @@ func (c *compilation) macroFiles(states []idState, patchable map[string]int) map
 			}
 			i, ok := patchable[id]
 			if !ok {
+				if remakeableTest(s.st.node, c.project.Name) {
+					mf := out[file]
+					mf.Tests = true
+					out[file] = mf
+					continue
+				}
 				block(file, id+" calls its macro "+name)
 				continue
 			}
@@ -1776,6 +1786,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	todo := map[int][]byte{} // node index -> its new text (nil: unchanged)
 	macroEdited := len(goneMacroFiles) > 0
 	editedMacros := sortedKeys(goneMacroFiles) // the macro files that changed, or are gone
+	var testMacros []string                    // the unique ids of changed macros generic tests may call
 	var editedYAML []yamlChange
 	var editedSeeds []changedFile
 	var editedDocs []changedFile // .md files (patchdocs.go)
@@ -1809,7 +1820,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			editedDocs = append(editedDocs, ch)
 			continue
 		}
-		if mf, ok := snap.MacroFiles[f.Path]; ok && f.Kind == "macros" {
+		// (a tests/ file of generic tests' definitions is one: its {% test %}
+		// blocks are macros)
+		if mf, ok := snap.MacroFiles[f.Path]; ok && (f.Kind == "macros" || f.Kind == "tests" && testBlockRE().Match(ch.data)) {
 			if mf.Blocked != "" {
 				return nil, f.Path + " changed and " + mf.Blocked
 			}
@@ -2179,8 +2192,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		for _, path := range editedMacros {
 			mf := snap.MacroFiles[path]
 			for name, old := range mf.Macros {
-				if _, gone := goneNames[name]; !gone && old.Line == lineOf[name] && old.Checksum == c.macroFacts[name].checksum {
+				_, gone := goneNames[name]
+				if !gone && old.Line == lineOf[name] && old.Checksum == c.macroFacts[name].checksum {
 					continue
+				}
+				if mf.Tests {
+					// the generic tests that called it are made again
+					// (patchtestmacros.go)
+					m := c.macroByQualifiedName(name)
+					if gone || goneMacroFiles[path] || m == nil {
+						return nil, path + " changed, generic tests call its macros, and " + name + " is gone from it"
+					}
+					testMacros = append(testMacros, macroID(proj.Name, m))
 				}
 				for _, ni := range old.Callers {
 					if _, ok := todo[ni]; !ok && ni >= 0 && ni < len(snap.Nodes) {
@@ -2523,6 +2546,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 		snap.SourceConfigs = proj.configTexts["sources"]
+	}
+	// the entries whose generic tests called a macro that changed
+	// (patchtestmacros.go)
+	if len(testMacros) > 0 {
+		more, why := load.macroTestEdits(testMacros, propTexts, testEdits)
+		if why != "" {
+			return nil, why
+		}
+		testEdits = append(testEdits, more...)
 	}
 	if len(testEdits)+len(remakes)+len(unitFiles) > 0 {
 		if why := snap.canEditGraph(); why != "" {

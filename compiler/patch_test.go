@@ -2086,8 +2086,10 @@ func TestPatchRemakesTests(t *testing.T) {
 				"      - name: name\n        description: the name\n        data_tests:\n          - not_null\n          - unique\n")}},
 		{name: "a test that calls a macro a test calls", patched: true, files: map[string]string{
 			"models/_props.yml": props("not_null, positive", bBase, "")}},
-		{name: "one that calls a macro no test calls", patched: false, files: map[string]string{
+		{name: "one that calls a macro no test calls (its file is marked: patchtestmacros.go)", patched: true, files: map[string]string{
 			"models/_props.yml": props("not_null, positive, small", bBase, "")}},
+		{name: "that macro edited: the test made again", patched: true, files: map[string]string{
+			"macros/other.sql": "{% test small(model, column_name) %}select * from {{ model }} where {{ column_name }} > 8{% endtest %}\n"}},
 		{name: "the column with tests removed", patched: true, files: map[string]string{
 			"models/_props.yml": props("not_null, positive, small", "", "")}},
 		{name: "a test with Jinja", patched: false, files: map[string]string{

@@ -658,6 +658,10 @@ type patchLoad struct {
 	// propTops: the properties files' top mappings a patch parsed, by
 	// path (propsTopOf)
 	propTops map[string]*yaml.Node
+	// testsIn: the index's tests by the file that declares them and a
+	// parent, for the index of testsInLen nodes (declaredTests)
+	testsIn    map[[2]string][]int
+	testsInLen int
 }
 
 // TargetDir is the target/ directory the patch snapshot serves.

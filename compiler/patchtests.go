@@ -29,10 +29,11 @@ import (
 // the lines of the nodes patches added: shiftAddedLines).
 //
 // Nothing else can change: a test has no children, no render reads
-// another's, and the model's entry holds no test. The patch refuses a
-// test that queries the warehouse while it renders, calls a macro of a
-// file whose edits it patches (a generic test's caller is not kept),
-// refs an unknown model or one removed in the same edit, or an ephemeral
+// another's, and the model's entry holds no test. A test that calls a
+// macro marks the macro's file (macroFile.Tests): an edit of it makes
+// the test again (patchtestmacros.go). The patch refuses a test that
+// queries the warehouse while it renders, refs an unknown model or one
+// removed in the same edit, or an ephemeral
 // one rendered again in the same edit (a test that refs one puts its CTEs
 // in front, as the snapshot's compile left them or the patch made them,
 // and joins EphTests: patcheph.go), reads a var or env var, a test declared twice or in
@@ -50,6 +51,9 @@ type testEdit struct {
 	entry *yaml.Node // the model's or the table's entry in its new text
 	// source: a source table's source entry in the new text (nil: a model)
 	source *yaml.Node
+	// byMacro: made again because a macro its tests call changed
+	// (patchtestmacros.go), not for an edit of its tests
+	byMacro bool
 }
 
 // remakeTests makes the generic tests of the edited models again: the
@@ -82,6 +86,9 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 	}
 	for _, e := range edits {
 		why := e.file + " changed the tests of " + e.name + " and "
+		if e.byMacro {
+			why = "a macro the tests of " + e.name + " in " + e.file + " call changed, and "
+		}
 		var made []*newModel
 		if e.source != nil {
 			m, pending, w := l.sourceTests(e)
@@ -229,8 +236,15 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 				return nil, "a test calls macro " + name + ", volatile or reading graph"
 			}
 			if file, ok := fileOf[name]; ok {
-				if mf, ok := snap.MacroFiles[file]; !ok || mf.Blocked == "" {
-					return nil, "a test calls macro " + name + ", whose edits are patched"
+				mf, ok := snap.MacroFiles[file]
+				if !ok {
+					return nil, "a test calls macro " + name + ", of a file the snapshot does not know"
+				}
+				if mf.Blocked == "" && !mf.Tests {
+					// an edit of it makes this test again too
+					// (patchtestmacros.go)
+					mf.Tests = true
+					snap.MacroFiles[file] = mf
 				}
 			}
 		}
@@ -303,8 +317,22 @@ func (c *compilation) finishMade(nodes []*Node) bool {
 // node id, as the node index has them (another model's relationships
 // test to it aside): as removed (goneModel.test).
 func (l *patchLoad) declaredTests(dec *entryDecoder, id, file string) ([]goneModel, string) {
+	// the index's tests by the file that declares them and each of their
+	// parents, made once (a patch that makes the tests of 100 entries
+	// again looked through every node of the index for each)
+	if l.testsIn == nil || l.testsInLen != len(l.ix.nodes) {
+		l.testsIn, l.testsInLen = map[[2]string][]int{}, len(l.ix.nodes)
+		for i := range l.ix.nodes {
+			if in := &l.ix.nodes[i]; in.sel.ResourceType == TypeTest {
+				for _, d := range in.sel.DependsOn {
+					k := [2]string{in.sel.Path, d}
+					l.testsIn[k] = append(l.testsIn[k], i)
+				}
+			}
+		}
+	}
 	var out []goneModel
-	for i := range l.ix.nodes {
+	for _, i := range l.testsIn[[2]string{file, id}] {
 		in := &l.ix.nodes[i]
 		if in.gone || in.sel.ResourceType != TypeTest || in.sel.Path != file || !slices.Contains(in.sel.DependsOn, id) {
 			continue

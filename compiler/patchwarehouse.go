@@ -178,7 +178,7 @@ func (l *patchLoad) useIndex(ix *nodeIndex, err error) string {
 		os.Remove(l.file)
 		return unreadableSnapshot + relTo(l.c.project.Dir, blobsFile(l.file)) + "\x00" + err.Error()
 	}
-	l.ix = ix
+	l.ix, l.testsIn = ix, nil
 	return ""
 }
 

@@ -1,0 +1,245 @@
+package compiler
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Patching an edit of a macro that generic tests call: a project's own
+// test ({% test positive(model, column_name) %}), one that overrides a
+// builtin, or a macro such a test calls. The snapshot's compile marks the
+// macro files generic tests of the project's own properties files called
+// (macroFile.Tests) instead of blocking them, and does not keep the
+// tests: a test's manifest.json entry lists every macro its render
+// called (depends_on.macros), so a patch that changes a macro of such a
+// file finds the tests that called it there, and makes all the tests of
+// each properties file's entry that declares one of them again, as an
+// edit of the entry's tests does (remakeTests: from the entry's text,
+// with every check that takes). A test made again keeps its id (the id
+// hashes its declaration, not its SQL) and its entry is replaced where it
+// is. Tests a later patch adds find the macro by the same entries.
+//
+// What still compiles the whole project: a macro of such a file removed
+// or renamed, a test declared in a package's properties file, on a
+// versioned model, or in an entry that is not plain YAML (its tests'
+// lists with Jinja, anchors or aliases: their render could read vars),
+// and everything remakeTests refuses (a test that queries the warehouse,
+// one the compile said something about, one whose parents change).
+
+// remakeableTest says a node whose render called a macro is a generic
+// test whose macro edits a patch makes again (macroFile.Tests): one the
+// root project's YAML declares on a node of its own.
+func remakeableTest(n *Node, project string) bool {
+	return n != nil && n.ResourceType == TypeTest && n.TestType == "generic" && n.Package == project &&
+		!n.RunTimeRender && n.AttachedNode != "" && n.yamlFile != ""
+}
+
+// macroTestEdits are the entries whose generic tests called one of the
+// macros ids (unique ids: macro.<project>.<name>): each as a testEdit of
+// its properties file (texts: those the edit changed), but those already
+// in done; or why they cannot be made again.
+func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done []testEdit) ([]testEdit, string) {
+	if why := l.unversionedIndex(); why != "" {
+		return nil, why
+	}
+	snap := l.snap
+	ix := l.ix
+	pats := make([][]byte, len(ids))
+	for i, id := range ids {
+		pats[i] = appendString(nil, id) // as manifest.json writes it, quoted
+	}
+	// the generic tests' entries are read in spans of consecutive ones
+	// (manifest.json writes nodes in id order: the tests are together),
+	// each searched for the macros' ids, a hit taken as its entry's
+	var hits []int
+	const span = 4 << 20
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer dec.close()
+	var group []int
+	var buf []byte
+	flush := func() string {
+		if len(group) == 0 {
+			return ""
+		}
+		from, to := snap.Entries[group[0]][0], snap.Entries[group[len(group)-1]][1]
+		buf = slices.Grow(buf[:0], int(to-from))[:to-from]
+		if _, err := dec.f.ReadAt(buf, from); err != nil {
+			return "manifest.json is unreadable"
+		}
+		found := map[int]bool{}
+		for _, p := range pats {
+			for off := 0; ; {
+				k := bytes.Index(buf[off:], p)
+				if k < 0 {
+					break
+				}
+				at := from + int64(off+k)
+				// the entry that holds it (one between entries is no test's)
+				g, _ := slices.BinarySearchFunc(group, at, func(i int, at int64) int {
+					switch e := snap.Entries[i]; {
+					case e[1] <= at:
+						return -1
+					case e[0] > at:
+						return 1
+					}
+					return 0
+				})
+				if g < len(group) && snap.Entries[group[g]][0] <= at && at < snap.Entries[group[g]][1] && !found[group[g]] {
+					found[group[g]] = true
+					hits = append(hits, group[g])
+				}
+				off += k + len(p)
+			}
+		}
+		group = group[:0]
+		return ""
+	}
+	for i := range ix.nodes {
+		in := &ix.nodes[i]
+		if in.gone || in.sel.ResourceType != TypeTest || in.sel.TestType != "generic" || i >= len(snap.Entries) {
+			continue
+		}
+		at := snap.Entries[i]
+		if at[0] < 0 || at[1] <= at[0] || at[1] > snap.Manifest.Size {
+			return nil, in.sel.UniqueID + "'s entry in manifest.json is not where the snapshot says"
+		}
+		if len(group) > 0 {
+			first, last := snap.Entries[group[0]], snap.Entries[group[len(group)-1]]
+			if at[0] < last[1] || at[1]-first[0] > span {
+				if why := flush(); why != "" {
+					return nil, why
+				}
+			}
+		}
+		group = append(group, i)
+	}
+	if why := flush(); why != "" {
+		return nil, why
+	}
+	// making a test again reads its entry, and its model's, and those of
+	// the entry's other tests, which costs about four times what the
+	// whole compile spends on a node: past a twentieth of the index, the
+	// whole compile is as fast (10,000 entries of the 10k bench project
+	// made again took 5 s, a whole compile 1.5 s)
+	if limit := max(64, len(ix.nodes)/20); len(hits) > limit {
+		return nil, fmt.Sprintf("%d generic tests call macros that changed, more than a patch makes again faster than a whole compile (%d)", len(hits), limit)
+	}
+	slices.Sort(hits)
+	type key struct{ id, file string }
+	seen := map[key]bool{}
+	for _, e := range done {
+		seen[key{e.id, e.file}] = true
+	}
+	type hit struct {
+		k   key
+		why string
+	}
+	var todo []hit
+	var files []string
+	for _, i := range hits {
+		t, err := dec.decode(i)
+		if err != nil {
+			return nil, err.Error()
+		}
+		file := ix.nodes[i].sel.Path
+		k := key{t.AttachedNode, file}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		why := "generic test " + t.UniqueID + " calls a macro that changed, and "
+		if t.Package != l.c.project.Name || l.c.projectOf(file) != l.c.project {
+			return nil, why + "a package declares it"
+		}
+		todo = append(todo, hit{k, why})
+		files = append(files, file)
+	}
+	if why := l.propsTops(files, texts); why != "" {
+		return nil, why
+	}
+	var out []testEdit
+	for _, h := range todo {
+		e, w := l.testEditOf(h.k.id, h.k.file, texts)
+		if w != "" {
+			return nil, h.why + w
+		}
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b testEdit) int {
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return strings.Compare(a.file, b.file)
+	})
+	return out, ""
+}
+
+// testEditOf is the entry of properties file file that declares the
+// tests of node id (a model, seed or snapshot by name, a source table in
+// its source), as remakeTests takes an edit of its tests.
+func (l *patchLoad) testEditOf(id, file string, texts map[string][]byte) (testEdit, string) {
+	typ, rest, _ := strings.Cut(id, ".")
+	pkg, name, _ := strings.Cut(rest, ".")
+	if pkg != l.c.project.Name {
+		return testEdit{}, "it tests a package's node"
+	}
+	e := testEdit{id: id, name: name, file: file, byMacro: true}
+	switch typ {
+	case TypeSource:
+		top, why := l.propsTopOf(file, texts)
+		if why != "" {
+			return testEdit{}, why
+		}
+		src, table, _ := strings.Cut(name, ".")
+		if e.source, e.entry = sourceEntry(top, src, table); e.entry == nil {
+			return testEdit{}, "its source table's entry is not there once"
+		}
+	case TypeModel, TypeSeed, TypeSnapshot:
+		var why string
+		if e.entry, why = l.listEntry(file, typ+"s", name, texts); why != "" {
+			return testEdit{}, why
+		}
+	default:
+		return testEdit{}, "it tests a " + typ
+	}
+	if !plainTests(e.entry) {
+		return testEdit{}, "its entry's tests are not plain YAML"
+	}
+	return e, ""
+}
+
+// plainTests says the test lists of an entry and of its columns are
+// plain YAML (plainTree).
+func plainTests(entry *yaml.Node) bool {
+	if entry == nil || entry.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(entry.Content); i += 2 {
+		k, v := entry.Content[i], entry.Content[i+1]
+		switch {
+		case isTestKey(k):
+			if !plainTree(v) {
+				return false
+			}
+		case isStr(k) && k.Value == "columns" && v.Kind == yaml.SequenceNode:
+			for _, col := range v.Content {
+				if col.Kind != yaml.MappingNode {
+					return false
+				}
+				for j := 0; j+1 < len(col.Content); j += 2 {
+					if isTestKey(col.Content[j]) && !plainTree(col.Content[j+1]) {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}
