@@ -81,7 +81,7 @@ func graphNode(n *Node) map[string]any {
 	v["refs"] = refList(n.Refs)
 	v["sources"] = sourceList(n.Sources)
 	if n.TestMetadata != nil {
-		v["test_metadata"] = map[string]any{"name": n.TestMetadata.Name, "namespace": n.TestMetadata.Namespace, "kwargs": n.TestMetadata.Kwargs}
+		v["test_metadata"] = map[string]any{"name": n.TestMetadata.Name, "namespace": n.TestMetadata.Namespace, "kwargs": n.TestMetadata.Args()}
 	}
 	if n.ResourceType == TypeTest {
 		v["column_name"] = n.ColumnName

@@ -157,7 +157,10 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 		b = append(b, `,"test_metadata":{"name":`...)
 		b = appendString(b, n.TestMetadata.Name)
 		b = append(b, `,"kwargs":`...)
-		if b, err = appendAny(b, n.TestMetadata.Kwargs); err != nil {
+		if t := n.TestMetadata; t.Kwargs == nil && t.column != "" {
+			b = appendString(append(b, `{"column_name":`...), t.column)
+			b = append(b, '}')
+		} else if b, err = appendAny(b, t.Kwargs); err != nil {
 			return b, err
 		}
 		b = appendOptString(b, `,"namespace":`, n.TestMetadata.Namespace)

@@ -89,7 +89,7 @@ func (t *patchTest) call() (*testCall, error) {
 		return nil, fmt.Errorf("%s's arguments in the snapshot are not a map", t.ID)
 	}
 	target := &Node{ResourceType: t.TargetType, SourceName: t.TargetSource, Name: t.TargetName, Version: t.TargetVersion}
-	return &testCall{macro: t.Macro, target: testTarget{node: target}, column: t.Column, where: t.Where, args: args, pos: t.Pos}, nil
+	return &testCall{macro: t.Macro, target: &testTarget{node: target}, column: t.Column, where: t.Where, args: args, pos: t.Pos}, nil
 }
 
 // WarehouseRenderFailed is the warning of a node whose render against the

@@ -172,11 +172,16 @@ func identOnly(s string) string {
 // and _ made one _, joined by __. It is the node's name in full, however
 // long (its unique_id, selection); testShortName is its file and alias.
 func testName(ts *testSpec, target *testTarget, kwargs map[string]any) string {
+	return testNameOf(ts, target, testArgsPart(kwargs))
+}
+
+// testNameOf is testName with the arguments' part made (testArgsPart).
+func testNameOf(ts *testSpec, target *testTarget, args string) string {
 	if ts.customName != "" {
 		return ts.customName
 	}
 	return testType(ts.namespace, ts.name, target.node != nil && target.node.ResourceType == TypeSource) + "_" +
-		target.nodeName + "_" + testArgsPart(kwargs)
+		target.nodeName + "_" + args
 }
 
 // testType is a synthesized test name's first part: the test, "source_"
@@ -227,7 +232,7 @@ func testShortName(n *Node) string {
 	}
 	// a synthesized name, not one given with name: (which is kept)
 	typ := testType(n.TestMetadata.Namespace, n.TestMetadata.Name, strings.HasPrefix(n.AttachedNode, "source."))
-	unique := testArgsPart(n.TestMetadata.Kwargs)
+	unique := testArgsPart(n.TestMetadata.Args())
 	if !strings.HasPrefix(n.Name, typ+"_") || !strings.HasSuffix(n.Name, "_"+unique) || len(n.Name) < len(typ)+len(unique)+2 {
 		return n.Name
 	}
@@ -442,6 +447,7 @@ func (c *compilation) addGenericTests() {
 		seen[n.UniqueID] = n
 		tests = append(tests, n)
 	}
+	shareConfigs(tests)
 	c.nodes = append(c.nodes, tests...)
 	parallel(len(tests), func(i int) { c.setRelation(tests[i]) }) // what {{ this }} names while rendering
 	c.renderAll(tests)
@@ -453,6 +459,48 @@ func (c *compilation) addGenericTests() {
 		}
 		c.setRelation(n) // again: config() may have set schema or alias
 	})
+}
+
+// shareConfigs gives the tests whose configs hold the same keys and
+// plain values (strings, booleans, numbers) one map of them: most tests'
+// is {materialized: test, severity: ERROR}, and 20,000 maps of it were 5
+// MB of a 10k model compile's live heap. Nothing writes a test's config
+// in place once it is built: a render copies it before a config() call
+// writes it (writableConfig), and a patch's tests are built apart.
+func shareConfigs(tests []*Node) {
+	shared := map[string]Config{}
+	var key []byte
+	for _, n := range tests {
+		key = key[:0]
+		plain := len(n.Config) <= 8
+		for _, k := range sortedKeys(n.Config) {
+			if !plain {
+				break
+			}
+			// each part with its length: no two configs make one key
+			key = appendStr(key, k)
+			switch v := n.Config[k].(type) {
+			case string:
+				key = appendStr(append(key, 's'), v)
+			case bool:
+				key = appendStr(append(key, 'b'), strconv.FormatBool(v))
+			case float64:
+				key = appendStr(append(key, 'f'), strconv.FormatFloat(v, 'g', -1, 64))
+			case int:
+				key = appendStr(append(key, 'i'), strconv.Itoa(v))
+			default:
+				plain = false
+			}
+		}
+		if !plain {
+			continue
+		}
+		if m, ok := shared[string(key)]; ok {
+			n.Config = m
+		} else {
+			shared[string(key)] = n.Config
+		}
+	}
 }
 
 // pendingTest is a test declared in YAML, its node not yet built.
@@ -531,8 +579,19 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		}
 		return nil, &d
 	}
-	kwargs := testKwargs(ts, col.sql)
-	name := testName(ts, target, kwargs)
+	// a test with no argument but its column (most: unique, not_null)
+	// keeps its column instead of a map of it (TestMetadata.Args), and
+	// its name's arguments' part is the column's (testArgsPart of
+	// {column_name: column})
+	meta := &TestMetadata{Name: ts.name, Namespace: ts.namespace}
+	var args string
+	if len(ts.args) == 0 && col.sql != "" {
+		meta.column, args = col.sql, identOnly(col.sql)
+	} else {
+		meta.Kwargs = testKwargs(ts, col.sql)
+		args = testArgsPart(meta.Kwargs)
+	}
+	name := testNameOf(ts, target, args)
 	src := c.testTemplate(macro, *target, col.sql, ts)
 	// the id's hash (of the file and the text) and the checksum hash a
 	// buffer on the stack: 20,000 tests are 6 MB less garbage
@@ -547,9 +606,9 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		FQN:     append(append(make([]string, 0, len(target.fqn)+1), target.fqn...), name),
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
-		TestMetadata: &TestMetadata{Name: ts.name, Namespace: ts.namespace, Kwargs: kwargs}}
+		TestMetadata: meta}
 	if !hasExpr(ts.args) {
-		n.testCall = &testCall{macro: macro, target: *target, column: col.sql, args: ts.args,
+		n.testCall = &testCall{macro: macro, target: target, column: col.sql, args: ts.args,
 			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}
 		if w, ok := ts.config["where"].(string); ok {
 			n.testCall.where = w
@@ -587,7 +646,7 @@ func testKwargs(ts *testSpec, column string) map[string]any {
 // macro directly, without parsing its template text.
 type testCall struct {
 	macro  string
-	target testTarget
+	target *testTarget // shared by the tests of a node in a properties file
 	column string
 	where  string
 	args   map[string]any

@@ -30,7 +30,7 @@ func (s *site) testDetail(t *compiler.Node) *testDetail {
 		Description: s.md.render(t.Description), Config: t.Config, Tags: t.Tags, Depends: t.DependsOn.Nodes,
 		Run: s.runDetail(t.UniqueID), Unit: t.UnitTest}
 	if t.TestMetadata != nil {
-		d.Kwargs = t.TestMetadata.Kwargs
+		d.Kwargs = t.TestMetadata.Args()
 	}
 	if t.UnitTest != nil && d.Attached == "" {
 		d.Attached = t.UnitTest.Model
