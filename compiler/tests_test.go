@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -531,4 +532,35 @@ unit_tests:
 	}
 	sort.Strings(fqns)
 	require.Equal(t, []string{"p.staging.not_null_pm_id", "p.staging.pm.ut"}, fqns)
+}
+
+// TestSharedTestConfigs: tests whose configs are the same share one map
+// (shareConfigs), and a test whose macro calls config() changes its own
+// config alone; the tests that set nothing keep theirs.
+func TestSharedTestConfigs(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"mart.yml":          "name: sc\n",
+		"models/a.sql":      "select 1 as id, 2 as n",
+		"macros/warned.sql": "{% test warned(model, column_name) %}{{ config(severity='warn') }}select 1 where false{% endtest %}",
+		"macros/tagged.sql": "{% test tagged(model, column_name) %}{{ config(limit=5) }}select 1 where false{% endtest %}",
+		"models/schema.yml": "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique, not_null, warned, tagged]\n      - name: n\n        data_tests: [not_null, {unique: {config: {severity: warn}}}]\n",
+	} {
+		writeProjectFile(t, dir, name, text)
+	}
+	res, diags := Compile(Options{ProjectDir: dir, InvocationID: "x"})
+	require.False(t, diags.HasErrors(), "%v", diags)
+	conf := map[string]Config{}
+	for _, id := range res.Manifest.AllIDs() {
+		if n := res.Manifest.Node(id); n.ResourceType == TypeTest {
+			conf[n.Name] = n.Config
+		}
+	}
+	require.Equal(t, Config{"materialized": "test", "severity": "ERROR"}, conf["unique_a_id"])
+	require.Equal(t, Config{"materialized": "test", "severity": "ERROR"}, conf["not_null_a_n"])
+	require.Equal(t, Config{"materialized": "test", "severity": "warn"}, conf["warned_a_id"]) // (as config() set it)
+	require.Equal(t, Config{"materialized": "test", "severity": "ERROR", "limit": 5}, conf["tagged_a_id"])
+	require.Equal(t, Config{"materialized": "test", "severity": "WARN"}, conf["unique_a_n"])
+	// one map for the first two: a write to it shows in both
+	require.True(t, reflect.ValueOf(conf["unique_a_id"]).Pointer() == reflect.ValueOf(conf["not_null_a_n"]).Pointer(), "not shared")
 }
