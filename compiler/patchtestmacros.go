@@ -31,11 +31,14 @@ import (
 // one the compile said something about, one whose parents change).
 
 // remakeableTest says a node whose render called a macro is a generic
-// test whose macro edits a patch makes again (macroFile.Tests): one the
-// root project's YAML declares on a node of its own.
+// test whose macro edits a patch makes again (macroFile.Tests): an
+// enabled one the root project's YAML declares on a node of its own. A
+// disabled test renders too, but manifest.json keeps it apart, where a
+// patch would not find it (a review found an edit enabling one kept it
+// disabled): its macros' files are blocked.
 func remakeableTest(n *Node, project string) bool {
 	return n != nil && n.ResourceType == TypeTest && n.TestType == "generic" && n.Package == project &&
-		!n.RunTimeRender && n.AttachedNode != "" && n.yamlFile != ""
+		n.Enabled() && !n.RunTimeRender && n.AttachedNode != "" && n.yamlFile != ""
 }
 
 // macroTestEdits are the entries whose generic tests called one of the

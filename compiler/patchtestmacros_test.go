@@ -66,6 +66,37 @@ func TestPatchGenericTestMacroEdits(t *testing.T) {
 	})
 }
 
+// TestPatchGenericTestMacroOfDisabledTest: a disabled test's macro file
+// is blocked: an edit that enables it, or breaks its render, compiles
+// whole as the whole compile does (a review found both patched, the test
+// left disabled), whether its macro, its YAML or mart.yml disables it.
+func TestPatchGenericTestMacroOfDisabledTest(t *testing.T) {
+	const body = "select * from {{ model }} where {{ column_name }} < 0\n{% endtest %}\n"
+	const head = "{% test positive(model, column_name) %}\n"
+	props := func(test string) string {
+		return "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique, " + test + "]\n"
+	}
+	for _, c := range []struct{ name, mart, props, macro string }{
+		{"by its macro", "", props("positive"), head + "{{ config(enabled=false) }}\n" + body},
+		{"in YAML", "", props("{positive: {config: {enabled: false}}}"), head + body},
+		{"in mart.yml", "data_tests:\n  gt:\n    +enabled: false\n", props("positive"), head + body},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			runPatchSteps(t, []patchStep{
+				{name: "cold", files: map[string]string{
+					"mart.yml":            "name: gt\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n" + c.mart,
+					"models/a.sql":        "select 1 as id\n",
+					"models/_props.yml":   c.props,
+					"macros/positive.sql": c.macro}},
+				{name: "its macro enables it: whole", patched: false, files: map[string]string{
+					"macros/positive.sql": head + "{{ config(enabled=true) }}\n" + body}},
+				{name: "its macro breaks", coldFails: true, files: map[string]string{
+					"macros/positive.sql": head + "{{ nope() }}\n" + body}},
+			})
+		})
+	}
+}
+
 // TestPatchGenericTestMacroOfJinjaEntry: a test whose entry's tests hold
 // Jinja is not made again by a patch; an edit of its macro compiles the
 // whole project, and the result is the cold compile's.
