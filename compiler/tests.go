@@ -599,7 +599,10 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	h := md5.Sum(append(append(append(buf[:0], target.file...), 0), src...))
 	var hx [10]byte
 	hex.Encode(hx[:], h[:5])
-	pkg := target.node.Package
+	// the test is the declaring file's project's, as in dbt: a root
+	// project's YAML testing a package's model makes a root project's test
+	// (its id, its package, its data_tests: folder config)
+	pkg := c.projectOf(target.file).Name
 	n := &Node{ResourceType: TypeTest, Name: name, Package: pkg, TestType: "generic",
 		UniqueID: "test." + pkg + "." + name + "." + string(hx[:]),
 		Path:     target.file, PatchPath: target.file, RawCode: src, Checksum: checksum(append(buf[:0], src...)),

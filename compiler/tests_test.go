@@ -532,6 +532,14 @@ unit_tests:
 	}
 	sort.Strings(fqns)
 	require.Equal(t, []string{"p.staging.not_null_pm_id", "p.staging.pm.ut"}, fqns)
+	// the test is the root project's, as dbt makes it
+	for id, n := range res.Manifest.Nodes {
+		if n.ResourceType == TypeTest {
+			require.True(t, strings.HasPrefix(id, "test.p.not_null_pm_id."), id)
+			require.Equal(t, "p", n.Package)
+			require.Equal(t, "model.pkg.pm", n.AttachedNode)
+		}
+	}
 }
 
 // TestSharedTestConfigs: tests whose configs are the same share one map
