@@ -37,8 +37,12 @@ import (
 // patch would not find it (a review found an edit enabling one kept it
 // disabled): its macros' files are blocked.
 func remakeableTest(n *Node, project string) bool {
-	return n != nil && n.ResourceType == TypeTest && n.TestType == "generic" && n.Package == project &&
-		n.Enabled() && !n.RunTimeRender && n.AttachedNode != "" && n.yamlFile != ""
+	if n == nil || n.ResourceType != TypeTest || n.TestType != "generic" || n.Package != project ||
+		!n.Enabled() || n.RunTimeRender || n.yamlFile == "" {
+		return false
+	}
+	_, rest, _ := strings.Cut(n.AttachedNode, ".") // the node it tests is the project's too
+	return strings.HasPrefix(rest, project+".")
 }
 
 // macroTestEdits are the entries whose generic tests called one of the
