@@ -133,3 +133,27 @@ func TestPatchGenericTestMacroOfManyTests(t *testing.T) {
 			"macros/positive.sql": "{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}\n"}},
 	})
 }
+
+// TestPatchRootTestsOfPackageModel: a root project's YAML testing a
+// package's model makes root tests (test.<root>.…, as dbt); an edit of
+// those tests, or of their macro, compiles whole (a patch finds a model of
+// the root project's only), as the cold compile does.
+func TestPatchRootTestsOfPackageModel(t *testing.T) {
+	props := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: pm\n    columns:\n      - name: id\n        data_tests: [" + tests + "]\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":                           "name: rp\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"dbt_packages/pkg/dbt_project.yml":   "name: pkg\nversion: \"1.0.0\"\n",
+			"dbt_packages/pkg/models/sub/pm.sql": "select 1 as id\n",
+			"models/a.sql":                       "select id from {{ ref('pm') }}\n",
+			"macros/positive.sql":                "{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}\n",
+			"models/_props.yml":                  props("not_null")}},
+		{name: "a test added: whole", patched: false, files: map[string]string{"models/_props.yml": props("not_null, unique")}},
+		{name: "a test of the project's macro added: whole", patched: false, files: map[string]string{"models/_props.yml": props("not_null, unique, positive")}},
+		{name: "its macro edited: whole", patched: false, files: map[string]string{
+			"macros/positive.sql": "{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}\n"}},
+		{name: "a test removed: whole", patched: false, files: map[string]string{"models/_props.yml": props("unique, positive")}},
+	})
+}
