@@ -136,8 +136,9 @@ func TestPatchGenericTestMacroOfManyTests(t *testing.T) {
 
 // TestPatchRootTestsOfPackageModel: a root project's YAML testing a
 // package's model makes root tests (test.<root>.…, as dbt); an edit of
-// those tests, or of their macro, compiles whole (a patch finds a model of
-// the root project's only), as the cold compile does.
+// those tests is patched (remakeTests finds the model by name, as the
+// whole compile does), one of their macro compiles whole (the node they
+// test is a package's: testEditOf).
 func TestPatchRootTestsOfPackageModel(t *testing.T) {
 	props := func(tests string) string {
 		return "version: 2\nmodels:\n  - name: pm\n    columns:\n      - name: id\n        data_tests: [" + tests + "]\n"
@@ -150,10 +151,10 @@ func TestPatchRootTestsOfPackageModel(t *testing.T) {
 			"models/a.sql":                       "select id from {{ ref('pm') }}\n",
 			"macros/positive.sql":                "{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} < 0{% endtest %}\n",
 			"models/_props.yml":                  props("not_null")}},
-		{name: "a test added: whole", patched: false, files: map[string]string{"models/_props.yml": props("not_null, unique")}},
-		{name: "a test of the project's macro added: whole", patched: false, files: map[string]string{"models/_props.yml": props("not_null, unique, positive")}},
+		{name: "a test added", patched: true, files: map[string]string{"models/_props.yml": props("not_null, unique")}},
+		{name: "a test of the project's macro added", patched: true, files: map[string]string{"models/_props.yml": props("not_null, unique, positive")}},
 		{name: "its macro edited: whole", patched: false, files: map[string]string{
 			"macros/positive.sql": "{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}\n"}},
-		{name: "a test removed: whole", patched: false, files: map[string]string{"models/_props.yml": props("unique, positive")}},
+		{name: "a test removed", patched: true, files: map[string]string{"models/_props.yml": props("unique, positive")}},
 	})
 }

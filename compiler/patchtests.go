@@ -104,6 +104,13 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 				return nil, nil, why + "its entry does not decode cleanly"
 			}
 			m := c.refTarget(e.name)
+			if m != nil && m.UniqueID != e.id && m.ResourceType == TypeModel && m.Package != proj.Name &&
+				e.id == TypeModel+"."+proj.Name+"."+e.name && c.projectOf(e.file) == proj {
+				// the root project's YAML testing a package's model (as
+				// the whole compile finds it: by name); its tests are the
+				// root project's (genericTest)
+				e.id = m.UniqueID
+			}
 			if m == nil || m.UniqueID != e.id {
 				return nil, nil, why + "the node index does not have it"
 			}
