@@ -558,12 +558,17 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		d := errorf(target.file, spec.Line, spec.Column, "%v", err)
 		return nil, &d
 	}
+	// the test is the declaring file's project's, as in dbt: a root
+	// project's YAML testing a package's model makes a root project's test
+	// (its id, its package, its data_tests: folder config, the vars its
+	// YAML config and its SQL read)
+	pkg := c.projectOf(target.file).Name
 	var raw map[string]any
 	if anyString(ts.config, isTemplate) { // as a properties file's config: blocks
-		ctx := c.yamlContext(c.project.varsOfPackage(target.node.Package))
+		ctx := c.yamlContext(c.project.varsOfPackage(pkg))
 		raw = c.renderPropConfig(target.file, ctx, ts.config, nil, spec.Line)
 	}
-	macro := c.testMacro(ts, target.node.Package)
+	macro := c.testMacro(ts, pkg, target.node.Package)
 	if macro == "" {
 		var known []string
 		for _, m := range c.engine.MacroNames() {
@@ -599,10 +604,6 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	h := md5.Sum(append(append(append(buf[:0], target.file...), 0), src...))
 	var hx [10]byte
 	hex.Encode(hx[:], h[:5])
-	// the test is the declaring file's project's, as in dbt: a root
-	// project's YAML testing a package's model makes a root project's test
-	// (its id, its package, its data_tests: folder config)
-	pkg := c.projectOf(target.file).Name
 	n := &Node{ResourceType: TypeTest, Name: name, Package: pkg, TestType: "generic",
 		UniqueID: "test." + pkg + "." + name + "." + string(hx[:]),
 		Path:     target.file, PatchPath: target.file, RawCode: src, Checksum: checksum(append(buf[:0], src...)),
@@ -895,18 +896,26 @@ func unitIO(io propUnitIO) (UnitTestInput, error) {
 	return in, nil
 }
 
-// testMacro finds the macro of a generic test: test_<name> in the named
-// namespace (dbt_utils.accepted_range), or in the package of the tested
-// node, then the root project and mart's. It returns the macro as
-// Engine.Call names it (package.test_name for a package's), or "".
-func (c *compilation) testMacro(ts *testSpec, nodePackage string) string {
+// testMacro finds the macro of a generic test declared in project pkg's
+// YAML on a node of nodePackage: test_<name> in the named namespace
+// (dbt_utils.accepted_range); else for a package's YAML in that package,
+// then the root project and mart's; for the root project's YAML testing a
+// package's node in the root project and mart's, then that package. It
+// returns the macro as Engine.Call names it (package.test_name for a
+// package's), or "".
+func (c *compilation) testMacro(ts *testSpec, pkg, nodePackage string) string {
 	name := "test_" + ts.name
 	var search []string
 	switch {
 	case ts.namespace != "" && ts.namespace != c.project.Name:
 		search = []string{ts.namespace}
+	case pkg != "" && pkg != c.project.Name: // a package's YAML: its own first
+		search = []string{pkg, ""}
 	case nodePackage != "" && nodePackage != c.project.Name:
-		search = []string{nodePackage, ""}
+		// the root project's YAML testing a package's node: the root's
+		// macro first (dbt's lookup ranks the root project's first), then
+		// the package's
+		search = []string{"", nodePackage}
 	default:
 		search = []string{""}
 	}

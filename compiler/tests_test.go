@@ -572,3 +572,35 @@ func TestSharedTestConfigs(t *testing.T) {
 	// one map for the first two: a write to it shows in both
 	require.True(t, reflect.ValueOf(conf["unique_a_id"]).Pointer() == reflect.ValueOf(conf["not_null_a_n"]).Pointer(), "not shared")
 }
+
+// TestRootTestOfPackageModelContext: a root project's test of a package's
+// model is the root project's throughout, as dbt makes it: its YAML config
+// and its SQL read the root's vars (not the package's v), and a test name
+// both define is the
+// root's (found by review: the config read the package's vars, the SQL the
+// root's, and the package's macro ran).
+func TestRootTestOfPackageModelContext(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{
+		"mart.yml":                         "name: shop\n",
+		"dbt_packages/pkg/dbt_project.yml": "name: pkg\nvars: {v: pkg}\n",
+		"dbt_packages/pkg/models/pc.sql":   "select 1 as id\n",
+		"dbt_packages/pkg/macros/t.sql":    "{% test shadowed(model, column_name) %}select 'pkg' as w{% endtest %}\n{% test pkg_only(model, column_name) %}select 'pkg_only' as w{% endtest %}\n",
+		"macros/t.sql":                     "{% test shadowed(model, column_name) %}select '{{ var('v', 'root') }}' as w from {{ model }}{% endtest %}\n",
+		"models/_r.yml": "version: 2\nmodels:\n  - name: pc\n    columns:\n      - name: id\n        data_tests:\n" +
+			"          - shadowed:\n              config: {tags: \"{{ [var('v', 'root')] }}\"}\n          - pkg_only\n",
+	})
+	require.NotNil(t, res, "%v", diags)
+	got := map[string]*Node{}
+	for _, n := range res.Manifest.Nodes {
+		if n.ResourceType == TypeTest {
+			got[n.Name] = n
+		}
+	}
+	sh := got["shadowed_pc_id"]
+	require.NotNil(t, sh)
+	require.Equal(t, "shop", sh.Package)
+	require.Contains(t, sh.CompiledCode, "'root' as w")
+	require.Equal(t, []string{"root"}, sh.Tags)
+	require.NotNil(t, got["pkg_only_pc_id"], "a test only the package defines is found")
+	require.Contains(t, got["pkg_only_pc_id"].CompiledCode, "'pkg_only' as w")
+}
