@@ -231,7 +231,15 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 		wh = w
 	}
 	if f.deferring.enabled {
-		deferred, err := g.deferTo(res, wh, ids, &f.sel, f.deferring)
+		// the nodes that run: `mart test` selects models as well as
+		// tests, and runs the tests alone, whose parents defer (as dbt
+		// test --defer): a selected model that does not run is not built
+		// here either (found by review)
+		running := make([]string, len(p.Steps))
+		for i, s := range p.Steps {
+			running[i] = s.ID
+		}
+		deferred, err := g.deferTo(res, wh, running, &f.sel, f.deferring)
 		if err != nil {
 			return err
 		}
