@@ -1098,15 +1098,25 @@ func (d *entryDecoder) decode(i int) (*Node, error) {
 
 // entry is node i's manifest.json entry, as read.
 func (d *entryDecoder) entry(i int) ([]byte, error) {
-	at := d.l.snap.Entries[i]
-	if at[0] < 0 || at[1] <= at[0] || at[1] > d.l.snap.Manifest.Size {
-		return nil, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", d.l.ix.nodes[i].sel.UniqueID)
+	at, err := d.span(i)
+	if err != nil {
+		return nil, err
 	}
 	b := make([]byte, at[1]-at[0])
 	if _, err := d.f.ReadAt(b, at[0]); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// span is where node i's entry is in manifest.json, checked against the
+// file's size.
+func (d *entryDecoder) span(i int) ([2]int64, error) {
+	at := d.l.snap.Entries[i]
+	if at[0] < 0 || at[1] <= at[0] || at[1] > d.l.snap.Manifest.Size {
+		return at, fmt.Errorf("%s's entry in manifest.json is not where the snapshot says", d.l.ix.nodes[i].sel.UniqueID)
+	}
+	return at, nil
 }
 
 // decodeFrom is decode of node i's entry b.

@@ -61,7 +61,7 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 	}
 	// the generic tests' entries are read in spans of consecutive ones
 	// (manifest.json writes nodes in id order: the tests are together),
-	// each searched for the macros' ids, a hit taken as its entry's
+	// one read a span, and each entry searched for the macros' ids
 	var hits []int
 	const span = 4 << 20
 	dec, err := newEntryDecoder(l)
@@ -80,29 +80,11 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 		if _, err := dec.f.ReadAt(buf, from); err != nil {
 			return "manifest.json is unreadable"
 		}
-		found := map[int]bool{}
-		for _, p := range pats {
-			for off := 0; ; {
-				k := bytes.Index(buf[off:], p)
-				if k < 0 {
-					break
-				}
-				at := from + int64(off+k)
-				// the entry that holds it (one between entries is no test's)
-				g, _ := slices.BinarySearchFunc(group, at, func(i int, at int64) int {
-					switch e := snap.Entries[i]; {
-					case e[1] <= at:
-						return -1
-					case e[0] > at:
-						return 1
-					}
-					return 0
-				})
-				if g < len(group) && snap.Entries[group[g]][0] <= at && at < snap.Entries[group[g]][1] && !found[group[g]] {
-					found[group[g]] = true
-					hits = append(hits, group[g])
-				}
-				off += k + len(p)
+		for _, i := range group {
+			at := snap.Entries[i]
+			entry := buf[at[0]-from : at[1]-from]
+			if slices.ContainsFunc(pats, func(p []byte) bool { return bytes.Contains(entry, p) }) {
+				hits = append(hits, i)
 			}
 		}
 		group = group[:0]
@@ -113,9 +95,9 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 		if in.gone || in.sel.ResourceType != TypeTest || in.sel.TestType != "generic" || i >= len(snap.Entries) {
 			continue
 		}
-		at := snap.Entries[i]
-		if at[0] < 0 || at[1] <= at[0] || at[1] > snap.Manifest.Size {
-			return nil, in.sel.UniqueID + "'s entry in manifest.json is not where the snapshot says"
+		at, err := dec.span(i)
+		if err != nil {
+			return nil, err.Error()
 		}
 		if len(group) > 0 {
 			first, last := snap.Entries[group[0]], snap.Entries[group[len(group)-1]]
