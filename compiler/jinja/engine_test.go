@@ -319,3 +319,22 @@ func TestFoundMacros(t *testing.T) {
 		assert.Equal(t, c.found, e.Found(), c.src)
 	}
 }
+
+// A value with no text of its own (a macro, a function, a Go object of
+// the context) prints the same text on every render: Go's %v of it held
+// addresses, so two compiles of one project wrote different SQL (found by
+// review).
+func TestObjectsPrintTheSameEveryTime(t *testing.T) {
+	e := testEngine(t)
+	type object struct{ p *int }
+	n := 1
+	ctx := map[string]any{
+		"ref":    Func(func(args []any, kw map[string]any) (any, error) { return "", nil }),
+		"config": &object{&n},
+		"plain":  func() {},
+	}
+	src := `{{ cents }}|{{ cents ~ "" }}|{{ [cents, ref] }}|{{ {'r': ref} }}|{{ config }}|{{ plain }}|{% for i in [1] %}{{ loop }}{% endfor %}|` +
+		`{% macro local() %}{% endmacro %}{{ local }}|{{ cents | string | length }}`
+	want := `<Macro 'cents'>|<Macro 'cents'>|[<Macro 'cents'>, <function>]|{'r': <function>}|<object>|<function>|<object>|<Macro 'local'>|15`
+	assert.Equal(t, want, render(t, e, src, ctx))
+}

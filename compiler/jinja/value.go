@@ -181,12 +181,24 @@ func Str(v any) string {
 	if f, ok := v.(float32); ok {
 		return formatFloat(float64(f))
 	}
+	switch t := v.(type) {
+	case *Macro:
+		return "<Macro " + pyQuote(t.Name) + ">" // as Jinja writes one
+	case *boundMacro:
+		return "<Macro " + pyQuote(t.m.Name) + ">"
+	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.Slice, reflect.Array, reflect.Map:
 		return repr(v)
 	case reflect.String:
 		return rv.String()
+	case reflect.Func:
+		return "<function>"
+	case reflect.Pointer, reflect.Struct, reflect.Interface, reflect.Chan, reflect.UnsafePointer:
+		// a Go object of mart's (config, adapter, loop): its fields would
+		// print addresses, which differ from one compile to the next
+		return "<object>"
 	}
 	return fmt.Sprint(v)
 }
