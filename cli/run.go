@@ -178,9 +178,24 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	}
 	ids, err = g.selectNodes(res, &f.sel, indirectTests)
 	if err != nil {
-		return err
+		return g.failedAfterCompile(res, err)
 	}
 	return g.runSelected(command, kinds, res, invocation, ids, f, "")
+}
+
+// failedAfterCompile writes target/ (manifest.json, no compiled file) as
+// a command that runs nothing does, and returns err: the project
+// compiled, and the command fails before it runs anything (a selector
+// that cannot be served, a seed file that cannot be loaded, a warehouse
+// that does not open). dbt writes its manifest before it selects, and a
+// command loaded from the patch snapshot has patched target/ by then: a
+// whole compile leaving it as it was made the two differ (found by
+// review).
+func (g *globals) failedAfterCompile(res *compiler.Result, err error) error {
+	if werr := res.WriteTarget(nil); werr != nil {
+		g.v.Error(werr)
+	}
+	return err
 }
 
 // runSelected runs the plan of the selected nodes of the given kinds.
@@ -198,7 +213,7 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 		return res.WriteTarget(nil)
 	}
 	if err := g.checkSeeds(res, p, f.fullRefresh); err != nil {
-		return err
+		return g.failedAfterCompile(res, err)
 	}
 	threads := f.threads
 	if threads <= 0 {
@@ -224,7 +239,7 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	if !f.dryRun || f.deferring.enabled {
 		w, err := g.openWarehouse(res)
 		if err != nil {
-			return err
+			return g.failedAfterCompile(res, err)
 		}
 		phase.Mark("open warehouse")
 		defer func() { w.Close(); phase.Mark("close warehouse") }()
@@ -241,7 +256,7 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 		}
 		deferred, err := g.deferTo(res, wh, running, &f.sel, f.deferring)
 		if err != nil {
-			return err
+			return g.failedAfterCompile(res, err)
 		}
 		res, p = deferred, newPlan(deferred, ids, kinds, f.storeFailures)
 	}

@@ -1995,3 +1995,32 @@ func TestResultSelectorFromPatchMatchesWholeCompile(t *testing.T) {
 	}
 	require.Equal(t, tables(t, whole), tables(t, light))
 }
+
+// A run that fails after its project compiled, before it runs anything (a
+// seed file that cannot be loaded), leaves target/manifest.json as a
+// whole compile's run leaves it: the project's, as dbt writes its
+// manifest before it runs. Loaded from the snapshot, the run has patched
+// target/ by then; a whole compile used to leave it as it was (found by
+// review). The warehouse is not touched either way.
+func TestFailedRunLeavesTargetAsWholeCompile(t *testing.T) {
+	light, whole := chainProject(t), chainProject(t)
+	for _, dir := range []string{light, whole} {
+		r := mart(t, dir, "build")
+		require.Equal(t, 0, r.Code, r.String())
+		r = mart(t, dir, "compile")
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	before := tables(t, whole)
+	for round, args := range [][]string{{"seed"}, {"build", "--select", "m1"}, {"seed", "--select", "raw_ids"}} {
+		for _, dir := range []string{light, whole} {
+			// a row with a field more, and a model edited
+			writeFile(t, dir, "seeds/raw_ids.csv", fmt.Sprintf("id\n1\n2,%d\n", round))
+			writeFile(t, dir, "models/m3.sql", fmt.Sprintf("select id, %d as r from {{ ref('m4') }}\n", round))
+		}
+		sameAsWhole(t, round, light, whole, args, nil)
+		require.Contains(t, readFile(t, whole, "target/manifest.json"), fmt.Sprintf("%d as r", round), "the whole compile's manifest.json is this round's")
+		require.Equal(t, manifestBody(t, whole), manifestBody(t, light), "round %d: manifest.json", round)
+	}
+	require.Equal(t, before, tables(t, whole))
+	require.Equal(t, before, tables(t, light))
+}
