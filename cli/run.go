@@ -178,19 +178,21 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	}
 	ids, err = g.selectNodes(res, &f.sel, indirectTests)
 	if err != nil {
-		return g.failedAfterCompile(res, err)
+		// (target/ as it was: a selection that cannot be made is bad
+		// input, and a patch gives it up before it writes)
+		return err
 	}
 	return g.runSelected(command, kinds, res, invocation, ids, f, "")
 }
 
 // failedAfterCompile writes target/ (manifest.json, no compiled file) as
 // a command that runs nothing does, and returns err: the project
-// compiled, and the command fails before it runs anything (a selector
-// that cannot be served, a seed file that cannot be loaded, a warehouse
-// that does not open). dbt writes its manifest before it selects, and a
-// command loaded from the patch snapshot has patched target/ by then: a
-// whole compile leaving it as it was made the two differ (found by
-// review).
+// compiled and its selection was made, and the command fails before it
+// runs anything (a seed file that cannot be loaded, a warehouse that does
+// not open, a state it cannot defer to). dbt writes its manifest before it
+// runs, and a command loaded from the patch snapshot has patched target/
+// by then: a whole compile leaving it as it was made the two differ
+// (found by review).
 func (g *globals) failedAfterCompile(res *compiler.Result, err error) error {
 	if werr := res.WriteTarget(nil); werr != nil {
 		g.v.Error(werr)
