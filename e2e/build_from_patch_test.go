@@ -1812,8 +1812,9 @@ func TestDeferFromPatchMatchesWholeCompile(t *testing.T) {
 				{"!", "build", "--select", "m1", "--state", filepath.Join(s, "none")},
 				deferTo(s, "--select", "m1", "--favor-state"),
 				// a command that fails after its patch (a seed that does
-				// not load) leaves the deferred manifest.json too (found by
-				// review)
+				// not load) writes the project's manifest.json, as its whole
+				// compile does (session 31; until then both left the
+				// deferred one)
 				{"write", "seeds/raw_ids.csv", "id\n1\n2,3\n"},
 				{"!", "build", "--select", "raw_ids"},
 				{"write", "seeds/raw_ids.csv", "id\n1\n2\n"},
