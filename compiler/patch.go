@@ -1661,6 +1661,10 @@ type Patched struct {
 	load *patchLoad // for a run of a selection (patchload.go); nil when the snapshot was not kept
 }
 
+// patchWriteHook, when set (tests), runs when a patch is about to take the
+// snapshot's lock and write target/.
+var patchWriteHook func()
+
 // CompileByPatch compiles the project by patching target/ as the last
 // `mart compile` left it (see the top of this file), and writes it. It
 // returns nil and why when it cannot: the caller then compiles as usual.
@@ -2769,8 +2773,23 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// snapshot, and the next compile compiles the whole project. The
 	// snapshot's lock is held meanwhile: a command that read it before
 	// does not put it back (writeIfInPlace)
+	if patchWriteHook != nil {
+		patchWriteHook()
+	}
 	if unlock, ok := lockSnapshot(file); ok {
 		defer unlock()
+	}
+	// another mart may have written target/ since this one read the
+	// snapshot (a patch of an edit made meanwhile, whose compiled files
+	// this one's snapshot would not know of): then it is not this one's
+	// to replace (found by review). Under the lock, a patch that wrote
+	// after it replaced the snapshot; a whole compile replaces
+	// manifest.json.
+	if !snap.inPlace(file) {
+		return nil, "another mart wrote target/ meanwhile"
+	}
+	if st, err := statOf(manifestFile); err != nil || !st.same(snap.Manifest) {
+		return nil, "another mart wrote target/ meanwhile"
 	}
 	if err := os.Remove(file); err != nil {
 		return nil, "cannot replace the snapshot: " + err.Error()

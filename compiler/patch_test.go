@@ -3242,3 +3242,75 @@ func TestPatchDescribesModelsNotPatchable(t *testing.T) {
 			"models/_p.yml": props("e", "u", "      - name: extra\n        description: more\n")}},
 	})
 }
+
+// Two patches at once: the slower one read the snapshot before the faster
+// one patched an edit made meanwhile. When it gets the snapshot's lock it
+// gives up (a whole compile follows): replacing the faster one's snapshot
+// with its own, which knows nothing of the faster one's compiled file,
+// left that file stale for good once the edit was undone (found by
+// review).
+func TestPatchGivesUpWhenAnotherPatchWrote(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := writeProject(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/a.sql": "select 1 as id\n",
+		"models/b.sql": "select * from {{ ref('a') }}\n",
+	})
+	old := time.Now().Add(-time.Hour) // stats trusted, as after an edit some time ago
+	setTime := func(rel string) {
+		require.NoError(t, os.Chtimes(filepath.Join(dir, rel), old, old))
+		old = old.Add(time.Second)
+	}
+	setTime("models/a.sql")
+	setTime("models/b.sql")
+	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	compileKeepingPatch(t, opt)
+	compiledA := filepath.Join(dir, "target", "compiled", "models", "a.sql")
+
+	// the slow patch has checked its inputs (a: v1) and waits for the lock
+	// while a is edited and another mart patches the edit
+	waiting, release := make(chan struct{}), make(chan struct{})
+	patchWriteHook = func() {
+		patchWriteHook = nil // the other patch's write goes through
+		close(waiting)
+		<-release
+	}
+	defer func() { patchWriteHook = nil }()
+	slow := make(chan string, 1)
+	writeProjectFile(t, dir, "models/b.sql", "select * from {{ ref('a') }} -- b2\n") // for the slow one to patch
+	setTime("models/b.sql")
+	go func() {
+		_, why := CompileByPatch(opt)
+		slow <- why
+	}()
+	<-waiting
+	v1 := readFileString(t, filepath.Join(dir, "models/a.sql"))
+	writeProjectFile(t, dir, "models/a.sql", "select 2 as id\n")
+	setTime("models/a.sql")
+	p, why := CompileByPatch(opt)
+	require.NotNil(t, p, why)
+	require.Equal(t, "select 2 as id\n", readFileString(t, compiledA))
+	close(release)
+	require.Equal(t, "another mart wrote target/ meanwhile", <-slow)
+
+	// the edit undone (a's stat as the snapshot the slow one read had it)
+	writeProjectFile(t, dir, "models/a.sql", v1)
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), old.Add(-4*time.Second), old.Add(-4*time.Second)))
+	for range 2 {
+		if p, _ := CompileByPatch(opt); p == nil {
+			compileKeepingPatch(t, opt)
+		}
+	}
+	cold, diags := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
+	require.NotNil(t, cold, "%v", diags)
+	cold.DropPatch()
+	requireCompiledFiles(t, dir, cold, "after the race", false)
+	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA))
+}
+
+func readFileString(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	return string(b)
+}
