@@ -116,8 +116,9 @@ type Result struct {
 
 	parseCache *pendingCache // written with target/ (partialparse.go)
 	// prior: with patch, the compiled directories the last snapshot
-	// recorded, which StartWriteTarget need not read (priorOutputs)
-	prior func() map[string]fileStat
+	// recorded, which StartWriteTarget need not read, and that snapshot
+	// file's stat (priorOutputs)
+	prior func() (map[string]fileStat, fileStat)
 	patch *pendingPatch // kept by KeepPatch (patch.go)
 	// light is set on the part of a project a build loaded from the patch
 	// snapshot (Patched.Result): target/manifest.json is the patch's
@@ -146,7 +147,7 @@ type compilation struct {
 	*scope
 	// prior: a compile that keeps a patch snapshot, the compiled
 	// directories the snapshot in target/ recorded (priorOutputs)
-	prior    func() map[string]fileStat
+	prior    func() (map[string]fileStat, fileStat)
 	target   *Target
 	nodes    []*Node // every node, enabled or not
 	disabled map[string]*Node

@@ -365,12 +365,16 @@ func (s *sumChanges) merge(o sumChanges) {
 // recorded (as a patch refuses when it changed: checkOutputs). 30,000
 // compiled files compared by reading cost a whole compile of the 10k
 // bench project 0.2-0.3 s.
-func priorOutputs(tdir string) func() map[string]fileStat {
-	ch := make(chan map[string]fileStat, 1)
+func priorOutputs(tdir string) func() (map[string]fileStat, fileStat) {
+	type read struct {
+		dirs map[string]fileStat
+		self fileStat
+	}
+	ch := make(chan read, 1)
 	go func() {
 		snap, err := readPatchSnapshot(filepath.Join(tdir, PatchFile))
 		if err != nil || snap.Boot != bootID() {
-			ch <- nil
+			ch <- read{}
 			return
 		}
 		// the snapshot's compile (or patch, or run) wrote target/ last, as
@@ -379,7 +383,7 @@ func priorOutputs(tdir string) func() map[string]fileStat {
 		// (prepareCompiled), but another tool writing target/ (dbt run in
 		// the same project) writes manifest.json, and its files in place
 		if st, err := statOf(filepath.Join(tdir, "manifest.json")); err != nil || !st.same(snap.Manifest) {
-			ch <- nil
+			ch <- read{}
 			return
 		}
 		dirs := make(map[string]fileStat, len(snap.Compiled))
@@ -388,7 +392,10 @@ func priorOutputs(tdir string) func() map[string]fileStat {
 				dirs[c.Path] = c
 			}
 		}
-		ch <- dirs
+		ch <- read{dirs, snap.self}
 	}()
-	return sync.OnceValue(func() map[string]fileStat { return <-ch })
+	return sync.OnceValues(func() (map[string]fileStat, fileStat) {
+		r := <-ch
+		return r.dirs, r.self
+	})
 }

@@ -1490,10 +1490,20 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 	<-res.patch.written
 	require.NoError(t, res.patch.blobsErr)
 	require.ElementsMatch(t, []string{fresh, res.patch.blobsTmp}, tempsOf(blobs), "the stale one removed")
-	requireOld()
+	// the snapshot went as the compile started to write target/ (a patch
+	// that read it gives up); the blobs file stays until one is kept
+	requireOldBlobs := func() {
+		t.Helper()
+		_, err := os.Stat(snapFile)
+		require.ErrorIs(t, err, fs.ErrNotExist)
+		b, err := os.ReadFile(blobs)
+		require.NoError(t, err)
+		require.Equal(t, oldBlobs, b)
+	}
+	requireOldBlobs()
 	res.DropPatch()
 	require.Equal(t, []string{fresh}, tempsOf(blobs))
-	requireOld()
+	requireOldBlobs()
 
 	// kept
 	res, diags = Compile(opt)
@@ -3313,4 +3323,54 @@ func readFileString(t *testing.T, file string) string {
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// A whole compile and a patch at once: the whole compile read the last
+// snapshot's sums of the compiled directories when it started, and a
+// patch of an edit made meanwhile wrote a compiled file in place before
+// the whole compile wrote target/. The whole compile does not trust those
+// sums then (the snapshot in place is not the one it read): trusting them,
+// it kept the patch's file, which its own snapshot said was its own, and
+// left it stale for good once the edit was undone (found by review).
+func TestWholeCompileAfterAPatchItDidNotRead(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := writeProject(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/a.sql": "select 1 as id\n",
+		"models/b.sql": "select * from {{ ref('a') }}\n",
+	})
+	old := time.Now().Add(-time.Hour)
+	for _, f := range []string{"models/a.sql", "models/b.sql"} {
+		require.NoError(t, os.Chtimes(filepath.Join(dir, f), old, old))
+	}
+	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	compileKeepingPatch(t, opt)
+	compiledA := filepath.Join(dir, "target", "compiled", "models", "a.sql")
+
+	whole, diags := Compile(opt) // a: v1, the snapshot's sums read
+	require.NotNil(t, whole, "%v", diags)
+	whole.prior()
+	writeProjectFile(t, dir, "models/a.sql", "select 2 as id\n")
+	edited := old.Add(time.Minute)
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), edited, edited))
+	p, why := CompileByPatch(opt)
+	require.NotNil(t, p, why)
+	require.Equal(t, "select 2 as id\n", readFileString(t, compiledA))
+	ids := compiledIDs(whole)
+	require.NoError(t, whole.WriteTarget(ids))
+	whole.KeepPatch(ids, diags, nil, 0)
+	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA), "the whole compile's file")
+
+	// the edit undone, as the whole compile read it
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), old, old))
+	for range 2 {
+		if p, _ := CompileByPatch(opt); p == nil {
+			compileKeepingPatch(t, opt)
+		}
+	}
+	cold, cd := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
+	require.NotNil(t, cold, "%v", cd)
+	cold.DropPatch()
+	requireCompiledFiles(t, dir, cold, "after the race", false)
 }

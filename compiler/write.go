@@ -93,8 +93,25 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	var prior map[string]fileStat // the directories the last snapshot recorded
 	if r.patch != nil && r.light == nil {
 		sums = make([]string, len(groups))
+		var was fileStat
 		if r.prior != nil {
-			prior = r.prior()
+			prior, was = r.prior()
+		}
+		// under the snapshot's lock, which a patch holds while it writes:
+		// when the snapshot in place is not the one prior was read from, a
+		// patch wrote compiled files since, in place, which prior's sums
+		// do not know of; and the snapshot goes now, not at the first file
+		// this changes, so that a patch that read it before gives up
+		// rather than write while this compile does (CompileByPatch's
+		// check under the lock; found by review)
+		file := filepath.Join(dir, PatchFile)
+		unlock, locked := lockSnapshot(file)
+		if st, err := statOf(file); err != nil || was.Size == 0 || !st.same(was) {
+			prior = nil
+		}
+		os.Remove(file)
+		if locked {
+			unlock()
 		}
 	}
 	if r.light != nil {
