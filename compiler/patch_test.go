@@ -3306,16 +3306,23 @@ func TestPatchGivesUpWhenAnotherPatchWrote(t *testing.T) {
 	// the edit undone (a's stat as the snapshot the slow one read had it)
 	writeProjectFile(t, dir, "models/a.sql", v1)
 	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), old.Add(-4*time.Second), old.Add(-4*time.Second)))
+	requireCompilesAsCold(t, opt)
+	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA))
+}
+
+// requireCompilesAsCold compiles twice as `mart compile` does (patched
+// when it can) and requires every compiled file to be a cold compile's.
+func requireCompilesAsCold(t *testing.T, opt Options) {
+	t.Helper()
 	for range 2 {
 		if p, _ := CompileByPatch(opt); p == nil {
 			compileKeepingPatch(t, opt)
 		}
 	}
-	cold, diags := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
+	cold, diags := Compile(Options{ProjectDir: opt.ProjectDir, InvocationID: opt.InvocationID})
 	require.NotNil(t, cold, "%v", diags)
 	cold.DropPatch()
-	requireCompiledFiles(t, dir, cold, "after the race", false)
-	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA))
+	requireCompiledFiles(t, opt.ProjectDir, cold, "after the race", false)
 }
 
 func readFileString(t *testing.T, file string) string {
@@ -3364,13 +3371,5 @@ func TestWholeCompileAfterAPatchItDidNotRead(t *testing.T) {
 	// the edit undone, as the whole compile read it
 	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
 	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), old, old))
-	for range 2 {
-		if p, _ := CompileByPatch(opt); p == nil {
-			compileKeepingPatch(t, opt)
-		}
-	}
-	cold, cd := Compile(Options{ProjectDir: dir, InvocationID: "inv"})
-	require.NotNil(t, cold, "%v", cd)
-	cold.DropPatch()
-	requireCompiledFiles(t, dir, cold, "after the race", false)
+	requireCompilesAsCold(t, opt)
 }
