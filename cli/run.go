@@ -194,10 +194,24 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 // by then: a whole compile leaving it as it was made the two differ
 // (found by review).
 func (g *globals) failedAfterCompile(res *compiler.Result, err error) error {
-	if werr := res.WriteTarget(nil); werr != nil {
+	if werr := g.writeManifestOnly(res); werr != nil {
 		g.v.Error(werr)
 	}
 	return err
+}
+
+// writeManifestOnly writes target/ for a run that runs nothing: its
+// manifest.json, no compiled file, and the snapshot of its whole compile
+// when it makes one (a whole compile takes the last one out as it writes:
+// without a new one the next compile would be whole too; found by review).
+func (g *globals) writeManifestOnly(res *compiler.Result) error {
+	if err := res.WriteTarget(nil); err != nil {
+		return err
+	}
+	if g.patchSnapshot {
+		g.keepPatch(res, nil)
+	}
+	return nil
 }
 
 // runSelected runs the plan of the selected nodes of the given kinds.
@@ -212,7 +226,7 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	p := newPlan(res, ids, kinds, f.storeFailures)
 	if len(p.Steps) == 0 {
 		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
-		return res.WriteTarget(nil)
+		return g.writeManifestOnly(res)
 	}
 	if err := g.checkSeeds(res, p, f.fullRefresh); err != nil {
 		return g.failedAfterCompile(res, err)

@@ -2025,3 +2025,27 @@ func TestFailedRunLeavesTargetAsWholeCompile(t *testing.T) {
 	require.Equal(t, before, tables(t, whole))
 	require.Equal(t, before, tables(t, light))
 }
+
+// A run that fails after a whole compile (a seed that does not load, in a
+// project whose model reads run_started_at: the patch cannot be adopted)
+// writes manifest.json and keeps its compile's snapshot: the next run
+// loads from it. It took the last snapshot out as it wrote target/ and
+// kept none, so every run after a failed one compiled whole (found by
+// review).
+func TestFailedRunKeepsASnapshot(t *testing.T) {
+	dir := chainProject(t)
+	writeFile(t, dir, "models/ts.sql", "select '{{ run_started_at }}' as t\n")
+	for _, args := range [][]string{{"build"}, {"compile"}} {
+		r := mart(t, dir, args...)
+		require.Equal(t, 0, r.Code, r.String())
+	}
+	writeFile(t, dir, "seeds/raw_ids.csv", "id\n1\n2,3\n")
+	r := martEnv(t, dir, []string{"MART_TIMINGS=1"}, "seed")
+	require.Equal(t, 2, r.Code, r.String())
+	require.Contains(t, r.Stderr, "no selection from the patch", "the run compiled whole")
+	require.FileExists(t, filepath.Join(dir, "target", "partial_parse.patch"))
+	writeFile(t, dir, "seeds/raw_ids.csv", "id\n1\n2\n")
+	r = martEnv(t, dir, []string{"MART_TIMINGS=1"}, "build", "--select", "m1")
+	require.Equal(t, 0, r.Code, r.String())
+	require.Regexp(t, loadedFromPatch, r.Stderr)
+}
