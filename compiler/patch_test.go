@@ -3373,3 +3373,45 @@ func TestWholeCompileAfterAPatchItDidNotRead(t *testing.T) {
 	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), old, old))
 	requireCompilesAsCold(t, opt)
 }
+
+// A run loaded from the snapshot writes its compiled files after its patch
+// let the snapshot's lock go: a patch of another mart may write target/
+// in between. The run's writes then take that patch's snapshot out, which
+// knows nothing of them; before, it stayed, and the run's file (the model
+// as the run loaded it) was stale under it for good (found by review).
+func TestRunWritesAfterAnotherPatch(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := writeProject(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/a.sql": "select 1 as id\n",
+		"models/b.sql": "select * from {{ ref('a') }}\n",
+	})
+	old := time.Now().Add(-time.Hour)
+	for _, f := range []string{"models/a.sql", "models/b.sql"} {
+		require.NoError(t, os.Chtimes(filepath.Join(dir, f), old, old))
+	}
+	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	compileKeepingPatch(t, opt)
+	compiledA := filepath.Join(dir, "target", "compiled", "models", "a.sql")
+
+	runOpt := opt
+	runOpt.PatchForRun = true
+	p, why := CompileByPatch(runOpt)
+	require.NotNil(t, p, why)
+	_, why = p.SelectorGraph()
+	require.Empty(t, why)
+	run, why := p.Result([]string{"model.p.a"})
+	require.NotNil(t, run, why)
+
+	// another mart patches an edit of a
+	writeProjectFile(t, dir, "models/a.sql", "select 2 as id\n")
+	edited := old.Add(time.Minute)
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), edited, edited))
+	other, why := CompileByPatch(opt)
+	require.NotNil(t, other, why)
+	require.Equal(t, "select 2 as id\n", readFileString(t, compiledA))
+
+	require.NoError(t, run.WriteTarget([]string{"model.p.a"}))
+	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA), "the run's file")
+	requireCompilesAsCold(t, opt)
+}

@@ -1311,13 +1311,16 @@ func (d *entryDecoder) source(key string) *Node {
 // (restatCompiled): the compiled directories it wrote in, or made a
 // directory in, changed, and the next patch would otherwise find target/
 // touched.
+// It runs under the snapshot's lock, which the caller holds since before
+// it wrote them, and only when the snapshot in place is the one loaded.
 func (l *patchLoad) touched(changes sumChanges) {
-	writeIfInPlace(l.file, l.snap, func() error {
-		if err := restatCompiled(l.snap, changes); err != nil {
-			return err
-		}
-		return writePatchSnapshot(l.file, l.snap)
-	})
+	err := restatCompiled(l.snap, changes)
+	if err == nil {
+		err = writePatchSnapshot(l.file, l.snap)
+	}
+	if err != nil {
+		os.Remove(l.file)
+	}
 }
 
 // restatCompiled stats again the compiled directories that changes wrote
@@ -1351,10 +1354,24 @@ func restatCompiled(snap *patchSnapshot, changes sumChanges) error {
 func (r *Result) writeLight(write func() error) func() error {
 	done := make(chan error, 1)
 	go func() {
+		// under the snapshot's lock, so that no patch of another mart
+		// writes between these files and the snapshot's record of them;
+		// when the snapshot in place is no longer the one this run loaded
+		// (another mart wrote target/ since), it goes first: it does not
+		// know of these files (found by review)
+		file := r.light.file
+		unlock, locked := lockSnapshot(file)
+		inPlace := r.light.snap.inPlace(file)
+		if !inPlace {
+			os.Remove(file)
+		}
 		err := write()
 		phase.Mark("compiled files")
-		if err == nil {
+		if err == nil && inPlace {
 			r.light.touched(r.sumChanges)
+		}
+		if locked {
+			unlock()
 		}
 		done <- err
 	}()
