@@ -338,3 +338,14 @@ func TestObjectsPrintTheSameEveryTime(t *testing.T) {
 	want := `<Macro 'cents'>|<Macro 'cents'>|[<Macro 'cents'>, <function>]|{'r': <function>}|<object>|<function>|<object>|<Macro 'local'>|15`
 	assert.Equal(t, want, render(t, e, src, ctx))
 }
+
+// Go values a context may hold print as Python would print them: a map of
+// another type than map[string]any (which recursed through Str and repr
+// until the stack overflowed) and an unsigned integer past the largest int
+// (which printed negative). Found by review.
+func TestOtherGoValuesPrint(t *testing.T) {
+	assert.Equal(t, "{'a': 1, 'b': 2}", Str(map[string]int{"b": 2, "a": 1}))
+	assert.Equal(t, "[{1: 'x'}]", Str([]map[int]string{{1: "x"}}))
+	assert.Equal(t, "9223372036854775808", Str(uint64(1<<63)))
+	assert.Equal(t, "18446744073709551615", Str(^uint(0)))
+}

@@ -175,6 +175,12 @@ func Str(v any) string {
 	case error:
 		return t.Error()
 	}
+	switch t := v.(type) {
+	case uint64: // (toInt wraps one past the largest int)
+		return strconv.FormatUint(t, 10)
+	case uint:
+		return strconv.FormatUint(uint64(t), 10)
+	}
 	if n, ok := toInt(v); ok {
 		return strconv.Itoa(n)
 	}
@@ -315,6 +321,18 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 		b.WriteString("}")
 	default:
 		rv := reflect.ValueOf(v)
+		if v != nil && rv.Kind() == reflect.Map {
+			if _, ok := v.(fmt.Stringer); !ok {
+				// another map type of Go's (map[string]int): as a dict
+				// (Str sends maps here: through Str it never ended)
+				m := make(map[any]any, rv.Len())
+				for it := rv.MapRange(); it.Next(); {
+					m[it.Key().Interface()] = it.Value().Interface()
+				}
+				writeRepr(b, m, depth)
+				return
+			}
+		}
 		if v != nil && (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) {
 			if _, ok := v.(fmt.Stringer); !ok {
 				items := make([]any, rv.Len())
