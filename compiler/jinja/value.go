@@ -201,9 +201,10 @@ func Str(v any) string {
 		return rv.String()
 	case reflect.Func:
 		return "<function>"
-	case reflect.Pointer, reflect.Struct, reflect.Interface, reflect.Chan, reflect.UnsafePointer:
+	case reflect.Pointer, reflect.Interface, reflect.Chan, reflect.UnsafePointer:
 		// a Go object of mart's (config, adapter, loop): its fields would
-		// print addresses, which differ from one compile to the next
+		// print addresses, which differ from one compile to the next (a
+		// struct value, a driver's interval say, prints its fields)
 		return "<object>"
 	}
 	return fmt.Sprint(v)
