@@ -3260,22 +3260,13 @@ func TestPatchDescribesModelsNotPatchable(t *testing.T) {
 // left that file stale for good once the edit was undone (found by
 // review).
 func TestPatchGivesUpWhenAnotherPatchWrote(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := writeProject(t, map[string]string{
-		"mart.yml":     "name: p\n",
-		"models/a.sql": "select 1 as id\n",
-		"models/b.sql": "select * from {{ ref('a') }}\n",
-	})
-	old := time.Now().Add(-time.Hour) // stats trusted, as after an edit some time ago
-	setTime := func(rel string) {
+	opt, compiledA, at := raceProject(t)
+	dir := opt.ProjectDir
+	old := at.Add(time.Second)
+	setTime := func(rel string) { // each edit an mtime of its own, still in the past
 		require.NoError(t, os.Chtimes(filepath.Join(dir, rel), old, old))
 		old = old.Add(time.Second)
 	}
-	setTime("models/a.sql")
-	setTime("models/b.sql")
-	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	compileKeepingPatch(t, opt)
-	compiledA := filepath.Join(dir, "target", "compiled", "models", "a.sql")
 
 	// the slow patch has checked its inputs (a: v1) and waits for the lock
 	// while a is edited and another mart patches the edit
@@ -3305,9 +3296,30 @@ func TestPatchGivesUpWhenAnotherPatchWrote(t *testing.T) {
 
 	// the edit undone (a's stat as the snapshot the slow one read had it)
 	writeProjectFile(t, dir, "models/a.sql", v1)
-	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), old.Add(-4*time.Second), old.Add(-4*time.Second)))
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), at, at))
 	requireCompilesAsCold(t, opt)
 	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA))
+}
+
+// raceProject is the project of the race tests (a, and b refs it), its
+// files' mtime an hour ago (stats trusted, as after an edit some time
+// before), compiled as `mart compile` compiles it: the options, a's
+// compiled file and the files' mtime.
+func raceProject(t *testing.T) (Options, string, time.Time) {
+	t.Helper()
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := writeProject(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/a.sql": "select 1 as id\n",
+		"models/b.sql": "select * from {{ ref('a') }}\n",
+	})
+	old := time.Now().Add(-time.Hour)
+	for _, f := range []string{"models/a.sql", "models/b.sql"} {
+		require.NoError(t, os.Chtimes(filepath.Join(dir, f), old, old))
+	}
+	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
+	compileKeepingPatch(t, opt)
+	return opt, filepath.Join(dir, "target", "compiled", "models", "a.sql"), old
 }
 
 // requireCompilesAsCold compiles twice as `mart compile` does (patched
@@ -3340,19 +3352,8 @@ func readFileString(t *testing.T, file string) string {
 // it kept the patch's file, which its own snapshot said was its own, and
 // left it stale for good once the edit was undone (found by review).
 func TestWholeCompileAfterAPatchItDidNotRead(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := writeProject(t, map[string]string{
-		"mart.yml":     "name: p\n",
-		"models/a.sql": "select 1 as id\n",
-		"models/b.sql": "select * from {{ ref('a') }}\n",
-	})
-	old := time.Now().Add(-time.Hour)
-	for _, f := range []string{"models/a.sql", "models/b.sql"} {
-		require.NoError(t, os.Chtimes(filepath.Join(dir, f), old, old))
-	}
-	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	compileKeepingPatch(t, opt)
-	compiledA := filepath.Join(dir, "target", "compiled", "models", "a.sql")
+	opt, compiledA, old := raceProject(t)
+	dir := opt.ProjectDir
 
 	whole, diags := Compile(opt) // a: v1, the snapshot's sums read
 	require.NotNil(t, whole, "%v", diags)
@@ -3380,19 +3381,8 @@ func TestWholeCompileAfterAPatchItDidNotRead(t *testing.T) {
 // knows nothing of them; before, it stayed, and the run's file (the model
 // as the run loaded it) was stale under it for good (found by review).
 func TestRunWritesAfterAnotherPatch(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := writeProject(t, map[string]string{
-		"mart.yml":     "name: p\n",
-		"models/a.sql": "select 1 as id\n",
-		"models/b.sql": "select * from {{ ref('a') }}\n",
-	})
-	old := time.Now().Add(-time.Hour)
-	for _, f := range []string{"models/a.sql", "models/b.sql"} {
-		require.NoError(t, os.Chtimes(filepath.Join(dir, f), old, old))
-	}
-	opt := Options{ProjectDir: dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
-	compileKeepingPatch(t, opt)
-	compiledA := filepath.Join(dir, "target", "compiled", "models", "a.sql")
+	opt, compiledA, old := raceProject(t)
+	dir := opt.ProjectDir
 
 	runOpt := opt
 	runOpt.PatchForRun = true
