@@ -1586,17 +1586,20 @@ func (r *Result) keepPatch(ids []string, diags Diagnostics, counts map[string]in
 		os.Remove(file)
 		return
 	}
-	dirs := map[string]bool{}
-	for _, id := range ids {
-		n := r.Manifest.Node(id)
-		if n == nil || n.CompiledPath == "" {
-			continue
+	outs := r.compiledDirs.dirs // what writing ids' compiled files found (5 ms for 10,000)
+	if !slices.Equal(ids, r.compiledDirs.ids) {
+		dirs := map[string]bool{}
+		for _, id := range ids {
+			n := r.Manifest.Node(id)
+			if n == nil || n.CompiledPath == "" {
+				continue
+			}
+			if rel := r.compiledRel(n); rel != "" {
+				dirs[filepath.Dir(filepath.Join(dir, filepath.FromSlash(rel)))] = true
+			}
 		}
-		if rel := r.compiledRel(n); rel != "" {
-			dirs[filepath.Dir(filepath.Join(dir, filepath.FromSlash(rel)))] = true
-		}
+		outs = sortedKeys(dirs)
 	}
-	outs := sortedKeys(dirs)
 	snap.Compiled = make([]fileStat, len(outs))
 	var failed atomic.Bool
 	parallel(len(outs), func(i int) {

@@ -54,7 +54,8 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	// a run loaded from the snapshot tells it what its writes changed in
 	// the compiled directories' sums (outputsum.go)
 	var made sumChanges
-	for _, d := range sortedKeys(dirs) {
+	r.compiledDirs.ids, r.compiledDirs.dirs = ids, sortedKeys(dirs)
+	for _, d := range r.compiledDirs.dirs {
 		entries, err := os.ReadDir(d)
 		if errors.Is(err, fs.ErrNotExist) {
 			if r.light != nil {
