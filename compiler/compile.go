@@ -100,6 +100,9 @@ type Result struct {
 	// compiledDirs: the ids prepareCompiled was given and the directories
 	// of their compiled files, sorted (keepPatch's, for the same ids)
 	compiledDirs struct{ ids, dirs []string }
+	// writeUnlock lets the snapshot's lock go once StartWriteTarget's
+	// writes are done (prepareCompiled took it)
+	writeUnlock func()
 	// sumChanges: what a run loaded from the snapshot changed in them
 	sumChanges sumChanges
 

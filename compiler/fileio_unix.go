@@ -221,8 +221,18 @@ func unmapFile(data []byte) {
 
 // lockSnapshot takes the lock of the patch snapshot file (an exclusive
 // flock of file.lock, waited for); false when it cannot be had.
-func lockSnapshot(file string) (unlock func(), ok bool) {
-	fd, err := unix.Open(file+".lock", unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o644)
+func lockSnapshot(file string) (unlock func(), ok bool) { return flockFile(file+".lock", true) }
+
+// lockSnapshotIfUsed is lockSnapshot for a compile that keeps no
+// snapshot: it makes no lock file where no mart has made one (false).
+func lockSnapshotIfUsed(file string) (unlock func(), ok bool) { return flockFile(file+".lock", false) }
+
+func flockFile(file string, create bool) (unlock func(), ok bool) {
+	flags := unix.O_RDWR | unix.O_CLOEXEC
+	if create {
+		flags |= unix.O_CREAT
+	}
+	fd, err := unix.Open(file, flags, 0o644)
 	if err != nil {
 		return nil, false
 	}

@@ -3405,3 +3405,49 @@ func TestRunWritesAfterAnotherPatch(t *testing.T) {
 	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA), "the run's file")
 	requireCompilesAsCold(t, opt)
 }
+
+// Two whole compiles at once, with an edit between them: the second (the
+// edit) wrote its compiled files, the first (as before the edit) wrote all
+// of target/ and its snapshot, then the second put its manifest.json and
+// snapshot in place. That snapshot said the second's compiled file was on
+// disk, where the first's was, and every later compile trusted it. A
+// whole compile now writes target/ under the snapshot's lock: the first
+// waits for the second to be done (its snapshot then says the model
+// changed since it read it, and the next compile patches it).
+func TestWholeCompilesAtOnce(t *testing.T) {
+	opt, compiledA, old := raceProject(t)
+	dir := opt.ProjectDir
+
+	first, diags1 := Compile(opt) // a: v1
+	require.NotNil(t, first, "%v", diags1)
+	writeProjectFile(t, dir, "models/a.sql", "select 2 as id\n")
+	edited := old.Add(time.Minute)
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), edited, edited))
+	second, diags2 := Compile(opt) // a: v2
+	require.NotNil(t, second, "%v", diags2)
+
+	firstDone := make(chan struct{})
+	var firstErr error
+	wholeWriteHook = func() {
+		wholeWriteHook = nil // the first compile's write goes through
+		go func() {
+			defer close(firstDone)
+			ids := compiledIDs(first)
+			if firstErr = first.WriteTarget(ids); firstErr == nil {
+				first.KeepPatch(ids, diags1, nil, 0)
+			}
+		}()
+		select {
+		case <-firstDone:
+		case <-time.After(300 * time.Millisecond): // waiting for the lock
+		}
+	}
+	defer func() { wholeWriteHook = nil }()
+	ids := compiledIDs(second)
+	require.NoError(t, second.WriteTarget(ids))
+	second.KeepPatch(ids, diags2, nil, 0)
+	<-firstDone
+	require.NoError(t, firstErr)
+	_ = compiledA
+	requireCompilesAsCold(t, opt)
+}

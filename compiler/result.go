@@ -93,6 +93,11 @@ func (r *Result) PutBackManifest() {
 	}
 }
 
+// wholeWriteHook, when set (tests), runs when a compile that is not
+// loaded from the snapshot wrote its compiled files and is about to put
+// its manifest.json in place.
+var wholeWriteHook func()
+
 // StartWriteTarget makes the directories of the given nodes' compiled
 // files and writes their compiled SQL, target/manifest.json and the
 // partial-parse cache in the background; wait returns when all are written. It changes no node: a
@@ -163,7 +168,18 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		manifest <- staged{commit, err}
 	}()
 	return sync.OnceValue(func() error {
-		ferr, m := <-files, <-manifest
+		unlock := func() { // prepareCompiled's lock
+			if r.writeUnlock != nil {
+				r.writeUnlock()
+				r.writeUnlock = nil
+			}
+		}
+		defer unlock()
+		ferr := <-files
+		if wholeWriteHook != nil && r.light == nil {
+			wholeWriteHook()
+		}
+		m := <-manifest
 		<-cache
 		if ferr != nil {
 			// the manifest would name files that are not there
@@ -175,6 +191,7 @@ func (r *Result) StartWriteTarget(ids []string) (wait func() error, err error) {
 		if m.err == nil {
 			r.manifestStat, m.err = m.commit(true)
 		}
+		unlock() // target/ is written (stashDeferred takes the lock again)
 		if m.err == nil {
 			// a --defer run's kept manifest.json is not the project's now
 			// (patchdefer.go)

@@ -92,28 +92,40 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	var sums []string
 	var changes []sumChanges
 	var prior map[string]fileStat // the directories the last snapshot recorded
+	// A compile not loaded from the snapshot writes target/ (its compiled
+	// files and manifest.json) under the snapshot's lock, which a patch
+	// holds while it writes too, until StartWriteTarget's wait returns:
+	// two such compiles at once with an edit between them wrote each
+	// other's files in turn, and the snapshot that came last said its own
+	// were on disk (TestWholeCompilesAtOnce). A compile that keeps no
+	// snapshot takes the lock where another mart made it.
+	if r.light == nil {
+		file := filepath.Join(dir, PatchFile)
+		lock := lockSnapshot
+		if r.patch == nil {
+			lock = lockSnapshotIfUsed
+		}
+		if unlock, locked := lock(file); locked {
+			r.writeUnlock = unlock
+		}
+	}
 	if r.patch != nil && r.light == nil {
 		sums = make([]string, len(groups))
 		var was fileStat
 		if r.prior != nil {
 			prior, was = r.prior()
 		}
-		// under the snapshot's lock, which a patch holds while it writes:
-		// when the snapshot in place is not the one prior was read from, a
-		// patch wrote compiled files since, in place, which prior's sums
-		// do not know of; and the snapshot goes now, not at the first file
-		// this changes, so that a patch that read it before gives up
-		// rather than write while this compile does (CompileByPatch's
-		// check under the lock; found by review)
+		// under the lock: when the snapshot in place is not the one prior
+		// was read from, a patch wrote compiled files since, in place,
+		// which prior's sums do not know of; and the snapshot goes now,
+		// not at the first file this changes, so that a patch that read it
+		// before gives up rather than write after this compile did
+		// (CompileByPatch's check under the lock; found by review)
 		file := filepath.Join(dir, PatchFile)
-		unlock, locked := lockSnapshot(file)
 		if st, err := statOf(file); err != nil || was.Size == 0 || !st.same(was) {
 			prior = nil
 		}
 		os.Remove(file)
-		if locked {
-			unlock()
-		}
 	}
 	if r.light != nil {
 		changes = make([]sumChanges, len(groups))
