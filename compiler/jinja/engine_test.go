@@ -333,9 +333,9 @@ func TestObjectsPrintTheSameEveryTime(t *testing.T) {
 		"config": &object{&n},
 		"plain":  func() {},
 	}
-	src := `{{ cents }}|{{ cents ~ "" }}|{{ [cents, ref] }}|{{ {'r': ref} }}|{{ config }}|{{ plain }}|{% for i in [1] %}{{ loop }}{% endfor %}|` +
+	src := `{{ cents }}|{{ cents ~ "" }}|{{ [cents, ref] }}|{{ {'r': ref} }}|{{ config }}|{{ plain }}|{% for i in [1, 2] %}{{ loop }}{% endfor %}|` +
 		`{% macro local() %}{% endmacro %}{{ local }}|{{ cents | string | length }}`
-	want := `<Macro 'cents'>|<Macro 'cents'>|[<Macro 'cents'>, <function>]|{'r': <function>}|<object>|<function>|<object>|<Macro 'local'>|15`
+	want := `<Macro 'cents'>|<Macro 'cents'>|[<Macro 'cents'>, <function>]|{'r': <function>}|<object>|<function>|<LoopContext 1/2><LoopContext 2/2>|<Macro 'local'>|15`
 	assert.Equal(t, want, render(t, e, src, ctx))
 }
 

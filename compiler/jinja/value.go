@@ -192,6 +192,8 @@ func Str(v any) string {
 		return "<Macro " + pyQuote(t.Name) + ">" // as Jinja writes one
 	case *boundMacro:
 		return "<Macro " + pyQuote(t.m.Name) + ">"
+	case *loopInfo:
+		return "<LoopContext " + strconv.Itoa(t.index0+1) + "/" + strconv.Itoa(len(t.items)) + ">" // Jinja's repr
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
