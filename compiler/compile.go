@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -1218,9 +1219,12 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 			}
 		}
 	}
+	if v, set := e.Rest["deprecation_date"]; set && kind == TypeModel {
+		c.setDeprecationDate(p.file, cmp.Or(e.DeprecationLine, e.Line), n, v, e.DeprecationText)
+	}
 	for k := range e.Rest {
 		if k == "version" || k == "versions" || k == "latest_version" || k == "access" || k == "group" || k == "contract" || k == "constraints" ||
-			(k == "relation" && kind == TypeSnapshot) {
+			(k == "relation" && kind == TypeSnapshot) || k == "deprecation_date" && kind == TypeModel {
 			continue
 		}
 		d := warnf(p.file, e.Line, 0, "unknown property %q on %s %q", k, kind, e.Name)

@@ -53,6 +53,7 @@ func appendNode(b []byte, n *Node) ([]byte, error) {
 	}
 	b = appendOptString(b, `,"version":`, n.Version)
 	b = appendOptString(b, `,"latest_version":`, n.LatestVersion)
+	b = appendOptString(b, `,"deprecation_date":`, n.DeprecationDate)
 	b = append(b, `,"raw_code":`...)
 	b = appendString(b, n.RawCode)
 	b = appendOptString(b, `,"compiled_code":`, n.CompiledCode)

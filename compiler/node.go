@@ -126,9 +126,13 @@ type Node struct {
 	// in YAML, ref('m', v=2)) and its model's latest.
 	Version       string `json:"version,omitempty"`
 	LatestVersion string `json:"latest_version,omitempty"`
-	RawCode       string `json:"raw_code"`
-	CompiledCode  string `json:"compiled_code,omitempty"`
-	CompiledPath  string `json:"compiled_path,omitempty"`
+	// DeprecationDate: a model's deprecation_date (its version's, else
+	// its entry's) in ISO 8601 with the offset, as dbt writes it; a date
+	// or time without an offset is the machine's local time, as in dbt.
+	DeprecationDate string `json:"deprecation_date,omitempty"`
+	RawCode         string `json:"raw_code"`
+	CompiledCode    string `json:"compiled_code,omitempty"`
+	CompiledPath    string `json:"compiled_path,omitempty"`
 	// RunTimeRender: the template queries the warehouse while it renders
 	// (run_query, statement, adapter.get_columns_in_relation...): its
 	// compiled SQL here is dbt's parse-time render, and the runner renders

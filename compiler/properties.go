@@ -48,6 +48,11 @@ type propEntry struct {
 	Versions *yaml.Node `yaml:"-"`
 	// MetaRaw is {"meta": meta as written} when a template in it rendered.
 	MetaRaw map[string]any `yaml:"-"`
+	// DeprecationText is deprecation_date's scalar as written (its
+	// offset, or that it has none, which the parsed time does not keep),
+	// DeprecationLine its line.
+	DeprecationText string `yaml:"-"`
+	DeprecationLine int    `yaml:"-"`
 }
 
 func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
@@ -65,6 +70,8 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 			e.RelationAt = [2]int{v.Line, v.Column}
 		case "versions":
 			e.Versions = v
+		case "deprecation_date":
+			e.DeprecationText, e.DeprecationLine = scalarValue(v), v.Line
 		case "config":
 			for j := 0; j+1 < len(v.Content) && v.Kind == yaml.MappingNode; j += 2 {
 				if e.ConfigAt == nil {
@@ -75,6 +82,14 @@ func (e *propEntry) UnmarshalYAML(n *yaml.Node) error {
 		}
 	}
 	return nil
+}
+
+// scalarValue is a scalar node's text ("" for another node).
+func scalarValue(v *yaml.Node) string {
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
 }
 
 // fastDecode is off only in the test comparing decodeFast with yaml.v3.

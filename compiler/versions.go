@@ -1,10 +1,13 @@
 package compiler
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Model versions, as dbt has them: a YAML entry with versions: (each with
@@ -24,6 +27,11 @@ type versionSpec struct {
 	Desc      string
 	Tests     []any
 	HasTests  bool // a tests: or data_tests: key (an empty list too)
+	// Deprecation is its deprecation_date (nil: none; the model's then),
+	// DeprecationText its scalar as written
+	Deprecation     any
+	DeprecationText string
+	DeprecationLine int
 }
 
 // versionConfigRaw is the key under which a versions: item keeps the
@@ -103,7 +111,7 @@ func (c *compilation) applyVersions() {
 				continue
 			}
 			var specs []*versionSpec
-			for _, item := range list {
+			for i, item := range list {
 				m, _ := item.(map[string]any)
 				vs := &versionSpec{V: scalarText(m["v"])}
 				if vs.V == "" {
@@ -115,6 +123,12 @@ func (c *compilation) applyVersions() {
 				vs.ConfigRaw, _ = m[versionConfigRaw].(map[string]any)
 				vs.Columns, _ = m["columns"].([]any)
 				vs.Desc, _ = m["description"].(string)
+				vs.Deprecation = m["deprecation_date"]
+				if e.Versions != nil && e.Versions.Kind == yaml.SequenceNode && i < len(e.Versions.Content) {
+					if v := mappingValue(e.Versions.Content[i], "deprecation_date"); v != nil {
+						vs.DeprecationText, vs.DeprecationLine = scalarValue(v), v.Line
+					}
+				}
 				_, hasData := m["data_tests"]
 				_, hasOld := m["tests"]
 				vs.HasTests = hasData || hasOld
@@ -192,6 +206,9 @@ func (c *compilation) applyVersionSpec(file string, line int, n *Node) {
 	n.yamlLayers = append(n.yamlLayers, configLayer{conf: vs.Config, raw: vs.ConfigRaw})
 	if vs.Desc != "" {
 		n.Description = c.renderDescription(file, line, vs.Desc)
+	}
+	if vs.Deprecation != nil {
+		c.setDeprecationDate(file, cmp.Or(vs.DeprecationLine, line), n, vs.Deprecation, vs.DeprecationText)
 	}
 	// include/exclude apply to the model's columns, wherever the item is
 	// in the list; the version's own column entries are then added (as

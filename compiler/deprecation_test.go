@@ -1,0 +1,92 @@
+package compiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A model's deprecation_date (dbt's model governance) is a known property:
+// no "unknown property" warning, and manifest.json has it as dbt writes it
+// (ISO 8601 with the offset; a date or time without one in the local time
+// zone), a version's own over its model's. A value that is no date is an
+// error at the entry, as dbt refuses it.
+func TestDeprecationDate(t *testing.T) {
+	local := func(y int, mo time.Month, d, h, mi, sec, us int) string { // a time without an offset: local
+		lt := time.Date(y, mo, d, h, mi, sec, us*1000, time.Local)
+		frac := ""
+		if us != 0 {
+			frac = fmt.Sprintf(".%06d", us)
+		}
+		return lt.Format("2006-01-02T15:04:05") + frac + lt.Format("-07:00")
+	}
+	res, diags := compileDiags(t, map[string]string{
+		"mart.yml":        "name: p\n",
+		"models/a.sql":    "select 1 as id",
+		"models/b.sql":    "select 1 as id",
+		"models/c.sql":    "select 1 as id",
+		"models/d.sql":    "select 1 as id",
+		"models/v_v1.sql": "select 1 as id",
+		"models/v_v2.sql": "select 2 as id",
+		"models/m.yml": `version: 2
+models:
+  - name: a
+    deprecation_date: 2026-06-30
+  - name: b
+    deprecation_date: 2026-06-30 12:30:00+02:00
+  - name: c
+    deprecation_date: "2026-06-30T12:30:00.25"
+  - name: d
+  - name: v
+    deprecation_date: 2027-01-01
+    versions:
+      - v: 1
+        deprecation_date: 2026-01-31 08:00:00Z
+      - v: 2
+`,
+	})
+	require.NotNil(t, res, "%v", diags)
+	assert.Empty(t, diags)
+	want := map[string]string{
+		"model.p.a":    local(2026, 6, 30, 0, 0, 0, 0),
+		"model.p.b":    "2026-06-30T12:30:00+02:00",
+		"model.p.c":    local(2026, 6, 30, 12, 30, 0, 250000),
+		"model.p.d":    "",
+		"model.p.v.v1": "2026-01-31T08:00:00+00:00",
+		"model.p.v.v2": local(2027, 1, 1, 0, 0, 0, 0),
+	}
+	for id, date := range want {
+		n := res.Manifest.Node(id)
+		require.NotNil(t, n, id)
+		assert.Equal(t, date, n.DeprecationDate, id)
+		b, err := appendNode(nil, n)
+		require.NoError(t, err)
+		var entry map[string]any
+		require.NoError(t, json.Unmarshal(b, &entry))
+		if date == "" {
+			assert.NotContains(t, entry, "deprecation_date", id)
+		} else {
+			assert.Equal(t, date, entry["deprecation_date"], id)
+		}
+	}
+
+	_, diags = compileDiags(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/a.sql": "select 1 as id",
+		"models/m.yml": "version: 2\nmodels:\n  - name: a\n    deprecation_date: next spring\n",
+	})
+	assert.Equal(t, []string{`models/m.yml:4: error: model "a": deprecation_date next spring is not a date`}, diags)
+
+	// on a seed it is no property dbt knows
+	_, diags = compileDiags(t, map[string]string{
+		"mart.yml":    "name: p\n",
+		"seeds/s.csv": "id\n1\n",
+		"seeds/s.yml": "version: 2\nseeds:\n  - name: s\n    deprecation_date: 2026-06-30\n",
+	})
+	require.Len(t, diags, 1)
+	assert.Contains(t, diags[0], `unknown property "deprecation_date" on seed "s"`)
+}
