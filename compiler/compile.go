@@ -404,7 +404,7 @@ func (c *compilation) dropFileData() {
 
 // isProperties says f is a YAML properties file (models:, sources:, ...).
 func (f *projectFile) isProperties() bool {
-	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots") && isPropsPath(f.rel)
+	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots" || f.kind == "tests") && isPropsPath(f.rel)
 }
 
 // scan finds and reads every project file, in parallel.
@@ -759,7 +759,7 @@ func (c *compilation) loadProperties(files []*projectFile) {
 // key.
 func (c *compilation) renderPropConfigs(p *properties) {
 	ctx := c.yamlContext(c.project.packageVars(p.pkg))
-	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
+	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots, p.DataTests} {
 		for _, e := range list {
 			e.ConfigRaw = c.renderPropConfig(p.file, ctx, e.Config, e.ConfigAt, e.Line)
 			if vs, ok := e.Rest["versions"].([]any); ok {
@@ -1172,6 +1172,7 @@ func (c *compilation) applyPatches() {
 			}
 		}
 	}
+	c.describeSingularTests(index)
 	// each entry's node is patched by one worker: 10,000 of them (their
 	// descriptions and columns) took 9 ms alone; a node two entries
 	// describe is patched in their order (the second is reported), so then

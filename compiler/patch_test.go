@@ -1595,6 +1595,15 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 		// and a test block named in a comment makes the file generic
 		// tests' definitions: no node
 		{name: "a test block in a comment", files: map[string]string{"tests/t.sql": "{# one day {% test positive(model) %} #}\nselect * from {{ ref('n') }} where {{ neg('id') }} -- none\n"}},
+		// data_tests: describes singular tests (description, config):
+		// an edit of it compiles the whole project
+		{name: "a singular test again", files: map[string]string{"tests/t.sql": "select * from {{ ref('n') }} where id < 0\n"}},
+		{name: "its description edited", files: map[string]string{"tests/_t.yml": "version: 2\ndata_tests:\n  - name: t\n    description: the t, edited\n"}},
+		{name: "its YAML config", files: map[string]string{"tests/_t.yml": "version: 2\ndata_tests:\n  - name: t\n    description: the t\n    config:\n      severity: warn\n      tags: [nightly]\n"}},
+		{name: "its SQL edited under the YAML config", files: map[string]string{"tests/t.sql": "select * from {{ ref('n') }} where id <= 0\n"}, patched: true},
+		{name: "config() over the YAML", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where id <= 0\n"}, patched: true},
+		{name: "an entry of no test", files: map[string]string{"tests/_t.yml": "version: 2\ndata_tests:\n  - name: t\n  - name: nope\n"}},
+		{name: "the entry gone", files: map[string]string{"tests/_t.yml": "version: 2\n"}},
 	})
 }
 

@@ -23,6 +23,9 @@ type properties struct {
 	Snapshots []*propEntry  `yaml:"snapshots"`
 	Sources   []*propSource `yaml:"sources"`
 	UnitTests []*propUnit   `yaml:"unit_tests"`
+	// DataTests describe singular tests (data_tests: at the top, dbt's
+	// UnparsedSingularTestUpdate): description: and config: apply
+	DataTests []*propEntry `yaml:"data_tests"`
 }
 
 // propEntry describes a model, seed or snapshot in YAML.

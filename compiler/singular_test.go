@@ -1,0 +1,64 @@
+package compiler
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Singular tests described in YAML (data_tests: at a properties file's
+// top, dbt's way to document them, in tests/ or beside the models): the
+// entry's description and config apply, under the test's own config()
+// calls; the file is its patch_path. An entry of no singular test, and a
+// key dbt's entry does not have, are warned about.
+func TestSingularTestsDescribedInYAML(t *testing.T) {
+	res, diags := compileDiags(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"models/m.sql": "select 1 as id\n",
+		"tests/a.sql":  "select * from {{ ref('m') }} where id < 0\n",
+		"tests/b.sql":  "{{ config(severity='error') }}\nselect * from {{ ref('m') }} where id < 0\n",
+		"tests/_tests.yml": `version: 2
+data_tests:
+  - name: a
+    description: "Ids are {{ 'never' }} negative"
+    config:
+      severity: warn
+      tags: [nightly]
+      meta: {owner: data}
+  - name: b
+    config:
+      severity: warn
+  - name: c
+    description: no such test
+  - name: a_typo
+    columns: [{name: id}]
+`,
+		"models/m.yml": "version: 2\nmodels:\n  - name: m\n    description: the m\n",
+	})
+	require.NotNil(t, res, "%v", diags)
+	a, b := res.Manifest.Node("test.p.a"), res.Manifest.Node("test.p.b")
+	require.NotNil(t, a)
+	require.NotNil(t, b)
+	assert.Equal(t, "tests/_tests.yml", a.PatchPath)
+	assert.Equal(t, "Ids are never negative", a.Description)
+	assert.Equal(t, "warn", a.Config.String("severity"))
+	assert.Equal(t, []string{"nightly"}, a.Tags)
+	assert.Equal(t, map[string]any{"owner": "data"}, a.Meta)
+	assert.Equal(t, "error", b.Config.String("severity"), "config() is over the YAML, as in dbt")
+	assert.Equal(t, "the m", res.Manifest.Node("model.p.m").Description, "a properties file in models/ as before")
+	assert.Equal(t, []string{
+		`tests/_tests.yml:12: warning: singular test "c" is described here but no such test exists in p`,
+		`tests/_tests.yml:14: warning: singular test "a_typo" is described here but no such test exists in p`,
+	}, diags)
+
+	_, diags = compileDiags(t, map[string]string{
+		"mart.yml":    "name: p\n",
+		"tests/a.sql": "select 1 as id where false\n",
+		"tests/a.yml": "version: 2\ndata_tests:\n  - name: a\n    columns: [{name: id}]\n    owner: me\n",
+	})
+	assert.ElementsMatch(t, []string{
+		`tests/a.yml:3: warning: unknown property "columns" on singular test "a"`,
+		`tests/a.yml:3: warning: unknown property "owner" on singular test "a"`,
+	}, diags)
+}
