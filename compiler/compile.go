@@ -404,7 +404,7 @@ func (c *compilation) dropFileData() {
 
 // isProperties says f is a YAML properties file (models:, sources:, ...).
 func (f *projectFile) isProperties() bool {
-	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots" || f.kind == "tests") && isPropsPath(f.rel)
+	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots" || f.kind == "tests" || f.kind == "analyses") && isPropsPath(f.rel)
 }
 
 // scan finds and reads every project file, in parallel.
@@ -759,7 +759,7 @@ func (c *compilation) loadProperties(files []*projectFile) {
 // key.
 func (c *compilation) renderPropConfigs(p *properties) {
 	ctx := c.yamlContext(c.project.packageVars(p.pkg))
-	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots, p.DataTests} {
+	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots, p.DataTests, p.Analyses} {
 		for _, e := range list {
 			e.ConfigRaw = c.renderPropConfig(p.file, ctx, e.Config, e.ConfigAt, e.Line)
 			if vs, ok := e.Rest["versions"].([]any); ok {
@@ -1143,7 +1143,7 @@ func (c *compilation) applyPatches() {
 	}
 	var plain []propPatch
 	for _, p := range c.props {
-		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots} {
+		for kind, entries := range map[string][]*propEntry{TypeModel: p.Models, TypeSeed: p.Seeds, TypeSnapshot: p.Snapshots, TypeAnalysis: p.Analyses} {
 			for _, e := range entries {
 				n := index[kind+":"+e.Name]
 				if vs := versions[kind+":"+e.Name]; len(vs) > 0 {
@@ -1219,6 +1219,11 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 				n.Constraints = append(n.Constraints, m)
 			}
 		}
+	}
+	if kind == TypeAnalysis && len(e.Tests)+len(e.DataTests) > 0 {
+		d := warnf(p.file, e.Line, 0, "analysis %q: analyses are not tested; its data_tests: are ignored", e.Name)
+		d.Detail = "dbt refuses tests on an analysis: test the models it reads"
+		c.addDiag(d)
 	}
 	if v, set := e.Rest["deprecation_date"]; set && kind == TypeModel {
 		c.setDeprecationDate(p.file, cmp.Or(e.DeprecationLine, e.Line), n, v, e.DeprecationText)

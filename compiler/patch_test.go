@@ -1604,6 +1604,13 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 		{name: "config() over the YAML", files: map[string]string{"tests/t.sql": "{{ config(severity='error') }}\nselect * from {{ ref('n') }} where id <= 0\n"}, patched: true},
 		{name: "an entry of no test", files: map[string]string{"tests/_t.yml": "version: 2\ndata_tests:\n  - name: t\n  - name: nope\n"}},
 		{name: "the entry gone", files: map[string]string{"tests/_t.yml": "version: 2\n"}},
+		// analyses: describes analyses, in analyses/ or beside models
+		{name: "an analysis described", files: map[string]string{"analyses/_a.yml": "version: 2\nanalyses:\n  - name: a\n    description: the a\n    columns:\n      - name: n\n        description: how many\n"}},
+		{name: "the analysis edited under it", files: map[string]string{"analyses/a.sql": "select count(*) as n from {{ ref('n') }}\n"}, patched: true},
+		{name: "its description edited", files: map[string]string{"analyses/_a.yml": "version: 2\nanalyses:\n  - name: a\n    description: the a, edited\n"}},
+		{name: "described beside the models too", files: map[string]string{"models/_m.yml": "version: 2\nanalyses:\n  - name: a\n"}, coldFails: true},
+		{name: "described beside the models alone", remove: []string{"analyses/_a.yml"}},
+		{name: "an edit there", files: map[string]string{"models/_m.yml": "version: 2\nanalyses:\n  - name: a\n    description: from models/\n"}},
 	})
 }
 

@@ -195,11 +195,12 @@ func propsTree(data []byte) (*yaml.Node, error) {
 
 // inertKeys are the top-level keys of a properties file that the compile
 // accepts and reads nothing of (parseProperties: dbt's exposures, semantic
-// layer, groups, and the properties of macros and analyses; data_tests:,
-// which describes singular tests, is read): an edit of their values changes nothing it writes, unless it
-// makes the compile fail or changes what another key reads (inertValue).
+// layer, groups, and the properties of macros; analyses: and data_tests:,
+// which describe analyses and singular tests, are read): an edit of their
+// values changes nothing it writes, unless it makes the compile fail or
+// changes what another key reads (inertValue).
 var inertKeys = map[string]bool{"macros": true, "exposures": true, "metrics": true, "semantic_models": true,
-	"saved_queries": true, "groups": true, "analyses": true}
+	"saved_queries": true, "groups": true}
 
 // inertValue says an inert key's value changes nothing the compile
 // writes: it defines no anchor (an alias elsewhere would read it), and

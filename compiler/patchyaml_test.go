@@ -301,13 +301,15 @@ func TestPatchInertKeys(t *testing.T) {
 			"models/_p.yml": props(exposures("the board", "    url: https://example.com/board\n    maturity: high\n"), "the b, edited")}},
 		{name: "a metric edited", patched: true, files: map[string]string{
 			"models/_p.yml": strings.Replace(props(exposures("the board", "    url: https://example.com/board\n    maturity: high\n"), "the b, edited"), "measure: n}", "measure: m}", 1)}},
-		{name: "a file of analyses' properties added", patched: true, files: map[string]string{
+		// analyses: is read (an analysis's description and columns): an
+		// edit of it compiles the whole project
+		{name: "a file of analyses' properties added", files: map[string]string{
 			"models/_a.yml": "version: 2\nanalyses:\n  - name: q\n    description: a query\n    columns:\n      - name: id\n"}},
 		{name: "an empty column in it", coldFails: true, files: map[string]string{
 			"models/_a.yml": "version: 2\nanalyses:\n  - name: q\n    description: a query\n    columns:\n      -\n"}},
-		{name: "fixed", patched: true, files: map[string]string{
+		{name: "fixed (as the snapshot has it)", patched: true, files: map[string]string{
 			"models/_a.yml": "version: 2\nanalyses:\n  - name: q\n    description: a query\n    columns:\n      - name: id\n"}},
-		{name: "it removed", patched: true, remove: []string{"models/_a.yml"}},
+		{name: "it removed", remove: []string{"models/_a.yml"}},
 		{name: "a file of the semantic layer added", patched: true, files: map[string]string{"models/_sl.yml": "version: 2\n" + semantic}},
 		{name: "an anchor b's description reads", files: map[string]string{
 			"models/_p.yml": "version: 2\nexposures:\n  - name: board\n    description: &d the board\nmodels:\n  - name: a\n    description: the a\n    columns:\n      - name: id\n        tests: [unique]\n  - name: b\n    description: *d\n"}},

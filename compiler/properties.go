@@ -26,6 +26,8 @@ type properties struct {
 	// DataTests describe singular tests (data_tests: at the top, dbt's
 	// UnparsedSingularTestUpdate): description: and config: apply
 	DataTests []*propEntry `yaml:"data_tests"`
+	// Analyses describe analyses as models are (applyPatch), but tests
+	Analyses []*propEntry `yaml:"analyses"`
 }
 
 // propEntry describes a model, seed or snapshot in YAML.

@@ -11,7 +11,8 @@ import (
 // top, dbt's way to document them, in tests/ or beside the models): the
 // entry's description and config apply, under the test's own config()
 // calls; the file is its patch_path. An entry of no singular test, and a
-// key dbt's entry does not have, are warned about.
+// key dbt's entry does not have, are warned about. Analyses are described
+// as models are (analyses:), in their own paths too.
 func TestSingularTestsDescribedInYAML(t *testing.T) {
 	res, diags := compileDiags(t, map[string]string{
 		"mart.yml":     "name: p\n",
@@ -50,6 +51,25 @@ data_tests:
 	assert.Equal(t, []string{
 		`tests/_tests.yml:12: warning: singular test "c" is described here but no such test exists in p`,
 		`tests/_tests.yml:14: warning: singular test "a_typo" is described here but no such test exists in p`,
+	}, diags)
+
+	// analyses: as models' entries are, but tests
+	res, diags = compileDiags(t, map[string]string{
+		"mart.yml":       "name: p\n",
+		"models/m.sql":   "select 1 as id\n",
+		"analyses/a.sql": "select count(*) as n from {{ ref('m') }}\n",
+		"analyses/a.yml": "version: 2\nanalyses:\n  - name: a\n    description: counts m\n    columns:\n      - name: n\n        description: how many\n    data_tests: [unique]\n  - name: b\n",
+	})
+	require.NotNil(t, res, "%v", diags)
+	an := res.Manifest.Node("analysis.p.a")
+	require.NotNil(t, an)
+	assert.Equal(t, "counts m", an.Description)
+	assert.Equal(t, "analyses/a.yml", an.PatchPath)
+	require.Contains(t, an.Columns, "n")
+	assert.Equal(t, "how many", an.Columns["n"].Description)
+	assert.Equal(t, []string{
+		`analyses/a.yml:3: warning: analysis "a": analyses are not tested; its data_tests: are ignored`,
+		`analyses/a.yml:9: warning: analysis "b" is described here but no such analysis exists`,
 	}, diags)
 
 	_, diags = compileDiags(t, map[string]string{

@@ -338,7 +338,7 @@ func (c *compilation) yamlContext(vars map[string]any) map[string]any {
 // its extract: block when `mart extract` runs.
 func (c *compilation) renderPropFields(p *properties, ctx map[string]any) {
 	r := propRenderer{c: c, file: p.file, tree: &yamlTree{data: p.data}, ctx: ctx}
-	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots} {
+	for _, list := range [][]*propEntry{p.Models, p.Seeds, p.Snapshots, p.Analyses} {
 		for _, e := range list {
 			if m := r.mapping(e.Meta, e.Line, "meta"); !renderedSame(m, e.Meta) {
 				e.MetaRaw = map[string]any{"meta": e.Meta}
