@@ -79,6 +79,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(8) == 0 {
 							did = append(did, p.editInert())
 						}
+						if p.rng.Intn(10) == 0 {
+							did = append(did, p.describeTestsAndAnalyses())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -407,6 +410,44 @@ func (p *mutatedProject) editDescription() string {
 	}
 	p.write(f, text[:at[2]]+val+text[at[3]:])
 	return "description " + f
+}
+
+// describeTestsAndAnalyses writes, edits or removes the YAML that
+// describes singular tests (data_tests:, in tests/) and analyses
+// (analyses:, in analyses/): a description, a config, a name that may be
+// no node's.
+func (p *mutatedProject) describeTestsAndAnalyses() string {
+	kind, key := "tests", "data_tests"
+	if p.rng.Intn(2) == 0 {
+		kind, key = "analyses", "analyses"
+	}
+	f := kind + "/_described.yml"
+	if _, err := os.Stat(filepath.Join(p.dir, f)); err == nil && p.rng.Intn(4) == 0 {
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+		return "described removed " + f
+	}
+	var b strings.Builder
+	b.WriteString("version: 2\n" + key + ":\n")
+	seen := map[string]bool{}
+	for k := 1 + p.rng.Intn(2); k > 0; k-- {
+		name := "nope"
+		if sql := p.pick(p.files(kind, ".sql")); sql != "" && p.rng.Intn(5) != 0 {
+			name = strings.TrimSuffix(filepath.Base(sql), ".sql")
+		}
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		fmt.Fprintf(&b, "  - name: %s\n    description: described %d\n", name, p.n)
+		if kind == "tests" && p.rng.Intn(2) == 0 {
+			b.WriteString("    config:\n      severity: warn\n")
+		}
+		if kind == "analyses" && p.rng.Intn(2) == 0 {
+			fmt.Fprintf(&b, "    columns:\n      - name: c%d\n        description: a column\n", p.n)
+		}
+	}
+	p.write(f, b.String())
+	return "described " + f
 }
 
 // editInert edits what the compile does not read in a properties file
