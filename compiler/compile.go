@@ -1225,7 +1225,7 @@ func (c *compilation) applyPatch(p *properties, kind string, e *propEntry, n *No
 		d.Detail = "dbt refuses tests on an analysis: test the models it reads"
 		c.addDiag(d)
 	}
-	if v, set := e.Rest["deprecation_date"]; set && kind == TypeModel {
+	if v, set := e.Rest["deprecation_date"]; set && v != nil && kind == TypeModel { // empty: none, as in dbt
 		c.setDeprecationDate(p.file, cmp.Or(e.DeprecationLine, e.Line), n, v, e.DeprecationText)
 	}
 	for k := range e.Rest {

@@ -30,6 +30,9 @@ func TestDeprecationDate(t *testing.T) {
 		"models/b.sql":    "select 1 as id",
 		"models/c.sql":    "select 1 as id",
 		"models/d.sql":    "select 1 as id",
+		"models/e.sql":    "select 1 as id",
+		"models/f.sql":    "select 1 as id",
+		"models/g.sql":    "select 1 as id",
 		"models/v_v1.sql": "select 1 as id",
 		"models/v_v2.sql": "select 2 as id",
 		"models/m.yml": `version: 2
@@ -41,6 +44,13 @@ models:
   - name: c
     deprecation_date: "2026-06-30T12:30:00.25"
   - name: d
+    deprecation_date:
+  - name: e
+    deprecation_date: 2026-06-30 12:30:00 +02:00
+  - name: f
+    deprecation_date: 2026-6-3 9:30:00.1234567 -5
+  - name: g
+    deprecation_date: "2026-06-30 12:30:00Z"
   - name: v
     deprecation_date: 2027-01-01
     versions:
@@ -55,7 +65,10 @@ models:
 		"model.p.a":    local(2026, 6, 30, 0, 0, 0, 0),
 		"model.p.b":    "2026-06-30T12:30:00+02:00",
 		"model.p.c":    local(2026, 6, 30, 12, 30, 0, 250000),
-		"model.p.d":    "",
+		"model.p.d":    "", // empty: none, as in dbt
+		"model.p.e":    "2026-06-30T12:30:00+02:00",
+		"model.p.f":    "2026-06-03T09:30:00.123456-05:00", // YAML 1.1's forms, as PyYAML reads them
+		"model.p.g":    "2026-06-30T12:30:00+00:00",
 		"model.p.v.v1": "2026-01-31T08:00:00+00:00",
 		"model.p.v.v2": local(2027, 1, 1, 0, 0, 0, 0),
 	}
@@ -80,6 +93,10 @@ models:
 		"models/m.yml": "version: 2\nmodels:\n  - name: a\n    deprecation_date: next spring\n",
 	})
 	assert.Equal(t, []string{`models/m.yml:4: error: model "a": deprecation_date next spring is not a date`}, diags)
+	for _, bad := range []string{"2026-02-30", "2026-6-3", "2026-06-30 25:00:00", "30.06.2026"} {
+		_, ok := deprecationDate(bad)
+		assert.False(t, ok, bad)
+	}
 
 	// on a seed it is no property dbt knows
 	_, diags = compileDiags(t, map[string]string{
@@ -89,4 +106,19 @@ models:
 	})
 	require.Len(t, diags, 1)
 	assert.Contains(t, diags[0], `unknown property "deprecation_date" on seed "s"`)
+}
+
+// A deprecation_date without an offset is a time of the local time zone:
+// a compile after the zone changed is whole (found by review: a patch
+// kept the offset of the zone its snapshot was made in).
+func TestPatchAfterTheLocalZoneChanged(t *testing.T) {
+	opt, _, _ := raceProject(t)
+	p, why := CompileByPatch(opt)
+	require.NotNil(t, p, why)
+	prev := localZone
+	defer func() { localZone = prev }()
+	localZone = func() string { return "TZ=Asia/Tokyo" }
+	p, why = CompileByPatch(opt)
+	require.Nil(t, p)
+	assert.Equal(t, "macros or settings changed", why)
 }

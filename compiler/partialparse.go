@@ -396,8 +396,25 @@ func (c *compilation) globalParseKey(added, removed map[string]string) string {
 			fmt.Fprintf(h, "macro %s\n", name)
 		}
 	}
+	// the local time zone: a deprecation_date without an offset is a
+	// time of it (found by review: a patch kept the old offset)
+	fmt.Fprintf(h, "zone %s\n", localZone())
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// localZone identifies the time zone Go takes as the local one: $TZ as
+// set, else the hash of /etc/localtime (time.Local's sources on Unix).
+var localZone = sync.OnceValue(func() string {
+	if tz, ok := os.LookupEnv("TZ"); ok {
+		return "TZ=" + tz
+	}
+	b, err := os.ReadFile("/etc/localtime")
+	if err != nil {
+		return "UTC"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+})
 
 // compareQualified orders macros' qualified names as the engine lists
 // them: by package, then by name.

@@ -23,8 +23,10 @@ func (c *compilation) describeSingularTests(index map[string]*Node) {
 				continue
 			}
 			if n.PatchPath != "" {
-				c.addDiag(errorf(p.file, e.Line, 0, "singular test %q is described twice (also in %s)", e.Name, n.PatchPath))
-				continue
+				// dbt applies each (no duplicate check): the last one's
+				// description, both configs (found by review)
+				d := warnf(p.file, e.Line, 0, "singular test %q is described twice (also in %s): both apply, this description", e.Name, n.PatchPath)
+				c.addDiag(d)
 			}
 			n.PatchPath = p.file
 			n.yamlFile, n.yamlLine = p.file, e.Line

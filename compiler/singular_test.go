@@ -11,7 +11,8 @@ import (
 // top, dbt's way to document them, in tests/ or beside the models): the
 // entry's description and config apply, under the test's own config()
 // calls; the file is its patch_path. An entry of no singular test, and a
-// key dbt's entry does not have, are warned about. Analyses are described
+// key dbt's entry does not have, are warned about; one described twice
+// gets both, in turn, as in dbt. Analyses are described
 // as models are (analyses:), in their own paths too.
 func TestSingularTestsDescribedInYAML(t *testing.T) {
 	res, diags := compileDiags(t, map[string]string{
@@ -71,6 +72,20 @@ data_tests:
 		`analyses/a.yml:3: warning: analysis "a": analyses are not tested; its data_tests: are ignored`,
 		`analyses/a.yml:9: warning: analysis "b" is described here but no such analysis exists`,
 	}, diags)
+
+	// described twice: dbt applies both, in turn
+	res, diags = compileDiags(t, map[string]string{
+		"mart.yml":     "name: p\n",
+		"tests/a.sql":  "select 1 as id where false\n",
+		"models/a.yml": "version: 2\ndata_tests:\n  - name: a\n    description: first\n    config: {severity: warn}\n",
+		"tests/a.yml":  "version: 2\ndata_tests:\n  - name: a\n    description: second\n    config: {tags: [x]}\n",
+	})
+	require.NotNil(t, res, "%v", diags)
+	twice := res.Manifest.Node("test.p.a")
+	assert.Equal(t, "second", twice.Description)
+	assert.Equal(t, "warn", twice.Config.String("severity"))
+	assert.Equal(t, []string{"x"}, twice.Tags)
+	assert.Equal(t, []string{`tests/a.yml:3: warning: singular test "a" is described twice (also in models/a.yml): both apply, this description`}, diags)
 
 	_, diags = compileDiags(t, map[string]string{
 		"mart.yml":    "name: p\n",
