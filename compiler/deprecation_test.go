@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of TestDeprecationDateAsPythonReadsLocalTimes, wherever the tests run
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,7 +94,25 @@ models:
 		"models/m.yml": "version: 2\nmodels:\n  - name: a\n    deprecation_date: next spring\n",
 	})
 	assert.Equal(t, []string{`models/m.yml:4: error: model "a": deprecation_date next spring is not a date`}, diags)
-	for _, bad := range []string{"2026-02-30", "2026-6-3", "2026-06-30 25:00:00", "30.06.2026"} {
+	// what dbt's YAML parser (PyYAML) takes for a timestamp, and a little
+	// more of what it takes from a string; not what Python refuses
+	for text, want := range map[string]string{
+		"2026-6-3":                    local(2026, 6, 3, 0, 0, 0, 0),
+		"2026-06-30T12:30":            local(2026, 6, 30, 12, 30, 0, 0),
+		"2026-06-30 12:30:00+0200":    "2026-06-30T12:30:00+02:00",
+		"2026-06-30t12:30:00z":        "2026-06-30T12:30:00+00:00",
+		"2026-06-30 12:30:00.":        local(2026, 6, 30, 12, 30, 0, 0),
+		"2026-06-30 12:30:00.9999999": local(2026, 6, 30, 12, 30, 0, 999999),
+		"2026-06-30 12:30:00 +5:30":   "2026-06-30T12:30:00+05:30",
+		"2026-06-30 12:30:00-00:00":   "2026-06-30T12:30:00+00:00",
+		"0999-01-02":                  local(999, 1, 2, 0, 0, 0, 0),
+	} {
+		got, ok := deprecationDate(text)
+		assert.True(t, ok, text)
+		assert.Equal(t, want, got, text)
+	}
+	for _, bad := range []string{"2026-02-30", "2023-02-29", "2026-06-30 24:00:00", "2026-06-30 12:30:60", "0000-01-01",
+		"2026-06-30 12:30:00+24:00", "2026-06-30 12:30:00+99:99", "30.06.2026", "next spring", ""} {
 		_, ok := deprecationDate(bad)
 		assert.False(t, ok, bad)
 	}
@@ -121,4 +140,32 @@ func TestPatchAfterTheLocalZoneChanged(t *testing.T) {
 	p, why = CompileByPatch(opt)
 	require.Nil(t, p)
 	assert.Equal(t, "macros or settings changed", why)
+}
+
+// A time without an offset is the local time Python's astimezone() makes
+// of it (dbt's normalize_date), also where the clock changes: a time it
+// skips, one it shows twice, a midnight it skips (a date alone, there, was
+// refused: found by review), a local mean time of old. The answers are
+// Python 3.11's, under TZ=<zone>.
+func TestDeprecationDateAsPythonReadsLocalTimes(t *testing.T) {
+	for _, tc := range []struct {
+		zone     string
+		y, mo, d int
+		h, mi    int
+		want     string
+	}{
+		{"Europe/Paris", 2026, 3, 29, 2, 30, "2026-03-29T01:30:00+01:00"},  // skipped
+		{"Europe/Paris", 2026, 10, 25, 2, 30, "2026-10-25T02:30:00+02:00"}, // twice: the first
+		{"Europe/Paris", 2026, 6, 30, 12, 0, "2026-06-30T12:00:00+02:00"},
+		{"Europe/Paris", 1900, 1, 1, 0, 0, "1900-01-01T00:00:00+00:09:21"},
+		{"America/Santiago", 2026, 9, 6, 0, 0, "2026-09-05T23:00:00-04:00"}, // midnight skipped
+		{"America/Havana", 2026, 3, 8, 0, 0, "2026-03-07T23:00:00-05:00"},
+		{"Asia/Beirut", 2026, 3, 29, 0, 0, "2026-03-28T23:00:00+02:00"},
+		{"Europe/London", 2026, 3, 29, 1, 30, "2026-03-29T00:30:00+00:00"},
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		require.NoError(t, err)
+		got := pythonLocal(time.Date(tc.y, time.Month(tc.mo), tc.d, tc.h, tc.mi, 0, 0, time.UTC), loc)
+		assert.Equal(t, tc.want, isoformat(got, 0), "%s %v", tc.zone, tc)
+	}
 }

@@ -402,18 +402,25 @@ func (c *compilation) globalParseKey(added, removed map[string]string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// localZone identifies the time zone Go takes as the local one: $TZ as
-// set, else the hash of /etc/localtime (time.Local's sources on Unix).
+// localZone identifies the time zone Go takes as the local one, with its
+// rules: $TZ as set and the zone file it names, else /etc/localtime
+// (time.Local's sources on Unix), by their bytes' hash (a tzdata update
+// changes a zone's rules under its name).
 var localZone = sync.OnceValue(func() string {
+	file, id := "/etc/localtime", ""
 	if tz, ok := os.LookupEnv("TZ"); ok {
-		return "TZ=" + tz
+		id = "TZ=" + tz + " "
+		file = strings.TrimPrefix(tz, ":")
+		if !filepath.IsAbs(file) {
+			file = filepath.Join("/usr/share/zoneinfo", file)
+		}
 	}
-	b, err := os.ReadFile("/etc/localtime")
+	b, err := os.ReadFile(file)
 	if err != nil {
-		return "UTC"
+		return id + "no zone file"
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	return id + hex.EncodeToString(sum[:8])
 })
 
 // compareQualified orders macros' qualified names as the engine lists

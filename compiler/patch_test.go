@@ -429,6 +429,7 @@ func (p *mutatedProject) describeTestsAndAnalyses() string {
 	var b strings.Builder
 	b.WriteString("version: 2\n" + key + ":\n")
 	seen := map[string]bool{}
+	var written []string // in order: the seed's steps are the same every time
 	for k := 1 + p.rng.Intn(2); k > 0; k-- {
 		name := "nope"
 		if sql := p.pick(p.files(kind, ".sql")); sql != "" && p.rng.Intn(5) != 0 {
@@ -438,6 +439,7 @@ func (p *mutatedProject) describeTestsAndAnalyses() string {
 			continue
 		}
 		seen[name] = true
+		written = append(written, name)
 		fmt.Fprintf(&b, "  - name: %s\n    description: described %d\n", name, p.n)
 		if kind == "tests" && p.rng.Intn(2) == 0 {
 			b.WriteString("    config:\n      severity: warn\n")
@@ -447,6 +449,16 @@ func (p *mutatedProject) describeTestsAndAnalyses() string {
 		}
 	}
 	p.write(f, b.String())
+	// now and then one described in a second file too (beside the
+	// models): a singular test gets both, an analysis fails the compile
+	second := "models/_described_" + kind + ".yml"
+	if p.rng.Intn(4) == 0 && len(written) > 0 {
+		p.write(second, fmt.Sprintf("version: 2\n%s:\n  - name: %s\n    description: again %d\n", key, written[0], p.n))
+		return "described twice " + f
+	}
+	if _, err := os.Stat(filepath.Join(p.dir, second)); err == nil {
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, second)))
+	}
 	return "described " + f
 }
 
