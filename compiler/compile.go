@@ -402,9 +402,15 @@ func (c *compilation) dropFileData() {
 	}
 }
 
-// isProperties says f is a YAML properties file (models:, sources:, ...).
+// isProperties says f is a YAML properties file (models:, sources:, ...):
+// one in any of the paths dbt reads them from (its all_source_paths:
+// models, seeds, snapshots, analyses, macros and, since dbt 1.8, tests).
 func (f *projectFile) isProperties() bool {
-	return (f.kind == "models" || f.kind == "seeds" || f.kind == "snapshots" || f.kind == "tests" || f.kind == "analyses") && isPropsPath(f.rel)
+	switch f.kind {
+	case "models", "seeds", "snapshots", "tests", "analyses", "macros":
+		return isPropsPath(f.rel)
+	}
+	return false
 }
 
 // scan finds and reads every project file, in parallel.

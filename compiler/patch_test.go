@@ -1664,6 +1664,12 @@ func TestPatchSingularTestsAndAnalyses(t *testing.T) {
 		{name: "described beside the models too", files: map[string]string{"models/_m.yml": "version: 2\nanalyses:\n  - name: a\n"}, coldFails: true},
 		{name: "described beside the models alone", remove: []string{"analyses/_a.yml"}},
 		{name: "an edit there", files: map[string]string{"models/_m.yml": "version: 2\nanalyses:\n  - name: a\n    description: from models/\n"}},
+		// a properties file in the macro paths (dbt reads them there too):
+		// macros: is inert, a model's entry applies
+		{name: "macros described", files: map[string]string{"macros/_macros.yml": "version: 2\nmacros:\n  - name: neg\n    description: negative\n"}},
+		{name: "their description edited", files: map[string]string{"macros/_macros.yml": "version: 2\nmacros:\n  - name: neg\n    description: not positive\n"}, patched: true},
+		{name: "a model described there", files: map[string]string{"macros/_macros.yml": "version: 2\nmacros:\n  - name: neg\nmodels:\n  - name: m\n    description: the m, from macros/\n"}},
+		{name: "its description edited", files: map[string]string{"macros/_macros.yml": "version: 2\nmacros:\n  - name: neg\nmodels:\n  - name: m\n    description: the m, edited\n"}, patched: true},
 	})
 }
 

@@ -60,6 +60,8 @@ data_tests:
 		"models/m.sql":   "select 1 as id\n",
 		"analyses/a.sql": "select count(*) as n from {{ ref('m') }}\n",
 		"analyses/a.yml": "version: 2\nanalyses:\n  - name: a\n    description: counts m\n    columns:\n      - name: n\n        description: how many\n    data_tests: [unique]\n  - name: b\n",
+		// and a properties file in the macro paths, as dbt reads them
+		"macros/_props.yml": "version: 2\nmacros:\n  - name: nothing\nmodels:\n  - name: m\n    description: from macros/\n",
 	})
 	require.NotNil(t, res, "%v", diags)
 	an := res.Manifest.Node("analysis.p.a")
@@ -68,6 +70,7 @@ data_tests:
 	assert.Equal(t, "analyses/a.yml", an.PatchPath)
 	require.Contains(t, an.Columns, "n")
 	assert.Equal(t, "how many", an.Columns["n"].Description)
+	assert.Equal(t, "from macros/", res.Manifest.Node("model.p.m").Description)
 	assert.Equal(t, []string{
 		`analyses/a.yml:3: warning: analysis "a": analyses are not tested; its data_tests: are ignored`,
 		`analyses/a.yml:9: warning: analysis "b" is described here but no such analysis exists`,
