@@ -3397,6 +3397,14 @@ func raceProject(t *testing.T) (Options, string, time.Time) {
 	return opt, filepath.Join(dir, "target", "compiled", "models", "a.sql"), old
 }
 
+// editRaceModel writes the race project's model a with text and gives it
+// the mtime at (an edit's, or the one the snapshot had, undone).
+func editRaceModel(t *testing.T, dir, text string, at time.Time) {
+	t.Helper()
+	writeProjectFile(t, dir, "models/a.sql", text)
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), at, at))
+}
+
 // requireCompilesAsCold compiles twice as `mart compile` does (patched
 // when it can) and requires every compiled file to be a cold compile's.
 func requireCompilesAsCold(t *testing.T, opt Options) {
@@ -3433,9 +3441,7 @@ func TestWholeCompileAfterAPatchItDidNotRead(t *testing.T) {
 	whole, diags := Compile(opt) // a: v1, the snapshot's sums read
 	require.NotNil(t, whole, "%v", diags)
 	whole.prior()
-	writeProjectFile(t, dir, "models/a.sql", "select 2 as id\n")
-	edited := old.Add(time.Minute)
-	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), edited, edited))
+	editRaceModel(t, dir, "select 2 as id\n", old.Add(time.Minute))
 	p, why := CompileByPatch(opt)
 	require.NotNil(t, p, why)
 	require.Equal(t, "select 2 as id\n", readFileString(t, compiledA))
@@ -3445,8 +3451,7 @@ func TestWholeCompileAfterAPatchItDidNotRead(t *testing.T) {
 	require.Equal(t, "select 1 as id\n", readFileString(t, compiledA), "the whole compile's file")
 
 	// the edit undone, as the whole compile read it
-	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
-	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), old, old))
+	editRaceModel(t, dir, "select 1 as id\n", old)
 	requireCompilesAsCold(t, opt)
 }
 
@@ -3469,9 +3474,7 @@ func TestRunWritesAfterAnotherPatch(t *testing.T) {
 	require.NotNil(t, run, why)
 
 	// another mart patches an edit of a
-	writeProjectFile(t, dir, "models/a.sql", "select 2 as id\n")
-	edited := old.Add(time.Minute)
-	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), edited, edited))
+	editRaceModel(t, dir, "select 2 as id\n", old.Add(time.Minute))
 	other, why := CompileByPatch(opt)
 	require.NotNil(t, other, why)
 	require.Equal(t, "select 2 as id\n", readFileString(t, compiledA))
@@ -3490,14 +3493,12 @@ func TestRunWritesAfterAnotherPatch(t *testing.T) {
 // waits for the second to be done (its snapshot then says the model
 // changed since it read it, and the next compile patches it).
 func TestWholeCompilesAtOnce(t *testing.T) {
-	opt, compiledA, old := raceProject(t)
+	opt, _, old := raceProject(t)
 	dir := opt.ProjectDir
 
 	first, diags1 := Compile(opt) // a: v1
 	require.NotNil(t, first, "%v", diags1)
-	writeProjectFile(t, dir, "models/a.sql", "select 2 as id\n")
-	edited := old.Add(time.Minute)
-	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/a.sql"), edited, edited))
+	editRaceModel(t, dir, "select 2 as id\n", old.Add(time.Minute))
 	second, diags2 := Compile(opt) // a: v2
 	require.NotNil(t, second, "%v", diags2)
 
@@ -3523,6 +3524,5 @@ func TestWholeCompilesAtOnce(t *testing.T) {
 	second.KeepPatch(ids, diags2, nil, 0)
 	<-firstDone
 	require.NoError(t, firstErr)
-	_ = compiledA
 	requireCompilesAsCold(t, opt)
 }
