@@ -399,6 +399,13 @@ func (p *mutatedProject) mutateOnce() string {
 		}
 		f := p.pick(p.files("models", ".yml"))
 		text := p.read(f)
+		if ghost := fmt.Sprintf("  - name: ghost_%d\n    description: no such model\n", r.Intn(2)); r.Intn(5) == 0 && strings.Contains(text, "\nmodels:\n") {
+			// an entry that names no model (a warning: the compile keeps
+			// it while models are added, removed or made again, unless
+			// one is named close to it: patchadd.go, danglingKept)
+			p.write(f, toggle(text, "\nmodels:\n"+ghost, "\nmodels:\n"))
+			return "ghost entry in " + f
+		}
 		text = strings.Replace(text, "description: \"Synthetic", fmt.Sprintf("description: \"Edited %d", p.n), 1)
 		if strings.Contains(text, "    config:\n      materialized: ") && r.Intn(2) == 0 {
 			text = regexp.MustCompile(`    config:\n      materialized: \w+\n`).ReplaceAllString(text, "")
@@ -485,6 +492,9 @@ func (p *mutatedProject) mutateOnce() string {
 	case 16: // a new model, or a singular test, or one removed
 		names := p.modelNames()
 		name := fmt.Sprintf("new_%d", p.n)
+		if r.Intn(6) == 0 { // the name of a ghost entry (case 11), or one close to it
+			name = p.pick([]string{"ghost_0", "ghost_1", "ghost_1b", fmt.Sprintf("ghost_0_%d", p.n)})
+		}
 		switch tests := p.files("tests/more", ".sql"); {
 		case r.Intn(3) > 0:
 			head := ""

@@ -1926,6 +1926,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	if remade := remadeModels(entries, snap.Nodes, goneNodes, added); len(remade) > 0 {
 		byID := snap.nodeIndex()
+		remadeIn := "" // the file of the first entry a model is made again for
 		for _, name := range remade {
 			changed := firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", "
 			typ := TypeModel
@@ -1933,16 +1934,26 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				typ = TypeSnapshot
 			}
 			ni, ok := byID[typ+"."+proj.Name+"."+name]
+			if e := entries[name]; !ok && e.entryRemoved && !e.entryAdded && !e.snapshot && snap.dropDangling(e.removedFrom, name) {
+				// an entry that named no model removed (a model renamed,
+				// its entry renamed after it: this and an entry added):
+				// what the compile warned of it goes, and nothing else
+				delete(entries, name)
+				continue
+			}
 			if !ok {
 				return nil, changed + "not a patchable model"
 			}
 			if what := remake(ni); what != "" {
 				return nil, changed + what
 			}
+			if remadeIn == "" {
+				remadeIn = firstNonEmpty(entries[name].file, entries[name].removedFrom)
+			}
 		}
-		if !opt.PatchReadOnly {
+		if remadeIn != "" && !opt.PatchReadOnly {
 			if why := snap.canEditGraph(); why != "" {
-				return nil, entries[remade[0]].file + " changed a model's config and " + why
+				return nil, remadeIn + " changed a model's config and " + why
 			}
 		}
 	}
@@ -2658,6 +2669,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		// inserted at one place, they go in id order
 		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
+		if why := load.danglingKept(news, gone); why != "" {
+			return nil, why
+		}
 		if why := snap.ephemeralsKept(news, gone, reshaped); why != "" {
 			return nil, why
 		}

@@ -1073,7 +1073,7 @@ func TestPatchDescriptionEdits(t *testing.T) {
 		{name: "a model that is not there", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo\"\n"))}},
 		{name: "its description too", files: map[string]string{"models/_props.yml": notNull(props(`"12"`, `"the key, edited"`, `"b, edited"`, "  - name: ghost\n    description: \"boo!\"\n"))}},
 		{name: "and a again", files: map[string]string{"models/_props.yml": last}, patched: true},
-		{name: "the ghost gone", files: map[string]string{"models/_props.yml": clean}},
+		{name: "the ghost gone", patched: true, files: map[string]string{"models/_props.yml": clean}}, // (session 33: its warning goes)
 		{name: "a column documented", files: map[string]string{"models/_props.yml": withY(clean, `"a y"`)}, patched: true},
 		{name: "its description edited", files: map[string]string{"models/_props.yml": withY(clean, `"a y, edited"`)}, patched: true},
 		{name: "and renamed", files: map[string]string{"models/_props.yml": strings.Replace(withY(clean, `"a y, edited"`), "name: y", "name: z", 1)}, patched: true},
@@ -1902,6 +1902,61 @@ func TestPatchAddsModels(t *testing.T) {
 		{name: "the macro the model added first calls edited again (its node renumbered)", patched: true, files: map[string]string{
 			"macros/twice.sql": "{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n"}},
 		{name: "a model removed with the model that refs it", patched: true, remove: []string{"models/n.sql", "models/c.sql"}},
+	})
+}
+
+// TestPatchBesideADanglingEntry: a YAML entry that names no model (a
+// model renamed or removed, its entry left: a warning with the names close
+// to it) no longer makes every model added or removed, and every config
+// edit, compile the whole project (session 33). A model added or removed
+// under a name close to the entry's (the warning's suggestions change) or
+// under its name (the entry describes it) still does.
+func TestPatchBesideADanglingEntry(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          "name: dg\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  dg:\n    +materialized: view\n",
+			"models/orders.sql": "select 1 as id\n",
+			"models/users.sql":  "select * from {{ ref('orders') }}\n",
+			"models/sub/a.sql":  "select * from {{ ref('orders') }}\n",
+			"models/_p.yml": "version: 2\nmodels:\n  - name: orders\n    description: the orders\n" +
+				"  - name: customers\n    description: renamed to users, the entry left\n"}},
+		{name: "a model added", patched: true, files: map[string]string{"models/zz.sql": "select * from {{ ref('users') }}\n"}},
+		{name: "a model removed", patched: true, remove: []string{"models/zz.sql"}},
+		{name: "a folder config edited", patched: true, files: map[string]string{
+			"mart.yml": "name: dg\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  dg:\n    +materialized: view\n    sub:\n      +materialized: table\n"}},
+		{name: "a model's config edited in its YAML", patched: true, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: orders\n    description: the orders\n    config: {tags: [t]}\n" +
+				"  - name: customers\n    description: renamed to users, the entry left\n"}},
+		{name: "a model added whose name the warning would suggest", patched: false, files: map[string]string{"models/customer.sql": "select 1 as id\n"}},
+		{name: "it removed", patched: false, remove: []string{"models/customer.sql"}},
+		{name: "a model added under the entry's name: it describes it", patched: false, files: map[string]string{"models/customers.sql": "select 1 as id\n"}},
+		{name: "a model added after", patched: true, files: map[string]string{"models/zz.sql": "select 1 as id\n"}},
+		{name: "a described model's file removed, its entry left", patched: true, remove: []string{"models/sub/a.sql", "models/orders.sql"}, files: map[string]string{
+			"models/users.sql": "select 1 as id\n"}},
+		{name: "an edit after", patched: true, files: map[string]string{"models/users.sql": "select 2 as id\n"}},
+		{name: "its file back", patched: false, files: map[string]string{"models/orders.sql": "select 1 as id\n"}},
+		// a model renamed as an analyst does it: its file, then its entry
+		{name: "a described model's file renamed", patched: true, remove: []string{"models/orders.sql"}, files: map[string]string{
+			"models/purchases.sql": "select 1 as id\n"}},
+		{name: "its entry renamed after it", patched: true, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: purchases\n    description: the orders\n    config: {tags: [t]}\n" +
+				"  - name: customers\n    description: renamed to users, the entry left\n"}},
+		{name: "an entry that names no model added above the others", patched: false, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: gone_one\n    description: no such model\n    columns:\n      - name: id\n        data_tests: [unique]\n" +
+				"  - name: purchases\n    description: the orders\n    config: {tags: [t]}\n" +
+				"  - name: customers\n    description: renamed to users, the entry left\n"}},
+		{name: "a description above it lengthened: its warning's line moves", patched: true, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: gone_one\n    description: no such model\n    columns:\n      - name: id\n        data_tests: [unique]\n" +
+				"  - name: purchases\n    description: >\n      the orders,\n      all of them\n    config: {tags: [t]}\n" +
+				"  - name: customers\n    description: renamed to users, the entry left\n"}},
+		{name: "its description edited", patched: false, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: gone_one\n    description: no such model, still\n    columns:\n      - name: id\n        data_tests: [unique]\n" +
+				"  - name: purchases\n    description: >\n      the orders,\n      all of them\n    config: {tags: [t]}\n" +
+				"  - name: customers\n    description: renamed to users, the entry left\n"}},
+		{name: "it removed", patched: true, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n" +
+				"  - name: purchases\n    description: >\n      the orders,\n      all of them\n    config: {tags: [t]}\n" +
+				"  - name: customers\n    description: renamed to users, the entry left\n"}},
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mart-dev/mart/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -140,12 +141,142 @@ func (snap *patchSnapshot) canEditGraph() string {
 	case snap.Relations == nil:
 		return "the snapshot does not know the relations built"
 	}
+	return ""
+}
+
+// dangling is a YAML entry that names no node, as the compile warned of it
+// (applyPatches, describeSingularTests): the type of node it describes and
+// the name it gives.
+type dangling struct{ kind, name string }
+
+// danglingOf reads d as such a warning.
+func danglingOf(d Diagnostic) (dangling, bool) {
+	head, _, ok := strings.Cut(d.Summary, " is described here but no such ")
+	if !ok || d.Severity != SevWarning {
+		return dangling{}, false
+	}
+	i := strings.Index(head, ` "`)
+	if i < 0 {
+		return dangling{}, false
+	}
+	name, err := strconv.Unquote(head[i+1:])
+	if err != nil {
+		return dangling{}, false
+	}
+	kind := head[:i]
+	if kind == "singular test" {
+		kind = TypeTest
+	}
+	return dangling{kind, name}, true
+}
+
+// danglingKept says why the nodes a patch adds and removes could change
+// what the compile warned of a YAML entry that names no node, "" when they
+// cannot. The warning suggests the names of that type close to the entry's
+// (applyPatches' didYouMean): a node added or removed under a name that is
+// not close to it (suggest.Close) changes neither whether the entry names a
+// node nor the suggestions. A node made again keeps its name. Until
+// session 33 a patch that added, removed or made again any node refused
+// while such an entry was there: in a project that carries one (a model
+// renamed, its entry left), every model added or config edited compiled
+// the whole project.
+func (l *patchLoad) danglingKept(news []*newModel, gone []goneModel) string {
+	snap := l.snap
+	var ds []dangling
 	for _, d := range snap.Diags {
-		if strings.Contains(d.Summary, "is described here but no such") {
-			return "a YAML entry names no node"
+		if x, ok := danglingOf(d); ok {
+			ds = append(ds, x)
 		}
 	}
+	if len(ds)+len(l.dangles) == 0 {
+		return ""
+	}
+	// a node's name among the candidates of its type: a version's is
+	// name@vN (applyPatches' index); generic tests are none
+	key := func(n *Node) (dangling, bool) {
+		if n.ResourceType == TypeTest && n.TestType != "singular" {
+			return dangling{}, false
+		}
+		if n.Version != "" {
+			return dangling{n.ResourceType, n.Name + "@v" + n.Version}, true
+		}
+		return dangling{n.ResourceType, n.Name}, true
+	}
+	moved := map[dangling]int{}
+	for _, m := range news {
+		if k, ok := key(m.n); ok {
+			moved[k]++
+		}
+	}
+	for i := range gone {
+		if k, ok := key(&gone[i].n); ok {
+			moved[k]--
+		}
+	}
+	for k, v := range moved {
+		if v == 0 {
+			continue
+		}
+		for _, d := range ds {
+			if d.kind == k.kind && suggest.Close(d.name, k.name) {
+				return fmt.Sprintf("a YAML entry names no %s %q, and %s %q was added or removed", d.kind, d.name, k.kind, k.name)
+			}
+		}
+	}
+	if len(l.dangles) == 0 {
+		return ""
+	}
+	// the entries of the models removed that named them now name none:
+	// warned of as applyPatches warns, with the names of the models the
+	// patch leaves (the index's, but those it removes, and those it adds)
+	var names []string
+	for i := range l.ix.nodes {
+		if n := &l.ix.nodes[i]; !n.gone && n.sel.ResourceType == TypeModel {
+			if k, _ := key(&Node{ResourceType: TypeModel, Name: n.sel.Name, Version: n.sel.Version}); moved[k] >= 0 {
+				names = append(names, k.name)
+			}
+		}
+	}
+	for k, v := range moved {
+		if k.kind == TypeModel && v > 0 {
+			names = append(names, k.name)
+		}
+	}
+	for _, a := range l.dangles {
+		d := warnf(a.file, a.line, 0, "%s %q is described here but no such %s exists", a.d.kind, a.d.name, a.d.kind)
+		d.Detail = didYouMean(a.d.name, names)
+		snap.Diags = append(snap.Diags, d)
+	}
+	snap.Diags.Sort()
 	return ""
+}
+
+// dropDangling takes out what the compile warned of the entry of file that
+// names no model name, and says whether there was one such warning (two
+// entries of that name in the file: which one went is not known).
+func (snap *patchSnapshot) dropDangling(file, name string) bool {
+	at := -1
+	for i, d := range snap.Diags {
+		if x, ok := danglingOf(d); ok && d.File == file && x == (dangling{TypeModel, name}) {
+			if at >= 0 {
+				return false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return false
+	}
+	snap.Diags = slices.Delete(snap.Diags, at, at+1)
+	return true
+}
+
+// dangleAt is an entry a patch leaves naming no node (removeModels): the
+// properties file, the entry's line, what it names.
+type dangleAt struct {
+	file string
+	line int
+	d    dangling
 }
 
 // mapEntry is one entry of manifest.json's parent_map or child_map: its
@@ -1002,10 +1133,24 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 					snapshot: g.n.ResourceType == TypeSnapshot}
 				entries[g.n.Name] = e
 			}
-			if e == nil || !e.entryRemoved || e.removedFrom != g.n.PatchPath || e.usedRemoved || e.snapshot != (g.n.ResourceType == TypeSnapshot) {
+			switch {
+			case e == nil && !mv.names[g.n.Name] && mv.described[ni] == nil && g.n.ResourceType == TypeModel && g.n.Version == "":
+				// its entry left as it was (a model renamed, or removed,
+				// in its file alone): the entry names no model now, which
+				// the compile warns of where it is (danglingKept adds it)
+				if kept == nil {
+					kept = map[string]keptEntries{}
+				}
+				entry, w := l.keptEntry(kept, mv.texts, g.n.PatchPath, g.n.Name)
+				if w != "" {
+					return nil, why + "YAML describes it, and " + w
+				}
+				l.dangles = append(l.dangles, dangleAt{file: g.n.PatchPath, line: entry.Line, d: dangling{TypeModel, g.n.Name}})
+			case e == nil || !e.entryRemoved || e.removedFrom != g.n.PatchPath || e.usedRemoved || e.snapshot != (g.n.ResourceType == TypeSnapshot):
 				return nil, why + "YAML describes it"
+			default:
+				e.usedRemoved = true
 			}
-			e.usedRemoved = true
 			if dec == nil {
 				var err error
 				if dec, err = newEntryDecoder(l); err != nil {
@@ -1021,6 +1166,9 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 		// what the compile said of it (or of its tests: in their YAML file,
 		// or their macros' render warnings) would go with it
 		for _, d := range snap.Diags {
+			if _, ok := danglingOf(d); ok {
+				continue // of another entry: danglingKept
+			}
 			if d.File == pn.Path || d.File == g.n.PatchPath && g.n.PatchPath != "" || snap.isMacroFile(d.File) ||
 				strings.Contains(d.Summary, strconv.Quote(g.n.Name)) || strings.Contains(d.Detail, g.n.Name) {
 				return nil, why + "a diagnostic names it or what goes with it"

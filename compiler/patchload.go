@@ -658,6 +658,9 @@ type patchLoad struct {
 	// propTops: the properties files' top mappings a patch parsed, by
 	// path (propsTopOf)
 	propTops map[string]*yaml.Node
+	// dangles: the entries that name no model once the models a patch
+	// removes are gone (removeModels, danglingKept)
+	dangles []dangleAt
 	// testsIn: the index's tests by the file that declares them and a
 	// parent, for the index of testsInLen nodes (declaredTests)
 	testsIn    map[[2]string][]int

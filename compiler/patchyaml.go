@@ -1454,12 +1454,26 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			return nil, nil, nil, nil, ch.path + " changed and not only in models' descriptions"
 		}
 		if moved != nil {
-			// the index's lines are shifted as the edit moved them; a
-			// diagnostic of the compile in the file would have moved too
-			for _, d := range snap.Diags {
-				if d.File == ch.path {
+			// the index's lines are shifted as the edit moved them, and so
+			// are the compile's warnings of entries there that name no
+			// node (their entries are as they were: an edit of one is
+			// refused; danglingKept); another diagnostic of the compile
+			// in the file would have moved too, or changed
+			var dangle []int
+			for i, d := range snap.Diags {
+				if d.File != ch.path {
+					continue
+				}
+				if _, ok := danglingOf(d); !ok {
 					return nil, nil, nil, nil, ch.path + " moved lines and the compile said something about it"
 				}
+				dangle = append(dangle, i)
+			}
+			for _, i := range dangle {
+				snap.Diags[i].Line = shiftLine(moved, snap.Diags[i].Line)
+			}
+			if len(dangle) > 0 {
+				snap.Diags.Sort() // as the compile sorts them (their order stays, lines moving as they are)
 			}
 			shifts[ch.path] = composeShifts(snap.LineShifts[ch.path], moved)
 			snap.shiftAddedLines(ch.path, moved)

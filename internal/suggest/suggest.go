@@ -19,12 +19,9 @@ func Closest(s string, candidates []string, n int) []string {
 		d    int
 	}
 	ls := strings.ToLower(s)
-	limit := max(2, len(s)/2)
 	var xs []scored
 	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		d := Distance(ls, lc)
-		if d <= limit || len(s) >= 3 && len(c) >= 3 && (strings.Contains(lc, ls) || strings.Contains(ls, lc)) {
+		if d, ok := closeTo(s, ls, c); ok {
 			xs = append(xs, scored{c, d})
 		}
 	}
@@ -39,6 +36,22 @@ func Closest(s string, candidates []string, n int) []string {
 		out = append(out, xs[i].name)
 	}
 	return out
+}
+
+// Close reports whether c is close to s as Closest counts it: whether c
+// would be among Closest's candidates for s. A name that is not close to s
+// changes nothing of its hint when it is added to or removed from the
+// candidates.
+func Close(s, c string) bool {
+	_, ok := closeTo(s, strings.ToLower(s), c)
+	return ok
+}
+
+// closeTo is Close, with s lowered (ls), and c's distance from it.
+func closeTo(s, ls, c string) (int, bool) {
+	lc := strings.ToLower(c)
+	d := Distance(ls, lc)
+	return d, d <= max(2, len(s)/2) || len(s) >= 3 && len(c) >= 3 && (strings.Contains(lc, ls) || strings.Contains(ls, lc))
 }
 
 // Hint is `did you mean "x"?` for the closest candidate (up to n of them,

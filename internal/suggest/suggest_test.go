@@ -39,3 +39,19 @@ func TestDistance(t *testing.T) {
 	assert.Equal(t, 1, Distance("kitten", "sitten"))
 	assert.Equal(t, 3, Distance("kitten", "sitting"))
 }
+
+// TestCloseIsClosestsCandidate: Close(s, c) holds exactly when Closest,
+// asked for every candidate, lists c (what a patch relies on: a name that
+// is not close changes no hint).
+func TestCloseIsClosestsCandidate(t *testing.T) {
+	names := []string{"m_1", "m_12", "m_8334", "m_8334b", "M_8335", "customers", "customer", "users", "ab", "a", "stg_orders", "orders", "x_orders_y", ""}
+	for _, s := range names {
+		got := map[string]bool{}
+		for _, c := range Closest(s, names, len(names)) {
+			got[c] = true
+		}
+		for _, c := range names {
+			assert.Equal(t, got[c], Close(s, c), "Close(%q, %q)", s, c)
+		}
+	}
+}
