@@ -162,9 +162,12 @@ type compilation struct {
 	// docFiles: a compile that keeps a patch snapshot, the names of the
 	// docs blocks each .md file of the root project defines (nil when
 	// two files define one); docReaders: the properties files with a
-	// description that may read one (patchdocs.go)
+	// description that may read one (patchdocs.go); docsKnown: no two
+	// files define a block (docFiles lists every .md file's, none when
+	// there is none)
 	docFiles   map[string][]string
 	docReaders map[string]bool
+	docsKnown  bool
 	props      []*properties
 	states     map[string]*renderState
 	// extractClashes: Result.ExtractClashes (checkRelations)
@@ -739,6 +742,7 @@ func (c *compilation) loadDocs(files []*projectFile) {
 	if shared { // which file's block wins is the files' order: not patched
 		c.docFiles = nil
 	}
+	c.docsKnown = !shared
 }
 
 func (c *compilation) loadProperties(files []*projectFile) {

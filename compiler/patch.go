@@ -767,6 +767,10 @@ type patchHead struct {
 	// when two files define a name or a description that may read one is
 	// in a file whose text the snapshot does not keep (a package's)
 	DocFiles map[string][]string
+	// DocsKnown: DocFiles holds every .md file of the project (none when
+	// it is nil): a .md file added is patched as an edit of one that
+	// defined no block (session 33; before, it compiled whole)
+	DocsKnown bool
 	// EveryTime: the volatile models (indexes in Nodes), which every patch
 	// renders again (their output may differ with the same inputs)
 	EveryTime []int
@@ -1310,10 +1314,10 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	// a docs edit reads the descriptions that may use a block from the
 	// properties files' texts: all must be kept (the root project's)
-	snap.DocFiles = c.docFiles
+	snap.DocFiles, snap.DocsKnown = c.docFiles, c.docsKnown
 	for path := range c.docReaders {
 		if _, ok := snap.propTexts[path]; !ok {
-			snap.DocFiles = nil
+			snap.DocFiles, snap.DocsKnown = nil, false
 		}
 	}
 	if ixb, ok := encodeIndex(m, c.scope); ok {
@@ -1767,12 +1771,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	var newProps []addedFile
 	var newMacros []addedFile // macro files added (loaded with the others below)
+	var newDocs []addedFile   // .md files added (patchdocs.go)
 	if len(added) > 0 {
 		models := make([]addedFile, 0, len(added))
 		for _, a := range added {
 			like := snap.Files[a.like]
 			if like.Kind == "models" && like.Proj == 0 && isPropsPath(a.path) {
 				newProps = append(newProps, a)
+				continue
+			}
+			if (like.Kind == "models" || like.Kind == "docs") && like.Proj == 0 && strings.HasSuffix(a.path, ".md") && snap.DocsKnown {
+				newDocs = append(newDocs, a)
 				continue
 			}
 			if like.Kind == "macros" && strings.HasSuffix(a.path, ".sql") {
@@ -1851,11 +1860,32 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// descriptions with the new blocks
 	var docs *docsEdit
 	var docsNow map[string]string
-	if len(editedDocs) > 0 {
-		if len(newProps)+len(goneProps) > 0 {
-			return nil, snap.Files[editedDocs[0].index].Path + " changed with properties files added or removed"
+	docsFiles := make([]docsFile, 0, len(editedDocs)+len(newDocs))
+	for _, ch := range editedDocs {
+		docsFiles = append(docsFiles, docsFile{snap.Files[ch.index].Path, ch.data})
+	}
+	// a .md file added: its stat taken before it is read, as a compile's
+	newDocStats := make([]fileStat, len(newDocs))
+	newDocBeside := make([]string, len(newDocs)) // the path of the snapshot's file it goes after
+	for i, a := range newDocs {
+		like := snap.Files[a.like]
+		st, err := statOf(osPath(proj.Dir, a.path))
+		if err != nil {
+			return nil, a.path + " is new and unreadable"
 		}
-		if docs, why = snap.docsChange(manifestFile, editedDocs); why != "" {
+		data, err := readFile(osPath(proj.Dir, a.path))
+		if err != nil {
+			return nil, a.path + " is new and unreadable"
+		}
+		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
+		newDocStats[i], newDocBeside[i] = st, like.Path
+		docsFiles = append(docsFiles, docsFile{a.path, data})
+	}
+	if len(docsFiles) > 0 {
+		if len(newProps)+len(goneProps) > 0 {
+			return nil, docsFiles[0].path + " changed with properties files added or removed"
+		}
+		if docs, why = snap.docsChange(manifestFile, docsFiles); why != "" {
 			return nil, why
 		}
 		docsNow = docs.now
@@ -1887,7 +1917,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		// (a unit test's description is not rendered; an entry made again
 		// renders its own)
 		if len(entries) > 0 {
-			return nil, snap.Files[editedDocs[0].index].Path + " changed with properties files' entries"
+			return nil, docsFiles[0].path + " changed with properties files' entries"
 		}
 		if descs == nil {
 			descs = map[int]*descEdit{}
@@ -2033,7 +2063,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	sourceFolders := proj.configTexts["sources"] != snap.SourceConfigs
-	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(goneNodes)+len(editedDocs)+len(unitFiles) > 0) {
+	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(goneNodes)+len(docsFiles)+len(unitFiles) > 0) {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2091,7 +2121,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			openWarehouse = opt.Warehouse(proj, tgt)
 		}
 	}
-	load := &patchLoad{file: file, manifest: manifestFile, snap: snap, c: newCompilation(opt, proj, tgt, nil), docsEdited: len(editedDocs) > 0}
+	load := &patchLoad{file: file, manifest: manifestFile, snap: snap, c: newCompilation(opt, proj, tgt, nil), docsEdited: len(docsFiles) > 0}
 	// the node index the renders against the warehouse read, read meanwhile
 	type indexRead struct {
 		ix  *nodeIndex
@@ -2917,9 +2947,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		f.Size, f.MTime, f.Ino, f.At, f.Sum = ch.stat.Size, ch.stat.MTime, ch.stat.Ino, ch.stat.At, ch.sum
 	}
 	if docs != nil {
+		if snap.DocFiles == nil {
+			snap.DocFiles = map[string][]string{} // the project's first .md file
+		}
 		for path, names := range docs.names {
 			snap.DocFiles[path] = names
 		}
+	}
+	if len(newDocs) > 0 {
+		snap.insertFiles(newDocBeside, newDocStats)
 	}
 	var newEnv []string
 	if len(news)+len(gone)+len(newProps)+len(goneProps) > 0 {

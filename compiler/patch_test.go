@@ -359,7 +359,15 @@ func (p *mutatedProject) editDocs() string {
 	block := func(name string) *regexp.Regexp {
 		return regexp.MustCompile(`\{% docs ` + name + ` %\}[^{]*\{% enddocs %\}\n?`)
 	}
-	switch r := p.rng.Intn(6); r {
+	switch r := p.rng.Intn(7); r {
+	case 6: // another .md file added (patched since session 33) or removed; its block sometimes one docs.md defines
+		const other = "models/extra/more_docs.md"
+		if p.exists(other) {
+			require.NoError(p.t, os.Remove(filepath.Join(p.dir, other)))
+			return "rm " + other
+		}
+		p.write(other, fmt.Sprintf("{%% docs %s %%}more %d{%% enddocs %%}\n", p.pick([]string{"more", "more_too", "extra"}), p.n))
+		return "docs " + other
 	case 0, 1:
 		name := []string{"thing_id", "tested_note"}[r]
 		text = block(name).ReplaceAllString(text, fmt.Sprintf("{%% docs %s %%}\n%s, edit %d\n{%% enddocs %%}\n", name, name, p.n))
@@ -2869,7 +2877,7 @@ func TestPatchDocsBlocks(t *testing.T) {
 		{name: "x edited: that description is rendered whole", patched: false, files: map[string]string{"models/docs.md": md("the x!", "the y, again")}},
 		{name: "y edited: it does not call y, but reads doc", patched: false, files: map[string]string{"models/docs.md": md("the x!", "the y")}},
 		{name: "plain again (a YAML edit of a description with Jinja: whole)", patched: false, files: map[string]string{"models/_p.yml": props}},
-		{name: "a second file", patched: false, files: map[string]string{"models/more.md": "{% docs v %}vee{% enddocs %}\n"}},
+		{name: "a second file (session 33: patched)", patched: true, files: map[string]string{"models/more.md": "{% docs v %}vee{% enddocs %}\n"}},
 		{name: "its block edited", patched: true, files: map[string]string{"models/more.md": "{% docs v %}vee, edited{% enddocs %}\n"}},
 		{name: "it defines x too: which wins is the files' order", patched: false, files: map[string]string{"models/more.md": "{% docs x %}the other x{% enddocs %}\n"}},
 		{name: "docs.md edited meanwhile", patched: false, files: map[string]string{"models/docs.md": md("the x?", "the y")}},
@@ -2894,6 +2902,32 @@ func TestPatchDocsBlocks(t *testing.T) {
 		{name: "a source table added that calls one (rendered with manifest.json's blocks: loadDocs)", patched: true, files: map[string]string{
 			"models/_p.yml": props + "      - name: t2\n        description: '{{ doc(\"y\") }}'\n"}},
 		{name: "a block edited after", patched: true, files: map[string]string{"models/docs.md": md("the x, after", "the y")}},
+	})
+}
+
+// TestPatchDocsFilesAdded: a .md file added is patched as an edit of a
+// file that defined no block (session 33; before, it compiled whole), the
+// project's first one too; one that defines a block another file defines,
+// or a file removed, compiles whole.
+func TestPatchDocsFilesAdded(t *testing.T) {
+	const props = "version: 2\nmodels:\n  - name: a\n    description: plain a\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: dfa\nversion: \"1.0.0\"\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/b.sql":  "select * from {{ ref('a') }}\n",
+			"models/_p.yml": props}},
+		{name: "the project's first .md file", patched: true, files: map[string]string{"models/docs.md": "{% docs x %}the x{% enddocs %}\n"}},
+		{name: "its block called", patched: true, files: map[string]string{"models/_p.yml": strings.Replace(props, "plain a", "'{{ doc(\"x\") }}'", 1)}},
+		{name: "its block edited", patched: true, files: map[string]string{"models/docs.md": "{% docs x %}the x, edited{% enddocs %}\n"}},
+		{name: "a file in a new folder with no block", patched: true, files: map[string]string{"models/sub/notes.md": "just notes\n"}},
+		{name: "a block added to it", patched: true, files: map[string]string{"models/sub/notes.md": "{% docs y %}the y{% enddocs %}\n"}},
+		{name: "a file that defines x too", patched: false, files: map[string]string{"models/more.md": "{% docs x %}another x{% enddocs %}\n"}},
+		{name: "it removed", patched: false, remove: []string{"models/more.md"}},
+		{name: "another file added with a model", patched: true, files: map[string]string{
+			"models/z.md": "{% docs z %}zed{% enddocs %}\n", "models/c.sql": "select * from {{ ref('b') }}\n"}},
+		{name: "one added with a properties file edited to call it", patched: true, files: map[string]string{
+			"models/w.md": "{% docs w %}double u{% enddocs %}\n", "models/_p.yml": strings.Replace(props, "plain a", "'{{ doc(\"w\") }}'", 1)}},
 	})
 }
 

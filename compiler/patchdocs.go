@@ -29,8 +29,11 @@ import (
 // A block defined in two files (which wins is the files' order), one the
 // edit removes while a description still calls it, a description with
 // other Jinja beside doc() that reads a block, a versioned model's, an
-// entry made again from its YAML in the same save, properties files or
-// .md files added or removed compile the whole project.
+// entry made again from its YAML in the same save, properties files
+// added or removed, or .md files removed compile the whole project. A .md
+// file added (session 33) is an edit of a file that defined no block, when
+// the snapshot knows every .md file's blocks (DocsKnown: none defined
+// twice; the project's first .md file too).
 
 // docsEdit is what edits of .md files change: the docs object (json,
 // where manifest.json has it: at; nil when its content stays), the names
@@ -44,9 +47,15 @@ type docsEdit struct {
 	changed  map[string]bool
 }
 
-// docsChange works out what the edits of .md files (edited) change of the
-// blocks, or says why it cannot.
-func (snap *patchSnapshot) docsChange(manifestFile string, edited []changedFile) (*docsEdit, string) {
+// docsFile is a .md file an edit changed or added, and its text now.
+type docsFile struct {
+	path string
+	data []byte
+}
+
+// docsChange works out what the edits of .md files (edited; one added
+// defined no block before) change of the blocks, or says why it cannot.
+func (snap *patchSnapshot) docsChange(manifestFile string, edited []docsFile) (*docsEdit, string) {
 	old, at, why := snap.readDocs(manifestFile)
 	if why != "" {
 		return nil, why
@@ -57,12 +66,12 @@ func (snap *patchSnapshot) docsChange(manifestFile string, edited []changedFile)
 	}
 	out := &docsEdit{at: at, names: map[string][]string{}, old: old, now: now, changed: map[string]bool{}}
 	for _, ch := range edited {
-		for _, name := range snap.DocFiles[snap.Files[ch.index].Path] {
+		for _, name := range snap.DocFiles[ch.path] {
 			delete(now, name)
 		}
 	}
 	for _, ch := range edited {
-		path := snap.Files[ch.index].Path
+		path := ch.path
 		blocks := parseDocsBlocks(string(ch.data))
 		for k, v := range blocks {
 			if _, twice := now[k]; twice {

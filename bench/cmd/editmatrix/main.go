@@ -241,6 +241,98 @@ func edits(p *proj) []edit {
 			name := leafName(leaf(4))
 			return p.replace(schema(4), "- name: "+name+"\n", "- name: "+name+"\n    config: {tags: [yaml]}\n")
 		}},
+		{"accepted_values test added", func(p *proj) error {
+			return p.replace(schema(5), "description: \"Amount in cents, kept below 1000.\"\n", "description: \"Amount in cents, kept below 1000.\"\n        data_tests:\n          - accepted_values:\n              values: [1, 2, 3]\n")
+		}},
+		{"relationships test added", func(p *proj) error {
+			return p.replace(schema(6), "data_tests: [unique, not_null]\n", "data_tests:\n          - unique\n          - not_null\n          - relationships:\n              to: ref('m_0')\n              field: id\n")
+		}},
+		{"docs block added", func(p *proj) error {
+			return p.write("models/docs.md", "{% docs amount_cents %}\nAmount in cents.\n{% enddocs %}\n")
+		}},
+		{"doc() used in a description", func(p *proj) error {
+			return p.replace(schema(5), "description: \"Amount in cents, kept below 1000.\"", "description: '{{ doc(\"amount_cents\") }}'")
+		}},
+		{"docs block edited", func(p *proj) error {
+			return p.replace("models/docs.md", "Amount in cents.", "Amount in euro cents.")
+		}},
+		{"source table added", func(p *proj) error {
+			return p.write("models/layer_0/_sources.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n")
+		}},
+		{"model reading it added", func(p *proj) error {
+			return p.write("models/layer_0/g_0/stg_events.sql", "select * from {{ source('raw', 'events') }}\n")
+		}},
+		{"source table's freshness set", func(p *proj) error {
+			return p.replace("models/layer_0/_sources.yml", "      - name: events\n", "      - name: events\n        loaded_at_field: loaded_at\n        freshness: {warn_after: {count: 1, period: day}}\n")
+		}},
+		{"macro added (new file)", func(p *proj) error {
+			return p.write("macros/new_macro.sql", "{% macro cents(x) %}({{ x }} / 100){% endmacro %}\n{% macro unused_one() %}1{% endmacro %}\n")
+		}},
+		{"model calling it", func(p *proj) error {
+			text, err := p.read(leaf(7))
+			if err != nil {
+				return err
+			}
+			return p.write(leaf(7), text+"-- {{ cents('amount') }}\n")
+		}},
+		{"singular test added", func(p *proj) error {
+			return p.write("tests/assert_small.sql", "select * from {{ ref('m_0') }} where amount > 1000\n")
+		}},
+		{"analysis added", func(p *proj) error {
+			return p.write("analyses/look.sql", "select count(*) from {{ ref('m_0') }}\n")
+		}},
+		{"exposure added", func(p *proj) error {
+			return p.write("models/exposures.yml", "version: 2\nexposures:\n  - name: dash\n    type: dashboard\n    owner: {name: a}\n    depends_on: [ref('m_0')]\n")
+		}},
+		{"seed rows edited", func(p *proj) error { return p.replace("seeds/base.csv", "1,name_1,37", "1,name_1,38") }},
+		{"model moved to another folder", func(p *proj) error {
+			return p.rename(leaf(8), "models/layer_0/g_0/"+filepath.Base(leaf(8)))
+		}},
+		{"folder renamed", func(p *proj) error {
+			return p.rename(filepath.Dir(leaf(len(p.leaves)-1)), filepath.Dir(leaf(len(p.leaves)-1))+"_r")
+		}},
+		{"folder disabled in the project file", func(p *proj) error {
+			text, err := p.read("mart.yml") // a folder of the last layer: nothing refs its models
+			if err != nil {
+				return err
+			}
+			layer := "    " + strings.TrimSuffix(strings.TrimPrefix(lastLayer.FindString(leaf(0)), "models/"), "/") + ":\n"
+			at := strings.Index(text, layer)
+			folder := "      g_10:\n        +tags: [\"g_10\"]\n"
+			if at < 0 || !strings.Contains(text[at:], folder) {
+				return fmt.Errorf("mart.yml has no %q under %q", folder, layer)
+			}
+			return p.write("mart.yml", text[:at]+strings.Replace(text[at:], folder, folder+"        +enabled: false\n", 1))
+		}},
+		{"model's ref changed", func(p *proj) error {
+			text, err := p.read(leaf(9))
+			if err != nil {
+				return err
+			}
+			refs := regexp.MustCompile(`ref\('m_\d+'\)`)
+			if !refs.MatchString(text) {
+				return fmt.Errorf("%s refs nothing", leaf(9))
+			}
+			return p.write(leaf(9), refs.ReplaceAllLiteralString(text, "ref('m_1')"))
+		}},
+		{"unused macro removed", func(p *proj) error {
+			return p.replace("macros/new_macro.sql", "{% macro unused_one() %}1{% endmacro %}\n", "")
+		}},
+		{"unit test added", func(p *proj) error {
+			name := leafName(leaf(10))
+			text, err := p.read(leaf(10))
+			if err != nil {
+				return err
+			}
+			var given strings.Builder
+			for _, m := range regexp.MustCompile(`ref\('(m_\d+)'\)`).FindAllStringSubmatch(text, -1) {
+				fmt.Fprintf(&given, "      - input: ref('%s')\n        rows:\n          - {id: 1, name: a, amount: 2}\n", m[1])
+			}
+			return p.write("models/unit_tests.yml", "version: 2\nunit_tests:\n  - name: "+name+"_adds\n    model: "+name+"\n    given:\n"+given.String()+
+				"    expect:\n      rows:\n        - {id: 1}\n")
+		}},
+		{"seed added", func(p *proj) error { return p.write("seeds/codes.csv", "code,label\n1,one\n2,two\n") }},
+		{"unused var added", func(p *proj) error { return p.replace("mart.yml", "\n  v: ", "\n  unused_var: 3\n  v: ") }},
 		{"nothing changed", func(p *proj) error { return nil }},
 	}
 }
