@@ -1594,8 +1594,9 @@ func TestPatchBlobsWrittenBeforeKeep(t *testing.T) {
 // TestPatchIgnoresFilesNoCompileReads: files no compile reads (an
 // editor's swap, backup and lock files, .DS_Store, notes) may appear, change and
 // go beside the models being edited: the compile is still patched, and is
-// what a cold compile makes. A file the compile reads (a Markdown docs
-// file) added still compiles the whole project.
+// what a cold compile makes. A file the compile reads added is patched as
+// what it is: a Markdown docs file (since session 33; it compiled the
+// whole project before), a hidden SQL file (a model).
 func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{"mart.yml": "name: junk\nmodel-paths: [\"models\"]\n",
@@ -1607,7 +1608,7 @@ func TestPatchIgnoresFilesNoCompileReads(t *testing.T) {
 		{name: "notes edited", files: map[string]string{"models/notes.txt": "done\n"}, patched: true},
 		{name: "an Emacs lock", link: "models/.#a.sql", files: map[string]string{"models/a.sql": "select 1 as id, 4 as x\n"}, patched: true},
 		{name: "all gone", remove: []string{"models/.a.sql.swp", "models/a.sql~", "models/sub/.DS_Store", "models/4913", "models/notes.txt", "models/.#a.sql"}, patched: true},
-		{name: "a docs file", files: map[string]string{"models/docs.md": "{% docs a %}the a{% enddocs %}\n"}},
+		{name: "a docs file", patched: true, files: map[string]string{"models/docs.md": "{% docs a %}the a{% enddocs %}\n"}},
 		{name: "a hidden SQL file is a model", files: map[string]string{"models/.c.sql": "select 2 as id\n"}, patched: true}, // added (patchadd.go)
 	})
 }
