@@ -496,6 +496,23 @@ func (p *mutatedProject) mutateOnce() string {
 			name = p.pick([]string{"ghost_0", "ghost_1", "ghost_1b", fmt.Sprintf("ghost_0_%d", p.n)})
 		}
 		switch tests := p.files("tests/more", ".sql"); {
+		case r.Intn(7) == 0: // a seed added (patched since session 33), with a model that refs it, or removed with it
+			if seeds := p.files("seeds", ".csv"); len(seeds) > 1 && r.Intn(2) == 0 {
+				for _, f := range seeds {
+					if m := modelNameRE.FindStringSubmatch(strings.Replace(f, ".csv", ".sql", 1)); strings.HasPrefix(m[1], "more_") {
+						os.Remove(filepath.Join(p.dir, "models/extra/uses_"+m[1]+".sql"))
+						require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+						return "rm " + f
+					}
+				}
+			}
+			seed := fmt.Sprintf("more_%d", p.n)
+			p.write("seeds/"+seed+".csv", fmt.Sprintf("id,amount\n%d,1\n", p.n))
+			if r.Intn(2) == 0 {
+				p.write("models/extra/uses_"+seed+".sql", fmt.Sprintf("select * from {{ ref('%s') }}\n", seed))
+				return "new seed " + seed + " and its reader"
+			}
+			return "new seed " + seed
 		case r.Intn(3) > 0:
 			head := ""
 			if r.Intn(5) == 0 { // an ephemeral one, which pickRef picks (patchadd.go: ephemeralsMade)

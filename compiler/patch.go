@@ -1772,6 +1772,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	var newProps []addedFile
 	var newMacros []addedFile // macro files added (loaded with the others below)
 	var newDocs []addedFile   // .md files added (patchdocs.go)
+	var newSeeds []addedFile  // seeds' CSV files added (addSeeds)
 	if len(added) > 0 {
 		models := make([]addedFile, 0, len(added))
 		for _, a := range added {
@@ -1788,13 +1789,17 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				newMacros = append(newMacros, a)
 				continue
 			}
+			if like.Kind == "seeds" && like.Proj == 0 && strings.HasSuffix(a.path, ".csv") {
+				newSeeds = append(newSeeds, a)
+				continue
+			}
 			models = append(models, a)
 		}
 		added = models
 	}
-	if len(added)+len(goneNodes) > 0 && !opt.PatchReadOnly {
+	if len(added)+len(goneNodes)+len(newSeeds) > 0 && !opt.PatchReadOnly {
 		if why := snap.canEditGraph(); why != "" {
-			return nil, "a model file was added or removed and " + why
+			return nil, "a model or seed file was added or removed and " + why
 		}
 	}
 	// what to render again: the models whose SQL changed, and those that
@@ -2063,7 +2068,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	sourceFolders := proj.configTexts["sources"] != snap.SourceConfigs
-	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(goneNodes)+len(docsFiles)+len(unitFiles) > 0) {
+	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(newSeeds)+len(goneNodes)+len(docsFiles)+len(unitFiles) > 0) {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2611,7 +2616,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	var news []*newModel
 	var gone []goneModel
-	if len(added)+len(goneNodes)+len(reshaped)+len(testEdits)+len(remakes)+len(unitFiles)+len(seedRemakes) > 0 {
+	if len(added)+len(newSeeds)+len(goneNodes)+len(reshaped)+len(testEdits)+len(remakes)+len(unitFiles)+len(seedRemakes) > 0 {
 		// the source tables first: source() finds them as they are now
 		snews, sgone, made, why := load.remakeSources(proj, remakes)
 		if why != "" {
@@ -2636,9 +2641,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if gone, why = load.removeModels(goneNodes, read, entries, mv); why != "" {
 			return nil, why
 		}
+		// the seeds first: a model added with one may ref it
+		seeds, why := load.addSeeds(proj, newSeeds, gone, sourceDescs)
+		if why != "" {
+			return nil, why
+		}
 		if news, why = load.addModels(proj, added, gone, entries); why != "" {
 			return nil, why
 		}
+		news = append(news, seeds...)
 		// after the models added: a model whose refs changed may ref one
 		if why = load.reshapeModels(reshaped, gone); why != "" {
 			return nil, why
@@ -2711,7 +2722,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		splices = append(splices, sp...)
 		for _, m := range news {
-			if !m.test && !m.source { // no compiled file of a generic test (patchtests.go) nor a source
+			if !m.test && !m.source && !m.seed { // no compiled file of a generic test (patchtests.go), a source nor a seed
 				outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(m.n))), m.code})
 			}
 		}

@@ -1627,8 +1627,40 @@ func TestPatchSeedEdits(t *testing.T) {
 		{name: "a disabled seed's (manifest.json's disabled: not in the index)", files: map[string]string{"seeds/off/t.csv": "id\n2\n"}},
 		{name: "after it, s's", files: map[string]string{"seeds/s.csv": "id,name\n1,a\n2,d\n"}, patched: true},
 		{name: "emptied", files: map[string]string{"seeds/s.csv": ""}, patched: true},
-		{name: "a seed added", files: map[string]string{"seeds/u.csv": "id\n1\n"}},
+		{name: "a seed added (session 33: patched)", files: map[string]string{"seeds/u.csv": "id\n1\n"}, patched: true},
 		{name: "it edited", files: map[string]string{"seeds/u.csv": "id\n3\n"}, patched: true},
+	})
+}
+
+// TestPatchAddsSeeds: a seed's CSV file added is patched (session 33;
+// before, the whole project compiled): its node as the whole compile makes
+// it, a model added with it that refs it, its rows edited after. A seed
+// of a model's name, one whose relation a source table reads (the table
+// would depend on it), one disabled by its folder, one a YAML entry
+// describes, and a seed removed compile whole.
+func TestPatchAddsSeeds(t *testing.T) {
+	const project = "name: sa\nversion: \"1.0.0\"\nseeds:\n  sa:\n    off:\n      +enabled: false\n    typed:\n      +column_types: {id: bigint}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": project,
+			"seeds/s.csv": "id,name\n1,a\n", "models/m.sql": "select * from {{ ref('s') }}\n",
+			"models/src.yml":   "version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: t\n",
+			"models/st.sql":    "select * from {{ source('raw', 't') }}\n",
+			"seeds/_seeds.yml": "version: 2\nseeds:\n  - name: s\n    description: the s\n"}},
+		{name: "a seed added", patched: true, files: map[string]string{"seeds/u.csv": "id\n1\n"}},
+		{name: "a model that refs it", patched: true, files: map[string]string{"models/mu.sql": "select * from {{ ref('u') }}\n"}},
+		{name: "a seed and a model that refs it in one save", patched: true, files: map[string]string{
+			"seeds/v.csv": "id\n2\n", "models/mv.sql": "select * from {{ ref('v') }} join {{ ref('s') }} using (id)\n"}},
+		{name: "its rows edited", patched: true, files: map[string]string{"seeds/v.csv": "id\n3\n"}},
+		{name: "a model's SQL made to ref it", patched: true, files: map[string]string{"models/m.sql": "select * from {{ ref('s') }} union all select 1, 'x' from {{ ref('v') }}\n"}},
+		{name: "one in a folder with a config", patched: true, files: map[string]string{"seeds/typed/w.csv": "id\n4\n"}},
+		{name: "one of a model's name", coldFails: true, files: map[string]string{"seeds/mu.csv": "id\n1\n"}},
+		{name: "that one removed", patched: true, remove: []string{"seeds/mu.csv"}},
+		{name: "one a source table reads", patched: false, files: map[string]string{"seeds/t.csv": "id\n1\n"}},
+		{name: "one its folder disables", patched: false, files: map[string]string{"seeds/off/x.csv": "id\n1\n"}},
+		{name: "one YAML describes, with its entry", patched: false, files: map[string]string{
+			"seeds/y.csv": "id\n1\n", "seeds/_seeds.yml": "version: 2\nseeds:\n  - name: s\n    description: the s\n  - name: y\n    description: the y\n"}},
+		{name: "a seed removed", patched: false, remove: []string{"seeds/u.csv", "models/mu.sql"}},
+		{name: "one added after", patched: true, files: map[string]string{"seeds/z.csv": "id\n5\n"}},
 	})
 }
 

@@ -600,6 +600,9 @@ type newModel struct {
 	// source: a source table made again or added (patchsources.go): in
 	// manifest.json's sources, no file of its own
 	source bool
+	// seed: a seed added (addSeeds): a file of its own, a relation, no
+	// render, no compiled file, not one of the snapshot's Nodes
+	seed bool
 	// moved: a model whose id was removed in the same edit (its file
 	// moved); sameFace: what nodes that depend on it see of it is as it
 	// was (movedFace), so those that stay may (graphSplices)
@@ -616,7 +619,6 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	if why := l.unversionedIndex(); why != "" {
 		return nil, why
 	}
-	ix := l.ix
 	dec, err := newEntryDecoder(l)
 	if err != nil {
 		return nil, err.Error()
@@ -624,48 +626,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	defer dec.close()
 	c.scope.lazy = dec
 	defer func() { c.scope.lazy = nil }()
-	names := map[string]bool{}
-	freed := map[int]bool{} // a model removed in the same edit (moved: its name comes back)
-	for _, g := range gone {
-		freed[g.pos] = true
-	}
-	// the nodes' ids, and the tests' names in every project (a duplicate
-	// test name is an error), which a singular test added must not have
-	ids, testNames := map[string]bool{}, map[string]bool{}
-	for i := range ix.nodes { // a duplicate model name is an error; a seed's or snapshot's, an ambiguous ref()
-		if t := ix.nodes[i].sel.ResourceType; !ix.nodes[i].gone && !freed[i] && (t == TypeModel || t == TypeSeed || t == TypeSnapshot) {
-			names[ix.nodes[i].sel.Name] = true
-		}
-		if !ix.nodes[i].gone && !freed[i] {
-			ids[ix.nodes[i].sel.UniqueID] = true
-			if ix.nodes[i].sel.ResourceType == TypeTest {
-				testNames[ix.nodes[i].sel.Name] = true
-			}
-		}
-	}
-	// and the disabled nodes' names (manifest.json's disabled object, which
-	// no patch changes: an added node of a disabled one's name is a
-	// duplicate name, or its id would be both enabled and disabled). A
-	// name is what follows the kind and the package in an id; a test's or
-	// a versioned model's also without its last part (its hash, its
-	// version): a name of more may be refused, never one taken allowed
-	for _, id := range snap.Disabled {
-		kind, rest, _ := strings.Cut(id, ".")
-		_, name, _ := strings.Cut(rest, ".")
-		short := name[:max(0, strings.LastIndexByte(name, '.'))]
-		switch kind {
-		case TypeModel, TypeSeed, TypeSnapshot:
-			// a version's file is found by its name (<name>_v<v>, or
-			// defined_in) among every model file, disabled or not: an
-			// added one can become a disabled version (found by review)
-			if kind == TypeModel && short != "" {
-				return nil, added[0].path + " is new and a disabled model is versioned (or its name has a dot)"
-			}
-			names[name], names[short] = true, true
-		case TypeTest:
-			testNames[name], testNames[short] = true, true
-		}
-		ids[id] = true
+	names, ids, testNames, why := l.takenNames(gone)
+	if why != "" {
+		return nil, added[0].path + " is new and " + why
 	}
 	fileOf, _ := c.macroPlaces()
 	projects := proj.projects()
@@ -897,6 +860,62 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n.UniqueID < out[j].n.UniqueID })
 	return out, ""
+}
+
+// takenNames are the names of the models, seeds and snapshots a node
+// added must not have (a duplicate model name is an error; a seed's or
+// snapshot's, an ambiguous ref()), the ids, and the tests' names in every
+// project (a duplicate test name is an error), which a singular test added
+// must not have: the node index's, but those removed in the same edit
+// (gone: a model moved, its name comes back), the disabled nodes', and
+// those of the seeds added before (patchLoad.also). Or why none can be
+// added.
+func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames map[string]bool, why string) {
+	ix := l.ix
+	names, ids, testNames = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	freed := map[int]bool{}
+	for _, g := range gone {
+		freed[g.pos] = true
+	}
+	for i := range ix.nodes {
+		if t := ix.nodes[i].sel.ResourceType; !ix.nodes[i].gone && !freed[i] && (t == TypeModel || t == TypeSeed || t == TypeSnapshot) {
+			names[ix.nodes[i].sel.Name] = true
+		}
+		if !ix.nodes[i].gone && !freed[i] {
+			ids[ix.nodes[i].sel.UniqueID] = true
+			if ix.nodes[i].sel.ResourceType == TypeTest {
+				testNames[ix.nodes[i].sel.Name] = true
+			}
+		}
+	}
+	for name, n := range l.also {
+		names[name], ids[n.UniqueID] = true, true
+	}
+	// the disabled nodes' names (manifest.json's disabled object, which no
+	// patch changes: an added node of a disabled one's name is a duplicate
+	// name, or its id would be both enabled and disabled). A name is what
+	// follows the kind and the package in an id; a test's or a versioned
+	// model's also without its last part (its hash, its version): a name
+	// of more may be refused, never one taken allowed
+	for _, id := range l.snap.Disabled {
+		kind, rest, _ := strings.Cut(id, ".")
+		_, name, _ := strings.Cut(rest, ".")
+		short := name[:max(0, strings.LastIndexByte(name, '.'))]
+		switch kind {
+		case TypeModel, TypeSeed, TypeSnapshot:
+			// a version's file is found by its name (<name>_v<v>, or
+			// defined_in) among every model file, disabled or not: an
+			// added one can become a disabled version (found by review)
+			if kind == TypeModel && short != "" {
+				return nil, nil, nil, "a disabled model is versioned (or its name has a dot)"
+			}
+			names[name], names[short] = true, true
+		case TypeTest:
+			testNames[name], testNames[short] = true, true
+		}
+		ids[id] = true
+	}
+	return names, ids, testNames, ""
 }
 
 // inPlaceInputs says a model made again (n; was, as it was) is where it
@@ -1724,7 +1743,11 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	fileOf, _ := c.macroPlaces()
 	var env []string
 	for _, m := range news {
-		if m.test || m.source {
+		if m.test || m.source || m.seed {
+			if m.seed {
+				i, _ := slices.BinarySearch(snap.Relations, m.rel)
+				snap.Relations = slices.Insert(snap.Relations, i, m.rel)
+			}
 			counts[m.n.ResourceType]++
 			snap.Selected++
 			snap.indexAdd(m)

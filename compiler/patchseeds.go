@@ -205,3 +205,110 @@ func (l *patchLoad) listEntry(file, key, name string, texts map[string][]byte) (
 	}
 	return found, ""
 }
+
+// addSeeds makes the seeds of CSV files added to the root project's seed
+// paths as the whole compile makes them (fileNode: the file's checksum,
+// its folder config; then as finishConfigs, checkConfigs and the resolve
+// phase do), before the models added in the same edit, which ref() may
+// find them (patchLoad.also): a seed has no render, no compiled file and
+// no parent. It refuses (the whole project compiles) a seed whose name a
+// node has (enabled or disabled), one a YAML entry names (no entry named
+// it: the compile would have warned, danglingKept; one added in the same
+// save), one disabled, one whose relation a node builds or a source
+// table reads (linkSeededSources would make it the table's parent), and
+// one the compile says anything of. Before session 33 a seed added
+// compiled the whole project.
+func (l *patchLoad) addSeeds(proj *Project, added []addedFile, gone []goneModel, sourceDescs map[string]*descEdit) ([]*newModel, string) {
+	snap, c := l.snap, l.c
+	if len(added) == 0 {
+		return nil, ""
+	}
+	if len(proj.renderConfigs(c.targetValue, c.opt.Vars)) > 0 {
+		return nil, added[0].path + " is new and the project's configs do not render cleanly"
+	}
+	if why := l.unversionedIndex(); why != "" {
+		return nil, why
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	defer dec.close()
+	names, _, _, why := l.takenNames(gone)
+	if why != "" {
+		return nil, added[0].path + " is new and " + why
+	}
+	// the relations the source tables read, which a seed's would be the
+	// parent of
+	read := map[string]bool{}
+	for i := range l.ix.nodes {
+		if in := &l.ix.nodes[i]; !in.gone && in.sel.ResourceType == TypeSource {
+			s, err := dec.decode(i)
+			if err != nil {
+				return nil, added[0].path + " is new and " + err.Error()
+			}
+			read[c.relationKey(s, s.Identifier)] = true
+		}
+	}
+	for _, s := range l.sources { // made again or added by this patch (nil: removed)
+		if s != nil {
+			read[c.relationKey(s, s.Identifier)] = true
+		}
+	}
+	projects := proj.projects()
+	var out []*newModel
+	for _, a := range added {
+		like := snap.Files[a.like]
+		why := a.path + " is new and "
+		full := osPath(proj.Dir, a.path)
+		st, err := statOf(full)
+		if err != nil {
+			return nil, why + "unreadable"
+		}
+		data, err := readFile(full)
+		if err != nil {
+			return nil, why + "unreadable"
+		}
+		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
+		n, d := c.fileNode(&projectFile{kind: "seeds", proj: projects[0], root: like.Root, rel: a.path, sum: checksum(data)})
+		switch {
+		case n == nil || d != nil || n.ResourceType != TypeSeed:
+			return nil, why + "not a seed"
+		case names[n.Name]:
+			return nil, why + "a node has its name"
+		case sourceDescs[n.UniqueID] != nil:
+			return nil, why + "YAML names it"
+		}
+		settleTagsMeta(n)
+		if !n.Enabled() {
+			return nil, why + "disabled"
+		}
+		c.setRelation(n)
+		diags := len(c.diags)
+		c.checkNodeConfig(n)
+		c.setUnrendered(n)
+		if len(c.diags) > diags {
+			return nil, why + "a compile of it says something"
+		}
+		m := &newModel{file: st, like: a.like, n: n, seed: true, builds: true}
+		m.rel = relationHash(c.relationKey(n, n.Alias))
+		freed := slices.ContainsFunc(gone, func(g goneModel) bool { return g.builds && g.rel == m.rel })
+		if _, found := slices.BinarySearch(snap.Relations, m.rel); found && !freed || read[c.relationKey(n, n.Alias)] {
+			return nil, why + "builds a relation another node builds or a source table reads"
+		}
+		for _, o := range out {
+			if o.rel == m.rel {
+				return nil, why + "builds a relation another node builds"
+			}
+		}
+		c.settleEntry(n)
+		if m.frag, err = appendNode(nil, n); err != nil {
+			return nil, why + err.Error()
+		}
+		names[n.Name] = true
+		pre := *n
+		dec.added(n, &pre) // the models added after it may ref it
+		out = append(out, m)
+	}
+	return out, ""
+}
