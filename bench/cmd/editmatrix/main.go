@@ -256,13 +256,13 @@ func edits(p *proj) []edit {
 		{"docs block edited", func(p *proj) error {
 			return p.replace("models/docs.md", "Amount in cents.", "Amount in euro cents.")
 		}},
-		{"source table added", func(p *proj) error {
+		{"source table added (the project's first)", func(p *proj) error {
 			return p.write("models/layer_0/_sources.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n")
 		}},
 		{"model reading it added", func(p *proj) error {
 			return p.write("models/layer_0/g_0/stg_events.sql", "select * from {{ source('raw', 'events') }}\n")
 		}},
-		{"source table's freshness set", func(p *proj) error {
+		{"freshness set (the only source table)", func(p *proj) error {
 			return p.replace("models/layer_0/_sources.yml", "      - name: events\n", "      - name: events\n        loaded_at_field: loaded_at\n        freshness: {warn_after: {count: 1, period: day}}\n")
 		}},
 		{"macro added (new file)", func(p *proj) error {
@@ -275,10 +275,10 @@ func edits(p *proj) []edit {
 			}
 			return p.write(leaf(7), text+"-- {{ cents('amount') }}\n")
 		}},
-		{"singular test added", func(p *proj) error {
+		{"singular test added (tests/ is new)", func(p *proj) error {
 			return p.write("tests/assert_small.sql", "select * from {{ ref('m_0') }} where amount > 1000\n")
 		}},
-		{"analysis added", func(p *proj) error {
+		{"analysis added (analyses/ is new)", func(p *proj) error {
 			return p.write("analyses/look.sql", "select count(*) from {{ ref('m_0') }}\n")
 		}},
 		{"exposure added", func(p *proj) error {
@@ -318,7 +318,7 @@ func edits(p *proj) []edit {
 		{"unused macro removed", func(p *proj) error {
 			return p.replace("macros/new_macro.sql", "{% macro unused_one() %}1{% endmacro %}\n", "")
 		}},
-		{"unit test added", func(p *proj) error {
+		{"unit test added (the project's first)", func(p *proj) error {
 			name := leafName(leaf(10))
 			text, err := p.read(leaf(10))
 			if err != nil {
