@@ -228,8 +228,21 @@ func (l *patchLoad) danglingKept(news []*newModel, gone []goneModel) string {
 	}
 	// the entries of the models removed that named them now name none:
 	// warned of as applyPatches warns, with the names of the models the
-	// patch leaves (the index's, but those it removes, and those it adds)
+	// patch leaves (the index's, but those it removes, and those it adds,
+	// and the disabled ones, which the index has not and applyPatches
+	// counts: found by review)
 	var names []string
+	for _, id := range snap.Disabled {
+		kind, rest, _ := strings.Cut(id, ".")
+		_, name, _ := strings.Cut(rest, ".")
+		if kind != TypeModel {
+			continue
+		}
+		if strings.Contains(name, ".") { // a version (name@vN), or a name with a dot
+			return "a YAML entry names no model now and a disabled model is versioned (or its name has a dot)"
+		}
+		names = append(names, name)
+	}
 	for i := range l.ix.nodes {
 		if n := &l.ix.nodes[i]; !n.gone && n.sel.ResourceType == TypeModel {
 			if k, _ := key(&Node{ResourceType: TypeModel, Name: n.sel.Name, Version: n.sel.Version}); moved[k] >= 0 {
