@@ -1738,6 +1738,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// files removed or added with them (patchprops.go)
 	var goneNodes []int
 	var goneProps []string
+	var goneDocs []string               // .md files removed (patchdocs.go)
 	goneMacroFiles := map[string]bool{} // each of whose macros is gone (macroRemoved)
 	for _, fi := range removed {
 		f := snap.Files[fi]
@@ -1758,6 +1759,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				return nil, f.Path + " is gone and the compile said something in it"
 			}
 			goneMacroFiles[f.Path] = true
+			continue
+		}
+		if _, ok := snap.DocFiles[f.Path]; ok && f.Proj == 0 && snap.DocsKnown {
+			goneDocs = append(goneDocs, f.Path) // its blocks gone (docsChange)
 			continue
 		}
 		ni, ok := patchable[f.Path]
@@ -1865,9 +1870,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// descriptions with the new blocks
 	var docs *docsEdit
 	var docsNow map[string]string
-	docsFiles := make([]docsFile, 0, len(editedDocs)+len(newDocs))
+	docsFiles := make([]docsFile, 0, len(editedDocs)+len(newDocs)+len(goneDocs))
 	for _, ch := range editedDocs {
 		docsFiles = append(docsFiles, docsFile{snap.Files[ch.index].Path, ch.data})
+	}
+	for _, path := range goneDocs { // as if emptied (then forgotten)
+		docsFiles = append(docsFiles, docsFile{path: path})
 	}
 	// a .md file added: its stat taken before it is read, as a compile's
 	newDocStats := make([]fileStat, len(newDocs))
@@ -2964,9 +2972,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		for path, names := range docs.names {
 			snap.DocFiles[path] = names
 		}
-	}
-	if len(newDocs) > 0 {
-		snap.insertFiles(newDocBeside, newDocStats)
+		for _, path := range goneDocs {
+			delete(snap.DocFiles, path)
+		}
 	}
 	var newEnv []string
 	if len(news)+len(gone)+len(newProps)+len(goneProps) > 0 {
@@ -2980,6 +2988,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	if len(goneMacroFiles) > 0 { // (after editModels, which reads snap.Files by index)
 		snap.Files = slices.DeleteFunc(snap.Files, func(f fileStat) bool { return goneMacroFiles[f.Path] })
+	}
+	if len(newDocs) > 0 {
+		snap.insertFiles(newDocBeside, newDocStats)
+	}
+	if len(goneDocs) > 0 {
+		snap.Files = slices.DeleteFunc(snap.Files, func(f fileStat) bool { return slices.Contains(goneDocs, f.Path) })
 	}
 	if len(news)+len(gone)+len(reshaped) > 0 {
 		load.ix, load.sources, load.also, load.alsoEarly = nil, nil, nil, nil // read again, as edited

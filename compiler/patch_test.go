@@ -2946,9 +2946,10 @@ func TestPatchDocsBlocks(t *testing.T) {
 }
 
 // TestPatchDocsFilesAdded: a .md file added is patched as an edit of a
-// file that defined no block (session 33; before, it compiled whole), the
-// project's first one too; one that defines a block another file defines,
-// or a file removed, compiles whole.
+// file that defined no block, one removed as one emptied (session 33;
+// before, both compiled whole), the project's first one too; one that
+// defines a block another file defines compiles whole, and one removed
+// whose block a description calls fails.
 func TestPatchDocsFilesAdded(t *testing.T) {
 	const props = "version: 2\nmodels:\n  - name: a\n    description: plain a\n"
 	runPatchSteps(t, []patchStep{
@@ -2963,9 +2964,15 @@ func TestPatchDocsFilesAdded(t *testing.T) {
 		{name: "a file in a new folder with no block", patched: true, files: map[string]string{"models/sub/notes.md": "just notes\n"}},
 		{name: "a block added to it", patched: true, files: map[string]string{"models/sub/notes.md": "{% docs y %}the y{% enddocs %}\n"}},
 		{name: "a file that defines x too", patched: false, files: map[string]string{"models/more.md": "{% docs x %}another x{% enddocs %}\n"}},
-		{name: "it removed", patched: false, remove: []string{"models/more.md"}},
+		{name: "it removed (x defined twice: not patched)", patched: false, remove: []string{"models/more.md"}},
+		{name: "a file whose block nothing calls removed", patched: true, remove: []string{"models/sub/notes.md"}},
+		{name: "a file whose block a description calls removed", coldFails: true, remove: []string{"models/docs.md"}},
+		{name: "it back", patched: true, files: map[string]string{"models/docs.md": "{% docs x %}the x, edited{% enddocs %}\n"}},
 		{name: "another file added with a model", patched: true, files: map[string]string{
 			"models/z.md": "{% docs z %}zed{% enddocs %}\n", "models/c.sql": "select * from {{ ref('b') }}\n"}},
+		{name: "the model edited after", patched: true, files: map[string]string{"models/c.sql": "select id from {{ ref('b') }}\n"}},
+		{name: "a file removed with a model added", patched: true, remove: []string{"models/z.md"}, files: map[string]string{"models/d.sql": "select 1 as id\n"}},
+		{name: "that model edited after", patched: true, files: map[string]string{"models/d.sql": "select 2 as id\n"}},
 		{name: "one added with a properties file edited to call it", patched: true, files: map[string]string{
 			"models/w.md": "{% docs w %}double u{% enddocs %}\n", "models/_p.yml": strings.Replace(props, "plain a", "'{{ doc(\"w\") }}'", 1)}},
 	})

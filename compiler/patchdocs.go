@@ -31,10 +31,10 @@ import (
 // edit removes while a description still calls it, a description with
 // other Jinja beside doc() that reads a block, a versioned model's, an
 // entry made again from its YAML in the same save, properties files
-// added or removed, or .md files removed compile the whole project. A .md
-// file added (session 33) is an edit of a file that defined no block, when
-// the snapshot knows every .md file's blocks (DocsKnown: none defined
-// twice; the project's first .md file too).
+// added or removed compile the whole project. A .md file added (session
+// 33) is an edit of a file that defined no block, one removed an edit that
+// empties it, when the snapshot knows every .md file's blocks (DocsKnown:
+// none defined twice; the project's first .md file too).
 
 // docsEdit is what edits of .md files change: the docs object (json,
 // where manifest.json has it: at; nil when its content stays), the names
