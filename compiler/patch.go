@@ -2658,6 +2658,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 		news = append(news, seeds...)
+		// each checks the relations of its own against the snapshot's and
+		// those a removal frees: one relation a seed and a model added
+		// both build is a compile error (found by review)
+		claimed := map[uint64]bool{}
+		for _, m := range news {
+			if m.builds && m.replace == nil {
+				if claimed[m.rel] {
+					return nil, m.n.Path + " is new and builds a relation another node added builds"
+				}
+				claimed[m.rel] = true
+			}
+		}
 		// after the models added: a model whose refs changed may ref one
 		if why = load.reshapeModels(reshaped, gone); why != "" {
 			return nil, why

@@ -1661,6 +1661,13 @@ func TestPatchAddsSeeds(t *testing.T) {
 			"seeds/y.csv": "id\n1\n", "seeds/_seeds.yml": "version: 2\nseeds:\n  - name: s\n    description: the s\n  - name: y\n    description: the y\n"}},
 		{name: "a seed removed", patched: false, remove: []string{"seeds/u.csv", "models/mu.sql"}},
 		{name: "one added after", patched: true, files: map[string]string{"seeds/z.csv": "id\n5\n"}},
+		// a seed and a model added in one save that build one relation: a
+		// compile error (found by review: each checked its own)
+		{name: "a seed and a model aliased as it", coldFails: true, files: map[string]string{
+			"seeds/n.csv": "id\n1\n", "models/xm.sql": "{{ config(alias='n') }}\nselect 1 as id\n"}},
+		{name: "the model aliased so alone", patched: true, remove: []string{"seeds/n.csv"}},
+		{name: "it removed, a seed and a model taking its relation", coldFails: true, remove: []string{"models/xm.sql"}, files: map[string]string{
+			"seeds/n.csv": "id\n1\n", "models/xm2.sql": "{{ config(alias='n') }}\nselect 1 as id\n"}},
 	})
 }
 
