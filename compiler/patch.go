@@ -1881,17 +1881,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	newDocStats := make([]fileStat, len(newDocs))
 	newDocBeside := make([]string, len(newDocs)) // the path of the snapshot's file it goes after
 	for i, a := range newDocs {
-		like := snap.Files[a.like]
-		st, err := statOf(osPath(proj.Dir, a.path))
+		st, data, err := snap.readAdded(proj, a)
 		if err != nil {
 			return nil, a.path + " is new and unreadable"
 		}
-		data, err := readFile(osPath(proj.Dir, a.path))
-		if err != nil {
-			return nil, a.path + " is new and unreadable"
-		}
-		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
-		newDocStats[i], newDocBeside[i] = st, like.Path
+		newDocStats[i], newDocBeside[i] = st, snap.Files[a.like].Path
 		docsFiles = append(docsFiles, docsFile{a.path, data})
 	}
 	if len(docsFiles) > 0 {

@@ -664,16 +664,10 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if like.Kind != "models" && like.Kind != "tests" && like.Kind != "snapshots" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
 			return nil, why + "not a model, snapshot or singular test of the project"
 		}
-		full := osPath(proj.Dir, a.path)
-		st, err := statOf(full)
+		st, data, err := snap.readAdded(proj, a)
 		if err != nil {
 			return nil, why + "unreadable"
 		}
-		data, err := readFile(full)
-		if err != nil {
-			return nil, why + "unreadable"
-		}
-		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
 		n, d := c.fileNode(&projectFile{kind: like.Kind, proj: projects[0], root: like.Root, rel: a.path, data: data})
 		// a singular test (a file of test-paths): no name ref() finds, its
 		// id its own, no YAML of it (data_tests: entries compile whole)

@@ -22,6 +22,25 @@ import (
 // entry added or removed for a model whose file stays makes that model
 // again where it is (remadeModels), with its entry or without one.
 
+// readAdded reads a file a patch adds, its stat taken before it is read,
+// as a compile's (a change after it shows next time), and made the
+// snapshot's record of it: beside its like file's kind, project and root,
+// with its text's sum.
+func (snap *patchSnapshot) readAdded(proj *Project, a addedFile) (fileStat, []byte, error) {
+	full := osPath(proj.Dir, a.path)
+	st, err := statOf(full)
+	if err != nil {
+		return st, nil, err
+	}
+	data, err := readFile(full)
+	if err != nil {
+		return st, nil, err
+	}
+	like := snap.Files[a.like]
+	st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
+	return st, data, nil
+}
+
 // isPropsPath says a slash path is a properties file's.
 func isPropsPath(p string) bool { return strings.HasSuffix(p, ".yml") || strings.HasSuffix(p, ".yaml") }
 
@@ -63,20 +82,13 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		return ""
 	}
 	for _, a := range added {
-		like := snap.Files[a.like]
-		full := osPath(proj.Dir, a.path)
-		st, err := statOf(full)
+		st, data, err := snap.readAdded(proj, a)
 		if err != nil {
 			return nil, a.path + " is new and unreadable"
 		}
-		data, err := readFile(full)
-		if err != nil {
-			return nil, a.path + " is new and unreadable"
-		}
-		if why := put(a.path, data, true, like.Proj); why != "" {
+		if why := put(a.path, data, true, st.Proj); why != "" {
 			return nil, why
 		}
-		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
 		stats = append(stats, st)
 		if snap.propTexts == nil {
 			snap.propTexts = map[string][]byte{}

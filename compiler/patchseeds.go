@@ -260,16 +260,10 @@ func (l *patchLoad) addSeeds(proj *Project, added []addedFile, gone []goneModel,
 	for _, a := range added {
 		like := snap.Files[a.like]
 		why := a.path + " is new and "
-		full := osPath(proj.Dir, a.path)
-		st, err := statOf(full)
+		st, data, err := snap.readAdded(proj, a)
 		if err != nil {
 			return nil, why + "unreadable"
 		}
-		data, err := readFile(full)
-		if err != nil {
-			return nil, why + "unreadable"
-		}
-		st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
 		n, d := c.fileNode(&projectFile{kind: "seeds", proj: projects[0], root: like.Root, rel: a.path, sum: checksum(data)})
 		switch {
 		case n == nil || d != nil || n.ResourceType != TypeSeed:
