@@ -333,6 +333,26 @@ func edits(p *proj) []edit {
 		}},
 		{"seed added", func(p *proj) error { return p.write("seeds/codes.csv", "code,label\n1,one\n2,two\n") }},
 		{"unused var added", func(p *proj) error { return p.replace("mart.yml", "\n  v: ", "\n  unused_var: 3\n  v: ") }},
+		{"column renamed in YAML, with its tests", func(p *proj) error {
+			return p.replace(schema(11), "      - name: id\n        description: \"Row key, unique in every model.\"\n        data_tests: [unique, not_null]\n",
+				"      - name: row_id\n        description: \"Row key, unique in every model.\"\n        data_tests: [unique, not_null]\n")
+		}},
+		{"source column test added", func(p *proj) error {
+			return p.replace("models/layer_0/_sources.yml", "      - name: events\n", "      - name: events\n        columns:\n          - name: id\n            data_tests: [not_null]\n")
+		}},
+		{"macro moved to another file", func(p *proj) error {
+			if err := p.replace("macros/new_macro.sql", "{% macro cents(x) %}({{ x }} / 100){% endmacro %}\n", ""); err != nil {
+				return err
+			}
+			text, err := p.read("macros/synth_3.sql")
+			if err != nil {
+				return err
+			}
+			return p.write("macros/synth_3.sql", text+"{% macro cents(x) %}({{ x }} / 100){% endmacro %}\n")
+		}},
+		{"properties file renamed", func(p *proj) error {
+			return p.rename("models/layer_0/_sources.yml", "models/layer_0/sources.yml")
+		}},
 		{"nothing changed", func(p *proj) error { return nil }},
 	}
 }
