@@ -1456,6 +1456,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	for l, list := range [][]mapEntry{keys, tail.parents, tail.children, skeys, ukeys} {
 		firstStay[l] = firstStaying(list, goneIDs)
 	}
+	if len(keys) > 0 && firstStay[0] == len(keys) {
+		return nil, "every node of manifest.json's nodes is removed or made again" // no entry to cut next to
+	}
 	if len(skeys) > 0 && firstStay[3] == len(skeys) {
 		return nil, "every source table of the project is removed or made again" // no entry to cut next to
 	}

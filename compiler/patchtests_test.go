@@ -1020,6 +1020,26 @@ func TestPatchOnlySourceTable(t *testing.T) {
 	require.Contains(t, why, "every source table of the project is removed or made again")
 }
 
+// TestPatchOnlyModelRemoved: the project's only enabled model removed
+// compiles whole (no entry of manifest.json's nodes to cut next to), saying
+// so; before session 33 the reason was "entries ... are not where the
+// snapshot says", which a reviewer took for a damaged snapshot.
+func TestPatchOnlyModelRemoved(t *testing.T) {
+	t.Setenv("MART_PROFILES_DIR", "")
+	dir := t.TempDir()
+	writeProjectFile(t, dir, "mart.yml", "name: om\n")
+	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
+	writeProjectFile(t, dir, "models/off.sql", "{{ config(enabled=false) }}\nselect 1 as id\n")
+	opt := Options{ProjectDir: dir, InvocationID: "inv"}
+	compareStep(t, opt, "cold")
+	require.NoError(t, os.Remove(filepath.Join(dir, "models/a.sql")))
+	past := time.Now().Add(-time.Minute)
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "models"), past, past))
+	opt.PartialParse = true
+	_, why := CompileByPatch(opt)
+	require.Contains(t, why, "every node of manifest.json's nodes is removed or made again")
+}
+
 // TestPatchSnapshotProperties: a snapshot's descriptions, columns and
 // tests in YAML (of a SQL snapshot, and of one YAML declares with
 // relation:) edited as a model's are patched, lines moving; its config
