@@ -2652,9 +2652,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, why
 		}
 		news = append(news, seeds...)
-		// each checks the relations of its own against the snapshot's and
-		// those a removal frees: one relation a seed and a model added
-		// both build is a compile error (found by review)
+		// each checks its nodes' relations against the snapshot's and those
+		// a removal frees (relationTaken); one relation two nodes added
+		// build, seeds or models, is a compile error (found by review)
 		claimed := map[uint64]bool{}
 		for _, m := range news {
 			if m.builds && m.replace == nil {

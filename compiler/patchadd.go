@@ -814,14 +814,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		if m.builds = buildsRelation(n); m.builds {
 			m.rel = relationHash(c.relationKey(n, n.Alias))
-			freed := slices.ContainsFunc(gone, func(g goneModel) bool { return g.builds && g.rel == m.rel })
-			if _, found := slices.BinarySearch(snap.Relations, m.rel); found && !freed {
+			if snap.relationTaken(m.rel, gone) {
 				return nil, why + "builds a relation another node builds"
-			}
-			for _, o := range out {
-				if o.builds && o.rel == m.rel {
-					return nil, why + "builds a relation another node builds"
-				}
 			}
 		}
 		for k := range gone {
@@ -923,6 +917,14 @@ func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames map[stri
 		ids[id] = true
 	}
 	return names, ids, testNames, ""
+}
+
+// relationTaken says a node of the snapshot builds the relation whose hash
+// is rel, but for one the patch removes (gone). Two nodes a patch adds that
+// build one relation are its caller's to find (CompileByPatch: claimed).
+func (snap *patchSnapshot) relationTaken(rel uint64, gone []goneModel) bool {
+	_, found := slices.BinarySearch(snap.Relations, rel)
+	return found && !slices.ContainsFunc(gone, func(g goneModel) bool { return g.builds && g.rel == rel })
 }
 
 // inPlaceInputs says a model made again (n; was, as it was) is where it
@@ -1753,11 +1755,11 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	fileOf, _ := c.macroPlaces()
 	var env []string
 	for _, m := range news {
+		if m.builds {
+			i, _ := slices.BinarySearch(snap.Relations, m.rel)
+			snap.Relations = slices.Insert(snap.Relations, i, m.rel)
+		}
 		if m.test || m.source || m.seed {
-			if m.seed {
-				i, _ := slices.BinarySearch(snap.Relations, m.rel)
-				snap.Relations = slices.Insert(snap.Relations, i, m.rel)
-			}
 			counts[m.n.ResourceType]++
 			snap.Selected++
 			snap.indexAdd(m)
@@ -1779,10 +1781,6 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 			}
 		}
 		env = append(env, m.env...)
-		if m.builds {
-			i, _ := slices.BinarySearch(snap.Relations, m.rel)
-			snap.Relations = slices.Insert(snap.Relations, i, m.rel)
-		}
 		counts[m.n.ResourceType]++
 		snap.Selected++
 		snap.indexAdd(m)

@@ -342,12 +342,15 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 	// patch: a block one calls that changed compiles whole (found by
 	// review)
 	for _, e := range slices.Concat(p.Analyses, p.DataTests) {
-		said := why
-		node("", e.Description, e.Columns)
-		if why == said && out[""] != nil {
-			why = path + " describes analysis or singular test " + e.Name + " with a docs block that changed"
+		ds := []string{e.Description}
+		for _, col := range e.Columns {
+			ds = append(ds, col.Description)
 		}
-		delete(out, "")
+		for _, d := range ds {
+			if ch := desc(d); (ch != nil || yamlOnly) && why == "" {
+				why = path + " describes analysis or singular test " + e.Name + " with a docs block that changed"
+			}
+		}
 	}
 	if why != "" {
 		return nil, why

@@ -286,14 +286,8 @@ func (l *patchLoad) addSeeds(proj *Project, added []addedFile, gone []goneModel,
 		}
 		m := &newModel{file: st, like: a.like, n: n, seed: true, builds: true}
 		m.rel = relationHash(c.relationKey(n, n.Alias))
-		freed := slices.ContainsFunc(gone, func(g goneModel) bool { return g.builds && g.rel == m.rel })
-		if _, found := slices.BinarySearch(snap.Relations, m.rel); found && !freed || read[c.relationKey(n, n.Alias)] {
+		if snap.relationTaken(m.rel, gone) || read[c.relationKey(n, n.Alias)] {
 			return nil, why + "builds a relation another node builds or a source table reads"
-		}
-		for _, o := range out {
-			if o.rel == m.rel {
-				return nil, why + "builds a relation another node builds"
-			}
 		}
 		c.settleEntry(n)
 		if m.frag, err = appendNode(nil, n); err != nil {

@@ -1005,19 +1005,32 @@ func TestPatchSourceTablesReviewed(t *testing.T) {
 // removed compiles whole (no entry of manifest.json's sources to cut and
 // insert next to), saying so.
 func TestPatchOnlySourceTable(t *testing.T) {
+	why := whyRefused(t, map[string]string{"mart.yml": "name: os\n", "models/a.sql": "select 1 as id\n",
+		"models/src.yml": "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n"},
+		func(dir string) string {
+			writeProjectFile(t, dir, "models/src.yml", "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n        meta: {a: 1}\n")
+			return "models/src.yml"
+		})
+	require.Contains(t, why, "every source table of the project is removed or made again")
+}
+
+// whyRefused compiles a project of files cold, makes edit (which returns
+// the path it changed, given an mtime a minute old, as an edit some time
+// before) and says why the patch after it refused ("" when it patched).
+func whyRefused(t *testing.T, files map[string]string, edit func(dir string) string) string {
+	t.Helper()
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	writeProjectFile(t, dir, "mart.yml", "name: os\n")
-	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
-	writeProjectFile(t, dir, "models/src.yml", "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n")
+	for rel, text := range files {
+		writeProjectFile(t, dir, rel, text)
+	}
 	opt := Options{ProjectDir: dir, InvocationID: "inv"}
 	compareStep(t, opt, "cold")
-	writeProjectFile(t, dir, "models/src.yml", "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n        meta: {a: 1}\n")
 	past := time.Now().Add(-time.Minute)
-	require.NoError(t, os.Chtimes(filepath.Join(dir, "models/src.yml"), past, past))
+	require.NoError(t, os.Chtimes(filepath.Join(dir, edit(dir)), past, past))
 	opt.PartialParse = true
 	_, why := CompileByPatch(opt)
-	require.Contains(t, why, "every source table of the project is removed or made again")
+	return why
 }
 
 // TestPatchOnlyModelRemoved: the project's only enabled model removed
@@ -1025,18 +1038,12 @@ func TestPatchOnlySourceTable(t *testing.T) {
 // so; before session 33 the reason was "entries ... are not where the
 // snapshot says", which a reviewer took for a damaged snapshot.
 func TestPatchOnlyModelRemoved(t *testing.T) {
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := t.TempDir()
-	writeProjectFile(t, dir, "mart.yml", "name: om\n")
-	writeProjectFile(t, dir, "models/a.sql", "select 1 as id\n")
-	writeProjectFile(t, dir, "models/off.sql", "{{ config(enabled=false) }}\nselect 1 as id\n")
-	opt := Options{ProjectDir: dir, InvocationID: "inv"}
-	compareStep(t, opt, "cold")
-	require.NoError(t, os.Remove(filepath.Join(dir, "models/a.sql")))
-	past := time.Now().Add(-time.Minute)
-	require.NoError(t, os.Chtimes(filepath.Join(dir, "models"), past, past))
-	opt.PartialParse = true
-	_, why := CompileByPatch(opt)
+	why := whyRefused(t, map[string]string{"mart.yml": "name: om\n", "models/a.sql": "select 1 as id\n",
+		"models/off.sql": "{{ config(enabled=false) }}\nselect 1 as id\n"},
+		func(dir string) string {
+			require.NoError(t, os.Remove(filepath.Join(dir, "models/a.sql")))
+			return "models"
+		})
 	require.Contains(t, why, "every node of manifest.json's nodes is removed or made again")
 }
 
