@@ -110,10 +110,15 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 			"select {{ var('w', 5) }} as w, '{{ env_var('PP_TEST_ENV', 'x') }}' as e, {{ my_thing() }} as t from {{ ref('m_2') }}\n",
 		"models/extra/volatile.sql": "select '{{ run_started_at }}' as t, {{ var('v') }} as v, {{ audit_stamp() }} as inv\n",
 		"macros/audit.sql":          "{% macro audit_stamp() %}'{{ invocation_id }}'{% endmacro %}\n",
+		// models disabled by target, as prod-only models are: every patch
+		// renders the volatile one again, and those whose macros or vars
+		// changed (patchdisabled.go); toggleProd enables them
+		"models/extra/prod_only.sql":  "{{ config(enabled=target.name == 'prod') }}\nselect {{ bound_ok() }} as ok, {{ var('v') }} as v from {{ ref('m_1') }}\n",
+		"models/extra/prod_stamp.sql": "{{ config(enabled=is_prod()) }}\nselect {{ audit_stamp() }} as s\n",
 		// a generic test of the project's and a macro it calls, which a
 		// model calls too (toggleMacro edits both: patchtestmacros.go)
 		"macros/tests/bounded.sql":    "{% test bounded(model, column_name) %}\n{% set x = 100000 %}select * from {{ model }} where {{ column_name }} > ({{ x }} * 1) and {{ bound_ok() }}\n{% endtest %}\n",
-		"macros/bound_ok.sql":         "{% macro bound_ok() %}{% set x = 1 %}({{ x }} * 1) = 1{% endmacro %}\n",
+		"macros/bound_ok.sql":         "{% macro bound_ok() %}{% set x = 1 %}({{ x }} * 1) = 1{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n",
 		"models/extra/uses_bound.sql": "select {{ bound_ok() }} as ok\n",
 		"models/extra/src.sql":        "select * from {{ source('raw', 'things') }}\n",
 		"models/extra/empties.sql":    "{{ config(meta={}, post_hook=[], persist_docs={}, grants={'select': []}) }}\nselect 1 as id\n",

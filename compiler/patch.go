@@ -696,6 +696,9 @@ type patchSnapshot struct {
 	// propTexts are properties files' texts not yet written to the blobs
 	// file (Props), by path
 	propTexts map[string][]byte
+	// disabledBlobs are disabled models' captures not yet written to the
+	// blobs file (DisabledModels), by place
+	disabledBlobs map[int][]byte
 }
 
 type patchHead struct {
@@ -724,6 +727,9 @@ type patchHead struct {
 	// (no patch changes it): their entries there are paths alone, which
 	// no description edit changes
 	Disabled []string
+	// DisabledModels: the disabled models a patch may render again, by id
+	// (patchdisabled.go)
+	DisabledModels []disabledModel
 	// EphUsers: by id, each patchable ephemeral model's users, the nodes
 	// (indexes in Nodes) that put its CTE in front of their SQL
 	EphUsers map[string][]int
@@ -820,6 +826,7 @@ type macroUse struct {
 	Line     int
 	Checksum string
 	Callers  []int
+	Disabled []int // the disabled models that called it (places in DisabledModels)
 }
 
 // patchNode is a patchable model: its file, where its entry is in
@@ -953,15 +960,16 @@ func projectVarSums(proj *Project) (map[string]string, bool) {
 // varUse is who reads a var: the patchable models whose renders may
 // (indexes in Nodes), or why a change of it cannot be patched.
 type varUse struct {
-	Callers []int
-	Blocked string
+	Callers  []int
+	Disabled []int // the disabled models that may read it (places in DisabledModels)
+	Blocked  string
 }
 
 // varUses says, for each var a render or anything else read, who did
 // (varUse). Renders' reads are their Fingerprint's: their text's and
 // their macros' var('...') calls (a computed name rules the snapshot out:
 // volatileText); the rest was recorded as it was read (varRead).
-func (c *compilation) varUses(states []idState, patchable map[string]int) map[string]varUse {
+func (c *compilation) varUses(states []idState, patchable, disabled map[string]int) map[string]varUse {
 	out := map[string]varUse{}
 	// the names each render reads, in parallel (30,000 texts scanned)
 	reads := make([][]string, len(states))
@@ -979,11 +987,15 @@ func (c *compilation) varUses(states []idState, patchable map[string]int) map[st
 			continue
 		}
 		i, ok := patchable[id]
+		di, isDisabled := disabled[id]
 		for _, v := range names {
 			u := out[v]
-			if ok {
+			switch {
+			case ok:
 				u.Callers = append(u.Callers, i)
-			} else if u.Blocked == "" {
+			case isDisabled:
+				u.Disabled = append(u.Disabled, di)
+			case u.Blocked == "":
 				u.Blocked = id + " reads it"
 			}
 			out[v] = u
@@ -997,7 +1009,7 @@ func (c *compilation) varUses(states []idState, patchable map[string]int) map[st
 	})
 	for v, u := range out {
 		if u.Blocked != "" {
-			u.Callers = nil
+			u.Callers, u.Disabled = nil, nil
 			out[v] = u
 		}
 	}
@@ -1254,7 +1266,17 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 	}
 	states := c.sortedStates()
-	snap.MacroFiles = c.macroFiles(states, patchable)
+	var disabledBlobs [][]byte
+	snap.DisabledModels, disabledBlobs = c.disabledModels(byPath, everyTime, unitTested)
+	disabled := make(map[string]int, len(snap.DisabledModels))
+	for i, d := range snap.DisabledModels {
+		disabled[d.ID] = i
+		if snap.disabledBlobs == nil {
+			snap.disabledBlobs = map[int][]byte{}
+		}
+		snap.disabledBlobs[i] = disabledBlobs[i]
+	}
+	snap.MacroFiles = c.macroFiles(states, patchable, disabled)
 	snap.Misses, snap.Found = c.engine.Misses(), c.engine.Found()
 	snap.Disabled = sortedKeys(m.Disabled)
 	snap.EphUsers, snap.EphTests = ephUsers, ephTests
@@ -1303,7 +1325,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			snap.MacroFiles[f.rel] = macroFile{Macros: map[string]macroUse{}}
 		}
 	}
-	snap.VarUse = c.varUses(states, patchable)
+	snap.VarUse = c.varUses(states, patchable, disabled)
 	for _, f := range files {
 		if f.proj == c.project && f.isProperties() && f.data != nil {
 			if snap.propTexts == nil {
@@ -1328,8 +1350,12 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		snap.Nodes[i] = patchNode{ID: cands[i].n.UniqueID, Path: cands[i].n.Path, capture: cands[i].pc}
 	})
 	// the volatile models, rendered again by every patch, must be patchable
+	// (or disabled ones a patch renders again)
 	for _, id := range sortedKeys(everyTime) { // the first by id, said the same every time
 		i, ok := patchable[id]
+		if di, off := disabled[id]; !ok && off && snap.DisabledModels[di].EveryTime {
+			continue
+		}
 		if !ok {
 			return nil, id + " renders differently every time and is not patchable"
 		}
@@ -1394,7 +1420,7 @@ func (c *compilation) macroPlaces() (file map[string]string, line map[string]int
 
 // macroFiles says, for each file that defines macros, which patchable
 // models (by index) called them, or why an edit of it is not patched.
-func (c *compilation) macroFiles(states []idState, patchable map[string]int) map[string]macroFile {
+func (c *compilation) macroFiles(states []idState, patchable, disabled map[string]int) map[string]macroFile {
 	fileOf, lineOf := c.macroPlaces()
 	out := map[string]macroFile{}
 	block := func(file, why string) {
@@ -1434,6 +1460,12 @@ func (c *compilation) macroFiles(states []idState, patchable map[string]int) map
 					mf := out[file]
 					mf.Tests = true
 					out[file] = mf
+					continue
+				}
+				if di, ok := disabled[id]; ok {
+					use := out[file].Macros[name]
+					use.Disabled = append(use.Disabled, di)
+					out[file].Macros[name] = use
 					continue
 				}
 				block(file, id+" calls its macro "+name)
@@ -1734,6 +1766,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for i, n := range snap.Nodes {
 		patchable[n.Path] = i
 	}
+	// the disabled models to render again (patchdisabled.go): place -> new
+	// text (nil: unchanged)
+	disabledAt, dtodo := snap.disabledAt(), map[int][]byte{}
 	// the models whose files were removed (patchadd.go), and properties
 	// files removed or added with them (patchprops.go)
 	var goneNodes []int
@@ -1832,6 +1867,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				}
 			}
 			todo[ni] = ch.data
+			continue
+		}
+		if di, ok := disabledAt[f.Path]; ok && f.Kind == "models" {
+			dtodo[di] = ch.data
 			continue
 		}
 		if ref, ok := snap.Props[f.Path]; ok {
@@ -2060,7 +2099,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		return nil, "a model's YAML entry was added or removed, and no model file"
 	}
 	// the models that read a var that changed render again
-	readers, why := snap.changedVars(proj)
+	readers, dreaders, why := snap.changedVars(proj)
 	if why != "" {
 		return nil, why
 	}
@@ -2069,15 +2108,21 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			todo[ni] = nil
 		}
 	}
+	for _, di := range dreaders {
+		if _, ok := dtodo[di]; !ok {
+			dtodo[di] = nil
+		}
+	}
 	sourceFolders := proj.configTexts["sources"] != snap.SourceConfigs
-	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(newSeeds)+len(goneNodes)+len(docsFiles)+len(unitFiles) > 0) {
+	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(dtodo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(newSeeds)+len(goneNodes)+len(docsFiles)+len(unitFiles) > 0) {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
 	// renders them: what their render sets (config, tags, relation,
 	// refs) may differ with nothing changed in the files, and a read-only
 	// command, which writes none of it, compiles the whole project
-	if opt.PatchReadOnly && !opt.inspect && len(snap.EveryTime) > 0 {
+	everyTimeDisabled := slices.ContainsFunc(snap.DisabledModels, func(d disabledModel) bool { return d.EveryTime })
+	if opt.PatchReadOnly && !opt.inspect && (len(snap.EveryTime) > 0 || everyTimeDisabled) {
 		return nil, "models render differently at every compile, and this command does not write target/"
 	}
 	everyTime := map[int]bool{}
@@ -2088,6 +2133,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		everyTime[ni] = true
 		if _, ok := todo[ni]; !ok {
 			todo[ni] = nil
+		}
+	}
+	for di, d := range snap.DisabledModels {
+		if _, ok := dtodo[di]; !ok && d.EveryTime {
+			dtodo[di] = nil
 		}
 	}
 	outAdopted, why := checkOutputs(tdir, manifestFile, snap, restarted)
@@ -2243,7 +2293,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		// macros no render looked for (macroAdded), and drop macros no
 		// render found without calling them (macroRemoved)
 		_, lineOf := c.macroPlaces()
-		moved := map[string][]int{} // a gone macro's callers, by name
+		moved := map[string]macroUse{} // a gone macro's callers, by name
 		for _, path := range editedMacros {
 			mf := snap.MacroFiles[path]
 			for name, old := range mf.Macros {
@@ -2265,10 +2315,15 @@ func CompileByPatch(opt Options) (*Patched, string) {
 						todo[ni] = nil
 					}
 				}
+				for _, di := range old.Disabled {
+					if _, ok := dtodo[di]; !ok && di >= 0 && di < len(snap.DisabledModels) {
+						dtodo[di] = nil
+					}
+				}
 			}
 			for name, file := range goneNames {
 				if file == path {
-					moved[name] = mf.Macros[name].Callers // (when another file defines it now)
+					moved[name] = mf.Macros[name] // (when another file defines it now)
 					delete(mf.Macros, name)
 				}
 			}
@@ -2287,7 +2342,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			// one moved keeps its callers, which render again: a render
 			// whose macros are as they were is not reshaped, which would
 			// record them anew
-			mf.Macros[name] = macroUse{Callers: moved[name]}
+			mf.Macros[name] = macroUse{Callers: moved[name].Callers, Disabled: moved[name].Disabled}
 		}
 		for _, path := range append(slices.Clone(editedMacros), addedPaths(newMacros)...) {
 			for name, use := range snap.MacroFiles[path].Macros {
@@ -2390,7 +2445,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// renders, in parallel
 	jobs := make([]*patchJob, len(order))
 	var blobs *os.File
-	if len(order) > 0 {
+	if len(order)+len(dtodo) > 0 {
 		if blobs, err = openBlobs(file, snap); err != nil {
 			return nil, unreadableSnapshot + relTo(proj.Dir, blobsFile(file)) + "\x00" + err.Error()
 		}
@@ -2409,6 +2464,28 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, j.why
 		}
 		c.addStubs(j.pc.Stubs)
+	}
+	// the disabled models to render again, made as the whole compile made
+	// them (patchdisabled.go), their ref() and source() finding what they
+	// found then unless this edit adds, removes or makes again one of those
+	var touched func([]patchStub) bool
+	if len(dtodo) > 0 {
+		touched = stubsTouched(snap, added, newSeeds, goneNodes, len(remakes) > 0 || sourceFolders, len(seedRemakes) > 0)
+	}
+	djobs := make([]*disabledJob, 0, len(dtodo))
+	for _, di := range slices.Sorted(maps.Keys(dtodo)) {
+		j := &disabledJob{di: di, everyTime: snap.DisabledModels[di].EveryTime}
+		if snap.saidOfDisabled(snap.DisabledModels[di]) {
+			return nil, "disabled " + snap.DisabledModels[di].ID + " renders again and the compile said something of it"
+		}
+		if why := load.prepareDisabled(j, proj, blobs, fileIndex, dtodo[di]); why != "" {
+			return nil, why
+		}
+		if touched(j.pc.Stubs) {
+			return nil, "disabled " + j.n.UniqueID + " renders again and reads a node this edit adds, removes or makes again"
+		}
+		c.addStubs(j.pc.Stubs)
+		djobs = append(djobs, j)
 	}
 	runJob := func(j *patchJob) {
 		n, id := &j.n, j.pn.ID
@@ -2525,6 +2602,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	parallel(len(otherJobs), func(i int) { runJob(otherJobs[i]) })
 	for _, j := range jobs {
+		if j.why != "" {
+			return nil, j.why
+		}
+	}
+	parallel(len(djobs), func(i int) { djobs[i].why = c.renderDisabled(djobs[i]) })
+	for _, j := range djobs {
 		if j.why != "" {
 			return nil, j.why
 		}
@@ -3021,7 +3104,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for _, j := range jobs {
 		names = append(names, j.envNames...)
 	}
+	for _, j := range djobs {
+		names = append(names, j.envNames...)
+	}
 	snap.Env = envSnapshot(names)
+	snap.keepDisabled(djobs)
 	snap.watchNaming(c)
 	snap.Misses = unionSorted(snap.Misses, c.engine.Misses())
 	snap.Found = unionSorted(snap.Found, c.engine.Found())
@@ -3735,12 +3822,11 @@ func mergeKeys(a, b map[string]string) map[string]bool {
 // changedVars compares the project's vars with the snapshot's, which it
 // then holds: the patchable models that read one that changed (indexes
 // in Nodes), or why a change cannot be patched.
-func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
+func (snap *patchSnapshot) changedVars(proj *Project) (readers, disabled []int, why string) {
 	sums, ok := projectVarSums(proj)
 	if !ok {
-		return nil, "the vars cannot be hashed"
+		return nil, nil, "the vars cannot be hashed"
 	}
-	var readers []int
 	for _, name := range sortedKeys(mergeKeys(snap.Vars, sums)) {
 		if snap.Vars[name] == sums[name] {
 			continue
@@ -3748,18 +3834,23 @@ func (snap *patchSnapshot) changedVars(proj *Project) ([]int, string) {
 		use := snap.VarUse[name]
 		switch {
 		case name == proj.Name || proj.Package(name) != nil:
-			return nil, "var " + name + " (a package's vars) changed"
+			return nil, nil, "var " + name + " (a package's vars) changed"
 		case use.Blocked != "":
-			return nil, "var " + name + " changed and " + use.Blocked
+			return nil, nil, "var " + name + " changed and " + use.Blocked
 		}
 		for _, ni := range use.Callers {
 			if ni >= 0 && ni < len(snap.Nodes) {
 				readers = append(readers, ni)
 			}
 		}
+		for _, di := range use.Disabled {
+			if di >= 0 && di < len(snap.DisabledModels) {
+				disabled = append(disabled, di)
+			}
+		}
 	}
 	snap.Vars = sums
-	return readers, ""
+	return readers, disabled, ""
 }
 
 // macroAdded says why a macro added under a qualified name ("name" or

@@ -82,6 +82,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(10) == 0 {
 							did = append(did, p.describeTestsAndAnalyses())
 						}
+						if p.rng.Intn(10) == 0 {
+							did = append(did, p.toggleProd())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -631,6 +634,32 @@ func (p *mutatedProject) touchTarget() string {
 	require.NoError(p.t, os.WriteFile(f+".new", []byte("select 'edited by hand'\n"), 0o644))
 	require.NoError(p.t, os.Rename(f+".new", f))
 	return "replace " + f
+}
+
+// toggleProd enables or disables a model disabled by target
+// (patchdisabled.go), in its file or in the macro that decides.
+func (p *mutatedProject) toggleProd() string {
+	for _, sw := range [][2]string{
+		{"models/extra/prod_only.sql", "target.name == 'prod'"},
+		{"models/extra/prod_only.sql", "target.name != 'prod'"},
+		{"macros/bound_ok.sql", "return(target.name == 'prod')"},
+		{"macros/bound_ok.sql", "return(target.name != 'prod')"},
+	}[p.rng.Intn(4):] {
+		if !p.exists(sw[0]) {
+			continue
+		}
+		text := p.read(sw[0])
+		if !strings.Contains(text, sw[1]) {
+			continue
+		}
+		other := strings.Replace(sw[1], "==", "!=", 1)
+		if other == sw[1] {
+			other = strings.Replace(sw[1], "!=", "==", 1)
+		}
+		p.write(sw[0], strings.Replace(text, sw[1], other, 1))
+		return "toggle prod in " + sw[0]
+	}
+	return "nothing"
 }
 
 // toggleMacro flips a space in a macro body, so a file goes back and forth
@@ -1352,7 +1381,10 @@ func keptSnapshotProject(t *testing.T) (Options, string) {
 	t.Helper()
 	t.Setenv("MART_PROFILES_DIR", "")
 	p := newMutatedProject(t, 12)
-	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql"))) // no snapshot with it
+	// the volatile models, enabled or not: a read-only command compiles
+	// the whole project with them
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/volatile.sql")))
+	require.NoError(t, os.Remove(filepath.Join(p.dir, "models/extra/prod_stamp.sql")))
 	opt := Options{ProjectDir: p.dir, InvocationID: "inv", PartialParse: true, PatchSnapshot: true}
 	compileKeepingPatch(t, opt)
 	return opt, filepath.Join(p.dir, "target", PatchFile)

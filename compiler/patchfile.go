@@ -12,8 +12,10 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"unsafe"
 )
 
@@ -77,6 +79,18 @@ func (snap *patchSnapshot) putBlobs(w io.Writer, off int64) error {
 		n.Off, n.Len, n.Crc, n.Blob, n.capture = off, int64(len(b)), crc32.Checksum(b, crcTable), nil, nil
 		off += n.Len
 	}
+	for _, i := range slices.Sorted(maps.Keys(snap.disabledBlobs)) {
+		b := snap.disabledBlobs[i]
+		if i < 0 || i >= len(snap.DisabledModels) {
+			continue
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		snap.DisabledModels[i].Capture = blobRef{Off: off, Len: int64(len(b)), Crc: crc32.Checksum(b, crcTable)}
+		off += int64(len(b))
+	}
+	snap.disabledBlobs = nil
 	for _, path := range sortedKeys(snap.propTexts) {
 		b := snap.propTexts[path]
 		if _, err := w.Write(b); err != nil {

@@ -1,0 +1,255 @@
+package compiler
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Patching the disabled models a patch may render again. A model its own
+// config() disables ({{ config(enabled=target.name == 'prod') }}, common
+// in dbt projects) is rendered by every compile, to learn that it is
+// disabled, and manifest.json's disabled object holds its path alone. An
+// edit of its file, of a macro it calls or of a var it reads may enable
+// it (no patch writes the disabled object), may make it say something, or
+// may make it call other macros: before session 34, such an edit compiled
+// the whole project. Now the patch renders it again, as the whole compile
+// renders it: its node made from its file as fileNode makes it, with its
+// config and relation before rendering as the snapshot's compile captured
+// them (its render key checks the two match), ref() and source() finding
+// what its render found then (its stubs). When its render's facts are as
+// they were (renderFacts: the same config, refs, sources, macros called
+// and warnings; the config() calls may have moved) it is still disabled
+// and what the whole compile makes of it is as it was: its path in the
+// disabled object. Anything else compiles the whole project: it is enabled
+// now, calls other macros, reads a volatile value, says something.
+//
+// Eligible (disabledModels): a model of the root project, one node in its
+// .sql file, unversioned, no unit test of it, its render cached or
+// volatile (rendered again by every patch: EveryTime), not one that
+// queries the warehouse while it renders. Others block the edits of what
+// they read as before (macroFiles, varUses).
+
+// disabledModel is a disabled model a patch may render again: its capture
+// (patchCapture, as JSON) is in the blobs file.
+type disabledModel struct {
+	ID, Path string
+	// EveryTime: its render is volatile: every patch renders it again, as
+	// every compile does
+	EveryTime bool
+	Capture   blobRef
+}
+
+// disabledModels picks the disabled models a patch may render again, by id,
+// with their captures encoded for the blobs file (by place in the list).
+func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTested map[string]bool) ([]disabledModel, [][]byte) {
+	var out []disabledModel
+	var blobs [][]byte
+	for _, n := range c.nodes {
+		if n.Enabled() || n.ResourceType != TypeModel || n.Package != c.project.Name || n.Version != "" ||
+			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || unitTested[n.Name] || n.RunTimeRender {
+			continue
+		}
+		pc, st := c.captured[n.UniqueID], c.states[n.UniqueID]
+		if pc == nil || pc.Facts == "" || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
+			continue
+		}
+		_, cached := c.pp.entries[n.UniqueID]
+		if !cached && !everyTime[n.UniqueID] {
+			continue
+		}
+		out = append(out, disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID]})
+		blobs = append(blobs, pc.appendJSON(nil))
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(out[a].ID, out[b].ID) })
+	sorted, sortedBlobs := make([]disabledModel, len(out)), make([][]byte, len(out))
+	for i, k := range order {
+		sorted[i], sortedBlobs[i] = out[k], blobs[k]
+	}
+	return sorted, sortedBlobs
+}
+
+// disabledJob is one disabled model a patch renders again.
+type disabledJob struct {
+	di        int
+	pc        patchCapture
+	n         Node
+	newKey    string
+	varNames  []string
+	envNames  []string
+	rewrite   bool // its capture changed (its text, or where config() is called)
+	why       string
+	everyTime bool
+}
+
+// prepareDisabled makes a disabled model's node as it was before its
+// render, with data as its text when it changed (nil: unchanged, read from
+// its file, which must be as the snapshot knows it).
+func (l *patchLoad) prepareDisabled(j *disabledJob, proj *Project, blobs *os.File, fileIndex map[string]int, data []byte) string {
+	snap, c := l.snap, l.c
+	dm := snap.DisabledModels[j.di]
+	fi, ok := fileIndex[dm.Path]
+	if !ok || snap.Files[fi].Kind != "models" || snap.Files[fi].Proj != 0 {
+		return dm.Path + " is not in the snapshot"
+	}
+	f := snap.Files[fi]
+	if data == nil {
+		var err error
+		if data, err = readFile(osPath(proj.Dir, dm.Path)); err != nil || rawSum(data) != f.Sum {
+			return dm.Path + " is unreadable or changed under its stat"
+		}
+	}
+	blob, err := readBlobRef(blobs, dm.Capture)
+	if err == nil {
+		err = json.Unmarshal(blob, &j.pc)
+	}
+	if err != nil {
+		return unreadableSnapshot + relTo(proj.Dir, blobsFile(l.file)) + "\x00" + err.Error()
+	}
+	node, d := c.fileNode(&projectFile{kind: "models", proj: proj, root: f.Root, rel: dm.Path, data: data})
+	if node == nil || d != nil || node.UniqueID != dm.ID {
+		return dm.ID + " is not made from its file as it was"
+	}
+	conf, err := fromTypedJSON(j.pc.Config)
+	cm, _ := conf.(map[string]any)
+	if err != nil || cm == nil {
+		return "snapshot config unreadable"
+	}
+	node.Config = Config(cm)
+	node.Database, node.Schema, node.Alias, node.Relation = j.pc.Database, j.pc.Schema, j.pc.Alias, j.pc.Relation
+	// its render key with the text the snapshot knows is the capture's: it
+	// is the node the whole compile rendered
+	text, sum := node.RawCode, node.Checksum
+	node.Checksum = Checksum{Name: "sha256", Checksum: hex.EncodeToString([]byte(f.Sum))}
+	if key, ok := nodeRenderKey(node); !ok || key != j.pc.Key {
+		return dm.ID + "'s render inputs do not match the snapshot"
+	}
+	node.RawCode, node.Checksum = text, sum
+	if volatileText(node.RawCode) && !j.everyTime {
+		return dm.ID + " now reads a volatile value"
+	}
+	j.newKey, _ = nodeRenderKey(node)
+	j.rewrite = j.newKey != j.pc.Key
+	j.n = *node
+	return ""
+}
+
+// renderDisabled renders a disabled model again and says why the patch
+// cannot keep it ("" when it is still disabled, its render's facts as they
+// were).
+func (c *compilation) renderDisabled(j *disabledJob) string {
+	n, id := &j.n, j.n.UniqueID
+	st, err := c.renderNode(n, RenderOptions{})
+	if err != nil || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
+		return "disabled " + id + " does not render cleanly now"
+	}
+	facts, ok := renderFacts(st)
+	switch {
+	case !ok:
+		return "disabled " + id + "'s render cannot be kept"
+	case facts == j.pc.Facts:
+	case movedConfigCalls(facts, j.pc.Facts):
+		j.pc.Facts, j.rewrite = facts, true
+	default:
+		return "disabled " + id + "'s render changed its config, refs or macro calls"
+	}
+	if Config(st.config).Bool("enabled", true) {
+		return "disabled " + id + " is enabled now"
+	}
+	for _, name := range st.macros {
+		if c.macroFacts[name].volatile && !j.everyTime {
+			return "disabled " + id + " calls volatile macro " + name
+		}
+	}
+	if j.everyTime && !c.everyTimeOK(n, st) {
+		return "disabled " + id + " is volatile and may read graph"
+	}
+	if f := c.fingerprint(n, st.macros); f != nil {
+		for _, e := range f.EnvVarNames {
+			if IsSecretKey(e) {
+				return "disabled " + id + " reads a secret env var"
+			}
+		}
+		j.varNames, j.envNames = f.VarNames, f.EnvVarNames
+	}
+	return ""
+}
+
+// keepDisabled records what the disabled models rendered again read, and
+// their captures that changed, for the patches to come.
+func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob) {
+	for _, j := range jobs {
+		for _, v := range j.varNames {
+			use := snap.VarUse[v]
+			if use.Blocked == "" && !slices.Contains(use.Disabled, j.di) {
+				use.Disabled = append(use.Disabled, j.di)
+				if snap.VarUse == nil {
+					snap.VarUse = map[string]varUse{}
+				}
+				snap.VarUse[v] = use
+			}
+		}
+		if j.rewrite {
+			j.pc.Key = j.newKey
+			if snap.disabledBlobs == nil {
+				snap.disabledBlobs = map[int][]byte{}
+			}
+			snap.disabledBlobs[j.di] = j.pc.appendJSON(nil)
+		}
+	}
+}
+
+// disabledAt is the place of each disabled model of the snapshot's a patch
+// may render again, by its file's path.
+func (snap *patchSnapshot) disabledAt() map[string]int {
+	out := make(map[string]int, len(snap.DisabledModels))
+	for i, d := range snap.DisabledModels {
+		out[d.Path] = i
+	}
+	return out
+}
+
+// saidOfDisabled says whether the compile said something in a disabled
+// model's file, in a macro file (config() called in a macro warns there),
+// or of its name (saidOf).
+func (snap *patchSnapshot) saidOfDisabled(d disabledModel) bool {
+	return snap.saidOf(&Node{Path: d.Path, Name: d.ID[strings.LastIndexByte(d.ID, '.')+1:]}, true)
+}
+
+// stubsTouched says whether a disabled model's stubs (what its ref() and
+// source() calls found) may not be what they find after this edit: a ref
+// of a name a file added has (a model, a seed; a snapshot's block may
+// name another: any ref then), of a model removed, a source when sources
+// are made again, a seed when seeds are.
+func stubsTouched(snap *patchSnapshot, added, newSeeds []addedFile, gone []int, sources, seeds bool) func([]patchStub) bool {
+	names, ids := map[string]bool{}, map[string]bool{}
+	anyRef := false
+	for _, a := range append(slices.Clone(added), newSeeds...) {
+		base := path.Base(a.path)
+		names[base[:len(base)-len(path.Ext(base))]] = true
+		anyRef = anyRef || snap.Files[a.like].Kind == "snapshots"
+	}
+	for _, ni := range gone {
+		ids[snap.Nodes[ni].ID] = true
+	}
+	return func(stubs []patchStub) bool {
+		for _, s := range stubs {
+			ref, isRef := strings.CutPrefix(s.Key, "ref:")
+			name, _, _ := strings.Cut(ref, "@v")
+			switch {
+			case isRef && (anyRef || names[name] || ids[s.ID] || seeds && strings.HasPrefix(s.ID, TypeSeed+".")):
+				return true
+			case !isRef && sources:
+				return true
+			}
+		}
+		return false
+	}
+}

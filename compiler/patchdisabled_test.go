@@ -1,0 +1,96 @@
+package compiler
+
+import (
+	"testing"
+)
+
+// TestPatchRendersDisabledModels: a model its own config() disables by
+// target (as dbt projects enable prod-only models) is rendered again by a
+// patch when its file, a macro it calls or a var it reads changes: patched
+// while it stays disabled and its render's facts stay, the whole project
+// compiled when it is enabled, calls another macro, or says something.
+func TestPatchRendersDisabledModels(t *testing.T) {
+	const cents = "{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: dm\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  rate: 3\n",
+			"models/a.sql":  "select {{ cents('1') }} as id\n",
+			"models/b.sql":  "{{ config(enabled=target.name == 'prod') }}\nselect {{ cents('2') }} as id, {{ var('rate') }} as r from {{ ref('a') }}\n",
+			"models/c.sql":  "{{ config(enabled=is_prod()) }}\nselect 3 as id\n",
+			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    description: prod only\n",
+			"macros/m.sql":  cents}},
+		{name: "the macro both call edited", patched: true, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 1000{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+		{name: "the disabled model's SQL edited", patched: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=target.name == 'prod') }}\nselect {{ cents('22') }} as id, {{ var('rate') }} as r from {{ ref('a') }}\n"}},
+		{name: "its config() call moved down a line", patched: true, files: map[string]string{
+			"models/b.sql": "-- prod only\n{{ config(enabled=target.name == 'prod') }}\nselect {{ cents('22') }} as id, {{ var('rate') }} as r from {{ ref('a') }}\n"}},
+		{name: "the var it reads changed", patched: true, files: map[string]string{
+			"mart.yml": "name: dm\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nvars:\n  rate: 4\n"}},
+		{name: "its YAML description edited", patched: true, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    description: prod only, really\n"}},
+		{name: "the macro edited again", patched: true, files: map[string]string{"macros/m.sql": cents}},
+		{name: "it calls another macro now", patched: false, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=target.name == 'prod') }}\nselect {{ cents('22') }} as id, {{ is_prod() }} as p from {{ ref('a') }}\n"}},
+		{name: "the macro edited after that", patched: true, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+		{name: "a macro edit enables one", patched: false, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
+		{name: "and disables it again", patched: false, files: map[string]string{"macros/m.sql": cents}},
+		{name: "its SQL enables it", patched: false, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=true) }}\nselect {{ cents('22') }} as id from {{ ref('a') }}\n"}},
+		{name: "and disables it again", patched: false, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('22') }} as id from {{ ref('a') }}\n"}},
+		{name: "an edit that makes it fail to render", coldFails: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ exceptions.raise_compiler_error('no') }} as id from {{ ref('a') }}\n"}},
+		{name: "fixed", patched: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('5') }} as id from {{ ref('a') }}\n"}},
+		{name: "a macro edit that breaks its render", coldFails: true, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}{{ exceptions.raise_compiler_error('no') }}{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+		{name: "fixed again", patched: true, files: map[string]string{"macros/m.sql": cents}},
+		{name: "its SQL edited to refer to another model", patched: false, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('5') }} as id from {{ ref('c') }}\n"}},
+		{name: "a macro edited once more", patched: true, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 100 {% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+	})
+}
+
+// TestPatchDisabledModelsBesideOtherEdits: a disabled model's config from
+// its YAML entry and its folder is the one it renders with; an edit of
+// those compiles whole (no patch writes a disabled model's config), and a
+// macro it calls edited after is rendered with the new one.
+func TestPatchDisabledModelsBesideOtherEdits(t *testing.T) {
+	const macro = "{% macro tagged_prod() %}{{ return('prod' in config.get('tags', [])) }}{% endmacro %}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":         "name: dm\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  dm:\n    off:\n      +tags: [folder]\n",
+			"models/a.sql":     "select 1 as id\n",
+			"models/off/b.sql": "{{ config(enabled=tagged_prod()) }}\nselect 2 as id\n",
+			"models/_p.yml":    "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [yaml]\n",
+			"macros/m.sql":     macro}},
+		{name: "the macro edited", patched: true, files: map[string]string{"macros/m.sql": macro + "\n"}},
+		{name: "its YAML config makes it prod", patched: false, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [prod]\n"}},
+		{name: "and back", patched: false, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [yaml]\n"}},
+		{name: "its YAML config tags it otherwise", patched: false, files: map[string]string{
+			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [other]\n"}},
+		{name: "the macro edited after", patched: true, files: map[string]string{"macros/m.sql": macro}},
+		{name: "its folder's config edited", patched: false, files: map[string]string{
+			"mart.yml": "name: dm\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  dm:\n    off:\n      +tags: [folder2]\n"}},
+		{name: "the macro edited after that", patched: true, files: map[string]string{"macros/m.sql": macro + "\n\n"}},
+		{name: "a model added beside a macro edit", patched: true, files: map[string]string{
+			"models/d.sql": "select 4 as id\n", "macros/m.sql": macro}},
+		// a disabled model may ref a model that does not exist: one added
+		// of that name is what its ref() finds now (and enables it here)
+		{name: "it refs a model no file makes", patched: false, files: map[string]string{
+			"models/off/b.sql": "{% set p = tagged_prod() %}{{ config(enabled=(p or (ref('e').schema | length) > 0)) }}\nselect 2 as id from {{ ref('e') }}\n"}},
+		{name: "that model added beside a macro edit", patched: false, files: map[string]string{
+			"models/e.sql": "select 5 as id\n", "macros/m.sql": macro + "\n"}},
+		{name: "a model it refs removed beside a macro edit", patched: false, remove: []string{"models/e.sql"},
+			files: map[string]string{"macros/m.sql": macro}},
+		{name: "a model it does not ref removed beside a macro edit", patched: true, remove: []string{"models/d.sql"},
+			files: map[string]string{"macros/m.sql": macro + "\n"}},
+		{name: "its file removed", patched: false, remove: []string{"models/off/b.sql"}},
+	})
+}
