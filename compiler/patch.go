@@ -2606,11 +2606,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			return nil, j.why
 		}
 	}
-	parallel(len(djobs), func(i int) { djobs[i].why = c.renderDisabled(djobs[i]) })
+	parallel(len(djobs), func(i int) { djobs[i].why = load.renderDisabled(djobs[i], nil, nil) })
 	for _, j := range djobs {
 		if j.why != "" {
 			return nil, j.why
 		}
+	}
+	if why := load.renderDisabledGraphs(djobs, touched); why != "" {
+		return nil, why
 	}
 	// the models and tests that query the warehouse: rendered against it
 	// (`mart compile`), or a run's compile writes the tests' parse-time SQL
@@ -3108,7 +3111,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		names = append(names, j.envNames...)
 	}
 	snap.Env = envSnapshot(names)
-	snap.keepDisabled(djobs)
+	if len(djobs) > 0 {
+		fileOf, _ := c.macroPlaces()
+		snap.keepDisabled(djobs, fileOf)
+	}
 	snap.watchNaming(c)
 	snap.Misses = unionSorted(snap.Misses, c.engine.Misses())
 	snap.Found = unionSorted(snap.Found, c.engine.Found())

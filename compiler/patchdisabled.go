@@ -87,6 +87,10 @@ type disabledJob struct {
 	rewrite   bool // its capture changed (its text, or where config() is called)
 	why       string
 	everyTime bool
+	// graph: its render's refs, sources or macro calls changed (its config
+	// did not); macros are those it calls now
+	graph  bool
+	macros []string
 }
 
 // prepareDisabled makes a disabled model's node as it was before its
@@ -143,10 +147,24 @@ func (l *patchLoad) prepareDisabled(j *disabledJob, proj *Project, blobs *os.Fil
 
 // renderDisabled renders a disabled model again and says why the patch
 // cannot keep it ("" when it is still disabled, its render's facts as they
-// were).
-func (c *compilation) renderDisabled(j *disabledJob) string {
-	n, id := &j.n, j.n.UniqueID
-	st, err := c.renderNode(n, RenderOptions{})
+// were). Its ref() and source() find its stubs; a render whose refs,
+// sources or macro calls alone changed is marked graph, and rendered again
+// with dec, which finds every node of the snapshot as the whole compile's
+// renders found them (patchadd.go): its facts, stubs and macros are then
+// the new render's.
+func (l *patchLoad) renderDisabled(j *disabledJob, dec *entryDecoder, fileOf map[string]string) string {
+	c := l.c
+	n, id := j.n, j.n.UniqueID // (a copy: a second render starts from it)
+	if dec != nil {
+		dec.early = true
+	}
+	st, err := c.renderNode(&n, RenderOptions{})
+	if dec != nil {
+		dec.early = false
+		if dec.why != "" {
+			return "disabled " + id + " renders again and " + dec.why
+		}
+	}
 	if err != nil || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
 		return "disabled " + id + " does not render cleanly now"
 	}
@@ -157,8 +175,21 @@ func (c *compilation) renderDisabled(j *disabledJob) string {
 	case facts == j.pc.Facts:
 	case movedConfigCalls(facts, j.pc.Facts):
 		j.pc.Facts, j.rewrite = facts, true
+	// its config as it was (where config() is called may have moved: the
+	// compile said nothing of it), its graph not
+	case sameConfigValues(facts, j.pc.Facts) && dec == nil:
+		j.graph = true // rendered again finding every node
+		return ""
+	case sameConfigValues(facts, j.pc.Facts):
+		if w := l.patchMacros(st.macros, fileOf); w != "" {
+			return "disabled " + id + " " + w
+		}
+		dec.early = true
+		j.pc.Stubs = c.stubsOf(st)
+		dec.early = false
+		j.pc.Facts, j.macros, j.rewrite = facts, st.macros, true
 	default:
-		return "disabled " + id + "'s render changed its config, refs or macro calls"
+		return "disabled " + id + "'s render changed its config"
 	}
 	if Config(st.config).Bool("enabled", true) {
 		return "disabled " + id + " is enabled now"
@@ -168,10 +199,10 @@ func (c *compilation) renderDisabled(j *disabledJob) string {
 			return "disabled " + id + " calls volatile macro " + name
 		}
 	}
-	if j.everyTime && !c.everyTimeOK(n, st) {
+	if j.everyTime && !c.everyTimeOK(&n, st) {
 		return "disabled " + id + " is volatile and may read graph"
 	}
-	if f := c.fingerprint(n, st.macros); f != nil {
+	if f := c.fingerprint(&n, st.macros); f != nil {
 		for _, e := range f.EnvVarNames {
 			if IsSecretKey(e) {
 				return "disabled " + id + " reads a secret env var"
@@ -182,10 +213,72 @@ func (c *compilation) renderDisabled(j *disabledJob) string {
 	return ""
 }
 
-// keepDisabled records what the disabled models rendered again read, and
-// their captures that changed, for the patches to come.
-func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob) {
+// renderDisabledGraphs renders again, one by one, the disabled models whose
+// refs, sources or macro calls changed, finding every node of the
+// snapshot (renderDisabled); touched says their new stubs may not be what
+// this edit leaves (stubsTouched).
+func (l *patchLoad) renderDisabledGraphs(jobs []*disabledJob, touched func([]patchStub) bool) string {
+	var graphs []*disabledJob
 	for _, j := range jobs {
+		if j.graph {
+			graphs = append(graphs, j)
+		}
+	}
+	if len(graphs) == 0 {
+		return ""
+	}
+	why := "disabled " + graphs[0].n.UniqueID + "'s refs, sources or macro calls changed and "
+	if len(l.snap.Warehouse)+len(l.snap.WarehouseTests) > 0 {
+		return why + "nodes query the warehouse while they render"
+	}
+	if w := l.unversionedIndex(); w != "" {
+		return why + w
+	}
+	dec, err := newEntryDecoder(l)
+	if err != nil {
+		return why + err.Error()
+	}
+	defer dec.close()
+	c := l.c
+	c.scope.lazy = dec
+	defer func() { c.scope.lazy = nil }()
+	fileOf, _ := c.macroPlaces()
+	for _, j := range graphs {
+		if w := l.renderDisabled(j, dec, fileOf); w != "" {
+			return w
+		}
+		if touched(j.pc.Stubs) {
+			return "disabled " + j.n.UniqueID + " renders again and reads a node this edit adds, removes or makes again"
+		}
+	}
+	return ""
+}
+
+// keepDisabled records what the disabled models rendered again read, and
+// their captures that changed, for the patches to come: the macros those
+// whose calls changed call (fileOf: where each is, macroPlaces).
+func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]string) {
+	for _, j := range jobs {
+		if j.graph {
+			for path, mf := range snap.MacroFiles {
+				for name, use := range mf.Macros {
+					if k := slices.Index(use.Disabled, j.di); k >= 0 {
+						use.Disabled = slices.Delete(slices.Clone(use.Disabled), k, k+1)
+						snap.MacroFiles[path].Macros[name] = use
+					}
+				}
+			}
+			for _, name := range j.macros {
+				mf, ok := snap.MacroFiles[fileOf[name]]
+				if !ok || mf.Blocked != "" || mf.Macros == nil {
+					continue // a built-in, or a file whose edit compiles whole
+				}
+				if use, ok := mf.Macros[name]; ok && !slices.Contains(use.Disabled, j.di) {
+					use.Disabled = append(use.Disabled, j.di)
+					mf.Macros[name] = use
+				}
+			}
+		}
 		for _, v := range j.varNames {
 			use := snap.VarUse[v]
 			if use.Blocked == "" && !slices.Contains(use.Disabled, j.di) {
@@ -252,4 +345,10 @@ func stubsTouched(snap *patchSnapshot, added, newSeeds []addedFile, gone []int, 
 		}
 		return false
 	}
+}
+
+// sameConfigValues says two renderFacts have the same config and warnings,
+// wherever config() set it.
+func sameConfigValues(a, b string) bool {
+	return len(a) == 80 && len(b) == 80 && a[:32] == b[:32]
 }

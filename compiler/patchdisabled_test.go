@@ -30,7 +30,7 @@ func TestPatchRendersDisabledModels(t *testing.T) {
 		{name: "its YAML description edited", patched: true, files: map[string]string{
 			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    description: prod only, really\n"}},
 		{name: "the macro edited again", patched: true, files: map[string]string{"macros/m.sql": cents}},
-		{name: "it calls another macro now", patched: false, files: map[string]string{
+		{name: "it calls another macro now", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=target.name == 'prod') }}\nselect {{ cents('22') }} as id, {{ is_prod() }} as p from {{ ref('a') }}\n"}},
 		{name: "the macro edited after that", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
@@ -48,10 +48,23 @@ func TestPatchRendersDisabledModels(t *testing.T) {
 		{name: "a macro edit that breaks its render", coldFails: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ exceptions.raise_compiler_error('no') }}{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
 		{name: "fixed again", patched: true, files: map[string]string{"macros/m.sql": cents}},
-		{name: "its SQL edited to refer to another model", patched: false, files: map[string]string{
+		{name: "its SQL edited to refer to another model", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('5') }} as id from {{ ref('c') }}\n"}},
 		{name: "a macro edited once more", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 100 {% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+		// the macros a disabled model calls now are followed: an edit of
+		// one it did not call before renders it again
+		{name: "a macro file added", patched: true, files: map[string]string{
+			"macros/f.sql": "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"}},
+		{name: "its config reads that macro now", patched: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=flag()) }}\nselect {{ cents('5') }} as id from {{ ref('a') }}\n"}},
+		{name: "the macro it calls now enables it", patched: false, files: map[string]string{
+			"macros/f.sql": "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
+		{name: "and disables it", patched: false, files: map[string]string{
+			"macros/f.sql": "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"}},
+		{name: "it calls cents no more", patched: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=flag()) }}\nselect 5 as id from {{ ref('a') }}\n"}},
+		{name: "cents edited", patched: true, files: map[string]string{"macros/m.sql": cents}},
 	})
 }
 
@@ -83,7 +96,7 @@ func TestPatchDisabledModelsBesideOtherEdits(t *testing.T) {
 			"models/d.sql": "select 4 as id\n", "macros/m.sql": macro}},
 		// a disabled model may ref a model that does not exist: one added
 		// of that name is what its ref() finds now (and enables it here)
-		{name: "it refs a model no file makes", patched: false, files: map[string]string{
+		{name: "it refs a model no file makes", patched: true, files: map[string]string{
 			"models/off/b.sql": "{% set p = tagged_prod() %}{{ config(enabled=(p or (ref('e').schema | length) > 0)) }}\nselect 2 as id from {{ ref('e') }}\n"}},
 		{name: "that model added beside a macro edit", patched: false, files: map[string]string{
 			"models/e.sql": "select 5 as id\n", "macros/m.sql": macro + "\n"}},
