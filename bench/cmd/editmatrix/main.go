@@ -353,6 +353,20 @@ func edits(p *proj) []edit {
 		{"properties file renamed", func(p *proj) error {
 			return p.rename("models/layer_0/_sources.yml", "models/layer_0/sources.yml")
 		}},
+		// a model enabled in prod only, as dbt projects have them: in dev
+		// it is disabled, rendered by every compile to learn so
+		{"prod-only model added (disabled by target)", func(p *proj) error {
+			return p.write("models/prod/prod_only.sql", "{{ config(enabled=target.name == 'prod') }}\nselect {{ cents('amount') }} as c from {{ ref('m_0') }}\n")
+		}},
+		{"macro it calls edited", func(p *proj) error {
+			return p.replace("macros/synth_3.sql", "{% macro cents(x) %}({{ x }} / 100){% endmacro %}\n", "{% macro cents(x) %}({{ x }} / 100.0){% endmacro %}\n")
+		}},
+		{"prod-only model's SQL edited", func(p *proj) error {
+			return p.replace("models/prod/prod_only.sql", " as c from", " as c, 1 as one from")
+		}},
+		{"prod-only model's ref changed", func(p *proj) error {
+			return p.replace("models/prod/prod_only.sql", "ref('m_0')", "ref('m_1')")
+		}},
 		{"nothing changed", func(p *proj) error { return nil }},
 	}
 }
