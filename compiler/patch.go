@@ -730,6 +730,10 @@ type patchHead struct {
 	// DisabledModels: the disabled models a patch may render again, by id
 	// (patchdisabled.go)
 	DisabledModels []disabledModel
+	// DisabledReads: what every disabled node's ref() and source() calls
+	// name ("ref:x", "source:s.t"), sorted: a patch that adds, removes or
+	// makes again such a node compiles whole (patchdisabled.go)
+	DisabledReads []string
 	// EphUsers: by id, each patchable ephemeral model's users, the nodes
 	// (indexes in Nodes) that put its CTE in front of their SQL
 	EphUsers map[string][]int
@@ -1277,6 +1281,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		snap.disabledBlobs[i] = disabledBlobs[i]
 	}
 	snap.MacroFiles = c.macroFiles(states, patchable, disabled)
+	snap.DisabledReads = c.disabledReads()
 	snap.Misses, snap.Found = c.engine.Misses(), c.engine.Found()
 	snap.Disabled = sortedKeys(m.Disabled)
 	snap.EphUsers, snap.EphTests = ephUsers, ephTests
@@ -2463,7 +2468,6 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if j.why != "" {
 			return nil, j.why
 		}
-		c.addStubs(j.pc.Stubs)
 	}
 	// the disabled models to render again, made as the whole compile made
 	// them (patchdisabled.go), their ref() and source() finding what they
@@ -2486,6 +2490,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		c.addStubs(j.pc.Stubs)
 		djobs = append(djobs, j)
+	}
+	// the models' stubs after the disabled ones': where both found a node,
+	// the enabled model's are what a patch keeps up to date
+	for _, j := range jobs {
+		c.addStubs(j.pc.Stubs)
 	}
 	runJob := func(j *patchJob) {
 		n, id := &j.n, j.pn.ID
@@ -2810,6 +2819,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		// inserted at one place, they go in id order
 		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
+		if why := snap.disabledReadsKept(news, gone); why != "" {
+			return nil, why
+		}
 		if why := load.danglingKept(news, gone); why != "" {
 			return nil, why
 		}

@@ -289,6 +289,15 @@ func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]s
 				snap.VarUse[v] = use
 			}
 		}
+		if j.graph { // what its ref() and source() calls name now
+			for _, st := range j.pc.Stubs {
+				if k, ok := targetReadKey(st.Key); ok {
+					if i, found := slices.BinarySearch(snap.DisabledReads, k); !found {
+						snap.DisabledReads = slices.Insert(snap.DisabledReads, i, k)
+					}
+				}
+			}
+		}
 		if j.rewrite {
 			j.pc.Key = j.newKey
 			if snap.disabledBlobs == nil {
@@ -351,4 +360,78 @@ func stubsTouched(snap *patchSnapshot, added, newSeeds []addedFile, gone []int, 
 // wherever config() set it.
 func sameConfigValues(a, b string) bool {
 	return len(a) == 80 && len(b) == 80 && a[:32] == b[:32]
+}
+
+// readKey is what a ref() or source() call that finds n names, as
+// DisabledReads holds it ("" for a node neither finds).
+func readKey(n *Node) string {
+	switch n.ResourceType {
+	case TypeModel, TypeSeed, TypeSnapshot:
+		return "ref:" + n.Name
+	case TypeSource:
+		return "source:" + n.SourceName + "." + n.Name
+	}
+	return ""
+}
+
+// disabledReads is what every disabled node's render's ref() and source()
+// calls name, sorted (DisabledReads): a disabled node is no node's child,
+// and a patch that changes what one of those finds (a model added of that
+// name, one removed, moved or made again with another relation) must
+// render it again as the whole compile would, which may enable it; it
+// compiles the whole project instead (found by review: before session 34,
+// such an edit was patched and the disabled object could be wrong).
+func (c *compilation) disabledReads() []string {
+	keys := map[string]bool{}
+	for _, n := range c.nodes {
+		if n.Enabled() {
+			continue
+		}
+		if st := c.states[n.UniqueID]; st != nil {
+			for _, k := range st.targets {
+				if k, ok := targetReadKey(k); ok {
+					keys[k] = true
+				}
+			}
+		}
+	}
+	return sortedKeys(keys)
+}
+
+// targetReadKey is a render target ("ref:x@v2", "source:s.t") as
+// DisabledReads keys it (a version's name alone), false for "this".
+func targetReadKey(k string) (string, bool) {
+	if name, ok := strings.CutPrefix(k, "ref:"); ok {
+		name, _, _ = strings.Cut(name, "@v")
+		return "ref:" + name, true
+	}
+	return k, strings.HasPrefix(k, "source:")
+}
+
+// disabledReadsKept says why the nodes a patch adds, removes or makes
+// again may change what a disabled node's ref() or source() finds ("" when
+// none can).
+func (snap *patchSnapshot) disabledReadsKept(news []*newModel, gone []goneModel) string {
+	if len(snap.DisabledReads) == 0 {
+		return ""
+	}
+	check := func(n *Node, what string) string {
+		if k := readKey(n); k != "" {
+			if _, found := slices.BinarySearch(snap.DisabledReads, k); found {
+				return n.UniqueID + " is " + what + " and a disabled node's render reads " + k
+			}
+		}
+		return ""
+	}
+	for _, m := range news {
+		if w := check(m.n, "added or made again"); w != "" {
+			return w
+		}
+	}
+	for i := range gone {
+		if w := check(&gone[i].n, "removed or made again"); w != "" {
+			return w
+		}
+	}
+	return ""
 }
