@@ -175,6 +175,8 @@ vars:
       +materialized: table
 %s    layer_2:
       +materialized: %s
+    off:
+      +enabled: false
 %s%s%s%s`, s.head, s.v, s.w, s.moreVars, s.layer0, schemaLine(s.layer1Schema), s.layer2, s.extra, s.seeds, s.snapshots, s.sources)
 	p.write("mart.yml", text)
 }

@@ -1777,6 +1777,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// the models whose files were removed (patchadd.go), and properties
 	// files removed or added with them (patchprops.go)
 	var goneNodes []int
+	var goneDisabled []int // disabled models whose files were removed (patchdisabled.go)
 	var goneProps []string
 	var goneDocs []string               // .md files removed (patchdocs.go)
 	goneMacroFiles := map[string]bool{} // each of whose macros is gone (macroRemoved)
@@ -1803,6 +1804,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		if _, ok := snap.DocFiles[f.Path]; ok && f.Proj == 0 && snap.DocsKnown {
 			goneDocs = append(goneDocs, f.Path) // its blocks gone (docsChange)
+			continue
+		}
+		if di, ok := disabledAt[f.Path]; ok && f.Kind == "models" {
+			if why := snap.removedDisabled(di); why != "" {
+				return nil, why
+			}
+			goneDisabled = append(goneDisabled, di)
 			continue
 		}
 		ni, ok := patchable[f.Path]
@@ -2119,7 +2127,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	sourceFolders := proj.configTexts["sources"] != snap.SourceConfigs
-	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(dtodo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(newSeeds)+len(goneNodes)+len(docsFiles)+len(unitFiles) > 0) {
+	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(dtodo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(newSeeds)+len(goneNodes)+len(goneDisabled)+len(docsFiles)+len(unitFiles) > 0) {
 		return nil, "the project changed since target/ was written, and this command does not write it"
 	}
 	// the volatile models render again every time, as a whole compile
@@ -2476,6 +2484,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if len(dtodo) > 0 {
 		touched = stubsTouched(snap, added, newSeeds, goneNodes, len(remakes) > 0 || sourceFolders, len(seedRemakes) > 0)
 	}
+	for _, di := range goneDisabled { // (a macro it called edited in the same save)
+		delete(dtodo, di)
+	}
 	djobs := make([]*disabledJob, 0, len(dtodo))
 	for _, di := range slices.Sorted(maps.Keys(dtodo)) {
 		j := &disabledJob{di: di, everyTime: snap.DisabledModels[di].EveryTime}
@@ -2819,6 +2830,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		// inserted at one place, they go in id order
 		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
+		// (the disabled models rendered again in this patch: checked
+		// against its nodes added and removed by stubsTouched already)
 		if why := snap.disabledReadsKept(news, gone); why != "" {
 			return nil, why
 		}
@@ -2838,6 +2851,20 @@ func CompileByPatch(opt Options) (*Patched, string) {
 				outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(m.n))), m.code})
 			}
 		}
+	}
+	// the disabled models added and removed: manifest.json's disabled
+	// object (patchdisabled.go)
+	if len(load.disabledNews)+len(goneDisabled) > 0 {
+		for _, dn := range load.disabledNews {
+			if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.Name == path.Base(strings.TrimSuffix(dn.path, ".sql")) }) {
+				return nil, dn.path + " is new and disabled, and a node of its name is removed"
+			}
+		}
+		sp, why := load.disabledSplice(read, load.disabledNews, goneDisabled)
+		if why != "" {
+			return nil, why
+		}
+		splices = append(splices, sp)
 	}
 	for _, t := range tests {
 		splices = append(splices, fileSplice{t.at[0], t.at[1], t.frag, nil})
@@ -3122,10 +3149,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	for _, j := range djobs {
 		names = append(names, j.envNames...)
 	}
+	for _, dn := range load.disabledNews {
+		names = append(names, dn.env...)
+	}
 	snap.Env = envSnapshot(names)
-	if len(djobs) > 0 {
+	if len(djobs)+len(load.disabledNews)+len(goneDisabled) > 0 {
 		fileOf, _ := c.macroPlaces()
 		snap.keepDisabled(djobs, fileOf)
+		snap.keepDisabledFiles(load.disabledNews, goneDisabled, fileOf)
 	}
 	snap.watchNaming(c)
 	snap.Misses = unionSorted(snap.Misses, c.engine.Misses())

@@ -85,6 +85,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(10) == 0 {
 							did = append(did, p.toggleProd())
 						}
+						if p.rng.Intn(10) == 0 {
+							did = append(did, p.addOrRemoveProdOnly())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -660,6 +663,32 @@ func (p *mutatedProject) toggleProd() string {
 		return "toggle prod in " + sw[0]
 	}
 	return "nothing"
+}
+
+// addOrRemoveProdOnly adds a model disabled by target (calling a macro,
+// reading a var, reffing a model), or in a disabled folder, or removes one
+// it added (patchdisabled.go).
+func (p *mutatedProject) addOrRemoveProdOnly() string {
+	var have []string
+	for _, f := range append(p.files("models/extra", ".sql"), p.files("models/off", ".sql")...) {
+		if strings.Contains(f, "/prod_n") || strings.HasPrefix(f, "models/off/") {
+			have = append(have, f)
+		}
+	}
+	if len(have) > 0 && p.rng.Intn(2) == 0 {
+		f := p.pick(have)
+		require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+		return "rm disabled " + f
+	}
+	ref := p.pick(p.modelNames())
+	if p.rng.Intn(3) == 0 {
+		f := fmt.Sprintf("models/off/prod_n%d.sql", p.n)
+		p.write(f, fmt.Sprintf("select {{ bound_ok() }} as ok from {{ ref('%s') }}\n", ref))
+		return "disabled folder's " + f
+	}
+	f := fmt.Sprintf("models/extra/prod_n%d.sql", p.n)
+	p.write(f, fmt.Sprintf("{{ config(enabled=is_prod()) }}\nselect {{ bound_ok() }} as ok, {{ var('v') }} as v from {{ ref('%s') }}\n", ref))
+	return "prod-only " + f
 }
 
 // toggleMacro flips a space in a macro body, so a file goes back and forth
@@ -2023,12 +2052,18 @@ func TestPatchBesideADanglingEntry(t *testing.T) {
 		{name: "an edit after", patched: true, files: map[string]string{"models/users.sql": "select 2 as id\n"}},
 		{name: "its file back", patched: false, files: map[string]string{"models/orders.sql": "select 1 as id\n"}},
 		// a disabled model is among the names the warning suggests (the
-		// node index has it not: found by review)
-		{name: "a disabled model close to a described one", patched: false, files: map[string]string{
+		// node index has it not: found by review); it is added by a patch
+		// (session 34), and the snapshot's disabled ids hold it
+		{name: "a disabled model close to a described one", patched: true, files: map[string]string{
 			"models/users_old.sql": "{{ config(enabled=false) }}\nselect 1 as id\n",
 			"models/_p.yml": "version: 2\nmodels:\n  - name: orders\n    description: the orders\n" +
 				"  - name: customers\n    description: renamed to users, the entry left\n  - name: users\n    description: the users\n"}},
 		{name: "the described one's file removed", patched: true, remove: []string{"models/users.sql"}},
+		// a disabled model added or removed under a name close to the
+		// entry's that names none changes what its warning suggests
+		{name: "a disabled model named close to that entry", patched: false, files: map[string]string{
+			"models/user.sql": "{{ config(enabled=false) }}\nselect 1 as id\n"}},
+		{name: "and removed", patched: false, remove: []string{"models/user.sql"}},
 		// a model renamed as an analyst does it: its file, then its entry
 		{name: "a described model's file renamed", patched: true, remove: []string{"models/orders.sql"}, files: map[string]string{
 			"models/purchases.sql": "select 1 as id\n"}},
@@ -2094,7 +2129,9 @@ func TestPatchAddsBesideDisabledNodes(t *testing.T) {
 		{name: "and removed again", patched: true, remove: []string{"tests/new/t_off.sql"}},
 		{name: "a model that refs a disabled model", coldFails: true, files: map[string]string{"models/r.sql": "select * from {{ ref('c') }}\n"}},
 		{name: "and removed again", patched: true, remove: []string{"models/r.sql"}},
-		{name: "a disabled model added", patched: false, files: map[string]string{"models/off/o3.sql": "select 3 as id\n"}},
+		{name: "a disabled model added", patched: true, files: map[string]string{"models/off/o3.sql": "select 3 as id\n"}},
+		{name: "a model of its name added", coldFails: true, files: map[string]string{"models/o3.sql": "select 3 as id\n"}},
+		{name: "and removed again", patched: true, remove: []string{"models/o3.sql"}},
 		{name: "a model added after it", patched: true, files: map[string]string{"models/d.sql": "select 4 as id\n"}},
 	})
 }

@@ -679,7 +679,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			return nil, why + "a node has its name"
 		case singular && (ids[n.UniqueID] || testNames[n.Name] || entries[n.Name] != nil):
 			return nil, why + "a node has its id, a test its name, or YAML names it"
-		case !n.Enabled():
+		case !n.Enabled() && (singular || n.ResourceType != TypeModel):
 			return nil, why + "disabled"
 		}
 		if singular {
@@ -742,6 +742,19 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		if err != nil || rs == nil || rs.needsWarehouse || len(rs.warnings) > 0 {
 			return nil, why + "does not render cleanly without the warehouse"
+		}
+		// a disabled model: its path in the disabled object
+		// (patchdisabled.go)
+		if !n.Enabled() && n.ResourceType == TypeModel && !singular {
+			if entry != nil {
+				return nil, why + "disabled, and its YAML entry added with it"
+			}
+			dn, w := l.newDisabled(dec, n, rs, pc, st, a.like, fileOf)
+			if w != "" {
+				return nil, why + "disabled, and " + w
+			}
+			l.disabledNews = append(l.disabledNews, dn)
+			continue
 		}
 		if !n.Enabled() || volatileText(n.RawCode) || namesWord(n.RawCode, "graph") {
 			return nil, why + "disabled, volatile or reads graph"

@@ -1,12 +1,16 @@
 package compiler
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/mart-dev/mart/internal/suggest"
 )
 
 // Patching the disabled models a patch may render again. A model its own
@@ -41,6 +45,9 @@ type disabledModel struct {
 	// every compile does
 	EveryTime bool
 	Capture   blobRef
+	// Described: a YAML entry describes it (removing its file leaves the
+	// entry naming no model: a warning a patch does not make)
+	Described bool
 }
 
 // disabledModels picks the disabled models a patch may render again, by id,
@@ -61,7 +68,7 @@ func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTeste
 		if !cached && !everyTime[n.UniqueID] {
 			continue
 		}
-		out = append(out, disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID]})
+		out = append(out, disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], Described: n.yamlFile != ""})
 		blobs = append(blobs, pc.appendJSON(nil))
 	}
 	order := make([]int, len(out))
@@ -181,15 +188,19 @@ func (l *patchLoad) renderDisabled(j *disabledJob, dec *entryDecoder, fileOf map
 		j.graph = true // rendered again finding every node
 		return ""
 	case sameConfigValues(facts, j.pc.Facts):
+		j.pc.Facts = facts
+	default:
+		return "disabled " + id + "'s render changed its config"
+	}
+	// rendered again finding every node: what it found and called is kept
+	// (whatever the facts: the render with its stubs may have differed
+	// from this one only through them; found by review)
+	if dec != nil {
 		if w := l.patchMacros(st.macros, fileOf); w != "" {
 			return "disabled " + id + " " + w
 		}
-		dec.early = true
-		j.pc.Stubs = c.stubsOf(st)
-		dec.early = false
-		j.pc.Facts, j.macros, j.rewrite = facts, st.macros, true
-	default:
-		return "disabled " + id + "'s render changed its config"
+		j.pc.Stubs = stubsFound(c, dec, st)
+		j.macros, j.rewrite = st.macros, true
 	}
 	if Config(st.config).Bool("enabled", true) {
 		return "disabled " + id + " is enabled now"
@@ -313,7 +324,9 @@ func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]s
 func (snap *patchSnapshot) disabledAt() map[string]int {
 	out := make(map[string]int, len(snap.DisabledModels))
 	for i, d := range snap.DisabledModels {
-		out[d.Path] = i
+		if d.ID != "" { // (a removed one's place stays, empty: removeDisabled)
+			out[d.Path] = i
+		}
 	}
 	return out
 }
@@ -434,4 +447,255 @@ func (snap *patchSnapshot) disabledReadsKept(news []*newModel, gone []goneModel)
 		}
 	}
 	return ""
+}
+
+// A disabled model's file added (addModels) or removed (a disabled model
+// a patch can render again: DisabledModels) is patched too: its path goes
+// into manifest.json's disabled object, or out of it (disabledSplice),
+// and into the snapshot's lists (keepDisabledFiles). Before session 34,
+// either compiled the whole project.
+
+// disabledNew is a disabled model of a file a patch added.
+type disabledNew struct {
+	id, path string
+	file     fileStat // its stat, taken before it was read
+	beside   string   // the path of the snapshot's file it was found beside
+	capture  []byte   // its patchCapture, as JSON
+	macros   []string // the macros its render called
+	vars     []string // the vars it may read
+	env      []string // and the env vars
+	reads    []string // what its ref() and source() calls name (DisabledReads)
+}
+
+// newDisabled makes the disabled model of an added file (n, rendered as
+// addModels renders it, with rs; pc its capture before it rendered), or
+// says why a patch cannot: what the whole compile's snapshot would keep of
+// it must be what a patch keeps (disabledModels' choice), and it must say
+// nothing.
+func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc *patchCapture, file fileStat, like int, fileOf map[string]string) (*disabledNew, string) {
+	c, snap := l.c, l.snap
+	if n.Version != "" || strings.Contains(n.Name, ".") {
+		return nil, "versioned (or its name has a dot)"
+	}
+	if volatileText(n.RawCode) || namesWord(n.RawCode, "graph") {
+		return nil, "volatile or reads graph"
+	}
+	if snap.danglingClose(n.Name) {
+		return nil, "a YAML entry names no model and suggests names close to its"
+	}
+	for _, d := range snap.Diags {
+		if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
+			return nil, "a diagnostic names it"
+		}
+	}
+	if w := l.patchMacros(rs.macros, fileOf); w != "" {
+		return nil, w
+	}
+	if !cacheableValue(rs.config) {
+		return nil, "its config cannot be kept"
+	}
+	for _, call := range rs.configAt {
+		if !cacheableValue(call.Set) {
+			return nil, "its config cannot be kept"
+		}
+	}
+	facts, ok := renderFacts(rs)
+	if !ok {
+		return nil, "its render cannot be kept"
+	}
+	pc.Facts, pc.Stubs = facts, stubsFound(c, dec, rs)
+	if dec.why != "" {
+		return nil, dec.why
+	}
+	dn := &disabledNew{id: n.UniqueID, path: n.Path, file: file, beside: snap.Files[like].Path, macros: rs.macros}
+	if f := c.fingerprint(n, rs.macros); f != nil {
+		for _, e := range f.EnvVarNames {
+			if IsSecretKey(e) {
+				return nil, "reads a secret env var"
+			}
+		}
+		dn.vars, dn.env = f.VarNames, f.EnvVarNames
+	}
+	if len(c.diags) > 0 {
+		return nil, "a compile of it says something"
+	}
+	for _, k := range rs.targets {
+		if k, ok := targetReadKey(k); ok {
+			dn.reads = append(dn.reads, k)
+		}
+	}
+	dn.capture = pc.appendJSON(nil)
+	return dn, ""
+}
+
+// removedDisabled says why the disabled model at place di, whose file is
+// gone, cannot be taken out by a patch ("" when it can).
+func (snap *patchSnapshot) removedDisabled(di int) string {
+	d := snap.DisabledModels[di]
+	if d.Described {
+		return d.Path + " is gone and a YAML entry describes its disabled model"
+	}
+	if snap.danglingClose(d.ID[strings.LastIndexByte(d.ID, '.')+1:]) {
+		return d.Path + " is gone and a YAML entry names no model and suggests names close to its"
+	}
+	if snap.saidOfDisabled(d) {
+		return d.Path + " is gone and the compile said something of its disabled model"
+	}
+	return ""
+}
+
+// disabledSplice writes manifest.json's disabled object with the disabled
+// models added and without those removed (places in DisabledModels).
+func (l *patchLoad) disabledSplice(read func(off, n int64) ([]byte, bool), news []*disabledNew, gone []int) (fileSplice, string) {
+	snap := l.snap
+	b, ok := read(snap.Macros[1], snap.Manifest.Size-snap.Macros[1])
+	if !ok {
+		return fileSplice{}, "manifest.json unreadable"
+	}
+	// after the macros: the docs object, then the disabled one
+	i := 0
+	for _, key := range []string{`,"docs":`, `,"disabled":`} {
+		if !bytes.HasPrefix(b[i:], []byte(key)) {
+			return fileSplice{}, "manifest.json's disabled object is not where the snapshot says"
+		}
+		i += len(key)
+		if key == `,"docs":` {
+			if i = skipJSON(b, i); i < 0 {
+				return fileSplice{}, "manifest.json's disabled object is not where the snapshot says"
+			}
+		}
+	}
+	from := i
+	if i = skipJSON(b, i); i < 0 {
+		return fileSplice{}, "manifest.json's disabled object is not where the snapshot says"
+	}
+	var obj map[string][]string
+	if err := json.Unmarshal(b[from:i], &obj); err != nil || obj == nil {
+		return fileSplice{}, "manifest.json's disabled object does not decode"
+	}
+	if again, err := compactJSON(obj); err != nil || !bytes.Equal(again, b[from:i]) {
+		return fileSplice{}, "manifest.json's disabled object does not encode back as it was"
+	}
+	for _, di := range gone {
+		d := snap.DisabledModels[di]
+		if !slices.Equal(obj[d.ID], []string{d.Path}) {
+			return fileSplice{}, d.ID + " is not in manifest.json's disabled object as the snapshot says"
+		}
+		delete(obj, d.ID)
+	}
+	for _, dn := range news {
+		if _, dup := obj[dn.id]; dup {
+			return fileSplice{}, dn.path + " is new and its id is disabled already"
+		}
+		obj[dn.id] = []string{dn.path}
+	}
+	with, err := compactJSON(obj)
+	if err != nil {
+		return fileSplice{}, err.Error()
+	}
+	base := snap.Macros[1]
+	return fileSplice{base + int64(from), base + int64(i), with, nil}, ""
+}
+
+// keepDisabledFiles records the disabled models a patch added and removed
+// (gone: places in DisabledModels, left empty), and their files, for the
+// patches to come. fileOf is where each macro is (macroPlaces).
+func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fileOf map[string]string) {
+	removed := map[string]bool{}
+	for _, di := range gone {
+		d := &snap.DisabledModels[di]
+		removed[d.Path] = true
+		if i, found := slices.BinarySearch(snap.Disabled, d.ID); found {
+			snap.Disabled = slices.Delete(snap.Disabled, i, i+1)
+		}
+		for _, mf := range snap.MacroFiles {
+			for name, use := range mf.Macros {
+				if k := slices.Index(use.Disabled, di); k >= 0 {
+					use.Disabled = slices.Delete(slices.Clone(use.Disabled), k, k+1)
+					mf.Macros[name] = use
+				}
+			}
+		}
+		for name, use := range snap.VarUse {
+			if k := slices.Index(use.Disabled, di); k >= 0 {
+				use.Disabled = slices.Delete(slices.Clone(use.Disabled), k, k+1)
+				snap.VarUse[name] = use
+			}
+		}
+		*d = disabledModel{} // its place stays: the lists name the others by place
+	}
+	if len(removed) > 0 {
+		snap.Files = slices.DeleteFunc(snap.Files, func(f fileStat) bool { return removed[f.Path] })
+	}
+	beside := make([]string, 0, len(news))
+	files := make([]fileStat, 0, len(news))
+	for _, dn := range news {
+		di := len(snap.DisabledModels)
+		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path})
+		if snap.disabledBlobs == nil {
+			snap.disabledBlobs = map[int][]byte{}
+		}
+		snap.disabledBlobs[di] = dn.capture
+		if i, found := slices.BinarySearch(snap.Disabled, dn.id); !found {
+			snap.Disabled = slices.Insert(snap.Disabled, i, dn.id)
+		}
+		for _, name := range dn.macros {
+			mf, ok := snap.MacroFiles[fileOf[name]]
+			if !ok || mf.Blocked != "" || mf.Macros == nil {
+				continue
+			}
+			if use, ok := mf.Macros[name]; ok {
+				use.Disabled = append(use.Disabled, di)
+				mf.Macros[name] = use
+			}
+		}
+		for _, v := range dn.vars {
+			use := snap.VarUse[v]
+			if use.Blocked == "" {
+				use.Disabled = append(use.Disabled, di)
+				if snap.VarUse == nil {
+					snap.VarUse = map[string]varUse{}
+				}
+				snap.VarUse[v] = use
+			}
+		}
+		for _, k := range dn.reads {
+			if i, found := slices.BinarySearch(snap.DisabledReads, k); !found {
+				snap.DisabledReads = slices.Insert(snap.DisabledReads, i, k)
+			}
+		}
+		beside = append(beside, dn.beside)
+		files = append(files, dn.file)
+	}
+	snap.insertFiles(beside, files)
+}
+
+// danglingClose says whether the compile warned of a YAML entry that names
+// no model under a name close to name (suggest.Close): a model of that
+// name added or removed, enabled or not, changes what it suggests
+// (danglingKept).
+func (snap *patchSnapshot) danglingClose(name string) bool {
+	for _, d := range snap.Diags {
+		if x, ok := danglingOf(d); ok && x.kind == TypeModel && suggest.Close(x.name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// stubsFound is what a render's ref() and source() calls found, with dec
+// finding every node as the whole compile's renders found them (early).
+// stubsOf reads the sources from the scope's map, which dec fills here
+// (patchTargets fills it for the models a patch adds; found by review).
+func stubsFound(c *compilation, dec *entryDecoder, st *renderState) []patchStub {
+	for _, k := range st.targets {
+		if key, ok := strings.CutPrefix(k, "source:"); ok {
+			if t := dec.source(key); t != nil {
+				c.sources[key] = t
+			}
+		}
+	}
+	dec.early = true
+	defer func() { dec.early = false }()
+	return c.stubsOf(st)
 }

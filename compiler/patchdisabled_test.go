@@ -107,3 +107,55 @@ func TestPatchDisabledModelsBesideOtherEdits(t *testing.T) {
 		{name: "its file removed", patched: false, remove: []string{"models/off/b.sql"}},
 	})
 }
+
+// TestPatchDisabledModelsAddedAndRemoved: a disabled model's file added
+// (by its own config or its folder's) or removed is patched: its path goes
+// into manifest.json's disabled object or out of it, and the patches after
+// render it again when a macro it calls changes; one with a YAML entry, or
+// one the compile said something of, compiles whole.
+func TestPatchDisabledModelsAddedAndRemoved(t *testing.T) {
+	const macros = "{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"
+	project := "name: dm\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  dm:\n    off:\n      +enabled: false\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     project,
+			"models/a.sql": "select {{ cents('1') }} as id\n",
+			"models/b.sql": "{{ config(enabled=is_prod()) }}\nselect 2 as id\n",
+			"macros/m.sql": macros}},
+		{name: "a prod-only model added", patched: true, files: map[string]string{
+			"models/d.sql": "{{ config(enabled=is_prod()) }}\nselect {{ cents('4') }} as id from {{ ref('a') }}\n"}},
+		{name: "a macro it calls edited", patched: true, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+		{name: "its SQL edited", patched: true, files: map[string]string{
+			"models/d.sql": "{{ config(enabled=is_prod()) }}\nselect {{ cents('44') }} as id from {{ ref('a') }}\n"}},
+		{name: "a model in a disabled folder added", patched: true, files: map[string]string{
+			"models/off/o.sql": "select {{ cents('5') }} as id\n"}},
+		{name: "the macro that decides edited: both enabled", patched: false, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
+		{name: "and disabled again", patched: false, files: map[string]string{"macros/m.sql": macros}},
+		{name: "the prod-only model removed", patched: true, remove: []string{"models/d.sql"}},
+		{name: "a macro it called edited after", patched: true, files: map[string]string{
+			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 10{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+		{name: "the folder's model removed, with an edit of the macro it called", patched: true, remove: []string{"models/off/o.sql"},
+			files: map[string]string{"macros/m.sql": macros}},
+		{name: "one added with an edit of the macro it calls", patched: true, files: map[string]string{
+			"models/off/o2.sql": "select {{ cents('6') }} as id\n",
+			"macros/m.sql":      "{% macro cents(c) %}{{ c }} * 1000{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
+		{name: "one that refs a model added with it", patched: true, files: map[string]string{
+			"models/e.sql": "select 7 as id\n", "models/off/o3.sql": "select * from {{ ref('e') }}\n"}},
+		{name: "a model that refs a disabled one", coldFails: true, files: map[string]string{"models/f.sql": "select * from {{ ref('o3') }}\n"}},
+		{name: "and removed again", patched: true, remove: []string{"models/f.sql"}},
+		{name: "a disabled model of an enabled one's name", coldFails: true, files: map[string]string{"models/off/a.sql": "select 8 as id\n"}},
+		{name: "and removed again", patched: true, remove: []string{"models/off/a.sql"}},
+		{name: "one added with its YAML entry", patched: false, files: map[string]string{
+			"models/off/o4.sql": "select 9 as id\n", "models/_p.yml": "version: 2\nmodels:\n  - name: o4\n    description: off\n"}},
+		{name: "a described one removed", patched: false, remove: []string{"models/off/o4.sql"}},
+		{name: "its entry removed", patched: false, remove: []string{"models/_p.yml"}},
+		{name: "one that warns added", patched: false, files: map[string]string{
+			"models/off/o5.sql": "{{ config(colour='red') }}\nselect 10 as id\n"}},
+		{name: "a volatile one added", patched: false, files: map[string]string{
+			"models/off/o6.sql": "select '{{ run_started_at }}' as t\n"}},
+		{name: "every disabled model removed", patched: true, remove: []string{"models/off/o2.sql", "models/off/o3.sql"}},
+		{name: "then one added", patched: true, files: map[string]string{"models/off/o7.sql": "select 11 as id\n"}},
+	})
+}

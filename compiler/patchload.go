@@ -661,6 +661,9 @@ type patchLoad struct {
 	// dangles: the entries that name no model once the models a patch
 	// removes are gone (removeModels, danglingKept)
 	dangles []dangleAt
+	// disabledNews: the models of added files that are disabled
+	// (addModels, patchdisabled.go): in manifest.json's disabled object
+	disabledNews []*disabledNew
 	// testsIn: the index's tests by the file that declares them and a
 	// parent, for the index of testsInLen nodes (declaredTests)
 	testsIn    map[[2]string][]int
