@@ -8,6 +8,12 @@ import (
 // whose edits change what they ref, source or call, and the bookkeeping
 // (DisabledReads, MacroFiles' Disabled lists) the patches after keep.
 
+// r2Source declares source raw.t, its identifier t_dev.
+const r2Source = "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        identifier: t_dev\n"
+
+// r2Off is macro flag(), which says no model is enabled.
+const r2Off = "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"
+
 func r2Alias(alias string) string {
 	return "version: 2\nmodels:\n  - name: a\n    config:\n      alias: " + alias + "\n"
 }
@@ -126,20 +132,19 @@ func TestReview2DisabledMacroStartsRefSameSaveAsAlias(t *testing.T) {
 // b stops calling cents and starts calling flag (another file); cents
 // edited, then flag edited to enable b, after several patches.
 func TestReview2DisabledMacroCallsSwitch(t *testing.T) {
-	const f0 = "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":     dmProject,
 			"models/a.sql": "select 1 as id\n",
 			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('2') }} as id\n",
 			"macros/m.sql": dmMacros,
-			"macros/f.sql": f0}},
+			"macros/f.sql": r2Off}},
 		{name: "b calls flag, not cents", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect 2 as id\n"}},
 		{name: "cents edited", patched: true, files: map[string]string{"macros/m.sql": dmMacros + "\n"}},
 		{name: "b's text edited", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect 22 as id\n"}},
-		{name: "f.sql edited (flag the same)", patched: true, files: map[string]string{"macros/f.sql": f0 + "\n"}},
+		{name: "f.sql edited (flag the same)", patched: true, files: map[string]string{"macros/f.sql": r2Off + "\n"}},
 		{name: "flag enables b", patched: false, files: map[string]string{
 			"macros/f.sql": "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
@@ -148,7 +153,6 @@ func TestReview2DisabledMacroCallsSwitch(t *testing.T) {
 // b starts calling flag, defined by a macro file added in the same save;
 // then flag is moved to another file, then edited there to enable b.
 func TestReview2DisabledMacroFileAddedSameSave(t *testing.T) {
-	const f0 = "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":     dmProject,
@@ -157,9 +161,9 @@ func TestReview2DisabledMacroFileAddedSameSave(t *testing.T) {
 			"macros/m.sql": dmMacros}},
 		{name: "b calls flag of a new file", any: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect {{ cents('2') }} as id\n",
-			"macros/f.sql": f0}},
+			"macros/f.sql": r2Off}},
 		{name: "flag edited (still false)", any: true, files: map[string]string{"macros/f.sql": "{% macro flag() %}{{ return(1 == 2) }}{% endmacro %}\n"}},
-		{name: "flag moved to g.sql", any: true, files: map[string]string{"macros/f.sql": "", "macros/g.sql": f0}},
+		{name: "flag moved to g.sql", any: true, files: map[string]string{"macros/f.sql": "", "macros/g.sql": r2Off}},
 		{name: "g's flag enables b", patched: false, files: map[string]string{
 			"macros/g.sql": "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
@@ -168,18 +172,17 @@ func TestReview2DisabledMacroFileAddedSameSave(t *testing.T) {
 // b starts calling flag; flag moved to another file (same save as b's
 // edit); then edited there.
 func TestReview2DisabledMacroMovedSameSave(t *testing.T) {
-	const f0 = "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":     dmProject,
 			"models/a.sql": "select {{ cents('1') }} as id\n",
 			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('2') }} as id\n",
 			"macros/m.sql": dmMacros,
-			"macros/f.sql": f0}},
+			"macros/f.sql": r2Off}},
 		{name: "b calls flag, flag moved to m.sql", any: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect {{ cents('2') }} as id\n",
 			"macros/f.sql": "",
-			"macros/m.sql": dmMacros + f0}},
+			"macros/m.sql": dmMacros + r2Off}},
 		{name: "a edited", any: true, files: map[string]string{"models/a.sql": "select {{ cents('11') }} as id\n"}},
 		{name: "m's flag enables b", patched: false, files: map[string]string{
 			"macros/m.sql": dmMacros + "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
@@ -207,14 +210,13 @@ func TestReview2DisabledMacroVar(t *testing.T) {
 // b starts calling a macro; the macro then starts reading a var (same
 // patch chain), and the var enables b.
 func TestReview2DisabledMacroNewVarAfter(t *testing.T) {
-	const f0 = "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":     dmProject + "vars:\n  x: 1\n",
 			"models/a.sql": "select 1 as id\n",
 			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('2') }} as id\n",
 			"macros/m.sql": dmMacros,
-			"macros/f.sql": f0}},
+			"macros/f.sql": r2Off}},
 		{name: "b calls flag", any: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect {{ cents('2') }} as id\n"}},
 		{name: "flag reads var on", any: true, files: map[string]string{"macros/f.sql": "{% macro flag() %}{{ return(var('on', false)) }}{% endmacro %}\n"}},
@@ -246,14 +248,13 @@ func TestReview2DisabledMacroEnv(t *testing.T) {
 // its stubs with stubsOf, which reads c.sources, not the entry decoder, so
 // source:raw.t is recorded Missing and the next render finds no source).
 func TestReview2DisabledStartsSourceThenMacro(t *testing.T) {
-	const src = "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        identifier: t_dev\n"
 	const f0 = "{% macro flag(x) %}{{ return(false) }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":      dmProject,
 			"models/a.sql":  "select 1 as id\n",
 			"models/b.sql":  "{{ config(enabled=flag('')) }}\nselect 2 as id\n",
-			"models/_s.yml": src,
+			"models/_s.yml": r2Source,
 			"macros/m.sql":  dmMacros,
 			"macros/f.sql":  f0}},
 		{name: "b reads raw.t", any: true, files: map[string]string{
@@ -267,14 +268,13 @@ func TestReview2DisabledStartsSourceThenMacro(t *testing.T) {
 // its stubs are made by stubsOf under the entry decoder too), then the
 // macro that prints the identifier edited.
 func TestReview2EnabledStartsSourceThenMacro(t *testing.T) {
-	const src = "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        identifier: t_dev\n"
 	const f0 = "{% macro flag(x) %}{{ return('a') }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":      dmProject,
 			"models/a.sql":  "select 1 as id\n",
 			"models/c.sql":  "select '{{ flag('') }}' as f\n",
-			"models/_s.yml": src,
+			"models/_s.yml": r2Source,
 			"macros/f.sql":  f0}},
 		{name: "c reads raw.t", any: true, files: map[string]string{
 			"models/c.sql": "select '{{ flag(source('raw', 't').identifier) }}' as f from {{ source('raw', 't') }}\n"}},
@@ -285,13 +285,12 @@ func TestReview2EnabledStartsSourceThenMacro(t *testing.T) {
 
 // the same for a model added reading raw.t.
 func TestReview2AddedStartsSourceThenMacro(t *testing.T) {
-	const src = "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        identifier: t_dev\n"
 	const f0 = "{% macro flag(x) %}{{ return('a') }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":      dmProject,
 			"models/a.sql":  "select 1 as id\n",
-			"models/_s.yml": src,
+			"models/_s.yml": r2Source,
 			"macros/f.sql":  f0}},
 		{name: "c added reading raw.t", any: true, files: map[string]string{
 			"models/c.sql": "select '{{ flag(source('raw', 't').identifier) }}' as f from {{ source('raw', 't') }}\n"}},
@@ -309,14 +308,13 @@ func TestReview2AddedStartsSourceThenMacro(t *testing.T) {
 // source), the decoder render equals the capture, so j.graph stays set
 // with j.macros nil and keepDisabled empties b's Disabled lists).
 func TestReview2DisabledGraphSameFactsLosesMacros(t *testing.T) {
-	const src = "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        identifier: t_dev\n"
 	const f0 = "{% macro flag(x) %}{{ return(false) }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
 			"mart.yml":      dmProject,
 			"models/a.sql":  "select 1 as id\n",
 			"models/b.sql":  "{{ config(enabled=flag('')) }}\nselect 2 as id\n",
-			"models/_s.yml": src,
+			"models/_s.yml": r2Source,
 			"macros/m.sql":  dmMacros,
 			"macros/f.sql":  f0}},
 		{name: "b reads raw.t, calls cents when it has a schema", any: true, files: map[string]string{

@@ -157,5 +157,10 @@ func TestPatchDisabledModelsAddedAndRemoved(t *testing.T) {
 			"models/off/o6.sql": "select '{{ run_started_at }}' as t\n"}},
 		{name: "every disabled model removed", patched: true, remove: []string{"models/off/o2.sql", "models/off/o3.sql"}},
 		{name: "then one added", patched: true, files: map[string]string{"models/off/o7.sql": "select 11 as id\n"}},
+		{name: "one in a new folder", patched: true, files: map[string]string{
+			"models/new/p.sql": "{{ config(enabled=is_prod()) }}\nselect {{ cents('12') }} as id\n"}},
+		{name: "a macro it calls edited", patched: true, files: map[string]string{"macros/m.sql": macros}},
+		{name: "its folder removed with it", patched: true, remove: []string{"models/new/p.sql", "models/new"}},
+		{name: "an edit after", patched: true, files: map[string]string{"models/a.sql": "select {{ cents('13') }} as id\n"}},
 	})
 }
