@@ -2856,8 +2856,21 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// object (patchdisabled.go)
 	if len(load.disabledNews)+len(goneDisabled) > 0 {
 		for _, dn := range load.disabledNews {
-			if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.Name == path.Base(strings.TrimSuffix(dn.path, ".sql")) }) {
+			name := path.Base(strings.TrimSuffix(dn.path, ".sql"))
+			if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.Name == name }) {
 				return nil, dn.path + " is new and disabled, and a node of its name is removed"
+			}
+			// a render of the whole compile finds a model its own config
+			// disables (provisionalRelations): another disabled node's may
+			// read it (found by review)
+			if _, found := slices.BinarySearch(snap.DisabledReads, "ref:"+name); found {
+				return nil, dn.path + " is new and disabled, and a disabled node's render refs its name"
+			}
+		}
+		for _, di := range goneDisabled {
+			d := snap.DisabledModels[di]
+			if _, found := slices.BinarySearch(snap.DisabledReads, "ref:"+d.ID[strings.LastIndexByte(d.ID, '.')+1:]); found {
+				return nil, d.Path + " is gone, and a disabled node's render refs its model's name"
 			}
 		}
 		sp, why := load.disabledSplice(read, load.disabledNews, goneDisabled)
@@ -3108,10 +3121,10 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	var newEnv []string
-	if len(news)+len(gone)+len(newProps)+len(goneProps) > 0 {
+	if len(news)+len(gone)+len(newProps)+len(goneProps)+len(load.disabledNews)+len(goneDisabled) > 0 {
 		// (a properties file of no entries, added or removed, changes the
-		// snapshot's files alone)
-		newEnv = snap.editModels(news, gone, c, newProps, propsFiles, goneProps)
+		// snapshot's files alone; so does a disabled model's)
+		newEnv = snap.editModels(news, gone, c, newProps, propsFiles, goneProps, load.disabledNews, goneDisabled)
 		snap.forgetProps(goneProps)
 	}
 	if len(newMacros) > 0 {
@@ -3989,10 +4002,24 @@ func namingMacroName(name string) bool {
 // insertFiles adds files to the snapshot's, each after the file whose path
 // beside gives (one of its directory: the files stay in runs of one
 // directory, dirRuns), in path order.
+// A file whose beside path is gone (the same save removed it, and
+// editModels took it out) goes after the last file of its directory
+// before it in path order, or before the first, or last of all when its
+// directory has none (found by review: it was dropped, and an edit of it
+// in place then went unseen).
 func (snap *patchSnapshot) insertFiles(beside []string, files []fileStat) {
+	present := make(map[string]bool, len(snap.Files))
+	for _, f := range snap.Files {
+		present[f.Path] = true
+	}
 	after := map[string][]fileStat{}
+	var orphans []fileStat
 	for i, f := range files {
-		after[beside[i]] = append(after[beside[i]], f)
+		if present[beside[i]] {
+			after[beside[i]] = append(after[beside[i]], f)
+		} else {
+			orphans = append(orphans, f)
+		}
 	}
 	out := make([]fileStat, 0, len(snap.Files)+len(files))
 	for _, f := range snap.Files {
@@ -4000,6 +4027,29 @@ func (snap *patchSnapshot) insertFiles(beside []string, files []fileStat) {
 		add := after[f.Path]
 		sort.Slice(add, func(a, b int) bool { return add[a].Path < add[b].Path })
 		out = append(out, add...)
+	}
+	for _, o := range orphans {
+		dir := fileDir(o.Path)
+		at, first := -1, -1
+		for i, f := range out {
+			if fileDir(f.Path) != dir {
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
+			if f.Path < o.Path {
+				at = i + 1
+			}
+		}
+		switch {
+		case at >= 0:
+		case first >= 0:
+			at = first
+		default:
+			at = len(out)
+		}
+		out = slices.Insert(out, at, o)
 	}
 	snap.Files = out
 }

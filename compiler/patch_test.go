@@ -991,19 +991,29 @@ func runPatchSteps(t *testing.T, steps []patchStep) {
 		for k, v := range s.env {
 			t.Setenv(k, v)
 		}
+		// a file written where one was is written in place, as an editor
+		// writes it: its directories keep their mtimes (a patch that lost
+		// it from its list of files would not see the edit: found by
+		// review); a file added or removed changes its directory's, and a
+		// new directory's parents'
 		touched := map[string]bool{}
-		for rel, text := range s.files {
-			writeProjectFile(t, dir, rel, text)
-			touched[rel] = true
-		}
-		for _, rel := range s.remove {
-			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
-		}
-		for _, rel := range append(sortedKeys(touched), s.remove...) {
-			for d := rel; d != "."; d = path.Dir(d) { // a new directory's parents changed too
+		parents := func(rel string) {
+			for d := path.Dir(rel); d != "."; d = path.Dir(d) {
 				touched[d] = true
 			}
 			touched["."] = true
+		}
+		for rel, text := range s.files {
+			_, err := os.Stat(filepath.Join(dir, rel))
+			writeProjectFile(t, dir, rel, text)
+			touched[rel] = true
+			if err != nil {
+				parents(rel)
+			}
+		}
+		for _, rel := range s.remove {
+			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
+			parents(rel)
 		}
 		for _, rel := range sortedKeys(touched) {
 			settle(rel)

@@ -651,6 +651,16 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		return nil, added[0].path + " is new and the project's configs do not render cleanly"
 	}
 	var out []*newModel
+	// the names whose ref() the decoder may not find as the whole compile
+	// does: the files added (until added: dec.added) and the models removed
+	// (refsUnsure)
+	unsure := map[string]bool{}
+	for _, a := range added {
+		unsure[a.modelName()] = true
+	}
+	for _, g := range gone {
+		unsure[g.n.Name] = true
+	}
 	type testedModel struct {
 		n     *Node
 		file  string
@@ -749,7 +759,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			if entry != nil {
 				return nil, why + "disabled, and its YAML entry added with it"
 			}
-			dn, w := l.newDisabled(dec, n, rs, pc, st, a.like, fileOf)
+			dn, w := l.newDisabled(dec, n, rs, pc, st, a.like, fileOf, unsure)
 			if w != "" {
 				return nil, why + "disabled, and " + w
 			}
@@ -1736,7 +1746,10 @@ func findEntry(list []mapEntry, id string) (int, bool) {
 // index (IndexDrops); the added ones join them, with their macro calls and
 // vars read, after the index's nodes (IndexAdds). It returns the env vars
 // the added ones read.
-func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *compilation, newProps []addedFile, propsFiles []fileStat, goneProps []string) []string {
+// The disabled models' files added and removed (patchdisabled.go) are in
+// disabledNews and goneDisabled (places in DisabledModels).
+func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *compilation, newProps []addedFile, propsFiles []fileStat, goneProps []string,
+	disabledNews []*disabledNew, goneDisabled []int) []string {
 	counts := make(map[string]int, len(snap.Counts))
 	for k, v := range snap.Counts {
 		counts[k] = v
@@ -1744,6 +1757,9 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	removedFiles := map[string]bool{}
 	for _, path := range goneProps {
 		removedFiles[path] = true
+	}
+	for _, di := range goneDisabled {
+		removedFiles[snap.DisabledModels[di].Path] = true
 	}
 	if len(gone) > 0 {
 		drop := map[int]bool{}
@@ -1810,6 +1826,9 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 	}
 	for i, a := range newProps {
 		after[a.like] = append(after[a.like], propsFiles[i])
+	}
+	for _, dn := range disabledNews {
+		after[dn.like] = append(after[dn.like], dn.file)
 	}
 	files := make([]fileStat, 0, len(snap.Files)+len(news))
 	for i, f := range snap.Files {

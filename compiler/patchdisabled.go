@@ -199,6 +199,9 @@ func (l *patchLoad) renderDisabled(j *disabledJob, dec *entryDecoder, fileOf map
 		if w := l.patchMacros(st.macros, fileOf); w != "" {
 			return "disabled " + id + " " + w
 		}
+		if w := l.refsUnsure(st, nil); w != "" { // (what this save adds or removes: stubsTouched)
+			return "disabled " + id + " " + w
+		}
 		j.pc.Stubs = stubsFound(c, dec, st)
 		j.macros, j.rewrite = st.macros, true
 	}
@@ -271,14 +274,7 @@ func (l *patchLoad) renderDisabledGraphs(jobs []*disabledJob, touched func([]pat
 func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]string) {
 	for _, j := range jobs {
 		if j.graph {
-			for path, mf := range snap.MacroFiles {
-				for name, use := range mf.Macros {
-					if k := slices.Index(use.Disabled, j.di); k >= 0 {
-						use.Disabled = slices.Delete(slices.Clone(use.Disabled), k, k+1)
-						snap.MacroFiles[path].Macros[name] = use
-					}
-				}
-			}
+			snap.dropDisabledUses(j.di, false)
 			for _, name := range j.macros {
 				mf, ok := snap.MacroFiles[fileOf[name]]
 				if !ok || mf.Blocked != "" || mf.Macros == nil {
@@ -459,7 +455,7 @@ func (snap *patchSnapshot) disabledReadsKept(news []*newModel, gone []goneModel)
 type disabledNew struct {
 	id, path string
 	file     fileStat // its stat, taken before it was read
-	beside   string   // the path of the snapshot's file it was found beside
+	like     int      // the snapshot's file it was found beside (editModels puts it after)
 	capture  []byte   // its patchCapture, as JSON
 	macros   []string // the macros its render called
 	vars     []string // the vars it may read
@@ -472,8 +468,13 @@ type disabledNew struct {
 // says why a patch cannot: what the whole compile's snapshot would keep of
 // it must be what a patch keeps (disabledModels' choice), and it must say
 // nothing.
-func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc *patchCapture, file fileStat, like int, fileOf map[string]string) (*disabledNew, string) {
+// unsure are the names whose ref() the entry decoder may not find as the
+// whole compile's renders do (refsUnsure).
+func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc *patchCapture, file fileStat, like int, fileOf map[string]string, unsure map[string]bool) (*disabledNew, string) {
 	c, snap := l.c, l.snap
+	if w := l.refsUnsure(rs, unsure); w != "" {
+		return nil, w
+	}
 	if n.Version != "" || strings.Contains(n.Name, ".") {
 		return nil, "versioned (or its name has a dot)"
 	}
@@ -507,7 +508,7 @@ func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc 
 	if dec.why != "" {
 		return nil, dec.why
 	}
-	dn := &disabledNew{id: n.UniqueID, path: n.Path, file: file, beside: snap.Files[like].Path, macros: rs.macros}
+	dn := &disabledNew{id: n.UniqueID, path: n.Path, file: file, like: like, macros: rs.macros}
 	if f := c.fingerprint(n, rs.macros); f != nil {
 		for _, e := range f.EnvVarNames {
 			if IsSecretKey(e) {
@@ -598,37 +599,17 @@ func (l *patchLoad) disabledSplice(read func(off, n int64) ([]byte, bool), news 
 }
 
 // keepDisabledFiles records the disabled models a patch added and removed
-// (gone: places in DisabledModels, left empty), and their files, for the
-// patches to come. fileOf is where each macro is (macroPlaces).
+// (gone: places in DisabledModels, left empty) for the patches to come
+// (their files: editModels). fileOf is where each macro is (macroPlaces).
 func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fileOf map[string]string) {
-	removed := map[string]bool{}
 	for _, di := range gone {
 		d := &snap.DisabledModels[di]
-		removed[d.Path] = true
 		if i, found := slices.BinarySearch(snap.Disabled, d.ID); found {
 			snap.Disabled = slices.Delete(snap.Disabled, i, i+1)
 		}
-		for _, mf := range snap.MacroFiles {
-			for name, use := range mf.Macros {
-				if k := slices.Index(use.Disabled, di); k >= 0 {
-					use.Disabled = slices.Delete(slices.Clone(use.Disabled), k, k+1)
-					mf.Macros[name] = use
-				}
-			}
-		}
-		for name, use := range snap.VarUse {
-			if k := slices.Index(use.Disabled, di); k >= 0 {
-				use.Disabled = slices.Delete(slices.Clone(use.Disabled), k, k+1)
-				snap.VarUse[name] = use
-			}
-		}
+		snap.dropDisabledUses(di, true)
 		*d = disabledModel{} // its place stays: the lists name the others by place
 	}
-	if len(removed) > 0 {
-		snap.Files = slices.DeleteFunc(snap.Files, func(f fileStat) bool { return removed[f.Path] })
-	}
-	beside := make([]string, 0, len(news))
-	files := make([]fileStat, 0, len(news))
 	for _, dn := range news {
 		di := len(snap.DisabledModels)
 		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path})
@@ -664,10 +645,7 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 				snap.DisabledReads = slices.Insert(snap.DisabledReads, i, k)
 			}
 		}
-		beside = append(beside, dn.beside)
-		files = append(files, dn.file)
 	}
-	snap.insertFiles(beside, files)
 }
 
 // danglingClose says whether the compile warned of a YAML entry that names
@@ -698,4 +676,58 @@ func stubsFound(c *compilation, dec *entryDecoder, st *renderState) []patchStub 
 	dec.early = true
 	defer func() { dec.early = false }()
 	return c.stubsOf(st)
+}
+
+// dropDisabledUses takes the disabled model at place di out of every macro's
+// list of callers, and of every var's readers too with vars.
+func (snap *patchSnapshot) dropDisabledUses(di int, vars bool) {
+	other := func(x int) bool { return x == di }
+	for _, mf := range snap.MacroFiles {
+		for name, use := range mf.Macros {
+			if slices.Contains(use.Disabled, di) {
+				use.Disabled = slices.DeleteFunc(slices.Clone(use.Disabled), other)
+				mf.Macros[name] = use
+			}
+		}
+	}
+	if !vars {
+		return
+	}
+	for name, use := range snap.VarUse {
+		if slices.Contains(use.Disabled, di) {
+			use.Disabled = slices.DeleteFunc(slices.Clone(use.Disabled), other)
+			snap.VarUse[name] = use
+		}
+	}
+}
+
+// refsUnsure says why what a render's ref() calls found through the entry
+// decoder may not be what the whole compile's renders found ("" when it
+// is): a ref of a disabled model (one its own config() disables is found
+// by the renders, which run before it is known disabled:
+// provisionalRelations; the node index has no disabled node), of a file
+// this save adds that ref() does not find yet, or of a model it removes
+// (the index still has it). unsure holds the last two's names; the
+// models added so far are found (entryDecoder.added). Found by review.
+func (l *patchLoad) refsUnsure(st *renderState, unsure map[string]bool) string {
+	for _, r := range st.refs {
+		if l.also[r.Name] != nil {
+			continue
+		}
+		if unsure[r.Name] || l.snap.disabledName(r.Name) {
+			return "refs " + r.Name + ", which a ref() finds otherwise now, or a disabled model has the name of"
+		}
+	}
+	return ""
+}
+
+// disabledName says whether a disabled node of the snapshot (of the
+// project or a package) has name.
+func (snap *patchSnapshot) disabledName(name string) bool {
+	for _, id := range snap.Disabled {
+		if parts := strings.SplitN(id, ".", 3); len(parts) == 3 && (parts[2] == name || strings.HasPrefix(parts[2], name+".")) {
+			return true
+		}
+	}
+	return false
 }

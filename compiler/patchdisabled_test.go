@@ -48,7 +48,9 @@ func TestPatchRendersDisabledModels(t *testing.T) {
 		{name: "a macro edit that breaks its render", coldFails: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ exceptions.raise_compiler_error('no') }}{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
 		{name: "fixed again", patched: true, files: map[string]string{"macros/m.sql": cents}},
-		{name: "its SQL edited to refer to another model", patched: true, files: map[string]string{
+		// c is a model its own config disables: a whole compile's render
+		// finds it, the node index a patch reads has it not
+		{name: "its SQL edited to refer to another model", patched: false, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('5') }} as id from {{ ref('c') }}\n"}},
 		{name: "a macro edited once more", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 100 {% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
@@ -162,5 +164,22 @@ func TestPatchDisabledModelsAddedAndRemoved(t *testing.T) {
 		{name: "a macro it calls edited", patched: true, files: map[string]string{"macros/m.sql": macros}},
 		{name: "its folder removed with it", patched: true, remove: []string{"models/new/p.sql", "models/new"}},
 		{name: "an edit after", patched: true, files: map[string]string{"models/a.sql": "select {{ cents('13') }} as id\n"}},
+	})
+}
+
+// TestPatchDisabledGraphRefsADisabledModel: a disabled model whose edit
+// starts reffing a model its own config disables is compiled whole: the
+// whole compile's renders find that model (they run before it is known
+// disabled), the node index a patch reads has no disabled node.
+func TestPatchDisabledGraphRefsADisabledModel(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     dmProject,
+			"models/a.sql": "select 1 as id\n",
+			"models/b.sql": "{{ config(enabled=is_prod()) }}\nselect {{ cents('2') }} as id from {{ ref('a') }}\n",
+			"models/c.sql": "{{ config(enabled=is_prod()) }}\nselect 3 as id\n",
+			"macros/m.sql": dmMacros}},
+		{name: "b refs c, enabled when c is found", coldFails: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=(is_prod() or (ref('c').schema | length) > 0)) }}\nselect {{ cents('2') }} as id from {{ ref('c') }}\n"}},
 	})
 }
