@@ -183,3 +183,23 @@ func TestPatchDisabledGraphRefsADisabledModel(t *testing.T) {
 			"models/b.sql": "{{ config(enabled=(is_prod() or (ref('c').schema | length) > 0)) }}\nselect {{ cents('2') }} as id from {{ ref('c') }}\n"}},
 	})
 }
+
+// TestPatchFileAddedBesideARemovedOne: a file added goes into the
+// snapshot's list of files after the first file of its directory; a docs
+// file added in the save that removes that first file stays in the list
+// (insertFiles), so its edit in place after is seen (found by review, as
+// a disabled model's file).
+func TestPatchFileAddedBesideARemovedOne(t *testing.T) {
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":          dmProject,
+			"models/0first.sql": "select 0 as id\n",
+			"models/a.sql":      "select 1 as id\n",
+			"models/a.md":       "{% docs x %}the x{% enddocs %}\n",
+			"macros/m.sql":      dmMacros}},
+		{name: "the folder's first file removed, a docs file added", patched: true, remove: []string{"models/0first.sql"}, files: map[string]string{
+			"models/c.md": "{% docs y %}the y{% enddocs %}\n"}},
+		{name: "that docs file edited in place", patched: true, files: map[string]string{
+			"models/c.md": "{% docs y %}the y, edited{% enddocs %}\n"}},
+	})
+}
