@@ -18,9 +18,9 @@ import (
 // in dbt projects) is rendered by every compile, to learn that it is
 // disabled, and manifest.json's disabled object holds its path alone. An
 // edit of its file, of a macro it calls or of a var it reads may enable
-// it (no patch writes the disabled object), may make it say something, or
-// may make it call other macros: before session 34, such an edit compiled
-// the whole project. Now the patch renders it again, as the whole compile
+// it (which would take it out of the disabled object and make it a node),
+// may make it say something, or may make it call other macros: before
+// session 34, such an edit compiled the whole project. Now the patch renders it again, as the whole compile
 // renders it: its node made from its file as fileNode makes it, with its
 // config and relation before rendering as the snapshot's compile captured
 // them (its render key checks the two match), ref() and source() finding
@@ -320,7 +320,7 @@ func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]s
 func (snap *patchSnapshot) disabledAt() map[string]int {
 	out := make(map[string]int, len(snap.DisabledModels))
 	for i, d := range snap.DisabledModels {
-		if d.ID != "" { // (a removed one's place stays, empty: removeDisabled)
+		if d.ID != "" { // (a removed one's place stays, empty: keepDisabledFiles)
 			out[d.Path] = i
 		}
 	}
