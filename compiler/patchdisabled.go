@@ -625,14 +625,14 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 			if !ok || mf.Blocked != "" || mf.Macros == nil {
 				continue
 			}
-			if use, ok := mf.Macros[name]; ok {
+			if use, ok := mf.Macros[name]; ok && !slices.Contains(use.Disabled, di) {
 				use.Disabled = append(use.Disabled, di)
 				mf.Macros[name] = use
 			}
 		}
 		for _, v := range dn.vars {
 			use := snap.VarUse[v]
-			if use.Blocked == "" {
+			if use.Blocked == "" && !slices.Contains(use.Disabled, di) {
 				use.Disabled = append(use.Disabled, di)
 				if snap.VarUse == nil {
 					snap.VarUse = map[string]varUse{}
