@@ -1270,15 +1270,10 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 	}
 	states := c.sortedStates()
-	var disabledBlobs [][]byte
-	snap.DisabledModels, disabledBlobs = c.disabledModels(byPath, everyTime, unitTested)
+	snap.DisabledModels, snap.disabledBlobs = c.disabledModels(byPath, everyTime, unitTested)
 	disabled := make(map[string]int, len(snap.DisabledModels))
 	for i, d := range snap.DisabledModels {
 		disabled[d.ID] = i
-		if snap.disabledBlobs == nil {
-			snap.disabledBlobs = map[int][]byte{}
-		}
-		snap.disabledBlobs[i] = disabledBlobs[i]
 	}
 	snap.MacroFiles = c.macroFiles(states, patchable, disabled)
 	snap.DisabledReads = c.disabledReads()
@@ -2855,23 +2850,8 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// the disabled models added and removed: manifest.json's disabled
 	// object (patchdisabled.go)
 	if len(load.disabledNews)+len(goneDisabled) > 0 {
-		for _, dn := range load.disabledNews {
-			name := path.Base(strings.TrimSuffix(dn.path, ".sql"))
-			if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.Name == name }) {
-				return nil, dn.path + " is new and disabled, and a node of its name is removed"
-			}
-			// a render of the whole compile finds a model its own config
-			// disables (provisionalRelations): another disabled node's may
-			// read it (found by review)
-			if _, found := slices.BinarySearch(snap.DisabledReads, "ref:"+name); found {
-				return nil, dn.path + " is new and disabled, and a disabled node's render refs its name"
-			}
-		}
-		for _, di := range goneDisabled {
-			d := snap.DisabledModels[di]
-			if _, found := slices.BinarySearch(snap.DisabledReads, "ref:"+d.ID[strings.LastIndexByte(d.ID, '.')+1:]); found {
-				return nil, d.Path + " is gone, and a disabled node's render refs its model's name"
-			}
+		if why := snap.disabledFilesKept(load.disabledNews, gone, goneDisabled); why != "" {
+			return nil, why
 		}
 		sp, why := load.disabledSplice(read, load.disabledNews, goneDisabled)
 		if why != "" {

@@ -50,11 +50,20 @@ type disabledModel struct {
 	Described bool
 }
 
+// name is the model's name, its id's last part.
+func (d disabledModel) name() string { return idName(d.ID) }
+
+// idName is a model's name, its unique id's last part.
+func idName(id string) string { return id[strings.LastIndexByte(id, '.')+1:] }
+
 // disabledModels picks the disabled models a patch may render again, by id,
 // with their captures encoded for the blobs file (by place in the list).
-func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTested map[string]bool) ([]disabledModel, [][]byte) {
-	var out []disabledModel
-	var blobs [][]byte
+func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTested map[string]bool) ([]disabledModel, map[int][]byte) {
+	type picked struct {
+		d    disabledModel
+		blob []byte
+	}
+	var all []picked
 	for _, n := range c.nodes {
 		if n.Enabled() || n.ResourceType != TypeModel || n.Package != c.project.Name || n.Version != "" ||
 			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || unitTested[n.Name] || n.RunTimeRender {
@@ -64,23 +73,17 @@ func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTeste
 		if pc == nil || pc.Facts == "" || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
 			continue
 		}
-		_, cached := c.pp.entries[n.UniqueID]
-		if !cached && !everyTime[n.UniqueID] {
+		if _, cached := c.pp.entries[n.UniqueID]; !cached && !everyTime[n.UniqueID] {
 			continue
 		}
-		out = append(out, disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], Described: n.yamlFile != ""})
-		blobs = append(blobs, pc.appendJSON(nil))
+		all = append(all, picked{disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], Described: n.yamlFile != ""}, pc.appendJSON(nil)})
 	}
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
+	slices.SortFunc(all, func(a, b picked) int { return strings.Compare(a.d.ID, b.d.ID) })
+	out, blobs := make([]disabledModel, len(all)), make(map[int][]byte, len(all))
+	for i, p := range all {
+		out[i], blobs[i] = p.d, p.blob
 	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(out[a].ID, out[b].ID) })
-	sorted, sortedBlobs := make([]disabledModel, len(out)), make([][]byte, len(out))
-	for i, k := range order {
-		sorted[i], sortedBlobs[i] = out[k], blobs[k]
-	}
-	return sorted, sortedBlobs
+	return out, blobs
 }
 
 // disabledJob is one disabled model a patch renders again.
@@ -273,44 +276,19 @@ func (l *patchLoad) renderDisabledGraphs(jobs []*disabledJob, touched func([]pat
 // whose calls changed call (fileOf: where each is, macroPlaces).
 func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]string) {
 	for _, j := range jobs {
-		if j.graph {
+		var reads []string
+		if j.graph { // what it calls, and what its ref() and source() calls name, now
 			snap.dropDisabledUses(j.di, false)
-			for _, name := range j.macros {
-				mf, ok := snap.MacroFiles[fileOf[name]]
-				if !ok || mf.Blocked != "" || mf.Macros == nil {
-					continue // a built-in, or a file whose edit compiles whole
-				}
-				if use, ok := mf.Macros[name]; ok && !slices.Contains(use.Disabled, j.di) {
-					use.Disabled = append(use.Disabled, j.di)
-					mf.Macros[name] = use
-				}
-			}
-		}
-		for _, v := range j.varNames {
-			use := snap.VarUse[v]
-			if use.Blocked == "" && !slices.Contains(use.Disabled, j.di) {
-				use.Disabled = append(use.Disabled, j.di)
-				if snap.VarUse == nil {
-					snap.VarUse = map[string]varUse{}
-				}
-				snap.VarUse[v] = use
-			}
-		}
-		if j.graph { // what its ref() and source() calls name now
 			for _, st := range j.pc.Stubs {
 				if k, ok := targetReadKey(st.Key); ok {
-					if i, found := slices.BinarySearch(snap.DisabledReads, k); !found {
-						snap.DisabledReads = slices.Insert(snap.DisabledReads, i, k)
-					}
+					reads = append(reads, k)
 				}
 			}
 		}
+		snap.addDisabledUses(j.di, j.macros, j.varNames, reads, fileOf)
 		if j.rewrite {
 			j.pc.Key = j.newKey
-			if snap.disabledBlobs == nil {
-				snap.disabledBlobs = map[int][]byte{}
-			}
-			snap.disabledBlobs[j.di] = j.pc.appendJSON(nil)
+			snap.keepDisabledCapture(j.di, j.pc.appendJSON(nil))
 		}
 	}
 }
@@ -331,7 +309,7 @@ func (snap *patchSnapshot) disabledAt() map[string]int {
 // model's file, in a macro file (config() called in a macro warns there),
 // or of its name (saidOf).
 func (snap *patchSnapshot) saidOfDisabled(d disabledModel) bool {
-	return snap.saidOf(&Node{Path: d.Path, Name: d.ID[strings.LastIndexByte(d.ID, '.')+1:]}, true)
+	return snap.saidOf(&Node{Path: d.Path, Name: d.name()}, true)
 }
 
 // stubsTouched says whether a disabled model's stubs (what its ref() and
@@ -529,6 +507,34 @@ func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc 
 	return dn, ""
 }
 
+// disabledFilesKept says why the disabled models a patch adds (news) and
+// removes (places in DisabledModels) may change what the whole compile
+// makes of other nodes ("" when they cannot): one added of the name of a
+// node removed (gone), or whose name a disabled node's render refs (a
+// render of the whole compile finds a model its own config disables:
+// provisionalRelations; found by review).
+func (snap *patchSnapshot) disabledFilesKept(news []*disabledNew, gone []goneModel, goneDisabled []int) string {
+	read := func(name string) bool {
+		_, found := slices.BinarySearch(snap.DisabledReads, "ref:"+name)
+		return found
+	}
+	for _, dn := range news {
+		name := idName(dn.id)
+		if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.Name == name }) {
+			return dn.path + " is new and disabled, and a node of its name is removed"
+		}
+		if read(name) {
+			return dn.path + " is new and disabled, and a disabled node's render refs its name"
+		}
+	}
+	for _, di := range goneDisabled {
+		if d := snap.DisabledModels[di]; read(d.name()) {
+			return d.Path + " is gone, and a disabled node's render refs its model's name"
+		}
+	}
+	return ""
+}
+
 // removedDisabled says why the disabled model at place di, whose file is
 // gone, cannot be taken out by a patch ("" when it can).
 func (snap *patchSnapshot) removedDisabled(di int) string {
@@ -536,7 +542,7 @@ func (snap *patchSnapshot) removedDisabled(di int) string {
 	if d.Described {
 		return d.Path + " is gone and a YAML entry describes its disabled model"
 	}
-	if snap.danglingClose(d.ID[strings.LastIndexByte(d.ID, '.')+1:]) {
+	if snap.danglingClose(d.name()) {
 		return d.Path + " is gone and a YAML entry names no model and suggests names close to its"
 	}
 	if snap.saidOfDisabled(d) {
@@ -613,39 +619,53 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 	for _, dn := range news {
 		di := len(snap.DisabledModels)
 		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path})
-		if snap.disabledBlobs == nil {
-			snap.disabledBlobs = map[int][]byte{}
-		}
-		snap.disabledBlobs[di] = dn.capture
+		snap.keepDisabledCapture(di, dn.capture)
 		if i, found := slices.BinarySearch(snap.Disabled, dn.id); !found {
 			snap.Disabled = slices.Insert(snap.Disabled, i, dn.id)
 		}
-		for _, name := range dn.macros {
-			mf, ok := snap.MacroFiles[fileOf[name]]
-			if !ok || mf.Blocked != "" || mf.Macros == nil {
-				continue
-			}
-			if use, ok := mf.Macros[name]; ok && !slices.Contains(use.Disabled, di) {
-				use.Disabled = append(use.Disabled, di)
-				mf.Macros[name] = use
-			}
+		snap.addDisabledUses(di, dn.macros, dn.vars, dn.reads, fileOf)
+	}
+}
+
+// addDisabledUses records that the disabled model at place di calls macros
+// (fileOf: where each is), may read vars, and that its ref() and source()
+// calls name reads (DisabledReads). A macro of a built-in or blocked file,
+// and a blocked var, keep no readers: an edit of one compiles whole.
+func (snap *patchSnapshot) addDisabledUses(di int, macros, vars, reads []string, fileOf map[string]string) {
+	for _, name := range macros {
+		mf, ok := snap.MacroFiles[fileOf[name]]
+		if !ok || mf.Blocked != "" || mf.Macros == nil {
+			continue
 		}
-		for _, v := range dn.vars {
-			use := snap.VarUse[v]
-			if use.Blocked == "" && !slices.Contains(use.Disabled, di) {
-				use.Disabled = append(use.Disabled, di)
-				if snap.VarUse == nil {
-					snap.VarUse = map[string]varUse{}
-				}
-				snap.VarUse[v] = use
-			}
-		}
-		for _, k := range dn.reads {
-			if i, found := slices.BinarySearch(snap.DisabledReads, k); !found {
-				snap.DisabledReads = slices.Insert(snap.DisabledReads, i, k)
-			}
+		if use, ok := mf.Macros[name]; ok && !slices.Contains(use.Disabled, di) {
+			use.Disabled = append(use.Disabled, di)
+			mf.Macros[name] = use
 		}
 	}
+	for _, v := range vars {
+		use := snap.VarUse[v]
+		if use.Blocked == "" && !slices.Contains(use.Disabled, di) {
+			use.Disabled = append(use.Disabled, di)
+			if snap.VarUse == nil {
+				snap.VarUse = map[string]varUse{}
+			}
+			snap.VarUse[v] = use
+		}
+	}
+	for _, k := range reads {
+		if i, found := slices.BinarySearch(snap.DisabledReads, k); !found {
+			snap.DisabledReads = slices.Insert(snap.DisabledReads, i, k)
+		}
+	}
+}
+
+// keepDisabledCapture keeps the capture of the disabled model at place di
+// for the blobs file (putBlobs).
+func (snap *patchSnapshot) keepDisabledCapture(di int, capture []byte) {
+	if snap.disabledBlobs == nil {
+		snap.disabledBlobs = map[int][]byte{}
+	}
+	snap.disabledBlobs[di] = capture
 }
 
 // danglingClose says whether the compile warned of a YAML entry that names
