@@ -537,7 +537,9 @@ func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]by
 		out = append(out, mapEntry{id: sel.UniqueID, key: at[0] - int64(len(key)), from: at[0], to: at[1]})
 	}
 	if len(out) == 0 {
-		return nil, false
+		// an empty sources or unit_tests object: entries go in after its
+		// brace (objectOpen); the nodes object is never empty
+		return nil, obj != inNodes
 	}
 	if ix.base < len(ix.nodes) { // nodes added by patches follow the index's
 		sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
@@ -552,6 +554,41 @@ func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]by
 		}
 	}
 	return out, true
+}
+
+// objectOpens is where manifest.json's sources and unit_tests objects
+// open (their braces), for entries inserted into one that is empty or
+// whose every entry this patch cuts. encodeManifest writes them before
+// the macros object, whose place the snapshot keeps:
+//
+//	,"sources":{...},"unit_tests":{...},"macros":{
+//
+// An object's brace is before its first entry's key (skeys and ukeys are
+// the entries manifest.json holds now, before any cut), or, empty, two
+// bytes before the next key; each is checked against the file.
+func (snap *patchSnapshot) objectOpens(read func(off, n int64) ([]byte, bool), skeys, ukeys []mapEntry) (sources, units int64, ok bool) {
+	const sourcesKey, unitsKey, macrosKey = `,"sources":`, `,"unit_tests":`, `,"macros":`
+	open := func(keys []mapEntry, next int64, key, nextKey string) (int64, bool) {
+		var at int64
+		if len(keys) > 0 {
+			at = keys[0].key - 1
+		} else {
+			at = next - int64(len(nextKey)) - 2 // {}
+			if b, ok := read(at, 2); !ok || string(b) != "{}" {
+				return 0, false
+			}
+		}
+		b, ok := read(at-int64(len(key)), int64(len(key))+1)
+		return at, ok && string(b) == key+"{"
+	}
+	if b, ok := read(snap.Macros[0]-int64(len(macrosKey)), int64(len(macrosKey))); !ok || string(b) != macrosKey {
+		return 0, 0, false
+	}
+	if units, ok = open(ukeys, snap.Macros[0], unitsKey, macrosKey); !ok {
+		return 0, 0, false
+	}
+	sources, ok = open(skeys, units, sourcesKey, unitsKey)
+	return sources, units, ok
 }
 
 // childList is a child_map list with ids added at their sorted places
@@ -1484,12 +1521,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	if len(keys) > 0 && firstStay[0] == len(keys) {
 		return nil, "every node of manifest.json's nodes is removed or made again" // no entry to cut next to
 	}
-	if len(skeys) > 0 && firstStay[3] == len(skeys) {
-		return nil, "every source table of the project is removed or made again" // no entry to cut next to
-	}
-	if len(ukeys) > 0 && firstStay[4] == len(ukeys) {
-		return nil, "every unit test of the project is removed"
-	}
+	// (every source table or unit test cut leaves its object empty: the
+	// first cut takes no comma, the others the one before them, and what
+	// is inserted goes after its brace)
 	var splices []fileSplice
 	kids := map[string][]string{} // by parent: its children added
 	lost := map[string][]string{} // and gone
@@ -1557,14 +1591,21 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 		return out
 	}
 	nodeKeys, parentKeys, childKeys, sourceKeys, unitKeys := staying(keys), staying(tail.parents), staying(tail.children), staying(skeys), staying(ukeys)
-	if inserts(news, nil, inUnitTests) && len(unitKeys) == 0 {
-		return nil, "manifest.json has no other unit test"
-	}
 	if inserts(news, nil, inNodes) && len(nodeKeys) == 0 {
 		return nil, "manifest.json has no other node"
 	}
-	if inserts(news, nil, inSources) && len(sourceKeys) == 0 {
-		return nil, "manifest.json has no other source"
+	// where the sources and unit_tests objects open, for entries inserted
+	// into one left empty
+	var sourcesOpen, unitsOpen int64
+	if inserts(news, nil, inSources) && len(sourceKeys) == 0 || inserts(news, nil, inUnitTests) && len(unitKeys) == 0 {
+		if ukeys == nil {
+			if ukeys, ok = snap.nodeKeys(l.ix, read, inUnitTests); !ok {
+				return nil, "manifest.json's unit tests are not where the snapshot says"
+			}
+		}
+		if sourcesOpen, unitsOpen, ok = snap.objectOpens(read, skeys, ukeys); !ok {
+			return nil, "manifest.json's sources and unit tests are not where the snapshot says"
+		}
 	}
 	// the new nodes' children: new too (a model's tests, added with it)
 	newIDs := map[string]bool{}
@@ -1593,9 +1634,9 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 			continue
 		}
 		if m.source {
-			ins.add(sourceKeys, 0, id, m.frag, &m.at)
+			ins.add(sourceKeys, sourcesOpen, id, m.frag, &m.at)
 		} else if m.n.ResourceType == TypeUnitTest {
-			ins.add(unitKeys, 0, id, m.frag, &m.at)
+			ins.add(unitKeys, unitsOpen, id, m.frag, &m.at)
 		} else {
 			ins.add(nodeKeys, 0, id, m.frag, &m.at)
 		}
@@ -1707,7 +1748,7 @@ func objectOf(typ string) int {
 // after it too, so that the cuts of neighbours never overlap.
 func cutEntry(list []mapEntry, id string, firstStay int) (fileSplice, bool) {
 	k, found := findEntry(list, id)
-	if !found || len(list) == 1 {
+	if !found {
 		return fileSplice{}, false
 	}
 	from, to := list[k].key-1, list[k].to

@@ -355,7 +355,7 @@ func TestPatchSourceFolderConfigs(t *testing.T) {
 			"models/o.sql":   "select * from {{ source('other', 'o1') }}\n",
 			"models/src.yml": src("the first")}},
 		{name: "a source's tables' meta", patched: true, files: map[string]string{"mart.yml": project("    raw:\n      +meta: {owner: ops}\n")}},
-		{name: "every table of the project made again: whole (no source stays to insert them next to)", patched: false, files: map[string]string{
+		{name: "every table of the project made again (its sources object emptied and filled again)", patched: true, files: map[string]string{
 			"mart.yml": project("    +tags: [every]\n    raw:\n      +meta: {owner: ops}\n")}},
 		{name: "one source's tags", patched: true, files: map[string]string{"mart.yml": project(base)}},
 		{name: "one table's freshness and loaded_at_field", patched: true, files: map[string]string{

@@ -308,7 +308,7 @@ func TestPatchFoldersWithTheirYAML(t *testing.T) {
 			remove: []string{"models/mk/camp.sql", "models/mk/_mk.yml", "models/mk"}},
 		{name: "a folder removed with its YAML", patched: true, remove: []string{"models/fin/rev.sql", "models/fin/_fin.yml", "models/fin"}},
 		{name: "a properties file removed, its model kept", patched: true, remove: []string{"models/mkt/_mk.yml"}},
-		{name: "a folder made with sources in its YAML", patched: false, files: map[string]string{
+		{name: "a folder made with sources in its YAML", patched: true, files: map[string]string{
 			"models/src/s.sql":  "select * from {{ source('raw', 't') }}\n",
 			"models/src/_s.yml": "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n"}},
 	})
@@ -729,9 +729,9 @@ models:
 		{name: "a table's own test, a relationships test to a model", patched: true, files: edit("      - name: t2\n",
 			"      - name: t2\n        data_tests:\n          - relationships:\n              column_name: id\n              to: ref('b')\n              field: id\n")},
 		{name: "a description and a test together", patched: true, files: edit("          - name: kind\n", "          - name: kind\n            description: the kind\n            data_tests: [not_null]\n", "[not_null]", "[unique]")},
-		{name: "quoted columns", patched: false, files: edit("    schema: main\n", "    schema: main\n    quoting: {column: true}\n")},
+		{name: "quoted columns", patched: true, files: edit("    schema: main\n", "    schema: main\n    quoting: {column: true}\n")},
 		{name: "quoted columns, tests edited", patched: true, files: edit("    schema: main\n", "    schema: main\n    quoting: {column: true}\n", "[not_null]", "[unique, not_null]")},
-		{name: "back to the start", patched: false, files: edit()},
+		{name: "back to the start", patched: true, files: edit()},
 		{name: "a column added with a test", patched: true, files: edit("          - name: kind\n", "          - name: kind\n          - name: v\n            data_tests: [not_null]\n")},
 		{name: "back again", patched: true, files: edit()},
 		{name: "a column added, typed and described", patched: true, files: edit("          - name: kind\n", "          - name: kind\n          - name: v\n            data_type: int\n            description: a v\n")},
@@ -1001,17 +1001,47 @@ func TestPatchSourceTablesReviewed(t *testing.T) {
 	})
 }
 
-// TestPatchOnlySourceTable: the project's only source table made again or
-// removed compiles whole (no entry of manifest.json's sources to cut and
-// insert next to), saying so.
+// TestPatchOnlySourceTable: the project's only source table made again,
+// removed and added back, its first unit test added and its last removed,
+// are patched: manifest.json's sources and unit_tests objects left empty
+// or filled from empty (objectOpens), each step the cold compile's.
 func TestPatchOnlySourceTable(t *testing.T) {
-	why := whyRefused(t, map[string]string{"mart.yml": "name: os\n", "models/a.sql": "select 1 as id\n",
-		"models/src.yml": "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n"},
-		func(dir string) string {
-			writeProjectFile(t, dir, "models/src.yml", "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n        meta: {a: 1}\n")
-			return "models/src.yml"
-		})
-	require.Contains(t, why, "every source table of the project is removed or made again")
+	const src = "version: 2\nsources:\n  - name: ext\n    tables:\n      - name: t1\n"
+	const unit = "version: 2\nunit_tests:\n  - name: a_keeps\n    model: a\n    given: []\n    expect:\n      rows:\n          - {id: 1}\n"
+	const unit2 = "version: 2\nunit_tests:\n  - name: a_keeps\n    model: a\n    given: []\n    expect:\n      rows:\n          - {id: 1}\n" +
+		"  - name: a_keeps_too\n    model: a\n    given: []\n    expect:\n      rows:\n          - {id: 1}\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{"mart.yml": "name: os\n", "models/a.sql": "select 1 as id\n", "models/c.sql": "select 2 as id\n", "models/src.yml": src}},
+		{name: "the only table made again", patched: true, files: map[string]string{"models/src.yml": src + "        meta: {a: 1}\n"}},
+		{name: "its freshness set", patched: true, files: map[string]string{
+			"models/src.yml": src + "        loaded_at_field: at\n        freshness: {warn_after: {count: 1, period: day}}\n"}},
+		{name: "a column test on it", patched: true, files: map[string]string{
+			"models/src.yml": src + "        columns:\n          - name: id\n            data_tests: [not_null]\n"}},
+		{name: "the file renamed", patched: true, remove: []string{"models/src.yml"}, files: map[string]string{
+			"models/sources.yml": src + "        columns:\n          - name: id\n            data_tests: [not_null]\n"}},
+		{name: "the file removed: no source left", patched: true, remove: []string{"models/sources.yml"}},
+		{name: "the first source table", patched: true, files: map[string]string{"models/src.yml": src}},
+		{name: "a second one and a model reading it", patched: true, files: map[string]string{
+			"models/src.yml": src + "      - name: t2\n", "models/b.sql": "select * from {{ source('ext', 't2') }}\n"}},
+		{name: "the model gone, then both tables", patched: true, remove: []string{"models/b.sql", "models/src.yml"}},
+		{name: "the first unit test (sources empty)", any: true, files: map[string]string{"models/unit.yml": unit}},
+		{name: "a second unit test", any: true, files: map[string]string{"models/unit.yml": unit2}},
+		{name: "a source again (unit tests beside)", patched: true, files: map[string]string{"models/src.yml": src}},
+		{name: "every unit test removed", any: true, remove: []string{"models/unit.yml"}},
+		{name: "and the source table", patched: true, remove: []string{"models/src.yml"}},
+		{name: "a unit test in the source's file", any: true, files: map[string]string{"models/src.yml": src + unit[len("version: 2\n"):]}},
+		{name: "the table made again beside it", any: true, files: map[string]string{"models/src.yml": src + "        meta: {b: 2}\n" + unit[len("version: 2\n"):]}},
+		{name: "all gone again", any: true, remove: []string{"models/src.yml"}},
+		{name: "a properties file of models", any: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\nunit_tests: []\n"}},
+		{name: "the first unit test in it", patched: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\n" + unit[len("version: 2\n"):]}},
+		{name: "the only unit test made again", patched: true, files: map[string]string{
+			"models/p.yml": "version: 2\nmodels:\n  - name: a\n" + unit[len("version: 2\n"):] + "    description: keeps\n"}},
+		{name: "the first source table beside it", patched: true, files: map[string]string{"models/src.yml": src}},
+		{name: "the last unit test out of it", patched: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\nunit_tests: []\n"}},
+		{name: "the source table out", patched: true, remove: []string{"models/src.yml"}},
+		{name: "two unit tests at once", patched: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\n" + unit2[len("version: 2\n"):]}},
+		{name: "both out", patched: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\nunit_tests: []\n"}},
+	})
 }
 
 // whyRefused compiles a project of files cold, makes edit (which returns
@@ -1135,7 +1165,7 @@ func TestPatchDescriptionJinjaBeyondDoc(t *testing.T) {
 			"models/p.yml":   props("{{ doc('x') }} {# a note #}", "{% if true %}yes{% endif %} id", "plain {# c #}")}},
 		{name: "a comment edited", files: map[string]string{"models/p.yml": props("{{ doc('x') }} {# another note #}", "{% if true %}yes{% endif %} id", "plain {# c #}")}},
 		{name: "a statement edited", files: map[string]string{"models/p.yml": props("{{ doc('x') }} {# another note #}", "{% if false %}yes{% endif %} id", "plain {# c #}")}},
-		{name: "a source's comment edited", files: map[string]string{"models/p.yml": props("{{ doc('x') }} {# another note #}", "{% if false %}yes{% endif %} id", "plain {# d #}")}},
+		{name: "a source's comment edited", patched: true, files: map[string]string{"models/p.yml": props("{{ doc('x') }} {# another note #}", "{% if false %}yes{% endif %} id", "plain {# d #}")}},
 		{name: "plain again", files: map[string]string{"models/p.yml": props("{{ doc('x') }}", "id", "plain")}},
 		{name: "plain text edited", patched: true, files: map[string]string{"models/p.yml": props("{{ doc('x') }} more", "the id", "plain t")}},
 	})

@@ -25,8 +25,9 @@ import (
 // a model a unit test added in the same save tests), and the snapshot
 // adds the models a unit test now tests to UnitTested.
 //
-// The project's first unit test added or its last removed (no entry to
-// insert or cut next to), a unit test whose model is not an enabled model
+// The project's first unit test added or its last removed leaves the
+// unit_tests object filled from empty or empty (graphSplices,
+// objectOpens). A unit test whose model is not an enabled model
 // of the node index, a project with versioned models, anything a compile
 // of them says, and a file the compile said something about compile the
 // whole project. A unit_tests: list as it was, whose lines moved, is
