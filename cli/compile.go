@@ -102,6 +102,18 @@ func compileCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+// listedOfKinds is the nodes of the kinds `mart ls` lists (its
+// --resource-type), as the plan of the whole compile's selection keeps them.
+func listedOfKinds(nodes []*compiler.Node, kinds []string) []*compiler.Node {
+	out := nodes[:0]
+	for _, n := range nodes {
+		if slices.Contains(kinds, n.ResourceType) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 func lsCmd(g *globals) *cobra.Command {
 	var sel selection
 	var types []string
@@ -127,9 +139,20 @@ func lsCmd(g *globals) *cobra.Command {
 			var res *compiler.Result
 			var ids []string
 			ok := false
-			if len(sel.selects) > 0 {
+			// names, paths and selectors are the node index's: listed from
+			// it, every node or a selection of any size, no node loaded
+			// (their JSON is each node's manifest entry: loaded as a run
+			// loads them, for a selection)
+			_, human := g.v.(*view.Human)
+			if listing := output != "json" && human; listing || len(sel.selects) > 0 {
 				sel.prepareState() // (the copy opens the state for both)
-				res, ids, ok, _ = g.selectFromPatch(&runFlags{sel: sel}, true, invocation, true)
+				var p *compiler.Patched
+				if res, ids, ok, p = g.selectFromPatch(&runFlags{sel: sel, listing: listing}, true, invocation, true); ok && listing {
+					nodes := listedOfKinds(p.Listed(ids), kinds)
+					phase.Mark(fmt.Sprintf("list %d nodes", len(nodes)))
+					g.v.Listed(nodes, output)
+					return nil
+				}
 			}
 			if !ok {
 				if res, err = g.compileProject(false, invocation); err != nil {
@@ -280,7 +303,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return fail("no patch: " + why)
 	}
 	sg, why := p.SelectorGraph()
-	if sg != nil && len(f.sel.selects) == 0 && !f.inline && !f.sources && f.retrying == nil { // the whole compile adopts the patch
+	if sg != nil && len(f.sel.selects) == 0 && !f.inline && !f.sources && f.retrying == nil && !f.listing { // the whole compile adopts the patch
 		return fail("no --select: every node is needed")
 	}
 	if sg == nil {
@@ -349,11 +372,13 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			}
 		}
 	}
-	res, why = p.Result(ids)
-	if res == nil {
-		return fail(why)
+	if !f.listing {
+		res, why = p.Result(ids)
+		if res == nil {
+			return fail(why)
+		}
+		phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	}
-	phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	g.v.Diagnostics(p.Diags)
 	g.printedDiags = p.Diags
 	if matchedNone {

@@ -55,6 +55,10 @@ type runFlags struct {
 	// retrying: the nodes `mart retry` runs again (the last run's failed
 	// and skipped ones), instead of a selection
 	retrying []string
+	// listing: `mart ls` of names, paths or selectors, which the node
+	// index holds: the selection loads no node (Patched.Listed), however
+	// many it selects, and no --select is every node
+	listing bool
 }
 
 // runLike makes a command that runs the plan of the selected nodes of its

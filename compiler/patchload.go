@@ -696,6 +696,27 @@ func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	return g, ""
 }
 
+// Listed is the nodes of ids (from SelectorGraph) as `mart ls` writes their
+// names, paths and selectors: their node index fields alone (id, name,
+// type, path, fqn, source, package, version), none of manifest.json read.
+// On the 10k bench project, listing every node so takes about a tenth of
+// the whole compile it spares.
+func (p *Patched) Listed(ids []string) []*Node {
+	ix := p.load.ix
+	out := make([]*Node, 0, len(ids))
+	for _, id := range ids {
+		i, ok := ix.pos[id]
+		if !ok {
+			continue
+		}
+		s := &ix.nodes[i].sel
+		n := &Node{UniqueID: s.UniqueID, ResourceType: s.ResourceType, Name: s.Name, Package: s.Package, Path: s.Path, FQN: s.FQN}
+		n.Version, n.SourceName = s.Version, s.SourceName
+		out = append(out, n)
+	}
+	return out
+}
+
 // WithConfigs gives the nodes of g (SelectorGraph) their configs, as
 // a run loads them (Result: typed from the index, or manifest.json's
 // when it holds them exactly), for config.x:y selectors; or says why it
