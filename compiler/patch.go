@@ -1963,9 +1963,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if sourceDescs == nil {
 			sourceDescs = map[string]*descEdit{}
 		}
-		if propsFiles, why = snap.wholePropsFiles(proj, file, newProps, goneProps, entries, sourceDescs); why != "" {
+		var units []string // the files added or removed with unit tests
+		if propsFiles, units, why = snap.wholePropsFiles(proj, file, newProps, goneProps, entries, sourceDescs); why != "" {
 			return nil, why
 		}
+		unitFiles = append(unitFiles, units...)
 	}
 	if docs != nil {
 		// (a unit test's description is not rendered; an entry made again
@@ -2785,6 +2787,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			texts := make(map[string][]byte, len(editedYAML))
 			for _, ch := range editedYAML {
 				texts[ch.path] = ch.data
+			}
+			for _, path := range unitFiles { // an added file's (a removed one has none)
+				if data, ok := snap.propTexts[path]; ok {
+					texts[path] = data
+				}
 			}
 			// the models whose refs or sources change, and those removed,
 			// moved or made again (a unit test of one would be made from

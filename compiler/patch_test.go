@@ -318,8 +318,8 @@ func (p *mutatedProject) editTests() string {
 
 // editUnitTests rewrites the unit tests of models/extra/_unit.yml: an
 // expected value, rows added (the lines below move), a comment above
-// them, a description, a unit test added, removed or renamed (patched:
-// patchunits.go).
+// them, a description, a unit test added, removed or renamed, a second
+// file of them added or removed (patched: patchunits.go).
 func (p *mutatedProject) editUnitTests() string {
 	const f = "models/extra/_unit.yml"
 	if _, err := os.Stat(filepath.Join(p.dir, f)); err != nil {
@@ -327,7 +327,15 @@ func (p *mutatedProject) editUnitTests() string {
 	}
 	text := p.read(f)
 	const more = "  - name: tested_more\n    model: tested\n    given:\n      - input: ref('m_0')\n        rows: []\n    expect:\n      rows: []\n"
-	switch p.rng.Intn(6) {
+	switch p.rng.Intn(7) {
+	case 6: // a second file of unit tests added or removed (wholePropsFiles)
+		const f2 = "models/extra/_unit2.yml"
+		if p.exists(f2) {
+			require.NoError(p.t, os.Remove(filepath.Join(p.dir, f2)))
+		} else {
+			p.write(f2, "version: 2\nunit_tests:\n  - name: tested_other\n    model: tested\n    given:\n      - input: ref('m_0')\n        rows: []\n    expect:\n      rows: []\n")
+		}
+		return "unit tests " + f2
 	case 4: // a unit test added or removed
 		if strings.Contains(text, more) {
 			text = strings.Replace(text, more, "", 1)
@@ -2823,7 +2831,7 @@ func TestPatchUnitTestEdits(t *testing.T) {
 		{name: "one added", patched: true, files: map[string]string{
 			"models/_u.yml": strings.Replace(base, "models:\n", "  - name: u_more\n    model: u\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 5}\n    expect:\n      rows:\n          - {id: 5, n: 6}\nmodels:\n", 1)}},
 		{name: "the one added removed", patched: true, files: map[string]string{"models/_u.yml": base}},
-		{name: "a second file of unit tests", patched: false, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_two\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
+		{name: "a second file of unit tests (added with them)", patched: true, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_two\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
 		{name: "one of it renamed as one of the first file's: declared twice", coldFails: true, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_adds\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
 		{name: "back: as the snapshot has it", patched: true, files: map[string]string{"models/_u2.yml": "version: 2\nunit_tests:\n  - name: u_two\n    model: u\n    given: []\n    expect:\n      rows: []\n"}},
 		{name: "the first file's all removed", patched: true, files: map[string]string{"models/_u.yml": strings.Replace(base, base[strings.Index(base, "unit_tests:"):strings.Index(base, "models:")], "unit_tests: []\n", 1)}},
@@ -2846,6 +2854,49 @@ func TestPatchUnitTestEdits(t *testing.T) {
 		{name: "plain again: the new text is all a patch reads", patched: true, files: map[string]string{"models/_u.yml": base}},
 		{name: "a row edited once more", patched: true, files: map[string]string{
 			"models/_u.yml": units("          - {id: 7}\n", expectB, "")}},
+	})
+}
+
+// TestPatchUnitTestFiles: a properties file added or removed with unit
+// tests is patched as an edit of one from no text, or to none
+// (wholePropsFiles, remakeUnitTests); each step the cold compile's.
+func TestPatchUnitTestFiles(t *testing.T) {
+	unit := func(name, model string, extra string) string {
+		return "  - name: " + name + "\n    model: " + model + "\n    given:\n      - input: ref('a')\n        rows:\n          - {id: 1}\n" +
+			"    expect:\n      rows:\n          - {id: 1}\n" + extra
+	}
+	file := func(units ...string) string { return "version: 2\nunit_tests:\n" + strings.Join(units, "") }
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     "name: utf\nversion: \"1.0.0\"\n",
+			"models/a.sql": "select 1 as id\n",
+			"models/b.sql": "select id from {{ ref('a') }}\n",
+			"models/c.sql": "select id from {{ ref('a') }}\n"}},
+		{name: "the project's first unit test, in a new file", patched: true, files: map[string]string{"models/_b_unit.yml": file(unit("b_keeps", "b", ""))}},
+		{name: "a second file, with a model entry too (c made again: whole)", any: true, files: map[string]string{
+			"models/_c_unit.yml": "version: 2\nmodels:\n  - name: c\n    description: the c\n" + file(unit("c_keeps", "c", ""))[len("version: 2\n"):]}},
+		{name: "the second removed", patched: true, remove: []string{"models/_c_unit.yml"}},
+		{name: "a file in a new folder with its model", any: true, files: map[string]string{
+			"models/sub/d.sql": "select id from {{ ref('a') }}\n", "models/sub/_d.yml": file(unit("d_keeps", "d", ""))}},
+		{name: "a file whose unit test is declared in another file too", coldFails: true, files: map[string]string{"models/_dup.yml": file(unit("b_keeps", "b", ""))}},
+		{name: "that one removed", patched: true, remove: []string{"models/_dup.yml"}},
+		{name: "a file renamed: its unit tests removed and added in one save", any: true, remove: []string{"models/_b_unit.yml"},
+			files: map[string]string{"models/_b_unit2.yml": file(unit("b_keeps", "b", ""))}},
+		{name: "a file of a disabled unit test", any: true, files: map[string]string{"models/_off.yml": file(unit("c_off", "c", "    config:\n      enabled: false\n"))}},
+		{name: "it removed", any: true, remove: []string{"models/_off.yml"}},
+		{name: "a unit test of a model the same save adds", any: true, files: map[string]string{
+			"models/e.sql": "select id from {{ ref('a') }}\n", "models/_e.yml": file(unit("e_keeps", "e", ""))}},
+		{name: "a unit test of a model that does not exist", coldFails: true, files: map[string]string{"models/_x.yml": file(unit("x_keeps", "nosuch", ""))}},
+		{name: "it removed again", any: true, remove: []string{"models/_x.yml"}},
+		{name: "a unit test of a model the same save removes", coldFails: true, remove: []string{"models/e.sql"},
+			files: map[string]string{"models/_e2.yml": file(unit("e_two", "e", ""))}},
+		{name: "both files gone, e back", any: true, remove: []string{"models/_e2.yml", "models/_e.yml"}, files: map[string]string{"models/e.sql": "select id from {{ ref('a') }}\n"}},
+		{name: "a file of Jinja in a unit test's config (a var no patch would watch: whole)", patched: false, files: map[string]string{"models/_j.yml": file(unit("c_j", "c", "    config:\n      tags: [\"{{ var('t', 'x') }}\"]\n"))}},
+		{name: "that var set", patched: false, vars: map[string]any{"t": "y"}},
+		{name: "every file of unit tests removed", any: true, remove: []string{"models/_j.yml", "models/_b_unit2.yml", "models/sub/_d.yml"}},
+		{name: "one added back", patched: true, files: map[string]string{"models/_b_unit.yml": file(unit("b_keeps", "b", ""))}},
+		{name: "a unit test whose given the model does not read", coldFails: true, files: map[string]string{"models/_bad.yml": strings.Replace(file(unit("c_bad", "c", "")), "ref('a')", "ref('b')", 1)}},
+		{name: "fixed", any: true, remove: []string{"models/_bad.yml"}},
 	})
 }
 

@@ -14,10 +14,12 @@ import (
 // added file is an entry added (descEdit.entryAdded), each of a removed
 // file an entry removed, and the models added and removed with them
 // consume them as those of an edited file's (patchadd.go): every entry
-// must go with its model's file. The file must hold models and sources
-// alone (version:, models:, sources:; its source tables are added or
-// removed as patchsources.go makes them), of plain YAML for an added one
-// (plainTree), and the compile must have said nothing of a removed one. The snapshot keeps
+// must go with its model's file. The file must hold models, sources and
+// unit tests alone (version:, models:, sources:, unit_tests:; its source
+// tables are added or removed as patchsources.go makes them, its unit
+// tests as an edit of a file's from no text or to none: remakeUnitTests),
+// of plain YAML for an added one (plainTree), and the compile must have
+// said nothing of a removed one. The snapshot keeps
 // an added file's text (Props) and stat, and forgets a removed one's. An
 // entry added or removed for a model whose file stays makes that model
 // again where it is (remadeModels), with its entry or without one.
@@ -46,16 +48,26 @@ func isPropsPath(p string) bool { return strings.HasSuffix(p, ".yml") || strings
 
 // wholePropsFiles adds to entries the entries of the properties files
 // added (read: their stats, in order) and removed, or says why it cannot.
-func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []addedFile, removed []string, entries, sources map[string]*descEdit) ([]fileStat, string) {
-	var stats []fileStat
+func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []addedFile, removed []string, entries, sources map[string]*descEdit) (stats []fileStat, units []string, why string) {
 	put := func(path string, data []byte, isNew bool, pkg int) string {
 		why := path + " is new and "
 		if !isNew {
 			why = path + " is gone and "
 		}
-		names, items, srcs, w := modelEntries(data, isNew, false)
+		names, items, srcs, w := modelEntries(data, isNew, true)
 		if w != "" {
 			return why + w
+		}
+		// its unit tests are added or removed as an edit of a file's are
+		// (remakeUnitTests: from no text, or to none)
+		if list := unitTestsIn(data); list != nil {
+			switch {
+			case pkg != 0:
+				return why + "is not the project's own"
+			case isNew && !plainTree(list): // (Jinja in a config would read what no patch watches)
+				return why + "its unit tests' YAML is not plain"
+			}
+			units = append(units, path)
 		}
 		if len(srcs) > 0 {
 			if pkg != 0 {
@@ -84,10 +96,10 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 	for _, a := range added {
 		st, data, err := snap.readAdded(proj, a)
 		if err != nil {
-			return nil, a.path + " is new and unreadable"
+			return nil, nil, a.path + " is new and unreadable"
 		}
 		if why := put(a.path, data, true, st.Proj); why != "" {
-			return nil, why
+			return nil, nil, why
 		}
 		stats = append(stats, st)
 		if snap.propTexts == nil {
@@ -99,29 +111,44 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		fileAt := snap.fileIndex()
 		blobs, err := openBlobs(file, snap)
 		if err != nil {
-			return nil, "the snapshot's blobs file is unreadable"
+			return nil, nil, "the snapshot's blobs file is unreadable"
 		}
 		defer blobs.Close()
 		for _, path := range removed {
 			for _, d := range snap.Diags {
 				if d.File == path {
-					return nil, path + " is gone and the compile said something about it"
+					return nil, nil, path + " is gone and the compile said something about it"
 				}
 			}
 			data, err := readBlobRef(blobs, snap.Props[path])
 			if err != nil {
-				return nil, "the snapshot's text of " + path + " is unreadable"
+				return nil, nil, "the snapshot's text of " + path + " is unreadable"
 			}
 			at, ok := fileAt[path]
 			if !ok {
-				return nil, path + " is gone and the snapshot lacks it"
+				return nil, nil, path + " is gone and the snapshot lacks it"
 			}
 			if why := put(path, data, false, snap.Files[at].Proj); why != "" {
-				return nil, why
+				return nil, nil, why
 			}
 		}
 	}
-	return stats, ""
+	return stats, units, ""
+}
+
+// unitTestsIn is a properties file's unit_tests: list when it has items
+// (nil when it has none).
+func unitTestsIn(data []byte) *yaml.Node {
+	top, err := propsTree(data)
+	if err != nil || top == nil || top.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if k, v := top.Content[i], top.Content[i+1]; isStr(k) && k.Value == "unit_tests" && len(v.Content) > 0 {
+			return v
+		}
+	}
+	return nil
 }
 
 // modelEntries is the names and entries of a properties file of models

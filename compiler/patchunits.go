@@ -27,7 +27,9 @@ import (
 //
 // The project's first unit test added or its last removed leaves the
 // unit_tests object filled from empty or empty (graphSplices,
-// objectOpens). A unit test whose model is not an enabled model
+// objectOpens). A properties file added with unit tests is made as one
+// edited from no text, a removed one as one edited to none
+// (wholePropsFiles). A unit test whose model is not an enabled model
 // of the node index, a project with versioned models, anything a compile
 // of them says, and a file the compile said something about compile the
 // whole project. A unit_tests: list as it was, whose lines moved, is
@@ -70,9 +72,12 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 		// a disabled unit test is in manifest.json's disabled object, not
 		// in the node index: one the file disabled, before or now, is not
 		// patched (found by review)
-		was, err := readBlobRef(blobs, snap.Props[file])
-		if err != nil {
-			return nil, nil, why + "the snapshot's text of it is unreadable"
+		// (an added file had no text; a removed one has none now: texts)
+		var was []byte
+		if ref, ok := snap.Props[file]; ok {
+			if was, err = readBlobRef(blobs, ref); err != nil {
+				return nil, nil, why + "the snapshot's text of it is unreadable"
+			}
 		}
 		before, _ := parseProperties(file, was, proj.Vars)
 		if before == nil || setsEnabled(before.UnitTests) || setsEnabled(p.UnitTests) {
