@@ -565,8 +565,9 @@ func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]by
 //
 // An object's brace is before its first entry's key (skeys and ukeys are
 // the entries manifest.json holds now, before any cut), or, empty, two
-// bytes before the next key; each is checked against the file.
-func (snap *patchSnapshot) objectOpens(read func(off, n int64) ([]byte, bool), skeys, ukeys []mapEntry) (sources, units int64, ok bool) {
+// bytes before the next key; each is checked against the file. The
+// sources' brace is found when wanted only (skeys read).
+func (snap *patchSnapshot) objectOpens(read func(off, n int64) ([]byte, bool), skeys, ukeys []mapEntry, wantSources bool) (sources, units int64, ok bool) {
 	const sourcesKey, unitsKey, macrosKey = `,"sources":`, `,"unit_tests":`, `,"macros":`
 	open := func(keys []mapEntry, next int64, key, nextKey string) (int64, bool) {
 		var at int64
@@ -584,8 +585,8 @@ func (snap *patchSnapshot) objectOpens(read func(off, n int64) ([]byte, bool), s
 	if b, ok := read(snap.Macros[0]-int64(len(macrosKey)), int64(len(macrosKey))); !ok || string(b) != macrosKey {
 		return 0, 0, false
 	}
-	if units, ok = open(ukeys, snap.Macros[0], unitsKey, macrosKey); !ok {
-		return 0, 0, false
+	if units, ok = open(ukeys, snap.Macros[0], unitsKey, macrosKey); !ok || !wantSources {
+		return 0, units, ok
 	}
 	sources, ok = open(skeys, units, sourcesKey, unitsKey)
 	return sources, units, ok
@@ -1596,14 +1597,16 @@ func (l *patchLoad) graphSplices(news []*newModel, gone []goneModel, reshaped []
 	}
 	// where the sources and unit_tests objects open, for entries inserted
 	// into one left empty
+	// (skeys are read when a source table is inserted; ukeys may not be)
 	var sourcesOpen, unitsOpen int64
-	if inserts(news, nil, inSources) && len(sourceKeys) == 0 || inserts(news, nil, inUnitTests) && len(unitKeys) == 0 {
+	intoSources := inserts(news, nil, inSources) && len(sourceKeys) == 0
+	if intoSources || inserts(news, nil, inUnitTests) && len(unitKeys) == 0 {
 		if ukeys == nil {
 			if ukeys, ok = snap.nodeKeys(l.ix, read, inUnitTests); !ok {
 				return nil, "manifest.json's unit tests are not where the snapshot says"
 			}
 		}
-		if sourcesOpen, unitsOpen, ok = snap.objectOpens(read, skeys, ukeys); !ok {
+		if sourcesOpen, unitsOpen, ok = snap.objectOpens(read, skeys, ukeys, intoSources); !ok {
 			return nil, "manifest.json's sources and unit tests are not where the snapshot says"
 		}
 	}

@@ -1041,6 +1041,11 @@ func TestPatchOnlySourceTable(t *testing.T) {
 		{name: "the source table out", patched: true, remove: []string{"models/src.yml"}},
 		{name: "two unit tests at once", patched: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\n" + unit2[len("version: 2\n"):]}},
 		{name: "both out", patched: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\nunit_tests: []\n"}},
+		{name: "a source table, no unit test", patched: true, files: map[string]string{"models/src.yml": src}},
+		{name: "the first unit test beside the source (found by the edit matrix)", patched: true, files: map[string]string{
+			"models/p.yml": "version: 2\nmodels:\n  - name: a\n" + unit[len("version: 2\n"):]}},
+		{name: "the last one out again", patched: true, files: map[string]string{"models/p.yml": "version: 2\nmodels:\n  - name: a\nunit_tests: []\n"}},
+		{name: "a file of them added beside the source", patched: true, files: map[string]string{"models/u.yml": unit}},
 	})
 }
 
