@@ -41,14 +41,40 @@ func docsCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
+// docsGenerate writes target/ as `mart compile` does, then the docs site.
+// Its compile keeps the patch snapshot `mart compile` keeps, so the next
+// compile patches instead of compiling the whole project again (before,
+// a manifest.json rewritten by docs generate made it compile whole). The
+// models that query the warehouse while they render are rendered against
+// it, as `mart compile` renders them; with --empty-catalog, which opens no
+// warehouse, they keep their text without it and no snapshot is kept.
 func (g *globals) docsGenerate(emptyCatalog bool) error {
 	g.preopen = !emptyCatalog
+	keep := g.partialParse && !g.noPartialParse
+	g.patchSnapshot = keep
 	res, err := g.compileProject(false, newInvocationID())
 	if err != nil {
 		return err
 	}
-	if err := res.WriteTarget(compiledFiles(res, res.Manifest.AllIDs(), &selection{})); err != nil {
+	defer res.DropPatch() // a snapshot not kept
+	ids, err := g.selectNodes(res, &selection{}, false)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !emptyCatalog:
+		if res, err = g.renderWithWarehouse(res, nil, ids); err != nil {
+			return err
+		}
+	case len(runTimeRendered(res, ids)) > 0:
+		keep = false // target/ is not what `mart compile` writes
+	}
+	files := compiledFiles(res, ids, &selection{})
+	if err := res.WriteTarget(files); err != nil {
 		return &exitError{ExitFailure, err}
+	}
+	if keep {
+		res.KeepPatch(files, g.printedDiags, typeCounts(res, ids), len(ids))
 	}
 	target := res.TargetDir()
 	cat, err := g.catalog(res, emptyCatalog)
