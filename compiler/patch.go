@@ -1762,6 +1762,13 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	if why != "" {
 		return nil, why
 	}
+	// a read-only command learns of no file added or removed: the head it
+	// may put back (adopting a directory's new stat) would hide one from
+	// the next compile, as a properties file that declares nothing yet,
+	// which no count below sees (found by review)
+	if opt.PatchReadOnly && len(added)+len(removed) > 0 {
+		return nil, "the project changed since target/ was written, and this command does not write it"
+	}
 	patchable := make(map[string]int, len(snap.Nodes))
 	for i, n := range snap.Nodes {
 		patchable[n.Path] = i
