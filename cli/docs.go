@@ -51,7 +51,9 @@ func docsCmd(g *globals) *cobra.Command {
 func (g *globals) docsGenerate(emptyCatalog bool) error {
 	g.preopen = !emptyCatalog
 	keep := g.partialParse && !g.noPartialParse
-	g.patchSnapshot = keep
+	// (as a run's compile: it writes the render cache too when there was
+	// none it could use, which the next docs generate reuses)
+	g.patchSnapshot, g.running = keep, keep
 	res, err := g.compileProject(false, newInvocationID())
 	if err != nil {
 		return err
