@@ -3,6 +3,7 @@ package compiler
 import (
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Patching an edit of a properties file's unit_tests: (their given and
@@ -58,6 +59,13 @@ func (l *patchLoad) remakeUnitTests(proj *Project, files []string, texts map[str
 	}
 	defer blobs.Close()
 	byID := snap.nodeIndex()
+	// a unit test disabled (by its config, or by the project file's
+	// unit_tests: folder config) is in manifest.json's disabled object,
+	// which no patch of unit tests writes: one the file declared would stay
+	// there (found by review)
+	if i, _ := slices.BinarySearch(snap.Disabled, "unit_test."); i < len(snap.Disabled) && strings.HasPrefix(snap.Disabled[i], "unit_test.") {
+		return nil, nil, "the project has disabled unit tests"
+	}
 	for _, file := range files {
 		why := file + " changed its unit tests and "
 		for _, d := range snap.Diags {
