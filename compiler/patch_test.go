@@ -2483,6 +2483,32 @@ func TestPatchConfigAfterLinesMoved(t *testing.T) {
 // one passed with --vars is: the nodes that read it render again. What
 // else the file says still compiles the whole project, as do vars that
 // cannot be cut out cleanly (an anchor) and vars read outside renders.
+// TestPatchProjectFileHooks: on-run-start and on-run-end are a run's,
+// not a compile's (plan.New reads them from the project at each
+// command): adding, editing or removing them is patched, the compile as
+// the cold one; a diagnostic naming a line the edit moved compiles whole.
+func TestPatchProjectFileHooks(t *testing.T) {
+	proj := func(hooks string) string {
+		return "name: ph\nversion: \"1.0.0\"\n" + hooks + "vars:\n  n: 1\nmodels:\n  ph:\n    +materialized: view\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     proj("on-run-start: [\"select 1\"]\n"),
+			"models/a.sql": "select {{ var('n') }} as n\n",
+			"models/b.sql": "select n from {{ ref('a') }}\n"}},
+		{name: "a hook edited", patched: true, files: map[string]string{"mart.yml": proj("on-run-start: [\"select 2\"]\n")}},
+		{name: "on-run-end added, with Jinja", patched: true, files: map[string]string{
+			"mart.yml": proj("on-run-start: [\"select 2\"]\non-run-end:\n  - \"{{ log('done', info=true) }}\"\n  - \"select {{ var('n') }}\"\n")}},
+		{name: "and a var beside", patched: true, files: map[string]string{
+			"mart.yml": strings.Replace(proj("on-run-start: [\"select 2\"]\non-run-end:\n  - \"select {{ var('n') }}\"\n"), "n: 1", "n: 3", 1)}},
+		{name: "every hook removed", patched: true, files: map[string]string{"mart.yml": strings.Replace(proj(""), "n: 1", "n: 3", 1)}},
+		{name: "a folder config beside a hook added (every model made again: whole)", any: true, files: map[string]string{
+			"mart.yml": strings.Replace(strings.Replace(proj("on-run-start: \"select 4\"\n"), "n: 1", "n: 3", 1), "+materialized: view", "+materialized: table", 1)}},
+		{name: "a hook of another type (a mapping: the cold compile's say)", any: true, files: map[string]string{
+			"mart.yml": strings.Replace(proj("on-run-start: {a: 1}\n"), "n: 1", "n: 3", 1)}},
+	})
+}
+
 func TestPatchProjectFileVars(t *testing.T) {
 	proj := func(vars string) string {
 		return "name: pv\nversion: \"1.0.0\"\n" + vars + "models:\n  pv:\n    +materialized: view\n"
