@@ -333,6 +333,9 @@ func edits(p *proj) []edit {
 		}},
 		{"seed added", func(p *proj) error { return p.write("seeds/codes.csv", "code,label\n1,one\n2,two\n") }},
 		{"unused var added", func(p *proj) error { return p.replace("mart.yml", "\n  v: ", "\n  unused_var: 3\n  v: ") }},
+		{"on-run-end hook added", func(p *proj) error {
+			return p.replace("mart.yml", "\nvars:\n", "\non-run-end:\n  - \"select 1\"\n\nvars:\n")
+		}},
 		{"column renamed in YAML, with its tests", func(p *proj) error {
 			return p.replace(schema(11), "      - name: id\n        description: \"Row key, unique in every model.\"\n        data_tests: [unique, not_null]\n",
 				"      - name: row_id\n        description: \"Row key, unique in every model.\"\n        data_tests: [unique, not_null]\n")
