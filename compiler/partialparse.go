@@ -438,11 +438,11 @@ func compareQualified(a, b string) int {
 // vars: a render's var reads are compared per node (depsExtra, with the
 // values its package sees), and a var JSON cannot encode (.nan, .inf)
 // would leave the project without a key. Its on-run-start and on-run-end
-// hooks go too: a run's, which no render reads (settingsSum).
+// hooks and airflow: settings go too: no render reads them (settingsSum).
 func withoutVars(p *Project) Project {
 	q := *p
 	q.Vars = nil
-	q.OnRunStart, q.OnRunEnd = nil, nil
+	q.OnRunStart, q.OnRunEnd, q.Airflow = nil, nil, nil
 	q.Packages = make([]*Project, len(p.Packages))
 	for i, pkg := range p.Packages {
 		stripped := withoutVars(pkg)

@@ -2485,8 +2485,9 @@ func TestPatchConfigAfterLinesMoved(t *testing.T) {
 // cannot be cut out cleanly (an anchor) and vars read outside renders.
 // TestPatchProjectFileHooks: on-run-start and on-run-end are a run's,
 // not a compile's (plan.New reads them from the project at each
-// command): adding, editing or removing them is patched, the compile as
-// the cold one; a diagnostic naming a line the edit moved compiles whole.
+// command), and airflow: settings `mart airflow`'s: adding, editing or
+// removing them is patched, the compile as the cold one; an error in them
+// fails both.
 func TestPatchProjectFileHooks(t *testing.T) {
 	proj := func(hooks string) string {
 		return "name: ph\nversion: \"1.0.0\"\n" + hooks + "vars:\n  n: 1\nmodels:\n  ph:\n    +materialized: view\n"
@@ -2506,6 +2507,12 @@ func TestPatchProjectFileHooks(t *testing.T) {
 			"mart.yml": strings.Replace(strings.Replace(proj("on-run-start: \"select 4\"\n"), "n: 1", "n: 3", 1), "+materialized: view", "+materialized: table", 1)}},
 		{name: "a hook of another type (a mapping: the cold compile's say)", any: true, files: map[string]string{
 			"mart.yml": strings.Replace(proj("on-run-start: {a: 1}\n"), "n: 1", "n: 3", 1)}},
+		{name: "back", any: true, files: map[string]string{"mart.yml": proj("")}},
+		{name: "airflow: settings added", patched: true, files: map[string]string{"mart.yml": proj("airflow:\n  dag_id: ph\n  schedule: \"@daily\"\n")}},
+		{name: "edited", patched: true, files: map[string]string{"mart.yml": proj("airflow:\n  dag_id: ph\n  schedule: \"@hourly\"\n  retries: 2\n")}},
+		{name: "an unknown key in them: an error", coldFails: true, files: map[string]string{"mart.yml": proj("airflow:\n  dag_id: ph\n  nosuch: 1\n")}},
+		{name: "fixed", any: true, files: map[string]string{"mart.yml": proj("airflow:\n  dag_id: ph\n")}},
+		{name: "removed", patched: true, files: map[string]string{"mart.yml": proj("")}},
 	})
 }
 

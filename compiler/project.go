@@ -312,7 +312,8 @@ func strList(n *yaml.Node) []string {
 // patch compares with the vars' values instead (changedVars: a var
 // edited in the project file re-renders the nodes that read it, as one
 // passed with --vars does), without its on-run-start: and on-run-end:
-// hooks (a run's, read from the project at each command), and, when models is set (the root project's
+// hooks (a run's, read from the project at each command) and airflow:
+// settings (`mart airflow`'s), and, when models is set (the root project's
 // file), without its models:, seeds:, snapshots: and sources: entries,
 // which it returns as written, by key: a patch compares each model's
 // (seed's, snapshot's, source table's) folder config under it and the
@@ -346,11 +347,12 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, texts m
 		switch {
 		case k.Value == "vars":
 			h.Write([]byte("\x00vars\x00"))
-		case k.Value == "on-run-start" || k.Value == "on-run-end":
+		case k.Value == "on-run-start" || k.Value == "on-run-end" || k.Value == "airflow":
 			// hooks are a run's (plan.New, from the project as loaded at
-			// each command), neither rendered nor written by a compile:
-			// adding, editing or removing them is no reason to compile
-			// the whole project
+			// each command), the airflow: settings `mart airflow`'s:
+			// neither rendered nor written by a compile, adding, editing
+			// or removing them is no reason to compile the whole project
+			// (what loading them says is the snapshot's LoadDiags)
 		case (k.Value == "models" || k.Value == "seeds" || k.Value == "snapshots" || k.Value == "sources") && models:
 			// its lines, from its key's (a block mapping's key at the
 			// start of its line: no other key shares them) to the next
