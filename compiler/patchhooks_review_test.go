@@ -64,8 +64,12 @@ func TestReview35cHookShapes(t *testing.T) {
 		"on-run-start: []\n",
 	}
 	steps := []patchStep{{name: "cold", files: r35cFiles(map[string]string{"mart.yml": r35cProj("", "")})}}
+	// (a number, a mapping, a list of other than strings and a binary
+	// are errors since hookList, as in dbt: both compiles fail)
+	invalid := map[string]bool{"on-run-start: {a: 1}\n": true, "on-run-start: 5\n": true, "on-run-start: 5.0\n": true,
+		"on-run-start: [[select 1], {a: b}]\n": true, "on-run-start: !!binary aGVsbG8=\n": true}
 	for _, s := range shapes {
-		steps = append(steps, patchStep{name: strings.TrimSpace(s), any: true, files: map[string]string{"mart.yml": r35cProj(s, "")}})
+		steps = append(steps, patchStep{name: strings.TrimSpace(s), any: true, coldFails: invalid[s], files: map[string]string{"mart.yml": r35cProj(s, "")}})
 	}
 	runPatchSteps(t, steps)
 }
@@ -74,7 +78,7 @@ func TestReview35cHookShapes(t *testing.T) {
 // a var is edited through it
 func TestReview35cHookAnchorSharedWithVar(t *testing.T) {
 	proj := func(v string) string {
-		return "name: rc\nvars:\n  n: &h " + v + "\non-run-start: [*h]\nmodels:\n  rc:\n    +materialized: view\n"
+		return "name: rc\nvars:\n  n: &h \"select " + v + "\"\non-run-start: [*h]\nmodels:\n  rc:\n    +materialized: view\n"
 	}
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: r35cFiles(map[string]string{"mart.yml": proj("1")})},

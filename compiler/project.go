@@ -206,7 +206,7 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 			}
 			p.Vars = vars
 		case "on-run-start", "on-run-end":
-			hooks := strList(v)
+			hooks := hookList(p.File, k.Value, v, &diags)
 			if k.Value == "on-run-start" {
 				p.OnRunStart = hooks
 			} else {
@@ -287,6 +287,48 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	}
 	p.cliVars = cliVars
 	return p, diags
+}
+
+// hookList reads on-run-start or on-run-end as dbt does: a SQL statement
+// or a list of them; null or an empty list is none. Anything else (a
+// number, a mapping, a list item that is not a string) is an error naming
+// its line: it used to run as SQL ("5"), or be dropped without a word.
+func hookList(file, key string, n *yaml.Node, diags *Diagnostics) []string {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	isStr := func(n *yaml.Node) bool {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str"
+	}
+	bad := func(at *yaml.Node) []string {
+		*diags = append(*diags, errorf(file, at.Line, at.Column, "%s: expected a SQL statement or a list of them", key))
+		return nil
+	}
+	switch {
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+		return nil
+	case isStr(n):
+		if n.Value == "" {
+			return nil
+		}
+		return []string{n.Value}
+	case n.Kind == yaml.SequenceNode:
+		out := make([]string, 0, len(n.Content))
+		for _, c := range n.Content {
+			if !isStr(c) {
+				return bad(c)
+			}
+			if c.Kind == yaml.AliasNode {
+				c = c.Alias
+			}
+			out = append(out, c.Value)
+		}
+		return out
+	}
+	return bad(n)
 }
 
 func strList(n *yaml.Node) []string {

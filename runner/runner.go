@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -225,6 +226,12 @@ func (r *Runner) runHooks(ctx context.Context, name string, hooks []string) erro
 		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Log: r.opt.Log, Warehouse: r.wh})
 		if err != nil {
 			return fmt.Errorf("%s hook %d: %w", name, i+1, err)
+		}
+		// a hook that renders to nothing (one that only logs, or a macro
+		// that runs its own queries, as dbt_artifacts' upload_results) is
+		// skipped, as dbt skips it and as a model's hooks are (nodeHooks)
+		if strings.TrimSpace(sql) == "" {
+			continue
 		}
 		if _, err := r.wh.Exec(ctx, sql); err != nil {
 			return fmt.Errorf("%s hook %d failed: %w", name, i+1, err)
