@@ -538,7 +538,7 @@ func (snap *patchSnapshot) nodeKeys(ix *nodeIndex, read func(off, n int64) ([]by
 	}
 	if len(out) == 0 {
 		// an empty sources or unit_tests object: entries go in after its
-		// brace (objectOpen); the nodes object is never empty
+		// brace (objectOpens); the nodes object is never empty
 		return nil, obj != inNodes
 	}
 	if ix.base < len(ix.nodes) { // nodes added by patches follow the index's
@@ -1431,7 +1431,7 @@ func (l *patchLoad) keptEntries(texts map[string][]byte, path string) keptEntrie
 	// (a file the edit left as it was may hold unit tests: an entry kept
 	// is a model's alone, and a model a unit test tests is made again
 	// only where it is, reading what it read: inPlaceInputs)
-	names, items, _, w := modelEntries(data, false, !edited)
+	names, items, _, _, w := modelEntries(data, false, !edited)
 	if w != "" {
 		return keptEntries{why: path + " " + w}
 	}

@@ -54,13 +54,13 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		if !isNew {
 			why = path + " is gone and "
 		}
-		names, items, srcs, w := modelEntries(data, isNew, true)
+		names, items, srcs, list, w := modelEntries(data, isNew, true)
 		if w != "" {
 			return why + w
 		}
 		// its unit tests are added or removed as an edit of a file's are
 		// (remakeUnitTests: from no text, or to none)
-		if list := unitTestsIn(data); list != nil {
+		if list != nil {
 			switch {
 			case pkg != 0:
 				return why + "is not the project's own"
@@ -136,36 +136,22 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 	return stats, units, ""
 }
 
-// unitTestsIn is a properties file's unit_tests: list when it has items
-// (nil when it has none).
-func unitTestsIn(data []byte) *yaml.Node {
-	top, err := propsTree(data)
-	if err != nil || top == nil || top.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		if k, v := top.Content[i], top.Content[i+1]; isStr(k) && k.Value == "unit_tests" && len(v.Content) > 0 {
-			return v
-		}
-	}
-	return nil
-}
-
 // modelEntries is the names and entries of a properties file of models
 // and sources alone (version:, models:, sources:, and keys the compile
-// does not read: inertKeys; unit_tests: too when unitTests is set), and
-// its source tables as added (isNew: of plain YAML) or removed
-// (wholeSource), by "source.table"; or what else it holds.
-func modelEntries(data []byte, isNew, unitTests bool) (names []string, items []*yaml.Node, sources map[string]*descEdit, why string) {
+// does not read: inertKeys; unit_tests: too when unitTests is set, its
+// list returned as units when it has items), and its source tables as
+// added (isNew: of plain YAML) or removed (wholeSource), by
+// "source.table"; or what else it holds.
+func modelEntries(data []byte, isNew, unitTests bool) (names []string, items []*yaml.Node, sources map[string]*descEdit, units *yaml.Node, why string) {
 	top, err := propsTree(data)
 	if err != nil || top == nil || top.Kind != yaml.MappingNode {
-		return nil, nil, nil, "holds no models"
+		return nil, nil, nil, nil, "holds no models"
 	}
 	if isNew {
 		// what the compile checks of the whole file (parseProperties): a
 		// key twice, an empty entry, or a value of another type fails it
 		if len(nullEntries("", top)) > 0 || top.Decode(&properties{}) != nil {
-			return nil, nil, nil, "does not decode cleanly"
+			return nil, nil, nil, nil, "does not decode cleanly"
 		}
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
@@ -175,13 +161,13 @@ func modelEntries(data []byte, isNew, unitTests bool) (names []string, items []*
 		case isStr(k) && k.Value == "models" && v.Kind == yaml.SequenceNode:
 			n, ok := columnNames(v.Content)
 			if !ok {
-				return nil, nil, nil, "an entry has no name of its own"
+				return nil, nil, nil, nil, "an entry has no name of its own"
 			}
 			names, items = append(names, n...), append(items, v.Content...)
 		case isStr(k) && k.Value == "sources" && v.Kind == yaml.SequenceNode:
 			n, ok := columnNames(v.Content)
 			if !ok {
-				return nil, nil, nil, "a source has no name of its own"
+				return nil, nil, nil, nil, "a source has no name of its own"
 			}
 			if sources == nil {
 				sources = map[string]*descEdit{}
@@ -190,24 +176,27 @@ func modelEntries(data []byte, isNew, unitTests bool) (names []string, items []*
 				a, b := v.Content[j], (*yaml.Node)(nil)
 				if isNew {
 					if !plainTree(a) {
-						return nil, nil, nil, "its YAML is not plain"
+						return nil, nil, nil, nil, "its YAML is not plain"
 					}
 					a, b = nil, a
 				}
 				if !wholeSource(name, a, b, sources) {
-					return nil, nil, nil, "a source's tables are not as the patch reads them"
+					return nil, nil, nil, nil, "a source's tables are not as the patch reads them"
 				}
 			}
 		case unitTests && isStr(k) && k.Value == "unit_tests":
+			if len(v.Content) > 0 {
+				units = v
+			}
 		case isStr(k) && inertKeys[k.Value]:
 			if !inertValue(v) {
-				return nil, nil, nil, "its " + k.Value + " are not plain"
+				return nil, nil, nil, nil, "its " + k.Value + " are not plain"
 			}
 		default:
-			return nil, nil, nil, "holds more than models and sources"
+			return nil, nil, nil, nil, "holds more than models and sources"
 		}
 	}
-	return names, items, sources, ""
+	return names, items, sources, units, ""
 }
 
 // forgetProps drops a removed properties file from the snapshot.

@@ -294,23 +294,23 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 // number, a mapping, a list item that is not a string) is an error naming
 // its line: it used to run as SQL ("5"), or be dropped without a word.
 func hookList(file, key string, n *yaml.Node, diags *Diagnostics) []string {
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	isStr := func(n *yaml.Node) bool {
+	deref := func(n *yaml.Node) *yaml.Node {
 		if n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
+			return n.Alias
 		}
-		return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str"
+		return n
 	}
+	// (an anchored string too, unlike properties' isStr: an alias is read
+	// through)
+	isString := func(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" }
 	bad := func(at *yaml.Node) []string {
 		*diags = append(*diags, errorf(file, at.Line, at.Column, "%s: expected a SQL statement or a list of them", key))
 		return nil
 	}
-	switch {
+	switch n = deref(n); {
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
 		return nil
-	case isStr(n):
+	case isString(n):
 		if n.Value == "" {
 			return nil
 		}
@@ -318,13 +318,11 @@ func hookList(file, key string, n *yaml.Node, diags *Diagnostics) []string {
 	case n.Kind == yaml.SequenceNode:
 		out := make([]string, 0, len(n.Content))
 		for _, c := range n.Content {
-			if !isStr(c) {
+			d := deref(c)
+			if !isString(d) {
 				return bad(c)
 			}
-			if c.Kind == yaml.AliasNode {
-				c = c.Alias
-			}
-			out = append(out, c.Value)
+			out = append(out, d.Value)
 		}
 		return out
 	}
