@@ -116,7 +116,7 @@ func listedOfKinds(nodes []*compiler.Node, kinds []string) []*compiler.Node {
 
 func lsCmd(g *globals) *cobra.Command {
 	var sel selection
-	var types []string
+	var types, excludedTypes, keys []string
 	var output string
 	cmd := &cobra.Command{
 		Use:     "ls",
@@ -127,54 +127,100 @@ func lsCmd(g *globals) *cobra.Command {
 			if output != "name" && output != "path" && output != "json" && output != "selector" {
 				return badInput("--output must be name, path, json or selector, not %q", output)
 			}
-			kinds, err := resourceTypes(types)
+			kinds, err := resourceTypes(types, excludedTypes)
 			if err != nil {
 				return err
 			}
-			// a selection loads from the patch snapshot what it needs, as
-			// `mart build --select` does (an orchestrator lists a big
-			// project's models often), when nothing changed since target/
-			// was written (ls never writes it); else the project is compiled
-			invocation := newInvocationID()
-			var res *compiler.Result
-			var ids []string
-			ok := false
-			// names, paths and selectors are the node index's: listed from
-			// it, every node or a selection of any size, no node loaded
-			// (their JSON is each node's manifest entry: loaded as a run
-			// loads them, for a selection)
-			_, human := g.v.(*view.Human)
-			if listing := output != "json" && human; listing || len(sel.selects) > 0 {
-				sel.prepareState() // (the copy opens the state for both)
-				var p *compiler.Patched
-				if res, ids, ok, p = g.selectFromPatch(&runFlags{sel: sel, listing: listing}, true, invocation, true); ok && listing {
-					nodes := listedOfKinds(p.Listed(ids), kinds)
-					phase.Mark(fmt.Sprintf("list %d nodes", len(nodes)))
-					g.v.Listed(nodes, output)
-					return nil
+			l := listing{output: output, keys: map[string]bool{}}
+			for _, k := range listValues(keys) {
+				l.keys[k] = true
+			}
+			if len(l.keys) == 0 {
+				for _, k := range compiler.ListKeys {
+					l.keys[k] = true
 				}
 			}
-			if !ok {
-				if res, err = g.compileProject(false, invocation); err != nil {
-					return err
+			// names, paths and selectors are the node index's, and JSON
+			// is each node's manifest.json entry: a listing of every node
+			// or a selection of any size is made from the patch snapshot
+			// when nothing changed since target/ was written (an
+			// orchestrator lists a big project often; ls never writes
+			// target/), with no node loaded; else the project is compiled
+			invocation := newInvocationID()
+			sel.prepareState() // (the copy opens the state for both)
+			if _, ids, ok, p := g.selectFromPatch(&runFlags{sel: sel, listing: true}, true, invocation, true); ok {
+				nodes := listedOfKinds(p.Listed(ids), kinds)
+				if l.json(g.v) {
+					var why string
+					if l.entries, why = p.ListEntries(sortedByID(nodes), l.keys); why != "" {
+						phase.Mark("no list from the patch: " + why)
+						ok = false
+					}
 				}
-				if ids, err = g.selectNodes(res, &sel, true); err != nil { // tests of what is selected, as dbt ls lists them
-					return err
+				if ok {
+					phase.Mark(fmt.Sprintf("list %d nodes", len(nodes)))
+					return l.show(g.v, nodes)
 				}
+			}
+			res, err := g.compileProject(false, invocation)
+			if err != nil {
+				return err
+			}
+			ids, err := g.selectNodes(res, &sel, true) // tests of what is selected, as dbt ls lists them
+			if err != nil {
+				return err
 			}
 			p := newPlan(res, ids, kinds, false)
 			nodes := make([]*compiler.Node, len(p.Steps))
 			for i, s := range p.Steps {
 				nodes[i] = res.Manifest.Node(s.ID)
 			}
-			g.v.Listed(nodes, output)
-			return nil
+			if l.json(g.v) {
+				l.entries = make([][]byte, len(nodes))
+				for i, n := range sortedByID(nodes) {
+					entry, err := compiler.NodeEntry(n)
+					if err != nil {
+						return err
+					}
+					l.entries[i], _ = compiler.EntryKeys(entry, l.keys)
+				}
+			}
+			return l.show(g.v, nodes)
 		},
 	}
 	sel.register(cmd)
-	cmd.Flags().StringArrayVar(&types, "resource-type", nil, "only these resource types (model, seed, snapshot, test, source, unit_test, analysis; all)")
+	listFlags(cmd.Flags(), &types, "only these resource types (model, seed, snapshot, test, source, unit_test, analysis; all)", "resource-type", "resource-types")
+	listFlags(cmd.Flags(), &excludedTypes, "leave out these resource types", "exclude-resource-type", "exclude-resource-types")
 	cmd.Flags().StringVarP(&output, "output", "o", "selector", "name, path, json or selector")
+	listFlags(cmd.Flags(), &keys, "the keys of each node's manifest entry --output json writes (default: "+strings.Join(compiler.ListKeys, " ")+")", "output-keys")
 	return cmd
+}
+
+// listing is what `mart ls` lists: in which form, and for JSON, the keys
+// of each node's manifest entry and those entries cut to them (in the
+// order of the nodes' ids, as dbt lists them).
+type listing struct {
+	output  string
+	keys    map[string]bool
+	entries [][]byte
+}
+
+// json says whether the view writes entries: --output json, or the JSON
+// log format, whose events carry them.
+func (l *listing) json(v view.View) bool {
+	_, human := v.(*view.Human)
+	return l.output == "json" || !human
+}
+
+func (l *listing) show(v view.View, nodes []*compiler.Node) error {
+	v.Listed(view.Listing{Nodes: sortedByID(nodes), Entries: l.entries, Output: l.output})
+	return nil
+}
+
+// sortedByID sorts nodes by unique id, in place, and returns them.
+func sortedByID(nodes []*compiler.Node) []*compiler.Node {
+	slices.SortFunc(nodes, func(a, b *compiler.Node) int { return strings.Compare(a.UniqueID, b.UniqueID) })
+	return nodes
 }
 
 // compileByPatch is `mart compile` of every node done by patching the

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/internal/suggest"
@@ -13,31 +12,46 @@ import (
 var allKinds = []string{compiler.TypeSeed, compiler.TypeModel, compiler.TypeSnapshot, compiler.TypeTest,
 	compiler.TypeUnitTest, compiler.TypeSource, compiler.TypeAnalysis}
 
-// resourceTypes reads --resource-type values (repeatable, comma-separated,
-// "all"); none means every type.
-func resourceTypes(flags []string) ([]string, error) {
-	var out []string
-	for _, f := range flags {
-		for _, t := range strings.Split(f, ",") {
-			t = strings.TrimSpace(t)
+// resourceTypes reads --resource-type values (repeatable, each a list
+// split on commas or spaces, "all") less --exclude-resource-type's; no
+// --resource-type means every type.
+func resourceTypes(flags, excluded []string) ([]string, error) {
+	read := func(flag string, values []string) ([]string, error) {
+		var out []string
+		for _, t := range listValues(values) {
 			switch {
 			case t == "all":
-				return allKinds, nil
+				out = append(out, allKinds...)
 			case slices.Contains(allKinds, t):
 				out = append(out, t)
 			default:
-				msg := "--resource-type: unknown type %q (expected model, seed, snapshot, test, unit_test, source, analysis or all)"
+				msg := flag + ": unknown type %q (expected model, seed, snapshot, test, unit_test, source, analysis or all)"
 				if h := suggest.Hint(t, append(allKinds, "all"), 1); h != "" {
 					msg += "; " + h
 				}
 				return nil, badInput(msg, t)
 			}
 		}
+		return out, nil
 	}
-	if len(out) == 0 {
-		return allKinds, nil
+	in, err := read("--resource-type", flags)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	out, err := read("--exclude-resource-type", excluded)
+	if err != nil {
+		return nil, err
+	}
+	if len(in) == 0 {
+		in = allKinds
+	}
+	kinds := make([]string, 0, len(allKinds))
+	for _, k := range allKinds { // (in allKinds' order, each once)
+		if slices.Contains(in, k) && !slices.Contains(out, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds, nil
 }
 
 // newPlan makes the plan of the selected nodes of the given kinds.

@@ -169,7 +169,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// the text is made only when --version is given
 	cobra.AddTemplateFunc("versionText", versionText)
 	root.SetVersionTemplate("{{ versionText }}")
-	root.SetArgs(args)
+	root.SetArgs(spreadMultiValues(args))
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -119,12 +119,10 @@ func stateNode(st *compiler.StateManifest, id string) (*compiler.Node, error) {
 }
 
 func (s *selection) register(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVarP(&s.selects, "select", "s", nil, "nodes to include (dbt selector syntax; repeatable)")
-	cmd.Flags().StringArrayVar(&s.excludes, "exclude", nil, "nodes to exclude (dbt selector syntax; repeatable)")
+	// (dbt users type --models/-m for run/compile)
+	listFlags(cmd.Flags(), &s.selects, "nodes to include (dbt selector syntax; repeatable)", "select/s", "models/m", "model")
+	listFlags(cmd.Flags(), &s.excludes, "nodes to exclude (dbt selector syntax; repeatable)", "exclude")
 	cmd.Flags().StringVar(&s.state, "state", "", "directory with a previous manifest.json (for state:modified)")
-	// dbt users type --models/-m for run/compile
-	cmd.Flags().StringArrayVarP(&s.selects, "models", "m", nil, "alias of --select")
-	_ = cmd.Flags().MarkHidden("models")
 }
 
 func newInvocationID() string {

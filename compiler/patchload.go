@@ -1568,30 +1568,15 @@ func exactConfigText(conf []byte) (any, error) {
 // appendNode writes it (compact, its keys plain strings), found by
 // skipping the values before it, without decoding them; false when the
 // entry is not so.
-func entryConfig(b []byte) ([]byte, bool) {
-	if len(b) < 2 || b[0] != '{' {
-		return nil, false
-	}
-	for i := 1; i < len(b) && b[i] == '"'; {
-		k := bytes.IndexByte(b[i+1:], '"')
-		if k < 0 || i+k+2 >= len(b) || b[i+k+2] != ':' {
-			return nil, false
-		}
-		key := b[i+1 : i+1+k]
-		v := i + k + 3
-		end := skipJSON(b, v)
-		if end < 0 {
-			return nil, false
-		}
+func entryConfig(b []byte) (config []byte, ok bool) {
+	entryFields(b, func(key, kv []byte) bool {
 		if string(key) == "config" {
-			return b[v:end], true
+			config, ok = kv[len(`"config":`):], true
+			return false
 		}
-		if end >= len(b) || b[end] != ',' {
-			return nil, false
-		}
-		i = end + 1
-	}
-	return nil, false
+		return true
+	})
+	return config, ok
 }
 
 // intsOf turns a decoded JSON value's numbers (json.Number) into ints.

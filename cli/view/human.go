@@ -1,6 +1,7 @@
 package view
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -29,16 +30,19 @@ func (h *Human) Compiled(c Compiled) {
 	fmt.Fprintf(h.out, "Compiled %s to %s/compiled and wrote %s/manifest.json\n", Summarize(c.Counts), c.TargetDir, c.TargetDir)
 }
 
-func (h *Human) Listed(nodes []*compiler.Node, output string) {
-	if output == "json" {
-		for _, n := range nodes {
-			fmt.Fprintln(h.out, jsonText(listObject(n)))
+func (h *Human) Listed(l Listing) {
+	if l.Output == "json" {
+		w := bufio.NewWriter(h.out)
+		for _, e := range l.Entries {
+			w.Write(e)
+			w.WriteByte('\n')
 		}
+		w.Flush()
 		return
 	}
-	lines := make([]string, len(nodes))
-	for i, n := range nodes {
-		lines[i] = listLine(n, output)
+	lines := make([]string, len(l.Nodes))
+	for i, n := range l.Nodes {
+		lines[i] = listLine(n, l.Output)
 	}
 	for _, l := range sortedCopy(lines) {
 		fmt.Fprintln(h.out, l)

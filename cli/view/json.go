@@ -1,6 +1,7 @@
 package view
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,15 +62,16 @@ func (j *JSON) Compiled(c Compiled) {
 		"manifest": c.TargetDir + "/manifest.json"})
 }
 
-// listObject is a node as `mart ls --output json` writes it.
-func listObject(n *compiler.Node) map[string]any {
-	return map[string]any{"unique_id": n.UniqueID, "name": n.Name, "resource_type": n.ResourceType,
-		"path": n.Path, "tags": n.Tags, "config": n.Config, "depends_on": n.DependsOn, "relation_name": n.Relation}
-}
-
-func (j *JSON) Listed(nodes []*compiler.Node, output string) {
-	for _, n := range nodes {
-		ev := listObject(n)
+// Listed emits a "listed" event a node: its entry's keys (numbers kept
+// as written) and its selector.
+func (j *JSON) Listed(l Listing) {
+	for i, n := range l.Nodes {
+		ev := map[string]any{}
+		d := json.NewDecoder(bytes.NewReader(l.Entries[i]))
+		d.UseNumber()
+		if err := d.Decode(&ev); err != nil {
+			ev = map[string]any{"unique_id": n.UniqueID, "error": err.Error()}
+		}
 		ev["selector"] = selectorOf(n)
 		j.emit(j.out, "listed", ev)
 	}

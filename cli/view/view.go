@@ -31,9 +31,8 @@ type View interface {
 
 	// Compiled reports what `mart compile` wrote.
 	Compiled(c Compiled)
-	// Listed reports the nodes `mart ls` selected, in the given --output
-	// form (name, path, selector or json).
-	Listed(nodes []*compiler.Node, output string)
+	// Listed reports the nodes `mart ls` selected.
+	Listed(l Listing)
 	// RunStarted introduces a run; NodeFinished reports each node as it
 	// ends (index of total); RunFinished sums the run up.
 	RunStarted(r RunStart)
@@ -74,6 +73,15 @@ func New(format string, stdout, stderr io.Writer) View {
 		return &JSON{out: stdout, err: stderr}
 	}
 	return &Human{out: stdout, err: stderr}
+}
+
+// Listing is what `mart ls` lists: its nodes, sorted by unique id, in an
+// --output form (name, path, selector or json); for json, and for the
+// JSON log format, each node's manifest entry cut to the keys asked for.
+type Listing struct {
+	Nodes   []*compiler.Node
+	Entries [][]byte
+	Output  string
 }
 
 // Compiled is what `mart compile` wrote.
