@@ -281,7 +281,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	case f.sel.state != "" && stateFileErr(f.sel.state) != nil:
 		why = "--state has no manifest.json" // the whole compile says so
 	case f.retrying == nil: // (a retry runs ids, not its run's selectors)
-		why, configs = compiler.CanSelect(f.sel.selects, f.sel.excludes)
+		why, configs = compiler.CanSelect(f.sel.selects, f.sel.excludes, f.sel.defs)
 	}
 	if why != "" {
 		phase.Mark("no selection from the patch: " + why)
@@ -375,7 +375,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	case !f.inline:
 		// result: and source_status: read the state's run_results.json
 		// and sources.json, as selectNodes gives them
-		opt := selector.Options{IndirectTests: indirectTests}
+		opt := selector.Options{IndirectTests: indirectTests, Selectors: f.sel.defs}
 		if files != nil { // (read before the patch wrote)
 			opt.Results, opt.SourcesLoadedAt, opt.StateSourcesLoadedAt = files.Results, files.SourcesLoadedAt, files.StateSourcesLoadedAt
 		} else if err := stateFileOptions(p.TargetDir(), &f.sel, &opt); err != nil {

@@ -46,6 +46,7 @@ state, and a re-run with nothing new changes nothing.`,
 			return g.extract(&f)
 		},
 	}
+	f.sel.noDefault = true // (the selection names the sources to land; a default selector is the builds')
 	f.sel.register(cmd)
 	cmd.Flags().IntVar(&f.threads, "threads", 0, "tables to extract at once, one source connection each (default: the profile's threads)")
 	cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, "reload every selected table from scratch, ignoring its stored state")

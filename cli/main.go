@@ -192,7 +192,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for _, f := range commands {
 		root.AddCommand(f(g))
 	}
-	err := root.Execute()
+	err := root.ExecuteContext(context.WithValue(ctx, globalsKey{}, g))
 	g.releasePreopened()
 	if err == nil {
 		return ExitOK

@@ -26,6 +26,13 @@ type selection struct {
 	selects  []string
 	excludes []string
 	state    string
+	// selector: --selector's name; defs: the project's YAML selectors
+	// (selectors.yml), read by resolve before the command runs;
+	// noDefault: the command does not take the default selector (show,
+	// extract: they name what they act on)
+	selector  string
+	defs      selector.Definitions
+	noDefault bool
 
 	opened *openedState // --state's manifest.json, once stateOf opened it
 }
@@ -82,7 +89,7 @@ func (s *selection) stateRead() error {
 // methods are the methods s's selectors use; nil when they do not parse
 // (a caller then reads what any could, and Select says what is wrong).
 func (s *selection) methods() map[string]bool {
-	m, err := selector.Methods(append(slices.Clip(s.selects), s.excludes...))
+	m, err := selector.Methods(append(slices.Clip(s.selects), s.excludes...), s.defs)
 	if err != nil {
 		return nil
 	}
@@ -122,6 +129,21 @@ func (s *selection) register(cmd *cobra.Command) {
 	// (dbt users type --models/-m for run/compile)
 	listFlags(cmd.Flags(), &s.selects, "nodes to include (dbt selector syntax; repeatable)", "select/s", "models/m", "model")
 	listFlags(cmd.Flags(), &s.excludes, "nodes to exclude (dbt selector syntax; repeatable)", "exclude")
+	cmd.Flags().StringVar(&s.selector, "selector", "", "a selector of the project's selectors.yml (--select and --exclude are then ignored, as in dbt)")
+	// the selectors are read before the command runs (after the root's
+	// checks of the global flags)
+	prev := cmd.PreRunE
+	cmd.PreRunE = func(c *cobra.Command, args []string) error {
+		if g, ok := c.Context().Value(globalsKey{}).(*globals); ok {
+			if err := s.resolve(g); err != nil {
+				return err
+			}
+		}
+		if prev != nil {
+			return prev(c, args)
+		}
+		return nil
+	}
 	cmd.Flags().StringVar(&s.state, "state", "", "directory with a previous manifest.json (for state:modified)")
 }
 
@@ -206,7 +228,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		return ids, nil
 	}
 	sg := toSelectorGraph(res.Manifest)
-	opt := selector.Options{IndirectTests: indirectTests}
+	opt := selector.Options{IndirectTests: indirectTests, Selectors: s.defs}
 	if s.state != "" {
 		// the state's nodes are read for state: selectors only (a
 		// 10,000-model manifest takes 0.3-0.6 s); a selection that does not
@@ -263,4 +285,55 @@ func toSelectorGraph(m *compiler.Manifest) *selector.Graph {
 		g.Nodes[id] = m.Node(id).SelectorNode(id)
 	}
 	return g
+}
+
+// globalsKey keys the command's globals in its context (Run puts them
+// there), for what runs before a command's RunE.
+type globalsKey struct{}
+
+// resolve reads the project's YAML selectors (selectors.yml), when it has
+// them or the selection names one, and turns --selector NAME, or the
+// default selector when no --select, --exclude or --selector is given,
+// into the selection `--select selector:NAME`, as dbt does.
+func (s *selection) resolve(g *globals) error {
+	names := s.selector != ""
+	for _, x := range append(slices.Clip(s.selects), s.excludes...) {
+		names = names || strings.Contains(x, "selector:")
+	}
+	if _, err := os.Stat(filepath.Join(g.projectDir, compiler.SelectorsFile)); err != nil && !names {
+		return nil
+	}
+	vars, err := g.parseVars()
+	if err != nil {
+		return err
+	}
+	defs, diags := compiler.LoadSelectors(g.projectDir, vars, func() (*compiler.Target, compiler.Diagnostics) {
+		proj, d := compiler.LoadProject(g.projectDir, vars)
+		if proj == nil || d.HasErrors() {
+			return nil, d
+		}
+		return compiler.LoadTarget(proj, compiler.ProfileOptions{ProfilesDir: g.profilesDir, Target: g.target, Vars: vars})
+	})
+	if diags.HasErrors() {
+		g.v.Diagnostics(diags)
+		g.printedDiags = diags
+		n := len(diags.Errors())
+		return badInput("%d error%s in %s; nothing was changed", n, plural(n), compiler.SelectorsFile)
+	}
+	s.defs = defs
+	switch {
+	case s.selector != "":
+		if defs[s.selector] == nil {
+			return badInput("--selector: %v", defs.Unknown(s.selector))
+		}
+		if len(s.selects)+len(s.excludes) > 0 {
+			g.v.Warn("--select and --exclude are ignored: --selector " + s.selector + " selects, as in dbt")
+		}
+		s.selects, s.excludes = []string{"selector:" + s.selector}, nil
+	case len(s.selects)+len(s.excludes) == 0 && !s.noDefault:
+		if d := defs.Default(); d != nil {
+			s.selects = []string{"selector:" + d.Name}
+		}
+	}
+	return nil
 }

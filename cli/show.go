@@ -52,6 +52,7 @@ func showCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+	sel.noDefault = true // (it shows one node, which --select names)
 	sel.register(cmd)
 	cmd.Flags().IntVar(&limit, "limit", 10, "rows to show")
 	cmd.Flags().StringVar(&inline, "inline", "", "a SQL query to preview instead of a model (may use ref/source)")

@@ -834,9 +834,9 @@ func (l *patchLoad) entryIn(manifest []byte, i int) ([]byte, bool) {
 
 // CanSelect says why SelectorGraph cannot answer these selectors ("" when
 // it can), and whether they read configs (WithConfigs).
-func CanSelect(include, exclude []string) (why string, configs bool) {
+func CanSelect(include, exclude []string, defs selector.Definitions) (why string, configs bool) {
 	for _, args := range [][]string{include, exclude} {
-		methods, err := selector.Methods(args)
+		methods, err := selector.Methods(args, defs)
 		if err != nil {
 			return "the selectors do not parse", false // the whole compile reports it
 		}

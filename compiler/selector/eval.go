@@ -81,9 +81,11 @@ func parseArgs(args []string) ([]Expr, error) {
 func checkInputs(raw []string, exprs []Expr, opt *Options) error {
 	for k, e := range exprs {
 		var err error
-		atoms(e, func(a *Atom) {
+		atomsThrough(e, opt.Selectors, func(a *Atom) {
 			switch {
 			case err != nil:
+			case a.Method == "selector" && opt.Selectors[a.Value] == nil:
+				err = fmt.Errorf("selector %q: %w", raw[k], opt.Selectors.Unknown(a.Value))
 			case a.Method == "state" && opt.State == nil:
 				err = fmt.Errorf("selector %q: state:%s compares with the manifest of a previous run: %w",
 					raw[k], a.Value, ErrNoState)
@@ -123,6 +125,26 @@ func (ix *index) eval(e Expr, tests bool) bitset {
 		for _, m := range x {
 			s.or(ix.eval(m, tests))
 		}
+		return s
+	case *Set:
+		s := ix.eval(x.Members[0], tests)
+		for _, m := range x.Members[1:] {
+			if x.Intersect {
+				s.and(ix.eval(m, tests))
+			} else {
+				s.or(ix.eval(m, tests))
+			}
+		}
+		for _, m := range x.Exclude {
+			s.andNot(ix.eval(m, true)) // (with their tests, as --exclude)
+		}
+		return s
+	case *Indirect:
+		if !tests { // (an exclusion's tests, or a command that selects none)
+			return ix.eval(x.Of, tests)
+		}
+		s := ix.eval(x.Of, false)
+		ix.addTestsAs(s, x.Mode)
 		return s
 	}
 	return newBitset(len(ix.ids))
@@ -194,7 +216,15 @@ func (ix *index) evalAtom(a *Atom, tests bool) bitset {
 	if a.Children {
 		out.or(ix.walk(matched, ix.children, a.ChildrenDepth))
 	}
-	if tests {
+	switch {
+	case tests && a.Method == "selector":
+		// the definition selected its tests as it says
+		// (indirect_selection); what the operators added gets theirs
+		added := out.clone()
+		added.andNot(matched)
+		ix.addTests(added)
+		out.or(added)
+	case tests:
 		ix.addTests(out)
 	}
 	return out
@@ -263,14 +293,16 @@ func (ix *index) candidates(a *Atom) (cands []int32, ok bool) {
 // Methods returns the methods the selector arguments use ("" for a value
 // without one: a name, FQN, path or file), so that a caller holding only
 // part of what nodes carry can tell whether it can answer them.
-func Methods(args []string) (map[string]bool, error) {
+// A selector: atom's definition (of defs) counts: its methods are
+// listed too.
+func Methods(args []string, defs Definitions) (map[string]bool, error) {
 	exprs, err := parseArgs(args)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
 	for _, e := range exprs {
-		atoms(e, func(a *Atom) { out[a.Method] = true })
+		atomsThrough(e, defs, func(a *Atom) { out[a.Method] = true })
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package selector
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -105,5 +106,28 @@ func atoms(e Expr, fn func(*Atom)) {
 		for _, m := range x {
 			atoms(m, fn)
 		}
+	case *Set:
+		for _, m := range append(slices.Clip(x.Members), x.Exclude...) {
+			atoms(m, fn)
+		}
+	case *Indirect:
+		atoms(x.Of, fn)
 	}
+}
+
+// atomsThrough is atoms, also through the definitions selector: atoms
+// name (each once).
+func atomsThrough(e Expr, defs Definitions, fn func(*Atom)) {
+	seen := map[string]bool{}
+	var visit func(e Expr)
+	visit = func(e Expr) {
+		atoms(e, func(a *Atom) {
+			fn(a)
+			if d := defs[a.Value]; a.Method == "selector" && d != nil && !seen[a.Value] {
+				seen[a.Value] = true
+				visit(d.Expr)
+			}
+		})
+	}
+	visit(e)
 }

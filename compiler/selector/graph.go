@@ -21,6 +21,7 @@ type index struct {
 	flat     [][]string         // FQNs with dotted segments split, built by flatFQN
 	byWord   map[string][]int32 // built by words
 	fqnScans int                // FQN atoms evaluated by scanning, see candidates
+	selected map[string]bitset  // what each selector: names selects, see selectorMatcher
 }
 
 func buildIndex(g *Graph, opt *Options) *index {

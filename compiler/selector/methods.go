@@ -39,7 +39,10 @@ var methods = map[string]methodSpec{
 	"access":        {check: checkOneOf("access", accessValues), compile: accessMatcher},
 	"unit_test":     {check: checkDotted(2, "unit_test_name or package.unit_test_name"), compile: unitTestMatcher},
 	"version":       {check: checkOneOf("version", []string{"latest", "prerelease", "old", "none"}), compile: versionMatcher},
+	"selector":      {}, // (its compile is set by init: it evaluates definitions)
 }
+
+func init() { methods["selector"] = methodSpec{compile: selectorMatcher} }
 
 // methodNames lists the supported methods, sorted, for error messages.
 var methodNames = func() []string {

@@ -56,4 +56,7 @@ type Options struct {
 	// (target/sources.json) and in the previous state (--state DIR), for
 	// source_status:fresher. nil means the file was not given.
 	SourcesLoadedAt, StateSourcesLoadedAt map[string]time.Time
+	// Selectors are the project's YAML selectors, which selector: atoms
+	// name (selectors.yml)
+	Selectors Definitions
 }
