@@ -208,8 +208,7 @@ type listing struct {
 // json says whether the view writes entries: --output json, or the JSON
 // log format, whose events carry them.
 func (l *listing) json(v view.View) bool {
-	_, human := v.(*view.Human)
-	return l.output == "json" || !human
+	return l.output == "json" || !view.IsHuman(v)
 }
 
 func (l *listing) show(v view.View, nodes []*compiler.Node) error {

@@ -59,6 +59,8 @@ type globals struct {
 	target      string
 	vars        string
 	logFormat   string
+	// quiet: --quiet (-q), the view reports what goes wrong only (view.Quiet)
+	quiet bool
 	// printedDiags are the diagnostics compileProject printed.
 	printedDiags compiler.Diagnostics
 	// patchSnapshot: the compile keeps a patch snapshot (mart compile of every node)
@@ -183,9 +185,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"compile only what changed: mart compile patches the target/ it left (target/partial_parse.patch), other commands reuse the renders in target/partial_parse.gob (on by default)")
 	pf.BoolVar(&g.noPartialParse, "no-partial-parse", envFlag("MART_NO_PARTIAL_PARSE"),
 		"render every template again, even with --partial-parse (also MART_NO_PARTIAL_PARSE=1)")
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, "report only what goes wrong, and what the command lists or shows (as dbt's --quiet)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if g.logFormat != "text" && g.logFormat != "json" {
 			return badInput("--log-format must be text or json, not %q", g.logFormat)
+		}
+		if g.quiet {
+			g.v = view.Quiet(g.v)
 		}
 		return nil
 	}
