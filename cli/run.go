@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +68,7 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 	kinds := commandKinds[name]
 	return func(g *globals) *cobra.Command {
 		var f runFlags
+		var types, excludedTypes []string
 		cmd := &cobra.Command{
 			Use:   name,
 			Short: short,
@@ -75,8 +77,22 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 				if cmd.Flags().Changed("threads") && f.threads < 1 {
 					return badInput("--threads must be at least 1, got %d", f.threads)
 				}
+				kinds := kinds
+				if len(types)+len(excludedTypes) > 0 { // (build and test)
+					some, err := resourceTypes(types, excludedTypes)
+					if err != nil {
+						return err
+					}
+					kinds = slices.DeleteFunc(slices.Clone(kinds), func(k string) bool { return !slices.Contains(some, k) })
+				}
 				return g.runNodes(name, kinds, indirectTests, &f)
 			},
+		}
+		if name == "build" || name == "test" {
+			// as dbt 1.8's: `mart build --exclude-resource-type unit_test`
+			// is how production skips unit tests
+			listFlags(cmd.Flags(), &types, "only these resource types (model, seed, snapshot, test, unit_test; all)", "resource-type", "resource-types")
+			listFlags(cmd.Flags(), &excludedTypes, "leave out these resource types", "exclude-resource-type", "exclude-resource-types")
 		}
 		f.sel.register(cmd)
 		f.deferring.register(cmd)
