@@ -374,7 +374,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	case !f.inline:
 		// result: and source_status: read the state's run_results.json
 		// and sources.json, as selectNodes gives them
-		opt := selector.Options{IndirectTests: indirectTests, Selectors: f.sel.defs}
+		opt := selector.Options{IndirectTests: indirectTests, Indirect: f.sel.indirect, Selectors: f.sel.defs}
 		if files != nil { // (read before the patch wrote)
 			opt.Results, opt.SourcesLoadedAt, opt.StateSourcesLoadedAt = files.Results, files.SourcesLoadedAt, files.StateSourcesLoadedAt
 		} else if err := stateFileOptions(p.TargetDir(), &f.sel, &opt); err != nil {

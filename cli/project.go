@@ -33,6 +33,8 @@ type selection struct {
 	selector  string
 	defs      selector.Definitions
 	noDefault bool
+	// indirect: --indirect-selection (eager when "")
+	indirect string
 
 	opened *openedState // --state's manifest.json, once stateOf opened it
 }
@@ -130,6 +132,7 @@ func (s *selection) register(cmd *cobra.Command) {
 	listFlags(cmd.Flags(), &s.selects, "nodes to include (dbt selector syntax; repeatable)", "select/s", "models/m", "model")
 	listFlags(cmd.Flags(), &s.excludes, "nodes to exclude (dbt selector syntax; repeatable)", "exclude")
 	cmd.Flags().StringVar(&s.selector, "selector", "", "a selector of the project's selectors.yml (--select and --exclude are then ignored, as in dbt)")
+	cmd.Flags().StringVar(&s.indirect, "indirect-selection", "eager", "which tests of the selected nodes are selected: eager (any parent selected), cautious (all), buildable (all, or their ancestors) or empty")
 	// the selectors are read before the command runs (after the root's
 	// checks of the global flags)
 	prev := cmd.PreRunE
@@ -228,7 +231,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		return ids, nil
 	}
 	sg := toSelectorGraph(res.Manifest)
-	opt := selector.Options{IndirectTests: indirectTests, Selectors: s.defs}
+	opt := selector.Options{IndirectTests: indirectTests, Indirect: s.indirect, Selectors: s.defs}
 	if s.state != "" {
 		// the state's nodes are read for state: selectors only (a
 		// 10,000-model manifest takes 0.3-0.6 s); a selection that does not
@@ -296,6 +299,9 @@ type globalsKey struct{}
 // default selector when no --select, --exclude or --selector is given,
 // into the selection `--select selector:NAME`, as dbt does.
 func (s *selection) resolve(g *globals) error {
+	if !slices.Contains(selector.IndirectModes, s.indirect) {
+		return badInput("--indirect-selection must be %s, not %q", strings.Join(selector.IndirectModes, ", "), s.indirect)
+	}
 	names := s.selector != ""
 	for _, x := range append(slices.Clip(s.selects), s.excludes...) {
 		names = names || strings.Contains(x, "selector:")

@@ -48,8 +48,14 @@ func Select(g *Graph, include, exclude []string, opt Options) ([]string, error) 
 			sel.set(int32(i))
 		}
 	}
+	// eager tests are each atom's; the other modes' are the whole
+	// selection's (a test of two selected models is cautious's when each
+	// is selected by another atom)
 	for _, e := range inc {
-		sel.or(ix.eval(e, opt.IndirectTests))
+		sel.or(ix.eval(e, ix.eager()))
+	}
+	if opt.IndirectTests && !ix.eager() {
+		ix.addTestsAs(sel, opt.Indirect)
 	}
 	for _, e := range exc {
 		sel.andNot(ix.eval(e, true))
@@ -140,8 +146,8 @@ func (ix *index) eval(e Expr, tests bool) bitset {
 		}
 		return s
 	case *Indirect:
-		if !tests { // (an exclusion's tests, or a command that selects none)
-			return ix.eval(x.Of, tests)
+		if !ix.opt.IndirectTests { // (a command that selects no tests)
+			return ix.eval(x.Of, false)
 		}
 		s := ix.eval(x.Of, false)
 		ix.addTestsAs(s, x.Mode)

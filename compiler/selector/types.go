@@ -51,6 +51,11 @@ type Options struct {
 	// IndirectTests turns on dbt's eager indirect selection: every test and
 	// unit test with any selected parent is selected too, unless excluded.
 	IndirectTests bool
+	// Indirect is the indirect selection mode of IndirectTests: eager
+	// ("" too), cautious (a test whose parents are all selected),
+	// buildable (whose parents are selected or their ancestors) or empty
+	// (none); a YAML selector's own indirect_selection wins
+	Indirect string
 	// SourcesLoadedAt and StateSourcesLoadedAt map a source's unique id to
 	// the newest loaded_at value `mart source freshness` found, now
 	// (target/sources.json) and in the previous state (--state DIR), for

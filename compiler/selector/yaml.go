@@ -87,7 +87,14 @@ func (x *Indirect) String() string {
 	return x.Of.String() + " [indirect_selection " + x.Mode + "]"
 }
 
-var indirectModes = []string{"eager", "cautious", "buildable", "empty"}
+// IndirectModes are indirect selection's modes.
+var IndirectModes = []string{"eager", "cautious", "buildable", "empty"}
+
+// eager says whether each atom selects the tests of what it selects:
+// eager indirect selection.
+func (ix *index) eager() bool {
+	return ix.opt.IndirectTests && (ix.opt.Indirect == "" || ix.opt.Indirect == "eager")
+}
 
 // DefinitionError is a mistake in selectors.yml, at a line.
 type DefinitionError struct {
@@ -332,8 +339,8 @@ func parseDefinition(n *yaml.Node) (Expr, error) {
 					a.Children, a.ChildrenDepth = true, d
 				}
 			case "indirect_selection":
-				if !slices.Contains(indirectModes, v.Value) {
-					return nil, fail(v, "indirect_selection: expected %s, got %q", strings.Join(indirectModes, ", "), v.Value)
+				if !slices.Contains(IndirectModes, v.Value) {
+					return nil, fail(v, "indirect_selection: expected %s, got %q", strings.Join(IndirectModes, ", "), v.Value)
 				}
 				indirect = v.Value
 			default:
@@ -411,7 +418,10 @@ func selectorMatcher(a *Atom, ix *index) matcher {
 	if !ok {
 		ix.selected[a.Value] = newBitset(len(ix.ids)) // (a cycle, which ParseDefinitions refuses, selects nothing)
 		if d := ix.opt.Selectors[a.Value]; d != nil {
-			s = ix.eval(d.Expr, ix.opt.IndirectTests)
+			s = ix.eval(d.Expr, ix.eager())
+			if ix.opt.IndirectTests && !ix.eager() {
+				ix.addTestsAs(s, ix.opt.Indirect)
+			}
 		} else {
 			s = newBitset(len(ix.ids))
 		}
