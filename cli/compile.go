@@ -291,7 +291,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return nil, nil, false, nil // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
-		FullRefresh: f.fullRefresh, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
+		FullRefresh: f.fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
 	// --state's manifest.json is read while the patch is made, and before
 	// it writes target/ (which --state may be: the whole compile reads it
 	// before it writes); so are the files result: and source_status:

@@ -61,6 +61,8 @@ type globals struct {
 	logFormat   string
 	// quiet: --quiet (-q), the view reports what goes wrong only (view.Quiet)
 	quiet bool
+	// empty: the run's --empty (ref() and source() read no rows)
+	empty bool
 	// printedDiags are the diagnostics compileProject printed.
 	printedDiags compiler.Diagnostics
 	// patchSnapshot: the compile keeps a patch snapshot (mart compile of every node)

@@ -165,7 +165,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 		return nil, err
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
-		Target: g.target, Vars: vars, FullRefresh: fullRefresh, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse, PatchSnapshot: g.patchSnapshot,
+		Target: g.target, Vars: vars, FullRefresh: fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse, PatchSnapshot: g.patchSnapshot,
 		PatchForRun: g.patchSnapshot && g.running}
 	if g.preopen && g.pre == nil { // one may be opening since a patch loaded the target
 		opt.OnTarget = g.startPreopen

@@ -85,7 +85,7 @@ func (g *globals) retry(threads int) error {
 		}
 		g.vars = prev.Vars
 	}
-	f := &runFlags{threads: prev.Threads, fullRefresh: prev.FullRefresh, failFast: prev.FailFast,
+	f := &runFlags{threads: prev.Threads, fullRefresh: prev.FullRefresh, empty: prev.Empty, failFast: prev.FailFast,
 		storeFailures: prev.StoreFailures, eventTimeStart: prev.EventTimeStart, eventTimeEnd: prev.EventTimeEnd,
 		sel:       selection{selects: prev.Select, excludes: prev.Exclude, state: prev.State},
 		deferring: deferFlags{enabled: prev.Defer, favorState: prev.FavorState}}
@@ -94,6 +94,7 @@ func (g *globals) retry(threads int) error {
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun || f.deferring.enabled
+	g.empty = f.empty
 	g.deferAhead(f)
 	// the nodes to run again load from the patch snapshot as a run of a
 	// selection does (--defer too; whatever its selectors: it runs ids)

@@ -34,6 +34,7 @@ type runFlags struct {
 	deferring      deferFlags
 	threads        int
 	fullRefresh    bool
+	empty          bool // --empty: ref() and source() read no rows
 	failFast       bool
 	storeFailures  bool
 	eventTimeStart string
@@ -111,6 +112,7 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 			cmd.Flags().BoolVar(&f.storeFailures, "store-failures", false, "save every failing test's rows to a table")
 		}
 		if name == "run" || name == "build" {
+			cmd.Flags().BoolVar(&f.empty, "empty", false, "ref() and source() read no rows, as dbt's --empty: every selected model's SQL runs, quickly, on empty inputs (a CI check of the SQL and its columns)")
 			cmd.Flags().StringVar(&f.eventTimeStart, "event-time-start", "", "microbatch: first event time to (re)build, e.g. 2026-03-01")
 			cmd.Flags().StringVar(&f.eventTimeEnd, "event-time-end", "", "microbatch: event time to stop before")
 		}
@@ -137,6 +139,7 @@ type runArgs struct {
 	Exclude        []string `json:"exclude"`
 	State          string   `json:"state,omitempty"`
 	FullRefresh    bool     `json:"full_refresh"`
+	Empty          bool     `json:"empty,omitempty"`
 	Threads        int      `json:"threads"`
 	FailFast       bool     `json:"fail_fast,omitempty"`
 	StoreFailures  bool     `json:"store_failures,omitempty"`
@@ -160,7 +163,7 @@ func (a runArgs) asMap() map[string]any {
 func (f *runFlags) args(g *globals, threads int) runArgs {
 	vars, redacted := redactVars(g.vars)
 	return runArgs{Select: f.sel.selects, Exclude: f.sel.excludes, State: f.sel.state, FullRefresh: f.fullRefresh,
-		Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
+		Empty: f.empty, Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
 		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: vars, VarsRedacted: redacted, Defer: f.deferring.enabled,
 		FavorState: f.deferring.favorState}
 }
@@ -177,6 +180,7 @@ func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f
 	}
 	invocation := newInvocationID()
 	g.preopen = !f.dryRun || f.deferring.enabled
+	g.empty = f.empty
 	g.deferAhead(f)
 	res, ids, ok, patched := g.selectFromPatch(f, indirectTests, invocation, false)
 	if ok {

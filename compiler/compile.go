@@ -28,11 +28,15 @@ import (
 
 // Options configure one compilation.
 type Options struct {
-	ProjectDir   string
-	ProfilesDir  string
-	Target       string
-	Vars         map[string]any
-	FullRefresh  bool
+	ProjectDir  string
+	ProfilesDir string
+	Target      string
+	Vars        map[string]any
+	FullRefresh bool
+	// Empty: ref() and source() read no rows (dbt's --empty): a
+	// model's SQL runs, and fails as it would, on empty inputs (a unit
+	// test's mocked inputs are its own)
+	Empty        bool
 	RunStartedAt string
 	InvocationID string
 	// PartialParse reuses the renders kept in target/partial_parse.gob

@@ -357,7 +357,7 @@ func (c *compilation) globalParseKey(added, removed map[string]string) string {
 	// secrets masked: no hash of a password in target/ (they never reach
 	// compiled SQL, so a changed one changes no render)
 	for _, v := range []any{proj, []any{t.Name, t.Profile, t.Type, t.Threads, MaskSecrets(t.Settings, "<secret>"), t.File, t.Target, c.targetValue},
-		[]any{c.opt.FullRefresh, c.dialect.Name()}} {
+		[]any{c.opt.FullRefresh, c.dialect.Name(), c.opt.Empty}} {
 		b, err := json.Marshal(v)
 		if err != nil {
 			return "" // cannot be compared: no cache

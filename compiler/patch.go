@@ -899,7 +899,7 @@ func patchKey(opt Options, proj *Project, whole bool) string {
 			files = append(files, p.Dir, p.fileSum)
 		}
 	}
-	b, err := json.Marshal([]any{opt.FullRefresh, opt.ProfilesDir, files})
+	b, err := json.Marshal([]any{opt.FullRefresh, opt.ProfilesDir, files, opt.Empty})
 	if err != nil {
 		return ""
 	}

@@ -123,6 +123,17 @@ func (s *scope) batchFilter(rel Relation, eventTime string, opt RenderOptions) R
 	return rel
 }
 
+// emptied is an input relation that yields no rows, with Options.Empty
+// (dbt's --empty renders ref() and source() so): the query still reads
+// its columns. A unit test's inputs are its mocks, left as they are.
+func (s *scope) emptied(rel Relation, opt RenderOptions) Relation {
+	if !s.opt.Empty || opt.Mocks != nil {
+		return rel
+	}
+	rel["__text"] = fmt.Sprintf("(select * from %s where false limit 0)", rel["__text"])
+	return rel
+}
+
 // renderContext builds every template variable of one node's render.
 func (s *scope) renderContext(st *renderState, opt RenderOptions) map[string]any {
 	ctx := s.localContext(st, opt)
@@ -282,7 +293,7 @@ func (s *scope) sharedContext() map[string]any {
 			"run_started_at":      s.opt.RunStartedAt,
 			"invocation_id":       s.opt.InvocationID,
 			"execute":             true,
-			"flags":               map[string]any{"FULL_REFRESH": s.opt.FullRefresh},
+			"flags":               map[string]any{"FULL_REFRESH": s.opt.FullRefresh, "EMPTY": s.opt.Empty},
 			"project_name":        s.project.Name,
 			"log":                 noOutput,
 			"print":               noOutput,
@@ -414,7 +425,7 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)
 			}
 		}
-		return rel, nil
+		return s.emptied(rel, opt), nil
 	}
 }
 
@@ -433,7 +444,7 @@ func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 				rel = sc.batchFilter(rel, src.Config.String("event_time"), opt)
 			}
 		}
-		return rel, nil
+		return sc.emptied(rel, opt), nil
 	}
 }
 
