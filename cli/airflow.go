@@ -86,6 +86,12 @@ func regenerateCommand(g *globals, sel *selection, groupBy, out string) string {
 	if g.vars != "" {
 		parts = append(parts, "--vars "+shellWord(g.vars))
 	}
+	if sel.given != nil { // (as typed, before selectors.yml resolved it)
+		sel = sel.given
+	}
+	if sel.selector != "" {
+		parts = append(parts, "--selector "+shellWord(sel.selector))
+	}
 	for _, s := range sel.selects {
 		parts = append(parts, "--select "+shellWord(s))
 	}

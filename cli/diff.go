@@ -26,6 +26,7 @@ type diffFlags struct {
 }
 
 func (f *diffFlags) register(cmd *cobra.Command, failHelp string) {
+	f.sel.noDefault = true // (diff and verify select by defaults of their own)
 	f.sel.register(cmd)
 	cmd.Flags().IntVar(&f.examples, "examples", 5, "example rows to show for each kind of difference")
 	cmd.Flags().StringVar(&f.format, "format", "text", "text or markdown (a PR comment; JSON with --log-format json)")

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -96,7 +95,9 @@ func (g *globals) sourceFreshness(sel *selection) error {
 // each source now (target/sources.json) and in the state (--state DIR).
 // Only a selection that names source_status reads them.
 func sourceStatusOptions(targetDir string, s *selection, opt *selector.Options) error {
-	if !strings.Contains(strings.Join(append(append([]string{}, s.selects...), s.excludes...), " "), "source_status:") {
+	// (a selector's definition's too; a selection that does not parse
+	// is Select's to report)
+	if m := s.methods(); m == nil || !m["source_status"] {
 		return nil
 	}
 	now, err := freshness.ReadLoadedAt(filepath.Join(targetDir, "sources.json"))

@@ -28,6 +28,9 @@ func spreadMultiValues(args []string) []string {
 			return append(out, args[i+1:]...)
 		}
 		name, _, inline := strings.Cut(a, "=")
+		if len(a) > 2 && (a[:2] == "-s" || a[:2] == "-m") && a[2] != '=' {
+			name, inline = a[:2], true // -sa: the short flag, its value attached
+		}
 		if !multiValueFlags[name] {
 			continue
 		}

@@ -29,12 +29,16 @@ type selection struct {
 	// selector: --selector's name; defs: the project's YAML selectors
 	// (selectors.yml), read by resolve before the command runs;
 	// noDefault: the command does not take the default selector (show,
-	// extract: they name what they act on)
+	// extract: they name what they act on; diff, verify: they have
+	// defaults of their own)
 	selector  string
 	defs      selector.Definitions
 	noDefault bool
 	// indirect: --indirect-selection (eager when "")
 	indirect string
+	// given: --select, --exclude and --selector as given (resolve turns
+	// them into a selection)
+	given *selection
 
 	opened *openedState // --state's manifest.json, once stateOf opened it
 }
@@ -299,6 +303,7 @@ type globalsKey struct{}
 // default selector when no --select, --exclude or --selector is given,
 // into the selection `--select selector:NAME`, as dbt does.
 func (s *selection) resolve(g *globals) error {
+	s.given = &selection{selects: s.selects, excludes: s.excludes, selector: s.selector}
 	if !slices.Contains(selector.IndirectModes, s.indirect) {
 		return badInput("--indirect-selection must be %s, not %q", strings.Join(selector.IndirectModes, ", "), s.indirect)
 	}
@@ -335,10 +340,10 @@ func (s *selection) resolve(g *globals) error {
 		if len(s.selects)+len(s.excludes) > 0 {
 			g.v.Warn("--select and --exclude are ignored: --selector " + s.selector + " selects, as in dbt")
 		}
-		s.selects, s.excludes = []string{"selector:" + s.selector}, nil
+		s.selects, s.excludes = []string{selector.SelectorAtom(s.selector)}, nil
 	case len(s.selects)+len(s.excludes) == 0 && !s.noDefault:
 		if d := defs.Default(); d != nil {
-			s.selects = []string{"selector:" + d.Name}
+			s.selects = []string{selector.SelectorAtom(d.Name)}
 		}
 	}
 	return nil

@@ -9,8 +9,21 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/compiler/selector"
+	"github.com/mart-dev/mart/internal/envvar"
 )
+
+// selectorsEnvVar is env_var() in selectors.yml: envVar, unrecorded.
+var selectorsEnvVar = jinja.Func(func(args []any, kw map[string]any) (any, error) {
+	if len(args) == 0 {
+		return nil, fmt.Errorf("env_var() needs the variable's name")
+	}
+	if name := jinja.Str(args[0]); strings.HasPrefix(name, SecretEnvPrefix) {
+		return nil, &SecretEnvError{Name: name}
+	}
+	return envvar.Lookup(jinja.Str(args[0]), args, kw)
+})
 
 // SelectorsFile is dbt's file of YAML selectors, at the project's root.
 const SelectorsFile = "selectors.yml"
@@ -42,11 +55,13 @@ func LoadSelectors(dir string, cliVars map[string]any, loadTarget func() (*Targe
 			if n.Kind == yaml.ScalarNode && isTemplate(n.Value) {
 				if ctx == nil {
 					t, tdiags := loadTarget()
+					// (what they read is not recorded for the patch
+					// snapshot: no compile reads selectors.yml)
+					ctx = map[string]any{"var": varLookup(cliVars, false), "env_var": selectorsEnvVar}
 					if tdiags.HasErrors() || t == nil {
 						diags = append(diags, tdiags...)
-						ctx = map[string]any{"var": varFunc(cliVars), "env_var": envVar}
 					} else {
-						ctx = map[string]any{"var": varFunc(cliVars), "env_var": envVar, "target": t.TemplateValue()}
+						ctx["target"] = t.TemplateValue()
 					}
 				}
 				v, err := renderNative(file, n.Value, ctx)

@@ -90,8 +90,8 @@ func checkInputs(raw []string, exprs []Expr, opt *Options) error {
 		atomsThrough(e, opt.Selectors, func(a *Atom) {
 			switch {
 			case err != nil:
-			case a.Method == "selector" && opt.Selectors[a.Value] == nil:
-				err = fmt.Errorf("selector %q: %w", raw[k], opt.Selectors.Unknown(a.Value))
+			case a.Method == "selector" && opt.Selectors[SelectorName(a.Value)] == nil:
+				err = fmt.Errorf("selector %q: %w", raw[k], opt.Selectors.Unknown(SelectorName(a.Value)))
 			case a.Method == "state" && opt.State == nil:
 				err = fmt.Errorf("selector %q: state:%s compares with the manifest of a previous run: %w",
 					raw[k], a.Value, ErrNoState)
@@ -119,7 +119,7 @@ func (ix *index) eval(e Expr, tests bool) bitset {
 	case Intersection:
 		s := ix.eval(x[0], tests)
 		for _, a := range x[1:] {
-			if a.ChildrensParents || a.Parents || a.Children {
+			if a.ChildrensParents || a.Parents || a.Children || a.Method == "selector" {
 				s.and(ix.eval(a, tests))
 			} else {
 				ix.narrow(s, a, tests)
@@ -188,8 +188,13 @@ func (ix *index) narrow(s bitset, a *Atom, tests bool) {
 
 func (ix *index) evalAtom(a *Atom, tests bool) bitset {
 	matched := newBitset(len(ix.ids))
-	m := ix.compile(a)
+	var m matcher
+	if a.Method != "selector" {
+		m = ix.compile(a)
+	}
 	switch cands, ok := ix.candidates(a); {
+	case a.Method == "selector":
+		matched.or(ix.selectorSet(a.Value, tests))
 	case m == nil:
 		for i := range ix.ids {
 			matched.set(int32(i))

@@ -123,8 +123,8 @@ func atomsThrough(e Expr, defs Definitions, fn func(*Atom)) {
 	visit = func(e Expr) {
 		atoms(e, func(a *Atom) {
 			fn(a)
-			if d := defs[a.Value]; a.Method == "selector" && d != nil && !seen[a.Value] {
-				seen[a.Value] = true
+			if d := defs[SelectorName(a.Value)]; a.Method == "selector" && d != nil && !seen[d.Name] {
+				seen[d.Name] = true
 				visit(d.Expr)
 			}
 		})

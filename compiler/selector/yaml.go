@@ -2,6 +2,7 @@ package selector
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -162,7 +163,7 @@ func ParseDefinitions(doc *yaml.Node) (Definitions, error) {
 			case "description":
 				d.Description = v.Value
 			case "default":
-				b, err := strconv.ParseBool(strings.TrimSpace(v.Value))
+				b, err := yamlBool(v.Value)
 				if v.Kind != yaml.ScalarNode || err != nil {
 					return nil, fail(v, "default: expected true or false, got %q", v.Value)
 				}
@@ -213,11 +214,12 @@ func (d Definitions) check(name string, path []string) error {
 		if err != nil || a.Method != "selector" {
 			return
 		}
-		if d[a.Value] == nil {
-			err = d.Unknown(a.Value)
+		ref := SelectorName(a.Value)
+		if d[ref] == nil {
+			err = d.Unknown(ref)
 			return
 		}
-		err = d.check(a.Value, append(slices.Clip(path), name))
+		err = d.check(ref, append(slices.Clip(path), name))
 	})
 	return err
 }
@@ -296,12 +298,13 @@ func parseDefinition(n *yaml.Node) (Expr, error) {
 		}
 		return s, nil
 	}
-	if _, ok := keys["exclude"]; ok {
-		return nil, fail(n, "exclude: belongs in a union: or intersection: list")
+	if _, ok := keys["exclude"]; ok && keys["method"] == nil {
+		return nil, fail(n, "exclude: belongs in a union: or intersection: list, or beside a method and its value")
 	}
 	// method: value, or the full form
 	a := &Atom{ParentsDepth: Unlimited, ChildrenDepth: Unlimited}
 	indirect := ""
+	var exclude []Expr
 	if m, ok := keys["method"]; ok {
 		v, ok := keys["value"]
 		if !ok || v.Kind != yaml.ScalarNode || v.Value == "" {
@@ -315,16 +318,27 @@ func parseDefinition(n *yaml.Node) (Expr, error) {
 			k, v := n.Content[i], deref(n.Content[i+1])
 			switch k.Value {
 			case "method", "value":
+			case "exclude": // the definition less these, as dbt's
+				if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+					return nil, fail(v, "exclude: expected a list of definitions")
+				}
+				for _, x := range v.Content {
+					e, err := parseDefinition(x)
+					if err != nil {
+						return nil, err
+					}
+					exclude = append(exclude, e)
+				}
 			case "parents", "children", "childrens_parents":
-				b, err := strconv.ParseBool(v.Value)
+				b, err := yamlBool(v.Value)
 				if v.Kind != yaml.ScalarNode || err != nil {
 					return nil, fail(v, "%s: expected true or false, got %q", k.Value, v.Value)
 				}
 				switch k.Value {
 				case "parents":
-					a.Parents = a.Parents || b
+					a.Parents = b
 				case "children":
-					a.Children = a.Children || b
+					a.Children = b
 				default:
 					a.ChildrensParents = b
 				}
@@ -333,10 +347,12 @@ func parseDefinition(n *yaml.Node) (Expr, error) {
 				if v.Kind != yaml.ScalarNode || err != nil || d < 0 {
 					return nil, fail(v, "%s: expected a number of generations, got %q", k.Value, v.Value)
 				}
+				// (a depth without parents: true or children: true
+				// follows nothing, as in dbt)
 				if k.Value == "parents_depth" {
-					a.Parents, a.ParentsDepth = true, d
+					a.ParentsDepth = d
 				} else {
-					a.Children, a.ChildrenDepth = true, d
+					a.ChildrenDepth = d
 				}
 			case "indirect_selection":
 				if !slices.Contains(IndirectModes, v.Value) {
@@ -360,14 +376,32 @@ func parseDefinition(n *yaml.Node) (Expr, error) {
 		}
 		a.Value = v.Value
 	}
-	if at, msg := methods[a.Method].validate(a); msg != "" {
-		_ = at
+	if _, msg := methods[a.Method].validate(a); msg != "" {
 		return nil, fail(n, "%s", msg)
 	}
-	if indirect != "" {
-		return &Indirect{Mode: indirect, Of: a}, nil
+	if a.Method == "selector" { // dbt reads no graph operator of one
+		a.Parents, a.Children, a.ChildrensParents = false, false, false
 	}
-	return a, nil
+	var e Expr = a
+	if indirect != "" {
+		e = &Indirect{Mode: indirect, Of: a}
+	}
+	if len(exclude) > 0 {
+		e = &Set{Members: []Expr{e}, Exclude: exclude}
+	}
+	return e, nil
+}
+
+// yamlBool reads a boolean as YAML 1.1 does (dbt reads selectors.yml so):
+// yes, no, on and off too.
+func yamlBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "y", "yes", "on":
+		return true, nil
+	case "n", "no", "off":
+		return false, nil
+	}
+	return strconv.ParseBool(strings.TrimSpace(s))
 }
 
 // excludeOf is the list of an `exclude:` entry of a union or intersection.
@@ -390,8 +424,13 @@ func (ix *index) addTestsAs(s bitset, mode string) {
 	}
 	ix.edges()
 	within := s
-	if mode == "buildable" { // what is selected and its ancestors
+	if mode == "buildable" { // what is selected, its ancestors and every source (dbt's)
 		within = ix.walk(s, ix.parents, Unlimited)
+		for i, n := range ix.nodes {
+			if n.ResourceType == "source" {
+				within.set(int32(i))
+			}
+		}
 	}
 	var add []int32
 	for _, i := range s.appendTo(nil) {
@@ -408,24 +447,63 @@ func (ix *index) addTestsAs(s bitset, mode string) {
 }
 
 // selectorMatcher matches what the selector a selector: atom names
-// selects, its definition evaluated once an index (with the command's
-// indirect selection, as --selector would).
+// selects (with the tests its definition's atoms select, eagerly).
+// evalAtom and Intersection take selectorSet instead, with or without
+// tests as they are asked.
 func selectorMatcher(a *Atom, ix *index) matcher {
+	s := ix.selectorSet(a.Value, true)
+	return func(i int) bool { return s.has(int32(i)) }
+}
+
+// selectorSet is what the named selector's definition selects, evaluated
+// once an index with tests (an eager selection, an exclusion) and once
+// without.
+func (ix *index) selectorSet(name string, tests bool) bitset {
 	if ix.selected == nil {
 		ix.selected = map[string]bitset{}
 	}
-	s, ok := ix.selected[a.Value]
+	key := name
+	if tests {
+		key = "\x00" + name
+	}
+	s, ok := ix.selected[key]
 	if !ok {
-		ix.selected[a.Value] = newBitset(len(ix.ids)) // (a cycle, which ParseDefinitions refuses, selects nothing)
-		if d := ix.opt.Selectors[a.Value]; d != nil {
-			s = ix.eval(d.Expr, ix.eager())
-			if ix.opt.IndirectTests && !ix.eager() {
-				ix.addTestsAs(s, ix.opt.Indirect)
-			}
+		ix.selected[key] = newBitset(len(ix.ids)) // (a cycle, which ParseDefinitions refuses, selects nothing)
+		if d := ix.opt.Selectors[SelectorName(name)]; d != nil {
+			s = ix.eval(d.Expr, tests)
 		} else {
 			s = newBitset(len(ix.ids))
 		}
-		ix.selected[a.Value] = s
+		ix.selected[key] = s
 	}
-	return func(i int) bool { return s.has(int32(i)) }
+	return s
+}
+
+// SelectorAtom is the selector that selects with the named YAML selector:
+// `selector:NAME`, the name escaped (as in a URL's path) where it holds
+// what the selector syntax reads otherwise (a space, a comma, "+", "@",
+// ":" or "%"). SelectorName reads it back.
+func SelectorAtom(name string) string {
+	var b strings.Builder
+	b.WriteString("selector:")
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; c {
+		case ' ', '\t', '\n', ',', '+', '@', ':', '%':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// SelectorName is the name a selector: atom's value names (SelectorAtom).
+func SelectorName(value string) string {
+	if !strings.Contains(value, "%") {
+		return value
+	}
+	if name, err := url.PathUnescape(value); err == nil {
+		return name
+	}
+	return value
 }
