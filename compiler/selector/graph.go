@@ -191,7 +191,7 @@ func (ix *index) words() map[string][]int32 {
 	ix.byWord = make(map[string][]int32, len(ix.nodes))
 	flat := ix.flatFQN()
 	for i, n := range ix.nodes {
-		var seen [4]string
+		var seen [5]string
 		k := 0
 		add := func(w string) {
 			if slices.Contains(seen[:k], w) {
@@ -208,6 +208,9 @@ func (ix *index) words() map[string][]int32 {
 			add(f[0])
 			if skip := strings.Count(n.FQN[0], ".") + 1; skip < len(f) {
 				add(f[skip])
+			}
+			if w, ok := versionWord(n); ok {
+				add(w)
 			}
 		}
 	}

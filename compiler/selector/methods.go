@@ -128,6 +128,9 @@ func fqnMatcher(value string, ix *index) matcher {
 		if name.match(n.Name) || (len(n.FQN) > 0 && name.match(n.FQN[len(n.FQN)-1])) {
 			return true
 		}
+		if w, ok := versionWord(n); ok && name.match(w) {
+			return true
+		}
 		f := flat[i]
 		if fqnPrefix(f, parts) {
 			return true
@@ -138,6 +141,15 @@ func fqnMatcher(value string, ix *index) matcher {
 		skip := strings.Count(n.FQN[0], ".") + 1
 		return skip <= len(f) && fqnPrefix(f[skip:], parts)
 	}
+}
+
+// versionWord is a version of a model as dbt's selectors also name it:
+// its fqn's last two parts joined by "_" (dim_customers_v2).
+func versionWord(n *Node) (string, bool) {
+	if n.Version == "" || len(n.FQN) < 2 {
+		return "", false
+	}
+	return n.FQN[len(n.FQN)-2] + "_" + n.FQN[len(n.FQN)-1], true
 }
 
 // pathMatcher selects nodes whose file is the path or lies below it.
