@@ -16,9 +16,9 @@ type FileOptions struct {
 	// gives the DAG's settings.
 	Project string
 	Airflow *compiler.Airflow
-	// Target and Vars are added to every command (--target, --vars) when
-	// set; Target defaults to Airflow.Target.
-	Target, Vars string
+	// Target, Profile and Vars are added to every command (--target,
+	// --profile, --vars) when set; Target defaults to Airflow.Target.
+	Target, Profile, Vars string
 	// Regenerate is the command that wrote the file, for its header.
 	Regenerate string
 }
@@ -38,6 +38,9 @@ func (d *DAG) Python(opt FileOptions) []byte {
 	var globals []string
 	if target != "" {
 		globals = append(globals, "--target", target)
+	}
+	if opt.Profile != "" {
+		globals = append(globals, "--profile", opt.Profile)
 	}
 	if opt.Vars != "" {
 		globals = append(globals, "--vars", opt.Vars)

@@ -51,7 +51,7 @@ func airflowGenerateCmd(g *globals) *cobra.Command {
 				return badInput("--group-by %s: %v", groupBy, err)
 			}
 			data := dag.Python(airflow.FileOptions{Project: res.Project.Name, Airflow: res.Project.Airflow,
-				Target: g.target, Vars: g.vars, Regenerate: regenerateCommand(g, &sel, groupBy, out)})
+				Target: g.target, Profile: g.profile, Vars: g.vars, Regenerate: regenerateCommand(g, &sel, groupBy, out)})
 			if err := writeFileAtomic(out, data); err != nil {
 				return &exitError{ExitFailure, err}
 			}
@@ -82,6 +82,9 @@ func regenerateCommand(g *globals, sel *selection, groupBy, out string) string {
 	parts := []string{"mart airflow generate"}
 	if g.target != "" {
 		parts = append(parts, "--target "+shellWord(g.target))
+	}
+	if g.profile != "" {
+		parts = append(parts, "--profile "+shellWord(g.profile))
 	}
 	if g.vars != "" {
 		parts = append(parts, "--vars "+shellWord(g.vars))

@@ -231,7 +231,7 @@ func (g *globals) compileByPatch() (bool, error) {
 		return false, err
 	}
 	p, why := compiler.CompileByPatch(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
-		Target: g.target, Vars: vars, InvocationID: newInvocationID(), PartialParse: true, Context: g.ctx,
+		Target: g.target, Profile: g.profile, Vars: vars, InvocationID: newInvocationID(), PartialParse: true, Context: g.ctx,
 		// the models that query the warehouse while they render are
 		// rendered against it, as after a whole compile (renderWithWarehouse);
 		// a compile that does not patch uses the warehouse opened ahead
@@ -290,7 +290,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	if err != nil {
 		return nil, nil, false, nil // the compile reports it
 	}
-	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
+	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Profile: g.profile, Vars: vars,
 		FullRefresh: f.fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
 	// --state's manifest.json is read while the patch is made, and before
 	// it writes target/ (which --state may be: the whole compile reads it

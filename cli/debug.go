@@ -43,7 +43,7 @@ func (g *globals) debug() error {
 		return badInput("the project file is invalid")
 	}
 	check("OK", "project %q (%s in %s)", proj.Name, proj.File, proj.Dir)
-	tgt, diags := compiler.LoadTarget(proj, compiler.ProfileOptions{ProfilesDir: g.profilesDir, Target: g.target, Vars: proj.Vars})
+	tgt, diags := compiler.LoadTarget(proj, compiler.ProfileOptions{ProfilesDir: g.profilesDir, Target: g.target, Profile: g.profile, Vars: proj.Vars})
 	g.v.Diagnostics(diags)
 	if diags.HasErrors() {
 		return badInput("the profile is invalid")
@@ -57,7 +57,7 @@ func (g *globals) debug() error {
 	// compiled as `mart compile` compiles (with a patch snapshot, which is
 	// dropped), to tell whether the next compiles can patch
 	pp := g.partialParse && !g.noPartialParse
-	res, cdiags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Vars: vars,
+	res, cdiags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Profile: g.profile, Vars: vars,
 		PartialParse: pp, PatchSnapshot: pp})
 	if cdiags.HasErrors() {
 		if res != nil {

@@ -57,6 +57,7 @@ type globals struct {
 	projectDir  string
 	profilesDir string
 	target      string
+	profile     string // --profile
 	vars        string
 	logFormat   string
 	// quiet: --quiet (-q), the view reports what goes wrong only (view.Quiet)
@@ -181,6 +182,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.StringVar(&g.projectDir, "project-dir", envOr("MART_PROJECT_DIR", "."), "directory holding mart.yml (or dbt_project.yml); also MART_PROJECT_DIR")
 	pf.StringVar(&g.profilesDir, "profiles-dir", os.Getenv("MART_PROFILES_DIR"), "directory holding profiles.yml (default: $MART_PROFILES_DIR, else the project dir, then ~/.mart)")
 	pf.StringVarP(&g.target, "target", "t", "", "profile target to use (default: the profile's target)")
+	pf.StringVar(&g.profile, "profile", "", "profile of profiles.yml to use (default: the project file's profile:)")
 	pf.StringVar(&g.vars, "vars", "", "YAML mapping of variables, e.g. '{start_date: 2026-01-01}'")
 	pf.StringVar(&g.logFormat, "log-format", "text", "output format: text or json")
 	pf.BoolVar(&g.partialParse, "partial-parse", true,

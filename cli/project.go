@@ -169,7 +169,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 		return nil, err
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
-		Target: g.target, Vars: vars, FullRefresh: fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse, PatchSnapshot: g.patchSnapshot,
+		Target: g.target, Profile: g.profile, Vars: vars, FullRefresh: fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse, PatchSnapshot: g.patchSnapshot,
 		PatchForRun: g.patchSnapshot && g.running}
 	if g.preopen && g.pre == nil { // one may be opening since a patch loaded the target
 		opt.OnTarget = g.startPreopen
@@ -323,7 +323,7 @@ func (s *selection) resolve(g *globals) error {
 		if proj == nil || d.HasErrors() {
 			return nil, d
 		}
-		return compiler.LoadTarget(proj, compiler.ProfileOptions{ProfilesDir: g.profilesDir, Target: g.target, Vars: vars})
+		return compiler.LoadTarget(proj, compiler.ProfileOptions{ProfilesDir: g.profilesDir, Target: g.target, Profile: g.profile, Vars: vars})
 	})
 	if diags.HasErrors() {
 		g.v.Diagnostics(diags)

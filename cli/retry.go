@@ -79,6 +79,9 @@ func (g *globals) retry(threads int) error {
 	if g.target == "" {
 		g.target = prev.Target
 	}
+	if g.profile == "" {
+		g.profile = prev.Profile
+	}
 	if g.vars == "" {
 		if prev.VarsRedacted {
 			return badInput("the last run's --vars held secrets, which run_results.json does not keep: pass --vars again, as the last run did")

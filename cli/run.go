@@ -146,6 +146,7 @@ type runArgs struct {
 	EventTimeStart string   `json:"event_time_start,omitempty"`
 	EventTimeEnd   string   `json:"event_time_end,omitempty"`
 	Target         string   `json:"target,omitempty"`
+	Profile        string   `json:"profile,omitempty"`
 	Vars           string   `json:"vars,omitempty"`
 	VarsRedacted   bool     `json:"vars_redacted,omitempty"` // secrets in Vars were masked (redactVars)
 	Defer          bool     `json:"defer,omitempty"`
@@ -164,7 +165,7 @@ func (f *runFlags) args(g *globals, threads int) runArgs {
 	vars, redacted := redactVars(g.vars)
 	return runArgs{Select: f.sel.selects, Exclude: f.sel.excludes, State: f.sel.state, FullRefresh: f.fullRefresh,
 		Empty: f.empty, Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
-		EventTimeEnd: f.eventTimeEnd, Target: g.target, Vars: vars, VarsRedacted: redacted, Defer: f.deferring.enabled,
+		EventTimeEnd: f.eventTimeEnd, Target: g.target, Profile: g.profile, Vars: vars, VarsRedacted: redacted, Defer: f.deferring.enabled,
 		FavorState: f.deferring.favorState}
 }
 

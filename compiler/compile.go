@@ -31,6 +31,9 @@ type Options struct {
 	ProjectDir  string
 	ProfilesDir string
 	Target      string
+	// Profile names the profile of profiles.yml to use instead of the
+	// project file's `profile:` (--profile)
+	Profile     string
 	Vars        map[string]any
 	FullRefresh bool
 	// Empty: ref() and source() read no rows (dbt's --empty): a
@@ -218,7 +221,7 @@ func Compile(opt Options) (*Result, Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Vars: proj.Vars})
+	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Profile: opt.Profile, Vars: proj.Vars})
 	diags = append(diags, tdiags...)
 	if diags.HasErrors() {
 		return nil, diags

@@ -2163,7 +2163,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	snap.Boot = bootID()
 	phase.Mark("scan")
-	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Vars: proj.Vars})
+	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Profile: opt.Profile, Vars: proj.Vars})
 	if tdiags.HasErrors() {
 		return nil, "the target does not load"
 	}

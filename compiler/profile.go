@@ -113,6 +113,7 @@ func (t *Target) Open(ctx context.Context, projectDir string) (warehouse.Warehou
 type ProfileOptions struct {
 	ProfilesDir string // --profiles-dir
 	Target      string // --target
+	Profile     string // --profile: instead of the project file's
 	Vars        map[string]any
 }
 
@@ -121,12 +122,16 @@ type ProfileOptions struct {
 // chosen output is rendered (env_var), as dbt does: another target's
 // missing variable does not matter.
 func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
+	profile, from := p.Profile, p.File
+	if opt.Profile != "" {
+		profile, from = opt.Profile, "--profile"
+	}
 	file := findProfiles(p.Dir, opt.ProfilesDir)
 	if file == "" {
 		if opt.ProfilesDir != "" {
 			return nil, Diagnostics{errorf(opt.ProfilesDir, 0, 0, "no profiles.yml in --profiles-dir %s", opt.ProfilesDir)}
 		}
-		return defaultTarget(p.Profile, firstNonEmpty(opt.Target, "dev"))
+		return defaultTarget(profile, firstNonEmpty(opt.Target, "dev"))
 	}
 	shown := file
 	if rel, err := filepath.Rel(p.Dir, file); err == nil && !strings.HasPrefix(rel, "..") {
@@ -141,7 +146,7 @@ func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 		return nil, Diagnostics{yamlError(shown, err)}
 	}
 	if len(root.Content) == 0 {
-		return defaultTarget(p.Profile, firstNonEmpty(opt.Target, "dev"))
+		return defaultTarget(profile, firstNonEmpty(opt.Target, "dev"))
 	}
 	var profiles map[string]struct {
 		Target  yaml.Node            `yaml:"target"`
@@ -150,10 +155,10 @@ func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 	if err := root.Content[0].Decode(&profiles); err != nil {
 		return nil, Diagnostics{errorf(shown, 1, 1, "profiles.yml: expected <profile>: {target: ..., outputs: {...}}: %v", err)}
 	}
-	prof, ok := profiles[p.Profile]
+	prof, ok := profiles[profile]
 	if !ok {
 		names := sortedKeys(profiles)
-		d := errorf(shown, 1, 1, "profile %q (from %s) not found in %s", p.Profile, p.File, shown)
+		d := errorf(shown, 1, 1, "profile %q (from %s) not found in %s", profile, from, shown)
 		d.Detail = fmt.Sprintf("profiles defined there: %s", strings.Join(names, ", "))
 		return nil, Diagnostics{d}
 	}
@@ -162,7 +167,7 @@ func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 	name := firstNonEmpty(opt.Target, prof.Target.Value, "dev")
 	node, ok := prof.Outputs[name]
 	if !ok {
-		d := errorf(shown, prof.Target.Line, prof.Target.Column, "target %q not found in profile %q", name, p.Profile)
+		d := errorf(shown, prof.Target.Line, prof.Target.Column, "target %q not found in profile %q", name, profile)
 		d.Detail = fmt.Sprintf("targets: %s", strings.Join(sortedKeys(prof.Outputs), ", "))
 		return nil, append(diags, d)
 	}
@@ -174,7 +179,7 @@ func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 	if err := node.Decode(&out); err != nil || node.Kind != yaml.MappingNode {
 		return nil, Diagnostics{errorf(shown, node.Line, node.Column, "target %q: expected a mapping of settings such as {type: duckdb, path: ...}", name)}
 	}
-	return newTarget(&Target{Name: name, Profile: p.Profile, Settings: out, File: shown}, keyPositions(&node))
+	return newTarget(&Target{Name: name, Profile: profile, Settings: out, File: shown}, keyPositions(&node))
 }
 
 // keyPositions maps each key of a YAML mapping to where it is written.
