@@ -89,6 +89,7 @@ func regenerateCommand(g *globals, sel *selection, groupBy, out string) string {
 	if g.vars != "" {
 		parts = append(parts, "--vars "+shellWord(g.vars))
 	}
+	mode := sel.indirect
 	if sel.given != nil { // (as typed, before selectors.yml resolved it)
 		sel = sel.given
 	}
@@ -100,6 +101,9 @@ func regenerateCommand(g *globals, sel *selection, groupBy, out string) string {
 	}
 	for _, s := range sel.excludes {
 		parts = append(parts, "--exclude "+shellWord(s))
+	}
+	if mode != "" && mode != "eager" {
+		parts = append(parts, "--indirect-selection "+mode)
 	}
 	if groupBy != airflow.ByNode {
 		parts = append(parts, "--group-by "+groupBy)

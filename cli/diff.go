@@ -118,8 +118,8 @@ func (g *globals) diff(f *diffFlags) error {
 // diffOutcome writes the markdown forms and sets the exit code.
 func (g *globals) diffOutcome(title string, diffs []view.ModelDiff, f *diffFlags) error {
 	md := view.MarkdownDiffs(title, diffs)
-	if f.format == "markdown" {
-		g.v.Info(md)
+	if f.format == "markdown" { // (what it was asked for: said under --quiet too)
+		view.Unquiet(g.v).Info(md)
 	}
 	if f.summary != "" {
 		if err := appendFile(f.summary, md+"\n"); err != nil {
@@ -135,7 +135,11 @@ func (g *globals) diffOutcome(title string, diffs []view.ModelDiff, f *diffFlags
 			differing++
 		}
 	}
-	g.v.Info(fmt.Sprintf("Models that differ: %d of %d.", differing, len(diffs)))
+	say := g.v.Info
+	if differing > 0 { // (a difference is what --quiet still says)
+		say = view.Unquiet(g.v).Info
+	}
+	say(fmt.Sprintf("Models that differ: %d of %d.", differing, len(diffs)))
 	if f.failOn && differing > 0 {
 		return &exitError{ExitFailure, nil}
 	}

@@ -250,6 +250,11 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	}
 	p := newPlan(res, ids, kinds, f.storeFailures)
 	if len(p.Steps) == 0 {
+		if len(kinds) == 0 { // --resource-type and --exclude-resource-type left none
+			g.v.Info(fmt.Sprintf("Nothing to do: mart %s runs %s, and --resource-type and --exclude-resource-type leave none of them.",
+				command, strings.Join(commandKinds[command], ", ")))
+			return g.writeManifestOnly(res)
+		}
 		g.v.Info(fmt.Sprintf("Nothing to do: the selection matched no %s.", strings.Join(kinds, ", ")))
 		return g.writeManifestOnly(res)
 	}

@@ -131,6 +131,9 @@ func LoadTarget(p *Project, opt ProfileOptions) (*Target, Diagnostics) {
 		if opt.ProfilesDir != "" {
 			return nil, Diagnostics{errorf(opt.ProfilesDir, 0, 0, "no profiles.yml in --profiles-dir %s", opt.ProfilesDir)}
 		}
+		if opt.Profile != "" { // (the embedded default has no name to choose)
+			return nil, Diagnostics{errorf(p.File, 0, 0, "--profile %s: no profiles.yml holds it (none in the project dir, $MART_PROFILES_DIR or ~/.mart)", opt.Profile)}
+		}
 		return defaultTarget(profile, firstNonEmpty(opt.Target, "dev"))
 	}
 	shown := file

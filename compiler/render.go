@@ -107,8 +107,9 @@ type RenderOptions struct {
 	// Values are more template variables (run-operation's arguments).
 	Values map[string]any
 	// Log, when set, receives what templates log() with info=True and
-	// print(); otherwise they print nothing.
-	Log func(msg string)
+	// print(); otherwise they print nothing. Print, when set, receives
+	// print()'s instead (--quiet silences log(), not print(), as dbt's).
+	Log, Print func(msg string)
 }
 
 func (o RenderOptions) batched() bool { return !o.BatchStart.IsZero() && !o.BatchEnd.IsZero() }
@@ -130,9 +131,12 @@ func (s *scope) emptied(rel Relation, opt RenderOptions) Relation {
 	if !s.opt.Empty || opt.Mocks != nil {
 		return rel
 	}
-	rel["__text"] = fmt.Sprintf("(select * from %s where false limit 0)", rel["__text"])
+	rel["__text"] = emptiedText(fmt.Sprint(rel["__text"]))
 	return rel
 }
+
+// emptiedText is a relation's text that yields no rows (emptied).
+func emptiedText(text string) string { return "(select * from " + text + " where false limit 0)" }
 
 // renderContext builds every template variable of one node's render.
 func (s *scope) renderContext(st *renderState, opt RenderOptions) map[string]any {
@@ -258,13 +262,17 @@ func (l *renderLocals) value(name string) (any, bool) {
 			}), true
 		}
 	case "print":
-		if opt.Log != nil {
+		out := opt.Print
+		if out == nil {
+			out = opt.Log
+		}
+		if out != nil {
 			return jinja.Func(func(args []any, _ map[string]any) (any, error) {
 				parts := make([]string, len(args))
 				for i, a := range args {
 					parts[i] = jinja.Str(a)
 				}
-				opt.Log(strings.Join(parts, " "))
+				out(strings.Join(parts, " "))
 				return "", nil
 			}), true
 		}

@@ -673,6 +673,9 @@ func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions)
 			_, text = st.recordRef(RefCall{Name: n.Name, Version: n.Version}, tc.pos)
 		}
 		st.mu.Unlock()
+		if s.opt.Empty && opt.Mocks == nil { // (as ref() and source() give it: emptied)
+			text = emptiedText(text)
+		}
 		if tc.where != "" {
 			text = whereSubquery(text, tc.where)
 		}

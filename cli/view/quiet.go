@@ -23,11 +23,17 @@ type quiet struct{ View }
 // IsHuman says whether v writes text for people (the human view, quiet or
 // not), rather than JSON events.
 func IsHuman(v View) bool {
-	if q, ok := v.(quiet); ok {
-		v = q.View
-	}
-	_, ok := v.(*Human)
+	_, ok := Unquiet(v).(*Human)
 	return ok
+}
+
+// Unquiet is the view v wraps under --quiet, or v: what a command was
+// asked to print (print() of a macro, diff's markdown) goes through it.
+func Unquiet(v View) View {
+	if q, ok := v.(quiet); ok {
+		return q.View
+	}
+	return v
 }
 
 func (q quiet) Diagnostics(ds compiler.Diagnostics) {
