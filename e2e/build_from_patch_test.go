@@ -507,8 +507,7 @@ func TestLsFromPatchMatchesWholeCompile(t *testing.T) {
 							"checksum", "fqn", "columns", "meta", "description", "patch_path", "refs", "sources",
 							"test_metadata", "unit_test", "freshness", "database", "schema", "version", "config",
 							"unrendered_config", "constraints", "column_name", "attached_node", "source_name", "identifier",
-							"latest_version", "language", "seed_path", "loaded_at_field", "extract", "fingerprint"},
-						{"-o", "json", "--output-keys", "name resource_type", "--exclude-resource-type", "test"}} {
+							"latest_version", "language", "seed_path", "loaded_at_field", "extract", "fingerprint"}} {
 						args := append(append([]string{"ls"}, selectArgs(sel)...), extra...)
 						a := martEnv(t, light, []string{"MART_TIMINGS=1"}, args...)
 						b := mart(t, whole, append(args, "--no-partial-parse")...)
