@@ -275,16 +275,11 @@ func parseDefinition(n *yaml.Node) (Expr, error) {
 		for _, item := range list.Content {
 			item = deref(item)
 			if ex := excludeOf(item); ex != nil {
-				if ex.Kind != yaml.SequenceNode || len(ex.Content) == 0 {
-					return nil, fail(ex, "exclude: expected a list of definitions")
+				more, err := parseExclude(ex)
+				if err != nil {
+					return nil, err
 				}
-				for _, x := range ex.Content {
-					e, err := parseDefinition(x)
-					if err != nil {
-						return nil, err
-					}
-					s.Exclude = append(s.Exclude, e)
-				}
+				s.Exclude = append(s.Exclude, more...)
 				continue
 			}
 			e, err := parseDefinition(item)
@@ -319,16 +314,11 @@ func parseDefinition(n *yaml.Node) (Expr, error) {
 			switch k.Value {
 			case "method", "value":
 			case "exclude": // the definition less these, as dbt's
-				if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
-					return nil, fail(v, "exclude: expected a list of definitions")
+				more, err := parseExclude(v)
+				if err != nil {
+					return nil, err
 				}
-				for _, x := range v.Content {
-					e, err := parseDefinition(x)
-					if err != nil {
-						return nil, err
-					}
-					exclude = append(exclude, e)
-				}
+				exclude = append(exclude, more...)
 			case "parents", "children", "childrens_parents":
 				b, err := yamlBool(v.Value)
 				if v.Kind != yaml.ScalarNode || err != nil {
@@ -402,6 +392,22 @@ func yamlBool(s string) (bool, error) {
 		return false, nil
 	}
 	return strconv.ParseBool(strings.TrimSpace(s))
+}
+
+// parseExclude reads an `exclude:` list of definitions.
+func parseExclude(list *yaml.Node) ([]Expr, error) {
+	if list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
+		return nil, &DefinitionError{list.Line, "exclude: expected a list of definitions"}
+	}
+	out := make([]Expr, 0, len(list.Content))
+	for _, x := range list.Content {
+		e, err := parseDefinition(x)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // excludeOf is the list of an `exclude:` entry of a union or intersection.
