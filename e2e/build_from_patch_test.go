@@ -34,6 +34,7 @@ import (
 // of the same selection prints and, at the end, every table must be the
 // same.
 func TestBuildFromPatchMatchesWholeCompile(t *testing.T) {
+	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	cases := []struct {
 		name      string
 		dir       func(t testing.TB) string
@@ -470,6 +471,7 @@ func TestBuildFromPatchDamagedIndex(t *testing.T) {
 // next compile it loads from the snapshot again. Plain `mart ls` writes
 // nothing either.
 func TestLsFromPatchMatchesWholeCompile(t *testing.T) {
+	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	cases := []struct {
 		name    string
 		dir     func(t testing.TB) string
@@ -1800,6 +1802,7 @@ func TestBuildFromPatchAfterSourceFolderConfigEdit(t *testing.T) {
 // output, the results and SQL of its run and manifest.json must be the
 // same, after a compile every compiled file, and at the end every table.
 func TestDeferFromPatchMatchesWholeCompile(t *testing.T) {
+	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	deferTo := func(state string, args ...string) []string {
 		return append(append([]string{"build", "--threads", "1"}, args...), "--defer", "--state", state)
 	}

@@ -177,6 +177,7 @@ var r35Forms = [][]string{{}, {"-o", "name"}, {"-o", "path"}, {"-o", "selector",
 
 // every node kind, plain ls and many selectors, in each form
 func TestReview35LsKinds(t *testing.T) {
+	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	light, whole := r35Pair(t, r35Files())
 	sels := [][]string{{}, {"--exclude", "resource_type:test"}, {"--exclude", "source:*"}, {"--exclude", "nosuch"},
 		{"--exclude", "fct+"}, {"--select", "source:*"}, {"--select", "source:*+"}, {"--select", "test_type:unit"},
@@ -231,6 +232,7 @@ func TestReview35LsOptions(t *testing.T) {
 
 // ls right after edits of every kind of file: never a stale snapshot
 func TestReview35LsAfterEdits(t *testing.T) {
+	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	t.Run("versioned", func(t *testing.T) { r35AfterEdits(t, r35Files()) })
 	t.Run("unversioned", func(t *testing.T) { r35AfterEdits(t, r35Unversioned()) })
 }

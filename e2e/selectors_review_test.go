@@ -98,6 +98,7 @@ models:
 // Every listing of YAML selectors made from the snapshot a compile keeps
 // is the one a whole compile makes, byte for byte, in each output form.
 func TestReviewSelectorsLsFromPatchMatchesWholeCompile(t *testing.T) {
+	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	light, whole := reviewSelectorsProject(t), reviewSelectorsProject(t)
 	past := time.Now().Add(-time.Hour)
 	require.NoError(t, filepath.WalkDir(light, func(p string, d os.DirEntry, err error) error {

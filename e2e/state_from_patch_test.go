@@ -47,6 +47,7 @@ models:
 // do, a deferred build of state:modified+ (the pull-request job) runs what
 // the whole compile's runs, and each loads from the snapshot.
 func TestStateSelectorFromPatchMatchesWholeCompile(t *testing.T) {
+	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	light, whole := stateProject(t), stateProject(t)
 	for _, dir := range []string{light, whole} {
 		r := mart(t, dir, "build")
