@@ -5,25 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/compiler/selector"
-	"github.com/mart-dev/mart/internal/envvar"
 )
 
 // selectorsEnvVar is env_var() in selectors.yml: envVar, unrecorded.
-var selectorsEnvVar = jinja.Func(func(args []any, kw map[string]any) (any, error) {
-	if len(args) == 0 {
-		return nil, fmt.Errorf("env_var() needs the variable's name")
-	}
-	if name := jinja.Str(args[0]); strings.HasPrefix(name, SecretEnvPrefix) {
-		return nil, &SecretEnvError{Name: name}
-	}
-	return envvar.Lookup(jinja.Str(args[0]), args, kw)
-})
+var selectorsEnvVar = envVarFunc(false, false)
 
 // SelectorsFile is dbt's file of YAML selectors, at the project's root.
 const SelectorsFile = "selectors.yml"
@@ -47,7 +36,7 @@ func LoadSelectors(dir string, cliVars map[string]any, loadTarget func() (*Targe
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, Diagnostics{yamlError(file, err)}
 	}
-	if strings.Contains(string(data), "{{") || strings.Contains(string(data), "{%") {
+	if isTemplate(string(data)) {
 		var ctx map[string]any
 		var diags Diagnostics
 		var render func(n *yaml.Node)

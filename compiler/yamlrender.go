@@ -96,18 +96,22 @@ func (e *SecretEnvError) Error() string {
 
 // envVar is env_var(name, default): the environment variable, or the
 // default, or an error; a secret env var is an error.
-var envVar = envVarFunc(false)
+var envVar = envVarFunc(false, true)
 
 // secretEnvVar is env_var() that may read secret env vars.
-var secretEnvVar = envVarFunc(true)
+var secretEnvVar = envVarFunc(true, true)
 
-func envVarFunc(secrets bool) jinja.Func {
+// envVarFunc is env_var(); with record, it records the names it reads
+// (envRead), as varLookup records var()'s.
+func envVarFunc(secrets, record bool) jinja.Func {
 	return func(args []any, kw map[string]any) (any, error) {
 		if len(args) == 0 {
 			return nil, fmt.Errorf("env_var() needs the variable's name")
 		}
 		name := jinja.Str(args[0])
-		envRead.Store(name, true) // a patch snapshot checks it next time (patch.go)
+		if record {
+			envRead.Store(name, true) // a patch snapshot checks it next time (patch.go)
+		}
 		if !secrets && strings.HasPrefix(name, SecretEnvPrefix) {
 			return nil, &SecretEnvError{Name: name}
 		}
