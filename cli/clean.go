@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/mart-dev/mart/compiler"
 )
 
 func init() { commands = append(commands, cleanCmd) }
@@ -18,7 +16,7 @@ func cleanCmd(g *globals) *cobra.Command {
 		Short: "Delete the target directory (compiled SQL, artifacts and the default DuckDB file)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			proj, diags := compiler.LoadProject(g.projectDir, nil)
+			proj, diags := g.loadProject(nil)
 			if diags.HasErrors() {
 				g.v.Diagnostics(diags)
 				return badInput("the project file is invalid")

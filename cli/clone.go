@@ -29,7 +29,7 @@ func cloneCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return g.clone(&sel, fullRefresh) },
 	}
 	sel.register(cmd)
-	cmd.Flags().BoolVar(&fullRefresh, "full-refresh", false, "clone also the relations this target already has (they are replaced)")
+	cmd.Flags().BoolVarP(&fullRefresh, "full-refresh", "f", false, "clone also the relations this target already has (they are replaced)")
 	return cmd
 }
 

@@ -230,7 +230,7 @@ func (g *globals) compileByPatch() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	p, why := compiler.CompileByPatch(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
+	p, why := compiler.CompileByPatch(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, TargetPath: g.dbt.targetPath,
 		Target: g.target, Profile: g.profile, Vars: vars, InvocationID: newInvocationID(), PartialParse: true, Context: g.ctx,
 		// the models that query the warehouse while they render are
 		// rendered against it, as after a whole compile (renderWithWarehouse);
@@ -250,7 +250,12 @@ func (g *globals) compileByPatch() (bool, error) {
 		}
 		return false, nil
 	}
-	g.v.Diagnostics(p.Diags)
+	diags := g.promote(p.Diags) // (--warn-error: target/ is written, as a whole compile writes it)
+	g.v.Diagnostics(diags)
+	if diags.HasErrors() {
+		n := len(diags.Errors())
+		return true, badInput("%d error%s in the project (--warn-error)", n, plural(n))
+	}
 	if p.WarehouseRendered > 0 {
 		g.v.Diagnostics(p.WarehouseDiags)
 		g.v.Info(warehouseRenderInfo(p.WarehouseRendered, p.Target))
@@ -290,7 +295,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	if err != nil {
 		return nil, nil, false, nil // the compile reports it
 	}
-	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Profile: g.profile, Vars: vars,
+	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, TargetPath: g.dbt.targetPath, Target: g.target, Profile: g.profile, Vars: vars,
 		FullRefresh: f.fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
 	// --state's manifest.json is read while the patch is made, and before
 	// it writes target/ (which --state may be: the whole compile reads it
@@ -424,11 +429,13 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	}
+	if g.promote(p.Diags).HasErrors() || matchedNone && g.dbt.warnErrors.promotes(eventNoNodes) {
+		return fail("--warn-error makes a warning an error") // the whole compile reports it
+	}
 	g.v.Diagnostics(p.Diags)
 	g.printedDiags = p.Diags
 	if matchedNone {
-		g.v.Diagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
-			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(f.sel.selects, " "))}})
+		_ = g.matchedNone(f.sel.selects) // (a warning: not promoted, above)
 	}
 	return res, ids, true, p
 }

@@ -37,7 +37,7 @@ func (g *globals) debug() error {
 	check := func(status, format string, a ...any) {
 		g.v.Check(view.Check{Status: status, Message: fmt.Sprintf(format, a...)})
 	}
-	proj, diags := compiler.LoadProject(g.projectDir, vars)
+	proj, diags := g.loadProject(vars)
 	if diags.HasErrors() {
 		g.v.Diagnostics(diags)
 		return badInput("the project file is invalid")
@@ -57,7 +57,7 @@ func (g *globals) debug() error {
 	// compiled as `mart compile` compiles (with a patch snapshot, which is
 	// dropped), to tell whether the next compiles can patch
 	pp := g.partialParse && !g.noPartialParse
-	res, cdiags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, Target: g.target, Profile: g.profile, Vars: vars,
+	res, cdiags := compiler.Compile(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, TargetPath: g.dbt.targetPath, Target: g.target, Profile: g.profile, Vars: vars,
 		PartialParse: pp, PatchSnapshot: pp})
 	if cdiags.HasErrors() {
 		if res != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/deps"
 )
 
@@ -18,7 +17,7 @@ func depsCmd(g *globals) *cobra.Command {
 		Short: "Install the packages of packages.yml (local, git and dbt hub packages) into dbt_packages/ and write package-lock.yml",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			proj, diags := compiler.LoadProject(g.projectDir, nil)
+			proj, diags := g.loadProject(nil)
 			if diags.HasErrors() {
 				g.v.Diagnostics(diags)
 				return badInput("the project file is invalid")

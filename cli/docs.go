@@ -129,7 +129,7 @@ func (g *globals) catalog(res *compiler.Result, empty bool) (*docsite.Catalog, e
 }
 
 func (g *globals) docsServe(host string, port int) error {
-	proj, diags := compiler.LoadProject(g.projectDir, nil)
+	proj, diags := g.loadProject(nil)
 	if diags.HasErrors() {
 		g.v.Diagnostics(diags)
 		return badInput("the project file is invalid")

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -62,6 +63,8 @@ type globals struct {
 	logFormat   string
 	// quiet: --quiet (-q), the view reports what goes wrong only (view.Quiet)
 	quiet bool
+	// dbt: dbt's global flags that mart reads (dbtflags.go)
+	dbt dbtGlobals
 	// empty: the run's --empty (ref() and source() read no rows)
 	empty bool
 	// printedDiags are the diagnostics compileProject printed.
@@ -163,7 +166,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// the view is needed before cobra parses the flags, to report a flag
 	// error in the format asked for
 	format := logFormatArg(args)
-	g.v = view.New(format, stdout, stderr)
+	if format == "" {
+		format = envOr("DBT_LOG_FORMAT", "text")
+	}
+	g.v = view.New(strings.ToLower(format), stdout, stderr)
 	root := &cobra.Command{
 		Use:           "mart",
 		Short:         "mart builds SQL data marts: templated models compiled into a DAG and built into a warehouse",
@@ -179,8 +185,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.projectDir, "project-dir", envOr("MART_PROJECT_DIR", "."), "directory holding mart.yml (or dbt_project.yml); also MART_PROJECT_DIR")
-	pf.StringVar(&g.profilesDir, "profiles-dir", os.Getenv("MART_PROFILES_DIR"), "directory holding profiles.yml (default: $MART_PROFILES_DIR, else the project dir, then ~/.mart)")
+	pf.StringVar(&g.projectDir, "project-dir", envOr("MART_PROJECT_DIR", envOr("DBT_PROJECT_DIR", ".")), "directory holding mart.yml (or dbt_project.yml); also MART_PROJECT_DIR or DBT_PROJECT_DIR")
+	pf.StringVar(&g.profilesDir, "profiles-dir", envOr("MART_PROFILES_DIR", os.Getenv("DBT_PROFILES_DIR")), "directory holding profiles.yml (default: $MART_PROFILES_DIR or $DBT_PROFILES_DIR, else the project dir, then ~/.mart)")
 	pf.StringVarP(&g.target, "target", "t", "", "profile target to use (default: the profile's target)")
 	pf.StringVar(&g.profile, "profile", "", "profile of profiles.yml to use (default: the project file's profile:)")
 	pf.StringVar(&g.vars, "vars", "", "YAML mapping of variables, e.g. '{start_date: 2026-01-01}'")
@@ -190,19 +196,37 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.BoolVar(&g.noPartialParse, "no-partial-parse", envFlag("MART_NO_PARTIAL_PARSE"),
 		"render every template again, even with --partial-parse (also MART_NO_PARTIAL_PARSE=1)")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "report only what goes wrong, and what the command lists or shows (as dbt's --quiet)")
+	registerDBTGlobals(pf, &g.dbt)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		if g.logFormat != "text" && g.logFormat != "json" {
+		if err := g.applyProjectFlags(cmd); err != nil {
+			return err
+		}
+		if f := strings.ToLower(g.logFormat); f != format && (f == "json") != (format == "json") {
+			g.v = view.New(f, stdout, stderr) // the project's flags: said
+		}
+		g.logFormat = strings.ToLower(g.logFormat)
+		if !slices.Contains(logFormats, g.logFormat) {
 			return badInput("--log-format must be text or json, not %q", g.logFormat)
 		}
-		if g.quiet {
+		if err := g.dbt.check(); err != nil {
+			return err
+		}
+		switch {
+		case g.quiet && g.dbt.logLevel != "none":
 			g.v = view.Quiet(g.v)
+		default:
+			g.v = view.Level(g.v, g.dbt.logLevel)
 		}
 		return nil
 	}
 	for _, f := range commands {
 		root.AddCommand(f(g))
 	}
-	err := root.ExecuteContext(context.WithValue(ctx, globalsKey{}, g))
+	addNegations(root)
+	var err error
+	if err = applyDBTEnv(root); err == nil {
+		err = root.ExecuteContext(context.WithValue(ctx, globalsKey{}, g))
+	}
 	g.releasePreopened()
 	if err == nil {
 		return ExitOK
@@ -219,19 +243,19 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return ExitBadInput
 }
 
-// logFormatArg finds --log-format's value in args ("text" when absent).
+// logFormatArg finds --log-format's value in args ("" when absent).
 func logFormatArg(args []string) string {
 	for i, a := range args {
 		switch {
 		case a == "--":
-			return "text"
+			return ""
 		case a == "--log-format" && i+1 < len(args):
 			return args[i+1]
 		case len(a) > len("--log-format=") && a[:len("--log-format=")] == "--log-format=":
 			return a[len("--log-format="):]
 		}
 	}
-	return "text"
+	return ""
 }
 
 // commands makes each of mart's commands; the files that define them add

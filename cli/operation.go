@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
-	"github.com/mart-dev/mart/cli/view"
 	"github.com/mart-dev/mart/compiler"
 )
 
@@ -48,7 +47,7 @@ func (g *globals) runOperation(name, rawArgs string) error {
 		return err
 	}
 	defer wh.Close()
-	err = res.Renderer.RunOperation(g.ctx, name, args, compiler.RenderOptions{Warehouse: wh, Log: g.v.Info, Print: view.Unquiet(g.v).Info})
+	err = res.Renderer.RunOperation(g.ctx, name, args, compiler.RenderOptions{Warehouse: wh, Log: g.v.Info, Print: g.printer()})
 	var unknown *compiler.UnknownMacroError
 	switch {
 	case errors.As(err, &unknown):

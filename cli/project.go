@@ -168,7 +168,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 	if err != nil {
 		return nil, err
 	}
-	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir,
+	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, TargetPath: g.dbt.targetPath,
 		Target: g.target, Profile: g.profile, Vars: vars, FullRefresh: fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: g.partialParse && !g.noPartialParse, PatchSnapshot: g.patchSnapshot,
 		PatchForRun: g.patchSnapshot && g.running}
 	if g.preopen && g.pre == nil { // one may be opening since a patch loaded the target
@@ -178,6 +178,7 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 	if res != nil {
 		diags = append(diags, extractDiagnostics(res)...)
 	}
+	diags = g.promote(diags) // (--warn-error)
 	g.v.Diagnostics(diags)
 	g.printedDiags = diags
 	if diags.HasErrors() {
@@ -266,8 +267,9 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		return nil, &exitError{ExitBadInput, err}
 	}
 	if len(ids) == 0 && len(s.selects) > 0 {
-		g.v.Diagnostics(compiler.Diagnostics{{Severity: compiler.SevWarning,
-			Summary: fmt.Sprintf("the selection %q matched no nodes", strings.Join(s.selects, " "))}})
+		if err := g.matchedNone(s.selects); err != nil {
+			return nil, err
+		}
 	}
 	return ids, nil
 }

@@ -43,7 +43,7 @@ func retryCmd(g *globals) *cobra.Command {
 }
 
 func (g *globals) retry(threads int) error {
-	proj, diags := compiler.LoadProject(g.projectDir, nil)
+	proj, diags := g.loadProject(nil)
 	if diags.HasErrors() {
 		g.v.Diagnostics(diags)
 		return badInput("the project file is invalid")
@@ -81,6 +81,13 @@ func (g *globals) retry(threads int) error {
 	}
 	if g.profile == "" {
 		g.profile = prev.Profile
+	}
+	if !g.dbt.warnError && g.dbt.warnErrorOptions == "" { // as the last run
+		w, err := parseWarnErrors(prev.WarnError, prev.WarnErrorOptions)
+		if err != nil {
+			return err
+		}
+		g.dbt.warnError, g.dbt.warnErrorOptions, g.dbt.warnErrors = prev.WarnError, prev.WarnErrorOptions, w
 	}
 	if g.vars == "" {
 		if prev.VarsRedacted {

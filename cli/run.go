@@ -103,7 +103,7 @@ func runLike(name, short string, indirectTests bool) func(g *globals) *cobra.Com
 			// accepted, as dbt's wrappers pass it to every command; nothing to rebuild
 			refreshHelp = "no effect on " + name + "s (accepted so that scripts may pass it to every command)"
 		}
-		cmd.Flags().BoolVar(&f.fullRefresh, "full-refresh", false, refreshHelp)
+		cmd.Flags().BoolVarP(&f.fullRefresh, "full-refresh", "f", false, refreshHelp)
 		cmd.Flags().BoolVarP(&f.failFast, "fail-fast", "x", false, "stop at the first failure")
 		cmd.Flags().StringVar(&f.summaryFile, "summary-file", "", "also append a markdown summary of the run to this file (e.g. $GITHUB_STEP_SUMMARY)")
 		cmd.Flags().StringVar(&f.openLineageURL, "openlineage-url", "", "send OpenLineage run events to this endpoint (default: $OPENLINEAGE_URL)")
@@ -152,6 +152,9 @@ type runArgs struct {
 	Defer          bool     `json:"defer,omitempty"`
 	FavorState     bool     `json:"favor_state,omitempty"`
 	RetryOf        string   `json:"retry_of,omitempty"`
+	// dbt's names (its run_results.json's args)
+	WarnError        bool   `json:"warn_error,omitempty"`
+	WarnErrorOptions string `json:"warn_error_options,omitempty"`
 }
 
 func (a runArgs) asMap() map[string]any {
@@ -166,7 +169,7 @@ func (f *runFlags) args(g *globals, threads int) runArgs {
 	return runArgs{Select: f.sel.selects, Exclude: f.sel.excludes, State: f.sel.state, FullRefresh: f.fullRefresh,
 		Empty: f.empty, Threads: threads, FailFast: f.failFast, StoreFailures: f.storeFailures, EventTimeStart: f.eventTimeStart,
 		EventTimeEnd: f.eventTimeEnd, Target: g.target, Profile: g.profile, Vars: vars, VarsRedacted: redacted, Defer: f.deferring.enabled,
-		FavorState: f.deferring.favorState}
+		FavorState: f.deferring.favorState, WarnError: g.dbt.warnError, WarnErrorOptions: g.dbt.warnErrorOptions}
 }
 
 func (g *globals) runNodes(command string, kinds []string, indirectTests bool, f *runFlags) error {
@@ -332,7 +335,8 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 	g.v.RunStarted(view.RunStart{Command: command, Counts: stepCounts(p), Threads: threads,
 		TargetType: res.Target.Type, TargetName: res.Target.Name})
 	opt := runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
-		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end}
+		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
+		WarnError: g.dbt.warnErrors.promotes(eventTestResult)}
 	lin := g.startLineage(endpoint, res, p, wh, command, invocation)
 	lin.hook(&opt)
 	rr, runErr := g.run(res, wh, p, opt)
@@ -367,7 +371,7 @@ func (g *globals) run(res *compiler.Result, wh warehouse.Warehouse, p *plan.Plan
 	opt.Target, opt.ProjectDir, opt.TestPaths = res.Target.Name, res.Project.Dir, res.Project.TestPaths
 	opt.TargetDir, opt.TargetPath = res.TargetDir(), res.Project.TargetPath
 	opt.Renderer = res.Renderer
-	opt.Log = g.v.Info
+	opt.Log, opt.Print = g.v.Info, g.printer()
 	also := opt.OnFinish
 	opt.OnFinish = func(r *runner.NodeResult, i, total int) {
 		g.v.NodeFinished(res.Manifest.Node(r.UniqueID), r, i, total)

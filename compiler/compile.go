@@ -33,7 +33,10 @@ type Options struct {
 	Target      string
 	// Profile names the profile of profiles.yml to use instead of the
 	// project file's `profile:` (--profile)
-	Profile     string
+	Profile string
+	// TargetPath overrides the project file's target-path (--target-path,
+	// DBT_TARGET_PATH): where target/ is written for this run
+	TargetPath  string
 	Vars        map[string]any
 	FullRefresh bool
 	// Empty: ref() and source() read no rows (dbt's --empty): a
@@ -81,6 +84,16 @@ type Options struct {
 	Warehouse func(*Project, *Target) func() (warehouse.Warehouse, error)
 	// Context is the warehouse renders' (nil: context.Background()).
 	Context context.Context
+}
+
+// loadProject loads the project of opt, with its target path overridden
+// when opt names one.
+func (o Options) loadProject() (*Project, Diagnostics) {
+	proj, diags := LoadProject(o.ProjectDir, o.Vars)
+	if proj != nil && o.TargetPath != "" {
+		proj.TargetPath = o.TargetPath
+	}
+	return proj, diags
 }
 
 // withDefaults fills in the project directory (".") and run_started_at
@@ -217,7 +230,7 @@ var compileHook func(*compilation)
 func Compile(opt Options) (*Result, Diagnostics) {
 	opt = opt.withDefaults()
 	phase.Mark("start")
-	proj, diags := LoadProject(opt.ProjectDir, opt.Vars)
+	proj, diags := opt.loadProject()
 	if diags.HasErrors() {
 		return nil, diags
 	}

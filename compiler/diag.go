@@ -61,6 +61,20 @@ func (ds Diagnostics) HasErrors() bool {
 }
 
 // Errors returns only the error diagnostics.
+func (ds Diagnostics) HasWarnings() bool {
+	for _, d := range ds {
+		if d.Severity == SevWarning {
+			return true
+		}
+	}
+	return false
+}
+
+// IsNote says whether a diagnostic is partial parsing's note about
+// target/'s caches (ignored, or every template rendered), not about the
+// project.
+func IsNote(d Diagnostic) bool { return strings.HasPrefix(d.Summary, partialParseNote) }
+
 func (ds Diagnostics) Errors() Diagnostics {
 	var out Diagnostics
 	for _, d := range ds {

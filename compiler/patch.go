@@ -899,7 +899,7 @@ func patchKey(opt Options, proj *Project, whole bool) string {
 			files = append(files, p.Dir, p.fileSum)
 		}
 	}
-	b, err := json.Marshal([]any{opt.FullRefresh, opt.ProfilesDir, files, opt.Empty})
+	b, err := json.Marshal([]any{opt.FullRefresh, opt.ProfilesDir, files, opt.Empty, opt.TargetPath})
 	if err != nil {
 		return ""
 	}
@@ -1711,7 +1711,7 @@ var patchWriteHook func()
 func CompileByPatch(opt Options) (*Patched, string) {
 	opt = opt.withDefaults()
 	phase.Mark("start")
-	proj, loadDiags := LoadProject(opt.ProjectDir, opt.Vars)
+	proj, loadDiags := opt.loadProject()
 	if loadDiags.HasErrors() {
 		return nil, "the project does not load"
 	}

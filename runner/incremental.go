@@ -42,7 +42,7 @@ func (r *Runner) runIncremental(ctx context.Context, n *compiler.Node, res *Node
 		if sql, err = r.sqlOf(ctx, n, res); err != nil {
 			return err
 		}
-	} else if sql, err = r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Incremental: true, Warehouse: r.wh}); err != nil {
+	} else if sql, err = r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Incremental: true, Warehouse: r.wh}); err != nil {
 		return fmt.Errorf("rendering %s for an incremental run: %w", n.Name, err)
 	}
 	if _, err := r.checkContract(ctx, n, sql, false); err != nil {
@@ -274,7 +274,7 @@ func (r *Runner) runMicrobatch(ctx context.Context, n *compiler.Node, res *NodeR
 }
 
 func (r *Runner) runBatch(ctx context.Context, inc warehouse.Incrementer, n *compiler.Node, opt warehouse.IncrementalOptions) (warehouse.IncrementalResult, error) {
-	sql, err := r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Incremental: !opt.Replace,
+	sql, err := r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Incremental: !opt.Replace,
 		BatchStart: opt.BatchStart, BatchEnd: opt.BatchEnd, Warehouse: r.wh})
 	if err != nil {
 		return warehouse.IncrementalResult{}, fmt.Errorf("rendering %s: %w", n.Name, err)

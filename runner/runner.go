@@ -34,8 +34,9 @@ const (
 // Options configure a run.
 type Options struct {
 	// Log receives what templates rendered at run time log(..., info=True)
-	// or print() (nil: nothing is printed).
-	Log func(msg string)
+	// or print() (nil: nothing is printed). Print, when set, receives
+	// print()'s instead (compiler.RenderOptions).
+	Log, Print func(msg string)
 	// InvocationID labels every warehouse job of the run, and Target (the
 	// target's name) too.
 	InvocationID string
@@ -58,6 +59,9 @@ type Options struct {
 	EventTimeStart, EventTimeEnd time.Time
 	// StoreFailures forces store_failures on every test.
 	StoreFailures bool
+	// WarnError: a test that would warn fails instead (dbt's --warn-error,
+	// or LogTestResult in --warn-error-options).
+	WarnError bool
 	// OnFinish is called once per node as it finishes (from several
 	// goroutines, one call at a time).
 	OnFinish func(r *NodeResult, index, total int)
@@ -223,7 +227,7 @@ func relationOf(n *compiler.Node) warehouse.Relation {
 
 func (r *Runner) runHooks(ctx context.Context, name string, hooks []string) error {
 	for i, h := range hooks {
-		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Log: r.opt.Log, Warehouse: r.wh})
+		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Warehouse: r.wh})
 		if err != nil {
 			return fmt.Errorf("%s hook %d: %w", name, i+1, err)
 		}

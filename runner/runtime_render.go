@@ -18,7 +18,7 @@ func (r *Runner) sqlOf(ctx context.Context, n *compiler.Node, res *NodeResult) (
 	if !n.RunTimeRender {
 		return n.CompiledCode, nil
 	}
-	sql, err := r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Warehouse: r.wh})
+	sql, err := r.opt.Renderer.RenderNode(ctx, n.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Warehouse: r.wh})
 	if err != nil {
 		return "", fmt.Errorf("rendering %s %s with the warehouse: %w", n.ResourceType, n.Name, err)
 	}

@@ -51,6 +51,8 @@ func (r *Runner) runTest(ctx context.Context, n *compiler.Node, res *NodeResult)
 	switch {
 	case sev == "ERROR" && shouldError:
 		res.Status = StatusFail
+	case (shouldWarn || sev == "WARN" && shouldError) && r.opt.WarnError:
+		res.Status = StatusFail
 	case shouldWarn || (sev == "WARN" && shouldError):
 		res.Status = StatusWarn
 	default:

@@ -42,7 +42,7 @@ func (r *Runner) runUnitTest(ctx context.Context, n *compiler.Node, res *NodeRes
 		mocks[key] = sql
 	}
 	model := r.m.Node(n.AttachedNode)
-	sql, err := r.opt.Renderer.RenderNode(ctx, model.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Incremental: spec.Incremental,
+	sql, err := r.opt.Renderer.RenderNode(ctx, model.UniqueID, compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Incremental: spec.Incremental,
 		Mocks: mocks, Warehouse: r.wh})
 	if err != nil {
 		return fmt.Errorf("%s: rendering %s: %w", where, model.Name, err)

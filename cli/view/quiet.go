@@ -27,10 +27,15 @@ func IsHuman(v View) bool {
 	return ok
 }
 
-// Unquiet is the view v wraps under --quiet, or v: what a command was
+// Unquiet is the view v wraps under --quiet (or a --log-level), or v: what a command was
 // asked to print (print() of a macro, diff's markdown) goes through it.
 func Unquiet(v View) View {
-	if q, ok := v.(quiet); ok {
+	switch q := v.(type) {
+	case quiet:
+		return q.View
+	case warnLevel:
+		return q.View
+	case none:
 		return q.View
 	}
 	return v
