@@ -2516,6 +2516,36 @@ func TestPatchProjectFileHooks(t *testing.T) {
 	})
 }
 
+// TestPatchProjectFileUnreadKeys: the keys of dbt's project file that no
+// compile reads (version:, require-dbt-version:, flags:, ...) are edited,
+// added and removed by a patch, the compile as the cold one; an unknown
+// key (a warning naming its line) and a folder config beside them still
+// compile the whole project.
+func TestPatchProjectFileUnreadKeys(t *testing.T) {
+	proj := func(version, more string) string {
+		return "name: pu\nversion: \"" + version + "\"\n" + more + "models:\n  pu:\n    +materialized: view\n"
+	}
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":     proj("1.0.0", ""),
+			"models/a.sql": "select 1 as n\n",
+			"models/b.sql": "select n from {{ ref('a') }}\n"}},
+		{name: "a version bump", patched: true, files: map[string]string{"mart.yml": proj("1.0.1", "")}},
+		{name: "require-dbt-version and flags: added", patched: true, files: map[string]string{
+			"mart.yml": proj("1.0.1", "require-dbt-version: [\">=1.8.0\", \"<2.0.0\"]\nflags:\n  send_anonymous_usage_stats: false\n  warn_error_options:\n    error: [LogTestResult]\n")}},
+		{name: "flags: edited, config-version and clean-targets added", patched: true, files: map[string]string{
+			"mart.yml": proj("1.0.1", "config-version: 2\nclean-targets: [target, dbt_packages]\nflags:\n  fail_fast: true\n")}},
+		{name: "an unknown key (a warning at its line)", patched: false, files: map[string]string{
+			"mart.yml": proj("1.0.2", "nosuch: 1\nflags:\n  fail_fast: true\n")}},
+		{name: "a version bump with it", any: true, files: map[string]string{
+			"mart.yml": proj("1.0.3", "nosuch: 1\nflags:\n  fail_fast: true\n")}},
+		{name: "removed", any: true, files: map[string]string{"mart.yml": proj("1.0.3", "")}},
+		{name: "a folder config beside a version bump (whole)", patched: false, files: map[string]string{
+			"mart.yml": strings.Replace(proj("1.0.4", ""), "+materialized: view", "+materialized: table", 1)}},
+		{name: "back", any: true, files: map[string]string{"mart.yml": proj("1.0.5", "")}},
+	})
+}
+
 func TestPatchProjectFileVars(t *testing.T) {
 	proj := func(vars string) string {
 		return "name: pv\nversion: \"1.0.0\"\n" + vars + "models:\n  pv:\n    +materialized: view\n"

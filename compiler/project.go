@@ -224,12 +224,10 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 			p.PackagesInstallPath = envCtx.str(v, &diags)
 		case "dispatch":
 			p.Dispatch = parseDispatch(p.File, v, &diags)
-		case "version", "config-version", "require-dbt-version", "clean-targets",
-			"log-path", "quoting", "flags", "query-comment",
-			"restrict-access", "asset-paths", "semantic-models", "saved-queries", "metrics", "exposures":
-			// accepted for dbt compatibility; not used by mart
 		default:
-			diags = append(diags, warnf(p.File, k.Line, k.Column, "unknown key %q in %s ignored", k.Value, p.File))
+			if !unreadProjectKeys[k.Value] {
+				diags = append(diags, warnf(p.File, k.Line, k.Column, "unknown key %q in %s ignored", k.Value, p.File))
+			}
 		}
 	}
 	if p.Name == "" {
@@ -346,6 +344,15 @@ func strList(n *yaml.Node) []string {
 	return nil
 }
 
+// unreadProjectKeys are the keys of dbt's project file that mart accepts
+// and no compile reads: `flags:` is the command line's (read before the
+// compile, into its options), the others are dbt's alone. Editing them is
+// no reason to compile the whole project again (settingsSum).
+var unreadProjectKeys = map[string]bool{"version": true, "config-version": true, "require-dbt-version": true,
+	"clean-targets": true, "log-path": true, "quoting": true, "flags": true, "query-comment": true,
+	"restrict-access": true, "asset-paths": true, "semantic-models": true, "saved-queries": true,
+	"metrics": true, "exposures": true}
+
 // settingsSum hashes a project file's settings as YAML reads them (each
 // key's and value's kind, tag and text, in order: not its comments,
 // quotes, layout or lines), without its top-level vars: entry, which a
@@ -387,6 +394,10 @@ func settingsSum(data []byte, root *yaml.Node, models bool) (sum string, texts m
 		switch {
 		case k.Value == "vars":
 			h.Write([]byte("\x00vars\x00"))
+		case unreadProjectKeys[k.Value]:
+			// read by no compile: not hashed (the lines they take or
+			// free move the keys after them: a diagnostic naming one
+			// makes the snapshot's key the whole text's, patchKey)
 		case k.Value == "on-run-start" || k.Value == "on-run-end" || k.Value == "airflow":
 			// hooks are a run's (plan.New, from the project as loaded at
 			// each command), the airflow: settings `mart airflow`'s:

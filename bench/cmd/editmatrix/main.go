@@ -336,6 +336,10 @@ func edits(p *proj) []edit {
 		{"on-run-end hook added", func(p *proj) error {
 			return p.replace("mart.yml", "\nvars:\n", "\non-run-end:\n  - \"select 1\"\n\nvars:\n")
 		}},
+		{"project version bumped", func(p *proj) error { return p.replace("mart.yml", "version: \"1.0.0\"", "version: \"1.0.1\"") }},
+		{"flags: block added to the project file", func(p *proj) error {
+			return p.replace("mart.yml", "\nvars:\n", "\nflags:\n  send_anonymous_usage_stats: false\n\nvars:\n")
+		}},
 		{"column renamed in YAML, with its tests", func(p *proj) error {
 			return p.replace(schema(11), "      - name: id\n        description: \"Row key, unique in every model.\"\n        data_tests: [unique, not_null]\n",
 				"      - name: row_id\n        description: \"Row key, unique in every model.\"\n        data_tests: [unique, not_null]\n")
