@@ -137,39 +137,54 @@ func (d *dbtGlobals) check() error {
 // text.
 var logFormats = []string{"text", "json", "default", "debug"}
 
-// applyDBTEnv sets each flag of every command that dbt reads from an
-// environment variable, when that variable is set, as the flag's value
-// unless it is given. A value that does not read is bad input, naming the
-// variable.
-func applyDBTEnv(root *cobra.Command) error {
-	var err error
-	visit := func(fs *pflag.FlagSet) {
-		fs.VisitAll(func(f *pflag.Flag) {
-			env := dbtEnv[f.Name]
-			v, set := os.LookupEnv(env)
-			if env == "" || !set || v == "" || err != nil {
-				return
-			}
-			if f.Value.Type() == "bool" {
-				b, ok := clickBool(v)
-				if !ok {
-					err = badInput("%s: expected true or false, got %q", env, v)
-					return
-				}
-				v = strconv.FormatBool(b)
-			}
-			if e := f.Value.Set(v); e != nil {
-				err = badInput("%s: expected a value of --%s, got %q", env, f.Name, v)
-			}
-		})
+// applyDBTEnv sets each flag of the command that dbt reads from an
+// environment variable, when that variable is set and the flag is not
+// given, to the variable's value, as dbt's click options read theirs
+// (only the command's: a variable of another command's flag is not
+// read). A value that does not read is bad input, naming the variable.
+func applyDBTEnv(cmd *cobra.Command) error {
+	if cmd.Name() == "extract" { // mart's own: its --full-refresh is not dbt's
+		return nil
 	}
-	visit(root.PersistentFlags())
-	eachCommand(root, func(c *cobra.Command) {
-		if c.Name() != "extract" { // mart's own: its --full-refresh is not dbt's
-			visit(c.Flags())
+	fs := cmd.Flags()
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		env := dbtEnv[f.Name]
+		v, set := os.LookupEnv(env)
+		if env == "" || !set || v == "" || err != nil || given(fs, f.Name) {
+			return
+		}
+		if err = setFlag(f, v); err != nil {
+			err = badInput("%s: %v", env, err)
 		}
 	})
 	return err
+}
+
+// given says whether a flag is on the command line, as itself or its
+// --no- form.
+func given(fs *pflag.FlagSet, name string) bool {
+	if f := fs.Lookup(name); f != nil && f.Changed {
+		return true
+	}
+	no := fs.Lookup("no-" + name)
+	return no != nil && no.Changed
+}
+
+// setFlag sets a flag from a setting's text (an on/off flag's as dbt's
+// click reads it).
+func setFlag(f *pflag.Flag, v string) error {
+	if f.Value.Type() == "bool" {
+		b, ok := clickBool(v)
+		if !ok {
+			return fmt.Errorf("expected true or false, got %q", v)
+		}
+		v = strconv.FormatBool(b)
+	}
+	if f.Value.Set(v) != nil {
+		return fmt.Errorf("expected a value of --%s, got %q", f.Name, v)
+	}
+	return nil
 }
 
 // addNegations gives each negatable flag of every command its --no- form.
@@ -383,23 +398,16 @@ func (g *globals) applyProjectFlags(cmd *cobra.Command) error {
 	if cmd.Name() == "extract" { // mart's own (applyDBTEnv)
 		return nil
 	}
+	fs := cmd.Flags()
 	flags, file := compiler.ProjectFlags(g.projectDir)
 	for _, pf := range flags {
 		name := strings.ReplaceAll(pf.Name, "_", "-")
-		f := cmd.Flags().Lookup(name)
-		if f == nil || f.Changed || dbtEnv[name] == "" || os.Getenv(dbtEnv[name]) != "" {
+		f := fs.Lookup(name)
+		if f == nil || dbtEnv[name] == "" || given(fs, name) || os.Getenv(dbtEnv[name]) != "" {
 			continue
 		}
-		v := pf.Value
-		if f.Value.Type() == "bool" {
-			b, ok := clickBool(v)
-			if !ok {
-				return badInput("%s:%d: flags: %s: expected true or false, got %q", file, pf.Line, pf.Name, v)
-			}
-			v = strconv.FormatBool(b)
-		}
-		if err := f.Value.Set(v); err != nil {
-			return badInput("%s:%d: flags: %s: expected a value of --%s, got %q", file, pf.Line, pf.Name, name, v)
+		if err := setFlag(f, pf.Value); err != nil {
+			return badInput("%s:%d: flags: %s: %v", file, pf.Line, pf.Name, err)
 		}
 	}
 	return nil

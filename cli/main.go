@@ -198,6 +198,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "report only what goes wrong, and what the command lists or shows (as dbt's --quiet)")
 	registerDBTGlobals(pf, &g.dbt)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if err := applyDBTEnv(cmd); err != nil {
+			return err
+		}
 		if err := g.applyProjectFlags(cmd); err != nil {
 			return err
 		}
@@ -223,10 +226,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		root.AddCommand(f(g))
 	}
 	addNegations(root)
-	var err error
-	if err = applyDBTEnv(root); err == nil {
-		err = root.ExecuteContext(context.WithValue(ctx, globalsKey{}, g))
-	}
+	err := root.ExecuteContext(context.WithValue(ctx, globalsKey{}, g))
 	g.releasePreopened()
 	if err == nil {
 		return ExitOK
