@@ -47,7 +47,8 @@ func (g *globals) runOperation(name, rawArgs string) error {
 		return err
 	}
 	defer wh.Close()
-	err = res.Renderer.RunOperation(g.ctx, name, args, compiler.RenderOptions{Warehouse: wh, Log: g.v.Info, Print: g.printer()})
+	err = res.Renderer.RunOperation(g.ctx, name, args, compiler.RenderOptions{Warehouse: wh, Log: g.v.Info, Print: g.printer(),
+		Flags: map[string]any{"WHICH": "run-operation"}})
 	var unknown *compiler.UnknownMacroError
 	switch {
 	case errors.As(err, &unknown):

@@ -336,7 +336,7 @@ func (g *globals) runSelected(command string, kinds []string, res *compiler.Resu
 		TargetType: res.Target.Type, TargetName: res.Target.Name})
 	opt := runner.Options{Threads: threads, FullRefresh: f.fullRefresh, FailFast: f.failFast,
 		InvocationID: invocation, StoreFailures: f.storeFailures, EventTimeStart: start, EventTimeEnd: end,
-		WarnError: g.dbt.warnErrors.promotes(eventTestResult)}
+		WarnError: g.dbt.warnErrors.promotes(eventTestResult), Which: command}
 	lin := g.startLineage(endpoint, res, p, wh, command, invocation)
 	lin.hook(&opt)
 	rr, runErr := g.run(res, wh, p, opt)

@@ -1609,6 +1609,10 @@ func (c *compilation) macroText(name string) string {
 	return c.macroSources[name]
 }
 
+// NodeValue is a node as templates see it (dbt's node context: a graph
+// node, an on-run-end hook's result.node): a fresh map of its own.
+func NodeValue(n *Node) any { return nodeValue(n) }
+
 // nodeValue is a node as macros see it (dbt's node context).
 func nodeValue(n *Node) any {
 	if n == nil {

@@ -3,6 +3,7 @@ package compiler
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,6 +111,11 @@ type RenderOptions struct {
 	// print(); otherwise they print nothing. Print, when set, receives
 	// print()'s instead (--quiet silences log(), not print(), as dbt's).
 	Log, Print func(msg string)
+	// Flags, when set, are more of dbt's flags (WHICH, STORE_FAILURES,
+	// WARN_ERROR...), over the compile's FULL_REFRESH and EMPTY: a
+	// command's, for the renders it makes itself (hooks, run-operation),
+	// never a compile's, whose renders are kept and served to any command.
+	Flags map[string]any
 }
 
 func (o RenderOptions) batched() bool { return !o.BatchStart.IsZero() && !o.BatchEnd.IsZero() }
@@ -206,6 +212,9 @@ func (l *renderLocals) LocalNames() []string {
 	if l.opt.Log != nil {
 		names = append(names, "log", "print")
 	}
+	if l.opt.Flags != nil {
+		names = append(names, "flags")
+	}
 	for _, k := range sortedKeys(l.opt.Values) {
 		if !slices.Contains(names, k) && !slices.Contains(introspectionNames, k) {
 			names = append(names, k)
@@ -247,6 +256,12 @@ func (l *renderLocals) value(name string) (any, bool) {
 		return isFalse, true
 	case "model":
 		return s.modelValue(n, opt), true
+	case "flags":
+		if opt.Flags != nil {
+			flags := maps.Clone(s.sharedContext()["flags"].(map[string]any))
+			maps.Copy(flags, opt.Flags)
+			return flags, true
+		}
 	case "var":
 		if n.Package != "" && n.Package != s.project.Name {
 			return s.packageVarFunc(n.Package), true

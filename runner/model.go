@@ -117,7 +117,7 @@ func (r *Runner) runModel(ctx context.Context, n *compiler.Node, res *NodeResult
 func (r *Runner) nodeHooks(ctx context.Context, n *compiler.Node, key string) error {
 	for i, h := range n.Config.Strings(key) {
 		sql, err := r.opt.Renderer.RenderText(ctx, n.UniqueID, fmt.Sprintf("%s %s[%d]", n.Path, key, i), h,
-			compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Warehouse: r.wh})
+			compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Warehouse: r.wh, Flags: r.hookFlags()})
 		if err != nil {
 			return fmt.Errorf("%s %d of %s: %w", key, i+1, n.Name, err)
 		}

@@ -62,6 +62,9 @@ type Options struct {
 	// WarnError: a test that would warn fails instead (dbt's --warn-error,
 	// or LogTestResult in --warn-error-options).
 	WarnError bool
+	// Which is the command that runs (dbt's flags.WHICH in hooks:
+	// "build", "run", "test", "seed", "snapshot").
+	Which string
 	// OnFinish is called once per node as it finishes (from several
 	// goroutines, one call at a time).
 	OnFinish func(r *NodeResult, index, total int)
@@ -176,7 +179,7 @@ func (r *Runner) Run(ctx context.Context, p *plan.Plan) (*Results, error) {
 			return nil, fmt.Errorf("creating schema %s: %w", s.Schema, err)
 		}
 	}
-	if err := r.runHooks(ctx, "on-run-start", p.OnRunStart); err != nil {
+	if err := r.runHooks(ctx, "on-run-start", p.OnRunStart, nil); err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(p.Steps))
@@ -214,7 +217,7 @@ func (r *Runner) Run(ctx context.Context, p *plan.Plan) (*Results, error) {
 	}
 	sort.SliceStable(out.Results, func(i, j int) bool { return out.Results[i].Completed.Before(out.Results[j].Completed) })
 	if ctx.Err() == nil {
-		if err := r.runHooks(ctx, "on-run-end", p.OnRunEnd); err != nil {
+		if err := r.runHooks(ctx, "on-run-end", p.OnRunEnd, r.endValues(out.Results)); err != nil {
 			return out, err
 		}
 	}
@@ -225,9 +228,12 @@ func relationOf(n *compiler.Node) warehouse.Relation {
 	return warehouse.Relation{Database: n.Database, Schema: n.Schema, Name: n.Alias}
 }
 
-func (r *Runner) runHooks(ctx context.Context, name string, hooks []string) error {
+// runHooks runs the project's hooks of that name, each rendered with
+// values (on-run-end's results and schemas) and the run's flags.
+func (r *Runner) runHooks(ctx context.Context, name string, hooks []string, values map[string]any) error {
 	for i, h := range hooks {
-		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print, Warehouse: r.wh})
+		sql, err := r.opt.Renderer.RenderText(ctx, "", fmt.Sprintf("%s[%d]", name, i), h, compiler.RenderOptions{Log: r.opt.Log, Print: r.opt.Print,
+			Warehouse: r.wh, Values: values, Flags: r.hookFlags()})
 		if err != nil {
 			return fmt.Errorf("%s hook %d: %w", name, i+1, err)
 		}
