@@ -232,6 +232,7 @@ func (g *globals) compileByPatch() (bool, error) {
 	}
 	p, why := compiler.CompileByPatch(compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, TargetPath: g.dbt.targetPath,
 		Target: g.target, Profile: g.profile, Vars: vars, InvocationID: newInvocationID(), PartialParse: true, Context: g.ctx,
+		WarningsAreErrors: g.dbt.warnErrors.promotes(""),
 		// the models that query the warehouse while they render are
 		// rendered against it, as after a whole compile (renderWithWarehouse);
 		// a compile that does not patch uses the warehouse opened ahead
@@ -250,7 +251,7 @@ func (g *globals) compileByPatch() (bool, error) {
 		}
 		return false, nil
 	}
-	diags := g.promote(p.Diags) // (--warn-error: target/ is written, as a whole compile writes it)
+	diags := g.promote(p.Diags) // (--warn-error: a patch with a warning gives up, WarningsAreErrors)
 	g.v.Diagnostics(diags)
 	if diags.HasErrors() {
 		n := len(diags.Errors())
@@ -296,7 +297,8 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return nil, nil, false, nil // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, TargetPath: g.dbt.targetPath, Target: g.target, Profile: g.profile, Vars: vars,
-		FullRefresh: f.fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing}
+		FullRefresh: f.fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing,
+		WarningsAreErrors: g.dbt.warnErrors.promotes("")}
 	// --state's manifest.json is read while the patch is made, and before
 	// it writes target/ (which --state may be: the whole compile reads it
 	// before it writes); so are the files result: and source_status:
@@ -369,6 +371,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		phase.Mark("configs")
 	}
+	var none []string // the criteria that match nothing (unmatched)
 	switch {
 	case f.retrying != nil: // the nodes of the project still (retry)
 		for _, id := range f.retrying {
@@ -400,10 +403,10 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		if err != nil {
 			return fail(err.Error()) // the whole compile reports it
 		}
+		// a criterion that matched nothing (said once the patch is
+		// loaded, as a whole compile's selection says it)
+		none = unmatched(sg, f.sel.selects, ids, opt)
 	}
-	// the selection matched nothing (said once the patch is loaded, as a
-	// whole compile's selection says it)
-	matchedNone := len(ids) == 0 && !f.inline && len(f.sel.selects) > 0 && f.retrying == nil
 	if f.sources { // what the command reads of them: no model is loaded
 		kept := ids[:0]
 		for _, id := range ids {
@@ -429,13 +432,13 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	}
-	if g.promote(p.Diags).HasErrors() || matchedNone && g.dbt.warnErrors.promotes(eventNoNodes) {
+	if g.promote(p.Diags).HasErrors() || len(none) > 0 && g.dbt.warnErrors.promotes(eventNoNodes) {
 		return fail("--warn-error makes a warning an error") // the whole compile reports it
 	}
 	g.v.Diagnostics(p.Diags)
 	g.printedDiags = p.Diags
-	if matchedNone {
-		_ = g.matchedNone(f.sel.selects) // (a warning: not promoted, above)
+	for _, term := range none {
+		_ = g.matchedNone([]string{term}) // (a warning: not promoted, above)
 	}
 	return res, ids, true, p
 }

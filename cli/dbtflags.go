@@ -3,12 +3,15 @@ package cli
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/mart-dev/mart/cli/view"
 	"github.com/mart-dev/mart/compiler"
+	"github.com/mart-dev/mart/compiler/selector"
+	"github.com/mart-dev/mart/internal/suggest"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -152,6 +155,13 @@ func applyDBTEnv(cmd *cobra.Command) error {
 		env := dbtEnv[f.Name]
 		v, set := os.LookupEnv(env)
 		if env == "" || !set || v == "" || err != nil || given(fs, f.Name) {
+			return
+		}
+		if f.Name == "state" && stateFileErr(v) != nil {
+			// set once for every command of a CI job, before the
+			// artifacts it names exist: dbt reads its manifest.json only
+			// when it is there (a state: method or --defer without it
+			// says it needs --state)
 			return
 		}
 		if err = setFlag(f, v); err != nil {
@@ -299,15 +309,41 @@ func parseWarnErrors(all bool, options string) (*warnErrors, error) {
 				return nil, badInput("--warn-error-options: %s: expected %s", key, what)
 			}
 			for _, n := range names {
+				if err := checkEventName(key, n); err != nil {
+					return nil, err
+				}
 				into[n] = true
 			}
 		}
+	}
+	if len(w.warns) > 0 && !w.all {
+		// as dbt: the exceptions are to "all"
+		return nil, badInput(`--warn-error-options: "warn" (or "exclude") can only be given when "error" (or "include") is "all" or "*"`)
 	}
 	if !w.all && len(w.errors)+len(w.silenced) == 0 {
 		return nil, nil
 	}
 	return w, nil
 }
+
+// checkEventName refuses a name of --warn-error-options that is not a
+// dbt event's name: not a CamelCase name, or a misspelling of one mart's
+// warnings answer to (dbt checks every name against its events; mart
+// knows the two it has: another name is taken as one of dbt's, which
+// mart never raises).
+func checkEventName(key, name string) error {
+	if !eventName.MatchString(name) {
+		return badInput("--warn-error-options: %s: %q is not the name of one of dbt's events (such as %s)", key, name, eventNoNodes)
+	}
+	for _, known := range []string{eventNoNodes, eventTestResult} {
+		if name != known && suggest.Distance(strings.ToLower(name), strings.ToLower(known)) <= 2 {
+			return badInput("--warn-error-options: %s: %q is not the name of one of dbt's events; did you mean %q?", key, name, known)
+		}
+	}
+	return nil
+}
+
+var eventName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$|^[A-Z][0-9]{3}$`)
 
 func nameList(n *yaml.Node) ([]string, bool) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -352,6 +388,30 @@ func (g *globals) promote(ds compiler.Diagnostics) compiler.Diagnostics {
 		out[i] = d
 	}
 	return out
+}
+
+// unmatched are the criteria of a selection (each term of --select: a
+// union's member, an intersection whole) that match no node, as dbt warns
+// of each (NoNodesForSelectionCriteria): ids are what the whole selection
+// selected; a criterion is selected alone only when there are several.
+func unmatched(sg *selector.Graph, selects, ids []string, opt selector.Options) []string {
+	var terms []string
+	for _, s := range selects {
+		terms = append(terms, strings.Fields(s)...)
+	}
+	if len(terms) <= 1 {
+		if len(ids) == 0 {
+			return terms
+		}
+		return nil
+	}
+	var none []string
+	for _, t := range terms {
+		if got, err := selector.Select(sg, []string{t}, nil, opt); err == nil && len(got) == 0 {
+			none = append(none, t)
+		}
+	}
+	return none
 }
 
 // matchedNone reports that a selection matched no node: a warning (dbt's

@@ -266,8 +266,8 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		}
 		return nil, &exitError{ExitBadInput, err}
 	}
-	if len(ids) == 0 && len(s.selects) > 0 {
-		if err := g.matchedNone(s.selects); err != nil {
+	for _, term := range unmatched(sg, s.selects, ids, opt) {
+		if err := g.matchedNone([]string{term}); err != nil {
 			return nil, err
 		}
 	}

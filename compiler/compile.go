@@ -76,6 +76,10 @@ type Options struct {
 	// --state may be target/ itself, and files that do not read are
 	// reported by the whole compile, which writes nothing).
 	BeforeWrite func(targetDir string) string
+	// WarningsAreErrors (--warn-error): CompileByPatch gives up, nothing
+	// written, when the compile has a warning, which is an error then:
+	// the whole compile reports it and writes nothing either.
+	WarningsAreErrors bool
 	// Warehouse, when set, starts opening the target's warehouse for
 	// CompileByPatch, which renders against it the models that query it
 	// while they render, as `mart compile` does after compiling, and

@@ -2425,6 +2425,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	load.meta = meta
 	if opt.PatchReadOnly { // nothing changed: target/ serves as it is
+		if opt.WarningsAreErrors && hasWarning(snap.Diags) {
+			return nil, "a warning is an error (--warn-error)"
+		}
 		// what was checked by content is kept with its new stat, so the
 		// next command does not read it again (the head only: the blobs
 		// did not change)
@@ -2967,6 +2970,9 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	placeValues(splices)
+	if opt.WarningsAreErrors && hasWarning(snap.Diags) {
+		return nil, "a warning is an error (--warn-error)"
+	}
 	if opt.BeforeWrite != nil {
 		if why := opt.BeforeWrite(tdir); why != "" {
 			return nil, why
@@ -4135,4 +4141,15 @@ func (snap *patchSnapshot) readsVars(ni int, vars []string) {
 			snap.VarUse[v] = use
 		}
 	}
+}
+
+// hasWarning says whether diagnostics hold a warning about the project
+// (partial parsing's notes aside).
+func hasWarning(ds Diagnostics) bool {
+	for _, d := range ds {
+		if d.Severity == SevWarning && !IsNote(d) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"container/heap"
+	"slices"
 
 	"github.com/mart-dev/mart/compiler"
 )
@@ -77,13 +78,20 @@ func unitTestsFirst(m *compiler.Manifest, work []string, in map[string]bool, par
 	}
 }
 
-// testsBlockChildren makes the children of a node wait for its tests.
+// testsBlockChildren makes the children of a node wait for its tests, as
+// dbt build's test edges do: the children in the plan, directly or through
+// nodes it does not run, of the node tested, whether it runs or not (a
+// retry runs a failed test and the models it skipped, not the model
+// tested: they wait for the test again).
 func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool, parents map[string][]string) {
 	testsOf := map[string][]string{}
 	for _, id := range work {
 		n := m.Node(id)
-		if n.ResourceType != compiler.TypeTest || n.AttachedNode == "" || !in[n.AttachedNode] {
+		if n.ResourceType != compiler.TypeTest || n.AttachedNode == "" {
 			continue
+		}
+		if a := m.Node(n.AttachedNode); a == nil || !in[n.AttachedNode] && a.ResourceType == compiler.TypeSource {
+			continue // (a source's tests block nothing, as before)
 		}
 		testsOf[n.AttachedNode] = append(testsOf[n.AttachedNode], id)
 	}
@@ -104,13 +112,42 @@ func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool,
 		}
 		return seen
 	}
+	// through: what a node reads, directly or through nodes not run,
+	// those included
+	through := func(id string) []string {
+		var out []string
+		seen := map[string]bool{}
+		stack := []string{id}
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, p := range m.Node(x).DependsOn.Nodes {
+				if seen[p] || m.Node(p) == nil {
+					continue
+				}
+				seen[p] = true
+				out = append(out, p)
+				if !in[p] {
+					stack = append(stack, p)
+				}
+			}
+		}
+		return out
+	}
 	for _, id := range work {
 		n := m.Node(id)
 		if n.ResourceType == compiler.TypeTest {
 			continue
 		}
-		for _, p := range parents[id] {
+		read := parents[id]
+		if n.ResourceType != compiler.TypeUnitTest { // (its parents are its model's: unitTestsFirst)
+			read = through(id)
+		}
+		for _, p := range read {
 			for _, t := range testsOf[p] {
+				if t == id || slices.Contains(parents[id], t) {
+					continue
+				}
 				tn := m.Node(t)
 				if len(tn.DependsOn.Nodes) > 1 && ancestors(parents[t])[id] {
 					continue // the test reads this node itself: no cycle
