@@ -40,9 +40,13 @@ func compiledFiles(res *compiler.Result, ids []string, sel *selection) []string 
 func compileCmd(g *globals) *cobra.Command {
 	var sel selection
 	cmd := &cobra.Command{
-		Use:   "compile",
-		Short: "Render every selected model to target/compiled/ and write target/manifest.json",
-		Args:  cobra.NoArgs,
+		Use: "compile",
+		// dbt parse writes manifest.json without compiling: a compile of
+		// every node costs here what dbt's parse costs, and writes the
+		// same manifest (compiled code included) for the tools that read it
+		Aliases: []string{"parse"},
+		Short:   "Render every selected model to target/compiled/ and write target/manifest.json (also: parse)",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			whole := len(sel.selects) == 0 && len(sel.excludes) == 0 && sel.state == "" && g.partialParse && !g.noPartialParse
 			if whole {
