@@ -403,13 +403,15 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			}
 			phase.Mark("state")
 		}
+		// a criterion that matches nothing is said once the patch is
+		// loaded, as a whole compile's selection says it
+		if f.sel.expectsNodes() {
+			opt.Unmatched = &none
+		}
 		ids, err = selector.Select(sg, f.sel.selects, f.sel.excludes, opt)
 		if err != nil {
 			return fail(err.Error()) // the whole compile reports it
 		}
-		// a criterion that matched nothing (said once the patch is
-		// loaded, as a whole compile's selection says it)
-		none = unmatched(sg, f.sel.selects, ids, opt)
 	}
 	if f.sources { // what the command reads of them: no model is loaded
 		kept := ids[:0]

@@ -10,7 +10,6 @@ import (
 
 	"github.com/mart-dev/mart/cli/view"
 	"github.com/mart-dev/mart/compiler"
-	"github.com/mart-dev/mart/compiler/selector"
 	"github.com/mart-dev/mart/internal/suggest"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -390,28 +389,11 @@ func (g *globals) promote(ds compiler.Diagnostics) compiler.Diagnostics {
 	return out
 }
 
-// unmatched are the criteria of a selection (each term of --select: a
-// union's member, an intersection whole) that match no node, as dbt warns
-// of each (NoNodesForSelectionCriteria): ids are what the whole selection
-// selected; a criterion is selected alone only when there are several.
-func unmatched(sg *selector.Graph, selects, ids []string, opt selector.Options) []string {
-	var terms []string
-	for _, s := range selects {
-		terms = append(terms, strings.Fields(s)...)
-	}
-	if len(terms) <= 1 {
-		if len(ids) == 0 {
-			return terms
-		}
-		return nil
-	}
-	var none []string
-	for _, t := range terms {
-		if got, err := selector.Select(sg, []string{t}, nil, opt); err == nil && len(got) == 0 {
-			none = append(none, t)
-		}
-	}
-	return none
+// expectsNodes says whether each criterion of the selection must match
+// a node (dbt's expect_exists): those typed on the command line; not a
+// YAML selector's (--selector, or the default one), as in dbt.
+func (s *selection) expectsNodes() bool {
+	return s.given == nil || s.given.selector == "" && len(s.given.selects)+len(s.given.excludes) > 0
 }
 
 // matchedNone reports that a selection matched no node: a warning (dbt's

@@ -256,6 +256,10 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 	if err := stateFileOptions(res.TargetDir(), s, &opt); err != nil {
 		return nil, err
 	}
+	var none []string // the criteria that match nothing (NoNodesForSelectionCriteria)
+	if s.expectsNodes() {
+		opt.Unmatched = &none
+	}
 	ids, err := selector.Select(sg, s.selects, s.excludes, opt)
 	if err != nil {
 		if errors.Is(err, selector.ErrNoSources) {
@@ -266,7 +270,7 @@ func (g *globals) selectNodes(res *compiler.Result, s *selection, indirectTests 
 		}
 		return nil, &exitError{ExitBadInput, err}
 	}
-	for _, term := range unmatched(sg, s.selects, ids, opt) {
+	for _, term := range none {
 		if err := g.matchedNone([]string{term}); err != nil {
 			return nil, err
 		}

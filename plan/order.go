@@ -78,39 +78,49 @@ func unitTestsFirst(m *compiler.Manifest, work []string, in map[string]bool, par
 	}
 }
 
-// testsBlockChildren makes the children of a node wait for its tests, as
-// dbt build's test edges do: the children in the plan, directly or through
-// nodes it does not run, of the node tested, whether it runs or not (a
-// retry runs a failed test and the models it skipped, not the model
-// tested: they wait for the test again).
+// testsBlockChildren makes a node wait for the tests whose every input is
+// upstream of it, as dbt build's test edges do (add_test_edges: a
+// relationships test from a to b blocks what reads both, not what reads a
+// alone; a source's tests block what reads the source): each node waits
+// for the tests of what it reads, directly or through nodes the plan does
+// not run (a retry runs a failed test and the models it skipped, not the
+// model tested: they wait for it again), whose other inputs are upstream
+// of it too; what is further down waits through them. A unit test, which
+// its model waits for (unitTestsFirst), waits for the tests of its model's
+// parents.
 func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool, parents map[string][]string) {
-	testsOf := map[string][]string{}
+	testsOf := map[string][]string{} // by each node a test reads
 	for _, id := range work {
 		n := m.Node(id)
-		if n.ResourceType != compiler.TypeTest || n.AttachedNode == "" {
+		if n.ResourceType != compiler.TypeTest {
 			continue
 		}
-		if a := m.Node(n.AttachedNode); a == nil || !in[n.AttachedNode] && a.ResourceType == compiler.TypeSource {
-			continue // (a source's tests block nothing, as before)
+		for _, d := range n.DependsOn.Nodes {
+			if m.Node(d) != nil && !slices.Contains(testsOf[d], id) {
+				testsOf[d] = append(testsOf[d], id)
+			}
 		}
-		testsOf[n.AttachedNode] = append(testsOf[n.AttachedNode], id)
 	}
 	if len(testsOf) == 0 {
 		return
 	}
-	ancestors := func(ids []string) map[string]bool {
-		seen := map[string]bool{}
-		stack := append([]string{}, ids...)
+	// upstream: every node upstream of a node, in the project's graph
+	// (walked only for a test of several inputs: one input is what the
+	// node reads)
+	upstream := func(ids ...string) map[string]bool {
+		up := map[string]bool{}
+		stack := append([]string(nil), ids...)
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if seen[x] {
-				continue
+			for _, p := range m.Node(x).DependsOn.Nodes {
+				if m.Node(p) != nil && !up[p] {
+					up[p] = true
+					stack = append(stack, p)
+				}
 			}
-			seen[x] = true
-			stack = append(stack, parents[x]...)
 		}
-		return seen
+		return up
 	}
 	// through: what a node reads, directly or through nodes not run,
 	// those included
@@ -140,21 +150,43 @@ func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool,
 			continue
 		}
 		read := parents[id]
-		if n.ResourceType != compiler.TypeUnitTest { // (its parents are its model's: unitTestsFirst)
+		unit := n.ResourceType == compiler.TypeUnitTest
+		if !unit {
 			read = through(id)
 		}
+		var up map[string]bool
+		var add []string
 		for _, p := range read {
 			for _, t := range testsOf[p] {
-				if t == id || slices.Contains(parents[id], t) {
+				if slices.Contains(add, t) || slices.Contains(parents[id], t) {
 					continue
 				}
-				tn := m.Node(t)
-				if len(tn.DependsOn.Nodes) > 1 && ancestors(parents[t])[id] {
-					continue // the test reads this node itself: no cycle
+				all := true
+				for _, d := range m.Node(t).DependsOn.Nodes {
+					if d == p || m.Node(d) == nil {
+						continue
+					}
+					if up == nil {
+						if unit { // (what its model's parents are upstream of)
+							up = upstream(read...)
+							for _, r := range read {
+								up[r] = true
+							}
+						} else {
+							up = upstream(id)
+						}
+					}
+					if !up[d] {
+						all = false
+						break
+					}
 				}
-				parents[id] = append(parents[id], t)
+				if all {
+					add = append(add, t)
+				}
 			}
 		}
+		parents[id] = append(parents[id], add...)
 	}
 }
 

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -19,25 +20,29 @@ func (r *Runner) hookFlags() map[string]any {
 
 // endValues are what on-run-end hooks see as dbt's do: results (each
 // node's result, in the order they finished: status, message, timing,
-// failures, adapter_response, and node, the node as templates see it),
-// and the schemas (and database_schemas: database and schema pairs) that
-// nodes which built a relation built in, errored, failed and skipped ones
-// left out.
+// failures, adapter_response, and node, the node's manifest.json entry as
+// dbt passes the compiled node; ephemeral models, which run nothing, are
+// left out as dbt leaves them out), and the schemas (and database_schemas:
+// database and schema pairs) that nodes which built a relation built in,
+// errored, failed and skipped ones left out. Results and nodes have
+// to_dict(), as dbt's objects (elementary calls it).
 func (r *Runner) endValues(results []*NodeResult) map[string]any {
 	list := make([]any, 0, len(results))
 	type pair struct{ db, schema string }
 	var built []pair
 	for _, res := range results {
 		n := r.m.Node(res.UniqueID)
-		if n == nil {
+		if n == nil || n.ResourceType == compiler.TypeModel && n.Materialized() == "ephemeral" {
 			continue
 		}
-		node := compiler.NodeValue(n).(map[string]any)
-		node["relation_name"] = res.Relation
+		node := nodeEntry(n)
+		if _, ok := node["relation_name"]; !ok || res.Relation != "" {
+			node["relation_name"] = res.Relation
+		}
 		timing := make([]any, len(res.Timing))
 		for i, t := range res.Timing {
-			timing[i] = map[string]any{"name": t.Name, "started_at": t.StartedAt.UTC().Format(time.RFC3339Nano),
-				"completed_at": t.CompletedAt.UTC().Format(time.RFC3339Nano)}
+			timing[i] = withToDict(map[string]any{"name": t.Name, "started_at": t.StartedAt.UTC().Format(time.RFC3339Nano),
+				"completed_at": t.CompletedAt.UTC().Format(time.RFC3339Nano)})
 		}
 		var failures any
 		if res.Failures != nil {
@@ -47,9 +52,9 @@ func (r *Runner) endValues(results []*NodeResult) map[string]any {
 		for k, v := range res.AdapterResp {
 			adapter[k] = v
 		}
-		list = append(list, map[string]any{"node": node, "status": string(res.Status), "message": res.Message,
+		list = append(list, withToDict(map[string]any{"node": withToDict(node), "status": string(res.Status), "message": res.Message,
 			"execution_time": res.ExecutionTime, "failures": failures, "adapter_response": adapter,
-			"timing": jinja.NewList(timing...), "thread_id": "", "unique_id": res.UniqueID})
+			"timing": jinja.NewList(timing...), "thread_id": "", "unique_id": res.UniqueID}))
 		switch res.Status {
 		case StatusError, StatusFail, StatusSkipped:
 			continue
@@ -76,6 +81,51 @@ func (r *Runner) endValues(results []*NodeResult) map[string]any {
 	}
 	return map[string]any{"results": jinja.NewList(list...), "schemas": jinja.NewList(schemas...),
 		"database_schemas": jinja.NewList(dbSchemas...)}
+}
+
+// nodeEntry is a node's manifest.json entry as template values (its
+// lists as Jinja lists); the node as templates see it when it does not
+// encode.
+func nodeEntry(n *compiler.Node) map[string]any {
+	b, err := compiler.NodeEntry(n)
+	var v map[string]any
+	if err != nil || json.Unmarshal(b, &v) != nil {
+		return compiler.NodeValue(n).(map[string]any)
+	}
+	return templateValue(v).(map[string]any)
+}
+
+// templateValue turns decoded JSON into template values: lists become
+// Jinja lists.
+func templateValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = templateValue(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = templateValue(e)
+		}
+		return jinja.NewList(x...)
+	}
+	return v
+}
+
+// withToDict gives a result's map dbt's objects' to_dict(): the map,
+// without it.
+func withToDict(m map[string]any) map[string]any {
+	m["to_dict"] = jinja.Func(func([]any, map[string]any) (any, error) {
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			if k != "to_dict" {
+				out[k] = v
+			}
+		}
+		return out, nil
+	})
+	return m
 }
 
 // relational says whether a node builds a relation (dbt's is_relational:

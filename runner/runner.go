@@ -217,7 +217,11 @@ func (r *Runner) Run(ctx context.Context, p *plan.Plan) (*Results, error) {
 	}
 	sort.SliceStable(out.Results, func(i, j int) bool { return out.Results[i].Completed.Before(out.Results[j].Completed) })
 	if ctx.Err() == nil {
-		if err := r.runHooks(ctx, "on-run-end", p.OnRunEnd, r.endValues(out.Results)); err != nil {
+		var values map[string]any
+		if len(p.OnRunEnd) > 0 {
+			values = r.endValues(out.Results)
+		}
+		if err := r.runHooks(ctx, "on-run-end", p.OnRunEnd, values); err != nil {
 			return out, err
 		}
 	}

@@ -52,13 +52,13 @@ func Select(g *Graph, include, exclude []string, opt Options) ([]string, error) 
 	// selection's (a test of two selected models is cautious's when each
 	// is selected by another atom)
 	for _, e := range inc {
-		sel.or(ix.eval(e, ix.eager()))
+		sel.or(ix.evalCriteria(e, ix.eager(), opt.Unmatched))
 	}
 	if opt.IndirectTests && !ix.eager() {
 		ix.addTestsAs(sel, opt.Indirect)
 	}
 	for _, e := range exc {
-		sel.andNot(ix.eval(e, true))
+		sel.andNot(ix.evalCriteria(e, true, opt.Unmatched))
 	}
 	if len(inc) == 0 {
 		ix.dropDisabled(sel)
@@ -69,6 +69,28 @@ func Select(g *Graph, include, exclude []string, opt Options) ([]string, error) 
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// evalCriteria is eval of an argument, each criterion of it (a union's
+// member) evaluated on its own, and those that select nothing appended to
+// unmatched when it is set.
+func (ix *index) evalCriteria(e Expr, tests bool, unmatched *[]string) bitset {
+	if unmatched == nil {
+		return ix.eval(e, tests)
+	}
+	members, ok := e.(Union)
+	if !ok {
+		members = Union{e}
+	}
+	s := newBitset(len(ix.ids))
+	for _, m := range members {
+		got := ix.eval(m, tests)
+		if got.empty() {
+			*unmatched = append(*unmatched, m.String())
+		}
+		s.or(got)
+	}
+	return s
 }
 
 func parseArgs(args []string) ([]Expr, error) {

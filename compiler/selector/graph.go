@@ -242,6 +242,15 @@ func (b bitset) clear(i int32)    { b[i>>6] &^= 1 << (uint(i) & 63) }
 func (b bitset) has(i int32) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
 func (b bitset) clone() bitset    { return slices.Clone(b) }
 
+func (b bitset) empty() bool {
+	for _, w := range b {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (b bitset) or(o bitset) {
 	for i := range b {
 		b[i] |= o[i]

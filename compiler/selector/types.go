@@ -64,4 +64,9 @@ type Options struct {
 	// Selectors are the project's YAML selectors, which selector: atoms
 	// name (selectors.yml)
 	Selectors Definitions
+	// Unmatched, when set, receives the criteria of the include and
+	// exclude arguments (each member of a space-separated union, an
+	// intersection whole) that select no node on their own, before
+	// exclusion: dbt's NoNodesForSelectionCriteria
+	Unmatched *[]string
 }
