@@ -300,6 +300,12 @@ var (
 	isFalse = jinja.Func(func([]any, map[string]any) (any, error) { return false, nil })
 )
 
+// DBTVersion is dbt_version in templates: the dbt whose template
+// features mart's follow (unit tests of 1.8, microbatch of 1.9), so that a
+// package that tests it (`dbt_version.split('.')`, `dbt_version >=
+// '1.8.0'`) takes the path mart renders.
+const DBTVersion = "1.9.0"
+
 // sharedContext holds the variables that are the same for every render of
 // the compilation.
 func (s *scope) sharedContext() map[string]any {
@@ -318,6 +324,7 @@ func (s *scope) sharedContext() map[string]any {
 			"execute":             true,
 			"flags":               map[string]any{"FULL_REFRESH": s.opt.FullRefresh, "EMPTY": s.opt.Empty},
 			"project_name":        s.project.Name,
+			"dbt_version":         DBTVersion,
 			"log":                 noOutput,
 			"print":               noOutput,
 			"exceptions":          exceptionsValue,
