@@ -79,52 +79,53 @@ func unitTestsFirst(m *compiler.Manifest, work []string, in map[string]bool, par
 }
 
 // testsBlockChildren makes a node wait for the tests whose every input is
-// upstream of it, as dbt build's test edges do (add_test_edges: a
-// relationships test from a to b blocks what reads both, not what reads a
-// alone; a source's tests block what reads the source): each node waits
-// for the tests of what it reads, directly or through nodes the plan does
-// not run (a retry runs a failed test and the models it skipped, not the
-// model tested: they wait for it again), whose other inputs are upstream
-// of it too; what is further down waits through them. A unit test, which
-// its model waits for (unitTestsFirst), waits for the tests of its model's
-// parents.
+// upstream of it, as dbt build's test edges do (add_test_edges), in the
+// plan's subset of the graph (a test reaches a node through nodes the plan
+// does not run: a retry runs a failed test and the models it skipped, not
+// the model tested):
+//   - a test of one input blocks what reads that input, directly or through
+//     nodes not run (what is further down waits through them);
+//   - a test of several (a relationships test, a singular test of two
+//     models) blocks the first nodes down the graph that have them all
+//     upstream: what reads both, or reads two nodes that read one each; a
+//     node that reads only one is not held back;
+//   - a source's tests block what reads the source;
+//   - a test waits for the tests that block a node it reads through nodes
+//     not run (dbt joins the edges of a node left out of the subset);
+//   - a unit test waits for the tests that block its model, which it runs
+//     before (unitTestsFirst): a source test that fails skips both.
 func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool, parents map[string][]string) {
-	testsOf := map[string][]string{} // by each node a test reads
+	single := map[string][]string{} // by its input, the tests of one input
+	var multi []string              // the tests of several inputs
 	for _, id := range work {
 		n := m.Node(id)
 		if n.ResourceType != compiler.TypeTest {
 			continue
 		}
+		var deps []string
 		for _, d := range n.DependsOn.Nodes {
-			if m.Node(d) != nil && !slices.Contains(testsOf[d], id) {
-				testsOf[d] = append(testsOf[d], id)
+			if m.Node(d) != nil && !slices.Contains(deps, d) {
+				deps = append(deps, d)
 			}
 		}
+		switch len(deps) {
+		case 0:
+		case 1:
+			single[deps[0]] = append(single[deps[0]], id)
+		default:
+			multi = append(multi, id)
+		}
 	}
-	if len(testsOf) == 0 {
+	if len(single)+len(multi) == 0 {
 		return
-	}
-	// upstream: every node upstream of a node, in the project's graph
-	// (walked only for a test of several inputs: one input is what the
-	// node reads)
-	upstream := func(ids ...string) map[string]bool {
-		up := map[string]bool{}
-		stack := append([]string(nil), ids...)
-		for len(stack) > 0 {
-			x := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, p := range m.Node(x).DependsOn.Nodes {
-				if m.Node(p) != nil && !up[p] {
-					up[p] = true
-					stack = append(stack, p)
-				}
-			}
-		}
-		return up
 	}
 	// through: what a node reads, directly or through nodes not run,
 	// those included
+	throughMemo := map[string][]string{}
 	through := func(id string) []string {
+		if out, ok := throughMemo[id]; ok {
+			return out
+		}
 		var out []string
 		seen := map[string]bool{}
 		stack := []string{id}
@@ -142,51 +143,138 @@ func testsBlockChildren(m *compiler.Manifest, work []string, in map[string]bool,
 				}
 			}
 		}
+		throughMemo[id] = out
+		return out
+	}
+	// below: for the tests of several inputs, the nodes that have them
+	// all upstream (the intersection of each input's descendants)
+	below := func(string, string) bool { return false }
+	if len(multi) > 0 {
+		below = belowAll(m, multi)
+	}
+	blocked := func(t, x string) bool { return below(t, x) }
+	// edges: the tests that block node x (any node of the project)
+	edgesMemo := map[string][]string{}
+	edges := func(x string) []string {
+		if out, ok := edgesMemo[x]; ok {
+			return out
+		}
+		var out []string
+		read := through(x)
+		for _, p := range read {
+			for _, t := range single[p] {
+				if !slices.Contains(out, t) {
+					out = append(out, t)
+				}
+			}
+		}
+		for _, t := range multi {
+			if !blocked(t, x) {
+				continue
+			}
+			first := true // no node it reads that runs waits for t already
+			for _, y := range read {
+				if in[y] && blocked(t, y) {
+					first = false
+					break
+				}
+			}
+			if first && !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+		edgesMemo[x] = out
 		return out
 	}
 	for _, id := range work {
 		n := m.Node(id)
-		if n.ResourceType == compiler.TypeTest {
-			continue
-		}
-		read := parents[id]
-		unit := n.ResourceType == compiler.TypeUnitTest
-		if !unit {
-			read = through(id)
-		}
-		var up map[string]bool
 		var add []string
-		for _, p := range read {
-			for _, t := range testsOf[p] {
-				if slices.Contains(add, t) || slices.Contains(parents[id], t) {
-					continue
+		switch n.ResourceType {
+		case compiler.TypeTest:
+			for _, x := range through(id) {
+				if !in[x] && m.Node(x).ResourceType != compiler.TypeSource {
+					add = append(add, edges(x)...)
 				}
-				all := true
-				for _, d := range m.Node(t).DependsOn.Nodes {
-					if d == p || m.Node(d) == nil {
-						continue
-					}
-					if up == nil {
-						if unit { // (what its model's parents are upstream of)
-							up = upstream(read...)
-							for _, r := range read {
-								up[r] = true
-							}
-						} else {
-							up = upstream(id)
-						}
-					}
-					if !up[d] {
-						all = false
-						break
-					}
-				}
-				if all {
-					add = append(add, t)
+			}
+		case compiler.TypeUnitTest:
+			if n.AttachedNode != "" && m.Node(n.AttachedNode) != nil {
+				add = edges(n.AttachedNode)
+			}
+		default:
+			add = edges(id)
+		}
+		for _, t := range add {
+			if t != id && !slices.Contains(parents[id], t) {
+				parents[id] = append(parents[id], t)
+			}
+		}
+	}
+}
+
+// belowAll maps each test of several inputs to the nodes that have all
+// its inputs upstream, in the project's graph (bitsets over its nodes
+// other than tests: a chain of thousands of models with a relationships
+// test each stays small).
+func belowAll(m *compiler.Manifest, tests []string) func(t, x string) bool {
+	index := map[string]int{}
+	var ids []string
+	children := map[int][]int{}
+	for _, id := range m.AllIDs() {
+		if n := m.Node(id); n != nil && n.ResourceType != compiler.TypeTest && n.ResourceType != compiler.TypeUnitTest {
+			index[id] = len(ids)
+			ids = append(ids, id)
+		}
+	}
+	for i, id := range ids {
+		for _, p := range m.Node(id).DependsOn.Nodes {
+			if j, ok := index[p]; ok {
+				children[j] = append(children[j], i)
+			}
+		}
+	}
+	words := (len(ids) + 63) / 64
+	descMemo := map[int][]uint64{}
+	desc := func(i int) []uint64 {
+		if d, ok := descMemo[i]; ok {
+			return d
+		}
+		d := make([]uint64, words)
+		stack := []int{i}
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, c := range children[x] {
+				if d[c>>6]&(1<<(c&63)) == 0 {
+					d[c>>6] |= 1 << (c & 63)
+					stack = append(stack, c)
 				}
 			}
 		}
-		parents[id] = append(parents[id], add...)
+		descMemo[i] = d
+		return d
+	}
+	below := make(map[string][]uint64, len(tests))
+	for _, t := range tests {
+		var all []uint64
+		for _, d := range m.Node(t).DependsOn.Nodes {
+			i, ok := index[d]
+			if !ok {
+				continue
+			}
+			if all == nil {
+				all = slices.Clone(desc(i))
+				continue
+			}
+			for w, v := range desc(i) {
+				all[w] &= v
+			}
+		}
+		below[t] = all
+	}
+	return func(t, x string) bool {
+		i, ok := index[x]
+		b := below[t]
+		return ok && b != nil && b[i>>6]&(1<<(i&63)) != 0
 	}
 }
 

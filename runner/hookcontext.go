@@ -113,19 +113,33 @@ func templateValue(v any) any {
 	return v
 }
 
-// withToDict gives a result's map dbt's objects' to_dict(): the map,
-// without it.
+// withToDict gives a result's map dbt's objects' to_dict(): the map as
+// plain data, without to_dict() in it or in what it holds (tojson takes
+// it).
 func withToDict(m map[string]any) map[string]any {
-	m["to_dict"] = jinja.Func(func([]any, map[string]any) (any, error) {
-		out := make(map[string]any, len(m))
-		for k, v := range m {
+	m["to_dict"] = jinja.Func(func([]any, map[string]any) (any, error) { return plain(m), nil })
+	return m
+}
+
+// plain is a copy of a template value without the to_dict() functions.
+func plain(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
 			if k != "to_dict" {
-				out[k] = v
+				out[k] = plain(e)
 			}
 		}
-		return out, nil
-	})
-	return m
+		return out
+	case *jinja.List:
+		items := make([]any, len(x.Items))
+		for i, e := range x.Items {
+			items[i] = plain(e)
+		}
+		return &jinja.List{Items: items, Tuple: x.Tuple}
+	}
+	return v
 }
 
 // relational says whether a node builds a relation (dbt's is_relational:
