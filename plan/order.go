@@ -9,10 +9,10 @@ import (
 
 // walkParents returns each node's parents within the plan. Ephemeral
 // models and nodes outside the selection are looked through, so a selected
-// child still waits for its selected grandparents. Tests of a node block
-// that node's children (dbt build semantics), unless the child is among
-// what the test itself reads.
-func walkParents(m *compiler.Manifest, work []string) map[string][]string {
+// child still waits for its selected grandparents. With testEdges (a
+// command that builds), tests hold back the nodes they gate
+// (testsBlockChildren, dbt build's test edges).
+func walkParents(m *compiler.Manifest, work []string, testEdges bool) map[string][]string {
 	in := make(map[string]bool, len(work))
 	for _, id := range work {
 		in[id] = true
@@ -43,7 +43,9 @@ func walkParents(m *compiler.Manifest, work []string) map[string][]string {
 		parents[id] = effective(id, map[string]bool{})
 	}
 	unitTestsFirst(m, work, in, parents)
-	testsBlockChildren(m, work, in, parents)
+	if testEdges {
+		testsBlockChildren(m, work, in, parents)
+	}
 	return parents
 }
 

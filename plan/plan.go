@@ -99,7 +99,10 @@ func New(res *compiler.Result, ids []string, opt Options) *Plan {
 		}
 	}
 	sort.Strings(work)
-	parents := walkParents(m, work)
+	// tests hold back what they gate in a command that builds (build
+	// and its retry), as dbt's test edges in build only: `mart test` runs
+	// every test, whatever another one found
+	parents := walkParents(m, work, want[compiler.TypeModel] || want[compiler.TypeSeed] || want[compiler.TypeSnapshot])
 	p := &Plan{Steps: make([]Step, 0, len(work))}
 	for _, id := range order(work, parents) {
 		p.Steps = append(p.Steps, newStep(m, m.Node(id), parents[id], opt))
