@@ -45,7 +45,7 @@ TASKS = {
     "test_raw_zones": ("test", "test --select source:raw.zones", {}),
     "models_staging": ("build", "build --select 'stg_app_events stg_cars stg_members stg_payments stg_zones stg_reservations'", {}),
     "snapshots": ("build", "build --select members_tier_snapshot", {}),
-    "models_marts": ("build", "build --select 'agg_app_funnel_daily fct_payments dim_zones fct_reservations dim_members dim_cars agg_member_cohorts agg_daily_zone_utilization agg_revenue_by_channel'", {"retries": 4, "execution_timeout": datetime.timedelta(seconds=1800)}),
+    "models_marts": ("build", "build --select 'agg_app_funnel_daily fct_payments dim_zones fct_reservations dim_members agg_member_cohorts dim_cars agg_daily_zone_utilization agg_revenue_by_channel'", {"retries": 4, "execution_timeout": datetime.timedelta(seconds=1800)}),
 }
 
 # (upstream, downstream)

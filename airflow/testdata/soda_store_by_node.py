@@ -60,8 +60,8 @@ TASKS = {
     "dim_zones": ("build", "build --select dim_zones --exclude 'relationships_agg_daily_zone_utilization_zone_id__zone_id__ref_dim_zones_ relationships_dim_cars_home_zone_id__zone_id__ref_dim_zones_ relationships_dim_members_home_zone_id__zone_id__ref_dim_zones_ relationships_fct_reservations_zone_id__zone_id__ref_dim_zones_'", {}),
     "fct_reservations": ("build", "build --select fct_reservations --exclude 'assert_revenue_reconciles relationships_fct_reservations_car_id__car_id__ref_dim_cars_ relationships_fct_reservations_member_id__member_id__ref_dim_members_'", {"retries": 4, "execution_timeout": datetime.timedelta(seconds=1800)}),
     "dim_members": ("build", "build --select dim_members", {}),
-    "dim_cars": ("build", "build --select dim_cars", {}),
     "agg_member_cohorts": ("build", "build --select agg_member_cohorts", {}),
+    "dim_cars": ("build", "build --select dim_cars", {}),
     "agg_daily_zone_utilization": ("build", "build --select agg_daily_zone_utilization", {}),
     "agg_revenue_by_channel": ("build", "build --select agg_revenue_by_channel", {}),
 }
@@ -96,8 +96,8 @@ EDGES = [
     ("fct_payments", "fct_reservations"),
     ("stg_app_events", "fct_reservations"),
     ("fct_reservations", "dim_members"),
-    ("dim_members", "dim_cars"),
-    ("dim_cars", "agg_member_cohorts"),
+    ("dim_members", "agg_member_cohorts"),
+    ("fct_reservations", "dim_cars"),
     ("dim_cars", "agg_daily_zone_utilization"),
     ("dim_members", "agg_revenue_by_channel"),
 ]
