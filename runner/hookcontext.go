@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -89,16 +90,23 @@ func (r *Runner) endValues(results []*NodeResult) map[string]any {
 func nodeEntry(n *compiler.Node) map[string]any {
 	b, err := compiler.NodeEntry(n)
 	var v map[string]any
-	if err != nil || json.Unmarshal(b, &v) != nil {
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		err = dec.Decode(&v)
+	}
+	if err != nil {
 		return compiler.NodeValue(n).(map[string]any)
 	}
 	return templateValue(v).(map[string]any)
 }
 
 // templateValue turns decoded JSON into template values: lists become
-// Jinja lists.
+// Jinja lists, numbers ints where they are whole (jinja.JSONNumber).
 func templateValue(v any) any {
 	switch x := v.(type) {
+	case json.Number:
+		return jinja.JSONNumber(x)
 	case map[string]any:
 		for k, e := range x {
 			x[k] = templateValue(e)

@@ -79,14 +79,20 @@ func fromJSON(s string) (any, error) {
 	return templateValue(v), nil
 }
 
+// JSONNumber is a JSON number as templates hold it: an int when it is
+// whole (1 prints 1, as in Python, not 1.0), else a float.
+func JSONNumber(t json.Number) any {
+	if n, err := t.Int64(); err == nil {
+		return int(n)
+	}
+	f, _ := t.Float64()
+	return f
+}
+
 func templateValue(v any) any {
 	switch t := v.(type) {
 	case json.Number:
-		if n, err := t.Int64(); err == nil {
-			return int(n)
-		}
-		f, _ := t.Float64()
-		return f
+		return JSONNumber(t)
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
