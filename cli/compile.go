@@ -255,12 +255,7 @@ func (g *globals) compileByPatch() (bool, error) {
 		}
 		return false, nil
 	}
-	diags := g.promote(p.Diags) // (--warn-error: a patch with a warning gives up, WarningsAreErrors)
-	g.v.Diagnostics(diags)
-	if diags.HasErrors() {
-		n := len(diags.Errors())
-		return true, badInput("%d error%s in the project (--warn-error)", n, plural(n))
-	}
+	g.v.Diagnostics(p.Diags) // (no warning under --warn-error: the patch gave up, WarningsAreErrors)
 	if p.WarehouseRendered > 0 {
 		g.v.Diagnostics(p.WarehouseDiags)
 		g.v.Info(warehouseRenderInfo(p.WarehouseRendered, p.Target))
@@ -438,7 +433,9 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		}
 		phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
 	}
-	if g.promote(p.Diags).HasErrors() || len(none) > 0 && g.dbt.warnErrors.promotes(eventNoNodes) {
+	// (a warning of the compile under --warn-error: the patch gave up,
+	// WarningsAreErrors)
+	if len(none) > 0 && g.dbt.warnErrors.promotes(eventNoNodes) {
 		return fail("--warn-error makes a warning an error") // the whole compile reports it
 	}
 	g.v.Diagnostics(p.Diags)

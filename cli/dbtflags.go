@@ -43,7 +43,7 @@ var dbtEnv = map[string]string{
 	"target-path":        "DBT_TARGET_PATH",
 	"warn-error":         "DBT_WARN_ERROR",
 	"warn-error-options": "DBT_WARN_ERROR_OPTIONS",
-	// accepted, nothing to do (acceptedDBTFlags)
+	// accepted, nothing to do (acceptedBools and registerDBTGlobals)
 	"version-check":              "DBT_VERSION_CHECK",
 	"send-anonymous-usage-stats": "DBT_SEND_ANONYMOUS_USAGE_STATS",
 	"static-parser":              "DBT_STATIC_PARSER",
@@ -60,11 +60,20 @@ var dbtEnv = map[string]string{
 	"introspect":                 "DBT_INTROSPECT",
 }
 
+// acceptedBools are dbt's on/off flags about its own machinery, which
+// mart accepts and has nothing to do for (docs/dbt-compatibility.md), with
+// dbt's defaults.
+var acceptedBools = []struct {
+	name string
+	on   bool
+}{{"version-check", true}, {"send-anonymous-usage-stats", true}, {"static-parser", true}, {"use-experimental-parser", false},
+	{"populate-cache", true}, {"cache-selected-only", false}, {"log-cache-events", false}, {"use-colors", true},
+	{"use-colors-file", true}, {"introspect", true}}
+
 // negatable are dbt's on/off flags that also have a --no- form
-// (--defer/--no-defer): each gets a hidden --no-NAME that turns it off.
-var negatable = []string{"quiet", "print", "debug", "defer", "favor-state", "fail-fast", "partial-parse",
-	"version-check", "send-anonymous-usage-stats", "static-parser", "use-experimental-parser", "populate-cache",
-	"cache-selected-only", "log-cache-events", "use-colors", "use-colors-file", "introspect"}
+// (--defer/--no-defer): each gets a hidden --no-NAME that turns it off;
+// the accepted ones too.
+var negatable = []string{"quiet", "print", "debug", "defer", "favor-state", "fail-fast", "partial-parse"}
 
 // dbtGlobals are the global flags of dbt's that are read here beside
 // mart's own (registerDBTGlobals).
@@ -78,10 +87,8 @@ type dbtGlobals struct {
 	// warnErrors: what --warn-error and --warn-error-options make errors
 	// of (nil: none)
 	warnErrors *warnErrors
-	// accepted, nothing to do
-	ignoredBools                         [10]bool
-	printerWidth                         int
-	logPath, logLevelFile, logFormatFile string
+	// accepted, nothing to do (checked only)
+	logLevelFile, logFormatFile string
 }
 
 // registerDBTGlobals adds dbt's global flags to the root's.
@@ -94,13 +101,12 @@ func registerDBTGlobals(pf *pflag.FlagSet, d *dbtGlobals) {
 	pf.BoolVar(&d.print, "print", true, "print what macros' print() prints (--no-print: do not)")
 	// dbt's machinery that mart does not have: accepted, so that a
 	// command line written for dbt runs (docs/dbt-compatibility.md)
-	for i, name := range []string{"version-check", "send-anonymous-usage-stats", "static-parser", "use-experimental-parser",
-		"populate-cache", "cache-selected-only", "log-cache-events", "use-colors", "use-colors-file", "introspect"} {
-		pf.BoolVar(&d.ignoredBools[i], name, name != "use-experimental-parser" && name != "cache-selected-only" && name != "log-cache-events", "")
-		pf.Lookup(name).Hidden = true
+	for _, b := range acceptedBools {
+		pf.Bool(b.name, b.on, "")
+		pf.Lookup(b.name).Hidden = true
 	}
-	pf.IntVar(&d.printerWidth, "printer-width", 80, "")
-	pf.StringVar(&d.logPath, "log-path", "", "")
+	pf.Int("printer-width", 80, "")
+	pf.String("log-path", "", "")
 	pf.StringVar(&d.logLevelFile, "log-level-file", "debug", "")
 	pf.StringVar(&d.logFormatFile, "log-format-file", "debug", "")
 	for _, name := range []string{"printer-width", "log-path", "log-level-file", "log-format-file"} {
@@ -145,9 +151,6 @@ var logFormats = []string{"text", "json", "default", "debug"}
 // (only the command's: a variable of another command's flag is not
 // read). A value that does not read is bad input, naming the variable.
 func applyDBTEnv(cmd *cobra.Command) error {
-	if cmd.Name() == "extract" { // mart's own: its --full-refresh is not dbt's
-		return nil
-	}
 	fs := cmd.Flags()
 	var err error
 	fs.VisitAll(func(f *pflag.Flag) {
@@ -198,8 +201,12 @@ func setFlag(f *pflag.Flag, v string) error {
 
 // addNegations gives each negatable flag of every command its --no- form.
 func addNegations(root *cobra.Command) {
+	names := slices.Clone(negatable)
+	for _, b := range acceptedBools {
+		names = append(names, b.name)
+	}
 	add := func(fs *pflag.FlagSet) {
-		for _, name := range negatable {
+		for _, name := range names {
 			f := fs.Lookup(name)
 			if f == nil || fs.Lookup("no-"+name) != nil {
 				continue
@@ -415,11 +422,7 @@ func (g *globals) matchedNone(selects []string) error {
 
 // loadProject loads the project (its target path as --target-path says).
 func (g *globals) loadProject(vars map[string]any) (*compiler.Project, compiler.Diagnostics) {
-	proj, diags := compiler.LoadProject(g.projectDir, vars)
-	if proj != nil && g.dbt.targetPath != "" {
-		proj.TargetPath = g.dbt.targetPath
-	}
-	return proj, diags
+	return compiler.Options{ProjectDir: g.projectDir, Vars: vars, TargetPath: g.dbt.targetPath}.LoadProject()
 }
 
 // printer is where macros' print() prints: the console, even under
@@ -437,9 +440,6 @@ func (g *globals) printer() func(string) {
 // key no flag of the command has (dbt's behaviour flags, or a flag of
 // another command) is left alone.
 func (g *globals) applyProjectFlags(cmd *cobra.Command) error {
-	if cmd.Name() == "extract" { // mart's own (applyDBTEnv)
-		return nil
-	}
 	fs := cmd.Flags()
 	flags, file := compiler.ProjectFlags(g.projectDir)
 	for _, pf := range flags {

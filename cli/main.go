@@ -169,7 +169,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if format == "" {
 		format = envOr("DBT_LOG_FORMAT", "text")
 	}
-	g.v = view.New(strings.ToLower(format), stdout, stderr)
+	format = strings.ToLower(format)
+	g.v = view.New(format, stdout, stderr)
 	root := &cobra.Command{
 		Use:           "mart",
 		Short:         "mart builds SQL data marts: templated models compiled into a DAG and built into a warehouse",
@@ -198,13 +199,17 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "report only what goes wrong, and what the command lists or shows (as dbt's --quiet)")
 	registerDBTGlobals(pf, &g.dbt)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
-		if err := applyDBTEnv(cmd); err != nil {
-			return err
+		// dbt's settings of the command's flags; not mart extract's, whose
+		// --full-refresh is mart's own
+		if cmd.Name() != "extract" {
+			if err := applyDBTEnv(cmd); err != nil {
+				return err
+			}
+			if err := g.applyProjectFlags(cmd); err != nil {
+				return err
+			}
 		}
-		if err := g.applyProjectFlags(cmd); err != nil {
-			return err
-		}
-		if f := strings.ToLower(g.logFormat); f != format && (f == "json") != (format == "json") {
+		if f := strings.ToLower(g.logFormat); (f == "json") != (format == "json") {
 			g.v = view.New(f, stdout, stderr) // the project's flags: said
 		}
 		g.logFormat = strings.ToLower(g.logFormat)

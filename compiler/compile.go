@@ -90,9 +90,9 @@ type Options struct {
 	Context context.Context
 }
 
-// loadProject loads the project of opt, with its target path overridden
-// when opt names one.
-func (o Options) loadProject() (*Project, Diagnostics) {
+// LoadProject loads the project of opt (its ProjectDir, with its Vars),
+// its target path overridden when opt names one (--target-path).
+func (o Options) LoadProject() (*Project, Diagnostics) {
 	proj, diags := LoadProject(o.ProjectDir, o.Vars)
 	if proj != nil && o.TargetPath != "" {
 		proj.TargetPath = o.TargetPath
@@ -234,7 +234,7 @@ var compileHook func(*compilation)
 func Compile(opt Options) (*Result, Diagnostics) {
 	opt = opt.withDefaults()
 	phase.Mark("start")
-	proj, diags := opt.loadProject()
+	proj, diags := opt.LoadProject()
 	if diags.HasErrors() {
 		return nil, diags
 	}

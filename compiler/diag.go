@@ -61,9 +61,11 @@ func (ds Diagnostics) HasErrors() bool {
 }
 
 // Errors returns only the error diagnostics.
+// HasWarnings says whether diagnostics hold a warning about the project
+// (partial parsing's notes aside: IsNote).
 func (ds Diagnostics) HasWarnings() bool {
 	for _, d := range ds {
-		if d.Severity == SevWarning {
+		if d.Severity == SevWarning && !IsNote(d) {
 			return true
 		}
 	}

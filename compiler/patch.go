@@ -1711,7 +1711,7 @@ var patchWriteHook func()
 func CompileByPatch(opt Options) (*Patched, string) {
 	opt = opt.withDefaults()
 	phase.Mark("start")
-	proj, loadDiags := opt.loadProject()
+	proj, loadDiags := opt.LoadProject()
 	if loadDiags.HasErrors() {
 		return nil, "the project does not load"
 	}
@@ -2425,7 +2425,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	load.meta = meta
 	if opt.PatchReadOnly { // nothing changed: target/ serves as it is
-		if opt.WarningsAreErrors && hasWarning(snap.Diags) {
+		if opt.WarningsAreErrors && snap.Diags.HasWarnings() {
 			return nil, "a warning is an error (--warn-error)"
 		}
 		// what was checked by content is kept with its new stat, so the
@@ -2970,7 +2970,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 	}
 	placeValues(splices)
-	if opt.WarningsAreErrors && hasWarning(snap.Diags) {
+	if opt.WarningsAreErrors && snap.Diags.HasWarnings() {
 		return nil, "a warning is an error (--warn-error)"
 	}
 	if opt.BeforeWrite != nil {
@@ -4141,15 +4141,4 @@ func (snap *patchSnapshot) readsVars(ni int, vars []string) {
 			snap.VarUse[v] = use
 		}
 	}
-}
-
-// hasWarning says whether diagnostics hold a warning about the project
-// (partial parsing's notes aside).
-func hasWarning(ds Diagnostics) bool {
-	for _, d := range ds {
-		if d.Severity == SevWarning && !IsNote(d) {
-			return true
-		}
-	}
-	return false
 }

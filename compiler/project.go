@@ -150,7 +150,7 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	}
 	p := &Project{Dir: abs, configs: map[string]*configTree{}}
 	var data []byte
-	for _, name := range []string{"mart.yml", "mart.yaml", "dbt_project.yml"} {
+	for _, name := range projectFiles {
 		data, err = os.ReadFile(filepath.Join(abs, name))
 		if err == nil {
 			p.File = path.Join(label, name)
@@ -343,6 +343,10 @@ func strList(n *yaml.Node) []string {
 	}
 	return nil
 }
+
+// projectFiles are the names a project file goes by, the first found
+// read.
+var projectFiles = []string{"mart.yml", "mart.yaml", "dbt_project.yml"}
 
 // unreadProjectKeys are the keys of dbt's project file that mart accepts
 // and no compile reads: `flags:` is the command line's (read before the

@@ -23,7 +23,7 @@ type ProjectFlag struct {
 // such block, or is missing or does not read (loading the project
 // reports that).
 func ProjectFlags(dir string) ([]ProjectFlag, string) {
-	for _, name := range []string{"mart.yml", "mart.yaml", "dbt_project.yml"} {
+	for _, name := range projectFiles {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			continue
