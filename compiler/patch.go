@@ -1709,6 +1709,37 @@ var patchWriteHook func()
 // returns nil and why when it cannot: the caller then compiles as usual.
 // Nothing is written unless it succeeds.
 func CompileByPatch(opt Options) (*Patched, string) {
+	// a model whose own config() an edit disabled, or enabled: the first
+	// attempt learns it from its render, the second makes it again where
+	// its file is (as a model whose YAML config changed: removed and
+	// added), which puts it in the disabled object or among the nodes
+	var tg patchToggles
+	for {
+		p, why := compileByPatch(opt, &tg)
+		if p != nil || len(tg.found) == 0 || len(tg.paths) > 8 {
+			return p, why
+		}
+		if tg.paths == nil {
+			tg.paths = map[string]bool{}
+		}
+		for _, f := range tg.found {
+			if tg.paths[f] {
+				return nil, why // (made again, and it did not take)
+			}
+			tg.paths[f] = true
+		}
+		tg.found = nil
+	}
+}
+
+// patchToggles are the model files a patch makes again because their
+// render enabled or disabled them (CompileByPatch).
+type patchToggles struct {
+	paths map[string]bool // made again in this attempt
+	found []string        // found in this attempt: made again in the next
+}
+
+func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	opt = opt.withDefaults()
 	phase.Mark("start")
 	proj, loadDiags := opt.LoadProject()
@@ -1809,7 +1840,7 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			continue
 		}
 		if di, ok := disabledAt[f.Path]; ok && f.Kind == "models" {
-			if why := snap.removedDisabled(di); why != "" {
+			if why := snap.removedDisabled(di, false); why != "" {
 				return nil, why
 			}
 			goneDisabled = append(goneDisabled, di)
@@ -2016,6 +2047,36 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		goneNodes = append(goneNodes, ni)
 		added = append(added, addedFile{path: p, like: at})
 		return ""
+	}
+	// the models whose render enabled or disabled them: made again where
+	// their files are (CompileByPatch), a disabled one as its file removed
+	// and added
+	var enabledEntries []disabledModel // the enabled ones' YAML entries
+	for _, p := range slices.Sorted(maps.Keys(tg.paths)) {
+		what := p + " is enabled or disabled now and "
+		if ni, ok := patchable[p]; ok {
+			if w := remake(ni); w != "" {
+				return nil, what + w
+			}
+		} else if di, ok := disabledAt[p]; ok {
+			// its YAML entry, if any, comes back with it (below)
+			d := snap.DisabledModels[di]
+			if w := snap.removedDisabled(di, d.YAML != ""); w != "" {
+				return nil, what + w
+			}
+			if d.Described {
+				enabledEntries = append(enabledEntries, d)
+			}
+			goneDisabled = append(goneDisabled, di)
+			added = append(added, addedFile{path: p, like: fileIndex[p]})
+		} else {
+			return nil, what + "not a patchable model"
+		}
+		if !opt.PatchReadOnly {
+			if why := snap.canEditGraph(); why != "" {
+				return nil, what + why
+			}
+		}
 	}
 	if remade := remadeModels(entries, snap.Nodes, goneNodes, added); len(remade) > 0 {
 		byID := snap.nodeIndex()
@@ -2548,6 +2609,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 			}
 			return
 		}
+		if !n.Enabled() && n.ResourceType == TypeModel {
+			// its config() disabled it: made again where its file is, in
+			// the next attempt (CompileByPatch)
+			j.toggle = true
+			return
+		}
 		if facts, ok := renderFacts(st); ok && movedConfigCalls(facts, j.pc.Facts) && !snap.saidOf(n, false) {
 			j.pc.Facts, j.moved = facts, true // kept as a text edit, its capture with them
 		} else if !ok || facts != j.pc.Facts {
@@ -2632,8 +2699,19 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		if j.why != "" {
 			return nil, j.why
 		}
+		if j.toggle {
+			tg.found = append(tg.found, j.pn.Path)
+		}
 	}
 	parallel(len(djobs), func(i int) { djobs[i].why = load.renderDisabled(djobs[i], nil, nil) })
+	for _, j := range djobs {
+		if j.enabled {
+			tg.found = append(tg.found, snap.DisabledModels[j.di].Path)
+		}
+	}
+	if len(tg.found) > 0 {
+		return nil, tg.found[0] + " is enabled or disabled now"
+	}
 	for _, j := range djobs {
 		if j.why != "" {
 			return nil, j.why
@@ -2752,6 +2830,26 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		}
 		if entries == nil {
 			entries = map[string]*descEdit{}
+		}
+		// a disabled model its render enabled takes its YAML entry back,
+		// as a model added with its entry (addModels: its tests with it)
+		for _, di := range goneDisabled {
+			if load.goneDisabled == nil {
+				load.goneDisabled = map[string]bool{}
+			}
+			load.goneDisabled[snap.DisabledModels[di].ID] = true
+		}
+		kept := map[string]keptEntries{}
+		for _, d := range enabledEntries {
+			name := d.name()
+			if entries[name] != nil {
+				return nil, d.Path + " is enabled now and its YAML entry changed too"
+			}
+			entry, w := load.keptEntry(kept, propTexts, d.YAML, name)
+			if w != "" {
+				return nil, d.Path + " is enabled now and " + w
+			}
+			entries[name] = &descEdit{entryAdded: true, entry: entry, file: d.YAML}
 		}
 		if gone, why = load.removeModels(goneNodes, read, entries, mv); why != "" {
 			return nil, why
@@ -3346,6 +3444,7 @@ type patchJob struct {
 	// config (patchreshape.go); pre is the node before that render
 	reshape bool
 	pre     Node
+	toggle  bool      // its render disabled it (CompileByPatch)
 	ephs    []string  // the patchable ephemeral models whose CTEs its new render puts in front (EphUsers)
 	macros  []string  // the macros its new render called
 	ixPos   int       // its place in the node index

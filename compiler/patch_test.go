@@ -3061,7 +3061,7 @@ func TestPatchDocsBlockOfDisabled(t *testing.T) {
 		{name: "x edited", patched: true, files: map[string]string{"models/docs.md": "{% docs x %}The x, edited.{% enddocs %}\n"}},
 		{name: "b's description edited", patched: true, files: map[string]string{"models/_p.yml": strings.Replace(props, "  - name: b\n    description: \"{{ doc('x') }}\"", "  - name: b\n    description: plain b", 1)}},
 		{name: "b's column added", patched: false, files: map[string]string{"models/_p.yml": strings.Replace(props, "        description: \"{{ doc('x') }}\"\n  - name: a", "        description: \"{{ doc('x') }}\"\n      - name: more\n  - name: a", 1)}},
-		{name: "b enabled", patched: false, files: map[string]string{"models/b.sql": "select 1 as id\n"}},
+		{name: "b enabled", patched: true, files: map[string]string{"models/b.sql": "select 1 as id\n"}},
 		{name: "x edited again", patched: true, files: map[string]string{"models/docs.md": "{% docs x %}The x, again.{% enddocs %}\n"}},
 	})
 }

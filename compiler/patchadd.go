@@ -766,7 +766,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 				}
 			}
 			c.applyPatch(&properties{file: e.file, pkg: projects[0]}, n.ResourceType, entry, n)
-			if len(c.diags) > 0 || !n.Enabled() {
+			if len(c.diags) > 0 || !n.Enabled() && n.ResourceType != TypeModel {
 				return nil, why + "its YAML entry says something or disables it"
 			}
 			e.usedAdded = true
@@ -794,12 +794,17 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		// a disabled model: its path in the disabled object
 		// (patchdisabled.go)
 		if !n.Enabled() && n.ResourceType == TypeModel && !singular {
-			if entry != nil {
-				return nil, why + "disabled, and its YAML entry added with it"
+			// its YAML entry, if any, describes a disabled model: the
+			// whole compile makes none of its tests and says nothing of it
+			if snap.unitTested(n.UniqueID) {
+				return nil, why + "disabled, and a unit test tests it"
 			}
 			dn, w := l.newDisabled(dec, n, rs, pc, st, a.like, fileOf, unsure)
 			if w != "" {
 				return nil, why + "disabled, and " + w
+			}
+			if entry != nil {
+				dn.described = entryFile
 			}
 			l.disabledNews = append(l.disabledNews, dn)
 			continue
@@ -953,13 +958,16 @@ func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames map[stri
 	for name, n := range l.also {
 		names[name], ids[n.UniqueID] = true, true
 	}
-	// the disabled nodes' names (manifest.json's disabled object, which no
-	// patch changes: an added node of a disabled one's name is a duplicate
-	// name, or its id would be both enabled and disabled). A name is what
+	// the disabled nodes' names (manifest.json's disabled object: an added
+	// node of a disabled one's name is a duplicate name, or its id would be
+	// both enabled and disabled), but those whose files the edit removed. A name is what
 	// follows the kind and the package in an id; a test's or a versioned
 	// model's also without its last part (its hash, its version): a name
 	// of more may be refused, never one taken allowed
 	for _, id := range l.snap.Disabled {
+		if l.goneDisabled[id] {
+			continue // its file removed, or made again enabled (CompileByPatch)
+		}
 		kind, rest, _ := strings.Cut(id, ".")
 		_, name, _ := strings.Cut(rest, ".")
 		short := name[:max(0, strings.LastIndexByte(name, '.'))]

@@ -28,8 +28,13 @@ import (
 // they were (renderFacts: the same config, refs, sources, macros called
 // and warnings; the config() calls may have moved) it is still disabled
 // and what the whole compile makes of it is as it was: its path in the
-// disabled object. Anything else compiles the whole project: it is enabled
-// now, calls other macros, reads a volatile value, says something.
+// disabled object. A render that enables it makes it again where its file
+// is, as a model added (CompileByPatch: a second attempt, its file taken as
+// removed and added; its YAML entry, if any, comes back with it and its
+// tests); and a model whose render disables it, or its folder's config or
+// YAML entry, goes into the disabled object the same way, its tests gone.
+// Anything else compiles the whole project: it calls other macros, reads a
+// volatile value, says something.
 //
 // Eligible (disabledModels): a model of the root project, one node in its
 // .sql file, unversioned, no unit test of it, its render cached or
@@ -46,8 +51,10 @@ type disabledModel struct {
 	EveryTime bool
 	Capture   blobRef
 	// Described: a YAML entry describes it (removing its file leaves the
-	// entry naming no model: a warning a patch does not make)
+	// entry naming no model: a warning a patch does not make), in the
+	// properties file YAML (its entry comes back when it is enabled)
 	Described bool
+	YAML      string
 }
 
 // name is the model's name, its id's last part.
@@ -76,7 +83,7 @@ func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTeste
 		if _, cached := c.pp.entries[n.UniqueID]; !cached && !everyTime[n.UniqueID] {
 			continue
 		}
-		all = append(all, picked{disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], Described: n.yamlFile != ""}, pc.appendJSON(nil)})
+		all = append(all, picked{disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], Described: n.yamlFile != "", YAML: n.yamlFile}, pc.appendJSON(nil)})
 	}
 	slices.SortFunc(all, func(a, b picked) int { return strings.Compare(a.d.ID, b.d.ID) })
 	out, blobs := make([]disabledModel, len(all)), make(map[int][]byte, len(all))
@@ -101,6 +108,8 @@ type disabledJob struct {
 	// did not); macros are those it calls now
 	graph  bool
 	macros []string
+	// enabled: its render enabled it (CompileByPatch)
+	enabled bool
 }
 
 // prepareDisabled makes a disabled model's node as it was before its
@@ -177,6 +186,11 @@ func (l *patchLoad) renderDisabled(j *disabledJob, dec *entryDecoder, fileOf map
 	}
 	if err != nil || st == nil || st.needsWarehouse || len(st.warnings) > 0 {
 		return "disabled " + id + " does not render cleanly now"
+	}
+	if Config(st.config).Bool("enabled", true) && dec == nil {
+		// made again where its file is, in the next attempt (CompileByPatch)
+		j.enabled = true
+		return "disabled " + id + " is enabled now"
 	}
 	facts, ok := renderFacts(st)
 	switch {
@@ -439,6 +453,9 @@ type disabledNew struct {
 	vars     []string // the vars it may read
 	env      []string // and the env vars
 	reads    []string // what its ref() and source() calls name (DisabledReads)
+	// described: the properties file whose YAML entry describes it
+	// (disabledModel.Described), "" when none
+	described string
 }
 
 // newDisabled makes the disabled model of an added file (n, rendered as
@@ -520,7 +537,9 @@ func (snap *patchSnapshot) disabledFilesKept(news []*disabledNew, gone []goneMod
 	}
 	for _, dn := range news {
 		name := idName(dn.id)
-		if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.Name == name }) {
+		// (itself, made again where its file is: its render disabled it,
+		// or its folder's config or YAML entry did)
+		if slices.ContainsFunc(gone, func(g goneModel) bool { return g.n.Name == name && (g.n.UniqueID != dn.id || g.n.Path != dn.path) }) {
 			return dn.path + " is new and disabled, and a node of its name is removed"
 		}
 		if read(name) {
@@ -537,9 +556,9 @@ func (snap *patchSnapshot) disabledFilesKept(news []*disabledNew, gone []goneMod
 
 // removedDisabled says why the disabled model at place di, whose file is
 // gone, cannot be taken out by a patch ("" when it can).
-func (snap *patchSnapshot) removedDisabled(di int) string {
+func (snap *patchSnapshot) removedDisabled(di int, entryKept bool) string {
 	d := snap.DisabledModels[di]
-	if d.Described {
+	if d.Described && !entryKept {
 		return d.Path + " is gone and a YAML entry describes its disabled model"
 	}
 	if snap.danglingClose(d.name()) {
@@ -618,7 +637,7 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 	}
 	for _, dn := range news {
 		di := len(snap.DisabledModels)
-		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path})
+		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path, Described: dn.described != "", YAML: dn.described})
 		snap.keepDisabledCapture(di, dn.capture)
 		if i, found := slices.BinarySearch(snap.Disabled, dn.id); !found {
 			snap.Disabled = slices.Insert(snap.Disabled, i, dn.id)

@@ -145,7 +145,7 @@ func TestReview2DisabledMacroCallsSwitch(t *testing.T) {
 		{name: "b's text edited", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect 22 as id\n"}},
 		{name: "f.sql edited (flag the same)", patched: true, files: map[string]string{"macros/f.sql": r2Off + "\n"}},
-		{name: "flag enables b", patched: false, files: map[string]string{
+		{name: "flag enables b", patched: true, files: map[string]string{
 			"macros/f.sql": "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
@@ -164,7 +164,7 @@ func TestReview2DisabledMacroFileAddedSameSave(t *testing.T) {
 			"macros/f.sql": r2Off}},
 		{name: "flag edited (still false)", any: true, files: map[string]string{"macros/f.sql": "{% macro flag() %}{{ return(1 == 2) }}{% endmacro %}\n"}},
 		{name: "flag moved to g.sql", any: true, files: map[string]string{"macros/f.sql": "", "macros/g.sql": r2Off}},
-		{name: "g's flag enables b", patched: false, files: map[string]string{
+		{name: "g's flag enables b", patched: true, files: map[string]string{
 			"macros/g.sql": "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
@@ -184,7 +184,7 @@ func TestReview2DisabledMacroMovedSameSave(t *testing.T) {
 			"macros/f.sql": "",
 			"macros/m.sql": dmMacros + r2Off}},
 		{name: "a edited", any: true, files: map[string]string{"models/a.sql": "select {{ cents('11') }} as id\n"}},
-		{name: "m's flag enables b", patched: false, files: map[string]string{
+		{name: "m's flag enables b", patched: true, files: map[string]string{
 			"macros/m.sql": dmMacros + "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
@@ -202,7 +202,7 @@ func TestReview2DisabledMacroVar(t *testing.T) {
 		{name: "b calls flag", any: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect {{ cents('2') }} as id\n"}},
 		{name: "cents edited", any: true, files: map[string]string{"macros/m.sql": dmMacros + "\n"}},
-		{name: "the var enables b", patched: false, files: map[string]string{"mart.yml": dmProject + "vars:\n  x: 1\n  on: true\n"}},
+		{name: "the var enables b", patched: true, files: map[string]string{"mart.yml": dmProject + "vars:\n  x: 1\n  on: true\n"}},
 		{name: "--vars disables b", any: true, vars: map[string]any{"on": false}},
 	})
 }
@@ -220,7 +220,7 @@ func TestReview2DisabledMacroNewVarAfter(t *testing.T) {
 		{name: "b calls flag", any: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect {{ cents('2') }} as id\n"}},
 		{name: "flag reads var on", any: true, files: map[string]string{"macros/f.sql": "{% macro flag() %}{{ return(var('on', false)) }}{% endmacro %}\n"}},
-		{name: "the var enables b", patched: false, vars: map[string]any{"on": true}},
+		{name: "the var enables b", patched: true, vars: map[string]any{"on": true}},
 	})
 }
 
@@ -259,7 +259,7 @@ func TestReview2DisabledStartsSourceThenMacro(t *testing.T) {
 			"macros/f.sql":  f0}},
 		{name: "b reads raw.t", any: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag(source('raw', 't').identifier)) }}\nselect 2 as id from {{ source('raw', 't') }}\n"}},
-		{name: "flag enables b", patched: false, files: map[string]string{
+		{name: "flag enables b", patched: true, files: map[string]string{
 			"macros/f.sql": "{% macro flag(x) %}{{ return(x == 't_dev') }}{% endmacro %}\n"}},
 	})
 }
@@ -320,7 +320,7 @@ func TestReview2DisabledGraphSameFactsLosesMacros(t *testing.T) {
 		{name: "b reads raw.t, calls cents when it has a schema", any: true, files: map[string]string{
 			"models/b.sql": "{% set s = source('raw', 't') %}{{ config(enabled=flag('')) }}\nselect {% if s.schema %}{{ cents('2') }}{% else %}2{% endif %} as id from {{ s }}\n"}},
 		{name: "cents edited", any: true, files: map[string]string{"macros/m.sql": "{% macro cents(c) %}{{ c }} * 1000{% endmacro %}\n"}},
-		{name: "flag enables b", patched: false, files: map[string]string{
+		{name: "flag enables b", patched: true, files: map[string]string{
 			"macros/f.sql": "{% macro flag(x) %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }

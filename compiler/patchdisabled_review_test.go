@@ -68,7 +68,7 @@ func TestReviewDisabledVarReadAddedInMacro(t *testing.T) {
 			"macros/m.sql": dmMacros}},
 		{name: "is_prod reads a var now", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n{% macro is_prod() %}{{ return(var('on')) }}{% endmacro %}\n"}},
-		{name: "the var enables it", patched: false, files: map[string]string{"mart.yml": dmProject + "vars:\n  on: true\n"}},
+		{name: "the var enables it", patched: true, files: map[string]string{"mart.yml": dmProject + "vars:\n  on: true\n"}},
 	})
 }
 
@@ -155,7 +155,7 @@ func TestReviewDisabledMacroMoved(t *testing.T) {
 		{name: "is_prod moved to n.sql", any: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n",
 			"macros/n.sql": "{% macro other() %}1{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
-		{name: "n.sql's is_prod enables it", patched: false, files: map[string]string{
+		{name: "n.sql's is_prod enables it", patched: true, files: map[string]string{
 			"macros/n.sql": "{% macro other() %}1{% endmacro %}\n{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
@@ -172,7 +172,7 @@ func TestReviewDisabledMacroMovedToNewFile(t *testing.T) {
 			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n",
 			"macros/p.sql": "{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
 		{name: "a unrelated edit", patched: true, files: map[string]string{"models/a.sql": "select {{ cents('11') }} as id\n"}},
-		{name: "p.sql's is_prod enables it", patched: false, files: map[string]string{
+		{name: "p.sql's is_prod enables it", patched: true, files: map[string]string{
 			"macros/p.sql": "{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
@@ -202,7 +202,7 @@ func TestReviewDisabledMacroLinesMoved(t *testing.T) {
 			"models/b.sql": "{{ config(enabled=is_prod()) }}\nselect 2 as id from {{ ref('a') }}\n",
 			"macros/m.sql": dmMacros}},
 		{name: "a line before", patched: true, files: map[string]string{"macros/m.sql": "\n" + dmMacros}},
-		{name: "is_prod enables it", patched: false, files: map[string]string{
+		{name: "is_prod enables it", patched: true, files: map[string]string{
 			"macros/m.sql": "\n{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
@@ -285,7 +285,7 @@ func TestReviewDisabledVarAddedInFile(t *testing.T) {
 			"macros/m.sql": dmMacros}},
 		{name: "b reads newv", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=var('newv', false)) }}\nselect {{ cents('2') }} as id\n"}},
-		{name: "newv true", patched: false, files: map[string]string{"mart.yml": dmProject + "vars:\n  x: 1\n  newv: true\n"}},
+		{name: "newv true", patched: true, files: map[string]string{"mart.yml": dmProject + "vars:\n  x: 1\n  newv: true\n"}},
 	})
 }
 
@@ -300,7 +300,7 @@ func TestReviewDisabledVarAddedInFileCLI(t *testing.T) {
 		{name: "b reads newv", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=var('newv', false)) }}\nselect {{ cents('2') }} as id\n"}},
 		{name: "macro edited", patched: true, files: map[string]string{"macros/m.sql": dmMacros + "\n"}},
-		{name: "newv true", patched: false, vars: map[string]any{"newv": true}},
+		{name: "newv true", patched: true, vars: map[string]any{"newv": true}},
 	})
 }
 
@@ -403,12 +403,12 @@ func TestReviewDisabledTwoModelsIndexes(t *testing.T) {
 			"macros/m2.sql":   m2}},
 		{name: "m1 edited", patched: true, files: map[string]string{"macros/m1.sql": m1 + "\n"}},
 		{name: "v1 edited", patched: true, files: map[string]string{"mart.yml": dmProject + "vars:\n  v1: 3\n  v2: 2\n"}},
-		{name: "m2 enables b1", patched: false, files: map[string]string{"macros/m2.sql": "{% macro p2() %}{{ return(true) }}{% endmacro %}\n"}},
-		{name: "m2 disables b1", patched: false, files: map[string]string{"macros/m2.sql": m2}},
-		{name: "m1 enables b2", patched: false, files: map[string]string{"macros/m1.sql": "{% macro p1() %}{{ return(true) }}{% endmacro %}\n"}},
-		{name: "m1 disables b2", patched: false, files: map[string]string{"macros/m1.sql": m1}},
+		{name: "m2 enables b1", patched: true, files: map[string]string{"macros/m2.sql": "{% macro p2() %}{{ return(true) }}{% endmacro %}\n"}},
+		{name: "m2 disables b1", patched: true, files: map[string]string{"macros/m2.sql": m2}},
+		{name: "m1 enables b2", patched: true, files: map[string]string{"macros/m1.sql": "{% macro p1() %}{{ return(true) }}{% endmacro %}\n"}},
+		{name: "m1 disables b2", patched: true, files: map[string]string{"macros/m1.sql": m1}},
 		{name: "p1 moved into m2.sql", patched: true, files: map[string]string{"macros/m1.sql": "", "macros/m2.sql": m2 + m1}},
-		{name: "m2's p1 enables b2", patched: false, files: map[string]string{"macros/m2.sql": m2 + "{% macro p1() %}{{ return(true) }}{% endmacro %}\n"}},
+		{name: "m2's p1 enables b2", patched: true, files: map[string]string{"macros/m2.sql": m2 + "{% macro p1() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
 
@@ -480,7 +480,7 @@ func TestReviewDisabledStaleStubAfterAdd(t *testing.T) {
 			"models/b.sql": "{{ config(enabled=(is_prod() and (ref('e').schema | length) > 0)) }}\nselect {{ cents('2') }} as id from {{ ref('e') }}\n",
 			"macros/m.sql": dmMacros}},
 		{name: "e added", any: true, files: map[string]string{"models/e.sql": "select 5 as id\n"}},
-		{name: "is_prod true: b enabled", patched: false, files: map[string]string{"macros/m.sql": on}},
+		{name: "is_prod true: b enabled", patched: true, files: map[string]string{"macros/m.sql": on}},
 	})
 }
 
@@ -565,7 +565,7 @@ func TestReviewDisabledNamespacedCall(t *testing.T) {
 		{name: "is_prod moved", any: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n",
 			"macros/p.sql": "{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
-		{name: "p.sql enables it", patched: false, files: map[string]string{
+		{name: "p.sql enables it", patched: true, files: map[string]string{
 			"macros/p.sql": "{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
 	})
 }
@@ -623,6 +623,6 @@ func TestReviewDisabledCaptureRewrites(t *testing.T) {
 		{name: "b's config() moved again", patched: true, files: map[string]string{
 			"models/b.sql": "\n{{ config(enabled=is_prod()) }}\nselect {{ cents('2') }} as id, {{ var('r') }} as r\n"}},
 		{name: "macro edited", patched: true, files: map[string]string{"macros/m.sql": dmMacros + "\n"}},
-		{name: "enabled through the macro", patched: false, files: map[string]string{"macros/m.sql": on}},
+		{name: "enabled through the macro", patched: true, files: map[string]string{"macros/m.sql": on}},
 	})
 }

@@ -1,14 +1,16 @@
 package compiler
 
 import (
+	"strings"
 	"testing"
 )
 
 // TestPatchRendersDisabledModels: a model its own config() disables by
 // target (as dbt projects enable prod-only models) is rendered again by a
 // patch when its file, a macro it calls or a var it reads changes: patched
-// while it stays disabled and its render's facts stay, the whole project
-// compiled when it is enabled, calls another macro, or says something.
+// while it stays disabled and its render's facts stay, and when it is
+// enabled or disabled again (made again where its file is); the whole
+// project compiled when it calls another macro, or says something.
 func TestPatchRendersDisabledModels(t *testing.T) {
 	const cents = "{% macro cents(c) %}{{ c }} * 100{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
@@ -34,12 +36,12 @@ func TestPatchRendersDisabledModels(t *testing.T) {
 			"models/b.sql": "{{ config(enabled=target.name == 'prod') }}\nselect {{ cents('22') }} as id, {{ is_prod() }} as p from {{ ref('a') }}\n"}},
 		{name: "the macro edited after that", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
-		{name: "a macro edit enables one", patched: false, files: map[string]string{
+		{name: "a macro edit enables one", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
-		{name: "and disables it again", patched: false, files: map[string]string{"macros/m.sql": cents}},
-		{name: "its SQL enables it", patched: false, files: map[string]string{
+		{name: "and disables it again", patched: true, files: map[string]string{"macros/m.sql": cents}},
+		{name: "its SQL enables it", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=true) }}\nselect {{ cents('22') }} as id from {{ ref('a') }}\n"}},
-		{name: "and disables it again", patched: false, files: map[string]string{
+		{name: "and disables it again", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ cents('22') }} as id from {{ ref('a') }}\n"}},
 		{name: "an edit that makes it fail to render", coldFails: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=false) }}\nselect {{ exceptions.raise_compiler_error('no') }} as id from {{ ref('a') }}\n"}},
@@ -60,9 +62,9 @@ func TestPatchRendersDisabledModels(t *testing.T) {
 			"macros/f.sql": "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"}},
 		{name: "its config reads that macro now", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect {{ cents('5') }} as id from {{ ref('a') }}\n"}},
-		{name: "the macro it calls now enables it", patched: false, files: map[string]string{
+		{name: "the macro it calls now enables it", patched: true, files: map[string]string{
 			"macros/f.sql": "{% macro flag() %}{{ return(true) }}{% endmacro %}\n"}},
-		{name: "and disables it", patched: false, files: map[string]string{
+		{name: "and disables it", patched: true, files: map[string]string{
 			"macros/f.sql": "{% macro flag() %}{{ return(false) }}{% endmacro %}\n"}},
 		{name: "it calls cents no more", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=flag()) }}\nselect 5 as id from {{ ref('a') }}\n"}},
@@ -86,7 +88,7 @@ func TestPatchDisabledModelsBesideOtherEdits(t *testing.T) {
 		{name: "the macro edited", patched: true, files: map[string]string{"macros/m.sql": macro + "\n"}},
 		{name: "its YAML config makes it prod", patched: false, files: map[string]string{
 			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [prod]\n"}},
-		{name: "and back", patched: false, files: map[string]string{
+		{name: "and back", patched: true, files: map[string]string{
 			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [yaml]\n"}},
 		{name: "its YAML config tags it otherwise", patched: false, files: map[string]string{
 			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [other]\n"}},
@@ -132,9 +134,9 @@ func TestPatchDisabledModelsAddedAndRemoved(t *testing.T) {
 			"models/d.sql": "{{ config(enabled=is_prod()) }}\nselect {{ cents('44') }} as id from {{ ref('a') }}\n"}},
 		{name: "a model in a disabled folder added", patched: true, files: map[string]string{
 			"models/off/o.sql": "select {{ cents('5') }} as id\n"}},
-		{name: "the macro that decides edited: both enabled", patched: false, files: map[string]string{
+		{name: "the macro that decides edited: both enabled", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}({{ c }}) * 100{% endmacro %}\n{% macro is_prod() %}{{ return(true) }}{% endmacro %}\n"}},
-		{name: "and disabled again", patched: false, files: map[string]string{"macros/m.sql": macros}},
+		{name: "and disabled again", patched: true, files: map[string]string{"macros/m.sql": macros}},
 		{name: "the prod-only model removed", patched: true, remove: []string{"models/d.sql"}},
 		{name: "a macro it called edited after", patched: true, files: map[string]string{
 			"macros/m.sql": "{% macro cents(c) %}{{ c }} * 10{% endmacro %}\n{% macro is_prod() %}{{ return(target.name == 'prod') }}{% endmacro %}\n"}},
@@ -149,7 +151,7 @@ func TestPatchDisabledModelsAddedAndRemoved(t *testing.T) {
 		{name: "and removed again", patched: true, remove: []string{"models/f.sql"}},
 		{name: "a disabled model of an enabled one's name", coldFails: true, files: map[string]string{"models/off/a.sql": "select 8 as id\n"}},
 		{name: "and removed again", patched: true, remove: []string{"models/off/a.sql"}},
-		{name: "one added with its YAML entry", patched: false, files: map[string]string{
+		{name: "one added with its YAML entry", patched: true, files: map[string]string{
 			"models/off/o4.sql": "select 9 as id\n", "models/_p.yml": "version: 2\nmodels:\n  - name: o4\n    description: off\n"}},
 		{name: "a described one removed", patched: false, remove: []string{"models/off/o4.sql"}},
 		{name: "its entry removed", patched: false, remove: []string{"models/_p.yml"}},
@@ -201,5 +203,50 @@ func TestPatchFileAddedBesideARemovedOne(t *testing.T) {
 			"models/c.md": "{% docs y %}the y{% enddocs %}\n"}},
 		{name: "that docs file edited in place", patched: true, files: map[string]string{
 			"models/c.md": "{% docs y %}the y, edited{% enddocs %}\n"}},
+	})
+}
+
+// TestPatchModelToggledByItsSQL: a model its own config() disables, or
+// enables again (an analyst turning a model off for a while), is made again
+// where its file is: out of the nodes and into the disabled object with
+// its YAML entry's tests gone, and back with them. Each step is compared
+// with a cold compile; one whose readers would ref a disabled model fails
+// as the cold compile fails.
+func TestPatchModelToggledByItsSQL(t *testing.T) {
+	const yml = "version: 2\nmodels:\n  - name: b\n    description: the b\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":      "name: tg\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
+			"models/a.sql":  "select 1 as id\n",
+			"models/b.sql":  "select id from {{ ref('a') }}\n",
+			"models/c.sql":  "select id from {{ ref('a') }}\n",
+			"models/d.sql":  "select id from {{ ref('c') }}\n",
+			"models/_p.yml": yml}},
+		{name: "b disabled by its SQL (described, tested)", patched: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "its description edited while disabled", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(yml, "the b", "the b, off", 1)}},
+		{name: "b enabled again: its entry and tests back", patched: true, files: map[string]string{
+			"models/b.sql": "select id from {{ ref('a') }}\n"}},
+		{name: "b disabled and c edited in one save", patched: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('a') }}\n",
+			"models/c.sql": "select id, 2 as two from {{ ref('a') }}\n"}},
+		{name: "b enabled with its entry edited in the same save", any: true, files: map[string]string{
+			"models/b.sql":  "select id from {{ ref('a') }}\n",
+			"models/_p.yml": strings.Replace(yml, "the b", "the b, on", 1)}},
+		{name: "d, which nothing describes, disabled", patched: true, files: map[string]string{
+			"models/d.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('c') }}\n"}},
+		{name: "and enabled", patched: true, files: map[string]string{
+			"models/d.sql": "select id from {{ ref('c') }}\n"}},
+		{name: "c disabled while d reads it", coldFails: true, files: map[string]string{
+			"models/c.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "d disabled too", patched: false, files: map[string]string{
+			"models/d.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('c') }}\n"}},
+		{name: "both enabled in one save", patched: false, files: map[string]string{
+			"models/c.sql": "select id from {{ ref('a') }}\n",
+			"models/d.sql": "select id from {{ ref('c') }}\n"}},
+		{name: "b disabled by a config() that reads a var", patched: true, files: map[string]string{
+			"models/b.sql": "{{ config(enabled=var('b_on', false)) }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "the var enables it", patched: true, vars: map[string]any{"b_on": true}},
 	})
 }

@@ -19,15 +19,17 @@ import (
 // model whose folder config changed: its config, tags, tests and entry as
 // a whole compile makes them, as long as what the nodes that read it and
 // are not made again see of it stays (movedFace: its relation, not
-// ephemeral, its access and group; enabled).
+// ephemeral, its access and group). A model the new config disables goes
+// into the disabled object (patchdisabled.go) when nothing but its tests
+// reads it.
 // A comment, or a folder whose models are all set as before, makes none.
 //
 // A model a unit test tests is made again where it is while it reads
 // what it read (inPlaceInputs: its unit tests' entries and givens stay).
 //
 // It refuses (the whole project compiles) when a folder config changed
-// for a model it cannot make again (not patchable: disabled, ephemeral,
-// a package's), and when either entry holds
+// for a model it cannot make again (not patchable: disabled (enabling a
+// folder compiles whole), ephemeral, a package's), and when either entry holds
 // a template (its values render with --vars, env vars and the target,
 // and unrendered_config keeps them as written). A diagnostic about the
 // project file keys the snapshot by its whole text (patchKey): any edit

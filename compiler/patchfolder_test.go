@@ -68,7 +68,7 @@ func TestPatchFolderConfigs(t *testing.T) {
 		{name: "the marts in another schema", files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"      +schema: gold\n")}},
 		{name: "back in theirs", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
-		{name: "c disabled", files: map[string]string{
+		{name: "c disabled", patched: true, files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"      c:\n        +enabled: false\n")}},
 		{name: "c enabled again", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
 		{name: "the folder of a model that refs an ephemeral one tagged (its CTE in front)", patched: true, files: map[string]string{

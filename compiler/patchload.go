@@ -638,6 +638,9 @@ type patchLoad struct {
 	c        *compilation // its macros loaded
 	meta     ManifestMetadata
 	ix       *nodeIndex
+	// goneDisabled: the ids of the disabled models whose files the edit
+	// removed, or whose renders enabled them (takenNames)
+	goneDisabled map[string]bool
 	// sources: the source tables a patch made again, added (their new
 	// nodes) or removed (nil), by "source.table" (remakeSources)
 	sources map[string]*Node

@@ -374,6 +374,18 @@ func edits(p *proj) []edit {
 		{"prod-only model's ref changed", func(p *proj) error {
 			return p.replace("models/prod/prod_only.sql", "ref('m_0')", "ref('m_1')")
 		}},
+		// an analyst turning a model off for a while with its own config()
+		// (described, tested), and on again
+		{"model disabled by its config()", func(p *proj) error {
+			text, err := p.read(leaf(6))
+			if err != nil {
+				return err
+			}
+			return p.write(leaf(6), "{{ config(enabled=false) }}\n"+text)
+		}},
+		{"and enabled again", func(p *proj) error {
+			return p.replace(leaf(6), "{{ config(enabled=false) }}\n", "")
+		}},
 		{"nothing changed", func(p *proj) error { return nil }},
 	}
 }
