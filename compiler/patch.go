@@ -2051,7 +2051,30 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	// the models whose render enabled or disabled them: made again where
 	// their files are (CompileByPatch), a disabled one as its file removed
 	// and added
-	var enabledEntries []disabledModel // the enabled ones' YAML entries
+	// remakeDisabled makes the disabled model at place di again where its
+	// file is, as a model added (its file taken as removed and added): a
+	// render or a folder config may enable it. Its YAML entry, if any,
+	// comes back with it (enabledEntries, below).
+	var enabledEntries []disabledModel
+	remakeDisabled := func(di int) string {
+		if slices.Contains(goneDisabled, di) {
+			return ""
+		}
+		d := snap.DisabledModels[di]
+		at, ok := fileIndex[d.Path]
+		if !ok {
+			return "not in the snapshot's files"
+		}
+		if w := snap.removedDisabled(di, d.YAML != ""); w != "" {
+			return w
+		}
+		if d.Described {
+			enabledEntries = append(enabledEntries, d)
+		}
+		goneDisabled = append(goneDisabled, di)
+		added = append(added, addedFile{path: d.Path, like: at})
+		return ""
+	}
 	for _, p := range slices.Sorted(maps.Keys(tg.paths)) {
 		what := p + " is enabled or disabled now and "
 		if ni, ok := patchable[p]; ok {
@@ -2059,16 +2082,9 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 				return nil, what + w
 			}
 		} else if di, ok := disabledAt[p]; ok {
-			// its YAML entry, if any, comes back with it (below)
-			d := snap.DisabledModels[di]
-			if w := snap.removedDisabled(di, d.YAML != ""); w != "" {
+			if w := remakeDisabled(di); w != "" {
 				return nil, what + w
 			}
-			if d.Described {
-				enabledEntries = append(enabledEntries, d)
-			}
-			goneDisabled = append(goneDisabled, di)
-			added = append(added, addedFile{path: p, like: fileIndex[p]})
 		} else {
 			return nil, what + "not a patchable model"
 		}
@@ -2080,6 +2096,12 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	}
 	if remade := remadeModels(entries, snap.Nodes, goneNodes, added); len(remade) > 0 {
 		byID := snap.nodeIndex()
+		disabledByID := make(map[string]int, len(snap.DisabledModels))
+		for di, d := range snap.DisabledModels {
+			if d.ID != "" { // (a removed one's place stays, empty)
+				disabledByID[d.ID] = di
+			}
+		}
 		remadeIn := "" // the file of the first entry a model is made again for
 		for _, name := range remade {
 			changed := firstNonEmpty(entries[name].file, entries[name].removedFrom) + " changed the entry of " + name + ", "
@@ -2095,10 +2117,15 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 				delete(entries, name)
 				continue
 			}
-			if !ok {
+			if di, disabled := disabledByID[typ+"."+proj.Name+"."+name]; !ok && disabled && typ == TypeModel {
+				// a disabled model: made again, its entry the edit's (the
+				// config may enable it)
+				if what := remakeDisabled(di); what != "" {
+					return nil, changed + what
+				}
+			} else if !ok {
 				return nil, changed + "not a patchable model"
-			}
-			if what := remake(ni); what != "" {
+			} else if what := remake(ni); what != "" {
 				return nil, changed + what
 			}
 			if remadeIn == "" {
@@ -2122,7 +2149,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		if proj.configTexts[k.kind] == *k.was {
 			continue
 		}
-		folder, why := snap.folderRemakes(proj, k.kind, patchable)
+		folder, dfolder, why := snap.folderRemakes(proj, k.kind, patchable, disabledAt)
 		if why != "" {
 			return nil, why
 		}
@@ -2132,7 +2159,12 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 				return nil, what + "the config of " + snap.Nodes[ni].Path + ", " + w
 			}
 		}
-		if len(folder) > 0 && !opt.PatchReadOnly {
+		for _, di := range dfolder {
+			if w := remakeDisabled(di); w != "" {
+				return nil, what + "the config of disabled " + snap.DisabledModels[di].Path + ", " + w
+			}
+		}
+		if len(folder)+len(dfolder) > 0 && !opt.PatchReadOnly {
 			if why := snap.canEditGraph(); why != "" {
 				return nil, what + "a node's config and " + why
 			}
@@ -2842,8 +2874,14 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		kept := map[string]keptEntries{}
 		for _, d := range enabledEntries {
 			name := d.name()
-			if entries[name] != nil {
-				return nil, d.Path + " is enabled now and its YAML entry changed too"
+			if e := entries[name]; e != nil {
+				// its entry edited (remadeModels): the edit's, which
+				// addModels applies
+				if !e.entryRemoved || e.removedFrom != d.YAML || e.usedRemoved || e.snapshot {
+					return nil, d.Path + " is made again and its YAML entry changed otherwise"
+				}
+				e.usedRemoved = true
+				continue
 			}
 			entry, w := load.keptEntry(kept, propTexts, d.YAML, name)
 			if w != "" {

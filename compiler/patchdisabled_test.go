@@ -74,7 +74,7 @@ func TestPatchRendersDisabledModels(t *testing.T) {
 
 // TestPatchDisabledModelsBesideOtherEdits: a disabled model's config from
 // its YAML entry and its folder is the one it renders with; an edit of
-// those compiles whole (no patch writes a disabled model's config), and a
+// those makes it again where its file is (it may be enabled now), and a
 // macro it calls edited after is rendered with the new one.
 func TestPatchDisabledModelsBesideOtherEdits(t *testing.T) {
 	const macro = "{% macro tagged_prod() %}{{ return('prod' in config.get('tags', [])) }}{% endmacro %}\n"
@@ -86,14 +86,14 @@ func TestPatchDisabledModelsBesideOtherEdits(t *testing.T) {
 			"models/_p.yml":    "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [yaml]\n",
 			"macros/m.sql":     macro}},
 		{name: "the macro edited", patched: true, files: map[string]string{"macros/m.sql": macro + "\n"}},
-		{name: "its YAML config makes it prod", patched: false, files: map[string]string{
+		{name: "its YAML config makes it prod", patched: true, files: map[string]string{
 			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [prod]\n"}},
 		{name: "and back", patched: true, files: map[string]string{
 			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [yaml]\n"}},
-		{name: "its YAML config tags it otherwise", patched: false, files: map[string]string{
+		{name: "its YAML config tags it otherwise", patched: true, files: map[string]string{
 			"models/_p.yml": "version: 2\nmodels:\n  - name: b\n    config:\n      tags: [other]\n"}},
 		{name: "the macro edited after", patched: true, files: map[string]string{"macros/m.sql": macro}},
-		{name: "its folder's config edited", patched: false, files: map[string]string{
+		{name: "its folder's config edited", patched: true, files: map[string]string{
 			"mart.yml": "name: dm\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmodels:\n  dm:\n    off:\n      +tags: [folder2]\n"}},
 		{name: "the macro edited after that", patched: true, files: map[string]string{"macros/m.sql": macro + "\n\n"}},
 		{name: "a model added beside a macro edit", patched: true, files: map[string]string{
@@ -248,5 +248,42 @@ func TestPatchModelToggledByItsSQL(t *testing.T) {
 		{name: "b disabled by a config() that reads a var", patched: true, files: map[string]string{
 			"models/b.sql": "{{ config(enabled=var('b_on', false)) }}\nselect id from {{ ref('a') }}\n"}},
 		{name: "the var enables it", patched: true, vars: map[string]any{"b_on": true}},
+	})
+}
+
+// TestPatchModelToggledByConfig: a model its folder's config or its YAML
+// entry disables goes into the disabled object, its tests gone, and comes
+// back when the config enables it again (a disabled model's folder config
+// or YAML entry edited makes it again where its file is); each step is
+// compared with a cold compile.
+func TestPatchModelToggledByConfig(t *testing.T) {
+	const head = "name: tc\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n"
+	const folder = head + "models:\n  tc:\n    marts:\n      +tags: [m]\n"
+	const yml = "version: 2\nmodels:\n  - name: b\n    description: the b\n    columns:\n      - name: id\n        data_tests: [unique]\n" +
+		"  - name: c\n    description: the c\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":           folder,
+			"models/a.sql":       "select 1 as id\n",
+			"models/marts/b.sql": "select id from {{ ref('a') }}\n",
+			"models/marts/c.sql": "select id from {{ ref('a') }}\n",
+			"models/_p.yml":      yml}},
+		{name: "the marts folder disabled", patched: true, files: map[string]string{
+			"mart.yml": folder + "      +enabled: false\n"}},
+		{name: "b's description edited meanwhile", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(yml, "the b", "the b, off", 1)}},
+		{name: "the folder tagged otherwise, still disabled", patched: true, files: map[string]string{
+			"mart.yml": head + "models:\n  tc:\n    marts:\n      +tags: [n]\n      +enabled: false\n"}},
+		{name: "the folder enabled: b and c back with their tests", patched: true, files: map[string]string{
+			"mart.yml": folder}},
+		{name: "c disabled by its YAML entry", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(yml, "description: the c\n", "description: the c\n    config:\n      enabled: false\n", 1)}},
+		{name: "and enabled by it", patched: true, files: map[string]string{
+			"models/_p.yml": strings.Replace(yml, "description: the c\n", "description: the c\n    config:\n      enabled: true\n", 1)}},
+		{name: "the folder disabled while b's SQL enables it", patched: true, files: map[string]string{
+			"mart.yml":           folder + "      +enabled: false\n",
+			"models/marts/b.sql": "{{ config(enabled=true) }}\nselect id from {{ ref('a') }}\n"}},
+		{name: "b's SQL leaves it to the folder", patched: true, files: map[string]string{
+			"models/marts/b.sql": "select id from {{ ref('a') }}\n"}},
 	})
 }

@@ -38,25 +38,27 @@ import (
 // folderRemakes returns the patchable models (snapshots: kind; indexes
 // in snap.Nodes, sorted) whose folder config the edit of the project
 // file's entry of that kind changed, or why it cannot be patched.
-func (snap *patchSnapshot) folderRemakes(proj *Project, kind string, patchable map[string]int) ([]int, string) {
+func (snap *patchSnapshot) folderRemakes(proj *Project, kind string, patchable, disabledAt map[string]int) (nis, dis []int, why string) {
 	was, named, fileless := snap.ModelConfigs, map[string]string(nil), [][]string(nil)
 	if kind == "snapshots" {
 		was, named, fileless = snap.SnapshotConfigs, snap.snapshotNames(patchable), snap.YAMLSnapshots
 	}
 	files, why := snap.folderChanges(proj, kind, was, named, fileless)
 	if why != "" {
-		return nil, why
+		return nil, nil, why
 	}
-	var out []int
 	for _, f := range files {
-		ni, ok := patchable[f.Path]
-		if !ok {
-			return nil, "the project file's " + kind + ": configs changed for " + f.Path + ", not a patchable node"
+		if ni, ok := patchable[f.Path]; ok {
+			nis = append(nis, ni)
+		} else if di, ok := disabledAt[f.Path]; ok && kind == "models" {
+			dis = append(dis, di) // made again: the config may enable it
+		} else {
+			return nil, nil, "the project file's " + kind + ": configs changed for " + f.Path + ", not a patchable node"
 		}
-		out = append(out, ni)
 	}
-	slices.Sort(out)
-	return out, ""
+	slices.Sort(nis)
+	slices.Sort(dis)
+	return nis, dis, ""
 }
 
 // folderTrees is the project file's entry of a kind (models:, seeds:,

@@ -70,7 +70,7 @@ func TestPatchFolderConfigs(t *testing.T) {
 		{name: "back in theirs", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
 		{name: "c disabled", patched: true, files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"      c:\n        +enabled: false\n")}},
-		{name: "c enabled again", files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
+		{name: "c enabled again", patched: true, files: map[string]string{"mart.yml": "# the project\n" + project(base)}},
 		{name: "the folder of a model that refs an ephemeral one tagged (its CTE in front)", patched: true, files: map[string]string{
 			"mart.yml": "# the project\n" + project(base+"    other:\n      +tags: [o]\n")}},
 		{name: "and made a table", patched: true, files: map[string]string{

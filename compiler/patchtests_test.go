@@ -504,7 +504,7 @@ func TestPatchYAMLConfigEdits(t *testing.T) {
 			"models/_props.yml": props("", "", "    config:\n      materialized: table\n      alias: c_alias\n")}},
 		{name: "c disabled", patched: true, files: map[string]string{
 			"models/_props.yml": props("", "", "    config:\n      enabled: false\n")}},
-		{name: "c enabled again", patched: false, files: map[string]string{
+		{name: "c enabled again", patched: true, files: map[string]string{
 			"models/_props.yml": props("", "", "")}},
 		{name: "a config with Jinja", patched: false, files: map[string]string{
 			"models/_props.yml": props("    config:\n      tags: [\"{{ var('t', 'x') }}\"]\n", "", "")}},
