@@ -338,7 +338,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			return ""
 		}
 	}
-	if g.preopen {
+	if g.preopen && g.pre == nil {
 		opt.OnTarget = g.startPreopen
 	}
 	var p *compiler.Patched

@@ -1714,6 +1714,18 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	// its file is (as a model whose YAML config changed: removed and
 	// added), which puts it in the disabled object or among the nodes
 	var tg patchToggles
+	// the target is loaded by every attempt, and is the same: the caller
+	// hears of it once (the CLI opens the warehouse ahead with it; a second
+	// call leaked the first; found by review)
+	if on := opt.OnTarget; on != nil {
+		called := false
+		opt.OnTarget = func(p *Project, t *Target) {
+			if !called {
+				called = true
+				on(p, t)
+			}
+		}
+	}
 	for {
 		p, why := compileByPatch(opt, &tg)
 		if p != nil || len(tg.found) == 0 || len(tg.paths) > 8 {
