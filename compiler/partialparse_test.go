@@ -578,9 +578,12 @@ func (p *mutatedProject) restoreAll() string {
 		}
 	}
 	p.removedDefs = nil
-	// the docs block a description calls, taken out by editDocs
-	if f := "models/extra/docs.md"; p.exists(f) && !strings.Contains(p.read(f), "{% docs thing_id %}") {
-		p.write(f, p.read(f)+"{% docs thing_id %}The thing's key, back.{% enddocs %}\n")
+	// the docs block a description calls, taken out by editDocs (in
+	// models/extra/docs.md, wherever a folder rename moved it)
+	for _, f := range p.files("models", ".md") {
+		if filepath.Base(f) == "docs.md" && !strings.Contains(p.read(f), "{% docs thing_id %}") {
+			p.write(f, p.read(f)+"{% docs thing_id %}The thing's key, back.{% enddocs %}\n")
+		}
 	}
 	added := regexp.MustCompile(`\n-- \{\{ ref\('[^']*'\) \}\}\n`)
 	for _, f := range p.files("models", ".sql") {

@@ -88,6 +88,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(10) == 0 {
 							did = append(did, p.addOrRemoveProdOnly())
 						}
+						if p.rng.Intn(10) == 0 {
+							did = append(did, p.toggleEnabled())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -671,6 +674,38 @@ func (p *mutatedProject) toggleProd() string {
 		return "toggle prod in " + sw[0]
 	}
 	return "nothing"
+}
+
+// toggleEnabled disables a model by its own config() (one others read
+// makes the cold compile fail: the patch must refuse) or enables it again,
+// or enables or disables the project file's disabled folder (session 38:
+// made again where their files are).
+func (p *mutatedProject) toggleEnabled() string {
+	const off, on = "    off:\n      +enabled: false\n", "    off:\n      +enabled: true\n"
+	if p.rng.Intn(3) == 0 {
+		text := p.read("mart.yml")
+		switch {
+		case strings.Contains(text, off):
+			p.write("mart.yml", strings.Replace(text, off, on, 1))
+			return "off folder enabled"
+		case strings.Contains(text, on):
+			p.write("mart.yml", strings.Replace(text, on, off, 1))
+			return "off folder disabled"
+		}
+	}
+	const disable = "{{ config(enabled=false) }}\n"
+	// mostly the last layer's, which few nodes read
+	model := p.pick(p.files("models", ".sql"))
+	if last := p.files("models/layer_2", ".sql"); len(last) > 0 && p.rng.Intn(4) > 0 {
+		model = p.pick(last)
+	}
+	text := p.read(model)
+	if t, ok := strings.CutPrefix(text, disable); ok {
+		p.write(model, t)
+		return "enabled again " + model
+	}
+	p.write(model, disable+text)
+	return "disabled by its config() " + model
 }
 
 // addOrRemoveProdOnly adds a model disabled by target (calling a macro,
