@@ -2060,9 +2060,6 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		added = append(added, addedFile{path: p, like: at})
 		return ""
 	}
-	// the models whose render enabled or disabled them: made again where
-	// their files are (CompileByPatch), a disabled one as its file removed
-	// and added
 	// remakeDisabled makes the disabled model at place di again where its
 	// file is, as a model added (its file taken as removed and added): a
 	// render or a folder config may enable it. Its YAML entry, if any,
@@ -2080,13 +2077,15 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		if w := snap.removedDisabled(di, d.YAML != ""); w != "" {
 			return w
 		}
-		if d.Described {
+		if d.YAML != "" {
 			enabledEntries = append(enabledEntries, d)
 		}
 		goneDisabled = append(goneDisabled, di)
 		added = append(added, addedFile{path: d.Path, like: at})
 		return ""
 	}
+	// the models whose render enabled or disabled them: made again where
+	// their files are (CompileByPatch)
 	for _, p := range slices.Sorted(maps.Keys(tg.paths)) {
 		what := p + " is enabled or disabled now and "
 		if ni, ok := patchable[p]; ok {

@@ -960,10 +960,11 @@ func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames map[stri
 	}
 	// the disabled nodes' names (manifest.json's disabled object: an added
 	// node of a disabled one's name is a duplicate name, or its id would be
-	// both enabled and disabled), but those whose files the edit removed. A name is what
-	// follows the kind and the package in an id; a test's or a versioned
-	// model's also without its last part (its hash, its version): a name
-	// of more may be refused, never one taken allowed
+	// both enabled and disabled), but those whose files the edit removed or
+	// makes again. A name is what follows the kind and the package in an
+	// id; a test's or a versioned model's also without its last part (its
+	// hash, its version): a name of more may be refused, never one taken
+	// allowed
 	for _, id := range l.snap.Disabled {
 		if l.goneDisabled[id] {
 			continue // its file removed, or made again enabled (CompileByPatch)

@@ -50,11 +50,10 @@ type disabledModel struct {
 	// every compile does
 	EveryTime bool
 	Capture   blobRef
-	// Described: a YAML entry describes it (removing its file leaves the
-	// entry naming no model: a warning a patch does not make), in the
-	// properties file YAML (its entry comes back when it is enabled)
-	Described bool
-	YAML      string
+	// YAML: the properties file whose entry describes it, "" when none
+	// (removing its file leaves the entry naming no model: a warning a
+	// patch does not make; made again, its entry comes back with it)
+	YAML string
 }
 
 // name is the model's name, its id's last part.
@@ -83,7 +82,7 @@ func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTeste
 		if _, cached := c.pp.entries[n.UniqueID]; !cached && !everyTime[n.UniqueID] {
 			continue
 		}
-		all = append(all, picked{disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], Described: n.yamlFile != "", YAML: n.yamlFile}, pc.appendJSON(nil)})
+		all = append(all, picked{disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], YAML: n.yamlFile}, pc.appendJSON(nil)})
 	}
 	slices.SortFunc(all, func(a, b picked) int { return strings.Compare(a.d.ID, b.d.ID) })
 	out, blobs := make([]disabledModel, len(all)), make(map[int][]byte, len(all))
@@ -454,7 +453,7 @@ type disabledNew struct {
 	env      []string // and the env vars
 	reads    []string // what its ref() and source() calls name (DisabledReads)
 	// described: the properties file whose YAML entry describes it
-	// (disabledModel.Described), "" when none
+	// (disabledModel.YAML), "" when none
 	described string
 }
 
@@ -558,7 +557,7 @@ func (snap *patchSnapshot) disabledFilesKept(news []*disabledNew, gone []goneMod
 // gone, cannot be taken out by a patch ("" when it can).
 func (snap *patchSnapshot) removedDisabled(di int, entryKept bool) string {
 	d := snap.DisabledModels[di]
-	if d.Described && !entryKept {
+	if d.YAML != "" && !entryKept {
 		return d.Path + " is gone and a YAML entry describes its disabled model"
 	}
 	if snap.danglingClose(d.name()) {
@@ -637,7 +636,7 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 	}
 	for _, dn := range news {
 		di := len(snap.DisabledModels)
-		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path, Described: dn.described != "", YAML: dn.described})
+		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path, YAML: dn.described})
 		snap.keepDisabledCapture(di, dn.capture)
 		if i, found := slices.BinarySearch(snap.Disabled, dn.id); !found {
 			snap.Disabled = slices.Insert(snap.Disabled, i, dn.id)
