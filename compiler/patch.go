@@ -734,6 +734,10 @@ type patchHead struct {
 	// name ("ref:x", "source:s.t"), sorted: a patch that adds, removes or
 	// makes again such a node compiles whole (patchdisabled.go)
 	DisabledReads []string
+	// DisabledReadsFixed: the part of DisabledReads the disabled nodes
+	// that are not DisabledModels read (no patch renders them); each of
+	// DisabledModels keeps its own (Reads)
+	DisabledReadsFixed []string
 	// EphUsers: by id, each patchable ephemeral model's users, the nodes
 	// (indexes in Nodes) that put its CTE in front of their SQL
 	EphUsers map[string][]int
@@ -1276,7 +1280,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		disabled[d.ID] = i
 	}
 	snap.MacroFiles = c.macroFiles(states, patchable, disabled)
-	snap.DisabledReads = c.disabledReads()
+	snap.DisabledReads, snap.DisabledReadsFixed = c.disabledReads(snap.DisabledModels)
 	snap.Misses, snap.Found = c.engine.Misses(), c.engine.Found()
 	snap.Disabled = sortedKeys(m.Disabled)
 	snap.EphUsers, snap.EphTests = ephUsers, ephTests
@@ -2991,7 +2995,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
 		// (the disabled models rendered again in this patch: checked
 		// against its nodes added and removed by stubsTouched already)
-		if why := snap.disabledReadsKept(news, gone); why != "" {
+		if why := snap.disabledReadsKept(news, gone, goneDisabled); why != "" {
 			return nil, why
 		}
 		if why := load.danglingKept(news, gone); why != "" {

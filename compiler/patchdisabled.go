@@ -54,6 +54,9 @@ type disabledModel struct {
 	// (removing its file leaves the entry naming no model: a warning a
 	// patch does not make; made again, its entry comes back with it)
 	YAML string
+	// Reads: what its render's ref() and source() calls name now, sorted
+	// (its part of DisabledReads: readByDisabled)
+	Reads []string
 }
 
 // name is the model's name, its id's last part.
@@ -82,7 +85,8 @@ func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTeste
 		if _, cached := c.pp.entries[n.UniqueID]; !cached && !everyTime[n.UniqueID] {
 			continue
 		}
-		all = append(all, picked{disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], YAML: n.yamlFile}, pc.appendJSON(nil)})
+		all = append(all, picked{disabledModel{ID: n.UniqueID, Path: n.Path, EveryTime: everyTime[n.UniqueID], YAML: n.yamlFile,
+			Reads: readKeys(st.targets)}, pc.appendJSON(nil)})
 	}
 	slices.SortFunc(all, func(a, b picked) int { return strings.Compare(a.d.ID, b.d.ID) })
 	out, blobs := make([]disabledModel, len(all)), make(map[int][]byte, len(all))
@@ -297,6 +301,7 @@ func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]s
 					reads = append(reads, k)
 				}
 			}
+			snap.DisabledModels[j.di].Reads = readKeys(reads)
 		}
 		snap.addDisabledUses(j.di, j.macros, j.varNames, reads, fileOf)
 		if j.rewrite {
@@ -381,8 +386,12 @@ func readKey(n *Node) string {
 // render it again as the whole compile would, which may enable it; it
 // compiles the whole project instead (found by review: before session 34,
 // such an edit was patched and the disabled object could be wrong).
-func (c *compilation) disabledReads() []string {
-	keys := map[string]bool{}
+func (c *compilation) disabledReads(models []disabledModel) (all, fixed []string) {
+	keys, others := map[string]bool{}, map[string]bool{}
+	isModel := make(map[string]bool, len(models))
+	for _, d := range models {
+		isModel[d.ID] = true
+	}
 	for _, n := range c.nodes {
 		if n.Enabled() {
 			continue
@@ -391,11 +400,50 @@ func (c *compilation) disabledReads() []string {
 			for _, k := range st.targets {
 				if k, ok := targetReadKey(k); ok {
 					keys[k] = true
+					if !isModel[n.UniqueID] {
+						others[k] = true
+					}
 				}
 			}
 		}
 	}
-	return sortedKeys(keys)
+	return sortedKeys(keys), sortedKeys(others)
+}
+
+// readKeys are the render targets' DisabledReads keys, sorted.
+func readKeys(targets []string) []string {
+	var out []string
+	for _, k := range targets {
+		if k, ok := targetReadKey(k); ok {
+			if i, found := slices.BinarySearch(out, k); !found {
+				out = slices.Insert(out, i, k)
+			}
+		}
+	}
+	return out
+}
+
+// readByDisabled says whether a disabled node's render reads k ("ref:x",
+// "source:s.t"), but those of the disabled models at the places in skip,
+// which the patch makes again (their renders are made anew): the nodes
+// that are not DisabledModels (DisabledReadsFixed) and each of those by
+// its Reads. Without skip, DisabledReads (the union, which may hold what
+// a model read before its refs changed) answers.
+func (snap *patchSnapshot) readByDisabled(k string, skip map[int]bool) bool {
+	if _, found := slices.BinarySearch(snap.DisabledReads, k); !found || len(skip) == 0 {
+		return found
+	}
+	if _, found := slices.BinarySearch(snap.DisabledReadsFixed, k); found {
+		return true
+	}
+	for di, d := range snap.DisabledModels {
+		if d.ID != "" && !skip[di] {
+			if _, found := slices.BinarySearch(d.Reads, k); found {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // targetReadKey is a render target ("ref:x@v2", "source:s.t") as
@@ -411,13 +459,14 @@ func targetReadKey(k string) (string, bool) {
 // disabledReadsKept says why the nodes a patch adds, removes or makes
 // again may change what a disabled node's ref() or source() finds ("" when
 // none can).
-func (snap *patchSnapshot) disabledReadsKept(news []*newModel, gone []goneModel) string {
+func (snap *patchSnapshot) disabledReadsKept(news []*newModel, gone []goneModel, goneDisabled []int) string {
 	if len(snap.DisabledReads) == 0 {
 		return ""
 	}
+	skip := placeSet(goneDisabled)
 	check := func(n *Node, what string) string {
 		if k := readKey(n); k != "" {
-			if _, found := slices.BinarySearch(snap.DisabledReads, k); found {
+			if snap.readByDisabled(k, skip) {
 				return n.UniqueID + " is " + what + " and a disabled node's render reads " + k
 			}
 		}
@@ -530,10 +579,9 @@ func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc 
 // render of the whole compile finds a model its own config disables:
 // provisionalRelations; found by review).
 func (snap *patchSnapshot) disabledFilesKept(news []*disabledNew, gone []goneModel, goneDisabled []int) string {
-	read := func(name string) bool {
-		_, found := slices.BinarySearch(snap.DisabledReads, "ref:"+name)
-		return found
-	}
+	// (a disabled model made again renders anew: addModels)
+	skip := placeSet(goneDisabled)
+	read := func(name string) bool { return snap.readByDisabled("ref:"+name, skip) }
 	for _, dn := range news {
 		name := idName(dn.id)
 		// (itself, made again where its file is: its render disabled it,
@@ -636,7 +684,7 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 	}
 	for _, dn := range news {
 		di := len(snap.DisabledModels)
-		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path, YAML: dn.described})
+		snap.DisabledModels = append(snap.DisabledModels, disabledModel{ID: dn.id, Path: dn.path, YAML: dn.described, Reads: readKeys(dn.reads)})
 		snap.keepDisabledCapture(di, dn.capture)
 		if i, found := slices.BinarySearch(snap.Disabled, dn.id); !found {
 			snap.Disabled = slices.Insert(snap.Disabled, i, dn.id)
@@ -768,4 +816,16 @@ func (snap *patchSnapshot) disabledName(name string) bool {
 		}
 	}
 	return false
+}
+
+// placeSet is a set of places (in DisabledModels).
+func placeSet(places []int) map[int]bool {
+	if len(places) == 0 {
+		return nil
+	}
+	out := make(map[int]bool, len(places))
+	for _, p := range places {
+		out[p] = true
+	}
+	return out
 }

@@ -242,7 +242,7 @@ func TestPatchModelToggledByItsSQL(t *testing.T) {
 			"models/c.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('a') }}\n"}},
 		{name: "d disabled too", patched: false, files: map[string]string{
 			"models/d.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('c') }}\n"}},
-		{name: "both enabled in one save", patched: false, files: map[string]string{
+		{name: "both enabled in one save", patched: true, files: map[string]string{
 			"models/c.sql": "select id from {{ ref('a') }}\n",
 			"models/d.sql": "select id from {{ ref('c') }}\n"}},
 		{name: "b disabled by a config() that reads a var", patched: true, files: map[string]string{
@@ -285,5 +285,40 @@ func TestPatchModelToggledByConfig(t *testing.T) {
 			"models/marts/b.sql": "{{ config(enabled=true) }}\nselect id from {{ ref('a') }}\n"}},
 		{name: "b's SQL leaves it to the folder", patched: true, files: map[string]string{
 			"models/marts/b.sql": "select id from {{ ref('a') }}\n"}},
+	})
+}
+
+// TestPatchFolderOfRelatedModelsToggled: a folder whose models read each
+// other (a staging model and the mart that reads it, described and tested)
+// enabled again as one is patched: the disabled models a patch makes again
+// render anew, so what they read is no other disabled node's
+// (readByDisabled); one left disabled still holds back a node it reads.
+// Disabling them as one still compiles whole.
+func TestPatchFolderOfRelatedModelsToggled(t *testing.T) {
+	const head = "name: fr\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n"
+	const on = head + "models:\n  fr:\n    finance:\n      +tags: [fin]\n"
+	const yml = "version: 2\nmodels:\n  - name: fin_stg\n    columns:\n      - name: id\n        data_tests: [unique]\n" +
+		"  - name: fin_mart\n    columns:\n      - name: id\n        data_tests: [not_null, {relationships: {to: ref('fin_stg'), field: id}}]\n"
+	runPatchSteps(t, []patchStep{
+		{name: "cold", files: map[string]string{
+			"mart.yml":                    on,
+			"models/a.sql":                "select 1 as id\n",
+			"models/finance/fin_stg.sql":  "select id from {{ ref('a') }}\n",
+			"models/finance/fin_mart.sql": "select id from {{ ref('fin_stg') }}\n",
+			"models/finance/_fin.yml":     yml}},
+		// (the mart, disabled, refs the staging model disabled in the same
+		// save: refsUnsure compiles whole)
+		{name: "the folder disabled", patched: false, files: map[string]string{"mart.yml": on + "      +enabled: false\n"}},
+		{name: "and enabled again, both at once", patched: true, files: map[string]string{"mart.yml": on}},
+		{name: "disabled again", patched: false, files: map[string]string{"mart.yml": on + "      +enabled: false\n"}},
+		{name: "the staging model alone enabled: the mart still reads it", patched: false, files: map[string]string{
+			"mart.yml": on + "      +enabled: false\n      fin_stg:\n        +enabled: true\n"}},
+		{name: "both by their own config()", patched: true, files: map[string]string{
+			"models/finance/fin_stg.sql":  "{{ config(enabled=true) }}\nselect id from {{ ref('a') }}\n",
+			"models/finance/fin_mart.sql": "{{ config(enabled=true) }}\nselect id from {{ ref('fin_stg') }}\n"}},
+		{name: "the mart alone disabled by its config()", patched: true, files: map[string]string{
+			"models/finance/fin_mart.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('fin_stg') }}\n"}},
+		{name: "the staging model disabled while the disabled mart reads it", any: true, files: map[string]string{
+			"models/finance/fin_stg.sql": "{{ config(enabled=false) }}\nselect id from {{ ref('a') }}\n"}},
 	})
 }
