@@ -304,6 +304,9 @@ func edits(p *proj) []edit {
 			}
 			return p.write("mart.yml", text[:at]+strings.Replace(text[at:], folder, folder+"        +enabled: false\n", 1))
 		}},
+		{"that folder enabled again", func(p *proj) error {
+			return p.replace("mart.yml", "        +tags: [\"g_10\"]\n        +enabled: false\n", "        +tags: [\"g_10\"]\n")
+		}},
 		{"model's ref changed", func(p *proj) error {
 			text, err := p.read(leaf(9))
 			if err != nil {
