@@ -2304,6 +2304,12 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		}
 	}
 	load := &patchLoad{file: file, manifest: manifestFile, snap: snap, c: newCompilation(opt, proj, tgt, nil), docsEdited: len(docsFiles) > 0}
+	for _, di := range goneDisabled { // (final here)
+		if load.goneDisabled == nil {
+			load.goneDisabled = map[string]bool{}
+		}
+		load.goneDisabled[snap.DisabledModels[di].ID] = true
+	}
 	// the node index the renders against the warehouse read, read meanwhile
 	type indexRead struct {
 		ix  *nodeIndex
@@ -2880,12 +2886,6 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		}
 		// a disabled model its render enabled takes its YAML entry back,
 		// as a model added with its entry (addModels: its tests with it)
-		for _, di := range goneDisabled {
-			if load.goneDisabled == nil {
-				load.goneDisabled = map[string]bool{}
-			}
-			load.goneDisabled[snap.DisabledModels[di].ID] = true
-		}
 		kept := map[string]keptEntries{}
 		for _, d := range enabledEntries {
 			name := d.name()
@@ -2995,7 +2995,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		sort.Slice(news, func(i, j int) bool { return news[i].n.UniqueID < news[j].n.UniqueID })
 		// (the disabled models rendered again in this patch: checked
 		// against its nodes added and removed by stubsTouched already)
-		if why := snap.disabledReadsKept(news, gone, goneDisabled); why != "" {
+		if why := snap.disabledReadsKept(news, gone, load.goneDisabled); why != "" {
 			return nil, why
 		}
 		if why := load.danglingKept(news, gone); why != "" {
@@ -3018,7 +3018,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	// the disabled models added and removed: manifest.json's disabled
 	// object (patchdisabled.go)
 	if len(load.disabledNews)+len(goneDisabled) > 0 {
-		if why := snap.disabledFilesKept(load.disabledNews, gone, goneDisabled); why != "" {
+		if why := snap.disabledFilesKept(load.disabledNews, gone, goneDisabled, load.goneDisabled); why != "" {
 			return nil, why
 		}
 		sp, why := load.disabledSplice(read, load.disabledNews, goneDisabled)

@@ -397,12 +397,10 @@ func (c *compilation) disabledReads(models []disabledModel) (all, fixed []string
 			continue
 		}
 		if st := c.states[n.UniqueID]; st != nil {
-			for _, k := range st.targets {
-				if k, ok := targetReadKey(k); ok {
-					keys[k] = true
-					if !isModel[n.UniqueID] {
-						others[k] = true
-					}
+			for _, k := range readKeys(st.targets) {
+				keys[k] = true
+				if !isModel[n.UniqueID] {
+					others[k] = true
 				}
 			}
 		}
@@ -424,20 +422,20 @@ func readKeys(targets []string) []string {
 }
 
 // readByDisabled says whether a disabled node's render reads k ("ref:x",
-// "source:s.t"), but those of the disabled models at the places in skip,
-// which the patch makes again (their renders are made anew): the nodes
+// "source:s.t"), but those of the disabled models whose ids are in skip,
+// whose files the patch removes or makes again (renders anew): the nodes
 // that are not DisabledModels (DisabledReadsFixed) and each of those by
 // its Reads. Without skip, DisabledReads (the union, which may hold what
 // a model read before its refs changed) answers.
-func (snap *patchSnapshot) readByDisabled(k string, skip map[int]bool) bool {
+func (snap *patchSnapshot) readByDisabled(k string, skip map[string]bool) bool {
 	if _, found := slices.BinarySearch(snap.DisabledReads, k); !found || len(skip) == 0 {
 		return found
 	}
 	if _, found := slices.BinarySearch(snap.DisabledReadsFixed, k); found {
 		return true
 	}
-	for di, d := range snap.DisabledModels {
-		if d.ID != "" && !skip[di] {
+	for _, d := range snap.DisabledModels {
+		if d.ID != "" && !skip[d.ID] {
 			if _, found := slices.BinarySearch(d.Reads, k); found {
 				return true
 			}
@@ -459,11 +457,12 @@ func targetReadKey(k string) (string, bool) {
 // disabledReadsKept says why the nodes a patch adds, removes or makes
 // again may change what a disabled node's ref() or source() finds ("" when
 // none can).
-func (snap *patchSnapshot) disabledReadsKept(news []*newModel, gone []goneModel, goneDisabled []int) string {
+// skip: the ids of the disabled models whose files it removes or makes
+// again (patchLoad.goneDisabled).
+func (snap *patchSnapshot) disabledReadsKept(news []*newModel, gone []goneModel, skip map[string]bool) string {
 	if len(snap.DisabledReads) == 0 {
 		return ""
 	}
-	skip := placeSet(goneDisabled)
 	check := func(n *Node, what string) string {
 		if k := readKey(n); k != "" {
 			if snap.readByDisabled(k, skip) {
@@ -578,9 +577,9 @@ func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc 
 // node removed (gone), or whose name a disabled node's render refs (a
 // render of the whole compile finds a model its own config disables:
 // provisionalRelations; found by review).
-func (snap *patchSnapshot) disabledFilesKept(news []*disabledNew, gone []goneModel, goneDisabled []int) string {
-	// (a disabled model made again renders anew: addModels)
-	skip := placeSet(goneDisabled)
+// skip holds the ids of those removed or made again, which render anew
+// (addModels).
+func (snap *patchSnapshot) disabledFilesKept(news []*disabledNew, gone []goneModel, goneDisabled []int, skip map[string]bool) string {
 	read := func(name string) bool { return snap.readByDisabled("ref:"+name, skip) }
 	for _, dn := range news {
 		name := idName(dn.id)
@@ -816,16 +815,4 @@ func (snap *patchSnapshot) disabledName(name string) bool {
 		}
 	}
 	return false
-}
-
-// placeSet is a set of places (in DisabledModels).
-func placeSet(places []int) map[int]bool {
-	if len(places) == 0 {
-		return nil
-	}
-	out := make(map[int]bool, len(places))
-	for _, p := range places {
-		out[p] = true
-	}
-	return out
 }

@@ -639,7 +639,7 @@ type patchLoad struct {
 	meta     ManifestMetadata
 	ix       *nodeIndex
 	// goneDisabled: the ids of the disabled models whose files the edit
-	// removed, or whose renders enabled them (takenNames)
+	// removed or makes again (takenNames, readByDisabled)
 	goneDisabled map[string]bool
 	// sources: the source tables a patch made again, added (their new
 	// nodes) or removed (nil), by "source.table" (remakeSources)
