@@ -35,14 +35,13 @@ func (c *compilation) checkConfigs() {
 // buildsRelation says n builds a relation of its own (checkRelations):
 // an enabled model but an ephemeral one, seed or snapshot.
 func buildsRelation(n *Node) bool {
-	if !n.Enabled() || n.Relation == "" {
-		return false
-	}
+	// the type first: reading a config is a cache miss, and most nodes
+	// of a large project are tests
 	switch n.ResourceType {
 	case TypeModel:
-		return n.Materialized() != "ephemeral"
+		return n.Relation != "" && n.Enabled() && n.Materialized() != "ephemeral"
 	case TypeSeed, TypeSnapshot:
-		return true
+		return n.Relation != "" && n.Enabled()
 	}
 	return false
 }

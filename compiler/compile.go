@@ -1332,6 +1332,14 @@ func (c *compilation) provisionalRelations() {
 // renderAll parses and renders nodes in parallel.
 func (c *compilation) renderAll(nodes []*Node) {
 	states := make([]*renderState, len(nodes))
+	c.mu.Lock()
+	if c.captured == nil && c.inv != nil { // (grown one render at a time, under the lock, it was rehashed a dozen times)
+		c.captured = make(map[string]*patchCapture, len(nodes))
+	}
+	if len(c.states) == 0 {
+		c.states = make(map[string]*renderState, len(nodes))
+	}
+	c.mu.Unlock()
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]
 		key := c.renderKey(n)

@@ -1111,7 +1111,14 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			}
 		}
 	}
+	volatile := false // (most projects call no volatile macro: no need to look)
+	for _, f := range c.macroFacts {
+		volatile = volatile || f.volatile
+	}
 	for id, st := range c.states {
+		if !volatile {
+			break
+		}
 		if everyTime[id] {
 			continue
 		}
@@ -1142,11 +1149,15 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	}
 	var cands []cand
 	for _, n := range c.nodes {
+		if !patchableType(n) || n.CompiledCode == "" || !strings.HasSuffix(n.Path, ".sql") { // (the cheap tests first)
+			continue
+		}
 		pc := c.captured[n.UniqueID]
+		if pc == nil || pc.Facts == "" || byPath[n.Path] != 1 || !n.Enabled() {
+			continue
+		}
 		eph := n.Materialized() == "ephemeral"
-		if pc == nil || pc.Facts == "" || !patchableType(n) || !n.Enabled() || eph && (n.ResourceType != TypeModel || everyTime[n.UniqueID]) ||
-			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || n.CompiledCode == "" ||
-			m.Nodes[n.UniqueID] != n {
+		if eph && (n.ResourceType != TypeModel || everyTime[n.UniqueID]) || m.Nodes[n.UniqueID] != n {
 			continue
 		}
 		st := c.states[n.UniqueID]

@@ -74,7 +74,7 @@ func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTeste
 	}
 	var all []picked
 	for _, n := range c.nodes {
-		if n.Enabled() || n.ResourceType != TypeModel || n.Package != c.project.Name || n.Version != "" ||
+		if n.ResourceType != TypeModel || n.Enabled() || n.Package != c.project.Name || n.Version != "" ||
 			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || unitTested[n.Name] || n.RunTimeRender {
 			continue
 		}
