@@ -465,6 +465,7 @@ func (c *compilation) scanProject(proj *Project) ([]*projectFile, error) {
 	for _, r := range roots {
 		for _, p := range r.paths {
 			w := walker{c: c, kind: r.kind, proj: proj, root: proj.path(p), files: &files}
+			c.inventoryRoot(filepath.Join(proj.Dir, p), r.kind, w.root, proj)
 			if err := w.walk(filepath.Join(proj.Dir, p)); err != nil {
 				return nil, err
 			}

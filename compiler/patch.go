@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -149,8 +150,16 @@ func fileStatOf(fi os.FileInfo, at int64) fileStat {
 
 // inventory is what a compile that keeps a snapshot saw of its inputs.
 type inventory struct {
-	mu   sync.Mutex
-	dirs []fileStat
+	mu    sync.Mutex
+	dirs  []fileStat
+	roots []inventoryRoot
+}
+
+// inventoryRoot is a path root a compile walked: the directory, the kind
+// of file it holds, and its project.
+type inventoryRoot struct {
+	dir, kind, root string
+	proj            *Project
 }
 
 func (c *compilation) inventoryDir(path string) {
@@ -166,6 +175,46 @@ func (c *compilation) inventoryDir(path string) {
 		return
 	}
 	c.inv.dirs = append(c.inv.dirs, st)
+}
+
+// inventoryRoot records a path root as the compile walks it.
+func (c *compilation) inventoryRoot(dir, kind, root string, proj *Project) {
+	if c.inv == nil {
+		return
+	}
+	c.inv.mu.Lock()
+	c.inv.roots = append(c.inv.roots, inventoryRoot{dir: dir, kind: kind, root: root, proj: proj})
+	c.inv.mu.Unlock()
+}
+
+// rootTemplates are the root project's path roots, each as a file of its
+// kind, root and project would be (Path: the root's directory): a file
+// added where the snapshot has none of them to stand for its kind (the
+// project's first singular test in an empty tests/, or one that
+// appeared) takes its kind from its root's. A root that another root is,
+// holds or is held by is left out: a file added there is of two kinds
+// (and compiles whole).
+func (inv *inventory) rootTemplates(root *Project) []fileStat {
+	under := func(d, parent string) bool {
+		return strings.HasPrefix(d, strings.TrimSuffix(parent, string(filepath.Separator))+string(filepath.Separator))
+	}
+	var out []fileStat
+	for i, r := range inv.roots {
+		if r.proj != root {
+			continue
+		}
+		alone := true
+		for j, o := range inv.roots {
+			if j != i && (o.dir == r.dir || under(o.dir, r.dir) || under(r.dir, o.dir)) {
+				alone = false
+				break
+			}
+		}
+		if alone {
+			out = append(out, fileStat{Path: r.dir, Kind: r.kind, Root: r.root})
+		}
+	}
+	return out
 }
 
 func (c *compilation) inventoryMissing(path string) {
@@ -750,7 +799,12 @@ type patchHead struct {
 	// relation before they rendered, as a render that refs one saw them
 	// (entryDecoder.earlyNode); no patch changes them (an edit of one
 	// compiles whole)
-	EphPre    map[string][4]string
+	EphPre map[string][4]string
+	// Roots: the root project's path roots, each as a file of its kind
+	// would be, its Path the root's directory (rootTemplates): what a
+	// file added where no file of the snapshot stands for its kind is
+	// (addedFile.like < 0)
+	Roots     []fileStat
 	BlobsID   string            // starts the blobs file (PatchBlobsFile) it goes with
 	LoadDiags []string          // what loading the project and target said (packages.yml...)
 	Index     blobRef           // the node index (patchload.go) in the blobs file; Len 0: none
@@ -1315,6 +1369,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	snap.Relations = c.relationHashes()
 	c.inv.mu.Lock()
 	snap.Dirs = append([]fileStat(nil), c.inv.dirs...)
+	snap.Roots = c.inv.rootTemplates(c.project)
 	c.inv.mu.Unlock()
 	projIndex := map[*Project]int{}
 	for i, p := range c.project.projects() {
@@ -1889,7 +1944,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	if len(added) > 0 {
 		models := make([]addedFile, 0, len(added))
 		for _, a := range added {
-			like := snap.Files[a.like]
+			like := snap.likeFile(a.like)
 			if like.Kind == "models" && like.Proj == 0 && isPropsPath(a.path) {
 				newProps = append(newProps, a)
 				continue
@@ -1997,7 +2052,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		if err != nil {
 			return nil, a.path + " is new and unreadable"
 		}
-		newDocStats[i], newDocBeside[i] = st, snap.Files[a.like].Path
+		newDocStats[i], newDocBeside[i] = st, snap.likeFile(a.like).Path
 		docsFiles = append(docsFiles, docsFile{a.path, data})
 	}
 	if len(docsFiles) > 0 {
@@ -2349,7 +2404,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	newMacroStats := make([]fileStat, len(newMacros))
 	newMacroBeside := make([]string, len(newMacros)) // the path of the snapshot's file it goes after
 	for i, a := range newMacros {
-		like := snap.Files[a.like]
+		like := snap.likeFile(a.like)
 		newMacroBeside[i] = like.Path
 		st, err := statOf(osPath(proj.Dir, a.path))
 		if err != nil {
@@ -2883,7 +2938,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		// which the edit left as it was, stays its (removeModels)
 		mv := moves{names: make(map[string]bool, len(added)), texts: propTexts, described: descs}
 		for _, a := range added {
-			if snap.Files[a.like].Kind != "snapshots" { // (named by its block: below)
+			if snap.likeFile(a.like).Kind != "snapshots" { // (named by its block: below)
 				mv.names[a.modelName()] = true
 			}
 		}
@@ -3617,6 +3672,11 @@ type changedFile struct {
 // checkInputs stats every input and returns the files whose content
 // changed, or why the snapshot cannot be used (a file or directory added,
 // removed or unreadable).
+// rootLike marks a directory of checkInputs' fileIn that the template of
+// a root stands for: rootLike-i for snap.Roots[i] (values a file's place,
+// -1-place, never take).
+const rootLike = math.MinInt32
+
 // dirRun is a run of consecutive snapshot files in one directory: rel is
 // the directory's slash path from the project dir with its trailing
 // slash ("" for the project dir itself), dir the OS path.
@@ -3775,15 +3835,56 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 					add(filepath.Dir(d.Path), filepath.Base(d.Path))
 				}
 			}
+			// a root with no file of the snapshot in it or under it (its
+			// directories alike): its template stands for its kind
+			for i, r := range snap.Roots {
+				for _, d := range snap.Dirs {
+					if _, ok := fileIn[d.Path]; !ok && d.Dir && !d.Missing &&
+						(d.Path == r.Path || strings.HasPrefix(d.Path, r.Path+string(filepath.Separator))) {
+						fileIn[d.Path] = rootLike - i
+					}
+				}
+			}
 		})
 		return children
+	}
+	// rootOf is the template of a root missing from the snapshot (-1 when
+	// it has none)
+	rootOf := func(dir string) int {
+		for i, r := range snap.Roots {
+			if r.Path == dir {
+				return i
+			}
+		}
+		return -1
 	}
 	parallel(len(snap.Dirs), func(i int) {
 		d := snap.Dirs[i]
 		st, err := statOf(d.Path)
 		if d.Missing {
 			if err == nil {
-				fail(d.Path + " appeared")
+				// a root that appeared: its files are added, as the
+				// files of a new directory are (below)
+				listed() // (before snap.Dirs[i] changes: it reads them)
+				r := rootOf(d.Path)
+				if fi, lerr := os.Lstat(d.Path); r < 0 || lerr != nil || !fi.IsDir() {
+					fail(d.Path + " appeared")
+					return
+				}
+				rel, rerr := filepath.Rel(proj.Dir, d.Path)
+				files, dirs, ok := listNewDir(d.Path)
+				if rerr != nil || !ok {
+					fail(d.Path + " appeared")
+					return
+				}
+				mu.Lock()
+				for _, f := range files {
+					added = append(added, addedFile{path: filepath.ToSlash(rel) + "/" + f, like: -1 - r})
+				}
+				newDirs = append(newDirs, dirs[1:]...)
+				mu.Unlock()
+				snap.Dirs[i] = dirs[0] // a directory walked now
+				relisted.Store(true)
 			}
 			return
 		}
@@ -3825,7 +3926,15 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 					return
 				}
 				var rel string
-				if like < 0 { // a file under it: d's own slash path
+				if like <= rootLike { // a root's template: d's own slash path
+					like = -1 - (rootLike - like)
+					r, err := filepath.Rel(proj.Dir, d.Path)
+					if err != nil {
+						fail(filepath.Join(d.Path, e.Name()) + " is new")
+						return
+					}
+					rel = filepath.ToSlash(r) + "/" + e.Name()
+				} else if like < 0 { // a file under it: d's own slash path
 					like = -1 - like
 					r, err := filepath.Rel(proj.Dir, d.Path)
 					if err != nil {

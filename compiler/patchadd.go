@@ -62,7 +62,19 @@ import (
 // it scanned.
 type addedFile struct {
 	path string // slash path from the project dir
-	like int    // a snapshot file of the same directory (its kind, root and project)
+	// like: a snapshot file of the same directory (its kind, root and
+	// project), or under a root with none of them -1-i, its root's
+	// template snap.Roots[i] (likeFile)
+	like int
+}
+
+// likeFile is the snapshot file, or root template, an added file's like
+// names.
+func (snap *patchSnapshot) likeFile(like int) fileStat {
+	if like < 0 {
+		return snap.Roots[-1-like]
+	}
+	return snap.Files[like]
 }
 
 // modelName is the name of the model an added .sql file makes.
@@ -706,8 +718,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		why   string
 	}
 	var tested []testedModel
-	for _, a := range addOrder(proj.Dir, added, func(a addedFile) string { return snap.Files[a.like].Kind }) {
-		like := snap.Files[a.like]
+	for _, a := range addOrder(proj.Dir, added, func(a addedFile) string { return snap.likeFile(a.like).Kind }) {
+		like := snap.likeFile(a.like)
 		why := a.path + " is new and "
 		if like.Kind != "models" && like.Kind != "tests" && like.Kind != "snapshots" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
 			return nil, why + "not a model, snapshot or singular test of the project"
@@ -1892,7 +1904,16 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 		sort.Slice(add, func(a, b int) bool { return add[a].Path < add[b].Path })
 		files = append(files, add...)
 	}
-	snap.Files = files
+	// the files of a root that had none (like < 0): last, in path order,
+	// a run of their directory's each
+	var rootFiles []fileStat
+	for like, add := range after {
+		if like < 0 {
+			rootFiles = append(rootFiles, add...)
+		}
+	}
+	sort.Slice(rootFiles, func(a, b int) bool { return rootFiles[a].Path < rootFiles[b].Path })
+	snap.Files = append(files, rootFiles...)
 	return env
 }
 

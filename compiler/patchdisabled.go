@@ -341,7 +341,7 @@ func stubsTouched(snap *patchSnapshot, added, newSeeds []addedFile, gone []int, 
 	for _, a := range append(slices.Clone(added), newSeeds...) {
 		base := path.Base(a.path)
 		names[base[:len(base)-len(path.Ext(base))]] = true
-		anyRef = anyRef || snap.Files[a.like].Kind == "snapshots"
+		anyRef = anyRef || snap.likeFile(a.like).Kind == "snapshots"
 	}
 	for _, ni := range gone {
 		ids[snap.Nodes[ni].ID] = true

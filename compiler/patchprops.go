@@ -38,7 +38,7 @@ func (snap *patchSnapshot) readAdded(proj *Project, a addedFile) (fileStat, []by
 	if err != nil {
 		return st, nil, err
 	}
-	like := snap.Files[a.like]
+	like := snap.likeFile(a.like)
 	st.Path, st.Kind, st.Proj, st.Root, st.Sum = a.path, like.Kind, like.Proj, like.Root, rawSum(data)
 	return st, data, nil
 }

@@ -258,7 +258,7 @@ func (l *patchLoad) addSeeds(proj *Project, added []addedFile, gone []goneModel,
 	projects := proj.projects()
 	var out []*newModel
 	for _, a := range added {
-		like := snap.Files[a.like]
+		like := snap.likeFile(a.like)
 		why := a.path + " is new and "
 		st, data, err := snap.readAdded(proj, a)
 		if err != nil {

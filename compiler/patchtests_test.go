@@ -337,14 +337,15 @@ func TestPatchNestedFolders(t *testing.T) {
 }
 
 // TestPatchRootDirRemovedThenMade: a path root removed is recorded
-// missing by a whole compile, so one made again later is seen: the patch
-// leaves it to the whole compile (a review found it dropped).
+// missing by a whole compile, so one made again later is seen (a review
+// found it dropped): since session 39 the patch adds its files, its root
+// standing for their kind (patchHead.Roots).
 func TestPatchRootDirRemovedThenMade(t *testing.T) {
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{"mart.yml": "name: fo\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmacro-paths: [\"macros\"]\n",
 			"models/a.sql": "select 1 as id\n", "macros/.gitkeep": ""}},
 		{name: "macros/ removed", patched: false, remove: []string{"macros/.gitkeep", "macros"}},
-		{name: "macros/m.sql made", patched: false, files: map[string]string{"macros/m.sql": "{% macro m() %}1{% endmacro %}\n"}},
+		{name: "macros/m.sql made", patched: true, files: map[string]string{"macros/m.sql": "{% macro m() %}1{% endmacro %}\n"}},
 	})
 }
 
