@@ -520,6 +520,14 @@ func (p *mutatedProject) mutateOnce() string {
 				return "new seed " + seed + " and its reader"
 			}
 			return "new seed " + seed
+		case r.Intn(8) == 0: // an analysis added (patched since session 39, the first of analyses/more too), or removed
+			if ans := p.files("analyses/more", ".sql"); len(ans) > 0 && r.Intn(2) == 0 {
+				f := p.pick(ans)
+				require.NoError(p.t, os.Remove(filepath.Join(p.dir, f)))
+				return "rm " + f
+			}
+			p.write("analyses/more/an_"+name+".sql", fmt.Sprintf("select count(*) as n from {{ ref('%s') }}\n", p.pickRef(names)))
+			return "new analysis an_" + name
 		case r.Intn(3) > 0:
 			head := ""
 			if r.Intn(5) == 0 { // an ephemeral one, which pickRef picks (patchadd.go: ephemeralsMade)

@@ -1929,7 +1929,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			continue
 		}
 		ni, ok := patchable[f.Path]
-		if !ok || f.Kind != "models" && f.Kind != "tests" || !strings.HasSuffix(f.Path, ".sql") {
+		if !ok || f.Kind != "models" && f.Kind != "tests" && f.Kind != "analyses" || !strings.HasSuffix(f.Path, ".sql") {
 			return nil, f.Path + " is gone"
 		}
 		if what := snap.remadeWhole(snap.Nodes[ni].ID); what != "" {

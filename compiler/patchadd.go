@@ -721,8 +721,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	for _, a := range addOrder(proj.Dir, added, func(a addedFile) string { return snap.likeFile(a.like).Kind }) {
 		like := snap.likeFile(a.like)
 		why := a.path + " is new and "
-		if like.Kind != "models" && like.Kind != "tests" && like.Kind != "snapshots" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
-			return nil, why + "not a model, snapshot or singular test of the project"
+		if like.Kind != "models" && like.Kind != "tests" && like.Kind != "snapshots" && like.Kind != "analyses" || like.Proj != 0 || !strings.HasSuffix(a.path, ".sql") {
+			return nil, why + "not a model, snapshot, singular test or analysis of the project"
 		}
 		st, data, err := snap.readAdded(proj, a)
 		if err != nil {
@@ -732,17 +732,32 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		// a singular test (a file of test-paths): no name ref() finds, its
 		// id its own, no YAML of it (data_tests: entries compile whole)
 		singular := n != nil && n.ResourceType == TypeTest && n.TestType == "singular"
+		// an analysis (a file of analysis-paths): compiled, never built, no
+		// name ref() finds; a model may have its name (analysis:name is
+		// its own in the duplicate check), another analysis not (its id);
+		// no YAML of it (an analyses: entry named in the edit, or one that
+		// described none before, a diagnostic, compiles whole)
+		analysis := n != nil && n.ResourceType == TypeAnalysis
 		switch {
-		case n == nil || d != nil || n.ResourceType != TypeModel && n.ResourceType != TypeSnapshot && !singular:
-			return nil, why + "not a model, snapshot or singular test"
-		case !singular && names[n.Name]:
+		case n == nil || d != nil || n.ResourceType != TypeModel && n.ResourceType != TypeSnapshot && !singular && !analysis:
+			return nil, why + "not a model, snapshot, singular test or analysis"
+		case !singular && !analysis && names[n.Name]:
 			return nil, why + "a node has its name"
 		case singular && (ids[n.UniqueID] || testNames[n.Name] || entries[n.Name] != nil):
 			return nil, why + "a node has its id, a test its name, or YAML names it"
-		case !n.Enabled() && (singular || n.ResourceType != TypeModel):
+		case analysis && (ids[n.UniqueID] || entries[n.Name] != nil):
+			return nil, why + "a node has its id, or YAML names it"
+		case !n.Enabled() && (singular || analysis || n.ResourceType != TypeModel):
 			return nil, why + "disabled"
 		}
-		if singular {
+		if analysis {
+			for _, d := range snap.Diags {
+				if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
+					return nil, why + "a diagnostic names it"
+				}
+			}
+			ids[n.UniqueID] = true
+		} else if singular {
 			for _, d := range snap.Diags {
 				if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
 					return nil, why + "a diagnostic names it"
@@ -828,8 +843,8 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		// models and singular tests may (EphUsers; a test or unit test of
 		// it would keep it from being patched)
 		eph := n.Materialized() == "ephemeral"
-		if eph && (singular || snap.unitTested(n.UniqueID)) {
-			return nil, why + "an ephemeral model a unit test tests, or a singular test made ephemeral"
+		if eph && (singular || analysis || snap.unitTested(n.UniqueID)) {
+			return nil, why + "an ephemeral model a unit test tests, or a singular test or analysis made ephemeral"
 		}
 		if !patchableType(n) { // a singular test whose alias is cut ends with its checksum
 			return nil, why + "not patchable"
@@ -915,7 +930,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		m.code = []byte(n.CompiledCode + "\n")
 		out = append(out, m)
-		if singular {
+		if singular || analysis {
 			continue
 		}
 		// ref() finds it from now on: the models added after it (in the
@@ -1215,8 +1230,8 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 			return nil, pn.ID + "'s manifest entry unreadable"
 		}
 		// (a snapshot is made again where it is: patchsnapshots.go)
-		if g.n.ResourceType != TypeModel && g.n.ResourceType != TypeSnapshot && !(g.n.ResourceType == TypeTest && g.n.TestType == "singular" && g.n.PatchPath == "") {
-			return nil, why + "it is no model, snapshot, nor a singular test without YAML"
+		if g.n.ResourceType != TypeModel && g.n.ResourceType != TypeSnapshot && !((g.n.ResourceType == TypeTest && g.n.TestType == "singular" || g.n.ResourceType == TypeAnalysis) && g.n.PatchPath == "") {
+			return nil, why + "it is no model, snapshot, nor a singular test or analysis without YAML"
 		}
 		// a model YAML describes goes with its entry, and its tests
 		var tests []goneModel
