@@ -2952,7 +2952,6 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		}
 		// a disabled model its render enabled takes its YAML entry back,
 		// as a model added with its entry (addModels: its tests with it)
-		kept := map[string]keptEntries{}
 		for _, d := range enabledEntries {
 			name := d.name()
 			if e := entries[name]; e != nil {
@@ -2964,7 +2963,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 				e.usedRemoved = true
 				continue
 			}
-			entry, w := load.keptEntry(kept, propTexts, d.YAML, name)
+			entry, w := load.keptEntry(propTexts, d.YAML, name)
 			if w != "" {
 				return nil, d.Path + " is enabled now and " + w
 			}

@@ -1217,7 +1217,6 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 	}
 	var out []goneModel
 	var dec *entryDecoder
-	var kept map[string]keptEntries // the kept entries' files, parsed once
 	for _, ni := range nis {
 		pn := snap.Nodes[ni]
 		why := pn.Path + " is gone and "
@@ -1241,15 +1240,12 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 			// entry is taken from the new text, which has them, and the
 			// render that would write them is not made: it is removed)
 			if d := mv.described[ni]; e == nil && mv.names[g.n.Name] && (d == nil || !d.tests) {
-				if kept == nil {
-					kept = map[string]keptEntries{}
-				}
 				var entry *yaml.Node
 				var w string
 				if g.n.ResourceType == TypeSnapshot {
 					entry, w = l.listEntry(g.n.PatchPath, "snapshots", g.n.Name, mv.texts)
 				} else {
-					entry, w = l.keptEntry(kept, mv.texts, g.n.PatchPath, g.n.Name)
+					entry, w = l.keptEntry(mv.texts, g.n.PatchPath, g.n.Name)
 				}
 				if w != "" {
 					return nil, why + w
@@ -1263,10 +1259,7 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 				// its entry left as it was (a model renamed, or removed,
 				// in its file alone): the entry names no model now, which
 				// the compile warns of where it is (danglingKept adds it)
-				if kept == nil {
-					kept = map[string]keptEntries{}
-				}
-				entry, w := l.keptEntry(kept, mv.texts, g.n.PatchPath, g.n.Name)
+				entry, w := l.keptEntry(mv.texts, g.n.PatchPath, g.n.Name)
 				if w != "" {
 					return nil, why + "YAML describes it, and " + w
 				}
@@ -1330,11 +1323,14 @@ type moves struct {
 // (plainTree), the file one of models alone (version: and models:) as
 // wholePropsFiles takes. files keeps each file's entries by name (a
 // folder moved has many in one file).
-func (l *patchLoad) keptEntry(files map[string]keptEntries, texts map[string][]byte, path, name string) (*yaml.Node, string) {
-	f, ok := files[path]
+func (l *patchLoad) keptEntry(texts map[string][]byte, path, name string) (*yaml.Node, string) {
+	f, ok := l.kept[path]
 	if !ok {
 		f = l.keptEntries(texts, path)
-		files[path] = f
+		if l.kept == nil {
+			l.kept = map[string]keptEntries{}
+		}
+		l.kept[path] = f
 	}
 	if f.why != "" {
 		return nil, f.why

@@ -632,6 +632,9 @@ func readIndex(file string, snap *patchSnapshot) (*nodeIndex, error) {
 
 // patchLoad is what a patch keeps for building a selection (Patched).
 type patchLoad struct {
+	// kept: the properties files keptEntry parsed, by path (the patch's
+	// texts of them: one parse for every entry a patch keeps)
+	kept     map[string]keptEntries
 	file     string // the snapshot
 	manifest string // the project's manifest.json (target/'s, or keptManifest)
 	snap     *patchSnapshot
