@@ -502,6 +502,10 @@ func (w walker) walk(dir string) error {
 	if !info.IsDir() { // a file, or a symlink, named as a path: read as WalkDir reports it
 		if compileReads(info.Name(), info.Mode().Type()) {
 			w.add(filepath.ToSlash(rel))
+		} else {
+			// nothing read, but a patch must see it change (a
+			// directory of files in its place: found by review)
+			w.c.inventoryRootFile(dir, info)
 		}
 		return nil
 	}

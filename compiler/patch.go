@@ -177,6 +177,19 @@ func (c *compilation) inventoryDir(path string) {
 	c.inv.dirs = append(c.inv.dirs, st)
 }
 
+// inventoryRootFile records a path root that is no directory and that the
+// compile does not read (its Lstat: neither Dir nor Missing).
+func (c *compilation) inventoryRootFile(path string, fi os.FileInfo) {
+	if c.inv == nil {
+		return
+	}
+	st := fileStatOf(fi, time.Now().UnixNano())
+	st.Path = path
+	c.inv.mu.Lock()
+	c.inv.dirs = append(c.inv.dirs, st)
+	c.inv.mu.Unlock()
+}
+
 // inventoryRoot records a path root as the compile walks it.
 func (c *compilation) inventoryRoot(dir, kind, root string, proj *Project) {
 	if c.inv == nil {
@@ -3859,6 +3872,14 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	}
 	parallel(len(snap.Dirs), func(i int) {
 		d := snap.Dirs[i]
+		if !d.Dir && !d.Missing {
+			// a root that is a file the compile does not read: any
+			// change of it (a directory in its place) compiles whole
+			if fi, err := os.Lstat(d.Path); err != nil || fi.IsDir() || !fileStatOf(fi, 0).same(d) {
+				fail(d.Path + " changed")
+			}
+			return
+		}
 		st, err := statOf(d.Path)
 		if d.Missing {
 			if err == nil {
