@@ -3681,9 +3681,6 @@ type changedFile struct {
 	sum   string
 }
 
-// checkInputs stats every input and returns the files whose content
-// changed, or why the snapshot cannot be used (a file or directory added,
-// removed or unreadable).
 // rootLike marks a directory of checkInputs' fileIn that the template of
 // a root stands for: rootLike-i for snap.Roots[i] (values a file's place,
 // -1-place, never take).
@@ -3711,6 +3708,9 @@ func dirRuns(files []fileStat) []dirRun {
 	return runs
 }
 
+// checkInputs stats every input and returns the files whose content
+// changed, or why the snapshot cannot be used (a file or directory added,
+// removed or unreadable).
 func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []changedFile, added []addedFile, removed []int, adopted bool, why string) {
 	var mu sync.Mutex
 	var relisted atomic.Bool // a directory listed again is kept with its new stat

@@ -689,7 +689,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 	defer dec.close()
 	c.scope.lazy = dec
 	defer func() { c.scope.lazy = nil }()
-	names, ids, testNames, why := l.takenNames(gone)
+	names, ids, testNames, analyses, why := l.takenNames(gone)
 	if why != "" {
 		return nil, added[0].path + " is new and " + why
 	}
@@ -734,29 +734,29 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		singular := n != nil && n.ResourceType == TypeTest && n.TestType == "singular"
 		// an analysis (a file of analysis-paths): compiled, never built, no
 		// name ref() finds; a model may have its name (analysis:name is
-		// its own in the duplicate check), another analysis not (its id);
+		// its own in the duplicate check), no analysis of any project;
 		// no YAML of it (an analyses: entry named in the edit, or one that
 		// described none before, a diagnostic, compiles whole)
-		analysis := n != nil && n.ResourceType == TypeAnalysis
+		isAnalysis := n != nil && n.ResourceType == TypeAnalysis
 		switch {
-		case n == nil || d != nil || n.ResourceType != TypeModel && n.ResourceType != TypeSnapshot && !singular && !analysis:
+		case n == nil || d != nil || n.ResourceType != TypeModel && n.ResourceType != TypeSnapshot && !singular && !isAnalysis:
 			return nil, why + "not a model, snapshot, singular test or analysis"
-		case !singular && !analysis && names[n.Name]:
+		case !singular && !isAnalysis && names[n.Name]:
 			return nil, why + "a node has its name"
 		case singular && (ids[n.UniqueID] || testNames[n.Name] || entries[n.Name] != nil):
 			return nil, why + "a node has its id, a test its name, or YAML names it"
-		case analysis && (ids[n.UniqueID] || entries[n.Name] != nil):
-			return nil, why + "a node has its id, or YAML names it"
-		case !n.Enabled() && (singular || analysis || n.ResourceType != TypeModel):
+		case isAnalysis && (ids[n.UniqueID] || analyses[n.Name] || entries[n.Name] != nil):
+			return nil, why + "an analysis has its name (in any project), or YAML names it"
+		case !n.Enabled() && (singular || isAnalysis || n.ResourceType != TypeModel):
 			return nil, why + "disabled"
 		}
-		if analysis {
+		if isAnalysis {
 			for _, d := range snap.Diags {
 				if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
 					return nil, why + "a diagnostic names it"
 				}
 			}
-			ids[n.UniqueID] = true
+			ids[n.UniqueID], analyses[n.Name] = true, true
 		} else if singular {
 			for _, d := range snap.Diags {
 				if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
@@ -843,7 +843,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		// models and singular tests may (EphUsers; a test or unit test of
 		// it would keep it from being patched)
 		eph := n.Materialized() == "ephemeral"
-		if eph && (singular || analysis || snap.unitTested(n.UniqueID)) {
+		if eph && (singular || isAnalysis || snap.unitTested(n.UniqueID)) {
 			return nil, why + "an ephemeral model a unit test tests, or a singular test or analysis made ephemeral"
 		}
 		if !patchableType(n) { // a singular test whose alias is cut ends with its checksum
@@ -930,7 +930,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		}
 		m.code = []byte(n.CompiledCode + "\n")
 		out = append(out, m)
-		if singular || analysis {
+		if singular || isAnalysis {
 			continue
 		}
 		// ref() finds it from now on: the models added after it (in the
@@ -960,13 +960,15 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 // added must not have (a duplicate model name is an error; a seed's or
 // snapshot's, an ambiguous ref()), the ids, and the tests' names in every
 // project (a duplicate test name is an error), which a singular test added
-// must not have: the node index's, but those removed in the same edit
-// (gone: a model moved, its name comes back), the disabled nodes', and
-// those of the seeds added before (patchLoad.also). Or why none can be
-// added.
-func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames map[string]bool, why string) {
+// must not have, and the analyses' names in every project, which an
+// analysis added must not have (the duplicate check is by type and name
+// across projects: found by review): the node index's, but those removed
+// in the same edit (gone: a model moved, its name comes back), the
+// disabled nodes', and those of the seeds added before (patchLoad.also).
+// Or why none can be added.
+func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames, analyses map[string]bool, why string) {
 	ix := l.ix
-	names, ids, testNames = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	names, ids, testNames, analyses = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	freed := map[int]bool{}
 	for _, g := range gone {
 		freed[g.pos] = true
@@ -977,8 +979,11 @@ func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames map[stri
 		}
 		if !ix.nodes[i].gone && !freed[i] {
 			ids[ix.nodes[i].sel.UniqueID] = true
-			if ix.nodes[i].sel.ResourceType == TypeTest {
+			switch ix.nodes[i].sel.ResourceType {
+			case TypeTest:
 				testNames[ix.nodes[i].sel.Name] = true
+			case TypeAnalysis:
+				analyses[ix.nodes[i].sel.Name] = true
 			}
 		}
 	}
@@ -1005,15 +1010,17 @@ func (l *patchLoad) takenNames(gone []goneModel) (names, ids, testNames map[stri
 			// defined_in) among every model file, disabled or not: an
 			// added one can become a disabled version (found by review)
 			if kind == TypeModel && short != "" {
-				return nil, nil, nil, "a disabled model is versioned (or its name has a dot)"
+				return nil, nil, nil, nil, "a disabled model is versioned (or its name has a dot)"
 			}
 			names[name], names[short] = true, true
 		case TypeTest:
 			testNames[name], testNames[short] = true, true
+		case TypeAnalysis:
+			analyses[name], analyses[short] = true, true
 		}
 		ids[id] = true
 	}
-	return names, ids, testNames, ""
+	return names, ids, testNames, analyses, ""
 }
 
 // relationTaken says a node of the snapshot builds the relation whose hash

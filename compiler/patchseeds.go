@@ -234,7 +234,7 @@ func (l *patchLoad) addSeeds(proj *Project, added []addedFile, gone []goneModel,
 		return nil, err.Error()
 	}
 	defer dec.close()
-	names, _, _, why := l.takenNames(gone)
+	names, _, _, _, why := l.takenNames(gone)
 	if why != "" {
 		return nil, added[0].path + " is new and " + why
 	}
