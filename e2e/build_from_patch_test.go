@@ -1019,8 +1019,11 @@ func TestBuildFromPatchAfterCacheRestore(t *testing.T) {
 // After a whole `mart build`, target/compiled holds every compiled file
 // `mart compile` writes (and the generic tests' besides): the next
 // compile after an edit is patched, and writes what a whole compile
-// writes. A project with an analysis, which no build runs, compiles
-// whole after a build.
+// writes. An analysis added before a build is patched in by the build's
+// compile, which writes its compiled file (session 39; before, that
+// compile was whole and the next one too): the compile after it is
+// patched. A project whose analysis a whole build compiled, which no
+// build runs, compiles whole after it.
 func TestCompilePatchedAfterWholeBuild(t *testing.T) {
 	light, whole := builtPair(t, map[string]string{"mart.yml": "name: wb\n",
 		"models/a.sql":      "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -1038,8 +1041,26 @@ func TestCompilePatchedAfterWholeBuild(t *testing.T) {
 	require.Equal(t, compiledTree(t, whole), compiledTree(t, light))
 
 	writeFile(t, light, "analyses/look.sql", "select * from {{ ref('b') }}\n")
-	r := mart(t, light, "build")
+	r := martEnv(t, light, []string{"MART_TIMINGS=1"}, "build")
 	require.Equal(t, 0, r.Code, r.String())
+	assert.NotContains(t, r.Stderr, "no patch:")
+	for _, dir := range []string{light, whole} {
+		writeFile(t, dir, "analyses/look.sql", "select * from {{ ref('b') }}\n")
+		writeFile(t, dir, "models/b.sql", "select id, 3 as n from {{ ref('a') }}\n")
+	}
+	a = martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
+	require.Equal(t, 0, a.Code, a.String())
+	assert.NotContains(t, a.Stderr, "no patch:")
+	b = mart(t, whole, "compile", "--no-partial-parse")
+	require.Equal(t, 0, b.Code, b.String())
+	require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
+	require.Equal(t, compiledTree(t, whole), compiledTree(t, light))
+
+	// the analysis there at the whole build: target/compiled lacks it
+	light, _ = builtPair(t, map[string]string{"mart.yml": "name: wb\n",
+		"models/a.sql":      "{{ config(materialized='table') }}\nselect 1 as id\n",
+		"models/b.sql":      "select id from {{ ref('a') }}\n",
+		"analyses/look.sql": "select * from {{ ref('b') }}\n"})
 	writeFile(t, light, "models/b.sql", "select id, 3 as n from {{ ref('a') }}\n")
 	a = martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
 	require.Equal(t, 0, a.Code, a.String())
