@@ -1064,22 +1064,30 @@ func runPatchSteps(t *testing.T, steps []patchStep) {
 		if s.link != "" {
 			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
 		}
-		opt := Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars, Target: s.target}
-		if s.coldFails {
-			cold, d := Compile(opt)
-			require.Nil(t, cold, "step %s: the cold compile succeeds", s.name)
-			opt.PartialParse = true
-			pt, why := CompileByPatch(opt)
-			require.Nil(t, pt, "step %s: patched what the cold compile rejects (%v); why=%q", s.name, diagLines(d), why)
-			continue
-		}
-		patched, why := compareStep(t, opt, s.name)
-		if os.Getenv("PP_VERBOSE") != "" {
-			t.Logf("step %s: patched=%v (%s)", s.name, patched, why)
-		}
-		if i > 0 && !s.any {
-			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
-		}
+		checkPatchStep(t, i, s, Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars, Target: s.target})
+	}
+}
+
+// checkPatchStep compiles after step i (s) as runPatchSteps does: a cold
+// compile that fails must be refused by the patch; otherwise the patched
+// compile must equal the cold one (compareStep), and be patched or not as
+// the step says.
+func checkPatchStep(t *testing.T, i int, s patchStep, opt Options) {
+	t.Helper()
+	if s.coldFails {
+		cold, d := Compile(opt)
+		require.Nil(t, cold, "step %s: the cold compile succeeds", s.name)
+		opt.PartialParse = true
+		pt, why := CompileByPatch(opt)
+		require.Nil(t, pt, "step %s: patched what the cold compile rejects (%v); why=%q", s.name, diagLines(d), why)
+		return
+	}
+	patched, why := compareStep(t, opt, s.name)
+	if os.Getenv("PP_VERBOSE") != "" {
+		t.Logf("step %s: patched=%v (%s)", s.name, patched, why)
+	}
+	if i > 0 && !s.any {
+		require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
 	}
 }
 

@@ -356,21 +356,7 @@ func r39Run(t *testing.T, steps []r39Step) string {
 			require.Equal(t, s.wantRO, pt != nil, "step %s: read-only served (%s)", s.name, why)
 			continue
 		}
-		if s.coldFails {
-			cold, d := Compile(opt)
-			require.Nil(t, cold, "step %s: the cold compile succeeds", s.name)
-			opt.PartialParse = true
-			pt, why := CompileByPatch(opt)
-			require.Nil(t, pt, "step %s: patched what the cold compile rejects (%v); why=%q", s.name, diagLines(d), why)
-			continue
-		}
-		patched, why := compareStep(t, opt, s.name)
-		if os.Getenv("PP_VERBOSE") != "" {
-			t.Logf("step %s: patched=%v (%s)", s.name, patched, why)
-		}
-		if i > 0 && !s.any {
-			require.Equal(t, s.patched, patched, "step %s patched (%s)", s.name, why)
-		}
+		checkPatchStep(t, i, s.patchStep, opt)
 	}
 	return dir
 }
