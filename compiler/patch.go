@@ -3946,16 +3946,12 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 					return
 				}
 				var rel string
-				if like <= rootLike { // a root's template: d's own slash path
-					like = -1 - (rootLike - like)
-					r, err := filepath.Rel(proj.Dir, d.Path)
-					if err != nil {
-						fail(filepath.Join(d.Path, e.Name()) + " is new")
-						return
+				if like < 0 { // a file under it, or a root's template: d's own slash path
+					if like <= rootLike {
+						like = -1 - (rootLike - like) // (addedFile.like's template)
+					} else {
+						like = -1 - like
 					}
-					rel = filepath.ToSlash(r) + "/" + e.Name()
-				} else if like < 0 { // a file under it: d's own slash path
-					like = -1 - like
 					r, err := filepath.Rel(proj.Dir, d.Path)
 					if err != nil {
 						fail(filepath.Join(d.Path, e.Name()) + " is new")

@@ -750,20 +750,18 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		case !n.Enabled() && (singular || isAnalysis || n.ResourceType != TypeModel):
 			return nil, why + "disabled"
 		}
-		if isAnalysis {
+		if singular || isAnalysis {
 			for _, d := range snap.Diags {
 				if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
 					return nil, why + "a diagnostic names it"
 				}
 			}
-			ids[n.UniqueID], analyses[n.Name] = true, true
-		} else if singular {
-			for _, d := range snap.Diags {
-				if strings.Contains(d.Summary, strconv.Quote(n.Name)) || strings.Contains(d.Detail, n.Name) {
-					return nil, why + "a diagnostic names it"
-				}
+			ids[n.UniqueID] = true
+			if singular {
+				testNames[n.Name] = true
+			} else {
+				analyses[n.Name] = true
 			}
-			ids[n.UniqueID], testNames[n.Name] = true, true
 		} else {
 			names[n.Name] = true
 		}
@@ -1328,8 +1326,8 @@ type moves struct {
 // text when the edit changed it (texts; not removed), else the snapshot's
 // text of it (the file's, whose stat is the snapshot's); of plain YAML
 // (plainTree), the file one of models alone (version: and models:) as
-// wholePropsFiles takes. files keeps each file's entries by name (a
-// folder moved has many in one file).
+// wholePropsFiles takes. l.kept keeps each file's entries by name (a
+// folder moved has many in one file; a patch may keep several).
 func (l *patchLoad) keptEntry(texts map[string][]byte, path, name string) (*yaml.Node, string) {
 	f, ok := l.kept[path]
 	if !ok {
