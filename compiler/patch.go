@@ -79,7 +79,7 @@ import (
 // PatchFile is the patch snapshot's name in the target directory.
 const PatchFile = "partial_parse.patch"
 
-const patchMagic = "mart patch snapshot 10\n"
+const patchMagic = "mart patch snapshot 11\n" // 11: a CRC-32C ends it, not a sha256
 
 // racyWindow: a file whose mtime is this close to when it was stat'ed may
 // change again within the same clock tick without its stat changing: it
@@ -1843,6 +1843,16 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	}
 	tdir := proj.targetDir()
 	file := filepath.Join(tdir, PatchFile)
+	// the target first: the caller opens the warehouse with it while the
+	// snapshot is read and the inputs are stat'ed (a one-model build of
+	// a large project waits for DuckDB's open, preopen.go)
+	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Profile: opt.Profile, Vars: proj.Vars})
+	if tdiags.HasErrors() {
+		return nil, "the target does not load"
+	}
+	if opt.OnTarget != nil {
+		opt.OnTarget(proj, tgt)
+	}
 	phase.Mark("load project")
 	// the project's manifest.json, which the snapshot describes: after a
 	// --defer run, where that run kept it (patchdefer.go)
@@ -2350,13 +2360,6 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	}
 	snap.Boot = bootID()
 	phase.Mark("scan")
-	tgt, tdiags := LoadTarget(proj, ProfileOptions{ProfilesDir: opt.ProfilesDir, Target: opt.Target, Profile: opt.Profile, Vars: proj.Vars})
-	if tdiags.HasErrors() {
-		return nil, "the target does not load"
-	}
-	if opt.OnTarget != nil {
-		opt.OnTarget(proj, tgt)
-	}
 	if strings.Join(loadDiagLines(append(loadDiags, tdiags...)), "\n") != strings.Join(snap.LoadDiags, "\n") {
 		return nil, "loading the project or target says something else now"
 	}
