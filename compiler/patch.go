@@ -3785,8 +3785,20 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 			listedDirs[d.Path] = true
 		}
 	}
-	for _, d := range snap.Dirs {
-		if d.Dir && !d.Missing {
+	// every directory's stat, taken at once (a directory whose stat
+	// fails is then looked at without following a symlink: gone, or not)
+	type dirStat struct {
+		st  fileStat
+		err error
+	}
+	dirStats := make([]dirStat, len(snap.Dirs))
+	parallel(len(snap.Dirs), func(i int) {
+		if d := snap.Dirs[i]; d.Dir || d.Missing {
+			dirStats[i].st, dirStats[i].err = statOf(d.Path)
+		}
+	})
+	for i, d := range snap.Dirs {
+		if d.Dir && !d.Missing && dirStats[i].err != nil {
 			if _, err := os.Lstat(d.Path); errors.Is(err, fs.ErrNotExist) {
 				if !listedDirs[filepath.Dir(d.Path)] {
 					// a path root: a whole compile records it missing
@@ -3883,7 +3895,7 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 			}
 			return
 		}
-		st, err := statOf(d.Path)
+		st, err := dirStats[i].st, dirStats[i].err
 		if d.Missing {
 			if err == nil {
 				// a root that appeared: its files are added, as the
