@@ -132,6 +132,16 @@ func statOf(path string) (fileStat, error) {
 	return fileStatOf(fi, at), nil
 }
 
+// lstatOf is statOf of path itself, not of what a symlink there points to.
+func lstatOf(path string) (fileStat, error) {
+	at := time.Now().UnixNano()
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return fileStat{}, err
+	}
+	return fileStatOf(fi, at), nil
+}
+
 // statOfFile is statOf of an open file: the file it is, whatever its
 // name names now.
 func statOfFile(f *os.File) (fileStat, error) {
@@ -3745,6 +3755,19 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		for i, f := range files {
 			if errs != nil && errs[i] != nil {
 				if errors.Is(errs[i], fs.ErrNotExist) {
+					switch _, lerr := os.Lstat(filepath.Join(run.dir, names[i])); {
+					case lerr == nil:
+						// a symlink to nothing: the whole compile's walk
+						// lists it and cannot read it (found by review)
+						fail(f.Path + " is a symlink to nothing")
+						return
+					case f.Path == f.Root:
+						// a path root that is a file: a whole compile
+						// records it missing, to see it come back (a
+						// patch has no entry to watch it by; review)
+						fail(f.Path + " (a path root) is gone")
+						return
+					}
 					// a removed model may be patched out (patchadd.go)
 					mu.Lock()
 					removed = append(removed, run.from+i)
@@ -3785,8 +3808,12 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 			listedDirs[d.Path] = true
 		}
 	}
-	// every directory's stat, taken at once (a directory whose stat
-	// fails is then looked at without following a symlink: gone, or not)
+	// every directory's stat, taken at once, of the directory itself: a
+	// compile walks no symlink to a directory (its walk reports one), so
+	// the snapshot's directories were directories, whose stat is their
+	// Lstat; a symlink put in one's place, even to the directory moved
+	// elsewhere, has a stat of its own (found by review), and a symlink
+	// to nothing where a root was missing is seen to appear
 	type dirStat struct {
 		st  fileStat
 		err error
@@ -3794,12 +3821,12 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	dirStats := make([]dirStat, len(snap.Dirs))
 	parallel(len(snap.Dirs), func(i int) {
 		if d := snap.Dirs[i]; d.Dir || d.Missing {
-			dirStats[i].st, dirStats[i].err = statOf(d.Path)
+			dirStats[i].st, dirStats[i].err = lstatOf(d.Path)
 		}
 	})
 	for i, d := range snap.Dirs {
-		if d.Dir && !d.Missing && dirStats[i].err != nil {
-			if _, err := os.Lstat(d.Path); errors.Is(err, fs.ErrNotExist) {
+		if d.Dir && !d.Missing {
+			if err := dirStats[i].err; errors.Is(err, fs.ErrNotExist) {
 				if !listedDirs[filepath.Dir(d.Path)] {
 					// a path root: a whole compile records it missing
 					return nil, nil, nil, false, d.Path + " is gone"
