@@ -75,8 +75,16 @@ func (d dirFiles) sameContent(name string, want, buf []byte) (bool, []byte) {
 
 // writeFileAt writes rel, opened relative to dirfd; path names it in
 // errors.
+//
+// A file that is there is written over in place, unless it is not this
+// name's alone: a file with other hard links (target/ copied with cp -al,
+// a dedup tool that links equal files) would change under those names
+// too, behind the stats that tell a compile what it wrote (found by
+// review), and a symlink would be written through, wherever it points.
+// Such a name is removed and made again as a file of its own. (A new
+// file, the usual case of a compile, costs one open as before.)
 func writeFileAt(dirfd int, rel, path string, data []byte) error {
-	fd, err := openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, 0o644)
+	fd, err := openOwnFile(dirfd, rel)
 	if err != nil {
 		return &os.PathError{Op: "open", Path: path, Err: err}
 	}
@@ -95,6 +103,44 @@ func writeFileAt(dirfd int, rel, path string, data []byte) error {
 		return &os.PathError{Op: "close", Path: path, Err: err}
 	}
 	return nil
+}
+
+// openOwnFile opens rel (relative to dirfd) to be written from its start,
+// empty: a new file, or the one there when it is a plain file with no
+// other name (see writeFileAt).
+func openOwnFile(dirfd int, rel string) (int, error) {
+	for try := 0; ; try++ {
+		fd, err := openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
+		if err != unix.EEXIST || try == 3 {
+			return fd, err
+		}
+		fd, err = openat(dirfd, rel, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		switch {
+		case err == unix.ENOENT:
+			continue // removed meanwhile
+		case err == unix.ELOOP:
+			// a symlink
+		case err != nil:
+			return -1, err
+		default:
+			var st unix.Stat_t
+			if err := unix.Fstat(fd, &st); err != nil {
+				unix.Close(fd)
+				return -1, err
+			}
+			if st.Nlink <= 1 && st.Mode&unix.S_IFMT == unix.S_IFREG {
+				if err := unix.Ftruncate(fd, 0); err != nil {
+					unix.Close(fd)
+					return -1, err
+				}
+				return fd, nil
+			}
+			unix.Close(fd)
+		}
+		if err := unix.Unlinkat(dirfd, rel, 0); err != nil && err != unix.ENOENT {
+			return -1, err
+		}
+	}
 }
 
 // readFile is os.ReadFile the same way: open, fstat, read to the end, close.

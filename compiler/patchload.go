@@ -1392,12 +1392,16 @@ func (r *Result) writeLight(write func() error) func() error {
 		// when the snapshot in place is no longer the one this run loaded
 		// (another mart wrote target/ since), it goes first: it does not
 		// know of these files (found by review)
+		//
+		// The snapshot goes before the files are written, and is written
+		// again once they are: a run that fails or is killed while it
+		// writes leaves files the snapshot's sums and stats do not know
+		// (a file written over in place changes no directory's stat), and
+		// a compile must then not trust target/compiled (found by review)
 		file := r.light.file
 		unlock, locked := lockSnapshot(file)
 		inPlace := r.light.snap.inPlace(file)
-		if !inPlace {
-			os.Remove(file)
-		}
+		os.Remove(file)
 		err := write()
 		phase.Mark("compiled files")
 		if err == nil && inPlace {
