@@ -123,19 +123,14 @@ func statNamesByPath(dir string, names []string, out []fileStat) (errs []error) 
 	return errs
 }
 
-func statOf(path string) (fileStat, error) {
-	at := time.Now().UnixNano()
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fileStat{}, err
-	}
-	return fileStatOf(fi, at), nil
-}
+func statOf(path string) (fileStat, error) { return statWith(os.Stat, path) }
 
 // lstatOf is statOf of path itself, not of what a symlink there points to.
-func lstatOf(path string) (fileStat, error) {
+func lstatOf(path string) (fileStat, error) { return statWith(os.Lstat, path) }
+
+func statWith(stat func(string) (os.FileInfo, error), path string) (fileStat, error) {
 	at := time.Now().UnixNano()
-	fi, err := os.Lstat(path)
+	fi, err := stat(path)
 	if err != nil {
 		return fileStat{}, err
 	}
