@@ -238,8 +238,9 @@ func writeParseCache(file string, pc *parseCache) error {
 // do in databases: the rename already keeps a crash from leaving half a
 // file, and a file that is whole but another build's or project's is told
 // by its content. CRC-32C runs in hardware at over 10 GB/s; sha256, used
-// before, took 2-3 ms of a 100 ms warm compile to check the 2 MB patch
-// snapshot and as long to write it.
+// before, took about 3 ms of a 100 ms warm compile to check the 2 MB
+// patch snapshot, and 1 ms to write it (read snapshot 9.8 -> 6.9 ms,
+// patch snapshot 4.3 -> 3.1 ms, means of 10 runs).
 func replaceFile(file string, bufSize int, summed bool, fill func(w io.Writer) error) error {
 	return replaceFileStat(file, bufSize, summed, fill, nil)
 }
