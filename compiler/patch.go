@@ -123,14 +123,9 @@ func statNamesByPath(dir string, names []string, out []fileStat) (errs []error) 
 	return errs
 }
 
-func statOf(path string) (fileStat, error) { return statWith(os.Stat, path) }
-
-// lstatOf is statOf of path itself, not of what a symlink there points to.
-func lstatOf(path string) (fileStat, error) { return statWith(os.Lstat, path) }
-
-func statWith(stat func(string) (os.FileInfo, error), path string) (fileStat, error) {
+func statOf(path string) (fileStat, error) {
 	at := time.Now().UnixNano()
-	fi, err := stat(path)
+	fi, err := os.Stat(path)
 	if err != nil {
 		return fileStat{}, err
 	}
@@ -3804,21 +3799,26 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 			listedDirs[d.Path] = true
 		}
 	}
-	// every directory's stat, taken at once, of the directory itself: a
+	// every entry's Lstat, taken at once, which the checks below read: a
 	// compile walks no symlink to a directory (its walk reports one), so
 	// the snapshot's directories were directories, whose stat is their
 	// Lstat; a symlink put in one's place, even to the directory moved
 	// elsewhere, has a stat of its own (found by review), and a symlink
 	// to nothing where a root was missing is seen to appear
 	type dirStat struct {
-		st  fileStat
-		err error
+		st    fileStat
+		isDir bool
+		err   error
 	}
 	dirStats := make([]dirStat, len(snap.Dirs))
 	parallel(len(snap.Dirs), func(i int) {
-		if d := snap.Dirs[i]; d.Dir || d.Missing {
-			dirStats[i].st, dirStats[i].err = lstatOf(d.Path)
+		at := time.Now().UnixNano()
+		fi, err := os.Lstat(snap.Dirs[i].Path)
+		if err != nil {
+			dirStats[i].err = err
+			return
 		}
+		dirStats[i] = dirStat{st: fileStatOf(fi, at), isDir: fi.IsDir()}
 	})
 	for i, d := range snap.Dirs {
 		if d.Dir && !d.Missing {
@@ -3910,22 +3910,22 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 	}
 	parallel(len(snap.Dirs), func(i int) {
 		d := snap.Dirs[i]
+		st, isDir, err := dirStats[i].st, dirStats[i].isDir, dirStats[i].err
 		if !d.Dir && !d.Missing {
 			// a root that is a file the compile does not read: any
 			// change of it (a directory in its place) compiles whole
-			if fi, err := os.Lstat(d.Path); err != nil || fi.IsDir() || !fileStatOf(fi, 0).same(d) {
+			if err != nil || isDir || !st.same(d) {
 				fail(d.Path + " changed")
 			}
 			return
 		}
-		st, err := dirStats[i].st, dirStats[i].err
 		if d.Missing {
 			if err == nil {
 				// a root that appeared: its files are added, as the
 				// files of a new directory are (below)
 				listed() // (before snap.Dirs[i] changes: it reads them)
 				r := rootOf(d.Path)
-				if fi, lerr := os.Lstat(d.Path); r < 0 || lerr != nil || !fi.IsDir() {
+				if r < 0 || !isDir {
 					fail(d.Path + " appeared")
 					return
 				}
@@ -3957,11 +3957,9 @@ func checkInputs(proj *Project, snap *patchSnapshot, all bool) (changed []change
 		}
 		// the directory itself, not what a symlink put in its place
 		// points to (a compile's walk refuses a symlink to a directory)
-		if d.Dir {
-			if fi, err := os.Lstat(d.Path); err != nil || !fi.IsDir() {
-				fail(d.Path + " is no directory now")
-				return
-			}
+		if d.Dir && !isDir {
+			fail(d.Path + " is no directory now")
+			return
 		}
 		entries, err := os.ReadDir(d.Path)
 		if err != nil {

@@ -1388,16 +1388,14 @@ func (r *Result) writeLight(write func() error) func() error {
 	done := make(chan error, 1)
 	go func() {
 		// under the snapshot's lock, so that no patch of another mart
-		// writes between these files and the snapshot's record of them;
-		// when the snapshot in place is no longer the one this run loaded
-		// (another mart wrote target/ since), it goes first: it does not
-		// know of these files (found by review)
-		//
+		// writes between these files and the snapshot's record of them.
 		// The snapshot goes before the files are written, and is written
-		// again once they are: a run that fails or is killed while it
-		// writes leaves files the snapshot's sums and stats do not know
-		// (a file written over in place changes no directory's stat), and
-		// a compile must then not trust target/compiled (found by review)
+		// again once they are, when it is the one this run loaded: one
+		// another mart wrote since does not know of these files, and a
+		// run that fails or is killed while it writes leaves files the
+		// snapshot's sums and stats do not know (a file written over in
+		// place changes no directory's stat): a compile must then not
+		// trust target/compiled (both found by review)
 		file := r.light.file
 		unlock, locked := lockSnapshot(file)
 		inPlace := r.light.snap.inPlace(file)
