@@ -205,7 +205,7 @@ func (l *renderLocals) Local(name string) (any, bool) {
 // LocalNames lists the names Local knows: the render's own, its
 // RenderOptions.Values, the warehouse-reading ones.
 func (l *renderLocals) LocalNames() []string {
-	names := []string{"ref", "source", "config", "this", "is_incremental", "model"}
+	names := []string{"ref", "source", "config", "this", "is_incremental", "model", "builtins"}
 	if n := l.st.node; n.Package != "" && n.Package != l.s.project.Name {
 		names = append(names, "var")
 	}
@@ -256,6 +256,13 @@ func (l *renderLocals) value(name string) (any, bool) {
 		return isFalse, true
 	case "model":
 		return s.modelValue(n, opt), true
+	case "builtins":
+		// dbt's: the built-ins a project macro of the same name replaces
+		// (jinja's env.overriding), for that macro to call
+		ref, _ := l.value("ref")
+		source, _ := l.value("source")
+		config, _ := l.value("config")
+		return map[string]any{"ref": ref, "source": source, "config": config}, true
 	case "flags":
 		if opt.Flags != nil {
 			flags := maps.Clone(s.sharedContext()["flags"].(map[string]any))
@@ -440,9 +447,11 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		default:
 			return nil, fmt.Errorf("ref() takes a model name, or a package and a model name (got %d arguments)", len(args))
 		}
-		if v, ok := kw["version"]; ok {
+		// version=none is no version (dbt's own ref macro example passes
+		// kwargs.get('version') on)
+		if v := kw["version"]; v != nil {
 			r.Version = jinja.Str(v)
-		} else if v, ok := kw["v"]; ok {
+		} else if v := kw["v"]; v != nil {
 			r.Version = jinja.Str(v)
 		}
 		st.mu.Lock()

@@ -187,6 +187,11 @@ func (e *env) lookup(name string) (any, bool) {
 			return v, true
 		}
 	}
+	if (name == "ref" || name == "source") && e.engine != nil {
+		if m, ok := e.overriding(name); ok {
+			return m, true
+		}
+	}
 	if e.locals != nil {
 		if v, ok := e.locals.Local(name); ok {
 			return v, true
@@ -216,6 +221,25 @@ func (e *env) lookup(name string) (any, bool) {
 	if v, ok := globalFuncs[name]; ok {
 		return v, true
 	}
+	return nil, false
+}
+
+// overriding finds a macro named as dbt's ref or source, which replaces
+// the built-in (a render's local value) as in dbt: the running package's
+// own, then the root project's. The built-in stays reachable as
+// builtins.ref. A miss is recorded, so that adding such a macro later
+// renders again what looked it up.
+func (e *env) overriding(name string) (*Macro, bool) {
+	if e.pkg != "" {
+		if m, ok := e.engine.packages[e.pkg][name]; ok {
+			return m, true
+		}
+		e.engine.NoteMiss(e.pkg, name)
+	}
+	if m, ok := e.engine.macros[name]; ok {
+		return m, true
+	}
+	e.engine.NoteMiss("", name)
 	return nil, false
 }
 
