@@ -224,7 +224,7 @@ func (c *compilation) configAt(n *Node, key string) (string, int, int) {
 	if n.yamlFile != "" {
 		return n.yamlFile, n.yamlLine, 0
 	}
-	return n.Path, 1, 1
+	return n.Path, max(n.blockLine, 1), 1
 }
 
 // relationKey is what identifies the relation a node named name (its

@@ -182,7 +182,11 @@ type compilation struct {
 	target   *Target
 	nodes    []*Node // every node, enabled or not
 	disabled map[string]*Node
-	docs     map[string]string
+	// severalSnapshots: a snapshot file with several blocks, if any,
+	// whose nodes share its path: no patch snapshot is kept (the patch
+	// knows a node by its file)
+	severalSnapshots string
+	docs             map[string]string
 	// docFiles: a compile that keeps a patch snapshot, the names of the
 	// docs blocks each .md file of the root project defines (nil when
 	// two files define one); docReaders: the properties files with a
@@ -1029,16 +1033,57 @@ func propsFQN(proj *Project, file string) []string {
 	return fqn[:len(fqn)-1]
 }
 
-var snapshotNameRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}`)
-})
+var (
+	snapshotNameRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}`)
+	})
+	snapshotEndRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{%-?\s*endsnapshot\s*-?%\}`) })
+)
+
+// severalSnapshots reports whether a snapshot file's text has more than
+// one {% snapshot %} block (snapshotBlocks).
+func severalSnapshots(data []byte) bool {
+	return len(snapshotNameRE().FindAllIndex(data, 2)) > 1
+}
+
+// snapshotBlock is one {% snapshot name %} ... {% endsnapshot %} block of
+// a snapshot file.
+type snapshotBlock struct {
+	name string
+	text string // the block, its tags included
+	line int    // the line its {% snapshot %} tag is on
+}
+
+// snapshotBlocks splits a snapshot file that holds several blocks, as
+// dbt does: each is a snapshot, and text between them is not any's SQL.
+func snapshotBlocks(data string, starts [][]int) []snapshotBlock {
+	out := make([]snapshotBlock, 0, len(starts))
+	for i, m := range starts {
+		end := len(data)
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		if e := snapshotEndRE().FindStringIndex(data[m[0]:end]); e != nil {
+			end = m[0] + e[1]
+		}
+		out = append(out, snapshotBlock{name: data[m[2]:m[3]], text: data[m[0]:end], line: strings.Count(data[:m[0]], "\n") + 1})
+	}
+	return out
+}
 
 func (c *compilation) loadNodes(files []*projectFile) {
-	// a node per file, made in parallel (hashing and folder configs), kept
-	// in file order
+	// the nodes of each file, made in parallel (hashing and folder
+	// configs), kept in file order
 	made := make([]*Node, len(files))
+	more := make([][]*Node, len(files)) // a snapshot file's other blocks
 	problems := make([]*Diagnostic, len(files))
-	parallel(len(files), func(i int) { made[i], problems[i] = c.fileNode(files[i]) })
+	parallel(len(files), func(i int) {
+		var ns []*Node
+		ns, problems[i] = c.fileNodes(files[i])
+		if len(ns) > 0 {
+			made[i], more[i] = ns[0], ns[1:]
+		}
+	})
 	for i := range files {
 		if problems[i] != nil {
 			c.addDiag(*problems[i])
@@ -1046,11 +1091,44 @@ func (c *compilation) loadNodes(files []*projectFile) {
 		if made[i] != nil {
 			c.nodes = append(c.nodes, made[i])
 		}
+		if len(more[i]) > 0 {
+			c.nodes = append(c.nodes, more[i]...)
+			if c.severalSnapshots == "" {
+				c.severalSnapshots = files[i].rel
+			}
+		}
 	}
 	c.loadYAMLSnapshots()
 }
 
-// fileNode makes the node a project file defines, if any.
+// fileNodes makes the nodes a project file defines: none, one, or a
+// snapshot file's one per block.
+func (c *compilation) fileNodes(f *projectFile) ([]*Node, *Diagnostic) {
+	if f.kind == "snapshots" && strings.HasSuffix(f.rel, ".sql") {
+		if ms := snapshotNameRE().FindAllStringSubmatchIndex(string(f.data), -1); len(ms) > 1 {
+			blocks := snapshotBlocks(string(f.data), ms)
+			out := make([]*Node, len(blocks))
+			for i, b := range blocks {
+				n := c.newNode(TypeSnapshot, b.name, f)
+				n.RawCode, n.blockLine = b.text, b.line
+				n.blockTemplate = strings.Repeat("\n", b.line-1) + b.text
+				n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
+				n.Config["materialized"] = "snapshot"
+				out[i] = n
+			}
+			return out, nil
+		}
+	}
+	n, d := c.fileNode(f)
+	if n == nil {
+		return nil, d
+	}
+	return []*Node{n}, d
+}
+
+// fileNode makes the node a project file defines, if any; a snapshot file
+// with several blocks defines several (fileNodes), of which this is the
+// first.
 func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 	base := path.Base(f.rel)
 	switch {
@@ -1169,8 +1247,8 @@ func (c *compilation) applyPatches() {
 			key += "@v" + n.Version
 		}
 		if prev, ok := index[key]; ok {
-			line, col := 1, 1
-			if n.relationAt[0] > 0 { // a YAML snapshot: its entry
+			line, col := max(n.blockLine, 1), 1 // (a snapshot file's block: its line)
+			if n.relationAt[0] > 0 {            // a YAML snapshot: its entry
 				line, col = n.yamlLine, 0
 			}
 			d := errorf(n.Path, line, col, "duplicate %s name %q: also defined in %s", n.ResourceType, n.Name, prev.Path)
@@ -1404,7 +1482,7 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 		// keeping 10,000 parsed templates costs more memory than re-parsing
 		// the few that are rendered again
 		var tpl *jinja.Template
-		if tpl, err = c.engine.Parse(n.Path, n.RawCode); err != nil {
+		if tpl, err = c.engine.Parse(n.Path, n.templateText()); err != nil {
 			return nil, err
 		}
 		n.rerender = true

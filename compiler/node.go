@@ -196,6 +196,13 @@ type Node struct {
 	extractAt map[string][2]int
 	// YAML snapshots: where their relation: is, for errors in it
 	relationAt [2]int
+	// blockLine: a snapshot of a file with several {% snapshot %} blocks
+	// (snapshotBlocks): the line its block starts on (0: the file's only
+	// node); blockTemplate: what it renders, its block (RawCode) after a
+	// newline for each line before it, so that a render's lines are the
+	// file's (templateText)
+	blockLine     int
+	blockTemplate string
 
 	rerender bool      // the node has a template that later renders may run again
 	testCall *testCall // generic tests: the macro call, made without a template
@@ -244,4 +251,13 @@ func (n *Node) ExtractAt(key string) (file string, line, col int) {
 		return n.yamlFile, at[0], at[1]
 	}
 	return n.yamlFile, n.yamlLine, 0
+}
+
+// templateText is the text a node's template is parsed from: its RawCode,
+// or a snapshot block's text placed at its line (blockTemplate).
+func (n *Node) templateText() string {
+	if n.blockTemplate != "" {
+		return n.blockTemplate
+	}
+	return n.RawCode
 }

@@ -1160,6 +1160,9 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	if c.pp == nil || c.pp.global == "" {
 		return nil, "no partial parsing"
 	}
+	if c.severalSnapshots != "" {
+		return nil, c.severalSnapshots + " holds several snapshots"
+	}
 	// every template's render cached, or rendered again by every patch (a
 	// volatile model); no volatile macro called anywhere else
 	everyTime := c.pp.everyTime
@@ -1333,6 +1336,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	if snap.Key == "" || !varsOK {
 		return nil, "the options or vars cannot be hashed"
 	}
+
 	patchable := make(map[string]int, len(cands))
 	for i, cd := range cands {
 		patchable[cd.n.UniqueID] = i
@@ -2002,6 +2006,9 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			}
 			// a snapshot is named by its file's first block (fileNode)
 			if f.Kind == "snapshots" {
+				if severalSnapshots(ch.data) {
+					return nil, f.Path + " changed and holds several snapshots now"
+				}
 				ms := snapshotNameRE().FindSubmatch(ch.data)
 				if ms == nil || !strings.HasSuffix(snap.Nodes[ni].ID, "."+string(ms[1])) || strings.Count(snap.Nodes[ni].ID, ".") != 2 {
 					return nil, f.Path + " changed the name of its snapshot"

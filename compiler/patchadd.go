@@ -728,6 +728,9 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if err != nil {
 			return nil, why + "unreadable"
 		}
+		if like.Kind == "snapshots" && severalSnapshots(data) {
+			return nil, why + "holds several snapshots"
+		}
 		n, d := c.fileNode(&projectFile{kind: like.Kind, proj: projects[0], root: like.Root, rel: a.path, data: data})
 		// a singular test (a file of test-paths): no name ref() finds, its
 		// id its own, no YAML of it (data_tests: entries compile whole)

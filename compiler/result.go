@@ -36,6 +36,11 @@ func compiledPath(n *Node) string {
 			name = testShortName(n) // dbt: a long name's hashed one
 		}
 		p = path.Dir(n.Path) + "/" + name + ".sql" // inside cleans it (path.Join did)
+	} else if n.blockLine > 0 {
+		// one of a snapshot file's blocks: a file each in a directory
+		// named as the file without .sql (not the file's name: the file's
+		// compiled file when it held one block would be in the way)
+		p = strings.TrimSuffix(n.Path, ".sql") + "/" + n.Name + ".sql"
 	}
 	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
 		return ""

@@ -67,7 +67,7 @@ func (s *scope) template(n *Node) (*jinja.Template, error) {
 	if t, ok := s.templates.Load(n.UniqueID); ok {
 		return t.(*jinja.Template), nil
 	}
-	t, err := s.engine.Parse(n.Path, n.RawCode)
+	t, err := s.engine.Parse(n.Path, n.templateText())
 	if err != nil {
 		return nil, err
 	}
