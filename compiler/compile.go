@@ -182,6 +182,11 @@ type compilation struct {
 	target   *Target
 	nodes    []*Node // every node, enabled or not
 	disabled map[string]*Node
+	// shared: the nodes of each name (kind:name[@vN]) more than one node
+	// has, in file order; sharedKeys those names in order
+	// (checkSharedNames)
+	shared     map[string][]*Node
+	sharedKeys []string
 	// severalSnapshots: a snapshot file with several blocks, if any,
 	// whose nodes share its path: no patch snapshot is kept (the patch
 	// knows a node by its file)
@@ -363,6 +368,10 @@ func (c *compilation) run() {
 		phase.Mark(fmt.Sprintf("render (%d reused)", c.pp.hits))
 	} else {
 		phase.Mark("render")
+	}
+	c.checkSharedNames()
+	if c.diags.HasErrors() && len(c.sharedKeys) > 0 {
+		return
 	}
 	c.finishConfigs()
 	c.addGenericTests()
@@ -1247,13 +1256,17 @@ func (c *compilation) applyPatches() {
 			key += "@v" + n.Version
 		}
 		if prev, ok := index[key]; ok {
-			line, col := max(n.blockLine, 1), 1 // (a snapshot file's block: its line)
-			if n.relationAt[0] > 0 {            // a YAML snapshot: its entry
-				line, col = n.yamlLine, 0
+			// as in dbt, nodes may share a name when all but one are
+			// disabled (a prod and a dev variant), which their configs
+			// say once rendered: checkSharedNames
+			if c.shared == nil {
+				c.shared = map[string][]*Node{}
 			}
-			d := errorf(n.Path, line, col, "duplicate %s name %q: also defined in %s", n.ResourceType, n.Name, prev.Path)
-			d.Detail = "names must be unique across the project: rename one of the files"
-			c.addDiag(d)
+			if len(c.shared[key]) == 0 {
+				c.sharedKeys = append(c.sharedKeys, key)
+				c.shared[key] = []*Node{prev}
+			}
+			c.shared[key] = append(c.shared[key], n)
 			continue
 		}
 		index[key] = n
@@ -1283,6 +1296,14 @@ func (c *compilation) applyPatches() {
 					d := warnf(p.file, e.Line, 0, "%s %q is described here but no such %s exists", kind, e.Name, kind)
 					d.Detail = didYouMean(e.Name, names)
 					c.addDiag(d)
+					continue
+				}
+				if vs := c.shared[kind+":"+e.Name]; len(vs) > 0 {
+					// every node of the name, enabled or not, as dbt
+					// patches its disabled nodes too
+					for _, v := range vs {
+						plain = append(plain, propPatch{p, kind, e, v})
+					}
 					continue
 				}
 				plain = append(plain, propPatch{p, kind, e, n})
@@ -1456,7 +1477,8 @@ func (c *compilation) renderAll(nodes []*Node) {
 	})
 	c.mu.Lock()
 	for i, n := range nodes {
-		if states[i] != nil {
+		// of nodes that share a name, the enabled one's (checkSharedNames)
+		if states[i] != nil && (c.states[n.UniqueID] == nil || n.Enabled() || !c.sharesName(n)) {
 			c.states[n.UniqueID] = states[i]
 		}
 	}
@@ -1501,6 +1523,43 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 	n.CompiledCode = strings.TrimSpace(out.Text)
 	n.Config = Config(st.config)
 	return st, nil
+}
+
+// checkSharedNames reports the nodes that share a name (applyPatches) of
+// which more than one is enabled once rendered; those disabled go to
+// manifest.json's disabled, as dbt's do.
+func (c *compilation) checkSharedNames() {
+	for _, key := range c.sharedKeys {
+		var first *Node
+		for _, n := range c.shared[key] {
+			if !n.Enabled() {
+				continue
+			}
+			if first == nil {
+				first = n
+				continue
+			}
+			line, col := max(n.blockLine, 1), 1 // (a snapshot file's block: its line)
+			if n.relationAt[0] > 0 {            // a YAML snapshot: its entry
+				line, col = n.yamlLine, 0
+			}
+			d := errorf(n.Path, line, col, "duplicate %s name %q: also defined in %s", n.ResourceType, n.Name, first.Path)
+			d.Detail = "names must be unique across the project: rename one of the files, or disable all but one (enabled=false)"
+			c.addDiag(d)
+		}
+	}
+}
+
+// sharesName says n's unique id is another node's too (applyPatches).
+func (c *compilation) sharesName(n *Node) bool {
+	if len(c.shared) == 0 {
+		return false
+	}
+	key := n.ResourceType + ":" + n.Name
+	if n.Version != "" {
+		key += "@v" + n.Version
+	}
+	return len(c.shared[key]) > 0
 }
 
 // finishConfigs settles enabled flags, schemas, aliases and relation names.

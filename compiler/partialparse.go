@@ -463,8 +463,8 @@ func withoutVars(p *Project) Project {
 // renderKey is nodeRenderKey when the node's render may be cached ("" when
 // not: no cache, or a generic test, which has no template).
 func (c *compilation) renderKey(n *Node) string {
-	if c.pp == nil || n.testCall != nil {
-		return ""
+	if c.pp == nil || n.testCall != nil || c.sharesName(n) {
+		return "" // (nodes that share a name share an id: none is cached)
 	}
 	key, _ := nodeRenderKey(n)
 	return key

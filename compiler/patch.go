@@ -1163,6 +1163,11 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	if c.severalSnapshots != "" {
 		return nil, c.severalSnapshots + " holds several snapshots"
 	}
+	if len(c.sharedKeys) > 0 {
+		// (a patch knows a node by its unique id)
+		ns := c.shared[c.sharedKeys[0]]
+		return nil, ns[0].Path + " and " + ns[1].Path + " define one name"
+	}
 	// every template's render cached, or rendered again by every patch (a
 	// volatile model); no volatile macro called anywhere else
 	everyTime := c.pp.everyTime

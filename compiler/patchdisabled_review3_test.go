@@ -199,10 +199,10 @@ func TestReview3DisabledOddPaths(t *testing.T) {
 func TestReview3DisabledSameNameTwice(t *testing.T) {
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: r3Cold(nil)},
-		{name: "two x", coldFails: true, files: map[string]string{
+		{name: "two x", any: true, files: map[string]string{
 			"models/off/x.sql": "select 1 as id\n", "models/p/x.sql": "{{ config(enabled=is_prod()) }}\nselect 2 as id\n"}},
 		{name: "one removed", any: true, remove: []string{"models/p/x.sql"}},
-		{name: "a second b", coldFails: true, files: map[string]string{"models/off/b.sql": "select 3 as id\n"}},
+		{name: "a second b", any: true, files: map[string]string{"models/off/b.sql": "select 3 as id\n"}},
 		{name: "the first b removed", any: true, remove: []string{"models/b.sql"}},
 		{name: "the second b removed", any: true, remove: []string{"models/off/b.sql"}},
 	})
@@ -504,9 +504,9 @@ func TestReview3DisabledPackageNames(t *testing.T) {
 			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\n",
 			"dbt_packages/pk/models/pe.sql":   "select 1 as id\n",
 			"dbt_packages/pk/models/pd.sql":   "{{ config(enabled=false) }}\nselect 2 as id\n"})},
-		{name: "a disabled pe", coldFails: true, files: map[string]string{"models/off/pe.sql": "select 1 as id\n"}},
+		{name: "a disabled pe", any: true, files: map[string]string{"models/off/pe.sql": "select 1 as id\n"}},
 		{name: "removed", any: true, remove: []string{"models/off/pe.sql"}},
-		{name: "a disabled pd", coldFails: true, files: map[string]string{"models/off/pd.sql": "select 1 as id\n"}},
+		{name: "a disabled pd", any: true, files: map[string]string{"models/off/pd.sql": "select 1 as id\n"}},
 		{name: "removed 2", any: true, remove: []string{"models/off/pd.sql"}},
 		{name: "c reads pd", coldFails: true, files: map[string]string{
 			"models/c.sql": "{{ config(enabled=((ref('pd').schema or '') != '')) }}\nselect * from {{ ref('pd') }}\n"}},

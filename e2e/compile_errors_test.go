@@ -96,7 +96,7 @@ func TestCompileErrors(t *testing.T) {
 			name:  "duplicate model names",
 			files: map[string]string{"models/a/dup.sql": "select 1 as id\n", "models/b/dup.sql": "select 2 as id\n"},
 			stderr: "models/b/dup.sql:1:1: error: duplicate model name \"dup\": also defined in models/a/dup.sql\n" +
-				"  names must be unique across the project: rename one of the files\n" + summary1,
+				"  names must be unique across the project: rename one of the files, or disable all but one (enabled=false)\n" + summary1,
 		},
 		{
 			name:  "ref to a disabled model",
@@ -193,7 +193,7 @@ func TestCompileErrors(t *testing.T) {
 				"snapshots/orders_history.sql": "{% snapshot orders_history %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('orders') }}\n{% endsnapshot %}\n",
 				"snapshots/snaps.yml":          "snapshots:\n  - name: orders_history\n    relation: ref('orders')\n    config: {unique_key: id, strategy: check}\n",
 			},
-			stderr: "snapshots/snaps.yml:2: error: duplicate snapshot name \"orders_history\": also defined in snapshots/orders_history.sql\n  names must be unique across the project: rename one of the files\n" + summary1,
+			stderr: "snapshots/snaps.yml:2: error: duplicate snapshot name \"orders_history\": also defined in snapshots/orders_history.sql\n  names must be unique across the project: rename one of the files, or disable all but one (enabled=false)\n" + summary1,
 		},
 		{
 			name: "two errors",
