@@ -611,7 +611,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
 		TestMetadata: meta}
-	if !hasExpr(ts.args) {
+	if !hasExpr(ts.args) && !c.overridden(pkg, target.node.ResourceType == TypeSource) {
 		n.testCall = &testCall{macro: macro, target: target, column: col.sql, args: ts.args,
 			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}
 		if w, ok := ts.config["where"].(string); ok {
@@ -655,6 +655,21 @@ type testCall struct {
 	where  string
 	args   map[string]any
 	pos    jinja.Pos
+}
+
+// overridden says a macro replaces ref() (source() for a source's test)
+// where a test of package pkg renders, as env.overriding finds it: the
+// test then renders its template, whose ref() calls the macro, as dbt's
+// does (its model argument is rendered in the test's context).
+func (c *compilation) overridden(pkg string, source bool) bool {
+	name := "ref"
+	if source {
+		name = "source"
+	}
+	if pkg != c.project.Name && c.engine.MacroIn(pkg, name) != nil {
+		return true
+	}
+	return c.engine.MacroIn("", name) != nil
 }
 
 // hasExpr reports whether a YAML value holds a ref() or source() call.
