@@ -308,6 +308,7 @@ func newCompilation(opt Options, proj *Project, tgt *Target, diags Diagnostics) 
 	c := &compilation{scope: &scope{opt: opt, project: proj, dialect: d, catalog: tgt.Catalog, engine: jinja.NewEngine(),
 		byName: map[string]*Node{}, sources: map[string]*Node{}},
 		target: tgt, disabled: map[string]*Node{}, docs: map[string]string{}, states: map[string]*renderState{}}
+	c.namer = &relationNamer{c.scope}
 	c.stateOf = func(id string) *renderState { return c.states[id] }
 	c.diags = diags
 	c.targetValue = tgt.TemplateValue()
@@ -363,7 +364,11 @@ func (c *compilation) run() {
 		return
 	}
 	c.provisionalRelations()
-	c.renderAll(c.renderable())
+	if len(c.sharedKeys) == 0 {
+		c.renderAll(c.renderable())
+	} else {
+		c.renderShared()
+	}
 	if c.pp != nil {
 		phase.Mark(fmt.Sprintf("render (%d reused)", c.pp.hits))
 	} else {
@@ -1049,10 +1054,51 @@ var (
 	snapshotEndRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{%-?\s*endsnapshot\s*-?%\}`) })
 )
 
+// snapshotTags finds the {% snapshot name %} tags of a snapshot file's
+// text (submatch indexes), leaving out those inside a {# comment #}: a
+// block kept there is not a snapshot (found by review).
+func snapshotTags(data string) [][]int {
+	ms := snapshotNameRE().FindAllStringSubmatchIndex(data, -1)
+	if len(ms) == 0 || !strings.Contains(data, "{#") {
+		return ms
+	}
+	var comments [][2]int
+	for i := 0; ; {
+		s := strings.Index(data[i:], "{#")
+		if s < 0 {
+			break
+		}
+		s += i
+		e := strings.Index(data[s+2:], "#}")
+		if e < 0 {
+			comments = append(comments, [2]int{s, len(data)})
+			break
+		}
+		i = s + 2 + e + 2
+		comments = append(comments, [2]int{s, i})
+	}
+	out := ms[:0]
+	for _, m := range ms {
+		if !slices.ContainsFunc(comments, func(c [2]int) bool { return m[0] >= c[0] && m[0] < c[1] }) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// firstSnapshot is the name of a snapshot file's first block ("" for
+// none), what names the snapshot of a file of one block.
+func firstSnapshot(data string) string {
+	if ms := snapshotTags(data); len(ms) > 0 {
+		return data[ms[0][2]:ms[0][3]]
+	}
+	return ""
+}
+
 // severalSnapshots reports whether a snapshot file's text has more than
 // one {% snapshot %} block (snapshotBlocks).
 func severalSnapshots(data []byte) bool {
-	return len(snapshotNameRE().FindAllIndex(data, 2)) > 1
+	return len(snapshotTags(string(data))) > 1
 }
 
 // snapshotBlock is one {% snapshot name %} ... {% endsnapshot %} block of
@@ -1114,7 +1160,7 @@ func (c *compilation) loadNodes(files []*projectFile) {
 // snapshot file's one per block.
 func (c *compilation) fileNodes(f *projectFile) ([]*Node, *Diagnostic) {
 	if f.kind == "snapshots" && strings.HasSuffix(f.rel, ".sql") {
-		if ms := snapshotNameRE().FindAllStringSubmatchIndex(string(f.data), -1); len(ms) > 1 {
+		if ms := snapshotTags(string(f.data)); len(ms) > 1 {
 			blocks := snapshotBlocks(string(f.data), ms)
 			out := make([]*Node, len(blocks))
 			for i, b := range blocks {
@@ -1167,12 +1213,12 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 		n.Config["materialized"] = "view" // as dbt records it; never built
 		return n, nil
 	case f.kind == "snapshots" && strings.HasSuffix(base, ".sql"):
-		ms := snapshotNameRE().FindAllStringSubmatch(string(f.data), -1)
-		if len(ms) == 0 {
+		name := firstSnapshot(string(f.data))
+		if name == "" {
 			d := errorf(f.rel, 1, 1, "snapshot file has no {%% snapshot name %%} block")
 			return nil, &d
 		}
-		n := c.newNode(TypeSnapshot, ms[0][1], f)
+		n := c.newNode(TypeSnapshot, name, f)
 		n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
 		n.Config["materialized"] = "snapshot"
 		return n, nil
@@ -1299,9 +1345,9 @@ func (c *compilation) applyPatches() {
 					continue
 				}
 				if vs := c.shared[kind+":"+e.Name]; len(vs) > 0 {
-					// every node of the name, enabled or not, as dbt
-					// patches its disabled nodes too
-					for _, v := range vs {
+					// the nodes of the name the entry describes, enabled or
+					// not, as dbt patches its disabled nodes too
+					for _, v := range entryNodes(p, e, vs) {
 						plain = append(plain, propPatch{p, kind, e, v})
 					}
 					continue
@@ -1433,6 +1479,43 @@ func (c *compilation) provisionalRelations() {
 	}
 }
 
+// renderShared renders the nodes that share a name first, then the rest
+// with what ref() of such a name finds made from those renders: the node
+// its config() left enabled, its relation as that config() names it
+// (found by review: a reader saw the variant disabled once rendered).
+func (c *compilation) renderShared() {
+	var first, rest []*Node
+	for _, n := range c.renderable() {
+		if c.sharesName(n) {
+			first = append(first, n)
+		} else {
+			rest = append(rest, n)
+		}
+	}
+	c.renderAll(first)
+	for _, key := range c.sharedKeys {
+		ns := c.shared[key]
+		if t := ns[0].ResourceType; t == TypeTest || t == TypeAnalysis {
+			continue
+		}
+		for _, n := range ns {
+			if c.byName[n.Name] == n {
+				delete(c.byName, n.Name)
+			}
+			if n.Version != "" && c.versions[n.Name][n.Version] == n {
+				delete(c.versions[n.Name], n.Version)
+			}
+		}
+		for _, n := range ns {
+			if n.Enabled() {
+				c.setRelation(n)
+				c.index(n)
+			}
+		}
+	}
+	c.renderAll(rest)
+}
+
 // renderAll parses and renders nodes in parallel.
 func (c *compilation) renderAll(nodes []*Node) {
 	states := make([]*renderState, len(nodes))
@@ -1523,6 +1606,36 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 	n.CompiledCode = strings.TrimSpace(out.Text)
 	n.Config = Config(st.config)
 	return st, nil
+}
+
+// entryNodes are the nodes of a shared name (applyPatches) a properties
+// entry describes: an entry with relation: its YAML snapshot alone; any
+// other, those that are not YAML snapshots, of the file's own package
+// when it has one of the name (dbt patches its own package's nodes: a
+// root model that replaces a package's disabled one is not the
+// package's YAML's), else all of them.
+func entryNodes(p *properties, e *propEntry, vs []*Node) []*Node {
+	if _, declared := e.Rest["relation"]; declared {
+		for _, v := range vs {
+			if v.relationAt[0] > 0 && v.yamlFile == p.file && v.yamlLine == e.Line {
+				return []*Node{v}
+			}
+		}
+		return nil
+	}
+	var out, own []*Node
+	for _, v := range vs {
+		if v.relationAt[0] == 0 {
+			out = append(out, v)
+			if v.Package == p.pkg.Name {
+				own = append(own, v)
+			}
+		}
+	}
+	if len(own) > 0 {
+		return own
+	}
+	return out
 }
 
 // checkSharedNames reports the nodes that share a name (applyPatches) of

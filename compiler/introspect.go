@@ -223,7 +223,7 @@ func (in *introspection) lookup(s *scope, rel warehouse.Relation) (any, error) {
 // relationValue is a relation as templates see it (api.Relation.create).
 func (s *scope) relationValue(rel warehouse.Relation) Relation {
 	return Relation{"__text": s.relationName(rel.Database, rel.Schema, rel.Name), "database": rel.Database,
-		"schema": rel.Schema, "identifier": rel.Name, "name": rel.Name}
+		"schema": rel.Schema, "identifier": rel.Name, "name": rel.Name, "__namer": s.namer}
 }
 
 // adapterObject is `adapter` in one render: the shared helpers and the

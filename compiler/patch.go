@@ -2014,8 +2014,8 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 				if severalSnapshots(ch.data) {
 					return nil, f.Path + " changed and holds several snapshots now"
 				}
-				ms := snapshotNameRE().FindSubmatch(ch.data)
-				if ms == nil || !strings.HasSuffix(snap.Nodes[ni].ID, "."+string(ms[1])) || strings.Count(snap.Nodes[ni].ID, ".") != 2 {
+				name := firstSnapshot(string(ch.data))
+				if name == "" || !strings.HasSuffix(snap.Nodes[ni].ID, "."+name) || strings.Count(snap.Nodes[ni].ID, ".") != 2 {
 					return nil, f.Path + " changed the name of its snapshot"
 				}
 			}

@@ -1104,9 +1104,9 @@ func addOrder(dir string, added []addedFile, kind func(addedFile) string) []adde
 		texts[i] = data
 		names[a.modelName()] = i
 		if kind(a) == "snapshots" { // named by its first block (fileNode)
-			if ms := snapshotNameRE().FindSubmatch(data); ms != nil {
+			if name := firstSnapshot(string(data)); name != "" {
 				delete(names, a.modelName())
-				names[string(ms[1])] = i
+				names[name] = i
 			}
 		}
 	}

@@ -27,6 +27,83 @@ func (r Relation) String() string {
 	return fmt.Sprint(r["__text"])
 }
 
+// relationNamer names the relations a Relation's methods make, as the
+// compile that made it does (its "__namer": a pointer, so that a Relation
+// that ends up in a config still encodes as JSON).
+type relationNamer struct{ s *scope }
+
+// Attr gives a Relation the methods of dbt's BaseRelation that a ref or
+// source override (dbt's builtins page) and packages call: replace_path
+// and incorporate make another relation with some parts replaced,
+// include one with some parts left out, render prints it, quote keeps
+// it. Any other name is one of its values (database, schema, ...). A
+// relation made so is named from the parts its ref() had while the
+// project rendered: a schema or alias its model's own config() sets is
+// not seen.
+func (r Relation) Attr(name string) (any, bool) {
+	namer, _ := r["__namer"].(*relationNamer)
+	if namer == nil {
+		return nil, false
+	}
+	part := func(k string) string { s, _ := r[k].(string); return s }
+	switch name {
+	case "replace_path", "incorporate":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			if len(args) > 0 {
+				return nil, fmt.Errorf("%s() takes keyword arguments (database=, schema=, identifier=)", name)
+			}
+			path := kw
+			if name == "incorporate" {
+				path = nil
+				if p, ok := kw["path"].(map[string]any); ok {
+					path = p
+				} else if d, ok := kw["path"].(*jinja.Dict); ok {
+					path = map[string]any{}
+					for _, k := range []string{"database", "schema", "identifier"} {
+						if v, ok := d.Get(k); ok {
+							path[k] = v
+						}
+					}
+				}
+			}
+			out := maps.Clone(r)
+			for _, k := range []string{"database", "schema", "identifier"} {
+				if v, ok := path[k]; ok {
+					if v == nil {
+						out[k] = ""
+					} else {
+						out[k] = jinja.Str(v)
+					}
+				}
+			}
+			if t, ok := kw["type"]; ok && name == "incorporate" && t != nil {
+				out["type"] = jinja.Str(t)
+			}
+			str := func(k string) string { s, _ := out[k].(string); return s }
+			out["__text"] = namer.s.relationName(str("database"), str("schema"), str("identifier"))
+			return out, nil
+		}), true
+	case "include":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			keep := func(k string) bool { v, ok := kw[k]; return !ok || jinja.Truth(v) }
+			var parts []string
+			for _, k := range []string{"database", "schema", "identifier"} {
+				if keep(k) && part(k) != "" {
+					parts = append(parts, namer.s.dialect.QuoteIdent(part(k)))
+				}
+			}
+			out := maps.Clone(r)
+			out["__text"] = strings.Join(parts, ".")
+			return out, nil
+		}), true
+	case "render":
+		return jinja.Func(func([]any, map[string]any) (any, error) { return r.String(), nil }), true
+	case "quote":
+		return jinja.Func(func([]any, map[string]any) (any, error) { return r, nil }), true
+	}
+	return nil, false
+}
+
 const placeholderPrefix = "__MART_REL_"
 
 func placeholder(i int) string { return placeholderPrefix + strconv.Itoa(i) + "__" }
@@ -248,7 +325,7 @@ func (l *renderLocals) value(name string) (any, bool) {
 		st.mu.Lock() // no caller holds it: ref() and source() take it while the render runs
 		at := st.addTarget("this")
 		st.mu.Unlock()
-		return Relation{"__text": placeholder(at), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database}, true
+		return Relation{"__text": placeholder(at), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database, "__namer": s.namer}, true
 	case "is_incremental":
 		if opt.Incremental {
 			return isTrue, true
@@ -457,7 +534,7 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		key, text := st.recordRef(r, at)
-		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name}
+		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name, "__namer": s.namer}
 		if t := s.refTarget(key); t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
 			if opt.batched() { // build time only: configs are final and no render writes them
@@ -476,7 +553,7 @@ func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		s, t := jinja.Str(args[0]), jinja.Str(args[1])
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		rel := Relation{"__text": st.recordSource(s, t, at), "name": t, "identifier": t}
+		rel := Relation{"__text": st.recordSource(s, t, at), "name": t, "identifier": t, "__namer": sc.namer}
 		if src := sc.sourceTarget(s + "." + t); src != nil {
 			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, src.Database
 			if opt.batched() {

@@ -96,7 +96,11 @@ func (c *compilation) position(n *Node, key string) (string, int, int) {
 	if st := c.states[n.UniqueID]; st != nil {
 		for _, p := range st.callPos {
 			if p.key == key {
-				return p.at.File, p.at.Line, p.at.Col
+				at := p.at
+				if at.Site != nil && at.Site.File == n.Path {
+					at = *at.Site // made in a macro: where the node calls it
+				}
+				return at.File, at.Line, at.Col
 			}
 		}
 	}

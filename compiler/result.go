@@ -38,9 +38,12 @@ func compiledPath(n *Node) string {
 		p = path.Dir(n.Path) + "/" + name + ".sql" // inside cleans it (path.Join did)
 	} else if n.blockLine > 0 {
 		// one of a snapshot file's blocks: a file each in a directory
-		// named as the file without .sql (not the file's name: the file's
-		// compiled file when it held one block would be in the way)
-		p = strings.TrimSuffix(n.Path, ".sql") + "/" + n.Name + ".sql"
+		// named as the file, as dbt writes the nodes of a file that
+		// defines several; no other file's can be there (a directory
+		// named as the file without .sql could hold one: found by review).
+		// When the file held one block, its compiled file is in the way,
+		// and the other way round: prepareCompiled removes it.
+		p = n.Path + "/" + n.Name + ".sql"
 	}
 	if n.ResourceType == TypeSeed || n.ResourceType == TypeSource || n.ResourceType == TypeUnitTest {
 		return ""

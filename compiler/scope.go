@@ -12,6 +12,7 @@ import (
 // relations ref() and source() name. A compilation fills it; at the end of
 // a compile it lives on, read-only, in the Renderer.
 type scope struct {
+	namer        *relationNamer // the Relations' (their methods)
 	opt          Options
 	project      *Project
 	dialect      warehouse.Dialect

@@ -402,6 +402,9 @@ func (c *compilation) addGenericTests() {
 				if n == nil || n.ResourceType != kind {
 					continue
 				}
+				if vs := c.shared[kind+":"+e.Name]; len(vs) > 0 && !slices.Contains(entryNodes(p, e, vs), n) {
+					continue // the entry's nodes are disabled: their tests too
+				}
 				todo = c.entryTests(todo, n, fqn, p.file, e)
 			}
 		}

@@ -12,7 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
+	"syscall"
 )
 
 // ioWorkers is how many directories are written at once: writes wait on
@@ -55,8 +57,25 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 	// the compiled directories' sums (outputsum.go)
 	var made sumChanges
 	r.compiledDirs.ids, r.compiledDirs.dirs = ids, sortedKeys(dirs)
+	snapshotDir := func(d string) bool { // the directory of a snapshot file's blocks (compiledPath)
+		for _, j := range jobs {
+			if filepath.Dir(j.file) == d {
+				return strings.HasPrefix(owner[j.file], TypeSnapshot+".") && strings.HasSuffix(d, ".sql")
+			}
+		}
+		return false
+	}
 	for _, d := range r.compiledDirs.dirs {
 		entries, err := os.ReadDir(d)
+		if errors.Is(err, syscall.ENOTDIR) && snapshotDir(d) {
+			// the snapshot file's compiled file from when it held one
+			// block, where the directory of its blocks goes now
+			if st, serr := os.Lstat(d); serr == nil && st.Mode().IsRegular() {
+				if err = os.Remove(d); err == nil {
+					err = fs.ErrNotExist
+				}
+			}
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			if r.light != nil {
 				made.made(d)
@@ -69,6 +88,14 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		names := make(map[string]bool, len(entries))
 		for _, e := range entries {
 			names[e.Name()] = true
+			if file := filepath.Join(d, e.Name()); e.IsDir() && strings.HasPrefix(owner[file], TypeSnapshot+".") {
+				// the directory of a snapshot file's blocks from when it
+				// held several, where its one compiled file goes now
+				if err := os.RemoveAll(file); err != nil {
+					return nil, err
+				}
+				names[e.Name()] = false
+			}
 		}
 		dirs[d] = names
 	}

@@ -23,6 +23,11 @@ type FuncAt func(at Pos, args []any, kwargs map[string]any) (any, error)
 type Pos struct {
 	File      string
 	Line, Col int
+	// Site: a call made inside a macro, where the outermost macro call
+	// of it is in the template the render runs (nil at its top level):
+	// what an error about the call (a ref() of nothing, made in a ref
+	// override) names, the model's line rather than the macro's
+	Site *Pos
 }
 
 // Object is a Go value whose attributes templates can read (obj.name).
@@ -119,6 +124,7 @@ type env struct {
 	caller *Pos            // call site of Engine.Call, when no template is running
 	pkg    string          // the package of the running macro: its macros come first
 	used   map[string]bool // engine macros called, for Output.Macros
+	site   *Pos            // the outermost running macro call's position (Pos.Site)
 	steps  int             // loop iterations and macro calls so far
 }
 
@@ -298,7 +304,9 @@ func (e *env) call(off int, fn any, args []any, kw map[string]any) (any, error) 
 	case func([]any, map[string]any) (any, error):
 		return f(args, kw)
 	case FuncAt:
-		return f(e.pos(off), args, kw)
+		p := e.pos(off)
+		p.Site = e.site
+		return f(p, args, kw)
 	case envFunc:
 		return f(e, off, args, kw)
 	case *method:
@@ -435,6 +443,11 @@ func (e *env) callMacro(off int, m *Macro, closure *scope, args []any, kw map[st
 func (e *env) callMacroWith(off int, m *Macro, closure *scope, args []any, kw map[string]any, extra map[string]any) (any, error) {
 	if e.depth >= maxDepth {
 		return nil, fmt.Errorf("macro %s: recursion deeper than %d calls", m.Name, maxDepth)
+	}
+	if e.site == nil { // the outermost macro call (Pos.Site)
+		p := e.pos(off)
+		e.site = &p
+		defer func() { e.site = nil }()
 	}
 	if err := e.step(); err != nil {
 		return nil, err
