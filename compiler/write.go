@@ -88,7 +88,10 @@ func (r *Result) prepareCompiled(ids []string) (func() error, error) {
 		names := make(map[string]bool, len(entries))
 		for _, e := range entries {
 			names[e.Name()] = true
-			if file := filepath.Join(d, e.Name()); e.IsDir() && strings.HasPrefix(owner[file], TypeSnapshot+".") {
+			if !e.IsDir() {
+				continue
+			}
+			if file := filepath.Join(d, e.Name()); strings.HasPrefix(owner[file], TypeSnapshot+".") {
 				// the directory of a snapshot file's blocks from when it
 				// held several, where its one compiled file goes now
 				if err := os.RemoveAll(file); err != nil {
