@@ -335,7 +335,7 @@ func (l *renderLocals) value(name string) (any, bool) {
 		return s.modelValue(n, opt), true
 	case "builtins":
 		// dbt's: the built-ins a project macro of the same name replaces
-		// (jinja's env.overriding), for that macro to call
+		// (jinja env.lookup), for that macro to call
 		ref, _ := l.value("ref")
 		source, _ := l.value("source")
 		config, _ := l.value("config")

@@ -661,7 +661,7 @@ type testCall struct {
 }
 
 // overridden says a macro replaces ref() (source() for a source's test)
-// where a test of package pkg renders, as env.overriding finds it: the
+// where a test of package pkg renders, as the jinja env.lookup finds it: the
 // test then renders its template, whose ref() calls the macro, as dbt's
 // does (its model argument is rendered in the test's context).
 func (c *compilation) overridden(pkg string, source bool) bool {

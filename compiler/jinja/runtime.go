@@ -194,7 +194,9 @@ func (e *env) lookup(name string) (any, bool) {
 		}
 	}
 	if (name == "ref" || name == "source") && e.engine != nil {
-		if m, ok := e.overriding(name); ok {
+		// a macro of the name replaces dbt's built-in (a render's local
+		// value), as in dbt; the built-in stays reachable as builtins.ref
+		if m, ok := e.macro(name); ok {
 			return m, true
 		}
 	}
@@ -210,16 +212,9 @@ func (e *env) lookup(name string) (any, bool) {
 		return v, true
 	}
 	if e.engine != nil {
-		if e.pkg != "" {
-			if m, ok := e.engine.packages[e.pkg][name]; ok {
-				return m, true
-			}
-			e.engine.NoteMiss(e.pkg, name)
-		}
-		if m, ok := e.engine.macros[name]; ok {
+		if m, ok := e.macro(name); ok {
 			return m, true
 		}
-		e.engine.NoteMiss("", name)
 		if v, ok := e.engine.builtin[name]; ok {
 			return v, true
 		}
@@ -230,12 +225,10 @@ func (e *env) lookup(name string) (any, bool) {
 	return nil, false
 }
 
-// overriding finds a macro named as dbt's ref or source, which replaces
-// the built-in (a render's local value) as in dbt: the running package's
-// own, then the root project's. The built-in stays reachable as
-// builtins.ref. A miss is recorded, so that adding such a macro later
-// renders again what looked it up.
-func (e *env) overriding(name string) (*Macro, bool) {
+// macro finds a macro by name: the running package's own, then the root
+// project's (or mart's). A miss is recorded, so that adding such a macro
+// later renders again what looked it up.
+func (e *env) macro(name string) (*Macro, bool) {
 	if e.pkg != "" {
 		if m, ok := e.engine.packages[e.pkg][name]; ok {
 			return m, true
