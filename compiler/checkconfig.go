@@ -48,6 +48,9 @@ func buildsRelation(n *Node) bool {
 
 // checkNodeConfig checks one node's config (checkConfigs).
 func (c *compilation) checkNodeConfig(n *Node) {
+	if n.renderFailed {
+		return // (a snapshot's strategy, unset because its config() never ran, is no second error)
+	}
 	if n.Enabled() {
 		switch n.ResourceType {
 		case TypeModel:

@@ -1549,6 +1549,7 @@ func (c *compilation) renderAll(nodes []*Node) {
 		}
 		states[i] = st
 		if err != nil {
+			n.renderFailed = true
 			c.addTemplateError(c.namedInError(err, n, st))
 			return
 		}

@@ -204,8 +204,11 @@ type Node struct {
 	blockLine     int
 	blockTemplate string
 
-	rerender bool      // the node has a template that later renders may run again
-	testCall *testCall // generic tests: the macro call, made without a template
+	rerender bool // the node has a template that later renders may run again
+	// renderFailed: its render failed (said so): its config is what the
+	// render set before, which checkNodeConfig does not check
+	renderFailed bool
+	testCall     *testCall // generic tests: the macro call, made without a template
 }
 
 // RefCall is one ref() call: package (optional), name, version (optional).

@@ -93,6 +93,12 @@ func TestCompileErrors(t *testing.T) {
 				"  the problem is in the YAML block that starts on this line\n" + summary1,
 		},
 		{
+			name: "a snapshot whose template does not parse: that error alone",
+			files: map[string]string{"snapshots/s.sql": "{% snapshot s %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('m') }\n{% endsnapshot %}\n",
+				"models/m.sql": "select 1 as id\n"},
+			stderr: "snapshots/s.sql:3:15: error: unclosed {{: expected }}\n" + summary1,
+		},
+		{
 			name:  "duplicate model names",
 			files: map[string]string{"models/a/dup.sql": "select 1 as id\n", "models/b/dup.sql": "select 2 as id\n"},
 			stderr: "models/b/dup.sql:1:1: error: duplicate model name \"dup\": also defined in models/a/dup.sql\n" +
