@@ -1062,20 +1062,35 @@ func snapshotTags(data string) [][]int {
 	if len(ms) == 0 || !strings.Contains(data, "{#") {
 		return ms
 	}
+	// the comments, found as Jinja finds them: a {# inside {{ }} or {% %}
+	// (a string) opens none (found by review)
 	var comments [][2]int
-	for i := 0; ; {
-		s := strings.Index(data[i:], "{#")
-		if s < 0 {
+	for i := 0; i+1 < len(data); {
+		s := strings.IndexByte(data[i:], '{')
+		if s < 0 || i+s+1 >= len(data) {
 			break
 		}
 		s += i
-		e := strings.Index(data[s+2:], "#}")
-		if e < 0 {
-			comments = append(comments, [2]int{s, len(data)})
-			break
+		var end string
+		switch data[s+1] {
+		case '#':
+			end = "#}"
+		case '{':
+			end = "}}"
+		case '%':
+			end = "%}"
+		default:
+			i = s + 1
+			continue
 		}
-		i = s + 2 + e + 2
-		comments = append(comments, [2]int{s, i})
+		e := strings.Index(data[s+2:], end)
+		if e < 0 {
+			e = len(data) - s - 2 - len(end)
+		}
+		i = s + 2 + e + len(end)
+		if end == "#}" {
+			comments = append(comments, [2]int{s, i})
+		}
 	}
 	out := ms[:0]
 	for _, m := range ms {
@@ -1479,20 +1494,24 @@ func (c *compilation) provisionalRelations() {
 	}
 }
 
-// renderShared renders the nodes that share a name first, then the rest
-// with what ref() of such a name finds made from those renders: the node
-// its config() left enabled, its relation as that config() names it
-// (found by review: a reader saw the variant disabled once rendered).
+// renderShared renders the nodes that share a name once to learn which
+// is enabled, then every node with what ref() of such a name finds made
+// from that: the node its config() left enabled, its relation as that
+// config() names it (found by review: a reader saw the variant disabled
+// once rendered, a reader that shares a name too).
 func (c *compilation) renderShared() {
-	var first, rest []*Node
-	for _, n := range c.renderable() {
+	var first []*Node
+	nodes := c.renderable()
+	for _, n := range nodes {
 		if c.sharesName(n) {
 			first = append(first, n)
-		} else {
-			rest = append(rest, n)
 		}
 	}
-	c.renderAll(first)
+	pre := make([]Config, len(first)) // their configs before the render
+	for i, n := range first {
+		pre[i] = n.Config
+	}
+	c.renderNodes(first, true)
 	for _, key := range c.sharedKeys {
 		ns := c.shared[key]
 		if t := ns[0].ResourceType; t == TypeTest || t == TypeAnalysis {
@@ -1513,11 +1532,18 @@ func (c *compilation) renderShared() {
 			}
 		}
 	}
-	c.renderAll(rest)
+	for i, n := range first {
+		n.Config = pre[i]
+	}
+	c.renderAll(nodes)
 }
 
 // renderAll parses and renders nodes in parallel.
-func (c *compilation) renderAll(nodes []*Node) {
+func (c *compilation) renderAll(nodes []*Node) { c.renderNodes(nodes, false) }
+
+// renderNodes is renderAll; quiet, it only learns the configs the
+// renders set (renderShared), keeping nothing else of them.
+func (c *compilation) renderNodes(nodes []*Node, quiet bool) {
 	states := make([]*renderState, len(nodes))
 	c.mu.Lock()
 	if c.captured == nil && c.inv != nil { // (grown one render at a time, under the lock, it was rehashed a dozen times)
@@ -1546,6 +1572,9 @@ func (c *compilation) renderAll(nodes []*Node) {
 			// again with the warehouse
 			n.RunTimeRender = true
 			st, err = c.renderNode(n, RenderOptions{parse: true})
+		}
+		if quiet {
+			return
 		}
 		states[i] = st
 		if err != nil {

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -28,24 +29,58 @@ func (r Relation) String() string {
 }
 
 // relationNamer names the relations a Relation's methods make, as the
-// compile that made it does (its "__namer": a pointer, so that a Relation
-// that ends up in a config still encodes as JSON).
+// compile that made it does (its "__namer", which MarshalJSON leaves out).
 type relationNamer struct{ s *scope }
+
+// name is a relation's quoted name from its parts: as the dialect names
+// one of all three (or of a schema and a name), else the parts there are,
+// each quoted (dbt leaves out a part that is None).
+func (rn *relationNamer) name(db, schema, id string) string {
+	if schema != "" && id != "" {
+		return rn.s.relationName(db, schema, id)
+	}
+	var parts []string
+	for _, p := range []string{db, schema, id} {
+		if p != "" {
+			parts = append(parts, rn.s.dialect.QuoteIdent(p))
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// MarshalJSON writes a Relation as the map of its values (a Relation kept
+// in a config's meta), without its namer.
+func (r Relation) MarshalJSON() ([]byte, error) {
+	if _, ok := r["__namer"]; !ok {
+		return json.Marshal(map[string]any(r))
+	}
+	m := maps.Clone(map[string]any(r))
+	delete(m, "__namer")
+	delete(m, "__cte")
+	return json.Marshal(m)
+}
 
 // Attr gives a Relation the methods of dbt's BaseRelation that a ref or
 // source override (dbt's builtins page) and packages call: replace_path
 // and incorporate make another relation with some parts replaced,
 // include one with some parts left out, render prints it, quote keeps
 // it. Any other name is one of its values (database, schema, ...). A
-// relation made so is named from the parts its ref() had while the
-// project rendered: a schema or alias its model's own config() sets is
-// not seen.
+// method that changes no part gives the relation as it is, whose name
+// is still the one the compile settles (include(database=false) where
+// there is no database: dbt-duckdb projects' override); one that does is
+// named from the parts ref() had while the project rendered: a schema or
+// alias the model's own config() sets is not seen.
 func (r Relation) Attr(name string) (any, bool) {
 	namer, _ := r["__namer"].(*relationNamer)
 	if namer == nil {
 		return nil, false
 	}
 	part := func(k string) string { s, _ := r[k].(string); return s }
+	if r["__cte"] == true && (name == "replace_path" || name == "incorporate" || name == "include") {
+		// an ephemeral model's CTE stays what it is (dbt's would be
+		// named with the new path, and read a table never built)
+		return jinja.Func(func([]any, map[string]any) (any, error) { return r, nil }), true
+	}
 	switch name {
 	case "replace_path", "incorporate":
 		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
@@ -67,6 +102,7 @@ func (r Relation) Attr(name string) (any, bool) {
 				}
 			}
 			out := maps.Clone(r)
+			same := true
 			for _, k := range []string{"database", "schema", "identifier"} {
 				if v, ok := path[k]; ok {
 					if v == nil {
@@ -74,26 +110,34 @@ func (r Relation) Attr(name string) (any, bool) {
 					} else {
 						out[k] = jinja.Str(v)
 					}
+					same = same && out[k] == part(k)
 				}
 			}
 			if t, ok := kw["type"]; ok && name == "incorporate" && t != nil {
 				out["type"] = jinja.Str(t)
 			}
-			str := func(k string) string { s, _ := out[k].(string); return s }
-			out["__text"] = namer.s.relationName(str("database"), str("schema"), str("identifier"))
+			if !same {
+				str := func(k string) string { s, _ := out[k].(string); return s }
+				out["__text"] = namer.name(str("database"), str("schema"), str("identifier"))
+			}
 			return out, nil
 		}), true
 	case "include":
 		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
 			keep := func(k string) bool { v, ok := kw[k]; return !ok || jinja.Truth(v) }
-			var parts []string
-			for _, k := range []string{"database", "schema", "identifier"} {
-				if keep(k) && part(k) != "" {
-					parts = append(parts, namer.s.dialect.QuoteIdent(part(k)))
+			out := maps.Clone(r)
+			var p [3]string
+			same := true
+			for i, k := range []string{"database", "schema", "identifier"} {
+				if keep(k) {
+					p[i] = part(k)
+				} else {
+					same = same && part(k) == ""
 				}
 			}
-			out := maps.Clone(r)
-			out["__text"] = strings.Join(parts, ".")
+			if !same {
+				out["__text"] = namer.name(p[0], p[1], p[2])
+			}
 			return out, nil
 		}), true
 	case "render":
@@ -537,6 +581,9 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name, "__namer": s.namer}
 		if t := s.refTarget(key); t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
+			if t.ResourceType == TypeModel && t.Materialized() == "ephemeral" {
+				rel["__cte"] = true // a CTE: no path for its methods to change
+			}
 			if opt.batched() { // build time only: configs are final and no render writes them
 				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)
 			}

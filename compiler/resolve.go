@@ -97,8 +97,8 @@ func (c *compilation) position(n *Node, key string) (string, int, int) {
 		for _, p := range st.callPos {
 			if p.key == key {
 				at := p.at
-				if at.Site != nil && at.Site.File == n.Path {
-					at = *at.Site // made in a macro: where the node calls it
+				if at.Site != nil && at.Site.File == n.Path && at.File != n.Path {
+					at = *at.Site // made in another file's macro: where the node calls it
 				}
 				return at.File, at.Line, at.Col
 			}
