@@ -56,7 +56,6 @@ func (r Relation) MarshalJSON() ([]byte, error) {
 	}
 	m := maps.Clone(map[string]any(r))
 	delete(m, "__namer")
-	delete(m, "__cte")
 	return json.Marshal(m)
 }
 
@@ -76,11 +75,6 @@ func (r Relation) Attr(name string) (any, bool) {
 		return nil, false
 	}
 	part := func(k string) string { s, _ := r[k].(string); return s }
-	if r["__cte"] == true && (name == "replace_path" || name == "incorporate" || name == "include") {
-		// an ephemeral model's CTE stays what it is (dbt's would be
-		// named with the new path, and read a table never built)
-		return jinja.Func(func([]any, map[string]any) (any, error) { return r, nil }), true
-	}
 	switch name {
 	case "replace_path", "incorporate":
 		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
@@ -581,9 +575,7 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name, "__namer": s.namer}
 		if t := s.refTarget(key); t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
-			if t.ResourceType == TypeModel && t.Materialized() == "ephemeral" {
-				rel["__cte"] = true // a CTE: no path for its methods to change
-			}
+
 			if opt.batched() { // build time only: configs are final and no render writes them
 				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)
 			}
