@@ -1015,52 +1015,69 @@ type patchStep struct {
 // runPatchSteps makes each step's edit in a new project and compares the
 // compile after it with a cold one (compareStep); the first step makes
 // the project.
+// stepWriter writes a step's files in a project directory. What a step
+// touched gets an mtime of its own in the past, so the compile after it
+// trusts stats, as after a real edit some seconds before, instead of
+// reading every racy file and listing every directory again (which would
+// hide a snapshot that missed a file).
+type stepWriter struct {
+	t     *testing.T
+	dir   string
+	clock time.Time
+}
+
+func newStepWriter(t *testing.T, dir string) *stepWriter {
+	return &stepWriter{t: t, dir: dir, clock: time.Now().Add(-time.Hour)}
+}
+
+// settle gives rel the next mtime of the clock.
+func (w *stepWriter) settle(rel string) {
+	w.clock = w.clock.Add(time.Minute)
+	if err := os.Chtimes(filepath.Join(w.dir, rel), w.clock, w.clock); err != nil && !os.IsNotExist(err) {
+		require.NoError(w.t, err)
+	}
+}
+
+// write writes files and removes paths (with remove). A file written
+// where one was is written in place, as an editor writes it: its
+// directories keep their mtimes (a patch that lost it from its list of
+// files would not see the edit: found by review); a file added or
+// removed changes its directory's, and a new directory's parents'.
+func (w *stepWriter) write(files map[string]string, removed []string, remove func(string) error) {
+	touched := map[string]bool{}
+	parents := func(rel string) {
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			touched[d] = true
+		}
+		touched["."] = true
+	}
+	for rel, text := range files {
+		_, err := os.Stat(filepath.Join(w.dir, rel))
+		writeProjectFile(w.t, w.dir, rel, text)
+		touched[rel] = true
+		if err != nil {
+			parents(rel)
+		}
+	}
+	for _, rel := range removed {
+		require.NoError(w.t, remove(filepath.Join(w.dir, rel)))
+		parents(rel)
+	}
+	for _, rel := range sortedKeys(touched) {
+		w.settle(rel)
+	}
+}
+
 func runPatchSteps(t *testing.T, steps []patchStep) {
 	t.Helper()
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	// what a step touched gets an mtime of its own in the past, so the
-	// compile after it trusts stats, as after a real edit some seconds
-	// before, instead of reading every racy file and listing every
-	// directory again (which would hide a snapshot that missed a file)
-	clock := time.Now().Add(-time.Hour)
-	settle := func(rel string) {
-		clock = clock.Add(time.Minute)
-		if err := os.Chtimes(filepath.Join(dir, rel), clock, clock); err != nil && !os.IsNotExist(err) {
-			require.NoError(t, err)
-		}
-	}
+	w := newStepWriter(t, dir)
 	for i, s := range steps {
 		for k, v := range s.env {
 			t.Setenv(k, v)
 		}
-		// a file written where one was is written in place, as an editor
-		// writes it: its directories keep their mtimes (a patch that lost
-		// it from its list of files would not see the edit: found by
-		// review); a file added or removed changes its directory's, and a
-		// new directory's parents'
-		touched := map[string]bool{}
-		parents := func(rel string) {
-			for d := path.Dir(rel); d != "."; d = path.Dir(d) {
-				touched[d] = true
-			}
-			touched["."] = true
-		}
-		for rel, text := range s.files {
-			_, err := os.Stat(filepath.Join(dir, rel))
-			writeProjectFile(t, dir, rel, text)
-			touched[rel] = true
-			if err != nil {
-				parents(rel)
-			}
-		}
-		for _, rel := range s.remove {
-			require.NoError(t, os.Remove(filepath.Join(dir, rel)))
-			parents(rel)
-		}
-		for _, rel := range sortedKeys(touched) {
-			settle(rel)
-		}
+		w.write(s.files, s.remove, os.Remove)
 		if s.link != "" {
 			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
 		}

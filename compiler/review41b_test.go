@@ -2,11 +2,8 @@ package compiler
 
 import (
 	"os"
-	"path"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -58,36 +55,9 @@ func r41bRun(t *testing.T, steps []r41bStep) string {
 	t.Helper()
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	clock := time.Now().Add(-time.Hour)
-	settle := func(rel string) {
-		clock = clock.Add(time.Minute)
-		if err := os.Chtimes(filepath.Join(dir, rel), clock, clock); err != nil && !os.IsNotExist(err) {
-			require.NoError(t, err)
-		}
-	}
+	w := newStepWriter(t, dir)
 	for i, s := range steps {
-		touched := map[string]bool{}
-		parents := func(rel string) {
-			for d := path.Dir(rel); d != "."; d = path.Dir(d) {
-				touched[d] = true
-			}
-			touched["."] = true
-		}
-		for rel, text := range s.files {
-			_, err := os.Stat(filepath.Join(dir, rel))
-			writeProjectFile(t, dir, rel, text)
-			touched[rel] = true
-			if err != nil {
-				parents(rel)
-			}
-		}
-		for _, rel := range s.remove {
-			require.NoError(t, os.RemoveAll(filepath.Join(dir, rel)))
-			parents(rel)
-		}
-		for _, rel := range sortedKeys(touched) {
-			settle(rel)
-		}
+		w.write(s.files, s.remove, os.RemoveAll)
 		opt := Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars, Target: s.target}
 		if s.wantErr == "" {
 			checkPatchStep(t, i, s.patchStep, opt)
