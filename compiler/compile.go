@@ -1015,6 +1015,14 @@ func fqnFor(proj *Project, root, rel, name string) []string {
 	return append(fqn, name)
 }
 
+// snapshotFQN is the fqn of a snapshot its SQL file's block defines: as
+// dbt's SnapshotParser makes it, with the file's name ("on snapshots, the
+// fqn includes the filename"), so a folder config of the file's name
+// (snapshots: my_project: snaps: ...) configures its blocks.
+func snapshotFQN(proj *Project, root, rel, name string) []string {
+	return append(fqnFor(proj, root, rel, strings.TrimSuffix(path.Base(rel), ".sql")), name)
+}
+
 // projectOf is the project (the root or a package) a file of the project
 // (a path from its root) belongs to.
 func (c *compilation) projectOf(file string) *Project {
@@ -1297,6 +1305,9 @@ func (c *compilation) newNode(kind, name string, f *projectFile) *Node {
 		UniqueID: kind + "." + f.proj.Name + "." + name, Language: "sql",
 		Columns: map[string]*Column{}, Meta: map[string]any{}}
 	n.FQN = fqnFor(f.proj, f.root, f.rel, name)
+	if kind == TypeSnapshot && strings.HasSuffix(f.rel, ".sql") {
+		n.FQN = snapshotFQN(f.proj, f.root, f.rel, name)
+	}
 	if kind != TypeSeed {
 		n.RawCode = string(f.data)
 		if n.Checksum = f.sum; n.Checksum.Checksum == "" {

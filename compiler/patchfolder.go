@@ -144,6 +144,9 @@ func (snap *patchSnapshot) folderChanges(proj *Project, kind, oldText string, na
 			}
 		}
 		fqn := fqnFor(projects[f.Proj], f.Root, f.Path, name)
+		if kind == "snapshots" {
+			fqn = snapshotFQN(projects[f.Proj], f.Root, f.Path, name)
+		}
 		var v verdict
 		if names[name] {
 			v.differ, v.ok = differ(fqn)

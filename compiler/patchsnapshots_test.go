@@ -28,10 +28,11 @@ func TestPatchSnapshotConfigs(t *testing.T) {
 	}
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{
-			"mart.yml":              project("    +target_schema: snaps\n"),
-			"models/a.sql":          "select 1 as id, 2 as x\n",
-			"models/r.sql":          "select * from {{ ref('s_hist') }}\n",
-			"snapshots/hist.sql":    snapSQL("s_hist", "select id, x from {{ ref('a') }}"),
+			"mart.yml":     project("    +target_schema: snaps\n"),
+			"models/a.sql": "select 1 as id, 2 as x\n",
+			"models/r.sql": "select * from {{ ref('s_hist') }}\n",
+			// (named as its block: its fqn holds the file's name, [sn, s_hist, s_hist], so a folder config by the name applies)
+			"snapshots/s_hist.sql":  snapSQL("s_hist", "select id, x from {{ ref('a') }}"),
 			"snapshots/sub/two.sql": "{% snapshot s_two %}\n{{ config(unique_key='id') }}\nselect id from {{ ref('a') }}\n{% endsnapshot %}\n",
 			"snapshots/_snaps.yml":  props(""),
 		}},
@@ -53,7 +54,7 @@ func TestPatchSnapshotConfigs(t *testing.T) {
 			"mart.yml": project("    +target_schema: snaps2\n")}},
 		{name: "its YAML config with its SQL", patched: true, files: map[string]string{
 			"snapshots/_snaps.yml": props("    config:\n      tags: [h2]\n"),
-			"snapshots/hist.sql":   snapSQL("s_hist", "select id, x + 1 as x from {{ ref('a') }}")}},
+			"snapshots/s_hist.sql": snapSQL("s_hist", "select id, x + 1 as x from {{ ref('a') }}")}},
 		{name: "a YAML snapshot's config", patched: false, files: map[string]string{
 			"snapshots/_snaps.yml": strings.Replace(props("    config:\n      tags: [h2]\n"), "check_cols: all}", "check_cols: all, tags: [y]}", 1)}},
 		{name: "a strategy the compile refuses", coldFails: true, files: map[string]string{

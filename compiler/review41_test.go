@@ -15,9 +15,9 @@ import (
 // against dbt-core 1.9's documented behaviour.
 //
 // Every warm compile equalled its cold one. Failing at the time of the
-// review, all fixed since (19e90b7 and the commit that brought these
-// tests in) but SnapshotFQNHasFile and VariantVersions, skipped: known
-// gaps in docs/dbt-compatibility.md:
+// review, all fixed since (19e90b7, the commit that brought these tests
+// in, and SnapshotFQNHasFile's the session's last) but VariantVersions,
+// skipped: a known gap in docs/dbt-compatibility.md:
 //   - TestReview41RefOverrideReachesTests: generic tests through the fast
 //     testCall path (not_null, unique, accepted_values...) take their model
 //     from refFunc directly (tests.go renderTestCall), bypassing the ref
@@ -544,7 +544,6 @@ func TestReview41SnapshotCompiledPathClash(t *testing.T) {
 // snapshots: r41: snaps: +tags. (Before these changes too: one block per
 // file made it rarely matter.)
 func TestReview41SnapshotFQNHasFile(t *testing.T) {
-	t.Skip("known gap, not fixed (docs/dbt-compatibility.md, Known gaps): a snapshot's fqn leaves out its file's name")
 	sel := "select * from {{ ref('m') }}"
 	res, diags := r41Compile(t, map[string]string{"mart.yml": r41Proj + "snapshots:\n  r41:\n    snaps:\n      +tags: [by_file]\n", "models/m.sql": "select 1 as id\n",
 		"snapshots/snaps.sql": r41Snap("sa", "", sel) + r41Snap("sb", "", sel)})

@@ -1787,9 +1787,10 @@ func TestBuildFromPatchAfterSnapshotConfigEdit(t *testing.T) {
 	}
 	r = patchedLikeWhole(t, light, whole, "the snapshots tagged", "build", "--threads", "1", "--select", "tag:history")
 	require.Equal(t, 0, r.Code, r.String())
+	// (a snapshot's fqn holds its file's name, as dbt's: ls prints it)
 	r = mart(t, light, "ls", "--select", "tag:history", "--resource-type", "snapshot")
 	require.Equal(t, 0, r.Code, r.String())
-	assert.Equal(t, "snc.s_hist\n", r.Stdout)
+	assert.Equal(t, "snc.hist.s_hist\n", r.Stdout)
 }
 
 // An analyst tags a source's table in mart.yml's sources: entry and
