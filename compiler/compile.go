@@ -1112,16 +1112,16 @@ func snapshotTags(data string) [][]int {
 // firstSnapshot is the name of a snapshot file's first block ("" for
 // none), what names the snapshot of a file of one block.
 func firstSnapshot(data string) string {
-	if ms := snapshotTags(data); len(ms) > 0 {
-		return data[ms[0][2]:ms[0][3]]
-	}
-	return ""
+	return snapshotName(data, snapshotTags(data))
 }
 
-// severalSnapshots reports whether a snapshot file's text has more than
-// one {% snapshot %} block (snapshotBlocks).
-func severalSnapshots(data []byte) bool {
-	return len(snapshotTags(string(data))) > 1
+// snapshotName is the name of the first of a file's tags (snapshotTags),
+// "" for none.
+func snapshotName(data string, tags [][]int) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	return data[tags[0][2]:tags[0][3]]
 }
 
 // snapshotBlock is one {% snapshot name %} ... {% endsnapshot %} block of
@@ -1183,19 +1183,7 @@ func (c *compilation) loadNodes(files []*projectFile) {
 // snapshot file's one per block.
 func (c *compilation) fileNodes(f *projectFile) ([]*Node, *Diagnostic) {
 	if f.kind == "snapshots" && strings.HasSuffix(f.rel, ".sql") {
-		if ms := snapshotTags(string(f.data)); len(ms) > 1 {
-			blocks := snapshotBlocks(string(f.data), ms)
-			out := make([]*Node, len(blocks))
-			for i, b := range blocks {
-				n := c.newNode(TypeSnapshot, b.name, f)
-				n.RawCode, n.blockLine = b.text, b.line
-				n.blockTemplate = strings.Repeat("\n", b.line-1) + b.text
-				n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
-				n.Config["materialized"] = "snapshot"
-				out[i] = n
-			}
-			return out, nil
-		}
+		return c.snapshotNodes(f)
 	}
 	n, d := c.fileNode(f)
 	if n == nil {
@@ -1204,9 +1192,40 @@ func (c *compilation) fileNodes(f *projectFile) ([]*Node, *Diagnostic) {
 	return []*Node{n}, d
 }
 
-// fileNode makes the node a project file defines, if any; a snapshot file
-// with several blocks defines several (fileNodes), of which this is the
-// first.
+// snapshotNodes makes the snapshots of a snapshot file: its one block's,
+// whose text is the file's, or each of its several blocks' (snapshotBlocks).
+func (c *compilation) snapshotNodes(f *projectFile) ([]*Node, *Diagnostic) {
+	data := string(f.data)
+	tags := snapshotTags(data)
+	switch len(tags) {
+	case 0:
+		d := errorf(f.rel, 1, 1, "snapshot file has no {%% snapshot name %%} block")
+		return nil, &d
+	case 1:
+		return []*Node{c.snapshotNode(snapshotName(data, tags), f)}, nil
+	}
+	blocks := snapshotBlocks(data, tags)
+	out := make([]*Node, len(blocks))
+	for i, b := range blocks {
+		n := c.snapshotNode(b.name, f)
+		n.RawCode, n.blockLine = b.text, b.line
+		n.blockTemplate = strings.Repeat("\n", b.line-1) + b.text
+		out[i] = n
+	}
+	return out, nil
+}
+
+// snapshotNode makes a snapshot of file f (a SQL file's block, or a YAML
+// snapshot's entry) with its folder config.
+func (c *compilation) snapshotNode(name string, f *projectFile) *Node {
+	n := c.newNode(TypeSnapshot, name, f)
+	n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
+	n.Config["materialized"] = "snapshot"
+	return n
+}
+
+// fileNode makes the node a project file defines, if any; of a snapshot
+// file with several blocks, the first (fileNodes makes them all).
 func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 	base := path.Base(f.rel)
 	switch {
@@ -1236,15 +1255,11 @@ func (c *compilation) fileNode(f *projectFile) (*Node, *Diagnostic) {
 		n.Config["materialized"] = "view" // as dbt records it; never built
 		return n, nil
 	case f.kind == "snapshots" && strings.HasSuffix(base, ".sql"):
-		name := firstSnapshot(string(f.data))
-		if name == "" {
-			d := errorf(f.rel, 1, 1, "snapshot file has no {%% snapshot name %%} block")
-			return nil, &d
+		ns, d := c.snapshotNodes(f)
+		if len(ns) == 0 {
+			return nil, d
 		}
-		n := c.newNode(TypeSnapshot, name, f)
-		n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
-		n.Config["materialized"] = "snapshot"
-		return n, nil
+		return ns[0], d
 	case f.kind == "seeds" && strings.HasSuffix(base, ".csv"):
 		name := strings.TrimSuffix(base, ".csv")
 		n := c.newNode(TypeSeed, name, f)
@@ -1290,9 +1305,7 @@ func (c *compilation) loadYAMLSnapshots() {
 			}
 			code := "select * from {{ " + strings.TrimSpace(text) + " }}"
 			f := &projectFile{kind: "snapshots", proj: p.pkg, root: p.root, rel: p.file, data: []byte(code)}
-			n := c.newNode(TypeSnapshot, e.Name, f)
-			n.Config = c.folderConfig(f.proj, "snapshots", n.FQN)
-			n.Config["materialized"] = "snapshot"
+			n := c.snapshotNode(e.Name, f)
 			n.yamlFile, n.yamlLine = p.file, e.Line
 			n.relationAt = e.RelationAt
 			c.nodes = append(c.nodes, n)

@@ -2011,10 +2011,12 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			}
 			// a snapshot is named by its file's first block (fileNode)
 			if f.Kind == "snapshots" {
-				if severalSnapshots(ch.data) {
+				text := string(ch.data)
+				tags := snapshotTags(text)
+				if len(tags) > 1 {
 					return nil, f.Path + " changed and holds several snapshots now"
 				}
-				name := firstSnapshot(string(ch.data))
+				name := snapshotName(text, tags)
 				if name == "" || !strings.HasSuffix(snap.Nodes[ni].ID, "."+name) || strings.Count(snap.Nodes[ni].ID, ".") != 2 {
 					return nil, f.Path + " changed the name of its snapshot"
 				}

@@ -728,10 +728,14 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 		if err != nil {
 			return nil, why + "unreadable"
 		}
-		if like.Kind == "snapshots" && severalSnapshots(data) {
+		ns, d := c.fileNodes(&projectFile{kind: like.Kind, proj: projects[0], root: like.Root, rel: a.path, data: data})
+		if len(ns) > 1 {
 			return nil, why + "holds several snapshots"
 		}
-		n, d := c.fileNode(&projectFile{kind: like.Kind, proj: projects[0], root: like.Root, rel: a.path, data: data})
+		var n *Node
+		if len(ns) == 1 {
+			n = ns[0]
+		}
 		// a singular test (a file of test-paths): no name ref() finds, its
 		// id its own, no YAML of it (data_tests: entries compile whole)
 		singular := n != nil && n.ResourceType == TypeTest && n.TestType == "singular"

@@ -48,6 +48,13 @@ func (rn *relationNamer) name(db, schema, id string) string {
 	return strings.Join(parts, ".")
 }
 
+// relPart is one of a relation's parts (database, schema, identifier):
+// "" when it has none.
+func relPart(r Relation, k string) string {
+	s, _ := r[k].(string)
+	return s
+}
+
 // MarshalJSON writes a Relation as the map of its values (a Relation kept
 // in a config's meta), without its namer.
 func (r Relation) MarshalJSON() ([]byte, error) {
@@ -74,7 +81,7 @@ func (r Relation) Attr(name string) (any, bool) {
 	if namer == nil {
 		return nil, false
 	}
-	part := func(k string) string { s, _ := r[k].(string); return s }
+	part := func(k string) string { return relPart(r, k) }
 	switch name {
 	case "replace_path", "incorporate":
 		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
@@ -111,8 +118,7 @@ func (r Relation) Attr(name string) (any, bool) {
 				out["type"] = jinja.Str(t)
 			}
 			if !same {
-				str := func(k string) string { s, _ := out[k].(string); return s }
-				out["__text"] = namer.name(str("database"), str("schema"), str("identifier"))
+				out["__text"] = namer.name(relPart(out, "database"), relPart(out, "schema"), relPart(out, "identifier"))
 			}
 			return out, nil
 		}), true
@@ -575,7 +581,6 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name, "__namer": s.namer}
 		if t := s.refTarget(key); t != nil {
 			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
-
 			if opt.batched() { // build time only: configs are final and no render writes them
 				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)
 			}

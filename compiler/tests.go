@@ -661,7 +661,7 @@ type testCall struct {
 }
 
 // overridden says a macro replaces ref() (source() for a source's test)
-// where a test of package pkg renders, as the jinja env.lookup finds it: the
+// where a test of package pkg renders (jinja's Engine.Resolve): the
 // test then renders its template, whose ref() calls the macro, as dbt's
 // does (its model argument is rendered in the test's context).
 func (c *compilation) overridden(pkg string, source bool) bool {
@@ -669,10 +669,10 @@ func (c *compilation) overridden(pkg string, source bool) bool {
 	if source {
 		name = "source"
 	}
-	if pkg != c.project.Name && c.engine.MacroIn(pkg, name) != nil {
-		return true
+	if pkg == c.project.Name {
+		pkg = ""
 	}
-	return c.engine.MacroIn("", name) != nil
+	return c.engine.Resolve(pkg, name) != nil
 }
 
 // hasExpr reports whether a YAML value holds a ref() or source() call.

@@ -132,6 +132,18 @@ func (e *Engine) MacroIn(pkg, name string) *Macro {
 	return m
 }
 
+// Resolve finds a macro by name as a template of package pkg ("": the
+// root project) finds it: the package's own, then the root project's (or
+// mart's); nil when neither has it. Each miss is recorded (MacroIn).
+func (e *Engine) Resolve(pkg, name string) *Macro {
+	if pkg != "" {
+		if m := e.MacroIn(pkg, name); m != nil {
+			return m
+		}
+	}
+	return e.MacroIn("", name)
+}
+
 // NoteMiss records that a lookup of the macro name of package pkg ("":
 // the root project's, or mart's) found none. Templates' lookups, Macro,
 // MacroIn and Call record theirs; a caller that looks macros up another

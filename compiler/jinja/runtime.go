@@ -225,21 +225,12 @@ func (e *env) lookup(name string) (any, bool) {
 	return nil, false
 }
 
-// macro finds a macro by name: the running package's own, then the root
-// project's (or mart's). A miss is recorded, so that adding such a macro
-// later renders again what looked it up.
+// macro finds a macro by name for the running package (Engine.Resolve).
+// A miss is recorded, so that adding such a macro later renders again
+// what looked it up.
 func (e *env) macro(name string) (*Macro, bool) {
-	if e.pkg != "" {
-		if m, ok := e.engine.packages[e.pkg][name]; ok {
-			return m, true
-		}
-		e.engine.NoteMiss(e.pkg, name)
-	}
-	if m, ok := e.engine.macros[name]; ok {
-		return m, true
-	}
-	e.engine.NoteMiss("", name)
-	return nil, false
+	m := e.engine.Resolve(e.pkg, name)
+	return m, m != nil
 }
 
 // names lists every name visible to the template, for suggestions.
