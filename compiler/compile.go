@@ -187,11 +187,7 @@ type compilation struct {
 	// (checkSharedNames)
 	shared     map[string][]*Node
 	sharedKeys []string
-	// severalSnapshots: a snapshot file with several blocks, if any,
-	// whose nodes share its path: no patch snapshot is kept (the patch
-	// knows a node by its file)
-	severalSnapshots string
-	docs             map[string]string
+	docs       map[string]string
 	// docFiles: a compile that keeps a patch snapshot, the names of the
 	// docs blocks each .md file of the root project defines (nil when
 	// two files define one); docReaders: the properties files with a
@@ -1169,12 +1165,9 @@ func (c *compilation) loadNodes(files []*projectFile) {
 		if made[i] != nil {
 			c.nodes = append(c.nodes, made[i])
 		}
-		if len(more[i]) > 0 {
-			c.nodes = append(c.nodes, more[i]...)
-			if c.severalSnapshots == "" {
-				c.severalSnapshots = files[i].rel
-			}
-		}
+		// a snapshot file's blocks after its first: they share its path,
+		// so none is patchable (patchSnapshot's byPath)
+		c.nodes = append(c.nodes, more[i]...)
 	}
 	c.loadYAMLSnapshots()
 }

@@ -144,6 +144,14 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		// a snapshot of SQL (patchable as a model: editSQL), and what reads it
 		"models/extra/uses_hist.sql": "select id from {{ ref('hist') }}\n",
 		"snapshots/hist.sql":         "{% snapshot hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id, amount from {{ ref('m_1') }}\n{% endsnapshot %}\n",
+		// a file of two snapshots: not patchable (their nodes share its
+		// path), an edit of it compiles whole; one calls a macro (rarely
+		// edited: one they called often would make most compiles whole)
+		"snapshots/pair.sql": "-- two snapshots\n{% snapshot pair_a %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\n" +
+			"select id, amount from {{ ref('m_2') }} where {{ my_thing() }} = 1\n{% endsnapshot %}\n\n" +
+			"{% snapshot pair_b %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\n" +
+			"select id, amount from {{ ref('hist') }}\n{% endsnapshot %}\n",
+		"models/extra/uses_pair.sql": "select id from {{ ref('pair_b') }}\n",
 		// docs blocks the descriptions above call (editDocs)
 		"models/extra/docs.md": "# Notes\n\n{% docs thing_id %}\nThe thing's key.\n{% enddocs %}\n\n{% docs tested_note %}adds v{% enddocs %}\n",
 		// names a macro added later may take (mutateOnce's case 8)

@@ -1160,9 +1160,6 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	if c.pp == nil || c.pp.global == "" {
 		return nil, "no partial parsing"
 	}
-	if c.severalSnapshots != "" {
-		return nil, c.severalSnapshots + " holds several snapshots"
-	}
 	if len(c.sharedKeys) > 0 {
 		// (a patch knows a node by its unique id)
 		ns := c.shared[c.sharedKeys[0]]
