@@ -620,7 +620,6 @@ func TestReview41VariantKinds(t *testing.T) {
 // TestReview41VariantVersions: a versioned model's version file and a
 // disabled variant of it, toggled.
 func TestReview41VariantVersions(t *testing.T) {
-	t.Skip("known gap, not fixed (docs/dbt-compatibility.md, Known gaps): disabled variants of a versioned model's file")
 	yml := "version: 2\nmodels:\n  - name: o\n    latest_version: 2\n    versions:\n      - v: 1\n      - v: 2\n"
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: map[string]string{"mart.yml": r41Proj,
@@ -633,7 +632,13 @@ func TestReview41VariantVersions(t *testing.T) {
 		{name: "the alt v2 edited", vars: map[string]any{"o2": "b"}, files: map[string]string{"models/alt/o_v2.sql": "{{ config(enabled=var('o2', 'a') == 'b') }}\nselect 23 as id\n"}, any: true},
 		{name: "back", any: true},
 		{name: "the alt removed", remove: []string{"models/alt/o_v2.sql"}, any: true},
-		{name: "an edit, patched", files: map[string]string{"models/m.sql": "select * from {{ ref('o') }}\n"}, patched: true},
+		{name: "an edit, patched", files: map[string]string{"models/m.sql": "select * from {{ ref('o') }} union all select * from {{ ref('o', v=1) }} -- e\n"}, patched: true},
+		{name: "the alt back, enabled: the other disabled", vars: map[string]any{"o2": "b"}, files: map[string]string{"models/alt/o_v2.sql": "{{ config(enabled=var('o2', 'a') == 'b') }}\nselect 24 as id\n"}, any: true},
+		{name: "both enabled", coldFails: true, files: map[string]string{"models/alt/o_v2.sql": "select 25 as id\n"}},
+		{name: "one by defined_in, the other by name", files: map[string]string{
+			"models/alt/o_v2.sql": "{{ config(enabled=false) }}\nselect 26 as id\n",
+			"models/_o.yml":       strings.Replace(yml, "      - v: 1\n", "      - v: 1\n        defined_in: o_one\n", 1),
+			"models/o_one.sql":    "select 11 as id\n"}, remove: []string{"models/o_v1.sql"}, any: true},
 	})
 }
 

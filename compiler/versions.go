@@ -93,10 +93,14 @@ func versionLess(a, b string) bool {
 // applyVersions turns the files of versioned models into their versions'
 // nodes, before YAML properties are applied to them.
 func (c *compilation) applyVersions() {
-	byFile := map[string]*Node{} // package + model name (its file's) -> node
+	// package + model name (its file's) -> nodes: several when files of
+	// one name are variants of a version, all but one disabled (as dbt
+	// allows; checkSharedNames refuses two enabled)
+	byFile := map[string][]*Node{}
 	for _, n := range c.nodes {
 		if n.ResourceType == TypeModel {
-			byFile[n.Package+"\x00"+n.Name] = n
+			k := n.Package + "\x00" + n.Name
+			byFile[k] = append(byFile[k], n)
 		}
 	}
 	for _, p := range c.props {
@@ -161,16 +165,18 @@ func (c *compilation) applyVersions() {
 				if file == "" {
 					file = e.Name + "_v" + vs.V
 				}
-				n := byFile[p.pkg.Name+"\x00"+file]
-				if n == nil || n.Version != "" {
+				ns := byFile[p.pkg.Name+"\x00"+file]
+				if len(ns) == 0 || ns[0].Version != "" {
 					d := errorf(p.file, e.Line, 0, "model %q version %s: no model file %s.sql", e.Name, vs.V, file)
 					d.Detail = "each version is a file named <model>_v<version>.sql, or the file its defined_in: names"
 					c.addDiag(d)
 					continue
 				}
-				n.Name, n.Version, n.LatestVersion, n.versionSpec = e.Name, vs.V, latest, vs
-				n.UniqueID = TypeModel + "." + n.Package + "." + e.Name + ".v" + vs.V
-				n.FQN = append(append(append([]string{}, n.FQN[:len(n.FQN)-1]...), e.Name), "v"+vs.V)
+				for _, n := range ns {
+					n.Name, n.Version, n.LatestVersion, n.versionSpec = e.Name, vs.V, latest, vs
+					n.UniqueID = TypeModel + "." + n.Package + "." + e.Name + ".v" + vs.V
+					n.FQN = append(append(append([]string{}, n.FQN[:len(n.FQN)-1]...), e.Name), "v"+vs.V)
+				}
 			}
 		}
 	}
