@@ -187,7 +187,11 @@ type compilation struct {
 	// (checkSharedNames)
 	shared     map[string][]*Node
 	sharedKeys []string
-	docs       map[string]string
+	// variantStates: the render state of each node that shares a name,
+	// by variantID (states keeps one per id): what each reads blocks a
+	// patch as a node that is not patchable does (patchSnapshot)
+	variantStates map[string]*renderState
+	docs          map[string]string
 	// docFiles: a compile that keeps a patch snapshot, the names of the
 	// docs blocks each .md file of the root project defines (nil when
 	// two files define one); docReaders: the properties files with a
@@ -1607,12 +1611,32 @@ func (c *compilation) renderNodes(nodes []*Node, quiet bool) {
 	})
 	c.mu.Lock()
 	for i, n := range nodes {
+		if states[i] == nil {
+			continue
+		}
+		shares := c.sharesName(n)
 		// of nodes that share a name, the enabled one's (checkSharedNames)
-		if states[i] != nil && (c.states[n.UniqueID] == nil || n.Enabled() || !c.sharesName(n)) {
+		if c.states[n.UniqueID] == nil || n.Enabled() || !shares {
 			c.states[n.UniqueID] = states[i]
+		}
+		if shares {
+			if c.variantStates == nil {
+				c.variantStates = map[string]*renderState{}
+			}
+			c.variantStates[variantID(n)] = states[i]
 		}
 	}
 	c.mu.Unlock()
+}
+
+// variantID names one of the nodes that share a unique id (variants of a
+// name) by its id and place; no node has it as its id.
+func variantID(n *Node) string {
+	id := n.UniqueID + " (" + n.Path
+	if n.blockLine > 0 {
+		id += fmt.Sprintf(":%d", n.blockLine)
+	}
+	return id + ")"
 }
 
 // renderNode renders one node's template (or generic test call) and keeps

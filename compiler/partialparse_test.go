@@ -152,6 +152,11 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 			"{% snapshot pair_b %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\n" +
 			"select id, amount from {{ ref('hist') }}\n{% endsnapshot %}\n",
 		"models/extra/uses_pair.sql": "select id from {{ ref('pair_b') }}\n",
+		// variants of one name, one enabled by the target: not patchable (they
+		// share a unique id), an edit of one compiles whole
+		"models/extra/vdev/variant.sql":  "{{ config(enabled=target.name != 'prod') }}\nselect 1 as id\n",
+		"models/extra/vprod/variant.sql": "{{ config(enabled=target.name == 'prod', materialized='table') }}\nselect 2 as id\n",
+		"models/extra/uses_variant.sql":  "select id from {{ ref('variant') }}\n",
 		// docs blocks the descriptions above call (editDocs)
 		"models/extra/docs.md": "# Notes\n\n{% docs thing_id %}\nThe thing's key.\n{% enddocs %}\n\n{% docs tested_note %}adds v{% enddocs %}\n",
 		// names a macro added later may take (mutateOnce's case 8)

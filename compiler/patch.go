@@ -1160,11 +1160,6 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 	if c.pp == nil || c.pp.global == "" {
 		return nil, "no partial parsing"
 	}
-	if len(c.sharedKeys) > 0 {
-		// (a patch knows a node by its unique id)
-		ns := c.shared[c.sharedKeys[0]]
-		return nil, ns[0].Path + " and " + ns[1].Path + " define one name"
-	}
 	// every template's render cached, or rendered again by every patch (a
 	// volatile model); no volatile macro called anywhere else
 	everyTime := c.pp.everyTime
@@ -1177,7 +1172,9 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			}
 			warehouseTests = append(warehouseTests, t)
 		}
-		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) {
+		// (nodes that share a name, whose renders are not cached, are not
+		// patchable: a patch knows a node by its unique id)
+		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) && !c.sharesName(n) {
 			if _, ok := c.pp.entries[n.UniqueID]; !ok && !everyTime[n.UniqueID] {
 				return nil, n.UniqueID + "'s render is not cached"
 			}
@@ -1225,7 +1222,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			continue
 		}
 		pc := c.captured[n.UniqueID]
-		if pc == nil || pc.Facts == "" || byPath[n.Path] != 1 || !n.Enabled() {
+		if pc == nil || pc.Facts == "" || byPath[n.Path] != 1 || !n.Enabled() || c.sharesName(n) {
 			continue
 		}
 		eph := n.Materialized() == "ephemeral"
@@ -1477,10 +1474,14 @@ type idState struct {
 	st *renderState
 }
 
-// sortedStates is every render's state, by id.
+// sortedStates is every render's state, by id, and each variant's of
+// the nodes that share a name (by variantID: no patchable node's).
 func (c *compilation) sortedStates() []idState {
-	out := make([]idState, 0, len(c.states))
+	out := make([]idState, 0, len(c.states)+len(c.variantStates))
 	for id, st := range c.states {
+		out = append(out, idState{id, st})
+	}
+	for id, st := range c.variantStates {
 		out = append(out, idState{id, st})
 	}
 	slices.SortFunc(out, func(a, b idState) int { return strings.Compare(a.id, b.id) })

@@ -653,6 +653,13 @@ func (p *mutatedProject) touchTarget() string {
 // toggleProd enables or disables a model disabled by target
 // (patchdisabled.go), in its file or in the macro that decides.
 func (p *mutatedProject) toggleProd() string {
+	// sometimes the variants of one name swap which is enabled
+	if p.rng.Intn(3) == 0 && p.exists("models/extra/vdev/variant.sql") && p.exists("models/extra/vprod/variant.sql") {
+		for _, f := range []string{"models/extra/vdev/variant.sql", "models/extra/vprod/variant.sql"} {
+			p.write(f, toggle(p.read(f), "target.name != 'prod'", "target.name == 'prod'"))
+		}
+		return "variants swapped"
+	}
 	for _, sw := range [][2]string{
 		{"models/extra/prod_only.sql", "target.name == 'prod'"},
 		{"models/extra/prod_only.sql", "target.name != 'prod'"},

@@ -75,7 +75,7 @@ func (c *compilation) disabledModels(byPath map[string]int, everyTime, unitTeste
 	var all []picked
 	for _, n := range c.nodes {
 		if n.ResourceType != TypeModel || n.Enabled() || n.Package != c.project.Name || n.Version != "" ||
-			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || unitTested[n.Name] || n.RunTimeRender {
+			byPath[n.Path] != 1 || !strings.HasSuffix(n.Path, ".sql") || unitTested[n.Name] || n.RunTimeRender || c.sharesName(n) {
 			continue
 		}
 		pc, st := c.captured[n.UniqueID], c.states[n.UniqueID]
