@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/mart-dev/mart/internal/gcpace"
 	"github.com/mart-dev/mart/internal/phase"
 	"io"
 	"io/fs"
@@ -385,6 +386,9 @@ func (c *compilation) run() {
 	phase.Mark("tests")
 	c.props = nil // the YAML is no longer needed: let the GC have it
 	c.dropFileData()
+	// what follows keeps most of what it allocates: collect what the
+	// load and the renders left, now, rather than during the writes
+	gcpace.Settle()
 	c.resolveRefs() // also with errors, to report every unknown ref at once
 	if c.diags.HasErrors() {
 		return

@@ -141,3 +141,41 @@ func TestGoalReadBack(t *testing.T) {
 	metrics.Read(s)
 	require.InDelta(t, 64*mb, float64(s[0].Value.Uint64()), 2*mb)
 }
+
+// TestSettle: Settle collects once the policy is applied and the heap
+// is past the floor, and never otherwise.
+func TestSettle(t *testing.T) {
+	cycles := func() uint64 {
+		s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	old := debug.SetGCPercent(-1) // no collection but Settle's
+	defer debug.SetGCPercent(old)
+	defer settleFloorAndActive(settleFloor, active.Load())
+	keep := make([][]byte, 0, 16)
+	for i := 0; i < 16; i++ {
+		keep = append(keep, make([]byte, 1<<20))
+	}
+	settleFloor = 8 << 20
+
+	active.Store(false)
+	before := cycles()
+	Settle()
+	require.Equal(t, before, cycles(), "the policy not applied (a library's compile, GOGC set): nothing collected")
+
+	active.Store(true)
+	settleFloor = 1 << 30
+	Settle()
+	require.Equal(t, before, cycles(), "under the floor: nothing collected")
+
+	settleFloor = 8 << 20
+	Settle()
+	require.Equal(t, before+1, cycles(), "past the floor: one collection")
+	runtime.KeepAlive(keep)
+}
+
+func settleFloorAndActive(floor uint64, on bool) {
+	settleFloor = floor
+	active.Store(on)
+}
