@@ -1720,7 +1720,9 @@ func (c *compilation) checkSharedNames() {
 	for _, key := range c.sharedKeys {
 		var first *Node
 		for _, n := range c.shared[key] {
-			if !n.Enabled() {
+			// (one whose render failed has its error: whether it is
+			// enabled is not known)
+			if !n.Enabled() || n.renderFailed {
 				continue
 			}
 			if first == nil {

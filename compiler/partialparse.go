@@ -136,6 +136,9 @@ type partialParse struct {
 	// warehouse: those of everyTime that query the warehouse while they
 	// render (RunTimeRender), which a patch renders against it
 	warehouse map[string]bool
+	// variantsKnown: the variants of shared names (by variantID) whose
+	// renders could be cached, were they not variants (keepRender)
+	variantsKnown map[string]bool
 }
 
 // startPartialParse starts reading the cache of the project's target
@@ -614,23 +617,28 @@ func sameFingerprint(a, b Fingerprint) bool {
 // nodeRenderKey from before the render (which changes its config).
 func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 	pp := c.pp
-	if pp == nil || key == "" {
+	if pp == nil {
+		return
+	}
+	// a variant of a shared name is never cached (variants share an id):
+	// a compile that keeps a patch snapshot notes whether its render could
+	// be, not volatile, as the snapshot must know every render's inputs
+	// (patchSnapshot; no patch renders a variant again)
+	variant := key == "" && c.inv != nil && c.sharesName(n)
+	if key == "" && !variant {
 		return
 	}
 	// a model that queries the warehouse while it renders is never cached
 	// either: a patch renders it again every time, against the warehouse,
 	// as the whole compile does (CompileByPatch), unless it may read graph
 	introspective := st.needsWarehouse || n.RunTimeRender
-	if introspective && (c.inv == nil || !c.everyTimeOK(n, st)) {
-		return
-	}
 	volatile := introspective || volatileText(n.RawCode)
 	for _, name := range st.macros {
 		volatile = volatile || c.macroFacts[name].volatile
 	}
 	// a volatile model's render is never cached; a patch can render it
 	// again every time, unless it may read graph (a patch has no graph)
-	if volatile && (c.inv == nil || !c.everyTimeOK(n, st)) {
+	if volatile && (c.inv == nil || variant || !c.everyTimeOK(n, st)) {
 		return
 	}
 	if !cacheableValue(st.config) {
@@ -649,6 +657,15 @@ func (c *compilation) keepRender(n *Node, key string, st *renderState) {
 				return // its value is not in the fingerprint
 			}
 		}
+	}
+	if variant {
+		pp.mu.Lock()
+		if pp.variantsKnown == nil {
+			pp.variantsKnown = map[string]bool{}
+		}
+		pp.variantsKnown[variantID(n)] = true
+		pp.mu.Unlock()
+		return
 	}
 	if volatile {
 		pp.mu.Lock()

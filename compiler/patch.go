@@ -1172,10 +1172,15 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			}
 			warehouseTests = append(warehouseTests, t)
 		}
-		// (nodes that share a name, whose renders are not cached, are not
-		// patchable: a patch knows a node by its unique id)
-		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) && !c.sharesName(n) {
-			if _, ok := c.pp.entries[n.UniqueID]; !ok && !everyTime[n.UniqueID] {
+		if n.testCall == nil && (n.ResourceType == TypeModel || n.ResourceType == TypeSnapshot || n.ResourceType == TypeTest || n.ResourceType == TypeAnalysis) {
+			// nodes that share a name are never cached nor patchable (a
+			// patch knows a node by its unique id): each render must be one
+			// that could be cached, not volatile (keepRender)
+			if c.sharesName(n) {
+				if !c.pp.variantsKnown[variantID(n)] {
+					return nil, variantID(n) + "'s render could not be cached"
+				}
+			} else if _, ok := c.pp.entries[n.UniqueID]; !ok && !everyTime[n.UniqueID] {
 				return nil, n.UniqueID + "'s render is not cached"
 			}
 		}
