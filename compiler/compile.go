@@ -1637,7 +1637,10 @@ func (c *compilation) renderNodes(nodes []*Node, quiet bool) {
 // name) by its id and place; no node has it as its id.
 func variantID(n *Node) string {
 	id := n.UniqueID + " (" + n.Path
-	if n.blockLine > 0 {
+	switch {
+	case n.relationAt[0] > 0: // a YAML snapshot: its entry's line
+		id += fmt.Sprintf(":%d", n.yamlLine)
+	case n.blockLine > 0: // a snapshot file's block
 		id += fmt.Sprintf(":%d", n.blockLine)
 	}
 	return id + ")"

@@ -396,7 +396,11 @@ func (c *compilation) disabledReads(models []disabledModel) (all, fixed []string
 		if n.Enabled() {
 			continue
 		}
-		if st := c.states[n.UniqueID]; st != nil {
+		st := c.states[n.UniqueID]
+		if c.sharesName(n) { // (states holds the enabled variant's)
+			st = c.variantStates[variantID(n)]
+		}
+		if st != nil {
 			for _, k := range readKeys(st.targets) {
 				keys[k] = true
 				if !isModel[n.UniqueID] {

@@ -106,6 +106,12 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 			m := c.refTarget(e.name)
 			if m != nil && m.UniqueID != e.id && m.ResourceType == TypeModel && m.Package != proj.Name &&
 				e.id == TypeModel+"."+proj.Name+"."+e.name && c.projectOf(e.file) == proj {
+				// unless the root project has a model of the name,
+				// disabled: the entry is its (entryNodes), it tests
+				// nothing enabled (found by review 42b)
+				if _, disabled := slices.BinarySearch(snap.Disabled, e.id); disabled {
+					return nil, nil, why + "the root project's disabled model of its name has the entry"
+				}
 				// the root project's YAML testing a package's model (as
 				// the whole compile finds it: by name); its tests are the
 				// root project's (genericTest)
