@@ -1077,6 +1077,13 @@ func (w *stepWriter) write(files map[string]string, removed []string, remove fun
 
 func runPatchSteps(t *testing.T, steps []patchStep) {
 	t.Helper()
+	runPatchStepsWith(t, steps, nil)
+}
+
+// runPatchStepsWith is runPatchSteps, with more of each step's compile
+// options set by with (when not nil).
+func runPatchStepsWith(t *testing.T, steps []patchStep, with func(i int, opt *Options)) {
+	t.Helper()
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
 	w := newStepWriter(t, dir)
@@ -1088,7 +1095,11 @@ func runPatchSteps(t *testing.T, steps []patchStep) {
 		if s.link != "" {
 			require.NoError(t, os.Symlink("user@host.4242:1700000000", filepath.Join(dir, s.link)))
 		}
-		checkPatchStep(t, i, s, Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars, Target: s.target})
+		opt := Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars, Target: s.target}
+		if with != nil {
+			with(i, &opt)
+		}
+		checkPatchStep(t, i, s, opt)
 	}
 }
 

@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 )
@@ -318,17 +317,9 @@ func TestReview42SnapshotVariants(t *testing.T) {
 // (the cold and the warm compile of a step share it).
 func r42RunSteps(t *testing.T, steps []patchStep) {
 	t.Helper()
-	t.Setenv("MART_PROFILES_DIR", "")
-	dir := t.TempDir()
-	w := newStepWriter(t, dir)
-	for i, s := range steps {
-		for k, v := range s.env {
-			t.Setenv(k, v)
-		}
-		w.write(s.files, s.remove, os.Remove)
-		checkPatchStep(t, i, s, Options{ProjectDir: dir, InvocationID: "inv", Vars: s.vars, Target: s.target,
-			RunStartedAt: fmt.Sprintf("2026-01-01 00:00:%02d.000000+00:00", i)})
-	}
+	runPatchStepsWith(t, steps, func(i int, opt *Options) {
+		opt.RunStartedAt = fmt.Sprintf("2026-01-01 00:00:%02d.000000+00:00", i)
+	})
 }
 
 // TestReview42VariantVolatile: a variant reads run_started_at (each
