@@ -260,7 +260,17 @@ func (p *mutatedProject) editEntries() string {
 		}
 		beside := p.pick(models)
 		name := fmt.Sprintf("ent_%d", p.n)
-		p.write(filepath.ToSlash(filepath.Join(filepath.Dir(beside), name+".sql")), fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pick(p.modelNames())))
+		// it refs a layer's model: one disabled by target or folder (which
+		// fails the compile) would stay refed by it, renamed or not, and
+		// no later step would mend the project (seed 70630 was never
+		// patched again)
+		var layers []string
+		for _, f := range p.files("models", ".sql") {
+			if strings.HasPrefix(f, "models/layer_") {
+				layers = append(layers, modelNameRE.FindStringSubmatch(f)[1])
+			}
+		}
+		p.write(filepath.ToSlash(filepath.Join(filepath.Dir(beside), name+".sql")), fmt.Sprintf("select id, name, amount from {{ ref('%s') }}\n", p.pick(layers)))
 		y := schema(beside)
 		p.write(y, strings.Replace(p.read(y), "models:\n", "models:\n"+entry(name), 1))
 		return "new model " + name + " with its entry"
