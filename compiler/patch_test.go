@@ -1085,6 +1085,19 @@ func (w *stepWriter) write(files map[string]string, removed []string, remove fun
 	}
 }
 
+// withFiles is base's files (not changed) with the path-text pairs kv
+// written over them.
+func withFiles(base map[string]string, kv ...string) map[string]string {
+	m := map[string]string{}
+	for k, v := range base {
+		m[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
 func runPatchSteps(t *testing.T, steps []patchStep) {
 	t.Helper()
 	runPatchStepsWith(t, steps, nil)

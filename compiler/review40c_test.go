@@ -42,17 +42,6 @@ func r40cPkg() map[string]string {
 	}
 }
 
-func r40cWith(base map[string]string, kv ...string) map[string]string {
-	m := map[string]string{}
-	for k, v := range base {
-		m[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}
-
 // r40cRun is `mart run --select ids` (after the step's edit, before the
 // compile the step compares): loaded from the snapshot with PatchForRun,
 // the selected nodes and their parents must be the cold compile's (SQL,
@@ -245,7 +234,7 @@ func TestReview40cRunTests(t *testing.T) {
 func TestReview40cPackageVarInYAML(t *testing.T) {
 	pp := func(x string) string { return "name: pk\nversion: \"1.0.0\"\nvars:\n  x: " + x + "\n  y: 1\n" }
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r40cWith(r40cPkg(), "mart.yml", r40cProj, "models/m.sql", "select * from {{ ref('pm') }}\n",
+		{name: "cold", files: withFiles(r40cPkg(), "mart.yml", r40cProj, "models/m.sql", "select * from {{ ref('pm') }}\n",
 			"dbt_packages/pk/dbt_project.yml", pp("10"),
 			"dbt_packages/pk/models/pm.sql", "select {{ var('y') }} as x\n",
 			"dbt_packages/pk/models/_p.yml", "version: 2\nmodels:\n  - name: pm\n    description: \"x is {{ var('x') }}\"\n    config:\n      tags: [\"t{{ var('x') }}\"]\n    columns:\n      - name: x\n        data_tests: [{accepted_values: {values: [\"{{ var('x') }}\"]}}]\n",
@@ -312,7 +301,7 @@ func TestReview40cPackageEphemeral(t *testing.T) {
 		return "{{ config(materialized='ephemeral') }}\nselect " + n + " as id, {{ pk.pmac() }} as k\n"
 	}
 	r39Run(t, []r39Step{
-		{patchStep: patchStep{name: "cold", files: r40cWith(r40cPkg(), "mart.yml", r40cProj,
+		{patchStep: patchStep{name: "cold", files: withFiles(r40cPkg(), "mart.yml", r40cProj,
 			"dbt_packages/pk/models/pe.sql", pe("1"),
 			"dbt_packages/pk/models/pf.sql", "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('pe') }}\n",
 			"models/m.sql", "select * from {{ ref('pf') }}\n", "models/n.sql", "select * from {{ ref('m') }}\n",

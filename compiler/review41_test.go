@@ -56,17 +56,6 @@ import (
 
 const r41Proj = "name: r41\nversion: \"1.0.0\"\n"
 
-func r41With(base map[string]string, kv ...string) map[string]string {
-	m := map[string]string{}
-	for k, v := range base {
-		m[k] = v
-	}
-	for i := 0; i < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}
-
 // r41RefMacro is a root (or package) ref override that marks what it
 // returns with tag, calling builtins.ref with what it was given.
 func r41RefMacro(tag string) string {
@@ -134,7 +123,7 @@ func TestReview41RefOverrideVar(t *testing.T) {
 		"{% if var('limit_refs', false) %}{% do return('(select * from ' ~ rel ~ ' limit 1)') %}{% endif %}" +
 		"{% do return(rel) %}{% endmacro %}\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r41With(r41RefBase(), "macros/ref.sql", m)},
+		{name: "cold", files: withFiles(r41RefBase(), "macros/ref.sql", m)},
 		{name: "--vars limit", vars: map[string]any{"limit_refs": true}, any: true},
 		{name: "edit under --vars", vars: map[string]any{"limit_refs": true}, files: map[string]string{"models/b.sql": "select * from {{ ref('a') }}\n"}, any: true},
 		{name: "no --vars", any: true},
@@ -163,7 +152,7 @@ func TestReview41RefOverrideRecursion(t *testing.T) {
 // hold a ref() (relationships).
 func TestReview41RefOverrideReachesTests(t *testing.T) {
 	dir := t.TempDir()
-	for rel, text := range r41With(r41RefBase(), "macros/ref.sql", r41RefMacro("ovr")) {
+	for rel, text := range withFiles(r41RefBase(), "macros/ref.sql", r41RefMacro("ovr")) {
 		writeProjectFile(t, dir, rel, text)
 	}
 	t.Setenv("MART_PROFILES_DIR", "")
@@ -452,7 +441,7 @@ func TestReview41PackageVariantYAML(t *testing.T) {
 // "described twice" error.
 func TestReview41PackageVariantBothYAML(t *testing.T) {
 	dir := t.TempDir()
-	for rel, text := range r41With(r41PkgVariant(), "models/_r.yml", "version: 2\nmodels:\n  - name: orders\n    description: the root's orders\n") {
+	for rel, text := range withFiles(r41PkgVariant(), "models/_r.yml", "version: 2\nmodels:\n  - name: orders\n    description: the root's orders\n") {
 		writeProjectFile(t, dir, rel, text)
 	}
 	t.Setenv("MART_PROFILES_DIR", "")

@@ -40,33 +40,25 @@ import (
 
 const r42Proj = "name: r42\nversion: \"1.0.0\"\n"
 
-func r42Files(kv ...string) map[string]string {
-	m := map[string]string{}
-	for i := 0; i < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}
-
 // TestReview42SeedVariants: two seeds of one name, one disabled by its
 // folder config: a patch knows a seed by its unique id, which both have.
 func TestReview42SeedVariants(t *testing.T) {
 	proj := r42Proj + "seeds:\n  r42:\n    b:\n      +enabled: false\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"seeds/a/s.csv", "id,v\n1,a\n",
 			"seeds/b/s.csv", "id,v\n1,b\n",
 			"models/m.sql", "select * from {{ ref('s') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
-		{name: "the enabled seed's rows", any: true, files: r42Files("seeds/a/s.csv", "id,v\n1,a\n2,aa\n")},
-		{name: "the disabled seed's rows", any: true, files: r42Files("seeds/b/s.csv", "id,v\n1,b\n2,bb\n")},
-		{name: "the disabled seed's header", any: true, files: r42Files("seeds/b/s.csv", "id,w\n1,b\n")},
-		{name: "the enabled seed's header", any: true, files: r42Files("seeds/a/s.csv", "id,w\n1,a\n")},
-		{name: "then a model's SQL", patched: true, files: r42Files("models/other.sql", "select 3 as id\n")},
-		{name: "swapped", any: true, files: r42Files("mart.yml", r42Proj+"seeds:\n  r42:\n    a:\n      +enabled: false\n")},
-		{name: "the now disabled seed's rows", any: true, files: r42Files("seeds/a/s.csv", "id,w\n1,a\n3,x\n")},
-		{name: "the now enabled seed's rows", any: true, files: r42Files("seeds/b/s.csv", "id,w\n1,b\n3,y\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the enabled seed's rows", any: true, files: withFiles(nil, "seeds/a/s.csv", "id,v\n1,a\n2,aa\n")},
+		{name: "the disabled seed's rows", any: true, files: withFiles(nil, "seeds/b/s.csv", "id,v\n1,b\n2,bb\n")},
+		{name: "the disabled seed's header", any: true, files: withFiles(nil, "seeds/b/s.csv", "id,w\n1,b\n")},
+		{name: "the enabled seed's header", any: true, files: withFiles(nil, "seeds/a/s.csv", "id,w\n1,a\n")},
+		{name: "then a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
+		{name: "swapped", any: true, files: withFiles(nil, "mart.yml", r42Proj+"seeds:\n  r42:\n    a:\n      +enabled: false\n")},
+		{name: "the now disabled seed's rows", any: true, files: withFiles(nil, "seeds/a/s.csv", "id,w\n1,a\n3,x\n")},
+		{name: "the now enabled seed's rows", any: true, files: withFiles(nil, "seeds/b/s.csv", "id,w\n1,b\n3,y\n")},
 	})
 }
 
@@ -78,14 +70,14 @@ func TestReview42SeedVariantsYAML(t *testing.T) {
 		return "version: 2\nseeds:\n  - name: s\n    description: " + desc + "\n    columns:\n      - name: id\n        data_tests: [not_null]\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"seeds/a/s.csv", "id,v\n1,a\n",
 			"seeds/b/s.csv", "id,v\n1,b\n",
 			"seeds/_s.yml", yml("the seed"),
 			"models/m.sql", "select * from {{ ref('s') }}\n")},
-		{name: "the description", any: true, files: r42Files("seeds/_s.yml", yml("the seed, described"))},
-		{name: "a test more", any: true, files: r42Files("seeds/_s.yml", strings.Replace(yml("x"), "[not_null]", "[not_null, unique]", 1))},
-		{name: "a model's SQL", patched: true, files: r42Files("models/m.sql", "select id from {{ ref('s') }}\n")},
+		{name: "the description", any: true, files: withFiles(nil, "seeds/_s.yml", yml("the seed, described"))},
+		{name: "a test more", any: true, files: withFiles(nil, "seeds/_s.yml", strings.Replace(yml("x"), "[not_null]", "[not_null, unique]", 1))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('s') }}\n")},
 	})
 }
 
@@ -93,35 +85,35 @@ func TestReview42SeedVariantsYAML(t *testing.T) {
 // block; the docs file is edited.
 func TestReview42VariantDocs(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/docs.md", "{% docs o_doc %}the o{% enddocs %}\n{% docs id_doc %}the id{% enddocs %}\n",
 			"models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        description: '{{ doc(\"id_doc\") }}'\n        data_tests: [unique]\n")},
-		{name: "the docs block of the name", any: true, files: r42Files("models/docs.md", "{% docs o_doc %}the o, edited{% enddocs %}\n{% docs id_doc %}the id{% enddocs %}\n")},
-		{name: "the column's docs block", any: true, files: r42Files("models/docs.md", "{% docs o_doc %}the o, edited{% enddocs %}\n{% docs id_doc %}the id, edited{% enddocs %}\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
-		{name: "the column's description inline", any: true, files: r42Files("models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        description: inline\n        data_tests: [unique]\n")},
-		{name: "the test changed", any: true, files: r42Files("models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        description: inline\n        data_tests: [not_null]\n")},
-		{name: "a test added", any: true, files: r42Files("models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        description: inline\n        data_tests: [not_null, unique]\n")},
+		{name: "the docs block of the name", any: true, files: withFiles(nil, "models/docs.md", "{% docs o_doc %}the o, edited{% enddocs %}\n{% docs id_doc %}the id{% enddocs %}\n")},
+		{name: "the column's docs block", any: true, files: withFiles(nil, "models/docs.md", "{% docs o_doc %}the o, edited{% enddocs %}\n{% docs id_doc %}the id, edited{% enddocs %}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the column's description inline", any: true, files: withFiles(nil, "models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        description: inline\n        data_tests: [unique]\n")},
+		{name: "the test changed", any: true, files: withFiles(nil, "models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        description: inline\n        data_tests: [not_null]\n")},
+		{name: "a test added", any: true, files: withFiles(nil, "models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        description: inline\n        data_tests: [not_null, unique]\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the docs", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/docs.md", "{% docs o_doc %}the o, again{% enddocs %}\n{% docs id_doc %}the id{% enddocs %}\n")},
-		{name: "swapped: the tests", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        data_tests: [unique]\n")},
+		{name: "swapped: the docs", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/docs.md", "{% docs o_doc %}the o, again{% enddocs %}\n{% docs id_doc %}the id{% enddocs %}\n")},
+		{name: "swapped: the tests", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: '{{ doc(\"o_doc\") }}'\n    columns:\n      - name: id\n        data_tests: [unique]\n")},
 	})
 }
 
 // TestReview42VariantEnvVar: env_var() picks the variant.
 func TestReview42VariantEnvVar(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", env: map[string]string{"R42_MODE": "dev"}, files: r42Files("mart.yml", r42Proj,
+		{name: "cold", env: map[string]string{"R42_MODE": "dev"}, files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{{ config(enabled=env_var('R42_MODE', 'dev') == 'dev') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=env_var('R42_MODE', 'dev') == 'prod', materialized='table') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the env swaps", patched: false, env: map[string]string{"R42_MODE": "prod"}},
-		{name: "then a model's SQL", patched: true, files: r42Files("models/other.sql", "select 3 as id\n")},
+		{name: "then a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
 		{name: "the env back", patched: false, env: map[string]string{"R42_MODE": "dev"}},
 	})
 }
@@ -130,13 +122,13 @@ func TestReview42VariantEnvVar(t *testing.T) {
 // the disabled variant calls.
 func TestReview42VariantEnvVarInMacro(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", env: map[string]string{"R42_M2": "dev"}, files: r42Files("mart.yml", r42Proj,
+		{name: "cold", env: map[string]string{"R42_M2": "dev"}, files: withFiles(nil, "mart.yml", r42Proj,
 			"macros/mode.sql", "{% macro mode_is(m) %}{{ return(env_var('R42_M2', 'dev') == m) }}{% endmacro %}\n",
 			"models/a/o.sql", "{{ config(enabled=env_var('R42_M2', 'dev') != 'prod') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=mode_is('prod')) }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the env swaps", patched: false, env: map[string]string{"R42_M2": "prod"}},
 		{name: "the env back", patched: false, env: map[string]string{"R42_M2": "dev"}},
 	})
@@ -146,17 +138,17 @@ func TestReview42VariantEnvVarInMacro(t *testing.T) {
 func TestReview42VariantTarget(t *testing.T) {
 	profiles := "r42:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n    prod:\n      type: duckdb\n      path: prod.duckdb\n      schema: prod\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj+"profile: r42\n", "profiles.yml", profiles,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj+"profile: r42\n", "profiles.yml", profiles,
 			"models/a/o.sql", "{{ config(enabled=target.name != 'prod') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=target.name == 'prod', alias='o_prod') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "prod", any: true, target: "prod"},
-		{name: "prod: a model's SQL", any: true, target: "prod", files: r42Files("models/other.sql", "select 3 as id\n")},
-		{name: "prod: the reader", any: true, target: "prod", files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "prod: a model's SQL", any: true, target: "prod", files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
+		{name: "prod: the reader", any: true, target: "prod", files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
 		{name: "dev", any: true, target: "dev"},
-		{name: "dev: the reader", any: true, target: "dev", files: r42Files("models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
+		{name: "dev: the reader", any: true, target: "dev", files: withFiles(nil, "models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
 	})
 }
 
@@ -170,22 +162,22 @@ func TestReview42VariantEphemeral(t *testing.T) {
 		return "{{ config(enabled=var('o', 'a') == 'b', materialized='table') }}\n" + sql
 	}
 	steps := []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", a("select 1 as id\n"),
 			"models/b/o.sql", b("select 2 as id\n"),
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/n.sql", "select * from {{ ref('m') }}\n",
 			"models/_o.yml", "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [unique]\n")},
-		{name: "the reader", patched: true, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
-		{name: "the ephemeral variant", patched: false, files: r42Files("models/a/o.sql", a("select 11 as id\n"))},
-		{name: "the reader again", patched: true, files: r42Files("models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
-		{name: "the disabled variant", patched: false, files: r42Files("models/b/o.sql", b("select 22 as id\n"))},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the ephemeral variant", patched: false, files: withFiles(nil, "models/a/o.sql", a("select 11 as id\n"))},
+		{name: "the reader again", patched: true, files: withFiles(nil, "models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
+		{name: "the disabled variant", patched: false, files: withFiles(nil, "models/b/o.sql", b("select 22 as id\n"))},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/m.sql", "select id, 2 as x from {{ ref('o') }}\n")},
-		{name: "swapped: the ephemeral, disabled", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/a/o.sql", a("select 111 as id\n"))},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/m.sql", "select id, 2 as x from {{ ref('o') }}\n")},
+		{name: "swapped: the ephemeral, disabled", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/a/o.sql", a("select 111 as id\n"))},
 		{name: "back", any: true},
-		{name: "a new reader", any: true, files: r42Files("models/p.sql", "select * from {{ ref('o') }} -- p\n")},
-		{name: "the new reader edited", patched: true, files: r42Files("models/p.sql", "select id from {{ ref('o') }} -- p\n")},
+		{name: "a new reader", any: true, files: withFiles(nil, "models/p.sql", "select * from {{ ref('o') }} -- p\n")},
+		{name: "the new reader edited", patched: true, files: withFiles(nil, "models/p.sql", "select id from {{ ref('o') }} -- p\n")},
 	}
 	runPatchSteps(t, steps)
 }
@@ -203,23 +195,23 @@ func TestReview42VariantRelationRead(t *testing.T) {
 		return "{% set r = ref('o') %}\nselect '{{ r.identifier }}' as ident, '{{ r.schema }}' as sch, " + x + " as x from {{ r }}\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", a("o_a"),
 			"models/b/o.sql", b("bee"),
 			"models/m.sql", reader("1"),
 			"models/other.sql", "select 1 as id\n")},
-		{name: "the reader", patched: true, files: r42Files("models/m.sql", reader("2"))},
-		{name: "the enabled variant's alias", patched: false, files: r42Files("models/a/o.sql", a("o_aa"))},
-		{name: "the reader after it", patched: true, files: r42Files("models/m.sql", reader("3"))},
-		{name: "the disabled variant's schema", patched: false, files: r42Files("models/b/o.sql", b("beee"))},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/m.sql", reader("2"))},
+		{name: "the enabled variant's alias", patched: false, files: withFiles(nil, "models/a/o.sql", a("o_aa"))},
+		{name: "the reader after it", patched: true, files: withFiles(nil, "models/m.sql", reader("3"))},
+		{name: "the disabled variant's schema", patched: false, files: withFiles(nil, "models/b/o.sql", b("beee"))},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/m.sql", reader("4"))},
-		{name: "swapped: the disabled's alias", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/a/o.sql", a("o_aaa"))},
-		{name: "swapped: folder config of the enabled", any: true, vars: map[string]any{"o": "b"}, files: r42Files("mart.yml", r42Proj+"models:\n  r42:\n    b:\n      +alias: o_bee\n")},
-		{name: "swapped: a model's SQL", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/other.sql", "select 2 as id\n")},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/m.sql", reader("4"))},
+		{name: "swapped: the disabled's alias", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/a/o.sql", a("o_aaa"))},
+		{name: "swapped: folder config of the enabled", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "mart.yml", r42Proj+"models:\n  r42:\n    b:\n      +alias: o_bee\n")},
+		{name: "swapped: a model's SQL", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "back", any: true},
-		{name: "folder config of the disabled", any: true, files: r42Files("mart.yml", r42Proj+"models:\n  r42:\n    b:\n      +alias: o_beee\n")},
-		{name: "the reader, last", any: true, files: r42Files("models/m.sql", reader("5"))},
+		{name: "folder config of the disabled", any: true, files: withFiles(nil, "mart.yml", r42Proj+"models:\n  r42:\n    b:\n      +alias: o_beee\n")},
+		{name: "the reader, last", any: true, files: withFiles(nil, "models/m.sql", reader("5"))},
 	})
 }
 
@@ -231,21 +223,21 @@ func TestReview42VariantUnitTest(t *testing.T) {
 	a := func(sql string) string { return "{{ config(enabled=var('o', 'a') == 'a') }}\n" + sql }
 	b := func(sql string) string { return "{{ config(enabled=var('o', 'a') == 'b') }}\n" + sql }
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/src.sql", "select 1 as id\n",
 			"models/a/o.sql", a("select id from {{ ref('src') }}\n"),
 			"models/b/o.sql", b("select id + 1 as id from {{ ref('src') }}\n"),
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/_unit.yml", unit("          - {id: 1}\n"))},
-		{name: "the unit test's rows", any: true, files: r42Files("models/_unit.yml", unit("          - {id: 2}\n"))},
-		{name: "a model's SQL", any: true, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
-		{name: "the input's SQL", any: true, files: r42Files("models/src.sql", "select 2 as id\n")},
-		{name: "the enabled variant", patched: false, files: r42Files("models/a/o.sql", a("select id, 1 as x from {{ ref('src') }}\n"))},
-		{name: "the disabled variant reads another", patched: false, files: r42Files("models/b/o.sql", b("select id from {{ ref('m') }}\n"))},
+		{name: "the unit test's rows", any: true, files: withFiles(nil, "models/_unit.yml", unit("          - {id: 2}\n"))},
+		{name: "a model's SQL", any: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the input's SQL", any: true, files: withFiles(nil, "models/src.sql", "select 2 as id\n")},
+		{name: "the enabled variant", patched: false, files: withFiles(nil, "models/a/o.sql", a("select id, 1 as x from {{ ref('src') }}\n"))},
+		{name: "the disabled variant reads another", patched: false, files: withFiles(nil, "models/b/o.sql", b("select id from {{ ref('m') }}\n"))},
 		{name: "swapped: a cycle? no: m reads o", coldFails: true, vars: map[string]any{"o": "b"}},
-		{name: "the disabled back", any: true, files: r42Files("models/b/o.sql", b("select id + 1 as id from {{ ref('src') }}\n"))},
+		{name: "the disabled back", any: true, files: withFiles(nil, "models/b/o.sql", b("select id + 1 as id from {{ ref('src') }}\n"))},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the unit test's rows", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/_unit.yml", unit("          - {id: 3}\n"))},
+		{name: "swapped: the unit test's rows", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/_unit.yml", unit("          - {id: 3}\n"))},
 	})
 }
 
@@ -253,7 +245,7 @@ func TestReview42VariantUnitTest(t *testing.T) {
 // and a singular test that refs a variant model.
 func TestReview42VariantSingularTests(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < 0{% endmacro %}\n{% macro other() %}1{% endmacro %}\n",
 			"models/a/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 2 as id\n",
@@ -261,29 +253,29 @@ func TestReview42VariantSingularTests(t *testing.T) {
 			"tests/a/t.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\n{{ chk(ref('o')) }}\n",
 			"tests/b/t.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect * from {{ ref('o') }} where id > 100\n",
 			"tests/reads.sql", "select * from {{ ref('o') }} where id is null\n")},
-		{name: "the test reading o", patched: true, files: r42Files("tests/reads.sql", "select * from {{ ref('o') }} where id is null -- e\n")},
-		{name: "the macro the enabled test calls", patched: false, files: r42Files("macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -1{% endmacro %}\n{% macro other() %}1{% endmacro %}\n")},
-		{name: "the other macro of its file", patched: false, files: r42Files("macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -1{% endmacro %}\n{% macro other() %}2{% endmacro %}\n")},
-		{name: "the disabled test", patched: false, files: r42Files("tests/b/t.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect * from {{ ref('o') }} where id > 200\n")},
+		{name: "the test reading o", patched: true, files: withFiles(nil, "tests/reads.sql", "select * from {{ ref('o') }} where id is null -- e\n")},
+		{name: "the macro the enabled test calls", patched: false, files: withFiles(nil, "macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -1{% endmacro %}\n{% macro other() %}1{% endmacro %}\n")},
+		{name: "the other macro of its file", patched: false, files: withFiles(nil, "macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -1{% endmacro %}\n{% macro other() %}2{% endmacro %}\n")},
+		{name: "the disabled test", patched: false, files: withFiles(nil, "tests/b/t.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect * from {{ ref('o') }} where id > 200\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the test reading o", any: true, vars: map[string]any{"o": "b"}, files: r42Files("tests/reads.sql", "select * from {{ ref('o') }} where id is null -- f\n")},
-		{name: "swapped: the disabled test's macro", any: true, vars: map[string]any{"o": "b"}, files: r42Files("macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -2{% endmacro %}\n{% macro other() %}2{% endmacro %}\n")},
+		{name: "swapped: the test reading o", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "tests/reads.sql", "select * from {{ ref('o') }} where id is null -- f\n")},
+		{name: "swapped: the disabled test's macro", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -2{% endmacro %}\n{% macro other() %}2{% endmacro %}\n")},
 	})
 }
 
 // TestReview42VariantAnalyses: analyses of one name, one disabled.
 func TestReview42VariantAnalyses(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/m.sql", "select 1 as id\n",
 			"analyses/a/an.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect * from {{ ref('m') }}\n",
 			"analyses/b/an.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect id from {{ ref('m') }}\n",
 			"analyses/_an.yml", "version: 2\nanalyses:\n  - name: an\n    description: the analysis\n")},
-		{name: "the model", patched: true, files: r42Files("models/m.sql", "select 2 as id\n")},
-		{name: "the enabled analysis", patched: false, files: r42Files("analyses/a/an.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect id, 1 as x from {{ ref('m') }}\n")},
-		{name: "the description", any: true, files: r42Files("analyses/_an.yml", "version: 2\nanalyses:\n  - name: an\n    description: the analysis, described\n")},
+		{name: "the model", patched: true, files: withFiles(nil, "models/m.sql", "select 2 as id\n")},
+		{name: "the enabled analysis", patched: false, files: withFiles(nil, "analyses/a/an.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect id, 1 as x from {{ ref('m') }}\n")},
+		{name: "the description", any: true, files: withFiles(nil, "analyses/_an.yml", "version: 2\nanalyses:\n  - name: an\n    description: the analysis, described\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the model", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/m.sql", "select 3 as id\n")},
+		{name: "swapped: the model", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/m.sql", "select 3 as id\n")},
 	})
 }
 
@@ -294,22 +286,22 @@ func TestReview42SnapshotVariants(t *testing.T) {
 		return "{% snapshot " + name + " %}\n{{ config(unique_key='id', strategy='check', check_cols='all', enabled=" + en + ") }}\n" + body + "\n{% endsnapshot %}\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/base.sql", "select 1 as id\n",
 			"models/other.sql", "select 1 as id\n",
 			"snapshots/one.sql", block("s", "var('o', 'a') == 'a'", "select id from {{ ref('base') }}"),
 			"snapshots/many.sql", block("t", "true", "select id from {{ ref('base') }}")+block("s", "var('o', 'a') == 'b'", "select id, 2 as x from {{ ref('base') }}"),
 			"models/reads.sql", "select * from {{ ref('s') }}\n",
 			"snapshots/_s.yml", "version: 2\nsnapshots:\n  - name: s\n    description: the s\n    columns:\n      - name: id\n        data_tests: [not_null]\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
-		{name: "the reader", patched: true, files: r42Files("models/reads.sql", "select id from {{ ref('s') }}\n")},
-		{name: "the single file's", patched: false, files: r42Files("snapshots/one.sql", block("s", "var('o', 'a') == 'a'", "select id, 1 as y from {{ ref('base') }}"))},
-		{name: "the description", any: true, files: r42Files("snapshots/_s.yml", "version: 2\nsnapshots:\n  - name: s\n    description: the s!\n    columns:\n      - name: id\n        data_tests: [not_null]\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/reads.sql", "select id from {{ ref('s') }}\n")},
+		{name: "the single file's", patched: false, files: withFiles(nil, "snapshots/one.sql", block("s", "var('o', 'a') == 'a'", "select id, 1 as y from {{ ref('base') }}"))},
+		{name: "the description", any: true, files: withFiles(nil, "snapshots/_s.yml", "version: 2\nsnapshots:\n  - name: s\n    description: the s!\n    columns:\n      - name: id\n        data_tests: [not_null]\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/reads.sql", "select id, 1 as z from {{ ref('s') }}\n")},
-		{name: "swapped: the test", any: true, vars: map[string]any{"o": "b"}, files: r42Files("snapshots/_s.yml", "version: 2\nsnapshots:\n  - name: s\n    description: the s!\n    columns:\n      - name: id\n        data_tests: [unique]\n")},
-		{name: "swapped: the file of several's blocks swap", any: true, vars: map[string]any{"o": "b"}, files: r42Files("snapshots/many.sql", block("s", "var('o', 'a') == 'b'", "select id, 2 as x from {{ ref('base') }}")+block("t", "true", "select id from {{ ref('base') }}"))},
-		{name: "swapped: the base", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/base.sql", "select 3 as id\n")},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/reads.sql", "select id, 1 as z from {{ ref('s') }}\n")},
+		{name: "swapped: the test", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "snapshots/_s.yml", "version: 2\nsnapshots:\n  - name: s\n    description: the s!\n    columns:\n      - name: id\n        data_tests: [unique]\n")},
+		{name: "swapped: the file of several's blocks swap", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "snapshots/many.sql", block("s", "var('o', 'a') == 'b'", "select id, 2 as x from {{ ref('base') }}")+block("t", "true", "select id from {{ ref('base') }}"))},
+		{name: "swapped: the base", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/base.sql", "select 3 as id\n")},
 	})
 }
 
@@ -327,12 +319,12 @@ func r42RunSteps(t *testing.T, steps []patchStep) {
 // the next.
 func TestReview42VariantVolatile(t *testing.T) {
 	r42RunSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect 1 as id, '{{ run_started_at }}' as ts\n",
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", any: true, files: r42Files("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "nothing", any: true},
 	})
 }
@@ -341,7 +333,7 @@ func TestReview42VariantVolatile(t *testing.T) {
 // computed name (var(k)): its scan of the text finds no name.
 func TestReview42VariantComputedVar(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{{ config(enabled=true) }}\n{% set k = 'pick' %}\nselect {{ var(k, 1) }} as v\n",
 			"models/b/o.sql", "{{ config(enabled=false) }}\nselect 2 as v\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
@@ -354,12 +346,12 @@ func TestReview42VariantComputedVar(t *testing.T) {
 // renders; a model is added.
 func TestReview42VariantGraph(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{{ config(enabled=true) }}\nselect {{ graph.nodes | length }} as n\n",
 			"models/b/o.sql", "{{ config(enabled=false) }}\nselect 2 as n\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
-		{name: "a model added", any: true, files: r42Files("models/added.sql", "select 1 as id\n")},
-		{name: "a model's SQL", any: true, files: r42Files("models/m.sql", "select n from {{ ref('o') }}\n")},
+		{name: "a model added", any: true, files: withFiles(nil, "models/added.sql", "select 1 as id\n")},
+		{name: "a model's SQL", any: true, files: withFiles(nil, "models/m.sql", "select n from {{ ref('o') }}\n")},
 	})
 }
 
@@ -368,7 +360,7 @@ func TestReview42VariantGraph(t *testing.T) {
 // the other (the patch must see it).
 func TestReview42VariantComputedVarEnables(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{% set k = 'pick' %}{{ config(enabled=var(k, 'a') == 'a') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{% set k = 'pick' %}{{ config(enabled=var(k, 'a') == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
@@ -382,7 +374,7 @@ func TestReview42VariantComputedVarEnables(t *testing.T) {
 // cold compile rejects (duplicate name); the patch must too.
 func TestReview42VariantComputedVarBothEnabled(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "select 1 as id\n",
 			"models/b/o.sql", "{% set k = 'pick' %}{{ config(enabled=var(k, 'a') == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
@@ -395,19 +387,19 @@ func TestReview42VariantComputedVarBothEnabled(t *testing.T) {
 // variant is edited, enabled in its place, enabled beside it.
 func TestReview42VariantAddedToPatchable(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj+"models:\n  r42:\n    off:\n      +enabled: false\n",
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj+"models:\n  r42:\n    off:\n      +enabled: false\n",
 			"models/o.sql", "select 1 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/_o.yml", "version: 2\nmodels:\n  - name: o\n    description: the o\n    columns:\n      - name: id\n        data_tests: [unique]\n")},
-		{name: "o edited", patched: true, files: r42Files("models/o.sql", "select 2 as id\n")},
-		{name: "a disabled variant in the disabled folder", any: true, files: r42Files("models/off/o.sql", "select 3 as id\n")},
-		{name: "o edited again", any: true, files: r42Files("models/o.sql", "select 4 as id\n")},
-		{name: "the variant edited", any: true, files: r42Files("models/off/o.sql", "select 5 as id\n")},
-		{name: "the variant enabled too", coldFails: true, files: r42Files("models/off/o.sql", "{{ config(enabled=true) }}\nselect 5 as id\n")},
-		{name: "the first disabled", any: true, files: r42Files("models/o.sql", "{{ config(enabled=false) }}\nselect 4 as id\n")},
-		{name: "the reader", any: true, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "o edited", patched: true, files: withFiles(nil, "models/o.sql", "select 2 as id\n")},
+		{name: "a disabled variant in the disabled folder", any: true, files: withFiles(nil, "models/off/o.sql", "select 3 as id\n")},
+		{name: "o edited again", any: true, files: withFiles(nil, "models/o.sql", "select 4 as id\n")},
+		{name: "the variant edited", any: true, files: withFiles(nil, "models/off/o.sql", "select 5 as id\n")},
+		{name: "the variant enabled too", coldFails: true, files: withFiles(nil, "models/off/o.sql", "{{ config(enabled=true) }}\nselect 5 as id\n")},
+		{name: "the first disabled", any: true, files: withFiles(nil, "models/o.sql", "{{ config(enabled=false) }}\nselect 4 as id\n")},
+		{name: "the reader", any: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
 		{name: "the disabled one removed", any: true, remove: []string{"models/o.sql"}},
-		{name: "the one left edited", any: true, files: r42Files("models/off/o.sql", "{{ config(enabled=true) }}\nselect 6 as id\n")},
+		{name: "the one left edited", any: true, files: withFiles(nil, "models/off/o.sql", "{{ config(enabled=true) }}\nselect 6 as id\n")},
 	})
 }
 
@@ -415,17 +407,17 @@ func TestReview42VariantAddedToPatchable(t *testing.T) {
 // config reads a var; the var then enables it in place of the other.
 func TestReview42VariantAddedEnabledByVar(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect 1 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
-		{name: "o edited", patched: true, files: r42Files("models/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect 2 as id\n")},
-		{name: "a variant added", any: true, files: r42Files("models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
+		{name: "o edited", patched: true, files: withFiles(nil, "models/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect 2 as id\n")},
+		{name: "a variant added", any: true, files: withFiles(nil, "models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
 		{name: "back", any: true},
-		{name: "the variant moved", any: true, remove: []string{"models/b/o.sql"}, files: r42Files("models/c/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
-		{name: "the variant renamed", any: true, remove: []string{"models/c/o.sql"}, files: r42Files("models/c/o2.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
-		{name: "renamed back", any: true, remove: []string{"models/c/o2.sql"}, files: r42Files("models/c/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
+		{name: "the variant moved", any: true, remove: []string{"models/b/o.sql"}, files: withFiles(nil, "models/c/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
+		{name: "the variant renamed", any: true, remove: []string{"models/c/o.sql"}, files: withFiles(nil, "models/c/o2.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
+		{name: "renamed back", any: true, remove: []string{"models/c/o2.sql"}, files: withFiles(nil, "models/c/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 3 as id\n")},
 		{name: "swapped again", any: true, vars: map[string]any{"o": "b"}},
 	})
 }
@@ -442,34 +434,34 @@ func TestReview42VersionedVariants(t *testing.T) {
 	b := func(sql string) string { return "{{ config(enabled=var('o2', 'a') == 'b') }}\n" + sql }
 	reader := "select * from {{ ref('o') }} union all select * from {{ ref('o', v=2) }} union all select * from {{ ref('o', v=1) }}\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/o_v1.sql", "select 1 as id\n",
 			"models/a/o_v2.sql", a("select 2 as id\n"),
 			"models/b/o_v2.sql", b("select 22 as id\n"),
 			"models/m.sql", reader,
 			"models/other.sql", "select 1 as id\n",
 			"models/_o.yml", yml("2", ""))},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
-		{name: "the reader", patched: true, files: r42Files("models/m.sql", reader+"-- e\n")},
-		{name: "latest is 1", any: true, files: r42Files("models/_o.yml", yml("1", ""))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/m.sql", reader+"-- e\n")},
+		{name: "latest is 1", any: true, files: withFiles(nil, "models/_o.yml", yml("1", ""))},
 		{name: "latest is 1: swapped", any: true, vars: map[string]any{"o2": "b"}},
-		{name: "latest is 2 again, swapped", any: true, vars: map[string]any{"o2": "b"}, files: r42Files("models/_o.yml", yml("2", ""))},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o2": "b"}, files: r42Files("models/m.sql", reader+"-- f\n")},
-		{name: "the description", any: true, files: r42Files("models/_o.yml", strings.Replace(yml("2", ""), "the o", "the o!", 1))},
-		{name: "v2's own description", any: true, files: r42Files("models/_o.yml", strings.Replace(yml("2", ""), "      - v: 2\n", "      - v: 2\n        description: version two\n", 1))},
-		{name: "v2's columns and a test", any: true, files: r42Files("models/_o.yml", "version: 2\nmodels:\n  - name: o\n    latest_version: 2\n    columns:\n      - name: id\n        data_tests: [unique]\n    versions:\n      - v: 1\n      - v: 2\n")},
-		{name: "v2's YAML config disables (the files' config wins)", any: true, files: r42Files("models/_o.yml", strings.Replace(yml("2", ""), "      - v: 2\n", "      - v: 2\n        config:\n          enabled: false\n          tags: [two]\n", 1))},
-		{name: "back", any: true, files: r42Files("models/_o.yml", yml("2", ""))},
-		{name: "an unversioned o, disabled", any: true, files: r42Files("models/legacy/o.sql", "{{ config(enabled=false) }}\nselect 0 as id\n")},
-		{name: "then the reader", any: true, files: r42Files("models/m.sql", reader+"-- g\n")},
+		{name: "latest is 2 again, swapped", any: true, vars: map[string]any{"o2": "b"}, files: withFiles(nil, "models/_o.yml", yml("2", ""))},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o2": "b"}, files: withFiles(nil, "models/m.sql", reader+"-- f\n")},
+		{name: "the description", any: true, files: withFiles(nil, "models/_o.yml", strings.Replace(yml("2", ""), "the o", "the o!", 1))},
+		{name: "v2's own description", any: true, files: withFiles(nil, "models/_o.yml", strings.Replace(yml("2", ""), "      - v: 2\n", "      - v: 2\n        description: version two\n", 1))},
+		{name: "v2's columns and a test", any: true, files: withFiles(nil, "models/_o.yml", "version: 2\nmodels:\n  - name: o\n    latest_version: 2\n    columns:\n      - name: id\n        data_tests: [unique]\n    versions:\n      - v: 1\n      - v: 2\n")},
+		{name: "v2's YAML config disables (the files' config wins)", any: true, files: withFiles(nil, "models/_o.yml", strings.Replace(yml("2", ""), "      - v: 2\n", "      - v: 2\n        config:\n          enabled: false\n          tags: [two]\n", 1))},
+		{name: "back", any: true, files: withFiles(nil, "models/_o.yml", yml("2", ""))},
+		{name: "an unversioned o, disabled", any: true, files: withFiles(nil, "models/legacy/o.sql", "{{ config(enabled=false) }}\nselect 0 as id\n")},
+		{name: "then the reader", any: true, files: withFiles(nil, "models/m.sql", reader+"-- g\n")},
 		{name: "the unversioned o gone", any: true, remove: []string{"models/legacy/o.sql"}},
-		{name: "v1 by defined_in, a file with variants", any: true, remove: []string{"models/o_v1.sql"}, files: r42Files(
+		{name: "v1 by defined_in, a file with variants", any: true, remove: []string{"models/o_v1.sql"}, files: withFiles(nil,
 			"models/_o.yml", strings.Replace(yml("2", ""), "      - v: 1\n", "      - v: 1\n        defined_in: o_one\n", 1),
 			"models/a/o_one.sql", "{{ config(enabled=var('o1', 'a') == 'a') }}\nselect 1 as id\n",
 			"models/b/o_one.sql", "{{ config(enabled=var('o1', 'a') == 'b') }}\nselect 11 as id\n")},
 		{name: "v1's variants swapped", any: true, vars: map[string]any{"o1": "b"}},
 		{name: "both swapped", any: true, vars: map[string]any{"o1": "b", "o2": "b"}},
-		{name: "both v1 enabled", coldFails: true, vars: map[string]any{"o2": "b"}, files: r42Files("models/b/o_one.sql", "select 11 as id\n")},
+		{name: "both v1 enabled", coldFails: true, vars: map[string]any{"o2": "b"}, files: withFiles(nil, "models/b/o_one.sql", "select 11 as id\n")},
 	})
 }
 
@@ -489,7 +481,7 @@ func TestReview42SnapshotBlocks(t *testing.T) {
 		return "version: 2\nsnapshots:\n  - name: snap_a\n    description: a block\n    columns:\n      - name: id\n        data_tests: " + tests + "\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/base.sql", "select 1 as id\n",
 			"models/base2.sql", "select 2 as id\n",
 			"models/other.sql", "select 1 as id\n",
@@ -498,31 +490,31 @@ func TestReview42SnapshotBlocks(t *testing.T) {
 			"snapshots/_props.yml", props("[not_null]"),
 			"models/reads_a.sql", "select * from {{ ref('snap_a') }}\n",
 			"models/reads_b.sql", "select * from {{ ref('snap_b') }}\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
-		{name: "a block's ref changed", patched: false, files: r42Files("snapshots/two.sql", two("select id from {{ ref('base2') }}", "snap_b", ""))},
-		{name: "a block's ref added", patched: false, files: r42Files("snapshots/two.sql", two("select id from {{ ref('base2') }} union all select id from {{ ref('base') }}", "snap_b", ""))},
-		{name: "the base it refs", patched: true, files: r42Files("models/base2.sql", "select 22 as id\n")},
-		{name: "the block and its reader together", patched: false, files: r42Files(
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "a block's ref changed", patched: false, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base2') }}", "snap_b", ""))},
+		{name: "a block's ref added", patched: false, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base2') }} union all select id from {{ ref('base') }}", "snap_b", ""))},
+		{name: "the base it refs", patched: true, files: withFiles(nil, "models/base2.sql", "select 22 as id\n")},
+		{name: "the block and its reader together", patched: false, files: withFiles(nil,
 			"snapshots/two.sql", two("select id from {{ ref('base') }}", "snap_b", ""),
 			"models/reads_a.sql", "select id from {{ ref('snap_a') }}\n")},
-		{name: "the block's tests", any: true, files: r42Files("snapshots/_props.yml", props("[not_null, unique]"))},
-		{name: "the block's tests again", any: true, files: r42Files("snapshots/_props.yml", props("[unique]"))},
-		{name: "a new model reading a block", any: true, files: r42Files("models/reads_a2.sql", "select * from {{ ref('snap_a') }} -- 2\n")},
-		{name: "it edited", patched: true, files: r42Files("models/reads_a2.sql", "select id from {{ ref('snap_a') }} -- 2\n")},
-		{name: "a block renamed, its reader still refs it", coldFails: true, files: r42Files("snapshots/two.sql", two("select id from {{ ref('base') }}", "snap_bb", ""))},
-		{name: "the reader follows", any: true, files: r42Files("models/reads_b.sql", "select * from {{ ref('snap_bb') }}\n")},
-		{name: "a block disabled, read", coldFails: true, files: r42Files("snapshots/two.sql", two("select id from {{ ref('base') }}", "snap_bb", ", enabled=false"))},
+		{name: "the block's tests", any: true, files: withFiles(nil, "snapshots/_props.yml", props("[not_null, unique]"))},
+		{name: "the block's tests again", any: true, files: withFiles(nil, "snapshots/_props.yml", props("[unique]"))},
+		{name: "a new model reading a block", any: true, files: withFiles(nil, "models/reads_a2.sql", "select * from {{ ref('snap_a') }} -- 2\n")},
+		{name: "it edited", patched: true, files: withFiles(nil, "models/reads_a2.sql", "select id from {{ ref('snap_a') }} -- 2\n")},
+		{name: "a block renamed, its reader still refs it", coldFails: true, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base') }}", "snap_bb", ""))},
+		{name: "the reader follows", any: true, files: withFiles(nil, "models/reads_b.sql", "select * from {{ ref('snap_bb') }}\n")},
+		{name: "a block disabled, read", coldFails: true, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base') }}", "snap_bb", ", enabled=false"))},
 		{name: "its reader gone", any: true, remove: []string{"models/reads_b.sql"}},
-		{name: "then a model's SQL", patched: true, files: r42Files("models/other.sql", "select 3 as id\n")},
-		{name: "a single-block file made several", any: true, files: r42Files("snapshots/one.sql",
+		{name: "then a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
+		{name: "a single-block file made several", any: true, files: withFiles(nil, "snapshots/one.sql",
 			r42Block("snap_c", "", "select id from {{ ref('base') }}")+r42Block("snap_d", "", "select id from {{ ref('base2') }}"))},
-		{name: "a model reads the new block", any: true, files: r42Files("models/reads_d.sql", "select * from {{ ref('snap_d') }}\n")},
-		{name: "made one again, the reader of the gone block left", coldFails: true, files: r42Files("snapshots/one.sql", r42Block("snap_c", "", "select id from {{ ref('base') }}"))},
+		{name: "a model reads the new block", any: true, files: withFiles(nil, "models/reads_d.sql", "select * from {{ ref('snap_d') }}\n")},
+		{name: "made one again, the reader of the gone block left", coldFails: true, files: withFiles(nil, "snapshots/one.sql", r42Block("snap_c", "", "select id from {{ ref('base') }}"))},
 		{name: "the reader gone", any: true, remove: []string{"models/reads_d.sql"}},
-		{name: "the single block renamed", any: true, files: r42Files("snapshots/one.sql", r42Block("snap_e", "", "select id from {{ ref('base') }}"))},
-		{name: "the single block's second one in a comment", any: true, files: r42Files("snapshots/one.sql",
+		{name: "the single block renamed", any: true, files: withFiles(nil, "snapshots/one.sql", r42Block("snap_e", "", "select id from {{ ref('base') }}"))},
+		{name: "the single block's second one in a comment", any: true, files: withFiles(nil, "snapshots/one.sql",
 			r42Block("snap_e", "", "select id from {{ ref('base') }}")+"{# "+r42Block("snap_f", "", "select 1")+" #}\n")},
-		{name: "then edited", any: true, files: r42Files("snapshots/one.sql",
+		{name: "then edited", any: true, files: withFiles(nil, "snapshots/one.sql",
 			r42Block("snap_e", "", "select id, 1 as x from {{ ref('base') }}")+"{# "+r42Block("snap_f", "", "select 1")+" #}\n")},
 	})
 }
@@ -533,18 +525,18 @@ func TestReview42SnapshotBlocks(t *testing.T) {
 func TestReview42SnapshotBlocksFolderConfigs(t *testing.T) {
 	proj := func(extra string) string { return r42Proj + "snapshots:\n  r42:\n" + extra }
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", proj("    +target_schema: snaps\n"),
+		{name: "cold", files: withFiles(nil, "mart.yml", proj("    +target_schema: snaps\n"),
 			"models/base.sql", "select 1 as id\n",
 			"snapshots/two.sql", r42Block("snap_a", "", "select id from {{ ref('base') }}")+r42Block("snap_b", "", "select id from {{ ref('base') }}"),
 			"models/reads_b.sql", "{% set r = ref('snap_b') %}select '{{ r.schema }}' as s, id from {{ r }}\n")},
-		{name: "the reader", patched: true, files: r42Files("models/reads_b.sql", "{% set r = ref('snap_b') %}select '{{ r.schema }}' as s, id, 1 as x from {{ r }}\n")},
-		{name: "the block's schema by name", any: true, files: r42Files("mart.yml", proj("    +target_schema: snaps\n    two:\n      snap_b:\n        +target_schema: bee\n"))},
-		{name: "the reader after", any: true, files: r42Files("models/reads_b.sql", "{% set r = ref('snap_b') %}select '{{ r.schema }}' as s, id, 2 as x from {{ r }}\n")},
-		{name: "the file's alias", any: true, files: r42Files("mart.yml", proj("    +target_schema: snaps\n    two:\n      +tags: [t2]\n      snap_b:\n        +target_schema: bee\n"))},
-		{name: "the other block disabled by name", any: true, files: r42Files("mart.yml", proj("    +target_schema: snaps\n    two:\n      snap_a:\n        +enabled: false\n      snap_b:\n        +target_schema: bee\n"))},
-		{name: "the read block disabled by name", coldFails: true, files: r42Files("mart.yml", proj("    +target_schema: snaps\n    two:\n      snap_b:\n        +enabled: false\n"))},
-		{name: "back", any: true, files: r42Files("mart.yml", proj("    +target_schema: snaps\n"))},
-		{name: "the reader, last", patched: true, files: r42Files("models/reads_b.sql", "{% set r = ref('snap_b') %}select '{{ r.schema }}' as s, id, 3 as x from {{ r }}\n")},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/reads_b.sql", "{% set r = ref('snap_b') %}select '{{ r.schema }}' as s, id, 1 as x from {{ r }}\n")},
+		{name: "the block's schema by name", any: true, files: withFiles(nil, "mart.yml", proj("    +target_schema: snaps\n    two:\n      snap_b:\n        +target_schema: bee\n"))},
+		{name: "the reader after", any: true, files: withFiles(nil, "models/reads_b.sql", "{% set r = ref('snap_b') %}select '{{ r.schema }}' as s, id, 2 as x from {{ r }}\n")},
+		{name: "the file's alias", any: true, files: withFiles(nil, "mart.yml", proj("    +target_schema: snaps\n    two:\n      +tags: [t2]\n      snap_b:\n        +target_schema: bee\n"))},
+		{name: "the other block disabled by name", any: true, files: withFiles(nil, "mart.yml", proj("    +target_schema: snaps\n    two:\n      snap_a:\n        +enabled: false\n      snap_b:\n        +target_schema: bee\n"))},
+		{name: "the read block disabled by name", coldFails: true, files: withFiles(nil, "mart.yml", proj("    +target_schema: snaps\n    two:\n      snap_b:\n        +enabled: false\n"))},
+		{name: "back", any: true, files: withFiles(nil, "mart.yml", proj("    +target_schema: snaps\n"))},
+		{name: "the reader, last", patched: true, files: withFiles(nil, "models/reads_b.sql", "{% set r = ref('snap_b') %}select '{{ r.schema }}' as s, id, 3 as x from {{ r }}\n")},
 	})
 }
 
@@ -560,19 +552,19 @@ func TestReview42VariantGenericTests(t *testing.T) {
 			"  - name: m\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n              to: ref('o')\n              field: id\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"macros/positive.sql", test("<"),
 			"models/a/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b', alias='o_b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/_o.yml", yml("[positive, not_null]"))},
-		{name: "the test macro", any: true, files: r42Files("macros/positive.sql", test("<="))},
-		{name: "a test dropped", any: true, files: r42Files("models/_o.yml", yml("[positive]"))},
-		{name: "the reader", any: true, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the test macro", any: true, files: withFiles(nil, "macros/positive.sql", test("<="))},
+		{name: "a test dropped", any: true, files: withFiles(nil, "models/_o.yml", yml("[positive]"))},
+		{name: "the reader", any: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the test macro", any: true, vars: map[string]any{"o": "b"}, files: r42Files("macros/positive.sql", test("<<"))},
-		{name: "swapped: a test added", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/_o.yml", yml("[positive, unique]"))},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
+		{name: "swapped: the test macro", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "macros/positive.sql", test("<<"))},
+		{name: "swapped: a test added", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/_o.yml", yml("[positive, unique]"))},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
 	})
 }
 
@@ -584,21 +576,21 @@ func TestReview42PackageVariants(t *testing.T) {
 		return r42Proj + "models:\n  pk:\n    +enabled: " + en + "\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", proj("false"),
+		{name: "cold", files: withFiles(nil, "mart.yml", proj("false"),
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/macros/m.sql", "{% macro pk_val() %}1{% endmacro %}\n{% macro pk_other() %}2{% endmacro %}\n",
 			"dbt_packages/pk/models/pm.sql", "select {{ pk_val() }} as id\n",
 			"models/pm.sql", "select {{ pk.pk_val() }} + 10 as id\n",
 			"models/uses.sql", "select {{ pk.pk_other() }} as x, * from {{ ref('pm') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
-		{name: "the reader", patched: true, files: r42Files("models/uses.sql", "select {{ pk.pk_other() }} as x, id from {{ ref('pm') }}\n")},
-		{name: "the root's", patched: false, files: r42Files("models/pm.sql", "select {{ pk.pk_val() }} + 20 as id\n")},
-		{name: "the package's", any: true, files: r42Files("dbt_packages/pk/models/pm.sql", "select {{ pk_val() }} + 1 as id\n")},
-		{name: "the package's macro", any: true, files: r42Files("dbt_packages/pk/macros/m.sql", "{% macro pk_val() %}3{% endmacro %}\n{% macro pk_other() %}2{% endmacro %}\n")},
-		{name: "the root's disabled, the package's enabled", any: true, files: r42Files("mart.yml", proj("true"), "models/pm.sql", "{{ config(enabled=false) }}\nselect {{ pk.pk_val() }} + 20 as id\n")},
-		{name: "then the reader", any: true, files: r42Files("models/uses.sql", "select {{ pk.pk_other() }} as x, id, 1 as y from {{ ref('pm') }}\n")},
-		{name: "the package's macro again", any: true, files: r42Files("dbt_packages/pk/macros/m.sql", "{% macro pk_val() %}4{% endmacro %}\n{% macro pk_other() %}2{% endmacro %}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/uses.sql", "select {{ pk.pk_other() }} as x, id from {{ ref('pm') }}\n")},
+		{name: "the root's", patched: false, files: withFiles(nil, "models/pm.sql", "select {{ pk.pk_val() }} + 20 as id\n")},
+		{name: "the package's", any: true, files: withFiles(nil, "dbt_packages/pk/models/pm.sql", "select {{ pk_val() }} + 1 as id\n")},
+		{name: "the package's macro", any: true, files: withFiles(nil, "dbt_packages/pk/macros/m.sql", "{% macro pk_val() %}3{% endmacro %}\n{% macro pk_other() %}2{% endmacro %}\n")},
+		{name: "the root's disabled, the package's enabled", any: true, files: withFiles(nil, "mart.yml", proj("true"), "models/pm.sql", "{{ config(enabled=false) }}\nselect {{ pk.pk_val() }} + 20 as id\n")},
+		{name: "then the reader", any: true, files: withFiles(nil, "models/uses.sql", "select {{ pk.pk_other() }} as x, id, 1 as y from {{ ref('pm') }}\n")},
+		{name: "the package's macro again", any: true, files: withFiles(nil, "dbt_packages/pk/macros/m.sql", "{% macro pk_val() %}4{% endmacro %}\n{% macro pk_other() %}2{% endmacro %}\n")},
 	})
 }
 
@@ -607,23 +599,23 @@ func TestReview42PackageVariants(t *testing.T) {
 // shared name; a shared name reads another.
 func TestReview42VariantRefMoves(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/base.sql", "select 1 as id\n",
 			"models/a/o.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect * from {{ ref('base') }}\n",
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect id from {{ ref('base') }}\n",
 			"models/a/p.sql", "{{ config(enabled=var('o', 'a') == 'a') }}\nselect * from {{ ref('o') }}\n",
 			"models/b/p.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect id from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "base's alias", any: true, files: r42Files("models/base.sql", "{{ config(alias='base2') }}\nselect 1 as id\n")},
-		{name: "base's schema", any: true, files: r42Files("models/base.sql", "{{ config(alias='base2', schema='s') }}\nselect 1 as id\n")},
-		{name: "base made ephemeral", any: true, files: r42Files("models/base.sql", "{{ config(materialized='ephemeral') }}\nselect 1 as id\n")},
-		{name: "base's SQL, ephemeral", any: true, files: r42Files("models/base.sql", "{{ config(materialized='ephemeral') }}\nselect 2 as id\n")},
-		{name: "base a view again", any: true, files: r42Files("models/base.sql", "select 2 as id\n")},
-		{name: "other starts reffing o", any: true, files: r42Files("models/other.sql", "select * from {{ ref('o') }}\n")},
-		{name: "other reffing p", any: true, files: r42Files("models/other.sql", "select * from {{ ref('p') }}\n")},
-		{name: "other reffing nothing", any: true, files: r42Files("models/other.sql", "select 3 as id\n")},
+		{name: "base's alias", any: true, files: withFiles(nil, "models/base.sql", "{{ config(alias='base2') }}\nselect 1 as id\n")},
+		{name: "base's schema", any: true, files: withFiles(nil, "models/base.sql", "{{ config(alias='base2', schema='s') }}\nselect 1 as id\n")},
+		{name: "base made ephemeral", any: true, files: withFiles(nil, "models/base.sql", "{{ config(materialized='ephemeral') }}\nselect 1 as id\n")},
+		{name: "base's SQL, ephemeral", any: true, files: withFiles(nil, "models/base.sql", "{{ config(materialized='ephemeral') }}\nselect 2 as id\n")},
+		{name: "base a view again", any: true, files: withFiles(nil, "models/base.sql", "select 2 as id\n")},
+		{name: "other starts reffing o", any: true, files: withFiles(nil, "models/other.sql", "select * from {{ ref('o') }}\n")},
+		{name: "other reffing p", any: true, files: withFiles(nil, "models/other.sql", "select * from {{ ref('p') }}\n")},
+		{name: "other reffing nothing", any: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: base's alias", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/base.sql", "{{ config(alias='base3') }}\nselect 1 as id\n")},
+		{name: "swapped: base's alias", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/base.sql", "{{ config(alias='base3') }}\nselect 1 as id\n")},
 	})
 }
 
@@ -639,20 +631,20 @@ func TestReview42SnapshotBlocksShareAName(t *testing.T) {
 			r42Block("snap_x", "", "select id, 9 as x from {{ ref('base') }}")
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/base.sql", "select 1 as id\n",
 			"models/other.sql", "select 1 as id\n",
 			"snapshots/two.sql", file("select id, 2 as y from {{ ref('base') }}"),
 			"snapshots/_y.yml", ysnap("false"),
 			"models/reads.sql", "select * from {{ ref('snap_a') }}, {{ ref('snap_x') }}\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/other.sql", "select 2 as id\n")},
-		{name: "the reader", patched: true, files: r42Files("models/reads.sql", "select 1 as k, * from {{ ref('snap_a') }}, {{ ref('snap_x') }}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/reads.sql", "select 1 as k, * from {{ ref('snap_a') }}, {{ ref('snap_x') }}\n")},
 		{name: "swapped", any: true, vars: map[string]any{"s": "b"}},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"s": "b"}, files: r42Files("models/reads.sql", "select 2 as k, * from {{ ref('snap_a') }}, {{ ref('snap_x') }}\n")},
-		{name: "swapped: the disabled block's body", any: true, vars: map[string]any{"s": "b"}, files: r42Files("snapshots/two.sql", file("select id, 3 as y from {{ ref('base') }}"))},
-		{name: "the YAML snapshot enabled: duplicate", coldFails: true, files: r42Files("snapshots/_y.yml", ysnap("true"))},
-		{name: "the YAML snapshot disabled again", any: true, files: r42Files("snapshots/_y.yml", ysnap("false"))},
-		{name: "the base", any: true, files: r42Files("models/base.sql", "select 3 as id\n")},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"s": "b"}, files: withFiles(nil, "models/reads.sql", "select 2 as k, * from {{ ref('snap_a') }}, {{ ref('snap_x') }}\n")},
+		{name: "swapped: the disabled block's body", any: true, vars: map[string]any{"s": "b"}, files: withFiles(nil, "snapshots/two.sql", file("select id, 3 as y from {{ ref('base') }}"))},
+		{name: "the YAML snapshot enabled: duplicate", coldFails: true, files: withFiles(nil, "snapshots/_y.yml", ysnap("true"))},
+		{name: "the YAML snapshot disabled again", any: true, files: withFiles(nil, "snapshots/_y.yml", ysnap("false"))},
+		{name: "the base", any: true, files: withFiles(nil, "models/base.sql", "select 3 as id\n")},
 	})
 }
 
@@ -662,7 +654,7 @@ func TestReview42SnapshotBlocksShareAName(t *testing.T) {
 // swaps the variants.
 func TestReview42VariantSecretEnvVar(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", env: map[string]string{"R42_API_TOKEN": "dev"}, files: r42Files("mart.yml", r42Proj,
+		{name: "cold", env: map[string]string{"R42_API_TOKEN": "dev"}, files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{{ config(enabled=env_var('R42_API_TOKEN', 'dev') == 'dev') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=env_var('R42_API_TOKEN', 'dev') == 'prod') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
@@ -675,7 +667,7 @@ func TestReview42VariantSecretEnvVar(t *testing.T) {
 // which must hold already (no snapshot kept).
 func TestReview42SecretEnvVarPlain(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", env: map[string]string{"R42_API_TOKEN": "dev"}, files: r42Files("mart.yml", r42Proj,
+		{name: "cold", env: map[string]string{"R42_API_TOKEN": "dev"}, files: withFiles(nil, "mart.yml", r42Proj,
 			"models/o.sql", "select '{{ env_var('R42_API_TOKEN', 'dev') }}' as mode\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
 		{name: "the env var", any: true, env: map[string]string{"R42_API_TOKEN": "prod"}},
@@ -686,12 +678,12 @@ func TestReview42SecretEnvVarPlain(t *testing.T) {
 // run_started_at: no snapshot may keep its render.
 func TestReview42SnapshotBlocksVolatile(t *testing.T) {
 	r42RunSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/base.sql", "select 1 as id\n",
 			"models/other.sql", "select 1 as id\n",
 			"snapshots/two.sql", r42Block("snap_a", "", "select id, '{{ run_started_at }}' as ts from {{ ref('base') }}")+
 				r42Block("snap_b", "", "{% set k = 'pick' %}select id, {{ var(k, 1) }} as v from {{ ref('base') }}"))},
-		{name: "a model's SQL", any: true, files: r42Files("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the var", any: true, vars: map[string]any{"pick": 5}},
 	})
 }
@@ -701,17 +693,17 @@ func TestReview42SnapshotBlocksVolatile(t *testing.T) {
 // cold compile's duplicate-name error), then a root macro file edited.
 func TestReview42VariantPackageMacro(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/macros/m.sql", "{% macro pick_b() %}{{ return(false) }}{% endmacro %}\n",
 			"models/a/o.sql", "select 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=pk.pick_b()) }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n")},
-		{name: "a model's SQL", patched: true, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
-		{name: "the package macro enables it", coldFails: true, files: r42Files("dbt_packages/pk/macros/m.sql", "{% macro pick_b() %}{{ return(true) }}{% endmacro %}\n")},
-		{name: "back", any: true, files: r42Files("dbt_packages/pk/macros/m.sql", "{% macro pick_b() %}{{ return(false) }}{% endmacro %}\n")},
-		{name: "a root macro file", patched: true, files: r42Files("macros/other.sql", "{% macro unrelated() %}2{% endmacro %}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the package macro enables it", coldFails: true, files: withFiles(nil, "dbt_packages/pk/macros/m.sql", "{% macro pick_b() %}{{ return(true) }}{% endmacro %}\n")},
+		{name: "back", any: true, files: withFiles(nil, "dbt_packages/pk/macros/m.sql", "{% macro pick_b() %}{{ return(false) }}{% endmacro %}\n")},
+		{name: "a root macro file", patched: true, files: withFiles(nil, "macros/other.sql", "{% macro unrelated() %}2{% endmacro %}\n")},
 	})
 }
 
@@ -723,17 +715,17 @@ func TestReview42VariantYAMLEnabled(t *testing.T) {
 		return "version: 2\nmodels:\n  - name: o\n    description: the o\n" + conf
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj+"models:\n  r42:\n    b:\n      +enabled: false\n",
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj+"models:\n  r42:\n    b:\n      +enabled: false\n",
 			"models/a/o.sql", "select 1 as id\n",
 			"models/b/o.sql", "select 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/_o.yml", yml(""))},
-		{name: "a model's SQL", patched: true, files: r42Files("models/m.sql", "select id from {{ ref('o') }}\n")},
-		{name: "the YAML enables the name", coldFails: true, files: r42Files("models/_o.yml", yml("    config:\n      enabled: true\n"))},
-		{name: "the YAML tags the name", any: true, files: r42Files("models/_o.yml", yml("    config:\n      tags: [x]\n"))},
-		{name: "the YAML disables the name: ref of a disabled model", coldFails: true, files: r42Files("models/_o.yml", yml("    config:\n      enabled: false\n"))},
-		{name: "the YAML back", any: true, files: r42Files("models/_o.yml", yml(""))},
-		{name: "the reader", patched: true, files: r42Files("models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the YAML enables the name", coldFails: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      enabled: true\n"))},
+		{name: "the YAML tags the name", any: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      tags: [x]\n"))},
+		{name: "the YAML disables the name: ref of a disabled model", coldFails: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      enabled: false\n"))},
+		{name: "the YAML back", any: true, files: withFiles(nil, "models/_o.yml", yml(""))},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
 	})
 }
 
@@ -748,14 +740,14 @@ func TestReview42VariantVolatileEnables(t *testing.T) {
 			"{% macro late() %}{{ return((run_started_at[17:19] | int) >= 2) }}{% endmacro %}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			files := r42Files("mart.yml", r42Proj, "models/a/o.sql", "select 1 as id\n", "models/b/o.sql", tc.b,
+			files := withFiles(nil, "mart.yml", r42Proj, "models/a/o.sql", "select 1 as id\n", "models/b/o.sql", tc.b,
 				"models/m.sql", "select * from {{ ref('o') }}\n", "models/other.sql", "select 1 as id\n")
 			if tc.macros != "" {
 				files["macros/late.sql"] = tc.macros
 			}
 			r42RunSteps(t, []patchStep{
 				{name: "cold (second 0)", files: files},
-				{name: "a model's SQL (second 1)", any: true, files: r42Files("models/other.sql", "select 2 as id\n")},
+				{name: "a model's SQL (second 1)", any: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 				{name: "second 2: both enabled", coldFails: true},
 			})
 		})
@@ -769,7 +761,7 @@ func TestReview42VariantVolatileEnables(t *testing.T) {
 // node: outside these changes.)
 func TestReview42CompiledFilesRemoved(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/base.sql", "select 1 as id\n",
 			"models/other.sql", "select 1 as id\n",
 			"snapshots/two.sql", r42Block("snap_a", "", "select id from {{ ref('base') }}")+r42Block("snap_b", "", "select id from {{ ref('base') }}"),
@@ -777,9 +769,9 @@ func TestReview42CompiledFilesRemoved(t *testing.T) {
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n")},
 		{name: "a block's compiled file removed, a model edited", any: true, remove: []string{"target/compiled/snapshots/two.sql/snap_a.sql"},
-			files: r42Files("models/other.sql", "select 2 as id\n")},
+			files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the variant's compiled file removed, a model edited", any: true, remove: []string{"target/compiled/models/a/o.sql"},
-			files: r42Files("models/other.sql", "select 3 as id\n")},
+			files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
 	})
 }
 
@@ -788,19 +780,19 @@ func TestReview42CompiledFilesRemoved(t *testing.T) {
 // error: two nodes build one relation), and the disabled one's (fine).
 func TestReview42VariantRelationTaken(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/a/o.sql", "{{ config(enabled=var('o', 'a') == 'a', alias='o_a') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b', alias='o_b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model added building the disabled one's relation", any: true, files: r42Files("models/x.sql", "{{ config(alias='o_b') }}\nselect 3 as id\n")},
+		{name: "a model added building the disabled one's relation", any: true, files: withFiles(nil, "models/x.sql", "{{ config(alias='o_b') }}\nselect 3 as id\n")},
 		{name: "it removed", any: true, remove: []string{"models/x.sql"}},
-		{name: "a model added building the enabled one's relation", coldFails: true, files: r42Files("models/y.sql", "{{ config(alias='o_a') }}\nselect 4 as id\n")},
+		{name: "a model added building the enabled one's relation", coldFails: true, files: withFiles(nil, "models/y.sql", "{{ config(alias='o_a') }}\nselect 4 as id\n")},
 		{name: "it removed too", any: true, remove: []string{"models/y.sql"}},
-		{name: "a model edited to build the enabled one's", coldFails: true, files: r42Files("models/other.sql", "{{ config(alias='o_a') }}\nselect 1 as id\n")},
-		{name: "back", any: true, files: r42Files("models/other.sql", "select 1 as id\n")},
-		{name: "swapped, other builds the now disabled one's", any: true, vars: map[string]any{"o": "b"}, files: r42Files("models/other.sql", "{{ config(alias='o_a') }}\nselect 1 as id\n")},
-		{name: "swapped: a model added building the enabled one's", coldFails: true, vars: map[string]any{"o": "b"}, files: r42Files("models/z.sql", "{{ config(alias='o_b') }}\nselect 4 as id\n")},
+		{name: "a model edited to build the enabled one's", coldFails: true, files: withFiles(nil, "models/other.sql", "{{ config(alias='o_a') }}\nselect 1 as id\n")},
+		{name: "back", any: true, files: withFiles(nil, "models/other.sql", "select 1 as id\n")},
+		{name: "swapped, other builds the now disabled one's", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/other.sql", "{{ config(alias='o_a') }}\nselect 1 as id\n")},
+		{name: "swapped: a model added building the enabled one's", coldFails: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/z.sql", "{{ config(alias='o_b') }}\nselect 4 as id\n")},
 	})
 }
 
@@ -812,7 +804,7 @@ func TestReview42VariantRelationTaken(t *testing.T) {
 func TestReview42VariantRenderErrorNoDuplicate(t *testing.T) {
 	t.Setenv("MART_PROFILES_DIR", "")
 	dir := t.TempDir()
-	for rel, text := range r42Files("mart.yml", r42Proj,
+	for rel, text := range withFiles(nil, "mart.yml", r42Proj,
 		"models/o.sql", "select 1 as id\n",
 		"models/b/o.sql", "{{ config(enabled=false) }}\nselect {{ nope() }} as id\n") {
 		writeProjectFile(t, dir, rel, text)
@@ -838,7 +830,7 @@ func TestReview42Interplay(t *testing.T) {
 		return "select " + x + " as x, * from {{ ref('o') }}, {{ ref('snap_o') }}, {{ ref('ver') }}, {{ ref('snap_p') }}\n"
 	}
 	steps := []patchStep{
-		{name: "cold", files: r42Files("mart.yml", r42Proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42Proj,
 			"models/base.sql", "select 1 as id\n",
 			"models/a/o.sql", "{{ config("+en("a")+") }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config("+en("b")+", materialized='ephemeral') }}\nselect 2 as id\n",
@@ -855,9 +847,9 @@ func TestReview42Interplay(t *testing.T) {
 		if i%4 >= 2 {
 			vars = map[string]any{"k": "b"}
 		}
-		steps = append(steps, patchStep{name: fmt.Sprintf("step %d: the reader", i), any: true, vars: vars, files: r42Files("models/reader.sql", reader(fmt.Sprint(i)))})
+		steps = append(steps, patchStep{name: fmt.Sprintf("step %d: the reader", i), any: true, vars: vars, files: withFiles(nil, "models/reader.sql", reader(fmt.Sprint(i)))})
 		if i%3 == 0 {
-			steps = append(steps, patchStep{name: fmt.Sprintf("step %d: base", i), any: true, vars: vars, files: r42Files("models/base.sql", fmt.Sprintf("select %d as id\n", i))})
+			steps = append(steps, patchStep{name: fmt.Sprintf("step %d: base", i), any: true, vars: vars, files: withFiles(nil, "models/base.sql", fmt.Sprintf("select %d as id\n", i))})
 		}
 	}
 	runPatchSteps(t, steps)

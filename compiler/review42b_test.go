@@ -37,14 +37,6 @@ import (
 
 const r42bProj = "name: rb\nversion: \"1.0.0\"\n"
 
-func r42bFiles(kv ...string) map[string]string {
-	m := map[string]string{}
-	for i := 0; i < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
-}
-
 func r42bVariant(v, sql string) string {
 	return "{{ config(enabled=var('o', 'a') == '" + v + "') }}\n" + sql
 }
@@ -57,20 +49,20 @@ func TestReview42bVariantSource(t *testing.T) {
 			"      - name: u\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/src.yml", src(""),
 			"models/a/o.sql", r42bVariant("a", "select * from {{ source('s', 't') }}\n"),
 			"models/b/o.sql", r42bVariant("b", "select id from {{ source('s', 'u') }}\n"),
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select * from {{ source('s', 'u') }}\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select id from {{ source('s', 'u') }}\n")},
-		{name: "the enabled's table's identifier", any: true, files: r42bFiles("models/src.yml", src("        identifier: t_real\n"))},
-		{name: "the disabled's table's identifier", any: true, files: r42bFiles("models/src.yml", strings.Replace(src("        identifier: t_real\n"), "      - name: u\n", "      - name: u\n        identifier: u_real\n", 1))},
-		{name: "the table's description", any: true, files: r42bFiles("models/src.yml", strings.Replace(src("        identifier: t_real\n        description: tee\n"), "      - name: u\n", "      - name: u\n        identifier: u_real\n", 1))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select id from {{ source('s', 'u') }}\n")},
+		{name: "the enabled's table's identifier", any: true, files: withFiles(nil, "models/src.yml", src("        identifier: t_real\n"))},
+		{name: "the disabled's table's identifier", any: true, files: withFiles(nil, "models/src.yml", strings.Replace(src("        identifier: t_real\n"), "      - name: u\n", "      - name: u\n        identifier: u_real\n", 1))},
+		{name: "the table's description", any: true, files: withFiles(nil, "models/src.yml", strings.Replace(src("        identifier: t_real\n        description: tee\n"), "      - name: u\n", "      - name: u\n        identifier: u_real\n", 1))},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the enabled's identifier", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/src.yml", src("        identifier: t_real\n"))},
-		{name: "swapped: the table's schema", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/src.yml", src("        identifier: t_real\n        schema: other\n"))},
-		{name: "back: the table's identifier again", any: true, files: r42bFiles("models/src.yml", src("        identifier: t_real2\n        schema: other\n"))},
+		{name: "swapped: the enabled's identifier", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/src.yml", src("        identifier: t_real\n"))},
+		{name: "swapped: the table's schema", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/src.yml", src("        identifier: t_real\n        schema: other\n"))},
+		{name: "back: the table's identifier again", any: true, files: withFiles(nil, "models/src.yml", src("        identifier: t_real2\n        schema: other\n"))},
 	})
 }
 
@@ -81,7 +73,7 @@ func TestReview42bVariantSeed(t *testing.T) {
 		return "version: 2\nseeds:\n  - name: sa\n    description: seed a\n" + conf
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"seeds/sa.csv", "id\n1\n",
 			"seeds/sb.csv", "id\n2\n",
 			"seeds/_s.yml", yml(""),
@@ -89,13 +81,13 @@ func TestReview42bVariantSeed(t *testing.T) {
 			"models/b/o.sql", r42bVariant("b", "select * from {{ ref('sb') }}\n"),
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the seed's rows", any: true, files: r42bFiles("seeds/sa.csv", "id\n1\n3\n")},
-		{name: "the seed's alias", any: true, files: r42bFiles("seeds/_s.yml", yml("    config:\n      alias: sa_real\n"))},
-		{name: "the seed's schema", any: true, files: r42bFiles("seeds/_s.yml", yml("    config:\n      alias: sa_real\n      schema: seeds\n"))},
-		{name: "the other seed's alias (the disabled's)", any: true, files: r42bFiles("seeds/_s.yml", yml("    config:\n      alias: sa_real\n      schema: seeds\n  - name: sb\n    config:\n      alias: sb_real\n"))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the seed's rows", any: true, files: withFiles(nil, "seeds/sa.csv", "id\n1\n3\n")},
+		{name: "the seed's alias", any: true, files: withFiles(nil, "seeds/_s.yml", yml("    config:\n      alias: sa_real\n"))},
+		{name: "the seed's schema", any: true, files: withFiles(nil, "seeds/_s.yml", yml("    config:\n      alias: sa_real\n      schema: seeds\n"))},
+		{name: "the other seed's alias (the disabled's)", any: true, files: withFiles(nil, "seeds/_s.yml", yml("    config:\n      alias: sa_real\n      schema: seeds\n  - name: sb\n    config:\n      alias: sb_real\n"))},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the enabled's seed's alias", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("seeds/_s.yml", yml("    config:\n      alias: sa_real\n      schema: seeds\n  - name: sb\n    config:\n      alias: sb_real2\n"))},
+		{name: "swapped: the enabled's seed's alias", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "seeds/_s.yml", yml("    config:\n      alias: sa_real\n      schema: seeds\n  - name: sb\n    config:\n      alias: sb_real2\n"))},
 	})
 }
 
@@ -107,23 +99,23 @@ func TestReview42bVariantYAMLAlias(t *testing.T) {
 		return "version: 2\nmodels:\n  - name: o\n    description: the o\n" + conf
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/a/o.sql", r42bVariant("a", "select 1 as id\n"),
 			"models/b/o.sql", r42bVariant("b", "select 2 as id\n"),
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n",
 			"models/_o.yml", yml(""))},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the name's alias", any: true, files: r42bFiles("models/_o.yml", yml("    config:\n      alias: o_real\n"))},
-		{name: "the reader", patched: true, files: r42bFiles("models/m.sql", "select id from {{ ref('o') }}\n")},
-		{name: "the name's schema", any: true, files: r42bFiles("models/_o.yml", yml("    config:\n      alias: o_real\n      schema: x\n"))},
-		{name: "the name made ephemeral", any: true, files: r42bFiles("models/_o.yml", yml("    config:\n      materialized: ephemeral\n"))},
-		{name: "the reader of the ephemeral", any: true, files: r42bFiles("models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
-		{name: "a table again", any: true, files: r42bFiles("models/_o.yml", yml("    config:\n      materialized: table\n"))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the name's alias", any: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      alias: o_real\n"))},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the name's schema", any: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      alias: o_real\n      schema: x\n"))},
+		{name: "the name made ephemeral", any: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      materialized: ephemeral\n"))},
+		{name: "the reader of the ephemeral", any: true, files: withFiles(nil, "models/m.sql", "select id, 1 as x from {{ ref('o') }}\n")},
+		{name: "a table again", any: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      materialized: table\n"))},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the name's alias", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/_o.yml", yml("    config:\n      alias: o_b\n"))},
-		{name: "swapped: columns", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/_o.yml", yml("    config:\n      alias: o_b\n    columns:\n      - name: id\n        description: the id\n        data_tests: [not_null]\n"))},
-		{name: "back: columns", any: true, files: r42bFiles("models/_o.yml", yml("    config:\n      alias: o_b\n    columns:\n      - name: id\n        description: the id!\n        data_tests: [not_null, unique]\n"))},
+		{name: "swapped: the name's alias", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/_o.yml", yml("    config:\n      alias: o_b\n"))},
+		{name: "swapped: columns", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/_o.yml", yml("    config:\n      alias: o_b\n    columns:\n      - name: id\n        description: the id\n        data_tests: [not_null]\n"))},
+		{name: "back: columns", any: true, files: withFiles(nil, "models/_o.yml", yml("    config:\n      alias: o_b\n    columns:\n      - name: id\n        description: the id!\n        data_tests: [not_null, unique]\n"))},
 	})
 }
 
@@ -132,15 +124,15 @@ func TestReview42bVariantYAMLAlias(t *testing.T) {
 // else): the var enables it instead of the other.
 func TestReview42bVariantMacroDefaultVar(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"macros/pick.sql", "{% macro pick(v=var('pick_o', 'a')) %}{{ return(v) }}{% endmacro %}\n",
 			"models/a/o.sql", "{{ config(enabled=pick() == 'a') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=pick() == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the var swaps them", any: true, vars: map[string]any{"pick_o": "b"}},
-		{name: "swapped: a model's SQL", any: true, vars: map[string]any{"pick_o": "b"}, files: r42bFiles("models/other.sql", "select 3 as id\n")},
+		{name: "swapped: a model's SQL", any: true, vars: map[string]any{"pick_o": "b"}, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
 		{name: "back", any: true},
 	})
 }
@@ -151,12 +143,12 @@ func TestReview42bVariantSetBlockVar(t *testing.T) {
 	a := "{% set pick %}{{ var('blk', 'a') }}{% endset %}\n{{ config(enabled=pick | trim == 'a') }}\nselect 1 as id\n"
 	b := "{% set pick %}{{ var('blk', 'a') }}{% endset %}\n{{ config(enabled=pick | trim == 'b') }}\nselect 2 as id\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/a/o.sql", a,
 			"models/b/o.sql", b,
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the var swaps them", any: true, vars: map[string]any{"blk": "b"}},
 		{name: "back", any: true},
 	})
@@ -169,7 +161,7 @@ func TestReview42bVariantDispatch(t *testing.T) {
 	pk := "{% macro pick() %}{{ return(adapter.dispatch('pick', 'pk')()) }}{% endmacro %}\n{% macro default__pick() %}{{ return('a') }}{% endmacro %}\n"
 	proj := r42bProj + "dispatch:\n  - macro_namespace: pk\n    search_order: [rb, pk]\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/macros/pick.sql", pk,
 			"models/a/o.sql", "{{ config(enabled=pk.pick() == 'a') }}\nselect 1 as id\n",
@@ -177,16 +169,16 @@ func TestReview42bVariantDispatch(t *testing.T) {
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n",
 			"models/other.sql", "select {{ unrelated() }} as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select {{ unrelated() }} + 1 as id\n")},
-		{name: "the root overrides it in a new file", any: true, files: r42bFiles("macros/over.sql", "{% macro default__pick() %}{{ return('b') }}{% endmacro %}\n")},
-		{name: "then a model's SQL", any: true, files: r42bFiles("models/other.sql", "select {{ unrelated() }} + 2 as id\n")},
-		{name: "the override edited", any: true, files: r42bFiles("macros/over.sql", "{% macro default__pick() %}{{ return('a') }}{% endmacro %}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select {{ unrelated() }} + 1 as id\n")},
+		{name: "the root overrides it in a new file", any: true, files: withFiles(nil, "macros/over.sql", "{% macro default__pick() %}{{ return('b') }}{% endmacro %}\n")},
+		{name: "then a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select {{ unrelated() }} + 2 as id\n")},
+		{name: "the override edited", any: true, files: withFiles(nil, "macros/over.sql", "{% macro default__pick() %}{{ return('a') }}{% endmacro %}\n")},
 		{name: "the override moved into the other file", any: true, remove: []string{"macros/over.sql"},
-			files: r42bFiles("macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n{% macro default__pick() %}{{ return('b') }}{% endmacro %}\n")},
+			files: withFiles(nil, "macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n{% macro default__pick() %}{{ return('b') }}{% endmacro %}\n")},
 		{name: "the override removed from it", any: true,
-			files: r42bFiles("macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n")},
+			files: withFiles(nil, "macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n")},
 		{name: "an override in an existing file again", any: true,
-			files: r42bFiles("macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n{% macro default__pick() %}{{ return('b') }}{% endmacro %}\n")},
+			files: withFiles(nil, "macros/other.sql", "{% macro unrelated() %}1{% endmacro %}\n{% macro default__pick() %}{{ return('b') }}{% endmacro %}\n")},
 	})
 }
 
@@ -196,20 +188,20 @@ func TestReview42bVariantDispatch(t *testing.T) {
 func TestReview42bPackageScopedVar(t *testing.T) {
 	proj := func(v string) string { return r42bProj + "vars:\n  pk:\n    po: " + v + "\n" }
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", proj("a"),
+		{name: "cold", files: withFiles(nil, "mart.yml", proj("a"),
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/models/a/po.sql", "{{ config(enabled=var('po', 'a') == 'a') }}\nselect 1 as id\n",
 			"dbt_packages/pk/models/b/po.sql", "{{ config(enabled=var('po', 'a') == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('po') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the scoped var swaps them", any: true, files: r42bFiles("mart.yml", proj("b"))},
-		{name: "then a model's SQL", any: true, files: r42bFiles("models/other.sql", "select 3 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the scoped var swaps them", any: true, files: withFiles(nil, "mart.yml", proj("b"))},
+		{name: "then a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
 		{name: "--vars swaps them back", any: true, vars: map[string]any{"po": "a"}},
-		{name: "--vars: a model's SQL", any: true, vars: map[string]any{"po": "a"}, files: r42bFiles("models/other.sql", "select 4 as id\n")},
-		{name: "the scoped var back, no --vars", any: true, files: r42bFiles("mart.yml", proj("a"))},
-		{name: "a global var of that name too (the scoped wins)", any: true, files: r42bFiles("mart.yml", proj("a")+"  po: b\n")},
-		{name: "the scoped one gone: the global enables b", any: true, files: r42bFiles("mart.yml", r42bProj+"vars:\n  po: b\n")},
+		{name: "--vars: a model's SQL", any: true, vars: map[string]any{"po": "a"}, files: withFiles(nil, "models/other.sql", "select 4 as id\n")},
+		{name: "the scoped var back, no --vars", any: true, files: withFiles(nil, "mart.yml", proj("a"))},
+		{name: "a global var of that name too (the scoped wins)", any: true, files: withFiles(nil, "mart.yml", proj("a")+"  po: b\n")},
+		{name: "the scoped one gone: the global enables b", any: true, files: withFiles(nil, "mart.yml", r42bProj+"vars:\n  po: b\n")},
 	})
 }
 
@@ -218,15 +210,15 @@ func TestReview42bPackageScopedVar(t *testing.T) {
 func TestReview42bPackageVariantsPackageVar(t *testing.T) {
 	pkProj := func(v string) string { return "name: pk\nversion: \"1.0.0\"\nvars:\n  po: " + v + "\n" }
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"dbt_packages/pk/dbt_project.yml", pkProj("a"),
 			"dbt_packages/pk/models/a/po.sql", "{{ config(enabled=var('po') == 'a') }}\nselect 1 as id\n",
 			"dbt_packages/pk/models/b/po.sql", "{{ config(enabled=var('po') == 'b') }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('po') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the package's var", any: true, files: r42bFiles("dbt_packages/pk/dbt_project.yml", pkProj("b"))},
-		{name: "then a model's SQL", any: true, files: r42bFiles("models/other.sql", "select 3 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the package's var", any: true, files: withFiles(nil, "dbt_packages/pk/dbt_project.yml", pkProj("b"))},
+		{name: "then a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
 	})
 }
 
@@ -235,20 +227,20 @@ func TestReview42bPackageVariantsPackageVar(t *testing.T) {
 // its name; the disabled one is edited after, then removed, then back.
 func TestReview42bDisabledModelGainsVariant(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/off/o.sql", "{{ config(enabled=false) }}\nselect 1 as id\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "the disabled one edited", any: true, files: r42bFiles("models/off/o.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
-		{name: "an enabled one of its name added", any: true, files: r42bFiles("models/o.sql", "select 3 as id\n")},
-		{name: "the disabled one edited again", any: true, files: r42bFiles("models/off/o.sql", "{{ config(enabled=false) }}\nselect 4 as id\n")},
-		{name: "a reader added", any: true, files: r42bFiles("models/m.sql", "select * from {{ ref('o') }}\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the disabled one enabled too", coldFails: true, files: r42bFiles("models/off/o.sql", "select 4 as id\n")},
-		{name: "disabled again", any: true, files: r42bFiles("models/off/o.sql", "{{ config(enabled=false) }}\nselect 5 as id\n")},
+		{name: "the disabled one edited", any: true, files: withFiles(nil, "models/off/o.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
+		{name: "an enabled one of its name added", any: true, files: withFiles(nil, "models/o.sql", "select 3 as id\n")},
+		{name: "the disabled one edited again", any: true, files: withFiles(nil, "models/off/o.sql", "{{ config(enabled=false) }}\nselect 4 as id\n")},
+		{name: "a reader added", any: true, files: withFiles(nil, "models/m.sql", "select * from {{ ref('o') }}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the disabled one enabled too", coldFails: true, files: withFiles(nil, "models/off/o.sql", "select 4 as id\n")},
+		{name: "disabled again", any: true, files: withFiles(nil, "models/off/o.sql", "{{ config(enabled=false) }}\nselect 5 as id\n")},
 		{name: "the disabled one removed", any: true, remove: []string{"models/off/o.sql"}},
-		{name: "the enabled one now patchable", patched: true, files: r42bFiles("models/o.sql", "select 6 as id\n")},
-		{name: "the disabled one back", any: true, files: r42bFiles("models/off/o.sql", "{{ config(enabled=false) }}\nselect 7 as id\n")},
-		{name: "the enabled one edited", patched: false, files: r42bFiles("models/o.sql", "select 8 as id\n")},
+		{name: "the enabled one now patchable", patched: true, files: withFiles(nil, "models/o.sql", "select 6 as id\n")},
+		{name: "the disabled one back", any: true, files: withFiles(nil, "models/off/o.sql", "{{ config(enabled=false) }}\nselect 7 as id\n")},
+		{name: "the enabled one edited", patched: false, files: withFiles(nil, "models/o.sql", "select 8 as id\n")},
 	})
 }
 
@@ -256,21 +248,21 @@ func TestReview42bDisabledModelGainsVariant(t *testing.T) {
 // name (its file's name), and back, with patched edits between.
 func TestReview42bVariantByRename(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/o.sql", "select 1 as id\n",
 			"models/x/p.sql", "{{ config(enabled=false) }}\nselect 2 as id\n",
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "o edited", patched: true, files: r42bFiles("models/o.sql", "select 11 as id\n")},
-		{name: "p renamed o: a variant", any: true, remove: []string{"models/x/p.sql"}, files: r42bFiles("models/x/o.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "o edited, a variant now", patched: false, files: r42bFiles("models/o.sql", "select 12 as id\n")},
-		{name: "renamed p again", any: true, remove: []string{"models/x/o.sql"}, files: r42bFiles("models/x/p.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
-		{name: "o edited, unique again", any: true, files: r42bFiles("models/o.sql", "select 13 as id\n")},
-		{name: "o edited again", patched: true, files: r42bFiles("models/o.sql", "select 14 as id\n")},
-		{name: "o and the variant swap places", any: true, remove: []string{"models/x/p.sql"}, files: r42bFiles(
+		{name: "o edited", patched: true, files: withFiles(nil, "models/o.sql", "select 11 as id\n")},
+		{name: "p renamed o: a variant", any: true, remove: []string{"models/x/p.sql"}, files: withFiles(nil, "models/x/o.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "o edited, a variant now", patched: false, files: withFiles(nil, "models/o.sql", "select 12 as id\n")},
+		{name: "renamed p again", any: true, remove: []string{"models/x/o.sql"}, files: withFiles(nil, "models/x/p.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
+		{name: "o edited, unique again", any: true, files: withFiles(nil, "models/o.sql", "select 13 as id\n")},
+		{name: "o edited again", patched: true, files: withFiles(nil, "models/o.sql", "select 14 as id\n")},
+		{name: "o and the variant swap places", any: true, remove: []string{"models/x/p.sql"}, files: withFiles(nil,
 			"models/x/o.sql", "select 15 as id\n", "models/o.sql", "{{ config(enabled=false) }}\nselect 14 as id\n")},
-		{name: "the reader", patched: true, files: r42bFiles("models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
 	})
 }
 
@@ -285,7 +277,7 @@ func TestReview42bSnapshotBlockAndVariant(t *testing.T) {
 		return blk("sa", "", "select id from {{ ref('o') }}") + blk("sb", ", enabled=var('o', 'a') == 'b'", "select id, "+x+" as x from {{ ref('base') }}")
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/base.sql", "select 1 as id\n",
 			"models/a/o.sql", r42bVariant("a", "select id from {{ ref('base') }}\n"),
 			"models/b/o.sql", r42bVariant("b", "select id, 2 as y from {{ ref('base') }}\n"),
@@ -293,18 +285,18 @@ func TestReview42bSnapshotBlockAndVariant(t *testing.T) {
 			"snapshots/one.sql", blk("sb", ", enabled=var('o', 'a') == 'a'", "select id from {{ ref('base') }}"),
 			"models/reads.sql", "select * from {{ ref('sa') }}, {{ ref('sb') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the reader", patched: true, files: r42bFiles("models/reads.sql", "select 1 as k, * from {{ ref('sa') }}, {{ ref('sb') }}\n")},
-		{name: "the base's alias", any: true, files: r42bFiles("models/base.sql", "{{ config(alias='base2') }}\nselect 1 as id\n")},
-		{name: "the single file's block", any: true, files: r42bFiles("snapshots/one.sql", blk("sb", ", enabled=var('o', 'a') == 'a'", "select id, 9 as z from {{ ref('base') }}"))},
-		{name: "the file of several", any: true, files: r42bFiles("snapshots/many.sql", many("2"))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/reads.sql", "select 1 as k, * from {{ ref('sa') }}, {{ ref('sb') }}\n")},
+		{name: "the base's alias", any: true, files: withFiles(nil, "models/base.sql", "{{ config(alias='base2') }}\nselect 1 as id\n")},
+		{name: "the single file's block", any: true, files: withFiles(nil, "snapshots/one.sql", blk("sb", ", enabled=var('o', 'a') == 'a'", "select id, 9 as z from {{ ref('base') }}"))},
+		{name: "the file of several", any: true, files: withFiles(nil, "snapshots/many.sql", many("2"))},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/reads.sql", "select 2 as k, * from {{ ref('sa') }}, {{ ref('sb') }}\n")},
-		{name: "swapped: the base's alias", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/base.sql", "{{ config(alias='base3') }}\nselect 1 as id\n")},
-		{name: "back: the single file removed", any: true, remove: []string{"snapshots/one.sql"}, files: r42bFiles("models/reads.sql", "select * from {{ ref('sa') }}\n")},
-		{name: "a model's SQL, last", any: true, files: r42bFiles("models/other.sql", "select 3 as id\n")},
-		{name: "the single file back", any: true, files: r42bFiles("snapshots/one.sql", blk("sb", ", enabled=var('o', 'a') == 'a'", "select id from {{ ref('base') }}"))},
-		{name: "the reader of both", any: true, files: r42bFiles("models/reads.sql", "select 3 as k, * from {{ ref('sa') }}, {{ ref('sb') }}\n")},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/reads.sql", "select 2 as k, * from {{ ref('sa') }}, {{ ref('sb') }}\n")},
+		{name: "swapped: the base's alias", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/base.sql", "{{ config(alias='base3') }}\nselect 1 as id\n")},
+		{name: "back: the single file removed", any: true, remove: []string{"snapshots/one.sql"}, files: withFiles(nil, "models/reads.sql", "select * from {{ ref('sa') }}\n")},
+		{name: "a model's SQL, last", any: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
+		{name: "the single file back", any: true, files: withFiles(nil, "snapshots/one.sql", blk("sb", ", enabled=var('o', 'a') == 'a'", "select id from {{ ref('base') }}"))},
+		{name: "the reader of both", any: true, files: withFiles(nil, "models/reads.sql", "select 3 as k, * from {{ ref('sa') }}, {{ ref('sb') }}\n")},
 	})
 }
 
@@ -324,23 +316,23 @@ func TestReview42bDisabledVariantReads(t *testing.T) {
 	} {
 		t.Run(tc.name+"/added", func(t *testing.T) {
 			runPatchSteps(t, []patchStep{
-				{name: "cold", files: r42bFiles("mart.yml", proj,
+				{name: "cold", files: withFiles(nil, "mart.yml", proj,
 					tc.other, "select 1 as id\n",
 					"models/b/o.sql", "{% set r = ref('x') %}\n{{ config(enabled=(r.identifier == 'x_on')) }}\nselect 2 as id\n",
 					"models/other.sql", "select 1 as id\n")},
-				{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
+				{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 				{name: "x added: its relation is x_on, which enables b", coldFails: tc.other == "models/a/o.sql", any: true,
-					files: r42bFiles("models/xs/x.sql", "select 3 as id\n")},
+					files: withFiles(nil, "models/xs/x.sql", "select 3 as id\n")},
 			})
 		})
 		t.Run(tc.name+"/removed", func(t *testing.T) {
 			runPatchSteps(t, []patchStep{
-				{name: "cold", files: r42bFiles("mart.yml", proj,
+				{name: "cold", files: withFiles(nil, "mart.yml", proj,
 					tc.other, "select 1 as id\n",
 					"models/xs/x.sql", "select 3 as id\n",
 					"models/b/o.sql", "{% set r = ref('x') %}\n{{ config(enabled=(r.identifier == 'x')) }}\nselect 2 as id\n",
 					"models/other.sql", "select 1 as id\n")},
-				{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
+				{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 				{name: "x removed: ref('x') names x, which enables b (a duplicate, or a ref of nothing)", coldFails: true,
 					remove: []string{"models/xs/x.sql"}},
 			})
@@ -365,7 +357,7 @@ func (w *r42bWorld) files() map[string]string {
 	if w.bb {
 		bDir = "bb"
 	}
-	f := r42bFiles(
+	f := withFiles(nil,
 		"mart.yml", r42bProj,
 		"macros/pick.sql", fmt.Sprintf("{%% macro pick(v) %%}{{ return(var('k', 'a') == v) }}{%% endmacro %%}\n{%% macro fmt(x) %%}{{ x }} + %d{%% endmacro %%}\n", w.macro),
 		"models/base.sql", "select 1 as id\n",
@@ -516,23 +508,23 @@ func TestReview42bVariantExposureGroups(t *testing.T) {
 	}
 	groups := "version: 2\ngroups:\n  - name: ga\n    owner:\n      name: a\n  - name: gb\n    owner:\n      name: b\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/_groups.yml", groups,
 			"models/a/o.sql", "{{ config(enabled=var('o', 'a') == 'a', group='ga', access='private') }}\nselect 1 as id\n",
 			"models/b/o.sql", "{{ config(enabled=var('o', 'a') == 'b', group='gb', access='protected') }}\nselect 2 as id\n",
 			"models/m.sql", "{{ config(group='ga') }}\nselect * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n",
 			"models/_exp.yml", exp("the dash"))},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the exposure's description", any: true, files: r42bFiles("models/_exp.yml", exp("the dash!"))},
-		{name: "the reader", patched: true, files: r42bFiles("models/m.sql", "{{ config(group='ga') }}\nselect id from {{ ref('o') }}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the exposure's description", any: true, files: withFiles(nil, "models/_exp.yml", exp("the dash!"))},
+		{name: "the reader", patched: true, files: withFiles(nil, "models/m.sql", "{{ config(group='ga') }}\nselect id from {{ ref('o') }}\n")},
 		{name: "swapped: the reader may ref the protected one", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/m.sql", "{{ config(group='ga') }}\nselect id, 1 as x from {{ ref('o') }}\n")},
-		{name: "swapped: the exposure's description", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/_exp.yml", exp("the dash!!"))},
+		{name: "swapped: the reader", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/m.sql", "{{ config(group='ga') }}\nselect id, 1 as x from {{ ref('o') }}\n")},
+		{name: "swapped: the exposure's description", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/_exp.yml", exp("the dash!!"))},
 		{name: "back", any: true},
-		{name: "the reader leaves the group", any: true, files: r42bFiles("models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "the reader leaves the group", any: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: another edit of it", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/m.sql", "select id, 2 as x from {{ ref('o') }}\n")},
+		{name: "swapped: another edit of it", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/m.sql", "select id, 2 as x from {{ ref('o') }}\n")},
 		{name: "back", any: true},
 	})
 }
@@ -542,12 +534,12 @@ func TestReview42bVariantExposureGroups(t *testing.T) {
 func TestReview42bVariantHookVar(t *testing.T) {
 	proj := r42bProj + "models:\n  rb:\n    a:\n      +pre_hook: \"select {{ var('h', 1) }} -- a\"\n    b:\n      +pre_hook: \"select {{ var('hb', 1) }} -- b\"\n"
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"models/a/o.sql", r42bVariant("a", "select 1 as id\n"),
 			"models/b/o.sql", r42bVariant("b", "select 2 as id\n"),
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the enabled one's hook var", any: true, vars: map[string]any{"h": 2}},
 		{name: "the disabled one's hook var", any: true, vars: map[string]any{"hb": 2}},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b", "hb": 2}},
@@ -569,13 +561,13 @@ func TestReview42bDisabledVariantReadsSource(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			runPatchSteps(t, []patchStep{
-				{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+				{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 					"models/_src.yml", src("t_off"),
 					tc.other, "select 1 as id\n",
 					"models/b/o.sql", "{% set r = source('s', 't') %}\n{{ config(enabled=(r.identifier == 't_on')) }}\nselect 2 as id\n",
 					"models/other.sql", "select 1 as id\n")},
-				{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-				{name: "the identifier enables b", coldFails: tc.other == "models/a/o.sql", any: true, files: r42bFiles("models/_src.yml", src("t_on"))},
+				{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+				{name: "the identifier enables b", coldFails: tc.other == "models/a/o.sql", any: true, files: withFiles(nil, "models/_src.yml", src("t_on"))},
 			})
 		})
 	}
@@ -596,19 +588,19 @@ func TestReview42bYAMLSnapshotVariantsOneFile(t *testing.T) {
 		return "version: 2\nsnapshots:\n" + ysnap("ref('a')", on) + ysnap("ref('b')", off)
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/a.sql", "select 1 as id\n",
 			"models/b.sql", "select 2 as id\n",
 			"snapshots/_s.yml", file(true),
 			"models/reads.sql", "select * from {{ ref('s') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", any: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the enabled one's model", any: true, files: r42bFiles("models/a.sql", "select 11 as id\n")},
-		{name: "the disabled one's model", any: true, files: r42bFiles("models/b.sql", "select 22 as id\n")},
-		{name: "the disabled one's model's alias", any: true, files: r42bFiles("models/b.sql", "{{ config(alias='bee') }}\nselect 22 as id\n")},
-		{name: "swapped", any: true, files: r42bFiles("snapshots/_s.yml", file(false))},
-		{name: "swapped: the reader", any: true, files: r42bFiles("models/reads.sql", "select id from {{ ref('s') }}\n")},
-		{name: "swapped: the enabled one's model's alias", any: true, files: r42bFiles("models/b.sql", "{{ config(alias='beee') }}\nselect 22 as id\n")},
+		{name: "a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the enabled one's model", any: true, files: withFiles(nil, "models/a.sql", "select 11 as id\n")},
+		{name: "the disabled one's model", any: true, files: withFiles(nil, "models/b.sql", "select 22 as id\n")},
+		{name: "the disabled one's model's alias", any: true, files: withFiles(nil, "models/b.sql", "{{ config(alias='bee') }}\nselect 22 as id\n")},
+		{name: "swapped", any: true, files: withFiles(nil, "snapshots/_s.yml", file(false))},
+		{name: "swapped: the reader", any: true, files: withFiles(nil, "models/reads.sql", "select id from {{ ref('s') }}\n")},
+		{name: "swapped: the enabled one's model's alias", any: true, files: withFiles(nil, "models/b.sql", "{{ config(alias='beee') }}\nselect 22 as id\n")},
 		{name: "swapped: the disabled one's model removed", coldFails: false, any: true, remove: []string{"models/a.sql"}},
 	})
 }
@@ -624,7 +616,7 @@ func TestReview42bVariantEphemeralChain(t *testing.T) {
 		return "{{ config(enabled=var('o', 'a') == 'b', materialized='ephemeral') }}\n" + sql
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/e.sql", "{{ config(materialized='ephemeral') }}\nselect 1 as id\n",
 			"models/f.sql", "{{ config(materialized='ephemeral') }}\nselect 2 as id\n",
 			"models/a/o.sql", a("select * from {{ ref('e') }}\n"),
@@ -632,14 +624,14 @@ func TestReview42bVariantEphemeralChain(t *testing.T) {
 			"models/m.sql", "select * from {{ ref('o') }}\n",
 			"models/n.sql", "select * from {{ ref('f') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "e's SQL", any: true, files: r42bFiles("models/e.sql", "{{ config(materialized='ephemeral') }}\nselect 11 as id\n")},
-		{name: "f's SQL (the disabled variant's)", any: true, files: r42bFiles("models/f.sql", "{{ config(materialized='ephemeral') }}\nselect 22 as id\n")},
-		{name: "the reader", any: true, files: r42bFiles("models/m.sql", "select id from {{ ref('o') }}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "e's SQL", any: true, files: withFiles(nil, "models/e.sql", "{{ config(materialized='ephemeral') }}\nselect 11 as id\n")},
+		{name: "f's SQL (the disabled variant's)", any: true, files: withFiles(nil, "models/f.sql", "{{ config(materialized='ephemeral') }}\nselect 22 as id\n")},
+		{name: "the reader", any: true, files: withFiles(nil, "models/m.sql", "select id from {{ ref('o') }}\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
-		{name: "swapped: f's SQL", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/f.sql", "{{ config(materialized='ephemeral') }}\nselect 222 as id\n")},
-		{name: "swapped: e's SQL", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/e.sql", "{{ config(materialized='ephemeral') }}\nselect 111 as id\n")},
-		{name: "swapped: f a view", any: true, vars: map[string]any{"o": "b"}, files: r42bFiles("models/f.sql", "select 222 as id\n")},
+		{name: "swapped: f's SQL", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/f.sql", "{{ config(materialized='ephemeral') }}\nselect 222 as id\n")},
+		{name: "swapped: e's SQL", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/e.sql", "{{ config(materialized='ephemeral') }}\nselect 111 as id\n")},
+		{name: "swapped: f a view", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "models/f.sql", "select 222 as id\n")},
 	})
 }
 
@@ -651,21 +643,21 @@ func TestReview42bYAMLSnapshotRenamedIntoVariant(t *testing.T) {
 		return "version: 2\nsnapshots:\n  - name: " + name + "\n    relation: ref('base')\n    config:\n      enabled: " + enabled + "\n      unique_key: id\n      strategy: check\n      check_cols: all\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/base.sql", "select 1 as id\n",
 			"snapshots/s.sql", r42bBlock("s", "select id from {{ ref('base') }}"),
 			"snapshots/_y.yml", ysnap("y", "false"),
 			"models/reads.sql", "select * from {{ ref('s') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the YAML snapshot renamed s (disabled)", any: true, files: r42bFiles("snapshots/_y.yml", ysnap("s", "false"))},
-		{name: "then a model's SQL", any: true, files: r42bFiles("models/other.sql", "select 3 as id\n")},
-		{name: "the YAML one enabled: duplicate", coldFails: true, files: r42bFiles("snapshots/_y.yml", ysnap("s", "true"))},
-		{name: "the SQL one disabled", any: true, files: r42bFiles("snapshots/s.sql", "{% snapshot s %}\n{{ config(unique_key='id', strategy='check', check_cols='all', enabled=false) }}\nselect id from {{ ref('base') }}\n{% endsnapshot %}\n")},
-		{name: "the reader", any: true, files: r42bFiles("models/reads.sql", "select id from {{ ref('s') }}\n")},
-		{name: "renamed back y, disabled: the reader refs a disabled s", coldFails: true, files: r42bFiles("snapshots/_y.yml", ysnap("y", "false"))},
-		{name: "the SQL one enabled", any: true, files: r42bFiles("snapshots/s.sql", r42bBlock("s", "select id from {{ ref('base') }}"))},
-		{name: "the reader, last", any: true, files: r42bFiles("models/reads.sql", "select id, 1 as x from {{ ref('s') }}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the YAML snapshot renamed s (disabled)", any: true, files: withFiles(nil, "snapshots/_y.yml", ysnap("s", "false"))},
+		{name: "then a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
+		{name: "the YAML one enabled: duplicate", coldFails: true, files: withFiles(nil, "snapshots/_y.yml", ysnap("s", "true"))},
+		{name: "the SQL one disabled", any: true, files: withFiles(nil, "snapshots/s.sql", "{% snapshot s %}\n{{ config(unique_key='id', strategy='check', check_cols='all', enabled=false) }}\nselect id from {{ ref('base') }}\n{% endsnapshot %}\n")},
+		{name: "the reader", any: true, files: withFiles(nil, "models/reads.sql", "select id from {{ ref('s') }}\n")},
+		{name: "renamed back y, disabled: the reader refs a disabled s", coldFails: true, files: withFiles(nil, "snapshots/_y.yml", ysnap("y", "false"))},
+		{name: "the SQL one enabled", any: true, files: withFiles(nil, "snapshots/s.sql", r42bBlock("s", "select id from {{ ref('base') }}"))},
+		{name: "the reader, last", any: true, files: withFiles(nil, "models/reads.sql", "select id, 1 as x from {{ ref('s') }}\n")},
 	})
 }
 
@@ -684,7 +676,7 @@ func TestReview42bRootYAMLOfDisabledRootVariant(t *testing.T) {
 		return "version: 2\nmodels:\n  - name: pm\n    description: the root's pm\n    columns:\n      - name: id\n        description: " + desc + "\n        data_tests: " + tests + "\n" +
 			"  - name: other\n    description: the other\n"
 	}
-	cold := patchStep{name: "cold", files: r42bFiles("mart.yml", proj,
+	cold := patchStep{name: "cold", files: withFiles(nil, "mart.yml", proj,
 		"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 		"dbt_packages/pk/models/pm.sql", "select 1 as id\n",
 		"models/pm.sql", "{{ config(enabled=false) }}\nselect 2 as id\n",
@@ -693,17 +685,17 @@ func TestReview42bRootYAMLOfDisabledRootVariant(t *testing.T) {
 		"models/_r.yml", rootYML("the id", "[not_null]"))}
 	t.Run("tests", func(t *testing.T) {
 		runPatchSteps(t, []patchStep{cold,
-			{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-			{name: "the root entry's test changed", any: true, files: r42bFiles("models/_r.yml", rootYML("the id", "[unique]"))},
-			{name: "a test added", any: true, files: r42bFiles("models/_r.yml", rootYML("the id", "[unique, not_null]"))},
+			{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+			{name: "the root entry's test changed", any: true, files: withFiles(nil, "models/_r.yml", rootYML("the id", "[unique]"))},
+			{name: "a test added", any: true, files: withFiles(nil, "models/_r.yml", rootYML("the id", "[unique, not_null]"))},
 		})
 	})
 	t.Run("descriptions", func(t *testing.T) {
 		runPatchSteps(t, []patchStep{cold,
-			{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-			{name: "the column's description", any: true, files: r42bFiles("models/_r.yml", rootYML("the id!", "[not_null]"))},
-			{name: "the entry's description", any: true, files: r42bFiles("models/_r.yml", strings.Replace(rootYML("the id!", "[not_null]"), "the root's pm", "the root's own pm", 1))},
-			{name: "the reader", any: true, files: r42bFiles("models/reads_pm.sql", "select id from {{ ref('pm') }}\n")},
+			{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+			{name: "the column's description", any: true, files: withFiles(nil, "models/_r.yml", rootYML("the id!", "[not_null]"))},
+			{name: "the entry's description", any: true, files: withFiles(nil, "models/_r.yml", strings.Replace(rootYML("the id!", "[not_null]"), "the root's pm", "the root's own pm", 1))},
+			{name: "the reader", any: true, files: withFiles(nil, "models/reads_pm.sql", "select id from {{ ref('pm') }}\n")},
 		})
 	})
 }
@@ -718,17 +710,17 @@ func TestReview42bPackageYAMLOfDisabledPackageVariant(t *testing.T) {
 		return "version: 2\nmodels:\n  - name: pm\n    description: the package's pm\n    columns:\n      - name: id\n        data_tests: " + tests + "\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/models/pm.sql", "select 1 as id\n",
 			"dbt_packages/pk/models/_pk.yml", pkYML("[not_null]"),
 			"models/pm.sql", "select 2 as id\n",
 			"models/reads_pm.sql", "select * from {{ ref('pm') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the package entry's test changed", any: true, files: r42bFiles("dbt_packages/pk/models/_pk.yml", pkYML("[unique]"))},
-		{name: "and again", any: true, files: r42bFiles("dbt_packages/pk/models/_pk.yml", pkYML("[unique, not_null]"))},
-		{name: "the package entry's description", any: true, files: r42bFiles("dbt_packages/pk/models/_pk.yml", strings.Replace(pkYML("[unique, not_null]"), "the package's pm", "the package's own pm", 1))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the package entry's test changed", any: true, files: withFiles(nil, "dbt_packages/pk/models/_pk.yml", pkYML("[unique]"))},
+		{name: "and again", any: true, files: withFiles(nil, "dbt_packages/pk/models/_pk.yml", pkYML("[unique, not_null]"))},
+		{name: "the package entry's description", any: true, files: withFiles(nil, "dbt_packages/pk/models/_pk.yml", strings.Replace(pkYML("[unique, not_null]"), "the package's pm", "the package's own pm", 1))},
 	})
 }
 
@@ -741,16 +733,16 @@ func TestReview42bRootUnitTestOfReplacedName(t *testing.T) {
 		return "version: 2\nunit_tests:\n  - name: u_pm\n    model: pm\n    given:\n      - input: ref('src')\n        rows:\n          - {id: 1}\n    expect:\n      rows:\n" + rows
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/models/src.sql", "select 1 as id\n",
 			"dbt_packages/pk/models/pm.sql", "select id from {{ ref('src') }}\n",
 			"models/pm.sql", "{{ config(enabled=false) }}\nselect id + 1 as id from {{ ref('src') }}\n",
 			"models/other.sql", "select 1 as id\n",
 			"models/_u.yml", unit("          - {id: 1}\n"))},
-		{name: "a model's SQL", any: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the unit test's rows", any: true, files: r42bFiles("models/_u.yml", unit("          - {id: 2}\n"))},
-		{name: "and again", any: true, files: r42bFiles("models/_u.yml", unit("          - {id: 3}\n"))},
+		{name: "a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the unit test's rows", any: true, files: withFiles(nil, "models/_u.yml", unit("          - {id: 2}\n"))},
+		{name: "and again", any: true, files: withFiles(nil, "models/_u.yml", unit("          - {id: 3}\n"))},
 	})
 }
 
@@ -759,17 +751,17 @@ func TestReview42bRootUnitTestOfReplacedName(t *testing.T) {
 // which then is enabled; patched edits between.
 func TestReview42bDisabledPairAppears(t *testing.T) {
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", r42bProj,
+		{name: "cold", files: withFiles(nil, "mart.yml", r42bProj,
 			"models/off/d.sql", "{{ config(enabled=var('d', 'none') == 'off') }}\nselect 1 as id\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "the disabled one edited", patched: true, files: r42bFiles("models/off/d.sql", "{{ config(enabled=var('d', 'none') == 'off') }}\nselect 2 as id\n")},
-		{name: "a second disabled d", any: true, files: r42bFiles("models/off2/d.sql", "{{ config(enabled=var('d', 'none') == 'off2') }}\nselect 3 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
+		{name: "the disabled one edited", patched: true, files: withFiles(nil, "models/off/d.sql", "{{ config(enabled=var('d', 'none') == 'off') }}\nselect 2 as id\n")},
+		{name: "a second disabled d", any: true, files: withFiles(nil, "models/off2/d.sql", "{{ config(enabled=var('d', 'none') == 'off2') }}\nselect 3 as id\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
 		{name: "the first enabled by var", any: true, vars: map[string]any{"d": "off"}},
 		{name: "the second enabled by var", any: true, vars: map[string]any{"d": "off2"}},
-		{name: "none: a model's SQL", any: true, files: r42bFiles("models/other.sql", "select 3 as id\n")},
+		{name: "none: a model's SQL", any: true, files: withFiles(nil, "models/other.sql", "select 3 as id\n")},
 		{name: "the first removed", any: true, remove: []string{"models/off/d.sql"}},
-		{name: "the second edited", patched: true, files: r42bFiles("models/off2/d.sql", "{{ config(enabled=var('d', 'none') == 'off2') }}\nselect 4 as id\n")},
+		{name: "the second edited", patched: true, files: withFiles(nil, "models/off2/d.sql", "{{ config(enabled=var('d', 'none') == 'off2') }}\nselect 4 as id\n")},
 		{name: "the second enabled by var", any: true, vars: map[string]any{"d": "off2"}},
 	})
 }
@@ -783,7 +775,7 @@ func TestReview42bRootDocsOfDisabledRootVariant(t *testing.T) {
 		return "{% docs pmdoc %}" + text + "{% enddocs %}\n{% docs otherdoc %}other{% enddocs %}\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/models/pm.sql", "select 1 as id\n",
 			"models/pm.sql", "{{ config(enabled=false) }}\nselect 2 as id\n",
@@ -791,9 +783,9 @@ func TestReview42bRootDocsOfDisabledRootVariant(t *testing.T) {
 			"models/other.sql", "select 1 as id\n",
 			"models/docs.md", docs("the pm"),
 			"models/_r.yml", "version: 2\nmodels:\n  - name: pm\n    description: \"{{ doc('pmdoc') }}\"\n    columns:\n      - name: id\n        description: \"{{ doc('pmdoc') }}\"\n  - name: other\n    description: \"{{ doc('otherdoc') }}\"\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the docs block", any: true, files: r42bFiles("models/docs.md", docs("the pm!"))},
-		{name: "the other docs block", any: true, files: r42bFiles("models/docs.md", "{% docs pmdoc %}the pm!{% enddocs %}\n{% docs otherdoc %}other!{% enddocs %}\n")},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the docs block", any: true, files: withFiles(nil, "models/docs.md", docs("the pm!"))},
+		{name: "the other docs block", any: true, files: withFiles(nil, "models/docs.md", "{% docs pmdoc %}the pm!{% enddocs %}\n{% docs otherdoc %}other!{% enddocs %}\n")},
 	})
 }
 
@@ -807,15 +799,15 @@ func TestReview42bRootSeedYAMLOfDisabledRootVariant(t *testing.T) {
 		return "version: 2\nseeds:\n  - name: sd\n    description: the root's sd\n    columns:\n      - name: id\n        data_tests: " + tests + "\n"
 	}
 	runPatchSteps(t, []patchStep{
-		{name: "cold", files: r42bFiles("mart.yml", proj,
+		{name: "cold", files: withFiles(nil, "mart.yml", proj,
 			"dbt_packages/pk/dbt_project.yml", "name: pk\nversion: \"1.0.0\"\n",
 			"dbt_packages/pk/seeds/sd.csv", "id\n1\n",
 			"seeds/sd.csv", "id\n2\n",
 			"seeds/_sd.yml", yml("[not_null]"),
 			"models/reads.sql", "select * from {{ ref('sd') }}\n",
 			"models/other.sql", "select 1 as id\n")},
-		{name: "a model's SQL", patched: true, files: r42bFiles("models/other.sql", "select 2 as id\n")},
-		{name: "the root entry's test changed", any: true, files: r42bFiles("seeds/_sd.yml", yml("[unique]"))},
-		{name: "the root entry's description", any: true, files: r42bFiles("seeds/_sd.yml", strings.Replace(yml("[unique]"), "the root's sd", "the root's own sd", 1))},
+		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
+		{name: "the root entry's test changed", any: true, files: withFiles(nil, "seeds/_sd.yml", yml("[unique]"))},
+		{name: "the root entry's description", any: true, files: withFiles(nil, "seeds/_sd.yml", strings.Replace(yml("[unique]"), "the root's sd", "the root's own sd", 1))},
 	})
 }
