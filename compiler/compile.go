@@ -1336,10 +1336,10 @@ func (c *compilation) applyPatches() {
 	index := map[string]*Node{}
 	versions := map[string][]*Node{} // a versioned model's nodes, by name
 	for _, n := range c.nodes {
-		key := n.ResourceType + ":" + n.Name
+		key := nameKey(n)
 		if n.Version != "" {
-			versions[key] = append(versions[key], n)
-			key += "@v" + n.Version
+			k := n.ResourceType + ":" + n.Name
+			versions[k] = append(versions[k], n)
 		}
 		if prev, ok := index[key]; ok {
 			// as in dbt, nodes may share a name when all but one are
@@ -1748,11 +1748,17 @@ func (c *compilation) sharesName(n *Node) bool {
 	if len(c.shared) == 0 {
 		return false
 	}
+	return len(c.shared[nameKey(n)]) > 0
+}
+
+// nameKey is how applyPatches keys a node's name: kind:name, and
+// @v<version> for a version's.
+func nameKey(n *Node) string {
 	key := n.ResourceType + ":" + n.Name
 	if n.Version != "" {
 		key += "@v" + n.Version
 	}
-	return len(c.shared[key]) > 0
+	return key
 }
 
 // finishConfigs settles enabled flags, schemas, aliases and relation names.
