@@ -886,13 +886,29 @@ type patchHead struct {
 // whose renders called one of its macros (indexes in Nodes), whether
 // generic tests did (Tests: an edit makes those that called a changed
 // macro again, found by their manifest.json entries: patchtestmacros.go),
-// or why an edit of it cannot be patched (another node that is not
-// patchable calls one, or a naming macro does: relation names would
-// change).
+// or why no edit of it can be patched (Blocked: a naming macro a patch's
+// compile reached calls one, watchNaming). Each of its macros may be
+// blocked on its own (macroUse.Blocked): an edit that leaves such a
+// macro's text and line as they were is patched.
 type macroFile struct {
 	Macros  map[string]macroUse // by qualified name
 	Tests   bool
 	Blocked string
+}
+
+// blocked says why no change of the file can be patched, or why the
+// first of its macros that is blocked is ("" when none is): for a file
+// that is gone.
+func (mf macroFile) blocked() string {
+	if mf.Blocked != "" {
+		return mf.Blocked
+	}
+	for _, name := range sortedKeys(mf.Macros) {
+		if why := mf.Macros[name].Blocked; why != "" {
+			return why
+		}
+	}
+	return ""
 }
 
 // macroUse is one macro as the snapshot's compile saw it, and the
@@ -902,6 +918,13 @@ type macroUse struct {
 	Checksum string
 	Callers  []int
 	Disabled []int // the disabled models that called it (places in DisabledModels)
+	// Blocked says why a change of this macro (its text, its line, its
+	// removal) is not patched: a node that is not patchable called it
+	// (a block of a snapshot file of several, a variant of a shared
+	// name), or it is a naming macro, or one a naming macro called
+	// (relation names would change). A render that did not call it is
+	// not changed by it, as a patchable caller's is not.
+	Blocked string
 }
 
 // patchNode is a patchable model: its file, where its entry is in
@@ -1518,12 +1541,12 @@ func (c *compilation) macroPlaces() (file map[string]string, line map[string]int
 func (c *compilation) macroFiles(states []idState, patchable, disabled map[string]int) map[string]macroFile {
 	fileOf, lineOf := c.macroPlaces()
 	out := map[string]macroFile{}
-	block := func(file, why string) {
-		mf := out[file]
-		if mf.Blocked == "" {
-			mf.Blocked = why
+	// block keeps the first reason a macro has (states come by id)
+	block := func(file, name, why string) {
+		if use := out[file].Macros[name]; use.Blocked == "" {
+			use.Blocked = why
+			out[file].Macros[name] = use
 		}
-		out[file] = mf
 	}
 	for name, file := range fileOf {
 		mf := out[file]
@@ -1532,13 +1555,15 @@ func (c *compilation) macroFiles(states []idState, patchable, disabled map[strin
 		}
 		mf.Macros[name] = macroUse{Line: lineOf[name], Checksum: c.macroFacts[name].checksum}
 		out[file] = mf
+	}
+	for name, file := range fileOf {
 		if namingMacroName(name) {
-			block(file, "it defines naming macro "+name)
+			block(file, name, "it defines naming macro "+name)
 		}
 	}
 	c.namingUsed.Range(func(k, _ any) bool {
 		if file, ok := fileOf[k.(string)]; ok {
-			block(file, "a naming macro calls "+k.(string))
+			block(file, k.(string), "a naming macro calls "+k.(string))
 		}
 		return true
 	})
@@ -1563,7 +1588,7 @@ func (c *compilation) macroFiles(states []idState, patchable, disabled map[strin
 					out[file].Macros[name] = use
 					continue
 				}
-				block(file, id+" calls its macro "+name)
+				block(file, name, id+" calls its macro "+name)
 				continue
 			}
 			use := out[file].Macros[name]
@@ -1571,15 +1596,9 @@ func (c *compilation) macroFiles(states []idState, patchable, disabled map[strin
 			out[file].Macros[name] = use
 		}
 	}
-	// (unit tests block no file of their own: their entries hold their
+	// (unit tests block no macro of their own: their entries hold their
 	// YAML only, their SQL is made when they run, and their models are
 	// patchable callers as any other)
-	for file, mf := range out {
-		if mf.Blocked != "" {
-			mf.Macros = nil
-			out[file] = mf
-		}
-	}
 	return out
 }
 
@@ -1929,8 +1948,8 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		}
 		if mf, ok := snap.MacroFiles[f.Path]; ok && f.Kind == "macros" {
 			switch _, err := os.Lstat(filepath.Dir(osPath(proj.Dir, f.Path))); {
-			case mf.Blocked != "":
-				return nil, f.Path + " is gone and " + mf.Blocked
+			case mf.blocked() != "":
+				return nil, f.Path + " is gone and " + mf.blocked()
 			case err != nil:
 				return nil, f.Path + " is gone with its directory"
 			case snap.saidIn(f.Path):
@@ -2524,12 +2543,24 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		// macros no render looked for (macroAdded), and drop macros no
 		// render found without calling them (macroRemoved)
 		_, lineOf := c.macroPlaces()
+		changed := func(name string, old macroUse) bool {
+			_, gone := goneNames[name]
+			return gone || old.Line != lineOf[name] || old.Checksum != c.macroFacts[name].checksum
+		}
+		for _, path := range editedMacros {
+			mf := snap.MacroFiles[path]
+			for _, name := range sortedKeys(mf.Macros) { // (the reason names the first)
+				if old := mf.Macros[name]; old.Blocked != "" && changed(name, old) {
+					return nil, path + " changed and " + old.Blocked
+				}
+			}
+		}
 		moved := map[string]macroUse{} // a gone macro's callers, by name
 		for _, path := range editedMacros {
 			mf := snap.MacroFiles[path]
 			for name, old := range mf.Macros {
 				_, gone := goneNames[name]
-				if !gone && old.Line == lineOf[name] && old.Checksum == c.macroFacts[name].checksum {
+				if !changed(name, old) {
 					continue
 				}
 				if mf.Tests {

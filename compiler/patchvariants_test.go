@@ -48,7 +48,7 @@ func TestPatchSharedNames(t *testing.T) {
 			"models/dev/orders.sql": "{{ config(enabled=var('variant') == 'dev') }}\nselect 2 as id, 'dev!' as variant\n"}},
 		{name: "the disabled variant's SQL", patched: false, files: map[string]string{
 			"models/prod/orders.sql": "{{ config(enabled=is_on('prod'), materialized='table') }}\nselect 1 as id, 'prod!' as variant\n"}},
-		{name: "another macro of the macro file the disabled one calls", patched: false, files: map[string]string{
+		{name: "another macro of the macro file the disabled one calls", patched: true, files: map[string]string{
 			"macros/on.sql": "{% macro is_on(v) %}{{ return(var('variant') == v) }}{% endmacro %}\n{% macro unused() %}2{% endmacro %}\n"}},
 		{name: "the var they read (--vars)", patched: false, vars: map[string]any{"variant": "prod"}},
 		{name: "back", patched: false},

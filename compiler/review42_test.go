@@ -255,7 +255,7 @@ func TestReview42VariantSingularTests(t *testing.T) {
 			"tests/reads.sql", "select * from {{ ref('o') }} where id is null\n")},
 		{name: "the test reading o", patched: true, files: withFiles(nil, "tests/reads.sql", "select * from {{ ref('o') }} where id is null -- e\n")},
 		{name: "the macro the enabled test calls", patched: false, files: withFiles(nil, "macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -1{% endmacro %}\n{% macro other() %}1{% endmacro %}\n")},
-		{name: "the other macro of its file", patched: false, files: withFiles(nil, "macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -1{% endmacro %}\n{% macro other() %}2{% endmacro %}\n")},
+		{name: "the other macro of its file", patched: true, files: withFiles(nil, "macros/chk.sql", "{% macro chk(r) %}select * from {{ r }} where id < -1{% endmacro %}\n{% macro other() %}2{% endmacro %}\n")},
 		{name: "the disabled test", patched: false, files: withFiles(nil, "tests/b/t.sql", "{{ config(enabled=var('o', 'a') == 'b') }}\nselect * from {{ ref('o') }} where id > 200\n")},
 		{name: "swapped", any: true, vars: map[string]any{"o": "b"}},
 		{name: "swapped: the test reading o", any: true, vars: map[string]any{"o": "b"}, files: withFiles(nil, "tests/reads.sql", "select * from {{ ref('o') }} where id is null -- f\n")},
