@@ -147,9 +147,10 @@ func lsCmd(g *globals) *cobra.Command {
 			// names, paths and selectors are the node index's, and JSON
 			// is each node's manifest.json entry: a listing of every node
 			// or a selection of any size is made from the patch snapshot
-			// when nothing changed since target/ was written (an
-			// orchestrator lists a big project often; ls never writes
-			// target/), with no node loaded; else the project is compiled
+			// with no node loaded (an orchestrator lists a big project
+			// often): target/ as it is when nothing changed since it was
+			// written, else patched first, as a run patches it (dbt ls
+			// writes manifest.json too); else the project is compiled
 			invocation := newInvocationID()
 			sel.prepareState() // (the copy opens the state for both)
 			if _, ids, ok, p := g.selectFromPatch(&runFlags{sel: sel, listing: true}, true, invocation, true); ok {
@@ -271,9 +272,12 @@ func (g *globals) compileByPatch() (bool, error) {
 // when target/ was patched, the patch is returned for the compile to
 // adopt (Patched.Adopt).
 //
-// listing (`mart ls`): target/ is not written, so a project changed since
-// is compiled instead, and a damaged snapshot, which only a compile
-// replaces, is not noted on every listing.
+// listing (`mart ls`; diff, verify and clone through loadSelected):
+// target/ is served as it is, and a damaged snapshot, which only a
+// compile replaces, is not noted on every listing. A project changed
+// since target/ was written is compiled whole by diff, verify and clone;
+// `mart ls` patches target/ first, as a run does (f.listing:
+// Options.PatchWritesChanges; dbt ls writes manifest.json too).
 func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation string, listing bool) (res *compiler.Result, ids []string, ok bool, patched *compiler.Patched) {
 	why, configs := "", false
 	switch {
@@ -296,7 +300,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 		return nil, nil, false, nil // the compile reports it
 	}
 	opt := compiler.Options{ProjectDir: g.projectDir, ProfilesDir: g.profilesDir, TargetPath: g.dbt.targetPath, Target: g.target, Profile: g.profile, Vars: vars,
-		FullRefresh: f.fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing,
+		FullRefresh: f.fullRefresh, Empty: g.empty, InvocationID: invocation, PartialParse: true, PatchForRun: true, PatchReadOnly: listing, PatchWritesChanges: f.listing,
 		WarningsAreErrors: g.dbt.warnErrors.promotes("")}
 	// --state's manifest.json is read while the patch is made, and before
 	// it writes target/ (which --state may be: the whole compile reads it

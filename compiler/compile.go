@@ -62,8 +62,15 @@ type Options struct {
 	// PatchReadOnly: CompileByPatch writes nothing: it serves a selection
 	// from target/ as it is, and refuses when an input changed since it
 	// was written, or when models render differently at every compile
-	// (`mart ls`, diff and clone, which never write target/).
+	// (diff, verify and clone, which never write target/; `mart ls` with
+	// PatchWritesChanges).
 	PatchReadOnly bool
+	// PatchWritesChanges: with PatchReadOnly, CompileByPatch writes
+	// nothing while target/ serves as it is; when an input changed since
+	// it was written (or models render differently at every compile) it
+	// patches target/ as a run's compile does, instead of refusing
+	// (`mart ls`: dbt ls writes manifest.json too)
+	PatchWritesChanges bool
 	// inspect: tests read the node index of a read-only patch as it is,
 	// volatile models or not (requireDeclaredAsCold)
 	inspect bool

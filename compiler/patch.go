@@ -1842,6 +1842,12 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	for {
 		p, why := compileByPatch(opt, &tg)
+		if p == nil && opt.PatchReadOnly && opt.PatchWritesChanges && (why == readOnlyChanged || why == readOnlyVolatile) {
+			// the read-only attempt refused nothing but the writes (and
+			// wrote nothing): patch target/ as a run's compile does
+			opt.PatchReadOnly, tg = false, patchToggles{}
+			continue
+		}
 		if p != nil || len(tg.found) == 0 || len(tg.paths) > 8 {
 			return p, why
 		}
@@ -1857,6 +1863,14 @@ func CompileByPatch(opt Options) (*Patched, string) {
 		tg.found = nil
 	}
 }
+
+// What a read-only patch (Options.PatchReadOnly) refuses for want of
+// writing target/: an input changed since it was written, or models
+// render differently at every compile.
+const (
+	readOnlyChanged  = "the project changed since target/ was written, and this command does not write it"
+	readOnlyVolatile = "models render differently at every compile, and this command does not write target/"
+)
 
 // patchToggles are the model files a patch makes again because their
 // render enabled or disabled them (CompileByPatch).
@@ -1924,7 +1938,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	// the next compile, as a properties file that declares nothing yet,
 	// which no count below sees (found by review)
 	if opt.PatchReadOnly && len(added)+len(removed) > 0 {
-		return nil, "the project changed since target/ was written, and this command does not write it"
+		return nil, readOnlyChanged
 	}
 	patchable := make(map[string]int, len(snap.Nodes))
 	for i, n := range snap.Nodes {
@@ -2118,7 +2132,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		// stat: the lines the edit moved (LineShifts) must not go with it,
 		// with the file's old text (found by review)
 		if opt.PatchReadOnly {
-			return nil, "the project changed since target/ was written, and this command does not write it"
+			return nil, readOnlyChanged
 		}
 		if descs, entries, sourceDescs, unitFiles, why = snap.descriptionEdits(proj, file, editedYAML, docsNow); why != "" {
 			return nil, why
@@ -2355,7 +2369,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	}
 	sourceFolders := proj.configTexts["sources"] != snap.SourceConfigs
 	if opt.PatchReadOnly && (sourceFolders || len(todo)+len(dtodo)+len(editedMacros)+len(newMacros)+len(descs)+len(sourceDescs)+len(remakes)+len(editedSeeds)+len(seedRemakes)+len(added)+len(newSeeds)+len(goneNodes)+len(goneDisabled)+len(docsFiles)+len(unitFiles) > 0) {
-		return nil, "the project changed since target/ was written, and this command does not write it"
+		return nil, readOnlyChanged
 	}
 	// the volatile models render again every time, as a whole compile
 	// renders them: what their render sets (config, tags, relation,
@@ -2363,7 +2377,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	// command, which writes none of it, compiles the whole project
 	everyTimeDisabled := slices.ContainsFunc(snap.DisabledModels, func(d disabledModel) bool { return d.EveryTime })
 	if opt.PatchReadOnly && !opt.inspect && (len(snap.EveryTime) > 0 || everyTimeDisabled) {
-		return nil, "models render differently at every compile, and this command does not write target/"
+		return nil, readOnlyVolatile
 	}
 	everyTime := map[int]bool{}
 	for _, ni := range snap.EveryTime {
