@@ -125,7 +125,7 @@ func (d *docsEdit) descEdits(proj *Project, file string, snap *patchSnapshot, te
 				return "the snapshot's text of " + path + " is unreadable"
 			}
 		}
-		if !bytes.Contains(text, []byte("{{")) {
+		if !mayHoldJinja(text) {
 			continue
 		}
 		edits, why := docDescEdits(proj, path, text, d.old, d.now, d.changed, edited)
@@ -242,6 +242,15 @@ func (snap *patchSnapshot) readDocs(manifestFile string) (map[string]string, [2]
 	return docs, [2]int64{from, to}, ""
 }
 
+// mayHoldJinja says whether a properties file's text may decode to a
+// description with Jinja ({{, {% or {#: descJinja): it holds one, or a
+// backslash, through which a double-quoted scalar's escapes (\x7B, an
+// escaped line break between two braces) make one (found by review).
+func mayHoldJinja(text []byte) bool {
+	return bytes.Contains(text, []byte("{{")) || bytes.Contains(text, []byte("{%")) || bytes.Contains(text, []byte("{#")) ||
+		bytes.IndexByte(text, '\\') >= 0
+}
+
 // docDescEdits is what the blocks changed change of the descriptions a
 // properties file (path, text) declares, by node id, as the compile
 // renders them (renderDescription) with the blocks old and now; or why
@@ -259,7 +268,7 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 	var yamlOnly bool
 	desc := func(d string) *descChange {
 		yamlOnly = false
-		if why != "" || !strings.Contains(d, "{{") {
+		if why != "" || !descJinja(d) { // (as renderDescription: {% and {# too)
 			return nil
 		}
 		if !docsOnly(d) {
@@ -324,7 +333,7 @@ func docDescEdits(proj *Project, path string, text []byte, old, now map[string]s
 		entries []*propEntry
 	}{{TypeModel, p.Models}, {TypeSeed, p.Seeds}, {TypeSnapshot, p.Snapshots}} {
 		for _, e := range l.entries {
-			if _, versioned := e.Rest["versions"]; versioned && bytes.Contains(text, []byte("doc")) {
+			if _, versioned := e.Rest["versions"]; versioned && (bytes.Contains(text, []byte("doc")) || bytes.IndexByte(text, '\\') >= 0) {
 				return nil, path + " has a versioned model"
 			}
 			if e.Name != "" {
