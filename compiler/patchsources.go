@@ -138,7 +138,7 @@ func (l *patchLoad) remakeSources(proj *Project, edits map[string]*descEdit) (ne
 		if _, found := slices.BinarySearch(l.snap.Relations, relationHash(c.relationKey(n, n.Identifier))); found {
 			return nil, nil, nil, why + "a node builds its relation"
 		}
-		if strings.Contains(r.src.Schema+r.src.Database, "{{") && !l.renderedAsSibling(dec, n, e.file) {
+		if (descJinja(r.src.Schema) || descJinja(r.src.Database)) && !l.renderedAsSibling(dec, n, e.file) { // (as renderField)
 			return nil, nil, nil, why + "its source's schema or database renders, and no table of it the compile rendered renders the same"
 		}
 		c.setUnrendered(n)

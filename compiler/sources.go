@@ -11,7 +11,7 @@ import (
 // database, schema or identifier, as dbt does (e.g. schema:
 // "{{ target.schema }}_raw", so one project works on every target).
 func (c *compilation) renderField(file string, line int, v string, vars map[string]any) string {
-	if !strings.Contains(v, "{{") {
+	if !descJinja(v) { // ({% and {# render too, as dbt renders them)
 		return v
 	}
 	tpl, err := plainEngine.Parse(file, v)
