@@ -1570,6 +1570,17 @@ func (c *compilation) renderShared() {
 	c.renderAll(nodes)
 }
 
+// captureKey is the render key a node's patch capture holds: its
+// renderKey, and for a variant of a shared name, which is never cached,
+// the key it would have (the enabled one may be patched:
+// patchableVariant).
+func (c *compilation) captureKey(n *Node, key string) string {
+	if key == "" && c.inv != nil && c.pp != nil && n.testCall == nil && c.sharesName(n) {
+		key, _ = nodeRenderKey(n)
+	}
+	return key
+}
+
 // renderAll parses and renders nodes in parallel.
 func (c *compilation) renderAll(nodes []*Node) { c.renderNodes(nodes, false) }
 
@@ -1588,7 +1599,7 @@ func (c *compilation) renderNodes(nodes []*Node, quiet bool) {
 	parallel(len(nodes), func(i int) {
 		n := nodes[i]
 		key := c.renderKey(n)
-		pc := c.capturePre(n, key)
+		pc := c.capturePre(n, c.captureKey(n, key))
 		if st := c.cachedState(n, key); st != nil {
 			states[i] = st
 			c.capturePost(n, pc, st)

@@ -379,6 +379,9 @@ func (c *compilation) capturePost(n *Node, pc *patchCapture, st *renderState) {
 	}
 	pc.Facts = facts
 	pc.Stubs = c.stubsOf(st)
+	if !n.Enabled() && c.sharesName(n) {
+		return // the variants share an id: the capture is the enabled one's
+	}
 	c.mu.Lock()
 	if c.captured == nil {
 		c.captured = map[string]*patchCapture{}
@@ -1250,7 +1253,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			continue
 		}
 		pc := c.captured[n.UniqueID]
-		if pc == nil || pc.Facts == "" || byPath[n.Path] != 1 || !n.Enabled() || c.sharesName(n) {
+		if pc == nil || pc.Facts == "" || byPath[n.Path] != 1 || !n.Enabled() || c.sharesName(n) && !c.patchableVariant(n, unitTested) {
 			continue
 		}
 		eph := n.Materialized() == "ephemeral"
@@ -1500,6 +1503,39 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 type idState struct {
 	id string
 	st *renderState
+}
+
+// patchableVariant says whether n, a node that shares its name, is one a
+// patch may render again: the enabled model of the name, its variants
+// disabled (a compile with two enabled fails) and of its package (its id:
+// a root model replacing a package's is not patched), not versioned,
+// unit tested or ephemeral, and its render one that could be cached. Its SQL edited,
+// or a macro or var it reads, it renders again as any model; its
+// variants' reads stay blocked (variantStates: a change of what any
+// variant reads compiles whole), and what would make it again, disable
+// it or remove it compiles whole (sharedName).
+func (c *compilation) patchableVariant(n *Node, unitTested map[string]bool) bool {
+	if n.ResourceType != TypeModel || n.Version != "" || unitTested[n.Name] || n.Materialized() == "ephemeral" ||
+		c.pp == nil || !c.pp.variantsKnown[variantID(n)] {
+		return false
+	}
+	for _, v := range c.shared[nameKey(n)] {
+		if v.UniqueID != n.UniqueID || v != n && v.Enabled() {
+			return false
+		}
+	}
+	return true
+}
+
+// sharedName says whether a patchable model's id is a disabled node's
+// too: it is the enabled variant of a shared name (patchableVariant). The
+// manifest's disabled object lists its variants by path alone, so that
+// its text, refs, relation and descriptions change with no other entry;
+// what makes it again (its YAML or folder config), disables it or removes
+// it compiles whole.
+func (snap *patchSnapshot) sharedName(id string) bool {
+	_, found := slices.BinarySearch(snap.Disabled, id)
+	return found
 }
 
 // sortedStates is every render's state, by id, and each variant's of
@@ -1989,6 +2025,9 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		ni, ok := patchable[f.Path]
 		if !ok || f.Kind != "models" && f.Kind != "tests" && f.Kind != "analyses" || !strings.HasSuffix(f.Path, ".sql") {
 			return nil, f.Path + " is gone"
+		}
+		if snap.sharedName(snap.Nodes[ni].ID) {
+			return nil, f.Path + " is gone and its name is a disabled variant's too"
 		}
 		if what := snap.remadeWhole(snap.Nodes[ni].ID); what != "" {
 			return nil, f.Path + " is gone, " + what
@@ -2898,6 +2937,9 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			return nil, j.why
 		}
 		if j.toggle {
+			if snap.sharedName(j.pn.ID) {
+				return nil, j.pn.Path + " is disabled now and its name is a disabled variant's too"
+			}
 			tg.found = append(tg.found, j.pn.Path)
 		}
 	}

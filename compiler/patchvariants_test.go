@@ -44,7 +44,7 @@ func TestPatchSharedNames(t *testing.T) {
 			"models/uses.sql": "select id from {{ ref('orders') }} join {{ ref('items') }} using (id)\n"}},
 		{name: "the macro file none of them calls", patched: true, files: map[string]string{
 			"macros/other.sql": "{% macro twice(x) %}({{ x }}) * 2{% endmacro %}\n"}},
-		{name: "the enabled variant's SQL", patched: false, files: map[string]string{
+		{name: "the enabled variant's SQL", patched: true, files: map[string]string{
 			"models/dev/orders.sql": "{{ config(enabled=var('variant') == 'dev') }}\nselect 2 as id, 'dev!' as variant\n"}},
 		{name: "the disabled variant's SQL", patched: false, files: map[string]string{
 			"models/prod/orders.sql": "{{ config(enabled=is_on('prod'), materialized='table') }}\nselect 1 as id, 'prod!' as variant\n"}},

@@ -1508,6 +1508,10 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			}
 		}
 		for name, e := range edits {
+			if _, patchable := byID[TypeModel+"."+proj.Name+"."+name]; patchable && (e.config || e.entryAdded || e.entryRemoved) && snap.sharedName(TypeModel+"."+proj.Name+"."+name) {
+				// (made again, or its entry moved: patchableVariant)
+				return nil, nil, nil, nil, ch.path + " changed the entry of " + name + ", a name of variants"
+			}
 			if e.config && !e.entryAdded && !e.entryRemoved {
 				// made again, as a model moved with its entry kept: its
 				// entry removed and added where it is

@@ -240,7 +240,7 @@ func TestReview42bDisabledModelGainsVariant(t *testing.T) {
 		{name: "the disabled one removed", any: true, remove: []string{"models/off/o.sql"}},
 		{name: "the enabled one now patchable", patched: true, files: withFiles(nil, "models/o.sql", "select 6 as id\n")},
 		{name: "the disabled one back", any: true, files: withFiles(nil, "models/off/o.sql", "{{ config(enabled=false) }}\nselect 7 as id\n")},
-		{name: "the enabled one edited", patched: false, files: withFiles(nil, "models/o.sql", "select 8 as id\n")},
+		{name: "the enabled one edited", patched: true, files: withFiles(nil, "models/o.sql", "select 8 as id\n")},
 	})
 }
 
@@ -256,7 +256,7 @@ func TestReview42bVariantByRename(t *testing.T) {
 		{name: "o edited", patched: true, files: withFiles(nil, "models/o.sql", "select 11 as id\n")},
 		{name: "p renamed o: a variant", any: true, remove: []string{"models/x/p.sql"}, files: withFiles(nil, "models/x/o.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
 		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
-		{name: "o edited, a variant now", patched: false, files: withFiles(nil, "models/o.sql", "select 12 as id\n")},
+		{name: "o edited, a variant now", patched: true, files: withFiles(nil, "models/o.sql", "select 12 as id\n")},
 		{name: "renamed p again", any: true, remove: []string{"models/x/o.sql"}, files: withFiles(nil, "models/x/p.sql", "{{ config(enabled=false) }}\nselect 2 as id\n")},
 		{name: "o edited, unique again", any: true, files: withFiles(nil, "models/o.sql", "select 13 as id\n")},
 		{name: "o edited again", patched: true, files: withFiles(nil, "models/o.sql", "select 14 as id\n")},
