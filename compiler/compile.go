@@ -67,9 +67,10 @@ type Options struct {
 	PatchReadOnly bool
 	// PatchWritesChanges: with PatchReadOnly, CompileByPatch writes
 	// nothing while target/ serves as it is; when an input changed since
-	// it was written (or models render differently at every compile) it
-	// patches target/ as a run's compile does, instead of refusing
-	// (`mart ls`: dbt ls writes manifest.json too)
+	// it was written it patches target/ as a run's compile does, instead
+	// of refusing (`mart ls`: dbt ls writes manifest.json too), unless
+	// nodes query the warehouse while they render (their renders would be
+	// a run's, not a compile's)
 	PatchWritesChanges bool
 	// inspect: tests read the node index of a read-only patch as it is,
 	// volatile models or not (requireDeclaredAsCold)

@@ -1878,9 +1878,11 @@ func CompileByPatch(opt Options) (*Patched, string) {
 	}
 	for {
 		p, why := compileByPatch(opt, &tg)
-		if p == nil && opt.PatchReadOnly && opt.PatchWritesChanges && (why == readOnlyChanged || why == readOnlyVolatile) {
+		if p == nil && opt.PatchReadOnly && opt.PatchWritesChanges && why == readOnlyChanged {
 			// the read-only attempt refused nothing but the writes (and
-			// wrote nothing): patch target/ as a run's compile does
+			// wrote nothing): patch target/ as a run's compile does (a
+			// project whose models render differently every time, with
+			// nothing changed, compiles whole, writing nothing)
 			opt.PatchReadOnly, tg = false, patchToggles{}
 			continue
 		}
@@ -1968,6 +1970,13 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	phase.Mark("stat inputs")
 	if why != "" {
 		return nil, why
+	}
+	if opt.PatchReadOnly && opt.PatchWritesChanges && len(changed)+len(added)+len(removed) > 0 {
+		// a file changed: patch target/ at once, as the attempt that
+		// CompileByPatch would make after this one refused (nothing was
+		// decided read-only so far: a kept manifest.json not as it should
+		// be refused it, which the next attempt puts back)
+		opt.PatchReadOnly = false
 	}
 	// a read-only command learns of no file added or removed: the head it
 	// may put back (adopting a directory's new stat) would hide one from
@@ -2468,6 +2477,11 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			againstWarehouse[ni] = true
 		}
 		switch {
+		case opt.PatchWritesChanges:
+			// a listing opens no warehouse, and its patch would write
+			// their renders as a run makes them (a compile's are made
+			// against the warehouse): it compiles whole, writing nothing
+			return nil, "nodes query the warehouse while they render, and a listing does not open it"
 		case opt.PatchForRun:
 		case opt.Warehouse == nil:
 			return nil, "nodes query the warehouse while they render"

@@ -305,6 +305,7 @@ var (
 	// a run that loaded its nodes from the patch snapshot, or `mart ls` of
 	// names, paths or selectors that listed them from its node index
 	loadedFromPatch = regexp.MustCompile(`mart timing: (load|list) \d+ nodes`)
+	patchWrote      = regexp.MustCompile(`(?m)^mart timing: write `) // a patch wrote target/
 	noSelection     = regexp.MustCompile(`no selection from the patch: ([^\n]*?)\s{2,}`)
 	durations       = regexp.MustCompile(`\d+\.\d+s\b`)
 	logTimes        = regexp.MustCompile(`"ts":"[^"]*"`)

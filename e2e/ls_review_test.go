@@ -128,8 +128,9 @@ func r35Edit(t *testing.T, rel, text string, dirs ...string) {
 
 // r35Ls runs `mart ls args` in light (MART_TIMINGS=1) and with
 // --no-partial-parse in whole, with env, and requires the same output;
-// light's target/ is not written. It says whether light listed from the
-// snapshot's index (or loaded from it).
+// light's target/ is not written but by an ls that patched it after an
+// edit (since session 43: its timings show the patch's write). It says
+// whether light listed from the snapshot's index (or loaded from it).
 func r35Ls(t *testing.T, light, whole string, env []string, args ...string) bool {
 	t.Helper()
 	before := targetState(t, light)
@@ -140,7 +141,9 @@ func r35Ls(t *testing.T, light, whole string, env []string, args ...string) bool
 	require.Equal(t, b.Code, a.Code, "%s\nfrom the snapshot: %s\nwhole: %s", what, a, b)
 	r35Same(t, norm(b.Stdout), norm(a.Stdout), what+" (stdout)")
 	r35Same(t, norm(b.Stderr), norm(timingLines.ReplaceAllString(a.Stderr, "")), what+" (stderr)")
-	require.Equal(t, before, targetState(t, light), "%s wrote target/; its stderr:\n%s", what, a.Stderr)
+	if after := targetState(t, light); after != before {
+		require.Regexp(t, patchWrote, a.Stderr, "%s wrote target/ but did not patch it", what)
+	}
 	listed := loadedFromPatch.MatchString(a.Stderr)
 	if !listed {
 		t.Logf("%s: whole: %s", what, noSelectionReason(a.Stderr))
@@ -230,7 +233,8 @@ func TestReview35LsOptions(t *testing.T) {
 	}
 }
 
-// ls right after edits of every kind of file: never a stale snapshot
+// ls right after edits of every kind of file: never a stale snapshot (a
+// patched one, or a whole compile)
 func TestReview35LsAfterEdits(t *testing.T) {
 	t.Parallel() // (a long comparison: it overlaps the others; see TestMain)
 	t.Run("versioned", func(t *testing.T) { r35AfterEdits(t, r35Files()) })
@@ -281,8 +285,11 @@ func r35AfterEdits(t *testing.T, files map[string]string) {
 		} else {
 			r35Edit(t, s.rel, s.text, light, whole)
 		}
+		// (the first ls patches target/ when it can, since session 43, and
+		// the next list from its snapshot; each lists what a whole
+		// compile lists)
 		for _, form := range [][]string{{}, {"-o", "name", "--resource-type", "all"}, {"--exclude", "resource_type:test"}, {"--select", "fct+"}} {
-			require.False(t, r35Ls(t, light, whole, nil, form...), "after %s: ls %v from a stale snapshot", s.name, form)
+			r35Ls(t, light, whole, nil, form...)
 		}
 		r := martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile")
 		require.Equal(t, 0, r.Code, "%s: %s", s.name, r.String())
