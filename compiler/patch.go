@@ -1270,6 +1270,11 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			pc.CTEs = c.ephemeralCTEs(ephemerals, nil)
 		}
 		cands = append(cands, cand{n, pc})
+		if c.sharesName(n) {
+			// the enabled variant's reads are a patchable model's (its
+			// variants' stay blocked: sortedStates)
+			delete(c.variantStates, variantID(n))
+		}
 	}
 	// an ephemeral model is patchable when only patchable nodes and
 	// generic tests put its CTE in front of their SQL: a text edit of it
@@ -1509,11 +1514,11 @@ type idState struct {
 // patch may render again: the enabled model of the name, its variants
 // disabled (a compile with two enabled fails) and of its package (its id:
 // a root model replacing a package's is not patched), not versioned,
-// unit tested or ephemeral, and its render one that could be cached. Its SQL edited,
-// or a macro or var it reads, it renders again as any model; its
-// variants' reads stay blocked (variantStates: a change of what any
-// variant reads compiles whole), and what would make it again, disable
-// it or remove it compiles whole (sharedName).
+// unit tested or ephemeral, and its render one that could be cached. Its
+// SQL edited, or a macro or var it reads, it renders again as any model
+// (its state leaves variantStates); its variants' reads stay blocked (a
+// change of what a disabled variant reads compiles whole), and what would
+// make it again, disable it or remove it compiles whole (sharedName).
 func (c *compilation) patchableVariant(n *Node, unitTested map[string]bool) bool {
 	if n.ResourceType != TypeModel || n.Version != "" || unitTested[n.Name] || n.Materialized() == "ephemeral" ||
 		c.pp == nil || !c.pp.variantsKnown[variantID(n)] {

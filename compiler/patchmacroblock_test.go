@@ -56,7 +56,7 @@ func TestPatchBlockedMacros(t *testing.T) {
 			"macros/helpers.sql", helpers("{{ c }}", "{{ c }}", "({{ c }})", "{% macro more() %}2{% endmacro %}\n"))},
 		{name: "the macro a block of the snapshot file calls", patched: false, files: withFiles(nil,
 			"macros/helpers.sql", helpers("upper({{ c }})", "{{ c }}", "({{ c }})", "{% macro more() %}2{% endmacro %}\n"))},
-		{name: "the macro the enabled variant calls", patched: false, files: withFiles(nil,
+		{name: "the macro the enabled variant calls", patched: true, files: withFiles(nil,
 			"macros/helpers.sql", helpers("upper({{ c }})", "{{ c }} + 0", "({{ c }})", "{% macro more() %}2{% endmacro %}\n"))},
 		{name: "their lines moved", patched: false, files: withFiles(nil,
 			"macros/helpers.sql", "{# helpers #}\n"+helpers("upper({{ c }})", "{{ c }} + 0", "({{ c }})", "{% macro more() %}2{% endmacro %}\n"))},
