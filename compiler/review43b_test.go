@@ -546,7 +546,7 @@ func TestReview43bVariantChain(t *testing.T) {
 			"models/b/o.sql", "{{ config(enabled=is_b()) }}\nselect 2 as id\n",
 			"models/r.sql", "select * from {{ ref('o') }}\n")},
 		{name: "the models' macro", patched: true, files: withFiles(nil, "macros/h.sql", h("{{ c }}", "({{ c }})", "var('side', 'a') == 'b'"))},
-		{name: "vinner", patched: false, files: withFiles(nil, "macros/h.sql", h("{{ c }} + 0", "({{ c }})", "var('side', 'a') == 'b'"))},
+		{name: "vinner", patched: true, files: withFiles(nil, "macros/h.sql", h("{{ c }} + 0", "({{ c }})", "var('side', 'a') == 'b'"))},
 		{name: "is_b", any: true, files: withFiles(nil, "macros/h.sql", h("{{ c }} + 0", "({{ c }})", "var('side', 'a') == 'a'"))},
 		{name: "the models' macro again", any: true, files: withFiles(nil, "macros/h.sql", h("{{ c }} + 0", "{{ c }}", "var('side', 'a') == 'a'"))},
 	})

@@ -1040,7 +1040,9 @@ func TestReview43cPackageVariantMacros(t *testing.T) {
 	pv := func(v, sql string) string {
 		return "{{ config(enabled=var('pside', 'a') == '" + v + "') }}\n" + sql
 	}
-	pa := func(sql string) map[string]string { return withFiles(nil, "dbt_packages/pk/models/a/pm.sql", pv("a", sql)) }
+	pa := func(sql string) map[string]string {
+		return withFiles(nil, "dbt_packages/pk/models/a/pm.sql", pv("a", sql))
+	}
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: withFiles(nil,
 			"mart.yml", r43cProj,
