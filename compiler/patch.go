@@ -1979,8 +1979,8 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	if opt.PatchReadOnly && opt.PatchWritesChanges && len(changed)+len(added)+len(removed) > 0 {
 		// a file changed: patch target/ at once, as the attempt that
 		// CompileByPatch would make after this one refused (nothing was
-		// decided read-only so far: a kept manifest.json not as it should
-		// be refused it, which the next attempt puts back)
+		// decided read-only so far but the kept manifest.json's check
+		// above, which refuses the listing: it compiles whole)
 		opt.PatchReadOnly = false
 	}
 	// a read-only command learns of no file added or removed: the head it
