@@ -1518,7 +1518,7 @@ type idState struct {
 // SQL edited, or a macro or var it reads, it renders again as any model
 // (its state leaves variantStates); its variants' reads stay blocked (a
 // change of what a disabled variant reads compiles whole), and what would
-// make it again, disable it or remove it compiles whole (sharedName).
+// make it again, disable it or remove it compiles whole (disabledID).
 func (c *compilation) patchableVariant(n *Node, unitTested map[string]bool) bool {
 	if n.ResourceType != TypeModel || n.Version != "" || unitTested[n.Name] || n.Materialized() == "ephemeral" ||
 		c.pp == nil || !c.pp.variantsKnown[variantID(n)] {
@@ -1532,13 +1532,13 @@ func (c *compilation) patchableVariant(n *Node, unitTested map[string]bool) bool
 	return true
 }
 
-// sharedName says whether a patchable model's id is a disabled node's
-// too: it is the enabled variant of a shared name (patchableVariant). The
-// manifest's disabled object lists its variants by path alone, so that
-// its text, refs, relation and descriptions change with no other entry;
-// what makes it again (its YAML or folder config), disables it or removes
-// it compiles whole.
-func (snap *patchSnapshot) sharedName(id string) bool {
+// disabledID says whether manifest.json's disabled object holds id. For
+// a patchable model's id, it is the enabled variant of a shared name
+// (patchableVariant): the disabled object lists its variants by path
+// alone, so that its text, refs, relation and descriptions change with no
+// other entry; what makes it again (its YAML or folder config), disables
+// it or removes it compiles whole.
+func (snap *patchSnapshot) disabledID(id string) bool {
 	_, found := slices.BinarySearch(snap.Disabled, id)
 	return found
 }
@@ -2040,7 +2040,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		if !ok || f.Kind != "models" && f.Kind != "tests" && f.Kind != "analyses" || !strings.HasSuffix(f.Path, ".sql") {
 			return nil, f.Path + " is gone"
 		}
-		if snap.sharedName(snap.Nodes[ni].ID) {
+		if snap.disabledID(snap.Nodes[ni].ID) {
 			return nil, f.Path + " is gone and its name is a disabled variant's too"
 		}
 		if what := snap.remadeWhole(snap.Nodes[ni].ID); what != "" {
@@ -2956,7 +2956,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			return nil, j.why
 		}
 		if j.toggle {
-			if snap.sharedName(j.pn.ID) {
+			if snap.disabledID(j.pn.ID) {
 				return nil, j.pn.Path + " is disabled now and its name is a disabled variant's too"
 			}
 			tg.found = append(tg.found, j.pn.Path)
@@ -3607,7 +3607,7 @@ func (l *patchLoad) sourceSplices(edits map[string]*descEdit) ([]fileSplice, str
 			continue // its tests alone changed (remakeTests), or a seed made again (remakeSeeds)
 		}
 		i, ok := l.ix.pos[id]
-		if _, disabled := slices.BinarySearch(l.snap.Disabled, id); !ok && disabled && !e.columnsChanged() && !e.tests {
+		if !ok && l.snap.disabledID(id) && !e.columnsChanged() && !e.tests {
 			continue // disabled: manifest.json holds its path alone (a block its description calls edited)
 		}
 		if !ok || i >= len(l.snap.Entries) || !slices.Contains([]string{TypeSource, TypeSeed, TypeSnapshot, TypeModel}, l.ix.nodes[i].sel.ResourceType) {

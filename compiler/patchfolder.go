@@ -49,7 +49,7 @@ func (snap *patchSnapshot) folderRemakes(proj *Project, kind string, patchable, 
 	}
 	for _, f := range files {
 		if ni, ok := patchable[f.Path]; ok {
-			if snap.sharedName(snap.Nodes[ni].ID) {
+			if snap.disabledID(snap.Nodes[ni].ID) {
 				return nil, nil, "the project file's " + kind + ": configs changed for " + f.Path + ", whose name is a disabled variant's too"
 			}
 			nis = append(nis, ni)

@@ -109,7 +109,7 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 				// unless the root project has a model of the name,
 				// disabled: the entry is its (entryNodes), it tests
 				// nothing enabled (found by review 42b)
-				if _, disabled := slices.BinarySearch(snap.Disabled, e.id); disabled {
+				if snap.disabledID(e.id) {
 					return nil, nil, why + "the root project's disabled model of its name has the entry"
 				}
 				// the root project's YAML testing a package's model (as

@@ -9,7 +9,7 @@ import (
 // model when its SQL is edited, or a macro or var only it reads changes
 // (patchableVariant); what would make it again (its YAML or folder
 // config), disable it, remove it, or change what its disabled variants
-// read, compiles whole (sharedName). Each step's compile equals a cold
+// read, compiles whole (disabledID). Each step's compile equals a cold
 // one.
 func TestPatchEnabledVariant(t *testing.T) {
 	variant := func(v, sql string) string {

@@ -1508,7 +1508,8 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 			}
 		}
 		for name, e := range edits {
-			if _, patchable := byID[TypeModel+"."+proj.Name+"."+name]; patchable && (e.config || e.entryAdded || e.entryRemoved) && snap.sharedName(TypeModel+"."+proj.Name+"."+name) {
+			id := TypeModel + "." + proj.Name + "." + name
+			if _, patchable := byID[id]; patchable && (e.config || e.entryAdded || e.entryRemoved) && snap.disabledID(id) {
 				// (made again, or its entry moved: patchableVariant)
 				return nil, nil, nil, nil, ch.path + " changed the entry of " + name + ", a name of variants"
 			}
@@ -1530,13 +1531,13 @@ func (snap *patchSnapshot) descriptionEdits(proj *Project, file string, changed 
 				continue
 			}
 			e.file = ch.path
-			ni, ok := byID[TypeModel+"."+proj.Name+"."+name]
+			ni, ok := byID[id]
 			if !ok {
 				// a model that is not patchable (an ephemeral model a test
 				// reads, ...): its entry is edited through the node index,
 				// as a seed's is (sourceSplices), its tests made again
 				// (remakeTests); it renders no differently
-				if !addSourceEdit(sources, TypeModel+"."+proj.Name+"."+name, ch.path, e) {
+				if !addSourceEdit(sources, id, ch.path, e) {
 					return nil, nil, nil, nil, name + " is described in two files"
 				}
 				continue

@@ -1,5 +1,5 @@
 // Review 43c: the change of 2026-12-07 that patches the enabled variant
-// of a shared name (7274019: patchableVariant, sharedName, captureKey,
+// of a shared name (7274019: patchableVariant, sharedName (now disabledID), captureKey,
 // capturePost; the guards in folderRemakes, descriptionEdits and
 // compileByPatch; docs 6467215), driven through warm compiles compared
 // with cold ones (runPatchSteps: manifest.json, compiled files,
