@@ -15,9 +15,6 @@ func TestPatchBlockedMacros(t *testing.T) {
 	block := func(name, body string) string {
 		return "{% snapshot " + name + " %}\n{{ config(unique_key='id', strategy='check', check_cols=['v']) }}\n" + body + "\n{% endsnapshot %}\n"
 	}
-	variant := func(v, sql string) string {
-		return "{{ config(enabled=var('side', 'a') == '" + v + "') }}\n" + sql
-	}
 	// helpers.sql: snap_a calls wrap, the variants call pick, models call
 	// plain; spare is called by nothing
 	helpers := func(wrap, pick, plain, spare string) string {

@@ -4,6 +4,11 @@ import (
 	"testing"
 )
 
+// variant is a model file enabled while var side (default 'a') is v.
+func variant(v, sql string) string {
+	return "{{ config(enabled=var('side', 'a') == '" + v + "') }}\n" + sql
+}
+
 // TestPatchEnabledVariant: of the variants of a shared name (model files
 // of one name, all but one disabled), the enabled one is patched as any
 // model when its SQL is edited, or a macro or var only it reads changes
@@ -12,9 +17,6 @@ import (
 // read, compiles whole (disabledID). Each step's compile equals a cold
 // one.
 func TestPatchEnabledVariant(t *testing.T) {
-	variant := func(v, sql string) string {
-		return "{{ config(enabled=var('side', 'a') == '" + v + "') }}\n" + sql
-	}
 	props := func(desc, extra string) string {
 		return "version: 2\nmodels:\n  - name: o\n    description: " + desc + "\n" + extra +
 			"  - name: reads_o\n    description: reads o\n"
