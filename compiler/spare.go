@@ -103,6 +103,16 @@ func tempName(dst string) string {
 // File is where the new version is written, sequentially from its start.
 func (s *stagedFile) File() *os.File { return s.f }
 
+// holds says whether the file written is the claimed spare and is still
+// the file st was a stat of (its inode, size and mtime), size bytes long.
+func (s *stagedFile) holds(st fileStat, size int64) bool {
+	if !s.spare || st.Ino == 0 || st.Size != size {
+		return false
+	}
+	now, err := statOfFile(s.f)
+	return err == nil && now.same(st)
+}
+
 // commit puts the new version, size bytes long, in place of dst; the
 // replaced version becomes dst's spare.
 func (s *stagedFile) commit(size int64) error {
