@@ -144,9 +144,8 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		// a snapshot of SQL (patchable as a model: editSQL), and what reads it
 		"models/extra/uses_hist.sql": "select id from {{ ref('hist') }}\n",
 		"snapshots/hist.sql":         "{% snapshot hist %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\nselect id, amount from {{ ref('m_1') }}\n{% endsnapshot %}\n",
-		// a file of two snapshots: not patchable (their nodes share its
-		// path), an edit of it compiles whole; one calls a macro (rarely
-		// edited: one they called often would make most compiles whole)
+		// a file of two snapshots: an edit of it renders both again
+		// (patchblocks.go); one calls a macro
 		"snapshots/pair.sql": "-- two snapshots\n{% snapshot pair_a %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\n" +
 			"select id, amount from {{ ref('m_2') }} where {{ my_thing() }} = 1\n{% endsnapshot %}\n\n" +
 			"{% snapshot pair_b %}\n{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}\n" +
@@ -292,6 +291,18 @@ func (p *mutatedProject) mutateOnce() string {
 	model := p.pick(p.files("models", ".sql"))
 	switch r.Intn(20) {
 	case 0: // a comment in a model, at its end or its top (its config() calls move)
+		if r.Intn(5) == 0 && p.exists("snapshots/pair.sql") {
+			// or in the file of two snapshots: on top, or in its first
+			// block (the second's lines move)
+			text := p.read("snapshots/pair.sql")
+			if r.Intn(2) == 0 {
+				text = fmt.Sprintf("-- edit %d\n", p.n) + text
+			} else {
+				text = strings.Replace(text, "{% endsnapshot %}", fmt.Sprintf("-- edit %d\n{%% endsnapshot %%}", p.n), 1)
+			}
+			p.write("snapshots/pair.sql", text)
+			return "comment in snapshots/pair.sql"
+		}
 		if r.Intn(2) == 0 {
 			p.write(model, fmt.Sprintf("-- edit %d\n", p.n)+p.read(model))
 			return "comment on top " + model

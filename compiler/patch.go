@@ -1259,7 +1259,8 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			continue
 		}
 		pc := c.captured[n.UniqueID]
-		if pc == nil || pc.Facts == "" || byPath[n.Path] != 1 || !n.Enabled() || c.sharesName(n) && !c.patchableVariant(n, unitTested) {
+		// (the blocks of a snapshot file of several share its path: below)
+		if pc == nil || pc.Facts == "" || byPath[n.Path] != 1 && n.blockLine == 0 || !n.Enabled() || c.sharesName(n) && !c.patchableVariant(n, unitTested) {
 			continue
 		}
 		eph := n.Materialized() == "ephemeral"
@@ -1281,6 +1282,18 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			// variants' stay blocked: sortedStates)
 			delete(c.variantStates, variantID(n))
 		}
+	}
+	// the blocks of a snapshot file of several are patchable when all of
+	// them are: an edit of the file renders each again (each one's entry
+	// has the file's checksum)
+	blocksIn := map[string]int{}
+	for _, cd := range cands {
+		if cd.n.blockLine > 0 {
+			blocksIn[cd.n.Path]++
+		}
+	}
+	if len(blocksIn) > 0 {
+		cands = slices.DeleteFunc(cands, func(cd cand) bool { return cd.n.blockLine > 0 && blocksIn[cd.n.Path] != byPath[cd.n.Path] })
 	}
 	// an ephemeral model is patchable when only patchable nodes and
 	// generic tests put its CTE in front of their SQL: a text edit of it
@@ -1997,7 +2010,21 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		return nil, readOnlyChanged
 	}
 	patchable := make(map[string]int, len(snap.Nodes))
+	// the snapshot files of several blocks: their blocks' nodes (not in
+	// patchable, which knows a file of one node)
+	var blockFiles map[string][]int
 	for i, n := range snap.Nodes {
+		if j, ok := patchable[n.Path]; ok || blockFiles[n.Path] != nil {
+			if blockFiles == nil {
+				blockFiles = map[string][]int{}
+			}
+			if ok {
+				blockFiles[n.Path] = []int{j}
+				delete(patchable, n.Path)
+			}
+			blockFiles[n.Path] = append(blockFiles[n.Path], i)
+			continue
+		}
 		patchable[n.Path] = i
 	}
 	// the disabled models to render again (patchdisabled.go): place -> new
@@ -2098,6 +2125,17 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	var editedDocs []changedFile // .md files (patchdocs.go)
 	for _, ch := range changed {
 		f := snap.Files[ch.index]
+		if nis, ok := blockFiles[f.Path]; ok {
+			// each block renders again with its text (every block's entry
+			// has the file's checksum): the same blocks, found by name
+			if why := snap.sameBlocks(nis, ch.data); why != "" {
+				return nil, f.Path + " changed " + why
+			}
+			for _, ni := range nis {
+				todo[ni] = ch.data
+			}
+			continue
+		}
 		if ni, ok := patchable[f.Path]; ok {
 			// a tests/ file with a {% test %} block is generic tests'
 			// definitions, not a singular test (fileNode, loadMacros)
@@ -2804,7 +2842,18 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		j := &patchJob{ni: ni, pn: snap.Nodes[ni], desc: descs[ni], descOnly: descOnly[ni], everyTime: everyTime[ni],
 			warehouse: againstWarehouse[ni], unitTested: snap.unitTested(snap.Nodes[ni].ID), ephemeral: eph}
 		jobs[i] = j
-		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, todo[ni])
+		data := todo[ni]
+		if _, ok := blockFiles[j.pn.Path]; ok {
+			// a block of a snapshot file of several: rendered from its
+			// place in the file's text, read here when unchanged
+			j.block = true
+			if data == nil {
+				if data, j.why = unchangedText(proj, snap, fileIndex, j.pn.Path); j.why != "" {
+					return
+				}
+			}
+		}
+		j.why = prepareJob(j, snap, blobs, relTo(proj.Dir, blobsFile(file)), read, fileIndex, data)
 	})
 	for _, j := range jobs {
 		if j.why != "" {
@@ -3728,6 +3777,7 @@ type patchJob struct {
 	reshape bool
 	pre     Node
 	toggle  bool      // its render disabled it (CompileByPatch)
+	block   bool      // a block of a snapshot file of several (blockFiles)
 	ephs    []string  // the patchable ephemeral models whose CTEs its new render puts in front (EphUsers)
 	macros  []string  // the macros its new render called
 	ixPos   int       // its place in the node index
@@ -3817,6 +3867,18 @@ func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, blobsName stri
 	if data != nil {
 		n.RawCode = string(data)
 		n.Checksum = checksum(data)
+	}
+	if j.block {
+		// its block of the file's text, at its line (snapshotNodes)
+		blocks := snapshotBlocks(n.RawCode, snapshotTags(n.RawCode))
+		i := slices.IndexFunc(blocks, func(b snapshotBlock) bool { return b.name == n.Name })
+		if i < 0 {
+			return pn.ID + "'s block is not in its file"
+		}
+		b := blocks[i]
+		n.RawCode, n.blockLine = b.text, b.line
+		n.blockTemplate = strings.Repeat("\n", b.line-1) + b.text
+		j.fin.blockLine = b.line // (its compiled file's path)
 	}
 	if volatileText(n.RawCode) && !j.everyTime {
 		return pn.ID + " now reads a volatile value"

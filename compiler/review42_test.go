@@ -472,7 +472,8 @@ func r42Block(name, conf, body string) string {
 // TestReview42SnapshotBlocks: a snapshot file of several blocks, edits
 // around it: a block's refs, a model reading a block edited with it, a
 // block renamed, disabled, YAML tests of one block, a single-block file
-// made several.
+// made several. (Since session 44 a block's edits are patched:
+// patchblocks.go.)
 func TestReview42SnapshotBlocks(t *testing.T) {
 	two := func(aBody, bName, bConf string) string {
 		return r42Block("snap_a", "", aBody) + "\n" + r42Block(bName, bConf, "select id from {{ ref('base') }}")
@@ -491,10 +492,10 @@ func TestReview42SnapshotBlocks(t *testing.T) {
 			"models/reads_a.sql", "select * from {{ ref('snap_a') }}\n",
 			"models/reads_b.sql", "select * from {{ ref('snap_b') }}\n")},
 		{name: "a model's SQL", patched: true, files: withFiles(nil, "models/other.sql", "select 2 as id\n")},
-		{name: "a block's ref changed", patched: false, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base2') }}", "snap_b", ""))},
-		{name: "a block's ref added", patched: false, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base2') }} union all select id from {{ ref('base') }}", "snap_b", ""))},
+		{name: "a block's ref changed", patched: true, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base2') }}", "snap_b", ""))},
+		{name: "a block's ref added", patched: true, files: withFiles(nil, "snapshots/two.sql", two("select id from {{ ref('base2') }} union all select id from {{ ref('base') }}", "snap_b", ""))},
 		{name: "the base it refs", patched: true, files: withFiles(nil, "models/base2.sql", "select 22 as id\n")},
-		{name: "the block and its reader together", patched: false, files: withFiles(nil,
+		{name: "the block and its reader together", patched: true, files: withFiles(nil,
 			"snapshots/two.sql", two("select id from {{ ref('base') }}", "snap_b", ""),
 			"models/reads_a.sql", "select id from {{ ref('snap_a') }}\n")},
 		{name: "the block's tests", any: true, files: withFiles(nil, "snapshots/_props.yml", props("[not_null, unique]"))},

@@ -18,6 +18,9 @@ import (
 // the macros that node called as they were (same text, same line).
 //
 // Status at the time of the review: every test here PASSES; none fails.
+// Since session 44 the blocks of a snapshot file of several are patchable
+// (patchblocks.go): the steps whose macro only such a block calls are
+// patched now.
 // No case was found where warm != cold. The per-macro block holds
 // because a render records every macro it called, directly or not
 // (jinja Result.Macros: through other files, dispatch, caller(), macros
@@ -275,7 +278,7 @@ func TestReview43bNamingChain(t *testing.T) {
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: r43bBase("select id, {{ other('v') }} as v from {{ ref('base') }}", "macros/naming.sql", naming, "macros/h.sql", h("{{ c }}"), "macros/g.sql", g("", "{{ c }}"))},
 		{name: "the models' macro", patched: true, files: withFiles(nil, "macros/h.sql", h("({{ c }})"))},
-		{name: "the snapshot's macro beside sch_inner", patched: false, files: withFiles(nil, "macros/g.sql", g("", "({{ c }})"))},
+		{name: "the snapshot's macro beside sch_inner", patched: true, files: withFiles(nil, "macros/g.sql", g("", "({{ c }})"))},
 		{name: "sch_inner", patched: false, files: withFiles(nil, "macros/g.sql", g("_i", "({{ c }})"))},
 	})
 }
@@ -398,8 +401,8 @@ func TestReview43bCallerBlock(t *testing.T) {
 	runPatchSteps(t, []patchStep{
 		{name: "cold", files: r43bBase("select id, {% call wrap('x') %}{{ inner() }}{% endcall %} as v from {{ ref('base') }}", "macros/h.sql", h("{{ caller() }}", "{{ c }}"))},
 		{name: "the models' macro", patched: true, files: withFiles(nil, "macros/h.sql", h("{{ caller() }}", "({{ c }})"))},
-		{name: "the called one", patched: false, files: withFiles(nil, "macros/h.sql", h("upper({{ caller() }})", "({{ c }})"))},
-		{name: "the one the caller body calls", patched: false, files: withFiles(nil, "macros/h.sql", "{% macro wrap(c) %}upper({{ caller() }}){% endmacro %}\n{% macro plain(c) %}({{ c }}){% endmacro %}\n{% macro inner() %}v || ''{% endmacro %}\n")},
+		{name: "the called one", patched: true, files: withFiles(nil, "macros/h.sql", h("upper({{ caller() }})", "({{ c }})"))},
+		{name: "the one the caller body calls", patched: true, files: withFiles(nil, "macros/h.sql", "{% macro wrap(c) %}upper({{ caller() }}){% endmacro %}\n{% macro plain(c) %}({{ c }}){% endmacro %}\n{% macro inner() %}v || ''{% endmacro %}\n")},
 	})
 }
 
@@ -416,7 +419,7 @@ func TestReview43bHooks(t *testing.T) {
 		{name: "cold", files: r43bBase(snapA, "mart.yml", proj, "macros/h.sql", h("select 1", "select 2", "select 3", "select 4"))},
 		{name: "start", any: true, files: withFiles(nil, "macros/h.sql", h("select 11", "select 2", "select 3", "select 4"))},
 		{name: "the string post_hook's", any: true, files: withFiles(nil, "macros/h.sql", h("select 11", "select 22", "select 3", "select 4"))},
-		{name: "the called post_hook's", patched: false, files: withFiles(nil, "macros/h.sql", h("select 11", "select 22", "select 33", "select 4"))},
+		{name: "the called post_hook's", patched: true, files: withFiles(nil, "macros/h.sql", h("select 11", "select 22", "select 33", "select 4"))},
 		{name: "the models' pre-hook's", any: true, files: withFiles(nil, "macros/h.sql", h("select 11", "select 22", "select 33", "select 44"))},
 	})
 }
@@ -449,9 +452,9 @@ func TestReview43bFileRemovedOrMoved(t *testing.T) {
 		{name: "cold", files: r43bBase("select id, {{ wrap('v') }} as v from {{ ref('base') }}",
 			"macros/h.sql", "{% macro wrap(c) %}{{ c }}{% endmacro %}\n{% macro plain(c) %}{{ c }}{% endmacro %}\n",
 			"macros/g.sql", "{% macro other() %}1{% endmacro %}\n")},
-		{name: "h.sql renamed to h2.sql", patched: false, remove: []string{"macros/h.sql"},
+		{name: "h.sql renamed to h2.sql", patched: true, remove: []string{"macros/h.sql"},
 			files: withFiles(nil, "macros/h2.sql", "{% macro wrap(c) %}{{ c }}{% endmacro %}\n{% macro plain(c) %}{{ c }}{% endmacro %}\n")},
-		{name: "wrap moved to g.sql's first line", patched: false,
+		{name: "wrap moved to g.sql's first line", patched: true,
 			files: withFiles(nil, "macros/h2.sql", "{% macro plain(c) %}{{ c }}{% endmacro %}\n",
 				"macros/g.sql", "{% macro wrap(c) %}{{ c }}{% endmacro %}\n{% macro other() %}1{% endmacro %}\n")},
 		{name: "the models' macro moved to a new file, h2.sql removed", any: true, remove: []string{"macros/h2.sql"},
@@ -781,7 +784,7 @@ func TestReview43bTestsFileBesideBlocked(t *testing.T) {
 		{name: "the project's test's definition", any: true, files: withFiles(nil, "tests/generic/g.sql", gen("{{ column_name }} < 1", "{{ column_name }} is null"))},
 		{name: "the package's test's definition", any: true, files: withFiles(nil, "tests/generic/g.sql", gen("{{ column_name }} < 1", "{{ column_name }} is null or false"))},
 		{name: "the macro the project's test calls, beside the snapshot's", any: true, files: withFiles(nil, "macros/h.sql", h("{{ c }}", "{{ c }} < 2"))},
-		{name: "the snapshot's", patched: false, files: withFiles(nil, "macros/h.sql", h("upper({{ c }})", "{{ c }} < 2"))},
+		{name: "the snapshot's", patched: true, files: withFiles(nil, "macros/h.sql", h("upper({{ c }})", "{{ c }} < 2"))},
 		{name: "the project's test's definition moved down", any: true, files: withFiles(nil, "tests/generic/g.sql", "\n"+gen("{{ column_name }} < 1", "{{ column_name }} is null or false"))},
 	})
 }
