@@ -693,11 +693,31 @@ func (p *Patched) SelectorGraph() (*selector.Graph, string) {
 	if why := l.index(); why != "" { // a damaged one: the next compile writes anew
 		return nil, why
 	}
-	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(l.ix.nodes))}
-	for i := range l.ix.nodes {
-		if !l.ix.nodes[i].gone {
-			g.Nodes[l.ix.nodes[i].sel.UniqueID] = &l.ix.nodes[i].sel
+	ix := l.ix
+	g := &selector.Graph{Nodes: make(map[string]*selector.Node, len(ix.nodes)), Order: make([]*selector.Node, 0, len(ix.nodes))}
+	// in the index's order, each node's parents as places in it (found
+	// by the index's map of ids): selection builds no map of its own
+	place := make([]int32, len(ix.nodes))
+	for i := range ix.nodes {
+		place[i] = -1
+		if !ix.nodes[i].gone {
+			place[i] = int32(len(g.Order))
+			g.Nodes[ix.nodes[i].sel.UniqueID] = &ix.nodes[i].sel
+			g.Order = append(g.Order, &ix.nodes[i].sel)
 		}
+	}
+	g.Parents = make([][]int32, len(g.Order))
+	for i := range ix.nodes {
+		if place[i] < 0 {
+			continue
+		}
+		var ps []int32
+		for _, d := range ix.nodes[i].sel.DependsOn {
+			if j, ok := ix.pos[d]; ok && place[j] >= 0 && !slices.Contains(ps, place[j]) {
+				ps = append(ps, place[j])
+			}
+		}
+		g.Parents[place[i]] = ps
 	}
 	return g, ""
 }

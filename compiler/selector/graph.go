@@ -7,12 +7,14 @@ import (
 )
 
 // index is the graph as dense integer ids, built once per Select. Node
-// numbers follow the graph map's iteration order; Select sorts its output.
-// Edges are built on first use, since many selections need none.
+// numbers follow the graph map's iteration order (Graph.Order's when set);
+// Select sorts its output. Edges are built on first use, since many
+// selections need none.
 type index struct {
 	ids   []string
 	nodes []*Node
 	pos   map[string]int32 // built by position
+	given [][]int32        // Graph.Parents, when set with Order
 	opt   *Options
 	state []uint8 // per node: 0 not yet known, 1 enabled, 2 disabled; see off
 
@@ -29,9 +31,20 @@ func buildIndex(g *Graph, opt *Options) *index {
 	if g == nil {
 		return ix
 	}
+	ix.state = make([]uint8, len(g.Nodes))
+	if len(g.Order) == len(g.Nodes) && g.Order != nil {
+		ix.nodes = g.Order
+		ix.ids = make([]string, len(g.Order))
+		for i, n := range g.Order {
+			ix.ids[i] = n.UniqueID
+		}
+		if len(g.Parents) == len(g.Order) {
+			ix.given = g.Parents
+		}
+		return ix
+	}
 	ix.ids = make([]string, 0, len(g.Nodes))
 	ix.nodes = make([]*Node, 0, len(g.Nodes))
-	ix.state = make([]uint8, len(g.Nodes))
 	for id, n := range g.Nodes {
 		if n != nil {
 			ix.ids = append(ix.ids, id)
@@ -65,6 +78,14 @@ func (ix *index) edges() {
 	nchild := make([]int32, n+1)
 	for i, node := range ix.nodes {
 		start := len(par.to)
+		if ix.given != nil {
+			for _, p := range ix.given[i] {
+				par.to = append(par.to, p)
+				nchild[p+1]++
+			}
+			par.off[i+1] = int32(len(par.to))
+			continue
+		}
 		for _, dep := range node.DependsOn {
 			if p, ok := ix.position(dep); ok && !slices.Contains(par.to[start:], p) {
 				par.to = append(par.to, p)

@@ -1,6 +1,8 @@
 package selector
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,6 +20,7 @@ type selectCase struct {
 func runSelectCases(t *testing.T, cases []selectCase) {
 	t.Helper()
 	g := fixtureGraph()
+	og := ordered(g)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := Select(g, c.include, c.exclude, c.opt)
@@ -25,8 +28,36 @@ func runSelectCases(t *testing.T, cases []selectCase) {
 			want := append([]string{}, c.want...)
 			assert.ElementsMatch(t, want, keys(t, got))
 			assert.IsIncreasing(t, got, "ids come back sorted")
+			// the same graph given in an order, with its parents placed
+			// (as the patch snapshot's node index gives it)
+			again, err := Select(og, c.include, c.exclude, c.opt)
+			require.NoError(t, err)
+			assert.Equal(t, got, again, "with Graph.Order and Parents")
 		})
 	}
+}
+
+// ordered is g with Order (its nodes by unique id, backwards: another
+// order than a map's or a sort's) and Parents, as Graph says.
+func ordered(g *Graph) *Graph {
+	ids := slices.Sorted(maps.Keys(g.Nodes))
+	slices.Reverse(ids)
+	out := &Graph{Nodes: g.Nodes}
+	place := map[string]int32{}
+	for i, id := range ids {
+		place[id] = int32(i)
+		out.Order = append(out.Order, g.Nodes[id])
+	}
+	for _, id := range ids {
+		var ps []int32
+		for _, d := range g.Nodes[id].DependsOn {
+			if p, ok := place[d]; ok && !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+		out.Parents = append(out.Parents, ps)
+	}
+	return out
 }
 
 func TestSelectNamesAndFQN(t *testing.T) {

@@ -37,6 +37,14 @@ type Node struct {
 // Node.DependsOn.
 type Graph struct {
 	Nodes map[string]*Node // by unique id
+	// Order, when set, holds Nodes' nodes (each keyed by its UniqueID) in
+	// the order selection numbers them, and Parents, when set too, the
+	// places in Order of each one's DependsOn that are nodes of the
+	// graph, in DependsOn's order, each once: a graph read from the patch
+	// snapshot's node index has both, and selection then builds no map of
+	// the ids nor resolves DependsOn (10 ms of the 10k project's 30,000).
+	Order   []*Node
+	Parents [][]int32
 }
 
 // Options carries what some methods and modes need besides the graph.
