@@ -4343,7 +4343,7 @@ type fileSplice struct {
 // spare, as stat'ed when it was src's version before a patch of the
 // metadata alone) and no splice changes a length, it holds src's bytes
 // after the splices already: only src's bytes up to the last splice's end
-// and the splices are written (spareMeta).
+// and the splices are written (patchHead.SpareMeta).
 func spliceFile(src *os.File, dst string, size int64, splices []fileSplice, tail fileStat) (fileStat, error) {
 	out, err := stageFile(dst)
 	if err != nil {
