@@ -1217,11 +1217,17 @@ func (c *compilation) snapshotNodes(f *projectFile) ([]*Node, *Diagnostic) {
 	out := make([]*Node, len(blocks))
 	for i, b := range blocks {
 		n := c.snapshotNode(b.name, f)
-		n.RawCode, n.blockLine = b.text, b.line
-		n.blockTemplate = strings.Repeat("\n", b.line-1) + b.text
+		n.placeBlock(b)
 		out[i] = n
 	}
 	return out, nil
+}
+
+// placeBlock makes n the snapshot of block b of its file: b's text, at
+// its line (what it says points at the file's lines).
+func (n *Node) placeBlock(b snapshotBlock) {
+	n.RawCode, n.blockLine = b.text, b.line
+	n.blockTemplate = strings.Repeat("\n", b.line-1) + b.text
 }
 
 // snapshotNode makes a snapshot of file f (a SQL file's block, or a YAML

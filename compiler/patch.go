@@ -3875,10 +3875,8 @@ func prepareJob(j *patchJob, snap *patchSnapshot, blobs *os.File, blobsName stri
 		if i < 0 {
 			return pn.ID + "'s block is not in its file"
 		}
-		b := blocks[i]
-		n.RawCode, n.blockLine = b.text, b.line
-		n.blockTemplate = strings.Repeat("\n", b.line-1) + b.text
-		j.fin.blockLine = b.line // (its compiled file's path)
+		n.placeBlock(blocks[i])
+		j.fin.blockLine = n.blockLine // (its compiled file's path)
 	}
 	if volatileText(n.RawCode) && !j.everyTime {
 		return pn.ID + " now reads a volatile value"
@@ -4350,24 +4348,9 @@ func spliceFile(src *os.File, dst string, size int64, splices []fileSplice, tail
 		return fileStat{}, err
 	}
 	tmp := out.File()
-	if len(splices) > 0 && out.holds(tail, size) && !slices.ContainsFunc(splices, func(sp fileSplice) bool { return int64(len(sp.with)) != sp.to-sp.from }) {
+	held := len(splices) > 0 && out.holds(tail, size) && !slices.ContainsFunc(splices, func(sp fileSplice) bool { return int64(len(sp.with)) != sp.to-sp.from })
+	if held {
 		phase.Mark("manifest.json: its metadata written over its spare")
-		at := int64(0)
-		for _, sp := range splices {
-			if err == nil {
-				err = copyRange(tmp, src, at, sp.from-at)
-			}
-			if err == nil {
-				_, err = tmp.Write(sp.with)
-			}
-			at = sp.to
-		}
-		if err != nil {
-			out.abort()
-			return fileStat{}, err
-		}
-		err = out.commit(size)
-		return out.stat, err
 	}
 	at, written := int64(0), int64(0)
 	for _, sp := range splices {
@@ -4382,7 +4365,9 @@ func spliceFile(src *os.File, dst string, size int64, splices []fileSplice, tail
 		at = sp.to
 	}
 	if err == nil {
-		err = copyRange(tmp, src, at, size-at)
+		if !held { // (held: the file has src's bytes from at on)
+			err = copyRange(tmp, src, at, size-at)
+		}
 		written += size - at
 	}
 	if err != nil {
