@@ -159,11 +159,13 @@ func lsCmd(g *globals) *cobra.Command {
 					var why string
 					if l.entries, why = p.ListEntries(sortedByID(nodes), l.keys); why != "" {
 						phase.Mark("no list from the patch: " + why)
+						g.wholeWhy = why
 						ok = false
 					}
 				}
 				if ok {
 					phase.Mark(fmt.Sprintf("list %d nodes", len(nodes)))
+					g.v.PartialParse(view.PartialParse{Patched: true, Rendered: p.Rendered})
 					return l.show(g.v, nodes)
 				}
 			}
@@ -251,12 +253,14 @@ func (g *globals) compileByPatch() (bool, error) {
 		}})
 	if p == nil {
 		phase.Mark("no patch: " + why) // MART_TIMINGS=1 shows why
+		g.wholeWhy = why
 		if note := compiler.PatchNote(why); note != nil {
 			g.v.Diagnostics(note)
 		}
 		return false, nil
 	}
 	g.v.Diagnostics(p.Diags) // (no warning under --warn-error: the patch gave up, WarningsAreErrors)
+	g.v.PartialParse(view.PartialParse{Patched: true, Rendered: p.Rendered})
 	if p.WarehouseRendered > 0 {
 		g.v.Diagnostics(p.WarehouseDiags)
 		g.v.Info(warehouseRenderInfo(p.WarehouseRendered, p.Target))
@@ -293,6 +297,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	}
 	if why != "" {
 		phase.Mark("no selection from the patch: " + why)
+		g.wholeWhy = why
 		return nil, nil, false, nil
 	}
 	vars, err := g.parseVars()
@@ -348,6 +353,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 	var p *compiler.Patched
 	fail := func(why string) (*compiler.Result, []string, bool, *compiler.Patched) {
 		phase.Mark("no selection from the patch: " + why)
+		g.wholeWhy = why
 		return nil, nil, false, p
 	}
 	p, why = compiler.CompileByPatch(opt)
@@ -436,6 +442,7 @@ func (g *globals) selectFromPatch(f *runFlags, indirectTests bool, invocation st
 			return fail(why)
 		}
 		phase.Mark(fmt.Sprintf("load %d nodes", len(res.Manifest.AllIDs())))
+		g.v.PartialParse(view.PartialParse{Patched: true, Rendered: p.Rendered, Loaded: len(res.Manifest.AllIDs()), Nodes: len(sg.Nodes)})
 	}
 	// (a warning of the compile under --warn-error: the patch gave up,
 	// WarningsAreErrors)

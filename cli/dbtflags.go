@@ -97,7 +97,7 @@ func registerDBTGlobals(pf *pflag.FlagSet, d *dbtGlobals) {
 	pf.BoolVar(&d.warnError, "warn-error", false, "treat every warning as an error: a compile warning stops the command (exit 2), a test that warns fails (as dbt's)")
 	pf.StringVar(&d.warnErrorOptions, "warn-error-options", "", `which warnings are errors, as dbt's: '{"error": "all" or [names], "warn": [names], "silence": [names]}'`)
 	pf.StringVar(&d.logLevel, "log-level", "info", "what the console reports: debug, info, warn, error (as --quiet) or none (only what the command shows)")
-	pf.BoolVarP(&d.debug, "debug", "d", false, "as --log-level debug (mart has no debug-level events: the same as info)")
+	pf.BoolVarP(&d.debug, "debug", "d", false, "as --log-level debug: info, and how partial parsing compiled the project (target/ patched, or the whole project and why)")
 	pf.BoolVar(&d.print, "print", true, "print what macros' print() prints (--no-print: do not)")
 	// dbt's machinery that mart does not have: accepted, so that a
 	// command line written for dbt runs (docs/dbt-compatibility.md)

@@ -73,7 +73,7 @@ func (g *globals) debug() error {
 		check("NOTE", "partial parsing cannot patch this project: %s; every mart compile and mart build --select compiles "+
 			"the whole project (docs/architecture.md, \"Partial parsing\")", patchWhyText(why))
 	} else {
-		check("OK", "partial parsing: mart compile patches target/ after edits of the SQL of models, singular tests and analyses, macros, vars, seeds, descriptions and columns without tests")
+		check("OK", "partial parsing: mart compile patches target/ after most edits instead of compiling the whole project (--debug says what each command did, and why; docs/partial-parsing.md)")
 	}
 	wh, err := res.Target.Open(g.ctx, res.Project.Dir)
 	if err != nil {

@@ -78,8 +78,12 @@ type globals struct {
 	// with it, a warm one after a SQL edit a tenth
 	// (bench/results/2026-12-02-patch.txt).
 	partialParse, noPartialParse bool
-	ctx                          context.Context
-	v                            view.View
+	// wholeWhy: why the next compileProject compiles the whole project
+	// instead of patching target/, which it reports (view.PartialParse);
+	// command: the command's path ("mart docs generate")
+	wholeWhy, command string
+	ctx               context.Context
+	v                 view.View
 	// preopen: the command opens the warehouse after compiling, so
 	// compileProject starts opening it as soon as the target is known
 	// (preopen.go); pre is that opening, until openWarehouse takes it.
@@ -199,6 +203,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "report only what goes wrong, and what the command lists or shows (as dbt's --quiet)")
 	registerDBTGlobals(pf, &g.dbt)
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		g.command = cmd.CommandPath()
 		// dbt's settings of the command's flags; not mart extract's, whose
 		// --full-refresh is mart's own
 		if cmd.Name() != "extract" {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mart-dev/mart/cli/view"
 	"github.com/mart-dev/mart/compiler"
 	"github.com/mart-dev/mart/compiler/selector"
 	"github.com/mart-dev/mart/runner"
@@ -185,6 +186,15 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 		n := len(diags.Errors())
 		return nil, badInput("%d error%s in the project; nothing was changed", n, plural(n))
 	}
+	why := strings.ReplaceAll(g.wholeWhy, "\x00", ": ") // (a damaged snapshot's file and error)
+	switch {
+	case !g.partialParse || g.noPartialParse:
+		why = "partial parsing is off (--no-partial-parse, MART_NO_PARTIAL_PARSE=1 or the project's flags:)"
+	case why == "":
+		why = g.command + " compiles every node"
+	}
+	g.wholeWhy = ""
+	g.v.PartialParse(view.PartialParse{Reason: why, Reused: res.RendersReused, Renders: res.RendersCached})
 	return res, nil
 }
 

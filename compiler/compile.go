@@ -153,6 +153,10 @@ type Result struct {
 	// a source that mart extract fills in another environment). Set by
 	// Compile; a result loaded from a patch snapshot has none.
 	ExtractClashes map[string]Diagnostic
+	// RendersReused of RendersCached: the renders Compile took from the
+	// render cache (target/partial_parse.gob), of those it could keep
+	// there (0 of 0 without partial parsing)
+	RendersReused, RendersCached int
 
 	parseCache *pendingCache // written with target/ (partialparse.go)
 	// prior: with patch, the compiled directories the last snapshot
@@ -275,6 +279,9 @@ func Compile(opt Options) (*Result, Diagnostics) {
 		return nil, c.diags
 	}
 	res := &Result{Project: proj, Target: tgt, Dialect: c.dialect, ExtractClashes: c.extractClashes}
+	if c.pp != nil {
+		res.RendersReused, res.RendersCached = c.pp.hits, len(c.pp.entries)
+	}
 	res.Manifest = c.manifest()
 	if l, ok := tgt.Adapter.(locator); ok {
 		res.Manifest.Metadata.Location = l.Locate(tgt.Target, warehouse.OpenOptions{ProjectDir: proj.Dir})

@@ -26,6 +26,10 @@ func (h *Human) Error(err error) { fmt.Fprintln(h.err, "error:", err) }
 
 func (h *Human) Info(msg string) { fmt.Fprintln(h.out, msg) }
 
+// PartialParse writes on stderr, as diagnostics: what a command lists
+// or shows on stdout stays as it is under --debug.
+func (h *Human) PartialParse(p PartialParse) { fmt.Fprintln(h.err, p.String()) }
+
 func (h *Human) Compiled(c Compiled) {
 	fmt.Fprintf(h.out, "Compiled %s to %s/compiled and wrote %s/manifest.json\n", Summarize(c.Counts), c.TargetDir, c.TargetDir)
 }
@@ -212,4 +216,20 @@ func (h *Human) Diffed(d ModelDiff) {
 	for _, l := range diffLines(d) {
 		fmt.Fprintln(h.out, l)
 	}
+}
+
+// String is the sentence the text view writes.
+func (p PartialParse) String() string {
+	if !p.Patched {
+		reused := ""
+		if p.Renders > 0 {
+			reused = fmt.Sprintf(" (%d of %d renders reused from the render cache)", p.Reused, p.Renders)
+		}
+		return fmt.Sprintf("Partial parsing: compiled the whole project%s: %s", reused, p.Reason)
+	}
+	s := fmt.Sprintf("Partial parsing: target/ patched from its snapshot, %d template%s rendered again", p.Rendered, plural(p.Rendered))
+	if p.Nodes > 0 {
+		s += fmt.Sprintf("; %d of its %d nodes loaded", p.Loaded, p.Nodes)
+	}
+	return s
 }

@@ -57,6 +57,16 @@ func (j *JSON) Error(err error) {
 
 func (j *JSON) Info(msg string) { j.emit(j.out, "info", map[string]any{"message": msg}) }
 
+func (j *JSON) PartialParse(p PartialParse) {
+	ev := map[string]any{"patched": p.Patched, "message": p.String()}
+	if p.Patched {
+		ev["rendered"], ev["loaded"], ev["nodes"] = p.Rendered, p.Loaded, p.Nodes
+	} else {
+		ev["reason"], ev["reused"], ev["renders"] = p.Reason, p.Reused, p.Renders
+	}
+	j.emit(j.err, "partial_parse", ev)
+}
+
 func (j *JSON) Compiled(c Compiled) {
 	j.emit(j.out, "compiled", map[string]any{"selected": c.Selected, "counts": c.Counts,
 		"manifest": c.TargetDir + "/manifest.json"})

@@ -18,8 +18,8 @@ var Levels = []string{"none", "error", "warn", "info", "debug"}
 // warn, and their runs' summaries), "none" reports only what the command
 // was asked to show (ls's list, show's rows, a dry run's plan, diff's
 // differences, debug's checks): not even the error it stops with, whose
-// exit code tells. "info" and "debug" show everything (mart has no
-// debug-level events).
+// exit code tells. "info" shows everything but the debug-level events
+// (PartialParse); "debug" shows them too.
 func Level(v View, level string) View {
 	switch level {
 	case "none":
@@ -28,9 +28,16 @@ func Level(v View, level string) View {
 		return Quiet(v)
 	case "warn":
 		return warnLevel{quiet{v}}
+	case "debug":
+		return v
 	}
-	return v
+	return infoLevel{v}
 }
+
+// infoLevel is every event but the debug-level ones.
+type infoLevel struct{ View }
+
+func (infoLevel) PartialParse(PartialParse) {}
 
 type warnLevel struct{ quiet }
 

@@ -37,6 +37,8 @@ func Unquiet(v View) View {
 		return q.View
 	case none:
 		return q.View
+	case infoLevel:
+		return q.View
 	}
 	return v
 }
@@ -47,11 +49,12 @@ func (q quiet) Diagnostics(ds compiler.Diagnostics) {
 	}
 }
 
-func (q quiet) Info(string)          {}
-func (q quiet) Warn(string)          {}
-func (q quiet) Compiled(Compiled)    {}
-func (q quiet) RunStarted(RunStart)  {}
-func (q quiet) DAGWritten(DAGReport) {}
+func (q quiet) Info(string)               {}
+func (q quiet) PartialParse(PartialParse) {}
+func (q quiet) Warn(string)               {}
+func (q quiet) Compiled(Compiled)         {}
+func (q quiet) RunStarted(RunStart)       {}
+func (q quiet) DAGWritten(DAGReport)      {}
 
 func (q quiet) NodeFinished(n *compiler.Node, r *runner.NodeResult, i, total int) {
 	if r.Status == runner.StatusError || r.Status == runner.StatusFail {

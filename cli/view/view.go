@@ -28,6 +28,10 @@ type View interface {
 	Error(err error)
 	// Info reports progress or an outcome in a sentence.
 	Info(msg string)
+	// PartialParse reports how a command's compile went: target/ patched
+	// from its snapshot (partial parsing), or the whole project compiled,
+	// and why. Shown at --log-level debug (--debug) only.
+	PartialParse(p PartialParse)
 
 	// Compiled reports what `mart compile` wrote.
 	Compiled(c Compiled)
@@ -65,6 +69,23 @@ type View interface {
 	ExtractWarning(t extract.TableInfo, msg string)
 	ExtractFinished(r extract.TableResult)
 	ExtractSummary(res *extract.Results)
+}
+
+// PartialParse is how a command compiled the project.
+type PartialParse struct {
+	// Patched: target/ was patched from the snapshot the last compile
+	// kept (or served as it was, nothing having changed); Rendered
+	// templates were rendered again.
+	Patched  bool
+	Rendered int
+	// Loaded of Nodes nodes were loaded from the snapshot for a selection
+	// (a run, a test, a compile of a selection); 0 of 0 when the command
+	// needed none (mart compile, mart ls).
+	Loaded, Nodes int
+	// Not Patched: why the whole project was compiled, and how many of its
+	// Renders were Reused from the render cache (target/partial_parse.gob).
+	Reason          string
+	Reused, Renders int
 }
 
 // New returns the view for a --log-format value ("text" or "json").
