@@ -186,7 +186,9 @@ func (g *globals) compileProject(fullRefresh bool, invocation string) (*compiler
 		n := len(diags.Errors())
 		return nil, badInput("%d error%s in the project; nothing was changed", n, plural(n))
 	}
-	why := strings.ReplaceAll(g.wholeWhy, "\x00", ": ") // (a damaged snapshot's file and error)
+	// (a damaged snapshot's file and error are apart; a selection's
+	// reason says the patch gave up)
+	why := strings.TrimPrefix(strings.ReplaceAll(g.wholeWhy, "\x00", ": "), "no patch: ")
 	switch {
 	case !g.partialParse || g.noPartialParse:
 		why = "partial parsing is off (--no-partial-parse, MART_NO_PARTIAL_PARSE=1 or the project's flags:)"

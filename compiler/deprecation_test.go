@@ -139,7 +139,7 @@ func TestPatchAfterTheLocalZoneChanged(t *testing.T) {
 	localZone = func() string { return "TZ=Asia/Tokyo" }
 	p, why = CompileByPatch(opt)
 	require.Nil(t, p)
-	assert.Equal(t, "macros or settings changed", why)
+	assert.Equal(t, "the local time zone changed", why)
 }
 
 // A time without an offset is the local time Python's astimezone() makes

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"io"
 	"os"
@@ -124,6 +125,9 @@ type partialParse struct {
 	entries map[string]*cachedRender // what this compile keeps, by unique id
 	hits    int
 	mu      sync.Mutex
+	// globalParts: global's parts (the patch snapshot's, to say what
+	// changed when a patch finds another key)
+	globalParts globalParts
 	// fresh: there was no cache this compile could use; a run's compile
 	// that keeps a patch snapshot then writes one all the same (keepRender,
 	// Compile)
@@ -168,7 +172,7 @@ func (c *compilation) startPartialParse() {
 func (c *compilation) usePartialParse() {
 	pp := c.pp
 	<-pp.loaded
-	pp.global = c.globalParseKey(nil, nil)
+	pp.global, pp.globalParts = c.globalParse(nil, nil)
 	if pp.note != "" {
 		rel, err := filepath.Rel(c.project.Dir, pp.file)
 		if err != nil {
@@ -363,22 +367,49 @@ func goBuildID(exe string) string {
 // the key with the snapshot's without the macros it adds, and with those
 // it removes).
 func (c *compilation) globalParseKey(added, removed map[string]string) string {
+	key, _ := c.globalParse(added, removed)
+	return key
+}
+
+// globalParts are what the global parse key hashes, each part hashed
+// alone, with the target's name and the run's options as they are: a
+// patch whose key differs from its snapshot's says which changed
+// (whyGlobal).
+type globalParts struct {
+	Settings, Target, Run, Macros, Zone string
+	TargetName                          string
+	FullRefresh, Empty                  bool
+}
+
+// globalParse is globalParseKey and its parts ("" and no parts when the
+// settings cannot be hashed).
+func (c *compilation) globalParse(added, removed map[string]string) (string, globalParts) {
 	h := sha256.New()
+	var parts globalParts
+	// each part goes into the key and into a hash of its own
+	var ph hash.Hash
+	start := func() { ph = sha256.New() }
+	end := func(to *string) { *to = hex.EncodeToString(ph.Sum(nil)[:8]) }
+	write := func(b []byte) { h.Write(b); ph.Write(b) }
 	proj := withoutVars(c.project)
 	t := c.target
+	parts.TargetName, parts.FullRefresh, parts.Empty = t.Name, c.opt.FullRefresh, c.opt.Empty
 	// secrets masked: no hash of a password in target/ (they never reach
 	// compiled SQL, so a changed one changes no render)
-	for _, v := range []any{proj, []any{t.Name, t.Profile, t.Type, t.Threads, MaskSecrets(t.Settings, "<secret>"), t.File, t.Target, c.targetValue},
+	for i, v := range []any{proj, []any{t.Name, t.Profile, t.Type, t.Threads, MaskSecrets(t.Settings, "<secret>"), t.File, t.Target, c.targetValue},
 		[]any{c.opt.FullRefresh, c.dialect.Name(), c.opt.Empty}} {
 		b, err := json.Marshal(v)
 		if err != nil {
-			return "" // cannot be compared: no cache
+			return "", globalParts{} // cannot be compared: no cache
 		}
-		fmt.Fprintf(h, "%d\n", len(b))
-		h.Write(b)
+		start()
+		write(fmt.Appendf(nil, "%d\n", len(b)))
+		write(b)
+		end([]*string{&parts.Settings, &parts.Target, &parts.Run}[i])
 	}
 	// the macros as they were before added ones (skipped) and removed
 	// ones (written back, as the project's; one moved is both)
+	start()
 	names := c.engine.MacroNames()
 	var pkgNames []string
 	for _, pkg := range c.engine.Packages() {
@@ -397,21 +428,49 @@ func (c *compilation) globalParseKey(added, removed map[string]string) string {
 	}
 	for _, name := range names {
 		if _, gone := removed[name]; gone {
-			fmt.Fprintf(h, "macro %s %v\n", name, false)
+			write(fmt.Appendf(nil, "macro %s %v\n", name, false))
 		} else if _, skip := added[name]; !skip {
-			fmt.Fprintf(h, "macro %s %v\n", name, c.engine.Macro(name).Builtin())
+			write(fmt.Appendf(nil, "macro %s %v\n", name, c.engine.Macro(name).Builtin()))
 		}
 	}
 	for _, name := range pkgNames {
 		_, gone := removed[name]
 		if _, skip := added[name]; gone || !skip {
-			fmt.Fprintf(h, "macro %s\n", name)
+			write(fmt.Appendf(nil, "macro %s\n", name))
 		}
 	}
+	end(&parts.Macros)
 	// the local time zone: a deprecation_date without an offset is a
 	// time of it (found by review: a patch kept the old offset)
-	fmt.Fprintf(h, "zone %s\n", localZone())
-	return hex.EncodeToString(h.Sum(nil))
+	start()
+	write(fmt.Appendf(nil, "zone %s\n", localZone()))
+	end(&parts.Zone)
+	return hex.EncodeToString(h.Sum(nil)), parts
+}
+
+// whyGlobal says what changed between the global parts a snapshot was
+// made with (was) and a patch's (now), for a user (--debug).
+func whyGlobal(was, now globalParts) string {
+	switch {
+	case was.Settings == "": // (not known)
+	case was.TargetName != now.TargetName:
+		return fmt.Sprintf("the target changed (%s, then %s)", was.TargetName, now.TargetName)
+	case was.Target != now.Target:
+		return "target " + now.TargetName + "'s profile changed"
+	case was.FullRefresh != now.FullRefresh:
+		return fmt.Sprintf("--full-refresh changed (%v, then %v)", was.FullRefresh, now.FullRefresh)
+	case was.Empty != now.Empty:
+		return fmt.Sprintf("--empty changed (%v, then %v)", was.Empty, now.Empty)
+	case was.Run != now.Run:
+		return "the target's SQL dialect changed"
+	case was.Settings != now.Settings:
+		return "the settings of the project file, or of a package's, changed (not its vars, folder configs or hooks)"
+	case was.Macros != now.Macros:
+		return "the macros changed in a way a patch does not follow (a package's, or one that overrides a built-in macro)"
+	case was.Zone != now.Zone:
+		return "the local time zone changed"
+	}
+	return "macros or settings changed"
 }
 
 // localZone identifies the time zone Go takes as the local one, with its

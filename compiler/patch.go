@@ -784,6 +784,10 @@ type patchHead struct {
 	// a patch that changes only the metadata again writes that over it
 	// instead of copying the whole file (spliceFile). Zero when not so.
 	SpareMeta fileStat
+	// GlobalParts, KeyOptions: what Global and Key hash, in parts: what
+	// changed when a patch finds another (whyGlobal, whyKey)
+	GlobalParts globalParts
+	KeyOptions  keyOptions
 	// Misses: the macro names lookups looked for and did not find
 	// (jinja.Engine.Misses), in this compile and every patch since: a
 	// macro added under one of them compiles the whole project
@@ -993,6 +997,36 @@ func (pp *pendingPatch) writing() { pp.startOnce.Do(func() { close(pp.start) }) 
 // it resolves to, which globalParseKey hashes: --target dev, when dev is
 // the profile's default, patches what a compile without it left (found
 // by review).
+// keyOptions are the options patchKey hashes.
+type keyOptions struct {
+	FullRefresh, Empty      bool
+	ProfilesDir, TargetPath string
+	Known                   bool // (a snapshot of before they were kept has none)
+}
+
+func keyOptionsOf(opt Options) keyOptions {
+	return keyOptions{opt.FullRefresh, opt.Empty, opt.ProfilesDir, opt.TargetPath, true}
+}
+
+// whyKey says what changed when a patch's key differs from its
+// snapshot's, made with the options was, for a user (--debug).
+func whyKey(was, now keyOptions) string {
+	switch {
+	case !was.Known:
+	case was.FullRefresh != now.FullRefresh:
+		return fmt.Sprintf("--full-refresh changed (%v, then %v)", was.FullRefresh, now.FullRefresh)
+	case was.Empty != now.Empty:
+		return fmt.Sprintf("--empty changed (%v, then %v)", was.Empty, now.Empty)
+	case was.ProfilesDir != now.ProfilesDir:
+		return fmt.Sprintf("--profiles-dir changed (%q, then %q)", was.ProfilesDir, now.ProfilesDir)
+	case was.TargetPath != now.TargetPath:
+		return fmt.Sprintf("--target-path changed (%q, then %q)", was.TargetPath, now.TargetPath)
+	default:
+		return "the project file, or a package's, changed beyond its vars, folder configs and hooks"
+	}
+	return "the project file or the options changed"
+}
+
 func patchKey(opt Options, proj *Project, whole bool) string {
 	var files []string
 	for _, p := range proj.projects() {
@@ -1380,7 +1414,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			}
 		}
 	}
-	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global,
+	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global, GlobalParts: c.pp.globalParts, KeyOptions: keyOptionsOf(c.opt),
 		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags),
 		ModelConfigs: c.project.configTexts["models"], SeedConfigs: c.project.configTexts["seeds"],
 		SnapshotConfigs: c.project.configTexts["snapshots"], YAMLSnapshots: c.yamlSnapshots(),
@@ -1974,9 +2008,15 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	}
 	// the snapshot's key hashes the project files without their vars,
 	// or whole when a diagnostic names one of their lines
-	if key := patchKey(opt, proj, false); key == "" || snap.Build != buildIdentity() || snap.Project != proj.Dir ||
-		snap.Key != key && snap.Key != patchKey(opt, proj, true) {
-		return nil, "another mart, project or options"
+	switch key := patchKey(opt, proj, false); {
+	case key == "":
+		return nil, "the project's settings cannot be hashed"
+	case snap.Build != buildIdentity():
+		return nil, "target/ was written by another mart binary"
+	case snap.Project != proj.Dir:
+		return nil, "target/ was written for the project in " + snap.Project
+	case snap.Key != key && snap.Key != patchKey(opt, proj, true):
+		return nil, whyKey(snap.KeyOptions, keyOptionsOf(opt))
 	}
 	if snap.Partial && !opt.PatchForRun {
 		return nil, "a run kept the snapshot: target/compiled has the files of what it ran only"
@@ -2604,7 +2644,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	}
 	c.loadMacros(macroFiles)
 	if len(c.diags) > 0 {
-		return nil, "macros or settings changed"
+		return nil, "loading the macros says something: " + c.diags[0].String()
 	}
 	// the macros the edited and added files define now and did not
 	// (macroAdded), and those the edited files defined and do not
@@ -2645,11 +2685,11 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			}
 		}
 	}
-	if c.globalParseKey(newNames, goneNames) != snap.Global {
-		return nil, "macros or settings changed"
+	if key, parts := c.globalParse(newNames, goneNames); key != snap.Global {
+		return nil, whyGlobal(snap.GlobalParts, parts)
 	}
 	if len(newNames)+len(goneNames) > 0 {
-		snap.Global = c.globalParseKey(nil, nil)
+		snap.Global, snap.GlobalParts = c.globalParse(nil, nil)
 	}
 	if len(newMacros) > 0 {
 		macroEdited = true

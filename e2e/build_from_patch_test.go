@@ -1666,7 +1666,7 @@ func TestPatchWithDefaultTargetNamed(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	r = martEnv(t, light, []string{"MART_TIMINGS=1"}, "compile", "--target", "other")
 	require.Equal(t, 0, r.Code, r.String())
-	assert.Contains(t, r.Stderr, "no patch: macros or settings changed")
+	assert.Contains(t, r.Stderr, "no patch: the target changed (dev, then other)")
 	r = mart(t, whole, "compile", "--target", "other", "--no-partial-parse")
 	require.Equal(t, 0, r.Code, r.String())
 	require.Equal(t, manifestBody(t, whole), manifestBody(t, light))
