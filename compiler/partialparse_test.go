@@ -75,6 +75,7 @@ type mutatedProject struct {
 	// each as [file, definition], for restoreAll to bring back
 	removedDefs [][2]string
 	cliVars     map[string]any // --vars (patch_test.go)
+	fullRefresh bool           // --full-refresh (patch_test.go)
 	// undocumented: entries taken out of a properties file, their models
 	// kept (patch_test.go's editEntries), by model file
 	undocumented map[string]string

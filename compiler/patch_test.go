@@ -44,7 +44,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 			patched, failed := 0, false
 			for step := 0; step < steps; step++ {
 				var did []string
-				if f := p.toggled; f != "" {
+				if p.rng.Intn(10) == 0 { // alone, as a scheduler's full refresh
+					did = append(did, p.toggleFullRefresh())
+				} else if f := p.toggled; f != "" {
 					did = append(did, p.toggleMacro(f))
 					p.toggled = ""
 				} else if p.rng.Intn(15) == 0 { // alone, as a refactoring's save
@@ -105,6 +107,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 					did = append(did, p.setCLIVars())
 				} else {
 					did = p.mutate(1 + p.rng.Intn(3))
+				}
+				if p.rng.Intn(6) == 0 {
+					did = append(did, p.toggleFullRefresh())
 				}
 				if failed && p.rng.Intn(3) == 0 {
 					did = append(did, p.restoreAll())
@@ -783,7 +788,8 @@ func (p *mutatedProject) toggleMacro(f string) string {
 func (p *mutatedProject) comparePatchCold(step int, did []string) (patched, failed bool) {
 	t := p.t
 	t.Helper()
-	opt := Options{ProjectDir: p.dir, InvocationID: "inv", RunStartedAt: fmt.Sprintf("2026-12-02 00:00:%02d", step%60), Vars: p.cliVars}
+	opt := Options{ProjectDir: p.dir, InvocationID: "inv", RunStartedAt: fmt.Sprintf("2026-12-02 00:00:%02d", step%60), Vars: p.cliVars,
+		FullRefresh: p.fullRefresh}
 	what := fmt.Sprintf("step %d (%s)", step, strings.Join(did, "; "))
 	cold, cd := Compile(opt)
 
@@ -1440,6 +1446,24 @@ func (p *mutatedProject) setCLIVars() string {
 		{"y": "cooked"}, {"z": "two", "v": 3}}
 	p.cliVars = choices[p.rng.Intn(len(choices))]
 	return fmt.Sprintf("--vars %v", p.cliVars)
+}
+
+// toggleFullRefresh compiles the next step with --full-refresh, or
+// without it again; or adds or removes a model that reads it (a patch
+// compiles as its snapshot was made, with or without it, only where no
+// input names flags or full_refresh: patchfullrefresh.go).
+func (p *mutatedProject) toggleFullRefresh() string {
+	const reader = "models/extra/refreshed.sql"
+	if p.rng.Intn(3) == 0 {
+		if p.exists(reader) {
+			require.NoError(p.t, os.Remove(filepath.Join(p.dir, reader)))
+			return "rm " + reader
+		}
+		p.write(reader, "select {{ 1 if should_full_refresh() else 0 }} as r, {{ flags.FULL_REFRESH }} as f\n")
+		return "add " + reader
+	}
+	p.fullRefresh = !p.fullRefresh
+	return fmt.Sprintf("--full-refresh=%v", p.fullRefresh)
 }
 
 // TestPatchKeepsARelistedDirectorysStat: a directory whose stat changed
