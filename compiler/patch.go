@@ -1120,10 +1120,13 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 	parallel(len(states), func(i int) {
 		st := states[i].st
 		names := scanCalls(st.node.RawCode, "var") // sorted, as a macro set's
+		envs := scanCalls(st.node.RawCode, "env_var")
 		if len(st.macros) > 0 {
-			names = union(names, c.macroSet(st.macros).vars)
+			ms := c.macroSet(st.macros)
+			names, envs = union(names, ms.vars), union(envs, ms.envVars)
 		}
-		reads[i] = names
+		// (the env keys start with a NUL: before every name, still sorted)
+		reads[i] = union(envKeys(envs), names)
 	})
 	for k, s := range states {
 		names, id := reads[k], s.id
@@ -1151,6 +1154,18 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 		out[k.(string)] = u
 		return true
 	})
+	// an env var read outside the renders, or by a render none of them
+	// names it in (none should: a node's reads are its text's and its
+	// macros')
+	envRead.Range(func(k, _ any) bool {
+		key := envKey + k.(string)
+		_, outside := envReadOutside.Load(k)
+		if u, ok := out[key]; outside || !ok {
+			u.Blocked = readOutsideRenders
+			out[key] = u
+		}
+		return true
+	})
 	for v, u := range out {
 		if u.Blocked != "" {
 			u.Callers, u.Disabled = nil, nil
@@ -1160,8 +1175,25 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 	return out
 }
 
-// envRead holds the names of the env vars env_var() read in this process.
-var envRead sync.Map
+// envRead holds the names of the env vars env_var() read in this process;
+// envReadOutside those it read outside a node's render (YAML, project and
+// profile files, naming macros), as varRead holds var()'s: a change of
+// such an env var compiles the whole project instead of patching it.
+var envRead, envReadOutside sync.Map
+
+// envKey starts the name of an env var among VarUse's keys (no var's
+// name starts with a NUL): who reads an env var is kept as who reads a
+// var, and moves with the nodes as theirs does (envKeys).
+const envKey = "\x00env:"
+
+// envKeys are env var names as VarUse keys them, sorted as names are.
+func envKeys(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = envKey + n
+	}
+	return out
+}
 
 // envSnapshot is every env var this process read, with its fingerprint.
 func envSnapshot(extra []string) [][2]string {
@@ -2025,9 +2057,11 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	if snap.Partial && !opt.PatchForRun {
 		return nil, "a run kept the snapshot: target/compiled has the files of what it ran only"
 	}
+	// an env var changed: its readers render again (changedEnv)
+	var envChanged []string
 	for _, e := range snap.Env {
 		if envFingerprint(e[0]) != e[1] {
-			return nil, "env var " + e[0] + " changed"
+			envChanged = append(envChanged, e[0])
 		}
 	}
 	// after a restart of the machine a write made in place may be lost
@@ -2496,11 +2530,16 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	if len(entries) > 0 && len(added)+len(goneNodes)+len(remakes) == 0 {
 		return nil, "a model's YAML entry was added or removed, and no model file"
 	}
-	// the models that read a var that changed render again
+	// the models that read a var or an env var that changed render again
 	readers, dreaders, why := snap.changedVars(proj)
 	if why != "" {
 		return nil, why
 	}
+	ereaders, edreaders, why := snap.changedEnv(envChanged)
+	if why != "" {
+		return nil, why
+	}
+	readers, dreaders = append(readers, ereaders...), append(dreaders, edreaders...)
 	for _, ni := range readers {
 		if _, ok := todo[ni]; !ok {
 			todo[ni] = nil
@@ -3356,7 +3395,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		if j.code != nil && !(j.warehouse && opt.PatchForRun) {
 			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
 		}
-		snap.readsVars(j.ni, j.varNames)
+		snap.readsVars(j.ni, union(envKeys(j.envNames), j.varNames))
 		if j.reshape {
 			snap.reshaped(j, c)
 		}
@@ -4504,6 +4543,34 @@ func (snap *patchSnapshot) changedVars(proj *Project) (readers, disabled []int, 
 	return readers, disabled, ""
 }
 
+// changedEnv says who reads the env vars that changed (VarUse, under
+// envKey): the patchable models (indexes in Nodes) and the disabled ones
+// (places in DisabledModels), or why a change cannot be patched (one read
+// outside the renders, or by a node that is not patchable; a snapshot that
+// does not know who reads it).
+func (snap *patchSnapshot) changedEnv(names []string) (readers, disabled []int, why string) {
+	for _, name := range names {
+		use, ok := snap.VarUse[envKey+name]
+		switch {
+		case !ok:
+			return nil, nil, "env var " + name + " changed"
+		case use.Blocked != "":
+			return nil, nil, "env var " + name + " changed and " + use.Blocked
+		}
+		for _, ni := range use.Callers {
+			if ni >= 0 && ni < len(snap.Nodes) {
+				readers = append(readers, ni)
+			}
+		}
+		for _, di := range use.Disabled {
+			if di >= 0 && di < len(snap.DisabledModels) {
+				disabled = append(disabled, di)
+			}
+		}
+	}
+	return readers, disabled, ""
+}
+
 // macroAdded says why a macro added under a qualified name ("name" or
 // "package.name") cannot be patched ("" when it can): a lookup made so far
 // missed that name, or listed its namespace (macroNamespace), and would
@@ -4705,7 +4772,7 @@ func (snap *patchSnapshot) watchNaming(c *compilation) {
 			}
 		}
 	}
-	varRead.Range(func(k, _ any) bool {
+	block := func(k, _ any) bool {
 		name := k.(string)
 		if u := snap.VarUse[name]; u.Blocked == "" {
 			if snap.VarUse == nil {
@@ -4714,7 +4781,9 @@ func (snap *patchSnapshot) watchNaming(c *compilation) {
 			snap.VarUse[name] = varUse{Blocked: readOutsideRenders}
 		}
 		return true
-	})
+	}
+	varRead.Range(block)
+	envReadOutside.Range(func(k, v any) bool { return block(envKey+k.(string), v) })
 }
 
 // readsVars records that patchable model ni's render may read vars (its

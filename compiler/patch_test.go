@@ -1016,6 +1016,7 @@ func compareStep(t *testing.T, opt Options, step string) (bool, string) {
 func forgetReads() {
 	varRead.Clear()
 	envRead.Clear()
+	envReadOutside.Clear()
 }
 
 // patchStep is an edit of a project, and whether the compile after it is

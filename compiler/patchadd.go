@@ -1884,7 +1884,7 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 		}
 		ni := len(snap.Nodes)
 		snap.Nodes = append(snap.Nodes, patchNode{ID: m.n.UniqueID, Path: m.n.Path, From: m.at[0], To: m.at[1], capture: m.pc})
-		snap.readsVars(ni, m.vars)
+		snap.readsVars(ni, union(envKeys(m.env), m.vars))
 		snap.joinEphUsers(ni, m.ephs)
 		for _, name := range m.macros {
 			file, ok := fileOf[name]

@@ -303,7 +303,7 @@ func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]s
 			}
 			snap.DisabledModels[j.di].Reads = readKeys(reads)
 		}
-		snap.addDisabledUses(j.di, j.macros, j.varNames, reads, fileOf)
+		snap.addDisabledUses(j.di, j.macros, union(envKeys(j.envNames), j.varNames), reads, fileOf)
 		if j.rewrite {
 			j.pc.Key = j.newKey
 			snap.keepDisabledCapture(j.di, j.pc.appendJSON(nil))
@@ -692,7 +692,7 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 		if i, found := slices.BinarySearch(snap.Disabled, dn.id); !found {
 			snap.Disabled = slices.Insert(snap.Disabled, i, dn.id)
 		}
-		snap.addDisabledUses(di, dn.macros, dn.vars, dn.reads, fileOf)
+		snap.addDisabledUses(di, dn.macros, union(envKeys(dn.env), dn.vars), dn.reads, fileOf)
 	}
 }
 

@@ -444,7 +444,7 @@ func (s *scope) sharedContext() map[string]any {
 		}
 		s.shared = map[string]any{
 			"var":                 renderVarFunc(s.project.Vars),
-			"env_var":             envVar,
+			"env_var":             renderEnvVar,
 			"should_full_refresh": fullRefresh,
 			"target":              s.targetValue,
 			"run_started_at":      s.opt.RunStartedAt,

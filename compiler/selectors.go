@@ -12,7 +12,7 @@ import (
 )
 
 // selectorsEnvVar is env_var() in selectors.yml: envVar, unrecorded.
-var selectorsEnvVar = envVarFunc(false, false)
+var selectorsEnvVar = envVarFunc(false, recordNone)
 
 // SelectorsFile is dbt's file of YAML selectors, at the project's root.
 const SelectorsFile = "selectors.yml"

@@ -96,21 +96,39 @@ func (e *SecretEnvError) Error() string {
 
 // envVar is env_var(name, default): the environment variable, or the
 // default, or an error; a secret env var is an error.
-var envVar = envVarFunc(false, true)
+var envVar = envVarFunc(false, recordOutside)
 
 // secretEnvVar is env_var() that may read secret env vars.
-var secretEnvVar = envVarFunc(true, true)
+var secretEnvVar = envVarFunc(true, recordOutside)
+
+// renderEnvVar is env_var() in a node's render: its reads are in the
+// node's Fingerprint (its text's and its macros', scanned), and a patch
+// renders the readers of one that changed again (varUses); they are
+// recorded in envRead alone, not in envReadOutside.
+var renderEnvVar = envVarFunc(false, recordRender)
+
+// What env_var() records of the names it reads.
+type envRecord int
+
+const (
+	recordNone    envRecord = iota
+	recordRender            // envRead
+	recordOutside           // envRead and envReadOutside
+)
 
 // envVarFunc is env_var(); with record, it records the names it reads
 // (envRead), as varLookup records var()'s.
-func envVarFunc(secrets, record bool) jinja.Func {
+func envVarFunc(secrets bool, record envRecord) jinja.Func {
 	return func(args []any, kw map[string]any) (any, error) {
 		if len(args) == 0 {
 			return nil, fmt.Errorf("env_var() needs the variable's name")
 		}
 		name := jinja.Str(args[0])
-		if record {
+		if record != recordNone {
 			envRead.Store(name, true) // a patch snapshot checks it next time (patch.go)
+		}
+		if record == recordOutside {
+			envReadOutside.Store(name, true)
 		}
 		if !secrets && strings.HasPrefix(name, SecretEnvPrefix) {
 			return nil, &SecretEnvError{Name: name}
