@@ -450,9 +450,6 @@ type projectFile struct {
 	propDiags Diagnostics
 
 	stat fileStat // taken before it was read, when a patch snapshot is kept (patch.go)
-	// namesFlags: its text names flags or full_refresh, when a patch
-	// snapshot is kept (patchfullrefresh.go)
-	namesFlags bool
 }
 
 // dropFileData lets the GC have the text of the files read, once the
@@ -680,7 +677,6 @@ func (c *compilation) readFile(f *projectFile, d dirFiles, name string, once *sy
 	if c.inv != nil {
 		f.stat = st            // taken before the read: a change after it shows next time
 		f.sum = checksum(data) // for the node and the snapshot both
-		f.namesFlags = namesFlags(data)
 	}
 	if f.isProperties() {
 		f.props, f.propDiags = parseProperties(f.rel, f.data, c.project.packageVars(f.proj))

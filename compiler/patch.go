@@ -788,9 +788,6 @@ type patchHead struct {
 	// changed when a patch finds another (whyGlobal, whyKey)
 	GlobalParts globalParts
 	KeyOptions  keyOptions
-	// FlagsRead: an input of the project names flags or full_refresh
-	// (patchfullrefresh.go)
-	FlagsRead bool
 	// Misses: the macro names lookups looked for and did not find
 	// (jinja.Engine.Misses), in this compile and every patch since: a
 	// macro added under one of them compiles the whole project
@@ -1449,7 +1446,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			}
 		}
 	}
-	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global, GlobalParts: c.pp.globalParts, KeyOptions: keyOptionsOf(c.opt), FlagsRead: flagsRead(c.project, files),
+	snap := &patchSnapshot{patchHead: patchHead{Build: buildIdentity(), Boot: bootID(), Project: c.project.Dir, Global: c.pp.global, GlobalParts: c.pp.globalParts, KeyOptions: keyOptionsOf(c.opt),
 		Key: patchKey(c.opt, c.project, c.namesProjectFile(loadDiags)), LoadDiags: loadDiagLines(loadDiags),
 		ModelConfigs: c.project.configTexts["models"], SeedConfigs: c.project.configTexts["seeds"],
 		SnapshotConfigs: c.project.configTexts["snapshots"], YAMLSnapshots: c.yamlSnapshots(),
@@ -2041,7 +2038,6 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		}
 		return nil, unreadableSnapshot + relTo(proj.Dir, file) + "\x00" + err.Error()
 	}
-	refreshed := snap.asFullRefresh(&opt, proj)
 	// the snapshot's key hashes the project files without their vars,
 	// or whole when a diagnostic names one of their lines
 	switch key := patchKey(opt, proj, false); {
@@ -2071,9 +2067,6 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	changed, added, removed, adopted, why := checkInputs(proj, snap, restarted)
 	phase.Mark("stat inputs")
 	if why != "" {
-		return nil, why
-	}
-	if why := snap.noteFlags(proj, refreshed, changed, added, removed); why != "" {
 		return nil, why
 	}
 	if opt.PatchReadOnly && opt.PatchWritesChanges && len(changed)+len(added)+len(removed) > 0 {

@@ -25,9 +25,6 @@ type Project struct {
 	// fileSum is the file's name and the checksum of its text without its
 	// vars (settingsSum); wholeSum the checksum of all of it (patch.go)
 	fileSum, wholeSum string
-	// namesFlags: a key or value of it but its flags: block names flags
-	// or full_refresh (patchfullrefresh.go)
-	namesFlags bool
 	// configTexts is the root project file's models:, seeds:, snapshots:
 	// and sources: entries as written, by key, which fileSum leaves out
 	// (none when it has none or fileSum does not leave it out:
@@ -176,7 +173,6 @@ func loadProject(dir, label string, cliVars map[string]any) (*Project, Diagnosti
 	var sum string
 	sum, p.configTexts = settingsSum(data, &root, label == "")
 	p.fileSum = path.Base(p.File) + " " + sum
-	p.namesFlags = projectNamesFlags(&root)
 	var diags Diagnostics
 	top := root.Content[0]
 	envCtx := &yamlRender{file: p.File, vars: cliVars}
