@@ -1533,6 +1533,16 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 	}
 	snap.VarUse = c.varUses(states, patchable, disabled)
+	// every env var a render's text or macros name is watched, read in
+	// this process or not: a render taken from the render cache reads
+	// none, and a disabled model has no Fingerprint (one enabled by an
+	// env var went unwatched: review 45b)
+	for key := range snap.VarUse {
+		if name, ok := strings.CutPrefix(key, envKey); ok {
+			extraEnv = append(extraEnv, name)
+		}
+	}
+	snap.Env = envSnapshot(extraEnv)
 	for _, f := range files {
 		if f.proj == c.project && f.isProperties() && f.data != nil {
 			if snap.propTexts == nil {
@@ -3673,6 +3683,11 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	}
 	for _, dn := range load.disabledNews {
 		names = append(names, dn.env...)
+	}
+	for key := range snap.VarUse { // (as the whole compile watches them)
+		if name, ok := strings.CutPrefix(key, envKey); ok {
+			names = append(names, name)
+		}
 	}
 	snap.Env = envSnapshot(names)
 	if len(djobs)+len(load.disabledNews)+len(goneDisabled) > 0 {
