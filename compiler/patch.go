@@ -4536,19 +4536,27 @@ func (snap *patchSnapshot) changedVars(proj *Project) (readers, disabled []int, 
 		case use.Blocked != "":
 			return nil, nil, "var " + name + " changed and " + use.Blocked
 		}
-		for _, ni := range use.Callers {
-			if ni >= 0 && ni < len(snap.Nodes) {
-				readers = append(readers, ni)
-			}
-		}
-		for _, di := range use.Disabled {
-			if di >= 0 && di < len(snap.DisabledModels) {
-				disabled = append(disabled, di)
-			}
-		}
+		readers, disabled = snap.addReaders(use, readers, disabled)
 	}
 	snap.Vars = sums
 	return readers, disabled, ""
+}
+
+// addReaders appends a var's (or an env var's) readers that are in the
+// snapshot: patchable models (indexes in Nodes) and disabled ones (places
+// in DisabledModels).
+func (snap *patchSnapshot) addReaders(use varUse, readers, disabled []int) ([]int, []int) {
+	for _, ni := range use.Callers {
+		if ni >= 0 && ni < len(snap.Nodes) {
+			readers = append(readers, ni)
+		}
+	}
+	for _, di := range use.Disabled {
+		if di >= 0 && di < len(snap.DisabledModels) {
+			disabled = append(disabled, di)
+		}
+	}
+	return readers, disabled
 }
 
 // changedEnv says who reads the env vars that changed (VarUse, under
@@ -4565,16 +4573,7 @@ func (snap *patchSnapshot) changedEnv(names []string) (readers, disabled []int, 
 		case use.Blocked != "":
 			return nil, nil, "env var " + name + " changed and " + use.Blocked
 		}
-		for _, ni := range use.Callers {
-			if ni >= 0 && ni < len(snap.Nodes) {
-				readers = append(readers, ni)
-			}
-		}
-		for _, di := range use.Disabled {
-			if di >= 0 && di < len(snap.DisabledModels) {
-				disabled = append(disabled, di)
-			}
-		}
+		readers, disabled = snap.addReaders(use, readers, disabled)
 	}
 	return readers, disabled, ""
 }
