@@ -991,12 +991,6 @@ type pendingPatch struct {
 // be written beside it now.
 func (pp *pendingPatch) writing() { pp.startOnce.Do(func() { close(pp.start) }) }
 
-// patchKey hashes the compile options and the project files of the
-// project and its packages as written; "" when it cannot. The vars are
-// the snapshot's Vars. The target is not the --target given but the one
-// it resolves to, which globalParseKey hashes: --target dev, when dev is
-// the profile's default, patches what a compile without it left (found
-// by review).
 // keyOptions are the options patchKey hashes.
 type keyOptions struct {
 	FullRefresh, Empty      bool
@@ -1027,6 +1021,12 @@ func whyKey(was, now keyOptions) string {
 	return "the project file or the options changed"
 }
 
+// patchKey hashes the compile options and the project files of the
+// project and its packages as written; "" when it cannot. The vars are
+// the snapshot's Vars. The target is not the --target given but the one
+// it resolves to, which globalParseKey hashes: --target dev, when dev is
+// the profile's default, patches what a compile without it left (found
+// by review).
 func patchKey(opt Options, proj *Project, whole bool) string {
 	var files []string
 	for _, p := range proj.projects() {
@@ -1502,7 +1502,6 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 			extraEnv = append(extraEnv, n.Fingerprint.EnvVarNames...)
 		}
 	}
-	snap.Env = envSnapshot(extraEnv)
 	snap.Relations = c.relationHashes()
 	c.inv.mu.Lock()
 	snap.Dirs = append([]fileStat(nil), c.inv.dirs...)
