@@ -37,6 +37,7 @@ type macroFacts struct {
 	envVars  []string // env_var('X') names
 	volatile bool     // its text may render differently with the same inputs (volatileText)
 	graph    bool     // its text names graph (a run loaded from the snapshot has no exact graph)
+	flags    bool     // its text may read --full-refresh (namesFullRefresh)
 }
 
 // learnMacros records each engine macro's checksum and the vars it reads,
@@ -96,7 +97,7 @@ func (c *compilation) learnMacros(files []jinja.File) {
 			sum := sha256.Sum256([]byte(text))
 			c.macroFacts[m.QualifiedName()] = macroFacts{checksum: hex.EncodeToString(sum[:]),
 				vars: scanCalls(text, "var"), envVars: scanCalls(text, "env_var"), volatile: volatileText(text),
-				graph: namesWord(text, "graph")}
+				graph: namesWord(text, "graph"), flags: namesFullRefresh(text)}
 		}
 	}
 }
@@ -145,6 +146,7 @@ func (c *compilation) fingerprint(n *Node, macros []string) *Fingerprint {
 type macroSetFacts struct {
 	hash          string
 	vars, envVars []string
+	flags         bool // one of them may read --full-refresh
 }
 
 // macroSet computes a macro set's facts once: thousands of nodes share a
@@ -161,6 +163,7 @@ func (c *compilation) macroSet(macros []string) *macroSetFacts {
 		h.Write([]byte(name + "=" + facts.checksum + "\n"))
 		ms.vars = union(ms.vars, facts.vars)
 		ms.envVars = union(ms.envVars, facts.envVars)
+		ms.flags = ms.flags || facts.flags
 	}
 	ms.hash = hex.EncodeToString(h.Sum(nil))
 	v, _ := c.macroSets.LoadOrStore(key, ms)

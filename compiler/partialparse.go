@@ -384,6 +384,13 @@ type globalParts struct {
 // globalParse is globalParseKey and its parts ("" and no parts when the
 // settings cannot be hashed).
 func (c *compilation) globalParse(added, removed map[string]string) (string, globalParts) {
+	return c.globalParseAs(c.opt.FullRefresh, added, removed)
+}
+
+// globalParseAs is globalParse with fullRefresh as --full-refresh: a
+// patch compares its snapshot's key as of the snapshot's option, whose
+// change it follows (changedFullRefresh).
+func (c *compilation) globalParseAs(fullRefresh bool, added, removed map[string]string) (string, globalParts) {
 	h := sha256.New()
 	var parts globalParts
 	// each part goes into the key and into a hash of its own
@@ -393,11 +400,11 @@ func (c *compilation) globalParse(added, removed map[string]string) (string, glo
 	write := func(b []byte) { h.Write(b); ph.Write(b) }
 	proj := withoutVars(c.project)
 	t := c.target
-	parts.TargetName, parts.FullRefresh, parts.Empty = t.Name, c.opt.FullRefresh, c.opt.Empty
+	parts.TargetName, parts.FullRefresh, parts.Empty = t.Name, fullRefresh, c.opt.Empty
 	// secrets masked: no hash of a password in target/ (they never reach
 	// compiled SQL, so a changed one changes no render)
 	for i, v := range []any{proj, []any{t.Name, t.Profile, t.Type, t.Threads, MaskSecrets(t.Settings, "<secret>"), t.File, t.Target, c.targetValue},
-		[]any{c.opt.FullRefresh, c.dialect.Name(), c.opt.Empty}} {
+		[]any{fullRefresh, c.dialect.Name(), c.opt.Empty}} {
 		b, err := json.Marshal(v)
 		if err != nil {
 			return "", globalParts{} // cannot be compared: no cache

@@ -1122,8 +1122,7 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 			ms := c.macroSet(st.macros)
 			names, envs = union(names, ms.vars), union(envs, ms.envVars)
 		}
-		// (the env keys start with a NUL: before every name, still sorted)
-		reads[i] = union(envKeys(envs), names)
+		reads[i] = useKeys(names, envs, c.readsFullRefresh(st.node.RawCode, st.macros))
 	})
 	for k, s := range states {
 		names, id := reads[k], s.id
@@ -2048,16 +2047,26 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		return nil, unreadableSnapshot + relTo(proj.Dir, file) + "\x00" + err.Error()
 	}
 	// the snapshot's key hashes the project files without their vars,
-	// or whole when a diagnostic names one of their lines
-	switch key := patchKey(opt, proj, false); {
+	// or whole when a diagnostic names one of their lines; and the
+	// snapshot's --full-refresh, whose readers render again when this
+	// compile's differs (patchfullrefresh.go)
+	keyOpt := opt
+	refreshed := snap.KeyOptions.Known && snap.KeyOptions.FullRefresh != opt.FullRefresh
+	if refreshed {
+		keyOpt.FullRefresh = snap.KeyOptions.FullRefresh
+	}
+	wholeKey := false
+	switch key := patchKey(keyOpt, proj, false); {
 	case key == "":
 		return nil, "the project's settings cannot be hashed"
 	case snap.Build != buildIdentity():
 		return nil, "target/ was written by another mart binary"
 	case snap.Project != proj.Dir:
 		return nil, "target/ was written for the project in " + snap.Project
-	case snap.Key != key && snap.Key != patchKey(opt, proj, true):
+	case snap.Key != key && snap.Key != patchKey(keyOpt, proj, true):
 		return nil, whyKey(snap.KeyOptions, keyOptionsOf(opt))
+	default:
+		wholeKey = snap.Key != key
 	}
 	if snap.Partial && !opt.PatchForRun {
 		return nil, "a run kept the snapshot: target/compiled has the files of what it ran only"
@@ -2542,6 +2551,13 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		return nil, why
 	}
 	readers, dreaders = append(readers, ereaders...), append(dreaders, edreaders...)
+	if refreshed {
+		freaders, fdreaders, why := snap.changedFullRefresh(snap.KeyOptions.FullRefresh, opt.FullRefresh)
+		if why != "" {
+			return nil, why
+		}
+		readers, dreaders = append(readers, freaders...), append(dreaders, fdreaders...)
+	}
 	for _, ni := range readers {
 		if _, ok := todo[ni]; !ok {
 			todo[ni] = nil
@@ -2733,11 +2749,18 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			}
 		}
 	}
-	if key, parts := c.globalParse(newNames, goneNames); key != snap.Global {
+	if key, parts := c.globalParseAs(keyOpt.FullRefresh, newNames, goneNames); key != snap.Global {
 		return nil, whyGlobal(snap.GlobalParts, parts)
 	}
 	if len(newNames)+len(goneNames) > 0 {
 		snap.Global, snap.GlobalParts = c.globalParse(nil, nil)
+	}
+	if refreshed && !opt.PatchReadOnly {
+		// the readers render again below: what is written is this
+		// compile's (a read-only command, which renders none, serves
+		// target/ as the snapshot's option left it: nothing read it)
+		snap.Global, snap.GlobalParts = c.globalParse(nil, nil)
+		snap.Key, snap.KeyOptions = patchKey(opt, proj, wholeKey), keyOptionsOf(opt)
 	}
 	if len(newMacros) > 0 {
 		macroEdited = true
@@ -3039,6 +3062,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 			return
 		}
 		f := c.fingerprint(n, st.macros)
+		j.flags = c.readsFullRefresh(n.RawCode, st.macros)
 		if f != nil {
 			j.varNames, j.envNames = f.VarNames, f.EnvVarNames
 			for _, e := range f.EnvVarNames {
@@ -3397,7 +3421,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		if j.code != nil && !(j.warehouse && opt.PatchForRun) {
 			outputs = append(outputs, output{filepath.Join(tdir, filepath.FromSlash(compiledPath(&j.fin))), j.code})
 		}
-		snap.readsVars(j.ni, union(envKeys(j.envNames), j.varNames))
+		snap.readsVars(j.ni, useKeys(j.varNames, j.envNames, j.flags))
 		if j.reshape {
 			snap.reshaped(j, c)
 		}
@@ -3856,6 +3880,7 @@ type patchJob struct {
 	frag, code  []byte    // its new manifest entry and compiled file
 	varNames    []string  // the vars its render may read (its Fingerprint's)
 	envNames    []string  // and the env vars (watched as a whole compile watches them)
+	flags       bool      // and whether it may read --full-refresh (readsFullRefresh)
 	desc        *descEdit // what an edit of YAML changed of its descriptions
 	descOnly    bool      // nothing else: written without a render
 	everyTime   bool      // a volatile model, rendered again every time

@@ -93,6 +93,9 @@ func TestPatchCompileEqualsCold(t *testing.T) {
 						if p.rng.Intn(10) == 0 {
 							did = append(did, p.toggleEnabled())
 						}
+						if p.rng.Intn(12) == 0 {
+							did = append(did, p.toggleFullRefresh())
+						}
 						if p.rng.Intn(4) == 0 {
 							did = append(did, p.editDescription())
 						} else {
@@ -1447,19 +1450,28 @@ func (p *mutatedProject) setCLIVars() string {
 }
 
 // toggleFullRefresh compiles the next steps with --full-refresh, or
-// without it again; or adds or removes a model that reads it. The option
-// is in the snapshot's key: the compile after a toggle is whole (a
-// template may read it in ways no scan of the files sees: review 45), and
+// without it again; or adds or removes a model that reads it, a macro
+// that reads it with a model that calls it, or a model that it enables.
+// A patch renders the readers again (patchfullrefresh.go): each step
 // must equal a cold compile with the same option.
 func (p *mutatedProject) toggleFullRefresh() string {
-	const reader = "models/extra/refreshed.sql"
-	if p.rng.Intn(3) == 0 {
-		if p.exists(reader) {
-			require.NoError(p.t, os.Remove(filepath.Join(p.dir, reader)))
-			return "rm " + reader
+	files := map[string]string{
+		"models/extra/refreshed.sql": "select {{ 1 if should_full_refresh() else 0 }} as r, {{ flags.FULL_REFRESH }} as f\n",
+		"models/extra/only_full.sql": "{{ config(enabled=flags.FULL_REFRESH, tags=['full']) }}\nselect 1 as only_full\n",
+		"models/extra/marked.sql":    "select '{{ fr_mark() }}' as mark\n",
+	}
+	names := sortedKeys(files)
+	if r := p.rng.Intn(6); r < len(names) {
+		path := names[r]
+		if p.exists(path) {
+			require.NoError(p.t, os.Remove(filepath.Join(p.dir, path)))
+			return "rm " + path
 		}
-		p.write(reader, "select {{ 1 if should_full_refresh() else 0 }} as r, {{ flags.FULL_REFRESH }} as f\n")
-		return "add " + reader
+		if path == "models/extra/marked.sql" && !p.exists("macros/fr_mark.sql") {
+			p.write("macros/fr_mark.sql", "{% macro fr_mark() %}{{ 'full' if flags.FULL_REFRESH else 'incremental' }}{% endmacro %}\n")
+		}
+		p.write(path, files[path])
+		return "add " + path
 	}
 	p.fullRefresh = !p.fullRefresh
 	return fmt.Sprintf("--full-refresh=%v", p.fullRefresh)

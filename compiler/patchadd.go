@@ -645,6 +645,7 @@ type newModel struct {
 	code   []byte // its compiled file
 	vars   []string
 	env    []string
+	flags  bool // it may read --full-refresh (readsFullRefresh)
 	macros []string
 	ephs   []string // the patchable ephemeral models whose CTEs it puts in front (EphUsers)
 	// ephTests: a generic test's (test), the same (EphTests)
@@ -898,6 +899,7 @@ func (l *patchLoad) addModels(proj *Project, added []addedFile, gone []goneModel
 			}
 			l.madeEph[n.UniqueID] = rs // (the CTEs in front of its readers follow its targets)
 		}
+		m.flags = c.readsFullRefresh(n.RawCode, rs.macros)
 		if f := n.Fingerprint; f != nil {
 			m.vars = f.VarNames
 			for _, e := range f.EnvVarNames {
@@ -1884,7 +1886,7 @@ func (snap *patchSnapshot) editModels(news []*newModel, gone []goneModel, c *com
 		}
 		ni := len(snap.Nodes)
 		snap.Nodes = append(snap.Nodes, patchNode{ID: m.n.UniqueID, Path: m.n.Path, From: m.at[0], To: m.at[1], capture: m.pc})
-		snap.readsVars(ni, union(envKeys(m.env), m.vars))
+		snap.readsVars(ni, useKeys(m.vars, m.env, m.flags))
 		snap.joinEphUsers(ni, m.ephs)
 		for _, name := range m.macros {
 			file, ok := fileOf[name]

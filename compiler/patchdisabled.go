@@ -104,6 +104,7 @@ type disabledJob struct {
 	newKey    string
 	varNames  []string
 	envNames  []string
+	flags     bool // it may read --full-refresh (readsFullRefresh)
 	rewrite   bool // its capture changed (its text, or where config() is called)
 	why       string
 	everyTime bool
@@ -244,6 +245,7 @@ func (l *patchLoad) renderDisabled(j *disabledJob, dec *entryDecoder, fileOf map
 		}
 		j.varNames, j.envNames = f.VarNames, f.EnvVarNames
 	}
+	j.flags = c.readsFullRefresh(n.RawCode, st.macros)
 	return ""
 }
 
@@ -303,7 +305,7 @@ func (snap *patchSnapshot) keepDisabled(jobs []*disabledJob, fileOf map[string]s
 			}
 			snap.DisabledModels[j.di].Reads = readKeys(reads)
 		}
-		snap.addDisabledUses(j.di, j.macros, union(envKeys(j.envNames), j.varNames), reads, fileOf)
+		snap.addDisabledUses(j.di, j.macros, useKeys(j.varNames, j.envNames, j.flags), reads, fileOf)
 		if j.rewrite {
 			j.pc.Key = j.newKey
 			snap.keepDisabledCapture(j.di, j.pc.appendJSON(nil))
@@ -503,6 +505,7 @@ type disabledNew struct {
 	macros   []string // the macros its render called
 	vars     []string // the vars it may read
 	env      []string // and the env vars
+	flags    bool     // and whether it may read --full-refresh (readsFullRefresh)
 	reads    []string // what its ref() and source() calls name (DisabledReads)
 	// described: the properties file whose YAML entry describes it
 	// (disabledModel.YAML), "" when none
@@ -554,7 +557,7 @@ func (l *patchLoad) newDisabled(dec *entryDecoder, n *Node, rs *renderState, pc 
 	if dec.why != "" {
 		return nil, dec.why
 	}
-	dn := &disabledNew{id: n.UniqueID, path: n.Path, file: file, like: like, macros: rs.macros}
+	dn := &disabledNew{id: n.UniqueID, path: n.Path, file: file, like: like, macros: rs.macros, flags: c.readsFullRefresh(n.RawCode, rs.macros)}
 	if f := c.fingerprint(n, rs.macros); f != nil {
 		for _, e := range f.EnvVarNames {
 			if IsSecretKey(e) {
@@ -692,7 +695,7 @@ func (snap *patchSnapshot) keepDisabledFiles(news []*disabledNew, gone []int, fi
 		if i, found := slices.BinarySearch(snap.Disabled, dn.id); !found {
 			snap.Disabled = slices.Insert(snap.Disabled, i, dn.id)
 		}
-		snap.addDisabledUses(di, dn.macros, union(envKeys(dn.env), dn.vars), dn.reads, fileOf)
+		snap.addDisabledUses(di, dn.macros, useKeys(dn.vars, dn.env, dn.flags), dn.reads, fileOf)
 	}
 }
 

@@ -121,6 +121,7 @@ func (l *patchLoad) reshapeModels(jobs []*patchJob, gone []goneModel) string {
 			}
 			j.varNames, j.envNames = f.VarNames, f.EnvVarNames
 		}
+		j.flags = c.readsFullRefresh(n.RawCode, rs.macros)
 		c.settleEntry(&n)
 		fin := j.fin
 		fin.RawCode, fin.Checksum, fin.CompiledCode, fin.Fingerprint = n.RawCode, n.Checksum, n.CompiledCode, f

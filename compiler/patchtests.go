@@ -297,6 +297,9 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 		if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {
 			return nil, "a test reads a var"
 		}
+		if st := c.states[n.UniqueID]; st == nil || c.readsFullRefresh(n.RawCode, st.macros) {
+			return nil, "a test may read --full-refresh"
+		}
 		if n.CompiledCode == "" {
 			return nil, "a test compiles to nothing"
 		}

@@ -12,8 +12,11 @@ import (
 // the other way round. They were patched from the snapshot where no input
 // named flags (a change reverted after this review: hooks, --vars, env
 // vars, YAML escapes and aliases read the option where no scan of the
-// files sees it); the option is in the snapshot's key again, and each
-// compile must still equal a cold one with the same option.
+// files sees it). Session 46 patches them again, the other way: a patch
+// compiles with the command's option and renders again the nodes whose
+// text or macros may read it (patchfullrefresh.go); a node that is not
+// patchable and may read it compiles whole. Each compile must equal a
+// cold one with the same option.
 
 // frProject writes files, compiles them whole without --full-refresh
 // keeping the snapshot (as `mart compile` does), and gives the options.
@@ -178,7 +181,7 @@ func TestReview45FullRefreshAfterEditsThatNameFlags(t *testing.T) {
 			c.edit(t, opt.ProjectDir)
 			requireFullRefreshAsCold(t, opt, false, c.name)
 			patched := requireFullRefreshAsCold(t, opt, true, c.name+", then --full-refresh")
-			require.False(t, patched, "--full-refresh is in the snapshot's key: compiled whole")
+			require.True(t, patched, "no node that is not patchable reads it: patched")
 			// and back, and again
 			requireFullRefreshAsCold(t, opt, false, c.name+", then no --full-refresh")
 			requireFullRefreshAsCold(t, opt, true, c.name+", then --full-refresh again")
@@ -206,8 +209,8 @@ func TestReview45FullRefreshPackagesNameFlags(t *testing.T) {
 				files[k] = v
 			}
 			opt := frProject(t, files)
-			require.False(t, requireFullRefreshAsCold(t, opt, true, "--full-refresh"), "a package names flags: compiled whole")
-			require.False(t, requireFullRefreshAsCold(t, opt, false, "no --full-refresh"))
+			requireFullRefreshAsCold(t, opt, true, "--full-refresh")
+			requireFullRefreshAsCold(t, opt, false, "no --full-refresh")
 		})
 	}
 }
@@ -215,8 +218,10 @@ func TestReview45FullRefreshPackagesNameFlags(t *testing.T) {
 // Each project names flags in one place a whole compile reads (a
 // disabled model, an analysis, a snapshot, a unit test, a model whose
 // flags only show in a config() call): the compile with --full-refresh
-// after a whole one without it is a cold compile's, and compiles whole.
+// after a whole one without it is a cold compile's; it patches, but for a
+// generic test's where (a test from YAML is not patchable).
 func TestReview45FullRefreshNamedWhereverTheCompileReads(t *testing.T) {
+	whole := map[string]bool{"a properties file's where": true}
 	for name, more := range map[string]map[string]string{
 		"a disabled model": {"models/off.sql": "{{ config(enabled=flags.FULL_REFRESH) }}\nselect 1 as x\n"},
 		"an analysis":      {"analyses/an.sql": "select {{ should_full_refresh() }} as r from {{ ref('a') }}\n"},
@@ -232,14 +237,14 @@ func TestReview45FullRefreshNamedWhereverTheCompileReads(t *testing.T) {
 				files[k] = v
 			}
 			opt := frProject(t, files)
-			require.False(t, requireFullRefreshAsCold(t, opt, true, "--full-refresh"), "compiled whole")
-			require.False(t, requireFullRefreshAsCold(t, opt, false, "no --full-refresh"), "compiled whole")
+			require.Equal(t, !whole[name], requireFullRefreshAsCold(t, opt, true, "--full-refresh"), "patched")
+			require.Equal(t, !whole[name], requireFullRefreshAsCold(t, opt, false, "no --full-refresh"), "patched")
 		})
 	}
 }
 
 // A package's model edited to name flags (a patch, or a whole compile,
-// without --full-refresh): the run with it after compiles whole.
+// without --full-refresh): the run with it after is a cold compile's.
 func TestReview45FullRefreshAfterAPackageEdit(t *testing.T) {
 	pkg := "name: pk\nversion: \"1.0.0\"\nmodel-paths: [\"models\"]\nmacro-paths: [\"macros\"]\n"
 	for name, edit := range map[string][2]string{
@@ -256,11 +261,11 @@ func TestReview45FullRefreshAfterAPackageEdit(t *testing.T) {
 				"dbt_packages/pk/models/pkm.sql":   "select 1 as r\n",
 				"dbt_packages/pk/macros/pkmac.sql": "{% macro pkmac() %}1{% endmacro %}\n",
 			})
-			require.False(t, requireFullRefreshAsCold(t, opt, true, "--full-refresh"), "in the key: compiled whole")
-			require.False(t, requireFullRefreshAsCold(t, opt, false, "no --full-refresh"), "in the key: compiled whole")
+			require.True(t, requireFullRefreshAsCold(t, opt, true, "--full-refresh"), "nothing reads it: patched")
+			require.True(t, requireFullRefreshAsCold(t, opt, false, "no --full-refresh"), "nothing reads it: patched")
 			writeProjectFile(t, opt.ProjectDir, edit[0], edit[1])
 			requireFullRefreshAsCold(t, opt, false, "the edit")
-			require.False(t, requireFullRefreshAsCold(t, opt, true, "the edit, then --full-refresh"), "compiled whole")
+			requireFullRefreshAsCold(t, opt, true, "the edit, then --full-refresh")
 		})
 	}
 }

@@ -2109,35 +2109,59 @@ func TestFailedRunKeepsASnapshot(t *testing.T) {
 	require.Regexp(t, loadedFromPatch, r.Stderr)
 }
 
-// A run with --full-refresh compiles the whole project (the option is in
-// the snapshot's key: a template, a hook or a test's argument may read it
-// in ways no scan of the files sees; review 45), rebuilds the incremental
-// model's table, and the run after it compiles whole again; the one after
-// that patches. --debug says so.
-func TestFullRefreshRunCompilesWhole(t *testing.T) {
+// A run with --full-refresh after one without it (an Airflow task that
+// refreshes a model, and the scheduled run after it) patches target/: it
+// renders again the models that may read the option (flagged, through a
+// macro) and nothing else, rebuilds the incremental model's table, and
+// a post_hook whose text never names flags (a concatenation) sees the
+// run's option, as a run without partial parsing does. --debug says so.
+func TestFullRefreshRunFromThePatch(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "mart.yml", "name: fr\n")
 	writeFile(t, dir, "seeds/raw.csv", "id\n1\n2\n")
-	writeFile(t, dir, "models/inc.sql", "{{ config(materialized='incremental') }}\nselect id from {{ ref('raw') }}\n")
+	writeFile(t, dir, "macros/mark.sql", "{% macro fr_mark() %}{{ 'full' if flags.FULL_REFRESH else 'incremental' }}{% endmacro %}\n")
+	writeFile(t, dir, "models/inc.sql", "{{ config(materialized='incremental', post_hook=\"create or replace table main.audit as select {{ \" ~ 'fl' ~ \"ags.FULL_REFRESH }} as fr\") }}\n"+
+		"select id from {{ ref('raw') }}\n")
+	writeFile(t, dir, "models/flagged.sql", "{{ config(materialized='table') }}\nselect '{{ fr_mark() }}' as mark\n")
+	for i := 0; i < 20; i++ { // more models, which no run renders again
+		writeFile(t, dir, fmt.Sprintf("models/other_%d.sql", i), "select 1 as id\n")
+	}
 	count := func() any { return scalar(t, dir, "select count(*) from main.inc") }
+	state := func() [2]any {
+		return [2]any{scalar(t, dir, "select mark from main.flagged"), scalar(t, dir, "select fr from main.audit")}
+	}
 	r := mart(t, dir, "build")
 	require.Equal(t, 0, r.Code, r.String())
-	r = mart(t, dir, "build", "--select", "inc", "--debug")
+	r = mart(t, dir, "build", "--select", "inc", "flagged", "--debug")
 	require.Equal(t, 0, r.Code, r.String())
-	require.Contains(t, r.Stderr, "Partial parsing: target/ patched from its snapshot")
+	require.Contains(t, r.Stderr, "Partial parsing: target/ patched from its snapshot, 0 templates rendered again")
 	require.Equal(t, int64(4), count(), "an incremental run appends")
+	require.Equal(t, [2]any{"incremental", false}, state())
 
-	r = mart(t, dir, "build", "--select", "inc", "--full-refresh", "--debug")
+	r = mart(t, dir, "build", "--select", "inc", "flagged", "--full-refresh", "--debug")
 	require.Equal(t, 0, r.Code, r.String())
-	require.Contains(t, r.Stderr, "Partial parsing: compiled the whole project")
-	require.Contains(t, r.Stderr, ": --full-refresh changed (false, then true)")
+	require.Contains(t, r.Stderr, "Partial parsing: target/ patched from its snapshot, 1 template rendered again")
 	require.Equal(t, int64(2), count(), "the full refresh built the table anew")
-	r = mart(t, dir, "build", "--select", "inc", "--debug")
+	require.Equal(t, [2]any{"full", true}, state())
+	compiled, err := os.ReadFile(filepath.Join(dir, "target", "compiled", "models", "flagged.sql"))
+	require.NoError(t, err)
+	require.Contains(t, string(compiled), "'full'")
+	r = mart(t, dir, "build", "--select", "inc", "flagged", "--debug")
 	require.Equal(t, 0, r.Code, r.String())
-	require.Contains(t, r.Stderr, ": --full-refresh changed (true, then false)")
+	require.Contains(t, r.Stderr, "Partial parsing: target/ patched from its snapshot, 1 template rendered again")
 	require.Equal(t, int64(4), count())
+	require.Equal(t, [2]any{"incremental", false}, state())
 	r = mart(t, dir, "build", "--select", "inc", "--debug")
 	require.Equal(t, 0, r.Code, r.String())
-	require.Contains(t, r.Stderr, "Partial parsing: target/ patched from its snapshot")
+	require.Contains(t, r.Stderr, "Partial parsing: target/ patched from its snapshot, 0 templates rendered again")
 	require.Equal(t, int64(6), count())
+	// what a compile without partial parsing writes
+	patched, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+	require.NoError(t, err)
+	r = mart(t, dir, "compile", "--no-partial-parse")
+	require.Equal(t, 0, r.Code, r.String())
+	cold, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+	require.NoError(t, err)
+	inv := regexp.MustCompile(`"invocation_id": *"[^"]*"`)
+	require.Equal(t, string(inv.ReplaceAll(cold, nil)), string(inv.ReplaceAll(patched, nil)), "manifest.json is a cold compile's")
 }
