@@ -2064,7 +2064,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	case snap.Project != proj.Dir:
 		return nil, "target/ was written for the project in " + snap.Project
 	case snap.Key != key && snap.Key != patchKey(keyOpt, proj, true):
-		return nil, whyKey(snap.KeyOptions, keyOptionsOf(opt))
+		return nil, whyKey(snap.KeyOptions, keyOptionsOf(keyOpt)) // (not its --full-refresh: followed)
 	default:
 		wholeKey = snap.Key != key
 	}

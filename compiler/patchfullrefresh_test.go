@@ -100,3 +100,15 @@ func TestPatchFullRefreshReaders(t *testing.T) {
 		})
 	}
 }
+
+// A compile whose --full-refresh and --empty both differ from the
+// snapshot's compiles whole for --empty, and says so: --full-refresh is
+// followed, not a reason.
+func TestPatchFullRefreshNotTheReason(t *testing.T) {
+	opt := frProject(t, map[string]string{"mart.yml": "name: p\n", "models/a.sql": "select 1 as id\n"})
+	opt.FullRefresh, opt.Empty = true, true
+	forgetReads()
+	p, why := CompileByPatch(opt)
+	require.Nil(t, p)
+	require.Equal(t, "--empty changed (false, then true)", why)
+}
