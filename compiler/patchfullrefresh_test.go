@@ -1,8 +1,7 @@
 package compiler
 
 import (
-	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,29 +72,17 @@ func TestPatchFullRefreshReaders(t *testing.T) {
 				files[k] = v
 			}
 			opt := frProject(t, files)
-			for i, fr := range []bool{true, false, true, false} {
-				step := c.name + ", --full-refresh=" + map[bool]string{true: "true", false: "false"}[fr]
-				opt.FullRefresh = fr
-				cold, cd := Compile(Options{ProjectDir: opt.ProjectDir, InvocationID: opt.InvocationID, FullRefresh: fr})
-				require.NotNil(t, cold, "%v", cd)
-				cold.DropPatch()
-				forgetReads()
-				p, why := CompileByPatch(opt)
+			for _, fr := range []bool{true, false, true, false} {
+				step := c.name + ", --full-refresh=" + strconv.FormatBool(fr)
+				p, why := fullRefreshAsCold(t, opt, fr, step)
 				if c.whole != "" {
 					require.Nil(t, p, step)
-					wantWhy := "--full-refresh changed (" + map[bool]string{true: "false, then true", false: "true, then false"}[fr] + ") and " + c.whole
+					wantWhy := "--full-refresh changed (" + strconv.FormatBool(!fr) + ", then " + strconv.FormatBool(fr) + ") and " + c.whole
 					require.True(t, strings.HasPrefix(why, wantWhy), "%s: %q, want %q", step, why, wantWhy)
-					compileKeepingPatch(t, opt)
 				} else {
 					require.NotNil(t, p, "%s: %s", step, why)
 					require.Equal(t, c.rendered, p.Rendered, step)
 				}
-				got, err := os.ReadFile(filepath.Join(opt.ProjectDir, "target", "manifest.json"))
-				require.NoError(t, err)
-				if want := string(manifestBytes(t, cold.Manifest)); want != string(got) {
-					t.Fatalf("manifest.json after %s (step %d) is not a cold compile's:\n%s", step, i, firstDiff(want, string(got)))
-				}
-				requireCompiledFiles(t, opt.ProjectDir, cold, step, p != nil)
 			}
 		})
 	}

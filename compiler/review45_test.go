@@ -34,6 +34,14 @@ func frProject(t *testing.T, files map[string]string) Options {
 // files to be a cold compile's with it; it says whether it patched.
 func requireFullRefreshAsCold(t *testing.T, opt Options, fullRefresh bool, step string) bool {
 	t.Helper()
+	p, _ := fullRefreshAsCold(t, opt, fullRefresh, step)
+	return p != nil
+}
+
+// fullRefreshAsCold is requireFullRefreshAsCold, which gives the patch
+// (nil when it compiled whole) and why it did not.
+func fullRefreshAsCold(t *testing.T, opt Options, fullRefresh bool, step string) (*Patched, string) {
+	t.Helper()
 	opt.FullRefresh = fullRefresh
 	cold, cd := Compile(Options{ProjectDir: opt.ProjectDir, InvocationID: opt.InvocationID, FullRefresh: fullRefresh})
 	require.NotNil(t, cold, "%v", cd)
@@ -51,7 +59,7 @@ func requireFullRefreshAsCold(t *testing.T, opt Options, fullRefresh bool, step 
 		t.Fatalf("manifest.json after %s (patched=%v) is not a cold compile's:\n%s", step, p != nil, firstDiff(want, string(got)))
 	}
 	requireCompiledFiles(t, opt.ProjectDir, cold, step, p != nil)
-	return p != nil
+	return p, why
 }
 
 // firstDiff shows where a and b first differ (cold, then patched).
