@@ -1234,6 +1234,10 @@ func (l *patchLoad) removeModels(nis []int, read func(off, n int64) ([]byte, boo
 	for _, ni := range nis {
 		pn := snap.Nodes[ni]
 		why := pn.Path + " is gone and "
+		if _, err := os.Lstat(osPath(l.c.project.Dir, pn.Path)); err == nil {
+			// (its file stays: its model is made again, or disabled)
+			why = pn.Path + " is made again or disabled, and "
+		}
 		if slices.Contains(snap.EveryTime, ni) {
 			return nil, why + "it was rendered every time"
 		}
