@@ -43,7 +43,7 @@ func requireFullRefreshAsCold(t *testing.T, opt Options, fullRefresh bool, step 
 func fullRefreshAsCold(t *testing.T, opt Options, fullRefresh bool, step string) (*Patched, string) {
 	t.Helper()
 	opt.FullRefresh = fullRefresh
-	cold, cd := Compile(Options{ProjectDir: opt.ProjectDir, InvocationID: opt.InvocationID, FullRefresh: fullRefresh})
+	cold, cd := Compile(Options{ProjectDir: opt.ProjectDir, InvocationID: opt.InvocationID, FullRefresh: fullRefresh, Vars: opt.Vars})
 	require.NotNil(t, cold, "%v", cd)
 	cold.DropPatch()
 	forgetReads()

@@ -589,22 +589,7 @@ func TestReview46VarsEnvAndTheOption(t *testing.T) {
 		t.Setenv("R46_E", s.env)
 		o := opt
 		o.Vars = s.vars
-		o.FullRefresh = s.fr
-		cold, cd := Compile(Options{ProjectDir: o.ProjectDir, InvocationID: o.InvocationID, FullRefresh: s.fr, Vars: s.vars})
-		require.NotNil(t, cold, "%v", cd)
-		cold.DropPatch()
-		forgetReads()
-		p, why := CompileByPatch(o)
-		if p == nil {
-			t.Logf("step %d: compiled whole: %s", i, why)
-			compileKeepingPatch(t, o)
-		}
-		got, err := os.ReadFile(filepath.Join(o.ProjectDir, "target", "manifest.json"))
-		require.NoError(t, err)
-		if want := string(manifestBytes(t, cold.Manifest)); want != string(got) {
-			t.Fatalf("step %d (patched=%v): manifest.json is not a cold compile's:\n%s", i, p != nil, firstDiff(want, string(got)))
-		}
-		requireCompiledFiles(t, o.ProjectDir, cold, fmt.Sprint("step ", i), p != nil)
+		fullRefreshAsCold(t, o, s.fr, fmt.Sprint("step ", i))
 	}
 }
 
