@@ -48,17 +48,20 @@ func frHookRunIn(t *testing.T, projectFile, model string, env []string, args ...
 }
 
 func TestReview45FullRefreshHookFromAConcatenation(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	frHookRun(t, `{{ config(materialized='table', post_hook="create or replace table main.audit as select {{ fl" ~ "ags.FULL_REFRESH }} as fr") }}
 select 1 as id
 `, nil)
 }
 
 func TestReview45FullRefreshHookFromVars(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	frHookRun(t, "{{ config(materialized='table', post_hook=var('audit_hook')) }}\nselect 1 as id\n", nil,
 		"--vars", `{audit_hook: "create or replace table main.audit as select {{ flags.FULL_REFRESH }} as fr"}`)
 }
 
 func TestReview45FullRefreshHookFromAnEnvVar(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	frHookRun(t, "{{ config(materialized='table', post_hook=env_var('AUDIT_HOOK')) }}\nselect 1 as id\n",
 		[]string{"AUDIT_HOOK=create or replace table main.audit as select {{ flags.FULL_REFRESH }} as fr"})
 }
@@ -68,6 +71,7 @@ func TestReview45FullRefreshHookFromAnEnvVar(t *testing.T) {
 // post-hook that is an alias of an anchor in the flags: block (a key no
 // flag has, which the CLI leaves alone) names flags nowhere it looks.
 func TestReview45FullRefreshHookFromAProjectFileAlias(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	frHookRunIn(t, "name: frh\nflags:\n  audit_hook: &h \"create or replace table main.audit as select {{ flags.FULL_REFRESH }} as fr\"\n"+
 		"models:\n  frh:\n    +post-hook: *h\n", "{{ config(materialized='table') }}\nselect 1 as id\n", nil)
 }
@@ -79,6 +83,7 @@ func TestReview45FullRefreshHookFromAProjectFileAlias(t *testing.T) {
 // missing: the test fails), where a run without partial parsing tests
 // against parent_a and passes.
 func TestReview45FullRefreshTestArgumentRun(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	dir := t.TempDir()
 	writeFile(t, dir, "mart.yml", "name: fra\n")
 	writeFile(t, dir, "models/parent_a.sql", "select 1 as id\n")
@@ -104,6 +109,7 @@ func TestReview45FullRefreshTestArgumentRun(t *testing.T) {
 // flags are the snapshot's (a build --full-refresh made it), not the
 // command's, which has no --full-refresh.
 func TestReview45FullRefreshInlineQuery(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	dir := t.TempDir()
 	writeFile(t, dir, "mart.yml", "name: fri\n")
 	writeFile(t, dir, "models/a.sql", "select 1 as id\n")
@@ -124,6 +130,7 @@ func TestReview45FullRefreshInlineQuery(t *testing.T) {
 // The other way: the snapshot made by a build --full-refresh, the next
 // scheduled build without it runs the hook with FULL_REFRESH true.
 func TestReview45HookAfterAFullRefreshRun(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	dir := t.TempDir()
 	writeFile(t, dir, "mart.yml", "name: frh\n")
 	writeFile(t, dir, "models/m.sql", `{{ config(materialized='table', post_hook="create or replace table main.audit as select {{ fl" ~ "ags.FULL_REFRESH }} as fr") }}

@@ -29,6 +29,7 @@ func envProject(t *testing.T) string {
 }
 
 func TestReview45bRunsAfterEnvChanges(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	light, whole := envProject(t), envProject(t)
 	for _, dir := range []string{light, whole} {
 		r := martEnv(t, dir, []string{"R_A=1", "R_M=1", "R_E=1", "R_I=1", "R_H=1"}, "build")
@@ -65,6 +66,7 @@ func TestReview45bRunsAfterEnvChanges(t *testing.T) {
 }
 
 func TestReview45bListShowCompileAfterEnvChanges(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	light, whole := envProject(t), envProject(t)
 	for _, dir := range []string{light, whole} {
 		r := martEnv(t, dir, []string{"R_A=1"}, "build")
@@ -97,6 +99,7 @@ func TestReview45bListShowCompileAfterEnvChanges(t *testing.T) {
 }
 
 func TestReview45bStateModifiedAfterEnvChange(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	light, whole := envProject(t), envProject(t)
 	for _, dir := range []string{light, whole} {
 		r := martEnv(t, dir, []string{"R_A=1"}, "build")
@@ -129,6 +132,7 @@ func TestReview45bStateModifiedAfterEnvChange(t *testing.T) {
 }
 
 func TestReview45bWarehouseModelEnv(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	mk := func() string {
 		dir := t.TempDir()
 		writeFile(t, dir, "mart.yml", "name: wq\nmodels:\n  wq:\n    +materialized: table\n")
@@ -177,6 +181,7 @@ func TestReview45bWarehouseModelEnv(t *testing.T) {
 // patch, where solo is still disabled, and builds nothing; without
 // partial parsing it builds main.solo.
 func TestReview45bCachedDisabledModelEnabledByEnv(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	mk := func() string {
 		dir := t.TempDir()
 		writeFile(t, dir, "mart.yml", "name: p\n")
@@ -208,6 +213,7 @@ func TestReview45bCachedDisabledModelEnabledByEnv(t *testing.T) {
 // that reads an env var; their runs load from the patch after the env var
 // changed.
 func TestReview45bRunTimeRenderOfEphemeralReader(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	mk := func() string {
 		dir := t.TempDir()
 		writeFile(t, dir, "mart.yml", "name: rt\n")
@@ -244,6 +250,7 @@ func TestReview45bRunTimeRenderOfEphemeralReader(t *testing.T) {
 // profiles.yml's schema from an env var that a model reads too: its
 // change renames every relation (compiled whole).
 func TestReview45bProfileEnvVar(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	mk := func() string {
 		dir := t.TempDir()
 		writeFile(t, dir, "mart.yml", "name: pe\nprofile: pe\n")

@@ -91,6 +91,7 @@ func review46Diff(t *testing.T, files map[string]string, steps []review46Step) {
 }
 
 func TestReview46OnRunEndHook(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":     "name: h\non-run-end:\n  - \"create or replace table main.audit as select {{ flags.FULL_REFRESH }} as fr\"\n",
 		"models/m.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -102,6 +103,7 @@ func TestReview46OnRunEndHook(t *testing.T) {
 }
 
 func TestReview46PropertiesPostHook(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":      "name: h\n",
 		"models/m.sql":  "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -114,6 +116,7 @@ func TestReview46PropertiesPostHook(t *testing.T) {
 }
 
 func TestReview46ReadersAndReadOnlyCommands(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":       "name: h\n",
 		"macros/m.sql":   "{% macro mark() %}{{ 'full' if flags.FULL_REFRESH else 'incr' }}{% endmacro %}\n",
@@ -138,6 +141,7 @@ func TestReview46ReadersAndReadOnlyCommands(t *testing.T) {
 }
 
 func TestReview46FailingReaderThenRun(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":     "name: h\n",
 		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -151,6 +155,7 @@ func TestReview46FailingReaderThenRun(t *testing.T) {
 }
 
 func TestReview46RetryAfterAFullRefresh(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":       "name: h\n",
 		"seeds/gate.csv": "id\n1\n",
@@ -165,6 +170,7 @@ func TestReview46RetryAfterAFullRefresh(t *testing.T) {
 }
 
 func TestReview46EnvVarAndProjectFlags(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":     "name: h\nflags:\n  full_refresh: true\n",
 		"models/a.sql": "{{ config(materialized='table') }}\nselect {{ flags.FULL_REFRESH }} as fr\n",
@@ -179,6 +185,7 @@ func TestReview46EnvVarAndProjectFlags(t *testing.T) {
 }
 
 func TestReview46UnitTestOfAReader(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":     "name: h\n",
 		"macros/m.sql": "{% macro mark() %}{{ 1 if flags.FULL_REFRESH else 0 }}{% endmacro %}\n",
@@ -196,6 +203,7 @@ func TestReview46UnitTestOfAReader(t *testing.T) {
 }
 
 func TestReview46DeferToAFullRefreshState(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	files := map[string]string{
 		"mart.yml":     "name: h\n",
 		"models/a.sql": "{{ config(materialized='table') }}\nselect {{ flags.FULL_REFRESH }} as fr\n",
@@ -211,6 +219,7 @@ func TestReview46DeferToAFullRefreshState(t *testing.T) {
 }
 
 func TestReview46SelectByWhatTheOptionSets(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":       "name: h\n",
 		"models/a.sql":   "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -231,6 +240,7 @@ func TestReview46SelectByWhatTheOptionSets(t *testing.T) {
 // option toggled: a whole compile after it (a run of every node) reuses
 // what it can, and must render the readers with its own option.
 func TestReview46RenderCacheAfterAToggledPatch(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	files := map[string]string{
 		"mart.yml":     "name: h\n",
 		"macros/m.sql": "{% macro mark() %}{{ 'full' if flags.FULL_REFRESH else 'incr' }}{% endmacro %}\n",
@@ -256,6 +266,7 @@ func TestReview46RenderCacheAfterAToggledPatch(t *testing.T) {
 // A model that queries the warehouse while it renders, and reads the
 // option (directly, or in the query it runs).
 func TestReview46WarehouseReader(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":     "name: h\n",
 		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -273,6 +284,7 @@ func TestReview46WarehouseReader(t *testing.T) {
 }
 
 func TestReview46ProjectHooksThroughAMacro(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	q := "select (select fr from main.audit_start) || (select fr from main.audit_post)::varchar"
 	review46Diff(t, map[string]string{
 		"mart.yml":         "name: h\non-run-start:\n  - \"{{ audit('audit_start') }}\"\nmodels:\n  h:\n    +post-hook: \"{{ audit('audit_post') }}\"\n",
@@ -287,6 +299,7 @@ func TestReview46ProjectHooksThroughAMacro(t *testing.T) {
 }
 
 func TestReview46DBTFullRefreshEnvVar(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	q := "select (select fr from main.a) || (select mark from main.r)"
 	on := []string{"DBT_FULL_REFRESH=true"}
 	review46Diff(t, map[string]string{
@@ -306,6 +319,7 @@ func TestReview46DBTFullRefreshEnvVar(t *testing.T) {
 }
 
 func TestReview46DryRunAndEmpty(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml":     "name: h\n",
 		"models/a.sql": "{{ config(materialized='table') }}\nselect 1 as id\n",
@@ -322,6 +336,7 @@ func TestReview46DryRunAndEmpty(t *testing.T) {
 }
 
 func TestReview46InlineAndOperationAfterAFullRefresh(t *testing.T) {
+	t.Parallel() // (self-contained: it overlaps the long comparisons)
 	review46Diff(t, map[string]string{
 		"mart.yml": "name: h\n",
 		"macros/m.sql": "{% macro mark2() %}{{ 'full' if flags.FULL_REFRESH else 'incr' }}{% endmacro %}\n" +
