@@ -1007,9 +1007,7 @@ func keyOptionsOf(opt Options) keyOptions {
 func whyKey(was, now keyOptions) string {
 	switch {
 	case !was.Known:
-	case was.FullRefresh != now.FullRefresh:
-		return fmt.Sprintf("--full-refresh changed (%v, then %v)", was.FullRefresh, now.FullRefresh)
-	case was.Empty != now.Empty:
+	case was.Empty != now.Empty: // (not --full-refresh: a patch follows it, changedFullRefresh)
 		return fmt.Sprintf("--empty changed (%v, then %v)", was.Empty, now.Empty)
 	case was.ProfilesDir != now.ProfilesDir:
 		return fmt.Sprintf("--profiles-dir changed (%q, then %q)", was.ProfilesDir, now.ProfilesDir)
@@ -1189,6 +1187,20 @@ func envKeys(names []string) []string {
 		out[i] = envKey + n
 	}
 	return out
+}
+
+// watchEnv makes the env vars the snapshot checks (Env) those this
+// process read, those named, and every one VarUse keeps readers of, read
+// in this process or not: a render taken from the render cache reads
+// none, and a disabled model has no Fingerprint (one enabled by an env
+// var went unwatched: review 45b).
+func (snap *patchSnapshot) watchEnv(names []string) {
+	for key := range snap.VarUse {
+		if name, ok := strings.CutPrefix(key, envKey); ok {
+			names = append(names, name)
+		}
+	}
+	snap.Env = envSnapshot(names)
 }
 
 // envSnapshot is every env var this process read, with its fingerprint.
@@ -1531,16 +1543,7 @@ func (c *compilation) patchSnapshot(files []*projectFile, m *Manifest, loadDiags
 		}
 	}
 	snap.VarUse = c.varUses(states, patchable, disabled)
-	// every env var a render's text or macros name is watched, read in
-	// this process or not: a render taken from the render cache reads
-	// none, and a disabled model has no Fingerprint (one enabled by an
-	// env var went unwatched: review 45b)
-	for key := range snap.VarUse {
-		if name, ok := strings.CutPrefix(key, envKey); ok {
-			extraEnv = append(extraEnv, name)
-		}
-	}
-	snap.Env = envSnapshot(extraEnv)
+	snap.watchEnv(extraEnv)
 	for _, f := range files {
 		if f.proj == c.project && f.isProperties() && f.data != nil {
 			if snap.propTexts == nil {
@@ -2752,14 +2755,15 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	if key, parts := c.globalParseAs(keyOpt.FullRefresh, newNames, goneNames); key != snap.Global {
 		return nil, whyGlobal(snap.GlobalParts, parts)
 	}
-	if len(newNames)+len(goneNames) > 0 {
+	// with --full-refresh changed, the readers render again below: what
+	// is written is this compile's (a read-only command, which renders
+	// none, serves target/ as the snapshot's option left it: nothing
+	// read it)
+	swap := refreshed && !opt.PatchReadOnly
+	if len(newNames)+len(goneNames) > 0 || swap {
 		snap.Global, snap.GlobalParts = c.globalParse(nil, nil)
 	}
-	if refreshed && !opt.PatchReadOnly {
-		// the readers render again below: what is written is this
-		// compile's (a read-only command, which renders none, serves
-		// target/ as the snapshot's option left it: nothing read it)
-		snap.Global, snap.GlobalParts = c.globalParse(nil, nil)
+	if swap {
 		snap.Key, snap.KeyOptions = patchKey(opt, proj, wholeKey), keyOptionsOf(opt)
 	}
 	if len(newMacros) > 0 {
@@ -3707,12 +3711,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	for _, dn := range load.disabledNews {
 		names = append(names, dn.env...)
 	}
-	for key := range snap.VarUse { // (as the whole compile watches them)
-		if name, ok := strings.CutPrefix(key, envKey); ok {
-			names = append(names, name)
-		}
-	}
-	snap.Env = envSnapshot(names)
+	snap.watchEnv(names)
 	if len(djobs)+len(load.disabledNews)+len(goneDisabled) > 0 {
 		fileOf, _ := c.macroPlaces()
 		snap.keepDisabled(djobs, fileOf)
