@@ -76,34 +76,32 @@ func firstDiff(a, b string) string {
 // in the test's template as a Jinja expression (jinjaLiteral,
 // refCallRE), so it renders with the compile's flags. Written in a
 // double-quoted YAML string with an escape (\x61 for 'a'), the file's
-// bytes never name flags (namesFlags reads the raw bytes, not the YAML
-// values, unlike projectNamesFlags): FlagsRead stays false and a
-// --full-refresh compile patches as the snapshot was made, without it,
-// while a cold compile with it refs the other model.
+// bytes never name flags: session 45's reverted change read the raw
+// bytes and patched as the snapshot was made, where a cold compile with
+// the option refs the other model. The test's decoded text names them
+// (readsFullRefresh): it compiles whole, as a cold compile.
 func TestReview45FullRefreshInAYAMLEscapedTestArgument(t *testing.T) {
-	opt := frProject(t, map[string]string{
-		"mart.yml":            "name: p\n",
-		"models/parent_a.sql": "select 1 as id\n",
-		"models/parent_b.sql": "select 2 as id\n",
-		"models/child.sql":    "select 1 as id\n",
-		"models/schema.yml": "version: 2\nmodels:\n  - name: child\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n" +
-			"              to: \"ref('parent_a' if fl\\x61gs.FULL_REFRESH else 'parent_b')\"\n              field: id\n",
-	})
-	requireFullRefreshAsCold(t, opt, true, "--full-refresh")
+	requireFullRefreshAsCold(t, frRelationshipsProject(t, `"ref('parent_a' if fl\x61gs.FULL_REFRESH else 'parent_b')"`), true, "--full-refresh")
 }
 
 // The same through a double-quoted YAML string's escaped line break
 // ("fl\<newline>ags"): no escape code, the bytes name no flags either.
 func TestReview45FullRefreshInAYAMLFoldedTestArgument(t *testing.T) {
-	opt := frProject(t, map[string]string{
+	requireFullRefreshAsCold(t, frRelationshipsProject(t, "\"ref('parent_a' if fl\\\n                ags.FULL_REFRESH else 'parent_b')\""), true, "--full-refresh")
+}
+
+// frRelationshipsProject is frProject of a child model whose id column
+// has a relationships test to the YAML value to (as written in the file).
+func frRelationshipsProject(t *testing.T, to string) Options {
+	t.Helper()
+	return frProject(t, map[string]string{
 		"mart.yml":            "name: p\n",
 		"models/parent_a.sql": "select 1 as id\n",
 		"models/parent_b.sql": "select 2 as id\n",
 		"models/child.sql":    "select 1 as id\n",
 		"models/schema.yml": "version: 2\nmodels:\n  - name: child\n    columns:\n      - name: id\n        data_tests:\n          - relationships:\n" +
-			"              to: \"ref('parent_a' if fl\\\n                ags.FULL_REFRESH else 'parent_b')\"\n              field: id\n",
+			"              to: " + to + "\n              field: id\n",
 	})
-	requireFullRefreshAsCold(t, opt, true, "--full-refresh")
 }
 
 // Each edit below makes an input name flags or full_refresh through a
