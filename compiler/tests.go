@@ -98,16 +98,26 @@ func (ts *testSpec) fill(m map[string]any) {
 	}
 }
 
-var refCallRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(ref|source)\s*\(.*\)\s*$`) })
+// argCallRE is a test argument that is one call of these functions,
+// which dbt renders as if it were written {{ ... }} (its
+// add_rendered_test_kwargs: looks_like_func).
+var argCallRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$`)
+})
 
-// jinjaLiteral writes a YAML value as a Jinja expression.
+// jinjaLiteral writes a YAML value as a Jinja expression. A string that
+// is a template, or a call argCallRE matches, is rendered where the test
+// renders, in its context, as dbt renders a generic test's arguments
+// (every string at any depth but a top-level column_name): one {{
+// expression }} keeps its value's type (a var that is a list is a list),
+// text around expressions makes a string (argExpr).
 func jinjaLiteral(v any) string {
 	switch t := v.(type) {
 	case nil:
 		return "none"
 	case string:
-		if refCallRE().MatchString(t) {
-			return strings.TrimSpace(t)
+		if e, ok := argExpr(t); ok {
+			return e
 		}
 		return strconv.Quote(t)
 	case bool:
@@ -133,6 +143,61 @@ func jinjaLiteral(v any) string {
 	}
 	return strconv.Quote(fmt.Sprint(v))
 }
+
+// argExpr is the Jinja expression of a test argument that renders (see
+// jinjaLiteral), false for one that is plain text. A template's {%
+// statements %} and {# comments #} are not taken: genericTest refuses
+// them first (argBlock).
+func argExpr(s string) (string, bool) {
+	if argCallRE().MatchString(s) {
+		return "(" + strings.TrimSpace(s) + ")", true
+	}
+	if !strings.Contains(s, "{{") {
+		return "", false
+	}
+	if e, ok := singleExpression(s); ok {
+		return "(" + e + ")", true
+	}
+	// text and expressions, joined: each expression's value as a string
+	var parts []string
+	lit := func(text string) {
+		if text != "" {
+			parts = append(parts, strconv.Quote(text))
+		}
+	}
+	rest := s
+	for {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			lit(rest)
+			break
+		}
+		j := strings.Index(rest[i+2:], "}}")
+		if j < 0 {
+			lit(rest)
+			break
+		}
+		text, expr := rest[:i], rest[i+2:i+2+j]
+		rest = rest[i+2+j+2:]
+		if strings.HasPrefix(expr, "-") { // {{- trims the text before
+			expr, text = expr[1:], strings.TrimRight(text, " \t\r\n")
+		}
+		if strings.HasSuffix(expr, "-") { // -}} the text after
+			expr, rest = expr[:len(expr)-1], strings.TrimLeft(rest, " \t\r\n")
+		}
+		lit(text)
+		parts = append(parts, "(("+expr+") ~ \"\")")
+	}
+	if len(parts) == 0 {
+		return `""`, true
+	}
+	return "(" + strings.Join(parts, " ~ ") + ")", true
+}
+
+// argBlock says a test argument (a string at any depth) holds a {%
+// statement %} or {# comment #}: mart renders the {{ expressions }} of
+// an argument only.
+func argBlock(s string) bool { return strings.Contains(s, "{%") || strings.Contains(s, "{#") }
 
 // identOnly replaces each run of characters other than ASCII letters,
 // digits and _ with one _ (as the regexp [^A-Za-z0-9_]+ would), without a
@@ -571,6 +636,11 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		ctx := c.yamlContext(c.project.varsOfPackage(pkg))
 		raw = c.renderPropConfig(target.file, ctx, ts.config, nil, spec.Line)
 	}
+	if anyString(ts.args, argBlock) {
+		d := errorf(target.file, spec.Line, spec.Column, "test %s: an argument holds {%% ... %%} or {# ... #}: mart renders the {{ expressions }} of a test's arguments only", ts.name)
+		d.Detail = "write the value as one expression, such as \"{{ var('values') }}\" or \"{{ 'a' if target.name == 'prod' else 'b' }}\""
+		return nil, &d
+	}
 	macro := c.testMacro(ts, pkg, target.node.Package)
 	if macro == "" {
 		var known []string
@@ -600,7 +670,31 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		args = testArgsPart(meta.Kwargs)
 	}
 	name := testNameOf(ts, target, args)
-	src := c.testTemplate(macro, *target, col.sql, ts)
+	fqn := append(append(make([]string, 0, len(target.fqn)+1), target.fqn...), name)
+	// its config: the folders' (data_tests: in the project file), then its
+	// own. where: narrows the tested relation from any of them, as dbt's
+	// get_where_subquery reads config.get('where'), and renders where the
+	// test renders, in its context, as its arguments do: the text (which
+	// the id hashes) has it as written, so that the id stays when a var
+	// it reads changes (a folder's is rendered when the project loads:
+	// its text is the project file's)
+	proj := c.project.Package(pkg)
+	conf := c.folderConfig(proj, "tests", fqn)
+	mergeConfig(conf, ts.config)
+	where, _ := conf["where"].(string)
+	if _, own := ts.config["where"]; !own && where != "" && (c.project.templatedConfigs || proj != nil && proj.templatedConfigs) {
+		if fw, _ := c.folderWritten(proj, "tests", fqn); fw != nil {
+			if w, ok := fw["where"].(string); ok {
+				where = w
+			}
+		}
+	}
+	if argBlock(where) {
+		d := errorf(target.file, spec.Line, spec.Column, "test %s: its where: holds {%% ... %%} or {# ... #}: mart renders the {{ expressions }} of a test's where: only", ts.name)
+		d.Detail = "write the condition with expressions, such as \"d = '{{ var('day') }}'\""
+		return nil, &d
+	}
+	src := c.testTemplate(macro, *target, col.sql, ts, where)
 	// the id's hash (of the file and the text) and the checksum hash a
 	// buffer on the stack: 20,000 tests are 6 MB less garbage
 	var buf [512]byte
@@ -610,19 +704,16 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	n := &Node{ResourceType: TypeTest, Name: name, Package: pkg, TestType: "generic",
 		UniqueID: "test." + pkg + "." + name + "." + string(hx[:]),
 		Path:     target.file, PatchPath: target.file, RawCode: src, Checksum: checksum(append(buf[:0], src...)),
-		FQN:     append(append(make([]string, 0, len(target.fqn)+1), target.fqn...), name),
+		FQN:     fqn,
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
 		TestMetadata: meta}
-	if !hasExpr(ts.args) && !c.overridden(pkg, target.node.ResourceType == TypeSource) {
+	if !hasExpr(ts.args) && !hasExpr(where) && !c.overridden(pkg, target.node.ResourceType == TypeSource) {
 		n.testCall = &testCall{macro: macro, target: target, column: col.sql, args: ts.args,
 			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}
-		if w, ok := ts.config["where"].(string); ok {
-			n.testCall.where = w
-		}
+		n.testCall.where = where
 	}
-	n.Config = c.folderConfig(c.project.Package(pkg), "tests", n.FQN)
-	mergeConfig(n.Config, ts.config)
+	n.Config = conf
 	if len(ts.config) > 0 {
 		n.yamlLayers = []configLayer{{conf: ts.config, raw: raw}}
 	}
@@ -675,8 +766,11 @@ func (c *compilation) overridden(pkg string, source bool) bool {
 	return c.engine.Resolve(pkg, name) != nil
 }
 
-// hasExpr reports whether a YAML value holds a ref() or source() call.
-func hasExpr(v any) bool { return anyString(v, refCallRE().MatchString) }
+// hasExpr reports whether a YAML value holds an argument that renders
+// (argExpr): a ref() or source() call, a template.
+func hasExpr(v any) bool {
+	return anyString(v, func(s string) bool { _, ok := argExpr(s); return ok })
+}
 
 // renderTestCall renders a generic test through its testCall.
 func (s *scope) renderTestCall(st *renderState, tc *testCall, opt RenderOptions) (jinja.Output, error) {
@@ -759,12 +853,12 @@ func builtinTestSQL(tc *testCall, model string) string {
 var builtinTestFastPath = true
 
 // testTemplate writes the Jinja text that calls a generic test's macro.
-func (c *compilation) testTemplate(macro string, tt testTarget, column string, ts *testSpec) string {
+func (c *compilation) testTemplate(macro string, tt testTarget, column string, ts *testSpec, where string) string {
 	var b strings.Builder
 	b.Grow(64 + len(macro) + len(tt.expr) + len(column))
 	b.WriteString("{{ " + macro + "(model=")
-	if w, ok := ts.config["where"].(string); ok && w != "" {
-		b.WriteString("__where(" + tt.expr + ", " + strconv.Quote(w) + ")")
+	if where != "" {
+		b.WriteString("__where(" + tt.expr + ", " + jinjaLiteral(where) + ")")
 	} else {
 		b.WriteString(tt.expr)
 	}
@@ -774,6 +868,10 @@ func (c *compilation) testTemplate(macro string, tt testTarget, column string, t
 	if len(ts.args) > 0 {
 		for _, k := range sortedKeys(ts.args) {
 			if k == "column_name" && column != "" {
+				continue
+			}
+			if cn, ok := ts.args[k].(string); ok && k == "column_name" {
+				b.WriteString(", column_name=" + strconv.Quote(cn)) // (dbt does not render it)
 				continue
 			}
 			b.WriteString(", " + k + "=" + jinjaLiteral(ts.args[k]))

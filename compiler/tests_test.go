@@ -604,3 +604,37 @@ func TestRootTestOfPackageModelContext(t *testing.T) {
 	require.NotNil(t, got["pkg_only_pc_id"], "a test only the package defines is found")
 	require.Contains(t, got["pkg_only_pc_id"].CompiledCode, "'pkg_only' as w")
 }
+
+// TestTestArgumentExpressions: a generic test's argument renders as dbt
+// renders one (argExpr): each case's expression, rendered, gives the value
+// dbt's native renderer gives the argument.
+func TestTestArgumentExpressions(t *testing.T) {
+	ctx := map[string]any{"var": varLookup(map[string]any{"day": "2024-01-01", "kinds": []any{"a", "b"}}, false)}
+	for _, tc := range []struct {
+		arg  string
+		want any // nil: plain text, no expression
+	}{
+		{"{{ var('kinds') }}", []any{"a", "b"}},
+		{"{{ 3 }}", 3},
+		{"d = '{{ var('day') }}'", "d = '2024-01-01'"},
+		{"var('day')", "2024-01-01"},
+		{"  var('kinds')  ", []any{"a", "b"}},
+		{"  {{- var('day') -}}  x", "2024-01-01x"},
+		{"{{ 1 }}{{ 2 }}", "12"},
+		{`a "quoted" {{ 'x' }} \ back`, `a "quoted" x \ back`},
+		{"{{ 'unclosed'", "{{ 'unclosed'"},
+		{"plain text", nil},
+		{"variable('x')", nil},
+		{"var()", nil}, // dbt's looks_like_func wants an argument
+	} {
+		e, ok := argExpr(tc.arg)
+		if tc.want == nil {
+			require.False(t, ok, "%q is text: %s", tc.arg, e)
+			continue
+		}
+		require.True(t, ok, tc.arg)
+		got, err := renderNative("t.yml", "{{ "+e+" }}", ctx)
+		require.NoError(t, err, "%q: %s", tc.arg, e)
+		require.Equal(t, tc.want, got, "%q: %s", tc.arg, e)
+	}
+}
