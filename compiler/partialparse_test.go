@@ -126,7 +126,13 @@ func newMutatedProject(t *testing.T, seed int64) *mutatedProject {
 		"models/extra/_props.yml": "version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: things\n" +
 			"        columns:\n          - name: id\n            description: '{{ doc(\"thing_id\") }}'\n            data_tests: [not_null, bounded]\n" +
 			"models:\n  - name: src\n    description: reads {{ var('y', 'raw') }} things\n    config:\n      materialized: table\n" +
-			"  - name: eph\n    description: an ephemeral one\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null, bounded]\n",
+			"  - name: eph\n    description: an ephemeral one\n    columns:\n      - name: id\n        description: its key\n        data_tests: [not_null, bounded]\n" +
+			// generic tests whose arguments and where: read vars, an env
+			// var and --full-refresh: a change makes them again
+			// (patchtestvars.go)
+			"      - name: amount\n        data_tests:\n          - accepted_values:\n              values: \"{{ [var('v'), 2, 3] }}\"\n" +
+			"          - not_null:\n              config:\n                where: \"id > {{ var('w', 5) }}\"\n" +
+			"          - bounded:\n              where: \"'{{ env_var('PP_TEST_ENV', 'x') }}' <> '{{ 'f' if flags.FULL_REFRESH else 't' }}'\"\n",
 		"macros/naming.sql": "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
 			"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{{ var('schema_sfx', '') }}{%- endif -%}\n{%- endmacro %}\n",
 		"macros/disp.sql": "{% macro my_thing() %}{{ return(adapter.dispatch('my_thing')()) }}{% endmacro %}\n" +

@@ -1101,7 +1101,12 @@ func projectVarSums(proj *Project) (map[string]string, bool) {
 type varUse struct {
 	Callers  []int
 	Disabled []int // the disabled models that may read it (places in DisabledModels)
-	Blocked  string
+	// Tests: the generic tests of the root project's YAML whose renders
+	// may read it (their arguments, where: or macros), by unique id: a
+	// change makes each one's entry's tests again (varTestEdits). An id
+	// a later edit removed is passed over.
+	Tests   []string
+	Blocked string
 }
 
 // varUses says, for each var a render or anything else read, who did
@@ -1112,16 +1117,7 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 	out := map[string]varUse{}
 	// the names each render reads, in parallel (30,000 texts scanned)
 	reads := make([][]string, len(states))
-	parallel(len(states), func(i int) {
-		st := states[i].st
-		names := scanCalls(st.node.RawCode, "var") // sorted, as a macro set's
-		envs := scanCalls(st.node.RawCode, "env_var")
-		if len(st.macros) > 0 {
-			ms := c.macroSet(st.macros)
-			names, envs = union(names, ms.vars), union(envs, ms.envVars)
-		}
-		reads[i] = useKeys(names, envs, c.readsFullRefresh(st.node.RawCode, st.macros))
-	})
+	parallel(len(states), func(i int) { reads[i] = c.renderReads(states[i].st) })
 	for k, s := range states {
 		names, id := reads[k], s.id
 		if len(names) == 0 {
@@ -1129,6 +1125,7 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 		}
 		i, ok := patchable[id]
 		di, isDisabled := disabled[id]
+		test := !ok && !isDisabled && remakeableTest(s.st.node, c.project.Name)
 		for _, v := range names {
 			u := out[v]
 			switch {
@@ -1136,6 +1133,8 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 				u.Callers = append(u.Callers, i)
 			case isDisabled:
 				u.Disabled = append(u.Disabled, di)
+			case test:
+				u.Tests = append(u.Tests, id)
 			case u.Blocked == "":
 				u.Blocked = id + " reads it"
 			}
@@ -1162,7 +1161,7 @@ func (c *compilation) varUses(states []idState, patchable, disabled map[string]i
 	})
 	for v, u := range out {
 		if u.Blocked != "" {
-			u.Callers, u.Disabled = nil, nil
+			u.Callers, u.Disabled, u.Tests = nil, nil, nil
 			out[v] = u
 		}
 	}
@@ -2545,28 +2544,26 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		return nil, "a model's YAML entry was added or removed, and no model file"
 	}
 	// the models that read a var or an env var that changed render again
-	readers, dreaders, why := snap.changedVars(proj)
-	if why != "" {
+	// (and the generic tests that read one: their entries' tests are
+	// made again, varTestEdits)
+	var vr varReaders
+	if why := snap.changedVars(proj, &vr); why != "" {
 		return nil, why
 	}
-	ereaders, edreaders, why := snap.changedEnv(envChanged)
-	if why != "" {
+	if why := snap.changedEnv(envChanged, &vr); why != "" {
 		return nil, why
 	}
-	readers, dreaders = append(readers, ereaders...), append(dreaders, edreaders...)
 	if refreshed {
-		freaders, fdreaders, why := snap.changedFullRefresh(snap.KeyOptions.FullRefresh, opt.FullRefresh)
-		if why != "" {
+		if why := snap.changedFullRefresh(snap.KeyOptions.FullRefresh, opt.FullRefresh, &vr); why != "" {
 			return nil, why
 		}
-		readers, dreaders = append(readers, freaders...), append(dreaders, fdreaders...)
 	}
-	for _, ni := range readers {
+	for _, ni := range vr.nodes {
 		if _, ok := todo[ni]; !ok {
 			todo[ni] = nil
 		}
 	}
-	for _, di := range dreaders {
+	for _, di := range vr.disabled {
 		if _, ok := dtodo[di]; !ok {
 			dtodo[di] = nil
 		}
@@ -3231,6 +3228,15 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	// (patchtestmacros.go)
 	if len(testMacros) > 0 {
 		more, why := load.macroTestEdits(testMacros, propTexts, testEdits)
+		if why != "" {
+			return nil, why
+		}
+		testEdits = append(testEdits, more...)
+	}
+	// and those whose generic tests may read a var, an env var or the
+	// option that changed (patchtestvars.go)
+	if len(vr.tests) > 0 {
+		more, why := load.varTestEdits(vr.tests, propTexts, testEdits)
 		if why != "" {
 			return nil, why
 		}
@@ -4540,13 +4546,22 @@ func mergeKeys(a, b map[string]string) map[string]bool {
 	return out
 }
 
+// varReaders are who reads the vars, env vars or option that changed:
+// patchable models (indexes in Nodes), disabled ones (places in
+// DisabledModels) and generic tests (unique ids, each with the first key
+// it reads that changed, for a whole compile's reason).
+type varReaders struct {
+	nodes, disabled []int
+	tests           map[string]string
+}
+
 // changedVars compares the project's vars with the snapshot's, which it
-// then holds: the patchable models that read one that changed (indexes
-// in Nodes), or why a change cannot be patched.
-func (snap *patchSnapshot) changedVars(proj *Project) (readers, disabled []int, why string) {
+// then holds: who reads one that changed joins r, or why a change
+// cannot be patched.
+func (snap *patchSnapshot) changedVars(proj *Project, r *varReaders) (why string) {
 	sums, ok := projectVarSums(proj)
 	if !ok {
-		return nil, nil, "the vars cannot be hashed"
+		return "the vars cannot be hashed"
 	}
 	for _, name := range sortedKeys(mergeKeys(snap.Vars, sums)) {
 		if snap.Vars[name] == sums[name] {
@@ -4555,31 +4570,37 @@ func (snap *patchSnapshot) changedVars(proj *Project) (readers, disabled []int, 
 		use := snap.VarUse[name]
 		switch {
 		case name == proj.Name || proj.Package(name) != nil:
-			return nil, nil, "var " + name + " (a package's vars) changed"
+			return "var " + name + " (a package's vars) changed"
 		case use.Blocked != "":
-			return nil, nil, "var " + name + " changed and " + use.Blocked
+			return "var " + name + " changed and " + use.Blocked
 		}
-		readers, disabled = snap.addReaders(use, readers, disabled)
+		snap.addReaders(use, "var "+name, r)
 	}
 	snap.Vars = sums
-	return readers, disabled, ""
+	return ""
 }
 
-// addReaders appends a var's (or an env var's) readers that are in the
-// snapshot: patchable models (indexes in Nodes) and disabled ones (places
-// in DisabledModels).
-func (snap *patchSnapshot) addReaders(use varUse, readers, disabled []int) ([]int, []int) {
+// addReaders adds a var's (or an env var's, or --full-refresh's: what,
+// as a reason names it) readers that are in the snapshot to r.
+func (snap *patchSnapshot) addReaders(use varUse, what string, r *varReaders) {
 	for _, ni := range use.Callers {
 		if ni >= 0 && ni < len(snap.Nodes) {
-			readers = append(readers, ni)
+			r.nodes = append(r.nodes, ni)
 		}
 	}
 	for _, di := range use.Disabled {
 		if di >= 0 && di < len(snap.DisabledModels) {
-			disabled = append(disabled, di)
+			r.disabled = append(r.disabled, di)
 		}
 	}
-	return readers, disabled
+	for _, id := range use.Tests {
+		if r.tests == nil {
+			r.tests = map[string]string{}
+		}
+		if _, ok := r.tests[id]; !ok {
+			r.tests[id] = what
+		}
+	}
 }
 
 // changedEnv says who reads the env vars that changed (VarUse, under
@@ -4587,18 +4608,18 @@ func (snap *patchSnapshot) addReaders(use varUse, readers, disabled []int) ([]in
 // (places in DisabledModels), or why a change cannot be patched (one read
 // outside the renders, or by a node that is not patchable; a snapshot that
 // does not know who reads it).
-func (snap *patchSnapshot) changedEnv(names []string) (readers, disabled []int, why string) {
+func (snap *patchSnapshot) changedEnv(names []string, r *varReaders) (why string) {
 	for _, name := range names {
 		use, ok := snap.VarUse[envKey+name]
 		switch {
 		case !ok:
-			return nil, nil, "env var " + name + " changed"
+			return "env var " + name + " changed"
 		case use.Blocked != "":
-			return nil, nil, "env var " + name + " changed and " + use.Blocked
+			return "env var " + name + " changed and " + use.Blocked
 		}
-		readers, disabled = snap.addReaders(use, readers, disabled)
+		snap.addReaders(use, "env var "+name, r)
 	}
-	return readers, disabled, ""
+	return ""
 }
 
 // macroAdded says why a macro added under a qualified name ("name" or

@@ -1376,7 +1376,12 @@ func (l *patchLoad) keptEntry(texts map[string][]byte, path, name string) (*yaml
 // blocks manifest.json holds (loadDocs), as the whole compile did. doc()
 // anywhere else (meta:, config:) the whole compile does not render as a
 // description (review).
-func docsOnlyEntry(entry *yaml.Node) (plain, docs bool) {
+func docsOnlyEntry(entry *yaml.Node) (plain, docs bool) { return docsOnlyEntryWith(entry, plainTree) }
+
+// docsOnlyEntryWith is docsOnlyEntry with the entry's and its columns'
+// test lists checked by tests (plainTestList: made again for a var they
+// read, patchtestvars.go).
+func docsOnlyEntryWith(entry *yaml.Node, tests func(*yaml.Node) bool) (plain, docs bool) {
 	// the mapping n's keys and values plain, but its description
 	described := func(n *yaml.Node, more func(k, v *yaml.Node) (handled, ok bool)) bool {
 		if n.Kind != yaml.MappingNode || n.Anchor != "" {
@@ -1401,6 +1406,12 @@ func docsOnlyEntry(entry *yaml.Node) (plain, docs bool) {
 					}
 					continue
 				}
+			}
+			if isTestKey(k) {
+				if !tests(v) {
+					return false
+				}
+				continue
 			}
 			if !plainTree(v) {
 				return false

@@ -5,9 +5,11 @@ import "testing"
 // TestPatchEnvVarReaders: a changed env var renders again the nodes that
 // read it (in their text or in a macro they call), as a changed var does,
 // instead of compiling the whole project; a node added or made again by a
-// patch is followed too. One read outside the renders (a project file's
-// config) or by a node that is not patchable (a generic test's macro)
-// still compiles whole. Every step's output equals a cold compile's.
+// patch is followed too, and so is a generic test of the project's YAML
+// (a macro it calls reads one: its entry's tests are made again,
+// patchtestvars.go). One read outside the renders (a project file's
+// config) still compiles whole. Every step's output equals a cold
+// compile's.
 func TestPatchEnvVarReaders(t *testing.T) {
 	steps := []patchStep{
 		{name: "project", env: map[string]string{"E_A": "1", "E_MAC": "1", "E_NEW": "1", "E_T": "1", "E_CFG": "1", "E_D": "1"}, files: map[string]string{
@@ -33,8 +35,8 @@ func TestPatchEnvVarReaders(t *testing.T) {
 			"macros/t.sql":  "{% test reads_env(model, column_name) %}select * from {{ model }} where '{{ env_var(\"E_T\", \"t\") }}' = 'x'{% endtest %}\n",
 			"models/_p.yml": "version: 2\nmodels:\n  - name: c\n    columns:\n      - name: id\n        data_tests: [reads_env]\n",
 		}, any: true},
-		{name: "the test's env var", env: map[string]string{"E_T": "2"}, patched: false},
-		{name: "after the whole compile, a model's again", env: map[string]string{"E_A": "4"}, patched: true},
+		{name: "the test's env var (its entry's tests made again)", env: map[string]string{"E_T": "2"}, patched: true},
+		{name: "then a model's again", env: map[string]string{"E_A": "4"}, patched: true},
 		{name: "a project file config reads one, and a model", files: map[string]string{
 			"mart.yml":     "name: p\nmodels:\n  p:\n    +meta: {e: \"{{ env_var('E_CFG', 'c') }}\"}\n",
 			"models/f.sql": "select '{{ env_var(\"E_CFG\", \"c\") }}' as f\n",

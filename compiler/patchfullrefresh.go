@@ -13,9 +13,10 @@ import (
 // project-file or naming-macro context has either). So the option is
 // kept as a var is: the models whose text, or a macro they call, may read
 // it are its readers (VarUse under flagsKey), and a patch whose option
-// differs from its snapshot's renders them again (changedFullRefresh); a
-// node that is not patchable and may read it (a generic test from YAML)
-// makes such a compile whole.
+// differs from its snapshot's renders them again (changedFullRefresh); the
+// generic tests of the project's YAML that may read it are made again
+// (patchtestvars.go); any other node that is not patchable and may read
+// it (a package's generic test) makes such a compile whole.
 //
 // What renders at run time (hooks, an inline query, a model that queries
 // the warehouse) renders with the command's option: the patch's
@@ -54,18 +55,17 @@ func useKeys(vars, envs []string, fullRefresh bool) []string {
 	return keys
 }
 
-// changedFullRefresh says who may read --full-refresh, which changed
-// (was, then now): the patchable models (indexes in Nodes) and the
-// disabled ones (places in DisabledModels), or why the change cannot be
-// patched (a node that is not patchable may read it).
-func (snap *patchSnapshot) changedFullRefresh(was, now bool) (readers, disabled []int, why string) {
+// changedFullRefresh adds who may read --full-refresh, which changed
+// (was, then now), to r, or says why the change cannot be patched (a
+// node that is not patchable may read it).
+func (snap *patchSnapshot) changedFullRefresh(was, now bool, r *varReaders) (why string) {
 	use, ok := snap.VarUse[flagsKey]
 	if !ok {
-		return nil, nil, "" // nothing reads it
+		return "" // nothing reads it
 	}
 	if use.Blocked != "" {
-		return nil, nil, fmt.Sprintf("--full-refresh changed (%v, then %v) and %s", was, now, use.Blocked)
+		return fmt.Sprintf("--full-refresh changed (%v, then %v) and %s", was, now, use.Blocked)
 	}
-	readers, disabled = snap.addReaders(use, readers, disabled)
-	return readers, disabled, ""
+	snap.addReaders(use, "--full-refresh", r)
+	return ""
 }

@@ -57,7 +57,14 @@ func TestPatchFullRefreshReaders(t *testing.T) {
 		{name: "a generic test's macro", files: map[string]string{
 			"macros/t.sql":  "{% test fr_only(model, column_name) %}select * from {{ model }} where {{ flags.FULL_REFRESH }}{% endtest %}\n",
 			"models/_t.yml": "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [fr_only]\n"},
-			whole: "test.p.fr_only_a_id.", // (its hash follows)
+		// (its entry's tests made again: patchtestvars.go)
+		},
+		{name: "a generic test's macro, the test declared in a package", files: map[string]string{
+			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\n",
+			"dbt_packages/pk/models/pm.sql":   "select 1 as id\n",
+			"dbt_packages/pk/macros/t.sql":    "{% test fr_only(model, column_name) %}select * from {{ model }} where {{ flags.FULL_REFRESH }}{% endtest %}\n",
+			"dbt_packages/pk/models/_t.yml":   "version: 2\nmodels:\n  - name: pm\n    columns:\n      - name: id\n        data_tests: [fr_only]\n"},
+			whole: "test.pk.fr_only_pm_id.", // (its hash follows)
 		},
 		{name: "a description names it (no render reads it)", files: map[string]string{
 			"models/_d.yml": "version: 2\nmodels:\n  - name: a\n    description: \"{{ 'flags' }} full_refresh\"\n"}},

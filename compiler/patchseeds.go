@@ -166,6 +166,12 @@ func (l *patchLoad) seedEntry(file, name string, texts map[string][]byte) (*prop
 // there once, or it holds Jinja but doc() in its descriptions
 // (docsOnlyEntry).
 func (l *patchLoad) listEntry(file, key, name string, texts map[string][]byte) (*yaml.Node, string) {
+	return l.listEntryWith(file, key, name, texts, plainTree)
+}
+
+// listEntryWith is listEntry with the entry's test lists checked by tests
+// (docsOnlyEntryWith).
+func (l *patchLoad) listEntryWith(file, key, name string, texts map[string][]byte, tests func(*yaml.Node) bool) (*yaml.Node, string) {
 	top, why := l.propsTopOf(file, texts)
 	if why != "" {
 		return nil, why
@@ -194,7 +200,7 @@ func (l *patchLoad) listEntry(file, key, name string, texts map[string][]byte) (
 	case found == nil:
 		return nil, "its YAML entry is not found"
 	}
-	plain, docs := docsOnlyEntry(found)
+	plain, docs := docsOnlyEntryWith(found, tests)
 	if !plain {
 		return nil, "its YAML entry is not of plain YAML"
 	}

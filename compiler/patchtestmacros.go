@@ -155,7 +155,7 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 	}
 	var out []testEdit
 	for _, h := range todo {
-		e, w := l.testEditOf(h.k.id, h.k.file, texts)
+		e, w := l.testEditOf(h.k.id, h.k.file, texts, "")
 		if w != "" {
 			return nil, h.why + w
 		}
@@ -172,14 +172,20 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 
 // testEditOf is the entry of properties file file that declares the
 // tests of node id (a model, seed or snapshot by name, a source table in
-// its source), as remakeTests takes an edit of its tests.
-func (l *patchLoad) testEditOf(id, file string, texts map[string][]byte) (testEdit, string) {
+// its source), as remakeTests takes an edit of its tests: made again
+// because a macro they call changed, or (byVar: what) a var, env var or
+// option their arguments or where: may read.
+func (l *patchLoad) testEditOf(id, file string, texts map[string][]byte, byVar string) (testEdit, string) {
 	typ, rest, _ := strings.Cut(id, ".")
 	pkg, name, _ := strings.Cut(rest, ".")
 	if pkg != l.c.project.Name {
 		return testEdit{}, "it tests a package's node"
 	}
-	e := testEdit{id: id, name: name, file: file, byMacro: true}
+	e := testEdit{id: id, name: name, file: file, byMacro: byVar == "", byVar: byVar}
+	plain := plainTree
+	if byVar != "" {
+		plain = plainTestList // (what made them again is in their arguments)
+	}
 	switch typ {
 	case TypeSource:
 		top, why := l.propsTopOf(file, texts)
@@ -192,21 +198,21 @@ func (l *patchLoad) testEditOf(id, file string, texts map[string][]byte) (testEd
 		}
 	case TypeModel, TypeSeed, TypeSnapshot:
 		var why string
-		if e.entry, why = l.listEntry(file, typ+"s", name, texts); why != "" {
+		if e.entry, why = l.listEntryWith(file, typ+"s", name, texts, plain); why != "" {
 			return testEdit{}, why
 		}
 	default:
 		return testEdit{}, "it tests a " + typ
 	}
-	if !plainTests(e.entry) {
+	if !plainTests(e.entry, plain) {
 		return testEdit{}, "its entry's tests are not plain YAML"
 	}
 	return e, ""
 }
 
 // plainTests says the test lists of an entry and of its columns are
-// plain YAML (plainTree).
-func plainTests(entry *yaml.Node) bool {
+// plain YAML (plain: plainTree, or plainTestList).
+func plainTests(entry *yaml.Node, plain func(*yaml.Node) bool) bool {
 	if entry == nil || entry.Kind != yaml.MappingNode {
 		return false
 	}
@@ -214,7 +220,7 @@ func plainTests(entry *yaml.Node) bool {
 		k, v := entry.Content[i], entry.Content[i+1]
 		switch {
 		case isTestKey(k):
-			if !plainTree(v) {
+			if !plain(v) {
 				return false
 			}
 		case isStr(k) && k.Value == "columns" && v.Kind == yaml.SequenceNode:
@@ -223,11 +229,82 @@ func plainTests(entry *yaml.Node) bool {
 					return false
 				}
 				for j := 0; j+1 < len(col.Content); j += 2 {
-					if isTestKey(col.Content[j]) && !plainTree(col.Content[j+1]) {
+					if isTestKey(col.Content[j]) && !plain(col.Content[j+1]) {
 						return false
 					}
 				}
 			}
+		}
+	}
+	return true
+}
+
+// plainTestList says a list of tests is plain YAML but for the Jinja in
+// their arguments and where: configs, which render in the tests' own
+// renders (genericTest: a var they read is in their text, and in
+// VarUse's Tests), not when the file loads as the rest of a test's config
+// does (varRead): each test a name, or a mapping of its name to a mapping
+// of plain keys.
+func plainTestList(n *yaml.Node) bool {
+	if n.Kind != yaml.SequenceNode || n.Anchor != "" {
+		return plainTree(n)
+	}
+	for _, t := range n.Content {
+		if t.Kind != yaml.MappingNode || len(t.Content) != 2 || t.Anchor != "" {
+			if !plainTree(t) {
+				return false
+			}
+			continue
+		}
+		name, body := t.Content[0], t.Content[1]
+		if !plainTree(name) || body.Kind != yaml.MappingNode || body.Anchor != "" {
+			if !plainTree(t) {
+				return false
+			}
+			continue
+		}
+		for i := 0; i+1 < len(body.Content); i += 2 {
+			k, v := body.Content[i], body.Content[i+1]
+			if !plainTree(k) || !isStr(k) {
+				return false
+			}
+			ok := false
+			switch key := k.Value; {
+			case key == "config":
+				ok = v.Kind == yaml.MappingNode && v.Anchor == ""
+				for j := 0; ok && j+1 < len(v.Content); j += 2 {
+					ck, cv := v.Content[j], v.Content[j+1]
+					ok = plainTree(ck) && isStr(ck) && (normalizeConfigKey(ck.Value) == "where" && unaliased(cv) || plainTree(cv))
+				}
+			case key == "where", key == "arguments", !testConfigKeys[key] && key != "name" && key != "description" && key != "test_name":
+				ok = unaliased(v) // rendered in the test's render
+			default:
+				ok = plainTree(v)
+			}
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// unaliased says a YAML tree has no anchor or alias and only the scalar
+// types plainTree takes, templates or not.
+func unaliased(n *yaml.Node) bool {
+	if n.Anchor != "" || n.Alias != nil || n.Kind == yaml.AliasNode {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch n.ShortTag() {
+		case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp":
+			return true
+		}
+		return false
+	}
+	for _, c := range n.Content {
+		if !unaliased(c) {
+			return false
 		}
 	}
 	return true

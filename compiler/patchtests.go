@@ -36,7 +36,9 @@ import (
 // removed in the same edit, or an ephemeral
 // one rendered again in the same edit (a test that refs one puts its CTEs
 // in front, as the snapshot's compile left them or the patch made them,
-// and joins EphTests: patcheph.go), reads a var or env var, a test declared twice or in
+// and joins EphTests: patcheph.go), may render differently every time,
+// reads a var, an env var or --full-refresh and is not the project's own
+// (one that is is recorded in VarUse: patchtestvars.go), a test declared twice or in
 // both keys, anything a compile of them says, a file the compile said
 // something about, and versioned models; those compile the whole
 // project. As `mart compile` writes no compiled file of a generic test
@@ -54,6 +56,9 @@ type testEdit struct {
 	// byMacro: made again because a macro its tests call changed
 	// (patchtestmacros.go), not for an edit of its tests
 	byMacro bool
+	// byVar: made again because what it names (a var, an env var,
+	// --full-refresh) changed and its tests may read it (varTestEdits)
+	byVar string
 }
 
 // remakeTests makes the generic tests of the edited models again: the
@@ -86,7 +91,10 @@ func (l *patchLoad) remakeTests(proj *Project, edits []testEdit, removed []goneM
 	}
 	for _, e := range edits {
 		why := e.file + " changed the tests of " + e.name + " and "
-		if e.byMacro {
+		switch {
+		case e.byVar != "":
+			why = e.byVar + ", which the tests of " + e.name + " in " + e.file + " may read, changed, and "
+		case e.byMacro:
 			why = "a macro the tests of " + e.name + " in " + e.file + " call changed, and "
 		}
 		var made []*newModel
@@ -294,11 +302,24 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 		return nil, why
 	}
 	for i, n := range tests {
-		if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {
-			return nil, "a test reads a var"
-		}
-		if st := c.states[n.UniqueID]; st == nil || c.readsFullRefresh(n.RawCode, st.macros) {
-			return nil, "a test may read --full-refresh"
+		// what it may read (vars, env vars, --full-refresh: in its
+		// arguments, its where: or its macros) makes it again when it
+		// changes (patchtestvars.go)
+		st := c.states[n.UniqueID]
+		switch {
+		case st == nil:
+			return nil, "a test did not render"
+		case volatileText(n.RawCode):
+			return nil, "a test may render differently every time"
+		case !remakeableTest(n, c.project.Name):
+			if f := n.Fingerprint; f != nil && len(f.VarNames)+len(f.EnvVarNames) > 0 {
+				return nil, "a test reads a var"
+			}
+			if c.readsFullRefresh(n.RawCode, st.macros) {
+				return nil, "a test may read --full-refresh"
+			}
+		default:
+			snap.readsByTest(n.UniqueID, c.renderReads(st))
 		}
 		if n.CompiledCode == "" {
 			return nil, "a test compiles to nothing"

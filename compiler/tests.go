@@ -150,7 +150,7 @@ func jinjaLiteral(v any) string {
 // them first (argBlock).
 func argExpr(s string) (string, bool) {
 	if argCallRE().MatchString(s) {
-		return "(" + strings.TrimSpace(s) + ")", true
+		return strings.TrimSpace(s), true // (as written: a test's id hashes its text)
 	}
 	if !strings.Contains(s, "{{") {
 		return "", false
@@ -673,28 +673,27 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 	fqn := append(append(make([]string, 0, len(target.fqn)+1), target.fqn...), name)
 	// its config: the folders' (data_tests: in the project file), then its
 	// own. where: narrows the tested relation from any of them, as dbt's
-	// get_where_subquery reads config.get('where'), and renders where the
-	// test renders, in its context, as its arguments do: the text (which
-	// the id hashes) has it as written, so that the id stays when a var
-	// it reads changes (a folder's is rendered when the project loads:
-	// its text is the project file's)
-	proj := c.project.Package(pkg)
-	conf := c.folderConfig(proj, "tests", fqn)
+	// get_where_subquery reads config.get('where'). Its own renders where
+	// the test renders, in its context, as its arguments do: the text
+	// (which the id hashes) has it as written, so that the id stays when
+	// a var it reads changes. A folder's was rendered when the project
+	// loaded (with --vars only): the text has it so.
+	conf := c.folderConfig(c.project.Package(pkg), "tests", fqn)
 	mergeConfig(conf, ts.config)
 	where, _ := conf["where"].(string)
-	if _, own := ts.config["where"]; !own && where != "" && (c.project.templatedConfigs || proj != nil && proj.templatedConfigs) {
-		if fw, _ := c.folderWritten(proj, "tests", fqn); fw != nil {
-			if w, ok := fw["where"].(string); ok {
-				where = w
-			}
-		}
-	}
-	if argBlock(where) {
+	whereExpr := ""
+	switch _, own := ts.config["where"]; {
+	case where == "":
+	case !own:
+		whereExpr = strconv.Quote(where)
+	case argBlock(where):
 		d := errorf(target.file, spec.Line, spec.Column, "test %s: its where: holds {%% ... %%} or {# ... #}: mart renders the {{ expressions }} of a test's where: only", ts.name)
 		d.Detail = "write the condition with expressions, such as \"d = '{{ var('day') }}'\""
 		return nil, &d
+	default:
+		whereExpr = jinjaLiteral(where)
 	}
-	src := c.testTemplate(macro, *target, col.sql, ts, where)
+	src := c.testTemplate(macro, *target, col.sql, ts, whereExpr)
 	// the id's hash (of the file and the text) and the checksum hash a
 	// buffer on the stack: 20,000 tests are 6 MB less garbage
 	var buf [512]byte
@@ -708,7 +707,7 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
 		TestMetadata: meta}
-	if !hasExpr(ts.args) && !hasExpr(where) && !c.overridden(pkg, target.node.ResourceType == TypeSource) {
+	if !hasExpr(ts.args) && (whereExpr == "" || whereExpr == strconv.Quote(where)) && !c.overridden(pkg, target.node.ResourceType == TypeSource) {
 		n.testCall = &testCall{macro: macro, target: target, column: col.sql, args: ts.args,
 			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}
 		n.testCall.where = where
@@ -853,12 +852,12 @@ func builtinTestSQL(tc *testCall, model string) string {
 var builtinTestFastPath = true
 
 // testTemplate writes the Jinja text that calls a generic test's macro.
-func (c *compilation) testTemplate(macro string, tt testTarget, column string, ts *testSpec, where string) string {
+func (c *compilation) testTemplate(macro string, tt testTarget, column string, ts *testSpec, whereExpr string) string {
 	var b strings.Builder
 	b.Grow(64 + len(macro) + len(tt.expr) + len(column))
 	b.WriteString("{{ " + macro + "(model=")
-	if where != "" {
-		b.WriteString("__where(" + tt.expr + ", " + jinjaLiteral(where) + ")")
+	if whereExpr != "" {
+		b.WriteString("__where(" + tt.expr + ", " + whereExpr + ")")
 	} else {
 		b.WriteString(tt.expr)
 	}

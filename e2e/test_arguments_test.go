@@ -97,18 +97,29 @@ func TestGenericTestArgumentsRenderVars(t *testing.T) {
 	// manifest.json keeps the arguments as written, as dbt's test_metadata does
 	require.Equal(t, "{{ var('kinds') }}", m.node(t, findID(t, dir, "accepted_values_events_kind___var_kinds_"))["test_metadata"].(map[string]any)["kwargs"].(map[string]any)["values"])
 
-	// other vars: each test now fails, on the rows they pick
-	r = mart(t, dir, "test", "--vars", `{day: "2024-01-03", kinds: [a, b], extra_kind: x, max_id: 1, bad_kind: none}`)
+	// other vars: each test now fails, on the rows they pick; target/ is
+	// patched (the tests that read them made again), as a whole compile
+	// would have made it
+	vars := `{day: "2024-01-03", kinds: [a, b], extra_kind: x, max_id: 1}`
+	r = mart(t, dir, "compile", "--debug", "--vars", vars)
+	require.Equal(t, 0, r.Code, r.String())
+	require.Contains(t, r.Stderr, "Partial parsing: target/ patched from its snapshot", r.String())
+	r = mart(t, dir, "test", "--vars", vars)
 	require.Equal(t, 1, r.Code, r.String())
-	for _, name := range []string{"not_null_events_id", "at_most_events_id__var_max_id_", "accepted_values_events_kind___var_kinds_",
-		"kinds_mixed", "unique_others_kind"} {
+	for _, name := range []string{"not_null_events_id", "at_most_events_id__var_max_id_", "accepted_values_events_kind___var_kinds_", "kinds_mixed"} {
 		require.Contains(t, r.Stdout, "FAIL "+name+" [1 failing row in", r.String())
 	}
+	require.Contains(t, r.Stdout, "PASS unique_others_kind", r.String())
 	require.Equal(t, ids, testIDs(t, dir), "the tests' ids do not depend on the vars")
 	patched := manifestBody(t, dir)
-	r = mart(t, dir, "compile", "--no-partial-parse", "--vars", `{day: "2024-01-03", kinds: [a, b], extra_kind: x, max_id: 1, bad_kind: none}`)
+	r = mart(t, dir, "compile", "--no-partial-parse", "--vars", vars)
 	require.Equal(t, 0, r.Code, r.String())
-	require.Equal(t, manifestBody(t, dir), patched, "a compile from the last one's cache writes what a whole compile does")
+	require.Equal(t, manifestBody(t, dir), patched, "a patched compile writes what a whole compile does")
+
+	// the project file's where: reads --vars as the project loads
+	r = mart(t, dir, "test", "--select", "others", "--vars", `{bad_kind: none}`)
+	require.Equal(t, 1, r.Code, r.String())
+	require.Contains(t, r.Stdout, "FAIL unique_others_kind [1 failing row in", r.String())
 }
 
 // An argument with a {% statement %} is refused at its line: mart renders

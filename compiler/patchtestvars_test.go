@@ -1,0 +1,56 @@
+package compiler
+
+import "testing"
+
+// TestPatchTestVarReaders: a changed var, env var or --vars value that a
+// generic test of the project's YAML reads (in an argument, its where:,
+// a macro it calls) makes the tests of its entry again instead of
+// compiling the whole project; a test added or made again by a patch is
+// followed too, and one removed is passed over. A var read where the file
+// loads (another config key, the project file) or by a package's test
+// still compiles whole. Every step's output equals a cold compile's.
+func TestPatchTestVarReaders(t *testing.T) {
+	yml := func(more string) string {
+		return "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests:\n" +
+			"          - not_null:\n              config:\n                where: \"d = '{{ var('ds', '2024-01-01') }}'\"\n" +
+			"          - accepted_values:\n              values: \"{{ var('ids', [1, 2]) }}\"\n" +
+			"          - at_most:\n              n: \"var('max_id', 9)\"\n" + more +
+			"  - name: other\n    columns:\n      - name: id\n        data_tests:\n          - unique\n          - at_most:\n              n: 5\n"
+	}
+	steps := []patchStep{
+		{name: "project", files: map[string]string{
+			"mart.yml":           "name: p\n",
+			"macros/at_most.sql": "{% test at_most(model, column_name, n) %}select * from {{ model }} where {{ column_name }} > {{ n }}{% endtest %}\n",
+			"macros/t.sql":       "{% test env_pos(model, column_name) %}select * from {{ model }} where {{ column_name }} < {{ env_var('T_MIN', '0') }}{% endtest %}\n",
+			"models/m.sql":       "select 1 as id, date '2024-01-01' as d, '{{ var('ds', '2024-01-01') }}' as ds\n",
+			"models/other.sql":   "select 1 as id\n",
+			"models/_m.yml":      yml(""),
+		}},
+		{name: "a var a where: and a model read", vars: map[string]any{"ds": "2024-01-02"}, patched: true},
+		{name: "a list var an argument reads", vars: map[string]any{"ds": "2024-01-02", "ids": []any{1, 3}}, patched: true},
+		{name: "a bare var() argument's", vars: map[string]any{"ds": "2024-01-02", "ids": []any{1, 3}, "max_id": 2}, patched: true},
+		{name: "all three back", vars: map[string]any{}, patched: true},
+		{name: "a test added that reads an env var", files: map[string]string{"models/_m.yml": yml("          - env_pos\n")}, any: true},
+		{name: "that env var", env: map[string]string{"T_MIN": "1"}, patched: true},
+		{name: "a var again, with the model edited", vars: map[string]any{"ds": "2024-01-05"},
+			files: map[string]string{"models/m.sql": "select 2 as id, date '2024-01-01' as d, '{{ var('ds', '2024-01-01') }}' as ds\n"}, patched: true},
+		{name: "the tests reading vars removed", files: map[string]string{"models/_m.yml": "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        data_tests: [unique]\n" +
+			"  - name: other\n    columns:\n      - name: id\n        data_tests:\n          - unique\n          - at_most:\n              n: 5\n"}, any: true},
+		{name: "their vars change (a model still reads one)", vars: map[string]any{"ds": "2024-01-06", "ids": []any{7}, "max_id": 1}, patched: true},
+		{name: "their env var changes", env: map[string]string{"T_MIN": "2"}, any: true},
+		{name: "back with a severity that reads a var", files: map[string]string{"models/_m.yml": yml("          - unique:\n              config:\n                severity: \"{{ var('sev', 'warn') }}\"\n")}, any: true},
+		{name: "that var (read as the file loads)", vars: map[string]any{"ds": "2024-01-06", "ids": []any{7}, "max_id": 1, "sev": "error"}, patched: false},
+		// (the entry's tests hold Jinja in a config key that renders as
+		// the file loads: they are not made again)
+		{name: "a where: var after it", vars: map[string]any{"ds": "2024-01-07", "ids": []any{7}, "max_id": 1, "sev": "error"}, patched: false},
+		{name: "the severity gone", files: map[string]string{"models/_m.yml": yml("")}, any: true},
+		{name: "a package's test reads a var", files: map[string]string{
+			"dbt_packages/pk/dbt_project.yml": "name: pk\nversion: \"1.0.0\"\n",
+			"dbt_packages/pk/models/pm.sql":   "select 1 as id\n",
+			"dbt_packages/pk/models/_t.yml":   "version: 2\nmodels:\n  - name: pm\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              where: \"id > {{ var('pk_min', 0) }}\"\n"},
+			any: true},
+		{name: "its var", vars: map[string]any{"ds": "2024-01-07", "ids": []any{7}, "max_id": 1, "sev": "error", "pk_min": 1}, patched: false},
+		{name: "a --vars after it", vars: map[string]any{"ds": "2024-01-08", "ids": []any{7}, "max_id": 1, "sev": "error", "pk_min": 1}, patched: true},
+	}
+	runPatchSteps(t, steps)
+}
