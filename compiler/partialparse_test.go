@@ -419,7 +419,13 @@ func (p *mutatedProject) mutateOnce() string {
 			text := p.read("seeds/_seeds.yml")
 			switch r.Intn(4) {
 			case 3: // its config (the seed made again: patchseeds.go)
-				text = toggle(text, "    description: the base rows", "    config: {tags: [b]}\n    description: the base rows")
+				// (taken out when there: toggle would add it twice, as the
+				// description it goes before is in both texts)
+				if cfg := "    config: {tags: [b]}\n"; strings.Contains(text, cfg) {
+					text = strings.Replace(text, cfg, "", 1)
+				} else {
+					text = strings.Replace(text, "    description: the base rows", cfg+"    description: the base rows", 1)
+				}
 			case 0:
 				text = regexp.MustCompile(`description: the base rows.*`).ReplaceAllString(text, "description: the base rows"+strings.Repeat("\n      and more", r.Intn(2)))
 				text = strings.Replace(text, "description: the base rows\n      and more", "description: >\n      the base rows\n      and more", 1)
