@@ -757,6 +757,20 @@ func (c *compilation) loadMacros(files []*projectFile) {
 // gave n's render written by name: a message built from one (raise
 // "... for " ~ model) would show its placeholder (__MART_REL_0__). Names
 // are as they are while rendering (a config() may still move a relation).
+// atDeclaration reports an error in a generic test's own text (the one
+// line genericTest writes: its arguments and where:) at the test's place
+// in its properties file, not at a column of that line; an error in a
+// macro it calls keeps the macro's place.
+func atDeclaration(err error, n *Node) error {
+	var je *jinja.Error
+	if n.TestType != "generic" || n.yamlLine <= 0 || !errors.As(err, &je) || je.File != n.Path || je.Line != 1 {
+		return err
+	}
+	at := *je
+	at.Line, at.Col = n.yamlLine, 0
+	return &at
+}
+
 func (c *compilation) namedInError(err error, n *Node, st *renderState) error {
 	var je *jinja.Error
 	if st == nil || !errors.As(err, &je) || !strings.Contains(je.Msg+je.Detail, placeholderPrefix) {
@@ -1698,7 +1712,7 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 		// the few that are rendered again
 		var tpl *jinja.Template
 		if tpl, err = c.engine.Parse(n.Path, n.templateText()); err != nil {
-			return nil, err
+			return nil, atDeclaration(err, n)
 		}
 		n.rerender = true
 		// a package's node calls its package's macros by their own names
@@ -1710,7 +1724,7 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 		out, err = tpl.ExecLocalsIn(pkg, c.renderLocals(st, opt), c.sharedContext())
 	}
 	if err != nil {
-		return st, err
+		return st, atDeclaration(err, n)
 	}
 	st.macros = out.Macros
 	n.CompiledCode = strings.TrimSpace(out.Text)

@@ -152,6 +152,13 @@ func argExpr(s string) (string, bool) {
 	if argCallRE().MatchString(s) {
 		return strings.TrimSpace(s), true // (as written: a test's id hashes its text)
 	}
+	return templateExpr(s)
+}
+
+// templateExpr is the Jinja expression of a text's {{ expressions }}
+// (argExpr), false for a text without one: a test's where: (dbt renders
+// its config as templates only, a bare call as text).
+func templateExpr(s string) (string, bool) {
 	if !strings.Contains(s, "{{") {
 		return "", false
 	}
@@ -691,7 +698,10 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		d.Detail = "write the condition with expressions, such as \"d = '{{ var('day') }}'\""
 		return nil, &d
 	default:
-		whereExpr = jinjaLiteral(where)
+		var ok bool
+		if whereExpr, ok = templateExpr(where); !ok {
+			whereExpr = strconv.Quote(where)
+		}
 	}
 	src := c.testTemplate(macro, *target, col.sql, ts, whereExpr)
 	// the id's hash (of the file and the text) and the checksum hash a
