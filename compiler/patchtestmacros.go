@@ -161,13 +161,19 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 		}
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(a, b testEdit) int {
+	sortTestEdits(out)
+	return out, ""
+}
+
+// sortTestEdits orders edits by the node whose tests they make, then by
+// the properties file that declares them.
+func sortTestEdits(edits []testEdit) {
+	slices.SortFunc(edits, func(a, b testEdit) int {
 		if c := strings.Compare(a.id, b.id); c != 0 {
 			return c
 		}
 		return strings.Compare(a.file, b.file)
 	})
-	return out, ""
 }
 
 // testEditOf is the entry of properties file file that declares the

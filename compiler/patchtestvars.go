@@ -3,7 +3,6 @@ package compiler
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Patching a change of a var, an env var or --full-refresh that generic
@@ -96,12 +95,7 @@ func (l *patchLoad) varTestEdits(tests map[string]string, texts map[string][]byt
 		}
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(a, b testEdit) int {
-		if c := strings.Compare(a.id, b.id); c != 0 {
-			return c
-		}
-		return strings.Compare(a.file, b.file)
-	})
+	sortTestEdits(out)
 	return out, ""
 }
 
