@@ -2517,8 +2517,10 @@ func TestPatchRemakesTests(t *testing.T) {
 			"macros/other.sql": "{% test small(model, column_name) %}select * from {{ model }} where {{ column_name }} > 8{% endtest %}\n"}},
 		{name: "the column with tests removed", patched: true, files: map[string]string{
 			"models/_props.yml": props("not_null, positive, small", "", "")}},
-		{name: "a test with Jinja", patched: false, files: map[string]string{
+		{name: "a test with Jinja in its arguments (made again, patchtestvars.go)", patched: true, files: map[string]string{
 			"models/_props.yml": props("not_null, {accepted_values: {values: [\"{{ var('x', 1) }}\"]}}", "", "")}},
+		{name: "a test with Jinja in its config", patched: false, files: map[string]string{
+			"models/_props.yml": props("not_null, {accepted_values: {values: [1], severity: \"{{ var('x', 'warn') }}\"}}", "", "")}},
 		{name: "a disabled test", patched: false, files: map[string]string{
 			"models/_props.yml": props("not_null, {unique: {config: {enabled: false}}}", "", "")}},
 		{name: "the disabled test removed", patched: false, files: map[string]string{

@@ -1,6 +1,9 @@
 package compiler
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestPatchTestVarReaders: a changed var, env var or --vars value that a
 // generic test of the project's YAML reads (in an argument, its where:,
@@ -51,6 +54,36 @@ func TestPatchTestVarReaders(t *testing.T) {
 			any: true},
 		{name: "its var", vars: map[string]any{"ds": "2024-01-07", "ids": []any{7}, "max_id": 1, "sev": "error", "pk_min": 1}, patched: false},
 		{name: "a --vars after it", vars: map[string]any{"ds": "2024-01-08", "ids": []any{7}, "max_id": 1, "sev": "error", "pk_min": 1}, patched: true},
+	}
+	runPatchSteps(t, steps)
+}
+
+// TestPatchTestVarReadersEdited: an edit of an entry's tests whose
+// arguments or where: hold Jinja is patched (the tests made again, what
+// they read recorded), and a later change of what they read is too.
+func TestPatchTestVarReadersEdited(t *testing.T) {
+	yml := func(tests string) string {
+		return "version: 2\nmodels:\n  - name: m\n    description: the model\n    columns:\n      - name: id\n        data_tests:\n" + tests
+	}
+	whereDs := "          - not_null:\n              where: \"id > {{ var('lo', 0) }}\"\n"
+	valuesV := "          - accepted_values:\n              values: \"{{ var('ids', [1, 2]) }}\"\n"
+	entryTest := "    data_tests:\n      - unique:\n          column_name: id\n          config:\n            where: \"'{{ env_var('T_ON', 'y') }}' = 'y'\"\n"
+	steps := []patchStep{
+		{name: "project", files: map[string]string{
+			"mart.yml":      "name: p\n",
+			"models/m.sql":  "select 1 as id\n",
+			"models/_m.yml": yml(whereDs),
+		}},
+		{name: "a test that reads another var added", files: map[string]string{"models/_m.yml": yml(whereDs + valuesV)}, patched: true},
+		{name: "its var", vars: map[string]any{"ids": []any{1}}, patched: true},
+		{name: "the first one's", vars: map[string]any{"ids": []any{1}, "lo": 3}, patched: true},
+		{name: "a model-level test that reads an env var", files: map[string]string{"models/_m.yml": strings.Replace(yml(whereDs+valuesV), "    columns:\n", entryTest+"    columns:\n", 1)}, patched: true},
+		{name: "its env var", env: map[string]string{"T_ON": "n"}, patched: true},
+		{name: "the where: edited", files: map[string]string{"models/_m.yml": yml(strings.Replace(whereDs, "id >", "id >=", 1) + valuesV)}, patched: true},
+		{name: "the var test removed", files: map[string]string{"models/_m.yml": yml(whereDs)}, patched: true},
+		{name: "its var again (no reader left)", vars: map[string]any{"ids": []any{2}, "lo": 3}, patched: true},
+		{name: "a description edit beside them", files: map[string]string{"models/_m.yml": strings.Replace(yml(whereDs), "the model", "the model, edited", 1)}, patched: true},
+		{name: "a severity template added (read as the file loads)", files: map[string]string{"models/_m.yml": yml(whereDs + "          - unique:\n              severity: \"{{ var('sev', 'warn') }}\"\n")}, patched: false},
 	}
 	runPatchSteps(t, steps)
 }

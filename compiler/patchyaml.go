@@ -977,7 +977,8 @@ func entryColumn(item *yaml.Node) (col *Column, tested, ok bool) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(item.Content); i += 2 {
 		k, v := item.Content[i], item.Content[i+1]
-		if !isStr(k) || !entryColumnKeys[k.Value] || seen[k.Value] || k.Value != "description" && !plainTree(v) {
+		if !isStr(k) || !entryColumnKeys[k.Value] || seen[k.Value] || k.Value != "description" && !isTestKey(k) && !plainTree(v) ||
+			isTestKey(k) && !plainTestList(v) {
 			return nil, false, false
 		}
 		seen[k.Value] = true
@@ -1187,9 +1188,10 @@ func (m lineMap) samePairs(a, b [][2]*yaml.Node) bool {
 // testsEdit compares an entry's test lists (keyed tests: and
 // data_tests:) before and after an edit: the same, their lines in m; or
 // changed (one added, removed, rewritten) to lists of plain tests (no
-// Jinja, anchor or alias: plainTree), whose nodes a patch makes again
-// (patchtests.go), and *changed is set. Two lists of one key are left to
-// the compile.
+// anchor or alias, and Jinja only in their arguments and where:, which
+// render in the tests' own renders: plainTestList), whose nodes a patch
+// makes again (patchtests.go; what they read is recorded: readsByTest),
+// and *changed is set. Two lists of one key are left to the compile.
 func (m lineMap) testsEdit(a, b [][2]*yaml.Node, changed *bool) bool {
 	if len(a) > 2 || len(b) > 2 {
 		return false
@@ -1198,7 +1200,7 @@ func (m lineMap) testsEdit(a, b [][2]*yaml.Node, changed *bool) bool {
 		return true
 	}
 	for _, kv := range b {
-		if !plainTree(kv[0]) || !plainTree(kv[1]) {
+		if !plainTree(kv[0]) || !plainTestList(kv[1]) {
 			return false
 		}
 	}

@@ -144,7 +144,10 @@ models:
 			map[string]*descEdit{"a": {tests: true}, "b": {desc: &descChange{"", "the b"}}}, []lineShift{{11, 1}}},
 		// tests changed are made again (patchtests.go), at their new lines
 		{"a test moved down a line", replace(base, "      - not_null:\n", "      -\n        not_null:\n"), map[string]*descEdit{"b": {tests: true}}, nil},
-		{"a test with Jinja", replace(base, "[unique]", "[unique, {accepted_values: {values: \"{{ var('v') }}\"}}]"), nil, nil},
+		// (Jinja in a test's arguments renders in the test's render, which
+		// records what it reads: patchtestvars.go)
+		{"a test with Jinja in its arguments", replace(base, "[unique]", "[unique, {accepted_values: {values: \"{{ var('v') }}\"}}]"), map[string]*descEdit{"a": {tests: true}}, nil},
+		{"a test with Jinja in its config", replace(base, "[unique]", "[unique, {accepted_values: {values: [1], config: {severity: \"{{ var('v') }}\"}}}]"), nil, nil},
 		{"a test with an anchor", replace(base, "[unique]", "&t [unique]"), nil, nil},
 		{"a source below: its lines move too", "# hi\n" + base + "sources:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
 		{"a seed below: its lines move too", "# hi\n" + base + "seeds:\n  - name: s\n", map[string]*descEdit{}, []lineShift{{1, 1}}},
