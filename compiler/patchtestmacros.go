@@ -121,45 +121,72 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 		return nil, fmt.Sprintf("%d generic tests call macros that changed, more than a patch makes again faster than a whole compile (%d)", len(hits), limit)
 	}
 	slices.Sort(hits)
-	type key struct{ id, file string }
-	seen := map[key]bool{}
-	for _, e := range done {
-		seen[key{e.id, e.file}] = true
-	}
-	type hit struct {
-		k   key
-		why string
-	}
-	var todo []hit
-	var files []string
+	todo := newEntryHits(done)
 	for _, i := range hits {
 		t, err := dec.decode(i)
 		if err != nil {
 			return nil, err.Error()
 		}
 		file := ix.nodes[i].sel.Path
-		k := key{t.AttachedNode, file}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
 		why := "generic test " + t.UniqueID + " calls a macro that changed, and "
-		if t.Package != l.c.project.Name || l.c.projectOf(file) != l.c.project {
+		if !todo.has(t.AttachedNode, file) && (t.Package != l.c.project.Name || l.c.projectOf(file) != l.c.project) {
 			return nil, why + "a package declares it"
 		}
-		todo = append(todo, hit{k, why})
-		files = append(files, file)
+		todo.add(entryHit{id: t.AttachedNode, file: file, why: why})
+	}
+	return l.entryHitEdits(todo, texts)
+}
+
+// entryHit is a properties file's entry whose generic tests a patch makes
+// again: the node they test, the file, the start of the reason a whole
+// compile gives when it cannot, and what made them again when a var, env
+// var or option did (byVar: testEditOf).
+type entryHit struct{ id, file, why, byVar string }
+
+// entryHits gathers entryHits, each entry once, but those edits already
+// make.
+type entryHits struct {
+	seen map[[2]string]bool
+	hits []entryHit
+}
+
+func newEntryHits(done []testEdit) *entryHits {
+	h := &entryHits{seen: map[[2]string]bool{}}
+	for _, e := range done {
+		h.seen[[2]string{e.id, e.file}] = true
+	}
+	return h
+}
+
+func (h *entryHits) has(id, file string) bool { return h.seen[[2]string{id, file}] }
+
+func (h *entryHits) add(e entryHit) {
+	if !h.has(e.id, e.file) {
+		h.seen[[2]string{e.id, e.file}] = true
+		h.hits = append(h.hits, e)
+	}
+}
+
+// entryHitEdits are the gathered entries as testEdits of their properties
+// files (testEditOf), in order (sortTestEdits); or why one cannot be made
+// again.
+func (l *patchLoad) entryHitEdits(h *entryHits, texts map[string][]byte) ([]testEdit, string) {
+	var files []string
+	for _, e := range h.hits {
+		if !slices.Contains(files, e.file) {
+			files = append(files, e.file)
+		}
 	}
 	if why := l.propsTops(files, texts); why != "" {
 		return nil, why
 	}
-	var out []testEdit
-	for _, h := range todo {
-		e, w := l.testEditOf(h.k.id, h.k.file, texts, "")
+	out := make([]testEdit, 0, len(h.hits))
+	for _, e := range h.hits {
+		edit, w := l.testEditOf(e.id, e.file, texts, e.byVar)
 		if w != "" {
-			return nil, h.why + w
+			return nil, e.why + w
 		}
-		out = append(out, e)
+		out = append(out, edit)
 	}
 	sortTestEdits(out)
 	return out, ""
@@ -290,27 +317,6 @@ func plainTestList(n *yaml.Node) bool {
 			if !ok {
 				return false
 			}
-		}
-	}
-	return true
-}
-
-// unaliased says a YAML tree has no anchor or alias and only the scalar
-// types plainTree takes, templates or not.
-func unaliased(n *yaml.Node) bool {
-	if n.Anchor != "" || n.Alias != nil || n.Kind == yaml.AliasNode {
-		return false
-	}
-	if n.Kind == yaml.ScalarNode {
-		switch n.ShortTag() {
-		case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp":
-			return true
-		}
-		return false
-	}
-	for _, c := range n.Content {
-		if !unaliased(c) {
-			return false
 		}
 	}
 	return true

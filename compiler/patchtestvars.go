@@ -43,17 +43,7 @@ func (l *patchLoad) varTestEdits(tests map[string]string, texts map[string][]byt
 		return nil, err.Error()
 	}
 	defer dec.close()
-	type key struct{ id, file string }
-	seen := map[key]bool{}
-	for _, e := range done {
-		seen[key{e.id, e.file}] = true
-	}
-	type hit struct {
-		k        key
-		what, id string
-	}
-	var todo []hit
-	var files []string
+	todo := newEntryHits(done)
 	for _, id := range sortedKeys(tests) {
 		i, ok := ix.pos[id]
 		if !ok || ix.nodes[i].gone {
@@ -74,29 +64,9 @@ func (l *patchLoad) varTestEdits(tests map[string]string, texts map[string][]byt
 		if t.Package != l.c.project.Name || l.c.projectOf(file) != l.c.project {
 			return nil, why + "a package declares it"
 		}
-		k := key{t.AttachedNode, file}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		todo = append(todo, hit{k, tests[id], id})
-		if !slices.Contains(files, file) {
-			files = append(files, file)
-		}
+		todo.add(entryHit{id: t.AttachedNode, file: file, why: why, byVar: tests[id]})
 	}
-	if why := l.propsTops(files, texts); why != "" {
-		return nil, why
-	}
-	var out []testEdit
-	for _, h := range todo {
-		e, w := l.testEditOf(h.k.id, h.k.file, texts, h.what)
-		if w != "" {
-			return nil, h.what + ", which generic test " + h.id + " may read, changed, and " + w
-		}
-		out = append(out, e)
-	}
-	sortTestEdits(out)
-	return out, ""
+	return l.entryHitEdits(todo, texts)
 }
 
 // readsByTest records that generic test id (one a patch made) may read

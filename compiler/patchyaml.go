@@ -1022,19 +1022,25 @@ func plainTable(entry *yaml.Node) bool {
 // scalar of a type but text, numbers, booleans, null and timestamps (a
 // !!binary one decodes to other text than it shows), and no Jinja in any
 // of its strings.
-func plainTree(n *yaml.Node) bool {
+func plainTree(n *yaml.Node) bool { return plainYAML(n, false) }
+
+// unaliased is plainTree with Jinja taken in its strings (a test's
+// arguments and where:, which render in the test's render: plainTestList).
+func unaliased(n *yaml.Node) bool { return plainYAML(n, true) }
+
+func plainYAML(n *yaml.Node, templates bool) bool {
 	if n.Anchor != "" || n.Alias != nil || n.Kind == yaml.AliasNode {
 		return false
 	}
 	if n.Kind == yaml.ScalarNode {
 		switch n.ShortTag() {
 		case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp":
-			return !isTemplate(n.Value)
+			return templates || !isTemplate(n.Value)
 		}
 		return false
 	}
 	for _, c := range n.Content {
-		if !plainTree(c) {
+		if !plainYAML(c, templates) {
 			return false
 		}
 	}
