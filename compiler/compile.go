@@ -753,10 +753,6 @@ func (c *compilation) loadMacros(files []*projectFile) {
 	c.learnMacros(mf)
 }
 
-// namedInError is err with the relations that ref(), source() and this
-// gave n's render written by name: a message built from one (raise
-// "... for " ~ model) would show its placeholder (__MART_REL_0__). Names
-// are as they are while rendering (a config() may still move a relation).
 // atDeclaration reports an error in a generic test's own text (the one
 // line genericTest writes: its arguments and where:) at the test's place
 // in its properties file, not at a column of that line; an error in a
@@ -771,6 +767,10 @@ func atDeclaration(err error, n *Node) error {
 	return &at
 }
 
+// namedInError is err with the relations that ref(), source() and this
+// gave n's render written by name: a message built from one (raise
+// "... for " ~ model) would show its placeholder (__MART_REL_0__). Names
+// are as they are while rendering (a config() may still move a relation).
 func (c *compilation) namedInError(err error, n *Node, st *renderState) error {
 	var je *jinja.Error
 	if st == nil || !errors.As(err, &je) || !strings.Contains(je.Msg+je.Detail, placeholderPrefix) {
