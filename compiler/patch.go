@@ -3224,10 +3224,23 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 		}
 		snap.SourceConfigs = proj.configTexts["sources"]
 	}
+	// the nodes removed or made again whole, whose tests are made from
+	// their entries as the edit left them: no entry of theirs is made again
+	// for a macro or a var below
+	var remade map[string]bool
+	if len(testMacros)+len(vr.tests) > 0 {
+		remade = make(map[string]bool, len(remakes)+len(goneNodes))
+		for id := range remakes {
+			remade[id] = true
+		}
+		for _, ni := range goneNodes {
+			remade[snap.Nodes[ni].ID] = true
+		}
+	}
 	// the entries whose generic tests called a macro that changed
 	// (patchtestmacros.go)
 	if len(testMacros) > 0 {
-		more, why := load.macroTestEdits(testMacros, propTexts, testEdits)
+		more, why := load.macroTestEdits(testMacros, propTexts, testEdits, remade)
 		if why != "" {
 			return nil, why
 		}
@@ -3236,7 +3249,7 @@ func compileByPatch(opt Options, tg *patchToggles) (*Patched, string) {
 	// and those whose generic tests may read a var, an env var or the
 	// option that changed (patchtestvars.go)
 	if len(vr.tests) > 0 {
-		more, why := load.varTestEdits(vr.tests, propTexts, testEdits)
+		more, why := load.varTestEdits(vr.tests, propTexts, testEdits, remade)
 		if why != "" {
 			return nil, why
 		}

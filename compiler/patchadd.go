@@ -1357,7 +1357,7 @@ func (l *patchLoad) keptEntry(texts map[string][]byte, path, name string) (*yaml
 	if entry == nil {
 		return nil, "its entry in " + path + " is not of plain YAML"
 	}
-	plain, docs := docsOnlyEntry(entry)
+	plain, docs := docsOnlyEntryWith(entry, plainTestList)
 	if !plain {
 		return nil, "its entry in " + path + " is not of plain YAML"
 	}

@@ -48,8 +48,8 @@ func remakeableTest(n *Node, project string) bool {
 // macroTestEdits are the entries whose generic tests called one of the
 // macros ids (unique ids: macro.<project>.<name>): each as a testEdit of
 // its properties file (texts: those the edit changed), but those already
-// in done; or why they cannot be made again.
-func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done []testEdit) ([]testEdit, string) {
+// in done or remade (newEntryHits); or why they cannot be made again.
+func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done []testEdit, remade map[string]bool) ([]testEdit, string) {
 	if why := l.unversionedIndex(); why != "" {
 		return nil, why
 	}
@@ -121,7 +121,7 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 		return nil, fmt.Sprintf("%d generic tests call macros that changed, more than a patch makes again faster than a whole compile (%d)", len(hits), limit)
 	}
 	slices.Sort(hits)
-	todo := newEntryHits(done)
+	todo := newEntryHits(done, remade)
 	for _, i := range hits {
 		t, err := dec.decode(i)
 		if err != nil {
@@ -144,21 +144,25 @@ func (l *patchLoad) macroTestEdits(ids []string, texts map[string][]byte, done [
 type entryHit struct{ id, file, why, byVar string }
 
 // entryHits gathers entryHits, each entry once, but those edits already
-// make.
+// make: their test lists' (done), and the nodes the patch removes or makes
+// again whole (remade, by unique id: a model whose entry's config
+// changed, a source table made again with its source), whose tests it
+// makes from the new text, recording what they read (readsByTest).
 type entryHits struct {
-	seen map[[2]string]bool
-	hits []entryHit
+	seen   map[[2]string]bool
+	remade map[string]bool
+	hits   []entryHit
 }
 
-func newEntryHits(done []testEdit) *entryHits {
-	h := &entryHits{seen: map[[2]string]bool{}}
+func newEntryHits(done []testEdit, remade map[string]bool) *entryHits {
+	h := &entryHits{seen: map[[2]string]bool{}, remade: remade}
 	for _, e := range done {
 		h.seen[[2]string{e.id, e.file}] = true
 	}
 	return h
 }
 
-func (h *entryHits) has(id, file string) bool { return h.seen[[2]string{id, file}] }
+func (h *entryHits) has(id, file string) bool { return h.seen[[2]string{id, file}] || h.remade[id] }
 
 func (h *entryHits) add(e entryHit) {
 	if !h.has(e.id, e.file) {

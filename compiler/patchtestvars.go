@@ -26,9 +26,10 @@ import (
 
 // varTestEdits are the entries that declare the generic tests tests (by
 // unique id: what changed that each reads, for a reason) as testEdits of
-// their properties files, but those already in done; or why they cannot
+// their properties files, but those already in done or remade
+// (newEntryHits); or why they cannot
 // be made again. A test an edit removed since is passed over.
-func (l *patchLoad) varTestEdits(tests map[string]string, texts map[string][]byte, done []testEdit) ([]testEdit, string) {
+func (l *patchLoad) varTestEdits(tests map[string]string, texts map[string][]byte, done []testEdit, remade map[string]bool) ([]testEdit, string) {
 	if why := l.unversionedIndex(); why != "" {
 		return nil, why
 	}
@@ -43,7 +44,7 @@ func (l *patchLoad) varTestEdits(tests map[string]string, texts map[string][]byt
 		return nil, err.Error()
 	}
 	defer dec.close()
-	todo := newEntryHits(done)
+	todo := newEntryHits(done, remade)
 	for _, id := range sortedKeys(tests) {
 		i, ok := ix.pos[id]
 		if !ok || ix.nodes[i].gone {

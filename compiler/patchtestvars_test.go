@@ -87,3 +87,55 @@ func TestPatchTestVarReadersEdited(t *testing.T) {
 	}
 	runPatchSteps(t, steps)
 }
+
+// TestPatchTestVarReadersRemade: entries whose tests read a var, added or
+// made again whole by a YAML edit (a source table added, a source's own
+// key changed, a model and its entry added, a model's config in its
+// entry), patch, and their tests then follow the var. When the var (or a
+// macro the tests call) changes in the same step, the tests are made once,
+// from the new text: before, the two remakes overlapped and compiled whole.
+func TestPatchTestVarReadersRemade(t *testing.T) {
+	src := func(tests string) string {
+		return "version: 2\nsources:\n  - name: s\n    schema: main\n    tables:\n      - name: t\n        description: the table\n        columns:\n          - name: id\n            data_tests:\n" + tests
+	}
+	meta := func(yml, owner string) string {
+		return strings.Replace(yml, "schema: main", "schema: main\n    meta: {owner: "+owner+"}", 1)
+	}
+	whereLo := "              - not_null:\n                  where: \"id > {{ var('lo', 0) }}\"\n"
+	valuesIDs := "              - accepted_values:\n                  values: \"{{ var('ids', [1, 2]) }}\"\n"
+	t2 := "      - name: t2\n        data_tests:\n          - unique:\n              column_name: id\n              where: \"id > {{ var('lo', 0) }}\"\n"
+	pos := "      - name: t3\n        columns:\n          - name: id\n            data_tests: [pos]\n"
+	posMacro := func(op string) string {
+		return "{% test pos(model, column_name) %}select * from {{ model }} where {{ column_name }} " + op + " 0{% endtest %}\n"
+	}
+	m := "  - name: m\n    description: the model\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              where: \"id > {{ var('lo', 0) }}\"\n"
+	m2 := "  - name: m2\n    columns:\n      - name: id\n        data_tests:\n          - accepted_values:\n              values: \"{{ var('ids', [1, 2]) }}\"\n"
+	mTagged := strings.Replace(m, "    columns:\n", "    config:\n      tags: [x]\n    columns:\n", 1)
+	models := func(entries ...string) string { return "version: 2\nmodels:\n" + strings.Join(entries, "") }
+	both := map[string]any{"ids": []any{1}, "lo": 3}
+	steps := []patchStep{
+		{name: "project", files: map[string]string{
+			"mart.yml":       "name: p\n",
+			"macros/pos.sql": posMacro("<="),
+			"models/s.sql":   "select * from {{ source('s', 't') }}\n",
+			"models/m.sql":   "select 1 as id\n",
+			"models/_s.yml":  src(whereLo) + pos,
+			"models/_m.yml":  models(m),
+		}},
+		{name: "a source table added, with a var test", files: map[string]string{"models/_s.yml": src(whereLo+valuesIDs) + pos + t2}, patched: true},
+		{name: "its var", vars: both, patched: true},
+		{name: "the source's own key changed", vars: both, files: map[string]string{"models/_s.yml": meta(src(whereLo+valuesIDs)+pos+t2, "x")}, patched: true},
+		{name: "its own key and a var at once", vars: map[string]any{"lo": 3}, files: map[string]string{"models/_s.yml": meta(src(whereLo+valuesIDs)+pos+t2, "y")}, patched: true},
+		{name: "its own key and a test macro at once", vars: map[string]any{"lo": 3}, files: map[string]string{"macros/pos.sql": posMacro("<"), "models/_s.yml": meta(src(whereLo+valuesIDs)+pos+t2, "z")}, patched: true},
+		{name: "a model and its entry added, with a var test", vars: map[string]any{"lo": 3}, files: map[string]string{"models/m2.sql": "select 2 as id\n", "models/_m.yml": models(m, m2)}, patched: true},
+		{name: "its var", vars: both, patched: true},
+		{name: "a model's config in its entry", vars: both, files: map[string]string{"models/_m.yml": models(mTagged, m2)}, patched: true},
+		{name: "a model's config and its var at once", vars: map[string]any{"ids": []any{1}, "lo": 5}, files: map[string]string{"models/_m.yml": models(m, m2)}, patched: true},
+		{name: "the model removed, and the var its test read", vars: map[string]any{"ids": []any{2}, "lo": 5}, remove: []string{"models/m2.sql"}, files: map[string]string{"models/_m.yml": models(m)}, patched: true},
+		{name: "the model moved to a folder, its entry kept", vars: map[string]any{"ids": []any{2}, "lo": 5}, remove: []string{"models/m.sql"}, files: map[string]string{"models/sub/m.sql": "select 1 as id\n"}, patched: true},
+		{name: "its var", vars: map[string]any{"ids": []any{2}, "lo": 7}, patched: true},
+		{name: "the var test's table removed, and the var", vars: map[string]any{"lo": 6}, files: map[string]string{"models/_s.yml": src(whereLo) + pos}, patched: true},
+		{name: "a severity template in an added table (read as the file loads)", vars: map[string]any{"lo": 6}, files: map[string]string{"models/_s.yml": src(whereLo) + pos + "      - name: t4\n        data_tests:\n          - unique:\n              column_name: id\n              severity: \"{{ var('sev', 'warn') }}\"\n"}, patched: false},
+	}
+	runPatchSteps(t, steps)
+}

@@ -719,7 +719,8 @@ func (m lineMap) entriesByName(a, b *yaml.Node, na, nb []string, edits map[strin
 		return m.modelEdits(a.Content[i], b.Content[j], edits)
 	}, func(j int) bool {
 		edits[nb[j]] = &descEdit{entryAdded: true, entry: b.Content[j]}
-		return plainTree(b.Content[j])
+		plain, docs := docsOnlyEntryWith(b.Content[j], plainTestList)
+		return plain && !docs
 	}, func(i int) bool {
 		edits[na[i]] = &descEdit{entryRemoved: true}
 		return true
@@ -1014,7 +1015,7 @@ func entryColumn(item *yaml.Node) (col *Column, tested, ok bool) {
 // columns' (docsOnlyEntry), which remakeSources renders with the docs
 // blocks manifest.json holds.
 func plainTable(entry *yaml.Node) bool {
-	plain, _ := docsOnlyEntry(entry)
+	plain, _ := docsOnlyEntryWith(entry, plainTestList)
 	return plain
 }
 
