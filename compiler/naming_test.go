@@ -30,7 +30,10 @@ func TestNamingMacroOverrides(t *testing.T) {
 	assert.Equal(t, "staging", stg.Schema, "custom schema, not target_custom")
 	assert.Equal(t, "staging__stg_a", stg.Alias, "alias from node.fqn")
 	assert.Equal(t, "the_a", a.Alias)
-	assert.Equal(t, res.Target.Database, a.Database)
+	// (target.database on DuckDB is the file's catalog, as dbt-duckdb's)
+	assert.Equal(t, firstNonEmpty(res.Target.Database, res.Target.Catalog), a.Database)
+	assert.Equal(t, "mart", a.Database)
+	assert.Equal(t, `"mart"."main"."the_a"`, a.Relation)
 }
 
 // external_location is dbt-duckdb's: another adapter says it cannot read

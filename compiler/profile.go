@@ -90,7 +90,10 @@ func (t *Target) TemplateValue() map[string]any {
 	out["name"] = t.Name
 	out["type"] = t.Type
 	out["schema"] = t.Schema
-	out["database"] = t.Database
+	// a DuckDB target without a database has its file's catalog (the
+	// file's name without .duckdb, "memory" in memory), as dbt-duckdb
+	// says; its relations' names stay two-part (docs/dbt-compatibility.md)
+	out["database"] = firstNonEmpty(t.Database, t.Catalog)
 	out["threads"] = t.Threads
 	out["profile_name"] = t.Profile
 	return out

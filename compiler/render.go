@@ -140,6 +140,12 @@ func (r Relation) Attr(name string) (any, bool) {
 			}
 			return out, nil
 		}), true
+	case "name", "table":
+		// dbt's BaseRelation.name and .table are its identifier (a
+		// model's alias, a source table's identifier), not the node's name
+		if id := part("identifier"); id != "" {
+			return id, true
+		}
 	case "render":
 		return jinja.Func(func([]any, map[string]any) (any, error) { return r.String(), nil }), true
 	case "quote":
@@ -326,7 +332,7 @@ func (l *renderLocals) Local(name string) (any, bool) {
 // LocalNames lists the names Local knows: the render's own, its
 // RenderOptions.Values, the warehouse-reading ones.
 func (l *renderLocals) LocalNames() []string {
-	names := []string{"ref", "source", "config", "this", "is_incremental", "model", "builtins"}
+	names := []string{"ref", "source", "config", "this", "is_incremental", "model", "builtins", "exceptions"}
 	if n := l.st.node; n.Package != "" && n.Package != l.s.project.Name {
 		names = append(names, "var")
 	}
@@ -376,7 +382,9 @@ func (l *renderLocals) value(name string) (any, bool) {
 		}
 		return isFalse, true
 	case "model":
-		return s.modelValue(n, opt), true
+		return s.modelValue(st, opt), true
+	case "exceptions":
+		return s.exceptionsValue(st), true
 	case "builtins":
 		// dbt's: the built-ins a project macro of the same name replaces
 		// (jinja env.lookup), for that macro to call
@@ -484,6 +492,92 @@ func (s *scope) sharedContext() map[string]any {
 	return s.shared
 }
 
+// modelConfig is `model.config`: the config the render has set so far,
+// read when the template reads it (a dict's get, items and keys, and a
+// key as an attribute or an item).
+type modelConfig struct{ st *renderState }
+
+func (c *modelConfig) snapshot() map[string]any {
+	c.st.mu.Lock()
+	defer c.st.mu.Unlock()
+	return maps.Clone(c.st.config)
+}
+
+func (c *modelConfig) Attr(name string) (any, bool) {
+	cfg := c.snapshot()
+	switch name {
+	case "get":
+		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("model.config.get() needs a key")
+			}
+			if v, ok := cfg[jinja.Str(args[0])]; ok {
+				return v, nil
+			}
+			if len(args) > 1 {
+				return args[1], nil
+			}
+			return kw["default"], nil
+		}), true
+	case "items", "keys", "values":
+		return jinja.Func(func([]any, map[string]any) (any, error) {
+			keys := sortedKeys(cfg)
+			out := make([]any, len(keys))
+			for i, k := range keys {
+				switch name {
+				case "items":
+					out[i] = &jinja.List{Items: []any{k, cfg[k]}}
+				case "keys":
+					out[i] = k
+				default:
+					out[i] = cfg[k]
+				}
+			}
+			return &jinja.List{Items: out}, nil
+		}), true
+	}
+	v, ok := cfg[name]
+	return v, ok
+}
+
+func (c *modelConfig) String() string { return jinja.Str(c.snapshot()) }
+
+// modelTags is `model.tags`: the tags the render's config has so far.
+type modelTags struct{ st *renderState }
+
+func (t *modelTags) Items() []any {
+	t.st.mu.Lock()
+	defer t.st.mu.Unlock()
+	tags := toStrings(t.st.config["tags"])
+	out := make([]any, len(tags))
+	for i, x := range tags {
+		out[i] = x
+	}
+	return out
+}
+
+func (t *modelTags) Attr(string) (any, bool) { return nil, false }
+
+func (t *modelTags) String() string { return jinja.Str(&jinja.List{Items: t.Items()}) }
+
+// exceptionsValue is dbt's `exceptions` namespace in one render: warn
+// adds a warning at the call (printed with the compile's, an error under
+// --warn-error), as dbt's warn_or_error does.
+func (s *scope) exceptionsValue(st *renderState) map[string]any {
+	out := maps.Clone(exceptionsValue)
+	out["warn"] = jinja.FuncAt(func(at jinja.Pos, args []any, _ map[string]any) (any, error) {
+		msg := ""
+		if len(args) > 0 {
+			msg = jinja.Str(args[0])
+		}
+		st.mu.Lock()
+		st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
+		st.mu.Unlock()
+		return "", nil
+	})
+	return out
+}
+
 // noOutput is log() and print(): compile output stays SQL only.
 var noOutput = jinja.Func(func([]any, map[string]any) (any, error) { return "", nil })
 
@@ -547,8 +641,16 @@ func (o *configObject) Attr(name string) (any, bool) {
 	return nil, false
 }
 
-func (s *scope) modelValue(n *Node, opt RenderOptions) map[string]any {
-	m := map[string]any{"name": n.Name, "unique_id": n.UniqueID, "resource_type": n.ResourceType, "path": n.Path}
+// modelValue is `model`: the node as dbt's context gives it (the parsed
+// node's fields), its config the one the render has set so far (config()
+// calls included: modelConfig), its relation's parts those `this` has.
+func (s *scope) modelValue(st *renderState, opt RenderOptions) map[string]any {
+	n := st.node
+	m := nodeValue(n).(map[string]any)
+	m["config"] = &modelConfig{st: st}
+	m["tags"] = &modelTags{st: st}
+	m["raw_code"], m["raw_sql"], m["language"] = n.RawCode, n.RawCode, "sql"
+	m["description"] = n.Description
 	if opt.batched() {
 		m["batch"] = map[string]any{"event_time_start": opt.BatchStart.UTC().Format("2006-01-02 15:04:05"),
 			"event_time_end": opt.BatchEnd.UTC().Format("2006-01-02 15:04:05"),
