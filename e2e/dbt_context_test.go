@@ -31,7 +31,7 @@ func ctxProject(t *testing.T, files map[string]string) string {
 // sees the same
 func TestModelIsTheNode(t *testing.T) {
 	dir := ctxProject(t, map[string]string{
-		"macros/m.sql": "{% macro mat() %}{{ model.config.get('materialized') }}/{{ model.config['alias'] }}{% endmacro %}\n",
+		"macros/m.sql":      "{% macro mat() %}{{ model.config.get('materialized') }}/{{ model.config['alias'] }}{% endmacro %}\n",
 		"models/sub/_m.yml": "version: 2\nmodels:\n  - name: m\n    config:\n      alias: m_alias\n",
 		"models/sub/m.sql": `{{ config(materialized='table', tags=['t1']) }}
 select '{{ model.config.materialized }}|{{ model.schema }}|{{ model.alias }}|{{ model.package_name }}|{{ model.tags | join(",") }}|{{ model.fqn | join(".") }}|{{ model.original_file_path }}|{{ mat() }}|{{ 't1' in model.tags }}|{{ model.name }}|{{ model.resource_type }}' as v
