@@ -37,29 +37,34 @@ func newIntrospection(s *scope, st *renderState, opt RenderOptions) *introspecti
 
 // resolve swaps the ref() and source() placeholders in SQL the template
 // runs now for the relations they name (final at run time).
-func (in *introspection) resolve(sql string) string {
-	if !strings.Contains(sql, placeholderPrefix) {
-		return sql
+func (in *introspection) resolve(sql string) string { return in.s.resolveNow(in.st, sql) }
+
+// resolveNow swaps the ref(), source() and this placeholders in text a
+// render made for the relations they name, as they are now (final at run
+// time): SQL it runs, a message it logs.
+func (s *scope) resolveNow(st *renderState, text string) string {
+	if !strings.Contains(text, placeholderPrefix) {
+		return text
 	}
-	in.st.mu.Lock()
-	targets := append([]string{}, in.st.targets...)
-	in.st.mu.Unlock()
+	st.mu.Lock()
+	targets := append([]string{}, st.targets...)
+	st.mu.Unlock()
 	names := make([]string, len(targets))
 	for i, key := range targets {
 		switch {
 		case key == "this":
-			names[i] = in.st.node.Relation
+			names[i] = st.node.Relation
 		case strings.HasPrefix(key, "ref:"):
-			if t := in.s.refTarget(strings.TrimPrefix(key, "ref:")); t != nil {
+			if t := s.refTarget(strings.TrimPrefix(key, "ref:")); t != nil {
 				names[i] = t.Relation
 			}
 		case strings.HasPrefix(key, "source:"):
-			if t := in.s.sourceTarget(strings.TrimPrefix(key, "source:")); t != nil {
+			if t := s.sourceTarget(strings.TrimPrefix(key, "source:")); t != nil {
 				names[i] = t.Relation
 			}
 		}
 	}
-	return resolvePlaceholders(sql, names)
+	return resolvePlaceholders(text, names)
 }
 
 // offline records that the render wanted the warehouse and had none.

@@ -407,7 +407,7 @@ func (l *renderLocals) value(name string) (any, bool) {
 			return jinja.Func(func(args []any, kw map[string]any) (any, error) {
 				info := len(args) > 1 && jinja.Truth(args[1]) || kw["info"] != nil && jinja.Truth(kw["info"])
 				if len(args) > 0 && info {
-					opt.Log(jinja.Str(args[0]))
+					opt.Log(s.resolveNow(st, jinja.Str(args[0]))) // (a message of `this` names it)
 				}
 				return "", nil
 			}), true
@@ -423,7 +423,7 @@ func (l *renderLocals) value(name string) (any, bool) {
 				for i, a := range args {
 					parts[i] = jinja.Str(a)
 				}
-				out(strings.Join(parts, " "))
+				out(s.resolveNow(st, strings.Join(parts, " ")))
 				return "", nil
 			}), true
 		}

@@ -2,11 +2,13 @@ package compiler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"sync"
 
+	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/internal/suggest"
 )
 
@@ -129,7 +131,21 @@ func (r *Renderer) render(n *Node, opt RenderOptions, exec func(*renderState) (s
 	mergeConfig(conf, n.Config)
 	st := &renderState{node: n, config: conf}
 	out, err := exec(st)
+	// a relation in a message is written by name, final at run time
+	// (raise_compiler_error("... " ~ this) in a hook); warnings are logged
+	for _, d := range st.warnings {
+		if opt.Log != nil {
+			d.Summary = r.s.resolveNow(st, d.Summary)
+			opt.Log(d.String())
+		}
+	}
 	if err != nil {
+		var je *jinja.Error
+		if errors.As(err, &je) && strings.Contains(je.Msg+je.Detail, placeholderPrefix) {
+			named := *je
+			named.Msg, named.Detail = r.s.resolveNow(st, je.Msg), r.s.resolveNow(st, je.Detail)
+			return "", &named
+		}
 		return "", err
 	}
 	sql := r.s.finalizeWith(n, st, strings.TrimSpace(out), map[string]bool{}, opt.Mocks)

@@ -96,3 +96,26 @@ func TestExceptionsWarnWarns(t *testing.T) {
 	require.Equal(t, 0, r.Code, r.String())
 	require.Contains(t, r.Stdout+r.Stderr, "careful now", r.String())
 }
+
+// a message made from a relation names it (not the placeholder a render
+// holds until names settle): log() and exceptions.warn in a hook, a
+// warning while the project compiles, an error a hook raises
+func TestRelationsInMessagesByName(t *testing.T) {
+	dir := ctxProject(t, map[string]string{
+		"models/m.sql": "{{ config(post_hook=\"{{ log('hook says ' ~ this, info=True) }}{% do exceptions.warn('hook warns ' ~ this) %}\") }}\n" +
+			"{% do exceptions.warn('model warns ' ~ this ~ ' ' ~ ref('n')) %}\nselect * from {{ ref('n') }}\n",
+		"models/n.sql": "select 1 as id\n",
+	})
+	r := mart(t, dir, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	out := r.Stdout + r.Stderr
+	require.NotContains(t, out, "__MART_REL_", r.String())
+	for _, want := range []string{`hook says "main"."m"`, `hook warns "main"."m"`, `models/m.sql:2:7: warning: model warns "main"."m" "main"."n"`} {
+		require.Contains(t, out, want, r.String())
+	}
+	writeFile(t, dir, "models/m.sql", "{{ config(post_hook=\"{{ exceptions.raise_compiler_error('refused ' ~ this) }}\") }}\nselect 1 as id\n")
+	r = mart(t, dir, "build", "--select", "m")
+	require.Equal(t, 1, r.Code, r.String())
+	require.Contains(t, r.Stdout+r.Stderr, `refused "main"."m"`, r.String())
+	require.NotContains(t, r.Stdout+r.Stderr, "__MART_REL_", r.String())
+}
