@@ -650,7 +650,6 @@ func (s *scope) modelValue(st *renderState, opt RenderOptions) map[string]any {
 	m["config"] = &modelConfig{st: st}
 	m["tags"] = &modelTags{st: st}
 	m["raw_code"], m["raw_sql"], m["language"] = n.RawCode, n.RawCode, "sql"
-	m["description"] = n.Description
 	if opt.batched() {
 		m["batch"] = map[string]any{"event_time_start": opt.BatchStart.UTC().Format("2006-01-02 15:04:05"),
 			"event_time_end": opt.BatchEnd.UTC().Format("2006-01-02 15:04:05"),
