@@ -375,6 +375,9 @@ func compareValues(op string, l, r any) (bool, error) {
 		return !ok, err
 	}
 	c, err := compare(l, r)
+	if own, ok := err.(ownCompareError); ok {
+		return false, own.error
+	}
 	if err != nil {
 		return false, fmt.Errorf("'%s' is not supported between %s and %s", op, typeName(l), typeName(r))
 	}

@@ -94,27 +94,39 @@ func init() {
 			}
 			return d, nil
 		}),
+		// dbt's zip: Python's, as a list of tuples; a value that is not
+		// iterable gives the default (none), zip_strict raises
 		"zip": Func(func(args []any, kw map[string]any) (any, error) {
-			var lists [][]any
-			for _, a := range args {
-				xs, ok := seq(a)
-				if !ok {
-					return nil, fmt.Errorf("zip() needs sequences, not %s", typeName(a))
-				}
-				lists = append(lists, xs)
+			v, err := zipLists(args)
+			if err != nil {
+				return kw["default"], nil
 			}
-			var out []any
-			for i := 0; len(lists) > 0; i++ {
-				row := make([]any, len(lists))
-				for j, l := range lists {
-					if i >= len(l) {
-						return &List{Items: out}, nil
-					}
-					row[j] = l[i]
-				}
-				out = append(out, &List{Items: row, Tuple: true})
+			return v, nil
+		}),
+		"zip_strict": Func(func(args []any, kw map[string]any) (any, error) {
+			return zipLists(args)
+		}),
+		// dbt's set(value, default=none): Python's set of the value's
+		// items, the default when it is not iterable or an item is
+		// unhashable; set_strict raises then
+		"set": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("set", args, 1, 2); err != nil {
+				return nil, err
 			}
-			return &List{Items: out}, nil
+			s, err := NewSet(args[0])
+			if err != nil {
+				if len(args) > 1 {
+					return args[1], nil
+				}
+				return kw["default"], nil
+			}
+			return s, nil
+		}),
+		"set_strict": Func(func(args []any, kw map[string]any) (any, error) {
+			if err := wantArgs("set_strict", args, 1, 1); err != nil {
+				return nil, err
+			}
+			return NewSet(args[0])
 		}),
 		"tojson": Func(func(args []any, kw map[string]any) (any, error) {
 			if err := wantArgs("tojson", args, 1, 1); err != nil {
@@ -128,10 +140,7 @@ func init() {
 			}
 			v, err := fromJSON(Str(args[0]))
 			if err != nil {
-				if len(args) > 1 {
-					return args[1], nil
-				}
-				return nil, fmt.Errorf("fromjson: %v", err)
+				return defaultArg(args, kw), nil // dbt: json.loads's ValueError gives the default, none unless given
 			}
 			return v, nil
 		}),
@@ -141,10 +150,7 @@ func init() {
 			}
 			var v any
 			if err := yaml.Unmarshal([]byte(Str(args[0])), &v); err != nil {
-				if len(args) > 1 {
-					return args[1], nil
-				}
-				return nil, fmt.Errorf("fromyaml: %v", err)
+				return defaultArg(args, kw), nil // dbt: a YAMLError gives the default, none unless given
 			}
 			return templateValue(v), nil
 		}),
@@ -176,4 +182,37 @@ func init() {
 			return nil, returnSignal{}
 		}),
 	}
+}
+
+// defaultArg is the default of fromjson(s, default=none) and fromyaml:
+// the second argument or the keyword, else none.
+func defaultArg(args []any, kw map[string]any) any {
+	if len(args) > 1 {
+		return args[1]
+	}
+	return kw["default"]
+}
+
+// zipLists is Python's zip() of sequences, as a list of tuples.
+func zipLists(args []any) (any, error) {
+	var lists [][]any
+	for _, a := range args {
+		xs, ok := seq(a)
+		if !ok {
+			return nil, fmt.Errorf("'%s' object is not iterable", typeName(a))
+		}
+		lists = append(lists, xs)
+	}
+	var out []any
+	for i := 0; len(lists) > 0; i++ {
+		row := make([]any, len(lists))
+		for j, l := range lists {
+			if i >= len(l) {
+				return &List{Items: out}, nil
+			}
+			row[j] = l[i]
+		}
+		out = append(out, &List{Items: row, Tuple: true})
+	}
+	return &List{Items: out}, nil
 }

@@ -179,6 +179,8 @@ func seq(v any) ([]any, bool) {
 // length returns len(v), ok false for values without a length.
 func length(v any) (int, bool) {
 	switch t := v.(type) {
+	case *Set:
+		return len(t.items), true
 	case string:
 		return len([]rune(t)), true
 	case *List:
@@ -262,6 +264,17 @@ func mapGet(v any, key any) (any, bool, bool) {
 
 // equal compares two values as Python's == does.
 func equal(a, b any) bool {
+	if x, ok := a.(*Set); ok {
+		y, ok := b.(*Set)
+		return ok && x.equal(y)
+	}
+	if _, ok := b.(*Set); ok {
+		return false
+	}
+	if c, ok := a.(Comparer); ok {
+		n, ok, err := c.Compare(b)
+		return ok && err == nil && n == 0
+	}
 	if ai, af, aF, ok := number(a); ok {
 		if bi, bf, bF, ok := number(b); ok {
 			if !aF && !bF {
@@ -325,8 +338,21 @@ func equal(a, b any) bool {
 	return a == b
 }
 
+// ownCompareError is a Comparer's error, which says itself why the values
+// do not compare (Python's message).
+type ownCompareError struct{ error }
+
 // compare orders two values (-1, 0, 1) for <, >, sort, min and max.
 func compare(a, b any) (int, error) {
+	if c, ok := a.(Comparer); ok {
+		n, ok, err := c.Compare(b)
+		if err != nil {
+			return 0, ownCompareError{err}
+		}
+		if ok {
+			return n, nil
+		}
+	}
 	if x, ok := toFloat(a); ok {
 		if y, ok := toFloat(b); ok {
 			ai, _, aF, _ := number(a)

@@ -47,6 +47,14 @@ type Arithmetic interface {
 	Arith(op string, r any) (v any, ok bool, err error)
 }
 
+// Comparer is a Go value with its own ordering (dates): Compare returns
+// -1, 0 or 1, ok false when it does not compare with r (== is then
+// false), an error when Python's < would raise (a naive datetime and an
+// aware one).
+type Comparer interface {
+	Compare(r any) (n int, ok bool, err error)
+}
+
 // Callable is a Go value that templates can call like a function.
 type Callable interface {
 	Call(args []any, kwargs map[string]any) (any, error)

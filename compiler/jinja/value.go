@@ -116,6 +116,8 @@ func Native(v any) any {
 			out[i] = Native(x)
 		}
 		return out
+	case *Set:
+		return Native(t.items)
 	case *Dict:
 		out := make(map[string]any, len(t.keys))
 		for _, k := range t.keys {
@@ -413,10 +415,14 @@ func typeName(v any) string {
 			return "namespace"
 		}
 		return "dict"
+	case *Set:
+		return "set"
 	case *Macro, *boundMacro:
 		return "macro"
 	case Func, FuncAt, envFunc, *method:
 		return "function"
+	case interface{ TypeName() string }:
+		return v.(interface{ TypeName() string }).TypeName()
 	}
 	if _, ok := toInt(v); ok {
 		return "int"
