@@ -3,173 +3,28 @@ package compiler
 import (
 	"fmt"
 	"regexp"
-	"strings"
-	"time"
 
 	"github.com/mart-dev/mart/compiler/jinja"
 )
 
-// modulesValue is dbt's `modules`: the parts of Python's datetime, re and
-// itertools that templates use. Regular expressions are Go's (RE2): no
+// modulesValue is dbt's `modules`: the parts of Python's datetime (as
+// dbt exports it: date, datetime, time, timedelta, tzinfo), pytz, re and
+// itertools that templates use (pydatetime.go). Regular expressions are Go's (RE2): no
 // backreferences or lookaround.
 var modulesValue = map[string]any{
 	"datetime": map[string]any{
-		"datetime": map[string]any{
-			"now":    jinja.Func(func([]any, map[string]any) (any, error) { return dateTime{t: time.Now()}, nil }),
-			"utcnow": jinja.Func(func([]any, map[string]any) (any, error) { return dateTime{t: time.Now().UTC()}, nil }),
-		},
-		"date": map[string]any{
-			"today": jinja.Func(func([]any, map[string]any) (any, error) { return dateTime{t: time.Now(), date: true}, nil }),
-		},
-		"timedelta": jinja.Func(timedelta),
+		"datetime":  datetimeClass,
+		"date":      dateClass,
+		"time":      timeClass,
+		"timedelta": timedeltaClass,
+		"tzinfo":    tzinfoClass,
 	},
-	"re": reModule(nil),
+	"pytz": pytzModule,
+	"re":   reModule(nil),
 	"itertools": map[string]any{
 		"chain":   jinja.Func(chain),
 		"product": jinja.Func(product),
 	},
-}
-
-// dateTime is a Python datetime (or date): printed as Python prints it,
-// with strftime, isoformat and its fields; a timedelta added or taken away.
-type dateTime struct {
-	t    time.Time
-	date bool
-}
-
-func (d dateTime) String() string {
-	if d.date {
-		return d.t.Format("2006-01-02")
-	}
-	if d.t.Nanosecond() == 0 {
-		return d.t.Format("2006-01-02 15:04:05")
-	}
-	return d.t.Format("2006-01-02 15:04:05.000000")
-}
-
-func (d dateTime) Attr(name string) (any, bool) {
-	switch name {
-	case "year":
-		return d.t.Year(), true
-	case "month":
-		return int(d.t.Month()), true
-	case "day":
-		return d.t.Day(), true
-	case "hour":
-		return d.t.Hour(), true
-	case "minute":
-		return d.t.Minute(), true
-	case "second":
-		return d.t.Second(), true
-	case "strftime":
-		return jinja.Func(func(args []any, _ map[string]any) (any, error) {
-			if len(args) != 1 {
-				return nil, fmt.Errorf("strftime() takes a format")
-			}
-			return strftime(d.t, jinja.Str(args[0])), nil
-		}), true
-	case "isoformat":
-		return jinja.Func(func([]any, map[string]any) (any, error) {
-			if d.date {
-				return d.t.Format("2006-01-02"), nil
-			}
-			return d.t.Format("2006-01-02T15:04:05.999999"), nil
-		}), true
-	case "date":
-		return jinja.Func(func([]any, map[string]any) (any, error) { return dateTime{t: d.t, date: true}, nil }), true
-	}
-	return nil, false
-}
-
-// Arith adds or takes away a timedelta; two datetimes give one.
-func (d dateTime) Arith(op string, r any) (any, bool, error) {
-	switch x := r.(type) {
-	case delta:
-		switch op {
-		case "+":
-			return dateTime{t: d.t.Add(time.Duration(x)), date: d.date}, true, nil
-		case "-":
-			return dateTime{t: d.t.Add(-time.Duration(x)), date: d.date}, true, nil
-		}
-	case dateTime:
-		if op == "-" {
-			return delta(d.t.Sub(x.t)), true, nil
-		}
-	}
-	return nil, false, nil
-}
-
-// delta is a Python timedelta.
-type delta time.Duration
-
-func (d delta) Attr(name string) (any, bool) {
-	switch name {
-	case "days":
-		return int(time.Duration(d).Hours() / 24), true
-	case "seconds":
-		return int(time.Duration(d).Seconds()) % 86400, true
-	case "total_seconds":
-		return jinja.Func(func([]any, map[string]any) (any, error) { return time.Duration(d).Seconds(), nil }), true
-	}
-	return nil, false
-}
-
-func timedelta(args []any, kw map[string]any) (any, error) {
-	units := []struct {
-		name string
-		d    time.Duration
-	}{{"days", 24 * time.Hour}, {"seconds", time.Second}, {"microseconds", time.Microsecond},
-		{"milliseconds", time.Millisecond}, {"minutes", time.Minute}, {"hours", time.Hour}, {"weeks", 7 * 24 * time.Hour}}
-	var total time.Duration
-	for i, u := range units {
-		var v any
-		if i < len(args) {
-			v = args[i]
-		} else if x, ok := kw[u.name]; ok {
-			v = x
-		} else {
-			continue
-		}
-		f, ok := v.(float64)
-		if n, isInt := v.(int); isInt {
-			f, ok = float64(n), true
-		}
-		if !ok {
-			return nil, fmt.Errorf("timedelta(%s=...) needs a number, got %v", u.name, v)
-		}
-		total += time.Duration(f * float64(u.d))
-	}
-	return delta(total), nil
-}
-
-// strftime formats t with Python's directives.
-func strftime(t time.Time, f string) string {
-	repl := map[byte]string{'Y': "2006", 'y': "06", 'm': "01", 'd': "02", 'H': "15", 'I': "03", 'M': "04", 'S': "05",
-		'p': "PM", 'b': "Jan", 'B': "January", 'a': "Mon", 'A': "Monday", 'z': "-0700", 'Z': "MST", 'f': ".000000"}
-	var b strings.Builder
-	for i := 0; i < len(f); i++ {
-		if f[i] != '%' || i+1 == len(f) {
-			b.WriteByte(f[i])
-			continue
-		}
-		i++
-		switch c := f[i]; c {
-		case '%':
-			b.WriteByte('%')
-		case 'j':
-			fmt.Fprintf(&b, "%03d", t.YearDay())
-		case 'f':
-			fmt.Fprintf(&b, "%06d", t.Nanosecond()/1000)
-		default:
-			if layout, ok := repl[c]; ok {
-				b.WriteString(t.Format(layout))
-			} else {
-				b.WriteByte('%')
-				b.WriteByte(c)
-			}
-		}
-	}
-	return b.String()
 }
 
 func chain(args []any, _ map[string]any) (any, error) {

@@ -455,7 +455,7 @@ func (s *scope) sharedContext() map[string]any {
 			"env_var":             renderEnvVar,
 			"should_full_refresh": fullRefresh,
 			"target":              s.targetValue,
-			"run_started_at":      s.opt.RunStartedAt,
+			"run_started_at":      runStartedAt(s.opt.RunStartedAt),
 			"invocation_id":       s.opt.InvocationID,
 			"execute":             true,
 			"flags":               map[string]any{"FULL_REFRESH": s.opt.FullRefresh, "EMPTY": s.opt.Empty},

@@ -733,12 +733,13 @@ func TestReview42VariantYAMLEnabled(t *testing.T) {
 // TestReview42VariantVolatileEnables: the disabled variant's config reads
 // run_started_at, in its text or through a macro only it calls: the run
 // at second 2 enables it beside the other (the cold compile's
-// duplicate-name error, which a patch must give too).
+// duplicate-name error, which a patch must give too). run_started_at is a
+// datetime, as in dbt: .second, where the test sliced its text before.
 func TestReview42VariantVolatileEnables(t *testing.T) {
 	for _, tc := range []struct{ name, b, macros string }{
-		{"text", "{{ config(enabled=(run_started_at[17:19] | int) >= 2) }}\nselect 2 as id\n", ""},
+		{"text", "{{ config(enabled=run_started_at.second >= 2) }}\nselect 2 as id\n", ""},
 		{"macro", "{{ config(enabled=late()) }}\nselect 2 as id\n",
-			"{% macro late() %}{{ return((run_started_at[17:19] | int) >= 2) }}{% endmacro %}\n"},
+			"{% macro late() %}{{ return(run_started_at.second >= 2) }}{% endmacro %}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			files := withFiles(nil, "mart.yml", r42Proj, "models/a/o.sql", "select 1 as id\n", "models/b/o.sql", tc.b,

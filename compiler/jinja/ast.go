@@ -280,6 +280,11 @@ func (x *negExpr) eval(e *env) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if a, ok := v.(Arithmetic); ok { // a timedelta: op "unary-" or "unary+"
+		if r, ok, err := a.Arith(map[bool]string{true: "unary+", false: "unary-"}[x.plus], nil); ok || err != nil {
+			return r, err
+		}
+	}
 	i, f, isF, ok := number(v)
 	if !ok {
 		return nil, errorf(x.off, "bad operand type for unary %s: %s", map[bool]string{true: "+", false: "-"}[x.plus], typeName(v))

@@ -431,6 +431,11 @@ func arith(op string, l, r any) (any, error) {
 			return v, err
 		}
 	}
+	if a, ok := r.(Arithmetic); ok && (op == "+" || op == "*") { // 2 * a timedelta
+		if v, ok, err := a.Arith(op, l); ok || err != nil {
+			return v, err
+		}
+	}
 	li, lf, lF, lok := number(l)
 	ri, rf, rF, rok := number(r)
 	if lok && rok {

@@ -42,7 +42,9 @@ type Sequence interface {
 }
 
 // Arithmetic is a Go value with its own + and - (dates and durations):
-// Arith returns ok false for an operation it does not define.
+// Arith returns ok false for an operation it does not define. It is
+// asked for r + v and r * v too when r has no such operation with v (+ and
+// * commute), and for -v and +v as "unary-" and "unary+" (r nil).
 type Arithmetic interface {
 	Arith(op string, r any) (v any, ok bool, err error)
 }
