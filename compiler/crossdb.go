@@ -225,16 +225,30 @@ type crossDBNamespace struct{ s *scope }
 
 func (n crossDBNamespace) Attr(name string) (any, bool) {
 	f, ok := n.s.crossdb[name]
-	if !ok {
+	_, known := crossDBParams[name]
+	if jinjaMacro := crossDBJinja[name]; jinjaMacro {
+		known = true
+	} else if !ok {
 		return nil, false
 	}
-	if _, known := crossDBParams[name]; known {
+	if known || name == "get_powers_of_two" {
 		if m := n.s.crossDBOverride(name); m != nil {
 			return m, true
 		}
 	}
+	if !ok { // mart's own, in compiler/builtin
+		if m := n.s.engine.Macro("default__" + name); m != nil && m.Builtin() {
+			return m, true
+		}
+		return nil, false
+	}
 	return f, true
 }
+
+// crossDBJinja are the macros of dbt's namespace that mart writes in
+// Jinja (compiler/builtin/date_spine.sql: they query the warehouse),
+// each as default__<name>.
+var crossDBJinja = map[string]bool{"date_spine": true, "get_intervals_between": true}
 
 // crossDBOverride is a project's or package's implementation of one of
 // dbt's cross-database macros, searched as adapter.dispatch(name, 'dbt')

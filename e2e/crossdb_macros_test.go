@@ -239,3 +239,18 @@ func TestCrossDBOverrideAddedAndRemoved(t *testing.T) {
 	require.NoError(t, os.Remove(filepath.Join(dir, "macros/x.sql")))
 	require.Contains(t, compiledM(), "'a' || 'b'")
 }
+
+// dbt.date_spine and date_spine: one row a period from the start up to the
+// end (the number of periods is queried when the model runs, as dbt's
+// get_intervals_between does)
+func TestCrossDBDateSpine(t *testing.T) {
+	dir := xdbBuild(t, `select * from ({{ dbt.date_spine('day', "date '2024-01-30'", "date '2024-02-02'") }}) s
+union all
+select * from ({{ date_spine(datepart='day', start_date="date '2024-03-01'", end_date="date '2024-03-03'") }}) s2`)
+	rows := query(t, dir, "select cast(date_day as date)::varchar from m order by 1")
+	var got []string
+	for _, r := range rows {
+		got = append(got, xdbStr(r[0]))
+	}
+	require.Equal(t, []string{"2024-01-30", "2024-01-31", "2024-02-01", "2024-03-01", "2024-03-02"}, got)
+}
