@@ -470,9 +470,9 @@ func (s *scope) sharedContext() map[string]any {
 				}
 				return whereSubquery(jinja.Str(args[0]), jinja.Str(args[1])), nil
 			}),
-			"dbt":     s.crossdb,
+			"dbt":     crossDBNamespace{s},
 			"adapter": s.adapterValue,
-			"api":     map[string]any{"Relation": map[string]any{"create": jinja.Func(s.createRelation)}},
+			"api":     map[string]any{"Relation": map[string]any{"create": jinja.Func(s.createRelation)}, "Column": columnAPI(s.dialect)},
 			"modules": modulesValue,
 		}
 		// a render that finds a namespace may read any of its macros, or

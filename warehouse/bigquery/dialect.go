@@ -2,6 +2,7 @@ package bigquery
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,7 +108,10 @@ func (Dialect) literal(v any) string {
 	return quoteString(fmt.Sprint(v))
 }
 
-// CrossDB renders dbt's cross-database macros as dbt-bigquery does.
+// CrossDB renders dbt's cross-database macros as dbt-bigquery does (its
+// own bigquery__ macros, else dbt's default__ ones). The compiler binds
+// the arguments: optional ones left out are "", concat's fields and
+// array_construct's inputs are the last arguments, one each.
 func (d Dialect) CrossDB(name string, a []string) (string, error) {
 	switch name {
 	case "date_trunc":
@@ -122,17 +126,27 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 		return fmt.Sprintf("cast(%s as %s)", a[0], sqlTypeName(a[1])), nil
 	case "hash":
 		return fmt.Sprintf("to_hex(md5(cast(%s as string)))", a[0]), nil
-	case "concat": // BigQuery's concat takes strings only
-		return "concat(" + strings.Join(castAll(a, "string"), ", ") + ")", nil
+	case "concat": // default__concat (dbt-bigquery has none of its own): the fields joined by ||
+		return strings.Join(a, " || "), nil
 	case "split_part": // part_number counts from 1; negative counts from the end
 		if n := strings.TrimSpace(a[2]); strings.HasPrefix(n, "-") {
 			return fmt.Sprintf("array_reverse(split(%s, %s))[safe_ordinal(%s)]", a[0], a[1], strings.TrimPrefix(n, "-")), nil
 		}
 		return fmt.Sprintf("split(%s, %s)[safe_ordinal(%s)]", a[0], a[1], a[2]), nil
-	case "last_day":
-		return fmt.Sprintf("last_day(cast(%s as date))", a[0]), nil
-	case "listagg":
-		return fmt.Sprintf("string_agg(%s, %s)", a[0], a[1]), nil
+	case "last_day": // default_last_day: the day before the next period starts
+		start, _ := d.CrossDB("date_trunc", []string{a[1], a[0]})
+		next, _ := d.CrossDB("dateadd", []string{a[1], "1", start})
+		day, _ := d.CrossDB("dateadd", []string{"day", "-1", next})
+		return "cast(" + day + " as date)", nil
+	case "listagg": // order by and limit inside string_agg
+		out := fmt.Sprintf("string_agg(%s, %s", a[0], a[1])
+		if a[2] != "" {
+			out += " " + a[2]
+		}
+		if a[3] != "" {
+			out += " limit " + a[3]
+		}
+		return out + ")", nil
 	case "bool_or":
 		return fmt.Sprintf("logical_or(%s)", a[0]), nil
 	case "any_value":
@@ -141,6 +155,41 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 		return fmt.Sprintf("json_value(%s, %s)", a[0], a[1]), nil
 	case "current_timestamp":
 		return "current_timestamp()", nil
+	case "escape_single_quotes": // a backslash before the quote
+		return strings.ReplaceAll(a[0], "'", `\'`), nil
+	case "string_literal":
+		return "'''" + a[0] + "'''", nil
+	case "position":
+		return fmt.Sprintf("strpos(%s, %s)", a[1], a[0]), nil
+	case "length":
+		return fmt.Sprintf("length(%s)", a[0]), nil
+	case "replace":
+		return fmt.Sprintf("replace(%s, %s, %s)", a[0], a[1], a[2]), nil
+	case "right":
+		return fmt.Sprintf("case when %s = 0 then '' else substr(%s, -1 * (%s)) end", a[1], a[0], a[1]), nil
+	case "cast_bool_to_text":
+		return fmt.Sprintf("cast(%s as %s)", a[0], translateType("string")), nil
+	case "array_construct": // a[0] is the data_type, the inputs follow
+		if len(a) == 1 {
+			return fmt.Sprintf("array<%s>[]", a[0]), nil
+		}
+		return "[" + strings.Join(a[1:], ", ") + "]", nil
+	case "array_append":
+		return fmt.Sprintf("array_concat(%s, [%s])", a[0], a[1]), nil
+	case "array_concat":
+		return fmt.Sprintf("array_concat(%s, %s)", a[0], a[1]), nil
+	case "date":
+		return fmt.Sprintf("date(%s, %s, %s)", a[0], a[1], a[2]), nil
+	case "generate_series":
+		return generateSeries(a[0])
+	case "except":
+		return "except distinct", nil
+	case "intersect":
+		return "intersect distinct", nil
+	case "equals": // dbt's default (its truthy-nulls behaviour flag off)
+		return fmt.Sprintf("(%s = %s)", a[0], a[1]), nil
+	case "translate_type":
+		return translateType(a[0]), nil
 	}
 	if t, ok := crossDBTypes[name]; ok {
 		return t, nil
@@ -148,7 +197,46 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 	return "", fmt.Errorf("unknown cross-database macro %s", name)
 }
 
-// crossDBTypes are the type_* macros.
+// generateSeries is dbt's default__generate_series, which dbt-bigquery
+// keeps: the numbers 1 to upper from n cross joined bits (n the least
+// with upper <= 2**n: get_powers_of_two).
+func generateSeries(upper string) (string, error) {
+	u, err := strconv.Atoi(strings.TrimSpace(upper))
+	if err != nil || u <= 0 {
+		return "", fmt.Errorf("generate_series() takes a positive number, got %s", upper)
+	}
+	n := 1
+	for n < 62 && u > 1<<n {
+		n++
+	}
+	terms := make([]string, n)
+	from := make([]string, n)
+	for i := range n {
+		terms[i] = fmt.Sprintf("p%d.generated_number * power(2, %d)", i, i)
+		from[i] = fmt.Sprintf("p as p%d", i)
+	}
+	return "with p as (select 0 as generated_number union all select 1), unioned as (select " +
+		strings.Join(terms, " + ") + " + 1 as generated_number from " + strings.Join(from, " cross join ") +
+		") select * from unioned where generated_number <= " + strconv.Itoa(u) + " order by generated_number", nil
+}
+
+// translateType is api.Column.translate_type: dbt-bigquery's type labels
+// (TEXT is STRING, FLOAT is FLOAT64, INTEGER is INT64), other names as
+// they are.
+func translateType(t string) string {
+	switch strings.ToUpper(t) {
+	case "TEXT":
+		return "STRING"
+	case "FLOAT":
+		return "FLOAT64"
+	case "INTEGER":
+		return "INT64"
+	}
+	return t
+}
+
+// crossDBTypes are the type_* macros: dbt-bigquery's (int64, float64,
+// numeric), dbt's translate_type for the others.
 var crossDBTypes = map[string]string{"type_string": "string", "type_int": "int64", "type_bigint": "int64",
 	"type_numeric": "numeric", "type_float": "float64", "type_timestamp": "timestamp", "type_boolean": "bool"}
 
@@ -189,14 +277,6 @@ func sqlTypeName(t string) string {
 		return "bytes"
 	}
 	return t
-}
-
-func castAll(xs []string, typ string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = fmt.Sprintf("cast(%s as %s)", x, typ)
-	}
-	return out
 }
 
 // CheckConfig checks the configs that only BigQuery reads, when a project

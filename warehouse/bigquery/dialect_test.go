@@ -52,32 +52,59 @@ func TestDemoCompilesToGoogleSQL(t *testing.T) {
 func TestCrossDBMacrosParse(t *testing.T) {
 	d := Dialect{}
 	cases := map[string][]string{
-		"date_trunc":          {"'month'", "created_at"},
-		"dateadd":             {"'day'", "-30", "created_at"},
-		"datediff":            {"start_at", "end_at", "'minute'"},
-		"safe_cast":           {"x", "decimal(10, 2)"},
-		"cast":                {"x", "varchar"},
-		"hash":                {"email"},
-		"concat":              {"a", "'/'", "b"},
-		"split_part":          {"path", "'/'", "-1"},
-		"last_day":            {"created_at"},
-		"listagg":             {"name", "', '"},
-		"bool_or":             {"flag"},
-		"any_value":           {"x"},
-		"json_extract_scalar": {"payload", "'$.a'"},
-		"current_timestamp":   nil,
-		"type_numeric":        nil,
+		"date_trunc":           {"'month'", "created_at"},
+		"dateadd":              {"'day'", "-30", "created_at"},
+		"datediff":             {"start_at", "end_at", "'minute'"},
+		"safe_cast":            {"x", "decimal(10, 2)"},
+		"cast":                 {"x", "varchar"},
+		"hash":                 {"email"},
+		"concat":               {"a", "'/'", "b"},
+		"split_part":           {"path", "'/'", "-1"},
+		"last_day":             {"created_at", "quarter"},
+		"listagg":              {"name", "', '", "order by name", "3"},
+		"bool_or":              {"flag"},
+		"any_value":            {"x"},
+		"json_extract_scalar":  {"payload", "'$.a'"},
+		"current_timestamp":    nil,
+		"type_numeric":         nil,
+		"position":             {"'b'", "name"},
+		"length":               {"name"},
+		"replace":              {"name", "'a'", "'b'"},
+		"right":                {"name", "2"},
+		"cast_bool_to_text":    {"flag"},
+		"array_construct":      {"INT64", "1", "2"},
+		"array_append":         {"xs", "1"},
+		"array_concat":         {"xs", "ys"},
+		"date":                 {"2024", "2", "3"},
+		"equals":               {"a", "b"},
+		"string_literal":       {"it"},
+		"escape_single_quotes": {"it's"},
 	}
 	s := startZetaSQL(t)
 	for name, args := range cases {
 		expr, err := d.CrossDB(name, args)
 		require.NoError(t, err, name)
 		sql := "SELECT " + expr + " AS v FROM t"
-		if name == "type_numeric" {
+		switch name {
+		case "type_numeric":
 			sql = "SELECT CAST(x AS " + expr + ") FROM t"
+		case "escape_single_quotes":
+			sql = "SELECT '" + expr + "' AS v FROM t"
 		}
 		assert.NoError(t, s.Parse(context.Background(), sql), "%s: %s", name, sql)
 	}
+	for _, q := range []string{"generate_series", "except", "intersect"} {
+		expr, err := d.CrossDB(q, []string{"5"})
+		require.NoError(t, err, q)
+		sql := "SELECT * FROM (" + expr + ")"
+		if q != "generate_series" {
+			sql = "SELECT 1 AS x " + expr + " SELECT 2 AS x"
+		}
+		assert.NoError(t, s.Parse(context.Background(), sql), "%s: %s", q, sql)
+	}
+	empty, err := d.CrossDB("array_construct", []string{"INT64"})
+	require.NoError(t, err)
+	assert.NoError(t, s.Parse(context.Background(), "SELECT "+empty+" AS v"), empty)
 	assert.Equal(t, "`a\\`b`", d.QuoteIdent("a`b"))
 	assert.Equal(t, `'it\'s\n\\'`, d.QuoteString("it's\n\\"))
 	assert.Equal(t, "`p.d.t`", d.RelationName("p", "d", "t"))

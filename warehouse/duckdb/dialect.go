@@ -114,7 +114,10 @@ func (d Dialect) literal(v any) string {
 	return d.QuoteString(fmt.Sprint(v))
 }
 
-// CrossDB renders dbt's cross-database macros as dbt-duckdb does.
+// CrossDB renders dbt's cross-database macros as dbt-duckdb does (its
+// own duckdb__ macros, else dbt's default__ ones). The compiler binds the
+// arguments: optional ones left out are "", concat's fields and
+// array_construct's inputs are the last arguments, one each.
 func (d Dialect) CrossDB(name string, a []string) (string, error) {
 	switch name {
 	case "date_trunc":
@@ -122,25 +125,21 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 	case "dateadd":
 		return fmt.Sprintf("(%s + (interval '1 %s' * (%s)))", a[2], warehouse.Unquote(a[0]), a[1]), nil
 	case "datediff":
-		return fmt.Sprintf("date_diff('%s', %s, %s)", warehouse.Unquote(a[2]), a[0], a[1]), nil
+		return d.datediff(a[0], a[1], warehouse.Unquote(a[2])), nil
 	case "safe_cast":
 		return fmt.Sprintf("try_cast(%s as %s)", a[0], a[1]), nil
 	case "cast":
 		return fmt.Sprintf("cast(%s as %s)", a[0], a[1]), nil
 	case "hash":
-		return fmt.Sprintf("md5(cast(%s as varchar))", a[0]), nil
-	case "concat":
-		parts := make([]string, len(a))
-		for i, x := range a {
-			parts[i] = fmt.Sprintf("cast(%s as varchar)", x)
-		}
-		return "(" + strings.Join(parts, " || ") + ")", nil
+		return fmt.Sprintf("md5(cast(%s as %s))", a[0], translateType("string")), nil
+	case "concat": // default__concat: the fields joined by ||
+		return strings.Join(a, " || "), nil
 	case "split_part":
 		return fmt.Sprintf("split_part(%s, %s, %s)", a[0], a[1], a[2]), nil
 	case "last_day":
-		return fmt.Sprintf("last_day(%s)", a[0]), nil
+		return d.lastDay(a[0], warehouse.Unquote(a[1])), nil
 	case "listagg":
-		return fmt.Sprintf("string_agg(%s, %s)", a[0], a[1]), nil
+		return listagg(a[0], a[1], a[2], a[3]), nil
 	case "bool_or":
 		return fmt.Sprintf("bool_or(%s)", a[0]), nil
 	case "any_value":
@@ -149,6 +148,41 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 		return fmt.Sprintf("json_extract_string(%s, %s)", a[0], a[1]), nil
 	case "current_timestamp":
 		return "current_timestamp", nil
+	case "escape_single_quotes":
+		return strings.ReplaceAll(a[0], "'", "''"), nil
+	case "string_literal":
+		return "'" + a[0] + "'", nil
+	case "position":
+		return fmt.Sprintf("position(%s in %s)", a[0], a[1]), nil
+	case "length":
+		return fmt.Sprintf("length(%s)", a[0]), nil
+	case "replace":
+		return fmt.Sprintf("replace(%s, %s, %s)", a[0], a[1], a[2]), nil
+	case "right":
+		return fmt.Sprintf("right(%s, %s)", a[0], a[1]), nil
+	case "cast_bool_to_text":
+		return fmt.Sprintf("cast(%s as %s)", a[0], translateType("string")), nil
+	case "array_construct": // a[0] is the data_type, the inputs follow
+		if len(a) == 1 {
+			return fmt.Sprintf("array[]::%s[]", a[0]), nil
+		}
+		return "array[" + strings.Join(a[1:], ", ") + "]", nil
+	case "array_append":
+		return fmt.Sprintf("array_append(%s, %s)", a[0], a[1]), nil
+	case "array_concat":
+		return fmt.Sprintf("array_cat(%s, %s)", a[0], a[1]), nil
+	case "date":
+		return fmt.Sprintf("make_date(%s, %s, %s)", a[0], a[1], a[2]), nil
+	case "generate_series":
+		return fmt.Sprintf("select generate_series as generated_number from generate_series(1, %s)", a[0]), nil
+	case "except":
+		return "except", nil
+	case "intersect":
+		return "intersect", nil
+	case "equals": // dbt's default (its truthy-nulls behaviour flag off)
+		return fmt.Sprintf("(%s = %s)", a[0], a[1]), nil
+	case "translate_type":
+		return translateType(a[0]), nil
 	}
 	if t, ok := crossDBTypes[name]; ok {
 		return t, nil
@@ -156,9 +190,63 @@ func (d Dialect) CrossDB(name string, a []string) (string, error) {
 	return "", fmt.Errorf("unknown cross-database macro %s", name)
 }
 
-// crossDBTypes are the type_* macros.
-var crossDBTypes = map[string]string{"type_string": "varchar", "type_int": "bigint", "type_bigint": "bigint",
-	"type_numeric": "decimal(28,6)", "type_float": "double", "type_timestamp": "timestamp", "type_boolean": "boolean"}
+// datediff is dbt-duckdb's: date_diff of both sides cast to timestamp
+// (string literals work), and weeks counted as dbt's Postgres macro counts
+// them: whole weeks of days, one more where the second day's weekday comes
+// before the first's.
+func (d Dialect) datediff(first, second, part string) string {
+	if strings.EqualFold(part, "week") {
+		return fmt.Sprintf("(%s // 7 + case when date_part('dow', (%s)::timestamp) <= date_part('dow', (%s)::timestamp) then "+
+			"case when %s <= %s then 0 else -1 end else case when %s <= %s then 1 else 0 end end)",
+			d.datediff(first, second, "day"), first, second, first, second, first, second)
+	}
+	return fmt.Sprintf("date_diff('%s', %s::timestamp, %s::timestamp)", part, first, second)
+}
+
+// lastDay is dbt-duckdb's last_day(date, datepart): the day before the
+// start of the next period (a quarter is three months: DuckDB's interval
+// has no quarter).
+func (d Dialect) lastDay(date, part string) string {
+	step, n := part, "1"
+	if strings.EqualFold(part, "quarter") {
+		step, n = "month", "3"
+	}
+	start, _ := d.CrossDB("date_trunc", []string{part, date})
+	next, _ := d.CrossDB("dateadd", []string{step, n, start})
+	day, _ := d.CrossDB("dateadd", []string{"day", "-1", next})
+	return "cast(" + day + " as date)"
+}
+
+// listagg is dbt-duckdb's: string_agg with the order by inside, or, with a
+// limit, the first values of array_agg joined by list_aggr.
+func listagg(measure, delim, orderBy, limit string) string {
+	if orderBy != "" {
+		orderBy = " " + orderBy
+	}
+	if limit != "" {
+		return fmt.Sprintf("list_aggr((array_agg(%s%s))[1:%s], 'string_agg', %s)", measure, orderBy, limit, delim)
+	}
+	return fmt.Sprintf("string_agg(%s, %s%s)", measure, delim, orderBy)
+}
+
+// translateType is api.Column.translate_type: dbt's Column type labels
+// (dbt-duckdb keeps them), other names as they are.
+func translateType(t string) string {
+	if l, ok := typeLabels[strings.ToUpper(t)]; ok {
+		return l
+	}
+	return t
+}
+
+var typeLabels = map[string]string{"STRING": "TEXT", "TIMESTAMP": "TIMESTAMP", "FLOAT": "FLOAT", "INTEGER": "INT",
+	"BOOLEAN": "BOOLEAN", "NUMERIC": "NUMERIC"}
+
+// crossDBTypes are the type_* macros: dbt's default__type_*, which
+// dbt-duckdb keeps (translate_type of string, integer, float...;
+// numeric_type("numeric", 28, 6)).
+var crossDBTypes = map[string]string{"type_string": translateType("string"), "type_int": translateType("integer"),
+	"type_bigint": translateType("bigint"), "type_numeric": "numeric(28,6)", "type_float": translateType("float"),
+	"type_timestamp": translateType("timestamp"), "type_boolean": translateType("boolean")}
 
 // DiffQuery compares two relations (see warehouse.DiffSpec): keys and
 // rows as JSON text (to_json of a struct), changed columns by concat_ws.
