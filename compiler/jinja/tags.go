@@ -280,7 +280,7 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	}
 	if len(items) == 0 {
 		if n.orElse != nil {
-			e.sc = saved
+			e.sc = &scope{parent: saved} // Jinja2 scopes the else block
 			return n.orElse.Execute(ctx, w)
 		}
 		return nil
@@ -368,8 +368,12 @@ func (n *setNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	src := e.prog.src
 	if n.body != nil {
 		var b strings.Builder
-		if err := n.body.Execute(ctx, &b); err != nil {
-			return err
+		saved := e.sc
+		e.sc = &scope{parent: saved} // Jinja2 scopes the block's own sets
+		perr := n.body.Execute(ctx, &b)
+		e.sc = saved
+		if perr != nil {
+			return perr
 		}
 		e.sc.set(it.targets[0].name, b.String())
 		return nil
@@ -479,8 +483,12 @@ func parseFilterTag(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser
 func (n *filterNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
 	e := envOf(ctx)
 	var b strings.Builder
-	if err := n.body.Execute(ctx, &b); err != nil {
-		return err
+	saved := e.sc
+	e.sc = &scope{parent: saved} // Jinja2 scopes the body's sets
+	perr := n.body.Execute(ctx, &b)
+	e.sc = saved
+	if perr != nil {
+		return perr
 	}
 	it, perr := item[*filterItem](e, n.idx)
 	if perr != nil {
