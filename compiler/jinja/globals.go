@@ -48,7 +48,7 @@ func init() {
 			}
 			return &List{Items: out}, nil
 		}),
-		"dict": Func(func(args []any, kw map[string]any) (any, error) {
+		"dict": envFunc(func(e *env, _ int, args []any, kw map[string]any) (any, error) {
 			d := NewDict()
 			for _, a := range args {
 				if isMapping(a) {
@@ -71,12 +71,12 @@ func init() {
 					d.Set(kv[0], kv[1])
 				}
 			}
-			for _, k := range sortedMapKeys(kw) {
+			for _, k := range e.kwKeys(kw) {
 				d.Set(k, kw[k])
 			}
 			return d, nil
 		}),
-		"namespace": Func(func(args []any, kw map[string]any) (any, error) {
+		"namespace": envFunc(func(e *env, _ int, args []any, kw map[string]any) (any, error) {
 			d := NewDict()
 			d.ns = true
 			for _, a := range args {
@@ -89,7 +89,7 @@ func init() {
 					d.Set(k, v)
 				}
 			}
-			for _, k := range sortedMapKeys(kw) {
+			for _, k := range e.kwKeys(kw) {
 				d.Set(k, kw[k])
 			}
 			return d, nil

@@ -563,7 +563,7 @@ func init() {
 					d.Set(k, v)
 				}
 			}
-			for _, k := range sortedMapKeys(kw) {
+			for _, k := range e.kwKeys(kw) {
 				d.Set(k, kw[k])
 			}
 			return nil, nil

@@ -126,6 +126,26 @@ type env struct {
 	used   map[string]bool // engine macros called, for Output.Macros
 	site   *Pos            // the outermost running macro call's position (Pos.Site)
 	steps  int             // loop iterations and macro calls so far
+	// kwOrder: the keyword names of the last call's arguments evaluated, in
+	// call order (kwKeys)
+	kwOrder []string
+}
+
+// kwKeys returns the keys of kw in the order the call gave them (Python
+// keeps keyword arguments in call order), or sorted when kw is not the
+// last call's keywords (a map made in Go).
+func (e *env) kwKeys(kw map[string]any) []string {
+	order := e.kwOrder
+	e.kwOrder = nil
+	if len(order) != len(kw) {
+		return sortedMapKeys(kw)
+	}
+	for _, k := range order {
+		if _, ok := kw[k]; !ok {
+			return sortedMapKeys(kw)
+		}
+	}
+	return order
 }
 
 // MaxSteps bounds the loop iterations and macro calls of one render, so a
@@ -464,7 +484,7 @@ func (e *env) callMacroWith(off int, m *Macro, closure *scope, args []any, kw ma
 		sc.vars["kwargs"] = extraKw
 	}
 	if len(kw) > 0 {
-		for _, k := range sortedMapKeys(kw) {
+		for _, k := range e.kwKeys(kw) {
 			i := indexOf(m.Params, k)
 			switch {
 			case i < 0 && extraKw != nil:
