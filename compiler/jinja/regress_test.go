@@ -203,9 +203,9 @@ func TestKwargsCallOrder(t *testing.T) {
 	e := NewEngine()
 	for src, want := range map[string]string{
 		`{% macro m() %}{{ kwargs }}{% endmacro %}{{ m(z=1, a=2, **{'y': 3, 'b': 4}) }}`: `{'z': 1, 'a': 2, 'y': 3, 'b': 4}`,
-		`{{ dict(z=1, a=2) }}|{{ dict({'q': 0}, z=1, a=2) }}`:                               `{'z': 1, 'a': 2}|{'q': 0, 'z': 1, 'a': 2}`,
-		`{% set d = {'a': 0} %}{% do d.update(z=1, a=2, m=3) %}{{ d }}`:                      `{'a': 2, 'z': 1, 'm': 3}`,
-		`{% macro m(b) %}{{ kwargs }}{% endmacro %}{{ m(z=dict(y=1, x=2), b=1, a=2) }}`:      `{'z': {'y': 1, 'x': 2}, 'a': 2}`,
+		`{{ dict(z=1, a=2) }}|{{ dict({'q': 0}, z=1, a=2) }}`:                            `{'z': 1, 'a': 2}|{'q': 0, 'z': 1, 'a': 2}`,
+		`{% set d = {'a': 0} %}{% do d.update(z=1, a=2, m=3) %}{{ d }}`:                  `{'a': 2, 'z': 1, 'm': 3}`,
+		`{% macro m(b) %}{{ kwargs }}{% endmacro %}{{ m(z=dict(y=1, x=2), b=1, a=2) }}`:  `{'z': {'y': 1, 'x': 2}, 'a': 2}`,
 	} {
 		tpl, err := e.Parse("m.sql", src)
 		if err != nil {
