@@ -117,10 +117,15 @@ func init() {
 			return &List{Items: out}, nil
 		}),
 		"tojson": Func(func(args []any, kw map[string]any) (any, error) {
-			if err := wantArgs("tojson", args, 1, 1); err != nil {
+			// dbt's tojson(value, default=None, sort_keys=False): json.dumps
+			if err := wantArgs("tojson", args, 1, 3); err != nil {
 				return nil, err
 			}
-			return toJSON(args[0], nil)
+			s, err := dumpJSON(args[0], Truth(argN(args[1:], kw, 1, "sort_keys", false)))
+			if err != nil {
+				return argN(args[1:], kw, 0, "default", nil), nil
+			}
+			return s, nil
 		}),
 		"fromjson": Func(func(args []any, kw map[string]any) (any, error) {
 			if err := wantArgs("fromjson", args, 1, 2); err != nil {
