@@ -215,7 +215,9 @@ func (r *rewriter) text(from, to int) {
 			s = strings.TrimSuffix(s, "\n")
 		}
 	}
-	r.lastText = true
+	// text trimmed away by a -}} or -#} leaves nothing for a {{- after it
+	// to trim: the text before the tag or comment stays (Jinja's lexer)
+	r.lastText = s != ""
 	if s != "" {
 		r.pieces = append(r.pieces, piece{s: s, off: from, isText: true})
 	}
