@@ -294,8 +294,11 @@ func init() {
 				return math.Ceil(f*p) / p, nil
 			case "floor":
 				return math.Floor(f*p) / p, nil
-			case "common":
-				return math.RoundToEven(f*p) / p, nil
+			case "common": // Python's round(): an int stays an int
+				if i, _, isFloat, ok := number(v); ok && !isFloat {
+					return pyRoundInt(i, prec), nil
+				}
+				return pyRound(f, prec), nil
 			}
 			return nil, fmt.Errorf("method must be common, ceil or floor")
 		},
