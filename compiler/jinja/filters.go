@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,6 +21,27 @@ type filterFunc func(e *env, v any, args []any, kw map[string]any) (any, error)
 var filters map[string]filterFunc
 
 func filterNames() []string { return sortedMapKeys(filters) }
+
+// titleFilter is Jinja's title filter (not str.title): a word starts
+// after a run of spaces, '-', '(', '{', '[' or '<', and is capitalised.
+func titleFilter(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := true
+	for _, r := range s {
+		switch {
+		case r == '-' || r == '(' || r == '{' || r == '[' || r == '<' || unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f:
+			start = true
+			b.WriteRune(r)
+		case start:
+			start = false
+			b.WriteRune(unicode.ToUpper(r))
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
 
 func strFilter(f func(string) string) filterFunc {
 	return func(e *env, v any, args []any, kw map[string]any) (any, error) { return f(Str(v)), nil }
@@ -354,7 +376,7 @@ func init() {
 			}
 			return total, nil
 		},
-		"title": strFilter(title),
+		"title": strFilter(titleFilter),
 		"tojson": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			return toJSON(v, argN(args, kw, 0, "indent", nil))
 		},
@@ -418,7 +440,15 @@ func init() {
 			return strings.ReplaceAll(url.QueryEscape(Str(v)), "+", "%20"), nil
 		},
 		"wordcount": func(e *env, v any, args []any, kw map[string]any) (any, error) {
-			return len(strings.Fields(Str(v))), nil
+			n, in := 0, false // Jinja counts runs of \w
+			for _, r := range Str(v) {
+				w := r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r)
+				if w && !in {
+					n++
+				}
+				in = w
+			}
+			return n, nil
 		},
 		"as_bool": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			if s, ok := v.(string); ok {

@@ -24,6 +24,8 @@ var fix48Cases = []struct{ src, want string }{
 	{"{{ 5|round }}|{{ 1234|round(-1) }}|{{ 1235|round(-1) }}|{{ 1225|round(-1) }}|{{ -1225|round(-1) }}|{{ -1226|round(-2) }}|{{ 15|round(-1) }}|{{ 5|round(-1) }}|{{ true|round }}", "5|1230|1240|1220|-1220|-1200|20|0|1"},
 	{"{{ 1234.5|round(-1) }}|{{ 1250.0|round(-2) }}|{{ 1350.0|round(-2) }}|{{ -8759.115|round(2) }}|{{ 1e300|round(2) }}|{{ 123.456|round(30) }}|{{ 1.5e-10|round(12) }}", "1230.0|1200.0|1400.0|-8759.11|1e+300|123.456|1.5e-10"},
 	{"{{ 5|round(1, 'ceil') }}|{{ 2.1|round(0, 'floor') }}|{{ 2.11|round(1, 'ceil') }}|{{ 42.55|round }}|{{ 42.55|round(1, 'floor') }}", "5.0|2.0|2.2|43.0|42.5"},
+	{"{{ 'order_id'|title }}|{{ 'a.b'|title }}|{{ 'hELLO wORLD'|title }}|{{ 'x-ray (abc) [d]e <f>g {h}i'|title }}|{{ \"it's 3rd\"|title }}|{{ '  a\\tb\\nc'|title }}", "Order_id|A.b|Hello World|X-Ray (Abc) [D]e <F>g {H}i|It's 3rd|  A\tB\nC"},
+	{"{{ 'a,b c'|wordcount }}|{{ \"it's\"|wordcount }}|{{ ''|wordcount }}|{{ 'snake_case x1 2y é'|wordcount }}|{{ '--- ...'|wordcount }}", "3|2|0|4|0"},
 }
 
 func TestJinjaFix48(t *testing.T) {
