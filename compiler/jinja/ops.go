@@ -535,7 +535,7 @@ func floatOp(op string, a, b float64) (any, error) {
 		}
 		return m, nil
 	case "**":
-		return math.Pow(a, b), nil
+		return pyPow(a, b), nil
 	}
 	return nil, fmt.Errorf("unknown operator %s", op)
 }
@@ -544,7 +544,7 @@ func floatOp(op string, a, b float64) (any, error) {
 // b is negative.
 func intPow(a, b int) any {
 	if b < 0 {
-		return math.Pow(float64(a), float64(b))
+		return pyPow(float64(a), float64(b))
 	}
 	result, base := 1, a
 	for n := b; n > 0; n >>= 1 {
