@@ -33,6 +33,11 @@ func getAttr(v any, name string) any {
 		if m, ok := listMethods[name]; ok {
 			return &method{recv: v, name: name, fn: m}
 		}
+		for i, f := range t.fields {
+			if f == name && i < len(t.Items) {
+				return t.Items[i]
+			}
+		}
 		return Undefined{Name: name}
 	case *loopInfo:
 		return t.attr(name)

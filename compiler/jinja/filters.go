@@ -22,6 +22,8 @@ var filters map[string]filterFunc
 
 func filterNames() []string { return sortedMapKeys(filters) }
 
+var groupFields = []string{"grouper", "list"}
+
 // titleFilter is Jinja's title filter (not str.title): a word starts
 // after a run of spaces, '-', '(', '{', '[' or '<', and is capitalised.
 func titleFilter(s string) string {
@@ -202,20 +204,42 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			get := attrGetter(argN(args, kw, 0, "attribute", nil))
-			sorted, err := sortItems(xs, false, true, get)
+			// groupby(attribute, default=None, case_sensitive=False): items
+			// are (grouper, list) named tuples; a group's grouper is its
+			// first item's key
+			attr := attrGetter(argN(args, kw, 0, "attribute", nil))
+			def := argN(args, kw, 1, "default", nil)
+			get := attr
+			if def != nil {
+				get = func(x any) any {
+					if k := attr(x); !isUndef(k) {
+						return k
+					}
+					return def
+				}
+			}
+			caseSensitive := Truth(argN(args, kw, 2, "case_sensitive", false))
+			sorted, err := sortItems(xs, false, caseSensitive, get)
 			if err != nil {
 				return nil, err
 			}
+			fold := func(k any) any {
+				if s, ok := k.(string); ok && !caseSensitive {
+					return strings.ToLower(s)
+				}
+				return k
+			}
 			var out []any
+			var last any
 			for _, x := range sorted {
 				k := get(x)
-				if n := len(out); n > 0 && equal(out[n-1].(*List).Items[0], k) {
+				if n := len(out); n > 0 && equal(last, fold(k)) {
 					g := out[n-1].(*List).Items[1].(*List)
 					g.Items = append(g.Items, x)
 					continue
 				}
-				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true})
+				last = fold(k)
+				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true, fields: groupFields})
 			}
 			return &List{Items: out}, nil
 		},
@@ -631,4 +655,9 @@ func extremumFilter(name string, sign int) filterFunc {
 		}
 		return best, nil
 	}
+}
+
+func isUndef(v any) bool {
+	_, ok := v.(Undefined)
+	return ok
 }

@@ -28,6 +28,11 @@ var fix48Cases = []struct{ src, want string }{
 	{"{{ 'a,b c'|wordcount }}|{{ \"it's\"|wordcount }}|{{ ''|wordcount }}|{{ 'snake_case x1 2y é'|wordcount }}|{{ '--- ...'|wordcount }}", "3|2|0|4|0"},
 	{"{{ 1.07 ** 30 }}|{{ 1.001 ** 365 }}|{{ 1.05 ** 12 }}|{{ 2 ** -1 }}|{{ 2.0 ** 0.5 }}|{{ 10 ** -3 }}|{{ 1.5 ** -7 }}|{{ (-1.5) ** 3 }}|{{ 0.0 ** 2 }}|{{ 2.5 ** 0 }}", "7.612255042662042|1.4402513134295205|1.79585632602213|0.5|1.4142135623730951|0.001|0.05852766346593507|-3.375|0.0|1.0"},
 	{"{{ 1.0001 ** 10000 }}|{{ 3.7 ** 2.2 }}|{{ 100 ** 0.25 }}|{{ 1.1 ** 1.1 }}|{{ 9.0 ** 0.5 }}|{{ 2 ** 0.5 }}", "2.7181459268249255|17.784587354193263|3.1622776601683795|1.1105342410545758|3.0|1.4142135623730951"},
+	{"{% for g in [{'t': 'a'}, {'t': 'b'}, {'t': 'a'}]|groupby('t') %}{{ g.grouper }}={{ g.list|length }};{% endfor %}", "a=2;b=1;"},
+	{"{% for k, v in [{'t': 'a'}, {'t': 'b'}, {'t': 'a'}]|groupby('t') %}{{ k }}={{ v|length }};{% endfor %}{{ ([{'t': 1}]|groupby('t'))[0] }}", "a=2;b=1;(1, [{'t': 1}])"},
+	{"{% for g in [{'t': 'B'}, {'t': 'b'}, {'t': 'a'}]|groupby('t') %}{{ g.grouper }}={{ g.list|length }};{% endfor %}|{% for g in [{'t': 'B'}, {'t': 'b'}, {'t': 'a'}]|groupby('t', case_sensitive=true) %}{{ g.grouper }}={{ g.list|length }};{% endfor %}", "a=1;B=2;|B=1;a=1;b=1;"},
+	{"{% for g in [{'t': 'x'}, {'u': 1}, {'t': 'y'}]|groupby('t', default='x') %}{{ g.grouper }}={{ g.list|length }};{% endfor %}", "x=2;y=1;"},
+	{"{% for g in [{'t': 'x'}, {'t': 'a'}]|groupby('t') %}{{ g[0] }}{{ g.list[0].t }}{% endfor %}", "aaxx"},
 }
 
 func TestJinjaFix48(t *testing.T) {
