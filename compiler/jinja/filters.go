@@ -551,6 +551,9 @@ func defaultFilter(e *env, v any, args []any, kw map[string]any) (any, error) {
 }
 
 func mapFilter(e *env, v any, args []any, kw map[string]any) (any, error) {
+	if !Truth(v) {
+		return &List{}, nil // Jinja maps a false value (none) to nothing
+	}
 	xs, err := iterable("map", v)
 	if err != nil {
 		return nil, err
@@ -587,6 +590,9 @@ func mapFilter(e *env, v any, args []any, kw map[string]any) (any, error) {
 
 func selectFilter(reject, attr bool) filterFunc {
 	return func(e *env, v any, args []any, kw map[string]any) (any, error) {
+		if !Truth(v) {
+			return &List{}, nil // as Jinja: a false value (none) selects nothing
+		}
 		xs, err := iterable("select", v)
 		if err != nil {
 			return nil, err

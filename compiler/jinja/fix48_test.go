@@ -33,6 +33,7 @@ var fix48Cases = []struct{ src, want string }{
 	{"{% for g in [{'t': 'B'}, {'t': 'b'}, {'t': 'a'}]|groupby('t') %}{{ g.grouper }}={{ g.list|length }};{% endfor %}|{% for g in [{'t': 'B'}, {'t': 'b'}, {'t': 'a'}]|groupby('t', case_sensitive=true) %}{{ g.grouper }}={{ g.list|length }};{% endfor %}", "a=1;B=2;|B=1;a=1;b=1;"},
 	{"{% for g in [{'t': 'x'}, {'u': 1}, {'t': 'y'}]|groupby('t', default='x') %}{{ g.grouper }}={{ g.list|length }};{% endfor %}", "x=2;y=1;"},
 	{"{% for g in [{'t': 'x'}, {'t': 'a'}]|groupby('t') %}{{ g[0] }}{{ g.list[0].t }}{% endfor %}", "aaxx"},
+	{"{{ none|map('upper')|list }}|{{ none|select|list }}|{{ none|selectattr('x')|list }}|{{ none|reject|list }}|{{ none|rejectattr('x')|list }}|{{ ''|map('upper')|list }}|{{ 0|select|list }}|{{ missing|map('upper')|list }}|{{ none|map(attribute='x')|join(',') }}", "[]|[]|[]|[]|[]|[]|[]|[]|"},
 }
 
 func TestJinjaFix48(t *testing.T) {
