@@ -34,6 +34,9 @@ var fix48Cases = []struct{ src, want string }{
 	{"{% for g in [{'t': 'x'}, {'u': 1}, {'t': 'y'}]|groupby('t', default='x') %}{{ g.grouper }}={{ g.list|length }};{% endfor %}", "x=2;y=1;"},
 	{"{% for g in [{'t': 'x'}, {'t': 'a'}]|groupby('t') %}{{ g[0] }}{{ g.list[0].t }}{% endfor %}", "aaxx"},
 	{"{{ none|map('upper')|list }}|{{ none|select|list }}|{{ none|selectattr('x')|list }}|{{ none|reject|list }}|{{ none|rejectattr('x')|list }}|{{ ''|map('upper')|list }}|{{ 0|select|list }}|{{ missing|map('upper')|list }}|{{ none|map(attribute='x')|join(',') }}", "[]|[]|[]|[]|[]|[]|[]|[]|"},
+	{"{% set s | trim %}  abc  {% endset %}[{{ s }}]", "[abc]"},
+	{"{% set s | trim | upper | replace('B', 'x') %}  abc  {% endset %}[{{ s }}]", "[AxC]"},
+	{"{% set s | indent(2) %}a\nb{% endset %}{{ s }}", "a\n  b"},
 }
 
 func TestJinjaFix48(t *testing.T) {

@@ -51,7 +51,8 @@ type (
 	setItem struct {
 		off     int
 		targets []target
-		value   expr // nil: {% set x %}...{% endset %}
+		value   expr          // nil: {% set x %}...{% endset %}
+		filters []*filterExpr // {% set x | f %}...{% endset %}
 	}
 	filterItem struct {
 		off   int

@@ -60,6 +60,14 @@ func (r *rewriter) parseSet(from, to int) (*setItem, error) {
 		}
 	} else if len(targets) > 1 || targets[0].attr != "" {
 		return nil, r.errAt(p.peek().off, "expected '=' after the variable names")
+	} else {
+		for p.accept(tOp, "|") { // {% set x | upper %}...{% endset %}
+			f, perr := p.parseFilterCall(nil)
+			if perr != nil {
+				return nil, r.posErr(perr)
+			}
+			it.filters = append(it.filters, f)
+		}
 	}
 	if perr := p.end(); perr != nil {
 		if it.value == nil {

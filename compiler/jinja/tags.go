@@ -375,7 +375,15 @@ func (n *setNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 		if perr != nil {
 			return perr
 		}
-		e.sc.set(it.targets[0].name, b.String())
+		var v any = b.String()
+		for _, f := range it.filters {
+			e.src = src
+			var err error
+			if v, err = f.apply(e, v); err != nil {
+				return fail(src, err, f.off)
+			}
+		}
+		e.sc.set(it.targets[0].name, v)
 		return nil
 	}
 	e.src = src
