@@ -37,6 +37,8 @@ var fix48Cases = []struct{ src, want string }{
 	{"{% set s | trim %}  abc  {% endset %}[{{ s }}]", "[abc]"},
 	{"{% set s | trim | upper | replace('B', 'x') %}  abc  {% endset %}[{{ s }}]", "[AxC]"},
 	{"{% set s | indent(2) %}a\nb{% endset %}{{ s }}", "a\n  b"},
+	{"{% set j = joiner(', ') %}{% for x in [1, 2, 3] %}{{ j() }}{{ x }}{% endfor %}|{% set k = joiner() %}{{ k() }}{{ k() }}{{ k() }}", "1, 2, 3|, , "},
+	{"{% set c = cycler('a', 'b') %}{% for x in [1, 2, 3] %}{{ c.next() }}{% endfor %}{{ c.current }}{% do c.reset() %}{{ c.current }}{{ c.next() }}{{ c.items }}", "ababaa('a', 'b')"},
 }
 
 func TestJinjaFix48(t *testing.T) {
