@@ -49,6 +49,25 @@ func strFilter(f func(string) string) filterFunc {
 	return func(e *env, v any, args []any, kw map[string]any) (any, error) { return f(Str(v)), nil }
 }
 
+// multiAttrGetter is sort's key for attribute='a,b': the list of the
+// attributes' values (strings lowered unless caseSensitive).
+func multiAttrGetter(attrs string, caseSensitive bool) func(any) any {
+	var gets []func(any) any
+	for _, a := range strings.Split(attrs, ",") {
+		gets = append(gets, attrGetter(a))
+	}
+	return func(x any) any {
+		out := make([]any, len(gets))
+		for i, g := range gets {
+			out[i] = g(x)
+			if s, ok := out[i].(string); ok && !caseSensitive {
+				out[i] = strings.ToLower(s)
+			}
+		}
+		return &List{Items: out}
+	}
+}
+
 // attrGetter returns a function reading a (dotted) attribute, or identity.
 func attrGetter(attr any) func(any) any {
 	if attr == nil {
@@ -377,10 +396,14 @@ func init() {
 				return nil, err
 			}
 			var key func(any) any
+			caseSensitive := Truth(argN(args, kw, 1, "case_sensitive", false))
 			if a := argN(args, kw, 2, "attribute", nil); a != nil {
 				key = attrGetter(a)
+				if s, ok := a.(string); ok && strings.Contains(s, ",") {
+					key = multiAttrGetter(s, caseSensitive)
+				}
 			}
-			sorted, err := sortItems(xs, Truth(argN(args, kw, 0, "reverse", false)), Truth(argN(args, kw, 1, "case_sensitive", false)), key)
+			sorted, err := sortItems(xs, Truth(argN(args, kw, 0, "reverse", false)), caseSensitive, key)
 			return &List{Items: sorted}, err
 		},
 		"string":    strFilter(func(s string) string { return s }),

@@ -39,6 +39,7 @@ var fix48Cases = []struct{ src, want string }{
 	{"{% set s | indent(2) %}a\nb{% endset %}{{ s }}", "a\n  b"},
 	{"{% set j = joiner(', ') %}{% for x in [1, 2, 3] %}{{ j() }}{{ x }}{% endfor %}|{% set k = joiner() %}{{ k() }}{{ k() }}{{ k() }}", "1, 2, 3|, , "},
 	{"{% set c = cycler('a', 'b') %}{% for x in [1, 2, 3] %}{{ c.next() }}{% endfor %}{{ c.current }}{% do c.reset() %}{{ c.current }}{{ c.next() }}{{ c.items }}", "ababaa('a', 'b')"},
+	{"{{ [{'t': 'b', 'n': 1}, {'t': 'a', 'n': 2}]|sort(attribute='t,n')|map(attribute='n')|list }}|{{ [{'t': 'b', 'n': 1}, {'t': 'B', 'n': 0}, {'t': 'a', 'n': 2}]|sort(attribute='t,n')|map(attribute='n')|list }}|{{ [{'t': 'b', 'n': 1}, {'t': 'B', 'n': 0}, {'t': 'a', 'n': 2}]|sort(attribute='t,n', case_sensitive=true, reverse=true)|map(attribute='n')|list }}", "[2, 1]|[2, 0, 1]|[1, 2, 0]"},
 }
 
 func TestJinjaFix48(t *testing.T) {
