@@ -40,6 +40,11 @@ var fix48Cases = []struct{ src, want string }{
 	{"{% set j = joiner(', ') %}{% for x in [1, 2, 3] %}{{ j() }}{{ x }}{% endfor %}|{% set k = joiner() %}{{ k() }}{{ k() }}{{ k() }}", "1, 2, 3|, , "},
 	{"{% set c = cycler('a', 'b') %}{% for x in [1, 2, 3] %}{{ c.next() }}{% endfor %}{{ c.current }}{% do c.reset() %}{{ c.current }}{{ c.next() }}{{ c.items }}", "ababaa('a', 'b')"},
 	{"{{ [{'t': 'b', 'n': 1}, {'t': 'a', 'n': 2}]|sort(attribute='t,n')|map(attribute='n')|list }}|{{ [{'t': 'b', 'n': 1}, {'t': 'B', 'n': 0}, {'t': 'a', 'n': 2}]|sort(attribute='t,n')|map(attribute='n')|list }}|{{ [{'t': 'b', 'n': 1}, {'t': 'B', 'n': 0}, {'t': 'a', 'n': 2}]|sort(attribute='t,n', case_sensitive=true, reverse=true)|map(attribute='n')|list }}", "[2, 1]|[2, 0, 1]|[1, 2, 0]"},
+	{"{{ 'a=b'.partition('=') }}|{{ 'ab'.removeprefix('a') }}|{{ 'ab'.removesuffix('b') }}|{{ 'a=b=c'.rpartition('=') }}|{{ 'abc'.partition('x') }}|{{ 'abc'.rpartition('x') }}", "('a', '=', 'b')|b|a|('a=b', '=', 'c')|('abc', '', '')|('', '', 'abc')"},
+	{"{{ 'abc'.find('c', 1) }}|{{ 'abcabc'.find('a', 1) }}|{{ 'abcabc'.find('a', -3) }}|{{ 'abcabc'.find('a', 1, 3) }}|{{ 'abc'.find('', 3) }}|{{ 'abc'.find('', 4) }}|{{ 'abcabc'.rfind('a', 0, 4) }}|{{ 'éabcé'.find('é', 1) }}|{{ 'abc'.find('b', none, 2) }}", "2|3|3|-1|3|-1|3|4|1"},
+	{"{{ 'aaa'.count('a', 1) }}|{{ 'abc'.count('') }}|{{ 'abc'.count('', 1) }}|{{ 'abc'.count('', 5) }}|{{ 'abcab'.index('b', 2) }}|{{ 'abcab'.rindex('b', 0, 3) }}|{{ 'abab'.count('ab', 0, -1) }}", "2|4|3|0|4|1|1"},
+	{"{{ '12'.isdecimal() }}|{{ '½'.isnumeric() }}|{{ '1.5'.isdecimal() }}|{{ 'Hello World'.istitle() }}|{{ 'Hello world'.istitle() }}|{{ ''.istitle() }}|{{ '1A'.istitle() }}|{{ 'a_1'.isidentifier() }}|{{ '1a'.isidentifier() }}|{{ ''.isidentifier() }}", "True|True|False|True|False|False|True|True|False|False"},
+	{"{{ 'a\\tb\\tc'.expandtabs() }}|{{ 'ab\\tc'.expandtabs(4) }}|{{ 'a\\n\\tb'.expandtabs(2) }}", "a       b       c|ab  c|a\n  b"},
 }
 
 func TestJinjaFix48(t *testing.T) {
