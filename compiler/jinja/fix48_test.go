@@ -45,6 +45,11 @@ var fix48Cases = []struct{ src, want string }{
 	{"{{ 'aaa'.count('a', 1) }}|{{ 'abc'.count('') }}|{{ 'abc'.count('', 1) }}|{{ 'abc'.count('', 5) }}|{{ 'abcab'.index('b', 2) }}|{{ 'abcab'.rindex('b', 0, 3) }}|{{ 'abab'.count('ab', 0, -1) }}", "2|4|3|0|4|1|1"},
 	{"{{ '12'.isdecimal() }}|{{ '½'.isnumeric() }}|{{ '1.5'.isdecimal() }}|{{ 'Hello World'.istitle() }}|{{ 'Hello world'.istitle() }}|{{ ''.istitle() }}|{{ '1A'.istitle() }}|{{ 'a_1'.isidentifier() }}|{{ '1a'.isidentifier() }}|{{ ''.isidentifier() }}", "True|True|False|True|False|False|True|True|False|False"},
 	{"{{ 'a\\tb\\tc'.expandtabs() }}|{{ 'ab\\tc'.expandtabs(4) }}|{{ 'a\\n\\tb'.expandtabs(2) }}", "a       b       c|ab  c|a\n  b"},
+	{"select\r\n{%- for c in ['a', 'b'] %}\r\n  {{ c }}\r\n{%- endfor %}\r\nfrom t", "select\n  a\n  b\nfrom t"},
+	{"{% set s %}\r\na\r\n{% endset %}{{ s|length }}|{{ \"x\r\ny\rz\"|length }}", "3|5"},
+	{"a\rb\r{% raw %}\r\nq\r\n{% endraw %}\r\nz\r", "a\nb\n\nq\n\nz"},
+	{"{{ \"a\\\r\nb\" }}\r\n\r", "ab\n"},
+	{"x\r\n{#- c\r\n -#}\r\ny\r\n  {%- if 1 %}\r\nz{% endif %}\r", "xy\nz"},
 }
 
 func TestJinjaFix48(t *testing.T) {

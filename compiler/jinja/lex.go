@@ -158,6 +158,12 @@ func lexString(src string, i, to int) (string, int, *posError) {
 		if c == q {
 			return b.String(), i + 1, nil
 		}
+		if c == '\r' { // Jinja reads \r\n and a lone \r as \n
+			c = '\n'
+			if i+1 < to && src[i+1] == '\n' {
+				i++
+			}
+		}
 		if c != '\\' || i+1 >= to {
 			b.WriteByte(c)
 			i++
@@ -178,6 +184,10 @@ func lexString(src string, i, to int) (string, int, *posError) {
 			b.WriteByte(e)
 		case '\n':
 			// line continuation
+		case '\r':
+			if i < to && src[i] == '\n' {
+				i++
+			}
 		case 'x', 'u', 'U':
 			n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[e]
 			if i+n <= to {

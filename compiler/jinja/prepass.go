@@ -208,13 +208,10 @@ func (r *rewriter) text(from, to int) {
 		s = t
 		r.trimNext = false
 	}
+	s = normalizeNewlines(s)
 	if to == len(r.src) {
 		// like Jinja, drop a single trailing newline of the template
-		if strings.HasSuffix(s, "\r\n") {
-			s = s[:len(s)-2]
-		} else {
-			s = strings.TrimSuffix(s, "\n")
-		}
+		s = strings.TrimSuffix(s, "\n")
 	}
 	// text trimmed away by a -}} or -#} leaves nothing for a {{- after it
 	// to trim: the text before the tag or comment stays (Jinja's lexer)
@@ -222,6 +219,15 @@ func (r *rewriter) text(from, to int) {
 	if s != "" {
 		r.pieces = append(r.pieces, piece{s: s, off: from, isText: true})
 	}
+}
+
+// normalizeNewlines turns \r\n and a lone \r into \n, as Jinja's lexer
+// does to the whole template.
+func normalizeNewlines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // trimLeft applies a {%- or {{- to the text before it.

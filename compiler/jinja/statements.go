@@ -218,6 +218,7 @@ func (r *rewriter) raw(start, from int, rt bool) (int, error) {
 	if k := end + 2; k < len(r.src) && r.src[k] == '-' {
 		content = strings.TrimRight(content, spaceChars)
 	}
+	content = normalizeNewlines(content)
 	if content != "" {
 		// not isText: {%- after {% endraw %} must not trim it
 		r.pieces = append(r.pieces, piece{off: start, print: &exprItem{off: start, x: &constExpr{off: start, v: content}}})
