@@ -239,6 +239,8 @@ type loopInfo struct {
 	depth  int
 	last   any // previous value seen by loop.changed()
 	seen   bool
+	// recurse renders a recursive loop's body for other items: loop(items)
+	recurse func(any) (any, error)
 }
 
 func (l *loopInfo) attr(name string) any {

@@ -50,6 +50,12 @@ var fix48Cases = []struct{ src, want string }{
 	{"a\rb\r{% raw %}\r\nq\r\n{% endraw %}\r\nz\r", "a\nb\n\nq\n\nz"},
 	{"{{ \"a\\\r\nb\" }}\r\n\r", "ab\n"},
 	{"x\r\n{#- c\r\n -#}\r\ny\r\n  {%- if 1 %}\r\nz{% endif %}\r", "xy\nz"},
+	{"{% set tree = [{'n': 'a', 'c': [{'n': 'b', 'c': []}]}] %}{% for i in tree recursive %}{{ i.n }}{{ loop(i.c) }}{% endfor %}", "ab"},
+	{"{% set tree = [{'n': 'a', 'c': [{'n': 'b', 'c': [{'n': 'c', 'c': []}]}, {'n': 'd', 'c': []}]}, {'n': 'e', 'c': []}] %}<ul>{% for i in tree recursive %}<li>{{ loop.depth }}{{ loop.depth0 }}{{ i.n }}{{ loop.index }}/{{ loop.length }}{% if i.c %}<ul>{{ loop(i.c) }}</ul>{% endif %}</li>{% endfor %}</ul>", "<ul><li>10a1/2<ul><li>21b1/2<ul><li>32c1/1</li></ul></li><li>21d2/2</li></ul></li><li>10e2/2</li></ul>"},
+	{"{% set tree = [{'n': 'a', 'c': [{'n': 'b', 'c': []}, {'n': 'x', 'c': []}]}] %}{% for i in tree if i.n != 'x' recursive %}{{ i.n }}{{ loop(i.c) }}{% else %}E{% endfor %}", "abE"},
+	{"{% for i in [1] %}{% for j in [1] %}{{ loop.depth }}{% endfor %}{% endfor %}", "1"},
+	{"{% for x in range(3) %}{% break %}{% else %}else{% endfor %}|{% for x in range(3) %}{% if x < 2 %}{% continue %}{% endif %}{% else %}else{% endfor %}|{% for x in range(3) %}{% continue %}{% else %}else{% endfor %}", "else||else"},
+	{"{% set x = 1 %}{% for i in [[1, [2]]] recursive %}{% set x = 5 %}{{ i[0] if i is sequence else i }}{{ loop(i[1]) if i is sequence else '' }}{% endfor %}{{ x }}", "121"},
 }
 
 func TestJinjaFix48(t *testing.T) {

@@ -43,10 +43,11 @@ type (
 		x   expr
 	}
 	forItem struct {
-		off     int
-		targets []target
-		iter    expr
-		cond    expr
+		off       int
+		targets   []target
+		iter      expr
+		cond      expr
+		recursive bool // loop(items) renders the body again for items
 	}
 	setItem struct {
 		off     int

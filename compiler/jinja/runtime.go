@@ -120,7 +120,6 @@ type env struct {
 	ctx    *pongo2.ExecutionContext
 	frame  *macroFrame // the innermost macro call
 	depth  int
-	loops  int
 	caller *Pos            // call site of Engine.Call, when no template is running
 	pkg    string          // the package of the running macro: its macros come first
 	used   map[string]bool // engine macros called, for Output.Macros
@@ -320,6 +319,11 @@ func (e *env) call(off int, fn any, args []any, kw map[string]any) (any, error) 
 		return e.callMacro(off, f, nil, args, kw)
 	case *boundMacro:
 		return e.callMacro(off, f.m, f.closure, args, kw)
+	case *loopInfo:
+		if f.recurse == nil || len(args) != 1 {
+			return nil, fmt.Errorf("loop(items) is only for a recursive loop ({%% for x in xs recursive %%}), with one argument")
+		}
+		return f.recurse(args[0])
 	case CallableAt:
 		return f.CallAt(e.pos(off), args, kw)
 	case Callable:

@@ -29,9 +29,7 @@ func (r *rewriter) parseFor(start, from, to int) (*forItem, error) {
 			return nil, r.posErr(perr)
 		}
 	}
-	if t := p.peek(); t.is(tName, "recursive") {
-		return nil, r.errAt(t.off, "recursive loops are not supported")
-	}
+	it.recursive = p.accept(tName, "recursive")
 	if perr := p.end(); perr != nil {
 		return nil, r.posErr(perr)
 	}

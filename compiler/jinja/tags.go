@@ -249,6 +249,14 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	if err != nil {
 		return fail(src, err, it.iter.offset())
 	}
+	return n.iterate(ctx, w, e, it, e.sc, v, 1)
+}
+
+// iterate runs the loop over v with its iterations' scopes under outer;
+// depth is loop.depth (1, and one more for each loop(...) of a recursive
+// loop).
+func (n *forNode) iterate(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter, e *env, it *forItem, outer *scope, v any, depth int) *pongo2.Error {
+	src := e.prog.src
 	items, ok := seq(v)
 	if !ok {
 		return fail(src, errorf(it.iter.offset(), "cannot loop over a %s value", typeName(v)), it.off)
@@ -261,7 +269,7 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 			if err := e.step(); err != nil {
 				return fail(src, err, it.off)
 			}
-			sc := &scope{parent: saved}
+			sc := &scope{parent: outer}
 			if err := bindTargets(sc, it.targets, x); err != nil {
 				return fail(src, err, it.off)
 			}
@@ -278,36 +286,51 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	} else if l, ok := v.(*List); ok {
 		items = append([]any(nil), l.Items...) // the body may append to the list
 	}
-	if len(items) == 0 {
-		if n.orElse != nil {
-			e.sc = &scope{parent: saved} // Jinja2 scopes the else block
-			return n.orElse.Execute(ctx, w)
-		}
-		return nil
-	}
-	e.loops++
-	defer func() { e.loops-- }()
-	loop := &loopInfo{items: items, depth: e.loops}
-	for i, x := range items {
-		if err := e.step(); err != nil {
-			return fail(src, err, it.off)
-		}
-		sc := &scope{vars: make(map[string]any, len(it.targets)+1), parent: saved}
-		if err := bindTargets(sc, it.targets, x); err != nil {
-			return fail(src, err, it.off)
-		}
-		loop.index0 = i
-		sc.vars["loop"] = loop
-		e.sc = sc
-		if perr := n.body.Execute(ctx, w); perr != nil {
-			if sig, ok := unwrapPongo(perr).(loopSignal); ok {
-				if sig.brk {
-					break
+	// as Jinja, the else block runs unless an iteration ran to its end (a
+	// break or continue in every iteration leaves it to run)
+	completed := false
+	if len(items) > 0 {
+		loop := &loopInfo{items: items, depth: depth}
+		if it.recursive {
+			prog := e.prog
+			loop.recurse = func(v any) (any, error) {
+				var b strings.Builder
+				savedSrc, savedProg := e.src, e.prog
+				e.prog = prog
+				perr := n.iterate(ctx, &b, e, it, outer, v, depth+1)
+				e.src, e.prog = savedSrc, savedProg
+				if perr != nil {
+					return nil, unwrapPongo(perr)
 				}
-				continue
+				return b.String(), nil
 			}
-			return perr
 		}
+		for i, x := range items {
+			if err := e.step(); err != nil {
+				return fail(src, err, it.off)
+			}
+			sc := &scope{vars: make(map[string]any, len(it.targets)+1), parent: outer}
+			if err := bindTargets(sc, it.targets, x); err != nil {
+				return fail(src, err, it.off)
+			}
+			loop.index0 = i
+			sc.vars["loop"] = loop
+			e.sc = sc
+			if perr := n.body.Execute(ctx, w); perr != nil {
+				if sig, ok := unwrapPongo(perr).(loopSignal); ok {
+					if sig.brk {
+						break
+					}
+					continue
+				}
+				return perr
+			}
+			completed = true
+		}
+	}
+	if !completed && n.orElse != nil {
+		e.sc = &scope{parent: outer} // Jinja2 scopes the else block
+		return n.orElse.Execute(ctx, w)
 	}
 	return nil
 }
