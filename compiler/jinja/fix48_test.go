@@ -56,6 +56,10 @@ var fix48Cases = []struct{ src, want string }{
 	{"{% for i in [1] %}{% for j in [1] %}{{ loop.depth }}{% endfor %}{% endfor %}", "1"},
 	{"{% for x in range(3) %}{% break %}{% else %}else{% endfor %}|{% for x in range(3) %}{% if x < 2 %}{% continue %}{% endif %}{% else %}else{% endfor %}|{% for x in range(3) %}{% continue %}{% else %}else{% endfor %}", "else||else"},
 	{"{% set x = 1 %}{% for i in [[1, [2]]] recursive %}{% set x = 5 %}{{ i[0] if i is sequence else i }}{{ loop(i[1]) if i is sequence else '' }}{% endfor %}{{ x }}", "121"},
+	{"{% with a = 1 %}{{ a }}{% endwith %}", "1"},
+	{"{% set a = 5 %}{% with a = 1, b = a %}{{ a }}{{ b }}{% set a = 7 %}{{ a }}{% endwith %}{{ a }}{{ b }}", "1575"},
+	{"{% with %}{% set q = 1 %}{{ q }}{% endwith %}[{{ q }}]", "1[]"},
+	{"{% for i in [1, 2] %}{% with x = i * 2 %}{{ x }}{% if x > 2 %}{% break %}{% endif %}{% endwith %}{% endfor %}", "24"},
 }
 
 func TestJinjaFix48(t *testing.T) {

@@ -59,6 +59,11 @@ type (
 		off   int
 		chain []*filterExpr
 	}
+	// withItem is {% with a = x, b = y %}: values evaluated outside
+	withItem struct {
+		names  []target
+		values []expr
+	}
 	// seqItem is a run of literal text and printed values.
 	seqItem struct{ parts []seqPart }
 	seqPart struct {
@@ -368,7 +373,7 @@ const maxBlocks = 100
 // knownTags are the statements mart templates understand.
 var knownTags = []string{"if", "elif", "else", "endif", "for", "endfor", "set", "endset", "do", "macro", "endmacro",
 	"test", "endtest", "materialization", "endmaterialization", "raw", "endraw", "snapshot", "endsnapshot",
-	"docs", "enddocs", "filter", "endfilter", "break", "continue", "call", "endcall"}
+	"docs", "enddocs", "filter", "endfilter", "break", "continue", "call", "endcall", "with", "endwith"}
 
 func (r *rewriter) tag(start int) (int, error) {
 	bs, be, next, lt, rt, err := r.scan(start, "%}")
@@ -488,7 +493,14 @@ func (r *rewriter) tag(start int) (int, error) {
 		}
 		r.blocks = append(r.blocks, block{name: "call", off: start})
 		r.emitTag(start, "call", r.item(it))
-	case "include", "extends", "block", "import", "from", "with", "autoescape", "trans":
+	case "with":
+		it, err := r.parseWith(rest, be)
+		if err != nil {
+			return 0, err
+		}
+		r.blocks = append(r.blocks, block{name: "with", off: start})
+		r.emitTag(start, "with", r.item(it))
+	case "include", "extends", "block", "import", "from", "autoescape", "trans":
 		return 0, r.errAt(start, "{%% %s %%} is not supported in mart templates: put shared SQL in a {%% macro %%} under macros/", name)
 	default:
 		if strings.HasPrefix(name, "end") {

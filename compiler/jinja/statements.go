@@ -170,6 +170,35 @@ func (r *rewriter) parseFilterBlock(from, to int) (*filterItem, error) {
 	return it, nil
 }
 
+func (r *rewriter) parseWith(from, to int) (*withItem, error) {
+	p, perr := newParser(r.src, from, to)
+	if perr != nil {
+		return nil, r.posErr(perr)
+	}
+	it := &withItem{}
+	for p.peek().kind != tEOF {
+		if len(it.names) > 0 {
+			if perr := p.expectOp(",", " between the assignments of {% with %}"); perr != nil {
+				return nil, r.posErr(perr)
+			}
+		}
+		t := p.next()
+		if t.kind != tName || keywords[t.s] {
+			return nil, r.errAt(t.off, "expected a variable name, got %s", t.describe())
+		}
+		if perr := p.expectOp("=", " after the variable name"); perr != nil {
+			return nil, r.posErr(perr)
+		}
+		x, perr := p.parseExpr()
+		if perr != nil {
+			return nil, r.posErr(perr)
+		}
+		it.names = append(it.names, target{off: t.off, name: t.s})
+		it.values = append(it.values, x)
+	}
+	return it, nil
+}
+
 // findEnd finds {% end<name> %} after from; it returns where that tag
 // starts and ends.
 func (r *rewriter) findEnd(from int, name string) (int, int, bool, bool) {

@@ -16,7 +16,7 @@ import (
 func init() {
 	pongo2.SetAutoescape(false)
 	for name, fn := range map[string]pongo2.TagParser{"if": parseIf, "for": parseFor, "set": parseSet,
-		"macro": parseMacro, "filter": parseFilterTag} {
+		"macro": parseMacro, "filter": parseFilterTag, "with": parseWith} {
 		mustTag(pongo2.ReplaceTag(name, fn))
 	}
 	for name, fn := range map[string]pongo2.TagParser{"seq": parseSeq, "do": parseDo, "setblock": parseSet,
@@ -536,6 +536,51 @@ func (n *filterNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWrit
 	}
 	w.WriteString(Str(v))
 	return nil
+}
+
+// withNode is {% with a = x %}...{% endwith %}: the body sees the names in
+// a scope of its own.
+type withNode struct {
+	idx  int // item: *withItem
+	body *pongo2.NodeWrapper
+}
+
+func parseWith(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
+	_, it, idx, err := itemOf(start, args)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := it.(*withItem); !ok {
+		return nil, args.Error("malformed mart tag", start)
+	}
+	n := &withNode{idx: idx}
+	if n.body, _, err = doc.WrapUntilTag("endwith"); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *withNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
+	e := envOf(ctx)
+	it, perr := item[*withItem](e, n.idx)
+	if perr != nil {
+		return perr
+	}
+	src := e.prog.src
+	saved := e.sc
+	sc := &scope{vars: make(map[string]any, len(it.names)), parent: saved}
+	for i, x := range it.values { // evaluated in the enclosing scope, as Jinja's
+		e.src = src
+		v, err := x.eval(e)
+		if err != nil {
+			return fail(src, err, x.offset())
+		}
+		sc.vars[it.names[i].name] = v
+	}
+	e.sc = sc
+	perr = n.body.Execute(ctx, w)
+	e.sc = saved
+	return perr
 }
 
 // loopControlNode is {% break %} or {% continue %}.
