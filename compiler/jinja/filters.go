@@ -137,7 +137,7 @@ func init() {
 		"capitalize": strFilter(capitalize),
 		"center": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			w, _ := toInt(argN(args, kw, 0, "width", 80))
-			return formatSpec(Str(v), "^"+strconv.Itoa(w))
+			return pyCenter(Str(v), min(w, maxLen), " "), nil
 		},
 		"count":   lengthFilter,
 		"length":  lengthFilter,

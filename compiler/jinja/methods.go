@@ -635,20 +635,21 @@ func capitalize(s string) string {
 }
 
 func title(s string) string {
+	// Python's str.title: a cased letter after an uncased character starts
+	// a word ("3rd" -> "3Rd", "it's" -> "It'S")
 	var b strings.Builder
-	prevLetter := false
+	prevCased := false
 	for _, r := range s {
-		if unicode.IsLetter(r) {
-			if prevLetter {
-				b.WriteRune(unicode.ToLower(r))
-			} else {
-				b.WriteRune(unicode.ToUpper(r))
-			}
-			prevLetter = true
-		} else {
+		cased := unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
+		switch {
+		case !cased:
 			b.WriteRune(r)
-			prevLetter = unicode.IsDigit(r) || r == '\''
+		case prevCased:
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(unicode.ToTitle(r))
 		}
+		prevCased = cased
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // More of Python's str methods, and find/rfind/index/rindex/count with
@@ -15,6 +16,35 @@ func init() {
 	for _, name := range []string{"find", "rfind", "index", "rindex", "count"} {
 		strMethods[name] = searchMethod(name)
 	}
+	strMethods["center"] = strMethod(func(s string, args []any, kw map[string]any) (any, error) {
+		if err := wantArgs("center", args, 1, 2); err != nil {
+			return nil, err
+		}
+		w, _ := toInt(args[0])
+		fill := " "
+		if len(args) > 1 {
+			fill = Str(args[1])
+		}
+		if utf8.RuneCountInString(fill) != 1 {
+			return nil, fmt.Errorf("the fill character must be exactly one character long")
+		}
+		return pyCenter(s, w, fill), nil
+	})
+	strMethods["zfill"] = strMethod(func(s string, args []any, kw map[string]any) (any, error) {
+		if err := wantArgs("zfill", args, 1, 1); err != nil {
+			return nil, err
+		}
+		w, _ := toInt(args[0])
+		n := utf8.RuneCountInString(s)
+		if w <= n {
+			return s, nil
+		}
+		sign := ""
+		if s != "" && (s[0] == '+' || s[0] == '-') {
+			sign, s = s[:1], s[1:]
+		}
+		return sign + strings.Repeat("0", w-n) + s, nil
+	})
 	strMethods["partition"] = partitionMethod("partition", false)
 	strMethods["rpartition"] = partitionMethod("rpartition", true)
 	strMethods["removeprefix"] = strMethod(func(s string, args []any, kw map[string]any) (any, error) {
@@ -202,4 +232,15 @@ func partitionMethod(name string, last bool) methodFunc {
 		}
 		return &List{Items: out, Tuple: true}, nil
 	})
+}
+
+// pyCenter is Python's str.center: the odd space goes left when the width
+// is odd.
+func pyCenter(s string, width int, fill string) string {
+	marg := width - utf8.RuneCountInString(s)
+	if marg <= 0 {
+		return s
+	}
+	left := marg/2 + (marg & width & 1)
+	return strings.Repeat(fill, left) + s + strings.Repeat(fill, marg-left)
 }

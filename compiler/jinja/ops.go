@@ -524,7 +524,7 @@ func floatOp(op string, a, b float64) (any, error) {
 		if b == 0 {
 			return nil, fmt.Errorf("float floor division by zero")
 		}
-		return math.Floor(a / b), nil
+		return pyFloatFloorDiv(a, b), nil
 	case "%":
 		if b == 0 {
 			return nil, fmt.Errorf("float modulo by zero")

@@ -203,3 +203,21 @@ func bigExp(y *big.Float) *big.Float {
 	}
 	return sum.SetMantExp(sum, int(k))
 }
+
+// pyFloatFloorDiv is Python's float //, computed as CPython does (from fmod):
+// 1e1 // 0.1 is 99.0, not floor(1e1 / 0.1) = 100.0.
+func pyFloatFloorDiv(a, b float64) float64 {
+	mod := math.Mod(a, b)
+	div := (a - mod) / b
+	if mod != 0 && (b < 0) != (mod < 0) {
+		div -= 1
+	}
+	if div == 0 {
+		return math.Copysign(0, a/b)
+	}
+	fd := math.Floor(div)
+	if div-fd > 0.5 {
+		fd++
+	}
+	return fd
+}
