@@ -200,10 +200,10 @@ func init() {
 				return i, nil
 			}
 			s := strings.ReplaceAll(strings.TrimSpace(Str(v)), "_", "")
-			if n, err := strconv.ParseInt(s, base, 64); err == nil {
+			if n, err := strconv.ParseInt(basePrefixTrimmed(s, base), base, 64); err == nil {
 				return int(n), nil
 			}
-			if fl, err := strconv.ParseFloat(s, 64); err == nil && base == 10 {
+			if fl, err := strconv.ParseFloat(s, 64); err == nil { // Jinja's int(float(value))
 				return int(fl), nil
 			}
 			return def, nil
@@ -269,17 +269,23 @@ func init() {
 				pad = strings.Repeat(" ", max(0, min(n, 1000)))
 			}
 			first, blank := Truth(argN(args, kw, 1, "first", false)), Truth(argN(args, kw, 2, "blank", false))
-			lines := strings.Split(Str(v), "\n")
+			// Jinja's do_indent: (s + "\n").splitlines(), every line but the
+			// first indented (blank ones only with blank=true)
+			lines := pySplitlines(Str(v) + "\n")
 			if len(lines)*len(pad) > maxLen {
 				return nil, fmt.Errorf("the indented text would be too long")
 			}
 			for i, l := range lines {
-				if i == 0 && !first || l == "" && !blank {
+				if i == 0 || l == "" && !blank {
 					continue
 				}
 				lines[i] = pad + l
 			}
-			return strings.Join(lines, "\n"), nil
+			out := strings.Join(lines, "\n")
+			if first {
+				out = pad + out
+			}
+			return out, nil
 		},
 		"items": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			if _, ok := v.(Undefined); ok {
@@ -374,19 +380,25 @@ func init() {
 				return nil, err
 			}
 			n, _ := toInt(argN(args, kw, 0, "slices", 1))
-			if n <= 0 || n > max(len(xs), 1) {
-				return nil, fmt.Errorf("slices must be between 1 and the length of the list")
+			if n <= 0 || n > max(len(xs), maxRange) {
+				return nil, fmt.Errorf("slices must be between 1 and %d", max(len(xs), maxRange))
 			}
+			fill := argN(args, kw, 1, "fill_with", nil)
+			// Jinja's do_slice: the first len % n slices get an extra item,
+			// the others the fill_with value when there is one
 			per, extra := len(xs)/n, len(xs)%n
-			var out []any
+			out := make([]any, 0, n)
 			off := 0
-			for i := 0; i < n; i++ {
-				size := per
-				if i < extra {
-					size++
+			for k := 0; k < n; k++ {
+				start := off + k*per
+				if k < extra {
+					off++
 				}
-				out = append(out, &List{Items: append([]any(nil), xs[off:off+size]...)})
-				off += size
+				items := append([]any(nil), xs[start:off+(k+1)*per]...)
+				if fill != nil && k >= extra {
+					items = append(items, fill)
+				}
+				out = append(out, &List{Items: items})
 			}
 			return &List{Items: out}, nil
 		},
@@ -689,4 +701,47 @@ func extremumFilter(name string, sign int) filterFunc {
 func isUndef(v any) bool {
 	_, ok := v.(Undefined)
 	return ok
+}
+
+// basePrefixTrimmed drops the 0x, 0o or 0b that Python's int(s, base)
+// accepts for base 16, 8 or 2 (Go's ParseInt accepts it for base 0 only).
+func basePrefixTrimmed(s string, base int) string {
+	prefix := map[int]string{16: "0x", 8: "0o", 2: "0b"}[base]
+	if prefix == "" {
+		return s
+	}
+	sign := ""
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		sign, s = s[:1], s[1:]
+	}
+	if len(s) > 2 && strings.EqualFold(s[:2], prefix) {
+		s = s[2:]
+	}
+	return sign + s
+}
+
+// pySplitlines is Python's str.splitlines(): lines end at \n, \r, \r\n,
+// \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029.
+func pySplitlines(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		switch r {
+		case '\n', '\r', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+		default:
+			continue
+		}
+		if i < start { // the \n of a \r\n
+			continue
+		}
+		out = append(out, s[start:i])
+		start = i + utf8.RuneLen(r)
+		if r == '\r' && start < len(s) && s[start] == '\n' {
+			start++
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
 }

@@ -60,6 +60,9 @@ var fix48Cases = []struct{ src, want string }{
 	{"{% set a = 5 %}{% with a = 1, b = a %}{{ a }}{{ b }}{% set a = 7 %}{{ a }}{% endwith %}{{ a }}{{ b }}", "1575"},
 	{"{% with %}{% set q = 1 %}{{ q }}{% endwith %}[{{ q }}]", "1[]"},
 	{"{% for i in [1, 2] %}{% with x = i * 2 %}{{ x }}{% if x > 2 %}{% break %}{% endif %}{% endwith %}{% endfor %}", "24"},
+	{"{{ [1, 2, 3, 4, 5]|slice(3, 'x')|list }}|{{ ''|indent(2, true) }}|{{ [1, 2]|slice(3)|list }}|{{ [1, 2, 3, 4, 5, 6]|slice(3, 0)|list }}|{{ [1, 2, 3, 4, 5]|slice(2)|list }}", "[[1, 2], [3, 4], [5, 'x']]|  |[[1], [2], []]|[[1, 2, 0], [3, 4, 0], [5, 6, 0]]|[[1, 2, 3], [4, 5]]"},
+	{"[{{ 'a\\nb\\n\\nc'|indent(2) }}]|[{{ 'a\\nb\\n\\nc\\n'|indent(2, true, true) }}]|[{{ 'a\\r\\nb'|indent(1) }}]|[{{ ''|indent }}]|[{{ '\\n'|indent(2, true) }}]|[{{ 'x'|indent('> ', true) }}]", "[a\n  b\n\n  c]|[  a\n  b\n  \n  c\n  ]|[a\n b]|[]|[  \n]|[> x]"},
+	{"{{ '0x1A'|int(0, 16) }}|{{ '1A'|int(0, 16) }}|{{ '-0x1a'|int(0, 16) }}|{{ '0b101'|int(0, 2) }}|{{ '42.5'|int }}|{{ 'zz'|int(7) }}|{{ '0o17'|int(base=8) }}", "26|26|-26|5|42|7|15"},
 }
 
 func TestJinjaFix48(t *testing.T) {
