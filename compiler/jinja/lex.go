@@ -178,8 +178,21 @@ func lexString(src string, i, to int) (string, int, *posError) {
 			b.WriteByte('\t')
 		case 'r':
 			b.WriteByte('\r')
-		case '0':
-			b.WriteByte(0)
+		case '0', '1', '2', '3', '4', '5', '6', '7': // \ooo, as Python
+			r := rune(e - '0')
+			for k := 0; k < 2 && i < to && src[i] >= '0' && src[i] <= '7'; k++ {
+				r = r*8 + rune(src[i]-'0')
+				i++
+			}
+			b.WriteRune(r)
+		case 'a':
+			b.WriteByte('\a')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'v':
+			b.WriteByte('\v')
 		case '\\', '\'', '"':
 			b.WriteByte(e)
 		case '\n':

@@ -275,6 +275,9 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 	case []any:
 		writeRepr(b, &List{Items: t}, depth)
 	case *Dict:
+		if t.ns {
+			b.WriteString("<Namespace ") // Jinja's Namespace repr
+		}
 		b.WriteString("{")
 		for i, k := range t.keys {
 			if i > 0 {
@@ -285,6 +288,9 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 			writeRepr(b, t.vals[k], depth+1)
 		}
 		b.WriteString("}")
+		if t.ns {
+			b.WriteString(">")
+		}
 	case map[string]any:
 		if s, ok := v.(fmt.Stringer); ok {
 			b.WriteString(s.String())
