@@ -86,7 +86,8 @@ func percentFormat(format string, args any) (string, error) {
 		}
 		b.WriteString(s)
 	}
-	if named == nil && next < len(pos) {
+	if l, isList := args.(*List); named == nil && next < len(pos) && !(isList && !l.Tuple) {
+		// (Python takes a list for a mapping here: 'abc' % [] is 'abc')
 		return "", fmt.Errorf("not all arguments converted during string formatting")
 	}
 	return b.String(), nil

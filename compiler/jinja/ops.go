@@ -442,6 +442,9 @@ func arith(op string, l, r any) (any, error) {
 		if isSequence(l) && rok && !rF {
 			return repeatList(l, ri)
 		}
+		if isSequence(r) && lok && !lF {
+			return repeatList(r, li)
+		}
 	case "%":
 		if s, ok := l.(string); ok {
 			return percentFormat(s, r)
