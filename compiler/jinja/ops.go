@@ -285,6 +285,11 @@ func equal(a, b any) bool {
 		return ok
 	}
 	if isSequence(a) && isSequence(b) {
+		if la, ok := a.(*List); ok {
+			if lb, ok := b.(*List); ok && la.Tuple != lb.Tuple {
+				return false // (1, 2) == [1, 2] is False in Python
+			}
+		}
 		xs, _ := seq(a)
 		ys, _ := seq(b)
 		if len(xs) != len(ys) {

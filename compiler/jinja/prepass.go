@@ -531,7 +531,7 @@ func (r *rewriter) inLoop() bool {
 		switch r.blocks[i].name {
 		case "for":
 			return true
-		case "macro", "test", "materialization":
+		case "macro", "test", "materialization", "call": // (a call body is a function in Jinja)
 			return false
 		}
 	}
