@@ -508,10 +508,10 @@ func (a *callArgs) eval(e *env) ([]any, map[string]any, error) {
 			}
 			kw[ks] = val
 		}
-		e.kwOrder = order
+		e.kwOrder = &order
 		return args, kw, nil
 	}
-	e.kwOrder = a.kwNames
+	e.kwOrder = &a.kwNames
 	return args, kw, nil
 }
 

@@ -22,8 +22,6 @@ var filters map[string]filterFunc
 
 func filterNames() []string { return sortedMapKeys(filters) }
 
-var groupFields = []string{"grouper", "list"}
-
 // titleFilter is Jinja's title filter (not str.title): a word starts
 // after a run of spaces, '-', '(', '{', '[' or '<', and is capitalised.
 func titleFilter(s string) string {
@@ -258,7 +256,7 @@ func init() {
 					continue
 				}
 				last = fold(k)
-				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true, fields: groupFields})
+				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true, group: true})
 			}
 			return &List{Items: out}, nil
 		},

@@ -126,15 +126,18 @@ type env struct {
 	site   *Pos            // the outermost running macro call's position (Pos.Site)
 	steps  int             // loop iterations and macro calls so far
 	// kwOrder: the keyword names of the last call's arguments evaluated, in
-	// call order (kwKeys)
-	kwOrder []string
+	// call order (kwKeys); a pointer, to keep env small
+	kwOrder *[]string
 }
 
 // kwKeys returns the keys of kw in the order the call gave them (Python
 // keeps keyword arguments in call order), or sorted when kw is not the
 // last call's keywords (a map made in Go).
 func (e *env) kwKeys(kw map[string]any) []string {
-	order := e.kwOrder
+	var order []string
+	if e.kwOrder != nil {
+		order = *e.kwOrder
+	}
 	e.kwOrder = nil
 	if len(order) != len(kw) {
 		return sortedMapKeys(kw)

@@ -290,7 +290,7 @@ func (n *forNode) iterate(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter,
 	// break or continue in every iteration leaves it to run)
 	completed := false
 	if len(items) > 0 {
-		loop := &loopInfo{items: items, depth: depth}
+		loop := &loopInfo{items: items, depth: int32(depth)}
 		if it.recursive {
 			prog := e.prog
 			loop.recurse = func(v any) (any, error) {

@@ -25,9 +25,9 @@ type Undefined struct {
 // List is a Jinja list (or tuple). It is a pointer so that xs.append(x)
 // changes the list every holder sees, as in Python.
 type List struct {
-	Items  []any
-	Tuple  bool
-	fields []string // a named tuple's attribute names (groupby's grouper, list)
+	Items []any
+	Tuple bool
+	group bool // a groupby item: .grouper and .list are its two items
 }
 
 // NewList returns a list holding items.
