@@ -68,6 +68,7 @@ var fix48Cases = []struct{ src, want string }{
 	{"{{ '{:x}'.format(255) }}|{{ '{:#x}'.format(255) }}|{{ '{:X}'.format(255) }}|{{ '{:#X}'.format(255) }}|{{ '{:08b}'.format(5) }}|{{ '{:o}'.format(8) }}|{{ '{:>6x}'.format(-255) }}|{{ '{:c}'.format(65) }}|{{ '%x' % 255 }}", "ff|0xff|FF|0XFF|00000101|10|   -ff|A|ff"},
 	{"{{ '{0.a}'.format({'a': 1}) }}|{{ '{0[a]}'.format({'a': 1}) }}|{{ '{x[1]}-{x[0]}'.format(x=[5, 6]) }}|{{ '{} {}'.format(1, 2) }}|{{ '{0[a][0]}'.format({'a': [7]}) }}|{{ '{d.a.b}'.format(d={'a': {'b': 3}}) }}", "1|1|6-5|1 2|7|3"},
 	{"{{ (1, 2) == [1, 2] }}|{{ (1, 2) == (1, 2) }}|{{ [1, 2] == [1, 2] }}|{{ (1, 2) in [[1, 2]] }}|{{ [1, 2] != (1, 2) }}|{{ {'a': (1,)} == {'a': [1]} }}", "False|True|True|False|True|False"},
+	{"{{ ['b', 'a'] is lower }}|{{ none is upper }}|{{ missing is lower }}|{{ {'a': 1} is lower }}|{{ 1.5e-5 is lower }}|{{ 'ABC' is upper }}|{{ true is upper }}", "True|False|False|True|True|True|False"},
 }
 
 func TestJinjaFix48(t *testing.T) {

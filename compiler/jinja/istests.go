@@ -103,12 +103,12 @@ func init() {
 		},
 		"in": oneArg("in", func(v, arg any) (bool, error) { return contains(arg, v) }),
 		"lower": func(v any, args []any) (bool, error) {
-			s, ok := v.(string) // str.islower: a cased character, none upper
-			return ok && strings.ToLower(s) == s && strings.ToUpper(s) != s, nil
+			s := Str(v) // Jinja's str(value).islower(): a cased character, none upper
+			return strings.ToLower(s) == s && strings.ToUpper(s) != s, nil
 		},
 		"upper": func(v any, args []any) (bool, error) {
-			s, ok := v.(string) // str.isupper: a cased character, none lower
-			return ok && strings.ToUpper(s) == s && strings.ToLower(s) != s, nil
+			s := Str(v) // Jinja's str(value).isupper(): a cased character, none lower
+			return strings.ToUpper(s) == s && strings.ToLower(s) != s, nil
 		},
 		"sameas": oneArg("sameas", func(v, arg any) (bool, error) {
 			switch v.(type) {
