@@ -69,6 +69,7 @@ var fix48Cases = []struct{ src, want string }{
 	{"{{ '{0.a}'.format({'a': 1}) }}|{{ '{0[a]}'.format({'a': 1}) }}|{{ '{x[1]}-{x[0]}'.format(x=[5, 6]) }}|{{ '{} {}'.format(1, 2) }}|{{ '{0[a][0]}'.format({'a': [7]}) }}|{{ '{d.a.b}'.format(d={'a': {'b': 3}}) }}", "1|1|6-5|1 2|7|3"},
 	{"{{ (1, 2) == [1, 2] }}|{{ (1, 2) == (1, 2) }}|{{ [1, 2] == [1, 2] }}|{{ (1, 2) in [[1, 2]] }}|{{ [1, 2] != (1, 2) }}|{{ {'a': (1,)} == {'a': [1]} }}", "False|True|True|False|True|False"},
 	{"{{ ['b', 'a'] is lower }}|{{ none is upper }}|{{ missing is lower }}|{{ {'a': 1} is lower }}|{{ 1.5e-5 is lower }}|{{ 'ABC' is upper }}|{{ true is upper }}", "True|False|False|True|True|True|False"},
+	{"{{ 0b101 }}|{{ 0x1f }}|{{ 0o17 }}|{{ 0X1F }}|{{ 0x_ff }}|{{ 1_000 }}|{{ 0b1_0 }}|{{ 0b101 if false else 'x' }}", "5|31|15|31|255|1000|2|x"},
 }
 
 func TestJinjaFix48(t *testing.T) {

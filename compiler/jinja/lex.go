@@ -104,6 +104,25 @@ func lexInto(toks []token, src string, from, to int) ([]token, *posError) {
 // attribute index, never a float).
 func lexNumber(src string, i, to int, afterDot bool) (token, int, *posError) {
 	start := i
+	if !afterDot && src[i] == '0' && i+2 < to && strings.IndexByte("bBoOxX", src[i+1]) >= 0 {
+		// 0b101, 0o17, 0x1f (Jinja's integer literals), with _ between digits
+		digit := map[byte]func(byte) bool{
+			'b': func(c byte) bool { return c == '0' || c == '1' },
+			'o': func(c byte) bool { return c >= '0' && c <= '7' },
+			'x': func(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' },
+		}[src[i+1]|0x20]
+		j := i + 2
+		for j < to && (digit(src[j]) || src[j] == '_' && j+1 < to && digit(src[j+1])) {
+			j++
+		}
+		if j > i+2 {
+			n, err := strconv.ParseInt(src[start:j], 0, 64)
+			if err != nil {
+				return token{}, 0, &posError{off: start, msg: "invalid number " + src[start:j]}
+			}
+			return token{kind: tInt, n: int(n), s: src[start:j], off: start}, j, nil
+		}
+	}
 	digits := func() {
 		for i < to && (src[i] >= '0' && src[i] <= '9' || src[i] == '_' && i+1 < to && src[i+1] >= '0' && src[i+1] <= '9') {
 			i++
