@@ -89,7 +89,7 @@ func absInt(n int) int {
 // powPrec is the precision pyPow computes in: enough that rounding its
 // result to a float64 gives the correctly rounded power (what CPython's
 // pow(), the C library's, gives) in all but astronomically rare cases.
-const powPrec = 192
+const powPrec = 128
 
 // pyPow is Python's float ** float for finite, positive results: Go's
 // math.Pow is off in the last digits (1.07 ** 30), so the power is
@@ -139,7 +139,7 @@ func pyPow(a, b float64) float64 {
 }
 
 var bigLn2 = sync.OnceValue(func() *big.Float {
-	two := new(big.Float).SetPrec(powPrec + 64).SetInt64(2)
+	two := new(big.Float).SetPrec(powPrec + 32).SetInt64(2)
 	return atanhLog(two)
 })
 
@@ -167,7 +167,7 @@ func atanhLog(m *big.Float) *big.Float {
 
 // bigLog is ln(x) for x > 0.
 func bigLog(x *big.Float) *big.Float {
-	prec := uint(powPrec + 64)
+	prec := uint(powPrec + 32)
 	m := new(big.Float).SetPrec(prec)
 	e := x.MantExp(m) // x = m * 2**e, m in [0.5, 1)
 	if m.Cmp(big.NewFloat(math.Sqrt2/2)) < 0 {
@@ -181,7 +181,7 @@ func bigLog(x *big.Float) *big.Float {
 
 // bigExp is e**y, for y of moderate size (a float64's power).
 func bigExp(y *big.Float) *big.Float {
-	prec := uint(powPrec + 64)
+	prec := uint(powPrec + 32)
 	// y = k ln2 + r, then e**r by Taylor's series of r / 2**16, squared 16 times
 	kf, _ := new(big.Float).Quo(y, bigLn2()).Float64()
 	k := math.Round(kf)
