@@ -484,7 +484,7 @@ func init() {
 			}
 			return &List{Items: out}, nil
 		},
-		"upper": strFilter(strings.ToUpper),
+		"upper": strFilter(pyUpper),
 		"urlencode": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			if isMapping(v) {
 				var parts []string

@@ -70,6 +70,7 @@ var fix48Cases = []struct{ src, want string }{
 	{"{{ (1, 2) == [1, 2] }}|{{ (1, 2) == (1, 2) }}|{{ [1, 2] == [1, 2] }}|{{ (1, 2) in [[1, 2]] }}|{{ [1, 2] != (1, 2) }}|{{ {'a': (1,)} == {'a': [1]} }}", "False|True|True|False|True|False"},
 	{"{{ ['b', 'a'] is lower }}|{{ none is upper }}|{{ missing is lower }}|{{ {'a': 1} is lower }}|{{ 1.5e-5 is lower }}|{{ 'ABC' is upper }}|{{ true is upper }}", "True|False|False|True|True|True|False"},
 	{"{{ 0b101 }}|{{ 0x1f }}|{{ 0o17 }}|{{ 0X1F }}|{{ 0x_ff }}|{{ 1_000 }}|{{ 0b1_0 }}|{{ 0b101 if false else 'x' }}", "5|31|15|31|255|1000|2|x"},
+	{"{{ 'straße'|upper }}|{{ 'straße'.upper() }}|{{ 'ﬁne ﬂow'|upper }}|{{ 'ÄÖü'|upper }}|{{ 'Straße'.casefold() }}|{{ 'abc'|upper }}", "STRASSE|STRASSE|FINE FLOW|ÄÖÜ|strasse|ABC"},
 }
 
 func TestJinjaFix48(t *testing.T) {

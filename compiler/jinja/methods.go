@@ -98,9 +98,9 @@ var strMethods map[string]methodFunc
 
 func init() {
 	strMethods = map[string]methodFunc{
-		"upper":      strTransform("upper", strings.ToUpper),
+		"upper":      strTransform("upper", pyUpper),
 		"lower":      strTransform("lower", strings.ToLower),
-		"casefold":   strTransform("casefold", strings.ToLower),
+		"casefold":   strTransform("casefold", pyCasefold),
 		"title":      strTransform("title", title),
 		"capitalize": strTransform("capitalize", capitalize),
 		"swapcase": strTransform("swapcase", func(s string) string {

@@ -244,3 +244,30 @@ func pyCenter(s string, width int, fill string) string {
 	left := marg/2 + (marg & width & 1)
 	return strings.Repeat(fill, left) + s + strings.Repeat(fill, marg-left)
 }
+
+// upperSpecial are the characters whose uppercase is more than one
+// character (Unicode's SpecialCasing, which Python's str.upper follows and
+// Go's ToUpper does not): ß is SS.
+var upperSpecial = strings.NewReplacer("ß", "SS", "ﬀ", "FF", "ﬁ", "FI", "ﬂ", "FL", "ﬃ", "FFI", "ﬄ", "FFL",
+	"ﬅ", "ST", "ﬆ", "ST", "ŉ", "ʼN", "և", "ԵՒ", "ﬓ", "ՄՆ", "ﬔ", "ՄԵ", "ﬕ", "ՄԻ", "ﬖ", "ՎՆ", "ﬗ", "ՄԽ")
+
+const upperSpecialChars = "ßﬀﬁﬂﬃﬄﬅﬆŉևﬓﬔﬕﬖﬗ"
+
+// pyUpper is Python's str.upper.
+func pyUpper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			if strings.ContainsAny(s, upperSpecialChars) {
+				s = upperSpecial.Replace(s)
+			}
+			break
+		}
+	}
+	return strings.ToUpper(s)
+}
+
+// pyCasefold is Python's str.casefold for the common cases: lower, and ß
+// is ss.
+func pyCasefold(s string) string {
+	return strings.ReplaceAll(strings.ToLower(s), "ß", "ss")
+}
