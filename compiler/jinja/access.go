@@ -33,7 +33,7 @@ func getAttr(v any, name string) any {
 		if m, ok := listMethods[name]; ok {
 			return &method{recv: v, name: name, fn: m}
 		}
-		if t.group && len(t.Items) == 2 {
+		if t.kind == groupTuple && len(t.Items) == 2 {
 			switch name {
 			case "grouper":
 				return t.Items[0]

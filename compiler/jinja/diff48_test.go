@@ -61,13 +61,13 @@ func diff48Render(e *Engine, src string) (out string, err error) {
 // diff48Left are the cases of testdata/jinja_diff48.json that still differ
 // from Jinja2, all class c (corners no dbt project is known to hit); the
 // test skips them, naming their class and note.
-//   - 33, 34: dict views, generators and range() print as lists
+//   - 34: generators and range() print as lists
 //   - 35, 38: ints are 64-bit (Python's are unbounded)
 //   - 40: a True dict key prints as 1 (keys equal as Python's hash them)
 //   - 44: no Markup: 'x'|e is escaped is false
 //   - 45: no \N{NAME} escapes
 //   - 49, 51: mart accepts an undefined or non-string where Python fails
-var diff48Left = map[int]bool{33: true, 34: true, 35: true, 38: true, 40: true, 44: true, 45: true, 49: true, 51: true}
+var diff48Left = map[int]bool{34: true, 35: true, 38: true, 40: true, 44: true, 45: true, 49: true, 51: true}
 
 // TestJinjaDiff48 renders templates whose expected output came from Python's
 // Jinja2 3.1.6, configured as dbt configures it (testdata/difffuzz/gen.py).

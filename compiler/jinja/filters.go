@@ -256,7 +256,7 @@ func init() {
 					continue
 				}
 				last = fold(k)
-				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true, group: true})
+				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true, kind: groupTuple})
 			}
 			return &List{Items: out}, nil
 		},

@@ -71,6 +71,7 @@ var fix48Cases = []struct{ src, want string }{
 	{"{{ ['b', 'a'] is lower }}|{{ none is upper }}|{{ missing is lower }}|{{ {'a': 1} is lower }}|{{ 1.5e-5 is lower }}|{{ 'ABC' is upper }}|{{ true is upper }}", "True|False|False|True|True|True|False"},
 	{"{{ 0b101 }}|{{ 0x1f }}|{{ 0o17 }}|{{ 0X1F }}|{{ 0x_ff }}|{{ 1_000 }}|{{ 0b1_0 }}|{{ 0b101 if false else 'x' }}", "5|31|15|31|255|1000|2|x"},
 	{"{{ 'straße'|upper }}|{{ 'straße'.upper() }}|{{ 'ﬁne ﬂow'|upper }}|{{ 'ÄÖü'|upper }}|{{ 'Straße'.casefold() }}|{{ 'abc'|upper }}", "STRASSE|STRASSE|FINE FLOW|ÄÖÜ|strasse|ABC"},
+	{"{{ {'a': 1}.items() }}|{{ {'a': 1}.keys() }}|{{ {}.values() }}|{{ {'a': 1}.keys()|list }}|{{ {'a': 1, 'b': 2}.keys()|join(',') }}|{% for k, v in {'a': 1}.items() %}{{ k }}{{ v }}{% endfor %}|{{ [{'a': 1}.keys()] }}|{{ {'b': 1}.items()|length }}|{{ 'a' in {'a': 1}.keys() }}|{{ {'a': 1}.keys()|first }}", "dict_items([('a', 1)])|dict_keys(['a'])|dict_values([])|['a']|a,b|a1|[dict_keys(['a'])]|1|True|a"},
 }
 
 func TestJinjaFix48(t *testing.T) {

@@ -519,11 +519,11 @@ var dictMethods map[string]methodFunc
 func init() {
 	dictMethods = map[string]methodFunc{
 		"items": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
-			return &List{Items: items(recv)}, nil
+			return &List{Items: items(recv), kind: dictItems}, nil
 		},
 		"keys": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
 			keys, _ := seq(recv)
-			return &List{Items: append([]any(nil), keys...)}, nil
+			return &List{Items: append([]any(nil), keys...), kind: dictKeys}, nil
 		},
 		"values": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
 			keys, _ := seq(recv)
@@ -531,7 +531,7 @@ func init() {
 			for i, k := range keys {
 				out[i], _, _ = mapGet(recv, k)
 			}
-			return &List{Items: out}, nil
+			return &List{Items: out, kind: dictValues}, nil
 		},
 		"get": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
 			if err := wantArgs("get", args, 1, 2); err != nil {

@@ -27,8 +27,20 @@ type Undefined struct {
 type List struct {
 	Items []any
 	Tuple bool
-	group bool // a groupby item: .grouper and .list are its two items
+	kind  listKind // (in the padding after Tuple)
 }
+
+// listKind tells the lists that stand for Python objects other than a list:
+// a groupby item, dict views.
+type listKind uint8
+
+const (
+	plainList  listKind = iota
+	groupTuple          // groupby's item: .grouper and .list are its two items
+	dictItems           // d.items(), printed dict_items([...])
+	dictKeys
+	dictValues
+)
 
 // NewList returns a list holding items.
 func NewList(items ...any) *List { return &List{Items: items} }
@@ -241,6 +253,8 @@ func formatFloat(f float64) string {
 	return s
 }
 
+var viewNames = [...]string{dictItems: "dict_items", dictKeys: "dict_keys", dictValues: "dict_values"}
+
 // repr converts a value as Python's repr() does ('a' for strings).
 func repr(v any) string {
 	var b strings.Builder
@@ -260,6 +274,9 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 		open, closer := "[", "]"
 		if t.Tuple {
 			open, closer = "(", ")"
+		}
+		if view := viewNames[t.kind]; view != "" {
+			open, closer = view+"([", "])"
 		}
 		b.WriteString(open)
 		for i, x := range t.Items {
