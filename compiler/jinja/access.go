@@ -33,6 +33,14 @@ func getAttr(v any, name string) any {
 		if m, ok := listMethods[name]; ok {
 			return &method{recv: v, name: name, fn: m}
 		}
+		if t.kind == groupTuple && len(t.Items) == 2 {
+			switch name {
+			case "grouper":
+				return t.Items[0]
+			case "list":
+				return t.Items[1]
+			}
+		}
 		return Undefined{Name: name}
 	case *loopInfo:
 		return t.attr(name)
@@ -231,9 +239,11 @@ func sliceIndexes(n int, lo, hi *int, step int) []int {
 type loopInfo struct {
 	items  []any
 	index0 int
-	depth  int
-	last   any // previous value seen by loop.changed()
+	depth  int32 // (with seen, one word: loopInfo stays 64 bytes)
 	seen   bool
+	last   any // previous value seen by loop.changed()
+	// recurse renders a recursive loop's body for other items: loop(items)
+	recurse func(any) (any, error)
 }
 
 func (l *loopInfo) attr(name string) any {
@@ -254,9 +264,9 @@ func (l *loopInfo) attr(name string) any {
 	case "length":
 		return n
 	case "depth":
-		return l.depth
+		return int(l.depth)
 	case "depth0":
-		return l.depth - 1
+		return int(l.depth) - 1
 	case "previtem":
 		if l.index0 > 0 {
 			return l.items[l.index0-1]

@@ -507,11 +507,19 @@ func (a *callArgs) eval(e *env) ([]any, map[string]any, error) {
 			return nil, nil, errorf(a.dstar.offset(), "**kwargs must be a mapping, not %s", typeName(v))
 		}
 		keys, _ := seq(v)
+		order := append(make([]string, 0, len(a.kwNames)+len(keys)), a.kwNames...)
 		for _, k := range keys {
 			val, _, _ := mapGet(v, k)
-			kw[Str(k)] = val
+			ks := Str(k)
+			if _, dup := kw[ks]; !dup {
+				order = append(order, ks)
+			}
+			kw[ks] = val
 		}
+		e.kwOrder = &order
+		return args, kw, nil
 	}
+	e.kwOrder = &a.kwNames
 	return args, kw, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -21,8 +22,48 @@ var filters map[string]filterFunc
 
 func filterNames() []string { return sortedMapKeys(filters) }
 
+// titleFilter is Jinja's title filter (not str.title): a word starts
+// after a run of spaces, '-', '(', '{', '[' or '<', and is capitalised.
+func titleFilter(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := true
+	for _, r := range s {
+		switch {
+		case r == '-' || r == '(' || r == '{' || r == '[' || r == '<' || unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f:
+			start = true
+			b.WriteRune(r)
+		case start:
+			start = false
+			b.WriteRune(unicode.ToUpper(r))
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
 func strFilter(f func(string) string) filterFunc {
 	return func(e *env, v any, args []any, kw map[string]any) (any, error) { return f(Str(v)), nil }
+}
+
+// multiAttrGetter is sort's key for attribute='a,b': the list of the
+// attributes' values (strings lowered unless caseSensitive).
+func multiAttrGetter(attrs string, caseSensitive bool) func(any) any {
+	var gets []func(any) any
+	for _, a := range strings.Split(attrs, ",") {
+		gets = append(gets, attrGetter(a))
+	}
+	return func(x any) any {
+		out := make([]any, len(gets))
+		for i, g := range gets {
+			out[i] = g(x)
+			if s, ok := out[i].(string); ok && !caseSensitive {
+				out[i] = strings.ToLower(s)
+			}
+		}
+		return &List{Items: out}
+	}
 }
 
 // attrGetter returns a function reading a (dotted) attribute, or identity.
@@ -94,7 +135,7 @@ func init() {
 		"capitalize": strFilter(capitalize),
 		"center": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			w, _ := toInt(argN(args, kw, 0, "width", 80))
-			return formatSpec(Str(v), "^"+strconv.Itoa(w))
+			return pyCenter(Str(v), min(w, maxLen), " "), nil
 		},
 		"count":   lengthFilter,
 		"length":  lengthFilter,
@@ -157,10 +198,10 @@ func init() {
 				return i, nil
 			}
 			s := strings.ReplaceAll(strings.TrimSpace(Str(v)), "_", "")
-			if n, err := strconv.ParseInt(s, base, 64); err == nil {
+			if n, err := strconv.ParseInt(basePrefixTrimmed(s, base), base, 64); err == nil {
 				return int(n), nil
 			}
-			if fl, err := strconv.ParseFloat(s, 64); err == nil && base == 10 {
+			if fl, err := strconv.ParseFloat(s, 64); err == nil { // Jinja's int(float(value))
 				return int(fl), nil
 			}
 			return def, nil
@@ -180,20 +221,42 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			get := attrGetter(argN(args, kw, 0, "attribute", nil))
-			sorted, err := sortItems(xs, false, true, get)
+			// groupby(attribute, default=None, case_sensitive=False): items
+			// are (grouper, list) named tuples; a group's grouper is its
+			// first item's key
+			attr := attrGetter(argN(args, kw, 0, "attribute", nil))
+			def := argN(args, kw, 1, "default", nil)
+			get := attr
+			if def != nil {
+				get = func(x any) any {
+					if k := attr(x); !isUndef(k) {
+						return k
+					}
+					return def
+				}
+			}
+			caseSensitive := Truth(argN(args, kw, 2, "case_sensitive", false))
+			sorted, err := sortItems(xs, false, caseSensitive, get)
 			if err != nil {
 				return nil, err
 			}
+			fold := func(k any) any {
+				if s, ok := k.(string); ok && !caseSensitive {
+					return strings.ToLower(s)
+				}
+				return k
+			}
 			var out []any
+			var last any
 			for _, x := range sorted {
 				k := get(x)
-				if n := len(out); n > 0 && equal(out[n-1].(*List).Items[0], k) {
+				if n := len(out); n > 0 && equal(last, fold(k)) {
 					g := out[n-1].(*List).Items[1].(*List)
 					g.Items = append(g.Items, x)
 					continue
 				}
-				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true})
+				last = fold(k)
+				out = append(out, &List{Items: []any{k, &List{Items: []any{x}}}, Tuple: true, kind: groupTuple})
 			}
 			return &List{Items: out}, nil
 		},
@@ -204,17 +267,23 @@ func init() {
 				pad = strings.Repeat(" ", max(0, min(n, 1000)))
 			}
 			first, blank := Truth(argN(args, kw, 1, "first", false)), Truth(argN(args, kw, 2, "blank", false))
-			lines := strings.Split(Str(v), "\n")
+			// Jinja's do_indent: (s + "\n").splitlines(), every line but the
+			// first indented (blank ones only with blank=true)
+			lines := pySplitlines(Str(v) + "\n")
 			if len(lines)*len(pad) > maxLen {
 				return nil, fmt.Errorf("the indented text would be too long")
 			}
 			for i, l := range lines {
-				if i == 0 && !first || l == "" && !blank {
+				if i == 0 || l == "" && !blank {
 					continue
 				}
 				lines[i] = pad + l
 			}
-			return strings.Join(lines, "\n"), nil
+			out := strings.Join(lines, "\n")
+			if first {
+				out = pad + out
+			}
+			return out, nil
 		},
 		"items": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			if _, ok := v.(Undefined); ok {
@@ -294,8 +363,11 @@ func init() {
 				return math.Ceil(f*p) / p, nil
 			case "floor":
 				return math.Floor(f*p) / p, nil
-			case "common":
-				return math.RoundToEven(f*p) / p, nil
+			case "common": // Python's round(): an int stays an int
+				if i, _, isFloat, ok := number(v); ok && !isFloat {
+					return pyRoundInt(i, prec), nil
+				}
+				return pyRound(f, prec), nil
 			}
 			return nil, fmt.Errorf("method must be common, ceil or floor")
 		},
@@ -306,19 +378,25 @@ func init() {
 				return nil, err
 			}
 			n, _ := toInt(argN(args, kw, 0, "slices", 1))
-			if n <= 0 || n > max(len(xs), 1) {
-				return nil, fmt.Errorf("slices must be between 1 and the length of the list")
+			if n <= 0 || n > max(len(xs), maxRange) {
+				return nil, fmt.Errorf("slices must be between 1 and %d", max(len(xs), maxRange))
 			}
+			fill := argN(args, kw, 1, "fill_with", nil)
+			// Jinja's do_slice: the first len % n slices get an extra item,
+			// the others the fill_with value when there is one
 			per, extra := len(xs)/n, len(xs)%n
-			var out []any
+			out := make([]any, 0, n)
 			off := 0
-			for i := 0; i < n; i++ {
-				size := per
-				if i < extra {
-					size++
+			for k := 0; k < n; k++ {
+				start := off + k*per
+				if k < extra {
+					off++
 				}
-				out = append(out, &List{Items: append([]any(nil), xs[off:off+size]...)})
-				off += size
+				items := append([]any(nil), xs[start:off+(k+1)*per]...)
+				if fill != nil && k >= extra {
+					items = append(items, fill)
+				}
+				out = append(out, &List{Items: items})
 			}
 			return &List{Items: out}, nil
 		},
@@ -328,10 +406,14 @@ func init() {
 				return nil, err
 			}
 			var key func(any) any
+			caseSensitive := Truth(argN(args, kw, 1, "case_sensitive", false))
 			if a := argN(args, kw, 2, "attribute", nil); a != nil {
 				key = attrGetter(a)
+				if s, ok := a.(string); ok && strings.Contains(s, ",") {
+					key = multiAttrGetter(s, caseSensitive)
+				}
 			}
-			sorted, err := sortItems(xs, Truth(argN(args, kw, 0, "reverse", false)), Truth(argN(args, kw, 1, "case_sensitive", false)), key)
+			sorted, err := sortItems(xs, Truth(argN(args, kw, 0, "reverse", false)), caseSensitive, key)
 			return &List{Items: sorted}, err
 		},
 		"string":    strFilter(func(s string) string { return s }),
@@ -351,7 +433,7 @@ func init() {
 			}
 			return total, nil
 		},
-		"title": strFilter(title),
+		"title": strFilter(titleFilter),
 		"tojson": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			return toJSON(v, argN(args, kw, 0, "indent", nil))
 		},
@@ -402,7 +484,7 @@ func init() {
 			}
 			return &List{Items: out}, nil
 		},
-		"upper": strFilter(strings.ToUpper),
+		"upper": strFilter(pyUpper),
 		"urlencode": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			if isMapping(v) {
 				var parts []string
@@ -415,7 +497,15 @@ func init() {
 			return strings.ReplaceAll(url.QueryEscape(Str(v)), "+", "%20"), nil
 		},
 		"wordcount": func(e *env, v any, args []any, kw map[string]any) (any, error) {
-			return len(strings.Fields(Str(v))), nil
+			n, in := 0, false // Jinja counts runs of \w
+			for _, r := range Str(v) {
+				w := r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r)
+				if w && !in {
+					n++
+				}
+				in = w
+			}
+			return n, nil
 		},
 		"as_bool": func(e *env, v any, args []any, kw map[string]any) (any, error) {
 			if s, ok := v.(string); ok {
@@ -494,6 +584,9 @@ func defaultFilter(e *env, v any, args []any, kw map[string]any) (any, error) {
 }
 
 func mapFilter(e *env, v any, args []any, kw map[string]any) (any, error) {
+	if !Truth(v) {
+		return &List{}, nil // Jinja maps a false value (none) to nothing
+	}
 	xs, err := iterable("map", v)
 	if err != nil {
 		return nil, err
@@ -530,6 +623,9 @@ func mapFilter(e *env, v any, args []any, kw map[string]any) (any, error) {
 
 func selectFilter(reject, attr bool) filterFunc {
 	return func(e *env, v any, args []any, kw map[string]any) (any, error) {
+		if !Truth(v) {
+			return &List{}, nil // as Jinja: a false value (none) selects nothing
+		}
 		xs, err := iterable("select", v)
 		if err != nil {
 			return nil, err
@@ -598,4 +694,52 @@ func extremumFilter(name string, sign int) filterFunc {
 		}
 		return best, nil
 	}
+}
+
+func isUndef(v any) bool {
+	_, ok := v.(Undefined)
+	return ok
+}
+
+// basePrefixTrimmed drops the 0x, 0o or 0b that Python's int(s, base)
+// accepts for base 16, 8 or 2 (Go's ParseInt accepts it for base 0 only).
+func basePrefixTrimmed(s string, base int) string {
+	prefix := map[int]string{16: "0x", 8: "0o", 2: "0b"}[base]
+	if prefix == "" {
+		return s
+	}
+	sign := ""
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		sign, s = s[:1], s[1:]
+	}
+	if len(s) > 2 && strings.EqualFold(s[:2], prefix) {
+		s = s[2:]
+	}
+	return sign + s
+}
+
+// pySplitlines is Python's str.splitlines(): lines end at \n, \r, \r\n,
+// \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029.
+func pySplitlines(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		switch r {
+		case '\n', '\r', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+		default:
+			continue
+		}
+		if i < start { // the \n of a \r\n
+			continue
+		}
+		out = append(out, s[start:i])
+		start = i + utf8.RuneLen(r)
+		if r == '\r' && start < len(s) && s[start] == '\n' {
+			start++
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
 }

@@ -86,7 +86,8 @@ func percentFormat(format string, args any) (string, error) {
 		}
 		b.WriteString(s)
 	}
-	if named == nil && next < len(pos) {
+	if l, isList := args.(*List); named == nil && next < len(pos) && !(isList && !l.Tuple) {
+		// (Python takes a list for a mapping here: 'abc' % [] is 'abc')
 		return "", fmt.Errorf("not all arguments converted during string formatting")
 	}
 	return b.String(), nil
@@ -168,32 +169,52 @@ func strFormat(format string, args []any, kw map[string]any) (string, error) {
 		if k := strings.IndexByte(field, '!'); k >= 0 {
 			field, conv = field[:k], field[k+1:]
 		}
+		// the field: an index or a name, then .attr and [key] accessors
+		first := field
+		if k := strings.IndexAny(field, ".["); k >= 0 {
+			first, field = field[:k], field[k:]
+		} else {
+			field = ""
+		}
 		var v any
 		switch {
-		case field == "":
+		case first == "":
 			if auto >= len(args) {
 				return "", fmt.Errorf("replacement index %d out of range", auto)
 			}
 			v = args[auto]
 			auto++
-		case field[0] >= '0' && field[0] <= '9':
-			n, err := strconv.Atoi(field)
+		case first[0] >= '0' && first[0] <= '9':
+			n, err := strconv.Atoi(first)
 			if err != nil || n >= len(args) {
-				return "", fmt.Errorf("replacement index %s out of range", field)
+				return "", fmt.Errorf("replacement index %s out of range", first)
 			}
 			v = args[n]
 		default:
-			name, rest, _ := strings.Cut(field, ".")
-			x, ok := kw[name]
+			x, ok := kw[first]
 			if !ok {
-				return "", fmt.Errorf("missing keyword argument '%s'", name)
-			}
-			for rest != "" {
-				var attr string
-				attr, rest, _ = strings.Cut(rest, ".")
-				x = getAttr(x, attr)
+				return "", fmt.Errorf("missing keyword argument '%s'", first)
 			}
 			v = x
+		}
+		for field != "" {
+			if field[0] == '.' {
+				k := strings.IndexAny(field[1:], ".[") + 1
+				if k == 0 {
+					k = len(field)
+				}
+				v, field = getAttr(v, field[1:k]), field[k:]
+				continue
+			}
+			k := strings.IndexByte(field, ']')
+			if field[0] != '[' || k < 0 {
+				return "", fmt.Errorf("bad format field %s", field)
+			}
+			var key any = field[1:k]
+			if n, err := strconv.Atoi(field[1:k]); err == nil {
+				key = n
+			}
+			v, field = getItem(v, key), field[k+1:]
 		}
 		if conv == "r" {
 			v = repr(v)
@@ -221,6 +242,10 @@ func formatSpec(v any, spec string) (string, error) {
 	sign := ""
 	if spec != "" && strings.IndexByte("+- ", spec[0]) >= 0 {
 		sign, spec = spec[:1], spec[1:]
+	}
+	alt := false // '#': 0x, 0o, 0b before the digits
+	if spec != "" && spec[0] == '#' {
+		alt, spec = true, spec[1:]
 	}
 	if spec != "" && spec[0] == '0' {
 		fill = "0"
@@ -270,6 +295,28 @@ func formatSpec(v any, spec string) (string, error) {
 			n = int(f)
 		}
 		s, numeric = strconv.Itoa(n), true
+	case 'x', 'X', 'o', 'b', 'c':
+		n, _, isF, ok := number(v)
+		if !ok || isF {
+			return "", fmt.Errorf("format code '%c' needs an integer, not %s", typ, typeName(v))
+		}
+		if typ == 'c' {
+			s = string(rune(n))
+			break
+		}
+		base := map[byte]int{'x': 16, 'X': 16, 'o': 8, 'b': 2}[typ]
+		s, numeric = strconv.FormatInt(int64(n), base), true
+		neg := strings.HasPrefix(s, "-")
+		s = strings.TrimPrefix(s, "-")
+		if alt {
+			s = "0" + string(typ|0x20) + s
+		}
+		if typ == 'X' {
+			s = strings.ToUpper(s)
+		}
+		if neg {
+			s = "-" + s
+		}
 	case 'f', 'F', 'e', 'E', 'g', 'G', '%':
 		f, ok := toFloat(v)
 		if !ok {

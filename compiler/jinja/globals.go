@@ -48,7 +48,7 @@ func init() {
 			}
 			return &List{Items: out}, nil
 		}),
-		"dict": Func(func(args []any, kw map[string]any) (any, error) {
+		"dict": envFunc(func(e *env, _ int, args []any, kw map[string]any) (any, error) {
 			d := NewDict()
 			for _, a := range args {
 				if isMapping(a) {
@@ -71,12 +71,12 @@ func init() {
 					d.Set(kv[0], kv[1])
 				}
 			}
-			for _, k := range sortedMapKeys(kw) {
+			for _, k := range e.kwKeys(kw) {
 				d.Set(k, kw[k])
 			}
 			return d, nil
 		}),
-		"namespace": Func(func(args []any, kw map[string]any) (any, error) {
+		"namespace": envFunc(func(e *env, _ int, args []any, kw map[string]any) (any, error) {
 			d := NewDict()
 			d.ns = true
 			for _, a := range args {
@@ -89,7 +89,7 @@ func init() {
 					d.Set(k, v)
 				}
 			}
-			for _, k := range sortedMapKeys(kw) {
+			for _, k := range e.kwKeys(kw) {
 				d.Set(k, kw[k])
 			}
 			return d, nil
@@ -129,10 +129,15 @@ func init() {
 			return NewSet(args[0])
 		}),
 		"tojson": Func(func(args []any, kw map[string]any) (any, error) {
-			if err := wantArgs("tojson", args, 1, 1); err != nil {
+			// dbt's tojson(value, default=None, sort_keys=False): json.dumps
+			if err := wantArgs("tojson", args, 1, 3); err != nil {
 				return nil, err
 			}
-			return toJSON(args[0], nil)
+			s, err := dumpJSON(args[0], Truth(argN(args[1:], kw, 1, "sort_keys", false)))
+			if err != nil {
+				return argN(args[1:], kw, 0, "default", nil), nil
+			}
+			return s, nil
 		}),
 		"fromjson": Func(func(args []any, kw map[string]any) (any, error) {
 			if err := wantArgs("fromjson", args, 1, 2); err != nil {

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strings"
@@ -71,8 +72,8 @@ func init() {
 			}
 			return a%b == 0, nil
 		}),
-		"even": func(v any, args []any) (bool, error) { n, ok := toInt(v); return ok && n%2 == 0, nil },
-		"odd":  func(v any, args []any) (bool, error) { n, ok := toInt(v); return ok && n%2 != 0, nil },
+		"even": func(v any, args []any) (bool, error) { return parity(v, 0), nil },
+		"odd":  func(v any, args []any) (bool, error) { return parity(v, 1), nil },
 		"eq":   eq, "equalto": eq, "==": eq,
 		"ne": ne, "!=": ne,
 		"lt": lt, "lessthan": lt, "<": lt,
@@ -102,12 +103,12 @@ func init() {
 		},
 		"in": oneArg("in", func(v, arg any) (bool, error) { return contains(arg, v) }),
 		"lower": func(v any, args []any) (bool, error) {
-			s, ok := v.(string)
-			return ok && strings.ToLower(s) == s, nil
+			s := Str(v) // Jinja's str(value).islower(): a cased character, none upper
+			return strings.ToLower(s) == s && strings.ToUpper(s) != s, nil
 		},
 		"upper": func(v any, args []any) (bool, error) {
-			s, ok := v.(string)
-			return ok && strings.ToUpper(s) == s, nil
+			s := Str(v) // Jinja's str(value).isupper(): a cased character, none lower
+			return strings.ToUpper(s) == s && strings.ToLower(s) != s, nil
 		},
 		"sameas": oneArg("sameas", func(v, arg any) (bool, error) {
 			switch v.(type) {
@@ -117,4 +118,17 @@ func init() {
 			return equal(v, arg) && typeName(v) == typeName(arg), nil
 		}),
 	}
+}
+
+// parity is Jinja's value % 2 == r (2.0 is even, 2.5 neither).
+func parity(v any, r int) bool {
+	if f, ok := v.(float64); ok {
+		m := math.Mod(f, 2)
+		if m < 0 {
+			m += 2
+		}
+		return m == float64(r)
+	}
+	n, ok := toInt(v)
+	return ok && (n%2+2)%2 == r
 }

@@ -104,6 +104,25 @@ func lexInto(toks []token, src string, from, to int) ([]token, *posError) {
 // attribute index, never a float).
 func lexNumber(src string, i, to int, afterDot bool) (token, int, *posError) {
 	start := i
+	if !afterDot && src[i] == '0' && i+2 < to && strings.IndexByte("bBoOxX", src[i+1]) >= 0 {
+		// 0b101, 0o17, 0x1f (Jinja's integer literals), with _ between digits
+		digit := map[byte]func(byte) bool{
+			'b': func(c byte) bool { return c == '0' || c == '1' },
+			'o': func(c byte) bool { return c >= '0' && c <= '7' },
+			'x': func(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' },
+		}[src[i+1]|0x20]
+		j := i + 2
+		for j < to && (digit(src[j]) || src[j] == '_' && j+1 < to && digit(src[j+1])) {
+			j++
+		}
+		if j > i+2 {
+			n, err := strconv.ParseInt(src[start:j], 0, 64)
+			if err != nil {
+				return token{}, 0, &posError{off: start, msg: "invalid number " + src[start:j]}
+			}
+			return token{kind: tInt, n: int(n), s: src[start:j], off: start}, j, nil
+		}
+	}
 	digits := func() {
 		for i < to && (src[i] >= '0' && src[i] <= '9' || src[i] == '_' && i+1 < to && src[i+1] >= '0' && src[i+1] <= '9') {
 			i++
@@ -158,6 +177,12 @@ func lexString(src string, i, to int) (string, int, *posError) {
 		if c == q {
 			return b.String(), i + 1, nil
 		}
+		if c == '\r' { // Jinja reads \r\n and a lone \r as \n
+			c = '\n'
+			if i+1 < to && src[i+1] == '\n' {
+				i++
+			}
+		}
 		if c != '\\' || i+1 >= to {
 			b.WriteByte(c)
 			i++
@@ -172,12 +197,29 @@ func lexString(src string, i, to int) (string, int, *posError) {
 			b.WriteByte('\t')
 		case 'r':
 			b.WriteByte('\r')
-		case '0':
-			b.WriteByte(0)
+		case '0', '1', '2', '3', '4', '5', '6', '7': // \ooo, as Python
+			r := rune(e - '0')
+			for k := 0; k < 2 && i < to && src[i] >= '0' && src[i] <= '7'; k++ {
+				r = r*8 + rune(src[i]-'0')
+				i++
+			}
+			b.WriteRune(r)
+		case 'a':
+			b.WriteByte('\a')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'v':
+			b.WriteByte('\v')
 		case '\\', '\'', '"':
 			b.WriteByte(e)
 		case '\n':
 			// line continuation
+		case '\r':
+			if i < to && src[i] == '\n' {
+				i++
+			}
 		case 'x', 'u', 'U':
 			n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[e]
 			if i+n <= to {

@@ -98,9 +98,9 @@ var strMethods map[string]methodFunc
 
 func init() {
 	strMethods = map[string]methodFunc{
-		"upper":      strTransform("upper", strings.ToUpper),
+		"upper":      strTransform("upper", pyUpper),
 		"lower":      strTransform("lower", strings.ToLower),
-		"casefold":   strTransform("casefold", strings.ToLower),
+		"casefold":   strTransform("casefold", pyCasefold),
 		"title":      strTransform("title", title),
 		"capitalize": strTransform("capitalize", capitalize),
 		"swapcase": strTransform("swapcase", func(s string) string {
@@ -519,11 +519,11 @@ var dictMethods map[string]methodFunc
 func init() {
 	dictMethods = map[string]methodFunc{
 		"items": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
-			return &List{Items: items(recv)}, nil
+			return &List{Items: items(recv), kind: dictItems}, nil
 		},
 		"keys": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
 			keys, _ := seq(recv)
-			return &List{Items: append([]any(nil), keys...)}, nil
+			return &List{Items: append([]any(nil), keys...), kind: dictKeys}, nil
 		},
 		"values": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
 			keys, _ := seq(recv)
@@ -531,7 +531,7 @@ func init() {
 			for i, k := range keys {
 				out[i], _, _ = mapGet(recv, k)
 			}
-			return &List{Items: out}, nil
+			return &List{Items: out, kind: dictValues}, nil
 		},
 		"get": func(e *env, recv any, args []any, kw map[string]any) (any, error) {
 			if err := wantArgs("get", args, 1, 2); err != nil {
@@ -563,7 +563,7 @@ func init() {
 					d.Set(k, v)
 				}
 			}
-			for _, k := range sortedMapKeys(kw) {
+			for _, k := range e.kwKeys(kw) {
 				d.Set(k, kw[k])
 			}
 			return nil, nil
@@ -635,20 +635,21 @@ func capitalize(s string) string {
 }
 
 func title(s string) string {
+	// Python's str.title: a cased letter after an uncased character starts
+	// a word ("3rd" -> "3Rd", "it's" -> "It'S")
 	var b strings.Builder
-	prevLetter := false
+	prevCased := false
 	for _, r := range s {
-		if unicode.IsLetter(r) {
-			if prevLetter {
-				b.WriteRune(unicode.ToLower(r))
-			} else {
-				b.WriteRune(unicode.ToUpper(r))
-			}
-			prevLetter = true
-		} else {
+		cased := unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r)
+		switch {
+		case !cased:
 			b.WriteRune(r)
-			prevLetter = unicode.IsDigit(r) || r == '\''
+		case prevCased:
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(unicode.ToTitle(r))
 		}
+		prevCased = cased
 	}
 	return b.String()
 }

@@ -298,6 +298,11 @@ func equal(a, b any) bool {
 		return ok
 	}
 	if isSequence(a) && isSequence(b) {
+		if la, ok := a.(*List); ok {
+			if lb, ok := b.(*List); ok && la.Tuple != lb.Tuple {
+				return false // (1, 2) == [1, 2] is False in Python
+			}
+		}
 		xs, _ := seq(a)
 		ys, _ := seq(b)
 		if len(xs) != len(ys) {
@@ -473,6 +478,9 @@ func arith(op string, l, r any) (any, error) {
 		if isSequence(l) && rok && !rF {
 			return repeatList(l, ri)
 		}
+		if isSequence(r) && lok && !lF {
+			return repeatList(r, li)
+		}
 	case "%":
 		if s, ok := l.(string); ok {
 			return percentFormat(s, r)
@@ -555,7 +563,7 @@ func floatOp(op string, a, b float64) (any, error) {
 		if b == 0 {
 			return nil, fmt.Errorf("float floor division by zero")
 		}
-		return math.Floor(a / b), nil
+		return pyFloatFloorDiv(a, b), nil
 	case "%":
 		if b == 0 {
 			return nil, fmt.Errorf("float modulo by zero")
@@ -566,7 +574,7 @@ func floatOp(op string, a, b float64) (any, error) {
 		}
 		return m, nil
 	case "**":
-		return math.Pow(a, b), nil
+		return pyPow(a, b), nil
 	}
 	return nil, fmt.Errorf("unknown operator %s", op)
 }
@@ -575,7 +583,7 @@ func floatOp(op string, a, b float64) (any, error) {
 // b is negative.
 func intPow(a, b int) any {
 	if b < 0 {
-		return math.Pow(float64(a), float64(b))
+		return pyPow(float64(a), float64(b))
 	}
 	result, base := 1, a
 	for n := b; n > 0; n >>= 1 {

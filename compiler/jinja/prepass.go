@@ -43,19 +43,26 @@ type (
 		x   expr
 	}
 	forItem struct {
-		off     int
-		targets []target
-		iter    expr
-		cond    expr
+		off       int
+		targets   []target
+		iter      expr
+		cond      expr
+		recursive bool // loop(items) renders the body again for items
 	}
 	setItem struct {
 		off     int
 		targets []target
-		value   expr // nil: {% set x %}...{% endset %}
+		value   expr          // nil: {% set x %}...{% endset %}
+		filters []*filterExpr // {% set x | f %}...{% endset %}
 	}
 	filterItem struct {
 		off   int
 		chain []*filterExpr
+	}
+	// withItem is {% with a = x, b = y %}: values evaluated outside
+	withItem struct {
+		names  []target
+		values []expr
 	}
 	// seqItem is a run of literal text and printed values.
 	seqItem struct{ parts []seqPart }
@@ -207,18 +214,26 @@ func (r *rewriter) text(from, to int) {
 		s = t
 		r.trimNext = false
 	}
+	s = normalizeNewlines(s)
 	if to == len(r.src) {
 		// like Jinja, drop a single trailing newline of the template
-		if strings.HasSuffix(s, "\r\n") {
-			s = s[:len(s)-2]
-		} else {
-			s = strings.TrimSuffix(s, "\n")
-		}
+		s = strings.TrimSuffix(s, "\n")
 	}
-	r.lastText = true
+	// text trimmed away by a -}} or -#} leaves nothing for a {{- after it
+	// to trim: the text before the tag or comment stays (Jinja's lexer)
+	r.lastText = s != ""
 	if s != "" {
 		r.pieces = append(r.pieces, piece{s: s, off: from, isText: true})
 	}
+}
+
+// normalizeNewlines turns \r\n and a lone \r into \n, as Jinja's lexer
+// does to the whole template.
+func normalizeNewlines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // trimLeft applies a {%- or {{- to the text before it.
@@ -358,7 +373,7 @@ const maxBlocks = 100
 // knownTags are the statements mart templates understand.
 var knownTags = []string{"if", "elif", "else", "endif", "for", "endfor", "set", "endset", "do", "macro", "endmacro",
 	"test", "endtest", "materialization", "endmaterialization", "raw", "endraw", "snapshot", "endsnapshot",
-	"docs", "enddocs", "filter", "endfilter", "break", "continue", "call", "endcall"}
+	"docs", "enddocs", "filter", "endfilter", "break", "continue", "call", "endcall", "with", "endwith"}
 
 func (r *rewriter) tag(start int) (int, error) {
 	bs, be, next, lt, rt, err := r.scan(start, "%}")
@@ -478,7 +493,14 @@ func (r *rewriter) tag(start int) (int, error) {
 		}
 		r.blocks = append(r.blocks, block{name: "call", off: start})
 		r.emitTag(start, "call", r.item(it))
-	case "include", "extends", "block", "import", "from", "with", "autoescape", "trans":
+	case "with":
+		it, err := r.parseWith(rest, be)
+		if err != nil {
+			return 0, err
+		}
+		r.blocks = append(r.blocks, block{name: "with", off: start})
+		r.emitTag(start, "with", r.item(it))
+	case "include", "extends", "block", "import", "from", "autoescape", "trans":
 		return 0, r.errAt(start, "{%% %s %%} is not supported in mart templates: put shared SQL in a {%% macro %%} under macros/", name)
 	default:
 		if strings.HasPrefix(name, "end") {
@@ -509,7 +531,7 @@ func (r *rewriter) inLoop() bool {
 		switch r.blocks[i].name {
 		case "for":
 			return true
-		case "macro", "test", "materialization":
+		case "macro", "test", "materialization", "call": // (a call body is a function in Jinja)
 			return false
 		}
 	}

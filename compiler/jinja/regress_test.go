@@ -189,11 +189,30 @@ func TestJinjaDictLiteralsKeepTheirOrder(t *testing.T) {
 
 func TestJinjaUnsupportedTagsSayWhat(t *testing.T) {
 	for src, want := range map[string]string{
-		"{% include 'x.sql' %}":                   "{% include %} is not supported",
-		"{% for x in xs recursive %}{% endfor %}": "recursive loops are not supported",
+		"{% include 'x.sql' %}": "{% include %} is not supported",
 	} {
 		_, err := NewEngine().Parse("models/m.sql", src)
 		require.Error(t, err, src)
 		require.True(t, strings.Contains(err.Error(), want), "%s: %v", src, err)
+	}
+}
+
+// Keyword arguments keep their call order (Python's), through **kwargs too.
+func TestKwargsCallOrder(t *testing.T) {
+	e := NewEngine()
+	for src, want := range map[string]string{
+		`{% macro m() %}{{ kwargs }}{% endmacro %}{{ m(z=1, a=2, **{'y': 3, 'b': 4}) }}`: `{'z': 1, 'a': 2, 'y': 3, 'b': 4}`,
+		`{{ dict(z=1, a=2) }}|{{ dict({'q': 0}, z=1, a=2) }}`:                            `{'z': 1, 'a': 2}|{'q': 0, 'z': 1, 'a': 2}`,
+		`{% set d = {'a': 0} %}{% do d.update(z=1, a=2, m=3) %}{{ d }}`:                  `{'a': 2, 'z': 1, 'm': 3}`,
+		`{% macro m(b) %}{{ kwargs }}{% endmacro %}{{ m(z=dict(y=1, x=2), b=1, a=2) }}`:  `{'z': {'y': 1, 'x': 2}, 'a': 2}`,
+	} {
+		tpl, err := e.Parse("m.sql", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tpl.Render(nil)
+		if err != nil || got != want {
+			t.Errorf("%s: got %q, %v; want %q", src, got, err, want)
+		}
 	}
 }

@@ -130,12 +130,34 @@ type env struct {
 	ctx    *pongo2.ExecutionContext
 	frame  *macroFrame // the innermost macro call
 	depth  int
-	loops  int
 	caller *Pos            // call site of Engine.Call, when no template is running
 	pkg    string          // the package of the running macro: its macros come first
 	used   map[string]bool // engine macros called, for Output.Macros
 	site   *Pos            // the outermost running macro call's position (Pos.Site)
 	steps  int             // loop iterations and macro calls so far
+	// kwOrder: the keyword names of the last call's arguments evaluated, in
+	// call order (kwKeys); a pointer, to keep env small
+	kwOrder *[]string
+}
+
+// kwKeys returns the keys of kw in the order the call gave them (Python
+// keeps keyword arguments in call order), or sorted when kw is not the
+// last call's keywords (a map made in Go).
+func (e *env) kwKeys(kw map[string]any) []string {
+	var order []string
+	if e.kwOrder != nil {
+		order = *e.kwOrder
+	}
+	e.kwOrder = nil
+	if len(order) != len(kw) {
+		return sortedMapKeys(kw)
+	}
+	for _, k := range order {
+		if _, ok := kw[k]; !ok {
+			return sortedMapKeys(kw)
+		}
+	}
+	return order
 }
 
 // MaxSteps bounds the loop iterations and macro calls of one render, so a
@@ -310,6 +332,11 @@ func (e *env) call(off int, fn any, args []any, kw map[string]any) (any, error) 
 		return e.callMacro(off, f, nil, args, kw)
 	case *boundMacro:
 		return e.callMacro(off, f.m, f.closure, args, kw)
+	case *loopInfo:
+		if f.recurse == nil || len(args) != 1 {
+			return nil, fmt.Errorf("loop(items) is only for a recursive loop ({%% for x in xs recursive %%}), with one argument")
+		}
+		return f.recurse(args[0])
 	case CallableAt:
 		return f.CallAt(e.pos(off), args, kw)
 	case Callable:
@@ -474,7 +501,7 @@ func (e *env) callMacroWith(off int, m *Macro, closure *scope, args []any, kw ma
 		sc.vars["kwargs"] = extraKw
 	}
 	if len(kw) > 0 {
-		for _, k := range sortedMapKeys(kw) {
+		for _, k := range e.kwKeys(kw) {
 			i := indexOf(m.Params, k)
 			switch {
 			case i < 0 && extraKw != nil:

@@ -29,9 +29,7 @@ func (r *rewriter) parseFor(start, from, to int) (*forItem, error) {
 			return nil, r.posErr(perr)
 		}
 	}
-	if t := p.peek(); t.is(tName, "recursive") {
-		return nil, r.errAt(t.off, "recursive loops are not supported")
-	}
+	it.recursive = p.accept(tName, "recursive")
 	if perr := p.end(); perr != nil {
 		return nil, r.posErr(perr)
 	}
@@ -60,6 +58,14 @@ func (r *rewriter) parseSet(from, to int) (*setItem, error) {
 		}
 	} else if len(targets) > 1 || targets[0].attr != "" {
 		return nil, r.errAt(p.peek().off, "expected '=' after the variable names")
+	} else {
+		for p.accept(tOp, "|") { // {% set x | upper %}...{% endset %}
+			f, perr := p.parseFilterCall(nil)
+			if perr != nil {
+				return nil, r.posErr(perr)
+			}
+			it.filters = append(it.filters, f)
+		}
 	}
 	if perr := p.end(); perr != nil {
 		if it.value == nil {
@@ -164,6 +170,35 @@ func (r *rewriter) parseFilterBlock(from, to int) (*filterItem, error) {
 	return it, nil
 }
 
+func (r *rewriter) parseWith(from, to int) (*withItem, error) {
+	p, perr := newParser(r.src, from, to)
+	if perr != nil {
+		return nil, r.posErr(perr)
+	}
+	it := &withItem{}
+	for p.peek().kind != tEOF {
+		if len(it.names) > 0 {
+			if perr := p.expectOp(",", " between the assignments of {% with %}"); perr != nil {
+				return nil, r.posErr(perr)
+			}
+		}
+		t := p.next()
+		if t.kind != tName || keywords[t.s] {
+			return nil, r.errAt(t.off, "expected a variable name, got %s", t.describe())
+		}
+		if perr := p.expectOp("=", " after the variable name"); perr != nil {
+			return nil, r.posErr(perr)
+		}
+		x, perr := p.parseExpr()
+		if perr != nil {
+			return nil, r.posErr(perr)
+		}
+		it.names = append(it.names, target{off: t.off, name: t.s})
+		it.values = append(it.values, x)
+	}
+	return it, nil
+}
+
 // findEnd finds {% end<name> %} after from; it returns where that tag
 // starts and ends.
 func (r *rewriter) findEnd(from int, name string) (int, int, bool, bool) {
@@ -210,6 +245,7 @@ func (r *rewriter) raw(start, from int, rt bool) (int, error) {
 	if k := end + 2; k < len(r.src) && r.src[k] == '-' {
 		content = strings.TrimRight(content, spaceChars)
 	}
+	content = normalizeNewlines(content)
 	if content != "" {
 		// not isText: {%- after {% endraw %} must not trim it
 		r.pieces = append(r.pieces, piece{off: start, print: &exprItem{off: start, x: &constExpr{off: start, v: content}}})

@@ -16,7 +16,7 @@ import (
 func init() {
 	pongo2.SetAutoescape(false)
 	for name, fn := range map[string]pongo2.TagParser{"if": parseIf, "for": parseFor, "set": parseSet,
-		"macro": parseMacro, "filter": parseFilterTag} {
+		"macro": parseMacro, "filter": parseFilterTag, "with": parseWith} {
 		mustTag(pongo2.ReplaceTag(name, fn))
 	}
 	for name, fn := range map[string]pongo2.TagParser{"seq": parseSeq, "do": parseDo, "setblock": parseSet,
@@ -249,6 +249,14 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	if err != nil {
 		return fail(src, err, it.iter.offset())
 	}
+	return n.iterate(ctx, w, e, it, e.sc, v, 1)
+}
+
+// iterate runs the loop over v with its iterations' scopes under outer;
+// depth is loop.depth (1, and one more for each loop(...) of a recursive
+// loop).
+func (n *forNode) iterate(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter, e *env, it *forItem, outer *scope, v any, depth int) *pongo2.Error {
+	src := e.prog.src
 	items, ok := seq(v)
 	if !ok {
 		return fail(src, errorf(it.iter.offset(), "cannot loop over a %s value", typeName(v)), it.off)
@@ -261,7 +269,7 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 			if err := e.step(); err != nil {
 				return fail(src, err, it.off)
 			}
-			sc := &scope{parent: saved}
+			sc := &scope{parent: outer}
 			if err := bindTargets(sc, it.targets, x); err != nil {
 				return fail(src, err, it.off)
 			}
@@ -278,36 +286,51 @@ func (n *forNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	} else if l, ok := v.(*List); ok {
 		items = append([]any(nil), l.Items...) // the body may append to the list
 	}
-	if len(items) == 0 {
-		if n.orElse != nil {
-			e.sc = saved
-			return n.orElse.Execute(ctx, w)
-		}
-		return nil
-	}
-	e.loops++
-	defer func() { e.loops-- }()
-	loop := &loopInfo{items: items, depth: e.loops}
-	for i, x := range items {
-		if err := e.step(); err != nil {
-			return fail(src, err, it.off)
-		}
-		sc := &scope{vars: make(map[string]any, len(it.targets)+1), parent: saved}
-		if err := bindTargets(sc, it.targets, x); err != nil {
-			return fail(src, err, it.off)
-		}
-		loop.index0 = i
-		sc.vars["loop"] = loop
-		e.sc = sc
-		if perr := n.body.Execute(ctx, w); perr != nil {
-			if sig, ok := unwrapPongo(perr).(loopSignal); ok {
-				if sig.brk {
-					break
+	// as Jinja, the else block runs unless an iteration ran to its end (a
+	// break or continue in every iteration leaves it to run)
+	completed := false
+	if len(items) > 0 {
+		loop := &loopInfo{items: items, depth: int32(depth)}
+		if it.recursive {
+			prog := e.prog
+			loop.recurse = func(v any) (any, error) {
+				var b strings.Builder
+				savedSrc, savedProg := e.src, e.prog
+				e.prog = prog
+				perr := n.iterate(ctx, &b, e, it, outer, v, depth+1)
+				e.src, e.prog = savedSrc, savedProg
+				if perr != nil {
+					return nil, unwrapPongo(perr)
 				}
-				continue
+				return b.String(), nil
 			}
-			return perr
 		}
+		for i, x := range items {
+			if err := e.step(); err != nil {
+				return fail(src, err, it.off)
+			}
+			sc := &scope{vars: make(map[string]any, len(it.targets)+1), parent: outer}
+			if err := bindTargets(sc, it.targets, x); err != nil {
+				return fail(src, err, it.off)
+			}
+			loop.index0 = i
+			sc.vars["loop"] = loop
+			e.sc = sc
+			if perr := n.body.Execute(ctx, w); perr != nil {
+				if sig, ok := unwrapPongo(perr).(loopSignal); ok {
+					if sig.brk {
+						break
+					}
+					continue
+				}
+				return perr
+			}
+			completed = true
+		}
+	}
+	if !completed && n.orElse != nil {
+		e.sc = &scope{parent: outer} // Jinja2 scopes the else block
+		return n.orElse.Execute(ctx, w)
 	}
 	return nil
 }
@@ -368,10 +391,22 @@ func (n *setNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter)
 	src := e.prog.src
 	if n.body != nil {
 		var b strings.Builder
-		if err := n.body.Execute(ctx, &b); err != nil {
-			return err
+		saved := e.sc
+		e.sc = &scope{parent: saved} // Jinja2 scopes the block's own sets
+		perr := n.body.Execute(ctx, &b)
+		e.sc = saved
+		if perr != nil {
+			return perr
 		}
-		e.sc.set(it.targets[0].name, b.String())
+		var v any = b.String()
+		for _, f := range it.filters {
+			e.src = src
+			var err error
+			if v, err = f.apply(e, v); err != nil {
+				return fail(src, err, f.off)
+			}
+		}
+		e.sc.set(it.targets[0].name, v)
 		return nil
 	}
 	e.src = src
@@ -479,8 +514,12 @@ func parseFilterTag(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser
 func (n *filterNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
 	e := envOf(ctx)
 	var b strings.Builder
-	if err := n.body.Execute(ctx, &b); err != nil {
-		return err
+	saved := e.sc
+	e.sc = &scope{parent: saved} // Jinja2 scopes the body's sets
+	perr := n.body.Execute(ctx, &b)
+	e.sc = saved
+	if perr != nil {
+		return perr
 	}
 	it, perr := item[*filterItem](e, n.idx)
 	if perr != nil {
@@ -497,6 +536,51 @@ func (n *filterNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWrit
 	}
 	w.WriteString(Str(v))
 	return nil
+}
+
+// withNode is {% with a = x %}...{% endwith %}: the body sees the names in
+// a scope of its own.
+type withNode struct {
+	idx  int // item: *withItem
+	body *pongo2.NodeWrapper
+}
+
+func parseWith(doc *pongo2.Parser, start *pongo2.Token, args *pongo2.Parser) (pongo2.INodeTag, *pongo2.Error) {
+	_, it, idx, err := itemOf(start, args)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := it.(*withItem); !ok {
+		return nil, args.Error("malformed mart tag", start)
+	}
+	n := &withNode{idx: idx}
+	if n.body, _, err = doc.WrapUntilTag("endwith"); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *withNode) Execute(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter) *pongo2.Error {
+	e := envOf(ctx)
+	it, perr := item[*withItem](e, n.idx)
+	if perr != nil {
+		return perr
+	}
+	src := e.prog.src
+	saved := e.sc
+	sc := &scope{vars: make(map[string]any, len(it.names)), parent: saved}
+	for i, x := range it.values { // evaluated in the enclosing scope, as Jinja's
+		e.src = src
+		v, err := x.eval(e)
+		if err != nil {
+			return fail(src, err, x.offset())
+		}
+		sc.vars[it.names[i].name] = v
+	}
+	e.sc = sc
+	perr = n.body.Execute(ctx, w)
+	e.sc = saved
+	return perr
 }
 
 // loopControlNode is {% break %} or {% continue %}.

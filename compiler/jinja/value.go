@@ -27,7 +27,20 @@ type Undefined struct {
 type List struct {
 	Items []any
 	Tuple bool
+	kind  listKind // (in the padding after Tuple)
 }
+
+// listKind tells the lists that stand for Python objects other than a list:
+// a groupby item, dict views.
+type listKind uint8
+
+const (
+	plainList  listKind = iota
+	groupTuple          // groupby's item: .grouper and .list are its two items
+	dictItems           // d.items(), printed dict_items([...])
+	dictKeys
+	dictValues
+)
 
 // NewList returns a list holding items.
 func NewList(items ...any) *List { return &List{Items: items} }
@@ -242,6 +255,8 @@ func formatFloat(f float64) string {
 	return s
 }
 
+var viewNames = [...]string{dictItems: "dict_items", dictKeys: "dict_keys", dictValues: "dict_values"}
+
 // repr converts a value as Python's repr() does ('a' for strings).
 func repr(v any) string {
 	var b strings.Builder
@@ -262,6 +277,9 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 		if t.Tuple {
 			open, closer = "(", ")"
 		}
+		if view := viewNames[t.kind]; view != "" {
+			open, closer = view+"([", "])"
+		}
 		b.WriteString(open)
 		for i, x := range t.Items {
 			if i > 0 {
@@ -276,6 +294,9 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 	case []any:
 		writeRepr(b, &List{Items: t}, depth)
 	case *Dict:
+		if t.ns {
+			b.WriteString("<Namespace ") // Jinja's Namespace repr
+		}
 		b.WriteString("{")
 		for i, k := range t.keys {
 			if i > 0 {
@@ -286,6 +307,9 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 			writeRepr(b, t.vals[k], depth+1)
 		}
 		b.WriteString("}")
+		if t.ns {
+			b.WriteString(">")
+		}
 	case map[string]any:
 		if s, ok := v.(fmt.Stringer); ok {
 			b.WriteString(s.String())
