@@ -82,7 +82,7 @@ func (snap *patchSnapshot) wholePropsFiles(proj *Project, file string, added []a
 		for j, name := range names {
 			e := &descEdit{entryRemoved: true}
 			if isNew {
-				if !plainTree(items[j]) {
+				if !plainEntry(items[j]) {
 					return why + "its YAML is not plain"
 				}
 				e = &descEdit{entryAdded: true, entry: items[j]}

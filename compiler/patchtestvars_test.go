@@ -134,6 +134,9 @@ func TestPatchTestVarReadersRemade(t *testing.T) {
 		{name: "the model removed, and the var its test read", vars: map[string]any{"ids": []any{2}, "lo": 5}, remove: []string{"models/m2.sql"}, files: map[string]string{"models/_m.yml": models(m)}, patched: true},
 		{name: "the model moved to a folder, its entry kept", vars: map[string]any{"ids": []any{2}, "lo": 5}, remove: []string{"models/m.sql"}, files: map[string]string{"models/sub/m.sql": "select 1 as id\n"}, patched: true},
 		{name: "its var", vars: map[string]any{"ids": []any{2}, "lo": 7}, patched: true},
+		{name: "a model and a new properties file with a var test", vars: map[string]any{"ids": []any{2}, "lo": 7}, files: map[string]string{"models/m3.sql": "select 3 as id\n", "models/_m3.yml": "version: 2\nmodels:\n  - name: m3\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              where: \"id > {{ var('lo', 0) }}\"\n"}, patched: true},
+		{name: "its var", vars: map[string]any{"ids": []any{2}, "lo": 8}, patched: true},
+		{name: "the model and its file removed", vars: map[string]any{"ids": []any{2}, "lo": 8}, remove: []string{"models/m3.sql", "models/_m3.yml"}, patched: true},
 		{name: "the var test's table removed, and the var", vars: map[string]any{"lo": 6}, files: map[string]string{"models/_s.yml": src(whereLo) + pos}, patched: true},
 		{name: "a severity template in an added table (read as the file loads)", vars: map[string]any{"lo": 6}, files: map[string]string{"models/_s.yml": src(whereLo) + pos + "      - name: t4\n        data_tests:\n          - unique:\n              column_name: id\n              severity: \"{{ var('sev', 'warn') }}\"\n"}, patched: false},
 	}

@@ -719,8 +719,7 @@ func (m lineMap) entriesByName(a, b *yaml.Node, na, nb []string, edits map[strin
 		return m.modelEdits(a.Content[i], b.Content[j], edits)
 	}, func(j int) bool {
 		edits[nb[j]] = &descEdit{entryAdded: true, entry: b.Content[j]}
-		plain, docs := docsOnlyEntryWith(b.Content[j], plainTestList)
-		return plain && !docs
+		return plainEntry(b.Content[j])
 	}, func(i int) bool {
 		edits[na[i]] = &descEdit{entryRemoved: true}
 		return true
@@ -1008,6 +1007,14 @@ func entryColumn(item *yaml.Node) (col *Column, tested, ok bool) {
 	// its place in the list is the node index's, which a patch keeps (a
 	// contract's order: no column of one is patched)
 	return pc.column(pc.Description, 0), tested, true
+}
+
+// plainEntry says a model's entry that an edit adds is plain YAML
+// (plainTree) but for Jinja in its tests' arguments and where:
+// (plainTestList), which render in the tests' own renders.
+func plainEntry(entry *yaml.Node) bool {
+	plain, docs := docsOnlyEntryWith(entry, plainTestList)
+	return plain && !docs
 }
 
 // plainTable says a source table's entry, which a patch makes again from
