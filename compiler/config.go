@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -116,8 +118,17 @@ func normalizeConfigKey(k string) string {
 // additive keys accumulate across config levels instead of being replaced.
 var additive = map[string]bool{"tags": true, "pre_hook": true, "post_hook": true}
 
+// updated keys merge their mappings key by key across config levels (and
+// config() calls), as dbt's MergeBehavior.Update keys do.
+var updated = map[string]bool{"meta": true, "docs": true, "column_types": true, "quoting": true, "contract": true}
+
 // mergeConfig applies src over dst with dbt's rules: tags and hooks add up,
-// meta merges key by key, everything else is replaced.
+// meta, docs, column_types, quoting and contract merge key by key, grants
+// by privilege (mergeGrants), everything else is replaced.
+//
+// A hook written with the same text at two levels runs once, where dbt
+// runs it twice (docs/dbt-compatibility.md): a render made again at run
+// time merges its config() calls over the config they already set.
 func mergeConfig(dst, src map[string]any) {
 	for k, v := range src {
 		k = normalizeConfigKey(k)
@@ -134,22 +145,55 @@ func mergeConfig(dst, src map[string]any) {
 			if _, had := dst[k]; had || len(out) > 0 {
 				dst[k] = out
 			}
-		case k == "meta":
+		case updated[k]:
+			sm, ok := v.(map[string]any)
+			if !ok && k != "meta" { // (a meta that is no mapping leaves meta as it was)
+				dst[k] = v
+				break
+			}
 			m, _ := dst[k].(map[string]any)
-			merged := map[string]any{}
-			for mk, mv := range m {
-				merged[mk] = mv
-			}
-			if sm, ok := v.(map[string]any); ok {
-				for mk, mv := range sm {
-					merged[mk] = mv
-				}
-			}
+			merged := make(map[string]any, len(m)+len(sm))
+			maps.Copy(merged, m)
+			maps.Copy(merged, sm)
 			dst[k] = merged
+		case k == "grants":
+			dst[k] = mergeGrants(dst[k], v)
 		default:
 			dst[k] = v
 		}
 	}
+}
+
+// mergeGrants is grants src over dst as dbt merges them
+// (MergeBehavior.DictKeyAppend): each privilege's grantees a list; a
+// privilege written "+select" adds to the list dst has, one written
+// "select" replaces it. src that is no mapping replaces dst.
+func mergeGrants(dst, src any) any {
+	sm, ok := src.(map[string]any)
+	if !ok {
+		return src
+	}
+	listify := func(v any) []any {
+		if l, ok := v.([]any); ok {
+			return slices.Clone(l)
+		}
+		return []any{v}
+	}
+	out := map[string]any{}
+	if dm, ok := dst.(map[string]any); ok {
+		for k, v := range dm {
+			out[k] = listify(v)
+		}
+	}
+	for _, k := range sortedKeys(sm) {
+		key := strings.TrimLeft(k, "+")
+		if prev, had := out[key].([]any); had && key != k {
+			out[key] = append(prev, listify(sm[k])...)
+		} else {
+			out[key] = listify(sm[k])
+		}
+	}
+	return out
 }
 
 // mergedValue is key's value dst merged with src as mergeConfig merges
