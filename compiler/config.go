@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -166,8 +167,9 @@ func mergeConfig(dst, src map[string]any) {
 
 // mergeGrants is grants src over dst as dbt merges them
 // (MergeBehavior.DictKeyAppend): each privilege's grantees a list; a
-// privilege written "+select" adds to the list dst has, one written
-// "select" replaces it. src that is no mapping replaces dst.
+// privilege written "+select" adds to the list dst has (the grantees it
+// lacks), one written "select" replaces it. src that is no mapping
+// replaces dst.
 func mergeGrants(dst, src any) any {
 	sm, ok := src.(map[string]any)
 	if !ok {
@@ -188,7 +190,14 @@ func mergeGrants(dst, src any) any {
 	for _, k := range sortedKeys(sm) {
 		key := strings.TrimLeft(k, "+")
 		if prev, had := out[key].([]any); had && key != k {
-			out[key] = append(prev, listify(sm[k])...)
+			// (a grantee the list has is not added again: a template
+			// rendered twice merges its config() calls twice)
+			for _, g := range listify(sm[k]) {
+				if !slices.ContainsFunc(prev, func(p any) bool { return reflect.DeepEqual(p, g) }) {
+					prev = append(prev, g)
+				}
+			}
+			out[key] = prev
 		} else {
 			out[key] = listify(sm[k])
 		}

@@ -142,12 +142,16 @@ func TestReview48cGrantsPlusKeyAppends(t *testing.T) {
   proj:
     +grants: {select: ['u1'], insert: ['w1']}
 `, map[string]string{
-		"models/m.sql":  "{{ config(grants={'+select': ['u3']}) }}\nselect 1 as id\n",
+		"models/m.sql": "{{ config(grants={'+select': ['u3']}) }}\nselect 1 as id\n",
+		// a model that queries the warehouse renders twice: its grantee is added once
+		"models/w.sql":  "{{ config(grants={'+select': ['u3']}) }}{% set r = run_query('select 1') %}\nselect 1 as id\n",
 		"models/_m.yml": "version: 2\nmodels:\n  - name: m\n    config:\n      grants: {'+select': ['u2']}\n",
 	})
 	r48cRun(t, dir, "compile")
 	cfg := r48cNode(t, dir, "model.proj.m")["config"].(map[string]any)
 	require.Equal(t, `{"insert":["w1"],"select":["u1","u2","u3"]}`, r48cJSON(t, cfg["grants"]))
+	cfg = r48cNode(t, dir, "model.proj.w")["config"].(map[string]any)
+	require.Equal(t, `{"insert":["w1"],"select":["u1","u3"]}`, r48cJSON(t, cfg["grants"]))
 }
 
 // Bug (the same Update merge, between config() calls): dbt's
