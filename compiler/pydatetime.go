@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -627,7 +628,8 @@ func (d pyDateTime) Arith(op string, r any) (any, bool, error) {
 			if (d.tz == nil) != (x.tz == nil) {
 				return nil, true, fmt.Errorf("can't subtract offset-naive and offset-aware datetimes")
 			}
-			return delta(d.t.Sub(x.t)), true, nil
+			dl, err := subDelta(d.t, x.t)
+			return dl, true, err
 		}
 	}
 	return nil, false, nil
@@ -647,7 +649,8 @@ func (d pyDate) Arith(op string, r any) (any, bool, error) {
 		}
 	case pyDate:
 		if op == "-" {
-			return delta(d.t.Sub(x.t)), true, nil
+			dl, err := subDelta(d.t, x.t)
+			return dl, true, err
 		}
 	}
 	return nil, false, nil
@@ -665,10 +668,15 @@ func (x delta) Arith(op string, r any) (any, bool, error) {
 	switch y := r.(type) {
 	case delta:
 		switch op {
-		case "+":
-			return x + y, true, nil
-		case "-":
-			return x - y, true, nil
+		case "+", "-":
+			if op == "-" {
+				y = -y
+			}
+			sum := x + y
+			if (x > 0 && y > 0 && sum < 0) || (x < 0 && y < 0 && sum >= 0) {
+				return nil, true, errDeltaRange
+			}
+			return sum, true, nil
 		case "/":
 			if y == 0 {
 				return nil, true, fmt.Errorf("division by zero")
@@ -688,20 +696,40 @@ func (x delta) Arith(op string, r any) (any, bool, error) {
 	if f, ok := numArg(r); ok {
 		switch op {
 		case "*":
-			return roundDelta(float64(x) * f), true, nil
+			dl, err := roundDelta(float64(x) * f)
+			return dl, true, err
 		case "/":
 			if f == 0 {
 				return nil, true, fmt.Errorf("division by zero")
 			}
-			return roundDelta(float64(x) / f), true, nil
+			dl, err := roundDelta(float64(x) / f)
+			return dl, true, err
 		}
 	}
 	return nil, false, nil
 }
 
+// errDeltaRange: a timedelta is a Go duration, about ±292 years, where
+// Python's reaches 999,999,999 days (docs/dbt-compatibility.md). A value
+// past it is an error, not a wrong one.
+var errDeltaRange = errors.New("OverflowError: a timedelta beyond about 292 years is not supported by mart")
+
 // roundDelta rounds nanoseconds to the microsecond, half to even.
-func roundDelta(ns float64) delta {
-	return delta(time.Duration(math.RoundToEven(ns/1e3)) * time.Microsecond)
+func roundDelta(ns float64) (delta, error) {
+	us := math.RoundToEven(ns / 1e3)
+	if math.IsNaN(us) || math.Abs(us) >= float64(math.MaxInt64/int64(time.Microsecond)) {
+		return 0, errDeltaRange
+	}
+	return delta(time.Duration(us) * time.Microsecond), nil
+}
+
+// subDelta is a - b as a timedelta, or errDeltaRange.
+func subDelta(a, b time.Time) (delta, error) {
+	d := a.Sub(b)
+	if d == math.MaxInt64 || d == math.MinInt64 {
+		return 0, errDeltaRange
+	}
+	return delta(d), nil
 }
 
 // Compare orders datetimes as Python does: two naive ones or two aware
@@ -776,7 +804,7 @@ func timedelta(args []any, kw map[string]any) (any, error) {
 		}
 		total += f * float64(u.d)
 	}
-	return roundDelta(total), nil
+	return roundDelta(total)
 }
 
 // the module's classes

@@ -18,15 +18,44 @@ func strftime(t time.Time, aware bool, f string) string {
 			continue
 		}
 		i++
+		// glibc's flags: - no padding, _ spaces, 0 zeros, ^ upper case
+		start, flag := i-1, byte(0)
+		if strings.IndexByte("-_0^", f[i]) >= 0 && i+1 < len(f) {
+			flag = f[i]
+			i++
+		}
 		c := f[i]
 		if s, ok := directive(t, aware, c); ok {
-			b.WriteString(s)
+			b.WriteString(strftimeFlag(s, flag))
 		} else {
-			b.WriteByte('%')
-			b.WriteByte(c)
+			b.WriteString(f[start : i+1])
 		}
 	}
 	return b.String()
+}
+
+// strftimeFlag applies glibc's flag to a directive's text s: a number's
+// padding (leading zeros or spaces) dropped (-), made spaces (_) or zeros
+// (0); text upper-cased (^).
+func strftimeFlag(s string, flag byte) string {
+	digits := strings.TrimLeft(s, " 0")
+	numeric := s != "" && strings.Trim(s, " 0123456789") == ""
+	if digits == "" {
+		digits = "0"
+	}
+	switch {
+	case flag == '^':
+		return strings.ToUpper(s)
+	case !numeric || flag == 0 || len(digits) >= len(s):
+		return s
+	case flag == '-':
+		return digits
+	case flag == '_':
+		return strings.Repeat(" ", len(s)-len(digits)) + digits
+	case flag == '0':
+		return strings.Repeat("0", len(s)-len(digits)) + digits
+	}
+	return s
 }
 
 func directive(t time.Time, aware bool, c byte) (string, bool) {

@@ -320,7 +320,7 @@ func (l *renderLocals) Local(name string) (any, bool) {
 		return v, true
 	}
 	v, ok := l.value(name)
-	if ok {
+	if ok && name != "model" { // (model is made at each read: its config is the render's so far)
 		if l.vals == nil {
 			l.vals = make(map[string]any, 4)
 		}
@@ -375,7 +375,7 @@ func (l *renderLocals) value(name string) (any, bool) {
 		st.mu.Lock() // no caller holds it: ref() and source() take it while the render runs
 		at := st.addTarget("this")
 		st.mu.Unlock()
-		return Relation{"__text": placeholder(at), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": n.Database, "__namer": s.namer}, true
+		return Relation{"__text": placeholder(at), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": s.databaseOf(n.Database), "__namer": s.namer}, true
 	case "is_incremental":
 		if opt.Incremental {
 			return isTrue, true
@@ -492,74 +492,6 @@ func (s *scope) sharedContext() map[string]any {
 	return s.shared
 }
 
-// modelConfig is `model.config`: the config the render has set so far,
-// read when the template reads it (a dict's get, items and keys, and a
-// key as an attribute or an item).
-type modelConfig struct{ st *renderState }
-
-func (c *modelConfig) snapshot() map[string]any {
-	c.st.mu.Lock()
-	defer c.st.mu.Unlock()
-	return maps.Clone(c.st.config)
-}
-
-func (c *modelConfig) Attr(name string) (any, bool) {
-	cfg := c.snapshot()
-	switch name {
-	case "get":
-		return jinja.Func(func(args []any, kw map[string]any) (any, error) {
-			if len(args) == 0 {
-				return nil, fmt.Errorf("model.config.get() needs a key")
-			}
-			if v, ok := cfg[jinja.Str(args[0])]; ok {
-				return v, nil
-			}
-			if len(args) > 1 {
-				return args[1], nil
-			}
-			return kw["default"], nil
-		}), true
-	case "items", "keys", "values":
-		return jinja.Func(func([]any, map[string]any) (any, error) {
-			keys := sortedKeys(cfg)
-			out := make([]any, len(keys))
-			for i, k := range keys {
-				switch name {
-				case "items":
-					out[i] = &jinja.List{Items: []any{k, cfg[k]}}
-				case "keys":
-					out[i] = k
-				default:
-					out[i] = cfg[k]
-				}
-			}
-			return &jinja.List{Items: out}, nil
-		}), true
-	}
-	v, ok := cfg[name]
-	return v, ok
-}
-
-func (c *modelConfig) String() string { return jinja.Str(c.snapshot()) }
-
-// modelTags is `model.tags`: the tags the render's config has so far.
-type modelTags struct{ st *renderState }
-
-func (t *modelTags) Items() []any {
-	t.st.mu.Lock()
-	defer t.st.mu.Unlock()
-	tags := toStrings(t.st.config["tags"])
-	out := make([]any, len(tags))
-	for i, x := range tags {
-		out[i] = x
-	}
-	return out
-}
-
-func (t *modelTags) Attr(string) (any, bool) { return nil, false }
-
-func (t *modelTags) String() string { return jinja.Str(&jinja.List{Items: t.Items()}) }
-
 // exceptionsValue is dbt's `exceptions` namespace in one render: warn
 // adds a warning at the call (printed with the compile's, an error under
 // --warn-error), as dbt's warn_or_error does.
@@ -642,13 +574,22 @@ func (o *configObject) Attr(name string) (any, bool) {
 }
 
 // modelValue is `model`: the node as dbt's context gives it (the parsed
-// node's fields), its config the one the render has set so far (config()
-// calls included: modelConfig), its relation's parts those `this` has.
+// node's fields, as dicts and lists), its config and tags those the render
+// has set when the template reads `model` (made again at each read:
+// Local), its relation's parts those `this` has.
 func (s *scope) modelValue(st *renderState, opt RenderOptions) map[string]any {
 	n := st.node
 	m := nodeValue(n).(map[string]any)
-	m["config"] = &modelConfig{st: st}
-	m["tags"] = &modelTags{st: st}
+	st.mu.Lock()
+	m["config"] = maps.Clone(st.config)
+	tags := toStrings(st.config["tags"])
+	st.mu.Unlock()
+	items := make([]any, len(tags))
+	for i, x := range tags {
+		items[i] = x
+	}
+	m["tags"] = &jinja.List{Items: items}
+	m["database"] = s.databaseOf(n.Database)
 	m["raw_code"], m["raw_sql"], m["language"] = n.RawCode, n.RawCode, "sql"
 	if opt.batched() {
 		m["batch"] = map[string]any{"event_time_start": opt.BatchStart.UTC().Format("2006-01-02 15:04:05"),
@@ -681,7 +622,7 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		key, text := st.recordRef(r, at)
 		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name, "__namer": s.namer}
 		if t := s.refTarget(key); t != nil {
-			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, t.Database
+			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, s.databaseOf(t.Database)
 			if opt.batched() { // build time only: configs are final and no render writes them
 				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)
 			}
@@ -700,7 +641,7 @@ func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		defer st.mu.Unlock()
 		rel := Relation{"__text": st.recordSource(s, t, at), "name": t, "identifier": t, "__namer": sc.namer}
 		if src := sc.sourceTarget(s + "." + t); src != nil {
-			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, src.Database
+			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, sc.databaseOf(src.Database)
 			if opt.batched() {
 				rel = sc.batchFilter(rel, src.Config.String("event_time"), opt)
 			}

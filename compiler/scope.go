@@ -49,6 +49,11 @@ func (s *scope) relationName(db, schema, name string) string {
 	return s.dialect.RelationName(s.databaseFor(db, schema), schema, name)
 }
 
+// databaseOf is a relation's database as templates see it: on DuckDB,
+// where a relation named in two parts has none, the database file's
+// catalog (target.database), as dbt-duckdb's relations have it.
+func (s *scope) databaseOf(db string) string { return firstNonEmpty(db, s.catalog) }
+
 // databaseFor is the database of a relation in schema: db, or the
 // connection's own when a two-part name would be ambiguous.
 func (s *scope) databaseFor(db, schema string) string {

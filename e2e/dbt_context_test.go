@@ -60,17 +60,20 @@ select '{{ ref("n").identifier }}|{{ ref("n").name }}|{{ ref("n").table }}' as r
 }
 
 // target.database on DuckDB is the file's catalog, as dbt-duckdb sets it
-// from the path; the relations' names stay two-part
+// from the path, and so is a relation's database (this, ref(), model); the
+// relations' names stay two-part, and one a method names from its parts
+// (three) reads the same table
 func TestTargetDatabaseIsTheDuckDBCatalog(t *testing.T) {
 	dir := ctxProject(t, map[string]string{
 		"dbt_project.yml": "name: ctx\nversion: \"1.0.0\"\nprofile: ctx\n",
 		"profiles.yml":    "ctx:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/dev.duckdb\n      threads: 1\n",
-		"models/m.sql":    "{{ config(materialized='table') }}\nselect '{{ target.database }}' as v, (select count(*) from duckdb_databases() where database_name = '{{ target.database }}') = 1 as found\n",
+		"models/n.sql":    "select 1 as x\n",
+		"models/m.sql":    "{{ config(materialized='table') }}\nselect '{{ target.database }}|{{ this.database }}|{{ ref(\"n\").database }}|{{ model.database }}' as v, (select count(*) from duckdb_databases() where database_name = '{{ target.database }}') = 1 as found, (select count(*) from {{ ref('n').replace_path(schema='main') }}) as n\n",
 	})
 	r := martEnv(t, dir, []string{"MART_PROFILES_DIR=" + dir}, "build")
 	require.Equal(t, 0, r.Code, r.String())
-	require.Equal(t, []any{"dev", true}, queryFile(t, dir+"/target/dev.duckdb", "select v, found from m")[0])
-	require.Contains(t, readFile(t, dir, "target/compiled/models/m.sql"), "select 'dev' as v")
+	require.Equal(t, []any{"dev|dev|dev|dev", true, int64(1)}, queryFile(t, dir+"/target/dev.duckdb", "select v, found, n from m")[0])
+	require.Contains(t, readFile(t, dir, "target/compiled/models/m.sql"), "select 'dev|dev|dev|dev' as v")
 	require.NotContains(t, readFile(t, dir, "target/manifest.json"), `"relation_name":"\"dev\"`)
 }
 

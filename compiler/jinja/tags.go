@@ -294,6 +294,11 @@ func (n *forNode) iterate(ctx *pongo2.ExecutionContext, w pongo2.TemplateWriter,
 		if it.recursive {
 			prog := e.prog
 			loop.recurse = func(v any) (any, error) {
+				// bounded as macro recursion is: a loop() that never ends
+				// would overflow the stack and end the process
+				if depth >= maxDepth {
+					return nil, fmt.Errorf("recursive loop: deeper than %d levels", maxDepth)
+				}
 				var b strings.Builder
 				savedSrc, savedProg := e.src, e.prog
 				e.prog = prog
