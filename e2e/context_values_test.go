@@ -14,39 +14,29 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// valuesBuild builds a one-model project (ctxProject, dbt_context_test.go) (models/m.sql, a table) and
-// requires it to succeed
-func valuesBuild(t *testing.T, body string) string {
-	t.Helper()
-	dir := ctxProject(t, map[string]string{"models/m.sql": "{{ config(materialized='table') }}\n" + body})
-	r := mart(t, dir, "build")
-	require.Equal(t, 0, r.Code, r.String())
-	return dir
-}
-
 // run_started_at is a datetime (dbt docs: run_started_at.strftime(...),
 // .astimezone(modules.pytz.timezone(...)))
 func TestRunStartedAtIsADatetime(t *testing.T) {
-	dir := valuesBuild(t, `select '{{ run_started_at.strftime("%Y") | length }}' as y`)
+	dir := ctxBuild(t, `select '{{ run_started_at.strftime("%Y") | length }}' as y`)
 	require.Equal(t, "4", scalar(t, dir, "select y from m"))
 }
 
 func TestModulesPytz(t *testing.T) {
-	dir := valuesBuild(t, `select '{{ run_started_at.astimezone(modules.pytz.timezone("UTC")).strftime("%Y") | length }}' as y`)
+	dir := ctxBuild(t, `select '{{ run_started_at.astimezone(modules.pytz.timezone("UTC")).strftime("%Y") | length }}' as y`)
 	require.Equal(t, "4", scalar(t, dir, "select y from m"))
 }
 
 // modules.datetime.datetime and .date are Python's classes: constructors,
 // strptime
 func TestModulesDatetimeConstructors(t *testing.T) {
-	dir := valuesBuild(t, `select '{{ modules.datetime.datetime(2024, 1, 2, 3, 4, 5).isoformat() }}|{{ modules.datetime.date(2024, 1, 2) }}|{{ modules.datetime.datetime.strptime("2024-03-04", "%Y-%m-%d").day }}' as v`)
+	dir := ctxBuild(t, `select '{{ modules.datetime.datetime(2024, 1, 2, 3, 4, 5).isoformat() }}|{{ modules.datetime.date(2024, 1, 2) }}|{{ modules.datetime.datetime.strptime("2024-03-04", "%Y-%m-%d").day }}' as v`)
 	require.Equal(t, "2024-01-02T03:04:05|2024-01-02|4", scalar(t, dir, "select v from m"))
 }
 
 // dbt's context has set() (and set_strict); fromjson's default on a
 // string that is no JSON
 func TestSetAndFromjsonDefault(t *testing.T) {
-	dir := valuesBuild(t, `select '{{ set([1, 1, 2]) | length }}' as s, '{{ fromjson("[1", "dflt") }}' as f`)
+	dir := ctxBuild(t, `select '{{ set([1, 1, 2]) | length }}' as s, '{{ fromjson("[1", "dflt") }}' as f`)
 	require.Equal(t, []any{"2", "dflt"}, query(t, dir, "select s, f from m")[0])
 }
 
@@ -54,7 +44,7 @@ func TestSetAndFromjsonDefault(t *testing.T) {
 // datetime's methods (dbt's docs: strftime, astimezone with pytz); the
 // date and timestamp agree with what it prints
 func TestRunStartedAtPrintsAndComputesAsDbt(t *testing.T) {
-	dir := valuesBuild(t, `select '{{ run_started_at }}' as s,
+	dir := ctxBuild(t, `select '{{ run_started_at }}' as s,
   '{{ run_started_at.isoformat() }}' as iso,
   '{{ run_started_at.strftime("%Y-%m-%d") }}' as d,
   '{{ run_started_at.date() }}' as dd,

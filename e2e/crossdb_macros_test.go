@@ -14,35 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// xdbProject: a project with the given files (mart.yml unless one is given)
-func xdbProject(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if _, ok := files["mart.yml"]; !ok {
-		if _, ok := files["dbt_project.yml"]; !ok {
-			writeFile(t, dir, "mart.yml", "name: xdb\nversion: \"1.0.0\"\n")
-		}
-	}
-	for p, c := range files {
-		writeFile(t, dir, p, c)
-	}
-	return dir
-}
-
-// xdbBuild builds a one-model project (models/m.sql, a table) and
-// requires it to succeed
-func xdbBuild(t *testing.T, body string) string {
-	t.Helper()
-	dir := xdbProject(t, map[string]string{"models/m.sql": "{{ config(materialized='table') }}\n" + body})
-	r := mart(t, dir, "build")
-	require.Equal(t, 0, r.Code, r.String())
-	return dir
-}
-
 func xdbStr(v any) string { return fmt.Sprint(v) }
 
 func TestCrossDBSimpleMacros(t *testing.T) {
-	dir := xdbBuild(t, `select
+	dir := ctxBuild(t, `select
   {{ dbt.dateadd('day', 3, "date '2024-01-30'") }} as da,
   {{ dateadd('month', 1, "date '2024-01-31'") }} as da2,
   {{ dbt.date_trunc('month', "date '2024-02-10'") }} as dt,
@@ -71,7 +46,7 @@ func TestCrossDBSimpleMacros(t *testing.T) {
 // dbt's concat takes one list of expressions (default__concat(fields):
 // fields|join(' || ')); mart casts the list itself to varchar
 func TestCrossDBConcatTakesAList(t *testing.T) {
-	dir := xdbBuild(t, `select {{ dbt.concat(["'a'", "'-'", "'b'"]) }} as c, {{ concat(["'x'", "'y'"]) }} as c2`)
+	dir := ctxBuild(t, `select {{ dbt.concat(["'a'", "'-'", "'b'"]) }} as c, {{ concat(["'x'", "'y'"]) }} as c2`)
 	row := query(t, dir, "select c, c2 from m")[0]
 	require.Equal(t, "a-b", row[0])
 	require.Equal(t, "xy", row[1])
@@ -80,7 +55,7 @@ func TestCrossDBConcatTakesAList(t *testing.T) {
 // dbt's last_day(date, datepart): dbt-duckdb's duckdb__last_day (quarter
 // by a dateadd of 3 months, else dbt.default_last_day)
 func TestCrossDBLastDayTakesADatepart(t *testing.T) {
-	dir := xdbBuild(t, `select {{ dbt.last_day("date '2024-02-10'", 'month') }} as lm,
+	dir := ctxBuild(t, `select {{ dbt.last_day("date '2024-02-10'", 'month') }} as lm,
   {{ dbt.last_day("date '2024-02-10'", 'quarter') }} as lq,
   {{ dbt.last_day("date '2024-02-10'", 'year') }} as ly`)
 	row := query(t, dir, "select cast(lm as varchar), cast(lq as varchar), cast(ly as varchar) from m")[0]
@@ -91,7 +66,7 @@ func TestCrossDBLastDayTakesADatepart(t *testing.T) {
 // limit_num=none); dbt-duckdb's duckdb__listagg puts the order by inside
 // string_agg and slices array_agg for limit_num
 func TestCrossDBListaggOptionalArguments(t *testing.T) {
-	dir := xdbBuild(t, `select
+	dir := ctxBuild(t, `select
   {{ dbt.listagg('v', "'|'", "order by v desc") }} as ordered,
   {{ dbt.listagg('v', "'|'", "order by v", 2) }} as limited,
   length({{ dbt.listagg('v') }}) as dflt
@@ -106,7 +81,7 @@ from (values ('a'), ('b'), ('c')) t(v)`)
 // literals work) and computes 'week' as Postgres does (Sunday
 // boundaries: (d2 - d1) // 7 adjusted by the days of the week)
 func TestCrossDBDatediffCastsAndWeeks(t *testing.T) {
-	dir := xdbBuild(t, `select
+	dir := ctxBuild(t, `select
   {{ dbt.datediff("'2024-01-01'", "'2024-03-01'", 'month') }} as months,
   {{ dbt.datediff("date '2024-01-03'", "date '2024-01-09'", 'week') }} as wed_to_tue,
   {{ dbt.datediff("date '2024-01-06'", "date '2024-01-07'", 'week') }} as sat_to_sun`)
@@ -120,7 +95,7 @@ func TestCrossDBDatediffCastsAndWeeks(t *testing.T) {
 // 32-bit INTEGER); default__type_float is translate_type("float"): FLOAT
 // (DuckDB's REAL); dbt-duckdb overrides neither
 func TestCrossDBTypeIntAndFloat(t *testing.T) {
-	dir := xdbBuild(t, `select cast(1 as {{ dbt.type_int() }}) as i, cast(1.5 as {{ dbt.type_float() }}) as f`)
+	dir := ctxBuild(t, `select cast(1 as {{ dbt.type_int() }}) as i, cast(1.5 as {{ dbt.type_float() }}) as f`)
 	rows := query(t, dir, "select column_name, data_type from information_schema.columns where table_name = 'm' order by ordinal_position")
 	require.Equal(t, "INTEGER", rows[0][1])
 	require.Equal(t, "FLOAT", rows[1][1])
@@ -143,7 +118,7 @@ func TestCrossDBOtherGlobalMacros(t *testing.T) {
 	} {
 		t.Run(c.expr, func(t *testing.T) {
 			expr := c.expr
-			dir := xdbProject(t, map[string]string{"models/m.sql": "{{ config(materialized='table') }}\nselect " + expr + " as v\n"})
+			dir := ctxProject(t, map[string]string{"models/m.sql": "{{ config(materialized='table') }}\nselect " + expr + " as v\n"})
 			r := mart(t, dir, "build")
 			require.Equal(t, 0, r.Code, r.String())
 			require.Equal(t, c.want, xdbStr(scalar(t, dir, "select cast(v as varchar) from m")))
@@ -154,7 +129,7 @@ func TestCrossDBOtherGlobalMacros(t *testing.T) {
 // the global project's macros besides the review's: arrays, set
 // operators, equals, get_powers_of_two, keyword arguments
 func TestCrossDBMoreGlobalMacros(t *testing.T) {
-	dir := xdbBuild(t, `select
+	dir := ctxBuild(t, `select
   cast({{ dbt.array_append(dbt.array_construct([1, 2]), 3) }} as varchar) as aa,
   cast({{ array_concat(array_construct([1]), array_construct(inputs=[2, 3])) }} as varchar) as ac,
   len({{ dbt.array_construct() }}) as empty_len,
@@ -181,7 +156,7 @@ from (values ('a'), ('b')) t(v)`)
 // adapter.dispatch(name, 'dbt') finds it first in dbt; a project's macro
 // of the name itself replaces the unprefixed call
 func TestCrossDBProjectOverrides(t *testing.T) {
-	dir := xdbProject(t, map[string]string{
+	dir := ctxProject(t, map[string]string{
 		"macros/x.sql": `{% macro default__concat(fields) %}'over:' || {{ fields | join(' || ') }}{% endmacro %}
 {% macro duckdb__type_int() %}bigint{% endmacro %}
 {% macro length(expression) %}(length({{ expression }}) * 10){% endmacro %}`,
@@ -206,7 +181,7 @@ func TestCrossDBArgumentErrors(t *testing.T) {
 		`{{ dbt.last_day("date '2024-01-01'") }}`: "last_day() needs its argument datepart",
 		`{{ dbt.listagg('v', sep="','") }}`:       "listagg() has no argument sep",
 	} {
-		dir := xdbProject(t, map[string]string{"models/m.sql": "select " + expr + " as v\n"})
+		dir := ctxProject(t, map[string]string{"models/m.sql": "select " + expr + " as v\n"})
 		r := mart(t, dir, "compile")
 		require.NotEqual(t, 0, r.Code, expr)
 		require.Contains(t, r.String(), msg, expr)
@@ -216,7 +191,7 @@ func TestCrossDBArgumentErrors(t *testing.T) {
 // a project's default__concat added after a compile replaces dbt.concat
 // in the next (patched) compile, and removed, gives dbt's back
 func TestCrossDBOverrideAddedAndRemoved(t *testing.T) {
-	dir := xdbProject(t, map[string]string{
+	dir := ctxProject(t, map[string]string{
 		"macros/other.sql": "{% macro other() %}1{% endmacro %}\n",
 		"models/m.sql":     "select {{ dbt.concat([\"'a'\", \"'b'\"]) }} as c\n",
 	})
@@ -244,7 +219,7 @@ func TestCrossDBOverrideAddedAndRemoved(t *testing.T) {
 // end (the number of periods is queried when the model runs, as dbt's
 // get_intervals_between does)
 func TestCrossDBDateSpine(t *testing.T) {
-	dir := xdbBuild(t, `select * from ({{ dbt.date_spine('day', "date '2024-01-30'", "date '2024-02-02'") }}) s
+	dir := ctxBuild(t, `select * from ({{ dbt.date_spine('day', "date '2024-01-30'", "date '2024-02-02'") }}) s
 union all
 select * from ({{ date_spine(datepart='day', start_date="date '2024-03-01'", end_date="date '2024-03-03'") }}) s2`)
 	rows := query(t, dir, "select cast(date_day as date)::varchar from m order by 1")

@@ -26,6 +26,16 @@ func ctxProject(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// ctxBuild builds a one-model project (models/m.sql, a table, with body)
+// and requires it to succeed.
+func ctxBuild(t *testing.T, body string) string {
+	t.Helper()
+	dir := ctxProject(t, map[string]string{"models/m.sql": "{{ config(materialized='table') }}\n" + body})
+	r := mart(t, dir, "build")
+	require.Equal(t, 0, r.Code, r.String())
+	return dir
+}
+
 // `model` is the node: its config as the render set it so far, its
 // relation's parts, package, tags, fqn, file; a macro the model calls
 // sees the same
