@@ -1849,9 +1849,7 @@ func (c *compilation) finishConfigs() {
 // finishConfigs does once the renders set their configs (also for the
 // nodes a patch makes: patchadd.go, patchseeds.go).
 func settleTagsMeta(n *Node) {
-	if n.Tags = tagsOf(n.Config); n.Tags == nil {
-		n.Tags = []string{}
-	}
+	n.Tags = nodeTags(n)
 	if m, ok := n.Config["meta"].(map[string]any); ok {
 		n.Meta = m
 	}

@@ -213,6 +213,21 @@ func mergedValue(key string, dst, src any) any {
 	return m[key]
 }
 
+// nodeTags are a node's tags: its config's, and a generic test's
+// extraTags, sorted, each once.
+func nodeTags(n *Node) []string {
+	tags := tagsOf(n.Config)
+	if len(n.extraTags) > 0 {
+		tags = append(tags, n.extraTags...)
+		sort.Strings(tags)
+		tags = slices.Compact(tags)
+	}
+	if tags == nil {
+		tags = []string{}
+	}
+	return tags
+}
+
 // tagsOf returns the sorted, unique tags of a config.
 func tagsOf(c Config) []string {
 	tags := toStrings(c["tags"])

@@ -187,6 +187,10 @@ type Node struct {
 	// yaml position of the properties entry, for errors
 	yamlFile string
 	yamlLine int
+	// extraTags: a generic test's tags that are not its config's: those
+	// of the column it tests, and of its source and source table, as dbt
+	// tags such a test (nodeTags)
+	extraTags []string
 	// yamlLayers: the YAML configs merged into Config, in order
 	// (setUnrendered)
 	yamlLayers []configLayer

@@ -273,9 +273,7 @@ func (l *patchLoad) makePending(dec *entryDecoder, m *Node, pending []pendingTes
 			return nil, "a test " + w
 		}
 		c.states[n.UniqueID] = st
-		if n.Tags = tagsOf(n.Config); n.Tags == nil {
-			n.Tags = []string{}
-		}
+		n.Tags = nodeTags(n)
 		c.setRelation(n)
 	}
 	// (the CTEs of the ephemeral models they read as the snapshot's

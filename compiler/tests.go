@@ -528,10 +528,7 @@ func (c *compilation) addGenericTests() {
 	c.renderAll(tests)
 	parallel(len(tests), func(i int) {
 		n := tests[i]
-		n.Tags = tagsOf(n.Config)
-		if n.Tags == nil {
-			n.Tags = []string{}
-		}
+		n.Tags = nodeTags(n)
 		c.setRelation(n) // again: config() may have set schema or alias
 	})
 }
@@ -590,7 +587,7 @@ type pendingTest struct {
 func (c *compilation) pendingTests(out []pendingTest, tt *testTarget, col *propColumn, lists ...[]yaml.Node) []pendingTest {
 	var tc testColumn
 	if col != nil {
-		tc = testColumn{name: col.Name, sql: col.Name}
+		tc = testColumn{name: col.Name, sql: col.Name, tags: col.Tags}
 		if col.Quote || !col.QuoteSet && tt.quoteColumns {
 			// dbt: a column with quote: true reaches its tests as adapter.quote(name)
 			tc.sql = c.dialect.QuoteIdent(col.Name)
@@ -624,6 +621,7 @@ func (c *compilation) entryTests(out []pendingTest, n *Node, fqn []string, file 
 // SQL sees it (quoted by the dialect when the column says quote: true).
 type testColumn struct {
 	name, sql string
+	tags      []string // the column's tags, which its tests take (nodeTags)
 }
 
 func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml.Node) (*Node, *Diagnostic) {
@@ -716,7 +714,10 @@ func (c *compilation) genericTest(target *testTarget, col testColumn, spec *yaml
 		FQN:     fqn,
 		Columns: map[string]*Column{}, Meta: map[string]any{}, ColumnName: column,
 		AttachedNode: target.node.UniqueID, yamlFile: target.file, yamlLine: spec.Line,
-		TestMetadata: meta}
+		TestMetadata: meta, extraTags: col.tags}
+	if target.node.ResourceType == TypeSource { // (dbt: its source's and table's tags, then its column's)
+		n.extraTags = append(slices.Clip(target.node.Tags), col.tags...)
+	}
 	if !hasExpr(ts.args) && (whereExpr == "" || whereExpr == strconv.Quote(where)) && !c.overridden(pkg, target.node.ResourceType == TypeSource) {
 		n.testCall = &testCall{macro: macro, target: target, column: col.sql, args: ts.args,
 			pos: jinja.Pos{File: target.file, Line: spec.Line, Col: spec.Column}}

@@ -4,11 +4,12 @@ package e2e
 // (dbt_common/contracts/config/base.py's merge behaviours,
 // core/dbt/parser/base.py, schemas.py, schema_generic_tests.py, sources.py).
 // The probes of the differences left (a hook repeated at two levels, a
-// version's config deep-merged, tests tagged with their column's and
-// source's tags) are not kept: docs/dbt-compatibility.md lists them.
+// version's config deep-merged) are not kept: docs/dbt-compatibility.md
+// lists them.
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -217,4 +218,51 @@ sources:
 	require.Equal(t, `{"a":"src","b":"tbl"}`, r48cJSON(t, t1["meta"]))
 	require.Equal(t, `{"error_after":{"count":2,"period":"day"},"warn_after":{"count":5,"period":"hour"}}`, r48cJSON(t, t1["freshness"]))
 	require.Nil(t, r48cNode(t, dir, "source.proj.raw.t2")["freshness"])
+}
+
+// Fixed: a generic test takes the tags of the column it tests, and of its
+// source and source table (schema_generic_tests.py parse_test: tags=column.tags;
+// sources.py parse_source_test: source, table and column tags).
+func TestReview48cColumnAndSourceTagsOnTests(t *testing.T) {
+	dir := r48cProject(t, "", map[string]string{
+		"seeds/raw_t.csv": "id\n1\n",
+		"models/m.sql":    "select 1 as id\n",
+		"models/_m.yml": `version: 2
+models:
+  - name: m
+    columns:
+      - name: id
+        tags: [mcol]
+        data_tests: [not_null]
+sources:
+  - name: src
+    schema: main
+    tags: [stag]
+    tables:
+      - name: raw_t
+        tags: [ttag]
+        columns:
+          - name: id
+            tags: [ctag]
+            data_tests: [unique]
+`,
+	})
+	r48cRun(t, dir, "compile")
+	var m struct {
+		Nodes map[string]struct {
+			Tags []string `json:"tags"`
+		} `json:"nodes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(readFile(t, dir, "target/manifest.json")), &m))
+	tags := map[string][]string{}
+	for id, n := range m.Nodes {
+		if strings.HasPrefix(id, "test.") {
+			tags[strings.Split(id, ".")[2]] = n.Tags
+		}
+	}
+	require.Equal(t, map[string][]string{"not_null_m_id": {"mcol"}, "source_unique_src_raw_t_id": {"ctag", "stag", "ttag"}}, tags)
+	r := r48cRun(t, dir, "ls", "--select", "tag:ctag", "--resource-type", "test")
+	require.Contains(t, r.Stdout, "source_unique_src_raw_t_id")
+	r = r48cRun(t, dir, "ls", "--select", "tag:mcol")
+	require.Contains(t, r.Stdout, "not_null_m_id")
 }
