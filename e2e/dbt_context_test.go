@@ -12,12 +12,16 @@ import (
 )
 
 // ctxProject is a project of the given files (mart.yml unless one is given).
-func ctxProject(t *testing.T, files map[string]string) string {
+func ctxProject(t *testing.T, files map[string]string) string { return namedProject(t, "ctx", files) }
+
+// namedProject is a project of the given files, and a mart.yml naming it
+// name unless they hold a project file.
+func namedProject(t *testing.T, name string, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if _, ok := files["mart.yml"]; !ok {
 		if _, ok := files["dbt_project.yml"]; !ok {
-			writeFile(t, dir, "mart.yml", "name: ctx\nversion: \"1.0.0\"\n")
+			writeFile(t, dir, "mart.yml", "name: "+name+"\nversion: \"1.0.0\"\n")
 		}
 	}
 	for p, c := range files {
