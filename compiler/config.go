@@ -206,7 +206,8 @@ func mergeGrants(dst, src any) any {
 }
 
 // mergedValue is key's value dst merged with src as mergeConfig merges
-// it (tags and hooks added, meta keys set, anything else replaced).
+// it (tags and hooks added, meta's and the other updated keys' keys set,
+// grants by privilege, anything else replaced).
 func mergedValue(key string, dst, src any) any {
 	m := map[string]any{key: dst}
 	mergeConfig(m, map[string]any{key: src})
