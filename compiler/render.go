@@ -49,9 +49,14 @@ func (rn *relationNamer) name(db, schema, id string) string {
 }
 
 // relPart is one of a relation's parts (database, schema, identifier):
-// "" when it has none.
+// "" when it has none. A database that is only the DuckDB file's catalog,
+// which templates see (databaseOf: "__catalog"), is none: the relation
+// is named in two parts, and include(database=false) leaves it as it is.
 func relPart(r Relation, k string) string {
 	s, _ := r[k].(string)
+	if k == "database" && s != "" && r["__catalog"] == s {
+		return ""
+	}
 	return s
 }
 
@@ -63,6 +68,7 @@ func (r Relation) MarshalJSON() ([]byte, error) {
 	}
 	m := maps.Clone(map[string]any(r))
 	delete(m, "__namer")
+	delete(m, "__catalog")
 	return json.Marshal(m)
 }
 
@@ -375,7 +381,7 @@ func (l *renderLocals) value(name string) (any, bool) {
 		st.mu.Lock() // no caller holds it: ref() and source() take it while the render runs
 		at := st.addTarget("this")
 		st.mu.Unlock()
-		return Relation{"__text": placeholder(at), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "database": s.databaseOf(n.Database), "__namer": s.namer}, true
+		return s.withDatabase(Relation{"__text": placeholder(at), "name": n.Name, "identifier": n.Alias, "schema": n.Schema, "__namer": s.namer}, n.Database), true
 	case "is_incremental":
 		if opt.Incremental {
 			return isTrue, true
@@ -622,7 +628,8 @@ func (s *scope) refFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		key, text := st.recordRef(r, at)
 		rel := Relation{"__text": text, "name": r.Name, "identifier": r.Name, "__namer": s.namer}
 		if t := s.refTarget(key); t != nil {
-			rel["identifier"], rel["schema"], rel["database"] = t.Alias, t.Schema, s.databaseOf(t.Database)
+			rel["identifier"], rel["schema"] = t.Alias, t.Schema
+			rel = s.withDatabase(rel, t.Database)
 			if opt.batched() { // build time only: configs are final and no render writes them
 				rel = s.batchFilter(rel, t.Config.String("event_time"), opt)
 			}
@@ -641,7 +648,8 @@ func (sc *scope) sourceFunc(st *renderState, opt RenderOptions) jinja.FuncAt {
 		defer st.mu.Unlock()
 		rel := Relation{"__text": st.recordSource(s, t, at), "name": t, "identifier": t, "__namer": sc.namer}
 		if src := sc.sourceTarget(s + "." + t); src != nil {
-			rel["identifier"], rel["schema"], rel["database"] = src.Identifier, src.Schema, sc.databaseOf(src.Database)
+			rel["identifier"], rel["schema"] = src.Identifier, src.Schema
+			rel = sc.withDatabase(rel, src.Database)
 			if opt.batched() {
 				rel = sc.batchFilter(rel, src.Config.String("event_time"), opt)
 			}

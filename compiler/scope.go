@@ -54,6 +54,17 @@ func (s *scope) relationName(db, schema, name string) string {
 // catalog (target.database), as dbt-duckdb's relations have it.
 func (s *scope) databaseOf(db string) string { return firstNonEmpty(db, s.catalog) }
 
+// withDatabase sets r's database to db as templates see it (databaseOf);
+// one that is only the catalog is marked so ("__catalog"), for r's
+// methods to name r in two parts as the compile does (relPart).
+func (s *scope) withDatabase(r Relation, db string) Relation {
+	r["database"] = s.databaseOf(db)
+	if db == "" && s.catalog != "" {
+		r["__catalog"] = s.catalog
+	}
+	return r
+}
+
 // databaseFor is the database of a relation in schema: db, or the
 // connection's own when a two-part name would be ambiguous.
 func (s *scope) databaseFor(db, schema string) string {
