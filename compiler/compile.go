@@ -782,21 +782,6 @@ func (c *compilation) namedInError(err error, n *Node, st *renderState) error {
 	return &named
 }
 
-// nameWarnings writes the relations in the warnings n's render made
-// (exceptions.warn("... " ~ this)) by name, as namedInError does an
-// error's.
-func (c *compilation) nameWarnings(n *Node, st *renderState) {
-	var names []string
-	for i, d := range st.warnings {
-		if strings.Contains(d.Summary, placeholderPrefix) {
-			if names == nil {
-				names, _, _ = c.targetNames(n, st, nil)
-			}
-			st.warnings[i].Summary = resolvePlaceholders(d.Summary, names)
-		}
-	}
-}
-
 func (c *compilation) addTemplateError(err error) {
 	var list interface{ Unwrap() []error }
 	if errors.As(err, &list) {
@@ -1744,7 +1729,6 @@ func (c *compilation) renderNode(n *Node, opt RenderOptions) (*renderState, erro
 	st.macros = out.Macros
 	n.CompiledCode = strings.TrimSpace(out.Text)
 	n.Config = Config(st.config)
-	c.nameWarnings(n, st)
 	return st, nil
 }
 

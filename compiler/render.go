@@ -506,7 +506,9 @@ func (s *scope) exceptionsValue(st *renderState) map[string]any {
 	out["warn"] = jinja.FuncAt(func(at jinja.Pos, args []any, _ map[string]any) (any, error) {
 		msg := ""
 		if len(args) > 0 {
-			msg = jinja.Str(args[0])
+			// a relation in it by name, as the render sees it (not the
+			// placeholder its text holds until names settle)
+			msg = s.resolveNow(st, jinja.Str(args[0]))
 		}
 		st.mu.Lock()
 		st.warnings = append(st.warnings, warnf(at.File, at.Line, at.Col, "%s", msg))
