@@ -768,17 +768,18 @@ func atDeclaration(err error, n *Node) error {
 }
 
 // namedInError is err with the relations that ref(), source() and this
-// gave n's render written by name: a message built from one (raise
+// gave a render (st) written by name: a message built from one (raise
 // "... for " ~ model) would show its placeholder (__MART_REL_0__). Names
-// are as they are while rendering (a config() may still move a relation).
-func (c *compilation) namedInError(err error, n *Node, st *renderState) error {
+// are those the render saw (provisional while compiling: a config() may
+// still move a relation; final at run time). It reads no other node's
+// config: a render that fails while others run (resolveNow).
+func (s *scope) namedInError(err error, st *renderState) error {
 	var je *jinja.Error
 	if st == nil || !errors.As(err, &je) || !strings.Contains(je.Msg+je.Detail, placeholderPrefix) {
 		return err
 	}
-	names, _, _ := c.targetNames(n, st, nil) // the render is over
 	named := *je
-	named.Msg, named.Detail = resolvePlaceholders(je.Msg, names), resolvePlaceholders(je.Detail, names)
+	named.Msg, named.Detail = s.resolveNow(st, je.Msg), s.resolveNow(st, je.Detail)
 	return &named
 }
 
@@ -1650,7 +1651,7 @@ func (c *compilation) renderNodes(nodes []*Node, quiet bool) {
 		states[i] = st
 		if err != nil {
 			n.renderFailed = true
-			c.addTemplateError(c.namedInError(err, n, st))
+			c.addTemplateError(c.namedInError(err, st))
 			return
 		}
 		for _, d := range st.warnings {

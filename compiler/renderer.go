@@ -2,13 +2,11 @@ package compiler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"sync"
 
-	"github.com/mart-dev/mart/compiler/jinja"
 	"github.com/mart-dev/mart/internal/suggest"
 )
 
@@ -140,13 +138,7 @@ func (r *Renderer) render(n *Node, opt RenderOptions, exec func(*renderState) (s
 		}
 	}
 	if err != nil {
-		var je *jinja.Error
-		if errors.As(err, &je) && strings.Contains(je.Msg+je.Detail, placeholderPrefix) {
-			named := *je
-			named.Msg, named.Detail = r.s.resolveNow(st, je.Msg), r.s.resolveNow(st, je.Detail)
-			return "", &named
-		}
-		return "", err
+		return "", r.s.namedInError(err, st)
 	}
 	sql := r.s.finalizeWith(n, st, strings.TrimSpace(out), map[string]bool{}, opt.Mocks)
 	if r.rewrite != nil {

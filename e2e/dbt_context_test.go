@@ -135,4 +135,10 @@ func TestRelationsInMessagesByName(t *testing.T) {
 	require.Equal(t, 1, r.Code, r.String())
 	require.Contains(t, r.Stdout+r.Stderr, `refused "main"."m"`, r.String())
 	require.NotContains(t, r.Stdout+r.Stderr, "__MART_REL_", r.String())
+	// and an error a model raises while the project compiles (exit 2)
+	writeFile(t, dir, "models/m.sql", "{{ exceptions.raise_compiler_error('refused ' ~ ref('n') ~ ' in ' ~ this) }}\nselect 1 as id\n")
+	r = mart(t, dir, "compile")
+	require.Equal(t, 2, r.Code, r.String())
+	require.Contains(t, r.Stdout+r.Stderr, `refused "main"."n" in "main"."m"`, r.String())
+	require.NotContains(t, r.Stdout+r.Stderr, "__MART_REL_", r.String())
 }
