@@ -216,19 +216,29 @@ func runeIndex(s string, byteIdx int) int {
 
 func padMethod(align byte) methodFunc {
 	return strMethod(func(s string, args []any, kw map[string]any) (any, error) {
-		if err := wantArgs("pad", args, 1, 2); err != nil {
+		w, fill, err := padArgs("pad", args)
+		if err != nil {
 			return nil, err
-		}
-		w, _ := toInt(args[0])
-		fill := " "
-		if len(args) > 1 {
-			fill = Str(args[1])
-		}
-		if utf8.RuneCountInString(fill) != 1 {
-			return nil, fmt.Errorf("the fill character must be exactly one character long")
 		}
 		return formatSpec(s, fill+string(align)+fmt.Sprint(w))
 	})
+}
+
+// padArgs are the width and fill character of ljust, rjust and center
+// (name in errors): a width, then one character, a space unless given.
+func padArgs(name string, args []any) (int, string, error) {
+	if err := wantArgs(name, args, 1, 2); err != nil {
+		return 0, "", err
+	}
+	w, _ := toInt(args[0])
+	fill := " "
+	if len(args) > 1 {
+		fill = Str(args[1])
+	}
+	if utf8.RuneCountInString(fill) != 1 {
+		return 0, "", fmt.Errorf("the fill character must be exactly one character long")
+	}
+	return w, fill, nil
 }
 
 func affix(s string, args []any, f func(string, string) bool) (any, error) {

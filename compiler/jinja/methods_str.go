@@ -17,16 +17,9 @@ func init() {
 		strMethods[name] = searchMethod(name)
 	}
 	strMethods["center"] = strMethod(func(s string, args []any, kw map[string]any) (any, error) {
-		if err := wantArgs("center", args, 1, 2); err != nil {
+		w, fill, err := padArgs("center", args)
+		if err != nil {
 			return nil, err
-		}
-		w, _ := toInt(args[0])
-		fill := " "
-		if len(args) > 1 {
-			fill = Str(args[1])
-		}
-		if utf8.RuneCountInString(fill) != 1 {
-			return nil, fmt.Errorf("the fill character must be exactly one character long")
 		}
 		return pyCenter(s, w, fill), nil
 	})
